@@ -1,0 +1,56 @@
+//! The `keywarden` binary: argument parsing, output and exit codes. The work
+//! lives in the library crates.
+//!
+//! # Layout
+//!
+//! - `main.rs`: the command tree (clap derive) and exit codes.
+//! - `generate.rs`: `keywarden gen …` (offline generators and the checker).
+//!
+//! Exit codes: 0 success; 1 a negative answer (a weak secret, scan findings);
+//! 2 an error (bad arguments, unreachable server, unreadable input).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod generate;
+
+/// keywarden: API keys done right. Generate strong keys and secrets, serve a
+/// key platform, manage keys and keep them out of git.
+#[derive(Debug, Parser)]
+#[command(name = "keywarden", version, about, long_about = None, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Generate keys and secrets offline, or check a secret's strength.
+    #[command(subcommand)]
+    Gen(generate::GenCommand),
+}
+
+/// What a command asks the process to exit with, when it did not fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Exit 0.
+    Success,
+    /// Exit 1: the command ran and the answer is "no" (weak, findings).
+    Negative,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Gen(cmd) => generate::run(cmd),
+    };
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::Negative) => ExitCode::from(1),
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! Integration tests of the real `keywarden` binary, one module per command.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod generate;
+
+use assert_cmd::Command;
+
+/// The `keywarden` binary built by cargo for this test run.
+pub(crate) fn keywarden() -> Command {
+    Command::cargo_bin("keywarden").unwrap()
+}

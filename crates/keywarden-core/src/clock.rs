@@ -1,0 +1,103 @@
+//! Time, injected: production reads the system clock, tests set it.
+
+use std::sync::{
+    Arc,
+    atomic::{AtomicI64, Ordering},
+};
+
+/// Milliseconds since the Unix epoch.
+pub type UnixMillis = i64;
+
+/// A source of the current time.
+pub trait Clock: Send + Sync + std::fmt::Debug {
+    /// Now, in milliseconds since the Unix epoch.
+    fn now_ms(&self) -> UnixMillis;
+}
+
+/// The system clock.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_ms(&self) -> UnixMillis {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+    }
+}
+
+/// A clock that moves only when told, for deterministic tests.
+#[derive(Debug, Clone, Default)]
+pub struct ManualClock(Arc<AtomicI64>);
+
+impl ManualClock {
+    /// A clock standing at `now_ms`.
+    pub fn new(now_ms: UnixMillis) -> Self {
+        Self(Arc::new(AtomicI64::new(now_ms)))
+    }
+
+    /// Moves the clock forward.
+    pub fn advance_ms(&self, ms: i64) {
+        self.0.fetch_add(ms, Ordering::SeqCst);
+    }
+
+    /// Sets the clock.
+    pub fn set_ms(&self, now_ms: UnixMillis) {
+        self.0.store(now_ms, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now_ms(&self) -> UnixMillis {
+        self.0.load(Ordering::SeqCst)
+    }
+}
+
+/// Reads a lifetime like `90d`, `12h`, `30m`, `45s` or `2w` into milliseconds.
+///
+/// ```
+/// assert_eq!(keywarden_core::clock::parse_duration("90d"), Some(90 * 86_400_000));
+/// assert_eq!(keywarden_core::clock::parse_duration("1y"), None);
+/// ```
+pub fn parse_duration(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let unit_at = text.len().checked_sub(1)?;
+    let (number, unit) = text.split_at(unit_at);
+    if number.is_empty() || number.len() > 9 || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = number.parse().ok()?;
+    let unit_ms = match unit {
+        "s" => 1_000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        "w" => 7 * 86_400_000,
+        _ => return None,
+    };
+    n.checked_mul(unit_ms).filter(|&ms| ms > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30m"), Some(1_800_000));
+        assert_eq!(parse_duration("12h"), Some(43_200_000));
+        assert_eq!(parse_duration("0d"), None);
+        assert_eq!(parse_duration("d"), None);
+        assert_eq!(parse_duration("-1d"), None);
+        assert_eq!(parse_duration("1.5h"), None);
+        assert_eq!(parse_duration("99999999999d"), None);
+    }
+
+    #[test]
+    fn manual_clock_moves_when_told() {
+        let c = ManualClock::new(1000);
+        c.advance_ms(500);
+        assert_eq!(c.now_ms(), 1500);
+        assert!(SystemClock.now_ms() > 1_700_000_000_000);
+    }
+}

@@ -1,0 +1,46 @@
+//! keywarden-core: the key format, digests, secret types, generators and
+//! strength checks. No I/O; the only randomness is the operating system's
+//! CSPRNG.
+//!
+//! # Layout
+//!
+//! - [`key`]: the v1 key format (`<prefix>_<env>_<secret><checksum>`):
+//!   [`key::mint`], [`key::parse`], display hints, [`key::KeyId`].
+//! - [`digest`]: HMAC-SHA256 digests under a versioned [`digest::Pepper`];
+//!   constant-time [`digest::KeyDigest`] equality.
+//! - [`secret`]: [`secret::PlaintextKey`] and friends: zeroized on drop,
+//!   redacted when printed, never serializable.
+//! - [`names`]: validated [`names::Owner`] and [`names::Scope`].
+//! - [`generate`]: raw secrets and JWT HMAC secrets.
+//! - [`strength`]: entropy estimate and weaknesses of a given secret.
+//! - [`clock`]: the injected [`clock::Clock`] and lifetime parsing.
+//! - [`base62`], [`random`]: the primitives under all of the above.
+//!
+//! # Example
+//!
+//! ```
+//! use keywarden_core::{digest::Pepper, key};
+//!
+//! let env: key::Environment = "live".parse()?;
+//! let minted = key::mint(&key::Prefix::default(), &env);
+//! // The store keeps only the digest and the hint.
+//! let pepper = Pepper::generate(1)?;
+//! let stored = pepper.digest(minted.expose());
+//!
+//! // Later, a request presents the key.
+//! let presented = key::parse(minted.expose())?;
+//! assert_eq!(presented.environment(), "live");
+//! assert_eq!(pepper.digest(presented.expose()), stored);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![warn(missing_docs)]
+
+pub mod base62;
+pub mod clock;
+pub mod digest;
+pub mod generate;
+pub mod key;
+pub mod names;
+pub mod random;
+pub mod secret;
+pub mod strength;

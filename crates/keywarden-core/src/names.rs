@@ -1,0 +1,196 @@
+//! Validated names: owners, scopes, and the macro that makes such types.
+//! A value of one of these types can only hold a valid name ("parse, don't
+//! validate"); functions take the type, not a string.
+
+/// Why a name (prefix, environment, id, owner, scope) was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid {what} {shown:?}: {rule}")]
+pub struct NameError {
+    what: &'static str,
+    shown: String,
+    rule: &'static str,
+}
+
+impl NameError {
+    pub(crate) fn new(what: &'static str, value: &str, rule: &'static str) -> Self {
+        // Names are not secrets, but a hostile one can be huge: show a bounded part.
+        let shown: String = value.chars().take(40).collect();
+        Self { what, shown, rule }
+    }
+
+    /// Which kind of name it was (`prefix`, `environment`, ...).
+    pub fn what(&self) -> &'static str {
+        self.what
+    }
+}
+
+macro_rules! name_type {
+    ($(#[$doc:meta])* $name:ident, $what:literal, $check:expr, $rule:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+        #[serde(try_from = "String", into = "String")]
+        pub struct $name(String);
+
+        impl $name {
+            /// The validated text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = $crate::names::NameError;
+            fn try_from(value: String) -> Result<Self, $crate::names::NameError> {
+                let check: fn(&str) -> bool = $check;
+                if check(&value) {
+                    Ok(Self(value))
+                } else {
+                    Err($crate::names::NameError::new($what, &value, $rule))
+                }
+            }
+        }
+
+        impl std::str::FromStr for $name {
+            type Err = $crate::names::NameError;
+            fn from_str(s: &str) -> Result<Self, $crate::names::NameError> {
+                Self::try_from(s.to_owned())
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(value: $name) -> String {
+                value.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl std::fmt::Debug for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                std::fmt::Debug::fmt(&self.0, f)
+            }
+        }
+    };
+}
+
+pub(crate) use name_type;
+
+fn is_scope_part(s: &str, wildcard: bool) -> bool {
+    if wildcard && s == "*" {
+        return true;
+    }
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.len() <= 64
+        && b[0].is_ascii_alphanumeric()
+        && b.iter().all(|&c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'_' | b'.' | b'-')
+        })
+}
+
+name_type!(
+    /// Who a key belongs to: 1 to 128 of `A-Za-z0-9_.@:+-`, starting with a
+    /// letter or digit (`acme`, `user_42`, `svc:billing`, `ops@acme.io`).
+    Owner,
+    "owner",
+    |s| {
+        let b = s.as_bytes();
+        !b.is_empty()
+            && b.len() <= 128
+            && b[0].is_ascii_alphanumeric()
+            && b.iter()
+                .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'@' | b':' | b'+' | b'-'))
+    },
+    "expected 1 to 128 letters, digits or _.@:+- starting with a letter or digit"
+);
+
+name_type!(
+    /// A permission a key holds or a request needs: `resource:action`
+    /// (`orders:read`); a held `orders:*` covers every action on `orders`.
+    Scope,
+    "scope",
+    |s| match s.split_once(':') {
+        Some((resource, action)) => is_scope_part(resource, false) && is_scope_part(action, true),
+        None => false,
+    },
+    "expected resource:action, each lowercase letters, digits or _.- (action may be *)"
+);
+
+impl Scope {
+    /// The resource part.
+    pub fn resource(&self) -> &str {
+        self.0.split_once(':').map_or("", |(r, _)| r)
+    }
+
+    /// The action part (`*` for all).
+    pub fn action(&self) -> &str {
+        self.0.split_once(':').map_or("", |(_, a)| a)
+    }
+
+    /// Whether holding `self` grants `required`.
+    pub fn covers(&self, required: &Scope) -> bool {
+        self.resource() == required.resource()
+            && (self.action() == "*" || self.action() == required.action())
+    }
+}
+
+/// Whether `held` grants every scope in `required`.
+///
+/// ```
+/// use keywarden_core::names::{Scope, covers_all};
+/// let held: Vec<Scope> = vec!["orders:*".parse().unwrap(), "users:read".parse().unwrap()];
+/// assert!(covers_all(&held, &["orders:write".parse().unwrap(), "users:read".parse().unwrap()]));
+/// assert!(!covers_all(&held, &["users:write".parse().unwrap()]));
+/// ```
+pub fn covers_all(held: &[Scope], required: &[Scope]) -> bool {
+    required.iter().all(|r| held.iter().any(|h| h.covers(r)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owners() {
+        for ok in ["acme", "user_42", "svc:billing", "ops@acme.io", "A"] {
+            assert!(ok.parse::<Owner>().is_ok(), "{ok}");
+        }
+        for bad in ["", "-x", "has space", "tab\t", &"a".repeat(129), "ünï"] {
+            assert!(bad.parse::<Owner>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn scopes() {
+        for ok in ["orders:read", "orders:*", "v2.api:write-all"] {
+            assert!(ok.parse::<Scope>().is_ok(), "{ok}");
+        }
+        for bad in [
+            "orders",
+            ":read",
+            "orders:",
+            "*:read",
+            "Orders:read",
+            "a:b:c",
+            "orders:re ad",
+        ] {
+            assert!(bad.parse::<Scope>().is_err(), "{bad}");
+        }
+        let star: Scope = "orders:*".parse().unwrap();
+        assert!(star.covers(&"orders:read".parse().unwrap()));
+        assert!(!star.covers(&"users:read".parse().unwrap()));
+        let read: Scope = "orders:read".parse().unwrap();
+        assert!(!read.covers(&star));
+        assert!(covers_all(&[], &[]));
+    }
+}

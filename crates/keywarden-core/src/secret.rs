@@ -1,0 +1,128 @@
+//! Types that hold secrets: zeroized on drop, redacted in `Debug`/`Display`,
+//! and deliberately without `Serialize`, so a secret cannot reach a log line
+//! or a JSON body by accident. Reading one takes an explicit `expose()`.
+
+use std::fmt;
+
+use zeroize::Zeroizing;
+
+/// A plaintext API key in the v1 format. Only `mint` and `from_secret_bytes`
+/// in [`crate::key`] create one.
+///
+/// ```
+/// use keywarden_core::key::{mint, Environment, Prefix};
+/// let key = mint(&Prefix::default(), &"live".parse::<Environment>().unwrap());
+/// let shown = format!("{key}");
+/// assert!(shown.starts_with("kw_live_…"));
+/// assert!(!shown.contains(&key.expose()[8..40]));
+/// ```
+pub struct PlaintextKey {
+    text: Zeroizing<String>,
+    prefix_len: usize,
+    env_len: usize,
+}
+
+impl PlaintextKey {
+    pub(crate) fn new(text: String, prefix_len: usize, env_len: usize) -> Self {
+        Self {
+            text: Zeroizing::new(text),
+            prefix_len,
+            env_len,
+        }
+    }
+
+    /// The whole key. Call it only where the key must leave the process: the
+    /// create/roll response and the CLI's output.
+    pub fn expose(&self) -> &str {
+        &self.text
+    }
+
+    /// The deployment prefix (`kw`).
+    pub fn prefix(&self) -> &str {
+        &self.text[..self.prefix_len]
+    }
+
+    /// The environment (`live`).
+    pub fn environment(&self) -> &str {
+        &self.text[self.prefix_len + 1..self.prefix_len + 1 + self.env_len]
+    }
+
+    /// The display hint, as stored and shown in lists: `kw_live_…6P3m`.
+    pub fn hint(&self) -> String {
+        crate::key::display_hint(self.prefix(), self.environment(), &self.text)
+    }
+}
+
+impl fmt::Debug for PlaintextKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PlaintextKey({})", self.hint())
+    }
+}
+
+impl fmt::Display for PlaintextKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.hint())
+    }
+}
+
+/// Random secret bytes (a generated secret, a pepper, a data key).
+pub struct SecretBytes(Zeroizing<Vec<u8>>);
+
+impl SecretBytes {
+    /// Wraps bytes that are secret.
+    pub fn new(bytes: Vec<u8>) -> Self {
+        Self(Zeroizing::new(bytes))
+    }
+
+    /// The bytes.
+    pub fn expose(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// How many bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Debug for SecretBytes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretBytes([REDACTED; {}])", self.0.len())
+    }
+}
+
+/// Secret text (an encoded secret, a JWT secret, a secret read from stdin).
+pub struct SecretString(Zeroizing<String>);
+
+impl SecretString {
+    /// Wraps text that is secret.
+    pub fn new(text: String) -> Self {
+        Self(Zeroizing::new(text))
+    }
+
+    /// The text.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "SecretString([REDACTED; {} chars])",
+            self.0.chars().count()
+        )
+    }
+}
+
+impl fmt::Display for SecretString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[REDACTED]")
+    }
+}
