@@ -90,8 +90,6 @@ pub(crate) struct SqliteDb {
 
 pub(crate) struct PgDb {
     pub(crate) pool: PgPool,
-    /// Kept for `LISTEN` connections.
-    pub(crate) options: Box<PgConnectOptions>,
 }
 
 pub(crate) enum Backend {
@@ -184,11 +182,16 @@ impl Store {
         Ok(())
     }
 
-    /// Connection options for a PostgreSQL `LISTEN` connection.
-    pub fn postgres_options(&self) -> Option<PgConnectOptions> {
+    /// On PostgreSQL, a connection that hears the key changes every node
+    /// announces ([`CHANGES_CHANNEL`]). `None` on SQLite, which serves one node.
+    pub async fn listen_changes(&self) -> Result<Option<ChangeListener>> {
         match &*self.backend {
-            Backend::Postgres(db) => Some((*db.options).clone()),
-            Backend::Sqlite(_) => None,
+            Backend::Postgres(db) => {
+                let mut listener = sqlx::postgres::PgListener::connect_with(&db.pool).await?;
+                listener.listen(CHANGES_CHANNEL).await?;
+                Ok(Some(ChangeListener(listener)))
+            }
+            Backend::Sqlite(_) => Ok(None),
         }
     }
 
@@ -201,6 +204,29 @@ impl Store {
             }
             Backend::Postgres(db) => db.pool.close().await,
         }
+    }
+}
+
+/// Key change announcements from other nodes (PostgreSQL `LISTEN`).
+pub struct ChangeListener(sqlx::postgres::PgListener);
+
+/// What a [`ChangeListener`] heard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// These key ids changed (comma-separated), or [`CHANGES_ALL`].
+    Keys(String),
+    /// The connection was lost and is being re-established: changes may have
+    /// been missed meanwhile.
+    Lost,
+}
+
+impl ChangeListener {
+    /// Waits for the next announcement.
+    pub async fn recv(&mut self) -> Result<Change> {
+        Ok(match self.0.try_recv().await? {
+            Some(n) => Change::Keys(n.payload().to_owned()),
+            None => Change::Lost,
+        })
     }
 }
 
@@ -239,15 +265,12 @@ async fn open_postgres(url: &str) -> Result<PgDb> {
     let pool = PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(BUSY_TIMEOUT)
-        .connect_with(options.clone())
+        .connect_with(options)
         .await?;
     // The migrator takes an advisory lock, so nodes starting together
     // migrate once.
     migrator(POSTGRES_MIGRATIONS).await?.run(&pool).await?;
-    Ok(PgDb {
-        pool,
-        options: Box::new(options),
-    })
+    Ok(PgDb { pool })
 }
 
 type Embedded = &'static [(i64, &'static str, &'static str)];
