@@ -591,3 +591,61 @@ fn clear_errors_for_the_operator() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("refused the credentials"));
 }
+
+#[test]
+fn revocation_reaches_every_node_within_a_second() {
+    let Some(db) = Db::postgres() else {
+        eprintln!("SKIPPED: needs PostgreSQL (KEYWARDEN_TEST_DATABASE_URL)");
+        return;
+    };
+    let a = Server::start(&db, &[("KEYWARDEN_NODE_ID", "a")]);
+    let root = a.root_key().unwrap();
+    let b = Server::start(&db, &[("KEYWARDEN_NODE_ID", "b")]);
+    assert!(b.root_key().is_none(), "one root key for the cluster");
+    let http = reqwest::blocking::Client::new();
+    let check = |node: &Server, key: &str| {
+        http.get(format!("{}/v1/forward-auth", node.url))
+            .header("x-api-key", key)
+            .send()
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    for round in 0..3 {
+        let k = a.cli_json(&root, &["key", "create", "--env", "live"]);
+        let key = k["key"].as_str().unwrap();
+        // Node B has the key in its cache.
+        assert_eq!(check(&b, key), 200);
+        assert_eq!(check(&b, key), 200);
+        let started = Instant::now();
+        let out = a.cli(&root, &["key", "revoke", k["id"].as_str().unwrap()]);
+        assert!(out.status.success());
+        loop {
+            if check(&b, key) == 403 {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(1),
+                "round {round}: node B still accepts a key revoked on node A"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        eprintln!(
+            "round {round}: node B refused the key {:?} after the revoke began",
+            started.elapsed()
+        );
+    }
+    // A bulk revoke on B reaches A as well.
+    let k = b.cli_json(&root, &["key", "create", "--env", "test"]);
+    let key = k["key"].as_str().unwrap();
+    assert_eq!(check(&a, key), 200);
+    b.cli_json(&root, &["key", "revoke", "--env", "test", "--yes"]);
+    let started = Instant::now();
+    while check(&a, key) != 403 {
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "bulk revoke did not reach node A"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}

@@ -302,3 +302,51 @@ async fn leak_reports_revoke_and_answer_202() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn metrics_show_outcomes_cache_queue_and_throttle() {
+    on_each_backend(|t| async move {
+        let (_, key) = t.create(json!({"environment": "live"})).await;
+        for _ in 0..3 {
+            t.verify(json!({"key": key})).await;
+        }
+        t.verify(json!({"key": "junk"})).await;
+        t.wait_usage_written(4).await;
+        let m = t.send("GET", "/metrics", None, None, &[], None).await;
+        assert_eq!(m.status, StatusCode::OK);
+        let text = {
+            let r = t
+                .raw(
+                    axum::http::Request::builder()
+                        .uri("/metrics")
+                        .body(axum::body::Body::empty())
+                        .unwrap(),
+                )
+                .await;
+            assert!(
+                r.headers["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("application/openmetrics-text")
+            );
+            t.state.metrics().render()
+        };
+        for needle in [
+            "keywarden_verifications_total{code=\"VALID\"} 3",
+            "keywarden_verifications_total{code=\"MALFORMED\"} 1",
+            "keywarden_verify_duration_seconds_count 4",
+            "keywarden_cache_hits_total 2",
+            "keywarden_cache_misses_total 1",
+            "keywarden_usage_queue_depth",
+            "keywarden_usage_events_dropped_total 0",
+            "keywarden_throttled_addresses",
+            "keywarden_throttled_verifications_total 0",
+        ] {
+            assert!(text.contains(needle), "{needle} not in\n{text}");
+        }
+        // No key material in any label or value.
+        assert!(!text.contains(&key[8..]));
+        t.stop().await;
+    })
+    .await;
+}
