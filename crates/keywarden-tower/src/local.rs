@@ -39,9 +39,9 @@ impl KeyVerifier for LocalVerifier {
                 })
                 .await;
             let identity = verdict
-                .is_valid()
-                .then(|| verdict.key.as_deref())
-                .flatten()
+                .key
+                .as_deref()
+                .filter(|_| verdict.is_valid())
                 .map(|k| Identity {
                     key_id: k.id.to_string(),
                     owner: k.owner.as_ref().map(ToString::to_string),
