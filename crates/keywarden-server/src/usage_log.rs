@@ -65,6 +65,11 @@ impl UsageLog {
     }
 }
 
+/// How often the writer wakes to write what has queued. Waking on a timer
+/// rather than on every event keeps the verification path from paying a
+/// task wake-up per request; events reach the store within this delay.
+const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_millis(50);
+
 async fn writer(
     mut rx: mpsc::Receiver<UsageEvent>,
     store: Store,
@@ -72,33 +77,39 @@ async fn writer(
     shutdown: Arc<Notify>,
     probe: mpsc::Sender<UsageEvent>,
 ) {
+    // `probe` only measures the queue's depth; it never sends, and the
+    // writer stops on `shutdown`, not when the channel closes.
     let depth = |probe: &mpsc::Sender<UsageEvent>| {
         i64::try_from(probe.max_capacity() - probe.capacity()).unwrap_or(i64::MAX)
     };
-    // The task's own sender only measures depth; it must not keep the
-    // channel open, so it is a weak handle in spirit: never used to send.
-    let mut stopping = false;
+    let mut tick = tokio::time::interval(FLUSH_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut batch = Vec::with_capacity(MAX_BATCH);
     loop {
-        let first = if stopping {
-            match rx.try_recv() {
-                Ok(e) => e,
-                Err(_) => return,
-            }
-        } else {
-            tokio::select! {
-                e = rx.recv() => match e { Some(e) => e, None => return },
-                () = shutdown.notified() => { stopping = true; continue; }
-            }
+        let stopping = tokio::select! {
+            _ = tick.tick() => false,
+            () = shutdown.notified() => true,
         };
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(e) => batch.push(e),
-                Err(_) => break,
+        loop {
+            batch.clear();
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(event) => batch.push(event),
+                    Err(_) => break,
+                }
+            }
+            if batch.is_empty() {
+                break;
+            }
+            write_batch(&store, &metrics, &batch).await;
+            if batch.len() < MAX_BATCH {
+                break;
             }
         }
-        write_batch(&store, &metrics, &batch).await;
         metrics.usage_queue_depth.set(depth(&probe));
+        if stopping {
+            return;
+        }
     }
 }
 

@@ -6,8 +6,8 @@ use keywarden_core::{clock::UnixMillis, key::KeyId};
 
 use crate::{Result, RowGet, Store, UsageBucket, UsageEvent, UsageRecord, with_db};
 
-/// Rows per INSERT statement (7 parameters each; well under SQLite's limit).
-const ROWS_PER_INSERT: usize = 400;
+/// Rows per INSERT statement (7 parameters each).
+const ROWS_PER_INSERT: usize = 100;
 
 impl Store {
     /// Writes a batch of verification events in one transaction.
@@ -15,44 +15,53 @@ impl Store {
         if events.is_empty() {
             return Ok(());
         }
-        with_db!(self, writer, |pool| {
-            let mut tx = pool.begin().await?;
-            for chunk in events.chunks(ROWS_PER_INSERT) {
-                let mut sql = String::from(
-                    "INSERT INTO usage_events (key_id, at, code, client_ip, user_agent, scopes, node_id) VALUES ",
-                );
-                for i in 0..chunk.len() {
-                    let b = i * 7;
-                    if i > 0 {
-                        sql.push_str(", ");
-                    }
-                    sql.push_str(&format!(
-                        "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                        b + 1,
-                        b + 2,
-                        b + 3,
-                        b + 4,
-                        b + 5,
-                        b + 6,
-                        b + 7
-                    ));
-                }
-                let mut query = sqlx::query(&sql);
-                for e in chunk {
-                    query = query
-                        .bind(&e.key_id)
-                        .bind(e.at)
-                        .bind(e.code)
-                        .bind(&e.client_ip)
-                        .bind(&e.user_agent)
-                        .bind(&e.scopes)
-                        .bind(&e.node_id);
-                }
-                query.execute(&mut *tx).await?;
+        match &*self.backend {
+            crate::Backend::Postgres(db) => {
+                // One statement per batch: seven arrays, unnested server-side.
+                let col =
+                    |f: fn(&UsageEvent) -> Option<String>| events.iter().map(f).collect::<Vec<_>>();
+                sqlx::query(
+                    "INSERT INTO usage_events (key_id, at, code, client_ip, user_agent, scopes, node_id) \
+                     SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])",
+                )
+                .bind(col(|e| e.key_id.clone()))
+                .bind(events.iter().map(|e| e.at).collect::<Vec<i64>>())
+                .bind(events.iter().map(|e| e.code.to_owned()).collect::<Vec<String>>())
+                .bind(col(|e| e.client_ip.clone()))
+                .bind(col(|e| e.user_agent.clone()))
+                .bind(col(|e| e.scopes.clone()))
+                .bind(col(|e| e.node_id.clone()))
+                .execute(&db.pool)
+                .await?;
+                Ok(())
             }
-            tx.commit().await?;
-            Ok(())
-        })
+            crate::Backend::Sqlite(db) => {
+                // Anonymous `?` parameters: SQLite finds a `$N` parameter's
+                // name by a linear scan, which makes binding a multi-row
+                // insert with numbered parameters quadratic.
+                let mut tx = db.writer.begin().await?;
+                for chunk in events.chunks(ROWS_PER_INSERT) {
+                    let mut sql = String::from(
+                        "INSERT INTO usage_events (key_id, at, code, client_ip, user_agent, scopes, node_id) VALUES ",
+                    );
+                    sql.push_str(&vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", "));
+                    let mut query = sqlx::query(&sql);
+                    for e in chunk {
+                        query = query
+                            .bind(&e.key_id)
+                            .bind(e.at)
+                            .bind(e.code)
+                            .bind(&e.client_ip)
+                            .bind(&e.user_agent)
+                            .bind(&e.scopes)
+                            .bind(&e.node_id);
+                    }
+                    query.execute(&mut *tx).await?;
+                }
+                tx.commit().await?;
+                Ok(())
+            }
+        }
     }
 
     /// Verifications of a key in `[from, to)`, counted per bucket of

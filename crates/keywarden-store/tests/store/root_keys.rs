@@ -60,8 +60,9 @@ async fn bootstrap_happens_once() {
             .unwrap();
         let got = b.store.list_root_keys().await.unwrap();
         assert_eq!(got.len(), 2);
-        assert!(got[1].allows(Permission::KeysRead));
-        assert!(!got[1].allows(Permission::KeysWrite));
+        let listed = got.iter().find(|k| k.id == reader.id).unwrap();
+        assert!(listed.allows(Permission::KeysRead));
+        assert!(!listed.allows(Permission::KeysWrite));
 
         b.store
             .revoke_root_key(&reader.id, NOW + 1, &draft("root_key.revoke", None))
