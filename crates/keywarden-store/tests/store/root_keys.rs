@@ -119,3 +119,30 @@ async fn concurrent_bootstraps_make_one_root_key() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn get_root_key_by_id_sees_revocation() {
+    on_each_backend(|b| async move {
+        let (rec, _) = root(vec![Permission::KeysRead, Permission::AuditRead]);
+        b.store
+            .insert_root_key(&rec, &draft("root_key.create", None))
+            .await
+            .unwrap();
+        let got = b.store.get_root_key(&rec.id).await.unwrap().unwrap();
+        assert_eq!(got, rec, "{}", b.name);
+        assert!(
+            b.store
+                .get_root_key(&KeyId::generate())
+                .await
+                .unwrap()
+                .is_none()
+        );
+        b.store
+            .revoke_root_key(&rec.id, NOW + 5, &draft("root_key.revoke", None))
+            .await
+            .unwrap();
+        let got = b.store.get_root_key(&rec.id).await.unwrap().unwrap();
+        assert_eq!(got.revoked_at, Some(NOW + 5), "{}", b.name);
+    })
+    .await;
+}
