@@ -11,7 +11,9 @@ use crate::state::AppState;
 
 use super::{
     UiQuery,
-    html::{Nav, api_error_page, dash, datetime, empty, outcome_badge, page, short_time},
+    html::{
+        Nav, api_error_page, dash, datetime, empty, form_error, outcome_badge, page, short_time,
+    },
     non_empty,
     session::percent_encode,
     session::Console,
@@ -84,6 +86,10 @@ async fn render(state: &AppState, console: &Console, q: &AuditQuery) -> Result<R
         .require(state, Permission::AuditRead, "audit.read", None)
         .await
         .map_err(|e| api_error_page(&e))?;
+    let bad = [&q.actor, &q.action, &q.target, &q.outcome]
+        .iter()
+        .any(|v| v.chars().count() > 200 || v.chars().any(char::is_control));
+    let problem = bad.then_some("Filters are at most 200 characters, without control characters.");
     let filter = AuditFilter {
         actor: non_empty(&q.actor).map(str::to_owned),
         action: non_empty(&q.action).map(str::to_owned),
@@ -91,7 +97,11 @@ async fn render(state: &AppState, console: &Console, q: &AuditQuery) -> Result<R
         outcome: non_empty(&q.outcome).map(str::to_owned),
         before_seq: non_empty(&q.before).and_then(|b| b.parse().ok()),
     };
-    let entries = state.store().list_audit(&filter, PAGE_SIZE).await.map_err(fail)?;
+    let entries = if bad {
+        Vec::new()
+    } else {
+        state.store().list_audit(&filter, PAGE_SIZE).await.map_err(fail)?
+    };
     let chain = state.store().verify_audit_chain().await.map_err(fail)?;
     state
         .store()
@@ -136,6 +146,7 @@ async fn render(state: &AppState, console: &Console, q: &AuditQuery) -> Result<R
                 " The audit log was tampered with: investigate before trusting it."
             }
         }
+        (form_error(problem))
         form method="get" action="/ui/audit" class="card filters" role="search" aria-label="Filter the audit log" {
             div class="field" {
                 label for="a-action" { "Action" }

@@ -129,7 +129,8 @@ pub(crate) fn stacked_bars(buckets: &[UsageBucket], range: Range, title: &str) -
         .map(|b| b.total - b.by_code.get("VALID").copied().unwrap_or(0))
         .sum();
     let max = series.iter().flatten().map(|b| b.total).max().unwrap_or(0);
-    let ceiling = nice_ceiling(max.max(4));
+    // Four gridline steps of a round size: 0, 5, 10, 15, 20 or 0, 50, 100, …
+    let ceiling = 4 * nice_ceiling((max + 3) / 4);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let slot = plot_w / n as f64;
@@ -144,8 +145,7 @@ pub(crate) fn stacked_bars(buckets: &[UsageBucket], range: Range, title: &str) -
     let summary = format!("{title}: {total} verifications, {refused} refused");
     html! {
         figure class="chart" {
-            svg viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) role="img" aria-label=(summary)
-                preserveAspectRatio="none" class="chart-svg" {
+            svg viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) role="img" aria-label=(summary) class="chart-svg" {
                 title { (summary) }
                 @for i in 0..=4i64 {
                     @let v = ceiling * i / 4;
@@ -220,6 +220,8 @@ mod tests {
         let svg = stacked_bars(&[bucket], range, "Last 24 hours").into_string();
         assert!(svg.contains("5 verifications, 2 refused"), "{svg}");
         assert_eq!(svg.matches("class=\"bar code-valid\"").count(), 1);
+        // 5 verifications: the axis runs 0, 1, 2, 3, 4… up to 4 × 2 = 8.
+        assert!(svg.contains(">8</text>"), "{svg}");
         assert_eq!(svg.matches("class=\"bar code-revoked\"").count(), 1);
         assert!(svg.contains("REVOKED: 2 of 5"));
         assert!(!svg.contains("No verifications"));

@@ -114,8 +114,11 @@ fn parse_filter(q: &ListQuery) -> Result<KeyFilter, String> {
         .map(|s| s.parse::<KeyStatus>().map_err(|e| format!("Status: {e}")))
         .transpose()?;
     let search = non_empty(&q.q).map(str::to_owned);
-    if search.as_ref().is_some_and(|s| s.chars().count() > 100) {
-        return Err("Search: at most 100 characters".to_owned());
+    if search
+        .as_ref()
+        .is_some_and(|s| s.chars().count() > 100 || s.chars().any(char::is_control))
+    {
+        return Err("Search: at most 100 characters, without control characters".to_owned());
     }
     Ok(KeyFilter {
         owner,

@@ -120,7 +120,7 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
                 }
             }
         }
-        div class="grid grid-3" {
+        div class="grid grid-2" {
             section class="card flush" aria-labelledby="refused-h" {
                 h2 id="refused-h" class="pad" { "Recent refused verifications" }
                 @if refused.is_empty() { (empty("None. Every recent verification passed.")) } @else {
@@ -135,6 +135,7 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
                     } }
                 }
             }
+            div class="column" {
             section class="card flush" aria-labelledby="expiring-h" {
                 h2 id="expiring-h" class="pad" { "Expiring within " (SOON_DAYS) " days" }
                 @if expiring.is_empty() { (empty("No active key expires soon.")) } @else {
@@ -156,6 +157,7 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
                         span class="list-right" { (time_cell(Some(ev.at), now, "")) }
                     } } }
                 }
+            }
             }
         }
     };

@@ -353,7 +353,7 @@ pub(crate) fn safe_next(next: Option<&str>) -> &str {
     }
 }
 
-fn to_sign_in(method: &Method, path: &str, reason: Option<&str>) -> Response {
+fn to_sign_in(method: &Method, path: &str, reason: Option<&str>, secure: bool) -> Response {
     let mut location = String::from("/ui/sign-in");
     let mut sep = '?';
     if method == Method::GET && path != "/ui" && path.starts_with("/ui/") && path.len() < 300 {
@@ -361,12 +361,18 @@ fn to_sign_in(method: &Method, path: &str, reason: Option<&str>) -> Response {
         location.push_str(&percent_encode(path));
         sep = '&';
     }
+    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, &location)]).into_response();
     if let Some(r) = reason {
         location.push(sep);
         location.push_str("reason=");
         location.push_str(r);
+        res = (StatusCode::SEE_OTHER, [(header::LOCATION, &location)]).into_response();
+        // The session is gone: so is its cookie, and the next visit is a
+        // plain signed-out one.
+        res.headers_mut()
+            .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, secure));
     }
-    (StatusCode::SEE_OTHER, [(header::LOCATION, location)]).into_response()
+    res
 }
 
 /// Percent-encodes everything but unreserved characters and `/`.
@@ -405,17 +411,24 @@ pub(crate) async fn guard(
     let now = state.now();
     let method = req.method().clone();
     let path = uri.path().to_owned();
+    let secure = over_tls(
+        &state,
+        req.extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip()),
+        req.headers(),
+    );
     let Some(id) = request_session(&state, req.headers()) else {
-        return to_sign_in(&method, &path, None);
+        return to_sign_in(&method, &path, None, secure);
     };
     let Some((root_id, csrf)) = state.0.sessions.touch(&id, now) else {
-        return to_sign_in(&method, &path, Some("expired"));
+        return to_sign_in(&method, &path, Some("expired"), secure);
     };
     let root = match state.store().get_root_key(&root_id).await {
         Ok(Some(root)) if root.revoked_at.is_none() => root,
         Ok(_) => {
             state.0.sessions.end(&id);
-            return to_sign_in(&method, &path, Some("revoked"));
+            return to_sign_in(&method, &path, Some("revoked"), secure);
         }
         Err(err) => {
             tracing::error!(error = %err, "console: root key lookup failed");
