@@ -8,9 +8,9 @@ use keywarden_core::{
 };
 
 use crate::{
-    AuditDraft, AuditEntry, BackendKind, Cursor, KeyCount, KeyFilter, KeyPatch, KeyRecord, KeyStatus, Page,
-    RateLimit, Result, RowGet, SealedSecret, Store, StoreError, audit::append_audit, parse_col,
-    with_db,
+    AuditDraft, AuditEntry, BackendKind, Cursor, KeyCount, KeyFilter, KeyPatch, KeyRecord,
+    KeyStatus, Page, RateLimit, Result, RowGet, SealedSecret, Store, StoreError,
+    audit::append_audit, parse_col, with_db,
 };
 
 pub(crate) const KEY_COLUMNS: &str = "id, digest, pepper_version, hint, prefix, environment, owner, \

@@ -63,7 +63,10 @@ fn chromium() -> Option<PathBuf> {
 /// `npm ci` in the script's folder when playwright-core is not installed
 /// yet (CI does it up front).
 fn node_modules(dir: &Path) -> Result<(), String> {
-    if dir.join("node_modules/playwright-core/package.json").is_file() {
+    if dir
+        .join("node_modules/playwright-core/package.json")
+        .is_file()
+    {
         return Ok(());
     }
     let npm = on_path("npm").ok_or("npm is not installed")?;
@@ -122,7 +125,11 @@ fn console_in_a_real_browser() {
             "--json",
         ],
     );
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
     let made: Value = serde_json::from_slice(&made.stdout).unwrap();
     let readonly = made["key"].as_str().unwrap();
 
@@ -185,7 +192,10 @@ fn console_in_a_real_browser() {
     let shown = server.cli_json(&root, &["key", "show", created]);
     assert_eq!(shown["status"], "revoked");
     assert_eq!(shown["revoke_reason"], "manual");
-    let old = server.cli_json(&root, &["key", "show", facts["rolled_from"].as_str().unwrap()]);
+    let old = server.cli_json(
+        &root,
+        &["key", "show", facts["rolled_from"].as_str().unwrap()],
+    );
     assert_eq!(old["rotated_to"], facts["rolled_to"]);
     assert_eq!(old["status"], "active", "in its grace period");
 
@@ -204,10 +214,17 @@ fn console_in_a_real_browser() {
         "the read-only key's attempt is audited: {audit}"
     );
     let chain = admin(&db, &["audit", "verify"]);
-    assert!(chain.status.success(), "{}", String::from_utf8_lossy(&chain.stdout));
+    assert!(
+        chain.status.success(),
+        "{}",
+        String::from_utf8_lossy(&chain.stdout)
+    );
 
     // No root key in the server's log.
-    assert!(!server.log().contains(&root[8..]), "the root key leaked into the log");
+    assert!(
+        !server.log().contains(&root[8..]),
+        "the root key leaked into the log"
+    );
 
     let pngs = std::fs::read_dir(&shots)
         .unwrap()

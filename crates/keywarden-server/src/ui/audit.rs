@@ -15,8 +15,8 @@ use super::{
         Nav, api_error_page, dash, datetime, empty, form_error, outcome_badge, page, short_time,
     },
     non_empty,
-    session::percent_encode,
     session::Console,
+    session::percent_encode,
 };
 
 /// Entries per page.
@@ -100,12 +100,20 @@ async fn render(state: &AppState, console: &Console, q: &AuditQuery) -> Result<R
     let entries = if bad {
         Vec::new()
     } else {
-        state.store().list_audit(&filter, PAGE_SIZE).await.map_err(fail)?
+        state
+            .store()
+            .list_audit(&filter, PAGE_SIZE)
+            .await
+            .map_err(fail)?
     };
     let chain = state.store().verify_audit_chain().await.map_err(fail)?;
     state
         .store()
-        .audit(&console.caller.draft(state, "audit.read", None, serde_json::json!({})))
+        .audit(
+            &console
+                .caller
+                .draft(state, "audit.read", None, serde_json::json!({})),
+        )
         .await
         .map_err(fail)?;
     state

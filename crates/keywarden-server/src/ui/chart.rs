@@ -74,9 +74,8 @@ fn label(ms: UnixMillis, bucket_ms: i64) -> String {
     let Ok(t) = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000) else {
         return String::new();
     };
-    if bucket_ms >= 86_400_000 {
-        format!("{:02}-{:02}", u8::from(t.month()), t.day())
-    } else if bucket_ms >= 3_600_000 && t.hour() == 0 {
+    // Days, and hourly buckets at midnight, are labelled by date.
+    if bucket_ms >= 86_400_000 || (bucket_ms >= 3_600_000 && t.hour() == 0) {
         format!("{:02}-{:02}", u8::from(t.month()), t.day())
     } else {
         format!("{:02}:{:02}", t.hour(), t.minute())

@@ -39,7 +39,10 @@ fn parse(t: &Target) -> Result<Parsed, String> {
         .map(|o| o.parse::<Owner>().map_err(|e| format!("Owner: {e}")))
         .transpose()?;
     let env = non_empty(&t.environment)
-        .map(|e| e.parse::<Environment>().map_err(|e| format!("Environment: {e}")))
+        .map(|e| {
+            e.parse::<Environment>()
+                .map_err(|e| format!("Environment: {e}"))
+        })
         .transpose()?;
     Ok((owner, env))
 }
@@ -167,29 +170,69 @@ pub(crate) async fn revoke_all(
 ) -> Response {
     let parsed = match parse(&t) {
         Ok(p) => p,
-        Err(e) => return render(&state, &console, &t, Some(&e), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => {
+            return render(
+                &state,
+                &console,
+                &t,
+                Some(&e),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     let target = api::bulk_target(parsed.0.as_ref(), parsed.1.as_ref());
     if let Err(e) = console
         .caller
-        .require(&state, Permission::KeysRevoke, "key.bulk_revoke", Some(&target))
+        .require(
+            &state,
+            Permission::KeysRevoke,
+            "key.bulk_revoke",
+            Some(&target),
+        )
         .await
     {
         return api_error_page(&e);
     }
     if t.confirm.trim() != CONFIRM_WORD {
-        let msg = format!("Type {CONFIRM_WORD} in the confirmation box to go ahead. Nothing was revoked.");
-        return render(&state, &console, &t, Some(&msg), StatusCode::UNPROCESSABLE_ENTITY).await;
+        let msg = format!(
+            "Type {CONFIRM_WORD} in the confirmation box to go ahead. Nothing was revoked."
+        );
+        return render(
+            &state,
+            &console,
+            &t,
+            Some(&msg),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
     }
     let reason = match api::reason(non_empty(&t.reason).map(str::to_owned), "emergency") {
         Ok(r) => r,
-        Err(e) => return render(&state, &console, &t, Some(e.message()), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Err(e) => {
+            return render(
+                &state,
+                &console,
+                &t,
+                Some(e.message()),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
     };
     let before = match unrevoked(&state, &parsed).await {
         Ok((a, e)) => a + e,
         Err(page) => return page,
     };
-    let ids = match api::bulk(&state, &console.caller, parsed.0.as_ref(), parsed.1.as_ref(), &reason).await {
+    let ids = match api::bulk(
+        &state,
+        &console.caller,
+        parsed.0.as_ref(),
+        parsed.1.as_ref(),
+        &reason,
+    )
+    .await
+    {
         Ok(ids) => ids,
         Err(e) if e.status() == StatusCode::UNPROCESSABLE_ENTITY => {
             return render(&state, &console, &t, Some(e.message()), e.status()).await;

@@ -212,15 +212,31 @@ pub(crate) fn relative(ms: UnixMillis, now: UnixMillis) -> String {
     let delta = ms - now;
     let secs = delta.abs() / 1000;
     let text = match secs {
-        0..=59 => return if delta.abs() < 5_000 { "just now".to_owned() } else if delta < 0 { format!("{secs} s ago") } else { format!("in {secs} s") },
+        0..=59 => {
+            return if delta.abs() < 5_000 {
+                "just now".to_owned()
+            } else if delta < 0 {
+                format!("{secs} s ago")
+            } else {
+                format!("in {secs} s")
+            };
+        }
         60..=3_599 => format!("{} min", secs / 60),
         3_600..=86_399 => format!("{} h", secs / 3_600),
         _ => {
             let days = secs / 86_400;
-            if days == 1 { "1 day".to_owned() } else { format!("{days} days") }
+            if days == 1 {
+                "1 day".to_owned()
+            } else {
+                format!("{days} days")
+            }
         }
     };
-    if delta < 0 { format!("{text} ago") } else { format!("in {text}") }
+    if delta < 0 {
+        format!("{text} ago")
+    } else {
+        format!("in {text}")
+    }
 }
 
 /// A time with its relative form, machine-readable.
@@ -296,6 +312,9 @@ mod tests {
     #[test]
     fn values_are_escaped() {
         let m = html! { p { ("<script>alert(1)</script>") } };
-        assert_eq!(m.into_string(), "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>");
+        assert_eq!(
+            m.into_string(),
+            "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
+        );
     }
 }

@@ -108,7 +108,10 @@ fn parse_filter(q: &ListQuery) -> Result<KeyFilter, String> {
         .map(|o| o.parse::<Owner>().map_err(|e| format!("Owner: {e}")))
         .transpose()?;
     let environment = non_empty(&q.environment)
-        .map(|e| e.parse::<Environment>().map_err(|e| format!("Environment: {e}")))
+        .map(|e| {
+            e.parse::<Environment>()
+                .map_err(|e| format!("Environment: {e}"))
+        })
         .transpose()?;
     let status = non_empty(&q.status)
         .map(|s| s.parse::<KeyStatus>().map_err(|e| format!("Status: {e}")))
@@ -259,11 +262,22 @@ pub(crate) async fn detail(
     Path(id): Path<String>,
     UiQuery(q): UiQuery<DetailQuery>,
 ) -> PageResult {
-    require(&state, &console, Permission::KeysRead, "key.read", Some(&id)).await?;
+    require(
+        &state,
+        &console,
+        Permission::KeysRead,
+        "key.read",
+        Some(&id),
+    )
+    .await?;
     let (id, k) = load(&state, &id).await?;
     state
         .store()
-        .audit(&console.caller.draft(&state, "key.read", Some(id.as_str()), serde_json::json!({})))
+        .audit(
+            &console
+                .caller
+                .draft(&state, "key.read", Some(id.as_str()), serde_json::json!({})),
+        )
         .await
         .map_err(|e| fail(e.into()))?;
     let now = state.now();
@@ -323,6 +337,9 @@ pub(crate) async fn detail(
                 }
                 @if can_revoke {
                     a class="btn btn-danger" href=(format!("/ui/keys/{}/revoke", k.id)) data-dialog="revoke-dialog" { "Revoke" }
+                }
+                @if !can_write && !root.allows(Permission::KeysRevoke) {
+                    span class="muted small" { "Read-only: your root key cannot change keys." }
                 }
             }
         }
@@ -470,7 +487,14 @@ pub(crate) async fn revoke_form(
     console: Console,
     Path(id): Path<String>,
 ) -> PageResult {
-    require(&state, &console, Permission::KeysRevoke, "key.revoke", Some(&id)).await?;
+    require(
+        &state,
+        &console,
+        Permission::KeysRevoke,
+        "key.revoke",
+        Some(&id),
+    )
+    .await?;
     let (_, k) = load(&state, &id).await?;
     let body = html! { div class="card narrow" { (revoke_form_body(&console, &k)) } };
     Ok(page(&state, &console, "Revoke key", Nav::Keys, body))
@@ -489,7 +513,14 @@ pub(crate) async fn revoke(
     Path(id): Path<String>,
     UiForm(f): UiForm<RevokeForm>,
 ) -> PageResult {
-    require(&state, &console, Permission::KeysRevoke, "key.revoke", Some(&id)).await?;
+    require(
+        &state,
+        &console,
+        Permission::KeysRevoke,
+        "key.revoke",
+        Some(&id),
+    )
+    .await?;
     let key_id = api::parse_id(&id).map_err(fail)?;
     let reason = api::reason(non_empty(&f.reason).map(str::to_owned), "manual").map_err(fail)?;
     let record = api::revoke(&state, &console.caller, &key_id, &reason)
@@ -550,7 +581,14 @@ pub(crate) async fn roll_form(
     console: Console,
     Path(id): Path<String>,
 ) -> PageResult {
-    require(&state, &console, Permission::KeysWrite, "key.roll", Some(&id)).await?;
+    require(
+        &state,
+        &console,
+        Permission::KeysWrite,
+        "key.roll",
+        Some(&id),
+    )
+    .await?;
     let (_, k) = load(&state, &id).await?;
     let body = html! { div class="card narrow" { (roll_form_body(&state, &console, &k)) } };
     Ok(page(&state, &console, "Roll key", Nav::Keys, body))
@@ -569,7 +607,14 @@ pub(crate) async fn roll(
     Path(id): Path<String>,
     UiForm(f): UiForm<RollForm>,
 ) -> PageResult {
-    require(&state, &console, Permission::KeysWrite, "key.roll", Some(&id)).await?;
+    require(
+        &state,
+        &console,
+        Permission::KeysWrite,
+        "key.roll",
+        Some(&id),
+    )
+    .await?;
     let key_id = api::parse_id(&id).map_err(fail)?;
     let grace = api::grace_ms(
         non_empty(&f.grace_period),
@@ -580,7 +625,10 @@ pub(crate) async fn roll(
         .await
         .map_err(fail)?;
     let new_id = created.record.id.clone();
-    let old_expiry = previous.expires_at.as_deref().and_then(timefmt::parse_rfc3339);
+    let old_expiry = previous
+        .expires_at
+        .as_deref()
+        .and_then(timefmt::parse_rfc3339);
     state.0.sessions.hold_reveal(
         &console.session,
         Reveal::new(
@@ -721,7 +769,11 @@ fn parse_expires(text: &str) -> Result<(Option<String>, Option<String>), FieldEr
     if timefmt::parse_rfc3339(t).is_some() {
         return Ok((Some(t.to_owned()), None));
     }
-    let candidates = [format!("{t}T00:00:00Z"), format!("{t}:00Z"), format!("{t}Z")];
+    let candidates = [
+        format!("{t}T00:00:00Z"),
+        format!("{t}:00Z"),
+        format!("{t}Z"),
+    ];
     candidates
         .into_iter()
         .find(|c| timefmt::parse_rfc3339(c).is_some())
@@ -820,9 +872,18 @@ impl KeyForm {
     fn from_record(k: &KeyRecord) -> Self {
         Self {
             environment: k.environment.to_string(),
-            owner: k.owner.as_ref().map(ToString::to_string).unwrap_or_default(),
+            owner: k
+                .owner
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
             name: k.name.clone().unwrap_or_default(),
-            scopes: k.scopes.iter().map(Scope::as_str).collect::<Vec<_>>().join(", "),
+            scopes: k
+                .scopes
+                .iter()
+                .map(Scope::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
             expires: k.expires_at.map(timefmt::rfc3339).unwrap_or_default(),
             metadata: if k.metadata.as_object().is_none_or(|m| m.is_empty()) {
                 String::new()
@@ -835,7 +896,10 @@ impl KeyForm {
                 .map(ToString::to_string)
                 .collect::<Vec<_>>()
                 .join("\n"),
-            rate_limit: k.rate_limit.map(|r| r.limit.to_string()).unwrap_or_default(),
+            rate_limit: k
+                .rate_limit
+                .map(|r| r.limit.to_string())
+                .unwrap_or_default(),
             rate_window: k
                 .rate_limit
                 .map(|r| r.window_seconds.to_string())
@@ -874,7 +938,8 @@ impl KeyForm {
             }
         }
         let allow = split_list(&self.ip_allowlist);
-        let parsed = api::parse_allowlist(&allow).map_err(|e| field_err("ip_allowlist", e.message()))?;
+        let parsed =
+            api::parse_allowlist(&allow).map_err(|e| field_err("ip_allowlist", e.message()))?;
         if parsed != k.ip_allowlist {
             p.ip_allowlist = Some(allow);
         }
@@ -937,7 +1002,10 @@ fn key_form(
     error: Option<&FieldError>,
     editing: Option<&KeyRecord>,
 ) -> Markup {
-    let action = editing.map_or_else(|| "/ui/keys".to_owned(), |k| format!("/ui/keys/{}/edit", k.id));
+    let action = editing.map_or_else(
+        || "/ui/keys".to_owned(),
+        |k| format!("/ui/keys/{}/edit", k.id),
+    );
     let rate_invalid = error.is_some_and(|e| e.field == "rate_limit");
     let has_master = state.0.master_key.is_some();
     html! {
@@ -1046,7 +1114,13 @@ pub(crate) async fn create(
     let req = match f.to_create() {
         Ok(r) => r,
         Err(e) => {
-            return Ok(new_page(&state, &console, &f, Some(&e), StatusCode::UNPROCESSABLE_ENTITY));
+            return Ok(new_page(
+                &state,
+                &console,
+                &f,
+                Some(&e),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
         }
     };
     match api::create(&state, &console.caller, req).await {
@@ -1095,9 +1169,23 @@ pub(crate) async fn edit_form(
     console: Console,
     Path(id): Path<String>,
 ) -> PageResult {
-    require(&state, &console, Permission::KeysWrite, "key.update", Some(&id)).await?;
+    require(
+        &state,
+        &console,
+        Permission::KeysWrite,
+        "key.update",
+        Some(&id),
+    )
+    .await?;
     let (_, k) = load(&state, &id).await?;
-    Ok(edit_page(&state, &console, &k, &KeyForm::from_record(&k), None, StatusCode::OK))
+    Ok(edit_page(
+        &state,
+        &console,
+        &k,
+        &KeyForm::from_record(&k),
+        None,
+        StatusCode::OK,
+    ))
 }
 
 /// `POST /ui/keys/{id}/edit`.
@@ -1107,12 +1195,26 @@ pub(crate) async fn edit(
     Path(id): Path<String>,
     UiForm(f): UiForm<KeyForm>,
 ) -> PageResult {
-    require(&state, &console, Permission::KeysWrite, "key.update", Some(&id)).await?;
+    require(
+        &state,
+        &console,
+        Permission::KeysWrite,
+        "key.update",
+        Some(&id),
+    )
+    .await?;
     let (key_id, k) = load(&state, &id).await?;
     let patch = match f.to_patch(&k) {
         Ok(p) => p,
         Err(e) => {
-            return Ok(edit_page(&state, &console, &k, &f, Some(&e), StatusCode::UNPROCESSABLE_ENTITY));
+            return Ok(edit_page(
+                &state,
+                &console,
+                &k,
+                &f,
+                Some(&e),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
         }
     };
     match api::update(&state, &console.caller, &key_id, patch).await {
@@ -1121,7 +1223,10 @@ pub(crate) async fn edit(
             Ok(see_other(&format!("/ui/keys/{key_id}")))
         }
         Err(err) if err.code() == "EMPTY_PATCH" => {
-            state.0.sessions.notice(&console.session, "Nothing changed.");
+            state
+                .0
+                .sessions
+                .notice(&console.session, "Nothing changed.");
             Ok(see_other(&format!("/ui/keys/{key_id}")))
         }
         Err(err) if err.status() == StatusCode::UNPROCESSABLE_ENTITY => {
@@ -1139,7 +1244,10 @@ mod tests {
     #[test]
     fn expiry_inputs() {
         assert_eq!(parse_expires("").ok(), Some((None, None)));
-        assert_eq!(parse_expires(" 90d ").ok(), Some((None, Some("90d".to_owned()))));
+        assert_eq!(
+            parse_expires(" 90d ").ok(),
+            Some((None, Some("90d".to_owned())))
+        );
         assert_eq!(
             parse_expires("2027-01-31").ok(),
             Some((Some("2027-01-31T00:00:00Z".to_owned()), None))

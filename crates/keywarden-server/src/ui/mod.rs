@@ -186,7 +186,10 @@ pub(crate) struct Tls(pub(crate) bool);
 impl FromRequestParts<AppState> for Tls {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         Ok(Self(session::over_tls(
             state,
             session::peer(parts),

@@ -161,7 +161,12 @@ impl Sessions {
     }
 
     /// Starts a session for `root`; returns the cookie token and the session id.
-    fn start(&self, state: &AppState, root: &KeyId, now: UnixMillis) -> (Zeroizing<String>, [u8; 32]) {
+    fn start(
+        &self,
+        state: &AppState,
+        root: &KeyId,
+        now: UnixMillis,
+    ) -> (Zeroizing<String>, [u8; 32]) {
         let token = Zeroizing::new(random::base62_string(43));
         let id = session_id(state, &token);
         let mut map = self.lock();
@@ -227,7 +232,12 @@ impl Sessions {
 
     /// Takes the held key if it is `key_id`'s and fresh; it is gone
     /// afterwards either way it was taken.
-    pub(crate) fn take_reveal(&self, id: &[u8; 32], key_id: &str, now: UnixMillis) -> Option<Reveal> {
+    pub(crate) fn take_reveal(
+        &self,
+        id: &[u8; 32],
+        key_id: &str,
+        now: UnixMillis,
+    ) -> Option<Reveal> {
         let mut map = self.lock();
         let s = map.get_mut(id)?;
         if s.reveal.as_ref().is_some_and(|r| r.key_id == key_id) {
@@ -316,7 +326,10 @@ pub(crate) fn sign_in_response(
     let max_age = state.config().session_max.ms() / 1000;
     let mut res = Redirect::to(next).into_response();
     let headers = res.headers_mut();
-    headers.append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, &token, max_age, secure));
+    headers.append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, &token, max_age, secure),
+    );
     headers.append(header::SET_COOKIE, set_cookie(SIGNIN_COOKIE, "", 0, secure));
     *res.status_mut() = StatusCode::SEE_OTHER;
     res
@@ -325,10 +338,15 @@ pub(crate) fn sign_in_response(
 /// Ends the session of this request and clears its cookie.
 pub(crate) fn sign_out_response(state: &AppState, console: &Console, secure: bool) -> Response {
     state.0.sessions.end(&console.session);
-    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, "/ui/sign-in?signed_out=1")])
+    let mut res = (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, "/ui/sign-in?signed_out=1")],
+    )
         .into_response();
-    res.headers_mut()
-        .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, secure));
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", 0, secure),
+    );
     res
 }
 
@@ -369,8 +387,10 @@ fn to_sign_in(method: &Method, path: &str, reason: Option<&str>, secure: bool) -
         res = (StatusCode::SEE_OTHER, [(header::LOCATION, &location)]).into_response();
         // The session is gone: so is its cookie, and the next visit is a
         // plain signed-out one.
-        res.headers_mut()
-            .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, secure));
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(SESSION_COOKIE, "", 0, secure),
+        );
     }
     res
 }
@@ -597,7 +617,10 @@ mod tests {
             },
         );
         sessions.hold_reveal(&id, Reveal::new("key_a".into(), "secret".into(), None, 0));
-        assert!(sessions.take_reveal(&id, "key_b", 1).is_none(), "another key's page");
+        assert!(
+            sessions.take_reveal(&id, "key_b", 1).is_none(),
+            "another key's page"
+        );
         let r = sessions.take_reveal(&id, "key_a", 1).unwrap();
         assert_eq!(r.key.as_str(), "secret");
         assert!(sessions.take_reveal(&id, "key_a", 2).is_none(), "only once");

@@ -92,10 +92,7 @@ fn form(
 }
 
 /// `GET /ui/sign-in`.
-pub(crate) async fn page(
-    Tls(secure): Tls,
-    UiQuery(q): UiQuery<SignInQuery>,
-) -> Response {
+pub(crate) async fn page(Tls(secure): Tls, UiQuery(q): UiQuery<SignInQuery>) -> Response {
     let next = session::safe_next(q.next.as_deref()).to_owned();
     let info = match (q.reason.as_deref(), q.signed_out.is_some()) {
         (_, true) => Some("You are signed out."),

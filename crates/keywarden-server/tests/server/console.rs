@@ -106,9 +106,7 @@ impl<'a> Browser<'a> {
         for (k, v) in &self.headers {
             req = req.header(*k, *v);
         }
-        let mut req = req
-            .body(body.map_or_else(Body::empty, Body::from))
-            .unwrap();
+        let mut req = req.body(body.map_or_else(Body::empty, Body::from)).unwrap();
         let addr: std::net::SocketAddr = format!("{}:40000", self.peer).parse().unwrap();
         req.extensions_mut().insert(ConnectInfo(addr));
         let res = self.t.app.clone().oneshot(req).await.unwrap();
@@ -210,7 +208,14 @@ async fn security_headers_on_every_console_response() {
         let root = b.get("/").await;
         assert!(root.status.is_redirection());
         assert_eq!(root.location(), "/ui");
-        for uri in ["/ui/sign-in", "/ui", "/ui/keys", "/ui/nowhere", "/ui/assets/app.js", "/ui/assets/app.css"] {
+        for uri in [
+            "/ui/sign-in",
+            "/ui",
+            "/ui/keys",
+            "/ui/nowhere",
+            "/ui/assets/app.js",
+            "/ui/assets/app.css",
+        ] {
             let p = b.get(uri).await;
             assert_console_headers(&p, uri);
         }
@@ -218,12 +223,17 @@ async fn security_headers_on_every_console_response() {
         assert_eq!(css.headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
         assert!(css.body.contains(".btn"));
         let js = b.get("/ui/assets/app.js").await;
-        assert_eq!(js.headers[header::CONTENT_TYPE], "text/javascript; charset=utf-8");
+        assert_eq!(
+            js.headers[header::CONTENT_TYPE],
+            "text/javascript; charset=utf-8"
+        );
         assert!(js.body.contains("getRandomValues"));
         assert_eq!(b.get("/ui/nowhere").await.status, StatusCode::NOT_FOUND);
 
         b.sign_in(&t.root).await;
-        let (id, _) = t.create(json!({"environment": "live", "owner": "acme"})).await;
+        let (id, _) = t
+            .create(json!({"environment": "live", "owner": "acme"}))
+            .await;
         for uri in [
             "/ui".to_owned(),
             "/ui/keys".to_owned(),
@@ -239,13 +249,17 @@ async fn security_headers_on_every_console_response() {
         ] {
             let p = b.get(&uri).await;
             assert!(
-                p.status == StatusCode::OK || (uri.ends_with("AAAA") && p.status == StatusCode::NOT_FOUND),
+                p.status == StatusCode::OK
+                    || (uri.ends_with("AAAA") && p.status == StatusCode::NOT_FOUND),
                 "{}: {uri}: {}",
                 t.backend,
                 p.status
             );
             assert_console_headers(&p, &uri);
-            assert!(!p.body.contains(&t.root[8..]), "{uri}: the root key is never in a page");
+            assert!(
+                !p.body.contains(&t.root[8..]),
+                "{uri}: the root key is never in a page"
+            );
         }
         t.stop().await;
     })
@@ -260,21 +274,37 @@ async fn sign_in_with_a_root_key_makes_a_strict_session() {
         let p = b.get("/ui/keys?owner=acme").await;
         assert_eq!(p.status, StatusCode::SEE_OTHER);
         assert_eq!(p.location(), "/ui/sign-in?next=/ui/keys");
-        let p = b.post("/ui/keys/key_AAAAAAAAAAAAAAAA/revoke", &[("reason", "x")]).await;
-        assert_eq!((p.status, p.location()), (StatusCode::SEE_OTHER, "/ui/sign-in"));
+        let p = b
+            .post("/ui/keys/key_AAAAAAAAAAAAAAAA/revoke", &[("reason", "x")])
+            .await;
+        assert_eq!(
+            (p.status, p.location()),
+            (StatusCode::SEE_OTHER, "/ui/sign-in")
+        );
 
         let form = b.get("/ui/sign-in").await;
         let signin_cookie = form.set_cookie("kw_signin").unwrap();
         assert!(signin_cookie.contains("HttpOnly") && signin_cookie.contains("SameSite=Strict"));
-        assert!(form.body.contains("type=\"password\""), "the key field is masked");
+        assert!(
+            form.body.contains("type=\"password\""),
+            "the key field is masked"
+        );
 
         // A wrong key: 401, audited like the API's refusals, not echoed.
         let csrf = form.csrf();
         let wrong = "kw_root_notarealkeynotarealkeynotarealkeynotarealkey123";
-        let p = b.post("/ui/sign-in", &[("csrf", &csrf), ("key", wrong), ("next", "/ui")]).await;
+        let p = b
+            .post(
+                "/ui/sign-in",
+                &[("csrf", &csrf), ("key", wrong), ("next", "/ui")],
+            )
+            .await;
         assert_eq!(p.status, StatusCode::UNAUTHORIZED, "{}", t.backend);
         assert!(p.body.contains("not a valid root key"));
-        assert!(!p.body.contains("notarealkey"), "the typed key is not echoed");
+        assert!(
+            !p.body.contains("notarealkey"),
+            "the typed key is not echoed"
+        );
         assert!(p.set_cookie("kw_session").is_none());
         let denied = audit(&t, "auth.denied").await;
         assert_eq!(denied.len(), 1);
@@ -283,16 +313,29 @@ async fn sign_in_with_a_root_key_makes_a_strict_session() {
 
         // Without the form's double-submit cookie (a cross-site form): refused.
         let mut other = Browser::new(&t);
-        let p = other.post("/ui/sign-in", &[("csrf", &csrf), ("key", &t.root)]).await;
+        let p = other
+            .post("/ui/sign-in", &[("csrf", &csrf), ("key", &t.root)])
+            .await;
         assert_eq!(p.status, StatusCode::FORBIDDEN);
         assert!(p.set_cookie("kw_session").is_none());
 
         // The right key: a session cookie, HttpOnly, SameSite=Strict, Path=/ui.
-        let p = b.post("/ui/sign-in", &[("csrf", &csrf), ("key", &t.root), ("next", "/ui/keys")]).await;
-        assert_eq!((p.status, p.location()), (StatusCode::SEE_OTHER, "/ui/keys"));
+        let p = b
+            .post(
+                "/ui/sign-in",
+                &[("csrf", &csrf), ("key", &t.root), ("next", "/ui/keys")],
+            )
+            .await;
+        assert_eq!(
+            (p.status, p.location()),
+            (StatusCode::SEE_OTHER, "/ui/keys")
+        );
         let cookie = p.set_cookie("kw_session").unwrap();
         assert!(cookie.contains("; Path=/ui;"), "{cookie}");
-        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+            "{cookie}"
+        );
         assert!(!cookie.contains("Secure"), "plain HTTP: no Secure flag");
         assert!(!cookie.contains(&t.root[8..]), "the cookie is not the key");
         assert!(!p.location().contains(&t.root[8..]));
@@ -306,14 +349,26 @@ async fn sign_in_with_a_root_key_makes_a_strict_session() {
         // `next` never leaves the console.
         let mut c = Browser::new(&t);
         let csrf = c.get("/ui/sign-in").await.csrf();
-        let p = c.post("/ui/sign-in", &[("csrf", &csrf), ("key", &t.root), ("next", "https://evil.example/")]).await;
+        let p = c
+            .post(
+                "/ui/sign-in",
+                &[
+                    ("csrf", &csrf),
+                    ("key", &t.root),
+                    ("next", "https://evil.example/"),
+                ],
+            )
+            .await;
         assert_eq!(p.location(), "/ui");
 
         // Signing out ends the session on the server: the old cookie is dead.
         let old = b.cookies.clone();
         let csrf = b.get("/ui").await.csrf();
         let p = b.post("/ui/sign-out", &[("csrf", &csrf)]).await;
-        assert_eq!((p.status, p.location()), (StatusCode::SEE_OTHER, "/ui/sign-in?signed_out=1"));
+        assert_eq!(
+            (p.status, p.location()),
+            (StatusCode::SEE_OTHER, "/ui/sign-in?signed_out=1")
+        );
         assert!(p.set_cookie("kw_session").unwrap().contains("Max-Age=0"));
         assert_eq!(b.get("/ui").await.status, StatusCode::SEE_OTHER);
         b.cookies = old;
@@ -339,12 +394,19 @@ async fn secure_cookies_behind_a_tls_proxy() {
         |t| async move {
             let mut b = Browser::new(&t);
             b.peer = "10.0.0.2";
-            b.headers = vec![("x-forwarded-proto", "https"), ("x-forwarded-for", "198.51.100.7")];
+            b.headers = vec![
+                ("x-forwarded-proto", "https"),
+                ("x-forwarded-for", "198.51.100.7"),
+            ];
             let p = b.sign_in(&t.root).await;
             assert_eq!(p.status, StatusCode::SEE_OTHER);
             assert!(p.set_cookie("kw_session").unwrap().ends_with("; Secure"));
             let entry = audit(&t, "console.sign_in").await.remove(0);
-            assert_eq!(entry.draft.client_ip.as_deref(), Some("198.51.100.7"), "the client, not the proxy");
+            assert_eq!(
+                entry.draft.client_ip.as_deref(),
+                Some("198.51.100.7"),
+                "the client, not the proxy"
+            );
 
             // The same header from an untrusted peer proves nothing.
             let mut direct = Browser::new(&t);
@@ -374,10 +436,19 @@ async fn failed_sign_ins_are_throttled_per_address() {
                 assert_eq!(p.status, StatusCode::UNAUTHORIZED);
             }
             let p = b.sign_in(&t.root).await;
-            assert_eq!(p.status, StatusCode::TOO_MANY_REQUESTS, "{}: even the right key waits", t.backend);
+            assert_eq!(
+                p.status,
+                StatusCode::TOO_MANY_REQUESTS,
+                "{}: even the right key waits",
+                t.backend
+            );
             assert!(p.headers.contains_key(header::RETRY_AFTER));
             assert!(p.set_cookie("kw_session").is_none());
-            assert_eq!(audit(&t, "auth.denied").await.len(), 3, "throttled attempts are not audited one by one");
+            assert_eq!(
+                audit(&t, "auth.denied").await.len(),
+                3,
+                "throttled attempts are not audited one by one"
+            );
             // Another address is not affected.
             let mut other = Browser::new(&t);
             other.peer = "127.0.0.2";
@@ -405,12 +476,26 @@ async fn sessions_expire_when_idle_and_absolutely() {
             let mut b = Browser::new(&t);
             b.sign_in(&t.root).await;
             t.clock.advance_ms(9 * 60_000);
-            assert_eq!(b.get("/ui/generator").await.status, StatusCode::OK, "used within the idle time");
+            assert_eq!(
+                b.get("/ui/generator").await.status,
+                StatusCode::OK,
+                "used within the idle time"
+            );
             t.clock.advance_ms(10 * 60_000 + 1);
             let p = b.get("/ui/generator").await;
-            assert_eq!((p.status, p.location()), (StatusCode::SEE_OTHER, "/ui/sign-in?next=/ui/generator&reason=expired"));
+            assert_eq!(
+                (p.status, p.location()),
+                (
+                    StatusCode::SEE_OTHER,
+                    "/ui/sign-in?next=/ui/generator&reason=expired"
+                )
+            );
             let p = b.get("/ui/generator").await;
-            assert_eq!(p.location(), "/ui/sign-in?next=/ui/generator", "an expired session is gone");
+            assert_eq!(
+                p.location(),
+                "/ui/sign-in?next=/ui/generator",
+                "an expired session is gone"
+            );
 
             // Busy, but past session_max: signed out all the same.
             let mut c = Browser::new(&t);
@@ -420,7 +505,12 @@ async fn sessions_expire_when_idle_and_absolutely() {
                 assert_eq!(c.get("/ui/generator").await.status, StatusCode::OK);
             }
             t.clock.advance_ms(4 * 60_000);
-            assert_eq!(c.get("/ui/generator").await.status, StatusCode::SEE_OTHER, "{}", t.backend);
+            assert_eq!(
+                c.get("/ui/generator").await.status,
+                StatusCode::SEE_OTHER,
+                "{}",
+                t.backend
+            );
             t.stop().await;
         },
     )
@@ -430,7 +520,9 @@ async fn sessions_expire_when_idle_and_absolutely() {
 #[tokio::test]
 async fn every_post_needs_the_csrf_token() {
     on_each_backend(|t| async move {
-        let (id, key) = t.create(json!({"environment": "live", "owner": "acme"})).await;
+        let (id, key) = t
+            .create(json!({"environment": "live", "owner": "acme"}))
+            .await;
         let mut b = Browser::new(&t);
         b.sign_in(&t.root).await;
         let page = format!("/ui/keys/{id}");
@@ -438,27 +530,54 @@ async fn every_post_needs_the_csrf_token() {
         let p = b.post(&uri, &[("reason", "forged")]).await;
         assert_eq!(p.status, StatusCode::FORBIDDEN, "{}", t.backend);
         assert!(p.body.contains("security token"));
-        let p = b.post(&uri, &[("csrf", &"x".repeat(43)), ("reason", "forged")]).await;
+        let p = b
+            .post(&uri, &[("csrf", &"x".repeat(43)), ("reason", "forged")])
+            .await;
         assert_eq!(p.status, StatusCode::FORBIDDEN);
         // The right token, from a cross-site page (Fetch metadata): refused too.
         let csrf = b.get(&page).await.csrf();
         b.headers = vec![("sec-fetch-site", "cross-site")];
-        assert_eq!(b.post(&uri, &[("csrf", &csrf)]).await.status, StatusCode::FORBIDDEN);
+        assert_eq!(
+            b.post(&uri, &[("csrf", &csrf)]).await.status,
+            StatusCode::FORBIDDEN
+        );
         b.headers.clear();
         // Another session's token does not fit this one.
         let mut other = Browser::new(&t);
         other.sign_in(&t.root).await;
         let theirs = other.get(&page).await.csrf();
         assert_ne!(theirs, csrf);
-        assert_eq!(b.post(&uri, &[("csrf", &theirs)]).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(t.verify(json!({"key": key})).await["code"], "VALID", "nothing changed");
+        assert_eq!(
+            b.post(&uri, &[("csrf", &theirs)]).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            t.verify(json!({"key": key})).await["code"],
+            "VALID",
+            "nothing changed"
+        );
         let refusals = audit(&t, "console.csrf").await;
         assert_eq!(refusals.len(), 4);
         assert!(refusals.iter().all(|e| e.draft.outcome == "denied"));
 
         // Every other form is guarded the same way.
-        for uri in ["/ui/keys", "/ui/emergency", "/ui/sign-out", &format!("/ui/keys/{id}/roll"), &format!("/ui/keys/{id}/edit")] {
-            let p = b.post(uri, &[("environment", "live"), ("owner", "acme"), ("confirm", "revoke")]).await;
+        for uri in [
+            "/ui/keys",
+            "/ui/emergency",
+            "/ui/sign-out",
+            &format!("/ui/keys/{id}/roll"),
+            &format!("/ui/keys/{id}/edit"),
+        ] {
+            let p = b
+                .post(
+                    uri,
+                    &[
+                        ("environment", "live"),
+                        ("owner", "acme"),
+                        ("confirm", "revoke"),
+                    ],
+                )
+                .await;
             assert_eq!(p.status, StatusCode::FORBIDDEN, "{uri}");
         }
         assert_eq!(t.verify(json!({"key": key})).await["code"], "VALID");
@@ -466,20 +585,38 @@ async fn every_post_needs_the_csrf_token() {
 
         // With the token: revoked, and audited exactly like the API's revoke.
         let p = b.post(&uri, &[("csrf", &csrf), ("reason", "")]).await;
-        assert_eq!((p.status, p.location()), (StatusCode::SEE_OTHER, page.as_str()));
+        assert_eq!(
+            (p.status, p.location()),
+            (StatusCode::SEE_OTHER, page.as_str())
+        );
         assert_eq!(t.verify(json!({"key": key})).await["code"], "REVOKED");
         let shown = b.get(&page).await;
-        assert!(shown.body.contains("Revoked "), "a notice says what happened");
-        assert!(!b.get(&page).await.body.contains("class=\"notice\""), "once");
+        assert!(
+            shown.body.contains("Revoked "),
+            "a notice says what happened"
+        );
+        assert!(
+            !b.get(&page).await.body.contains("class=\"notice\""),
+            "once"
+        );
         let (id2, _) = t.create(json!({"environment": "live"})).await;
-        let r = t.call("POST", &format!("/v1/keys/{id2}/revoke"), None).await;
+        let r = t
+            .call("POST", &format!("/v1/keys/{id2}/revoke"), None)
+            .await;
         assert_eq!(r.status, StatusCode::OK);
         let revokes = audit(&t, "key.revoke").await;
         assert_eq!(revokes.len(), 2);
         let (api, ui) = (&revokes[0].draft, &revokes[1].draft);
         assert_eq!(ui.target.as_deref(), Some(id.as_str()));
-        assert_eq!((ui.actor.as_str(), ui.outcome.as_str()), (api.actor.as_str(), "allowed"));
-        assert_eq!(ui.details, api.details, "the same shape: {} vs {}", ui.details, api.details);
+        assert_eq!(
+            (ui.actor.as_str(), ui.outcome.as_str()),
+            (api.actor.as_str(), "allowed")
+        );
+        assert_eq!(
+            ui.details, api.details,
+            "the same shape: {} vs {}",
+            ui.details, api.details
+        );
         assert_eq!(ui.client_ip.as_deref(), Some("127.0.0.1"));
         t.stop().await;
     })
@@ -489,7 +626,9 @@ async fn every_post_needs_the_csrf_token() {
 #[tokio::test]
 async fn a_read_only_root_key_sees_but_cannot_change() {
     on_each_backend(|t| async move {
-        let (id, key) = t.create(json!({"environment": "live", "owner": "acme", "scopes": ["orders:read"]})).await;
+        let (id, key) = t
+            .create(json!({"environment": "live", "owner": "acme", "scopes": ["orders:read"]}))
+            .await;
         let reader = t.root_key(&[Permission::KeysRead]).await;
         let mut b = Browser::new(&t);
         assert_eq!(b.sign_in(&reader).await.status, StatusCode::SEE_OTHER);
@@ -502,11 +641,16 @@ async fn a_read_only_root_key_sees_but_cannot_change() {
         assert!(!page.body.contains("/edit\""), "no Edit button");
         assert!(page.body.contains("lacks audit:read"));
         let nav = b.get("/ui").await.body;
-        assert!(!nav.contains("href=\"/ui/emergency\""), "no Emergency in the menu");
+        assert!(
+            !nav.contains("href=\"/ui/emergency\""),
+            "no Emergency in the menu"
+        );
         assert!(!nav.contains("href=\"/ui/keys/new\""));
 
         let csrf = page.csrf();
-        let p = b.post(&format!("/ui/keys/{id}/revoke"), &[("csrf", &csrf)]).await;
+        let p = b
+            .post(&format!("/ui/keys/{id}/revoke"), &[("csrf", &csrf)])
+            .await;
         assert_eq!(p.status, StatusCode::FORBIDDEN, "{}", t.backend);
         assert!(p.body.contains("keys:revoke"));
         assert_eq!(t.verify(json!({"key": key})).await["code"], "VALID");
@@ -530,13 +674,27 @@ async fn a_read_only_root_key_sees_but_cannot_change() {
             let p = if method == "GET" {
                 b.get(&uri).await
             } else {
-                b.post(&uri, &[("csrf", &csrf), ("environment", "live"), ("owner", "acme"), ("confirm", "revoke"), ("name", "x")]).await
+                b.post(
+                    &uri,
+                    &[
+                        ("csrf", &csrf),
+                        ("environment", "live"),
+                        ("owner", "acme"),
+                        ("confirm", "revoke"),
+                        ("name", "x"),
+                    ],
+                )
+                .await
             };
             assert_eq!(p.status, StatusCode::FORBIDDEN, "{method} {uri}");
         }
         assert_eq!(t.verify(json!({"key": key})).await["code"], "VALID");
         let listed = t.call("GET", "/v1/keys", None).await;
-        assert_eq!(listed.json["keys"].as_array().unwrap().len(), 1, "nothing was created");
+        assert_eq!(
+            listed.json["keys"].as_array().unwrap().len(),
+            1,
+            "nothing was created"
+        );
         t.stop().await;
     })
     .await;
@@ -545,9 +703,14 @@ async fn a_read_only_root_key_sees_but_cannot_change() {
 #[tokio::test]
 async fn revoking_the_root_key_ends_its_sessions_at_once() {
     on_each_backend(|t| async move {
-        let (rec, plain) = keywarden_server::setup::create_root_key(&t.store, vec![Permission::Admin], None, crate::NOW)
-            .await
-            .unwrap();
+        let (rec, plain) = keywarden_server::setup::create_root_key(
+            &t.store,
+            vec![Permission::Admin],
+            None,
+            crate::NOW,
+        )
+        .await
+        .unwrap();
         let mut b = Browser::new(&t);
         b.sign_in(plain.expose()).await;
         assert_eq!(b.get("/ui/keys").await.status, StatusCode::OK);
@@ -560,7 +723,10 @@ async fn revoking_the_root_key_ends_its_sessions_at_once() {
             details: json!({}),
             at: crate::NOW,
         };
-        t.store.revoke_root_key(&rec.id, crate::NOW, &draft).await.unwrap();
+        t.store
+            .revoke_root_key(&rec.id, crate::NOW, &draft)
+            .await
+            .unwrap();
         let p = b.get("/ui/keys").await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", t.backend);
         assert_eq!(p.location(), "/ui/sign-in?next=/ui/keys&reason=revoked");
@@ -604,7 +770,12 @@ async fn create_shows_the_key_once_and_keeps_every_setting() {
             .await;
         assert_eq!(p.status, StatusCode::SEE_OTHER, "{}: {}", t.backend, p.body);
         let to = p.location().to_owned();
-        let id = to.strip_prefix("/ui/keys/").unwrap().strip_suffix("/created").unwrap().to_owned();
+        let id = to
+            .strip_prefix("/ui/keys/")
+            .unwrap()
+            .strip_suffix("/created")
+            .unwrap()
+            .to_owned();
         assert!(!to.contains("kw_live_"), "the key never goes into a URL");
 
         let reveal = b.get(&to).await;
@@ -613,7 +784,9 @@ async fn create_shows_the_key_once_and_keeps_every_setting() {
         let key = shown_key(&reveal.body).expect("the key is shown");
         assert!(reveal.body.contains("won't see it again"));
         assert!(reveal.body.contains(&format!("API_KEY={key}")));
-        let v = t.verify(json!({"key": key, "client_ip": "10.1.2.3", "scopes": ["users:read"]})).await;
+        let v = t
+            .verify(json!({"key": key, "client_ip": "10.1.2.3", "scopes": ["users:read"]}))
+            .await;
         assert_eq!(v["code"], "VALID", "{v}");
         assert_eq!(v["key_id"], id.as_str());
 
@@ -625,22 +798,37 @@ async fn create_shows_the_key_once_and_keeps_every_setting() {
         assert!(!again.body.contains(&key[8..]));
         let detail = b.get(&format!("/ui/keys/{id}")).await;
         assert!(!detail.body.contains(&key[8..]));
-        assert!(detail.body.contains("billing &lt;b&gt;backend&lt;/b&gt;"), "names are escaped");
+        assert!(
+            detail.body.contains("billing &lt;b&gt;backend&lt;/b&gt;"),
+            "names are escaped"
+        );
 
         let got = t.call("GET", &format!("/v1/keys/{id}"), None).await.json;
         assert_eq!(got["owner"], "acme");
         assert_eq!(got["name"], "billing <b>backend</b>");
-        assert_eq!(got["scopes"], json!(["orders:read", "orders:write", "users:read"]));
+        assert_eq!(
+            got["scopes"],
+            json!(["orders:read", "orders:write", "users:read"])
+        );
         assert_eq!(got["metadata"], json!({"plan": "pro"}));
         assert_eq!(got["ip_allowlist"], json!(["10.0.0.0/8", "192.0.2.7/32"]));
-        assert_eq!(got["rate_limit"], json!({"limit": 10, "window_seconds": 60}));
+        assert_eq!(
+            got["rate_limit"],
+            json!({"limit": 10, "window_seconds": 60})
+        );
         assert_eq!(got["usage_limit"], 5);
         assert_eq!(got["recoverable"], true);
-        assert_eq!(got["expires_at"], keywarden_server::timefmt::rfc3339(crate::NOW + 30 * 86_400_000));
+        assert_eq!(
+            got["expires_at"],
+            keywarden_server::timefmt::rfc3339(crate::NOW + 30 * 86_400_000)
+        );
         // The same audit entry as the API's create.
         let entry = audit(&t, "key.create").await.remove(0);
         assert_eq!(entry.draft.target.as_deref(), Some(id.as_str()));
-        assert_eq!(entry.draft.details["scopes"], json!(["orders:read", "orders:write", "users:read"]));
+        assert_eq!(
+            entry.draft.details["scopes"],
+            json!(["orders:read", "orders:write", "users:read"])
+        );
         assert_eq!(entry.draft.details["recoverable"], true);
         t.stop().await;
     })
@@ -654,51 +842,176 @@ async fn bad_form_input_gets_a_clear_message_never_a_crash() {
         b.sign_in(&t.root).await;
         let secret = "kw_live_Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFy";
         for (fields, message, field) in [
-            (vec![("environment", "")], "Environment: required", "environment"),
-            (vec![("environment", "root")], "reserved for root keys", "environment"),
-            (vec![("environment", "Live!")], "invalid environment", "environment"),
-            (vec![("environment", "live"), ("owner", "has space")], "invalid owner", "owner"),
-            (vec![("environment", "live"), ("scopes", "orders")], "invalid scope", "scopes"),
-            (vec![("environment", "live"), ("expires", "soon")], "Expiry: give a lifetime", "expires"),
-            (vec![("environment", "live"), ("expires", "2001-01-01")], "in the past", "expires"),
-            (vec![("environment", "live"), ("ip_allowlist", "10.0.0.0/33")], "must be CIDRs", "ip_allowlist"),
-            (vec![("environment", "live"), ("rate_limit", "5")], "Rate limit", "rate_limit"),
-            (vec![("environment", "live"), ("rate_limit", "0"), ("rate_window", "60")], "rate_limit.limit", "rate_limit"),
-            (vec![("environment", "live"), ("usage_limit", secret)], "Usage limit", "usage_limit"),
-            (vec![("environment", "live"), ("usage_limit", "0")], "usage_limit must be at least 1", "usage_limit"),
-            (vec![("environment", "live"), ("metadata", "[1, 2]")], "JSON object", "metadata"),
-            (vec![("environment", "live"), ("name", "tab\there")], "control characters", "name"),
-            (vec![("environment", secret)], "invalid environment", "environment"),
+            (
+                vec![("environment", "")],
+                "Environment: required",
+                "environment",
+            ),
+            (
+                vec![("environment", "root")],
+                "reserved for root keys",
+                "environment",
+            ),
+            (
+                vec![("environment", "Live!")],
+                "invalid environment",
+                "environment",
+            ),
+            (
+                vec![("environment", "live"), ("owner", "has space")],
+                "invalid owner",
+                "owner",
+            ),
+            (
+                vec![("environment", "live"), ("scopes", "orders")],
+                "invalid scope",
+                "scopes",
+            ),
+            (
+                vec![("environment", "live"), ("expires", "soon")],
+                "Expiry: give a lifetime",
+                "expires",
+            ),
+            (
+                vec![("environment", "live"), ("expires", "2001-01-01")],
+                "in the past",
+                "expires",
+            ),
+            (
+                vec![("environment", "live"), ("ip_allowlist", "10.0.0.0/33")],
+                "must be CIDRs",
+                "ip_allowlist",
+            ),
+            (
+                vec![("environment", "live"), ("rate_limit", "5")],
+                "Rate limit",
+                "rate_limit",
+            ),
+            (
+                vec![
+                    ("environment", "live"),
+                    ("rate_limit", "0"),
+                    ("rate_window", "60"),
+                ],
+                "rate_limit.limit",
+                "rate_limit",
+            ),
+            (
+                vec![("environment", "live"), ("usage_limit", secret)],
+                "Usage limit",
+                "usage_limit",
+            ),
+            (
+                vec![("environment", "live"), ("usage_limit", "0")],
+                "usage_limit must be at least 1",
+                "usage_limit",
+            ),
+            (
+                vec![("environment", "live"), ("metadata", "[1, 2]")],
+                "JSON object",
+                "metadata",
+            ),
+            (
+                vec![("environment", "live"), ("name", "tab\there")],
+                "control characters",
+                "name",
+            ),
+            (
+                vec![("environment", secret)],
+                "invalid environment",
+                "environment",
+            ),
         ] {
             let p = b.submit("/ui/keys/new", "/ui/keys", &fields).await;
-            assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{fields:?}: {}", p.body);
-            assert!(p.body.contains(message), "{fields:?}: wants {message:?}: {}", p.body);
-            assert!(p.body.contains(&format!("id=\"{field}\" name=\"{field}\"")) || field == "rate_limit");
+            assert_eq!(
+                p.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{fields:?}: {}",
+                p.body
+            );
+            assert!(
+                p.body.contains(message),
+                "{fields:?}: wants {message:?}: {}",
+                p.body
+            );
+            assert!(
+                p.body.contains(&format!("id=\"{field}\" name=\"{field}\""))
+                    || field == "rate_limit"
+            );
             assert!(p.body.contains("aria-invalid=\"true\""), "{fields:?}");
             assert!(p.body.contains("role=\"alert\""));
             // The form keeps what was typed (escaped), except that a refused
             // value is never echoed inside the error message itself.
-            assert!(!p.body.split("role=\"alert\"").nth(1).unwrap().split("</div>").next().unwrap().contains("Zm9vYmFy"));
+            assert!(
+                !p.body
+                    .split("role=\"alert\"")
+                    .nth(1)
+                    .unwrap()
+                    .split("</div>")
+                    .next()
+                    .unwrap()
+                    .contains("Zm9vYmFy")
+            );
         }
         let listed = t.call("GET", "/v1/keys", None).await;
-        assert_eq!(listed.json["keys"].as_array().unwrap().len(), 0, "nothing was stored");
+        assert_eq!(
+            listed.json["keys"].as_array().unwrap().len(),
+            0,
+            "nothing was stored"
+        );
 
         // Too large a form: 413, not a crash.
         let csrf = b.get("/ui/keys/new").await.csrf();
         let big = "x".repeat(70_000);
-        let p = b.post("/ui/keys", &[("csrf", &csrf), ("environment", "live"), ("name", &big)]).await;
+        let p = b
+            .post(
+                "/ui/keys",
+                &[("csrf", &csrf), ("environment", "live"), ("name", &big)],
+            )
+            .await;
         assert_eq!(p.status, StatusCode::PAYLOAD_TOO_LARGE);
         // Not a form at all.
-        let p = b.send("POST", "/ui/keys", Some(format!("csrf={csrf}&%%%"))).await;
+        let p = b
+            .send("POST", "/ui/keys", Some(format!("csrf={csrf}&%%%")))
+            .await;
         assert!(p.status.is_client_error(), "{}", p.status);
         // Hostile filters and ids.
-        assert_eq!(b.get("/ui/keys?owner=%3Cscript%3E&status=bogus").await.status, StatusCode::OK);
-        assert!(b.get("/ui/keys?owner=%3Cscript%3E").await.body.contains("invalid owner"));
-        assert_eq!(b.get("/ui/keys/%3Cscript%3E").await.status, StatusCode::NOT_FOUND);
-        assert_eq!(b.get("/ui/keys?cursor=garbage").await.status, StatusCode::OK);
-        assert_eq!(b.get("/ui/audit?before=nope&outcome=%00").await.status, StatusCode::OK);
-        assert!(b.get("/ui/audit?actor=%00").await.body.contains("without control characters"));
-        assert!(b.get("/ui/keys?q=a%00b").await.body.contains("without control characters"));
+        assert_eq!(
+            b.get("/ui/keys?owner=%3Cscript%3E&status=bogus")
+                .await
+                .status,
+            StatusCode::OK
+        );
+        assert!(
+            b.get("/ui/keys?owner=%3Cscript%3E")
+                .await
+                .body
+                .contains("invalid owner")
+        );
+        assert_eq!(
+            b.get("/ui/keys/%3Cscript%3E").await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            b.get("/ui/keys?cursor=garbage").await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            b.get("/ui/audit?before=nope&outcome=%00").await.status,
+            StatusCode::OK
+        );
+        assert!(
+            b.get("/ui/audit?actor=%00")
+                .await
+                .body
+                .contains("without control characters")
+        );
+        assert!(
+            b.get("/ui/keys?q=a%00b")
+                .await
+                .body
+                .contains("without control characters")
+        );
         t.stop().await;
     })
     .await;
