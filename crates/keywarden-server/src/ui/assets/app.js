@@ -218,5 +218,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     var inputs = document.querySelectorAll("[data-confirm-word]");
     for (var i = 0; i < inputs.length; i++) syncConfirm(inputs[i]);
+    // On a narrow screen a chart scrolls sideways: show the latest buckets.
+    var charts = document.querySelectorAll(".chart");
+    for (var j = 0; j < charts.length; j++) charts[j].scrollLeft = charts[j].scrollWidth;
   });
 })();
