@@ -109,6 +109,16 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         self.code
     }
+
+    /// The message for people (never a secret: see the module docs).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Seconds to wait, for a 429.
+    pub fn retry_after(&self) -> Option<u64> {
+        self.retry_after
+    }
 }
 
 impl IntoResponse for ApiError {

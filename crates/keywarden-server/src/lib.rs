@@ -48,8 +48,9 @@ pub use state::{AppState, Background};
 pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::router(&state))
-        .nest("/ui", ui::router())
+        .nest("/ui", ui::router(&state))
         .route("/", get(|| async { Redirect::to("/ui") }))
+        .route("/ui/", get(|| async { Redirect::to("/ui") }))
         .layer(SetResponseHeaderLayer::if_not_present(
             axum::http::header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

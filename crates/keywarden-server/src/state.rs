@@ -78,7 +78,7 @@ impl AppState {
         let state = Self(Arc::new(Inner {
             auth_failures: WindowCounter::new(config.failure_limit_per_minute),
             leak_reports: WindowCounter::new(config.leak_reports_per_minute),
-            sessions: crate::ui::Sessions::default(),
+            sessions: crate::ui::Sessions::new(config.session_idle.ms(), config.session_max.ms()),
             store,
             config,
             clock,

@@ -8,9 +8,9 @@ use keywarden_core::{
 };
 
 use crate::{
-    AuditDraft, AuditEntry, BackendKind, Cursor, KeyFilter, KeyPatch, KeyRecord, KeyStatus, Page,
-    RateLimit, Result, RowGet, SealedSecret, Store, StoreError, audit::append_audit, parse_col,
-    with_db,
+    AuditDraft, AuditEntry, BackendKind, Cursor, KeyCount, KeyFilter, KeyPatch, KeyRecord,
+    KeyStatus, Page, RateLimit, Result, RowGet, SealedSecret, Store, StoreError,
+    audit::append_audit, parse_col, with_db,
 };
 
 pub(crate) const KEY_COLUMNS: &str = "id, digest, pepper_version, hint, prefix, environment, owner, \
@@ -334,6 +334,53 @@ impl Store {
                 .fetch_one(pool)
                 .await?;
             row.i64("n")
+        })
+    }
+
+    /// How many keys each environment holds in each status at `now`,
+    /// ordered by environment then status.
+    pub async fn key_counts(&self, now: UnixMillis) -> Result<Vec<KeyCount>> {
+        with_db!(self, reader, |pool| {
+            let rows = sqlx::query(
+                "SELECT environment, CASE WHEN revoked_at IS NOT NULL THEN 'revoked' \
+                 WHEN expires_at IS NOT NULL AND expires_at <= $1 THEN 'expired' \
+                 ELSE 'active' END AS status, COUNT(*) AS n FROM api_keys \
+                 GROUP BY environment, status ORDER BY environment, status",
+            )
+            .bind(now)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(KeyCount {
+                        environment: parse_col(&r.text("environment")?, "environment")?,
+                        status: parse_col(&r.text("status")?, "status")?,
+                        count: r.i64("n")?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Active keys that expire in `(now, until]`, soonest first.
+    pub async fn expiring_keys(
+        &self,
+        now: UnixMillis,
+        until: UnixMillis,
+        limit: u32,
+    ) -> Result<Vec<KeyRecord>> {
+        let sql = format!(
+            "SELECT {KEY_COLUMNS} FROM api_keys WHERE revoked_at IS NULL \
+             AND expires_at > $1 AND expires_at <= $2 ORDER BY expires_at, id LIMIT $3"
+        );
+        with_db!(self, reader, |pool| {
+            let rows = sqlx::query(&sql)
+                .bind(now)
+                .bind(until)
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(key_from_row).collect()
         })
     }
 

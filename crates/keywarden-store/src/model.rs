@@ -258,6 +258,17 @@ pub struct KeyFilter {
     pub search: Option<String>,
 }
 
+/// How many keys of one environment are in one status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyCount {
+    /// The environment.
+    pub environment: Environment,
+    /// The status.
+    pub status: KeyStatus,
+    /// How many.
+    pub count: i64,
+}
+
 /// A position in a list: the last item of the previous page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {

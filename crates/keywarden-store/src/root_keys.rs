@@ -104,6 +104,19 @@ impl Store {
         })
     }
 
+    /// A root key by id (the console re-reads its session's key on every
+    /// request, so a revoked or narrowed key takes effect at once).
+    pub async fn get_root_key(&self, id: &KeyId) -> Result<Option<RootKeyRecord>> {
+        let sql = format!("SELECT {ROOT_COLUMNS} FROM root_keys WHERE id = $1");
+        with_db!(self, reader, |pool| {
+            let row = sqlx::query(&sql)
+                .bind(id.as_str())
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(root_from_row).transpose()
+        })
+    }
+
     /// Every root key, oldest first.
     pub async fn list_root_keys(&self) -> Result<Vec<RootKeyRecord>> {
         let sql = format!("SELECT {ROOT_COLUMNS} FROM root_keys ORDER BY created_at, id");

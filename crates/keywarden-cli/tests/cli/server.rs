@@ -213,7 +213,7 @@ impl Drop for Server {
     }
 }
 
-fn admin(db: &Db, args: &[&str]) -> std::process::Output {
+pub(crate) fn admin(db: &Db, args: &[&str]) -> std::process::Output {
     let mut cmd = keywarden();
     cmd.arg("admin").args(args);
     for (k, v) in db.env() {

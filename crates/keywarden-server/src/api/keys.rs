@@ -426,7 +426,7 @@ fn seal(state: &AppState, plaintext: &str, id: &KeyId) -> Result<SealedSecret, A
     })
 }
 
-async fn load(state: &AppState, id: &KeyId) -> Result<KeyRecord, ApiError> {
+pub(crate) async fn load(state: &AppState, id: &KeyId) -> Result<KeyRecord, ApiError> {
     state
         .store()
         .get_key(id)
@@ -446,6 +446,17 @@ pub async fn create_key(
     caller
         .require(&state, Permission::KeysWrite, "key.create", None)
         .await?;
+    let body = create(&state, &caller, req).await?;
+    Ok((StatusCode::CREATED, no_store(), Json(body)))
+}
+
+/// Creates a key (shared by the API and the console; the caller's
+/// `keys:write` permission is checked by both before they call it).
+pub(crate) async fn create(
+    state: &AppState,
+    caller: &Caller,
+    req: CreateKeyRequest,
+) -> Result<CreatedKey, ApiError> {
     let now = state.now();
     if req.environment.is_root() {
         return Err(ApiError::invalid(
@@ -461,12 +472,12 @@ pub async fn create_key(
     let rate_limit = rate_limit(req.rate_limit)?;
     let usage_limit = usage_limit(req.usage_limit)?;
     let expires_at = expiry(req.expires_at.as_deref(), req.expires_in.as_deref(), now)?;
-    check_policy(&state, &req.environment, expires_at, now)?;
+    check_policy(state, &req.environment, expires_at, now)?;
 
     let minted = key::mint(&state.config().prefix, &req.environment);
     let id = KeyId::generate();
     let sealed = if req.recoverable {
-        Some(seal(&state, minted.expose(), &id)?)
+        Some(seal(state, minted.expose(), &id)?)
     } else {
         None
     };
@@ -497,7 +508,7 @@ pub async fn create_key(
         sealed,
     };
     let audit = caller.draft(
-        &state,
+        state,
         "key.create",
         Some(id.as_str()),
         serde_json::json!({
@@ -512,11 +523,10 @@ pub async fn create_key(
         .verifier()
         .cache()
         .invalidate_digest(digest.as_bytes());
-    let body = CreatedKey {
+    Ok(CreatedKey {
         key: minted.expose().to_owned(),
         record: KeyView::new(&record, now),
-    };
-    Ok((StatusCode::CREATED, no_store(), Json(body)))
+    })
 }
 
 /// `Cache-Control: no-store` for responses that hold a secret.
@@ -624,8 +634,20 @@ pub async fn update_key(
         .require(&state, Permission::KeysWrite, "key.update", Some(&id))
         .await?;
     let id = parse_id(&id)?;
+    let updated = update(&state, &caller, &id, req).await?;
+    Ok(Json(KeyView::new(&updated, state.now())))
+}
+
+/// Changes a key (shared by the API and the console; both check
+/// `keys:write` first).
+pub(crate) async fn update(
+    state: &AppState,
+    caller: &Caller,
+    id: &KeyId,
+    req: PatchKeyRequest,
+) -> Result<KeyRecord, ApiError> {
     let now = state.now();
-    let current = load(&state, &id).await?;
+    let current = load(state, id).await?;
     if let Some(name) = &req.name {
         check_name(name)?;
     }
@@ -648,7 +670,7 @@ pub async fn update_key(
         (None, None) => None,
     };
     if let Some(new_expiry) = expires_at {
-        check_policy(&state, &current.environment, new_expiry, now)?;
+        check_policy(state, &current.environment, new_expiry, now)?;
     }
     let patch = KeyPatch {
         name: req.name,
@@ -684,21 +706,21 @@ pub async fn update_key(
         ));
     }
     let audit = caller.draft(
-        &state,
+        state,
         "key.update",
         Some(id.as_str()),
         serde_json::json!({ "changed": changed }),
     );
     let updated = state
         .store()
-        .update_key(&id, &patch, now, &audit)
+        .update_key(id, &patch, now, &audit)
         .await
         .map_err(|e| match e {
             keywarden_store::StoreError::Conflict(why) => ApiError::conflict("KEY_REVOKED", why),
             other => other.into(),
         })?;
     state.invalidate(&[id.as_str()]);
-    Ok(Json(KeyView::new(&updated, now)))
+    Ok(updated)
 }
 
 /// Parses a grace period: a duration, or zero (`0`, `0s`) to end the old key now.
@@ -908,7 +930,7 @@ pub async fn bulk_revoke(
     }))
 }
 
-fn bulk_target(owner: Option<&Owner>, env: Option<&Environment>) -> String {
+pub(crate) fn bulk_target(owner: Option<&Owner>, env: Option<&Environment>) -> String {
     format!(
         "owner={} environment={}",
         owner.map_or("*", Owner::as_str),

@@ -435,3 +435,72 @@ async fn last_used_keeps_the_latest() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn counts_by_environment_and_status_and_expiring_soon() {
+    on_each_backend(|b| async move {
+        let day = 86_400_000;
+        // live: 2 active (one expiring in 3 days), 1 expired, 1 revoked; test: 1 active.
+        let specs: [(&str, Option<i64>, bool); 5] = [
+            ("live", None, false),
+            ("live", Some(NOW + 3 * day), false),
+            ("live", Some(NOW - 1), false),
+            ("live", Some(NOW + day), true),
+            ("test", Some(NOW + 30 * day), false),
+        ];
+        let mut ids = Vec::new();
+        for (i, (env, expires, revoked)) in specs.iter().enumerate() {
+            let (mut rec, _) = new_key("acme", env, NOW - 10 + i as i64);
+            rec.expires_at = *expires;
+            if *revoked {
+                rec.revoked_at = Some(NOW - 5);
+            }
+            b.store
+                .insert_key(&rec, &draft("key.create", None))
+                .await
+                .unwrap();
+            ids.push(rec.id);
+        }
+        let counts: Vec<(String, &str, i64)> = b
+            .store
+            .key_counts(NOW)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| (c.environment.to_string(), c.status.as_str(), c.count))
+            .collect();
+        assert_eq!(
+            counts,
+            vec![
+                ("live".to_owned(), "active", 2),
+                ("live".to_owned(), "expired", 1),
+                ("live".to_owned(), "revoked", 1),
+                ("test".to_owned(), "active", 1),
+            ],
+            "{}",
+            b.name
+        );
+
+        // Within a week: only the live key expiring in 3 days (the revoked
+        // one and the expired one are not "expiring").
+        let soon = b.store.expiring_keys(NOW, NOW + 7 * day, 10).await.unwrap();
+        let soon: Vec<_> = soon.iter().map(|k| k.id.clone()).collect();
+        assert_eq!(soon, vec![ids[1].clone()], "{}", b.name);
+        let month = b
+            .store
+            .expiring_keys(NOW, NOW + 31 * day, 10)
+            .await
+            .unwrap();
+        assert_eq!(month.len(), 2, "{}", b.name);
+        assert_eq!(month[1].id, ids[4], "soonest first");
+        assert_eq!(
+            b.store
+                .expiring_keys(NOW, NOW + 31 * day, 1)
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+    })
+    .await;
+}

@@ -60,9 +60,10 @@ async fn bootstrap_happens_once() {
             .unwrap();
         let got = b.store.list_root_keys().await.unwrap();
         assert_eq!(got.len(), 2);
-        let listed = got.iter().find(|k| k.id == reader.id).unwrap();
-        assert!(listed.allows(Permission::KeysRead));
-        assert!(!listed.allows(Permission::KeysWrite));
+        // Both were made at NOW: the order between them is by random id.
+        let got = got.iter().find(|r| r.id == reader.id).unwrap();
+        assert!(got.allows(Permission::KeysRead));
+        assert!(!got.allows(Permission::KeysWrite));
 
         b.store
             .revoke_root_key(&reader.id, NOW + 1, &draft("root_key.revoke", None))
@@ -117,6 +118,33 @@ async fn concurrent_bootstraps_make_one_root_key() {
         }
         assert_eq!(made, 1, "{}", b.name);
         assert_eq!(b.store.list_root_keys().await.unwrap().len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn get_root_key_by_id_sees_revocation() {
+    on_each_backend(|b| async move {
+        let (rec, _) = root(vec![Permission::KeysRead, Permission::AuditRead]);
+        b.store
+            .insert_root_key(&rec, &draft("root_key.create", None))
+            .await
+            .unwrap();
+        let got = b.store.get_root_key(&rec.id).await.unwrap().unwrap();
+        assert_eq!(got, rec, "{}", b.name);
+        assert!(
+            b.store
+                .get_root_key(&KeyId::generate())
+                .await
+                .unwrap()
+                .is_none()
+        );
+        b.store
+            .revoke_root_key(&rec.id, NOW + 5, &draft("root_key.revoke", None))
+            .await
+            .unwrap();
+        let got = b.store.get_root_key(&rec.id).await.unwrap().unwrap();
+        assert_eq!(got.revoked_at, Some(NOW + 5), "{}", b.name);
     })
     .await;
 }
