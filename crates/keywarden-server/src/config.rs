@@ -96,6 +96,12 @@ pub struct ServerConfig {
     pub leak_reports_per_minute: u32,
     /// Rules per environment.
     pub policies: BTreeMap<String, EnvPolicy>,
+    /// Where events (leaks, anomalies) are POSTed, signed with
+    /// `KEYWARDEN_WEBHOOK_SECRET`.
+    pub webhook_url: Option<String>,
+    /// Verifications of one key in a minute that can count as a burst (when
+    /// also ten times the minute before).
+    pub burst_per_minute: u32,
     /// Idle expiry of a console session.
     pub session_idle: DurationSpec,
     /// Absolute expiry of a console session.
@@ -119,6 +125,8 @@ impl Default for ServerConfig {
             default_grace_period: DurationSpec::from_ms(86_400_000),
             leak_reports_per_minute: 30,
             policies: BTreeMap::new(),
+            webhook_url: None,
+            burst_per_minute: 600,
             session_idle: DurationSpec::from_ms(30 * 60_000),
             session_max: DurationSpec::from_ms(12 * 3_600_000),
         }

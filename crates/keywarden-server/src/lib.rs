@@ -24,11 +24,13 @@ use axum::{Router, http::HeaderValue, response::Redirect, routing::get};
 use keywarden_core::clock::{Clock, SystemClock};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+mod anomaly;
 pub mod api;
 pub mod auth;
 mod cache;
 pub mod config;
 pub mod error;
+pub mod events;
 pub mod extract;
 pub mod limits;
 pub mod metrics;
@@ -100,11 +102,24 @@ pub async fn serve(
             source,
         })?;
     let local = listener.local_addr()?;
-    let (state, background) = AppState::start(
+    let webhook = match (&config.webhook_url, secrets.webhook_secret) {
+        (Some(url), Some(secret)) => {
+            Some(events::Webhook::new(url, secret).map_err(ServeError::Config)?)
+        }
+        (Some(_), None) => {
+            return Err(ServeError::Config(
+                "webhook_url is set but KEYWARDEN_WEBHOOK_SECRET is not: events must be signed"
+                    .to_owned(),
+            ));
+        }
+        (None, _) => None,
+    };
+    let (state, background) = AppState::start_with_webhook(
         store.clone(),
         config,
         Arc::new(SystemClock),
         secrets.master_key,
+        webhook,
     )
     .await;
     tracing::info!(address = %local, backend = ?store.kind(), "keywarden is listening");

@@ -44,6 +44,12 @@ pub struct Metrics {
     pub invalidations_received: Counter,
     /// Leak reports that revoked a key.
     pub leaks_revoked: Counter,
+    /// Events raised (leaks, anomalies).
+    pub events_raised: Counter,
+    /// Events delivered to the webhook.
+    pub webhooks_delivered: Counter,
+    /// Events the webhook never accepted, after retries.
+    pub webhooks_failed: Counter,
 }
 
 impl Default for Metrics {
@@ -80,6 +86,9 @@ impl Metrics {
             throttled_verifications: Counter::default(),
             invalidations_received: Counter::default(),
             leaks_revoked: Counter::default(),
+            events_raised: Counter::default(),
+            webhooks_delivered: Counter::default(),
+            webhooks_failed: Counter::default(),
             registry: Arc::new(Registry::default()),
         };
         registry.register("cache_hits", "Key cache hits", m.cache_hits.clone());

@@ -8,6 +8,8 @@
 //! - `KEYWARDEN_PEPPER_PREVIOUS`: older peppers, comma-separated, so keys
 //!   digested before a rotation keep verifying.
 //! - `KEYWARDEN_MASTER_KEY`: 32 bytes (hex or base64) enabling recoverable keys.
+//! - `KEYWARDEN_WEBHOOK_SECRET`: the secret that signs webhook deliveries
+//!   (its bytes as given, at least 16).
 
 use std::{io::Write, path::Path};
 
@@ -16,7 +18,7 @@ use keywarden_core::{
     digest::{Pepper, PepperRing},
     envelope::MasterKey,
     key::{self, Environment, KeyId},
-    secret::PlaintextKey,
+    secret::{PlaintextKey, SecretBytes},
 };
 use keywarden_store::{AuditDraft, Permission, RootKeyRecord, Store};
 
@@ -29,6 +31,8 @@ pub struct Secrets {
     pub peppers: PepperRing,
     /// Master key for recoverable keys.
     pub master_key: Option<MasterKey>,
+    /// Signing secret of the webhook.
+    pub webhook_secret: Option<SecretBytes>,
 }
 
 const PEPPER_FILE: &str = "pepper";
@@ -38,12 +42,15 @@ impl Secrets {
     /// and `KEYWARDEN_MASTER_KEY`, or the data directory's pepper file.
     pub fn load(config: &ServerConfig) -> Result<Self, ServeError> {
         let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        Self::resolve(
+        let mut secrets = Self::resolve(
             config,
             var("KEYWARDEN_PEPPER").as_deref(),
             var("KEYWARDEN_PEPPER_PREVIOUS").as_deref(),
             var("KEYWARDEN_MASTER_KEY").as_deref(),
-        )
+        )?;
+        secrets.webhook_secret =
+            var("KEYWARDEN_WEBHOOK_SECRET").map(|s| SecretBytes::new(s.trim().as_bytes().to_vec()));
+        Ok(secrets)
     }
 
     /// Resolves the secrets from given texts (environment values).
@@ -92,6 +99,7 @@ impl Secrets {
         Ok(Self {
             peppers: PepperRing::new(current).with_previous(older),
             master_key,
+            webhook_secret: None,
         })
     }
 }

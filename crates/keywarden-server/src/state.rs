@@ -7,8 +7,12 @@ use keywarden_store::Store;
 use tokio::task::JoinHandle;
 
 use crate::{
-    config::ServerConfig, limits::WindowCounter, metrics::Metrics, usage_log::UsageLog,
-    verify::Verifier,
+    config::ServerConfig,
+    events::{EventSink, Webhook},
+    limits::WindowCounter,
+    metrics::Metrics,
+    usage_log::UsageLog,
+    verify::{Verifier, VerifierSettings},
 };
 
 /// Queue bound of the usage log.
@@ -21,6 +25,7 @@ pub(crate) struct Inner {
     pub(crate) master_key: Option<MasterKey>,
     pub(crate) verifier: Verifier,
     pub(crate) metrics: Metrics,
+    pub(crate) events: EventSink,
     pub(crate) auth_failures: WindowCounter<IpAddr>,
     pub(crate) leak_reports: WindowCounter<IpAddr>,
     pub(crate) sessions: crate::ui::Sessions,
@@ -59,7 +64,19 @@ impl AppState {
         clock: Arc<dyn Clock>,
         master_key: Option<MasterKey>,
     ) -> (Self, Background) {
+        Self::start_with_webhook(store, config, clock, master_key, None).await
+    }
+
+    /// [`AppState::start`], delivering events to a webhook as well.
+    pub async fn start_with_webhook(
+        store: Store,
+        config: ServerConfig,
+        clock: Arc<dyn Clock>,
+        master_key: Option<MasterKey>,
+        webhook: Option<Webhook>,
+    ) -> (Self, Background) {
         let metrics = Metrics::new();
+        let events = EventSink::new(store.clone(), webhook, metrics.clone());
         let (usage, usage_task) = UsageLog::start(store.clone(), metrics.clone(), USAGE_QUEUE);
         let node_id = config
             .node_id
@@ -70,10 +87,14 @@ impl AppState {
             clock.clone(),
             usage.clone(),
             metrics.clone(),
-            node_id,
-            config.cache_ttl.ms(),
-            config.cache_capacity,
-            config.failure_limit_per_minute,
+            events.clone(),
+            VerifierSettings {
+                node_id,
+                cache_ttl_ms: config.cache_ttl.ms(),
+                cache_capacity: config.cache_capacity,
+                failure_limit_per_minute: config.failure_limit_per_minute,
+                burst_per_minute: config.burst_per_minute,
+            },
         );
         let state = Self(Arc::new(Inner {
             auth_failures: WindowCounter::new(config.failure_limit_per_minute),
@@ -85,6 +106,7 @@ impl AppState {
             master_key,
             verifier,
             metrics,
+            events,
         }));
         let mut others = vec![tokio::spawn(crate::tasks::housekeeping(state.clone()))];
         if let Some(listener) = crate::tasks::change_listener(state.clone()) {

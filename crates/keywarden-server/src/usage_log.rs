@@ -22,6 +22,8 @@ pub struct UsageLog {
     tx: mpsc::Sender<UsageEvent>,
     metrics: Metrics,
     shutdown: Arc<Notify>,
+    /// When a drop was last logged (Unix seconds), so a flood logs once a minute.
+    last_warning: Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl UsageLog {
@@ -41,6 +43,7 @@ impl UsageLog {
                 tx,
                 metrics,
                 shutdown,
+                last_warning: Arc::default(),
             },
             task,
         )
@@ -50,6 +53,24 @@ impl UsageLog {
     pub fn record(&self, event: UsageEvent) {
         if self.tx.try_send(event).is_err() {
             self.metrics.usage_dropped.inc();
+            let now = time::OffsetDateTime::now_utc().unix_timestamp();
+            let last = self.last_warning.load(std::sync::atomic::Ordering::Relaxed);
+            if now - last >= 60
+                && self
+                    .last_warning
+                    .compare_exchange(
+                        last,
+                        now,
+                        std::sync::atomic::Ordering::Relaxed,
+                        std::sync::atomic::Ordering::Relaxed,
+                    )
+                    .is_ok()
+            {
+                tracing::warn!(
+                    dropped_total = self.metrics.usage_dropped.get(),
+                    "the usage log's queue is full: verification events are being dropped"
+                );
+            }
         }
         self.metrics.usage_queue_depth.set(self.depth());
     }

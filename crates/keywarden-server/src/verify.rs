@@ -23,7 +23,9 @@ use serde::Serialize;
 use subtle::ConstantTimeEq;
 
 use crate::{
+    anomaly::Anomalies,
     cache::{KeyCache, Lookup},
+    events::EventSink,
     limits::{FailureThrottle, RateLimiter, RateState},
     metrics::Metrics,
     usage_log::UsageLog,
@@ -143,6 +145,21 @@ impl Verdict {
     }
 }
 
+/// Tuning of a [`Verifier`].
+#[derive(Debug, Clone)]
+pub struct VerifierSettings {
+    /// This node's name in the usage log.
+    pub node_id: String,
+    /// Longest a cached record is trusted.
+    pub cache_ttl_ms: i64,
+    /// Most records cached.
+    pub cache_capacity: usize,
+    /// Failed verifications per client address per minute before throttling.
+    pub failure_limit_per_minute: u32,
+    /// Verifications of one key per minute that can count as a burst.
+    pub burst_per_minute: u32,
+}
+
 /// The verification engine of one node.
 pub struct Verifier {
     store: Store,
@@ -153,32 +170,31 @@ pub struct Verifier {
     throttle: FailureThrottle,
     usage: UsageLog,
     metrics: Metrics,
+    anomalies: Anomalies,
     node_id: String,
 }
 
 impl Verifier {
     /// An engine over `store`.
-    #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: Store,
         clock: Arc<dyn Clock>,
         usage: UsageLog,
         metrics: Metrics,
-        node_id: String,
-        cache_ttl_ms: i64,
-        cache_capacity: usize,
-        failure_limit_per_minute: u32,
+        events: EventSink,
+        settings: VerifierSettings,
     ) -> Self {
         Self {
             peppers: store.peppers().clone(),
+            anomalies: Anomalies::new(store.clone(), events, settings.burst_per_minute),
             store,
             clock,
-            cache: KeyCache::new(cache_ttl_ms, cache_capacity),
+            cache: KeyCache::new(settings.cache_ttl_ms, settings.cache_capacity),
             rate: RateLimiter::default(),
-            throttle: FailureThrottle::new(failure_limit_per_minute),
+            throttle: FailureThrottle::new(settings.failure_limit_per_minute),
             usage,
             metrics,
-            node_id,
+            node_id: settings.node_id,
         }
     }
 
@@ -201,6 +217,10 @@ impl Verifier {
             && let Some(ip) = input.client_ip
         {
             self.throttle.hit(&ip, now);
+        }
+        if let Some(key) = &verdict.key {
+            self.anomalies
+                .observe(verdict.code, key, input.client_ip, now);
         }
         self.usage.record(UsageEvent {
             key_id: verdict.key.as_ref().map(|k| k.id.to_string()),
@@ -376,6 +396,7 @@ impl Verifier {
     pub fn prune(&self) {
         let now = self.clock.now_ms();
         self.rate.prune(now, 3_600_000);
+        self.anomalies.prune(now);
         let throttled = self.throttle.prune(now);
         self.metrics
             .throttled_addresses

@@ -95,6 +95,14 @@ pub async fn list_audit(
     caller
         .require(&state, Permission::AuditRead, "audit.read", None)
         .await?;
+    for (name, value) in [
+        ("actor", &q.actor),
+        ("action", &q.action),
+        ("target", &q.target),
+        ("outcome", &q.outcome),
+    ] {
+        super::check_text(name, value.as_deref())?;
+    }
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::invalid("INVALID_QUERY", "limit must be 1 to 500"));
@@ -222,6 +230,8 @@ pub async fn list_events(
     caller
         .require(&state, Permission::KeysRead, "event.read", None)
         .await?;
+    super::check_text("kind", q.kind.as_deref())?;
+    super::check_text("key_id", q.key_id.as_deref())?;
     let limit = q.limit.unwrap_or(100);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::invalid("INVALID_QUERY", "limit must be 1 to 500"));

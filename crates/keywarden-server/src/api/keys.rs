@@ -567,12 +567,7 @@ pub async fn list_keys(
             })
         })
         .transpose()?;
-    if q.search.as_ref().is_some_and(|s| s.chars().count() > 100) {
-        return Err(ApiError::invalid(
-            "INVALID_QUERY",
-            "search is at most 100 characters",
-        ));
-    }
+    super::check_text("search", q.search.as_deref())?;
     let filter = KeyFilter {
         owner: q.owner,
         environment: q.environment,

@@ -119,9 +119,11 @@ async fn revoke_leaked(
                 "reporter_ip": ip.map(|i| i.to_string()),
                 "already_revoked": !changed,
             });
-            store
-                .insert_event("key.leaked", Some(record.id.as_str()), &details, now)
-                .await?;
+            state
+                .0
+                .events
+                .record("key.leaked", Some(record.id.to_string()), details, now)
+                .await;
             return Ok(());
         }
         if let Some(root) = store.find_root_key_by_digest(digest.as_bytes()).await? {
@@ -136,9 +138,11 @@ async fn revoke_leaked(
                 state.metrics().leaks_revoked.inc();
             }
             let details = serde_json::json!({ "source": source, "root_key": true });
-            store
-                .insert_event("key.leaked", Some(root.id.as_str()), &details, now)
-                .await?;
+            state
+                .0
+                .events
+                .record("key.leaked", Some(root.id.to_string()), details, now)
+                .await;
             return Ok(());
         }
     }

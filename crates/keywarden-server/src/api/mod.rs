@@ -101,6 +101,18 @@ async fn openapi_json() -> impl IntoResponse {
     Json(ApiDoc::openapi())
 }
 
+/// Refuses control characters in free-text query parameters: they match
+/// nothing, and some databases reject them outright.
+pub(crate) fn check_text(name: &str, value: Option<&str>) -> Result<(), crate::error::ApiError> {
+    if value.is_some_and(|v| v.chars().any(char::is_control) || v.chars().count() > 200) {
+        return Err(crate::error::ApiError::invalid(
+            "INVALID_QUERY",
+            format!("{name} must be at most 200 characters, without control characters"),
+        ));
+    }
+    Ok(())
+}
+
 /// The API routes.
 pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()

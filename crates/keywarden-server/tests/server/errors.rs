@@ -369,3 +369,29 @@ async fn recoverable_needs_a_master_key() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn control_characters_in_filters_are_refused() {
+    on_each_backend(|t| async move {
+        for uri in [
+            "/v1/keys?search=a%00b",
+            "/v1/audit?actor=%00",
+            "/v1/events?kind=x%0Ay",
+        ] {
+            let r = t.call("GET", uri, None).await;
+            assert_eq!(
+                (r.status, r.code()),
+                (StatusCode::UNPROCESSABLE_ENTITY, "INVALID_QUERY"),
+                "{uri}: {}",
+                r.json
+            );
+        }
+        let long = format!("/v1/keys?search={}", "a".repeat(201));
+        assert_eq!(
+            t.call("GET", &long, None).await.status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+        t.stop().await;
+    })
+    .await;
+}

@@ -2,6 +2,7 @@
 //! (no socket), on SQLite and on PostgreSQL at `KEYWARDEN_TEST_DATABASE_URL`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod anomalies;
 mod console;
 mod errors;
 mod lifecycle;
