@@ -8,6 +8,7 @@
 #   benches/http.sh                 # embedded default (SQLite)
 #   benches/http.sh postgres        # PostgreSQL at KEYWARDEN_TEST_DATABASE_URL
 #
+# Also measures POST /v1/verify (JSON body, root key) the same way.
 # Knobs: ROUNDS (3), DURATION (10s), CONNECTIONS (32), THREADS (1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,9 +45,20 @@ root=$(sed -n 's/^root key: //p' "$work/out")
 key=$(KEYWARDEN_URL=$url KEYWARDEN_TOKEN=$root "$bin" key create --env live --scope orders:read --json \
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 
-run() { # path, extra header → "rps p50_ms p99_ms"
+cat >"$work/verify.lua" <<LUA
+wrk.method = "POST"
+wrk.body = '{"key":"$key","environment":"live","scopes":["orders:read"],"client_ip":"192.0.2.1"}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $root"
+LUA
+
+run() { # path, extra header or "script" → "rps p50_ms p99_ms non2xx"
   local out
-  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency ${2:+-H "$2"} "$url$1")
+  if [ "${2:-}" = script ]; then
+    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$work/verify.lua" "$url$1")
+  else
+    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency ${2:+-H "$2"} "$url$1")
+  fi
   python3 - "$out" <<'PY'
 import re, sys
 text = sys.argv[1]
@@ -64,11 +76,12 @@ PY
 
 echo "backend=$backend rounds=$ROUNDS duration=$DURATION connections=$CONNECTIONS wrk-threads=$THREADS cores=$(nproc)"
 curl -fs -H "X-API-Key: $key" "$url/v1/forward-auth?scopes=orders:read" -o /dev/null || { echo "forward-auth refused the key" >&2; exit 2; }
-: >"$work/health"; : >"$work/fa"
+: >"$work/health"; : >"$work/fa"; : >"$work/verify"
 for r in $(seq 1 "$ROUNDS"); do
   run /healthz "" >>"$work/health"
   run "/v1/forward-auth?scopes=orders:read" "X-API-Key: $key" >>"$work/fa"
-  echo "round $r: healthz $(tail -1 "$work/health" | cut -d' ' -f1) rps, forward-auth $(tail -1 "$work/fa" | cut -d' ' -f1) rps"
+  run /v1/verify script >>"$work/verify"
+  echo "round $r: healthz $(tail -1 "$work/health" | cut -d' ' -f1) rps, forward-auth $(tail -1 "$work/fa" | cut -d' ' -f1) rps, verify $(tail -1 "$work/verify" | cut -d' ' -f1) rps"
 done
 
 # Let the usage log drain, then read what it did.
@@ -78,12 +91,12 @@ for _ in $(seq 1 100); do
 done
 metrics=$(curl -fs "$url/metrics")
 
-python3 - "$work/health" "$work/fa" "$metrics" "$backend" <<'PY'
+python3 - "$work/health" "$work/fa" "$metrics" "$backend" "$work/verify" <<'PY'
 import statistics, sys
 def load(p):
     rows = [list(map(float, l.split())) for l in open(p) if l.strip()]
     return [statistics.median(c) for c in zip(*rows)]
-h, f = load(sys.argv[1]), load(sys.argv[2])
+h, f, v = load(sys.argv[1]), load(sys.argv[2]), load(sys.argv[5])
 metrics = {l.split()[0]: l.split()[1] for l in sys.argv[3].splitlines() if l and not l.startswith("#")}
 valid = int(float(metrics.get('keywarden_verifications_total{code="VALID"}', 0)))
 written = int(float(metrics.get("keywarden_usage_events_written_total", 0)))
@@ -93,6 +106,7 @@ print(f"| {sys.argv[4]} | requests/s (median) | p50 | p99 | non-2xx |")
 print("|---|---|---|---|---|")
 print(f"| GET /healthz | {h[0]:,.0f} | {h[1]:.2f} ms | {h[2]:.2f} ms | {h[3]:.0f} |")
 print(f"| GET /v1/forward-auth (valid key) | {f[0]:,.0f} | {f[1]:.2f} ms | {f[2]:.2f} ms | {f[3]:.0f} |")
-print(f"\nforward-auth / healthz throughput ratio: {f[0]/h[0]:.2f}")
+print(f"| POST /v1/verify (valid key, root key auth) | {v[0]:,.0f} | {v[1]:.2f} ms | {v[2]:.2f} ms | {v[3]:.0f} |")
+print(f"\nforward-auth / healthz throughput ratio: {f[0]/h[0]:.2f}; verify / healthz: {v[0]/h[0]:.2f}")
 print(f"usage log: {valid:,} valid verifications, {written:,} events written, {dropped:,} dropped")
 PY

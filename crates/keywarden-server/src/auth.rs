@@ -205,6 +205,64 @@ pub async fn refuse(
     ApiError::unauthorized(reason)
 }
 
+/// How long `POST /v1/verify` trusts a root key it has authenticated: an
+/// API backend calls it on every request, so it must not cost a store
+/// lookup each time; a revoked root key stops working within this bound.
+pub const VERIFY_CALLER_TTL_MS: i64 = 1_000;
+
+/// Root keys recently authenticated for `POST /v1/verify`, by digest.
+#[derive(Default)]
+pub(crate) struct CallerCache(
+    std::sync::Mutex<std::collections::HashMap<[u8; 32], (RootKeyRecord, i64)>>,
+);
+
+impl CallerCache {
+    fn get(&self, digest: &[u8; 32], now: i64) -> Option<RootKeyRecord> {
+        let map = self.0.lock().ok()?;
+        map.get(digest)
+            .filter(|(_, at)| now - at < VERIFY_CALLER_TTL_MS)
+            .map(|(r, _)| r.clone())
+    }
+
+    fn put(&self, digest: [u8; 32], root: RootKeyRecord, now: i64) {
+        if let Ok(mut map) = self.0.lock() {
+            if map.len() > 1_000 {
+                map.retain(|_, (_, at)| now - *at < VERIFY_CALLER_TTL_MS);
+            }
+            map.insert(digest, (root, now));
+        }
+    }
+}
+
+/// The caller of `POST /v1/verify`: a [`Caller`] whose authentication is
+/// reused for [`VERIFY_CALLER_TTL_MS`].
+pub struct VerifyCaller(pub Caller);
+
+impl FromRequestParts<AppState> for VerifyCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let Ok(ClientAddr(ip)) = ClientAddr::from_request_parts(parts, state).await;
+        let token = bearer(&parts.headers);
+        let now = state.now();
+        let digest = token.map(|t| *state.store().peppers().current().digest(t).as_bytes());
+        if let Some(d) = &digest
+            && let Some(root) = state.0.verify_callers.get(d, now)
+        {
+            return Ok(Self(Caller { root, ip }));
+        }
+        match authenticate(state, token).await {
+            Ok(root) => {
+                if let Some(d) = digest {
+                    state.0.verify_callers.put(d, root.clone(), now);
+                }
+                Ok(Self(Caller { root, ip }))
+            }
+            Err(reason) => Err(refuse(state, ip, &parts.method, parts.uri.path(), reason).await),
+        }
+    }
+}
+
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 

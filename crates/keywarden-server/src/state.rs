@@ -26,6 +26,7 @@ pub(crate) struct Inner {
     pub(crate) verifier: Verifier,
     pub(crate) metrics: Metrics,
     pub(crate) events: EventSink,
+    pub(crate) verify_callers: crate::auth::CallerCache,
     pub(crate) auth_failures: WindowCounter<IpAddr>,
     pub(crate) leak_reports: WindowCounter<IpAddr>,
     pub(crate) sessions: crate::ui::Sessions,
@@ -107,6 +108,7 @@ impl AppState {
             verifier,
             metrics,
             events,
+            verify_callers: crate::auth::CallerCache::default(),
         }));
         let mut others = vec![tokio::spawn(crate::tasks::housekeeping(state.clone()))];
         if let Some(listener) = crate::tasks::change_listener(state.clone()) {

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    auth::{Caller, ClientAddr, bearer},
+    auth::{ClientAddr, VerifyCaller, bearer},
     error::{ApiError, ErrorBody},
     extract::ApiJson,
     state::AppState,
@@ -139,7 +139,7 @@ fn check_environment(env: Option<&str>) -> Result<(), ApiError> {
     responses((status = 200, body = VerifyResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn verify(
     State(state): State<AppState>,
-    caller: Caller,
+    VerifyCaller(caller): VerifyCaller,
     headers: HeaderMap,
     ApiJson(req): ApiJson<VerifyRequest>,
 ) -> Result<Json<VerifyResponse>, ApiError> {
