@@ -111,7 +111,7 @@ impl AppState {
             verify_callers: crate::auth::CallerCache::default(),
         }));
         let mut others = vec![tokio::spawn(crate::tasks::housekeeping(state.clone()))];
-        if let Some(listener) = crate::tasks::change_listener(state.clone()) {
+        if let Some(listener) = crate::tasks::change_listener(state.clone()).await {
             others.push(tokio::spawn(listener));
         }
         (

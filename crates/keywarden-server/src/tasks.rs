@@ -31,45 +31,64 @@ pub(crate) async fn housekeeping(state: AppState) {
 }
 
 /// On PostgreSQL: listens for key changes made by any node and drops them
-/// from this node's cache. When the connection drops, the whole cache is
-/// dropped, since notifications may have been missed meanwhile; the cache
-/// TTL bounds staleness while the listener cannot connect at all.
-pub(crate) fn change_listener(state: AppState) -> Option<impl Future<Output = ()> + Send> {
+/// from this node's cache. The first connection is made before the node
+/// serves anything (so nothing can be cached before it listens); when a
+/// connection drops, the whole cache is dropped, since notifications may have
+/// been missed meanwhile; the cache TTL bounds staleness while the listener
+/// cannot connect at all.
+pub(crate) async fn change_listener(state: AppState) -> Option<impl Future<Output = ()> + Send> {
     if state.store().kind() != BackendKind::Postgres {
         return None;
     }
+    let first = match state.store().listen_changes().await {
+        Ok(listener) => listener,
+        Err(err) => {
+            tracing::warn!(error = %err, "key change listener cannot connect yet");
+            None
+        }
+    };
     Some(async move {
+        let mut listener = first;
         loop {
-            match state.store().listen_changes().await {
-                Ok(Some(mut listener)) => {
-                    state.0.verifier.cache().clear();
-                    tracing::info!("listening for key changes");
-                    loop {
-                        match listener.recv().await {
-                            Ok(Change::Keys(payload)) => {
-                                state.metrics().invalidations_received.inc();
-                                if payload == CHANGES_ALL {
-                                    state.0.verifier.cache().clear();
-                                } else {
-                                    let ids: Vec<&str> = payload.split(',').collect();
-                                    state.invalidate(&ids);
-                                }
-                            }
-                            Ok(Change::Lost) => {
-                                tracing::warn!("key change listener reconnecting; cache dropped");
-                                state.0.verifier.cache().clear();
-                            }
-                            Err(err) => {
-                                tracing::warn!(error = %err, "key change listener failed");
-                                break;
-                            }
-                        }
-                    }
-                }
-                Ok(None) => return,
-                Err(err) => tracing::warn!(error = %err, "key change listener cannot connect"),
+            if let Some(l) = listener.as_mut() {
+                tracing::info!("listening for key changes");
+                listen(&state, l).await;
             }
             tokio::time::sleep(Duration::from_secs(1)).await;
+            listener = match state.store().listen_changes().await {
+                Ok(l) => l,
+                Err(err) => {
+                    tracing::warn!(error = %err, "key change listener cannot connect");
+                    None
+                }
+            };
+            // Whatever changed while we were not listening is unknown.
+            state.0.verifier.cache().clear();
         }
     })
+}
+
+/// Applies announcements until the connection fails.
+async fn listen(state: &AppState, listener: &mut keywarden_store::ChangeListener) {
+    loop {
+        match listener.recv().await {
+            Ok(Change::Keys(payload)) => {
+                state.metrics().invalidations_received.inc();
+                if payload == CHANGES_ALL {
+                    state.0.verifier.cache().clear();
+                } else {
+                    let ids: Vec<&str> = payload.split(',').collect();
+                    state.invalidate(&ids);
+                }
+            }
+            Ok(Change::Lost) => {
+                tracing::warn!("key change listener reconnecting; cache dropped");
+                state.0.verifier.cache().clear();
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "key change listener failed");
+                return;
+            }
+        }
+    }
 }

@@ -268,7 +268,15 @@ async fn leak_reports_revoke_and_answer_202() {
             if t.verify(json!({"key": key})).await["code"] == "REVOKED" {
                 let k = t.call("GET", &format!("/v1/keys/{id}"), None).await;
                 assert_eq!(k.json["revoke_reason"], "leaked");
-                let events = t.call("GET", "/v1/events?kind=key.leaked", None).await;
+                // The event is written right after the revocation.
+                let mut events = t.call("GET", "/v1/events?kind=key.leaked", None).await;
+                for _ in 0..200 {
+                    if events.json[0]["key_id"].is_string() {
+                        break;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    events = t.call("GET", "/v1/events?kind=key.leaked", None).await;
+                }
                 assert_eq!(events.json[0]["key_id"], id.as_str());
                 assert_eq!(
                     events.json[0]["details"]["source"],
