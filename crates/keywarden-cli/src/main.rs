@@ -5,6 +5,8 @@
 //!
 //! - `main.rs`: the command tree (clap derive) and exit codes.
 //! - `generate.rs`: `keywarden gen …` (offline generators and the checker).
+//! - `scan.rs`: `keywarden scan …` and `keywarden hook install` (over
+//!   `keywarden-scan`), and the `--revoke` leak report to the server.
 //!
 //! Exit codes: 0 success; 1 a negative answer (a weak secret, scan findings);
 //! 2 an error (bad arguments, unreachable server, unreadable input).
@@ -14,6 +16,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod generate;
+mod scan;
 
 /// keywarden: API keys done right. Generate strong keys and secrets, serve a
 /// key platform, manage keys and keep them out of git.
@@ -29,6 +32,11 @@ enum Command {
     /// Generate keys and secrets offline, or check a secret's strength.
     #[command(subcommand)]
     Gen(generate::GenCommand),
+    /// Scan files, staged changes, git history or stdin for secrets. Exits 1 on findings.
+    Scan(scan::ScanArgs),
+    /// Install the git pre-commit hook that runs `keywarden scan --staged`.
+    #[command(subcommand)]
+    Hook(scan::HookCommand),
 }
 
 /// What a command asks the process to exit with, when it did not fail.
@@ -44,6 +52,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Gen(cmd) => generate::run(cmd),
+        Command::Scan(args) => scan::run(args),
+        Command::Hook(cmd) => scan::run_hook(cmd),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
