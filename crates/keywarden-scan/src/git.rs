@@ -207,6 +207,8 @@ fn parse_diff_stream(
         } else if let Some(rest) = line.strip_prefix(b"+++ ") {
             let raw = rest.strip_suffix(b"\n").unwrap_or(rest);
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+            // git ends the name with a tab when it holds a space.
+            let raw = raw.strip_suffix(b"\t").unwrap_or(raw);
             let path = unquote(raw);
             if let Some(f) = file.as_mut() {
                 f.path = path.strip_prefix("b/").map(str::to_owned);
@@ -409,7 +411,8 @@ pub fn scan_history(
         .take()
         .ok_or_else(|| ScanError::Git("no output from git log".into()))?;
 
-    type Job = (Arc<CommitInfo>, FileDiff);
+    // (commit's place in git log order, commit, file)
+    type Job = (u64, Arc<CommitInfo>, FileDiff);
     let (tx, rx) = sync_channel::<Job>(256);
     let rx: Mutex<Receiver<Job>> = Mutex::new(rx);
     let findings = Mutex::new(Vec::new());
@@ -424,16 +427,18 @@ pub fn scan_history(
                         Ok(guard) => guard.recv(),
                         Err(_) => break,
                     };
-                    let Ok((commit, file)) = job else { break };
+                    let Ok((seq, commit, file)) = job else { break };
+                    let mut found = Vec::new();
                     scan_file_diff(
                         scanner,
                         file,
                         Some(&commit),
                         progress,
-                        &mut local,
+                        &mut found,
                         &mut binary,
                         &mut large,
                     );
+                    local.extend(found.into_iter().map(|f| (seq, f)));
                 }
                 if let Ok(mut f) = findings.lock() {
                     f.append(&mut local);
@@ -445,18 +450,19 @@ pub fn scan_history(
             });
         }
         let mut commit: Option<Arc<CommitInfo>> = None;
+        let mut seq = 0u64;
         let result = parse_diff_stream(
             BufReader::with_capacity(256 * 1024, stdout),
             scanner.max_file_size(),
             |event| {
                 match event {
                     Event::Commit(c) => {
-                        progress.commits.fetch_add(1, Ordering::Relaxed);
+                        seq = progress.commits.fetch_add(1, Ordering::Relaxed);
                         commit = Some(Arc::new(c));
                     }
                     Event::File(f) => {
                         if let Some(c) = &commit {
-                            tx.send((Arc::clone(c), f))
+                            tx.send((seq, Arc::clone(c), f))
                                 .map_err(|_| ScanError::Git("scanner threads stopped".into()))?;
                         }
                     }
@@ -470,8 +476,15 @@ pub fn scan_history(
     parse_result?;
     finish_child(child)?;
     let (skipped_binary, skipped_large) = counters.into_inner().unwrap_or_default();
+    let mut ordered: Vec<(u64, crate::finding::Finding)> =
+        findings.into_inner().unwrap_or_default();
+    // git log order (newest first), then path and line.
+    ordered.sort_by(|(sa, a), (sb, b)| {
+        sa.cmp(sb)
+            .then_with(|| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)))
+    });
     let mut report = Report {
-        findings: findings.into_inner().unwrap_or_default(),
+        findings: ordered.into_iter().map(|(_, f)| f).collect(),
         ..Report::default()
     };
     report.stats = Stats {
@@ -482,14 +495,6 @@ pub fn scan_history(
         skipped_large,
         elapsed: started.elapsed(),
     };
-    // Newest commit first (git log order is lost across threads): order by
-    // date, then path and line.
-    report.findings.sort_by(|a, b| {
-        let date = |f: &crate::finding::Finding| f.commit.as_ref().map(|c| c.date.clone());
-        date(b)
-            .cmp(&date(a))
-            .then_with(|| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)))
-    });
     Ok(report)
 }
 
