@@ -143,7 +143,15 @@ pub fn scan_paths(
             }
             let path = entry.path();
             let shown = display_path(path);
-            if scanner.path_allowed(&shown) {
+            // Allowlisted paths are relative to the scan root (where
+            // .keywarden.toml sits), whatever the shown path.
+            let under_root = roots
+                .iter()
+                .find_map(|r| path.strip_prefix(r).ok())
+                .filter(|p| !p.as_os_str().is_empty())
+                .map(display_path);
+            if scanner.path_allowed(&shown) || under_root.is_some_and(|p| scanner.path_allowed(&p))
+            {
                 return WalkState::Continue;
             }
             match read_limited(path, max, &mut buf) {
@@ -184,6 +192,9 @@ pub fn scan_paths(
     // Hygiene: secrets files that git tracks under each directory root.
     for root in roots.iter().filter(|r| r.is_dir()) {
         for tracked in crate::git::tracked_files(root) {
+            if scanner.path_allowed(&tracked) {
+                continue;
+            }
             let shown = display_path(&root.join(&tracked));
             if let Some(f) = scanner.tracked_file_finding(&shown, None) {
                 report.findings.push(f);

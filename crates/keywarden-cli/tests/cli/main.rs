@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod generate;
+mod scan;
 
 use assert_cmd::Command;
 
