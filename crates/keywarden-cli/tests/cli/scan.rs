@@ -36,14 +36,13 @@ fn keywarden_key(byte: u8) -> String {
 }
 
 fn git(dir: &Path, args: &[&str]) -> std::process::Output {
-    let out = StdCommand::new("git")
+    StdCommand::new("git")
         .arg("-C")
         .arg(dir)
         .args(args)
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .output()
-        .unwrap();
-    out
+        .unwrap()
 }
 
 fn git_ok(dir: &Path, args: &[&str]) -> String {
