@@ -101,6 +101,10 @@ pub(crate) struct ScanArgs {
     /// Colour in text output.
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     color: Color,
+    /// Print the rules (id, severity, description; with --format json also
+    /// keywords and regex) and exit.
+    #[arg(long)]
+    list_rules: bool,
     /// No progress bar and no closing summary on standard error.
     #[arg(long, short)]
     quiet: bool,
@@ -250,6 +254,9 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     }
     let config = load_config(&args)?;
     let scanner = Scanner::new(&config)?;
+    if args.list_rules {
+        return list_rules(&args, &scanner);
+    }
     let baseline = match &args.baseline {
         Some(path) => Some(Baseline::load(path)?),
         None => None,
@@ -344,6 +351,41 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Negative
     })
+}
+
+/// The regex a dedicated pass stands for, for rule listings.
+const KEYWARDEN_KEY_REGEX: &str = r"\b[a-z][a-z0-9]{0,15}_[a-z][a-z0-9]{0,11}_[0-9A-Za-z]{49}\b";
+
+fn list_rules(args: &ScanArgs, scanner: &Scanner) -> anyhow::Result<Outcome> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if args.json || args.format != Format::Text {
+        let list: Vec<_> = scanner
+            .rules()
+            .iter()
+            .map(|r| {
+                let regex = match r.kind {
+                    rules::RuleKind::KeywardenKey => Some(KEYWARDEN_KEY_REGEX.to_owned()),
+                    _ => r.regex.as_ref().map(|re| re.as_str().to_owned()),
+                };
+                json!({
+                    "id": r.id,
+                    "severity": r.severity,
+                    "description": r.description,
+                    "keywords": r.keywords,
+                    "regex": regex,
+                    "multiline": r.multiline,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &list)?;
+        writeln!(out)?;
+    } else {
+        for r in scanner.rules() {
+            writeln!(out, "{:<34} {:<8} {}", r.id, r.severity, r.description)?;
+        }
+    }
+    out.flush()?;
+    Ok(Outcome::Success)
 }
 
 fn write_report(args: &ScanArgs, scanner: &Scanner, report: &Report) -> anyhow::Result<()> {

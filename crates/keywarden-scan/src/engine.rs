@@ -324,9 +324,15 @@ impl Scanner {
                 };
                 if rule.generic {
                     let quote = caps.name("quote").map_or(&b""[..], |q| q.as_bytes());
-                    if !generic_value_ok(secret, quote, buf.get(end).copied()) {
+                    let name = caps.name("name").map_or(&b""[..], |n| n.as_bytes());
+                    if !generic_name_ok(name)
+                        || !generic_value_ok(secret, quote, buf.get(end).copied())
+                    {
                         continue;
                     }
+                }
+                if rule.check == Check::Password && example_host(whole.as_bytes()) {
+                    continue;
                 }
                 let verified = match rule.check.run(secret) {
                     Verdict::Reject => continue,
@@ -487,6 +493,44 @@ fn find_keywarden_keys(buf: &[u8], mut found: impl FnMut(usize, usize)) {
     }
 }
 
+/// Names that hold something about a secret, not the secret itself.
+const NOT_SECRET_NAME_ENDINGS: &[&str] = &[
+    "type", "name", "id", "ids", "url", "uri", "file", "path", "dir", "len", "length", "size",
+    "count", "format", "kind", "field", "header", "endpoint", "prefix", "label", "env", "var",
+    "ttl", "expiry", "expires", "timeout", "version", "mode", "policy", "regex", "pattern",
+];
+
+/// Whether the generic rule's assigned name may hold a secret value
+/// (`api_key`, `db_password`), not metadata about one (`token_type`).
+fn generic_name_ok(name: &[u8]) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let last = lower
+        .rsplit(|&b| matches!(b, b'_' | b'-' | b'.'))
+        .next()
+        .unwrap_or(&lower[..]);
+    !NOT_SECRET_NAME_ENDINGS.iter().any(|e| e.as_bytes() == last)
+}
+
+/// Whether a URL's host is a documentation-only domain (RFC 2606:
+/// `example.com`/`.net`/`.org`, `.example`, `.invalid`, `.test`).
+fn example_host(url: &[u8]) -> bool {
+    let Some(at) = memchr::memrchr(b'@', url) else {
+        return false;
+    };
+    let host_end = url[at + 1..]
+        .iter()
+        .position(|&b| matches!(b, b'/' | b':' | b'?' | b'#'))
+        .map_or(url.len(), |i| at + 1 + i);
+    let host = url[at + 1..host_end].to_ascii_lowercase();
+    let host = host.strip_suffix(b".").unwrap_or(&host);
+    ["example.com", "example.net", "example.org"]
+        .iter()
+        .any(|d| host == d.as_bytes() || host.ends_with(format!(".{d}").as_bytes()))
+        || [".example", ".invalid", ".test"]
+            .iter()
+            .any(|t| host.ends_with(t.as_bytes()))
+}
+
 /// Extra conditions on the generic rule's value, beyond entropy.
 fn generic_value_ok(value: &str, quote: &[u8], next: Option<u8>) -> bool {
     if let Some(&q) = quote.first() {
@@ -505,6 +549,19 @@ fn generic_value_ok(value: &str, quote: &[u8], next: Option<u8>) -> bool {
         }
     }
     if value.starts_with(['/', '.', '~', '\\', '-']) || value.contains("://") {
+        return false;
+    }
+    // Words (`quoted-string`, `MyServiceApiKeyName`) are names, not
+    // secrets: a secret holds a digit, or is long and mixes cases the way
+    // random text does (two capitals in a row somewhere).
+    let bytes = value.as_bytes();
+    let has_digit = bytes.iter().any(u8::is_ascii_digit);
+    let random_letters = bytes.len() >= 24
+        && bytes.iter().any(u8::is_ascii_lowercase)
+        && bytes
+            .windows(2)
+            .any(|w| w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase());
+    if !has_digit && !random_letters {
         return false;
     }
     if validate::is_reference(value) {

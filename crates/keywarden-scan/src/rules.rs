@@ -834,7 +834,7 @@ const SECRET_NAMES: &[&str] = &[
 ];
 
 /// The generic rule's regex: a secret-like name, an assignment, a value.
-const GENERIC_REGEX: &str = r#"(?i)(?:api[_.-]?key|secret|token|passw(?:or)?d|pwd|credentials?|access[_.-]?key|auth[_.-]?key|private[_.-]?key)[0-9a-z_.-]{0,40}["'\]]?[ \t]*(?::=|=>|=|:)[ \t]*(?P<quote>["'`]?)(?P<secret>[^\s"'`;,()\[\]{}<>]{8,256})"#;
+const GENERIC_REGEX: &str = r#"(?i)(?P<name>(?:api[_.-]?key|secret|token|passw(?:or)?d|pwd|credentials?|access[_.-]?key|auth[_.-]?key|private[_.-]?key)[0-9a-z_.-]{0,40})["'\]]?[ \t]*(?::=|=>|=|:)[ \t]*(?P<quote>["'`]?)(?P<secret>[^\s"'`;,()\[\]{}<>]{8,256})"#;
 
 /// Case variants of a keyword: as written, lower, UPPER, Capitalized.
 fn case_variants(word: &str) -> Vec<String> {

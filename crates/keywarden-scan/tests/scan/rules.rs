@@ -510,7 +510,7 @@ fn cases() -> Vec<Case> {
                 db_pw.clone(),
             ),
             (
-                format!("url = \"mongodb+srv://svc:{db_pw}@cluster0.example.net/db\"\n"),
+                format!("url = \"mongodb+srv://svc:{db_pw}@cluster0.acme-corp.net/db\"\n"),
                 db_pw.clone(),
             ),
             (
@@ -529,11 +529,15 @@ fn cases() -> Vec<Case> {
     cases.push(case(
         "basic-auth-url",
         vec![(
-            format!("git clone https://deploy:{http_pw}@git.example.com/repo.git\n"),
+            format!("git clone https://deploy:{http_pw}@git.acme-corp.io/repo.git\n"),
             http_pw,
         )],
         vec![
-            "see https://user:pass@example.com/".into(),
+            "see https://user:pass@git.acme-corp.io/".into(),
+            format!(
+                "e.g. https://deploy:{}@git.example.com/repo.git",
+                g.alnum(20)
+            ),
             "https://example.com/a:b@c".into(),
             "https://www.gnu.org/licenses/".into(),
         ],
@@ -677,6 +681,9 @@ fn cases() -> Vec<Case> {
             "api_key = \"xxxxxxxxxxxxxxxxxxxxxxxx\"\n".into(),
             "secret = get_secret_from_vault(name)\n".into(),
             "token = self.tokenizer.next_token\n".into(),
+            "    token_type = 'bare-quoted-string'\n".into(),
+            format!("token_type = \"{v1}\"\n"),
+            "api_key = \"MyServiceApiKeyName\"\n".into(),
             "secret = \"aaaaaaaabbbbbbbbaaaaaaaabbbbbbbb\"\n".into(),
             "password_file = \"/etc/app/password.txt\"\n".into(),
             "token_url = \"https://auth.example.com/oauth2/token\"\n".into(),
