@@ -324,9 +324,25 @@ impl Scanner {
                 };
                 if rule.generic {
                     let quote = caps.name("quote").map_or(&b""[..], |q| q.as_bytes());
-                    let name = caps.name("name").map_or(&b""[..], |n| n.as_bytes());
-                    if !generic_name_ok(name)
-                        || !generic_value_ok(secret, quote, buf.get(end).copied())
+                    // The whole identifier (`NextToken`, not `Token`) and the byte before it.
+                    let (name, before) = match caps.name("name") {
+                        Some(n) => {
+                            let mut from = n.start();
+                            while from > 0
+                                && (window[from - 1].is_ascii_alphanumeric()
+                                    || matches!(window[from - 1], b'_' | b'.' | b'-'))
+                            {
+                                from -= 1;
+                            }
+                            let before = from.checked_sub(1).map(|i| window[i]);
+                            (&window[from..n.end()], before)
+                        }
+                        None => (&b""[..], None),
+                    };
+                    let line_end =
+                        memchr::memchr(b'\n', &buf[end..seg_end]).map_or(seg_end, |i| end + i);
+                    if !generic_name_ok(name, before)
+                        || !generic_value_ok(secret, quote, &buf[end..line_end])
                     {
                         continue;
                     }
@@ -500,15 +516,42 @@ const NOT_SECRET_NAME_ENDINGS: &[&str] = &[
     "ttl", "expiry", "expires", "timeout", "version", "mode", "policy", "regex", "pattern",
 ];
 
+/// Names of things that are tokens but not secrets (pagination cursors,
+/// locks, idempotency keys), by their first word.
+const NOT_SECRET_NAME_STARTS: &[&str] = &[
+    "next",
+    "page",
+    "pagination",
+    "continuation",
+    "change",
+    "lock",
+    "sync",
+    "cancel",
+    "idempotency",
+    "csrf",
+    "xsrf",
+    "nonce",
+    "marker",
+    "cursor",
+    "verification",
+];
+
 /// Whether the generic rule's assigned name may hold a secret value
-/// (`api_key`, `db_password`), not metadata about one (`token_type`).
-fn generic_name_ok(name: &[u8]) -> bool {
+/// (`api_key`, `db_password`), not metadata about one (`token_type`), a
+/// cursor (`NextToken`) or a type path (`AWS::IAM::AccessKey`).
+fn generic_name_ok(name: &[u8], before: Option<u8>) -> bool {
+    if before == Some(b':') {
+        return false;
+    }
     let lower = name.to_ascii_lowercase();
-    let last = lower
-        .rsplit(|&b| matches!(b, b'_' | b'-' | b'.'))
-        .next()
-        .unwrap_or(&lower[..]);
-    !NOT_SECRET_NAME_ENDINGS.iter().any(|e| e.as_bytes() == last)
+    // `self.nextToken` is named `nextToken`.
+    let own = lower.rsplit(|&b| b == b'.').next().unwrap_or(&lower[..]);
+    !NOT_SECRET_NAME_ENDINGS
+        .iter()
+        .any(|e| own.ends_with(e.as_bytes()))
+        && !NOT_SECRET_NAME_STARTS
+            .iter()
+            .any(|p| own.starts_with(p.as_bytes()))
 }
 
 /// Whether a URL's host is a documentation-only domain (RFC 2606:
@@ -532,23 +575,46 @@ fn example_host(url: &[u8]) -> bool {
 }
 
 /// Extra conditions on the generic rule's value, beyond entropy.
-fn generic_value_ok(value: &str, quote: &[u8], next: Option<u8>) -> bool {
+/// `rest` is the line after the value.
+fn generic_value_ok(value: &str, quote: &[u8], rest: &[u8]) -> bool {
     if let Some(&q) = quote.first() {
         // A quoted value must be the whole string literal.
-        if next != Some(q) {
+        if rest.first() != Some(&q) {
             return false;
         }
     } else {
-        // Unquoted: a config value, not a code expression. It must end the
-        // token and hold a digit (identifiers and calls rarely do).
-        if next.is_some_and(|b| !matches!(b, b'\n' | b'\r' | b' ' | b'\t' | b';' | b',')) {
+        // Unquoted: a config value (`.env`, YAML, properties), which ends its
+        // line, not a code expression (`x: Type = …`, `a = b;`, `f(a, b)`).
+        let tail = rest.trim_ascii();
+        if !(tail.is_empty() || tail.starts_with(b"#") || tail.starts_with(b"//")) {
             return false;
         }
-        if !value.bytes().any(|b| b.is_ascii_digit()) || value.starts_with("0x") {
+        if value.starts_with("0x") {
+            return false;
+        }
+        // Attribute access (`module.CONSTANT`, `self.token2`).
+        let b = value.as_bytes();
+        let ident = |seg: &[u8]| {
+            seg.first()
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+                && seg.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        };
+        if b.contains(&b'.') && b.split(|&c| c == b'.').all(ident) {
+            return false;
+        }
+        // UPPER_SNAKE constants.
+        if b.contains(&b'_')
+            && b.iter()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
+        {
             return false;
         }
     }
-    if value.starts_with(['/', '.', '~', '\\', '-']) || value.contains("://") {
+    if value.starts_with(['/', '.', '~', '\\', '-', '&', '*', '!', '%', '@'])
+        || value.contains("://")
+        || value.contains("::")
+        || value.starts_with("arn:")
+    {
         return false;
     }
     // Words (`quoted-string`, `MyServiceApiKeyName`) are names, not
