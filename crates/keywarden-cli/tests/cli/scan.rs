@@ -570,3 +570,29 @@ fn this_repository_scans_clean() {
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(0), "{:#}", doc["findings"]);
 }
+
+#[test]
+fn every_rule_is_documented() {
+    let out = keywarden()
+        .args(["scan", "--list-rules", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let rules: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = rules.as_array().unwrap();
+    assert!(rules.len() >= 45, "{}", rules.len());
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/SCAN-RULES.md"),
+    )
+    .unwrap();
+    for r in rules {
+        let id = r["id"].as_str().unwrap();
+        assert!(
+            doc.contains(&format!("| `{id}` |")),
+            "docs/SCAN-RULES.md lacks {id}: regenerate it (see its header)"
+        );
+        assert!(r["severity"].is_string() && r["description"].is_string());
+    }
+    let text = keywarden().args(["scan", "--list-rules"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).starts_with("keywarden-key"));
+}
