@@ -869,7 +869,7 @@ pub fn builtin(min_entropy: f64) -> Result<Vec<Rule>, ScanError> {
     let mut rules = Vec::with_capacity(SPECS.len() + 3);
     rules.push(Rule::special(
         KEYWARDEN_KEY,
-        "keywarden API key (checksum verified)",
+        "keywarden API key",
         Critical,
         RuleKind::KeywardenKey,
     ));
