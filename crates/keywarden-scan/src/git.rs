@@ -376,6 +376,12 @@ pub fn scan_history(
 ) -> Result<Report, ScanError> {
     let started = Instant::now();
     let top = toplevel(dir)?;
+    if !options.all
+        && run_git(&top, &["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).is_err()
+    {
+        // A repository without commits has no history to scan.
+        return Ok(Report::default());
+    }
     let mut args: Vec<String> = [
         "log",
         "-p",

@@ -193,6 +193,39 @@ fn staged_outside_a_repository_is_an_error() {
 }
 
 #[test]
+fn history_of_a_repository_without_commits_is_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    init_repo(dir.path());
+    let report = scan_history(
+        &scanner(),
+        dir.path(),
+        &HistoryOptions::default(),
+        1,
+        &Progress::default(),
+    )
+    .unwrap();
+    assert!(report.findings.is_empty());
+    assert_eq!(report.stats.commits, 0);
+}
+
+#[test]
+fn staged_before_the_first_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    init_repo(dir.path());
+    let mut g = Gen::new(25);
+    let tok = checksummed("ghp_", &mut g);
+    write(dir.path(), "a.txt", format!("x\n{tok}\n"));
+    git(dir.path(), &["add", "."]);
+    let report = scan_staged(&scanner(), dir.path(), &Progress::default()).unwrap();
+    let found: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| (f.path.as_str(), f.line))
+        .collect();
+    assert_eq!(found, vec![("a.txt", 2)]);
+}
+
+#[test]
 fn history_reports_each_commit_with_author_and_date() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
