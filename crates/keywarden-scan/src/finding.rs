@@ -94,6 +94,12 @@ impl Secret {
 /// Shows `keep` characters at each end of `text`, fewer for short text:
 /// 4 and 4 from 16 characters, 2 and 2 from 10, none below.
 pub fn redact(text: &str) -> String {
+    // A key block: its armour header says what it is and is not secret.
+    if text.starts_with("-----BEGIN ")
+        && let Some(end) = text[5..].find("-----")
+    {
+        return format!("{}…", &text[..end + 10]);
+    }
     let chars: Vec<char> = text.chars().collect();
     let keep = match chars.len() {
         n if n >= 16 => 4,
