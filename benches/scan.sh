@@ -3,7 +3,7 @@
 # against ripgrep on the same tree (the practical limit) and detect-secrets
 # (the most common peer). A benchmark, not a test: it prints figures.
 #
-#   benches/scan.sh              # corpus: /usr/include + Python's standard library
+#   benches/scan.sh              # corpus: /usr/include + Python's library (stdlib and site-packages)
 #   benches/scan.sh DIR          # any tree
 #   RUNS=9 benches/scan.sh       # more runs per measurement (median is reported)
 #
@@ -34,7 +34,6 @@ else
     mkdir -p "$corpus"
     cp -r /usr/include "$corpus/include"
     cp -r "$stdlib" "$corpus/python"
-    rm -rf "$corpus/python/site-packages"
     find "$corpus" -name __pycache__ -type d -prune -exec rm -rf {} +
   fi
 fi
