@@ -269,3 +269,33 @@ fn baseline_round_trip() {
             .contains("not a baseline")
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Any bytes, with a real token spliced in somewhere: no panic, the
+    /// token is found, and every match lies inside the input.
+    #[test]
+    fn any_input_never_panics_and_matches_are_inside(
+        mut data in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..4096),
+        at in 0usize..4096,
+        seed in 1u64..u64::MAX,
+    ) {
+        static SCANNER: std::sync::OnceLock<Scanner> = std::sync::OnceLock::new();
+        let s = SCANNER.get_or_init(scanner);
+        for m in s.scan("x.env", &data) {
+            proptest::prop_assert!(m.line >= 1 && m.column >= 1);
+            proptest::prop_assert!(!m.secret.expose().is_empty());
+        }
+        let tok = checksummed("ghp_", &mut Gen::new(seed));
+        let at = at.min(data.len());
+        let spliced: Vec<u8> = [&data[..at], b"\n'", tok.as_bytes(), b"'\n", &data[at..]].concat();
+        data = spliced;
+        let found = s.scan("x.env", &data);
+        proptest::prop_assert!(found.iter().any(|m| m.secret.expose() == tok), "{:?}", found);
+        let lines = data.iter().filter(|&&b| b == b'\n').count() + 1;
+        for m in &found {
+            proptest::prop_assert!(m.line <= lines);
+        }
+    }
+}
