@@ -32,6 +32,8 @@ pub const ALLOW_MARKER: &[u8] = b"keywarden:allow";
 
 /// Lines longer than this are looked at in windows around each keyword.
 const LONG_LINE: usize = 4096;
+/// Room a match needs after its keyword inside a long line's window.
+const WINDOW_MARGIN: usize = 1024;
 /// How far a multi-line rule (PEM block) may extend past its first line.
 const MULTILINE_WINDOW: usize = 40 * 1024;
 /// Length of a keywarden key's secret and checksum (43 + 6).
@@ -269,7 +271,10 @@ impl Scanner {
             let mut seg_rules: Vec<usize> = Vec::new();
             for hit in ac.find_overlapping_iter(buf) {
                 let p = hit.start();
-                let inside = matches!(seg, Some((s, e)) if p >= s && p < e);
+                // A hit near the cut end of a long line's window starts a new
+                // window, so the match after it is not cut short.
+                let inside = matches!(seg, Some((s, e))
+                    if p >= s && p < e && (e == buf.len() || buf[e] == b'\n' || p + WINDOW_MARGIN < e));
                 if !inside {
                     if let Some((s, e)) = seg {
                         self.run_segment(buf, s, e, &mut seg_rules, lock_file, &mut cands);

@@ -55,16 +55,16 @@ impl std::str::FromStr for Severity {
     }
 }
 
-/// A matched secret. Prints only redacted (first and last few characters)
-/// through `Debug` and `Display`; implements no `Serialize`. Reading it takes
-/// an explicit [`Secret::expose`].
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Secret(String);
+/// A matched secret. Zeroized on drop, prints only redacted (first and last
+/// few characters) through `Debug` and `Display`, and implements no
+/// `Serialize`. Reading it takes an explicit [`Secret::expose`].
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(zeroize::Zeroizing<String>);
 
 impl Secret {
     /// Wraps matched text.
     pub fn new(text: String) -> Self {
-        Self(text)
+        Self(zeroize::Zeroizing::new(text))
     }
 
     /// The whole secret: for `--show-secrets`, fingerprints and leak reports.

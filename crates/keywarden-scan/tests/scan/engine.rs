@@ -90,6 +90,27 @@ fn long_minified_lines_are_scanned_in_windows() {
 }
 
 #[test]
+fn tokens_near_a_window_edge_are_found_whole() {
+    let s = scanner();
+    let mut g = Gen::new(55);
+    let a = checksummed("ghp_", &mut g);
+    let b = checksummed("ghp_", &mut g);
+    for gap in [4000, 4020, 4030, 4050, 4080, 4096, 5000, 8100] {
+        let mut line = "x".repeat(10_000);
+        line.push_str(&format!(" {a} "));
+        line.push_str(&"y".repeat(gap));
+        line.push_str(&format!(" {b} "));
+        line.push_str(&"z".repeat(10_000));
+        let found: Vec<String> = s
+            .scan("min.js", line.as_bytes())
+            .into_iter()
+            .map(|m| m.secret.expose().to_owned())
+            .collect();
+        assert_eq!(found, vec![a.clone(), b.clone()], "gap {gap}");
+    }
+}
+
+#[test]
 fn private_key_reported_at_its_first_line() {
     let s = scanner();
     let mut g = Gen::new(6);
