@@ -57,7 +57,7 @@ for r in rules:
     if not rx:
         continue
     if r["multiline"]:
-        rx = r"-----BEGIN[ A-Z0-9]*PRIVATE KEY( BLOCK)?-----"  # rg: one line at a time
+        rx = r"-----BEGIN[ A-Z0-9]*PRIVATE[ ]KEY( BLOCK)?-----"  # rg: one line at a time
     pats.add(re.sub(r"\(\?P<[a-z]+>", "(?:", rx))
 open(f"{work}/patterns.txt", "w").write("\n".join(sorted(pats)) + "\n")
 kws = sorted({k for r in rules for k in r["keywords"]})
