@@ -5,6 +5,9 @@
 //!
 //! - `main.rs`: the command tree (clap derive) and exit codes.
 //! - `generate.rs`: `keywarden gen …` (offline generators and the checker).
+//! - `serve.rs`: `keywarden serve` and `keywarden admin …` (store-direct).
+//! - `client.rs`: `keywarden key …` and `keywarden audit …` (HTTP client).
+//! - `output.rs`: tables and JSON.
 //! - `scan.rs`: `keywarden scan …` and `keywarden hook install` (over
 //!   `keywarden-scan`), and the `--revoke` leak report to the server.
 //!
@@ -15,8 +18,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod client;
 mod generate;
+mod output;
 mod scan;
+mod serve;
 
 /// keywarden: API keys done right. Generate strong keys and secrets, serve a
 /// key platform, manage keys and keep them out of git.
@@ -32,6 +38,25 @@ enum Command {
     /// Generate keys and secrets offline, or check a secret's strength.
     #[command(subcommand)]
     Gen(generate::GenCommand),
+    /// Run the server (SQLite in ./keywarden-data unless --database-url says otherwise).
+    Serve(serve::ServeArgs),
+    /// Manage keys through the API (KEYWARDEN_URL, KEYWARDEN_TOKEN).
+    Key {
+        #[command(flatten)]
+        remote: client::Remote,
+        #[command(subcommand)]
+        command: client::KeyCommand,
+    },
+    /// Read the audit log through the API.
+    Audit {
+        #[command(flatten)]
+        remote: client::Remote,
+        #[command(subcommand)]
+        command: client::AuditListCommand,
+    },
+    /// Work on the store directly: root keys, audit chain verification.
+    #[command(subcommand)]
+    Admin(serve::AdminCommand),
     /// Scan files, staged changes, git history or stdin for secrets. Exits 1 on findings.
     Scan(scan::ScanArgs),
     /// Install the git pre-commit hook that runs `keywarden scan --staged`.
@@ -52,6 +77,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Gen(cmd) => generate::run(cmd),
+        Command::Serve(args) => serve::serve(args),
+        Command::Key { remote, command } => client::keys(&remote, command),
+        Command::Audit { remote, command } => client::audit(&remote, command),
+        Command::Admin(cmd) => serve::admin(cmd),
         Command::Scan(args) => scan::run(args),
         Command::Hook(cmd) => scan::run_hook(cmd),
     };

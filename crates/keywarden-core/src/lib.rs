@@ -10,6 +10,7 @@
 //!   constant-time [`digest::KeyDigest`] equality.
 //! - [`secret`]: [`secret::PlaintextKey`] and friends: zeroized on drop,
 //!   redacted when printed, never serializable.
+//! - [`envelope`]: AES-256-GCM envelope encryption of recoverable keys.
 //! - [`names`]: validated [`names::Owner`] and [`names::Scope`].
 //! - [`generate`]: raw secrets and JWT HMAC secrets.
 //! - [`strength`]: entropy estimate and weaknesses of a given secret.
@@ -38,6 +39,7 @@
 pub mod base62;
 pub mod clock;
 pub mod digest;
+pub mod envelope;
 pub mod generate;
 pub mod key;
 pub mod names;

@@ -2,20 +2,19 @@
 //! A value of one of these types can only hold a valid name ("parse, don't
 //! validate"); functions take the type, not a string.
 
-/// Why a name (prefix, environment, id, owner, scope) was refused.
+/// Why a name (prefix, environment, id, owner, scope) was refused. The
+/// message names the rule, never the value: a misplaced secret pasted into
+/// a name field must not be echoed into an error or a log.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("invalid {what} {shown:?}: {rule}")]
+#[error("invalid {what}: {rule}")]
 pub struct NameError {
     what: &'static str,
-    shown: String,
     rule: &'static str,
 }
 
 impl NameError {
-    pub(crate) fn new(what: &'static str, value: &str, rule: &'static str) -> Self {
-        // Names are not secrets, but a hostile one can be huge: show a bounded part.
-        let shown: String = value.chars().take(40).collect();
-        Self { what, shown, rule }
+    pub(crate) fn new(what: &'static str, rule: &'static str) -> Self {
+        Self { what, rule }
     }
 
     /// Which kind of name it was (`prefix`, `environment`, ...).
@@ -45,7 +44,7 @@ macro_rules! name_type {
                 if check(&value) {
                     Ok(Self(value))
                 } else {
-                    Err($crate::names::NameError::new($what, &value, $rule))
+                    Err($crate::names::NameError::new($what, $rule))
                 }
             }
         }

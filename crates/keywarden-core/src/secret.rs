@@ -66,6 +66,7 @@ impl fmt::Display for PlaintextKey {
 }
 
 /// Random secret bytes (a generated secret, a pepper, a data key).
+#[derive(Clone)]
 pub struct SecretBytes(Zeroizing<Vec<u8>>);
 
 impl SecretBytes {

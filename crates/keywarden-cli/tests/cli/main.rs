@@ -1,8 +1,11 @@
 //! Integration tests of the real `keywarden` binary, one module per command.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod console;
 mod generate;
+mod nginx;
 mod scan;
+mod server;
 
 use assert_cmd::Command;
 

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# HTTP benchmark: wrk on loopback, GET /v1/forward-auth with a valid key
+# against GET /healthz on the same server (same threads, connections and
+# duration, alternating runs), with the usage log on. Reports requests/s,
+# p50/p99 latency, the forward-auth/healthz ratio, and whether the usage log
+# dropped any event.
+#
+#   benches/http.sh                 # embedded default (SQLite)
+#   benches/http.sh postgres        # PostgreSQL at KEYWARDEN_TEST_DATABASE_URL
+#
+# Knobs: ROUNDS (3), DURATION (10s), CONNECTIONS (32), THREADS (1).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+backend=${1:-sqlite}
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-1}
+
+command -v wrk >/dev/null || { echo "benches/http.sh needs wrk (apt-get install wrk)" >&2; exit 2; }
+cargo build --release -q -p keywarden
+bin=$PWD/target/release/keywarden
+work=$(mktemp -d)
+server_pid=""
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+url=http://127.0.0.1:$port
+env_args=(KEYWARDEN_DATA_DIR="$work/data" KEYWARDEN_LOG=warn)
+if [ "$backend" = postgres ]; then
+  base=${KEYWARDEN_TEST_DATABASE_URL:?set KEYWARDEN_TEST_DATABASE_URL for the PostgreSQL run}
+  schema=kwbench_$(date +%s)
+  psql "$base" -qc "CREATE SCHEMA $schema" >/dev/null
+  sep='?'; [[ $base == *\?* ]] && sep='&'
+  env_args+=(KEYWARDEN_DATABASE_URL="${base}${sep}options=-c%20search_path%3D${schema}"
+             KEYWARDEN_PEPPER="1:$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')")
+fi
+env "${env_args[@]}" "$bin" serve --listen "127.0.0.1:$port" >"$work/out" 2>"$work/err" &
+server_pid=$!
+for _ in $(seq 1 100); do curl -fs "$url/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+root=$(sed -n 's/^root key: //p' "$work/out")
+[ -n "$root" ] || { echo "no root key: $(cat "$work/err")" >&2; exit 2; }
+key=$(KEYWARDEN_URL=$url KEYWARDEN_TOKEN=$root "$bin" key create --env live --scope orders:read --json \
+      | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+
+run() { # path, extra header → "rps p50_ms p99_ms"
+  local out
+  out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency ${2:+-H "$2"} "$url$1")
+  python3 - "$out" <<'PY'
+import re, sys
+text = sys.argv[1]
+def ms(v):
+    n, unit = re.match(r"([\d.]+)(us|ms|s|m)", v).groups()
+    return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+# Anchored: "+/- Stdev" columns such as "47.50%" also end in "50%".
+p50 = ms(re.search(r"^\s*50%\s+(\S+)", text, re.M).group(1))
+p99 = ms(re.search(r"^\s*99%\s+(\S+)", text, re.M).group(1))
+non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+print(rps, p50, p99, non2xx.group(1) if non2xx else 0)
+PY
+}
+
+echo "backend=$backend rounds=$ROUNDS duration=$DURATION connections=$CONNECTIONS wrk-threads=$THREADS cores=$(nproc)"
+curl -fs -H "X-API-Key: $key" "$url/v1/forward-auth?scopes=orders:read" -o /dev/null || { echo "forward-auth refused the key" >&2; exit 2; }
+: >"$work/health"; : >"$work/fa"
+for r in $(seq 1 "$ROUNDS"); do
+  run /healthz "" >>"$work/health"
+  run "/v1/forward-auth?scopes=orders:read" "X-API-Key: $key" >>"$work/fa"
+  echo "round $r: healthz $(tail -1 "$work/health" | cut -d' ' -f1) rps, forward-auth $(tail -1 "$work/fa" | cut -d' ' -f1) rps"
+done
+
+# Let the usage log drain, then read what it did.
+for _ in $(seq 1 100); do
+  depth=$(curl -fs "$url/metrics" | awk '/^keywarden_usage_queue_depth /{print $2}')
+  [ "${depth:-1}" = 0 ] && break; sleep 0.2
+done
+metrics=$(curl -fs "$url/metrics")
+
+python3 - "$work/health" "$work/fa" "$metrics" "$backend" <<'PY'
+import statistics, sys
+def load(p):
+    rows = [list(map(float, l.split())) for l in open(p) if l.strip()]
+    return [statistics.median(c) for c in zip(*rows)]
+h, f = load(sys.argv[1]), load(sys.argv[2])
+metrics = {l.split()[0]: l.split()[1] for l in sys.argv[3].splitlines() if l and not l.startswith("#")}
+valid = int(float(metrics.get('keywarden_verifications_total{code="VALID"}', 0)))
+written = int(float(metrics.get("keywarden_usage_events_written_total", 0)))
+dropped = int(float(metrics.get("keywarden_usage_events_dropped_total", 0)))
+print()
+print(f"| {sys.argv[4]} | requests/s (median) | p50 | p99 | non-2xx |")
+print("|---|---|---|---|---|")
+print(f"| GET /healthz | {h[0]:,.0f} | {h[1]:.2f} ms | {h[2]:.2f} ms | {h[3]:.0f} |")
+print(f"| GET /v1/forward-auth (valid key) | {f[0]:,.0f} | {f[1]:.2f} ms | {f[2]:.2f} ms | {f[3]:.0f} |")
+print(f"\nforward-auth / healthz throughput ratio: {f[0]/h[0]:.2f}")
+print(f"usage log: {valid:,} valid verifications, {written:,} events written, {dropped:,} dropped")
+PY

@@ -1,0 +1,784 @@
+//! `keywarden key …` and `keywarden audit …`: the management API over HTTP,
+//! against `KEYWARDEN_URL` with the root key in `KEYWARDEN_TOKEN` (never a
+//! flag: arguments end up in shell history and process lists).
+
+use std::io::{BufRead, IsTerminal, Read, Write};
+
+use anyhow::{Context, anyhow, bail};
+use clap::{Args, Subcommand};
+use reqwest::{Method, blocking::Client as Http};
+use serde_json::{Value, json};
+
+use crate::{Outcome, output};
+
+/// The server to talk to.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct Remote {
+    /// keywarden's address.
+    #[arg(
+        long,
+        env = "KEYWARDEN_URL",
+        default_value = "http://127.0.0.1:8080",
+        global = true
+    )]
+    url: String,
+}
+
+struct Client {
+    base: String,
+    token: String,
+    http: Http,
+}
+
+impl Client {
+    fn new(remote: &Remote) -> anyhow::Result<Self> {
+        let token = std::env::var("KEYWARDEN_TOKEN").ok().filter(|t| !t.trim().is_empty()).ok_or_else(|| {
+            anyhow!("set KEYWARDEN_TOKEN to a root key (`keywarden serve` prints one at first start)")
+        })?;
+        let http = Http::builder()
+            .timeout(std::time::Duration::from_secs(30))
+            .user_agent(concat!("keywarden-cli/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Self {
+            base: remote.url.trim_end_matches('/').to_owned(),
+            token: token.trim().to_owned(),
+            http,
+        })
+    }
+
+    fn call(&self, method: Method, path: &str, body: Option<Value>) -> anyhow::Result<Value> {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .bearer_auth(&self.token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let res = req.send().map_err(|e| {
+            anyhow!("cannot reach keywarden at {}: {}. Is the server running? Set KEYWARDEN_URL to its address.", self.base, root_cause(&e))
+        })?;
+        let status = res.status();
+        let text = res.text().unwrap_or_default();
+        let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        if status.is_success() {
+            return Ok(value);
+        }
+        let code = value["error"]["code"].as_str().unwrap_or("ERROR");
+        let message = value["error"]["message"].as_str().unwrap_or("no details");
+        match status.as_u16() {
+            401 => bail!(
+                "the server refused the credentials: {message}. Set KEYWARDEN_TOKEN to a valid root key."
+            ),
+            403 => bail!("permission denied: {message}"),
+            _ => bail!("{code} ({}): {message}", status.as_u16()),
+        }
+    }
+}
+
+fn root_cause(e: &dyn std::error::Error) -> String {
+    let mut cause = e;
+    while let Some(next) = cause.source() {
+        cause = next;
+    }
+    cause.to_string()
+}
+
+fn encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-_.~:".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum KeyCommand {
+    /// Create a key; prints it once.
+    Create(CreateArgs),
+    /// List keys.
+    List(ListArgs),
+    /// Show one key.
+    Show {
+        /// Key id (key_…).
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a key's settings.
+    Update(UpdateArgs),
+    /// Roll a key: a new key with the same settings; the old one keeps working for the grace period.
+    Roll {
+        /// Key id.
+        id: String,
+        /// How long the old key keeps working (default 24h, at most 30d; 0s ends it now).
+        #[arg(long)]
+        grace: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke one key by id, or every key of an owner and/or environment.
+    Revoke(RevokeArgs),
+    /// Print a recoverable key's secret (needs keys:reveal).
+    Reveal {
+        /// Key id.
+        id: String,
+    },
+    /// Verifications of a key over time.
+    Usage {
+        /// Key id.
+        id: String,
+        /// minute, hour or day.
+        #[arg(long, default_value = "hour")]
+        bucket: String,
+        /// Start (RFC 3339).
+        #[arg(long)]
+        from: Option<String>,
+        /// End (RFC 3339).
+        #[arg(long)]
+        to: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Verify a key read from standard input; exits 0 when valid, 1 when not.
+    Verify {
+        /// Required environment.
+        #[arg(long = "env")]
+        environment: Option<String>,
+        /// Required scope (repeatable).
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct CreateArgs {
+    /// Environment (live, test, ...).
+    #[arg(long = "env")]
+    environment: String,
+    /// Owner.
+    #[arg(long)]
+    owner: Option<String>,
+    /// Name.
+    #[arg(long)]
+    name: Option<String>,
+    /// Scope, resource:action (repeatable).
+    #[arg(long = "scope")]
+    scopes: Vec<String>,
+    /// Lifetime: 90d, 12h, 30m.
+    #[arg(long, conflicts_with = "expires_at")]
+    expires_in: Option<String>,
+    /// Expiry, RFC 3339.
+    #[arg(long)]
+    expires_at: Option<String>,
+    /// Metadata, a JSON object.
+    #[arg(long)]
+    metadata: Option<String>,
+    /// Allowed client network, CIDR (repeatable).
+    #[arg(long = "ip")]
+    ips: Vec<String>,
+    /// Rate limit as LIMIT/WINDOW, e.g. 100/60s or 1000/1h.
+    #[arg(long)]
+    rate_limit: Option<String>,
+    /// Total verifications allowed.
+    #[arg(long)]
+    usage_limit: Option<i64>,
+    /// Keep the secret encrypted so it can be revealed later.
+    #[arg(long)]
+    recoverable: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    /// Only this owner.
+    #[arg(long)]
+    owner: Option<String>,
+    /// Only this environment.
+    #[arg(long = "env")]
+    environment: Option<String>,
+    /// active, expired or revoked.
+    #[arg(long)]
+    status: Option<String>,
+    /// Find in id, name, owner or hint.
+    #[arg(long)]
+    search: Option<String>,
+    /// Page size.
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+    /// Follow pages to the end.
+    #[arg(long)]
+    all: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct UpdateArgs {
+    /// Key id.
+    id: String,
+    /// New name.
+    #[arg(long, conflicts_with = "clear_name")]
+    name: Option<String>,
+    /// Remove the name.
+    #[arg(long)]
+    clear_name: bool,
+    /// New owner.
+    #[arg(long)]
+    owner: Option<String>,
+    /// Replace the scopes (repeatable).
+    #[arg(long = "scope")]
+    scopes: Vec<String>,
+    /// Remove every scope.
+    #[arg(long, conflicts_with = "scopes")]
+    clear_scopes: bool,
+    /// Replace the metadata (JSON object).
+    #[arg(long)]
+    metadata: Option<String>,
+    /// New lifetime from now.
+    #[arg(long, conflicts_with_all = ["expires_at", "no_expiry"])]
+    expires_in: Option<String>,
+    /// New expiry (RFC 3339).
+    #[arg(long, conflicts_with = "no_expiry")]
+    expires_at: Option<String>,
+    /// Remove the expiry.
+    #[arg(long)]
+    no_expiry: bool,
+    /// Replace the allowlist (repeatable).
+    #[arg(long = "ip")]
+    ips: Vec<String>,
+    /// Remove the allowlist.
+    #[arg(long, conflicts_with = "ips")]
+    clear_ips: bool,
+    /// New rate limit, LIMIT/WINDOW.
+    #[arg(long, conflicts_with = "no_rate_limit")]
+    rate_limit: Option<String>,
+    /// Remove the rate limit.
+    #[arg(long)]
+    no_rate_limit: bool,
+    /// New usage limit (resets the uses left).
+    #[arg(long, conflicts_with = "no_usage_limit")]
+    usage_limit: Option<i64>,
+    /// Remove the usage limit.
+    #[arg(long)]
+    no_usage_limit: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RevokeArgs {
+    /// Key id; leave out for a bulk revoke by --owner/--env.
+    id: Option<String>,
+    /// Bulk: every key of this owner.
+    #[arg(long, conflicts_with = "id")]
+    owner: Option<String>,
+    /// Bulk: every key of this environment.
+    #[arg(long = "env", conflicts_with = "id")]
+    environment: Option<String>,
+    /// Why.
+    #[arg(long)]
+    reason: Option<String>,
+    /// Bulk: skip the confirmation prompt.
+    #[arg(long, short)]
+    yes: bool,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// `100/60s`, `1000/1h`, `5/10` (seconds).
+fn rate_limit(text: &str) -> anyhow::Result<Value> {
+    let (limit, window) = text
+        .split_once('/')
+        .ok_or_else(|| anyhow!("--rate-limit is LIMIT/WINDOW, like 100/60s"))?;
+    let limit: u32 = limit
+        .trim()
+        .parse()
+        .context("--rate-limit: the limit is a whole number")?;
+    let window = window.trim();
+    let seconds = match window.parse::<u32>() {
+        Ok(s) => s,
+        Err(_) => {
+            let ms = keywarden_core::clock::parse_duration(window)
+                .ok_or_else(|| anyhow!("--rate-limit: the window is like 60s, 5m or 1h"))?;
+            u32::try_from(ms / 1000).context("--rate-limit: the window is too long")?
+        }
+    };
+    Ok(json!({"limit": limit, "window_seconds": seconds}))
+}
+
+fn metadata(text: &str) -> anyhow::Result<Value> {
+    serde_json::from_str(text).context("--metadata must be a JSON object")
+}
+
+pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> {
+    let client = Client::new(remote)?;
+    let mut out = std::io::stdout().lock();
+    match cmd {
+        KeyCommand::Create(a) => {
+            let mut body = json!({"environment": a.environment, "scopes": a.scopes, "ip_allowlist": a.ips, "recoverable": a.recoverable});
+            let set = |body: &mut Value, k: &str, v: Option<Value>| {
+                if let Some(v) = v {
+                    body[k] = v;
+                }
+            };
+            set(&mut body, "owner", a.owner.map(Value::from));
+            set(&mut body, "name", a.name.map(Value::from));
+            set(&mut body, "expires_in", a.expires_in.map(Value::from));
+            set(&mut body, "expires_at", a.expires_at.map(Value::from));
+            set(
+                &mut body,
+                "metadata",
+                a.metadata.as_deref().map(metadata).transpose()?,
+            );
+            set(
+                &mut body,
+                "rate_limit",
+                a.rate_limit.as_deref().map(rate_limit).transpose()?,
+            );
+            set(&mut body, "usage_limit", a.usage_limit.map(Value::from));
+            let created = client.call(Method::POST, "/v1/keys", Some(body))?;
+            if a.json {
+                output::json(&mut out, &created)?;
+            } else {
+                writeln!(out, "key: {}", output::field(&created, "key"))?;
+                writeln!(out, "id: {}", output::field(&created, "id"))?;
+                eprintln!("This is the only time the key is shown: store it now.");
+            }
+        }
+        KeyCommand::List(a) => {
+            let mut query = vec![format!("limit={}", a.limit)];
+            for (k, v) in [
+                ("owner", &a.owner),
+                ("environment", &a.environment),
+                ("status", &a.status),
+                ("search", &a.search),
+            ] {
+                if let Some(v) = v {
+                    query.push(format!("{k}={}", encode(v)));
+                }
+            }
+            let mut keys = Vec::new();
+            let mut cursor: Option<String> = None;
+            loop {
+                let mut q = query.clone();
+                if let Some(c) = &cursor {
+                    q.push(format!("cursor={}", encode(c)));
+                }
+                let page = client.call(Method::GET, &format!("/v1/keys?{}", q.join("&")), None)?;
+                keys.extend(page["keys"].as_array().cloned().unwrap_or_default());
+                cursor = page["next_cursor"].as_str().map(str::to_owned);
+                if !a.all || cursor.is_none() {
+                    break;
+                }
+            }
+            if a.json {
+                output::json(&mut out, &json!({"keys": keys, "next_cursor": cursor}))?;
+            } else {
+                let rows: Vec<Vec<String>> = keys
+                    .iter()
+                    .map(|k| {
+                        [
+                            "id",
+                            "hint",
+                            "environment",
+                            "owner",
+                            "name",
+                            "status",
+                            "expires_at",
+                            "last_used_at",
+                        ]
+                        .iter()
+                        .map(|f| output::field(k, f))
+                        .collect()
+                    })
+                    .collect();
+                output::table(
+                    &mut out,
+                    &[
+                        "ID",
+                        "HINT",
+                        "ENV",
+                        "OWNER",
+                        "NAME",
+                        "STATUS",
+                        "EXPIRES",
+                        "LAST USED",
+                    ],
+                    &rows,
+                )?;
+                if let Some(c) = cursor {
+                    eprintln!("more keys: add --all, or the next page starts at cursor {c}");
+                }
+            }
+        }
+        KeyCommand::Show { id, json } => {
+            let key = client.call(Method::GET, &format!("/v1/keys/{}", encode(&id)), None)?;
+            show(&mut out, &key, json)?;
+        }
+        KeyCommand::Update(a) => {
+            let mut body = json!({});
+            if let Some(n) = a.name {
+                body["name"] = n.into();
+            }
+            if a.clear_name {
+                body["name"] = Value::Null;
+            }
+            if let Some(o) = a.owner {
+                body["owner"] = o.into();
+            }
+            if !a.scopes.is_empty() || a.clear_scopes {
+                body["scopes"] = a.scopes.into();
+            }
+            if let Some(m) = a.metadata {
+                body["metadata"] = metadata(&m)?;
+            }
+            if let Some(e) = a.expires_in {
+                body["expires_in"] = e.into();
+            }
+            if let Some(e) = a.expires_at {
+                body["expires_at"] = e.into();
+            }
+            if a.no_expiry {
+                body["expires_at"] = Value::Null;
+            }
+            if !a.ips.is_empty() || a.clear_ips {
+                body["ip_allowlist"] = a.ips.into();
+            }
+            if let Some(r) = a.rate_limit {
+                body["rate_limit"] = rate_limit(&r)?;
+            }
+            if a.no_rate_limit {
+                body["rate_limit"] = Value::Null;
+            }
+            if let Some(u) = a.usage_limit {
+                body["usage_limit"] = u.into();
+            }
+            if a.no_usage_limit {
+                body["usage_limit"] = Value::Null;
+            }
+            let key = client.call(
+                Method::PATCH,
+                &format!("/v1/keys/{}", encode(&a.id)),
+                Some(body),
+            )?;
+            show(&mut out, &key, a.json)?;
+        }
+        KeyCommand::Roll { id, grace, json } => {
+            let body = grace.map(|g| json!({"grace_period": g}));
+            let rolled = client.call(
+                Method::POST,
+                &format!("/v1/keys/{}/roll", encode(&id)),
+                body,
+            )?;
+            if json {
+                output::json(&mut out, &rolled)?;
+            } else {
+                writeln!(out, "key: {}", output::field(&rolled, "key"))?;
+                writeln!(out, "id: {}", output::field(&rolled, "id"))?;
+                writeln!(
+                    out,
+                    "previous key {} now expires at {}",
+                    output::field(&rolled["previous"], "id"),
+                    output::field(&rolled["previous"], "expires_at")
+                )?;
+                eprintln!("This is the only time the new key is shown: store it now.");
+            }
+        }
+        KeyCommand::Revoke(a) => return revoke(&client, &mut out, a),
+        KeyCommand::Reveal { id } => {
+            let shown = client.call(
+                Method::GET,
+                &format!("/v1/keys/{}/secret", encode(&id)),
+                None,
+            )?;
+            writeln!(out, "{}", output::field(&shown, "key"))?;
+        }
+        KeyCommand::Usage {
+            id,
+            bucket,
+            from,
+            to,
+            json,
+        } => {
+            let mut q = vec![format!("bucket={}", encode(&bucket))];
+            if let Some(f) = from {
+                q.push(format!("from={}", encode(&f)));
+            }
+            if let Some(t) = to {
+                q.push(format!("to={}", encode(&t)));
+            }
+            let usage = client.call(
+                Method::GET,
+                &format!("/v1/keys/{}/usage?{}", encode(&id), q.join("&")),
+                None,
+            )?;
+            if json {
+                output::json(&mut out, &usage)?;
+            } else {
+                let rows: Vec<Vec<String>> = usage["buckets"]
+                    .as_array()
+                    .map(|b| {
+                        b.iter()
+                            .map(|b| {
+                                let codes = b["by_code"]
+                                    .as_object()
+                                    .map(|m| {
+                                        m.iter()
+                                            .map(|(k, v)| format!("{k}={v}"))
+                                            .collect::<Vec<_>>()
+                                            .join(" ")
+                                    })
+                                    .unwrap_or_default();
+                                vec![output::field(b, "start"), output::field(b, "total"), codes]
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                output::table(&mut out, &["START", "TOTAL", "BY CODE"], &rows)?;
+            }
+        }
+        KeyCommand::Verify {
+            environment,
+            scopes,
+            json,
+        } => {
+            let mut key = String::new();
+            std::io::stdin()
+                .lock()
+                .take(4096)
+                .read_to_string(&mut key)
+                .context("cannot read the key from stdin")?;
+            let mut body = json!({"key": key.trim(), "scopes": scopes});
+            if let Some(e) = environment {
+                body["environment"] = e.into();
+            }
+            let verdict = client.call(Method::POST, "/v1/verify", Some(body))?;
+            if json {
+                output::json(&mut out, &verdict)?;
+            } else {
+                writeln!(out, "{}", output::field(&verdict, "code"))?;
+            }
+            return Ok(if verdict["valid"] == true {
+                Outcome::Success
+            } else {
+                Outcome::Negative
+            });
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+fn show(out: &mut impl Write, key: &Value, json: bool) -> anyhow::Result<()> {
+    if json {
+        return output::json(out, key);
+    }
+    for f in [
+        "id",
+        "hint",
+        "environment",
+        "owner",
+        "name",
+        "status",
+        "scopes",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "revoke_reason",
+        "rotated_from",
+        "rotated_to",
+        "ip_allowlist",
+        "usage_limit",
+        "usage_remaining",
+        "last_used_at",
+        "recoverable",
+    ] {
+        writeln!(out, "{f:>16}: {}", output::field(key, f))?;
+    }
+    if !key["rate_limit"].is_null() {
+        writeln!(
+            out,
+            "{:>16}: {}/{}s",
+            "rate_limit", key["rate_limit"]["limit"], key["rate_limit"]["window_seconds"]
+        )?;
+    }
+    writeln!(out, "{:>16}: {}", "metadata", key["metadata"])?;
+    Ok(())
+}
+
+fn revoke(client: &Client, out: &mut impl Write, a: RevokeArgs) -> anyhow::Result<Outcome> {
+    let mut body = json!({});
+    if let Some(r) = &a.reason {
+        body["reason"] = r.clone().into();
+    }
+    if let Some(id) = &a.id {
+        let key = client.call(
+            Method::POST,
+            &format!("/v1/keys/{}/revoke", encode(id)),
+            Some(body),
+        )?;
+        if a.json {
+            output::json(out, &key)?;
+        } else {
+            writeln!(
+                out,
+                "revoked {} ({})",
+                output::field(&key, "id"),
+                output::field(&key, "hint")
+            )?;
+        }
+        return Ok(Outcome::Success);
+    }
+    if a.owner.is_none() && a.environment.is_none() {
+        bail!("give a key id, or --owner and/or --env for a bulk revoke");
+    }
+    let scope = format!(
+        "owner={} environment={}",
+        a.owner.as_deref().unwrap_or("*"),
+        a.environment.as_deref().unwrap_or("*")
+    );
+    if !a.yes {
+        let mut q = vec!["status=active".to_owned(), "limit=200".to_owned()];
+        if let Some(o) = &a.owner {
+            q.push(format!("owner={}", encode(o)));
+        }
+        if let Some(e) = &a.environment {
+            q.push(format!("environment={}", encode(e)));
+        }
+        let page = client.call(Method::GET, &format!("/v1/keys?{}", q.join("&")), None)?;
+        let n = page["keys"].as_array().map_or(0, Vec::len);
+        let more = if page["next_cursor"].is_string() {
+            "+"
+        } else {
+            ""
+        };
+        if !std::io::stdin().is_terminal() {
+            bail!(
+                "a bulk revoke ({scope}: {n}{more} active keys) needs --yes when not on a terminal"
+            );
+        }
+        eprint!(
+            "Revoke {n}{more} active keys of {scope}? This cannot be undone. Type 'revoke' to confirm: "
+        );
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if answer.trim() != "revoke" {
+            bail!("not confirmed: nothing was revoked");
+        }
+    }
+    body["confirm"] = true.into();
+    if let Some(o) = a.owner {
+        body["owner"] = o.into();
+    }
+    if let Some(e) = a.environment {
+        body["environment"] = e.into();
+    }
+    let result = client.call(Method::POST, "/v1/keys/revoke", Some(body))?;
+    if a.json {
+        output::json(out, &result)?;
+    } else {
+        writeln!(
+            out,
+            "revoked {} keys ({scope})",
+            output::field(&result, "revoked")
+        )?;
+    }
+    Ok(Outcome::Success)
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuditListCommand {
+    /// The audit log, newest first.
+    List {
+        /// Only this action (key.create, key.revoke, auth.denied, ...).
+        #[arg(long)]
+        action: Option<String>,
+        /// Only this target (a key id).
+        #[arg(long)]
+        target: Option<String>,
+        /// Only this actor.
+        #[arg(long)]
+        actor: Option<String>,
+        /// allowed, denied or failed.
+        #[arg(long)]
+        outcome: Option<String>,
+        /// How many.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub(crate) fn audit(remote: &Remote, cmd: AuditListCommand) -> anyhow::Result<Outcome> {
+    let client = Client::new(remote)?;
+    let mut out = std::io::stdout().lock();
+    let AuditListCommand::List {
+        action,
+        target,
+        actor,
+        outcome,
+        limit,
+        json,
+    } = cmd;
+    let mut q = vec![format!("limit={limit}")];
+    for (k, v) in [
+        ("action", action),
+        ("target", target),
+        ("actor", actor),
+        ("outcome", outcome),
+    ] {
+        if let Some(v) = v {
+            q.push(format!("{k}={}", encode(&v)));
+        }
+    }
+    let page = client.call(Method::GET, &format!("/v1/audit?{}", q.join("&")), None)?;
+    if json {
+        output::json(&mut out, &page)?;
+    } else {
+        let rows: Vec<Vec<String>> = page["entries"]
+            .as_array()
+            .map(|e| {
+                e.iter()
+                    .map(|e| {
+                        [
+                            "seq",
+                            "at",
+                            "actor",
+                            "action",
+                            "target",
+                            "outcome",
+                            "client_ip",
+                        ]
+                        .iter()
+                        .map(|f| output::field(e, f))
+                        .collect()
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        output::table(
+            &mut out,
+            &[
+                "SEQ", "AT", "ACTOR", "ACTION", "TARGET", "OUTCOME", "CLIENT",
+            ],
+            &rows,
+        )?;
+    }
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,279 @@
+//! `keywarden serve` and `keywarden admin …`: the server, and the commands
+//! that work on the store directly (no server needed).
+
+use std::{io::Write, net::SocketAddr, path::PathBuf};
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand};
+use ipnet::IpNet;
+use keywarden_core::clock::{Clock, SystemClock};
+use keywarden_server::{ServerConfig, setup};
+use keywarden_store::{AuditDraft, Permission};
+
+use crate::{Outcome, output};
+
+/// Where the store is: shared by `serve` and `admin`.
+#[derive(Debug, Args, Clone)]
+pub(crate) struct StoreArgs {
+    /// Settings file (TOML). Flags and KEYWARDEN_* variables override it.
+    #[arg(long, env = "KEYWARDEN_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Data directory of the embedded store and its pepper [default: ./keywarden-data]
+    #[arg(long, env = "KEYWARDEN_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// sqlite:PATH or postgres://… [default: SQLite in the data directory]
+    #[arg(
+        long,
+        env = "KEYWARDEN_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    database_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    #[command(flatten)]
+    store: StoreArgs,
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "KEYWARDEN_LISTEN", value_name = "ADDR")]
+    listen: Option<SocketAddr>,
+    /// Prefix of the keys this deployment mints [default: kw]
+    #[arg(long, env = "KEYWARDEN_PREFIX")]
+    prefix: Option<String>,
+    /// Proxies whose X-Forwarded-For / X-Real-IP are believed (CIDR; repeat or comma-separate).
+    #[arg(
+        long = "trusted-proxies",
+        env = "KEYWARDEN_TRUSTED_PROXIES",
+        value_delimiter = ',',
+        value_name = "CIDR"
+    )]
+    trusted_proxies: Vec<IpNet>,
+    /// This node's name in usage logs.
+    #[arg(long, env = "KEYWARDEN_NODE_ID")]
+    node_id: Option<String>,
+    /// Log format on stderr.
+    #[arg(long, env = "KEYWARDEN_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    log_format: String,
+}
+
+impl StoreArgs {
+    /// Defaults, then the file, then flags and environment.
+    pub(crate) fn config(&self) -> anyhow::Result<ServerConfig> {
+        let mut config = match &self.config {
+            Some(path) => ServerConfig::from_toml_file(path).map_err(anyhow::Error::msg)?,
+            None => ServerConfig::default(),
+        };
+        if let Some(dir) = &self.data_dir {
+            config.data_dir.clone_from(dir);
+        }
+        if let Some(url) = &self.database_url {
+            config.database_url = Some(url.clone());
+        }
+        Ok(config)
+    }
+}
+
+fn init_logging(format: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("KEYWARDEN_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+pub(crate) fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
+    let mut config = args.store.config()?;
+    if let Some(listen) = args.listen {
+        config.listen = listen;
+    }
+    if let Some(prefix) = &args.prefix {
+        config.prefix = prefix.parse()?;
+    }
+    if !args.trusted_proxies.is_empty() {
+        config.trusted_proxies = args.trusted_proxies;
+    }
+    if let Some(node) = args.node_id {
+        config.node_id = Some(node);
+    }
+    init_logging(&args.log_format);
+    runtime()?.block_on(keywarden_server::serve(config, |root| {
+        // The one time the bootstrap root key is shown: on stdout, never in the log.
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "root key: {}", root.expose());
+        let _ = writeln!(out, "(shown once: store it in your secrets manager now)");
+        let _ = out.flush();
+    }))?;
+    Ok(Outcome::Success)
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AdminCommand {
+    /// Root keys (management credentials), straight in the store.
+    #[command(subcommand)]
+    RootKey(RootKeyCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum RootKeyCommand {
+    /// Make a root key and print it once.
+    Create {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// keys:read, keys:write, keys:revoke, keys:reveal, keys:verify, audit:read or admin (repeatable).
+        #[arg(long = "permission", required = true)]
+        permissions: Vec<String>,
+        /// A name for people.
+        #[arg(long)]
+        name: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List root keys.
+    List {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a root key.
+    Revoke {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Its id (key_…).
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum AuditCommand {
+    /// Check the audit log's hash chain; exits 1 if it was tampered with.
+    Verify {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+async fn open(store: &StoreArgs) -> anyhow::Result<keywarden_store::Store> {
+    let config = store.config()?;
+    let secrets = setup::Secrets::load(&config)?;
+    Ok(setup::open_store(&config, secrets.peppers).await?)
+}
+
+pub(crate) fn admin(cmd: AdminCommand) -> anyhow::Result<Outcome> {
+    let rt = runtime()?;
+    let mut out = std::io::stdout().lock();
+    rt.block_on(async {
+        match cmd {
+            AdminCommand::RootKey(RootKeyCommand::Create { store, permissions, name, json }) => {
+                let permissions = permissions
+                    .iter()
+                    .map(|p| p.parse::<Permission>().map_err(anyhow::Error::msg))
+                    .collect::<anyhow::Result<Vec<_>>>()?;
+                let store = open(&store).await?;
+                let (record, key) = setup::create_root_key(&store, permissions, name, SystemClock.now_ms()).await?;
+                if json {
+                    output::json(
+                        &mut out,
+                        &serde_json::json!({
+                            "id": record.id.as_str(),
+                            "key": key.expose(),
+                            "permissions": record.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+                        }),
+                    )?;
+                } else {
+                    writeln!(out, "root key: {}", key.expose())?;
+                    writeln!(out, "id: {}  permissions: {}", record.id, record.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(","))?;
+                }
+                Ok(Outcome::Success)
+            }
+            AdminCommand::RootKey(RootKeyCommand::List { store, json }) => {
+                let store = open(&store).await?;
+                let keys = store.list_root_keys().await?;
+                let rows: Vec<serde_json::Value> = keys
+                    .iter()
+                    .map(|k| {
+                        serde_json::json!({
+                            "id": k.id.as_str(),
+                            "hint": k.hint,
+                            "name": k.name,
+                            "permissions": k.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+                            "created_at": keywarden_server::timefmt::rfc3339(k.created_at),
+                            "revoked_at": keywarden_server::timefmt::opt(k.revoked_at),
+                            "last_used_at": keywarden_server::timefmt::opt(k.last_used_at),
+                        })
+                    })
+                    .collect();
+                if json {
+                    output::json(&mut out, &serde_json::Value::Array(rows))?;
+                } else {
+                    let table: Vec<Vec<String>> = rows
+                        .iter()
+                        .map(|r| ["id", "hint", "name", "permissions", "created_at", "revoked_at"].iter().map(|f| output::field(r, f)).collect())
+                        .collect();
+                    output::table(&mut out, &["ID", "HINT", "NAME", "PERMISSIONS", "CREATED", "REVOKED"], &table)?;
+                }
+                Ok(Outcome::Success)
+            }
+            AdminCommand::RootKey(RootKeyCommand::Revoke { store, id }) => {
+                let id = id.parse().context("not a key id")?;
+                let store = open(&store).await?;
+                let now = SystemClock.now_ms();
+                let audit = AuditDraft {
+                    actor: "admin-cli".to_owned(),
+                    action: "root_key.revoke".to_owned(),
+                    target: Some(format!("{id}")),
+                    outcome: "allowed".to_owned(),
+                    client_ip: None,
+                    details: serde_json::json!({}),
+                    at: now,
+                };
+                match store.revoke_root_key(&id, now, &audit).await {
+                    Ok(()) => writeln!(out, "revoked {id}")?,
+                    Err(keywarden_store::StoreError::NotFound) => bail!("no active root key {id}"),
+                    Err(e) => return Err(e.into()),
+                }
+                Ok(Outcome::Success)
+            }
+            AdminCommand::Audit(AuditCommand::Verify { store, json }) => {
+                let store = open(&store).await?;
+                let report = store.verify_audit_chain().await?;
+                if json {
+                    output::json(&mut out, &serde_json::to_value(&report)?)?;
+                } else if report.ok() {
+                    writeln!(out, "audit chain OK: {} entries verified", report.entries)?;
+                } else {
+                    writeln!(
+                        out,
+                        "audit chain BROKEN at entry {}: {} ({} entries verified before it)",
+                        report.first_bad_seq.unwrap_or_default(),
+                        report.problem.as_deref().unwrap_or("unknown"),
+                        report.entries
+                    )?;
+                }
+                Ok(if report.ok() { Outcome::Success } else { Outcome::Negative })
+            }
+        }
+    })
+}

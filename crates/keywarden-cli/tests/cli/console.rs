@@ -1,0 +1,236 @@
+//! The web console in a real browser: Debian's Chromium, driven by
+//! playwright-core (`tests/console/console.mjs`), against the real
+//! `keywarden serve` on loopback. The script asserts what a person would see
+//! and do (sign in, create, revoke, roll, CSRF, read-only keys, sign-out,
+//! the generator) and saves screenshots of the main pages under
+//! `target/console-screenshots/`; this side checks its facts again with
+//! keywarden's own parser, CLI and audit check.
+//!
+//! Without Chromium or Node.js the test is skipped with a loud message,
+//! unless `KEYWARDEN_REQUIRE_BROWSER=1` (CI), which makes that a failure.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use serde_json::Value;
+
+use crate::server::{Db, Server, admin};
+
+/// The longest the browser script may run.
+const SCRIPT_TIMEOUT: Duration = Duration::from_secs(300);
+
+fn browser_required() -> bool {
+    std::env::var("KEYWARDEN_REQUIRE_BROWSER").as_deref() == Ok("1")
+}
+
+/// Skips (or, when a browser is required, fails) with a message that
+/// cannot be missed.
+fn unavailable(what: &str) {
+    assert!(
+        !browser_required(),
+        "KEYWARDEN_REQUIRE_BROWSER=1 but {what}"
+    );
+    eprintln!(
+        "\n==============================================================\n\
+         SKIPPED: the console browser test did not run: {what}.\n\
+         Install Debian's chromium and Node.js (see .ci/run), or set\n\
+         KEYWARDEN_REQUIRE_BROWSER=1 to make this a failure.\n\
+         ==============================================================\n"
+    );
+}
+
+fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join(name))
+            .find(|p| p.is_file())
+    })
+}
+
+fn chromium() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("KEYWARDEN_CHROMIUM") {
+        return Some(PathBuf::from(p)).filter(|p| p.is_file());
+    }
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.is_file())
+}
+
+/// `npm ci` in the script's folder when playwright-core is not installed
+/// yet (CI does it up front).
+fn node_modules(dir: &Path) -> Result<(), String> {
+    if dir
+        .join("node_modules/playwright-core/package.json")
+        .is_file()
+    {
+        return Ok(());
+    }
+    let npm = on_path("npm").ok_or("npm is not installed")?;
+    let out = Command::new(npm)
+        .args(["ci", "--no-audit", "--no-fund"])
+        .current_dir(dir)
+        .output()
+        .map_err(|e| format!("npm ci could not start: {e}"))?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "npm ci failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
+
+fn screenshot_dir() -> PathBuf {
+    let tmp = Path::new(env!("CARGO_TARGET_TMPDIR"));
+    let dir = tmp.parent().unwrap_or(tmp).join("console-screenshots");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn console_in_a_real_browser() {
+    let Some(chromium) = chromium() else {
+        unavailable("Chromium is not installed (/usr/bin/chromium)");
+        return;
+    };
+    let Some(node) = on_path("node") else {
+        unavailable("Node.js is not installed");
+        return;
+    };
+    let script_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/console");
+    if let Err(why) = node_modules(&script_dir) {
+        unavailable(&why);
+        return;
+    }
+    let shots = screenshot_dir();
+
+    let db = Db::sqlite();
+    let server = Server::start(&db, &[]);
+    let root = server.root_key().expect("no root key printed");
+    let made = admin(
+        &db,
+        &[
+            "root-key",
+            "create",
+            "--permission",
+            "keys:read",
+            "--name",
+            "read-only viewer",
+            "--json",
+        ],
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let made: Value = serde_json::from_slice(&made.stdout).unwrap();
+    let readonly = made["key"].as_str().unwrap();
+
+    let started = Instant::now();
+    let stdout = db.dir.path().join("browser.out");
+    let stderr = db.dir.path().join("browser.err");
+    let mut child = Command::new(node)
+        .arg("console.mjs")
+        .current_dir(&script_dir)
+        .env("KW_URL", &server.url)
+        .env("KW_ROOT_KEY", &root)
+        .env("KW_READONLY_KEY", readonly)
+        .env("KW_SCREENSHOTS", &shots)
+        .env("KW_CHROMIUM", &chromium)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&stdout).unwrap())
+        .stderr(std::fs::File::create(&stderr).unwrap())
+        .spawn()
+        .unwrap();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > SCRIPT_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "the browser test ran over {SCRIPT_TIMEOUT:?}: {}",
+                std::fs::read_to_string(&stderr).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let out = std::fs::read_to_string(&stdout).unwrap_or_default();
+    let err = std::fs::read_to_string(&stderr).unwrap_or_default();
+    eprintln!(
+        "browser test: {:.1}s, screenshots in {}",
+        started.elapsed().as_secs_f64(),
+        shots.display()
+    );
+    assert!(
+        status.success(),
+        "the browser test failed:\n{err}\n--- server log ---\n{}",
+        server.log()
+    );
+    let facts: Value = serde_json::from_str(out.lines().last().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("no facts from the browser test ({e}): {out}"));
+    assert_eq!(facts["ok"], true);
+
+    // The key made in the browser passes keywarden's own parser (shape and
+    // CRC-32 checksum): the JavaScript implements the v1 format exactly.
+    let generated = facts["generated_key"].as_str().unwrap();
+    let parsed = keywarden_core::key::parse(generated)
+        .unwrap_or_else(|e| panic!("the generated key does not parse: {e:?}"));
+    assert_eq!(parsed.environment(), "test");
+    assert_eq!(facts["generated_jwt_len"], 86);
+
+    // What the console did is what the API and the store say.
+    let created = facts["created_key_id"].as_str().unwrap();
+    let shown = server.cli_json(&root, &["key", "show", created]);
+    assert_eq!(shown["status"], "revoked");
+    assert_eq!(shown["revoke_reason"], "manual");
+    let old = server.cli_json(
+        &root,
+        &["key", "show", facts["rolled_from"].as_str().unwrap()],
+    );
+    assert_eq!(old["rotated_to"], facts["rolled_to"]);
+    assert_eq!(old["status"], "active", "in its grace period");
+
+    // Console actions are in the audit log like API actions, and the chain
+    // still verifies.
+    let audit = server.cli_json(&root, &["audit", "list", "--action", "key.revoke"]);
+    let entries = audit["entries"].as_array().unwrap();
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["target"] == created && e["outcome"] == "allowed"),
+        "{audit}"
+    );
+    assert!(
+        entries.iter().any(|e| e["outcome"] == "denied"),
+        "the read-only key's attempt is audited: {audit}"
+    );
+    let chain = admin(&db, &["audit", "verify"]);
+    assert!(
+        chain.status.success(),
+        "{}",
+        String::from_utf8_lossy(&chain.stdout)
+    );
+
+    // No root key in the server's log.
+    assert!(
+        !server.log().contains(&root[8..]),
+        "the root key leaked into the log"
+    );
+
+    let pngs = std::fs::read_dir(&shots)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "png"))
+        .filter(|e| e.metadata().is_ok_and(|m| m.len() > 1000))
+        .count();
+    assert!(pngs >= 15, "{pngs} screenshots in {}", shots.display());
+}

@@ -1,0 +1,185 @@
+//! A real nginx doing `auth_request` against keywarden's forward-auth, in
+//! front of a small upstream (a second nginx server block that echoes the
+//! identity headers it receives).
+
+use std::{
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use crate::server::{Db, Server, free_port};
+
+const NGINX: &str = "/usr/sbin/nginx";
+
+struct Nginx(Child);
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn nginx_available() -> bool {
+    if std::path::Path::new(NGINX).exists() {
+        return true;
+    }
+    assert!(
+        std::env::var("KEYWARDEN_REQUIRE_NGINX").as_deref() != Ok("1"),
+        "KEYWARDEN_REQUIRE_NGINX=1 but {NGINX} is missing (apt-get install nginx-light)"
+    );
+    eprintln!("SKIPPED: nginx is not installed (apt-get install nginx-light)");
+    false
+}
+
+fn start_nginx(dir: &std::path::Path, front: u16, upstream: u16, keywarden: &str) -> Nginx {
+    for sub in ["tmp", "logs"] {
+        std::fs::create_dir_all(dir.join(sub)).unwrap();
+    }
+    let conf = format!(
+        r#"
+worker_processes 1;
+pid {dir}/nginx.pid;
+error_log {dir}/logs/error.log info;
+events {{ worker_connections 64; }}
+http {{
+    access_log {dir}/logs/access.log;
+    client_body_temp_path {dir}/tmp/body;
+    proxy_temp_path {dir}/tmp/proxy;
+    fastcgi_temp_path {dir}/tmp/fastcgi;
+    uwsgi_temp_path {dir}/tmp/uwsgi;
+    scgi_temp_path {dir}/tmp/scgi;
+
+    # The protected API.
+    server {{
+        listen 127.0.0.1:{front};
+        location / {{
+            auth_request /_keywarden;
+            auth_request_set $kw_key_id $upstream_http_x_keywarden_key_id;
+            auth_request_set $kw_owner $upstream_http_x_keywarden_owner;
+            auth_request_set $kw_scopes $upstream_http_x_keywarden_scopes;
+            auth_request_set $kw_env $upstream_http_x_keywarden_environment;
+            proxy_set_header X-Keywarden-Key-Id $kw_key_id;
+            proxy_set_header X-Keywarden-Owner $kw_owner;
+            proxy_set_header X-Keywarden-Scopes $kw_scopes;
+            proxy_set_header X-Keywarden-Environment $kw_env;
+            proxy_pass http://127.0.0.1:{upstream};
+        }}
+        location = /_keywarden {{
+            internal;
+            proxy_pass {keywarden}/v1/forward-auth?scopes=orders:read&environment=live;
+            proxy_pass_request_body off;
+            proxy_set_header Content-Length "";
+            proxy_set_header X-Real-IP $remote_addr;
+        }}
+    }}
+
+    # The upstream: shows what it was told about the caller.
+    server {{
+        listen 127.0.0.1:{upstream};
+        location / {{
+            default_type text/plain;
+            return 200 "key=$http_x_keywarden_key_id owner=$http_x_keywarden_owner scopes=$http_x_keywarden_scopes env=$http_x_keywarden_environment\n";
+        }}
+    }}
+}}
+"#,
+        dir = dir.display()
+    );
+    let path = dir.join("nginx.conf");
+    std::fs::write(&path, conf).unwrap();
+    let child = Command::new(NGINX)
+        .arg("-p")
+        .arg(dir)
+        .arg("-c")
+        .arg(&path)
+        .arg("-g")
+        .arg("daemon off;")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let nginx = Nginx(child);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", front)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "nginx did not start: {}",
+            std::fs::read_to_string(dir.join("logs/error.log")).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    nginx
+}
+
+#[test]
+fn nginx_auth_request_in_front_of_an_upstream() {
+    if !nginx_available() {
+        return;
+    }
+    let db = Db::sqlite();
+    let server = Server::start(&db, &[]);
+    let root = server.root_key().unwrap();
+    let good = server.cli_json(
+        &root,
+        &[
+            "key", "create", "--env", "live", "--owner", "acme", "--scope", "orders:*",
+        ],
+    );
+    let narrow = server.cli_json(
+        &root,
+        &["key", "create", "--env", "live", "--scope", "users:read"],
+    );
+    let (front, upstream) = (free_port(), free_port());
+    let _nginx = start_nginx(db.dir.path(), front, upstream, &server.url);
+
+    let get = |headers: &[(&str, &str)]| {
+        let mut req =
+            reqwest::blocking::Client::new().get(format!("http://127.0.0.1:{front}/orders"));
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = req.send().unwrap();
+        (res.status().as_u16(), res.text().unwrap())
+    };
+    assert_eq!(get(&[]).0, 401, "missing key");
+    assert_eq!(
+        get(&[("x-api-key", "kw_live_malformed")]).0,
+        401,
+        "malformed key"
+    );
+    let unknown = keywarden_core::key::mint(&Default::default(), &"live".parse().unwrap());
+    assert_eq!(
+        get(&[("authorization", &format!("Bearer {}", unknown.expose()))]).0,
+        403,
+        "wrong key"
+    );
+    assert_eq!(
+        get(&[("x-api-key", narrow["key"].as_str().unwrap())]).0,
+        403,
+        "missing scope"
+    );
+
+    let (status, body) = get(&[(
+        "authorization",
+        &format!("Bearer {}", good["key"].as_str().unwrap()),
+    )]);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body.trim(),
+        format!(
+            "key={} owner=acme scopes=orders:* env=live",
+            good["id"].as_str().unwrap()
+        )
+    );
+    // Revoked through the API: nginx refuses at once.
+    server.cli(&root, &["key", "revoke", good["id"].as_str().unwrap()]);
+    assert_eq!(
+        get(&[(
+            "authorization",
+            &format!("Bearer {}", good["key"].as_str().unwrap())
+        )])
+        .0,
+        403
+    );
+}

@@ -1,0 +1,651 @@
+//! The real `keywarden serve` process, driven by the real CLI, on SQLite and
+//! PostgreSQL: the lifecycle, crash safety (kill -9), no plaintext at rest or
+//! in logs, root-key permissions, and the audit chain check.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use serde_json::Value;
+
+use crate::keywarden;
+
+/// A database for one test: a SQLite data dir, or a PostgreSQL schema.
+pub(crate) struct Db {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) postgres_url: Option<String>,
+}
+
+impl Db {
+    pub(crate) fn sqlite() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            postgres_url: None,
+        }
+    }
+
+    /// A fresh schema on the test PostgreSQL, or `None` when not configured.
+    pub(crate) fn postgres() -> Option<Self> {
+        let Ok(base) = std::env::var("KEYWARDEN_TEST_DATABASE_URL") else {
+            assert!(
+                std::env::var("KEYWARDEN_REQUIRE_POSTGRES").as_deref() != Ok("1"),
+                "KEYWARDEN_REQUIRE_POSTGRES=1 but KEYWARDEN_TEST_DATABASE_URL is not set"
+            );
+            return None;
+        };
+        let schema = format!(
+            "kwt_{}",
+            keywarden_core::random::base62_string(10).to_lowercase()
+        );
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            use sqlx::Connection;
+            let mut c = sqlx::PgConnection::connect(&base)
+                .await
+                .expect("PostgreSQL is unreachable");
+            sqlx::query(&format!("CREATE SCHEMA {schema}"))
+                .execute(&mut c)
+                .await
+                .unwrap();
+        });
+        let sep = if base.contains('?') { '&' } else { '?' };
+        Some(Self {
+            dir: tempfile::tempdir().unwrap(),
+            postgres_url: Some(format!("{base}{sep}options=-c%20search_path%3D{schema}")),
+        })
+    }
+
+    /// Both backends (PostgreSQL when configured).
+    pub(crate) fn each() -> Vec<Self> {
+        let mut v = vec![Self::sqlite()];
+        v.extend(Self::postgres());
+        v
+    }
+
+    pub(crate) fn name(&self) -> &'static str {
+        if self.postgres_url.is_some() {
+            "postgres"
+        } else {
+            "sqlite"
+        }
+    }
+
+    pub(crate) fn data_dir(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// Environment for `serve` and `admin` against this database.
+    pub(crate) fn env(&self) -> Vec<(&'static str, String)> {
+        let mut env = vec![("KEYWARDEN_DATA_DIR", self.data_dir().display().to_string())];
+        if let Some(url) = &self.postgres_url {
+            env.push(("KEYWARDEN_DATABASE_URL", url.clone()));
+            env.push(("KEYWARDEN_PEPPER", format!("1:{}", "ab".repeat(32))));
+        }
+        env
+    }
+}
+
+/// A running `keywarden serve`.
+pub(crate) struct Server {
+    pub(crate) child: Child,
+    pub(crate) url: String,
+    pub(crate) stdout: PathBuf,
+    pub(crate) stderr: PathBuf,
+}
+
+pub(crate) fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+impl Server {
+    pub(crate) fn start(db: &Db, extra_env: &[(&str, &str)]) -> Self {
+        let port = free_port();
+        let n = std::fs::read_dir(db.dir.path()).map_or(0, Iterator::count);
+        let stdout = db.dir.path().join(format!("serve-{n}.out"));
+        let stderr = db.dir.path().join(format!("serve-{n}.err"));
+        let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("keywarden"));
+        cmd.arg("serve")
+            .arg("--listen")
+            .arg(format!("127.0.0.1:{port}"))
+            .env("KEYWARDEN_LOG", "debug,sqlx=warn,hyper=info")
+            .stdin(Stdio::null())
+            .stdout(std::fs::File::create(&stdout).unwrap())
+            .stderr(std::fs::File::create(&stderr).unwrap());
+        for (k, v) in db.env() {
+            cmd.env(k, v);
+        }
+        for (k, v) in extra_env {
+            cmd.env(k, v);
+        }
+        let child = cmd.spawn().unwrap();
+        let server = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            stdout,
+            stderr,
+        };
+        server.wait_ready();
+        server
+    }
+
+    fn wait_ready(&self) {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if reqwest::blocking::get(format!("{}/healthz", self.url))
+                .is_ok_and(|r| r.status().is_success())
+            {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!(
+            "the server did not start: {}",
+            std::fs::read_to_string(&self.stderr).unwrap_or_default()
+        );
+    }
+
+    /// The bootstrap root key it printed, if any.
+    pub(crate) fn root_key(&self) -> Option<String> {
+        let out = std::fs::read_to_string(&self.stdout).unwrap();
+        out.lines()
+            .find_map(|l| l.strip_prefix("root key: "))
+            .map(str::to_owned)
+    }
+
+    /// `keywarden …` as a client of this server.
+    pub(crate) fn cli(&self, token: &str, args: &[&str]) -> std::process::Output {
+        keywarden()
+            .env("KEYWARDEN_URL", &self.url)
+            .env("KEYWARDEN_TOKEN", token)
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    /// `keywarden … --json` that must succeed.
+    pub(crate) fn cli_json(&self, token: &str, args: &[&str]) -> Value {
+        let mut all = args.to_vec();
+        all.push("--json");
+        let out = self.cli(token, &all);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    }
+
+    /// `keywarden key verify` with `key` on stdin; the outcome code.
+    pub(crate) fn verify(&self, token: &str, key: &str) -> String {
+        let out = keywarden()
+            .env("KEYWARDEN_URL", &self.url)
+            .env("KEYWARDEN_TOKEN", token)
+            .args(["key", "verify"])
+            .write_stdin(key)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap().trim().to_owned()
+    }
+
+    pub(crate) fn kill9(mut self) {
+        self.child.kill().unwrap();
+        self.child.wait().unwrap();
+    }
+
+    pub(crate) fn log(&self) -> String {
+        std::fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub(crate) fn admin(db: &Db, args: &[&str]) -> std::process::Output {
+    let mut cmd = keywarden();
+    cmd.arg("admin").args(args);
+    for (k, v) in db.env() {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+#[test]
+fn lifecycle_through_the_cli_on_each_backend() {
+    for db in Db::each() {
+        let server = Server::start(&db, &[]);
+        let root = server
+            .root_key()
+            .unwrap_or_else(|| panic!("{}: no root key printed", db.name()));
+        assert!(keywarden_core::key::parse(&root).unwrap().environment() == "root");
+
+        let created = server.cli_json(
+            &root,
+            &[
+                "key",
+                "create",
+                "--env",
+                "live",
+                "--owner",
+                "acme",
+                "--scope",
+                "orders:read",
+                "--expires-in",
+                "30d",
+                "--rate-limit",
+                "100/1m",
+            ],
+        );
+        let key = created["key"].as_str().unwrap().to_owned();
+        let id = created["id"].as_str().unwrap().to_owned();
+        assert_eq!(created["rate_limit"]["window_seconds"], 60);
+        assert_eq!(server.verify(&root, &key), "VALID", "{}", db.name());
+
+        let text = server.cli(&root, &["key", "list"]);
+        let listed = String::from_utf8(text.stdout).unwrap();
+        assert!(listed.starts_with("ID"), "{listed}");
+        assert!(listed.contains(&id) && listed.contains("acme") && listed.contains("active"));
+        assert!(!listed.contains(&key), "lists never show the key");
+
+        let shown = server.cli_json(&root, &["key", "show", &id]);
+        assert_eq!(shown["scopes"][0], "orders:read");
+        let updated = server.cli_json(
+            &root,
+            &[
+                "key", "update", &id, "--scope", "orders:*", "--name", "billing",
+            ],
+        );
+        assert_eq!(updated["name"], "billing");
+
+        let rolled = server.cli_json(&root, &["key", "roll", &id, "--grace", "1h"]);
+        let new_key = rolled["key"].as_str().unwrap().to_owned();
+        assert_eq!(rolled["previous"]["rotated_to"], rolled["id"]);
+        assert_eq!(server.verify(&root, &key), "VALID", "grace period");
+        assert_eq!(server.verify(&root, &new_key), "VALID");
+
+        let out = server.cli(
+            &root,
+            &[
+                "key",
+                "revoke",
+                rolled["id"].as_str().unwrap(),
+                "--reason",
+                "test",
+            ],
+        );
+        assert!(out.status.success());
+        assert_eq!(server.verify(&root, &new_key), "REVOKED");
+
+        // Bulk revoke refuses without --yes off a terminal, then works with it.
+        let out = server.cli(&root, &["key", "revoke", "--owner", "acme"]);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--yes"));
+        let bulk = server.cli_json(&root, &["key", "revoke", "--owner", "acme", "--yes"]);
+        assert_eq!(
+            bulk["revoked"],
+            1,
+            "{}: only the old key was still active",
+            db.name()
+        );
+        assert_eq!(server.verify(&root, &key), "REVOKED");
+
+        let audit = server.cli(&root, &["audit", "list", "--limit", "100"]);
+        let audit = String::from_utf8(audit.stdout).unwrap();
+        for action in [
+            "key.create",
+            "key.update",
+            "key.roll",
+            "key.revoke",
+            "key.bulk_revoke",
+        ] {
+            assert!(audit.contains(action), "{action} not in\n{audit}");
+        }
+        drop(server);
+        let check = admin(&db, &["audit", "verify"]);
+        assert_eq!(
+            check.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&check.stderr)
+        );
+        assert!(String::from_utf8_lossy(&check.stdout).contains("audit chain OK"));
+    }
+}
+
+#[test]
+fn acknowledged_changes_survive_kill_9() {
+    for db in Db::each() {
+        let server = Server::start(&db, &[]);
+        let root = server.root_key().unwrap();
+        let keep = server.cli_json(&root, &["key", "create", "--env", "live"]);
+        let kill = server.cli_json(&root, &["key", "create", "--env", "live"]);
+        let revoked = server.cli(&root, &["key", "revoke", kill["id"].as_str().unwrap()]);
+        assert!(revoked.status.success());
+        let rolled = server.cli_json(
+            &root,
+            &["key", "roll", keep["id"].as_str().unwrap(), "--grace", "0s"],
+        );
+        server.kill9();
+
+        let server = Server::start(&db, &[]);
+        assert!(
+            server.root_key().is_none(),
+            "{}: the root key is printed once only",
+            db.name()
+        );
+        assert_eq!(
+            server.verify(&root, kill["key"].as_str().unwrap()),
+            "REVOKED",
+            "{}",
+            db.name()
+        );
+        assert_eq!(
+            server.verify(&root, keep["key"].as_str().unwrap()),
+            "EXPIRED",
+            "{}",
+            db.name()
+        );
+        assert_eq!(
+            server.verify(&root, rolled["key"].as_str().unwrap()),
+            "VALID",
+            "{}",
+            db.name()
+        );
+    }
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_under(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}
+
+/// Every row of every keywarden table, as text.
+fn postgres_dump(url: &str) -> Vec<u8> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            use sqlx::{Connection, Row};
+            let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+            let mut all = String::new();
+            for table in [
+                "api_keys",
+                "root_keys",
+                "audit_log",
+                "usage_events",
+                "events",
+            ] {
+                let rows = sqlx::query(&format!("SELECT row_to_json(t)::text AS j FROM {table} t"))
+                    .fetch_all(&mut c)
+                    .await
+                    .unwrap();
+                assert!(table != "api_keys" || !rows.is_empty());
+                for r in rows {
+                    all.push_str(&r.get::<String, _>("j"));
+                }
+            }
+            all.into_bytes()
+        })
+}
+
+#[test]
+fn no_plaintext_key_in_the_data_dir_or_the_log() {
+    for db in Db::each() {
+        let server = Server::start(&db, &[("KEYWARDEN_MASTER_KEY", &"cd".repeat(32))]);
+        let root = server.root_key().unwrap();
+        let mut secrets = Vec::new();
+        for i in 0..5 {
+            let k = server.cli_json(
+                &root,
+                &["key", "create", "--env", "live", "--owner", "acme"],
+            );
+            secrets.push(k["key"].as_str().unwrap().to_owned());
+            server.verify(&root, k["key"].as_str().unwrap());
+            if i % 2 == 0 {
+                let r = server.cli_json(&root, &["key", "roll", k["id"].as_str().unwrap()]);
+                secrets.push(r["key"].as_str().unwrap().to_owned());
+                server.cli(&root, &["key", "revoke", r["id"].as_str().unwrap()]);
+            }
+        }
+        // A recoverable key is stored encrypted: its plaintext is not on disk either.
+        let rec = server.cli_json(&root, &["key", "create", "--env", "live", "--recoverable"]);
+        secrets.push(rec["key"].as_str().unwrap().to_owned());
+        // Hostile input reaches the log path too.
+        server.verify(&root, &format!("{}x", secrets[0]));
+        let log = server.log();
+        let stdout = std::fs::read_to_string(&server.stdout).unwrap();
+        server.kill9();
+
+        let mut blobs: Vec<(String, Vec<u8>)> = vec![("server log".into(), log.into_bytes())];
+        if db.data_dir().exists() {
+            for f in files_under(&db.data_dir()) {
+                blobs.push((f.display().to_string(), std::fs::read(&f).unwrap()));
+            }
+        }
+        if let Some(url) = &db.postgres_url {
+            blobs.push(("postgres tables".into(), postgres_dump(url)));
+        }
+        for secret in &secrets {
+            // The secret part: 43 random base62 characters.
+            let needle = &secret[secret.len() - 49..secret.len() - 6];
+            for (name, bytes) in &blobs {
+                assert!(
+                    !bytes.windows(needle.len()).any(|w| w == needle.as_bytes()),
+                    "{}: a key's secret is in {name}",
+                    db.name()
+                );
+            }
+        }
+        // The root key appears on stdout once, never in the log.
+        let root_secret = &root[8..51];
+        assert!(!blobs[0].1.windows(43).any(|w| w == root_secret.as_bytes()));
+        assert_eq!(stdout.matches(&root).count(), 1);
+    }
+}
+
+#[test]
+fn root_key_permissions_and_revocation() {
+    let db = Db::sqlite();
+    let server = Server::start(&db, &[]);
+    let made = admin(
+        &db,
+        &[
+            "root-key",
+            "create",
+            "--permission",
+            "keys:read",
+            "--permission",
+            "keys:verify",
+            "--json",
+        ],
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let made: Value = serde_json::from_slice(&made.stdout).unwrap();
+    let reader = made["key"].as_str().unwrap();
+
+    let out = server.cli(reader, &["key", "create", "--env", "live"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("permission denied") && err.contains("keys:write"),
+        "{err}"
+    );
+    assert!(server.cli(reader, &["key", "list"]).status.success());
+
+    let out = admin(&db, &["root-key", "revoke", made["id"].as_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = server.cli(reader, &["key", "list"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("revoked"));
+
+    let listed = admin(&db, &["root-key", "list", "--json"]);
+    let listed: Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 2);
+    let bad = admin(
+        &db,
+        &["root-key", "create", "--permission", "keys:everything"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown permission"));
+}
+
+#[test]
+fn tampering_with_the_audit_log_is_detected() {
+    let db = Db::sqlite();
+    {
+        let server = Server::start(&db, &[]);
+        let root = server.root_key().unwrap();
+        for _ in 0..3 {
+            server.cli_json(&root, &["key", "create", "--env", "live"]);
+        }
+    }
+    assert_eq!(admin(&db, &["audit", "verify"]).status.code(), Some(0));
+    let url = keywarden_store::sqlite_url(&db.data_dir());
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            use sqlx::Connection;
+            let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+            sqlx::query("UPDATE audit_log SET actor = 'nobody' WHERE seq = 2")
+                .execute(&mut c)
+                .await
+                .unwrap();
+        });
+    let out = admin(&db, &["audit", "verify"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("BROKEN at entry 2"));
+}
+
+#[test]
+fn clear_errors_for_the_operator() {
+    // PostgreSQL without a pepper: refused at start, with the reason.
+    let out = keywarden()
+        .args([
+            "serve",
+            "--database-url",
+            "postgres://127.0.0.1:1/none",
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .env_remove("KEYWARDEN_PEPPER")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("KEYWARDEN_PEPPER is required with PostgreSQL")
+    );
+
+    // A client with no server, or no token.
+    let out = keywarden()
+        .env("KEYWARDEN_URL", format!("http://127.0.0.1:{}", free_port()))
+        .env("KEYWARDEN_TOKEN", "kw_root_x")
+        .args(["key", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot reach keywarden"));
+    let out = keywarden()
+        .env_remove("KEYWARDEN_TOKEN")
+        .args(["key", "list"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("KEYWARDEN_TOKEN"));
+
+    // A bad token is a 401 with advice.
+    let db = Db::sqlite();
+    let server = Server::start(&db, &[]);
+    let out = server.cli("kw_root_wrong", &["key", "list"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("refused the credentials"));
+}
+
+#[test]
+fn revocation_reaches_every_node_within_a_second() {
+    let Some(db) = Db::postgres() else {
+        eprintln!("SKIPPED: needs PostgreSQL (KEYWARDEN_TEST_DATABASE_URL)");
+        return;
+    };
+    let a = Server::start(&db, &[("KEYWARDEN_NODE_ID", "a")]);
+    let root = a.root_key().unwrap();
+    let b = Server::start(&db, &[("KEYWARDEN_NODE_ID", "b")]);
+    assert!(b.root_key().is_none(), "one root key for the cluster");
+    let http = reqwest::blocking::Client::new();
+    let check = |node: &Server, key: &str| {
+        http.get(format!("{}/v1/forward-auth", node.url))
+            .header("x-api-key", key)
+            .send()
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    for round in 0..3 {
+        let k = a.cli_json(&root, &["key", "create", "--env", "live"]);
+        let key = k["key"].as_str().unwrap();
+        // Node B has the key in its cache.
+        assert_eq!(check(&b, key), 200);
+        assert_eq!(check(&b, key), 200);
+        let started = Instant::now();
+        let out = a.cli(&root, &["key", "revoke", k["id"].as_str().unwrap()]);
+        assert!(out.status.success());
+        loop {
+            if check(&b, key) == 403 {
+                break;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(1),
+                "round {round}: node B still accepts a key revoked on node A"
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        eprintln!(
+            "round {round}: node B refused the key {:?} after the revoke began",
+            started.elapsed()
+        );
+    }
+    // A bulk revoke on B reaches A as well.
+    let k = b.cli_json(&root, &["key", "create", "--env", "test"]);
+    let key = k["key"].as_str().unwrap();
+    assert_eq!(check(&a, key), 200);
+    b.cli_json(&root, &["key", "revoke", "--env", "test", "--yes"]);
+    let started = Instant::now();
+    while check(&a, key) != 403 {
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "bulk revoke did not reach node A"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}

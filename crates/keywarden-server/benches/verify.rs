@@ -1,0 +1,91 @@
+//! In-process verification of a cached valid key, against the least work a
+//! verification can do (parse + digest) measured in the same run.
+//! `cargo bench -p keywarden-server --bench verify`
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::{hint::black_box, sync::Arc};
+
+use axum::{body::Body, http::Request};
+use criterion::{Criterion, criterion_group, criterion_main};
+use http_body_util::BodyExt;
+use keywarden_core::{
+    clock::SystemClock,
+    digest::{Pepper, PepperRing},
+    key,
+};
+use keywarden_server::{AppState, ServerConfig, setup, verify::VerifyInput};
+use keywarden_store::Store;
+use tower::ServiceExt;
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let pepper = Pepper::new(1, &[1; 32]).unwrap();
+    let (state, key) = rt.block_on(async {
+        let store = Store::open_in_dir(dir.path(), PepperRing::new(pepper.clone()))
+            .await
+            .unwrap();
+        let root = setup::bootstrap(&store, 0).await.unwrap().unwrap();
+        let (state, _bg) =
+            AppState::start(store, ServerConfig::default(), Arc::new(SystemClock), None).await;
+        let req = Request::post("/v1/keys")
+            .header("authorization", format!("Bearer {}", root.expose()))
+            .header("content-type", "application/json")
+            .body(Body::from(
+                r#"{"environment":"live","scopes":["orders:*"]}"#,
+            ))
+            .unwrap();
+        let res = keywarden_server::app(state.clone())
+            .oneshot(req)
+            .await
+            .unwrap();
+        let body: serde_json::Value =
+            serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
+        (state, body["key"].as_str().unwrap().to_owned())
+    });
+    let scopes = vec!["orders:read".parse().unwrap()];
+    let input = VerifyInput {
+        key: Some(&key),
+        environment: Some("live"),
+        scopes: &scopes,
+        client_ip: Some("192.0.2.1".parse().unwrap()),
+        user_agent: Some("bench"),
+    };
+    // Warm the cache.
+    assert!(rt.block_on(state.verifier().verify(input)).is_valid());
+
+    c.bench_function("baseline: parse + digest", |b| {
+        b.iter(|| key::parse(black_box(&key)).map(|k| pepper.digest(k.expose())))
+    });
+    c.bench_function("verify: cached valid key", |b| {
+        b.to_async(&rt)
+            .iter(|| async { assert!(state.verifier().verify(black_box(input)).await.is_valid()) })
+    });
+    let unknown = key::mint(&key::Prefix::default(), &"live".parse().unwrap());
+    let unknown_input = VerifyInput {
+        key: Some(unknown.expose()),
+        ..input
+    };
+    rt.block_on(state.verifier().verify(unknown_input));
+    c.bench_function("verify: unknown key (negative cache)", |b| {
+        b.to_async(&rt)
+            .iter(|| async { state.verifier().verify(black_box(unknown_input)).await })
+    });
+    let junk = "kw_live_0000000000000000000000000000000000000000000000000x";
+    let junk_input = VerifyInput {
+        key: Some(junk),
+        client_ip: None,
+        ..input
+    };
+    c.bench_function("verify: look-alike (bad checksum)", |b| {
+        b.to_async(&rt)
+            .iter(|| async { state.verifier().verify(black_box(junk_input)).await })
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

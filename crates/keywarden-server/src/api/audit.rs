@@ -1,0 +1,248 @@
+//! The audit log and events, read through the API.
+
+use axum::{Json, extract::State};
+use keywarden_store::{AuditEntry, AuditFilter, ChainReport, Event, Permission};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{
+    auth::Caller,
+    error::{ApiError, ErrorBody},
+    extract::ApiQuery,
+    state::AppState,
+    timefmt,
+};
+
+/// Query of `GET /v1/audit`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct AuditQuery {
+    /// Only this actor (a root key id, `anonymous`, `leak-report`, ...).
+    pub actor: Option<String>,
+    /// Only this action (`key.create`, `key.revoke`, `auth.denied`, ...).
+    pub action: Option<String>,
+    /// Only this target (a key id).
+    pub target: Option<String>,
+    /// `allowed`, `denied` or `failed`.
+    pub outcome: Option<String>,
+    /// Entries before this sequence number (paging).
+    pub before: Option<i64>,
+    /// Page size, 1 to 500 (default 100).
+    pub limit: Option<u32>,
+}
+
+/// One audit entry.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditEntryView {
+    /// Position in the chain.
+    pub seq: i64,
+    /// RFC 3339.
+    pub at: String,
+    /// Who.
+    pub actor: String,
+    /// What.
+    pub action: String,
+    /// To what.
+    pub target: Option<String>,
+    /// `allowed`, `denied` or `failed`.
+    pub outcome: String,
+    /// From where.
+    pub client_ip: Option<String>,
+    /// More.
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+    /// Hash of the previous entry.
+    pub prev_hash: String,
+    /// This entry's hash.
+    pub hash: String,
+}
+
+impl From<AuditEntry> for AuditEntryView {
+    fn from(e: AuditEntry) -> Self {
+        Self {
+            seq: e.seq,
+            at: timefmt::rfc3339(e.draft.at),
+            actor: e.draft.actor,
+            action: e.draft.action,
+            target: e.draft.target,
+            outcome: e.draft.outcome,
+            client_ip: e.draft.client_ip,
+            details: e.draft.details,
+            prev_hash: e.prev_hash,
+            hash: e.hash,
+        }
+    }
+}
+
+/// A page of the audit log.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AuditPage {
+    /// Newest first.
+    pub entries: Vec<AuditEntryView>,
+    /// Pass as `before` for the next page.
+    pub next_before: Option<i64>,
+}
+
+/// Read the audit log, newest first.
+#[utoipa::path(get, path = "/v1/audit", tag = "audit", params(AuditQuery),
+    security(("root_key" = ["audit:read"])),
+    responses((status = 200, body = AuditPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list_audit(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> Result<Json<AuditPage>, ApiError> {
+    caller
+        .require(&state, Permission::AuditRead, "audit.read", None)
+        .await?;
+    for (name, value) in [
+        ("actor", &q.actor),
+        ("action", &q.action),
+        ("target", &q.target),
+        ("outcome", &q.outcome),
+    ] {
+        super::check_text(name, value.as_deref())?;
+    }
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::invalid("INVALID_QUERY", "limit must be 1 to 500"));
+    }
+    let filter = AuditFilter {
+        actor: q.actor,
+        action: q.action,
+        target: q.target,
+        outcome: q.outcome,
+        before_seq: q.before,
+    };
+    let entries = state.store().list_audit(&filter, limit).await?;
+    state
+        .store()
+        .audit(&caller.draft(&state, "audit.read", None, serde_json::json!({})))
+        .await?;
+    let next_before = (entries.len() == limit as usize)
+        .then(|| entries.last().map(|e| e.seq))
+        .flatten();
+    Ok(Json(AuditPage {
+        entries: entries.into_iter().map(Into::into).collect(),
+        next_before,
+    }))
+}
+
+/// Check the audit log's hash chain from the first entry to the last.
+#[utoipa::path(get, path = "/v1/audit/verify", tag = "audit",
+    security(("root_key" = ["audit:read"])),
+    responses((status = 200, body = ChainStatus), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn verify_audit(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<ChainStatus>, ApiError> {
+    caller
+        .require(&state, Permission::AuditRead, "audit.verify", None)
+        .await?;
+    let report = state.store().verify_audit_chain().await?;
+    state
+        .store()
+        .audit(&caller.draft(
+            &state,
+            "audit.verify",
+            None,
+            serde_json::json!({ "ok": report.ok() }),
+        ))
+        .await?;
+    Ok(Json(report.into()))
+}
+
+/// The audit chain's state.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ChainStatus {
+    /// Whether every entry verified.
+    pub ok: bool,
+    /// Entries checked.
+    pub entries: i64,
+    /// The first entry that does not verify.
+    pub first_bad_seq: Option<i64>,
+    /// What is wrong with it.
+    pub problem: Option<String>,
+}
+
+impl From<ChainReport> for ChainStatus {
+    fn from(r: ChainReport) -> Self {
+        Self {
+            ok: r.ok(),
+            entries: r.entries,
+            first_bad_seq: r.first_bad_seq,
+            problem: r.problem,
+        }
+    }
+}
+
+/// Query of `GET /v1/events`.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct EventsQuery {
+    /// Only this kind (`key.leaked`, `key.revoked_in_use`, ...).
+    pub kind: Option<String>,
+    /// Only this key.
+    pub key_id: Option<String>,
+    /// Events before this sequence number.
+    pub before: Option<i64>,
+    /// Page size, 1 to 500 (default 100).
+    pub limit: Option<u32>,
+}
+
+/// One event.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventView {
+    /// Sequence number.
+    pub seq: i64,
+    /// RFC 3339.
+    pub at: String,
+    /// Kind.
+    pub kind: String,
+    /// The key concerned.
+    pub key_id: Option<String>,
+    /// Details.
+    #[schema(value_type = Object)]
+    pub details: serde_json::Value,
+}
+
+impl From<Event> for EventView {
+    fn from(e: Event) -> Self {
+        Self {
+            seq: e.seq,
+            at: timefmt::rfc3339(e.at),
+            kind: e.kind,
+            key_id: e.key_id,
+            details: e.details,
+        }
+    }
+}
+
+/// Notable events (leak reports, anomalies), newest first.
+#[utoipa::path(get, path = "/v1/events", tag = "audit", params(EventsQuery),
+    security(("root_key" = ["keys:read"])),
+    responses((status = 200, body = Vec<EventView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
+pub async fn list_events(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiQuery(q): ApiQuery<EventsQuery>,
+) -> Result<Json<Vec<EventView>>, ApiError> {
+    caller
+        .require(&state, Permission::KeysRead, "event.read", None)
+        .await?;
+    super::check_text("kind", q.kind.as_deref())?;
+    super::check_text("key_id", q.key_id.as_deref())?;
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::invalid("INVALID_QUERY", "limit must be 1 to 500"));
+    }
+    let events = state
+        .store()
+        .list_events(q.kind.as_deref(), q.key_id.as_deref(), q.before, limit)
+        .await?;
+    state
+        .store()
+        .audit(&caller.draft(&state, "event.read", None, serde_json::json!({})))
+        .await?;
+    Ok(Json(events.into_iter().map(Into::into).collect()))
+}

@@ -1,0 +1,316 @@
+//! Verification entry points: `POST /v1/verify` for API backends, and
+//! `/v1/forward-auth` for reverse proxies (nginx `auth_request`, Traefik
+//! ForwardAuth, Caddy `forward_auth`, Envoy `ext_authz` over HTTP).
+
+use std::net::IpAddr;
+
+use axum::{
+    Json,
+    extract::{Query, State},
+    http::{HeaderMap, HeaderName, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use keywarden_core::names::Scope;
+use keywarden_store::Permission;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{
+    auth::{Caller, ClientAddr, bearer},
+    error::{ApiError, ErrorBody},
+    extract::ApiJson,
+    state::AppState,
+    timefmt,
+    verify::{Code, Verdict, VerifyInput},
+};
+
+/// Most scopes one request may ask for.
+const MAX_REQUIRED_SCOPES: usize = 50;
+
+/// Body of `POST /v1/verify`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyRequest {
+    /// The key the API client presented.
+    pub key: String,
+    /// The environment this API serves; a key of another is `ENV_MISMATCH`.
+    pub environment: Option<String>,
+    /// Scopes the request needs; all must be held.
+    #[serde(default)]
+    pub scopes: Vec<String>,
+    /// The API client's address, for IP allowlists and brute-force throttling.
+    pub client_ip: Option<String>,
+}
+
+/// The rate limit state after this verification.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RateLimitState {
+    /// Requests per window.
+    pub limit: u32,
+    /// Requests left now.
+    pub remaining: u32,
+    /// When the limit is fully restored, RFC 3339.
+    pub reset: String,
+}
+
+/// Answer of `POST /v1/verify`: always 200; branch on `code`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct VerifyResponse {
+    /// `code == "VALID"`.
+    pub valid: bool,
+    /// `VALID`, `MISSING`, `MALFORMED`, `NOT_FOUND`, `REVOKED`, `EXPIRED`,
+    /// `ENV_MISMATCH`, `INSUFFICIENT_SCOPE`, `IP_DENIED`, `RATE_LIMITED`,
+    /// `USAGE_EXCEEDED`.
+    pub code: Code,
+    /// The key's id, when it was found.
+    pub key_id: Option<String>,
+    /// Its owner.
+    pub owner: Option<String>,
+    /// Its environment.
+    pub environment: Option<String>,
+    /// Its scopes.
+    pub scopes: Option<Vec<String>>,
+    /// Its expiry, RFC 3339.
+    pub expires_at: Option<String>,
+    /// Its metadata.
+    #[schema(value_type = Option<Object>)]
+    pub metadata: Option<serde_json::Value>,
+    /// Uses left of a usage-limited key.
+    pub remaining: Option<i64>,
+    /// Rate limit state of a rate-limited key.
+    pub rate_limit: Option<RateLimitState>,
+    /// Seconds to wait, when `RATE_LIMITED`.
+    pub retry_after: Option<u64>,
+}
+
+impl VerifyResponse {
+    fn from_verdict(v: &Verdict) -> Self {
+        let key = v.key.as_deref();
+        Self {
+            valid: v.is_valid(),
+            code: v.code,
+            key_id: key.map(|k| k.id.to_string()),
+            owner: key.and_then(|k| k.owner.as_ref().map(ToString::to_string)),
+            environment: key.map(|k| k.environment.to_string()),
+            scopes: key.map(|k| k.scopes.iter().map(ToString::to_string).collect()),
+            expires_at: key.and_then(|k| timefmt::opt(k.expires_at)),
+            metadata: key.map(|k| k.metadata.clone()),
+            remaining: v.remaining,
+            rate_limit: v.rate.map(|r| RateLimitState {
+                limit: r.limit,
+                remaining: r.remaining,
+                reset: timefmt::rfc3339(r.reset_at),
+            }),
+            retry_after: v.retry_after,
+        }
+    }
+}
+
+fn parse_scopes<'a>(items: impl Iterator<Item = &'a str>) -> Result<Vec<Scope>, ApiError> {
+    let scopes = items
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<Scope>()
+                .map_err(|e| ApiError::invalid("INVALID_SCOPES", e.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if scopes.len() > MAX_REQUIRED_SCOPES {
+        return Err(ApiError::invalid(
+            "INVALID_SCOPES",
+            format!("at most {MAX_REQUIRED_SCOPES} scopes"),
+        ));
+    }
+    Ok(scopes)
+}
+
+fn check_environment(env: Option<&str>) -> Result<(), ApiError> {
+    if let Some(e) = env {
+        e.parse::<keywarden_core::key::Environment>()
+            .map_err(|e| ApiError::invalid("INVALID_ENVIRONMENT", e.to_string()))?;
+    }
+    Ok(())
+}
+
+/// Verify a key. Always answers 200 for a verification; the caller branches
+/// on `code`. Needs a root key with `keys:verify`.
+#[utoipa::path(post, path = "/v1/verify", tag = "verify", request_body = VerifyRequest,
+    security(("root_key" = ["keys:verify"])),
+    responses((status = 200, body = VerifyResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn verify(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<VerifyRequest>,
+) -> Result<Json<VerifyResponse>, ApiError> {
+    caller
+        .require(&state, Permission::KeysVerify, "key.verify", None)
+        .await?;
+    check_environment(req.environment.as_deref())?;
+    let scopes = parse_scopes(req.scopes.iter().map(String::as_str))?;
+    let client_ip = req
+        .client_ip
+        .as_deref()
+        .map(|ip| {
+            ip.trim().parse::<IpAddr>().map_err(|_| {
+                ApiError::invalid("INVALID_CLIENT_IP", "client_ip must be an IP address")
+            })
+        })
+        .transpose()?;
+    let verdict = state
+        .verifier()
+        .verify(VerifyInput {
+            key: Some(&req.key),
+            environment: req.environment.as_deref(),
+            scopes: &scopes,
+            client_ip,
+            user_agent: headers.get("user-agent").and_then(|v| v.to_str().ok()),
+        })
+        .await;
+    Ok(Json(VerifyResponse::from_verdict(&verdict)))
+}
+
+/// Query of forward-auth.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+pub struct ForwardAuthQuery {
+    /// Required scopes, comma-separated (or the `X-Keywarden-Scopes` header).
+    pub scopes: Option<String>,
+    /// Required environment.
+    pub environment: Option<String>,
+}
+
+/// The key a proxied request presents: `Authorization: Bearer` or `X-API-Key`.
+pub fn presented_key(headers: &HeaderMap) -> Option<&str> {
+    bearer(headers).or_else(|| {
+        headers
+            .get("x-api-key")
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    })
+}
+
+const KEY_ID: HeaderName = HeaderName::from_static("x-keywarden-key-id");
+const OWNER: HeaderName = HeaderName::from_static("x-keywarden-owner");
+const SCOPES: HeaderName = HeaderName::from_static("x-keywarden-scopes");
+const ENVIRONMENT: HeaderName = HeaderName::from_static("x-keywarden-environment");
+const RL_LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
+const RL_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
+
+/// Human text for each outcome.
+pub fn describe(code: Code) -> &'static str {
+    match code {
+        Code::Valid => "the key is valid",
+        Code::Missing => "no API key: send Authorization: Bearer <key> or X-API-Key",
+        Code::Malformed => "the API key is malformed",
+        Code::NotFound => "the API key is not valid",
+        Code::Revoked => "the API key has been revoked",
+        Code::Expired => "the API key has expired",
+        Code::EnvMismatch => "the API key belongs to another environment",
+        Code::InsufficientScope => "the API key lacks a required scope",
+        Code::IpDenied => "the API key may not be used from this address",
+        Code::RateLimited => "too many requests",
+        Code::UsageExceeded => "the API key's usage limit is used up",
+    }
+}
+
+/// The error response of a refused verification: 401 for a missing or
+/// malformed key, 429 with `Retry-After` when rate-limited, 403 otherwise.
+pub fn refusal(verdict: &Verdict) -> Response {
+    let status = StatusCode::from_u16(verdict.code.http_status()).unwrap_or(StatusCode::FORBIDDEN);
+    let body =
+        serde_json::json!({ "error": { "code": verdict.code, "message": describe(verdict.code) } });
+    let mut response = (status, Json(body)).into_response();
+    if let Some(secs) = verdict.retry_after
+        && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+    {
+        response
+            .headers_mut()
+            .insert(axum::http::header::RETRY_AFTER, v);
+    }
+    if verdict.code == Code::Missing || verdict.code == Code::Malformed {
+        response.headers_mut().insert(
+            axum::http::header::WWW_AUTHENTICATE,
+            HeaderValue::from_static("Bearer"),
+        );
+    }
+    response
+}
+
+/// Forward-auth for reverse proxies: 200 with identity headers when the key
+/// is good; 401 when missing or malformed; 429 with `Retry-After` when
+/// rate-limited; 403 otherwise. Any method is accepted (proxies forward
+/// the original one).
+#[utoipa::path(get, path = "/v1/forward-auth", tag = "verify", params(ForwardAuthQuery,
+        ("Authorization" = Option<String>, Header, description = "Bearer <key>"),
+        ("X-API-Key" = Option<String>, Header, description = "the key, when Authorization is not used"),
+        ("X-Keywarden-Scopes" = Option<String>, Header, description = "required scopes, comma-separated")),
+    responses((status = 200, description = "valid; identity in X-Keywarden-* headers"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn forward_auth(
+    State(state): State<AppState>,
+    ClientAddr(client_ip): ClientAddr,
+    headers: HeaderMap,
+    Query(q): Query<ForwardAuthQuery>,
+) -> Response {
+    let scope_text = q
+        .scopes
+        .as_deref()
+        .or_else(|| {
+            headers
+                .get("x-keywarden-scopes")
+                .and_then(|v| v.to_str().ok())
+        })
+        .unwrap_or("");
+    let scopes = match parse_scopes(scope_text.split(',')) {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    if let Err(e) = check_environment(q.environment.as_deref()) {
+        return e.into_response();
+    }
+    let verdict = state
+        .verifier()
+        .verify(VerifyInput {
+            key: presented_key(&headers),
+            environment: q.environment.as_deref(),
+            scopes: &scopes,
+            client_ip,
+            user_agent: headers.get("user-agent").and_then(|v| v.to_str().ok()),
+        })
+        .await;
+    let mut response = match (&verdict.key, verdict.is_valid()) {
+        (Some(key), true) => {
+            let mut r = StatusCode::OK.into_response();
+            let h = r.headers_mut();
+            let mut set = |name: HeaderName, value: &str| {
+                if let Ok(v) = HeaderValue::from_str(value) {
+                    h.insert(name, v);
+                }
+            };
+            set(KEY_ID, key.id.as_str());
+            set(OWNER, key.owner.as_ref().map_or("", |o| o.as_str()));
+            set(
+                SCOPES,
+                &key.scopes
+                    .iter()
+                    .map(Scope::as_str)
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+            set(ENVIRONMENT, key.environment.as_str());
+            r
+        }
+        _ => refusal(&verdict),
+    };
+    if let Some(rate) = verdict.rate {
+        let h = response.headers_mut();
+        if let (Ok(l), Ok(r)) = (
+            HeaderValue::from_str(&rate.limit.to_string()),
+            HeaderValue::from_str(&rate.remaining.to_string()),
+        ) {
+            h.insert(RL_LIMIT, l);
+            h.insert(RL_REMAINING, r);
+        }
+    }
+    response
+}

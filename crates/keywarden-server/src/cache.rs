@@ -1,0 +1,114 @@
+//! The verification cache: digest → key record, with bounded negative
+//! entries. Entries live at most `ttl`; on PostgreSQL, changes announced by
+//! other nodes (`LISTEN/NOTIFY`) drop entries at once, and the TTL bounds
+//! the staleness when a notification is missed.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, RwLock},
+};
+
+use keywarden_core::clock::UnixMillis;
+use keywarden_store::KeyRecord;
+
+enum Entry {
+    Found {
+        record: Arc<KeyRecord>,
+        at: UnixMillis,
+    },
+    Missing {
+        at: UnixMillis,
+    },
+}
+
+/// What the cache knows of a digest.
+pub(crate) enum Lookup {
+    /// A stored key.
+    Found(Arc<KeyRecord>),
+    /// Known not to exist.
+    Missing,
+    /// Unknown: ask the store.
+    Unknown,
+}
+
+/// A bounded map from digest to key record.
+pub(crate) struct KeyCache {
+    map: RwLock<HashMap<[u8; 32], Entry>>,
+    ttl_ms: i64,
+    capacity: usize,
+}
+
+impl KeyCache {
+    /// A cache of at most `capacity` entries, each trusted for `ttl_ms`.
+    pub(crate) fn new(ttl_ms: i64, capacity: usize) -> Self {
+        Self {
+            map: RwLock::new(HashMap::new()),
+            ttl_ms,
+            capacity: capacity.max(16),
+        }
+    }
+
+    /// What is known of `digest` at `now`.
+    pub(crate) fn get(&self, digest: &[u8; 32], now: UnixMillis) -> Lookup {
+        let Ok(map) = self.map.read() else {
+            return Lookup::Unknown;
+        };
+        match map.get(digest) {
+            Some(Entry::Found { record, at }) if now - at < self.ttl_ms => {
+                Lookup::Found(record.clone())
+            }
+            Some(Entry::Missing { at }) if now - at < self.ttl_ms => Lookup::Missing,
+            _ => Lookup::Unknown,
+        }
+    }
+
+    fn insert(&self, digest: [u8; 32], entry: Entry) {
+        let Ok(mut map) = self.map.write() else {
+            return;
+        };
+        if map.len() >= self.capacity && !map.contains_key(&digest) {
+            // Full: drop the negative entries first (a flood of unknown keys
+            // must not push out the keys in use), then everything.
+            map.retain(|_, e| matches!(e, Entry::Found { .. }));
+            if map.len() >= self.capacity {
+                map.clear();
+            }
+        }
+        map.insert(digest, entry);
+    }
+
+    /// Remembers a stored key.
+    pub(crate) fn put(&self, record: Arc<KeyRecord>, now: UnixMillis) {
+        self.insert(record.digest, Entry::Found { record, at: now });
+    }
+
+    /// Remembers that no key has this digest.
+    pub(crate) fn put_missing(&self, digest: [u8; 32], now: UnixMillis) {
+        self.insert(digest, Entry::Missing { at: now });
+    }
+
+    /// Forgets the keys with these ids (and any negative entry of `digest`).
+    pub(crate) fn invalidate_ids(&self, ids: &[&str]) {
+        let Ok(mut map) = self.map.write() else {
+            return;
+        };
+        map.retain(|_, e| match e {
+            Entry::Found { record, .. } => !ids.contains(&record.id.as_str()),
+            Entry::Missing { .. } => true,
+        });
+    }
+
+    /// Forgets a digest.
+    pub(crate) fn invalidate_digest(&self, digest: &[u8; 32]) {
+        if let Ok(mut map) = self.map.write() {
+            map.remove(digest);
+        }
+    }
+
+    /// Forgets everything.
+    pub(crate) fn clear(&self) {
+        if let Ok(mut map) = self.map.write() {
+            map.clear();
+        }
+    }
+}

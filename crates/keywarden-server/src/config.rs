@@ -1,0 +1,186 @@
+//! Server settings: defaults, overridden by an optional TOML file, then by
+//! `KEYWARDEN_*` environment variables and flags (the CLI applies those).
+//! Secrets (pepper, master key) come only from the environment or the data
+//! directory, never from the TOML file, which tends to end up in git.
+
+use std::{collections::BTreeMap, fmt, net::SocketAddr, path::PathBuf, str::FromStr};
+
+use ipnet::IpNet;
+use keywarden_core::{clock::parse_duration, key::Prefix};
+use serde::Deserialize;
+
+/// A duration written as `90d`, `12h`, `30m`, `45s` or `2w`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct DurationSpec(i64);
+
+impl DurationSpec {
+    /// From milliseconds.
+    pub const fn from_ms(ms: i64) -> Self {
+        Self(ms)
+    }
+
+    /// In milliseconds.
+    pub fn ms(self) -> i64 {
+        self.0
+    }
+
+    /// As a std duration.
+    pub fn std(self) -> std::time::Duration {
+        std::time::Duration::from_millis(u64::try_from(self.0).unwrap_or(0))
+    }
+}
+
+impl fmt::Debug for DurationSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}ms", self.0)
+    }
+}
+
+impl FromStr for DurationSpec {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        parse_duration(s)
+            .map(Self)
+            .ok_or_else(|| format!("expected a duration like 90d, 12h, 30m or 45s, got {s:?}"))
+    }
+}
+
+impl<'de> Deserialize<'de> for DurationSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Rules for the keys of one environment.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnvPolicy {
+    /// Longest lifetime a key may be given.
+    pub max_lifetime: Option<DurationSpec>,
+    /// Whether every key must have an expiry.
+    #[serde(default)]
+    pub require_expiry: bool,
+}
+
+/// Every server setting.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Where the embedded store and the generated pepper live.
+    pub data_dir: PathBuf,
+    /// `sqlite:…` or `postgres://…`; default: SQLite in `data_dir`.
+    pub database_url: Option<String>,
+    /// The prefix of keys this deployment mints.
+    pub prefix: Prefix,
+    /// This node's name in usage logs (default: host name and port).
+    pub node_id: Option<String>,
+    /// Proxies whose `X-Forwarded-For` / `X-Real-IP` are believed.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Largest request body accepted.
+    pub max_body_bytes: usize,
+    /// Failed verifications per client address per minute before it is throttled.
+    pub failure_limit_per_minute: u32,
+    /// How long verification events are kept.
+    pub usage_retention: DurationSpec,
+    /// How long a node may serve a cached key without asking the store
+    /// (the revocation bound when a notification is missed).
+    pub cache_ttl: DurationSpec,
+    /// Most keys a node caches.
+    pub cache_capacity: usize,
+    /// Default grace period of a roll.
+    pub default_grace_period: DurationSpec,
+    /// Leak reports accepted per client address per minute.
+    pub leak_reports_per_minute: u32,
+    /// Rules per environment.
+    pub policies: BTreeMap<String, EnvPolicy>,
+    /// Where events (leaks, anomalies) are POSTed, signed with
+    /// `KEYWARDEN_WEBHOOK_SECRET`.
+    pub webhook_url: Option<String>,
+    /// Verifications of one key in a minute that can count as a burst (when
+    /// also ten times the minute before).
+    pub burst_per_minute: u32,
+    /// Idle expiry of a console session.
+    pub session_idle: DurationSpec,
+    /// Absolute expiry of a console session.
+    pub session_max: DurationSpec,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("keywarden-data"),
+            database_url: None,
+            prefix: Prefix::default(),
+            node_id: None,
+            trusted_proxies: Vec::new(),
+            max_body_bytes: 64 * 1024,
+            failure_limit_per_minute: 100,
+            usage_retention: DurationSpec::from_ms(90 * 86_400_000),
+            cache_ttl: DurationSpec::from_ms(30_000),
+            cache_capacity: 100_000,
+            default_grace_period: DurationSpec::from_ms(86_400_000),
+            leak_reports_per_minute: 30,
+            policies: BTreeMap::new(),
+            webhook_url: None,
+            burst_per_minute: 600,
+            session_idle: DurationSpec::from_ms(30 * 60_000),
+            session_max: DurationSpec::from_ms(12 * 3_600_000),
+        }
+    }
+}
+
+impl ServerConfig {
+    /// Reads a TOML file.
+    pub fn from_toml_file(path: &std::path::Path) -> Result<Self, String> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// The database URL in effect.
+    pub fn effective_database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| keywarden_store::sqlite_url(&self.data_dir))
+    }
+
+    /// Whether the store is PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        self.effective_database_url().starts_with("postgres")
+    }
+
+    /// The policy of an environment.
+    pub fn policy(&self, env: &str) -> Option<&EnvPolicy> {
+        self.policies.get(env)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_with_policies() {
+        let cfg: ServerConfig = toml::from_str(
+            r#"
+            listen = "0.0.0.0:9000"
+            trusted_proxies = ["10.0.0.0/8"]
+            [policies.live]
+            max_lifetime = "90d"
+            require_expiry = true
+            "#,
+        )
+        .unwrap();
+        assert_eq!(cfg.listen.port(), 9000);
+        let live = cfg.policy("live").unwrap();
+        assert!(live.require_expiry);
+        assert_eq!(live.max_lifetime.unwrap().ms(), 90 * 86_400_000);
+        assert_eq!(cfg.failure_limit_per_minute, 100);
+        assert!(toml::from_str::<ServerConfig>("nonsense = 1").is_err());
+        assert!(toml::from_str::<ServerConfig>("cache_ttl = \"soon\"").is_err());
+    }
+}

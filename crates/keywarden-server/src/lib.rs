@@ -1,0 +1,155 @@
+//! keywarden-server: the HTTP server of keywarden.
+//!
+//! # Layout
+//!
+//! - [`app`]: the router (`fn app(state) -> Router`), used by `serve` and by
+//!   tests through `tower::ServiceExt::oneshot`.
+//! - [`serve`]: configuration → store → bootstrap → listen, with graceful
+//!   shutdown (the usage log is flushed).
+//! - `api/`: handlers (`keys`, `verify` incl. forward-auth, `leaks`, `audit`)
+//!   and the OpenAPI document.
+//! - [`verify`]: the one verification function behind every entry point.
+//! - `cache`, `limits`, `usage_log`, `metrics`, `tasks`: the hot path's
+//!   helpers (key cache, rate limits and throttles, the batched usage log,
+//!   Prometheus metrics, background tasks incl. the PostgreSQL change
+//!   listener).
+//! - [`auth`]: client addresses and root-key authentication.
+//! - [`config`], `setup`: settings and the secrets (pepper, master key).
+//! - `ui/`: the web console.
+#![warn(missing_docs)]
+
+use std::{net::SocketAddr, sync::Arc};
+
+use axum::{Router, http::HeaderValue, response::Redirect, routing::get};
+use keywarden_core::clock::{Clock, SystemClock};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+mod anomaly;
+pub mod api;
+pub mod auth;
+mod cache;
+pub mod config;
+pub mod error;
+pub mod events;
+pub mod extract;
+pub mod limits;
+pub mod metrics;
+pub mod setup;
+pub mod state;
+mod tasks;
+pub mod timefmt;
+pub(crate) mod ui;
+mod usage_log;
+pub mod verify;
+pub mod views;
+
+pub use config::ServerConfig;
+pub use state::{AppState, Background};
+
+/// The whole application: API, console, redirects, security headers.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .merge(api::router(&state))
+        .nest("/ui", ui::router(&state))
+        .route("/", get(|| async { Redirect::to("/ui") }))
+        .route("/ui/", get(|| async { Redirect::to("/ui") }))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .with_state(state)
+}
+
+/// Why the server could not start.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ServeError {
+    /// A setting or secret is missing or wrong.
+    #[error("{0}")]
+    Config(String),
+    /// The store could not be opened.
+    #[error("the store could not be opened: {0}")]
+    Store(#[from] keywarden_store::StoreError),
+    /// The address could not be bound.
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address.
+        addr: SocketAddr,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The server failed while running.
+    #[error("the server failed: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Runs a node until SIGINT or SIGTERM. On a store that has never had a
+/// root key, `on_root_key` receives the one-time bootstrap key (the CLI
+/// prints it as `root key: <key>`).
+pub async fn serve(
+    config: ServerConfig,
+    on_root_key: impl FnOnce(&keywarden_core::secret::PlaintextKey),
+) -> Result<(), ServeError> {
+    let secrets = setup::Secrets::load(&config)?;
+    let store = setup::open_store(&config, secrets.peppers.clone()).await?;
+    if let Some(root) = setup::bootstrap(&store, SystemClock.now_ms()).await? {
+        on_root_key(&root);
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ServeError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    let local = listener.local_addr()?;
+    let webhook = match (&config.webhook_url, secrets.webhook_secret) {
+        (Some(url), Some(secret)) => {
+            Some(events::Webhook::new(url, secret).map_err(ServeError::Config)?)
+        }
+        (Some(_), None) => {
+            return Err(ServeError::Config(
+                "webhook_url is set but KEYWARDEN_WEBHOOK_SECRET is not: events must be signed"
+                    .to_owned(),
+            ));
+        }
+        (None, _) => None,
+    };
+    let (state, background) = AppState::start_with_webhook(
+        store.clone(),
+        config,
+        Arc::new(SystemClock),
+        secrets.master_key,
+        webhook,
+    )
+    .await;
+    tracing::info!(address = %local, backend = ?store.kind(), "keywarden is listening");
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, service)
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("shutting down: flushing the usage log");
+    background.shutdown().await;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,194 @@
+//! In-memory limits of one node: per-key token buckets (rate limits) and
+//! per-address failure windows (brute-force throttle).
+
+use std::{collections::HashMap, hash::Hash, net::IpAddr, sync::Mutex};
+
+use keywarden_core::clock::UnixMillis;
+use keywarden_store::RateLimit;
+
+/// The state of a key's rate limit after a verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateState {
+    /// The limit per window.
+    pub limit: u32,
+    /// Requests left now.
+    pub remaining: u32,
+    /// When the bucket is full again (ms).
+    pub reset_at: UnixMillis,
+    /// When a request will next be allowed, if this one was refused (ms).
+    pub retry_at: Option<UnixMillis>,
+}
+
+struct Bucket {
+    tokens: f64,
+    updated: UnixMillis,
+    limit: RateLimit,
+}
+
+/// Token buckets per key: `limit` tokens, refilled evenly over the window,
+/// so a key can burst to its limit and sustain `limit / window`.
+pub struct RateLimiter {
+    buckets: Mutex<HashMap<String, Bucket>>,
+}
+
+impl Default for RateLimiter {
+    fn default() -> Self {
+        Self {
+            buckets: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl RateLimiter {
+    /// Takes one token for `key`; the state says whether there was one.
+    pub fn take(&self, key: &str, limit: RateLimit, now: UnixMillis) -> RateState {
+        let capacity = f64::from(limit.limit.max(1));
+        let window_ms = f64::from(limit.window_seconds.max(1)) * 1000.0;
+        let per_ms = capacity / window_ms;
+        let Ok(mut buckets) = self.buckets.lock() else {
+            // A poisoned lock means a panic elsewhere; fail open would let a
+            // flood through, fail closed refuses: refuse.
+            return RateState {
+                limit: limit.limit,
+                remaining: 0,
+                reset_at: now,
+                retry_at: Some(now + 1000),
+            };
+        };
+        let bucket = buckets.entry(key.to_owned()).or_insert(Bucket {
+            tokens: capacity,
+            updated: now,
+            limit,
+        });
+        if bucket.limit != limit {
+            // The key's limit was changed: start over with the new one.
+            *bucket = Bucket {
+                tokens: capacity,
+                updated: now,
+                limit,
+            };
+        }
+        let elapsed = (now - bucket.updated).max(0) as f64;
+        bucket.tokens = (bucket.tokens + elapsed * per_ms).min(capacity);
+        bucket.updated = now;
+        let allowed = bucket.tokens >= 1.0;
+        if allowed {
+            bucket.tokens -= 1.0;
+        }
+        let missing = capacity - bucket.tokens;
+        let reset_at = now + (missing / per_ms).ceil() as i64;
+        let retry_at = (!allowed).then(|| now + ((1.0 - bucket.tokens) / per_ms).ceil() as i64);
+        RateState {
+            limit: limit.limit,
+            remaining: bucket.tokens.floor() as u32,
+            reset_at,
+            retry_at,
+        }
+    }
+
+    /// Drops buckets idle for more than `idle_ms` (they would be full anyway).
+    pub fn prune(&self, now: UnixMillis, idle_ms: i64) {
+        if let Ok(mut b) = self.buckets.lock() {
+            b.retain(|_, bucket| {
+                now - bucket.updated < idle_ms.max(i64::from(bucket.limit.window_seconds) * 1000)
+            });
+        }
+    }
+}
+
+/// Counts per key in fixed one-minute windows.
+pub struct WindowCounter<K> {
+    windows: Mutex<HashMap<K, (UnixMillis, u32)>>,
+    limit: u32,
+}
+
+const MINUTE: i64 = 60_000;
+
+impl<K: Hash + Eq + Clone> WindowCounter<K> {
+    /// At most `limit` per minute per key.
+    pub fn new(limit: u32) -> Self {
+        Self {
+            windows: Mutex::new(HashMap::new()),
+            limit,
+        }
+    }
+
+    fn window(now: UnixMillis) -> UnixMillis {
+        now - now.rem_euclid(MINUTE)
+    }
+
+    /// Whether `key` is over its limit now; if so, the seconds until the
+    /// window turns.
+    pub fn over(&self, key: &K, now: UnixMillis) -> Option<u64> {
+        let windows = self.windows.lock().ok()?;
+        let (start, count) = windows.get(key)?;
+        (*start == Self::window(now) && *count >= self.limit).then(|| {
+            u64::try_from((start + MINUTE - now + 999) / 1000)
+                .unwrap_or(1)
+                .max(1)
+        })
+    }
+
+    /// Counts one for `key`; returns the count in this window.
+    pub fn hit(&self, key: &K, now: UnixMillis) -> u32 {
+        let Ok(mut windows) = self.windows.lock() else {
+            return u32::MAX;
+        };
+        let window = Self::window(now);
+        let entry = windows.entry(key.clone()).or_insert((window, 0));
+        if entry.0 != window {
+            *entry = (window, 0);
+        }
+        entry.1 = entry.1.saturating_add(1);
+        entry.1
+    }
+
+    /// Drops finished windows; returns how many keys are over the limit.
+    pub fn prune(&self, now: UnixMillis) -> usize {
+        let Ok(mut windows) = self.windows.lock() else {
+            return 0;
+        };
+        let current = Self::window(now);
+        windows.retain(|_, (start, _)| *start == current);
+        windows.values().filter(|(_, c)| *c >= self.limit).count()
+    }
+}
+
+/// Failed verifications per client address.
+pub type FailureThrottle = WindowCounter<IpAddr>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_bursts_then_refills() {
+        let rl = RateLimiter::default();
+        let limit = RateLimit {
+            limit: 3,
+            window_seconds: 3,
+        };
+        for i in 0..3 {
+            let s = rl.take("k", limit, 0);
+            assert!(s.retry_at.is_none(), "{i}");
+        }
+        let refused = rl.take("k", limit, 0);
+        assert_eq!(refused.retry_at, Some(1000));
+        assert!(rl.take("k", limit, 999).retry_at.is_some());
+        assert!(rl.take("k", limit, 1000).retry_at.is_none());
+        // Another key has its own bucket.
+        assert!(rl.take("other", limit, 0).retry_at.is_none());
+    }
+
+    #[test]
+    fn windows_count_per_minute() {
+        let w: WindowCounter<u8> = WindowCounter::new(2);
+        assert_eq!(w.over(&1, 0), None);
+        w.hit(&1, 0);
+        w.hit(&1, 10);
+        assert_eq!(w.over(&1, 30_000), Some(30));
+        assert_eq!(w.over(&2, 30_000), None);
+        assert_eq!(w.over(&1, 60_000), None, "a new minute");
+        assert_eq!(w.prune(30_000), 1);
+    }
+}

@@ -1,0 +1,150 @@
+//! Prometheus metrics. Labels are outcome codes and fixed names only: never
+//! a key, a key id or a client address.
+
+use std::sync::Arc;
+
+use prometheus_client::{
+    encoding::{EncodeLabelSet, text::encode},
+    metrics::{
+        counter::Counter,
+        family::Family,
+        gauge::Gauge,
+        histogram::{Histogram, exponential_buckets},
+    },
+    registry::Registry,
+};
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct CodeLabel {
+    code: &'static str,
+}
+
+/// The server's metrics.
+#[derive(Clone)]
+pub struct Metrics {
+    registry: Arc<Registry>,
+    verifications: Family<CodeLabel, Counter>,
+    /// Verification latency, in seconds.
+    pub verify_seconds: Histogram,
+    /// Key cache hits.
+    pub cache_hits: Counter,
+    /// Key cache misses (store lookups).
+    pub cache_misses: Counter,
+    /// Usage events waiting to be written.
+    pub usage_queue_depth: Gauge,
+    /// Usage events dropped because the queue was full.
+    pub usage_dropped: Counter,
+    /// Usage events written.
+    pub usage_written: Counter,
+    /// Client addresses currently throttled for failed verifications.
+    pub throttled_addresses: Gauge,
+    /// Verifications refused because their address was throttled.
+    pub throttled_verifications: Counter,
+    /// Cache invalidations received from other nodes.
+    pub invalidations_received: Counter,
+    /// Leak reports that revoked a key.
+    pub leaks_revoked: Counter,
+    /// Events raised (leaks, anomalies).
+    pub events_raised: Counter,
+    /// Events delivered to the webhook.
+    pub webhooks_delivered: Counter,
+    /// Events the webhook never accepted, after retries.
+    pub webhooks_failed: Counter,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Metrics {
+    /// Registers every metric.
+    pub fn new() -> Self {
+        let mut registry = Registry::with_prefix("keywarden");
+        let verifications = Family::<CodeLabel, Counter>::default();
+        registry.register(
+            "verifications",
+            "Verifications by outcome code",
+            verifications.clone(),
+        );
+        let verify_seconds = Histogram::new(exponential_buckets(0.000_002, 2.0, 22));
+        registry.register(
+            "verify_duration_seconds",
+            "Time to verify a key",
+            verify_seconds.clone(),
+        );
+        let m = Self {
+            verifications,
+            verify_seconds,
+            cache_hits: Counter::default(),
+            cache_misses: Counter::default(),
+            usage_queue_depth: Gauge::default(),
+            usage_dropped: Counter::default(),
+            usage_written: Counter::default(),
+            throttled_addresses: Gauge::default(),
+            throttled_verifications: Counter::default(),
+            invalidations_received: Counter::default(),
+            leaks_revoked: Counter::default(),
+            events_raised: Counter::default(),
+            webhooks_delivered: Counter::default(),
+            webhooks_failed: Counter::default(),
+            registry: Arc::new(Registry::default()),
+        };
+        registry.register("cache_hits", "Key cache hits", m.cache_hits.clone());
+        registry.register("cache_misses", "Key cache misses", m.cache_misses.clone());
+        registry.register(
+            "usage_queue_depth",
+            "Usage events waiting to be written",
+            m.usage_queue_depth.clone(),
+        );
+        registry.register(
+            "usage_events_dropped",
+            "Usage events dropped: the queue was full",
+            m.usage_dropped.clone(),
+        );
+        registry.register(
+            "usage_events_written",
+            "Usage events written to the store",
+            m.usage_written.clone(),
+        );
+        registry.register(
+            "throttled_addresses",
+            "Client addresses throttled for failed verifications",
+            m.throttled_addresses.clone(),
+        );
+        registry.register(
+            "throttled_verifications",
+            "Verifications refused because their address was throttled",
+            m.throttled_verifications.clone(),
+        );
+        registry.register(
+            "cache_invalidations_received",
+            "Key changes announced by other nodes",
+            m.invalidations_received.clone(),
+        );
+        registry.register(
+            "leaks_revoked",
+            "Keys revoked by leak reports",
+            m.leaks_revoked.clone(),
+        );
+        Self {
+            registry: Arc::new(registry),
+            ..m
+        }
+    }
+
+    /// Counts a verification outcome.
+    pub fn verification(&self, code: &'static str) {
+        self.verifications.get_or_create(&CodeLabel { code }).inc();
+    }
+
+    /// The Prometheus text exposition.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        if encode(&mut out, &self.registry).is_err() {
+            out.clear();
+        }
+        out
+    }
+}

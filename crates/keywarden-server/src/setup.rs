@@ -1,0 +1,264 @@
+//! Secrets and start-up: the pepper, the master key, opening the store and
+//! the bootstrap root key.
+//!
+//! - `KEYWARDEN_PEPPER`: `[<version>:]<hex or base64>`, at least 32 bytes.
+//!   Without it, the embedded default generates one at first start into
+//!   `<data dir>/pepper` (mode 0600). PostgreSQL deployments must set it:
+//!   every node needs the same pepper.
+//! - `KEYWARDEN_PEPPER_PREVIOUS`: older peppers, comma-separated, so keys
+//!   digested before a rotation keep verifying.
+//! - `KEYWARDEN_MASTER_KEY`: 32 bytes (hex or base64) enabling recoverable keys.
+//! - `KEYWARDEN_WEBHOOK_SECRET`: the secret that signs webhook deliveries
+//!   (its bytes as given, at least 16).
+
+use std::{io::Write, path::Path};
+
+use keywarden_core::{
+    clock::UnixMillis,
+    digest::{Pepper, PepperRing},
+    envelope::MasterKey,
+    key::{self, Environment, KeyId},
+    secret::{PlaintextKey, SecretBytes},
+};
+use keywarden_store::{AuditDraft, Permission, RootKeyRecord, Store};
+
+use crate::{ServeError, ServerConfig};
+
+/// The server's secrets.
+#[derive(Debug, Clone)]
+pub struct Secrets {
+    /// Peppers for digests and the audit chain.
+    pub peppers: PepperRing,
+    /// Master key for recoverable keys.
+    pub master_key: Option<MasterKey>,
+    /// Signing secret of the webhook.
+    pub webhook_secret: Option<SecretBytes>,
+}
+
+const PEPPER_FILE: &str = "pepper";
+
+impl Secrets {
+    /// Reads the secrets from `KEYWARDEN_PEPPER`, `KEYWARDEN_PEPPER_PREVIOUS`
+    /// and `KEYWARDEN_MASTER_KEY`, or the data directory's pepper file.
+    pub fn load(config: &ServerConfig) -> Result<Self, ServeError> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let mut secrets = Self::resolve(
+            config,
+            var("KEYWARDEN_PEPPER").as_deref(),
+            var("KEYWARDEN_PEPPER_PREVIOUS").as_deref(),
+            var("KEYWARDEN_MASTER_KEY").as_deref(),
+        )?;
+        secrets.webhook_secret =
+            var("KEYWARDEN_WEBHOOK_SECRET").map(|s| SecretBytes::new(s.trim().as_bytes().to_vec()));
+        Ok(secrets)
+    }
+
+    /// Resolves the secrets from given texts (environment values).
+    pub fn resolve(
+        config: &ServerConfig,
+        pepper: Option<&str>,
+        previous: Option<&str>,
+        master_key: Option<&str>,
+    ) -> Result<Self, ServeError> {
+        let current = match pepper {
+            Some(text) => Pepper::from_config(text)
+                .map_err(|e| ServeError::Config(format!("KEYWARDEN_PEPPER: {e}")))?,
+            None if config.is_postgres() => {
+                return Err(ServeError::Config(
+                    "KEYWARDEN_PEPPER is required with PostgreSQL: every node must use the same pepper \
+                     (generate one with `keywarden gen secret --bytes 32`)"
+                        .to_owned(),
+                ));
+            }
+            None => pepper_file(&config.data_dir)?,
+        };
+        let mut older = Vec::new();
+        for text in previous
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        {
+            older.push(
+                Pepper::from_config(text)
+                    .map_err(|e| ServeError::Config(format!("KEYWARDEN_PEPPER_PREVIOUS: {e}")))?,
+            );
+        }
+        if older.iter().any(|p| p.version() == current.version()) {
+            return Err(ServeError::Config(
+                "KEYWARDEN_PEPPER_PREVIOUS holds a pepper with the current pepper's version"
+                    .to_owned(),
+            ));
+        }
+        let master_key = master_key
+            .map(|text| {
+                MasterKey::from_config(text)
+                    .map_err(|e| ServeError::Config(format!("KEYWARDEN_MASTER_KEY: {e}")))
+            })
+            .transpose()?;
+        Ok(Self {
+            peppers: PepperRing::new(current).with_previous(older),
+            master_key,
+            webhook_secret: None,
+        })
+    }
+}
+
+/// Reads `<data dir>/pepper`, generating it (mode 0600) on first start.
+fn pepper_file(data_dir: &Path) -> Result<Pepper, ServeError> {
+    let io = |what: &str, e: std::io::Error| {
+        ServeError::Config(format!("{what} {}: {e}", data_dir.display()))
+    };
+    create_private_dir(data_dir).map_err(|e| io("cannot create the data directory", e))?;
+    let path = data_dir.join(PEPPER_FILE);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => {
+            restrict(&path);
+            Pepper::from_config(&text)
+                .map_err(|e| ServeError::Config(format!("{}: {e}", path.display())))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let pepper = Pepper::generate(1).map_err(|e| ServeError::Config(e.to_string()))?;
+            let mut file =
+                private_file(&path).map_err(|e| io("cannot write the pepper into", e))?;
+            file.write_all(pepper.to_config().as_bytes())
+                .and_then(|()| file.sync_all())
+                .map_err(|e| io("cannot write the pepper into", e))?;
+            tracing::info!(path = %path.display(), "generated a new pepper");
+            Ok(pepper)
+        }
+        Err(e) => Err(io("cannot read the pepper in", e)),
+    }
+}
+
+#[cfg(unix)]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::DirBuilderExt;
+    if dir.exists() {
+        return Ok(());
+    }
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+}
+
+#[cfg(not(unix))]
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)
+}
+
+#[cfg(unix)]
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn private_file(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+}
+
+/// Makes an existing secrets file private again if someone loosened it.
+fn restrict(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(path = %path.display(), "the pepper file was readable by others; setting it to 0600");
+            let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+        }
+    }
+}
+
+/// Opens the configured store.
+pub async fn open_store(config: &ServerConfig, peppers: PepperRing) -> Result<Store, ServeError> {
+    if config.database_url.is_none() {
+        create_private_dir(&config.data_dir).map_err(|e| {
+            ServeError::Config(format!("cannot create {}: {e}", config.data_dir.display()))
+        })?;
+    }
+    Ok(Store::open(&config.effective_database_url(), peppers).await?)
+}
+
+/// A new root key record for `minted`.
+fn root_record(
+    store: &Store,
+    minted: &PlaintextKey,
+    permissions: Vec<Permission>,
+    name: Option<String>,
+    created_by: &str,
+    now: UnixMillis,
+) -> RootKeyRecord {
+    let pepper = store.peppers().current();
+    RootKeyRecord {
+        id: KeyId::generate(),
+        digest: *pepper.digest(minted.expose()).as_bytes(),
+        pepper_version: pepper.version(),
+        hint: minted.hint(),
+        name,
+        permissions,
+        created_at: now,
+        created_by: Some(created_by.to_owned()),
+        revoked_at: None,
+        last_used_at: None,
+    }
+}
+
+/// On a store that has never had a root key, makes one with `admin` and
+/// returns it, once. Safe when several nodes start together.
+pub async fn bootstrap(store: &Store, now: UnixMillis) -> Result<Option<PlaintextKey>, ServeError> {
+    let minted = key::mint(&key::Prefix::default(), &Environment::root());
+    let record = root_record(
+        store,
+        &minted,
+        vec![Permission::Admin],
+        Some("bootstrap".to_owned()),
+        "bootstrap",
+        now,
+    );
+    let audit = AuditDraft {
+        actor: "bootstrap".to_owned(),
+        action: "root_key.create".to_owned(),
+        target: Some(record.id.to_string()),
+        outcome: "allowed".to_owned(),
+        client_ip: None,
+        details: serde_json::json!({ "permissions": ["admin"] }),
+        at: now,
+    };
+    Ok(store
+        .bootstrap_root_key(&record, &audit)
+        .await?
+        .then_some(minted))
+}
+
+/// Makes a root key directly in the store (`keywarden admin root-key create`).
+pub async fn create_root_key(
+    store: &Store,
+    permissions: Vec<Permission>,
+    name: Option<String>,
+    now: UnixMillis,
+) -> Result<(RootKeyRecord, PlaintextKey), keywarden_store::StoreError> {
+    let minted = key::mint(&key::Prefix::default(), &Environment::root());
+    let record = root_record(store, &minted, permissions, name, "admin-cli", now);
+    let audit = AuditDraft {
+        actor: "admin-cli".to_owned(),
+        action: "root_key.create".to_owned(),
+        target: Some(record.id.to_string()),
+        outcome: "allowed".to_owned(),
+        client_ip: None,
+        details: serde_json::json!({ "permissions": record.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>() }),
+        at: now,
+    };
+    store.insert_root_key(&record, &audit).await?;
+    Ok((record, minted))
+}

@@ -1,0 +1,154 @@
+//! Everything a request handler needs, shared by all of them.
+
+use std::{net::IpAddr, sync::Arc};
+
+use keywarden_core::{clock::Clock, envelope::MasterKey};
+use keywarden_store::Store;
+use tokio::task::JoinHandle;
+
+use crate::{
+    config::ServerConfig,
+    events::{EventSink, Webhook},
+    limits::WindowCounter,
+    metrics::Metrics,
+    usage_log::UsageLog,
+    verify::{Verifier, VerifierSettings},
+};
+
+/// Queue bound of the usage log.
+const USAGE_QUEUE: usize = 200_000;
+
+pub(crate) struct Inner {
+    pub(crate) store: Store,
+    pub(crate) config: ServerConfig,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) master_key: Option<MasterKey>,
+    pub(crate) verifier: Verifier,
+    pub(crate) metrics: Metrics,
+    pub(crate) events: EventSink,
+    pub(crate) auth_failures: WindowCounter<IpAddr>,
+    pub(crate) leak_reports: WindowCounter<IpAddr>,
+    pub(crate) sessions: crate::ui::Sessions,
+}
+
+/// The shared state of a node. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState(pub(crate) Arc<Inner>);
+
+/// Background tasks of a node; [`Background::shutdown`] flushes the usage
+/// log and stops them.
+pub struct Background {
+    usage: UsageLog,
+    usage_task: JoinHandle<()>,
+    others: Vec<JoinHandle<()>>,
+}
+
+impl Background {
+    /// Writes queued usage events and stops the tasks.
+    pub async fn shutdown(self) {
+        for task in &self.others {
+            task.abort();
+        }
+        self.usage.shutdown();
+        let _ = self.usage_task.await;
+    }
+}
+
+impl AppState {
+    /// Builds a node's state and starts its background tasks (the usage
+    /// writer, housekeeping, and on PostgreSQL the change listener). Must be
+    /// called inside a tokio runtime.
+    pub async fn start(
+        store: Store,
+        config: ServerConfig,
+        clock: Arc<dyn Clock>,
+        master_key: Option<MasterKey>,
+    ) -> (Self, Background) {
+        Self::start_with_webhook(store, config, clock, master_key, None).await
+    }
+
+    /// [`AppState::start`], delivering events to a webhook as well.
+    pub async fn start_with_webhook(
+        store: Store,
+        config: ServerConfig,
+        clock: Arc<dyn Clock>,
+        master_key: Option<MasterKey>,
+        webhook: Option<Webhook>,
+    ) -> (Self, Background) {
+        let metrics = Metrics::new();
+        let events = EventSink::new(store.clone(), webhook, metrics.clone());
+        let (usage, usage_task) = UsageLog::start(store.clone(), metrics.clone(), USAGE_QUEUE);
+        let node_id = config
+            .node_id
+            .clone()
+            .unwrap_or_else(|| format!("node-{}", config.listen.port()));
+        let verifier = Verifier::new(
+            store.clone(),
+            clock.clone(),
+            usage.clone(),
+            metrics.clone(),
+            events.clone(),
+            VerifierSettings {
+                node_id,
+                cache_ttl_ms: config.cache_ttl.ms(),
+                cache_capacity: config.cache_capacity,
+                failure_limit_per_minute: config.failure_limit_per_minute,
+                burst_per_minute: config.burst_per_minute,
+            },
+        );
+        let state = Self(Arc::new(Inner {
+            auth_failures: WindowCounter::new(config.failure_limit_per_minute),
+            leak_reports: WindowCounter::new(config.leak_reports_per_minute),
+            sessions: crate::ui::Sessions::new(config.session_idle.ms(), config.session_max.ms()),
+            store,
+            config,
+            clock,
+            master_key,
+            verifier,
+            metrics,
+            events,
+        }));
+        let mut others = vec![tokio::spawn(crate::tasks::housekeeping(state.clone()))];
+        if let Some(listener) = crate::tasks::change_listener(state.clone()) {
+            others.push(tokio::spawn(listener));
+        }
+        (
+            state,
+            Background {
+                usage,
+                usage_task,
+                others,
+            },
+        )
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &ServerConfig {
+        &self.0.config
+    }
+
+    /// The verification engine.
+    pub fn verifier(&self) -> &Verifier {
+        &self.0.verifier
+    }
+
+    /// The metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.0.metrics
+    }
+
+    /// Now, by the injected clock.
+    pub fn now(&self) -> i64 {
+        self.0.clock.now_ms()
+    }
+
+    /// Drops cached records of changed keys on this node.
+    pub(crate) fn invalidate(&self, ids: &[&str]) {
+        self.0.verifier.cache().invalidate_ids(ids);
+    }
+}

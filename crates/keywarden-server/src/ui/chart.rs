@@ -1,0 +1,230 @@
+//! Server-rendered SVG charts: verifications per time bucket, stacked by
+//! outcome code, with axes, gridlines, a legend and a tooltip per segment.
+//! Colors come from classes in `app.css` (the CSP forbids inline styles).
+
+use keywarden_core::clock::UnixMillis;
+use keywarden_store::UsageBucket;
+use maud::{Markup, html};
+use time::OffsetDateTime;
+
+/// Outcome codes in stacking order: successes at the bottom.
+pub(crate) const CODES: [&str; 11] = [
+    "VALID",
+    "REVOKED",
+    "EXPIRED",
+    "NOT_FOUND",
+    "MALFORMED",
+    "ENV_MISMATCH",
+    "INSUFFICIENT_SCOPE",
+    "IP_DENIED",
+    "RATE_LIMITED",
+    "USAGE_EXCEEDED",
+    "MISSING",
+];
+
+const WIDTH: f64 = 760.0;
+const HEIGHT: f64 = 240.0;
+const LEFT: f64 = 44.0;
+const RIGHT: f64 = 8.0;
+const TOP: f64 = 12.0;
+const BOTTOM: f64 = 28.0;
+
+/// A time range cut into equal buckets.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Range {
+    /// Start of the first bucket.
+    pub(crate) from: UnixMillis,
+    /// Bucket length.
+    pub(crate) bucket_ms: i64,
+    /// How many buckets.
+    pub(crate) buckets: usize,
+}
+
+impl Range {
+    /// The `n` buckets of `bucket_ms` that end with the one holding `now`.
+    pub(crate) fn ending_at(now: UnixMillis, bucket_ms: i64, n: usize) -> Self {
+        let last = now.div_euclid(bucket_ms) * bucket_ms;
+        Self {
+            from: last - (n as i64 - 1) * bucket_ms,
+            bucket_ms,
+            buckets: n,
+        }
+    }
+
+    /// The end of the last bucket.
+    pub(crate) fn to(&self) -> UnixMillis {
+        self.from + self.bucket_ms * self.buckets as i64
+    }
+}
+
+/// The smallest of 1, 2, 5 × 10ⁿ at or above `max`.
+fn nice_ceiling(max: i64) -> i64 {
+    let mut step = 1;
+    loop {
+        for m in [1, 2, 5] {
+            if m * step >= max {
+                return m * step;
+            }
+        }
+        step *= 10;
+    }
+}
+
+fn label(ms: UnixMillis, bucket_ms: i64) -> String {
+    let Ok(t) = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000) else {
+        return String::new();
+    };
+    // Days, and hourly buckets at midnight, are labelled by date.
+    if bucket_ms >= 86_400_000 || (bucket_ms >= 3_600_000 && t.hour() == 0) {
+        format!("{:02}-{:02}", u8::from(t.month()), t.day())
+    } else {
+        format!("{:02}:{:02}", t.hour(), t.minute())
+    }
+}
+
+fn span_label(start: UnixMillis, bucket_ms: i64) -> String {
+    let end = start + bucket_ms;
+    format!(
+        "{} – {}",
+        super::html::datetime(start),
+        if bucket_ms >= 86_400_000 {
+            super::html::datetime(end)
+        } else {
+            label(end, 60_000)
+        }
+    )
+}
+
+/// A bucket's segments, bottom up: (code, count, count below it).
+fn segments(b: &UsageBucket) -> Vec<(&'static str, i64, i64)> {
+    let mut base = 0;
+    CODES
+        .iter()
+        .filter_map(|code| {
+            let count = b.by_code.get(*code).copied()?;
+            let seg = (*code, count, base);
+            base += count;
+            Some(seg)
+        })
+        .collect()
+}
+
+/// Stacked bars of `buckets` over `range`, with a legend of the codes seen.
+pub(crate) fn stacked_bars(buckets: &[UsageBucket], range: Range, title: &str) -> Markup {
+    let n = range.buckets.max(1);
+    let mut series: Vec<Option<&UsageBucket>> = vec![None; n];
+    for b in buckets {
+        let i = (b.start - range.from).div_euclid(range.bucket_ms);
+        if let Ok(i) = usize::try_from(i)
+            && i < n
+        {
+            series[i] = Some(b);
+        }
+    }
+    let total: i64 = series.iter().flatten().map(|b| b.total).sum();
+    let refused: i64 = series
+        .iter()
+        .flatten()
+        .map(|b| b.total - b.by_code.get("VALID").copied().unwrap_or(0))
+        .sum();
+    let max = series.iter().flatten().map(|b| b.total).max().unwrap_or(0);
+    // Four gridline steps of a round size: 0, 5, 10, 15, 20 or 0, 50, 100, …
+    let ceiling = 4 * nice_ceiling((max + 3) / 4);
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let plot_h = HEIGHT - TOP - BOTTOM;
+    let slot = plot_w / n as f64;
+    let bar_w = (slot * 0.78).max(1.0);
+    let y = |v: i64| TOP + plot_h - (v as f64 / ceiling as f64) * plot_h;
+    let label_every = (n / 8).max(1);
+    let seen: Vec<&str> = CODES
+        .iter()
+        .copied()
+        .filter(|c| series.iter().flatten().any(|b| b.by_code.contains_key(*c)))
+        .collect();
+    let summary = format!("{title}: {total} verifications, {refused} refused");
+    html! {
+        figure class="chart" {
+            svg viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) role="img" aria-label=(summary) class="chart-svg" {
+                title { (summary) }
+                @for i in 0..=4i64 {
+                    @let v = ceiling * i / 4;
+                    line class="gridline" x1=(LEFT) x2=(WIDTH - RIGHT) y1=(y(v)) y2=(y(v)) {}
+                    text class="axis" x=(LEFT - 6.0) y=(y(v) + 4.0) text-anchor="end" { (v) }
+                }
+                @for (i, bucket) in series.iter().enumerate() {
+                    @let x = LEFT + slot * i as f64 + (slot - bar_w) / 2.0;
+                    @let start = range.from + range.bucket_ms * i as i64;
+                    @if let Some(b) = bucket {
+                        @for (code, count, base) in segments(b) {
+                            rect class=(format!("bar code-{}", code.to_ascii_lowercase()))
+                                x=(format!("{x:.1}")) y=(format!("{:.1}", y(base + count)))
+                                width=(format!("{bar_w:.1}"))
+                                height=(format!("{:.1}", (y(base) - y(base + count)).max(0.5))) {
+                                title { (span_label(start, range.bucket_ms)) " · " (code) ": " (count) " of " (b.total) }
+                            }
+                        }
+                    }
+                    @if i % label_every == 0 {
+                        text class="axis" x=(format!("{:.1}", x + bar_w / 2.0)) y=(HEIGHT - 8.0) text-anchor="middle" {
+                            (label(start, range.bucket_ms))
+                        }
+                    }
+                }
+                line class="baseline" x1=(LEFT) x2=(WIDTH - RIGHT) y1=(y(0)) y2=(y(0)) {}
+                @if total == 0 {
+                    text class="chart-empty" x=(LEFT + plot_w / 2.0) y=(TOP + plot_h / 2.0) text-anchor="middle" {
+                        "No verifications in this period"
+                    }
+                }
+            }
+            figcaption class="legend" {
+                span class="legend-total" { strong { (total) } " verifications · " strong { (refused) } " refused" }
+                @for code in &seen {
+                    span class="legend-item" {
+                        span class=(format!("swatch code-{}", code.to_ascii_lowercase())) aria-hidden="true" {}
+                        (code)
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    #[test]
+    fn ceilings_are_round() {
+        assert_eq!(nice_ceiling(4), 5);
+        assert_eq!(nice_ceiling(7), 10);
+        assert_eq!(nice_ceiling(11), 20);
+        assert_eq!(nice_ceiling(180), 200);
+        assert_eq!(nice_ceiling(501), 1000);
+    }
+
+    #[test]
+    fn bars_stack_by_code_in_their_bucket() {
+        let hour = 3_600_000;
+        let now = 1_800_000_000_000;
+        let range = Range::ending_at(now, hour, 24);
+        assert_eq!(range.to() - range.from, 24 * hour);
+        let bucket = UsageBucket {
+            start: range.from + 23 * hour,
+            total: 5,
+            by_code: BTreeMap::from([("VALID".to_owned(), 3), ("REVOKED".to_owned(), 2)]),
+        };
+        let svg = stacked_bars(&[bucket], range, "Last 24 hours").into_string();
+        assert!(svg.contains("5 verifications, 2 refused"), "{svg}");
+        assert_eq!(svg.matches("class=\"bar code-valid\"").count(), 1);
+        // 5 verifications: the axis runs 0, 1, 2, 3, 4… up to 4 × 2 = 8.
+        assert!(svg.contains(">8</text>"), "{svg}");
+        assert_eq!(svg.matches("class=\"bar code-revoked\"").count(), 1);
+        assert!(svg.contains("REVOKED: 2 of 5"));
+        assert!(!svg.contains("No verifications"));
+        let empty = stacked_bars(&[], range, "x").into_string();
+        assert!(empty.contains("No verifications in this period"));
+    }
+}

@@ -1,0 +1,320 @@
+//! The page shell, shared components and formatting. Every value goes
+//! through maud, which escapes it: no string is ever pasted into HTML raw.
+
+use axum::{
+    http::StatusCode,
+    response::{Html, IntoResponse, Response},
+};
+use keywarden_core::clock::UnixMillis;
+use keywarden_store::Permission;
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use time::OffsetDateTime;
+
+use crate::{error::ApiError, state::AppState};
+
+use super::session::Console;
+
+/// The console's sections, for the navigation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Nav {
+    Overview,
+    Keys,
+    Create,
+    Emergency,
+    Audit,
+    Generator,
+}
+
+fn head(title: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="referrer" content="no-referrer";
+            title { (title) " · keywarden" }
+            link rel="stylesheet" href="/ui/assets/app.css";
+            link rel="icon" href="data:,";
+            script src="/ui/assets/app.js" defer {}
+        }
+    }
+}
+
+/// The mark beside the product name.
+fn logo() -> Markup {
+    html! {
+        svg class="logo" viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" {
+            path d="M12 2 4 5v6c0 5 3.4 9.4 8 11 4.6-1.6 8-6 8-11V5l-8-3Z" class="logo-shield" {}
+            circle cx="12" cy="10" r="2.6" class="logo-hole" {}
+            path d="M12 12.4v4.2" class="logo-stem" {}
+        }
+    }
+}
+
+/// A full console page for a signed-in user.
+pub(crate) fn page(
+    state: &AppState,
+    console: &Console,
+    title: &str,
+    nav: Nav,
+    body: Markup,
+) -> Response {
+    let notice = state.0.sessions.take_notice(&console.session);
+    let root = console.root();
+    let who = root.name.clone().unwrap_or_else(|| root.hint.clone());
+    let can = |p: Permission| root.allows(p);
+    let item = |target: Nav, href: &str, label: &str| {
+        html! {
+            li {
+                a href=(href) aria-current=[(nav == target).then_some("page")] { (label) }
+            }
+        }
+    };
+    let markup = html! {
+        (DOCTYPE)
+        html lang="en" {
+            (head(title))
+            body {
+                a class="skip" href="#main" { "Skip to content" }
+                header class="topbar" {
+                    div class="topbar-inner" {
+                        a class="brand" href="/ui" { (logo()) span { "keywarden" } }
+                        nav aria-label="Console" {
+                            ul {
+                                (item(Nav::Overview, "/ui", "Overview"))
+                                @if can(Permission::KeysRead) { (item(Nav::Keys, "/ui/keys", "Keys")) }
+                                @if can(Permission::KeysWrite) { (item(Nav::Create, "/ui/keys/new", "Create key")) }
+                                @if can(Permission::KeysRevoke) { (item(Nav::Emergency, "/ui/emergency", "Emergency")) }
+                                @if can(Permission::AuditRead) { (item(Nav::Audit, "/ui/audit", "Audit log")) }
+                                (item(Nav::Generator, "/ui/generator", "Generator"))
+                            }
+                        }
+                        div class="who" {
+                            span class="who-name" title=(format!("root key {} ({})", root.id, root.hint)) {
+                                (who)
+                            }
+                            form method="post" action="/ui/sign-out" {
+                                (csrf_field(console))
+                                button class="btn btn-ghost btn-small" type="submit" { "Sign out" }
+                            }
+                        }
+                    }
+                }
+                main id="main" tabindex="-1" {
+                    @if let Some(n) = notice {
+                        div class="notice" role="status" { (n) }
+                    }
+                    (body)
+                }
+                footer class="footer" {
+                    "keywarden " (env!("CARGO_PKG_VERSION")) " · signed in as " code { (root.id.as_str()) }
+                    " · permissions: " (root.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(", "))
+                }
+            }
+        }
+    };
+    Html(markup.into_string()).into_response()
+}
+
+/// A page without the navigation (sign-in, errors).
+pub(crate) fn bare_page(status: StatusCode, title: &str, body: Markup) -> Response {
+    let markup = html! {
+        (DOCTYPE)
+        html lang="en" {
+            (head(title))
+            body class="bare" {
+                main id="main" class="bare-main" {
+                    div class="bare-brand" { (logo()) span { "keywarden" } }
+                    (body)
+                }
+            }
+        }
+    };
+    (status, Html(markup.into_string())).into_response()
+}
+
+/// An error page with a way back.
+pub(crate) fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
+    bare_page(
+        status,
+        title,
+        html! {
+            div class="card bare-card" {
+                h1 { (title) }
+                p { (message) }
+                p class="muted" { "HTTP " (status.as_u16()) }
+                p { a class="btn" href="/ui" { "Back to the console" } }
+            }
+        },
+    )
+}
+
+/// An API error as a console page.
+pub(crate) fn api_error_page(err: &ApiError) -> Response {
+    let title = match err.status() {
+        StatusCode::FORBIDDEN => "Not allowed",
+        StatusCode::NOT_FOUND => "Not found",
+        StatusCode::CONFLICT => "Not possible now",
+        StatusCode::TOO_MANY_REQUESTS => "Too many attempts",
+        s if s.is_server_error() => "Something went wrong",
+        _ => "That did not work",
+    };
+    error_page(err.status(), title, err.message())
+}
+
+/// The hidden CSRF field of every console form.
+pub(crate) fn csrf_field(console: &Console) -> Markup {
+    html! { input type="hidden" name="csrf" value=(console.csrf); }
+}
+
+/// A colored badge for a key status.
+pub(crate) fn status_badge(status: &str) -> Markup {
+    html! { span class=(format!("badge status-{status}")) { (status) } }
+}
+
+/// A badge for an environment.
+pub(crate) fn env_badge(env: &str) -> Markup {
+    let class = match env {
+        "live" | "prod" | "production" => "env env-live",
+        "test" | "dev" | "staging" | "sandbox" => "env env-test",
+        _ => "env",
+    };
+    html! { span class=(class) { (env) } }
+}
+
+/// A badge for a verification outcome code.
+pub(crate) fn code_badge(code: &str) -> Markup {
+    html! { span class=(format!("badge code code-{}", code.to_ascii_lowercase())) { (code) } }
+}
+
+/// A badge for an audit outcome.
+pub(crate) fn outcome_badge(outcome: &str) -> Markup {
+    html! { span class=(format!("badge outcome-{outcome}")) { (outcome) } }
+}
+
+/// `2026-11-28 21:42 UTC`.
+pub(crate) fn datetime(ms: UnixMillis) -> String {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map(|t| {
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute()
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// `3 days ago`, `in 5 min`.
+pub(crate) fn relative(ms: UnixMillis, now: UnixMillis) -> String {
+    let delta = ms - now;
+    let secs = delta.abs() / 1000;
+    let text = match secs {
+        0..=59 => {
+            return if delta.abs() < 5_000 {
+                "just now".to_owned()
+            } else if delta < 0 {
+                format!("{secs} s ago")
+            } else {
+                format!("in {secs} s")
+            };
+        }
+        60..=3_599 => format!("{} min", secs / 60),
+        3_600..=86_399 => format!("{} h", secs / 3_600),
+        _ => {
+            let days = secs / 86_400;
+            if days == 1 {
+                "1 day".to_owned()
+            } else {
+                format!("{days} days")
+            }
+        }
+    };
+    if delta < 0 {
+        format!("{text} ago")
+    } else {
+        format!("in {text}")
+    }
+}
+
+/// A time with its relative form, machine-readable.
+pub(crate) fn time_cell(ms: Option<UnixMillis>, now: UnixMillis, none: &str) -> Markup {
+    match ms {
+        Some(ms) => html! {
+            time datetime=(crate::timefmt::rfc3339(ms)) title=(datetime(ms)) {
+                (relative(ms, now))
+            }
+        },
+        None => html! { span class="muted" { (none) } },
+    }
+}
+
+/// A short time for tables: `11-28 21:42:07`.
+pub(crate) fn short_time(ms: UnixMillis) -> String {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .map(|t| {
+            format!(
+                "{:02}-{:02} {:02}:{:02}:{:02}",
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// A box for a form error, announced to screen readers.
+pub(crate) fn form_error(message: Option<&str>) -> Markup {
+    html! {
+        @if let Some(m) = message {
+            div class="alert alert-error" role="alert" {
+                strong { "Please fix this: " } (m)
+            }
+        }
+    }
+}
+
+/// An empty-state line in a card.
+pub(crate) fn empty(text: &str) -> Markup {
+    html! { p class="empty" { (text) } }
+}
+
+/// JSON, pretty, for `<pre>`.
+pub(crate) fn pretty_json(value: &serde_json::Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_default()
+}
+
+/// A non-breaking em dash for empty cells.
+pub(crate) fn dash() -> Markup {
+    PreEscaped("<span class=\"muted\">—</span>".to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_read_well() {
+        let now = 1_800_000_000_000;
+        assert_eq!(datetime(now), "2027-01-15 08:00 UTC");
+        assert_eq!(relative(now - 1_000, now), "just now");
+        assert_eq!(relative(now - 30_000, now), "30 s ago");
+        assert_eq!(relative(now + 5 * 60_000, now), "in 5 min");
+        assert_eq!(relative(now - 3 * 3_600_000, now), "3 h ago");
+        assert_eq!(relative(now + 86_400_000, now), "in 1 day");
+        assert_eq!(relative(now - 9 * 86_400_000, now), "9 days ago");
+    }
+
+    #[test]
+    fn values_are_escaped() {
+        let m = html! { p { ("<script>alert(1)</script>") } };
+        assert_eq!(
+            m.into_string(),
+            "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"
+        );
+    }
+}

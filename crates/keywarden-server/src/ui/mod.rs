@@ -1,0 +1,205 @@
+//! The web console under `/ui`: server-rendered HTML (maud), a little
+//! progressive-enhancement JavaScript, CSS and JS embedded in the binary.
+//!
+//! # Layout
+//!
+//! - `mod.rs`: the router, security headers on every response, assets, the
+//!   form and query extractors whose rejections are pages.
+//! - `session`: sessions, cookies, and the guard (session → root key → CSRF)
+//!   in front of every signed-in route.
+//! - `signin`: sign-in and sign-out.
+//! - `overview`, `keys`, `emergency`, `audit`, `generator`: the pages.
+//! - `html`: the page shell, components and formatting; `chart`: SVG charts.
+//! - `assets/`: `app.css`, `app.js` (dialogs, copy buttons, the in-browser
+//!   key and JWT secret generator).
+//!
+//! The console authorises exactly like the API: handlers hold the same
+//! [`Caller`](crate::auth::Caller), check the same permissions with
+//! `Caller::require` (which audits refusals), and change keys through the
+//! same functions as the API handlers (`api::keys::{create, update, roll,
+//! revoke, bulk}`), so their audit entries are identical.
+
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request},
+    http::{HeaderValue, StatusCode, header, request::Parts},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use serde::de::DeserializeOwned;
+
+use crate::state::AppState;
+
+mod audit;
+mod chart;
+mod emergency;
+mod generator;
+mod html;
+mod keys;
+mod overview;
+mod session;
+mod signin;
+
+pub(crate) use session::Sessions;
+
+/// The Content-Security-Policy of every console response: only our own
+/// script and stylesheet, no inline code, no framing, forms post only here.
+pub(crate) const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
+    img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; \
+    base-uri 'none'";
+
+const APP_CSS: &str = include_str!("assets/app.css");
+const APP_JS: &str = include_str!("assets/app.js");
+
+/// The console's routes.
+pub(crate) fn router(state: &AppState) -> Router<AppState> {
+    let signed_in = Router::new()
+        .route("/", get(overview::show))
+        .route("/keys", get(keys::list).post(keys::create))
+        .route("/keys/new", get(keys::new_form))
+        .route("/keys/{id}", get(keys::detail))
+        .route("/keys/{id}/created", get(keys::created))
+        .route("/keys/{id}/edit", get(keys::edit_form).post(keys::edit))
+        .route(
+            "/keys/{id}/revoke",
+            get(keys::revoke_form).post(keys::revoke),
+        )
+        .route("/keys/{id}/roll", get(keys::roll_form).post(keys::roll))
+        .route(
+            "/emergency",
+            get(emergency::page_route).post(emergency::revoke_all),
+        )
+        .route("/audit", get(audit::page_route))
+        .route("/generator", get(generator::page_route))
+        .route("/sign-out", post(signin::sign_out))
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::guard,
+        ));
+    Router::new()
+        .route("/sign-in", get(signin::page).post(signin::submit))
+        .route("/assets/app.css", get(css))
+        .route("/assets/app.js", get(js))
+        .merge(signed_in)
+        .fallback(not_found)
+        .layer(DefaultBodyLimit::max(state.config().max_body_bytes))
+        .layer(middleware::from_fn(security_headers))
+}
+
+/// Sets the console's security headers on every response, errors included.
+async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    h.insert(
+        "cross-origin-opener-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
+    );
+    res
+}
+
+async fn css() -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/css; charset=utf-8"),
+        )],
+        APP_CSS,
+    )
+}
+
+async fn js() -> impl IntoResponse {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/javascript; charset=utf-8"),
+        )],
+        APP_JS,
+    )
+}
+
+async fn not_found() -> Response {
+    html::error_page(
+        StatusCode::NOT_FOUND,
+        "Page not found",
+        "There is no console page at this address.",
+    )
+}
+
+/// A urlencoded form; a body that cannot be read is a 400 page.
+pub(crate) struct UiForm<T>(pub(crate) T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for UiForm<T> {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
+        axum::Form::<T>::from_request(req, state)
+            .await
+            .map(|f| Self(f.0))
+            .map_err(|_| {
+                html::error_page(
+                    StatusCode::BAD_REQUEST,
+                    "The form could not be read",
+                    "Send it from the console's own page.",
+                )
+            })
+    }
+}
+
+/// Query parameters; unreadable ones are a 400 page.
+pub(crate) struct UiQuery<T>(pub(crate) T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for UiQuery<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Self(q.0))
+            .map_err(|_| {
+                html::error_page(
+                    StatusCode::BAD_REQUEST,
+                    "The address could not be read",
+                    "Its query parameters are not valid.",
+                )
+            })
+    }
+}
+
+/// Whether the browser reached us over TLS (for the cookies' `Secure`).
+pub(crate) struct Tls(pub(crate) bool);
+
+impl FromRequestParts<AppState> for Tls {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(session::over_tls(
+            state,
+            session::peer(parts),
+            &parts.headers,
+        )))
+    }
+}
+
+/// An empty form field is no value.
+pub(crate) fn non_empty(text: &str) -> Option<&str> {
+    let t = text.trim();
+    (!t.is_empty()).then_some(t)
+}

@@ -1,0 +1,633 @@
+//! Console sessions, their cookie, and the guard every signed-in route
+//! passes through (session → root key → CSRF).
+//!
+//! Invariants:
+//! - The cookie holds a 256-bit random token from the OS CSPRNG; the server
+//!   keeps only its HMAC under the pepper, so a memory dump of the session
+//!   table does not yield a usable cookie.
+//! - A session names a root key id, never a key. Every request re-reads that
+//!   root key from the store: a revoked key signs its sessions out at once,
+//!   and a narrowed one loses its buttons at once.
+//! - Sessions expire after `session_idle` without a request and
+//!   `session_max` after sign-in, whichever comes first.
+//! - Every POST carries the session's CSRF token in a form field, compared
+//!   in constant time before any handler runs; the sign-in form, which has
+//!   no session yet, uses a double-submit cookie instead.
+//! - A created or rolled key is held in the session for exactly one render
+//!   of its reveal page (POST → redirect → GET), then dropped (zeroized).
+
+use std::{
+    collections::HashMap,
+    net::IpAddr,
+    sync::{Mutex, MutexGuard},
+};
+
+use axum::{
+    body::Body,
+    extract::{FromRequest, FromRequestParts, OriginalUri, Request, State},
+    http::{HeaderMap, HeaderValue, Method, StatusCode, header, request::Parts},
+    middleware::Next,
+    response::{IntoResponse, Redirect, Response},
+};
+use keywarden_core::{clock::UnixMillis, key::KeyId, random};
+use keywarden_store::{AuditDraft, RootKeyRecord};
+use serde::Deserialize;
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use crate::{
+    auth::{Caller, ClientAddr},
+    state::AppState,
+};
+
+use super::html;
+
+/// The session cookie.
+pub(crate) const SESSION_COOKIE: &str = "kw_session";
+/// The sign-in form's double-submit cookie.
+pub(crate) const SIGNIN_COOKIE: &str = "kw_signin";
+/// Most live sessions a node keeps; past it the least recently used goes.
+const MAX_SESSIONS: usize = 10_000;
+/// A key not picked up from the reveal page within this time is dropped.
+const REVEAL_TTL_MS: i64 = 10 * 60_000;
+
+/// A plaintext key waiting for its one render.
+pub(crate) struct Reveal {
+    /// The key's id.
+    pub(crate) key_id: String,
+    /// The key itself.
+    pub(crate) key: Zeroizing<String>,
+    /// For a roll: the old key's id and when it stops working.
+    pub(crate) rolled_from: Option<(String, Option<UnixMillis>)>,
+    at: UnixMillis,
+}
+
+impl Reveal {
+    pub(crate) fn new(
+        key_id: String,
+        key: String,
+        rolled_from: Option<(String, Option<UnixMillis>)>,
+        at: UnixMillis,
+    ) -> Self {
+        Self {
+            key_id,
+            key: Zeroizing::new(key),
+            rolled_from,
+            at,
+        }
+    }
+}
+
+/// A signed-in console session.
+pub(crate) struct Session {
+    root_key_id: KeyId,
+    csrf: String,
+    created_at: UnixMillis,
+    last_seen: UnixMillis,
+    notice: Option<String>,
+    reveal: Option<Reveal>,
+}
+
+/// Console sessions of this node, by the digest of their cookie token.
+pub(crate) struct Sessions {
+    map: Mutex<HashMap<[u8; 32], Session>>,
+    idle_ms: i64,
+    max_ms: i64,
+}
+
+/// What the guard learns about a live session.
+#[derive(Clone)]
+pub(crate) struct Console {
+    /// The root key and client address, exactly as the API's extractor
+    /// builds them, so permission checks and audit entries are identical.
+    pub(crate) caller: Caller,
+    /// The session's id (the digest of its token).
+    pub(crate) session: [u8; 32],
+    /// The session's CSRF token, for forms.
+    pub(crate) csrf: String,
+}
+
+impl Console {
+    /// The signed-in root key.
+    pub(crate) fn root(&self) -> &RootKeyRecord {
+        &self.caller.root
+    }
+}
+
+impl FromRequestParts<AppState> for Console {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Response> {
+        // Set by `guard`, which every signed-in route sits behind.
+        parts.extensions.get::<Self>().cloned().ok_or_else(|| {
+            tracing::error!("console route without the session guard");
+            html::error_page(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "internal error",
+            )
+        })
+    }
+}
+
+impl Sessions {
+    /// Sessions that expire after `idle_ms` without use and `max_ms` after
+    /// sign-in.
+    pub(crate) fn new(idle_ms: i64, max_ms: i64) -> Self {
+        Self {
+            map: Mutex::new(HashMap::new()),
+            idle_ms,
+            max_ms,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<[u8; 32], Session>> {
+        // A panic while holding the lock cannot leave a session half-written
+        // (every change is a single insert or field store), so the data is
+        // still sound after poisoning.
+        self.map
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn live(&self, s: &Session, now: UnixMillis) -> bool {
+        now - s.last_seen < self.idle_ms && now - s.created_at < self.max_ms
+    }
+
+    /// Drops expired sessions.
+    pub(crate) fn prune(&self, now: UnixMillis) {
+        let mut map = self.lock();
+        map.retain(|_, s| now - s.last_seen < self.idle_ms && now - s.created_at < self.max_ms);
+    }
+
+    /// Starts a session for `root`; returns the cookie token and the session id.
+    fn start(
+        &self,
+        state: &AppState,
+        root: &KeyId,
+        now: UnixMillis,
+    ) -> (Zeroizing<String>, [u8; 32]) {
+        let token = Zeroizing::new(random::base62_string(43));
+        let id = session_id(state, &token);
+        let mut map = self.lock();
+        if map.len() >= MAX_SESSIONS {
+            map.retain(|_, s| now - s.last_seen < self.idle_ms && now - s.created_at < self.max_ms);
+            if map.len() >= MAX_SESSIONS
+                && let Some(oldest) = map.iter().min_by_key(|(_, s)| s.last_seen).map(|(k, _)| *k)
+            {
+                map.remove(&oldest);
+            }
+        }
+        map.insert(
+            id,
+            Session {
+                root_key_id: root.clone(),
+                csrf: random::base62_string(43),
+                created_at: now,
+                last_seen: now,
+                notice: None,
+                reveal: None,
+            },
+        );
+        (token, id)
+    }
+
+    /// The live session `id` as (root key id, CSRF token), marked as used
+    /// now; an expired one is dropped.
+    fn touch(&self, id: &[u8; 32], now: UnixMillis) -> Option<(KeyId, String)> {
+        let mut map = self.lock();
+        let live = map.get(id).map(|s| self.live(s, now))?;
+        if !live {
+            map.remove(id);
+            return None;
+        }
+        let s = map.get_mut(id)?;
+        s.last_seen = now;
+        Some((s.root_key_id.clone(), s.csrf.clone()))
+    }
+
+    /// Ends a session.
+    pub(crate) fn end(&self, id: &[u8; 32]) {
+        self.lock().remove(id);
+    }
+
+    /// Leaves a one-time message for the next page.
+    pub(crate) fn notice(&self, id: &[u8; 32], text: impl Into<String>) {
+        if let Some(s) = self.lock().get_mut(id) {
+            s.notice = Some(text.into());
+        }
+    }
+
+    /// Takes the one-time message, if any.
+    pub(crate) fn take_notice(&self, id: &[u8; 32]) -> Option<String> {
+        self.lock().get_mut(id).and_then(|s| s.notice.take())
+    }
+
+    /// Holds a new key for its one render.
+    pub(crate) fn hold_reveal(&self, id: &[u8; 32], reveal: Reveal) {
+        if let Some(s) = self.lock().get_mut(id) {
+            s.reveal = Some(reveal);
+        }
+    }
+
+    /// Takes the held key if it is `key_id`'s and fresh; it is gone
+    /// afterwards either way it was taken.
+    pub(crate) fn take_reveal(
+        &self,
+        id: &[u8; 32],
+        key_id: &str,
+        now: UnixMillis,
+    ) -> Option<Reveal> {
+        let mut map = self.lock();
+        let s = map.get_mut(id)?;
+        if s.reveal.as_ref().is_some_and(|r| r.key_id == key_id) {
+            s.reveal.take().filter(|r| now - r.at < REVEAL_TTL_MS)
+        } else {
+            None
+        }
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.lock().len()
+    }
+}
+
+/// The server-side id of a session token: its HMAC under the pepper.
+fn session_id(state: &AppState, token: &str) -> [u8; 32] {
+    let mut data = Vec::with_capacity(token.len() + 32);
+    data.extend_from_slice(b"keywarden console session v1\0");
+    data.extend_from_slice(token.as_bytes());
+    state.store().peppers().current().mac(&data)
+}
+
+/// The value of cookie `name` in a request.
+pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim())
+        .filter(|v| !v.is_empty())
+}
+
+/// Whether the browser reached us over TLS: only a trusted proxy's
+/// `X-Forwarded-Proto` can say so (the server itself speaks plain HTTP).
+pub(crate) fn over_tls(state: &AppState, parts_peer: Option<IpAddr>, headers: &HeaderMap) -> bool {
+    let trusted = parts_peer.is_some_and(|peer| {
+        state
+            .config()
+            .trusted_proxies
+            .iter()
+            .any(|net| net.contains(&peer))
+    });
+    trusted
+        && headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
+}
+
+/// A `Set-Cookie` value for the console (`Path=/ui`, HttpOnly, SameSite=Strict).
+pub(crate) fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+    let secure = if secure { "; Secure" } else { "" };
+    let text = format!(
+        "{name}={value}; Path=/ui; Max-Age={max_age_secs}; HttpOnly; SameSite=Strict{secure}"
+    );
+    HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+/// The peer address of the connection (not a forwarded one).
+pub(crate) fn peer(parts: &Parts) -> Option<IpAddr> {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
+/// Starts a session for a freshly authenticated root key and answers with
+/// its cookie and a redirect to `next`.
+pub(crate) fn sign_in_response(
+    state: &AppState,
+    root: &RootKeyRecord,
+    secure: bool,
+    old_session: Option<&str>,
+    next: &str,
+) -> Response {
+    if let Some(old) = old_session {
+        // A new sign-in never reuses a session (no fixation).
+        state.0.sessions.end(&session_id(state, old));
+    }
+    let (token, _) = state.0.sessions.start(state, &root.id, state.now());
+    let max_age = state.config().session_max.ms() / 1000;
+    let mut res = Redirect::to(next).into_response();
+    let headers = res.headers_mut();
+    headers.append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, &token, max_age, secure),
+    );
+    headers.append(header::SET_COOKIE, set_cookie(SIGNIN_COOKIE, "", 0, secure));
+    *res.status_mut() = StatusCode::SEE_OTHER;
+    res
+}
+
+/// Ends the session of this request and clears its cookie.
+pub(crate) fn sign_out_response(state: &AppState, console: &Console, secure: bool) -> Response {
+    state.0.sessions.end(&console.session);
+    let mut res = (
+        StatusCode::SEE_OTHER,
+        [(header::LOCATION, "/ui/sign-in?signed_out=1")],
+    )
+        .into_response();
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", 0, secure),
+    );
+    res
+}
+
+/// The session id of a request's cookie, if it carries one.
+pub(crate) fn request_session(state: &AppState, headers: &HeaderMap) -> Option<[u8; 32]> {
+    cookie(headers, SESSION_COOKIE).map(|t| session_id(state, t))
+}
+
+/// Where to go after signing in: only console paths, never elsewhere (no
+/// open redirect).
+pub(crate) fn safe_next(next: Option<&str>) -> &str {
+    match next {
+        Some(n)
+            if (n == "/ui" || n.starts_with("/ui/"))
+                && !n.contains("//")
+                && !n.contains('\\')
+                && !n.starts_with("/ui/sign-") =>
+        {
+            n
+        }
+        _ => "/ui",
+    }
+}
+
+fn to_sign_in(method: &Method, path: &str, reason: Option<&str>, secure: bool) -> Response {
+    let mut location = String::from("/ui/sign-in");
+    let mut sep = '?';
+    if method == Method::GET && path != "/ui" && path.starts_with("/ui/") && path.len() < 300 {
+        location.push_str("?next=");
+        location.push_str(&percent_encode(path));
+        sep = '&';
+    }
+    let mut res = (StatusCode::SEE_OTHER, [(header::LOCATION, &location)]).into_response();
+    if let Some(r) = reason {
+        location.push(sep);
+        location.push_str("reason=");
+        location.push_str(r);
+        res = (StatusCode::SEE_OTHER, [(header::LOCATION, &location)]).into_response();
+        // The session is gone: so is its cookie, and the next visit is a
+        // plain signed-out one.
+        res.headers_mut().append(
+            header::SET_COOKIE,
+            set_cookie(SESSION_COOKIE, "", 0, secure),
+        );
+    }
+    res
+}
+
+/// Percent-encodes everything but unreserved characters and `/`.
+pub(crate) fn percent_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b'/') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+#[derive(Deserialize)]
+struct CsrfField {
+    csrf: Option<String>,
+}
+
+/// Constant-time comparison of a submitted token with the expected one.
+pub(crate) fn tokens_match(given: Option<&str>, expected: &str) -> bool {
+    given.is_some_and(|g| bool::from(g.as_bytes().ct_eq(expected.as_bytes())))
+}
+
+/// The guard in front of every signed-in route: a live session, its root
+/// key still valid, and on POST a matching CSRF token. It hands the
+/// handlers a [`Console`].
+pub(crate) async fn guard(
+    State(state): State<AppState>,
+    ClientAddr(ip): ClientAddr,
+    OriginalUri(uri): OriginalUri,
+    req: Request,
+    next: Next,
+) -> Response {
+    let now = state.now();
+    let method = req.method().clone();
+    let path = uri.path().to_owned();
+    let secure = over_tls(
+        &state,
+        req.extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip()),
+        req.headers(),
+    );
+    let Some(id) = request_session(&state, req.headers()) else {
+        return to_sign_in(&method, &path, None, secure);
+    };
+    let Some((root_id, csrf)) = state.0.sessions.touch(&id, now) else {
+        return to_sign_in(&method, &path, Some("expired"), secure);
+    };
+    let root = match state.store().get_root_key(&root_id).await {
+        Ok(Some(root)) if root.revoked_at.is_none() => root,
+        Ok(_) => {
+            state.0.sessions.end(&id);
+            return to_sign_in(&method, &path, Some("revoked"), secure);
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "console: root key lookup failed");
+            return html::error_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The store does not answer",
+                "keywarden could not read its store. Try again in a moment.",
+            );
+        }
+    };
+    let caller = Caller { root, ip };
+    let mut req = req;
+    if method == Method::POST {
+        let cross_site = req
+            .headers()
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.eq_ignore_ascii_case("cross-site"));
+        let (parts, body) = req.into_parts();
+        let limit = state.config().max_body_bytes;
+        let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+            return html::error_page(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Too much input",
+                "The form was larger than the server accepts.",
+            );
+        };
+        let probe = Request::builder()
+            .method(Method::POST)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(bytes.clone()));
+        let given = match probe {
+            Ok(probe) => axum::Form::<CsrfField>::from_request(probe, &())
+                .await
+                .ok()
+                .and_then(|f| f.0.csrf),
+            Err(_) => None,
+        };
+        if cross_site || !tokens_match(given.as_deref(), &csrf) {
+            let draft = AuditDraft {
+                outcome: "denied".to_owned(),
+                ..caller.draft(
+                    &state,
+                    "console.csrf",
+                    Some(&format!("POST {path}")),
+                    serde_json::json!({
+                        "reason": if cross_site { "cross-site request" } else { "missing or wrong CSRF token" }
+                    }),
+                )
+            };
+            if let Err(err) = state.store().audit(&draft).await {
+                tracing::error!(error = %err, "console: auditing a CSRF refusal failed");
+            }
+            return html::error_page(
+                StatusCode::FORBIDDEN,
+                "Request refused",
+                "This form was not sent from a page of this console (its security token is \
+                 missing or stale). Go back, reload the page and try again.",
+            );
+        }
+        req = Request::from_parts(parts, Body::from(bytes));
+    }
+    req.extensions_mut().insert(Console {
+        caller,
+        session: id,
+        csrf,
+    });
+    next.run(req).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_stays_in_the_console() {
+        assert_eq!(safe_next(Some("/ui/keys/key_abc")), "/ui/keys/key_abc");
+        assert_eq!(safe_next(Some("/ui")), "/ui");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/ui");
+        assert_eq!(safe_next(Some("//evil.example/ui/")), "/ui");
+        assert_eq!(safe_next(Some("/ui//evil.example")), "/ui");
+        assert_eq!(safe_next(Some("/ui/\\evil")), "/ui");
+        assert_eq!(safe_next(Some("/uifoo")), "/ui");
+        assert_eq!(safe_next(Some("/ui/sign-out")), "/ui");
+        assert_eq!(safe_next(None), "/ui");
+    }
+
+    #[test]
+    fn cookies_are_read_by_exact_name() {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::COOKIE,
+            HeaderValue::from_static("other=1; kw_session_x=2; kw_session=abc"),
+        );
+        assert_eq!(cookie(&h, SESSION_COOKIE), Some("abc"));
+        assert_eq!(cookie(&h, "missing"), None);
+        let v = set_cookie(SESSION_COOKIE, "tok", 60, true);
+        assert_eq!(
+            v.to_str().unwrap(),
+            "kw_session=tok; Path=/ui; Max-Age=60; HttpOnly; SameSite=Strict; Secure"
+        );
+    }
+
+    #[test]
+    fn tokens_compare_exactly() {
+        assert!(tokens_match(Some("abc"), "abc"));
+        assert!(!tokens_match(Some("abd"), "abc"));
+        assert!(!tokens_match(Some("ab"), "abc"));
+        assert!(!tokens_match(None, "abc"));
+        assert!(!tokens_match(Some(""), "abc"));
+    }
+
+    #[test]
+    fn idle_and_absolute_expiry() {
+        let sessions = Sessions::new(1_000, 5_000);
+        let id = [7u8; 32];
+        let root: KeyId = "key_AAAAAAAAAAAAAAAA".parse().unwrap();
+        sessions.lock().insert(
+            id,
+            Session {
+                root_key_id: root.clone(),
+                csrf: "t".to_owned(),
+                created_at: 0,
+                last_seen: 0,
+                notice: None,
+                reveal: None,
+            },
+        );
+        // Used every 900 ms: idle never passes, but the absolute limit does.
+        let mut now = 0;
+        while now + 900 < 5_000 {
+            now += 900;
+            assert!(sessions.touch(&id, now).is_some(), "alive at {now}");
+        }
+        assert!(sessions.touch(&id, 5_000).is_none(), "past session_max");
+        assert_eq!(sessions.len(), 0, "an expired session is dropped");
+
+        sessions.lock().insert(
+            id,
+            Session {
+                root_key_id: root,
+                csrf: "t".to_owned(),
+                created_at: 10_000,
+                last_seen: 10_000,
+                notice: None,
+                reveal: None,
+            },
+        );
+        assert!(sessions.touch(&id, 10_999).is_some());
+        assert!(sessions.touch(&id, 12_000).is_none(), "idle too long");
+    }
+
+    #[test]
+    fn a_reveal_is_taken_once() {
+        let sessions = Sessions::new(60_000, 600_000);
+        let id = [1u8; 32];
+        sessions.lock().insert(
+            id,
+            Session {
+                root_key_id: "key_AAAAAAAAAAAAAAAA".parse().unwrap(),
+                csrf: "t".to_owned(),
+                created_at: 0,
+                last_seen: 0,
+                notice: None,
+                reveal: None,
+            },
+        );
+        sessions.hold_reveal(&id, Reveal::new("key_a".into(), "secret".into(), None, 0));
+        assert!(
+            sessions.take_reveal(&id, "key_b", 1).is_none(),
+            "another key's page"
+        );
+        let r = sessions.take_reveal(&id, "key_a", 1).unwrap();
+        assert_eq!(r.key.as_str(), "secret");
+        assert!(sessions.take_reveal(&id, "key_a", 2).is_none(), "only once");
+        sessions.hold_reveal(&id, Reveal::new("key_a".into(), "secret".into(), None, 0));
+        assert!(
+            sessions.take_reveal(&id, "key_a", REVEAL_TTL_MS).is_none(),
+            "too late"
+        );
+    }
+}

@@ -1,0 +1,405 @@
+//! The one verification function behind every entry point (`POST
+//! /v1/verify`, forward-auth, the tower middleware in-process, the console):
+//!
+//! parse (format + checksum, no I/O) → digest → lookup (cache, then store)
+//! → revoked → expired → environment → IP allowlist → scopes → rate limit →
+//! usage limit.
+//!
+//! Timing: the presented key is never compared with anything. It is parsed
+//! (its checksum is public structure, not a secret) and digested with the
+//! pepper; the digest is the lookup key, and the record found is accepted
+//! only after a constant-time comparison of the stored and computed digests.
+
+use std::{net::IpAddr, sync::Arc, time::Instant};
+
+use keywarden_core::{
+    clock::{Clock, UnixMillis},
+    digest::{KeyDigest, PepperRing},
+    key,
+    names::{Scope, covers_all},
+};
+use keywarden_store::{KeyRecord, Store, UsageEvent};
+use serde::Serialize;
+use subtle::ConstantTimeEq;
+
+use crate::{
+    anomaly::Anomalies,
+    cache::{KeyCache, Lookup},
+    events::EventSink,
+    limits::{FailureThrottle, RateLimiter, RateState},
+    metrics::Metrics,
+    usage_log::UsageLog,
+};
+
+/// The outcome of a verification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Code {
+    /// The key is good for this request.
+    Valid,
+    /// No key was presented.
+    Missing,
+    /// Not a keywarden key (shape or checksum).
+    Malformed,
+    /// No such key.
+    NotFound,
+    /// Revoked.
+    Revoked,
+    /// Past its expiry.
+    Expired,
+    /// The key belongs to another environment.
+    EnvMismatch,
+    /// The key lacks a required scope.
+    InsufficientScope,
+    /// The client's address is not in the key's allowlist.
+    IpDenied,
+    /// Too many requests (the key's rate limit, or failed attempts from
+    /// this address).
+    RateLimited,
+    /// The key's usage limit is used up.
+    UsageExceeded,
+}
+
+impl Code {
+    /// Its name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Valid => "VALID",
+            Self::Missing => "MISSING",
+            Self::Malformed => "MALFORMED",
+            Self::NotFound => "NOT_FOUND",
+            Self::Revoked => "REVOKED",
+            Self::Expired => "EXPIRED",
+            Self::EnvMismatch => "ENV_MISMATCH",
+            Self::InsufficientScope => "INSUFFICIENT_SCOPE",
+            Self::IpDenied => "IP_DENIED",
+            Self::RateLimited => "RATE_LIMITED",
+            Self::UsageExceeded => "USAGE_EXCEEDED",
+        }
+    }
+
+    /// The HTTP status forward-auth and middleware answer with.
+    pub fn http_status(self) -> u16 {
+        match self {
+            Self::Valid => 200,
+            Self::Missing | Self::Malformed => 401,
+            Self::RateLimited => 429,
+            _ => 403,
+        }
+    }
+
+    /// Whether this outcome counts against the client address's budget of
+    /// failed attempts (guessing keys, using dead ones).
+    fn counts_as_failure(self) -> bool {
+        !matches!(
+            self,
+            Self::Valid | Self::Missing | Self::RateLimited | Self::UsageExceeded
+        )
+    }
+}
+
+/// One verification request.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct VerifyInput<'a> {
+    /// The presented key, if any.
+    pub key: Option<&'a str>,
+    /// The environment the caller requires.
+    pub environment: Option<&'a str>,
+    /// Scopes the request needs.
+    pub scopes: &'a [Scope],
+    /// The client's address.
+    pub client_ip: Option<IpAddr>,
+    /// The client's user agent (for the usage log).
+    pub user_agent: Option<&'a str>,
+}
+
+/// The answer.
+#[derive(Debug, Clone)]
+pub struct Verdict {
+    /// The outcome.
+    pub code: Code,
+    /// The key, when one was found.
+    pub key: Option<Arc<KeyRecord>>,
+    /// Uses left of a usage-limited key.
+    pub remaining: Option<i64>,
+    /// The key's rate limit state.
+    pub rate: Option<RateState>,
+    /// Seconds to wait, for `RATE_LIMITED`.
+    pub retry_after: Option<u64>,
+}
+
+impl Verdict {
+    fn bare(code: Code) -> Self {
+        Self {
+            code,
+            key: None,
+            remaining: None,
+            rate: None,
+            retry_after: None,
+        }
+    }
+
+    /// Whether the key is good.
+    pub fn is_valid(&self) -> bool {
+        self.code == Code::Valid
+    }
+}
+
+/// Tuning of a [`Verifier`].
+#[derive(Debug, Clone)]
+pub struct VerifierSettings {
+    /// This node's name in the usage log.
+    pub node_id: String,
+    /// Longest a cached record is trusted.
+    pub cache_ttl_ms: i64,
+    /// Most records cached.
+    pub cache_capacity: usize,
+    /// Failed verifications per client address per minute before throttling.
+    pub failure_limit_per_minute: u32,
+    /// Verifications of one key per minute that can count as a burst.
+    pub burst_per_minute: u32,
+}
+
+/// The verification engine of one node.
+pub struct Verifier {
+    store: Store,
+    peppers: PepperRing,
+    clock: Arc<dyn Clock>,
+    cache: KeyCache,
+    rate: RateLimiter,
+    throttle: FailureThrottle,
+    usage: UsageLog,
+    metrics: Metrics,
+    anomalies: Anomalies,
+    node_id: String,
+}
+
+impl Verifier {
+    /// An engine over `store`.
+    pub fn new(
+        store: Store,
+        clock: Arc<dyn Clock>,
+        usage: UsageLog,
+        metrics: Metrics,
+        events: EventSink,
+        settings: VerifierSettings,
+    ) -> Self {
+        Self {
+            peppers: store.peppers().clone(),
+            anomalies: Anomalies::new(store.clone(), events, settings.burst_per_minute),
+            store,
+            clock,
+            cache: KeyCache::new(settings.cache_ttl_ms, settings.cache_capacity),
+            rate: RateLimiter::default(),
+            throttle: FailureThrottle::new(settings.failure_limit_per_minute),
+            usage,
+            metrics,
+            node_id: settings.node_id,
+        }
+    }
+
+    /// The cache, for invalidation.
+    pub(crate) fn cache(&self) -> &KeyCache {
+        &self.cache
+    }
+
+    /// Verifies a request. Never fails: store errors are logged and answered
+    /// as `NOT_FOUND` only when the key is unknown to the cache as well.
+    pub async fn verify(&self, input: VerifyInput<'_>) -> Verdict {
+        let started = Instant::now();
+        let now = self.clock.now_ms();
+        let verdict = self.decide(&input, now).await;
+        self.metrics
+            .verify_seconds
+            .observe(started.elapsed().as_secs_f64());
+        self.metrics.verification(verdict.code.as_str());
+        if verdict.code.counts_as_failure()
+            && let Some(ip) = input.client_ip
+        {
+            self.throttle.hit(&ip, now);
+        }
+        if let Some(key) = &verdict.key {
+            self.anomalies
+                .observe(verdict.code, key, input.client_ip, now);
+        }
+        self.usage.record(UsageEvent {
+            key_id: verdict.key.as_ref().map(|k| k.id.to_string()),
+            at: now,
+            code: verdict.code.as_str(),
+            client_ip: input.client_ip.map(|ip| ip.to_string()),
+            user_agent: input.user_agent.map(|ua| ua.chars().take(200).collect()),
+            scopes: (!input.scopes.is_empty()).then(|| {
+                input
+                    .scopes
+                    .iter()
+                    .map(Scope::as_str)
+                    .collect::<Vec<_>>()
+                    .join(",")
+            }),
+            node_id: Some(self.node_id.clone()),
+        });
+        verdict
+    }
+
+    async fn decide(&self, input: &VerifyInput<'_>, now: UnixMillis) -> Verdict {
+        let Some(presented) = input.key.filter(|k| !k.is_empty()) else {
+            return Verdict::bare(Code::Missing);
+        };
+        let Ok(parts) = key::parse(presented) else {
+            return Verdict::bare(Code::Malformed);
+        };
+        let digest = self.peppers.current().digest(parts.expose());
+        let throttled = input.client_ip.and_then(|ip| self.throttle.over(&ip, now));
+        let record = match self.cache.get(digest.as_bytes(), now) {
+            Lookup::Found(record) => {
+                self.metrics.cache_hits.inc();
+                record
+            }
+            Lookup::Missing if throttled.is_none() => {
+                self.metrics.cache_hits.inc();
+                return Verdict::bare(Code::NotFound);
+            }
+            _ => {
+                // An address over its failure budget gets no store lookups:
+                // keys in the cache still work, guesses get nowhere.
+                if let Some(retry_after) = throttled {
+                    self.metrics.throttled_verifications.inc();
+                    return Verdict {
+                        retry_after: Some(retry_after),
+                        ..Verdict::bare(Code::RateLimited)
+                    };
+                }
+                self.metrics.cache_misses.inc();
+                match self.lookup(parts.expose(), &digest).await {
+                    Ok(Some(record)) => {
+                        let record = Arc::new(record);
+                        self.cache.put(record.clone(), now);
+                        record
+                    }
+                    Ok(None) => {
+                        self.cache.put_missing(*digest.as_bytes(), now);
+                        return Verdict::bare(Code::NotFound);
+                    }
+                    Err(err) => {
+                        tracing::error!(error = %err, "key lookup failed");
+                        return Verdict::bare(Code::NotFound);
+                    }
+                }
+            }
+        };
+        self.check(record, input, now).await
+    }
+
+    /// Finds the record of a key: by its digest under the current pepper,
+    /// then under older peppers. Accepts a record only when its stored
+    /// digest equals the computed one, compared in constant time.
+    async fn lookup(
+        &self,
+        presented: &str,
+        digest: &KeyDigest,
+    ) -> keywarden_store::Result<Option<KeyRecord>> {
+        let accept = |record: KeyRecord, digest: &KeyDigest| -> Option<KeyRecord> {
+            bool::from(record.digest.ct_eq(digest.as_bytes())).then_some(record)
+        };
+        if let Some(record) = self.store.find_key_by_digest(digest.as_bytes()).await? {
+            return Ok(accept(record, digest));
+        }
+        for old in self.peppers.previous() {
+            let d = old.digest(presented);
+            if let Some(record) = self.store.find_key_by_digest(d.as_bytes()).await? {
+                return Ok(accept(record, &d));
+            }
+        }
+        Ok(None)
+    }
+
+    async fn check(
+        &self,
+        record: Arc<KeyRecord>,
+        input: &VerifyInput<'_>,
+        now: UnixMillis,
+    ) -> Verdict {
+        let refuse = |code: Code, record: &Arc<KeyRecord>| Verdict {
+            key: Some(record.clone()),
+            ..Verdict::bare(code)
+        };
+        if record.revoked_at.is_some() {
+            return refuse(Code::Revoked, &record);
+        }
+        if record.expires_at.is_some_and(|e| e <= now) {
+            return refuse(Code::Expired, &record);
+        }
+        if input
+            .environment
+            .is_some_and(|e| e != record.environment.as_str())
+        {
+            return refuse(Code::EnvMismatch, &record);
+        }
+        if !record.ip_allowlist.is_empty()
+            && !input
+                .client_ip
+                .is_some_and(|ip| record.ip_allowlist.iter().any(|net| net.contains(&ip)))
+        {
+            return refuse(Code::IpDenied, &record);
+        }
+        if !covers_all(&record.scopes, input.scopes) {
+            return refuse(Code::InsufficientScope, &record);
+        }
+        let rate = record
+            .rate_limit
+            .map(|limit| self.rate.take(record.id.as_str(), limit, now));
+        if let Some(RateState {
+            retry_at: Some(retry_at),
+            ..
+        }) = rate
+        {
+            let retry_after = u64::try_from((retry_at - now + 999) / 1000)
+                .unwrap_or(1)
+                .max(1);
+            return Verdict {
+                rate,
+                retry_after: Some(retry_after),
+                ..refuse(Code::RateLimited, &record)
+            };
+        }
+        let mut remaining = None;
+        if record.usage_remaining.is_some() {
+            match self.store.consume_usage(&record.id).await {
+                Ok(Some(left)) => remaining = Some(left),
+                Ok(None) => {
+                    return Verdict {
+                        rate,
+                        remaining: Some(0),
+                        ..refuse(Code::UsageExceeded, &record)
+                    };
+                }
+                Err(err) => {
+                    // Fail closed: a limit that cannot be checked is not granted.
+                    tracing::error!(error = %err, "usage limit could not be checked");
+                    return Verdict {
+                        rate,
+                        ..refuse(Code::UsageExceeded, &record)
+                    };
+                }
+            }
+        }
+        Verdict {
+            code: Code::Valid,
+            key: Some(record),
+            remaining,
+            rate,
+            retry_after: None,
+        }
+    }
+
+    /// Housekeeping: forgets idle rate buckets and finished failure windows.
+    pub fn prune(&self) {
+        let now = self.clock.now_ms();
+        self.rate.prune(now, 3_600_000);
+        self.anomalies.prune(now);
+        let throttled = self.throttle.prune(now);
+        self.metrics
+            .throttled_addresses
+            .set(i64::try_from(throttled).unwrap_or(i64::MAX));
+    }
+}

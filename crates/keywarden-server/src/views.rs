@@ -1,0 +1,117 @@
+//! The JSON shapes of the API.
+
+use keywarden_store::{KeyRecord, RateLimit};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::timefmt;
+
+/// A key as the API shows it: never the secret.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct KeyView {
+    /// Public id.
+    #[schema(example = "key_3kTMd9Qx2bZpLw7a")]
+    pub id: String,
+    /// Prefix, environment and last 4 characters.
+    #[schema(example = "kw_live_…6P3m")]
+    pub hint: String,
+    /// Key prefix.
+    pub prefix: String,
+    /// Environment.
+    pub environment: String,
+    /// Owner.
+    pub owner: Option<String>,
+    /// Name.
+    pub name: Option<String>,
+    /// Scopes held.
+    pub scopes: Vec<String>,
+    /// Free-form metadata.
+    #[schema(value_type = Object)]
+    pub metadata: serde_json::Value,
+    /// `active`, `expired` or `revoked`.
+    pub status: &'static str,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+    /// RFC 3339.
+    pub expires_at: Option<String>,
+    /// RFC 3339.
+    pub revoked_at: Option<String>,
+    /// Why it was revoked.
+    pub revoke_reason: Option<String>,
+    /// The key this one replaced.
+    pub rotated_from: Option<String>,
+    /// The key that replaced this one.
+    pub rotated_to: Option<String>,
+    /// Client networks allowed (empty: any).
+    pub ip_allowlist: Vec<String>,
+    /// Rate limit.
+    pub rate_limit: Option<RateLimitView>,
+    /// Total uses allowed.
+    pub usage_limit: Option<i64>,
+    /// Uses left.
+    pub usage_remaining: Option<i64>,
+    /// RFC 3339.
+    pub last_used_at: Option<String>,
+    /// Whether the secret can be read back (`GET /v1/keys/{id}/secret`).
+    pub recoverable: bool,
+}
+
+/// `{"limit": N, "window_seconds": S}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RateLimitView {
+    /// Requests per window.
+    pub limit: u32,
+    /// Window length.
+    pub window_seconds: u32,
+}
+
+impl From<RateLimit> for RateLimitView {
+    fn from(r: RateLimit) -> Self {
+        Self {
+            limit: r.limit,
+            window_seconds: r.window_seconds,
+        }
+    }
+}
+
+impl KeyView {
+    /// The view of a record at `now`.
+    pub fn new(k: &KeyRecord, now: i64) -> Self {
+        Self {
+            id: k.id.to_string(),
+            hint: k.hint.clone(),
+            prefix: k.prefix.clone(),
+            environment: k.environment.to_string(),
+            owner: k.owner.as_ref().map(ToString::to_string),
+            name: k.name.clone(),
+            scopes: k.scopes.iter().map(ToString::to_string).collect(),
+            metadata: k.metadata.clone(),
+            status: k.status(now).as_str(),
+            created_at: timefmt::rfc3339(k.created_at),
+            updated_at: timefmt::rfc3339(k.updated_at),
+            expires_at: timefmt::opt(k.expires_at),
+            revoked_at: timefmt::opt(k.revoked_at),
+            revoke_reason: k.revoke_reason.clone(),
+            rotated_from: k.rotated_from.as_ref().map(ToString::to_string),
+            rotated_to: k.rotated_to.as_ref().map(ToString::to_string),
+            ip_allowlist: k.ip_allowlist.iter().map(ToString::to_string).collect(),
+            rate_limit: k.rate_limit.map(Into::into),
+            usage_limit: k.usage_limit,
+            usage_remaining: k.usage_remaining,
+            last_used_at: timefmt::opt(k.last_used_at),
+            recoverable: k.sealed.is_some(),
+        }
+    }
+}
+
+/// A new key: the only response that ever holds its secret.
+#[derive(Serialize, ToSchema)]
+pub struct CreatedKey {
+    /// The key. Shown once; store it now.
+    pub key: String,
+    /// The key's record.
+    #[serde(flatten)]
+    pub record: KeyView,
+}

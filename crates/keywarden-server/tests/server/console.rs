@@ -1,0 +1,1144 @@
+//! The web console through `app(state)`: headers, sign-in, sessions and
+//! their expiry, CSRF, permissions, the one-time key display, forms, and
+//! audit entries identical to the API's. On both backends.
+
+use std::collections::HashMap;
+
+use axum::{
+    body::Body,
+    extract::ConnectInfo,
+    http::{HeaderMap, Request, StatusCode, header},
+};
+use http_body_util::BodyExt;
+use keywarden_server::ServerConfig;
+use keywarden_store::{AuditFilter, Permission};
+use serde_json::json;
+use tower::ServiceExt;
+
+use crate::{Options, TestApp, on_each_backend, on_each_backend_with};
+
+/// A console page as a browser receives it.
+struct Page {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Page {
+    fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+    }
+
+    fn set_cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .map(str::to_owned)
+    }
+
+    /// The CSRF token of the page's first form.
+    fn csrf(&self) -> String {
+        let at = self
+            .body
+            .find("name=\"csrf\" value=\"")
+            .unwrap_or_else(|| panic!("no CSRF field: {}", self.body));
+        let rest = &self.body[at + 19..];
+        rest[..rest.find('"').unwrap()].to_owned()
+    }
+}
+
+fn form_encode(fields: &[(&str, &str)]) -> String {
+    let enc = |s: &str| {
+        s.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
+                    char::from(b).to_string()
+                } else {
+                    format!("%{b:02X}")
+                }
+            })
+            .collect::<String>()
+    };
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// A browser: keeps cookies, sends forms.
+struct Browser<'a> {
+    t: &'a TestApp,
+    cookies: HashMap<String, String>,
+    peer: &'static str,
+    headers: Vec<(&'static str, &'static str)>,
+}
+
+impl<'a> Browser<'a> {
+    fn new(t: &'a TestApp) -> Self {
+        Self {
+            t,
+            cookies: HashMap::new(),
+            peer: "127.0.0.1",
+            headers: Vec::new(),
+        }
+    }
+
+    async fn send(&mut self, method: &str, uri: &str, body: Option<String>) -> Page {
+        let mut req = Request::builder().method(method).uri(uri);
+        if !self.cookies.is_empty() {
+            let cookie = self
+                .cookies
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join("; ");
+            req = req.header(header::COOKIE, cookie);
+        }
+        if body.is_some() {
+            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        }
+        for (k, v) in &self.headers {
+            req = req.header(*k, *v);
+        }
+        let mut req = req.body(body.map_or_else(Body::empty, Body::from)).unwrap();
+        let addr: std::net::SocketAddr = format!("{}:40000", self.peer).parse().unwrap();
+        req.extensions_mut().insert(ConnectInfo(addr));
+        let res = self.t.app.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        for v in headers.get_all(header::SET_COOKIE) {
+            let v = v.to_str().unwrap();
+            let (pair, attrs) = v.split_once(';').unwrap_or((v, ""));
+            let (name, value) = pair.split_once('=').unwrap();
+            if value.is_empty() || attrs.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Page {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&mut self, uri: &str) -> Page {
+        self.send("GET", uri, None).await
+    }
+
+    async fn post(&mut self, uri: &str, fields: &[(&str, &str)]) -> Page {
+        self.send("POST", uri, Some(form_encode(fields))).await
+    }
+
+    /// Posts a form with the CSRF token of `from`.
+    async fn submit(&mut self, from: &str, uri: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = self.get(from).await.csrf();
+        let mut all = vec![("csrf", csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post(uri, &all).await
+    }
+
+    async fn sign_in(&mut self, key: &str) -> Page {
+        let form = self.get("/ui/sign-in").await;
+        assert_eq!(form.status, StatusCode::OK);
+        let csrf = form.csrf();
+        self.post(
+            "/ui/sign-in",
+            &[("csrf", &csrf), ("key", key), ("next", "/ui")],
+        )
+        .await
+    }
+}
+
+async fn audit(t: &TestApp, action: &str) -> Vec<keywarden_store::AuditEntry> {
+    t.store
+        .list_audit(
+            &AuditFilter {
+                action: Some(action.to_owned()),
+                ..AuditFilter::default()
+            },
+            100,
+        )
+        .await
+        .unwrap()
+}
+
+fn assert_console_headers(p: &Page, what: &str) {
+    let h = |name: &str| {
+        p.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let csp = h("content-security-policy");
+    for part in [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+        "base-uri 'none'",
+    ] {
+        assert!(csp.contains(part), "{what}: CSP lacks {part}: {csp}");
+    }
+    assert!(!csp.contains("unsafe-inline"), "{what}");
+    assert_eq!(h("x-frame-options"), "DENY", "{what}");
+    assert_eq!(h("cache-control"), "no-store", "{what}");
+    assert_eq!(h("referrer-policy"), "no-referrer", "{what}");
+    assert_eq!(h("x-content-type-options"), "nosniff", "{what}");
+    // The CSP forbids inline code and styles, so the pages must not need any.
+    assert!(!p.body.contains("<script>"), "{what}: inline script");
+    assert!(!p.body.contains(" style="), "{what}: inline style");
+    assert!(!p.body.contains("onclick="), "{what}: inline handler");
+}
+
+#[tokio::test]
+async fn security_headers_on_every_console_response() {
+    on_each_backend(|t| async move {
+        let mut b = Browser::new(&t);
+        let root = b.get("/").await;
+        assert!(root.status.is_redirection());
+        assert_eq!(root.location(), "/ui");
+        for uri in [
+            "/ui/sign-in",
+            "/ui",
+            "/ui/keys",
+            "/ui/nowhere",
+            "/ui/assets/app.js",
+            "/ui/assets/app.css",
+        ] {
+            let p = b.get(uri).await;
+            assert_console_headers(&p, uri);
+        }
+        let css = b.get("/ui/assets/app.css").await;
+        assert_eq!(css.headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
+        assert!(css.body.contains(".btn"));
+        let js = b.get("/ui/assets/app.js").await;
+        assert_eq!(
+            js.headers[header::CONTENT_TYPE],
+            "text/javascript; charset=utf-8"
+        );
+        assert!(js.body.contains("getRandomValues"));
+        assert_eq!(b.get("/ui/nowhere").await.status, StatusCode::NOT_FOUND);
+
+        b.sign_in(&t.root).await;
+        let (id, _) = t
+            .create(json!({"environment": "live", "owner": "acme"}))
+            .await;
+        for uri in [
+            "/ui".to_owned(),
+            "/ui/keys".to_owned(),
+            format!("/ui/keys/{id}"),
+            "/ui/keys/new".to_owned(),
+            format!("/ui/keys/{id}/edit"),
+            format!("/ui/keys/{id}/roll"),
+            format!("/ui/keys/{id}/revoke"),
+            "/ui/emergency?owner=acme".to_owned(),
+            "/ui/audit".to_owned(),
+            "/ui/generator".to_owned(),
+            "/ui/keys/key_AAAAAAAAAAAAAAAA".to_owned(),
+        ] {
+            let p = b.get(&uri).await;
+            assert!(
+                p.status == StatusCode::OK
+                    || (uri.ends_with("AAAA") && p.status == StatusCode::NOT_FOUND),
+                "{}: {uri}: {}",
+                t.backend,
+                p.status
+            );
+            assert_console_headers(&p, &uri);
+            assert!(
+                !p.body.contains(&t.root[8..]),
+                "{uri}: the root key is never in a page"
+            );
+        }
+        t.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn sign_in_with_a_root_key_makes_a_strict_session() {
+    on_each_backend(|t| async move {
+        let mut b = Browser::new(&t);
+        // Pages send a signed-out browser to sign-in, remembering where it was going.
+        let p = b.get("/ui/keys?owner=acme").await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        assert_eq!(p.location(), "/ui/sign-in?next=/ui/keys");
+        let p = b
+            .post("/ui/keys/key_AAAAAAAAAAAAAAAA/revoke", &[("reason", "x")])
+            .await;
+        assert_eq!(
+            (p.status, p.location()),
+            (StatusCode::SEE_OTHER, "/ui/sign-in")
+        );
+
+        let form = b.get("/ui/sign-in").await;
+        let signin_cookie = form.set_cookie("kw_signin").unwrap();
+        assert!(signin_cookie.contains("HttpOnly") && signin_cookie.contains("SameSite=Strict"));
+        assert!(
+            form.body.contains("type=\"password\""),
+            "the key field is masked"
+        );
+
+        // A wrong key: 401, audited like the API's refusals, not echoed.
+        let csrf = form.csrf();
+        let wrong = "kw_root_notarealkeynotarealkeynotarealkeynotarealkey123";
+        let p = b
+            .post(
+                "/ui/sign-in",
+                &[("csrf", &csrf), ("key", wrong), ("next", "/ui")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNAUTHORIZED, "{}", t.backend);
+        assert!(p.body.contains("not a valid root key"));
+        assert!(
+            !p.body.contains("notarealkey"),
+            "the typed key is not echoed"
+        );
+        assert!(p.set_cookie("kw_session").is_none());
+        let denied = audit(&t, "auth.denied").await;
+        assert_eq!(denied.len(), 1);
+        assert_eq!(denied[0].draft.target.as_deref(), Some("POST /ui/sign-in"));
+        assert_eq!(denied[0].draft.client_ip.as_deref(), Some("127.0.0.1"));
+
+        // Without the form's double-submit cookie (a cross-site form): refused.
+        let mut other = Browser::new(&t);
+        let p = other
+            .post("/ui/sign-in", &[("csrf", &csrf), ("key", &t.root)])
+            .await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN);
+        assert!(p.set_cookie("kw_session").is_none());
+
+        // The right key: a session cookie, HttpOnly, SameSite=Strict, Path=/ui.
+        let p = b
+            .post(
+                "/ui/sign-in",
+                &[("csrf", &csrf), ("key", &t.root), ("next", "/ui/keys")],
+            )
+            .await;
+        assert_eq!(
+            (p.status, p.location()),
+            (StatusCode::SEE_OTHER, "/ui/keys")
+        );
+        let cookie = p.set_cookie("kw_session").unwrap();
+        assert!(cookie.contains("; Path=/ui;"), "{cookie}");
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
+            "{cookie}"
+        );
+        assert!(!cookie.contains("Secure"), "plain HTTP: no Secure flag");
+        assert!(!cookie.contains(&t.root[8..]), "the cookie is not the key");
+        assert!(!p.location().contains(&t.root[8..]));
+        let signed_in = audit(&t, "console.sign_in").await;
+        assert_eq!(signed_in.len(), 1);
+        assert_eq!(signed_in[0].draft.outcome, "allowed");
+        let page = b.get("/ui/keys").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Sign out"));
+
+        // `next` never leaves the console.
+        let mut c = Browser::new(&t);
+        let csrf = c.get("/ui/sign-in").await.csrf();
+        let p = c
+            .post(
+                "/ui/sign-in",
+                &[
+                    ("csrf", &csrf),
+                    ("key", &t.root),
+                    ("next", "https://evil.example/"),
+                ],
+            )
+            .await;
+        assert_eq!(p.location(), "/ui");
+
+        // Signing out ends the session on the server: the old cookie is dead.
+        let old = b.cookies.clone();
+        let csrf = b.get("/ui").await.csrf();
+        let p = b.post("/ui/sign-out", &[("csrf", &csrf)]).await;
+        assert_eq!(
+            (p.status, p.location()),
+            (StatusCode::SEE_OTHER, "/ui/sign-in?signed_out=1")
+        );
+        assert!(p.set_cookie("kw_session").unwrap().contains("Max-Age=0"));
+        assert_eq!(b.get("/ui").await.status, StatusCode::SEE_OTHER);
+        b.cookies = old;
+        let replay = b.get("/ui/keys").await;
+        assert_eq!(replay.status, StatusCode::SEE_OTHER);
+        assert!(replay.location().starts_with("/ui/sign-in"));
+        assert_eq!(audit(&t, "console.sign_out").await.len(), 1);
+        t.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn secure_cookies_behind_a_tls_proxy() {
+    on_each_backend_with(
+        || Options {
+            config: ServerConfig {
+                trusted_proxies: vec!["10.0.0.0/8".parse().unwrap()],
+                ..ServerConfig::default()
+            },
+            ..Options::default()
+        },
+        |t| async move {
+            let mut b = Browser::new(&t);
+            b.peer = "10.0.0.2";
+            b.headers = vec![
+                ("x-forwarded-proto", "https"),
+                ("x-forwarded-for", "198.51.100.7"),
+            ];
+            let p = b.sign_in(&t.root).await;
+            assert_eq!(p.status, StatusCode::SEE_OTHER);
+            assert!(p.set_cookie("kw_session").unwrap().ends_with("; Secure"));
+            let entry = audit(&t, "console.sign_in").await.remove(0);
+            assert_eq!(
+                entry.draft.client_ip.as_deref(),
+                Some("198.51.100.7"),
+                "the client, not the proxy"
+            );
+
+            // The same header from an untrusted peer proves nothing.
+            let mut direct = Browser::new(&t);
+            direct.headers = vec![("x-forwarded-proto", "https")];
+            let p = direct.sign_in(&t.root).await;
+            assert!(!p.set_cookie("kw_session").unwrap().contains("Secure"));
+            t.stop().await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn failed_sign_ins_are_throttled_per_address() {
+    on_each_backend_with(
+        || Options {
+            config: ServerConfig {
+                failure_limit_per_minute: 3,
+                ..ServerConfig::default()
+            },
+            ..Options::default()
+        },
+        |t| async move {
+            let mut b = Browser::new(&t);
+            for _ in 0..3 {
+                let p = b.sign_in("kw_root_wrong").await;
+                assert_eq!(p.status, StatusCode::UNAUTHORIZED);
+            }
+            let p = b.sign_in(&t.root).await;
+            assert_eq!(
+                p.status,
+                StatusCode::TOO_MANY_REQUESTS,
+                "{}: even the right key waits",
+                t.backend
+            );
+            assert!(p.headers.contains_key(header::RETRY_AFTER));
+            assert!(p.set_cookie("kw_session").is_none());
+            assert_eq!(
+                audit(&t, "auth.denied").await.len(),
+                3,
+                "throttled attempts are not audited one by one"
+            );
+            // Another address is not affected.
+            let mut other = Browser::new(&t);
+            other.peer = "127.0.0.2";
+            assert_eq!(other.sign_in(&t.root).await.status, StatusCode::SEE_OTHER);
+            t.clock.advance_ms(61_000);
+            assert_eq!(b.sign_in(&t.root).await.status, StatusCode::SEE_OTHER);
+            t.stop().await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn sessions_expire_when_idle_and_absolutely() {
+    on_each_backend_with(
+        || Options {
+            config: ServerConfig {
+                session_idle: keywarden_server::config::DurationSpec::from_ms(10 * 60_000),
+                session_max: keywarden_server::config::DurationSpec::from_ms(30 * 60_000),
+                ..ServerConfig::default()
+            },
+            ..Options::default()
+        },
+        |t| async move {
+            let mut b = Browser::new(&t);
+            b.sign_in(&t.root).await;
+            t.clock.advance_ms(9 * 60_000);
+            assert_eq!(
+                b.get("/ui/generator").await.status,
+                StatusCode::OK,
+                "used within the idle time"
+            );
+            t.clock.advance_ms(10 * 60_000 + 1);
+            let p = b.get("/ui/generator").await;
+            assert_eq!(
+                (p.status, p.location()),
+                (
+                    StatusCode::SEE_OTHER,
+                    "/ui/sign-in?next=/ui/generator&reason=expired"
+                )
+            );
+            let p = b.get("/ui/generator").await;
+            assert_eq!(
+                p.location(),
+                "/ui/sign-in?next=/ui/generator",
+                "an expired session is gone"
+            );
+
+            // Busy, but past session_max: signed out all the same.
+            let mut c = Browser::new(&t);
+            c.sign_in(&t.root).await;
+            for _ in 0..3 {
+                t.clock.advance_ms(9 * 60_000);
+                assert_eq!(c.get("/ui/generator").await.status, StatusCode::OK);
+            }
+            t.clock.advance_ms(4 * 60_000);
+            assert_eq!(
+                c.get("/ui/generator").await.status,
+                StatusCode::SEE_OTHER,
+                "{}",
+                t.backend
+            );
+            t.stop().await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn every_post_needs_the_csrf_token() {
+    on_each_backend(|t| async move {
+        let (id, key) = t
+            .create(json!({"environment": "live", "owner": "acme"}))
+            .await;
+        let mut b = Browser::new(&t);
+        b.sign_in(&t.root).await;
+        let page = format!("/ui/keys/{id}");
+        let uri = format!("/ui/keys/{id}/revoke");
+        let p = b.post(&uri, &[("reason", "forged")]).await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "{}", t.backend);
+        assert!(p.body.contains("security token"));
+        let p = b
+            .post(&uri, &[("csrf", &"x".repeat(43)), ("reason", "forged")])
+            .await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN);
+        // The right token, from a cross-site page (Fetch metadata): refused too.
+        let csrf = b.get(&page).await.csrf();
+        b.headers = vec![("sec-fetch-site", "cross-site")];
+        assert_eq!(
+            b.post(&uri, &[("csrf", &csrf)]).await.status,
+            StatusCode::FORBIDDEN
+        );
+        b.headers.clear();
+        // Another session's token does not fit this one.
+        let mut other = Browser::new(&t);
+        other.sign_in(&t.root).await;
+        let theirs = other.get(&page).await.csrf();
+        assert_ne!(theirs, csrf);
+        assert_eq!(
+            b.post(&uri, &[("csrf", &theirs)]).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            t.verify(json!({"key": key})).await["code"],
+            "VALID",
+            "nothing changed"
+        );
+        let refusals = audit(&t, "console.csrf").await;
+        assert_eq!(refusals.len(), 4);
+        assert!(refusals.iter().all(|e| e.draft.outcome == "denied"));
+
+        // Every other form is guarded the same way.
+        for uri in [
+            "/ui/keys",
+            "/ui/emergency",
+            "/ui/sign-out",
+            &format!("/ui/keys/{id}/roll"),
+            &format!("/ui/keys/{id}/edit"),
+        ] {
+            let p = b
+                .post(
+                    uri,
+                    &[
+                        ("environment", "live"),
+                        ("owner", "acme"),
+                        ("confirm", "revoke"),
+                    ],
+                )
+                .await;
+            assert_eq!(p.status, StatusCode::FORBIDDEN, "{uri}");
+        }
+        assert_eq!(t.verify(json!({"key": key})).await["code"], "VALID");
+        assert_eq!(b.get("/ui").await.status, StatusCode::OK, "still signed in");
+
+        // With the token: revoked, and audited exactly like the API's revoke.
+        let p = b.post(&uri, &[("csrf", &csrf), ("reason", "")]).await;
+        assert_eq!(
+            (p.status, p.location()),
+            (StatusCode::SEE_OTHER, page.as_str())
+        );
+        assert_eq!(t.verify(json!({"key": key})).await["code"], "REVOKED");
+        let shown = b.get(&page).await;
+        assert!(
+            shown.body.contains("Revoked "),
+            "a notice says what happened"
+        );
+        assert!(
+            !b.get(&page).await.body.contains("class=\"notice\""),
+            "once"
+        );
+        let (id2, _) = t.create(json!({"environment": "live"})).await;
+        let r = t
+            .call("POST", &format!("/v1/keys/{id2}/revoke"), None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        let revokes = audit(&t, "key.revoke").await;
+        assert_eq!(revokes.len(), 2);
+        let (api, ui) = (&revokes[0].draft, &revokes[1].draft);
+        assert_eq!(ui.target.as_deref(), Some(id.as_str()));
+        assert_eq!(
+            (ui.actor.as_str(), ui.outcome.as_str()),
+            (api.actor.as_str(), "allowed")
+        );
+        assert_eq!(
+            ui.details, api.details,
+            "the same shape: {} vs {}",
+            ui.details, api.details
+        );
+        assert_eq!(ui.client_ip.as_deref(), Some("127.0.0.1"));
+        t.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_read_only_root_key_sees_but_cannot_change() {
+    on_each_backend(|t| async move {
+        let (id, key) = t
+            .create(json!({"environment": "live", "owner": "acme", "scopes": ["orders:read"]}))
+            .await;
+        let reader = t.root_key(&[Permission::KeysRead]).await;
+        let mut b = Browser::new(&t);
+        assert_eq!(b.sign_in(&reader).await.status, StatusCode::SEE_OTHER);
+        let page = b.get(&format!("/ui/keys/{id}")).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("orders:read"));
+        assert!(!page.body.contains("/revoke\""), "no Revoke button");
+        assert!(!page.body.contains("revoke-dialog"));
+        assert!(!page.body.contains("/roll\""), "no Roll button");
+        assert!(!page.body.contains("/edit\""), "no Edit button");
+        assert!(page.body.contains("lacks audit:read"));
+        let nav = b.get("/ui").await.body;
+        assert!(
+            !nav.contains("href=\"/ui/emergency\""),
+            "no Emergency in the menu"
+        );
+        assert!(!nav.contains("href=\"/ui/keys/new\""));
+
+        let csrf = page.csrf();
+        let p = b
+            .post(&format!("/ui/keys/{id}/revoke"), &[("csrf", &csrf)])
+            .await;
+        assert_eq!(p.status, StatusCode::FORBIDDEN, "{}", t.backend);
+        assert!(p.body.contains("keys:revoke"));
+        assert_eq!(t.verify(json!({"key": key})).await["code"], "VALID");
+        let denied = audit(&t, "key.revoke").await;
+        assert_eq!(denied.len(), 1);
+        assert_eq!(denied[0].draft.outcome, "denied");
+        assert_eq!(denied[0].draft.details["missing_permission"], "keys:revoke");
+
+        for (method, uri) in [
+            ("GET", "/ui/keys/new".to_owned()),
+            ("GET", format!("/ui/keys/{id}/revoke")),
+            ("GET", format!("/ui/keys/{id}/roll")),
+            ("GET", format!("/ui/keys/{id}/edit")),
+            ("GET", "/ui/emergency".to_owned()),
+            ("GET", "/ui/audit".to_owned()),
+            ("POST", "/ui/keys".to_owned()),
+            ("POST", format!("/ui/keys/{id}/roll")),
+            ("POST", format!("/ui/keys/{id}/edit")),
+            ("POST", "/ui/emergency".to_owned()),
+        ] {
+            let p = if method == "GET" {
+                b.get(&uri).await
+            } else {
+                b.post(
+                    &uri,
+                    &[
+                        ("csrf", &csrf),
+                        ("environment", "live"),
+                        ("owner", "acme"),
+                        ("confirm", "revoke"),
+                        ("name", "x"),
+                    ],
+                )
+                .await
+            };
+            assert_eq!(p.status, StatusCode::FORBIDDEN, "{method} {uri}");
+        }
+        assert_eq!(t.verify(json!({"key": key})).await["code"], "VALID");
+        let listed = t.call("GET", "/v1/keys", None).await;
+        assert_eq!(
+            listed.json["keys"].as_array().unwrap().len(),
+            1,
+            "nothing was created"
+        );
+        t.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn revoking_the_root_key_ends_its_sessions_at_once() {
+    on_each_backend(|t| async move {
+        let (rec, plain) = keywarden_server::setup::create_root_key(
+            &t.store,
+            vec![Permission::Admin],
+            None,
+            crate::NOW,
+        )
+        .await
+        .unwrap();
+        let mut b = Browser::new(&t);
+        b.sign_in(plain.expose()).await;
+        assert_eq!(b.get("/ui/keys").await.status, StatusCode::OK);
+        let draft = keywarden_store::AuditDraft {
+            actor: "admin-cli".to_owned(),
+            action: "root_key.revoke".to_owned(),
+            target: Some(rec.id.to_string()),
+            outcome: "allowed".to_owned(),
+            client_ip: None,
+            details: json!({}),
+            at: crate::NOW,
+        };
+        t.store
+            .revoke_root_key(&rec.id, crate::NOW, &draft)
+            .await
+            .unwrap();
+        let p = b.get("/ui/keys").await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", t.backend);
+        assert_eq!(p.location(), "/ui/sign-in?next=/ui/keys&reason=revoked");
+        t.stop().await;
+    })
+    .await;
+}
+
+/// The key shown on a reveal page.
+fn shown_key(body: &str) -> Option<String> {
+    let at = body.find("id=\"new-key\"")?;
+    let rest = &body[at..];
+    let start = rest.find('>')? + 1;
+    let end = rest.find("</output>")?;
+    Some(rest[start..end].to_owned())
+}
+
+#[tokio::test]
+async fn create_shows_the_key_once_and_keeps_every_setting() {
+    on_each_backend(|t| async move {
+        let mut b = Browser::new(&t);
+        b.sign_in(&t.root).await;
+        let p = b
+            .submit(
+                "/ui/keys/new",
+                "/ui/keys",
+                &[
+                    ("environment", "live"),
+                    ("owner", "acme"),
+                    ("name", "billing <b>backend</b>"),
+                    ("scopes", "orders:read, orders:write\nusers:read"),
+                    ("expires", "30d"),
+                    ("metadata", "{\"plan\": \"pro\"}"),
+                    ("ip_allowlist", "10.0.0.0/8\n192.0.2.7"),
+                    ("rate_limit", "10"),
+                    ("rate_window", "60"),
+                    ("usage_limit", "5"),
+                    ("recoverable", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}: {}", t.backend, p.body);
+        let to = p.location().to_owned();
+        let id = to
+            .strip_prefix("/ui/keys/")
+            .unwrap()
+            .strip_suffix("/created")
+            .unwrap()
+            .to_owned();
+        assert!(!to.contains("kw_live_"), "the key never goes into a URL");
+
+        let reveal = b.get(&to).await;
+        assert_eq!(reveal.status, StatusCode::OK);
+        assert_eq!(reveal.headers[header::CACHE_CONTROL], "no-store");
+        let key = shown_key(&reveal.body).expect("the key is shown");
+        assert!(reveal.body.contains("won't see it again"));
+        assert!(reveal.body.contains(&format!("API_KEY={key}")));
+        let v = t
+            .verify(json!({"key": key, "client_ip": "10.1.2.3", "scopes": ["users:read"]}))
+            .await;
+        assert_eq!(v["code"], "VALID", "{v}");
+        assert_eq!(v["key_id"], id.as_str());
+
+        // A reload shows it no more; nor does any other page.
+        let again = b.get(&to).await;
+        assert_eq!(again.status, StatusCode::OK);
+        assert!(again.body.contains("no longer shown"));
+        assert!(shown_key(&again.body).is_none());
+        assert!(!again.body.contains(&key[8..]));
+        let detail = b.get(&format!("/ui/keys/{id}")).await;
+        assert!(!detail.body.contains(&key[8..]));
+        assert!(
+            detail.body.contains("billing &lt;b&gt;backend&lt;/b&gt;"),
+            "names are escaped"
+        );
+
+        let got = t.call("GET", &format!("/v1/keys/{id}"), None).await.json;
+        assert_eq!(got["owner"], "acme");
+        assert_eq!(got["name"], "billing <b>backend</b>");
+        assert_eq!(
+            got["scopes"],
+            json!(["orders:read", "orders:write", "users:read"])
+        );
+        assert_eq!(got["metadata"], json!({"plan": "pro"}));
+        assert_eq!(got["ip_allowlist"], json!(["10.0.0.0/8", "192.0.2.7/32"]));
+        assert_eq!(
+            got["rate_limit"],
+            json!({"limit": 10, "window_seconds": 60})
+        );
+        assert_eq!(got["usage_limit"], 5);
+        assert_eq!(got["recoverable"], true);
+        assert_eq!(
+            got["expires_at"],
+            keywarden_server::timefmt::rfc3339(crate::NOW + 30 * 86_400_000)
+        );
+        // The same audit entry as the API's create.
+        let entry = audit(&t, "key.create").await.remove(0);
+        assert_eq!(entry.draft.target.as_deref(), Some(id.as_str()));
+        assert_eq!(
+            entry.draft.details["scopes"],
+            json!(["orders:read", "orders:write", "users:read"])
+        );
+        assert_eq!(entry.draft.details["recoverable"], true);
+        t.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bad_form_input_gets_a_clear_message_never_a_crash() {
+    on_each_backend(|t| async move {
+        let mut b = Browser::new(&t);
+        b.sign_in(&t.root).await;
+        let secret = "kw_live_Zm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFyZm9vYmFy";
+        for (fields, message, field) in [
+            (
+                vec![("environment", "")],
+                "Environment: required",
+                "environment",
+            ),
+            (
+                vec![("environment", "root")],
+                "reserved for root keys",
+                "environment",
+            ),
+            (
+                vec![("environment", "Live!")],
+                "invalid environment",
+                "environment",
+            ),
+            (
+                vec![("environment", "live"), ("owner", "has space")],
+                "invalid owner",
+                "owner",
+            ),
+            (
+                vec![("environment", "live"), ("scopes", "orders")],
+                "invalid scope",
+                "scopes",
+            ),
+            (
+                vec![("environment", "live"), ("expires", "soon")],
+                "Expiry: give a lifetime",
+                "expires",
+            ),
+            (
+                vec![("environment", "live"), ("expires", "2001-01-01")],
+                "in the past",
+                "expires",
+            ),
+            (
+                vec![("environment", "live"), ("ip_allowlist", "10.0.0.0/33")],
+                "must be CIDRs",
+                "ip_allowlist",
+            ),
+            (
+                vec![("environment", "live"), ("rate_limit", "5")],
+                "Rate limit",
+                "rate_limit",
+            ),
+            (
+                vec![
+                    ("environment", "live"),
+                    ("rate_limit", "0"),
+                    ("rate_window", "60"),
+                ],
+                "rate_limit.limit",
+                "rate_limit",
+            ),
+            (
+                vec![("environment", "live"), ("usage_limit", secret)],
+                "Usage limit",
+                "usage_limit",
+            ),
+            (
+                vec![("environment", "live"), ("usage_limit", "0")],
+                "usage_limit must be at least 1",
+                "usage_limit",
+            ),
+            (
+                vec![("environment", "live"), ("metadata", "[1, 2]")],
+                "JSON object",
+                "metadata",
+            ),
+            (
+                vec![("environment", "live"), ("name", "tab\there")],
+                "control characters",
+                "name",
+            ),
+            (
+                vec![("environment", secret)],
+                "invalid environment",
+                "environment",
+            ),
+        ] {
+            let p = b.submit("/ui/keys/new", "/ui/keys", &fields).await;
+            assert_eq!(
+                p.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{fields:?}: {}",
+                p.body
+            );
+            assert!(
+                p.body.contains(message),
+                "{fields:?}: wants {message:?}: {}",
+                p.body
+            );
+            assert!(
+                p.body.contains(&format!("id=\"{field}\" name=\"{field}\""))
+                    || field == "rate_limit"
+            );
+            assert!(p.body.contains("aria-invalid=\"true\""), "{fields:?}");
+            assert!(p.body.contains("role=\"alert\""));
+            // The form keeps what was typed (escaped), except that a refused
+            // value is never echoed inside the error message itself.
+            assert!(
+                !p.body
+                    .split("role=\"alert\"")
+                    .nth(1)
+                    .unwrap()
+                    .split("</div>")
+                    .next()
+                    .unwrap()
+                    .contains("Zm9vYmFy")
+            );
+        }
+        let listed = t.call("GET", "/v1/keys", None).await;
+        assert_eq!(
+            listed.json["keys"].as_array().unwrap().len(),
+            0,
+            "nothing was stored"
+        );
+
+        // Too large a form: 413, not a crash.
+        let csrf = b.get("/ui/keys/new").await.csrf();
+        let big = "x".repeat(70_000);
+        let p = b
+            .post(
+                "/ui/keys",
+                &[("csrf", &csrf), ("environment", "live"), ("name", &big)],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::PAYLOAD_TOO_LARGE);
+        // Not a form at all.
+        let p = b
+            .send("POST", "/ui/keys", Some(format!("csrf={csrf}&%%%")))
+            .await;
+        assert!(p.status.is_client_error(), "{}", p.status);
+        // Hostile filters and ids.
+        assert_eq!(
+            b.get("/ui/keys?owner=%3Cscript%3E&status=bogus")
+                .await
+                .status,
+            StatusCode::OK
+        );
+        assert!(
+            b.get("/ui/keys?owner=%3Cscript%3E")
+                .await
+                .body
+                .contains("invalid owner")
+        );
+        assert_eq!(
+            b.get("/ui/keys/%3Cscript%3E").await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            b.get("/ui/keys?cursor=garbage").await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            b.get("/ui/audit?before=nope&outcome=%00").await.status,
+            StatusCode::OK
+        );
+        assert!(
+            b.get("/ui/audit?actor=%00")
+                .await
+                .body
+                .contains("without control characters")
+        );
+        assert!(
+            b.get("/ui/keys?q=a%00b")
+                .await
+                .body
+                .contains("without control characters")
+        );
+        t.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn edit_saves_only_what_changed() {
+    on_each_backend(|t| async move {
+        let (id, key) = t
+            .create(json!({"environment": "live", "owner": "acme", "usage_limit": 5, "scopes": ["orders:read"], "expires_in": "30d"}))
+            .await;
+        assert_eq!(t.verify(json!({"key": key})).await["remaining"], 4);
+        let mut b = Browser::new(&t);
+        b.sign_in(&t.root).await;
+        let form = b.get(&format!("/ui/keys/{id}/edit")).await;
+        assert_eq!(form.status, StatusCode::OK);
+        assert!(form.body.contains("value=\"acme\""), "prefilled");
+        let expires = keywarden_server::timefmt::rfc3339(crate::NOW + 30 * 86_400_000);
+        let fields = [
+            ("csrf", form.csrf()),
+            ("owner", "acme".to_owned()),
+            ("name", "renamed".to_owned()),
+            ("scopes", "orders:read".to_owned()),
+            ("expires", expires.clone()),
+            ("usage_limit", "5".to_owned()),
+        ];
+        let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let p = b.post(&format!("/ui/keys/{id}/edit"), &fields).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}: {}", t.backend, p.body);
+        let got = t.call("GET", &format!("/v1/keys/{id}"), None).await.json;
+        assert_eq!(got["name"], "renamed");
+        assert_eq!(got["usage_remaining"], 4, "an unchanged usage limit is not reset");
+        assert_eq!(got["expires_at"], expires.as_str());
+        let entry = audit(&t, "key.update").await.remove(0);
+        assert_eq!(entry.draft.details, json!({"changed": ["name"]}));
+
+        // Clearing the expiry and an empty edit.
+        let mut fields = fields.clone();
+        fields.retain(|(k, _)| *k != "expires");
+        let p = b.post(&format!("/ui/keys/{id}/edit"), &fields).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        assert_eq!(t.call("GET", &format!("/v1/keys/{id}"), None).await.json["expires_at"], serde_json::Value::Null);
+        let p = b.post(&format!("/ui/keys/{id}/edit"), &fields).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        assert!(b.get(p.location()).await.body.contains("Nothing changed."));
+        assert_eq!(audit(&t, "key.update").await.len(), 2);
+        t.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn roll_with_a_grace_period_and_emergency_revoke() {
+    on_each_backend(|t| async move {
+        let (id, old_key) = t.create(json!({"environment": "live", "owner": "acme", "scopes": ["orders:read"]})).await;
+        let mut b = Browser::new(&t);
+        b.sign_in(&t.root).await;
+        let p = b.submit(&format!("/ui/keys/{id}"), &format!("/ui/keys/{id}/roll"), &[("grace_period", "1h")]).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}: {}", t.backend, p.body);
+        let reveal = b.get(p.location()).await;
+        let new_key = shown_key(&reveal.body).unwrap();
+        assert!(reveal.body.contains("keeps working until"));
+        assert_eq!(t.verify(json!({"key": old_key})).await["code"], "VALID");
+        assert_eq!(t.verify(json!({"key": new_key})).await["code"], "VALID");
+        let entry = audit(&t, "key.roll").await.remove(0);
+        assert_eq!(entry.draft.details["grace_period_seconds"], 3600);
+        t.clock.advance_ms(3_600_001);
+        assert_eq!(t.verify(json!({"key": old_key})).await["code"], "EXPIRED");
+        assert_eq!(t.verify(json!({"key": new_key})).await["code"], "VALID");
+        b.sign_in(&t.root).await; // the session idled out meanwhile
+        let p = b.submit(&format!("/ui/keys/{id}"), &format!("/ui/keys/{id}/roll"), &[("grace_period", "90d")]).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "grace period too long");
+
+        // Emergency: counted first, then a typed confirmation.
+        let mut globex = Vec::new();
+        for env in ["live", "test"] {
+            globex.push(t.create(json!({"environment": env, "owner": "globex"})).await.1);
+        }
+        let preview = b.get("/ui/emergency?owner=globex").await;
+        assert!(preview.body.contains("id=\"count-before\">2<"), "{}", preview.body);
+        let p = b.submit("/ui/emergency?owner=globex", "/ui/emergency", &[("owner", "globex"), ("environment", ""), ("confirm", "yes")]).await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p.body.contains("Nothing was revoked"));
+        assert_eq!(t.verify(json!({"key": globex[0]})).await["code"], "VALID");
+        let p = b.submit("/ui/emergency?owner=globex", "/ui/emergency", &[("owner", "globex"), ("environment", ""), ("confirm", "revoke")]).await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let after = b.get(p.location()).await;
+        assert!(after.body.contains("Revoked 2 keys of owner globex, in every environment. Not revoked before: 2; after: 0."), "{}", after.body);
+        assert!(after.body.contains("Nothing to revoke."));
+        for k in &globex {
+            assert_eq!(t.verify(json!({"key": k})).await["code"], "REVOKED");
+        }
+        assert_eq!(t.verify(json!({"key": new_key})).await["code"], "VALID", "acme's key is untouched");
+        let entry = audit(&t, "key.bulk_revoke").await.remove(0);
+        assert_eq!(entry.draft.target.as_deref(), Some("owner=globex environment=*"));
+        assert_eq!(entry.draft.details, json!({"reason": "emergency", "revoked": 2}));
+        t.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn overview_and_audit_pages_show_the_state() {
+    on_each_backend(|t| async move {
+        let (id, key) = t.create(json!({"environment": "live", "owner": "acme", "expires_in": "3d", "name": "soon gone"})).await;
+        t.create(json!({"environment": "test", "owner": "acme"})).await;
+        t.verify(json!({"key": key})).await;
+        t.verify(json!({"key": key, "environment": "test"})).await;
+        t.wait_usage_written(2).await;
+        let mut b = Browser::new(&t);
+        b.sign_in(&t.root).await;
+        let o = b.get("/ui").await;
+        assert_eq!(o.status, StatusCode::OK);
+        assert!(o.body.contains("2 verifications, 1 refused"), "{}: {}", t.backend, o.body);
+        assert!(o.body.contains("ENV_MISMATCH"));
+        assert!(o.body.contains("soon gone"), "expiring soon");
+        assert!(o.body.contains(&format!("href=\"/ui/keys/{id}\"")));
+        let d = b.get(&format!("/ui/keys/{id}?range=1h")).await;
+        assert!(d.body.contains("class=\"bar code-valid\""));
+        assert!(d.body.contains("class=\"bar code-env_mismatch\""));
+        let a = b.get("/ui/audit").await;
+        assert!(a.body.contains("Chain verified."), "{}", a.body);
+        let filtered = b.get("/ui/audit?action=key.create").await;
+        assert_eq!(filtered.body.matches("<td class=\"mono small\">key.create</td>").count(), 2);
+        let list = b.get("/ui/keys?environment=test").await;
+        assert!(list.body.contains("1 matching key"));
+        t.stop().await;
+    })
+    .await;
+}

@@ -1,0 +1,305 @@
+//! The life of a key, end to end through the API.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::{NOW, on_each_backend};
+
+#[tokio::test]
+async fn create_verify_patch_roll_revoke() {
+    on_each_backend(|t| async move {
+        let (id, key) = t
+            .create(json!({
+                "environment": "live", "owner": "acme", "name": "billing",
+                "scopes": ["orders:read"], "metadata": {"plan": "pro"}, "expires_in": "90d"
+            }))
+            .await;
+        assert!(keywarden_core::key::parse(&key).is_ok());
+
+        // Read it back: never the secret.
+        let got = t.call("GET", &format!("/v1/keys/{id}"), None).await;
+        assert_eq!(got.status, StatusCode::OK);
+        assert_eq!(got.json["owner"], "acme");
+        assert_eq!(got.json["status"], "active");
+        assert_eq!(
+            got.json["expires_at"],
+            keywarden_server::timefmt::rfc3339(NOW + 90 * 86_400_000)
+        );
+        assert!(got.json.get("key").is_none());
+        assert!(!got.json.to_string().contains(&key[8..40]));
+        assert!(
+            key.ends_with(
+                got.json["hint"]
+                    .as_str()
+                    .unwrap()
+                    .rsplit('…')
+                    .next()
+                    .unwrap()
+            )
+        );
+
+        let v = t
+            .verify(json!({"key": key, "environment": "live", "scopes": ["orders:read"]}))
+            .await;
+        assert_eq!(v["code"], "VALID", "{}: {v}", t.backend);
+        assert_eq!(v["valid"], true);
+        assert_eq!(v["key_id"], id.as_str());
+        assert_eq!(v["owner"], "acme");
+        assert_eq!(v["metadata"]["plan"], "pro");
+
+        // Narrow the scopes: the same request is now refused.
+        let p = t
+            .call(
+                "PATCH",
+                &format!("/v1/keys/{id}"),
+                Some(json!({"scopes": ["users:read"]})),
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.json);
+        let v = t
+            .verify(json!({"key": key, "scopes": ["orders:read"]}))
+            .await;
+        assert_eq!(v["code"], "INSUFFICIENT_SCOPE");
+
+        // Roll: both keys work during the grace period, then only the new one.
+        let r = t
+            .call(
+                "POST",
+                &format!("/v1/keys/{id}/roll"),
+                Some(json!({"grace_period": "1h"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        let new_key = r.json["key"].as_str().unwrap().to_owned();
+        let new_id = r.json["id"].as_str().unwrap().to_owned();
+        assert_eq!(r.json["rotated_from"], id.as_str());
+        assert_eq!(r.json["previous"]["rotated_to"], new_id.as_str());
+        assert_eq!(
+            r.json["scopes"],
+            json!(["users:read"]),
+            "inherits everything"
+        );
+        assert_eq!(r.json["owner"], "acme");
+        assert_eq!(r.json["expires_at"], got.json["expires_at"]);
+        assert_eq!(t.verify(json!({"key": key})).await["code"], "VALID");
+        assert_eq!(t.verify(json!({"key": new_key})).await["code"], "VALID");
+        t.clock.advance_ms(3_600_000);
+        assert_eq!(t.verify(json!({"key": key})).await["code"], "EXPIRED");
+        assert_eq!(t.verify(json!({"key": new_key})).await["code"], "VALID");
+
+        // Rolling the old key again is refused.
+        let again = t.call("POST", &format!("/v1/keys/{id}/roll"), None).await;
+        assert_eq!(again.status, StatusCode::CONFLICT);
+
+        // Revoke: one call, effective at once.
+        let rv = t
+            .call(
+                "POST",
+                &format!("/v1/keys/{new_id}/revoke"),
+                Some(json!({"reason": "compromised"})),
+            )
+            .await;
+        assert_eq!(rv.status, StatusCode::OK);
+        assert_eq!(rv.json["status"], "revoked");
+        assert_eq!(rv.json["revoke_reason"], "compromised");
+        assert_eq!(t.verify(json!({"key": new_key})).await["code"], "REVOKED");
+        // A revoked key cannot be changed.
+        let p = t
+            .call(
+                "PATCH",
+                &format!("/v1/keys/{new_id}"),
+                Some(json!({"name": "x"})),
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::CONFLICT);
+
+        // The audit log holds every step, and the chain verifies.
+        let audit = t.call("GET", "/v1/audit?limit=500", None).await;
+        let actions: Vec<&str> = audit.json["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        for a in [
+            "key.create",
+            "key.read",
+            "key.update",
+            "key.roll",
+            "key.revoke",
+        ] {
+            assert!(actions.contains(&a), "{a} missing from {actions:?}");
+        }
+        let chain = t.call("GET", "/v1/audit/verify", None).await;
+        assert_eq!(chain.json["ok"], true, "{}", chain.json);
+        t.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn list_filters_pages_and_bulk_revoke() {
+    on_each_backend(|t| async move {
+        for (owner, env) in [
+            ("acme", "live"),
+            ("acme", "test"),
+            ("globex", "live"),
+            ("acme", "live"),
+            ("initech", "live"),
+        ] {
+            t.create(json!({"environment": env, "owner": owner})).await;
+            t.clock.advance_ms(1);
+        }
+        let all = t.call("GET", "/v1/keys", None).await;
+        assert_eq!(all.json["keys"].as_array().unwrap().len(), 5);
+        let acme = t
+            .call("GET", "/v1/keys?owner=acme&environment=live", None)
+            .await;
+        assert_eq!(acme.json["keys"].as_array().unwrap().len(), 2);
+
+        let mut seen = 0;
+        let mut uri = "/v1/keys?limit=2".to_owned();
+        loop {
+            let page = t.call("GET", &uri, None).await;
+            assert_eq!(page.status, StatusCode::OK, "{}", page.json);
+            seen += page.json["keys"].as_array().unwrap().len();
+            match page.json["next_cursor"].as_str() {
+                Some(c) => uri = format!("/v1/keys?limit=2&cursor={c}"),
+                None => break,
+            }
+        }
+        assert_eq!(seen, 5);
+
+        let refused = t
+            .call("POST", "/v1/keys/revoke", Some(json!({"owner": "acme"})))
+            .await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(refused.code(), "CONFIRMATION_REQUIRED");
+        let no_filter = t
+            .call("POST", "/v1/keys/revoke", Some(json!({"confirm": true})))
+            .await;
+        assert_eq!(no_filter.code(), "FILTER_REQUIRED");
+
+        let bulk = t
+            .call(
+                "POST",
+                "/v1/keys/revoke",
+                Some(json!({"owner": "acme", "confirm": true})),
+            )
+            .await;
+        assert_eq!(bulk.status, StatusCode::OK, "{}", bulk.json);
+        assert_eq!(bulk.json["revoked"], 3);
+        let env = t
+            .call(
+                "POST",
+                "/v1/keys/revoke",
+                Some(json!({"environment": "live", "confirm": true})),
+            )
+            .await;
+        assert_eq!(
+            env.json["revoked"], 2,
+            "acme's live keys were already revoked"
+        );
+        let revoked = t.call("GET", "/v1/keys?status=revoked", None).await;
+        assert_eq!(revoked.json["keys"].as_array().unwrap().len(), 5);
+        let active = t.call("GET", "/v1/keys?status=active", None).await;
+        assert_eq!(active.json["keys"].as_array().unwrap().len(), 0);
+        t.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn usage_is_logged_and_bucketed() {
+    on_each_backend(|t| async move {
+        let (id, key) = t.create(json!({"environment": "live"})).await;
+        for _ in 0..3 {
+            t.verify(json!({"key": key, "client_ip": "192.0.2.7"}))
+                .await;
+        }
+        t.verify(json!({"key": key, "environment": "test"})).await;
+        t.wait_usage_written(4).await;
+        let u = t
+            .call("GET", &format!("/v1/keys/{id}/usage?bucket=minute"), None)
+            .await;
+        assert_eq!(u.status, StatusCode::OK, "{}", u.json);
+        assert_eq!(u.json["key_id"], id.as_str());
+        let buckets = u.json["buckets"].as_array().unwrap();
+        assert_eq!(buckets.len(), 1, "{}", u.json);
+        assert_eq!(buckets[0]["total"], 4);
+        assert_eq!(buckets[0]["by_code"]["VALID"], 3);
+        assert_eq!(buckets[0]["by_code"]["ENV_MISMATCH"], 1);
+        let bad = t
+            .call("GET", &format!("/v1/keys/{id}/usage?bucket=week"), None)
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        // last_used_at follows valid uses.
+        for _ in 0..100 {
+            let k = t.call("GET", &format!("/v1/keys/{id}"), None).await;
+            if !k.json["last_used_at"].is_null() {
+                assert_eq!(
+                    k.json["last_used_at"],
+                    keywarden_server::timefmt::rfc3339(NOW)
+                );
+                t.stop().await;
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("last_used_at was never set");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn recoverable_keys_can_be_revealed_and_it_is_audited() {
+    on_each_backend(|t| async move {
+        let (id, key) = t
+            .create(json!({"environment": "live", "recoverable": true}))
+            .await;
+        let shown = t.call("GET", &format!("/v1/keys/{id}/secret"), None).await;
+        assert_eq!(shown.status, StatusCode::OK, "{}", shown.json);
+        assert_eq!(shown.json["key"], key.as_str());
+        assert_eq!(shown.headers["cache-control"], "no-store");
+        let audit = t
+            .call(
+                "GET",
+                &format!("/v1/audit?action=key.reveal&target={id}"),
+                None,
+            )
+            .await;
+        assert_eq!(audit.json["entries"].as_array().unwrap().len(), 1);
+
+        // A reader cannot reveal.
+        let reader = t.root_key(&[keywarden_store::Permission::KeysRead]).await;
+        let denied = t
+            .send(
+                "GET",
+                &format!("/v1/keys/{id}/secret"),
+                Some(&reader),
+                None,
+                &[],
+                None,
+            )
+            .await;
+        assert_eq!(denied.status, StatusCode::FORBIDDEN);
+
+        // A key made without recoverable cannot be revealed.
+        let (plain_id, _) = t.create(json!({"environment": "live"})).await;
+        let no = t
+            .call("GET", &format!("/v1/keys/{plain_id}/secret"), None)
+            .await;
+        assert_eq!(no.code(), "NOT_RECOVERABLE");
+
+        // Rolling a recoverable key keeps the new one recoverable.
+        let r = t.call("POST", &format!("/v1/keys/{id}/roll"), None).await;
+        let new_id = r.json["id"].as_str().unwrap();
+        assert_eq!(r.json["recoverable"], true);
+        let shown = t
+            .call("GET", &format!("/v1/keys/{new_id}/secret"), None)
+            .await;
+        assert_eq!(shown.json["key"], r.json["key"]);
+        t.stop().await;
+    })
+    .await;
+}

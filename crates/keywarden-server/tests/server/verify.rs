@@ -1,0 +1,352 @@
+//! Every verification outcome, through `POST /v1/verify` and forward-auth.
+
+use axum::http::StatusCode;
+use serde_json::json;
+
+use crate::{Options, on_each_backend, on_each_backend_with};
+
+#[tokio::test]
+async fn every_outcome_code() {
+    on_each_backend(|t| async move {
+        let (id, key) = t
+            .create(json!({
+                "environment": "live", "scopes": ["orders:*", "users:read"],
+                "ip_allowlist": ["192.0.2.0/24", "2001:db8::1"], "expires_in": "1h"
+            }))
+            .await;
+        let v = |body: serde_json::Value| {
+            let t = &t;
+            async move { t.verify(body).await["code"].as_str().unwrap().to_owned() }
+        };
+        let ok_ip = "192.0.2.10";
+        assert_eq!(
+            v(json!({"key": key, "client_ip": ok_ip, "scopes": ["orders:write", "users:read"]}))
+                .await,
+            "VALID"
+        );
+        assert_eq!(
+            v(json!({"key": key, "client_ip": "2001:db8::1"})).await,
+            "VALID"
+        );
+        assert_eq!(v(json!({"key": ""})).await, "MISSING");
+        assert_eq!(v(json!({"key": "not a key"})).await, "MALFORMED");
+        // A look-alike with one character changed fails the checksum: no lookup.
+        let mut chars: Vec<char> = key.chars().collect();
+        let i = chars.len() - 10;
+        chars[i] = if chars[i] == 'a' { 'b' } else { 'a' };
+        assert_eq!(
+            v(json!({"key": chars.iter().collect::<String>()})).await,
+            "MALFORMED"
+        );
+        let unknown = keywarden_core::key::mint(&Default::default(), &"live".parse().unwrap());
+        assert_eq!(v(json!({"key": unknown.expose()})).await, "NOT_FOUND");
+        assert_eq!(
+            v(json!({"key": key, "client_ip": ok_ip, "environment": "test"})).await,
+            "ENV_MISMATCH"
+        );
+        assert_eq!(
+            v(json!({"key": key, "client_ip": ok_ip, "scopes": ["users:write"]})).await,
+            "INSUFFICIENT_SCOPE"
+        );
+        assert_eq!(
+            v(json!({"key": key, "client_ip": "198.51.100.1"})).await,
+            "IP_DENIED"
+        );
+        assert_eq!(
+            v(json!({"key": key})).await,
+            "IP_DENIED",
+            "no address: an allowlisted key is refused"
+        );
+        t.clock.advance_ms(3_600_000);
+        assert_eq!(v(json!({"key": key, "client_ip": ok_ip})).await, "EXPIRED");
+        let (rid, rkey) = t.create(json!({"environment": "live"})).await;
+        t.call("POST", &format!("/v1/keys/{rid}/revoke"), None)
+            .await;
+        assert_eq!(v(json!({"key": rkey})).await, "REVOKED");
+        let _ = id;
+
+        // Bad request shapes are 422, not outcomes.
+        for body in [
+            json!({"key": key, "scopes": ["nope"]}),
+            json!({"key": key, "client_ip": "x"}),
+            json!({"key": key, "environment": "BAD"}),
+            json!({"key": key, "extra": 1}),
+        ] {
+            let r = t.call("POST", "/v1/verify", Some(body.clone())).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        }
+        t.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn rate_and_usage_limits() {
+    on_each_backend(|t| async move {
+        let (_, key) = t
+            .create(
+                json!({"environment": "live", "rate_limit": {"limit": 3, "window_seconds": 60}}),
+            )
+            .await;
+        for i in 0..3 {
+            let r = t.verify(json!({"key": key})).await;
+            assert_eq!(r["code"], "VALID", "{i}");
+            assert_eq!(r["rate_limit"]["remaining"], 2 - i);
+        }
+        let r = t.verify(json!({"key": key})).await;
+        assert_eq!(r["code"], "RATE_LIMITED");
+        assert_eq!(r["retry_after"], 20, "one token every 20 s");
+        t.clock.advance_ms(20_000);
+        assert_eq!(t.verify(json!({"key": key})).await["code"], "VALID");
+
+        let (_, limited) = t
+            .create(json!({"environment": "live", "usage_limit": 2}))
+            .await;
+        let r = t.verify(json!({"key": limited})).await;
+        assert_eq!(
+            (r["code"].as_str(), r["remaining"].as_i64()),
+            (Some("VALID"), Some(1))
+        );
+        let r = t.verify(json!({"key": limited})).await;
+        assert_eq!(
+            (r["code"].as_str(), r["remaining"].as_i64()),
+            (Some("VALID"), Some(0))
+        );
+        let r = t.verify(json!({"key": limited})).await;
+        assert_eq!(r["code"], "USAGE_EXCEEDED");
+        t.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn forward_auth_statuses_and_headers() {
+    on_each_backend(|t| async move {
+        let (id, key) = t.create(json!({"environment": "live", "owner": "acme", "scopes": ["orders:read"], "rate_limit": {"limit": 2, "window_seconds": 10}})).await;
+        let fa = |uri: &'static str, headers: Vec<(&'static str, String)>| {
+            let t = &t;
+            async move {
+                let h: Vec<(&str, &str)> = headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                t.send("GET", uri, None, None, &h, Some("192.0.2.1")).await
+            }
+        };
+        let r = fa("/v1/forward-auth", vec![]).await;
+        assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "MISSING"));
+        assert_eq!(r.headers["www-authenticate"], "Bearer");
+        let r = fa("/v1/forward-auth", vec![("x-api-key", "kw_live_nope".into())]).await;
+        assert_eq!((r.status, r.code()), (StatusCode::UNAUTHORIZED, "MALFORMED"));
+        let unknown = keywarden_core::key::mint(&Default::default(), &"live".parse().unwrap());
+        let r = fa("/v1/forward-auth", vec![("authorization", format!("Bearer {}", unknown.expose()))]).await;
+        assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "NOT_FOUND"));
+
+        let r = fa("/v1/forward-auth?scopes=orders:read&environment=live", vec![("authorization", format!("Bearer {key}"))]).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+        assert_eq!(r.headers["x-keywarden-key-id"], id.as_str());
+        assert_eq!(r.headers["x-keywarden-owner"], "acme");
+        assert_eq!(r.headers["x-keywarden-scopes"], "orders:read");
+        assert_eq!(r.headers["x-keywarden-environment"], "live");
+        let r = fa("/v1/forward-auth", vec![("x-api-key", key.clone()), ("x-keywarden-scopes", "orders:write".into())]).await;
+        assert_eq!((r.status, r.code()), (StatusCode::FORBIDDEN, "INSUFFICIENT_SCOPE"));
+        // Refused requests take no token; a second valid one takes the last.
+        let r = fa("/v1/forward-auth", vec![("x-api-key", key.clone())]).await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert_eq!(r.headers["x-ratelimit-remaining"], "0");
+        let r = fa("/v1/forward-auth", vec![("x-api-key", key.clone())]).await;
+        assert_eq!((r.status, r.code()), (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED"));
+        assert_eq!(r.headers["retry-after"], "5");
+        let r = fa("/v1/forward-auth?scopes=Bad", vec![("x-api-key", key.clone())]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+        t.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn failed_verifications_are_throttled_per_address() {
+    on_each_backend_with(
+        || {
+            let mut o = Options::default();
+            o.config.failure_limit_per_minute = 10;
+            o
+        },
+        |t| async move {
+            let (_, key) = t.create(json!({"environment": "live"})).await;
+            // Warm the cache with the good key, from the office's address.
+            let office = "203.0.113.9";
+            let get = |k: String| {
+                let t = &t;
+                async move {
+                    t.send(
+                        "GET",
+                        "/v1/forward-auth",
+                        None,
+                        None,
+                        &[("x-api-key", &k)],
+                        Some(office),
+                    )
+                    .await
+                }
+            };
+            assert_eq!(get(key.clone()).await.status, StatusCode::OK);
+            for _ in 0..10 {
+                let guess =
+                    keywarden_core::key::mint(&Default::default(), &"live".parse().unwrap());
+                assert_eq!(
+                    get(guess.expose().to_owned()).await.status,
+                    StatusCode::FORBIDDEN
+                );
+            }
+            // Over the budget: guesses get 429 without a lookup...
+            let guess = keywarden_core::key::mint(&Default::default(), &"live".parse().unwrap());
+            let r = get(guess.expose().to_owned()).await;
+            assert_eq!(
+                (r.status, r.code()),
+                (StatusCode::TOO_MANY_REQUESTS, "RATE_LIMITED")
+            );
+            assert!(r.headers.contains_key("retry-after"));
+            // ...while the office's working key still works.
+            assert_eq!(get(key.clone()).await.status, StatusCode::OK);
+            // And another address is untouched.
+            let other = t
+                .send(
+                    "GET",
+                    "/v1/forward-auth",
+                    None,
+                    None,
+                    &[("x-api-key", guess.expose())],
+                    Some("203.0.113.10"),
+                )
+                .await;
+            assert_eq!(other.status, StatusCode::FORBIDDEN);
+            let metrics = t.send("GET", "/metrics", None, None, &[], None).await;
+            let _ = metrics;
+            assert!(t.state.metrics().throttled_verifications.get() >= 1);
+            // A minute later the budget is back.
+            t.clock.advance_ms(60_000);
+            let r = get(guess.expose().to_owned()).await;
+            assert_eq!(r.code(), "NOT_FOUND");
+            t.stop().await;
+        },
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn leak_reports_revoke_and_answer_202() {
+    on_each_backend(|t| async move {
+        let (id, key) = t.create(json!({"environment": "live"})).await;
+        let unknown = keywarden_core::key::mint(&Default::default(), &"live".parse().unwrap());
+        let r = t
+            .send(
+                "POST",
+                "/v1/leaks",
+                None,
+                Some(json!([
+                    {"key": key, "source": "https://github.com/acme/app/blob/main/.env"},
+                    {"key": unknown.expose()},
+                    {"key": "garbage"}
+                ])),
+                &[],
+                Some("198.51.100.20"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED);
+        assert_eq!(r.json["accepted"], 3);
+        // The answer is the same for an unknown key alone.
+        let r2 = t
+            .send(
+                "POST",
+                "/v1/leaks",
+                None,
+                Some(json!([{"key": unknown.expose()}])),
+                &[],
+                Some("198.51.100.20"),
+            )
+            .await;
+        assert_eq!(r2.status, StatusCode::ACCEPTED);
+        for _ in 0..200 {
+            if t.verify(json!({"key": key})).await["code"] == "REVOKED" {
+                let k = t.call("GET", &format!("/v1/keys/{id}"), None).await;
+                assert_eq!(k.json["revoke_reason"], "leaked");
+                let events = t.call("GET", "/v1/events?kind=key.leaked", None).await;
+                assert_eq!(events.json[0]["key_id"], id.as_str());
+                assert_eq!(
+                    events.json[0]["details"]["source"],
+                    "https://github.com/acme/app/blob/main/.env"
+                );
+                let audit = t
+                    .call(
+                        "GET",
+                        &format!("/v1/audit?target={id}&action=key.leak_revoke"),
+                        None,
+                    )
+                    .await;
+                assert_eq!(audit.json["entries"].as_array().unwrap().len(), 1);
+                let bad = t
+                    .send(
+                        "POST",
+                        "/v1/leaks",
+                        None,
+                        Some(json!({"key": key})),
+                        &[],
+                        None,
+                    )
+                    .await;
+                assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+                t.stop().await;
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        panic!("the leaked key was never revoked");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn metrics_show_outcomes_cache_queue_and_throttle() {
+    on_each_backend(|t| async move {
+        let (_, key) = t.create(json!({"environment": "live"})).await;
+        for _ in 0..3 {
+            t.verify(json!({"key": key})).await;
+        }
+        t.verify(json!({"key": "junk"})).await;
+        t.wait_usage_written(4).await;
+        let m = t.send("GET", "/metrics", None, None, &[], None).await;
+        assert_eq!(m.status, StatusCode::OK);
+        let text = {
+            let r = t
+                .raw(
+                    axum::http::Request::builder()
+                        .uri("/metrics")
+                        .body(axum::body::Body::empty())
+                        .unwrap(),
+                )
+                .await;
+            assert!(
+                r.headers["content-type"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("application/openmetrics-text")
+            );
+            t.state.metrics().render()
+        };
+        for needle in [
+            "keywarden_verifications_total{code=\"VALID\"} 3",
+            "keywarden_verifications_total{code=\"MALFORMED\"} 1",
+            "keywarden_verify_duration_seconds_count 4",
+            "keywarden_cache_hits_total 2",
+            "keywarden_cache_misses_total 1",
+            "keywarden_usage_queue_depth",
+            "keywarden_usage_events_dropped_total 0",
+            "keywarden_throttled_addresses",
+            "keywarden_throttled_verifications_total 0",
+        ] {
+            assert!(text.contains(needle), "{needle} not in\n{text}");
+        }
+        // No key material in any label or value.
+        assert!(!text.contains(&key[8..]));
+        t.stop().await;
+    })
+    .await;
+}

@@ -1,0 +1,87 @@
+-- keywarden schema v1 (PostgreSQL). Times are Unix milliseconds (BIGINT) so
+-- that both backends share queries; lists and metadata are JSON text. No
+-- column ever holds a plaintext key.
+
+CREATE TABLE api_keys (
+    id                 TEXT PRIMARY KEY,
+    digest             BYTEA NOT NULL UNIQUE,
+    pepper_version     BIGINT NOT NULL,
+    hint               TEXT NOT NULL,
+    prefix             TEXT NOT NULL,
+    environment        TEXT NOT NULL,
+    owner              TEXT,
+    name               TEXT,
+    scopes             TEXT NOT NULL,
+    metadata           TEXT NOT NULL,
+    created_at         BIGINT NOT NULL,
+    updated_at         BIGINT NOT NULL,
+    expires_at         BIGINT,
+    revoked_at         BIGINT,
+    revoke_reason      TEXT,
+    rotated_from       TEXT,
+    rotated_to         TEXT,
+    ip_allowlist       TEXT NOT NULL,
+    rate_limit         BIGINT,
+    rate_window_secs   BIGINT,
+    usage_limit        BIGINT,
+    usage_remaining    BIGINT,
+    last_used_at       BIGINT,
+    secret_ciphertext  BYTEA,
+    secret_wrapped_key BYTEA
+);
+CREATE INDEX api_keys_created ON api_keys (created_at, id);
+CREATE INDEX api_keys_owner ON api_keys (owner, created_at);
+CREATE INDEX api_keys_environment ON api_keys (environment, created_at);
+CREATE INDEX api_keys_expires ON api_keys (expires_at);
+
+CREATE TABLE root_keys (
+    id             TEXT PRIMARY KEY,
+    digest         BYTEA NOT NULL UNIQUE,
+    pepper_version BIGINT NOT NULL,
+    hint           TEXT NOT NULL,
+    name           TEXT,
+    permissions    TEXT NOT NULL,
+    created_at     BIGINT NOT NULL,
+    created_by     TEXT,
+    revoked_at     BIGINT,
+    last_used_at   BIGINT
+);
+
+CREATE TABLE audit_log (
+    seq         BIGINT PRIMARY KEY,
+    at          BIGINT NOT NULL,
+    actor       TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    target      TEXT,
+    outcome     TEXT NOT NULL,
+    client_ip   TEXT,
+    details     TEXT NOT NULL,
+    key_version BIGINT NOT NULL,
+    prev_hash   BYTEA NOT NULL,
+    hash        BYTEA NOT NULL
+);
+CREATE INDEX audit_log_target ON audit_log (target, seq);
+CREATE INDEX audit_log_at ON audit_log (at);
+
+CREATE TABLE usage_events (
+    id         BIGSERIAL PRIMARY KEY,
+    key_id     TEXT,
+    at         BIGINT NOT NULL,
+    code       TEXT NOT NULL,
+    client_ip  TEXT,
+    user_agent TEXT,
+    scopes     TEXT,
+    node_id    TEXT
+);
+CREATE INDEX usage_events_key_at ON usage_events (key_id, at);
+CREATE INDEX usage_events_at ON usage_events (at);
+
+CREATE TABLE events (
+    seq     BIGSERIAL PRIMARY KEY,
+    at      BIGINT NOT NULL,
+    kind    TEXT NOT NULL,
+    key_id  TEXT,
+    details TEXT NOT NULL
+);
+CREATE INDEX events_at ON events (at);
+CREATE INDEX events_key ON events (key_id, seq);

@@ -1,0 +1,224 @@
+//! The audit log: append-only, each entry carrying the hash of the one
+//! before it. The hash is an HMAC under a key derived from the pepper, so
+//! someone who can write to the database but does not hold the pepper can
+//! neither edit an entry nor rebuild the chain after one.
+
+use hmac::{Hmac, Mac};
+use keywarden_core::digest::Pepper;
+use sha2::Sha256;
+
+use crate::{
+    AuditDraft, AuditEntry, AuditFilter, ChainReport, Result, RowGet, Store, StoreError, with_db,
+};
+
+/// Serialises audit appends across every node sharing a PostgreSQL database
+/// (a transaction-scoped advisory lock); SQLite has a single writer anyway.
+pub(crate) const AUDIT_LOCK_SQL: &str = "SELECT pg_advisory_xact_lock(7142001)";
+
+pub(crate) const AUDIT_COLUMNS: &str =
+    "seq, at, actor, action, target, outcome, client_ip, details, key_version, prev_hash, hash";
+
+fn chain_key(pepper: &Pepper) -> [u8; 32] {
+    pepper.mac(b"keywarden audit chain v1")
+}
+
+/// The hash of an entry: HMAC(chain key, prev_hash || canonical JSON of the
+/// entry's fields, with `details` as stored text).
+pub(crate) fn entry_hash(
+    pepper: &Pepper,
+    prev_hash: &[u8],
+    seq: i64,
+    draft: &AuditDraft,
+    details_text: &str,
+) -> [u8; 32] {
+    let canonical = serde_json::json!([
+        seq,
+        draft.at,
+        draft.actor,
+        draft.action,
+        draft.target,
+        draft.outcome,
+        draft.client_ip,
+        details_text,
+    ]);
+    let key = chain_key(pepper);
+    // HMAC accepts keys of any length; a 32-byte key cannot fail.
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    mac.update(prev_hash);
+    mac.update(canonical.to_string().as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Appends an entry inside the caller's transaction `$tx` (either backend),
+/// after the change it records, so the change and its audit entry commit
+/// together.
+macro_rules! append_audit {
+    ($tx:expr, $store:expr, $draft:expr) => {{
+        let store: &$crate::Store = $store;
+        let draft: &$crate::AuditDraft = $draft;
+        if store.kind() == $crate::BackendKind::Postgres {
+            sqlx::query($crate::audit::AUDIT_LOCK_SQL)
+                .execute(&mut *$tx)
+                .await?;
+        }
+        let head = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+            .fetch_optional(&mut *$tx)
+            .await?;
+        let (seq, prev_hash) = match head {
+            Some(row) => (
+                $crate::RowGet::i64(&row, "seq")? + 1,
+                $crate::RowGet::bytes(&row, "hash")?,
+            ),
+            None => (1, vec![0u8; 32]),
+        };
+        let pepper = store.peppers.current();
+        let details_text = draft.details.to_string();
+        let hash = $crate::audit::entry_hash(pepper, &prev_hash, seq, draft, &details_text);
+        sqlx::query(
+            "INSERT INTO audit_log (seq, at, actor, action, target, outcome, client_ip, details, \
+             key_version, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(seq)
+        .bind(draft.at)
+        .bind(&draft.actor)
+        .bind(&draft.action)
+        .bind(&draft.target)
+        .bind(&draft.outcome)
+        .bind(&draft.client_ip)
+        .bind(&details_text)
+        .bind(i64::from(pepper.version()))
+        .bind(&prev_hash)
+        .bind(hash.as_slice())
+        .execute(&mut *$tx)
+        .await?;
+        $crate::AuditEntry {
+            seq,
+            draft: draft.clone(),
+            key_version: pepper.version(),
+            prev_hash: $crate::audit::hex(&prev_hash),
+            hash: $crate::audit::hex(&hash),
+        }
+    }};
+}
+pub(crate) use append_audit;
+
+fn entry_from_row(row: &impl RowGet) -> Result<(AuditEntry, Vec<u8>, Vec<u8>, String)> {
+    let details_text = row.text("details")?;
+    let details = serde_json::from_str(&details_text).map_err(StoreError::corrupt)?;
+    let prev = row.bytes("prev_hash")?;
+    let hash = row.bytes("hash")?;
+    let entry = AuditEntry {
+        seq: row.i64("seq")?,
+        draft: AuditDraft {
+            actor: row.text("actor")?,
+            action: row.text("action")?,
+            target: row.opt_text("target")?,
+            outcome: row.text("outcome")?,
+            client_ip: row.opt_text("client_ip")?,
+            details,
+            at: row.i64("at")?,
+        },
+        key_version: crate::version_col(row.i64("key_version")?)?,
+        prev_hash: hex(&prev),
+        hash: hex(&hash),
+    };
+    Ok((entry, prev, hash, details_text))
+}
+
+/// Page size when walking the whole chain.
+const VERIFY_PAGE: i64 = 1000;
+
+impl Store {
+    /// Records an action that changed nothing else (a read, a refusal).
+    pub async fn audit(&self, draft: &AuditDraft) -> Result<AuditEntry> {
+        with_db!(self, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            let entry = append_audit!(tx, self, draft);
+            tx.commit().await?;
+            Ok(entry)
+        })
+    }
+
+    /// Reads the audit log, newest first.
+    pub async fn list_audit(&self, filter: &AuditFilter, limit: u32) -> Result<Vec<AuditEntry>> {
+        let sql = format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log \
+             WHERE ($1 IS NULL OR actor = $1) AND ($2 IS NULL OR action = $2) \
+             AND ($3 IS NULL OR target = $3) AND ($4 IS NULL OR outcome = $4) \
+             AND ($5 IS NULL OR seq < $5) ORDER BY seq DESC LIMIT $6"
+        );
+        with_db!(self, reader, |pool| {
+            let rows = sqlx::query(&sql)
+                .bind(&filter.actor)
+                .bind(&filter.action)
+                .bind(&filter.target)
+                .bind(&filter.outcome)
+                .bind(filter.before_seq)
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await?;
+            rows.iter()
+                .map(|r| entry_from_row(r).map(|e| e.0))
+                .collect()
+        })
+    }
+
+    /// Walks the whole chain and checks every link and every hash.
+    pub async fn verify_audit_chain(&self) -> Result<ChainReport> {
+        let sql = format!(
+            "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT {VERIFY_PAGE}"
+        );
+        let mut expected_seq = 1;
+        let mut prev_hash = vec![0u8; 32];
+        let mut checked = 0;
+        loop {
+            let page = with_db!(self, reader, |pool| {
+                let rows = sqlx::query(&sql)
+                    .bind(expected_seq - 1)
+                    .fetch_all(pool)
+                    .await?;
+                rows.iter().map(entry_from_row).collect::<Result<Vec<_>>>()
+            })?;
+            if page.is_empty() {
+                return Ok(ChainReport {
+                    entries: checked,
+                    first_bad_seq: None,
+                    problem: None,
+                });
+            }
+            for (entry, stored_prev, stored_hash, details_text) in page {
+                let bad = |problem: &str| ChainReport {
+                    entries: checked,
+                    first_bad_seq: Some(entry.seq),
+                    problem: Some(problem.to_owned()),
+                };
+                if entry.seq != expected_seq {
+                    return Ok(bad(&format!(
+                        "expected entry {expected_seq}: entries are missing"
+                    )));
+                }
+                if stored_prev != prev_hash {
+                    return Ok(bad("its prev_hash does not match the entry before it"));
+                }
+                let Some(pepper) = self.peppers.get(entry.key_version) else {
+                    return Ok(bad(&format!(
+                        "it was chained with pepper version {}, which is not configured",
+                        entry.key_version
+                    )));
+                };
+                let hash = entry_hash(pepper, &stored_prev, entry.seq, &entry.draft, &details_text);
+                if hash.as_slice() != stored_hash.as_slice() {
+                    return Ok(bad("its hash does not match its contents: it was altered"));
+                }
+                prev_hash = stored_hash;
+                expected_seq += 1;
+                checked += 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,646 @@
+//! API keys: create, read, list, change, roll, revoke.
+
+use ipnet::IpNet;
+use keywarden_core::{
+    clock::UnixMillis,
+    key::KeyId,
+    names::{Owner, Scope},
+};
+
+use crate::{
+    AuditDraft, AuditEntry, BackendKind, Cursor, KeyCount, KeyFilter, KeyPatch, KeyRecord,
+    KeyStatus, Page, RateLimit, Result, RowGet, SealedSecret, Store, StoreError,
+    audit::append_audit, parse_col, with_db,
+};
+
+pub(crate) const KEY_COLUMNS: &str = "id, digest, pepper_version, hint, prefix, environment, owner, \
+    name, scopes, metadata, created_at, updated_at, expires_at, revoked_at, revoke_reason, \
+    rotated_from, rotated_to, ip_allowlist, rate_limit, rate_window_secs, usage_limit, \
+    usage_remaining, last_used_at, secret_ciphertext, secret_wrapped_key";
+
+/// The PostgreSQL channel that carries key changes to every node.
+pub const CHANGES_CHANNEL: &str = "keywarden_key_changes";
+
+/// Payload of a change notification that means "drop everything".
+pub const CHANGES_ALL: &str = "*";
+
+/// Bulk changes touching more keys than this notify "everything changed".
+const NOTIFY_MAX_IDS: usize = 100;
+
+fn json_col<T: serde::de::DeserializeOwned>(row: &impl RowGet, col: &str) -> Result<T> {
+    serde_json::from_str(&row.text(col)?).map_err(|e| StoreError::corrupt(format!("{col}: {e}")))
+}
+
+pub(crate) fn key_from_row(row: &impl RowGet) -> Result<KeyRecord> {
+    let rate_limit = match (row.opt_i64("rate_limit")?, row.opt_i64("rate_window_secs")?) {
+        (Some(limit), Some(window)) => Some(RateLimit {
+            limit: u32::try_from(limit).map_err(StoreError::corrupt)?,
+            window_seconds: u32::try_from(window).map_err(StoreError::corrupt)?,
+        }),
+        _ => None,
+    };
+    let sealed = match (
+        row.opt_bytes("secret_ciphertext")?,
+        row.opt_bytes("secret_wrapped_key")?,
+    ) {
+        (Some(ciphertext), Some(wrapped_key)) => Some(SealedSecret {
+            ciphertext,
+            wrapped_key,
+        }),
+        _ => None,
+    };
+    let opt_id = |col: &str| -> Result<Option<KeyId>> {
+        row.opt_text(col)?.map(|v| parse_col(&v, col)).transpose()
+    };
+    Ok(KeyRecord {
+        id: parse_col(&row.text("id")?, "id")?,
+        digest: crate::digest_col(row.bytes("digest")?, "digest")?,
+        pepper_version: crate::version_col(row.i64("pepper_version")?)?,
+        hint: row.text("hint")?,
+        prefix: row.text("prefix")?,
+        environment: parse_col(&row.text("environment")?, "environment")?,
+        owner: row
+            .opt_text("owner")?
+            .map(|o| parse_col::<Owner>(&o, "owner"))
+            .transpose()?,
+        name: row.opt_text("name")?,
+        scopes: json_col::<Vec<Scope>>(row, "scopes")?,
+        metadata: json_col(row, "metadata")?,
+        created_at: row.i64("created_at")?,
+        updated_at: row.i64("updated_at")?,
+        expires_at: row.opt_i64("expires_at")?,
+        revoked_at: row.opt_i64("revoked_at")?,
+        revoke_reason: row.opt_text("revoke_reason")?,
+        rotated_from: opt_id("rotated_from")?,
+        rotated_to: opt_id("rotated_to")?,
+        ip_allowlist: json_col::<Vec<IpNet>>(row, "ip_allowlist")?,
+        rate_limit,
+        usage_limit: row.opt_i64("usage_limit")?,
+        usage_remaining: row.opt_i64("usage_remaining")?,
+        last_used_at: row.opt_i64("last_used_at")?,
+        sealed,
+    })
+}
+
+/// The JSON text of the list columns, encoded once for binding.
+struct Encoded {
+    scopes: String,
+    metadata: String,
+    ip_allowlist: String,
+}
+
+fn encode(rec: &KeyRecord) -> Result<Encoded> {
+    let json = |v: serde_json::Result<String>| v.map_err(StoreError::corrupt);
+    Ok(Encoded {
+        scopes: json(serde_json::to_string(&rec.scopes))?,
+        metadata: json(serde_json::to_string(&rec.metadata))?,
+        ip_allowlist: json(serde_json::to_string(&rec.ip_allowlist))?,
+    })
+}
+
+/// Binds every column of [`KEY_COLUMNS`], in order, to `$1..$25`.
+macro_rules! bind_key {
+    ($query:expr, $rec:expr, $enc:expr) => {{
+        let rec: &KeyRecord = $rec;
+        let enc: &Encoded = $enc;
+        $query
+            .bind(rec.id.as_str())
+            .bind(rec.digest.as_slice())
+            .bind(i64::from(rec.pepper_version))
+            .bind(&rec.hint)
+            .bind(&rec.prefix)
+            .bind(rec.environment.as_str())
+            .bind(rec.owner.as_ref().map(|o| o.as_str()))
+            .bind(&rec.name)
+            .bind(&enc.scopes)
+            .bind(&enc.metadata)
+            .bind(rec.created_at)
+            .bind(rec.updated_at)
+            .bind(rec.expires_at)
+            .bind(rec.revoked_at)
+            .bind(&rec.revoke_reason)
+            .bind(rec.rotated_from.as_ref().map(|k| k.as_str()))
+            .bind(rec.rotated_to.as_ref().map(|k| k.as_str()))
+            .bind(&enc.ip_allowlist)
+            .bind(rec.rate_limit.map(|r| i64::from(r.limit)))
+            .bind(rec.rate_limit.map(|r| i64::from(r.window_seconds)))
+            .bind(rec.usage_limit)
+            .bind(rec.usage_remaining)
+            .bind(rec.last_used_at)
+            .bind(rec.sealed.as_ref().map(|s| s.ciphertext.as_slice()))
+            .bind(rec.sealed.as_ref().map(|s| s.wrapped_key.as_slice()))
+    }};
+}
+
+const INSERT_KEY: &str = "INSERT INTO api_keys (id, digest, pepper_version, hint, prefix, \
+    environment, owner, name, scopes, metadata, created_at, updated_at, expires_at, revoked_at, \
+    revoke_reason, rotated_from, rotated_to, ip_allowlist, rate_limit, rate_window_secs, \
+    usage_limit, usage_remaining, last_used_at, secret_ciphertext, secret_wrapped_key) VALUES \
+    ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
+    $21, $22, $23, $24, $25)";
+
+/// Rewrites every mutable column from the record (the row is locked first).
+const UPDATE_KEY: &str = "UPDATE api_keys SET owner = $2, name = $3, scopes = $4, metadata = $5, \
+    updated_at = $6, expires_at = $7, revoked_at = $8, revoke_reason = $9, rotated_to = $10, \
+    ip_allowlist = $11, rate_limit = $12, rate_window_secs = $13, usage_limit = $14, \
+    usage_remaining = $15 WHERE id = $1";
+
+/// Binds the columns of [`UPDATE_KEY`].
+macro_rules! bind_update {
+    ($query:expr, $rec:expr, $enc:expr) => {{
+        let rec: &KeyRecord = $rec;
+        let enc: &Encoded = $enc;
+        $query
+            .bind(rec.id.as_str())
+            .bind(rec.owner.as_ref().map(|o| o.as_str()))
+            .bind(&rec.name)
+            .bind(&enc.scopes)
+            .bind(&enc.metadata)
+            .bind(rec.updated_at)
+            .bind(rec.expires_at)
+            .bind(rec.revoked_at)
+            .bind(&rec.revoke_reason)
+            .bind(rec.rotated_to.as_ref().map(|k| k.as_str()))
+            .bind(&enc.ip_allowlist)
+            .bind(rec.rate_limit.map(|r| i64::from(r.limit)))
+            .bind(rec.rate_limit.map(|r| i64::from(r.window_seconds)))
+            .bind(rec.usage_limit)
+            .bind(rec.usage_remaining)
+    }};
+}
+
+/// Inside a transaction `$tx`, tells other nodes that keys changed: a
+/// PostgreSQL `NOTIFY`, delivered when the transaction commits. SQLite has
+/// one node, which updates its own cache.
+macro_rules! notify_changes {
+    ($tx:expr, $store:expr, $ids:expr) => {{
+        let store: &Store = $store;
+        if store.kind() == BackendKind::Postgres {
+            sqlx::query("SELECT pg_notify($1, $2)")
+                .bind(CHANGES_CHANNEL)
+                .bind(notify_payload($ids))
+                .execute(&mut *$tx)
+                .await?;
+        }
+    }};
+}
+
+/// How a status filter reads in SQL; `$1` is now.
+fn status_clause(status: Option<KeyStatus>) -> &'static str {
+    match status {
+        None => "",
+        Some(KeyStatus::Revoked) => " AND revoked_at IS NOT NULL",
+        Some(KeyStatus::Expired) => {
+            " AND revoked_at IS NULL AND expires_at IS NOT NULL AND expires_at <= $1"
+        }
+        Some(KeyStatus::Active) => {
+            " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1)"
+        }
+    }
+}
+
+/// The filter's WHERE clause; binds are now, owner, environment and the
+/// search as a LIKE pattern.
+fn filter_clause(filter: &KeyFilter) -> String {
+    format!(
+        "WHERE ($1 = $1) AND ($2 IS NULL OR owner = $2) AND ($3 IS NULL OR environment = $3) \
+         AND ($4 IS NULL OR lower(id) LIKE $4 ESCAPE '\\' OR lower(name) LIKE $4 ESCAPE '\\' \
+         OR lower(owner) LIKE $4 ESCAPE '\\' OR lower(hint) LIKE $4 ESCAPE '\\'){}",
+        status_clause(filter.status)
+    )
+}
+
+/// The search text as a case-insensitive LIKE pattern, its wildcards
+/// taken literally.
+fn search_text(filter: &KeyFilter) -> Option<String> {
+    let text = filter.search.as_deref()?.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let mut pattern = String::from("%");
+    for c in text.to_lowercase().chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    Some(pattern)
+}
+
+impl Store {
+    fn lock_suffix(&self) -> &'static str {
+        match self.kind() {
+            BackendKind::Postgres => " FOR UPDATE",
+            BackendKind::Sqlite => "",
+        }
+    }
+
+    /// Stores a new key and its audit entry, atomically.
+    pub async fn insert_key(&self, rec: &KeyRecord, audit: &AuditDraft) -> Result<AuditEntry> {
+        let enc = encode(rec)?;
+        with_db!(self, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            bind_key!(sqlx::query(INSERT_KEY), rec, &enc)
+                .execute(&mut *tx)
+                .await?;
+            let entry = append_audit!(tx, self, audit);
+            tx.commit().await?;
+            Ok(entry)
+        })
+    }
+
+    /// A key by id.
+    pub async fn get_key(&self, id: &KeyId) -> Result<Option<KeyRecord>> {
+        let sql = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE id = $1");
+        with_db!(self, reader, |pool| {
+            let row = sqlx::query(&sql)
+                .bind(id.as_str())
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(key_from_row).transpose()
+        })
+    }
+
+    /// A key by digest: the lookup of every verification.
+    pub async fn find_key_by_digest(&self, digest: &[u8; 32]) -> Result<Option<KeyRecord>> {
+        let sql = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE digest = $1");
+        with_db!(self, reader, |pool| {
+            let row = sqlx::query(&sql)
+                .bind(digest.as_slice())
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(key_from_row).transpose()
+        })
+    }
+
+    /// Lists keys, newest first, `limit` at a time.
+    pub async fn list_keys(
+        &self,
+        filter: &KeyFilter,
+        now: UnixMillis,
+        limit: u32,
+        after: Option<&Cursor>,
+    ) -> Result<Page<KeyRecord>> {
+        let sql = format!(
+            "SELECT {KEY_COLUMNS} FROM api_keys {} \
+             AND ($5 IS NULL OR created_at < $5 OR (created_at = $5 AND id < $6)) \
+             ORDER BY created_at DESC, id DESC LIMIT $7",
+            filter_clause(filter)
+        );
+        let search = search_text(filter);
+        let fetch = i64::from(limit) + 1;
+        let mut items = with_db!(self, reader, |pool| {
+            let rows = sqlx::query(&sql)
+                .bind(now)
+                .bind(filter.owner.as_ref().map(|o| o.as_str()))
+                .bind(filter.environment.as_ref().map(|e| e.as_str()))
+                .bind(&search)
+                .bind(after.map(|c| c.created_at))
+                .bind(after.map(|c| c.id.as_str()))
+                .bind(fetch)
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(key_from_row).collect::<Result<Vec<_>>>()
+        })?;
+        let next = if items.len() > limit as usize {
+            items.truncate(limit as usize);
+            items.last().map(|k| {
+                Cursor {
+                    created_at: k.created_at,
+                    id: k.id.to_string(),
+                }
+                .encode()
+            })
+        } else {
+            None
+        };
+        Ok(Page { items, next })
+    }
+
+    /// Counts keys matching a filter.
+    pub async fn count_keys(&self, filter: &KeyFilter, now: UnixMillis) -> Result<i64> {
+        let sql = format!(
+            "SELECT COUNT(*) AS n FROM api_keys {}",
+            filter_clause(filter)
+        );
+        let search = search_text(filter);
+        with_db!(self, reader, |pool| {
+            let row = sqlx::query(&sql)
+                .bind(now)
+                .bind(filter.owner.as_ref().map(|o| o.as_str()))
+                .bind(filter.environment.as_ref().map(|e| e.as_str()))
+                .bind(&search)
+                .fetch_one(pool)
+                .await?;
+            row.i64("n")
+        })
+    }
+
+    /// How many keys each environment holds in each status at `now`,
+    /// ordered by environment then status.
+    pub async fn key_counts(&self, now: UnixMillis) -> Result<Vec<KeyCount>> {
+        with_db!(self, reader, |pool| {
+            let rows = sqlx::query(
+                "SELECT environment, CASE WHEN revoked_at IS NOT NULL THEN 'revoked' \
+                 WHEN expires_at IS NOT NULL AND expires_at <= $1 THEN 'expired' \
+                 ELSE 'active' END AS status, COUNT(*) AS n FROM api_keys \
+                 GROUP BY environment, status ORDER BY environment, status",
+            )
+            .bind(now)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| {
+                    Ok(KeyCount {
+                        environment: parse_col(&r.text("environment")?, "environment")?,
+                        status: parse_col(&r.text("status")?, "status")?,
+                        count: r.i64("n")?,
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Active keys that expire in `(now, until]`, soonest first.
+    pub async fn expiring_keys(
+        &self,
+        now: UnixMillis,
+        until: UnixMillis,
+        limit: u32,
+    ) -> Result<Vec<KeyRecord>> {
+        let sql = format!(
+            "SELECT {KEY_COLUMNS} FROM api_keys WHERE revoked_at IS NULL \
+             AND expires_at > $1 AND expires_at <= $2 ORDER BY expires_at, id LIMIT $3"
+        );
+        with_db!(self, reader, |pool| {
+            let rows = sqlx::query(&sql)
+                .bind(now)
+                .bind(until)
+                .bind(i64::from(limit))
+                .fetch_all(pool)
+                .await?;
+            rows.iter().map(key_from_row).collect()
+        })
+    }
+
+    /// Applies `change` to a key under a row lock, in one transaction with
+    /// its audit entry. `change` sees the current record and may refuse.
+    async fn change_key<F>(
+        &self,
+        id: &KeyId,
+        audit: &AuditDraft,
+        change: F,
+    ) -> Result<(KeyRecord, KeyRecord, AuditEntry)>
+    where
+        F: FnOnce(&KeyRecord) -> Result<KeyRecord>,
+    {
+        let select = format!(
+            "SELECT {KEY_COLUMNS} FROM api_keys WHERE id = $1{}",
+            self.lock_suffix()
+        );
+        with_db!(self, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            let row = sqlx::query(&select)
+                .bind(id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            let before = key_from_row(&row.ok_or(StoreError::NotFound)?)?;
+            let after = change(&before)?;
+            let enc = encode(&after)?;
+            let done = bind_update!(sqlx::query(UPDATE_KEY), &after, &enc)
+                .execute(&mut *tx)
+                .await?;
+            if done.rows_affected() != 1 {
+                return Err(StoreError::Conflict(
+                    "the key changed underneath".to_owned(),
+                ));
+            }
+            notify_changes!(tx, self, &[id.as_str()]);
+            let entry = append_audit!(tx, self, audit);
+            tx.commit().await?;
+            Ok((before, after, entry))
+        })
+    }
+
+    /// Changes a key's settings. A revoked key cannot change.
+    pub async fn update_key(
+        &self,
+        id: &KeyId,
+        patch: &KeyPatch,
+        now: UnixMillis,
+        audit: &AuditDraft,
+    ) -> Result<KeyRecord> {
+        let (_, after, _) = self
+            .change_key(id, audit, |k| {
+                if k.revoked_at.is_some() {
+                    return Err(StoreError::Conflict("the key is revoked".to_owned()));
+                }
+                let mut k = k.clone();
+                apply_patch(&mut k, patch);
+                k.updated_at = now;
+                Ok(k)
+            })
+            .await?;
+        Ok(after)
+    }
+
+    /// Revokes a key now. Revoking a revoked key changes nothing and
+    /// returns it as it is (`false`).
+    pub async fn revoke_key(
+        &self,
+        id: &KeyId,
+        reason: &str,
+        now: UnixMillis,
+        audit: &AuditDraft,
+    ) -> Result<(KeyRecord, bool)> {
+        let (before, after, _) = self
+            .change_key(id, audit, |k| {
+                let mut k = k.clone();
+                if k.revoked_at.is_none() {
+                    k.revoked_at = Some(now);
+                    k.revoke_reason = Some(reason.to_owned());
+                    k.updated_at = now;
+                }
+                Ok(k)
+            })
+            .await?;
+        Ok((after, before.revoked_at.is_none()))
+    }
+
+    /// Rolls `old_id` to `new`: inserts `new` (linked back), and makes the
+    /// old key expire at the earlier of its own expiry and `old_expires_at`,
+    /// linked forward. All in one transaction with the audit entry.
+    pub async fn roll_key(
+        &self,
+        old_id: &KeyId,
+        new: &KeyRecord,
+        old_expires_at: UnixMillis,
+        now: UnixMillis,
+        audit: &AuditDraft,
+    ) -> Result<(KeyRecord, KeyRecord)> {
+        let select = format!(
+            "SELECT {KEY_COLUMNS} FROM api_keys WHERE id = $1{}",
+            self.lock_suffix()
+        );
+        let new_enc = encode(new)?;
+        with_db!(self, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            let row = sqlx::query(&select)
+                .bind(old_id.as_str())
+                .fetch_optional(&mut *tx)
+                .await?;
+            let mut old = key_from_row(&row.ok_or(StoreError::NotFound)?)?;
+            match old.status(now) {
+                KeyStatus::Revoked => {
+                    return Err(StoreError::Conflict("the key is revoked".to_owned()));
+                }
+                KeyStatus::Expired => {
+                    return Err(StoreError::Conflict("the key has expired".to_owned()));
+                }
+                KeyStatus::Active => {}
+            }
+            if let Some(to) = &old.rotated_to {
+                return Err(StoreError::Conflict(format!(
+                    "the key was already rolled to {to}"
+                )));
+            }
+            bind_key!(sqlx::query(INSERT_KEY), new, &new_enc)
+                .execute(&mut *tx)
+                .await?;
+            old.expires_at = Some(
+                old.expires_at
+                    .map_or(old_expires_at, |e| e.min(old_expires_at)),
+            );
+            old.rotated_to = Some(new.id.clone());
+            old.updated_at = now;
+            let old_enc = encode(&old)?;
+            bind_update!(sqlx::query(UPDATE_KEY), &old, &old_enc)
+                .execute(&mut *tx)
+                .await?;
+            notify_changes!(tx, self, &[old_id.as_str()]);
+            append_audit!(tx, self, audit);
+            tx.commit().await?;
+            Ok((old, new.clone()))
+        })
+    }
+
+    /// Revokes every active key of an owner and/or environment (at least
+    /// one must be given). Returns the ids revoked.
+    pub async fn bulk_revoke(
+        &self,
+        owner: Option<&Owner>,
+        environment: Option<&keywarden_core::key::Environment>,
+        reason: &str,
+        now: UnixMillis,
+        audit: &AuditDraft,
+    ) -> Result<Vec<KeyId>> {
+        if owner.is_none() && environment.is_none() {
+            return Err(StoreError::Conflict(
+                "bulk revoke needs an owner or an environment".to_owned(),
+            ));
+        }
+        let mut audit = audit.clone();
+        with_db!(self, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            let rows = sqlx::query(
+                "UPDATE api_keys SET revoked_at = $1, revoke_reason = $2, updated_at = $1 \
+                 WHERE revoked_at IS NULL AND ($3 IS NULL OR owner = $3) \
+                 AND ($4 IS NULL OR environment = $4) RETURNING id",
+            )
+            .bind(now)
+            .bind(reason)
+            .bind(owner.map(|o| o.as_str()))
+            .bind(environment.map(|e| e.as_str()))
+            .fetch_all(&mut *tx)
+            .await?;
+            let ids = rows
+                .iter()
+                .map(|r| parse_col::<KeyId>(&r.text("id")?, "id"))
+                .collect::<Result<Vec<_>>>()?;
+            let id_strs: Vec<&str> = ids.iter().map(|i| i.as_str()).collect();
+            notify_changes!(tx, self, &id_strs);
+            if let serde_json::Value::Object(map) = &mut audit.details {
+                map.insert("revoked".to_owned(), serde_json::json!(ids.len()));
+            }
+            append_audit!(tx, self, &audit);
+            tx.commit().await?;
+            Ok(ids)
+        })
+    }
+
+    /// Takes one use from a usage-limited key. `Some(remaining)` after the
+    /// use, `None` when none was left. Atomic on both backends: the
+    /// decrement and the check are one statement.
+    pub async fn consume_usage(&self, id: &KeyId) -> Result<Option<i64>> {
+        with_db!(self, writer, |pool| {
+            let row = sqlx::query(
+                "UPDATE api_keys SET usage_remaining = usage_remaining - 1 \
+                 WHERE id = $1 AND usage_remaining > 0 RETURNING usage_remaining",
+            )
+            .bind(id.as_str())
+            .fetch_optional(pool)
+            .await?;
+            row.map(|r| r.i64("usage_remaining")).transpose()
+        })
+    }
+
+    /// Records when keys were last used (latest time wins).
+    pub async fn touch_last_used(&self, uses: &[(String, UnixMillis)]) -> Result<()> {
+        if uses.is_empty() {
+            return Ok(());
+        }
+        with_db!(self, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            for (id, at) in uses {
+                sqlx::query(
+                    "UPDATE api_keys SET last_used_at = $2 \
+                     WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)",
+                )
+                .bind(id)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+}
+
+fn apply_patch(k: &mut KeyRecord, p: &KeyPatch) {
+    if let Some(name) = &p.name {
+        k.name.clone_from(name);
+    }
+    if let Some(owner) = &p.owner {
+        k.owner.clone_from(owner);
+    }
+    if let Some(scopes) = &p.scopes {
+        k.scopes.clone_from(scopes);
+    }
+    if let Some(metadata) = &p.metadata {
+        k.metadata.clone_from(metadata);
+    }
+    if let Some(expires_at) = p.expires_at {
+        k.expires_at = expires_at;
+    }
+    if let Some(allow) = &p.ip_allowlist {
+        k.ip_allowlist.clone_from(allow);
+    }
+    if let Some(rate) = p.rate_limit {
+        k.rate_limit = rate;
+    }
+    if let Some(limit) = p.usage_limit {
+        k.usage_limit = limit;
+        k.usage_remaining = limit;
+    }
+}
+
+/// The payload for a change notification of `ids`.
+pub(crate) fn notify_payload(ids: &[&str]) -> String {
+    if ids.len() > NOTIFY_MAX_IDS {
+        CHANGES_ALL.to_owned()
+    } else {
+        ids.join(",")
+    }
+}

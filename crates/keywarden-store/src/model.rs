@@ -1,0 +1,457 @@
+//! The records the store keeps. None of them holds a plaintext key.
+
+use std::{fmt, str::FromStr};
+
+use ipnet::IpNet;
+use keywarden_core::{
+    clock::UnixMillis,
+    key::{Environment, KeyId},
+    names::{Owner, Scope},
+};
+use serde::{Deserialize, Serialize};
+
+/// A per-key rate limit: at most `limit` verifications per `window_seconds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimit {
+    /// Verifications allowed per window.
+    pub limit: u32,
+    /// The window, in seconds.
+    pub window_seconds: u32,
+}
+
+/// Where a key stands at a given time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyStatus {
+    /// Usable.
+    Active,
+    /// Past its expiry.
+    Expired,
+    /// Revoked.
+    Revoked,
+}
+
+impl KeyStatus {
+    /// Its name in URLs and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Expired => "expired",
+            Self::Revoked => "revoked",
+        }
+    }
+}
+
+impl FromStr for KeyStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "active" => Ok(Self::Active),
+            "expired" => Ok(Self::Expired),
+            "revoked" => Ok(Self::Revoked),
+            _ => Err("expected active, expired or revoked".to_owned()),
+        }
+    }
+}
+
+/// A key's secret, encrypted at rest for recoverable keys: AES-256-GCM under
+/// a per-record data key, which is itself wrapped by the master key. Both
+/// blobs are `nonce || ciphertext`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SealedSecret {
+    /// The key, encrypted under the data key.
+    pub ciphertext: Vec<u8>,
+    /// The data key, encrypted under the master key.
+    pub wrapped_key: Vec<u8>,
+}
+
+impl fmt::Debug for SealedSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SealedSecret(..)")
+    }
+}
+
+/// An API key as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct KeyRecord {
+    /// Public id (`key_…`).
+    pub id: KeyId,
+    /// HMAC-SHA256 of the key under the pepper of `pepper_version`.
+    pub digest: [u8; 32],
+    /// Which pepper made `digest`.
+    pub pepper_version: u32,
+    /// Display hint (`kw_live_…6P3m`).
+    pub hint: String,
+    /// The key's prefix.
+    pub prefix: String,
+    /// The environment it belongs to.
+    pub environment: Environment,
+    /// Who it belongs to.
+    pub owner: Option<Owner>,
+    /// A human name.
+    pub name: Option<String>,
+    /// What it may do.
+    pub scopes: Vec<Scope>,
+    /// Free-form JSON object for the API provider.
+    pub metadata: serde_json::Value,
+    /// When it was made.
+    pub created_at: UnixMillis,
+    /// When it last changed.
+    pub updated_at: UnixMillis,
+    /// When it stops working.
+    pub expires_at: Option<UnixMillis>,
+    /// When it was revoked.
+    pub revoked_at: Option<UnixMillis>,
+    /// Why it was revoked.
+    pub revoke_reason: Option<String>,
+    /// The key this one replaced in a roll.
+    pub rotated_from: Option<KeyId>,
+    /// The key that replaced this one in a roll.
+    pub rotated_to: Option<KeyId>,
+    /// Client networks it may be used from (empty: anywhere).
+    pub ip_allowlist: Vec<IpNet>,
+    /// Rate limit.
+    pub rate_limit: Option<RateLimit>,
+    /// Total verifications allowed.
+    pub usage_limit: Option<i64>,
+    /// Verifications left of `usage_limit`.
+    pub usage_remaining: Option<i64>,
+    /// Last successful verification (kept up to date by the usage log).
+    pub last_used_at: Option<UnixMillis>,
+    /// Encrypted secret, for recoverable keys.
+    pub sealed: Option<SealedSecret>,
+}
+
+impl KeyRecord {
+    /// Its status at `now`.
+    pub fn status(&self, now: UnixMillis) -> KeyStatus {
+        if self.revoked_at.is_some() {
+            KeyStatus::Revoked
+        } else if self.expires_at.is_some_and(|e| e <= now) {
+            KeyStatus::Expired
+        } else {
+            KeyStatus::Active
+        }
+    }
+}
+
+/// A root (management) key's permission.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum Permission {
+    /// Read keys, their usage and events.
+    #[serde(rename = "keys:read")]
+    KeysRead,
+    /// Create, update and roll keys.
+    #[serde(rename = "keys:write")]
+    KeysWrite,
+    /// Revoke keys, one or in bulk.
+    #[serde(rename = "keys:revoke")]
+    KeysRevoke,
+    /// Read back recoverable keys' secrets.
+    #[serde(rename = "keys:reveal")]
+    KeysReveal,
+    /// Call the verify API.
+    #[serde(rename = "keys:verify")]
+    KeysVerify,
+    /// Read the audit log.
+    #[serde(rename = "audit:read")]
+    AuditRead,
+    /// Everything.
+    #[serde(rename = "admin")]
+    Admin,
+}
+
+impl Permission {
+    /// Every permission.
+    pub const ALL: [Permission; 7] = [
+        Self::KeysRead,
+        Self::KeysWrite,
+        Self::KeysRevoke,
+        Self::KeysReveal,
+        Self::KeysVerify,
+        Self::AuditRead,
+        Self::Admin,
+    ];
+
+    /// Its name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::KeysRead => "keys:read",
+            Self::KeysWrite => "keys:write",
+            Self::KeysRevoke => "keys:revoke",
+            Self::KeysReveal => "keys:reveal",
+            Self::KeysVerify => "keys:verify",
+            Self::AuditRead => "audit:read",
+            Self::Admin => "admin",
+        }
+    }
+}
+
+impl fmt::Display for Permission {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Permission {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Self::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Self::ALL.iter().map(|p| p.as_str()).collect();
+                format!(
+                    "unknown permission {s:?}: expected one of {}",
+                    names.join(", ")
+                )
+            })
+    }
+}
+
+/// A root key as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RootKeyRecord {
+    /// Public id (`key_…`).
+    pub id: KeyId,
+    /// Digest of the key.
+    pub digest: [u8; 32],
+    /// Which pepper made `digest`.
+    pub pepper_version: u32,
+    /// Display hint.
+    pub hint: String,
+    /// A human name.
+    pub name: Option<String>,
+    /// What it may do.
+    pub permissions: Vec<Permission>,
+    /// When it was made.
+    pub created_at: UnixMillis,
+    /// Who made it (a root key id, `bootstrap` or `admin-cli`).
+    pub created_by: Option<String>,
+    /// When it was revoked.
+    pub revoked_at: Option<UnixMillis>,
+    /// When it was last used.
+    pub last_used_at: Option<UnixMillis>,
+}
+
+impl RootKeyRecord {
+    /// Whether it holds `permission` (`admin` holds all).
+    pub fn allows(&self, permission: Permission) -> bool {
+        self.permissions
+            .iter()
+            .any(|p| *p == permission || *p == Permission::Admin)
+    }
+}
+
+/// Filters for listing keys. Every set field must match.
+#[derive(Debug, Clone, Default)]
+pub struct KeyFilter {
+    /// Only this owner's keys.
+    pub owner: Option<Owner>,
+    /// Only this environment's keys.
+    pub environment: Option<Environment>,
+    /// Only keys in this status (at `now`).
+    pub status: Option<KeyStatus>,
+    /// Text to find in the id, name, owner or hint.
+    pub search: Option<String>,
+}
+
+/// How many keys of one environment are in one status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyCount {
+    /// The environment.
+    pub environment: Environment,
+    /// The status.
+    pub status: KeyStatus,
+    /// How many.
+    pub count: i64,
+}
+
+/// A position in a list: the last item of the previous page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    /// Its creation time.
+    pub created_at: UnixMillis,
+    /// Its id.
+    pub id: String,
+}
+
+impl Cursor {
+    /// Opaque text for URLs.
+    pub fn encode(&self) -> String {
+        format!("{}.{}", self.created_at, self.id)
+    }
+
+    /// Reads [`Cursor::encode`]'s text.
+    pub fn decode(text: &str) -> Option<Self> {
+        let (at, id) = text.split_once('.')?;
+        let created_at = at.parse().ok()?;
+        id.parse::<KeyId>().ok()?;
+        Some(Self {
+            created_at,
+            id: id.to_owned(),
+        })
+    }
+}
+
+/// One page of a list.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// Where the next page starts, if there is one.
+    pub next: Option<String>,
+}
+
+/// A change to a key. `None` leaves a field alone; `Some(None)` clears it.
+#[derive(Debug, Clone, Default)]
+pub struct KeyPatch {
+    /// New name.
+    pub name: Option<Option<String>>,
+    /// New owner.
+    pub owner: Option<Option<Owner>>,
+    /// New scopes.
+    pub scopes: Option<Vec<Scope>>,
+    /// New metadata.
+    pub metadata: Option<serde_json::Value>,
+    /// New expiry.
+    pub expires_at: Option<Option<UnixMillis>>,
+    /// New allowlist.
+    pub ip_allowlist: Option<Vec<IpNet>>,
+    /// New rate limit.
+    pub rate_limit: Option<Option<RateLimit>>,
+    /// New usage limit; setting one resets the remaining count to it.
+    pub usage_limit: Option<Option<i64>>,
+}
+
+/// Who did what, for the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditDraft {
+    /// The actor: a root key id, `anonymous`, `bootstrap`, `admin-cli` or `system`.
+    pub actor: String,
+    /// What was done (`key.create`, `key.revoke`, `auth.denied`, ...).
+    pub action: String,
+    /// What it was done to (a key id, a filter).
+    pub target: Option<String>,
+    /// `allowed`, `denied` or `failed`.
+    pub outcome: String,
+    /// The client's address.
+    pub client_ip: Option<String>,
+    /// Anything else worth keeping (never a secret).
+    pub details: serde_json::Value,
+    /// When.
+    pub at: UnixMillis,
+}
+
+/// An entry of the audit log, with its place in the hash chain.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditEntry {
+    /// Position in the log, from 1, without gaps.
+    pub seq: i64,
+    /// What was recorded.
+    #[serde(flatten)]
+    pub draft: AuditDraft,
+    /// Pepper version of the chain key.
+    pub key_version: u32,
+    /// Hash of the previous entry (hex), zeros for the first.
+    pub prev_hash: String,
+    /// This entry's hash (hex).
+    pub hash: String,
+}
+
+/// Filters for reading the audit log.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Only entries by this actor.
+    pub actor: Option<String>,
+    /// Only this action.
+    pub action: Option<String>,
+    /// Only entries about this target.
+    pub target: Option<String>,
+    /// Only entries with this outcome.
+    pub outcome: Option<String>,
+    /// Entries before this sequence number (for paging backwards).
+    pub before_seq: Option<i64>,
+}
+
+/// The result of checking the audit chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainReport {
+    /// Entries checked.
+    pub entries: i64,
+    /// The first entry that does not verify, if any.
+    pub first_bad_seq: Option<i64>,
+    /// What is wrong with it.
+    pub problem: Option<String>,
+}
+
+impl ChainReport {
+    /// Whether every entry verified.
+    pub fn ok(&self) -> bool {
+        self.first_bad_seq.is_none()
+    }
+}
+
+/// One verification, for the usage log.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UsageEvent {
+    /// The key, when it was found (never anything derived from an unknown key).
+    pub key_id: Option<String>,
+    /// When.
+    pub at: UnixMillis,
+    /// Outcome code (`VALID`, `REVOKED`, ...).
+    pub code: &'static str,
+    /// Client address.
+    pub client_ip: Option<String>,
+    /// Client user agent, truncated.
+    pub user_agent: Option<String>,
+    /// Scopes the request asked for, comma-separated.
+    pub scopes: Option<String>,
+    /// Which node verified it.
+    pub node_id: Option<String>,
+}
+
+/// Verifications of one key in one time bucket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UsageBucket {
+    /// Start of the bucket.
+    pub start: UnixMillis,
+    /// Verifications in it.
+    pub total: i64,
+    /// By outcome code.
+    pub by_code: std::collections::BTreeMap<String, i64>,
+}
+
+/// A recent verification, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UsageRecord {
+    /// When.
+    pub at: UnixMillis,
+    /// Outcome code.
+    pub code: String,
+    /// Client address.
+    pub client_ip: Option<String>,
+    /// User agent.
+    pub user_agent: Option<String>,
+    /// Scopes asked for.
+    pub scopes: Option<String>,
+    /// Node.
+    pub node_id: Option<String>,
+}
+
+/// A notable event (a leak report, an anomaly).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Event {
+    /// Position.
+    pub seq: i64,
+    /// When.
+    pub at: UnixMillis,
+    /// `key.leaked`, `key.revoked_in_use`, `key.new_address`, `key.burst`, ...
+    pub kind: String,
+    /// The key concerned.
+    pub key_id: Option<String>,
+    /// Details (never a secret).
+    pub details: serde_json::Value,
+}

@@ -1,0 +1,168 @@
+//! Root keys: the credentials of the management API.
+
+use keywarden_core::{clock::UnixMillis, key::KeyId};
+
+use crate::{
+    AuditDraft, BackendKind, Permission, Result, RootKeyRecord, RowGet, Store, StoreError,
+    audit::{AUDIT_LOCK_SQL, append_audit},
+    parse_col, with_db,
+};
+
+const ROOT_COLUMNS: &str = "id, digest, pepper_version, hint, name, permissions, created_at, created_by, revoked_at, last_used_at";
+
+const INSERT_ROOT: &str = "INSERT INTO root_keys (id, digest, pepper_version, hint, name, \
+    permissions, created_at, created_by, revoked_at, last_used_at) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+
+fn root_from_row(row: &impl RowGet) -> Result<RootKeyRecord> {
+    let permissions: Vec<Permission> =
+        serde_json::from_str(&row.text("permissions")?).map_err(StoreError::corrupt)?;
+    Ok(RootKeyRecord {
+        id: parse_col(&row.text("id")?, "id")?,
+        digest: crate::digest_col(row.bytes("digest")?, "digest")?,
+        pepper_version: crate::version_col(row.i64("pepper_version")?)?,
+        hint: row.text("hint")?,
+        name: row.opt_text("name")?,
+        permissions,
+        created_at: row.i64("created_at")?,
+        created_by: row.opt_text("created_by")?,
+        revoked_at: row.opt_i64("revoked_at")?,
+        last_used_at: row.opt_i64("last_used_at")?,
+    })
+}
+
+macro_rules! insert_root {
+    ($tx:expr, $rec:expr) => {{
+        let rec: &RootKeyRecord = $rec;
+        let permissions = serde_json::to_string(&rec.permissions).map_err(StoreError::corrupt)?;
+        sqlx::query(INSERT_ROOT)
+            .bind(rec.id.as_str())
+            .bind(rec.digest.as_slice())
+            .bind(i64::from(rec.pepper_version))
+            .bind(&rec.hint)
+            .bind(&rec.name)
+            .bind(&permissions)
+            .bind(rec.created_at)
+            .bind(&rec.created_by)
+            .bind(rec.revoked_at)
+            .bind(rec.last_used_at)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+
+impl Store {
+    /// Stores a root key and its audit entry.
+    pub async fn insert_root_key(&self, rec: &RootKeyRecord, audit: &AuditDraft) -> Result<()> {
+        with_db!(self, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            insert_root!(tx, rec);
+            append_audit!(tx, self, audit);
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Stores `rec` only if the store has never had a root key; `true` when
+    /// it did. Safe when several nodes start at once: the check and the
+    /// insert hold the audit lock.
+    pub async fn bootstrap_root_key(
+        &self,
+        rec: &RootKeyRecord,
+        audit: &AuditDraft,
+    ) -> Result<bool> {
+        with_db!(self, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            if self.kind() == BackendKind::Postgres {
+                sqlx::query(AUDIT_LOCK_SQL).execute(&mut *tx).await?;
+            }
+            let n = sqlx::query("SELECT COUNT(*) AS n FROM root_keys")
+                .fetch_one(&mut *tx)
+                .await?;
+            if n.i64("n")? > 0 {
+                return Ok(false);
+            }
+            insert_root!(tx, rec);
+            append_audit!(tx, self, audit);
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// A root key by digest.
+    pub async fn find_root_key_by_digest(
+        &self,
+        digest: &[u8; 32],
+    ) -> Result<Option<RootKeyRecord>> {
+        let sql = format!("SELECT {ROOT_COLUMNS} FROM root_keys WHERE digest = $1");
+        with_db!(self, reader, |pool| {
+            let row = sqlx::query(&sql)
+                .bind(digest.as_slice())
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(root_from_row).transpose()
+        })
+    }
+
+    /// A root key by id (the console re-reads its session's key on every
+    /// request, so a revoked or narrowed key takes effect at once).
+    pub async fn get_root_key(&self, id: &KeyId) -> Result<Option<RootKeyRecord>> {
+        let sql = format!("SELECT {ROOT_COLUMNS} FROM root_keys WHERE id = $1");
+        with_db!(self, reader, |pool| {
+            let row = sqlx::query(&sql)
+                .bind(id.as_str())
+                .fetch_optional(pool)
+                .await?;
+            row.as_ref().map(root_from_row).transpose()
+        })
+    }
+
+    /// Every root key, oldest first.
+    pub async fn list_root_keys(&self) -> Result<Vec<RootKeyRecord>> {
+        let sql = format!("SELECT {ROOT_COLUMNS} FROM root_keys ORDER BY created_at, id");
+        with_db!(self, reader, |pool| {
+            let rows = sqlx::query(&sql).fetch_all(pool).await?;
+            rows.iter().map(root_from_row).collect()
+        })
+    }
+
+    /// Revokes a root key.
+    pub async fn revoke_root_key(
+        &self,
+        id: &KeyId,
+        now: UnixMillis,
+        audit: &AuditDraft,
+    ) -> Result<()> {
+        with_db!(self, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE root_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+            )
+            .bind(id.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Err(StoreError::NotFound);
+            }
+            append_audit!(tx, self, audit);
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Notes that a root key was used (at most once a minute, to spare writes).
+    pub async fn touch_root_key(&self, id: &KeyId, now: UnixMillis) -> Result<()> {
+        with_db!(self, writer, |pool| {
+            sqlx::query(
+                "UPDATE root_keys SET last_used_at = $2 WHERE id = $1 \
+                 AND (last_used_at IS NULL OR last_used_at < $2 - 60000)",
+            )
+            .bind(id.as_str())
+            .bind(now)
+            .execute(pool)
+            .await?;
+            Ok(())
+        })
+    }
+}

@@ -1,0 +1,135 @@
+//! The audit log's hash chain on both backends.
+
+use keywarden_core::digest::{Pepper, PepperRing};
+use keywarden_store::{AuditFilter, Store};
+
+use crate::{draft, on_each_backend, raw_execute};
+
+#[tokio::test]
+async fn chain_verifies_and_pages() {
+    on_each_backend(|b| async move {
+        for i in 0..12 {
+            let mut d = draft(
+                if i % 2 == 0 { "key.create" } else { "key.read" },
+                Some("key_target0000000000"),
+            );
+            d.details = serde_json::json!({"i": i, "note": "ünïcode ✓"});
+            let entry = b.store.audit(&d).await.unwrap();
+            assert_eq!(entry.seq, i + 1);
+        }
+        let report = b.store.verify_audit_chain().await.unwrap();
+        assert!(report.ok(), "{}: {report:?}", b.name);
+        assert_eq!(report.entries, 12);
+
+        let newest = b
+            .store
+            .list_audit(&AuditFilter::default(), 5)
+            .await
+            .unwrap();
+        assert_eq!(
+            newest.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            vec![12, 11, 10, 9, 8]
+        );
+        assert_eq!(newest[1].hash, newest[0].prev_hash);
+        let older = b
+            .store
+            .list_audit(
+                &AuditFilter {
+                    before_seq: Some(8),
+                    ..Default::default()
+                },
+                100,
+            )
+            .await
+            .unwrap();
+        assert_eq!(older.len(), 7);
+        let creates = b
+            .store
+            .list_audit(
+                &AuditFilter {
+                    action: Some("key.create".into()),
+                    ..Default::default()
+                },
+                100,
+            )
+            .await
+            .unwrap();
+        assert_eq!(creates.len(), 6);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn tampering_is_detected() {
+    on_each_backend(|b| async move {
+        for _ in 0..5 {
+            b.store
+                .audit(&draft("key.revoke", Some("key_target0000000000")))
+                .await
+                .unwrap();
+        }
+        assert!(b.store.verify_audit_chain().await.unwrap().ok());
+
+        // Rewrite what entry 3 says.
+        raw_execute(
+            &b,
+            "UPDATE audit_log SET actor = 'someone-else' WHERE seq = 3",
+        )
+        .await;
+        let report = b.store.verify_audit_chain().await.unwrap();
+        assert_eq!(report.first_bad_seq, Some(3), "{}", b.name);
+        assert!(report.problem.unwrap().contains("altered"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn deleting_an_entry_breaks_the_chain() {
+    on_each_backend(|b| async move {
+        for _ in 0..5 {
+            b.store.audit(&draft("key.create", None)).await.unwrap();
+        }
+        raw_execute(&b, "DELETE FROM audit_log WHERE seq = 2").await;
+        let report = b.store.verify_audit_chain().await.unwrap();
+        assert_eq!(report.first_bad_seq, Some(3), "{}", b.name);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn without_the_pepper_the_chain_cannot_be_checked_or_forged() {
+    on_each_backend(|b| async move {
+        b.store.audit(&draft("key.create", None)).await.unwrap();
+        // The same database opened with another pepper: the chain does not verify.
+        let other = PepperRing::new(Pepper::new(1, &[7; 32]).unwrap());
+        let store = Store::open(&b.url, other).await.unwrap();
+        let report = store.verify_audit_chain().await.unwrap();
+        assert_eq!(report.first_bad_seq, Some(1), "{}", b.name);
+        // A pepper of another version is named as missing.
+        let v2 = PepperRing::new(Pepper::new(2, &[7; 32]).unwrap());
+        let store = Store::open(&b.url, v2).await.unwrap();
+        let report = store.verify_audit_chain().await.unwrap();
+        assert!(report.problem.unwrap().contains("version 1"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn concurrent_appends_keep_one_chain() {
+    on_each_backend(|b| async move {
+        let mut tasks = Vec::new();
+        for _ in 0..20 {
+            let store = b.store.clone();
+            tasks.push(tokio::spawn(async move {
+                store.audit(&draft("key.read", None)).await.unwrap()
+            }));
+        }
+        for t in tasks {
+            t.await.unwrap();
+        }
+        let report = b.store.verify_audit_chain().await.unwrap();
+        assert!(report.ok(), "{}: {report:?}", b.name);
+        assert_eq!(report.entries, 20);
+    })
+    .await;
+}

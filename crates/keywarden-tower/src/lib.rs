@@ -1,0 +1,414 @@
+//! keywarden-tower: protect a Rust service with keywarden API keys.
+//!
+//! A [`KeywardenLayer`] reads the key from `Authorization: Bearer` or
+//! `X-API-Key`, verifies it, and either passes the request on with an
+//! [`Identity`] in its extensions, or answers like keywarden's forward-auth:
+//! 401 when the key is missing or malformed, 429 with `Retry-After` when
+//! rate-limited, 403 for every other refusal — always with a JSON body
+//! `{"error": {"code", "message"}}`. [`RequireScopes`] adds per-route scope
+//! checks, and [`Identity`] is an axum extractor.
+//!
+//! Two verifiers:
+//! - [`RemoteVerifier`]: calls a keywarden server's `POST /v1/verify` with a
+//!   root key holding `keys:verify`, and keeps valid answers for a short,
+//!   bounded time (`max_staleness`, default 5 s) so a hot key costs no round
+//!   trip. Answers for keys with a rate or usage limit are never cached: the
+//!   server must count every use.
+//! - `LocalVerifier` (feature `local`): verifies in-process with a keywarden
+//!   server's engine (`keywarden_server::AppState`) on the same store.
+//!
+//! # Layout
+//!
+//! - `lib.rs`: the layer, the service, the refusal responses.
+//! - [`Identity`], [`RequireScopes`]: what handlers see and per-route scopes.
+//! - `remote.rs`: [`RemoteVerifier`] and its cache; `local.rs`: `LocalVerifier`.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use axum::{Router, routing::get};
+//! use keywarden_tower::{Identity, KeywardenLayer, RemoteVerifier, RequireScopes};
+//!
+//! # fn build() -> Result<Router, Box<dyn std::error::Error>> {
+//! let verifier = RemoteVerifier::new("http://127.0.0.1:8080", "kw_root_…")?;
+//! let app: Router = Router::new()
+//!     .route("/orders", get(|id: Identity| async move { format!("hello {}", id.key_id) }))
+//!     .route_layer(RequireScopes::new(["orders:read"])?)
+//!     .layer(KeywardenLayer::new(verifier).environment("live"));
+//! # Ok(app) }
+//! ```
+#![warn(missing_docs)]
+
+use std::{
+    future::Future,
+    net::{IpAddr, SocketAddr},
+    pin::Pin,
+    sync::Arc,
+    task::{Context, Poll},
+};
+
+use axum::{
+    body::Body,
+    extract::{ConnectInfo, FromRequestParts},
+    http::{HeaderMap, HeaderValue, Request, Response, StatusCode, header, request::Parts},
+    response::IntoResponse,
+};
+use keywarden_core::names::{Scope, covers_all};
+use tower::{Layer, Service};
+
+#[cfg(feature = "local")]
+mod local;
+mod remote;
+
+#[cfg(feature = "local")]
+pub use local::LocalVerifier;
+pub use remote::{RemoteError, RemoteVerifier};
+
+/// Who called: put into request extensions by [`KeywardenLayer`], and an
+/// axum extractor (401 when the layer did not run or refused).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// The key's id (`key_…`).
+    pub key_id: String,
+    /// Its owner.
+    pub owner: Option<String>,
+    /// Its scopes.
+    pub scopes: Vec<Scope>,
+    /// Its environment.
+    pub environment: String,
+    /// Its metadata.
+    pub metadata: serde_json::Value,
+}
+
+/// One verification request.
+#[derive(Debug, Clone, Copy)]
+pub struct VerifyRequest<'a> {
+    /// The presented key.
+    pub key: Option<&'a str>,
+    /// Required environment.
+    pub environment: Option<&'a str>,
+    /// Required scopes.
+    pub scopes: &'a [Scope],
+    /// The client's address.
+    pub client_ip: Option<IpAddr>,
+    /// The client's user agent.
+    pub user_agent: Option<&'a str>,
+}
+
+/// A verifier's answer.
+#[derive(Debug, Clone)]
+pub struct Verification {
+    /// keywarden's outcome code (`VALID`, `REVOKED`, ...), or
+    /// `VERIFIER_UNAVAILABLE` when the verifier could not answer.
+    pub code: String,
+    /// The caller, when valid.
+    pub identity: Option<Identity>,
+    /// Seconds to wait, when rate-limited.
+    pub retry_after: Option<u64>,
+}
+
+impl Verification {
+    /// The HTTP status for this outcome.
+    pub fn status(&self) -> StatusCode {
+        match self.code.as_str() {
+            "VALID" => StatusCode::OK,
+            "MISSING" | "MALFORMED" => StatusCode::UNAUTHORIZED,
+            "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
+            "VERIFIER_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::FORBIDDEN,
+        }
+    }
+}
+
+/// Something that verifies keys: [`RemoteVerifier`], `LocalVerifier`, or
+/// your own.
+pub trait KeyVerifier: Send + Sync + 'static {
+    /// Verifies one request. Never fails: an unreachable verifier answers
+    /// `VERIFIER_UNAVAILABLE`, and the layer fails closed (503).
+    fn verify<'a>(
+        &'a self,
+        request: VerifyRequest<'a>,
+    ) -> Pin<Box<dyn Future<Output = Verification> + Send + 'a>>;
+}
+
+impl<V: KeyVerifier> KeyVerifier for Arc<V> {
+    fn verify<'a>(
+        &'a self,
+        request: VerifyRequest<'a>,
+    ) -> Pin<Box<dyn Future<Output = Verification> + Send + 'a>> {
+        (**self).verify(request)
+    }
+}
+
+/// The key a request presents: `Authorization: Bearer` or `X-API-Key`.
+pub fn presented_key(headers: &HeaderMap) -> Option<&str> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
+    bearer.or_else(|| {
+        headers
+            .get("x-api-key")
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+    })
+}
+
+fn message(code: &str) -> &'static str {
+    match code {
+        "MISSING" => "no API key: send Authorization: Bearer <key> or X-API-Key",
+        "MALFORMED" => "the API key is malformed",
+        "REVOKED" => "the API key has been revoked",
+        "EXPIRED" => "the API key has expired",
+        "ENV_MISMATCH" => "the API key belongs to another environment",
+        "INSUFFICIENT_SCOPE" => "the API key lacks a required scope",
+        "IP_DENIED" => "the API key may not be used from this address",
+        "RATE_LIMITED" => "too many requests",
+        "USAGE_EXCEEDED" => "the API key's usage limit is used up",
+        "VERIFIER_UNAVAILABLE" => "the API key could not be checked; try again",
+        _ => "the API key is not valid",
+    }
+}
+
+/// The refusal response for a verification: status, JSON body, and
+/// `Retry-After` / `WWW-Authenticate` where they apply.
+pub fn refusal(v: &Verification) -> Response<Body> {
+    let body = serde_json::json!({ "error": { "code": v.code, "message": message(&v.code) } });
+    let mut response = (v.status(), axum::Json(body)).into_response();
+    if let Some(secs) = v.retry_after
+        && let Ok(value) = HeaderValue::from_str(&secs.to_string())
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    if v.status() == StatusCode::UNAUTHORIZED {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    response
+}
+
+#[derive(Debug, Default, Clone)]
+struct Options {
+    environment: Option<String>,
+    scopes: Vec<Scope>,
+}
+
+/// Verifies the key of every request before it reaches the service.
+pub struct KeywardenLayer<V> {
+    verifier: Arc<V>,
+    options: Arc<Options>,
+}
+
+impl<V> Clone for KeywardenLayer<V> {
+    fn clone(&self) -> Self {
+        Self {
+            verifier: self.verifier.clone(),
+            options: self.options.clone(),
+        }
+    }
+}
+
+impl<V: KeyVerifier> KeywardenLayer<V> {
+    /// A layer verifying with `verifier`.
+    pub fn new(verifier: V) -> Self {
+        Self {
+            verifier: Arc::new(verifier),
+            options: Arc::default(),
+        }
+    }
+
+    /// Refuses keys of any other environment (`ENV_MISMATCH`).
+    pub fn environment(mut self, environment: impl Into<String>) -> Self {
+        Arc::make_mut(&mut self.options).environment = Some(environment.into());
+        self
+    }
+
+    /// Requires these scopes on every request (checked by the verifier).
+    pub fn require_scopes<I, S>(
+        mut self,
+        scopes: I,
+    ) -> Result<Self, keywarden_core::names::NameError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let scopes = scopes
+            .into_iter()
+            .map(|s| s.as_ref().parse())
+            .collect::<Result<Vec<Scope>, _>>()?;
+        Arc::make_mut(&mut self.options).scopes = scopes;
+        Ok(self)
+    }
+}
+
+impl<S, V> Layer<S> for KeywardenLayer<V> {
+    type Service = Keywarden<S, V>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        Keywarden {
+            inner,
+            verifier: self.verifier.clone(),
+            options: self.options.clone(),
+        }
+    }
+}
+
+/// The service made by [`KeywardenLayer`].
+pub struct Keywarden<S, V> {
+    inner: S,
+    verifier: Arc<V>,
+    options: Arc<Options>,
+}
+
+impl<S: Clone, V> Clone for Keywarden<S, V> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            verifier: self.verifier.clone(),
+            options: self.options.clone(),
+        }
+    }
+}
+
+impl<S, V, B> Service<Request<B>> for Keywarden<S, V>
+where
+    S: Service<Request<B>, Response = Response<Body>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    V: KeyVerifier,
+    B: Send + 'static,
+{
+    type Response = Response<Body>;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Response<Body>, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request<B>) -> Self::Future {
+        // The clone that was polled ready handles this request.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let verifier = self.verifier.clone();
+        let options = self.options.clone();
+        Box::pin(async move {
+            let headers = request.headers();
+            let client_ip = request
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip());
+            let verification = verifier
+                .verify(VerifyRequest {
+                    key: presented_key(headers),
+                    environment: options.environment.as_deref(),
+                    scopes: &options.scopes,
+                    client_ip,
+                    user_agent: headers
+                        .get(header::USER_AGENT)
+                        .and_then(|v| v.to_str().ok()),
+                })
+                .await;
+            match verification.identity {
+                Some(identity) if verification.code == "VALID" => {
+                    request.extensions_mut().insert(identity);
+                    inner.call(request).await
+                }
+                _ => Ok(refusal(&verification)),
+            }
+        })
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Identity {
+    type Rejection = Response<Body>;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts.extensions.get::<Identity>().cloned().ok_or_else(|| {
+            refusal(&Verification {
+                code: "MISSING".to_owned(),
+                identity: None,
+                retry_after: None,
+            })
+        })
+    }
+}
+
+/// Requires scopes of the [`Identity`] a [`KeywardenLayer`] put on the
+/// request (403 `INSUFFICIENT_SCOPE` otherwise). Use it per route, inside
+/// the layer.
+#[derive(Clone)]
+pub struct RequireScopes {
+    scopes: Arc<Vec<Scope>>,
+}
+
+impl RequireScopes {
+    /// Requires every scope in `scopes` (`orders:*` held covers `orders:read`).
+    pub fn new<I, S>(scopes: I) -> Result<Self, keywarden_core::names::NameError>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let scopes = scopes
+            .into_iter()
+            .map(|s| s.as_ref().parse())
+            .collect::<Result<Vec<Scope>, _>>()?;
+        Ok(Self {
+            scopes: Arc::new(scopes),
+        })
+    }
+}
+
+impl<S> Layer<S> for RequireScopes {
+    type Service = RequireScopesService<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        RequireScopesService {
+            inner,
+            scopes: self.scopes.clone(),
+        }
+    }
+}
+
+/// The service made by [`RequireScopes`].
+#[derive(Clone)]
+pub struct RequireScopesService<S> {
+    inner: S,
+    scopes: Arc<Vec<Scope>>,
+}
+
+impl<S, B> Service<Request<B>> for RequireScopesService<S>
+where
+    S: Service<Request<B>, Response = Response<Body>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+{
+    type Response = Response<Body>;
+    type Error = S::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Response<Body>, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, request: Request<B>) -> Self::Future {
+        let code = match request.extensions().get::<Identity>() {
+            None => Some("MISSING"),
+            Some(id) if !covers_all(&id.scopes, &self.scopes) => Some("INSUFFICIENT_SCOPE"),
+            Some(_) => None,
+        };
+        if let Some(code) = code {
+            let response = refusal(&Verification {
+                code: code.to_owned(),
+                identity: None,
+                retry_after: None,
+            });
+            return Box::pin(async move { Ok(response) });
+        }
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        Box::pin(async move { inner.call(request).await })
+    }
+}

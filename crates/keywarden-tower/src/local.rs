@@ -1,0 +1,59 @@
+//! In-process verification with a keywarden server's engine.
+
+use std::{future::Future, pin::Pin};
+
+use keywarden_server::{AppState, verify::VerifyInput};
+
+use crate::{Identity, KeyVerifier, Verification, VerifyRequest};
+
+/// Verifies keys in-process with the engine of a keywarden node
+/// ([`keywarden_server::AppState`]) on the same store: no network hop, the
+/// node's cache, rate limits, usage log and metrics included.
+#[derive(Clone)]
+pub struct LocalVerifier {
+    state: AppState,
+}
+
+impl LocalVerifier {
+    /// A verifier over a node's state.
+    pub fn new(state: AppState) -> Self {
+        Self { state }
+    }
+}
+
+impl KeyVerifier for LocalVerifier {
+    fn verify<'a>(
+        &'a self,
+        request: VerifyRequest<'a>,
+    ) -> Pin<Box<dyn Future<Output = Verification> + Send + 'a>> {
+        Box::pin(async move {
+            let verdict = self
+                .state
+                .verifier()
+                .verify(VerifyInput {
+                    key: request.key,
+                    environment: request.environment,
+                    scopes: request.scopes,
+                    client_ip: request.client_ip,
+                    user_agent: request.user_agent,
+                })
+                .await;
+            let identity = verdict
+                .key
+                .as_deref()
+                .filter(|_| verdict.is_valid())
+                .map(|k| Identity {
+                    key_id: k.id.to_string(),
+                    owner: k.owner.as_ref().map(ToString::to_string),
+                    scopes: k.scopes.clone(),
+                    environment: k.environment.to_string(),
+                    metadata: k.metadata.clone(),
+                });
+            Verification {
+                code: verdict.code.as_str().to_owned(),
+                identity,
+                retry_after: verdict.retry_after,
+            }
+        })
+    }
+}

@@ -1,0 +1,247 @@
+//! The middleware against a real keywarden server over loopback HTTP (the
+//! remote verifier) and in-process (the local verifier), through the
+//! `protected_api` example app.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "../examples/protected_api.rs"]
+mod example;
+
+use std::{net::SocketAddr, sync::Arc, time::Duration};
+
+use axum::{
+    body::Body,
+    extract::ConnectInfo,
+    http::{Request, StatusCode},
+};
+use http_body_util::BodyExt;
+use keywarden_core::{
+    clock::SystemClock,
+    digest::{Pepper, PepperRing},
+};
+use keywarden_server::{AppState, ServerConfig, setup};
+use keywarden_store::{Permission, Store};
+use keywarden_tower::{LocalVerifier, RemoteVerifier};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Keywarden {
+    url: String,
+    admin: String,
+    verify_token: String,
+    state: AppState,
+    _dir: tempfile::TempDir,
+}
+
+async fn keywarden() -> Keywarden {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open_in_dir(
+        dir.path(),
+        PepperRing::new(Pepper::new(1, &[3; 32]).unwrap()),
+    )
+    .await
+    .unwrap();
+    let now = keywarden_core::clock::Clock::now_ms(&SystemClock);
+    let admin = setup::bootstrap(&store, now)
+        .await
+        .unwrap()
+        .unwrap()
+        .expose()
+        .to_owned();
+    let (_, verify) = setup::create_root_key(&store, vec![Permission::KeysVerify], None, now)
+        .await
+        .unwrap();
+    let (state, _bg) =
+        AppState::start(store, ServerConfig::default(), Arc::new(SystemClock), None).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app =
+        keywarden_server::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    Keywarden {
+        url,
+        admin,
+        verify_token: verify.expose().to_owned(),
+        state,
+        _dir: dir,
+    }
+}
+
+impl Keywarden {
+    async fn create(&self, body: Value) -> (String, String) {
+        let r: Value = reqwest::Client::new()
+            .post(format!("{}/v1/keys", self.url))
+            .bearer_auth(&self.admin)
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        (
+            r["id"].as_str().unwrap().to_owned(),
+            r["key"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    async fn revoke(&self, id: &str) {
+        let r = reqwest::Client::new()
+            .post(format!("{}/v1/keys/{id}/revoke", self.url))
+            .bearer_auth(&self.admin)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+    }
+}
+
+async fn call(
+    app: &axum::Router,
+    method: &str,
+    path: &str,
+    key: Option<&str>,
+) -> (StatusCode, axum::http::HeaderMap, Value) {
+    let mut req = Request::builder().method(method).uri(path);
+    if let Some(k) = key {
+        req = req.header("authorization", format!("Bearer {k}"));
+    }
+    let mut req = req.body(Body::empty()).unwrap();
+    req.extensions_mut()
+        .insert(ConnectInfo(SocketAddr::from(([192, 0, 2, 1], 5000))));
+    let res = app.clone().oneshot(req).await.unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    let bytes = res.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        headers,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
+
+/// The same assertions for either verifier.
+async fn protects(app: axum::Router, kw: &Keywarden) {
+    let (status, headers, body) = call(&app, "GET", "/orders", None).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("MISSING"))
+    );
+    assert_eq!(headers["www-authenticate"], "Bearer");
+    let (status, _, body) = call(&app, "GET", "/orders", Some("kw_live_nope")).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("MALFORMED"))
+    );
+    let unknown = keywarden_core::key::mint(&Default::default(), &"live".parse().unwrap());
+    let (status, _, body) = call(&app, "GET", "/orders", Some(unknown.expose())).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("NOT_FOUND"))
+    );
+
+    let (id, reader) = kw
+        .create(json!({"environment": "live", "owner": "acme", "scopes": ["orders:read"]}))
+        .await;
+    let (status, _, body) = call(&app, "GET", "/orders", Some(&reader)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["owner"], "acme");
+    let (status, _, body) = call(&app, "GET", "/whoami", Some(&reader)).await;
+    assert_eq!(body["key_id"], id.as_str());
+    assert_eq!(status, StatusCode::OK);
+    let (status, _, body) = call(&app, "POST", "/orders", Some(&reader)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("INSUFFICIENT_SCOPE"))
+    );
+
+    let (_, test_key) = kw
+        .create(json!({"environment": "test", "scopes": ["orders:*"]}))
+        .await;
+    let (status, _, body) = call(&app, "GET", "/orders", Some(&test_key)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("ENV_MISMATCH"))
+    );
+
+    let (_, limited) = kw.create(json!({"environment": "live", "scopes": ["orders:*"], "rate_limit": {"limit": 2, "window_seconds": 60}})).await;
+    assert_eq!(
+        call(&app, "POST", "/orders", Some(&limited)).await.0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        call(&app, "POST", "/orders", Some(&limited)).await.0,
+        StatusCode::OK
+    );
+    let (status, headers, body) = call(&app, "POST", "/orders", Some(&limited)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, Some("RATE_LIMITED")),
+        "rate-limited keys are never served from a cache"
+    );
+    assert_eq!(headers["retry-after"], "30");
+}
+
+#[tokio::test]
+async fn remote_verifier_protects_the_example_app() {
+    let kw = keywarden().await;
+    let verifier = RemoteVerifier::new(&kw.url, &kw.verify_token)
+        .unwrap()
+        .max_staleness(Duration::from_millis(300));
+    protects(example::app(verifier), &kw).await;
+}
+
+#[tokio::test]
+async fn revocation_reaches_a_remote_cache_within_its_staleness_bound() {
+    let kw = keywarden().await;
+    let app = example::app(
+        RemoteVerifier::new(&kw.url, &kw.verify_token)
+            .unwrap()
+            .max_staleness(Duration::from_millis(300)),
+    );
+    let (id, key) = kw
+        .create(json!({"environment": "live", "scopes": ["orders:read"]}))
+        .await;
+    assert_eq!(
+        call(&app, "GET", "/orders", Some(&key)).await.0,
+        StatusCode::OK
+    );
+    kw.revoke(&id).await;
+    tokio::time::sleep(Duration::from_millis(350)).await;
+    let (status, _, body) = call(&app, "GET", "/orders", Some(&key)).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::FORBIDDEN, Some("REVOKED"))
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_keywarden_fails_closed() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let root = keywarden_core::key::mint(
+        &Default::default(),
+        &keywarden_core::key::Environment::root(),
+    );
+    let app = example::app(
+        RemoteVerifier::new(&format!("http://127.0.0.1:{port}"), root.expose()).unwrap(),
+    );
+    let key = keywarden_core::key::mint(&Default::default(), &"live".parse().unwrap());
+    let (status, _, body) = call(&app, "GET", "/orders", Some(key.expose())).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Some("VERIFIER_UNAVAILABLE")
+        )
+    );
+    assert!(RemoteVerifier::new("ftp://x", root.expose()).is_err());
+    assert!(RemoteVerifier::new("http://x", "kw_live_not_root").is_err());
+}
+
+#[tokio::test]
+async fn local_verifier_protects_the_example_app() {
+    let kw = keywarden().await;
+    protects(example::app(LocalVerifier::new(kw.state.clone())), &kw).await;
+}
