@@ -8,6 +8,8 @@
 //! - `serve.rs`: `keywarden serve` and `keywarden admin …` (store-direct).
 //! - `client.rs`: `keywarden key …` and `keywarden audit …` (HTTP client).
 //! - `output.rs`: tables and JSON.
+//! - `scan.rs`: `keywarden scan …` and `keywarden hook install` (over
+//!   `keywarden-scan`), and the `--revoke` leak report to the server.
 //!
 //! Exit codes: 0 success; 1 a negative answer (a weak secret, scan findings);
 //! 2 an error (bad arguments, unreachable server, unreadable input).
@@ -19,6 +21,7 @@ use clap::{Parser, Subcommand};
 mod client;
 mod generate;
 mod output;
+mod scan;
 mod serve;
 
 /// keywarden: API keys done right. Generate strong keys and secrets, serve a
@@ -54,6 +57,11 @@ enum Command {
     /// Work on the store directly: root keys, audit chain verification.
     #[command(subcommand)]
     Admin(serve::AdminCommand),
+    /// Scan files, staged changes, git history or stdin for secrets. Exits 1 on findings.
+    Scan(scan::ScanArgs),
+    /// Install the git pre-commit hook that runs `keywarden scan --staged`.
+    #[command(subcommand)]
+    Hook(scan::HookCommand),
 }
 
 /// What a command asks the process to exit with, when it did not fail.
@@ -73,6 +81,8 @@ fn main() -> ExitCode {
         Command::Key { remote, command } => client::keys(&remote, command),
         Command::Audit { remote, command } => client::audit(&remote, command),
         Command::Admin(cmd) => serve::admin(cmd),
+        Command::Scan(args) => scan::run(args),
+        Command::Hook(cmd) => scan::run_hook(cmd),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

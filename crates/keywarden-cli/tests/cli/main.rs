@@ -4,6 +4,7 @@
 mod console;
 mod generate;
 mod nginx;
+mod scan;
 mod server;
 
 use assert_cmd::Command;

@@ -1,0 +1,474 @@
+//! `keywarden scan` (files, `--staged`, `--git`, `--stdin`; text, JSON or
+//! SARIF; baselines; `--revoke`) and `keywarden hook install`.
+//!
+//! The scanning lives in `keywarden-scan`; this is argument parsing, the
+//! progress bar, output, the leak report to the server, and exit codes.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use clap::{Args, Subcommand, ValueEnum};
+use keywarden_scan::{
+    Baseline, Config, Finding, HistoryOptions, Progress, Report, Scanner, files, git, hook,
+    report::{self, OutputOptions},
+    rules,
+};
+use serde_json::json;
+
+use crate::Outcome;
+
+/// Default server for `--revoke` when `KEYWARDEN_URL` is unset.
+const DEFAULT_URL: &str = "http://127.0.0.1:8080";
+/// Keys per `POST /v1/leaks` request.
+const LEAK_BATCH: usize = 100;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Human-readable, coloured on a terminal.
+    Text,
+    /// One JSON document: findings and a summary.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Color {
+    /// Colour when standard output is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ScanArgs {
+    /// Files or directories to scan (default: the current directory). With
+    /// --staged or --git: the repository (default: the current directory).
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Scan only the lines added in the staged diff (for a pre-commit hook).
+    #[arg(long, conflicts_with_all = ["git", "stdin"])]
+    staged: bool,
+    /// Scan the lines every commit added in the history of HEAD.
+    #[arg(long, conflicts_with = "stdin")]
+    git: bool,
+    /// With --git: only commits after this revision (REV..HEAD).
+    #[arg(long, value_name = "REV", requires = "git")]
+    since: Option<String>,
+    /// With --git: every branch and tag, not only HEAD.
+    #[arg(long, requires = "git")]
+    all: bool,
+    /// Scan standard input.
+    #[arg(long)]
+    stdin: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Same as --format json.
+    #[arg(long, conflicts_with = "format")]
+    json: bool,
+    /// Ignore findings whose fingerprints this baseline file holds.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Record every finding's fingerprint in this file and exit 0.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Configuration file (default: .keywarden.toml at the scan root or repository top).
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Skip files larger than this many bytes (default 10 MiB, or the config's).
+    #[arg(long, value_name = "BYTES")]
+    max_file_size: Option<u64>,
+    /// Print whole secrets instead of their first and last few characters.
+    #[arg(long)]
+    show_secrets: bool,
+    /// Report each keywarden key found (valid checksum) to KEYWARDEN_URL's
+    /// POST /v1/leaks, which revokes it.
+    #[arg(long)]
+    revoke: bool,
+    /// Server for --revoke.
+    #[arg(long, env = "KEYWARDEN_URL", default_value = DEFAULT_URL, hide_env_values = true)]
+    url: String,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Colour in text output.
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+    /// Print the rules (id, severity, description; with --format json also
+    /// keywords and regex) and exit.
+    #[arg(long)]
+    list_rules: bool,
+    /// No progress bar and no closing summary on standard error.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum HookCommand {
+    /// Install a git pre-commit hook that runs `keywarden scan --staged`.
+    Install(HookArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct HookArgs {
+    /// Replace an existing pre-commit hook that keywarden did not write.
+    #[arg(long)]
+    force: bool,
+    /// The repository (default: the current directory).
+    #[arg(value_name = "REPO", default_value = ".")]
+    repo: PathBuf,
+}
+
+pub(crate) fn run_hook(cmd: HookCommand) -> anyhow::Result<Outcome> {
+    match cmd {
+        HookCommand::Install(args) => {
+            let exe = std::env::current_exe().context("cannot find the keywarden executable")?;
+            let done = hook::install_pre_commit(&args.repo, &exe, args.force)?;
+            let what = match &done {
+                hook::Installed::New(_) => "installed",
+                hook::Installed::Updated(_) => "updated",
+                hook::Installed::Replaced(_) => "replaced the previous hook with",
+                _ => "installed",
+            };
+            println!(
+                "{what} the keywarden pre-commit hook: {}",
+                done.path().display()
+            );
+            println!(
+                "commits that add secrets are now blocked (`git commit --no-verify` skips the check once)"
+            );
+            Ok(Outcome::Success)
+        }
+    }
+}
+
+/// Where the configuration is looked for when --config is not given.
+fn config_dir(args: &ScanArgs) -> anyhow::Result<PathBuf> {
+    if args.staged || args.git {
+        let dir = args.paths.first().map_or(Path::new("."), |p| p.as_path());
+        return Ok(git::toplevel(dir)?);
+    }
+    match args.paths.first() {
+        Some(p) if p.is_dir() => Ok(p.clone()),
+        Some(p) => Ok(p
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .map_or_else(|| PathBuf::from("."), Path::to_path_buf)),
+        None => Ok(PathBuf::from(".")),
+    }
+}
+
+fn load_config(args: &ScanArgs) -> anyhow::Result<Config> {
+    let mut config = match &args.config {
+        Some(path) => Config::load(path)?,
+        None => Config::discover(&config_dir(args)?)?.0,
+    };
+    if let Some(max) = args.max_file_size {
+        if max == 0 {
+            bail!("--max-file-size must be at least 1 byte");
+        }
+        config.max_file_size = max;
+    }
+    Ok(config)
+}
+
+/// A spinner on standard error, on a terminal only, fed from the scan's counters.
+struct ProgressBar {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl ProgressBar {
+    fn start(progress: Arc<Progress>, enabled: bool) -> Self {
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = (enabled && std::io::stderr().is_terminal()).then(|| {
+            let stop = Arc::clone(&stop);
+            std::thread::spawn(move || {
+                let bar = indicatif::ProgressBar::new_spinner();
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+                );
+                // Short scans finish before the bar would be worth drawing.
+                let mut waited = Duration::ZERO;
+                while !stop.load(Ordering::Relaxed) {
+                    std::thread::sleep(Duration::from_millis(100));
+                    waited += Duration::from_millis(100);
+                    if waited < Duration::from_millis(500) {
+                        continue;
+                    }
+                    let commits = progress.commits.load(Ordering::Relaxed);
+                    let mut msg = format!(
+                        "{} files, {}",
+                        progress.files.load(Ordering::Relaxed),
+                        human_bytes(progress.bytes.load(Ordering::Relaxed))
+                    );
+                    if commits > 0 {
+                        msg.push_str(&format!(", {commits} commits"));
+                    }
+                    bar.set_message(msg);
+                    bar.tick();
+                }
+                bar.finish_and_clear();
+            })
+        });
+        Self { stop, thread }
+    }
+
+    fn finish(mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn human_bytes(n: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KB", "MB", "GB"];
+    let mut v = n as f64;
+    let mut unit = 0;
+    while v >= 1000.0 && unit < UNITS.len() - 1 {
+        v /= 1000.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{n} B")
+    } else {
+        format!("{v:.1} {}", UNITS[unit])
+    }
+}
+
+pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
+    if args.stdin && !args.paths.is_empty() {
+        bail!("--stdin takes no PATH");
+    }
+    if (args.staged || args.git) && args.paths.len() > 1 {
+        bail!("--staged and --git take at most one PATH: the repository");
+    }
+    let config = load_config(&args)?;
+    let scanner = Scanner::new(&config)?;
+    if args.list_rules {
+        return list_rules(&args, &scanner);
+    }
+    let baseline = match &args.baseline {
+        Some(path) => Some(Baseline::load(path)?),
+        None => None,
+    };
+    let threads = args.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+    });
+    if threads == 0 {
+        bail!("--threads must be at least 1");
+    }
+
+    let progress = Arc::new(Progress::default());
+    let bar = ProgressBar::start(Arc::clone(&progress), !args.quiet && !args.stdin);
+    let repo = args
+        .paths
+        .first()
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("."));
+    let result = if args.stdin {
+        files::scan_reader(&scanner, std::io::stdin().lock(), "-", &progress)
+    } else if args.staged {
+        git::scan_staged(&scanner, &repo, &progress)
+    } else if args.git {
+        let options = HistoryOptions::new(args.since.clone(), args.all);
+        git::scan_history(&scanner, &repo, &options, threads, &progress)
+    } else {
+        let roots = if args.paths.is_empty() {
+            vec![PathBuf::from(".")]
+        } else {
+            args.paths.clone()
+        };
+        files::scan_paths(&scanner, &roots, threads, &progress)
+    };
+    bar.finish();
+    let mut report = result?;
+
+    for err in &report.errors {
+        eprintln!("error: {err}");
+    }
+
+    if let Some(path) = &args.write_baseline {
+        let b = Baseline::from_findings(&report.findings);
+        b.save(path)?;
+        if !args.quiet {
+            eprintln!("wrote {} fingerprints to {}", b.len(), path.display());
+        }
+        return if report.errors.is_empty() {
+            Ok(Outcome::Success)
+        } else {
+            bail!("{} paths could not be read", report.errors.len())
+        };
+    }
+
+    let total = report.findings.len();
+    if let Some(b) = &baseline {
+        report.findings.retain(|f| !b.contains(f));
+    }
+    let baselined = total - report.findings.len();
+
+    write_report(&args, &scanner, &report)?;
+    if !args.quiet {
+        summary(&report, baselined);
+    }
+    if args.staged && !report.findings.is_empty() {
+        eprintln!(
+            "commit blocked: the staged changes add secrets. Remove them (and revoke any that were real); \
+             mark a false positive with a `keywarden:allow` comment on its line, or record known findings \
+             with --write-baseline."
+        );
+    }
+
+    if args.revoke {
+        let sent = revoke(&args.url, &report.findings)?;
+        if !args.quiet {
+            eprintln!(
+                "reported {sent} leaked keywarden key{} to {}/v1/leaks for revocation",
+                if sent == 1 { "" } else { "s" },
+                args.url.trim_end_matches('/')
+            );
+        }
+    }
+
+    if !report.errors.is_empty() {
+        bail!(
+            "{} path{} could not be read",
+            report.errors.len(),
+            if report.errors.len() == 1 { "" } else { "s" }
+        );
+    }
+    Ok(if report.findings.is_empty() {
+        Outcome::Success
+    } else {
+        Outcome::Negative
+    })
+}
+
+/// The regex a dedicated pass stands for, for rule listings.
+const KEYWARDEN_KEY_REGEX: &str = r"\b[a-z][a-z0-9]{0,15}_[a-z][a-z0-9]{0,11}_[0-9A-Za-z]{49}\b";
+
+fn list_rules(args: &ScanArgs, scanner: &Scanner) -> anyhow::Result<Outcome> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    if args.json || args.format != Format::Text {
+        let list: Vec<_> = scanner
+            .rules()
+            .iter()
+            .map(|r| {
+                let regex = match r.kind {
+                    rules::RuleKind::KeywardenKey => Some(KEYWARDEN_KEY_REGEX.to_owned()),
+                    _ => r.regex.as_ref().map(|re| re.as_str().to_owned()),
+                };
+                json!({
+                    "id": r.id,
+                    "severity": r.severity,
+                    "description": r.description,
+                    "keywords": r.keywords,
+                    "regex": regex,
+                    "multiline": r.multiline,
+                })
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut out, &list)?;
+        writeln!(out)?;
+    } else {
+        for r in scanner.rules() {
+            writeln!(out, "{:<34} {:<8} {}", r.id, r.severity, r.description)?;
+        }
+    }
+    out.flush()?;
+    Ok(Outcome::Success)
+}
+
+fn write_report(args: &ScanArgs, scanner: &Scanner, report: &Report) -> anyhow::Result<()> {
+    let stdout = std::io::stdout();
+    let color = match args.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let format = if args.json { Format::Json } else { args.format };
+    let opts = OutputOptions::new(args.show_secrets, color && format == Format::Text);
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match format {
+        Format::Text => report::write_text(&mut out, &report.findings, opts)?,
+        Format::Json => report::write_json(&mut out, &report.findings, &report.stats, opts)?,
+        Format::Sarif => report::write_sarif(&mut out, &report.findings, scanner.rules(), opts)?,
+    }
+    out.flush()?;
+    Ok(())
+}
+
+fn summary(report: &Report, baselined: usize) {
+    let s = &report.stats;
+    let secs = s.elapsed.as_secs_f64();
+    let mut line = format!(
+        "scanned {} file{} ({}) in {secs:.2} s",
+        s.files,
+        if s.files == 1 { "" } else { "s" },
+        human_bytes(s.bytes)
+    );
+    if s.commits > 0 {
+        line.push_str(&format!(", {} commits", s.commits));
+    }
+    if secs > 0.0 && s.bytes > 0 {
+        line.push_str(&format!(", {:.0} MB/s", s.bytes as f64 / 1e6 / secs));
+    }
+    let n = report.findings.len();
+    line.push_str(&format!(": {n} finding{}", if n == 1 { "" } else { "s" }));
+    if baselined > 0 {
+        line.push_str(&format!(" ({baselined} in the baseline, not shown)"));
+    }
+    let skipped = s.skipped_binary + s.skipped_large;
+    if skipped > 0 {
+        line.push_str(&format!(
+            "; skipped {} binary and {} large",
+            s.skipped_binary, s.skipped_large
+        ));
+    }
+    eprintln!("{line}");
+}
+
+/// Sends each keywarden key with a valid checksum to `POST {url}/v1/leaks`
+/// in batches, and returns how many keys were sent. Any answer but 202, or
+/// no answer, is an error.
+fn revoke(url: &str, findings: &[Finding]) -> anyhow::Result<usize> {
+    let mut seen = std::collections::HashSet::new();
+    let leaks: Vec<_> = findings
+        .iter()
+        .filter(|f| &*f.rule_id == rules::KEYWARDEN_KEY && f.verified_checksum)
+        .filter(|f| seen.insert(f.secret.expose().to_owned()))
+        .map(|f| json!({"key": f.secret.expose(), "source": f.location()}))
+        .collect();
+    if leaks.is_empty() {
+        return Ok(0);
+    }
+    let endpoint = format!("{}/v1/leaks", url.trim_end_matches('/'));
+    let client = reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(15))
+        .build()
+        .context("cannot build the HTTP client")?;
+    for batch in leaks.chunks(LEAK_BATCH) {
+        // The error of a failed request names the URL, never the body.
+        let response = client.post(&endpoint).json(&batch).send().map_err(|e| {
+            anyhow::anyhow!(
+                "cannot reach the keywarden server to report leaked keys to {endpoint} ({}); \
+                     is it running? Set KEYWARDEN_URL or --url",
+                e.without_url()
+            )
+        })?;
+        let status = response.status();
+        if status != reqwest::StatusCode::ACCEPTED {
+            bail!("reporting leaked keys to {endpoint}: expected 202 Accepted, got {status}");
+        }
+    }
+    Ok(leaks.len())
+}

@@ -1,0 +1,598 @@
+//! `keywarden scan …` and `keywarden hook install`, on real files and real
+//! git repositories. Fake tokens are built at run time so this file does not
+//! itself look like a leak.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::Command as StdCommand;
+
+use keywarden_core::key;
+use serde_json::Value;
+
+use crate::keywarden;
+
+/// A GitHub token with a valid checksum, from 30 fixed characters.
+fn github_token(seed: char) -> String {
+    let random: String = std::iter::repeat_n(seed, 10)
+        .chain("aB3dE5fG7hI9jK1lM2nO4pQ6r".chars())
+        .take(30)
+        .collect();
+    format!(
+        "{}{random}{}",
+        "ghp_",
+        keywarden_scan::validate::crc32_base62_suffix(&random)
+    )
+}
+
+fn keywarden_key(byte: u8) -> String {
+    key::from_secret_bytes(
+        &"kw".parse().unwrap(),
+        &"live".parse().unwrap(),
+        &[byte; 32],
+    )
+    .expose()
+    .to_owned()
+}
+
+fn git(dir: &Path, args: &[&str]) -> std::process::Output {
+    StdCommand::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap()
+}
+
+fn git_ok(dir: &Path, args: &[&str]) -> String {
+    let out = git(dir, args);
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn init_repo(dir: &Path) {
+    git_ok(dir, &["init", "-q", "-b", "main"]);
+    git_ok(dir, &["config", "user.name", "Test Author"]);
+    git_ok(dir, &["config", "user.email", "author@example.com"]);
+    git_ok(dir, &["config", "commit.gpgsign", "false"]);
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn scan_in(dir: &Path, args: &[&str]) -> Run {
+    let out = keywarden()
+        .current_dir(dir)
+        .arg("scan")
+        .args(args)
+        .env_remove("KEYWARDEN_URL")
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+#[test]
+fn clean_tree_exits_0_with_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.py"), "print('hello')\n").unwrap();
+    let run = scan_in(dir.path(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.is_empty());
+    assert!(run.stderr.contains("scanned 1 file"), "{}", run.stderr);
+    assert!(run.stderr.contains("0 findings"), "{}", run.stderr);
+    let quiet = scan_in(dir.path(), &["--quiet"]);
+    assert_eq!((quiet.code, quiet.stderr.as_str()), (0, ""));
+}
+
+#[test]
+fn findings_exit_1_naming_file_and_line_redacted() {
+    let dir = tempfile::tempdir().unwrap();
+    let tok = github_token('Z');
+    let key = keywarden_key(12);
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(
+        dir.path().join("src/app.py"),
+        format!("import os\nGH = '{tok}'\nKW = \"{key}\"\n"),
+    )
+    .unwrap();
+    let run = scan_in(dir.path(), &["src"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("src/app.py:2:7: critical [github-pat]"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("src/app.py:3:7: critical [keywarden-key]"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("(checksum verified)"));
+    assert!(!run.stdout.contains(&tok) && !run.stderr.contains(&tok));
+    assert!(!run.stdout.contains(&key) && !run.stderr.contains(&key));
+    assert!(run.stderr.contains("2 findings"), "{}", run.stderr);
+
+    let shown = scan_in(dir.path(), &["src/app.py", "--show-secrets"]);
+    assert_eq!(shown.code, 1);
+    assert!(shown.stdout.contains(&tok) && shown.stdout.contains(&key));
+}
+
+#[test]
+fn json_and_sarif_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = keywarden_key(13);
+    std::fs::write(dir.path().join(".env"), format!("KEYWARDEN_TOKEN={key}\n")).unwrap();
+
+    let run = scan_in(dir.path(), &["--format", "json"]);
+    assert_eq!(run.code, 1);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    let f = &doc["findings"][0];
+    assert_eq!(f["path"], ".env");
+    assert_eq!(f["line"], 1);
+    assert_eq!(f["column"], 17);
+    assert_eq!(f["rule"], "keywarden-key");
+    assert_eq!(f["verified_checksum"], true);
+    assert_eq!(doc["summary"]["findings"], 1);
+    assert!(!run.stdout.contains(&key));
+    // --json is --format json.
+    let again = scan_in(dir.path(), &["--json"]);
+    assert_eq!(
+        serde_json::from_str::<Value>(&again.stdout).unwrap()["findings"],
+        doc["findings"]
+    );
+
+    let run = scan_in(dir.path(), &["--format", "sarif"]);
+    assert_eq!(run.code, 1);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["version"], "2.1.0");
+    let result = &doc["runs"][0]["results"][0];
+    assert_eq!(result["ruleId"], "keywarden-key");
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        ".env"
+    );
+}
+
+#[test]
+fn errors_exit_2_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = scan_in(dir.path(), &["no/such/path"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with("error: cannot read no/such/path"),
+        "{}",
+        run.stderr
+    );
+
+    std::fs::write(
+        dir.path().join(".keywarden.toml"),
+        "[scan]\nmin_entropy = \"high\"\n",
+    )
+    .unwrap();
+    let run = scan_in(dir.path(), &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("bad configuration in ./.keywarden.toml"),
+        "{}",
+        run.stderr
+    );
+    std::fs::remove_file(dir.path().join(".keywarden.toml")).unwrap();
+
+    std::fs::write(dir.path().join("b.json"), "[]").unwrap();
+    let run = scan_in(dir.path(), &["--baseline", "b.json"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("baseline b.json"), "{}", run.stderr);
+
+    let run = scan_in(dir.path(), &["--staged"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("git"), "{}", run.stderr);
+
+    let run = scan_in(dir.path(), &["--since", "HEAD"]);
+    assert_eq!(run.code, 2, "--since needs --git");
+}
+
+#[test]
+fn config_at_the_scan_root_allowlists_and_adds_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("tests/fixtures")).unwrap();
+    std::fs::write(root.join("tests/fixtures/t.txt"), github_token('Q')).unwrap();
+    std::fs::write(
+        root.join("app.txt"),
+        "ACME = acme_0f1e2d3c4b5a69788796a5b4c3d2e1f0\n",
+    )
+    .unwrap();
+    std::fs::write(
+        root.join(".keywarden.toml"),
+        "[allowlist]\npaths = [\"tests/fixtures/**\"]\n\n[[rules]]\nid = \"acme\"\nkeywords = [\"acme_\"]\nregex = 'acme_[0-9a-f]{32}'\n",
+    )
+    .unwrap();
+    let run = scan_in(root, &["--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    let rules: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, vec!["acme"]);
+    // Scanning the directory from outside finds the same configuration.
+    let parent = root.parent().unwrap();
+    let name = root.file_name().unwrap().to_str().unwrap();
+    let run = scan_in(parent, &[name, "--format", "json"]);
+    assert_eq!(run.code, 1);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn stdin_mode() {
+    let tok = github_token('S');
+    let out = keywarden()
+        .args(["scan", "--stdin", "--format", "json"])
+        .write_stdin(format!("line one\nsecond {tok}\n"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["findings"][0]["path"], "-");
+    assert_eq!(doc["findings"][0]["line"], 2);
+
+    let out = keywarden()
+        .args(["scan", "--stdin"])
+        .write_stdin("nothing here\n")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    keywarden()
+        .args(["scan", "--stdin", "x"])
+        .write_stdin("")
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn baseline_workflow() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("old.txt"), github_token('B')).unwrap();
+    let run = scan_in(root, &["--write-baseline", "baseline.json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("wrote 1 fingerprints to baseline.json"),
+        "{}",
+        run.stderr
+    );
+    let saved = std::fs::read_to_string(root.join("baseline.json")).unwrap();
+    assert!(!saved.contains(&github_token('B')));
+
+    let run = scan_in(root, &["--baseline", "baseline.json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("1 in the baseline"), "{}", run.stderr);
+
+    // Moving the secret down a few lines keeps it baselined.
+    std::fs::write(root.join("old.txt"), format!("\n\n{}", github_token('B'))).unwrap();
+    assert_eq!(scan_in(root, &["--baseline", "baseline.json"]).code, 0);
+
+    std::fs::write(root.join("new.txt"), github_token('N')).unwrap();
+    let run = scan_in(root, &["--baseline", "baseline.json"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("new.txt:1:1"), "{}", run.stdout);
+    assert!(!run.stdout.contains("old.txt"), "{}", run.stdout);
+}
+
+#[test]
+fn git_history_mode_reports_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repo(root);
+    std::fs::write(root.join("a.txt"), format!("t = {}\n", github_token('H'))).unwrap();
+    git_ok(root, &["add", "."]);
+    git_ok(root, &["commit", "-qm", "oops"]);
+    let id = git_ok(root, &["rev-parse", "HEAD"]).trim().to_owned();
+    std::fs::write(root.join("a.txt"), "t = none\n").unwrap();
+    git_ok(root, &["commit", "-qam", "fix"]);
+
+    // The working tree is clean now; history is not.
+    assert_eq!(scan_in(root, &["--quiet"]).code, 0);
+    let run = scan_in(root, &["--git", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    let f = &doc["findings"][0];
+    assert_eq!(f["path"], "a.txt");
+    assert_eq!(f["commit"]["id"], id.as_str());
+    assert_eq!(f["commit"]["author"], "Test Author");
+    assert_eq!(f["commit"]["email"], "author@example.com");
+    assert!(f["commit"]["date"].is_string());
+    assert_eq!(doc["summary"]["commits"], 2);
+
+    let text = scan_in(root, &["--git"]);
+    assert!(
+        text.stdout
+            .contains(&format!("commit: {id} by Test Author")),
+        "{}",
+        text.stdout
+    );
+    assert_eq!(scan_in(root, &["--git", "--since", &id]).code, 0);
+}
+
+fn install_hook(root: &Path, extra: &[&str]) -> std::process::Output {
+    keywarden()
+        .current_dir(root)
+        .args(["hook", "install"])
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn pre_commit_hook_blocks_secrets_and_lets_clean_commits_through() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repo(root);
+    let out = install_hook(root, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("installed the keywarden pre-commit hook")
+    );
+    let hook = root.join(".git/hooks/pre-commit");
+    assert!(
+        std::fs::read_to_string(&hook)
+            .unwrap()
+            .contains("scan --staged")
+    );
+
+    // A clean commit goes through.
+    std::fs::write(root.join("README.md"), "# demo\n").unwrap();
+    git_ok(root, &["add", "."]);
+    let out = git(root, &["commit", "-qm", "clean"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A commit adding a secret is blocked, naming file and line.
+    std::fs::create_dir(root.join("config")).unwrap();
+    std::fs::write(
+        root.join("config/prod.py"),
+        format!("DEBUG = False\nKEY = '{}'\n", keywarden_key(99)),
+    )
+    .unwrap();
+    git_ok(root, &["add", "."]);
+    let out = git(root, &["commit", "-qm", "add config"]);
+    assert!(!out.status.success(), "the commit must be blocked");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("config/prod.py:2:8"), "{said}");
+    assert!(said.contains("keywarden-key"), "{said}");
+    assert!(said.contains("commit blocked"), "{said}");
+    assert!(!said.contains(&keywarden_key(99)), "{said}");
+    assert_eq!(git_ok(root, &["rev-list", "--count", "HEAD"]).trim(), "1");
+
+    // Allowed inline, it goes through.
+    std::fs::write(
+        root.join("config/prod.py"),
+        format!(
+            "DEBUG = False\nKEY = '{}'  # keywarden:allow\n",
+            keywarden_key(99)
+        ),
+    )
+    .unwrap();
+    git_ok(root, &["add", "."]);
+    let out = git(root, &["commit", "-qm", "add config"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Installing again updates keywarden's own hook.
+    let out = install_hook(root, &[]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("updated"));
+}
+
+#[test]
+fn hook_install_refuses_another_hook_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repo(root);
+    let hook = root.join(".git/hooks/pre-commit");
+    std::fs::create_dir_all(hook.parent().unwrap()).unwrap();
+    std::fs::write(&hook, "#!/bin/sh\nexec make lint\n").unwrap();
+    let out = install_hook(root, &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("already exists"), "{err}");
+    assert!(err.contains("--force"), "{err}");
+    assert!(err.contains("keywarden scan --staged || exit 1"), "{err}");
+    assert_eq!(
+        std::fs::read_to_string(&hook).unwrap(),
+        "#!/bin/sh\nexec make lint\n"
+    );
+
+    let out = install_hook(root, &["--force"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("replaced"));
+    assert!(
+        std::fs::read_to_string(&hook)
+            .unwrap()
+            .contains("keywarden pre-commit hook")
+    );
+
+    let plain = tempfile::tempdir().unwrap();
+    let out = install_hook(plain.path(), &[]);
+    assert_eq!(out.status.code(), Some(2), "not a repository");
+}
+
+/// A one-shot HTTP server: reads one request, answers `status`, and hands
+/// back the request line and body.
+fn one_shot_server(status: &'static str) -> (String, std::thread::JoinHandle<(String, String)>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut request_line = String::new();
+        reader.read_line(&mut request_line).unwrap();
+        let mut length = 0usize;
+        loop {
+            let mut header = String::new();
+            reader.read_line(&mut header).unwrap();
+            if header == "\r\n" || header.is_empty() {
+                break;
+            }
+            let lower = header.to_ascii_lowercase();
+            if let Some(v) = lower.strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap();
+            }
+        }
+        let mut body = vec![0u8; length];
+        reader.read_exact(&mut body).unwrap();
+        let mut stream = reader.into_inner();
+        write!(
+            stream,
+            "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+        )
+        .unwrap();
+        (request_line, String::from_utf8(body).unwrap())
+    });
+    (url, handle)
+}
+
+#[test]
+fn revoke_reports_verified_keywarden_keys_to_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let a = keywarden_key(1);
+    let b = keywarden_key(2);
+    let mut bad = keywarden_key(3);
+    let last = bad.pop().unwrap();
+    bad.push(if last == 'a' { 'b' } else { 'a' });
+    std::fs::write(
+        root.join("leak.env"),
+        format!(
+            "A={a}\nB={b}\nAGAIN={a}\nGH={}\nBAD={bad}\n",
+            github_token('R')
+        ),
+    )
+    .unwrap();
+    let (url, server) = one_shot_server("202 Accepted");
+    let out = keywarden()
+        .current_dir(root)
+        .args(["scan", "--revoke"])
+        .env("KEYWARDEN_URL", &url)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "findings still exit 1");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("reported 2 leaked keywarden keys"), "{err}");
+    let (request_line, body) = server.join().unwrap();
+    assert!(
+        request_line.starts_with("POST /v1/leaks "),
+        "{request_line}"
+    );
+    let sent: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(
+        sent,
+        serde_json::json!([
+            {"key": a, "source": "leak.env:1"},
+            {"key": b, "source": "leak.env:2"},
+        ])
+    );
+}
+
+#[test]
+fn revoke_failures_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("k.txt"), keywarden_key(5)).unwrap();
+
+    let (url, server) = one_shot_server("500 Internal Server Error");
+    let out = keywarden()
+        .current_dir(dir.path())
+        .args(["scan", "--revoke", "--url", &url])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("expected 202"), "{err}");
+    server.join().unwrap();
+
+    // Nothing listens on this port once the listener is dropped.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let out = keywarden()
+        .current_dir(dir.path())
+        .args(["scan", "--revoke"])
+        .env("KEYWARDEN_URL", format!("http://127.0.0.1:{port}"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot reach the keywarden server"), "{err}");
+    assert!(!err.contains(&keywarden_key(5)), "{err}");
+}
+
+#[test]
+fn this_repository_scans_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = keywarden()
+        .current_dir(&root)
+        .args(["scan", "--format", "json", "--quiet"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{:#}", doc["findings"]);
+}
+
+#[test]
+fn every_rule_is_documented() {
+    let out = keywarden()
+        .args(["scan", "--list-rules", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let rules: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rules = rules.as_array().unwrap();
+    assert!(rules.len() >= 45, "{}", rules.len());
+    let doc = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/SCAN-RULES.md"),
+    )
+    .unwrap();
+    for r in rules {
+        let id = r["id"].as_str().unwrap();
+        assert!(
+            doc.contains(&format!("| `{id}` |")),
+            "docs/SCAN-RULES.md lacks {id}: regenerate it (see its header)"
+        );
+        assert!(r["severity"].is_string() && r["description"].is_string());
+    }
+    let text = keywarden().args(["scan", "--list-rules"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&text.stdout).starts_with("keywarden-key"));
+}

@@ -1,0 +1,169 @@
+//! `.keywarden.toml`: scan settings, allowlists and custom rules.
+//!
+//! ```toml
+//! [scan]
+//! max_file_size = 10485760      # bytes; larger files are skipped
+//! min_entropy = 3.5             # generic rule's bar, bits per character
+//! disable = ["jwt"]             # built-in rule ids to turn off
+//!
+//! [allowlist]
+//! paths = ["tests/fixtures/**", "**/*.snap"]   # globs, relative to the scan root
+//! regexes = ['^dummy_']                        # matched against the secret
+//! values = ["not-a-real-secret-1234"]          # exact secrets
+//!
+//! [[rules]]
+//! id = "acme-internal-token"
+//! description = "ACME internal service token"
+//! severity = "high"                            # low, medium, high, critical
+//! keywords = ["acme_"]                         # literal prefilter (case-sensitive)
+//! regex = '\bacme_(?P<secret>[0-9a-f]{32})\b'  # `secret` group, or the whole match
+//! min_entropy = 3.0                            # optional
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::ScanError;
+use crate::finding::Severity;
+use crate::rules::DEFAULT_MIN_ENTROPY;
+
+/// Default size limit: files over 10 MiB are skipped (and counted).
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+
+/// The configuration file name looked for at the scan root.
+pub const CONFIG_FILE: &str = ".keywarden.toml";
+
+/// Scan settings, allowlists and custom rules. `Config::default()` is the
+/// built-in behaviour.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Config {
+    /// Files larger than this many bytes are skipped.
+    pub max_file_size: u64,
+    /// Entropy bar (bits per character) of the generic rule.
+    pub min_entropy: f64,
+    /// Built-in rule ids turned off.
+    pub disable: Vec<String>,
+    /// Path globs never scanned (relative to the scan root).
+    pub allow_paths: Vec<String>,
+    /// Regexes: a secret matching one is not a finding.
+    pub allow_regexes: Vec<String>,
+    /// Exact secrets that are not findings.
+    pub allow_values: Vec<String>,
+    /// Custom rules.
+    pub rules: Vec<CustomRule>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            min_entropy: DEFAULT_MIN_ENTROPY,
+            disable: Vec::new(),
+            allow_paths: Vec::new(),
+            allow_regexes: Vec::new(),
+            allow_values: Vec::new(),
+            rules: Vec::new(),
+        }
+    }
+}
+
+/// A rule from `[[rules]]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+pub struct CustomRule {
+    /// Unique id.
+    pub id: String,
+    /// What it finds.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Severity (default high).
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    /// Literal prefilter: the regex runs only on lines holding one.
+    pub keywords: Vec<String>,
+    /// The pattern (Rust `regex` syntax); a `secret` group names the secret.
+    pub regex: String,
+    /// Optional entropy bar for the secret.
+    #[serde(default)]
+    pub min_entropy: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    #[serde(default)]
+    scan: ScanSection,
+    #[serde(default)]
+    allowlist: AllowSection,
+    #[serde(default)]
+    rules: Vec<CustomRule>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ScanSection {
+    max_file_size: Option<u64>,
+    min_entropy: Option<f64>,
+    #[serde(default)]
+    disable: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AllowSection {
+    #[serde(default)]
+    paths: Vec<String>,
+    #[serde(default)]
+    regexes: Vec<String>,
+    #[serde(default)]
+    values: Vec<String>,
+}
+
+impl Config {
+    /// Parses configuration text; `origin` names it in errors.
+    pub fn from_toml(text: &str, origin: &Path) -> Result<Self, ScanError> {
+        let bad = |message: String| ScanError::Config {
+            path: origin.to_owned(),
+            message,
+        };
+        let file: FileConfig = toml::from_str(text).map_err(|e| bad(e.message().to_owned()))?;
+        let min_entropy = file.scan.min_entropy.unwrap_or(DEFAULT_MIN_ENTROPY);
+        if !(0.0..=8.0).contains(&min_entropy) {
+            return Err(bad(format!(
+                "scan.min_entropy must be between 0 and 8 bits per character, got {min_entropy}"
+            )));
+        }
+        let max_file_size = file.scan.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
+        if max_file_size == 0 {
+            return Err(bad("scan.max_file_size must be at least 1 byte".to_owned()));
+        }
+        Ok(Self {
+            max_file_size,
+            min_entropy,
+            disable: file.scan.disable,
+            allow_paths: file.allowlist.paths,
+            allow_regexes: file.allowlist.regexes,
+            allow_values: file.allowlist.values,
+            rules: file.rules,
+        })
+    }
+
+    /// Reads and parses a configuration file.
+    pub fn load(path: &Path) -> Result<Self, ScanError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ScanError::read(path, e))?;
+        Self::from_toml(&text, path)
+    }
+
+    /// `dir/.keywarden.toml` if it exists, else the defaults.
+    pub fn discover(dir: &Path) -> Result<(Self, Option<PathBuf>), ScanError> {
+        let path = dir.join(CONFIG_FILE);
+        if path.is_file() {
+            Ok((Self::load(&path)?, Some(path)))
+        } else {
+            Ok((Self::default(), None))
+        }
+    }
+}

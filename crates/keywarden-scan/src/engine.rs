@@ -1,0 +1,679 @@
+//! The matching engine: one [`Scanner`] holds every rule compiled once, and
+//! scans a buffer in one pass of a literal automaton plus one pass for
+//! keywarden keys.
+//!
+//! 1. An Aho-Corasick automaton over every rule's keywords finds the lines
+//!    worth looking at, and which rules each line needs.
+//! 2. Only those rules' regexes run, only on those lines (long lines: a
+//!    window around the keyword). No rule rescans the whole buffer.
+//! 3. Keywarden keys have no fixed literal (any prefix, any environment), so
+//!    a dedicated pass looks at each `_` followed by exactly 49 base62
+//!    characters, walks back over `<prefix>_<env>`, and asks
+//!    `keywarden_core::key::parse` for the checksum.
+//! 4. Candidates are checked (checksum, entropy, placeholder, reference),
+//!    allowlisted, de-duplicated (one finding per span: checksum-verified
+//!    and specific rules win over generic), and given lines and columns.
+
+use std::collections::HashSet;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use keywarden_core::key;
+use memchr::memmem;
+
+use crate::config::Config;
+use crate::error::ScanError;
+use crate::finding::{CommitInfo, Finding, Secret, fingerprint};
+use crate::rules::{self, Rule, RuleKind};
+use crate::validate::{self, Check, Verdict};
+
+/// The inline marker: a line holding it yields no finding.
+pub const ALLOW_MARKER: &[u8] = b"keywarden:allow";
+
+/// Lines longer than this are looked at in windows around each keyword.
+const LONG_LINE: usize = 4096;
+/// Room a match needs after its keyword inside a long line's window.
+const WINDOW_MARGIN: usize = 1024;
+/// How far a multi-line rule (PEM block) may extend past its first line.
+const MULTILINE_WINDOW: usize = 40 * 1024;
+/// Length of a keywarden key's secret and checksum (43 + 6).
+const KEY_TAIL: usize = keywarden_core::key::SECRET_LEN + keywarden_core::key::CHECKSUM_LEN;
+
+/// A finding inside one buffer, before it is given a path and a commit.
+#[derive(Debug, Clone)]
+pub struct Match {
+    /// Index of the rule in [`Scanner::rules`].
+    pub rule: usize,
+    /// 1-based line in the buffer.
+    pub line: usize,
+    /// 1-based column (characters) of the secret's start.
+    pub column: usize,
+    /// 1-based column past the secret's end on its first line.
+    pub end_column: usize,
+    /// The secret.
+    pub secret: Secret,
+    /// Proved real by a checksum.
+    pub verified: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    rule: usize,
+    start: usize,
+    end: usize,
+    verified: bool,
+}
+
+/// Every rule compiled once; cheap to share between threads (`Sync`).
+#[derive(Debug)]
+pub struct Scanner {
+    rules: Vec<Rule>,
+    automaton: Option<AhoCorasick>,
+    /// Automaton pattern index → the rules that keyword triggers.
+    pattern_rules: Vec<Vec<usize>>,
+    keywarden: Option<usize>,
+    tracked_file: Option<usize>,
+    allow_paths: GlobSet,
+    allow_regexes: Vec<regex::Regex>,
+    allow_values: HashSet<String>,
+    max_file_size: u64,
+}
+
+impl Scanner {
+    /// Builds the scanner: built-in rules minus the disabled ones, plus the
+    /// custom rules, the allowlists and the settings of `config`.
+    pub fn new(config: &Config) -> Result<Self, ScanError> {
+        let mut rules = rules::builtin(config.min_entropy)?;
+        for id in &config.disable {
+            if !rules.iter().any(|r| &r.id == id) {
+                return Err(ScanError::Rule {
+                    id: id.clone(),
+                    message: "cannot disable it: there is no built-in rule with this id".into(),
+                });
+            }
+        }
+        rules.retain(|r| !config.disable.contains(&r.id));
+        for custom in &config.rules {
+            if rules.iter().any(|r| r.id == custom.id) {
+                return Err(ScanError::Rule {
+                    id: custom.id.clone(),
+                    message: "a rule with this id already exists".into(),
+                });
+            }
+            let check = match custom.min_entropy {
+                Some(min) => Check::Entropy(min),
+                None => Check::None,
+            };
+            rules.push(Rule::regex(
+                &custom.id,
+                custom.description.as_deref().unwrap_or("custom rule"),
+                custom.severity.unwrap_or(crate::finding::Severity::High),
+                custom.keywords.clone(),
+                &custom.regex,
+                check,
+            )?);
+        }
+
+        let mut patterns: Vec<String> = Vec::new();
+        let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            for kw in &rule.keywords {
+                match patterns.iter().position(|p| p == kw) {
+                    Some(p) => pattern_rules[p].push(i),
+                    None => {
+                        patterns.push(kw.clone());
+                        pattern_rules.push(vec![i]);
+                    }
+                }
+            }
+        }
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&patterns)
+                    .map_err(|e| ScanError::Rule {
+                        id: "(keywords)".into(),
+                        message: e.to_string(),
+                    })?,
+            )
+        };
+
+        let mut globs = GlobSetBuilder::new();
+        for pattern in &config.allow_paths {
+            let glob = Glob::new(pattern).map_err(|e| ScanError::Rule {
+                id: "allowlist.paths".into(),
+                message: format!("bad glob {pattern:?}: {e}"),
+            })?;
+            globs.add(glob);
+        }
+        let allow_paths = globs.build().map_err(|e| ScanError::Rule {
+            id: "allowlist.paths".into(),
+            message: e.to_string(),
+        })?;
+        let allow_regexes = config
+            .allow_regexes
+            .iter()
+            .map(|r| {
+                regex::Regex::new(r).map_err(|e| ScanError::Rule {
+                    id: "allowlist.regexes".into(),
+                    message: format!("bad regex {r:?}: {e}"),
+                })
+            })
+            .collect::<Result<_, _>>()?;
+
+        Ok(Self {
+            keywarden: rules.iter().position(|r| r.kind == RuleKind::KeywardenKey),
+            tracked_file: rules.iter().position(|r| r.kind == RuleKind::TrackedFile),
+            rules,
+            automaton,
+            pattern_rules,
+            allow_paths,
+            allow_regexes,
+            allow_values: config.allow_values.iter().cloned().collect(),
+            max_file_size: config.max_file_size,
+        })
+    }
+
+    /// The rules, in the order [`Match::rule`] indexes.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Files over this size are skipped.
+    pub fn max_file_size(&self) -> u64 {
+        self.max_file_size
+    }
+
+    /// Whether `path` (relative to the scan root, `/`-separated) is
+    /// allowlisted by `[allowlist] paths`.
+    pub fn path_allowed(&self, path: &str) -> bool {
+        !self.allow_paths.is_empty() && self.allow_paths.is_match(path.trim_start_matches("./"))
+    }
+
+    /// Whether the secret is allowlisted by value or regex.
+    fn value_allowed(&self, secret: &str) -> bool {
+        self.allow_values.contains(secret) || self.allow_regexes.iter().any(|r| r.is_match(secret))
+    }
+
+    /// A `secrets-file-tracked` finding for `path` if its name is a secrets
+    /// file (and the rule is on and the path is not allowlisted).
+    pub fn tracked_file_finding(
+        &self,
+        path: &str,
+        commit: Option<std::sync::Arc<CommitInfo>>,
+    ) -> Option<Finding> {
+        let rule = &self.rules[self.tracked_file?];
+        if !rules::is_secrets_file(path) || self.path_allowed(path) {
+            return None;
+        }
+        Some(Finding {
+            rule_id: rule.id.as_str().into(),
+            description: rule.description.as_str().into(),
+            severity: rule.severity,
+            path: path.to_owned(),
+            line: 1,
+            column: 1,
+            end_column: 1,
+            secret: Secret::new(String::new()),
+            verified_checksum: false,
+            fingerprint: fingerprint(&rule.id, path, ""),
+            commit,
+        })
+    }
+
+    /// Turns a [`Match`] into a [`Finding`] at `path` (and `commit`).
+    pub fn finding(
+        &self,
+        m: Match,
+        path: &str,
+        commit: Option<std::sync::Arc<CommitInfo>>,
+    ) -> Finding {
+        let rule = &self.rules[m.rule];
+        Finding {
+            rule_id: rule.id.as_str().into(),
+            description: rule.description.as_str().into(),
+            severity: rule.severity,
+            path: path.to_owned(),
+            line: m.line,
+            column: m.column,
+            end_column: m.end_column,
+            fingerprint: fingerprint(&rule.id, path, m.secret.expose()),
+            secret: m.secret,
+            verified_checksum: m.verified,
+            commit,
+        }
+    }
+
+    /// Scans one buffer (a file, an added-lines buffer, a stdin chunk).
+    /// `path` decides lock-file handling and the path allowlist.
+    pub fn scan(&self, path: &str, buf: &[u8]) -> Vec<Match> {
+        if self.path_allowed(path) {
+            return Vec::new();
+        }
+        let lock_file = rules::is_lock_file(path);
+        let mut cands = Vec::new();
+        if let Some(rule) = self.keywarden {
+            find_keywarden_keys(buf, |start, end| {
+                cands.push(Candidate {
+                    rule,
+                    start,
+                    end,
+                    verified: true,
+                });
+            });
+        }
+        if let Some(ac) = &self.automaton {
+            let mut seg: Option<(usize, usize)> = None;
+            let mut seg_rules: Vec<usize> = Vec::new();
+            for hit in ac.find_overlapping_iter(buf) {
+                let p = hit.start();
+                // A hit near the cut end of a long line's window starts a new
+                // window, so the match after it is not cut short.
+                let inside = matches!(seg, Some((s, e))
+                    if p >= s && p < e && (e == buf.len() || buf[e] == b'\n' || p + WINDOW_MARGIN < e));
+                if !inside {
+                    if let Some((s, e)) = seg {
+                        self.run_segment(buf, s, e, &mut seg_rules, lock_file, &mut cands);
+                    }
+                    seg = Some(segment_around(buf, p));
+                }
+                seg_rules.extend_from_slice(&self.pattern_rules[hit.pattern().as_usize()]);
+            }
+            if let Some((s, e)) = seg {
+                self.run_segment(buf, s, e, &mut seg_rules, lock_file, &mut cands);
+            }
+        }
+        if cands.is_empty() {
+            return Vec::new();
+        }
+        self.finish(buf, cands)
+    }
+
+    fn run_segment(
+        &self,
+        buf: &[u8],
+        seg_start: usize,
+        seg_end: usize,
+        seg_rules: &mut Vec<usize>,
+        lock_file: bool,
+        out: &mut Vec<Candidate>,
+    ) {
+        seg_rules.sort_unstable();
+        seg_rules.dedup();
+        for &ri in seg_rules.iter() {
+            let rule = &self.rules[ri];
+            if rule.generic && lock_file {
+                continue;
+            }
+            let Some(regex) = &rule.regex else { continue };
+            let window_end = if rule.multiline {
+                buf.len().min(seg_start + MULTILINE_WINDOW)
+            } else {
+                seg_end
+            };
+            let window = &buf[seg_start..window_end];
+            let secret_group = regex.capture_names().position(|n| n == Some("secret"));
+            for caps in regex.captures_iter(window) {
+                let Some(whole) = caps.get(0) else { continue };
+                if rule.multiline && whole.start() >= seg_end - seg_start {
+                    break;
+                }
+                let m = secret_group.and_then(|g| caps.get(g)).unwrap_or(whole);
+                let (start, end) = (seg_start + m.start(), seg_start + m.end());
+                let Ok(secret) = std::str::from_utf8(&buf[start..end]) else {
+                    continue;
+                };
+                if rule.generic {
+                    let quote = caps.name("quote").map_or(&b""[..], |q| q.as_bytes());
+                    // The whole identifier (`NextToken`, not `Token`) and the byte before it.
+                    let (name, before) = match caps.name("name") {
+                        Some(n) => {
+                            let mut from = n.start();
+                            while from > 0
+                                && (window[from - 1].is_ascii_alphanumeric()
+                                    || matches!(window[from - 1], b'_' | b'.' | b'-'))
+                            {
+                                from -= 1;
+                            }
+                            let before = from.checked_sub(1).map(|i| window[i]);
+                            (&window[from..n.end()], before)
+                        }
+                        None => (&b""[..], None),
+                    };
+                    let line_end =
+                        memchr::memchr(b'\n', &buf[end..seg_end]).map_or(seg_end, |i| end + i);
+                    if !generic_name_ok(name, before)
+                        || !generic_value_ok(secret, quote, &buf[end..line_end])
+                    {
+                        continue;
+                    }
+                }
+                if rule.check == Check::Password && example_host(whole.as_bytes()) {
+                    continue;
+                }
+                let verified = match rule.check.run(secret) {
+                    Verdict::Reject => continue,
+                    Verdict::Accept => false,
+                    Verdict::Verified => true,
+                };
+                if !verified && validate::is_placeholder(secret) {
+                    continue;
+                }
+                out.push(Candidate {
+                    rule: ri,
+                    start,
+                    end,
+                    verified,
+                });
+            }
+        }
+        seg_rules.clear();
+    }
+
+    /// Filters, de-duplicates and locates candidates.
+    fn finish(&self, buf: &[u8], mut cands: Vec<Candidate>) -> Vec<Match> {
+        // Better first at equal start: verified, specific (not generic), more severe.
+        let rank = |c: &Candidate| {
+            let r = &self.rules[c.rule];
+            (!c.verified, r.generic, std::cmp::Reverse(r.severity))
+        };
+        cands.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| rank(a).cmp(&rank(b))));
+        let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
+        for c in cands {
+            let mut replace = None;
+            let mut drop = false;
+            for (i, k) in kept.iter().enumerate().rev() {
+                if k.end <= c.start {
+                    // Kept candidates are sorted by start; earlier ones may
+                    // still overlap when long, so look a little further.
+                    if c.start.saturating_sub(k.end) > MULTILINE_WINDOW {
+                        break;
+                    }
+                    continue;
+                }
+                // Overlap: keep the better one.
+                if rank(&c) < rank(k) {
+                    replace = Some(i);
+                } else {
+                    drop = true;
+                }
+                break;
+            }
+            match (drop, replace) {
+                (true, _) => {}
+                (false, Some(i)) => kept[i] = c,
+                (false, None) => kept.push(c),
+            }
+        }
+        kept.sort_by_key(|c| c.start);
+
+        let mut out = Vec::with_capacity(kept.len());
+        let (mut line, mut at) = (1usize, 0usize);
+        for c in kept {
+            let secret = String::from_utf8_lossy(&buf[c.start..c.end]).into_owned();
+            if self.value_allowed(&secret)
+                || (c.verified && validate::is_documented_example(&secret))
+            {
+                continue;
+            }
+            line += memchr::memchr_iter(b'\n', &buf[at..c.start]).count();
+            at = c.start;
+            let line_start = memchr::memrchr(b'\n', &buf[..c.start]).map_or(0, |i| i + 1);
+            let line_end =
+                memchr::memchr(b'\n', &buf[c.start..]).map_or(buf.len(), |i| c.start + i);
+            if memmem::find(&buf[line_start..line_end], ALLOW_MARKER).is_some() {
+                continue;
+            }
+            let column = char_count(&buf[line_start..c.start]) + 1;
+            let first_line_end = c.end.min(line_end);
+            let end_column = column + char_count(&buf[c.start..first_line_end]);
+            out.push(Match {
+                rule: c.rule,
+                line,
+                column,
+                end_column,
+                secret: Secret::new(secret),
+                verified: c.verified,
+            });
+        }
+        out
+    }
+}
+
+fn char_count(bytes: &[u8]) -> usize {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.chars().count(),
+        Err(_) => bytes.len(),
+    }
+}
+
+/// The line around `p`, or a window of it when the line is long.
+fn segment_around(buf: &[u8], p: usize) -> (usize, usize) {
+    let back_from = p.saturating_sub(LONG_LINE);
+    let start = memchr::memrchr(b'\n', &buf[back_from..p]).map_or(back_from, |i| back_from + i + 1);
+    let fwd_to = buf.len().min(p + LONG_LINE);
+    let end = memchr::memchr(b'\n', &buf[p..fwd_to]).map_or(fwd_to, |i| p + i);
+    (start, end)
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn is_label_byte(b: u8) -> bool {
+    b.is_ascii_lowercase() || b.is_ascii_digit()
+}
+
+/// Walks back from `end` (exclusive) over a `[a-z][a-z0-9]{0,max-1}` label;
+/// returns its start.
+fn label_before(buf: &[u8], end: usize, max: usize) -> Option<usize> {
+    let mut i = end;
+    while i > 0 && end - i < max && is_label_byte(buf[i - 1]) {
+        i -= 1;
+    }
+    if i == end || !buf[i].is_ascii_lowercase() {
+        return None;
+    }
+    Some(i)
+}
+
+/// Calls `found(start, end)` for every keywarden key with a valid checksum.
+fn find_keywarden_keys(buf: &[u8], mut found: impl FnMut(usize, usize)) {
+    for u in memchr::memchr_iter(b'_', buf) {
+        let (s, e) = (u + 1, u + 1 + KEY_TAIL);
+        if e > buf.len() {
+            break;
+        }
+        if buf.get(e).is_some_and(|&b| is_word(b))
+            || !buf[s..e].iter().all(u8::is_ascii_alphanumeric)
+        {
+            continue;
+        }
+        let Some(env_start) = label_before(buf, u, key::MAX_ENV_LEN) else {
+            continue;
+        };
+        if env_start == 0 || buf[env_start - 1] != b'_' {
+            continue;
+        }
+        let Some(prefix_start) = label_before(buf, env_start - 1, key::MAX_PREFIX_LEN) else {
+            continue;
+        };
+        if prefix_start > 0 && buf[prefix_start - 1].is_ascii_alphanumeric() {
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(&buf[prefix_start..e]) else {
+            continue;
+        };
+        if key::parse(text).is_ok() {
+            found(prefix_start, e);
+        }
+    }
+}
+
+/// Names that hold something about a secret, not the secret itself.
+const NOT_SECRET_NAME_ENDINGS: &[&str] = &[
+    "type", "name", "id", "ids", "url", "uri", "file", "path", "dir", "len", "length", "size",
+    "count", "format", "kind", "field", "header", "endpoint", "prefix", "label", "env", "var",
+    "ttl", "expiry", "expires", "timeout", "version", "mode", "policy", "regex", "pattern",
+];
+
+/// Names of things that are tokens but not secrets (pagination cursors,
+/// locks, idempotency keys), by their first word.
+const NOT_SECRET_NAME_STARTS: &[&str] = &[
+    "next",
+    "page",
+    "pagination",
+    "continuation",
+    "change",
+    "lock",
+    "sync",
+    "cancel",
+    "idempotency",
+    "csrf",
+    "xsrf",
+    "nonce",
+    "marker",
+    "cursor",
+    "verification",
+];
+
+/// Whether the generic rule's assigned name may hold a secret value
+/// (`api_key`, `db_password`), not metadata about one (`token_type`), a
+/// cursor (`NextToken`) or a type path (`AWS::IAM::AccessKey`).
+fn generic_name_ok(name: &[u8], before: Option<u8>) -> bool {
+    if before == Some(b':') {
+        return false;
+    }
+    let lower = name.to_ascii_lowercase();
+    // `self.nextToken` is named `nextToken`.
+    let own = lower.rsplit(|&b| b == b'.').next().unwrap_or(&lower[..]);
+    !NOT_SECRET_NAME_ENDINGS
+        .iter()
+        .any(|e| own.ends_with(e.as_bytes()))
+        && !NOT_SECRET_NAME_STARTS
+            .iter()
+            .any(|p| own.starts_with(p.as_bytes()))
+}
+
+/// Whether a URL's host is a documentation-only domain (RFC 2606:
+/// `example.com`/`.net`/`.org`, `.example`, `.invalid`, `.test`).
+fn example_host(url: &[u8]) -> bool {
+    let Some(at) = memchr::memrchr(b'@', url) else {
+        return false;
+    };
+    let host_end = url[at + 1..]
+        .iter()
+        .position(|&b| matches!(b, b'/' | b':' | b'?' | b'#'))
+        .map_or(url.len(), |i| at + 1 + i);
+    let host = url[at + 1..host_end].to_ascii_lowercase();
+    let host = host.strip_suffix(b".").unwrap_or(&host);
+    ["example.com", "example.net", "example.org"]
+        .iter()
+        .any(|d| host == d.as_bytes() || host.ends_with(format!(".{d}").as_bytes()))
+        || [".example", ".invalid", ".test"]
+            .iter()
+            .any(|t| host.ends_with(t.as_bytes()))
+}
+
+/// Extra conditions on the generic rule's value, beyond entropy.
+/// `rest` is the line after the value.
+fn generic_value_ok(value: &str, quote: &[u8], rest: &[u8]) -> bool {
+    if let Some(&q) = quote.first() {
+        // A quoted value must be the whole string literal.
+        if rest.first() != Some(&q) {
+            return false;
+        }
+    } else {
+        // Unquoted: a config value (`.env`, YAML, properties), which ends its
+        // line, not a code expression (`x: Type = …`, `a = b;`, `f(a, b)`).
+        let tail = rest.trim_ascii();
+        if !(tail.is_empty() || tail.starts_with(b"#") || tail.starts_with(b"//")) {
+            return false;
+        }
+        if value.starts_with("0x") {
+            return false;
+        }
+        // Attribute access (`module.CONSTANT`, `self.token2`).
+        let b = value.as_bytes();
+        let ident = |seg: &[u8]| {
+            seg.first()
+                .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
+                && seg.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
+        };
+        if b.contains(&b'.') && b.split(|&c| c == b'.').all(ident) {
+            return false;
+        }
+        // UPPER_SNAKE constants.
+        if b.contains(&b'_')
+            && b.iter()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == b'_')
+        {
+            return false;
+        }
+    }
+    if value.starts_with(['/', '.', '~', '\\', '-', '&', '*', '!', '%', '@'])
+        || value.contains("://")
+        || value.contains("::")
+        || value.starts_with("arn:")
+    {
+        return false;
+    }
+    // Words (`quoted-string`, `MyServiceApiKeyName`) are names, not
+    // secrets: a secret holds a digit, or is long and mixes cases the way
+    // random text does (two capitals in a row somewhere).
+    let bytes = value.as_bytes();
+    let has_digit = bytes.iter().any(u8::is_ascii_digit);
+    let random_letters = bytes.len() >= 24
+        && bytes.iter().any(u8::is_ascii_lowercase)
+        && bytes
+            .windows(2)
+            .any(|w| w[0].is_ascii_uppercase() && w[1].is_ascii_uppercase());
+    if !has_digit && !random_letters {
+        return false;
+    }
+    if validate::is_reference(value) {
+        return false;
+    }
+    // Shaped like a keywarden key but with a wrong checksum: not a secret,
+    // whatever its entropy (keywarden keys have no false positives).
+    if matches!(key::parse(value), Err(key::ParseError::BadChecksum)) {
+        return false;
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_lines_or_windows() {
+        let buf = b"one\ntwo three\nfour";
+        assert_eq!(segment_around(buf, 5), (4, 13));
+        assert_eq!(segment_around(buf, 0), (0, 3));
+        assert_eq!(segment_around(buf, 15), (14, 18));
+        let long = vec![b'a'; 10_000];
+        assert_eq!(
+            segment_around(&long, 5000),
+            (5000 - LONG_LINE, 5000 + LONG_LINE)
+        );
+    }
+
+    #[test]
+    fn keywarden_pass_needs_checksum_and_boundaries() {
+        let good = "kw_live_00000000000000000000000000000000000000000000AwA6B";
+        let mut hits = Vec::new();
+        let text = format!("x = \"{good}\" and {good}x and A{good} and _{good}");
+        find_keywarden_keys(text.as_bytes(), |s, e| hits.push((s, e)));
+        // quoted: yes; followed by a word char: no; after a letter: no; after _: yes.
+        assert_eq!(hits.len(), 2, "{hits:?}");
+        let bad = good.replace("AwA6B", "AwA6C");
+        let mut none = Vec::new();
+        find_keywarden_keys(bad.as_bytes(), |s, e| none.push((s, e)));
+        assert!(none.is_empty());
+    }
+}

@@ -1,0 +1,69 @@
+//! keywarden-scan: a fast, precise secret scanner. Finds keywarden keys
+//! (only with a valid checksum), GitHub tokens (checksum-validated) and
+//! 60-odd documented provider formats, plus high-entropy values assigned to
+//! secret-like names, in files, staged changes, git history and standard
+//! input. The `keywarden scan` and `keywarden hook` commands drive it.
+//!
+//! # Layout
+//!
+//! - [`rules`]: the built-in rules (id, description, severity, keywords,
+//!   regex, check) and the secrets-file and lock-file name tests.
+//! - [`validate`]: checksums (keywarden via `keywarden_core::key::parse`,
+//!   GitHub/npm CRC-32), JWT headers, entropy bars, example values,
+//!   placeholders and references.
+//! - [`entropy`]: Shannon entropy.
+//! - [`engine`]: [`Scanner`], the matcher: one Aho-Corasick pass over the
+//!   rules' keywords, regexes only on the lines that hold one, a dedicated
+//!   pass for keywarden keys, then filtering, de-duplication and positions.
+//! - [`files`]: sources without git: the parallel tree walk
+//!   ([`scan_paths`]) and chunked standard input ([`scan_reader`]).
+//! - [`git`]: sources through the `git` command: staged diff
+//!   ([`scan_staged`]), history ([`scan_history`]), tracked files.
+//! - [`finding`]: [`Finding`], [`Severity`], the redacting [`Secret`], the
+//!   stable fingerprint.
+//! - [`config`]: `.keywarden.toml` (settings, allowlists, custom rules).
+//! - [`baseline`]: known findings by fingerprint.
+//! - [`report`]: text, JSON and SARIF 2.1.0 output.
+//! - [`hook`]: the git pre-commit hook installer.
+//! - [`error`]: [`ScanError`], the one error type.
+//!
+//! # Example
+//!
+//! ```
+//! use keywarden_scan::{Config, Scanner};
+//!
+//! let scanner = Scanner::new(&Config::default())?;
+//! // A key minted for this example: never write a real one in code.
+//! let key = keywarden_core::key::from_secret_bytes(
+//!     &"acme".parse()?, &"live".parse()?, &[7; 32]);
+//! let text = format!("ACME_KEY={}\n", key.expose());
+//! let found = scanner.scan("settings.env", text.as_bytes());
+//! assert_eq!(found.len(), 1);
+//! assert_eq!(scanner.rules()[found[0].rule].id, "keywarden-key");
+//! assert!(found[0].verified);
+//! // Printing a secret redacts it.
+//! assert_eq!(found[0].secret.to_string(), format!("acme…{}", &key.expose()[key.expose().len() - 4..]));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![warn(missing_docs)]
+
+pub mod baseline;
+pub mod config;
+pub mod engine;
+pub mod entropy;
+pub mod error;
+pub mod files;
+pub mod finding;
+pub mod git;
+pub mod hook;
+pub mod report;
+pub mod rules;
+pub mod validate;
+
+pub use baseline::Baseline;
+pub use config::Config;
+pub use engine::{Match, Scanner};
+pub use error::ScanError;
+pub use files::{Progress, Report, Stats, scan_paths, scan_reader};
+pub use finding::{CommitInfo, Finding, Secret, Severity};
+pub use git::{HistoryOptions, scan_history, scan_staged};

@@ -1,0 +1,246 @@
+//! Output formats: human text (colour on a terminal), JSON, and SARIF 2.1.0
+//! (accepted by GitHub code scanning).
+//!
+//! Every format shows the redacted secret; the full secret appears only when
+//! the caller passes `show_secrets` (the CLI's `--show-secrets`).
+
+use std::io::Write;
+
+use serde_json::{Value, json};
+
+use crate::files::Stats;
+use crate::finding::{Finding, Severity};
+use crate::rules::Rule;
+
+/// How to print findings.
+#[derive(Debug, Clone, Copy, Default)]
+#[non_exhaustive]
+pub struct OutputOptions {
+    /// Print the whole secret instead of its redacted form.
+    pub show_secrets: bool,
+    /// ANSI colour (text format only).
+    pub color: bool,
+}
+
+impl OutputOptions {
+    /// Options with `show_secrets` and `color`.
+    pub fn new(show_secrets: bool, color: bool) -> Self {
+        Self {
+            show_secrets,
+            color,
+        }
+    }
+}
+
+fn shown(f: &Finding, opts: OutputOptions) -> String {
+    if f.secret.is_empty() {
+        "(file)".to_owned()
+    } else if opts.show_secrets {
+        f.secret.expose().to_owned()
+    } else {
+        f.secret.redacted()
+    }
+}
+
+fn paint(text: &str, code: &str, on: bool) -> String {
+    if on {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_owned()
+    }
+}
+
+fn severity_colour(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "1;31",
+        Severity::High => "31",
+        Severity::Medium => "33",
+        Severity::Low => "36",
+    }
+}
+
+/// Human-readable findings, one block per finding.
+pub fn write_text(
+    out: &mut impl Write,
+    findings: &[Finding],
+    opts: OutputOptions,
+) -> std::io::Result<()> {
+    for f in findings {
+        let verified = if f.verified_checksum {
+            " (checksum verified)"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "{}:{}:{}: {} [{}] {}{verified}",
+            paint(&f.path, "1", opts.color),
+            f.line,
+            f.column,
+            paint(f.severity.as_str(), severity_colour(f.severity), opts.color),
+            f.rule_id,
+            f.description,
+        )?;
+        writeln!(out, "    secret: {}", shown(f, opts))?;
+        if let Some(c) = &f.commit {
+            writeln!(
+                out,
+                "    commit: {} by {} <{}> on {}",
+                c.id, c.author, c.email, c.date
+            )?;
+        }
+        writeln!(out, "    fingerprint: {}", f.fingerprint)?;
+    }
+    Ok(())
+}
+
+/// One finding as a JSON object.
+pub fn finding_json(f: &Finding, opts: OutputOptions) -> Value {
+    let mut v = json!({
+        "path": f.path,
+        "line": f.line,
+        "column": f.column,
+        "end_column": f.end_column,
+        "rule": &*f.rule_id,
+        "description": &*f.description,
+        "severity": f.severity,
+        "match": shown(f, OutputOptions { show_secrets: false, ..opts }),
+        "fingerprint": f.fingerprint,
+        "verified_checksum": f.verified_checksum,
+    });
+    if opts.show_secrets && !f.secret.is_empty() {
+        v["secret"] = json!(f.secret.expose());
+    }
+    if let Some(c) = &f.commit {
+        v["commit"] = json!(&**c);
+    }
+    v
+}
+
+/// The scan's totals as JSON.
+pub fn stats_json(stats: &Stats, findings: usize) -> Value {
+    json!({
+        "files": stats.files,
+        "bytes": stats.bytes,
+        "commits": stats.commits,
+        "skipped_binary": stats.skipped_binary,
+        "skipped_large": stats.skipped_large,
+        "elapsed_ms": stats.elapsed.as_millis() as u64,
+        "findings": findings,
+    })
+}
+
+/// `{"findings": [...], "summary": {...}}`.
+pub fn write_json(
+    out: &mut impl Write,
+    findings: &[Finding],
+    stats: &Stats,
+    opts: OutputOptions,
+) -> std::io::Result<()> {
+    let doc = json!({
+        "findings": findings.iter().map(|f| finding_json(f, opts)).collect::<Vec<_>>(),
+        "summary": stats_json(stats, findings.len()),
+    });
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+fn sarif_level(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low => "note",
+    }
+}
+
+/// GitHub's `security-severity` scale (0–10) for a severity.
+fn security_severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "9.5",
+        Severity::High => "8.0",
+        Severity::Medium => "5.5",
+        Severity::Low => "3.0",
+    }
+}
+
+/// A SARIF 2.1.0 log with one run: the tool with every rule, and one result
+/// per finding (location, region, `partialFingerprints`).
+pub fn sarif(findings: &[Finding], rules: &[Rule], opts: OutputOptions) -> Value {
+    let rule_list: Vec<Value> = rules
+        .iter()
+        .map(|r| {
+            json!({
+                "id": r.id,
+                "name": r.id,
+                "shortDescription": {"text": r.description},
+                "fullDescription": {"text": r.description},
+                "help": {"text": format!("{}. Remove the secret from the file and from history, and revoke or rotate it.", r.description)},
+                "defaultConfiguration": {"level": sarif_level(r.severity)},
+                "properties": {
+                    "tags": ["security", "secret"],
+                    "security-severity": security_severity(r.severity),
+                    "precision": "high",
+                },
+            })
+        })
+        .collect();
+    let results: Vec<Value> = findings
+        .iter()
+        .map(|f| {
+            let mut props = json!({
+                "severity": f.severity,
+                "verified_checksum": f.verified_checksum,
+                "match": shown(f, OutputOptions { show_secrets: false, ..opts }),
+            });
+            if let Some(c) = &f.commit {
+                props["commit"] = json!(&**c);
+            }
+            let mut result = json!({
+                "ruleId": &*f.rule_id,
+                "level": sarif_level(f.severity),
+                "message": {"text": format!("{}: {}", f.description, shown(f, opts))},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                        "region": {
+                            "startLine": f.line,
+                            "startColumn": f.column,
+                            "endColumn": f.end_column.max(f.column + 1),
+                        },
+                    },
+                }],
+                "partialFingerprints": {"keywarden/v1": f.fingerprint},
+                "properties": props,
+            });
+            if let Some(i) = rules.iter().position(|r| *r.id == *f.rule_id) {
+                result["ruleIndex"] = json!(i);
+            }
+            result
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "keywarden",
+                "informationUri": "https://github.com/keywarden/keywarden",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rule_list,
+            }},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    })
+}
+
+/// Writes [`sarif`] pretty-printed.
+pub fn write_sarif(
+    out: &mut impl Write,
+    findings: &[Finding],
+    rules: &[Rule],
+    opts: OutputOptions,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &sarif(findings, rules, opts))?;
+    writeln!(out)
+}

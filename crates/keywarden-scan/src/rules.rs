@@ -1,0 +1,1011 @@
+//! Rules: what a secret looks like. [`builtin`] lists every built-in rule;
+//! custom rules come from `.keywarden.toml` ([`crate::config`]).
+//!
+//! A rule is an id, a description, a severity, literal keywords (the
+//! prefilter: a line is looked at only if one of them occurs in it), a regex
+//! whose `secret` group (or whole match) is the secret, and a [`Check`].
+//! Two rules are not regexes: `keywarden-key` (found by a dedicated pass and
+//! proved by `keywarden_core::key::parse`) and `secrets-file-tracked` (a
+//! file name).
+
+use regex::bytes::Regex;
+
+use crate::error::ScanError;
+use crate::finding::Severity;
+use crate::validate::Check;
+
+/// How a rule finds its matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RuleKind {
+    /// Keywords, then a regex on the lines that hold one.
+    Regex,
+    /// The dedicated keywarden-key pass (no literal to search for: any
+    /// prefix and environment), each candidate checksum-verified.
+    KeywardenKey,
+    /// A secrets file (`.env`, …) tracked by git: matched on file names.
+    TrackedFile,
+}
+
+/// One compiled rule.
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// Stable id (`github-pat`), used in output, allowlists and baselines.
+    pub id: String,
+    /// One line saying what it finds.
+    pub description: String,
+    /// How bad a finding is.
+    pub severity: Severity,
+    /// How it finds matches.
+    pub kind: RuleKind,
+    /// Literal prefilter, case-sensitive: at least one must occur on a line
+    /// for the regex to run there.
+    pub keywords: Vec<String>,
+    /// The pattern; its `secret` group, if any, is the secret.
+    pub regex: Option<Regex>,
+    /// What must hold beyond the regex.
+    pub check: Check,
+    /// The match may span lines (PEM blocks): the regex runs from the
+    /// keyword's line over a bounded window.
+    pub multiline: bool,
+    /// An entropy rule over assigned values: skipped in lock files, and
+    /// references and placeholders are not findings.
+    pub generic: bool,
+}
+
+impl Rule {
+    /// A regex rule. Fails with [`ScanError::Rule`] on a bad regex or a rule
+    /// without keywords.
+    pub fn regex(
+        id: &str,
+        description: &str,
+        severity: Severity,
+        keywords: Vec<String>,
+        pattern: &str,
+        check: Check,
+    ) -> Result<Self, ScanError> {
+        if keywords.is_empty() || keywords.iter().any(String::is_empty) {
+            return Err(ScanError::Rule {
+                id: id.to_owned(),
+                message: "a rule needs at least one non-empty keyword (its literal prefilter)"
+                    .to_owned(),
+            });
+        }
+        let regex = regex::bytes::RegexBuilder::new(pattern)
+            .size_limit(8 << 20)
+            .build()
+            .map_err(|e| ScanError::Rule {
+                id: id.to_owned(),
+                message: format!("bad regex: {e}"),
+            })?;
+        Ok(Self {
+            id: id.to_owned(),
+            description: description.to_owned(),
+            severity,
+            kind: RuleKind::Regex,
+            keywords,
+            regex: Some(regex),
+            check,
+            multiline: false,
+            generic: false,
+        })
+    }
+
+    fn special(id: &str, description: &str, severity: Severity, kind: RuleKind) -> Self {
+        Self {
+            id: id.to_owned(),
+            description: description.to_owned(),
+            severity,
+            kind,
+            keywords: Vec::new(),
+            regex: None,
+            check: Check::None,
+            multiline: false,
+            generic: false,
+        }
+    }
+}
+
+/// Default entropy bar of the generic rule, in bits per character.
+pub const DEFAULT_MIN_ENTROPY: f64 = 3.5;
+
+/// The id of the keywarden-key rule.
+pub const KEYWARDEN_KEY: &str = "keywarden-key";
+/// The id of the tracked-secrets-file rule.
+pub const SECRETS_FILE_TRACKED: &str = "secrets-file-tracked";
+/// The id of the generic assignment rule.
+pub const GENERIC_SECRET: &str = "generic-secret";
+
+use Severity::{Critical, High, Low, Medium};
+
+/// A built-in regex rule, as written in the table below.
+struct Spec {
+    id: &'static str,
+    description: &'static str,
+    severity: Severity,
+    keywords: &'static [&'static str],
+    regex: &'static str,
+    check: Check,
+}
+
+const fn spec(
+    id: &'static str,
+    description: &'static str,
+    severity: Severity,
+    keywords: &'static [&'static str],
+    regex: &'static str,
+) -> Spec {
+    Spec {
+        id,
+        description,
+        severity,
+        keywords,
+        regex,
+        check: Check::None,
+    }
+}
+
+const fn checked(s: Spec, check: Check) -> Spec {
+    Spec { check, ..s }
+}
+
+/// Closing boundary for tokens whose alphabet holds `-` and `_`.
+macro_rules! end {
+    () => {
+        r"(?:[^0-9A-Za-z_-]|$)"
+    };
+}
+
+// Each format below is written from the provider's own documentation of its
+// token format (prefixes, lengths, alphabets); see README "Scanning".
+const SPECS: &[Spec] = &[
+    // GitHub: "Behind GitHub's new authentication token formats" (2021):
+    // prefix, 30 base62 random characters, 6-character base62 CRC-32.
+    checked(
+        spec(
+            "github-pat",
+            "GitHub personal access token (classic)",
+            Critical,
+            &["ghp_"],
+            r"\b(?P<secret>ghp_[0-9A-Za-z]{36})\b",
+        ),
+        Check::Crc32Base62Suffix,
+    ),
+    checked(
+        spec(
+            "github-oauth-token",
+            "GitHub OAuth access token",
+            Critical,
+            &["gho_"],
+            r"\b(?P<secret>gho_[0-9A-Za-z]{36})\b",
+        ),
+        Check::Crc32Base62Suffix,
+    ),
+    checked(
+        spec(
+            "github-user-to-server-token",
+            "GitHub App user-to-server token",
+            Critical,
+            &["ghu_"],
+            r"\b(?P<secret>ghu_[0-9A-Za-z]{36})\b",
+        ),
+        Check::Crc32Base62Suffix,
+    ),
+    checked(
+        spec(
+            "github-server-to-server-token",
+            "GitHub App installation (server-to-server) token",
+            Critical,
+            &["ghs_"],
+            r"\b(?P<secret>ghs_[0-9A-Za-z]{36})\b",
+        ),
+        Check::Crc32Base62Suffix,
+    ),
+    checked(
+        spec(
+            "github-refresh-token",
+            "GitHub App refresh token",
+            Critical,
+            &["ghr_"],
+            r"\b(?P<secret>ghr_[0-9A-Za-z]{36})\b",
+        ),
+        Check::Crc32Base62Suffix,
+    ),
+    spec(
+        "github-fine-grained-pat",
+        "GitHub fine-grained personal access token",
+        Critical,
+        &["github_pat_"],
+        r"\b(?P<secret>github_pat_[0-9A-Za-z]{22}_[0-9A-Za-z]{59})\b",
+    ),
+    // npm: "npm's new access token format" (2021): npm_, 30 random, CRC-32 as GitHub's.
+    checked(
+        spec(
+            "npm-access-token",
+            "npm access token",
+            Critical,
+            &["npm_"],
+            r"\b(?P<secret>npm_[0-9A-Za-z]{36})\b",
+        ),
+        Check::Crc32Base62Suffix,
+    ),
+    spec(
+        "npmrc-auth-token",
+        "Registry auth token in an .npmrc",
+        High,
+        &["_authToken", "_auth="],
+        r#"(?:_authToken|_auth)\s*=\s*["']?(?P<secret>[^\s"'$]{16,})(?:[\s"']|$)"#,
+    ),
+    // AWS IAM: unique ID prefixes AKIA (access key) and ASIA (temporary
+    // credentials), 16 more base32 characters; secret access key is 40 base64-ish
+    // characters, only recognisable next to its name.
+    spec(
+        "aws-access-key-id",
+        "AWS access key ID",
+        High,
+        &["AKIA", "ASIA", "ABIA", "ACCA"],
+        r"\b(?P<secret>(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b",
+    ),
+    checked(
+        spec(
+            "aws-secret-access-key",
+            "AWS secret access key assigned to its usual name",
+            Critical,
+            &[
+                "secret_access_key",
+                "SECRET_ACCESS_KEY",
+                "SecretAccessKey",
+                "secretAccessKey",
+                "aws_secret",
+                "AWS_SECRET",
+                "awsSecret",
+                "AwsSecret",
+                "secret-access-key",
+            ],
+            r#"(?i)(?:aws[_-]?secret[_-]?(?:access[_-]?)?key|secret[_-]?access[_-]?key|aws[_-]?secret)["'\]]?\s*(?::=|=>|=|:)\s*["']?(?P<secret>[A-Za-z0-9/+]{40})(?:[^A-Za-z0-9/+=]|$)"#,
+        ),
+        Check::Entropy(3.5),
+    ),
+    // Stripe API keys: sk_/rk_ (secret/restricted) _live_/_test_, whsec_ webhook signing secrets.
+    spec(
+        "stripe-live-secret-key",
+        "Stripe live secret key",
+        Critical,
+        &["sk_live_"],
+        r"\b(?P<secret>sk_live_[0-9A-Za-z]{24,247})\b",
+    ),
+    spec(
+        "stripe-test-secret-key",
+        "Stripe test-mode secret key",
+        Low,
+        &["sk_test_"],
+        r"\b(?P<secret>sk_test_[0-9A-Za-z]{24,247})\b",
+    ),
+    spec(
+        "stripe-live-restricted-key",
+        "Stripe live restricted key",
+        High,
+        &["rk_live_"],
+        r"\b(?P<secret>rk_live_[0-9A-Za-z]{24,247})\b",
+    ),
+    spec(
+        "stripe-test-restricted-key",
+        "Stripe test-mode restricted key",
+        Low,
+        &["rk_test_"],
+        r"\b(?P<secret>rk_test_[0-9A-Za-z]{24,247})\b",
+    ),
+    spec(
+        "stripe-webhook-secret",
+        "Stripe webhook signing secret",
+        Medium,
+        &["whsec_"],
+        r"\b(?P<secret>whsec_[0-9A-Za-z+/=]{32,})",
+    ),
+    // Slack tokens: xoxb- (bot), xoxp-/xoxe- (user), xapp- (app-level); incoming webhooks.
+    spec(
+        "slack-bot-token",
+        "Slack bot token",
+        High,
+        &["xoxb-"],
+        r"\b(?P<secret>xoxb-[0-9]{8,14}-[0-9]{8,14}-[0-9A-Za-z]{24,34})\b",
+    ),
+    spec(
+        "slack-user-token",
+        "Slack user token",
+        High,
+        &["xoxp-", "xoxe-"],
+        r"\b(?P<secret>xox[pe](?:-[0-9]{8,14}){3}-[0-9A-Za-z]{28,34})\b",
+    ),
+    spec(
+        "slack-app-token",
+        "Slack app-level token",
+        High,
+        &["xapp-"],
+        r"\b(?P<secret>xapp-[0-9]-[A-Z0-9]{8,14}-[0-9]{10,16}-[0-9a-f]{32,80})\b",
+    ),
+    spec(
+        "slack-webhook-url",
+        "Slack incoming webhook URL",
+        Medium,
+        &["hooks.slack.com"],
+        r"(?P<secret>https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Z0-9]{8,12}/[A-Z0-9]{8,12}/[0-9A-Za-z]{24,32})\b",
+    ),
+    // Google Cloud: API keys are AIza + 35; OAuth client secrets GOCSPX- + 28.
+    spec(
+        "google-api-key",
+        "Google API key",
+        High,
+        &["AIza"],
+        concat!(r"\b(?P<secret>AIza[0-9A-Za-z_-]{35})", end!()),
+    ),
+    spec(
+        "google-oauth-client-secret",
+        "Google OAuth client secret",
+        High,
+        &["GOCSPX-"],
+        concat!(r"\b(?P<secret>GOCSPX-[0-9A-Za-z_-]{28})", end!()),
+    ),
+    // GitLab token prefixes (docs "Token overview"): glpat-, glptt-, glrt-, gldt-.
+    spec(
+        "gitlab-pat",
+        "GitLab personal, project or group access token",
+        High,
+        &["glpat-"],
+        concat!(r"\b(?P<secret>glpat-[0-9A-Za-z_.-]{20,})", end!()),
+    ),
+    spec(
+        "gitlab-pipeline-trigger-token",
+        "GitLab pipeline trigger token",
+        High,
+        &["glptt-"],
+        r"\b(?P<secret>glptt-[0-9a-f]{40})\b",
+    ),
+    spec(
+        "gitlab-runner-token",
+        "GitLab runner authentication token",
+        High,
+        &["glrt-"],
+        concat!(r"\b(?P<secret>glrt-[0-9A-Za-z_.-]{20,})", end!()),
+    ),
+    spec(
+        "gitlab-deploy-token",
+        "GitLab deploy token",
+        High,
+        &["gldt-"],
+        concat!(r"\b(?P<secret>gldt-[0-9A-Za-z_.-]{20,})", end!()),
+    ),
+    // PyPI API tokens are macaroons: pypi- then base64 starting with the "pypi.org" caveat.
+    spec(
+        "pypi-upload-token",
+        "PyPI API (upload) token",
+        Critical,
+        &["pypi-AgEIcHlwaS5vcmc"],
+        concat!(
+            r"\b(?P<secret>pypi-AgEIcHlwaS5vcmc[0-9A-Za-z_-]{50,})",
+            end!()
+        ),
+    ),
+    // OpenAI keys embed the marker T3BlbkFJ ("OpenAI" in base64).
+    spec(
+        "openai-api-key",
+        "OpenAI API key",
+        High,
+        &["T3BlbkFJ"],
+        concat!(
+            r"\b(?P<secret>sk-(?:proj-|svcacct-|admin-)?[0-9A-Za-z_-]{20,}T3BlbkFJ[0-9A-Za-z_-]{20,})",
+            end!()
+        ),
+    ),
+    // Anthropic: sk-ant-api03- / sk-ant-admin01- and a long base64url body.
+    spec(
+        "anthropic-api-key",
+        "Anthropic API key",
+        High,
+        &["sk-ant-"],
+        concat!(
+            r"\b(?P<secret>sk-ant-(?:api|admin)[0-9]{2}-[0-9A-Za-z_-]{80,})",
+            end!()
+        ),
+    ),
+    // Hugging Face user access tokens: hf_ and 34 letters.
+    spec(
+        "huggingface-token",
+        "Hugging Face access token",
+        High,
+        &["hf_"],
+        r"\b(?P<secret>hf_[A-Za-z]{34})\b",
+    ),
+    // Twilio API key SIDs are SK + 32 hex; the secret sits beside it, so context is required.
+    spec(
+        "twilio-api-key",
+        "Twilio API key SID next to Twilio context",
+        Medium,
+        &["twilio", "TWILIO", "Twilio"],
+        r"\b(?P<secret>SK[0-9a-fA-F]{32})\b",
+    ),
+    // SendGrid: SG. + 22 + . + 43.
+    spec(
+        "sendgrid-api-key",
+        "SendGrid API key",
+        High,
+        &["SG."],
+        concat!(
+            r"\b(?P<secret>SG\.[0-9A-Za-z_-]{22}\.[0-9A-Za-z_-]{43})",
+            end!()
+        ),
+    ),
+    spec(
+        "brevo-api-key",
+        "Brevo (Sendinblue) API key",
+        High,
+        &["xkeysib-"],
+        r"\b(?P<secret>xkeysib-[0-9a-f]{64}-[0-9A-Za-z]{16})\b",
+    ),
+    // Mailgun private API keys: key- + 32 hex (legacy) in Mailgun context or not.
+    spec(
+        "mailgun-api-key",
+        "Mailgun private API key",
+        High,
+        &["key-"],
+        r"\b(?P<secret>key-[0-9a-f]{32})\b",
+    ),
+    spec(
+        "mailchimp-api-key",
+        "Mailchimp API key",
+        High,
+        &["-us"],
+        r"\b(?P<secret>[0-9a-f]{32}-us[0-9]{1,2})\b",
+    ),
+    // Shopify: shpat_/shpca_/shppa_ access tokens, shpss_ shared secrets, 32 hex.
+    spec(
+        "shopify-access-token",
+        "Shopify access token",
+        High,
+        &["shpat_", "shpca_", "shppa_"],
+        r"\b(?P<secret>shp(?:at|ca|pa)_[0-9a-fA-F]{32})\b",
+    ),
+    spec(
+        "shopify-shared-secret",
+        "Shopify app shared secret",
+        High,
+        &["shpss_"],
+        r"\b(?P<secret>shpss_[0-9a-fA-F]{32})\b",
+    ),
+    // DigitalOcean: dop_v1_ (personal), doo_v1_ (OAuth), dor_v1_ (refresh) + 64 hex.
+    spec(
+        "digitalocean-token",
+        "DigitalOcean API token",
+        High,
+        &["dop_v1_", "doo_v1_", "dor_v1_"],
+        r"\b(?P<secret>do[opr]_v1_[0-9a-f]{64})\b",
+    ),
+    // Azure Storage connection strings: AccountKey= 64 bytes in base64 (88 characters).
+    spec(
+        "azure-storage-connection-string",
+        "Azure Storage account key in a connection string",
+        Critical,
+        &["AccountKey="],
+        r"(?i)AccountName=[^;\s]+;\s*AccountKey=(?P<secret>[A-Za-z0-9+/]{86}==)",
+    ),
+    spec(
+        "azure-ad-client-secret",
+        "Microsoft Entra ID (Azure AD) client secret",
+        High,
+        &["Q~"],
+        r"(?:^|[^0-9A-Za-z_~.-])(?P<secret>[0-9A-Za-z_~.]{3}[0-9]Q~[0-9A-Za-z_~.-]{31,34})(?:[^0-9A-Za-z_~.-]|$)",
+    ),
+    // Discord bot tokens: base64 user id . timestamp . HMAC; need Discord context.
+    spec(
+        "discord-bot-token",
+        "Discord bot token next to Discord context",
+        High,
+        &["discord", "DISCORD", "Discord"],
+        concat!(
+            r"\b(?P<secret>[MNO][0-9A-Za-z_-]{23,27}\.[0-9A-Za-z_-]{6}\.[0-9A-Za-z_-]{27,40})",
+            end!()
+        ),
+    ),
+    spec(
+        "discord-webhook-url",
+        "Discord webhook URL",
+        Medium,
+        &["/api/webhooks/"],
+        concat!(
+            r"(?P<secret>https://(?:ptb\.|canary\.)?discord(?:app)?\.com/api/webhooks/[0-9]{17,20}/[0-9A-Za-z_-]{60,68})",
+            end!()
+        ),
+    ),
+    // Telegram Bot API: <bot id>:<35 characters> from @BotFather.
+    spec(
+        "telegram-bot-token",
+        "Telegram bot token",
+        High,
+        &[":AA"],
+        concat!(r"\b(?P<secret>[0-9]{8,10}:AA[0-9A-Za-z_-]{33})", end!()),
+    ),
+    // Square: EAAA production access tokens, sq0atp- legacy, sq0csp- OAuth secrets.
+    spec(
+        "square-access-token",
+        "Square access token",
+        High,
+        &["EAAA", "sq0atp-"],
+        concat!(
+            r"\b(?P<secret>EAAA[0-9A-Za-z_-]{60}|sq0atp-[0-9A-Za-z_-]{22})",
+            end!()
+        ),
+    ),
+    spec(
+        "square-oauth-secret",
+        "Square OAuth application secret",
+        High,
+        &["sq0csp-"],
+        concat!(r"\b(?P<secret>sq0csp-[0-9A-Za-z_-]{43})", end!()),
+    ),
+    // Heroku: HRKU- platform API tokens; legacy UUID keys only with Heroku context.
+    spec(
+        "heroku-api-key",
+        "Heroku platform API key",
+        High,
+        &["HRKU-"],
+        concat!(r"\b(?P<secret>HRKU-[0-9A-Za-z_-]{60})", end!()),
+    ),
+    spec(
+        "heroku-api-key-legacy",
+        "Heroku API key (UUID) assigned to a Heroku name",
+        High,
+        &["heroku", "HEROKU", "Heroku"],
+        r#"(?i)heroku[a-z0-9_ .-]{0,20}(?:key|token|secret)["']?\s*(?::=|=>|=|:)\s*["']?(?P<secret>[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\b"#,
+    ),
+    // Datadog: API keys are 32 hex, application keys 40 hex; both need their names.
+    spec(
+        "datadog-api-key",
+        "Datadog API key assigned to a Datadog name",
+        High,
+        &["datadog", "DATADOG", "Datadog", "dd_api", "DD_API", "ddApi"],
+        r#"(?i)(?:datadog|dd)[_-]?api[_-]?key["']?\s*(?::=|=>|=|:)\s*["']?(?P<secret>[0-9a-f]{32})\b"#,
+    ),
+    spec(
+        "datadog-app-key",
+        "Datadog application key assigned to a Datadog name",
+        High,
+        &["datadog", "DATADOG", "Datadog", "dd_app", "DD_APP", "ddApp"],
+        r#"(?i)(?:datadog|dd)[_-]?app(?:lication)?[_-]?key["']?\s*(?::=|=>|=|:)\s*["']?(?P<secret>[0-9a-f]{40})\b"#,
+    ),
+    // JWT (RFC 7519): base64url JSON header . payload . signature.
+    checked(
+        spec(
+            "jwt",
+            "JSON Web Token",
+            Medium,
+            &["eyJ"],
+            concat!(
+                r"\b(?P<secret>eyJ[0-9A-Za-z_-]{8,}\.eyJ[0-9A-Za-z_-]{8,}\.[0-9A-Za-z_-]{16,})",
+                end!()
+            ),
+        ),
+        Check::Jwt,
+    ),
+    // Private keys: PEM (RFC 7468), OpenSSH (PROTOCOL.key), OpenPGP armor (RFC 4880).
+    // The multi-line body must be there: a lone header in documentation is not a key.
+    spec(
+        "private-key",
+        "PEM private key (PKCS#1, PKCS#8, SEC1, DSA)",
+        Critical,
+        &["PRIVATE KEY-----"],
+        r"(?P<secret>-----BEGIN (?:RSA |EC |DSA |ENCRYPTED )?PRIVATE[ ]KEY-----(?:\s|\\[nr])*(?:[A-Za-z-]+:[^\n]*\n(?:\s|\\[nr])*)*(?:[A-Za-z0-9+/=]|\s|\\[nr]){64,}?-----END (?:RSA |EC |DSA |ENCRYPTED )?PRIVATE[ ]KEY-----)",
+    ),
+    spec(
+        "openssh-private-key",
+        "OpenSSH private key",
+        Critical,
+        &["OPENSSH PRIVATE KEY-----"],
+        r"(?P<secret>-----BEGIN OPENSSH PRIVATE[ ]KEY-----(?:\s|\\[nr])*(?:[A-Za-z0-9+/=]|\s|\\[nr]){64,}?-----END OPENSSH PRIVATE[ ]KEY-----)",
+    ),
+    spec(
+        "pgp-private-key",
+        "PGP private key block",
+        Critical,
+        &["PGP PRIVATE KEY BLOCK-----"],
+        r"(?P<secret>-----BEGIN PGP PRIVATE[ ]KEY BLOCK-----(?:\s|\\[nr])*(?:[A-Za-z-]+:[^\n]*\n(?:\s|\\[nr])*)*(?:[A-Za-z0-9+/=]|\s|\\[nr]){64,}?-----END PGP PRIVATE[ ]KEY BLOCK-----)",
+    ),
+    spec(
+        "age-secret-key",
+        "age encryption secret key",
+        Critical,
+        &["AGE-SECRET-KEY-1"],
+        r"\b(?P<secret>AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})\b",
+    ),
+    // URLs with a password (RFC 3986 userinfo).
+    checked(
+        spec(
+            "database-url-password",
+            "Database or broker URL with a password",
+            High,
+            &[
+                "postgres://",
+                "postgresql://",
+                "mysql://",
+                "mariadb://",
+                "mongodb://",
+                "mongodb+srv://",
+                "redis://",
+                "rediss://",
+                "amqp://",
+                "amqps://",
+                "mssql://",
+                "sqlserver://",
+                "clickhouse://",
+                "cockroachdb://",
+                "+psycopg2://",
+                "+asyncpg://",
+                "+pymysql://",
+            ],
+            r#"\b[a-z][a-z0-9+.-]*://[^:/?#\s@"'`<>]+:(?P<secret>[^@/?#\s"'`<>]+)@[^\s"'`<>/]+"#,
+        ),
+        Check::Password,
+    ),
+    checked(
+        spec(
+            "basic-auth-url",
+            "HTTP or FTP URL with a password",
+            High,
+            &["http://", "https://", "ftp://", "ftps://"],
+            r#"\b(?:https?|ftps?)://[^:/?#\s@"'`<>]+:(?P<secret>[^@/?#\s"'`<>]+)@[0-9A-Za-z.-]+"#,
+        ),
+        Check::Password,
+    ),
+    // More providers, each from its documented prefix.
+    spec(
+        "linear-api-key",
+        "Linear API key",
+        High,
+        &["lin_api_"],
+        r"\b(?P<secret>lin_api_[0-9A-Za-z]{40})\b",
+    ),
+    spec(
+        "new-relic-user-api-key",
+        "New Relic user API key",
+        High,
+        &["NRAK-"],
+        r"\b(?P<secret>NRAK-[0-9A-Z]{27})\b",
+    ),
+    spec(
+        "sentry-auth-token",
+        "Sentry auth token",
+        High,
+        &["sntrys_", "sntryu_"],
+        r"\b(?P<secret>sntrys_[0-9A-Za-z+/=_]{60,}|sntryu_[0-9a-f]{64})",
+    ),
+    spec(
+        "postman-api-key",
+        "Postman API key",
+        High,
+        &["PMAK-"],
+        r"\b(?P<secret>PMAK-[0-9a-f]{24}-[0-9a-f]{34})\b",
+    ),
+    spec(
+        "doppler-token",
+        "Doppler token",
+        High,
+        &[
+            "dp.pt.",
+            "dp.st.",
+            "dp.sa.",
+            "dp.ct.",
+            "dp.scim.",
+            "dp.audit.",
+        ],
+        r"\b(?P<secret>dp\.(?:pt|st|sa|ct|scim|audit)\.[0-9A-Za-z]{40,44})\b",
+    ),
+    spec(
+        "vault-token",
+        "HashiCorp Vault service or batch token",
+        High,
+        &["hvs.", "hvb."],
+        concat!(r"\b(?P<secret>hv[sb]\.[0-9A-Za-z_-]{90,})", end!()),
+    ),
+    spec(
+        "terraform-cloud-token",
+        "Terraform Cloud / Enterprise API token",
+        High,
+        &[".atlasv1."],
+        concat!(
+            r"\b(?P<secret>[0-9A-Za-z]{14}\.atlasv1\.[0-9A-Za-z_=-]{60,70})",
+            end!()
+        ),
+    ),
+    spec(
+        "pulumi-access-token",
+        "Pulumi access token",
+        High,
+        &["pul-"],
+        r"\b(?P<secret>pul-[0-9a-f]{40})\b",
+    ),
+    spec(
+        "grafana-token",
+        "Grafana service account or Cloud token",
+        High,
+        &["glsa_", "glc_"],
+        r"\b(?P<secret>glsa_[0-9A-Za-z]{32}_[0-9a-fA-F]{8}|glc_[0-9A-Za-z+/]{32,400}={0,2})",
+    ),
+    spec(
+        "databricks-token",
+        "Databricks personal access token",
+        High,
+        &["dapi"],
+        r"\b(?P<secret>dapi[0-9a-f]{32}(?:-[0-9]+)?)\b",
+    ),
+    spec(
+        "dynatrace-token",
+        "Dynatrace API token",
+        High,
+        &["dt0c01."],
+        r"\b(?P<secret>dt0c01\.[0-9A-Z]{24}\.[0-9A-Z]{64})\b",
+    ),
+    spec(
+        "planetscale-token",
+        "PlanetScale token or password",
+        High,
+        &["pscale_tkn_", "pscale_pw_", "pscale_oauth_"],
+        concat!(
+            r"\b(?P<secret>pscale_(?:tkn|pw|oauth)_[0-9A-Za-z_=.-]{32,64})",
+            end!()
+        ),
+    ),
+    spec(
+        "supabase-token",
+        "Supabase personal access token",
+        High,
+        &["sbp_"],
+        r"\b(?P<secret>sbp_[0-9a-f]{40})\b",
+    ),
+    spec(
+        "notion-token",
+        "Notion integration token",
+        High,
+        &["ntn_", "secret_"],
+        r"\b(?P<secret>ntn_[0-9]{11}[0-9A-Za-z]{35}|secret_[0-9A-Za-z]{43})\b",
+    ),
+    spec(
+        "mapbox-secret-token",
+        "Mapbox secret access token",
+        High,
+        &["sk.eyJ"],
+        concat!(
+            r"\b(?P<secret>sk\.eyJ[0-9A-Za-z_-]{50,}\.[0-9A-Za-z_-]{20,})",
+            end!()
+        ),
+    ),
+    spec(
+        "flyio-token",
+        "Fly.io access token",
+        High,
+        &["fo1_", "fm2_"],
+        concat!(
+            r"\b(?P<secret>fo1_[0-9A-Za-z_-]{43}|fm2_[0-9A-Za-z+/=_-]{100,})",
+            end!()
+        ),
+    ),
+    spec(
+        "docker-hub-pat",
+        "Docker Hub personal access token",
+        High,
+        &["dckr_pat_"],
+        concat!(r"\b(?P<secret>dckr_pat_[0-9A-Za-z_-]{27})", end!()),
+    ),
+    spec(
+        "netlify-token",
+        "Netlify personal access token",
+        High,
+        &["nfp_"],
+        r"\b(?P<secret>nfp_[0-9A-Za-z]{36})\b",
+    ),
+    spec(
+        "rubygems-api-key",
+        "RubyGems API key",
+        High,
+        &["rubygems_"],
+        r"\b(?P<secret>rubygems_[0-9a-f]{48})\b",
+    ),
+    spec(
+        "twitter-bearer-token",
+        "X (Twitter) app bearer token",
+        High,
+        &["AAAAAAAAAAAAAAAAAAAAA"],
+        r"\b(?P<secret>AAAAAAAAAAAAAAAAAAAAA[0-9A-Za-z%]{30,120})\b",
+    ),
+];
+
+/// Name fragments that make an assigned value secret-like, for the generic rule.
+const SECRET_NAMES: &[&str] = &[
+    "api_key",
+    "apikey",
+    "api-key",
+    "secret",
+    "token",
+    "password",
+    "passwd",
+    "pwd",
+    "credential",
+    "access_key",
+    "auth_key",
+    "private_key",
+];
+
+/// The generic rule's regex: a secret-like name, an assignment, a value.
+const GENERIC_REGEX: &str = r#"(?i)(?P<name>(?:api[_.-]?key|secret|token|passw(?:or)?d|pwd|credentials?|access[_.-]?key|auth[_.-]?key|private[_.-]?key)[0-9a-z_.-]{0,40})["'\]]?[ \t]*(?::=|=>|=|:)[ \t]*(?P<quote>["'`]?)(?P<secret>[^\s"'`;,()\[\]{}<>]{8,256})"#;
+
+/// Case variants of a keyword: as written, lower, UPPER, Capitalized.
+fn case_variants(word: &str) -> Vec<String> {
+    let mut out = vec![
+        word.to_owned(),
+        word.to_ascii_lowercase(),
+        word.to_ascii_uppercase(),
+    ];
+    let mut chars = word.chars();
+    if let Some(first) = chars.next() {
+        out.push(first.to_ascii_uppercase().to_string() + chars.as_str());
+    }
+    // camelCase joins: apiKey, authKey, accessKey, privateKey.
+    if let Some((a, b)) = word.split_once(['_', '-']) {
+        let mut b_chars = b.chars();
+        if let Some(first) = b_chars.next() {
+            let camel = format!("{a}{}{}", first.to_ascii_uppercase(), b_chars.as_str());
+            out.push(camel.clone());
+            let mut c = camel.chars();
+            if let Some(f) = c.next() {
+                out.push(f.to_ascii_uppercase().to_string() + c.as_str());
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Every built-in rule, with the generic rule's entropy bar set to `min_entropy`.
+pub fn builtin(min_entropy: f64) -> Result<Vec<Rule>, ScanError> {
+    let mut rules = Vec::with_capacity(SPECS.len() + 3);
+    rules.push(Rule::special(
+        KEYWARDEN_KEY,
+        "keywarden API key",
+        Critical,
+        RuleKind::KeywardenKey,
+    ));
+    for s in SPECS {
+        rules.push(Rule::regex(
+            s.id,
+            s.description,
+            s.severity,
+            s.keywords.iter().map(|k| (*k).to_owned()).collect(),
+            s.regex,
+            s.check,
+        )?);
+    }
+    for r in &mut rules {
+        r.multiline = r.id.ends_with("private-key");
+    }
+    let mut keywords: Vec<String> = SECRET_NAMES.iter().flat_map(|w| case_variants(w)).collect();
+    keywords.sort();
+    keywords.dedup();
+    let mut generic = Rule::regex(
+        GENERIC_SECRET,
+        "High-entropy value assigned to a secret-like name",
+        Medium,
+        keywords,
+        GENERIC_REGEX,
+        Check::Entropy(min_entropy),
+    )?;
+    generic.generic = true;
+    rules.push(generic);
+    rules.push(Rule::special(
+        SECRETS_FILE_TRACKED,
+        "Secrets file (.env, private key file, .netrc, …) tracked by git",
+        Low,
+        RuleKind::TrackedFile,
+    ));
+    Ok(rules)
+}
+
+/// Whether a file name is a secrets file that should not be in git:
+/// `.env` and `.env.*` (but not `.env.example`, `.sample`, `.template`,
+/// `.dist`, `.defaults`), `*.env`, `.netrc`, `.pgpass`, SSH private key files
+/// (`id_rsa`, …, not `.pub`), PKCS#12 files (`*.p12`, `*.pfx`).
+pub fn is_secrets_file(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    let lower = name.to_ascii_lowercase();
+    let example = [
+        ".example",
+        ".sample",
+        ".template",
+        ".dist",
+        ".defaults",
+        ".tmpl",
+        ".schema",
+    ]
+    .iter()
+    .any(|s| lower.ends_with(s));
+    if lower == ".env" || (lower.starts_with(".env.") && !example) {
+        return true;
+    }
+    if lower.ends_with(".env") && lower.len() > 4 && !example {
+        return true;
+    }
+    matches!(
+        lower.as_str(),
+        ".netrc" | "_netrc" | ".pgpass" | "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519"
+    ) || lower.ends_with(".p12")
+        || lower.ends_with(".pfx")
+}
+
+/// Whether a path is a dependency lock file, whose hashes are not secrets.
+pub fn is_lock_file(path: &str) -> bool {
+    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    name.ends_with(".lock")
+        || matches!(
+            name,
+            "package-lock.json"
+                | "npm-shrinkwrap.json"
+                | "pnpm-lock.yaml"
+                | "go.sum"
+                | "packages.lock.json"
+                | "gradle.lockfile"
+                | "requirements.txt"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtins_compile_and_ids_are_unique() {
+        let rules = builtin(DEFAULT_MIN_ENTROPY).unwrap();
+        assert!(rules.len() >= 60, "{}", rules.len());
+        let mut ids: Vec<_> = rules.iter().map(|r| r.id.as_str()).collect();
+        ids.sort_unstable();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "duplicate rule ids");
+        for r in &rules {
+            assert!(!r.description.is_empty());
+            if r.kind == RuleKind::Regex {
+                assert!(!r.keywords.is_empty(), "{}", r.id);
+            }
+        }
+    }
+
+    #[test]
+    fn keyword_variants() {
+        let v = case_variants("api_key");
+        for w in ["api_key", "API_KEY", "Api_key", "apiKey", "ApiKey"] {
+            assert!(v.contains(&w.to_owned()), "{w}: {v:?}");
+        }
+    }
+
+    #[test]
+    fn secrets_files() {
+        for yes in [
+            ".env",
+            "app/.env.production",
+            ".env.local",
+            "prod.env",
+            "id_rsa",
+            ".netrc",
+            "cert.p12",
+        ] {
+            assert!(is_secrets_file(yes), "{yes}");
+        }
+        for no in [
+            ".env.example",
+            ".env.sample",
+            "env.rs",
+            "id_rsa.pub",
+            "environment.ts",
+            ".envrc.template",
+        ] {
+            assert!(!is_secrets_file(no), "{no}");
+        }
+    }
+}

@@ -1,0 +1,319 @@
+//! Checks that turn a regex match into a finding or throw it away:
+//! checksums (keywarden, GitHub, npm), JWT headers, and the filters for
+//! documented example values, placeholders and references to variables.
+
+use base64::Engine as _;
+use keywarden_core::{base62, key};
+
+/// What a rule checks beyond its regex.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[non_exhaustive]
+pub enum Check {
+    /// Nothing more: the regex is precise enough.
+    None,
+    /// A keywarden v1 key: `keywarden_core::key::parse` must accept it
+    /// (shape and CRC-32). Never reimplemented here.
+    KeywardenChecksum,
+    /// GitHub's and npm's token checksum: the last 6 characters are the
+    /// base62 CRC-32 of the 30 random characters after the 4-character prefix.
+    Crc32Base62Suffix,
+    /// A JWT: the header must decode (base64url) to JSON with an `alg`.
+    Jwt,
+    /// The value's Shannon entropy must reach this many bits per character
+    /// (hex values: this minus 0.5).
+    Entropy(f64),
+    /// A password in a URL: not a placeholder (`password`, `pass`, `***`)
+    /// nor a reference (`${DB_PASSWORD}`, `%s`).
+    Password,
+}
+
+/// The outcome of a check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Not a secret (wrong checksum, low entropy, malformed).
+    Reject,
+    /// A secret by the rule's pattern.
+    Accept,
+    /// A secret proved real by a checksum.
+    Verified,
+}
+
+impl Check {
+    /// Runs the check on the matched secret.
+    pub fn run(self, secret: &str) -> Verdict {
+        match self {
+            Self::None => Verdict::Accept,
+            Self::KeywardenChecksum => match key::parse(secret) {
+                Ok(_) => Verdict::Verified,
+                Err(_) => Verdict::Reject,
+            },
+            Self::Crc32Base62Suffix => {
+                if crc32_base62_suffix_ok(secret) {
+                    Verdict::Verified
+                } else {
+                    Verdict::Reject
+                }
+            }
+            Self::Jwt => {
+                if jwt_header_ok(secret) {
+                    Verdict::Accept
+                } else {
+                    Verdict::Reject
+                }
+            }
+            Self::Password => {
+                if is_placeholder_password(secret) {
+                    Verdict::Reject
+                } else {
+                    Verdict::Accept
+                }
+            }
+            Self::Entropy(min) => {
+                if entropy_ok(secret, min) {
+                    Verdict::Accept
+                } else {
+                    Verdict::Reject
+                }
+            }
+        }
+    }
+}
+
+/// Whether `value` clears the entropy bar `min` (hex values: `min - 0.5`).
+pub fn entropy_ok(value: &str, min: f64) -> bool {
+    let bytes = value.as_bytes();
+    let bar = if crate::entropy::is_hex(bytes) {
+        min - 0.5
+    } else {
+        min
+    };
+    crate::entropy::shannon(bytes) >= bar
+}
+
+/// GitHub (`ghp_`…) and npm (`npm_`…) tokens: `<prefix>_<30 random><6 checksum>`,
+/// the checksum being CRC-32 of the random part in base62 (`0-9A-Za-z`).
+pub fn crc32_base62_suffix_ok(token: &str) -> bool {
+    let Some(body) = token.get(4..) else {
+        return false;
+    };
+    if body.len() != 36 || !base62::is_base62(body.as_bytes()) {
+        return false;
+    }
+    let (random, check) = body.split_at(30);
+    base62::decode_u64(check.as_bytes()) == Some(u64::from(crc32fast::hash(random.as_bytes())))
+}
+
+/// The checksum [`crc32_base62_suffix_ok`] expects for a 30-character random
+/// part: for building test tokens at run time.
+pub fn crc32_base62_suffix(random: &str) -> String {
+    base62::encode_u64(u64::from(crc32fast::hash(random.as_bytes())), 6).unwrap_or_default()
+}
+
+fn jwt_header_ok(token: &str) -> bool {
+    let Some(header) = token.split('.').next() else {
+        return false;
+    };
+    let Ok(raw) =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(header.trim_end_matches('='))
+    else {
+        return false;
+    };
+    match serde_json::from_slice::<serde_json::Value>(&raw) {
+        Ok(serde_json::Value::Object(map)) => map.contains_key("alg") || map.contains_key("typ"),
+        _ => false,
+    }
+}
+
+/// Documented example values from providers' own documentation: never
+/// findings. Built with `concat!` so this file does not itself look like a
+/// leak to a line-oriented scanner.
+const DOCUMENTED_EXAMPLES: &[&str] = &[
+    // AWS documentation's access key id and secret access key.
+    concat!("AKIA", "IOSFODNN7EXAMPLE"),
+    concat!("wJalrXUtnFEMI/K7MDENG/", "bPxRfiCYEXAMPLEKEY"),
+    // jwt.io's sample token signature (HS256, "your-256-bit-secret").
+    concat!("SflKxwRJSMeKKF2QT4fwpMeJf36P", "Ok6yJV_adQssw5c"),
+    // Stripe's documentation test key.
+    concat!("sk_test_", "4eC39HqLyjWDarjtT1zdp7dc"),
+    concat!("sk_test_", "BQokikJOvBiI2HlWgH4olfQ2"),
+    // keywarden's own KEY-FORMAT.md test vectors: public, so not leaks.
+    concat!(
+        "kw_live_",
+        "00000000000000000000000000000000000000000000AwA6B"
+    ),
+    concat!(
+        "kw_test_",
+        "003aUlTJC7tjlCTQj2uNU3MFagCXG9LRKRcwGkBIDlf18Bk99"
+    ),
+    concat!(
+        "acme_live_",
+        "yhjskwdA6OZ1AL1YmHWZWm8LLG7HjnuCA2j5rOw8Xp10u6P3m"
+    ),
+    concat!(
+        "kw_dev_",
+        "cLIymOC93QnmGoIcZvvJsGB0x0IvxXalfzryN3lN4eu1Vkpbb"
+    ),
+];
+
+/// Whether a URL password is a placeholder or a reference.
+pub fn is_placeholder_password(p: &str) -> bool {
+    if p.chars().count() < 4 {
+        // `http://a:b@c` in URL test data; real passwords are longer.
+        return true;
+    }
+    let lower = p.to_ascii_lowercase();
+    matches!(
+        lower.as_str(),
+        "password" | "pass" | "passwd" | "pwd" | "pw" | "secret" | "xxx" | "x"
+    ) || p.starts_with(['$', '%', '{', '<', '[', ':'])
+        || p.contains('*')
+        || p.contains("%s")
+        || is_reference(p)
+        || is_placeholder(p)
+}
+
+/// Whether `value` is (or holds) one of the documented example values that
+/// providers publish, or one of keywarden's own KEY-FORMAT.md test vectors.
+pub fn is_documented_example(value: &str) -> bool {
+    DOCUMENTED_EXAMPLES.iter().any(|ex| value.contains(ex))
+}
+
+/// Words that mark a value as a placeholder, not a secret.
+const PLACEHOLDER_WORDS: &[&str] = &[
+    "example",
+    "changeme",
+    "change_me",
+    "change-me",
+    "placeholder",
+    "your_",
+    "your-",
+    "yourkey",
+    "yoursecret",
+    "yourtoken",
+    "redacted",
+    "dummy",
+    "sample",
+    "insert",
+    "replace",
+    "fake",
+    "notreal",
+    "not_a_real",
+    "todo",
+    "secret_here",
+    "key_here",
+    "token_here",
+];
+
+/// Whether `value` is a documented example value or a placeholder
+/// (`xxxx…`, `<your-key>`, `changeme`, `****`, `EXAMPLE`).
+pub fn is_placeholder(value: &str) -> bool {
+    if is_documented_example(value) {
+        return true;
+    }
+    let lower = value.to_ascii_lowercase();
+    // Masked or elided (`sk-…`, `eyJ2Ijoi...`).
+    if lower.contains("xxxx")
+        || value.contains("****")
+        || value.contains("...")
+        || value.contains('…')
+    {
+        return true;
+    }
+    if (value.starts_with('<') && value.ends_with('>')) || value.contains("<your") {
+        return true;
+    }
+    if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
+        return true;
+    }
+    // One character repeated (0000…, aaaa…) or a run like 123456…
+    let bytes = value.as_bytes();
+    if bytes.len() >= 8 && bytes.iter().all(|&b| b == bytes[0]) {
+        return true;
+    }
+    lower.contains("0123456789") || lower.contains("1234567890") || lower.contains("abcdefghij")
+}
+
+/// Whether `value` refers to a secret kept elsewhere rather than being one:
+/// `${VAR}`, `$VAR`, `{{ var }}`, `process.env.X`, `os.environ[...]`,
+/// `os.getenv(...)`, `ENV[...]`, `%(name)s`.
+pub fn is_reference(value: &str) -> bool {
+    let v = value.trim();
+    v.starts_with('$')
+        || v.contains("${")
+        || v.contains("{{")
+        || v.contains("%(")
+        || v.starts_with("process.env")
+        || v.starts_with("os.environ")
+        || v.starts_with("os.getenv")
+        || v.starts_with("getenv")
+        || v.starts_with("env(")
+        || v.starts_with("env.")
+        || v.starts_with("ENV[")
+        || v.starts_with("secrets.")
+        || v.starts_with("vault:")
+        || v.starts_with("@Value")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crc32_suffix_round_trip() {
+        let random = "0123456789abcdefghijABCDEFGHIJ";
+        let token = format!("ghp_{random}{}", crc32_base62_suffix(random));
+        assert_eq!(token.len(), 40);
+        assert!(crc32_base62_suffix_ok(&token));
+        let mut bad = token.clone();
+        bad.replace_range(10..11, "Z");
+        assert!(!crc32_base62_suffix_ok(&bad));
+        assert!(!crc32_base62_suffix_ok("ghp_"));
+        assert!(!crc32_base62_suffix_ok("ghp_é"));
+    }
+
+    #[test]
+    fn keywarden_checksum_uses_core_parse() {
+        let good = "kw_live_00000000000000000000000000000000000000000000AwA6B";
+        assert_eq!(Check::KeywardenChecksum.run(good), Verdict::Verified);
+        let bad = "kw_live_00000000000000000000000000000000000000000000AwA6C";
+        assert_eq!(Check::KeywardenChecksum.run(bad), Verdict::Reject);
+    }
+
+    #[test]
+    fn placeholders_and_references() {
+        for p in [
+            "xxxxxxxxxxxxxxxx",
+            "<your-key>",
+            "changeme",
+            "YOUR_API_KEY_HERE",
+            "00000000000000000000",
+            "sk-************",
+        ] {
+            assert!(is_placeholder(p), "{p}");
+        }
+        assert!(!is_placeholder("q8Vz3LmR0tPw7Ka2"));
+        for r in [
+            "${API_KEY}",
+            "$API_KEY",
+            "{{ .Values.token }}",
+            "process.env.TOKEN",
+            "os.environ['X']",
+        ] {
+            assert!(is_reference(r), "{r}");
+        }
+        assert!(!is_reference("q8Vz3LmR0tPw7Ka2"));
+    }
+
+    #[test]
+    fn jwt_header() {
+        let part = |s: &str| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(s);
+        let t = [
+            part(r#"{"alg":"HS256"}"#),
+            part(r#"{"sub":"1"}"#),
+            part("signature-bytes!"),
+        ]
+        .join(".");
+        assert_eq!(Check::Jwt.run(&t), Verdict::Accept);
+        assert_eq!(Check::Jwt.run("eyJub3Rqc29u.eyJ4.eHh4"), Verdict::Reject);
+    }
+}

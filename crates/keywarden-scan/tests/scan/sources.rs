@@ -1,0 +1,353 @@
+//! Sources on real files and real git repositories.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use keywarden_scan::{
+    Config, HistoryOptions, Progress, Scanner, scan_history, scan_paths, scan_reader, scan_staged,
+};
+
+use crate::{Gen, checksummed, keywarden_key, scanner};
+
+fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_DATE", "2024-05-01T12:00:00+02:00")
+        .env("GIT_COMMITTER_DATE", "2024-05-01T12:00:00+02:00")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+pub(crate) fn init_repo(dir: &Path) {
+    git(dir, &["init", "-q", "-b", "main"]);
+    git(dir, &["config", "user.name", "Test Author"]);
+    git(dir, &["config", "user.email", "author@example.com"]);
+    git(dir, &["config", "commit.gpgsign", "false"]);
+}
+
+fn paths_of(report: &keywarden_scan::Report) -> Vec<(String, String, usize)> {
+    report
+        .findings
+        .iter()
+        .map(|f| (f.path.clone(), f.rule_id.to_string(), f.line))
+        .collect()
+}
+
+fn rel(root: &Path, p: &str) -> String {
+    format!("{}/{p}", root.display())
+}
+
+#[test]
+fn tree_walk_respects_ignores_and_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut g = Gen::new(20);
+    let tok = |g: &mut Gen| checksummed("ghp_", g);
+    write(
+        root,
+        "src/app.py",
+        format!("x = 1\nt = '{}'\n", tok(&mut g)),
+    );
+    write(root, ".env", format!("GH_TOKEN={}\n", tok(&mut g)));
+    write(root, "build/out.txt", tok(&mut g));
+    write(root, ".gitignore", "build/\n");
+    write(root, "vendor/lib.js", tok(&mut g));
+    write(root, ".keywardenignore", "vendor/\n");
+    let mut binary = b"\x00\x01\x02".to_vec();
+    binary.extend_from_slice(tok(&mut g).as_bytes());
+    write(root, "img.bin", binary);
+    let mut big = "x".repeat(2000);
+    big.push_str(&tok(&mut g));
+    write(root, "big.txt", big);
+    write(root, ".git/config", tok(&mut g));
+
+    let mut cfg = Config::default();
+    cfg.max_file_size = 1024;
+    let s = Scanner::new(&cfg).unwrap();
+    let progress = Progress::default();
+    let report = scan_paths(&s, &[root.to_path_buf()], 2, &progress).unwrap();
+    assert_eq!(
+        paths_of(&report),
+        vec![
+            (rel(root, ".env"), "github-pat".into(), 1),
+            (rel(root, "src/app.py"), "github-pat".into(), 2),
+        ]
+    );
+    assert_eq!(report.stats.skipped_binary, 1);
+    assert_eq!(report.stats.skipped_large, 1);
+    // .env, .gitignore, .keywardenignore, src/app.py
+    assert_eq!(report.stats.files, 4);
+    assert!(report.errors.is_empty());
+}
+
+#[test]
+fn a_missing_root_is_an_error() {
+    let s = scanner();
+    let err = scan_paths(
+        &s,
+        &[PathBuf::from("/definitely/not/here")],
+        1,
+        &Progress::default(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("/definitely/not/here"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_reported_and_the_scan_goes_on() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mut g = Gen::new(21);
+    write(dir.path(), "ok.txt", checksummed("ghp_", &mut g));
+    write(dir.path(), "locked.txt", "x");
+    let locked = dir.path().join("locked.txt");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    if std::fs::read(&locked).is_ok() {
+        return; // running as root: permissions do not bind
+    }
+    let report = scan_paths(&scanner(), &[dir.path().into()], 1, &Progress::default()).unwrap();
+    assert_eq!(report.findings.len(), 1);
+    assert_eq!(report.errors.len(), 1);
+}
+
+#[test]
+fn tracked_secrets_files_are_findings_untracked_are_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repo(root);
+    write(root, ".env", "DEBUG=1\n");
+    write(root, ".env.example", "DEBUG=0\n");
+    write(root, "local/.env.local", "DEBUG=1\n");
+    git(root, &["add", ".env", ".env.example"]);
+    git(root, &["commit", "-qm", "env"]);
+    let report = scan_paths(&scanner(), &[root.to_path_buf()], 1, &Progress::default()).unwrap();
+    assert_eq!(
+        paths_of(&report),
+        vec![(rel(root, ".env"), "secrets-file-tracked".into(), 1)]
+    );
+}
+
+#[test]
+fn staged_scans_only_added_lines_with_their_line_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repo(root);
+    let mut g = Gen::new(22);
+    let old = checksummed("ghp_", &mut g);
+    write(root, "app.py", format!("a = 1\nold = '{old}'\nb = 2\n"));
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "first"]);
+
+    let new = checksummed("ghp_", &mut g);
+    let key = keywarden_key("kw", "live", 33);
+    write(
+        root,
+        "app.py",
+        format!("a = 1\nold = '{old}'\nb = 2\nc = 3\nnew = '{new}'\n"),
+    );
+    write(root, "sub dir/new file.env", format!("KEY={key}\n"));
+    write(root, "unstaged.py", checksummed("ghp_", &mut g));
+    git(root, &["add", "app.py", "sub dir/new file.env"]);
+
+    let report = scan_staged(&scanner(), root, &Progress::default()).unwrap();
+    let found: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| (f.path.as_str(), &*f.rule_id, f.line, f.secret.expose()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("app.py", "github-pat", 5, new.as_str()),
+            ("sub dir/new file.env", "secrets-file-tracked", 1, ""),
+            ("sub dir/new file.env", "keywarden-key", 1, key.as_str()),
+        ]
+    );
+
+    // From a subdirectory, paths stay relative to the repository's top.
+    let report = scan_staged(&scanner(), &root.join("sub dir"), &Progress::default()).unwrap();
+    assert_eq!(report.findings.len(), 3);
+}
+
+#[test]
+fn staged_outside_a_repository_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = scan_staged(&scanner(), dir.path(), &Progress::default()).unwrap_err();
+    assert!(err.to_string().contains("git"), "{err}");
+}
+
+#[test]
+fn history_of_a_repository_without_commits_is_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    init_repo(dir.path());
+    let report = scan_history(
+        &scanner(),
+        dir.path(),
+        &HistoryOptions::default(),
+        1,
+        &Progress::default(),
+    )
+    .unwrap();
+    assert!(report.findings.is_empty());
+    assert_eq!(report.stats.commits, 0);
+}
+
+#[test]
+fn staged_before_the_first_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    init_repo(dir.path());
+    let mut g = Gen::new(25);
+    let tok = checksummed("ghp_", &mut g);
+    write(dir.path(), "a.txt", format!("x\n{tok}\n"));
+    git(dir.path(), &["add", "."]);
+    let report = scan_staged(&scanner(), dir.path(), &Progress::default()).unwrap();
+    let found: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| (f.path.as_str(), f.line))
+        .collect();
+    assert_eq!(found, vec![("a.txt", 2)]);
+}
+
+#[test]
+fn history_reports_each_commit_with_author_and_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repo(root);
+    let mut g = Gen::new(23);
+    let first = checksummed("ghp_", &mut g);
+    write(root, "a.txt", format!("token = {first}\n"));
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "add a token"]);
+    let base = git(root, &["rev-parse", "HEAD"]).trim().to_owned();
+    // Removed in a later commit: still in history.
+    write(root, "a.txt", "token = none\n");
+    git(root, &["commit", "-qam", "remove it"]);
+    let second = format!("sk_live_{}", g.alnum(30));
+    write(root, "b/c.py", format!("x = 1\ny = 2\nKEY = '{second}'\n"));
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "stripe"]);
+    let head = git(root, &["rev-parse", "HEAD"]).trim().to_owned();
+    // A branch not reachable from HEAD.
+    git(root, &["checkout", "-qb", "side", &base]);
+    let third = checksummed("gho_", &mut g);
+    write(root, "side.txt", format!("{third}\n"));
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "side"]);
+    git(root, &["checkout", "-q", "main"]);
+
+    let report = scan_history(
+        &scanner(),
+        root,
+        &HistoryOptions::default(),
+        2,
+        &Progress::default(),
+    )
+    .unwrap();
+    assert_eq!(report.stats.commits, 3);
+    let mut found: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let c = f.commit.as_ref().unwrap();
+            assert_eq!(c.author, "Test Author");
+            assert_eq!(c.email, "author@example.com");
+            assert_eq!(c.date, "2024-05-01T12:00:00+02:00");
+            (
+                f.path.clone(),
+                f.line,
+                f.secret.expose().to_owned(),
+                c.id.clone(),
+            )
+        })
+        .collect();
+    found.sort();
+    assert_eq!(
+        found,
+        vec![
+            ("a.txt".to_owned(), 1, first, base.clone()),
+            ("b/c.py".to_owned(), 3, second.clone(), head.clone()),
+        ]
+    );
+    assert_eq!(report.findings[1].location(), format!("{base}:a.txt:1"));
+
+    let since = scan_history(
+        &scanner(),
+        root,
+        &HistoryOptions::new(Some(base.clone()), false),
+        1,
+        &Progress::default(),
+    )
+    .unwrap();
+    assert_eq!(since.stats.commits, 2);
+    assert_eq!(since.findings.len(), 1);
+    assert_eq!(since.findings[0].secret.expose(), second);
+
+    let all = scan_history(
+        &scanner(),
+        root,
+        &HistoryOptions::new(None, true),
+        2,
+        &Progress::default(),
+    )
+    .unwrap();
+    assert_eq!(all.stats.commits, 4);
+    assert!(all.findings.iter().any(|f| f.secret.expose() == third));
+
+    let err = scan_history(
+        &scanner(),
+        root,
+        &HistoryOptions::new(Some("--output=x".into()), false),
+        1,
+        &Progress::default(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("bad revision"), "{err}");
+    let err = scan_history(
+        &scanner(),
+        root,
+        &HistoryOptions::new(Some("no-such-rev".into()), false),
+        1,
+        &Progress::default(),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("git"), "{err}");
+}
+
+#[test]
+fn reader_is_chunked_and_keeps_line_numbers() {
+    let mut g = Gen::new(24);
+    let a = checksummed("ghp_", &mut g);
+    let b = checksummed("ghp_", &mut g);
+    let mut text = format!("t = '{a}'\n");
+    let filler = "0123456789 filler line without anything secret in it at all\n";
+    let n = 6 * 1024 * 1024 / filler.len();
+    for _ in 0..n {
+        text.push_str(filler);
+    }
+    text.push_str(&format!("u = '{b}'\n"));
+    let report = scan_reader(&scanner(), text.as_bytes(), "-", &Progress::default()).unwrap();
+    let lines: Vec<_> = report
+        .findings
+        .iter()
+        .map(|f| (f.line, f.path.as_str()))
+        .collect();
+    assert_eq!(lines, vec![(1, "-"), (n + 2, "-")]);
+    assert_eq!(report.stats.bytes, text.len() as u64);
+}
