@@ -649,3 +649,55 @@ fn revocation_reaches_every_node_within_a_second() {
         std::thread::sleep(Duration::from_millis(5));
     }
 }
+
+#[test]
+fn scan_revoke_kills_a_leaked_key_on_the_real_server() {
+    let db = Db::sqlite();
+    let server = Server::start(&db, &[]);
+    let root = server.root_key().unwrap();
+    let leaked = server.cli_json(
+        &root,
+        &["key", "create", "--env", "live", "--owner", "acme"],
+    );
+    let kept = server.cli_json(&root, &["key", "create", "--env", "live"]);
+    let key = leaked["key"].as_str().unwrap();
+    let repo = tempfile::tempdir().unwrap();
+    std::fs::write(
+        repo.path().join("config.py"),
+        format!("API_KEY = \"{key}\"\n"),
+    )
+    .unwrap();
+
+    let out = keywarden()
+        .current_dir(repo.path())
+        .env("KEYWARDEN_URL", &server.url)
+        .args(["scan", "--revoke", "."])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "a finding: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("config.py"), "{stdout}");
+    assert!(!stdout.contains(key), "the report redacts the key");
+
+    // The server revokes it (asynchronously, after answering 202).
+    let started = Instant::now();
+    while server.verify(&root, key) != "REVOKED" {
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "the leaked key was not revoked"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(
+        server.verify(&root, kept["key"].as_str().unwrap()),
+        "VALID",
+        "other keys are untouched"
+    );
+    let shown = server.cli_json(&root, &["key", "show", leaked["id"].as_str().unwrap()]);
+    assert_eq!(shown["revoke_reason"], "leaked");
+}
