@@ -11,6 +11,7 @@
 //! - [`secret`]: [`secret::PlaintextKey`] and friends: zeroized on drop,
 //!   redacted when printed, never serializable.
 //! - [`envelope`]: AES-256-GCM envelope encryption of recoverable keys.
+//! - [`outcome`]: verification outcome codes and their HTTP statuses.
 //! - [`names`]: validated [`names::Owner`] and [`names::Scope`].
 //! - [`generate`]: raw secrets and JWT HMAC secrets.
 //! - [`strength`]: entropy estimate and weaknesses of a given secret.
@@ -43,6 +44,7 @@ pub mod envelope;
 pub mod generate;
 pub mod key;
 pub mod names;
+pub mod outcome;
 pub mod random;
 pub mod secret;
 pub mod strength;

@@ -19,7 +19,6 @@ use keywarden_core::{
     names::{Scope, covers_all},
 };
 use keywarden_store::{KeyRecord, Store, UsageEvent};
-use serde::Serialize;
 use subtle::ConstantTimeEq;
 
 use crate::{
@@ -31,71 +30,15 @@ use crate::{
     usage_log::UsageLog,
 };
 
-/// The outcome of a verification.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-pub enum Code {
-    /// The key is good for this request.
-    Valid,
-    /// No key was presented.
-    Missing,
-    /// Not a keywarden key (shape or checksum).
-    Malformed,
-    /// No such key.
-    NotFound,
-    /// Revoked.
-    Revoked,
-    /// Past its expiry.
-    Expired,
-    /// The key belongs to another environment.
-    EnvMismatch,
-    /// The key lacks a required scope.
-    InsufficientScope,
-    /// The client's address is not in the key's allowlist.
-    IpDenied,
-    /// Too many requests (the key's rate limit, or failed attempts from
-    /// this address).
-    RateLimited,
-    /// The key's usage limit is used up.
-    UsageExceeded,
-}
+pub use keywarden_core::outcome::Code;
 
-impl Code {
-    /// Its name on the wire.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Valid => "VALID",
-            Self::Missing => "MISSING",
-            Self::Malformed => "MALFORMED",
-            Self::NotFound => "NOT_FOUND",
-            Self::Revoked => "REVOKED",
-            Self::Expired => "EXPIRED",
-            Self::EnvMismatch => "ENV_MISMATCH",
-            Self::InsufficientScope => "INSUFFICIENT_SCOPE",
-            Self::IpDenied => "IP_DENIED",
-            Self::RateLimited => "RATE_LIMITED",
-            Self::UsageExceeded => "USAGE_EXCEEDED",
-        }
-    }
-
-    /// The HTTP status forward-auth and middleware answer with.
-    pub fn http_status(self) -> u16 {
-        match self {
-            Self::Valid => 200,
-            Self::Missing | Self::Malformed => 401,
-            Self::RateLimited => 429,
-            _ => 403,
-        }
-    }
-
-    /// Whether this outcome counts against the client address's budget of
-    /// failed attempts (guessing keys, using dead ones).
-    fn counts_as_failure(self) -> bool {
-        !matches!(
-            self,
-            Self::Valid | Self::Missing | Self::RateLimited | Self::UsageExceeded
-        )
-    }
+/// Whether an outcome counts against the client address's budget of failed
+/// attempts (guessing keys, using dead ones).
+fn counts_as_failure(code: Code) -> bool {
+    !matches!(
+        code,
+        Code::Valid | Code::Missing | Code::RateLimited | Code::UsageExceeded
+    )
 }
 
 /// One verification request.
@@ -213,7 +156,7 @@ impl Verifier {
             .verify_seconds
             .observe(started.elapsed().as_secs_f64());
         self.metrics.verification(verdict.code.as_str());
-        if verdict.code.counts_as_failure()
+        if counts_as_failure(verdict.code)
             && let Some(ip) = input.client_ip
         {
             self.throttle.hit(&ip, now);

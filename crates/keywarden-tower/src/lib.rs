@@ -53,7 +53,10 @@ use axum::{
     http::{HeaderMap, HeaderValue, Request, Response, StatusCode, header, request::Parts},
     response::IntoResponse,
 };
-use keywarden_core::names::{Scope, covers_all};
+use keywarden_core::{
+    names::{Scope, covers_all},
+    outcome::Code,
+};
 use tower::{Layer, Service};
 
 #[cfg(feature = "local")]
@@ -110,12 +113,10 @@ pub struct Verification {
 impl Verification {
     /// The HTTP status for this outcome.
     pub fn status(&self) -> StatusCode {
-        match self.code.as_str() {
-            "VALID" => StatusCode::OK,
-            "MISSING" | "MALFORMED" => StatusCode::UNAUTHORIZED,
-            "RATE_LIMITED" => StatusCode::TOO_MANY_REQUESTS,
-            "VERIFIER_UNAVAILABLE" => StatusCode::SERVICE_UNAVAILABLE,
-            _ => StatusCode::FORBIDDEN,
+        match self.code.parse::<Code>() {
+            Ok(code) => StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::FORBIDDEN),
+            Err(_) if self.code == UNAVAILABLE => StatusCode::SERVICE_UNAVAILABLE,
+            Err(_) => StatusCode::FORBIDDEN,
         }
     }
 }
@@ -156,19 +157,14 @@ pub fn presented_key(headers: &HeaderMap) -> Option<&str> {
     })
 }
 
+/// The code a verifier answers when it cannot reach keywarden.
+pub const UNAVAILABLE: &str = "VERIFIER_UNAVAILABLE";
+
 fn message(code: &str) -> &'static str {
-    match code {
-        "MISSING" => "no API key: send Authorization: Bearer <key> or X-API-Key",
-        "MALFORMED" => "the API key is malformed",
-        "REVOKED" => "the API key has been revoked",
-        "EXPIRED" => "the API key has expired",
-        "ENV_MISMATCH" => "the API key belongs to another environment",
-        "INSUFFICIENT_SCOPE" => "the API key lacks a required scope",
-        "IP_DENIED" => "the API key may not be used from this address",
-        "RATE_LIMITED" => "too many requests",
-        "USAGE_EXCEEDED" => "the API key's usage limit is used up",
-        "VERIFIER_UNAVAILABLE" => "the API key could not be checked; try again",
-        _ => "the API key is not valid",
+    match code.parse::<Code>() {
+        Ok(code) => code.message(),
+        Err(_) if code == UNAVAILABLE => "the API key could not be checked; try again",
+        Err(_) => "the API key is not valid",
     }
 }
 

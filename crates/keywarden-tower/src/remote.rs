@@ -171,7 +171,7 @@ impl RemoteVerifier {
             Ok(a) => a,
             Err(err) => {
                 tracing::warn!(error = %err.without_url(), "keywarden could not be asked");
-                return refuse("VERIFIER_UNAVAILABLE");
+                return refuse(crate::UNAVAILABLE);
             }
         };
         let identity = (answer.code == "VALID").then(|| Identity {

@@ -61,6 +61,7 @@ pub struct VerifyResponse {
     /// `VALID`, `MISSING`, `MALFORMED`, `NOT_FOUND`, `REVOKED`, `EXPIRED`,
     /// `ENV_MISMATCH`, `INSUFFICIENT_SCOPE`, `IP_DENIED`, `RATE_LIMITED`,
     /// `USAGE_EXCEEDED`.
+    #[schema(value_type = String, example = "VALID")]
     pub code: Code,
     /// The key's id, when it was found.
     pub key_id: Option<String>,
@@ -196,29 +197,12 @@ const ENVIRONMENT: HeaderName = HeaderName::from_static("x-keywarden-environment
 const RL_LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
 const RL_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
 
-/// Human text for each outcome.
-pub fn describe(code: Code) -> &'static str {
-    match code {
-        Code::Valid => "the key is valid",
-        Code::Missing => "no API key: send Authorization: Bearer <key> or X-API-Key",
-        Code::Malformed => "the API key is malformed",
-        Code::NotFound => "the API key is not valid",
-        Code::Revoked => "the API key has been revoked",
-        Code::Expired => "the API key has expired",
-        Code::EnvMismatch => "the API key belongs to another environment",
-        Code::InsufficientScope => "the API key lacks a required scope",
-        Code::IpDenied => "the API key may not be used from this address",
-        Code::RateLimited => "too many requests",
-        Code::UsageExceeded => "the API key's usage limit is used up",
-    }
-}
-
 /// The error response of a refused verification: 401 for a missing or
 /// malformed key, 429 with `Retry-After` when rate-limited, 403 otherwise.
 pub fn refusal(verdict: &Verdict) -> Response {
     let status = StatusCode::from_u16(verdict.code.http_status()).unwrap_or(StatusCode::FORBIDDEN);
     let body =
-        serde_json::json!({ "error": { "code": verdict.code, "message": describe(verdict.code) } });
+        serde_json::json!({ "error": { "code": verdict.code, "message": verdict.code.message() } });
     let mut response = (status, Json(body)).into_response();
     if let Some(secs) = verdict.retry_after
         && let Ok(v) = HeaderValue::from_str(&secs.to_string())
