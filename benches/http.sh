@@ -9,6 +9,12 @@
 #   benches/http.sh postgres        # PostgreSQL at KEYWARDEN_TEST_DATABASE_URL
 #
 # Also measures POST /v1/verify (JSON body, root key) the same way.
+#
+# The usage log folds identical verifications of one second into one row, so
+# a single wrk client is its best case. DISTINCT_CLIENTS=1 is the worst case:
+# keywarden trusts loopback as a proxy and every forward-auth request carries
+# a random X-Real-IP, so no two requests fold (and each new address of the
+# key is a new-address anomaly candidate).
 # Knobs: ROUNDS (3), DURATION (10s), CONNECTIONS (32), THREADS (1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,7 +43,9 @@ if [ "$backend" = postgres ]; then
   env_args+=(KEYWARDEN_DATABASE_URL="${base}${sep}options=-c%20search_path%3D${schema}"
              KEYWARDEN_PEPPER="1:$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')")
 fi
-env "${env_args[@]}" "$bin" serve --listen "127.0.0.1:$port" >"$work/out" 2>"$work/err" &
+serve_args=(--listen "127.0.0.1:$port")
+[ -n "${DISTINCT_CLIENTS:-}" ] && serve_args+=(--trusted-proxies 127.0.0.1/32)
+env "${env_args[@]}" "$bin" serve "${serve_args[@]}" >"$work/out" 2>"$work/err" &
 server_pid=$!
 for _ in $(seq 1 100); do curl -fs "$url/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 root=$(sed -n 's/^root key: //p' "$work/out")
@@ -52,10 +60,20 @@ wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $root"
 LUA
 
+cat >"$work/distinct.lua" <<LUA
+math.randomseed(os.time())
+request = function()
+  local ip = math.random(1, 223) .. "." .. math.random(0, 255) .. "." .. math.random(0, 255) .. "." .. math.random(1, 254)
+  return wrk.format("GET", nil, { ["X-API-Key"] = "$key", ["X-Real-IP"] = ip })
+end
+LUA
+
 run() { # path, extra header or "script" → "rps p50_ms p99_ms non2xx"
   local out
   if [ "${2:-}" = script ]; then
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$work/verify.lua" "$url$1")
+  elif [ -n "${DISTINCT_CLIENTS:-}" ] && [ "$1" != /healthz ]; then
+    out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$work/distinct.lua" "$url$1")
   else
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency ${2:+-H "$2"} "$url$1")
   fi
@@ -74,7 +92,7 @@ print(rps, p50, p99, non2xx.group(1) if non2xx else 0)
 PY
 }
 
-echo "backend=$backend rounds=$ROUNDS duration=$DURATION connections=$CONNECTIONS wrk-threads=$THREADS cores=$(nproc)"
+echo "distinct-clients=${DISTINCT_CLIENTS:-0} backend=$backend rounds=$ROUNDS duration=$DURATION connections=$CONNECTIONS wrk-threads=$THREADS cores=$(nproc)"
 curl -fs -H "X-API-Key: $key" "$url/v1/forward-auth?scopes=orders:read" -o /dev/null || { echo "forward-auth refused the key" >&2; exit 2; }
 : >"$work/health"; : >"$work/fa"; : >"$work/verify"
 for r in $(seq 1 "$ROUNDS"); do

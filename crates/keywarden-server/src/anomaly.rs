@@ -34,7 +34,13 @@ struct Minute {
     count: u32,
     previous: u32,
     reported: UnixMillis,
+    /// New-address lookups started this minute.
+    address_checks: u32,
 }
+
+/// New-address lookups per key per minute: a key used from a flood of
+/// addresses must not turn into a flood of store queries.
+const ADDRESS_CHECKS_PER_MINUTE: u32 = 20;
 
 #[derive(Default)]
 struct State {
@@ -95,6 +101,7 @@ impl Anomalies {
                 count: 0,
                 previous: 0,
                 reported: 0,
+                address_checks: 0,
             }),
         };
         if entry.start != minute {
@@ -105,8 +112,10 @@ impl Anomalies {
             };
             entry.start = minute;
             entry.count = 0;
+            entry.address_checks = 0;
         }
         entry.count = entry.count.saturating_add(1);
+        let may_check_address = entry.address_checks < ADDRESS_CHECKS_PER_MINUTE;
         if entry.count
             == burst_floor
                 .max(entry.previous.saturating_mul(10))
@@ -132,7 +141,10 @@ impl Anomalies {
             let used_before =
                 !state.used.insert(self.hasher.hash_one(id)) || key.last_used_at.is_some();
             let pair = self.hasher.hash_one((id, ip));
-            if state.seen.insert(pair) && used_before {
+            if state.seen.insert(pair) && used_before && may_check_address {
+                if let Some(m) = state.minutes.get_mut(id) {
+                    m.address_checks += 1;
+                }
                 let (store, sink, id) = (self.store.clone(), self.sink.clone(), key.id.clone());
                 tokio::spawn(async move {
                     match store.seen_address(&id, &ip.to_string(), now).await {

@@ -3,6 +3,8 @@
 
 use std::sync::Arc;
 
+use keywarden_core::outcome::Code;
+
 use prometheus_client::{
     encoding::{EncodeLabelSet, text::encode},
     metrics::{
@@ -23,7 +25,7 @@ struct CodeLabel {
 #[derive(Clone)]
 pub struct Metrics {
     registry: Arc<Registry>,
-    verifications: Family<CodeLabel, Counter>,
+    by_code: Arc<Vec<Counter>>,
     /// Verification latency, in seconds.
     pub verify_seconds: Histogram,
     /// Key cache hits.
@@ -74,8 +76,18 @@ impl Metrics {
             "Time to verify a key",
             verify_seconds.clone(),
         );
+        let by_code = Arc::new(
+            Code::ALL
+                .iter()
+                .map(|c| {
+                    verifications
+                        .get_or_create(&CodeLabel { code: c.as_str() })
+                        .clone()
+                })
+                .collect(),
+        );
         let m = Self {
-            verifications,
+            by_code,
             verify_seconds,
             cache_hits: Counter::default(),
             cache_misses: Counter::default(),
@@ -135,8 +147,13 @@ impl Metrics {
     }
 
     /// Counts a verification outcome.
-    pub fn verification(&self, code: &'static str) {
-        self.verifications.get_or_create(&CodeLabel { code }).inc();
+    pub fn verification(&self, code: Code) {
+        // One counter per code, made at start-up: no label lookup per request.
+        if let Some(i) = Code::ALL.iter().position(|c| *c == code)
+            && let Some(counter) = self.by_code.get(i)
+        {
+            counter.inc();
+        }
     }
 
     /// The Prometheus text exposition.

@@ -1,7 +1,8 @@
 //! The usage log: every verification becomes an event on a bounded
 //! in-memory queue, and one task writes them to the store in batches.
 //! Verification never waits on the log; when the queue is full, events are
-//! dropped and counted (`keywarden_usage_events_dropped_total`).
+//! dropped and counted (`keywarden_usage_events_dropped_total`). Identical
+//! events of the same second are stored as one row with a `hits` count.
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -72,7 +73,6 @@ impl UsageLog {
                 );
             }
         }
-        self.metrics.usage_queue_depth.set(self.depth());
     }
 
     /// Events waiting.
@@ -134,8 +134,48 @@ async fn writer(
     }
 }
 
+/// Folds identical events of the same second (key, outcome, address, user
+/// agent, scopes, node) into one row with their count: a busy client
+/// sending the same request thousands of times a second costs one row a
+/// second, not thousands. Each row keeps the earliest time of its events.
+fn fold(batch: &[UsageEvent]) -> Vec<UsageEvent> {
+    type Group<'a> = (
+        Option<&'a str>,
+        &'static str,
+        Option<std::net::IpAddr>,
+        Option<&'a str>,
+        Option<&'a str>,
+        Option<&'a str>,
+        i64,
+    );
+    let mut index: HashMap<Group<'_>, usize> = HashMap::with_capacity(batch.len());
+    let mut rows: Vec<UsageEvent> = Vec::new();
+    for e in batch {
+        let group = (
+            e.key_id.as_deref(),
+            e.code,
+            e.client_ip,
+            e.user_agent.as_deref(),
+            e.scopes.as_deref(),
+            e.node_id.as_deref(),
+            e.at.div_euclid(1000),
+        );
+        match index.get(&group) {
+            Some(&i) => {
+                rows[i].hits += e.hits;
+                rows[i].at = rows[i].at.min(e.at);
+            }
+            None => {
+                index.insert(group, rows.len());
+                rows.push(e.clone());
+            }
+        }
+    }
+    rows
+}
+
 async fn write_batch(store: &Store, metrics: &Metrics, batch: &[UsageEvent]) {
-    match store.insert_usage(batch).await {
+    match store.insert_usage(&fold(batch)).await {
         Ok(()) => {
             metrics.usage_written.inc_by(batch.len() as u64);
         }
@@ -158,5 +198,38 @@ async fn write_batch(store: &Store, metrics: &Metrics, batch: &[UsageEvent]) {
         .collect();
     if let Err(err) = store.touch_last_used(&uses).await {
         tracing::warn!(error = %err, "last_used_at could not be updated");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ev(at: i64, ip: &str, code: &'static str) -> UsageEvent {
+        UsageEvent {
+            key_id: Some("key_a000000000000000".into()),
+            at,
+            code,
+            client_ip: Some(ip.parse().unwrap()),
+            user_agent: None,
+            scopes: None,
+            node_id: None,
+            hits: 1,
+        }
+    }
+
+    #[test]
+    fn identical_events_of_a_second_fold() {
+        let rows = fold(&[
+            ev(1_500, "192.0.2.1", "VALID"),
+            ev(1_200, "192.0.2.1", "VALID"),
+            ev(1_999, "192.0.2.1", "VALID"),
+            ev(2_000, "192.0.2.1", "VALID"),
+            ev(1_300, "192.0.2.2", "VALID"),
+            ev(1_300, "192.0.2.1", "REVOKED"),
+        ]);
+        let hits: Vec<(i64, i64)> = rows.iter().map(|r| (r.at, r.hits)).collect();
+        assert_eq!(hits, vec![(1_200, 3), (2_000, 1), (1_300, 1), (1_300, 1)]);
+        assert_eq!(rows.iter().map(|r| r.hits).sum::<i64>(), 6);
     }
 }

@@ -155,7 +155,7 @@ impl Verifier {
         self.metrics
             .verify_seconds
             .observe(started.elapsed().as_secs_f64());
-        self.metrics.verification(verdict.code.as_str());
+        self.metrics.verification(verdict.code);
         if counts_as_failure(verdict.code)
             && let Some(ip) = input.client_ip
         {
@@ -169,7 +169,7 @@ impl Verifier {
             key_id: verdict.key.as_ref().map(|k| k.id.to_string()),
             at: now,
             code: verdict.code.as_str(),
-            client_ip: input.client_ip.map(|ip| ip.to_string()),
+            client_ip: input.client_ip,
             user_agent: input.user_agent.map(|ua| ua.chars().take(200).collect()),
             scopes: (!input.scopes.is_empty()).then(|| {
                 input
@@ -180,6 +180,7 @@ impl Verifier {
                     .join(",")
             }),
             node_id: Some(self.node_id.clone()),
+            hits: 1,
         });
         verdict
     }

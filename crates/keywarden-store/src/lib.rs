@@ -275,16 +275,35 @@ async fn open_postgres(url: &str) -> Result<PgDb> {
 
 type Embedded = &'static [(i64, &'static str, &'static str)];
 
-const SQLITE_MIGRATIONS: Embedded = &[(
-    1,
-    "init",
-    include_str!("../migrations/sqlite/0001_init.sql"),
-)];
-const POSTGRES_MIGRATIONS: Embedded = &[(
-    1,
-    "init",
-    include_str!("../migrations/postgres/0001_init.sql"),
-)];
+const SQLITE_MIGRATIONS: Embedded = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/sqlite/0001_init.sql"),
+    ),
+    (
+        2,
+        "usage events without AUTOINCREMENT",
+        include_str!("../migrations/sqlite/0002_usage_events_rowid.sql"),
+    ),
+    (
+        3,
+        "usage hits",
+        include_str!("../migrations/sqlite/0003_usage_hits.sql"),
+    ),
+];
+const POSTGRES_MIGRATIONS: Embedded = &[
+    (
+        1,
+        "init",
+        include_str!("../migrations/postgres/0001_init.sql"),
+    ),
+    (
+        2,
+        "usage hits",
+        include_str!("../migrations/postgres/0002_usage_hits.sql"),
+    ),
+];
 
 /// Migrations compiled into the binary, so a deployment is one file.
 #[derive(Debug)]

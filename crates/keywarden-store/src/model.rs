@@ -404,13 +404,16 @@ pub struct UsageEvent {
     /// Outcome code (`VALID`, `REVOKED`, ...).
     pub code: &'static str,
     /// Client address.
-    pub client_ip: Option<String>,
+    pub client_ip: Option<std::net::IpAddr>,
     /// Client user agent, truncated.
     pub user_agent: Option<String>,
     /// Scopes the request asked for, comma-separated.
     pub scopes: Option<String>,
     /// Which node verified it.
     pub node_id: Option<String>,
+    /// How many identical verifications this row stands for (1 unless
+    /// the writer folded several within one second into it).
+    pub hits: i64,
 }
 
 /// Verifications of one key in one time bucket.
@@ -439,6 +442,8 @@ pub struct UsageRecord {
     pub scopes: Option<String>,
     /// Node.
     pub node_id: Option<String>,
+    /// Identical verifications this row stands for.
+    pub hits: i64,
 }
 
 /// A notable event (a leak report, an anomaly).

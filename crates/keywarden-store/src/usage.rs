@@ -6,8 +6,8 @@ use keywarden_core::{clock::UnixMillis, key::KeyId};
 
 use crate::{Result, RowGet, Store, UsageBucket, UsageEvent, UsageRecord, with_db};
 
-/// Rows per INSERT statement (7 parameters each).
-const ROWS_PER_INSERT: usize = 100;
+/// Rows per INSERT statement (8 parameters each).
+const ROWS_PER_INSERT: usize = 500;
 
 impl Store {
     /// Writes a batch of verification events in one transaction.
@@ -21,16 +21,17 @@ impl Store {
                 let col =
                     |f: fn(&UsageEvent) -> Option<String>| events.iter().map(f).collect::<Vec<_>>();
                 sqlx::query(
-                    "INSERT INTO usage_events (key_id, at, code, client_ip, user_agent, scopes, node_id) \
-                     SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])",
+                    "INSERT INTO usage_events (key_id, at, code, client_ip, user_agent, scopes, node_id, hits) \
+                     SELECT * FROM UNNEST($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])",
                 )
                 .bind(col(|e| e.key_id.clone()))
                 .bind(events.iter().map(|e| e.at).collect::<Vec<i64>>())
                 .bind(events.iter().map(|e| e.code.to_owned()).collect::<Vec<String>>())
-                .bind(col(|e| e.client_ip.clone()))
+                .bind(col(|e| e.client_ip.map(|ip| ip.to_string())))
                 .bind(col(|e| e.user_agent.clone()))
                 .bind(col(|e| e.scopes.clone()))
                 .bind(col(|e| e.node_id.clone()))
+                .bind(events.iter().map(|e| e.hits).collect::<Vec<i64>>())
                 .execute(&db.pool)
                 .await?;
                 Ok(())
@@ -42,19 +43,20 @@ impl Store {
                 let mut tx = db.writer.begin().await?;
                 for chunk in events.chunks(ROWS_PER_INSERT) {
                     let mut sql = String::from(
-                        "INSERT INTO usage_events (key_id, at, code, client_ip, user_agent, scopes, node_id) VALUES ",
+                        "INSERT INTO usage_events (key_id, at, code, client_ip, user_agent, scopes, node_id, hits) VALUES ",
                     );
-                    sql.push_str(&vec!["(?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", "));
+                    sql.push_str(&vec!["(?, ?, ?, ?, ?, ?, ?, ?)"; chunk.len()].join(", "));
                     let mut query = sqlx::query(&sql);
                     for e in chunk {
                         query = query
                             .bind(&e.key_id)
                             .bind(e.at)
                             .bind(e.code)
-                            .bind(&e.client_ip)
+                            .bind(e.client_ip.map(|ip| ip.to_string()))
                             .bind(&e.user_agent)
                             .bind(&e.scopes)
-                            .bind(&e.node_id);
+                            .bind(&e.node_id)
+                            .bind(e.hits);
                     }
                     query.execute(&mut *tx).await?;
                 }
@@ -75,7 +77,7 @@ impl Store {
     ) -> Result<Vec<UsageBucket>> {
         let rows = with_db!(self, reader, |pool| {
             let rows = sqlx::query(
-                "SELECT (at / $2) * $2 AS bucket_start, code, COUNT(*) AS n FROM usage_events \
+                "SELECT (at / $2) * $2 AS bucket_start, code, CAST(SUM(hits) AS BIGINT) AS n FROM usage_events \
                  WHERE key_id = $1 AND at >= $3 AND at < $4 \
                  GROUP BY bucket_start, code ORDER BY bucket_start",
             )
@@ -101,7 +103,7 @@ impl Store {
     ) -> Result<Vec<UsageBucket>> {
         let rows = with_db!(self, reader, |pool| {
             let rows = sqlx::query(
-                "SELECT (at / $1) * $1 AS bucket_start, code, COUNT(*) AS n FROM usage_events \
+                "SELECT (at / $1) * $1 AS bucket_start, code, CAST(SUM(hits) AS BIGINT) AS n FROM usage_events \
                  WHERE at >= $2 AND at < $3 GROUP BY bucket_start, code ORDER BY bucket_start",
             )
             .bind(bucket_ms)
@@ -126,7 +128,7 @@ impl Store {
     ) -> Result<Vec<(Option<String>, UsageRecord)>> {
         with_db!(self, reader, |pool| {
             let rows = sqlx::query(
-                "SELECT key_id, at, code, client_ip, user_agent, scopes, node_id FROM usage_events \
+                "SELECT key_id, at, code, client_ip, user_agent, scopes, node_id, hits FROM usage_events \
                  WHERE ($1 IS NULL OR key_id = $1) AND ($2 = 0 OR code <> 'VALID') \
                  ORDER BY at DESC, id DESC LIMIT $3",
             )
@@ -146,6 +148,7 @@ impl Store {
                             user_agent: r.opt_text("user_agent")?,
                             scopes: r.opt_text("scopes")?,
                             node_id: r.opt_text("node_id")?,
+                            hits: r.i64("hits")?,
                         },
                     ))
                 })

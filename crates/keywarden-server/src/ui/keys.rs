@@ -412,7 +412,7 @@ pub(crate) async fn detail(
                 div class="table-wrap" { table class="table" {
                     thead { tr { th scope="col" { "Time (UTC)" } th scope="col" { "Outcome" } th scope="col" { "Client address" } th scope="col" { "Scopes asked" } th scope="col" { "User agent" } th scope="col" { "Node" } } }
                     tbody { @for (_, u) in &recent { tr {
-                        td class="nowrap" { (short_time(u.at)) }
+                        td class="nowrap" { (short_time(u.at)) @if u.hits > 1 { " " span class="muted" title="identical verifications in this second" { "×" (u.hits) } } }
                         td { (code_badge(&u.code)) }
                         td class="mono" { @if let Some(ip) = &u.client_ip { (ip) } @else { (dash()) } }
                         td class="mono small" { @if let Some(s) = &u.scopes { (s) } @else { (dash()) } }

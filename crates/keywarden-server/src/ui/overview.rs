@@ -127,7 +127,7 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
                     div class="table-wrap" { table class="table compact" {
                         thead { tr { th scope="col" { "Time (UTC)" } th scope="col" { "Outcome" } th scope="col" { "Key" } th scope="col" { "Address" } } }
                         tbody { @for (key_id, u) in &refused { tr {
-                            td class="nowrap" { (short_time(u.at)) }
+                            td class="nowrap" { (short_time(u.at)) @if u.hits > 1 { " " span class="muted" title="identical verifications in this second" { "×" (u.hits) } } }
                             td { (code_badge(&u.code)) }
                             td class="mono small" { @if let Some(k) = key_id { a href=(format!("/ui/keys/{k}")) { (k) } } @else { span class="muted" { "unknown key" } } }
                             td class="mono small" { @if let Some(ip) = &u.client_ip { (ip) } @else { (dash()) } }

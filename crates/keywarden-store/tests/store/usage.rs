@@ -9,10 +9,11 @@ fn event(key_id: Option<&str>, at: i64, code: &'static str) -> UsageEvent {
         key_id: key_id.map(str::to_owned),
         at,
         code,
-        client_ip: Some("192.0.2.1".to_owned()),
+        client_ip: Some("192.0.2.1".parse().unwrap()),
         user_agent: Some("curl/8".to_owned()),
         scopes: None,
         node_id: Some("n1".to_owned()),
+        hits: 1,
     }
 }
 
@@ -95,6 +96,41 @@ async fn usage_buckets_by_code() {
 }
 
 #[tokio::test]
+async fn folded_rows_count_every_hit() {
+    on_each_backend(|b| async move {
+        let (rec, _) = new_key("acme", "live", NOW);
+        b.store
+            .insert_key(&rec, &draft("key.create", None))
+            .await
+            .unwrap();
+        let mut folded = event(Some(rec.id.as_str()), NOW, "VALID");
+        folded.hits = 250;
+        b.store
+            .insert_usage(&[folded, event(Some(rec.id.as_str()), NOW + 1, "REVOKED")])
+            .await
+            .unwrap();
+        let buckets = b
+            .store
+            .usage_buckets(&rec.id, 3_600_000, NOW - 3_600_000, NOW + 3_600_000)
+            .await
+            .unwrap();
+        assert_eq!(
+            buckets.iter().map(|b| b.total).sum::<i64>(),
+            251,
+            "{}",
+            b.name
+        );
+        let recent = b
+            .store
+            .recent_usage(Some(&rec.id), false, 10)
+            .await
+            .unwrap();
+        assert_eq!(recent.iter().map(|(_, r)| r.hits).sum::<i64>(), 251);
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn events_list_newest_first() {
     on_each_backend(|b| async move {
         b.store
@@ -133,4 +169,56 @@ async fn events_list_newest_first() {
         assert_eq!(older.len(), 1);
     })
     .await;
+}
+
+/// A SQLite store made by the first schema version, with usage rows in it,
+/// keeps them through the later migrations.
+#[tokio::test]
+async fn sqlite_upgrade_keeps_the_usage_log() {
+    use sha2::Digest;
+    use sqlx::Connection;
+    let dir = tempfile::tempdir().unwrap();
+    let url = keywarden_store::sqlite_url(dir.path());
+    let v1 = include_str!("../../migrations/sqlite/0001_init.sql");
+    {
+        let mut c = sqlx::SqliteConnection::connect(&format!("{url}?mode=rwc"))
+            .await
+            .unwrap();
+        sqlx::raw_sql(v1).execute(&mut c).await.unwrap();
+        sqlx::raw_sql(
+            "CREATE TABLE _sqlx_migrations (version BIGINT PRIMARY KEY, description TEXT NOT NULL, \
+             installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP, success BOOLEAN NOT NULL, \
+             checksum BLOB NOT NULL, execution_time BIGINT NOT NULL)",
+        )
+        .execute(&mut c)
+        .await
+        .unwrap();
+        sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (1, 'init', TRUE, $1, 0)")
+            .bind(sha2::Sha384::digest(v1.as_bytes()).to_vec())
+            .execute(&mut c)
+            .await
+            .unwrap();
+        sqlx::raw_sql("INSERT INTO usage_events (key_id, at, code) VALUES ('key_a000000000000000', 1000, 'VALID'), ('key_a000000000000000', 2000, 'REVOKED')")
+            .execute(&mut c)
+            .await
+            .unwrap();
+    }
+    let store = keywarden_store::Store::open(&url, crate::peppers())
+        .await
+        .unwrap();
+    let id: keywarden_core::key::KeyId = "key_a000000000000000".parse().unwrap();
+    let buckets = store
+        .usage_buckets(&id, 1_000_000, 0, 10_000)
+        .await
+        .unwrap();
+    assert_eq!(buckets[0].total, 2);
+    store
+        .insert_usage(&[event(Some("key_a000000000000000"), 3000, "VALID")])
+        .await
+        .unwrap();
+    let buckets = store
+        .usage_buckets(&id, 1_000_000, 0, 10_000)
+        .await
+        .unwrap();
+    assert_eq!(buckets[0].total, 3);
 }
