@@ -128,6 +128,16 @@ pub(crate) enum AdminCommand {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// How many keys each pepper version digests. After a rotation
+    /// (KEYWARDEN_PEPPER_PREVIOUS), keys move to the current pepper when they
+    /// are next presented; an old pepper can be retired once nothing uses it.
+    Peppers {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -253,6 +263,42 @@ pub(crate) fn admin(cmd: AdminCommand) -> anyhow::Result<Outcome> {
                     Ok(()) => writeln!(out, "revoked {id}")?,
                     Err(keywarden_store::StoreError::NotFound) => bail!("no active root key {id}"),
                     Err(e) => return Err(e.into()),
+                }
+                Ok(Outcome::Success)
+            }
+            AdminCommand::Peppers { store, json } => {
+                let store = open(&store).await?;
+                let current = store.peppers().current().version();
+                let rows = store.pepper_versions().await?;
+                let configured: Vec<u32> = std::iter::once(current)
+                    .chain(store.peppers().previous().iter().map(|p| p.version()))
+                    .collect();
+                if json {
+                    let list: Vec<_> = rows
+                        .iter()
+                        .map(|(v, api, root)| {
+                            serde_json::json!({
+                                "version": v, "api_keys": api, "root_keys": root,
+                                "current": *v == current, "configured": configured.contains(v),
+                            })
+                        })
+                        .collect();
+                    output::json(&mut out, &serde_json::json!({ "current": current, "versions": list }))?;
+                } else {
+                    let table: Vec<Vec<String>> = rows
+                        .iter()
+                        .map(|(v, api, root)| {
+                            let state = if *v == current {
+                                "current"
+                            } else if configured.contains(v) {
+                                "previous"
+                            } else {
+                                "NOT CONFIGURED: these keys cannot verify"
+                            };
+                            vec![v.to_string(), api.to_string(), root.to_string(), state.to_owned()]
+                        })
+                        .collect();
+                    output::table(&mut out, &["VERSION", "API KEYS", "ROOT KEYS", "PEPPER"], &table)?;
                 }
                 Ok(Outcome::Success)
             }

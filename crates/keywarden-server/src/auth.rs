@@ -151,9 +151,31 @@ pub async fn authenticate(
             .find_root_key_by_digest(digest.as_bytes())
             .await
         {
-            Ok(Some(root)) if bool::from(root.digest.ct_eq(digest.as_bytes())) => {
+            Ok(Some(mut root)) if bool::from(root.digest.ct_eq(digest.as_bytes())) => {
                 if root.revoked_at.is_some() {
                     return Err("this root key has been revoked");
+                }
+                let current = peppers.current();
+                if pepper.version() != current.version() {
+                    let new = current.digest(parts.expose());
+                    match state
+                        .store()
+                        .rehash_root_key(
+                            &root.id,
+                            digest.as_bytes(),
+                            new.as_bytes(),
+                            current.version(),
+                        )
+                        .await
+                    {
+                        Ok(_) => {
+                            root.digest = *new.as_bytes();
+                            root.pepper_version = current.version();
+                        }
+                        Err(err) => {
+                            tracing::warn!(error = %err, "could not move a root key to the current pepper")
+                        }
+                    }
                 }
                 if let Err(err) = state.store().touch_root_key(&root.id, state.now()).await {
                     tracing::warn!(error = %err, "could not record root key use");

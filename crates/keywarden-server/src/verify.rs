@@ -251,7 +251,32 @@ impl Verifier {
         for old in self.peppers.previous() {
             let d = old.digest(presented);
             if let Some(record) = self.store.find_key_by_digest(d.as_bytes()).await? {
-                return Ok(accept(record, &d));
+                let Some(mut record) = accept(record, &d) else {
+                    return Ok(None);
+                };
+                // A key digested under a retired pepper moves to the current
+                // one the first time it is presented, so the old pepper can
+                // be dropped once `keywarden admin peppers` shows it unused.
+                let current = self.peppers.current();
+                match self
+                    .store
+                    .rehash_key(
+                        &record.id,
+                        d.as_bytes(),
+                        digest.as_bytes(),
+                        current.version(),
+                    )
+                    .await
+                {
+                    Ok(_) => {
+                        record.digest = *digest.as_bytes();
+                        record.pepper_version = current.version();
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not move a key to the current pepper")
+                    }
+                }
+                return Ok(Some(record));
             }
         }
         Ok(None)

@@ -585,6 +585,51 @@ impl Store {
         })
     }
 
+    /// Moves a key to a new digest (after a pepper rotation, when the key is
+    /// presented and verified under an older pepper). Only if its digest is
+    /// still `old`; `true` when it moved.
+    pub async fn rehash_key(
+        &self,
+        id: &KeyId,
+        old: &[u8; 32],
+        new: &[u8; 32],
+        version: u32,
+    ) -> Result<bool> {
+        with_db!(self, writer, |pool| {
+            let done = sqlx::query(
+                "UPDATE api_keys SET digest = $3, pepper_version = $4 WHERE id = $1 AND digest = $2",
+            )
+            .bind(id.as_str())
+            .bind(old.as_slice())
+            .bind(new.as_slice())
+            .bind(i64::from(version))
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
+    /// How many API keys and root keys each pepper version digests: a
+    /// retired pepper can go once its counts are zero.
+    pub async fn pepper_versions(&self) -> Result<Vec<(u32, i64, i64)>> {
+        let rows = with_db!(self, reader, |pool| {
+            let rows = sqlx::query(
+                "SELECT pepper_version AS v, SUM(api) AS api, SUM(root) AS root FROM (\
+                 SELECT pepper_version, 1 AS api, 0 AS root FROM api_keys \
+                 UNION ALL SELECT pepper_version, 0 AS api, 1 AS root FROM root_keys) t \
+                 GROUP BY pepper_version ORDER BY pepper_version",
+            )
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| Ok((r.i64("v")?, r.i64("api")?, r.i64("root")?)))
+                .collect::<Result<Vec<_>>>()
+        })?;
+        rows.into_iter()
+            .map(|(v, a, r)| Ok((crate::version_col(v)?, a, r)))
+            .collect()
+    }
+
     /// Records when keys were last used (latest time wins).
     pub async fn touch_last_used(&self, uses: &[(String, UnixMillis)]) -> Result<()> {
         if uses.is_empty() {

@@ -151,6 +151,29 @@ impl Store {
         })
     }
 
+    /// Moves a root key to a new digest after a pepper rotation (see
+    /// [`Store::rehash_key`]).
+    pub async fn rehash_root_key(
+        &self,
+        id: &KeyId,
+        old: &[u8; 32],
+        new: &[u8; 32],
+        version: u32,
+    ) -> Result<bool> {
+        with_db!(self, writer, |pool| {
+            let done = sqlx::query(
+                "UPDATE root_keys SET digest = $3, pepper_version = $4 WHERE id = $1 AND digest = $2",
+            )
+            .bind(id.as_str())
+            .bind(old.as_slice())
+            .bind(new.as_slice())
+            .bind(i64::from(version))
+            .execute(pool)
+            .await?;
+            Ok(done.rows_affected() == 1)
+        })
+    }
+
     /// Notes that a root key was used (at most once a minute, to spare writes).
     pub async fn touch_root_key(&self, id: &KeyId, now: UnixMillis) -> Result<()> {
         with_db!(self, writer, |pool| {

@@ -701,3 +701,77 @@ fn scan_revoke_kills_a_leaked_key_on_the_real_server() {
     let shown = server.cli_json(&root, &["key", "show", leaked["id"].as_str().unwrap()]);
     assert_eq!(shown["revoke_reason"], "leaked");
 }
+
+#[test]
+fn pepper_rotation_moves_keys_as_they_are_used() {
+    let db = Db::sqlite();
+    let v1 = format!("1:{}", "11".repeat(32));
+    let v2 = format!("2:{}", "22".repeat(32));
+    let (root, used, idle) = {
+        let server = Server::start(&db, &[("KEYWARDEN_PEPPER", &v1)]);
+        let root = server.root_key().unwrap();
+        let used = server.cli_json(&root, &["key", "create", "--env", "live"])["key"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let idle = server.cli_json(&root, &["key", "create", "--env", "live"])["key"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        (root, used, idle)
+    };
+    let peppers = |env: &[(&str, &str)]| {
+        let mut cmd = keywarden();
+        cmd.args(["admin", "peppers", "--json"])
+            .env("KEYWARDEN_DATA_DIR", db.data_dir());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let rotated = [
+        ("KEYWARDEN_PEPPER", v2.as_str()),
+        ("KEYWARDEN_PEPPER_PREVIOUS", v1.as_str()),
+    ];
+    {
+        // Rotated: v2 is current, v1 still verifies and moves what it sees.
+        let server = Server::start(&db, &rotated);
+        assert_eq!(
+            server.verify(&root, &used),
+            "VALID",
+            "the root key and the used key verify under the old pepper"
+        );
+        assert_eq!(server.verify(&root, &used), "VALID");
+    }
+    let status = peppers(&rotated);
+    assert_eq!(status["current"], 2);
+    let versions = status["versions"].as_array().unwrap();
+    assert_eq!(versions[0]["version"], 1);
+    assert_eq!(
+        (
+            versions[0]["api_keys"].as_i64(),
+            versions[0]["root_keys"].as_i64()
+        ),
+        (Some(1), Some(0)),
+        "{status}"
+    );
+    assert_eq!(
+        (
+            versions[1]["api_keys"].as_i64(),
+            versions[1]["root_keys"].as_i64()
+        ),
+        (Some(1), Some(1)),
+        "{status}"
+    );
+
+    // v1 retired: the keys that moved still verify; the idle one cannot.
+    let server = Server::start(&db, &[("KEYWARDEN_PEPPER", &v2)]);
+    assert_eq!(server.verify(&root, &used), "VALID");
+    assert_eq!(server.verify(&root, &idle), "NOT_FOUND");
+}

@@ -504,3 +504,47 @@ async fn counts_by_environment_and_status_and_expiring_soon() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn keys_move_to_a_new_pepper() {
+    on_each_backend(|b| async move {
+        let (rec, plain) = new_key("acme", "live", NOW);
+        b.store
+            .insert_key(&rec, &draft("key.create", None))
+            .await
+            .unwrap();
+        let new = keywarden_core::digest::Pepper::new(2, &[8; 32])
+            .unwrap()
+            .digest(&plain);
+        assert!(
+            b.store
+                .rehash_key(&rec.id, &rec.digest, new.as_bytes(), 2)
+                .await
+                .unwrap()
+        );
+        // Only from the digest it had: a second move from the old one does nothing.
+        assert!(
+            !b.store
+                .rehash_key(&rec.id, &rec.digest, new.as_bytes(), 2)
+                .await
+                .unwrap()
+        );
+        let found = b
+            .store
+            .find_key_by_digest(new.as_bytes())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((found.id, found.pepper_version), (rec.id.clone(), 2));
+        assert!(
+            b.store
+                .find_key_by_digest(&rec.digest)
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let versions = b.store.pepper_versions().await.unwrap();
+        assert_eq!(versions, vec![(2, 1, 0)], "{}", b.name);
+    })
+    .await;
+}
