@@ -270,9 +270,7 @@ pub(crate) fn admin(cmd: AdminCommand) -> anyhow::Result<Outcome> {
                 let store = open(&store).await?;
                 let current = store.peppers().current().version();
                 let rows = store.pepper_versions().await?;
-                let configured: Vec<u32> = std::iter::once(current)
-                    .chain(store.peppers().previous().iter().map(|p| p.version()))
-                    .collect();
+                let configured: Vec<u32> = store.peppers().iter().map(|p| p.version()).collect();
                 if json {
                     let list: Vec<_> = rows
                         .iter()

@@ -211,11 +211,14 @@ impl PepperRing {
         &self.previous
     }
 
+    /// Every pepper, the current one first.
+    pub fn iter(&self) -> impl Iterator<Item = &Pepper> {
+        std::iter::once(&self.current).chain(&self.previous)
+    }
+
     /// The pepper of a given version.
     pub fn get(&self, version: u32) -> Option<&Pepper> {
-        std::iter::once(&self.current)
-            .chain(&self.previous)
-            .find(|p| p.version == version)
+        self.iter().find(|p| p.version == version)
     }
 }
 

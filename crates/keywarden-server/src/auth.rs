@@ -144,7 +144,7 @@ pub async fn authenticate(
         return Err("the credentials are not a root key");
     }
     let peppers = state.store().peppers();
-    for pepper in std::iter::once(peppers.current()).chain(peppers.previous()) {
+    for pepper in peppers.iter() {
         let digest = pepper.digest(parts.expose());
         match state
             .store()

@@ -103,43 +103,68 @@ impl Metrics {
             webhooks_failed: Counter::default(),
             registry: Arc::new(Registry::default()),
         };
-        registry.register("cache_hits", "Key cache hits", m.cache_hits.clone());
-        registry.register("cache_misses", "Key cache misses", m.cache_misses.clone());
-        registry.register(
-            "usage_queue_depth",
-            "Usage events waiting to be written",
-            m.usage_queue_depth.clone(),
-        );
-        registry.register(
-            "usage_events_dropped",
-            "Usage events dropped: the queue was full",
-            m.usage_dropped.clone(),
-        );
-        registry.register(
-            "usage_events_written",
-            "Usage events written to the store",
-            m.usage_written.clone(),
-        );
-        registry.register(
-            "throttled_addresses",
-            "Client addresses throttled for failed verifications",
-            m.throttled_addresses.clone(),
-        );
-        registry.register(
-            "throttled_verifications",
-            "Verifications refused because their address was throttled",
-            m.throttled_verifications.clone(),
-        );
-        registry.register(
-            "cache_invalidations_received",
-            "Key changes announced by other nodes",
-            m.invalidations_received.clone(),
-        );
-        registry.register(
-            "leaks_revoked",
-            "Keys revoked by leak reports",
-            m.leaks_revoked.clone(),
-        );
+        let counters = [
+            ("cache_hits", "Key cache hits", &m.cache_hits),
+            ("cache_misses", "Key cache misses", &m.cache_misses),
+            (
+                "usage_events_dropped",
+                "Usage events dropped: the queue was full",
+                &m.usage_dropped,
+            ),
+            (
+                "usage_events_written",
+                "Usage events written to the store",
+                &m.usage_written,
+            ),
+            (
+                "throttled_verifications",
+                "Verifications refused because their address was throttled",
+                &m.throttled_verifications,
+            ),
+            (
+                "cache_invalidations_received",
+                "Key changes announced by other nodes",
+                &m.invalidations_received,
+            ),
+            (
+                "leaks_revoked",
+                "Keys revoked by leak reports",
+                &m.leaks_revoked,
+            ),
+            (
+                "events_raised",
+                "Notable events raised (leaks, anomalies)",
+                &m.events_raised,
+            ),
+            (
+                "webhooks_delivered",
+                "Events delivered to the webhook",
+                &m.webhooks_delivered,
+            ),
+            (
+                "webhooks_failed",
+                "Events the webhook never accepted",
+                &m.webhooks_failed,
+            ),
+        ];
+        for (name, help, counter) in counters {
+            registry.register(name, help, counter.clone());
+        }
+        let gauges = [
+            (
+                "usage_queue_depth",
+                "Usage events waiting to be written",
+                &m.usage_queue_depth,
+            ),
+            (
+                "throttled_addresses",
+                "Client addresses throttled for failed verifications",
+                &m.throttled_addresses,
+            ),
+        ];
+        for (name, help, gauge) in gauges {
+            registry.register(name, help, gauge.clone());
+        }
         Self {
             registry: Arc::new(registry),
             ..m

@@ -75,11 +75,6 @@ impl UsageLog {
         }
     }
 
-    /// Events waiting.
-    pub fn depth(&self) -> i64 {
-        i64::try_from(self.tx.max_capacity() - self.tx.capacity()).unwrap_or(i64::MAX)
-    }
-
     /// Asks the writer to write what is queued and stop.
     pub fn shutdown(&self) {
         self.shutdown.notify_one();
@@ -100,9 +95,6 @@ async fn writer(
 ) {
     // `probe` only measures the queue's depth; it never sends, and the
     // writer stops on `shutdown`, not when the channel closes.
-    let depth = |probe: &mpsc::Sender<UsageEvent>| {
-        i64::try_from(probe.max_capacity() - probe.capacity()).unwrap_or(i64::MAX)
-    };
     let mut tick = tokio::time::interval(FLUSH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut batch = Vec::with_capacity(MAX_BATCH);
@@ -127,7 +119,9 @@ async fn writer(
                 break;
             }
         }
-        metrics.usage_queue_depth.set(depth(&probe));
+        metrics
+            .usage_queue_depth
+            .set(i64::try_from(probe.max_capacity() - probe.capacity()).unwrap_or(i64::MAX));
         if stopping {
             return;
         }

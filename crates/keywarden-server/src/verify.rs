@@ -193,12 +193,14 @@ impl Verifier {
             return Verdict::bare(Code::Malformed);
         };
         let digest = self.peppers.current().digest(parts.expose());
+        let lookup = self.cache.get(digest.as_bytes(), now);
+        if let Lookup::Found(record) = lookup {
+            self.metrics.cache_hits.inc();
+            return self.check(record, input, now).await;
+        }
+        // Only what the cache cannot answer pays for the throttle check.
         let throttled = input.client_ip.and_then(|ip| self.throttle.over(&ip, now));
-        let record = match self.cache.get(digest.as_bytes(), now) {
-            Lookup::Found(record) => {
-                self.metrics.cache_hits.inc();
-                record
-            }
+        let record = match lookup {
             Lookup::Missing if throttled.is_none() => {
                 self.metrics.cache_hits.inc();
                 return Verdict::bare(Code::NotFound);

@@ -595,16 +595,29 @@ impl Store {
         new: &[u8; 32],
         version: u32,
     ) -> Result<bool> {
+        self.rehash("api_keys", id, old, new, version).await
+    }
+
+    /// Moves a key of `table` (`api_keys` or `root_keys`) to a new digest.
+    pub(crate) async fn rehash(
+        &self,
+        table: &'static str,
+        id: &KeyId,
+        old: &[u8; 32],
+        new: &[u8; 32],
+        version: u32,
+    ) -> Result<bool> {
+        let sql = format!(
+            "UPDATE {table} SET digest = $3, pepper_version = $4 WHERE id = $1 AND digest = $2"
+        );
         with_db!(self, writer, |pool| {
-            let done = sqlx::query(
-                "UPDATE api_keys SET digest = $3, pepper_version = $4 WHERE id = $1 AND digest = $2",
-            )
-            .bind(id.as_str())
-            .bind(old.as_slice())
-            .bind(new.as_slice())
-            .bind(i64::from(version))
-            .execute(pool)
-            .await?;
+            let done = sqlx::query(&sql)
+                .bind(id.as_str())
+                .bind(old.as_slice())
+                .bind(new.as_slice())
+                .bind(i64::from(version))
+                .execute(pool)
+                .await?;
             Ok(done.rows_affected() == 1)
         })
     }

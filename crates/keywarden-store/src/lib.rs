@@ -11,6 +11,7 @@
 //! - `audit.rs`: the append-only audit log and its HMAC hash chain.
 //! - `usage.rs`, `events.rs`: the verification log and notable events.
 //! - `migrations/{sqlite,postgres}/`: versioned schema, applied on open.
+//! - [`testing`] (feature `testing`): a PostgreSQL schema per test.
 //!
 //! The store never sees a plaintext key: it is handed digests, and looks
 //! keys up by digest.
@@ -34,6 +35,8 @@ mod events;
 mod keys;
 pub mod model;
 mod root_keys;
+#[cfg(feature = "testing")]
+pub mod testing;
 mod usage;
 
 pub use keys::{CHANGES_ALL, CHANGES_CHANNEL};

@@ -160,18 +160,7 @@ impl Store {
         new: &[u8; 32],
         version: u32,
     ) -> Result<bool> {
-        with_db!(self, writer, |pool| {
-            let done = sqlx::query(
-                "UPDATE root_keys SET digest = $3, pepper_version = $4 WHERE id = $1 AND digest = $2",
-            )
-            .bind(id.as_str())
-            .bind(old.as_slice())
-            .bind(new.as_slice())
-            .bind(i64::from(version))
-            .execute(pool)
-            .await?;
-            Ok(done.rows_affected() == 1)
-        })
+        self.rehash("root_keys", id, old, new, version).await
     }
 
     /// Notes that a root key was used (at most once a minute, to spare writes).

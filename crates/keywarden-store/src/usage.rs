@@ -66,51 +66,33 @@ impl Store {
         }
     }
 
-    /// Verifications of a key in `[from, to)`, counted per bucket of
-    /// `bucket_ms` and per outcome code. Empty buckets are left out.
+    /// Verifications in `[from, to)` — of one key, or of all keys —
+    /// counted per bucket of `bucket_ms` and per outcome code. Empty buckets
+    /// are left out.
     pub async fn usage_buckets(
         &self,
-        key_id: &KeyId,
+        key_id: Option<&KeyId>,
         bucket_ms: i64,
         from: UnixMillis,
         to: UnixMillis,
     ) -> Result<Vec<UsageBucket>> {
+        // Two texts rather than `$4 IS NULL OR key_id = $4`, so the per-key
+        // query keeps the (key_id, at) index on both backends.
+        let sql = format!(
+            "SELECT (at / $1) * $1 AS bucket_start, code, CAST(SUM(hits) AS BIGINT) AS n FROM usage_events \
+             WHERE at >= $2 AND at < $3{} GROUP BY bucket_start, code ORDER BY bucket_start",
+            if key_id.is_some() {
+                " AND key_id = $4"
+            } else {
+                ""
+            }
+        );
         let rows = with_db!(self, reader, |pool| {
-            let rows = sqlx::query(
-                "SELECT (at / $2) * $2 AS bucket_start, code, CAST(SUM(hits) AS BIGINT) AS n FROM usage_events \
-                 WHERE key_id = $1 AND at >= $3 AND at < $4 \
-                 GROUP BY bucket_start, code ORDER BY bucket_start",
-            )
-            .bind(key_id.as_str())
-            .bind(bucket_ms)
-            .bind(from)
-            .bind(to)
-            .fetch_all(pool)
-            .await?;
-            rows.iter()
-                .map(|r| Ok((r.i64("bucket_start")?, r.text("code")?, r.i64("n")?)))
-                .collect::<Result<Vec<_>>>()
-        })?;
-        Ok(group_buckets(rows))
-    }
-
-    /// Verifications of all keys in `[from, to)`, per bucket and code.
-    pub async fn usage_buckets_all(
-        &self,
-        bucket_ms: i64,
-        from: UnixMillis,
-        to: UnixMillis,
-    ) -> Result<Vec<UsageBucket>> {
-        let rows = with_db!(self, reader, |pool| {
-            let rows = sqlx::query(
-                "SELECT (at / $1) * $1 AS bucket_start, code, CAST(SUM(hits) AS BIGINT) AS n FROM usage_events \
-                 WHERE at >= $2 AND at < $3 GROUP BY bucket_start, code ORDER BY bucket_start",
-            )
-            .bind(bucket_ms)
-            .bind(from)
-            .bind(to)
-            .fetch_all(pool)
-            .await?;
+            let mut query = sqlx::query(&sql).bind(bucket_ms).bind(from).bind(to);
+            if let Some(id) = key_id {
+                query = query.bind(id.as_str());
+            }
+            let rows = query.fetch_all(pool).await?;
             rows.iter()
                 .map(|r| Ok((r.i64("bucket_start")?, r.text("code")?, r.i64("n")?)))
                 .collect::<Result<Vec<_>>>()

@@ -28,35 +28,14 @@ impl Db {
 
     /// A fresh schema on the test PostgreSQL, or `None` when not configured.
     pub(crate) fn postgres() -> Option<Self> {
-        let Ok(base) = std::env::var("KEYWARDEN_TEST_DATABASE_URL") else {
-            assert!(
-                std::env::var("KEYWARDEN_REQUIRE_POSTGRES").as_deref() != Ok("1"),
-                "KEYWARDEN_REQUIRE_POSTGRES=1 but KEYWARDEN_TEST_DATABASE_URL is not set"
-            );
-            return None;
-        };
-        let schema = format!(
-            "kwt_{}",
-            keywarden_core::random::base62_string(10).to_lowercase()
-        );
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
-        rt.block_on(async {
-            use sqlx::Connection;
-            let mut c = sqlx::PgConnection::connect(&base)
-                .await
-                .expect("PostgreSQL is unreachable");
-            sqlx::query(&format!("CREATE SCHEMA {schema}"))
-                .execute(&mut c)
-                .await
-                .unwrap();
-        });
-        let sep = if base.contains('?') { '&' } else { '?' };
+        let url = rt.block_on(keywarden_store::testing::postgres_schema_url())?;
         Some(Self {
             dir: tempfile::tempdir().unwrap(),
-            postgres_url: Some(format!("{base}{sep}options=-c%20search_path%3D{schema}")),
+            postgres_url: Some(url),
         })
     }
 

@@ -1068,7 +1068,7 @@ pub async fn key_usage(
     }
     let buckets = state
         .store()
-        .usage_buckets(&id, bucket_ms, from, to)
+        .usage_buckets(Some(&id), bucket_ms, from, to)
         .await?;
     state
         .store()

@@ -289,7 +289,7 @@ pub(crate) async fn detail(
     };
     let buckets = state
         .store()
-        .usage_buckets(&id, range.bucket_ms, range.from, range.to())
+        .usage_buckets(Some(&id), range.bucket_ms, range.from, range.to())
         .await
         .map_err(|e| fail(e.into()))?;
     let recent = state

@@ -37,7 +37,7 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
     let range = chart::Range::ending_at(now, 3_600_000, 24);
     let buckets = state
         .store()
-        .usage_buckets_all(range.bucket_ms, range.from, range.to())
+        .usage_buckets(None, range.bucket_ms, range.from, range.to())
         .await
         .map_err(fail)?;
     let refused = state

@@ -46,6 +46,8 @@ pub(crate) struct Resp {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) json: Value,
+    /// The body as text (for non-JSON answers like `/metrics`).
+    pub(crate) text: String,
 }
 
 impl Resp {
@@ -134,10 +136,12 @@ impl TestApp {
         let headers = res.headers().clone();
         let bytes = res.into_body().collect().await.unwrap().to_bytes();
         let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         Resp {
             status,
             headers,
             json,
+            text,
         }
     }
 
@@ -193,26 +197,7 @@ pub(crate) fn peppers() -> PepperRing {
 }
 
 async fn postgres_store() -> Option<Store> {
-    let Ok(base) = std::env::var("KEYWARDEN_TEST_DATABASE_URL") else {
-        assert!(
-            std::env::var("KEYWARDEN_REQUIRE_POSTGRES").as_deref() != Ok("1"),
-            "KEYWARDEN_REQUIRE_POSTGRES=1 but KEYWARDEN_TEST_DATABASE_URL is not set"
-        );
-        return None;
-    };
-    let schema = format!(
-        "kwt_{}",
-        keywarden_core::random::base62_string(10).to_lowercase()
-    );
-    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&base)
-        .await
-        .expect("KEYWARDEN_TEST_DATABASE_URL is set but PostgreSQL is unreachable");
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{sep}options=-c%20search_path%3D{schema}");
+    let url = keywarden_store::testing::postgres_schema_url().await?;
     Some(Store::open(&url, peppers()).await.unwrap())
 }
 

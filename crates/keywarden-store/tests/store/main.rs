@@ -31,16 +31,6 @@ pub(crate) struct Backend {
     pub(crate) name: &'static str,
 }
 
-fn random_suffix() -> String {
-    keywarden_core::random::base62_string(10).to_lowercase()
-}
-
-/// `url` with a `search_path` option, so each test has its own tables.
-pub(crate) fn pg_url_with_schema(base: &str, schema: &str) -> String {
-    let sep = if base.contains('?') { '&' } else { '?' };
-    format!("{base}{sep}options=-c%20search_path%3D{schema}")
-}
-
 pub(crate) async fn sqlite_backend(dir: &std::path::Path) -> Backend {
     let store = Store::open_in_dir(dir, peppers()).await.unwrap();
     let url = keywarden_store::sqlite_url(dir);
@@ -52,23 +42,7 @@ pub(crate) async fn sqlite_backend(dir: &std::path::Path) -> Backend {
 }
 
 pub(crate) async fn postgres_backend() -> Option<Backend> {
-    let Ok(base) = std::env::var("KEYWARDEN_TEST_DATABASE_URL") else {
-        assert!(
-            std::env::var("KEYWARDEN_REQUIRE_POSTGRES").as_deref() != Ok("1"),
-            "KEYWARDEN_REQUIRE_POSTGRES=1 but KEYWARDEN_TEST_DATABASE_URL is not set"
-        );
-        eprintln!("KEYWARDEN_TEST_DATABASE_URL is not set: skipping PostgreSQL");
-        return None;
-    };
-    let schema = format!("kwt_{}", random_suffix());
-    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&base)
-        .await
-        .expect("KEYWARDEN_TEST_DATABASE_URL is set but PostgreSQL is unreachable");
-    sqlx::query(&format!("CREATE SCHEMA {schema}"))
-        .execute(&mut admin)
-        .await
-        .unwrap();
-    let url = pg_url_with_schema(&base, &schema);
+    let url = keywarden_store::testing::postgres_schema_url().await?;
     let store = Store::open(&url, peppers()).await.unwrap();
     Some(Backend {
         store,

@@ -47,7 +47,7 @@ async fn usage_buckets_by_code() {
 
         let buckets = b
             .store
-            .usage_buckets(&rec.id, minute, base, base + 10 * minute)
+            .usage_buckets(Some(&rec.id), minute, base, base + 10 * minute)
             .await
             .unwrap();
         assert_eq!(buckets.len(), 2, "{}: {buckets:?}", b.name);
@@ -60,7 +60,7 @@ async fn usage_buckets_by_code() {
 
         let all = b
             .store
-            .usage_buckets_all(3_600_000, base - 3_600_000, base + 3_600_000)
+            .usage_buckets(None, 3_600_000, base - 3_600_000, base + 3_600_000)
             .await
             .unwrap();
         assert_eq!(all.iter().map(|b| b.total).sum::<i64>(), 1001);
@@ -87,7 +87,7 @@ async fn usage_buckets_by_code() {
         assert_eq!(pruned, 601);
         let left = b
             .store
-            .usage_buckets(&rec.id, minute, 0, i64::MAX)
+            .usage_buckets(Some(&rec.id), minute, 0, i64::MAX)
             .await
             .unwrap();
         assert_eq!(left.iter().map(|b| b.total).sum::<i64>(), 400);
@@ -111,7 +111,7 @@ async fn folded_rows_count_every_hit() {
             .unwrap();
         let buckets = b
             .store
-            .usage_buckets(&rec.id, 3_600_000, NOW - 3_600_000, NOW + 3_600_000)
+            .usage_buckets(Some(&rec.id), 3_600_000, NOW - 3_600_000, NOW + 3_600_000)
             .await
             .unwrap();
         assert_eq!(
@@ -208,7 +208,7 @@ async fn sqlite_upgrade_keeps_the_usage_log() {
         .unwrap();
     let id: keywarden_core::key::KeyId = "key_a000000000000000".parse().unwrap();
     let buckets = store
-        .usage_buckets(&id, 1_000_000, 0, 10_000)
+        .usage_buckets(Some(&id), 1_000_000, 0, 10_000)
         .await
         .unwrap();
     assert_eq!(buckets[0].total, 2);
@@ -217,7 +217,7 @@ async fn sqlite_upgrade_keeps_the_usage_log() {
         .await
         .unwrap();
     let buckets = store
-        .usage_buckets(&id, 1_000_000, 0, 10_000)
+        .usage_buckets(Some(&id), 1_000_000, 0, 10_000)
         .await
         .unwrap();
     assert_eq!(buckets[0].total, 3);
