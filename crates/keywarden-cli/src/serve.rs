@@ -41,7 +41,7 @@ pub(crate) struct ServeArgs {
     /// Prefix of the keys this deployment mints [default: kw]
     #[arg(long, env = "KEYWARDEN_PREFIX")]
     prefix: Option<String>,
-    /// Proxies whose X-Forwarded-For / X-Real-IP are believed (CIDR; repeat or comma-separate).
+    /// Proxies whose forwarding header is believed (CIDR; repeat or comma-separate).
     #[arg(
         long = "trusted-proxies",
         env = "KEYWARDEN_TRUSTED_PROXIES",
@@ -49,6 +49,14 @@ pub(crate) struct ServeArgs {
         value_name = "CIDR"
     )]
     trusted_proxies: Vec<IpNet>,
+    /// The header a trusted proxy names the client in: x-forwarded-for
+    /// (walked from the right past trusted proxies) or x-real-ip.
+    #[arg(long, env = "KEYWARDEN_CLIENT_IP_HEADER", value_name = "HEADER")]
+    client_ip_header: Option<keywarden_server::config::ClientIpHeader>,
+    /// Longest wait for the store (connection, lock, statement) before
+    /// answering 503 STORE_UNAVAILABLE, e.g. 1500ms or 2s.
+    #[arg(long, env = "KEYWARDEN_STORE_TIMEOUT", value_name = "DURATION")]
+    store_timeout: Option<keywarden_server::config::DurationSpec>,
     /// This node's name in usage logs.
     #[arg(long, env = "KEYWARDEN_NODE_ID")]
     node_id: Option<String>,
@@ -105,6 +113,12 @@ pub(crate) fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
     }
     if !args.trusted_proxies.is_empty() {
         config.trusted_proxies = args.trusted_proxies;
+    }
+    if let Some(header) = args.client_ip_header {
+        config.client_ip_header = header;
+    }
+    if let Some(timeout) = args.store_timeout {
+        config.store_timeout = timeout;
     }
     if let Some(node) = args.node_id {
         config.node_id = Some(node);

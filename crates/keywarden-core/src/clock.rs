@@ -53,7 +53,8 @@ impl Clock for ManualClock {
     }
 }
 
-/// Reads a lifetime like `90d`, `12h`, `30m`, `45s` or `2w` into milliseconds.
+/// Reads a lifetime like `90d`, `12h`, `30m`, `45s`, `2w` or `1500ms` into
+/// milliseconds. Total: any text gives a value or `None`, never a panic.
 ///
 /// ```
 /// assert_eq!(keywarden_core::clock::parse_duration("90d"), Some(90 * 86_400_000));
@@ -61,13 +62,16 @@ impl Clock for ManualClock {
 /// ```
 pub fn parse_duration(text: &str) -> Option<i64> {
     let text = text.trim();
-    let unit_at = text.len().checked_sub(1)?;
+    // Split where the digits end: a byte index of a character boundary, so
+    // any text (multi-byte characters included) is refused, never panics.
+    let unit_at = text.find(|c: char| !c.is_ascii_digit())?;
     let (number, unit) = text.split_at(unit_at);
-    if number.is_empty() || number.len() > 9 || !number.bytes().all(|b| b.is_ascii_digit()) {
+    if number.is_empty() || number.len() > 12 {
         return None;
     }
     let n: i64 = number.parse().ok()?;
     let unit_ms = match unit {
+        "ms" => 1,
         "s" => 1_000,
         "m" => 60_000,
         "h" => 3_600_000,
@@ -77,6 +81,11 @@ pub fn parse_duration(text: &str) -> Option<i64> {
     };
     n.checked_mul(unit_ms).filter(|&ms| ms > 0)
 }
+
+/// The last instant keywarden stores or shows: 9999-12-31T23:59:59.999Z.
+/// Times past it have no RFC 3339 form, so durations that end later are
+/// refused.
+pub const MAX_TIME_MS: UnixMillis = 253_402_300_799_999;
 
 #[cfg(test)]
 mod tests {
@@ -90,7 +99,12 @@ mod tests {
         assert_eq!(parse_duration("d"), None);
         assert_eq!(parse_duration("-1d"), None);
         assert_eq!(parse_duration("1.5h"), None);
-        assert_eq!(parse_duration("99999999999d"), None);
+        assert_eq!(parse_duration("99999999999999d"), None);
+        assert_eq!(parse_duration("1500ms"), Some(1_500));
+        assert_eq!(parse_duration("1é"), None);
+        assert_eq!(parse_duration("é"), None);
+        assert_eq!(parse_duration("1\u{1F600}"), None);
+        assert_eq!(parse_duration("1 d"), None);
     }
 
     #[test]

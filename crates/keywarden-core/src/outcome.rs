@@ -31,6 +31,10 @@ pub enum Code {
     RateLimited,
     /// The key's usage limit is used up.
     UsageExceeded,
+    /// The store could not be asked (unreachable, timed out, disk full):
+    /// nothing is known about the key. Fail closed: the request is refused
+    /// with 503 and `Retry-After`, and never counted as the client's failure.
+    StoreUnavailable,
 }
 
 impl Code {
@@ -48,6 +52,7 @@ impl Code {
             Self::IpDenied => "IP_DENIED",
             Self::RateLimited => "RATE_LIMITED",
             Self::UsageExceeded => "USAGE_EXCEEDED",
+            Self::StoreUnavailable => "STORE_UNAVAILABLE",
         }
     }
 
@@ -57,6 +62,7 @@ impl Code {
             Self::Valid => 200,
             Self::Missing | Self::Malformed => 401,
             Self::RateLimited => 429,
+            Self::StoreUnavailable => 503,
             _ => 403,
         }
     }
@@ -75,11 +81,12 @@ impl Code {
             Self::IpDenied => "the API key may not be used from this address",
             Self::RateLimited => "too many requests",
             Self::UsageExceeded => "the API key's usage limit is used up",
+            Self::StoreUnavailable => "the key store is unavailable: try again shortly",
         }
     }
 
     /// Every code.
-    pub const ALL: [Code; 11] = [
+    pub const ALL: [Code; 12] = [
         Self::Valid,
         Self::Missing,
         Self::Malformed,
@@ -91,6 +98,7 @@ impl Code {
         Self::IpDenied,
         Self::RateLimited,
         Self::UsageExceeded,
+        Self::StoreUnavailable,
     ];
 }
 

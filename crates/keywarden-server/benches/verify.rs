@@ -53,6 +53,7 @@ fn bench(c: &mut Criterion) {
         environment: Some("live"),
         scopes: &scopes,
         client_ip: Some("192.0.2.1".parse().unwrap()),
+        peer_ip: None,
         user_agent: Some("bench"),
     };
     // Warm the cache.

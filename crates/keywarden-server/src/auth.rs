@@ -12,43 +12,95 @@ use keywarden_core::key;
 use keywarden_store::{AuditDraft, Permission, RootKeyRecord};
 use subtle::ConstantTimeEq;
 
-use crate::{error::ApiError, state::AppState};
+use crate::{config::ClientIpHeader, error::ApiError, state::AppState};
 
-/// The client's address: the connection's peer, or the address a trusted
-/// proxy reports in `X-Forwarded-For` / `X-Real-IP`.
-#[derive(Debug, Clone, Copy)]
-pub struct ClientAddr(pub Option<IpAddr>);
+/// Who sent a request: the client's address as far as it can be proven,
+/// and the connection's peer.
+///
+/// Forwarding headers are read only from a peer in `trusted_proxies`, and
+/// only the one named by `client_ip_header`. With `X-Forwarded-For` the
+/// hops are walked from the right (the nearest proxy's entry) skipping
+/// trusted proxies; the first untrusted hop is the client. Entries further
+/// left were written by the client itself and prove nothing. An unreadable
+/// hop makes the client unknown (`client: None`): IP allowlists then
+/// refuse, and throttles count the peer. IPv4-mapped IPv6 addresses are
+/// canonicalised (`::ffff:192.0.2.1` is `192.0.2.1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientAddr {
+    /// The client, or `None` when it is unknown.
+    pub client: Option<IpAddr>,
+    /// The connection's peer.
+    pub peer: Option<IpAddr>,
+}
+
+impl ClientAddr {
+    /// The address throttles count: the client's, or the peer's when the
+    /// client is unknown.
+    pub fn throttle_key(&self) -> Option<IpAddr> {
+        self.client.or(self.peer)
+    }
+}
 
 /// Resolves the client address of a request from its peer and headers.
-pub fn client_addr(peer: Option<IpAddr>, headers: &HeaderMap, trusted: &[IpNet]) -> Option<IpAddr> {
-    let peer = peer?;
+pub fn client_addr(
+    peer: Option<IpAddr>,
+    headers: &HeaderMap,
+    trusted: &[IpNet],
+    header: ClientIpHeader,
+) -> ClientAddr {
+    let Some(peer) = peer.map(|p| p.to_canonical()) else {
+        return ClientAddr {
+            client: None,
+            peer: None,
+        };
+    };
     let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    let resolved = |client: Option<IpAddr>| ClientAddr {
+        client,
+        peer: Some(peer),
+    };
     if !is_trusted(&peer) {
-        return Some(peer);
+        return resolved(Some(peer));
     }
-    // Walk X-Forwarded-For from the nearest hop outwards; the first address
-    // that is not one of our proxies is the client. Entries further left
-    // were written by the client itself and prove nothing.
-    let forwarded = headers
-        .get_all("x-forwarded-for")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .collect::<Vec<_>>();
-    for hop in forwarded.iter().rev() {
-        match hop.parse::<IpAddr>() {
-            Ok(ip) if is_trusted(&ip) => {}
-            Ok(ip) => return Some(ip),
-            Err(_) => return Some(peer),
+    let parse = |hop: &str| {
+        hop.trim()
+            .parse::<IpAddr>()
+            .ok()
+            .map(|ip| ip.to_canonical())
+    };
+    match header {
+        ClientIpHeader::XRealIp => {
+            let mut values = headers.get_all("x-real-ip").iter();
+            match (values.next(), values.next()) {
+                (None, _) => resolved(Some(peer)),
+                (Some(v), None) => resolved(v.to_str().ok().and_then(parse)),
+                // Two X-Real-IP headers: one was not written by our proxy.
+                (Some(_), Some(_)) => resolved(None),
+            }
+        }
+        ClientIpHeader::XForwardedFor => {
+            let mut hops = Vec::new();
+            for value in headers.get_all("x-forwarded-for") {
+                let Ok(text) = value.to_str() else {
+                    return resolved(None);
+                };
+                hops.extend(text.split(','));
+            }
+            if hops.is_empty() {
+                return resolved(Some(peer));
+            }
+            let mut leftmost = None;
+            for hop in hops.iter().rev() {
+                match parse(hop) {
+                    Some(ip) if is_trusted(&ip) => leftmost = Some(ip),
+                    Some(ip) => return resolved(Some(ip)),
+                    None => return resolved(None),
+                }
+            }
+            // Every hop is one of our proxies: the farthest one is the client.
+            resolved(leftmost)
         }
     }
-    if let Some(real) = headers.get("x-real-ip").and_then(|v| v.to_str().ok())
-        && let Ok(ip) = real.trim().parse::<IpAddr>()
-    {
-        return Some(ip);
-    }
-    Some(peer)
 }
 
 impl FromRequestParts<AppState> for ClientAddr {
@@ -62,11 +114,13 @@ impl FromRequestParts<AppState> for ClientAddr {
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
             .map(|c| c.0.ip());
-        Ok(Self(client_addr(
+        let config = state.config();
+        Ok(client_addr(
             peer,
             &parts.headers,
-            &state.config().trusted_proxies,
-        )))
+            &config.trusted_proxies,
+            config.client_ip_header,
+        ))
     }
 }
 
@@ -132,16 +186,31 @@ impl Caller {
     }
 }
 
+/// Why a root key was not accepted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthFailure {
+    /// The credentials are missing or wrong (the reason, for the client):
+    /// audited and counted against the address's failure budget.
+    Refused(&'static str),
+    /// The store could not be asked: nothing is known about the
+    /// credentials. Answered 503, neither audited nor counted.
+    Unavailable,
+}
+
 /// Authenticates a root key presented as a bearer token. Management calls
 /// always ask the store, so a revoked root key stops working at once.
 pub async fn authenticate(
     state: &AppState,
     token: Option<&str>,
-) -> Result<RootKeyRecord, &'static str> {
-    let token = token.ok_or("missing credentials: send Authorization: Bearer <root key>")?;
-    let parts = key::parse(token).map_err(|_| "the credentials are not a keywarden root key")?;
+) -> Result<RootKeyRecord, AuthFailure> {
+    use AuthFailure::Refused;
+    let token = token.ok_or(Refused(
+        "missing credentials: send Authorization: Bearer <root key>",
+    ))?;
+    let parts =
+        key::parse(token).map_err(|_| Refused("the credentials are not a keywarden root key"))?;
     if parts.environment() != key::ROOT_ENVIRONMENT {
-        return Err("the credentials are not a root key");
+        return Err(Refused("the credentials are not a root key"));
     }
     let peppers = state.store().peppers();
     for pepper in peppers.iter() {
@@ -153,7 +222,7 @@ pub async fn authenticate(
         {
             Ok(Some(mut root)) if bool::from(root.digest.ct_eq(digest.as_bytes())) => {
                 if root.revoked_at.is_some() {
-                    return Err("this root key has been revoked");
+                    return Err(Refused("this root key has been revoked"));
                 }
                 let current = peppers.current();
                 if pepper.version() != current.version() {
@@ -184,33 +253,39 @@ pub async fn authenticate(
             }
             Ok(_) => {}
             Err(err) => {
-                tracing::error!(error = %err, "root key lookup failed");
-                return Err("the credentials could not be checked");
+                tracing::error!(error = %err, "root key lookup failed: the store is unavailable");
+                return Err(AuthFailure::Unavailable);
             }
         }
     }
-    Err("unknown root key")
+    Err(Refused("unknown root key"))
 }
 
 /// Audits a refused authentication and builds the 401 (or the 429 when the
-/// address has failed too often, which is not audited one by one).
+/// address has failed too often, which is not audited one by one). Called
+/// only after the credentials were checked: a correct root key is always
+/// accepted, whatever the address's failures; only failures are throttled.
 pub async fn refuse(
     state: &AppState,
-    ip: Option<IpAddr>,
+    addr: ClientAddr,
     method: &Method,
     path: &str,
-    reason: &str,
+    failure: AuthFailure,
 ) -> ApiError {
+    let reason = match failure {
+        AuthFailure::Refused(reason) => reason,
+        AuthFailure::Unavailable => return ApiError::store_unavailable(),
+    };
     let now = state.now();
-    if let Some(ip) = ip {
-        if let Some(retry) = state.0.auth_failures.over(&ip, now) {
-            return ApiError::too_many(
-                "RATE_LIMITED",
-                "too many failed authentications from this address",
-                retry,
-            );
-        }
-        state.0.auth_failures.hit(&ip, now);
+    let ip = addr.client;
+    if let Some(key) = addr.throttle_key()
+        && let Err(retry) = state.0.auth_failures.try_take(&key, now)
+    {
+        return ApiError::too_many(
+            "RATE_LIMITED",
+            "too many failed authentications from this address",
+            retry,
+        );
     }
     let draft = AuditDraft {
         actor: "anonymous".to_owned(),
@@ -264,7 +339,8 @@ impl FromRequestParts<AppState> for VerifyCaller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let Ok(ClientAddr(ip)) = ClientAddr::from_request_parts(parts, state).await;
+        let Ok(addr) = ClientAddr::from_request_parts(parts, state).await;
+        let ip = addr.client;
         let token = bearer(&parts.headers);
         let now = state.now();
         let digest = token.map(|t| *state.store().peppers().current().digest(t).as_bytes());
@@ -280,7 +356,9 @@ impl FromRequestParts<AppState> for VerifyCaller {
                 }
                 Ok(Self(Caller { root, ip }))
             }
-            Err(reason) => Err(refuse(state, ip, &parts.method, parts.uri.path(), reason).await),
+            Err(failure) => {
+                Err(refuse(state, addr, &parts.method, parts.uri.path(), failure).await)
+            }
         }
     }
 }
@@ -289,10 +367,15 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let Ok(ClientAddr(ip)) = ClientAddr::from_request_parts(parts, state).await;
+        let Ok(addr) = ClientAddr::from_request_parts(parts, state).await;
         match authenticate(state, bearer(&parts.headers)).await {
-            Ok(root) => Ok(Self { root, ip }),
-            Err(reason) => Err(refuse(state, ip, &parts.method, parts.uri.path(), reason).await),
+            Ok(root) => Ok(Self {
+                root,
+                ip: addr.client,
+            }),
+            Err(failure) => {
+                Err(refuse(state, addr, &parts.method, parts.uri.path(), failure).await)
+            }
         }
     }
 }
@@ -301,32 +384,93 @@ impl FromRequestParts<AppState> for Caller {
 mod tests {
     use super::*;
 
-    #[test]
-    fn forwarded_for_only_from_trusted_proxies() {
-        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap()];
+    fn resolve(
+        peer: &str,
+        headers: &[(&'static str, &str)],
+        header: ClientIpHeader,
+    ) -> Option<IpAddr> {
+        let trusted: Vec<IpNet> = vec!["10.0.0.0/8".parse().unwrap(), "::1/128".parse().unwrap()];
         let mut h = HeaderMap::new();
-        h.insert(
-            "x-forwarded-for",
-            "203.0.113.9, 198.51.100.2, 10.0.0.7".parse().unwrap(),
-        );
-        let proxy: IpAddr = "10.0.0.1".parse().unwrap();
-        let outsider: IpAddr = "192.0.2.1".parse().unwrap();
+        for (k, v) in headers {
+            h.append(*k, v.parse().unwrap());
+        }
+        client_addr(Some(peer.parse().unwrap()), &h, &trusted, header).client
+    }
+
+    fn ip(s: &str) -> Option<IpAddr> {
+        Some(s.parse().unwrap())
+    }
+
+    #[test]
+    fn forwarded_for_walks_from_the_right_past_trusted_proxies() {
+        use ClientIpHeader::XForwardedFor as Xff;
+        let xff = [("x-forwarded-for", "203.0.113.9, 198.51.100.2, 10.0.0.7")];
+        assert_eq!(resolve("10.0.0.1", &xff, Xff), ip("198.51.100.2"));
+        // An untrusted peer's headers are ignored.
+        assert_eq!(resolve("192.0.2.1", &xff, Xff), ip("192.0.2.1"));
+        // No header: the peer itself.
+        assert_eq!(resolve("10.0.0.1", &[], Xff), ip("10.0.0.1"));
+        // Several headers read as one list, in order.
+        let split = [
+            ("x-forwarded-for", "6.6.6.6"),
+            ("x-forwarded-for", "198.51.100.3"),
+        ];
+        assert_eq!(resolve("10.0.0.1", &split, Xff), ip("198.51.100.3"));
+        // An unreadable hop makes the client unknown, never the proxy.
+        assert_eq!(resolve("10.0.0.1", &[("x-forwarded-for", "x")], Xff), None);
         assert_eq!(
-            client_addr(Some(proxy), &h, &trusted),
-            Some("198.51.100.2".parse().unwrap())
+            resolve("10.0.0.1", &[("x-forwarded-for", "1.2.3.4, x")], Xff),
+            None
         );
-        assert_eq!(client_addr(Some(outsider), &h, &trusted), Some(outsider));
-        let mut real = HeaderMap::new();
-        real.insert("x-real-ip", "198.51.100.5".parse().unwrap());
+        // X-Real-IP is not read when X-Forwarded-For is the configured header.
         assert_eq!(
-            client_addr(Some(proxy), &real, &trusted),
-            Some("198.51.100.5".parse().unwrap())
+            resolve("10.0.0.1", &[("x-real-ip", "198.51.100.5")], Xff),
+            ip("10.0.0.1")
         );
+        // All hops trusted: the farthest.
         assert_eq!(
-            client_addr(Some(proxy), &HeaderMap::new(), &trusted),
-            Some(proxy)
+            resolve(
+                "10.0.0.1",
+                &[("x-forwarded-for", "10.1.1.1, 10.2.2.2")],
+                Xff
+            ),
+            ip("10.1.1.1")
         );
-        assert_eq!(client_addr(None, &h, &trusted), None);
+    }
+
+    #[test]
+    fn real_ip_only_when_configured() {
+        use ClientIpHeader::XRealIp;
+        let real = [("x-real-ip", "198.51.100.5")];
+        assert_eq!(resolve("10.0.0.1", &real, XRealIp), ip("198.51.100.5"));
+        assert_eq!(resolve("192.0.2.1", &real, XRealIp), ip("192.0.2.1"));
+        assert_eq!(resolve("10.0.0.1", &[("x-real-ip", "x")], XRealIp), None);
+        let twice = [("x-real-ip", "1.1.1.1"), ("x-real-ip", "2.2.2.2")];
+        assert_eq!(resolve("10.0.0.1", &twice, XRealIp), None);
+        // X-Forwarded-For is not read when X-Real-IP is configured.
+        assert_eq!(
+            resolve("10.0.0.1", &[("x-forwarded-for", "6.6.6.6")], XRealIp),
+            ip("10.0.0.1")
+        );
+    }
+
+    #[test]
+    fn mapped_addresses_are_canonical() {
+        use ClientIpHeader::XForwardedFor as Xff;
+        assert_eq!(resolve("::ffff:192.0.2.7", &[], Xff), ip("192.0.2.7"));
+        assert_eq!(
+            resolve("::1", &[("x-forwarded-for", "::ffff:198.51.100.9")], Xff),
+            ip("198.51.100.9")
+        );
+        // A mapped form of a trusted proxy is trusted.
+        assert_eq!(
+            resolve(
+                "::ffff:10.0.0.1",
+                &[("x-forwarded-for", "198.51.100.2")],
+                Xff
+            ),
+            ip("198.51.100.2")
+        );
     }
 
     #[test]

@@ -52,6 +52,32 @@ impl<'de> Deserialize<'de> for DurationSpec {
     }
 }
 
+/// The forwarding header that names the client, read only from a trusted
+/// proxy.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClientIpHeader {
+    /// `X-Forwarded-For`, walked from the right past trusted proxies.
+    #[default]
+    XForwardedFor,
+    /// `X-Real-IP`, as set by the one proxy in front.
+    XRealIp,
+}
+
+impl FromStr for ClientIpHeader {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s.to_ascii_lowercase().as_str() {
+            "x-forwarded-for" => Ok(Self::XForwardedFor),
+            "x-real-ip" => Ok(Self::XRealIp),
+            _ => Err(format!(
+                "expected x-forwarded-for or x-real-ip, got {:?}",
+                s.chars().take(40).collect::<String>()
+            )),
+        }
+    }
+}
+
 /// Rules for the keys of one environment.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -77,8 +103,13 @@ pub struct ServerConfig {
     pub prefix: Prefix,
     /// This node's name in usage logs (default: host name and port).
     pub node_id: Option<String>,
-    /// Proxies whose `X-Forwarded-For` / `X-Real-IP` are believed.
+    /// Proxies whose forwarding header (`client_ip_header`) is believed.
     pub trusted_proxies: Vec<IpNet>,
+    /// Which forwarding header names the client.
+    pub client_ip_header: ClientIpHeader,
+    /// Longest wait for the store (a connection, a lock, a statement): past
+    /// it requests are answered 503 `STORE_UNAVAILABLE`.
+    pub store_timeout: DurationSpec,
     /// Largest request body accepted.
     pub max_body_bytes: usize,
     /// Failed verifications per client address per minute before it is throttled.
@@ -117,6 +148,8 @@ impl Default for ServerConfig {
             prefix: Prefix::default(),
             node_id: None,
             trusted_proxies: Vec::new(),
+            client_ip_header: ClientIpHeader::XForwardedFor,
+            store_timeout: DurationSpec::from_ms(1_500),
             max_body_bytes: 64 * 1024,
             failure_limit_per_minute: 100,
             usage_retention: DurationSpec::from_ms(90 * 86_400_000),

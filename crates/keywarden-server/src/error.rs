@@ -11,6 +11,9 @@ use axum::{
 use keywarden_store::StoreError;
 use serde::Serialize;
 
+/// `Retry-After` of a 503/507 caused by the store.
+pub const STORE_RETRY_AFTER: u64 = 2;
+
 /// An API error: a status, a machine-readable code and a message for people.
 #[derive(Debug)]
 pub struct ApiError {
@@ -90,6 +93,31 @@ impl ApiError {
         }
     }
 
+    /// 503 `STORE_UNAVAILABLE` with `Retry-After`: the store cannot be
+    /// reached now; nothing was changed.
+    pub fn store_unavailable() -> Self {
+        Self {
+            retry_after: Some(STORE_RETRY_AFTER),
+            ..Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "STORE_UNAVAILABLE",
+                "the key store is unavailable: nothing was changed; try again shortly",
+            )
+        }
+    }
+
+    /// 507 `STORAGE_FULL`: the store's disk is full; nothing was changed.
+    pub fn storage_full() -> Self {
+        Self {
+            retry_after: Some(STORE_RETRY_AFTER),
+            ..Self::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "STORAGE_FULL",
+                "the key store's disk is full: nothing was changed",
+            )
+        }
+    }
+
     /// 500: logs `detail` and tells the client nothing more.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
         tracing::error!(error = %detail, "internal error");
@@ -144,6 +172,14 @@ impl From<StoreError> for ApiError {
         match err {
             StoreError::NotFound => Self::not_found("key"),
             StoreError::Conflict(why) => Self::conflict("CONFLICT", why),
+            StoreError::Full(e) => {
+                tracing::error!(error = %e, "the store's disk is full: a write was refused");
+                Self::storage_full()
+            }
+            StoreError::Unavailable(e) => {
+                tracing::error!(error = %e, "the store is unavailable");
+                Self::store_unavailable()
+            }
             other => Self::internal(other),
         }
     }

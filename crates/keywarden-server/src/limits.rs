@@ -129,6 +129,37 @@ impl<K: Hash + Eq + Clone> WindowCounter<K> {
         })
     }
 
+    /// Takes one of `key`'s slots in this window, atomically with the check:
+    /// `Err(seconds until the window turns)` when none is left.
+    pub fn try_take(&self, key: &K, now: UnixMillis) -> Result<(), u64> {
+        let Ok(mut windows) = self.windows.lock() else {
+            return Err(60);
+        };
+        let window = Self::window(now);
+        let entry = windows.entry(key.clone()).or_insert((window, 0));
+        if entry.0 != window {
+            *entry = (window, 0);
+        }
+        if entry.1 >= self.limit {
+            return Err(u64::try_from((window + MINUTE - now + 999) / 1000)
+                .unwrap_or(1)
+                .max(1));
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+
+    /// Returns a slot taken by [`WindowCounter::try_take`] in this window
+    /// (the attempt turned out not to be a failure).
+    pub fn give_back(&self, key: &K, now: UnixMillis) {
+        if let Ok(mut windows) = self.windows.lock()
+            && let Some(entry) = windows.get_mut(key)
+            && entry.0 == Self::window(now)
+        {
+            entry.1 = entry.1.saturating_sub(1);
+        }
+    }
+
     /// Counts one for `key`; returns the count in this window.
     pub fn hit(&self, key: &K, now: UnixMillis) -> u32 {
         let Ok(mut windows) = self.windows.lock() else {

@@ -187,7 +187,10 @@ pub async fn open_store(config: &ServerConfig, peppers: PepperRing) -> Result<St
             ServeError::Config(format!("cannot create {}: {e}", config.data_dir.display()))
         })?;
     }
-    Ok(Store::open(&config.effective_database_url(), peppers).await?)
+    let options = keywarden_store::StoreOptions {
+        timeout: config.store_timeout.std(),
+    };
+    Ok(Store::open_with(&config.effective_database_url(), peppers, options).await?)
 }
 
 /// A new root key record for `minted`.

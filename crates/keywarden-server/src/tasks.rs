@@ -33,9 +33,9 @@ pub(crate) async fn housekeeping(state: AppState) {
 /// On PostgreSQL: listens for key changes made by any node and drops them
 /// from this node's cache. The first connection is made before the node
 /// serves anything (so nothing can be cached before it listens); when a
-/// connection drops, the whole cache is dropped, since notifications may have
-/// been missed meanwhile; the cache TTL bounds staleness while the listener
-/// cannot connect at all.
+/// connection drops, the whole cache is dropped as soon as the listener is
+/// back, since notifications may have been missed meanwhile; the cache TTL
+/// bounds staleness while the listener cannot connect.
 pub(crate) async fn change_listener(state: AppState) -> Option<impl Future<Output = ()> + Send> {
     if state.store().kind() != BackendKind::Postgres {
         return None;
@@ -62,8 +62,10 @@ pub(crate) async fn change_listener(state: AppState) -> Option<impl Future<Outpu
                     None
                 }
             };
-            // Whatever changed while we were not listening is unknown.
-            state.0.verifier.cache().clear();
+            if listener.is_some() {
+                // Whatever changed while we were not listening is unknown.
+                state.0.verifier.cache().clear();
+            }
         }
     })
 }
@@ -82,8 +84,12 @@ async fn listen(state: &AppState, listener: &mut keywarden_store::ChangeListener
                 }
             }
             Ok(Change::Lost) => {
-                tracing::warn!("key change listener reconnecting; cache dropped");
-                state.0.verifier.cache().clear();
+                // Reconnect explicitly (the caller drops the whole cache
+                // once listening again). Until then cached keys keep
+                // working within the cache TTL, so a database outage does
+                // not also take down keys this node already knows.
+                tracing::warn!("key change listener lost its connection; reconnecting");
+                return;
             }
             Err(err) => {
                 tracing::warn!(error = %err, "key change listener failed");

@@ -33,11 +33,16 @@ use crate::{
 pub use keywarden_core::outcome::Code;
 
 /// Whether an outcome counts against the client address's budget of failed
-/// attempts (guessing keys, using dead ones).
+/// attempts (guessing keys, using dead ones). A store outage is never the
+/// client's failure.
 fn counts_as_failure(code: Code) -> bool {
     !matches!(
         code,
-        Code::Valid | Code::Missing | Code::RateLimited | Code::UsageExceeded
+        Code::Valid
+            | Code::Missing
+            | Code::RateLimited
+            | Code::UsageExceeded
+            | Code::StoreUnavailable
     )
 }
 
@@ -50,10 +55,22 @@ pub struct VerifyInput<'a> {
     pub environment: Option<&'a str>,
     /// Scopes the request needs.
     pub scopes: &'a [Scope],
-    /// The client's address.
+    /// The client's address: `None` when it is unknown (an IP allowlist
+    /// then refuses).
     pub client_ip: Option<IpAddr>,
+    /// The connection's peer (e.g. the proxy), throttled in place of a
+    /// client whose address is unknown.
+    pub peer_ip: Option<IpAddr>,
     /// The client's user agent (for the usage log).
     pub user_agent: Option<&'a str>,
+}
+
+impl VerifyInput<'_> {
+    /// The address whose failures are counted: the client's, or the peer's
+    /// when the client is unknown.
+    fn throttle_ip(&self) -> Option<IpAddr> {
+        self.client_ip.or(self.peer_ip)
+    }
 }
 
 /// The answer.
@@ -146,20 +163,26 @@ impl Verifier {
         &self.cache
     }
 
-    /// Verifies a request. Never fails: store errors are logged and answered
-    /// as `NOT_FOUND` only when the key is unknown to the cache as well.
+    /// Verifies a request. Never fails: a key the cache cannot answer while
+    /// the store is unreachable is `STORE_UNAVAILABLE` (fail closed), never
+    /// `NOT_FOUND`.
     pub async fn verify(&self, input: VerifyInput<'_>) -> Verdict {
         let started = Instant::now();
         let now = self.clock.now_ms();
-        let verdict = self.decide(&input, now).await;
+        let (verdict, reserved) = self.decide(&input, now).await;
         self.metrics
             .verify_seconds
             .observe(started.elapsed().as_secs_f64());
         self.metrics.verification(verdict.code);
-        if counts_as_failure(verdict.code)
-            && let Some(ip) = input.client_ip
-        {
-            self.throttle.hit(&ip, now);
+        if let Some(ip) = input.throttle_ip() {
+            match (counts_as_failure(verdict.code), reserved) {
+                // The store lookup took its slot of the budget up front.
+                (true, true) | (false, false) => {}
+                (true, false) => {
+                    self.throttle.hit(&ip, now);
+                }
+                (false, true) => self.throttle.give_back(&ip, now),
+            }
         }
         if let Some(key) = &verdict.key {
             self.anomalies
@@ -185,55 +208,84 @@ impl Verifier {
         verdict
     }
 
-    async fn decide(&self, input: &VerifyInput<'_>, now: UnixMillis) -> Verdict {
+    /// The verdict, and whether a slot of the client's failure budget was
+    /// taken for a store lookup (kept when the outcome is a failure, given
+    /// back otherwise).
+    async fn decide(&self, input: &VerifyInput<'_>, now: UnixMillis) -> (Verdict, bool) {
         let Some(presented) = input.key.filter(|k| !k.is_empty()) else {
-            return Verdict::bare(Code::Missing);
+            return (Verdict::bare(Code::Missing), false);
         };
         let Ok(parts) = key::parse(presented) else {
-            return Verdict::bare(Code::Malformed);
+            return (Verdict::bare(Code::Malformed), false);
         };
         let digest = self.peppers.current().digest(parts.expose());
         let lookup = self.cache.get(digest.as_bytes(), now);
-        if let Lookup::Found(record) = lookup {
-            self.metrics.cache_hits.inc();
-            return self.check(record, input, now).await;
-        }
-        // Only what the cache cannot answer pays for the throttle check.
-        let throttled = input.client_ip.and_then(|ip| self.throttle.over(&ip, now));
-        let record = match lookup {
-            Lookup::Missing if throttled.is_none() => {
+        match lookup {
+            Lookup::Found(record) => {
                 self.metrics.cache_hits.inc();
-                return Verdict::bare(Code::NotFound);
+                return (self.check(record, input, now).await, false);
             }
-            _ => {
-                // An address over its failure budget gets no store lookups:
-                // keys in the cache still work, guesses get nowhere.
-                if let Some(retry_after) = throttled {
+            Lookup::Missing => {
+                // A known-unknown digest costs no lookup; it still counts
+                // as a failure (after the verdict), and an address over
+                // its budget is refused as below.
+                if let Some(retry_after) = input
+                    .throttle_ip()
+                    .and_then(|ip| self.throttle.over(&ip, now))
+                {
                     self.metrics.throttled_verifications.inc();
-                    return Verdict {
-                        retry_after: Some(retry_after),
-                        ..Verdict::bare(Code::RateLimited)
-                    };
+                    return (
+                        Verdict {
+                            retry_after: Some(retry_after),
+                            ..Verdict::bare(Code::RateLimited)
+                        },
+                        false,
+                    );
                 }
-                self.metrics.cache_misses.inc();
-                match self.lookup(parts.expose(), &digest).await {
-                    Ok(Some(record)) => {
-                        let record = Arc::new(record);
-                        self.cache.put(record.clone(), now);
-                        record
-                    }
-                    Ok(None) => {
-                        self.cache.put_missing(*digest.as_bytes(), now);
-                        return Verdict::bare(Code::NotFound);
-                    }
-                    Err(err) => {
-                        tracing::error!(error = %err, "key lookup failed");
-                        return Verdict::bare(Code::NotFound);
-                    }
+                self.metrics.cache_hits.inc();
+                return (Verdict::bare(Code::NotFound), false);
+            }
+            Lookup::Unknown => {}
+        }
+        // A store lookup takes one slot of the address's failure budget
+        // before it starts (check and count are one step under the lock),
+        // so concurrent guesses cannot all pass the check before any is
+        // counted. An address over its budget gets no store lookups: keys
+        // in the cache still work, guesses get nowhere.
+        let reserved = match input.throttle_ip() {
+            Some(ip) => match self.throttle.try_take(&ip, now) {
+                Ok(()) => true,
+                Err(retry_after) => {
+                    self.metrics.throttled_verifications.inc();
+                    return (
+                        Verdict {
+                            retry_after: Some(retry_after),
+                            ..Verdict::bare(Code::RateLimited)
+                        },
+                        false,
+                    );
                 }
+            },
+            None => false,
+        };
+        self.metrics.cache_misses.inc();
+        let record = match self.lookup(parts.expose(), &digest).await {
+            Ok(Some(record)) => {
+                let record = Arc::new(record);
+                self.cache.put(record.clone(), now);
+                record
+            }
+            Ok(None) => {
+                self.cache.put_missing(*digest.as_bytes(), now);
+                return (Verdict::bare(Code::NotFound), reserved);
+            }
+            Err(err) => {
+                // Fail closed, and say why: nothing is known about the key.
+                tracing::error!(error = %err, "key lookup failed: the store is unavailable");
+                return (Verdict::bare(Code::StoreUnavailable), reserved);
             }
         };
-        self.check(record, input, now).await
+        (self.check(record, input, now).await, reserved)
     }
 
     /// Finds the record of a key: by its digest under the current pepper,
@@ -349,7 +401,8 @@ impl Verifier {
                     tracing::error!(error = %err, "usage limit could not be checked");
                     return Verdict {
                         rate,
-                        ..refuse(Code::UsageExceeded, &record)
+                        retry_after: Some(crate::error::STORE_RETRY_AFTER),
+                        ..refuse(Code::StoreUnavailable, &record)
                     };
                 }
             }

@@ -50,6 +50,30 @@ pub(crate) fn entry_hash(
     mac.finalize().into_bytes().into()
 }
 
+/// The MAC of the chain head: HMAC(head key, "seq:" || seq || hash).
+pub(crate) fn head_mac(pepper: &Pepper, seq: i64, hash: &[u8]) -> [u8; 32] {
+    let key = pepper.mac(b"keywarden audit head v1");
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    mac.update(format!("seq:{seq}:").as_bytes());
+    mac.update(hash);
+    mac.finalize().into_bytes().into()
+}
+
+/// The signature of a checkpoint: HMAC(checkpoint key, "seq:hash:at").
+fn checkpoint_mac(pepper: &Pepper, seq: i64, hash_hex: &str, at: i64) -> [u8; 32] {
+    let key = pepper.mac(b"keywarden audit checkpoint v1");
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    mac.update(format!("{seq}:{hash_hex}:{at}").as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
+/// Rewrites the chain head inside the caller's transaction.
+pub(crate) const UPSERT_HEAD_SQL: &str = "INSERT INTO audit_head (id, seq, hash, key_version, mac) \
+     VALUES (1, $1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, \
+     hash = excluded.hash, key_version = excluded.key_version, mac = excluded.mac";
+
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -96,6 +120,13 @@ macro_rules! append_audit {
         .bind(hash.as_slice())
         .execute(&mut *$tx)
         .await?;
+        sqlx::query($crate::audit::UPSERT_HEAD_SQL)
+            .bind(seq)
+            .bind(hash.as_slice())
+            .bind(i64::from(pepper.version()))
+            .bind($crate::audit::head_mac(pepper, seq, &hash).as_slice())
+            .execute(&mut *$tx)
+            .await?;
         $crate::AuditEntry {
             seq,
             draft: draft.clone(),
@@ -185,11 +216,7 @@ impl Store {
                 rows.iter().map(entry_from_row).collect::<Result<Vec<_>>>()
             })?;
             if page.is_empty() {
-                return Ok(ChainReport {
-                    entries: checked,
-                    first_bad_seq: None,
-                    problem: None,
-                });
+                return self.check_head(checked, expected_seq - 1, &prev_hash).await;
             }
             for (entry, stored_prev, stored_hash, details_text) in page {
                 let bad = |problem: &str| ChainReport {
@@ -221,4 +248,160 @@ impl Store {
             }
         }
     }
+
+    /// Compares the recorded chain head with the last entry of the log.
+    async fn check_head(
+        &self,
+        checked: i64,
+        last_seq: i64,
+        last_hash: &[u8],
+    ) -> Result<ChainReport> {
+        let bad = |seq: i64, problem: String| ChainReport {
+            entries: checked,
+            first_bad_seq: Some(seq),
+            problem: Some(problem),
+        };
+        let Some(head) = self.read_head().await? else {
+            if last_seq == 0 {
+                return Ok(ChainReport {
+                    entries: 0,
+                    first_bad_seq: None,
+                    problem: None,
+                });
+            }
+            return Ok(bad(
+                last_seq,
+                "the audit head record is missing: the log's end cannot be proven".to_owned(),
+            ));
+        };
+        let Some(pepper) = self.peppers.get(head.key_version) else {
+            return Ok(bad(
+                head.seq,
+                format!(
+                    "the audit head was signed with pepper version {}, which is not configured",
+                    head.key_version
+                ),
+            ));
+        };
+        let mac = head_mac(pepper, head.seq, &head.hash);
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(
+            mac.as_slice(),
+            head.mac.as_slice(),
+        )) {
+            return Ok(bad(
+                head.seq,
+                "the audit head record was altered (its MAC does not verify)".to_owned(),
+            ));
+        }
+        if head.seq > last_seq {
+            return Ok(bad(
+                last_seq + 1,
+                format!(
+                    "the log ends at entry {last_seq} but its head records entry {}: entries were removed from its end",
+                    head.seq
+                ),
+            ));
+        }
+        if head.seq < last_seq || head.hash != last_hash {
+            return Ok(bad(
+                head.seq.min(last_seq),
+                "the last entry does not match the audit head record".to_owned(),
+            ));
+        }
+        Ok(ChainReport {
+            entries: checked,
+            first_bad_seq: None,
+            problem: None,
+        })
+    }
+
+    async fn read_head(&self) -> Result<Option<RawHead>> {
+        with_db!(self, reader, |pool| {
+            let row =
+                sqlx::query("SELECT seq, hash, key_version, mac FROM audit_head WHERE id = 1")
+                    .fetch_optional(pool)
+                    .await?;
+            row.map(|r| {
+                Ok(RawHead {
+                    seq: r.i64("seq")?,
+                    hash: r.bytes("hash")?,
+                    key_version: crate::version_col(r.i64("key_version")?)?,
+                    mac: r.bytes("mac")?,
+                })
+            })
+            .transpose()
+        })
+    }
+
+    /// A signed checkpoint of the chain head (`None` while the log is
+    /// empty), for anchoring outside the database: a log line, a webhook
+    /// event. Anyone holding an earlier checkpoint can tell whether the log
+    /// still reaches it with the same hash.
+    pub async fn audit_checkpoint(&self, at: i64) -> Result<Option<AuditCheckpoint>> {
+        let Some(head) = self.read_head().await? else {
+            return Ok(None);
+        };
+        let hash = hex(&head.hash);
+        let pepper = self.peppers.current();
+        let signature = hex(&checkpoint_mac(pepper, head.seq, &hash, at));
+        Ok(Some(AuditCheckpoint {
+            seq: head.seq,
+            hash,
+            at,
+            key_version: pepper.version(),
+            signature,
+        }))
+    }
+
+    /// Writes the chain head of a log that has entries but no head record
+    /// (a store made before the head existed). Runs on open.
+    pub(crate) async fn init_audit_head(&self) -> Result<()> {
+        if self.read_head().await?.is_some() {
+            return Ok(());
+        }
+        with_db!(self, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            let last = sqlx::query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1")
+                .fetch_optional(&mut *tx)
+                .await?;
+            if let Some(row) = last {
+                let seq = row.i64("seq")?;
+                let hash = row.bytes("hash")?;
+                let pepper = self.peppers.current();
+                tracing::info!(seq, "recording the audit chain head of an existing log");
+                sqlx::query(UPSERT_HEAD_SQL)
+                    .bind(seq)
+                    .bind(hash.as_slice())
+                    .bind(i64::from(pepper.version()))
+                    .bind(head_mac(pepper, seq, &hash).as_slice())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+}
+
+struct RawHead {
+    seq: i64,
+    hash: Vec<u8>,
+    key_version: u32,
+    mac: Vec<u8>,
+}
+
+/// A signed statement of the audit chain's head at a time.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuditCheckpoint {
+    /// The last entry's sequence number.
+    pub seq: i64,
+    /// Its hash (hex).
+    pub hash: String,
+    /// When the checkpoint was made (Unix ms).
+    pub at: i64,
+    /// The pepper version of the signature.
+    pub key_version: u32,
+    /// HMAC-SHA256 of `"{seq}:{hash}:{at}"` under a key derived from the
+    /// pepper (hex).
+    pub signature: String,
 }

@@ -39,6 +39,7 @@ mod root_keys;
 pub mod testing;
 mod usage;
 
+pub use audit::AuditCheckpoint;
 pub use keys::{CHANGES_ALL, CHANGES_CHANNEL};
 pub use model::*;
 
@@ -61,14 +62,114 @@ pub enum StoreError {
     /// Applying migrations failed.
     #[error("migrating the database failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
-    /// The database failed or could not be reached.
+    /// The disk holding the database is full: nothing was written.
+    #[error("the store's disk is full: {0}")]
+    Full(sqlx::Error),
+    /// The database cannot be reached or did not answer in time (connection
+    /// refused or lost, pool or statement timeout, I/O error, busy): nothing
+    /// was written. The operation may succeed when retried later.
+    #[error("the store is unavailable: {0}")]
+    Unavailable(sqlx::Error),
+    /// Any other database failure.
     #[error("database error: {0}")]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
 }
 
 impl StoreError {
     pub(crate) fn corrupt(what: impl std::fmt::Display) -> Self {
         Self::Corrupt(what.to_string())
+    }
+
+    /// Whether the failure is the store's health (full disk, unreachable,
+    /// timeouts), not the request's: callers answer 503/507, never a
+    /// verdict about the request.
+    pub fn is_outage(&self) -> bool {
+        matches!(self, Self::Full(_) | Self::Unavailable(_))
+    }
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        match classify(&err) {
+            Health::Full => Self::Full(err),
+            Health::Unavailable => Self::Unavailable(err),
+            Health::Ok => Self::Database(err),
+        }
+    }
+}
+
+/// Whether a database error is an outage (and which), from its kind and, for
+/// database errors, SQLite's primary result code or PostgreSQL's SQLSTATE.
+fn classify(err: &sqlx::Error) -> Health {
+    match err {
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed => Health::Unavailable,
+        sqlx::Error::Database(db) => {
+            let code = db.code().unwrap_or_default();
+            if let Ok(n) = code.parse::<i64>() {
+                // SQLite: the primary result code is the low byte of the
+                // extended one.
+                match n & 0xff {
+                    13 => Health::Full,                             // SQLITE_FULL
+                    5 | 6 | 7 | 8 | 10 | 14 => Health::Unavailable, // BUSY, LOCKED, NOMEM, READONLY, IOERR, CANTOPEN
+                    _ => Health::Ok,
+                }
+            } else if code == "53100" {
+                Health::Full // disk_full
+            } else if code.starts_with("08")
+                || code.starts_with("53")
+                || code.starts_with("57P")
+                || code == "57014"
+                || code == "40P01"
+                || code.starts_with("58")
+            {
+                // connection exceptions, insufficient resources, shutdown,
+                // statement timeout, deadlock, system errors
+                Health::Unavailable
+            } else {
+                Health::Ok
+            }
+        }
+        _ => Health::Ok,
+    }
+}
+
+/// The store's ability to write, as last seen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Health {
+    /// The last write succeeded (or none failed yet).
+    Ok,
+    /// The last write failed because the disk is full.
+    Full,
+    /// The last write failed because the database was unavailable.
+    Unavailable,
+}
+
+/// What the store last saw of its writes; shared by clones of a store.
+#[derive(Debug, Default)]
+pub(crate) struct WriteHealth(std::sync::atomic::AtomicU8);
+
+impl WriteHealth {
+    fn get(&self) -> Health {
+        match self.0.load(std::sync::atomic::Ordering::Acquire) {
+            1 => Health::Full,
+            2 => Health::Unavailable,
+            _ => Health::Ok,
+        }
+    }
+
+    fn set(&self, h: Health) {
+        let v = match h {
+            Health::Ok => 0,
+            Health::Full => 1,
+            Health::Unavailable => 2,
+        };
+        self.0.store(v, std::sync::atomic::Ordering::Release);
     }
 }
 
@@ -105,6 +206,24 @@ pub(crate) enum Backend {
 /// `$1`-style parameters, which both accept). `writer` or `reader` picks the
 /// SQLite pool; PostgreSQL has one pool.
 macro_rules! with_db {
+    // Writes are tracked: an outage sets the store's write health, a
+    // success clears it (`Store::write_health`).
+    ($store:expr, writer, |$pool:ident| $body:expr) => {
+        $store
+            .tracked(async {
+                match &*$store.backend {
+                    $crate::Backend::Sqlite(db) => {
+                        let $pool = &db.writer;
+                        $body
+                    }
+                    $crate::Backend::Postgres(db) => {
+                        let $pool = &db.pool;
+                        $body
+                    }
+                }
+            })
+            .await
+    };
     ($store:expr, $role:ident, |$pool:ident| $body:expr) => {
         match &*$store.backend {
             $crate::Backend::Sqlite(db) => {
@@ -125,6 +244,7 @@ pub(crate) use with_db;
 pub struct Store {
     pub(crate) backend: std::sync::Arc<Backend>,
     pub(crate) peppers: PepperRing,
+    health: std::sync::Arc<WriteHealth>,
 }
 
 impl std::fmt::Debug for Store {
@@ -133,27 +253,54 @@ impl std::fmt::Debug for Store {
     }
 }
 
-/// How long a connection waits for a lock (SQLite) or a pool slot.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The default of [`StoreOptions::timeout`].
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_millis(1_500);
+
+/// How a store waits on its database.
+#[derive(Debug, Clone, Copy)]
+pub struct StoreOptions {
+    /// Longest wait for a connection from the pool (which includes
+    /// connecting), for a lock (SQLite's busy timeout) and for one statement
+    /// (PostgreSQL's `statement_timeout`). Past it the call fails with
+    /// [`StoreError::Unavailable`], so a store outage is answered in bounded
+    /// time instead of hanging requests.
+    pub timeout: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        Self {
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+}
 
 impl Store {
     /// Opens (creating if needed) and migrates the store at `url`:
     /// `sqlite:PATH` / `sqlite://PATH` or `postgres://…`. The peppers key the
     /// audit chain.
     pub async fn open(url: &str, peppers: PepperRing) -> Result<Self> {
+        Self::open_with(url, peppers, StoreOptions::default()).await
+    }
+
+    /// [`Store::open`] with options.
+    pub async fn open_with(url: &str, peppers: PepperRing, options: StoreOptions) -> Result<Self> {
         let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite(open_sqlite(url).await?)
+            Backend::Sqlite(open_sqlite(url, options).await?)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres(open_postgres(url).await?)
+            Backend::Postgres(open_postgres(url, options).await?)
         } else {
             return Err(StoreError::Config(
                 "the database URL must start with sqlite: or postgres://".to_owned(),
             ));
         };
-        Ok(Self {
+        let store = Self {
             backend: std::sync::Arc::new(backend),
             peppers,
-        })
+            health: std::sync::Arc::default(),
+        };
+        store.init_audit_head().await?;
+        Ok(store)
     }
 
     /// Opens the SQLite store in `data_dir` (`keywarden.db`), creating both.
@@ -175,6 +322,38 @@ impl Store {
     /// The peppers the store was opened with.
     pub fn peppers(&self) -> &PepperRing {
         &self.peppers
+    }
+
+    /// What the last write saw: [`Health::Ok`] unless it failed for the
+    /// store's sake (full disk, unreachable database).
+    pub fn write_health(&self) -> Health {
+        self.health.get()
+    }
+
+    /// Notes the outcome of a write in [`Store::write_health`].
+    pub(crate) async fn tracked<T>(&self, write: impl Future<Output = Result<T>>) -> Result<T> {
+        let result = write.await;
+        match &result {
+            Ok(_) => self.health.set(Health::Ok),
+            Err(StoreError::Full(_)) => self.health.set(Health::Full),
+            Err(StoreError::Unavailable(_)) => self.health.set(Health::Unavailable),
+            Err(_) => {}
+        }
+        result
+    }
+
+    /// Writes one small row, durably: whether the store can take writes now.
+    /// Readiness checks call it while [`Store::write_health`] is not
+    /// [`Health::Ok`], so a node recovers by itself once the disk has room
+    /// again or the database is back.
+    pub async fn probe_write(&self, now: i64) -> Result<()> {
+        with_db!(self, writer, |pool| {
+            sqlx::query("UPDATE store_probe SET at = $1 WHERE id = 1")
+                .bind(now)
+                .execute(pool)
+                .await?;
+            Ok(())
+        })
     }
 
     /// Checks the database answers.
@@ -238,7 +417,10 @@ pub fn sqlite_url(data_dir: &Path) -> String {
     format!("sqlite://{}", data_dir.join("keywarden.db").display())
 }
 
-async fn open_sqlite(url: &str) -> Result<SqliteDb> {
+async fn open_sqlite(url: &str, store_options: StoreOptions) -> Result<SqliteDb> {
+    if let Some(path) = sqlite_path(url) {
+        create_private(&path)?;
+    }
     let options = SqliteConnectOptions::from_str(url)
         .map_err(|e| StoreError::Config(format!("bad SQLite URL: {e}")))?
         .create_if_missing(true)
@@ -246,28 +428,122 @@ async fn open_sqlite(url: &str) -> Result<SqliteDb> {
         // FULL: a commit is on disk before it is acknowledged, so an
         // acknowledged create, roll or revoke survives a crash or power loss.
         .synchronous(SqliteSynchronous::Full)
-        .busy_timeout(BUSY_TIMEOUT)
+        .busy_timeout(store_options.timeout)
         .foreign_keys(true);
     let writer = SqlitePoolOptions::new()
         .max_connections(1)
-        .acquire_timeout(BUSY_TIMEOUT)
+        .acquire_timeout(store_options.timeout)
+        // A failed write (disk full, I/O error, busy) can leave the
+        // connection inside a transaction that SQLite or sqlx no longer
+        // tracks; later "commits" would then go into a transaction that is
+        // never committed, acknowledged but lost. Every release checks that
+        // the connection is back in autocommit mode, and closes it when not:
+        // the next write opens a fresh connection.
+        .after_release(|conn, _| {
+            Box::pin(async move {
+                use sqlx::{Connection, Executor};
+                if conn.execute("BEGIN").await.is_err() {
+                    tracing::warn!("the SQLite writer was left inside a transaction: reconnecting");
+                    return Ok(false);
+                }
+                if conn.execute("ROLLBACK").await.is_err() {
+                    return Ok(false);
+                }
+                Ok(!conn.is_in_transaction())
+            })
+        })
         .connect_with(options.clone())
         .await?;
     migrator(SQLITE_MIGRATIONS).await?.run(&writer).await?;
     let reader = SqlitePoolOptions::new()
         .max_connections(4)
-        .acquire_timeout(BUSY_TIMEOUT)
+        .acquire_timeout(store_options.timeout)
         .connect_with(options.create_if_missing(false))
         .await?;
+    if let Some(path) = sqlite_path(url) {
+        restrict_files(&path);
+    }
     Ok(SqliteDb { writer, reader })
 }
 
-async fn open_postgres(url: &str) -> Result<PgDb> {
+/// The database file of a SQLite URL (`None` for in-memory databases).
+fn sqlite_path(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or(rest);
+    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
+}
+
+/// Makes the database file and its WAL and shared-memory files readable by
+/// the owner only: they hold digests, audit entries and sealed keys. Files
+/// created looser (an older version, a umask of 022) are tightened, with a
+/// warning.
+#[cfg(unix)]
+fn restrict_files(db: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let mut names = vec![db.to_path_buf()];
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let mut name = db.as_os_str().to_owned();
+        name.push(suffix);
+        names.push(name.into());
+    }
+    for path in names {
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            match std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)) {
+                Ok(()) => tracing::warn!(
+                    file = %path.display(),
+                    mode = format!("{mode:o}"),
+                    "the store file was readable by others: tightened to 0600"
+                ),
+                Err(e) => tracing::warn!(
+                    file = %path.display(),
+                    error = %e,
+                    "the store file is readable by others and could not be tightened"
+                ),
+            }
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn restrict_files(_db: &Path) {}
+
+/// Creates the database file, owner-only, before SQLite does (SQLite gives
+/// its WAL and shared-memory files the database file's mode).
+fn create_private(path: &Path) -> Result<()> {
+    if path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(StoreError::Config(format!(
+            "cannot create {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+async fn open_postgres(url: &str, store_options: StoreOptions) -> Result<PgDb> {
+    let timeout_ms = store_options.timeout.as_millis().to_string();
     let options = PgConnectOptions::from_str(url)
-        .map_err(|e| StoreError::Config(format!("bad PostgreSQL URL: {e}")))?;
+        .map_err(|e| StoreError::Config(format!("bad PostgreSQL URL: {e}")))?
+        .options([
+            ("statement_timeout", timeout_ms.as_str()),
+            ("lock_timeout", timeout_ms.as_str()),
+        ]);
     let pool = PgPoolOptions::new()
         .max_connections(16)
-        .acquire_timeout(BUSY_TIMEOUT)
+        .acquire_timeout(store_options.timeout)
         .connect_with(options)
         .await?;
     // The migrator takes an advisory lock, so nodes starting together
@@ -294,6 +570,11 @@ const SQLITE_MIGRATIONS: Embedded = &[
         "usage hits",
         include_str!("../migrations/sqlite/0003_usage_hits.sql"),
     ),
+    (
+        4,
+        "store probe and audit head",
+        include_str!("../migrations/sqlite/0004_probe_audit_head.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded = &[
     (
@@ -305,6 +586,11 @@ const POSTGRES_MIGRATIONS: Embedded = &[
         2,
         "usage hits",
         include_str!("../migrations/postgres/0002_usage_hits.sql"),
+    ),
+    (
+        3,
+        "store probe and audit head",
+        include_str!("../migrations/postgres/0003_probe_audit_head.sql"),
     ),
 ];
 

@@ -36,7 +36,7 @@ impl Store {
                 .await?;
                 Ok(())
             }
-            crate::Backend::Sqlite(db) => {
+            crate::Backend::Sqlite(db) => self.tracked(async {
                 // Anonymous `?` parameters: SQLite finds a `$N` parameter's
                 // name by a linear scan, which makes binding a multi-row
                 // insert with numbered parameters quadratic.
@@ -62,7 +62,7 @@ impl Store {
                 }
                 tx.commit().await?;
                 Ok(())
-            }
+            }).await,
         }
     }
 

@@ -34,7 +34,8 @@ impl KeyVerifier for LocalVerifier {
                     key: request.key,
                     environment: request.environment,
                     scopes: request.scopes,
-                    client_ip: request.client_ip,
+                    client_ip: request.client_ip.map(|ip| ip.to_canonical()),
+                    peer_ip: None,
                     user_agent: request.user_agent,
                 })
                 .await;

@@ -361,15 +361,21 @@ fn expiry(
             }
             Ok(Some(at))
         }
-        (None, Some(d)) => keywarden_core::clock::parse_duration(d)
-            .and_then(|ms| now.checked_add(ms))
-            .map(Some)
-            .ok_or_else(|| {
+        (None, Some(d)) => {
+            let ms = keywarden_core::clock::parse_duration(d).ok_or_else(|| {
                 ApiError::invalid(
                     "INVALID_EXPIRY",
                     "expires_in must be like 90d, 12h, 30m or 45s",
                 )
-            }),
+            })?;
+            match now.checked_add(ms) {
+                Some(at) if at <= keywarden_core::clock::MAX_TIME_MS => Ok(Some(at)),
+                _ => Err(ApiError::invalid(
+                    "INVALID_EXPIRY",
+                    "expires_in ends after the year 9999",
+                )),
+            }
+        }
         (None, None) => Ok(None),
     }
 }

@@ -42,19 +42,19 @@ pub struct LeakAccepted {
     responses((status = 202, body = LeakAccepted), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn report_leaks(
     State(state): State<AppState>,
-    ClientAddr(ip): ClientAddr,
+    addr: ClientAddr,
     ApiJson(reports): ApiJson<Vec<LeakReport>>,
 ) -> Result<impl IntoResponse, ApiError> {
     let now = state.now();
-    if let Some(ip) = ip {
-        if let Some(retry) = state.0.leak_reports.over(&ip, now) {
-            return Err(ApiError::too_many(
-                "RATE_LIMITED",
-                "too many leak reports from this address",
-                retry,
-            ));
-        }
-        state.0.leak_reports.hit(&ip, now);
+    let ip = addr.client;
+    if let Some(key) = addr.throttle_key()
+        && let Err(retry) = state.0.leak_reports.try_take(&key, now)
+    {
+        return Err(ApiError::too_many(
+            "RATE_LIMITED",
+            "too many leak reports from this address",
+            retry,
+        ));
     }
     if reports.len() > MAX_REPORTS {
         return Err(ApiError::invalid(

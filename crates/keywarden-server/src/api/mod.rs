@@ -66,20 +66,32 @@ pub async fn healthz() -> impl IntoResponse {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
-/// Readiness: the store answers.
+/// Readiness: the store answers, and takes writes. While the last write
+/// failed for the store's sake (full disk, unreachable database), each
+/// check tries a small durable write, so the node reports ready again by
+/// itself once the store recovers.
 #[utoipa::path(get, path = "/readyz", tag = "system",
-    responses((status = 200, description = "ready"), (status = 503, description = "the store does not answer")))]
+    responses((status = 200, description = "ready"), (status = 503, description = "the store does not answer or does not take writes")))]
 pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
-    match state.store().ping().await {
+    let store = state.store();
+    let result = match store.write_health() {
+        keywarden_store::Health::Ok => store.ping().await,
+        _ => store.probe_write(state.now()).await,
+    };
+    match result {
         Ok(()) => (
             StatusCode::OK,
             Json(serde_json::json!({ "status": "ready" })),
         ),
         Err(err) => {
             tracing::warn!(error = %err, "store not ready");
+            let (status, code) = match err {
+                keywarden_store::StoreError::Full(_) => ("storage full", "STORAGE_FULL"),
+                _ => ("store unavailable", "STORE_UNAVAILABLE"),
+            };
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({ "status": "store unavailable" })),
+                Json(serde_json::json!({ "status": status, "code": code })),
             )
         }
     }

@@ -164,10 +164,16 @@ pub async fn verify(
             key: Some(&req.key),
             environment: req.environment.as_deref(),
             scopes: &scopes,
-            client_ip,
+            client_ip: client_ip.map(|ip| ip.to_canonical()),
+            peer_ip: None,
             user_agent: headers.get("user-agent").and_then(|v| v.to_str().ok()),
         })
         .await;
+    if verdict.code == Code::StoreUnavailable {
+        // Not a verdict about the key: the caller must not read it as
+        // "invalid". Fail closed with the error body.
+        return Err(ApiError::store_unavailable());
+    }
     Ok(Json(VerifyResponse::from_verdict(&verdict)))
 }
 
@@ -198,13 +204,18 @@ const RL_LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
 const RL_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
 
 /// The error response of a refused verification: 401 for a missing or
-/// malformed key, 429 with `Retry-After` when rate-limited, 403 otherwise.
+/// malformed key, 429 with `Retry-After` when rate-limited, 503 with
+/// `Retry-After` when the store is unavailable, 403 otherwise.
 pub fn refusal(verdict: &Verdict) -> Response {
     let status = StatusCode::from_u16(verdict.code.http_status()).unwrap_or(StatusCode::FORBIDDEN);
     let body =
         serde_json::json!({ "error": { "code": verdict.code, "message": verdict.code.message() } });
     let mut response = (status, Json(body)).into_response();
-    if let Some(secs) = verdict.retry_after
+    let retry_after = match verdict.code {
+        Code::StoreUnavailable => Some(crate::error::STORE_RETRY_AFTER),
+        _ => verdict.retry_after,
+    };
+    if let Some(secs) = retry_after
         && let Ok(v) = HeaderValue::from_str(&secs.to_string())
     {
         response
@@ -232,7 +243,7 @@ pub fn refusal(verdict: &Verdict) -> Response {
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn forward_auth(
     State(state): State<AppState>,
-    ClientAddr(client_ip): ClientAddr,
+    addr: ClientAddr,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
@@ -270,7 +281,8 @@ pub async fn forward_auth(
             key: presented_key(&headers),
             environment: q.environment.as_deref(),
             scopes: &scopes,
-            client_ip,
+            client_ip: addr.client,
+            peer_ip: addr.peer,
             user_agent: headers.get("user-agent").and_then(|v| v.to_str().ok()),
         })
         .await;

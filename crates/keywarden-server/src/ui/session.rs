@@ -423,12 +423,13 @@ pub(crate) fn tokens_match(given: Option<&str>, expected: &str) -> bool {
 /// handlers a [`Console`].
 pub(crate) async fn guard(
     State(state): State<AppState>,
-    ClientAddr(ip): ClientAddr,
+    addr: ClientAddr,
     OriginalUri(uri): OriginalUri,
     req: Request,
     next: Next,
 ) -> Response {
     let now = state.now();
+    let ip = addr.client;
     let method = req.method().clone();
     let path = uri.path().to_owned();
     let secure = over_tls(

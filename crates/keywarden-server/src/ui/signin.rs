@@ -109,7 +109,7 @@ pub(crate) async fn page(Tls(secure): Tls, UiQuery(q): UiQuery<SignInQuery>) -> 
 /// `POST /ui/sign-in`.
 pub(crate) async fn submit(
     State(state): State<AppState>,
-    ClientAddr(ip): ClientAddr,
+    addr: ClientAddr,
     Tls(secure): Tls,
     headers: HeaderMap,
     UiForm(f): UiForm<SignInForm>,
@@ -130,24 +130,9 @@ pub(crate) async fn submit(
         );
     }
     let now = state.now();
-    if let Some(ip) = ip
-        && let Some(retry) = state.0.auth_failures.over(&ip, now)
-    {
-        let mut res = form(
-            StatusCode::TOO_MANY_REQUESTS,
-            &f.csrf,
-            &next,
-            None,
-            Some(&format!(
-                "Too many failed sign-ins from your address. Try again in {retry} seconds."
-            )),
-            secure,
-        );
-        if let Ok(v) = retry.to_string().parse() {
-            res.headers_mut().insert(header::RETRY_AFTER, v);
-        }
-        return res;
-    }
+    let ip = addr.client;
+    // The key is checked first: a correct root key signs in whatever the
+    // address's failures; only failures are throttled (in `auth::refuse`).
     match auth::authenticate(&state, Some(key.trim())).await {
         Ok(root) => {
             let draft = keywarden_store::AuditDraft {
@@ -170,11 +155,22 @@ pub(crate) async fn submit(
             let old = session::cookie(&headers, session::SESSION_COOKIE);
             session::sign_in_response(&state, &root, secure, old, &next)
         }
-        Err(reason) => {
-            let err = auth::refuse(&state, ip, &Method::POST, "/ui/sign-in", reason).await;
+        Err(failure) => {
+            let err = auth::refuse(&state, addr, &Method::POST, "/ui/sign-in", failure).await;
+            let too_many;
             let message = match err.status() {
                 StatusCode::UNAUTHORIZED => {
                     "That is not a valid root key (or it was revoked). Check it and try again."
+                }
+                StatusCode::TOO_MANY_REQUESTS => {
+                    too_many = format!(
+                        "Too many failed sign-ins from your address. Try again in {} seconds.",
+                        err.retry_after().unwrap_or(60)
+                    );
+                    &too_many
+                }
+                StatusCode::SERVICE_UNAVAILABLE => {
+                    "keywarden cannot reach its key store right now. Try again in a moment."
                 }
                 _ => err.message(),
             };

@@ -5,6 +5,7 @@
 mod anomalies;
 mod console;
 mod errors;
+mod faults;
 mod lifecycle;
 mod openapi;
 mod verify;
