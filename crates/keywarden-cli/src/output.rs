@@ -2,12 +2,34 @@
 
 use std::io::Write;
 
-/// Prints rows as a table with a header, columns aligned.
+/// A cell as printed: control characters (escape sequences, newlines) and
+/// invisible formatting characters (bidirectional overrides) are shown as
+/// `\u{…}` escapes, so stored text cannot rewrite the operator's terminal or
+/// disguise itself.
+pub(crate) fn escape_cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() || keywarden_core::names::is_invisible_format(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Prints rows as a table with a header, columns aligned. Cells are
+/// escaped with [`escape_cell`].
 pub(crate) fn table(
     out: &mut impl Write,
     header: &[&str],
     rows: &[Vec<String>],
 ) -> std::io::Result<()> {
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| escape_cell(c)).collect())
+        .collect();
+    let rows = &rows;
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (i, cell) in row.iter().enumerate() {
@@ -61,5 +83,29 @@ pub(crate) fn field(value: &serde_json::Value, name: &str) -> String {
             }
         }
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_cells_escape_control_and_invisible_characters() {
+        let mut out = Vec::new();
+        table(
+            &mut out,
+            &["A", "B"],
+            &[vec![
+                "x\u{1b}[2J\nfake row".to_owned(),
+                "r\u{202E}txt".to_owned(),
+            ]],
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(!text.contains('\u{1b}') && !text.contains('\u{202E}'));
+        assert!(text.contains("x\\u{1b}[2J\\u{a}fake row"), "{text}");
+        assert!(text.contains("r\\u{202e}txt"), "{text}");
     }
 }

@@ -143,6 +143,60 @@ impl Scope {
     }
 }
 
+/// Whether `c` is an invisible formatting character: bidirectional
+/// overrides and isolates (U+202A–U+202E, U+2066–U+2069), zero-width
+/// characters, joiners, the byte-order mark, soft hyphen, tag characters and
+/// the like (Unicode category Cf). They make a name read differently from
+/// what it is ("Trojan Source"), so names refuse them.
+pub fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{034F}'
+            | '\u{061C}'
+            | '\u{115F}'
+            | '\u{1160}'
+            | '\u{17B4}'
+            | '\u{17B5}'
+            | '\u{180B}'..='\u{180F}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}'
+            | '\u{3164}'
+            | '\u{FE00}'..='\u{FE0F}'
+            | '\u{FEFF}'
+            | '\u{FFA0}'
+            | '\u{FFF0}'..='\u{FFFB}'
+            | '\u{1D173}'..='\u{1D17A}'
+            | '\u{E0000}'..='\u{E0FFF}'
+    )
+}
+
+/// Whether free text (a key's name, a metadata key) is acceptable: no
+/// control characters and no invisible formatting characters.
+pub fn is_clean_text(s: &str) -> bool {
+    !s.chars().any(|c| c.is_control() || is_invisible_format(c))
+}
+
+/// Text made safe to store in a log or print on a terminal: at most `max`
+/// characters (an ellipsis marks a cut), control and invisible formatting
+/// characters replaced by U+FFFD.
+pub fn display_safe(s: &str, max: usize) -> String {
+    let mut out = String::with_capacity(s.len().min(max * 4));
+    for (i, c) in s.chars().enumerate() {
+        if i == max {
+            out.push('…');
+            break;
+        }
+        out.push(if c.is_control() || is_invisible_format(c) {
+            '\u{FFFD}'
+        } else {
+            c
+        });
+    }
+    out
+}
+
 /// Whether `held` grants every scope in `required`.
 ///
 /// ```
@@ -167,6 +221,27 @@ mod tests {
         for bad in ["", "-x", "has space", "tab\t", &"a".repeat(129), "ünï"] {
             assert!(bad.parse::<Owner>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn invisible_and_control_characters() {
+        for bad in [
+            "admin\u{202E}txt.exe",
+            "a\u{200B}b",
+            "\u{FEFF}x",
+            "x\u{2066}y",
+            "tag\u{E0041}",
+            "nl\n",
+            "esc\u{1b}[31m",
+        ] {
+            assert!(!is_clean_text(bad), "{bad:?}");
+        }
+        for ok in ["Billing API", "ünïcödé", "日本語", "emoji 🙂"] {
+            assert!(is_clean_text(ok), "{ok:?}");
+        }
+        assert_eq!(display_safe("a\u{1b}[2Jb\n", 64), "a\u{FFFD}[2Jb\u{FFFD}");
+        assert_eq!(display_safe(&"x".repeat(100), 64).chars().count(), 65);
+        assert_eq!(display_safe("x\u{202E}y", 64), "x\u{FFFD}y");
     }
 
     #[test]

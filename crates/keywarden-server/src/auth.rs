@@ -134,6 +134,17 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
+/// Longest audit target, in characters.
+pub const MAX_AUDIT_TARGET: usize = 64;
+
+/// An audit entry's target as stored: request text (a path id, a path) is
+/// cut to [`MAX_AUDIT_TARGET`] characters and its control and invisible
+/// characters replaced, so a caller cannot put escape sequences, newlines
+/// or kilobytes into the log.
+pub fn audit_target(text: &str) -> String {
+    keywarden_core::names::display_safe(text, MAX_AUDIT_TARGET)
+}
+
 /// An authenticated management caller.
 #[derive(Debug, Clone)]
 pub struct Caller {
@@ -155,7 +166,7 @@ impl Caller {
         AuditDraft {
             actor: self.root.id.to_string(),
             action: action.to_owned(),
-            target: target.map(str::to_owned),
+            target: target.map(audit_target),
             outcome: "allowed".to_owned(),
             client_ip: self.ip.map(|ip| ip.to_string()),
             details,
@@ -290,7 +301,7 @@ pub async fn refuse(
     let draft = AuditDraft {
         actor: "anonymous".to_owned(),
         action: "auth.denied".to_owned(),
-        target: Some(format!("{method} {path}")),
+        target: Some(audit_target(&format!("{method} {path}"))),
         outcome: "denied".to_owned(),
         client_ip: ip.map(|ip| ip.to_string()),
         details: serde_json::json!({ "reason": reason }),

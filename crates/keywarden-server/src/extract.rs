@@ -55,6 +55,24 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJ
     }
 }
 
+/// A path parameter; one that cannot be decoded (invalid percent-encoding,
+/// not UTF-8) is 400 `INVALID_PATH` in the JSON error shape.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(value)) => Ok(Self(value)),
+            Err(_) => Err(ApiError::bad_request(
+                "INVALID_PATH",
+                "the request path could not be decoded",
+            )),
+        }
+    }
+}
+
 /// Query parameters; refused ones are 422.
 pub struct ApiQuery<T>(pub T);
 

@@ -53,11 +53,31 @@ pub fn app(state: AppState) -> Router {
         .nest("/ui", ui::router(&state))
         .route("/", get(|| async { Redirect::to("/ui") }))
         .route("/ui/", get(|| async { Redirect::to("/ui") }))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(SetResponseHeaderLayer::if_not_present(
             axum::http::header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
         ))
         .with_state(state)
+}
+
+/// Unknown routes answer the API's JSON error shape.
+async fn not_found() -> error::ApiError {
+    error::ApiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        "NOT_FOUND",
+        "no such route",
+    )
+}
+
+/// A known route with another method: 405 in the API's JSON error shape.
+async fn method_not_allowed() -> error::ApiError {
+    error::ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        "this route does not answer that method",
+    )
 }
 
 /// Why the server could not start.

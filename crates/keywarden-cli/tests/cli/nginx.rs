@@ -32,6 +32,23 @@ fn nginx_available() -> bool {
     false
 }
 
+/// The README's nginx block, with its two addresses pointed at this test's
+/// keywarden and upstream. Any other change to the README shows up here.
+fn readme_snippet(keywarden: &str, upstream: u16) -> String {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let start = readme
+        .find("```nginx\n")
+        .expect("README has an nginx block")
+        + "```nginx\n".len();
+    let block = &readme[start..];
+    let block = &block[..block.find("```").unwrap()];
+    assert!(block.contains("http://127.0.0.1:8080/") && block.contains("http://my-api;"));
+    block
+        .replace("http://127.0.0.1:8080", keywarden)
+        .replace("http://my-api;", &format!("http://127.0.0.1:{upstream};"))
+}
+
 fn start_nginx(dir: &std::path::Path, front: u16, upstream: u16, keywarden: &str) -> Nginx {
     for sub in ["tmp", "logs"] {
         std::fs::create_dir_all(dir.join(sub)).unwrap();
@@ -50,28 +67,10 @@ http {{
     uwsgi_temp_path {dir}/tmp/uwsgi;
     scgi_temp_path {dir}/tmp/scgi;
 
-    # The protected API.
+    # The protected API: README's snippet, as written there.
     server {{
         listen 127.0.0.1:{front};
-        location / {{
-            auth_request /_keywarden;
-            auth_request_set $kw_key_id $upstream_http_x_keywarden_key_id;
-            auth_request_set $kw_owner $upstream_http_x_keywarden_owner;
-            auth_request_set $kw_scopes $upstream_http_x_keywarden_scopes;
-            auth_request_set $kw_env $upstream_http_x_keywarden_environment;
-            proxy_set_header X-Keywarden-Key-Id $kw_key_id;
-            proxy_set_header X-Keywarden-Owner $kw_owner;
-            proxy_set_header X-Keywarden-Scopes $kw_scopes;
-            proxy_set_header X-Keywarden-Environment $kw_env;
-            proxy_pass http://127.0.0.1:{upstream};
-        }}
-        location = /_keywarden {{
-            internal;
-            proxy_pass {keywarden}/v1/forward-auth?scopes=orders:read&environment=live;
-            proxy_pass_request_body off;
-            proxy_set_header Content-Length "";
-            proxy_set_header X-Real-IP $remote_addr;
-        }}
+{snippet}
     }}
 
     # The upstream: shows what it was told about the caller.
@@ -84,7 +83,8 @@ http {{
     }}
 }}
 "#,
-        dir = dir.display()
+        dir = dir.display(),
+        snippet = readme_snippet(keywarden, upstream),
     );
     let path = dir.join("nginx.conf");
     std::fs::write(&path, conf).unwrap();
@@ -118,7 +118,8 @@ fn nginx_auth_request_in_front_of_an_upstream() {
         return;
     }
     let db = Db::sqlite();
-    let server = Server::start(&db, &[]);
+    // README's setting: believe the proxy on loopback (and nothing else).
+    let server = Server::start(&db, &[("KEYWARDEN_TRUSTED_PROXIES", "127.0.0.1/32")]);
     let root = server.root_key().unwrap();
     let good = server.cli_json(
         &root,
@@ -133,9 +134,13 @@ fn nginx_auth_request_in_front_of_an_upstream() {
     let (front, upstream) = (free_port(), free_port());
     let _nginx = start_nginx(db.dir.path(), front, upstream, &server.url);
 
+    // The client connects from another loopback address than the proxy's.
+    let client = reqwest::blocking::Client::builder()
+        .local_address(Some("127.0.0.2".parse().unwrap()))
+        .build()
+        .unwrap();
     let get = |headers: &[(&str, &str)]| {
-        let mut req =
-            reqwest::blocking::Client::new().get(format!("http://127.0.0.1:{front}/orders"));
+        let mut req = client.get(format!("http://127.0.0.1:{front}/orders"));
         for (k, v) in headers {
             req = req.header(*k, *v);
         }
@@ -172,6 +177,51 @@ fn nginx_auth_request_in_front_of_an_upstream() {
             good["id"].as_str().unwrap()
         )
     );
+    // The client's address is the one nginx saw, whatever the client claims.
+    let pinned = |cidr: &str| {
+        server.cli_json(
+            &root,
+            &[
+                "key",
+                "create",
+                "--env",
+                "live",
+                "--scope",
+                "orders:read",
+                "--ip",
+                cidr,
+            ],
+        )["key"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
+    let from_client = pinned("127.0.0.2/32");
+    let from_victim = pinned("203.0.113.99/32");
+    assert_eq!(get(&[("x-api-key", &from_client)]).0, 200);
+    assert_eq!(
+        get(&[
+            ("x-api-key", &from_client),
+            ("x-forwarded-for", "203.0.113.99")
+        ])
+        .0,
+        200
+    );
+    assert_eq!(
+        get(&[
+            ("x-api-key", &from_victim),
+            ("x-forwarded-for", "203.0.113.99")
+        ])
+        .0,
+        403,
+        "a forged X-Forwarded-For must not pass an IP allowlist"
+    );
+    assert_eq!(
+        get(&[("x-api-key", &from_victim), ("x-real-ip", "203.0.113.99")]).0,
+        403,
+        "nor a forged X-Real-IP"
+    );
+
     // Revoked through the API: nginx refuses at once.
     server.cli(&root, &["key", "revoke", good["id"].as_str().unwrap()]);
     assert_eq!(

@@ -2,7 +2,7 @@
 
 use axum::{
     Json,
-    extract::{Path, State},
+    extract::State,
     http::{HeaderValue, StatusCode, header},
     response::IntoResponse,
 };
@@ -21,7 +21,7 @@ use utoipa::{IntoParams, ToSchema};
 use crate::{
     auth::Caller,
     error::{ApiError, ErrorBody},
-    extract::{ApiJson, ApiQuery, OptionalJson, double_option},
+    extract::{ApiJson, ApiPath, ApiQuery, OptionalJson, double_option},
     state::AppState,
     timefmt,
     views::{CreatedKey, KeyView},
@@ -249,14 +249,27 @@ pub(crate) fn parse_id(id: &str) -> Result<KeyId, ApiError> {
 
 fn check_name(name: &Option<String>) -> Result<(), ApiError> {
     if let Some(n) = name
-        && (n.chars().count() > MAX_NAME || n.chars().any(char::is_control))
+        && (n.chars().count() > MAX_NAME || !keywarden_core::names::is_clean_text(n))
     {
         return Err(ApiError::invalid(
             "INVALID_NAME",
-            format!("a name is at most {MAX_NAME} characters, without control characters"),
+            format!(
+                "a name is at most {MAX_NAME} characters, without control or invisible formatting characters"
+            ),
         ));
     }
     Ok(())
+}
+
+/// Whether every object key in `value`, at any depth, is clean text.
+fn clean_keys(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Object(map) => map
+            .iter()
+            .all(|(k, v)| keywarden_core::names::is_clean_text(k) && clean_keys(v)),
+        serde_json::Value::Array(items) => items.iter().all(clean_keys),
+        _ => true,
+    }
 }
 
 fn check_metadata(metadata: &serde_json::Value) -> Result<(), ApiError> {
@@ -270,6 +283,12 @@ fn check_metadata(metadata: &serde_json::Value) -> Result<(), ApiError> {
         return Err(ApiError::invalid(
             "INVALID_METADATA",
             format!("metadata is at most {MAX_METADATA} bytes"),
+        ));
+    }
+    if !clean_keys(metadata) {
+        return Err(ApiError::invalid(
+            "INVALID_METADATA",
+            "metadata keys may not hold control or invisible formatting characters",
         ));
     }
     Ok(())
@@ -607,7 +626,7 @@ pub async fn list_keys(
 pub async fn get_key(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<Json<KeyView>, ApiError> {
     caller
         .require(&state, Permission::KeysRead, "key.read", Some(&id))
@@ -628,7 +647,7 @@ pub async fn get_key(
 pub async fn update_key(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<PatchKeyRequest>,
 ) -> Result<Json<KeyView>, ApiError> {
     caller
@@ -753,7 +772,7 @@ pub(crate) fn grace_ms(text: Option<&str>, default_ms: i64) -> Result<i64, ApiEr
 pub async fn roll_key(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     OptionalJson(req): OptionalJson<RollRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     caller
@@ -845,7 +864,7 @@ pub(crate) async fn roll(
 pub async fn revoke_key(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     OptionalJson(req): OptionalJson<RevokeRequest>,
 ) -> Result<Json<KeyView>, ApiError> {
     caller
@@ -977,7 +996,7 @@ pub(crate) async fn bulk(
 pub async fn reveal_key(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     caller
         .require(&state, Permission::KeysReveal, "key.reveal", Some(&id))
@@ -1033,7 +1052,7 @@ pub async fn reveal_key(
 pub async fn key_usage(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<UsageQuery>,
 ) -> Result<Json<UsageResponse>, ApiError> {
     caller

@@ -92,10 +92,12 @@ async fn revoke_leaked(
     let draft = |action: &str, target: &str| AuditDraft {
         actor: "leak-report".to_owned(),
         action: action.to_owned(),
-        target: Some(target.to_owned()),
+        target: Some(crate::auth::audit_target(target)),
         outcome: "allowed".to_owned(),
         client_ip: ip.map(|i| i.to_string()),
-        details: serde_json::json!({ "source": source }),
+        details: serde_json::json!({
+            "source": source.map(|s| keywarden_core::names::display_safe(s, 200))
+        }),
         at: now,
     };
     let peppers = store.peppers();

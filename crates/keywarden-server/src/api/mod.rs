@@ -5,7 +5,7 @@ use axum::{
     extract::{DefaultBodyLimit, State},
     http::{HeaderValue, StatusCode, header},
     response::IntoResponse,
-    routing::{any, get, post},
+    routing::{MethodFilter, get, on, post},
 };
 use utoipa::{
     Modify, OpenApi,
@@ -140,7 +140,22 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/v1/keys/{id}/secret", get(keys::reveal_key))
         .route("/v1/keys/{id}/usage", get(keys::key_usage))
         .route("/v1/verify", post(verify::verify))
-        .route("/v1/forward-auth", any(verify::forward_auth))
+        // Proxies forward the original request's method (nginx
+        // `auth_request`, Envoy `ext_authz`), so forward-auth answers the
+        // methods an API is called with; others (TRACE, CONNECT, ...) get 405.
+        .route(
+            "/v1/forward-auth",
+            on(
+                MethodFilter::GET
+                    .or(MethodFilter::HEAD)
+                    .or(MethodFilter::POST)
+                    .or(MethodFilter::PUT)
+                    .or(MethodFilter::PATCH)
+                    .or(MethodFilter::DELETE)
+                    .or(MethodFilter::OPTIONS),
+                verify::forward_auth,
+            ),
+        )
         .route("/v1/leaks", post(leaks::report_leaks))
         .route("/v1/audit", get(audit::list_audit))
         .route("/v1/audit/verify", get(audit::verify_audit))

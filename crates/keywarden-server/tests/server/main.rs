@@ -6,6 +6,7 @@ mod anomalies;
 mod console;
 mod errors;
 mod faults;
+mod hostile;
 mod lifecycle;
 mod openapi;
 mod verify;

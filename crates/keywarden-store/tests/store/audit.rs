@@ -133,3 +133,58 @@ async fn concurrent_appends_keep_one_chain() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn truncating_the_end_of_the_log_is_detected() {
+    on_each_backend(|b| async move {
+        for _ in 0..6 {
+            b.store.audit(&draft("key.create", None)).await.unwrap();
+        }
+        assert!(b.store.verify_audit_chain().await.unwrap().ok());
+        // The newest entries go: every remaining link still verifies, but the
+        // head record says the log went further.
+        raw_execute(&b, "DELETE FROM audit_log WHERE seq > 4").await;
+        let report = b.store.verify_audit_chain().await.unwrap();
+        assert!(!report.ok(), "{}: truncation went unnoticed", b.name);
+        assert_eq!(report.first_bad_seq, Some(5), "{}", b.name);
+        assert!(report.problem.unwrap().contains("removed from its end"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_head_record_cannot_be_forged_or_removed() {
+    on_each_backend(|b| async move {
+        for _ in 0..3 {
+            b.store.audit(&draft("key.create", None)).await.unwrap();
+        }
+        // Pointing the head at an earlier entry, without the pepper, breaks
+        // its MAC.
+        raw_execute(&b, "UPDATE audit_head SET seq = 2").await;
+        let report = b.store.verify_audit_chain().await.unwrap();
+        assert!(report.problem.unwrap().contains("altered"), "{}", b.name);
+        raw_execute(&b, "DELETE FROM audit_head").await;
+        let report = b.store.verify_audit_chain().await.unwrap();
+        assert!(report.problem.unwrap().contains("missing"), "{}", b.name);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn checkpoints_sign_the_head() {
+    on_each_backend(|b| async move {
+        assert_eq!(b.store.audit_checkpoint(1).await.unwrap(), None);
+        let last = b.store.audit(&draft("key.create", None)).await.unwrap();
+        let cp = b.store.audit_checkpoint(1_234).await.unwrap().unwrap();
+        assert_eq!(
+            (cp.seq, cp.hash.as_str(), cp.at),
+            (1, last.hash.as_str(), 1_234)
+        );
+        assert_eq!(cp.signature.len(), 64);
+        let again = b.store.audit_checkpoint(1_234).await.unwrap().unwrap();
+        assert_eq!(cp, again, "deterministic");
+        let later = b.store.audit_checkpoint(1_235).await.unwrap().unwrap();
+        assert_ne!(cp.signature, later.signature, "the time is signed");
+    })
+    .await;
+}

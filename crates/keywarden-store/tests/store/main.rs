@@ -130,3 +130,30 @@ pub(crate) fn new_key(owner: &str, env: &str, created_at: i64) -> (KeyRecord, St
     };
     (rec, minted.expose().to_owned())
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn sqlite_files_are_owner_only_and_loose_ones_are_tightened() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |name: &str| {
+        std::fs::metadata(dir.path().join(name))
+            .map(|m| m.permissions().mode() & 0o777)
+            .ok()
+    };
+    let store = Store::open_in_dir(dir.path(), peppers()).await.unwrap();
+    store.audit(&draft("key.create", None)).await.unwrap();
+    for name in ["keywarden.db", "keywarden.db-wal", "keywarden.db-shm"] {
+        assert_eq!(mode(name), Some(0o600), "{name}");
+    }
+    store.close().await;
+    // A store left world-readable (an older version, a umask of 022).
+    std::fs::set_permissions(
+        dir.path().join("keywarden.db"),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let store = Store::open_in_dir(dir.path(), peppers()).await.unwrap();
+    assert_eq!(mode("keywarden.db"), Some(0o600));
+    store.close().await;
+}
