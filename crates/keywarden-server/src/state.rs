@@ -149,6 +149,41 @@ impl AppState {
         self.0.clock.now_ms()
     }
 
+    /// Writes a signed checkpoint of the audit chain's head (sequence
+    /// number, hash, time, HMAC under a key derived from the pepper) to the
+    /// log and as an `audit.checkpoint` event (stored, and delivered to the
+    /// webhook when one is configured), so a system outside the database
+    /// can anchor the chain. The housekeeping task calls it every hour.
+    pub async fn audit_checkpoint(&self) -> Option<keywarden_store::AuditCheckpoint> {
+        let now = self.now();
+        let checkpoint = match self.store().audit_checkpoint(now).await {
+            Ok(Some(c)) => c,
+            Ok(None) => return None,
+            Err(err) => {
+                tracing::warn!(error = %err, "the audit checkpoint could not be read");
+                return None;
+            }
+        };
+        tracing::info!(
+            seq = checkpoint.seq,
+            hash = %checkpoint.hash,
+            at = %crate::timefmt::rfc3339(checkpoint.at),
+            key_version = checkpoint.key_version,
+            signature = %checkpoint.signature,
+            "audit checkpoint"
+        );
+        self.0
+            .events
+            .record(
+                "audit.checkpoint",
+                None,
+                serde_json::to_value(&checkpoint).unwrap_or_default(),
+                now,
+            )
+            .await;
+        Some(checkpoint)
+    }
+
     /// Drops cached records of changed keys on this node.
     pub(crate) fn invalidate(&self, ids: &[&str]) {
         self.0.verifier.cache().invalidate_ids(ids);

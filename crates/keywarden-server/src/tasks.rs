@@ -7,7 +7,8 @@ use keywarden_store::{BackendKind, CHANGES_ALL, Change};
 
 use crate::state::AppState;
 
-/// Every minute: prune limits; every hour: prune the usage log.
+/// Every minute: prune limits; every hour: a signed audit checkpoint, and
+/// prune the usage log.
 pub(crate) async fn housekeeping(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     let mut minutes = 0u64;
@@ -19,6 +20,9 @@ pub(crate) async fn housekeeping(state: AppState) {
         state.0.leak_reports.prune(now);
         state.0.sessions.prune(now);
         if minutes % 60 == 0 {
+            if minutes > 0 {
+                state.audit_checkpoint().await;
+            }
             let before = now - state.config().usage_retention.ms();
             match state.store().prune_usage(before).await {
                 Ok(n) if n > 0 => tracing::info!(events = n, "pruned old usage events"),

@@ -3,6 +3,14 @@
 //! Verification never waits on the log; when the queue is full, events are
 //! dropped and counted (`keywarden_usage_events_dropped_total`). Identical
 //! events of the same second are stored as one row with a `hits` count.
+//!
+//! Verifications that resolve to no key (`MISSING`, `MALFORMED`,
+//! `NOT_FOUND`, a throttled address's `RATE_LIMITED`) are anonymous traffic
+//! that anyone can send: they are counted per client address, outcome and
+//! minute, and written as one row per minute when the minute is over (at
+//! the latest a minute after it, and at shutdown), whatever their user
+//! agents or scopes. A flood of key-less requests costs a few rows a
+//! minute per address, not one row per request.
 
 use std::{collections::HashMap, sync::Arc};
 
@@ -98,6 +106,7 @@ async fn writer(
     let mut tick = tokio::time::interval(FLUSH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut batch = Vec::with_capacity(MAX_BATCH);
+    let mut anonymous = Anonymous::default();
     loop {
         let stopping = tokio::select! {
             _ = tick.tick() => false,
@@ -107,6 +116,7 @@ async fn writer(
             batch.clear();
             while batch.len() < MAX_BATCH {
                 match rx.try_recv() {
+                    Ok(event) if event.key_id.is_none() => anonymous.add(event),
                     Ok(event) => batch.push(event),
                     Err(_) => break,
                 }
@@ -119,12 +129,71 @@ async fn writer(
                 break;
             }
         }
+        let done = anonymous.take_finished(stopping);
+        if !done.is_empty() {
+            write_batch(&store, &metrics, &done).await;
+        }
         metrics
             .usage_queue_depth
             .set(i64::try_from(probe.max_capacity() - probe.capacity()).unwrap_or(i64::MAX));
         if stopping {
             return;
         }
+    }
+}
+
+/// Key-less events being counted: per (address, outcome, minute), the
+/// minute's first event with the running count in `hits`, and when the
+/// entry was opened.
+#[derive(Default)]
+struct Anonymous {
+    open: HashMap<(Option<std::net::IpAddr>, &'static str, i64), (UsageEvent, std::time::Instant)>,
+    /// The latest minute seen in an event's time.
+    latest_minute: i64,
+}
+
+const MINUTE_MS: i64 = 60_000;
+
+impl Anonymous {
+    fn add(&mut self, event: UsageEvent) {
+        let minute = event.at.div_euclid(MINUTE_MS);
+        self.latest_minute = self.latest_minute.max(minute);
+        let entry = self
+            .open
+            .entry((event.client_ip, event.code, minute))
+            .or_insert_with(|| {
+                (
+                    UsageEvent {
+                        at: minute * MINUTE_MS,
+                        user_agent: None,
+                        scopes: None,
+                        hits: 0,
+                        ..event.clone()
+                    },
+                    std::time::Instant::now(),
+                )
+            });
+        entry.0.hits += event.hits;
+    }
+
+    /// The rows of minutes that are over (by the events' clock, or held
+    /// for a minute of wall time), or all rows when `all`.
+    fn take_finished(&mut self, all: bool) -> Vec<UsageEvent> {
+        if self.open.is_empty() {
+            return Vec::new();
+        }
+        let latest = self.latest_minute;
+        let mut done = Vec::new();
+        self.open.retain(|(_, _, minute), (row, opened)| {
+            let finished = all
+                || *minute < latest
+                || opened.elapsed() >= std::time::Duration::from_millis(MINUTE_MS as u64);
+            if finished {
+                done.push(row.clone());
+            }
+            !finished
+        });
+        done
     }
 }
 
@@ -169,12 +238,16 @@ fn fold(batch: &[UsageEvent]) -> Vec<UsageEvent> {
 }
 
 async fn write_batch(store: &Store, metrics: &Metrics, batch: &[UsageEvent]) {
+    let events: u64 = batch
+        .iter()
+        .map(|e| u64::try_from(e.hits).unwrap_or(0))
+        .sum();
     match store.insert_usage(&fold(batch)).await {
         Ok(()) => {
-            metrics.usage_written.inc_by(batch.len() as u64);
+            metrics.usage_written.inc_by(events);
         }
         Err(err) => {
-            metrics.usage_dropped.inc_by(batch.len() as u64);
+            metrics.usage_dropped.inc_by(events);
             tracing::error!(error = %err, events = batch.len(), "usage events could not be written");
             return;
         }
@@ -210,6 +283,34 @@ mod tests {
             node_id: None,
             hits: 1,
         }
+    }
+
+    #[test]
+    fn anonymous_events_count_per_address_outcome_and_minute() {
+        let mut a = Anonymous::default();
+        for i in 0..1_500 {
+            let mut e = ev(60_000 + i, "192.0.2.9", "NOT_FOUND");
+            e.key_id = None;
+            e.user_agent = Some(format!("agent {i}"));
+            a.add(e);
+        }
+        let mut e = ev(61_000, "192.0.2.9", "MISSING");
+        e.key_id = None;
+        a.add(e);
+        assert!(a.take_finished(false).is_empty(), "the minute is not over");
+        let mut next = ev(120_000, "192.0.2.10", "NOT_FOUND");
+        next.key_id = None;
+        a.add(next);
+        let mut rows = a.take_finished(false);
+        rows.sort_by_key(|r| r.code);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(
+            (rows[0].code, rows[0].hits, rows[0].at),
+            ("MISSING", 1, 60_000)
+        );
+        assert_eq!((rows[1].code, rows[1].hits), ("NOT_FOUND", 1_500));
+        assert_eq!(rows[1].user_agent, None);
+        assert_eq!(a.take_finished(true).len(), 1, "shutdown writes the rest");
     }
 
     #[test]

@@ -158,6 +158,17 @@ impl Store {
         })
     }
 
+    /// How many rows the verification log holds (each row may stand for
+    /// many verifications: see `UsageEvent::hits`).
+    pub async fn usage_rows(&self) -> Result<i64> {
+        with_db!(self, reader, |pool| {
+            let row = sqlx::query("SELECT COUNT(*) AS n FROM usage_events")
+                .fetch_one(pool)
+                .await?;
+            row.i64("n")
+        })
+    }
+
     /// Deletes verification events older than `before`; returns how many.
     pub async fn prune_usage(&self, before: UnixMillis) -> Result<u64> {
         with_db!(self, writer, |pool| {

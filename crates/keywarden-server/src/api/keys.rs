@@ -254,7 +254,7 @@ fn check_name(name: &Option<String>) -> Result<(), ApiError> {
         return Err(ApiError::invalid(
             "INVALID_NAME",
             format!(
-                "a name is at most {MAX_NAME} characters, without control or invisible formatting characters"
+                "a name is at most {MAX_NAME} characters, without control characters or invisible formatting characters"
             ),
         ));
     }

@@ -409,3 +409,75 @@ async fn the_failure_budget_holds_under_concurrency() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn audit_checkpoints_are_signed_events() {
+    crate::on_each_backend(|t| async move {
+        t.create(json!({ "environment": "live" })).await;
+        let cp = t.state.audit_checkpoint().await.unwrap();
+        let r = t
+            .call("GET", "/v1/events?kind=audit.checkpoint", None)
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+        let events = r.json["items"].as_array().or(r.json.as_array()).unwrap();
+        assert_eq!(events.len(), 1, "{}", r.json);
+        let details = &events[0]["details"];
+        assert_eq!(details["seq"], json!(cp.seq));
+        assert_eq!(details["hash"], json!(cp.hash));
+        assert_eq!(details["signature"].as_str().unwrap().len(), 64);
+        t.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn anonymous_traffic_costs_rows_per_minute_not_per_request() {
+    crate::on_each_backend(|t| async move {
+        for i in 0..1_000 {
+            let (header, value) = match i % 3 {
+                0 => ("x-api-key", "kw_live_not_a_key".to_owned()),
+                1 => ("x-nothing", String::new()),
+                _ => (
+                    "x-api-key",
+                    keywarden_core::key::mint(
+                        &keywarden_core::key::Prefix::default(),
+                        &"live".parse().unwrap(),
+                    )
+                    .expose()
+                    .to_owned(),
+                ),
+            };
+            let ua = format!("fresh-agent/{i}");
+            let r = t
+                .send(
+                    "GET",
+                    "/v1/forward-auth",
+                    None,
+                    None,
+                    &[(header, value.as_str()), ("user-agent", ua.as_str())],
+                    Some("198.51.100.30"),
+                )
+                .await;
+            assert!(r.status.is_client_error(), "{}", r.status);
+        }
+        let store = t.store.clone();
+        t.stop().await;
+        let rows = store.usage_rows().await.unwrap();
+        eprintln!(
+            "{}: 1,000 anonymous requests -> {rows} usage rows",
+            t_backend(&store)
+        );
+        // One row per outcome (MISSING, MALFORMED, NOT_FOUND, RATE_LIMITED)
+        // for the address and minute.
+        assert!(rows <= 4, "{rows} rows for 1,000 anonymous requests");
+        assert!(rows >= 3, "the failures were not written at all");
+    })
+    .await;
+}
+
+fn t_backend(store: &Store) -> &'static str {
+    match store.kind() {
+        keywarden_store::BackendKind::Sqlite => "sqlite",
+        keywarden_store::BackendKind::Postgres => "postgres",
+    }
+}
