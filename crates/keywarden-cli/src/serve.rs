@@ -57,6 +57,19 @@ pub(crate) struct ServeArgs {
     /// answering 503 STORE_UNAVAILABLE, e.g. 1500ms or 2s.
     #[arg(long, env = "KEYWARDEN_STORE_TIMEOUT", value_name = "DURATION")]
     store_timeout: Option<keywarden_server::config::DurationSpec>,
+    /// Time a client has to send its request headers; also how long a
+    /// kept-alive connection may sit idle (default 10s).
+    #[arg(long, env = "KEYWARDEN_HEADER_READ_TIMEOUT", value_name = "DURATION")]
+    header_read_timeout: Option<keywarden_server::config::DurationSpec>,
+    /// Longest a request may take, body included (default 30s).
+    #[arg(long, env = "KEYWARDEN_REQUEST_TIMEOUT", value_name = "DURATION")]
+    request_timeout: Option<keywarden_server::config::DurationSpec>,
+    /// Most open client connections (default: a tenth below the descriptor limit).
+    #[arg(long, env = "KEYWARDEN_MAX_CONNECTIONS", value_name = "N")]
+    max_connections: Option<usize>,
+    /// How long open requests may finish at shutdown (default 10s).
+    #[arg(long, env = "KEYWARDEN_SHUTDOWN_TIMEOUT", value_name = "DURATION")]
+    shutdown_timeout: Option<keywarden_server::config::DurationSpec>,
     /// This node's name in usage logs.
     #[arg(long, env = "KEYWARDEN_NODE_ID")]
     node_id: Option<String>,
@@ -119,6 +132,18 @@ pub(crate) fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
     }
     if let Some(timeout) = args.store_timeout {
         config.store_timeout = timeout;
+    }
+    if let Some(t) = args.header_read_timeout {
+        config.header_read_timeout = t;
+    }
+    if let Some(t) = args.request_timeout {
+        config.request_timeout = t;
+    }
+    if let Some(n) = args.max_connections {
+        config.max_connections = Some(n);
+    }
+    if let Some(t) = args.shutdown_timeout {
+        config.shutdown_timeout = t;
     }
     if let Some(node) = args.node_id {
         config.node_id = Some(node);

@@ -133,6 +133,20 @@ pub struct ServerConfig {
     /// Verifications of one key in a minute that can count as a burst (when
     /// also ten times the minute before).
     pub burst_per_minute: u32,
+    /// Time a client has to send a request's headers; a kept-alive
+    /// connection waiting for its next request gets the same time, then is
+    /// closed (the idle timeout).
+    pub header_read_timeout: DurationSpec,
+    /// Longest a request may take, body included; past it the answer is
+    /// 408 `REQUEST_TIMEOUT`.
+    pub request_timeout: DurationSpec,
+    /// Most open client connections; further clients wait in the listen
+    /// backlog. Default: a tenth below the process's descriptor limit, at
+    /// most 10,000.
+    pub max_connections: Option<usize>,
+    /// On SIGTERM/SIGINT: how long open requests may finish before their
+    /// connections are closed (the usage log is flushed after).
+    pub shutdown_timeout: DurationSpec,
     /// Idle expiry of a console session.
     pub session_idle: DurationSpec,
     /// Absolute expiry of a console session.
@@ -160,6 +174,10 @@ impl Default for ServerConfig {
             policies: BTreeMap::new(),
             webhook_url: None,
             burst_per_minute: 600,
+            header_read_timeout: DurationSpec::from_ms(10_000),
+            request_timeout: DurationSpec::from_ms(30_000),
+            max_connections: None,
+            shutdown_timeout: DurationSpec::from_ms(10_000),
             session_idle: DurationSpec::from_ms(30 * 60_000),
             session_max: DurationSpec::from_ms(12 * 3_600_000),
         }
@@ -186,10 +204,28 @@ impl ServerConfig {
         self.effective_database_url().starts_with("postgres")
     }
 
+    /// The connection cap in effect: `max_connections`, or a tenth below
+    /// the descriptor limit (at most 10,000; 900 when the limit is unknown).
+    pub fn effective_max_connections(&self) -> usize {
+        self.max_connections
+            .unwrap_or_else(|| match open_files_limit() {
+                Some(limit) => (limit - limit / 10).clamp(16, 10_000),
+                None => 900,
+            })
+            .max(1)
+    }
+
     /// The policy of an environment.
     pub fn policy(&self, env: &str) -> Option<&EnvPolicy> {
         self.policies.get(env)
     }
+}
+
+/// The soft limit on open files of this process (Linux: /proc/self/limits).
+pub fn open_files_limit() -> Option<usize> {
+    let text = std::fs::read_to_string("/proc/self/limits").ok()?;
+    let line = text.lines().find(|l| l.starts_with("Max open files"))?;
+    line.split_whitespace().nth(3)?.parse().ok()
 }
 
 #[cfg(test)]

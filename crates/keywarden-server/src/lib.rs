@@ -20,7 +20,12 @@
 
 use std::{net::SocketAddr, sync::Arc};
 
-use axum::{Router, http::HeaderValue, response::Redirect, routing::get};
+use axum::{
+    Router,
+    http::HeaderValue,
+    response::{IntoResponse, Redirect},
+    routing::get,
+};
 use keywarden_core::clock::{Clock, SystemClock};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -46,8 +51,10 @@ pub mod views;
 pub use config::ServerConfig;
 pub use state::{AppState, Background};
 
-/// The whole application: API, console, redirects, security headers.
+/// The whole application: API, console, redirects, security headers, and
+/// the request timeout.
 pub fn app(state: AppState) -> Router {
+    let request_timeout = state.config().request_timeout.std();
     Router::new()
         .merge(api::router(&state))
         .nest("/ui", ui::router(&state))
@@ -58,6 +65,19 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             axum::http::header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
+        ))
+        .layer(axum::middleware::from_fn(
+            move |req: axum::extract::Request, next: axum::middleware::Next| async move {
+                match tokio::time::timeout(request_timeout, next.run(req)).await {
+                    Ok(response) => response,
+                    Err(_) => error::ApiError::new(
+                        axum::http::StatusCode::REQUEST_TIMEOUT,
+                        "REQUEST_TIMEOUT",
+                        "the request took too long",
+                    )
+                    .into_response(),
+                }
+            },
         ))
         .with_state(state)
 }
@@ -142,15 +162,120 @@ pub async fn serve(
         webhook,
     )
     .await;
-    tracing::info!(address = %local, backend = ?store.kind(), "keywarden is listening");
-    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    let limits = ConnectionLimits::from_config(state.config());
+    tracing::info!(
+        address = %local,
+        backend = ?store.kind(),
+        max_connections = limits.max_connections,
+        "keywarden is listening"
+    );
+    run(listener, app(state), limits, shutdown_signal()).await;
     tracing::info!("shutting down: flushing the usage log");
     background.shutdown().await;
     store.close().await;
     Ok(())
+}
+
+/// How the server treats connections.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    /// Time to send a request's headers, and the idle time of a kept-alive
+    /// connection.
+    pub header_read_timeout: std::time::Duration,
+    /// Most open connections.
+    pub max_connections: usize,
+    /// Longest wait for open requests at shutdown.
+    pub shutdown_timeout: std::time::Duration,
+}
+
+impl ConnectionLimits {
+    /// The limits a configuration sets.
+    pub fn from_config(config: &ServerConfig) -> Self {
+        Self {
+            header_read_timeout: config.header_read_timeout.std(),
+            max_connections: config.effective_max_connections(),
+            shutdown_timeout: config.shutdown_timeout.std(),
+        }
+    }
+}
+
+/// Serves `app` on `listener` until `shutdown` resolves, then lets open
+/// requests finish for at most `limits.shutdown_timeout` and closes what is
+/// left.
+///
+/// Each connection is HTTP/1.1 with a header read timeout (slowloris
+/// clients and idle keep-alive connections are closed), and at most
+/// `limits.max_connections` are open at once: the next client waits in the
+/// listen backlog until one closes, so descriptors never run out.
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    limits: ConnectionLimits,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    use hyper_util::rt::{TokioIo, TokioTimer};
+
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
+    let mut connections = tokio::task::JoinSet::new();
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .keep_alive(true);
+    tokio::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            permit = slots.clone().acquire_owned() => match permit {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(a) => a,
+                Err(err) => {
+                    // Out of descriptors or a connection reset while queued:
+                    // nothing to do for it, and no reason to stop serving.
+                    tracing::warn!(error = %err, "accepting a connection failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        while connections.try_join_next().is_some() {}
+        let _ = stream.set_nodelay(true);
+        let app = app.clone();
+        let service =
+            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                tower::ServiceExt::oneshot(app.clone(), req)
+            });
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        connections.spawn(async move {
+            if let Err(err) = connection.await {
+                tracing::debug!(error = %err, "connection ended with an error");
+            }
+            drop(permit);
+        });
+    }
+    drop(listener);
+    let open = graceful.count();
+    if open > 0 {
+        tracing::info!(connections = open, "waiting for open requests to finish");
+    }
+    if tokio::time::timeout(limits.shutdown_timeout, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!(
+            connections = connections.len(),
+            "open connections did not finish in time: closing them"
+        );
+    }
+    connections.shutdown().await;
 }
 
 async fn shutdown_signal() {

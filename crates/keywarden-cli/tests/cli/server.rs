@@ -180,6 +180,27 @@ impl Server {
         self.child.wait().unwrap();
     }
 
+    /// Sends SIGTERM and waits at most `within` for the process to exit:
+    /// its exit status (`None` if it was still running, then killed) and
+    /// its log.
+    pub(crate) fn terminate(
+        mut self,
+        within: Duration,
+    ) -> (Option<std::process::ExitStatus>, String) {
+        let pid = self.child.id().to_string();
+        Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+        let deadline = Instant::now() + within;
+        let mut status = None;
+        while Instant::now() < deadline {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                status = Some(s);
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        (status, self.log())
+    }
+
     pub(crate) fn log(&self) -> String {
         std::fs::read_to_string(&self.stderr).unwrap_or_default()
     }
