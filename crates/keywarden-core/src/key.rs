@@ -91,6 +91,17 @@ impl KeyId {
     }
 }
 
+/// A key read back from storage (the recoverable keys' envelope): the same
+/// zeroizing, redacting type as a minted one, for a text that parses as a
+/// key. `None` when it does not.
+pub fn recovered(text: String) -> Option<PlaintextKey> {
+    let (prefix_len, env_len) = {
+        let parts = parse(&text).ok()?;
+        (parts.prefix().len(), parts.environment().len())
+    };
+    Some(PlaintextKey::new(text, prefix_len, env_len))
+}
+
 /// Makes a new key from 32 bytes of the operating system's CSPRNG.
 pub fn mint(prefix: &Prefix, env: &Environment) -> PlaintextKey {
     let mut bytes = zeroize::Zeroizing::new([0u8; SECRET_BYTES]);

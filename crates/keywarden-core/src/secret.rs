@@ -122,6 +122,25 @@ impl fmt::Debug for SecretString {
     }
 }
 
+/// Secret text arrives in request bodies (a presented key, a leaked key):
+/// it is read straight into the zeroizing type. There is deliberately no
+/// `Serialize`.
+impl<'de> serde::Deserialize<'de> for SecretString {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d).map(Self::new)
+    }
+}
+
+/// Writes a [`PlaintextKey`] into a response body: the one place a whole key
+/// is serialized (`#[serde(serialize_with = "…")]` on the create, roll and
+/// reveal responses).
+pub fn serialize_exposed<S: serde::Serializer>(
+    key: &PlaintextKey,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.serialize_str(key.expose())
+}
+
 impl fmt::Display for SecretString {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("[REDACTED]")

@@ -46,8 +46,8 @@ fn counts_as_failure(code: Code) -> bool {
     )
 }
 
-/// One verification request.
-#[derive(Debug, Default, Clone, Copy)]
+/// One verification request. Its `Debug` never shows the key.
+#[derive(Default, Clone, Copy)]
 pub struct VerifyInput<'a> {
     /// The presented key, if any.
     pub key: Option<&'a str>,
@@ -63,6 +63,19 @@ pub struct VerifyInput<'a> {
     pub peer_ip: Option<IpAddr>,
     /// The client's user agent (for the usage log).
     pub user_agent: Option<&'a str>,
+}
+
+impl std::fmt::Debug for VerifyInput<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifyInput")
+            .field("key", &self.key.map(|_| "[REDACTED]"))
+            .field("environment", &self.environment)
+            .field("scopes", &self.scopes)
+            .field("client_ip", &self.client_ip)
+            .field("peer_ip", &self.peer_ip)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
 }
 
 impl VerifyInput<'_> {

@@ -107,10 +107,12 @@ impl KeyView {
 }
 
 /// A new key: the only response that ever holds its secret.
-#[derive(Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedKey {
     /// The key. Shown once; store it now.
-    pub key: String,
+    #[serde(serialize_with = "keywarden_core::secret::serialize_exposed")]
+    #[schema(value_type = String)]
+    pub key: keywarden_core::secret::PlaintextKey,
     /// The key's record.
     #[serde(flatten)]
     pub record: KeyView,

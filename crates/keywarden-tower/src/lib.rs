@@ -83,8 +83,8 @@ pub struct Identity {
     pub metadata: serde_json::Value,
 }
 
-/// One verification request.
-#[derive(Debug, Clone, Copy)]
+/// One verification request. Its `Debug` never shows the key.
+#[derive(Clone, Copy)]
 pub struct VerifyRequest<'a> {
     /// The presented key.
     pub key: Option<&'a str>,
@@ -96,6 +96,18 @@ pub struct VerifyRequest<'a> {
     pub client_ip: Option<IpAddr>,
     /// The client's user agent.
     pub user_agent: Option<&'a str>,
+}
+
+impl std::fmt::Debug for VerifyRequest<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("VerifyRequest")
+            .field("key", &self.key.map(|_| "[REDACTED]"))
+            .field("environment", &self.environment)
+            .field("scopes", &self.scopes)
+            .field("client_ip", &self.client_ip)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
 }
 
 /// A verifier's answer.

@@ -245,3 +245,18 @@ async fn local_verifier_protects_the_example_app() {
     let kw = keywarden().await;
     protects(example::app(LocalVerifier::new(kw.state.clone())), &kw).await;
 }
+
+#[test]
+fn a_verify_request_never_shows_its_key_in_debug() {
+    let minted = keywarden_core::key::mint(&Default::default(), &"live".parse().unwrap());
+    let req = keywarden_tower::VerifyRequest {
+        key: Some(minted.expose()),
+        environment: Some("live"),
+        scopes: &[],
+        client_ip: None,
+        user_agent: None,
+    };
+    let shown = format!("{req:?}");
+    assert!(!shown.contains(&minted.expose()[8..]), "{shown}");
+    assert!(shown.contains("REDACTED"));
+}

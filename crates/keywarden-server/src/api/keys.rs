@@ -201,12 +201,14 @@ pub struct RolledKey {
 }
 
 /// A recoverable key's secret.
-#[derive(Serialize, ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct RevealedKey {
     /// Key id.
     pub id: String,
     /// The key.
-    pub key: String,
+    #[serde(serialize_with = "keywarden_core::secret::serialize_exposed")]
+    #[schema(value_type = String)]
+    pub key: keywarden_core::secret::PlaintextKey,
 }
 
 /// Query of `GET /v1/keys/{id}/usage`.
@@ -549,7 +551,7 @@ pub(crate) async fn create(
         .cache()
         .invalidate_digest(digest.as_bytes());
     Ok(CreatedKey {
-        key: minted.expose().to_owned(),
+        key: minted,
         record: KeyView::new(&record, now),
     })
 }
@@ -850,7 +852,7 @@ pub(crate) async fn roll(
         .invalidate_digest(digest.as_bytes());
     Ok((
         CreatedKey {
-            key: minted.expose().to_owned(),
+            key: minted,
             record: KeyView::new(&new_after, now),
         },
         KeyView::new(&old_after, now),
@@ -1026,7 +1028,10 @@ pub async fn reveal_key(
             "the secret does not open with this master key",
         )
     })?;
-    let key = String::from_utf8(plaintext.to_vec()).map_err(ApiError::internal)?;
+    let key = String::from_utf8(plaintext.to_vec())
+        .ok()
+        .and_then(keywarden_core::key::recovered)
+        .ok_or_else(|| ApiError::internal("a recovered secret is not a key"))?;
     state
         .store()
         .audit(&caller.draft(

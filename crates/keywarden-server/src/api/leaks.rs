@@ -24,8 +24,9 @@ const MAX_REPORTS: usize = 100;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeakReport {
-    /// The key.
-    pub key: String,
+    /// The key (zeroized after use, redacted in `Debug`).
+    #[schema(value_type = String)]
+    pub key: keywarden_core::secret::SecretString,
     /// Where it was found (a URL, a path).
     pub source: Option<String>,
 }
@@ -69,7 +70,7 @@ pub async fn report_leaks(
 
 async fn process(state: AppState, ip: Option<IpAddr>, reports: Vec<LeakReport>) {
     for report in reports {
-        let Ok(parts) = key::parse(&report.key) else {
+        let Ok(parts) = key::parse(report.key.expose()) else {
             continue;
         };
         let source: Option<String> = report

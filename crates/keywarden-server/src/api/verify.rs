@@ -31,8 +31,10 @@ const MAX_REQUIRED_SCOPES: usize = 50;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
-    /// The key the API client presented.
-    pub key: String,
+    /// The key the API client presented (zeroized after use, redacted in
+    /// `Debug`).
+    #[schema(value_type = String)]
+    pub key: keywarden_core::secret::SecretString,
     /// The environment this API serves; a key of another is `ENV_MISMATCH`.
     pub environment: Option<String>,
     /// Scopes the request needs; all must be held.
@@ -161,7 +163,7 @@ pub async fn verify(
     let verdict = state
         .verifier()
         .verify(VerifyInput {
-            key: Some(&req.key),
+            key: Some(req.key.expose()),
             environment: req.environment.as_deref(),
             scopes: &scopes,
             client_ip: client_ip.map(|ip| ip.to_canonical()),

@@ -663,7 +663,7 @@ pub(crate) async fn created(
         };
         return page(&state, &console, "Key already shown", Nav::Keys, body);
     };
-    let env_line = format!("API_KEY={}", reveal.key.as_str());
+    let env_line = format!("API_KEY={}", reveal.key.expose());
     let body = html! {
         div class="card narrow reveal" {
             h1 { @if reveal.rolled_from.is_some() { "Key rolled" } @else { "Key created" } }
@@ -674,7 +674,7 @@ pub(crate) async fn created(
             div class="field" {
                 label for="new-key" { "The new key" }
                 div class="copy-row" {
-                    output id="new-key" class="secret mono" { (reveal.key.as_str()) }
+                    output id="new-key" class="secret mono" { (reveal.key.expose()) }
                     button class="btn btn-primary" type="button" data-copy="new-key" { "Copy" }
                 }
             }

@@ -56,7 +56,7 @@ pub(crate) struct Reveal {
     /// The key's id.
     pub(crate) key_id: String,
     /// The key itself.
-    pub(crate) key: Zeroizing<String>,
+    pub(crate) key: keywarden_core::secret::PlaintextKey,
     /// For a roll: the old key's id and when it stops working.
     pub(crate) rolled_from: Option<(String, Option<UnixMillis>)>,
     at: UnixMillis,
@@ -65,13 +65,13 @@ pub(crate) struct Reveal {
 impl Reveal {
     pub(crate) fn new(
         key_id: String,
-        key: String,
+        key: keywarden_core::secret::PlaintextKey,
         rolled_from: Option<(String, Option<UnixMillis>)>,
         at: UnixMillis,
     ) -> Self {
         Self {
             key_id,
-            key: Zeroizing::new(key),
+            key,
             rolled_from,
             at,
         }
@@ -602,6 +602,10 @@ mod tests {
         assert!(sessions.touch(&id, 12_000).is_none(), "idle too long");
     }
 
+    fn test_key() -> keywarden_core::secret::PlaintextKey {
+        keywarden_core::key::mint(&Default::default(), &"live".parse().unwrap())
+    }
+
     #[test]
     fn a_reveal_is_taken_once() {
         let sessions = Sessions::new(60_000, 600_000);
@@ -617,15 +621,17 @@ mod tests {
                 reveal: None,
             },
         );
-        sessions.hold_reveal(&id, Reveal::new("key_a".into(), "secret".into(), None, 0));
+        let key = test_key();
+        let text = key.expose().to_owned();
+        sessions.hold_reveal(&id, Reveal::new("key_a".into(), key, None, 0));
         assert!(
             sessions.take_reveal(&id, "key_b", 1).is_none(),
             "another key's page"
         );
         let r = sessions.take_reveal(&id, "key_a", 1).unwrap();
-        assert_eq!(r.key.as_str(), "secret");
+        assert_eq!(r.key.expose(), text);
         assert!(sessions.take_reveal(&id, "key_a", 2).is_none(), "only once");
-        sessions.hold_reveal(&id, Reveal::new("key_a".into(), "secret".into(), None, 0));
+        sessions.hold_reveal(&id, Reveal::new("key_a".into(), test_key(), None, 0));
         assert!(
             sessions.take_reveal(&id, "key_a", REVEAL_TTL_MS).is_none(),
             "too late"

@@ -203,3 +203,41 @@ async fn request_text_reaches_the_audit_log_only_cut_and_cleaned() {
     })
     .await;
 }
+
+#[test]
+fn debug_output_of_request_and_response_types_holds_no_key() {
+    use keywarden_core::key::{self, Prefix};
+    use keywarden_server::{
+        api::{leaks::LeakReport, verify::VerifyRequest},
+        verify::VerifyInput,
+    };
+    let minted = key::mint(&Prefix::default(), &"live".parse().unwrap());
+    let text = minted.expose().to_owned();
+    let secret_part = &text[8..];
+    let req: VerifyRequest =
+        serde_json::from_value(json!({ "key": text, "scopes": ["orders:read"] })).unwrap();
+    let leak: LeakReport =
+        serde_json::from_value(json!({ "key": text, "source": "https://example.com/x" })).unwrap();
+    let input = VerifyInput {
+        key: Some(&text),
+        ..VerifyInput::default()
+    };
+    let recovered = key::recovered(text.clone()).unwrap();
+    for (what, shown) in [
+        ("VerifyRequest", format!("{req:?}")),
+        ("LeakReport", format!("{leak:?}")),
+        ("VerifyInput", format!("{input:?}")),
+        ("PlaintextKey", format!("{minted:?} {minted}")),
+        (
+            "recovered PlaintextKey",
+            format!("{recovered:?} {recovered}"),
+        ),
+    ] {
+        assert!(
+            !shown.contains(secret_part),
+            "{what} shows the key: {shown}"
+        );
+    }
+    // The body itself still carries the key where it must.
+    assert_eq!(req.key.expose(), text);
+}
