@@ -15,7 +15,24 @@ use zeroize::Zeroizing;
 /// Smallest pepper accepted, in bytes.
 pub const MIN_PEPPER_BYTES: usize = 32;
 
-/// A digest of a key: 32 bytes. Equality is constant-time.
+/// A digest of a key: 32 bytes. It compares only through
+/// [`subtle::ConstantTimeEq`]; there is no `PartialEq`, so `==` (which may
+/// stop at the first differing byte) does not compile:
+///
+/// ```compile_fail
+/// use keywarden_core::digest::Pepper;
+/// let pepper = Pepper::new(1, &[7; 32]).unwrap();
+/// let (a, b) = (pepper.digest("kw_live_a"), pepper.digest("kw_live_b"));
+/// let _ = a == b;
+/// ```
+///
+/// ```
+/// use keywarden_core::digest::Pepper;
+/// use subtle::ConstantTimeEq;
+/// let pepper = Pepper::new(1, &[7; 32]).unwrap();
+/// let (a, b) = (pepper.digest("kw_live_a"), pepper.digest("kw_live_b"));
+/// assert!(!bool::from(a.ct_eq(&b)));
+/// ```
 #[derive(Clone, Copy)]
 pub struct KeyDigest([u8; 32]);
 
@@ -41,14 +58,6 @@ impl ConstantTimeEq for KeyDigest {
         self.0.ct_eq(&other.0)
     }
 }
-
-impl PartialEq for KeyDigest {
-    fn eq(&self, other: &Self) -> bool {
-        self.ct_eq(other).into()
-    }
-}
-
-impl Eq for KeyDigest {}
 
 impl fmt::Debug for KeyDigest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -240,9 +249,9 @@ mod tests {
     fn digests_depend_on_pepper_and_key() {
         let a = Pepper::new(1, &[1; 32]).unwrap();
         let b = Pepper::new(2, &[2; 32]).unwrap();
-        assert_ne!(a.digest("x"), b.digest("x"));
-        assert_ne!(a.digest("x"), a.digest("y"));
-        assert_eq!(a.digest("x"), a.digest("x"));
+        assert!(!bool::from(a.digest("x").ct_eq(&b.digest("x"))));
+        assert!(!bool::from(a.digest("x").ct_eq(&a.digest("y"))));
+        assert!(bool::from(a.digest("x").ct_eq(&a.digest("x"))));
     }
 
     #[test]
@@ -250,7 +259,7 @@ mod tests {
         let p = Pepper::generate(3).unwrap();
         let back = Pepper::from_config(&p.to_config()).unwrap();
         assert_eq!(back.version(), 3);
-        assert_eq!(back.digest("k"), p.digest("k"));
+        assert!(bool::from(back.digest("k").ct_eq(&p.digest("k"))));
         assert_eq!(
             Pepper::from_config(&"ab".repeat(16)).unwrap_err(),
             PepperError::TooShort(16)

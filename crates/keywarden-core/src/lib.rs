@@ -32,7 +32,9 @@
 //! // Later, a request presents the key.
 //! let presented = key::parse(minted.expose())?;
 //! assert_eq!(presented.environment(), "live");
-//! assert_eq!(pepper.digest(presented.expose()), stored);
+//! // Digests compare only in constant time.
+//! use subtle::ConstantTimeEq;
+//! assert!(bool::from(pepper.digest(presented.expose()).ct_eq(&stored)));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![warn(missing_docs)]

@@ -65,6 +65,53 @@ impl fmt::Display for PlaintextKey {
     }
 }
 
+/// A random bearer token (a console session's CSRF token): 256 bits of the
+/// OS CSPRNG in base62. Zeroized on drop, redacted in `Debug`, and compared
+/// only in constant time: there is no `PartialEq`, so `==` does not compile.
+///
+/// ```compile_fail
+/// let (a, b) = (keywarden_core::secret::Token::generate(), keywarden_core::secret::Token::generate());
+/// let _ = a == b;
+/// ```
+///
+/// ```
+/// let a = keywarden_core::secret::Token::generate();
+/// assert!(a.matches(a.expose()));
+/// assert!(!a.matches("guess"));
+/// ```
+#[derive(Clone)]
+pub struct Token(Zeroizing<String>);
+
+impl Token {
+    /// A fresh token.
+    pub fn generate() -> Self {
+        Self(Zeroizing::new(crate::random::base62_string(43)))
+    }
+
+    /// The token, to hand to its holder (a form field, a cookie).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether `given` is this token, compared in constant time.
+    pub fn matches(&self, given: &str) -> bool {
+        use subtle::ConstantTimeEq;
+        bool::from(self.0.as_bytes().ct_eq(given.as_bytes()))
+    }
+}
+
+impl subtle::ConstantTimeEq for Token {
+    fn ct_eq(&self, other: &Self) -> subtle::Choice {
+        self.0.as_bytes().ct_eq(other.0.as_bytes())
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Token([REDACTED])")
+    }
+}
+
 /// Random secret bytes (a generated secret, a pepper, a data key).
 #[derive(Clone)]
 pub struct SecretBytes(Zeroizing<Vec<u8>>);

@@ -163,7 +163,7 @@ pub(crate) fn api_error_page(err: &ApiError) -> Response {
 
 /// The hidden CSRF field of every console form.
 pub(crate) fn csrf_field(console: &Console) -> Markup {
-    html! { input type="hidden" name="csrf" value=(console.csrf); }
+    html! { input type="hidden" name="csrf" value=(console.csrf.expose()); }
 }
 
 /// A colored badge for a key status.

@@ -29,7 +29,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
-use keywarden_core::{clock::UnixMillis, key::KeyId, random};
+use keywarden_core::{clock::UnixMillis, key::KeyId, random, secret::Token};
 use keywarden_store::{AuditDraft, RootKeyRecord};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
@@ -81,7 +81,7 @@ impl Reveal {
 /// A signed-in console session.
 pub(crate) struct Session {
     root_key_id: KeyId,
-    csrf: String,
+    csrf: Token,
     created_at: UnixMillis,
     last_seen: UnixMillis,
     notice: Option<String>,
@@ -104,7 +104,7 @@ pub(crate) struct Console {
     /// The session's id (the digest of its token).
     pub(crate) session: [u8; 32],
     /// The session's CSRF token, for forms.
-    pub(crate) csrf: String,
+    pub(crate) csrf: Token,
 }
 
 impl Console {
@@ -182,7 +182,7 @@ impl Sessions {
             id,
             Session {
                 root_key_id: root.clone(),
-                csrf: random::base62_string(43),
+                csrf: Token::generate(),
                 created_at: now,
                 last_seen: now,
                 notice: None,
@@ -194,7 +194,7 @@ impl Sessions {
 
     /// The live session `id` as (root key id, CSRF token), marked as used
     /// now; an expired one is dropped.
-    fn touch(&self, id: &[u8; 32], now: UnixMillis) -> Option<(KeyId, String)> {
+    fn touch(&self, id: &[u8; 32], now: UnixMillis) -> Option<(KeyId, Token)> {
         let mut map = self.lock();
         let live = map.get(id).map(|s| self.live(s, now))?;
         if !live {
@@ -488,7 +488,7 @@ pub(crate) async fn guard(
                 .and_then(|f| f.0.csrf),
             Err(_) => None,
         };
-        if cross_site || !tokens_match(given.as_deref(), &csrf) {
+        if cross_site || !given.as_deref().is_some_and(|g| csrf.matches(g)) {
             let draft = AuditDraft {
                 outcome: "denied".to_owned(),
                 ..caller.draft(
@@ -571,7 +571,7 @@ mod tests {
             id,
             Session {
                 root_key_id: root.clone(),
-                csrf: "t".to_owned(),
+                csrf: Token::generate(),
                 created_at: 0,
                 last_seen: 0,
                 notice: None,
@@ -591,7 +591,7 @@ mod tests {
             id,
             Session {
                 root_key_id: root,
-                csrf: "t".to_owned(),
+                csrf: Token::generate(),
                 created_at: 10_000,
                 last_seen: 10_000,
                 notice: None,
@@ -614,7 +614,7 @@ mod tests {
             id,
             Session {
                 root_key_id: "key_AAAAAAAAAAAAAAAA".parse().unwrap(),
-                csrf: "t".to_owned(),
+                csrf: Token::generate(),
                 created_at: 0,
                 last_seen: 0,
                 notice: None,
