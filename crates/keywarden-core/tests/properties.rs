@@ -18,6 +18,19 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
+    fn durations_parse_totally(text in any::<String>(), tail in "\\PC{0,3}") {
+        // Any text, and digits followed by any characters (multi-byte ones
+        // included): a value or None, never a panic.
+        let _ = keywarden_core::clock::parse_duration(&text);
+        let _ = keywarden_core::clock::parse_duration(&format!("1{tail}"));
+    }
+
+    #[test]
+    fn durations_read_what_they_say(n in 1i64..1_000_000, unit in prop::sample::select(vec![("ms", 1i64), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000), ("w", 604_800_000)])) {
+        prop_assert_eq!(keywarden_core::clock::parse_duration(&format!("{n}{}", unit.0)), Some(n * unit.1));
+    }
+
+    #[test]
     fn generate_then_parse_round_trips(p in prefix(), e in env(), bytes in any::<[u8; 32]>()) {
         let k = key::from_secret_bytes(&p, &e, &bytes);
         let parts = key::parse(k.expose()).unwrap();

@@ -1,0 +1,71 @@
+//! The fuzz targets' bodies: each takes any bytes and asserts what must hold
+//! for every input. `fuzz_targets/*.rs` hand them to libFuzzer;
+//! `tests/corpus.rs` runs them over the committed seeds as ordinary tests.
+#![forbid(unsafe_code)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::OnceLock;
+
+use keywarden_scan::{Config, Scanner};
+
+/// The key parser never panics, and what it accepts is short and re-parses
+/// to the same parts.
+pub fn parse_key(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(parts) = keywarden_core::key::parse(text) {
+        assert!(text.len() <= keywarden_core::key::MAX_KEY_LEN);
+        let again = keywarden_core::key::parse(parts.expose()).unwrap();
+        assert_eq!(again.prefix(), parts.prefix());
+        assert_eq!(again.environment(), parts.environment());
+    }
+}
+
+/// The strength checker takes any text from a user and never panics.
+pub fn strength_check(data: &[u8]) {
+    if let Ok(text) = std::str::from_utf8(data) {
+        let report = keywarden_core::strength::check(text);
+        assert!(!report.strong || report.entropy_bits >= 128);
+    }
+}
+
+/// Durations (`expires_in`, `grace_period`, settings) parse totally: any
+/// text gives a positive number of milliseconds or `None`.
+pub fn parse_duration(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Some(ms) = keywarden_core::clock::parse_duration(&text) {
+        assert!(ms > 0);
+        assert!(
+            text.trim()
+                .bytes()
+                .next()
+                .is_some_and(|b| b.is_ascii_digit())
+        );
+    }
+}
+
+fn scanner() -> &'static Scanner {
+    static SCANNER: OnceLock<Scanner> = OnceLock::new();
+    SCANNER.get_or_init(|| Scanner::new(&Config::default()).unwrap())
+}
+
+/// The scanner never panics on any bytes, and what it reports is inside
+/// the input: a non-empty secret found in the buffer, at a 1-based line and
+/// column that exist.
+pub fn scan_buffer(data: &[u8]) {
+    let s = scanner();
+    let lines = data.iter().filter(|&&b| b == b'\n').count() + 1;
+    for m in s.scan("fuzz/input.env", data) {
+        assert!(m.line >= 1 && m.line <= lines);
+        assert!(m.column >= 1 && m.end_column >= m.column);
+        let secret = m.secret.expose();
+        assert!(!secret.is_empty());
+        if let Ok(text) = std::str::from_utf8(data) {
+            assert!(text.contains(secret));
+        }
+        if s.rules()[m.rule].id == "keywarden-key" {
+            assert!(m.verified && keywarden_core::key::parse(secret).is_ok());
+        }
+    }
+}
