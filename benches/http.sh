@@ -13,7 +13,7 @@
 # The usage log folds identical verifications of one second into one row, so
 # a single wrk client is its best case. DISTINCT_CLIENTS=1 is the worst case:
 # keywarden trusts loopback as a proxy and every forward-auth request carries
-# a random X-Real-IP, so no two requests fold (and each new address of the
+# a random X-Forwarded-For, so no two requests fold (and each new address of the
 # key is a new-address anomaly candidate).
 # Knobs: ROUNDS (3), DURATION (10s), CONNECTIONS (32), THREADS (1).
 set -euo pipefail
@@ -64,7 +64,7 @@ cat >"$work/distinct.lua" <<LUA
 math.randomseed(os.time())
 request = function()
   local ip = math.random(1, 223) .. "." .. math.random(0, 255) .. "." .. math.random(0, 255) .. "." .. math.random(1, 254)
-  return wrk.format("GET", nil, { ["X-API-Key"] = "$key", ["X-Real-IP"] = ip })
+  return wrk.format("GET", nil, { ["X-API-Key"] = "$key", ["X-Forwarded-For"] = ip })
 end
 LUA
 
