@@ -169,7 +169,7 @@ impl fmt::Debug for Pepper {
 
 /// Hex (even length) or standard/URL-safe base64, padded or not.
 pub(crate) fn decode_secret_text(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 == 0 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if text.len().is_multiple_of(2) && text.bytes().all(|b| b.is_ascii_hexdigit()) {
         let pairs = text.as_bytes().chunks_exact(2);
         return pairs
             .map(|p| {

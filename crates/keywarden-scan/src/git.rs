@@ -213,12 +213,12 @@ fn parse_diff_stream(
             if let Some(f) = file.as_mut() {
                 f.path = path.strip_prefix("b/").map(str::to_owned);
             }
-        } else if line.starts_with(b"@@ ") {
-            if let Some((old_n, start, new_n)) = parse_hunk(&line) {
-                old_left = old_n;
-                new_left = new_n;
-                new_line = start;
-            }
+        } else if line.starts_with(b"@@ ")
+            && let Some((old_n, start, new_n)) = parse_hunk(&line)
+        {
+            old_left = old_n;
+            new_left = new_n;
+            new_line = start;
         }
     }
     if let Some(f) = file.take() {

@@ -19,7 +19,7 @@ pub(crate) async fn housekeeping(state: AppState) {
         state.0.auth_failures.prune(now);
         state.0.leak_reports.prune(now);
         state.0.sessions.prune(now);
-        if minutes % 60 == 0 {
+        if minutes.is_multiple_of(60) {
             if minutes > 0 {
                 state.audit_checkpoint().await;
             }
