@@ -246,14 +246,7 @@ impl Verifier {
                     .throttle_ip()
                     .and_then(|ip| self.throttle.over(&ip, now))
                 {
-                    self.metrics.throttled_verifications.inc();
-                    return (
-                        Verdict {
-                            retry_after: Some(retry_after),
-                            ..Verdict::bare(Code::RateLimited)
-                        },
-                        false,
-                    );
+                    return (self.throttled(retry_after), false);
                 }
                 self.metrics.cache_hits.inc();
                 return (Verdict::bare(Code::NotFound), false);
@@ -268,16 +261,7 @@ impl Verifier {
         let reserved = match input.throttle_ip() {
             Some(ip) => match self.throttle.try_take(&ip, now) {
                 Ok(()) => true,
-                Err(retry_after) => {
-                    self.metrics.throttled_verifications.inc();
-                    return (
-                        Verdict {
-                            retry_after: Some(retry_after),
-                            ..Verdict::bare(Code::RateLimited)
-                        },
-                        false,
-                    );
-                }
+                Err(retry_after) => return (self.throttled(retry_after), false),
             },
             None => false,
         };
@@ -299,6 +283,15 @@ impl Verifier {
             }
         };
         (self.check(record, input, now).await, reserved)
+    }
+
+    /// The answer to an address over its failure budget.
+    fn throttled(&self, retry_after: u64) -> Verdict {
+        self.metrics.throttled_verifications.inc();
+        Verdict {
+            retry_after: Some(retry_after),
+            ..Verdict::bare(Code::RateLimited)
+        }
     }
 
     /// Finds the record of a key: by its digest under the current pepper,
