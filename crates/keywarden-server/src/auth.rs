@@ -10,7 +10,6 @@ use axum::{
 use ipnet::IpNet;
 use keywarden_core::key;
 use keywarden_store::{AuditDraft, Permission, RootKeyRecord};
-use subtle::ConstantTimeEq;
 
 use crate::{config::ClientIpHeader, error::ApiError, state::AppState};
 
@@ -223,53 +222,25 @@ pub async fn authenticate(
     if parts.environment() != key::ROOT_ENVIRONMENT {
         return Err(Refused("the credentials are not a root key"));
     }
-    let peppers = state.store().peppers();
-    for pepper in peppers.iter() {
-        let digest = pepper.digest(parts.expose());
-        match state
-            .store()
-            .find_root_key_by_digest(digest.as_bytes())
+    let store = state.store();
+    let root =
+        match crate::lookup::find::<RootKeyRecord>(store, store.peppers(), parts.expose(), None)
             .await
         {
-            Ok(Some(mut root)) if bool::from(root.digest.ct_eq(digest.as_bytes())) => {
-                if root.revoked_at.is_some() {
-                    return Err(Refused("this root key has been revoked"));
-                }
-                let current = peppers.current();
-                if pepper.version() != current.version() {
-                    let new = current.digest(parts.expose());
-                    match state
-                        .store()
-                        .rehash_root_key(
-                            &root.id,
-                            digest.as_bytes(),
-                            new.as_bytes(),
-                            current.version(),
-                        )
-                        .await
-                    {
-                        Ok(_) => {
-                            root.digest = *new.as_bytes();
-                            root.pepper_version = current.version();
-                        }
-                        Err(err) => {
-                            tracing::warn!(error = %err, "could not move a root key to the current pepper")
-                        }
-                    }
-                }
-                if let Err(err) = state.store().touch_root_key(&root.id, state.now()).await {
-                    tracing::warn!(error = %err, "could not record root key use");
-                }
-                return Ok(root);
-            }
-            Ok(_) => {}
+            Ok(Some(root)) => root,
+            Ok(None) => return Err(Refused("unknown root key")),
             Err(err) => {
                 tracing::error!(error = %err, "root key lookup failed: the store is unavailable");
                 return Err(AuthFailure::Unavailable);
             }
-        }
+        };
+    if root.revoked_at.is_some() {
+        return Err(Refused("this root key has been revoked"));
     }
-    Err(Refused("unknown root key"))
+    if let Err(err) = store.touch_root_key(&root.id, state.now()).await {
+        tracing::warn!(error = %err, "could not record root key use");
+    }
+    Ok(root)
 }
 
 /// Audits a refused authentication and builds the 401 (or the 429 when the

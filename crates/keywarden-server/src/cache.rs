@@ -79,7 +79,7 @@ impl KeyCache {
 
     /// Remembers a stored key.
     pub(crate) fn put(&self, record: Arc<KeyRecord>, now: UnixMillis) {
-        self.insert(record.digest, Entry::Found { record, at: now });
+        self.insert(*record.digest.as_bytes(), Entry::Found { record, at: now });
     }
 
     /// Remembers that no key has this digest.

@@ -38,6 +38,7 @@ pub mod error;
 pub mod events;
 pub mod extract;
 pub mod limits;
+mod lookup;
 pub mod metrics;
 pub mod setup;
 pub mod state;

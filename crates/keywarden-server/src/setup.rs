@@ -205,7 +205,7 @@ fn root_record(
     let pepper = store.peppers().current();
     RootKeyRecord {
         id: KeyId::generate(),
-        digest: *pepper.digest(minted.expose()).as_bytes(),
+        digest: pepper.digest(minted.expose()),
         pepper_version: pepper.version(),
         hint: minted.hint(),
         name,

@@ -14,12 +14,11 @@ use std::{net::IpAddr, sync::Arc, time::Instant};
 
 use keywarden_core::{
     clock::{Clock, UnixMillis},
-    digest::{KeyDigest, PepperRing},
+    digest::PepperRing,
     key,
     names::{Scope, covers_all},
 };
 use keywarden_store::{KeyRecord, Store, UsageEvent};
-use subtle::ConstantTimeEq;
 
 use crate::{
     anomaly::Anomalies,
@@ -266,7 +265,14 @@ impl Verifier {
             None => false,
         };
         self.metrics.cache_misses.inc();
-        let record = match self.lookup(parts.expose(), &digest).await {
+        let found = crate::lookup::find::<KeyRecord>(
+            &self.store,
+            &self.peppers,
+            parts.expose(),
+            Some(&digest),
+        )
+        .await;
+        let record = match found {
             Ok(Some(record)) => {
                 let record = Arc::new(record);
                 self.cache.put(record.clone(), now);
@@ -292,54 +298,6 @@ impl Verifier {
             retry_after: Some(retry_after),
             ..Verdict::bare(Code::RateLimited)
         }
-    }
-
-    /// Finds the record of a key: by its digest under the current pepper,
-    /// then under older peppers. Accepts a record only when its stored
-    /// digest equals the computed one, compared in constant time.
-    async fn lookup(
-        &self,
-        presented: &str,
-        digest: &KeyDigest,
-    ) -> keywarden_store::Result<Option<KeyRecord>> {
-        let accept = |record: KeyRecord, digest: &KeyDigest| -> Option<KeyRecord> {
-            bool::from(record.digest.ct_eq(digest.as_bytes())).then_some(record)
-        };
-        if let Some(record) = self.store.find_key_by_digest(digest.as_bytes()).await? {
-            return Ok(accept(record, digest));
-        }
-        for old in self.peppers.previous() {
-            let d = old.digest(presented);
-            if let Some(record) = self.store.find_key_by_digest(d.as_bytes()).await? {
-                let Some(mut record) = accept(record, &d) else {
-                    return Ok(None);
-                };
-                // A key digested under a retired pepper moves to the current
-                // one the first time it is presented, so the old pepper can
-                // be dropped once `keywarden admin peppers` shows it unused.
-                let current = self.peppers.current();
-                match self
-                    .store
-                    .rehash_key(
-                        &record.id,
-                        d.as_bytes(),
-                        digest.as_bytes(),
-                        current.version(),
-                    )
-                    .await
-                {
-                    Ok(_) => {
-                        record.digest = *digest.as_bytes();
-                        record.pepper_version = current.version();
-                    }
-                    Err(e) => {
-                        tracing::warn!(error = %e, "could not move a key to the current pepper")
-                    }
-                }
-                return Ok(Some(record));
-            }
-        }
-        Ok(None)
     }
 
     async fn check(

@@ -105,7 +105,7 @@ macro_rules! bind_key {
         let enc: &Encoded = $enc;
         $query
             .bind(rec.id.as_str())
-            .bind(rec.digest.as_slice())
+            .bind(rec.digest.as_bytes().as_slice())
             .bind(i64::from(rec.pepper_version))
             .bind(&rec.hint)
             .bind(&rec.prefix)
@@ -263,11 +263,14 @@ impl Store {
     }
 
     /// A key by digest: the lookup of every verification.
-    pub async fn find_key_by_digest(&self, digest: &[u8; 32]) -> Result<Option<KeyRecord>> {
+    pub async fn find_key_by_digest(
+        &self,
+        digest: &keywarden_core::digest::KeyDigest,
+    ) -> Result<Option<KeyRecord>> {
         let sql = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE digest = $1");
         with_db!(self, reader, |pool| {
             let row = sqlx::query(&sql)
-                .bind(digest.as_slice())
+                .bind(digest.as_bytes().as_slice())
                 .fetch_optional(pool)
                 .await?;
             row.as_ref().map(key_from_row).transpose()
@@ -591,8 +594,8 @@ impl Store {
     pub async fn rehash_key(
         &self,
         id: &KeyId,
-        old: &[u8; 32],
-        new: &[u8; 32],
+        old: &keywarden_core::digest::KeyDigest,
+        new: &keywarden_core::digest::KeyDigest,
         version: u32,
     ) -> Result<bool> {
         self.rehash("api_keys", id, old, new, version).await
@@ -603,8 +606,8 @@ impl Store {
         &self,
         table: &'static str,
         id: &KeyId,
-        old: &[u8; 32],
-        new: &[u8; 32],
+        old: &keywarden_core::digest::KeyDigest,
+        new: &keywarden_core::digest::KeyDigest,
         version: u32,
     ) -> Result<bool> {
         let sql = format!(
@@ -613,8 +616,8 @@ impl Store {
         with_db!(self, writer, |pool| {
             let done = sqlx::query(&sql)
                 .bind(id.as_str())
-                .bind(old.as_slice())
-                .bind(new.as_slice())
+                .bind(old.as_bytes().as_slice())
+                .bind(new.as_bytes().as_slice())
                 .bind(i64::from(version))
                 .execute(pool)
                 .await?;

@@ -673,10 +673,9 @@ where
         .map_err(|e| StoreError::corrupt(format!("{col}: {e}")))
 }
 
-pub(crate) fn digest_col(bytes: Vec<u8>, col: &str) -> Result<[u8; 32]> {
-    bytes
-        .try_into()
-        .map_err(|_| StoreError::corrupt(format!("{col}: not 32 bytes")))
+pub(crate) fn digest_col(bytes: Vec<u8>, col: &str) -> Result<keywarden_core::digest::KeyDigest> {
+    keywarden_core::digest::KeyDigest::from_slice(&bytes)
+        .ok_or_else(|| StoreError::corrupt(format!("{col}: not 32 bytes")))
 }
 
 pub(crate) fn version_col(v: i64) -> Result<u32> {

@@ -72,13 +72,14 @@ impl fmt::Debug for SealedSecret {
     }
 }
 
-/// An API key as stored.
-#[derive(Debug, Clone, PartialEq)]
+/// An API key as stored. No `PartialEq`: its digest compares only in
+/// constant time.
+#[derive(Debug, Clone)]
 pub struct KeyRecord {
     /// Public id (`key_…`).
     pub id: KeyId,
     /// HMAC-SHA256 of the key under the pepper of `pepper_version`.
-    pub digest: [u8; 32],
+    pub digest: keywarden_core::digest::KeyDigest,
     /// Which pepper made `digest`.
     pub pepper_version: u32,
     /// Display hint (`kw_live_…6P3m`).
@@ -211,13 +212,14 @@ impl FromStr for Permission {
     }
 }
 
-/// A root key as stored.
-#[derive(Debug, Clone, PartialEq)]
+/// A root key as stored. No `PartialEq`: its digest compares only in
+/// constant time.
+#[derive(Debug, Clone)]
 pub struct RootKeyRecord {
     /// Public id (`key_…`).
     pub id: KeyId,
     /// Digest of the key.
-    pub digest: [u8; 32],
+    pub digest: keywarden_core::digest::KeyDigest,
     /// Which pepper made `digest`.
     pub pepper_version: u32,
     /// Display hint.

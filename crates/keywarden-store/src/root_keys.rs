@@ -37,7 +37,7 @@ macro_rules! insert_root {
         let permissions = serde_json::to_string(&rec.permissions).map_err(StoreError::corrupt)?;
         sqlx::query(INSERT_ROOT)
             .bind(rec.id.as_str())
-            .bind(rec.digest.as_slice())
+            .bind(rec.digest.as_bytes().as_slice())
             .bind(i64::from(rec.pepper_version))
             .bind(&rec.hint)
             .bind(&rec.name)
@@ -92,12 +92,12 @@ impl Store {
     /// A root key by digest.
     pub async fn find_root_key_by_digest(
         &self,
-        digest: &[u8; 32],
+        digest: &keywarden_core::digest::KeyDigest,
     ) -> Result<Option<RootKeyRecord>> {
         let sql = format!("SELECT {ROOT_COLUMNS} FROM root_keys WHERE digest = $1");
         with_db!(self, reader, |pool| {
             let row = sqlx::query(&sql)
-                .bind(digest.as_slice())
+                .bind(digest.as_bytes().as_slice())
                 .fetch_optional(pool)
                 .await?;
             row.as_ref().map(root_from_row).transpose()
@@ -156,8 +156,8 @@ impl Store {
     pub async fn rehash_root_key(
         &self,
         id: &KeyId,
-        old: &[u8; 32],
-        new: &[u8; 32],
+        old: &keywarden_core::digest::KeyDigest,
+        new: &keywarden_core::digest::KeyDigest,
         version: u32,
     ) -> Result<bool> {
         self.rehash("root_keys", id, old, new, version).await

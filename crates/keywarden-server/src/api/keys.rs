@@ -511,7 +511,7 @@ pub(crate) async fn create(
     let digest = state.store().peppers().current().digest(minted.expose());
     let record = KeyRecord {
         id: id.clone(),
-        digest: *digest.as_bytes(),
+        digest,
         pepper_version: state.store().peppers().current().version(),
         hint: minted.hint(),
         prefix: minted.prefix().to_owned(),
@@ -815,7 +815,7 @@ pub(crate) async fn roll(
     let digest = state.store().peppers().current().digest(minted.expose());
     let new = KeyRecord {
         id: new_id.clone(),
-        digest: *digest.as_bytes(),
+        digest,
         pepper_version: state.store().peppers().current().version(),
         hint: minted.hint(),
         prefix: minted.prefix().to_owned(),

@@ -102,52 +102,54 @@ async fn revoke_leaked(
         at: now,
     };
     let peppers = store.peppers();
-    for pepper in peppers.iter() {
-        let digest = pepper.digest(parts.expose());
-        if let Some(record) = store.find_key_by_digest(digest.as_bytes()).await? {
-            let (_, changed) = store
-                .revoke_key(
-                    &record.id,
-                    "leaked",
+    let presented = parts.expose();
+    if let Some(record) =
+        crate::lookup::find::<keywarden_store::KeyRecord>(store, peppers, presented, None).await?
+    {
+        let (_, changed) = store
+            .revoke_key(
+                &record.id,
+                "leaked",
+                now,
+                &draft("key.leak_revoke", record.id.as_str()),
+            )
+            .await?;
+        state.invalidate(&[record.id.as_str()]);
+        if changed {
+            state.metrics().leaks_revoked.inc();
+        }
+        let details = serde_json::json!({
+            "source": source,
+            "reporter_ip": ip.map(|i| i.to_string()),
+            "already_revoked": !changed,
+        });
+        state
+            .0
+            .events
+            .record("key.leaked", Some(record.id.to_string()), details, now)
+            .await;
+        return Ok(());
+    }
+    if let Some(root) =
+        crate::lookup::find::<keywarden_store::RootKeyRecord>(store, peppers, presented, None)
+            .await?
+    {
+        if root.revoked_at.is_none() {
+            store
+                .revoke_root_key(
+                    &root.id,
                     now,
-                    &draft("key.leak_revoke", record.id.as_str()),
+                    &draft("root_key.leak_revoke", root.id.as_str()),
                 )
                 .await?;
-            state.invalidate(&[record.id.as_str()]);
-            if changed {
-                state.metrics().leaks_revoked.inc();
-            }
-            let details = serde_json::json!({
-                "source": source,
-                "reporter_ip": ip.map(|i| i.to_string()),
-                "already_revoked": !changed,
-            });
-            state
-                .0
-                .events
-                .record("key.leaked", Some(record.id.to_string()), details, now)
-                .await;
-            return Ok(());
+            state.metrics().leaks_revoked.inc();
         }
-        if let Some(root) = store.find_root_key_by_digest(digest.as_bytes()).await? {
-            if root.revoked_at.is_none() {
-                store
-                    .revoke_root_key(
-                        &root.id,
-                        now,
-                        &draft("root_key.leak_revoke", root.id.as_str()),
-                    )
-                    .await?;
-                state.metrics().leaks_revoked.inc();
-            }
-            let details = serde_json::json!({ "source": source, "root_key": true });
-            state
-                .0
-                .events
-                .record("key.leaked", Some(root.id.to_string()), details, now)
-                .await;
-            return Ok(());
-        }
+        let details = serde_json::json!({ "source": source, "root_key": true });
+        state
+            .0
+            .events
+            .record("key.leaked", Some(root.id.to_string()), details, now)
+            .await;
     }
     Ok(())
 }

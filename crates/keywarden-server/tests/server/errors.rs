@@ -155,7 +155,7 @@ async fn credentials_and_permissions() {
         let writer = t.root_key(&[Permission::KeysWrite]).await;
         let id = t
             .store
-            .find_root_key_by_digest(t.store.peppers().current().digest(&writer).as_bytes())
+            .find_root_key_by_digest(&t.store.peppers().current().digest(&writer))
             .await
             .unwrap()
             .unwrap()

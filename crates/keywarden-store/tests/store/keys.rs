@@ -3,7 +3,7 @@
 use keywarden_core::key::KeyId;
 use keywarden_store::{Cursor, KeyFilter, KeyPatch, KeyStatus, RateLimit, StoreError};
 
-use crate::{NOW, draft, new_key, on_each_backend, peppers};
+use crate::{NOW, assert_same, draft, new_key, on_each_backend, peppers};
 
 #[tokio::test]
 async fn insert_get_find_by_digest() {
@@ -14,19 +14,16 @@ async fn insert_get_find_by_digest() {
             .await
             .unwrap();
         let got = b.store.get_key(&rec.id).await.unwrap().unwrap();
-        assert_eq!(got, rec, "{}", b.name);
+        assert_same(&got, &rec, b.name);
         let digest = peppers().current().digest(&plain);
-        let found = b
-            .store
-            .find_key_by_digest(digest.as_bytes())
-            .await
-            .unwrap()
-            .unwrap();
+        let found = b.store.find_key_by_digest(&digest).await.unwrap().unwrap();
         assert_eq!(found.id, rec.id);
         assert!(b.store.get_key(&KeyId::generate()).await.unwrap().is_none());
         assert!(
             b.store
-                .find_key_by_digest(&[0; 32])
+                .find_key_by_digest(
+                    &keywarden_core::digest::KeyDigest::from_slice(&[0; 32]).unwrap()
+                )
                 .await
                 .unwrap()
                 .is_none()
@@ -176,11 +173,10 @@ async fn patch_changes_only_what_it_names() {
         assert_eq!(after.usage_remaining, Some(5));
         assert_eq!(after.metadata, rec.metadata, "untouched");
         assert_eq!(after.updated_at, NOW + 5);
-        assert_eq!(
-            b.store.get_key(&rec.id).await.unwrap().unwrap(),
-            after,
-            "{}",
-            b.name
+        assert_same(
+            &b.store.get_key(&rec.id).await.unwrap().unwrap(),
+            &after,
+            b.name,
         );
 
         b.store
@@ -518,23 +514,18 @@ async fn keys_move_to_a_new_pepper() {
             .digest(&plain);
         assert!(
             b.store
-                .rehash_key(&rec.id, &rec.digest, new.as_bytes(), 2)
+                .rehash_key(&rec.id, &rec.digest, &new, 2)
                 .await
                 .unwrap()
         );
         // Only from the digest it had: a second move from the old one does nothing.
         assert!(
             !b.store
-                .rehash_key(&rec.id, &rec.digest, new.as_bytes(), 2)
+                .rehash_key(&rec.id, &rec.digest, &new, 2)
                 .await
                 .unwrap()
         );
-        let found = b
-            .store
-            .find_key_by_digest(new.as_bytes())
-            .await
-            .unwrap()
-            .unwrap();
+        let found = b.store.find_key_by_digest(&new).await.unwrap().unwrap();
         assert_eq!((found.id, found.pepper_version), (rec.id.clone(), 2));
         assert!(
             b.store

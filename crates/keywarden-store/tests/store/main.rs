@@ -105,7 +105,7 @@ pub(crate) fn new_key(owner: &str, env: &str, created_at: i64) -> (KeyRecord, St
     let minted = key::mint(&key::Prefix::default(), &env);
     let rec = KeyRecord {
         id: KeyId::generate(),
-        digest: *peppers().current().digest(minted.expose()).as_bytes(),
+        digest: peppers().current().digest(minted.expose()),
         pepper_version: 1,
         hint: minted.hint(),
         prefix: "kw".to_owned(),
@@ -156,4 +156,31 @@ async fn sqlite_files_are_owner_only_and_loose_ones_are_tightened() {
     let store = Store::open_in_dir(dir.path(), peppers()).await.unwrap();
     assert_eq!(mode("keywarden.db"), Some(0o600));
     store.close().await;
+}
+
+/// Two records are the same: every field, the digest compared in constant
+/// time (records have no `PartialEq`).
+pub(crate) fn assert_same<R: std::fmt::Debug + HasDigest>(got: &R, want: &R, backend: &str) {
+    use subtle::ConstantTimeEq;
+    assert_eq!(format!("{got:?}"), format!("{want:?}"), "{backend}");
+    assert!(
+        bool::from(got.digest().ct_eq(want.digest())),
+        "{backend}: digests differ"
+    );
+}
+
+pub(crate) trait HasDigest {
+    fn digest(&self) -> &keywarden_core::digest::KeyDigest;
+}
+
+impl HasDigest for KeyRecord {
+    fn digest(&self) -> &keywarden_core::digest::KeyDigest {
+        &self.digest
+    }
+}
+
+impl HasDigest for keywarden_store::RootKeyRecord {
+    fn digest(&self) -> &keywarden_core::digest::KeyDigest {
+        &self.digest
+    }
 }

@@ -3,13 +3,13 @@
 use keywarden_core::key::{self, Environment, KeyId};
 use keywarden_store::{Permission, RootKeyRecord};
 
-use crate::{NOW, draft, on_each_backend, peppers};
+use crate::{NOW, assert_same, draft, on_each_backend, peppers};
 
 fn root(permissions: Vec<Permission>) -> (RootKeyRecord, String) {
     let minted = key::mint(&key::Prefix::default(), &Environment::root());
     let rec = RootKeyRecord {
         id: KeyId::generate(),
-        digest: *peppers().current().digest(minted.expose()).as_bytes(),
+        digest: peppers().current().digest(minted.expose()),
         pepper_version: 1,
         hint: minted.hint(),
         name: Some("ops".to_owned()),
@@ -44,7 +44,7 @@ async fn bootstrap_happens_once() {
         let digest = peppers().current().digest(&plain);
         let found = b
             .store
-            .find_root_key_by_digest(digest.as_bytes())
+            .find_root_key_by_digest(&digest)
             .await
             .unwrap()
             .unwrap();
@@ -131,7 +131,7 @@ async fn get_root_key_by_id_sees_revocation() {
             .await
             .unwrap();
         let got = b.store.get_root_key(&rec.id).await.unwrap().unwrap();
-        assert_eq!(got, rec, "{}", b.name);
+        assert_same(&got, &rec, b.name);
         assert!(
             b.store
                 .get_root_key(&KeyId::generate())
