@@ -291,7 +291,7 @@ pub(crate) fn admin(cmd: AdminCommand) -> anyhow::Result<Outcome> {
                 let now = SystemClock.now_ms();
                 let audit = AuditDraft {
                     actor: "admin-cli".to_owned(),
-                    action: "root_key.revoke".to_owned(),
+                    action: keywarden_store::AuditAction::RootKeyRevoke.into(),
                     target: Some(format!("{id}")),
                     outcome: "allowed".to_owned(),
                     client_ip: None,

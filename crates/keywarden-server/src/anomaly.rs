@@ -84,7 +84,7 @@ impl Anomalies {
             if last.is_none_or(|at| now - at >= HOUR) {
                 state.revoked_reported.insert(id.to_owned(), now);
                 self.sink.raise(
-                    "key.revoked_in_use",
+                    keywarden_store::EventKind::KeyRevokedInUse,
                     Some(id.to_owned()),
                     json!({ "client_ip": ip.map(|i| i.to_string()), "revoke_reason": key.revoke_reason }),
                     now,
@@ -125,8 +125,12 @@ impl Anomalies {
         {
             entry.reported = now;
             let details = json!({ "this_minute": entry.count, "previous_minute": entry.previous });
-            self.sink
-                .raise("key.burst", Some(id.to_owned()), details, now);
+            self.sink.raise(
+                keywarden_store::EventKind::KeyBurst,
+                Some(id.to_owned()),
+                details,
+                now,
+            );
         }
 
         if code == Code::Valid
@@ -150,7 +154,7 @@ impl Anomalies {
                     match store.seen_address(&id, &ip.to_string(), now).await {
                         Ok(false) => {
                             sink.record(
-                                "key.new_address",
+                                keywarden_store::EventKind::KeyNewAddress,
                                 Some(id.to_string()),
                                 json!({ "client_ip": ip.to_string() }),
                                 now,

@@ -158,13 +158,13 @@ impl Caller {
     pub fn draft(
         &self,
         state: &AppState,
-        action: &str,
+        action: keywarden_store::AuditAction,
         target: Option<&str>,
         details: serde_json::Value,
     ) -> AuditDraft {
         AuditDraft {
             actor: self.root.id.to_string(),
-            action: action.to_owned(),
+            action: action.into(),
             target: target.map(audit_target),
             outcome: "allowed".to_owned(),
             client_ip: self.ip.map(|ip| ip.to_string()),
@@ -178,7 +178,7 @@ impl Caller {
         &self,
         state: &AppState,
         permission: Permission,
-        action: &str,
+        action: keywarden_store::AuditAction,
         target: Option<&str>,
     ) -> Result<(), ApiError> {
         if self.root.allows(permission) {
@@ -271,7 +271,7 @@ pub async fn refuse(
     }
     let draft = AuditDraft {
         actor: "anonymous".to_owned(),
-        action: "auth.denied".to_owned(),
+        action: keywarden_store::AuditAction::AuthDenied.into(),
         target: Some(audit_target(&format!("{method} {path}"))),
         outcome: "denied".to_owned(),
         client_ip: ip.map(|ip| ip.to_string()),

@@ -124,7 +124,7 @@ impl EventSink {
     /// waits on the store or the webhook.
     pub fn raise(
         &self,
-        kind: &'static str,
+        kind: keywarden_store::EventKind,
         key_id: Option<String>,
         details: Value,
         at: UnixMillis,
@@ -136,7 +136,7 @@ impl EventSink {
     /// Records an event and delivers it; waits for the store, not the webhook.
     pub async fn record(
         &self,
-        kind: &'static str,
+        kind: keywarden_store::EventKind,
         key_id: Option<String>,
         details: Value,
         at: UnixMillis,
@@ -144,13 +144,13 @@ impl EventSink {
         self.metrics.events_raised.inc();
         if let Err(e) = self
             .store
-            .insert_event(kind, key_id.as_deref(), &details, at)
+            .insert_event(kind.as_str(), key_id.as_deref(), &details, at)
             .await
         {
-            tracing::error!(error = %e, kind, "an event could not be stored");
+            tracing::error!(error = %e, kind = kind.as_str(), "an event could not be stored");
         }
         if let Some(webhook) = &self.webhook {
-            let body = json!({ "kind": kind, "key_id": key_id, "at": timefmt::rfc3339(at), "details": details }).to_string();
+            let body = json!({ "kind": kind.as_str(), "key_id": key_id, "at": timefmt::rfc3339(at), "details": details }).to_string();
             let webhook = webhook.clone();
             let metrics = self.metrics.clone();
             tokio::spawn(async move { webhook.deliver(body, &metrics).await });

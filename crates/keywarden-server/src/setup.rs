@@ -231,7 +231,7 @@ pub async fn bootstrap(store: &Store, now: UnixMillis) -> Result<Option<Plaintex
     );
     let audit = AuditDraft {
         actor: "bootstrap".to_owned(),
-        action: "root_key.create".to_owned(),
+        action: keywarden_store::AuditAction::RootKeyCreate.into(),
         target: Some(record.id.to_string()),
         outcome: "allowed".to_owned(),
         client_ip: None,
@@ -255,7 +255,7 @@ pub async fn create_root_key(
     let record = root_record(store, &minted, permissions, name, "admin-cli", now);
     let audit = AuditDraft {
         actor: "admin-cli".to_owned(),
-        action: "root_key.create".to_owned(),
+        action: keywarden_store::AuditAction::RootKeyCreate.into(),
         target: Some(record.id.to_string()),
         outcome: "allowed".to_owned(),
         client_ip: None,

@@ -175,7 +175,7 @@ impl AppState {
         self.0
             .events
             .record(
-                "audit.checkpoint",
+                keywarden_store::EventKind::AuditCheckpoint,
                 None,
                 serde_json::to_value(&checkpoint).unwrap_or_default(),
                 now,

@@ -10,6 +10,8 @@
 //! - `keys.rs`, `root_keys.rs`: API keys and root keys.
 //! - `audit.rs`: the append-only audit log and its HMAC hash chain.
 //! - `usage.rs`, `events.rs`: the verification log and notable events.
+//! - `vocabulary.rs`: [`AuditAction`] and [`EventKind`], the names audit
+//!   entries and events are stored under.
 //! - `migrations/{sqlite,postgres}/`: versioned schema, applied on open.
 //! - [`testing`] (feature `testing`): a PostgreSQL schema per test.
 //!
@@ -38,10 +40,12 @@ mod root_keys;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod usage;
+mod vocabulary;
 
 pub use audit::AuditCheckpoint;
 pub use keys::{CHANGES_ALL, CHANGES_CHANNEL};
 pub use model::*;
+pub use vocabulary::{AuditAction, EventKind};
 
 /// What went wrong in the store.
 #[derive(Debug, thiserror::Error)]

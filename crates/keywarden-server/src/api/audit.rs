@@ -93,7 +93,12 @@ pub async fn list_audit(
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
     caller
-        .require(&state, Permission::AuditRead, "audit.read", None)
+        .require(
+            &state,
+            Permission::AuditRead,
+            keywarden_store::AuditAction::AuditRead,
+            None,
+        )
         .await?;
     for (name, value) in [
         ("actor", &q.actor),
@@ -117,7 +122,12 @@ pub async fn list_audit(
     let entries = state.store().list_audit(&filter, limit).await?;
     state
         .store()
-        .audit(&caller.draft(&state, "audit.read", None, serde_json::json!({})))
+        .audit(&caller.draft(
+            &state,
+            keywarden_store::AuditAction::AuditRead,
+            None,
+            serde_json::json!({}),
+        ))
         .await?;
     let next_before = (entries.len() == limit as usize)
         .then(|| entries.last().map(|e| e.seq))
@@ -137,14 +147,19 @@ pub async fn verify_audit(
     caller: Caller,
 ) -> Result<Json<ChainStatus>, ApiError> {
     caller
-        .require(&state, Permission::AuditRead, "audit.verify", None)
+        .require(
+            &state,
+            Permission::AuditRead,
+            keywarden_store::AuditAction::AuditVerify,
+            None,
+        )
         .await?;
     let report = state.store().verify_audit_chain().await?;
     state
         .store()
         .audit(&caller.draft(
             &state,
-            "audit.verify",
+            keywarden_store::AuditAction::AuditVerify,
             None,
             serde_json::json!({ "ok": report.ok() }),
         ))
@@ -228,7 +243,12 @@ pub async fn list_events(
     ApiQuery(q): ApiQuery<EventsQuery>,
 ) -> Result<Json<Vec<EventView>>, ApiError> {
     caller
-        .require(&state, Permission::KeysRead, "event.read", None)
+        .require(
+            &state,
+            Permission::KeysRead,
+            keywarden_store::AuditAction::EventRead,
+            None,
+        )
         .await?;
     super::check_text("kind", q.kind.as_deref())?;
     super::check_text("key_id", q.key_id.as_deref())?;
@@ -242,7 +262,12 @@ pub async fn list_events(
         .await?;
     state
         .store()
-        .audit(&caller.draft(&state, "event.read", None, serde_json::json!({})))
+        .audit(&caller.draft(
+            &state,
+            keywarden_store::AuditAction::EventRead,
+            None,
+            serde_json::json!({}),
+        ))
         .await?;
     Ok(Json(events.into_iter().map(Into::into).collect()))
 }

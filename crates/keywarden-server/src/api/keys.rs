@@ -471,7 +471,12 @@ pub async fn create_key(
     ApiJson(req): ApiJson<CreateKeyRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     caller
-        .require(&state, Permission::KeysWrite, "key.create", None)
+        .require(
+            &state,
+            Permission::KeysWrite,
+            keywarden_store::AuditAction::KeyCreate,
+            None,
+        )
         .await?;
     let body = create(&state, &caller, req).await?;
     Ok((StatusCode::CREATED, no_store(), Json(body)))
@@ -536,7 +541,7 @@ pub(crate) async fn create(
     };
     let audit = caller.draft(
         state,
-        "key.create",
+        keywarden_store::AuditAction::KeyCreate,
         Some(id.as_str()),
         serde_json::json!({
             "environment": record.environment.as_str(),
@@ -571,7 +576,12 @@ pub async fn list_keys(
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<KeyList>, ApiError> {
     caller
-        .require(&state, Permission::KeysRead, "key.list", None)
+        .require(
+            &state,
+            Permission::KeysRead,
+            keywarden_store::AuditAction::KeyList,
+            None,
+        )
         .await?;
     let status = q
         .status
@@ -610,7 +620,7 @@ pub async fn list_keys(
         .store()
         .audit(&caller.draft(
             &state,
-            "key.list",
+            keywarden_store::AuditAction::KeyList,
             None,
             serde_json::json!({ "returned": page.items.len() }),
         ))
@@ -631,13 +641,23 @@ pub async fn get_key(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<KeyView>, ApiError> {
     caller
-        .require(&state, Permission::KeysRead, "key.read", Some(&id))
+        .require(
+            &state,
+            Permission::KeysRead,
+            keywarden_store::AuditAction::KeyRead,
+            Some(&id),
+        )
         .await?;
     let id = parse_id(&id)?;
     let record = load(&state, &id).await?;
     state
         .store()
-        .audit(&caller.draft(&state, "key.read", Some(id.as_str()), serde_json::json!({})))
+        .audit(&caller.draft(
+            &state,
+            keywarden_store::AuditAction::KeyRead,
+            Some(id.as_str()),
+            serde_json::json!({}),
+        ))
         .await?;
     Ok(Json(KeyView::new(&record, state.now())))
 }
@@ -653,7 +673,12 @@ pub async fn update_key(
     ApiJson(req): ApiJson<PatchKeyRequest>,
 ) -> Result<Json<KeyView>, ApiError> {
     caller
-        .require(&state, Permission::KeysWrite, "key.update", Some(&id))
+        .require(
+            &state,
+            Permission::KeysWrite,
+            keywarden_store::AuditAction::KeyUpdate,
+            Some(&id),
+        )
         .await?;
     let id = parse_id(&id)?;
     let updated = update(&state, &caller, &id, req).await?;
@@ -729,7 +754,7 @@ pub(crate) async fn update(
     }
     let audit = caller.draft(
         state,
-        "key.update",
+        keywarden_store::AuditAction::KeyUpdate,
         Some(id.as_str()),
         serde_json::json!({ "changed": changed }),
     );
@@ -778,7 +803,12 @@ pub async fn roll_key(
     OptionalJson(req): OptionalJson<RollRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     caller
-        .require(&state, Permission::KeysWrite, "key.roll", Some(&id))
+        .require(
+            &state,
+            Permission::KeysWrite,
+            keywarden_store::AuditAction::KeyRoll,
+            Some(&id),
+        )
         .await?;
     let id = parse_id(&id)?;
     let grace = grace_ms(
@@ -831,7 +861,7 @@ pub(crate) async fn roll(
     };
     let audit = caller.draft(
         state,
-        "key.roll",
+        keywarden_store::AuditAction::KeyRoll,
         Some(id.as_str()),
         serde_json::json!({ "new_key_id": new_id.as_str(), "grace_period_seconds": grace / 1000 }),
     );
@@ -870,7 +900,12 @@ pub async fn revoke_key(
     OptionalJson(req): OptionalJson<RevokeRequest>,
 ) -> Result<Json<KeyView>, ApiError> {
     caller
-        .require(&state, Permission::KeysRevoke, "key.revoke", Some(&id))
+        .require(
+            &state,
+            Permission::KeysRevoke,
+            keywarden_store::AuditAction::KeyRevoke,
+            Some(&id),
+        )
         .await?;
     let id = parse_id(&id)?;
     let reason = reason(req.reason, "manual")?;
@@ -901,7 +936,7 @@ pub(crate) async fn revoke(
 ) -> Result<KeyRecord, ApiError> {
     let audit = caller.draft(
         state,
-        "key.revoke",
+        keywarden_store::AuditAction::KeyRevoke,
         Some(id.as_str()),
         serde_json::json!({ "reason": reason }),
     );
@@ -927,7 +962,7 @@ pub async fn bulk_revoke(
         .require(
             &state,
             Permission::KeysRevoke,
-            "key.bulk_revoke",
+            keywarden_store::AuditAction::KeyBulkRevoke,
             Some(&target),
         )
         .await?;
@@ -977,7 +1012,7 @@ pub(crate) async fn bulk(
     let target = bulk_target(owner, env);
     let audit = caller.draft(
         state,
-        "key.bulk_revoke",
+        keywarden_store::AuditAction::KeyBulkRevoke,
         Some(&target),
         serde_json::json!({ "reason": reason }),
     );
@@ -1001,7 +1036,12 @@ pub async fn reveal_key(
     ApiPath(id): ApiPath<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     caller
-        .require(&state, Permission::KeysReveal, "key.reveal", Some(&id))
+        .require(
+            &state,
+            Permission::KeysReveal,
+            keywarden_store::AuditAction::KeyReveal,
+            Some(&id),
+        )
         .await?;
     let id = parse_id(&id)?;
     let record = load(&state, &id).await?;
@@ -1036,7 +1076,7 @@ pub async fn reveal_key(
         .store()
         .audit(&caller.draft(
             &state,
-            "key.reveal",
+            keywarden_store::AuditAction::KeyReveal,
             Some(id.as_str()),
             serde_json::json!({}),
         ))
@@ -1061,7 +1101,12 @@ pub async fn key_usage(
     ApiQuery(q): ApiQuery<UsageQuery>,
 ) -> Result<Json<UsageResponse>, ApiError> {
     caller
-        .require(&state, Permission::KeysRead, "key.usage", Some(&id))
+        .require(
+            &state,
+            Permission::KeysRead,
+            keywarden_store::AuditAction::KeyUsage,
+            Some(&id),
+        )
         .await?;
     let id = parse_id(&id)?;
     load(&state, &id).await?;
@@ -1104,7 +1149,7 @@ pub async fn key_usage(
         .store()
         .audit(&caller.draft(
             &state,
-            "key.usage",
+            keywarden_store::AuditAction::KeyUsage,
             Some(id.as_str()),
             serde_json::json!({}),
         ))

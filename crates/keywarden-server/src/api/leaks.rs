@@ -90,9 +90,9 @@ async fn revoke_leaked(
 ) -> Result<(), keywarden_store::StoreError> {
     let store = state.store();
     let now = state.now();
-    let draft = |action: &str, target: &str| AuditDraft {
+    let draft = |action: keywarden_store::AuditAction, target: &str| AuditDraft {
         actor: "leak-report".to_owned(),
-        action: action.to_owned(),
+        action: action.into(),
         target: Some(crate::auth::audit_target(target)),
         outcome: "allowed".to_owned(),
         client_ip: ip.map(|i| i.to_string()),
@@ -111,7 +111,10 @@ async fn revoke_leaked(
                 &record.id,
                 "leaked",
                 now,
-                &draft("key.leak_revoke", record.id.as_str()),
+                &draft(
+                    keywarden_store::AuditAction::KeyLeakRevoke,
+                    record.id.as_str(),
+                ),
             )
             .await?;
         state.invalidate(&[record.id.as_str()]);
@@ -126,7 +129,12 @@ async fn revoke_leaked(
         state
             .0
             .events
-            .record("key.leaked", Some(record.id.to_string()), details, now)
+            .record(
+                keywarden_store::EventKind::KeyLeaked,
+                Some(record.id.to_string()),
+                details,
+                now,
+            )
             .await;
         return Ok(());
     }
@@ -139,7 +147,10 @@ async fn revoke_leaked(
                 .revoke_root_key(
                     &root.id,
                     now,
-                    &draft("root_key.leak_revoke", root.id.as_str()),
+                    &draft(
+                        keywarden_store::AuditAction::RootKeyLeakRevoke,
+                        root.id.as_str(),
+                    ),
                 )
                 .await?;
             state.metrics().leaks_revoked.inc();
@@ -148,7 +159,12 @@ async fn revoke_leaked(
         state
             .0
             .events
-            .record("key.leaked", Some(root.id.to_string()), details, now)
+            .record(
+                keywarden_store::EventKind::KeyLeaked,
+                Some(root.id.to_string()),
+                details,
+                now,
+            )
             .await;
     }
     Ok(())

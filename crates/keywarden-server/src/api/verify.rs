@@ -147,7 +147,12 @@ pub async fn verify(
     ApiJson(req): ApiJson<VerifyRequest>,
 ) -> Result<Json<VerifyResponse>, ApiError> {
     caller
-        .require(&state, Permission::KeysVerify, "key.verify", None)
+        .require(
+            &state,
+            Permission::KeysVerify,
+            keywarden_store::AuditAction::KeyVerify,
+            None,
+        )
         .await?;
     check_environment(req.environment.as_deref())?;
     let scopes = parse_scopes(req.scopes.iter().map(String::as_str))?;

@@ -50,24 +50,6 @@ impl AuditQuery {
     }
 }
 
-/// Actions to pick from (any other can be typed).
-const ACTIONS: [&str; 14] = [
-    "key.create",
-    "key.update",
-    "key.roll",
-    "key.revoke",
-    "key.bulk_revoke",
-    "key.leak_revoke",
-    "key.reveal",
-    "key.read",
-    "key.list",
-    "auth.denied",
-    "console.sign_in",
-    "console.sign_out",
-    "console.csrf",
-    "audit.read",
-];
-
 /// `GET /ui/audit`.
 pub(crate) async fn page_route(
     State(state): State<AppState>,
@@ -83,7 +65,12 @@ async fn render(state: &AppState, console: &Console, q: &AuditQuery) -> Result<R
     let fail = |e: keywarden_store::StoreError| api_error_page(&e.into());
     console
         .caller
-        .require(state, Permission::AuditRead, "audit.read", None)
+        .require(
+            state,
+            Permission::AuditRead,
+            keywarden_store::AuditAction::AuditRead,
+            None,
+        )
         .await
         .map_err(|e| api_error_page(&e))?;
     let bad = [&q.actor, &q.action, &q.target, &q.outcome]
@@ -109,18 +96,19 @@ async fn render(state: &AppState, console: &Console, q: &AuditQuery) -> Result<R
     let chain = state.store().verify_audit_chain().await.map_err(fail)?;
     state
         .store()
-        .audit(
-            &console
-                .caller
-                .draft(state, "audit.read", None, serde_json::json!({})),
-        )
+        .audit(&console.caller.draft(
+            state,
+            keywarden_store::AuditAction::AuditRead,
+            None,
+            serde_json::json!({}),
+        ))
         .await
         .map_err(fail)?;
     state
         .store()
         .audit(&console.caller.draft(
             state,
-            "audit.verify",
+            keywarden_store::AuditAction::AuditVerify,
             None,
             serde_json::json!({ "ok": chain.ok() }),
         ))
@@ -159,7 +147,7 @@ async fn render(state: &AppState, console: &Console, q: &AuditQuery) -> Result<R
             div class="field" {
                 label for="a-action" { "Action" }
                 input id="a-action" name="action" list="actions" value=(q.action) placeholder="any";
-                datalist id="actions" { @for a in ACTIONS { option value=(a) {} } }
+                datalist id="actions" { @for a in keywarden_store::AuditAction::ALL { option value=(a.as_str()) {} } }
             }
             div class="field" {
                 label for="a-outcome" { "Outcome" }

@@ -154,7 +154,12 @@ pub(crate) async fn page_route(
 ) -> Response {
     if let Err(e) = console
         .caller
-        .require(&state, Permission::KeysRevoke, "key.bulk_revoke", None)
+        .require(
+            &state,
+            Permission::KeysRevoke,
+            keywarden_store::AuditAction::KeyBulkRevoke,
+            None,
+        )
         .await
     {
         return api_error_page(&e);
@@ -187,7 +192,7 @@ pub(crate) async fn revoke_all(
         .require(
             &state,
             Permission::KeysRevoke,
-            "key.bulk_revoke",
+            keywarden_store::AuditAction::KeyBulkRevoke,
             Some(&target),
         )
         .await

@@ -47,7 +47,7 @@ async fn require(
     state: &AppState,
     console: &Console,
     permission: Permission,
-    action: &str,
+    action: keywarden_store::AuditAction,
     target: Option<&str>,
 ) -> Result<(), Response> {
     console
@@ -137,7 +137,14 @@ pub(crate) async fn list(
     console: Console,
     UiQuery(q): UiQuery<ListQuery>,
 ) -> PageResult {
-    require(&state, &console, Permission::KeysRead, "key.list", None).await?;
+    require(
+        &state,
+        &console,
+        Permission::KeysRead,
+        keywarden_store::AuditAction::KeyList,
+        None,
+    )
+    .await?;
     let now = state.now();
     let (filter, problem) = match parse_filter(&q) {
         Ok(f) => (Some(f), None),
@@ -164,7 +171,7 @@ pub(crate) async fn list(
         .store()
         .audit(&console.caller.draft(
             &state,
-            "key.list",
+            keywarden_store::AuditAction::KeyList,
             None,
             serde_json::json!({ "returned": keys.len() }),
         ))
@@ -266,18 +273,19 @@ pub(crate) async fn detail(
         &state,
         &console,
         Permission::KeysRead,
-        "key.read",
+        keywarden_store::AuditAction::KeyRead,
         Some(&id),
     )
     .await?;
     let (id, k) = load(&state, &id).await?;
     state
         .store()
-        .audit(
-            &console
-                .caller
-                .draft(&state, "key.read", Some(id.as_str()), serde_json::json!({})),
-        )
+        .audit(&console.caller.draft(
+            &state,
+            keywarden_store::AuditAction::KeyRead,
+            Some(id.as_str()),
+            serde_json::json!({}),
+        ))
         .await
         .map_err(|e| fail(e.into()))?;
     let now = state.now();
@@ -491,7 +499,7 @@ pub(crate) async fn revoke_form(
         &state,
         &console,
         Permission::KeysRevoke,
-        "key.revoke",
+        keywarden_store::AuditAction::KeyRevoke,
         Some(&id),
     )
     .await?;
@@ -517,7 +525,7 @@ pub(crate) async fn revoke(
         &state,
         &console,
         Permission::KeysRevoke,
-        "key.revoke",
+        keywarden_store::AuditAction::KeyRevoke,
         Some(&id),
     )
     .await?;
@@ -585,7 +593,7 @@ pub(crate) async fn roll_form(
         &state,
         &console,
         Permission::KeysWrite,
-        "key.roll",
+        keywarden_store::AuditAction::KeyRoll,
         Some(&id),
     )
     .await?;
@@ -611,7 +619,7 @@ pub(crate) async fn roll(
         &state,
         &console,
         Permission::KeysWrite,
-        "key.roll",
+        keywarden_store::AuditAction::KeyRoll,
         Some(&id),
     )
     .await?;
@@ -1077,7 +1085,14 @@ fn key_form(
 
 /// `GET /ui/keys/new`.
 pub(crate) async fn new_form(State(state): State<AppState>, console: Console) -> PageResult {
-    require(&state, &console, Permission::KeysWrite, "key.create", None).await?;
+    require(
+        &state,
+        &console,
+        Permission::KeysWrite,
+        keywarden_store::AuditAction::KeyCreate,
+        None,
+    )
+    .await?;
     let defaults = KeyForm {
         environment: "live".to_owned(),
         ..KeyForm::default()
@@ -1110,7 +1125,14 @@ pub(crate) async fn create(
     console: Console,
     UiForm(f): UiForm<KeyForm>,
 ) -> PageResult {
-    require(&state, &console, Permission::KeysWrite, "key.create", None).await?;
+    require(
+        &state,
+        &console,
+        Permission::KeysWrite,
+        keywarden_store::AuditAction::KeyCreate,
+        None,
+    )
+    .await?;
     let req = match f.to_create() {
         Ok(r) => r,
         Err(e) => {
@@ -1173,7 +1195,7 @@ pub(crate) async fn edit_form(
         &state,
         &console,
         Permission::KeysWrite,
-        "key.update",
+        keywarden_store::AuditAction::KeyUpdate,
         Some(&id),
     )
     .await?;
@@ -1199,7 +1221,7 @@ pub(crate) async fn edit(
         &state,
         &console,
         Permission::KeysWrite,
-        "key.update",
+        keywarden_store::AuditAction::KeyUpdate,
         Some(&id),
     )
     .await?;

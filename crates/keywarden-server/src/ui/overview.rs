@@ -52,14 +52,19 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
         .map_err(fail)?;
     let leaks = state
         .store()
-        .list_events(Some("key.leaked"), None, None, 8)
+        .list_events(
+            Some(keywarden_store::EventKind::KeyLeaked.as_str()),
+            None,
+            None,
+            8,
+        )
         .await
         .map_err(fail)?;
     state
         .store()
         .audit(&console.caller.draft(
             state,
-            "key.list",
+            keywarden_store::AuditAction::KeyList,
             None,
             serde_json::json!({ "view": "overview" }),
         ))

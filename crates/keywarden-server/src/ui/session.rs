@@ -493,7 +493,7 @@ pub(crate) async fn guard(
                 outcome: "denied".to_owned(),
                 ..caller.draft(
                     &state,
-                    "console.csrf",
+                    keywarden_store::AuditAction::ConsoleCsrf,
                     Some(&format!("POST {path}")),
                     serde_json::json!({
                         "reason": if cross_site { "cross-site request" } else { "missing or wrong CSRF token" }

@@ -137,7 +137,7 @@ pub(crate) async fn submit(
         Ok(root) => {
             let draft = keywarden_store::AuditDraft {
                 actor: root.id.to_string(),
-                action: "console.sign_in".to_owned(),
+                action: keywarden_store::AuditAction::ConsoleSignIn.into(),
                 target: None,
                 outcome: "allowed".to_owned(),
                 client_ip: ip.map(|i| i.to_string()),
@@ -191,9 +191,12 @@ pub(crate) async fn sign_out(
     Tls(secure): Tls,
     console: Console,
 ) -> Response {
-    let draft = console
-        .caller
-        .draft(&state, "console.sign_out", None, serde_json::json!({}));
+    let draft = console.caller.draft(
+        &state,
+        keywarden_store::AuditAction::ConsoleSignOut,
+        None,
+        serde_json::json!({}),
+    );
     if let Err(err) = state.store().audit(&draft).await {
         tracing::error!(error = %err, "console: auditing a sign-out failed");
     }
