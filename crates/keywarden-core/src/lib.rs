@@ -42,6 +42,7 @@
 pub mod base62;
 pub mod clock;
 pub mod digest;
+#[cfg(feature = "envelope")]
 pub mod envelope;
 pub mod generate;
 pub mod key;
@@ -49,4 +50,5 @@ pub mod names;
 pub mod outcome;
 pub mod random;
 pub mod secret;
+#[cfg(feature = "strength")]
 pub mod strength;
