@@ -563,17 +563,23 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
                 .take(4096)
                 .read_to_string(&mut key)
                 .context("cannot read the key from stdin")?;
-            let mut body = json!({"key": key.trim(), "scopes": scopes});
-            if let Some(e) = environment {
-                body["environment"] = e.into();
-            }
+            let request = keywarden_proto::VerifyRequest {
+                key: keywarden_core::secret::SecretString::new(key.trim().to_owned()),
+                environment,
+                scopes,
+                client_ip: None,
+            };
+            let body = serde_json::to_value(&request)?;
             let verdict = client.call(Method::POST, "/v1/verify", Some(body))?;
+            let answer: keywarden_proto::VerifyResponse =
+                serde_json::from_value(verdict.clone())
+                    .context("keywarden answered /v1/verify with an unexpected body")?;
             if json {
                 output::json(&mut out, &verdict)?;
             } else {
-                writeln!(out, "{}", output::field(&verdict, "code"))?;
+                writeln!(out, "{}", answer.code)?;
             }
-            return Ok(if verdict["valid"] == true {
+            return Ok(if answer.valid {
                 Outcome::Success
             } else {
                 Outcome::Negative

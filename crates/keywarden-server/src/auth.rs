@@ -123,15 +123,7 @@ impl FromRequestParts<AppState> for ClientAddr {
     }
 }
 
-/// The bearer token of a request, if any.
-pub fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers
-        .get(axum::http::header::AUTHORIZATION)?
-        .to_str()
-        .ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
-}
+pub use keywarden_proto::bearer;
 
 /// Longest audit target, in characters.
 pub const MAX_AUDIT_TARGET: usize = 64;

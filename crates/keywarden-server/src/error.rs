@@ -12,7 +12,7 @@ use keywarden_store::StoreError;
 use serde::Serialize;
 
 /// `Retry-After` of a 503/507 caused by the store.
-pub const STORE_RETRY_AFTER: u64 = 2;
+pub use keywarden_proto::STORE_RETRY_AFTER;
 
 /// An API error: a status, a machine-readable code and a message for people.
 #[derive(Debug)]

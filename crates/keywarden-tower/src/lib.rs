@@ -50,13 +50,10 @@ use std::{
 use axum::{
     body::Body,
     extract::{ConnectInfo, FromRequestParts},
-    http::{HeaderMap, HeaderValue, Request, Response, StatusCode, header, request::Parts},
+    http::{Request, Response, StatusCode, header, request::Parts},
     response::IntoResponse,
 };
-use keywarden_core::{
-    names::{Scope, covers_all},
-    outcome::Code,
-};
+use keywarden_core::names::{Scope, covers_all};
 use tower::{Layer, Service};
 
 #[cfg(feature = "local")]
@@ -125,11 +122,7 @@ pub struct Verification {
 impl Verification {
     /// The HTTP status for this outcome.
     pub fn status(&self) -> StatusCode {
-        match self.code.parse::<Code>() {
-            Ok(code) => StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::FORBIDDEN),
-            Err(_) if self.code == UNAVAILABLE => StatusCode::SERVICE_UNAVAILABLE,
-            Err(_) => StatusCode::FORBIDDEN,
-        }
+        keywarden_proto::Refusal::new(&self.code, self.retry_after).status
     }
 }
 
@@ -153,49 +146,17 @@ impl<V: KeyVerifier> KeyVerifier for Arc<V> {
     }
 }
 
-/// The key a request presents: `Authorization: Bearer` or `X-API-Key`.
-pub fn presented_key(headers: &HeaderMap) -> Option<&str> {
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim());
-    bearer.or_else(|| {
-        headers
-            .get("x-api-key")
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    })
-}
+pub use keywarden_proto::presented_key;
 
 /// The code a verifier answers when it cannot reach keywarden.
-pub const UNAVAILABLE: &str = "VERIFIER_UNAVAILABLE";
-
-fn message(code: &str) -> &'static str {
-    match code.parse::<Code>() {
-        Ok(code) => code.message(),
-        Err(_) if code == UNAVAILABLE => "the API key could not be checked; try again",
-        Err(_) => "the API key is not valid",
-    }
-}
+pub const UNAVAILABLE: &str = keywarden_proto::VERIFIER_UNAVAILABLE;
 
 /// The refusal response for a verification: status, JSON body, and
-/// `Retry-After` / `WWW-Authenticate` where they apply.
+/// `Retry-After` / `WWW-Authenticate` where they apply — the same answer as
+/// the server's forward-auth (`keywarden_proto::Refusal`).
 pub fn refusal(v: &Verification) -> Response<Body> {
-    let body = serde_json::json!({ "error": { "code": v.code, "message": message(&v.code) } });
-    let mut response = (v.status(), axum::Json(body)).into_response();
-    if let Some(secs) = v.retry_after
-        && let Ok(value) = HeaderValue::from_str(&secs.to_string())
-    {
-        response.headers_mut().insert(header::RETRY_AFTER, value);
-    }
-    if v.status() == StatusCode::UNAUTHORIZED {
-        response
-            .headers_mut()
-            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-    }
-    response
+    let r = keywarden_proto::Refusal::new(&v.code, v.retry_after);
+    (r.status, r.headers, axum::Json(r.body)).into_response()
 }
 
 #[derive(Debug, Default, Clone)]

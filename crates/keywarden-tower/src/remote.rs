@@ -9,8 +9,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-use keywarden_core::names::Scope;
-use serde::Deserialize;
+use keywarden_core::{names::Scope, outcome::Code};
+use keywarden_proto::VerifyResponse;
 use sha2::{Digest, Sha256};
 
 use crate::{Identity, KeyVerifier, Verification, VerifyRequest};
@@ -55,19 +55,6 @@ impl std::fmt::Debug for RemoteVerifier {
             .field("endpoint", &self.endpoint)
             .finish_non_exhaustive()
     }
-}
-
-#[derive(Deserialize)]
-struct Answer {
-    code: String,
-    key_id: Option<String>,
-    owner: Option<String>,
-    environment: Option<String>,
-    scopes: Option<Vec<Scope>>,
-    metadata: Option<serde_json::Value>,
-    remaining: Option<i64>,
-    rate_limit: Option<serde_json::Value>,
-    retry_after: Option<u64>,
 }
 
 impl RemoteVerifier {
@@ -124,13 +111,21 @@ impl RemoteVerifier {
         h.finalize().into()
     }
 
-    async fn ask(&self, request: &VerifyRequest<'_>, key: &str) -> Result<Answer, reqwest::Error> {
-        let body = serde_json::json!({
-            "key": key,
-            "environment": request.environment,
-            "scopes": request.scopes.iter().map(Scope::as_str).collect::<Vec<_>>(),
-            "client_ip": request.client_ip.map(|ip| ip.to_string()),
-        });
+    async fn ask(
+        &self,
+        request: &VerifyRequest<'_>,
+        key: &str,
+    ) -> Result<VerifyResponse, reqwest::Error> {
+        let body = keywarden_proto::VerifyRequest {
+            key: keywarden_core::secret::SecretString::new(key.to_owned()),
+            environment: request.environment.map(str::to_owned),
+            scopes: request
+                .scopes
+                .iter()
+                .map(|s| s.as_str().to_owned())
+                .collect(),
+            client_ip: request.client_ip.map(|ip| ip.to_string()),
+        };
         let mut req = self
             .http
             .post(&self.endpoint)
@@ -139,7 +134,11 @@ impl RemoteVerifier {
         if let Some(ua) = request.user_agent {
             req = req.header("user-agent", ua);
         }
-        req.send().await?.error_for_status()?.json::<Answer>().await
+        req.send()
+            .await?
+            .error_for_status()?
+            .json::<VerifyResponse>()
+            .await
     }
 
     async fn verify_inner(&self, request: VerifyRequest<'_>) -> Verification {
@@ -174,18 +173,19 @@ impl RemoteVerifier {
                 return refuse(crate::UNAVAILABLE);
             }
         };
-        let identity = (answer.code == "VALID").then(|| Identity {
+        let identity = (answer.code == Code::Valid).then(|| Identity {
             key_id: answer.key_id.clone().unwrap_or_default(),
             owner: answer.owner.clone(),
-            scopes: answer.scopes.clone().unwrap_or_default(),
+            scopes: answer
+                .scopes
+                .iter()
+                .flatten()
+                .filter_map(|s| s.parse::<Scope>().ok())
+                .collect(),
             environment: answer.environment.clone().unwrap_or_default(),
             metadata: answer.metadata.clone().unwrap_or(serde_json::Value::Null),
         });
-        let countable = answer.remaining.is_none()
-            && answer
-                .rate_limit
-                .as_ref()
-                .is_none_or(serde_json::Value::is_null);
+        let countable = answer.remaining.is_none() && answer.rate_limit.is_none();
         if let Some(identity) = &identity
             && countable
             && !self.max_staleness.is_zero()
@@ -207,7 +207,7 @@ impl RemoteVerifier {
             );
         }
         Verification {
-            code: answer.code,
+            code: answer.code.as_str().to_owned(),
             identity,
             retry_after: answer.retry_after,
         }

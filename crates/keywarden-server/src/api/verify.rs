@@ -12,11 +12,11 @@ use axum::{
 };
 use keywarden_core::names::Scope;
 use keywarden_store::Permission;
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use serde::Deserialize;
+use utoipa::IntoParams;
 
 use crate::{
-    auth::{ClientAddr, VerifyCaller, bearer},
+    auth::{ClientAddr, VerifyCaller},
     error::{ApiError, ErrorBody},
     extract::ApiJson,
     state::AppState,
@@ -27,85 +27,27 @@ use crate::{
 /// Most scopes one request may ask for.
 const MAX_REQUIRED_SCOPES: usize = 50;
 
-/// Body of `POST /v1/verify`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct VerifyRequest {
-    /// The key the API client presented (zeroized after use, redacted in
-    /// `Debug`).
-    #[schema(value_type = String)]
-    pub key: keywarden_core::secret::SecretString,
-    /// The environment this API serves; a key of another is `ENV_MISMATCH`.
-    pub environment: Option<String>,
-    /// Scopes the request needs; all must be held.
-    #[serde(default)]
-    pub scopes: Vec<String>,
-    /// The API client's address, for IP allowlists and brute-force throttling.
-    pub client_ip: Option<String>,
-}
+pub use keywarden_proto::{RateLimitState, VerifyRequest, VerifyResponse, presented_key};
 
-/// The rate limit state after this verification.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct RateLimitState {
-    /// Requests per window.
-    pub limit: u32,
-    /// Requests left now.
-    pub remaining: u32,
-    /// When the limit is fully restored, RFC 3339.
-    pub reset: String,
-}
-
-/// Answer of `POST /v1/verify`: always 200; branch on `code`.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct VerifyResponse {
-    /// `code == "VALID"`.
-    pub valid: bool,
-    /// `VALID`, `MISSING`, `MALFORMED`, `NOT_FOUND`, `REVOKED`, `EXPIRED`,
-    /// `ENV_MISMATCH`, `INSUFFICIENT_SCOPE`, `IP_DENIED`, `RATE_LIMITED`,
-    /// `USAGE_EXCEEDED`.
-    #[schema(value_type = String, example = "VALID")]
-    pub code: Code,
-    /// The key's id, when it was found.
-    pub key_id: Option<String>,
-    /// Its owner.
-    pub owner: Option<String>,
-    /// Its environment.
-    pub environment: Option<String>,
-    /// Its scopes.
-    pub scopes: Option<Vec<String>>,
-    /// Its expiry, RFC 3339.
-    pub expires_at: Option<String>,
-    /// Its metadata.
-    #[schema(value_type = Option<Object>)]
-    pub metadata: Option<serde_json::Value>,
-    /// Uses left of a usage-limited key.
-    pub remaining: Option<i64>,
-    /// Rate limit state of a rate-limited key.
-    pub rate_limit: Option<RateLimitState>,
-    /// Seconds to wait, when `RATE_LIMITED`.
-    pub retry_after: Option<u64>,
-}
-
-impl VerifyResponse {
-    fn from_verdict(v: &Verdict) -> Self {
-        let key = v.key.as_deref();
-        Self {
-            valid: v.is_valid(),
-            code: v.code,
-            key_id: key.map(|k| k.id.to_string()),
-            owner: key.and_then(|k| k.owner.as_ref().map(ToString::to_string)),
-            environment: key.map(|k| k.environment.to_string()),
-            scopes: key.map(|k| k.scopes.iter().map(ToString::to_string).collect()),
-            expires_at: key.and_then(|k| timefmt::opt(k.expires_at)),
-            metadata: key.map(|k| k.metadata.clone()),
-            remaining: v.remaining,
-            rate_limit: v.rate.map(|r| RateLimitState {
-                limit: r.limit,
-                remaining: r.remaining,
-                reset: timefmt::rfc3339(r.reset_at),
-            }),
-            retry_after: v.retry_after,
-        }
+/// The answer of `POST /v1/verify` for a verdict.
+fn response(v: &Verdict) -> VerifyResponse {
+    let key = v.key.as_deref();
+    VerifyResponse {
+        valid: v.is_valid(),
+        code: v.code,
+        key_id: key.map(|k| k.id.to_string()),
+        owner: key.and_then(|k| k.owner.as_ref().map(ToString::to_string)),
+        environment: key.map(|k| k.environment.to_string()),
+        scopes: key.map(|k| k.scopes.iter().map(ToString::to_string).collect()),
+        expires_at: key.and_then(|k| timefmt::opt(k.expires_at)),
+        metadata: key.map(|k| k.metadata.clone()),
+        remaining: v.remaining,
+        rate_limit: v.rate.map(|r| RateLimitState {
+            limit: r.limit,
+            remaining: r.remaining,
+            reset: timefmt::rfc3339(r.reset_at),
+        }),
+        retry_after: v.retry_after,
     }
 }
 
@@ -181,7 +123,7 @@ pub async fn verify(
         // "invalid". Fail closed with the error body.
         return Err(ApiError::store_unavailable());
     }
-    Ok(Json(VerifyResponse::from_verdict(&verdict)))
+    Ok(Json(response(&verdict)))
 }
 
 /// Query of forward-auth.
@@ -193,16 +135,6 @@ pub struct ForwardAuthQuery {
     pub environment: Option<String>,
 }
 
-/// The key a proxied request presents: `Authorization: Bearer` or `X-API-Key`.
-pub fn presented_key(headers: &HeaderMap) -> Option<&str> {
-    bearer(headers).or_else(|| {
-        headers
-            .get("x-api-key")
-            .and_then(|v| v.to_str().ok())
-            .map(str::trim)
-    })
-}
-
 const KEY_ID: HeaderName = HeaderName::from_static("x-keywarden-key-id");
 const OWNER: HeaderName = HeaderName::from_static("x-keywarden-owner");
 const SCOPES: HeaderName = HeaderName::from_static("x-keywarden-scopes");
@@ -212,30 +144,11 @@ const RL_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining"
 
 /// The error response of a refused verification: 401 for a missing or
 /// malformed key, 429 with `Retry-After` when rate-limited, 503 with
-/// `Retry-After` when the store is unavailable, 403 otherwise.
+/// `Retry-After` when the store is unavailable, 403 otherwise (the mapping
+/// the tower middleware shares: `keywarden_proto::Refusal`).
 pub fn refusal(verdict: &Verdict) -> Response {
-    let status = StatusCode::from_u16(verdict.code.http_status()).unwrap_or(StatusCode::FORBIDDEN);
-    let body =
-        serde_json::json!({ "error": { "code": verdict.code, "message": verdict.code.message() } });
-    let mut response = (status, Json(body)).into_response();
-    let retry_after = match verdict.code {
-        Code::StoreUnavailable => Some(crate::error::STORE_RETRY_AFTER),
-        _ => verdict.retry_after,
-    };
-    if let Some(secs) = retry_after
-        && let Ok(v) = HeaderValue::from_str(&secs.to_string())
-    {
-        response
-            .headers_mut()
-            .insert(axum::http::header::RETRY_AFTER, v);
-    }
-    if verdict.code == Code::Missing || verdict.code == Code::Malformed {
-        response.headers_mut().insert(
-            axum::http::header::WWW_AUTHENTICATE,
-            HeaderValue::from_static("Bearer"),
-        );
-    }
-    response
+    let r = keywarden_proto::Refusal::new(verdict.code.as_str(), verdict.retry_after);
+    (r.status, r.headers, Json(r.body)).into_response()
 }
 
 /// Forward-auth for reverse proxies: 200 with identity headers when the key
