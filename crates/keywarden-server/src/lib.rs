@@ -37,6 +37,7 @@ pub mod config;
 pub mod error;
 pub mod events;
 pub mod extract;
+pub mod keys;
 pub mod limits;
 mod lookup;
 pub mod metrics;

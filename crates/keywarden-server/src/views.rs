@@ -106,6 +106,16 @@ impl KeyView {
     }
 }
 
+impl CreatedKey {
+    /// The response for a key the service created.
+    pub fn new(created: crate::keys::Created, now: i64) -> Self {
+        Self {
+            record: KeyView::new(&created.record, now),
+            key: created.key,
+        }
+    }
+}
+
 /// A new key: the only response that ever holds its secret.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CreatedKey {

@@ -11,7 +11,7 @@ use keywarden_store::{KeyFilter, KeyStatus, Permission};
 use maud::html;
 use serde::Deserialize;
 
-use crate::{api::keys as api, state::AppState};
+use crate::{keys, state::AppState};
 
 use super::{
     UiForm, UiQuery,
@@ -186,7 +186,7 @@ pub(crate) async fn revoke_all(
             .await;
         }
     };
-    let target = api::bulk_target(parsed.0.as_ref(), parsed.1.as_ref());
+    let target = keys::bulk_target(parsed.0.as_ref(), parsed.1.as_ref());
     if let Err(e) = console
         .caller
         .require(
@@ -212,14 +212,14 @@ pub(crate) async fn revoke_all(
         )
         .await;
     }
-    let reason = match api::reason(non_empty(&t.reason).map(str::to_owned), "emergency") {
+    let reason = match keys::reason(non_empty(&t.reason).map(str::to_owned), "emergency") {
         Ok(r) => r,
         Err(e) => {
             return render(
                 &state,
                 &console,
                 &t,
-                Some(e.message()),
+                Some(&e.message),
                 StatusCode::UNPROCESSABLE_ENTITY,
             )
             .await;
@@ -229,7 +229,7 @@ pub(crate) async fn revoke_all(
         Ok((a, e)) => a + e,
         Err(page) => return page,
     };
-    let ids = match api::bulk(
+    let ids = match keys::bulk(
         &state,
         &console.caller,
         parsed.0.as_ref(),
@@ -239,10 +239,17 @@ pub(crate) async fn revoke_all(
     .await
     {
         Ok(ids) => ids,
-        Err(e) if e.status() == StatusCode::UNPROCESSABLE_ENTITY => {
-            return render(&state, &console, &t, Some(e.message()), e.status()).await;
+        Err(e) if e.field.is_some() => {
+            return render(
+                &state,
+                &console,
+                &t,
+                Some(&e.message),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
         }
-        Err(e) => return api_error_page(&e),
+        Err(e) => return api_error_page(&e.into()),
     };
     let after = match unrevoked(&state, &parsed).await {
         Ok((a, e)) => a + e,

@@ -17,8 +17,8 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::{
-    api::keys::{self as api, CreateKeyRequest, PatchKeyRequest, RateLimitInput},
     error::ApiError,
+    keys::{self, KeyChanges, KeyErrorKind, NewKey, RateLimitInput},
     state::AppState,
     timefmt,
 };
@@ -39,8 +39,8 @@ const PAGE_SIZE: u32 = 25;
 /// A page, or the page that explains why not.
 type PageResult = Result<Response, Response>;
 
-fn fail(err: ApiError) -> Response {
-    api_error_page(&err)
+fn fail(err: impl Into<ApiError>) -> Response {
+    api_error_page(&err.into())
 }
 
 async fn require(
@@ -58,8 +58,8 @@ async fn require(
 }
 
 async fn load(state: &AppState, id: &str) -> Result<(KeyId, KeyRecord), Response> {
-    let id = api::parse_id(id).map_err(fail)?;
-    let record = api::load(state, &id).await.map_err(fail)?;
+    let id = keys::parse_id(id).map_err(fail)?;
+    let record = keys::load(state, &id).await.map_err(fail)?;
     Ok((id, record))
 }
 
@@ -157,12 +157,8 @@ pub(crate) async fn list(
                 .store()
                 .list_keys(filter, now, PAGE_SIZE, cursor.as_ref())
                 .await
-                .map_err(|e| fail(e.into()))?;
-            let total = state
-                .store()
-                .count_keys(filter, now)
-                .await
-                .map_err(|e| fail(e.into()))?;
+                .map_err(fail)?;
+            let total = state.store().count_keys(filter, now).await.map_err(fail)?;
             (page.items, page.next, total)
         }
         None => (Vec::new(), None, 0),
@@ -176,7 +172,7 @@ pub(crate) async fn list(
             serde_json::json!({ "returned": keys.len() }),
         ))
         .await
-        .map_err(|e| fail(e.into()))?;
+        .map_err(fail)?;
     let can_write = console.root().allows(Permission::KeysWrite);
     let body = html! {
         div class="page-head" {
@@ -287,7 +283,7 @@ pub(crate) async fn detail(
             serde_json::json!({}),
         ))
         .await
-        .map_err(|e| fail(e.into()))?;
+        .map_err(fail)?;
     let now = state.now();
     let (range_name, range) = match q.range.as_str() {
         "7d" => ("7d", chart::Range::ending_at(now, 6 * 3_600_000, 28)),
@@ -299,25 +295,19 @@ pub(crate) async fn detail(
         .store()
         .usage_buckets(Some(&id), range.bucket_ms, range.from, range.to())
         .await
-        .map_err(|e| fail(e.into()))?;
+        .map_err(fail)?;
     let recent = state
         .store()
         .recent_usage(Some(&id), false, 20)
         .await
-        .map_err(|e| fail(e.into()))?;
+        .map_err(fail)?;
     let root = console.root();
     let audit = if root.allows(Permission::AuditRead) {
         let filter = AuditFilter {
             target: Some(id.to_string()),
             ..AuditFilter::default()
         };
-        Some(
-            state
-                .store()
-                .list_audit(&filter, 20)
-                .await
-                .map_err(|e| fail(e.into()))?,
-        )
+        Some(state.store().list_audit(&filter, 20).await.map_err(fail)?)
     } else {
         None
     };
@@ -529,9 +519,9 @@ pub(crate) async fn revoke(
         Some(&id),
     )
     .await?;
-    let key_id = api::parse_id(&id).map_err(fail)?;
-    let reason = api::reason(non_empty(&f.reason).map(str::to_owned), "manual").map_err(fail)?;
-    let record = api::revoke(&state, &console.caller, &key_id, &reason)
+    let key_id = keys::parse_id(&id).map_err(fail)?;
+    let reason = keys::reason(non_empty(&f.reason).map(str::to_owned), "manual").map_err(fail)?;
+    let record = keys::revoke(&state, &console.caller, &key_id, &reason)
         .await
         .map_err(fail)?;
     state.0.sessions.notice(
@@ -559,7 +549,7 @@ fn roll_form_body(state: &AppState, console: &Console, k: &KeyRecord) -> Markup 
     let default = state.config().default_grace_period.ms();
     let default_choice = GRACE_CHOICES
         .iter()
-        .find(|(v, _)| api::grace_ms(Some(v), 0).ok() == Some(default))
+        .find(|(v, _)| keys::grace_ms(Some(v), 0).ok() == Some(default))
         .map_or("24h", |(v, _)| *v);
     html! {
         form method="post" action=(format!("/ui/keys/{}/roll", k.id)) class="stack" {
@@ -623,26 +613,27 @@ pub(crate) async fn roll(
         Some(&id),
     )
     .await?;
-    let key_id = api::parse_id(&id).map_err(fail)?;
-    let grace = api::grace_ms(
+    let key_id = keys::parse_id(&id).map_err(fail)?;
+    let grace = keys::grace_ms(
         non_empty(&f.grace_period),
         state.config().default_grace_period.ms(),
     )
     .map_err(fail)?;
-    let (created, previous) = api::roll(&state, &console.caller, &key_id, grace)
-        .await
-        .map_err(fail)?;
-    let new_id = created.record.id.clone();
-    let old_expiry = previous
-        .expires_at
-        .as_deref()
-        .and_then(timefmt::parse_rfc3339);
+    let rolled = keys::roll(
+        &state,
+        &console.caller,
+        &key_id,
+        keys::RollRequest { grace_ms: grace },
+    )
+    .await
+    .map_err(fail)?;
+    let new_id = rolled.new.record.id.to_string();
     state.0.sessions.hold_reveal(
         &console.session,
         Reveal::new(
             new_id.clone(),
-            created.key,
-            Some((previous.id, old_expiry)),
+            rolled.new.key,
+            Some((rolled.previous.id.to_string(), rolled.previous.expires_at)),
             state.now(),
         ),
     );
@@ -741,20 +732,22 @@ fn field_err(field: &'static str, message: impl Into<String>) -> FieldError {
     }
 }
 
-/// The field an API error code is about.
-fn field_of(code: &str) -> &'static str {
-    match code {
-        "INVALID_NAME" => "name",
-        "INVALID_METADATA" => "metadata",
-        "INVALID_SCOPES" => "scopes",
-        "INVALID_CIDR" => "ip_allowlist",
-        "INVALID_RATE_LIMIT" => "rate_limit",
-        "INVALID_USAGE_LIMIT" => "usage_limit",
-        "INVALID_EXPIRY" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "LIFETIME_TOO_LONG" => "expires",
-        "RESERVED_ENVIRONMENT" => "environment",
-        "RECOVERY_UNAVAILABLE" => "recoverable",
-        _ => "",
-    }
+/// Whether a refusal is about the form's input (shown next to the field)
+/// rather than a failure (shown as an error page).
+fn is_input_error(err: &keys::KeyError) -> bool {
+    !matches!(
+        err.kind,
+        KeyErrorKind::NotFound
+            | KeyErrorKind::Revoked(_)
+            | KeyErrorKind::NotRollable(_)
+            | KeyErrorKind::Store(_)
+            | KeyErrorKind::Internal(_)
+    )
+}
+
+/// The form field a refusal is about (`""`: the form as a whole).
+fn form_field(err: &keys::KeyError) -> &'static str {
+    err.field.map_or("", keys::KeyField::form_name)
 }
 
 fn split_list(text: &str) -> Vec<String> {
@@ -856,13 +849,13 @@ fn name_of(text: &str) -> Option<String> {
 }
 
 impl KeyForm {
-    fn to_create(&self) -> Result<CreateKeyRequest, FieldError> {
+    fn to_create(&self) -> Result<NewKey, FieldError> {
         let environment = non_empty(&self.environment)
             .ok_or_else(|| field_err("environment", "Environment: required (live, test, …)"))?
             .parse::<Environment>()
             .map_err(|e| field_err("environment", format!("Environment: {e}")))?;
         let (expires_at, expires_in) = parse_expires(&self.expires)?;
-        Ok(CreateKeyRequest {
+        Ok(NewKey {
             environment,
             owner: parse_owner(&self.owner)?,
             name: name_of(&self.name),
@@ -919,8 +912,8 @@ impl KeyForm {
 
     /// The fields that differ from `k`, as a PATCH. A usage limit is sent
     /// only when it changed, since setting one resets the uses left.
-    fn to_patch(&self, k: &KeyRecord) -> Result<PatchKeyRequest, FieldError> {
-        let mut p = PatchKeyRequest::default();
+    fn to_patch(&self, k: &KeyRecord) -> Result<KeyChanges, FieldError> {
+        let mut p = KeyChanges::default();
         let name = name_of(&self.name);
         if name != k.name {
             p.name = Some(name);
@@ -947,7 +940,7 @@ impl KeyForm {
         }
         let allow = split_list(&self.ip_allowlist);
         let parsed =
-            api::parse_allowlist(&allow).map_err(|e| field_err("ip_allowlist", e.message()))?;
+            keys::parse_allowlist(&allow).map_err(|e| field_err("ip_allowlist", e.message))?;
         if parsed != k.ip_allowlist {
             p.ip_allowlist = Some(allow);
         }
@@ -1145,18 +1138,24 @@ pub(crate) async fn create(
             ));
         }
     };
-    match api::create(&state, &console.caller, req).await {
+    match keys::create(&state, &console.caller, req).await {
         Ok(created) => {
-            let id = created.record.id.clone();
+            let id = created.record.id.to_string();
             state.0.sessions.hold_reveal(
                 &console.session,
                 Reveal::new(id.clone(), created.key, None, state.now()),
             );
             Ok(see_other(&format!("/ui/keys/{id}/created")))
         }
-        Err(err) if err.status() == StatusCode::UNPROCESSABLE_ENTITY => {
-            let e = field_err(field_of(err.code()), err.message());
-            Ok(new_page(&state, &console, &f, Some(&e), err.status()))
+        Err(err) if is_input_error(&err) => {
+            let e = field_err(form_field(&err), err.message);
+            Ok(new_page(
+                &state,
+                &console,
+                &f,
+                Some(&e),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
         }
         Err(err) => Err(fail(err)),
     }
@@ -1239,21 +1238,28 @@ pub(crate) async fn edit(
             ));
         }
     };
-    match api::update(&state, &console.caller, &key_id, patch).await {
+    match keys::update(&state, &console.caller, &key_id, patch).await {
         Ok(_) => {
             state.0.sessions.notice(&console.session, "Changes saved.");
             Ok(see_other(&format!("/ui/keys/{key_id}")))
         }
-        Err(err) if err.code() == "EMPTY_PATCH" => {
+        Err(err) if matches!(err.kind, KeyErrorKind::Empty) => {
             state
                 .0
                 .sessions
                 .notice(&console.session, "Nothing changed.");
             Ok(see_other(&format!("/ui/keys/{key_id}")))
         }
-        Err(err) if err.status() == StatusCode::UNPROCESSABLE_ENTITY => {
-            let e = field_err(field_of(err.code()), err.message());
-            Ok(edit_page(&state, &console, &k, &f, Some(&e), err.status()))
+        Err(err) if is_input_error(&err) => {
+            let e = field_err(form_field(&err), err.message);
+            Ok(edit_page(
+                &state,
+                &console,
+                &k,
+                &f,
+                Some(&e),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
         }
         Err(err) => Err(fail(err)),
     }

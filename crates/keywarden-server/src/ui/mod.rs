@@ -16,8 +16,9 @@
 //! The console authorises exactly like the API: handlers hold the same
 //! [`Caller`](crate::auth::Caller), check the same permissions with
 //! `Caller::require` (which audits refusals), and change keys through the
-//! same functions as the API handlers (`api::keys::{create, update, roll,
-//! revoke, bulk}`), so their audit entries are identical.
+//! key service the API handlers call too (`crate::keys::{create, update,
+//! roll, revoke, bulk}`), so their audit entries are identical. A
+//! `KeyError`'s field names the form field its message is shown next to.
 
 use axum::{
     Router,

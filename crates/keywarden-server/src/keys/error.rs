@@ -1,0 +1,180 @@
+//! What a key operation can refuse, typed: which field, and why.
+
+use keywarden_store::StoreError;
+
+/// The input a [`KeyError`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum KeyField {
+    /// The key's id (in the path).
+    Id,
+    /// The environment.
+    Environment,
+    /// The name.
+    Name,
+    /// The scopes.
+    Scopes,
+    /// The metadata.
+    Metadata,
+    /// The IP allowlist.
+    IpAllowlist,
+    /// The rate limit.
+    RateLimit,
+    /// The usage limit.
+    UsageLimit,
+    /// The expiry (`expires_at` / `expires_in`).
+    Expires,
+    /// Recoverability.
+    Recoverable,
+    /// A roll's grace period.
+    GracePeriod,
+    /// A revocation's reason.
+    Reason,
+    /// A bulk revocation's owner/environment filter.
+    Filter,
+    /// A change as a whole.
+    Changes,
+}
+
+impl KeyField {
+    /// The console form field it is shown next to.
+    pub fn form_name(self) -> &'static str {
+        match self {
+            Self::Id | Self::Changes | Self::Filter => "",
+            Self::Environment => "environment",
+            Self::Name => "name",
+            Self::Scopes => "scopes",
+            Self::Metadata => "metadata",
+            Self::IpAllowlist => "ip_allowlist",
+            Self::RateLimit => "rate_limit",
+            Self::UsageLimit => "usage_limit",
+            Self::Expires => "expires",
+            Self::Recoverable => "recoverable",
+            Self::GracePeriod => "grace_period",
+            Self::Reason => "reason",
+        }
+    }
+}
+
+/// Why.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum KeyErrorKind {
+    /// Not a valid value.
+    Invalid,
+    /// Reserved (the `root` environment).
+    Reserved,
+    /// A time in the past.
+    InPast,
+    /// Missing where a policy requires it.
+    Required,
+    /// Longer than allowed.
+    TooLong,
+    /// Needs something this server lacks (a master key).
+    Unavailable,
+    /// Nothing to do.
+    Empty,
+    /// No such key.
+    NotFound,
+    /// The key is revoked (or expired) and cannot change.
+    Revoked(String),
+    /// The key cannot be rolled.
+    NotRollable(String),
+    /// The store failed.
+    Store(StoreError),
+    /// Something that should not happen (logged, never shown).
+    Internal(String),
+}
+
+/// A refused key operation: the field it is about (if one), the reason,
+/// and a message for people (never holding a secret).
+#[derive(Debug)]
+pub struct KeyError {
+    /// The input it is about.
+    pub field: Option<KeyField>,
+    /// Why.
+    pub kind: KeyErrorKind,
+    /// For people.
+    pub message: String,
+}
+
+impl KeyError {
+    pub(crate) fn new(field: KeyField, kind: KeyErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            field: Some(field),
+            kind,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn invalid(field: KeyField, message: impl Into<String>) -> Self {
+        Self::new(field, KeyErrorKind::Invalid, message)
+    }
+
+    pub(crate) fn not_found() -> Self {
+        Self {
+            field: Some(KeyField::Id),
+            kind: KeyErrorKind::NotFound,
+            message: "key not found".to_owned(),
+        }
+    }
+
+    /// The API's error code for it (the HTTP contract).
+    pub fn code(&self) -> &'static str {
+        use KeyErrorKind as K;
+        use KeyField as F;
+        match (&self.kind, self.field) {
+            (K::NotFound, _) => "NOT_FOUND",
+            (K::Revoked(_), _) => "KEY_REVOKED",
+            (K::NotRollable(_), _) => "KEY_NOT_ROLLABLE",
+            (K::Store(_) | K::Internal(_), _) => "INTERNAL",
+            (K::Reserved, _) => "RESERVED_ENVIRONMENT",
+            (K::InPast, _) => "EXPIRY_IN_PAST",
+            (K::Required, Some(F::Filter)) => "FILTER_REQUIRED",
+            (K::Required, _) => "EXPIRY_REQUIRED",
+            (K::TooLong, Some(F::GracePeriod)) => "GRACE_PERIOD_TOO_LONG",
+            (K::TooLong, _) => "LIFETIME_TOO_LONG",
+            (K::Unavailable, _) => "RECOVERY_UNAVAILABLE",
+            (K::Empty, _) => "EMPTY_PATCH",
+            (K::Invalid, Some(F::Name)) => "INVALID_NAME",
+            (K::Invalid, Some(F::Metadata)) => "INVALID_METADATA",
+            (K::Invalid, Some(F::Scopes)) => "INVALID_SCOPES",
+            (K::Invalid, Some(F::IpAllowlist)) => "INVALID_CIDR",
+            (K::Invalid, Some(F::RateLimit)) => "INVALID_RATE_LIMIT",
+            (K::Invalid, Some(F::UsageLimit)) => "INVALID_USAGE_LIMIT",
+            (K::Invalid, Some(F::Expires)) => "INVALID_EXPIRY",
+            (K::Invalid, Some(F::GracePeriod)) => "INVALID_GRACE_PERIOD",
+            (K::Invalid, Some(F::Reason)) => "INVALID_REASON",
+            (K::Invalid, _) => "INVALID_REQUEST",
+        }
+    }
+}
+
+impl From<StoreError> for KeyError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound => Self::not_found(),
+            other => Self {
+                field: None,
+                kind: KeyErrorKind::Store(other),
+                message: "the store failed".to_owned(),
+            },
+        }
+    }
+}
+
+impl From<KeyError> for crate::error::ApiError {
+    fn from(err: KeyError) -> Self {
+        use axum::http::StatusCode;
+        let code = err.code();
+        match err.kind {
+            KeyErrorKind::Store(e) => e.into(),
+            KeyErrorKind::Internal(detail) => Self::internal(detail),
+            KeyErrorKind::NotFound => Self::not_found("key"),
+            KeyErrorKind::Revoked(why) | KeyErrorKind::NotRollable(why) => {
+                Self::conflict(code, why)
+            }
+            _ => Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, err.message),
+        }
+    }
+}

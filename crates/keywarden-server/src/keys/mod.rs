@@ -1,0 +1,453 @@
+//! The key service: every change to an API key, with typed inputs and
+//! results. The API handlers (`api::keys`) and the console (`ui::keys`,
+//! `ui::emergency`) are adapters: they parse their request, check the
+//! caller's permission, call one function here, and render the result.
+//!
+//! Each operation validates its input (`validate`), writes the change and
+//! its audit entry in one store transaction, and drops the key from the
+//! verification cache (on PostgreSQL the same transaction notifies the
+//! other nodes). A minted key leaves as a [`PlaintextKey`], never as text.
+//!
+//! # Layout
+//!
+//! - `mod.rs`: [`NewKey`], [`KeyChanges`], [`RollRequest`], the results, and
+//!   the operations (`create`, `update`, `roll`, `revoke`, `bulk`, `load`).
+//! - `validate.rs`: the checks and limits (`MAX_NAME`, ...).
+//! - `error.rs`: [`KeyError`] `{ field, kind }` and its API error codes.
+
+mod error;
+mod validate;
+
+use keywarden_core::{
+    envelope,
+    key::{self, Environment, KeyId},
+    names::{Owner, Scope},
+    secret::PlaintextKey,
+};
+use keywarden_store::{AuditAction, KeyPatch, KeyRecord, SealedSecret, StoreError};
+
+pub use error::{KeyError, KeyErrorKind, KeyField};
+pub use validate::{
+    MAX_ALLOWLIST, MAX_GRACE_MS, MAX_METADATA, MAX_NAME, MAX_SCOPES, grace_ms, parse_allowlist,
+    reason,
+};
+use validate::{
+    check_metadata, check_name, check_policy, check_scopes, expiry, rate_limit, usage_limit,
+};
+
+use crate::{auth::Caller, state::AppState};
+
+/// A rate limit as asked for: at most `limit` per `window_seconds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimitInput {
+    /// Requests per window (1 to 1,000,000).
+    pub limit: u32,
+    /// Window in seconds (1 to 86,400).
+    pub window_seconds: u32,
+}
+
+/// What a new key should be.
+#[derive(Debug)]
+pub struct NewKey {
+    /// Its environment (not `root`).
+    pub environment: Environment,
+    /// Its owner.
+    pub owner: Option<Owner>,
+    /// A name for people.
+    pub name: Option<String>,
+    /// Its scopes.
+    pub scopes: Vec<Scope>,
+    /// Expiry, RFC 3339 (or `expires_in`).
+    pub expires_at: Option<String>,
+    /// Lifetime from now, `90d` (or `expires_at`).
+    pub expires_in: Option<String>,
+    /// A JSON object (default `{}`).
+    pub metadata: Option<serde_json::Value>,
+    /// CIDRs or addresses.
+    pub ip_allowlist: Vec<String>,
+    /// Its rate limit.
+    pub rate_limit: Option<RateLimitInput>,
+    /// Total verifications allowed.
+    pub usage_limit: Option<i64>,
+    /// Keep the secret sealed under the master key.
+    pub recoverable: bool,
+}
+
+/// Changes to a key: `None` leaves a setting, `Some(None)` clears it.
+#[derive(Debug, Default)]
+pub struct KeyChanges {
+    /// New name.
+    pub name: Option<Option<String>>,
+    /// New owner.
+    pub owner: Option<Option<Owner>>,
+    /// New scopes.
+    pub scopes: Option<Vec<Scope>>,
+    /// New metadata.
+    pub metadata: Option<serde_json::Value>,
+    /// New expiry (RFC 3339), or none.
+    pub expires_at: Option<Option<String>>,
+    /// New lifetime from now.
+    pub expires_in: Option<String>,
+    /// New allowlist.
+    pub ip_allowlist: Option<Vec<String>>,
+    /// New rate limit, or none.
+    pub rate_limit: Option<Option<RateLimitInput>>,
+    /// New usage limit (resets the uses left), or none.
+    pub usage_limit: Option<Option<i64>>,
+}
+
+/// How to roll a key.
+#[derive(Debug, Clone, Copy)]
+pub struct RollRequest {
+    /// How long the old key keeps working (ms; see [`grace_ms`]).
+    pub grace_ms: i64,
+}
+
+/// A new key: the one time its plaintext exists outside `mint`.
+#[derive(Debug)]
+pub struct Created {
+    /// The key, zeroized on drop.
+    pub key: PlaintextKey,
+    /// Its record.
+    pub record: KeyRecord,
+}
+
+/// A rolled key.
+#[derive(Debug)]
+pub struct Rolled {
+    /// The new key.
+    pub new: Created,
+    /// The old key, now ending at the close of the grace period.
+    pub previous: KeyRecord,
+}
+
+/// A key id from text; an impossible one is simply not found.
+pub fn parse_id(id: &str) -> Result<KeyId, KeyError> {
+    id.parse().map_err(|_| KeyError::not_found())
+}
+
+/// A key by id.
+pub async fn load(state: &AppState, id: &KeyId) -> Result<KeyRecord, KeyError> {
+    state
+        .store()
+        .get_key(id)
+        .await?
+        .ok_or_else(KeyError::not_found)
+}
+
+fn seal(state: &AppState, plaintext: &PlaintextKey, id: &KeyId) -> Result<SealedSecret, KeyError> {
+    let master = state.0.master_key.as_ref().ok_or_else(|| {
+        KeyError::new(
+            KeyField::Recoverable,
+            KeyErrorKind::Unavailable,
+            "recoverable keys need a master key: start the server with KEYWARDEN_MASTER_KEY",
+        )
+    })?;
+    let sealed =
+        envelope::seal(master, plaintext.expose().as_bytes(), id.as_str()).map_err(|e| {
+            KeyError {
+                field: None,
+                kind: KeyErrorKind::Internal(e.to_string()),
+                message: "internal error".to_owned(),
+            }
+        })?;
+    Ok(SealedSecret {
+        ciphertext: sealed.ciphertext,
+        wrapped_key: sealed.wrapped_key,
+    })
+}
+
+/// Creates a key. The caller's `keys:write` was checked by the adapter.
+pub async fn create(state: &AppState, caller: &Caller, new: NewKey) -> Result<Created, KeyError> {
+    let now = state.now();
+    if new.environment.is_root() {
+        return Err(KeyError::new(
+            KeyField::Environment,
+            KeyErrorKind::Reserved,
+            "the root environment is reserved for root keys",
+        ));
+    }
+    check_name(new.name.as_ref())?;
+    check_scopes(&new.scopes)?;
+    let metadata = new.metadata.unwrap_or_else(|| serde_json::json!({}));
+    check_metadata(&metadata)?;
+    let ip_allowlist = parse_allowlist(&new.ip_allowlist)?;
+    let rate_limit = rate_limit(new.rate_limit)?;
+    let usage_limit = usage_limit(new.usage_limit)?;
+    let expires_at = expiry(new.expires_at.as_deref(), new.expires_in.as_deref(), now)?;
+    check_policy(state, &new.environment, expires_at, now)?;
+
+    let minted = key::mint(&state.config().prefix, &new.environment);
+    let id = KeyId::generate();
+    let sealed = new
+        .recoverable
+        .then(|| seal(state, &minted, &id))
+        .transpose()?;
+    let pepper = state.store().peppers().current();
+    let digest = pepper.digest(minted.expose());
+    let record = KeyRecord {
+        id: id.clone(),
+        digest,
+        pepper_version: pepper.version(),
+        hint: minted.hint(),
+        prefix: minted.prefix().to_owned(),
+        environment: new.environment,
+        owner: new.owner,
+        name: new.name,
+        scopes: new.scopes,
+        metadata,
+        created_at: now,
+        updated_at: now,
+        expires_at,
+        revoked_at: None,
+        revoke_reason: None,
+        rotated_from: None,
+        rotated_to: None,
+        ip_allowlist,
+        rate_limit,
+        usage_limit,
+        usage_remaining: usage_limit,
+        last_used_at: None,
+        sealed,
+    };
+    let audit = caller.draft(
+        state,
+        AuditAction::KeyCreate,
+        Some(id.as_str()),
+        serde_json::json!({
+            "environment": record.environment.as_str(),
+            "owner": record.owner.as_ref().map(Owner::as_str),
+            "scopes": record.scopes.iter().map(Scope::as_str).collect::<Vec<_>>(),
+            "recoverable": record.sealed.is_some(),
+        }),
+    );
+    state.store().insert_key(&record, &audit).await?;
+    state
+        .verifier()
+        .cache()
+        .invalidate_digest(digest.as_bytes());
+    Ok(Created {
+        key: minted,
+        record,
+    })
+}
+
+/// Changes a key. The caller's `keys:write` was checked by the adapter.
+pub async fn update(
+    state: &AppState,
+    caller: &Caller,
+    id: &KeyId,
+    changes: KeyChanges,
+) -> Result<KeyRecord, KeyError> {
+    let now = state.now();
+    let current = load(state, id).await?;
+    if let Some(name) = &changes.name {
+        check_name(name.as_ref())?;
+    }
+    if let Some(scopes) = &changes.scopes {
+        check_scopes(scopes)?;
+    }
+    if let Some(m) = &changes.metadata {
+        check_metadata(m)?;
+    }
+    let expires_at = match (&changes.expires_at, &changes.expires_in) {
+        (Some(Some(_)), Some(_)) => {
+            return Err(KeyError::invalid(
+                KeyField::Expires,
+                "give expires_at or expires_in, not both",
+            ));
+        }
+        (Some(Some(at)), None) => Some(expiry(Some(at), None, now)?),
+        (Some(None), Some(d)) | (None, Some(d)) => Some(expiry(None, Some(d), now)?),
+        (Some(None), None) => Some(None),
+        (None, None) => None,
+    };
+    if let Some(new_expiry) = expires_at {
+        check_policy(state, &current.environment, new_expiry, now)?;
+    }
+    let patch = KeyPatch {
+        name: changes.name,
+        owner: changes.owner,
+        scopes: changes.scopes,
+        metadata: changes.metadata,
+        expires_at,
+        ip_allowlist: changes
+            .ip_allowlist
+            .as_deref()
+            .map(parse_allowlist)
+            .transpose()?,
+        rate_limit: changes.rate_limit.map(rate_limit).transpose()?,
+        usage_limit: changes.usage_limit.map(usage_limit).transpose()?,
+    };
+    let changed: Vec<&str> = [
+        patch.name.is_some().then_some("name"),
+        patch.owner.is_some().then_some("owner"),
+        patch.scopes.is_some().then_some("scopes"),
+        patch.metadata.is_some().then_some("metadata"),
+        patch.expires_at.is_some().then_some("expires_at"),
+        patch.ip_allowlist.is_some().then_some("ip_allowlist"),
+        patch.rate_limit.is_some().then_some("rate_limit"),
+        patch.usage_limit.is_some().then_some("usage_limit"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    if changed.is_empty() {
+        return Err(KeyError::new(
+            KeyField::Changes,
+            KeyErrorKind::Empty,
+            "the request changes nothing",
+        ));
+    }
+    let audit = caller.draft(
+        state,
+        AuditAction::KeyUpdate,
+        Some(id.as_str()),
+        serde_json::json!({ "changed": changed }),
+    );
+    let updated = state
+        .store()
+        .update_key(id, &patch, now, &audit)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(why) => KeyError {
+                field: None,
+                message: why.clone(),
+                kind: KeyErrorKind::Revoked(why),
+            },
+            other => other.into(),
+        })?;
+    state.invalidate(&[id.as_str()]);
+    Ok(updated)
+}
+
+/// Rolls a key: a new key with the same settings; the old one keeps working
+/// for the grace period. The caller's `keys:write` was checked by the adapter.
+pub async fn roll(
+    state: &AppState,
+    caller: &Caller,
+    id: &KeyId,
+    request: RollRequest,
+) -> Result<Rolled, KeyError> {
+    let now = state.now();
+    let grace = request.grace_ms;
+    let old = load(state, id).await?;
+    let minted = key::mint(&state.config().prefix, &old.environment);
+    let new_id = KeyId::generate();
+    let sealed = old
+        .sealed
+        .is_some()
+        .then(|| seal(state, &minted, &new_id))
+        .transpose()?;
+    let pepper = state.store().peppers().current();
+    let digest = pepper.digest(minted.expose());
+    let new = KeyRecord {
+        id: new_id.clone(),
+        digest,
+        pepper_version: pepper.version(),
+        hint: minted.hint(),
+        prefix: minted.prefix().to_owned(),
+        created_at: now,
+        updated_at: now,
+        revoked_at: None,
+        revoke_reason: None,
+        rotated_from: Some(old.id.clone()),
+        rotated_to: None,
+        last_used_at: None,
+        sealed,
+        ..old
+    };
+    let audit = caller.draft(
+        state,
+        AuditAction::KeyRoll,
+        Some(id.as_str()),
+        serde_json::json!({ "new_key_id": new_id.as_str(), "grace_period_seconds": grace / 1000 }),
+    );
+    let (previous, new_after) = state
+        .store()
+        .roll_key(id, &new, now + grace, now, &audit)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(why) => KeyError {
+                field: None,
+                message: why.clone(),
+                kind: KeyErrorKind::NotRollable(why),
+            },
+            other => other.into(),
+        })?;
+    state.invalidate(&[id.as_str()]);
+    state
+        .verifier()
+        .cache()
+        .invalidate_digest(digest.as_bytes());
+    Ok(Rolled {
+        new: Created {
+            key: minted,
+            record: new_after,
+        },
+        previous,
+    })
+}
+
+/// Revokes one key now. The caller's `keys:revoke` was checked by the adapter.
+pub async fn revoke(
+    state: &AppState,
+    caller: &Caller,
+    id: &KeyId,
+    reason: &str,
+) -> Result<KeyRecord, KeyError> {
+    let audit = caller.draft(
+        state,
+        AuditAction::KeyRevoke,
+        Some(id.as_str()),
+        serde_json::json!({ "reason": reason }),
+    );
+    let (record, _) = state
+        .store()
+        .revoke_key(id, reason, state.now(), &audit)
+        .await?;
+    state.invalidate(&[id.as_str()]);
+    Ok(record)
+}
+
+/// The audit target of a bulk revocation.
+pub fn bulk_target(owner: Option<&Owner>, env: Option<&Environment>) -> String {
+    format!(
+        "owner={} environment={}",
+        owner.map_or("*", Owner::as_str),
+        env.map_or("*", Environment::as_str)
+    )
+}
+
+/// Revokes every key of an owner and/or environment; their ids. The
+/// caller's `keys:revoke` was checked by the adapter.
+pub async fn bulk(
+    state: &AppState,
+    caller: &Caller,
+    owner: Option<&Owner>,
+    env: Option<&Environment>,
+    reason: &str,
+) -> Result<Vec<String>, KeyError> {
+    if owner.is_none() && env.is_none() {
+        return Err(KeyError::new(
+            KeyField::Filter,
+            KeyErrorKind::Required,
+            "give an owner, an environment or both",
+        ));
+    }
+    let target = bulk_target(owner, env);
+    let audit = caller.draft(
+        state,
+        AuditAction::KeyBulkRevoke,
+        Some(&target),
+        serde_json::json!({ "reason": reason }),
+    );
+    let ids = state
+        .store()
+        .bulk_revoke(owner, env, reason, state.now(), &audit)
+        .await?;
+    let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    state.invalidate(&refs);
+    Ok(ids)
+}

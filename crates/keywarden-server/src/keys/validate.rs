@@ -1,0 +1,234 @@
+//! Checks of key settings, shared by every operation (and so by the API and
+//! the console), and the limits they enforce.
+
+use ipnet::IpNet;
+use keywarden_core::{key::Environment, names::Scope};
+use keywarden_store::RateLimit;
+
+use super::{KeyError, KeyErrorKind, KeyField, RateLimitInput};
+use crate::{state::AppState, timefmt};
+
+/// Longest name (and revocation reason), in characters.
+pub const MAX_NAME: usize = 200;
+/// Largest metadata object, serialized.
+pub const MAX_METADATA: usize = 16 * 1024;
+/// Most allowlist entries.
+pub const MAX_ALLOWLIST: usize = 100;
+/// Most scopes on a key.
+pub const MAX_SCOPES: usize = 100;
+/// Longest roll grace period.
+pub const MAX_GRACE_MS: i64 = 30 * 86_400_000;
+
+pub(crate) fn check_name(name: Option<&String>) -> Result<(), KeyError> {
+    if let Some(n) = name
+        && (n.chars().count() > MAX_NAME || !keywarden_core::names::is_clean_text(n))
+    {
+        return Err(KeyError::invalid(
+            KeyField::Name,
+            format!(
+                "a name is at most {MAX_NAME} characters, without control characters or invisible formatting characters"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Whether every object key in `value`, at any depth, is clean text.
+fn clean_keys(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Object(map) => map
+            .iter()
+            .all(|(k, v)| keywarden_core::names::is_clean_text(k) && clean_keys(v)),
+        serde_json::Value::Array(items) => items.iter().all(clean_keys),
+        _ => true,
+    }
+}
+
+pub(crate) fn check_metadata(metadata: &serde_json::Value) -> Result<(), KeyError> {
+    let bad = |m: String| Err(KeyError::invalid(KeyField::Metadata, m));
+    if !metadata.is_object() {
+        return bad("metadata must be a JSON object".to_owned());
+    }
+    if metadata.to_string().len() > MAX_METADATA {
+        return bad(format!("metadata is at most {MAX_METADATA} bytes"));
+    }
+    if !clean_keys(metadata) {
+        return bad(
+            "metadata keys may not hold control or invisible formatting characters".to_owned(),
+        );
+    }
+    Ok(())
+}
+
+pub(crate) fn check_scopes(scopes: &[Scope]) -> Result<(), KeyError> {
+    if scopes.len() > MAX_SCOPES {
+        return Err(KeyError::invalid(
+            KeyField::Scopes,
+            format!("a key holds at most {MAX_SCOPES} scopes"),
+        ));
+    }
+    Ok(())
+}
+
+/// CIDRs, or single addresses (as /32 or /128).
+pub fn parse_allowlist(entries: &[String]) -> Result<Vec<IpNet>, KeyError> {
+    if entries.len() > MAX_ALLOWLIST {
+        return Err(KeyError::invalid(
+            KeyField::IpAllowlist,
+            format!("at most {MAX_ALLOWLIST} allowlist entries"),
+        ));
+    }
+    entries
+        .iter()
+        .map(|e| {
+            let e = e.trim();
+            e.parse::<IpNet>()
+                .map(|n| n.trunc())
+                .or_else(|_| e.parse::<std::net::IpAddr>().map(IpNet::from))
+                .map_err(|_| {
+                    KeyError::invalid(
+                        KeyField::IpAllowlist,
+                        "ip_allowlist entries must be CIDRs like 10.0.0.0/8 or addresses",
+                    )
+                })
+        })
+        .collect()
+}
+
+pub(crate) fn rate_limit(input: Option<RateLimitInput>) -> Result<Option<RateLimit>, KeyError> {
+    match input {
+        None => Ok(None),
+        Some(r)
+            if (1..=1_000_000).contains(&r.limit) && (1..=86_400).contains(&r.window_seconds) =>
+        {
+            Ok(Some(RateLimit {
+                limit: r.limit,
+                window_seconds: r.window_seconds,
+            }))
+        }
+        Some(_) => Err(KeyError::invalid(
+            KeyField::RateLimit,
+            "rate_limit.limit must be 1 to 1000000 and window_seconds 1 to 86400",
+        )),
+    }
+}
+
+pub(crate) fn usage_limit(limit: Option<i64>) -> Result<Option<i64>, KeyError> {
+    match limit {
+        Some(n) if n < 1 => Err(KeyError::invalid(
+            KeyField::UsageLimit,
+            "usage_limit must be at least 1",
+        )),
+        other => Ok(other),
+    }
+}
+
+/// The expiry in effect from `expires_at` / `expires_in`.
+pub(crate) fn expiry(
+    expires_at: Option<&str>,
+    expires_in: Option<&str>,
+    now: i64,
+) -> Result<Option<i64>, KeyError> {
+    let invalid = |m: &str| KeyError::invalid(KeyField::Expires, m);
+    match (expires_at, expires_in) {
+        (Some(_), Some(_)) => Err(invalid("give expires_at or expires_in, not both")),
+        (Some(at), None) => {
+            let at = timefmt::parse_rfc3339(at)
+                .ok_or_else(|| invalid("expires_at must be an RFC 3339 time"))?;
+            if at <= now {
+                return Err(KeyError::new(
+                    KeyField::Expires,
+                    KeyErrorKind::InPast,
+                    "expires_at is in the past",
+                ));
+            }
+            Ok(Some(at))
+        }
+        (None, Some(d)) => {
+            let ms = keywarden_core::clock::parse_duration(d)
+                .ok_or_else(|| invalid("expires_in must be like 90d, 12h, 30m or 45s"))?;
+            match now.checked_add(ms) {
+                Some(at) if at <= keywarden_core::clock::MAX_TIME_MS => Ok(Some(at)),
+                _ => Err(invalid("expires_in ends after the year 9999")),
+            }
+        }
+        (None, None) => Ok(None),
+    }
+}
+
+/// Applies the environment's policy (configuration) to an expiry.
+pub(crate) fn check_policy(
+    state: &AppState,
+    env: &Environment,
+    expires_at: Option<i64>,
+    now: i64,
+) -> Result<(), KeyError> {
+    let Some(policy) = state.config().policy(env.as_str()) else {
+        return Ok(());
+    };
+    match expires_at {
+        None if policy.require_expiry => Err(KeyError::new(
+            KeyField::Expires,
+            KeyErrorKind::Required,
+            format!("keys in the {env} environment must have an expiry"),
+        )),
+        Some(at) if policy.max_lifetime.is_some_and(|max| at - now > max.ms()) => {
+            Err(KeyError::new(
+                KeyField::Expires,
+                KeyErrorKind::TooLong,
+                format!(
+                    "keys in the {env} environment may live at most {}",
+                    describe_ms(policy.max_lifetime.map_or(0, |m| m.ms()))
+                ),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn describe_ms(ms: i64) -> String {
+    const DAY: i64 = 86_400_000;
+    if ms % DAY == 0 {
+        format!("{} days", ms / DAY)
+    } else {
+        format!("{} hours", ms / 3_600_000)
+    }
+}
+
+/// Parses a grace period: a duration, or zero (`0`, `0s`) to end the old
+/// key now; `None` is `default_ms`.
+pub fn grace_ms(text: Option<&str>, default_ms: i64) -> Result<i64, KeyError> {
+    let ms = match text.map(str::trim) {
+        None => default_ms,
+        Some("0" | "0s" | "0m" | "0h" | "0d") => 0,
+        Some(t) => keywarden_core::clock::parse_duration(t).ok_or_else(|| {
+            KeyError::invalid(
+                KeyField::GracePeriod,
+                "grace_period must be like 24h, 30m or 0s",
+            )
+        })?,
+    };
+    if ms > MAX_GRACE_MS {
+        return Err(KeyError::new(
+            KeyField::GracePeriod,
+            KeyErrorKind::TooLong,
+            "grace_period is at most 30d",
+        ));
+    }
+    Ok(ms)
+}
+
+/// A revocation's reason: `given`, or `default`.
+pub fn reason(given: Option<String>, default: &str) -> Result<String, KeyError> {
+    let reason = given.unwrap_or_else(|| default.to_owned());
+    if reason.is_empty()
+        || reason.chars().count() > MAX_NAME
+        || reason.chars().any(char::is_control)
+    {
+        return Err(KeyError::invalid(
+            KeyField::Reason,
+            format!("a reason is 1 to {MAX_NAME} characters, without control characters"),
+        ));
+    }
+    Ok(reason)
+}
