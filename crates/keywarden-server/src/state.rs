@@ -29,7 +29,6 @@ pub(crate) struct Inner {
     pub(crate) verify_callers: crate::auth::CallerCache,
     pub(crate) auth_failures: WindowCounter<IpAddr>,
     pub(crate) leak_reports: WindowCounter<IpAddr>,
-    pub(crate) sessions: crate::ui::Sessions,
 }
 
 /// The shared state of a node. Cheap to clone.
@@ -100,7 +99,6 @@ impl AppState {
         let state = Self(Arc::new(Inner {
             auth_failures: WindowCounter::new(config.failure_limit_per_minute),
             leak_reports: WindowCounter::new(config.leak_reports_per_minute),
-            sessions: crate::ui::Sessions::new(config.session_idle.ms(), config.session_max.ms()),
             store,
             config,
             clock,

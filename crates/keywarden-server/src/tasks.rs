@@ -18,7 +18,6 @@ pub(crate) async fn housekeeping(state: AppState) {
         let now = state.now();
         state.0.auth_failures.prune(now);
         state.0.leak_reports.prune(now);
-        state.0.sessions.prune(now);
         if minutes.is_multiple_of(60) {
             if minutes > 0 {
                 state.audit_checkpoint().await;

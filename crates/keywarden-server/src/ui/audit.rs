@@ -204,5 +204,5 @@ async fn render(state: &AppState, console: &Console, q: &AuditQuery) -> Result<R
             @if let Some(n) = next { a class="btn" href=(q.link(Some(n))) { "Older →" } }
         }
     };
-    Ok(page(state, console, "Audit log", Nav::Audit, body))
+    Ok(page(console, "Audit log", Nav::Audit, body))
 }

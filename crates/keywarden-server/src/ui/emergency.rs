@@ -141,7 +141,7 @@ async fn render(
             }
         }
     };
-    let mut res = page(state, console, "Emergency revoke", Nav::Emergency, body);
+    let mut res = page(console, "Emergency revoke", Nav::Emergency, body);
     *res.status_mut() = status;
     res
 }
@@ -255,7 +255,7 @@ pub(crate) async fn revoke_all(
         Ok((a, e)) => a + e,
         Err(page) => return page,
     };
-    state.0.sessions.notice(
+    console.sessions.notice(
         &console.session,
         format!(
             "Revoked {} {} of {}. Not revoked before: {before}; after: {after}.",

@@ -108,5 +108,5 @@ pub(crate) async fn page_route(State(state): State<AppState>, console: Console) 
             }
         }
     };
-    page(&state, &console, "Generator", Nav::Generator, body)
+    page(&console, "Generator", Nav::Generator, body)
 }

@@ -10,7 +10,7 @@ use keywarden_store::Permission;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use time::OffsetDateTime;
 
-use crate::{error::ApiError, state::AppState};
+use crate::error::ApiError;
 
 use super::session::Console;
 
@@ -51,14 +51,8 @@ fn logo() -> Markup {
 }
 
 /// A full console page for a signed-in user.
-pub(crate) fn page(
-    state: &AppState,
-    console: &Console,
-    title: &str,
-    nav: Nav,
-    body: Markup,
-) -> Response {
-    let notice = state.0.sessions.take_notice(&console.session);
+pub(crate) fn page(console: &Console, title: &str, nav: Nav, body: Markup) -> Response {
+    let notice = console.sessions.take_notice(&console.session);
     let root = console.root();
     let who = root.name.clone().unwrap_or_else(|| root.hint.clone());
     let can = |p: Permission| root.allows(p);

@@ -247,7 +247,7 @@ pub(crate) async fn list(
             @if let Some(n) = &next { a class="btn" href=(format!("/ui/keys{}", q.query_string(Some(n)))) { "Next page →" } }
         }
     };
-    Ok(page(&state, &console, "Keys", Nav::Keys, body))
+    Ok(page(&console, "Keys", Nav::Keys, body))
 }
 
 // ---------------------------------------------------------------- detail
@@ -455,7 +455,7 @@ pub(crate) async fn detail(
             }
         }
     };
-    Ok(page(&state, &console, &title, Nav::Keys, body))
+    Ok(page(&console, &title, Nav::Keys, body))
 }
 
 // ---------------------------------------------------------------- revoke
@@ -495,7 +495,7 @@ pub(crate) async fn revoke_form(
     .await?;
     let (_, k) = load(&state, &id).await?;
     let body = html! { div class="card narrow" { (revoke_form_body(&console, &k)) } };
-    Ok(page(&state, &console, "Revoke key", Nav::Keys, body))
+    Ok(page(&console, "Revoke key", Nav::Keys, body))
 }
 
 #[derive(Deserialize, Default)]
@@ -524,7 +524,7 @@ pub(crate) async fn revoke(
     let record = keys::revoke(&state, &console.caller, &key_id, &reason)
         .await
         .map_err(fail)?;
-    state.0.sessions.notice(
+    console.sessions.notice(
         &console.session,
         format!(
             "Revoked {} ({}). Every verification of it now answers REVOKED.",
@@ -589,7 +589,7 @@ pub(crate) async fn roll_form(
     .await?;
     let (_, k) = load(&state, &id).await?;
     let body = html! { div class="card narrow" { (roll_form_body(&state, &console, &k)) } };
-    Ok(page(&state, &console, "Roll key", Nav::Keys, body))
+    Ok(page(&console, "Roll key", Nav::Keys, body))
 }
 
 #[derive(Deserialize, Default)]
@@ -628,7 +628,7 @@ pub(crate) async fn roll(
     .await
     .map_err(fail)?;
     let new_id = rolled.new.record.id.to_string();
-    state.0.sessions.hold_reveal(
+    console.sessions.hold_reveal(
         &console.session,
         Reveal::new(
             new_id.clone(),
@@ -649,7 +649,7 @@ pub(crate) async fn created(
     Path(id): Path<String>,
 ) -> Response {
     let now = state.now();
-    let Some(reveal) = state.0.sessions.take_reveal(&console.session, &id, now) else {
+    let Some(reveal) = console.sessions.take_reveal(&console.session, &id, now) else {
         let body = html! {
             div class="card narrow" {
                 h1 { "This key is no longer shown" }
@@ -660,7 +660,7 @@ pub(crate) async fn created(
                 p { a class="btn" href=(format!("/ui/keys/{}", super::session::percent_encode(&id))) { "Go to the key" } }
             }
         };
-        return page(&state, &console, "Key already shown", Nav::Keys, body);
+        return page(&console, "Key already shown", Nav::Keys, body);
     };
     let env_line = format!("API_KEY={}", reveal.key.expose());
     let body = html! {
@@ -697,7 +697,7 @@ pub(crate) async fn created(
             p { a class="btn" href=(format!("/ui/keys/{}", reveal.key_id)) { "Done — go to the key" } }
         }
     };
-    page(&state, &console, "Key created", Nav::Keys, body)
+    page(&console, "Key created", Nav::Keys, body)
 }
 
 // ---------------------------------------------------------------- create / edit form
@@ -1107,7 +1107,7 @@ fn new_page(
         } }
         (key_form(state, console, v, error, None))
     };
-    let mut res = page(state, console, "Create key", Nav::Create, body);
+    let mut res = page(console, "Create key", Nav::Create, body);
     *res.status_mut() = status;
     res
 }
@@ -1141,7 +1141,7 @@ pub(crate) async fn create(
     match keys::create(&state, &console.caller, req).await {
         Ok(created) => {
             let id = created.record.id.to_string();
-            state.0.sessions.hold_reveal(
+            console.sessions.hold_reveal(
                 &console.session,
                 Reveal::new(id.clone(), created.key, None, state.now()),
             );
@@ -1179,7 +1179,7 @@ fn edit_page(
         } }
         (key_form(state, console, v, error, Some(k)))
     };
-    let mut res = page(state, console, "Edit key", Nav::Keys, body);
+    let mut res = page(console, "Edit key", Nav::Keys, body);
     *res.status_mut() = status;
     res
 }
@@ -1240,12 +1240,11 @@ pub(crate) async fn edit(
     };
     match keys::update(&state, &console.caller, &key_id, patch).await {
         Ok(_) => {
-            state.0.sessions.notice(&console.session, "Changes saved.");
+            console.sessions.notice(&console.session, "Changes saved.");
             Ok(see_other(&format!("/ui/keys/{key_id}")))
         }
         Err(err) if matches!(err.kind, KeyErrorKind::Empty) => {
-            state
-                .0
+            console
                 .sessions
                 .notice(&console.session, "Nothing changed.");
             Ok(see_other(&format!("/ui/keys/{key_id}")))

@@ -42,8 +42,6 @@ mod overview;
 mod session;
 mod signin;
 
-pub(crate) use session::Sessions;
-
 /// The Content-Security-Policy of every console response: only our own
 /// script and stylesheet, no inline code, no framing, forms post only here.
 pub(crate) const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
@@ -53,8 +51,13 @@ pub(crate) const CSP: &str = "default-src 'none'; script-src 'self'; style-src '
 const APP_CSS: &str = include_str!("assets/app.css");
 const APP_JS: &str = include_str!("assets/app.js");
 
-/// The console's routes.
+/// The console's routes, with its sessions (in this node's memory; they
+/// belong to the console alone).
 pub(crate) fn router(state: &AppState) -> Router<AppState> {
+    let sessions = std::sync::Arc::new(session::Sessions::new(
+        state.config().session_idle.ms(),
+        state.config().session_max.ms(),
+    ));
     let signed_in = Router::new()
         .route("/", get(overview::show))
         .route("/keys", get(keys::list).post(keys::create))
@@ -85,6 +88,7 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .merge(signed_in)
         .fallback(not_found)
         .layer(DefaultBodyLimit::max(state.config().max_body_bytes))
+        .layer(axum::Extension(sessions))
         .layer(middleware::from_fn(security_headers))
 }
 

@@ -30,7 +30,7 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
                 p { "The " a href="/ui/generator" { "generator" } " works with any key." }
             }
         };
-        return Ok(page(state, console, "Overview", Nav::Overview, body));
+        return Ok(page(console, "Overview", Nav::Overview, body));
     }
     let now = state.now();
     let counts = state.store().key_counts(now).await.map_err(fail)?;
@@ -166,7 +166,7 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
             }
         }
     };
-    Ok(page(state, console, "Overview", Nav::Overview, body))
+    Ok(page(console, "Overview", Nav::Overview, body))
 }
 
 /// `GET /ui`.

@@ -19,7 +19,7 @@
 use std::{
     collections::HashMap,
     net::IpAddr,
-    sync::{Mutex, MutexGuard},
+    sync::{Arc, Mutex, MutexGuard},
 };
 
 use axum::{
@@ -105,6 +105,8 @@ pub(crate) struct Console {
     pub(crate) session: [u8; 32],
     /// The session's CSRF token, for forms.
     pub(crate) csrf: Token,
+    /// The console's sessions (for notices and reveals).
+    pub(crate) sessions: Arc<Sessions>,
 }
 
 impl Console {
@@ -154,12 +156,6 @@ impl Sessions {
         now - s.last_seen < self.idle_ms && now - s.created_at < self.max_ms
     }
 
-    /// Drops expired sessions.
-    pub(crate) fn prune(&self, now: UnixMillis) {
-        let mut map = self.lock();
-        map.retain(|_, s| now - s.last_seen < self.idle_ms && now - s.created_at < self.max_ms);
-    }
-
     /// Starts a session for `root`; returns the cookie token and the session id.
     fn start(
         &self,
@@ -170,8 +166,10 @@ impl Sessions {
         let token = Zeroizing::new(random::base62_string(43));
         let id = session_id(state, &token);
         let mut map = self.lock();
+        // Expired sessions go whenever one starts (sign-ins are rare; there
+        // is no background task for them).
+        map.retain(|_, s| now - s.last_seen < self.idle_ms && now - s.created_at < self.max_ms);
         if map.len() >= MAX_SESSIONS {
-            map.retain(|_, s| now - s.last_seen < self.idle_ms && now - s.created_at < self.max_ms);
             if map.len() >= MAX_SESSIONS
                 && let Some(oldest) = map.iter().min_by_key(|(_, s)| s.last_seen).map(|(k, _)| *k)
             {
@@ -313,6 +311,7 @@ pub(crate) fn peer(parts: &Parts) -> Option<IpAddr> {
 /// its cookie and a redirect to `next`.
 pub(crate) fn sign_in_response(
     state: &AppState,
+    sessions: &Sessions,
     root: &RootKeyRecord,
     secure: bool,
     old_session: Option<&str>,
@@ -320,9 +319,9 @@ pub(crate) fn sign_in_response(
 ) -> Response {
     if let Some(old) = old_session {
         // A new sign-in never reuses a session (no fixation).
-        state.0.sessions.end(&session_id(state, old));
+        sessions.end(&session_id(state, old));
     }
-    let (token, _) = state.0.sessions.start(state, &root.id, state.now());
+    let (token, _) = sessions.start(state, &root.id, state.now());
     let max_age = state.config().session_max.ms() / 1000;
     let mut res = Redirect::to(next).into_response();
     let headers = res.headers_mut();
@@ -336,8 +335,8 @@ pub(crate) fn sign_in_response(
 }
 
 /// Ends the session of this request and clears its cookie.
-pub(crate) fn sign_out_response(state: &AppState, console: &Console, secure: bool) -> Response {
-    state.0.sessions.end(&console.session);
+pub(crate) fn sign_out_response(console: &Console, secure: bool) -> Response {
+    console.sessions.end(&console.session);
     let mut res = (
         StatusCode::SEE_OTHER,
         [(header::LOCATION, "/ui/sign-in?signed_out=1")],
@@ -439,16 +438,23 @@ pub(crate) async fn guard(
             .map(|c| c.0.ip()),
         req.headers(),
     );
+    let Some(sessions) = req.extensions().get::<Arc<Sessions>>().cloned() else {
+        return html::error_page(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Internal error",
+            "The console is not set up.",
+        );
+    };
     let Some(id) = request_session(&state, req.headers()) else {
         return to_sign_in(&method, &path, None, secure);
     };
-    let Some((root_id, csrf)) = state.0.sessions.touch(&id, now) else {
+    let Some((root_id, csrf)) = sessions.touch(&id, now) else {
         return to_sign_in(&method, &path, Some("expired"), secure);
     };
     let root = match state.store().get_root_key(&root_id).await {
         Ok(Some(root)) if root.revoked_at.is_none() => root,
         Ok(_) => {
-            state.0.sessions.end(&id);
+            sessions.end(&id);
             return to_sign_in(&method, &path, Some("revoked"), secure);
         }
         Err(err) => {
@@ -516,6 +522,7 @@ pub(crate) async fn guard(
         caller,
         session: id,
         csrf,
+        sessions,
     });
     next.run(req).await
 }
