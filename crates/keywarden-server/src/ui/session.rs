@@ -169,12 +169,10 @@ impl Sessions {
         // Expired sessions go whenever one starts (sign-ins are rare; there
         // is no background task for them).
         map.retain(|_, s| now - s.last_seen < self.idle_ms && now - s.created_at < self.max_ms);
-        if map.len() >= MAX_SESSIONS {
-            if map.len() >= MAX_SESSIONS
-                && let Some(oldest) = map.iter().min_by_key(|(_, s)| s.last_seen).map(|(k, _)| *k)
-            {
-                map.remove(&oldest);
-            }
+        if map.len() >= MAX_SESSIONS
+            && let Some(oldest) = map.iter().min_by_key(|(_, s)| s.last_seen).map(|(k, _)| *k)
+        {
+            map.remove(&oldest);
         }
         map.insert(
             id,
