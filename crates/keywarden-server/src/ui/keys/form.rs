@@ -1,0 +1,630 @@
+//! The create and edit form: parsing what was typed into the key service's
+//! inputs, rendering the form with its errors, and the POST handlers.
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+
+// ---------------------------------------------------------------- create / edit form
+
+/// Every setting of a key, as typed.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub(crate) struct KeyForm {
+    environment: String,
+    owner: String,
+    name: String,
+    scopes: String,
+    expires: String,
+    metadata: String,
+    ip_allowlist: String,
+    rate_limit: String,
+    rate_window: String,
+    usage_limit: String,
+    recoverable: Option<String>,
+}
+
+/// A refused form: which field, and why.
+pub(super) struct FieldError {
+    field: &'static str,
+    message: String,
+}
+
+pub(super) fn field_err(field: &'static str, message: impl Into<String>) -> FieldError {
+    FieldError {
+        field,
+        message: message.into(),
+    }
+}
+
+/// Whether a refusal is about the form's input (shown next to the field)
+/// rather than a failure (shown as an error page).
+pub(super) fn is_input_error(err: &keys::KeyError) -> bool {
+    !matches!(
+        err.kind,
+        KeyErrorKind::NotFound
+            | KeyErrorKind::Revoked(_)
+            | KeyErrorKind::NotRollable(_)
+            | KeyErrorKind::Store(_)
+            | KeyErrorKind::Internal(_)
+    )
+}
+
+/// The form field a refusal is about (`""`: the form as a whole).
+pub(super) fn form_field(err: &keys::KeyError) -> &'static str {
+    err.field.map_or("", keys::KeyField::form_name)
+}
+
+pub(super) fn split_list(text: &str) -> Vec<String> {
+    text.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `expires` as typed → (`expires_at`, `expires_in`): a duration (`90d`), an
+/// RFC 3339 time, a date (`2027-01-31`, midnight UTC) or a browser
+/// `datetime-local` value (UTC).
+pub(super) fn parse_expires(text: &str) -> Result<(Option<String>, Option<String>), FieldError> {
+    let Some(t) = non_empty(text) else {
+        return Ok((None, None));
+    };
+    if parse_duration(t).is_some() {
+        return Ok((None, Some(t.to_owned())));
+    }
+    if timefmt::parse_rfc3339(t).is_some() {
+        return Ok((Some(t.to_owned()), None));
+    }
+    let candidates = [
+        format!("{t}T00:00:00Z"),
+        format!("{t}:00Z"),
+        format!("{t}Z"),
+    ];
+    candidates
+        .into_iter()
+        .find(|c| timefmt::parse_rfc3339(c).is_some())
+        .map(|c| (Some(c), None))
+        .ok_or_else(|| {
+            field_err(
+                "expires",
+                "Expiry: give a lifetime like 90d, 12h or 30m, or a date like 2027-01-31 or 2027-01-31T12:00:00Z",
+            )
+        })
+}
+
+pub(super) fn parse_scopes(text: &str) -> Result<Vec<Scope>, FieldError> {
+    split_list(text)
+        .iter()
+        .map(|s| s.parse::<Scope>())
+        .collect::<Result<_, _>>()
+        .map_err(|e| field_err("scopes", format!("Scopes: {e}")))
+}
+
+pub(super) fn parse_owner(text: &str) -> Result<Option<Owner>, FieldError> {
+    non_empty(text)
+        .map(|o| o.parse::<Owner>())
+        .transpose()
+        .map_err(|e| field_err("owner", format!("Owner: {e}")))
+}
+
+pub(super) fn parse_metadata(text: &str) -> Result<Option<serde_json::Value>, FieldError> {
+    non_empty(text)
+        .map(|m| {
+            serde_json::from_str::<serde_json::Value>(m)
+                .ok()
+                .filter(serde_json::Value::is_object)
+                .ok_or_else(|| {
+                    field_err(
+                        "metadata",
+                        "Metadata: must be a JSON object, like {\"plan\": \"pro\"}",
+                    )
+                })
+        })
+        .transpose()
+}
+
+pub(super) fn parse_rate(limit: &str, window: &str) -> Result<Option<RateLimitInput>, FieldError> {
+    let problem = || {
+        field_err(
+            "rate_limit",
+            "Rate limit: give both a number of requests (1 to 1000000) and a window in seconds (1 to 86400), or neither",
+        )
+    };
+    match (non_empty(limit), non_empty(window)) {
+        (None, None) => Ok(None),
+        (Some(l), Some(w)) => Ok(Some(RateLimitInput {
+            limit: l.parse().map_err(|_| problem())?,
+            window_seconds: w.parse().map_err(|_| problem())?,
+        })),
+        _ => Err(problem()),
+    }
+}
+
+pub(super) fn parse_usage(text: &str) -> Result<Option<i64>, FieldError> {
+    non_empty(text)
+        .map(|u| {
+            u.parse::<i64>()
+                .map_err(|_| field_err("usage_limit", "Usage limit: a whole number of at least 1"))
+        })
+        .transpose()
+}
+
+pub(super) fn name_of(text: &str) -> Option<String> {
+    non_empty(text).map(str::to_owned)
+}
+
+impl KeyForm {
+    fn to_create(&self) -> Result<NewKey, FieldError> {
+        let environment = non_empty(&self.environment)
+            .ok_or_else(|| field_err("environment", "Environment: required (live, test, …)"))?
+            .parse::<Environment>()
+            .map_err(|e| field_err("environment", format!("Environment: {e}")))?;
+        let (expires_at, expires_in) = parse_expires(&self.expires)?;
+        Ok(NewKey {
+            environment,
+            owner: parse_owner(&self.owner)?,
+            name: name_of(&self.name),
+            scopes: parse_scopes(&self.scopes)?,
+            expires_at,
+            expires_in,
+            metadata: parse_metadata(&self.metadata)?,
+            ip_allowlist: split_list(&self.ip_allowlist),
+            rate_limit: parse_rate(&self.rate_limit, &self.rate_window)?,
+            usage_limit: parse_usage(&self.usage_limit)?,
+            recoverable: self.recoverable.is_some(),
+        })
+    }
+
+    fn from_record(k: &KeyRecord) -> Self {
+        Self {
+            environment: k.environment.to_string(),
+            owner: k
+                .owner
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default(),
+            name: k.name.clone().unwrap_or_default(),
+            scopes: k
+                .scopes
+                .iter()
+                .map(Scope::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+            expires: k.expires_at.map(timefmt::rfc3339).unwrap_or_default(),
+            metadata: if k.metadata.as_object().is_none_or(|m| m.is_empty()) {
+                String::new()
+            } else {
+                pretty_json(&k.metadata)
+            },
+            ip_allowlist: k
+                .ip_allowlist
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            rate_limit: k
+                .rate_limit
+                .map(|r| r.limit.to_string())
+                .unwrap_or_default(),
+            rate_window: k
+                .rate_limit
+                .map(|r| r.window_seconds.to_string())
+                .unwrap_or_default(),
+            usage_limit: k.usage_limit.map(|u| u.to_string()).unwrap_or_default(),
+            recoverable: k.sealed.is_some().then(|| "on".to_owned()),
+        }
+    }
+
+    /// The fields that differ from `k`, as a PATCH. A usage limit is sent
+    /// only when it changed, since setting one resets the uses left.
+    fn to_patch(&self, k: &KeyRecord) -> Result<KeyChanges, FieldError> {
+        let mut p = KeyChanges::default();
+        let name = name_of(&self.name);
+        if name != k.name {
+            p.name = Some(name);
+        }
+        let owner = parse_owner(&self.owner)?;
+        if owner != k.owner {
+            p.owner = Some(owner);
+        }
+        let scopes = parse_scopes(&self.scopes)?;
+        if scopes != k.scopes {
+            p.scopes = Some(scopes);
+        }
+        let metadata = parse_metadata(&self.metadata)?.unwrap_or_else(|| serde_json::json!({}));
+        if metadata != k.metadata {
+            p.metadata = Some(metadata);
+        }
+        let current_expiry = k.expires_at.map(timefmt::rfc3339).unwrap_or_default();
+        if self.expires.trim() != current_expiry {
+            match parse_expires(&self.expires)? {
+                (None, None) => p.expires_at = Some(None),
+                (Some(at), _) => p.expires_at = Some(Some(at)),
+                (None, Some(d)) => p.expires_in = Some(d),
+            }
+        }
+        let allow = split_list(&self.ip_allowlist);
+        let parsed =
+            keys::parse_allowlist(&allow).map_err(|e| field_err("ip_allowlist", e.message))?;
+        if parsed != k.ip_allowlist {
+            p.ip_allowlist = Some(allow);
+        }
+        let rate = parse_rate(&self.rate_limit, &self.rate_window)?;
+        let current_rate = k.rate_limit.map(|r| (r.limit, r.window_seconds));
+        if rate.map(|r| (r.limit, r.window_seconds)) != current_rate {
+            p.rate_limit = Some(rate);
+        }
+        let usage = parse_usage(&self.usage_limit)?;
+        if usage != k.usage_limit {
+            p.usage_limit = Some(usage);
+        }
+        Ok(p)
+    }
+}
+
+pub(super) fn text_field(
+    id: &'static str,
+    label: &str,
+    value: &str,
+    hint: &str,
+    error: Option<&FieldError>,
+    placeholder: &str,
+) -> Markup {
+    let invalid = error.is_some_and(|e| e.field == id);
+    html! {
+        div class="field" {
+            label for=(id) { (label) }
+            input id=(id) name=(id) value=(value) placeholder=(placeholder) aria-describedby=(format!("{id}-hint"))
+                aria-invalid=[invalid.then_some("true")] autocomplete="off" spellcheck="false";
+            small id=(format!("{id}-hint")) class="hint" { (hint) }
+        }
+    }
+}
+
+pub(super) fn area_field(
+    id: &'static str,
+    label: &str,
+    value: &str,
+    hint: &str,
+    error: Option<&FieldError>,
+    placeholder: &str,
+) -> Markup {
+    let invalid = error.is_some_and(|e| e.field == id);
+    html! {
+        div class="field" {
+            label for=(id) { (label) }
+            textarea id=(id) name=(id) rows="3" placeholder=(placeholder) aria-describedby=(format!("{id}-hint"))
+                aria-invalid=[invalid.then_some("true")] spellcheck="false" { (value) }
+            small id=(format!("{id}-hint")) class="hint" { (hint) }
+        }
+    }
+}
+
+/// The create or edit form. `editing` is the key being edited.
+pub(super) fn key_form(
+    state: &AppState,
+    console: &Console,
+    v: &KeyForm,
+    error: Option<&FieldError>,
+    editing: Option<&KeyRecord>,
+) -> Markup {
+    let action = editing.map_or_else(
+        || "/ui/keys".to_owned(),
+        |k| format!("/ui/keys/{}/edit", k.id),
+    );
+    let rate_invalid = error.is_some_and(|e| e.field == "rate_limit");
+    let has_master = state.0.master_key.is_some();
+    html! {
+        (form_error(error.map(|e| e.message.as_str())))
+        form method="post" action=(action) class="card form-grid" novalidate {
+            (csrf_field(console))
+            fieldset {
+                legend { "Identity" }
+                @if let Some(k) = editing {
+                    div class="field" {
+                        span class="label" { "Environment" }
+                        div { (env_badge(k.environment.as_str())) " " span class="muted small" { "fixed: it is part of the key" } }
+                    }
+                } @else {
+                    (text_field("environment", "Environment", &v.environment, "Lowercase, like live or test. Part of the key itself.", error, "live"))
+                }
+                (text_field("owner", "Owner", &v.owner, "Who the key belongs to: a customer, a team, a service.", error, "acme"))
+                (text_field("name", "Name", &v.name, "For people: what the key is for.", error, "billing backend"))
+            }
+            fieldset {
+                legend { "Permissions" }
+                (area_field("scopes", "Scopes", &v.scopes, "resource:action, separated by commas or new lines; orders:* covers every action on orders.", error, "orders:read, orders:write"))
+                (area_field("ip_allowlist", "IP allowlist", &v.ip_allowlist, "CIDRs or addresses, one per line. Empty: any address.", error, "10.0.0.0/8"))
+            }
+            fieldset {
+                legend { "Lifetime and limits" }
+                (text_field("expires", "Expires", &v.expires, "A lifetime (90d, 12h), a date (2027-01-31) or an RFC 3339 time. Empty: never.", error, "90d"))
+                div class="field" {
+                    span class="label" id="rate-label" { "Rate limit" }
+                    div class="inline-fields" role="group" aria-labelledby="rate-label" {
+                        input id="rate_limit" name="rate_limit" inputmode="numeric" value=(v.rate_limit) aria-label="Requests per window"
+                            placeholder="100" aria-invalid=[rate_invalid.then_some("true")];
+                        span { "requests per" }
+                        input id="rate_window" name="rate_window" inputmode="numeric" value=(v.rate_window) aria-label="Window in seconds"
+                            placeholder="60" aria-invalid=[rate_invalid.then_some("true")];
+                        span { "seconds" }
+                    }
+                    small class="hint" { "Per node. Leave both empty for no limit." }
+                }
+                (text_field("usage_limit", "Usage limit", &v.usage_limit, if editing.is_some() { "Total verifications allowed. Changing it resets the uses left." } else { "Total verifications allowed. Empty: unlimited." }, error, "10000"))
+            }
+            fieldset {
+                legend { "Extras" }
+                (area_field("metadata", "Metadata", &v.metadata, "A JSON object, returned by every verification.", error, "{\"plan\": \"pro\"}"))
+                @if editing.is_none() {
+                    div class="field check" {
+                        input id="recoverable" name="recoverable" type="checkbox" checked[v.recoverable.is_some()] disabled[!has_master]
+                            aria-describedby="recoverable-hint";
+                        label for="recoverable" { "Recoverable" }
+                        small id="recoverable-hint" class="hint" {
+                            @if has_master { "Also keep the key encrypted under the master key, so it can be read back (audited)." }
+                            @else { "Needs a master key (KEYWARDEN_MASTER_KEY) on the server." }
+                        }
+                    }
+                }
+            }
+            div class="form-actions" {
+                @if let Some(k) = editing {
+                    a class="btn btn-ghost" href=(format!("/ui/keys/{}", k.id)) { "Cancel" }
+                    button class="btn btn-primary" type="submit" { "Save changes" }
+                } @else {
+                    a class="btn btn-ghost" href="/ui/keys" { "Cancel" }
+                    button class="btn btn-primary" type="submit" { "Create key" }
+                }
+            }
+        }
+    }
+}
+
+/// `GET /ui/keys/new`.
+pub(crate) async fn new_form(State(state): State<AppState>, console: Console) -> PageResult {
+    require(
+        &state,
+        &console,
+        Permission::KeysWrite,
+        keywarden_store::AuditAction::KeyCreate,
+        None,
+    )
+    .await?;
+    let defaults = KeyForm {
+        environment: "live".to_owned(),
+        ..KeyForm::default()
+    };
+    Ok(new_page(&state, &console, &defaults, None, StatusCode::OK))
+}
+
+pub(super) fn new_page(
+    state: &AppState,
+    console: &Console,
+    v: &KeyForm,
+    error: Option<&FieldError>,
+    status: StatusCode,
+) -> Response {
+    let body = html! {
+        div class="page-head" { div {
+            h1 { "Create key" }
+            p class="muted" { "The key is shown once, on the next page. keywarden keeps only a digest." }
+        } }
+        (key_form(state, console, v, error, None))
+    };
+    let mut res = page(console, "Create key", Nav::Create, body);
+    *res.status_mut() = status;
+    res
+}
+
+/// `POST /ui/keys`.
+pub(crate) async fn create(
+    State(state): State<AppState>,
+    console: Console,
+    UiForm(f): UiForm<KeyForm>,
+) -> PageResult {
+    require(
+        &state,
+        &console,
+        Permission::KeysWrite,
+        keywarden_store::AuditAction::KeyCreate,
+        None,
+    )
+    .await?;
+    let req = match f.to_create() {
+        Ok(r) => r,
+        Err(e) => {
+            return Ok(new_page(
+                &state,
+                &console,
+                &f,
+                Some(&e),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        }
+    };
+    match keys::create(&state, &console.caller, req).await {
+        Ok(created) => {
+            let id = created.record.id.to_string();
+            console.sessions.hold_reveal(
+                &console.session,
+                Reveal::new(id.clone(), created.key, None, state.now()),
+            );
+            Ok(see_other(&format!("/ui/keys/{id}/created")))
+        }
+        Err(err) if is_input_error(&err) => {
+            let e = field_err(form_field(&err), err.message);
+            Ok(new_page(
+                &state,
+                &console,
+                &f,
+                Some(&e),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
+        }
+        Err(err) => Err(fail(err)),
+    }
+}
+
+pub(super) fn edit_page(
+    state: &AppState,
+    console: &Console,
+    k: &KeyRecord,
+    v: &KeyForm,
+    error: Option<&FieldError>,
+    status: StatusCode,
+) -> Response {
+    let body = html! {
+        nav class="crumbs" aria-label="Breadcrumb" {
+            a href="/ui/keys" { "Keys" } " / " a href=(format!("/ui/keys/{}", k.id)) { (k.id.as_str()) } " / " span { "Edit" }
+        }
+        div class="page-head" { div {
+            h1 { "Edit " span class="mono" { (k.hint) } }
+            p class="muted" { "Only the fields you change are saved. The key itself stays the same." }
+        } }
+        (key_form(state, console, v, error, Some(k)))
+    };
+    let mut res = page(console, "Edit key", Nav::Keys, body);
+    *res.status_mut() = status;
+    res
+}
+
+/// `GET /ui/keys/{id}/edit`.
+pub(crate) async fn edit_form(
+    State(state): State<AppState>,
+    console: Console,
+    Path(id): Path<String>,
+) -> PageResult {
+    require(
+        &state,
+        &console,
+        Permission::KeysWrite,
+        keywarden_store::AuditAction::KeyUpdate,
+        Some(&id),
+    )
+    .await?;
+    let (_, k) = load(&state, &id).await?;
+    Ok(edit_page(
+        &state,
+        &console,
+        &k,
+        &KeyForm::from_record(&k),
+        None,
+        StatusCode::OK,
+    ))
+}
+
+/// `POST /ui/keys/{id}/edit`.
+pub(crate) async fn edit(
+    State(state): State<AppState>,
+    console: Console,
+    Path(id): Path<String>,
+    UiForm(f): UiForm<KeyForm>,
+) -> PageResult {
+    require(
+        &state,
+        &console,
+        Permission::KeysWrite,
+        keywarden_store::AuditAction::KeyUpdate,
+        Some(&id),
+    )
+    .await?;
+    let (key_id, k) = load(&state, &id).await?;
+    let patch = match f.to_patch(&k) {
+        Ok(p) => p,
+        Err(e) => {
+            return Ok(edit_page(
+                &state,
+                &console,
+                &k,
+                &f,
+                Some(&e),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ));
+        }
+    };
+    match keys::update(&state, &console.caller, &key_id, patch).await {
+        Ok(_) => {
+            console.sessions.notice(&console.session, "Changes saved.");
+            Ok(see_other(&format!("/ui/keys/{key_id}")))
+        }
+        Err(err) if matches!(err.kind, KeyErrorKind::Empty) => {
+            console
+                .sessions
+                .notice(&console.session, "Nothing changed.");
+            Ok(see_other(&format!("/ui/keys/{key_id}")))
+        }
+        Err(err) if is_input_error(&err) => {
+            let e = field_err(form_field(&err), err.message);
+            Ok(edit_page(
+                &state,
+                &console,
+                &k,
+                &f,
+                Some(&e),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ))
+        }
+        Err(err) => Err(fail(err)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expiry_inputs() {
+        assert_eq!(parse_expires("").ok(), Some((None, None)));
+        assert_eq!(
+            parse_expires(" 90d ").ok(),
+            Some((None, Some("90d".to_owned())))
+        );
+        assert_eq!(
+            parse_expires("2027-01-31").ok(),
+            Some((Some("2027-01-31T00:00:00Z".to_owned()), None))
+        );
+        assert_eq!(
+            parse_expires("2027-01-31T12:30").ok(),
+            Some((Some("2027-01-31T12:30:00Z".to_owned()), None))
+        );
+        assert_eq!(
+            parse_expires("2027-01-31T12:30:00+01:00").ok(),
+            Some((Some("2027-01-31T12:30:00+01:00".to_owned()), None))
+        );
+        let err = parse_expires("next tuesday").err().unwrap();
+        assert_eq!(err.field, "expires");
+        assert!(!err.message.contains("tuesday"), "never echoes input");
+    }
+
+    #[test]
+    fn lists_split_on_commas_and_space() {
+        assert_eq!(
+            split_list("orders:read, orders:write\nusers:read"),
+            vec!["orders:read", "orders:write", "users:read"]
+        );
+        assert!(split_list("  ").is_empty());
+    }
+
+    #[test]
+    fn bad_fields_name_the_rule_not_the_value() {
+        let f = KeyForm {
+            environment: "kw_live_secretlookingthing".to_owned(),
+            ..KeyForm::default()
+        };
+        let e = f.to_create().err().unwrap();
+        assert_eq!(e.field, "environment");
+        assert!(!e.message.contains("secretlooking"));
+        let f = KeyForm {
+            environment: "live".to_owned(),
+            rate_limit: "10".to_owned(),
+            ..KeyForm::default()
+        };
+        assert_eq!(f.to_create().err().unwrap().field, "rate_limit");
+        let f = KeyForm {
+            environment: "live".to_owned(),
+            metadata: "[1]".to_owned(),
+            ..KeyForm::default()
+        };
+        assert_eq!(f.to_create().err().unwrap().field, "metadata");
+    }
+}
