@@ -67,13 +67,7 @@ impl fmt::Debug for KeyDigest {
 }
 
 pub(crate) fn hex_lower(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    hex::encode(bytes)
 }
 
 /// Why a pepper was refused.
@@ -170,13 +164,7 @@ impl fmt::Debug for Pepper {
 /// Hex (even length) or standard/URL-safe base64, padded or not.
 pub(crate) fn decode_secret_text(text: &str) -> Option<Vec<u8>> {
     if text.len().is_multiple_of(2) && text.bytes().all(|b| b.is_ascii_hexdigit()) {
-        let pairs = text.as_bytes().chunks_exact(2);
-        return pairs
-            .map(|p| {
-                let s = std::str::from_utf8(p).ok()?;
-                u8::from_str_radix(s, 16).ok()
-            })
-            .collect();
+        return hex::decode(text).ok();
     }
     let engines = [
         &base64::engine::general_purpose::STANDARD,

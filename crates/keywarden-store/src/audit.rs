@@ -75,7 +75,7 @@ pub(crate) const UPSERT_HEAD_SQL: &str = "INSERT INTO audit_head (id, seq, hash,
      hash = excluded.hash, key_version = excluded.key_version, mac = excluded.mac";
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 /// Appends an entry inside the caller's transaction `$tx` (either backend),
