@@ -32,6 +32,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 mod anomaly;
 pub mod api;
 pub mod auth;
+pub mod bounds;
 mod cache;
 pub mod config;
 pub mod error;

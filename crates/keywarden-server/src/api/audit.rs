@@ -108,7 +108,7 @@ pub async fn list_audit(
     ] {
         super::check_text(name, value.as_deref())?;
     }
-    let limit = q.limit.unwrap_or(100);
+    let limit = q.limit.unwrap_or(crate::bounds::AUDIT_PAGE_DEFAULT);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::invalid("INVALID_QUERY", "limit must be 1 to 500"));
     }
@@ -252,7 +252,7 @@ pub async fn list_events(
         .await?;
     super::check_text("kind", q.kind.as_deref())?;
     super::check_text("key_id", q.key_id.as_deref())?;
-    let limit = q.limit.unwrap_or(100);
+    let limit = q.limit.unwrap_or(crate::bounds::AUDIT_PAGE_DEFAULT);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::invalid("INVALID_QUERY", "limit must be 1 to 500"));
     }

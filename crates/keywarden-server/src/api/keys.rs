@@ -329,7 +329,7 @@ pub async fn list_keys(
                 .map_err(|e| ApiError::invalid("INVALID_QUERY", format!("status: {e}")))
         })
         .transpose()?;
-    let limit = q.limit.unwrap_or(50);
+    let limit = q.limit.unwrap_or(crate::bounds::KEYS_PAGE_DEFAULT);
     if !(1..=200).contains(&limit) {
         return Err(ApiError::invalid("INVALID_QUERY", "limit must be 1 to 200"));
     }

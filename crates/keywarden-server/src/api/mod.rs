@@ -116,10 +116,13 @@ async fn openapi_json() -> impl IntoResponse {
 /// Refuses control characters in free-text query parameters: they match
 /// nothing, and some databases reject them outright.
 pub(crate) fn check_text(name: &str, value: Option<&str>) -> Result<(), crate::error::ApiError> {
-    if value.is_some_and(|v| v.chars().any(char::is_control) || v.chars().count() > 200) {
+    if value.is_some_and(|v| !crate::bounds::filter_ok(v)) {
         return Err(crate::error::ApiError::invalid(
             "INVALID_QUERY",
-            format!("{name} must be at most 200 characters, without control characters"),
+            format!(
+                "{name} must be at most {} characters, without control characters",
+                crate::bounds::MAX_FILTER_CHARS
+            ),
         ));
     }
     Ok(())

@@ -20,7 +20,7 @@ use super::{
 };
 
 /// Entries per page.
-const PAGE_SIZE: u32 = 50;
+const PAGE_SIZE: u32 = crate::bounds::CONSOLE_AUDIT_PAGE;
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -75,7 +75,7 @@ async fn render(state: &AppState, console: &Console, q: &AuditQuery) -> Result<R
         .map_err(|e| api_error_page(&e))?;
     let bad = [&q.actor, &q.action, &q.target, &q.outcome]
         .iter()
-        .any(|v| v.chars().count() > 200 || v.chars().any(char::is_control));
+        .any(|v| !crate::bounds::filter_ok(v));
     let problem = bad.then_some("Filters are at most 200 characters, without control characters.");
     let filter = AuditFilter {
         actor: non_empty(&q.actor).map(str::to_owned),

@@ -55,9 +55,12 @@ pub(super) fn parse_filter(q: &ListQuery) -> Result<KeyFilter, String> {
     let search = non_empty(&q.q).map(str::to_owned);
     if search
         .as_ref()
-        .is_some_and(|s| s.chars().count() > 100 || s.chars().any(char::is_control))
+        .is_some_and(|s| !crate::bounds::filter_ok(s))
     {
-        return Err("Search: at most 100 characters, without control characters".to_owned());
+        return Err(format!(
+            "Search: at most {} characters, without control characters",
+            crate::bounds::MAX_FILTER_CHARS
+        ));
     }
     Ok(KeyFilter {
         owner,

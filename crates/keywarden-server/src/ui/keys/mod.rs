@@ -34,7 +34,7 @@ use super::{
 };
 
 /// Keys per page of the list.
-pub(super) const PAGE_SIZE: u32 = 25;
+pub(super) const PAGE_SIZE: u32 = crate::bounds::CONSOLE_KEYS_PAGE;
 
 /// A page, or the page that explains why not.
 pub(super) type PageResult = Result<Response, Response>;
