@@ -13,10 +13,18 @@ use crate::{
     audit::append_audit, parse_col, with_db,
 };
 
-pub(crate) const KEY_COLUMNS: &str = "id, digest, pepper_version, hint, prefix, environment, owner, \
-    name, scopes, metadata, created_at, updated_at, expires_at, revoked_at, revoke_reason, \
-    rotated_from, rotated_to, ip_allowlist, rate_limit, rate_window_secs, usage_limit, \
-    usage_remaining, last_used_at, secret_ciphertext, secret_wrapped_key";
+/// The columns of `api_keys`, written once: every SELECT and the INSERT use
+/// this list (the INSERT binds them in this order, `bind_key!`).
+macro_rules! key_columns {
+    () => {
+        "id, digest, pepper_version, hint, prefix, environment, owner, \
+         name, scopes, metadata, created_at, updated_at, expires_at, revoked_at, revoke_reason, \
+         rotated_from, rotated_to, ip_allowlist, rate_limit, rate_window_secs, usage_limit, \
+         usage_remaining, last_used_at, secret_ciphertext, secret_wrapped_key"
+    };
+}
+
+pub(crate) const KEY_COLUMNS: &str = key_columns!();
 
 /// The PostgreSQL channel that carries key changes to every node.
 pub const CHANGES_CHANNEL: &str = "keywarden_key_changes";
@@ -132,12 +140,12 @@ macro_rules! bind_key {
     }};
 }
 
-const INSERT_KEY: &str = "INSERT INTO api_keys (id, digest, pepper_version, hint, prefix, \
-    environment, owner, name, scopes, metadata, created_at, updated_at, expires_at, revoked_at, \
-    revoke_reason, rotated_from, rotated_to, ip_allowlist, rate_limit, rate_window_secs, \
-    usage_limit, usage_remaining, last_used_at, secret_ciphertext, secret_wrapped_key) VALUES \
-    ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, \
-    $21, $22, $23, $24, $25)";
+const INSERT_KEY: &str = concat!(
+    "INSERT INTO api_keys (",
+    key_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
+     $19, $20, $21, $22, $23, $24, $25)"
+);
 
 /// Rewrites every mutable column from the record (the row is locked first).
 const UPDATE_KEY: &str = "UPDATE api_keys SET owner = $2, name = $3, scopes = $4, metadata = $5, \

@@ -8,11 +8,20 @@ use crate::{
     parse_col, with_db,
 };
 
-const ROOT_COLUMNS: &str = "id, digest, pepper_version, hint, name, permissions, created_at, created_by, revoked_at, last_used_at";
+/// The columns of `root_keys`, written once (SELECTs and the INSERT).
+macro_rules! root_columns {
+    () => {
+        "id, digest, pepper_version, hint, name, permissions, created_at, created_by, revoked_at, last_used_at"
+    };
+}
 
-const INSERT_ROOT: &str = "INSERT INTO root_keys (id, digest, pepper_version, hint, name, \
-    permissions, created_at, created_by, revoked_at, last_used_at) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+const ROOT_COLUMNS: &str = root_columns!();
+
+const INSERT_ROOT: &str = concat!(
+    "INSERT INTO root_keys (",
+    root_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+);
 
 fn root_from_row(row: &impl RowGet) -> Result<RootKeyRecord> {
     let permissions: Vec<Permission> =
