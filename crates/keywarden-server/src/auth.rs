@@ -253,7 +253,7 @@ pub async fn refuse(
     let now = state.now();
     let ip = addr.client;
     if let Some(key) = addr.throttle_key()
-        && let Err(retry) = state.0.auth_failures.try_take(&key, now)
+        && let Err(retry) = state.auth_failures().try_take(&key, now)
     {
         return ApiError::too_many(
             "RATE_LIMITED",
@@ -319,14 +319,14 @@ impl FromRequestParts<AppState> for VerifyCaller {
         let now = state.now();
         let digest = token.map(|t| *state.store().peppers().current().digest(t).as_bytes());
         if let Some(d) = &digest
-            && let Some(root) = state.0.verify_callers.get(d, now)
+            && let Some(root) = state.verify_callers().get(d, now)
         {
             return Ok(Self(Caller { root, ip }));
         }
         match authenticate(state, token).await {
             Ok(root) => {
                 if let Some(d) = digest {
-                    state.0.verify_callers.put(d, root.clone(), now);
+                    state.verify_callers().put(d, root.clone(), now);
                 }
                 Ok(Self(Caller { root, ip }))
             }

@@ -18,22 +18,24 @@ use crate::{
 /// Queue bound of the usage log.
 const USAGE_QUEUE: usize = 200_000;
 
-pub(crate) struct Inner {
-    pub(crate) store: Store,
-    pub(crate) config: ServerConfig,
-    pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) master_key: Option<MasterKey>,
-    pub(crate) verifier: Verifier,
-    pub(crate) metrics: Metrics,
-    pub(crate) events: EventSink,
-    pub(crate) verify_callers: crate::auth::CallerCache,
-    pub(crate) auth_failures: WindowCounter<IpAddr>,
-    pub(crate) leak_reports: WindowCounter<IpAddr>,
+/// The node's parts. Private: each part is reached through one accessor of
+/// [`AppState`], so what a module uses is visible in its calls.
+struct Inner {
+    store: Store,
+    config: ServerConfig,
+    clock: Arc<dyn Clock>,
+    master_key: Option<MasterKey>,
+    verifier: Verifier,
+    metrics: Metrics,
+    events: EventSink,
+    verify_callers: crate::auth::CallerCache,
+    auth_failures: WindowCounter<IpAddr>,
+    leak_reports: WindowCounter<IpAddr>,
 }
 
 /// The shared state of a node. Cheap to clone.
 #[derive(Clone)]
-pub struct AppState(pub(crate) Arc<Inner>);
+pub struct AppState(Arc<Inner>);
 
 /// Background tasks of a node; [`Background::shutdown`] flushes the usage
 /// log and stops them.
@@ -180,6 +182,31 @@ impl AppState {
             )
             .await;
         Some(checkpoint)
+    }
+
+    /// The master key for recoverable keys, if configured.
+    pub(crate) fn master_key(&self) -> Option<&MasterKey> {
+        self.0.master_key.as_ref()
+    }
+
+    /// Where events go (store, webhook).
+    pub(crate) fn events(&self) -> &EventSink {
+        &self.0.events
+    }
+
+    /// `POST /v1/verify`'s cache of authenticated root keys.
+    pub(crate) fn verify_callers(&self) -> &crate::auth::CallerCache {
+        &self.0.verify_callers
+    }
+
+    /// Failed authentications per address (API and console sign-in).
+    pub(crate) fn auth_failures(&self) -> &WindowCounter<IpAddr> {
+        &self.0.auth_failures
+    }
+
+    /// Leak reports per address.
+    pub(crate) fn leak_reports(&self) -> &WindowCounter<IpAddr> {
+        &self.0.leak_reports
     }
 
     /// Drops cached records of changed keys on this node.

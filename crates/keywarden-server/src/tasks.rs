@@ -14,10 +14,10 @@ pub(crate) async fn housekeeping(state: AppState) {
     let mut minutes = 0u64;
     loop {
         tick.tick().await;
-        state.0.verifier.prune();
+        state.verifier().prune();
         let now = state.now();
-        state.0.auth_failures.prune(now);
-        state.0.leak_reports.prune(now);
+        state.auth_failures().prune(now);
+        state.leak_reports().prune(now);
         if minutes.is_multiple_of(60) {
             if minutes > 0 {
                 state.audit_checkpoint().await;
@@ -67,7 +67,7 @@ pub(crate) async fn change_listener(state: AppState) -> Option<impl Future<Outpu
             };
             if listener.is_some() {
                 // Whatever changed while we were not listening is unknown.
-                state.0.verifier.cache().clear();
+                state.verifier().cache().clear();
             }
         }
     })
@@ -80,7 +80,7 @@ async fn listen(state: &AppState, listener: &mut keywarden_store::ChangeListener
             Ok(Change::Keys(payload)) => {
                 state.metrics().invalidations_received.inc();
                 if payload == CHANGES_ALL {
-                    state.0.verifier.cache().clear();
+                    state.verifier().cache().clear();
                 } else {
                     let ids: Vec<&str> = payload.split(',').collect();
                     state.invalidate(&ids);

@@ -552,7 +552,7 @@ pub async fn reveal_key(
             "this key was not created recoverable",
         )
     })?;
-    let master = state.0.master_key.as_ref().ok_or_else(|| {
+    let master = state.master_key().ok_or_else(|| {
         ApiError::conflict(
             "RECOVERY_UNAVAILABLE",
             "the server has no master key (KEYWARDEN_MASTER_KEY)",

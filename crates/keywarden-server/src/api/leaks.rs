@@ -49,7 +49,7 @@ pub async fn report_leaks(
     let now = state.now();
     let ip = addr.client;
     if let Some(key) = addr.throttle_key()
-        && let Err(retry) = state.0.leak_reports.try_take(&key, now)
+        && let Err(retry) = state.leak_reports().try_take(&key, now)
     {
         return Err(ApiError::too_many(
             "RATE_LIMITED",
@@ -127,8 +127,7 @@ async fn revoke_leaked(
             "already_revoked": !changed,
         });
         state
-            .0
-            .events
+            .events()
             .record(
                 keywarden_store::EventKind::KeyLeaked,
                 Some(record.id.to_string()),
@@ -157,8 +156,7 @@ async fn revoke_leaked(
         }
         let details = serde_json::json!({ "source": source, "root_key": true });
         state
-            .0
-            .events
+            .events()
             .record(
                 keywarden_store::EventKind::KeyLeaked,
                 Some(root.id.to_string()),

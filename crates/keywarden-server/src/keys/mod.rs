@@ -136,7 +136,7 @@ pub async fn load(state: &AppState, id: &KeyId) -> Result<KeyRecord, KeyError> {
 }
 
 fn seal(state: &AppState, plaintext: &PlaintextKey, id: &KeyId) -> Result<SealedSecret, KeyError> {
-    let master = state.0.master_key.as_ref().ok_or_else(|| {
+    let master = state.master_key().ok_or_else(|| {
         KeyError::new(
             KeyField::Recoverable,
             KeyErrorKind::Unavailable,

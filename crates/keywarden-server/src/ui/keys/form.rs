@@ -312,7 +312,7 @@ pub(super) fn key_form(
         |k| format!("/ui/keys/{}/edit", k.id),
     );
     let rate_invalid = error.is_some_and(|e| e.field == "rate_limit");
-    let has_master = state.0.master_key.is_some();
+    let has_master = state.master_key().is_some();
     html! {
         (form_error(error.map(|e| e.message.as_str())))
         form method="post" action=(action) class="card form-grid" novalidate {
