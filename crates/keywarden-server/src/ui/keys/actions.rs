@@ -31,15 +31,14 @@ pub(crate) async fn revoke_form(
     console: Console,
     Path(id): Path<String>,
 ) -> PageResult {
-    require(
+    let (_, k) = permitted_key(
         &state,
         &console,
         Permission::KeysRevoke,
         keywarden_store::AuditAction::KeyRevoke,
-        Some(&id),
+        &id,
     )
     .await?;
-    let (_, k) = load(&state, &id).await?;
     let body = html! { div class="card narrow" { (revoke_form_body(&console, &k)) } };
     Ok(page(&console, "Revoke key", Nav::Keys, body))
 }
@@ -125,15 +124,14 @@ pub(crate) async fn roll_form(
     console: Console,
     Path(id): Path<String>,
 ) -> PageResult {
-    require(
+    let (_, k) = permitted_key(
         &state,
         &console,
         Permission::KeysWrite,
         keywarden_store::AuditAction::KeyRoll,
-        Some(&id),
+        &id,
     )
     .await?;
-    let (_, k) = load(&state, &id).await?;
     let body = html! { div class="card narrow" { (roll_form_body(&state, &console, &k)) } };
     Ok(page(&console, "Roll key", Nav::Keys, body))
 }

@@ -18,15 +18,14 @@ pub(crate) async fn detail(
     Path(id): Path<String>,
     UiQuery(q): UiQuery<DetailQuery>,
 ) -> PageResult {
-    require(
+    let (id, k) = permitted_key(
         &state,
         &console,
         Permission::KeysRead,
         keywarden_store::AuditAction::KeyRead,
-        Some(&id),
+        &id,
     )
     .await?;
-    let (id, k) = load(&state, &id).await?;
     state
         .store()
         .audit(&console.caller.draft(

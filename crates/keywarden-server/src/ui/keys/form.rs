@@ -494,15 +494,14 @@ pub(crate) async fn edit_form(
     console: Console,
     Path(id): Path<String>,
 ) -> PageResult {
-    require(
+    let (_, k) = permitted_key(
         &state,
         &console,
         Permission::KeysWrite,
         keywarden_store::AuditAction::KeyUpdate,
-        Some(&id),
+        &id,
     )
     .await?;
-    let (_, k) = load(&state, &id).await?;
     Ok(edit_page(
         &state,
         &console,
@@ -520,15 +519,14 @@ pub(crate) async fn edit(
     Path(id): Path<String>,
     UiForm(f): UiForm<KeyForm>,
 ) -> PageResult {
-    require(
+    let (key_id, k) = permitted_key(
         &state,
         &console,
         Permission::KeysWrite,
         keywarden_store::AuditAction::KeyUpdate,
-        Some(&id),
+        &id,
     )
     .await?;
-    let (key_id, k) = load(&state, &id).await?;
     let patch = match f.to_patch(&k) {
         Ok(p) => p,
         Err(e) => {

@@ -63,6 +63,19 @@ pub(super) async fn load(state: &AppState, id: &str) -> Result<(KeyId, KeyRecord
     Ok((id, record))
 }
 
+/// The preamble of every page about one key: the caller's permission
+/// (a refusal is audited and shown), then the key (404 page when unknown).
+pub(super) async fn permitted_key(
+    state: &AppState,
+    console: &Console,
+    permission: Permission,
+    action: keywarden_store::AuditAction,
+    id: &str,
+) -> Result<(KeyId, KeyRecord), Response> {
+    require(state, console, permission, action, Some(id)).await?;
+    load(state, id).await
+}
+
 pub(super) fn see_other(to: &str) -> Response {
     Redirect::to(to).into_response()
 }
