@@ -62,6 +62,14 @@ enum Command {
     /// Install the git pre-commit hook that runs `keywarden scan --staged`.
     #[command(subcommand)]
     Hook(scan::HookCommand),
+    /// Print shell completions: `keywarden completions bash > /etc/bash_completion.d/keywarden`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff): `keywarden man | man -l -`.
+    Man,
 }
 
 /// What a command asks the process to exit with, when it did not fail.
@@ -71,6 +79,45 @@ pub(crate) enum Outcome {
     Success,
     /// Exit 1: the command ran and the answer is "no" (weak, findings).
     Negative,
+}
+
+fn completions(shell: clap_complete::Shell) -> anyhow::Result<Outcome> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut command, "keywarden", &mut out);
+    write_stdout(&out)
+}
+
+/// Writes to stdout; a reader that went away (`| head`) is not an error.
+fn write_stdout(bytes: &[u8]) -> anyhow::Result<Outcome> {
+    use std::io::Write;
+    match std::io::stdout().lock().write_all(bytes) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(e.into()),
+        _ => Ok(Outcome::Success),
+    }
+}
+
+/// The man page of the whole command tree: the top-level page, then one
+/// section per subcommand (recursively), in one roff document.
+fn man_page() -> anyhow::Result<Outcome> {
+    use std::io::Write as _;
+    let command = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_mangen::Man::new(command.clone()).render(&mut out)?;
+    fn sections(cmd: &clap::Command, path: &str, out: &mut Vec<u8>) -> std::io::Result<()> {
+        for sub in cmd.get_subcommands() {
+            let name = format!("{path} {}", sub.get_name());
+            writeln!(out, ".SH \"{}\"", name.to_uppercase())?;
+            let man = clap_mangen::Man::new(sub.clone());
+            man.render_synopsis_section(out)?;
+            man.render_description_section(out)?;
+            man.render_options_section(out)?;
+            sections(sub, &name, out)?;
+        }
+        Ok(())
+    }
+    sections(&command, "keywarden", &mut out)?;
+    write_stdout(&out)
 }
 
 fn main() -> ExitCode {
@@ -83,6 +130,8 @@ fn main() -> ExitCode {
         Command::Admin(cmd) => serve::admin(cmd),
         Command::Scan(args) => scan::run(args),
         Command::Hook(cmd) => scan::run_hook(cmd),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man_page(),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
