@@ -38,18 +38,34 @@ pub struct Secrets {
 const PEPPER_FILE: &str = "pepper";
 
 impl Secrets {
-    /// Reads the secrets from `KEYWARDEN_PEPPER`, `KEYWARDEN_PEPPER_PREVIOUS`
-    /// and `KEYWARDEN_MASTER_KEY`, or the data directory's pepper file.
+    /// Reads the secrets from `KEYWARDEN_PEPPER`, `KEYWARDEN_PEPPER_PREVIOUS`,
+    /// `KEYWARDEN_MASTER_KEY` and `KEYWARDEN_WEBHOOK_SECRET` — each either
+    /// as the variable itself or as `…_FILE`, the path of a file holding it
+    /// (systemd credentials, container secrets) — or the data directory's
+    /// pepper file.
     pub fn load(config: &ServerConfig) -> Result<Self, ServeError> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        Self::load_with(config, |name| std::env::var(name).ok())
+    }
+
+    /// [`Secrets::load`] with the environment given as a lookup.
+    pub fn load_with(
+        config: &ServerConfig,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ServeError> {
+        let var = |name: &str| secret_var(name, &env);
+        let (pepper, previous, master) = (
+            var("KEYWARDEN_PEPPER")?,
+            var("KEYWARDEN_PEPPER_PREVIOUS")?,
+            var("KEYWARDEN_MASTER_KEY")?,
+        );
         let mut secrets = Self::resolve(
             config,
-            var("KEYWARDEN_PEPPER").as_deref(),
-            var("KEYWARDEN_PEPPER_PREVIOUS").as_deref(),
-            var("KEYWARDEN_MASTER_KEY").as_deref(),
+            pepper.as_deref().map(String::as_str),
+            previous.as_deref().map(String::as_str),
+            master.as_deref().map(String::as_str),
         )?;
-        secrets.webhook_secret =
-            var("KEYWARDEN_WEBHOOK_SECRET").map(|s| SecretBytes::new(s.trim().as_bytes().to_vec()));
+        secrets.webhook_secret = var("KEYWARDEN_WEBHOOK_SECRET")?
+            .map(|s| SecretBytes::new(s.trim().as_bytes().to_vec()));
         Ok(secrets)
     }
 
@@ -101,6 +117,47 @@ impl Secrets {
             master_key,
             webhook_secret: None,
         })
+    }
+}
+
+/// A secret setting: `name` from the environment, or the contents of the
+/// file named by `name_FILE` (trimmed). Both set is an error; a file others
+/// can read is accepted with a warning.
+fn secret_var(
+    name: &str,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<Option<zeroize::Zeroizing<String>>, ServeError> {
+    let direct = env(name).filter(|v| !v.trim().is_empty());
+    let file_var = format!("{name}_FILE");
+    let file = env(&file_var).filter(|v| !v.trim().is_empty());
+    match (direct, file) {
+        (Some(_), Some(_)) => Err(ServeError::Config(format!(
+            "{name} and {file_var} are both set: use one"
+        ))),
+        (Some(v), None) => Ok(Some(zeroize::Zeroizing::new(v))),
+        (None, None) => Ok(None),
+        (None, Some(path)) => {
+            let path = Path::new(path.trim());
+            #[cfg(unix)]
+            if let Ok(meta) = std::fs::metadata(path) {
+                use std::os::unix::fs::PermissionsExt;
+                if meta.permissions().mode() & 0o077 != 0 {
+                    tracing::warn!(file = %path.display(), "{file_var}: the file is readable by others");
+                }
+            }
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                ServeError::Config(format!("{file_var}: cannot read {}: {e}", path.display()))
+            })?;
+            let text = zeroize::Zeroizing::new(text);
+            let trimmed = text.trim();
+            if trimmed.is_empty() {
+                return Err(ServeError::Config(format!(
+                    "{file_var}: {} is empty",
+                    path.display()
+                )));
+            }
+            Ok(Some(zeroize::Zeroizing::new(trimmed.to_owned())))
+        }
     }
 }
 
@@ -264,4 +321,41 @@ pub async fn create_root_key(
     };
     store.insert_root_key(&record, &audit).await?;
     Ok((record, minted))
+}
+
+#[cfg(test)]
+mod file_tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    #[test]
+    fn secrets_come_from_variables_or_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("pepper");
+        std::fs::write(&file, format!("7:{}\n", "ab".repeat(32))).unwrap();
+        let config = ServerConfig {
+            data_dir: dir.path().join("data"),
+            ..ServerConfig::default()
+        };
+        let path = file.display().to_string();
+        let from_file = Secrets::load_with(&config, |name| {
+            (name == "KEYWARDEN_PEPPER_FILE").then(|| path.clone())
+        })
+        .unwrap();
+        assert_eq!(from_file.peppers.current().version(), 7);
+        assert!(
+            !config.data_dir.join("pepper").exists(),
+            "no pepper generated when one is given"
+        );
+        let both = Secrets::load_with(&config, |name| match name {
+            "KEYWARDEN_PEPPER_FILE" => Some(path.clone()),
+            "KEYWARDEN_PEPPER" => Some(format!("8:{}", "cd".repeat(32))),
+            _ => None,
+        });
+        assert!(matches!(both, Err(ServeError::Config(m)) if m.contains("both set")));
+        let missing = Secrets::load_with(&config, |name| {
+            (name == "KEYWARDEN_MASTER_KEY_FILE").then(|| "/nonexistent/key".to_owned())
+        });
+        assert!(matches!(missing, Err(ServeError::Config(m)) if m.contains("cannot read")));
+    }
 }
