@@ -177,6 +177,24 @@ pub(crate) enum AdminCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Copy the SQLite store to FILE, consistently, while the server runs.
+    /// The pepper is not in the copy: back it up too (without it no key
+    /// verifies). With PostgreSQL, explains pg_dump.
+    Backup {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Where the copy goes (must not exist).
+        file: PathBuf,
+    },
+    /// Put a backup in place as the store of a data directory. Refuses a
+    /// directory that already holds a store.
+    Restore {
+        /// The backup file.
+        file: PathBuf,
+        /// The data directory to restore into.
+        #[arg(long, value_name = "DIR")]
+        data_dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -222,6 +240,51 @@ pub(crate) enum AuditCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Copies a backup into `data_dir/keywarden.db` (owner-only, synced,
+/// renamed into place), refusing a directory that already has a store or a
+/// file that is not a SQLite database.
+fn restore(file: &std::path::Path, data_dir: &std::path::Path) -> anyhow::Result<()> {
+    use std::io::{Read, Write};
+    let mut header = [0u8; 16];
+    std::fs::File::open(file)
+        .and_then(|mut f| f.read_exact(&mut header))
+        .with_context(|| format!("cannot read {}", file.display()))?;
+    anyhow::ensure!(
+        &header == b"SQLite format 3\0",
+        "{} is not a SQLite database (a keywarden backup)",
+        file.display()
+    );
+    let target = data_dir.join("keywarden.db");
+    for existing in ["keywarden.db", "keywarden.db-wal"] {
+        anyhow::ensure!(
+            !data_dir.join(existing).exists(),
+            "{} already holds a store: restore into an empty data directory (stop the server and move the old one away first)",
+            data_dir.display()
+        );
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create {}", data_dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    let partial = data_dir.join("keywarden.db.restoring");
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut out = options
+        .open(&partial)
+        .with_context(|| format!("cannot create {}", partial.display()))?;
+    let mut input = std::fs::File::open(file)?;
+    std::io::copy(&mut input, &mut out)?;
+    out.flush()?;
+    out.sync_all()?;
+    std::fs::rename(&partial, &target)?;
+    Ok(())
 }
 
 async fn open(store: &StoreArgs) -> anyhow::Result<keywarden_store::Store> {
@@ -303,6 +366,21 @@ pub(crate) fn admin(cmd: AdminCommand) -> anyhow::Result<Outcome> {
                     Err(keywarden_store::StoreError::NotFound) => bail!("no active root key {id}"),
                     Err(e) => return Err(e.into()),
                 }
+                Ok(Outcome::Success)
+            }
+            AdminCommand::Backup { store, file } => {
+                let store = open(&store).await?;
+                store.backup(&file).await?;
+                store.close().await;
+                let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+                writeln!(out, "backup written to {} ({size} bytes)", file.display())?;
+                writeln!(out, "back up the pepper too (the data directory's `pepper` file or KEYWARDEN_PEPPER): without it no key verifies")?;
+                Ok(Outcome::Success)
+            }
+            AdminCommand::Restore { file, data_dir } => {
+                restore(&file, &data_dir)?;
+                writeln!(out, "restored {} into {}", file.display(), data_dir.display())?;
+                writeln!(out, "now put the pepper in place ({}/pepper, or KEYWARDEN_PEPPER) and check: keywarden admin audit verify --data-dir {}", data_dir.display(), data_dir.display())?;
                 Ok(Outcome::Success)
             }
             AdminCommand::Peppers { store, json } => {

@@ -360,6 +360,38 @@ impl Store {
         })
     }
 
+    /// Writes a consistent copy of a SQLite store to `dest` (SQLite's
+    /// `VACUUM INTO`, one read transaction: writes go on meanwhile and are
+    /// either wholly in the copy or not at all). `dest` must not exist; it
+    /// is created owner-only. On PostgreSQL: [`StoreError::Config`]
+    /// explaining `pg_dump`.
+    pub async fn backup(&self, dest: &Path) -> Result<()> {
+        let Backend::Sqlite(db) = &*self.backend else {
+            return Err(StoreError::Config(
+                "this store is PostgreSQL: back it up with pg_dump (e.g. `pg_dump --format=custom \
+                 --file=keywarden.dump \"$KEYWARDEN_DATABASE_URL\"`) and restore with pg_restore"
+                    .to_owned(),
+            ));
+        };
+        if dest.exists() {
+            return Err(StoreError::Config(format!(
+                "{} exists: a backup never overwrites a file",
+                dest.display()
+            )));
+        }
+        let text = dest
+            .to_str()
+            .ok_or_else(|| StoreError::Config("the backup path is not UTF-8".to_owned()))?;
+        create_private(dest)?;
+        // VACUUM INTO wants a new or empty file: the empty owner-only file
+        // keeps the copy's mode.
+        sqlx::query("VACUUM INTO $1")
+            .bind(text)
+            .execute(&db.reader)
+            .await?;
+        Ok(())
+    }
+
     /// Checks the database answers.
     pub async fn ping(&self) -> Result<()> {
         with_db!(self, reader, |pool| {

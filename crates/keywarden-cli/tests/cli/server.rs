@@ -860,3 +860,86 @@ fn usage_limits_are_exact_under_concurrency_on_every_backend_and_across_nodes() 
         assert_eq!(refused.into_inner(), 110);
     }
 }
+
+#[test]
+fn a_backup_under_write_load_restores_into_a_fresh_data_directory() {
+    let db = Db::sqlite();
+    let server = Server::start(&db, &[]);
+    let root = server.root_key().unwrap();
+    let mut keys = Vec::new();
+    for _ in 0..20 {
+        let k = server.cli_json(&root, &["key", "create", "--env", "live"]);
+        keys.push(k["key"].as_str().unwrap().to_owned());
+    }
+    let backup_dir = tempfile::tempdir().unwrap();
+    let file = backup_dir.path().join("keywarden.backup");
+    // Writes go on while the backup is taken.
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                server.cli_json(&root, &["key", "create", "--env", "test"]);
+            }
+        });
+        std::thread::sleep(Duration::from_millis(200));
+        let out = admin(&db, &["backup", file.to_str().unwrap()]);
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    });
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "a backup holds digests and the audit log");
+    }
+    // A second backup to the same file is refused.
+    assert!(
+        !admin(&db, &["backup", file.to_str().unwrap()])
+            .status
+            .success()
+    );
+    drop(server);
+
+    // Restore into a fresh data directory, with the pepper.
+    let fresh = Db::sqlite();
+    let out = keywarden()
+        .args(["admin", "restore", file.to_str().unwrap(), "--data-dir"])
+        .arg(fresh.data_dir())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    std::fs::copy(
+        db.data_dir().join("pepper"),
+        fresh.data_dir().join("pepper"),
+    )
+    .unwrap();
+    // Restoring over a store is refused.
+    let again = keywarden()
+        .args(["admin", "restore", file.to_str().unwrap(), "--data-dir"])
+        .arg(fresh.data_dir())
+        .output()
+        .unwrap();
+    assert!(!again.status.success());
+    let verify = admin(&fresh, &["audit", "verify"]);
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stdout)
+    );
+    let restored = Server::start(&fresh, &[]);
+    assert!(
+        restored.root_key().is_none(),
+        "the restored store has its root key"
+    );
+    for key in &keys {
+        assert_eq!(restored.verify(&root, key), "VALID");
+    }
+}
