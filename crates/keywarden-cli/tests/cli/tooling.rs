@@ -75,3 +75,42 @@ fn the_man_page_renders_every_command() {
         "{text}"
     );
 }
+
+#[test]
+fn the_systemd_unit_verifies() {
+    let analyze = std::path::Path::new("/usr/bin/systemd-analyze");
+    if !analyze.exists() {
+        eprintln!("SKIPPED: systemd-analyze is not installed");
+        return;
+    }
+    let unit = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../deploy/keywarden.service"
+    ))
+    .unwrap();
+    for needed in [
+        "DynamicUser=yes",
+        "ProtectSystem=strict",
+        "StateDirectory=keywarden",
+        "NoNewPrivileges=yes",
+    ] {
+        assert!(unit.contains(needed), "the unit lacks {needed}");
+    }
+    // The unit names the installed binary; check it against the one built.
+    let binary = assert_cmd::cargo::cargo_bin("keywarden");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("keywarden.service");
+    std::fs::write(
+        &path,
+        unit.replace("/usr/local/bin/keywarden", binary.to_str().unwrap()),
+    )
+    .unwrap();
+    let out = Command::new(analyze)
+        .arg("verify")
+        .arg(&path)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("Unknown key"), "{stderr}");
+}
