@@ -165,11 +165,25 @@ fn config_dir(args: &ScanArgs) -> anyhow::Result<PathBuf> {
     }
 }
 
+/// Mixed into the repository's fingerprint key when set: fingerprints in
+/// baselines and SARIF files then resist guessing even by someone who
+/// holds the repository (and its root commit id).
+const FINGERPRINT_KEY_ENV: &str = "KEYWARDEN_FINGERPRINT_KEY";
+
 fn load_config(args: &ScanArgs) -> anyhow::Result<Config> {
+    let dir = config_dir(args)?;
     let mut config = match &args.config {
         Some(path) => Config::load(path)?,
-        None => Config::discover(&config_dir(args)?)?.0,
+        None => Config::discover(&dir)?.0,
     };
+    // Keyed by the repository's root commit: stable across runs and
+    // machines for one repository, different between repositories.
+    config.fingerprint_key = git::fingerprint_key(&dir);
+    if let Some(secret) = std::env::var_os(FINGERPRINT_KEY_ENV).filter(|v| !v.is_empty()) {
+        config.fingerprint_key = config
+            .fingerprint_key
+            .with_secret(secret.as_encoded_bytes());
+    }
     if let Some(max) = args.max_file_size {
         if max == 0 {
             bail!("--max-file-size must be at least 1 byte");
@@ -258,7 +272,18 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         return list_rules(&args, &scanner);
     }
     let baseline = match &args.baseline {
-        Some(path) => Some(Baseline::load(path)?),
+        Some(path) => {
+            let b = Baseline::load(path)?;
+            if !b.matches_key(scanner.fingerprint_key()) {
+                bail!(
+                    "baseline {}: its fingerprints were derived under another key (another \
+                     repository, or another {FINGERPRINT_KEY_ENV}), so none can match here. \
+                     Record it again in this repository with --write-baseline",
+                    path.display()
+                );
+            }
+            Some(b)
+        }
         None => None,
     };
     let threads = args.threads.unwrap_or_else(|| {
@@ -298,7 +323,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     }
 
     if let Some(path) = &args.write_baseline {
-        let b = Baseline::from_findings(&report.findings);
+        let b = Baseline::from_findings(&report.findings, scanner.fingerprint_key());
         b.save(path)?;
         if !args.quiet {
             eprintln!("wrote {} fingerprints to {}", b.len(), path.display());

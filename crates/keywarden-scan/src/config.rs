@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::ScanError;
-use crate::finding::Severity;
+use crate::finding::{FingerprintKey, Severity};
 use crate::rules::DEFAULT_MIN_ENTROPY;
 
 /// Default size limit: files over 10 MiB are skipped (and counted).
@@ -53,6 +53,9 @@ pub struct Config {
     pub allow_values: Vec<String>,
     /// Custom rules.
     pub rules: Vec<CustomRule>,
+    /// The key fingerprints are derived under (not read from the file: the
+    /// caller sets it, the CLI from the repository's root commit).
+    pub fingerprint_key: FingerprintKey,
 }
 
 impl Default for Config {
@@ -65,6 +68,7 @@ impl Default for Config {
             allow_regexes: Vec::new(),
             allow_values: Vec::new(),
             rules: Vec::new(),
+            fingerprint_key: FingerprintKey::default(),
         }
     }
 }
@@ -148,6 +152,7 @@ impl Config {
             allow_regexes: file.allowlist.regexes,
             allow_values: file.allowlist.values,
             rules: file.rules,
+            fingerprint_key: FingerprintKey::default(),
         })
     }
 

@@ -23,7 +23,7 @@ use memchr::memmem;
 
 use crate::config::Config;
 use crate::error::ScanError;
-use crate::finding::{CommitInfo, Finding, Secret, fingerprint};
+use crate::finding::{CommitInfo, Finding, FingerprintKey, Secret, fingerprint};
 use crate::rules::{self, Rule, RuleKind};
 use crate::validate::{self, Check, Verdict};
 
@@ -77,6 +77,7 @@ pub struct Scanner {
     allow_regexes: Vec<regex::Regex>,
     allow_values: HashSet<String>,
     max_file_size: u64,
+    fingerprint_key: FingerprintKey,
 }
 
 impl Scanner {
@@ -175,12 +176,18 @@ impl Scanner {
             allow_regexes,
             allow_values: config.allow_values.iter().cloned().collect(),
             max_file_size: config.max_file_size,
+            fingerprint_key: config.fingerprint_key.clone(),
         })
     }
 
     /// The rules, in the order [`Match::rule`] indexes.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// The key this scanner derives fingerprints under.
+    pub fn fingerprint_key(&self) -> &FingerprintKey {
+        &self.fingerprint_key
     }
 
     /// Files over this size are skipped.
@@ -220,7 +227,7 @@ impl Scanner {
             end_column: 1,
             secret: Secret::new(String::new()),
             verified_checksum: false,
-            fingerprint: fingerprint(&rule.id, path, ""),
+            fingerprint: fingerprint(&self.fingerprint_key, &rule.id, path, ""),
             commit,
         })
     }
@@ -241,7 +248,7 @@ impl Scanner {
             line: m.line,
             column: m.column,
             end_column: m.end_column,
-            fingerprint: fingerprint(&rule.id, path, m.secret.expose()),
+            fingerprint: fingerprint(&self.fingerprint_key, &rule.id, path, m.secret.expose()),
             secret: m.secret,
             verified_checksum: m.verified,
             commit,

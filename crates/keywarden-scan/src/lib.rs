@@ -20,7 +20,7 @@
 //! - [`git`]: sources through the `git` command: staged diff
 //!   ([`scan_staged`]), history ([`scan_history`]), tracked files.
 //! - [`finding`]: [`Finding`], [`Severity`], the redacting [`Secret`], the
-//!   stable fingerprint.
+//!   keyed, stretched fingerprint and its [`FingerprintKey`].
 //! - [`config`]: `.keywarden.toml` (settings, allowlists, custom rules).
 //! - [`baseline`]: known findings by fingerprint.
 //! - [`report`]: text, JSON and SARIF 2.1.0 output.
@@ -65,5 +65,5 @@ pub use config::Config;
 pub use engine::{Match, Scanner};
 pub use error::ScanError;
 pub use files::{Progress, Report, Stats, scan_paths, scan_reader};
-pub use finding::{CommitInfo, Finding, Secret, Severity};
+pub use finding::{CommitInfo, Finding, FingerprintKey, Secret, Severity};
 pub use git::{HistoryOptions, scan_history, scan_staged};

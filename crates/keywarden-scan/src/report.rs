@@ -209,7 +209,7 @@ pub fn sarif(findings: &[Finding], rules: &[Rule], opts: OutputOptions) -> Value
                         },
                     },
                 }],
-                "partialFingerprints": {"keywarden/v1": f.fingerprint},
+                "partialFingerprints": {"keywarden/v2": f.fingerprint},
                 "properties": props,
             });
             if let Some(i) = rules.iter().position(|r| *r.id == *f.rule_id) {

@@ -137,7 +137,7 @@ fn sarif_2_1_0_shape() {
     assert_eq!(loc["region"]["startColumn"], 6);
     assert!(loc["region"]["endColumn"].as_u64().unwrap() > 6);
     assert_eq!(
-        r0["partialFingerprints"]["keywarden/v1"]
+        r0["partialFingerprints"]["keywarden/v2"]
             .as_str()
             .unwrap()
             .len(),
