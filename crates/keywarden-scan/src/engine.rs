@@ -284,14 +284,14 @@ impl Scanner {
                     if p >= s && p < e && (e == buf.len() || buf[e] == b'\n' || p + WINDOW_MARGIN < e));
                 if !inside {
                     if let Some((s, e)) = seg {
-                        self.run_segment(buf, s, e, &mut seg_rules, lock_file, &mut cands);
+                        self.run_segment(buf, s, e, &mut seg_rules, (path, lock_file), &mut cands);
                     }
                     seg = Some(segment_around(buf, p));
                 }
                 seg_rules.extend_from_slice(&self.pattern_rules[hit.pattern().as_usize()]);
             }
             if let Some((s, e)) = seg {
-                self.run_segment(buf, s, e, &mut seg_rules, lock_file, &mut cands);
+                self.run_segment(buf, s, e, &mut seg_rules, (path, lock_file), &mut cands);
             }
         }
         if cands.is_empty() {
@@ -306,7 +306,7 @@ impl Scanner {
         seg_start: usize,
         seg_end: usize,
         seg_rules: &mut Vec<usize>,
-        lock_file: bool,
+        (path, lock_file): (&str, bool),
         out: &mut Vec<Candidate>,
     ) {
         seg_rules.sort_unstable();
@@ -314,6 +314,9 @@ impl Scanner {
         for &ri in seg_rules.iter() {
             let rule = &self.rules[ri];
             if rule.generic && lock_file {
+                continue;
+            }
+            if rule.path.as_ref().is_some_and(|p| !p.is_match(path)) {
                 continue;
             }
             let Some(regex) = &rule.regex else { continue };
@@ -359,7 +362,21 @@ impl Scanner {
                         continue;
                     }
                 }
+                if !rule.generic
+                    && let Some(n) = caps.name("name")
+                {
+                    // A provider's name next to a value: the same name
+                    // tests as the generic rule (`cf_zone_id` names no secret).
+                    let own = &window[n.start()..n.end()];
+                    let before = n.start().checked_sub(1).map(|i| window[i]);
+                    if !name_ok(own, before, false) {
+                        continue;
+                    }
+                }
                 if rule.check == Check::Password && example_host(whole.as_bytes()) {
+                    continue;
+                }
+                if rule.check == Check::KubernetesSecret && !kubernetes_secret(whole.as_bytes()) {
                     continue;
                 }
                 let verified = match rule.check.run(secret) {
@@ -552,18 +569,33 @@ const NOT_SECRET_NAME_STARTS: &[&str] = &[
 /// (`api_key`, `db_password`), not metadata about one (`token_type`), a
 /// cursor (`NextToken`) or a type path (`AWS::IAM::AccessKey`).
 fn generic_name_ok(name: &[u8], before: Option<u8>) -> bool {
+    name_ok(name, before, true)
+}
+
+/// [`generic_name_ok`], with the first-word test only when `starts` (a
+/// provider's name, `pagerduty_api_key`, is not a pager cursor).
+fn name_ok(name: &[u8], before: Option<u8>, starts: bool) -> bool {
     if before == Some(b':') {
         return false;
     }
     let lower = name.to_ascii_lowercase();
     // `self.nextToken` is named `nextToken`.
     let own = lower.rsplit(|&b| b == b'.').next().unwrap_or(&lower[..]);
-    !NOT_SECRET_NAME_ENDINGS
+    let metadata = NOT_SECRET_NAME_ENDINGS
         .iter()
-        .any(|e| own.ends_with(e.as_bytes()))
-        && !NOT_SECRET_NAME_STARTS
+        .any(|e| own.ends_with(e.as_bytes()));
+    let cursor = starts
+        && NOT_SECRET_NAME_STARTS
             .iter()
-            .any(|p| own.starts_with(p.as_bytes()))
+            .any(|p| own.starts_with(p.as_bytes()));
+    !metadata && !cursor
+}
+
+/// Whether a manifest match holds `kind: Secret` (not a ConfigMap's `data:`).
+fn kubernetes_secret(whole: &[u8]) -> bool {
+    ["kind: Secret", "kind: \"Secret\"", "kind: 'Secret'"]
+        .iter()
+        .any(|k| memmem::find(whole, k.as_bytes()).is_some())
 }
 
 /// Whether a URL's host is a documentation-only domain (RFC 2606:

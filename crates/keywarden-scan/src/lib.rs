@@ -1,13 +1,14 @@
 //! keywarden-scan: a fast, precise secret scanner. Finds keywarden keys
 //! (only with a valid checksum), GitHub tokens (checksum-validated) and
-//! 60-odd documented provider formats, plus high-entropy values assigned to
+//! about 200 documented provider formats, plus high-entropy values assigned to
 //! secret-like names, in files, staged changes, git history and standard
 //! input. The `keywarden scan` and `keywarden hook` commands drive it.
 //!
 //! # Layout
 //!
-//! - [`rules`]: the built-in rules (id, description, severity, keywords,
-//!   regex, check) and the secrets-file and lock-file name tests.
+//! - [`rules`]: the built-in rules (id, provider, description, severity,
+//!   keywords, regex, check) and the secrets-file and lock-file name tests;
+//!   `rules/providers.rs` holds the provider rules added for coverage.
 //! - [`validate`]: checksums (keywarden via `keywarden_core::key::parse`,
 //!   GitHub/npm CRC-32), JWT headers, entropy bars, example values,
 //!   placeholders and references.

@@ -244,3 +244,62 @@ pub fn write_sarif(
     serde_json::to_writer_pretty(&mut *out, &sarif(findings, rules, opts))?;
     writeln!(out)
 }
+
+/// `docs/SCAN-RULES.md`: every rule with its provider, severity,
+/// description and keywords, and the count of providers. A test keeps the
+/// committed file equal to this (`scripts/scan-rules-doc` rewrites it).
+pub fn rules_markdown(rules: &[Rule]) -> String {
+    use crate::rules::RuleKind;
+    let mut providers: Vec<&str> = rules
+        .iter()
+        .filter(|r| r.kind == RuleKind::Regex && !r.generic && r.provider != "custom")
+        .map(|r| r.provider.as_str())
+        .collect();
+    providers.sort_unstable();
+    providers.dedup();
+    let mut out = String::from(
+        "# keywarden scan: built-in rules\n\n\
+         Generated from the built-in rules by `scripts/scan-rules-doc` (a test checks that this file is current).\n\
+         Every rule has positive and negative examples in `crates/keywarden-scan/tests/scan/rules.rs`\n\
+         or `crates/keywarden-scan/tests/scan/samples.rs`, and cases in the corpus under\n\
+         `crates/keywarden-scan/tests/data/corpus/`.\n\
+         Keywords are the literal prefilter: a rule's regex runs only on lines holding one of them.\n\n",
+    );
+    out.push_str(&format!(
+        "{} rules for {} providers and formats, plus the generic rule and the tracked-secrets-file check.\n\n",
+        rules.len(),
+        providers.len()
+    ));
+    out.push_str("| id | provider | severity | finds | keywords |\n|---|---|---|---|---|\n");
+    for r in rules {
+        let keywords = match r.kind {
+            RuleKind::KeywardenKey => "(dedicated pass)".to_owned(),
+            RuleKind::TrackedFile => "(file name)".to_owned(),
+            _ => {
+                let shown: Vec<String> = r
+                    .keywords
+                    .iter()
+                    .take(6)
+                    .map(|k| {
+                        format!(
+                            "`{}`",
+                            k.replace('\n', "\\n")
+                                .replace('\r', "\\r")
+                                .replace('|', "\\|")
+                        )
+                    })
+                    .collect();
+                let mut s = shown.join(", ");
+                if r.keywords.len() > 6 {
+                    s.push_str(&format!(", … ({})", r.keywords.len()));
+                }
+                s
+            }
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {keywords} |\n",
+            r.id, r.provider, r.severity, r.description
+        ));
+    }
+    out
+}

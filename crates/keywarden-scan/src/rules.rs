@@ -10,6 +10,8 @@
 
 use regex::bytes::Regex;
 
+mod providers;
+
 use crate::error::ScanError;
 use crate::finding::Severity;
 use crate::validate::Check;
@@ -32,6 +34,9 @@ pub enum RuleKind {
 pub struct Rule {
     /// Stable id (`github-pat`), used in output, allowlists and baselines.
     pub id: String,
+    /// Whose secret it finds (`GitHub`, `Stripe`, `PEM`; `custom` for
+    /// configured rules).
+    pub provider: String,
     /// One line saying what it finds.
     pub description: String,
     /// How bad a finding is.
@@ -51,6 +56,8 @@ pub struct Rule {
     /// An entropy rule over assigned values: skipped in lock files, and
     /// references and placeholders are not findings.
     pub generic: bool,
+    /// Only files whose path (as shown, `/`-separated) matches.
+    pub path: Option<regex::Regex>,
 }
 
 impl Rule {
@@ -80,6 +87,7 @@ impl Rule {
             })?;
         Ok(Self {
             id: id.to_owned(),
+            provider: "custom".to_owned(),
             description: description.to_owned(),
             severity,
             kind: RuleKind::Regex,
@@ -88,12 +96,14 @@ impl Rule {
             check,
             multiline: false,
             generic: false,
+            path: None,
         })
     }
 
     fn special(id: &str, description: &str, severity: Severity, kind: RuleKind) -> Self {
         Self {
             id: id.to_owned(),
+            provider: "keywarden".to_owned(),
             description: description.to_owned(),
             severity,
             kind,
@@ -102,6 +112,7 @@ impl Rule {
             check: Check::None,
             multiline: false,
             generic: false,
+            path: None,
         }
     }
 }
@@ -121,15 +132,23 @@ use Severity::{Critical, High, Low, Medium};
 /// A built-in regex rule, as written in the table below.
 struct Spec {
     id: &'static str,
+    provider: &'static str,
     description: &'static str,
     severity: Severity,
     keywords: &'static [&'static str],
     regex: &'static str,
     check: Check,
+    /// The regex may span lines (from the keyword's line, a bounded window).
+    multiline: bool,
+    /// Only files whose path matches this regex.
+    path: Option<&'static str>,
+    /// Keywords are names: also look for their case variants.
+    named: bool,
 }
 
 const fn spec(
     id: &'static str,
+    provider: &'static str,
     description: &'static str,
     severity: Severity,
     keywords: &'static [&'static str],
@@ -137,11 +156,29 @@ const fn spec(
 ) -> Spec {
     Spec {
         id,
+        provider,
         description,
         severity,
         keywords,
         regex,
         check: Check::None,
+        multiline: false,
+        path: None,
+        named: false,
+    }
+}
+
+const fn multiline(s: Spec) -> Spec {
+    Spec {
+        multiline: true,
+        ..s
+    }
+}
+
+const fn in_paths(s: Spec, path: &'static str) -> Spec {
+    Spec {
+        path: Some(path),
+        ..s
     }
 }
 
@@ -164,6 +201,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "github-pat",
+            "GitHub",
             "GitHub personal access token (classic)",
             Critical,
             &["ghp_"],
@@ -174,6 +212,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "github-oauth-token",
+            "GitHub",
             "GitHub OAuth access token",
             Critical,
             &["gho_"],
@@ -184,6 +223,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "github-user-to-server-token",
+            "GitHub",
             "GitHub App user-to-server token",
             Critical,
             &["ghu_"],
@@ -194,6 +234,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "github-server-to-server-token",
+            "GitHub",
             "GitHub App installation (server-to-server) token",
             Critical,
             &["ghs_"],
@@ -204,6 +245,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "github-refresh-token",
+            "GitHub",
             "GitHub App refresh token",
             Critical,
             &["ghr_"],
@@ -213,6 +255,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "github-fine-grained-pat",
+        "GitHub",
         "GitHub fine-grained personal access token",
         Critical,
         &["github_pat_"],
@@ -222,6 +265,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "npm-access-token",
+            "npm",
             "npm access token",
             Critical,
             &["npm_"],
@@ -231,6 +275,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "npmrc-auth-token",
+        "npm",
         "Registry auth token in an .npmrc",
         High,
         &["_authToken", "_auth="],
@@ -241,6 +286,7 @@ const SPECS: &[Spec] = &[
     // characters, only recognisable next to its name.
     spec(
         "aws-access-key-id",
+        "AWS",
         "AWS access key ID",
         High,
         &["AKIA", "ASIA", "ABIA", "ACCA"],
@@ -249,6 +295,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "aws-secret-access-key",
+            "AWS",
             "AWS secret access key assigned to its usual name",
             Critical,
             &[
@@ -267,22 +314,31 @@ const SPECS: &[Spec] = &[
         Check::Entropy(3.5),
     ),
     // Stripe API keys: sk_/rk_ (secret/restricted) _live_/_test_, whsec_ webhook signing secrets.
-    spec(
-        "stripe-live-secret-key",
-        "Stripe live secret key",
-        Critical,
-        &["sk_live_"],
-        r"\b(?P<secret>sk_live_[0-9A-Za-z]{24,247})\b",
+    checked(
+        spec(
+            "stripe-live-secret-key",
+            "Stripe",
+            "Stripe live secret key",
+            Critical,
+            &["sk_live_"],
+            r"\b(?P<secret>sk_live_[0-9A-Za-z]{24,247})\b",
+        ),
+        Check::Stripe,
     ),
-    spec(
-        "stripe-test-secret-key",
-        "Stripe test-mode secret key",
-        Low,
-        &["sk_test_"],
-        r"\b(?P<secret>sk_test_[0-9A-Za-z]{24,247})\b",
+    checked(
+        spec(
+            "stripe-test-secret-key",
+            "Stripe",
+            "Stripe test-mode secret key",
+            Low,
+            &["sk_test_"],
+            r"\b(?P<secret>sk_test_[0-9A-Za-z]{24,247})\b",
+        ),
+        Check::Stripe,
     ),
     spec(
         "stripe-live-restricted-key",
+        "Stripe",
         "Stripe live restricted key",
         High,
         &["rk_live_"],
@@ -290,6 +346,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "stripe-test-restricted-key",
+        "Stripe",
         "Stripe test-mode restricted key",
         Low,
         &["rk_test_"],
@@ -297,6 +354,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "stripe-webhook-secret",
+        "Stripe",
         "Stripe webhook signing secret",
         Medium,
         &["whsec_"],
@@ -305,6 +363,7 @@ const SPECS: &[Spec] = &[
     // Slack tokens: xoxb- (bot), xoxp-/xoxe- (user), xapp- (app-level); incoming webhooks.
     spec(
         "slack-bot-token",
+        "Slack",
         "Slack bot token",
         High,
         &["xoxb-"],
@@ -312,6 +371,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "slack-user-token",
+        "Slack",
         "Slack user token",
         High,
         &["xoxp-", "xoxe-"],
@@ -319,6 +379,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "slack-app-token",
+        "Slack",
         "Slack app-level token",
         High,
         &["xapp-"],
@@ -326,14 +387,16 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "slack-webhook-url",
+        "Slack",
         "Slack incoming webhook URL",
         Medium,
         &["hooks.slack.com"],
-        r"(?P<secret>https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Z0-9]{8,12}/[A-Z0-9]{8,12}/[0-9A-Za-z]{24,32})\b",
+        r"(?P<secret>https?://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Z0-9]{8,12}/[A-Z0-9]{8,12}/(?:[0-9]{6,20}/)?[0-9A-Za-z]{24,32})\b",
     ),
     // Google Cloud: API keys are AIza + 35; OAuth client secrets GOCSPX- + 28.
     spec(
         "google-api-key",
+        "Google Cloud",
         "Google API key",
         High,
         &["AIza"],
@@ -341,6 +404,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "google-oauth-client-secret",
+        "Google Cloud",
         "Google OAuth client secret",
         High,
         &["GOCSPX-"],
@@ -349,6 +413,7 @@ const SPECS: &[Spec] = &[
     // GitLab token prefixes (docs "Token overview"): glpat-, glptt-, glrt-, gldt-.
     spec(
         "gitlab-pat",
+        "GitLab",
         "GitLab personal, project or group access token",
         High,
         &["glpat-"],
@@ -356,13 +421,18 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "gitlab-pipeline-trigger-token",
+        "GitLab",
         "GitLab pipeline trigger token",
         High,
         &["glptt-"],
-        r"\b(?P<secret>glptt-[0-9a-f]{40})\b",
+        concat!(
+            r"\b(?P<secret>glptt-(?:[0-9a-f]{40}|[0-9A-Za-z_-]{20}))",
+            end!()
+        ),
     ),
     spec(
         "gitlab-runner-token",
+        "GitLab",
         "GitLab runner authentication token",
         High,
         &["glrt-"],
@@ -370,6 +440,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "gitlab-deploy-token",
+        "GitLab",
         "GitLab deploy token",
         High,
         &["gldt-"],
@@ -378,6 +449,7 @@ const SPECS: &[Spec] = &[
     // PyPI API tokens are macaroons: pypi- then base64 starting with the "pypi.org" caveat.
     spec(
         "pypi-upload-token",
+        "PyPI",
         "PyPI API (upload) token",
         Critical,
         &["pypi-AgEIcHlwaS5vcmc"],
@@ -389,6 +461,7 @@ const SPECS: &[Spec] = &[
     // OpenAI keys embed the marker T3BlbkFJ ("OpenAI" in base64).
     spec(
         "openai-api-key",
+        "OpenAI",
         "OpenAI API key",
         High,
         &["T3BlbkFJ"],
@@ -400,6 +473,7 @@ const SPECS: &[Spec] = &[
     // Anthropic: sk-ant-api03- / sk-ant-admin01- and a long base64url body.
     spec(
         "anthropic-api-key",
+        "Anthropic",
         "Anthropic API key",
         High,
         &["sk-ant-"],
@@ -411,6 +485,7 @@ const SPECS: &[Spec] = &[
     // Hugging Face user access tokens: hf_ and 34 letters.
     spec(
         "huggingface-token",
+        "Hugging Face",
         "Hugging Face access token",
         High,
         &["hf_"],
@@ -419,6 +494,7 @@ const SPECS: &[Spec] = &[
     // Twilio API key SIDs are SK + 32 hex; the secret sits beside it, so context is required.
     spec(
         "twilio-api-key",
+        "Twilio",
         "Twilio API key SID next to Twilio context",
         Medium,
         &["twilio", "TWILIO", "Twilio"],
@@ -427,6 +503,7 @@ const SPECS: &[Spec] = &[
     // SendGrid: SG. + 22 + . + 43.
     spec(
         "sendgrid-api-key",
+        "SendGrid",
         "SendGrid API key",
         High,
         &["SG."],
@@ -437,6 +514,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "brevo-api-key",
+        "Brevo",
         "Brevo (Sendinblue) API key",
         High,
         &["xkeysib-"],
@@ -445,6 +523,7 @@ const SPECS: &[Spec] = &[
     // Mailgun private API keys: key- + 32 hex (legacy) in Mailgun context or not.
     spec(
         "mailgun-api-key",
+        "Mailgun",
         "Mailgun private API key",
         High,
         &["key-"],
@@ -452,6 +531,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "mailchimp-api-key",
+        "Mailchimp",
         "Mailchimp API key",
         High,
         &["-us"],
@@ -460,6 +540,7 @@ const SPECS: &[Spec] = &[
     // Shopify: shpat_/shpca_/shppa_ access tokens, shpss_ shared secrets, 32 hex.
     spec(
         "shopify-access-token",
+        "Shopify",
         "Shopify access token",
         High,
         &["shpat_", "shpca_", "shppa_"],
@@ -467,6 +548,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "shopify-shared-secret",
+        "Shopify",
         "Shopify app shared secret",
         High,
         &["shpss_"],
@@ -475,6 +557,7 @@ const SPECS: &[Spec] = &[
     // DigitalOcean: dop_v1_ (personal), doo_v1_ (OAuth), dor_v1_ (refresh) + 64 hex.
     spec(
         "digitalocean-token",
+        "DigitalOcean",
         "DigitalOcean API token",
         High,
         &["dop_v1_", "doo_v1_", "dor_v1_"],
@@ -483,21 +566,24 @@ const SPECS: &[Spec] = &[
     // Azure Storage connection strings: AccountKey= 64 bytes in base64 (88 characters).
     spec(
         "azure-storage-connection-string",
+        "Azure",
         "Azure Storage account key in a connection string",
         Critical,
         &["AccountKey="],
-        r"(?i)AccountName=[^;\s]+;\s*AccountKey=(?P<secret>[A-Za-z0-9+/]{86}==)",
+        r"AccountKey=(?P<secret>[A-Za-z0-9+/]{86}==)",
     ),
     spec(
         "azure-ad-client-secret",
+        "Microsoft Entra ID",
         "Microsoft Entra ID (Azure AD) client secret",
         High,
         &["Q~"],
-        r"(?:^|[^0-9A-Za-z_~.-])(?P<secret>[0-9A-Za-z_~.]{3}[0-9]Q~[0-9A-Za-z_~.-]{31,34})(?:[^0-9A-Za-z_~.-]|$)",
+        r"(?:^|[^0-9A-Za-z_~.-])(?P<secret>[0-9A-Za-z_~.-]{3}[0-9]Q~[0-9A-Za-z_~.-]{31,34})(?:[^0-9A-Za-z_~.-]|$)",
     ),
     // Discord bot tokens: base64 user id . timestamp . HMAC; need Discord context.
     spec(
         "discord-bot-token",
+        "Discord",
         "Discord bot token next to Discord context",
         High,
         &["discord", "DISCORD", "Discord"],
@@ -508,6 +594,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "discord-webhook-url",
+        "Discord",
         "Discord webhook URL",
         Medium,
         &["/api/webhooks/"],
@@ -519,6 +606,7 @@ const SPECS: &[Spec] = &[
     // Telegram Bot API: <bot id>:<35 characters> from @BotFather.
     spec(
         "telegram-bot-token",
+        "Telegram",
         "Telegram bot token",
         High,
         &[":AA"],
@@ -527,6 +615,7 @@ const SPECS: &[Spec] = &[
     // Square: EAAA production access tokens, sq0atp- legacy, sq0csp- OAuth secrets.
     spec(
         "square-access-token",
+        "Square",
         "Square access token",
         High,
         &["EAAA", "sq0atp-"],
@@ -537,6 +626,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "square-oauth-secret",
+        "Square",
         "Square OAuth application secret",
         High,
         &["sq0csp-"],
@@ -545,6 +635,7 @@ const SPECS: &[Spec] = &[
     // Heroku: HRKU- platform API tokens; legacy UUID keys only with Heroku context.
     spec(
         "heroku-api-key",
+        "Heroku",
         "Heroku platform API key",
         High,
         &["HRKU-"],
@@ -552,6 +643,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "heroku-api-key-legacy",
+        "Heroku",
         "Heroku API key (UUID) assigned to a Heroku name",
         High,
         &["heroku", "HEROKU", "Heroku"],
@@ -560,6 +652,7 @@ const SPECS: &[Spec] = &[
     // Datadog: API keys are 32 hex, application keys 40 hex; both need their names.
     spec(
         "datadog-api-key",
+        "Datadog",
         "Datadog API key assigned to a Datadog name",
         High,
         &["datadog", "DATADOG", "Datadog", "dd_api", "DD_API", "ddApi"],
@@ -567,6 +660,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "datadog-app-key",
+        "Datadog",
         "Datadog application key assigned to a Datadog name",
         High,
         &["datadog", "DATADOG", "Datadog", "dd_app", "DD_APP", "ddApp"],
@@ -576,6 +670,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "jwt",
+            "JSON Web Token",
             "JSON Web Token",
             Medium,
             &["eyJ"],
@@ -590,6 +685,7 @@ const SPECS: &[Spec] = &[
     // The multi-line body must be there: a lone header in documentation is not a key.
     spec(
         "private-key",
+        "PEM",
         "PEM private key (PKCS#1, PKCS#8, SEC1, DSA)",
         Critical,
         &["PRIVATE KEY-----"],
@@ -597,6 +693,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "openssh-private-key",
+        "OpenSSH",
         "OpenSSH private key",
         Critical,
         &["OPENSSH PRIVATE KEY-----"],
@@ -604,6 +701,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "pgp-private-key",
+        "OpenPGP",
         "PGP private key block",
         Critical,
         &["PGP PRIVATE KEY BLOCK-----"],
@@ -611,6 +709,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "age-secret-key",
+        "age",
         "age encryption secret key",
         Critical,
         &["AGE-SECRET-KEY-1"],
@@ -620,6 +719,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "database-url-password",
+            "Database URL",
             "Database or broker URL with a password",
             High,
             &[
@@ -648,6 +748,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "basic-auth-url",
+            "HTTP basic auth",
             "HTTP or FTP URL with a password",
             High,
             &["http://", "https://", "ftp://", "ftps://"],
@@ -658,6 +759,7 @@ const SPECS: &[Spec] = &[
     // More providers, each from its documented prefix.
     spec(
         "linear-api-key",
+        "Linear",
         "Linear API key",
         High,
         &["lin_api_"],
@@ -665,6 +767,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "new-relic-user-api-key",
+        "New Relic",
         "New Relic user API key",
         High,
         &["NRAK-"],
@@ -672,6 +775,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "sentry-auth-token",
+        "Sentry",
         "Sentry auth token",
         High,
         &["sntrys_", "sntryu_"],
@@ -679,6 +783,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "postman-api-key",
+        "Postman",
         "Postman API key",
         High,
         &["PMAK-"],
@@ -686,6 +791,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "doppler-token",
+        "Doppler",
         "Doppler token",
         High,
         &[
@@ -700,6 +806,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "vault-token",
+        "HashiCorp Vault",
         "HashiCorp Vault service or batch token",
         High,
         &["hvs.", "hvb."],
@@ -707,6 +814,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "terraform-cloud-token",
+        "Terraform Cloud",
         "Terraform Cloud / Enterprise API token",
         High,
         &[".atlasv1."],
@@ -717,6 +825,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "pulumi-access-token",
+        "Pulumi",
         "Pulumi access token",
         High,
         &["pul-"],
@@ -724,6 +833,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "grafana-token",
+        "Grafana",
         "Grafana service account or Cloud token",
         High,
         &["glsa_", "glc_"],
@@ -731,6 +841,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "databricks-token",
+        "Databricks",
         "Databricks personal access token",
         High,
         &["dapi"],
@@ -738,6 +849,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "dynatrace-token",
+        "Dynatrace",
         "Dynatrace API token",
         High,
         &["dt0c01."],
@@ -745,6 +857,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "planetscale-token",
+        "PlanetScale",
         "PlanetScale token or password",
         High,
         &["pscale_tkn_", "pscale_pw_", "pscale_oauth_"],
@@ -755,6 +868,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "supabase-token",
+        "Supabase",
         "Supabase personal access token",
         High,
         &["sbp_"],
@@ -762,6 +876,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "notion-token",
+        "Notion",
         "Notion integration token",
         High,
         &["ntn_", "secret_"],
@@ -769,6 +884,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "mapbox-secret-token",
+        "Mapbox",
         "Mapbox secret access token",
         High,
         &["sk.eyJ"],
@@ -779,6 +895,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "flyio-token",
+        "Fly.io",
         "Fly.io access token",
         High,
         &["fo1_", "fm2_"],
@@ -789,6 +906,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "docker-hub-pat",
+        "Docker Hub",
         "Docker Hub personal access token",
         High,
         &["dckr_pat_"],
@@ -796,6 +914,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "netlify-token",
+        "Netlify",
         "Netlify personal access token",
         High,
         &["nfp_"],
@@ -803,6 +922,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "rubygems-api-key",
+        "RubyGems",
         "RubyGems API key",
         High,
         &["rubygems_"],
@@ -810,6 +930,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "twitter-bearer-token",
+        "X (Twitter)",
         "X (Twitter) app bearer token",
         High,
         &["AAAAAAAAAAAAAAAAAAAAA"],
@@ -873,18 +994,24 @@ pub fn builtin(min_entropy: f64) -> Result<Vec<Rule>, ScanError> {
         Critical,
         RuleKind::KeywardenKey,
     ));
-    for s in SPECS {
-        rules.push(Rule::regex(
-            s.id,
-            s.description,
-            s.severity,
-            s.keywords.iter().map(|k| (*k).to_owned()).collect(),
-            s.regex,
-            s.check,
-        )?);
-    }
-    for r in &mut rules {
-        r.multiline = r.id.ends_with("private-key");
+    for s in SPECS.iter().chain(providers::SPECS) {
+        let mut keywords: Vec<String> = if s.named {
+            s.keywords.iter().flat_map(|k| case_variants(k)).collect()
+        } else {
+            s.keywords.iter().map(|k| (*k).to_owned()).collect()
+        };
+        keywords.sort();
+        keywords.dedup();
+        let mut rule = Rule::regex(s.id, s.description, s.severity, keywords, s.regex, s.check)?;
+        rule.provider = s.provider.to_owned();
+        rule.multiline = s.multiline || s.id.ends_with("private-key");
+        if let Some(p) = s.path {
+            rule.path = Some(regex::Regex::new(p).map_err(|e| ScanError::Rule {
+                id: s.id.to_owned(),
+                message: format!("bad path regex: {e}"),
+            })?);
+        }
+        rules.push(rule);
     }
     let mut keywords: Vec<String> = SECRET_NAMES.iter().flat_map(|w| case_variants(w)).collect();
     keywords.sort();
@@ -898,6 +1025,7 @@ pub fn builtin(min_entropy: f64) -> Result<Vec<Rule>, ScanError> {
         Check::Entropy(min_entropy),
     )?;
     generic.generic = true;
+    generic.provider = "generic".to_owned();
     rules.push(generic);
     rules.push(Rule::special(
         SECRETS_FILE_TRACKED,
@@ -905,6 +1033,9 @@ pub fn builtin(min_entropy: f64) -> Result<Vec<Rule>, ScanError> {
         Low,
         RuleKind::TrackedFile,
     ));
+    if let Some(r) = rules.last_mut() {
+        r.provider = "secrets file".to_owned();
+    }
     Ok(rules)
 }
 

@@ -25,6 +25,15 @@ pub enum Check {
     /// A password in a URL: not a placeholder (`password`, `pass`, `***`)
     /// nor a reference (`${DB_PASSWORD}`, `%s`).
     Password,
+    /// A Stripe key: not one of the look-alikes that share its prefix
+    /// (WorkOS: body base64 of `key_01…`; Paystack: exactly 40 lowercase hex).
+    Stripe,
+    /// A value of a Kubernetes Secret: the whole match must hold
+    /// `kind: Secret` (checked by the engine, which sees the whole match).
+    KubernetesSecret,
+    /// Base64 of `user:password` (a Docker `config.json` `auth`), whose
+    /// password is not a placeholder.
+    BasicAuthBase64,
 }
 
 /// The outcome of a check.
@@ -66,6 +75,33 @@ impl Check {
                     Verdict::Reject
                 } else {
                     Verdict::Accept
+                }
+            }
+            Self::Stripe => {
+                let body = secret.get(8..).unwrap_or("");
+                let paystack = body.len() == 40
+                    && body.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+                if body.starts_with("a2V5XzAx") || paystack {
+                    Verdict::Reject
+                } else {
+                    Verdict::Accept
+                }
+            }
+            Self::KubernetesSecret => Verdict::Accept,
+            Self::BasicAuthBase64 => {
+                let decoded = base64::engine::general_purpose::STANDARD
+                    .decode(secret)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok());
+                match decoded.as_deref().and_then(|d| d.split_once(':')) {
+                    Some((user, pass))
+                        if !user.is_empty()
+                            && !pass.chars().any(char::is_control)
+                            && !is_placeholder_password(pass) =>
+                    {
+                        Verdict::Accept
+                    }
+                    _ => Verdict::Reject,
                 }
             }
             Self::Entropy(min) => {
@@ -220,6 +256,12 @@ pub fn is_placeholder(value: &str) -> bool {
         return true;
     }
     if (value.starts_with('<') && value.ends_with('>')) || value.contains("<your") {
+        return true;
+    }
+    // A template slot (`{password}` in an f-string or a format template).
+    if let Some(open) = value.find('{')
+        && value[open..].contains('}')
+    {
         return true;
     }
     if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {

@@ -6,6 +6,7 @@
 mod engine;
 mod output;
 mod rules;
+mod samples;
 mod sources;
 
 use keywarden_scan::{Config, Match, Scanner};

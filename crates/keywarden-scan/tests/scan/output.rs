@@ -147,3 +147,31 @@ fn sarif_2_1_0_shape() {
     assert!(results[2]["properties"]["commit"]["id"].is_string());
     assert!(!doc.to_string().contains(&key));
 }
+
+/// docs/SCAN-RULES.md is generated: `scripts/scan-rules-doc` (which sets
+/// KEYWARDEN_BLESS=1 for this test) rewrites it.
+#[test]
+fn scan_rules_doc_is_current() {
+    let doc = keywarden_scan::report::rules_markdown(crate::scanner().rules());
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/SCAN-RULES.md");
+    if std::env::var_os("KEYWARDEN_BLESS").is_some() {
+        std::fs::write(&path, &doc).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        committed == doc,
+        "docs/SCAN-RULES.md is stale: run scripts/scan-rules-doc"
+    );
+    let providers: usize = doc
+        .lines()
+        .find_map(|l| {
+            l.split(" rules for ")
+                .nth(1)?
+                .split(' ')
+                .next()?
+                .parse()
+                .ok()
+        })
+        .unwrap();
+    assert!(providers >= 150, "{providers} providers");
+}

@@ -719,6 +719,9 @@ fn every_rule_has_positive_and_negative_examples() {
             continue; // file names: sources::tracked_secrets_files
         }
         let c = cases.iter().find(|c| c.rule == rule.id);
+        if c.is_none() && crate::samples::SAMPLES.iter().any(|(id, _)| *id == rule.id) {
+            continue; // template samples: samples::every_sample_is_found…
+        }
         let c = c.unwrap_or_else(|| panic!("no examples for rule {}", rule.id));
         assert!(
             !c.positive.is_empty() && !c.negative.is_empty(),
