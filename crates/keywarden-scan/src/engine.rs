@@ -356,8 +356,13 @@ impl Scanner {
                     };
                     let line_end =
                         memchr::memchr(b'\n', &buf[end..seg_end]).map_or(seg_end, |i| end + i);
+                    let xml = caps.name("op").is_some_and(|o| o.as_bytes() == b">");
+                    // `>` assigns only in an XML element: `<password>…`.
+                    if xml && before != Some(b'<') {
+                        continue;
+                    }
                     if !generic_name_ok(name, before)
-                        || !generic_value_ok(secret, quote, &buf[end..line_end])
+                        || !generic_value_ok(secret, quote, &buf[end..line_end], xml)
                     {
                         continue;
                     }
@@ -619,8 +624,9 @@ fn example_host(url: &[u8]) -> bool {
 }
 
 /// Extra conditions on the generic rule's value, beyond entropy.
-/// `rest` is the line after the value.
-fn generic_value_ok(value: &str, quote: &[u8], rest: &[u8]) -> bool {
+/// `rest` is the line after the value; `xml`: the value is an element's
+/// body, which its closing tag ends.
+fn generic_value_ok(value: &str, quote: &[u8], rest: &[u8], xml: bool) -> bool {
     if let Some(&q) = quote.first() {
         // A quoted value must be the whole string literal.
         if rest.first() != Some(&q) {
@@ -630,7 +636,14 @@ fn generic_value_ok(value: &str, quote: &[u8], rest: &[u8]) -> bool {
         // Unquoted: a config value (`.env`, YAML, properties), which ends its
         // line, not a code expression (`x: Type = …`, `a = b;`, `f(a, b)`).
         let tail = rest.trim_ascii();
-        if !(tail.is_empty() || tail.starts_with(b"#") || tail.starts_with(b"//")) {
+        let ends = tail.is_empty()
+            || tail.starts_with(b"#")
+            || tail.starts_with(b"//")
+            // An escaped line break inside a string (`"…PASSWORD=v\nX=1"`).
+            || rest.starts_with(b"\\n")
+            || rest.starts_with(b"\\r")
+            || (xml && rest.starts_with(b"</"));
+        if !ends {
             return false;
         }
         if value.starts_with("0x") {

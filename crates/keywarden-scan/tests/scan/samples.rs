@@ -638,3 +638,147 @@ fn every_sample_is_found_in_every_context_and_no_near_miss_is() {
         failures.join("\n")
     );
 }
+
+/// The generic rule in the eight contexts issue 14 found it missing, and
+/// near misses of each that hold no secret.
+#[test]
+fn generic_rule_contexts() {
+    let s = crate::scanner();
+    let mut g = Gen::new(77);
+    let v = g.alnum(22);
+    let found = [
+        (
+            "conf/app.xml",
+            format!("<config>\n  <password>{v}</password>\n</config>\n"),
+        ),
+        ("conf/web.xml", format!("<apiKey>{v}</apiKey>\n")),
+        ("main.go", format!("var apiKey string = \"{v}\"\n")),
+        ("main.go", format!("\tvar dbPassword string = \"{v}\"\n")),
+        ("app.ts", format!("const apiToken: string = \"{v}\";\n")),
+        ("config.php", format!("$password .= \"{v}\";\n")),
+        ("config.php", format!("$config['db_password'] .= '{v}';\n")),
+        (
+            "Main.java",
+            format!("System.setProperty(\"db.password\", \"{v}\");\n"),
+        ),
+        ("Makefile", format!("API_TOKEN ::= {v}\n")),
+        ("Makefile", format!("API_TOKEN :::= {v}\n")),
+        ("Makefile", format!("DB_PASSWORD ?= {v}\n")),
+        (
+            "deploy.json",
+            format!("{{\"env\": \"DB_PASSWORD={v}\\nDEBUG=1\"}}\n"),
+        ),
+        (
+            "deploy.json",
+            format!("{{\"script\": \"export API_KEY={v}\\r\\nrun\"}}\n"),
+        ),
+    ];
+    for (path, text) in &found {
+        let hits = crate::found_in(&s, path, text);
+        assert!(
+            hits.iter()
+                .any(|(r, sec)| r == "generic-secret" && *sec == v),
+            "{path}: {text:?}: {hits:?}"
+        );
+    }
+    let not_found = [
+        (
+            "conf/app.xml",
+            format!("<passwordPolicy>{v}</passwordPolicy>\n"),
+        ),
+        (
+            "conf/app.xml",
+            "<password>${DB_PASSWORD}</password>\n".to_owned(),
+        ),
+        (
+            "main.go",
+            "var apiKey string = os.Getenv(\"API_KEY\")\n".to_owned(),
+        ),
+        ("check.py", format!("if len(password) > {v}:\n")),
+        ("config.php", "$password .= $suffix;\n".to_owned()),
+        (
+            "Main.java",
+            "System.setProperty(\"db.password\", System.getenv(\"PW\"));\n".to_owned(),
+        ),
+        ("Main.java", format!("verify(token, \"{v}\")\n")),
+        (
+            "Makefile",
+            "API_TOKEN ?= $(shell cat token.txt)\n".to_owned(),
+        ),
+        (
+            "deploy.json",
+            "{\"env\": \"DB_PASSWORD=${DB_PASSWORD}\\nDEBUG=1\"}\n".to_owned(),
+        ),
+    ];
+    for (path, text) in &not_found {
+        let hits = crate::found_in(&s, path, text);
+        assert!(hits.is_empty(), "{path}: {text:?}: {hits:?}");
+    }
+}
+
+/// Published example values (one table, each with its source) are no
+/// findings, in the contexts where they are published.
+#[test]
+fn documented_examples_are_not_findings() {
+    use keywarden_scan::validate::{DOCUMENTED_EXAMPLES, is_documented_example};
+    let s = crate::scanner();
+    for ex in DOCUMENTED_EXAMPLES {
+        assert!(!ex.source.is_empty());
+        assert!(is_documented_example(ex.value));
+        for text in [
+            format!("value = \"{}\"\n", ex.value),
+            format!("API_KEY={}\n", ex.value),
+            format!("token: {}\n", ex.value),
+        ] {
+            let hits = crate::found_in(&s, "docs/example.md", &text);
+            assert!(hits.is_empty(), "{}: {text:?}: {hits:?}", ex.source);
+        }
+    }
+    // The samples as published: jwt.io's token, Azurite's connection string,
+    // Firebase's configuration.
+    let jwt = [
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9",
+        DOCUMENTED_EXAMPLES[3].value,
+        DOCUMENTED_EXAMPLES[2].value,
+    ]
+    .join(".");
+    let azurite = format!(
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={};BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;\n",
+        DOCUMENTED_EXAMPLES[5].value
+    );
+    let firebase = format!(
+        "const firebaseConfig = {{\n  apiKey: \"{}2-MnO\",\n  authDomain: \"project-id.firebaseapp.com\",\n}};\n",
+        DOCUMENTED_EXAMPLES[6].value
+    );
+    for text in [format!("Authorization: Bearer {jwt}\n"), azurite, firebase] {
+        let hits = crate::found_in(&s, "docs/example.md", &text);
+        assert!(hits.is_empty(), "{text:?}: {hits:?}");
+    }
+}
+
+/// Look-alike prefixes: each format's length and alphabet decide.
+#[test]
+fn look_alikes_are_told_apart() {
+    let s = crate::scanner();
+    let mut g = Gen::new(99);
+    let cases = [
+        (format!("sk_live_a2V5XzAx{}", g.alnum(70)), "workos-api-key"),
+        (format!("sk_test_a2V5XzAx{}", g.alnum(70)), "workos-api-key"),
+        (format!("sk_live_{}", g.hex(40)), "paystack-secret-key"),
+        (
+            format!("sk_live_51{}", g.alnum(97)),
+            "stripe-live-secret-key",
+        ),
+        (format!("sk_test_{}", g.alnum(24)), "stripe-test-secret-key"),
+        (format!("sgp_{}", g.alnum(64)), "segment-public-api-token"),
+        (format!("sgp_{}", g.hex(40)), "sourcegraph-access-token"),
+        (format!("EAAA{}", g.b64url(60)), "square-access-token"),
+        (format!("EAAG{}", g.alnum(180)), "facebook-access-token"),
+        (format!("live_{}", g.hex(35)), "lob-api-key"),
+    ];
+    for (token, rule) in &cases {
+        let hits = crate::found_in(&s, "app/config.py", &format!("x = \"{token}\"\n"));
+        let rules: Vec<&str> = hits.iter().map(|(r, _)| r.as_str()).collect();
+        assert_eq!(rules, vec![*rule], "{token}");
+    }
+}
