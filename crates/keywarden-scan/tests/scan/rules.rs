@@ -6,12 +6,12 @@ use keywarden_scan::rules::{self, RuleKind};
 
 use crate::{Gen, checksummed, found_in, keywarden_key, scanner};
 
-struct Case {
-    rule: &'static str,
-    path: &'static str,
+pub(crate) struct Case {
+    pub(crate) rule: &'static str,
+    pub(crate) path: &'static str,
     /// (text, the secret the rule must report)
-    positive: Vec<(String, String)>,
-    negative: Vec<String>,
+    pub(crate) positive: Vec<(String, String)>,
+    pub(crate) negative: Vec<String>,
 }
 
 fn case(rule: &'static str, positive: Vec<(String, String)>, negative: Vec<String>) -> Case {
@@ -45,7 +45,7 @@ fn pem(kind: &str, g: &mut Gen, lines: usize) -> String {
 }
 
 #[allow(clippy::too_many_lines)]
-fn cases() -> Vec<Case> {
+pub(crate) fn cases() -> Vec<Case> {
     let mut g = Gen::new(42);
     let g = &mut g;
     let mut cases = Vec::new();

@@ -1,0 +1,1 @@
+value = "sk-ant-api03-k9Qf9ZgZcDJYTNR0oa4T"

@@ -1,0 +1,1 @@
+e.g. https://deploy:7qZcgZUS9xCSGUBIeW6E@git.example.com/repo.git

@@ -1,0 +1,1 @@
+value = "xkeysib-25b9d75a7237b5a3deb1e89a971d1c9fbb5b584a63d56eaa8d1a5812f8436d1a"

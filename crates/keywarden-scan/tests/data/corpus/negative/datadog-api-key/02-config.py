@@ -1,0 +1,1 @@
+DD_API_KEY=c9e1d41cfaff12b6d0a2489bfb7418a

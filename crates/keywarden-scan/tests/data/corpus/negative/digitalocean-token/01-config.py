@@ -1,0 +1,1 @@
+value = "dop_v1_5564fe40d05d0ec75f64f449b170ad03106b5e1d8a5bd6e0fc7f764a88e7e9c"

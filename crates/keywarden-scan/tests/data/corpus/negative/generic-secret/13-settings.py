@@ -1,0 +1,1 @@
+token_type = "7qZFQduJzKXwZFBxYrOwoB35sa5zI0MY"

@@ -1,0 +1,1 @@
+api_key = "7qZFQduJzKXwZFBxYrOwoB35sa5zI0MY"  # keywarden:allow

@@ -1,0 +1,1 @@
+value = "glsa_7qZmbdNIAhpMfufvr2tovINGdjql6LLd"

@@ -1,0 +1,1 @@
+REQUEST_ID=4ae73908-7d39-1b7d-a5df-736adef953eb

@@ -1,0 +1,1 @@
+value = "HRKU-k9QeYQNBLTFAWDx9CZlv"

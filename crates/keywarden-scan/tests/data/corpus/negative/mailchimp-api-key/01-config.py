@@ -1,0 +1,1 @@
+value = "9fb7d207f0b732d60e12ee3224f17fc-us6"

@@ -1,0 +1,1 @@
+value = "key-93d53622b133e34c9c2ae7f23b8cafd"

@@ -1,0 +1,1 @@
+value = "NRAK-I0H9GP8HEN"

@@ -1,0 +1,1 @@
+value = "ntn_7qZVFaokedQG7vwq9Ie9"

@@ -1,0 +1,1 @@
+value = "sk-7qZKobVdeX6vRNRMUpdmBCFS5EPYrmO2BeQOcljUhEELsCSI"

@@ -1,0 +1,1 @@
+value = "PMAK-9470e0721e1d9b95cbc88dda"

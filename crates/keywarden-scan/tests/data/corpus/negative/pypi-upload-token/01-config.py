@@ -1,0 +1,1 @@
+value = "pypi-AgEIcHlwaS5vcmck9QxMVbGTs"

@@ -1,0 +1,1 @@
+value = "sntryu_77a3d61cf0297d2f78a6"

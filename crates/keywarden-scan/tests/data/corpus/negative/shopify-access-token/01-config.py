@@ -1,0 +1,1 @@
+value = "shpat_5654889900559ca8fcefa7d06427d86"

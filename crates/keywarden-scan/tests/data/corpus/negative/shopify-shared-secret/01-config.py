@@ -1,0 +1,1 @@
+value = "shpss_f9fa0346d72dfc758993"

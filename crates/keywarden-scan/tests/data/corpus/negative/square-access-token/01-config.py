@@ -1,0 +1,1 @@
+value = "EAAAk9QGjc1hnIxrSap0dh_n"

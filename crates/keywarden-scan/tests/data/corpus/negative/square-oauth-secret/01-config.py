@@ -1,0 +1,1 @@
+value = "sq0csp-k9QKJDSP699fnjC9j4u7"

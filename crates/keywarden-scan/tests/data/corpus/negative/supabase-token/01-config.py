@@ -1,0 +1,1 @@
+value = "sbp_62d543caf83c50aee1f0"

@@ -1,0 +1,1 @@
+value = "75946:AAk9QMf1mgHTrurUu0fUwGVprPJck9DJsAw"

@@ -1,0 +1,1 @@
+SOME_ID=SKbcad465dcbd6dd44881e860a1d14ca68

@@ -1,0 +1,1 @@
+value = "hvs.k9Q5tzHDbLA3h3F4xKx5fVyD"

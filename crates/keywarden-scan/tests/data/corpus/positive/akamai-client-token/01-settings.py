@@ -1,0 +1,1 @@
+token = "akab-kaw78twifn6thjsb-jf967ddlwo2qr5wk"

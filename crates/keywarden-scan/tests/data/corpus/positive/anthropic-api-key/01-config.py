@@ -1,0 +1,1 @@
+value = "sk-ant-api03-k9QVSKrToF7M1SYp3bzVAP0bKXHdLorm7g0v-As4WLO5SyARt3LnIZ4awNmBWQhsjBX4RpIeAIS8NwBiPdDr_HbbvtELxAA"

@@ -1,0 +1,1 @@
+DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=k9Q/yhERnEKR8ZKcwXKMOGvyZFUxY7v9bdxKJNJirtlLmKyHh2OtAwOivVPWBFz1JAIKkGs+KhXaSgSMaIpjG6==;EndpointSuffix=core.windows.net

@@ -1,0 +1,1 @@
+value = "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"

@@ -1,0 +1,1 @@
+COHERE_API_KEY = '7qZDtnKuAfJHySTlyJoQ4AePtPgEuiKRy06yyTeL'

@@ -1,0 +1,1 @@
+token = "cio7qZ7q0UTksqUVMkxnV9Fk4ZxQpIMA1Uw"

@@ -1,0 +1,1 @@
+token = "cio7qZWKbHvYSNHdYJAbEJDocPks7kAhpUY"

@@ -1,0 +1,1 @@
+url = "mongodb+srv://svc:7qZP3A7IFWGRib06@cluster0.acme-corp.net/db"

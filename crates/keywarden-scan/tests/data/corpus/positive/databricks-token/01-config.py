@@ -1,0 +1,1 @@
+value = "dapi8cb5c90320231da8a53f69aecc6f3077"

@@ -1,0 +1,1 @@
+datadog_app_key: "56f609a4dfeec733c3127e02885343c022a39852"

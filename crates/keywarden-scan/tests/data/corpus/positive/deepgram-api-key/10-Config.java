@@ -1,0 +1,1 @@
+System.setProperty("DEEPGRAM_API_KEY", "1719689545e89afb4d5ae8aea98c2d1e36839729");

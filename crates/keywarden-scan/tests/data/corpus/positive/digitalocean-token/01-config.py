@@ -1,0 +1,1 @@
+value = "dop_v1_8ef4c709c57c47aec3372653b9731d0915cf97b5bbbc9c7a49fb376bc8d887a5"

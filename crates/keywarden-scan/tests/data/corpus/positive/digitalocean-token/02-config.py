@@ -1,0 +1,1 @@
+value = "doo_v1_d6562e4bd5b93a969aa4e989f1306db9cb9bc9fc3ddf3132f9a2814e2d81ef98"

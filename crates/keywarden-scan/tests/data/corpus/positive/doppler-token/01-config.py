@@ -1,0 +1,1 @@
+value = "dp.pt.7qZQGegGcYSysh1ULm5NABE1bMTOKkIpnY2hhXPEZIA"

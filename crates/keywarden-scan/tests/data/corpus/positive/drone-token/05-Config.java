@@ -1,0 +1,1 @@
+System.setProperty("DRONE_TOKEN", "7qZxQdx9HOZ8DZzlcLFNERVTeIHqn6he");

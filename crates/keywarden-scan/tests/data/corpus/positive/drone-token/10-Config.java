@@ -1,0 +1,1 @@
+System.setProperty("DRONE_TOKEN", "7qZCF574KrgrztFA2MEqFvBXHBTQOIwM");

@@ -1,0 +1,1 @@
+DUO_SECRET_KEY = '7qZBnnbwRotdsQjXdOpmlzcNtIrolrrAb2e9P7tQ'

@@ -1,0 +1,1 @@
+FRESHDESK_API_KEY = '7qZ3yaYrEvAurwnYUzU8'

@@ -1,0 +1,1 @@
+SECRET_KEY=7qZUHWww5CNFHxvrfZwn51qBlb6hiicyMRuyzmvc

@@ -1,0 +1,1 @@
+  password: 7qZeNcR2UlivOfD34u9KNiLO

@@ -1,0 +1,1 @@
+const clientSecret = '7qZFQduJzKXwZFBxYrOwoB35sa5zI0MY';

@@ -1,0 +1,1 @@
+db.Password := "7qZeNcR2UlivOfD34u9KNiLO"

@@ -1,0 +1,1 @@
+System.setProperty("GOCARDLESS_ACCESS_TOKEN", "live_k9QtdVpQiBEM4VLl8NMie8ZSUEO6vFreRYHuJhK-");

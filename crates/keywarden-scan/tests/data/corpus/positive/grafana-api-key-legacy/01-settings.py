@@ -1,0 +1,1 @@
+token = "eyJrIjoi7qZZQDNYirOvQHFbj2NM8Bju63nvx2cf09HIfqgbJ1wZhrHfZhpZpXlGpuzlmtoJzcob7UcfpsJAdUGKYmZZFPp2hk"

@@ -1,0 +1,1 @@
+token = "eyJrIjoi7qZKvBceQx6f9yPkQ4Lz5UHhSKXnVtCShjX6eUddLEoD6NlEXuLjp6QknjuOowo2Owks4FAbgSV7YQKb4qJP6KoYte"

@@ -1,0 +1,1 @@
+value = "HRKU-k9QJR0yDEKUGw9OpeFtqsX51QpTwn5mxmeRD787wti8HtFugZy8l5dQ2oIWQ"

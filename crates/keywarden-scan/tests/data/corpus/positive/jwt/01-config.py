@@ -1,0 +1,1 @@
+value = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTQyIiwiZXhwIjoxOTAwMDAwMDAwfQ.k9QtYlejtECF2yqFVepK0QZslT5t8drefbO5_GyqgwY"

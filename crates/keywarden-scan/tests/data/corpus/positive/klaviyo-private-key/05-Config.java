@@ -1,0 +1,1 @@
+System.setProperty("KLAVIYO_PRIVATE_KEY", "pk_f9aa8dc27145d74b1150208361f3e90d44");

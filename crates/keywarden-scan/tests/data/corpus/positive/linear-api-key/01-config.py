@@ -1,0 +1,1 @@
+value = "lin_api_7qZGmuBUw4oGZ9gbt4RQRmQWQQcj4Jo2AgcHke0s"

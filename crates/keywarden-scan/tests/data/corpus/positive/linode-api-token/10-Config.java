@@ -1,0 +1,1 @@
+System.setProperty("LINODE_TOKEN", "24a4053452c2b6ccb80cd81037c0b1776f10bf62f17ffc13484281fc2c5f0eac");

@@ -1,0 +1,1 @@
+token = "mlsn.4ccfcfc1f9c953f7736fbe69293bcd3651eb629cf4e7253911b81b062de41ab1"

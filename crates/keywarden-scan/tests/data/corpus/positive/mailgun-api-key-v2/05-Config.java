@@ -1,0 +1,1 @@
+System.setProperty("MAILGUN_API_KEY", "4edcca095d74809289731d0b8d9b4936-3e685b63-cd820296");

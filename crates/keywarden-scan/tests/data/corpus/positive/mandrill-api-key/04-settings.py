@@ -1,0 +1,1 @@
+MANDRILL_API_KEY = 'k9QezbrFPnC78gP9D52yms'

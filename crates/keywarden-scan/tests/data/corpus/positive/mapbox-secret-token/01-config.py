@@ -1,0 +1,1 @@
+value = "sk.eyJk9Qt1_rHZ5jJTKPy6Maznn4NKf4yOcHYXFNYmvrBbmHbg8o1l9vcDViG2AOk.k9QU2QMBdQVZYzn3u1cXeC"

@@ -1,0 +1,1 @@
+System.setProperty("LOGDNA_INGESTION_KEY", "9beea517e11be67a17d726c37d105084");

@@ -1,0 +1,1 @@
+token = "https://acme.webhook.office.com/webhookb2/8e59f0ba-6647-311a-a451-a0c557983adb@82c20d7d-b68e-f8c4-503b-d93e7087384c/IncomingWebhook/1314c98b7550fa50953091e1ecd5fd8e/000004e8-c836-d6b2-2eee-4437ddd4e083"

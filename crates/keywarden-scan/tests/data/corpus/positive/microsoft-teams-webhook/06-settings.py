@@ -1,0 +1,1 @@
+token = "https://acme.webhook.office.com/webhookb2/c3c953a0-12a9-922a-da68-b49d7515b9f3@e96f4310-e646-473e-adda-7afc7852223f/IncomingWebhook/6915f89d014ea5551ef212632dfaefd1/fd389719-bce0-308a-7490-6668613eb136"

@@ -1,0 +1,1 @@
+MOLLIE_API_KEY = 'live_7qZWOejLCYCNvQ1efbuzVUd5Yx9hwS'

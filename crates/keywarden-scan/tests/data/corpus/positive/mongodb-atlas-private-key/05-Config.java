@@ -1,0 +1,1 @@
+System.setProperty("MONGODB_ATLAS_PRIVATE_KEY", "71c48f62-868e-b68c-07f1-400e3849aae9");

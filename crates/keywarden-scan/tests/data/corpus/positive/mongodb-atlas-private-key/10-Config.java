@@ -1,0 +1,1 @@
+System.setProperty("MONGODB_ATLAS_PRIVATE_KEY", "7a5b53d7-c410-08b0-510c-7ab8645c3b09");

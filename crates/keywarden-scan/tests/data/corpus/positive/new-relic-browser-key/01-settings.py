@@ -1,0 +1,1 @@
+token = "NRJS-0084acc0ce342726a04"

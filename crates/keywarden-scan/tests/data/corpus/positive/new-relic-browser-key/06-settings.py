@@ -1,0 +1,1 @@
+token = "NRJS-01ce73d047ca8ab9b2a"

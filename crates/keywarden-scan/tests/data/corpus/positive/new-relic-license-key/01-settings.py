@@ -1,0 +1,1 @@
+token = "adfc68841b1bec4748038b27a8005aa92d02NRAL"

@@ -1,0 +1,1 @@
+token = "79522c9e29b5626a8d27c266fbb9e54cbee3NRAL"

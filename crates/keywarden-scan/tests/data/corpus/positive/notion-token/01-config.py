@@ -1,0 +1,1 @@
+value = "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"

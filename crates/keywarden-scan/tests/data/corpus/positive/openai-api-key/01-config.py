@@ -1,0 +1,1 @@
+value = "sk-proj-k9Qoh9iFALgdqWaxv03OXoNy1WOp9BnlQtWAQfjZT3BlbkFJk9QCUz8oaAGXimZkQnQvDz0hiSu-Tv-7cDRPxtli"

@@ -1,0 +1,1 @@
+System.setProperty("OPSGENIE_API_KEY", "bfaf9335-4675-565d-f478-681262519801");

@@ -1,0 +1,1 @@
+token = "sk_live_0209f7dca7bde0c412751d3cf43a4d01ebf3b007"

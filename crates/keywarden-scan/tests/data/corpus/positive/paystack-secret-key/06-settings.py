@@ -1,0 +1,1 @@
+token = "sk_live_dc83af99d6b89720c1319264a23f58a5bcf3c113"

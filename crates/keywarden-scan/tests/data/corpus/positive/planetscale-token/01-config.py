@@ -1,0 +1,1 @@
+value = "pscale_tkn_7qZNIgqgF7co9YXOgvl2N3dEUZVcs87dZhk84Dra7wJ"

@@ -1,0 +1,1 @@
+token = "phx_7qZPTUqNvULCqziFEVdslI11I8bOrL99NZhNMypFRz4"

@@ -1,0 +1,1 @@
+value = "pul-7f9d7d5488c715aa54a4caa534a8405f18f015d5"

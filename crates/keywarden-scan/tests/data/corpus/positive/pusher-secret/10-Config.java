@@ -1,0 +1,1 @@
+System.setProperty("PUSHER_APP_SECRET", "79c373f459dac00e58ce");

@@ -1,0 +1,1 @@
+value = "pypi-AgEIcHlwaS5vcmck9Q8v63-vXgoVhguK3YBr43fXK2O4CVKuGxEZpoT1GftBzYtakHhQOk5y3o2zFqU0F0daT"

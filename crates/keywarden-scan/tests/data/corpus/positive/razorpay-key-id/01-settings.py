@@ -1,0 +1,1 @@
+token = "rzp_live_7qZN8ZFjcw6bpA"

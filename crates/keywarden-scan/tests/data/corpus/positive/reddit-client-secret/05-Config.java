@@ -1,0 +1,1 @@
+System.setProperty("REDDIT_CLIENT_SECRET", "k9QGafgbdGk3DnRmcvJPc-Dx9NSi60");

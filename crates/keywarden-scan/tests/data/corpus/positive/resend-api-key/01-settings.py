@@ -1,0 +1,1 @@
+token = "re_7qZapaEF_7qZuCxlf5zURglZ0zL4oCmZv"

@@ -1,0 +1,1 @@
+System.setProperty("ROLLBAR_ACCESS_TOKEN", "f9378f8b93786362ba0a54cadc63b489");

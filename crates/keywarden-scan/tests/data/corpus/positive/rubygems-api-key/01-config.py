@@ -1,0 +1,1 @@
+value = "rubygems_7716b3b92bbeb79db0af3fb9ec776339eec6d0785a3148b6"

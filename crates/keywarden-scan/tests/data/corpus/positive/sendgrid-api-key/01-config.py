@@ -1,0 +1,1 @@
+value = "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"

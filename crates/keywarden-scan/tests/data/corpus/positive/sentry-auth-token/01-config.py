@@ -1,0 +1,1 @@
+value = "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"

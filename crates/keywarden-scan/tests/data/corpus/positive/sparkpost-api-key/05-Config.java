@@ -1,0 +1,1 @@
+System.setProperty("SPARKPOST_API_KEY", "1b119206129a679f8cc78f8336ce79721e0bb4f5");

@@ -1,0 +1,1 @@
+System.setProperty("SPOTIFY_CLIENT_SECRET", "5eb6902940a24888057c14bdd01c9bf1");

@@ -1,0 +1,1 @@
+value = "EAAAk9QHCo7boPcP0Uvuk2ZmW4sXYrhSKyfwUo4GMkTybgNFhz2fdHqUOTbmCfGa"

@@ -1,0 +1,1 @@
+value = "sq0atp-k9QJ7QCaiAXibJyCgptsYc"

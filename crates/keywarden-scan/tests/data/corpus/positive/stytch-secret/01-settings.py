@@ -1,0 +1,1 @@
+token = "secret-live-k9QNecWtbXVzSoaN1q-a4YmwdDRKsnimeFAn"

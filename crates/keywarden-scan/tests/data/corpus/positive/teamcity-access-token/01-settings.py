@@ -1,0 +1,1 @@
+token = "eyJ0eXAiOiAiVENWMiJ9.k9QhevFvlAIeIRM66g1Hbe_luopEkU51tQ-C.k9Qb1SnHPF-1jX95N9dxJC_tfySY0LafhVNHH4B5WbulPsOE"

@@ -1,0 +1,1 @@
+token = "eyJ0eXAiOiAiVENWMiJ9.k9Q80mONLHyTa1n4RdYyTJluK2J7WNtLI1jG.k9QtXDyVuvcU_xRMh9ipy0FMBiiZNCmpK0wKxKADhaenA-U5"

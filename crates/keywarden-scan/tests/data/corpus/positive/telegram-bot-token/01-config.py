@@ -1,0 +1,1 @@
+value = "7854056486:AAk9Qscdt0082ycPyaO5Gb4y5-rZULxxAsM"

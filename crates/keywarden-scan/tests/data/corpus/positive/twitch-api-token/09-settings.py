@@ -1,0 +1,1 @@
+TWITCH_CLIENT_SECRET = '6u4tsness9cmzc2v6yexxaqpeegnm8'

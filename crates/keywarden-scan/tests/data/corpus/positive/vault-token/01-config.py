@@ -1,0 +1,1 @@
+value = "hvs.k9QjTaT0El4nOFXKZOazqzqF9spPMLSln0mm73jLK45gmdDKaDUQYZwvZ_UgBHL02bhzJF_owKhIKnJ14abYghUoBmNOOdN"

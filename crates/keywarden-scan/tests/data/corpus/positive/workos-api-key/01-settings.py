@@ -1,0 +1,1 @@
+token = "sk_live_a2V5XzAx7qZnWjyW2jwVFC531cplVJjU5L8WVt8CAJXRpWuj6jiRia2qrzAiyeHuGIfiA2GjrEAQZF"

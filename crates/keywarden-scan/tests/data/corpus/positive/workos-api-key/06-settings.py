@@ -1,0 +1,1 @@
+token = "sk_live_a2V5XzAx7qZHt8psEEt09Si8Ejv2jYtGNod2GU37l933JB9bCZYacR4bbwg6oGqiQyFifxzQn5FmAE"

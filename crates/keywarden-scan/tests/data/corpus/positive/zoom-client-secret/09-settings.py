@@ -1,0 +1,1 @@
+ZOOM_CLIENT_SECRET = '7qZrwTjLScPoyrgfL57Mqv6PkwEtCDhf'
