@@ -13,7 +13,9 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use keywarden_scan::{
-    Baseline, Config, Finding, HistoryOptions, Progress, Report, Scanner, files, git, hook,
+    Baseline, Config, Finding, HistoryOptions, Progress, Report, Scanner, files, git,
+    gitleaks::GitleaksConfig,
+    hook,
     report::{self, OutputOptions},
     rules,
 };
@@ -82,6 +84,11 @@ pub(crate) struct ScanArgs {
     /// Configuration file (default: .keywarden.toml at the scan root or repository top).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// A gitleaks configuration whose rules and allowlists to use beside the
+    /// built-in rules (default: .gitleaks.toml at the scan root, if any).
+    /// What cannot be carried over is named in a warning.
+    #[arg(long, value_name = "FILE")]
+    gitleaks_config: Option<PathBuf>,
     /// Skip files larger than this many bytes (default 10 MiB, or the config's).
     #[arg(long, value_name = "BYTES")]
     max_file_size: Option<u64>,
@@ -176,6 +183,16 @@ fn load_config(args: &ScanArgs) -> anyhow::Result<Config> {
         Some(path) => Config::load(path)?,
         None => Config::discover(&dir)?.0,
     };
+    let gitleaks = match &args.gitleaks_config {
+        Some(path) => Some((GitleaksConfig::load(path)?, path.clone())),
+        None => GitleaksConfig::discover(&dir)?,
+    };
+    if let Some((g, path)) = gitleaks {
+        for w in &g.warnings {
+            eprintln!("warning: {}: {w}", path.display());
+        }
+        config.add_gitleaks(g);
+    }
     // Keyed by the repository's root commit: stable across runs and
     // machines for one repository, different between repositories.
     config.fingerprint_key = git::fingerprint_key(&dir);
@@ -268,6 +285,9 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     }
     let config = load_config(&args)?;
     let scanner = Scanner::new(&config)?;
+    for note in scanner.notes() {
+        eprintln!("note: {note}");
+    }
     if args.list_rules {
         return list_rules(&args, &scanner);
     }
@@ -394,6 +414,7 @@ fn list_rules(args: &ScanArgs, scanner: &Scanner) -> anyhow::Result<Outcome> {
                 };
                 json!({
                     "id": r.id,
+                    "provider": r.provider,
                     "severity": r.severity,
                     "description": r.description,
                     "keywords": r.keywords,

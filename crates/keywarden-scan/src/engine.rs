@@ -78,6 +78,11 @@ pub struct Scanner {
     allow_values: HashSet<String>,
     max_file_size: u64,
     fingerprint_key: FingerprintKey,
+    /// Rules without keywords (imported): their regexes run over whole buffers.
+    fulltext: Vec<usize>,
+    /// Global allowlists of an imported gitleaks configuration.
+    allowlists: Vec<crate::gitleaks::Allowlist>,
+    notes: Vec<String>,
 }
 
 impl Scanner {
@@ -114,6 +119,31 @@ impl Scanner {
                 check,
             )?);
         }
+
+        let mut notes = Vec::new();
+        for imported in &config.gitleaks_rules {
+            let mut id = imported.id.clone();
+            if rules.iter().any(|r| r.id == id) {
+                id = format!("gitleaks:{id}");
+                notes.push(format!(
+                    "gitleaks rule {} is named {id}: a keywarden rule has its id",
+                    imported.id
+                ));
+            }
+            if rules.iter().any(|r| r.id == id) {
+                return Err(ScanError::Rule {
+                    id,
+                    message: "a rule with this id already exists".into(),
+                });
+            }
+            rules.push(Rule::imported(imported, &id)?);
+        }
+        let fulltext: Vec<usize> = rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.kind == RuleKind::Regex && r.keywords.is_empty())
+            .map(|(i, _)| i)
+            .collect();
 
         let mut patterns: Vec<String> = Vec::new();
         let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
@@ -177,12 +207,21 @@ impl Scanner {
             allow_values: config.allow_values.iter().cloned().collect(),
             max_file_size: config.max_file_size,
             fingerprint_key: config.fingerprint_key.clone(),
+            fulltext,
+            allowlists: config.gitleaks_allowlists.clone(),
+            notes,
         })
     }
 
     /// The rules, in the order [`Match::rule`] indexes.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// What building the scanner changed that its user should know (an
+    /// imported rule renamed), one sentence each.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
     }
 
     /// The key this scanner derives fingerprints under.
@@ -294,6 +333,10 @@ impl Scanner {
                 self.run_segment(buf, s, e, &mut seg_rules, (path, lock_file), &mut cands);
             }
         }
+        for &ri in &self.fulltext {
+            let mut one = vec![ri];
+            self.run_segment(buf, 0, buf.len(), &mut one, (path, lock_file), &mut cands);
+        }
         if cands.is_empty() {
             return Vec::new();
         }
@@ -332,7 +375,13 @@ impl Scanner {
                 if rule.multiline && whole.start() >= seg_end - seg_start {
                     break;
                 }
-                let m = secret_group.and_then(|g| caps.get(g)).unwrap_or(whole);
+                let m = match rule.secret_group {
+                    Some(g) => match caps.get(g) {
+                        Some(m) => m,
+                        None => continue,
+                    },
+                    None => secret_group.and_then(|g| caps.get(g)).unwrap_or(whole),
+                };
                 let (start, end) = (seg_start + m.start(), seg_start + m.end());
                 let Ok(secret) = std::str::from_utf8(&buf[start..end]) else {
                     continue;
@@ -384,6 +433,18 @@ impl Scanner {
                 if rule.check == Check::KubernetesSecret && !kubernetes_secret(whole.as_bytes()) {
                     continue;
                 }
+                if (!rule.allowlists.is_empty() || !self.allowlists.is_empty())
+                    && self.imported_allowed(
+                        rule,
+                        secret,
+                        buf,
+                        seg_start + whole.start(),
+                        seg_start + whole.end(),
+                        path,
+                    )
+                {
+                    continue;
+                }
                 let verified = match rule.check.run(secret) {
                     Verdict::Reject => continue,
                     Verdict::Accept => false,
@@ -401,6 +462,27 @@ impl Scanner {
             }
         }
         seg_rules.clear();
+    }
+
+    /// Whether a gitleaks allowlist (the rule's or a global one) drops
+    /// this match.
+    fn imported_allowed(
+        &self,
+        rule: &Rule,
+        secret: &str,
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        path: &str,
+    ) -> bool {
+        let line_start = memchr::memrchr(b'\n', &buf[..start]).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &buf[end..]).map_or(buf.len(), |i| end + i);
+        let whole = String::from_utf8_lossy(&buf[start..end]);
+        let line = String::from_utf8_lossy(&buf[line_start..line_end]);
+        rule.allowlists
+            .iter()
+            .chain(&self.allowlists)
+            .any(|a| a.allows(&rule.id, secret, &whole, &line, path))
     }
 
     /// Filters, de-duplicates and locates candidates.

@@ -23,6 +23,8 @@
 //! - [`finding`]: [`Finding`], [`Severity`], the redacting [`Secret`], the
 //!   keyed, stretched fingerprint and its [`FingerprintKey`].
 //! - [`config`]: `.keywarden.toml` (settings, allowlists, custom rules).
+//! - [`gitleaks`]: a gitleaks configuration's rules and allowlists, read
+//!   into keywarden's (`--gitleaks-config`, `.gitleaks.toml`).
 //! - [`baseline`]: known findings by fingerprint.
 //! - [`report`]: text, JSON and SARIF 2.1.0 output.
 //! - [`hook`]: the git pre-commit hook installer.
@@ -56,6 +58,7 @@ pub mod error;
 pub mod files;
 pub mod finding;
 pub mod git;
+pub mod gitleaks;
 pub mod hook;
 pub mod report;
 pub mod rules;

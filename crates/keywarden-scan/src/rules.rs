@@ -58,9 +58,48 @@ pub struct Rule {
     pub generic: bool,
     /// Only files whose path (as shown, `/`-separated) matches.
     pub path: Option<regex::Regex>,
+    /// The capture group holding the secret, by number (gitleaks'
+    /// `secretGroup`); otherwise the `secret` group or the whole match.
+    pub secret_group: Option<usize>,
+    /// Allowlists of this rule (gitleaks' per-rule allowlists).
+    pub allowlists: Vec<crate::gitleaks::Allowlist>,
 }
 
 impl Rule {
+    /// A rule read from a gitleaks configuration: like [`Rule::regex`], but
+    /// it may have no keywords (its regex then runs over whole files).
+    pub fn imported(r: &crate::gitleaks::ImportedRule, id: &str) -> Result<Self, ScanError> {
+        let keywords: Vec<String> = r
+            .keywords
+            .iter()
+            .filter(|k| !k.is_empty())
+            .flat_map(|k| case_variants(k))
+            .collect();
+        let check = r.entropy.map_or(Check::None, Check::Shannon);
+        // Built with a placeholder keyword, which is then removed.
+        let mut rule = Self::regex(
+            id,
+            &r.description,
+            Severity::High,
+            vec!["-".into()],
+            &r.regex,
+            check,
+        )?;
+        rule.keywords = keywords;
+        rule.keywords.sort();
+        rule.keywords.dedup();
+        rule.provider = "gitleaks config".to_owned();
+        rule.secret_group = r.secret_group;
+        rule.allowlists = r.allowlists.clone();
+        if let Some(p) = &r.path {
+            rule.path = Some(regex::Regex::new(p).map_err(|e| ScanError::Rule {
+                id: id.to_owned(),
+                message: format!("bad path regex: {e}"),
+            })?);
+        }
+        Ok(rule)
+    }
+
     /// A regex rule. Fails with [`ScanError::Rule`] on a bad regex or a rule
     /// without keywords.
     pub fn regex(
@@ -97,6 +136,8 @@ impl Rule {
             multiline: false,
             generic: false,
             path: None,
+            secret_group: None,
+            allowlists: Vec::new(),
         })
     }
 
@@ -113,6 +154,8 @@ impl Rule {
             multiline: false,
             generic: false,
             path: None,
+            secret_group: None,
+            allowlists: Vec::new(),
         }
     }
 }

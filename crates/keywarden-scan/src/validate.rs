@@ -25,6 +25,9 @@ pub enum Check {
     /// A password in a URL: not a placeholder (`password`, `pass`, `***`)
     /// nor a reference (`${DB_PASSWORD}`, `%s`).
     Password,
+    /// The secret's Shannon entropy must reach this many bits per character
+    /// exactly (gitleaks' `entropy`).
+    Shannon(f64),
     /// A Stripe key: not one of the look-alikes that share its prefix
     /// (WorkOS: body base64 of `key_01…`; Paystack: exactly 40 lowercase hex).
     Stripe,
@@ -88,6 +91,13 @@ impl Check {
                 }
             }
             Self::KubernetesSecret => Verdict::Accept,
+            Self::Shannon(min) => {
+                if crate::entropy::shannon(secret.as_bytes()) >= min {
+                    Verdict::Accept
+                } else {
+                    Verdict::Reject
+                }
+            }
             Self::BasicAuthBase64 => {
                 let decoded = base64::engine::general_purpose::STANDARD
                     .decode(secret)

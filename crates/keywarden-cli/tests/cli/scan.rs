@@ -242,6 +242,55 @@ fn config_at_the_scan_root_allowlists_and_adds_rules() {
 }
 
 #[test]
+fn gitleaks_configuration_is_read_with_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../keywarden-scan/tests/data/gitleaks/gitleaks.toml");
+    let token = format!("acme_{}", "5e0c3b9a7d1f4e2c8b6a0d9f3e7c1b5a");
+    std::fs::write(root.join("app.env"), format!("ACME_TOKEN={token}\n")).unwrap();
+    // Given explicitly.
+    let run = scan_in(
+        root,
+        &[
+            "--gitleaks-config",
+            fixture.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["findings"][0]["rule"], "acme-service-token");
+    assert!(
+        run.stderr.contains("warning: ") && run.stderr.contains("[extend] is not supported"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("note: gitleaks rule github-pat is named gitleaks:github-pat"),
+        "{}",
+        run.stderr
+    );
+    // Found at the scan root.
+    std::fs::copy(&fixture, root.join(".gitleaks.toml")).unwrap();
+    let run = scan_in(root, &["--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["findings"][0]["rule"], "acme-service-token");
+    // A broken one is an error that names it.
+    std::fs::write(root.join(".gitleaks.toml"), "[[rules]]\nregex = 'x'\n").unwrap();
+    let run = scan_in(root, &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(".gitleaks.toml") && run.stderr.contains("no id"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn stdin_mode() {
     let tok = github_token('S');
     let out = keywarden()
