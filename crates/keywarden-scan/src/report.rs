@@ -163,18 +163,52 @@ fn security_severity(s: Severity) -> &'static str {
     }
 }
 
+/// Where each rule is documented (`docs/SCAN-RULES.md`, one anchor per rule).
+pub const RULES_DOC_URL: &str =
+    "https://github.com/keywarden/keywarden/blob/main/docs/SCAN-RULES.md";
+
+/// A rule's human-readable SARIF `name`: its description as one PascalCase
+/// identifier (`GitHubPersonalAccessTokenClassic`); SARIF wants it to
+/// differ from the opaque `id`.
+pub fn rule_name(rule: &Rule) -> String {
+    let mut out = String::new();
+    for word in rule
+        .description
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.push_str(chars.as_str());
+        }
+    }
+    if out.is_empty() || out == rule.id {
+        out = format!(
+            "Rule{}",
+            rule.id.replace(|c: char| !c.is_ascii_alphanumeric(), "")
+        );
+    }
+    out
+}
+
 /// A SARIF 2.1.0 log with one run: the tool with every rule, and one result
 /// per finding (location, region, `partialFingerprints`).
 pub fn sarif(findings: &[Finding], rules: &[Rule], opts: OutputOptions) -> Value {
     let rule_list: Vec<Value> = rules
         .iter()
         .map(|r| {
+            let help = format!(
+                "{} ({}). Remove the secret from the file and from the git history, and revoke or rotate it where it was issued; a false positive can be marked with a `keywarden:allow` comment on its line.",
+                r.description, r.provider
+            );
             json!({
                 "id": r.id,
-                "name": r.id,
+                "name": rule_name(r),
                 "shortDescription": {"text": r.description},
-                "fullDescription": {"text": r.description},
-                "help": {"text": format!("{}. Remove the secret from the file and from history, and revoke or rotate it.", r.description)},
+                "fullDescription": {"text": format!("{} ({}).", r.description, r.provider)},
+                "help": {"text": help, "markdown": help},
+                "helpUri": format!("{RULES_DOC_URL}#{}", r.id),
                 "defaultConfiguration": {"level": sarif_level(r.severity)},
                 "properties": {
                     "tags": ["security", "secret"],
@@ -297,8 +331,8 @@ pub fn rules_markdown(rules: &[Rule]) -> String {
             }
         };
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {keywords} |\n",
-            r.id, r.provider, r.severity, r.description
+            "| `{}` | {} | {} | <a id=\"{}\"></a>{} | {keywords} |\n",
+            r.id, r.provider, r.severity, r.id, r.description
         ));
     }
     out

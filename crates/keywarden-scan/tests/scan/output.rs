@@ -110,11 +110,28 @@ fn sarif_2_1_0_shape() {
     assert!(doc["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
     let run = &doc["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "keywarden");
+    let github = s.rules().iter().find(|r| r.id == "github-pat").unwrap();
+    assert_eq!(
+        report::rule_name(github),
+        "GitHubPersonalAccessTokenClassic"
+    );
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     assert_eq!(rules.len(), s.rules().len());
+    let mut names = std::collections::HashSet::new();
     for r in rules {
         assert!(r["id"].is_string());
         assert!(r["shortDescription"]["text"].is_string());
+        // SARIF1001: a name, if present, differs from the id; one per rule.
+        let name = r["name"].as_str().unwrap();
+        assert_ne!(name, r["id"].as_str().unwrap());
+        assert!(name.chars().all(|c| c.is_ascii_alphanumeric()), "{name}");
+        assert!(names.insert(name.to_owned()), "duplicate rule name {name}");
+        let uri = r["helpUri"].as_str().unwrap();
+        assert!(
+            uri.starts_with("https://")
+                && uri.ends_with(&format!("#{}", r["id"].as_str().unwrap()))
+        );
+        assert!(r["help"]["text"].as_str().unwrap().len() > 40);
         let level = r["defaultConfiguration"]["level"].as_str().unwrap();
         assert!(["error", "warning", "note"].contains(&level));
         let sev: f64 = r["properties"]["security-severity"]
