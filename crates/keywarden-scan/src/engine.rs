@@ -73,6 +73,7 @@ pub struct Scanner {
     pattern_rules: Vec<Vec<usize>>,
     keywarden: Option<usize>,
     tracked_file: Option<usize>,
+    pkcs12: Option<usize>,
     allow_paths: GlobSet,
     allow_regexes: Vec<regex::Regex>,
     allow_values: HashSet<String>,
@@ -199,6 +200,7 @@ impl Scanner {
         Ok(Self {
             keywarden: rules.iter().position(|r| r.kind == RuleKind::KeywardenKey),
             tracked_file: rules.iter().position(|r| r.kind == RuleKind::TrackedFile),
+            pkcs12: rules.iter().position(|r| r.kind == RuleKind::Pkcs12File),
             rules,
             automaton,
             pattern_rules,
@@ -271,6 +273,29 @@ impl Scanner {
         })
     }
 
+    /// A `pkcs12-file` finding for a file whose content is a PKCS#12 key
+    /// store (binary files are otherwise skipped), unless the rule is off or
+    /// the path allowlisted.
+    pub fn binary_file_finding(&self, path: &str, buf: &[u8]) -> Option<Finding> {
+        let rule = &self.rules[self.pkcs12?];
+        if !rules::is_pkcs12(buf) || self.path_allowed(path) {
+            return None;
+        }
+        Some(Finding {
+            rule_id: rule.id.as_str().into(),
+            description: rule.description.as_str().into(),
+            severity: rule.severity,
+            path: path.to_owned(),
+            line: 1,
+            column: 1,
+            end_column: 1,
+            secret: Secret::new(String::new()),
+            verified_checksum: false,
+            fingerprint: fingerprint(&self.fingerprint_key, &rule.id, path, ""),
+            commit: None,
+        })
+    }
+
     /// Turns a [`Match`] into a [`Finding`] at `path` (and `commit`).
     pub fn finding(
         &self,
@@ -316,7 +341,9 @@ impl Scanner {
             let mut seg: Option<(usize, usize)> = None;
             let mut seg_rules: Vec<usize> = Vec::new();
             for hit in ac.find_overlapping_iter(buf) {
-                let p = hit.start();
+                // A keyword that begins with a line break (`\ndata:\n`)
+                // is about the line after it.
+                let p = hit.start() + usize::from(buf[hit.start()] == b'\n');
                 // A hit near the cut end of a long line's window starts a new
                 // window, so the match after it is not cut short.
                 let inside = matches!(seg, Some((s, e))

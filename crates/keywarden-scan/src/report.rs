@@ -300,7 +300,7 @@ pub fn rules_markdown(rules: &[Rule]) -> String {
          Keywords are the literal prefilter: a rule's regex runs only on lines holding one of them.\n\n",
     );
     out.push_str(&format!(
-        "{} rules for {} providers and formats, plus the generic rule and the tracked-secrets-file check.\n\n",
+        "{} rules for {} providers and formats, plus the generic rule and the file checks.\n\n",
         rules.len(),
         providers.len()
     ));
@@ -309,6 +309,7 @@ pub fn rules_markdown(rules: &[Rule]) -> String {
         let keywords = match r.kind {
             RuleKind::KeywardenKey => "(dedicated pass)".to_owned(),
             RuleKind::TrackedFile => "(file name)".to_owned(),
+            RuleKind::Pkcs12File => "(binary file content)".to_owned(),
             _ => {
                 let shown: Vec<String> = r
                     .keywords

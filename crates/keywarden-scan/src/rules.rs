@@ -27,6 +27,9 @@ pub enum RuleKind {
     KeywardenKey,
     /// A secrets file (`.env`, …) tracked by git: matched on file names.
     TrackedFile,
+    /// A PKCS#12 (`.p12`, `.pfx`) key store: a binary file recognised by
+    /// its DER structure (a SEQUENCE whose first field is version 3).
+    Pkcs12File,
 }
 
 /// One compiled rule.
@@ -110,6 +113,19 @@ impl Rule {
         pattern: &str,
         check: Check,
     ) -> Result<Self, ScanError> {
+        Self::build(id, description, severity, keywords, pattern, check, true)
+    }
+
+    /// [`Rule::regex`]; `unicode: false` for the built-in (ASCII) patterns.
+    fn build(
+        id: &str,
+        description: &str,
+        severity: Severity,
+        keywords: Vec<String>,
+        pattern: &str,
+        check: Check,
+        unicode: bool,
+    ) -> Result<Self, ScanError> {
         if keywords.is_empty() || keywords.iter().any(String::is_empty) {
             return Err(ScanError::Rule {
                 id: id.to_owned(),
@@ -118,6 +134,7 @@ impl Rule {
             });
         }
         let regex = regex::bytes::RegexBuilder::new(pattern)
+            .unicode(unicode)
             .size_limit(8 << 20)
             .build()
             .map_err(|e| ScanError::Rule {
@@ -167,6 +184,8 @@ pub const DEFAULT_MIN_ENTROPY: f64 = 3.5;
 pub const KEYWARDEN_KEY: &str = "keywarden-key";
 /// The id of the tracked-secrets-file rule.
 pub const SECRETS_FILE_TRACKED: &str = "secrets-file-tracked";
+/// The id of the PKCS#12 file rule.
+pub const PKCS12_FILE: &str = "pkcs12-file";
 /// The id of the generic assignment rule.
 pub const GENERIC_SECRET: &str = "generic-secret";
 
@@ -1051,7 +1070,18 @@ pub fn builtin(min_entropy: f64) -> Result<Vec<Rule>, ScanError> {
         };
         keywords.sort();
         keywords.dedup();
-        let mut rule = Rule::regex(s.id, s.description, s.severity, keywords, s.regex, s.check)?;
+        // Built-in patterns are ASCII: without Unicode `\b`, `(?i)` and
+        // classes, the lazy DFA never gives up on non-ASCII text (which
+        // would drop the search to the much slower PikeVM).
+        let mut rule = Rule::build(
+            s.id,
+            s.description,
+            s.severity,
+            keywords,
+            s.regex,
+            s.check,
+            false,
+        )?;
         rule.provider = s.provider.to_owned();
         rule.multiline = s.multiline || s.id.ends_with("private-key");
         if let Some(p) = s.path {
@@ -1065,13 +1095,14 @@ pub fn builtin(min_entropy: f64) -> Result<Vec<Rule>, ScanError> {
     let mut keywords: Vec<String> = SECRET_NAMES.iter().flat_map(|w| case_variants(w)).collect();
     keywords.sort();
     keywords.dedup();
-    let mut generic = Rule::regex(
+    let mut generic = Rule::build(
         GENERIC_SECRET,
         "High-entropy value assigned to a secret-like name",
         Medium,
         keywords,
         GENERIC_REGEX,
         Check::Entropy(min_entropy),
+        false,
     )?;
     generic.generic = true;
     generic.provider = "generic".to_owned();
@@ -1084,6 +1115,15 @@ pub fn builtin(min_entropy: f64) -> Result<Vec<Rule>, ScanError> {
     ));
     if let Some(r) = rules.last_mut() {
         r.provider = "secrets file".to_owned();
+    }
+    rules.push(Rule::special(
+        PKCS12_FILE,
+        "PKCS#12 key store (.p12, .pfx: private keys and certificates)",
+        High,
+        RuleKind::Pkcs12File,
+    ));
+    if let Some(r) = rules.last_mut() {
+        r.provider = "PKCS#12".to_owned();
     }
     Ok(rules)
 }
@@ -1117,6 +1157,20 @@ pub fn is_secrets_file(path: &str) -> bool {
         ".netrc" | "_netrc" | ".pgpass" | "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519"
     ) || lower.ends_with(".p12")
         || lower.ends_with(".pfx")
+}
+
+/// Whether `buf` is a PKCS#12 PFX (RFC 7292): DER `SEQUENCE` (definite
+/// length) whose first element is `INTEGER 3` (the PFX version).
+pub fn is_pkcs12(buf: &[u8]) -> bool {
+    if buf.first() != Some(&0x30) {
+        return false;
+    }
+    let header = match buf.get(1) {
+        Some(&n) if n < 0x80 => 2,
+        Some(&n) if (0x81..=0x84).contains(&n) => 2 + usize::from(n - 0x80),
+        _ => return false,
+    };
+    buf.get(header..header + 3) == Some(&[0x02, 0x01, 0x03][..])
 }
 
 /// Whether a path is a dependency lock file, whose hashes are not secrets.

@@ -332,13 +332,23 @@ pub(super) const SPECS: &[Spec] = &[
         concat!("[0-9a-f]{24}|", uuid!())
     ),
     // Lob: `live_`/`test_` + 35 hex (secret), `live_pub_`/`test_pub_` + 31 hex.
-    spec(
+    named!(
         "lob-api-key",
         "Lob",
-        "Lob API key",
+        "Lob API key next to a Lob name",
         High,
-        &["live_", "test_"],
-        r"\b(?P<secret>(?:live|test)_(?:[0-9a-f]{35}|pub_[0-9a-f]{31}))\b",
+        [
+            "lob_",
+            "lob-",
+            "lobApi",
+            "lobKey",
+            "lobPublishable",
+            "lobSecret",
+            "lob.",
+            "lob("
+        ],
+        "lob",
+        "(?:live|test)_(?:[0-9a-f]{35}|pub_[0-9a-f]{31})"
     ),
     named!(
         "messagebird-api-key",
@@ -607,7 +617,7 @@ pub(super) const SPECS: &[Spec] = &[
             "Kubernetes",
             "Value of a Kubernetes Secret manifest (data or stringData)",
             High,
-            &["kind: Secret", "data:\n", "data:\r\n", "stringData:"],
+            &["kind: Secret", "\ndata:\n", "\ndata:\r\n", "stringData:"],
             r#"(?:kind:[ \t]*["']?Secret\b[\s\S]{0,4000}?\n)?[ \t]*(?:data|stringData):[ \t]*\r?\n(?:[ \t]+#[^\n]*\n)*[ \t]+[0-9A-Za-z_.-]+:[ \t]*["']?(?P<secret>[^\s"'#|>]{6,})["']?[ \t]*(?:\r?\n|$)(?:[\s\S]{0,4000}?kind:[ \t]*["']?Secret\b)?"#,
         ))
     },
@@ -1278,13 +1288,14 @@ pub(super) const SPECS: &[Spec] = &[
         &["ATTA"],
         r"\b(?P<secret>ATTA[0-9a-fA-F]{72})\b",
     ),
-    spec(
+    named!(
         "resend-api-key",
         "Resend",
-        "Resend API key",
+        "Resend API key next to a Resend name",
         High,
-        &["re_"],
-        r"\b(?P<secret>re_[0-9A-Za-z]{8}_[0-9A-Za-z]{24})\b",
+        ["resend"],
+        "resend",
+        "re_[0-9A-Za-z]{8}_[0-9A-Za-z]{24}"
     ),
     spec(
         "mailersend-api-token",
@@ -1362,7 +1373,7 @@ pub(super) const SPECS: &[Spec] = &[
         "Ably",
         "Ably API key next to an Ably name",
         High,
-        ["ably"],
+        ["ably_", "ably-", "ablyApi", "ablyKey", "ably.", "ably("],
         "ably",
         "[0-9A-Za-z_-]{6}\\.[0-9A-Za-z_-]{6}:[0-9A-Za-z_-]{43}"
     ),
@@ -1511,7 +1522,10 @@ pub(super) const SPECS: &[Spec] = &[
         "Telnyx",
         "Telnyx API v2 key",
         High,
-        &["KEY"],
+        &[
+            "KEY0", "KEY1", "KEY2", "KEY3", "KEY4", "KEY5", "KEY6", "KEY7", "KEY8", "KEY9", "KEYA",
+            "KEYB", "KEYC", "KEYD", "KEYE", "KEYF",
+        ],
         r"\bKEY[0-9A-F]{32}_[0-9A-Za-z]{22}\b",
     ),
     // Providers whose secrets have no prefix: next to the provider's name.

@@ -70,8 +70,8 @@ pub(crate) const SAMPLES: &[(&str, &str)] = &[
     ("confluent-api-secret", "CONFLUENT_API_SECRET={b64:64}"),
     ("kucoin-api-secret", "KUCOIN_API_SECRET={uuid}"),
     ("kucoin-api-secret", "KUCOIN_API_KEY={hex:24}"),
-    ("lob-api-key", "live_{hex:35}"),
-    ("lob-api-key", "test_pub_{hex:31}"),
+    ("lob-api-key", "LOB_API_KEY=live_{hex:35}"),
+    ("lob-api-key", "LOB_PUBLISHABLE_KEY=test_pub_{hex:31}"),
     ("messagebird-api-key", "MESSAGEBIRD_API_KEY={alnum:25}"),
     ("sumologic-access-key", "SUMO_ACCESS_KEY={alnum:64}"),
     ("sourcegraph-access-token", "sgp_{hex:16}_{hex:40}"),
@@ -294,7 +294,7 @@ pub(crate) const SAMPLES: &[(&str, &str)] = &[
     ("klaviyo-private-key", "KLAVIYO_PRIVATE_KEY=pk_{hex:34}"),
     ("clickup-api-token", "pk_{digits:8}_{upper:32}"),
     ("trello-token", "ATTA{hex:72}"),
-    ("resend-api-key", "re_{alnum:8}_{alnum:24}"),
+    ("resend-api-key", "RESEND_API_KEY=re_{alnum:8}_{alnum:24}"),
     ("mailersend-api-token", "mlsn.{hex:64}"),
     (
         "mailgun-api-key-v2",
@@ -774,7 +774,6 @@ fn look_alikes_are_told_apart() {
         (format!("sgp_{}", g.hex(40)), "sourcegraph-access-token"),
         (format!("EAAA{}", g.b64url(60)), "square-access-token"),
         (format!("EAAG{}", g.alnum(180)), "facebook-access-token"),
-        (format!("live_{}", g.hex(35)), "lob-api-key"),
     ];
     for (token, rule) in &cases {
         let hits = crate::found_in(&s, "app/config.py", &format!("x = \"{token}\"\n"));

@@ -131,6 +131,42 @@ fn an_unreadable_file_is_reported_and_the_scan_goes_on() {
 }
 
 #[test]
+fn pkcs12_files_are_findings_by_content() {
+    let dir = tempfile::tempdir().unwrap();
+    // PFX: SEQUENCE (long form length), INTEGER 3, then DER content (binary).
+    let mut pfx = vec![
+        0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x03, 0x30, 0x80, 0x00, 0x00,
+    ];
+    pfx.extend(std::iter::repeat_n(0xA5u8, 245));
+    write(dir.path(), "certs/client.p12", &pfx);
+    write(dir.path(), "certs/renamed.bin", &pfx);
+    // An X.509 certificate in DER starts with a SEQUENCE of a SEQUENCE: no finding.
+    let mut cert = vec![0x30, 0x82, 0x01, 0x00, 0x30, 0x82, 0x00, 0xF0, 0x00];
+    cert.extend(std::iter::repeat_n(0x11u8, 240));
+    write(dir.path(), "certs/server.der", &cert);
+    let report = scan_paths(&scanner(), &[dir.path().into()], 1, &Progress::default()).unwrap();
+    let mut got: Vec<(String, String)> = report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.path.rsplit('/').next().unwrap().to_owned(),
+                f.rule_id.to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("client.p12".to_owned(), "pkcs12-file".to_owned()),
+            ("renamed.bin".to_owned(), "pkcs12-file".to_owned())
+        ]
+    );
+    assert_eq!(report.stats.skipped_binary, 3);
+}
+
+#[test]
 fn tracked_secrets_files_are_findings_untracked_are_not() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();

@@ -1,1 +1,0 @@
-token = "live_f3c7c1d9016f8e3fe8a8755192f8e4eef89"

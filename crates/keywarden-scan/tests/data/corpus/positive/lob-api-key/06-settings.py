@@ -1,1 +1,0 @@
-token = "test_pub_8731d84426557e10335de88baa500de"

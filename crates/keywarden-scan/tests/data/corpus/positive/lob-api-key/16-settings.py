@@ -1,1 +1,0 @@
-token = "test_pub_7ef3b0e5b1053975fa5a98befd1a86e"

@@ -1,1 +1,0 @@
-token = "re_7qZapaEF_7qZuCxlf5zURglZ0zL4oCmZv"
