@@ -509,16 +509,19 @@ const SPECS: &[Spec] = &[
         concat!(r"\b(?P<secret>gldt-[0-9A-Za-z_.-]{20,})", end!()),
     ),
     // PyPI API tokens are macaroons: pypi- then base64 starting with the "pypi.org" caveat.
-    spec(
-        "pypi-upload-token",
-        "PyPI",
-        "PyPI API (upload) token",
-        Critical,
-        &["pypi-AgEIcHlwaS5vcmc"],
-        concat!(
-            r"\b(?P<secret>pypi-AgEIcHlwaS5vcmc[0-9A-Za-z_-]{50,})",
-            end!()
+    checked(
+        spec(
+            "pypi-upload-token",
+            "PyPI",
+            "PyPI API (upload) token",
+            Critical,
+            &["pypi-AgEIcHlwaS5vcmc"],
+            concat!(
+                r"\b(?P<secret>pypi-AgEIcHlwaS5vcmc[0-9A-Za-z_-]{50,})",
+                end!()
+            ),
         ),
+        Check::PypiMacaroon,
     ),
     // OpenAI keys embed the marker T3BlbkFJ ("OpenAI" in base64).
     spec(

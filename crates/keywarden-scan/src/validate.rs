@@ -25,6 +25,11 @@ pub enum Check {
     /// A password in a URL: not a placeholder (`password`, `pass`, `***`)
     /// nor a reference (`${DB_PASSWORD}`, `%s`).
     Password,
+    /// A PyPI API token: after `pypi-`, base64url of a version 2 macaroon
+    /// whose location is `pypi.org` and which ends with its 32-byte
+    /// signature field (the structure allows no checksum: the signature
+    /// needs PyPI's key).
+    PypiMacaroon,
     /// The secret's Shannon entropy must reach this many bits per character
     /// exactly (gitleaks' `entropy`).
     Shannon(f64),
@@ -91,6 +96,13 @@ impl Check {
                 }
             }
             Self::KubernetesSecret => Verdict::Accept,
+            Self::PypiMacaroon => {
+                if pypi_macaroon_ok(secret) {
+                    Verdict::Accept
+                } else {
+                    Verdict::Reject
+                }
+            }
             Self::Shannon(min) => {
                 if crate::entropy::shannon(secret.as_bytes()) >= min {
                     Verdict::Accept
@@ -153,6 +165,26 @@ pub fn crc32_base62_suffix_ok(token: &str) -> bool {
 /// part: for building test tokens at run time.
 pub fn crc32_base62_suffix(random: &str) -> String {
     base62::encode_u64(u64::from(crc32fast::hash(random.as_bytes())), 6).unwrap_or_default()
+}
+
+/// Whether `token` is `pypi-` and a version 2 macaroon (binary format of
+/// libmacaroons / pymacaroons): version 2, location field `pypi.org`, …,
+/// end-of-section, signature field of 32 bytes.
+pub fn pypi_macaroon_ok(token: &str) -> bool {
+    let Some(body) = token.strip_prefix("pypi-") else {
+        return false;
+    };
+    let Ok(raw) =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(body.trim_end_matches('='))
+    else {
+        return false;
+    };
+    let n = raw.len();
+    n >= 11 + 35
+        && raw.starts_with(b"\x02\x01\x08pypi.org")
+        && raw[n - 35] == 0x00
+        && raw[n - 34] == 0x06
+        && raw[n - 33] == 0x20
 }
 
 fn jwt_header_ok(token: &str) -> bool {

@@ -28,6 +28,32 @@ fn tok(secret: String) -> (String, String) {
     (format!("value = \"{secret}\"\n"), secret)
 }
 
+/// A PyPI token: a version 2 macaroon (location pypi.org, identifier,
+/// one caveat, signature), or with `signed: false` the same without its
+/// signature field.
+fn pypi_token(g: &mut Gen, signed: bool) -> String {
+    let mut m = b"\x02\x01\x08pypi.org\x02\x10".to_vec();
+    m.extend(g.hex(16).bytes());
+    m.push(0x00);
+    let caveat = format!(
+        "{{\"version\": 1, \"permissions\": {{\"projects\": [\"{}\"]}}}}",
+        g.letters(8)
+    );
+    m.extend([0x02, caveat.len() as u8]);
+    m.extend(caveat.bytes());
+    m.extend([0x00, 0x00]);
+    if signed {
+        m.extend([0x06, 0x20]);
+        m.extend(g.hex(32).bytes().take(32));
+    } else {
+        m.extend(g.hex(34).bytes());
+    }
+    format!(
+        "pypi-{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(m)
+    )
+}
+
 fn jwt_part(json: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(json)
 }
@@ -275,8 +301,13 @@ pub(crate) fn cases() -> Vec<Case> {
 
     cases.push(case(
         "pypi-upload-token",
-        vec![tok(format!("pypi-AgEIcHlwaS5vcmc{}", g.b64url(70)))],
-        vec![format!("value = \"pypi-AgEIcHlwaS5vcmc{}\"", g.b64url(10))],
+        vec![tok(pypi_token(g, true)), tok(pypi_token(g, true))],
+        vec![
+            format!("value = \"pypi-AgEIcHlwaS5vcmc{}\"", g.b64url(10)),
+            // Shaped like one, but not a macaroon: no signature field.
+            format!("value = \"{}\"", pypi_token(g, false)),
+            format!("value = \"pypi-AgEIcHlwaS5vcmc{}\"", g.b64url(70)),
+        ],
     ));
     cases.push(case(
         "openai-api-key",

@@ -1,1 +1,1 @@
-e.g. https://deploy:7qZcgZUS9xCSGUBIeW6E@git.example.com/repo.git
+e.g. https://deploy:7qZNsVHshh8XY1M8rlBy@git.example.com/repo.git

@@ -1,1 +1,1 @@
-value = "dapi72355555365b0142"
+value = "dapid50db6f12cb3ef54"

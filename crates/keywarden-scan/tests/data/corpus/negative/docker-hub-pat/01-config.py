@@ -1,1 +1,1 @@
-value = "dckr_pat_k9QqOHu6Ze"
+value = "dckr_pat_k9QyZXXRaL"

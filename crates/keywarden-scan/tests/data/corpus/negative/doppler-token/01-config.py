@@ -1,1 +1,1 @@
-value = "dp.pt.7qZvsSbXL2"
+value = "dp.pt.7qZ74k5SBE"

@@ -1,1 +1,1 @@
-value = "fo1_k9QT_8eeYt"
+value = "fo1_k9QG4gMDfD"

@@ -1,1 +1,1 @@
-api_key = "7qZFQduJzKXwZFBxYrOwoB35sa5zI0MY"  # keywarden:allow
+api_key = "7qZczZ8lUJZkpkMEev3nJMHwM2yDY7R6"  # keywarden:allow

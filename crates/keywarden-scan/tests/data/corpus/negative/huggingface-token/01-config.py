@@ -1,1 +1,1 @@
-value = "hf_MvSveyGVIOArqNHhjEcq"
+value = "hf_dPoEyHdnIBIaVwMAXunn"

@@ -1,1 +1,1 @@
-value = "hf_MXtuJQFVTyyUlEXwUrvhNLTsXpUyoDGtd1"
+value = "hf_QxFKXqXAOMfYpwBhqjZzPbnlvdMIYycyN1"

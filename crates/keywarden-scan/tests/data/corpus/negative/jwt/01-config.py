@@ -1,1 +1,1 @@
-value = "bm90IGpzb24gYXQgYWxs.eyJzdWIiOiJ4In0.k9QgdJliotKb8x4vW3HpDEO5GYq9JO7jmLxVWdGGFps"
+value = "bm90IGpzb24gYXQgYWxs.eyJzdWIiOiJ4In0.k9QwPGw_aX3YW5l6AKKUlFWSJoReYhLwTvrQ2pGH2oy"

@@ -1,1 +1,1 @@
-value = "lin_api_7qZvSm9vIkWS3Ll44oy5"
+value = "lin_api_7qZBdIiP1eMKhu3aKMIs"

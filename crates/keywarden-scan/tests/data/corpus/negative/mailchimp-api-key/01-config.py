@@ -1,1 +1,1 @@
-value = "9fb7d207f0b732d60e12ee3224f17fc-us6"
+value = "fc7589938ef4c709c57c47aec337265-us6"

@@ -1,1 +1,1 @@
-value = "key-93d53622b133e34c9c2ae7f23b8cafd"
+value = "key-9ca8fcefa7d06427d86f70c2e74088f"

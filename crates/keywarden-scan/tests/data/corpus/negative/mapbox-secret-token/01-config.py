@@ -1,1 +1,1 @@
-value = "pk.eyJk9QDrxIK8zZvHoThFNgtij44JbLFRX1A-1nYkrLKUuz-1AH-H0JraArIA9Ww.k9QdFss2fqbOjkq-4sCT8o"
+value = "pk.eyJk9QJ31WUCyJ0o06OL--frmGjY_v98L6xSJieidtXcBJhvYxBUhtfTx0glp_R.k9Q9kS7dcZ3fkUS6j07uLQ"

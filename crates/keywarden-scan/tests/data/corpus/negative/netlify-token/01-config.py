@@ -1,1 +1,1 @@
-value = "nfp_7qZ32Uz6tX3YN4RYnCIk"
+value = "nfp_7qZqBlb6hiicyMRuyzmv"

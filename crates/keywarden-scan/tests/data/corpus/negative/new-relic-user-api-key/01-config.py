@@ -1,1 +1,1 @@
-value = "NRAK-I0H9GP8HEN"
+value = "NRAK-8KC512Y6IO"

@@ -1,1 +1,1 @@
-value = "ntn_7qZVFaokedQG7vwq9Ie9"
+value = "ntn_7qZnUhqyOtmKBWe0aGe5"

@@ -1,1 +1,1 @@
-value = "pscale_tkn_7qZaDjv8FV"
+value = "pscale_tkn_7qZpDltknv"

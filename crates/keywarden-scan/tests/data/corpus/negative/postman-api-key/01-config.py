@@ -1,1 +1,1 @@
-value = "PMAK-9470e0721e1d9b95cbc88dda"
+value = "PMAK-a3b3f4b4b59fcd55ce9152a7"

@@ -1,1 +1,1 @@
-value = "pul-9b0ce627b17cfd7a2f8d"
+value = "pul-0d445acccaff38602558"

@@ -1,1 +1,1 @@
-value = "rubygems_ae31c2b41b63688a26d3"
+value = "rubygems_cc2f1509c64af3fa5265"

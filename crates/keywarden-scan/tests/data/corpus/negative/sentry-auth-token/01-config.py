@@ -1,1 +1,1 @@
-value = "sntryu_77a3d61cf0297d2f78a6"
+value = "sntryu_963965cf100073d5445a"

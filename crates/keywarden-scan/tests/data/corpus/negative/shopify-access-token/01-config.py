@@ -1,1 +1,1 @@
-value = "shpat_5654889900559ca8fcefa7d06427d86"
+value = "shpat_9f1306db9cb9bc9fc3ddf3132f9a281"

@@ -1,1 +1,1 @@
-value = "shpss_f9fa0346d72dfc758993"
+value = "shpss_49b170ad03106b5e1d8a"

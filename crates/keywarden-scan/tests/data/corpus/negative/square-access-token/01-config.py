@@ -1,1 +1,1 @@
-value = "EAAAk9QGjc1hnIxrSap0dh_n"
+value = "EAAAk9QcwDk_vr3kR99gVJo3"

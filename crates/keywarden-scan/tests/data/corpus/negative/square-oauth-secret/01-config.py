@@ -1,1 +1,1 @@
-value = "sq0csp-k9QKJDSP699fnjC9j4u7"
+value = "sq0csp-k9QsjmQoKu9hVBtanug5"

@@ -1,1 +1,1 @@
-value = "sbp_62d543caf83c50aee1f0"
+value = "sbp_a7cd44355fb11ae112e5"

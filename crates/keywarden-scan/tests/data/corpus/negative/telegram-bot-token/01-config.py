@@ -1,1 +1,1 @@
-value = "75946:AAk9QMf1mgHTrurUu0fUwGVprPJck9DJsAw"
+value = "70705:AAk9Q9fnjC9j4u7JR0yDEKUGw9OpeFtqsX5"

@@ -1,1 +1,1 @@
-value = "7qZWG3cxC0T6Ak.atlasv1.k9QHO9LYvT"
+value = "7qZo39eB3P6dtR.atlasv1.k9Q5553sLh"

@@ -1,1 +1,1 @@
-value = "hvs.k9Q5tzHDbLA3h3F4xKx5fVyD"
+value = "hvs.k9Q2VOTM39GckoL_YmYHgTtj"

@@ -1,1 +1,1 @@
-value = "sk-ant-api03-k9QVSKrToF7M1SYp3bzVAP0bKXHdLorm7g0v-As4WLO5SyARt3LnIZ4awNmBWQhsjBX4RpIeAIS8NwBiPdDr_HbbvtELxAA"
+value = "sk-ant-api03-k9QI2O5KJ0KldH9ddmtDyYapYTPhywj4MrzSRzcjDaK8uHE8M0AnD1qCAMeJdrVPDEmkrGwWxjVNWNLX-mNVMp8O7BTTPAA"

@@ -1,1 +1,1 @@
-value = "7qZ8Q~k9QRbHV1ziyY_ckSymzdqp3OVDmHc2z1J0"
+value = "7qZ8Q~k9Qu72-Cuscdt0082ycPyaO5Gb4y5-rZUL"

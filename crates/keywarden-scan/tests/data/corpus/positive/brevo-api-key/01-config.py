@@ -1,1 +1,1 @@
-value = "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"
+value = "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"

@@ -1,1 +1,1 @@
-DATABASE_URL=postgres://app:7qZP3A7IFWGRib06@db.internal:5432/app
+DATABASE_URL=postgres://app:7qZzBzH7lJmUO8fK@db.internal:5432/app

@@ -1,1 +1,1 @@
-url = "mongodb+srv://svc:7qZP3A7IFWGRib06@cluster0.acme-corp.net/db"
+url = "mongodb+srv://svc:7qZzBzH7lJmUO8fK@cluster0.acme-corp.net/db"

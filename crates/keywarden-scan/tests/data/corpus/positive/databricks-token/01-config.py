@@ -1,1 +1,1 @@
-value = "dapi8cb5c90320231da8a53f69aecc6f3077"
+value = "dapi8bae33e519c81f0647b91e64db2581c7"

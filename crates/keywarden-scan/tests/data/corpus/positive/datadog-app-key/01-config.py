@@ -1,1 +1,1 @@
-datadog_app_key: "56f609a4dfeec733c3127e02885343c022a39852"
+datadog_app_key: "cef6db600f7027c058b8c0238b9abebcf2806496"

@@ -1,1 +1,1 @@
-value = "doo_v1_d6562e4bd5b93a969aa4e989f1306db9cb9bc9fc3ddf3132f9a2814e2d81ef98"
+value = "doo_v1_1b287aa8c9f90bfd13a24e06e4b14cac6423d06b51f1dcc2f6ecc0d74338fd01"

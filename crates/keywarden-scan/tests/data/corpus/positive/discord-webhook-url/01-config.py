@@ -1,1 +1,1 @@
-value = "https://discord.com/api/webhooks/772314738924368481/k9QQEY9x80RMpcHOmwfsrAKa0Ar8oBO6EcJ5MaIybbI3sBuye3mhysgccZyu8ngSMPnc"
+value = "https://discord.com/api/webhooks/790240987720014862/k9QGMkTybgNFhz2fdHqUOTbmCfGaJ7QCaiAXibJyCgptsYcGjc1hnIxrSap0dh_nH5od"

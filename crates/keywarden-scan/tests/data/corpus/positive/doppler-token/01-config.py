@@ -1,1 +1,1 @@
-value = "dp.pt.7qZQGegGcYSysh1ULm5NABE1bMTOKkIpnY2hhXPEZIA"
+value = "dp.pt.7qZ58tfv3JmAOLKVUNubYKJXPMZfQki1rxyUbNkyz2c"

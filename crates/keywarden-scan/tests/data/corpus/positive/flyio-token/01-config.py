@@ -1,1 +1,1 @@
-value = "fo1_k9Qw7U3-emV0itqogm4y70kXA79NeiX6nsW8Oyw6fPQ"
+value = "fo1_k9Q31a8B6wUpXioR4HB636OuwYczp2DXUGQhd69abGO"

@@ -1,1 +1,1 @@
-  password: 7qZeNcR2UlivOfD34u9KNiLO
+  password: 7qZP4liFf5ltgBn4J8S6IAWx

@@ -1,1 +1,1 @@
-const clientSecret = '7qZFQduJzKXwZFBxYrOwoB35sa5zI0MY';
+const clientSecret = '7qZczZ8lUJZkpkMEev3nJMHwM2yDY7R6';

@@ -1,1 +1,1 @@
-"auth_token": "c9c3807663548c5ccff55cfc8fcc2f1509c64af3",
+"auth_token": "97cc7febffe26c31f97b59336fb46aa2169d7ee5",

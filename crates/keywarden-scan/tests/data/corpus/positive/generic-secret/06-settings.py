@@ -1,1 +1,1 @@
-db.Password := "7qZeNcR2UlivOfD34u9KNiLO"
+db.Password := "7qZP4liFf5ltgBn4J8S6IAWx"

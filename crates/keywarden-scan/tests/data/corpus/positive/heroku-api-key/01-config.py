@@ -1,1 +1,1 @@
-value = "HRKU-k9QJR0yDEKUGw9OpeFtqsX51QpTwn5mxmeRD787wti8HtFugZy8l5dQ2oIWQ"
+value = "HRKU-k9Q6lcGPA4Dl-kSNZJSZHItUW288b34py0Y2gJvurItYlejtECF2yqFVepK0"

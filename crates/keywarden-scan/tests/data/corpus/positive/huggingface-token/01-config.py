@@ -1,1 +1,1 @@
-value = "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"
+value = "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"

@@ -1,1 +1,1 @@
-value = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTQyIiwiZXhwIjoxOTAwMDAwMDAwfQ.k9QtYlejtECF2yqFVepK0QZslT5t8drefbO5_GyqgwY"
+value = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1c2VyLTQyIiwiZXhwIjoxOTAwMDAwMDAwfQ.k9QR8K-ONzBFrc0KRWMsO2h9Akx9F948YZSqsIzeicP"

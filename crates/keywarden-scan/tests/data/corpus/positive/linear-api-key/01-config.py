@@ -1,1 +1,1 @@
-value = "lin_api_7qZGmuBUw4oGZ9gbt4RQRmQWQQcj4Jo2AgcHke0s"
+value = "lin_api_7qZb1UaGekHnnctZrEaClQoE3PczXoajZqAtJ0O3"

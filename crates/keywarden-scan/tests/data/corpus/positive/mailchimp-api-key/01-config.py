@@ -1,1 +1,1 @@
-value = "7b91bf5669295ff9f3f86bf980496878-us6"
+value = "13eefee212e23ce19501f9fa0346d72d-us6"

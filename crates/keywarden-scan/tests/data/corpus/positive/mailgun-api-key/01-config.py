@@ -1,1 +1,1 @@
-value = "key-fe048f12ff7742cee9e438dd73f0ad28"
+value = "key-5af4cdb9cb645d50888d565488990055"

@@ -1,1 +1,1 @@
-value = "nfp_7qZybIYAWyy7NihUSiSB7xsWU8b0YSK2tKw9"
+value = "nfp_7qZOwoB35sa5zI0MYUHWww5CNFHxvrfZwn51"

@@ -1,1 +1,1 @@
-value = "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"
+value = "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"

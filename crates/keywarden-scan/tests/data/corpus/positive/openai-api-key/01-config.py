@@ -1,1 +1,1 @@
-value = "sk-proj-k9Qoh9iFALgdqWaxv03OXoNy1WOp9BnlQtWAQfjZT3BlbkFJk9QCUz8oaAGXimZkQnQvDz0hiSu-Tv-7cDRPxtli"
+value = "sk-proj-k9QAP0bKXHdLorm7g0v-As4WLO5SyARt3LnIZ4awT3BlbkFJk9QNmBWQhsjBX4RpIeAIS8NwBiPdDr_HbbvtELxf"

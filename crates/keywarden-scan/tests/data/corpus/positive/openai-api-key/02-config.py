@@ -1,1 +1,1 @@
-value = "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"
+value = "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"

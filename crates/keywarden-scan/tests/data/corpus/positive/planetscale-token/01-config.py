@@ -1,1 +1,1 @@
-value = "pscale_tkn_7qZNIgqgF7co9YXOgvl2N3dEUZVcs87dZhk84Dra7wJ"
+value = "pscale_tkn_7qZDXntfd0hGOuOp9f0fuH2wEWZ2HrlMy7j9No5pS6k"

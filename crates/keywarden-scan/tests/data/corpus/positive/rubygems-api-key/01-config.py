@@ -1,1 +1,1 @@
-value = "rubygems_7716b3b92bbeb79db0af3fb9ec776339eec6d0785a3148b6"
+value = "rubygems_82387ea589cb15acd2d83cc9c3807663548c5ccff55cfc8f"

@@ -1,1 +1,1 @@
-value = "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"
+value = "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"

@@ -1,1 +1,1 @@
-value = "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"
+value = "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"

@@ -1,1 +1,1 @@
-value = "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"
+value = "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"

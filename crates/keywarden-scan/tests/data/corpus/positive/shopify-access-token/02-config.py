@@ -1,1 +1,1 @@
-value = "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"
+value = "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"

@@ -1,1 +1,1 @@
-value = "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"
+value = "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"

@@ -1,1 +1,1 @@
-value = "EAAAk9QHCo7boPcP0Uvuk2ZmW4sXYrhSKyfwUo4GMkTybgNFhz2fdHqUOTbmCfGa"
+value = "EAAAk9Q1QpTwn5mxmeRD787wti8HtFugZy8l5dQ2oIWQeYQNBLTFAWDx9CZlvqQU"

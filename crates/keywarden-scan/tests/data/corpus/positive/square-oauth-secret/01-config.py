@@ -1,1 +1,1 @@
-value = "sq0csp-k9QH5odvsI4SUmb3hIny0bZXWUU2vzuQvfLOKjwdTD7"
+value = "sq0csp-k9QePOS4vZwGzQv_ldtcB05zma1eSPUXDq1yVwVVXoR"

@@ -1,1 +1,1 @@
-value = "sbp_6f12cb3ef5415f71accaf64c17e83771ea61217c"
+value = "sbp_c02a8ee2a6b7af32d1381618cd5b248d3912dbf7"

@@ -1,1 +1,1 @@
-value = "7854056486:AAk9Qscdt0082ycPyaO5Gb4y5-rZULxxAsM"
+value = "7524688277:AAk9QhIny0bZXWUU2vzuQvfLOKjwdTD7KJD"

@@ -1,1 +1,1 @@
-value = "7qZPLWijrDIK95.atlasv1.k9Q0vVNZ9uWyB0ds5GF2ULPJQ5HY0YbBVA05lialmizO2XwBMsdIFeXLBP1kGILlH6x"
+value = "7qZnZBFfyGMBkN.atlasv1.k9QDRfKQGQbB6PPzoYvHO7gRlbo5kdeVwTfm_yJNpOyxrS9mZI0YpnDgeAbZl6PA-CC"

@@ -1,1 +1,1 @@
-value = "hvs.k9QjTaT0El4nOFXKZOazqzqF9spPMLSln0mm73jLK45gmdDKaDUQYZwvZ_UgBHL02bhzJF_owKhIKnJ14abYghUoBmNOOdN"
+value = "hvs.k9QsdIFeXLBP1kGILlH6xsk5wF28dqgSHO9LYvTd_9zdTraeeidHbgw5awKyAgr3aA8KmLFneVmXbDr9RWi-cYNBntS_T7g"
