@@ -915,10 +915,10 @@ const SPECS: &[Spec] = &[
     spec(
         "dynatrace-token",
         "Dynatrace",
-        "Dynatrace API token",
+        "Dynatrace API, OAuth client or platform token",
         High,
-        &["dt0c01."],
-        r"\b(?P<secret>dt0c01\.[0-9A-Z]{24}\.[0-9A-Z]{64})\b",
+        &["dt0c01.", "dt0s01.", "dt0s02.", "dt0s08.", "dt0s16."],
+        r"\b(?P<secret>dt0[cs][0-9]{2}\.[0-9A-Z]{24}\.[0-9A-Z]{64})\b",
     ),
     spec(
         "planetscale-token",

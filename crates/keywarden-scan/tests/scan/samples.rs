@@ -258,6 +258,7 @@ pub(crate) const SAMPLES: &[(&str, &str)] = &[
     ("tencent-cloud-secret-id", "AKID{alnum:32}"),
     ("honeycomb-ingest-key", "hcaik_{lower:58}"),
     ("new-relic-insert-key", "NRII-{b64url:32}"),
+    ("dynatrace-token", "dt0s16.{upper:24}.{upper:64}"),
     ("new-relic-browser-key", "NRJS-{hex:19}"),
     ("new-relic-license-key", "{hex:36}NRAL"),
     ("sonarqube-token", "squ_{hex:40}"),

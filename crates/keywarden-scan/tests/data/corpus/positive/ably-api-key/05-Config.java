@@ -1,1 +1,1 @@
-System.setProperty("ABLY_API_KEY", "k9QD3n.k9Q_qW:k9Q7xo01PCn2szkFE_LfZEthmLAneCHnf67V_Ge65K_");
+System.setProperty("ABLY_API_KEY", "k9QEOQ.k9QqGf:k9Qzcp_9-f-Slo-QY5KFdf1onYSWnVGafgbdGk3DnRm");

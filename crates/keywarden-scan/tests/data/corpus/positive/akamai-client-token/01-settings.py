@@ -1,1 +1,1 @@
-token = "akab-kaw78twifn6thjsb-jf967ddlwo2qr5wk"
+token = "akab-4e4sxf0aiyzila4c-119xhd6tr56wz92l"

@@ -1,1 +1,1 @@
-token = "akab-wop2d0gmub4svs66-fvzqaxrgrkm3hd4d"
+token = "akab-5ajyknkq8l8mjpx5-r9p9eec8jwocfbmy"

@@ -1,1 +1,1 @@
-token = "access_token$production$k0pgr9t2rga3e4lj$4c8eb58ab4555d065c3a3d51fd97d1aa"
+token = "access_token$production$0r248c3gauwqhvl4$b2183b4ef9aa8dc27145d74b11502083"

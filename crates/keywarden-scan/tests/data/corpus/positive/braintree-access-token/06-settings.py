@@ -1,1 +1,1 @@
-token = "access_token$production$2fsn94b7saos1ag2$7d5f8649a04b8d3930c62037512ff1fb"
+token = "access_token$production$qalef3ikp1yi3cdd$46db2ca1a922fadf99db789f5e9c4692"

@@ -1,1 +1,1 @@
-System.setProperty("BUGSNAG_API_KEY", "31b248d3fe5e87eba50197d958545b08");
+System.setProperty("BUGSNAG_API_KEY", "ef74662f9beea517e11be67a17d726c3");

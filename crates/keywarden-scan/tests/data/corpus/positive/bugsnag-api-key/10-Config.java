@@ -1,1 +1,1 @@
-System.setProperty("BUGSNAG_API_KEY", "fc9c27148c5b62ec11f1f875469bfdc3");
+System.setProperty("BUGSNAG_API_KEY", "15354ddb9ac1113465f1200999503983");

@@ -1,1 +1,1 @@
-System.setProperty("CODECOV_TOKEN", "27aba820-8d30-22eb-e52c-0d1dd99ad356");
+System.setProperty("CODECOV_TOKEN", "58545b08-12da-c45f-92d2-fdc33f9ef833");

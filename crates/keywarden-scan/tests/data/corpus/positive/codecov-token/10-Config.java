@@ -1,1 +1,1 @@
-System.setProperty("CODECOV_TOKEN", "dc57a5e7-64fc-ac14-2751-5b19d2ec8748");
+System.setProperty("CODECOV_TOKEN", "469bfdc3-f937-8f8b-9378-6362ba0a54ca");

@@ -1,1 +1,1 @@
-System.setProperty("COHERE_API_KEY", "7qZuYT3kGyFqvaqJ5m6YX93lzfc1mKWX6kbv9Vx6");
+System.setProperty("COHERE_API_KEY", "7qZVRxLLn29HWxsuRpYyfEai1vS7Ybuu4JfxYpZV");

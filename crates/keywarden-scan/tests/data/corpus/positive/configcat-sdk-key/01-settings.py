@@ -1,1 +1,1 @@
-token = "configcat-sdk-1/k9QCSTJJv6Xd7FSPSadJN0/k9QPPspsTMrqzT358WRBmu"
+token = "configcat-sdk-1/k9QLlrfmxM8HjmkTrBR4-b/k9QmlR8dUW3RX2BrDb5rlJ"

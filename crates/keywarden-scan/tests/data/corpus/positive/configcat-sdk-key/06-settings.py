@@ -1,1 +1,1 @@
-token = "configcat-sdk-1/k9QdBECz5cBbIMYLBGVmJl/k9Qi0PaC8wccAJprpt06jU"
+token = "configcat-sdk-1/k9QSh4eQ_NBivfqyfpFZsG/k9QhlXOQaxJVwsfcdR-lM_"

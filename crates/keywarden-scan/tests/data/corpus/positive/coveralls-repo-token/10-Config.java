@@ -1,1 +1,1 @@
-System.setProperty("COVERALLS_REPO_TOKEN", "7qZbk3r0FbghxzCwJwAUwA0lhHDIVKVw4");
+System.setProperty("COVERALLS_REPO_TOKEN", "7qZUQbUPrNFCqhswLaxAjcNv7joqj5UCx");

@@ -1,1 +1,1 @@
-token = "cio7qZ7q0UTksqUVMkxnV9Fk4ZxQpIMA1Uw"
+token = "cio7qZ8Xoe6Wz5XaCFbyKz2RXiOkA4uvArI"

@@ -1,1 +1,1 @@
-token = "cio7qZWKbHvYSNHdYJAbEJDocPks7kAhpUY"
+token = "cio7qZNG5tz1vZN8nxDiyUe3KH9mpKXMTxA"

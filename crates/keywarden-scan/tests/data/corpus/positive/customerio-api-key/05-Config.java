@@ -1,1 +1,1 @@
-System.setProperty("CUSTOMERIO_API_KEY", "3530fb8d4848e0978dc48b9613a1310b");
+System.setProperty("CUSTOMERIO_API_KEY", "67ff08654f7458ddc9487ea30bc9b85c");

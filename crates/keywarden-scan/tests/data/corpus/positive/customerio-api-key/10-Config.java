@@ -1,1 +1,1 @@
-System.setProperty("CUSTOMERIO_API_KEY", "6d61b4630a0c89675a4fc74ccd317fed");
+System.setProperty("CUSTOMERIO_API_KEY", "20afdf9cb8e245036085cab02b2e295e");

@@ -1,1 +1,1 @@
-CYPRESS_RECORD_KEY = 'c3de56bc-e66a-f44b-d000-dacb9cb39afd'
+CYPRESS_RECORD_KEY = '4c9be6df-7fae-e9bb-d838-3fb3c1d7e679'

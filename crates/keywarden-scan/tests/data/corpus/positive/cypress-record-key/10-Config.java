@@ -1,1 +1,1 @@
-System.setProperty("CYPRESS_RECORD_KEY", "473eab75-95f9-b523-bd11-ce669e59742f");
+System.setProperty("CYPRESS_RECORD_KEY", "dc63b489-fb6f-c36e-0d01-2a70f6e50415");

@@ -1,1 +1,1 @@
-System.setProperty("DEEPGRAM_API_KEY", "4fd08b2b52f9cb43bb84b3addb775fac336758f2");
+System.setProperty("DEEPGRAM_API_KEY", "a7f89c1025496fd9da51b231f816201975095a48");

@@ -1,1 +1,1 @@
-System.setProperty("DEEPSEEK_API_KEY", "sk-527e452fed22efdc097dd07539fb651e");
+System.setProperty("DEEPSEEK_API_KEY", "sk-db775fac336758f2a1196852f70ca53e");

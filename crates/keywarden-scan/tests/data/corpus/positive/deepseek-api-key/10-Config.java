@@ -1,1 +1,1 @@
-System.setProperty("DEEPSEEK_API_KEY", "sk-bb064a2edb3c1808ee70ca346b45d6dd");
+System.setProperty("DEEPSEEK_API_KEY", "sk-a98c2d1e368397290c63375116060b0e");

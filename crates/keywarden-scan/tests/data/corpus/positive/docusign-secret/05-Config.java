@@ -1,1 +1,1 @@
-System.setProperty("DOCUSIGN_CLIENT_SECRET", "abbde30f-7b4a-67ca-f73c-c47f8f4c3f0d");
+System.setProperty("DOCUSIGN_CLIENT_SECRET", "454daa45-be80-c8f0-836d-ebc7a2c07cf6");

@@ -1,1 +1,1 @@
-System.setProperty("DOCUSIGN_CLIENT_SECRET", "08f7f62d-2893-84d8-a05c-91e7844e6fb7");
+System.setProperty("DOCUSIGN_CLIENT_SECRET", "a286ef87-323f-c319-e09e-440c61f194dc");

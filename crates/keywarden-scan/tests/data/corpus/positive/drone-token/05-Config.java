@@ -1,1 +1,1 @@
-System.setProperty("DRONE_TOKEN", "7qZxQdx9HOZ8DZzlcLFNERVTeIHqn6he");
+System.setProperty("DRONE_TOKEN", "7qZnPofALl4jV4pu97JuBLDGcJcdeufR");

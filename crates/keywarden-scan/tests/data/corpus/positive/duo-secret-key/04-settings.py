@@ -1,1 +1,1 @@
-DUO_SECRET_KEY = '7qZBnnbwRotdsQjXdOpmlzcNtIrolrrAb2e9P7tQ'
+DUO_SECRET_KEY = '7qZWzuA9Hhu9fF0gAbzSgWt6gXQzCEuCMbWQi1XJ'

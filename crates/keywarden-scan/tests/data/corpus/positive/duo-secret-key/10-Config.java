@@ -1,1 +1,1 @@
-System.setProperty("DUO_SECRET_KEY", "7qZteXKh2aPri3YD4oIX1spfaSuX5BMI2GXheDqx");
+System.setProperty("DUO_SECRET_KEY", "7qZBzWn9ORnSiPBZ5HMLlmAUWYZrq0UrVA4eeu9H");

@@ -1,1 +1,1 @@
-System.setProperty("FRESHDESK_API_KEY", "7qZgyDAKeM9d3ZfbsUCx");
+System.setProperty("FRESHDESK_API_KEY", "7qZokJmZNBMJqtHfwcE3");

@@ -1,1 +1,1 @@
-System.setProperty("FRESHDESK_API_KEY", "7qZ3yaYrEvAurwnYUzU8");
+System.setProperty("FRESHDESK_API_KEY", "7qZoDVGEfBTkmRGsHZEq");

@@ -1,1 +1,1 @@
-GITEA_TOKEN = '027c312a5dea102b5b964abc3b110f01ddab1c8d'
+GITEA_TOKEN = '96ac3ea6a3b9ddb4ccd424847354bae6abed61d6'

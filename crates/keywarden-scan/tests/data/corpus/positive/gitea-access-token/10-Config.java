@@ -1,1 +1,1 @@
-System.setProperty("GITEA_TOKEN", "611e65a28233ea61de07357d12a9dda4a7955af7");
+System.setProperty("GITEA_TOKEN", "10b2807efec72f2ad42e7d939fc8b20b61989456");

@@ -1,1 +1,1 @@
-System.setProperty("GOCARDLESS_ACCESS_TOKEN", "live_k9QY5smALrW0SEzx2Aj6Rdcq1P-QlSjHaMThIiw1");
+System.setProperty("GOCARDLESS_ACCESS_TOKEN", "live_k9QMyFU6ZIHr5TGqMz5XDK3WmaeKmHuMKVIUsXpi");

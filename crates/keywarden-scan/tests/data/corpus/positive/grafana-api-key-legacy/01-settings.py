@@ -1,1 +1,1 @@
-token = "eyJrIjoi7qZZQDNYirOvQHFbj2NM8Bju63nvx2cf09HIfqgbJ1wZhrHfZhpZpXlGpuzlmtoJzcob7UcfpsJAdUGKYmZZFPp2hk"
+token = "eyJrIjoi7qZ8FCIqfkT3qus2WHG05v4deEier7cZUG9X7dfqVhXeDnxg8xIEBw6hqNuXbJxYAOUzQ7G6aKFIvjsKx3xxXyltTf"

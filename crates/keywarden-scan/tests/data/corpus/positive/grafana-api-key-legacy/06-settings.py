@@ -1,1 +1,1 @@
-token = "eyJrIjoi7qZKvBceQx6f9yPkQ4Lz5UHhSKXnVtCShjX6eUddLEoD6NlEXuLjp6QknjuOowo2Owks4FAbgSV7YQKb4qJP6KoYte"
+token = "eyJrIjoi7qZbWsOufWRNFkevNmuADHN0YTny397Ii6qXTltNrlj8G5QjMDgFrUXqZTmAGaoo2kVAXcRWcdbSczgKtiL8m4mUcL"

@@ -1,1 +1,1 @@
-System.setProperty("HCLOUD_TOKEN", "7qZrbNzt3If4LZauGgKopjQG4yV6QX166IhTUGTcLzx4NU0ls2E0D4nZ3ctMs3hq");
+System.setProperty("HCLOUD_TOKEN", "7qZNR2yBouEBoU8rwCDtnKuAfJHySTlyJoQ4AePtPgEuiKRy06yyTeLstt2pHo5g");

@@ -1,1 +1,1 @@
-System.setProperty("KLAVIYO_PRIVATE_KEY", "pk_f9aa8dc27145d74b1150208361f3e90d44");
+System.setProperty("KLAVIYO_PRIVATE_KEY", "pk_74b2122d6e287c0cb14269f4ffbc249d77");

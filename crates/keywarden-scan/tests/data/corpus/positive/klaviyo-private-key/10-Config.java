@@ -1,1 +1,1 @@
-System.setProperty("KLAVIYO_PRIVATE_KEY", "pk_a922fadf99db789f5e9c46921d51d7ded2");
+System.setProperty("KLAVIYO_PRIVATE_KEY", "pk_08fa348c2e53373058adb0981ee28aeaad");

@@ -1,1 +1,1 @@
-System.setProperty("LAUNCHDARKLY_SDK_KEY", "sdk-5914bbb1-e5fa-78e7-c25e-9e5aaf7d7e38");
+System.setProperty("LAUNCHDARKLY_SDK_KEY", "sdk-2d5a09e5-1dbd-d770-05dd-1a3871aa7498");

@@ -1,1 +1,1 @@
-System.setProperty("LINKEDIN_CLIENT_SECRET", "7qZB27btT3HzP0CN");
+System.setProperty("LINKEDIN_CLIENT_SECRET", "7qZE7iXrJrVlZHDl");

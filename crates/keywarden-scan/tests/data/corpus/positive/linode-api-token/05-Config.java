@@ -1,1 +1,1 @@
-System.setProperty("LINODE_TOKEN", "4e66056aa409e82003f71f578c24116f8c377c13784a5f8ecdec107022a49cca");
+System.setProperty("LINODE_TOKEN", "ccccaeede63c7d5bcaa51826ae2f441aecfae288dac1eec7072fc5d5b1e892ad");

@@ -1,1 +1,1 @@
-System.setProperty("LINODE_TOKEN", "24a4053452c2b6ccb80cd81037c0b1776f10bf62f17ffc13484281fc2c5f0eac");
+System.setProperty("LINODE_TOKEN", "21ee6152c59ddf7959cf4fd2a24eabf2e0494ebdae295ca7c95de14e186a4563");

@@ -1,1 +1,1 @@
-System.setProperty("LOGGLY_TOKEN", "4d6cfa84-8e22-5f6b-48da-99a12a2527a5");
+System.setProperty("LOGGLY_TOKEN", "9d46f93e-123d-0d32-5a93-541a65fd9a2b");

@@ -1,1 +1,1 @@
-System.setProperty("LOGGLY_TOKEN", "f1112d8f-e734-d753-757e-204cce7154e9");
+System.setProperty("LOGGLY_TOKEN", "770f65ee-6132-f98a-e917-28205f65874a");

@@ -1,1 +1,1 @@
-MAILGUN_API_KEY = 'c39b1ac1e8ac7d76aa62fec05baa02c8-cc63a8f6-d13a2c0a'
+MAILGUN_API_KEY = '6d6c42743cfda6b995e3eeca6f5d105e-53b9d704-1ab6d5bb'

@@ -1,1 +1,1 @@
-System.setProperty("MAILJET_API_SECRET", "6a8ebcc0af99c279b2b9c8f544458741");
+System.setProperty("MAILJET_API_SECRET", "ccfe6389a5dd49fd31f407b2019c126d");

@@ -1,1 +1,1 @@
-System.setProperty("MANDRILL_API_KEY", "k9QezbrFPnC78gP9D52yms");
+System.setProperty("MANDRILL_API_KEY", "k9QkFE_LfZEthmLAneCHnf");

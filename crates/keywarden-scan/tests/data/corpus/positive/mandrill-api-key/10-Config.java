@@ -1,1 +1,1 @@
-System.setProperty("MANDRILL_API_KEY", "k9Q2oZiCV3WsbjPfWgaSuz");
+System.setProperty("MANDRILL_API_KEY", "k9QWIeHQV-3k8uui4ndhM4");

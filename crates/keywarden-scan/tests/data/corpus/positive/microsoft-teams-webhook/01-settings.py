@@ -1,1 +1,1 @@
-token = "https://acme.webhook.office.com/webhookb2/8e59f0ba-6647-311a-a451-a0c557983adb@82c20d7d-b68e-f8c4-503b-d93e7087384c/IncomingWebhook/1314c98b7550fa50953091e1ecd5fd8e/000004e8-c836-d6b2-2eee-4437ddd4e083"
+token = "https://acme.webhook.office.com/webhookb2/ecd5fd8e-0000-04e8-c836-d6b22eee4437@ddd4e083-a3de-b392-5ab6-11b257aae5ba/IncomingWebhook/c469f594b28ba4b9d4311a0757551019/e04052d3-7756-9054-8af8-3477246eb3a2"

@@ -1,1 +1,1 @@
-token = "https://acme.webhook.office.com/webhookb2/c3c953a0-12a9-922a-da68-b49d7515b9f3@e96f4310-e646-473e-adda-7afc7852223f/IncomingWebhook/6915f89d014ea5551ef212632dfaefd1/fd389719-bce0-308a-7490-6668613eb136"
+token = "https://acme.webhook.office.com/webhookb2/2dfaefd1-fd38-9719-bce0-308a74906668@613eb136-a4d1-1f7d-05a7-3f3bf5153a68/IncomingWebhook/e45ccca84ee335a87b0ef398c3d8c482/0e204831-a4c2-02f5-a35d-eaa93b94870a"

@@ -1,1 +1,1 @@
-System.setProperty("MISTRAL_API_KEY", "7qZEvfhoEU59c49AQ1JzD7a17uSVASUp");
+System.setProperty("MISTRAL_API_KEY", "7qZ0GwCS2f9C0vgvZSTbANyz7hSYVDiZ");

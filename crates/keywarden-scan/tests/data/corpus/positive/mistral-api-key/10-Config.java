@@ -1,1 +1,1 @@
-System.setProperty("MISTRAL_API_KEY", "7qZstt2pHo5grobcdsWkkgLL1opZHowZ");
+System.setProperty("MISTRAL_API_KEY", "7qZkACxg7xZBeIllsXCaJEDP6DrAMSU8");

@@ -1,1 +1,1 @@
-System.setProperty("MOLLIE_API_KEY", "live_7qZWOejLCYCNvQ1efbuzVUd5Yx9hwS");
+System.setProperty("MOLLIE_API_KEY", "live_7qZ2VZjK1gb4aE7MeVOg8AZuVHINfy");

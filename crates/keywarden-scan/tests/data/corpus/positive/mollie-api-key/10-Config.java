@@ -1,1 +1,1 @@
-System.setProperty("MOLLIE_API_KEY", "live_7qZJqExvafnQsHpbzzQaNE4O0iHi1p");
+System.setProperty("MOLLIE_API_KEY", "live_7qZVnHh7rh4pWCKWNjLYHZj0ggk3R5");

@@ -1,1 +1,1 @@
-System.setProperty("MONGODB_ATLAS_PRIVATE_KEY", "7a5b53d7-c410-08b0-510c-7ab8645c3b09");
+System.setProperty("MONGODB_ATLAS_PRIVATE_KEY", "54d32c42-cebb-3a58-f150-842eb4de6570");

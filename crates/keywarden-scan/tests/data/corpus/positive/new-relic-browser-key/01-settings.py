@@ -1,1 +1,1 @@
-token = "NRJS-0084acc0ce342726a04"
+token = "NRJS-9046eafb89f9fa282b6"

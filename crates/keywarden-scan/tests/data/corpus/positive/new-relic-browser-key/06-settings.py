@@ -1,1 +1,1 @@
-token = "NRJS-01ce73d047ca8ab9b2a"
+token = "NRJS-16cb7148008751cd411"

@@ -1,1 +1,1 @@
-token = "adfc68841b1bec4748038b27a8005aa92d02NRAL"
+token = "66a1158ff823eee517aec51c119fe1d19579NRAL"

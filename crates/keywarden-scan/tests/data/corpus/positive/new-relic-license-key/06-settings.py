@@ -1,1 +1,1 @@
-token = "79522c9e29b5626a8d27c266fbb9e54cbee3NRAL"
+token = "4b72cd3f84237077521d071dcf896efbb6b9NRAL"

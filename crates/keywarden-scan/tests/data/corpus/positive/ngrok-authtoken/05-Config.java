@@ -1,1 +1,1 @@
-System.setProperty("NGROK_AUTHTOKEN", "7qZeXAMTN2w57EWeJiv1k7qataN_7qZST8pRICKpDy6tdc9Yb");
+System.setProperty("NGROK_AUTHTOKEN", "7qZc49AQ1JzD7a17uSVASUpDgpk_7qZs3STuFsMsPjk8XFJXU");

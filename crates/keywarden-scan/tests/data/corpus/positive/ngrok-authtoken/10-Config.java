@@ -1,1 +1,1 @@
-System.setProperty("NGROK_AUTHTOKEN", "7qZwvBaWHsk5QB1IpIErnfQbvLt_7qZibgNR2yBouEBoU8rwC");
+System.setProperty("NGROK_AUTHTOKEN", "7qZrobcdsWkkgLL1opZHowZRtM0_7qZiYqu1TBihGC0O8feUG");

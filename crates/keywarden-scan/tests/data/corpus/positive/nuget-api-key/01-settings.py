@@ -1,1 +1,1 @@
-token = "oy2dfn0jt8gf409kuolr1gz1h8zjzt9ibja63rwucft37j"
+token = "oy2jf967ddlwo2qr5wk96fkfc6g7bt1l5o4952mnd069fm"

@@ -1,1 +1,1 @@
-token = "oy2ys54hob0la5k1viiu4147d057wom8x3rvb75xpgdj1x"
+token = "oy2fvzqaxrgrkm3hd4dhie8ussch6uzlgi6cudmpg44gji"

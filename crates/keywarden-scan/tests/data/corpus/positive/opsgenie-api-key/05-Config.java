@@ -1,1 +1,1 @@
-System.setProperty("OPSGENIE_API_KEY", "bfaf9335-4675-565d-f478-681262519801");
+System.setProperty("OPSGENIE_API_KEY", "344e6605-6aa4-09e8-2003-f71f578c2411");

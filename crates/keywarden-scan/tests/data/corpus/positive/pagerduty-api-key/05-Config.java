@@ -1,1 +1,1 @@
-System.setProperty("PAGERDUTY_API_KEY", "7qZruWHN2uYcgEJ036wm");
+System.setProperty("PAGERDUTY_API_KEY", "7qZoSbKXCinCBGuKPrwo");

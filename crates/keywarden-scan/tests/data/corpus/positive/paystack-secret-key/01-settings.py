@@ -1,1 +1,1 @@
-token = "sk_live_0209f7dca7bde0c412751d3cf43a4d01ebf3b007"
+token = "sk_live_4c8eb58ab4555d065c3a3d51fd97d1aaecadfaa0"

@@ -1,1 +1,1 @@
-token = "sk_live_dc83af99d6b89720c1319264a23f58a5bcf3c113"
+token = "sk_live_7d5f8649a04b8d3930c62037512ff1fbd2675a71"

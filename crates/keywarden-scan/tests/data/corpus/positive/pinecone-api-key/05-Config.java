@@ -1,1 +1,1 @@
-System.setProperty("PINECONE_API_KEY", "c36e40ef-a7f8-9c10-2549-6fd9da51b231");
+System.setProperty("PINECONE_API_KEY", "eb68c07f-1400-e384-9aae-9027c312a5de");

@@ -1,1 +1,1 @@
-System.setProperty("PINECONE_API_KEY", "19308d84-810e-74c7-b776-7fcb723212b8");
+System.setProperty("PINECONE_API_KEY", "008b0510-c7ab-8645-c3b0-9611e65a2823");

@@ -1,1 +1,1 @@
-System.setProperty("PLIVO_AUTH_TOKEN", "7qZC4FyurtGP1Gxo7gqsLM1vYmUA0QfUDJ38fGDv");
+System.setProperty("PLIVO_AUTH_TOKEN", "7qZ4fcpbEqOhUCuLa5qifUJTDAEzKyfmhHpmFK4a");

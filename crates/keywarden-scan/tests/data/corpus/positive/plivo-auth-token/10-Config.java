@@ -1,1 +1,1 @@
-System.setProperty("PLIVO_AUTH_TOKEN", "7qZX9jq7PXtlt8KAvSulQHDEyYoEql3PQF6zNxYA");
+System.setProperty("PLIVO_AUTH_TOKEN", "7qZwhz3gU7TY33pHemW9QiSVCVvRFoNqLJcWoXBk");

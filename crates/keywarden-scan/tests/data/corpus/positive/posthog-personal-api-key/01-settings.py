@@ -1,1 +1,1 @@
-token = "phx_7qZPTUqNvULCqziFEVdslI11I8bOrL99NZhNMypFRz4"
+token = "phx_7qZZpXlGpuzlmtoJzcob7UcfpsJAdUGKYmZZFPp2hkE"

@@ -1,1 +1,1 @@
-token = "phx_7qZ6KRSp0psiOG56PYokQGXtbEp8Fu6DWAbyQMowKs8"
+token = "phx_7qZjp6QknjuOowo2Owks4FAbgSV7YQKb4qJP6KoYteA"

@@ -1,1 +1,1 @@
-System.setProperty("POSTMARK_SERVER_TOKEN", "ec5f0582-c9d2-8d81-2371-230eaae056c0");
+System.setProperty("POSTMARK_SERVER_TOKEN", "b2b9c8f5-4445-8741-8d55-f91c78a99d52");

@@ -1,1 +1,1 @@
-System.setProperty("POSTMARK_SERVER_TOKEN", "1501724c-2fb9-e966-b242-ef41a2670ff9");
+System.setProperty("POSTMARK_SERVER_TOKEN", "9bc633f3-2257-6ff1-223c-cf3065d990a4");

@@ -1,1 +1,1 @@
-System.setProperty("PUSHER_APP_SECRET", "fb5e9ccfe6389a5dd49f");
+System.setProperty("PUSHER_APP_SECRET", "03d7cd0f0881b11d96e2");

@@ -1,1 +1,1 @@
-System.setProperty("PUSHER_APP_SECRET", "79c373f459dac00e58ce");
+System.setProperty("PUSHER_APP_SECRET", "e5eacfac5eb6902940a2");

@@ -1,1 +1,1 @@
-System.setProperty("RAILWAY_TOKEN", "235aac33-17bd-3335-4701-17bde1f7ae52");
+System.setProperty("RAILWAY_TOKEN", "a5cf101e-a284-5e4e-fc8d-658fe588fe52");

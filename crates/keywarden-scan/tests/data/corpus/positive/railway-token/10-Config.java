@@ -1,1 +1,1 @@
-System.setProperty("RAILWAY_TOKEN", "eb2c8cac-0516-ff87-48b1-69c6c4fbf774");
+System.setProperty("RAILWAY_TOKEN", "36403536-6c15-b8a0-c694-a10973914720");

@@ -1,1 +1,1 @@
-token = "rzp_live_7qZN8ZFjcw6bpA"
+token = "rzp_live_7qZNvQ1efbuzVU"

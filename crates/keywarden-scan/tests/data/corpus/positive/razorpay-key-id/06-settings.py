@@ -1,1 +1,1 @@
-token = "rzp_live_7qZfMWdLsyFo0p"
+token = "rzp_live_7qZQsHpbzzQaNE"

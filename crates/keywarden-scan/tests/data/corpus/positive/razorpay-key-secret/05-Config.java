@@ -1,1 +1,1 @@
-System.setProperty("RAZORPAY_KEY_SECRET", "7qZ3iXYFBtMYKQErvnPa6EAk");
+System.setProperty("RAZORPAY_KEY_SECRET", "7qZd5Yx9hwSPdXNM0lGKcHDf");

@@ -1,1 +1,1 @@
-System.setProperty("REDDIT_CLIENT_SECRET", "k9QV5_uXZOfo2ZPnjBTb0-fZIdiI6l");
+System.setProperty("REDDIT_CLIENT_SECRET", "k9Q-9MFKpn0Esa6KtZUATjwdQVSdu5");

@@ -1,1 +1,1 @@
-RESEND_API_KEY = 're_7qZapaEF_7qZuCxlf5zURglZ0zL4oCmZv'
+RESEND_API_KEY = 're_7qZLAue5_7qZ06wcjVTtkkwdiQdv7txeF'

@@ -1,1 +1,1 @@
-System.setProperty("ROLLBAR_ACCESS_TOKEN", "f9378f8b93786362ba0a54cadc63b489");
+System.setProperty("ROLLBAR_ACCESS_TOKEN", "73d69814f1112d8fe734d753757e204c");

@@ -1,1 +1,1 @@
-System.setProperty("SMARTSHEET_ACCESS_TOKEN", "7qZJTDAEzKyfmhHpmFK4aqaumq1ZA1YlfPokJ");
+System.setProperty("SMARTSHEET_ACCESS_TOKEN", "7qZJpE3Rz4oZCxQdx9HOZ8DZzlcLFNERVTeIH");

@@ -1,1 +1,1 @@
-System.setProperty("SMARTSHEET_ACCESS_TOKEN", "7qZSVCVvRFoNqLJcWoXBkEewTEXC2uuN47oDV");
+System.setProperty("SMARTSHEET_ACCESS_TOKEN", "7qZUguyzzBbDwCF574KrgrztFA2MEqFvBXHBT");

@@ -1,1 +1,1 @@
-token = "squ_460d06ef7bfb81599c60d0dde512be0469046eaf"
+token = "squ_7b3cf79cc20549bf7114b5058f968e5914bbb1e5"

@@ -1,1 +1,1 @@
-System.setProperty("SPARKPOST_API_KEY", "1b119206129a679f8cc78f8336ce79721e0bb4f5");
+System.setProperty("SPARKPOST_API_KEY", "c063530fb8d4848e0978dc48b9613a1310bfb5e9");

@@ -1,1 +1,1 @@
-System.setProperty("SPOTIFY_CLIENT_SECRET", "0881b11d96e2e8a409d63f9e9ecf2ea2");
+System.setProperty("SPOTIFY_CLIENT_SECRET", "c916c938292348e59f0ba6647311aa45");

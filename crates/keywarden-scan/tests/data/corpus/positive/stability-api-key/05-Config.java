@@ -1,1 +1,1 @@
-System.setProperty("STABILITY_API_KEY", "sk-7qZzmnWQ2B1rf8Fbu2EmtOWkBULI0cvpzUwNBv77yMn12SwM");
+System.setProperty("STABILITY_API_KEY", "sk-7qZSR6Wdrt34MOLKthPz0H0plHGbx4snC4FyurtGP1Gxo7gq");

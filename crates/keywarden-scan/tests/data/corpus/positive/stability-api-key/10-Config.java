@@ -1,1 +1,1 @@
-System.setProperty("STABILITY_API_KEY", "sk-7qZ6Sx7BHQ7bDxBSsWp002Fmrq1SVYvpZkWOef0Ijz0z8viz");
+System.setProperty("STABILITY_API_KEY", "sk-7qZlkKIrXeeT5Jp5DICrhBy4Yt3XBOxHX9jq7PXtlt8KAvSu");

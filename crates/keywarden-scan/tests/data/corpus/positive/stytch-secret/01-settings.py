@@ -1,1 +1,1 @@
-token = "secret-live-k9QNecWtbXVzSoaN1q-a4YmwdDRKsnimeFAn"
+token = "secret-live-k9QtEI0G_LcWmdfGYGfFtzyg7BT-GSaXIt51"

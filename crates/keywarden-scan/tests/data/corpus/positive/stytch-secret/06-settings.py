@@ -1,1 +1,1 @@
-token = "secret-live-k9Q2-k17jSRk-yRmYwT_Y2XY-UadPw9NCV5_"
+token = "secret-live-k9QTI7VF0X_DwoAjSupQlf9DcxO9NoGy13nv"

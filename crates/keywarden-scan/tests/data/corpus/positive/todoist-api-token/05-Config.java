@@ -1,1 +1,1 @@
-System.setProperty("TODOIST_API_TOKEN", "424847354bae6abed61d6c9e5baa83ec2fad2c30");
+System.setProperty("TODOIST_API_TOKEN", "caf73cc47f8f4c3f0d235aac3317bd3335470117");

@@ -1,1 +1,1 @@
-System.setProperty("TWITCH_CLIENT_SECRET", "zodgd5slkoz6unof4hj898sz9rop0b");
+System.setProperty("TWITCH_CLIENT_SECRET", "etzpmadrp300ac7eno9i9kbpeyhc6r");

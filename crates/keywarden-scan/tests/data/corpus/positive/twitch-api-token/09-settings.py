@@ -1,1 +1,1 @@
-TWITCH_CLIENT_SECRET = '6u4tsness9cmzc2v6yexxaqpeegnm8'
+TWITCH_CLIENT_SECRET = '5vdh4q5bu3kmufdiztfembs2jyv5xb'

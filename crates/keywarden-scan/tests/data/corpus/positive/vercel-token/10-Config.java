@@ -1,1 +1,1 @@
-System.setProperty("VERCEL_TOKEN", "7qZk48FOje6OAEQDlKDKrAcP");
+System.setProperty("VERCEL_TOKEN", "7qZgmAWQqmNPVaEim8pJPhNs");

@@ -1,1 +1,1 @@
-System.setProperty("WANDB_API_KEY", "a1196852f70ca53e3c89cbe09c3334d2a17f6a18");
+System.setProperty("WANDB_API_KEY", "418201a5482137643739f681fc84271c48f62868");

@@ -1,1 +1,1 @@
-System.setProperty("WANDB_API_KEY", "0c63375116060b0e6e9a9c23b91ff87f64fce794");
+System.setProperty("WANDB_API_KEY", "eca101eb8569f966829c65f07c5097a5b53d7c41");

@@ -1,1 +1,1 @@
-token = "sk_live_a2V5XzAx7qZnWjyW2jwVFC531cplVJjU5L8WVt8CAJXRpWuj6jiRia2qrzAiyeHuGIfiA2GjrEAQZF"
+token = "sk_live_a2V5XzAx7qZFbQ1UnQkD8vUVv5pCGRN8ZFjcw6bpA3iXYFBtMYKQErvnPa6EAkOAjSD3BIV8gRksln"

@@ -1,1 +1,1 @@
-token = "sk_live_a2V5XzAx7qZHt8psEEt09Si8Ejv2jYtGNod2GU37l933JB9bCZYacR4bbwg6oGqiQyFifxzQn5FmAE"
+token = "sk_live_a2V5XzAx7qZueKEAr17wSfNqNrKj1rfMWdLsyFo0p6Sfl6uYHQiDHgrXR783ipQJ0rdc3NAWQsrgoq"

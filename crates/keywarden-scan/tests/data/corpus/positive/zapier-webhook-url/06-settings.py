@@ -1,1 +1,1 @@
-token = "https://hooks.zapier.com/hooks/catch/7865371/np012bf"
+token = "https://hooks.zapier.com/hooks/catch/7166200/5px8eci"

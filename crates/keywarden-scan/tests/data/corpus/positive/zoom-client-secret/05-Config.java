@@ -1,1 +1,1 @@
-System.setProperty("ZOOM_CLIENT_SECRET", "7qZZ89C1ClgRLm0bWIjCHVIuPzSQbir4");
+System.setProperty("ZOOM_CLIENT_SECRET", "7qZLhw8mhfVwEnYPXP3O3YBUzHlklHmb");
