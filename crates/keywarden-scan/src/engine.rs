@@ -416,7 +416,7 @@ impl Scanner {
                 if rule.generic {
                     let quote = caps.name("quote").map_or(&b""[..], |q| q.as_bytes());
                     // The whole identifier (`NextToken`, not `Token`) and the byte before it.
-                    let (name, before) = match caps.name("name") {
+                    let (name, before, call) = match caps.name("name") {
                         Some(n) => {
                             let mut from = n.start();
                             while from > 0
@@ -426,10 +426,20 @@ impl Scanner {
                                 from -= 1;
                             }
                             let before = from.checked_sub(1).map(|i| window[i]);
-                            (&window[from..n.end()], before)
+                            // `f("name", …`: the name is a call's first argument.
+                            let call = window[..from.saturating_sub(1)]
+                                .trim_ascii_end()
+                                .ends_with(b"(");
+                            (&window[from..n.end()], before, call)
                         }
-                        None => (&b""[..], None),
+                        None => (&b""[..], None, false),
                     };
+                    // `"name", "value"` assigns only as a call's first two
+                    // arguments (`System.setProperty("db.password", …)`),
+                    // not in a list of names.
+                    if caps.name("op2").is_some() && !call {
+                        continue;
+                    }
                     let line_end =
                         memchr::memchr(b'\n', &buf[end..seg_end]).map_or(seg_end, |i| end + i);
                     let xml = caps.name("op").is_some_and(|o| o.as_bytes() == b">");

@@ -703,6 +703,12 @@ fn generic_rule_contexts() {
         ),
         ("Main.java", format!("verify(token, \"{v}\")\n")),
         (
+            "names.py",
+            "NAMES = {'ASAuthorizationPasswordProvider', 'HTTPPasswordMgrWithDefaultRealm7'}\n"
+                .to_owned(),
+        ),
+        ("names.py", format!("KEYS = ['api_token', '{v}']\n")),
+        (
             "Makefile",
             "API_TOKEN ?= $(shell cat token.txt)\n".to_owned(),
         ),
