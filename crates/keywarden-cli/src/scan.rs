@@ -76,6 +76,9 @@ pub(crate) struct ScanArgs {
     #[arg(long, conflicts_with = "format")]
     json: bool,
     /// Ignore findings whose fingerprints this baseline file holds.
+    /// Fingerprints are keyed by the repository's root commit (and
+    /// KEYWARDEN_FINGERPRINT_KEY when set): a baseline of another repository
+    /// or key, or of the old unsalted format, is refused.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
     /// Record every finding's fingerprint in this file and exit 0.
