@@ -13,7 +13,9 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
 use keywarden_scan::{
-    Baseline, Config, Finding, HistoryOptions, Progress, Report, Scanner, files, git, hook,
+    Baseline, Config, Finding, HistoryOptions, Progress, Report, Scanner, files, git,
+    gitleaks::GitleaksConfig,
+    hook,
     report::{self, OutputOptions},
     rules,
 };
@@ -74,6 +76,9 @@ pub(crate) struct ScanArgs {
     #[arg(long, conflicts_with = "format")]
     json: bool,
     /// Ignore findings whose fingerprints this baseline file holds.
+    /// Fingerprints are keyed by the repository's root commit (and
+    /// KEYWARDEN_FINGERPRINT_KEY when set): a baseline of another repository
+    /// or key, or of the old unsalted format, is refused.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
     /// Record every finding's fingerprint in this file and exit 0.
@@ -82,6 +87,11 @@ pub(crate) struct ScanArgs {
     /// Configuration file (default: .keywarden.toml at the scan root or repository top).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
+    /// A gitleaks configuration whose rules and allowlists to use beside the
+    /// built-in rules (default: .gitleaks.toml at the scan root, if any).
+    /// What cannot be carried over is named in a warning.
+    #[arg(long, value_name = "FILE")]
+    gitleaks_config: Option<PathBuf>,
     /// Skip files larger than this many bytes (default 10 MiB, or the config's).
     #[arg(long, value_name = "BYTES")]
     max_file_size: Option<u64>,
@@ -165,11 +175,35 @@ fn config_dir(args: &ScanArgs) -> anyhow::Result<PathBuf> {
     }
 }
 
+/// Mixed into the repository's fingerprint key when set: fingerprints in
+/// baselines and SARIF files then resist guessing even by someone who
+/// holds the repository (and its root commit id).
+const FINGERPRINT_KEY_ENV: &str = "KEYWARDEN_FINGERPRINT_KEY";
+
 fn load_config(args: &ScanArgs) -> anyhow::Result<Config> {
+    let dir = config_dir(args)?;
     let mut config = match &args.config {
         Some(path) => Config::load(path)?,
-        None => Config::discover(&config_dir(args)?)?.0,
+        None => Config::discover(&dir)?.0,
     };
+    let gitleaks = match &args.gitleaks_config {
+        Some(path) => Some((GitleaksConfig::load(path)?, path.clone())),
+        None => GitleaksConfig::discover(&dir)?,
+    };
+    if let Some((g, path)) = gitleaks {
+        for w in &g.warnings {
+            eprintln!("warning: {}: {w}", path.display());
+        }
+        config.add_gitleaks(g);
+    }
+    // Keyed by the repository's root commit: stable across runs and
+    // machines for one repository, different between repositories.
+    config.fingerprint_key = git::fingerprint_key(&dir);
+    if let Some(secret) = std::env::var_os(FINGERPRINT_KEY_ENV).filter(|v| !v.is_empty()) {
+        config.fingerprint_key = config
+            .fingerprint_key
+            .with_secret(secret.as_encoded_bytes());
+    }
     if let Some(max) = args.max_file_size {
         if max == 0 {
             bail!("--max-file-size must be at least 1 byte");
@@ -254,11 +288,25 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     }
     let config = load_config(&args)?;
     let scanner = Scanner::new(&config)?;
+    for note in scanner.notes() {
+        eprintln!("note: {note}");
+    }
     if args.list_rules {
         return list_rules(&args, &scanner);
     }
     let baseline = match &args.baseline {
-        Some(path) => Some(Baseline::load(path)?),
+        Some(path) => {
+            let b = Baseline::load(path)?;
+            if !b.matches_key(scanner.fingerprint_key()) {
+                bail!(
+                    "baseline {}: its fingerprints were derived under another key (another \
+                     repository, or another {FINGERPRINT_KEY_ENV}), so none can match here. \
+                     Record it again in this repository with --write-baseline",
+                    path.display()
+                );
+            }
+            Some(b)
+        }
         None => None,
     };
     let threads = args.threads.unwrap_or_else(|| {
@@ -298,7 +346,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     }
 
     if let Some(path) = &args.write_baseline {
-        let b = Baseline::from_findings(&report.findings);
+        let b = Baseline::from_findings(&report.findings, scanner.fingerprint_key());
         b.save(path)?;
         if !args.quiet {
             eprintln!("wrote {} fingerprints to {}", b.len(), path.display());
@@ -369,6 +417,7 @@ fn list_rules(args: &ScanArgs, scanner: &Scanner) -> anyhow::Result<Outcome> {
                 };
                 json!({
                     "id": r.id,
+                    "provider": r.provider,
                     "severity": r.severity,
                     "description": r.description,
                     "keywords": r.keywords,

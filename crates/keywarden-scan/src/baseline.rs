@@ -1,10 +1,14 @@
 //! Baselines: known findings recorded by fingerprint, so a scan reports
 //! only new ones. The file holds fingerprints, rule ids and paths, never a
-//! secret.
+//! secret, and the id of the [`FingerprintKey`] the fingerprints were
+//! derived under (so a baseline of another repository is recognised).
 //!
 //! ```json
-//! {"keywarden_baseline": 1, "findings": [{"fingerprint": "…", "rule": "jwt", "path": "a.py"}]}
+//! {"keywarden_baseline": 2, "fingerprint_key": "…", "findings": [{"fingerprint": "…", "rule": "jwt", "path": "a.py"}]}
 //! ```
+//!
+//! Version 1 baselines held unsalted fingerprints, which are no longer
+//! produced: loading one is an error that says to regenerate it.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -12,10 +16,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ScanError;
-use crate::finding::Finding;
+use crate::finding::{Finding, FingerprintKey};
 
 /// The format version written and accepted.
-pub const BASELINE_VERSION: u32 = 1;
+pub const BASELINE_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 struct Entry {
@@ -27,6 +31,9 @@ struct Entry {
 #[derive(Debug, Serialize, Deserialize)]
 struct File {
     keywarden_baseline: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fingerprint_key: Option<String>,
+    #[serde(default)]
     findings: Vec<Entry>,
 }
 
@@ -35,12 +42,17 @@ struct File {
 pub struct Baseline {
     fingerprints: HashSet<String>,
     entries: Vec<Entry>,
+    key_id: Option<String>,
 }
 
 impl Baseline {
-    /// The baseline of these findings (duplicates once).
-    pub fn from_findings(findings: &[Finding]) -> Self {
-        let mut b = Self::default();
+    /// The baseline of these findings (duplicates once), whose fingerprints
+    /// were derived under `key`.
+    pub fn from_findings(findings: &[Finding], key: &FingerprintKey) -> Self {
+        let mut b = Self {
+            key_id: Some(key.id()),
+            ..Self::default()
+        };
         for f in findings {
             if b.fingerprints.insert(f.fingerprint.clone()) {
                 b.entries.push(Entry {
@@ -65,6 +77,15 @@ impl Baseline {
         let text = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
         let file: File =
             serde_json::from_str(&text).map_err(|e| bad(format!("not a baseline: {e}")))?;
+        if file.keywarden_baseline == 1 {
+            return Err(bad(
+                "written by an earlier keywarden, whose unsalted fingerprints are no longer \
+                 produced (they let weak secrets be guessed offline), so none of its entries \
+                 can match. Review the findings and record them again with \
+                 `keywarden scan --write-baseline FILE`"
+                    .to_owned(),
+            ));
+        }
         if file.keywarden_baseline != BASELINE_VERSION {
             return Err(bad(format!(
                 "version {} is not supported (expected {BASELINE_VERSION})",
@@ -78,13 +99,22 @@ impl Baseline {
                 .map(|e| e.fingerprint.clone())
                 .collect(),
             entries: file.findings,
+            key_id: file.fingerprint_key,
         })
+    }
+
+    /// Whether this baseline's fingerprints were derived under `key`: a
+    /// baseline recorded in another repository, or with another
+    /// `KEYWARDEN_FINGERPRINT_KEY`, can match nothing.
+    pub fn matches_key(&self, key: &FingerprintKey) -> bool {
+        self.key_id.as_deref().is_none_or(|id| id == key.id())
     }
 
     /// Writes the baseline file (pretty JSON, sorted, stable across runs).
     pub fn save(&self, path: &Path) -> Result<(), ScanError> {
         let file = File {
             keywarden_baseline: BASELINE_VERSION,
+            fingerprint_key: self.key_id.clone(),
             findings: self.entries.clone(),
         };
         let mut text = serde_json::to_string_pretty(&file).map_err(|e| ScanError::Baseline {

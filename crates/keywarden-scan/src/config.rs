@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::error::ScanError;
-use crate::finding::Severity;
+use crate::finding::{FingerprintKey, Severity};
 use crate::rules::DEFAULT_MIN_ENTROPY;
 
 /// Default size limit: files over 10 MiB are skipped (and counted).
@@ -53,6 +53,13 @@ pub struct Config {
     pub allow_values: Vec<String>,
     /// Custom rules.
     pub rules: Vec<CustomRule>,
+    /// Rules read from a gitleaks configuration.
+    pub gitleaks_rules: Vec<crate::gitleaks::ImportedRule>,
+    /// Global allowlists read from a gitleaks configuration.
+    pub gitleaks_allowlists: Vec<crate::gitleaks::Allowlist>,
+    /// The key fingerprints are derived under (not read from the file: the
+    /// caller sets it, the CLI from the repository's root commit).
+    pub fingerprint_key: FingerprintKey,
 }
 
 impl Default for Config {
@@ -65,6 +72,9 @@ impl Default for Config {
             allow_regexes: Vec::new(),
             allow_values: Vec::new(),
             rules: Vec::new(),
+            gitleaks_rules: Vec::new(),
+            gitleaks_allowlists: Vec::new(),
+            fingerprint_key: FingerprintKey::default(),
         }
     }
 }
@@ -148,6 +158,9 @@ impl Config {
             allow_regexes: file.allowlist.regexes,
             allow_values: file.allowlist.values,
             rules: file.rules,
+            gitleaks_rules: Vec::new(),
+            gitleaks_allowlists: Vec::new(),
+            fingerprint_key: FingerprintKey::default(),
         })
     }
 
@@ -155,6 +168,12 @@ impl Config {
     pub fn load(path: &Path) -> Result<Self, ScanError> {
         let text = std::fs::read_to_string(path).map_err(|e| ScanError::read(path, e))?;
         Self::from_toml(&text, path)
+    }
+
+    /// Adds a gitleaks configuration's rules and global allowlists.
+    pub fn add_gitleaks(&mut self, g: crate::gitleaks::GitleaksConfig) {
+        self.gitleaks_rules.extend(g.rules);
+        self.gitleaks_allowlists.extend(g.allowlists);
     }
 
     /// `dir/.keywarden.toml` if it exists, else the defaults.

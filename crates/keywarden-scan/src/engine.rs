@@ -23,7 +23,7 @@ use memchr::memmem;
 
 use crate::config::Config;
 use crate::error::ScanError;
-use crate::finding::{CommitInfo, Finding, Secret, fingerprint};
+use crate::finding::{CommitInfo, Finding, FingerprintKey, Secret, fingerprint};
 use crate::rules::{self, Rule, RuleKind};
 use crate::validate::{self, Check, Verdict};
 
@@ -73,10 +73,17 @@ pub struct Scanner {
     pattern_rules: Vec<Vec<usize>>,
     keywarden: Option<usize>,
     tracked_file: Option<usize>,
+    pkcs12: Option<usize>,
     allow_paths: GlobSet,
     allow_regexes: Vec<regex::Regex>,
     allow_values: HashSet<String>,
     max_file_size: u64,
+    fingerprint_key: FingerprintKey,
+    /// Rules without keywords (imported): their regexes run over whole buffers.
+    fulltext: Vec<usize>,
+    /// Global allowlists of an imported gitleaks configuration.
+    allowlists: Vec<crate::gitleaks::Allowlist>,
+    notes: Vec<String>,
 }
 
 impl Scanner {
@@ -113,6 +120,31 @@ impl Scanner {
                 check,
             )?);
         }
+
+        let mut notes = Vec::new();
+        for imported in &config.gitleaks_rules {
+            let mut id = imported.id.clone();
+            if rules.iter().any(|r| r.id == id) {
+                id = format!("gitleaks:{id}");
+                notes.push(format!(
+                    "gitleaks rule {} is named {id}: a keywarden rule has its id",
+                    imported.id
+                ));
+            }
+            if rules.iter().any(|r| r.id == id) {
+                return Err(ScanError::Rule {
+                    id,
+                    message: "a rule with this id already exists".into(),
+                });
+            }
+            rules.push(Rule::imported(imported, &id)?);
+        }
+        let fulltext: Vec<usize> = rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.kind == RuleKind::Regex && r.keywords.is_empty())
+            .map(|(i, _)| i)
+            .collect();
 
         let mut patterns: Vec<String> = Vec::new();
         let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
@@ -168,6 +200,7 @@ impl Scanner {
         Ok(Self {
             keywarden: rules.iter().position(|r| r.kind == RuleKind::KeywardenKey),
             tracked_file: rules.iter().position(|r| r.kind == RuleKind::TrackedFile),
+            pkcs12: rules.iter().position(|r| r.kind == RuleKind::Pkcs12File),
             rules,
             automaton,
             pattern_rules,
@@ -175,12 +208,27 @@ impl Scanner {
             allow_regexes,
             allow_values: config.allow_values.iter().cloned().collect(),
             max_file_size: config.max_file_size,
+            fingerprint_key: config.fingerprint_key.clone(),
+            fulltext,
+            allowlists: config.gitleaks_allowlists.clone(),
+            notes,
         })
     }
 
     /// The rules, in the order [`Match::rule`] indexes.
     pub fn rules(&self) -> &[Rule] {
         &self.rules
+    }
+
+    /// What building the scanner changed that its user should know (an
+    /// imported rule renamed), one sentence each.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// The key this scanner derives fingerprints under.
+    pub fn fingerprint_key(&self) -> &FingerprintKey {
+        &self.fingerprint_key
     }
 
     /// Files over this size are skipped.
@@ -220,8 +268,31 @@ impl Scanner {
             end_column: 1,
             secret: Secret::new(String::new()),
             verified_checksum: false,
-            fingerprint: fingerprint(&rule.id, path, ""),
+            fingerprint: fingerprint(&self.fingerprint_key, &rule.id, path, ""),
             commit,
+        })
+    }
+
+    /// A `pkcs12-file` finding for a file whose content is a PKCS#12 key
+    /// store (binary files are otherwise skipped), unless the rule is off or
+    /// the path allowlisted.
+    pub fn binary_file_finding(&self, path: &str, buf: &[u8]) -> Option<Finding> {
+        let rule = &self.rules[self.pkcs12?];
+        if !rules::is_pkcs12(buf) || self.path_allowed(path) {
+            return None;
+        }
+        Some(Finding {
+            rule_id: rule.id.as_str().into(),
+            description: rule.description.as_str().into(),
+            severity: rule.severity,
+            path: path.to_owned(),
+            line: 1,
+            column: 1,
+            end_column: 1,
+            secret: Secret::new(String::new()),
+            verified_checksum: false,
+            fingerprint: fingerprint(&self.fingerprint_key, &rule.id, path, ""),
+            commit: None,
         })
     }
 
@@ -241,7 +312,7 @@ impl Scanner {
             line: m.line,
             column: m.column,
             end_column: m.end_column,
-            fingerprint: fingerprint(&rule.id, path, m.secret.expose()),
+            fingerprint: fingerprint(&self.fingerprint_key, &rule.id, path, m.secret.expose()),
             secret: m.secret,
             verified_checksum: m.verified,
             commit,
@@ -270,22 +341,28 @@ impl Scanner {
             let mut seg: Option<(usize, usize)> = None;
             let mut seg_rules: Vec<usize> = Vec::new();
             for hit in ac.find_overlapping_iter(buf) {
-                let p = hit.start();
+                // A keyword that begins with a line break (`\ndata:\n`)
+                // is about the line after it.
+                let p = hit.start() + usize::from(buf[hit.start()] == b'\n');
                 // A hit near the cut end of a long line's window starts a new
                 // window, so the match after it is not cut short.
                 let inside = matches!(seg, Some((s, e))
                     if p >= s && p < e && (e == buf.len() || buf[e] == b'\n' || p + WINDOW_MARGIN < e));
                 if !inside {
                     if let Some((s, e)) = seg {
-                        self.run_segment(buf, s, e, &mut seg_rules, lock_file, &mut cands);
+                        self.run_segment(buf, s, e, &mut seg_rules, (path, lock_file), &mut cands);
                     }
                     seg = Some(segment_around(buf, p));
                 }
                 seg_rules.extend_from_slice(&self.pattern_rules[hit.pattern().as_usize()]);
             }
             if let Some((s, e)) = seg {
-                self.run_segment(buf, s, e, &mut seg_rules, lock_file, &mut cands);
+                self.run_segment(buf, s, e, &mut seg_rules, (path, lock_file), &mut cands);
             }
+        }
+        for &ri in &self.fulltext {
+            let mut one = vec![ri];
+            self.run_segment(buf, 0, buf.len(), &mut one, (path, lock_file), &mut cands);
         }
         if cands.is_empty() {
             return Vec::new();
@@ -299,7 +376,7 @@ impl Scanner {
         seg_start: usize,
         seg_end: usize,
         seg_rules: &mut Vec<usize>,
-        lock_file: bool,
+        (path, lock_file): (&str, bool),
         out: &mut Vec<Candidate>,
     ) {
         seg_rules.sort_unstable();
@@ -307,6 +384,9 @@ impl Scanner {
         for &ri in seg_rules.iter() {
             let rule = &self.rules[ri];
             if rule.generic && lock_file {
+                continue;
+            }
+            if rule.path.as_ref().is_some_and(|p| !p.is_match(path)) {
                 continue;
             }
             let Some(regex) = &rule.regex else { continue };
@@ -322,7 +402,13 @@ impl Scanner {
                 if rule.multiline && whole.start() >= seg_end - seg_start {
                     break;
                 }
-                let m = secret_group.and_then(|g| caps.get(g)).unwrap_or(whole);
+                let m = match rule.secret_group {
+                    Some(g) => match caps.get(g) {
+                        Some(m) => m,
+                        None => continue,
+                    },
+                    None => secret_group.and_then(|g| caps.get(g)).unwrap_or(whole),
+                };
                 let (start, end) = (seg_start + m.start(), seg_start + m.end());
                 let Ok(secret) = std::str::from_utf8(&buf[start..end]) else {
                     continue;
@@ -330,7 +416,7 @@ impl Scanner {
                 if rule.generic {
                     let quote = caps.name("quote").map_or(&b""[..], |q| q.as_bytes());
                     // The whole identifier (`NextToken`, not `Token`) and the byte before it.
-                    let (name, before) = match caps.name("name") {
+                    let (name, before, call) = match caps.name("name") {
                         Some(n) => {
                             let mut from = n.start();
                             while from > 0
@@ -340,19 +426,60 @@ impl Scanner {
                                 from -= 1;
                             }
                             let before = from.checked_sub(1).map(|i| window[i]);
-                            (&window[from..n.end()], before)
+                            // `f("name", …`: the name is a call's first argument.
+                            let call = window[..from.saturating_sub(1)]
+                                .trim_ascii_end()
+                                .ends_with(b"(");
+                            (&window[from..n.end()], before, call)
                         }
-                        None => (&b""[..], None),
+                        None => (&b""[..], None, false),
                     };
+                    // `"name", "value"` assigns only as a call's first two
+                    // arguments (`System.setProperty("db.password", …)`),
+                    // not in a list of names.
+                    if caps.name("op2").is_some() && !call {
+                        continue;
+                    }
                     let line_end =
                         memchr::memchr(b'\n', &buf[end..seg_end]).map_or(seg_end, |i| end + i);
+                    let xml = caps.name("op").is_some_and(|o| o.as_bytes() == b">");
+                    // `>` assigns only in an XML element: `<password>…`.
+                    if xml && before != Some(b'<') {
+                        continue;
+                    }
                     if !generic_name_ok(name, before)
-                        || !generic_value_ok(secret, quote, &buf[end..line_end])
+                        || !generic_value_ok(secret, quote, &buf[end..line_end], xml)
                     {
                         continue;
                     }
                 }
+                if !rule.generic
+                    && let Some(n) = caps.name("name")
+                {
+                    // A provider's name next to a value: the same name
+                    // tests as the generic rule (`cf_zone_id` names no secret).
+                    let own = &window[n.start()..n.end()];
+                    let before = n.start().checked_sub(1).map(|i| window[i]);
+                    if !name_ok(own, before, false) {
+                        continue;
+                    }
+                }
                 if rule.check == Check::Password && example_host(whole.as_bytes()) {
+                    continue;
+                }
+                if rule.check == Check::KubernetesSecret && !kubernetes_secret(whole.as_bytes()) {
+                    continue;
+                }
+                if (!rule.allowlists.is_empty() || !self.allowlists.is_empty())
+                    && self.imported_allowed(
+                        rule,
+                        secret,
+                        buf,
+                        seg_start + whole.start(),
+                        seg_start + whole.end(),
+                        path,
+                    )
+                {
                     continue;
                 }
                 let verified = match rule.check.run(secret) {
@@ -372,6 +499,27 @@ impl Scanner {
             }
         }
         seg_rules.clear();
+    }
+
+    /// Whether a gitleaks allowlist (the rule's or a global one) drops
+    /// this match.
+    fn imported_allowed(
+        &self,
+        rule: &Rule,
+        secret: &str,
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        path: &str,
+    ) -> bool {
+        let line_start = memchr::memrchr(b'\n', &buf[..start]).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &buf[end..]).map_or(buf.len(), |i| end + i);
+        let whole = String::from_utf8_lossy(&buf[start..end]);
+        let line = String::from_utf8_lossy(&buf[line_start..line_end]);
+        rule.allowlists
+            .iter()
+            .chain(&self.allowlists)
+            .any(|a| a.allows(&rule.id, secret, &whole, &line, path))
     }
 
     /// Filters, de-duplicates and locates candidates.
@@ -545,18 +693,33 @@ const NOT_SECRET_NAME_STARTS: &[&str] = &[
 /// (`api_key`, `db_password`), not metadata about one (`token_type`), a
 /// cursor (`NextToken`) or a type path (`AWS::IAM::AccessKey`).
 fn generic_name_ok(name: &[u8], before: Option<u8>) -> bool {
+    name_ok(name, before, true)
+}
+
+/// [`generic_name_ok`], with the first-word test only when `starts` (a
+/// provider's name, `pagerduty_api_key`, is not a pager cursor).
+fn name_ok(name: &[u8], before: Option<u8>, starts: bool) -> bool {
     if before == Some(b':') {
         return false;
     }
     let lower = name.to_ascii_lowercase();
     // `self.nextToken` is named `nextToken`.
     let own = lower.rsplit(|&b| b == b'.').next().unwrap_or(&lower[..]);
-    !NOT_SECRET_NAME_ENDINGS
+    let metadata = NOT_SECRET_NAME_ENDINGS
         .iter()
-        .any(|e| own.ends_with(e.as_bytes()))
-        && !NOT_SECRET_NAME_STARTS
+        .any(|e| own.ends_with(e.as_bytes()));
+    let cursor = starts
+        && NOT_SECRET_NAME_STARTS
             .iter()
-            .any(|p| own.starts_with(p.as_bytes()))
+            .any(|p| own.starts_with(p.as_bytes()));
+    !metadata && !cursor
+}
+
+/// Whether a manifest match holds `kind: Secret` (not a ConfigMap's `data:`).
+fn kubernetes_secret(whole: &[u8]) -> bool {
+    ["kind: Secret", "kind: \"Secret\"", "kind: 'Secret'"]
+        .iter()
+        .any(|k| memmem::find(whole, k.as_bytes()).is_some())
 }
 
 /// Whether a URL's host is a documentation-only domain (RFC 2606:
@@ -580,8 +743,9 @@ fn example_host(url: &[u8]) -> bool {
 }
 
 /// Extra conditions on the generic rule's value, beyond entropy.
-/// `rest` is the line after the value.
-fn generic_value_ok(value: &str, quote: &[u8], rest: &[u8]) -> bool {
+/// `rest` is the line after the value; `xml`: the value is an element's
+/// body, which its closing tag ends.
+fn generic_value_ok(value: &str, quote: &[u8], rest: &[u8], xml: bool) -> bool {
     if let Some(&q) = quote.first() {
         // A quoted value must be the whole string literal.
         if rest.first() != Some(&q) {
@@ -591,7 +755,14 @@ fn generic_value_ok(value: &str, quote: &[u8], rest: &[u8]) -> bool {
         // Unquoted: a config value (`.env`, YAML, properties), which ends its
         // line, not a code expression (`x: Type = …`, `a = b;`, `f(a, b)`).
         let tail = rest.trim_ascii();
-        if !(tail.is_empty() || tail.starts_with(b"#") || tail.starts_with(b"//")) {
+        let ends = tail.is_empty()
+            || tail.starts_with(b"#")
+            || tail.starts_with(b"//")
+            // An escaped line break inside a string (`"…PASSWORD=v\nX=1"`).
+            || rest.starts_with(b"\\n")
+            || rest.starts_with(b"\\r")
+            || (xml && rest.starts_with(b"</"));
+        if !ends {
             return false;
         }
         if value.starts_with("0x") {

@@ -169,6 +169,11 @@ pub fn scan_paths(
             }
             if is_binary(&buf) {
                 skipped_binary.fetch_add(1, Ordering::Relaxed);
+                if let Some(f) = scanner.binary_file_finding(&shown, &buf)
+                    && let Ok(mut out) = findings.lock()
+                {
+                    out.push(f);
+                }
                 return WalkState::Continue;
             }
             progress.add(buf.len());

@@ -72,14 +72,15 @@ impl Secret {
         &self.0
     }
 
-    /// The first and last few characters with `…` between; a short secret
-    /// shows nothing of itself.
+    /// The first and last four characters with `…` between; a secret shorter
+    /// than [`REDACT_MIN_LEN`] characters shows nothing of itself.
     ///
     /// ```
     /// use keywarden_scan::Secret;
     /// let s = Secret::new("abcdefghijklmnopqrstuvwxyz0123456789".into());
     /// assert_eq!(s.redacted(), "abcd…6789");
     /// assert_eq!(Secret::new("hunter2".into()).redacted(), "…");
+    /// assert_eq!(Secret::new("Tr0ub4dor&3-horse!".into()).redacted(), "…");
     /// ```
     pub fn redacted(&self) -> String {
         redact(&self.0)
@@ -91,8 +92,12 @@ impl Secret {
     }
 }
 
-/// Shows `keep` characters at each end of `text`, fewer for short text:
-/// 4 and 4 from 16 characters, 2 and 2 from 10, none below.
+/// Secrets shorter than this show no character when redacted.
+pub const REDACT_MIN_LEN: usize = 20;
+
+/// Shows the first and last 4 characters of `text` from 20 characters on,
+/// and nothing of a shorter secret (a password): a few characters of a short
+/// secret narrow a guess too much.
 pub fn redact(text: &str) -> String {
     // A key block: its armour header says what it is and is not secret.
     if text.starts_with("-----BEGIN ")
@@ -101,11 +106,7 @@ pub fn redact(text: &str) -> String {
         return format!("{}…", &text[..end + 10]);
     }
     let chars: Vec<char> = text.chars().collect();
-    let keep = match chars.len() {
-        n if n >= 16 => 4,
-        n if n >= 10 => 2,
-        _ => 0,
-    };
+    let keep = if chars.len() >= REDACT_MIN_LEN { 4 } else { 0 };
     let head: String = chars[..keep].iter().collect();
     let tail: String = chars[chars.len() - keep..].iter().collect();
     format!("{head}…{tail}")
@@ -157,26 +158,147 @@ pub struct Finding {
     pub secret: Secret,
     /// Whether a checksum proved the match real (keywarden, GitHub, npm).
     pub verified_checksum: bool,
-    /// Stable fingerprint: rule, path and secret, not the line, so edits
-    /// around a baselined finding keep it baselined.
+    /// Stable fingerprint: rule, path and secret under the repository's
+    /// [`FingerprintKey`], not the line, so edits around a baselined finding
+    /// keep it baselined.
     pub fingerprint: String,
     /// The commit that added it (`--git` mode only).
     pub commit: Option<Arc<CommitInfo>>,
 }
 
-/// The stable fingerprint of a finding: the first 128 bits of
-/// SHA-256(`keywarden-scan/v1`, rule, path, secret), in hex.
+/// The fingerprint scheme's version, written into baselines and SARIF
+/// (`partialFingerprints`): fingerprints of another version never match.
+pub const FINGERPRINT_VERSION: u32 = 2;
+
+/// PBKDF2-HMAC-SHA256 rounds that stretch a secret before it is
+/// fingerprinted: each offline guess at a secret costs this many HMACs.
+const STRETCH_ROUNDS: u32 = 4096;
+
+type HmacSha256 = hmac::Hmac<Sha256>;
+
+/// The key fingerprints are derived under: the same for every run and every
+/// machine that scans the same repository, different between repositories.
+///
+/// [`FingerprintKey::for_repository`] derives it from the repository's root
+/// commit id (the CLI's default); a caller may mix in a secret of its own
+/// with [`FingerprintKey::with_secret`] (the CLI's
+/// `KEYWARDEN_FINGERPRINT_KEY`), so that someone holding the repository
+/// cannot test guesses against a baseline or SARIF file either.
+/// [`FingerprintKey::default`] is the key of scans outside any repository.
+#[derive(Clone, PartialEq, Eq)]
+pub struct FingerprintKey(zeroize::Zeroizing<[u8; 32]>);
+
+impl FingerprintKey {
+    fn derive(parts: &[&[u8]]) -> Self {
+        let mut h = Sha256::new();
+        for part in parts {
+            h.update((part.len() as u64).to_be_bytes());
+            h.update(part);
+        }
+        Self(zeroize::Zeroizing::new(h.finalize().into()))
+    }
+
+    /// The key of a repository whose root commit (the oldest parentless
+    /// commit of HEAD's history) has this id.
+    pub fn for_repository(root_commit: &str) -> Self {
+        Self::derive(&[
+            b"keywarden-scan/fingerprint-key/repository",
+            root_commit.trim().as_bytes(),
+        ])
+    }
+
+    /// This key with a secret of the caller's mixed in.
+    pub fn with_secret(&self, secret: &[u8]) -> Self {
+        Self::derive(&[
+            b"keywarden-scan/fingerprint-key/secret",
+            &self.0[..],
+            secret,
+        ])
+    }
+
+    /// A short public name of the key (16 hex digits of a hash of it), kept in
+    /// baselines so that a baseline of another repository or key is
+    /// recognised as such instead of silently matching nothing.
+    pub fn id(&self) -> String {
+        let mut h = Sha256::new();
+        h.update(b"keywarden-scan/fingerprint-key/id");
+        h.update(&self.0[..]);
+        hex(&h.finalize()[..8])
+    }
+}
+
+impl Default for FingerprintKey {
+    fn default() -> Self {
+        Self::derive(&[b"keywarden-scan/fingerprint-key/none"])
+    }
+}
+
+impl fmt::Debug for FingerprintKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "FingerprintKey({})", self.id())
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn hmac(key: &[u8]) -> HmacSha256 {
+    // HMAC takes keys of any length: this cannot fail.
+    <HmacSha256 as hmac::Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!())
+}
+
+/// PBKDF2-HMAC-SHA256 (RFC 8018), one 32-byte block: the secret stretched
+/// under a salt that holds the key, so guesses cost [`STRETCH_ROUNDS`] HMACs
+/// each and cannot be shared between repositories.
+fn stretch(key: &FingerprintKey, secret: &str) -> zeroize::Zeroizing<[u8; 32]> {
+    use hmac::Mac as _;
+    let prf = hmac(secret.as_bytes());
+    let mut first = prf.clone();
+    first.update(b"keywarden-scan/v2");
+    first.update(&key.0[..]);
+    first.update(&1u32.to_be_bytes());
+    let mut u: [u8; 32] = first.finalize().into_bytes().into();
+    let mut out = zeroize::Zeroizing::new(u);
+    for _ in 1..STRETCH_ROUNDS {
+        let mut m = prf.clone();
+        m.update(&u);
+        u = m.finalize().into_bytes().into();
+        for (o, b) in out.iter_mut().zip(u) {
+            *o ^= b;
+        }
+    }
+    zeroize::Zeroize::zeroize(&mut u);
+    out
+}
+
+/// The stable fingerprint of a finding: the first 128 bits, in hex, of
+/// HMAC-SHA256 under `key` of (`keywarden-scan/v2`, rule, path, the secret
+/// stretched by PBKDF2-HMAC-SHA256 with the key in its salt).
 ///
 /// It does not depend on the line or the commit, so the same secret in the
-/// same file is one fingerprint across edits and across history.
-pub fn fingerprint(rule_id: &str, path: &str, secret: &str) -> String {
-    let mut h = Sha256::new();
-    for part in ["keywarden-scan/v1", rule_id, path, secret] {
-        h.update((part.len() as u64).to_be_bytes());
-        h.update(part.as_bytes());
+/// same file is one fingerprint across edits and across history; it is the
+/// same on every machine for the same key (the same repository). Without
+/// the key a guess cannot be tested at all, and with it each guess costs
+/// [`STRETCH_ROUNDS`] HMACs.
+pub fn fingerprint(key: &FingerprintKey, rule_id: &str, path: &str, secret: &str) -> String {
+    use hmac::Mac as _;
+    let mut m = hmac(&key.0[..]);
+    let stretched = if secret.is_empty() {
+        zeroize::Zeroizing::new([0; 32])
+    } else {
+        stretch(key, secret)
+    };
+    for part in [
+        b"keywarden-scan/v2",
+        rule_id.as_bytes(),
+        path.as_bytes(),
+        &stretched[..],
+    ] {
+        m.update(&(part.len() as u64).to_be_bytes());
+        m.update(part);
     }
-    let digest = h.finalize();
-    digest[..16].iter().map(|b| format!("{b:02x}")).collect()
+    hex(&m.finalize().into_bytes()[..16])
 }
 
 impl Finding {

@@ -17,7 +17,7 @@ use std::time::Instant;
 use crate::engine::Scanner;
 use crate::error::ScanError;
 use crate::files::{Progress, Report, Stats, is_binary};
-use crate::finding::CommitInfo;
+use crate::finding::{CommitInfo, FingerprintKey};
 
 /// Marks a commit header line in the `git log` stream.
 const COMMIT_MARK: &[u8] = b"\x1ekeywarden-commit ";
@@ -48,6 +48,28 @@ fn run_git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, ScanError> {
 pub fn toplevel(dir: &Path) -> Result<PathBuf, ScanError> {
     let out = run_git(dir, &["rev-parse", "--show-toplevel"])?;
     Ok(PathBuf::from(String::from_utf8_lossy(&out).trim_end()))
+}
+
+/// The root commit of HEAD's history in the repository holding `dir`: the
+/// parentless commit (the smallest id when merged histories have several).
+/// `None` outside a repository or before the first commit.
+pub fn root_commit(dir: &Path) -> Option<String> {
+    let out = run_git(dir, &["rev-list", "--max-parents=0", "HEAD"]).ok()?;
+    String::from_utf8_lossy(&out)
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .min()
+        .map(str::to_owned)
+}
+
+/// The fingerprint key of the repository holding `dir`
+/// ([`FingerprintKey::for_repository`] of its [`root_commit`]), or the
+/// default key outside a repository or before the first commit.
+pub fn fingerprint_key(dir: &Path) -> FingerprintKey {
+    root_commit(dir).map_or_else(FingerprintKey::default, |id| {
+        FingerprintKey::for_repository(&id)
+    })
 }
 
 /// Paths git tracks under `dir` (relative to it); empty outside a repository.

@@ -1,13 +1,14 @@
 //! keywarden-scan: a fast, precise secret scanner. Finds keywarden keys
 //! (only with a valid checksum), GitHub tokens (checksum-validated) and
-//! 60-odd documented provider formats, plus high-entropy values assigned to
+//! about 200 documented provider formats, plus high-entropy values assigned to
 //! secret-like names, in files, staged changes, git history and standard
 //! input. The `keywarden scan` and `keywarden hook` commands drive it.
 //!
 //! # Layout
 //!
-//! - [`rules`]: the built-in rules (id, description, severity, keywords,
-//!   regex, check) and the secrets-file and lock-file name tests.
+//! - [`rules`]: the built-in rules (id, provider, description, severity,
+//!   keywords, regex, check) and the secrets-file and lock-file name tests;
+//!   `rules/providers.rs` holds the provider rules added for coverage.
 //! - [`validate`]: checksums (keywarden via `keywarden_core::key::parse`,
 //!   GitHub/npm CRC-32), JWT headers, entropy bars, example values,
 //!   placeholders and references.
@@ -20,8 +21,10 @@
 //! - [`git`]: sources through the `git` command: staged diff
 //!   ([`scan_staged`]), history ([`scan_history`]), tracked files.
 //! - [`finding`]: [`Finding`], [`Severity`], the redacting [`Secret`], the
-//!   stable fingerprint.
+//!   keyed, stretched fingerprint and its [`FingerprintKey`].
 //! - [`config`]: `.keywarden.toml` (settings, allowlists, custom rules).
+//! - [`gitleaks`]: a gitleaks configuration's rules and allowlists, read
+//!   into keywarden's (`--gitleaks-config`, `.gitleaks.toml`).
 //! - [`baseline`]: known findings by fingerprint.
 //! - [`report`]: text, JSON and SARIF 2.1.0 output.
 //! - [`hook`]: the git pre-commit hook installer.
@@ -55,6 +58,7 @@ pub mod error;
 pub mod files;
 pub mod finding;
 pub mod git;
+pub mod gitleaks;
 pub mod hook;
 pub mod report;
 pub mod rules;
@@ -65,5 +69,5 @@ pub use config::Config;
 pub use engine::{Match, Scanner};
 pub use error::ScanError;
 pub use files::{Progress, Report, Stats, scan_paths, scan_reader};
-pub use finding::{CommitInfo, Finding, Secret, Severity};
+pub use finding::{CommitInfo, Finding, FingerprintKey, Secret, Severity};
 pub use git::{HistoryOptions, scan_history, scan_staged};

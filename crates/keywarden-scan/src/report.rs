@@ -163,18 +163,52 @@ fn security_severity(s: Severity) -> &'static str {
     }
 }
 
+/// Where each rule is documented (`docs/SCAN-RULES.md`, one anchor per rule).
+pub const RULES_DOC_URL: &str =
+    "https://github.com/keywarden/keywarden/blob/main/docs/SCAN-RULES.md";
+
+/// A rule's human-readable SARIF `name`: its description as one PascalCase
+/// identifier (`GitHubPersonalAccessTokenClassic`); SARIF wants it to
+/// differ from the opaque `id`.
+pub fn rule_name(rule: &Rule) -> String {
+    let mut out = String::new();
+    for word in rule
+        .description
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.push_str(chars.as_str());
+        }
+    }
+    if out.is_empty() || out == rule.id {
+        out = format!(
+            "Rule{}",
+            rule.id.replace(|c: char| !c.is_ascii_alphanumeric(), "")
+        );
+    }
+    out
+}
+
 /// A SARIF 2.1.0 log with one run: the tool with every rule, and one result
 /// per finding (location, region, `partialFingerprints`).
 pub fn sarif(findings: &[Finding], rules: &[Rule], opts: OutputOptions) -> Value {
     let rule_list: Vec<Value> = rules
         .iter()
         .map(|r| {
+            let help = format!(
+                "{} ({}). Remove the secret from the file and from the git history, and revoke or rotate it where it was issued; a false positive can be marked with a `keywarden:allow` comment on its line.",
+                r.description, r.provider
+            );
             json!({
                 "id": r.id,
-                "name": r.id,
+                "name": rule_name(r),
                 "shortDescription": {"text": r.description},
-                "fullDescription": {"text": r.description},
-                "help": {"text": format!("{}. Remove the secret from the file and from history, and revoke or rotate it.", r.description)},
+                "fullDescription": {"text": format!("{} ({}).", r.description, r.provider)},
+                "help": {"text": help, "markdown": help},
+                "helpUri": format!("{RULES_DOC_URL}#{}", r.id),
                 "defaultConfiguration": {"level": sarif_level(r.severity)},
                 "properties": {
                     "tags": ["security", "secret"],
@@ -209,7 +243,7 @@ pub fn sarif(findings: &[Finding], rules: &[Rule], opts: OutputOptions) -> Value
                         },
                     },
                 }],
-                "partialFingerprints": {"keywarden/v1": f.fingerprint},
+                "partialFingerprints": {"keywarden/v2": f.fingerprint},
                 "properties": props,
             });
             if let Some(i) = rules.iter().position(|r| *r.id == *f.rule_id) {
@@ -243,4 +277,64 @@ pub fn write_sarif(
 ) -> std::io::Result<()> {
     serde_json::to_writer_pretty(&mut *out, &sarif(findings, rules, opts))?;
     writeln!(out)
+}
+
+/// `docs/SCAN-RULES.md`: every rule with its provider, severity,
+/// description and keywords, and the count of providers. A test keeps the
+/// committed file equal to this (`scripts/scan-rules-doc` rewrites it).
+pub fn rules_markdown(rules: &[Rule]) -> String {
+    use crate::rules::RuleKind;
+    let mut providers: Vec<&str> = rules
+        .iter()
+        .filter(|r| r.kind == RuleKind::Regex && !r.generic && r.provider != "custom")
+        .map(|r| r.provider.as_str())
+        .collect();
+    providers.sort_unstable();
+    providers.dedup();
+    let mut out = String::from(
+        "# keywarden scan: built-in rules\n\n\
+         Generated from the built-in rules by `scripts/scan-rules-doc` (a test checks that this file is current).\n\
+         Every rule has positive and negative examples in `crates/keywarden-scan/tests/scan/rules.rs`\n\
+         or `crates/keywarden-scan/tests/scan/samples.rs`, and cases in the corpus under\n\
+         `crates/keywarden-scan/tests/data/corpus/`.\n\
+         Keywords are the literal prefilter: a rule's regex runs only on lines holding one of them.\n\n",
+    );
+    out.push_str(&format!(
+        "{} rules for {} providers and formats, plus the generic rule and the file checks.\n\n",
+        rules.len(),
+        providers.len()
+    ));
+    out.push_str("| id | provider | severity | finds | keywords |\n|---|---|---|---|---|\n");
+    for r in rules {
+        let keywords = match r.kind {
+            RuleKind::KeywardenKey => "(dedicated pass)".to_owned(),
+            RuleKind::TrackedFile => "(file name)".to_owned(),
+            RuleKind::Pkcs12File => "(binary file content)".to_owned(),
+            _ => {
+                let shown: Vec<String> = r
+                    .keywords
+                    .iter()
+                    .take(6)
+                    .map(|k| {
+                        format!(
+                            "`{}`",
+                            k.replace('\n', "\\n")
+                                .replace('\r', "\\r")
+                                .replace('|', "\\|")
+                        )
+                    })
+                    .collect();
+                let mut s = shown.join(", ");
+                if r.keywords.len() > 6 {
+                    s.push_str(&format!(", … ({})", r.keywords.len()));
+                }
+                s
+            }
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {} | <a id=\"{}\"></a>{} | {keywords} |\n",
+            r.id, r.provider, r.severity, r.id, r.description
+        ));
+    }
+    out
 }

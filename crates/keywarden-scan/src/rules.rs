@@ -10,6 +10,8 @@
 
 use regex::bytes::Regex;
 
+mod providers;
+
 use crate::error::ScanError;
 use crate::finding::Severity;
 use crate::validate::Check;
@@ -25,6 +27,9 @@ pub enum RuleKind {
     KeywardenKey,
     /// A secrets file (`.env`, …) tracked by git: matched on file names.
     TrackedFile,
+    /// A PKCS#12 (`.p12`, `.pfx`) key store: a binary file recognised by
+    /// its DER structure (a SEQUENCE whose first field is version 3).
+    Pkcs12File,
 }
 
 /// One compiled rule.
@@ -32,6 +37,9 @@ pub enum RuleKind {
 pub struct Rule {
     /// Stable id (`github-pat`), used in output, allowlists and baselines.
     pub id: String,
+    /// Whose secret it finds (`GitHub`, `Stripe`, `PEM`; `custom` for
+    /// configured rules).
+    pub provider: String,
     /// One line saying what it finds.
     pub description: String,
     /// How bad a finding is.
@@ -51,9 +59,50 @@ pub struct Rule {
     /// An entropy rule over assigned values: skipped in lock files, and
     /// references and placeholders are not findings.
     pub generic: bool,
+    /// Only files whose path (as shown, `/`-separated) matches.
+    pub path: Option<regex::Regex>,
+    /// The capture group holding the secret, by number (gitleaks'
+    /// `secretGroup`); otherwise the `secret` group or the whole match.
+    pub secret_group: Option<usize>,
+    /// Allowlists of this rule (gitleaks' per-rule allowlists).
+    pub allowlists: Vec<crate::gitleaks::Allowlist>,
 }
 
 impl Rule {
+    /// A rule read from a gitleaks configuration: like [`Rule::regex`], but
+    /// it may have no keywords (its regex then runs over whole files).
+    pub fn imported(r: &crate::gitleaks::ImportedRule, id: &str) -> Result<Self, ScanError> {
+        let keywords: Vec<String> = r
+            .keywords
+            .iter()
+            .filter(|k| !k.is_empty())
+            .flat_map(|k| case_variants(k))
+            .collect();
+        let check = r.entropy.map_or(Check::None, Check::Shannon);
+        // Built with a placeholder keyword, which is then removed.
+        let mut rule = Self::regex(
+            id,
+            &r.description,
+            Severity::High,
+            vec!["-".into()],
+            &r.regex,
+            check,
+        )?;
+        rule.keywords = keywords;
+        rule.keywords.sort();
+        rule.keywords.dedup();
+        rule.provider = "gitleaks config".to_owned();
+        rule.secret_group = r.secret_group;
+        rule.allowlists = r.allowlists.clone();
+        if let Some(p) = &r.path {
+            rule.path = Some(regex::Regex::new(p).map_err(|e| ScanError::Rule {
+                id: id.to_owned(),
+                message: format!("bad path regex: {e}"),
+            })?);
+        }
+        Ok(rule)
+    }
+
     /// A regex rule. Fails with [`ScanError::Rule`] on a bad regex or a rule
     /// without keywords.
     pub fn regex(
@@ -64,6 +113,19 @@ impl Rule {
         pattern: &str,
         check: Check,
     ) -> Result<Self, ScanError> {
+        Self::build(id, description, severity, keywords, pattern, check, true)
+    }
+
+    /// [`Rule::regex`]; `unicode: false` for the built-in (ASCII) patterns.
+    fn build(
+        id: &str,
+        description: &str,
+        severity: Severity,
+        keywords: Vec<String>,
+        pattern: &str,
+        check: Check,
+        unicode: bool,
+    ) -> Result<Self, ScanError> {
         if keywords.is_empty() || keywords.iter().any(String::is_empty) {
             return Err(ScanError::Rule {
                 id: id.to_owned(),
@@ -72,6 +134,7 @@ impl Rule {
             });
         }
         let regex = regex::bytes::RegexBuilder::new(pattern)
+            .unicode(unicode)
             .size_limit(8 << 20)
             .build()
             .map_err(|e| ScanError::Rule {
@@ -80,6 +143,7 @@ impl Rule {
             })?;
         Ok(Self {
             id: id.to_owned(),
+            provider: "custom".to_owned(),
             description: description.to_owned(),
             severity,
             kind: RuleKind::Regex,
@@ -88,12 +152,16 @@ impl Rule {
             check,
             multiline: false,
             generic: false,
+            path: None,
+            secret_group: None,
+            allowlists: Vec::new(),
         })
     }
 
     fn special(id: &str, description: &str, severity: Severity, kind: RuleKind) -> Self {
         Self {
             id: id.to_owned(),
+            provider: "keywarden".to_owned(),
             description: description.to_owned(),
             severity,
             kind,
@@ -102,6 +170,9 @@ impl Rule {
             check: Check::None,
             multiline: false,
             generic: false,
+            path: None,
+            secret_group: None,
+            allowlists: Vec::new(),
         }
     }
 }
@@ -113,6 +184,8 @@ pub const DEFAULT_MIN_ENTROPY: f64 = 3.5;
 pub const KEYWARDEN_KEY: &str = "keywarden-key";
 /// The id of the tracked-secrets-file rule.
 pub const SECRETS_FILE_TRACKED: &str = "secrets-file-tracked";
+/// The id of the PKCS#12 file rule.
+pub const PKCS12_FILE: &str = "pkcs12-file";
 /// The id of the generic assignment rule.
 pub const GENERIC_SECRET: &str = "generic-secret";
 
@@ -121,15 +194,23 @@ use Severity::{Critical, High, Low, Medium};
 /// A built-in regex rule, as written in the table below.
 struct Spec {
     id: &'static str,
+    provider: &'static str,
     description: &'static str,
     severity: Severity,
     keywords: &'static [&'static str],
     regex: &'static str,
     check: Check,
+    /// The regex may span lines (from the keyword's line, a bounded window).
+    multiline: bool,
+    /// Only files whose path matches this regex.
+    path: Option<&'static str>,
+    /// Keywords are names: also look for their case variants.
+    named: bool,
 }
 
 const fn spec(
     id: &'static str,
+    provider: &'static str,
     description: &'static str,
     severity: Severity,
     keywords: &'static [&'static str],
@@ -137,11 +218,29 @@ const fn spec(
 ) -> Spec {
     Spec {
         id,
+        provider,
         description,
         severity,
         keywords,
         regex,
         check: Check::None,
+        multiline: false,
+        path: None,
+        named: false,
+    }
+}
+
+const fn multiline(s: Spec) -> Spec {
+    Spec {
+        multiline: true,
+        ..s
+    }
+}
+
+const fn in_paths(s: Spec, path: &'static str) -> Spec {
+    Spec {
+        path: Some(path),
+        ..s
     }
 }
 
@@ -164,6 +263,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "github-pat",
+            "GitHub",
             "GitHub personal access token (classic)",
             Critical,
             &["ghp_"],
@@ -174,6 +274,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "github-oauth-token",
+            "GitHub",
             "GitHub OAuth access token",
             Critical,
             &["gho_"],
@@ -184,6 +285,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "github-user-to-server-token",
+            "GitHub",
             "GitHub App user-to-server token",
             Critical,
             &["ghu_"],
@@ -194,6 +296,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "github-server-to-server-token",
+            "GitHub",
             "GitHub App installation (server-to-server) token",
             Critical,
             &["ghs_"],
@@ -204,6 +307,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "github-refresh-token",
+            "GitHub",
             "GitHub App refresh token",
             Critical,
             &["ghr_"],
@@ -213,6 +317,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "github-fine-grained-pat",
+        "GitHub",
         "GitHub fine-grained personal access token",
         Critical,
         &["github_pat_"],
@@ -222,6 +327,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "npm-access-token",
+            "npm",
             "npm access token",
             Critical,
             &["npm_"],
@@ -231,6 +337,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "npmrc-auth-token",
+        "npm",
         "Registry auth token in an .npmrc",
         High,
         &["_authToken", "_auth="],
@@ -241,6 +348,7 @@ const SPECS: &[Spec] = &[
     // characters, only recognisable next to its name.
     spec(
         "aws-access-key-id",
+        "AWS",
         "AWS access key ID",
         High,
         &["AKIA", "ASIA", "ABIA", "ACCA"],
@@ -249,6 +357,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "aws-secret-access-key",
+            "AWS",
             "AWS secret access key assigned to its usual name",
             Critical,
             &[
@@ -267,22 +376,31 @@ const SPECS: &[Spec] = &[
         Check::Entropy(3.5),
     ),
     // Stripe API keys: sk_/rk_ (secret/restricted) _live_/_test_, whsec_ webhook signing secrets.
-    spec(
-        "stripe-live-secret-key",
-        "Stripe live secret key",
-        Critical,
-        &["sk_live_"],
-        r"\b(?P<secret>sk_live_[0-9A-Za-z]{24,247})\b",
+    checked(
+        spec(
+            "stripe-live-secret-key",
+            "Stripe",
+            "Stripe live secret key",
+            Critical,
+            &["sk_live_"],
+            r"\b(?P<secret>sk_live_[0-9A-Za-z]{24,247})\b",
+        ),
+        Check::Stripe,
     ),
-    spec(
-        "stripe-test-secret-key",
-        "Stripe test-mode secret key",
-        Low,
-        &["sk_test_"],
-        r"\b(?P<secret>sk_test_[0-9A-Za-z]{24,247})\b",
+    checked(
+        spec(
+            "stripe-test-secret-key",
+            "Stripe",
+            "Stripe test-mode secret key",
+            Low,
+            &["sk_test_"],
+            r"\b(?P<secret>sk_test_[0-9A-Za-z]{24,247})\b",
+        ),
+        Check::Stripe,
     ),
     spec(
         "stripe-live-restricted-key",
+        "Stripe",
         "Stripe live restricted key",
         High,
         &["rk_live_"],
@@ -290,6 +408,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "stripe-test-restricted-key",
+        "Stripe",
         "Stripe test-mode restricted key",
         Low,
         &["rk_test_"],
@@ -297,6 +416,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "stripe-webhook-secret",
+        "Stripe",
         "Stripe webhook signing secret",
         Medium,
         &["whsec_"],
@@ -305,6 +425,7 @@ const SPECS: &[Spec] = &[
     // Slack tokens: xoxb- (bot), xoxp-/xoxe- (user), xapp- (app-level); incoming webhooks.
     spec(
         "slack-bot-token",
+        "Slack",
         "Slack bot token",
         High,
         &["xoxb-"],
@@ -312,6 +433,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "slack-user-token",
+        "Slack",
         "Slack user token",
         High,
         &["xoxp-", "xoxe-"],
@@ -319,6 +441,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "slack-app-token",
+        "Slack",
         "Slack app-level token",
         High,
         &["xapp-"],
@@ -326,14 +449,16 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "slack-webhook-url",
+        "Slack",
         "Slack incoming webhook URL",
         Medium,
         &["hooks.slack.com"],
-        r"(?P<secret>https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Z0-9]{8,12}/[A-Z0-9]{8,12}/[0-9A-Za-z]{24,32})\b",
+        r"(?P<secret>https?://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Z0-9]{8,12}/[A-Z0-9]{8,12}/(?:[0-9]{6,20}/)?[0-9A-Za-z]{24,32})\b",
     ),
     // Google Cloud: API keys are AIza + 35; OAuth client secrets GOCSPX- + 28.
     spec(
         "google-api-key",
+        "Google Cloud",
         "Google API key",
         High,
         &["AIza"],
@@ -341,6 +466,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "google-oauth-client-secret",
+        "Google Cloud",
         "Google OAuth client secret",
         High,
         &["GOCSPX-"],
@@ -349,6 +475,7 @@ const SPECS: &[Spec] = &[
     // GitLab token prefixes (docs "Token overview"): glpat-, glptt-, glrt-, gldt-.
     spec(
         "gitlab-pat",
+        "GitLab",
         "GitLab personal, project or group access token",
         High,
         &["glpat-"],
@@ -356,13 +483,18 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "gitlab-pipeline-trigger-token",
+        "GitLab",
         "GitLab pipeline trigger token",
         High,
         &["glptt-"],
-        r"\b(?P<secret>glptt-[0-9a-f]{40})\b",
+        concat!(
+            r"\b(?P<secret>glptt-(?:[0-9a-f]{40}|[0-9A-Za-z_-]{20}))",
+            end!()
+        ),
     ),
     spec(
         "gitlab-runner-token",
+        "GitLab",
         "GitLab runner authentication token",
         High,
         &["glrt-"],
@@ -370,25 +502,31 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "gitlab-deploy-token",
+        "GitLab",
         "GitLab deploy token",
         High,
         &["gldt-"],
         concat!(r"\b(?P<secret>gldt-[0-9A-Za-z_.-]{20,})", end!()),
     ),
     // PyPI API tokens are macaroons: pypi- then base64 starting with the "pypi.org" caveat.
-    spec(
-        "pypi-upload-token",
-        "PyPI API (upload) token",
-        Critical,
-        &["pypi-AgEIcHlwaS5vcmc"],
-        concat!(
-            r"\b(?P<secret>pypi-AgEIcHlwaS5vcmc[0-9A-Za-z_-]{50,})",
-            end!()
+    checked(
+        spec(
+            "pypi-upload-token",
+            "PyPI",
+            "PyPI API (upload) token",
+            Critical,
+            &["pypi-AgEIcHlwaS5vcmc"],
+            concat!(
+                r"\b(?P<secret>pypi-AgEIcHlwaS5vcmc[0-9A-Za-z_-]{50,})",
+                end!()
+            ),
         ),
+        Check::PypiMacaroon,
     ),
     // OpenAI keys embed the marker T3BlbkFJ ("OpenAI" in base64).
     spec(
         "openai-api-key",
+        "OpenAI",
         "OpenAI API key",
         High,
         &["T3BlbkFJ"],
@@ -400,6 +538,7 @@ const SPECS: &[Spec] = &[
     // Anthropic: sk-ant-api03- / sk-ant-admin01- and a long base64url body.
     spec(
         "anthropic-api-key",
+        "Anthropic",
         "Anthropic API key",
         High,
         &["sk-ant-"],
@@ -411,6 +550,7 @@ const SPECS: &[Spec] = &[
     // Hugging Face user access tokens: hf_ and 34 letters.
     spec(
         "huggingface-token",
+        "Hugging Face",
         "Hugging Face access token",
         High,
         &["hf_"],
@@ -419,6 +559,7 @@ const SPECS: &[Spec] = &[
     // Twilio API key SIDs are SK + 32 hex; the secret sits beside it, so context is required.
     spec(
         "twilio-api-key",
+        "Twilio",
         "Twilio API key SID next to Twilio context",
         Medium,
         &["twilio", "TWILIO", "Twilio"],
@@ -427,6 +568,7 @@ const SPECS: &[Spec] = &[
     // SendGrid: SG. + 22 + . + 43.
     spec(
         "sendgrid-api-key",
+        "SendGrid",
         "SendGrid API key",
         High,
         &["SG."],
@@ -437,6 +579,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "brevo-api-key",
+        "Brevo",
         "Brevo (Sendinblue) API key",
         High,
         &["xkeysib-"],
@@ -445,6 +588,7 @@ const SPECS: &[Spec] = &[
     // Mailgun private API keys: key- + 32 hex (legacy) in Mailgun context or not.
     spec(
         "mailgun-api-key",
+        "Mailgun",
         "Mailgun private API key",
         High,
         &["key-"],
@@ -452,6 +596,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "mailchimp-api-key",
+        "Mailchimp",
         "Mailchimp API key",
         High,
         &["-us"],
@@ -460,6 +605,7 @@ const SPECS: &[Spec] = &[
     // Shopify: shpat_/shpca_/shppa_ access tokens, shpss_ shared secrets, 32 hex.
     spec(
         "shopify-access-token",
+        "Shopify",
         "Shopify access token",
         High,
         &["shpat_", "shpca_", "shppa_"],
@@ -467,6 +613,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "shopify-shared-secret",
+        "Shopify",
         "Shopify app shared secret",
         High,
         &["shpss_"],
@@ -475,6 +622,7 @@ const SPECS: &[Spec] = &[
     // DigitalOcean: dop_v1_ (personal), doo_v1_ (OAuth), dor_v1_ (refresh) + 64 hex.
     spec(
         "digitalocean-token",
+        "DigitalOcean",
         "DigitalOcean API token",
         High,
         &["dop_v1_", "doo_v1_", "dor_v1_"],
@@ -483,21 +631,24 @@ const SPECS: &[Spec] = &[
     // Azure Storage connection strings: AccountKey= 64 bytes in base64 (88 characters).
     spec(
         "azure-storage-connection-string",
+        "Azure",
         "Azure Storage account key in a connection string",
         Critical,
         &["AccountKey="],
-        r"(?i)AccountName=[^;\s]+;\s*AccountKey=(?P<secret>[A-Za-z0-9+/]{86}==)",
+        r"AccountKey=(?P<secret>[A-Za-z0-9+/]{86}==)",
     ),
     spec(
         "azure-ad-client-secret",
+        "Microsoft Entra ID",
         "Microsoft Entra ID (Azure AD) client secret",
         High,
         &["Q~"],
-        r"(?:^|[^0-9A-Za-z_~.-])(?P<secret>[0-9A-Za-z_~.]{3}[0-9]Q~[0-9A-Za-z_~.-]{31,34})(?:[^0-9A-Za-z_~.-]|$)",
+        r"(?:^|[^0-9A-Za-z_~.-])(?P<secret>[0-9A-Za-z_~.-]{3}[0-9]Q~[0-9A-Za-z_~.-]{31,34})(?:[^0-9A-Za-z_~.-]|$)",
     ),
     // Discord bot tokens: base64 user id . timestamp . HMAC; need Discord context.
     spec(
         "discord-bot-token",
+        "Discord",
         "Discord bot token next to Discord context",
         High,
         &["discord", "DISCORD", "Discord"],
@@ -508,6 +659,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "discord-webhook-url",
+        "Discord",
         "Discord webhook URL",
         Medium,
         &["/api/webhooks/"],
@@ -519,6 +671,7 @@ const SPECS: &[Spec] = &[
     // Telegram Bot API: <bot id>:<35 characters> from @BotFather.
     spec(
         "telegram-bot-token",
+        "Telegram",
         "Telegram bot token",
         High,
         &[":AA"],
@@ -527,6 +680,7 @@ const SPECS: &[Spec] = &[
     // Square: EAAA production access tokens, sq0atp- legacy, sq0csp- OAuth secrets.
     spec(
         "square-access-token",
+        "Square",
         "Square access token",
         High,
         &["EAAA", "sq0atp-"],
@@ -537,6 +691,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "square-oauth-secret",
+        "Square",
         "Square OAuth application secret",
         High,
         &["sq0csp-"],
@@ -545,6 +700,7 @@ const SPECS: &[Spec] = &[
     // Heroku: HRKU- platform API tokens; legacy UUID keys only with Heroku context.
     spec(
         "heroku-api-key",
+        "Heroku",
         "Heroku platform API key",
         High,
         &["HRKU-"],
@@ -552,6 +708,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "heroku-api-key-legacy",
+        "Heroku",
         "Heroku API key (UUID) assigned to a Heroku name",
         High,
         &["heroku", "HEROKU", "Heroku"],
@@ -560,6 +717,7 @@ const SPECS: &[Spec] = &[
     // Datadog: API keys are 32 hex, application keys 40 hex; both need their names.
     spec(
         "datadog-api-key",
+        "Datadog",
         "Datadog API key assigned to a Datadog name",
         High,
         &["datadog", "DATADOG", "Datadog", "dd_api", "DD_API", "ddApi"],
@@ -567,6 +725,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "datadog-app-key",
+        "Datadog",
         "Datadog application key assigned to a Datadog name",
         High,
         &["datadog", "DATADOG", "Datadog", "dd_app", "DD_APP", "ddApp"],
@@ -576,6 +735,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "jwt",
+            "JSON Web Token",
             "JSON Web Token",
             Medium,
             &["eyJ"],
@@ -590,6 +750,7 @@ const SPECS: &[Spec] = &[
     // The multi-line body must be there: a lone header in documentation is not a key.
     spec(
         "private-key",
+        "PEM",
         "PEM private key (PKCS#1, PKCS#8, SEC1, DSA)",
         Critical,
         &["PRIVATE KEY-----"],
@@ -597,6 +758,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "openssh-private-key",
+        "OpenSSH",
         "OpenSSH private key",
         Critical,
         &["OPENSSH PRIVATE KEY-----"],
@@ -604,6 +766,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "pgp-private-key",
+        "OpenPGP",
         "PGP private key block",
         Critical,
         &["PGP PRIVATE KEY BLOCK-----"],
@@ -611,6 +774,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "age-secret-key",
+        "age",
         "age encryption secret key",
         Critical,
         &["AGE-SECRET-KEY-1"],
@@ -620,6 +784,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "database-url-password",
+            "Database URL",
             "Database or broker URL with a password",
             High,
             &[
@@ -648,6 +813,7 @@ const SPECS: &[Spec] = &[
     checked(
         spec(
             "basic-auth-url",
+            "HTTP basic auth",
             "HTTP or FTP URL with a password",
             High,
             &["http://", "https://", "ftp://", "ftps://"],
@@ -658,6 +824,7 @@ const SPECS: &[Spec] = &[
     // More providers, each from its documented prefix.
     spec(
         "linear-api-key",
+        "Linear",
         "Linear API key",
         High,
         &["lin_api_"],
@@ -665,6 +832,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "new-relic-user-api-key",
+        "New Relic",
         "New Relic user API key",
         High,
         &["NRAK-"],
@@ -672,6 +840,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "sentry-auth-token",
+        "Sentry",
         "Sentry auth token",
         High,
         &["sntrys_", "sntryu_"],
@@ -679,6 +848,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "postman-api-key",
+        "Postman",
         "Postman API key",
         High,
         &["PMAK-"],
@@ -686,6 +856,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "doppler-token",
+        "Doppler",
         "Doppler token",
         High,
         &[
@@ -700,6 +871,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "vault-token",
+        "HashiCorp Vault",
         "HashiCorp Vault service or batch token",
         High,
         &["hvs.", "hvb."],
@@ -707,6 +879,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "terraform-cloud-token",
+        "Terraform Cloud",
         "Terraform Cloud / Enterprise API token",
         High,
         &[".atlasv1."],
@@ -717,6 +890,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "pulumi-access-token",
+        "Pulumi",
         "Pulumi access token",
         High,
         &["pul-"],
@@ -724,6 +898,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "grafana-token",
+        "Grafana",
         "Grafana service account or Cloud token",
         High,
         &["glsa_", "glc_"],
@@ -731,6 +906,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "databricks-token",
+        "Databricks",
         "Databricks personal access token",
         High,
         &["dapi"],
@@ -738,13 +914,15 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "dynatrace-token",
-        "Dynatrace API token",
+        "Dynatrace",
+        "Dynatrace API, OAuth client or platform token",
         High,
-        &["dt0c01."],
-        r"\b(?P<secret>dt0c01\.[0-9A-Z]{24}\.[0-9A-Z]{64})\b",
+        &["dt0c01.", "dt0s01.", "dt0s02.", "dt0s08.", "dt0s16."],
+        r"\b(?P<secret>dt0[cs][0-9]{2}\.[0-9A-Z]{24}\.[0-9A-Z]{64})\b",
     ),
     spec(
         "planetscale-token",
+        "PlanetScale",
         "PlanetScale token or password",
         High,
         &["pscale_tkn_", "pscale_pw_", "pscale_oauth_"],
@@ -755,6 +933,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "supabase-token",
+        "Supabase",
         "Supabase personal access token",
         High,
         &["sbp_"],
@@ -762,6 +941,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "notion-token",
+        "Notion",
         "Notion integration token",
         High,
         &["ntn_", "secret_"],
@@ -769,6 +949,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "mapbox-secret-token",
+        "Mapbox",
         "Mapbox secret access token",
         High,
         &["sk.eyJ"],
@@ -779,6 +960,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "flyio-token",
+        "Fly.io",
         "Fly.io access token",
         High,
         &["fo1_", "fm2_"],
@@ -789,6 +971,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "docker-hub-pat",
+        "Docker Hub",
         "Docker Hub personal access token",
         High,
         &["dckr_pat_"],
@@ -796,6 +979,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "netlify-token",
+        "Netlify",
         "Netlify personal access token",
         High,
         &["nfp_"],
@@ -803,6 +987,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "rubygems-api-key",
+        "RubyGems",
         "RubyGems API key",
         High,
         &["rubygems_"],
@@ -810,6 +995,7 @@ const SPECS: &[Spec] = &[
     ),
     spec(
         "twitter-bearer-token",
+        "X (Twitter)",
         "X (Twitter) app bearer token",
         High,
         &["AAAAAAAAAAAAAAAAAAAAA"],
@@ -834,7 +1020,13 @@ const SECRET_NAMES: &[&str] = &[
 ];
 
 /// The generic rule's regex: a secret-like name, an assignment, a value.
-const GENERIC_REGEX: &str = r#"(?i)(?P<name>(?:api[_.-]?key|secret|token|passw(?:or)?d|pwd|credentials?|access[_.-]?key|auth[_.-]?key|private[_.-]?key)[0-9a-z_.-]{0,40})["'\]]?[ \t]*(?::=|=>|=|:)[ \t]*(?P<quote>["'`]?)(?P<secret>[^\s"'`;,()\[\]{}<>]{8,256})"#;
+/// Assignments: `=`, `:`, `:=`, `=>`, Makefile `::=`, `:::=`, `?=`, PHP
+/// `.=`, Go and TypeScript typed declarations (`var k string = …`,
+/// `k: string = …`), a quoted name then `,` (`System.setProperty("k", …)`),
+/// and an XML element (`<password>…</password>`; the engine requires the
+/// `<`). The value stops at a backslash, so a value followed by an escaped
+/// newline inside a JSON string is whole.
+const GENERIC_REGEX: &str = r#"(?i)(?P<name>(?:api[_.-]?key|secret|token|passw(?:or)?d|pwd|credentials?|access[_.-]?key|auth[_.-]?key|private[_.-]?key)[0-9a-z_.-]{0,40})(?:["'\]]{0,2}(?:[ \t]*:[ \t]*(?:string|str)\b|[ \t]+(?:string|\[\]byte))?[ \t]*(?P<op>:::=|::=|:=|\?=|\.=|=>|=|:|>)|["'][ \t]*(?P<op2>,))[ \t]*(?P<quote>["'`]?)(?P<secret>[^\s"'`;,()\[\]{}<>\\]{8,256})"#;
 
 /// Case variants of a keyword: as written, lower, UPPER, Capitalized.
 fn case_variants(word: &str) -> Vec<String> {
@@ -873,31 +1065,50 @@ pub fn builtin(min_entropy: f64) -> Result<Vec<Rule>, ScanError> {
         Critical,
         RuleKind::KeywardenKey,
     ));
-    for s in SPECS {
-        rules.push(Rule::regex(
+    for s in SPECS.iter().chain(providers::SPECS) {
+        let mut keywords: Vec<String> = if s.named {
+            s.keywords.iter().flat_map(|k| case_variants(k)).collect()
+        } else {
+            s.keywords.iter().map(|k| (*k).to_owned()).collect()
+        };
+        keywords.sort();
+        keywords.dedup();
+        // Built-in patterns are ASCII: without Unicode `\b`, `(?i)` and
+        // classes, the lazy DFA never gives up on non-ASCII text (which
+        // would drop the search to the much slower PikeVM).
+        let mut rule = Rule::build(
             s.id,
             s.description,
             s.severity,
-            s.keywords.iter().map(|k| (*k).to_owned()).collect(),
+            keywords,
             s.regex,
             s.check,
-        )?);
-    }
-    for r in &mut rules {
-        r.multiline = r.id.ends_with("private-key");
+            false,
+        )?;
+        rule.provider = s.provider.to_owned();
+        rule.multiline = s.multiline || s.id.ends_with("private-key");
+        if let Some(p) = s.path {
+            rule.path = Some(regex::Regex::new(p).map_err(|e| ScanError::Rule {
+                id: s.id.to_owned(),
+                message: format!("bad path regex: {e}"),
+            })?);
+        }
+        rules.push(rule);
     }
     let mut keywords: Vec<String> = SECRET_NAMES.iter().flat_map(|w| case_variants(w)).collect();
     keywords.sort();
     keywords.dedup();
-    let mut generic = Rule::regex(
+    let mut generic = Rule::build(
         GENERIC_SECRET,
         "High-entropy value assigned to a secret-like name",
         Medium,
         keywords,
         GENERIC_REGEX,
         Check::Entropy(min_entropy),
+        false,
     )?;
     generic.generic = true;
+    generic.provider = "generic".to_owned();
     rules.push(generic);
     rules.push(Rule::special(
         SECRETS_FILE_TRACKED,
@@ -905,6 +1116,18 @@ pub fn builtin(min_entropy: f64) -> Result<Vec<Rule>, ScanError> {
         Low,
         RuleKind::TrackedFile,
     ));
+    if let Some(r) = rules.last_mut() {
+        r.provider = "secrets file".to_owned();
+    }
+    rules.push(Rule::special(
+        PKCS12_FILE,
+        "PKCS#12 key store (.p12, .pfx: private keys and certificates)",
+        High,
+        RuleKind::Pkcs12File,
+    ));
+    if let Some(r) = rules.last_mut() {
+        r.provider = "PKCS#12".to_owned();
+    }
     Ok(rules)
 }
 
@@ -937,6 +1160,20 @@ pub fn is_secrets_file(path: &str) -> bool {
         ".netrc" | "_netrc" | ".pgpass" | "id_rsa" | "id_dsa" | "id_ecdsa" | "id_ed25519"
     ) || lower.ends_with(".p12")
         || lower.ends_with(".pfx")
+}
+
+/// Whether `buf` is a PKCS#12 PFX (RFC 7292): DER `SEQUENCE` (definite
+/// length) whose first element is `INTEGER 3` (the PFX version).
+pub fn is_pkcs12(buf: &[u8]) -> bool {
+    if buf.first() != Some(&0x30) {
+        return false;
+    }
+    let header = match buf.get(1) {
+        Some(&n) if n < 0x80 => 2,
+        Some(&n) if (0x81..=0x84).contains(&n) => 2 + usize::from(n - 0x80),
+        _ => return false,
+    };
+    buf.get(header..header + 3) == Some(&[0x02, 0x01, 0x03][..])
 }
 
 /// Whether a path is a dependency lock file, whose hashes are not secrets.

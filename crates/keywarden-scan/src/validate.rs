@@ -25,6 +25,23 @@ pub enum Check {
     /// A password in a URL: not a placeholder (`password`, `pass`, `***`)
     /// nor a reference (`${DB_PASSWORD}`, `%s`).
     Password,
+    /// A PyPI API token: after `pypi-`, base64url of a version 2 macaroon
+    /// whose location is `pypi.org` and which ends with its 32-byte
+    /// signature field (the structure allows no checksum: the signature
+    /// needs PyPI's key).
+    PypiMacaroon,
+    /// The secret's Shannon entropy must reach this many bits per character
+    /// exactly (gitleaks' `entropy`).
+    Shannon(f64),
+    /// A Stripe key: not one of the look-alikes that share its prefix
+    /// (WorkOS: body base64 of `key_01…`; Paystack: exactly 40 lowercase hex).
+    Stripe,
+    /// A value of a Kubernetes Secret: the whole match must hold
+    /// `kind: Secret` (checked by the engine, which sees the whole match).
+    KubernetesSecret,
+    /// Base64 of `user:password` (a Docker `config.json` `auth`), whose
+    /// password is not a placeholder.
+    BasicAuthBase64,
 }
 
 /// The outcome of a check.
@@ -68,6 +85,47 @@ impl Check {
                     Verdict::Accept
                 }
             }
+            Self::Stripe => {
+                let body = secret.get(8..).unwrap_or("");
+                let paystack = body.len() == 40
+                    && body.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+                if body.starts_with("a2V5XzAx") || paystack {
+                    Verdict::Reject
+                } else {
+                    Verdict::Accept
+                }
+            }
+            Self::KubernetesSecret => Verdict::Accept,
+            Self::PypiMacaroon => {
+                if pypi_macaroon_ok(secret) {
+                    Verdict::Accept
+                } else {
+                    Verdict::Reject
+                }
+            }
+            Self::Shannon(min) => {
+                if crate::entropy::shannon(secret.as_bytes()) >= min {
+                    Verdict::Accept
+                } else {
+                    Verdict::Reject
+                }
+            }
+            Self::BasicAuthBase64 => {
+                let decoded = base64::engine::general_purpose::STANDARD
+                    .decode(secret)
+                    .ok()
+                    .and_then(|b| String::from_utf8(b).ok());
+                match decoded.as_deref().and_then(|d| d.split_once(':')) {
+                    Some((user, pass))
+                        if !user.is_empty()
+                            && !pass.chars().any(char::is_control)
+                            && !is_placeholder_password(pass) =>
+                    {
+                        Verdict::Accept
+                    }
+                    _ => Verdict::Reject,
+                }
+            }
             Self::Entropy(min) => {
                 if entropy_ok(secret, min) {
                     Verdict::Accept
@@ -109,6 +167,26 @@ pub fn crc32_base62_suffix(random: &str) -> String {
     base62::encode_u64(u64::from(crc32fast::hash(random.as_bytes())), 6).unwrap_or_default()
 }
 
+/// Whether `token` is `pypi-` and a version 2 macaroon (binary format of
+/// libmacaroons / pymacaroons): version 2, location field `pypi.org`, …,
+/// end-of-section, signature field of 32 bytes.
+pub fn pypi_macaroon_ok(token: &str) -> bool {
+    let Some(body) = token.strip_prefix("pypi-") else {
+        return false;
+    };
+    let Ok(raw) =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(body.trim_end_matches('='))
+    else {
+        return false;
+    };
+    let n = raw.len();
+    n >= 11 + 35
+        && raw.starts_with(b"\x02\x01\x08pypi.org")
+        && raw[n - 35] == 0x00
+        && raw[n - 34] == 0x06
+        && raw[n - 33] == 0x20
+}
+
 fn jwt_header_ok(token: &str) -> bool {
     let Some(header) = token.split('.').next() else {
         return false;
@@ -124,34 +202,104 @@ fn jwt_header_ok(token: &str) -> bool {
     }
 }
 
-/// Documented example values from providers' own documentation: never
-/// findings. Built with `concat!` so this file does not itself look like a
-/// leak to a line-oriented scanner.
-const DOCUMENTED_EXAMPLES: &[&str] = &[
-    // AWS documentation's access key id and secret access key.
-    concat!("AKIA", "IOSFODNN7EXAMPLE"),
-    concat!("wJalrXUtnFEMI/K7MDENG/", "bPxRfiCYEXAMPLEKEY"),
-    // jwt.io's sample token signature (HS256, "your-256-bit-secret").
-    concat!("SflKxwRJSMeKKF2QT4fwpMeJf36P", "Ok6yJV_adQssw5c"),
-    // Stripe's documentation test key.
-    concat!("sk_test_", "4eC39HqLyjWDarjtT1zdp7dc"),
-    concat!("sk_test_", "BQokikJOvBiI2HlWgH4olfQ2"),
-    // keywarden's own KEY-FORMAT.md test vectors: public, so not leaks.
-    concat!(
-        "kw_live_",
-        "00000000000000000000000000000000000000000000AwA6B"
+/// A value published in documentation: never a finding.
+#[derive(Debug, Clone, Copy)]
+pub struct Example {
+    /// The value, or a distinctive part of it (a finding holding it is dropped).
+    pub value: &'static str,
+    /// Where it is published.
+    pub source: &'static str,
+}
+
+const fn ex(value: &'static str, source: &'static str) -> Example {
+    Example { value, source }
+}
+
+/// Documented example values, each with its source: values that providers,
+/// emulators and tutorials publish for everyone to copy, and keywarden's
+/// own test vectors. Built with `concat!` so this file does not itself look
+/// like a leak to a line-oriented scanner.
+pub const DOCUMENTED_EXAMPLES: &[Example] = &[
+    ex(
+        concat!("AKIA", "IOSFODNN7EXAMPLE"),
+        "AWS IAM User Guide, \"Managing access keys\" (example access key ID)",
     ),
-    concat!(
-        "kw_test_",
-        "003aUlTJC7tjlCTQj2uNU3MFagCXG9LRKRcwGkBIDlf18Bk99"
+    ex(
+        concat!("wJalrXUtnFEMI/K7MDENG/", "bPxRfiCYEXAMPLEKEY"),
+        "AWS IAM User Guide, \"Managing access keys\" (example secret access key)",
     ),
-    concat!(
-        "acme_live_",
-        "yhjskwdA6OZ1AL1YmHWZWm8LLG7HjnuCA2j5rOw8Xp10u6P3m"
+    ex(
+        concat!("SflKxwRJSMeKKF2QT4fwpMeJf36P", "Ok6yJV_adQssw5c"),
+        "jwt.io debugger's sample token (HS256 signature under \"your-256-bit-secret\")",
     ),
-    concat!(
-        "kw_dev_",
-        "cLIymOC93QnmGoIcZvvJsGB0x0IvxXalfzryN3lN4eu1Vkpbb"
+    ex(
+        concat!(
+            "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6Ikpv",
+            "aG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
+        ),
+        "jwt.io debugger's sample token (payload: sub 1234567890, name John Doe, iat 1516239022)",
+    ),
+    ex(
+        concat!(
+            "eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6Ikpv",
+            "aG4gRG9lIiwiYWRtaW4iOnRydWUsImlhdCI6MTUxNjIzOTAyMn0"
+        ),
+        "jwt.io debugger's current sample token (payload with admin: true)",
+    ),
+    ex(
+        concat!(
+            "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/",
+            "K1SZFPTOtr/KBHBeksoGMGw=="
+        ),
+        "Azurite storage emulator's well-known account key (devstoreaccount1), Azure Storage docs",
+    ),
+    ex(
+        concat!("AIzaSyDOCAbC123dEf456", "GhI789jKl01"),
+        "Firebase documentation's sample web app configuration (apiKey)",
+    ),
+    ex(
+        concat!("sk_test_", "4eC39HqLyjWDarjtT1zdp7dc"),
+        "Stripe API reference's test-mode secret key",
+    ),
+    ex(
+        concat!("sk_test_", "BQokikJOvBiI2HlWgH4olfQ2"),
+        "Stripe documentation's earlier test-mode secret key",
+    ),
+    ex(
+        concat!("ghp_16C7e42F292c6912E77", "10c838347Ae178B4a"),
+        "GitHub REST API documentation's example personal access token",
+    ),
+    ex(
+        concat!("key-3ax6xnjp29jd6fds4", "gc373sgvjxteol0"),
+        "Mailgun API documentation's example private API key",
+    ),
+    ex(
+        concat!(
+            "kw_live_",
+            "00000000000000000000000000000000000000000000AwA6B"
+        ),
+        "keywarden docs/KEY-FORMAT.md test vector",
+    ),
+    ex(
+        concat!(
+            "kw_test_",
+            "003aUlTJC7tjlCTQj2uNU3MFagCXG9LRKRcwGkBIDlf18Bk99"
+        ),
+        "keywarden docs/KEY-FORMAT.md test vector",
+    ),
+    ex(
+        concat!(
+            "acme_live_",
+            "yhjskwdA6OZ1AL1YmHWZWm8LLG7HjnuCA2j5rOw8Xp10u6P3m"
+        ),
+        "keywarden docs/KEY-FORMAT.md test vector",
+    ),
+    ex(
+        concat!(
+            "kw_dev_",
+            "cLIymOC93QnmGoIcZvvJsGB0x0IvxXalfzryN3lN4eu1Vkpbb"
+        ),
+        "keywarden docs/KEY-FORMAT.md test vector",
     ),
 ];
 
@@ -175,7 +323,9 @@ pub fn is_placeholder_password(p: &str) -> bool {
 /// Whether `value` is (or holds) one of the documented example values that
 /// providers publish, or one of keywarden's own KEY-FORMAT.md test vectors.
 pub fn is_documented_example(value: &str) -> bool {
-    DOCUMENTED_EXAMPLES.iter().any(|ex| value.contains(ex))
+    DOCUMENTED_EXAMPLES
+        .iter()
+        .any(|ex| value.contains(ex.value))
 }
 
 /// Words that mark a value as a placeholder, not a secret.
@@ -220,6 +370,12 @@ pub fn is_placeholder(value: &str) -> bool {
         return true;
     }
     if (value.starts_with('<') && value.ends_with('>')) || value.contains("<your") {
+        return true;
+    }
+    // A template slot (`{password}` in an f-string or a format template).
+    if let Some(open) = value.find('{')
+        && value[open..].contains('}')
+    {
         return true;
     }
     if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {

@@ -74,6 +74,7 @@ fn scan_in(dir: &Path, args: &[&str]) -> Run {
         .arg("scan")
         .args(args)
         .env_remove("KEYWARDEN_URL")
+        .env_remove("KEYWARDEN_FINGERPRINT_KEY")
         .output()
         .unwrap();
     Run {
@@ -241,6 +242,55 @@ fn config_at_the_scan_root_allowlists_and_adds_rules() {
 }
 
 #[test]
+fn gitleaks_configuration_is_read_with_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../keywarden-scan/tests/data/gitleaks/gitleaks.toml");
+    let token = format!("acme_{}", "5e0c3b9a7d1f4e2c8b6a0d9f3e7c1b5a");
+    std::fs::write(root.join("app.env"), format!("ACME_TOKEN={token}\n")).unwrap();
+    // Given explicitly.
+    let run = scan_in(
+        root,
+        &[
+            "--gitleaks-config",
+            fixture.to_str().unwrap(),
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["findings"][0]["rule"], "acme-service-token");
+    assert!(
+        run.stderr.contains("warning: ") && run.stderr.contains("[extend] is not supported"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("note: gitleaks rule github-pat is named gitleaks:github-pat"),
+        "{}",
+        run.stderr
+    );
+    // Found at the scan root.
+    std::fs::copy(&fixture, root.join(".gitleaks.toml")).unwrap();
+    let run = scan_in(root, &["--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["findings"][0]["rule"], "acme-service-token");
+    // A broken one is an error that names it.
+    std::fs::write(root.join(".gitleaks.toml"), "[[rules]]\nregex = 'x'\n").unwrap();
+    let run = scan_in(root, &[]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(".gitleaks.toml") && run.stderr.contains("no id"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn stdin_mode() {
     let tok = github_token('S');
     let out = keywarden()
@@ -294,6 +344,115 @@ fn baseline_workflow() {
     assert_eq!(run.code, 1);
     assert!(run.stdout.contains("new.txt:1:1"), "{}", run.stdout);
     assert!(!run.stdout.contains("old.txt"), "{}", run.stdout);
+}
+
+/// The fingerprints in `scan --format json` output, in order.
+fn fingerprints(run: &Run) -> Vec<String> {
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn fingerprints_are_keyed_by_the_repository() {
+    let make = |dir: &Path, message: &str| {
+        init_repo(dir);
+        std::fs::write(dir.join("README"), message).unwrap();
+        git_ok(dir, &["add", "README"]);
+        git_ok(dir, &["commit", "-qm", message]);
+        std::fs::write(dir.join("old.txt"), github_token('F')).unwrap();
+    };
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    make(a.path(), "first repository");
+    make(b.path(), "second repository");
+    let json = ["--format", "json"];
+    let fa = fingerprints(&scan_in(a.path(), &json));
+    assert_eq!(fa.len(), 1);
+    // Stable across runs, and in another clone of the same repository (as
+    // on another machine).
+    assert_eq!(fa, fingerprints(&scan_in(a.path(), &json)));
+    let c = tempfile::tempdir().unwrap();
+    git_ok(
+        c.path(),
+        &["clone", "-q", a.path().to_str().unwrap(), "clone"],
+    );
+    let clone = c.path().join("clone");
+    std::fs::write(clone.join("old.txt"), github_token('F')).unwrap();
+    assert_eq!(fa, fingerprints(&scan_in(&clone, &json)));
+    // Another repository (another root commit): another fingerprint for the
+    // same secret at the same path; the same with a secret key mixed in.
+    assert_ne!(fa, fingerprints(&scan_in(b.path(), &json)));
+    let keyed = keywarden()
+        .current_dir(a.path())
+        .args(["scan", "--format", "json"])
+        .env("KEYWARDEN_FINGERPRINT_KEY", "kept in the CI secret store")
+        .output()
+        .unwrap();
+    let keyed = Run {
+        code: keyed.status.code().unwrap(),
+        stdout: String::from_utf8(keyed.stdout).unwrap(),
+        stderr: String::new(),
+    };
+    assert_eq!(keyed.code, 1);
+    assert_ne!(fa, fingerprints(&keyed));
+
+    // A baseline of one repository is refused in the other, clearly.
+    assert_eq!(
+        scan_in(a.path(), &["--write-baseline", "../a.json"]).code,
+        0
+    );
+    let run = scan_in(b.path(), &["--baseline", "../a.json"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("another key"), "{}", run.stderr);
+    assert_eq!(scan_in(a.path(), &["--baseline", "../a.json"]).code, 0);
+
+    // A baseline of the old unsalted fingerprints says what to do.
+    std::fs::write(
+        a.path().join("v1.json"),
+        r#"{"keywarden_baseline": 1, "findings": [{"fingerprint": "3f0c5d4b1e2a9c8d7e6f5a4b3c2d1e0f", "rule": "github-pat", "path": "old.txt"}]}"#,
+    )
+    .unwrap();
+    let run = scan_in(a.path(), &["--baseline", "v1.json"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no longer") && run.stderr.contains("--write-baseline"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// README: "When some files cannot be read, the findings in the others are
+/// still reported, each unreadable path is named, and the exit is 2." The
+/// unreadable path fails for root too (CI runs as root): reading a
+/// process's own memory at offset 0 is an I/O error.
+#[cfg(target_os = "linux")]
+#[test]
+fn unreadable_paths_are_named_the_rest_reported_and_the_exit_is_2() {
+    let unreadable = "/proc/self/mem";
+    assert!(std::fs::read(unreadable).is_err(), "must fail for root too");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ok.txt"), github_token('U')).unwrap();
+    let run = scan_in(dir.path(), &[".", unreadable]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stdout.contains("ok.txt:1:1"), "{}", run.stdout);
+    assert!(
+        run.stderr.contains(&format!("cannot read {unreadable}")),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("1 path could not be read"),
+        "{}",
+        run.stderr
+    );
+    // The same with JSON output: the findings are a document on stdout.
+    let run = scan_in(dir.path(), &[".", unreadable, "--format", "json"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(fingerprints(&run).len(), 1);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use keywarden_scan::{Baseline, Config, ScanError, Scanner};
+use keywarden_scan::{Baseline, Config, FingerprintKey, ScanError, Scanner, Secret};
 
 use crate::{Gen, checksummed, found_in, keywarden_key, scanner};
 
@@ -226,6 +226,91 @@ fn fingerprints_ignore_the_line_but_not_the_path() {
     assert!(!fa.fingerprint.contains(&tok[4..12]));
 }
 
+fn scanner_keyed(key: FingerprintKey) -> Scanner {
+    let mut cfg = Config::default();
+    cfg.fingerprint_key = key;
+    Scanner::new(&cfg).unwrap()
+}
+
+/// Hardening: fingerprints are keyed by the repository (its root commit)
+/// and stretched, so they are stable across runs and machines for one
+/// repository, differ between repositories and keys, and are not the
+/// unsalted hash that let weak secrets be guessed offline.
+#[test]
+fn fingerprints_are_keyed_by_repository_and_stable() {
+    let text = "db_password = \"Tq8!vZr2#pL5\"\n";
+    let fp = |key: FingerprintKey| {
+        let s = scanner_keyed(key);
+        let m = s.scan("app.py", text.as_bytes());
+        assert_eq!(m.len(), 1, "the generic rule finds the password");
+        s.finding(m[0].clone(), "app.py", None).fingerprint
+    };
+    let root_a = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+    let root_b = "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391";
+    let a1 = fp(FingerprintKey::for_repository(root_a));
+    // A second run (a new scanner, as on another machine): the same value.
+    let a2 = fp(FingerprintKey::for_repository(root_a));
+    assert_eq!(a1, a2);
+    // Known-answer: the scheme is stable across releases and platforms.
+    assert_eq!(
+        a1,
+        keywarden_scan::finding::fingerprint(
+            &FingerprintKey::for_repository(root_a),
+            "generic-secret",
+            "app.py",
+            "Tq8!vZr2#pL5"
+        )
+    );
+    let b = fp(FingerprintKey::for_repository(root_b));
+    let none = fp(FingerprintKey::default());
+    let secret_key = fp(FingerprintKey::for_repository(root_a).with_secret(b"ci-only key"));
+    let all = [&a1, &b, &none, &secret_key];
+    for (i, x) in all.iter().enumerate() {
+        for y in &all[i + 1..] {
+            assert_ne!(x, y);
+        }
+    }
+    // Not the old unsalted SHA-256 of (version, rule, path, secret).
+    use sha2::Digest as _;
+    let mut h = sha2::Sha256::new();
+    for part in [
+        "keywarden-scan/v1",
+        "generic-secret",
+        "app.py",
+        "Tq8!vZr2#pL5",
+    ] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    let old: String = h.finalize()[..16]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert!(all.iter().all(|f| **f != old));
+    // The key's public id differs per repository and holds no commit id.
+    let id = FingerprintKey::for_repository(root_a).id();
+    assert_ne!(id, FingerprintKey::for_repository(root_b).id());
+    assert!(!root_a.contains(&id));
+}
+
+/// Hardening: a secret under 20 characters shows none of its characters.
+#[test]
+fn short_secrets_are_fully_redacted() {
+    for short in ["hunter2", "Tq8!vZr2#pL5", "p@ssw0rd-p@ssw0rd1"] {
+        assert!(short.chars().count() < 20);
+        assert_eq!(Secret::new(short.into()).redacted(), "…");
+        assert_eq!(format!("{}", Secret::new(short.into())), "…");
+        assert_eq!(format!("{:?}", Secret::new(short.into())), "Secret(…)");
+    }
+    let s = scanner();
+    let m = s.scan("app.py", b"db_password = \"Tq8!vZr2#pL5\"\n");
+    let f = s.finding(m[0].clone(), "app.py", None);
+    assert_eq!(f.secret.redacted(), "…");
+    assert_eq!(Secret::new("a".repeat(19)).redacted(), "…");
+    let twenty = "abcdEFGH12345678wxyz";
+    assert_eq!(Secret::new(twenty.into()).redacted(), "abcd…wxyz");
+}
+
 #[test]
 fn secrets_never_print_whole() {
     let s = scanner();
@@ -260,12 +345,16 @@ fn baseline_round_trip() {
         .collect();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("baseline.json");
-    Baseline::from_findings(&first).save(&path).unwrap();
+    Baseline::from_findings(&first, s.fingerprint_key())
+        .save(&path)
+        .unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(!text.contains(&old), "a baseline holds no secret");
-    assert!(text.contains("\"keywarden_baseline\": 1"));
+    assert!(text.contains("\"keywarden_baseline\": 2"));
 
     let b = Baseline::load(&path).unwrap();
+    assert!(b.matches_key(s.fingerprint_key()));
+    assert!(!b.matches_key(&FingerprintKey::for_repository("0123abcd")));
     assert_eq!(b.len(), 1);
     let later: Vec<_> = s
         .scan(
@@ -279,6 +368,17 @@ fn baseline_round_trip() {
     assert_eq!(fresh.len(), 1);
     assert_eq!(fresh[0].secret.expose(), new);
 
+    // A baseline of the unsalted v1 fingerprints says what to do.
+    std::fs::write(
+        &path,
+        "{\"keywarden_baseline\": 1, \"findings\": [{\"fingerprint\": \"00\", \"rule\": \"jwt\", \"path\": \"a\"}]}",
+    )
+    .unwrap();
+    let err = Baseline::load(&path).unwrap_err().to_string();
+    assert!(
+        err.contains("no longer") && err.contains("--write-baseline"),
+        "{err}"
+    );
     std::fs::write(&path, "{\"keywarden_baseline\": 9, \"findings\": []}").unwrap();
     let err = Baseline::load(&path).unwrap_err().to_string();
     assert!(err.contains("version 9"), "{err}");

@@ -3,9 +3,12 @@
 //! does not itself look like a leak.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod corpus;
 mod engine;
+mod gitleaks;
 mod output;
 mod rules;
+mod samples;
 mod sources;
 
 use keywarden_scan::{Config, Match, Scanner};

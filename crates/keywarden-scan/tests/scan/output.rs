@@ -110,11 +110,28 @@ fn sarif_2_1_0_shape() {
     assert!(doc["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
     let run = &doc["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "keywarden");
+    let github = s.rules().iter().find(|r| r.id == "github-pat").unwrap();
+    assert_eq!(
+        report::rule_name(github),
+        "GitHubPersonalAccessTokenClassic"
+    );
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     assert_eq!(rules.len(), s.rules().len());
+    let mut names = std::collections::HashSet::new();
     for r in rules {
         assert!(r["id"].is_string());
         assert!(r["shortDescription"]["text"].is_string());
+        // SARIF1001: a name, if present, differs from the id; one per rule.
+        let name = r["name"].as_str().unwrap();
+        assert_ne!(name, r["id"].as_str().unwrap());
+        assert!(name.chars().all(|c| c.is_ascii_alphanumeric()), "{name}");
+        assert!(names.insert(name.to_owned()), "duplicate rule name {name}");
+        let uri = r["helpUri"].as_str().unwrap();
+        assert!(
+            uri.starts_with("https://")
+                && uri.ends_with(&format!("#{}", r["id"].as_str().unwrap()))
+        );
+        assert!(r["help"]["text"].as_str().unwrap().len() > 40);
         let level = r["defaultConfiguration"]["level"].as_str().unwrap();
         assert!(["error", "warning", "note"].contains(&level));
         let sev: f64 = r["properties"]["security-severity"]
@@ -137,7 +154,7 @@ fn sarif_2_1_0_shape() {
     assert_eq!(loc["region"]["startColumn"], 6);
     assert!(loc["region"]["endColumn"].as_u64().unwrap() > 6);
     assert_eq!(
-        r0["partialFingerprints"]["keywarden/v1"]
+        r0["partialFingerprints"]["keywarden/v2"]
             .as_str()
             .unwrap()
             .len(),
@@ -146,4 +163,32 @@ fn sarif_2_1_0_shape() {
     assert_eq!(r0["properties"]["verified_checksum"], true);
     assert!(results[2]["properties"]["commit"]["id"].is_string());
     assert!(!doc.to_string().contains(&key));
+}
+
+/// docs/SCAN-RULES.md is generated: `scripts/scan-rules-doc` (which sets
+/// KEYWARDEN_BLESS=1 for this test) rewrites it.
+#[test]
+fn scan_rules_doc_is_current() {
+    let doc = keywarden_scan::report::rules_markdown(crate::scanner().rules());
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/SCAN-RULES.md");
+    if std::env::var_os("KEYWARDEN_BLESS").is_some() {
+        std::fs::write(&path, &doc).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        committed == doc,
+        "docs/SCAN-RULES.md is stale: run scripts/scan-rules-doc"
+    );
+    let providers: usize = doc
+        .lines()
+        .find_map(|l| {
+            l.split(" rules for ")
+                .nth(1)?
+                .split(' ')
+                .next()?
+                .parse()
+                .ok()
+        })
+        .unwrap();
+    assert!(providers >= 150, "{providers} providers");
 }

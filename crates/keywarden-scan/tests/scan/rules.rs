@@ -6,12 +6,12 @@ use keywarden_scan::rules::{self, RuleKind};
 
 use crate::{Gen, checksummed, found_in, keywarden_key, scanner};
 
-struct Case {
-    rule: &'static str,
-    path: &'static str,
+pub(crate) struct Case {
+    pub(crate) rule: &'static str,
+    pub(crate) path: &'static str,
     /// (text, the secret the rule must report)
-    positive: Vec<(String, String)>,
-    negative: Vec<String>,
+    pub(crate) positive: Vec<(String, String)>,
+    pub(crate) negative: Vec<String>,
 }
 
 fn case(rule: &'static str, positive: Vec<(String, String)>, negative: Vec<String>) -> Case {
@@ -26,6 +26,32 @@ fn case(rule: &'static str, positive: Vec<(String, String)>, negative: Vec<Strin
 /// The token itself as the text, quoted in an assignment.
 fn tok(secret: String) -> (String, String) {
     (format!("value = \"{secret}\"\n"), secret)
+}
+
+/// A PyPI token: a version 2 macaroon (location pypi.org, identifier,
+/// one caveat, signature), or with `signed: false` the same without its
+/// signature field.
+fn pypi_token(g: &mut Gen, signed: bool) -> String {
+    let mut m = b"\x02\x01\x08pypi.org\x02\x10".to_vec();
+    m.extend(g.hex(16).bytes());
+    m.push(0x00);
+    let caveat = format!(
+        "{{\"version\": 1, \"permissions\": {{\"projects\": [\"{}\"]}}}}",
+        g.letters(8)
+    );
+    m.extend([0x02, caveat.len() as u8]);
+    m.extend(caveat.bytes());
+    m.extend([0x00, 0x00]);
+    if signed {
+        m.extend([0x06, 0x20]);
+        m.extend(g.hex(32).bytes().take(32));
+    } else {
+        m.extend(g.hex(34).bytes());
+    }
+    format!(
+        "pypi-{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(m)
+    )
 }
 
 fn jwt_part(json: &str) -> String {
@@ -45,7 +71,7 @@ fn pem(kind: &str, g: &mut Gen, lines: usize) -> String {
 }
 
 #[allow(clippy::too_many_lines)]
-fn cases() -> Vec<Case> {
+pub(crate) fn cases() -> Vec<Case> {
     let mut g = Gen::new(42);
     let g = &mut g;
     let mut cases = Vec::new();
@@ -275,8 +301,13 @@ fn cases() -> Vec<Case> {
 
     cases.push(case(
         "pypi-upload-token",
-        vec![tok(format!("pypi-AgEIcHlwaS5vcmc{}", g.b64url(70)))],
-        vec![format!("value = \"pypi-AgEIcHlwaS5vcmc{}\"", g.b64url(10))],
+        vec![tok(pypi_token(g, true)), tok(pypi_token(g, true))],
+        vec![
+            format!("value = \"pypi-AgEIcHlwaS5vcmc{}\"", g.b64url(10)),
+            // Shaped like one, but not a macaroon: no signature field.
+            format!("value = \"{}\"", pypi_token(g, false)),
+            format!("value = \"pypi-AgEIcHlwaS5vcmc{}\"", g.b64url(70)),
+        ],
     ));
     cases.push(case(
         "openai-api-key",
@@ -715,10 +746,13 @@ fn every_rule_has_positive_and_negative_examples() {
     let s = scanner();
     let cases = cases();
     for rule in s.rules() {
-        if rule.kind == RuleKind::TrackedFile {
-            continue; // file names: sources::tracked_secrets_files
+        if matches!(rule.kind, RuleKind::TrackedFile | RuleKind::Pkcs12File) {
+            continue; // files: sources::tracked_secrets_files, sources::pkcs12_files
         }
         let c = cases.iter().find(|c| c.rule == rule.id);
+        if c.is_none() && crate::samples::SAMPLES.iter().any(|(id, _)| *id == rule.id) {
+            continue; // template samples: samples::every_sample_is_found…
+        }
         let c = c.unwrap_or_else(|| panic!("no examples for rule {}", rule.id));
         assert!(
             !c.positive.is_empty() && !c.negative.is_empty(),

@@ -108,22 +108,62 @@ fn a_missing_root_is_an_error() {
     assert!(err.to_string().contains("/definitely/not/here"), "{err}");
 }
 
-#[cfg(unix)]
+/// A path that exists, is a regular file by its metadata, and cannot be
+/// read even by root (CI runs as root, where permission bits do not bind):
+/// reading a process's own memory at offset 0 fails with EIO.
+#[cfg(target_os = "linux")]
+pub(crate) const UNREADABLE: &str = "/proc/self/mem";
+
+#[cfg(target_os = "linux")]
 #[test]
 fn an_unreadable_file_is_reported_and_the_scan_goes_on() {
-    use std::os::unix::fs::PermissionsExt;
+    assert!(std::fs::metadata(UNREADABLE).unwrap().is_file());
+    assert!(std::fs::read(UNREADABLE).is_err(), "must fail for root too");
     let dir = tempfile::tempdir().unwrap();
     let mut g = Gen::new(21);
     write(dir.path(), "ok.txt", checksummed("ghp_", &mut g));
-    write(dir.path(), "locked.txt", "x");
-    let locked = dir.path().join("locked.txt");
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
-    if std::fs::read(&locked).is_ok() {
-        return; // running as root: permissions do not bind
-    }
-    let report = scan_paths(&scanner(), &[dir.path().into()], 1, &Progress::default()).unwrap();
+    let roots = [dir.path().to_path_buf(), PathBuf::from(UNREADABLE)];
+    let report = scan_paths(&scanner(), &roots, 1, &Progress::default()).unwrap();
     assert_eq!(report.findings.len(), 1);
     assert_eq!(report.errors.len(), 1);
+    let err = report.errors[0].to_string();
+    assert!(err.contains(UNREADABLE), "{err}");
+}
+
+#[test]
+fn pkcs12_files_are_findings_by_content() {
+    let dir = tempfile::tempdir().unwrap();
+    // PFX: SEQUENCE (long form length), INTEGER 3, then DER content (binary).
+    let mut pfx = vec![
+        0x30, 0x82, 0x01, 0x00, 0x02, 0x01, 0x03, 0x30, 0x80, 0x00, 0x00,
+    ];
+    pfx.extend(std::iter::repeat_n(0xA5u8, 245));
+    write(dir.path(), "certs/client.p12", &pfx);
+    write(dir.path(), "certs/renamed.bin", &pfx);
+    // An X.509 certificate in DER starts with a SEQUENCE of a SEQUENCE: no finding.
+    let mut cert = vec![0x30, 0x82, 0x01, 0x00, 0x30, 0x82, 0x00, 0xF0, 0x00];
+    cert.extend(std::iter::repeat_n(0x11u8, 240));
+    write(dir.path(), "certs/server.der", &cert);
+    let report = scan_paths(&scanner(), &[dir.path().into()], 1, &Progress::default()).unwrap();
+    let mut got: Vec<(String, String)> = report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.path.rsplit('/').next().unwrap().to_owned(),
+                f.rule_id.to_string(),
+            )
+        })
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("client.p12".to_owned(), "pkcs12-file".to_owned()),
+            ("renamed.bin".to_owned(), "pkcs12-file".to_owned())
+        ]
+    );
+    assert_eq!(report.stats.skipped_binary, 3);
 }
 
 #[test]

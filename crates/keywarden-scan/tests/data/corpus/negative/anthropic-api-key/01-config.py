@@ -1,0 +1,1 @@
+value = "sk-ant-api03-k9Qq4H5mZccSnt63us0V"

@@ -1,0 +1,1 @@
+value = "akiasspbmvgpfy34gtw2"

@@ -1,0 +1,1 @@
+value = "7qZ8Q~7qZ79qyuFx"

@@ -1,0 +1,1 @@
+see https://user:pass@git.acme-corp.io/

@@ -1,0 +1,1 @@
+e.g. https://deploy:7qZNsVHshh8XY1M8rlBy@git.example.com/repo.git

@@ -1,0 +1,1 @@
+"input": "http://a:b@c:29/d",

@@ -1,0 +1,1 @@
+DATABASE_URL=postgres://app:${DB_PASSWORD}@db/app

@@ -1,0 +1,1 @@
+DATABASE_URL=postgres://app@db/app

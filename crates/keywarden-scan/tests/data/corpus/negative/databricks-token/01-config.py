@@ -1,0 +1,1 @@
+value = "dapid50db6f12cb3ef54"

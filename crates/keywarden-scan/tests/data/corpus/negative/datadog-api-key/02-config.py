@@ -1,0 +1,1 @@
+DD_API_KEY=a27bbcf3d314720e4bc8d208ab90c30

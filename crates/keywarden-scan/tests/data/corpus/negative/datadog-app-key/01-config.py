@@ -1,0 +1,1 @@
+git_sha: "cef6db600f7027c058b8c0238b9abebcf2806496"

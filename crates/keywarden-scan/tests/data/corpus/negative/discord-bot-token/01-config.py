@@ -1,0 +1,1 @@
+OTHER="Mk9QgAMf1mgHTrurUu0fUwGV.k9QprP.k9QJck9DJsAwHCo7boPcP0Uvuk2"

@@ -1,0 +1,1 @@
+value = "https://discord.com/api/webhooks/123/abc"

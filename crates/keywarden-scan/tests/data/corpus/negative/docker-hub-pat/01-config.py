@@ -1,0 +1,1 @@
+value = "dckr_pat_k9QyZXXRaL"

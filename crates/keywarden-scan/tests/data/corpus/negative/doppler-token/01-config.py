@@ -1,0 +1,1 @@
+value = "dp.pt.7qZ74k5SBE"

@@ -1,0 +1,1 @@
+value = "fo1_k9QG4gMDfD"

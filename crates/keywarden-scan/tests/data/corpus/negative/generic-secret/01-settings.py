@@ -1,0 +1,1 @@
+api_key = os.environ["API_KEY"]

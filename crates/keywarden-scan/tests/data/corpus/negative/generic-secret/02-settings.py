@@ -1,0 +1,1 @@
+api_key = os.getenv('API_KEY')

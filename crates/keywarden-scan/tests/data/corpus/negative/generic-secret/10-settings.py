@@ -1,0 +1,1 @@
+secret = get_secret_from_vault(name)

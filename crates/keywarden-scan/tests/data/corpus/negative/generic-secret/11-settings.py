@@ -1,0 +1,1 @@
+token = self.tokenizer.next_token

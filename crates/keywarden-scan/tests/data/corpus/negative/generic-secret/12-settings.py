@@ -1,0 +1,1 @@
+    token_type = 'bare-quoted-string'

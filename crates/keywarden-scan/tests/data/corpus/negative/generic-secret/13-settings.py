@@ -1,0 +1,1 @@
+token_type = "7qZczZ8lUJZkpkMEev3nJMHwM2yDY7R6"

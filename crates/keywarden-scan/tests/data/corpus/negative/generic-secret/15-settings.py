@@ -1,0 +1,1 @@
+    "NextToken": "77X1ebypsI7os+X2lhHsZLGNCDK3nNGpwRdFpicSOH==",

@@ -1,0 +1,1 @@
+    "AWS::IAM::AccessKey": "62d91b17309e76c8",

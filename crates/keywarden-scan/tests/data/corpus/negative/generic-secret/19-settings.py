@@ -1,0 +1,1 @@
+    private_key_ops: &p256::PRIVATE_KEY_OPS,

@@ -1,0 +1,1 @@
+    check_private_key_bytes: x25519_check_private_key_bytes,

@@ -1,0 +1,1 @@
+STRING: TokenType = native_token_type.STRING

@@ -1,0 +1,1 @@
+        self.nextTokenState = ATNState.INVALID_STATE_NUMBER

@@ -1,0 +1,1 @@
+  "PurchaseToken": "eyJ2IjoiMSIsInMiOjEsImMiOi..."

@@ -1,0 +1,1 @@
+password_file = "/etc/app/password.txt"

@@ -1,0 +1,1 @@
+value = "github_pat_7qZzS4u4N9RYTqMnnflVC_7qZTAh6cCk4oMZeGm2SrnUvD1XX24mdOmFFOua4l9Q0Wikro6QHJDrlJcCn"

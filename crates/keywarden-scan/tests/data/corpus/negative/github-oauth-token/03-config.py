@@ -1,0 +1,1 @@
+value = "gho_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"

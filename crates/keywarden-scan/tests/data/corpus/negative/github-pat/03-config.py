@@ -1,0 +1,1 @@
+value = "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"

@@ -1,0 +1,1 @@
+value = "ghr_7qakVCO3lRHoNfAtziEUEPe7skFWlP4Eq1TV"

@@ -1,0 +1,1 @@
+value = "ghs_7qZhnaR2ITUHZFV2UAm2uKz1b08VB12Qs28"

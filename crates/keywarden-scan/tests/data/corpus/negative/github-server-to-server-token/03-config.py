@@ -1,0 +1,1 @@
+value = "ghs_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"

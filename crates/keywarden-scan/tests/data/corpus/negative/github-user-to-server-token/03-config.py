@@ -1,0 +1,1 @@
+value = "ghu_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"

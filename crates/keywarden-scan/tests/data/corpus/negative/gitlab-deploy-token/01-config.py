@@ -1,0 +1,1 @@
+value = "gldt-7qZlPHUwYq"

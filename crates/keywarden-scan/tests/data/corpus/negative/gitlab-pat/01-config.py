@@ -1,0 +1,1 @@
+value = "glpat-7qZ6TgMDZq"

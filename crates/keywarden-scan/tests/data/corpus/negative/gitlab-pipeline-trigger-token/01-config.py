@@ -1,0 +1,1 @@
+value = "glptt-382106d4bd438a8185772498bce5c19eabd65a5"

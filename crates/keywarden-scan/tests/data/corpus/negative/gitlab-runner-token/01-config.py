@@ -1,0 +1,1 @@
+value = "glrt-7qZ8KUvFkl"

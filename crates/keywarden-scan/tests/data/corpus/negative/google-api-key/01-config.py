@@ -1,0 +1,1 @@
+value = "AIzak9QrOkvZgNvSv45OszJF"

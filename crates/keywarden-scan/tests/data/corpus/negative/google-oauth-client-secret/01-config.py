@@ -1,0 +1,1 @@
+value = "GOCSPX-k9QwvPCHNIhV"

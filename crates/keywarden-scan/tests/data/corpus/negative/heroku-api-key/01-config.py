@@ -1,0 +1,1 @@
+value = "HRKU-k9QQZslT5t8drefbO5_G"

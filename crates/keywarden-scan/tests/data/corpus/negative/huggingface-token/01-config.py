@@ -1,0 +1,1 @@
+value = "hf_dPoEyHdnIBIaVwMAXunn"

@@ -1,0 +1,1 @@
+value = "bm90IGpzb24gYXQgYWxs.eyJzdWIiOiJ4In0.k9QwPGw_aX3YW5l6AKKUlFWSJoReYhLwTvrQ2pGH2oy"

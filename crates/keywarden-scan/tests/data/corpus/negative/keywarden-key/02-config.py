@@ -1,0 +1,1 @@
+TOKEN=acme_prod_28pwpFvXuOCuClQJSgvJUKf8mA3ApwedogOvpU3VfJJ0wAkba

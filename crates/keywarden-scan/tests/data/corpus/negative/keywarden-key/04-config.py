@@ -1,0 +1,1 @@
+value = "Xacme_prod_28pwpFvXuOCuClQJSgvJUKf8mA3ApwedogOvpU3VfJJ0wAkbK"

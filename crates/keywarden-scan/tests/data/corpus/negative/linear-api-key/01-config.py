@@ -1,0 +1,1 @@
+value = "lin_api_7qZBdIiP1eMKhu3aKMIs"

@@ -1,0 +1,1 @@
+value = "key-9ca8fcefa7d06427d86f70c2e74088f"

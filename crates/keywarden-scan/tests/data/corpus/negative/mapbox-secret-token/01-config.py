@@ -1,0 +1,1 @@
+value = "pk.eyJk9QJ31WUCyJ0o06OL--frmGjY_v98L6xSJieidtXcBJhvYxBUhtfTx0glp_R.k9Q9kS7dcZ3fkUS6j07uLQ"

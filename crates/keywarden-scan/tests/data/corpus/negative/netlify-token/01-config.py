@@ -1,0 +1,1 @@
+value = "nfp_7qZqBlb6hiicyMRuyzmv"

@@ -1,0 +1,1 @@
+value = "NRAK-8KC512Y6IO"

@@ -1,0 +1,1 @@
+value = "ntn_7qZnUhqyOtmKBWe0aGe5"

@@ -1,0 +1,1 @@
+value = "sk-7qZImgS6dQd8mX6plqR6z4XyS8nmqCTWFD9rUOueht63iH9H"

@@ -1,0 +1,3 @@
+-----BEGIN OPENSSH PRIVATE KEY-----
+<key>
+-----END OPENSSH PRIVATE KEY-----

@@ -1,0 +1,1 @@
+value = "pscale_tkn_7qZpDltknv"

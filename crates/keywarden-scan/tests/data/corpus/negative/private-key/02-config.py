@@ -1,0 +1,1 @@
+Paste the -----BEGIN PRIVATE KEY----- block here

@@ -1,0 +1,1 @@
+value = "pul-0d445acccaff38602558"

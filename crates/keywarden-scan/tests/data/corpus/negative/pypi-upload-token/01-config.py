@@ -1,0 +1,1 @@
+value = "pypi-AgEIcHlwaS5vcmck9QUz8oaAG"

@@ -1,0 +1,1 @@
+value = "pypi-AgEIcHlwaS5vcmck9QQCqxbqSpT9yT8h95PA2LJEPopMnmT0faIwHW4cgXHwb0ab4EYWVSKrToF7M1SYp3bzV"

@@ -1,0 +1,1 @@
+value = "SG.short.short"

@@ -1,0 +1,1 @@
+value = "sntryu_963965cf100073d5445a"

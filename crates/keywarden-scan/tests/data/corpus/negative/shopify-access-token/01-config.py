@@ -1,0 +1,1 @@
+value = "shpat_9f1306db9cb9bc9fc3ddf3132f9a281"

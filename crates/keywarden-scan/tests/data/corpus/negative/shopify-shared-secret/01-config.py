@@ -1,0 +1,1 @@
+value = "shpss_49b170ad03106b5e1d8a"

@@ -1,0 +1,1 @@
+value = "xapp-1-ABC-1-abc"

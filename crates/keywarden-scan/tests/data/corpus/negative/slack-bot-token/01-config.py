@@ -1,0 +1,1 @@
+value = "xoxb-123-456-abc"

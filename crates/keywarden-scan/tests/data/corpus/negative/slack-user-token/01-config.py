@@ -1,0 +1,1 @@
+value = "xoxp-75783248803-7qZ0rQ5QgtTGzQUn9f8ttDkvhi4hf37S"

@@ -1,0 +1,1 @@
+see https://hooks.slack.com/services for details

@@ -1,0 +1,1 @@
+value = "EAAAk9QcwDk_vr3kR99gVJo3"

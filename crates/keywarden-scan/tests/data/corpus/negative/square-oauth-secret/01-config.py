@@ -1,0 +1,1 @@
+value = "sq0csp-k9QsjmQoKu9hVBtanug5"

@@ -1,0 +1,1 @@
+value = "rk_live_7qZBU5BEfH3k"

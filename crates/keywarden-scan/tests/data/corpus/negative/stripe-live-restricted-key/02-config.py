@@ -1,0 +1,1 @@
+value = "sk_test_4eC39HqLyjWDarjtT1zdp7dc"

@@ -1,0 +1,1 @@
+value = "sk_live_7qZigyPI6pzZ"

@@ -1,0 +1,1 @@
+value = "rk_test_7qZZ2K234oKo"

@@ -1,0 +1,1 @@
+value = "sk_test_7qZS21apeg35"

@@ -1,0 +1,1 @@
+value = "whsec_7qZQeVxgVm"

@@ -1,0 +1,1 @@
+value = "70705:AAk9Q9fnjC9j4u7JR0yDEKUGw9OpeFtqsX5"

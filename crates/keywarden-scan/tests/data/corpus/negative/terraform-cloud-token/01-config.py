@@ -1,0 +1,1 @@
+value = "7qZo39eB3P6dtR.atlasv1.k9Q5553sLh"

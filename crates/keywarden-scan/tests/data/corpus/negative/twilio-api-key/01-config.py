@@ -1,0 +1,1 @@
+SOME_ID=SKb9d75a7237b5a3deb1e89a971d1c9fbb

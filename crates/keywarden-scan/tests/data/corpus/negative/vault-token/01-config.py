@@ -1,0 +1,1 @@
+value = "hvs.k9Q2VOTM39GckoL_YmYHgTtj"

@@ -1,0 +1,1 @@
+token = "p8e-k9QiraspeGL-kCPh3Qez8AxrhtoKdM4g"

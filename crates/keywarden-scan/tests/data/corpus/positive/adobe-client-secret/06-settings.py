@@ -1,0 +1,1 @@
+token = "p8e-k9QKbClbzCSJknJmjYbVVNhFeTQzwfua"

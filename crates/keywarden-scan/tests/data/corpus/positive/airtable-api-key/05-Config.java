@@ -1,0 +1,1 @@
+System.setProperty("AIRTABLE_API_KEY", "key7qZrlUyeAN16PW");

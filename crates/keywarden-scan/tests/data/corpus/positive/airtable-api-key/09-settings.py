@@ -1,0 +1,1 @@
+AIRTABLE_API_KEY = 'key7qZbJhgoxgaSDg'

@@ -1,0 +1,1 @@
+System.setProperty("ALGOLIA_ADMIN_API_KEY", "f2f544e6f70d567833ab663200f2ec31");

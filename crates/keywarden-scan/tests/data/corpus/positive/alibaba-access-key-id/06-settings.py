@@ -1,0 +1,1 @@
+token = "LTAI7qZmCIr0TZbQsa5Vu4Ox"

@@ -1,0 +1,1 @@
+System.setProperty("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "7qZlC5hMAa2VZ1BH2jtq6YggHENTAa");

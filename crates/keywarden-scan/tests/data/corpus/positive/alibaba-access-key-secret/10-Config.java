@@ -1,0 +1,1 @@
+System.setProperty("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "7qZTr1pn7VV4z6ZmnOTlDEqhlsB1Jj");

@@ -1,0 +1,1 @@
+value = "sk-ant-api03-k9QI2O5KJ0KldH9ddmtDyYapYTPhywj4MrzSRzcjDaK8uHE8M0AnD1qCAMeJdrVPDEmkrGwWxjVNWNLX-mNVMp8O7BTTPAA"

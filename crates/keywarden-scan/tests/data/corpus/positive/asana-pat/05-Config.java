@@ -1,0 +1,1 @@
+System.setProperty("ASANA_ACCESS_TOKEN", "1/7112157836986692:c5f5fa0cb21365988c56d4eaeef750b1");

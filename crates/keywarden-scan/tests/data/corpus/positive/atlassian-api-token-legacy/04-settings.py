@@ -1,0 +1,1 @@
+JIRA_API_TOKEN = '7qZPfeUkMywRMpPlf5oDVebr'

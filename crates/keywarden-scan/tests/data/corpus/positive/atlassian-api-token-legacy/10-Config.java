@@ -1,0 +1,1 @@
+System.setProperty("JIRA_API_TOKEN", "7qZxY47ODBWAfYRKLFoUdrGb");

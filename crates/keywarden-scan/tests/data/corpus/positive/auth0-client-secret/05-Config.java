@@ -1,0 +1,1 @@
+System.setProperty("AUTH0_CLIENT_SECRET", "k9QgWlt60JzaJod51V9fg9Z0k1UrCMztJ4eOwBq3ZSSr6r0do-SN0J0SdG0w5sq9");

@@ -1,0 +1,1 @@
+value = "AKIASSPBMVGPFY34GTW2"

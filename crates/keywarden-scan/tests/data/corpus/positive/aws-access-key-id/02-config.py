@@ -1,0 +1,1 @@
+value = "ASIA4FMNNMFLW6VABMK2"

@@ -1,0 +1,1 @@
+System.setProperty("AZURE_OPENAI_API_KEY", "09aa5a50449ba5b869e57a9368298f6a");

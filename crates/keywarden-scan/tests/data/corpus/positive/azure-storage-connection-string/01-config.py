@@ -1,0 +1,1 @@
+DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=k9Q/rQ/FyfgYRmEay/QEY9x80RMpcHOmwfsrAKa0Ar8oBO6EcJ5MaIybbI3sBuye3mhysgccZyu8ngSMPnci1+==;EndpointSuffix=core.windows.net

@@ -1,0 +1,1 @@
+token = "ATBB7qZuaBpxVA0jidQoqQ04wC7XpWVFGWB5"

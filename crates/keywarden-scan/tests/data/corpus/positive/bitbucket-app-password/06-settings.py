@@ -1,0 +1,1 @@
+token = "ATBB7qZRASdt9jw2FaUMxWsmeqKJuGcs1YED"

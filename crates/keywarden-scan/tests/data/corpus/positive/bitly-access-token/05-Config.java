@@ -1,0 +1,1 @@
+System.setProperty("BITLY_ACCESS_TOKEN", "bdd2e9325c12a98a8565d97fc26477e578f7192c");

@@ -1,0 +1,1 @@
+value = "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"

@@ -1,0 +1,1 @@
+System.setProperty("BUGSNAG_API_KEY", "15354ddb9ac1113465f1200999503983");

@@ -1,0 +1,1 @@
+token = "CCIPAT_7qZOMaWw6kPsyh32MvwO2m_5bec7fd0fedf1bf74b1be6f517dc043d30b0b44f"

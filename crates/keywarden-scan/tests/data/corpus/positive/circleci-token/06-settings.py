@@ -1,0 +1,1 @@
+token = "CCIPAT_7qZWxEaPY7OZshthbGt01e_61f0c80bdf1e052b36462bd04b0ca04b3ed99a0d"

@@ -1,0 +1,1 @@
+token = "CLOJARS_leahtxwa2tc5wmu0103anbmm6yj1l3ilk6sbpvpvy5r91cm7a684rqslsbz7"

@@ -1,0 +1,1 @@
+token = "CLOJARS_9bn16syizc88ep55o8mmp22xux99w83ag3clywpp8fid1r8eggrwwc6id1mt"

@@ -1,0 +1,1 @@
+System.setProperty("CLOUDFLARE_API_TOKEN", "k9QEPI65XtAWK86DO7taqy-a2Q6jcGL4UtD0N8cX");

@@ -1,0 +1,1 @@
+System.setProperty("CLOUDFLARE_API_TOKEN", "k9QSqGOZWLXuDmhMWW1kNfSuITl0QDLfr6fPHYip");

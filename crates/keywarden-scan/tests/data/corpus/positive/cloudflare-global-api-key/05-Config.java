@@ -1,0 +1,1 @@
+System.setProperty("CLOUDFLARE_API_KEY", "dc2988a22941f138fb91ec8a573446460f19d");

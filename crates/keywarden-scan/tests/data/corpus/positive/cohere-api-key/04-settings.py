@@ -1,0 +1,1 @@
+COHERE_API_KEY = '7qZVRxLLn29HWxsuRpYyfEai1vS7Ybuu4JfxYpZV'

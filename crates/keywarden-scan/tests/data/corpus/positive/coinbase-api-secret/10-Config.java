@@ -1,0 +1,1 @@
+System.setProperty("COINBASE_API_SECRET", "7qZZ9PssZHHVqDbVO13AEVWUzGoWXPN5");

@@ -1,0 +1,1 @@
+System.setProperty("CONTENTFUL_DELIVERY_TOKEN", "k9Qn0C7WCUH00rcCIwULr_eLg6zNaLmcjgUWzdrZu7D");

@@ -1,0 +1,1 @@
+token = "CFPAT-k9QOmkxjZ0gJ6HE7kNI0NXtLh4YVfVXzOKWBdYrWvsn"

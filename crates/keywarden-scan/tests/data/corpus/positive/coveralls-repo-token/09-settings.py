@@ -1,0 +1,1 @@
+COVERALLS_REPO_TOKEN = '7qZUQbUPrNFCqhswLaxAjcNv7joqj5UCx'

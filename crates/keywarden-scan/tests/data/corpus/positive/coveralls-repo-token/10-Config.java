@@ -1,0 +1,1 @@
+System.setProperty("COVERALLS_REPO_TOKEN", "7qZUQbUPrNFCqhswLaxAjcNv7joqj5UCx");

@@ -1,0 +1,1 @@
+System.setProperty("DEEPGRAM_API_KEY", "a7f89c1025496fd9da51b231f816201975095a48");

@@ -1,0 +1,1 @@
+System.setProperty("DEEPGRAM_API_KEY", "810e74c7b7767fcb723212b8e0d5db697931a82d");

@@ -1,0 +1,1 @@
+System.setProperty("DEEPSEEK_API_KEY", "sk-a98c2d1e368397290c63375116060b0e");

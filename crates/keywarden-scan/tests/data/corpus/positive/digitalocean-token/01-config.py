@@ -1,0 +1,1 @@
+value = "dop_v1_5bd6e0fc7f764a88e7e9ccbeb1e4b8346a146809c3feb279957b4373c57f504c"

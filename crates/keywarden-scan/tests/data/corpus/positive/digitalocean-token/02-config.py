@@ -1,0 +1,1 @@
+value = "doo_v1_1b287aa8c9f90bfd13a24e06e4b14cac6423d06b51f1dcc2f6ecc0d74338fd01"

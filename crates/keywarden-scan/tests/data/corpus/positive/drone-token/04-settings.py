@@ -1,0 +1,1 @@
+DRONE_TOKEN = '7qZnPofALl4jV4pu97JuBLDGcJcdeufR'

@@ -1,0 +1,1 @@
+System.setProperty("DROPBOX_ACCESS_TOKEN", "7qZX7eJ7LFJAAAAAAAAAAk9Qyex3dfWp521jP_CmVom0mzAEuWPYMbooF_Eg7yYx");

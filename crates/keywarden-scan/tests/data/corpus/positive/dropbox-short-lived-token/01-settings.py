@@ -1,0 +1,1 @@
+token = "sl.Bk9QaGTvBE9dhwhzK0TKD7nj4A329qlwVSdUy21iq-TcjOLO5J7oW-W8_hWkMWK3FjjtKfXVCV0YhwnhrFOAxKaIyBzRElwl-IlPlm5sq5qNfPZLns1N8W5aLyBMpqXakkKda8e1VqCiU"

@@ -1,0 +1,1 @@
+token = "sl.Bk9QQhObsrF7g_qgSpiwgMAr_uLWjnFS5oa6EaI7P2ZbB6yKUN3Zrliqy7AmCTdPiVDlDDn_AmuXcbhjxnT0C01kxFo40E9qC3iJ7X7zPqxSOsvoIVwCb1sOVxSrpGsPYzoAkUhpWLcSX"

@@ -1,0 +1,1 @@
+token = "sl.u.k9QBJ2m7j11o4rkPPaO3FORl9uWA9WTDtbe9QXKrhyNxilJJ3V4P-YDq7hqY6Dp1L6M-5hjVVW2YZair1dvjzsfOkTup9yxCV5BMOedGPt0e5JpW-jkOz1pIFxGdDDp0BTo4oTrTP_ta"

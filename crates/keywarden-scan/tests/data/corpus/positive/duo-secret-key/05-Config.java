@@ -1,0 +1,1 @@
+System.setProperty("DUO_SECRET_KEY", "7qZWzuA9Hhu9fF0gAbzSgWt6gXQzCEuCMbWQi1XJ");

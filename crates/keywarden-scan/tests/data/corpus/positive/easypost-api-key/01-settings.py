@@ -1,0 +1,1 @@
+token = "EZAK7qZ4yO1KrE38ZBWaWXil0UGXuYIbHsgqNuNnGuAsI90aCrUpuON5xo"

@@ -1,0 +1,1 @@
+System.setProperty("ELEVENLABS_API_KEY", "sk_f8b5d1d224c3f90f382eb83c7bc6312c6234d7765e3f59d3");

@@ -1,0 +1,1 @@
+System.setProperty("FACEBOOK_APP_SECRET", "298b6b205be83700197aceb699e18873");

@@ -1,0 +1,1 @@
+FASTLY_API_TOKEN = 'k9Qnjjft5gdBf6jkQ2sbXposKTEoHQTE'

@@ -1,0 +1,1 @@
+System.setProperty("FASTLY_API_TOKEN", "k9QMdx3RnskmG75ULonJplvQrWPEYbeA");

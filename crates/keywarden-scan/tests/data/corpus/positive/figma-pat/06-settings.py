@@ -1,0 +1,1 @@
+token = "figd_k9Q9AmPAJLFaRDX2bGVyimI8i1KHmQMvHgPhK0PF"

@@ -1,0 +1,1 @@
+token = "FLWSECK_TEST7fd50091cd98"

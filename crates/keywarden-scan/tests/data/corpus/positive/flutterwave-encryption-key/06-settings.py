@@ -1,0 +1,1 @@
+token = "FLWSECK_TEST3d436104ea62"

@@ -1,0 +1,1 @@
+token = "FLWSECK_TEST-2360a1cb96a277ea53ae3fe84ca06b59-X"

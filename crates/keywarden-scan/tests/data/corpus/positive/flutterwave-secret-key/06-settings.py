@@ -1,0 +1,1 @@
+token = "FLWSECK-8613f92c3ac8407b51fcf36ffa97618d-X"

@@ -1,0 +1,1 @@
+token = "FLWSECK_TEST-6d90b751b99f81dce7b1a2c109387c20-X"

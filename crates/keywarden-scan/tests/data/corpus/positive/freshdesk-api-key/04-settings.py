@@ -1,0 +1,1 @@
+FRESHDESK_API_KEY = '7qZokJmZNBMJqtHfwcE3'

@@ -1,0 +1,1 @@
+System.setProperty("FRESHDESK_API_KEY", "7qZokJmZNBMJqtHfwcE3");

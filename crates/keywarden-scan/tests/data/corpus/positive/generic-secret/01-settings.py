@@ -1,0 +1,1 @@
+api_key = "7qZczZ8lUJZkpkMEev3nJMHwM2yDY7R6"

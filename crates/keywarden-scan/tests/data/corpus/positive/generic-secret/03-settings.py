@@ -1,0 +1,1 @@
+  password: 7qZP4liFf5ltgBn4J8S6IAWx

@@ -1,0 +1,1 @@
+const clientSecret = '7qZczZ8lUJZkpkMEev3nJMHwM2yDY7R6';

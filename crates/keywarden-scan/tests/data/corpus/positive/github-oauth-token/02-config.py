@@ -1,0 +1,1 @@
+export GH=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

@@ -1,0 +1,1 @@
+value = "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"

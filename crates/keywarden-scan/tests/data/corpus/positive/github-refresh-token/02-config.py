@@ -1,0 +1,1 @@
+export GH=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

@@ -1,0 +1,1 @@
+export GH=ghu_7qZh3z8iP42MSFbZJNwJ3MBn6Nqvcl0PW6yk

@@ -1,0 +1,1 @@
+token = "glcbt-64_k9QnSSLFXB51nCQWeduE"

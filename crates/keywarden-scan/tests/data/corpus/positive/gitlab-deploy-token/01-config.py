@@ -1,0 +1,1 @@
+value = "gldt-k9QeO55GncdvcTmPMotk"

@@ -1,0 +1,1 @@
+token = "glffct-k9QV-XmxcA_d2Dzjclix"

@@ -1,0 +1,1 @@
+token = "glffct-k9QnoNn5kKV1Pctt15fA"

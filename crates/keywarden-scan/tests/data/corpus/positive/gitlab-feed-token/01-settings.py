@@ -1,0 +1,1 @@
+token = "glft-k9QC1JzNyqyIUe00AR99"

@@ -1,0 +1,1 @@
+token = "glft-k9QkuAOuyfXv53GAtFx3"

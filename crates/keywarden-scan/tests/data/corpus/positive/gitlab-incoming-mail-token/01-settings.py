@@ -1,0 +1,1 @@
+token = "glimt-k9QdIleOpctULeXXDMGwNElkV"

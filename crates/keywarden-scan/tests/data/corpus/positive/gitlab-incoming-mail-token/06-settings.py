@@ -1,0 +1,1 @@
+token = "glimt-k9Q9SM_kfdkmPhkQDjL3UNFat"

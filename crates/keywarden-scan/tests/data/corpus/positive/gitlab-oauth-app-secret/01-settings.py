@@ -1,0 +1,1 @@
+token = "gloas-k9QAmewFew6nau02JCQnnfYrnml3DK0vBlhLw2Q7fqQ9LY1qD6Wnyiucz7TjciPS"

@@ -1,0 +1,1 @@
+token = "gloas-k9QS4j5klGM35vJuoN2bM0m_ZRXu95jPnslOv4eOr7t4tzSBVPK_oAI6B6paIHSP"

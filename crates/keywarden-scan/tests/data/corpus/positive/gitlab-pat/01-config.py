@@ -1,0 +1,1 @@
+value = "glpat-k9QhNXjaxHhKqIgCBWhs"

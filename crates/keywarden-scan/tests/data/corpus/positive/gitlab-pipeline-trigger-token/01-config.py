@@ -1,0 +1,1 @@
+value = "glptt-220296701308ad1c5e50ad93d3dac2cf441033b3"

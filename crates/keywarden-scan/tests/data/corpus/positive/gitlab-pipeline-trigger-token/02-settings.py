@@ -1,0 +1,1 @@
+token = "glptt-k9QVKO0e-v4KrNEnHOBq"

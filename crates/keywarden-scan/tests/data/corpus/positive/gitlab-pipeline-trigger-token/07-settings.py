@@ -1,0 +1,1 @@
+token = "glptt-k9QOmGf3npm7pfZxlk9r"

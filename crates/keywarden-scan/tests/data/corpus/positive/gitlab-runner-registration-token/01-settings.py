@@ -1,0 +1,1 @@
+token = "GR1348941k9QLm5q9anyzG6Rv4ttu"

@@ -1,0 +1,1 @@
+token = "GR1348941k9QHXp7hyZMfHOZ6q1Bi"

@@ -1,0 +1,1 @@
+value = "glrt-k9QRiWznEkE9TmunH9xP"

@@ -1,0 +1,1 @@
+token = "glsoat-k9Q9ATMLsAqYMzO7KH5D"

@@ -1,0 +1,1 @@
+token = "glsoat-k9QGbSBheLFVvHEW2_R3"

@@ -1,0 +1,1 @@
+System.setProperty("GOCARDLESS_ACCESS_TOKEN", "live_k9QMyFU6ZIHr5TGqMz5XDK3WmaeKmHuMKVIUsXpi");

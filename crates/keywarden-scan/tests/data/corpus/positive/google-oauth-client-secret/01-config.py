@@ -1,0 +1,1 @@
+value = "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"

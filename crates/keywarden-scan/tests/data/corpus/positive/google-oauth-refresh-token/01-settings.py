@@ -1,0 +1,1 @@
+token = "1//0k9Q5egkmvc0WLoU4EVjNWh1K63cPtGcQ2YmT_DcncuA5aESk8vT5wzYzWfPfIJgbawHwcLg0uHIQEFmOqydrDpuKfmY1mMtD8U5B"

@@ -1,0 +1,1 @@
+token = "1//0k9QhAgH6t4BSzxu6KghE8D5I_WjpTW8OBuFV6ZwhV2p-k-XEcS2iNvWtBgS7e8cV1xap00xH-RwfwHBvrcYjGrYNejCrvT8GhEtA"

@@ -1,0 +1,1 @@
+token = "eyJrIjoi7qZ8FCIqfkT3qus2WHG05v4deEier7cZUG9X7dfqVhXeDnxg8xIEBw6hqNuXbJxYAOUzQ7G6aKFIvjsKx3xxXyltTf"

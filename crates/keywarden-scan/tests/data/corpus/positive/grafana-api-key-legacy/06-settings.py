@@ -1,0 +1,1 @@
+token = "eyJrIjoi7qZbWsOufWRNFkevNmuADHN0YTny397Ii6qXTltNrlj8G5QjMDgFrUXqZTmAGaoo2kVAXcRWcdbSczgKtiL8m4mUcL"

@@ -1,0 +1,1 @@
+token = "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"

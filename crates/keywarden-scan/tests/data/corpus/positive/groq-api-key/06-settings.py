@@ -1,0 +1,1 @@
+token = "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"

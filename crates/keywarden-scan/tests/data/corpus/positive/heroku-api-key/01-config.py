@@ -1,0 +1,1 @@
+value = "HRKU-k9Q6lcGPA4Dl-kSNZJSZHItUW288b34py0Y2gJvurItYlejtECF2yqFVepK0"

@@ -1,0 +1,1 @@
+token = "hcaik_dqv56iv8ne3381estejimh7foonrh32riq2nemjwwq7eesfcs5m2qg3q4d"

@@ -1,0 +1,1 @@
+token = "hcaik_v5yykh249h123c6j4as3jx33t134th96s5oqonqw7uw6geuzoupc8ymgf0"

@@ -1,0 +1,1 @@
+token = "ico-7qZ9TBkMRGNw3XzyMyoXjlGqCQ3wVLap"

@@ -1,0 +1,1 @@
+token = "IGQVk9QPY6KLtJ3czmgvZTLfPvrHR-Qqzfy40GyDCfAUK6EkajB7iCT2O6v7qZruIlGgWWyuge2nJ-HOjh8KJA2rAaAilc3dJD8h3TFFpgnevo5UtVyjhwTKuXmSfUDrandNj5yA8T7j3afADUsMs7-c56"

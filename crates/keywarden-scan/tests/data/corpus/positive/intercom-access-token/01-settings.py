@@ -1,0 +1,1 @@
+token = "dG9rOjk9Q9SKa0N2FIE6yvTeRG3uApIx6DJUepKJZlCfddHtOa8l661FvGlo="

@@ -1,0 +1,1 @@
+token = "dG9rOjk9Qroxnyik3aEM6zxI8mKcfAxDLGjCrKTRmUTnSlijUFtxLpNXMim9="

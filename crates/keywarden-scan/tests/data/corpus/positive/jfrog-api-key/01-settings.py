@@ -1,0 +1,1 @@
+token = "AKCp7qZ2c0uFP1AY9ihsuujj4o3cEwANcowB7Pn7PYEgoawV4fOjeCi5bEXyg7bvuv4l5INxJ"

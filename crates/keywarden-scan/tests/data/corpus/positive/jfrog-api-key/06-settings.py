@@ -1,0 +1,1 @@
+token = "AKCp7qZ9aNglQGMLoZyZ07T4i3xVBKqOiE2KdNR9IiiIQt0okp9lVxRnq6rwXoLqx3YVj3XRp"

@@ -1,0 +1,1 @@
+token = "cmVmdGtuOjAxOj7qZyg7Z9Q6uP78ZS3US2MaRpFs4mVOBICvUmfrr4t2yEYRJFDl"

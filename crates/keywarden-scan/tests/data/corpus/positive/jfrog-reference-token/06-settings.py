@@ -1,0 +1,1 @@
+token = "cmVmdGtuOjAxOj7qZ0UcbXjRL0drqL4rvFWw07DW0USk3bfHuTw411y9QWrcGf3v"

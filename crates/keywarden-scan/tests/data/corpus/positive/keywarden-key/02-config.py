@@ -1,0 +1,1 @@
+KEYWARDEN_TOKEN=kw_staging_lbx5G9VvlZ4MnRQkjA65yxdMoiFRHgmwAJ9q0Y97uv20EdQ7r

@@ -1,0 +1,1 @@
+curl -H 'Authorization: Bearer acme_prod_28pwpFvXuOCuClQJSgvJUKf8mA3ApwedogOvpU3VfJJ0wAkbK'

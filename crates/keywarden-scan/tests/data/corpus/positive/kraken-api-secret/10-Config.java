@@ -1,0 +1,1 @@
+System.setProperty("KRAKEN_API_KEY", "k9Q/HP2R1ThHkcXRvLDN+Rd7VirLH8n9Tk0EGWma5rYBZ9RKQcJSrnhH");

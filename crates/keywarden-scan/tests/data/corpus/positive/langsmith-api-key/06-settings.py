@@ -1,0 +1,1 @@
+token = "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"

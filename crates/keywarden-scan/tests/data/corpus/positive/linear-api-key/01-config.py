@@ -1,0 +1,1 @@
+value = "lin_api_7qZb1UaGekHnnctZrEaClQoE3PczXoajZqAtJ0O3"

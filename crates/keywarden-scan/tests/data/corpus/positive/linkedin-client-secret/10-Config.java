@@ -1,0 +1,1 @@
+System.setProperty("LINKEDIN_CLIENT_SECRET", "7qZE7iXrJrVlZHDl");

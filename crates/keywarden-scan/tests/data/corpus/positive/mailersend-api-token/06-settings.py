@@ -1,0 +1,1 @@
+token = "mlsn.5baa02c8cc63a8f6d13a2c0a1501724c2fb9e966b242ef41a2670ff9bce01927"

@@ -1,0 +1,1 @@
+MANDRILL_API_KEY = 'k9QkFE_LfZEthmLAneCHnf'

@@ -1,0 +1,1 @@
+System.setProperty("MANDRILL_API_KEY", "k9QkFE_LfZEthmLAneCHnf");

@@ -1,0 +1,1 @@
+value = "sk.eyJk9Q0kXA79NeiX6nsW8Oyw6fPQT_8eeYtAS0mmD2ZA5JLDbl3B_aTJdpFqOHu.k9Q6ZeCvA44KKYTrShaC0W"

@@ -1,0 +1,1 @@
+MESSAGEBIRD_API_KEY = '7qZaLgDsCsowsbAfInowm4TDU'

@@ -1,0 +1,1 @@
+System.setProperty("MESSAGEBIRD_API_KEY", "7qZaLgDsCsowsbAfInowm4TDU");

@@ -1,0 +1,1 @@
+token = "https://acme.webhook.office.com/webhookb2/ecd5fd8e-0000-04e8-c836-d6b22eee4437@ddd4e083-a3de-b392-5ab6-11b257aae5ba/IncomingWebhook/c469f594b28ba4b9d4311a0757551019/e04052d3-7756-9054-8af8-3477246eb3a2"

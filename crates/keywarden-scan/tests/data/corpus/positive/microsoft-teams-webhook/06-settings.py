@@ -1,0 +1,1 @@
+token = "https://acme.webhook.office.com/webhookb2/2dfaefd1-fd38-9719-bce0-308a74906668@613eb136-a4d1-1f7d-05a7-3f3bf5153a68/IncomingWebhook/e45ccca84ee335a87b0ef398c3d8c482/0e204831-a4c2-02f5-a35d-eaa93b94870a"

@@ -1,0 +1,1 @@
+System.setProperty("MISTRAL_API_KEY", "7qZkACxg7xZBeIllsXCaJEDP6DrAMSU8");

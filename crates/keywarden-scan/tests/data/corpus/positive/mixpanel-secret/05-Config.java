@@ -1,0 +1,1 @@
+System.setProperty("MIXPANEL_API_SECRET", "7qZXLdqt5YFEVRpPetWUBCTjQD9lQh4B");

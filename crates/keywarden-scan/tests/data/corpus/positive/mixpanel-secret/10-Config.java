@@ -1,0 +1,1 @@
+System.setProperty("MIXPANEL_API_SECRET", "7qZ3tvMmJXUZ5gLE0UZnRVH3F7UFlABe");

@@ -1,0 +1,1 @@
+MOLLIE_API_KEY = 'live_7qZVnHh7rh4pWCKWNjLYHZj0ggk3R5'

@@ -1,0 +1,1 @@
+token = "NRII-k9QBikhvoX10VxRB7NgPN8mvLiix7b_A"

@@ -1,0 +1,1 @@
+token = "NRII-k9Q0lJTHom4RaUFgHTDyT0WRpI2IS76D"

@@ -1,0 +1,1 @@
+token = "66a1158ff823eee517aec51c119fe1d19579NRAL"

@@ -1,0 +1,1 @@
+token = "4b72cd3f84237077521d071dcf896efbb6b9NRAL"

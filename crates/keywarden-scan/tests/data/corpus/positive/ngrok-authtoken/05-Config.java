@@ -1,0 +1,1 @@
+System.setProperty("NGROK_AUTHTOKEN", "7qZc49AQ1JzD7a17uSVASUpDgpk_7qZs3STuFsMsPjk8XFJXU");

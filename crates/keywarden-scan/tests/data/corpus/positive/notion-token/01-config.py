@@ -1,0 +1,1 @@
+value = "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"

@@ -1,0 +1,1 @@
+export GH=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

@@ -1,0 +1,1 @@
+token = "oy2fvzqaxrgrkm3hd4dhie8ussch6uzlgi6cudmpg44gji"

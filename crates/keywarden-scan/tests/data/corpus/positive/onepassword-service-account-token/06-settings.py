@@ -1,0 +1,1 @@
+token = "ops_eyJk9QTdEUe6zaDmHl9f1Je-C-lmmy-Dhdh8EPJnXMI9LGJWbYG3FgE5_YTixJMOMGMIaKW8fTJCMGR0r34RpSMTN5X8ugoesqAzmNyYyjzcRloFugHcuNj5GfdHm-SvQczfTehL8pcy1E4Yqjd2-k17jSRk-yRmYwT_Y2XY-UadPw9NCV5_Znq9cW-9gX2ygKh1-Zm1AF8"

@@ -1,0 +1,1 @@
+value = "sk-proj-k9QAP0bKXHdLorm7g0v-As4WLO5SyARt3LnIZ4awT3BlbkFJk9QNmBWQhsjBX4RpIeAIS8NwBiPdDr_HbbvtELxf"

@@ -1,0 +1,1 @@
+value = "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"

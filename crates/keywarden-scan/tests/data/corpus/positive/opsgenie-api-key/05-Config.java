@@ -1,0 +1,1 @@
+System.setProperty("OPSGENIE_API_KEY", "344e6605-6aa4-09e8-2003-f71f578c2411");

@@ -1,0 +1,1 @@
+PAGERDUTY_API_KEY = '7qZoSbKXCinCBGuKPrwo'

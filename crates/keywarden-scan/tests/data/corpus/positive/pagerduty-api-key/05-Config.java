@@ -1,0 +1,1 @@
+System.setProperty("PAGERDUTY_API_KEY", "7qZoSbKXCinCBGuKPrwo");

@@ -1,0 +1,1 @@
+token = "sk_live_4c8eb58ab4555d065c3a3d51fd97d1aaecadfaa0"

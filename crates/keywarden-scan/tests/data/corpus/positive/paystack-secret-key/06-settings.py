@@ -1,0 +1,1 @@
+token = "sk_live_7d5f8649a04b8d3930c62037512ff1fbd2675a71"

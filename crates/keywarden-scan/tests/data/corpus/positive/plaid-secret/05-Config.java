@@ -1,0 +1,1 @@
+System.setProperty("PLAID_SECRET", "254690bab7c877769008e0b488611e");

@@ -1,0 +1,1 @@
+value = "pscale_tkn_7qZDXntfd0hGOuOp9f0fuH2wEWZ2HrlMy7j9No5pS6k"

@@ -1,0 +1,1 @@
+PLIVO_AUTH_TOKEN = '7qZ4fcpbEqOhUCuLa5qifUJTDAEzKyfmhHpmFK4a'

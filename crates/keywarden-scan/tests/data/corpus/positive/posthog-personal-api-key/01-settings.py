@@ -1,0 +1,1 @@
+token = "phx_7qZZpXlGpuzlmtoJzcob7UcfpsJAdUGKYmZZFPp2hkE"

@@ -1,0 +1,1 @@
+value = "PMAK-07d44dea23a93feab15025bd-3ff2a4b241314452abe2b07887757d1d55"

@@ -1,0 +1,1 @@
+System.setProperty("POSTMARK_SERVER_TOKEN", "b2b9c8f5-4445-8741-8d55-f91c78a99d52");

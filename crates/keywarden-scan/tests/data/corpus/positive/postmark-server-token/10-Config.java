@@ -1,0 +1,1 @@
+System.setProperty("POSTMARK_SERVER_TOKEN", "9bc633f3-2257-6ff1-223c-cf3065d990a4");

@@ -1,0 +1,8 @@
+-----BEGIN PRIVATE KEY-----
+k9Q/mVRaX3wbmwAXFLje721VvF4x1HK4XkYVSzHw9kfliYuKxEnlvlofXsGHKUwJ
+k9Q/nPcwOM4+Hj3TRY+vekmFGfBsVGh+g3PLzTDgWzHpwacbnQGBXqBwUY5NgdIS
+k9Q/yAgGNZoJr8aizO0oQihZD4Km9wvDtizz5b4PsHAUtJykFOmgJ1by8uIrX4Nq
+k9Q/War2+TawsIyEtABL8uZY8Dvbo9nwmnaVPdsBfzfQlSqhFg7Y7/p8lSwfG0VF
+k9Q/FlQMa160ygtMz4fVmnncqvtewxWchVusKn+NWhlvrokpGAP4PI3X8aC9InFx
+k9Q/VTzOV7JcW2JOWPrECw7Nhqg2xngEbxTRUWhybk0lmYgLCrhxvN/PZeO/3ep6
+-----END PRIVATE KEY-----

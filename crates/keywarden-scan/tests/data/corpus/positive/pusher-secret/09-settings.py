@@ -1,0 +1,1 @@
+PUSHER_APP_SECRET = 'e5eacfac5eb6902940a2'

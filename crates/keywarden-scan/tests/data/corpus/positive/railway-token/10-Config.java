@@ -1,0 +1,1 @@
+System.setProperty("RAILWAY_TOKEN", "36403536-6c15-b8a0-c694-a10973914720");

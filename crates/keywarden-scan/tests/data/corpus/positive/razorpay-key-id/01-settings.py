@@ -1,0 +1,1 @@
+token = "rzp_live_7qZNvQ1efbuzVU"

@@ -1,0 +1,1 @@
+token = "rdme_4mdfp7e0r2ai4n5x7yv1qig4krgz8p7xji263iyld55ag0xkdd3ps91c7a0vk2nx36ubv6"

@@ -1,0 +1,1 @@
+token = "rdme_i5gorhivt5awbb6diy8jmzstza90v1tjh85elepqokin6i7trt3uxqavknta4hu5oljlvi"

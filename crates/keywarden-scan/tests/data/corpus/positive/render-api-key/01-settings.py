@@ -1,0 +1,1 @@
+token = "rnd_7qZkchj2dzZZUZxtFlnecX6MnP28pFgE"

@@ -1,0 +1,1 @@
+token = "rnd_7qZtt0vBVzJDYKNA3ExIDAUujhibZwuc"

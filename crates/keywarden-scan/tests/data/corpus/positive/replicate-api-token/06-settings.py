@@ -1,0 +1,1 @@
+token = "r8_7qZSnuG85ZCcaqzoXhA54QLzIVl2whxejAmst"

@@ -1,0 +1,1 @@
+System.setProperty("ROLLBAR_ACCESS_TOKEN", "7d1050844d6cfa848e225f6b48da99a1");

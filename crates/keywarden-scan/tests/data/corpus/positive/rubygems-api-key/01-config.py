@@ -1,0 +1,1 @@
+value = "rubygems_82387ea589cb15acd2d83cc9c3807663548c5ccff55cfc8f"

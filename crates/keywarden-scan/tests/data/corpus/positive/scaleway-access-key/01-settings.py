@@ -1,0 +1,1 @@
+token = "SCWS22BWJ1BY86Z3S4R5"

@@ -1,0 +1,1 @@
+token = "SCW9NWYL64CI30ZGJ3BO"

@@ -1,0 +1,1 @@
+token = "tk-us-k9QOXGwMVS1RApuj1nbmzbmTdPLSjLngqhrzmfqCcD6ctDKH"

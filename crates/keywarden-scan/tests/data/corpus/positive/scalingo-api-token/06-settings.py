@@ -1,0 +1,1 @@
+token = "tk-us-k9QpP0prnscoYeUyRAk5zZDxNhKABPk9CVmlymDzuPhgNt9u"

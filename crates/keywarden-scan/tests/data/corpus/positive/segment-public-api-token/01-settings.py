@@ -1,0 +1,1 @@
+token = "sgp_7qZEP7u1y4kL74fe1XXDQZT4YGrhseVuV8YOHlrEZtGB44gDicQMQhUe5RKqvLSa"

@@ -1,0 +1,1 @@
+token = "sgp_7qZHghhUGqStfFezRrZgzDm9NL4sE5gGopFmrJZNbmKnFOjEMYeSTV34pAdyhYtG"

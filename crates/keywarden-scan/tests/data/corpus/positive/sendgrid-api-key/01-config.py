@@ -1,0 +1,1 @@
+value = "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"

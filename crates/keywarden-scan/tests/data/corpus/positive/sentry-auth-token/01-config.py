@@ -1,0 +1,1 @@
+value = "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"

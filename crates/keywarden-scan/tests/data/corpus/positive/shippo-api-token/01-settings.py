@@ -1,0 +1,1 @@
+token = "shippo_live_e689455d4776eb37e5cfc922d98842e1126f793d"

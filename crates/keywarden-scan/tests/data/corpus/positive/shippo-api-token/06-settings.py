@@ -1,0 +1,1 @@
+token = "shippo_live_dac6393034464e066baee71ab78c3c50e3407308"

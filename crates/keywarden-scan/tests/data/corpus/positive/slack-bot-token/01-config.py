@@ -1,0 +1,1 @@
+value = "xoxb-75290594666-737413436102-7qZQnUxlpZ8ap0wpayeLa2gW"

@@ -1,0 +1,1 @@
+token = "xoxe-1-7qZ4mVtZvTfl4va8d1JM8SvOofQnQbJfi0arl66EnI3aTmtDPk9z9y1MIjG1y8vS1iuAKE9yvY3VKjFaB19sJ3xqLObbJuNyDbGmbJzWwuZzbYOoMA4HUx6iTnOU5IZib3fsLQq1rXQ0WcIpl1"

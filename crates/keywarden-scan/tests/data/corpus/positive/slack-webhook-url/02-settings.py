@@ -1,0 +1,1 @@
+token = "https://hooks.slack.com/workflows/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"

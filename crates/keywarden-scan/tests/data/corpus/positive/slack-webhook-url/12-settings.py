@@ -1,0 +1,1 @@
+token = "https://hooks.slack.com/workflows/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"

@@ -1,0 +1,1 @@
+System.setProperty("SMARTSHEET_ACCESS_TOKEN", "7qZUguyzzBbDwCF574KrgrztFA2MEqFvBXHBT");

@@ -1,0 +1,1 @@
+token = "squ_7b3cf79cc20549bf7114b5058f968e5914bbb1e5"

@@ -1,0 +1,1 @@
+token = "sgp_0c2066623b6cd62d_82ac7ff2c0b986641e3b5d59de1d6ff1b8ca18cb"

@@ -1,0 +1,1 @@
+token = "sgp_3c2a1e10f78e753b_d22577bbb55ce17272b9c080f7261bfa13b3ae17"

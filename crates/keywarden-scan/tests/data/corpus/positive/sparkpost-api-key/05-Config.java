@@ -1,0 +1,1 @@
+System.setProperty("SPARKPOST_API_KEY", "c063530fb8d4848e0978dc48b9613a1310bfb5e9");

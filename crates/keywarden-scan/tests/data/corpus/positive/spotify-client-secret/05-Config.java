@@ -1,0 +1,1 @@
+System.setProperty("SPOTIFY_CLIENT_SECRET", "c916c938292348e59f0ba6647311aa45");

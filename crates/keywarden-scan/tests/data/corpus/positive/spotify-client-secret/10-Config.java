@@ -1,0 +1,1 @@
+System.setProperty("SPOTIFY_CLIENT_SECRET", "049e7ca8b697fc3c953a012a9922ada6");

@@ -1,0 +1,1 @@
+value = "EAAAk9Q1QpTwn5mxmeRD787wti8HtFugZy8l5dQ2oIWQeYQNBLTFAWDx9CZlvqQU"

@@ -1,0 +1,1 @@
+value = "rk_live_7qZeRK9iHy2YGHix0bwQCuZG"

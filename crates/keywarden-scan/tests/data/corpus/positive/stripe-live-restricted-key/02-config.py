@@ -1,0 +1,1 @@
+value = "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"

@@ -1,0 +1,1 @@
+value = "sk_live_7qZt7IBaXOh1ihlo1jhRU54z"

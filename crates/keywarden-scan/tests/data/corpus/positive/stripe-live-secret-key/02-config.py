@@ -1,0 +1,1 @@
+value = "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"

@@ -1,0 +1,1 @@
+value = "rk_test_7qZH9MKtRKN1YE67VwXXsIKV"

@@ -1,0 +1,1 @@
+value = "rk_test_7qZ9eq1oicSqK4Nnhbu3jNgCePdbxvFbM0GBzNvpffZ11lB07hz2NGSiPEmlHtfMmfmBIe6VKO7EXjcdX4Rh3Lk2q9eh0l4338S"

@@ -1,0 +1,1 @@
+value = "sk_test_7qZ00EHJCQDTXeNwG7eMBQHs"

@@ -1,0 +1,1 @@
+value = "sk_test_7qZ62UinElT0IPgQiXFAbdN9Flvtxq9WUQBfvmysbYB7Us9C9T6EimiiSZUdFNpJyoHBEAoWu3chiUu7QRsxBvUFzw85UaQ7Icc"

@@ -1,0 +1,1 @@
+value = "whsec_7qZPEsbr75og57Ag8JjNEsWS1JZr6kES"

@@ -1,0 +1,1 @@
+token = "secret-live-k9QtEI0G_LcWmdfGYGfFtzyg7BT-GSaXIt51"

@@ -1,0 +1,1 @@
+System.setProperty("SUMO_ACCESS_KEY", "7qZw4QzFJBEqkM9Ji2jYoz4JOFMCUgfcXVlKlFCWHlawwTSPBxsJJyVBVQelIEGf");

@@ -1,0 +1,1 @@
+token = "eyJ0eXAiOiAiVENWMiJ9.k9QuiIwJebwD81KeA_6FqCCUudBECz5cBbIM.k9QYLBGVmJli0PaC8wccAJprpt06jUs0riPkH6gQ-1SRuAC-"

@@ -1,0 +1,1 @@
+value = "7524688277:AAk9QhIny0bZXWUU2vzuQvfLOKjwdTD7KJD"

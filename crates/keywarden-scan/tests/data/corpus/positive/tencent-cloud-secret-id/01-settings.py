@@ -1,0 +1,1 @@
+token = "AKID7qZC8RSHoD8aPemIi9NSHazCwYtXZ4I6"

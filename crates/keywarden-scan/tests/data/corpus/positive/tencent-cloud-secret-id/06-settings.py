@@ -1,0 +1,1 @@
+token = "AKID7qZ2uNk8i3R3bCGmqVlLe87FQc3dMwFG"

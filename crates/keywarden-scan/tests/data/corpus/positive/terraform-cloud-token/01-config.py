@@ -1,0 +1,1 @@
+value = "7qZnZBFfyGMBkN.atlasv1.k9QDRfKQGQbB6PPzoYvHO7gRlbo5kdeVwTfm_yJNpOyxrS9mZI0YpnDgeAbZl6PA-CC"

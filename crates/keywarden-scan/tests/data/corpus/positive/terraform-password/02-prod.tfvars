@@ -1,0 +1,1 @@
+  admin_password = "7qZ2gdt34SKneT!"

@@ -1,0 +1,1 @@
+  admin_password = "7qZZQJ5VZDnuj4!"

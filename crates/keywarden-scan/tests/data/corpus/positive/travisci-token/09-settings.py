@@ -1,0 +1,1 @@
+TRAVIS_API_TOKEN = 'k9Qt2xVGHaMK4jCefJbuVd'

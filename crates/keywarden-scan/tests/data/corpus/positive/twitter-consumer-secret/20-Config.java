@@ -1,0 +1,1 @@
+System.setProperty("TWITTER_API_KEY", "7qZHGckaZIpDIrtjhTB9U8MfB");

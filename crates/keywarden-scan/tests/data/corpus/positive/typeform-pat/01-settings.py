@@ -1,0 +1,1 @@
+token = "tfp_k9QGTuNrdRU6OwqD9ol5bFdEdsp7rARIL1C75TW9nNX2_7qZB8MfhlMrkEB"

@@ -1,0 +1,1 @@
+token = "tfp_k9QsA7qSAPmumdj9AcIcWy0BNx3UxCwLyHdsBQsK7HH4_7qZkcbErKGWoSG"

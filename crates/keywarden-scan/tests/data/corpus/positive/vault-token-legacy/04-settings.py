@@ -1,0 +1,1 @@
+VAULT_TOKEN = 's.7qZWnW1kYbOwWC6cLu06jDrN'

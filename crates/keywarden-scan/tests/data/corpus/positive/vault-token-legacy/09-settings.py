@@ -1,0 +1,1 @@
+VAULT_TOKEN = 's.7qZXFdjfexSiehmDhn7e19lh'

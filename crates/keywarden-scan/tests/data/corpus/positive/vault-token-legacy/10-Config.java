@@ -1,0 +1,1 @@
+System.setProperty("VAULT_TOKEN", "s.7qZXFdjfexSiehmDhn7e19lh");

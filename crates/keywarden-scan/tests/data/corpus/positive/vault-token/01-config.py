@@ -1,0 +1,1 @@
+value = "hvs.k9QsdIFeXLBP1kGILlH6xsk5wF28dqgSHO9LYvTd_9zdTraeeidHbgw5awKyAgr3aA8KmLFneVmXbDr9RWi-cYNBntS_T7g"

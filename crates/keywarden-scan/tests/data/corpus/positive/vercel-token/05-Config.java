@@ -1,0 +1,1 @@
+System.setProperty("VERCEL_TOKEN", "7qZIVzIxMME8WNBK19TKX4nR");

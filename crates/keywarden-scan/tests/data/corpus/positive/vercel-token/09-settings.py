@@ -1,0 +1,1 @@
+VERCEL_TOKEN = '7qZgmAWQqmNPVaEim8pJPhNs'

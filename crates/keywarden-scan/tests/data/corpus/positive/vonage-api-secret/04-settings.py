@@ -1,0 +1,1 @@
+VONAGE_API_SECRET = '7qZqaumq1ZA1YlfP'

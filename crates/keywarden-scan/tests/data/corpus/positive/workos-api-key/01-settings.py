@@ -1,0 +1,1 @@
+token = "sk_live_a2V5XzAx7qZFbQ1UnQkD8vUVv5pCGRN8ZFjcw6bpA3iXYFBtMYKQErvnPa6EAkOAjSD3BIV8gRksln"

@@ -1,0 +1,1 @@
+token = "sk_live_a2V5XzAx7qZueKEAr17wSfNqNrKj1rfMWdLsyFo0p6Sfl6uYHQiDHgrXR783ipQJ0rdc3NAWQsrgoq"

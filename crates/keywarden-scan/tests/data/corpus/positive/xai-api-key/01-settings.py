@@ -1,0 +1,1 @@
+token = "xai-7qZe5xL2HUhCwR9ZkWvb12BC3lmRkBafnLnsJHO8icxocl82QszJSJorHaChkJgNRJjW1UNWL5FDX2KG"

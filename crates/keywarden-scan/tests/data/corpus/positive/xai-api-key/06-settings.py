@@ -1,0 +1,1 @@
+token = "xai-7qZSWgx0woIMCZ67OzpB6XjlUkCGBMtOY8pKPTVfumfY2nLFj8yj03Sq5SgZ3lDGSzO7xh7EaxZuic3L"

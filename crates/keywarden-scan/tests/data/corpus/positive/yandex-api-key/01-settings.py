@@ -1,0 +1,1 @@
+token = "AQVNk9Q5bE1H9_CnqZOeQhD5MLlW3p8RV-TB-En-"

@@ -1,0 +1,1 @@
+token = "AQVNk9QbTdEdnhOClJeU-R7EI63EXd1ohP4Tb3GD"

@@ -1,0 +1,1 @@
+token = "y0_k9QhTpC3P2oaJ-l3dFTNsuQcGS7SvIrOebKnyw9wqntKkECuV8hvwLt"

@@ -1,0 +1,1 @@
+token = "y0_k9Q-li34zM6SwBwAsR9hwI16JYOubht6rHX_KveU7Yx_qleJZFjUQG4"

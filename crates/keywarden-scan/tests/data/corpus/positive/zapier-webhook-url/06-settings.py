@@ -1,0 +1,1 @@
+token = "https://hooks.zapier.com/hooks/catch/7166200/5px8eci"

@@ -1,0 +1,1 @@
+ZENDESK_API_TOKEN = '7qZHieQcl2zJnnb6mgVA5HMzQ0nbkr8bqQz5vVEW'

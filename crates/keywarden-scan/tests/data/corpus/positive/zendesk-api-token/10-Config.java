@@ -1,0 +1,1 @@
+System.setProperty("ZENDESK_API_TOKEN", "7qZDVmSGp5HYYKMkOPe3rXs36cUFGKnbt1ByV8yW");
