@@ -427,6 +427,48 @@ mod tests {
         assert!(!crc32_base62_suffix_ok("ghp_é"));
     }
 
+    /// GitHub and npm token checksums against an implementation that is not
+    /// this one: Python's zlib CRC-32, encoded base62 (`0-9A-Za-z`, 6 digits,
+    /// left-padded with `0`), computed with
+    ///
+    /// ```sh
+    /// python3 -c 'import zlib
+    /// A = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    /// def b62(n, w):
+    ///     s = ""
+    ///     while n: n, r = divmod(n, 62); s = A[r] + s
+    ///     return s.rjust(w, "0")
+    /// for r in ["0123456789abcdefghijABCDEFGHIJ", "zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz",
+    ///           "Q1w2E3r4T5y6U7i8O9p0AaSsDdFfGg", "000000000000000000000000000000"]:
+    ///     print(r, b62(zlib.crc32(r.encode()), 6))'
+    /// ```
+    ///
+    /// The tokens are put together here, at run time: the repository's own
+    /// scan must not find valid-looking tokens in its sources.
+    #[test]
+    fn github_and_npm_checksums_match_an_independent_implementation() {
+        let vectors = [
+            ("0123456789abcdefghijABCDEFGHIJ", "3mpbCX"),
+            ("zzzzzzzzzzzzzzzzzzzzzzzzzzzzzz", "4IlJEz"),
+            ("Q1w2E3r4T5y6U7i8O9p0AaSsDdFfGg", "0DEaSE"),
+            ("000000000000000000000000000000", "2C8GjS"),
+        ];
+        for (random, check) in vectors {
+            assert_eq!(crc32_base62_suffix(random), check, "{random}");
+            for prefix in ["ghp", "gho", "ghu", "ghs", "ghr", "npm"] {
+                let token = format!("{prefix}_{random}{check}");
+                assert!(crc32_base62_suffix_ok(&token), "{prefix}: {random}");
+                // One character off in the checksum: refused.
+                let mut wrong = check.to_owned();
+                wrong.replace_range(5..6, if check.ends_with('A') { "B" } else { "A" });
+                assert!(
+                    !crc32_base62_suffix_ok(&format!("{prefix}_{random}{wrong}")),
+                    "{prefix}: {random} with {wrong}"
+                );
+            }
+        }
+    }
+
     #[test]
     fn keywarden_checksum_uses_core_parse() {
         let good = "kw_live_00000000000000000000000000000000000000000000AwA6B";
