@@ -1,5 +1,5 @@
 //! `cargo +nightly fuzz run parse_duration`: see `keywarden_fuzz::parse_duration` for what must
-//! hold; its seeds are in `corpus/parse_duration/`.
+//! hold; its seeds are in `seeds/parse_duration/`.
 #![no_main]
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| keywarden_fuzz::parse_duration(data));

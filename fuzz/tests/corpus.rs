@@ -1,4 +1,5 @@
-//! Every fuzz target's body over its committed seed corpus, as an ordinary
+//! Every fuzz target's body over its committed seeds (`fuzz/seeds/<target>/`;
+//! `fuzz/corpus/` is cargo fuzz's working corpus, not committed), as an ordinary
 //! test (CI runs it): the targets keep compiling and their assertions keep
 //! holding on the seeds, without libFuzzer or a nightly toolchain.
 
@@ -6,7 +7,7 @@ use std::path::Path;
 
 fn seeds(target: &str) -> Vec<Vec<u8>> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("corpus")
+        .join("seeds")
         .join(target);
     let mut seeds: Vec<Vec<u8>> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
