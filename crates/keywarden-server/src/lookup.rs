@@ -39,67 +39,52 @@ pub(crate) trait Presented: Sized {
     fn moved(&mut self, digest: KeyDigest, version: u32);
 }
 
-impl Presented for KeyRecord {
-    const WHAT: &'static str = "key";
+/// `Presented` for a record type, over its store lookups.
+macro_rules! presented {
+    ($record:ty, $what:literal, $find:ident, $rehash:ident) => {
+        impl Presented for $record {
+            const WHAT: &'static str = $what;
 
-    async fn by_digest(store: &Store, digest: &KeyDigest) -> keywarden_store::Result<Option<Self>> {
-        store.find_key_by_digest(digest).await
-    }
+            async fn by_digest(
+                store: &Store,
+                digest: &KeyDigest,
+            ) -> keywarden_store::Result<Option<Self>> {
+                store.$find(digest).await
+            }
 
-    async fn rehash(
-        store: &Store,
-        id: &KeyId,
-        old: &KeyDigest,
-        new: &KeyDigest,
-        version: u32,
-    ) -> keywarden_store::Result<bool> {
-        store.rehash_key(id, old, new, version).await
-    }
+            async fn rehash(
+                store: &Store,
+                id: &KeyId,
+                old: &KeyDigest,
+                new: &KeyDigest,
+                version: u32,
+            ) -> keywarden_store::Result<bool> {
+                store.$rehash(id, old, new, version).await
+            }
 
-    fn id(&self) -> &KeyId {
-        &self.id
-    }
+            fn id(&self) -> &KeyId {
+                &self.id
+            }
 
-    fn digest(&self) -> &KeyDigest {
-        &self.digest
-    }
+            fn digest(&self) -> &KeyDigest {
+                &self.digest
+            }
 
-    fn moved(&mut self, digest: KeyDigest, version: u32) {
-        self.digest = digest;
-        self.pepper_version = version;
-    }
+            fn moved(&mut self, digest: KeyDigest, version: u32) {
+                self.digest = digest;
+                self.pepper_version = version;
+            }
+        }
+    };
 }
 
-impl Presented for RootKeyRecord {
-    const WHAT: &'static str = "root key";
-
-    async fn by_digest(store: &Store, digest: &KeyDigest) -> keywarden_store::Result<Option<Self>> {
-        store.find_root_key_by_digest(digest).await
-    }
-
-    async fn rehash(
-        store: &Store,
-        id: &KeyId,
-        old: &KeyDigest,
-        new: &KeyDigest,
-        version: u32,
-    ) -> keywarden_store::Result<bool> {
-        store.rehash_root_key(id, old, new, version).await
-    }
-
-    fn id(&self) -> &KeyId {
-        &self.id
-    }
-
-    fn digest(&self) -> &KeyDigest {
-        &self.digest
-    }
-
-    fn moved(&mut self, digest: KeyDigest, version: u32) {
-        self.digest = digest;
-        self.pepper_version = version;
-    }
-}
+presented!(KeyRecord, "key", find_key_by_digest, rehash_key);
+presented!(
+    RootKeyRecord,
+    "root key",
+    find_root_key_by_digest,
+    rehash_root_key
+);
 
 /// Finds the record of `presented` (the text of a parsed key) under any
 /// configured pepper; see the module docs. `current` is its digest under
