@@ -134,7 +134,15 @@ impl Refusal {
     /// The refusal for an outcome code (a [`Code`] name, or
     /// [`VERIFIER_UNAVAILABLE`]).
     pub fn new(code: &str, retry_after: Option<u64>) -> Self {
-        let parsed = code.parse::<Code>().ok();
+        Self::build(code, code.parse::<Code>().ok(), retry_after)
+    }
+
+    /// The refusal for a [`Code`] the caller already holds (no parsing).
+    pub fn for_code(code: Code, retry_after: Option<u64>) -> Self {
+        Self::build(code.as_str(), Some(code), retry_after)
+    }
+
+    fn build(code: &str, parsed: Option<Code>, retry_after: Option<u64>) -> Self {
         let (status, message) = match parsed {
             Some(c) => (
                 StatusCode::from_u16(c.http_status()).unwrap_or(StatusCode::FORBIDDEN),

@@ -78,26 +78,25 @@ pub fn client_addr(
             }
         }
         ClientIpHeader::XForwardedFor => {
-            let mut hops = Vec::new();
-            for value in headers.get_all("x-forwarded-for") {
+            // From the right, without collecting: the header values in
+            // reverse, each value's hops in reverse. What stands left of the
+            // first untrusted hop is never read.
+            let mut leftmost = None;
+            for value in headers.get_all("x-forwarded-for").iter().rev() {
                 let Ok(text) = value.to_str() else {
                     return resolved(None);
                 };
-                hops.extend(text.split(','));
-            }
-            if hops.is_empty() {
-                return resolved(Some(peer));
-            }
-            let mut leftmost = None;
-            for hop in hops.iter().rev() {
-                match parse(hop) {
-                    Some(ip) if is_trusted(&ip) => leftmost = Some(ip),
-                    Some(ip) => return resolved(Some(ip)),
-                    None => return resolved(None),
+                for hop in text.rsplit(',') {
+                    match parse(hop) {
+                        Some(ip) if is_trusted(&ip) => leftmost = Some(ip),
+                        Some(ip) => return resolved(Some(ip)),
+                        None => return resolved(None),
+                    }
                 }
             }
-            // Every hop is one of our proxies: the farthest one is the client.
-            resolved(leftmost)
+            // No header: the peer. Every hop one of our proxies: the
+            // farthest one is the client.
+            resolved(Some(leftmost.unwrap_or(peer)))
         }
     }
 }
@@ -395,6 +394,15 @@ mod tests {
         assert_eq!(
             resolve("10.0.0.1", &[("x-forwarded-for", "1.2.3.4, x")], Xff),
             None
+        );
+        // Whatever the client wrote left of its own hop is never read.
+        assert_eq!(
+            resolve(
+                "10.0.0.1",
+                &[("x-forwarded-for", "garbage, 198.51.100.4")],
+                Xff
+            ),
+            ip("198.51.100.4")
         );
         // X-Real-IP is not read when X-Forwarded-For is the configured header.
         assert_eq!(

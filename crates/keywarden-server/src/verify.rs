@@ -200,13 +200,20 @@ impl Verifier {
             self.anomalies
                 .observe(verdict.code, key, input.client_ip, now);
         }
+        // Events of no key are counted per address and minute by the usage
+        // log, which keeps neither user agent nor scopes: build them only
+        // for a key's events.
+        let keyed = verdict.key.is_some();
         self.usage.record(UsageEvent {
             key_id: verdict.key.as_ref().map(|k| k.id.to_string()),
             at: now,
             code: verdict.code.as_str(),
             client_ip: input.client_ip,
-            user_agent: input.user_agent.map(|ua| ua.chars().take(200).collect()),
-            scopes: (!input.scopes.is_empty()).then(|| {
+            user_agent: input
+                .user_agent
+                .filter(|_| keyed)
+                .map(|ua| ua.chars().take(200).collect()),
+            scopes: (keyed && !input.scopes.is_empty()).then(|| {
                 input
                     .scopes
                     .iter()

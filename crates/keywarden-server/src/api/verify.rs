@@ -147,7 +147,7 @@ const RL_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining"
 /// `Retry-After` when the store is unavailable, 403 otherwise (the mapping
 /// the tower middleware shares: `keywarden_proto::Refusal`).
 pub fn refusal(verdict: &Verdict) -> Response {
-    let r = keywarden_proto::Refusal::new(verdict.code.as_str(), verdict.retry_after);
+    let r = keywarden_proto::Refusal::for_code(verdict.code, verdict.retry_after);
     (r.status, r.headers, Json(r.body)).into_response()
 }
 
