@@ -135,13 +135,9 @@ impl<K: Hash + Eq + Clone> WindowCounter<K> {
         let Ok(mut windows) = self.windows.lock() else {
             return Err(60);
         };
-        let window = Self::window(now);
-        let entry = windows.entry(key.clone()).or_insert((window, 0));
-        if entry.0 != window {
-            *entry = (window, 0);
-        }
+        let entry = Self::current(&mut windows, key, now);
         if entry.1 >= self.limit {
-            return Err(u64::try_from((window + MINUTE - now + 999) / 1000)
+            return Err(u64::try_from((entry.0 + MINUTE - now + 999) / 1000)
                 .unwrap_or(1)
                 .max(1));
         }
@@ -165,13 +161,24 @@ impl<K: Hash + Eq + Clone> WindowCounter<K> {
         let Ok(mut windows) = self.windows.lock() else {
             return u32::MAX;
         };
+        let entry = Self::current(&mut windows, key, now);
+        entry.1 = entry.1.saturating_add(1);
+        entry.1
+    }
+
+    /// `key`'s (window start, count) for the window of `now`, started
+    /// afresh when the minute has turned.
+    fn current<'m>(
+        windows: &'m mut HashMap<K, (UnixMillis, u32)>,
+        key: &K,
+        now: UnixMillis,
+    ) -> &'m mut (UnixMillis, u32) {
         let window = Self::window(now);
         let entry = windows.entry(key.clone()).or_insert((window, 0));
         if entry.0 != window {
             *entry = (window, 0);
         }
-        entry.1 = entry.1.saturating_add(1);
-        entry.1
+        entry
     }
 
     /// Drops finished windows; returns how many keys are over the limit.
