@@ -70,6 +70,9 @@ enum Command {
     },
     /// Print the man page (roff): `keywarden man | man -l -`.
     Man,
+    /// Print the HTTP API's OpenAPI 3.1 document (the one `serve` answers at
+    /// /openapi.json), for client generators: `keywarden openapi > openapi.json`.
+    Openapi,
 }
 
 /// What a command asks the process to exit with, when it did not fail.
@@ -86,6 +89,12 @@ fn completions(shell: clap_complete::Shell) -> anyhow::Result<Outcome> {
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut command, "keywarden", &mut out);
     write_stdout(&out)
+}
+
+fn openapi() -> anyhow::Result<Outcome> {
+    let mut text = serde_json::to_string_pretty(&keywarden_server::api::contract::document())?;
+    text.push('\n');
+    write_stdout(text.as_bytes())
 }
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.
@@ -132,6 +141,7 @@ fn main() -> ExitCode {
         Command::Hook(cmd) => scan::run_hook(cmd),
         Command::Completions { shell } => completions(shell),
         Command::Man => man_page(),
+        Command::Openapi => openapi(),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -356,7 +356,7 @@ pub(crate) fn admin(cmd: AdminCommand) -> anyhow::Result<Outcome> {
                     actor: "admin-cli".to_owned(),
                     action: keywarden_store::AuditAction::RootKeyRevoke.into(),
                     target: Some(format!("{id}")),
-                    outcome: "allowed".to_owned(),
+                    outcome: keywarden_store::AuditOutcome::Allowed.into(),
                     client_ip: None,
                     details: serde_json::json!({}),
                     at: now,

@@ -61,12 +61,14 @@ impl Clock for ManualClock {
 /// assert_eq!(keywarden_core::clock::parse_duration("1y"), None);
 /// ```
 pub fn parse_duration(text: &str) -> Option<i64> {
-    let text = text.trim();
     // Split where the digits end: a byte index of a character boundary, so
     // any text (multi-byte characters included) is refused, never panics.
     let unit_at = text.find(|c: char| !c.is_ascii_digit())?;
     let (number, unit) = text.split_at(unit_at);
-    if number.is_empty() || number.len() > 12 {
+    // 1 to 9 digits without a leading zero: the API documents this exact
+    // form (`keywarden_proto::patterns::DURATION`), and the largest,
+    // 999999999w, fits in milliseconds.
+    if number.is_empty() || number.len() > MAX_DURATION_DIGITS || number.starts_with('0') {
         return None;
     }
     let n: i64 = number.parse().ok()?;
@@ -79,8 +81,11 @@ pub fn parse_duration(text: &str) -> Option<i64> {
         "w" => 7 * 86_400_000,
         _ => return None,
     };
-    n.checked_mul(unit_ms).filter(|&ms| ms > 0)
+    n.checked_mul(unit_ms)
 }
+
+/// Most digits of a duration's number.
+const MAX_DURATION_DIGITS: usize = 9;
 
 /// The last instant keywarden stores or shows: 9999-12-31T23:59:59.999Z.
 /// Times past it have no RFC 3339 form, so durations that end later are
@@ -100,6 +105,12 @@ mod tests {
         assert_eq!(parse_duration("-1d"), None);
         assert_eq!(parse_duration("1.5h"), None);
         assert_eq!(parse_duration("99999999999999d"), None);
+        assert_eq!(
+            parse_duration("999999999w"),
+            Some(999_999_999 * 604_800_000)
+        );
+        assert_eq!(parse_duration("01h"), None);
+        assert_eq!(parse_duration(" 1h"), None);
         assert_eq!(parse_duration("1500ms"), Some(1_500));
         assert_eq!(parse_duration("1é"), None);
         assert_eq!(parse_duration("é"), None);

@@ -27,12 +27,15 @@ pub struct VerifyRequest {
     pub key: SecretString,
     /// The environment this API serves; a key of another is `ENV_MISMATCH`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<schemas::Environment>))]
     pub environment: Option<String>,
-    /// Scopes the request needs; all must be held.
+    /// Scopes the request needs (at most 50); all must be held.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<schemas::Scope>, max_items = 50))]
     pub scopes: Vec<String>,
     /// The API client's address, for IP allowlists and brute-force throttling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<schemas::IpAddress>))]
     pub client_ip: Option<String>,
 }
 
@@ -49,6 +52,7 @@ pub struct RateLimitState {
     /// Requests left now.
     pub remaining: u32,
     /// When the limit is fully restored, RFC 3339.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub reset: String,
 }
 
@@ -61,7 +65,7 @@ pub struct VerifyResponse {
     /// `VALID`, `MISSING`, `MALFORMED`, `NOT_FOUND`, `REVOKED`, `EXPIRED`,
     /// `ENV_MISMATCH`, `INSUFFICIENT_SCOPE`, `IP_DENIED`, `RATE_LIMITED`,
     /// `USAGE_EXCEEDED`.
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "VALID"))]
+    #[cfg_attr(feature = "openapi", schema(value_type = OutcomeCode, example = "VALID"))]
     pub code: Code,
     /// The key's id, when it was found.
     #[serde(default)]
@@ -77,6 +81,7 @@ pub struct VerifyResponse {
     pub scopes: Option<Vec<String>>,
     /// Its expiry, RFC 3339.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub expires_at: Option<String>,
     /// Its metadata.
     #[serde(default)]
@@ -91,6 +96,134 @@ pub struct VerifyResponse {
     /// Seconds to wait, when `RATE_LIMITED`.
     #[serde(default)]
     pub retry_after: Option<u64>,
+}
+
+/// The patterns of the names the API takes, as JSON Schema (ECMA-262)
+/// regular expressions: the same sets the parsers of `keywarden-core`
+/// accept (a property test holds them to it).
+pub mod patterns {
+    /// An environment (`keywarden_core::key::Environment`).
+    pub const ENVIRONMENT: &str = "^[a-z][a-z0-9]{0,11}$";
+    /// An owner (`keywarden_core::names::Owner`).
+    pub const OWNER: &str = "^[A-Za-z0-9][A-Za-z0-9_.@:+-]{0,127}$";
+    /// A scope (`keywarden_core::names::Scope`).
+    pub const SCOPE: &str = r"^[a-z0-9][a-z0-9_.-]{0,63}:([a-z0-9][a-z0-9_.-]{0,63}|\*)$";
+    /// A duration (`keywarden_core::clock::parse_duration`; zero is refused).
+    pub const DURATION: &str = "^[1-9][0-9]{0,8}(ms|s|m|h|d|w)$";
+    /// A roll's grace period: a duration, or zero (`0`, `0s`, ...) to end
+    /// the old key at once.
+    pub const GRACE_PERIOD: &str = "^(0(ms|s|m|h|d|w)?|[1-9][0-9]{0,8}(ms|s|m|h|d|w))$";
+}
+
+/// Schemas of the names the API takes: `Environment`, `Owner`, `Scope`,
+/// `Duration`, each a string with its pattern.
+#[cfg(feature = "openapi")]
+pub mod schemas {
+    use std::borrow::Cow;
+    use utoipa::openapi::{ObjectBuilder, RefOr, Type, schema::Schema};
+
+    macro_rules! pattern_schema {
+        ($name:ident, $pattern:expr, $example:literal, $description:literal) => {
+            #[doc = $description]
+            pub struct $name;
+
+            impl utoipa::PartialSchema for $name {
+                fn schema() -> RefOr<Schema> {
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .pattern(Some($pattern))
+                        .examples([serde_json::json!($example)])
+                        .description(Some($description))
+                        .into()
+                }
+            }
+
+            impl utoipa::ToSchema for $name {
+                fn name() -> Cow<'static, str> {
+                    Cow::Borrowed(stringify!($name))
+                }
+            }
+        };
+    }
+
+    pattern_schema!(
+        Environment,
+        super::patterns::ENVIRONMENT,
+        "live",
+        "An environment: a lowercase letter, then up to 11 lowercase letters or digits (`live`, `test`, `staging`)."
+    );
+    pattern_schema!(
+        Owner,
+        super::patterns::OWNER,
+        "acme",
+        "Who a key belongs to: 1 to 128 letters, digits or `_.@:+-`, starting with a letter or digit."
+    );
+    pattern_schema!(
+        Scope,
+        super::patterns::SCOPE,
+        "orders:read",
+        "`resource:action`, each lowercase letters, digits or `_.-` (at most 64); the action may be `*` (every action)."
+    );
+    /// An IPv4 or IPv6 address.
+    pub struct IpAddress;
+
+    impl utoipa::PartialSchema for IpAddress {
+        fn schema() -> RefOr<Schema> {
+            utoipa::openapi::schema::AnyOfBuilder::new()
+                .item(ObjectBuilder::new().schema_type(Type::String).format(Some(
+                    utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Ipv4),
+                )))
+                .item(ObjectBuilder::new().schema_type(Type::String).format(Some(
+                    utoipa::openapi::SchemaFormat::KnownFormat(utoipa::openapi::KnownFormat::Ipv6),
+                )))
+                .description(Some("An IPv4 or IPv6 address."))
+                .into()
+        }
+    }
+
+    impl utoipa::ToSchema for IpAddress {
+        fn name() -> Cow<'static, str> {
+            Cow::Borrowed("IpAddress")
+        }
+    }
+
+    pattern_schema!(
+        Duration,
+        super::patterns::DURATION,
+        "24h",
+        "A duration: a whole number above zero and a unit (`ms`, `s`, `m`, `h`, `d`, `w`)."
+    );
+    pattern_schema!(
+        GracePeriod,
+        super::patterns::GRACE_PERIOD,
+        "24h",
+        "How long a rolled key keeps working: a duration, or zero (`0s`) to stop it at once."
+    );
+}
+
+/// The schema of [`Code`] in the OpenAPI document: an enumeration of
+/// every outcome, built from [`Code::ALL`].
+#[cfg(feature = "openapi")]
+pub struct OutcomeCode;
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for OutcomeCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::Type::String)
+            .description(Some(
+                "A verification's verdict: `VALID`, or why the key was refused.",
+            ))
+            .enum_values(Some(Code::ALL.iter().map(|c| c.as_str())))
+            .into()
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for OutcomeCode {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("OutcomeCode")
+    }
 }
 
 /// The bearer token of a request, if any.
@@ -179,6 +312,41 @@ impl Refusal {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+    use keywarden_core::{
+        key::Environment,
+        names::{Owner, Scope},
+    };
+    use proptest::prelude::*;
+
+    fn matches(pattern: &str, text: &str) -> bool {
+        regex::Regex::new(pattern).unwrap().is_match(text)
+    }
+
+    proptest! {
+        /// What a pattern generates, the parser takes.
+        #[test]
+        fn generated_names_parse(
+            env in patterns::ENVIRONMENT.trim_start_matches('^').trim_end_matches('$'),
+            owner in patterns::OWNER.trim_start_matches('^').trim_end_matches('$'),
+            scope in patterns::SCOPE.trim_start_matches('^').trim_end_matches('$'),
+            duration in patterns::DURATION.trim_start_matches('^').trim_end_matches('$'),
+        ) {
+            prop_assert!(env.parse::<Environment>().is_ok(), "{env}");
+            prop_assert!(owner.parse::<Owner>().is_ok(), "{owner}");
+            prop_assert!(scope.parse::<Scope>().is_ok(), "{scope}");
+            prop_assert!(keywarden_core::clock::parse_duration(&duration).is_some(), "{duration}");
+        }
+
+        /// What the parser takes, the pattern matches, and the reverse, on
+        /// near-misses.
+        #[test]
+        fn patterns_agree_with_parsers(text in "[ a-zA-Z0-9_.@:+*/-]{0,20}") {
+            prop_assert_eq!(matches(patterns::ENVIRONMENT, &text), text.parse::<Environment>().is_ok());
+            prop_assert_eq!(matches(patterns::OWNER, &text), text.parse::<Owner>().is_ok());
+            prop_assert_eq!(matches(patterns::SCOPE, &text), text.parse::<Scope>().is_ok());
+            prop_assert_eq!(matches(patterns::DURATION, &text), keywarden_core::clock::parse_duration(&text).is_some());
+        }
+    }
 
     #[test]
     fn a_request_round_trips_and_hides_its_key_in_debug() {

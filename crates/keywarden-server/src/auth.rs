@@ -157,7 +157,7 @@ impl Caller {
             actor: self.root.id.to_string(),
             action: action.into(),
             target: target.map(audit_target),
-            outcome: "allowed".to_owned(),
+            outcome: keywarden_store::AuditOutcome::Allowed.into(),
             client_ip: self.ip.map(|ip| ip.to_string()),
             details,
             at: state.now(),
@@ -181,7 +181,7 @@ impl Caller {
             target,
             serde_json::json!({ "missing_permission": permission.as_str() }),
         );
-        draft.outcome = "denied".to_owned();
+        draft.outcome = keywarden_store::AuditOutcome::Denied.into();
         state.store().audit(&draft).await?;
         Err(ApiError::forbidden(permission.as_str()))
     }
@@ -264,7 +264,7 @@ pub async fn refuse(
         actor: "anonymous".to_owned(),
         action: keywarden_store::AuditAction::AuthDenied.into(),
         target: Some(audit_target(&format!("{method} {path}"))),
-        outcome: "denied".to_owned(),
+        outcome: keywarden_store::AuditOutcome::Denied.into(),
         client_ip: ip.map(|ip| ip.to_string()),
         details: serde_json::json!({ "reason": reason }),
         at: now,

@@ -14,6 +14,9 @@ use serde::Serialize;
 /// `Retry-After` of a 503/507 caused by the store.
 pub use keywarden_proto::STORE_RETRY_AFTER;
 
+/// The challenge of every 401: the API takes bearer tokens.
+pub const WWW_AUTHENTICATE_BEARER: &str = "Bearer";
+
 /// An API error: a status, a machine-readable code and a message for people.
 #[derive(Debug)]
 pub struct ApiError {
@@ -31,14 +34,67 @@ pub(crate) struct ErrorBody {
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct ErrorDetail {
     /// Machine-readable code, e.g. `INVALID_REQUEST`.
+    #[schema(value_type = crate::api::schema::ErrorCode)]
     code: &'static str,
     /// What went wrong, for people.
     message: String,
 }
 
+/// Every code an [`ApiError`] may carry, sorted: the OpenAPI document's
+/// `ErrorCode` enumeration. A code missing here fails every test that
+/// reaches it (debug builds check each error made).
+pub const ERROR_CODES: &[&str] = &[
+    "BAD_REQUEST",
+    "CONFIRMATION_REQUIRED",
+    "CONFLICT",
+    "EMPTY_PATCH",
+    "EXPIRY_IN_PAST",
+    "EXPIRY_REQUIRED",
+    "FILTER_REQUIRED",
+    "FORBIDDEN",
+    "GRACE_PERIOD_TOO_LONG",
+    "INTERNAL",
+    "INVALID_CIDR",
+    "INVALID_CLIENT_IP",
+    "INVALID_ENVIRONMENT",
+    "INVALID_EXPIRY",
+    "INVALID_GRACE_PERIOD",
+    "INVALID_METADATA",
+    "INVALID_NAME",
+    "INVALID_PATH",
+    "INVALID_QUERY",
+    "INVALID_RATE_LIMIT",
+    "INVALID_REASON",
+    "INVALID_REQUEST",
+    "INVALID_SCOPES",
+    "INVALID_USAGE_LIMIT",
+    "KEY_NOT_ROLLABLE",
+    "KEY_REVOKED",
+    "LIFETIME_TOO_LONG",
+    "MALFORMED_JSON",
+    "METHOD_NOT_ALLOWED",
+    "NOT_FOUND",
+    "NOT_RECOVERABLE",
+    "PAYLOAD_TOO_LARGE",
+    "RATE_LIMITED",
+    "RECOVERY_FAILED",
+    "RECOVERY_UNAVAILABLE",
+    "REQUEST_TIMEOUT",
+    "RESERVED_ENVIRONMENT",
+    "STORAGE_FULL",
+    "STORE_UNAVAILABLE",
+    "TOO_MANY_KEYS",
+    "UNAUTHORIZED",
+    "UNSUPPORTED_MEDIA_TYPE",
+];
+
 impl ApiError {
     /// An error with a status and code.
     pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        debug_assert!(
+            ERROR_CODES.binary_search(&code).is_ok(),
+            "error code {code} is missing from ERROR_CODES (and so from the OpenAPI document)"
+        );
         Self {
             status,
             code,
@@ -158,6 +214,12 @@ impl IntoResponse for ApiError {
             },
         };
         let mut response = (self.status, Json(body)).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static(WWW_AUTHENTICATE_BEARER),
+            );
+        }
         if let Some(secs) = self.retry_after
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
@@ -240,7 +302,12 @@ impl From<QueryRejection> for ApiError {
 
 #[cfg(test)]
 mod tests {
-    use super::redact_quoted;
+    use super::{ERROR_CODES, redact_quoted};
+
+    #[test]
+    fn error_codes_are_sorted_and_unique() {
+        assert!(ERROR_CODES.windows(2).all(|w| w[0] < w[1]));
+    }
 
     #[test]
     fn quoted_values_are_dropped() {

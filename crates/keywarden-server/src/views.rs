@@ -29,14 +29,19 @@ pub struct KeyView {
     #[schema(value_type = Object)]
     pub metadata: serde_json::Value,
     /// `active`, `expired` or `revoked`.
+    #[schema(value_type = crate::api::schema::KeyStatusName)]
     pub status: &'static str,
     /// RFC 3339.
+    #[schema(format = DateTime)]
     pub created_at: String,
     /// RFC 3339.
+    #[schema(format = DateTime)]
     pub updated_at: String,
     /// RFC 3339.
+    #[schema(format = DateTime)]
     pub expires_at: Option<String>,
     /// RFC 3339.
+    #[schema(format = DateTime)]
     pub revoked_at: Option<String>,
     /// Why it was revoked.
     pub revoke_reason: Option<String>,
@@ -53,6 +58,7 @@ pub struct KeyView {
     /// Uses left.
     pub usage_remaining: Option<i64>,
     /// RFC 3339.
+    #[schema(format = DateTime)]
     pub last_used_at: Option<String>,
     /// Whether the secret can be read back (`GET /v1/keys/{id}/secret`).
     pub recoverable: bool,

@@ -45,7 +45,7 @@ mod vocabulary;
 pub use audit::AuditCheckpoint;
 pub use keys::{CHANGES_ALL, CHANGES_CHANNEL};
 pub use model::*;
-pub use vocabulary::{AuditAction, EventKind};
+pub use vocabulary::{AuditAction, AuditOutcome, EventKind};
 
 /// What went wrong in the store.
 #[derive(Debug, thiserror::Error)]

@@ -33,6 +33,9 @@ pub enum KeyStatus {
 }
 
 impl KeyStatus {
+    /// Every status.
+    pub const ALL: [KeyStatus; 3] = [Self::Active, Self::Expired, Self::Revoked];
+
     /// Its name in URLs and JSON.
     pub fn as_str(self) -> &'static str {
         match self {

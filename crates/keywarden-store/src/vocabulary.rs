@@ -111,6 +111,18 @@ vocabulary!(
     }
 );
 
+vocabulary!(
+    /// How an audited action ended.
+    AuditOutcome {
+        /// It was done.
+        Allowed = "allowed",
+        /// It was refused (credentials, permission).
+        Denied = "denied",
+        /// It was attempted and failed.
+        Failed = "failed",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

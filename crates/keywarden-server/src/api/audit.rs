@@ -1,11 +1,14 @@
 //! The audit log and events, read through the API.
 
 use axum::{Json, extract::State};
-use keywarden_store::{AuditEntry, AuditFilter, ChainReport, Event, Permission};
+use keywarden_store::{
+    AuditAction, AuditEntry, AuditFilter, AuditOutcome, ChainReport, Event, EventKind, Permission,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
+    api::schema::{AuditActionName, AuditOutcomeName, EventKindName, FilterText},
     auth::Caller,
     error::{ApiError, ErrorBody},
     extract::ApiQuery,
@@ -15,19 +18,25 @@ use crate::{
 
 /// Query of `GET /v1/audit`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct AuditQuery {
     /// Only this actor (a root key id, `anonymous`, `leak-report`, ...).
+    #[param(value_type = Option<FilterText>)]
     pub actor: Option<String>,
     /// Only this action (`key.create`, `key.revoke`, `auth.denied`, ...).
+    #[param(value_type = Option<AuditActionName>)]
     pub action: Option<String>,
     /// Only this target (a key id).
+    #[param(value_type = Option<FilterText>)]
     pub target: Option<String>,
     /// `allowed`, `denied` or `failed`.
+    #[param(value_type = Option<AuditOutcomeName>)]
     pub outcome: Option<String>,
     /// Entries before this sequence number (paging).
     pub before: Option<i64>,
     /// Page size, 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
@@ -37,14 +46,17 @@ pub struct AuditEntryView {
     /// Position in the chain.
     pub seq: i64,
     /// RFC 3339.
+    #[schema(format = DateTime)]
     pub at: String,
     /// Who.
     pub actor: String,
     /// What.
+    #[schema(value_type = AuditActionName)]
     pub action: String,
     /// To what.
     pub target: Option<String>,
     /// `allowed`, `denied` or `failed`.
+    #[schema(value_type = AuditOutcomeName)]
     pub outcome: String,
     /// From where.
     pub client_ip: Option<String>,
@@ -100,14 +112,11 @@ pub async fn list_audit(
             None,
         )
         .await?;
-    for (name, value) in [
-        ("actor", &q.actor),
-        ("action", &q.action),
-        ("target", &q.target),
-        ("outcome", &q.outcome),
-    ] {
+    for (name, value) in [("actor", &q.actor), ("target", &q.target)] {
         super::check_text(name, value.as_deref())?;
     }
+    super::check_name::<AuditAction>("action", q.action.as_deref())?;
+    super::check_name::<AuditOutcome>("outcome", q.outcome.as_deref())?;
     let limit = q.limit.unwrap_or(crate::bounds::AUDIT_PAGE_DEFAULT);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::invalid("INVALID_QUERY", "limit must be 1 to 500"));
@@ -193,15 +202,19 @@ impl From<ChainReport> for ChainStatus {
 
 /// Query of `GET /v1/events`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventsQuery {
     /// Only this kind (`key.leaked`, `key.revoked_in_use`, ...).
+    #[param(value_type = Option<EventKindName>)]
     pub kind: Option<String>,
     /// Only this key.
+    #[param(value_type = Option<FilterText>)]
     pub key_id: Option<String>,
     /// Events before this sequence number.
     pub before: Option<i64>,
     /// Page size, 1 to 500 (default 100).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u32>,
 }
 
@@ -211,8 +224,10 @@ pub struct EventView {
     /// Sequence number.
     pub seq: i64,
     /// RFC 3339.
+    #[schema(format = DateTime)]
     pub at: String,
     /// Kind.
+    #[schema(value_type = EventKindName)]
     pub kind: String,
     /// The key concerned.
     pub key_id: Option<String>,
@@ -250,7 +265,7 @@ pub async fn list_events(
             None,
         )
         .await?;
-    super::check_text("kind", q.kind.as_deref())?;
+    super::check_name::<EventKind>("kind", q.kind.as_deref())?;
     super::check_text("key_id", q.key_id.as_deref())?;
     let limit = q.limit.unwrap_or(crate::bounds::AUDIT_PAGE_DEFAULT);
     if !(1..=500).contains(&limit) {

@@ -13,11 +13,13 @@ use keywarden_core::{
     key::Environment,
     names::{Owner, Scope},
 };
+use keywarden_proto::schemas;
 use keywarden_store::{Cursor, KeyFilter, KeyStatus, Permission};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
+    api::schema::{FilterText, KeyCursor, KeyName, KeyStatusName, Network, Reason},
     auth::Caller,
     error::{ApiError, ErrorBody},
     extract::{ApiJson, ApiPath, ApiQuery, OptionalJson, double_option},
@@ -32,30 +34,36 @@ use crate::{
 #[serde(deny_unknown_fields)]
 pub struct CreateKeyRequest {
     /// Environment the key belongs to (`live`, `test`, ...; `root` is reserved).
-    #[schema(value_type = String, example = "live")]
+    #[schema(value_type = schemas::Environment)]
     pub environment: Environment,
     /// Who the key belongs to.
-    #[schema(value_type = Option<String>, example = "acme")]
+    #[schema(value_type = Option<schemas::Owner>)]
     pub owner: Option<Owner>,
-    /// A name for people.
+    /// A name for people: at most 200 characters, without control or
+    /// invisible formatting characters.
+    #[schema(value_type = Option<KeyName>)]
     pub name: Option<String>,
     /// `resource:action` scopes; `orders:*` covers every action on orders.
     #[serde(default)]
-    #[schema(value_type = Vec<String>, example = json!(["orders:read"]))]
+    #[schema(value_type = Vec<schemas::Scope>, max_items = 100)]
     pub scopes: Vec<Scope>,
-    /// Expiry, RFC 3339.
+    /// Expiry, RFC 3339, in the future (or use `expires_in`, not both).
+    #[schema(format = DateTime)]
     pub expires_at: Option<String>,
-    /// Lifetime from now: `90d`, `12h`, `30m`.
+    /// Lifetime from now: `90d`, `12h`, `30m` (units ms, s, m, h, d, w).
+    #[schema(value_type = Option<schemas::Duration>)]
     pub expires_in: Option<String>,
     /// Free-form JSON object returned by verification.
     #[schema(value_type = Option<Object>)]
     pub metadata: Option<serde_json::Value>,
     /// Client networks allowed to use the key (CIDRs or addresses).
     #[serde(default)]
+    #[schema(value_type = Vec<Network>, max_items = 100)]
     pub ip_allowlist: Vec<String>,
     /// At most `limit` verifications per `window_seconds`.
     pub rate_limit: Option<RateLimitInput>,
     /// Total verifications allowed.
+    #[schema(minimum = 1)]
     pub usage_limit: Option<i64>,
     /// Keep the secret encrypted so it can be read back (needs a master key).
     #[serde(default)]
@@ -67,8 +75,10 @@ pub struct CreateKeyRequest {
 #[serde(deny_unknown_fields)]
 pub struct RateLimitInput {
     /// Requests per window (1 to 1,000,000).
+    #[schema(minimum = 1, maximum = 1_000_000)]
     pub limit: u32,
     /// Window in seconds (1 to 86,400).
+    #[schema(minimum = 1, maximum = 86_400)]
     pub window_seconds: u32,
 }
 
@@ -121,25 +131,27 @@ impl From<PatchKeyRequest> for keys::KeyChanges {
 pub struct PatchKeyRequest {
     /// New name, or null.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<KeyName>)]
     pub name: Option<Option<String>>,
     /// New owner, or null.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<schemas::Owner>)]
     pub owner: Option<Option<Owner>>,
     /// New scopes.
-    #[schema(value_type = Option<Vec<String>>)]
+    #[schema(value_type = Option<Vec<schemas::Scope>>, max_items = 100)]
     pub scopes: Option<Vec<Scope>>,
     /// New metadata.
     #[schema(value_type = Option<Object>)]
     pub metadata: Option<serde_json::Value>,
-    /// New expiry (RFC 3339), or null for none.
+    /// New expiry (RFC 3339, in the future), or null for none.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub expires_at: Option<Option<String>>,
     /// New lifetime from now.
+    #[schema(value_type = Option<schemas::Duration>)]
     pub expires_in: Option<String>,
     /// New allowlist.
+    #[schema(value_type = Option<Vec<Network>>, max_items = 100)]
     pub ip_allowlist: Option<Vec<String>>,
     /// New rate limit, or null for none.
     #[serde(default, deserialize_with = "double_option")]
@@ -147,7 +159,7 @@ pub struct PatchKeyRequest {
     pub rate_limit: Option<Option<RateLimitInput>>,
     /// New usage limit (resets the uses left), or null for none.
     #[serde(default, deserialize_with = "double_option")]
-    #[schema(value_type = Option<i64>)]
+    #[schema(value_type = Option<i64>, minimum = 1)]
     pub usage_limit: Option<Option<i64>>,
 }
 
@@ -156,6 +168,7 @@ pub struct PatchKeyRequest {
 #[serde(deny_unknown_fields)]
 pub struct RollRequest {
     /// How long the old key keeps working: `24h` (default), `0s` to stop it now, at most `30d`.
+    #[schema(value_type = Option<schemas::GracePeriod>)]
     pub grace_period: Option<String>,
 }
 
@@ -163,7 +176,8 @@ pub struct RollRequest {
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RevokeRequest {
-    /// Why (default `manual`).
+    /// Why (default `manual`): 1 to 200 characters, without control characters.
+    #[schema(value_type = Option<Reason>)]
     pub reason: Option<String>,
 }
 
@@ -172,15 +186,16 @@ pub struct RevokeRequest {
 #[serde(deny_unknown_fields)]
 pub struct BulkRevokeRequest {
     /// Revoke this owner's keys.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<schemas::Owner>)]
     pub owner: Option<Owner>,
     /// Revoke this environment's keys.
-    #[schema(value_type = Option<String>)]
+    #[schema(value_type = Option<schemas::Environment>)]
     pub environment: Option<Environment>,
     /// Must be `true`.
     #[serde(default)]
     pub confirm: bool,
-    /// Why (default `emergency`).
+    /// Why (default `emergency`): 1 to 200 characters, without control characters.
+    #[schema(value_type = Option<Reason>)]
     pub reason: Option<String>,
 }
 
@@ -195,21 +210,26 @@ pub struct BulkRevokeResponse {
 
 /// Query of `GET /v1/keys`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Only this owner's keys.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<schemas::Owner>)]
     pub owner: Option<Owner>,
     /// Only this environment.
-    #[param(value_type = Option<String>)]
+    #[param(value_type = Option<schemas::Environment>)]
     pub environment: Option<Environment>,
     /// `active`, `expired` or `revoked`.
-    pub status: Option<String>,
-    /// Text to find in id, name, owner or hint.
+    #[param(value_type = Option<KeyStatusName>)]
+    pub status: Option<KeyStatus>,
+    /// Text to find in id, name, owner or hint (at most 200 characters).
+    #[param(value_type = Option<FilterText>)]
     pub search: Option<String>,
     /// Page size, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
     /// `next_cursor` of the previous page.
+    #[param(value_type = Option<KeyCursor>)]
     pub cursor: Option<String>,
 }
 
@@ -245,14 +265,39 @@ pub struct RevealedKey {
 
 /// Query of `GET /v1/keys/{id}/usage`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct UsageQuery {
     /// `minute`, `hour` (default) or `day`.
-    pub bucket: Option<String>,
+    pub bucket: Option<Bucket>,
     /// Start, RFC 3339 (default: 60 buckets before `to`).
+    #[param(format = DateTime)]
     pub from: Option<String>,
     /// End, RFC 3339 (default: now).
+    #[param(format = DateTime)]
     pub to: Option<String>,
+}
+
+/// The width of a usage bucket.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Bucket {
+    /// One minute.
+    Minute,
+    /// One hour.
+    Hour,
+    /// One day.
+    Day,
+}
+
+impl Bucket {
+    fn millis(self) -> i64 {
+        match self {
+            Self::Minute => 60_000,
+            Self::Hour => 3_600_000,
+            Self::Day => 86_400_000,
+        }
+    }
 }
 
 /// Verifications of a key over time.
@@ -261,7 +306,7 @@ pub struct UsageResponse {
     /// The key.
     pub key_id: String,
     /// `minute`, `hour` or `day`.
-    pub bucket: String,
+    pub bucket: Bucket,
     /// Non-empty buckets, oldest first.
     pub buckets: Vec<UsageBucketView>,
 }
@@ -270,6 +315,7 @@ pub struct UsageResponse {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct UsageBucketView {
     /// Start, RFC 3339.
+    #[schema(format = DateTime)]
     pub start: String,
     /// Verifications.
     pub total: i64,
@@ -321,14 +367,7 @@ pub async fn list_keys(
             None,
         )
         .await?;
-    let status = q
-        .status
-        .as_deref()
-        .map(|s| {
-            s.parse::<KeyStatus>()
-                .map_err(|e| ApiError::invalid("INVALID_QUERY", format!("status: {e}")))
-        })
-        .transpose()?;
+    let status = q.status;
     let limit = q.limit.unwrap_or(crate::bounds::KEYS_PAGE_DEFAULT);
     if !(1..=200).contains(&limit) {
         return Err(ApiError::invalid("INVALID_QUERY", "limit must be 1 to 200"));
@@ -610,17 +649,8 @@ pub async fn key_usage(
         .await?;
     let id = keys::parse_id(&id)?;
     keys::load(&state, &id).await?;
-    let (bucket, bucket_ms) = match q.bucket.as_deref().unwrap_or("hour") {
-        "minute" => ("minute", 60_000),
-        "hour" => ("hour", 3_600_000),
-        "day" => ("day", 86_400_000),
-        _ => {
-            return Err(ApiError::invalid(
-                "INVALID_QUERY",
-                "bucket must be minute, hour or day",
-            ));
-        }
-    };
+    let bucket = q.bucket.unwrap_or(Bucket::Hour);
+    let bucket_ms = bucket.millis();
     let time = |t: &Option<String>, name: &str| -> Result<Option<i64>, ApiError> {
         t.as_deref()
             .map(|t| {
@@ -656,7 +686,7 @@ pub async fn key_usage(
         .await?;
     Ok(Json(UsageResponse {
         key_id: id.to_string(),
-        bucket: bucket.to_owned(),
+        bucket,
         buckets: buckets
             .into_iter()
             .map(|b| UsageBucketView {

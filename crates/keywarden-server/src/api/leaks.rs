@@ -94,7 +94,7 @@ async fn revoke_leaked(
         actor: "leak-report".to_owned(),
         action: action.into(),
         target: Some(crate::auth::audit_target(target)),
-        outcome: "allowed".to_owned(),
+        outcome: keywarden_store::AuditOutcome::Allowed.into(),
         client_ip: ip.map(|i| i.to_string()),
         details: serde_json::json!({
             "source": source.map(|s| keywarden_core::names::display_safe(s, 200))

@@ -15,8 +15,10 @@ use utoipa::{
 use crate::state::AppState;
 
 pub mod audit;
+pub mod contract;
 pub mod keys;
 pub mod leaks;
+pub mod schema;
 pub mod verify;
 
 /// The OpenAPI document, generated from the handlers.
@@ -30,6 +32,11 @@ pub mod verify;
         audit::list_audit, audit::verify_audit, audit::list_events,
         healthz, readyz, metrics,
     ),
+    components(schemas(
+        schema::FilterText, schema::KeyCursor, schema::ScopeList, schema::KeyStatusName,
+        schema::AuditActionName, schema::AuditOutcomeName, schema::EventKindName,
+        keywarden_proto::schemas::Environment, keywarden_proto::schemas::Owner, keys::Bucket,
+    )),
     modifiers(&BearerAuth),
     tags(
         (name = "keys", description = "Key management (root key)"),
@@ -51,19 +58,39 @@ impl Modify for BearerAuth {
             SecurityScheme::Http(
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
-                    .description(Some(
-                        "A root key (environment `root`) with the permission named",
-                    ))
+                    .description(Some(format!(
+                        "A root key (environment `root`). Each route names the permission it needs, \
+                         one of {}; a key without it gets 403.",
+                        keywarden_store::Permission::ALL
+                            .iter()
+                            .map(|p| format!("`{}`", p.as_str()))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )))
                     .build(),
             ),
         );
     }
 }
 
+/// `{"status": "ok"}`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// `ok`, `ready`, or what is wrong.
+    status: String,
+    /// With a 503: `STORE_UNAVAILABLE` or `STORAGE_FULL`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<schema::ErrorCode>)]
+    code: Option<&'static str>,
+}
+
 /// Liveness: the process answers.
-#[utoipa::path(get, path = "/healthz", tag = "system", responses((status = 200, description = "alive")))]
-pub async fn healthz() -> impl IntoResponse {
-    Json(serde_json::json!({ "status": "ok" }))
+#[utoipa::path(get, path = "/healthz", tag = "system", responses((status = 200, description = "alive", body = Health)))]
+pub async fn healthz() -> Json<Health> {
+    Json(Health {
+        status: "ok".into(),
+        code: None,
+    })
 }
 
 /// Readiness: the store answers, and takes writes. While the last write
@@ -71,18 +98,20 @@ pub async fn healthz() -> impl IntoResponse {
 /// check tries a small durable write, so the node reports ready again by
 /// itself once the store recovers.
 #[utoipa::path(get, path = "/readyz", tag = "system",
-    responses((status = 200, description = "ready"), (status = 503, description = "the store does not answer or does not take writes")))]
-pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
+    responses((status = 200, description = "ready", body = Health), (status = 503, description = "the store does not answer or does not take writes", body = Health,
+        headers(("Retry-After" = u64, description = "Seconds to wait before asking again")))))]
+pub async fn readyz(State(state): State<AppState>) -> axum::response::Response {
     let store = state.store();
     let result = match store.write_health() {
         keywarden_store::Health::Ok => store.ping().await,
         _ => store.probe_write(state.now()).await,
     };
     match result {
-        Ok(()) => (
-            StatusCode::OK,
-            Json(serde_json::json!({ "status": "ready" })),
-        ),
+        Ok(()) => Json(Health {
+            status: "ready".into(),
+            code: None,
+        })
+        .into_response(),
         Err(err) => {
             tracing::warn!(error = %err, "store not ready");
             let (status, code) = match err {
@@ -91,8 +120,16 @@ pub async fn readyz(State(state): State<AppState>) -> impl IntoResponse {
             };
             (
                 StatusCode::SERVICE_UNAVAILABLE,
-                Json(serde_json::json!({ "status": status, "code": code })),
+                [(
+                    header::RETRY_AFTER,
+                    crate::error::STORE_RETRY_AFTER.to_string(),
+                )],
+                Json(Health {
+                    status: status.into(),
+                    code: Some(code),
+                }),
             )
+                .into_response()
         }
     }
 }
@@ -110,7 +147,8 @@ pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
 }
 
 async fn openapi_json() -> impl IntoResponse {
-    Json(ApiDoc::openapi())
+    static DOCUMENT: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    Json(DOCUMENT.get_or_init(contract::document))
 }
 
 /// Refuses control characters in free-text query parameters: they match
@@ -123,6 +161,21 @@ pub(crate) fn check_text(name: &str, value: Option<&str>) -> Result<(), crate::e
                 "{name} must be at most {} characters, without control characters",
                 crate::bounds::MAX_FILTER_CHARS
             ),
+        ));
+    }
+    Ok(())
+}
+
+/// Refuses a filter that names no value of the vocabulary `T`: a typo
+/// would otherwise match nothing and look like an empty result.
+pub(crate) fn check_name<T: std::str::FromStr>(
+    name: &str,
+    value: Option<&str>,
+) -> Result<(), crate::error::ApiError> {
+    if value.is_some_and(|v| v.parse::<T>().is_err()) {
+        return Err(crate::error::ApiError::invalid(
+            "INVALID_QUERY",
+            format!("{name} is not one of the documented values"),
         ));
     }
     Ok(())

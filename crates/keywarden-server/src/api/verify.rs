@@ -51,10 +51,19 @@ fn response(v: &Verdict) -> VerifyResponse {
     }
 }
 
+/// `orders:read, orders:write`: scopes separated by commas, spaces around
+/// them allowed; blank is none.
+fn parse_scope_list(text: &str) -> Result<Vec<Scope>, ApiError> {
+    let text = text.trim_matches(' ');
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    parse_scopes(text.split(',').map(|s| s.trim_matches(' ')))
+}
+
+/// Reads the scopes a request needs: each must be a scope (no blanks).
 fn parse_scopes<'a>(items: impl Iterator<Item = &'a str>) -> Result<Vec<Scope>, ApiError> {
     let scopes = items
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
         .map(|s| {
             s.parse::<Scope>()
                 .map_err(|e| ApiError::invalid("INVALID_SCOPES", e.to_string()))
@@ -102,7 +111,7 @@ pub async fn verify(
         .client_ip
         .as_deref()
         .map(|ip| {
-            ip.trim().parse::<IpAddr>().map_err(|_| {
+            ip.parse::<IpAddr>().map_err(|_| {
                 ApiError::invalid("INVALID_CLIENT_IP", "client_ip must be an IP address")
             })
         })
@@ -128,10 +137,14 @@ pub async fn verify(
 
 /// Query of forward-auth.
 #[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ForwardAuthQuery {
-    /// Required scopes, comma-separated (or the `X-Keywarden-Scopes` header).
+    /// Required scopes, comma-separated; those of the `X-Keywarden-Scopes`
+    /// header are required as well.
+    #[param(value_type = Option<crate::api::schema::ScopeList>)]
     pub scopes: Option<String>,
     /// Required environment.
+    #[param(value_type = Option<keywarden_proto::schemas::Environment>)]
     pub environment: Option<String>,
 }
 
@@ -158,7 +171,7 @@ pub fn refusal(verdict: &Verdict) -> Response {
 #[utoipa::path(get, path = "/v1/forward-auth", tag = "verify", params(ForwardAuthQuery,
         ("Authorization" = Option<String>, Header, description = "Bearer <key>"),
         ("X-API-Key" = Option<String>, Header, description = "the key, when Authorization is not used"),
-        ("X-Keywarden-Scopes" = Option<String>, Header, description = "required scopes, comma-separated")),
+        ("X-Keywarden-Scopes" = Option<crate::api::schema::ScopeList>, Header, description = "required scopes, comma-separated")),
     responses((status = 200, description = "valid; identity in X-Keywarden-* headers"),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn forward_auth(
@@ -179,19 +192,23 @@ pub async fn forward_auth(
             }
         },
     };
-    let scope_text = q
-        .scopes
-        .as_deref()
-        .or_else(|| {
-            headers
-                .get("x-keywarden-scopes")
-                .and_then(|v| v.to_str().ok())
-        })
-        .unwrap_or("");
-    let scopes = match parse_scopes(scope_text.split(',')) {
-        Ok(s) => s,
-        Err(e) => return e.into_response(),
+    // The query's scopes and the header's are both required: a proxy may
+    // set one per location and the other per route.
+    let header = match headers.get("x-keywarden-scopes").map(|v| v.to_str()) {
+        None => None,
+        Some(Ok(text)) => Some(text),
+        Some(Err(_)) => {
+            return ApiError::invalid("INVALID_SCOPES", "X-Keywarden-Scopes is not ASCII text")
+                .into_response();
+        }
     };
+    let mut scopes = Vec::new();
+    for text in [q.scopes.as_deref(), header].into_iter().flatten() {
+        match parse_scope_list(text) {
+            Ok(s) => scopes.extend(s),
+            Err(e) => return e.into_response(),
+        }
+    }
     if let Err(e) = check_environment(q.environment.as_deref()) {
         return e.into_response();
     }

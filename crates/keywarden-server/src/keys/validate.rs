@@ -198,9 +198,9 @@ fn describe_ms(ms: i64) -> String {
 /// Parses a grace period: a duration, or zero (`0`, `0s`) to end the old
 /// key now; `None` is `default_ms`.
 pub fn grace_ms(text: Option<&str>, default_ms: i64) -> Result<i64, KeyError> {
-    let ms = match text.map(str::trim) {
+    let ms = match text {
         None => default_ms,
-        Some("0" | "0s" | "0m" | "0h" | "0d") => 0,
+        Some("0" | "0ms" | "0s" | "0m" | "0h" | "0d" | "0w") => 0,
         Some(t) => keywarden_core::clock::parse_duration(t).ok_or_else(|| {
             KeyError::invalid(
                 KeyField::GracePeriod,

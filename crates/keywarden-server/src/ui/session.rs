@@ -494,7 +494,7 @@ pub(crate) async fn guard(
         };
         if cross_site || !given.as_deref().is_some_and(|g| csrf.matches(g)) {
             let draft = AuditDraft {
-                outcome: "denied".to_owned(),
+                outcome: keywarden_store::AuditOutcome::Denied.into(),
                 ..caller.draft(
                     &state,
                     keywarden_store::AuditAction::ConsoleCsrf,

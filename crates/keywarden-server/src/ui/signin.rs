@@ -140,7 +140,7 @@ pub(crate) async fn submit(
                 actor: root.id.to_string(),
                 action: keywarden_store::AuditAction::ConsoleSignIn.into(),
                 target: None,
-                outcome: "allowed".to_owned(),
+                outcome: keywarden_store::AuditOutcome::Allowed.into(),
                 client_ip: ip.map(|i| i.to_string()),
                 details: serde_json::json!({}),
                 at: now,

@@ -1,0 +1,87 @@
+"""Contains all the data models used in inputs/outputs"""
+
+from .audit_action import AuditAction
+from .audit_entry_view import AuditEntryView
+from .audit_entry_view_details import AuditEntryViewDetails
+from .audit_outcome import AuditOutcome
+from .audit_page import AuditPage
+from .bucket import Bucket
+from .bulk_revoke_request import BulkRevokeRequest
+from .bulk_revoke_response import BulkRevokeResponse
+from .chain_status import ChainStatus
+from .create_key_request import CreateKeyRequest
+from .create_key_request_metadata_type_0 import CreateKeyRequestMetadataType0
+from .created_key import CreatedKey
+from .error_body import ErrorBody
+from .error_code import ErrorCode
+from .error_detail import ErrorDetail
+from .event_kind import EventKind
+from .event_view import EventView
+from .event_view_details import EventViewDetails
+from .health import Health
+from .key_list import KeyList
+from .key_status import KeyStatus
+from .key_view import KeyView
+from .key_view_metadata import KeyViewMetadata
+from .leak_accepted import LeakAccepted
+from .leak_report import LeakReport
+from .outcome_code import OutcomeCode
+from .patch_key_request import PatchKeyRequest
+from .patch_key_request_metadata_type_0 import PatchKeyRequestMetadataType0
+from .rate_limit_input import RateLimitInput
+from .rate_limit_state import RateLimitState
+from .rate_limit_view import RateLimitView
+from .revealed_key import RevealedKey
+from .revoke_request import RevokeRequest
+from .roll_request import RollRequest
+from .rolled_key import RolledKey
+from .usage_bucket_view import UsageBucketView
+from .usage_bucket_view_by_code import UsageBucketViewByCode
+from .usage_response import UsageResponse
+from .verify_request import VerifyRequest
+from .verify_response import VerifyResponse
+from .verify_response_metadata_type_0 import VerifyResponseMetadataType0
+
+__all__ = (
+    "AuditAction",
+    "AuditEntryView",
+    "AuditEntryViewDetails",
+    "AuditOutcome",
+    "AuditPage",
+    "Bucket",
+    "BulkRevokeRequest",
+    "BulkRevokeResponse",
+    "ChainStatus",
+    "CreatedKey",
+    "CreateKeyRequest",
+    "CreateKeyRequestMetadataType0",
+    "ErrorBody",
+    "ErrorCode",
+    "ErrorDetail",
+    "EventKind",
+    "EventView",
+    "EventViewDetails",
+    "Health",
+    "KeyList",
+    "KeyStatus",
+    "KeyView",
+    "KeyViewMetadata",
+    "LeakAccepted",
+    "LeakReport",
+    "OutcomeCode",
+    "PatchKeyRequest",
+    "PatchKeyRequestMetadataType0",
+    "RateLimitInput",
+    "RateLimitState",
+    "RateLimitView",
+    "RevealedKey",
+    "RevokeRequest",
+    "RolledKey",
+    "RollRequest",
+    "UsageBucketView",
+    "UsageBucketViewByCode",
+    "UsageResponse",
+    "VerifyRequest",
+    "VerifyResponse",
+    "VerifyResponseMetadataType0",
+)

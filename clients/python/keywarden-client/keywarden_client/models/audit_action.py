@@ -1,0 +1,28 @@
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    AUDIT_READ = "audit.read"
+    AUDIT_VERIFY = "audit.verify"
+    AUTH_DENIED = "auth.denied"
+    CONSOLE_CSRF = "console.csrf"
+    CONSOLE_SIGN_IN = "console.sign_in"
+    CONSOLE_SIGN_OUT = "console.sign_out"
+    EVENT_READ = "event.read"
+    KEY_BULK_REVOKE = "key.bulk_revoke"
+    KEY_CREATE = "key.create"
+    KEY_LEAK_REVOKE = "key.leak_revoke"
+    KEY_LIST = "key.list"
+    KEY_READ = "key.read"
+    KEY_REVEAL = "key.reveal"
+    KEY_REVOKE = "key.revoke"
+    KEY_ROLL = "key.roll"
+    KEY_UPDATE = "key.update"
+    KEY_USAGE = "key.usage"
+    KEY_VERIFY = "key.verify"
+    ROOT_KEY_CREATE = "root_key.create"
+    ROOT_KEY_LEAK_REVOKE = "root_key.leak_revoke"
+    ROOT_KEY_REVOKE = "root_key.revoke"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+
+class EventKind(StrEnum):
+    AUDIT_CHECKPOINT = "audit.checkpoint"
+    KEY_BURST = "key.burst"
+    KEY_LEAKED = "key.leaked"
+    KEY_NEW_ADDRESS = "key.new_address"
+    KEY_REVOKED_IN_USE = "key.revoked_in_use"
+
+    def __str__(self) -> str:
+        return str(self.value)

@@ -1,0 +1,434 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..models.key_status import KeyStatus
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.key_view import KeyView
+    from ..models.key_view_metadata import KeyViewMetadata
+    from ..models.rate_limit_view import RateLimitView
+
+
+T = TypeVar("T", bound="RolledKey")
+
+
+@_attrs_define
+class RolledKey:
+    """A roll's result: the new key (with its secret) and the old one.
+
+    Attributes:
+        created_at (datetime.datetime): RFC 3339.
+        environment (str): Environment.
+        hint (str): Prefix, environment and last 4 characters. Example: kw_live_…6P3m.
+        id (str): Public id. Example: key_3kTMd9Qx2bZpLw7a.
+        ip_allowlist (list[str]): Client networks allowed (empty: any).
+        metadata (KeyViewMetadata): Free-form metadata.
+        prefix (str): Key prefix.
+        recoverable (bool): Whether the secret can be read back (`GET /v1/keys/{id}/secret`).
+        scopes (list[str]): Scopes held.
+        status (KeyStatus): Where a key stands now.
+        updated_at (datetime.datetime): RFC 3339.
+        key (str): The key. Shown once; store it now.
+        previous (KeyView): A key as the API shows it: never the secret.
+        expires_at (datetime.datetime | None | Unset): RFC 3339.
+        last_used_at (datetime.datetime | None | Unset): RFC 3339.
+        name (None | str | Unset): Name.
+        owner (None | str | Unset): Owner.
+        rate_limit (None | RateLimitView | Unset):
+        revoke_reason (None | str | Unset): Why it was revoked.
+        revoked_at (datetime.datetime | None | Unset): RFC 3339.
+        rotated_from (None | str | Unset): The key this one replaced.
+        rotated_to (None | str | Unset): The key that replaced this one.
+        usage_limit (int | None | Unset): Total uses allowed.
+        usage_remaining (int | None | Unset): Uses left.
+    """
+
+    created_at: datetime.datetime
+    environment: str
+    hint: str
+    id: str
+    ip_allowlist: list[str]
+    metadata: KeyViewMetadata
+    prefix: str
+    recoverable: bool
+    scopes: list[str]
+    status: KeyStatus
+    updated_at: datetime.datetime
+    key: str
+    previous: KeyView
+    expires_at: datetime.datetime | None | Unset = UNSET
+    last_used_at: datetime.datetime | None | Unset = UNSET
+    name: None | str | Unset = UNSET
+    owner: None | str | Unset = UNSET
+    rate_limit: None | RateLimitView | Unset = UNSET
+    revoke_reason: None | str | Unset = UNSET
+    revoked_at: datetime.datetime | None | Unset = UNSET
+    rotated_from: None | str | Unset = UNSET
+    rotated_to: None | str | Unset = UNSET
+    usage_limit: int | None | Unset = UNSET
+    usage_remaining: int | None | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.rate_limit_view import RateLimitView  # noqa: PLC0415
+
+        created_at = self.created_at.isoformat()
+
+        environment = self.environment
+
+        hint = self.hint
+
+        id = self.id
+
+        ip_allowlist = self.ip_allowlist
+
+        metadata = self.metadata.to_dict()
+
+        prefix = self.prefix
+
+        recoverable = self.recoverable
+
+        scopes = self.scopes
+
+        status = self.status.value
+
+        updated_at = self.updated_at.isoformat()
+
+        key = self.key
+
+        previous = self.previous.to_dict()
+
+        expires_at: None | str | Unset
+        if isinstance(self.expires_at, Unset):
+            expires_at = UNSET
+        elif isinstance(self.expires_at, datetime.datetime):
+            expires_at = self.expires_at.isoformat()
+        else:
+            expires_at = self.expires_at
+
+        last_used_at: None | str | Unset
+        if isinstance(self.last_used_at, Unset):
+            last_used_at = UNSET
+        elif isinstance(self.last_used_at, datetime.datetime):
+            last_used_at = self.last_used_at.isoformat()
+        else:
+            last_used_at = self.last_used_at
+
+        name: None | str | Unset
+        if isinstance(self.name, Unset):
+            name = UNSET
+        else:
+            name = self.name
+
+        owner: None | str | Unset
+        if isinstance(self.owner, Unset):
+            owner = UNSET
+        else:
+            owner = self.owner
+
+        rate_limit: dict[str, Any] | None | Unset
+        if isinstance(self.rate_limit, Unset):
+            rate_limit = UNSET
+        elif isinstance(self.rate_limit, RateLimitView):
+            rate_limit = self.rate_limit.to_dict()
+        else:
+            rate_limit = self.rate_limit
+
+        revoke_reason: None | str | Unset
+        if isinstance(self.revoke_reason, Unset):
+            revoke_reason = UNSET
+        else:
+            revoke_reason = self.revoke_reason
+
+        revoked_at: None | str | Unset
+        if isinstance(self.revoked_at, Unset):
+            revoked_at = UNSET
+        elif isinstance(self.revoked_at, datetime.datetime):
+            revoked_at = self.revoked_at.isoformat()
+        else:
+            revoked_at = self.revoked_at
+
+        rotated_from: None | str | Unset
+        if isinstance(self.rotated_from, Unset):
+            rotated_from = UNSET
+        else:
+            rotated_from = self.rotated_from
+
+        rotated_to: None | str | Unset
+        if isinstance(self.rotated_to, Unset):
+            rotated_to = UNSET
+        else:
+            rotated_to = self.rotated_to
+
+        usage_limit: int | None | Unset
+        if isinstance(self.usage_limit, Unset):
+            usage_limit = UNSET
+        else:
+            usage_limit = self.usage_limit
+
+        usage_remaining: int | None | Unset
+        if isinstance(self.usage_remaining, Unset):
+            usage_remaining = UNSET
+        else:
+            usage_remaining = self.usage_remaining
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "created_at": created_at,
+                "environment": environment,
+                "hint": hint,
+                "id": id,
+                "ip_allowlist": ip_allowlist,
+                "metadata": metadata,
+                "prefix": prefix,
+                "recoverable": recoverable,
+                "scopes": scopes,
+                "status": status,
+                "updated_at": updated_at,
+                "key": key,
+                "previous": previous,
+            }
+        )
+        if expires_at is not UNSET:
+            field_dict["expires_at"] = expires_at
+        if last_used_at is not UNSET:
+            field_dict["last_used_at"] = last_used_at
+        if name is not UNSET:
+            field_dict["name"] = name
+        if owner is not UNSET:
+            field_dict["owner"] = owner
+        if rate_limit is not UNSET:
+            field_dict["rate_limit"] = rate_limit
+        if revoke_reason is not UNSET:
+            field_dict["revoke_reason"] = revoke_reason
+        if revoked_at is not UNSET:
+            field_dict["revoked_at"] = revoked_at
+        if rotated_from is not UNSET:
+            field_dict["rotated_from"] = rotated_from
+        if rotated_to is not UNSET:
+            field_dict["rotated_to"] = rotated_to
+        if usage_limit is not UNSET:
+            field_dict["usage_limit"] = usage_limit
+        if usage_remaining is not UNSET:
+            field_dict["usage_remaining"] = usage_remaining
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.key_view import KeyView  # noqa: PLC0415
+        from ..models.key_view_metadata import KeyViewMetadata  # noqa: PLC0415
+        from ..models.rate_limit_view import RateLimitView  # noqa: PLC0415
+
+        d = dict(src_dict)
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+        environment = d.pop("environment")
+
+        hint = d.pop("hint")
+
+        id = d.pop("id")
+
+        ip_allowlist = cast(list[str], d.pop("ip_allowlist"))
+
+        metadata = KeyViewMetadata.from_dict(d.pop("metadata"))
+
+        prefix = d.pop("prefix")
+
+        recoverable = d.pop("recoverable")
+
+        scopes = cast(list[str], d.pop("scopes"))
+
+        status = KeyStatus(d.pop("status"))
+
+        updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        key = d.pop("key")
+
+        previous = KeyView.from_dict(d.pop("previous"))
+
+        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
+
+        def _parse_last_used_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                last_used_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return last_used_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        last_used_at = _parse_last_used_at(d.pop("last_used_at", UNSET))
+
+        def _parse_name(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        name = _parse_name(d.pop("name", UNSET))
+
+        def _parse_owner(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        owner = _parse_owner(d.pop("owner", UNSET))
+
+        def _parse_rate_limit(data: object) -> None | RateLimitView | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                rate_limit_type_1 = RateLimitView.from_dict(data)
+
+                return rate_limit_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | RateLimitView | Unset, data)
+
+        rate_limit = _parse_rate_limit(d.pop("rate_limit", UNSET))
+
+        def _parse_revoke_reason(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        revoke_reason = _parse_revoke_reason(d.pop("revoke_reason", UNSET))
+
+        def _parse_revoked_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                revoked_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return revoked_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        revoked_at = _parse_revoked_at(d.pop("revoked_at", UNSET))
+
+        def _parse_rotated_from(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        rotated_from = _parse_rotated_from(d.pop("rotated_from", UNSET))
+
+        def _parse_rotated_to(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        rotated_to = _parse_rotated_to(d.pop("rotated_to", UNSET))
+
+        def _parse_usage_limit(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        usage_limit = _parse_usage_limit(d.pop("usage_limit", UNSET))
+
+        def _parse_usage_remaining(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        usage_remaining = _parse_usage_remaining(d.pop("usage_remaining", UNSET))
+
+        rolled_key = cls(
+            created_at=created_at,
+            environment=environment,
+            hint=hint,
+            id=id,
+            ip_allowlist=ip_allowlist,
+            metadata=metadata,
+            prefix=prefix,
+            recoverable=recoverable,
+            scopes=scopes,
+            status=status,
+            updated_at=updated_at,
+            key=key,
+            previous=previous,
+            expires_at=expires_at,
+            last_used_at=last_used_at,
+            name=name,
+            owner=owner,
+            rate_limit=rate_limit,
+            revoke_reason=revoke_reason,
+            revoked_at=revoked_at,
+            rotated_from=rotated_from,
+            rotated_to=rotated_to,
+            usage_limit=usage_limit,
+            usage_remaining=usage_remaining,
+        )
+
+        rolled_key.additional_properties = d
+        return rolled_key
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

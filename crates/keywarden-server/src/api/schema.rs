@@ -1,0 +1,211 @@
+//! Schemas of the OpenAPI document that are enumerations: each is built
+//! from the Rust vocabulary the server uses, so the document cannot list a
+//! value the server does not know, or miss one it answers.
+
+use std::borrow::Cow;
+
+use keywarden_core::outcome::Code;
+use keywarden_store::{AuditAction, AuditOutcome, EventKind, KeyStatus};
+use utoipa::openapi::{ObjectBuilder, RefOr, Type, schema::Schema};
+
+use crate::error::ERROR_CODES;
+
+/// A string schema listing `values`.
+fn string_enum<'a>(description: &str, values: impl IntoIterator<Item = &'a str>) -> RefOr<Schema> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .description(Some(description))
+        .enum_values(Some(values))
+        .into()
+}
+
+macro_rules! enum_schema {
+    ($(#[$doc:meta])* $name:ident, $title:literal, $description:literal, $values:expr) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                string_enum($description, $values)
+            }
+        }
+
+        impl utoipa::ToSchema for $name {
+            fn name() -> Cow<'static, str> {
+                Cow::Borrowed($title)
+            }
+        }
+    };
+}
+
+enum_schema!(
+    /// `KeyStatus`: where a key stands.
+    KeyStatusName,
+    "KeyStatus",
+    "Where a key stands now.",
+    KeyStatus::ALL.iter().map(|s| s.as_str())
+);
+
+pub use keywarden_proto::OutcomeCode;
+
+enum_schema!(
+    /// `ErrorCode`: every code an error body can carry.
+    ErrorCode,
+    "ErrorCode",
+    "Machine-readable error code. Forward-auth refusals carry the verification outcome code (`MISSING`, `REVOKED`, ...).",
+    ERROR_CODES
+        .iter()
+        .copied()
+        .chain(Code::ALL.iter().filter(|c| **c != Code::Valid).map(|c| c.as_str()))
+        .collect::<std::collections::BTreeSet<_>>()
+);
+
+enum_schema!(
+    /// `EventKind`: what an event reports.
+    EventKindName,
+    "EventKind",
+    "What an event reports.",
+    EventKind::ALL.iter().map(|k| k.as_str())
+);
+
+enum_schema!(
+    /// `AuditAction`: what an audit entry records.
+    AuditActionName,
+    "AuditAction",
+    "What an audit entry records.",
+    AuditAction::ALL.iter().map(|a| a.as_str())
+);
+
+enum_schema!(
+    /// `AuditOutcome`: how an audited action ended.
+    AuditOutcomeName,
+    "AuditOutcome",
+    "How an audited action ended.",
+    AuditOutcome::ALL.iter().map(|o| o.as_str())
+);
+
+macro_rules! text_schema {
+    ($(#[$doc:meta])* $name:ident, $title:literal, $description:literal, $pattern:expr, $min:expr, $max:expr) => {
+        $(#[$doc])*
+        pub struct $name;
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> RefOr<Schema> {
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .description(Some($description))
+                    .pattern(Some($pattern))
+                    .min_length($min)
+                    .max_length($max)
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {
+            fn name() -> Cow<'static, str> {
+                Cow::Borrowed($title)
+            }
+        }
+    };
+}
+
+/// No control character (Unicode `Cc`: what `char::is_control` refuses).
+const NO_CONTROL: &str = r"^[^\x00-\x1f\x7f-\x9f]*$";
+
+/// No control character, and none of the invisible formatting characters
+/// of the Basic Multilingual Plane that `keywarden_core::names::is_clean_text`
+/// refuses (the astral ones, U+1D173–U+1D17A and U+E0000–U+E0FFF, have no
+/// portable pattern form; the server refuses them too).
+const CLEAN_TEXT: &str = concat!(
+    r"^[^\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f",
+    r"\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]*$"
+);
+
+text_schema!(
+    /// A free-text filter of a list.
+    FilterText,
+    "FilterText",
+    "Text to match: at most 200 characters, without control characters.",
+    NO_CONTROL,
+    None,
+    Some(crate::bounds::MAX_FILTER_CHARS)
+);
+
+text_schema!(
+    /// A key's name.
+    KeyName,
+    "KeyName",
+    "A name for people: at most 200 characters, without control or invisible formatting characters.",
+    CLEAN_TEXT,
+    None,
+    Some(crate::keys::MAX_NAME)
+);
+
+text_schema!(
+    /// Why a key was revoked.
+    Reason,
+    "Reason",
+    "Why: 1 to 200 characters, without control characters.",
+    NO_CONTROL,
+    Some(1),
+    Some(crate::keys::MAX_NAME)
+);
+
+text_schema!(
+    /// The scopes forward-auth requires.
+    ScopeList,
+    "ScopeList",
+    "Required scopes, comma-separated (spaces around commas allowed), at most 50.",
+    concat!(
+        r"^ *([a-z0-9][a-z0-9_.-]{0,63}:([a-z0-9][a-z0-9_.-]{0,63}|\*)",
+        r"( *, *[a-z0-9][a-z0-9_.-]{0,63}:([a-z0-9][a-z0-9_.-]{0,63}|\*)){0,49})? *$"
+    ),
+    None,
+    None
+);
+
+text_schema!(
+    /// A page cursor of `GET /v1/keys`.
+    KeyCursor,
+    "KeyCursor",
+    "The `next_cursor` of the previous page.",
+    r"^[0-9]{1,15}\.key_[A-Za-z0-9]{16}$",
+    None,
+    None
+);
+
+/// An IP allowlist entry.
+pub struct Network;
+
+impl utoipa::PartialSchema for Network {
+    fn schema() -> RefOr<Schema> {
+        use utoipa::openapi::{KnownFormat, SchemaFormat, schema::AnyOfBuilder};
+        let format = |f| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(f)))
+        };
+        AnyOfBuilder::new()
+            .item(format(KnownFormat::Ipv4))
+            .item(format(KnownFormat::Ipv6))
+            .item(ObjectBuilder::new().schema_type(Type::String).pattern(Some(concat!(
+                r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}",
+                r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/(3[0-2]|[12]?[0-9])$"
+            ))))
+            .item(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .pattern(Some(r"^[0-9A-Fa-f:.]{2,45}/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$")),
+            )
+            .description(Some(
+                "An address (IPv4 or IPv6) or a network in CIDR form (`10.0.0.0/8`, `2001:db8::/32`).",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Network {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("Network")
+    }
+}
