@@ -1,8 +1,12 @@
 //! `keywarden scan` (files, `--staged`, `--git`, `--stdin`; text, JSON or
-//! SARIF; baselines; `--revoke`) and `keywarden hook install`.
+//! SARIF; baselines; `--verify`; `--revoke`), `keywarden scan export-rules`
+//! and `keywarden hook install`.
 //!
 //! The scanning lives in `keywarden-scan`; this is argument parsing, the
-//! progress bar, output, the leak report to the server, and exit codes.
+//! progress bar, output, the questions to the server (`verify`: what each
+//! key found is; the leak report), and exit codes.
+//!
+//! Submodules: `export` (`scan export-rules`), `verify` (`scan --verify`).
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -22,6 +26,9 @@ use keywarden_scan::{
 use serde_json::json;
 
 use crate::Outcome;
+
+mod export;
+mod verify;
 
 /// Default server for `--revoke` when `KEYWARDEN_URL` is unset.
 const DEFAULT_URL: &str = "http://127.0.0.1:8080";
@@ -49,7 +56,10 @@ pub(crate) enum Color {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub(crate) struct ScanArgs {
+    #[command(subcommand)]
+    command: Option<ScanCommand>,
     /// Files or directories to scan (default: the current directory). With
     /// --staged or --git: the repository (default: the current directory).
     #[arg(value_name = "PATH")]
@@ -99,10 +109,17 @@ pub(crate) struct ScanArgs {
     #[arg(long)]
     show_secrets: bool,
     /// Report each keywarden key found (valid checksum) to KEYWARDEN_URL's
-    /// POST /v1/leaks, which revokes it.
+    /// POST /v1/leaks, which revokes it. With --verify: only the active ones.
     #[arg(long)]
     revoke: bool,
-    /// Server for --revoke.
+    /// Ask KEYWARDEN_URL (POST /v1/verify, with a root key holding
+    /// keys:verify in KEYWARDEN_TOKEN) about each keywarden key found, and
+    /// mark it active, revoked, expired, disabled or unknown. An active key
+    /// fails the scan even when the baseline holds it. An unreachable or
+    /// unavailable server is an error (exit 2).
+    #[arg(long, conflicts_with = "write_baseline")]
+    verify: bool,
+    /// Server for --verify and --revoke.
     #[arg(long, env = "KEYWARDEN_URL", default_value = DEFAULT_URL, hide_env_values = true)]
     url: String,
     /// Worker threads (default: one per core).
@@ -118,6 +135,14 @@ pub(crate) struct ScanArgs {
     /// No progress bar and no closing summary on standard error.
     #[arg(long, short)]
     quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ScanCommand {
+    /// Print a rule that finds this deployment's keys for another scanner:
+    /// gitleaks (TOML), TruffleHog (YAML, verified through this server) or
+    /// GitHub's secret-scanning partner program.
+    ExportRules(export::ExportArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -280,6 +305,9 @@ fn human_bytes(n: u64) -> String {
 }
 
 pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
+    if let Some(ScanCommand::ExportRules(export)) = &args.command {
+        return export::run(export);
+    }
     if args.stdin && !args.paths.is_empty() {
         bail!("--stdin takes no PATH");
     }
@@ -358,15 +386,32 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         };
     }
 
+    let asked = if args.verify {
+        verify::verify(&args.url, &mut report.findings)?
+    } else {
+        0
+    };
+
     let total = report.findings.len();
     if let Some(b) = &baseline {
-        report.findings.retain(|f| !b.contains(f));
+        // A baseline is accepted risk for dead or test keys, never for a
+        // working credential: a live key stays, marked as baselined.
+        report.findings.retain_mut(|f| {
+            if !b.contains(f) {
+                return true;
+            }
+            f.baselined = f.is_live();
+            f.baselined
+        });
     }
     let baselined = total - report.findings.len();
 
     write_report(&args, &scanner, &report)?;
     if !args.quiet {
         summary(&report, baselined);
+        if args.verify {
+            verify_summary(&report.findings, asked, &args.url);
+        }
     }
     if args.staged && !report.findings.is_empty() {
         eprintln!(
@@ -377,7 +422,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     }
 
     if args.revoke {
-        let sent = revoke(&args.url, &report.findings)?;
+        let sent = revoke(&args.url, &report.findings, args.verify)?;
         if !args.quiet {
             eprintln!(
                 "reported {sent} leaked keywarden key{} to {}/v1/leaks for revocation",
@@ -486,14 +531,38 @@ fn summary(report: &Report, baselined: usize) {
     eprintln!("{line}");
 }
 
-/// Sends each keywarden key with a valid checksum to `POST {url}/v1/leaks`
-/// in batches, and returns how many keys were sent. Any answer but 202, or
-/// no answer, is an error.
-fn revoke(url: &str, findings: &[Finding]) -> anyhow::Result<usize> {
+/// Says how many keys the server was asked about and how many are live.
+fn verify_summary(findings: &[Finding], asked: usize, url: &str) {
+    let mut live = std::collections::HashSet::new();
+    let mut live_baselined = 0;
+    for f in findings.iter().filter(|f| f.is_live()) {
+        live.insert(f.secret.expose());
+        live_baselined += usize::from(f.baselined);
+    }
+    let mut line = format!(
+        "verified {asked} keywarden key{} at {}: {} active",
+        if asked == 1 { "" } else { "s" },
+        url.trim_end_matches('/'),
+        live.len()
+    );
+    if live_baselined > 0 {
+        line.push_str(&format!(
+            " ({live_baselined} finding{} of a live key in the baseline: a baseline does not cover a working key)",
+            if live_baselined == 1 { "" } else { "s" }
+        ));
+    }
+    eprintln!("{line}");
+}
+
+/// Sends each keywarden key with a valid checksum (with `only_live`: each
+/// one the server said is active) to `POST {url}/v1/leaks` in batches, and
+/// returns how many keys were sent. Any answer but 202, or no answer, is an
+/// error.
+fn revoke(url: &str, findings: &[Finding], only_live: bool) -> anyhow::Result<usize> {
     let mut seen = std::collections::HashSet::new();
     let leaks: Vec<_> = findings
         .iter()
-        .filter(|f| &*f.rule_id == rules::KEYWARDEN_KEY && f.verified_checksum)
+        .filter(|f| verify::is_key(f) && (!only_live || f.is_live()))
         .filter(|f| seen.insert(f.secret.expose().to_owned()))
         .map(|f| json!({"key": f.secret.expose(), "source": f.location()}))
         .collect();

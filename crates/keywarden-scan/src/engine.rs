@@ -270,6 +270,8 @@ impl Scanner {
             verified_checksum: false,
             fingerprint: fingerprint(&self.fingerprint_key, &rule.id, path, ""),
             commit,
+            status: None,
+            baselined: false,
         })
     }
 
@@ -293,6 +295,8 @@ impl Scanner {
             verified_checksum: false,
             fingerprint: fingerprint(&self.fingerprint_key, &rule.id, path, ""),
             commit: None,
+            status: None,
+            baselined: false,
         })
     }
 
@@ -316,7 +320,28 @@ impl Scanner {
             secret: m.secret,
             verified_checksum: m.verified,
             commit,
+            status: None,
+            baselined: false,
         }
+    }
+
+    /// Whether a global gitleaks allowlist (one without `targetRules`)
+    /// lists this commit: a history scan skips it whole.
+    pub fn commit_skipped(&self, commit: &str) -> bool {
+        self.allowlists
+            .iter()
+            .any(|a| a.rules.is_empty() && a.allows_commit("", commit))
+    }
+
+    /// Whether a gitleaks allowlist (the rule's own, or a global one that
+    /// targets it) lists this commit for findings of rule `rule_id`.
+    pub fn commit_allowed(&self, rule_id: &str, commit: &str) -> bool {
+        self.rules
+            .iter()
+            .filter(|r| r.id == rule_id)
+            .flat_map(|r| &r.allowlists)
+            .chain(&self.allowlists)
+            .any(|a| a.allows_commit(rule_id, commit))
     }
 
     /// Scans one buffer (a file, an added-lines buffer, a stdin chunk).
@@ -470,32 +495,50 @@ impl Scanner {
                 if rule.check == Check::KubernetesSecret && !kubernetes_secret(whole.as_bytes()) {
                     continue;
                 }
-                if (!rule.allowlists.is_empty() || !self.allowlists.is_empty())
-                    && self.imported_allowed(
-                        rule,
-                        secret,
-                        buf,
-                        seg_start + whole.start(),
-                        seg_start + whole.end(),
-                        path,
-                    )
-                {
-                    continue;
+                // A Secret's data block holds a value per key: the regex
+                // finds the first, the rest of the block follows it.
+                let mut spans = vec![(start, end)];
+                if rule.check == Check::KubernetesSecret {
+                    spans.extend(kubernetes_more_values(buf, end));
                 }
-                let verified = match rule.check.run(secret) {
-                    Verdict::Reject => continue,
-                    Verdict::Accept => false,
-                    Verdict::Verified => true,
-                };
-                if !verified && validate::is_placeholder(secret) {
-                    continue;
+                for (start, end) in spans {
+                    let Ok(secret) = std::str::from_utf8(&buf[start..end]) else {
+                        continue;
+                    };
+                    if (!rule.allowlists.is_empty() || !self.allowlists.is_empty())
+                        && self.imported_allowed(
+                            rule,
+                            secret,
+                            buf,
+                            seg_start + whole.start(),
+                            seg_start + whole.end(),
+                            path,
+                        )
+                    {
+                        continue;
+                    }
+                    let verified = match rule.check.run(secret) {
+                        Verdict::Reject => continue,
+                        Verdict::Accept => false,
+                        Verdict::Verified => true,
+                    };
+                    if !verified && validate::is_placeholder(secret) {
+                        continue;
+                    }
+                    // Shaped like a keywarden key but with a wrong checksum: no
+                    // rule's finding, a custom or imported one included (the
+                    // rule `export-rules` writes for gitleaks cannot check it).
+                    if !verified && matches!(key::parse(secret), Err(key::ParseError::BadChecksum))
+                    {
+                        continue;
+                    }
+                    out.push(Candidate {
+                        rule: ri,
+                        start,
+                        end,
+                        verified,
+                    });
                 }
-                out.push(Candidate {
-                    rule: ri,
-                    start,
-                    end,
-                    verified,
-                });
             }
         }
         seg_rules.clear();
@@ -713,6 +756,77 @@ fn name_ok(name: &[u8], before: Option<u8>, starts: bool) -> bool {
             .iter()
             .any(|p| own.starts_with(p.as_bytes()));
     !metadata && !cursor
+}
+
+/// The values after the first of a Kubernetes Secret's `data` or
+/// `stringData` block: the `key: value` lines that follow the one ending at
+/// `first_end`, at its indentation (comment lines skipped), as byte spans of
+/// the values. Stops at the first line that is not such an entry, and after
+/// [`MULTILINE_WINDOW`] bytes.
+fn kubernetes_more_values(buf: &[u8], first_end: usize) -> Vec<(usize, usize)> {
+    let line_start = memchr::memrchr(b'\n', &buf[..first_end]).map_or(0, |i| i + 1);
+    let indent = buf[line_start..first_end]
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    let limit = buf.len().min(first_end + MULTILINE_WINDOW);
+    let mut out = Vec::new();
+    let Some(nl) = memchr::memchr(b'\n', &buf[first_end..limit]) else {
+        return out;
+    };
+    let mut at = first_end + nl + 1;
+    while at < limit {
+        let end = memchr::memchr(b'\n', &buf[at..limit]).map_or(limit, |i| at + i);
+        let line = &buf[at..end];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let this_indent = line
+            .iter()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        let body = &line[this_indent..];
+        if this_indent != indent || body.is_empty() {
+            break;
+        }
+        if body[0] != b'#' {
+            match kubernetes_entry_value(body) {
+                Some((s, e)) if e - s >= 6 => {
+                    out.push((at + this_indent + s, at + this_indent + e));
+                }
+                Some(_) => {}
+                None => break,
+            }
+        }
+        at = end + 1;
+    }
+    out
+}
+
+/// The value of a `name: value` entry (quoted or not) as a span of `entry`,
+/// when the name is a Secret key (`[0-9A-Za-z_.-]+`): the one word after
+/// the colon (empty for a block scalar `|`/`>`); `None` when the line is no
+/// such entry.
+fn kubernetes_entry_value(entry: &[u8]) -> Option<(usize, usize)> {
+    let colon = memchr::memchr(b':', entry)?;
+    let name = &entry[..colon];
+    if name.is_empty()
+        || !name
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-'))
+    {
+        return None;
+    }
+    let mut s = colon + 1;
+    while s < entry.len() && matches!(entry[s], b' ' | b'\t') {
+        s += 1;
+    }
+    if s < entry.len() && matches!(entry[s], b'"' | b'\'') {
+        s += 1;
+    }
+    let mut e = s;
+    while e < entry.len() && !entry[e].is_ascii_whitespace() && !b"\"'#|>".contains(&entry[e]) {
+        e += 1;
+    }
+    Some((s, e))
 }
 
 /// Whether a manifest match holds `kind: Secret` (not a ConfigMap's `data:`).

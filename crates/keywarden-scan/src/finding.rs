@@ -124,6 +124,44 @@ impl fmt::Display for Secret {
     }
 }
 
+/// What the issuing server says of a keywarden key found by a scan
+/// (`keywarden scan --verify`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[non_exhaustive]
+pub enum KeyStatus {
+    /// A working credential: it verifies (or only its rate or usage limit,
+    /// or the context of the check, stops it).
+    Active,
+    /// Revoked.
+    Revoked,
+    /// Past its expiry.
+    Expired,
+    /// Disabled (switched off, not revoked).
+    Disabled,
+    /// Not a key of this deployment.
+    Unknown,
+}
+
+impl KeyStatus {
+    /// The lowercase name (`active`, `revoked`, …).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Revoked => "revoked",
+            Self::Expired => "expired",
+            Self::Disabled => "disabled",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+impl fmt::Display for KeyStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The commit a finding of `--git` mode was added in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CommitInfo {
@@ -164,6 +202,11 @@ pub struct Finding {
     pub fingerprint: String,
     /// The commit that added it (`--git` mode only).
     pub commit: Option<Arc<CommitInfo>>,
+    /// What the server said of this keywarden key (`--verify` only).
+    pub status: Option<KeyStatus>,
+    /// Its fingerprint is in the baseline, yet it is reported: a live key
+    /// is never accepted risk.
+    pub baselined: bool,
 }
 
 /// The fingerprint scheme's version, written into baselines and SARIF
@@ -302,6 +345,11 @@ pub fn fingerprint(key: &FingerprintKey, rule_id: &str, path: &str, secret: &str
 }
 
 impl Finding {
+    /// Whether the server said this key works (`--verify`).
+    pub fn is_live(&self) -> bool {
+        self.status == Some(KeyStatus::Active)
+    }
+
     /// Where the finding is, for humans and for leak reports:
     /// `path:line`, or `commit:path:line` in git mode.
     pub fn location(&self) -> String {

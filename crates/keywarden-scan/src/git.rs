@@ -364,8 +364,9 @@ fn scan_file_diff(
     if f.truncated {
         *skipped_large += 1;
     }
-    if commit.is_some()
-        && let Some(finding) = scanner.tracked_file_finding(&path, commit.cloned())
+    if let Some(c) = commit
+        && let Some(finding) = scanner.tracked_file_finding(&path, Some(Arc::clone(c)))
+        && !scanner.commit_allowed(&finding.rule_id, &c.id)
     {
         out.push(finding);
     }
@@ -382,7 +383,11 @@ fn scan_file_diff(
         .fetch_add(f.text.len() as u64, Ordering::Relaxed);
     for mut m in scanner.scan(&path, &f.text) {
         m.line = f.lines.get(m.line - 1).copied().unwrap_or(m.line);
-        out.push(scanner.finding(m, &path, commit.cloned()));
+        let finding = scanner.finding(m, &path, commit.cloned());
+        if commit.is_some_and(|c| scanner.commit_allowed(&finding.rule_id, &c.id)) {
+            continue;
+        }
+        out.push(finding);
     }
 }
 
@@ -486,7 +491,9 @@ pub fn scan_history(
                 match event {
                     Event::Commit(c) => {
                         seq = progress.commits.fetch_add(1, Ordering::Relaxed);
-                        commit = Some(Arc::new(c));
+                        // A commit a gitleaks allowlist lists for every rule:
+                        // its files are never sent to the scanner threads.
+                        commit = (!scanner.commit_skipped(&c.id)).then(|| Arc::new(c));
                     }
                     Event::File(f) => {
                         if let Some(c) = &commit {

@@ -5,10 +5,17 @@
 //! `regexTarget`, `paths`, `stopwords`, `condition`) become keywarden rules
 //! and allowlists, next to the built-in rules.
 //!
+//! Allowlisted `commits` apply to `--git` history scans: a commit a global
+//! allowlist (without `targetRules`) lists is skipped whole, before its diff
+//! is scanned; one listed by a rule's allowlist (or a global one with
+//! `targetRules`) drops that rule's findings in it. Entries are full commit
+//! ids or prefixes of at least 7 hex digits.
+//!
 //! Whatever has no keywarden equivalent is named in a warning, never
 //! dropped silently: `[extend]` (gitleaks' own default rules are not
-//! loaded; keywarden's built-in rules stay on), allowlisted `commits`, and
-//! rules without a `regex` (path-only rules). Differences worth knowing:
+//! loaded; keywarden's built-in rules stay on), `commits` in an allowlist
+//! with `condition = "AND"` (the allowlist is not used), and rules without
+//! a `regex` (path-only rules). Differences worth knowing:
 //! gitleaks matches keywords case-insensitively, keywarden looks for their
 //! lowercase, UPPER and Capitalized forms; a rule without keywords runs its
 //! regex over the whole file (slower); regexes are Go RE2 syntax, which the
@@ -56,6 +63,9 @@ pub struct Allowlist {
     /// `targetRules` of a global allowlist: only these rules' findings
     /// (empty: every rule's).
     pub rules: Vec<String>,
+    /// Commit ids (or prefixes of at least 7 hex digits), lowercase:
+    /// findings in these commits are allowed (history scans only).
+    pub commits: Vec<String>,
 }
 
 impl Allowlist {
@@ -91,8 +101,23 @@ impl Allowlist {
         }
     }
 
+    /// Whether this allowlist allows a finding of `rule` in `commit` by the
+    /// commit alone (its `commits`; an `AND` allowlist never does).
+    pub fn allows_commit(&self, rule: &str, commit: &str) -> bool {
+        if self.all || (!self.rules.is_empty() && !self.rules.iter().any(|r| r == rule)) {
+            return false;
+        }
+        let commit = commit.trim();
+        self.commits.iter().any(|c| {
+            c.len() >= 7 && commit.len() >= c.len() && commit[..c.len()].eq_ignore_ascii_case(c)
+        })
+    }
+
     fn is_empty(&self) -> bool {
-        self.regexes.is_empty() && self.paths.is_empty() && self.stopwords.is_empty()
+        self.regexes.is_empty()
+            && self.paths.is_empty()
+            && self.stopwords.is_empty()
+            && self.commits.is_empty()
     }
 }
 
@@ -348,18 +373,36 @@ impl GitleaksConfig {
                         Some("AND") => true,
                         Some("OR") | None => false,
                         Some(other) => {
-                            return Err(bad(format!("{name}: condition {other:?}: expected OR or AND")));
+                            return Err(bad(format!(
+                                "{name}: condition {other:?}: expected OR or AND"
+                            )));
                         }
                     }
                 }
-                "commits" => self.warnings.push(format!(
-                    "{name}: `commits` is not supported and was ignored (use a keywarden baseline for known findings)"
-                )),
+                "commits" => {
+                    a.commits = strings(Some(value))
+                        .into_iter()
+                        .map(|c| c.trim().to_ascii_lowercase())
+                        .collect();
+                    for c in &a.commits {
+                        if c.len() < 7 || !c.bytes().all(|b| b.is_ascii_hexdigit()) {
+                            return Err(bad(format!(
+                                "{name}: commits entry {c:?} is not a commit id (at least 7 hex digits)"
+                            )));
+                        }
+                    }
+                }
                 "targetRules" => a.rules = strings(Some(value)),
-                other => self
-                    .warnings
-                    .push(format!("{name}: `{other}` is not supported and was ignored")),
+                other => self.warnings.push(format!(
+                    "{name}: `{other}` is not supported and was ignored"
+                )),
             }
+        }
+        if a.all && !a.commits.is_empty() {
+            self.warnings.push(format!(
+                "{name}: `commits` with condition = \"AND\" is not supported: this allowlist was not used"
+            ));
+            return Ok(Allowlist::default());
         }
         Ok(a)
     }

@@ -26,6 +26,8 @@
 //! - [`gitleaks`]: a gitleaks configuration's rules and allowlists, read
 //!   into keywarden's (`--gitleaks-config`, `.gitleaks.toml`).
 //! - [`baseline`]: known findings by fingerprint.
+//! - [`export`]: one deployment's keys as rules for other scanners (a
+//!   gitleaks rule, a TruffleHog detector, GitHub's partner pattern).
 //! - [`report`]: text, JSON and SARIF 2.1.0 output.
 //! - [`hook`]: the git pre-commit hook installer.
 //! - [`error`]: [`ScanError`], the one error type.
@@ -55,6 +57,7 @@ pub mod config;
 pub mod engine;
 pub mod entropy;
 pub mod error;
+pub mod export;
 pub mod files;
 pub mod finding;
 pub mod git;
@@ -69,5 +72,5 @@ pub use config::Config;
 pub use engine::{Match, Scanner};
 pub use error::ScanError;
 pub use files::{Progress, Report, Stats, scan_paths, scan_reader};
-pub use finding::{CommitInfo, Finding, FingerprintKey, Secret, Severity};
+pub use finding::{CommitInfo, Finding, FingerprintKey, KeyStatus, Secret, Severity};
 pub use git::{HistoryOptions, scan_history, scan_staged};

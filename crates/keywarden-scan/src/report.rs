@@ -9,7 +9,7 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use crate::files::Stats;
-use crate::finding::{Finding, Severity};
+use crate::finding::{Finding, KeyStatus, Severity};
 use crate::rules::Rule;
 
 /// How to print findings.
@@ -82,6 +82,21 @@ pub fn write_text(
             f.description,
         )?;
         writeln!(out, "    secret: {}", shown(f, opts))?;
+        if let Some(status) = f.status {
+            let note = match (status, f.baselined) {
+                (KeyStatus::Active, true) => {
+                    " (live, baselined: a working key is never accepted risk; revoke it)"
+                }
+                (KeyStatus::Active, false) => " (live: revoke it)",
+                _ => "",
+            };
+            let shown_status = if status == KeyStatus::Active {
+                paint(status.as_str(), "1;31", opts.color)
+            } else {
+                status.as_str().to_owned()
+            };
+            writeln!(out, "    status: {shown_status}{note}")?;
+        }
         if let Some(c) = &f.commit {
             writeln!(
                 out,
@@ -113,6 +128,12 @@ pub fn finding_json(f: &Finding, opts: OutputOptions) -> Value {
     }
     if let Some(c) = &f.commit {
         v["commit"] = json!(&**c);
+    }
+    if let Some(status) = f.status {
+        v["status"] = json!(status);
+    }
+    if f.baselined {
+        v["baselined"] = json!(true);
     }
     v
 }
@@ -192,6 +213,17 @@ pub fn rule_name(rule: &Rule) -> String {
     out
 }
 
+/// ` (status: active, live, baselined)` and the like, for a finding whose
+/// key the server was asked about; empty otherwise.
+fn status_note(f: &Finding) -> String {
+    match (f.status, f.baselined) {
+        (Some(KeyStatus::Active), true) => " (status: active: live, baselined)".to_owned(),
+        (Some(KeyStatus::Active), false) => " (status: active: live)".to_owned(),
+        (Some(s), _) => format!(" (status: {s})"),
+        (None, _) => String::new(),
+    }
+}
+
 /// A SARIF 2.1.0 log with one run: the tool with every rule, and one result
 /// per finding (location, region, `partialFingerprints`).
 pub fn sarif(findings: &[Finding], rules: &[Rule], opts: OutputOptions) -> Value {
@@ -229,10 +261,16 @@ pub fn sarif(findings: &[Finding], rules: &[Rule], opts: OutputOptions) -> Value
             if let Some(c) = &f.commit {
                 props["commit"] = json!(&**c);
             }
+            if let Some(status) = f.status {
+                props["status"] = json!(status);
+            }
+            if f.baselined {
+                props["baselined"] = json!(true);
+            }
             let mut result = json!({
                 "ruleId": &*f.rule_id,
                 "level": sarif_level(f.severity),
-                "message": {"text": format!("{}: {}", f.description, shown(f, opts))},
+                "message": {"text": format!("{}: {}{}", f.description, shown(f, opts), status_note(f))},
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},

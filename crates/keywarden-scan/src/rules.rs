@@ -668,14 +668,16 @@ const SPECS: &[Spec] = &[
             end!()
         ),
     ),
-    // Telegram Bot API: <bot id>:<35 characters> from @BotFather.
+    // Telegram Bot API: <bot id>:AA<33 characters> from @BotFather; Telegram's
+    // own BotFather guide shows one with AA and 32 (110201543:AAHdq…saw), so
+    // both lengths are accepted.
     spec(
         "telegram-bot-token",
         "Telegram",
         "Telegram bot token",
         High,
         &[":AA"],
-        concat!(r"\b(?P<secret>[0-9]{8,10}:AA[0-9A-Za-z_-]{33})", end!()),
+        concat!(r"\b(?P<secret>[0-9]{8,10}:AA[0-9A-Za-z_-]{32,33})", end!()),
     ),
     // Square: EAAA production access tokens, sq0atp- legacy, sq0csp- OAuth secrets.
     spec(
@@ -917,8 +919,11 @@ const SPECS: &[Spec] = &[
         "Dynatrace",
         "Dynatrace API, OAuth client or platform token",
         High,
-        &["dt0c01.", "dt0s01.", "dt0s02.", "dt0s08.", "dt0s16."],
-        r"\b(?P<secret>dt0[cs][0-9]{2}\.[0-9A-Z]{24}\.[0-9A-Z]{64})\b",
+        // Dynatrace documents the shape of every token type (dt0c01 API
+        // tokens, dt0s01 to dt0s16 and those to come): `dt0`, a letter, two
+        // digits, 24 and 64 uppercase letters or digits.
+        &["dt0"],
+        r"\b(?P<secret>dt0[a-zA-Z][0-9]{2}\.[0-9A-Z]{24}\.[0-9A-Z]{64})\b",
     ),
     spec(
         "planetscale-token",

@@ -755,3 +755,367 @@ fn every_rule_is_documented() {
     let text = keywarden().args(["scan", "--list-rules"]).output().unwrap();
     assert!(String::from_utf8_lossy(&text.stdout).starts_with("keywarden-key"));
 }
+
+/// `keywarden scan …` in `dir` against a real server, with `token` as the
+/// root key.
+fn scan_against(dir: &Path, server: &crate::server::Server, token: &str, args: &[&str]) -> Run {
+    let out = keywarden()
+        .current_dir(dir)
+        .arg("scan")
+        .args(args)
+        .env("KEYWARDEN_URL", &server.url)
+        .env("KEYWARDEN_TOKEN", token)
+        .env_remove("KEYWARDEN_FINGERPRINT_KEY")
+        .output()
+        .unwrap();
+    Run {
+        code: out.status.code().unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// The `status` of each finding of a JSON report, by line.
+fn statuses(run: &Run) -> Vec<(u64, String, bool)> {
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["status"].as_str().unwrap_or("").to_owned(),
+                f["baselined"].as_bool().unwrap_or(false),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn verify_marks_keys_and_a_live_key_fails_even_in_the_baseline() {
+    use crate::server::{Db, Server, admin};
+    let db = Db::sqlite();
+    let server = Server::start(&db, &[]);
+    let root = server.root_key().unwrap();
+    // --verify needs only keys:verify.
+    let made = admin(
+        &db,
+        &[
+            "root-key",
+            "create",
+            "--permission",
+            "keys:verify",
+            "--json",
+        ],
+    );
+    assert!(made.status.success());
+    let verifier: Value = serde_json::from_slice(&made.stdout).unwrap();
+    let verifier = verifier["key"].as_str().unwrap().to_owned();
+
+    let live = server.cli_json(&root, &["key", "create", "--env", "live"]);
+    let dead = server.cli_json(&root, &["key", "create", "--env", "live"]);
+    let revoked = server.cli(&root, &["key", "revoke", dead["id"].as_str().unwrap()]);
+    assert!(revoked.status.success());
+    let (live_key, dead_key) = (
+        live["key"].as_str().unwrap().to_owned(),
+        dead["key"].as_str().unwrap().to_owned(),
+    );
+    // A well-formed key this deployment never issued.
+    let foreign = keywarden_key(77);
+
+    let repo = tempfile::tempdir().unwrap();
+    init_repo(repo.path());
+    std::fs::write(
+        repo.path().join("settings.env"),
+        format!("LIVE={live_key}\nDEAD={dead_key}\nOTHER={foreign}\nAGAIN={live_key}\n"),
+    )
+    .unwrap();
+
+    // JSON: each finding's status, the repeated key asked about once.
+    let run = scan_against(repo.path(), &server, &verifier, &["--verify", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        statuses(&run),
+        [
+            (1, "active".to_owned(), false),
+            (2, "revoked".to_owned(), false),
+            (3, "unknown".to_owned(), false),
+            (4, "active".to_owned(), false),
+        ]
+    );
+    assert!(
+        run.stderr
+            .contains("verified 3 keywarden keys at http://127.0.0.1:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains(": 1 active"), "{}", run.stderr);
+    assert!(!run.stdout.contains(&live_key) && !run.stderr.contains(&live_key));
+
+    // Text and SARIF carry it too.
+    let text = scan_against(repo.path(), &server, &verifier, &["--verify"]);
+    assert!(
+        text.stdout.contains("status: active (live: revoke it)"),
+        "{}",
+        text.stdout
+    );
+    assert!(text.stdout.contains("status: revoked\n"), "{}", text.stdout);
+    assert!(text.stdout.contains("status: unknown\n"), "{}", text.stdout);
+    let sarif = scan_against(
+        repo.path(),
+        &server,
+        &verifier,
+        &["--verify", "--format", "sarif"],
+    );
+    let doc: Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let props: Vec<&str> = doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["properties"]["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(props, ["active", "revoked", "unknown", "active"]);
+
+    // Every finding in the baseline: clean without --verify; with it, the
+    // live key fails the scan, marked as baselined; the dead ones stay hidden.
+    let b = scan_against(
+        repo.path(),
+        &server,
+        &verifier,
+        &["--write-baseline", "b.json"],
+    );
+    assert_eq!(b.code, 0, "{}", b.stderr);
+    let quiet = scan_against(repo.path(), &server, &verifier, &["--baseline", "b.json"]);
+    assert_eq!(quiet.code, 0, "{}", quiet.stdout);
+    let run = scan_against(
+        repo.path(),
+        &server,
+        &verifier,
+        &["--baseline", "b.json", "--verify", "--json"],
+    );
+    assert_eq!(
+        run.code, 1,
+        "a live key is never accepted risk: {}",
+        run.stderr
+    );
+    assert_eq!(
+        statuses(&run),
+        [
+            (1, "active".to_owned(), true),
+            (4, "active".to_owned(), true)
+        ]
+    );
+    assert!(run.stderr.contains("in the baseline"), "{}", run.stderr);
+    let text = scan_against(
+        repo.path(),
+        &server,
+        &verifier,
+        &["--baseline", "b.json", "--verify"],
+    );
+    assert_eq!(text.code, 1);
+    assert!(text.stdout.contains("live, baselined"), "{}", text.stdout);
+
+    // --verify --revoke reports only the active key (once); the server
+    // revokes it.
+    let other = server.cli_json(&root, &["key", "create", "--env", "live"]);
+    let run = keywarden()
+        .current_dir(repo.path())
+        .args(["scan", "--verify", "--revoke"])
+        .env("KEYWARDEN_URL", &server.url)
+        .env("KEYWARDEN_TOKEN", &verifier)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("reported 1 leaked keywarden key "), "{err}");
+    let started = std::time::Instant::now();
+    while server.verify(&root, &live_key) != "REVOKED" {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "the live key was not revoked"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert_eq!(
+        server.verify(&root, other["key"].as_str().unwrap()),
+        "VALID",
+        "a key not in the scan is untouched"
+    );
+    let shown = server.cli_json(&root, &["key", "show", dead["id"].as_str().unwrap()]);
+    assert_ne!(
+        shown["revoke_reason"], "leaked",
+        "the dead key was not reported"
+    );
+    // Now that it is revoked, the baseline covers it again.
+    let run = scan_against(
+        repo.path(),
+        &server,
+        &verifier,
+        &["--baseline", "b.json", "--verify"],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
+
+#[test]
+fn verify_fails_loudly_when_the_server_cannot_answer() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("k.txt"), keywarden_key(6)).unwrap();
+    let scan = |url: &str, token: Option<&str>| {
+        let mut cmd = keywarden();
+        cmd.current_dir(dir.path())
+            .args(["scan", "--verify", "--json"])
+            .env("KEYWARDEN_URL", url)
+            .env_remove("KEYWARDEN_TOKEN");
+        if let Some(t) = token {
+            cmd.env("KEYWARDEN_TOKEN", t);
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+
+    let (url, server) = one_shot_server("503 Service Unavailable");
+    let (code, stdout, stderr) = scan(&url, Some("kw_root_x"));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("unavailable"), "{stderr}");
+    assert!(stdout.is_empty(), "no report marks keys unknown: {stdout}");
+    let (request_line, body) = server.join().unwrap();
+    assert!(
+        request_line.starts_with("POST /v1/verify "),
+        "{request_line}"
+    );
+    let sent: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(sent, serde_json::json!({"key": keywarden_key(6)}));
+
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (code, stdout, stderr) = scan(&format!("http://127.0.0.1:{port}"), Some("kw_root_x"));
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("cannot reach the keywarden server"),
+        "{stderr}"
+    );
+    assert!(stdout.is_empty());
+    assert!(!stderr.contains(&keywarden_key(6)));
+
+    let (code, _, stderr) = scan("http://127.0.0.1:9", None);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("KEYWARDEN_TOKEN"), "{stderr}");
+}
+
+#[test]
+fn export_rules_prints_each_format_and_validates_the_prefix() {
+    let run = |args: &[&str]| {
+        keywarden()
+            .args(["scan", "export-rules"])
+            .args(args)
+            .env_remove("KEYWARDEN_URL")
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--format", "gitleaks", "--prefix", "acme"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let doc: toml_like::Doc = toml_like::parse(&text);
+    assert_eq!(doc.get("id"), Some("\"keywarden-acme-key\""));
+    assert_eq!(doc.get("secretGroup"), Some("1"));
+
+    // The prefix is validated as `gen key` validates it.
+    let bad = run(&["--format", "gitleaks", "--prefix", "Acme"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let gen_bad = keywarden()
+        .args(["gen", "key", "--prefix", "Acme"])
+        .output()
+        .unwrap();
+    assert_eq!(gen_bad.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr),
+        String::from_utf8_lossy(&gen_bad.stderr)
+    );
+
+    // TruffleHog and GitHub need the deployment's URL.
+    let out = run(&["--format", "trufflehog", "--prefix", "acme"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("KEYWARDEN_URL"));
+    let out = run(&[
+        "--format",
+        "trufflehog",
+        "--prefix",
+        "acme",
+        "--url",
+        "https://keys.example.com/",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("endpoint: \"https://keys.example.com/v1/verify/trufflehog\""),
+        "{text}"
+    );
+    let out = run(&[
+        "--format",
+        "github",
+        "--prefix",
+        "acme",
+        "--url",
+        "http://keys.example.com",
+    ]);
+    assert_eq!(out.status.code(), Some(2), "GitHub wants https");
+    let out = keywarden()
+        .args([
+            "scan",
+            "export-rules",
+            "--format",
+            "github",
+            "--prefix",
+            "acme",
+        ])
+        .env("KEYWARDEN_URL", "https://keys.example.com")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("endpoint: https://keys.example.com/v1/leaks/github\n"));
+
+    // The gitleaks export, used as a configuration, finds a minted key.
+    let dir = tempfile::tempdir().unwrap();
+    let rules = run(&["--format", "gitleaks", "--prefix", "acme"]).stdout;
+    std::fs::write(dir.path().join("exported.toml"), rules).unwrap();
+    let key = key::from_secret_bytes(&"acme".parse().unwrap(), &"prod".parse().unwrap(), &[9; 32]);
+    std::fs::write(dir.path().join("a.env"), format!("K={}\n", key.expose())).unwrap();
+    let found = scan_in(
+        dir.path(),
+        &["a.env", "--gitleaks-config", "exported.toml", "--json"],
+    );
+    assert_eq!(found.code, 1, "{}", found.stderr);
+    assert!(!found.stderr.contains("warning"), "{}", found.stderr);
+}
+
+/// Just enough TOML reading for the test above: `key = value` lines.
+mod toml_like {
+    pub(super) struct Doc(Vec<(String, String)>);
+
+    impl Doc {
+        pub(super) fn get(&self, key: &str) -> Option<&str> {
+            self.0
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        }
+    }
+
+    pub(super) fn parse(text: &str) -> Doc {
+        Doc(text
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| l.split_once(" = "))
+            .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+            .collect())
+    }
+}

@@ -111,6 +111,41 @@ fn tokens_near_a_window_edge_are_found_whole() {
 }
 
 #[test]
+fn every_value_of_a_kubernetes_secret_is_reported() {
+    let s = crate::scanner();
+    let mut g = crate::Gen::new(41);
+    let (a, b, c, d) = (g.b64(24), g.b64(32), g.alnum(20), g.b64(28));
+    let found = |text: &str| -> Vec<String> {
+        crate::found_in(&s, "k8s/secret.yaml", text)
+            .into_iter()
+            .filter(|(rule, _)| rule == "kubernetes-secret")
+            .map(|(_, secret)| secret)
+            .collect()
+    };
+    // kind first; a comment, a short value and a quoted value in the block;
+    // the next top-level key ends it.
+    let manifest = format!(
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: db\ntype: Opaque\ndata:\n  \
+         username: {a}\n  # the password\n  password: \"{b}\"\n  port: MTIz\n  token: {d}\n\
+         immutable: true\nextra:\n  other: {c}\n"
+    );
+    assert_eq!(found(&manifest), [a.clone(), b.clone(), d.clone()]);
+    // kind after the data block, CRLF line ends, stringData.
+    let manifest = format!(
+        "apiVersion: v1\r\nstringData:\r\n  DB_USER: {c}\r\n  DB_PASSWORD: {a}\r\nkind: Secret\r\n"
+    );
+    assert_eq!(found(&manifest), [c.clone(), a.clone()]);
+    // Two Secrets in one file: each block in full.
+    let two = format!(
+        "kind: Secret\ndata:\n  a: {a}\n  b: {b}\n---\nkind: Secret\ndata:\n  c: {d}\n  e: {c}\n"
+    );
+    assert_eq!(found(&two), [a.clone(), b.clone(), d.clone(), c.clone()]);
+    // A ConfigMap's data is no Secret.
+    let config_map = format!("kind: ConfigMap\ndata:\n  a: {a}\n  b: {b}\n");
+    assert!(found(&config_map).is_empty());
+}
+
+#[test]
 fn private_key_reported_at_its_first_line() {
     let s = scanner();
     let mut g = Gen::new(6);

@@ -22,12 +22,16 @@ fn unsupported_fields_are_named_in_warnings() {
     for expect in [
         "[extend] is not supported",
         "rule pkcs12-file: a rule without `regex`",
-        "`commits` is not supported",
         "rule acme-session-secret: no keywords",
     ] {
         assert!(w.contains(expect), "{expect}: {w}");
     }
-    assert_eq!(g.warnings.len(), 4, "{w}");
+    assert_eq!(g.warnings.len(), 3, "{w}");
+    // Allowlisted commits are read (history scans apply them).
+    assert_eq!(
+        g.allowlists[0].commits,
+        ["8a2f1e9c4b7d3a6f0e5c2b8d9a1f4e7c3b6d0a2f"]
+    );
     let ids: Vec<&str> = g.rules.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(
         ids,
@@ -130,4 +134,84 @@ fn bad_gitleaks_configurations_are_clear_errors() {
     config.add_gitleaks(g);
     let err = Scanner::new(&config).unwrap_err().to_string();
     assert!(err.contains("rule bad"), "{err}");
+}
+
+#[test]
+fn allowlisted_commits_are_skipped_in_history_scans() {
+    use keywarden_scan::{HistoryOptions, Progress, scan_history};
+
+    use crate::sources::{git, init_repo};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repo(root);
+    let mut g = Gen::new(31);
+    let commit = |file: &str, text: String| -> String {
+        std::fs::write(root.join(file), text).unwrap();
+        git(root, &["add", "."]);
+        git(root, &["commit", "-qm", file]);
+        git(root, &["rev-parse", "HEAD"]).trim().to_owned()
+    };
+    let t1 = format!("acme_{}", g.hex(32));
+    let t2 = format!("acme_{}", g.hex(32));
+    let t3 = format!("acme_{}", g.hex(32));
+    let c1 = commit("a.env", format!("ACME_TOKEN={t1}\n"));
+    let c2 = commit("b.env", format!("ACME_TOKEN={t2}\n"));
+    commit("c.env", format!("ACME_TOKEN={t3}\n"));
+    let history = |toml: &str| -> Vec<String> {
+        let mut config = Config::default();
+        config.add_gitleaks(GitleaksConfig::from_toml(toml, Path::new("g.toml")).unwrap());
+        let s = Scanner::new(&config).unwrap();
+        let report = scan_history(
+            &s,
+            root,
+            &HistoryOptions::default(),
+            2,
+            &Progress::default(),
+        )
+        .unwrap();
+        let mut found: Vec<String> = report
+            .findings
+            .iter()
+            .filter(|f| &*f.rule_id == "acme")
+            .map(|f| f.secret.expose().to_owned())
+            .collect();
+        found.sort();
+        found
+    };
+    let rule =
+        "[[rules]]\nid = \"acme\"\nregex = '''acme_[0-9a-f]{32}'''\nkeywords = [\"acme_\"]\n";
+    let mut all = vec![t1.clone(), t2.clone(), t3.clone()];
+    all.sort();
+    assert_eq!(history(rule), all);
+    // A global allowlist: the commit (a full id, or a 7-digit prefix) is skipped.
+    let global = format!(
+        "{rule}[allowlist]\ncommits = [\"{c1}\", \"{}\"]\n",
+        &c2[..7]
+    );
+    assert_eq!(history(&global), [t3.as_str()]);
+    // A rule's allowlist: only that rule's findings in the commit go.
+    let own = format!(
+        "{rule}[rules.allowlist]\ncommits = [\"{}\"]\n",
+        c2.to_uppercase()
+    );
+    let mut rest = vec![t1.clone(), t3.clone()];
+    rest.sort();
+    assert_eq!(history(&own), rest);
+    // targetRules naming another rule leaves this one's findings.
+    let other = format!("{rule}[[allowlists]]\ntargetRules = [\"other\"]\ncommits = [\"{c1}\"]\n");
+    assert_eq!(history(&other), all);
+    // AND with commits is not supported: a warning, and the allowlist unused.
+    let and = format!(
+        "{rule}[allowlist]\ncondition = \"AND\"\npaths = ['''a\\.env''']\ncommits = [\"{c1}\"]\n"
+    );
+    let parsed = GitleaksConfig::from_toml(&and, Path::new("g.toml")).unwrap();
+    assert!(
+        parsed.warnings.iter().any(|w| w.contains("AND")),
+        "{:?}",
+        parsed.warnings
+    );
+    assert_eq!(history(&and), all);
+    // Not a commit id: an error.
+    let bad = format!("{rule}[allowlist]\ncommits = [\"abc\"]\n");
+    assert!(GitleaksConfig::from_toml(&bad, Path::new("g.toml")).is_err());
 }

@@ -5,6 +5,7 @@
 
 mod corpus;
 mod engine;
+mod export;
 mod gitleaks;
 mod output;
 mod rules;

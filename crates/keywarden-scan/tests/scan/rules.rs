@@ -738,6 +738,63 @@ pub(crate) fn cases() -> Vec<Case> {
     );
     generic.path = "app/settings.py";
     cases.push(generic);
+
+    // Forms each provider documents, beyond the ones above (own generator,
+    // so the cases above keep their values).
+    let mut g = Gen::new(1414);
+    cases.push(case(
+        "telegram-bot-token",
+        vec![
+            // Telegram's BotFather guide: a 9-digit bot id, AA and 32.
+            tok(format!("{}:AA{}", g.digits(9), g.b64url(32))),
+            tok(format!("{}:AA{}", g.digits(8), g.b64url(33))),
+        ],
+        vec![
+            format!("value = \"{}:AA{}\"", g.digits(9), g.b64url(31)),
+            format!("value = \"{}:AA{}\"", g.digits(9), g.b64url(34)),
+            format!("value = \"{}:AB{}\"", g.digits(9), g.b64url(33)),
+        ],
+    ));
+    cases.push(case(
+        "dynatrace-token",
+        vec![
+            // dt0s03 (OAuth client), dt0s06 (refresh token), dt0a01: the
+            // documented shape, any type letter.
+            tok(format!(
+                "dt0s03.{}.{}",
+                g.upper_alnum(24),
+                g.upper_alnum(64)
+            )),
+            tok(format!(
+                "dt0s06.{}.{}",
+                g.upper_alnum(24),
+                g.upper_alnum(64)
+            )),
+            tok(format!(
+                "dt0a01.{}.{}",
+                g.upper_alnum(24),
+                g.upper_alnum(64)
+            )),
+        ],
+        vec![
+            // Lowercase portions: Dynatrace issues uppercase only.
+            format!(
+                "value = \"dt0c01.{}.{}\"",
+                g.upper_alnum(24).to_lowercase(),
+                g.upper_alnum(64).to_lowercase()
+            ),
+            format!(
+                "value = \"dt0c1.{}.{}\"",
+                g.upper_alnum(24),
+                g.upper_alnum(64)
+            ),
+            format!(
+                "value = \"dt0c01.{}.{}\"",
+                g.upper_alnum(23),
+                g.upper_alnum(64)
+            ),
+        ],
+    ));
     cases
 }
 

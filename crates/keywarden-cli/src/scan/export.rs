@@ -1,0 +1,69 @@
+//! `keywarden scan export-rules`: one deployment's keys as a rule for
+//! another scanner (the text comes from `keywarden_scan::export`).
+
+use anyhow::{Context, bail};
+use clap::{Args, ValueEnum};
+use keywarden_core::key::Prefix;
+use keywarden_scan::export::{self, ExportFormat};
+
+use crate::Outcome;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// A gitleaks configuration (TOML) with one rule.
+    Gitleaks,
+    /// A TruffleHog configuration (YAML) with one custom detector whose
+    /// verification webhook is this deployment.
+    Trufflehog,
+    /// The pattern and endpoint for GitHub's secret-scanning partner program.
+    Github,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ExportArgs {
+    /// Which scanner's format.
+    #[arg(long, value_enum)]
+    format: Format,
+    /// The deployment's key prefix, as `gen key --prefix` takes it: a
+    /// lowercase letter, then up to 15 lowercase letters or digits.
+    #[arg(long, default_value = "kw")]
+    prefix: String,
+    /// The deployment's public URL, for the TruffleHog webhook and GitHub's
+    /// endpoint (not needed for gitleaks).
+    #[arg(long, env = "KEYWARDEN_URL", hide_env_values = true)]
+    url: Option<String>,
+}
+
+pub(crate) fn run(args: &ExportArgs) -> anyhow::Result<Outcome> {
+    let prefix: Prefix = args.prefix.parse()?;
+    let format = match args.format {
+        Format::Gitleaks => ExportFormat::Gitleaks,
+        Format::Trufflehog => ExportFormat::Trufflehog,
+        Format::Github => ExportFormat::Github,
+    };
+    let url = match (&args.url, format) {
+        (_, ExportFormat::Gitleaks) => String::new(),
+        (Some(url), _) => {
+            let parsed = reqwest::Url::parse(url.trim())
+                .with_context(|| "--url / KEYWARDEN_URL is not a URL".to_owned())?;
+            if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+                bail!("--url / KEYWARDEN_URL must be an http:// or https:// URL with a host");
+            }
+            if format == ExportFormat::Github && parsed.scheme() != "https" {
+                bail!(
+                    "GitHub posts leaked keys only to an https:// endpoint: give the deployment's public https URL"
+                );
+            }
+            if parsed.query().is_some() || parsed.fragment().is_some() {
+                bail!(
+                    "--url / KEYWARDEN_URL must be the deployment's base URL, without a query or fragment"
+                );
+            }
+            parsed.as_str().trim_end_matches('/').to_owned()
+        }
+        (None, _) => bail!(
+            "set KEYWARDEN_URL or --url to the deployment's public URL: the rule points other scanners at it"
+        ),
+    };
+    crate::write_stdout(export::export(format, &prefix, &url).as_bytes())
+}

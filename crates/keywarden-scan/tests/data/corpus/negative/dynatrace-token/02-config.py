@@ -1,0 +1,1 @@
+value = "dt0c01.cxy7pf3kjh7z65zg4v84s8bm.d92ibs402m6qw54tsbg0fpl2jdtejdu905bfka9e938wwkv9b2yd8049lr41jxpn"

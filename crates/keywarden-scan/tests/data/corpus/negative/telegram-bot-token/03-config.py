@@ -1,0 +1,1 @@
+value = "704908150:AAk9QgV16R849M3nenkcqP-aa5xcYFIWqFEx"

@@ -1,0 +1,1 @@
+value = "789085872:AAk9QgZ3UuwpYbVeXwKaxtmRfs4KL8KOWm"

@@ -1,0 +1,1 @@
+value = "74015448:AAk9QqodKGOqyTCV9Qh1VzrOCFYZijALGtY"
