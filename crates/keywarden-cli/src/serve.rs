@@ -73,6 +73,23 @@ pub(crate) struct ServeArgs {
     /// This node's name in usage logs.
     #[arg(long, env = "KEYWARDEN_NODE_ID")]
     node_id: Option<String>,
+    /// Serve HTTPS only, with this PEM certificate chain (leaf first);
+    /// reloaded with the key on SIGHUP, open connections kept.
+    #[arg(
+        long,
+        env = "KEYWARDEN_TLS_CERT",
+        value_name = "PEM",
+        requires = "tls_key"
+    )]
+    tls_cert: Option<std::path::PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(
+        long,
+        env = "KEYWARDEN_TLS_KEY",
+        value_name = "PEM",
+        requires = "tls_cert"
+    )]
+    tls_key: Option<std::path::PathBuf>,
     /// Log format on stderr.
     #[arg(long, env = "KEYWARDEN_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     log_format: String,
@@ -147,6 +164,12 @@ pub(crate) fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
     }
     if let Some(node) = args.node_id {
         config.node_id = Some(node);
+    }
+    if let Some(cert) = args.tls_cert {
+        config.tls_cert = Some(cert);
+    }
+    if let Some(key) = args.tls_key {
+        config.tls_key = Some(key);
     }
     init_logging(&args.log_format);
     runtime()?.block_on(keywarden_server::serve(config, |root| {

@@ -151,6 +151,11 @@ pub struct ServerConfig {
     pub session_idle: DurationSpec,
     /// Absolute expiry of a console session.
     pub session_max: DurationSpec,
+    /// PEM certificate chain: with `tls_key`, the server speaks HTTPS only
+    /// (reloaded on SIGHUP).
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of `tls_cert`.
+    pub tls_key: Option<PathBuf>,
 }
 
 impl Default for ServerConfig {
@@ -180,6 +185,8 @@ impl Default for ServerConfig {
             shutdown_timeout: DurationSpec::from_ms(10_000),
             session_idle: DurationSpec::from_ms(30 * 60_000),
             session_max: DurationSpec::from_ms(12 * 3_600_000),
+            tls_cert: None,
+            tls_key: None,
         }
     }
 }
@@ -190,6 +197,24 @@ impl ServerConfig {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// The TLS files, when TLS is on; naming one without the other is an
+    /// error.
+    pub fn tls_files(&self) -> Result<Option<crate::tls::TlsFiles>, String> {
+        match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => Ok(Some(crate::tls::TlsFiles {
+                cert: cert.clone(),
+                key: key.clone(),
+            })),
+            (None, None) => Ok(None),
+            _ => Err("tls_cert and tls_key go together: set both, or neither".to_owned()),
+        }
+    }
+
+    /// Whether the server itself speaks TLS.
+    pub fn tls_enabled(&self) -> bool {
+        self.tls_cert.is_some() && self.tls_key.is_some()
     }
 
     /// The database URL in effect.

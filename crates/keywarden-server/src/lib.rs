@@ -46,6 +46,7 @@ pub mod setup;
 pub mod state;
 mod tasks;
 pub mod timefmt;
+pub mod tls;
 pub(crate) mod ui;
 mod usage_log;
 pub mod verify;
@@ -133,6 +134,10 @@ pub async fn serve(
     config: ServerConfig,
     on_root_key: impl FnOnce(&keywarden_core::secret::PlaintextKey),
 ) -> Result<(), ServeError> {
+    let tls = config
+        .tls_files()
+        .and_then(|files| files.map(tls::Tls::load).transpose())
+        .map_err(ServeError::Config)?;
     let secrets = setup::Secrets::load(&config)?;
     let store = setup::open_store(&config, secrets.peppers.clone()).await?;
     if let Some(root) = setup::bootstrap(&store, SystemClock.now_ms()).await? {
@@ -168,11 +173,15 @@ pub async fn serve(
     let limits = ConnectionLimits::from_config(state.config());
     tracing::info!(
         address = %local,
+        tls = tls.is_some(),
         backend = ?store.kind(),
         max_connections = limits.max_connections,
         "keywarden is listening"
     );
-    run(listener, app(state), limits, shutdown_signal()).await;
+    if let Some(tls) = &tls {
+        tls.reload_on_sighup();
+    }
+    run(listener, tls, app(state), limits, shutdown_signal()).await;
     tracing::info!("shutting down: flushing the usage log");
     background.shutdown().await;
     store.close().await;
@@ -202,7 +211,8 @@ impl ConnectionLimits {
     }
 }
 
-/// Serves `app` on `listener` until `shutdown` resolves, then lets open
+/// Serves `app` on `listener` (over TLS when `tls` is given: plain HTTP
+/// is then not served at all) until `shutdown` resolves, then lets open
 /// requests finish for at most `limits.shutdown_timeout` and closes what is
 /// left.
 ///
@@ -212,6 +222,7 @@ impl ConnectionLimits {
 /// listen backlog until one closes, so descriptors never run out.
 pub async fn run(
     listener: tokio::net::TcpListener,
+    tls: Option<tls::Tls>,
     app: Router,
     limits: ConnectionLimits,
     shutdown: impl std::future::Future<Output = ()>,
@@ -256,13 +267,41 @@ pub async fn run(
                     .insert(axum::extract::ConnectInfo(peer));
                 tower::ServiceExt::oneshot(app.clone(), req)
             });
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
-        connections.spawn(async move {
-            if let Err(err) = connection.await {
-                tracing::debug!(error = %err, "connection ended with an error");
+        match &tls {
+            None => {
+                let connection =
+                    graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+                connections.spawn(async move {
+                    if let Err(err) = connection.await {
+                        tracing::debug!(error = %err, "connection ended with an error");
+                    }
+                    drop(permit);
+                });
             }
-            drop(permit);
-        });
+            Some(tls) => {
+                // The handshake runs in the connection's task, bounded like
+                // a request's headers, so a silent client holds one slot
+                // for at most that long.
+                let handshake = tls.acceptor().accept(stream);
+                let http = http.clone();
+                let watcher = graceful.watcher();
+                let limit = limits.header_read_timeout;
+                connections.spawn(async move {
+                    match tokio::time::timeout(limit, handshake).await {
+                        Ok(Ok(stream)) => {
+                            let connection =
+                                watcher.watch(http.serve_connection(TokioIo::new(stream), service));
+                            if let Err(err) = connection.await {
+                                tracing::debug!(error = %err, "connection ended with an error");
+                            }
+                        }
+                        Ok(Err(err)) => tracing::debug!(error = %err, "TLS handshake failed"),
+                        Err(_) => tracing::debug!("TLS handshake timed out"),
+                    }
+                    drop(permit);
+                });
+            }
+        }
     }
     drop(listener);
     let open = graceful.count();

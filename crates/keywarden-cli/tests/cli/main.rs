@@ -7,6 +7,7 @@ mod generate;
 mod nginx;
 mod scan;
 mod server;
+mod tls;
 mod tooling;
 
 use assert_cmd::Command;

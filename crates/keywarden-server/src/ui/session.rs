@@ -270,9 +270,13 @@ pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> 
         .filter(|v| !v.is_empty())
 }
 
-/// Whether the browser reached us over TLS: only a trusted proxy's
-/// `X-Forwarded-Proto` can say so (the server itself speaks plain HTTP).
+/// Whether the browser reached us over TLS: always when the server speaks
+/// TLS itself; behind a proxy only a trusted proxy's `X-Forwarded-Proto`
+/// can say so.
 pub(crate) fn over_tls(state: &AppState, parts_peer: Option<IpAddr>, headers: &HeaderMap) -> bool {
+    if state.config().tls_enabled() {
+        return true;
+    }
     let trusted = parts_peer.is_some_and(|peer| {
         state
             .config()
