@@ -31,7 +31,25 @@ pub(crate) struct StoreArgs {
     database_url: Option<String>,
 }
 
+/// The secrets and file-only settings, listed under `serve --help`.
+const SERVE_AFTER_HELP: &str = "\
+Secrets (environment only, never flags or the settings file; each also as NAME_FILE=path, \
+a file readable by its owner (and group) only):
+  KEYWARDEN_PEPPER            [version:]hex-or-base64, at least 32 bytes (default: generated into the data dir)
+  KEYWARDEN_PEPPER_PREVIOUS   older peppers after a rotation, comma-separated
+  KEYWARDEN_MASTER_KEY        32 bytes, hex or base64: enables recoverable keys
+  KEYWARDEN_WEBHOOK_SECRET    signs webhook deliveries (required with webhook_url)
+
+Settings without a flag (the settings file, or KEYWARDEN_<NAME>; tables as KEYWARDEN_POLICIES__LIVE__MAX_LIFETIME=90d):
+  max_body_bytes, failure_limit_per_minute, usage_retention, cache_ttl, cache_capacity,
+  default_grace_period, leak_reports_per_minute, policies, webhook_url, burst_per_minute,
+  session_idle, session_max
+
+Logging: KEYWARDEN_LOG (a filter, default info; keywarden::access=off silences the access log).
+SIGHUP reloads the TLS certificate.";
+
 #[derive(Debug, Args)]
+#[command(after_help = SERVE_AFTER_HELP)]
 pub(crate) struct ServeArgs {
     #[command(flatten)]
     store: StoreArgs,
@@ -96,12 +114,11 @@ pub(crate) struct ServeArgs {
 }
 
 impl StoreArgs {
-    /// Defaults, then the file, then flags and environment.
+    /// Defaults, then the file, then the environment (figment: see
+    /// `keywarden_server::config::ENV_SETTINGS`), then flags and their
+    /// variables.
     pub(crate) fn config(&self) -> anyhow::Result<ServerConfig> {
-        let mut config = match &self.config {
-            Some(path) => ServerConfig::from_toml_file(path).map_err(anyhow::Error::msg)?,
-            None => ServerConfig::default(),
-        };
+        let mut config = ServerConfig::load(self.config.as_deref()).map_err(anyhow::Error::msg)?;
         if let Some(dir) = &self.data_dir {
             config.data_dir.clone_from(dir);
         }

@@ -191,12 +191,65 @@ impl Default for ServerConfig {
     }
 }
 
+/// Settings without a flag of their own: besides the TOML file, each is
+/// read from `KEYWARDEN_<NAME>` (`KEYWARDEN_CACHE_TTL=10s`); a table's
+/// entries from `KEYWARDEN_<NAME>__<KEY>__<FIELD>`
+/// (`KEYWARDEN_POLICIES__LIVE__MAX_LIFETIME=90d`). The settings that have a
+/// flag read their variable through it (`serve --help` names it).
+pub const ENV_SETTINGS: &[&str] = &[
+    "max_body_bytes",
+    "failure_limit_per_minute",
+    "usage_retention",
+    "cache_ttl",
+    "cache_capacity",
+    "default_grace_period",
+    "leak_reports_per_minute",
+    "policies",
+    "webhook_url",
+    "burst_per_minute",
+    "session_idle",
+    "session_max",
+];
+
 impl ServerConfig {
-    /// Reads a TOML file.
+    /// Reads a TOML file (and nothing else).
     pub fn from_toml_file(path: &std::path::Path) -> Result<Self, String> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+    }
+
+    /// The defaults, then the TOML file, then the [`ENV_SETTINGS`] given in
+    /// the environment, layered by figment. An unknown key, a wrong type or
+    /// an unreadable file is an error that names it.
+    pub fn load(file: Option<&std::path::Path>) -> Result<Self, String> {
+        use figment::{
+            Figment,
+            providers::{Env, Serialized},
+        };
+        let mut figment = Figment::new();
+        if let Some(path) = file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let table: toml::Table =
+                toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            figment = figment.merge(Serialized::defaults(table));
+        }
+        let environment = Env::prefixed("KEYWARDEN_")
+            .filter(|key| {
+                let key = key.as_str().to_ascii_lowercase();
+                ENV_SETTINGS.iter().any(|s| {
+                    key == *s
+                        || key
+                            .strip_prefix(s)
+                            .is_some_and(|rest| rest.starts_with("__"))
+                })
+            })
+            .split("__");
+        figment
+            .merge(environment)
+            .extract()
+            .map_err(|e| e.to_string())
     }
 
     /// The TLS files, when TLS is on; naming one without the other is an
@@ -251,6 +304,74 @@ pub fn open_files_limit() -> Option<usize> {
     let text = std::fs::read_to_string("/proc/self/limits").ok()?;
     let line = text.lines().find(|l| l.starts_with("Max open files"))?;
     line.split_whitespace().nth(3)?.parse().ok()
+}
+
+#[cfg(test)]
+mod env_tests {
+    // figment's Jail returns its own (large) error type.
+    #![allow(clippy::unwrap_used, clippy::result_large_err)]
+    use super::*;
+
+    /// Every setting without a flag can come from the environment, over
+    /// the file.
+    #[test]
+    fn settings_come_from_the_environment_over_the_file() {
+        figment::Jail::expect_with(|jail| {
+            jail.create_file("k.toml", "cache_ttl = \"5s\"\nburst_per_minute = 7\n")?;
+            for (name, value) in [
+                ("KEYWARDEN_MAX_BODY_BYTES", "1000"),
+                ("KEYWARDEN_FAILURE_LIMIT_PER_MINUTE", "11"),
+                ("KEYWARDEN_USAGE_RETENTION", "2d"),
+                ("KEYWARDEN_CACHE_TTL", "10s"),
+                ("KEYWARDEN_CACHE_CAPACITY", "12"),
+                ("KEYWARDEN_DEFAULT_GRACE_PERIOD", "1h"),
+                ("KEYWARDEN_LEAK_REPORTS_PER_MINUTE", "13"),
+                ("KEYWARDEN_POLICIES__LIVE__MAX_LIFETIME", "90d"),
+                ("KEYWARDEN_POLICIES__LIVE__REQUIRE_EXPIRY", "true"),
+                ("KEYWARDEN_WEBHOOK_URL", "https://hooks.example.com/kw"),
+                ("KEYWARDEN_SESSION_IDLE", "5m"),
+                ("KEYWARDEN_SESSION_MAX", "2h"),
+                // Not settings of this layer: secrets, and flags' variables.
+                ("KEYWARDEN_PEPPER", "not read here"),
+                ("KEYWARDEN_LISTEN", "not read here"),
+            ] {
+                jail.set_env(name, value);
+            }
+            let c = ServerConfig::load(Some(std::path::Path::new("k.toml"))).unwrap();
+            assert_eq!(c.max_body_bytes, 1000);
+            assert_eq!(c.failure_limit_per_minute, 11);
+            assert_eq!(c.usage_retention.ms(), 2 * 86_400_000);
+            assert_eq!(
+                c.cache_ttl.ms(),
+                10_000,
+                "the environment wins over the file"
+            );
+            assert_eq!(c.burst_per_minute, 7, "the file wins over the default");
+            assert_eq!(c.cache_capacity, 12);
+            assert_eq!(c.default_grace_period.ms(), 3_600_000);
+            assert_eq!(c.leak_reports_per_minute, 13);
+            let live = &c.policies["live"];
+            assert_eq!(live.max_lifetime.map(|d| d.ms()), Some(90 * 86_400_000));
+            assert!(live.require_expiry);
+            assert_eq!(
+                c.webhook_url.as_deref(),
+                Some("https://hooks.example.com/kw")
+            );
+            assert_eq!(c.session_idle.ms(), 300_000);
+            assert_eq!(c.session_max.ms(), 7_200_000);
+            Ok(())
+        });
+    }
+
+    #[test]
+    fn a_wrong_value_is_an_error_that_names_it() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("KEYWARDEN_CACHE_TTL", "soon");
+            let err = ServerConfig::load(None).unwrap_err();
+            assert!(err.to_lowercase().contains("cache_ttl"), "{err}");
+            Ok(())
+        });
+    }
 }
 
 #[cfg(test)]

@@ -29,6 +29,7 @@ use axum::{
 use keywarden_core::clock::{Clock, SystemClock};
 use tower_http::set_header::SetResponseHeaderLayer;
 
+mod access;
 mod anomaly;
 pub mod api;
 pub mod auth;
@@ -82,6 +83,10 @@ pub fn app(state: AppState) -> Router {
                     .into_response(),
                 }
             },
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::layer,
         ))
         .with_state(state)
 }

@@ -21,10 +21,29 @@ struct CodeLabel {
     code: &'static str,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabel {
+    method: &'static str,
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabel {
+    route: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct BuildLabel {
+    version: &'static str,
+}
+
 /// The server's metrics.
 #[derive(Clone)]
 pub struct Metrics {
     registry: Arc<Registry>,
+    requests: Family<RequestLabel, Counter>,
+    request_seconds: Family<RouteLabel, Histogram>,
     by_code: Arc<Vec<Counter>>,
     /// Verification latency, in seconds.
     pub verify_seconds: Histogram,
@@ -76,6 +95,27 @@ impl Metrics {
             "Time to verify a key",
             verify_seconds.clone(),
         );
+        let requests = Family::<RequestLabel, Counter>::default();
+        registry.register(
+            "http_requests",
+            "HTTP requests by method, route (the route's pattern, never the path) and status",
+            requests.clone(),
+        );
+        let request_seconds = Family::<RouteLabel, Histogram>::new_with_constructor(
+            (|| Histogram::new(exponential_buckets(0.000_05, 2.0, 20))) as fn() -> Histogram,
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer an HTTP request, by route",
+            request_seconds.clone(),
+        );
+        registry.register(
+            "build",
+            "The running build: its version in the label",
+            prometheus_client::metrics::info::Info::new(BuildLabel {
+                version: env!("CARGO_PKG_VERSION"),
+            }),
+        );
         let by_code = Arc::new(
             Code::ALL
                 .iter()
@@ -87,6 +127,8 @@ impl Metrics {
                 .collect(),
         );
         let m = Self {
+            requests,
+            request_seconds,
             by_code,
             verify_seconds,
             cache_hits: Counter::default(),
@@ -179,6 +221,33 @@ impl Metrics {
         {
             counter.inc();
         }
+    }
+
+    /// Counts an answered HTTP request. `route` is the matched route's
+    /// pattern (`/v1/keys/{id}`), so the labels stay few.
+    pub fn request(&self, method: &axum::http::Method, route: &str, status: u16, seconds: f64) {
+        let method = match *method {
+            axum::http::Method::GET => "GET",
+            axum::http::Method::POST => "POST",
+            axum::http::Method::PATCH => "PATCH",
+            axum::http::Method::PUT => "PUT",
+            axum::http::Method::DELETE => "DELETE",
+            axum::http::Method::HEAD => "HEAD",
+            axum::http::Method::OPTIONS => "OPTIONS",
+            _ => "OTHER",
+        };
+        self.requests
+            .get_or_create(&RequestLabel {
+                method,
+                route: route.to_owned(),
+                status,
+            })
+            .inc();
+        self.request_seconds
+            .get_or_create(&RouteLabel {
+                route: route.to_owned(),
+            })
+            .observe(seconds);
     }
 
     /// The Prometheus text exposition.

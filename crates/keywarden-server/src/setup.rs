@@ -121,8 +121,9 @@ impl Secrets {
 }
 
 /// A secret setting: `name` from the environment, or the contents of the
-/// file named by `name_FILE` (trimmed). Both set is an error; a file others
-/// can read is accepted with a warning.
+/// file named by `name_FILE` (trimmed). Both set is an error, and so is a
+/// file every user can read; a file its group can read is accepted with a
+/// warning (container runtimes share secrets with a group).
 fn secret_var(
     name: &str,
     env: &impl Fn(&str) -> Option<String>,
@@ -141,8 +142,18 @@ fn secret_var(
             #[cfg(unix)]
             if let Ok(meta) = std::fs::metadata(path) {
                 use std::os::unix::fs::PermissionsExt;
-                if meta.permissions().mode() & 0o077 != 0 {
-                    tracing::warn!(file = %path.display(), "{file_var}: the file is readable by others");
+                let mode = meta.permissions().mode();
+                if mode & 0o004 != 0 {
+                    return Err(ServeError::Config(format!(
+                        "{file_var}: {} is readable by every user of this machine (mode {:o}): \
+                         make it readable by keywarden's user only (chmod 0400; in Kubernetes \
+                         defaultMode: 0400)",
+                        path.display(),
+                        mode & 0o777
+                    )));
+                }
+                if mode & 0o070 != 0 {
+                    tracing::warn!(file = %path.display(), "{file_var}: the file's group can read it");
                 }
             }
             let text = std::fs::read_to_string(path).map_err(|e| {
@@ -333,6 +344,25 @@ mod file_tests {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("pepper");
         std::fs::write(&file, format!("7:{}\n", "ab".repeat(32))).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let path = file.display().to_string();
+            let config = ServerConfig {
+                data_dir: dir.path().join("data"),
+                ..ServerConfig::default()
+            };
+            let open = Secrets::load_with(&config, |name| {
+                (name == "KEYWARDEN_PEPPER_FILE").then(|| path.clone())
+            });
+            assert!(
+                matches!(&open, Err(ServeError::Config(m)) if m.contains("readable by every user")),
+                "{:?}",
+                open.err()
+            );
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o400)).unwrap();
+        }
         let config = ServerConfig {
             data_dir: dir.path().join("data"),
             ..ServerConfig::default()

@@ -1,6 +1,7 @@
 //! Integration tests of the real `keywarden` binary, one module per command.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod access;
 mod connections;
 mod console;
 mod generate;

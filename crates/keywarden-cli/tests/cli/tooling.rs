@@ -114,3 +114,31 @@ fn the_systemd_unit_verifies() {
     assert!(out.status.success(), "{stderr}");
     assert!(!stderr.contains("Unknown key"), "{stderr}");
 }
+
+/// `serve --help` names every secret variable and every setting that has
+/// no flag (the list the server reads from the environment).
+#[test]
+fn serve_help_names_every_secret_and_setting() {
+    let out = std::process::Command::new(assert_cmd::cargo::cargo_bin("keywarden"))
+        .args(["serve", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    for secret in [
+        "KEYWARDEN_PEPPER ",
+        "KEYWARDEN_PEPPER_PREVIOUS",
+        "KEYWARDEN_MASTER_KEY",
+        "KEYWARDEN_WEBHOOK_SECRET",
+        "NAME_FILE",
+        "KEYWARDEN_TLS_CERT",
+        "KEYWARDEN_TLS_KEY",
+    ] {
+        assert!(help.contains(secret), "{secret} missing from serve --help");
+    }
+    for setting in keywarden_server::config::ENV_SETTINGS {
+        assert!(
+            help.contains(setting),
+            "{setting} missing from serve --help"
+        );
+    }
+}

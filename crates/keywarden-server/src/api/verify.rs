@@ -96,7 +96,7 @@ pub async fn verify(
     VerifyCaller(caller): VerifyCaller,
     headers: HeaderMap,
     ApiJson(req): ApiJson<VerifyRequest>,
-) -> Result<Json<VerifyResponse>, ApiError> {
+) -> Result<Response, ApiError> {
     caller
         .require(
             &state,
@@ -132,7 +132,13 @@ pub async fn verify(
         // "invalid". Fail closed with the error body.
         return Err(ApiError::store_unavailable());
     }
-    Ok(Json(response(&verdict)))
+    let mut answer = Json(response(&verdict)).into_response();
+    if let Some(key) = &verdict.key {
+        answer
+            .extensions_mut()
+            .insert(crate::access::LoggedKey(key.id.to_string()));
+    }
+    Ok(answer)
 }
 
 /// Query of forward-auth.
@@ -247,6 +253,11 @@ pub async fn forward_auth(
         }
         _ => refusal(&verdict),
     };
+    if let Some(key) = &verdict.key {
+        response
+            .extensions_mut()
+            .insert(crate::access::LoggedKey(key.id.to_string()));
+    }
     if let Some(rate) = verdict.rate {
         let h = response.headers_mut();
         if let (Ok(l), Ok(r)) = (
