@@ -192,6 +192,43 @@ export interface paths {
         patch: operations["update_key"];
         trace?: never;
     };
+    "/v1/keys/{id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Disable a key: it is refused (`DISABLED`, forward-auth 403) on every
+         *     node at once, until it is enabled again. Reversible, unlike a revocation.
+         */
+        post: operations["disable_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/keys/{id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Enable a disabled key again. */
+        post: operations["enable_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keys/{id}/revoke": {
         parameters: {
             query?: never;
@@ -308,7 +345,7 @@ export interface components {
          * @description What an audit entry records.
          * @enum {string}
          */
-        AuditAction: "key.create" | "key.read" | "key.list" | "key.update" | "key.roll" | "key.revoke" | "key.bulk_revoke" | "key.leak_revoke" | "key.reveal" | "key.usage" | "key.verify" | "root_key.create" | "root_key.revoke" | "root_key.leak_revoke" | "audit.read" | "event.read" | "audit.verify" | "auth.denied" | "console.sign_in" | "console.sign_out" | "console.csrf";
+        AuditAction: "key.create" | "key.read" | "key.list" | "key.update" | "key.roll" | "key.revoke" | "key.disable" | "key.enable" | "key.bulk_revoke" | "key.leak_revoke" | "key.reveal" | "key.usage" | "key.verify" | "root_key.create" | "root_key.revoke" | "root_key.leak_revoke" | "audit.read" | "event.read" | "audit.verify" | "auth.denied" | "console.sign_in" | "console.sign_out" | "console.csrf";
         /** @description One audit entry. */
         AuditEntryView: {
             /** @description What. */
@@ -442,7 +479,7 @@ export interface components {
          * @description Machine-readable error code. Forward-auth refusals carry the verification outcome code (`MISSING`, `REVOKED`, ...).
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "EMPTY_PATCH" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_PATH" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_SCOPES" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_FOUND" | "NOT_RECOVERABLE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
+        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "DISABLED" | "EMPTY_PATCH" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_PATH" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_SCOPES" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_FOUND" | "NOT_RECOVERABLE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
         ErrorDetail: {
             /** @description Machine-readable code, e.g. `INVALID_REQUEST`. */
             code: components["schemas"]["ErrorCode"];
@@ -503,7 +540,7 @@ export interface components {
          * @description Where a key stands now.
          * @enum {string}
          */
-        KeyStatus: "active" | "expired" | "revoked";
+        KeyStatus: "active" | "disabled" | "expired" | "revoked";
         /** @description A key as the API shows it: never the secret. */
         KeyView: {
             /**
@@ -511,6 +548,11 @@ export interface components {
              * @description RFC 3339.
              */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description When it was disabled (RFC 3339); absent while enabled.
+             */
+            disabled_at?: string | null;
             /** @description Environment. */
             environment: string;
             /**
@@ -559,7 +601,7 @@ export interface components {
             rotated_to?: string | null;
             /** @description Scopes held. */
             scopes: string[];
-            /** @description `active`, `expired` or `revoked`. */
+            /** @description `active`, `disabled`, `expired` or `revoked`. */
             status: components["schemas"]["KeyStatus"];
             /**
              * Format: date-time
@@ -595,7 +637,7 @@ export interface components {
          * @description A verification's verdict: `VALID`, or why the key was refused.
          * @enum {string}
          */
-        OutcomeCode: "VALID" | "MISSING" | "MALFORMED" | "NOT_FOUND" | "REVOKED" | "EXPIRED" | "ENV_MISMATCH" | "INSUFFICIENT_SCOPE" | "IP_DENIED" | "RATE_LIMITED" | "USAGE_EXCEEDED" | "STORE_UNAVAILABLE";
+        OutcomeCode: "VALID" | "MISSING" | "MALFORMED" | "NOT_FOUND" | "REVOKED" | "EXPIRED" | "DISABLED" | "ENV_MISMATCH" | "INSUFFICIENT_SCOPE" | "IP_DENIED" | "RATE_LIMITED" | "USAGE_EXCEEDED" | "STORE_UNAVAILABLE";
         /**
          * @description Who a key belongs to: 1 to 128 letters, digits or `_.@:+-`, starting with a letter or digit.
          * @example acme
@@ -1623,6 +1665,80 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    disable_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description the key is revoked (`KEY_REVOKED`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    enable_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description the key is revoked (`KEY_REVOKED`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["StoreUnavailable"];
             507: components["responses"]["StorageFull"];

@@ -124,6 +124,22 @@ pub(crate) enum KeyCommand {
     },
     /// Revoke one key by id, or every key of an owner and/or environment.
     Revoke(RevokeArgs),
+    /// Disable a key: refused (DISABLED) until enabled again (needs keys:revoke).
+    Disable {
+        /// Key id.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Enable a disabled key again (needs keys:write).
+    Enable {
+        /// Key id.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print a recoverable key's secret (needs keys:reveal).
     Reveal {
         /// Key id.
@@ -500,6 +516,8 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
             }
         }
         KeyCommand::Revoke(a) => return revoke(&client, &mut out, a),
+        KeyCommand::Disable { id, json } => return toggle(&client, &mut out, &id, "disable", json),
+        KeyCommand::Enable { id, json } => return toggle(&client, &mut out, &id, "enable", json),
         KeyCommand::Reveal { id } => {
             let shown = client.call(
                 Method::GET,
@@ -624,6 +642,33 @@ fn show(out: &mut impl Write, key: &Value, json: bool) -> anyhow::Result<()> {
     }
     writeln!(out, "{:>16}: {}", "metadata", key["metadata"])?;
     Ok(())
+}
+
+/// `key disable` / `key enable`.
+fn toggle(
+    client: &Client,
+    out: &mut impl Write,
+    id: &str,
+    verb: &str,
+    json: bool,
+) -> anyhow::Result<Outcome> {
+    let key = client.call(
+        Method::POST,
+        &format!("/v1/keys/{}/{verb}", encode(id)),
+        None,
+    )?;
+    if json {
+        output::json(out, &key)?;
+    } else {
+        writeln!(
+            out,
+            "{verb}d {} ({}): {}",
+            output::field(&key, "id"),
+            output::field(&key, "hint"),
+            output::field(&key, "status")
+        )?;
+    }
+    Ok(Outcome::Success)
 }
 
 fn revoke(client: &Client, out: &mut impl Write, a: RevokeArgs) -> anyhow::Result<Outcome> {

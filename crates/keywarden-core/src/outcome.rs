@@ -20,6 +20,8 @@ pub enum Code {
     Revoked,
     /// Past its expiry.
     Expired,
+    /// Disabled by its operator: refused until enabled again.
+    Disabled,
     /// The key belongs to another environment.
     EnvMismatch,
     /// The key lacks a required scope.
@@ -47,6 +49,7 @@ impl Code {
             Self::NotFound => "NOT_FOUND",
             Self::Revoked => "REVOKED",
             Self::Expired => "EXPIRED",
+            Self::Disabled => "DISABLED",
             Self::EnvMismatch => "ENV_MISMATCH",
             Self::InsufficientScope => "INSUFFICIENT_SCOPE",
             Self::IpDenied => "IP_DENIED",
@@ -76,6 +79,7 @@ impl Code {
             Self::NotFound => "the API key is not valid",
             Self::Revoked => "the API key has been revoked",
             Self::Expired => "the API key has expired",
+            Self::Disabled => "the API key is disabled",
             Self::EnvMismatch => "the API key belongs to another environment",
             Self::InsufficientScope => "the API key lacks a required scope",
             Self::IpDenied => "the API key may not be used from this address",
@@ -86,13 +90,14 @@ impl Code {
     }
 
     /// Every code.
-    pub const ALL: [Code; 12] = [
+    pub const ALL: [Code; 13] = [
         Self::Valid,
         Self::Missing,
         Self::Malformed,
         Self::NotFound,
         Self::Revoked,
         Self::Expired,
+        Self::Disabled,
         Self::EnvMismatch,
         Self::InsufficientScope,
         Self::IpDenied,

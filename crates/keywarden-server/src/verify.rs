@@ -323,6 +323,9 @@ impl Verifier {
         if record.expires_at.is_some_and(|e| e <= now) {
             return refuse(Code::Expired, &record);
         }
+        if record.disabled_at.is_some() {
+            return refuse(Code::Disabled, &record);
+        }
         if input
             .environment
             .is_some_and(|e| e != record.environment.as_str())

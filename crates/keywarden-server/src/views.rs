@@ -28,7 +28,7 @@ pub struct KeyView {
     /// Free-form metadata.
     #[schema(value_type = Object)]
     pub metadata: serde_json::Value,
-    /// `active`, `expired` or `revoked`.
+    /// `active`, `disabled`, `expired` or `revoked`.
     #[schema(value_type = crate::api::schema::KeyStatusName)]
     pub status: &'static str,
     /// RFC 3339.
@@ -60,6 +60,9 @@ pub struct KeyView {
     /// RFC 3339.
     #[schema(format = DateTime)]
     pub last_used_at: Option<String>,
+    /// When it was disabled (RFC 3339); absent while enabled.
+    #[schema(format = DateTime)]
+    pub disabled_at: Option<String>,
     /// Whether the secret can be read back (`GET /v1/keys/{id}/secret`).
     pub recoverable: bool,
 }
@@ -107,6 +110,7 @@ impl KeyView {
             usage_limit: k.usage_limit,
             usage_remaining: k.usage_remaining,
             last_used_at: timefmt::opt(k.last_used_at),
+            disabled_at: timefmt::opt(k.disabled_at),
             recoverable: k.sealed.is_some(),
         }
     }

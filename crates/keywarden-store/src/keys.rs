@@ -20,7 +20,7 @@ macro_rules! key_columns {
         "id, digest, pepper_version, hint, prefix, environment, owner, \
          name, scopes, metadata, created_at, updated_at, expires_at, revoked_at, revoke_reason, \
          rotated_from, rotated_to, ip_allowlist, rate_limit, rate_window_secs, usage_limit, \
-         usage_remaining, last_used_at, secret_ciphertext, secret_wrapped_key"
+         usage_remaining, last_used_at, secret_ciphertext, secret_wrapped_key, disabled_at"
     };
 }
 
@@ -87,6 +87,7 @@ pub(crate) fn key_from_row(row: &impl RowGet) -> Result<KeyRecord> {
         usage_remaining: row.opt_i64("usage_remaining")?,
         last_used_at: row.opt_i64("last_used_at")?,
         sealed,
+        disabled_at: row.opt_i64("disabled_at")?,
     })
 }
 
@@ -106,7 +107,7 @@ fn encode(rec: &KeyRecord) -> Result<Encoded> {
     })
 }
 
-/// Binds every column of [`KEY_COLUMNS`], in order, to `$1..$25`.
+/// Binds every column of [`KEY_COLUMNS`], in order, to `$1..$26`.
 macro_rules! bind_key {
     ($query:expr, $rec:expr, $enc:expr) => {{
         let rec: &KeyRecord = $rec;
@@ -137,6 +138,7 @@ macro_rules! bind_key {
             .bind(rec.last_used_at)
             .bind(rec.sealed.as_ref().map(|s| s.ciphertext.as_slice()))
             .bind(rec.sealed.as_ref().map(|s| s.wrapped_key.as_slice()))
+            .bind(rec.disabled_at)
     }};
 }
 
@@ -144,14 +146,14 @@ const INSERT_KEY: &str = concat!(
     "INSERT INTO api_keys (",
     key_columns!(),
     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-     $19, $20, $21, $22, $23, $24, $25)"
+     $19, $20, $21, $22, $23, $24, $25, $26)"
 );
 
 /// Rewrites every mutable column from the record (the row is locked first).
 const UPDATE_KEY: &str = "UPDATE api_keys SET owner = $2, name = $3, scopes = $4, metadata = $5, \
     updated_at = $6, expires_at = $7, revoked_at = $8, revoke_reason = $9, rotated_to = $10, \
     ip_allowlist = $11, rate_limit = $12, rate_window_secs = $13, usage_limit = $14, \
-    usage_remaining = $15 WHERE id = $1";
+    usage_remaining = $15, disabled_at = $16 WHERE id = $1";
 
 /// Binds the columns of [`UPDATE_KEY`].
 macro_rules! bind_update {
@@ -174,6 +176,7 @@ macro_rules! bind_update {
             .bind(rec.rate_limit.map(|r| i64::from(r.window_seconds)))
             .bind(rec.usage_limit)
             .bind(rec.usage_remaining)
+            .bind(rec.disabled_at)
     }};
 }
 
@@ -201,8 +204,13 @@ fn status_clause(status: Option<KeyStatus>) -> &'static str {
         Some(KeyStatus::Expired) => {
             " AND revoked_at IS NULL AND expires_at IS NOT NULL AND expires_at <= $1"
         }
+        Some(KeyStatus::Disabled) => {
+            " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1) \
+             AND disabled_at IS NOT NULL"
+        }
         Some(KeyStatus::Active) => {
-            " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1)"
+            " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1) \
+             AND disabled_at IS NULL"
         }
     }
 }
@@ -355,6 +363,7 @@ impl Store {
             let rows = sqlx::query(
                 "SELECT environment, CASE WHEN revoked_at IS NOT NULL THEN 'revoked' \
                  WHEN expires_at IS NOT NULL AND expires_at <= $1 THEN 'expired' \
+                 WHEN disabled_at IS NOT NULL THEN 'disabled' \
                  ELSE 'active' END AS status, COUNT(*) AS n FROM api_keys \
                  GROUP BY environment, status ORDER BY environment, status",
             )
@@ -479,6 +488,32 @@ impl Store {
         Ok((after, before.revoked_at.is_none()))
     }
 
+    /// Disables (`true`) or enables (`false`) a key: a disabled key is
+    /// refused (`DISABLED`) until it is enabled again. A revoked key cannot
+    /// change. Asking for the state a key is in changes nothing (`false`).
+    pub async fn set_key_disabled(
+        &self,
+        id: &KeyId,
+        disabled: bool,
+        now: UnixMillis,
+        audit: &AuditDraft,
+    ) -> Result<(KeyRecord, bool)> {
+        let (before, after, _) = self
+            .change_key(id, audit, |k| {
+                if k.revoked_at.is_some() {
+                    return Err(StoreError::Conflict("the key is revoked".to_owned()));
+                }
+                let mut k = k.clone();
+                if k.disabled_at.is_some() != disabled {
+                    k.disabled_at = disabled.then_some(now);
+                    k.updated_at = now;
+                }
+                Ok(k)
+            })
+            .await?;
+        Ok((after, before.disabled_at.is_some() != disabled))
+    }
+
     /// Rolls `old_id` to `new`: inserts `new` (linked back), and makes the
     /// old key expire at the earlier of its own expiry and `old_expires_at`,
     /// linked forward. All in one transaction with the audit entry.
@@ -509,7 +544,9 @@ impl Store {
                 KeyStatus::Expired => {
                     return Err(StoreError::Conflict("the key has expired".to_owned()));
                 }
-                KeyStatus::Active => {}
+                // A disabled key rolls to a disabled key (the service copies
+                // its settings): enabling is a separate, audited act.
+                KeyStatus::Active | KeyStatus::Disabled => {}
             }
             if let Some(to) = &old.rotated_to {
                 return Err(StoreError::Conflict(format!(

@@ -611,6 +611,11 @@ const SQLITE_MIGRATIONS: Embedded = &[
         "store probe and audit head",
         include_str!("../migrations/sqlite/0004_probe_audit_head.sql"),
     ),
+    (
+        5,
+        "disabled keys",
+        include_str!("../migrations/sqlite/0005_disabled.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded = &[
     (
@@ -627,6 +632,11 @@ const POSTGRES_MIGRATIONS: Embedded = &[
         3,
         "store probe and audit head",
         include_str!("../migrations/postgres/0003_probe_audit_head.sql"),
+    ),
+    (
+        4,
+        "disabled keys",
+        include_str!("../migrations/postgres/0004_disabled.sql"),
     ),
 ];
 

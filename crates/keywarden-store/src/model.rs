@@ -26,6 +26,8 @@ pub struct RateLimit {
 pub enum KeyStatus {
     /// Usable.
     Active,
+    /// Disabled: refused until enabled again.
+    Disabled,
     /// Past its expiry.
     Expired,
     /// Revoked.
@@ -34,12 +36,13 @@ pub enum KeyStatus {
 
 impl KeyStatus {
     /// Every status.
-    pub const ALL: [KeyStatus; 3] = [Self::Active, Self::Expired, Self::Revoked];
+    pub const ALL: [KeyStatus; 4] = [Self::Active, Self::Disabled, Self::Expired, Self::Revoked];
 
     /// Its name in URLs and JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Active => "active",
+            Self::Disabled => "disabled",
             Self::Expired => "expired",
             Self::Revoked => "revoked",
         }
@@ -51,9 +54,10 @@ impl FromStr for KeyStatus {
     fn from_str(s: &str) -> Result<Self, String> {
         match s {
             "active" => Ok(Self::Active),
+            "disabled" => Ok(Self::Disabled),
             "expired" => Ok(Self::Expired),
             "revoked" => Ok(Self::Revoked),
-            _ => Err("expected active, expired or revoked".to_owned()),
+            _ => Err("expected active, disabled, expired or revoked".to_owned()),
         }
     }
 }
@@ -125,6 +129,8 @@ pub struct KeyRecord {
     pub last_used_at: Option<UnixMillis>,
     /// Encrypted secret, for recoverable keys.
     pub sealed: Option<SealedSecret>,
+    /// When it was disabled; `None` while enabled.
+    pub disabled_at: Option<UnixMillis>,
 }
 
 impl KeyRecord {
@@ -134,6 +140,8 @@ impl KeyRecord {
             KeyStatus::Revoked
         } else if self.expires_at.is_some_and(|e| e <= now) {
             KeyStatus::Expired
+        } else if self.disabled_at.is_some() {
+            KeyStatus::Disabled
         } else {
             KeyStatus::Active
         }

@@ -62,6 +62,10 @@ vocabulary!(
         KeyRoll = "key.roll",
         /// A key was revoked.
         KeyRevoke = "key.revoke",
+        /// A key was disabled.
+        KeyDisable = "key.disable",
+        /// A disabled key was enabled.
+        KeyEnable = "key.enable",
         /// Keys were revoked by filter.
         KeyBulkRevoke = "key.bulk_revoke",
         /// A leaked key was revoked on a report.

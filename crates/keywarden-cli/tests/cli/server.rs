@@ -681,6 +681,64 @@ fn revocation_reaches_every_node_within_a_second() {
     }
 }
 
+/// Disable on node A gives DISABLED on node B at once (its cached copy is
+/// dropped as for a revocation), and enable on B restores the key on A.
+#[test]
+fn disable_and_enable_reach_every_node_at_once() {
+    let Some(db) = Db::postgres() else {
+        eprintln!("SKIPPED: needs PostgreSQL (KEYWARDEN_TEST_DATABASE_URL)");
+        return;
+    };
+    let a = Server::start(&db, &[("KEYWARDEN_NODE_ID", "a")]);
+    let root = a.root_key().unwrap();
+    let b = Server::start(&db, &[("KEYWARDEN_NODE_ID", "b")]);
+    let http = reqwest::blocking::Client::new();
+    let check = |node: &Server, key: &str| {
+        let res = http
+            .get(format!("{}/v1/forward-auth", node.url))
+            .header("x-api-key", key)
+            .send()
+            .unwrap();
+        let status = res.status().as_u16();
+        let body: serde_json::Value = res.json().unwrap_or_default();
+        (
+            status,
+            body["error"]["code"].as_str().unwrap_or("").to_owned(),
+        )
+    };
+    let k = a.cli_json(&root, &["key", "create", "--env", "live"]);
+    let (key, id) = (k["key"].as_str().unwrap(), k["id"].as_str().unwrap());
+    assert_eq!(check(&b, key).0, 200);
+    assert_eq!(check(&b, key).0, 200, "cached on node B");
+
+    let disabled = a.cli_json(&root, &["key", "disable", id]);
+    assert_eq!(disabled["status"], "disabled");
+    let started = Instant::now();
+    while check(&b, key) != (403, "DISABLED".to_owned()) {
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "node B still accepts a key disabled on A"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    eprintln!(
+        "node B refused the disabled key after {:?}",
+        started.elapsed()
+    );
+    assert_eq!(check(&a, key), (403, "DISABLED".to_owned()));
+
+    let enabled = b.cli_json(&root, &["key", "enable", id]);
+    assert_eq!(enabled["status"], "active");
+    let started = Instant::now();
+    while check(&a, key).0 != 200 {
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "node A still refuses a key enabled on B"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 #[test]
 fn scan_revoke_kills_a_leaked_key_on_the_real_server() {
     let db = Db::sqlite();

@@ -526,6 +526,56 @@ pub async fn revoke_key(
     Ok(Json(KeyView::new(&record, state.now())))
 }
 
+/// Disable a key: it is refused (`DISABLED`, forward-auth 403) on every
+/// node at once, until it is enabled again. Reversible, unlike a revocation.
+#[utoipa::path(post, path = "/v1/keys/{id}/disable", tag = "keys", params(("id" = String, Path)),
+    security(("root_key" = ["keys:revoke"])),
+    responses((status = 200, body = KeyView), (status = 409, description = "the key is revoked (`KEY_REVOKED`)", body = ErrorBody)))]
+pub async fn disable_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<KeyView>, ApiError> {
+    set_disabled(state, caller, id, true).await
+}
+
+/// Enable a disabled key again.
+#[utoipa::path(post, path = "/v1/keys/{id}/enable", tag = "keys", params(("id" = String, Path)),
+    security(("root_key" = ["keys:write"])),
+    responses((status = 200, body = KeyView), (status = 409, description = "the key is revoked (`KEY_REVOKED`)", body = ErrorBody)))]
+pub async fn enable_key(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<KeyView>, ApiError> {
+    set_disabled(state, caller, id, false).await
+}
+
+async fn set_disabled(
+    state: AppState,
+    caller: Caller,
+    id: String,
+    disabled: bool,
+) -> Result<Json<KeyView>, ApiError> {
+    let (permission, action) = if disabled {
+        (
+            Permission::KeysRevoke,
+            keywarden_store::AuditAction::KeyDisable,
+        )
+    } else {
+        (
+            Permission::KeysWrite,
+            keywarden_store::AuditAction::KeyEnable,
+        )
+    };
+    caller
+        .require(&state, permission, action, Some(&id))
+        .await?;
+    let id = keys::parse_id(&id)?;
+    let record = keys::set_disabled(&state, &caller, &id, disabled).await?;
+    Ok(Json(KeyView::new(&record, state.now())))
+}
+
 /// Emergency: revoke every key of an owner and/or environment.
 #[utoipa::path(post, path = "/v1/keys/revoke", tag = "keys", request_body = BulkRevokeRequest,
     security(("root_key" = ["keys:revoke"])),

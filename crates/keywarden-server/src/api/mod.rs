@@ -27,7 +27,7 @@ pub mod verify;
     info(title = "keywarden", description = "API keys done right: issue, verify, rotate, revoke, audit."),
     paths(
         keys::create_key, keys::list_keys, keys::get_key, keys::update_key, keys::roll_key,
-        keys::revoke_key, keys::bulk_revoke, keys::reveal_key, keys::key_usage,
+        keys::revoke_key, keys::disable_key, keys::enable_key, keys::bulk_revoke, keys::reveal_key, keys::key_usage,
         verify::verify, verify::forward_auth, leaks::report_leaks,
         audit::list_audit, audit::verify_audit, audit::list_events,
         healthz, readyz, metrics,
@@ -193,6 +193,8 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/v1/keys/{id}", get(keys::get_key).patch(keys::update_key))
         .route("/v1/keys/{id}/roll", post(keys::roll_key))
         .route("/v1/keys/{id}/revoke", post(keys::revoke_key))
+        .route("/v1/keys/{id}/disable", post(keys::disable_key))
+        .route("/v1/keys/{id}/enable", post(keys::enable_key))
         .route("/v1/keys/{id}/secret", get(keys::reveal_key))
         .route("/v1/keys/{id}/usage", get(keys::key_usage))
         .route("/v1/verify", post(verify::verify))

@@ -207,6 +207,7 @@ pub async fn create(state: &AppState, caller: &Caller, new: NewKey) -> Result<Cr
         rate_limit,
         usage_limit,
         usage_remaining: usage_limit,
+        disabled_at: None,
         last_used_at: None,
         sealed,
     };
@@ -406,6 +407,38 @@ pub async fn revoke(
         .store()
         .revoke_key(id, reason, state.now(), &audit)
         .await?;
+    state.invalidate(&[id.as_str()]);
+    Ok(record)
+}
+
+/// Disables (`true`) or enables (`false`) a key, on every node at once
+/// (the same invalidation as a revocation). A revoked key cannot change
+/// (`KEY_REVOKED`); asking for the state it is in changes nothing and is
+/// audited as such.
+pub async fn set_disabled(
+    state: &AppState,
+    caller: &Caller,
+    id: &KeyId,
+    disabled: bool,
+) -> Result<KeyRecord, KeyError> {
+    let action = if disabled {
+        AuditAction::KeyDisable
+    } else {
+        AuditAction::KeyEnable
+    };
+    let audit = caller.draft(state, action, Some(id.as_str()), serde_json::json!({}));
+    let (record, _changed) = state
+        .store()
+        .set_key_disabled(id, disabled, state.now(), &audit)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(why) => KeyError {
+                field: None,
+                message: why.clone(),
+                kind: KeyErrorKind::Revoked(why),
+            },
+            other => other.into(),
+        })?;
     state.invalidate(&[id.as_str()]);
     Ok(record)
 }

@@ -70,6 +70,8 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             get(keys::revoke_form).post(keys::revoke),
         )
         .route("/keys/{id}/roll", get(keys::roll_form).post(keys::roll))
+        .route("/keys/{id}/disable", post(keys::disable))
+        .route("/keys/{id}/enable", post(keys::enable))
         .route(
             "/emergency",
             get(emergency::page_route).post(emergency::revoke_all),

@@ -303,3 +303,91 @@ async fn recoverable_keys_can_be_revealed_and_it_is_audited() {
     })
     .await;
 }
+
+/// Disable refuses a key (DISABLED, forward-auth 403) until enable; both
+/// are audited, need their permissions, and a revoked key stays revoked.
+#[tokio::test]
+async fn disable_and_enable() {
+    on_each_backend(|t| async move {
+        let (id, key) = t.create(json!({"environment": "live"})).await;
+        let d = t
+            .call("POST", &format!("/v1/keys/{id}/disable"), None)
+            .await;
+        assert_eq!(d.status, StatusCode::OK, "{}", d.json);
+        assert_eq!(d.json["status"], "disabled");
+        assert!(d.json["disabled_at"].is_string());
+        let v = t.verify(json!({"key": key})).await;
+        assert_eq!(
+            (v["valid"].as_bool(), v["code"].as_str()),
+            (Some(false), Some("DISABLED")),
+            "{}",
+            t.backend
+        );
+        let fa = t
+            .send(
+                "GET",
+                "/v1/forward-auth",
+                None,
+                None,
+                &[("x-api-key", &key)],
+                None,
+            )
+            .await;
+        assert_eq!((fa.status, fa.code()), (StatusCode::FORBIDDEN, "DISABLED"));
+        let listed = t.call("GET", "/v1/keys?status=disabled", None).await;
+        let ids: Vec<&str> = listed.json["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["id"].as_str().unwrap())
+            .collect();
+        assert_eq!(ids, [id.as_str()]);
+        let active = t.call("GET", "/v1/keys?status=active", None).await;
+        assert!(
+            active.json["keys"].as_array().unwrap().is_empty(),
+            "a disabled key is not active"
+        );
+
+        // Twice is harmless.
+        let again = t
+            .call("POST", &format!("/v1/keys/{id}/disable"), None)
+            .await;
+        assert_eq!(again.status, StatusCode::OK);
+
+        let e = t.call("POST", &format!("/v1/keys/{id}/enable"), None).await;
+        assert_eq!(e.status, StatusCode::OK, "{}", e.json);
+        assert_eq!(e.json["status"], "active");
+        assert!(e.json["disabled_at"].is_null());
+        assert_eq!(t.verify(json!({"key": key})).await["code"], "VALID");
+
+        let audit = t.call("GET", &format!("/v1/audit?target={id}"), None).await;
+        let actions: Vec<&str> = audit.json["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["action"].as_str().unwrap())
+            .collect();
+        assert!(
+            actions.contains(&"key.disable") && actions.contains(&"key.enable"),
+            "{actions:?}"
+        );
+
+        // A revoked key cannot be disabled or enabled.
+        t.call("POST", &format!("/v1/keys/{id}/revoke"), None).await;
+        for verb in ["disable", "enable"] {
+            let r = t.call("POST", &format!("/v1/keys/{id}/{verb}"), None).await;
+            assert_eq!(
+                (r.status, r.code()),
+                (StatusCode::CONFLICT, "KEY_REVOKED"),
+                "{verb}"
+            );
+        }
+        assert_eq!(t.verify(json!({"key": key})).await["code"], "REVOKED");
+        let missing = t
+            .call("POST", "/v1/keys/key_0000000000000000/disable", None)
+            .await;
+        assert_eq!(missing.status, StatusCode::NOT_FOUND);
+        t.stop().await;
+    })
+    .await;
+}

@@ -125,6 +125,7 @@ pub(crate) fn new_key(owner: &str, env: &str, created_at: i64) -> (KeyRecord, St
         rate_limit: None,
         usage_limit: None,
         usage_remaining: None,
+        disabled_at: None,
         last_used_at: None,
         sealed: None,
     };

@@ -11,6 +11,8 @@ class AuditAction(StrEnum):
     EVENT_READ = "event.read"
     KEY_BULK_REVOKE = "key.bulk_revoke"
     KEY_CREATE = "key.create"
+    KEY_DISABLE = "key.disable"
+    KEY_ENABLE = "key.enable"
     KEY_LEAK_REVOKE = "key.leak_revoke"
     KEY_LIST = "key.list"
     KEY_READ = "key.read"

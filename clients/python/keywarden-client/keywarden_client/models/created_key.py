@@ -35,6 +35,7 @@ class CreatedKey:
         status (KeyStatus): Where a key stands now.
         updated_at (datetime.datetime): RFC 3339.
         key (str): The key. Shown once; store it now.
+        disabled_at (datetime.datetime | None | Unset): When it was disabled (RFC 3339); absent while enabled.
         expires_at (datetime.datetime | None | Unset): RFC 3339.
         last_used_at (datetime.datetime | None | Unset): RFC 3339.
         name (None | str | Unset): Name.
@@ -60,6 +61,7 @@ class CreatedKey:
     status: KeyStatus
     updated_at: datetime.datetime
     key: str
+    disabled_at: datetime.datetime | None | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
     last_used_at: datetime.datetime | None | Unset = UNSET
     name: None | str | Unset = UNSET
@@ -99,6 +101,14 @@ class CreatedKey:
         updated_at = self.updated_at.isoformat()
 
         key = self.key
+
+        disabled_at: None | str | Unset
+        if isinstance(self.disabled_at, Unset):
+            disabled_at = UNSET
+        elif isinstance(self.disabled_at, datetime.datetime):
+            disabled_at = self.disabled_at.isoformat()
+        else:
+            disabled_at = self.disabled_at
 
         expires_at: None | str | Unset
         if isinstance(self.expires_at, Unset):
@@ -192,6 +202,8 @@ class CreatedKey:
                 "key": key,
             }
         )
+        if disabled_at is not UNSET:
+            field_dict["disabled_at"] = disabled_at
         if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
         if last_used_at is not UNSET:
@@ -246,6 +258,23 @@ class CreatedKey:
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
         key = d.pop("key")
+
+        def _parse_disabled_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                disabled_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return disabled_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        disabled_at = _parse_disabled_at(d.pop("disabled_at", UNSET))
 
         def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -391,6 +420,7 @@ class CreatedKey:
             status=status,
             updated_at=updated_at,
             key=key,
+            disabled_at=disabled_at,
             expires_at=expires_at,
             last_used_at=last_used_at,
             name=name,

@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class KeyStatus(StrEnum):
     ACTIVE = "active"
+    DISABLED = "disabled"
     EXPIRED = "expired"
     REVOKED = "revoked"
 

@@ -34,6 +34,7 @@ class KeyView:
         scopes (list[str]): Scopes held.
         status (KeyStatus): Where a key stands now.
         updated_at (datetime.datetime): RFC 3339.
+        disabled_at (datetime.datetime | None | Unset): When it was disabled (RFC 3339); absent while enabled.
         expires_at (datetime.datetime | None | Unset): RFC 3339.
         last_used_at (datetime.datetime | None | Unset): RFC 3339.
         name (None | str | Unset): Name.
@@ -58,6 +59,7 @@ class KeyView:
     scopes: list[str]
     status: KeyStatus
     updated_at: datetime.datetime
+    disabled_at: datetime.datetime | None | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
     last_used_at: datetime.datetime | None | Unset = UNSET
     name: None | str | Unset = UNSET
@@ -95,6 +97,14 @@ class KeyView:
         status = self.status.value
 
         updated_at = self.updated_at.isoformat()
+
+        disabled_at: None | str | Unset
+        if isinstance(self.disabled_at, Unset):
+            disabled_at = UNSET
+        elif isinstance(self.disabled_at, datetime.datetime):
+            disabled_at = self.disabled_at.isoformat()
+        else:
+            disabled_at = self.disabled_at
 
         expires_at: None | str | Unset
         if isinstance(self.expires_at, Unset):
@@ -187,6 +197,8 @@ class KeyView:
                 "updated_at": updated_at,
             }
         )
+        if disabled_at is not UNSET:
+            field_dict["disabled_at"] = disabled_at
         if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
         if last_used_at is not UNSET:
@@ -239,6 +251,23 @@ class KeyView:
         status = KeyStatus(d.pop("status"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        def _parse_disabled_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                disabled_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return disabled_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        disabled_at = _parse_disabled_at(d.pop("disabled_at", UNSET))
 
         def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -383,6 +412,7 @@ class KeyView:
             scopes=scopes,
             status=status,
             updated_at=updated_at,
+            disabled_at=disabled_at,
             expires_at=expires_at,
             last_used_at=last_used_at,
             name=name,

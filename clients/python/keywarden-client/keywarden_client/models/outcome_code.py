@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class OutcomeCode(StrEnum):
+    DISABLED = "DISABLED"
     ENV_MISMATCH = "ENV_MISMATCH"
     EXPIRED = "EXPIRED"
     INSUFFICIENT_SCOPE = "INSUFFICIENT_SCOPE"

@@ -37,6 +37,7 @@ class RolledKey:
         updated_at (datetime.datetime): RFC 3339.
         key (str): The key. Shown once; store it now.
         previous (KeyView): A key as the API shows it: never the secret.
+        disabled_at (datetime.datetime | None | Unset): When it was disabled (RFC 3339); absent while enabled.
         expires_at (datetime.datetime | None | Unset): RFC 3339.
         last_used_at (datetime.datetime | None | Unset): RFC 3339.
         name (None | str | Unset): Name.
@@ -63,6 +64,7 @@ class RolledKey:
     updated_at: datetime.datetime
     key: str
     previous: KeyView
+    disabled_at: datetime.datetime | None | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
     last_used_at: datetime.datetime | None | Unset = UNSET
     name: None | str | Unset = UNSET
@@ -104,6 +106,14 @@ class RolledKey:
         key = self.key
 
         previous = self.previous.to_dict()
+
+        disabled_at: None | str | Unset
+        if isinstance(self.disabled_at, Unset):
+            disabled_at = UNSET
+        elif isinstance(self.disabled_at, datetime.datetime):
+            disabled_at = self.disabled_at.isoformat()
+        else:
+            disabled_at = self.disabled_at
 
         expires_at: None | str | Unset
         if isinstance(self.expires_at, Unset):
@@ -198,6 +208,8 @@ class RolledKey:
                 "previous": previous,
             }
         )
+        if disabled_at is not UNSET:
+            field_dict["disabled_at"] = disabled_at
         if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
         if last_used_at is not UNSET:
@@ -255,6 +267,23 @@ class RolledKey:
         key = d.pop("key")
 
         previous = KeyView.from_dict(d.pop("previous"))
+
+        def _parse_disabled_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                disabled_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return disabled_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        disabled_at = _parse_disabled_at(d.pop("disabled_at", UNSET))
 
         def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -401,6 +430,7 @@ class RolledKey:
             updated_at=updated_at,
             key=key,
             previous=previous,
+            disabled_at=disabled_at,
             expires_at=expires_at,
             last_used_at=last_used_at,
             name=name,

@@ -79,6 +79,62 @@ pub(crate) async fn revoke(
     Ok(see_other(&format!("/ui/keys/{key_id}")))
 }
 
+// ------------------------------------------------------- disable, enable
+
+/// `POST /ui/keys/{id}/disable`.
+pub(crate) async fn disable(
+    state: State<AppState>,
+    console: Console,
+    id: Path<String>,
+) -> PageResult {
+    toggle(state, console, id, true).await
+}
+
+/// `POST /ui/keys/{id}/enable`.
+pub(crate) async fn enable(
+    state: State<AppState>,
+    console: Console,
+    id: Path<String>,
+) -> PageResult {
+    toggle(state, console, id, false).await
+}
+
+async fn toggle(
+    State(state): State<AppState>,
+    console: Console,
+    Path(id): Path<String>,
+    disabled: bool,
+) -> PageResult {
+    let (permission, action) = if disabled {
+        (
+            Permission::KeysRevoke,
+            keywarden_store::AuditAction::KeyDisable,
+        )
+    } else {
+        (
+            Permission::KeysWrite,
+            keywarden_store::AuditAction::KeyEnable,
+        )
+    };
+    require(&state, &console, permission, action, Some(&id)).await?;
+    let key_id = keys::parse_id(&id).map_err(fail)?;
+    let record = keys::set_disabled(&state, &console.caller, &key_id, disabled)
+        .await
+        .map_err(fail)?;
+    console.sessions.notice(
+        &console.session,
+        if disabled {
+            format!(
+                "Disabled {} ({}). Every verification of it answers DISABLED until you enable it.",
+                record.id, record.hint
+            )
+        } else {
+            format!("Enabled {} ({}) again.", record.id, record.hint)
+        },
+    );
+    Ok(see_other(&format!("/ui/keys/{key_id}")))
+}
+
 // ---------------------------------------------------------------- roll
 
 pub(super) const GRACE_CHOICES: [(&str, &str); 6] = [

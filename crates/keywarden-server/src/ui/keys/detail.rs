@@ -85,12 +85,30 @@ pub(crate) async fn detail(
                 @if can_roll {
                     a class="btn" href=(format!("/ui/keys/{}/roll", k.id)) data-dialog="roll-dialog" { "Roll…" }
                 }
+                @if status == KeyStatus::Disabled && can_write {
+                    form method="post" action=(format!("/ui/keys/{}/enable", k.id)) class="inline" {
+                        (csrf_field(&console))
+                        button class="btn" type="submit" { "Enable" }
+                    }
+                }
+                @if status == KeyStatus::Active && root.allows(Permission::KeysRevoke) {
+                    form method="post" action=(format!("/ui/keys/{}/disable", k.id)) class="inline" {
+                        (csrf_field(&console))
+                        button class="btn" type="submit" title="Refuse this key until it is enabled again" { "Disable" }
+                    }
+                }
                 @if can_revoke {
                     a class="btn btn-danger" href=(format!("/ui/keys/{}/revoke", k.id)) data-dialog="revoke-dialog" { "Revoke" }
                 }
                 @if !can_write && !root.allows(Permission::KeysRevoke) {
                     span class="muted small" { "Read-only: your root key cannot change keys." }
                 }
+            }
+        }
+        @if status == KeyStatus::Disabled {
+            div class="alert alert-error" {
+                strong { "Disabled " } (time_cell(k.disabled_at, now, ""))
+                ". Every verification of this key answers DISABLED until it is enabled again."
             }
         }
         @if status == KeyStatus::Revoked {

@@ -85,7 +85,7 @@ mod detail;
 mod form;
 mod list;
 
-pub(crate) use actions::{created, revoke, revoke_form, roll, roll_form};
+pub(crate) use actions::{created, disable, enable, revoke, revoke_form, roll, roll_form};
 pub(crate) use detail::detail;
 pub(crate) use form::{create, edit, edit_form, new_form};
 pub(crate) use list::list;

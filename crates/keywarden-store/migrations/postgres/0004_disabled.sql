@@ -1,0 +1,2 @@
+-- A key can be disabled (and enabled again): refused while disabled_at is set.
+ALTER TABLE api_keys ADD COLUMN disabled_at BIGINT;
