@@ -432,6 +432,7 @@ export interface components {
         };
         /** @description Body of `POST /v1/keys`. */
         CreateKeyRequest: {
+            credits?: null | components["schemas"]["CreditsRequest"];
             /** @description Environment the key belongs to (`live`, `test`, ...; `root` is reserved). */
             environment: components["schemas"]["Environment"];
             /**
@@ -453,7 +454,8 @@ export interface components {
             scopes?: components["schemas"]["Scope"][];
             /**
              * Format: int64
-             * @description Total verifications allowed.
+             * @description Total verifications allowed (credits without a refill; or use
+             *     `credits`, not both).
              */
             usage_limit?: number | null;
         };
@@ -461,6 +463,25 @@ export interface components {
         CreatedKey: components["schemas"]["KeyView"] & {
             /** @description The key. Shown once; store it now. */
             key: string;
+        };
+        /** @description `{"remaining": N, "refill": {"amount": A, "interval": "1d"}}`. */
+        CreditsRequest: {
+            refill?: null | components["schemas"]["RefillRequest"];
+            /**
+             * Format: int64
+             * @description Credits now.
+             */
+            remaining: number;
+        };
+        /** @description A key's credits. */
+        CreditsView: {
+            refill?: null | components["schemas"]["RefillView"];
+            /**
+             * Format: int64
+             * @description Credits left (as of the last verification or change; a refill due
+             *     since is applied by the next verification).
+             */
+            remaining: number;
         };
         /**
          * @description A duration: a whole number above zero and a unit (`ms`, `s`, `m`, `h`, `d`, `w`).
@@ -479,7 +500,7 @@ export interface components {
          * @description Machine-readable error code. Forward-auth refusals carry the verification outcome code (`MISSING`, `REVOKED`, ...).
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "DISABLED" | "EMPTY_PATCH" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_PATH" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_SCOPES" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_FOUND" | "NOT_RECOVERABLE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
+        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "DISABLED" | "EMPTY_PATCH" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_PATH" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_SCOPES" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_FOUND" | "NOT_RECOVERABLE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
         ErrorDetail: {
             /** @description Machine-readable code, e.g. `INVALID_REQUEST`. */
             code: components["schemas"]["ErrorCode"];
@@ -548,6 +569,7 @@ export interface components {
              * @description RFC 3339.
              */
             created_at: string;
+            credits?: null | components["schemas"]["CreditsView"];
             /**
              * Format: date-time
              * @description When it was disabled (RFC 3339); absent while enabled.
@@ -645,6 +667,7 @@ export interface components {
         Owner: string;
         /** @description Body of `PATCH /v1/keys/{id}`: fields left out stay, `null` clears. */
         PatchKeyRequest: {
+            credits?: null | components["schemas"]["CreditsRequest"];
             /**
              * Format: date-time
              * @description New expiry (RFC 3339, in the future), or null for none.
@@ -712,6 +735,34 @@ export interface components {
         };
         /** @description Why: 1 to 200 characters, without control characters. */
         Reason: string;
+        /** @description `{"amount": A, "interval": "1d"}`. */
+        RefillRequest: {
+            /**
+             * Format: int64
+             * @description Credits after each refill.
+             */
+            amount: number;
+            /** @description Time between refills, at least a minute: `1m`, `1h`, `1d`, `30d`. */
+            interval: components["schemas"]["Duration"];
+        };
+        /** @description A refill of credits. */
+        RefillView: {
+            /**
+             * Format: int64
+             * @description Credits after each refill.
+             */
+            amount: number;
+            /**
+             * Format: int64
+             * @description Seconds between refills.
+             */
+            interval_seconds: number;
+            /**
+             * Format: date-time
+             * @description The next refill boundary, RFC 3339.
+             */
+            next_refill_at: string;
+        };
         /** @description A recoverable key's secret. */
         RevealedKey: {
             /** @description Key id. */
@@ -772,6 +823,12 @@ export interface components {
          */
         VerifyRequest: {
             client_ip?: null | components["schemas"]["IpAddress"];
+            /**
+             * Format: int32
+             * @description Credits this request spends from a key that has credits (default 1;
+             *     0 checks without spending; at most [`MAX_COST`]).
+             */
+            cost?: number | null;
             environment?: null | components["schemas"]["Environment"];
             /** @description The key the API client presented. */
             key: string;
@@ -897,7 +954,7 @@ export interface components {
                 "application/json": components["schemas"]["ErrorBody"];
             };
         };
-        /** @description Well-formed, but refused: a field or query parameter out of its bounds, or a change that does not apply. Codes: `INVALID_REQUEST`, `INVALID_QUERY`, `INVALID_NAME`, `INVALID_SCOPES`, `INVALID_ENVIRONMENT`, `INVALID_EXPIRY`, `EXPIRY_IN_PAST`, `LIFETIME_TOO_LONG`, `INVALID_CIDR`, `INVALID_RATE_LIMIT`, `INVALID_USAGE_LIMIT`, `INVALID_METADATA`, `INVALID_GRACE_PERIOD`, `GRACE_PERIOD_TOO_LONG`, `INVALID_REASON`, `INVALID_CLIENT_IP`, `RESERVED_ENVIRONMENT`, `EMPTY_PATCH`, `CONFIRMATION_REQUIRED`, `FILTER_REQUIRED`, `TOO_MANY_KEYS`. */
+        /** @description Well-formed, but refused: a field or query parameter out of its bounds, or a change that does not apply. Codes: `INVALID_REQUEST`, `INVALID_QUERY`, `INVALID_NAME`, `INVALID_SCOPES`, `INVALID_ENVIRONMENT`, `INVALID_EXPIRY`, `EXPIRY_IN_PAST`, `LIFETIME_TOO_LONG`, `INVALID_CIDR`, `INVALID_RATE_LIMIT`, `INVALID_USAGE_LIMIT`, `INVALID_CREDITS`, `INVALID_COST`, `INVALID_METADATA`, `INVALID_GRACE_PERIOD`, `GRACE_PERIOD_TOO_LONG`, `INVALID_REASON`, `INVALID_CLIENT_IP`, `RESERVED_ENVIRONMENT`, `EMPTY_PATCH`, `CONFIRMATION_REQUIRED`, `FILTER_REQUIRED`, `TOO_MANY_KEYS`. */
         Unprocessable: {
             headers: {
                 [name: string]: unknown;
@@ -1100,6 +1157,8 @@ export interface operations {
                 scopes?: components["schemas"]["ScopeList"];
                 /** @description Required environment. */
                 environment?: components["schemas"]["Environment"];
+                /** @description Credits this request spends (default 1; 0 checks without spending). */
+                cost?: number;
             };
             header?: {
                 /** @description Bearer <key> */
@@ -1159,6 +1218,8 @@ export interface operations {
                 scopes?: components["schemas"]["ScopeList"];
                 /** @description Required environment. */
                 environment?: components["schemas"]["Environment"];
+                /** @description Credits this request spends (default 1; 0 checks without spending). */
+                cost?: number;
             };
             header?: {
                 /** @description Bearer <key> */
@@ -1218,6 +1279,8 @@ export interface operations {
                 scopes?: components["schemas"]["ScopeList"];
                 /** @description Required environment. */
                 environment?: components["schemas"]["Environment"];
+                /** @description Credits this request spends (default 1; 0 checks without spending). */
+                cost?: number;
             };
             header?: {
                 /** @description Bearer <key> */
@@ -1277,6 +1340,8 @@ export interface operations {
                 scopes?: components["schemas"]["ScopeList"];
                 /** @description Required environment. */
                 environment?: components["schemas"]["Environment"];
+                /** @description Credits this request spends (default 1; 0 checks without spending). */
+                cost?: number;
             };
             header?: {
                 /** @description Bearer <key> */
@@ -1336,6 +1401,8 @@ export interface operations {
                 scopes?: components["schemas"]["ScopeList"];
                 /** @description Required environment. */
                 environment?: components["schemas"]["Environment"];
+                /** @description Credits this request spends (default 1; 0 checks without spending). */
+                cost?: number;
             };
             header?: {
                 /** @description Bearer <key> */
@@ -1395,6 +1462,8 @@ export interface operations {
                 scopes?: components["schemas"]["ScopeList"];
                 /** @description Required environment. */
                 environment?: components["schemas"]["Environment"];
+                /** @description Credits this request spends (default 1; 0 checks without spending). */
+                cost?: number;
             };
             header?: {
                 /** @description Bearer <key> */
@@ -1448,6 +1517,8 @@ export interface operations {
                 scopes?: components["schemas"]["ScopeList"];
                 /** @description Required environment. */
                 environment?: components["schemas"]["Environment"];
+                /** @description Credits this request spends (default 1; 0 checks without spending). */
+                cost?: number;
             };
             header?: {
                 /** @description Bearer <key> */

@@ -170,6 +170,9 @@ pub(crate) enum KeyCommand {
         /// Required scope (repeatable).
         #[arg(long = "scope")]
         scopes: Vec<String>,
+        /// Credits to spend (default 1; 0 checks without spending).
+        #[arg(long)]
+        cost: Option<u32>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -206,8 +209,14 @@ pub(crate) struct CreateArgs {
     #[arg(long)]
     rate_limit: Option<String>,
     /// Total verifications allowed.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "credits")]
     usage_limit: Option<i64>,
+    /// Credits: each verification spends its cost (default 1).
+    #[arg(long)]
+    credits: Option<i64>,
+    /// Refill the credits as AMOUNT/INTERVAL at each interval since creation, e.g. 1000/1d.
+    #[arg(long, requires = "credits", value_name = "AMOUNT/INTERVAL")]
+    refill: Option<String>,
     /// Keep the secret encrypted so it can be revealed later.
     #[arg(long)]
     recoverable: bool,
@@ -367,6 +376,20 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
                 a.rate_limit.as_deref().map(rate_limit).transpose()?,
             );
             set(&mut body, "usage_limit", a.usage_limit.map(Value::from));
+            if let Some(remaining) = a.credits {
+                let mut credits = json!({ "remaining": remaining });
+                if let Some(r) = a.refill.as_deref() {
+                    let (amount, interval) = r
+                        .split_once('/')
+                        .context("--refill is AMOUNT/INTERVAL, e.g. 1000/1d")?;
+                    let amount: i64 = amount
+                        .trim()
+                        .parse()
+                        .context("--refill: the amount is a whole number")?;
+                    credits["refill"] = json!({ "amount": amount, "interval": interval.trim() });
+                }
+                body["credits"] = credits;
+            }
             let created = client.call(Method::POST, "/v1/keys", Some(body))?;
             if a.json {
                 output::json(&mut out, &created)?;
@@ -573,6 +596,7 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
         KeyCommand::Verify {
             environment,
             scopes,
+            cost,
             json,
         } => {
             let mut key = String::new();
@@ -586,6 +610,7 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
                 environment,
                 scopes,
                 client_ip: None,
+                cost,
             };
             let body = serde_json::to_value(&request)?;
             let verdict = client.call(Method::POST, "/v1/verify", Some(body))?;

@@ -37,6 +37,11 @@ pub struct VerifyRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<schemas::IpAddress>))]
     pub client_ip: Option<String>,
+    /// Credits this request spends from a key that has credits (default 1;
+    /// 0 checks without spending; at most [`MAX_COST`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000))]
+    pub cost: Option<u32>,
 }
 
 fn expose<S: serde::Serializer>(key: &SecretString, s: S) -> Result<S::Ok, S::Error> {
@@ -242,6 +247,9 @@ pub fn presented_key(headers: &HeaderMap) -> Option<&str> {
             .map(str::trim)
     })
 }
+
+/// The most credits one request may spend.
+pub const MAX_COST: u32 = 1_000_000;
 
 /// The code the middleware answers when it cannot reach keywarden.
 pub const VERIFIER_UNAVAILABLE: &str = "VERIFIER_UNAVAILABLE";

@@ -55,6 +55,7 @@ fn bench(c: &mut Criterion) {
         client_ip: Some("192.0.2.1".parse().unwrap()),
         peer_ip: None,
         user_agent: Some("bench"),
+        cost: 1,
     };
     // Warm the cache.
     assert!(rt.block_on(state.verifier().verify(input)).is_valid());

@@ -62,6 +62,9 @@ pub struct VerifyInput<'a> {
     pub peer_ip: Option<IpAddr>,
     /// The client's user agent (for the usage log).
     pub user_agent: Option<&'a str>,
+    /// Credits this request spends (1 by default; 0 checks without
+    /// spending). Keys without credits ignore it.
+    pub cost: u32,
 }
 
 impl std::fmt::Debug for VerifyInput<'_> {
@@ -361,7 +364,11 @@ impl Verifier {
         }
         let mut remaining = None;
         if record.usage_remaining.is_some() {
-            match self.store.consume_usage(&record.id).await {
+            match self
+                .store
+                .consume_credits(&record.id, i64::from(input.cost), now)
+                .await
+            {
                 Ok(Some(left)) => remaining = Some(left),
                 Ok(None) => {
                     return Verdict {

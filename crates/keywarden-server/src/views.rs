@@ -57,6 +57,9 @@ pub struct KeyView {
     pub usage_limit: Option<i64>,
     /// Uses left.
     pub usage_remaining: Option<i64>,
+    /// Its credits and their refill (a key with a usage limit has credits
+    /// without a refill).
+    pub credits: Option<CreditsView>,
     /// RFC 3339.
     #[schema(format = DateTime)]
     pub last_used_at: Option<String>,
@@ -65,6 +68,28 @@ pub struct KeyView {
     pub disabled_at: Option<String>,
     /// Whether the secret can be read back (`GET /v1/keys/{id}/secret`).
     pub recoverable: bool,
+}
+
+/// A key's credits.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CreditsView {
+    /// Credits left (as of the last verification or change; a refill due
+    /// since is applied by the next verification).
+    pub remaining: i64,
+    /// The refill, if any.
+    pub refill: Option<RefillView>,
+}
+
+/// A refill of credits.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RefillView {
+    /// Credits after each refill.
+    pub amount: i64,
+    /// Seconds between refills.
+    pub interval_seconds: i64,
+    /// The next refill boundary, RFC 3339.
+    #[schema(format = DateTime)]
+    pub next_refill_at: String,
 }
 
 /// `{"limit": N, "window_seconds": S}`.
@@ -109,6 +134,14 @@ impl KeyView {
             rate_limit: k.rate_limit.map(Into::into),
             usage_limit: k.usage_limit,
             usage_remaining: k.usage_remaining,
+            credits: k.usage_remaining.map(|remaining| CreditsView {
+                remaining,
+                refill: k.credits_refill.map(|r| RefillView {
+                    amount: r.amount,
+                    interval_seconds: r.interval_ms / 1000,
+                    next_refill_at: timefmt::rfc3339(r.next_at(k.created_at, now)),
+                }),
+            }),
             last_used_at: timefmt::opt(k.last_used_at),
             disabled_at: timefmt::opt(k.disabled_at),
             recoverable: k.sealed.is_some(),

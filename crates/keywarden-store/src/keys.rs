@@ -20,7 +20,8 @@ macro_rules! key_columns {
         "id, digest, pepper_version, hint, prefix, environment, owner, \
          name, scopes, metadata, created_at, updated_at, expires_at, revoked_at, revoke_reason, \
          rotated_from, rotated_to, ip_allowlist, rate_limit, rate_window_secs, usage_limit, \
-         usage_remaining, last_used_at, secret_ciphertext, secret_wrapped_key, disabled_at"
+         usage_remaining, last_used_at, secret_ciphertext, secret_wrapped_key, disabled_at, \
+         credits_refill_amount, credits_refill_ms, credits_period"
     };
 }
 
@@ -88,6 +89,17 @@ pub(crate) fn key_from_row(row: &impl RowGet) -> Result<KeyRecord> {
         last_used_at: row.opt_i64("last_used_at")?,
         sealed,
         disabled_at: row.opt_i64("disabled_at")?,
+        credits_refill: match (
+            row.opt_i64("credits_refill_amount")?,
+            row.opt_i64("credits_refill_ms")?,
+        ) {
+            (Some(amount), Some(interval_ms)) => Some(crate::CreditRefill {
+                amount,
+                interval_ms,
+            }),
+            _ => None,
+        },
+        credits_period: row.i64("credits_period")?,
     })
 }
 
@@ -107,7 +119,7 @@ fn encode(rec: &KeyRecord) -> Result<Encoded> {
     })
 }
 
-/// Binds every column of [`KEY_COLUMNS`], in order, to `$1..$26`.
+/// Binds every column of [`KEY_COLUMNS`], in order, to `$1..$29`.
 macro_rules! bind_key {
     ($query:expr, $rec:expr, $enc:expr) => {{
         let rec: &KeyRecord = $rec;
@@ -139,6 +151,9 @@ macro_rules! bind_key {
             .bind(rec.sealed.as_ref().map(|s| s.ciphertext.as_slice()))
             .bind(rec.sealed.as_ref().map(|s| s.wrapped_key.as_slice()))
             .bind(rec.disabled_at)
+            .bind(rec.credits_refill.map(|r| r.amount))
+            .bind(rec.credits_refill.map(|r| r.interval_ms))
+            .bind(rec.credits_period)
     }};
 }
 
@@ -146,14 +161,15 @@ const INSERT_KEY: &str = concat!(
     "INSERT INTO api_keys (",
     key_columns!(),
     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-     $19, $20, $21, $22, $23, $24, $25, $26)"
+     $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)"
 );
 
 /// Rewrites every mutable column from the record (the row is locked first).
 const UPDATE_KEY: &str = "UPDATE api_keys SET owner = $2, name = $3, scopes = $4, metadata = $5, \
     updated_at = $6, expires_at = $7, revoked_at = $8, revoke_reason = $9, rotated_to = $10, \
     ip_allowlist = $11, rate_limit = $12, rate_window_secs = $13, usage_limit = $14, \
-    usage_remaining = $15, disabled_at = $16 WHERE id = $1";
+    usage_remaining = $15, disabled_at = $16, credits_refill_amount = $17, credits_refill_ms = $18, \
+    credits_period = $19 WHERE id = $1";
 
 /// Binds the columns of [`UPDATE_KEY`].
 macro_rules! bind_update {
@@ -177,6 +193,9 @@ macro_rules! bind_update {
             .bind(rec.usage_limit)
             .bind(rec.usage_remaining)
             .bind(rec.disabled_at)
+            .bind(rec.credits_refill.map(|r| r.amount))
+            .bind(rec.credits_refill.map(|r| r.interval_ms))
+            .bind(rec.credits_period)
     }};
 }
 
@@ -457,7 +476,7 @@ impl Store {
                     return Err(StoreError::Conflict("the key is revoked".to_owned()));
                 }
                 let mut k = k.clone();
-                apply_patch(&mut k, patch);
+                apply_patch(&mut k, patch, now);
                 k.updated_at = now;
                 Ok(k)
             })
@@ -617,20 +636,45 @@ impl Store {
         })
     }
 
-    /// Takes one use from a usage-limited key. `Some(remaining)` after the
-    /// use, `None` when none was left. Atomic on both backends: the
-    /// decrement and the check are one statement.
-    pub async fn consume_usage(&self, id: &KeyId) -> Result<Option<i64>> {
+    /// Spends `cost` credits of a usage-limited key at `now`, refilling
+    /// first when a refill boundary has passed since the last one.
+    /// `Some(remaining)` after spending, `None` when fewer than `cost` were
+    /// left (nothing is spent then). A cost of 0 spends nothing and answers
+    /// what is left. Atomic on both backends: the refill, the check and the
+    /// spending are one statement.
+    pub async fn consume_credits(
+        &self,
+        id: &KeyId,
+        cost: i64,
+        now: UnixMillis,
+    ) -> Result<Option<i64>> {
+        // The period `now` falls in, and the credits before spending.
+        const PERIOD: &str = "(($2 - created_at) / credits_refill_ms)";
+        const DUE: &str = "(credits_refill_ms IS NOT NULL AND $2 >= created_at \
+                           AND (($2 - created_at) / credits_refill_ms) > credits_period)";
+        let sql = format!(
+            "UPDATE api_keys SET \
+               usage_remaining = (CASE WHEN {DUE} THEN credits_refill_amount ELSE usage_remaining END) - $3, \
+               credits_period = CASE WHEN {DUE} THEN {PERIOD} ELSE credits_period END \
+             WHERE id = $1 AND usage_remaining IS NOT NULL \
+               AND (CASE WHEN {DUE} THEN credits_refill_amount ELSE usage_remaining END) >= $3 \
+             RETURNING usage_remaining"
+        );
         with_db!(self, writer, |pool| {
-            let row = sqlx::query(
-                "UPDATE api_keys SET usage_remaining = usage_remaining - 1 \
-                 WHERE id = $1 AND usage_remaining > 0 RETURNING usage_remaining",
-            )
-            .bind(id.as_str())
-            .fetch_optional(pool)
-            .await?;
+            let row = sqlx::query(&sql)
+                .bind(id.as_str())
+                .bind(now)
+                .bind(cost)
+                .fetch_optional(pool)
+                .await?;
             row.map(|r| r.i64("usage_remaining")).transpose()
         })
+    }
+
+    /// Takes one use from a usage-limited key (`consume_credits` with a
+    /// cost of 1).
+    pub async fn consume_usage(&self, id: &KeyId, now: UnixMillis) -> Result<Option<i64>> {
+        self.consume_credits(id, 1, now).await
     }
 
     /// Moves a key to a new digest (after a pepper rotation, when the key is
@@ -714,7 +758,7 @@ impl Store {
     }
 }
 
-fn apply_patch(k: &mut KeyRecord, p: &KeyPatch) {
+fn apply_patch(k: &mut KeyRecord, p: &KeyPatch, now: UnixMillis) {
     if let Some(name) = &p.name {
         k.name.clone_from(name);
     }
@@ -739,6 +783,14 @@ fn apply_patch(k: &mut KeyRecord, p: &KeyPatch) {
     if let Some(limit) = p.usage_limit {
         k.usage_limit = limit;
         k.usage_remaining = limit;
+        k.credits_refill = None;
+    }
+    if let Some(credits) = p.credits {
+        k.usage_limit = credits.map(|c| c.remaining);
+        k.usage_remaining = credits.map(|c| c.remaining);
+        k.credits_refill = credits.and_then(|c| c.refill);
+        // Refills count from creation; the one due now is this change.
+        k.credits_period = k.credits_refill.map_or(0, |r| r.period(k.created_at, now));
     }
 }
 

@@ -616,6 +616,11 @@ const SQLITE_MIGRATIONS: Embedded = &[
         "disabled keys",
         include_str!("../migrations/sqlite/0005_disabled.sql"),
     ),
+    (
+        6,
+        "credit refills",
+        include_str!("../migrations/sqlite/0006_credit_refills.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded = &[
     (
@@ -637,6 +642,11 @@ const POSTGRES_MIGRATIONS: Embedded = &[
         4,
         "disabled keys",
         include_str!("../migrations/postgres/0004_disabled.sql"),
+    ),
+    (
+        5,
+        "credit refills",
+        include_str!("../migrations/postgres/0005_credit_refills.sql"),
     ),
 ];
 

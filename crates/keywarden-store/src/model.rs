@@ -131,6 +131,43 @@ pub struct KeyRecord {
     pub sealed: Option<SealedSecret>,
     /// When it was disabled; `None` while enabled.
     pub disabled_at: Option<UnixMillis>,
+    /// The credits' refill: `usage_remaining` is set back to its amount at
+    /// each interval boundary since `created_at`.
+    pub credits_refill: Option<CreditRefill>,
+    /// The number of the last refill boundary applied (0: none yet).
+    pub credits_period: i64,
+}
+
+/// A refill of a key's credits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CreditRefill {
+    /// Credits after each refill.
+    pub amount: i64,
+    /// Time between refills, at least a minute.
+    pub interval_ms: i64,
+}
+
+impl CreditRefill {
+    /// The number of the refill period `now` falls in, counted from
+    /// `created_at` (0 before the first boundary).
+    pub fn period(&self, created_at: UnixMillis, now: UnixMillis) -> i64 {
+        (now - created_at).max(0) / self.interval_ms.max(1)
+    }
+
+    /// When the next refill after `now` happens.
+    pub fn next_at(&self, created_at: UnixMillis, now: UnixMillis) -> UnixMillis {
+        created_at
+            .saturating_add((self.period(created_at, now) + 1).saturating_mul(self.interval_ms))
+    }
+}
+
+/// A key's credits: what is left, and how it refills.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Credits {
+    /// Credits left now.
+    pub remaining: i64,
+    /// The refill, if any.
+    pub refill: Option<CreditRefill>,
 }
 
 impl KeyRecord {
@@ -335,8 +372,12 @@ pub struct KeyPatch {
     pub ip_allowlist: Option<Vec<IpNet>>,
     /// New rate limit.
     pub rate_limit: Option<Option<RateLimit>>,
-    /// New usage limit; setting one resets the remaining count to it.
+    /// New usage limit; setting one resets the remaining count to it (and
+    /// drops a refill).
     pub usage_limit: Option<Option<i64>>,
+    /// New credits (`None` inside: none); a refill's periods count from
+    /// the key's creation.
+    pub credits: Option<Option<Credits>>,
 }
 
 /// Who did what, for the audit log.

@@ -105,6 +105,8 @@ fn ask(
         environment: None,
         scopes: Vec::new(),
         client_ip: None,
+        // A check, not a use: spends no credits of a key that has them.
+        cost: Some(0),
     };
     let response = client
         .post(endpoint)

@@ -168,14 +168,24 @@ fn refine_schemas(schemas: &mut Value) {
     let metadata_names = json!({ "$ref": "#/components/schemas/KeyName" });
     for name in ["CreateKeyRequest", "PatchKeyRequest"] {
         let schema = &mut schemas[name];
-        // `expires_at` or `expires_in`, not both (`INVALID_EXPIRY`).
-        schema["not"] = json!({
-            "required": ["expires_at", "expires_in"],
-            "properties": {
-                "expires_at": { "type": "string" },
-                "expires_in": { "type": "string" }
+        // `expires_at` or `expires_in`, not both (`INVALID_EXPIRY`); and
+        // `usage_limit` or `credits`, not both (`INVALID_CREDITS`).
+        schema["not"] = json!({ "anyOf": [
+            {
+                "required": ["expires_at", "expires_in"],
+                "properties": {
+                    "expires_at": { "type": "string" },
+                    "expires_in": { "type": "string" }
+                }
+            },
+            {
+                "required": ["usage_limit", "credits"],
+                "properties": {
+                    "usage_limit": { "type": "integer" },
+                    "credits": { "type": "object" }
+                }
             }
-        });
+        ] });
         // Metadata keys are names: no control or invisible characters.
         schema["properties"]["metadata"]["propertyNames"] = metadata_names.clone();
     }
@@ -260,7 +270,7 @@ fn shared_responses() -> Value {
         "UnsupportedMediaType": error("The body is not sent as `application/json`.", &["UNSUPPORTED_MEDIA_TYPE"]),
         "Unprocessable": error(
             "Well-formed, but refused: a field or query parameter out of its bounds, or a change that does not apply.",
-            &["INVALID_REQUEST", "INVALID_QUERY", "INVALID_NAME", "INVALID_SCOPES", "INVALID_ENVIRONMENT", "INVALID_EXPIRY", "EXPIRY_IN_PAST", "LIFETIME_TOO_LONG", "INVALID_CIDR", "INVALID_RATE_LIMIT", "INVALID_USAGE_LIMIT", "INVALID_METADATA", "INVALID_GRACE_PERIOD", "GRACE_PERIOD_TOO_LONG", "INVALID_REASON", "INVALID_CLIENT_IP", "RESERVED_ENVIRONMENT", "EMPTY_PATCH", "CONFIRMATION_REQUIRED", "FILTER_REQUIRED", "TOO_MANY_KEYS"],
+            &["INVALID_REQUEST", "INVALID_QUERY", "INVALID_NAME", "INVALID_SCOPES", "INVALID_ENVIRONMENT", "INVALID_EXPIRY", "EXPIRY_IN_PAST", "LIFETIME_TOO_LONG", "INVALID_CIDR", "INVALID_RATE_LIMIT", "INVALID_USAGE_LIMIT", "INVALID_CREDITS", "INVALID_COST", "INVALID_METADATA", "INVALID_GRACE_PERIOD", "GRACE_PERIOD_TOO_LONG", "INVALID_REASON", "INVALID_CLIENT_IP", "RESERVED_ENVIRONMENT", "EMPTY_PATCH", "CONFIRMATION_REQUIRED", "FILTER_REQUIRED", "TOO_MANY_KEYS"],
         ),
         "TooManyRequests": with_headers(
             error("Too many failed authentications from this address (or too many requests).", &["RATE_LIMITED"]),

@@ -62,12 +62,52 @@ pub struct CreateKeyRequest {
     pub ip_allowlist: Vec<String>,
     /// At most `limit` verifications per `window_seconds`.
     pub rate_limit: Option<RateLimitInput>,
-    /// Total verifications allowed.
+    /// Total verifications allowed (credits without a refill; or use
+    /// `credits`, not both).
     #[schema(minimum = 1)]
     pub usage_limit: Option<i64>,
+    /// Credits: each verification spends its `cost` (default 1); with a
+    /// refill, `remaining` is set back to `refill.amount` at each interval
+    /// boundary since the key's creation.
+    pub credits: Option<CreditsRequest>,
     /// Keep the secret encrypted so it can be read back (needs a master key).
     #[serde(default)]
     pub recoverable: bool,
+}
+
+/// `{"remaining": N, "refill": {"amount": A, "interval": "1d"}}`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreditsRequest {
+    /// Credits now.
+    #[schema(minimum = 0)]
+    pub remaining: i64,
+    /// How the credits refill, if they do.
+    pub refill: Option<RefillRequest>,
+}
+
+/// `{"amount": A, "interval": "1d"}`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefillRequest {
+    /// Credits after each refill.
+    #[schema(minimum = 1)]
+    pub amount: i64,
+    /// Time between refills, at least a minute: `1m`, `1h`, `1d`, `30d`.
+    #[schema(value_type = schemas::Duration)]
+    pub interval: String,
+}
+
+impl From<CreditsRequest> for keys::CreditsInput {
+    fn from(c: CreditsRequest) -> Self {
+        Self {
+            remaining: c.remaining,
+            refill: c.refill.map(|r| keys::RefillInput {
+                amount: r.amount,
+                interval: r.interval,
+            }),
+        }
+    }
 }
 
 /// `{"limit": N, "window_seconds": S}`.
@@ -104,6 +144,7 @@ impl From<CreateKeyRequest> for keys::NewKey {
             ip_allowlist: r.ip_allowlist,
             rate_limit: r.rate_limit.map(Into::into),
             usage_limit: r.usage_limit,
+            credits: r.credits.map(Into::into),
             recoverable: r.recoverable,
         }
     }
@@ -121,6 +162,7 @@ impl From<PatchKeyRequest> for keys::KeyChanges {
             ip_allowlist: r.ip_allowlist,
             rate_limit: r.rate_limit.map(|r| r.map(Into::into)),
             usage_limit: r.usage_limit,
+            credits: r.credits.map(|c| c.map(Into::into)),
         }
     }
 }
@@ -161,6 +203,10 @@ pub struct PatchKeyRequest {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>, minimum = 1)]
     pub usage_limit: Option<Option<i64>>,
+    /// New credits (and refill), or null for none.
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<CreditsRequest>)]
+    pub credits: Option<Option<CreditsRequest>>,
 }
 
 /// Body of `POST /v1/keys/{id}/roll` (optional).

@@ -78,6 +78,16 @@ fn parse_scopes<'a>(items: impl Iterator<Item = &'a str>) -> Result<Vec<Scope>, 
     Ok(scopes)
 }
 
+fn check_cost(cost: Option<u32>) -> Result<u32, ApiError> {
+    match cost {
+        Some(c) if c > keywarden_proto::MAX_COST => Err(ApiError::invalid(
+            "INVALID_COST",
+            format!("cost is at most {}", keywarden_proto::MAX_COST),
+        )),
+        other => Ok(other.unwrap_or(1)),
+    }
+}
+
 fn check_environment(env: Option<&str>) -> Result<(), ApiError> {
     if let Some(e) = env {
         e.parse::<keywarden_core::key::Environment>()
@@ -106,6 +116,7 @@ pub async fn verify(
         )
         .await?;
     check_environment(req.environment.as_deref())?;
+    let cost = check_cost(req.cost)?;
     let scopes = parse_scopes(req.scopes.iter().map(String::as_str))?;
     let client_ip = req
         .client_ip
@@ -125,6 +136,7 @@ pub async fn verify(
             client_ip: client_ip.map(|ip| ip.to_canonical()),
             peer_ip: None,
             user_agent: headers.get("user-agent").and_then(|v| v.to_str().ok()),
+            cost,
         })
         .await;
     if verdict.code == Code::StoreUnavailable {
@@ -152,6 +164,9 @@ pub struct ForwardAuthQuery {
     /// Required environment.
     #[param(value_type = Option<keywarden_proto::schemas::Environment>)]
     pub environment: Option<String>,
+    /// Credits this request spends (default 1; 0 checks without spending).
+    #[param(minimum = 0, maximum = 1_000_000)]
+    pub cost: Option<u32>,
 }
 
 const KEY_ID: HeaderName = HeaderName::from_static("x-keywarden-key-id");
@@ -218,6 +233,10 @@ pub async fn forward_auth(
     if let Err(e) = check_environment(q.environment.as_deref()) {
         return e.into_response();
     }
+    let cost = match check_cost(q.cost) {
+        Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
     let verdict = state
         .verifier()
         .verify(VerifyInput {
@@ -227,6 +246,7 @@ pub async fn forward_auth(
             client_ip: addr.client,
             peer_ip: addr.peer,
             user_agent: headers.get("user-agent").and_then(|v| v.to_str().ok()),
+            cost,
         })
         .await;
     let mut response = match (&verdict.key, verdict.is_valid()) {

@@ -32,6 +32,8 @@ pub enum KeyField {
     Reason,
     /// A bulk revocation's owner/environment filter.
     Filter,
+    /// Credits and their refill.
+    Credits,
     /// A change as a whole.
     Changes,
 }
@@ -48,6 +50,7 @@ impl KeyField {
             Self::IpAllowlist => "ip_allowlist",
             Self::RateLimit => "rate_limit",
             Self::UsageLimit => "usage_limit",
+            Self::Credits => "credits",
             Self::Expires => "expires",
             Self::Recoverable => "recoverable",
             Self::GracePeriod => "grace_period",
@@ -142,6 +145,7 @@ impl KeyError {
             (K::Invalid, Some(F::IpAllowlist)) => "INVALID_CIDR",
             (K::Invalid, Some(F::RateLimit)) => "INVALID_RATE_LIMIT",
             (K::Invalid, Some(F::UsageLimit)) => "INVALID_USAGE_LIMIT",
+            (K::Invalid, Some(F::Credits)) => "INVALID_CREDITS",
             (K::Invalid, Some(F::Expires)) => "INVALID_EXPIRY",
             (K::Invalid, Some(F::GracePeriod)) => "INVALID_GRACE_PERIOD",
             (K::Invalid, Some(F::Reason)) => "INVALID_REASON",

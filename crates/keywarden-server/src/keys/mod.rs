@@ -28,8 +28,8 @@ use keywarden_store::{AuditAction, KeyPatch, KeyRecord, SealedSecret, StoreError
 
 pub use error::{KeyError, KeyErrorKind, KeyField};
 pub use validate::{
-    MAX_ALLOWLIST, MAX_GRACE_MS, MAX_METADATA, MAX_NAME, MAX_SCOPES, grace_ms, parse_allowlist,
-    reason,
+    CreditsInput, MAX_ALLOWLIST, MAX_GRACE_MS, MAX_METADATA, MAX_NAME, MAX_SCOPES, MIN_REFILL_MS,
+    RefillInput, grace_ms, parse_allowlist, reason,
 };
 use validate::{
     check_metadata, check_name, check_policy, check_scopes, expiry, rate_limit, usage_limit,
@@ -69,6 +69,8 @@ pub struct NewKey {
     pub rate_limit: Option<RateLimitInput>,
     /// Total verifications allowed.
     pub usage_limit: Option<i64>,
+    /// Credits, with a refill (or `usage_limit`, not both).
+    pub credits: Option<CreditsInput>,
     /// Keep the secret sealed under the master key.
     pub recoverable: bool,
 }
@@ -94,6 +96,8 @@ pub struct KeyChanges {
     pub rate_limit: Option<Option<RateLimitInput>>,
     /// New usage limit (resets the uses left), or none.
     pub usage_limit: Option<Option<i64>>,
+    /// New credits, or none.
+    pub credits: Option<Option<CreditsInput>>,
 }
 
 /// How to roll a key.
@@ -174,6 +178,11 @@ pub async fn create(state: &AppState, caller: &Caller, new: NewKey) -> Result<Cr
     let ip_allowlist = parse_allowlist(&new.ip_allowlist)?;
     let rate_limit = rate_limit(new.rate_limit)?;
     let usage_limit = usage_limit(new.usage_limit)?;
+    let credits = validate::credits(new.credits.as_ref(), usage_limit.is_some())?;
+    let (usage_limit, credits_refill) = match credits {
+        Some(c) => (Some(c.remaining), c.refill),
+        None => (usage_limit, None),
+    };
     let expires_at = expiry(new.expires_at.as_deref(), new.expires_in.as_deref(), now)?;
     check_policy(state, &new.environment, expires_at, now)?;
 
@@ -208,6 +217,8 @@ pub async fn create(state: &AppState, caller: &Caller, new: NewKey) -> Result<Cr
         usage_limit,
         usage_remaining: usage_limit,
         disabled_at: None,
+        credits_refill,
+        credits_period: 0,
         last_used_at: None,
         sealed,
     };
@@ -279,6 +290,14 @@ pub async fn update(
             .transpose()?,
         rate_limit: changes.rate_limit.map(rate_limit).transpose()?,
         usage_limit: changes.usage_limit.map(usage_limit).transpose()?,
+        credits: match &changes.credits {
+            None => None,
+            Some(None) => Some(None),
+            Some(Some(c)) => Some(validate::credits(
+                Some(c),
+                matches!(changes.usage_limit, Some(Some(_))),
+            )?),
+        },
     };
     let changed: Vec<&str> = [
         patch.name.is_some().then_some("name"),
@@ -287,6 +306,7 @@ pub async fn update(
         patch.metadata.is_some().then_some("metadata"),
         patch.expires_at.is_some().then_some("expires_at"),
         patch.ip_allowlist.is_some().then_some("ip_allowlist"),
+        patch.credits.is_some().then_some("credits"),
         patch.rate_limit.is_some().then_some("rate_limit"),
         patch.usage_limit.is_some().then_some("usage_limit"),
     ]
@@ -356,6 +376,8 @@ pub async fn roll(
         rotated_to: None,
         last_used_at: None,
         sealed,
+        // Refills of the new key count from its own creation.
+        credits_period: 0,
         ..old
     };
     let audit = caller.draft(

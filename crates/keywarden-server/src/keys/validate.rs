@@ -123,6 +123,65 @@ pub(crate) fn usage_limit(limit: Option<i64>) -> Result<Option<i64>, KeyError> {
     }
 }
 
+/// Shortest refill interval of credits.
+pub const MIN_REFILL_MS: i64 = 60_000;
+
+/// Credits as given: how many, and how they refill.
+#[derive(Debug, Clone)]
+pub struct CreditsInput {
+    /// Credits now (0 or more).
+    pub remaining: i64,
+    /// The refill, if any.
+    pub refill: Option<RefillInput>,
+}
+
+/// A refill as given.
+#[derive(Debug, Clone)]
+pub struct RefillInput {
+    /// Credits after each refill (1 or more).
+    pub amount: i64,
+    /// Time between refills: a duration of at least a minute (`1m`, `1d`, `30d`).
+    pub interval: String,
+}
+
+/// Checks credits; `usage_limit` is the older form of credits without a
+/// refill, so giving both is refused.
+pub(crate) fn credits(
+    input: Option<&CreditsInput>,
+    usage_limit_given: bool,
+) -> Result<Option<keywarden_store::Credits>, KeyError> {
+    let Some(c) = input else { return Ok(None) };
+    let bad = |m: &str| Err(KeyError::invalid(KeyField::Credits, m));
+    if usage_limit_given {
+        return bad("give credits or usage_limit, not both");
+    }
+    if c.remaining < 0 {
+        return bad("credits.remaining must be 0 or more");
+    }
+    let refill = match &c.refill {
+        None => None,
+        Some(r) => {
+            if r.amount < 1 {
+                return bad("credits.refill.amount must be at least 1");
+            }
+            let Some(interval_ms) = keywarden_core::clock::parse_duration(&r.interval) else {
+                return bad("credits.refill.interval must be a duration like 1m, 1h, 1d or 30d");
+            };
+            if interval_ms < MIN_REFILL_MS {
+                return bad("credits.refill.interval must be at least 1m");
+            }
+            Some(keywarden_store::CreditRefill {
+                amount: r.amount,
+                interval_ms,
+            })
+        }
+    };
+    Ok(Some(keywarden_store::Credits {
+        remaining: c.remaining,
+        refill,
+    }))
+}
+
 /// The expiry in effect from `expires_at` / `expires_in`.
 pub(crate) fn expiry(
     expires_at: Option<&str>,

@@ -391,3 +391,85 @@ async fn disable_and_enable() {
     })
     .await;
 }
+
+/// Credits 10, cost 3: VALID, VALID, VALID, USAGE_EXCEEDED; cost 0 checks
+/// without spending; the refill sets them back at each interval boundary
+/// since creation; PATCH changes them; usage_limit and credits together
+/// are refused.
+#[tokio::test]
+async fn credits_with_cost_and_refill() {
+    on_each_backend(|t| async move {
+        let (id, key) = t
+            .create(json!({"environment": "live", "credits": {"remaining": 10, "refill": {"amount": 10, "interval": "1h"}}}))
+            .await;
+        let got = t.call("GET", &format!("/v1/keys/{id}"), None).await;
+        assert_eq!(got.json["credits"]["remaining"], 10);
+        assert_eq!(got.json["credits"]["refill"]["interval_seconds"], 3600);
+        assert_eq!(
+            got.json["credits"]["refill"]["next_refill_at"],
+            keywarden_server::timefmt::rfc3339(NOW + 3_600_000)
+        );
+        let mut codes = Vec::new();
+        for _ in 0..4 {
+            let v = t.verify(json!({"key": key, "cost": 3})).await;
+            codes.push((v["code"].as_str().unwrap().to_owned(), v["remaining"].as_i64()));
+        }
+        assert_eq!(
+            codes,
+            [
+                ("VALID".to_owned(), Some(7)),
+                ("VALID".to_owned(), Some(4)),
+                ("VALID".to_owned(), Some(1)),
+                ("USAGE_EXCEEDED".to_owned(), Some(0)),
+            ],
+            "{}",
+            t.backend
+        );
+        // Cost 0 checks without spending; 1 credit is still there.
+        let v = t.verify(json!({"key": key, "cost": 0})).await;
+        assert_eq!((v["code"].as_str(), v["remaining"].as_i64()), (Some("VALID"), Some(1)));
+        // Forward-auth spends ?cost= too.
+        let fa = t
+            .send("GET", "/v1/forward-auth?cost=2", None, None, &[("x-api-key", &key)], None)
+            .await;
+        assert_eq!((fa.status, fa.code()), (StatusCode::FORBIDDEN, "USAGE_EXCEEDED"));
+
+        // The refill: an hour after creation the credits are 10 again.
+        t.clock.advance_ms(3_600_000);
+        let v = t.verify(json!({"key": key, "cost": 4})).await;
+        assert_eq!((v["code"].as_str(), v["remaining"].as_i64()), (Some("VALID"), Some(6)), "{}", t.backend);
+        // Not again within the same hour...
+        t.clock.advance_ms(1_800_000);
+        let v = t.verify(json!({"key": key, "cost": 6})).await;
+        assert_eq!(v["remaining"].as_i64(), Some(0));
+        assert_eq!(t.verify(json!({"key": key})).await["code"], "USAGE_EXCEEDED");
+        // ...and once, not twice, after several missed boundaries.
+        t.clock.advance_ms(3 * 3_600_000);
+        let v = t.verify(json!({"key": key, "cost": 10})).await;
+        assert_eq!((v["code"].as_str(), v["remaining"].as_i64()), (Some("VALID"), Some(0)));
+
+        // PATCH: new credits without a refill; null removes them.
+        let p = t
+            .call("PATCH", &format!("/v1/keys/{id}"), Some(json!({"credits": {"remaining": 2}})))
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.json);
+        assert!(p.json["credits"]["refill"].is_null());
+        assert_eq!(t.verify(json!({"key": key, "cost": 2})).await["code"], "VALID");
+        assert_eq!(t.verify(json!({"key": key})).await["code"], "USAGE_EXCEEDED");
+        let p = t.call("PATCH", &format!("/v1/keys/{id}"), Some(json!({"credits": null}))).await;
+        assert!(p.json["credits"].is_null());
+        assert_eq!(t.verify(json!({"key": key, "cost": 100})).await["code"], "VALID");
+
+        for bad in [
+            json!({"environment": "live", "usage_limit": 5, "credits": {"remaining": 5}}),
+            json!({"environment": "live", "credits": {"remaining": 5, "refill": {"amount": 5, "interval": "30s"}}}),
+            json!({"environment": "live", "credits": {"remaining": -1}}),
+            json!({"environment": "live", "credits": {"remaining": 1, "refill": {"amount": 0, "interval": "1d"}}}),
+        ] {
+            let r = t.call("POST", "/v1/keys", Some(bad.clone())).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {}", r.json);
+        }
+        t.stop().await;
+    })
+    .await;
+}

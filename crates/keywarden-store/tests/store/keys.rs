@@ -389,7 +389,7 @@ async fn usage_limit_is_exact_under_concurrency() {
             let store = b.store.clone();
             let id = rec.id.clone();
             tasks.push(tokio::spawn(async move {
-                store.consume_usage(&id).await.unwrap()
+                store.consume_usage(&id, NOW).await.unwrap()
             }));
         }
         let mut granted = Vec::new();

@@ -126,6 +126,8 @@ pub(crate) fn new_key(owner: &str, env: &str, created_at: i64) -> (KeyRecord, St
         usage_limit: None,
         usage_remaining: None,
         disabled_at: None,
+        credits_refill: None,
+        credits_period: 0,
         last_used_at: None,
         sealed: None,
     };

@@ -12,6 +12,8 @@ from .chain_status import ChainStatus
 from .create_key_request import CreateKeyRequest
 from .create_key_request_metadata_type_0 import CreateKeyRequestMetadataType0
 from .created_key import CreatedKey
+from .credits_request import CreditsRequest
+from .credits_view import CreditsView
 from .error_body import ErrorBody
 from .error_code import ErrorCode
 from .error_detail import ErrorDetail
@@ -31,6 +33,8 @@ from .patch_key_request_metadata_type_0 import PatchKeyRequestMetadataType0
 from .rate_limit_input import RateLimitInput
 from .rate_limit_state import RateLimitState
 from .rate_limit_view import RateLimitView
+from .refill_request import RefillRequest
+from .refill_view import RefillView
 from .revealed_key import RevealedKey
 from .revoke_request import RevokeRequest
 from .roll_request import RollRequest
@@ -55,6 +59,8 @@ __all__ = (
     "CreatedKey",
     "CreateKeyRequest",
     "CreateKeyRequestMetadataType0",
+    "CreditsRequest",
+    "CreditsView",
     "ErrorBody",
     "ErrorCode",
     "ErrorDetail",
@@ -74,6 +80,8 @@ __all__ = (
     "RateLimitInput",
     "RateLimitState",
     "RateLimitView",
+    "RefillRequest",
+    "RefillView",
     "RevealedKey",
     "RevokeRequest",
     "RolledKey",

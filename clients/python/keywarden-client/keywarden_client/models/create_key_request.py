@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.create_key_request_metadata_type_0 import CreateKeyRequestMetadataType0
+    from ..models.credits_request import CreditsRequest
     from ..models.rate_limit_input import RateLimitInput
 
 
@@ -23,6 +24,7 @@ class CreateKeyRequest:
     Attributes:
         environment (str): An environment: a lowercase letter, then up to 11 lowercase letters or digits (`live`,
             `test`, `staging`).
+        credits_ (CreditsRequest | None | Unset):
         expires_at (datetime.datetime | None | Unset): Expiry, RFC 3339, in the future (or use `expires_in`, not both).
         expires_in (None | str | Unset):
         ip_allowlist (list[str] | Unset): Client networks allowed to use the key (CIDRs or addresses).
@@ -32,10 +34,12 @@ class CreateKeyRequest:
         rate_limit (None | RateLimitInput | Unset):
         recoverable (bool | Unset): Keep the secret encrypted so it can be read back (needs a master key).
         scopes (list[str] | Unset): `resource:action` scopes; `orders:*` covers every action on orders.
-        usage_limit (int | None | Unset): Total verifications allowed.
+        usage_limit (int | None | Unset): Total verifications allowed (credits without a refill; or use
+            `credits`, not both).
     """
 
     environment: str
+    credits_: CreditsRequest | None | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
     expires_in: None | str | Unset = UNSET
     ip_allowlist: list[str] | Unset = UNSET
@@ -49,9 +53,18 @@ class CreateKeyRequest:
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.create_key_request_metadata_type_0 import CreateKeyRequestMetadataType0  # noqa: PLC0415
+        from ..models.credits_request import CreditsRequest  # noqa: PLC0415
         from ..models.rate_limit_input import RateLimitInput  # noqa: PLC0415
 
         environment = self.environment
+
+        credits_: dict[str, Any] | None | Unset
+        if isinstance(self.credits_, Unset):
+            credits_ = UNSET
+        elif isinstance(self.credits_, CreditsRequest):
+            credits_ = self.credits_.to_dict()
+        else:
+            credits_ = self.credits_
 
         expires_at: None | str | Unset
         if isinstance(self.expires_at, Unset):
@@ -122,6 +135,8 @@ class CreateKeyRequest:
                 "environment": environment,
             }
         )
+        if credits_ is not UNSET:
+            field_dict["credits"] = credits_
         if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
         if expires_in is not UNSET:
@@ -148,10 +163,28 @@ class CreateKeyRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.create_key_request_metadata_type_0 import CreateKeyRequestMetadataType0  # noqa: PLC0415
+        from ..models.credits_request import CreditsRequest  # noqa: PLC0415
         from ..models.rate_limit_input import RateLimitInput  # noqa: PLC0415
 
         d = dict(src_dict)
         environment = d.pop("environment")
+
+        def _parse_credits_(data: object) -> CreditsRequest | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                credits_type_1 = CreditsRequest.from_dict(data)
+
+                return credits_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CreditsRequest | None | Unset, data)
+
+        credits_ = _parse_credits_(d.pop("credits", UNSET))
 
         def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -259,6 +292,7 @@ class CreateKeyRequest:
 
         create_key_request = cls(
             environment=environment,
+            credits_=credits_,
             expires_at=expires_at,
             expires_in=expires_in,
             ip_allowlist=ip_allowlist,

@@ -11,6 +11,7 @@ from ..models.key_status import KeyStatus
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.credits_view import CreditsView
     from ..models.key_view_metadata import KeyViewMetadata
     from ..models.rate_limit_view import RateLimitView
 
@@ -35,6 +36,7 @@ class CreatedKey:
         status (KeyStatus): Where a key stands now.
         updated_at (datetime.datetime): RFC 3339.
         key (str): The key. Shown once; store it now.
+        credits_ (CreditsView | None | Unset):
         disabled_at (datetime.datetime | None | Unset): When it was disabled (RFC 3339); absent while enabled.
         expires_at (datetime.datetime | None | Unset): RFC 3339.
         last_used_at (datetime.datetime | None | Unset): RFC 3339.
@@ -61,6 +63,7 @@ class CreatedKey:
     status: KeyStatus
     updated_at: datetime.datetime
     key: str
+    credits_: CreditsView | None | Unset = UNSET
     disabled_at: datetime.datetime | None | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
     last_used_at: datetime.datetime | None | Unset = UNSET
@@ -76,6 +79,7 @@ class CreatedKey:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.credits_view import CreditsView  # noqa: PLC0415
         from ..models.rate_limit_view import RateLimitView  # noqa: PLC0415
 
         created_at = self.created_at.isoformat()
@@ -101,6 +105,14 @@ class CreatedKey:
         updated_at = self.updated_at.isoformat()
 
         key = self.key
+
+        credits_: dict[str, Any] | None | Unset
+        if isinstance(self.credits_, Unset):
+            credits_ = UNSET
+        elif isinstance(self.credits_, CreditsView):
+            credits_ = self.credits_.to_dict()
+        else:
+            credits_ = self.credits_
 
         disabled_at: None | str | Unset
         if isinstance(self.disabled_at, Unset):
@@ -202,6 +214,8 @@ class CreatedKey:
                 "key": key,
             }
         )
+        if credits_ is not UNSET:
+            field_dict["credits"] = credits_
         if disabled_at is not UNSET:
             field_dict["disabled_at"] = disabled_at
         if expires_at is not UNSET:
@@ -231,6 +245,7 @@ class CreatedKey:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.credits_view import CreditsView  # noqa: PLC0415
         from ..models.key_view_metadata import KeyViewMetadata  # noqa: PLC0415
         from ..models.rate_limit_view import RateLimitView  # noqa: PLC0415
 
@@ -258,6 +273,23 @@ class CreatedKey:
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
         key = d.pop("key")
+
+        def _parse_credits_(data: object) -> CreditsView | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                credits_type_1 = CreditsView.from_dict(data)
+
+                return credits_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CreditsView | None | Unset, data)
+
+        credits_ = _parse_credits_(d.pop("credits", UNSET))
 
         def _parse_disabled_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -420,6 +452,7 @@ class CreatedKey:
             status=status,
             updated_at=updated_at,
             key=key,
+            credits_=credits_,
             disabled_at=disabled_at,
             expires_at=expires_at,
             last_used_at=last_used_at,

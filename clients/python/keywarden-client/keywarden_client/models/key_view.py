@@ -11,6 +11,7 @@ from ..models.key_status import KeyStatus
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.credits_view import CreditsView
     from ..models.key_view_metadata import KeyViewMetadata
     from ..models.rate_limit_view import RateLimitView
 
@@ -34,6 +35,7 @@ class KeyView:
         scopes (list[str]): Scopes held.
         status (KeyStatus): Where a key stands now.
         updated_at (datetime.datetime): RFC 3339.
+        credits_ (CreditsView | None | Unset):
         disabled_at (datetime.datetime | None | Unset): When it was disabled (RFC 3339); absent while enabled.
         expires_at (datetime.datetime | None | Unset): RFC 3339.
         last_used_at (datetime.datetime | None | Unset): RFC 3339.
@@ -59,6 +61,7 @@ class KeyView:
     scopes: list[str]
     status: KeyStatus
     updated_at: datetime.datetime
+    credits_: CreditsView | None | Unset = UNSET
     disabled_at: datetime.datetime | None | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
     last_used_at: datetime.datetime | None | Unset = UNSET
@@ -74,6 +77,7 @@ class KeyView:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.credits_view import CreditsView  # noqa: PLC0415
         from ..models.rate_limit_view import RateLimitView  # noqa: PLC0415
 
         created_at = self.created_at.isoformat()
@@ -97,6 +101,14 @@ class KeyView:
         status = self.status.value
 
         updated_at = self.updated_at.isoformat()
+
+        credits_: dict[str, Any] | None | Unset
+        if isinstance(self.credits_, Unset):
+            credits_ = UNSET
+        elif isinstance(self.credits_, CreditsView):
+            credits_ = self.credits_.to_dict()
+        else:
+            credits_ = self.credits_
 
         disabled_at: None | str | Unset
         if isinstance(self.disabled_at, Unset):
@@ -197,6 +209,8 @@ class KeyView:
                 "updated_at": updated_at,
             }
         )
+        if credits_ is not UNSET:
+            field_dict["credits"] = credits_
         if disabled_at is not UNSET:
             field_dict["disabled_at"] = disabled_at
         if expires_at is not UNSET:
@@ -226,6 +240,7 @@ class KeyView:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.credits_view import CreditsView  # noqa: PLC0415
         from ..models.key_view_metadata import KeyViewMetadata  # noqa: PLC0415
         from ..models.rate_limit_view import RateLimitView  # noqa: PLC0415
 
@@ -251,6 +266,23 @@ class KeyView:
         status = KeyStatus(d.pop("status"))
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
+
+        def _parse_credits_(data: object) -> CreditsView | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                credits_type_1 = CreditsView.from_dict(data)
+
+                return credits_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CreditsView | None | Unset, data)
+
+        credits_ = _parse_credits_(d.pop("credits", UNSET))
 
         def _parse_disabled_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -412,6 +444,7 @@ class KeyView:
             scopes=scopes,
             status=status,
             updated_at=updated_at,
+            credits_=credits_,
             disabled_at=disabled_at,
             expires_at=expires_at,
             last_used_at=last_used_at,

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.credits_request import CreditsRequest
     from ..models.patch_key_request_metadata_type_0 import PatchKeyRequestMetadataType0
     from ..models.rate_limit_input import RateLimitInput
 
@@ -21,6 +22,7 @@ class PatchKeyRequest:
     """Body of `PATCH /v1/keys/{id}`: fields left out stay, `null` clears.
 
     Attributes:
+        credits_ (CreditsRequest | None | Unset):
         expires_at (datetime.datetime | None | Unset): New expiry (RFC 3339, in the future), or null for none.
         expires_in (None | str | Unset):
         ip_allowlist (list[str] | None | Unset): New allowlist.
@@ -32,6 +34,7 @@ class PatchKeyRequest:
         usage_limit (int | None | Unset): New usage limit (resets the uses left), or null for none.
     """
 
+    credits_: CreditsRequest | None | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
     expires_in: None | str | Unset = UNSET
     ip_allowlist: list[str] | None | Unset = UNSET
@@ -43,8 +46,17 @@ class PatchKeyRequest:
     usage_limit: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.credits_request import CreditsRequest  # noqa: PLC0415
         from ..models.patch_key_request_metadata_type_0 import PatchKeyRequestMetadataType0  # noqa: PLC0415
         from ..models.rate_limit_input import RateLimitInput  # noqa: PLC0415
+
+        credits_: dict[str, Any] | None | Unset
+        if isinstance(self.credits_, Unset):
+            credits_ = UNSET
+        elif isinstance(self.credits_, CreditsRequest):
+            credits_ = self.credits_.to_dict()
+        else:
+            credits_ = self.credits_
 
         expires_at: None | str | Unset
         if isinstance(self.expires_at, Unset):
@@ -119,6 +131,8 @@ class PatchKeyRequest:
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
+        if credits_ is not UNSET:
+            field_dict["credits"] = credits_
         if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
         if expires_in is not UNSET:
@@ -142,10 +156,28 @@ class PatchKeyRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.credits_request import CreditsRequest  # noqa: PLC0415
         from ..models.patch_key_request_metadata_type_0 import PatchKeyRequestMetadataType0  # noqa: PLC0415
         from ..models.rate_limit_input import RateLimitInput  # noqa: PLC0415
 
         d = dict(src_dict)
+
+        def _parse_credits_(data: object) -> CreditsRequest | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                credits_type_1 = CreditsRequest.from_dict(data)
+
+                return credits_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CreditsRequest | None | Unset, data)
+
+        credits_ = _parse_credits_(d.pop("credits", UNSET))
 
         def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -278,6 +310,7 @@ class PatchKeyRequest:
         usage_limit = _parse_usage_limit(d.pop("usage_limit", UNSET))
 
         patch_key_request = cls(
+            credits_=credits_,
             expires_at=expires_at,
             expires_in=expires_in,
             ip_allowlist=ip_allowlist,

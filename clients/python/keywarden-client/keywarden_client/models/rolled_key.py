@@ -11,6 +11,7 @@ from ..models.key_status import KeyStatus
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.credits_view import CreditsView
     from ..models.key_view import KeyView
     from ..models.key_view_metadata import KeyViewMetadata
     from ..models.rate_limit_view import RateLimitView
@@ -37,6 +38,7 @@ class RolledKey:
         updated_at (datetime.datetime): RFC 3339.
         key (str): The key. Shown once; store it now.
         previous (KeyView): A key as the API shows it: never the secret.
+        credits_ (CreditsView | None | Unset):
         disabled_at (datetime.datetime | None | Unset): When it was disabled (RFC 3339); absent while enabled.
         expires_at (datetime.datetime | None | Unset): RFC 3339.
         last_used_at (datetime.datetime | None | Unset): RFC 3339.
@@ -64,6 +66,7 @@ class RolledKey:
     updated_at: datetime.datetime
     key: str
     previous: KeyView
+    credits_: CreditsView | None | Unset = UNSET
     disabled_at: datetime.datetime | None | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
     last_used_at: datetime.datetime | None | Unset = UNSET
@@ -79,6 +82,7 @@ class RolledKey:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.credits_view import CreditsView  # noqa: PLC0415
         from ..models.rate_limit_view import RateLimitView  # noqa: PLC0415
 
         created_at = self.created_at.isoformat()
@@ -106,6 +110,14 @@ class RolledKey:
         key = self.key
 
         previous = self.previous.to_dict()
+
+        credits_: dict[str, Any] | None | Unset
+        if isinstance(self.credits_, Unset):
+            credits_ = UNSET
+        elif isinstance(self.credits_, CreditsView):
+            credits_ = self.credits_.to_dict()
+        else:
+            credits_ = self.credits_
 
         disabled_at: None | str | Unset
         if isinstance(self.disabled_at, Unset):
@@ -208,6 +220,8 @@ class RolledKey:
                 "previous": previous,
             }
         )
+        if credits_ is not UNSET:
+            field_dict["credits"] = credits_
         if disabled_at is not UNSET:
             field_dict["disabled_at"] = disabled_at
         if expires_at is not UNSET:
@@ -237,6 +251,7 @@ class RolledKey:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.credits_view import CreditsView  # noqa: PLC0415
         from ..models.key_view import KeyView  # noqa: PLC0415
         from ..models.key_view_metadata import KeyViewMetadata  # noqa: PLC0415
         from ..models.rate_limit_view import RateLimitView  # noqa: PLC0415
@@ -267,6 +282,23 @@ class RolledKey:
         key = d.pop("key")
 
         previous = KeyView.from_dict(d.pop("previous"))
+
+        def _parse_credits_(data: object) -> CreditsView | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                credits_type_1 = CreditsView.from_dict(data)
+
+                return credits_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(CreditsView | None | Unset, data)
+
+        credits_ = _parse_credits_(d.pop("credits", UNSET))
 
         def _parse_disabled_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -430,6 +462,7 @@ class RolledKey:
             updated_at=updated_at,
             key=key,
             previous=previous,
+            credits_=credits_,
             disabled_at=disabled_at,
             expires_at=expires_at,
             last_used_at=last_used_at,

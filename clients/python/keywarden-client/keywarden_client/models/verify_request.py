@@ -19,12 +19,15 @@ class VerifyRequest:
         Attributes:
             key (str): The key the API client presented.
             client_ip (None | str | Unset):
+            cost (int | None | Unset): Credits this request spends from a key that has credits (default 1;
+                0 checks without spending; at most [`MAX_COST`]).
             environment (None | str | Unset):
             scopes (list[str] | Unset): Scopes the request needs (at most 50); all must be held.
     """
 
     key: str
     client_ip: None | str | Unset = UNSET
+    cost: int | None | Unset = UNSET
     environment: None | str | Unset = UNSET
     scopes: list[str] | Unset = UNSET
 
@@ -36,6 +39,12 @@ class VerifyRequest:
             client_ip = UNSET
         else:
             client_ip = self.client_ip
+
+        cost: int | None | Unset
+        if isinstance(self.cost, Unset):
+            cost = UNSET
+        else:
+            cost = self.cost
 
         environment: None | str | Unset
         if isinstance(self.environment, Unset):
@@ -56,6 +65,8 @@ class VerifyRequest:
         )
         if client_ip is not UNSET:
             field_dict["client_ip"] = client_ip
+        if cost is not UNSET:
+            field_dict["cost"] = cost
         if environment is not UNSET:
             field_dict["environment"] = environment
         if scopes is not UNSET:
@@ -77,6 +88,15 @@ class VerifyRequest:
 
         client_ip = _parse_client_ip(d.pop("client_ip", UNSET))
 
+        def _parse_cost(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        cost = _parse_cost(d.pop("cost", UNSET))
+
         def _parse_environment(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -91,6 +111,7 @@ class VerifyRequest:
         verify_request = cls(
             key=key,
             client_ip=client_ip,
+            cost=cost,
             environment=environment,
             scopes=scopes,
         )

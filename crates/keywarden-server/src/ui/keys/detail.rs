@@ -143,8 +143,15 @@ pub(crate) async fn detail(
                     dt { "Rate limit" } dd {
                         @if let Some(r) = k.rate_limit { (r.limit) " per " (r.window_seconds) " s" } @else { span class="muted" { "none" } }
                     }
-                    dt { "Usage limit" } dd {
+                    dt { "Credits" } dd {
                         @if let Some(l) = k.usage_limit { (k.usage_remaining.unwrap_or(0)) " of " (l) " left" } @else { span class="muted" { "none" } }
+                        @if let Some(r) = k.credits_refill {
+                            br;
+                            span class="muted" {
+                                "refilled to " (r.amount) " every " (interval_text(r.interval_ms))
+                                " · next " (time_cell(Some(r.next_at(k.created_at, now)), now, ""))
+                            }
+                        }
                     }
                     dt { "IP allowlist" } dd {
                         @if k.ip_allowlist.is_empty() { span class="muted" { "any address" } } @else {
@@ -226,4 +233,20 @@ pub(crate) async fn detail(
         }
     };
     Ok(page(&console, &title, Nav::Keys, body))
+}
+
+/// `86400000` → `1d`: the largest unit that divides the interval.
+fn interval_text(ms: i64) -> String {
+    for (unit, size) in [
+        ("w", 604_800_000),
+        ("d", 86_400_000),
+        ("h", 3_600_000),
+        ("m", 60_000),
+        ("s", 1_000),
+    ] {
+        if ms >= size && ms % size == 0 {
+            return format!("{}{unit}", ms / size);
+        }
+    }
+    format!("{ms}ms")
 }

@@ -170,6 +170,7 @@ impl KeyForm {
             ip_allowlist: split_list(&self.ip_allowlist),
             rate_limit: parse_rate(&self.rate_limit, &self.rate_window)?,
             usage_limit: parse_usage(&self.usage_limit)?,
+            credits: None,
             recoverable: self.recoverable.is_some(),
         })
     }

@@ -13,6 +13,7 @@ def _get_kwargs(
     *,
     scopes: str | Unset = UNSET,
     environment: str | Unset = UNSET,
+    cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
@@ -32,6 +33,8 @@ def _get_kwargs(
     params["scopes"] = scopes
 
     params["environment"] = environment
+
+    params["cost"] = cost
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -95,6 +98,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     scopes: str | Unset = UNSET,
     environment: str | Unset = UNSET,
+    cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
@@ -109,6 +113,7 @@ def sync_detailed(
             most 50.
         environment (str | Unset): An environment: a lowercase letter, then up to 11 lowercase
             letters or digits (`live`, `test`, `staging`).
+        cost (int | Unset):
         authorization (str | Unset):
         x_api_key (str | Unset):
         x_keywarden_scopes (str | Unset): Required scopes, comma-separated (spaces around commas
@@ -125,6 +130,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         scopes=scopes,
         environment=environment,
+        cost=cost,
         authorization=authorization,
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
@@ -142,6 +148,7 @@ def sync(
     client: AuthenticatedClient | Client,
     scopes: str | Unset = UNSET,
     environment: str | Unset = UNSET,
+    cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
@@ -156,6 +163,7 @@ def sync(
             most 50.
         environment (str | Unset): An environment: a lowercase letter, then up to 11 lowercase
             letters or digits (`live`, `test`, `staging`).
+        cost (int | Unset):
         authorization (str | Unset):
         x_api_key (str | Unset):
         x_keywarden_scopes (str | Unset): Required scopes, comma-separated (spaces around commas
@@ -173,6 +181,7 @@ def sync(
         client=client,
         scopes=scopes,
         environment=environment,
+        cost=cost,
         authorization=authorization,
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
@@ -184,6 +193,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     scopes: str | Unset = UNSET,
     environment: str | Unset = UNSET,
+    cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
@@ -198,6 +208,7 @@ async def asyncio_detailed(
             most 50.
         environment (str | Unset): An environment: a lowercase letter, then up to 11 lowercase
             letters or digits (`live`, `test`, `staging`).
+        cost (int | Unset):
         authorization (str | Unset):
         x_api_key (str | Unset):
         x_keywarden_scopes (str | Unset): Required scopes, comma-separated (spaces around commas
@@ -214,6 +225,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         scopes=scopes,
         environment=environment,
+        cost=cost,
         authorization=authorization,
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
@@ -229,6 +241,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     scopes: str | Unset = UNSET,
     environment: str | Unset = UNSET,
+    cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
@@ -243,6 +256,7 @@ async def asyncio(
             most 50.
         environment (str | Unset): An environment: a lowercase letter, then up to 11 lowercase
             letters or digits (`live`, `test`, `staging`).
+        cost (int | Unset):
         authorization (str | Unset):
         x_api_key (str | Unset):
         x_keywarden_scopes (str | Unset): Required scopes, comma-separated (spaces around commas
@@ -261,6 +275,7 @@ async def asyncio(
             client=client,
             scopes=scopes,
             environment=environment,
+            cost=cost,
             authorization=authorization,
             x_api_key=x_api_key,
             x_keywarden_scopes=x_keywarden_scopes,

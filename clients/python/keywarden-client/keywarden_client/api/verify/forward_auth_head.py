@@ -13,6 +13,7 @@ def _get_kwargs(
     *,
     scopes: str | Unset = UNSET,
     environment: str | Unset = UNSET,
+    cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
@@ -32,6 +33,8 @@ def _get_kwargs(
     params["scopes"] = scopes
 
     params["environment"] = environment
+
+    params["cost"] = cost
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -92,6 +95,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     scopes: str | Unset = UNSET,
     environment: str | Unset = UNSET,
+    cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
@@ -103,6 +107,7 @@ def sync_detailed(
             most 50.
         environment (str | Unset): An environment: a lowercase letter, then up to 11 lowercase
             letters or digits (`live`, `test`, `staging`).
+        cost (int | Unset):
         authorization (str | Unset):
         x_api_key (str | Unset):
         x_keywarden_scopes (str | Unset): Required scopes, comma-separated (spaces around commas
@@ -119,6 +124,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         scopes=scopes,
         environment=environment,
+        cost=cost,
         authorization=authorization,
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
@@ -136,6 +142,7 @@ def sync(
     client: AuthenticatedClient | Client,
     scopes: str | Unset = UNSET,
     environment: str | Unset = UNSET,
+    cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
@@ -147,6 +154,7 @@ def sync(
             most 50.
         environment (str | Unset): An environment: a lowercase letter, then up to 11 lowercase
             letters or digits (`live`, `test`, `staging`).
+        cost (int | Unset):
         authorization (str | Unset):
         x_api_key (str | Unset):
         x_keywarden_scopes (str | Unset): Required scopes, comma-separated (spaces around commas
@@ -164,6 +172,7 @@ def sync(
         client=client,
         scopes=scopes,
         environment=environment,
+        cost=cost,
         authorization=authorization,
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
@@ -175,6 +184,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     scopes: str | Unset = UNSET,
     environment: str | Unset = UNSET,
+    cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
@@ -186,6 +196,7 @@ async def asyncio_detailed(
             most 50.
         environment (str | Unset): An environment: a lowercase letter, then up to 11 lowercase
             letters or digits (`live`, `test`, `staging`).
+        cost (int | Unset):
         authorization (str | Unset):
         x_api_key (str | Unset):
         x_keywarden_scopes (str | Unset): Required scopes, comma-separated (spaces around commas
@@ -202,6 +213,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         scopes=scopes,
         environment=environment,
+        cost=cost,
         authorization=authorization,
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
@@ -217,6 +229,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     scopes: str | Unset = UNSET,
     environment: str | Unset = UNSET,
+    cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
@@ -228,6 +241,7 @@ async def asyncio(
             most 50.
         environment (str | Unset): An environment: a lowercase letter, then up to 11 lowercase
             letters or digits (`live`, `test`, `staging`).
+        cost (int | Unset):
         authorization (str | Unset):
         x_api_key (str | Unset):
         x_keywarden_scopes (str | Unset): Required scopes, comma-separated (spaces around commas
@@ -246,6 +260,7 @@ async def asyncio(
             client=client,
             scopes=scopes,
             environment=environment,
+            cost=cost,
             authorization=authorization,
             x_api_key=x_api_key,
             x_keywarden_scopes=x_keywarden_scopes,

@@ -13,6 +13,7 @@ def _get_kwargs(
     *,
     scopes: str | Unset = UNSET,
     environment: str | Unset = UNSET,
+    cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
@@ -32,6 +33,8 @@ def _get_kwargs(
     params["scopes"] = scopes
 
     params["environment"] = environment
+
+    params["cost"] = cost
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
 
@@ -95,6 +98,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     scopes: str | Unset = UNSET,
     environment: str | Unset = UNSET,
+    cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
@@ -106,6 +110,7 @@ def sync_detailed(
             most 50.
         environment (str | Unset): An environment: a lowercase letter, then up to 11 lowercase
             letters or digits (`live`, `test`, `staging`).
+        cost (int | Unset):
         authorization (str | Unset):
         x_api_key (str | Unset):
         x_keywarden_scopes (str | Unset): Required scopes, comma-separated (spaces around commas
@@ -122,6 +127,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         scopes=scopes,
         environment=environment,
+        cost=cost,
         authorization=authorization,
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
@@ -139,6 +145,7 @@ def sync(
     client: AuthenticatedClient | Client,
     scopes: str | Unset = UNSET,
     environment: str | Unset = UNSET,
+    cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
@@ -150,6 +157,7 @@ def sync(
             most 50.
         environment (str | Unset): An environment: a lowercase letter, then up to 11 lowercase
             letters or digits (`live`, `test`, `staging`).
+        cost (int | Unset):
         authorization (str | Unset):
         x_api_key (str | Unset):
         x_keywarden_scopes (str | Unset): Required scopes, comma-separated (spaces around commas
@@ -167,6 +175,7 @@ def sync(
         client=client,
         scopes=scopes,
         environment=environment,
+        cost=cost,
         authorization=authorization,
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
@@ -178,6 +187,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     scopes: str | Unset = UNSET,
     environment: str | Unset = UNSET,
+    cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
@@ -189,6 +199,7 @@ async def asyncio_detailed(
             most 50.
         environment (str | Unset): An environment: a lowercase letter, then up to 11 lowercase
             letters or digits (`live`, `test`, `staging`).
+        cost (int | Unset):
         authorization (str | Unset):
         x_api_key (str | Unset):
         x_keywarden_scopes (str | Unset): Required scopes, comma-separated (spaces around commas
@@ -205,6 +216,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         scopes=scopes,
         environment=environment,
+        cost=cost,
         authorization=authorization,
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
@@ -220,6 +232,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     scopes: str | Unset = UNSET,
     environment: str | Unset = UNSET,
+    cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
@@ -231,6 +244,7 @@ async def asyncio(
             most 50.
         environment (str | Unset): An environment: a lowercase letter, then up to 11 lowercase
             letters or digits (`live`, `test`, `staging`).
+        cost (int | Unset):
         authorization (str | Unset):
         x_api_key (str | Unset):
         x_keywarden_scopes (str | Unset): Required scopes, comma-separated (spaces around commas
@@ -249,6 +263,7 @@ async def asyncio(
             client=client,
             scopes=scopes,
             environment=environment,
+            cost=cost,
             authorization=authorization,
             x_api_key=x_api_key,
             x_keywarden_scopes=x_keywarden_scopes,

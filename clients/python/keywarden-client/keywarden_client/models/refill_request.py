@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+
+T = TypeVar("T", bound="RefillRequest")
+
+
+@_attrs_define
+class RefillRequest:
+    """`{"amount": A, "interval": "1d"}`.
+
+    Attributes:
+        amount (int): Credits after each refill.
+        interval (str): A duration: a whole number above zero and a unit (`ms`, `s`, `m`, `h`, `d`, `w`).
+    """
+
+    amount: int
+    interval: str
+
+    def to_dict(self) -> dict[str, Any]:
+        amount = self.amount
+
+        interval = self.interval
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "amount": amount,
+                "interval": interval,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        amount = d.pop("amount")
+
+        interval = d.pop("interval")
+
+        refill_request = cls(
+            amount=amount,
+            interval=interval,
+        )
+
+        return refill_request
