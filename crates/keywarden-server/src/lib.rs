@@ -137,6 +137,15 @@ pub async fn serve(
     config: ServerConfig,
     on_root_key: impl FnOnce(&keywarden_core::secret::PlaintextKey),
 ) -> Result<(), ServeError> {
+    // A key file named but unusable is a mistake to see at start-up, not
+    // at GitHub's first report.
+    if let Some(path) = &config.github_partner_keys {
+        let keys = partner_keys::PartnerKeys::new(path.clone())
+            .read()
+            .await
+            .map_err(|e| ServeError::Config(format!("github_partner_keys: {e}")))?;
+        tracing::info!(path = %path.display(), keys = keys.len(), "GitHub partner keys read");
+    }
     let secrets = setup::Secrets::load(&config)?;
     let store = setup::open_store(&config, secrets.peppers.clone()).await?;
     if let Some(root) = setup::bootstrap(&store, SystemClock.now_ms()).await? {
@@ -161,15 +170,6 @@ pub async fn serve(
         }
         (None, _) => None,
     };
-    // A key file named but unusable is a mistake to see at start-up, not
-    // at GitHub's first report.
-    if let Some(path) = &config.github_partner_keys {
-        let keys = partner_keys::PartnerKeys::new(path.clone())
-            .read()
-            .await
-            .map_err(|e| ServeError::Config(format!("github_partner_keys: {e}")))?;
-        tracing::info!(path = %path.display(), keys = keys.len(), "GitHub partner keys read");
-    }
     let (state, background) = AppState::start_with_webhook(
         store.clone(),
         config,

@@ -346,6 +346,36 @@ async fn without_a_key_file_github_reports_are_not_taken() {
     .await;
 }
 
+#[tokio::test]
+async fn a_key_file_never_read_answers_503_until_it_is_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("github-keys.json");
+    let github = signing_key();
+    let options = {
+        let path = path.clone();
+        move || {
+            let mut options = Options::default();
+            options.config.github_partner_keys = Some(path.clone());
+            options
+        }
+    };
+    on_each_backend_with(options, |t| {
+        let (github, path) = (github.clone(), path.clone());
+        async move {
+            let r = report(&t, "github-1", &github, b"[]").await;
+            assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.text);
+            assert_eq!(r.code(), "PARTNER_KEYS_UNAVAILABLE");
+            assert!(r.headers.contains_key("retry-after"));
+            write_meta(&path, &[("github-1", &github)]);
+            let r = report(&t, "github-1", &github, b"[]").await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            std::fs::remove_file(&path).unwrap();
+            t.stop().await;
+        }
+    })
+    .await;
+}
+
 /// TruffleHog's webhook body for one match.
 fn matches(groups: &[&str]) -> Vec<u8> {
     json!({ "KeywardenKeyKw": { "key": groups } })
