@@ -295,8 +295,8 @@ export interface paths {
          *     `leaked`; the URL and source go to the audit entry and the `key.leaked`
          *     event), and each token is labelled in the answer. Authenticated by
          *     GitHub's signature, not a root key. Answers 404 `NOT_CONFIGURED` while
-         *     `github_partner_keys` is not set: the route is not offered (a 503 would
-         *     have GitHub retry in vain).
+         *     `github_partner_keys` is not set: the route is not offered here, which
+         *     is no passing fault (so not a 503).
          */
         post: operations["github_report"];
         delete?: never;

@@ -109,8 +109,8 @@ async fn refused(state: &AppState, addr: ClientAddr, reason: &'static str) -> Ap
 /// `leaked`; the URL and source go to the audit entry and the `key.leaked`
 /// event), and each token is labelled in the answer. Authenticated by
 /// GitHub's signature, not a root key. Answers 404 `NOT_CONFIGURED` while
-/// `github_partner_keys` is not set: the route is not offered (a 503 would
-/// have GitHub retry in vain).
+/// `github_partner_keys` is not set: the route is not offered here, which
+/// is no passing fault (so not a 503).
 #[utoipa::path(post, path = "/v1/leaks/github", tag = "leaks", request_body = Vec<GithubReport>,
     params(
         ("Github-Public-Key-Identifier" = String, Header, description = "The identifier of GitHub's key that signed the body"),
@@ -187,8 +187,9 @@ pub async fn github_report(
                     source: source.as_deref(),
                     url: url.as_deref(),
                 };
-                // A store failure answers 503: GitHub delivers again, and
-                // what this delivery did already is answered the same way.
+                // A store failure answers 503 (507 when its disk is full):
+                // on a new delivery, what this one did already is answered
+                // the same way.
                 revoke_leaked(&state, &reporter, parts).await?
             }
             Err(_) => None,

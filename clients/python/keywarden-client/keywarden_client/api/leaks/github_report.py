@@ -126,8 +126,8 @@ def sync_detailed(
     `leaked`; the URL and source go to the audit entry and the `key.leaked`
     event), and each token is labelled in the answer. Authenticated by
     GitHub's signature, not a root key. Answers 404 `NOT_CONFIGURED` while
-    `github_partner_keys` is not set: the route is not offered (a 503 would
-    have GitHub retry in vain).
+    `github_partner_keys` is not set: the route is not offered here, which
+    is no passing fault (so not a 503).
 
     Args:
         github_public_key_identifier (str):
@@ -168,8 +168,8 @@ def sync(
     `leaked`; the URL and source go to the audit entry and the `key.leaked`
     event), and each token is labelled in the answer. Authenticated by
     GitHub's signature, not a root key. Answers 404 `NOT_CONFIGURED` while
-    `github_partner_keys` is not set: the route is not offered (a 503 would
-    have GitHub retry in vain).
+    `github_partner_keys` is not set: the route is not offered here, which
+    is no passing fault (so not a 503).
 
     Args:
         github_public_key_identifier (str):
@@ -205,8 +205,8 @@ async def asyncio_detailed(
     `leaked`; the URL and source go to the audit entry and the `key.leaked`
     event), and each token is labelled in the answer. Authenticated by
     GitHub's signature, not a root key. Answers 404 `NOT_CONFIGURED` while
-    `github_partner_keys` is not set: the route is not offered (a 503 would
-    have GitHub retry in vain).
+    `github_partner_keys` is not set: the route is not offered here, which
+    is no passing fault (so not a 503).
 
     Args:
         github_public_key_identifier (str):
@@ -245,8 +245,8 @@ async def asyncio(
     `leaked`; the URL and source go to the audit entry and the `key.leaked`
     event), and each token is labelled in the answer. Authenticated by
     GitHub's signature, not a root key. Answers 404 `NOT_CONFIGURED` while
-    `github_partner_keys` is not set: the route is not offered (a 503 would
-    have GitHub retry in vain).
+    `github_partner_keys` is not set: the route is not offered here, which
+    is no passing fault (so not a 503).
 
     Args:
         github_public_key_identifier (str):
