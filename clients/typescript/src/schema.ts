@@ -317,6 +317,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/leaks/github": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * GitHub secret-scanning partner endpoint.
+         * @description Every key of this deployment in GitHub's report is revoked (reason
+         *     `leaked`; the URL and source go to the audit entry and the `key.leaked`
+         *     event), and each token is labelled in the answer. Authenticated by
+         *     GitHub's signature, not a root key. Answers 404 `NOT_CONFIGURED` while
+         *     `github_partner_keys` is not set: the route is not offered here, which
+         *     is no passing fault (so not a 503).
+         */
+        post: operations["github_report"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/verify": {
         parameters: {
             query?: never;
@@ -331,6 +356,30 @@ export interface paths {
          *     on `code`. Needs a root key with `keys:verify`.
          */
         post: operations["verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/verify/trufflehog": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * TruffleHog's verification webhook.
+         * @description 200 when the matched key is an active key of this deployment (valid, or
+         *     refused only by a limit, scope, environment or address rule), 403
+         *     `KEY_NOT_ACTIVE` otherwise (revoked, expired, unknown, not a keywarden
+         *     key). The key is never in the answer. Needs a root key with
+         *     `keys:verify`.
+         */
+        post: operations["trufflehog_verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -500,7 +549,7 @@ export interface components {
          * @description Machine-readable error code. Forward-auth refusals carry the verification outcome code (`MISSING`, `REVOKED`, ...).
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "DISABLED" | "EMPTY_PATCH" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_PATH" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_SCOPES" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_FOUND" | "NOT_RECOVERABLE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
+        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "DISABLED" | "EMPTY_PATCH" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_PATH" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_SCOPES" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_NOT_ACTIVE" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_CONFIGURED" | "NOT_FOUND" | "NOT_RECOVERABLE" | "PARTNER_KEYS_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
         ErrorDetail: {
             /** @description Machine-readable code, e.g. `INVALID_REQUEST`. */
             code: components["schemas"]["ErrorCode"];
@@ -533,6 +582,31 @@ export interface components {
         };
         /** @description Text to match: at most 200 characters, without control characters. */
         FilterText: string;
+        /** @description One token GitHub found. */
+        GithubReport: {
+            /** @description What kind of place: `content`, `commit`, `pull_request_comment`, … */
+            source?: string | null;
+            /** @description The token (zeroized after use, redacted in `Debug`). */
+            token: string;
+            /** @description The token type the pattern was registered under. */
+            type: string;
+            /** @description Where it was found. */
+            url?: string | null;
+        };
+        /** @description The feedback on one token. */
+        GithubTokenFeedback: {
+            /** @description The verdict. */
+            label: components["schemas"]["GithubTokenLabel"];
+            /** @description The token, as reported. */
+            token_raw: string;
+            /** @description The type, as reported. */
+            token_type: string;
+        };
+        /**
+         * @description GitHub's verdict vocabulary.
+         * @enum {string}
+         */
+        GithubTokenLabel: "true_positive" | "false_positive";
         /**
          * @description How long a rolled key keeps working: a duration, or zero (`0s`) to stop it at once.
          * @example 24h
@@ -790,6 +864,26 @@ export interface components {
         Scope: string;
         /** @description Required scopes, comma-separated (spaces around commas allowed), at most 50. */
         ScopeList: string;
+        /**
+         * @description What TruffleHog found: detector name → regex name → the whole match,
+         *     then the regex's capture groups. The key is taken from capture group 1
+         *     when there is one, else from the whole match.
+         */
+        TrufflehogMatches: {
+            [key: string]: {
+                [key: string]: string[];
+            };
+        };
+        /**
+         * @description The answer for an active key. The key itself is never in it: TruffleHog
+         *     keeps the start of a 200 answer's body with the finding.
+         */
+        TrufflehogVerified: {
+            /** @description The key's id. */
+            key_id: string;
+            /** @description Always `true`. */
+            verified: boolean;
+        };
         /** @description One bucket. */
         UsageBucketView: {
             /** @description By outcome code. */
@@ -2003,6 +2097,70 @@ export interface operations {
             503: components["responses"]["StoreUnavailable"];
         };
     };
+    github_report: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The identifier of GitHub's key that signed the body */
+                "Github-Public-Key-Identifier": string;
+                /** @description Base64 of the DER ECDSA P-256 / SHA-256 signature of the raw body */
+                "Github-Public-Key-Signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GithubReport"][];
+            };
+        };
+        responses: {
+            /** @description Processed; each token labelled */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GithubTokenFeedback"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            /** @description A signature header is missing, names an unknown key, or does not match the body; nothing was changed. Codes: `UNAUTHORIZED`. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The server takes no GitHub reports (`github_partner_keys` is not set). Codes: `NOT_CONFIGURED`. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            /** @description The key store, or GitHub's key file, cannot be read now; nothing was changed (GitHub delivers again). Codes: `STORE_UNAVAILABLE`, `PARTNER_KEYS_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            507: components["responses"]["StorageFull"];
+        };
+    };
     verify: {
         parameters: {
             query?: never;
@@ -2027,6 +2185,47 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    trufflehog_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrufflehogMatches"];
+            };
+        };
+        responses: {
+            /** @description The key is active */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrufflehogVerified"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description The key is not active: revoked, expired, unknown or not a keywarden key (`KEY_NOT_ACTIVE`, the message names the verdict); or the root key lacks `keys:verify` (`FORBIDDEN`). Codes: `KEY_NOT_ACTIVE`, `FORBIDDEN`. */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];

@@ -88,6 +88,11 @@ pub(crate) struct ServeArgs {
     /// How long open requests may finish at shutdown (default 10s).
     #[arg(long, env = "KEYWARDEN_SHUTDOWN_TIMEOUT", value_name = "DURATION")]
     shutdown_timeout: Option<keywarden_server::config::DurationSpec>,
+    /// GitHub's secret-scanning public keys (the JSON document of
+    /// https://api.github.com/meta/public_keys/secret_scanning): enables
+    /// POST /v1/leaks/github. Read again whenever the file changes.
+    #[arg(long, env = "KEYWARDEN_GITHUB_PARTNER_KEYS", value_name = "FILE")]
+    github_partner_keys: Option<PathBuf>,
     /// This node's name in usage logs.
     #[arg(long, env = "KEYWARDEN_NODE_ID")]
     node_id: Option<String>,
@@ -178,6 +183,9 @@ pub(crate) fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
     }
     if let Some(t) = args.shutdown_timeout {
         config.shutdown_timeout = t;
+    }
+    if let Some(path) = args.github_partner_keys {
+        config.github_partner_keys = Some(path);
     }
     if let Some(node) = args.node_id {
         config.node_id = Some(node);

@@ -130,6 +130,10 @@ pub struct ServerConfig {
     /// Where events (leaks, anomalies) are POSTed, signed with
     /// `KEYWARDEN_WEBHOOK_SECRET`.
     pub webhook_url: Option<String>,
+    /// GitHub's secret-scanning public keys, in GitHub's meta format (the
+    /// document at `https://api.github.com/meta/public_keys/secret_scanning`):
+    /// enables `POST /v1/leaks/github`. Read again when the file changes.
+    pub github_partner_keys: Option<PathBuf>,
     /// Verifications of one key in a minute that can count as a burst (when
     /// also ten times the minute before).
     pub burst_per_minute: u32,
@@ -178,6 +182,7 @@ impl Default for ServerConfig {
             leak_reports_per_minute: 30,
             policies: BTreeMap::new(),
             webhook_url: None,
+            github_partner_keys: None,
             burst_per_minute: 600,
             header_read_timeout: DurationSpec::from_ms(10_000),
             request_timeout: DurationSpec::from_ms(30_000),

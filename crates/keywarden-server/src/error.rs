@@ -70,13 +70,16 @@ pub const ERROR_CODES: &[&str] = &[
     "INVALID_REQUEST",
     "INVALID_SCOPES",
     "INVALID_USAGE_LIMIT",
+    "KEY_NOT_ACTIVE",
     "KEY_NOT_ROLLABLE",
     "KEY_REVOKED",
     "LIFETIME_TOO_LONG",
     "MALFORMED_JSON",
     "METHOD_NOT_ALLOWED",
+    "NOT_CONFIGURED",
     "NOT_FOUND",
     "NOT_RECOVERABLE",
+    "PARTNER_KEYS_UNAVAILABLE",
     "PAYLOAD_TOO_LARGE",
     "RATE_LIMITED",
     "RECOVERY_FAILED",
@@ -161,6 +164,15 @@ impl ApiError {
                 "STORE_UNAVAILABLE",
                 "the key store is unavailable: nothing was changed; try again shortly",
             )
+        }
+    }
+
+    /// 503 with `Retry-After`: something the server needs cannot be read
+    /// now; nothing was changed.
+    pub fn unavailable(code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            retry_after: Some(STORE_RETRY_AFTER),
+            ..Self::new(StatusCode::SERVICE_UNAVAILABLE, code, message)
         }
     }
 

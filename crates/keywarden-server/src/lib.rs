@@ -6,7 +6,8 @@
 //!   tests through `tower::ServiceExt::oneshot`.
 //! - [`serve`]: configuration → store → bootstrap → listen, with graceful
 //!   shutdown (the usage log is flushed).
-//! - `api/`: handlers (`keys`, `verify` incl. forward-auth, `leaks`, `audit`)
+//! - `api/`: handlers (`keys`, `verify` incl. forward-auth and TruffleHog's
+//!   webhook, `leaks` incl. GitHub's secret-scanning reports, `audit`)
 //!   and the OpenAPI document.
 //! - [`verify`]: the one verification function behind every entry point.
 //! - `cache`, `limits`, `usage_log`, `metrics`, `tasks`: the hot path's
@@ -14,6 +15,8 @@
 //!   Prometheus metrics, background tasks incl. the PostgreSQL change
 //!   listener).
 //! - [`auth`]: client addresses and root-key authentication.
+//! - [`partner_keys`]: GitHub's secret-scanning signing keys (the file,
+//!   re-read when it changes) and the signature check.
 //! - [`config`], `setup`: settings and the secrets (pepper, master key).
 //! - `ui/`: the web console.
 #![warn(missing_docs)]
@@ -43,6 +46,7 @@ pub mod keys;
 pub mod limits;
 mod lookup;
 pub mod metrics;
+pub mod partner_keys;
 pub mod setup;
 pub mod state;
 mod tasks;
@@ -143,6 +147,15 @@ pub async fn serve(
         .tls_files()
         .and_then(|files| files.map(tls::Tls::load).transpose())
         .map_err(ServeError::Config)?;
+    // A key file named but unusable is a mistake to see at start-up, not
+    // at GitHub's first report.
+    if let Some(path) = &config.github_partner_keys {
+        let keys = partner_keys::PartnerKeys::new(path.clone())
+            .read()
+            .await
+            .map_err(|e| ServeError::Config(format!("github_partner_keys: {e}")))?;
+        tracing::info!(path = %path.display(), keys = keys.len(), "GitHub partner keys read");
+    }
     let secrets = setup::Secrets::load(&config)?;
     let store = setup::open_store(&config, secrets.peppers.clone()).await?;
     if let Some(root) = setup::bootstrap(&store, SystemClock.now_ms()).await? {

@@ -31,6 +31,7 @@ struct Inner {
     verify_callers: crate::auth::CallerCache,
     auth_failures: WindowCounter<IpAddr>,
     leak_reports: WindowCounter<IpAddr>,
+    partner_keys: Option<crate::partner_keys::PartnerKeys>,
 }
 
 /// The shared state of a node. Cheap to clone.
@@ -101,6 +102,10 @@ impl AppState {
         let state = Self(Arc::new(Inner {
             auth_failures: WindowCounter::new(config.failure_limit_per_minute),
             leak_reports: WindowCounter::new(config.leak_reports_per_minute),
+            partner_keys: config
+                .github_partner_keys
+                .clone()
+                .map(crate::partner_keys::PartnerKeys::new),
             store,
             config,
             clock,
@@ -207,6 +212,11 @@ impl AppState {
     /// Leak reports per address.
     pub(crate) fn leak_reports(&self) -> &WindowCounter<IpAddr> {
         &self.0.leak_reports
+    }
+
+    /// GitHub's secret-scanning keys, when `github_partner_keys` is set.
+    pub(crate) fn partner_keys(&self) -> Option<&crate::partner_keys::PartnerKeys> {
+        self.0.partner_keys.as_ref()
     }
 
     /// Drops cached records of changed keys on this node.

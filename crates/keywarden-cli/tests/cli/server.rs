@@ -567,6 +567,24 @@ fn clear_errors_for_the_operator() {
             .contains("KEYWARDEN_PEPPER is required with PostgreSQL")
     );
 
+    // A GitHub key file that cannot be used: refused at start, named.
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("github-keys.json");
+    std::fs::write(&keys, r#"{"public_keys": []}"#).unwrap();
+    let out = keywarden()
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .env("KEYWARDEN_GITHUB_PARTNER_KEYS", &keys)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("github_partner_keys") && stderr.contains("no P-256 public key"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("data").exists(), "nothing was created");
+
     // A client with no server, or no token.
     let out = keywarden()
         .env("KEYWARDEN_URL", format!("http://127.0.0.1:{}", free_port()))

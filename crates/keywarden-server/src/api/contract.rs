@@ -7,8 +7,11 @@
 //! answer 401 (with `WWW-Authenticate: Bearer`), 403, 429 (failed
 //! authentications from one address), 503 and 507 (the store); a route with
 //! a JSON body 400, 413, 415 and 422; a route with an id in its path 400
-//! and 404; a route with query parameters 422. Forward-auth is listed under
-//! every method it answers.
+//! and 404; a route with query parameters 422. GitHub's report route is
+//! public (its signature authenticates it) but refuses like an
+//! authenticated one: 429 past the failure budget, 507 when its
+//! revocations cannot be written. Forward-auth is listed under every method
+//! it answers.
 
 use serde_json::{Map, Value, json};
 use utoipa::OpenApi;
@@ -91,6 +94,9 @@ fn complete_operation(path: &str, op: &mut Value) {
             ("429", "TooManyRequests"),
             ("507", "StorageFull"),
         ]);
+    }
+    if path == "/v1/leaks/github" {
+        shared.extend([("429", "TooManyRequests"), ("507", "StorageFull")]);
     }
     if has_body {
         shared.extend([

@@ -73,33 +73,93 @@ async fn process(state: AppState, ip: Option<IpAddr>, reports: Vec<LeakReport>) 
         let Ok(parts) = key::parse(report.key.expose()) else {
             continue;
         };
-        let source: Option<String> = report
-            .source
-            .map(|s| s.chars().filter(|c| !c.is_control()).take(300).collect());
-        if let Err(err) = revoke_leaked(&state, ip, parts, source.as_deref()).await {
+        let source = report.source.as_deref().map(clean_text);
+        let reporter = Reporter {
+            actor: "leak-report",
+            ip,
+            source: source.as_deref(),
+            url: None,
+        };
+        if let Err(err) = revoke_leaked(&state, &reporter, parts).await {
             tracing::error!(error = %err, "processing a leak report failed");
         }
     }
 }
 
-async fn revoke_leaked(
+/// Text a reporter gave (a URL, a path): control characters dropped, at
+/// most 300 characters.
+pub(crate) fn clean_text(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).take(300).collect()
+}
+
+/// Who reported a leak, and where the key was found.
+pub(crate) struct Reporter<'a> {
+    /// The audit entry's actor (`leak-report`, `github-secret-scanning`).
+    pub(crate) actor: &'static str,
+    /// The reporter's address.
+    pub(crate) ip: Option<IpAddr>,
+    /// Where it was found: a URL or a path (`/v1/leaks`), or GitHub's
+    /// `source` (`content`, `commit`, `issue_comment`, …).
+    pub(crate) source: Option<&'a str>,
+    /// The URL GitHub found it at.
+    pub(crate) url: Option<&'a str>,
+}
+
+impl Reporter<'_> {
+    /// `source` and `url` (when given), shown safely, for an audit entry.
+    fn audit_details(&self) -> serde_json::Value {
+        let safe = |s: &str| keywarden_core::names::display_safe(s, 200);
+        let mut details = serde_json::json!({ "source": self.source.map(safe) });
+        if let Some(url) = self.url {
+            details["url"] = safe(url).into();
+        }
+        details
+    }
+
+    /// `source` and `url` (when given), for a `key.leaked` event.
+    fn event_details(&self) -> serde_json::Value {
+        let mut details = serde_json::json!({ "source": self.source });
+        if let Some(url) = self.url {
+            details["url"] = url.into();
+        }
+        details
+    }
+}
+
+/// A leaked key of this deployment, now revoked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Leaked {
+    /// Whether it was live when reported: not revoked before, not expired.
+    pub(crate) was_live: bool,
+}
+
+/// Revokes a leaked key (an API key with reason `leaked`, or a root key),
+/// audits it and records a `key.leaked` event. `None`: not a key of this
+/// deployment. Reporting a key twice is harmless: the second report finds
+/// it revoked (`was_live: false`) and records the event again.
+pub(crate) async fn revoke_leaked(
     state: &AppState,
-    ip: Option<IpAddr>,
+    reporter: &Reporter<'_>,
     parts: key::KeyParts<'_>,
-    source: Option<&str>,
-) -> Result<(), keywarden_store::StoreError> {
+) -> Result<Option<Leaked>, keywarden_store::StoreError> {
     let store = state.store();
     let now = state.now();
+    let ip = reporter.ip;
     let draft = |action: keywarden_store::AuditAction, target: &str| AuditDraft {
-        actor: "leak-report".to_owned(),
+        actor: reporter.actor.to_owned(),
         action: action.into(),
         target: Some(crate::auth::audit_target(target)),
         outcome: keywarden_store::AuditOutcome::Allowed.into(),
         client_ip: ip.map(|i| i.to_string()),
-        details: serde_json::json!({
-            "source": source.map(|s| keywarden_core::names::display_safe(s, 200))
-        }),
+        details: reporter.audit_details(),
         at: now,
+    };
+    let event_details = |extra: serde_json::Value| {
+        let mut details = reporter.event_details();
+        if let (Some(d), Some(extra)) = (details.as_object_mut(), extra.as_object()) {
+            d.extend(extra.clone());
+        }
+        details
     };
     let peppers = store.peppers();
     let presented = parts.expose();
@@ -121,27 +181,29 @@ async fn revoke_leaked(
         if changed {
             state.metrics().leaks_revoked.inc();
         }
-        let details = serde_json::json!({
-            "source": source,
-            "reporter_ip": ip.map(|i| i.to_string()),
-            "already_revoked": !changed,
-        });
+        let expired = record.expires_at.is_some_and(|at| at <= now);
         state
             .events()
             .record(
                 keywarden_store::EventKind::KeyLeaked,
                 Some(record.id.to_string()),
-                details,
+                event_details(serde_json::json!({
+                    "reporter_ip": ip.map(|i| i.to_string()),
+                    "already_revoked": !changed,
+                })),
                 now,
             )
             .await;
-        return Ok(());
+        return Ok(Some(Leaked {
+            was_live: changed && !expired,
+        }));
     }
     if let Some(root) =
         crate::lookup::find::<keywarden_store::RootKeyRecord>(store, peppers, presented, None)
             .await?
     {
-        if root.revoked_at.is_none() {
+        let was_live = root.revoked_at.is_none();
+        if was_live {
             store
                 .revoke_root_key(
                     &root.id,
@@ -154,16 +216,16 @@ async fn revoke_leaked(
                 .await?;
             state.metrics().leaks_revoked.inc();
         }
-        let details = serde_json::json!({ "source": source, "root_key": true });
         state
             .events()
             .record(
                 keywarden_store::EventKind::KeyLeaked,
                 Some(root.id.to_string()),
-                details,
+                event_details(serde_json::json!({ "root_key": true })),
                 now,
             )
             .await;
+        return Ok(Some(Leaked { was_live }));
     }
-    Ok(())
+    Ok(None)
 }

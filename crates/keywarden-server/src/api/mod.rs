@@ -16,9 +16,11 @@ use crate::state::AppState;
 
 pub mod audit;
 pub mod contract;
+pub mod github;
 pub mod keys;
 pub mod leaks;
 pub mod schema;
+pub mod trufflehog;
 pub mod verify;
 
 /// The OpenAPI document, generated from the handlers.
@@ -27,8 +29,9 @@ pub mod verify;
     info(title = "keywarden", description = "API keys done right: issue, verify, rotate, revoke, audit."),
     paths(
         keys::create_key, keys::list_keys, keys::get_key, keys::update_key, keys::roll_key,
-        keys::revoke_key, keys::disable_key, keys::enable_key, keys::bulk_revoke, keys::reveal_key, keys::key_usage,
-        verify::verify, verify::forward_auth, leaks::report_leaks,
+        keys::revoke_key, keys::disable_key, keys::enable_key, keys::bulk_revoke, keys::reveal_key,
+        keys::key_usage, verify::verify, verify::forward_auth, trufflehog::trufflehog_verify,
+        leaks::report_leaks, github::github_report,
         audit::list_audit, audit::verify_audit, audit::list_events,
         healthz, readyz, metrics,
     ),
@@ -214,7 +217,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
                 verify::forward_auth,
             ),
         )
+        .route("/v1/verify/trufflehog", post(trufflehog::trufflehog_verify))
         .route("/v1/leaks", post(leaks::report_leaks))
+        // GitHub batches what it found: its own, larger bound.
+        .route(
+            "/v1/leaks/github",
+            post(github::github_report).layer(DefaultBodyLimit::max(github::MAX_BODY_BYTES)),
+        )
         .route("/v1/audit", get(audit::list_audit))
         .route("/v1/audit/verify", get(audit::verify_audit))
         .route("/v1/events", get(audit::list_events))

@@ -7,6 +7,7 @@ mod console;
 mod errors;
 mod faults;
 mod hostile;
+mod leaks;
 mod lifecycle;
 mod openapi;
 mod verify;

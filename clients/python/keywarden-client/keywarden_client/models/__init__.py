@@ -20,6 +20,9 @@ from .error_detail import ErrorDetail
 from .event_kind import EventKind
 from .event_view import EventView
 from .event_view_details import EventViewDetails
+from .github_report import GithubReport
+from .github_token_feedback import GithubTokenFeedback
+from .github_token_label import GithubTokenLabel
 from .health import Health
 from .key_list import KeyList
 from .key_status import KeyStatus
@@ -39,6 +42,9 @@ from .revealed_key import RevealedKey
 from .revoke_request import RevokeRequest
 from .roll_request import RollRequest
 from .rolled_key import RolledKey
+from .trufflehog_matches import TrufflehogMatches
+from .trufflehog_matches_additional_property import TrufflehogMatchesAdditionalProperty
+from .trufflehog_verified import TrufflehogVerified
 from .usage_bucket_view import UsageBucketView
 from .usage_bucket_view_by_code import UsageBucketViewByCode
 from .usage_response import UsageResponse
@@ -67,6 +73,9 @@ __all__ = (
     "EventKind",
     "EventView",
     "EventViewDetails",
+    "GithubReport",
+    "GithubTokenFeedback",
+    "GithubTokenLabel",
     "Health",
     "KeyList",
     "KeyStatus",
@@ -86,6 +95,9 @@ __all__ = (
     "RevokeRequest",
     "RolledKey",
     "RollRequest",
+    "TrufflehogMatches",
+    "TrufflehogMatchesAdditionalProperty",
+    "TrufflehogVerified",
     "UsageBucketView",
     "UsageBucketViewByCode",
     "UsageResponse",

@@ -1,0 +1,242 @@
+from http import HTTPStatus
+from typing import Any
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_body import ErrorBody
+from ...models.trufflehog_matches import TrufflehogMatches
+from ...models.trufflehog_verified import TrufflehogVerified
+from ...types import Response
+
+
+def _get_kwargs(
+    *,
+    body: TrufflehogMatches,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v1/verify/trufflehog",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> ErrorBody | TrufflehogVerified | None:
+    if response.status_code == 200:
+        response_200 = TrufflehogVerified.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 413:
+        response_413 = ErrorBody.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorBody.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorBody.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 507:
+        response_507 = ErrorBody.from_dict(response.json())
+
+        return response_507
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorBody | TrufflehogVerified]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: TrufflehogMatches,
+) -> Response[ErrorBody | TrufflehogVerified]:
+    """TruffleHog's verification webhook.
+
+     200 when the matched key is an active key of this deployment (valid, or
+    refused only by a limit, scope, environment or address rule), 403
+    `KEY_NOT_ACTIVE` otherwise (revoked, expired, unknown, not a keywarden
+    key). The key is never in the answer. Needs a root key with
+    `keys:verify`.
+
+    Args:
+        body (TrufflehogMatches): What TruffleHog found: detector name → regex name → the whole
+            match,
+            then the regex's capture groups. The key is taken from capture group 1
+            when there is one, else from the whole match.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | TrufflehogVerified]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: TrufflehogMatches,
+) -> ErrorBody | TrufflehogVerified | None:
+    """TruffleHog's verification webhook.
+
+     200 when the matched key is an active key of this deployment (valid, or
+    refused only by a limit, scope, environment or address rule), 403
+    `KEY_NOT_ACTIVE` otherwise (revoked, expired, unknown, not a keywarden
+    key). The key is never in the answer. Needs a root key with
+    `keys:verify`.
+
+    Args:
+        body (TrufflehogMatches): What TruffleHog found: detector name → regex name → the whole
+            match,
+            then the regex's capture groups. The key is taken from capture group 1
+            when there is one, else from the whole match.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | TrufflehogVerified
+    """
+
+    return sync_detailed(
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: TrufflehogMatches,
+) -> Response[ErrorBody | TrufflehogVerified]:
+    """TruffleHog's verification webhook.
+
+     200 when the matched key is an active key of this deployment (valid, or
+    refused only by a limit, scope, environment or address rule), 403
+    `KEY_NOT_ACTIVE` otherwise (revoked, expired, unknown, not a keywarden
+    key). The key is never in the answer. Needs a root key with
+    `keys:verify`.
+
+    Args:
+        body (TrufflehogMatches): What TruffleHog found: detector name → regex name → the whole
+            match,
+            then the regex's capture groups. The key is taken from capture group 1
+            when there is one, else from the whole match.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | TrufflehogVerified]
+    """
+
+    kwargs = _get_kwargs(
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: TrufflehogMatches,
+) -> ErrorBody | TrufflehogVerified | None:
+    """TruffleHog's verification webhook.
+
+     200 when the matched key is an active key of this deployment (valid, or
+    refused only by a limit, scope, environment or address rule), 403
+    `KEY_NOT_ACTIVE` otherwise (revoked, expired, unknown, not a keywarden
+    key). The key is never in the answer. Needs a root key with
+    `keys:verify`.
+
+    Args:
+        body (TrufflehogMatches): What TruffleHog found: detector name → regex name → the whole
+            match,
+            then the regex's capture groups. The key is taken from capture group 1
+            when there is one, else from the whole match.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | TrufflehogVerified
+    """
+
+    return (
+        await asyncio_detailed(
+            client=client,
+            body=body,
+        )
+    ).parsed

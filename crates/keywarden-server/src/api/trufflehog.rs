@@ -1,0 +1,221 @@
+//! `POST /v1/verify/trufflehog`: the verification webhook of TruffleHog's
+//! custom detectors (the detector `keywarden scan export-rules --format
+//! trufflehog` writes).
+//!
+//! TruffleHog posts `{"<detector name>": {"<regex name>": ["<whole match>",
+//! "<capture group 1>", …]}}` with the headers the detector configures, and
+//! reports the finding verified when the answer is 200. The key is checked
+//! by the same engine as `POST /v1/verify` (usage, limits and anomalies
+//! apply), so a usage-limited key spends one use per check.
+
+use std::collections::BTreeMap;
+
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{State, rejection::BytesRejection},
+    http::{HeaderMap, StatusCode, header},
+};
+use keywarden_core::{key, secret::SecretString};
+use keywarden_store::Permission;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::{
+    auth::VerifyCaller,
+    error::{ApiError, ErrorBody, redact_quoted},
+    state::AppState,
+    verify::{Code, Verdict, VerifyInput},
+};
+
+/// The webhook's body: detector name → regex name → the match, then its
+/// capture groups.
+pub type TrufflehogMatches = BTreeMap<String, BTreeMap<String, Vec<SecretString>>>;
+
+/// What TruffleHog found: detector name → regex name → the whole match,
+/// then the regex's capture groups. The key is taken from capture group 1
+/// when there is one, else from the whole match.
+// The schema of `TrufflehogMatches`: the derive cannot see through the
+// secret type.
+#[derive(ToSchema)]
+#[schema(as = TrufflehogMatches)]
+#[allow(dead_code)]
+pub(crate) struct TrufflehogMatchesSchema(BTreeMap<String, BTreeMap<String, Vec<String>>>);
+
+/// The answer for an active key. The key itself is never in it: TruffleHog
+/// keeps the start of a 200 answer's body with the finding.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TrufflehogVerified {
+    /// Always `true`.
+    pub verified: bool,
+    /// The key's id.
+    pub key_id: String,
+}
+
+/// The keys a match may hold: capture group 1 when the regex has one, else
+/// the whole match; and the whole match without one leading character
+/// (TruffleHog's match can start with the character before the key).
+fn candidates(matches: &TrufflehogMatches) -> impl Iterator<Item = &str> {
+    matches
+        .values()
+        .flat_map(BTreeMap::values)
+        .flat_map(|groups| {
+            let whole = groups.first().map(SecretString::expose);
+            let group = groups.get(1).map(SecretString::expose);
+            let trimmed = whole.and_then(|w| {
+                let mut chars = w.chars();
+                chars
+                    .next()
+                    .filter(|c| !c.is_ascii_alphanumeric())
+                    .map(|_| chars.as_str())
+            });
+            group.into_iter().chain(whole).chain(trimmed)
+        })
+}
+
+/// Whether a verdict is about an existing key that still works: valid, or
+/// refused only for this request (its rate or usage limit, a scope, an
+/// environment or an address it is not for).
+fn is_active(verdict: &Verdict) -> bool {
+    verdict.key.is_some()
+        && matches!(
+            verdict.code,
+            Code::Valid
+                | Code::EnvMismatch
+                | Code::InsufficientScope
+                | Code::IpDenied
+                | Code::RateLimited
+                | Code::UsageExceeded
+        )
+}
+
+/// Refuses a body sent as something other than JSON; no `Content-Type` is
+/// taken as JSON (older TruffleHog releases send none).
+fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else {
+        return Ok(());
+    };
+    let essence = value
+        .to_str()
+        .unwrap_or_default()
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase();
+    if essence == "application/json" || essence.ends_with("+json") {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "UNSUPPORTED_MEDIA_TYPE",
+        "send the body as JSON (Content-Type: application/json, or none)",
+    ))
+}
+
+/// TruffleHog's verification webhook.
+///
+/// 200 when the matched key is an active key of this deployment (valid, or
+/// refused only by a limit, scope, environment or address rule), 403
+/// `KEY_NOT_ACTIVE` otherwise (revoked, expired, unknown, not a keywarden
+/// key). The key is never in the answer. Needs a root key with
+/// `keys:verify`.
+#[utoipa::path(post, path = "/v1/verify/trufflehog", tag = "verify", request_body = TrufflehogMatchesSchema,
+    security(("root_key" = ["keys:verify"])),
+    responses(
+        (status = 200, body = TrufflehogVerified, description = "The key is active"),
+        (status = 403, body = ErrorBody, description = "The key is not active: revoked, expired, unknown or not a keywarden key (`KEY_NOT_ACTIVE`, the message names the verdict); or the root key lacks `keys:verify` (`FORBIDDEN`). Codes: `KEY_NOT_ACTIVE`, `FORBIDDEN`."),
+    ))]
+pub async fn trufflehog_verify(
+    State(state): State<AppState>,
+    VerifyCaller(caller): VerifyCaller,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<TrufflehogVerified>, ApiError> {
+    caller
+        .require(
+            &state,
+            Permission::KeysVerify,
+            keywarden_store::AuditAction::KeyVerify,
+            None,
+        )
+        .await?;
+    check_content_type(&headers)?;
+    let body = body.map_err(|r| {
+        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "PAYLOAD_TOO_LARGE",
+                "the request body is too large",
+            )
+        } else {
+            ApiError::bad_request("BAD_REQUEST", "the request body could not be read")
+        }
+    })?;
+    let matches: TrufflehogMatches = serde_json::from_slice(&body).map_err(|e| {
+        let message = redact_quoted(&e.to_string());
+        if e.is_data() {
+            ApiError::invalid("INVALID_REQUEST", message)
+        } else {
+            ApiError::bad_request("MALFORMED_JSON", message)
+        }
+    })?;
+    let not_active = |verdict: Code| {
+        ApiError::new(
+            StatusCode::FORBIDDEN,
+            "KEY_NOT_ACTIVE",
+            format!("the key is not active: {}", verdict.as_str()),
+        )
+    };
+    let Some(presented) = candidates(&matches).find(|c| key::parse(c).is_ok()) else {
+        return Err(not_active(Code::Malformed));
+    };
+    let verdict = state
+        .verifier()
+        .verify(VerifyInput {
+            key: Some(presented),
+            user_agent: headers.get("user-agent").and_then(|v| v.to_str().ok()),
+            // A scanner's check is not a use: it spends no credits.
+            cost: 0,
+            ..VerifyInput::default()
+        })
+        .await;
+    if verdict.code == Code::StoreUnavailable {
+        // Nothing is known about the key: neither "active" nor "not".
+        return Err(ApiError::store_unavailable());
+    }
+    match &verdict.key {
+        Some(key) if is_active(&verdict) => Ok(Json(TrufflehogVerified {
+            verified: true,
+            key_id: key.id.to_string(),
+        })),
+        _ => Err(not_active(verdict.code)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    #[test]
+    fn candidates_prefer_the_group_then_the_match_then_the_match_trimmed() {
+        let matches: TrufflehogMatches = serde_json::from_str(
+            r#"{"D": {"key": ["=kw_live_a", "kw_live_b"], "other": ["\"kw_live_c"], "x": ["ab"]}}"#,
+        )
+        .unwrap();
+        let all: Vec<&str> = candidates(&matches).collect();
+        assert_eq!(
+            all,
+            [
+                "kw_live_b",
+                "=kw_live_a",
+                "kw_live_a",
+                "\"kw_live_c",
+                "kw_live_c",
+                "ab"
+            ]
+        );
+    }
+}
