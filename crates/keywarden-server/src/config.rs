@@ -155,6 +155,10 @@ pub struct ServerConfig {
     pub session_idle: DurationSpec,
     /// Absolute expiry of a console session.
     pub session_max: DurationSpec,
+    /// Where rate limits are counted: `local` (each node alone) or
+    /// `cluster` (shared through PostgreSQL). Default: `cluster` on
+    /// PostgreSQL, `local` on SQLite.
+    pub rate_limit_mode: Option<crate::limits::RateLimitMode>,
     /// PEM certificate chain: with `tls_key`, the server speaks HTTPS only
     /// (reloaded on SIGHUP).
     pub tls_cert: Option<PathBuf>,
@@ -190,6 +194,7 @@ impl Default for ServerConfig {
             shutdown_timeout: DurationSpec::from_ms(10_000),
             session_idle: DurationSpec::from_ms(30 * 60_000),
             session_max: DurationSpec::from_ms(12 * 3_600_000),
+            rate_limit_mode: None,
             tls_cert: None,
             tls_key: None,
         }
@@ -214,6 +219,7 @@ pub const ENV_SETTINGS: &[&str] = &[
     "burst_per_minute",
     "session_idle",
     "session_max",
+    "rate_limit_mode",
 ];
 
 impl ServerConfig {
@@ -268,6 +274,17 @@ impl ServerConfig {
             (None, None) => Ok(None),
             _ => Err("tls_cert and tls_key go together: set both, or neither".to_owned()),
         }
+    }
+
+    /// The rate limit mode in effect.
+    pub fn effective_rate_limit_mode(&self) -> crate::limits::RateLimitMode {
+        self.rate_limit_mode.unwrap_or_else(|| {
+            if self.effective_database_url().starts_with("postgres") {
+                crate::limits::RateLimitMode::Cluster
+            } else {
+                crate::limits::RateLimitMode::Local
+            }
+        })
     }
 
     /// Whether the server itself speaks TLS.

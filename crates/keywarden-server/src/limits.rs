@@ -96,6 +96,137 @@ impl RateLimiter {
     }
 }
 
+/// Where a key's rate limit is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RateLimitMode {
+    /// Each node counts alone (a limit of L admits up to L per node).
+    Local,
+    /// The nodes share the count through the store (PostgreSQL).
+    Cluster,
+}
+
+/// One node's share of a key's window in cluster mode.
+struct Lease {
+    window: UnixMillis,
+    limit: RateLimit,
+    /// Requests this node may still admit without asking the store.
+    left: u32,
+    /// Granted to all nodes at the last lease.
+    used: u32,
+    /// The store said the window is used up.
+    exhausted: bool,
+}
+
+/// Cluster rate limits: fixed windows (aligned to the epoch) counted in
+/// the store, leased by each node in batches of about 4% of the limit and
+/// spent from memory. Leases never add up past the limit, so no node
+/// admits more than its share; what a node leased and does not use before
+/// the window ends is lost, so the cluster admits between
+/// `limit - (nodes - 1) × batch` and `limit` per window. When the store
+/// cannot be asked, the key falls back to this node's local token bucket:
+/// never unlimited.
+pub struct ClusterLimiter {
+    store: keywarden_store::Store,
+    leases: Mutex<HashMap<String, Lease>>,
+    fallback: RateLimiter,
+}
+
+/// Requests leased at a time for `limit`.
+pub fn lease_batch(limit: u32) -> u32 {
+    (limit / 25).clamp(1, 100)
+}
+
+impl ClusterLimiter {
+    /// A limiter over `store`.
+    pub fn new(store: keywarden_store::Store) -> Self {
+        Self {
+            store,
+            leases: Mutex::new(HashMap::new()),
+            fallback: RateLimiter::default(),
+        }
+    }
+
+    /// Admits one request of `key` under `limit` at `now`.
+    pub async fn take(
+        &self,
+        key: &keywarden_core::key::KeyId,
+        limit: RateLimit,
+        now: UnixMillis,
+    ) -> RateState {
+        let window_ms = i64::from(limit.window_seconds.max(1)) * 1000;
+        let window = now - now.rem_euclid(window_ms);
+        let reset_at = window + window_ms;
+        let state = |remaining: u32, allowed: bool| RateState {
+            limit: limit.limit,
+            remaining,
+            reset_at,
+            retry_at: (!allowed).then_some(reset_at),
+        };
+        // From memory when this node holds a lease for the window.
+        if let Ok(mut leases) = self.leases.lock()
+            && let Some(l) = leases.get_mut(key.as_str())
+            && l.window == window
+            && l.limit == limit
+        {
+            if l.left > 0 {
+                l.left -= 1;
+                return state(limit.limit.saturating_sub(l.used) + l.left, true);
+            }
+            if l.exhausted {
+                return state(0, false);
+            }
+        }
+        // Otherwise a new batch from the store.
+        match self
+            .store
+            .lease_rate(key, window, lease_batch(limit.limit), limit.limit)
+            .await
+        {
+            Ok(lease) => {
+                let allowed = lease.granted > 0;
+                let left = lease.granted.saturating_sub(1);
+                if let Ok(mut leases) = self.leases.lock() {
+                    let entry = leases.entry(key.as_str().to_owned()).or_insert(Lease {
+                        window,
+                        limit,
+                        left: 0,
+                        used: 0,
+                        exhausted: false,
+                    });
+                    if entry.window != window || entry.limit != limit {
+                        *entry = Lease {
+                            window,
+                            limit,
+                            left: 0,
+                            used: 0,
+                            exhausted: false,
+                        };
+                    }
+                    entry.left += left;
+                    entry.used = entry.used.max(lease.used);
+                    entry.exhausted = !allowed;
+                    state(limit.limit.saturating_sub(entry.used) + entry.left, allowed)
+                } else {
+                    state(0, allowed)
+                }
+            }
+            Err(err) => {
+                tracing::warn!(error = %err, "cluster rate limit unavailable: counting on this node alone");
+                self.fallback.take(key.as_str(), limit, now)
+            }
+        }
+    }
+
+    /// Forgets leases of past windows.
+    pub fn prune(&self, now: UnixMillis) {
+        if let Ok(mut leases) = self.leases.lock() {
+            leases.retain(|_, l| now < l.window + i64::from(l.limit.window_seconds.max(1)) * 1000);
+        }
+        self.fallback.prune(now, 3_600_000);
+    }
+}
+
 /// Counts per key in fixed one-minute windows.
 pub struct WindowCounter<K> {
     windows: Mutex<HashMap<K, (UnixMillis, u32)>>,

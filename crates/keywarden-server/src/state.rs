@@ -97,6 +97,7 @@ impl AppState {
                 cache_capacity: config.cache_capacity,
                 failure_limit_per_minute: config.failure_limit_per_minute,
                 burst_per_minute: config.burst_per_minute,
+                rate_limit_mode: config.effective_rate_limit_mode(),
             },
         );
         let state = Self(Arc::new(Inner {

@@ -133,6 +133,8 @@ pub struct VerifierSettings {
     pub failure_limit_per_minute: u32,
     /// Verifications of one key per minute that can count as a burst.
     pub burst_per_minute: u32,
+    /// Where rate limits are counted.
+    pub rate_limit_mode: crate::limits::RateLimitMode,
 }
 
 /// The verification engine of one node.
@@ -142,6 +144,7 @@ pub struct Verifier {
     clock: Arc<dyn Clock>,
     cache: KeyCache,
     rate: RateLimiter,
+    cluster: Option<crate::limits::ClusterLimiter>,
     throttle: FailureThrottle,
     usage: UsageLog,
     metrics: Metrics,
@@ -159,6 +162,7 @@ impl Verifier {
         events: EventSink,
         settings: VerifierSettings,
     ) -> Self {
+        let cluster_store = store.clone();
         Self {
             peppers: store.peppers().clone(),
             anomalies: Anomalies::new(store.clone(), events, settings.burst_per_minute),
@@ -166,6 +170,8 @@ impl Verifier {
             clock,
             cache: KeyCache::new(settings.cache_ttl_ms, settings.cache_capacity),
             rate: RateLimiter::default(),
+            cluster: (settings.rate_limit_mode == crate::limits::RateLimitMode::Cluster)
+                .then(|| crate::limits::ClusterLimiter::new(cluster_store.clone())),
             throttle: FailureThrottle::new(settings.failure_limit_per_minute),
             usage,
             metrics,
@@ -345,9 +351,11 @@ impl Verifier {
         if !covers_all(&record.scopes, input.scopes) {
             return refuse(Code::InsufficientScope, &record);
         }
-        let rate = record
-            .rate_limit
-            .map(|limit| self.rate.take(record.id.as_str(), limit, now));
+        let rate = match (record.rate_limit, &self.cluster) {
+            (None, _) => None,
+            (Some(limit), None) => Some(self.rate.take(record.id.as_str(), limit, now)),
+            (Some(limit), Some(cluster)) => Some(cluster.take(&record.id, limit, now).await),
+        };
         if let Some(RateState {
             retry_at: Some(retry_at),
             ..
@@ -401,6 +409,9 @@ impl Verifier {
     pub fn prune(&self) {
         let now = self.clock.now_ms();
         self.rate.prune(now, 3_600_000);
+        if let Some(cluster) = &self.cluster {
+            cluster.prune(now);
+        }
         self.anomalies.prune(now);
         let throttled = self.throttle.prune(now);
         self.metrics

@@ -264,7 +264,7 @@ fn search_text(filter: &KeyFilter) -> Option<String> {
 }
 
 impl Store {
-    fn lock_suffix(&self) -> &'static str {
+    pub(crate) fn lock_suffix(&self) -> &'static str {
         match self.kind() {
             BackendKind::Postgres => " FOR UPDATE",
             BackendKind::Sqlite => "",

@@ -35,6 +35,8 @@ use sqlx::{
 mod audit;
 mod events;
 mod keys;
+mod rate_windows;
+pub use rate_windows::Lease;
 pub mod model;
 mod root_keys;
 #[cfg(feature = "testing")]
@@ -621,6 +623,11 @@ const SQLITE_MIGRATIONS: Embedded = &[
         "credit refills",
         include_str!("../migrations/sqlite/0006_credit_refills.sql"),
     ),
+    (
+        8,
+        "cluster rate windows",
+        include_str!("../migrations/sqlite/0008_rate_windows.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded = &[
     (
@@ -647,6 +654,11 @@ const POSTGRES_MIGRATIONS: Embedded = &[
         5,
         "credit refills",
         include_str!("../migrations/postgres/0005_credit_refills.sql"),
+    ),
+    (
+        7,
+        "cluster rate windows",
+        include_str!("../migrations/postgres/0007_rate_windows.sql"),
     ),
 ];
 

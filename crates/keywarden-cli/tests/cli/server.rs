@@ -757,6 +757,69 @@ fn disable_and_enable_reach_every_node_at_once() {
     }
 }
 
+/// Cluster rate limits: two nodes on one PostgreSQL admit 180 to 220 of
+/// 600 requests for a key limited to 200 a minute (per node it would be
+/// up to 400).
+#[test]
+fn a_rate_limit_holds_across_two_nodes() {
+    let Some(db) = Db::postgres() else {
+        eprintln!("SKIPPED: needs PostgreSQL (KEYWARDEN_TEST_DATABASE_URL)");
+        return;
+    };
+    let a = Server::start(&db, &[("KEYWARDEN_NODE_ID", "a")]);
+    let root = a.root_key().unwrap();
+    let b = Server::start(&db, &[("KEYWARDEN_NODE_ID", "b")]);
+    let k = a.cli_json(
+        &root,
+        &["key", "create", "--env", "live", "--rate-limit", "200/60s"],
+    );
+    let key = k["key"].as_str().unwrap().to_owned();
+    // One window for the whole run: windows are aligned to the minute.
+    let into_minute = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+        % 60_000;
+    if into_minute > 45_000 {
+        std::thread::sleep(Duration::from_millis(
+            u64::try_from(60_500 - into_minute).unwrap(),
+        ));
+    }
+    let http = reqwest::blocking::Client::new();
+    let started = Instant::now();
+    let mut admitted = [0u32; 2];
+    for i in 0..600 {
+        let node = if i % 2 == 0 { &a } else { &b };
+        let status = http
+            .get(format!("{}/v1/forward-auth", node.url))
+            .header("x-api-key", &key)
+            .send()
+            .unwrap()
+            .status()
+            .as_u16();
+        match status {
+            200 => admitted[i % 2] += 1,
+            429 => {}
+            other => panic!("unexpected {other}"),
+        }
+    }
+    let total = admitted[0] + admitted[1];
+    eprintln!(
+        "cluster rate limit: {total} of 600 admitted (node A {}, node B {}) in {:?}",
+        admitted[0],
+        admitted[1],
+        started.elapsed()
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(14),
+        "the run left its window"
+    );
+    assert!(
+        (180..=220).contains(&total),
+        "{total} admitted for a limit of 200"
+    );
+}
+
 #[test]
 fn scan_revoke_kills_a_leaked_key_on_the_real_server() {
     let db = Db::sqlite();
