@@ -394,7 +394,7 @@ export interface components {
          * @description What an audit entry records.
          * @enum {string}
          */
-        AuditAction: "key.create" | "key.read" | "key.list" | "key.update" | "key.roll" | "key.revoke" | "key.disable" | "key.enable" | "key.bulk_revoke" | "key.leak_revoke" | "key.reveal" | "key.usage" | "key.verify" | "root_key.create" | "root_key.revoke" | "root_key.leak_revoke" | "audit.read" | "event.read" | "audit.verify" | "auth.denied" | "console.sign_in" | "console.sign_out" | "console.csrf";
+        AuditAction: "key.create" | "key.read" | "key.list" | "key.update" | "key.roll" | "key.revoke" | "key.disable" | "key.enable" | "key.share_opened" | "key.bulk_revoke" | "key.leak_revoke" | "key.reveal" | "key.usage" | "key.verify" | "root_key.create" | "root_key.revoke" | "root_key.leak_revoke" | "audit.read" | "event.read" | "audit.verify" | "auth.denied" | "console.sign_in" | "console.sign_out" | "console.csrf";
         /** @description One audit entry. */
         AuditEntryView: {
             /** @description What. */
@@ -501,6 +501,7 @@ export interface components {
             recoverable?: boolean;
             /** @description `resource:action` scopes; `orders:*` covers every action on orders. */
             scopes?: components["schemas"]["Scope"][];
+            share?: null | components["schemas"]["ShareRequest"];
             /**
              * Format: int64
              * @description Total verifications allowed (credits without a refill; or use
@@ -512,6 +513,11 @@ export interface components {
         CreatedKey: components["schemas"]["KeyView"] & {
             /** @description The key. Shown once; store it now. */
             key: string;
+            /**
+             * @description The one-time share link, when one was asked for (`share`): it
+             *     opens once, in a browser, and the server never holds its fragment.
+             */
+            share_url?: string | null;
         };
         /** @description `{"remaining": N, "refill": {"amount": A, "interval": "1d"}}`. */
         CreditsRequest: {
@@ -549,7 +555,7 @@ export interface components {
          * @description Machine-readable error code. Forward-auth refusals carry the verification outcome code (`MISSING`, `REVOKED`, ...).
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "DISABLED" | "EMPTY_PATCH" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_PATH" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_SCOPES" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_NOT_ACTIVE" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_CONFIGURED" | "NOT_FOUND" | "NOT_RECOVERABLE" | "PARTNER_KEYS_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
+        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "DISABLED" | "EMPTY_PATCH" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_PATH" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_SCOPES" | "INVALID_SHARE" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_NOT_ACTIVE" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_CONFIGURED" | "NOT_FOUND" | "NOT_RECOVERABLE" | "PARTNER_KEYS_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "SHARE_GONE" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
         ErrorDetail: {
             /** @description Machine-readable code, e.g. `INVALID_REQUEST`. */
             code: components["schemas"]["ErrorCode"];
@@ -851,6 +857,7 @@ export interface components {
         /** @description Body of `POST /v1/keys/{id}/roll` (optional). */
         RollRequest: {
             grace_period?: null | components["schemas"]["GracePeriod"];
+            share?: null | components["schemas"]["ShareRequest"];
         };
         /** @description A roll's result: the new key (with its secret) and the old one. */
         RolledKey: components["schemas"]["CreatedKey"] & {
@@ -864,6 +871,10 @@ export interface components {
         Scope: string;
         /** @description Required scopes, comma-separated (spaces around commas allowed), at most 50. */
         ScopeList: string;
+        /** @description `share: {expires_in}` of a create or roll. */
+        ShareRequest: {
+            expires_in?: null | components["schemas"]["Duration"];
+        };
         /**
          * @description What TruffleHog found: detector name → regex name → the whole match,
          *     then the regex's capture groups. The key is taken from capture group 1

@@ -118,6 +118,9 @@ pub(crate) enum KeyCommand {
         /// How long the old key keeps working (default 24h, at most 30d; 0s ends it now).
         #[arg(long)]
         grace: Option<String>,
+        /// Also print a one-time share link for the new key, valid this long (at most 7d).
+        #[arg(long, value_name = "DURATION")]
+        share: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -220,6 +223,9 @@ pub(crate) struct CreateArgs {
     /// Keep the secret encrypted so it can be revealed later.
     #[arg(long)]
     recoverable: bool,
+    /// Also print a one-time share link for the key, valid this long (at most 7d), e.g. 24h.
+    #[arg(long, value_name = "DURATION")]
+    share: Option<String>,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -390,12 +396,22 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
                 }
                 body["credits"] = credits;
             }
+            if let Some(d) = &a.share {
+                body["share"] = json!({ "expires_in": d });
+            }
             let created = client.call(Method::POST, "/v1/keys", Some(body))?;
             if a.json {
                 output::json(&mut out, &created)?;
             } else {
                 writeln!(out, "key: {}", output::field(&created, "key"))?;
                 writeln!(out, "id: {}", output::field(&created, "id"))?;
+                if a.share.is_some() {
+                    writeln!(
+                        out,
+                        "share link (opens once): {}",
+                        output::field(&created, "share_url")
+                    )?;
+                }
                 eprintln!("This is the only time the key is shown: store it now.");
             }
         }
@@ -517,8 +533,20 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
             )?;
             show(&mut out, &key, a.json)?;
         }
-        KeyCommand::Roll { id, grace, json } => {
-            let body = grace.map(|g| json!({"grace_period": g}));
+        KeyCommand::Roll {
+            id,
+            grace,
+            share,
+            json,
+        } => {
+            let mut body = json!({});
+            if let Some(g) = grace {
+                body["grace_period"] = g.into();
+            }
+            if let Some(d) = &share {
+                body["share"] = json!({ "expires_in": d });
+            }
+            let body = Some(body);
             let rolled = client.call(
                 Method::POST,
                 &format!("/v1/keys/{}/roll", encode(&id)),
@@ -529,6 +557,13 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
             } else {
                 writeln!(out, "key: {}", output::field(&rolled, "key"))?;
                 writeln!(out, "id: {}", output::field(&rolled, "id"))?;
+                if share.is_some() {
+                    writeln!(
+                        out,
+                        "share link (opens once): {}",
+                        output::field(&rolled, "share_url")
+                    )?;
+                }
                 writeln!(
                     out,
                     "previous key {} now expires at {}",

@@ -71,7 +71,11 @@ impl fmt::Debug for Sealed {
     }
 }
 
-fn seal_with(key: &[u8; 32], plaintext: &[u8], aad: &[u8]) -> Result<Vec<u8>, EnvelopeError> {
+pub(crate) fn seal_with(
+    key: &[u8; 32],
+    plaintext: &[u8],
+    aad: &[u8],
+) -> Result<Vec<u8>, EnvelopeError> {
     let cipher = Aes256Gcm::new_from_slice(key).map_err(|_| EnvelopeError::Open)?;
     let nonce = crate::random::bytes::<NONCE_LEN>();
     let body = cipher
@@ -89,7 +93,7 @@ fn seal_with(key: &[u8; 32], plaintext: &[u8], aad: &[u8]) -> Result<Vec<u8>, En
     Ok(out)
 }
 
-fn open_with(
+pub(crate) fn open_with(
     key: &[u8; 32],
     sealed: &[u8],
     aad: &[u8],

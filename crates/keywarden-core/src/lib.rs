@@ -50,5 +50,7 @@ pub mod names;
 pub mod outcome;
 pub mod random;
 pub mod secret;
+#[cfg(feature = "envelope")]
+pub mod share;
 #[cfg(feature = "strength")]
 pub mod strength;

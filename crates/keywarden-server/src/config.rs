@@ -155,6 +155,9 @@ pub struct ServerConfig {
     pub session_idle: DurationSpec,
     /// Absolute expiry of a console session.
     pub session_max: DurationSpec,
+    /// The URL clients reach this deployment at, for share links
+    /// (default: `http://<listen>`, or `https://` with TLS).
+    pub public_url: Option<String>,
     /// Where rate limits are counted: `local` (each node alone) or
     /// `cluster` (shared through PostgreSQL). Default: `cluster` on
     /// PostgreSQL, `local` on SQLite.
@@ -195,6 +198,7 @@ impl Default for ServerConfig {
             session_idle: DurationSpec::from_ms(30 * 60_000),
             session_max: DurationSpec::from_ms(12 * 3_600_000),
             rate_limit_mode: None,
+            public_url: None,
             tls_cert: None,
             tls_key: None,
         }
@@ -220,6 +224,7 @@ pub const ENV_SETTINGS: &[&str] = &[
     "session_idle",
     "session_max",
     "rate_limit_mode",
+    "public_url",
 ];
 
 impl ServerConfig {
@@ -273,6 +278,18 @@ impl ServerConfig {
             })),
             (None, None) => Ok(None),
             _ => Err("tls_cert and tls_key go together: set both, or neither".to_owned()),
+        }
+    }
+
+    /// The base URL of share links, without a trailing slash.
+    pub fn effective_public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!(
+                "{}://{}",
+                if self.tls_enabled() { "https" } else { "http" },
+                self.listen
+            ),
         }
     }
 

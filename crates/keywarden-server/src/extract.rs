@@ -44,14 +44,24 @@ impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJ
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self(T::default()));
         }
-        serde_json::from_slice(&bytes).map(Self).map_err(|e| {
+        let failed = |e: serde_json::Error| {
             let message = redact_quoted(&e.to_string());
             if e.is_data() {
                 ApiError::invalid("INVALID_REQUEST", message)
             } else {
                 ApiError::bad_request("MALFORMED_JSON", message)
             }
-        })
+        };
+        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(failed)?;
+        // An object, as documented: serde would also read a struct from an
+        // array of its fields (`[null, null]`).
+        if !value.is_object() {
+            return Err(ApiError::invalid(
+                "INVALID_REQUEST",
+                "the body must be a JSON object",
+            ));
+        }
+        serde_json::from_value(value).map(Self).map_err(failed)
     }
 }
 

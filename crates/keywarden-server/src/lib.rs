@@ -48,6 +48,7 @@ mod lookup;
 pub mod metrics;
 pub mod partner_keys;
 pub mod setup;
+pub mod share;
 pub mod state;
 mod tasks;
 pub mod timefmt;
@@ -67,6 +68,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(api::router(&state))
         .nest("/ui", ui::router(&state))
+        .merge(share::router())
         .route("/", get(|| async { Redirect::to("/ui") }))
         .route("/ui/", get(|| async { Redirect::to("/ui") }))
         .fallback(not_found)

@@ -28,6 +28,9 @@ pub(crate) async fn housekeeping(state: AppState) {
                 Ok(_) => {}
                 Err(err) => tracing::warn!(error = %err, "pruning usage events failed"),
             }
+            if let Err(err) = state.store().prune_shares(now).await {
+                tracing::warn!(error = %err, "pruning expired share links failed");
+            }
             // Cluster rate windows are at most a day long.
             if let Err(err) = state.store().prune_rate_windows(now - 2 * 86_400_000).await {
                 tracing::warn!(error = %err, "pruning rate windows failed");

@@ -155,6 +155,7 @@ impl CreatedKey {
         Self {
             record: KeyView::new(&created.record, now),
             key: created.key,
+            share_url: None,
         }
     }
 }
@@ -166,6 +167,10 @@ pub struct CreatedKey {
     #[serde(serialize_with = "keywarden_core::secret::serialize_exposed")]
     #[schema(value_type = String)]
     pub key: keywarden_core::secret::PlaintextKey,
+    /// The one-time share link, when one was asked for (`share`): it
+    /// opens once, in a browser, and the server never holds its fragment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub share_url: Option<String>,
     /// The key's record.
     #[serde(flatten)]
     pub record: KeyView,

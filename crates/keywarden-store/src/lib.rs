@@ -36,7 +36,9 @@ mod audit;
 mod events;
 mod keys;
 mod rate_windows;
+mod shares;
 pub use rate_windows::Lease;
+pub use shares::OpenedShare;
 pub mod model;
 mod root_keys;
 #[cfg(feature = "testing")]
@@ -628,6 +630,11 @@ const SQLITE_MIGRATIONS: Embedded = &[
         "cluster rate windows",
         include_str!("../migrations/sqlite/0008_rate_windows.sql"),
     ),
+    (
+        9,
+        "key shares",
+        include_str!("../migrations/sqlite/0009_key_shares.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded = &[
     (
@@ -659,6 +666,11 @@ const POSTGRES_MIGRATIONS: Embedded = &[
         7,
         "cluster rate windows",
         include_str!("../migrations/postgres/0007_rate_windows.sql"),
+    ),
+    (
+        8,
+        "key shares",
+        include_str!("../migrations/postgres/0008_key_shares.sql"),
     ),
 ];
 

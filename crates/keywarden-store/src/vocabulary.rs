@@ -66,6 +66,8 @@ vocabulary!(
         KeyDisable = "key.disable",
         /// A disabled key was enabled.
         KeyEnable = "key.enable",
+        /// A one-time share link was opened (and is now dead).
+        KeyShareOpened = "key.share_opened",
         /// Keys were revoked by filter.
         KeyBulkRevoke = "key.bulk_revoke",
         /// A leaked key was revoked on a report.

@@ -234,3 +234,112 @@ fn console_in_a_real_browser() {
         .count();
     assert!(pngs >= 15, "{pngs} screenshots in {}", shots.display());
 }
+
+/// A one-time share link in the browser: the first open shows the key, the
+/// second does not; neither the key nor the link's fragment is in any file
+/// of the data directory or in the server's log.
+#[test]
+fn share_link_in_a_real_browser() {
+    let Some(chromium) = chromium() else {
+        unavailable("Chromium is not installed (/usr/bin/chromium)");
+        return;
+    };
+    let Some(node) = on_path("node") else {
+        unavailable("Node.js is not installed");
+        return;
+    };
+    let script_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/console");
+    if let Err(why) = node_modules(&script_dir) {
+        unavailable(&why);
+        return;
+    }
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("share-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    let db = Db::sqlite();
+    let server = Server::start(&db, &[]);
+    let root = server.root_key().expect("no root key printed");
+    let created = server.cli_json(&root, &["key", "create", "--env", "live", "--share", "1h"]);
+    let key = created["key"].as_str().unwrap().to_owned();
+    let url = created["share_url"].as_str().unwrap().to_owned();
+    let fragment = url.split_once('#').unwrap().1.to_owned();
+    assert!(url.starts_with(&format!("{}/s/shr_", server.url)), "{url}");
+
+    let out = Command::new(node)
+        .arg("share.mjs")
+        .current_dir(&script_dir)
+        .env("KW_SHARE_URL", &url)
+        .env("KW_SCREENSHOTS", &shots)
+        .env("KW_CHROMIUM", &chromium)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the share browser test failed:\n{}\n--- server log ---\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        server.log()
+    );
+    let facts: Value = serde_json::from_str(
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .last()
+            .unwrap_or_default(),
+    )
+    .unwrap();
+    assert_eq!(facts["ok"], true);
+    assert_eq!(
+        facts["shown_key"],
+        key.as_str(),
+        "the page shows the key that was made"
+    );
+    assert_eq!(facts["env_line"], format!("API_KEY_LIVE={key}"));
+    assert_eq!(
+        facts["second_open_key"], "",
+        "the second open shows nothing"
+    );
+    assert!(
+        !facts["address_after_open"]
+            .as_str()
+            .unwrap()
+            .contains(&fragment),
+        "the fragment is dropped from the address"
+    );
+
+    // Audited once, with the browser's user agent.
+    let audit = server.cli_json(&root, &["audit", "list", "--action", "key.share_opened"]);
+    let entries = audit["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{audit}");
+    assert!(
+        entries[0]["details"]["user_agent"]
+            .as_str()
+            .unwrap()
+            .contains("Chrome")
+    );
+
+    // No trace of the key or the fragment on the server's side.
+    let log = server.log();
+    for (what, secret) in [("key", key.as_str()), ("fragment", fragment.as_str())] {
+        assert!(!log.contains(secret), "the {what} is in the server log");
+        for file in walk(&db.data_dir()) {
+            let bytes = std::fs::read(&file).unwrap_or_default();
+            assert!(
+                !bytes.windows(secret.len()).any(|w| w == secret.as_bytes()),
+                "the {what} is in {}",
+                file.display()
+            );
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(walk(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out
+}

@@ -73,6 +73,8 @@ pub struct CreateKeyRequest {
     /// Keep the secret encrypted so it can be read back (needs a master key).
     #[serde(default)]
     pub recoverable: bool,
+    /// Also make a one-time share link for the key (`share_url`).
+    pub share: Option<crate::share::ShareRequest>,
 }
 
 /// `{"remaining": N, "refill": {"amount": A, "interval": "1d"}}`.
@@ -216,6 +218,8 @@ pub struct RollRequest {
     /// How long the old key keeps working: `24h` (default), `0s` to stop it now, at most `30d`.
     #[schema(value_type = Option<schemas::GracePeriod>)]
     pub grace_period: Option<String>,
+    /// Also make a one-time share link for the new key (`share_url`).
+    pub share: Option<crate::share::ShareRequest>,
 }
 
 /// Body of `POST /v1/keys/{id}/revoke` (optional).
@@ -386,8 +390,16 @@ pub async fn create_key(
             None,
         )
         .await?;
+    let share = req.share.clone();
     let created = keys::create(&state, &caller, req.into()).await?;
-    let body = CreatedKey::new(created, state.now());
+    let share_url = match &share {
+        Some(s) => Some(crate::share::create(&state, &created.key, &created.record.id, s).await?),
+        None => None,
+    };
+    let body = CreatedKey {
+        share_url,
+        ..CreatedKey::new(created, state.now())
+    };
     Ok((StatusCode::CREATED, no_store(), Json(body)))
 }
 
@@ -534,8 +546,17 @@ pub async fn roll_key(
     )?;
     let rolled = keys::roll(&state, &caller, &id, keys::RollRequest { grace_ms }).await?;
     let now = state.now();
+    let share_url = match &req.share {
+        Some(s) => {
+            Some(crate::share::create(&state, &rolled.new.key, &rolled.new.record.id, s).await?)
+        }
+        None => None,
+    };
     let (created, previous) = (
-        CreatedKey::new(rolled.new, now),
+        CreatedKey {
+            share_url,
+            ..CreatedKey::new(rolled.new, now)
+        },
         KeyView::new(&rolled.previous, now),
     );
     Ok((

@@ -97,7 +97,12 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
 /// Sets the console's security headers on every response, errors included.
 async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
-    let h = res.headers_mut();
+    set_security_headers(res.headers_mut());
+    res
+}
+
+/// The console's security headers (also the share page's).
+pub(crate) fn set_security_headers(h: &mut axum::http::HeaderMap) {
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(CSP),
@@ -116,7 +121,6 @@ async fn security_headers(req: Request, next: Next) -> Response {
         "cross-origin-resource-policy",
         HeaderValue::from_static("same-origin"),
     );
-    res
 }
 
 async fn css() -> impl IntoResponse {

@@ -473,3 +473,102 @@ async fn credits_with_cost_and_refill() {
     })
     .await;
 }
+
+/// A share link opens once: the page, then the ciphertext (deleted as it
+/// is handed out, audited), which opens with the fragment only.
+#[tokio::test]
+async fn share_links_open_once() {
+    on_each_backend(|t| async move {
+        let r = t
+            .call(
+                "POST",
+                "/v1/keys",
+                Some(json!({"environment": "live", "share": {"expires_in": "2h"}})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        let key = r.json["key"].as_str().unwrap().to_owned();
+        let url = r.json["share_url"].as_str().unwrap().to_owned();
+        let (path, fragment) = url.split_once('#').unwrap();
+        let path = &path[path.find("/s/").unwrap()..];
+        let id = path.trim_start_matches("/s/");
+        assert!(id.starts_with("shr_") && fragment.len() == 43, "{url}");
+
+        let page = t.send("GET", path, None, None, &[], None).await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.headers["content-security-policy"]
+                .to_str()
+                .unwrap()
+                .contains("script-src 'self'")
+        );
+        assert!(!page.text.contains(&key) && !page.text.contains(fragment));
+
+        let opened = t
+            .send(
+                "POST",
+                &format!("{path}/open"),
+                None,
+                None,
+                &[("user-agent", "test-browser")],
+                None,
+            )
+            .await;
+        assert_eq!(opened.status, StatusCode::OK, "{}", opened.json);
+        assert!(
+            !opened.text.contains(&key),
+            "the server answers ciphertext only"
+        );
+        use base64::Engine;
+        let sealed = base64::engine::general_purpose::STANDARD
+            .decode(opened.json["sealed"].as_str().unwrap())
+            .unwrap();
+        let plain = keywarden_core::share::open(&sealed, id, fragment).unwrap();
+        assert_eq!(plain.as_str(), key);
+        assert!(keywarden_core::share::open(&sealed, id, &"A".repeat(43)).is_none());
+
+        let again = t
+            .send("POST", &format!("{path}/open"), None, None, &[], None)
+            .await;
+        assert_eq!(
+            (again.status, again.code()),
+            (StatusCode::NOT_FOUND, "SHARE_GONE")
+        );
+        let audit = t
+            .call("GET", "/v1/audit?action=key.share_opened", None)
+            .await;
+        let entries = audit.json["entries"].as_array().unwrap();
+        assert_eq!(entries.len(), 1, "{}", audit.json);
+        assert_eq!(entries[0]["details"]["user_agent"], "test-browser");
+
+        // Expired links do not open; lifetimes are bounded.
+        let r = t
+            .call(
+                "POST",
+                "/v1/keys",
+                Some(json!({"environment": "live", "share": {}})),
+            )
+            .await;
+        let url = r.json["share_url"].as_str().unwrap();
+        let path = url.split_once('#').unwrap().0;
+        let path = &path[path.find("/s/").unwrap()..];
+        t.clock.advance_ms(24 * 3_600_000 + 1);
+        let late = t
+            .send("POST", &format!("{path}/open"), None, None, &[], None)
+            .await;
+        assert_eq!(late.code(), "SHARE_GONE");
+        let long = t
+            .call(
+                "POST",
+                "/v1/keys",
+                Some(json!({"environment": "live", "share": {"expires_in": "8d"}})),
+            )
+            .await;
+        assert_eq!(
+            (long.status, long.code()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "INVALID_SHARE")
+        );
+        t.stop().await;
+    })
+    .await;
+}

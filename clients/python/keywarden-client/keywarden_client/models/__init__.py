@@ -42,6 +42,7 @@ from .revealed_key import RevealedKey
 from .revoke_request import RevokeRequest
 from .roll_request import RollRequest
 from .rolled_key import RolledKey
+from .share_request import ShareRequest
 from .trufflehog_matches import TrufflehogMatches
 from .trufflehog_matches_additional_property import TrufflehogMatchesAdditionalProperty
 from .trufflehog_verified import TrufflehogVerified
@@ -95,6 +96,7 @@ __all__ = (
     "RevokeRequest",
     "RolledKey",
     "RollRequest",
+    "ShareRequest",
     "TrufflehogMatches",
     "TrufflehogMatchesAdditionalProperty",
     "TrufflehogVerified",

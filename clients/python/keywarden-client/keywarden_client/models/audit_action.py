@@ -19,6 +19,7 @@ class AuditAction(StrEnum):
     KEY_REVEAL = "key.reveal"
     KEY_REVOKE = "key.revoke"
     KEY_ROLL = "key.roll"
+    KEY_SHARE_OPENED = "key.share_opened"
     KEY_UPDATE = "key.update"
     KEY_USAGE = "key.usage"
     KEY_VERIFY = "key.verify"

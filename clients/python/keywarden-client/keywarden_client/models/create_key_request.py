@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from ..models.create_key_request_metadata_type_0 import CreateKeyRequestMetadataType0
     from ..models.credits_request import CreditsRequest
     from ..models.rate_limit_input import RateLimitInput
+    from ..models.share_request import ShareRequest
 
 
 T = TypeVar("T", bound="CreateKeyRequest")
@@ -34,6 +35,7 @@ class CreateKeyRequest:
         rate_limit (None | RateLimitInput | Unset):
         recoverable (bool | Unset): Keep the secret encrypted so it can be read back (needs a master key).
         scopes (list[str] | Unset): `resource:action` scopes; `orders:*` covers every action on orders.
+        share (None | ShareRequest | Unset):
         usage_limit (int | None | Unset): Total verifications allowed (credits without a refill; or use
             `credits`, not both).
     """
@@ -49,12 +51,14 @@ class CreateKeyRequest:
     rate_limit: None | RateLimitInput | Unset = UNSET
     recoverable: bool | Unset = UNSET
     scopes: list[str] | Unset = UNSET
+    share: None | ShareRequest | Unset = UNSET
     usage_limit: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.create_key_request_metadata_type_0 import CreateKeyRequestMetadataType0  # noqa: PLC0415
         from ..models.credits_request import CreditsRequest  # noqa: PLC0415
         from ..models.rate_limit_input import RateLimitInput  # noqa: PLC0415
+        from ..models.share_request import ShareRequest  # noqa: PLC0415
 
         environment = self.environment
 
@@ -122,6 +126,14 @@ class CreateKeyRequest:
         if not isinstance(self.scopes, Unset):
             scopes = self.scopes
 
+        share: dict[str, Any] | None | Unset
+        if isinstance(self.share, Unset):
+            share = UNSET
+        elif isinstance(self.share, ShareRequest):
+            share = self.share.to_dict()
+        else:
+            share = self.share
+
         usage_limit: int | None | Unset
         if isinstance(self.usage_limit, Unset):
             usage_limit = UNSET
@@ -155,6 +167,8 @@ class CreateKeyRequest:
             field_dict["recoverable"] = recoverable
         if scopes is not UNSET:
             field_dict["scopes"] = scopes
+        if share is not UNSET:
+            field_dict["share"] = share
         if usage_limit is not UNSET:
             field_dict["usage_limit"] = usage_limit
 
@@ -165,6 +179,7 @@ class CreateKeyRequest:
         from ..models.create_key_request_metadata_type_0 import CreateKeyRequestMetadataType0  # noqa: PLC0415
         from ..models.credits_request import CreditsRequest  # noqa: PLC0415
         from ..models.rate_limit_input import RateLimitInput  # noqa: PLC0415
+        from ..models.share_request import ShareRequest  # noqa: PLC0415
 
         d = dict(src_dict)
         environment = d.pop("environment")
@@ -281,6 +296,23 @@ class CreateKeyRequest:
 
         scopes = cast(list[str], d.pop("scopes", UNSET))
 
+        def _parse_share(data: object) -> None | ShareRequest | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                share_type_1 = ShareRequest.from_dict(data)
+
+                return share_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | ShareRequest | Unset, data)
+
+        share = _parse_share(d.pop("share", UNSET))
+
         def _parse_usage_limit(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -302,6 +334,7 @@ class CreateKeyRequest:
             rate_limit=rate_limit,
             recoverable=recoverable,
             scopes=scopes,
+            share=share,
             usage_limit=usage_limit,
         )
 

@@ -49,6 +49,8 @@ class CreatedKey:
         rotated_to (None | str | Unset): The key that replaced this one.
         usage_limit (int | None | Unset): Total uses allowed.
         usage_remaining (int | None | Unset): Uses left.
+        share_url (None | str | Unset): The one-time share link, when one was asked for (`share`): it
+            opens once, in a browser, and the server never holds its fragment.
     """
 
     created_at: datetime.datetime
@@ -76,6 +78,7 @@ class CreatedKey:
     rotated_to: None | str | Unset = UNSET
     usage_limit: int | None | Unset = UNSET
     usage_remaining: int | None | Unset = UNSET
+    share_url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -196,6 +199,12 @@ class CreatedKey:
         else:
             usage_remaining = self.usage_remaining
 
+        share_url: None | str | Unset
+        if isinstance(self.share_url, Unset):
+            share_url = UNSET
+        else:
+            share_url = self.share_url
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -240,6 +249,8 @@ class CreatedKey:
             field_dict["usage_limit"] = usage_limit
         if usage_remaining is not UNSET:
             field_dict["usage_remaining"] = usage_remaining
+        if share_url is not UNSET:
+            field_dict["share_url"] = share_url
 
         return field_dict
 
@@ -439,6 +450,15 @@ class CreatedKey:
 
         usage_remaining = _parse_usage_remaining(d.pop("usage_remaining", UNSET))
 
+        def _parse_share_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        share_url = _parse_share_url(d.pop("share_url", UNSET))
+
         created_key = cls(
             created_at=created_at,
             environment=environment,
@@ -465,6 +485,7 @@ class CreatedKey:
             rotated_to=rotated_to,
             usage_limit=usage_limit,
             usage_remaining=usage_remaining,
+            share_url=share_url,
         )
 
         created_key.additional_properties = d

@@ -51,6 +51,8 @@ class RolledKey:
         rotated_to (None | str | Unset): The key that replaced this one.
         usage_limit (int | None | Unset): Total uses allowed.
         usage_remaining (int | None | Unset): Uses left.
+        share_url (None | str | Unset): The one-time share link, when one was asked for (`share`): it
+            opens once, in a browser, and the server never holds its fragment.
     """
 
     created_at: datetime.datetime
@@ -79,6 +81,7 @@ class RolledKey:
     rotated_to: None | str | Unset = UNSET
     usage_limit: int | None | Unset = UNSET
     usage_remaining: int | None | Unset = UNSET
+    share_url: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -201,6 +204,12 @@ class RolledKey:
         else:
             usage_remaining = self.usage_remaining
 
+        share_url: None | str | Unset
+        if isinstance(self.share_url, Unset):
+            share_url = UNSET
+        else:
+            share_url = self.share_url
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -246,6 +255,8 @@ class RolledKey:
             field_dict["usage_limit"] = usage_limit
         if usage_remaining is not UNSET:
             field_dict["usage_remaining"] = usage_remaining
+        if share_url is not UNSET:
+            field_dict["share_url"] = share_url
 
         return field_dict
 
@@ -448,6 +459,15 @@ class RolledKey:
 
         usage_remaining = _parse_usage_remaining(d.pop("usage_remaining", UNSET))
 
+        def _parse_share_url(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        share_url = _parse_share_url(d.pop("share_url", UNSET))
+
         rolled_key = cls(
             created_at=created_at,
             environment=environment,
@@ -475,6 +495,7 @@ class RolledKey:
             rotated_to=rotated_to,
             usage_limit=usage_limit,
             usage_remaining=usage_remaining,
+            share_url=share_url,
         )
 
         rolled_key.additional_properties = d

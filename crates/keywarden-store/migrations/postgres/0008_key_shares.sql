@@ -1,0 +1,9 @@
+-- One-time share links: a new key sealed under a secret only the link's
+-- fragment holds. Deleted when opened, pruned when expired.
+CREATE TABLE key_shares (
+    id TEXT PRIMARY KEY,
+    key_id TEXT NOT NULL,
+    sealed BYTEA NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL
+);
