@@ -88,6 +88,12 @@ impl Token {
         Self(Zeroizing::new(crate::random::base62_string(43)))
     }
 
+    /// Wraps a token derived from another secret (e.g. a session's CSRF
+    /// token, an HMAC of its cookie token).
+    pub fn derived(text: Zeroizing<String>) -> Self {
+        Self(text)
+    }
+
     /// The token, to hand to its holder (a form field, a cookie).
     pub fn expose(&self) -> &str {
         &self.0

@@ -7,8 +7,8 @@ use keywarden_store::{BackendKind, CHANGES_ALL, Change};
 
 use crate::state::AppState;
 
-/// Every minute: prune limits; every hour: a signed audit checkpoint, and
-/// prune the usage log.
+/// Every minute: prune limits and dead console sessions; every hour: a
+/// signed audit checkpoint, and prune the usage log.
 pub(crate) async fn housekeeping(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     let mut minutes = 0u64;
@@ -18,6 +18,19 @@ pub(crate) async fn housekeeping(state: AppState) {
         let now = state.now();
         state.auth_failures().prune(now);
         state.leak_reports().prune(now);
+        let config = state.config();
+        match state
+            .store()
+            .prune_console_sessions(
+                now - config.session_idle.ms(),
+                now - config.session_max.ms(),
+            )
+            .await
+        {
+            Ok(n) if n > 0 => tracing::debug!(sessions = n, "pruned console sessions"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "pruning console sessions failed"),
+        }
         if minutes.is_multiple_of(60) {
             if minutes > 0 {
                 state.audit_checkpoint().await;

@@ -8,6 +8,8 @@
 //!   (`with_db!`: one query text runs on either pool) and row decoding.
 //! - [`model`]: the records (keys, root keys, audit entries, usage, events).
 //! - `keys.rs`, `root_keys.rs`: API keys and root keys.
+//! - `sessions.rs`: console sessions (by the HMAC of their cookie token),
+//!   shared by every node.
 //! - `audit.rs`: the append-only audit log and its HMAC hash chain.
 //! - `usage.rs`, `events.rs`: the verification log and notable events.
 //! - `vocabulary.rs`: [`AuditAction`] and [`EventKind`], the names audit
@@ -41,6 +43,7 @@ pub use rate_windows::Lease;
 pub use shares::OpenedShare;
 pub mod model;
 mod root_keys;
+mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod usage;
@@ -49,6 +52,7 @@ mod vocabulary;
 pub use audit::AuditCheckpoint;
 pub use keys::{CHANGES_ALL, CHANGES_CHANNEL};
 pub use model::*;
+pub use sessions::{ConsoleSession, SESSION_TOUCH_MS};
 pub use vocabulary::{AuditAction, AuditOutcome, EventKind};
 
 /// What went wrong in the store.
@@ -626,6 +630,11 @@ const SQLITE_MIGRATIONS: Embedded = &[
         include_str!("../migrations/sqlite/0006_credit_refills.sql"),
     ),
     (
+        7,
+        "console sessions",
+        include_str!("../migrations/sqlite/0007_console_sessions.sql"),
+    ),
+    (
         8,
         "cluster rate windows",
         include_str!("../migrations/sqlite/0008_rate_windows.sql"),
@@ -661,6 +670,11 @@ const POSTGRES_MIGRATIONS: Embedded = &[
         5,
         "credit refills",
         include_str!("../migrations/postgres/0005_credit_refills.sql"),
+    ),
+    (
+        6,
+        "console sessions",
+        include_str!("../migrations/postgres/0006_console_sessions.sql"),
     ),
     (
         7,

@@ -23,7 +23,7 @@ const INSERT_ROOT: &str = concat!(
     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
 );
 
-fn root_from_row(row: &impl RowGet) -> Result<RootKeyRecord> {
+pub(crate) fn root_from_row(row: &impl RowGet) -> Result<RootKeyRecord> {
     let permissions: Vec<Permission> =
         serde_json::from_str(&row.text("permissions")?).map_err(StoreError::corrupt)?;
     Ok(RootKeyRecord {

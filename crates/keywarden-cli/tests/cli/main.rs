@@ -8,6 +8,7 @@ mod generate;
 mod nginx;
 mod scan;
 mod server;
+mod sessions;
 mod tls;
 mod tooling;
 

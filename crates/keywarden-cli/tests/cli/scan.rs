@@ -990,7 +990,10 @@ fn verify_fails_loudly_when_the_server_cannot_answer() {
     );
     let sent: Value = serde_json::from_str(&body).unwrap();
     // A check, not a use: it spends no credits (cost 0).
-    assert_eq!(sent, serde_json::json!({"key": keywarden_key(6), "cost": 0}));
+    assert_eq!(
+        sent,
+        serde_json::json!({"key": keywarden_key(6), "cost": 0})
+    );
 
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()

@@ -366,7 +366,7 @@ fn acknowledged_changes_survive_kill_9() {
     }
 }
 
-fn files_under(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -380,7 +380,7 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// Every row of every keywarden table, as text.
-fn postgres_dump(url: &str) -> Vec<u8> {
+pub(crate) fn postgres_dump(url: &str) -> Vec<u8> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -395,6 +395,7 @@ fn postgres_dump(url: &str) -> Vec<u8> {
                 "audit_log",
                 "usage_events",
                 "events",
+                "console_sessions",
             ] {
                 let rows = sqlx::query(&format!("SELECT row_to_json(t)::text AS j FROM {table} t"))
                     .fetch_all(&mut c)

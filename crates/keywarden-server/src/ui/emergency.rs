@@ -255,15 +255,17 @@ pub(crate) async fn revoke_all(
         Ok((a, e)) => a + e,
         Err(page) => return page,
     };
-    console.sessions.notice(
-        &console.session,
-        format!(
-            "Revoked {} {} of {}. Not revoked before: {before}; after: {after}.",
-            ids.len(),
-            if ids.len() == 1 { "key" } else { "keys" },
-            describe(&parsed)
-        ),
-    );
+    console
+        .notice(
+            &state,
+            format!(
+                "Revoked {} {} of {}. Not revoked before: {before}; after: {after}.",
+                ids.len(),
+                if ids.len() == 1 { "key" } else { "keys" },
+                describe(&parsed)
+            ),
+        )
+        .await;
     let mut to = String::from("/ui/emergency?");
     to.push_str(&format!(
         "owner={}&environment={}",

@@ -52,7 +52,7 @@ fn logo() -> Markup {
 
 /// A full console page for a signed-in user.
 pub(crate) fn page(console: &Console, title: &str, nav: Nav, body: Markup) -> Response {
-    let notice = console.sessions.take_notice(&console.session);
+    let notice = console.take_notice();
     let root = console.root();
     let who = root.name.clone().unwrap_or_else(|| root.hint.clone());
     let can = |p: Permission| root.allows(p);

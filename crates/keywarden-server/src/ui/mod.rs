@@ -51,8 +51,8 @@ pub(crate) const CSP: &str = "default-src 'none'; script-src 'self'; style-src '
 const APP_CSS: &str = include_str!("assets/app.css");
 const APP_JS: &str = include_str!("assets/app.js");
 
-/// The console's routes, with its sessions (in this node's memory; they
-/// belong to the console alone).
+/// The console's routes, with its session rules and the keys this node
+/// holds for their one reveal (the sessions themselves are in the store).
 pub(crate) fn router(state: &AppState) -> Router<AppState> {
     let sessions = std::sync::Arc::new(session::Sessions::new(
         state.config().session_idle.ms(),

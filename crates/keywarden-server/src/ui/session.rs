@@ -2,19 +2,32 @@
 //! passes through (session → root key → CSRF).
 //!
 //! Invariants:
-//! - The cookie holds a 256-bit random token from the OS CSPRNG; the server
-//!   keeps only its HMAC under the pepper, so a memory dump of the session
-//!   table does not yield a usable cookie.
-//! - A session names a root key id, never a key. Every request re-reads that
-//!   root key from the store: a revoked key signs its sessions out at once,
-//!   and a narrowed one loses its buttons at once.
+//! - The cookie holds a 256-bit random token from the OS CSPRNG; the store
+//!   keeps only its HMAC under the pepper (`console_sessions.digest`), so
+//!   neither the database nor a dump of it yields a usable cookie.
+//! - Sessions live in the store, so every node serves every session, a
+//!   restart signs nobody out, and a sign-out ends the session everywhere.
+//!   A store failure on the session path answers 503: it never signs out.
+//! - A session names a root key id, never a key. Every request reads the
+//!   session and that root key in one statement: a revoked key signs its
+//!   sessions out on every node at once, and a narrowed one loses its
+//!   buttons at once.
 //! - Sessions expire after `session_idle` without a request and
-//!   `session_max` after sign-in, whichever comes first.
+//!   `session_max` after sign-in, whichever comes first (`last_seen_at` is
+//!   written at most every `SESSION_TOUCH_MS`, so idle expiry is exact to
+//!   within that).
 //! - Every POST carries the session's CSRF token in a form field, compared
-//!   in constant time before any handler runs; the sign-in form, which has
-//!   no session yet, uses a double-submit cookie instead.
-//! - A created or rolled key is held in the session for exactly one render
-//!   of its reveal page (POST → redirect → GET), then dropped (zeroized).
+//!   in constant time before any handler runs. The token is an HMAC of the
+//!   cookie token (under the pepper, another label than the session id), so
+//!   nothing stored yields it. The sign-in form, which has no session yet,
+//!   uses a double-submit cookie instead.
+//! - A one-time notice (shown on the page after a redirect) is stored with
+//!   the session and cleared once a page showed it.
+//! - A created or rolled key is held in the memory of the node that made it
+//!   for exactly one render of its reveal page (POST → redirect → GET), then
+//!   dropped (zeroized): a plaintext key never reaches the store, so that
+//!   one page needs the same node (otherwise it says the key is no longer
+//!   shown).
 
 use std::{
     collections::HashMap,
@@ -29,8 +42,8 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
-use keywarden_core::{clock::UnixMillis, key::KeyId, random, secret::Token};
-use keywarden_store::{AuditDraft, RootKeyRecord};
+use keywarden_core::{clock::UnixMillis, random, secret::Token};
+use keywarden_store::{AuditDraft, RootKeyRecord, SESSION_TOUCH_MS};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
@@ -46,8 +59,8 @@ use super::html;
 pub(crate) const SESSION_COOKIE: &str = "kw_session";
 /// The sign-in form's double-submit cookie.
 pub(crate) const SIGNIN_COOKIE: &str = "kw_signin";
-/// Most live sessions a node keeps; past it the least recently used goes.
-const MAX_SESSIONS: usize = 10_000;
+/// Most keys a node holds for their reveal page; past it the oldest goes.
+const MAX_REVEALS: usize = 10_000;
 /// A key not picked up from the reveal page within this time is dropped.
 const REVEAL_TTL_MS: i64 = 10 * 60_000;
 
@@ -78,19 +91,10 @@ impl Reveal {
     }
 }
 
-/// A signed-in console session.
-pub(crate) struct Session {
-    root_key_id: KeyId,
-    csrf: Token,
-    created_at: UnixMillis,
-    last_seen: UnixMillis,
-    notice: Option<String>,
-    reveal: Option<Reveal>,
-}
-
-/// Console sessions of this node, by the digest of their cookie token.
+/// The console's session rules, and the keys this node holds for their
+/// one reveal (sessions themselves are in the store).
 pub(crate) struct Sessions {
-    map: Mutex<HashMap<[u8; 32], Session>>,
+    reveals: Mutex<HashMap<[u8; 32], Reveal>>,
     idle_ms: i64,
     max_ms: i64,
 }
@@ -105,14 +109,34 @@ pub(crate) struct Console {
     pub(crate) session: [u8; 32],
     /// The session's CSRF token, for forms.
     pub(crate) csrf: Token,
-    /// The console's sessions (for notices and reveals).
+    /// The console's sessions (for reveals).
     pub(crate) sessions: Arc<Sessions>,
+    /// The stored one-time notice, until a page takes it.
+    notice: Arc<Mutex<Option<String>>>,
 }
 
 impl Console {
     /// The signed-in root key.
     pub(crate) fn root(&self) -> &RootKeyRecord {
         &self.caller.root
+    }
+
+    /// Leaves a one-time message for the next page. The action it reports
+    /// is done, so a store failure only loses the message (logged).
+    pub(crate) async fn notice(&self, state: &AppState, text: impl Into<String>) {
+        let text = text.into();
+        if let Err(err) = state.store().set_console_notice(&self.session, &text).await {
+            tracing::warn!(error = %err, "console: storing a notice failed");
+        }
+    }
+
+    /// Takes the one-time message, if any (the guard clears it in the store
+    /// once the page is rendered).
+    pub(crate) fn take_notice(&self) -> Option<String> {
+        self.notice
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .take()
     }
 }
 
@@ -137,93 +161,43 @@ impl Sessions {
     /// sign-in.
     pub(crate) fn new(idle_ms: i64, max_ms: i64) -> Self {
         Self {
-            map: Mutex::new(HashMap::new()),
+            reveals: Mutex::new(HashMap::new()),
             idle_ms,
             max_ms,
         }
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashMap<[u8; 32], Session>> {
-        // A panic while holding the lock cannot leave a session half-written
-        // (every change is a single insert or field store), so the data is
-        // still sound after poisoning.
-        self.map
+    fn lock(&self) -> MutexGuard<'_, HashMap<[u8; 32], Reveal>> {
+        // A panic while holding the lock cannot leave a reveal half-written
+        // (every change is a single insert or remove), so the data is still
+        // sound after poisoning.
+        self.reveals
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn live(&self, s: &Session, now: UnixMillis) -> bool {
-        now - s.last_seen < self.idle_ms && now - s.created_at < self.max_ms
+    /// Whether a session signed in at `created_at` and last seen at
+    /// `last_seen` is still live at `now`.
+    fn live(&self, created_at: UnixMillis, last_seen: UnixMillis, now: UnixMillis) -> bool {
+        now - last_seen < self.idle_ms && now - created_at < self.max_ms
     }
 
-    /// Starts a session for `root`; returns the cookie token and the session id.
-    fn start(
-        &self,
-        state: &AppState,
-        root: &KeyId,
-        now: UnixMillis,
-    ) -> (Zeroizing<String>, [u8; 32]) {
-        let token = Zeroizing::new(random::base62_string(43));
-        let id = session_id(state, &token);
-        let mut map = self.lock();
-        // Expired sessions go whenever one starts (sign-ins are rare; there
-        // is no background task for them).
-        map.retain(|_, s| now - s.last_seen < self.idle_ms && now - s.created_at < self.max_ms);
-        if map.len() >= MAX_SESSIONS
-            && let Some(oldest) = map.iter().min_by_key(|(_, s)| s.last_seen).map(|(k, _)| *k)
-        {
-            map.remove(&oldest);
-        }
-        map.insert(
-            id,
-            Session {
-                root_key_id: root.clone(),
-                csrf: Token::generate(),
-                created_at: now,
-                last_seen: now,
-                notice: None,
-                reveal: None,
-            },
-        );
-        (token, id)
-    }
-
-    /// The live session `id` as (root key id, CSRF token), marked as used
-    /// now; an expired one is dropped.
-    fn touch(&self, id: &[u8; 32], now: UnixMillis) -> Option<(KeyId, Token)> {
-        let mut map = self.lock();
-        let live = map.get(id).map(|s| self.live(s, now))?;
-        if !live {
-            map.remove(id);
-            return None;
-        }
-        let s = map.get_mut(id)?;
-        s.last_seen = now;
-        Some((s.root_key_id.clone(), s.csrf.clone()))
-    }
-
-    /// Ends a session.
-    pub(crate) fn end(&self, id: &[u8; 32]) {
+    /// Forgets what this node holds for session `id`.
+    fn forget(&self, id: &[u8; 32]) {
         self.lock().remove(id);
-    }
-
-    /// Leaves a one-time message for the next page.
-    pub(crate) fn notice(&self, id: &[u8; 32], text: impl Into<String>) {
-        if let Some(s) = self.lock().get_mut(id) {
-            s.notice = Some(text.into());
-        }
-    }
-
-    /// Takes the one-time message, if any.
-    pub(crate) fn take_notice(&self, id: &[u8; 32]) -> Option<String> {
-        self.lock().get_mut(id).and_then(|s| s.notice.take())
     }
 
     /// Holds a new key for its one render.
     pub(crate) fn hold_reveal(&self, id: &[u8; 32], reveal: Reveal) {
-        if let Some(s) = self.lock().get_mut(id) {
-            s.reveal = Some(reveal);
+        let now = reveal.at;
+        let mut map = self.lock();
+        map.retain(|_, r| now - r.at < REVEAL_TTL_MS);
+        if map.len() >= MAX_REVEALS
+            && let Some(oldest) = map.iter().min_by_key(|(_, r)| r.at).map(|(k, _)| *k)
+        {
+            map.remove(&oldest);
         }
+        map.insert(*id, reveal);
     }
 
     /// Takes the held key if it is `key_id`'s and fresh; it is gone
@@ -235,17 +209,11 @@ impl Sessions {
         now: UnixMillis,
     ) -> Option<Reveal> {
         let mut map = self.lock();
-        let s = map.get_mut(id)?;
-        if s.reveal.as_ref().is_some_and(|r| r.key_id == key_id) {
-            s.reveal.take().filter(|r| now - r.at < REVEAL_TTL_MS)
+        if map.get(id).is_some_and(|r| r.key_id == key_id) {
+            map.remove(id).filter(|r| now - r.at < REVEAL_TTL_MS)
         } else {
             None
         }
-    }
-
-    #[cfg(test)]
-    fn len(&self) -> usize {
-        self.lock().len()
     }
 }
 
@@ -255,6 +223,26 @@ fn session_id(state: &AppState, token: &str) -> [u8; 32] {
     data.extend_from_slice(b"keywarden console session v1\0");
     data.extend_from_slice(token.as_bytes());
     state.store().peppers().current().mac(&data)
+}
+
+/// The CSRF token of a session token: another HMAC of it, so it is stable
+/// for the session, differs between sessions, and is stored nowhere.
+fn csrf_token(state: &AppState, token: &str) -> Token {
+    let mut data = Zeroizing::new(Vec::with_capacity(token.len() + 32));
+    data.extend_from_slice(b"keywarden console csrf v1\0");
+    data.extend_from_slice(token.as_bytes());
+    let mac = state.store().peppers().current().mac(&data);
+    Token::derived(Zeroizing::new(hex::encode(mac)))
+}
+
+/// The console's answer when its store fails on the session path: 503,
+/// never a sign-out.
+fn store_unavailable() -> Response {
+    html::error_page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "The store does not answer",
+        "keywarden could not read its store. Try again in a moment.",
+    )
 }
 
 /// The value of cookie `name` in a request.
@@ -310,20 +298,39 @@ pub(crate) fn peer(parts: &Parts) -> Option<IpAddr> {
 }
 
 /// Starts a session for a freshly authenticated root key and answers with
-/// its cookie and a redirect to `next`.
-pub(crate) fn sign_in_response(
+/// its cookie and a redirect to `next` (503 if the store cannot keep it).
+pub(crate) async fn sign_in_response(
     state: &AppState,
-    sessions: &Sessions,
     root: &RootKeyRecord,
     secure: bool,
     old_session: Option<&str>,
     next: &str,
 ) -> Response {
     if let Some(old) = old_session {
-        // A new sign-in never reuses a session (no fixation).
-        sessions.end(&session_id(state, old));
+        // A new sign-in never reuses a session (no fixation): the new token
+        // is fresh whatever happens to the old one, which otherwise expires.
+        if let Err(err) = state
+            .store()
+            .end_console_session(&session_id(state, old))
+            .await
+        {
+            tracing::warn!(error = %err, "console: ending the previous session failed");
+        }
     }
-    let (token, _) = sessions.start(state, &root.id, state.now());
+    let token = Zeroizing::new(random::base62_string(43));
+    let id = session_id(state, &token);
+    if let Err(err) = state
+        .store()
+        .create_console_session(&id, &root.id, state.now())
+        .await
+    {
+        tracing::error!(error = %err, "console: storing a session failed");
+        return html::error_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Sign-in failed",
+            "keywarden could not store your session. Try again in a moment.",
+        );
+    }
     let max_age = state.config().session_max.ms() / 1000;
     let mut res = Redirect::to(next).into_response();
     let headers = res.headers_mut();
@@ -336,9 +343,23 @@ pub(crate) fn sign_in_response(
     res
 }
 
-/// Ends the session of this request and clears its cookie.
-pub(crate) fn sign_out_response(console: &Console, secure: bool) -> Response {
-    console.sessions.end(&console.session);
+/// Ends the session of this request on every node and clears its cookie
+/// (503, the session still alive, if the store cannot end it).
+pub(crate) async fn sign_out_response(
+    state: &AppState,
+    console: &Console,
+    secure: bool,
+) -> Response {
+    console.sessions.forget(&console.session);
+    if let Err(err) = state.store().end_console_session(&console.session).await {
+        tracing::error!(error = %err, "console: ending a session failed");
+        return html::error_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Sign-out failed",
+            "keywarden could not reach its store, so your session is still open. \
+             Try again in a moment.",
+        );
+    }
     let mut res = (
         StatusCode::SEE_OTHER,
         [(header::LOCATION, "/ui/sign-in?signed_out=1")],
@@ -349,11 +370,6 @@ pub(crate) fn sign_out_response(console: &Console, secure: bool) -> Response {
         set_cookie(SESSION_COOKIE, "", 0, secure),
     );
     res
-}
-
-/// The session id of a request's cookie, if it carries one.
-pub(crate) fn request_session(state: &AppState, headers: &HeaderMap) -> Option<[u8; 32]> {
-    cookie(headers, SESSION_COOKIE).map(|t| session_id(state, t))
 }
 
 /// Where to go after signing in: only console paths, never elsewhere (no
@@ -447,27 +463,46 @@ pub(crate) async fn guard(
             "The console is not set up.",
         );
     };
-    let Some(id) = request_session(&state, req.headers()) else {
+    let Some(token) = cookie(req.headers(), SESSION_COOKIE) else {
         return to_sign_in(&method, &path, None, secure);
     };
-    let Some((root_id, csrf)) = sessions.touch(&id, now) else {
-        return to_sign_in(&method, &path, Some("expired"), secure);
-    };
-    let root = match state.store().get_root_key(&root_id).await {
-        Ok(Some(root)) if root.revoked_at.is_none() => root,
-        Ok(_) => {
-            sessions.end(&id);
-            return to_sign_in(&method, &path, Some("revoked"), secure);
-        }
+    let id = session_id(&state, token);
+    let csrf = csrf_token(&state, token);
+    let stored = match state.store().console_session(&id).await {
+        Ok(Some(stored)) => stored,
+        Ok(None) => return to_sign_in(&method, &path, Some("expired"), secure),
         Err(err) => {
-            tracing::error!(error = %err, "console: root key lookup failed");
-            return html::error_page(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The store does not answer",
-                "keywarden could not read its store. Try again in a moment.",
-            );
+            tracing::error!(error = %err, "console: session lookup failed");
+            return store_unavailable();
         }
     };
+    let reason = if !sessions.live(stored.created_at, stored.last_seen_at, now) {
+        Some("expired")
+    } else if stored.root.revoked_at.is_some() {
+        Some("revoked")
+    } else {
+        None
+    };
+    if let Some(reason) = reason {
+        sessions.forget(&id);
+        if let Err(err) = state.store().end_console_session(&id).await {
+            // Dead all the same (every node checks the same rules); the
+            // prune removes the row later.
+            tracing::warn!(error = %err, "console: removing a dead session failed");
+        }
+        return to_sign_in(&method, &path, Some(reason), secure);
+    }
+    if now - stored.last_seen_at >= SESSION_TOUCH_MS
+        && let Err(err) = state.store().touch_console_session(&id, now).await
+    {
+        // The session is valid (it was just read); a store that cannot take
+        // writes (full disk) still serves the console's pages, and idle
+        // expiry counts from the last write that succeeded.
+        tracing::warn!(error = %err, "console: noting a session's use failed");
+    }
+    let shown = stored.notice.clone();
+    let notice = Arc::new(Mutex::new(stored.notice));
+    let root = stored.root;
     let caller = Caller { root, ip };
     let mut req = req;
     if method == Method::POST {
@@ -525,8 +560,20 @@ pub(crate) async fn guard(
         session: id,
         csrf,
         sessions,
+        notice: notice.clone(),
     });
-    next.run(req).await
+    let res = next.run(req).await;
+    let taken = notice
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .is_none();
+    if let Some(shown) = shown.filter(|_| taken)
+        && let Err(err) = state.store().clear_console_notice(&id, &shown).await
+    {
+        // The message shows once more; harmless.
+        tracing::warn!(error = %err, "console: clearing a shown notice failed");
+    }
+    res
 }
 
 #[cfg(test)]
@@ -574,41 +621,15 @@ mod tests {
     #[test]
     fn idle_and_absolute_expiry() {
         let sessions = Sessions::new(1_000, 5_000);
-        let id = [7u8; 32];
-        let root: KeyId = "key_AAAAAAAAAAAAAAAA".parse().unwrap();
-        sessions.lock().insert(
-            id,
-            Session {
-                root_key_id: root.clone(),
-                csrf: Token::generate(),
-                created_at: 0,
-                last_seen: 0,
-                notice: None,
-                reveal: None,
-            },
-        );
         // Used every 900 ms: idle never passes, but the absolute limit does.
         let mut now = 0;
         while now + 900 < 5_000 {
+            assert!(sessions.live(0, now, now + 900), "alive at {now}");
             now += 900;
-            assert!(sessions.touch(&id, now).is_some(), "alive at {now}");
         }
-        assert!(sessions.touch(&id, 5_000).is_none(), "past session_max");
-        assert_eq!(sessions.len(), 0, "an expired session is dropped");
-
-        sessions.lock().insert(
-            id,
-            Session {
-                root_key_id: root,
-                csrf: Token::generate(),
-                created_at: 10_000,
-                last_seen: 10_000,
-                notice: None,
-                reveal: None,
-            },
-        );
-        assert!(sessions.touch(&id, 10_999).is_some());
-        assert!(sessions.touch(&id, 12_000).is_none(), "idle too long");
+        assert!(!sessions.live(0, 4_900, 5_000), "past session_max");
+        assert!(sessions.live(10_000, 10_000, 10_999));
+        assert!(!sessions.live(10_000, 10_000, 11_000), "idle too long");
     }
 
     fn test_key() -> keywarden_core::secret::PlaintextKey {
@@ -619,17 +640,6 @@ mod tests {
     fn a_reveal_is_taken_once() {
         let sessions = Sessions::new(60_000, 600_000);
         let id = [1u8; 32];
-        sessions.lock().insert(
-            id,
-            Session {
-                root_key_id: "key_AAAAAAAAAAAAAAAA".parse().unwrap(),
-                csrf: Token::generate(),
-                created_at: 0,
-                last_seen: 0,
-                notice: None,
-                reveal: None,
-            },
-        );
         let key = test_key();
         let text = key.expose().to_owned();
         sessions.hold_reveal(&id, Reveal::new("key_a".into(), key, None, 0));

@@ -109,7 +109,6 @@ pub(crate) async fn page(Tls(secure): Tls, UiQuery(q): UiQuery<SignInQuery>) -> 
 /// `POST /ui/sign-in`.
 pub(crate) async fn submit(
     State(state): State<AppState>,
-    axum::Extension(sessions): axum::Extension<std::sync::Arc<session::Sessions>>,
     addr: ClientAddr,
     Tls(secure): Tls,
     headers: HeaderMap,
@@ -154,7 +153,7 @@ pub(crate) async fn submit(
                 );
             }
             let old = session::cookie(&headers, session::SESSION_COOKIE);
-            session::sign_in_response(&state, &sessions, &root, secure, old, &next)
+            session::sign_in_response(&state, &root, secure, old, &next).await
         }
         Err(failure) => {
             let err = auth::refuse(&state, addr, &Method::POST, "/ui/sign-in", failure).await;
@@ -201,5 +200,5 @@ pub(crate) async fn sign_out(
     if let Err(err) = state.store().audit(&draft).await {
         tracing::error!(error = %err, "console: auditing a sign-out failed");
     }
-    session::sign_out_response(&console, secure)
+    session::sign_out_response(&state, &console, secure).await
 }

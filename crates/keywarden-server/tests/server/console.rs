@@ -1159,3 +1159,22 @@ async fn overview_and_audit_pages_show_the_state() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_store_failure_on_the_session_path_is_a_503_not_a_sign_out() {
+    on_each_backend(|t| async move {
+        let mut b = Browser::new(&t);
+        b.sign_in(&t.root).await;
+        assert_eq!(b.get("/ui/keys").await.status, StatusCode::OK);
+        t.store.close().await;
+        let p = b.get("/ui/keys").await;
+        assert_eq!(p.status, StatusCode::SERVICE_UNAVAILABLE, "{}", t.backend);
+        assert!(
+            p.set_cookie("kw_session").is_none(),
+            "the session cookie stays"
+        );
+        assert!(b.cookies.contains_key("kw_session"));
+        t.stop().await;
+    })
+    .await;
+}

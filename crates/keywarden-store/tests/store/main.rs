@@ -7,6 +7,7 @@
 mod audit;
 mod keys;
 mod root_keys;
+mod sessions;
 mod usage;
 
 use std::future::Future;

@@ -5,7 +5,7 @@ use keywarden_store::{Permission, RootKeyRecord};
 
 use crate::{NOW, assert_same, draft, on_each_backend, peppers};
 
-fn root(permissions: Vec<Permission>) -> (RootKeyRecord, String) {
+pub(crate) fn root(permissions: Vec<Permission>) -> (RootKeyRecord, String) {
     let minted = key::mint(&key::Prefix::default(), &Environment::root());
     let rec = RootKeyRecord {
         id: KeyId::generate(),

@@ -69,13 +69,15 @@ pub(crate) async fn revoke(
     let record = keys::revoke(&state, &console.caller, &key_id, &reason)
         .await
         .map_err(fail)?;
-    console.sessions.notice(
-        &console.session,
-        format!(
-            "Revoked {} ({}). Every verification of it now answers REVOKED.",
-            record.id, record.hint
-        ),
-    );
+    console
+        .notice(
+            &state,
+            format!(
+                "Revoked {} ({}). Every verification of it now answers REVOKED.",
+                record.id, record.hint
+            ),
+        )
+        .await;
     Ok(see_other(&format!("/ui/keys/{key_id}")))
 }
 
@@ -121,8 +123,8 @@ async fn toggle(
     let record = keys::set_disabled(&state, &console.caller, &key_id, disabled)
         .await
         .map_err(fail)?;
-    console.sessions.notice(
-        &console.session,
+    console.notice(
+        &state,
         if disabled {
             format!(
                 "Disabled {} ({}). Every verification of it answers DISABLED until you enable it.",
@@ -131,7 +133,7 @@ async fn toggle(
         } else {
             format!("Enabled {} ({}) again.", record.id, record.hint)
         },
-    );
+    ).await;
     Ok(see_other(&format!("/ui/keys/{key_id}")))
 }
 

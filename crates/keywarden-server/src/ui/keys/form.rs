@@ -543,13 +543,11 @@ pub(crate) async fn edit(
     };
     match keys::update(&state, &console.caller, &key_id, patch).await {
         Ok(_) => {
-            console.sessions.notice(&console.session, "Changes saved.");
+            console.notice(&state, "Changes saved.").await;
             Ok(see_other(&format!("/ui/keys/{key_id}")))
         }
         Err(err) if matches!(err.kind, KeyErrorKind::Empty) => {
-            console
-                .sessions
-                .notice(&console.session, "Nothing changed.");
+            console.notice(&state, "Nothing changed.").await;
             Ok(see_other(&format!("/ui/keys/{key_id}")))
         }
         Err(err) if is_input_error(&err) => {
