@@ -274,6 +274,10 @@ pub const DOCUMENTED_EXAMPLES: &[Example] = &[
         "Mailgun API documentation's example private API key",
     ),
     ex(
+        concat!("tfp_943af478d3ff3d4d76", "0020c11af102b79c440513"),
+        "Typeform developer docs, \"Personal access token\" (example token)",
+    ),
+    ex(
         concat!(
             "kw_live_",
             "00000000000000000000000000000000000000000000AwA6B"

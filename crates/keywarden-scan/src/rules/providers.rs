@@ -589,13 +589,19 @@ pub(super) const SPECS: &[Spec] = &[
         &["fio-u-"],
         concat!(r"\b(?P<secret>fio-u-[0-9A-Za-z_=-]{64})", end!()),
     ),
+    // Typeform personal access tokens begin `tfp_`. Typeform's own guide
+    // (developer.typeform.com, "Personal access token") shows `tfp_` + 40
+    // lowercase hex; the longer form (50 to 64 of [0-9A-Za-z_.=-]) stays.
     spec(
         "typeform-pat",
         "Typeform",
         "Typeform personal access token",
         High,
         &["tfp_"],
-        concat!(r"\b(?P<secret>tfp_[0-9A-Za-z_.=-]{50,64})", end!()),
+        concat!(
+            r"\b(?P<secret>tfp_(?:[0-9a-f]{40}|[0-9A-Za-z_.=-]{50,64}))",
+            end!()
+        ),
     ),
     // HashiCorp Vault tokens before 1.10: `s.` (service) and `b.` (batch) + 24.
     named!(
@@ -1118,6 +1124,18 @@ pub(super) const SPECS: &[Spec] = &[
         High,
         &["NRAL"],
         r"\b(?P<secret>[0-9a-f]{36}NRAL)\b",
+    ),
+    // New Relic's API keys page: "The license key is a 40-character
+    // hexadecimal string". Without a prefix it is told from a commit hash
+    // only by its name (`NEW_RELIC_LICENSE_KEY=`, `newrelic_license_key:`).
+    named!(
+        "new-relic-license-key-named",
+        "New Relic",
+        "New Relic license key (40 hex) next to a New Relic name",
+        High,
+        ["newrelic", "new_relic", "new-relic"],
+        "new[_.-]?relic",
+        "[0-9a-f]{40}"
     ),
     spec(
         "sonarqube-token",

@@ -74,6 +74,10 @@ fn pem(kind: &str, g: &mut Gen, lines: usize) -> String {
 pub(crate) fn cases() -> Vec<Case> {
     let mut g = Gen::new(42);
     let g = &mut g;
+    // Values for cases added after the corpus was first generated come from
+    // their own generator, so adding one leaves the others' values as they were.
+    let mut f = Gen::new(14);
+    let f = &mut f;
     let mut cases = Vec::new();
 
     // keywarden keys: any prefix, any environment, valid checksum only.
@@ -336,10 +340,18 @@ pub(crate) fn cases() -> Vec<Case> {
         vec![(format!("TWILIO_API_KEY={twilio}\n"), twilio.clone())],
         vec![format!("SOME_ID={twilio}\n")],
     ));
+    // SendGrid: "Twilio SendGrid API keys are 69 characters long", so
+    // one character fewer or more is not a key.
     cases.push(case(
         "sendgrid-api-key",
         vec![tok(format!("SG.{}.{}", g.b64url(22), g.b64url(43)))],
-        vec!["value = \"SG.short.short\"".into(), "msg.send(data)".into()],
+        vec![
+            "value = \"SG.short.short\"".into(),
+            "msg.send(data)".into(),
+            format!("value = \"SG.{}.{}\"", f.b64url(22), f.b64url(42)),
+            format!("value = \"SG.{}.{}\"", f.b64url(22), f.b64url(44)),
+            format!("value = \"SG.{}.{}\"", f.b64url(21), f.b64url(43)),
+        ],
     ));
     cases.push(case(
         "brevo-api-key",
@@ -427,12 +439,47 @@ pub(crate) fn cases() -> Vec<Case> {
             tok(format!("EAAA{}", g.b64url(60))),
             tok(format!("sq0atp-{}", g.b64url(22))),
         ],
-        vec![format!("value = \"EAAA{}\"", g.b64url(20))],
+        vec![
+            format!("value = \"EAAA{}\"", g.b64url(20)),
+            // Square OAuth access tokens are 64 characters: not 65.
+            format!("value = \"EAAA{}\"", f.alnum(61)),
+            format!("value = \"sq0atp-{}\"", f.b64url(23)),
+        ],
     ));
     cases.push(case(
         "square-oauth-secret",
         vec![tok(format!("sq0csp-{}", g.b64url(43)))],
         vec![format!("value = \"sq0csp-{}\"", g.b64url(20))],
+    ));
+    // Typeform's documented shape, `tfp_` + 40 lowercase hex, and near
+    // misses: upper-case hex, a longer hex run, one character short.
+    cases.push(case(
+        "typeform-pat",
+        vec![
+            tok(format!("tfp_{}", f.hex(40))),
+            tok(format!("tfp_{}_{}", f.b64url(44), f.alnum(14))),
+        ],
+        vec![
+            format!("value = \"tfp_{}\"", f.hex(40).to_ascii_uppercase()),
+            format!("value = \"tfp_{}\"", f.hex(45)),
+            format!("value = \"tfp_{}\"", f.hex(39)),
+        ],
+    ));
+    // New Relic license keys: 40 hex, found only under a New Relic name.
+    let nr = f.hex(40);
+    cases.push(case(
+        "new-relic-license-key-named",
+        vec![
+            (format!("NEW_RELIC_LICENSE_KEY={nr}\n"), nr.clone()),
+            (format!("newrelic.license_key = \"{nr}\"\n"), nr.clone()),
+            (format!("  new_relic_license_key: '{nr}'\n"), nr.clone()),
+        ],
+        vec![
+            format!("GIT_COMMIT={nr}\n"),
+            format!("NEW_RELIC_LICENSE_KEY={}\n", f.hex(39)),
+            format!("NEW_RELIC_LICENSE_KEY={}\n", f.hex(41)),
+            format!("NEW_RELIC_APP_NAME={nr}\n"),
+        ],
     ));
     cases.push(case(
         "heroku-api-key",

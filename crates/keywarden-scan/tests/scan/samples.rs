@@ -391,6 +391,17 @@ pub(crate) const SAMPLES: &[(&str, &str)] = &[
     ("railway-token", "RAILWAY_TOKEN={uuid}"),
     ("drone-token", "DRONE_TOKEN={alnum:32}"),
     ("coveralls-repo-token", "COVERALLS_REPO_TOKEN={alnum:33}"),
+    // Added after the corpus was first generated: kept last so that the
+    // values generated for the samples above stay as they were.
+    ("typeform-pat", "tfp_{hex:40}"),
+    (
+        "new-relic-license-key-named",
+        "NEW_RELIC_LICENSE_KEY={hex:40}",
+    ),
+    (
+        "new-relic-license-key-named",
+        "raw:newrelic_license_key: \"«{hex:40}»\"\n",
+    ),
 ];
 
 /// A filled-in sample.

@@ -1,0 +1,1 @@
+value = "SG.k9Qr_6giUqY3TDsHzs9h7L.k9Qn3L0OKF62L_8E-M56ndVDubsqruvqpyIYmFydZd"

@@ -1,0 +1,1 @@
+value = "SG.k9QfztKcctmR77OJOwPxIz.k9Qe1046IbPKGm3TGP0xqcX_BYkDFSqR2eL4sjKSpDBY"

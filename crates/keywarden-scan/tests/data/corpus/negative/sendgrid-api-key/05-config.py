@@ -1,0 +1,1 @@
+value = "SG.k9QlTcnHDO7ppLzxQnfHk.k9QyLIHLHnyyKUGyc9F2k_qQuNCeZHwMxg9vS829FcB"

@@ -1,0 +1,1 @@
+value = "EAAA7qZgiSsUYhSLkyLtdxaEf9lDroP5Q7dyYe3iyT5optOJYJwcUQiqOejox0xuK"

@@ -1,0 +1,1 @@
+value = "sq0atp-k9QExD_nRXBEtKRyL0aY-Bp"

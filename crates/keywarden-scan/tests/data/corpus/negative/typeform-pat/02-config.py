@@ -1,0 +1,1 @@
+value = "tfp_2bfd5a7cba5871a97ea3ddab97f4f133eeec03a4c45f2"

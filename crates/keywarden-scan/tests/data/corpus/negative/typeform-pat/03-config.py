@@ -1,0 +1,1 @@
+value = "tfp_1dbefbbc2d94ffc304b43d4b0d4c99bac870259"

@@ -1,0 +1,1 @@
+value = "tfp_k9Q4V2WZGWkFU3qmHp3WalGw7v3HQD1f1SueDSTTfHJX_7qZGA0kiAq4MS7"

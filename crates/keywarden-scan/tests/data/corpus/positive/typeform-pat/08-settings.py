@@ -1,0 +1,1 @@
+token = "tfp_4d07c8d11e10dc8cdc8379351cd77ad1c6165262"

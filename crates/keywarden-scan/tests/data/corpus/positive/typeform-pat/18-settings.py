@@ -1,0 +1,1 @@
+token = "tfp_b662af651d85ef41993be0845233cbc8721677ec"
