@@ -72,6 +72,9 @@ pub(crate) struct Reveal {
     pub(crate) key: keywarden_core::secret::PlaintextKey,
     /// For a roll: the old key's id and when it stops working.
     pub(crate) rolled_from: Option<(String, Option<UnixMillis>)>,
+    /// A one-time share link of the key, when one was asked for (it opens
+    /// the key, so it is held as carefully).
+    pub(crate) share_url: Option<zeroize::Zeroizing<String>>,
     at: UnixMillis,
 }
 
@@ -86,7 +89,16 @@ impl Reveal {
             key_id,
             key,
             rolled_from,
+            share_url: None,
             at,
+        }
+    }
+
+    /// The same, with a share link to show.
+    pub(crate) fn with_share(self, url: Option<String>) -> Self {
+        Self {
+            share_url: url.map(zeroize::Zeroizing::new),
+            ..self
         }
     }
 }

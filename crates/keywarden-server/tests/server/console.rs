@@ -1178,3 +1178,70 @@ async fn a_store_failure_on_the_session_path_is_a_503_not_a_sign_out() {
     })
     .await;
 }
+
+/// The create and roll pages offer a one-time share link: the page that
+/// shows the key once shows the link too, and the link opens that key.
+#[tokio::test]
+async fn create_and_roll_offer_a_share_link() {
+    on_each_backend(|t| async move {
+        let mut b = Browser::new(&t);
+        b.sign_in(&t.root).await;
+        let p = b
+            .submit(
+                "/ui/keys/new",
+                "/ui/keys",
+                &[("environment", "live"), ("share", "on")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}: {}", t.backend, p.body);
+        let to = p.location().to_owned();
+        let reveal = b.get(&to).await;
+        let body = reveal.body.clone();
+        let key_start = body.find("kw_live_").unwrap();
+        let key: String = body[key_start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        let link_start = body
+            .find("/s/shr_")
+            .unwrap_or_else(|| panic!("no share link: {body}"));
+        let link: String = body[link_start..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '/' | '#'))
+            .collect();
+        let (path, fragment) = link.split_once('#').unwrap();
+        let id = path.trim_start_matches("/s/");
+        let opened = t
+            .send("POST", &format!("{path}/open"), None, None, &[], None)
+            .await;
+        use base64::Engine;
+        let sealed = base64::engine::general_purpose::STANDARD
+            .decode(opened.json["sealed"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(
+            keywarden_core::share::open(&sealed, id, fragment)
+                .unwrap()
+                .as_str(),
+            key
+        );
+
+        // A roll without the box: no link.
+        let key_id = to
+            .strip_prefix("/ui/keys/")
+            .unwrap()
+            .strip_suffix("/created")
+            .unwrap()
+            .to_owned();
+        let p = b
+            .submit(
+                &format!("/ui/keys/{key_id}/roll"),
+                &format!("/ui/keys/{key_id}/roll"),
+                &[("grace_period", "0s")],
+            )
+            .await;
+        let rolled = b.get(p.location()).await;
+        assert!(rolled.body.contains("kw_live_") && !rolled.body.contains("/s/shr_"));
+        t.stop().await;
+    })
+    .await;
+}

@@ -168,6 +168,7 @@ pub(super) fn roll_form_body(state: &AppState, console: &Console, k: &KeyRecord)
                 }
                 small id="grace-hint" class="hint" { "Both keys work until the grace period ends, so clients can switch over." }
             }
+            (share_checkbox())
             div class="dialog-actions" {
                 a class="btn btn-ghost" href=(format!("/ui/keys/{}", k.id)) data-close { "Cancel" }
                 button class="btn btn-primary" type="submit" { "Roll key" }
@@ -198,6 +199,7 @@ pub(crate) async fn roll_form(
 #[serde(default)]
 pub(crate) struct RollForm {
     grace_period: String,
+    share: Option<String>,
 }
 
 /// `POST /ui/keys/{id}/roll`.
@@ -230,6 +232,13 @@ pub(crate) async fn roll(
     .await
     .map_err(fail)?;
     let new_id = rolled.new.record.id.to_string();
+    let share_url = share_link(
+        &state,
+        f.share.is_some(),
+        &rolled.new.key,
+        &rolled.new.record.id,
+    )
+    .await?;
     console.sessions.hold_reveal(
         &console.session,
         Reveal::new(
@@ -237,7 +246,8 @@ pub(crate) async fn roll(
             rolled.new.key,
             Some((rolled.previous.id.to_string(), rolled.previous.expires_at)),
             state.now(),
-        ),
+        )
+        .with_share(share_url),
     );
     Ok(see_other(&format!("/ui/keys/{new_id}/created")))
 }
@@ -292,6 +302,15 @@ pub(crate) async fn created(
                     @match until {
                         Some(t) if *t > now => { " keeps working until " (datetime(*t)) " (" (crate::ui::html::relative(*t, now)) ")." }
                         _ => { " has stopped working." }
+                    }
+                }
+            }
+            @if let Some(url) = &reveal.share_url {
+                div class="field" {
+                    label for="share-url" { "One-time share link (opens once, for 24 hours)" }
+                    div class="copy-row" {
+                        output id="share-url" class="secret mono small" { (url.as_str()) }
+                        button class="btn" type="button" data-copy="share-url" { "Copy" }
                     }
                 }
             }

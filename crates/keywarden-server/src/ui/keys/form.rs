@@ -21,6 +21,36 @@ pub(crate) struct KeyForm {
     rate_window: String,
     usage_limit: String,
     recoverable: Option<String>,
+    share: Option<String>,
+}
+
+/// The "one-time share link" checkbox of the create and roll forms.
+pub(super) fn share_checkbox() -> Markup {
+    html! {
+        div class="field check" {
+            input id="share" name="share" type="checkbox" aria-describedby="share-hint";
+            label for="share" { "One-time share link" }
+            small id="share-hint" class="hint" {
+                "Also make a link that shows the key once, in a browser, for 24 hours: send the link, not the key."
+            }
+        }
+    }
+}
+
+/// A share link of a new key when the form asked for one.
+pub(super) async fn share_link(
+    state: &AppState,
+    wanted: bool,
+    key: &keywarden_core::secret::PlaintextKey,
+    id: &keywarden_core::key::KeyId,
+) -> Result<Option<String>, Response> {
+    if !wanted {
+        return Ok(None);
+    }
+    crate::share::create(state, key, id, &crate::share::ShareRequest::default())
+        .await
+        .map(Some)
+        .map_err(fail)
 }
 
 /// A refused form: which field, and why.
@@ -212,6 +242,7 @@ impl KeyForm {
                 .unwrap_or_default(),
             usage_limit: k.usage_limit.map(|u| u.to_string()).unwrap_or_default(),
             recoverable: k.sealed.is_some().then(|| "on".to_owned()),
+            share: None,
         }
     }
 
@@ -366,6 +397,7 @@ pub(super) fn key_form(
                             @else { "Needs a master key (KEYWARDEN_MASTER_KEY) on the server." }
                         }
                     }
+                    (share_checkbox())
                 }
             }
             div class="form-actions" {
@@ -443,12 +475,14 @@ pub(crate) async fn create(
             ));
         }
     };
+    let share = f.share.is_some();
     match keys::create(&state, &console.caller, req).await {
         Ok(created) => {
             let id = created.record.id.to_string();
+            let share_url = share_link(&state, share, &created.key, &created.record.id).await?;
             console.sessions.hold_reveal(
                 &console.session,
-                Reveal::new(id.clone(), created.key, None, state.now()),
+                Reveal::new(id.clone(), created.key, None, state.now()).with_share(share_url),
             );
             Ok(see_other(&format!("/ui/keys/{id}/created")))
         }
