@@ -57,6 +57,20 @@ impl Background {
     }
 }
 
+/// Sub-states: a handler that needs only the store or the metrics takes
+/// `State<Store>` or `State<Metrics>`, not the whole node.
+impl axum::extract::FromRef<AppState> for Store {
+    fn from_ref(state: &AppState) -> Self {
+        state.store().clone()
+    }
+}
+
+impl axum::extract::FromRef<AppState> for Metrics {
+    fn from_ref(state: &AppState) -> Self {
+        state.metrics().clone()
+    }
+}
+
 impl AppState {
     /// Builds a node's state and starts its background tasks (the usage
     /// writer, housekeeping, and on PostgreSQL the change listener). Must be

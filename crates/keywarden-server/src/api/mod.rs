@@ -139,13 +139,13 @@ pub async fn readyz(State(state): State<AppState>) -> axum::response::Response {
 
 /// Prometheus metrics (OpenMetrics text).
 #[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, description = "metrics", content_type = "application/openmetrics-text")))]
-pub async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+pub async fn metrics(State(metrics): State<crate::metrics::Metrics>) -> impl IntoResponse {
     (
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/openmetrics-text; version=1.0.0; charset=utf-8"),
         )],
-        state.metrics().render(),
+        metrics.render(),
     )
 }
 

@@ -424,7 +424,10 @@ fn to_sign_in(method: &Method, path: &str, reason: Option<&str>, secure: bool) -
     res
 }
 
-/// Percent-encodes everything but unreserved characters and `/`.
+/// Percent-encodes everything but unreserved characters and `/`, for the
+/// `next=` of the sign-in redirect and key ids in links. Kept by hand on
+/// purpose: `form_urlencoded` (the one in the tree) also encodes `/`, so
+/// every `next=/ui/keys` would become `next=%2Fui%2Fkeys`, for eight lines.
 pub(crate) fn percent_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {

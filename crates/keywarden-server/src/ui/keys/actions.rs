@@ -24,6 +24,28 @@ pub(super) fn revoke_form_body(console: &Console, k: &KeyRecord) -> Markup {
     }
 }
 
+/// A key action's confirmation (revoke, roll): on the key's page a
+/// `<dialog>` the script opens; without JavaScript the same form as a page
+/// of its own ([`confirmation_page`]).
+pub(super) fn dialog(id: &str, labelled_by: &str, body: Markup) -> Markup {
+    html! { dialog id=(id) class="dialog" aria-labelledby=(labelled_by) { (body) } }
+}
+
+/// The confirmation as a page: load the key, check the permission (audited
+/// when refused), render the form.
+async fn confirmation_page(
+    state: &AppState,
+    console: &Console,
+    id: &str,
+    (permission, action): (Permission, keywarden_store::AuditAction),
+    title: &str,
+    form: impl FnOnce(&KeyRecord) -> Markup,
+) -> PageResult {
+    let (_, k) = permitted_key(state, console, permission, action, id).await?;
+    let body = html! { div class="card narrow" { (form(&k)) } };
+    Ok(page(console, title, Nav::Keys, body))
+}
+
 /// `GET /ui/keys/{id}/revoke`: the confirmation, as a page (without
 /// JavaScript; with it, the key page opens the same form in a dialog).
 pub(crate) async fn revoke_form(
@@ -31,16 +53,14 @@ pub(crate) async fn revoke_form(
     console: Console,
     Path(id): Path<String>,
 ) -> PageResult {
-    let (_, k) = permitted_key(
-        &state,
-        &console,
+    let rule = (
         Permission::KeysRevoke,
         keywarden_store::AuditAction::KeyRevoke,
-        &id,
-    )
-    .await?;
-    let body = html! { div class="card narrow" { (revoke_form_body(&console, &k)) } };
-    Ok(page(&console, "Revoke key", Nav::Keys, body))
+    );
+    confirmation_page(&state, &console, &id, rule, "Revoke key", |k| {
+        revoke_form_body(&console, k)
+    })
+    .await
 }
 
 #[derive(Deserialize, Default)]
@@ -183,16 +203,11 @@ pub(crate) async fn roll_form(
     console: Console,
     Path(id): Path<String>,
 ) -> PageResult {
-    let (_, k) = permitted_key(
-        &state,
-        &console,
-        Permission::KeysWrite,
-        keywarden_store::AuditAction::KeyRoll,
-        &id,
-    )
-    .await?;
-    let body = html! { div class="card narrow" { (roll_form_body(&state, &console, &k)) } };
-    Ok(page(&console, "Roll key", Nav::Keys, body))
+    let rule = (Permission::KeysWrite, keywarden_store::AuditAction::KeyRoll);
+    confirmation_page(&state, &console, &id, rule, "Roll key", |k| {
+        roll_form_body(&state, &console, k)
+    })
+    .await
 }
 
 #[derive(Deserialize, Default)]

@@ -221,16 +221,8 @@ pub(crate) async fn detail(
                 }
             }
         }
-        @if can_revoke {
-            dialog id="revoke-dialog" class="dialog" aria-labelledby="revoke-title" {
-                (revoke_form_body(&console, &k))
-            }
-        }
-        @if can_roll {
-            dialog id="roll-dialog" class="dialog" aria-labelledby="roll-title" {
-                (roll_form_body(&state, &console, &k))
-            }
-        }
+        @if can_revoke { (dialog("revoke-dialog", "revoke-title", revoke_form_body(&console, &k))) }
+        @if can_roll { (dialog("roll-dialog", "roll-title", roll_form_body(&state, &console, &k))) }
     };
     Ok(page(&console, &title, Nav::Keys, body))
 }
