@@ -497,6 +497,12 @@ export interface components {
             name?: null | components["schemas"]["KeyName"];
             owner?: null | components["schemas"]["Owner"];
             rate_limit?: null | components["schemas"]["RateLimitInput"];
+            /**
+             * @description Named rate limits, each checked besides `rate_limit` (e.g. 10 a
+             *     second and 10,000 a day): every one must admit a request; the
+             *     verification names the one that refused.
+             */
+            rate_limits?: components["schemas"]["NamedRateLimitInput"][];
             /** @description Keep the secret encrypted so it can be read back (needs a master key). */
             recoverable?: boolean;
             /** @description `resource:action` scopes; `orders:*` covers every action on orders. */
@@ -688,6 +694,8 @@ export interface components {
             /** @description Key prefix. */
             prefix: string;
             rate_limit?: null | components["schemas"]["RateLimitView"];
+            /** @description Named rate limits, each checked besides `rate_limit`. */
+            rate_limits: components["schemas"]["NamedRateLimitView"][];
             /** @description Whether the secret can be read back (`GET /v1/keys/{id}/secret`). */
             recoverable: boolean;
             /** @description Why it was revoked. */
@@ -733,6 +741,36 @@ export interface components {
             /** @description Where it was found (a URL, a path). */
             source?: string | null;
         };
+        /** @description `{"name": "per-second", "limit": 10, "window_seconds": 1}`. */
+        NamedRateLimitInput: {
+            /**
+             * Format: int32
+             * @description Requests per window (1 to 1,000,000).
+             */
+            limit: number;
+            /** @description Unique on the key. */
+            name: string;
+            /**
+             * Format: int32
+             * @description Window in seconds (1 to 2,592,000, 30 days).
+             */
+            window_seconds: number;
+        };
+        /** @description A named rate limit. */
+        NamedRateLimitView: {
+            /**
+             * Format: int32
+             * @description Requests per window.
+             */
+            limit: number;
+            /** @description Its name. */
+            name: string;
+            /**
+             * Format: int32
+             * @description Window length, seconds.
+             */
+            window_seconds: number;
+        };
         /** @description An address (IPv4 or IPv6) or a network in CIDR form (`10.0.0.0/8`, `2001:db8::/32`). */
         Network: string;
         /**
@@ -761,6 +799,8 @@ export interface components {
             name?: null | components["schemas"]["KeyName"];
             owner?: null | components["schemas"]["Owner"];
             rate_limit?: null | components["schemas"]["RateLimitInput"];
+            /** @description New named rate limits (`[]` for none). */
+            rate_limits?: components["schemas"]["NamedRateLimitInput"][] | null;
             /** @description New scopes. */
             scopes?: components["schemas"]["Scope"][] | null;
             /**
@@ -789,6 +829,11 @@ export interface components {
              * @description Requests per window.
              */
             limit: number;
+            /**
+             * @description Which of the key's named limits this is (the one that refused, or
+             *     the one with the fewest requests left); absent for `rate_limit`.
+             */
+            name?: string | null;
             /**
              * Format: int32
              * @description Requests left now.

@@ -59,6 +59,10 @@ pub struct RateLimitState {
     /// When the limit is fully restored, RFC 3339.
     #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub reset: String,
+    /// Which of the key's named limits this is (the one that refused, or
+    /// the one with the fewest requests left); absent for `rate_limit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 /// Answer of `POST /v1/verify`: 200 for every verdict; branch on `code`.

@@ -148,12 +148,7 @@ impl ClusterLimiter {
     }
 
     /// Admits one request of `key` under `limit` at `now`.
-    pub async fn take(
-        &self,
-        key: &keywarden_core::key::KeyId,
-        limit: RateLimit,
-        now: UnixMillis,
-    ) -> RateState {
+    pub async fn take(&self, key: &str, limit: RateLimit, now: UnixMillis) -> RateState {
         let window_ms = i64::from(limit.window_seconds.max(1)) * 1000;
         let window = now - now.rem_euclid(window_ms);
         let reset_at = window + window_ms;
@@ -165,7 +160,7 @@ impl ClusterLimiter {
         };
         // From memory when this node holds a lease for the window.
         if let Ok(mut leases) = self.leases.lock()
-            && let Some(l) = leases.get_mut(key.as_str())
+            && let Some(l) = leases.get_mut(key)
             && l.window == window
             && l.limit == limit
         {
@@ -187,7 +182,7 @@ impl ClusterLimiter {
                 let allowed = lease.granted > 0;
                 let left = lease.granted.saturating_sub(1);
                 if let Ok(mut leases) = self.leases.lock() {
-                    let entry = leases.entry(key.as_str().to_owned()).or_insert(Lease {
+                    let entry = leases.entry(key.to_owned()).or_insert(Lease {
                         window,
                         limit,
                         left: 0,
@@ -213,7 +208,7 @@ impl ClusterLimiter {
             }
             Err(err) => {
                 tracing::warn!(error = %err, "cluster rate limit unavailable: counting on this node alone");
-                self.fallback.take(key.as_str(), limit, now)
+                self.fallback.take(key, limit, now)
             }
         }
     }

@@ -97,8 +97,11 @@ pub struct Verdict {
     pub key: Option<Arc<KeyRecord>>,
     /// Uses left of a usage-limited key.
     pub remaining: Option<i64>,
-    /// The key's rate limit state.
+    /// The key's rate limit state: the limit that refused, or the one with
+    /// the fewest requests left.
     pub rate: Option<RateState>,
+    /// The name of that limit, when it is one of the key's named limits.
+    pub rate_name: Option<String>,
     /// Seconds to wait, for `RATE_LIMITED`.
     pub retry_after: Option<u64>,
 }
@@ -110,6 +113,7 @@ impl Verdict {
             key: None,
             remaining: None,
             rate: None,
+            rate_name: None,
             retry_after: None,
         }
     }
@@ -351,25 +355,43 @@ impl Verifier {
         if !covers_all(&record.scopes, input.scopes) {
             return refuse(Code::InsufficientScope, &record);
         }
-        let rate = match (record.rate_limit, &self.cluster) {
-            (None, _) => None,
-            (Some(limit), None) => Some(self.rate.take(record.id.as_str(), limit, now)),
-            (Some(limit), Some(cluster)) => Some(cluster.take(&record.id, limit, now).await),
-        };
-        if let Some(RateState {
-            retry_at: Some(retry_at),
-            ..
-        }) = rate
-        {
-            let retry_after = u64::try_from((retry_at - now + 999) / 1000)
-                .unwrap_or(1)
-                .max(1);
-            return Verdict {
-                rate,
-                retry_after: Some(retry_after),
-                ..refuse(Code::RateLimited, &record)
+        // The key's rate limit, then each named one: every one must admit
+        // the request. A refusal stops there (later limits are not spent;
+        // earlier ones are).
+        let mut rate: Option<RateState> = None;
+        let mut rate_name: Option<&str> = None;
+        let limits = record.rate_limit.map(|l| (None, l)).into_iter().chain(
+            record
+                .rate_limits
+                .iter()
+                .map(|n| (Some(n.name.as_str()), n.rate())),
+        );
+        for (name, limit) in limits {
+            let bucket = match name {
+                None => std::borrow::Cow::Borrowed(record.id.as_str()),
+                Some(n) => std::borrow::Cow::Owned(format!("{}/{n}", record.id)),
             };
+            let state = match &self.cluster {
+                None => self.rate.take(&bucket, limit, now),
+                Some(cluster) => cluster.take(&bucket, limit, now).await,
+            };
+            if let Some(retry_at) = state.retry_at {
+                let retry_after = u64::try_from((retry_at - now + 999) / 1000)
+                    .unwrap_or(1)
+                    .max(1);
+                return Verdict {
+                    rate: Some(state),
+                    rate_name: name.map(str::to_owned),
+                    retry_after: Some(retry_after),
+                    ..refuse(Code::RateLimited, &record)
+                };
+            }
+            if rate.is_none_or(|r| state.remaining < r.remaining) {
+                rate = Some(state);
+                rate_name = name;
+            }
         }
+        let rate_name = rate_name.map(str::to_owned);
         let mut remaining = None;
         if record.usage_remaining.is_some() {
             match self
@@ -401,6 +423,7 @@ impl Verifier {
             key: Some(record),
             remaining,
             rate,
+            rate_name,
             retry_after: None,
         }
     }

@@ -53,6 +53,8 @@ pub struct KeyView {
     pub ip_allowlist: Vec<String>,
     /// Rate limit.
     pub rate_limit: Option<RateLimitView>,
+    /// Named rate limits, each checked besides `rate_limit`.
+    pub rate_limits: Vec<NamedRateLimitView>,
     /// Total uses allowed.
     pub usage_limit: Option<i64>,
     /// Uses left.
@@ -68,6 +70,17 @@ pub struct KeyView {
     pub disabled_at: Option<String>,
     /// Whether the secret can be read back (`GET /v1/keys/{id}/secret`).
     pub recoverable: bool,
+}
+
+/// A named rate limit.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NamedRateLimitView {
+    /// Its name.
+    pub name: String,
+    /// Requests per window.
+    pub limit: u32,
+    /// Window length, seconds.
+    pub window_seconds: u32,
 }
 
 /// A key's credits.
@@ -132,6 +145,15 @@ impl KeyView {
             rotated_to: k.rotated_to.as_ref().map(ToString::to_string),
             ip_allowlist: k.ip_allowlist.iter().map(ToString::to_string).collect(),
             rate_limit: k.rate_limit.map(Into::into),
+            rate_limits: k
+                .rate_limits
+                .iter()
+                .map(|r| NamedRateLimitView {
+                    name: r.name.clone(),
+                    limit: r.limit,
+                    window_seconds: r.window_seconds,
+                })
+                .collect(),
             usage_limit: k.usage_limit,
             usage_remaining: k.usage_remaining,
             credits: k.usage_remaining.map(|remaining| CreditsView {

@@ -21,7 +21,7 @@ macro_rules! key_columns {
          name, scopes, metadata, created_at, updated_at, expires_at, revoked_at, revoke_reason, \
          rotated_from, rotated_to, ip_allowlist, rate_limit, rate_window_secs, usage_limit, \
          usage_remaining, last_used_at, secret_ciphertext, secret_wrapped_key, disabled_at, \
-         credits_refill_amount, credits_refill_ms, credits_period"
+         credits_refill_amount, credits_refill_ms, credits_period, rate_limits"
     };
 }
 
@@ -100,6 +100,7 @@ pub(crate) fn key_from_row(row: &impl RowGet) -> Result<KeyRecord> {
             _ => None,
         },
         credits_period: row.i64("credits_period")?,
+        rate_limits: json_col(row, "rate_limits")?,
     })
 }
 
@@ -108,6 +109,7 @@ struct Encoded {
     scopes: String,
     metadata: String,
     ip_allowlist: String,
+    rate_limits: String,
 }
 
 fn encode(rec: &KeyRecord) -> Result<Encoded> {
@@ -116,10 +118,11 @@ fn encode(rec: &KeyRecord) -> Result<Encoded> {
         scopes: json(serde_json::to_string(&rec.scopes))?,
         metadata: json(serde_json::to_string(&rec.metadata))?,
         ip_allowlist: json(serde_json::to_string(&rec.ip_allowlist))?,
+        rate_limits: json(serde_json::to_string(&rec.rate_limits))?,
     })
 }
 
-/// Binds every column of [`KEY_COLUMNS`], in order, to `$1..$29`.
+/// Binds every column of [`KEY_COLUMNS`], in order, to `$1..$30`.
 macro_rules! bind_key {
     ($query:expr, $rec:expr, $enc:expr) => {{
         let rec: &KeyRecord = $rec;
@@ -154,6 +157,7 @@ macro_rules! bind_key {
             .bind(rec.credits_refill.map(|r| r.amount))
             .bind(rec.credits_refill.map(|r| r.interval_ms))
             .bind(rec.credits_period)
+            .bind(&enc.rate_limits)
     }};
 }
 
@@ -161,7 +165,7 @@ const INSERT_KEY: &str = concat!(
     "INSERT INTO api_keys (",
     key_columns!(),
     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-     $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)"
+     $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)"
 );
 
 /// Rewrites every mutable column from the record (the row is locked first).
@@ -169,7 +173,7 @@ const UPDATE_KEY: &str = "UPDATE api_keys SET owner = $2, name = $3, scopes = $4
     updated_at = $6, expires_at = $7, revoked_at = $8, revoke_reason = $9, rotated_to = $10, \
     ip_allowlist = $11, rate_limit = $12, rate_window_secs = $13, usage_limit = $14, \
     usage_remaining = $15, disabled_at = $16, credits_refill_amount = $17, credits_refill_ms = $18, \
-    credits_period = $19 WHERE id = $1";
+    credits_period = $19, rate_limits = $20 WHERE id = $1";
 
 /// Binds the columns of [`UPDATE_KEY`].
 macro_rules! bind_update {
@@ -196,6 +200,7 @@ macro_rules! bind_update {
             .bind(rec.credits_refill.map(|r| r.amount))
             .bind(rec.credits_refill.map(|r| r.interval_ms))
             .bind(rec.credits_period)
+            .bind(&enc.rate_limits)
     }};
 }
 
@@ -784,6 +789,9 @@ fn apply_patch(k: &mut KeyRecord, p: &KeyPatch, now: UnixMillis) {
         k.usage_limit = limit;
         k.usage_remaining = limit;
         k.credits_refill = None;
+    }
+    if let Some(limits) = &p.rate_limits {
+        k.rate_limits.clone_from(limits);
     }
     if let Some(credits) = p.credits {
         k.usage_limit = credits.map(|c| c.remaining);

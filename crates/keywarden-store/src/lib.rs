@@ -644,6 +644,11 @@ const SQLITE_MIGRATIONS: Embedded = &[
         "key shares",
         include_str!("../migrations/sqlite/0009_key_shares.sql"),
     ),
+    (
+        10,
+        "named rate limits",
+        include_str!("../migrations/sqlite/0010_named_rate_limits.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded = &[
     (
@@ -685,6 +690,11 @@ const POSTGRES_MIGRATIONS: Embedded = &[
         8,
         "key shares",
         include_str!("../migrations/postgres/0008_key_shares.sql"),
+    ),
+    (
+        9,
+        "named rate limits",
+        include_str!("../migrations/postgres/0009_named_rate_limits.sql"),
     ),
 ];
 

@@ -136,6 +136,30 @@ pub struct KeyRecord {
     pub credits_refill: Option<CreditRefill>,
     /// The number of the last refill boundary applied (0: none yet).
     pub credits_period: i64,
+    /// Named rate limits, each checked besides `rate_limit`.
+    pub rate_limits: Vec<NamedRateLimit>,
+}
+
+/// A named rate limit of a key (`{"name": "per-second", "limit": 10,
+/// "window_seconds": 1}`): every one must admit a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NamedRateLimit {
+    /// Its name, unique on the key (`[a-z0-9][a-z0-9_.-]{0,31}`).
+    pub name: String,
+    /// Requests per window.
+    pub limit: u32,
+    /// The window, in seconds.
+    pub window_seconds: u32,
+}
+
+impl NamedRateLimit {
+    /// The limit without its name.
+    pub fn rate(&self) -> RateLimit {
+        RateLimit {
+            limit: self.limit,
+            window_seconds: self.window_seconds,
+        }
+    }
 }
 
 /// A refill of a key's credits.
@@ -378,6 +402,8 @@ pub struct KeyPatch {
     /// New credits (`None` inside: none); a refill's periods count from
     /// the key's creation.
     pub credits: Option<Option<Credits>>,
+    /// New named rate limits (empty: none).
+    pub rate_limits: Option<Vec<NamedRateLimit>>,
 }
 
 /// Who did what, for the audit log.

@@ -3,7 +3,7 @@
 //! at a time and serves them from memory, so most verifications never ask
 //! the database; the sum of the leases never exceeds the limit.
 
-use keywarden_core::{clock::UnixMillis, key::KeyId};
+use keywarden_core::clock::UnixMillis;
 
 use crate::{Result, RowGet, Store, with_db};
 
@@ -17,13 +17,14 @@ pub struct Lease {
 }
 
 impl Store {
-    /// Leases up to `want` of `limit` requests for `key` in the window
+    /// Leases up to `want` of `limit` requests for `key` (a key id, or
+    /// `<key id>/<limit name>` for a named limit) in the window
     /// starting at `window_start`. One transaction: the window's row is
     /// locked (PostgreSQL) or the writer is exclusive (SQLite), so leases
     /// of concurrent nodes never add up past `limit`.
     pub async fn lease_rate(
         &self,
-        key: &KeyId,
+        key: &str,
         window_start: UnixMillis,
         want: u32,
         limit: u32,
@@ -35,14 +36,14 @@ impl Store {
                 "INSERT INTO rate_windows (key_id, window_start, used) VALUES ($1, $2, 0) \
                  ON CONFLICT (key_id, window_start) DO NOTHING",
             )
-            .bind(key.as_str())
+            .bind(key)
             .bind(window_start)
             .execute(&mut *tx)
             .await?;
             let row = sqlx::query(&format!(
                 "SELECT used FROM rate_windows WHERE key_id = $1 AND window_start = $2{lock}"
             ))
-            .bind(key.as_str())
+            .bind(key)
             .bind(window_start)
             .fetch_one(&mut *tx)
             .await?;
@@ -52,7 +53,7 @@ impl Store {
                 sqlx::query(
                     "UPDATE rate_windows SET used = used + $3 WHERE key_id = $1 AND window_start = $2",
                 )
-                .bind(key.as_str())
+                .bind(key)
                 .bind(window_start)
                 .bind(i64::from(granted))
                 .execute(&mut *tx)

@@ -62,6 +62,12 @@ pub struct CreateKeyRequest {
     pub ip_allowlist: Vec<String>,
     /// At most `limit` verifications per `window_seconds`.
     pub rate_limit: Option<RateLimitInput>,
+    /// Named rate limits, each checked besides `rate_limit` (e.g. 10 a
+    /// second and 10,000 a day): every one must admit a request; the
+    /// verification names the one that refused.
+    #[serde(default)]
+    #[schema(max_items = 10)]
+    pub rate_limits: Vec<NamedRateLimitInput>,
     /// Total verifications allowed (credits without a refill; or use
     /// `credits`, not both).
     #[schema(minimum = 1)]
@@ -112,6 +118,31 @@ impl From<CreditsRequest> for keys::CreditsInput {
     }
 }
 
+/// `{"name": "per-second", "limit": 10, "window_seconds": 1}`.
+#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NamedRateLimitInput {
+    /// Unique on the key.
+    #[schema(pattern = r"^[a-z0-9][a-z0-9_.-]{0,31}$")]
+    pub name: String,
+    /// Requests per window (1 to 1,000,000).
+    #[schema(minimum = 1, maximum = 1_000_000)]
+    pub limit: u32,
+    /// Window in seconds (1 to 2,592,000, 30 days).
+    #[schema(minimum = 1, maximum = 2_592_000)]
+    pub window_seconds: u32,
+}
+
+impl From<NamedRateLimitInput> for keywarden_store::NamedRateLimit {
+    fn from(r: NamedRateLimitInput) -> Self {
+        Self {
+            name: r.name,
+            limit: r.limit,
+            window_seconds: r.window_seconds,
+        }
+    }
+}
+
 /// `{"limit": N, "window_seconds": S}`.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -147,6 +178,7 @@ impl From<CreateKeyRequest> for keys::NewKey {
             rate_limit: r.rate_limit.map(Into::into),
             usage_limit: r.usage_limit,
             credits: r.credits.map(Into::into),
+            rate_limits: r.rate_limits.into_iter().map(Into::into).collect(),
             recoverable: r.recoverable,
         }
     }
@@ -165,6 +197,9 @@ impl From<PatchKeyRequest> for keys::KeyChanges {
             rate_limit: r.rate_limit.map(|r| r.map(Into::into)),
             usage_limit: r.usage_limit,
             credits: r.credits.map(|c| c.map(Into::into)),
+            rate_limits: r
+                .rate_limits
+                .map(|l| l.into_iter().map(Into::into).collect()),
         }
     }
 }
@@ -205,6 +240,9 @@ pub struct PatchKeyRequest {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<i64>, minimum = 1)]
     pub usage_limit: Option<Option<i64>>,
+    /// New named rate limits (`[]` for none).
+    #[schema(max_items = 10)]
+    pub rate_limits: Option<Vec<NamedRateLimitInput>>,
     /// New credits (and refill), or null for none.
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<CreditsRequest>)]

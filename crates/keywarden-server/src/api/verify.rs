@@ -46,6 +46,7 @@ fn response(v: &Verdict) -> VerifyResponse {
             limit: r.limit,
             remaining: r.remaining,
             reset: timefmt::rfc3339(r.reset_at),
+            name: v.rate_name.clone(),
         }),
         retry_after: v.retry_after,
     }

@@ -71,6 +71,8 @@ pub struct NewKey {
     pub usage_limit: Option<i64>,
     /// Credits, with a refill (or `usage_limit`, not both).
     pub credits: Option<CreditsInput>,
+    /// Named rate limits, each checked besides `rate_limit`.
+    pub rate_limits: Vec<keywarden_store::NamedRateLimit>,
     /// Keep the secret sealed under the master key.
     pub recoverable: bool,
 }
@@ -98,6 +100,8 @@ pub struct KeyChanges {
     pub usage_limit: Option<Option<i64>>,
     /// New credits, or none.
     pub credits: Option<Option<CreditsInput>>,
+    /// New named rate limits (empty: none).
+    pub rate_limits: Option<Vec<keywarden_store::NamedRateLimit>>,
 }
 
 /// How to roll a key.
@@ -177,6 +181,7 @@ pub async fn create(state: &AppState, caller: &Caller, new: NewKey) -> Result<Cr
     check_metadata(&metadata)?;
     let ip_allowlist = parse_allowlist(&new.ip_allowlist)?;
     let rate_limit = rate_limit(new.rate_limit)?;
+    let rate_limits = validate::named_rate_limits(&new.rate_limits)?;
     let usage_limit = usage_limit(new.usage_limit)?;
     let credits = validate::credits(new.credits.as_ref(), usage_limit.is_some())?;
     let (usage_limit, credits_refill) = match credits {
@@ -219,6 +224,7 @@ pub async fn create(state: &AppState, caller: &Caller, new: NewKey) -> Result<Cr
         disabled_at: None,
         credits_refill,
         credits_period: 0,
+        rate_limits,
         last_used_at: None,
         sealed,
     };
@@ -290,6 +296,11 @@ pub async fn update(
             .transpose()?,
         rate_limit: changes.rate_limit.map(rate_limit).transpose()?,
         usage_limit: changes.usage_limit.map(usage_limit).transpose()?,
+        rate_limits: changes
+            .rate_limits
+            .as_deref()
+            .map(validate::named_rate_limits)
+            .transpose()?,
         credits: match &changes.credits {
             None => None,
             Some(None) => Some(None),
@@ -307,6 +318,7 @@ pub async fn update(
         patch.expires_at.is_some().then_some("expires_at"),
         patch.ip_allowlist.is_some().then_some("ip_allowlist"),
         patch.credits.is_some().then_some("credits"),
+        patch.rate_limits.is_some().then_some("rate_limits"),
         patch.rate_limit.is_some().then_some("rate_limit"),
         patch.usage_limit.is_some().then_some("usage_limit"),
     ]

@@ -123,6 +123,43 @@ pub(crate) fn usage_limit(limit: Option<i64>) -> Result<Option<i64>, KeyError> {
     }
 }
 
+/// Most named rate limits on a key.
+pub(crate) const MAX_NAMED_RATE_LIMITS: usize = 10;
+
+/// Checks named rate limits: names `[a-z0-9][a-z0-9_.-]{0,31}`, unique;
+/// each limit 1 to 1,000,000 per 1 second to 30 days.
+pub(crate) fn named_rate_limits(
+    limits: &[keywarden_store::NamedRateLimit],
+) -> Result<Vec<keywarden_store::NamedRateLimit>, KeyError> {
+    let bad = |m: String| Err(KeyError::invalid(KeyField::RateLimit, m));
+    if limits.len() > MAX_NAMED_RATE_LIMITS {
+        return bad(format!("at most {MAX_NAMED_RATE_LIMITS} rate_limits"));
+    }
+    let mut seen = std::collections::HashSet::new();
+    for l in limits {
+        let b = l.name.as_bytes();
+        let name_ok = !b.is_empty()
+            && b.len() <= 32
+            && (b[0].is_ascii_lowercase() || b[0].is_ascii_digit())
+            && b.iter().all(|&c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'_' | b'.' | b'-')
+            });
+        if !name_ok {
+            return bad("rate_limits[].name must be 1 to 32 of a-z, 0-9, _.- starting with a letter or digit".to_owned());
+        }
+        if !seen.insert(l.name.as_str()) {
+            return bad(format!("rate_limits has two limits named {}", l.name));
+        }
+        if !(1..=1_000_000).contains(&l.limit) || !(1..=30 * 86_400).contains(&l.window_seconds) {
+            return bad(
+                "rate_limits[].limit must be 1 to 1000000 and window_seconds 1 to 2592000"
+                    .to_owned(),
+            );
+        }
+    }
+    Ok(limits.to_vec())
+}
+
 /// Shortest refill interval of credits.
 pub const MIN_REFILL_MS: i64 = 60_000;
 

@@ -572,3 +572,51 @@ async fn share_links_open_once() {
     })
     .await;
 }
+
+/// Several named rate limits: every one must admit; the verification says
+/// which one refused and when it resets.
+#[tokio::test]
+async fn several_named_rate_limits() {
+    on_each_backend(|t| async move {
+        let (id, key) = t
+            .create(json!({"environment": "live", "rate_limits": [
+                {"name": "per-second", "limit": 2, "window_seconds": 1},
+                {"name": "daily", "limit": 3, "window_seconds": 86400}
+            ]}))
+            .await;
+        let got = t.call("GET", &format!("/v1/keys/{id}"), None).await;
+        assert_eq!(got.json["rate_limits"][1]["name"], "daily");
+        let mut answers = Vec::new();
+        for _ in 0..3 {
+            let v = t.verify(json!({"key": key})).await;
+            answers.push((v["code"].as_str().unwrap().to_owned(), v["rate_limit"]["name"].as_str().map(str::to_owned)));
+        }
+        assert_eq!(answers[0].0, "VALID");
+        assert_eq!(answers[1].0, "VALID");
+        assert_eq!(answers[2], ("RATE_LIMITED".to_owned(), Some("per-second".to_owned())), "{}", t.backend);
+        t.clock.advance_ms(1_000);
+        let v = t.verify(json!({"key": key})).await;
+        assert_eq!(v["code"], "VALID", "{v}");
+        // The daily limit has none left: it is named as the tightest.
+        assert_eq!((v["rate_limit"]["name"].as_str(), v["rate_limit"]["remaining"].as_u64()), (Some("daily"), Some(0)));
+        t.clock.advance_ms(1_000);
+        let v = t.verify(json!({"key": key})).await;
+        assert_eq!((v["code"].as_str(), v["rate_limit"]["name"].as_str()), (Some("RATE_LIMITED"), Some("daily")));
+        assert!(v["retry_after"].as_u64().unwrap() > 3600, "{v}");
+
+        // PATCH replaces them; bad ones are refused.
+        let p = t.call("PATCH", &format!("/v1/keys/{id}"), Some(json!({"rate_limits": []}))).await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.json);
+        assert_eq!(t.verify(json!({"key": key})).await["code"], "VALID");
+        for bad in [
+            json!([{"name": "a", "limit": 1, "window_seconds": 1}, {"name": "a", "limit": 2, "window_seconds": 2}]),
+            json!([{"name": "Bad Name", "limit": 1, "window_seconds": 1}]),
+            json!([{"name": "zero", "limit": 0, "window_seconds": 1}]),
+        ] {
+            let r = t.call("PATCH", &format!("/v1/keys/{id}"), Some(json!({"rate_limits": bad.clone()}))).await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}: {}", r.json);
+        }
+        t.stop().await;
+    })
+    .await;
+}

@@ -129,6 +129,7 @@ pub(crate) fn new_key(owner: &str, env: &str, created_at: i64) -> (KeyRecord, St
         disabled_at: None,
         credits_refill: None,
         credits_period: 0,
+        rate_limits: Vec::new(),
         last_used_at: None,
         sealed: None,
     };

@@ -30,6 +30,8 @@ from .key_view import KeyView
 from .key_view_metadata import KeyViewMetadata
 from .leak_accepted import LeakAccepted
 from .leak_report import LeakReport
+from .named_rate_limit_input import NamedRateLimitInput
+from .named_rate_limit_view import NamedRateLimitView
 from .outcome_code import OutcomeCode
 from .patch_key_request import PatchKeyRequest
 from .patch_key_request_metadata_type_0 import PatchKeyRequestMetadataType0
@@ -84,6 +86,8 @@ __all__ = (
     "KeyViewMetadata",
     "LeakAccepted",
     "LeakReport",
+    "NamedRateLimitInput",
+    "NamedRateLimitView",
     "OutcomeCode",
     "PatchKeyRequest",
     "PatchKeyRequestMetadataType0",

@@ -11,6 +11,7 @@ from ..types import UNSET, Unset
 if TYPE_CHECKING:
     from ..models.create_key_request_metadata_type_0 import CreateKeyRequestMetadataType0
     from ..models.credits_request import CreditsRequest
+    from ..models.named_rate_limit_input import NamedRateLimitInput
     from ..models.rate_limit_input import RateLimitInput
     from ..models.share_request import ShareRequest
 
@@ -33,6 +34,9 @@ class CreateKeyRequest:
         name (None | str | Unset):
         owner (None | str | Unset):
         rate_limit (None | RateLimitInput | Unset):
+        rate_limits (list[NamedRateLimitInput] | Unset): Named rate limits, each checked besides `rate_limit` (e.g. 10 a
+            second and 10,000 a day): every one must admit a request; the
+            verification names the one that refused.
         recoverable (bool | Unset): Keep the secret encrypted so it can be read back (needs a master key).
         scopes (list[str] | Unset): `resource:action` scopes; `orders:*` covers every action on orders.
         share (None | ShareRequest | Unset):
@@ -49,6 +53,7 @@ class CreateKeyRequest:
     name: None | str | Unset = UNSET
     owner: None | str | Unset = UNSET
     rate_limit: None | RateLimitInput | Unset = UNSET
+    rate_limits: list[NamedRateLimitInput] | Unset = UNSET
     recoverable: bool | Unset = UNSET
     scopes: list[str] | Unset = UNSET
     share: None | ShareRequest | Unset = UNSET
@@ -120,6 +125,13 @@ class CreateKeyRequest:
         else:
             rate_limit = self.rate_limit
 
+        rate_limits: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.rate_limits, Unset):
+            rate_limits = []
+            for rate_limits_item_data in self.rate_limits:
+                rate_limits_item = rate_limits_item_data.to_dict()
+                rate_limits.append(rate_limits_item)
+
         recoverable = self.recoverable
 
         scopes: list[str] | Unset = UNSET
@@ -163,6 +175,8 @@ class CreateKeyRequest:
             field_dict["owner"] = owner
         if rate_limit is not UNSET:
             field_dict["rate_limit"] = rate_limit
+        if rate_limits is not UNSET:
+            field_dict["rate_limits"] = rate_limits
         if recoverable is not UNSET:
             field_dict["recoverable"] = recoverable
         if scopes is not UNSET:
@@ -178,6 +192,7 @@ class CreateKeyRequest:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.create_key_request_metadata_type_0 import CreateKeyRequestMetadataType0  # noqa: PLC0415
         from ..models.credits_request import CreditsRequest  # noqa: PLC0415
+        from ..models.named_rate_limit_input import NamedRateLimitInput  # noqa: PLC0415
         from ..models.rate_limit_input import RateLimitInput  # noqa: PLC0415
         from ..models.share_request import ShareRequest  # noqa: PLC0415
 
@@ -292,6 +307,15 @@ class CreateKeyRequest:
 
         rate_limit = _parse_rate_limit(d.pop("rate_limit", UNSET))
 
+        _rate_limits = d.pop("rate_limits", UNSET)
+        rate_limits: list[NamedRateLimitInput] | Unset = UNSET
+        if _rate_limits is not UNSET:
+            rate_limits = []
+            for rate_limits_item_data in _rate_limits:
+                rate_limits_item = NamedRateLimitInput.from_dict(rate_limits_item_data)
+
+                rate_limits.append(rate_limits_item)
+
         recoverable = d.pop("recoverable", UNSET)
 
         scopes = cast(list[str], d.pop("scopes", UNSET))
@@ -332,6 +356,7 @@ class CreateKeyRequest:
             name=name,
             owner=owner,
             rate_limit=rate_limit,
+            rate_limits=rate_limits,
             recoverable=recoverable,
             scopes=scopes,
             share=share,

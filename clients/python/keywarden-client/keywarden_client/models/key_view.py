@@ -13,6 +13,7 @@ from ..types import UNSET, Unset
 if TYPE_CHECKING:
     from ..models.credits_view import CreditsView
     from ..models.key_view_metadata import KeyViewMetadata
+    from ..models.named_rate_limit_view import NamedRateLimitView
     from ..models.rate_limit_view import RateLimitView
 
 
@@ -31,6 +32,7 @@ class KeyView:
         ip_allowlist (list[str]): Client networks allowed (empty: any).
         metadata (KeyViewMetadata): Free-form metadata.
         prefix (str): Key prefix.
+        rate_limits (list[NamedRateLimitView]): Named rate limits, each checked besides `rate_limit`.
         recoverable (bool): Whether the secret can be read back (`GET /v1/keys/{id}/secret`).
         scopes (list[str]): Scopes held.
         status (KeyStatus): Where a key stands now.
@@ -57,6 +59,7 @@ class KeyView:
     ip_allowlist: list[str]
     metadata: KeyViewMetadata
     prefix: str
+    rate_limits: list[NamedRateLimitView]
     recoverable: bool
     scopes: list[str]
     status: KeyStatus
@@ -93,6 +96,11 @@ class KeyView:
         metadata = self.metadata.to_dict()
 
         prefix = self.prefix
+
+        rate_limits = []
+        for rate_limits_item_data in self.rate_limits:
+            rate_limits_item = rate_limits_item_data.to_dict()
+            rate_limits.append(rate_limits_item)
 
         recoverable = self.recoverable
 
@@ -203,6 +211,7 @@ class KeyView:
                 "ip_allowlist": ip_allowlist,
                 "metadata": metadata,
                 "prefix": prefix,
+                "rate_limits": rate_limits,
                 "recoverable": recoverable,
                 "scopes": scopes,
                 "status": status,
@@ -242,6 +251,7 @@ class KeyView:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.credits_view import CreditsView  # noqa: PLC0415
         from ..models.key_view_metadata import KeyViewMetadata  # noqa: PLC0415
+        from ..models.named_rate_limit_view import NamedRateLimitView  # noqa: PLC0415
         from ..models.rate_limit_view import RateLimitView  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -258,6 +268,13 @@ class KeyView:
         metadata = KeyViewMetadata.from_dict(d.pop("metadata"))
 
         prefix = d.pop("prefix")
+
+        rate_limits = []
+        _rate_limits = d.pop("rate_limits")
+        for rate_limits_item_data in _rate_limits:
+            rate_limits_item = NamedRateLimitView.from_dict(rate_limits_item_data)
+
+            rate_limits.append(rate_limits_item)
 
         recoverable = d.pop("recoverable")
 
@@ -440,6 +457,7 @@ class KeyView:
             ip_allowlist=ip_allowlist,
             metadata=metadata,
             prefix=prefix,
+            rate_limits=rate_limits,
             recoverable=recoverable,
             scopes=scopes,
             status=status,

@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.credits_request import CreditsRequest
+    from ..models.named_rate_limit_input import NamedRateLimitInput
     from ..models.patch_key_request_metadata_type_0 import PatchKeyRequestMetadataType0
     from ..models.rate_limit_input import RateLimitInput
 
@@ -30,6 +31,7 @@ class PatchKeyRequest:
         name (None | str | Unset):
         owner (None | str | Unset):
         rate_limit (None | RateLimitInput | Unset):
+        rate_limits (list[NamedRateLimitInput] | None | Unset): New named rate limits (`[]` for none).
         scopes (list[str] | None | Unset): New scopes.
         usage_limit (int | None | Unset): New usage limit (resets the uses left), or null for none.
     """
@@ -42,6 +44,7 @@ class PatchKeyRequest:
     name: None | str | Unset = UNSET
     owner: None | str | Unset = UNSET
     rate_limit: None | RateLimitInput | Unset = UNSET
+    rate_limits: list[NamedRateLimitInput] | None | Unset = UNSET
     scopes: list[str] | None | Unset = UNSET
     usage_limit: int | None | Unset = UNSET
 
@@ -113,6 +116,18 @@ class PatchKeyRequest:
         else:
             rate_limit = self.rate_limit
 
+        rate_limits: list[dict[str, Any]] | None | Unset
+        if isinstance(self.rate_limits, Unset):
+            rate_limits = UNSET
+        elif isinstance(self.rate_limits, list):
+            rate_limits = []
+            for rate_limits_type_0_item_data in self.rate_limits:
+                rate_limits_type_0_item = rate_limits_type_0_item_data.to_dict()
+                rate_limits.append(rate_limits_type_0_item)
+
+        else:
+            rate_limits = self.rate_limits
+
         scopes: list[str] | None | Unset
         if isinstance(self.scopes, Unset):
             scopes = UNSET
@@ -147,6 +162,8 @@ class PatchKeyRequest:
             field_dict["owner"] = owner
         if rate_limit is not UNSET:
             field_dict["rate_limit"] = rate_limit
+        if rate_limits is not UNSET:
+            field_dict["rate_limits"] = rate_limits
         if scopes is not UNSET:
             field_dict["scopes"] = scopes
         if usage_limit is not UNSET:
@@ -157,6 +174,7 @@ class PatchKeyRequest:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         from ..models.credits_request import CreditsRequest  # noqa: PLC0415
+        from ..models.named_rate_limit_input import NamedRateLimitInput  # noqa: PLC0415
         from ..models.patch_key_request_metadata_type_0 import PatchKeyRequestMetadataType0  # noqa: PLC0415
         from ..models.rate_limit_input import RateLimitInput  # noqa: PLC0415
 
@@ -283,6 +301,28 @@ class PatchKeyRequest:
 
         rate_limit = _parse_rate_limit(d.pop("rate_limit", UNSET))
 
+        def _parse_rate_limits(data: object) -> list[NamedRateLimitInput] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                rate_limits_type_0 = []
+                _rate_limits_type_0 = data
+                for rate_limits_type_0_item_data in _rate_limits_type_0:
+                    rate_limits_type_0_item = NamedRateLimitInput.from_dict(rate_limits_type_0_item_data)
+
+                    rate_limits_type_0.append(rate_limits_type_0_item)
+
+                return rate_limits_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[NamedRateLimitInput] | None | Unset, data)
+
+        rate_limits = _parse_rate_limits(d.pop("rate_limits", UNSET))
+
         def _parse_scopes(data: object) -> list[str] | None | Unset:
             if data is None:
                 return data
@@ -318,6 +358,7 @@ class PatchKeyRequest:
             name=name,
             owner=owner,
             rate_limit=rate_limit,
+            rate_limits=rate_limits,
             scopes=scopes,
             usage_limit=usage_limit,
         )

@@ -141,7 +141,8 @@ pub(crate) async fn detail(
                     }
                     dt { "Last used" } dd { (time_cell(k.last_used_at, now, "never")) }
                     dt { "Rate limit" } dd {
-                        @if let Some(r) = k.rate_limit { (r.limit) " per " (r.window_seconds) " s" } @else { span class="muted" { "none" } }
+                        @if let Some(r) = k.rate_limit { (r.limit) " per " (r.window_seconds) " s" } @else if k.rate_limits.is_empty() { span class="muted" { "none" } }
+                        @for r in &k.rate_limits { br; span class="chip mono" { (r.name) } " " (r.limit) " per " (interval_text(i64::from(r.window_seconds) * 1000)) }
                     }
                     dt { "Credits" } dd {
                         @if let Some(l) = k.usage_limit { (k.usage_remaining.unwrap_or(0)) " of " (l) " left" } @else { span class="muted" { "none" } }

@@ -201,6 +201,7 @@ impl KeyForm {
             rate_limit: parse_rate(&self.rate_limit, &self.rate_window)?,
             usage_limit: parse_usage(&self.usage_limit)?,
             credits: None,
+            rate_limits: Vec::new(),
             recoverable: self.recoverable.is_some(),
         })
     }
