@@ -572,7 +572,7 @@ export interface components {
          * @description What an event reports.
          * @enum {string}
          */
-        EventKind: "key.leaked" | "key.revoked_in_use" | "key.new_address" | "key.burst" | "audit.checkpoint";
+        EventKind: "key.leaked" | "key.revoked_in_use" | "key.new_address" | "key.burst" | "audit.checkpoint" | "key.expiring" | "key.credits_low";
         /** @description One event. */
         EventView: {
             /**

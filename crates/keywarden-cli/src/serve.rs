@@ -43,7 +43,8 @@ a file readable by its owner (and group) only):
 Settings without a flag (the settings file, or KEYWARDEN_<NAME>; tables as KEYWARDEN_POLICIES__LIVE__MAX_LIFETIME=90d):
   max_body_bytes, failure_limit_per_minute, usage_retention, cache_ttl, cache_capacity,
   default_grace_period, leak_reports_per_minute, policies, webhook_url, burst_per_minute,
-  session_idle, session_max, rate_limit_mode (local | cluster), public_url
+  session_idle, session_max, rate_limit_mode (local | cluster), public_url,
+  expiry_notice, credits_low_ratio
 
 Logging: KEYWARDEN_LOG (a filter, default info; keywarden::access=off silences the access log).
 SIGHUP reloads the TLS certificate.";

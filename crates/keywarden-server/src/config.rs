@@ -155,6 +155,11 @@ pub struct ServerConfig {
     pub session_idle: DurationSpec,
     /// Absolute expiry of a console session.
     pub session_max: DurationSpec,
+    /// How long before its expiry a key is announced (`key.expiring`, once).
+    pub expiry_notice: DurationSpec,
+    /// A key's credits below this share of its limit (or refill amount)
+    /// raise `key.credits_low`, once per crossing.
+    pub credits_low_ratio: f64,
     /// The URL clients reach this deployment at, for share links
     /// (default: `http://<listen>`, or `https://` with TLS).
     pub public_url: Option<String>,
@@ -198,6 +203,8 @@ impl Default for ServerConfig {
             session_idle: DurationSpec::from_ms(30 * 60_000),
             session_max: DurationSpec::from_ms(12 * 3_600_000),
             rate_limit_mode: None,
+            expiry_notice: DurationSpec::from_ms(7 * 86_400_000),
+            credits_low_ratio: 0.1,
             public_url: None,
             tls_cert: None,
             tls_key: None,
@@ -225,6 +232,8 @@ pub const ENV_SETTINGS: &[&str] = &[
     "session_max",
     "rate_limit_mode",
     "public_url",
+    "expiry_notice",
+    "credits_low_ratio",
 ];
 
 impl ServerConfig {

@@ -112,6 +112,7 @@ impl AppState {
                 failure_limit_per_minute: config.failure_limit_per_minute,
                 burst_per_minute: config.burst_per_minute,
                 rate_limit_mode: config.effective_rate_limit_mode(),
+                credits_low_ratio: config.credits_low_ratio,
             },
         );
         let state = Self(Arc::new(Inner {
@@ -167,6 +168,37 @@ impl AppState {
     /// Now, by the injected clock.
     pub fn now(&self) -> i64 {
         self.0.clock.now_ms()
+    }
+
+    /// Announces keys that expire within `expiry_notice`: one
+    /// `key.expiring` event (stored, and delivered to the webhook) per key
+    /// in its life, whichever node finds it first. The housekeeping task
+    /// calls it every minute; how many were announced.
+    pub async fn notify_expiring(&self) -> usize {
+        let now = self.now();
+        let until = now.saturating_add(self.config().expiry_notice.ms());
+        let expiring = match self.store().take_expiring(now, until).await {
+            Ok(list) => list,
+            Err(err) => {
+                tracing::warn!(error = %err, "expiring keys could not be read");
+                return 0;
+            }
+        };
+        for (id, owner, expires_at) in &expiring {
+            self.0
+                .events
+                .record(
+                    keywarden_store::EventKind::KeyExpiring,
+                    Some(id.clone()),
+                    serde_json::json!({
+                        "owner": owner,
+                        "expires_at": crate::timefmt::rfc3339(*expires_at),
+                    }),
+                    now,
+                )
+                .await;
+        }
+        expiring.len()
     }
 
     /// Writes a signed checkpoint of the audit chain's head (sequence

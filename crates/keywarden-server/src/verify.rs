@@ -139,6 +139,8 @@ pub struct VerifierSettings {
     pub burst_per_minute: u32,
     /// Where rate limits are counted.
     pub rate_limit_mode: crate::limits::RateLimitMode,
+    /// Credits below this share of their limit raise `key.credits_low`.
+    pub credits_low_ratio: f64,
 }
 
 /// The verification engine of one node.
@@ -149,6 +151,8 @@ pub struct Verifier {
     cache: KeyCache,
     rate: RateLimiter,
     cluster: Option<crate::limits::ClusterLimiter>,
+    events: EventSink,
+    credits_low_ratio: f64,
     throttle: FailureThrottle,
     usage: UsageLog,
     metrics: Metrics,
@@ -169,7 +173,9 @@ impl Verifier {
         let cluster_store = store.clone();
         Self {
             peppers: store.peppers().clone(),
-            anomalies: Anomalies::new(store.clone(), events, settings.burst_per_minute),
+            anomalies: Anomalies::new(store.clone(), events.clone(), settings.burst_per_minute),
+            events,
+            credits_low_ratio: settings.credits_low_ratio,
             store,
             clock,
             cache: KeyCache::new(settings.cache_ttl_ms, settings.cache_capacity),
@@ -399,7 +405,10 @@ impl Verifier {
                 .consume_credits(&record.id, i64::from(input.cost), now)
                 .await
             {
-                Ok(Some(left)) => remaining = Some(left),
+                Ok(Some(left)) => {
+                    remaining = Some(left);
+                    self.credits_low(&record, left, i64::from(input.cost), now);
+                }
                 Ok(None) => {
                     return Verdict {
                         rate,
@@ -425,6 +434,27 @@ impl Verifier {
             rate,
             rate_name,
             retry_after: None,
+        }
+    }
+
+    /// Raises `key.credits_low` when this spending took the key's credits
+    /// below `credits_low_ratio` of their base (the refill amount, else the
+    /// limit): once per crossing, so once per refill period at most.
+    fn credits_low(&self, record: &KeyRecord, left: i64, cost: i64, now: UnixMillis) {
+        let base = record
+            .credits_refill
+            .map(|r| r.amount)
+            .or(record.usage_limit)
+            .unwrap_or(0);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+        let threshold = (base as f64 * self.credits_low_ratio).ceil() as i64;
+        if cost > 0 && left < threshold && left + cost >= threshold {
+            self.events.raise(
+                keywarden_store::EventKind::KeyCreditsLow,
+                Some(record.id.to_string()),
+                serde_json::json!({ "remaining": left, "threshold": threshold, "owner": record.owner }),
+                now,
+            );
         }
     }
 

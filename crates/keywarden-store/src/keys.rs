@@ -170,7 +170,8 @@ const INSERT_KEY: &str = concat!(
 
 /// Rewrites every mutable column from the record (the row is locked first).
 const UPDATE_KEY: &str = "UPDATE api_keys SET owner = $2, name = $3, scopes = $4, metadata = $5, \
-    updated_at = $6, expires_at = $7, revoked_at = $8, revoke_reason = $9, rotated_to = $10, \
+    updated_at = $6, expiry_noticed_at = CASE WHEN expires_at = $7 THEN expiry_noticed_at ELSE NULL END, \
+    expires_at = $7, revoked_at = $8, revoke_reason = $9, rotated_to = $10, \
     ip_allowlist = $11, rate_limit = $12, rate_window_secs = $13, usage_limit = $14, \
     usage_remaining = $15, disabled_at = $16, credits_refill_amount = $17, credits_refill_ms = $18, \
     credits_period = $19, rate_limits = $20 WHERE id = $1";
@@ -510,6 +511,32 @@ impl Store {
             })
             .await?;
         Ok((after, before.revoked_at.is_none()))
+    }
+
+    /// Marks the live keys that expire after `now` and no later than
+    /// `until` and were not announced yet; returns them (id, owner,
+    /// expiry). Each key is returned once in its life: the mark and the
+    /// choice are one statement, so two nodes never both announce it.
+    pub async fn take_expiring(
+        &self,
+        now: UnixMillis,
+        until: UnixMillis,
+    ) -> Result<Vec<(String, Option<String>, UnixMillis)>> {
+        with_db!(self, writer, |pool| {
+            let rows = sqlx::query(
+                "UPDATE api_keys SET expiry_noticed_at = $1 \
+                 WHERE expiry_noticed_at IS NULL AND revoked_at IS NULL AND rotated_to IS NULL \
+                   AND expires_at IS NOT NULL AND expires_at > $1 AND expires_at <= $2 \
+                 RETURNING id, owner, expires_at",
+            )
+            .bind(now)
+            .bind(until)
+            .fetch_all(pool)
+            .await?;
+            rows.iter()
+                .map(|r| Ok((r.text("id")?, r.opt_text("owner")?, r.i64("expires_at")?)))
+                .collect()
+        })
     }
 
     /// Disables (`true`) or enables (`false`) a key: a disabled key is

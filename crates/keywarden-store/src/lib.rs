@@ -649,6 +649,11 @@ const SQLITE_MIGRATIONS: Embedded = &[
         "named rate limits",
         include_str!("../migrations/sqlite/0010_named_rate_limits.sql"),
     ),
+    (
+        11,
+        "expiry notices",
+        include_str!("../migrations/sqlite/0011_expiry_notices.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded = &[
     (
@@ -695,6 +700,11 @@ const POSTGRES_MIGRATIONS: Embedded = &[
         9,
         "named rate limits",
         include_str!("../migrations/postgres/0009_named_rate_limits.sql"),
+    ),
+    (
+        10,
+        "expiry notices",
+        include_str!("../migrations/postgres/0010_expiry_notices.sql"),
     ),
 ];
 

@@ -114,6 +114,11 @@ vocabulary!(
         KeyBurst = "key.burst",
         /// A signed checkpoint of the audit chain's head.
         AuditCheckpoint = "audit.checkpoint",
+        /// A key expires within `expiry_notice` (once per key).
+        KeyExpiring = "key.expiring",
+        /// A key's credits fell below `credits_low_ratio` of its limit or
+        /// refill (once per crossing).
+        KeyCreditsLow = "key.credits_low",
     }
 );
 

@@ -620,3 +620,60 @@ async fn several_named_rate_limits() {
     })
     .await;
 }
+
+/// `key.expiring` once per key when it enters `expiry_notice` (7 days);
+/// `key.credits_low` when credits cross below a tenth of their base.
+#[tokio::test]
+async fn expiry_and_low_credit_notices() {
+    on_each_backend(|t| async move {
+        let (soon, _) = t
+            .create(json!({"environment": "live", "expires_in": "2d"}))
+            .await;
+        let (_later, _) = t
+            .create(json!({"environment": "live", "expires_in": "30d"}))
+            .await;
+        // (The housekeeping task may have announced it already.)
+        t.state.notify_expiring().await;
+        assert_eq!(t.state.notify_expiring().await, 0, "once per key");
+        let events = t.call("GET", "/v1/events?kind=key.expiring", None).await;
+        let list = events.json.as_array().unwrap();
+        assert_eq!(list.len(), 1, "{}", events.json);
+        assert_eq!(list[0]["key_id"], soon.as_str());
+        // A new expiry is announced again when it comes near.
+        t.call(
+            "PATCH",
+            &format!("/v1/keys/{soon}"),
+            Some(json!({"expires_in": "3d"})),
+        )
+        .await;
+        assert_eq!(t.state.notify_expiring().await, 1);
+
+        let (id, key) = t
+            .create(json!({"environment": "live", "credits": {"remaining": 10}}))
+            .await;
+        assert_eq!(
+            t.verify(json!({"key": key, "cost": 9})).await["remaining"],
+            1
+        );
+        assert_eq!(t.verify(json!({"key": key})).await["remaining"], 0);
+        let mut low = Vec::new();
+        for _ in 0..100 {
+            let e = t.call("GET", "/v1/events?kind=key.credits_low", None).await;
+            low = e.json.as_array().unwrap().clone();
+            if !low.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        }
+        assert_eq!(low.len(), 1, "{low:?}");
+        assert_eq!(
+            (
+                low[0]["key_id"].as_str(),
+                low[0]["details"]["threshold"].as_i64()
+            ),
+            (Some(id.as_str()), Some(1))
+        );
+        t.stop().await;
+    })
+    .await;
+}
