@@ -342,6 +342,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/owners/{owner}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An owner: its shared limits and its keys. */
+        get: operations["get_owner"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/owners/{owner}/limits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read an owner's shared limits. */
+        get: operations["get_limits"];
+        /** Set the limits every key of an owner shares, checked besides each key's own. */
+        put: operations["put_limits"];
+        post?: never;
+        /** Remove an owner's shared limits. */
+        delete: operations["delete_limits"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/verify": {
         parameters: {
             query?: never;
@@ -394,7 +430,7 @@ export interface components {
          * @description What an audit entry records.
          * @enum {string}
          */
-        AuditAction: "key.create" | "key.read" | "key.list" | "key.update" | "key.roll" | "key.revoke" | "key.disable" | "key.enable" | "key.share_opened" | "key.bulk_revoke" | "key.leak_revoke" | "key.reveal" | "key.usage" | "key.verify" | "root_key.create" | "root_key.revoke" | "root_key.leak_revoke" | "audit.read" | "event.read" | "audit.verify" | "auth.denied" | "console.sign_in" | "console.sign_out" | "console.csrf";
+        AuditAction: "key.create" | "key.read" | "key.list" | "key.update" | "key.roll" | "key.revoke" | "key.disable" | "key.enable" | "owner.limits_set" | "owner.limits_delete" | "owner.read" | "key.share_opened" | "key.bulk_revoke" | "key.leak_revoke" | "key.reveal" | "key.usage" | "key.verify" | "root_key.create" | "root_key.revoke" | "root_key.leak_revoke" | "audit.read" | "event.read" | "audit.verify" | "auth.denied" | "console.sign_in" | "console.sign_out" | "console.csrf";
         /** @description One audit entry. */
         AuditEntryView: {
             /** @description What. */
@@ -561,7 +597,7 @@ export interface components {
          * @description Machine-readable error code. Forward-auth refusals carry the verification outcome code (`MISSING`, `REVOKED`, ...).
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "DISABLED" | "EMPTY_PATCH" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_PATH" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_SCOPES" | "INVALID_SHARE" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_NOT_ACTIVE" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_CONFIGURED" | "NOT_FOUND" | "NOT_RECOVERABLE" | "PARTNER_KEYS_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "SHARE_GONE" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
+        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "DISABLED" | "EMPTY_PATCH" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_OWNER" | "INVALID_PATH" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_SCOPES" | "INVALID_SHARE" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_NOT_ACTIVE" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_CONFIGURED" | "NOT_FOUND" | "NOT_RECOVERABLE" | "PARTNER_KEYS_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "SHARE_GONE" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
         ErrorDetail: {
             /** @description Machine-readable code, e.g. `INVALID_REQUEST`. */
             code: components["schemas"]["ErrorCode"];
@@ -783,6 +819,36 @@ export interface components {
          * @example acme
          */
         Owner: string;
+        /** @description Body of `PUT /v1/owners/{owner}/limits`. */
+        OwnerLimitsRequest: {
+            credits?: null | components["schemas"]["CreditsRequest"];
+            rate_limit?: null | components["schemas"]["RateLimitInput"];
+        };
+        /** @description An owner's shared limits. */
+        OwnerLimitsView: {
+            /**
+             * Format: date-time
+             * @description When the limits were first set, RFC 3339.
+             */
+            created_at: string;
+            credits?: null | components["schemas"]["CreditsView"];
+            /** @description The owner. */
+            owner: string;
+            rate_limit?: null | components["schemas"]["RateLimitView"];
+            /**
+             * Format: date-time
+             * @description When they last changed, RFC 3339.
+             */
+            updated_at: string;
+        };
+        /** @description An owner: its shared limits and its keys. */
+        OwnerView: {
+            /** @description Its keys, newest first (at most 200). */
+            keys: components["schemas"]["KeyView"][];
+            limits?: null | components["schemas"]["OwnerLimitsView"];
+            /** @description The owner. */
+            owner: string;
+        };
         /** @description Body of `PATCH /v1/keys/{id}`: fields left out stay, `null` clears. */
         PatchKeyRequest: {
             credits?: null | components["schemas"]["CreditsRequest"];
@@ -860,6 +926,11 @@ export interface components {
         };
         /** @description Why: 1 to 200 characters, without control characters. */
         Reason: string;
+        /**
+         * @description Time between refills of credits: a duration of at least a minute (`1m`, `1h`, `1d`, `30d`).
+         * @example 1d
+         */
+        RefillInterval: string;
         /** @description `{"amount": A, "interval": "1d"}`. */
         RefillRequest: {
             /**
@@ -868,7 +939,7 @@ export interface components {
              */
             amount: number;
             /** @description Time between refills, at least a minute: `1m`, `1h`, `1d`, `30d`. */
-            interval: components["schemas"]["Duration"];
+            interval: components["schemas"]["RefillInterval"];
         };
         /** @description A refill of credits. */
         RefillView: {
@@ -2214,6 +2285,148 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    get_owner: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                owner: components["schemas"]["Owner"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnerView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    get_limits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                owner: components["schemas"]["Owner"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnerLimitsView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    put_limits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                owner: components["schemas"]["Owner"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OwnerLimitsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnerLimitsView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    delete_limits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                owner: components["schemas"]["Owner"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
             507: components["responses"]["StorageFull"];
         };
     };

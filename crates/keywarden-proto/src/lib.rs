@@ -119,6 +119,8 @@ pub mod patterns {
     pub const SCOPE: &str = r"^[a-z0-9][a-z0-9_.-]{0,63}:([a-z0-9][a-z0-9_.-]{0,63}|\*)$";
     /// A duration (`keywarden_core::clock::parse_duration`; zero is refused).
     pub const DURATION: &str = "^[1-9][0-9]{0,8}(ms|s|m|h|d|w)$";
+    /// A refill interval of credits: a duration of at least a minute.
+    pub const REFILL_INTERVAL: &str = "^([1-9][0-9]{0,8}(m|h|d|w)|(6[0-9]|[7-9][0-9]|[1-9][0-9]{2,8})s|(6[0-9]{4}|[7-9][0-9]{4}|[1-9][0-9]{5,8})ms)$";
     /// A roll's grace period: a duration, or zero (`0`, `0s`, ...) to end
     /// the old key at once.
     pub const GRACE_PERIOD: &str = "^(0(ms|s|m|h|d|w)?|[1-9][0-9]{0,8}(ms|s|m|h|d|w))$";
@@ -201,6 +203,12 @@ pub mod schemas {
         super::patterns::DURATION,
         "24h",
         "A duration: a whole number above zero and a unit (`ms`, `s`, `m`, `h`, `d`, `w`)."
+    );
+    pattern_schema!(
+        RefillInterval,
+        super::patterns::REFILL_INTERVAL,
+        "1d",
+        "Time between refills of credits: a duration of at least a minute (`1m`, `1h`, `1d`, `30d`)."
     );
     pattern_schema!(
         GracePeriod,
@@ -334,6 +342,32 @@ mod tests {
         regex::Regex::new(pattern).unwrap().is_match(text)
     }
 
+    #[test]
+    fn refill_intervals_start_at_a_minute() {
+        for (text, ok) in [
+            ("59s", false),
+            ("60s", true),
+            ("99s", true),
+            ("100s", true),
+            ("59999ms", false),
+            ("60000ms", true),
+            ("99999ms", true),
+            ("100000ms", true),
+            ("1m", true),
+            ("0m", false),
+            ("30d", true),
+            ("1ms", false),
+            ("6s", false),
+        ] {
+            assert_eq!(matches(patterns::REFILL_INTERVAL, text), ok, "{text}");
+            assert_eq!(
+                keywarden_core::clock::parse_duration(text).is_some_and(|ms| ms >= 60_000),
+                ok,
+                "{text}"
+            );
+        }
+    }
+
     proptest! {
         /// What a pattern generates, the parser takes.
         #[test]
@@ -342,7 +376,9 @@ mod tests {
             owner in patterns::OWNER.trim_start_matches('^').trim_end_matches('$'),
             scope in patterns::SCOPE.trim_start_matches('^').trim_end_matches('$'),
             duration in patterns::DURATION.trim_start_matches('^').trim_end_matches('$'),
+            refill in patterns::REFILL_INTERVAL.trim_start_matches('^').trim_end_matches('$'),
         ) {
+            prop_assert!(keywarden_core::clock::parse_duration(&refill).is_some_and(|ms| ms >= 60_000), "{refill}");
             prop_assert!(env.parse::<Environment>().is_ok(), "{env}");
             prop_assert!(owner.parse::<Owner>().is_ok(), "{owner}");
             prop_assert!(scope.parse::<Scope>().is_ok(), "{scope}");
@@ -357,6 +393,10 @@ mod tests {
             prop_assert_eq!(matches(patterns::OWNER, &text), text.parse::<Owner>().is_ok());
             prop_assert_eq!(matches(patterns::SCOPE, &text), text.parse::<Scope>().is_ok());
             prop_assert_eq!(matches(patterns::DURATION, &text), keywarden_core::clock::parse_duration(&text).is_some());
+            prop_assert_eq!(
+                matches(patterns::REFILL_INTERVAL, &text),
+                keywarden_core::clock::parse_duration(&text).is_some_and(|ms| ms >= 60_000)
+            );
         }
     }
 

@@ -1,7 +1,6 @@
 //! Request extractors whose rejections are API errors with codes.
 
 use axum::{
-    Json,
     body::Bytes,
     extract::{FromRequest, FromRequestParts, Query, Request},
     http::request::Parts,
@@ -10,58 +9,121 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, redact_quoted};
 
-/// A JSON body; malformed JSON is 400, content refused by the schema
-/// (unknown fields, wrong types, invalid names) is 422, too large is 413.
+/// A JSON object body; malformed JSON is 400, a body that is JSON but not
+/// an object, or content refused by the schema (unknown fields, wrong
+/// types, invalid names) is 422, too large is 413, not sent as JSON is 415.
+/// (An object only: serde would also read a struct from an array of its
+/// fields, `[null, null]`.)
 pub struct ApiJson<T>(pub T);
+
+/// A JSON array body, with the same errors as [`ApiJson`].
+pub struct ApiJsonArray<T>(pub Vec<T>);
+
+/// Whether the request says its body is JSON (`application/json` or
+/// `application/*+json`).
+fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .is_some_and(|essence| {
+            essence == "application/json"
+                || (essence.starts_with("application/") && essence.ends_with("+json"))
+        })
+}
+
+/// The body's bytes (413 past the limit).
+async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
+    Bytes::from_request(req, state).await.map_err(|r| {
+        if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                r.status(),
+                "PAYLOAD_TOO_LARGE",
+                "the request body is too large",
+            )
+        } else {
+            ApiError::bad_request("BAD_REQUEST", "the request body could not be read")
+        }
+    })
+}
+
+/// Parses `bytes` as JSON whose first character is `opening` (`{` or `[`).
+fn parse_json<T: DeserializeOwned>(bytes: &[u8], opening: u8) -> Result<T, ApiError> {
+    let failed = |e: serde_json::Error| {
+        let message = redact_quoted(&e.to_string());
+        if e.is_data() {
+            ApiError::invalid("INVALID_REQUEST", message)
+        } else {
+            ApiError::bad_request("MALFORMED_JSON", message)
+        }
+    };
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&opening) {
+        // Malformed JSON stays a 400; well-formed JSON of another shape is a 422.
+        serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map_err(failed)?;
+        let shape = if opening == b'{' {
+            "an object"
+        } else {
+            "an array"
+        };
+        return Err(ApiError::invalid(
+            "INVALID_REQUEST",
+            format!("the body must be a JSON {shape}"),
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(failed)
+}
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let Json(value) = Json::<T>::from_request(req, state).await?;
-        Ok(Self(value))
+        if !json_content_type(req.headers()) {
+            return Err(unsupported_media_type());
+        }
+        let bytes = body_bytes(req, state).await?;
+        parse_json(&bytes, b'{').map(Self)
     }
 }
 
-/// A JSON body that may be left out: an empty body reads as `T::default()`.
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJsonArray<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        if !json_content_type(req.headers()) {
+            return Err(unsupported_media_type());
+        }
+        let bytes = body_bytes(req, state).await?;
+        parse_json(&bytes, b'[').map(Self)
+    }
+}
+
+fn unsupported_media_type() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "UNSUPPORTED_MEDIA_TYPE",
+        "send the body as JSON with Content-Type: application/json",
+    )
+}
+
+/// A JSON object body that may be left out: an empty body reads as
+/// `T::default()` (whatever its content type).
 pub struct OptionalJson<T>(pub T);
 
 impl<T: DeserializeOwned + Default, S: Send + Sync> FromRequest<S> for OptionalJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let bytes = Bytes::from_request(req, state).await.map_err(|r| {
-            if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::new(
-                    r.status(),
-                    "PAYLOAD_TOO_LARGE",
-                    "the request body is too large",
-                )
-            } else {
-                ApiError::bad_request("BAD_REQUEST", "the request body could not be read")
-            }
-        })?;
+        let bytes = body_bytes(req, state).await?;
         if bytes.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self(T::default()));
         }
-        let failed = |e: serde_json::Error| {
-            let message = redact_quoted(&e.to_string());
-            if e.is_data() {
-                ApiError::invalid("INVALID_REQUEST", message)
-            } else {
-                ApiError::bad_request("MALFORMED_JSON", message)
-            }
-        };
-        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(failed)?;
-        // An object, as documented: serde would also read a struct from an
-        // array of its fields (`[null, null]`).
-        if !value.is_object() {
-            return Err(ApiError::invalid(
-                "INVALID_REQUEST",
-                "the body must be a JSON object",
-            ));
-        }
-        serde_json::from_value(value).map(Self).map_err(failed)
+        parse_json(&bytes, b'{').map(Self)
     }
 }
 

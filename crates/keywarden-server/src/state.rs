@@ -268,6 +268,7 @@ impl AppState {
 
     /// Drops cached records of changed keys on this node.
     pub(crate) fn invalidate(&self, ids: &[&str]) {
+        self.0.verifier.forget_owners(Some(ids));
         self.0.verifier.cache().invalidate_ids(ids);
     }
 }

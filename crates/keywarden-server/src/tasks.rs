@@ -89,6 +89,7 @@ pub(crate) async fn change_listener(state: AppState) -> Option<impl Future<Outpu
             if listener.is_some() {
                 // Whatever changed while we were not listening is unknown.
                 state.verifier().cache().clear();
+                state.verifier().forget_owners(None);
             }
         }
     })
@@ -102,6 +103,7 @@ async fn listen(state: &AppState, listener: &mut keywarden_store::ChangeListener
                 state.metrics().invalidations_received.inc();
                 if payload == CHANGES_ALL {
                     state.verifier().cache().clear();
+                    state.verifier().forget_owners(None);
                 } else {
                     let ids: Vec<&str> = payload.split(',').collect();
                     state.invalidate(&ids);

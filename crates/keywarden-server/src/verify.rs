@@ -88,6 +88,9 @@ impl VerifyInput<'_> {
     }
 }
 
+/// An owner's limits as this node read them, and when.
+type OwnerEntry = (Option<Arc<keywarden_store::OwnerLimits>>, UnixMillis);
+
 /// The answer.
 #[derive(Debug, Clone)]
 pub struct Verdict {
@@ -153,6 +156,10 @@ pub struct Verifier {
     cluster: Option<crate::limits::ClusterLimiter>,
     events: EventSink,
     credits_low_ratio: f64,
+    /// Owners' shared limits, per owner, with when they were read (trusted
+    /// for `cache_ttl`, dropped on a change announcement).
+    owners: std::sync::Mutex<std::collections::HashMap<String, OwnerEntry>>,
+    cache_ttl_ms: i64,
     throttle: FailureThrottle,
     usage: UsageLog,
     metrics: Metrics,
@@ -176,6 +183,8 @@ impl Verifier {
             anomalies: Anomalies::new(store.clone(), events.clone(), settings.burst_per_minute),
             events,
             credits_low_ratio: settings.credits_low_ratio,
+            owners: std::sync::Mutex::new(std::collections::HashMap::new()),
+            cache_ttl_ms: settings.cache_ttl_ms,
             store,
             clock,
             cache: KeyCache::new(settings.cache_ttl_ms, settings.cache_capacity),
@@ -397,6 +406,44 @@ impl Verifier {
                 rate_name = name;
             }
         }
+        // The owner's shared limits, besides the key's own.
+        let owner_limits = match &record.owner {
+            None => None,
+            Some(owner) => match self.owner_limits(owner.as_str(), now).await {
+                Ok(limits) => limits,
+                Err(err) => {
+                    tracing::error!(error = %err, "owner limits could not be read");
+                    return Verdict {
+                        retry_after: Some(crate::error::STORE_RETRY_AFTER),
+                        ..refuse(Code::StoreUnavailable, &record)
+                    };
+                }
+            },
+        };
+        if let (Some(limits), Some(owner)) = (&owner_limits, &record.owner)
+            && let Some(limit) = limits.rate_limit
+        {
+            let bucket = format!("owner/{}", owner.as_str());
+            let state = match &self.cluster {
+                None => self.rate.take(&bucket, limit, now),
+                Some(cluster) => cluster.take(&bucket, limit, now).await,
+            };
+            if let Some(retry_at) = state.retry_at {
+                let retry_after = u64::try_from((retry_at - now + 999) / 1000)
+                    .unwrap_or(1)
+                    .max(1);
+                return Verdict {
+                    rate: Some(state),
+                    rate_name: Some("owner".to_owned()),
+                    retry_after: Some(retry_after),
+                    ..refuse(Code::RateLimited, &record)
+                };
+            }
+            if rate.is_none_or(|r| state.remaining < r.remaining) {
+                rate = Some(state);
+                rate_name = Some("owner");
+            }
+        }
         let rate_name = rate_name.map(str::to_owned);
         let mut remaining = None;
         if record.usage_remaining.is_some() {
@@ -427,6 +474,35 @@ impl Verifier {
                 }
             }
         }
+        if let (Some(limits), Some(owner)) = (&owner_limits, &record.owner)
+            && limits.credits_remaining.is_some()
+        {
+            match self
+                .store
+                .consume_owner_credits(owner.as_str(), i64::from(input.cost), now)
+                .await
+            {
+                Ok(Some(left)) => {
+                    remaining = Some(remaining.map_or(left, |r| r.min(left)));
+                }
+                Ok(None) => {
+                    return Verdict {
+                        rate,
+                        rate_name,
+                        remaining: Some(0),
+                        ..refuse(Code::UsageExceeded, &record)
+                    };
+                }
+                Err(err) => {
+                    tracing::error!(error = %err, "owner credits could not be checked");
+                    return Verdict {
+                        rate,
+                        retry_after: Some(crate::error::STORE_RETRY_AFTER),
+                        ..refuse(Code::StoreUnavailable, &record)
+                    };
+                }
+            }
+        }
         Verdict {
             code: Code::Valid,
             key: Some(record),
@@ -434,6 +510,46 @@ impl Verifier {
             rate,
             rate_name,
             retry_after: None,
+        }
+    }
+
+    /// An owner's shared limits: from this node's memory when read within
+    /// `cache_ttl`, else from the store.
+    async fn owner_limits(
+        &self,
+        owner: &str,
+        now: UnixMillis,
+    ) -> Result<Option<Arc<keywarden_store::OwnerLimits>>, keywarden_store::StoreError> {
+        if let Ok(owners) = self.owners.lock()
+            && let Some((limits, at)) = owners.get(owner)
+            && now - *at < self.cache_ttl_ms
+        {
+            return Ok(limits.clone());
+        }
+        let limits = self.store.get_owner_limits(owner).await?.map(Arc::new);
+        if let Ok(mut owners) = self.owners.lock() {
+            if owners.len() >= 100_000 {
+                owners.clear();
+            }
+            owners.insert(owner.to_owned(), (limits.clone(), now));
+        }
+        Ok(limits)
+    }
+
+    /// Forgets owners' limits: all of them, or those named `owner:<name>`
+    /// among `ids` (a change announcement).
+    pub fn forget_owners(&self, ids: Option<&[&str]>) {
+        if let Ok(mut owners) = self.owners.lock() {
+            match ids {
+                None => owners.clear(),
+                Some(ids) => {
+                    for id in ids {
+                        if let Some(owner) = id.strip_prefix("owner:") {
+                            owners.remove(owner);
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -680,26 +680,142 @@ impl Store {
         cost: i64,
         now: UnixMillis,
     ) -> Result<Option<i64>> {
+        self.spend_credits("api_keys", "id", id.as_str(), cost, now)
+            .await
+    }
+
+    /// Spends an owner's shared credits, as [`Store::consume_credits`] does a key's.
+    pub async fn consume_owner_credits(
+        &self,
+        owner: &str,
+        cost: i64,
+        now: UnixMillis,
+    ) -> Result<Option<i64>> {
+        self.spend_credits("owner_limits", "owner", owner, cost, now)
+            .await
+    }
+
+    /// The one credit statement, on `table` (whose credit columns have the
+    /// same names) for the row whose `column` is `id`.
+    async fn spend_credits(
+        &self,
+        table: &'static str,
+        column: &'static str,
+        id: &str,
+        cost: i64,
+        now: UnixMillis,
+    ) -> Result<Option<i64>> {
         // The period `now` falls in, and the credits before spending.
         const PERIOD: &str = "(($2 - created_at) / credits_refill_ms)";
         const DUE: &str = "(credits_refill_ms IS NOT NULL AND $2 >= created_at \
                            AND (($2 - created_at) / credits_refill_ms) > credits_period)";
         let sql = format!(
-            "UPDATE api_keys SET \
+            "UPDATE {table} SET \
                usage_remaining = (CASE WHEN {DUE} THEN credits_refill_amount ELSE usage_remaining END) - $3, \
                credits_period = CASE WHEN {DUE} THEN {PERIOD} ELSE credits_period END \
-             WHERE id = $1 AND usage_remaining IS NOT NULL \
+             WHERE {column} = $1 AND usage_remaining IS NOT NULL \
                AND (CASE WHEN {DUE} THEN credits_refill_amount ELSE usage_remaining END) >= $3 \
              RETURNING usage_remaining"
         );
         with_db!(self, writer, |pool| {
             let row = sqlx::query(&sql)
-                .bind(id.as_str())
+                .bind(id)
                 .bind(now)
                 .bind(cost)
                 .fetch_optional(pool)
                 .await?;
             row.map(|r| r.i64("usage_remaining")).transpose()
+        })
+    }
+
+    /// An owner's shared limits, if any.
+    pub async fn get_owner_limits(&self, owner: &str) -> Result<Option<crate::OwnerLimits>> {
+        with_db!(self, reader, |pool| {
+            let row = sqlx::query(
+                "SELECT owner, rate_limit, rate_window_secs, usage_limit, usage_remaining, \
+                 credits_refill_amount, credits_refill_ms, created_at, updated_at \
+                 FROM owner_limits WHERE owner = $1",
+            )
+            .bind(owner)
+            .fetch_optional(pool)
+            .await?;
+            row.map(|r| owner_limits_from_row(&r)).transpose()
+        })
+    }
+
+    /// Sets an owner's shared limits (replacing what was set), with its
+    /// audit entry, and tells every node; refills count from when the
+    /// owner's limits were first set.
+    pub async fn put_owner_limits(
+        &self,
+        owner: &str,
+        rate_limit: Option<RateLimit>,
+        credits: Option<crate::Credits>,
+        now: UnixMillis,
+        audit: &AuditDraft,
+    ) -> Result<crate::OwnerLimits> {
+        let lock = self.lock_suffix();
+        let target = format!("owner:{owner}");
+        with_db!(self, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            let created_at = sqlx::query(&format!(
+                "SELECT created_at FROM owner_limits WHERE owner = $1{lock}"
+            ))
+            .bind(owner)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.i64("created_at"))
+            .transpose()?
+            .unwrap_or(now);
+            let refill = credits.and_then(|c| c.refill);
+            let period = refill.map_or(0, |r| r.period(created_at, now));
+            sqlx::query(
+                "INSERT INTO owner_limits (owner, rate_limit, rate_window_secs, usage_limit, \
+                 usage_remaining, credits_refill_amount, credits_refill_ms, credits_period, \
+                 created_at, updated_at) VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8, $9) \
+                 ON CONFLICT (owner) DO UPDATE SET rate_limit = $2, rate_window_secs = $3, \
+                 usage_limit = $4, usage_remaining = $4, credits_refill_amount = $5, \
+                 credits_refill_ms = $6, credits_period = $7, updated_at = $9",
+            )
+            .bind(owner)
+            .bind(rate_limit.map(|r| i64::from(r.limit)))
+            .bind(rate_limit.map(|r| i64::from(r.window_seconds)))
+            .bind(credits.map(|c| c.remaining))
+            .bind(refill.map(|r| r.amount))
+            .bind(refill.map(|r| r.interval_ms))
+            .bind(period)
+            .bind(created_at)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            notify_changes!(tx, self, &[target.as_str()]);
+            append_audit!(tx, self, audit);
+            tx.commit().await?;
+            Ok(crate::OwnerLimits {
+                owner: owner.to_owned(),
+                rate_limit,
+                credits_limit: credits.map(|c| c.remaining),
+                credits_remaining: credits.map(|c| c.remaining),
+                credits_refill: refill,
+                created_at,
+                updated_at: now,
+            })
+        })
+    }
+
+    /// Removes an owner's shared limits; whether there were any.
+    pub async fn delete_owner_limits(&self, owner: &str, audit: &AuditDraft) -> Result<bool> {
+        let target = format!("owner:{owner}");
+        with_db!(self, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query("DELETE FROM owner_limits WHERE owner = $1")
+                .bind(owner)
+                .execute(&mut *tx)
+                .await?;
+            notify_changes!(tx, self, &[target.as_str()]);
+            append_audit!(tx, self, audit);
+            tx.commit().await?;
+            Ok(done.rows_affected() > 0)
         })
     }
 
@@ -827,6 +943,34 @@ fn apply_patch(k: &mut KeyRecord, p: &KeyPatch, now: UnixMillis) {
         // Refills count from creation; the one due now is this change.
         k.credits_period = k.credits_refill.map_or(0, |r| r.period(k.created_at, now));
     }
+}
+
+fn owner_limits_from_row(row: &impl RowGet) -> Result<crate::OwnerLimits> {
+    let rate_limit = match (row.opt_i64("rate_limit")?, row.opt_i64("rate_window_secs")?) {
+        (Some(limit), Some(window)) => Some(RateLimit {
+            limit: u32::try_from(limit).map_err(StoreError::corrupt)?,
+            window_seconds: u32::try_from(window).map_err(StoreError::corrupt)?,
+        }),
+        _ => None,
+    };
+    Ok(crate::OwnerLimits {
+        owner: row.text("owner")?,
+        rate_limit,
+        credits_limit: row.opt_i64("usage_limit")?,
+        credits_remaining: row.opt_i64("usage_remaining")?,
+        credits_refill: match (
+            row.opt_i64("credits_refill_amount")?,
+            row.opt_i64("credits_refill_ms")?,
+        ) {
+            (Some(amount), Some(interval_ms)) => Some(crate::CreditRefill {
+                amount,
+                interval_ms,
+            }),
+            _ => None,
+        },
+        created_at: row.i64("created_at")?,
+        updated_at: row.i64("updated_at")?,
+    })
 }
 
 /// The payload for a change notification of `ids`.

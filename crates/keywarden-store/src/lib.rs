@@ -654,6 +654,11 @@ const SQLITE_MIGRATIONS: Embedded = &[
         "expiry notices",
         include_str!("../migrations/sqlite/0011_expiry_notices.sql"),
     ),
+    (
+        12,
+        "owner limits",
+        include_str!("../migrations/sqlite/0012_owner_limits.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded = &[
     (
@@ -705,6 +710,11 @@ const POSTGRES_MIGRATIONS: Embedded = &[
         10,
         "expiry notices",
         include_str!("../migrations/postgres/0010_expiry_notices.sql"),
+    ),
+    (
+        11,
+        "owner limits",
+        include_str!("../migrations/postgres/0011_owner_limits.sql"),
     ),
 ];
 

@@ -185,6 +185,25 @@ impl CreditRefill {
     }
 }
 
+/// Limits shared by every key of an owner, checked besides each key's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnerLimits {
+    /// The owner.
+    pub owner: String,
+    /// Requests per window, all the owner's keys together.
+    pub rate_limit: Option<RateLimit>,
+    /// Credits when they were set (the limit).
+    pub credits_limit: Option<i64>,
+    /// Credits left, all keys together.
+    pub credits_remaining: Option<i64>,
+    /// Their refill, counted from `created_at`.
+    pub credits_refill: Option<CreditRefill>,
+    /// When the limits were first set.
+    pub created_at: UnixMillis,
+    /// When they last changed.
+    pub updated_at: UnixMillis,
+}
+
 /// A key's credits: what is left, and how it refills.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Credits {

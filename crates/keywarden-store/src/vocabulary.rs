@@ -66,6 +66,12 @@ vocabulary!(
         KeyDisable = "key.disable",
         /// A disabled key was enabled.
         KeyEnable = "key.enable",
+        /// An owner's shared limits were set.
+        OwnerLimitsSet = "owner.limits_set",
+        /// An owner's shared limits were removed.
+        OwnerLimitsDelete = "owner.limits_delete",
+        /// An owner's keys and limits were read.
+        OwnerRead = "owner.read",
         /// A one-time share link was opened (and is now dead).
         KeyShareOpened = "key.share_opened",
         /// Keys were revoked by filter.

@@ -102,7 +102,7 @@ pub struct RefillRequest {
     #[schema(minimum = 1)]
     pub amount: i64,
     /// Time between refills, at least a minute: `1m`, `1h`, `1d`, `30d`.
-    #[schema(value_type = schemas::Duration)]
+    #[schema(value_type = schemas::RefillInterval)]
     pub interval: String,
 }
 

@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use crate::{
     auth::ClientAddr,
     error::{ApiError, ErrorBody},
-    extract::ApiJson,
+    extract::ApiJsonArray,
     state::AppState,
 };
 
@@ -44,7 +44,7 @@ pub struct LeakAccepted {
 pub async fn report_leaks(
     State(state): State<AppState>,
     addr: ClientAddr,
-    ApiJson(reports): ApiJson<Vec<LeakReport>>,
+    ApiJsonArray(reports): ApiJsonArray<LeakReport>,
 ) -> Result<impl IntoResponse, ApiError> {
     let now = state.now();
     let ip = addr.client;

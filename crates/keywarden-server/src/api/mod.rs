@@ -19,6 +19,7 @@ pub mod contract;
 pub mod github;
 pub mod keys;
 pub mod leaks;
+pub mod owners;
 pub mod schema;
 pub mod trufflehog;
 pub mod verify;
@@ -32,6 +33,7 @@ pub mod verify;
         keys::revoke_key, keys::disable_key, keys::enable_key, keys::bulk_revoke, keys::reveal_key,
         keys::key_usage, verify::verify, verify::forward_auth, trufflehog::trufflehog_verify,
         leaks::report_leaks, github::github_report,
+        owners::put_limits, owners::get_limits, owners::delete_limits, owners::get_owner,
         audit::list_audit, audit::verify_audit, audit::list_events,
         healthz, readyz, metrics,
     ),
@@ -45,6 +47,7 @@ pub mod verify;
         (name = "keys", description = "Key management (root key)"),
         (name = "verify", description = "Verification"),
         (name = "leaks", description = "Leak reports"),
+        (name = "owners", description = "Limits every key of an owner shares"),
         (name = "audit", description = "Audit log and events"),
         (name = "system", description = "Health and metrics"),
     )
@@ -200,6 +203,13 @@ pub fn router(state: &AppState) -> Router<AppState> {
         .route("/v1/keys/{id}/enable", post(keys::enable_key))
         .route("/v1/keys/{id}/secret", get(keys::reveal_key))
         .route("/v1/keys/{id}/usage", get(keys::key_usage))
+        .route("/v1/owners/{owner}", get(owners::get_owner))
+        .route(
+            "/v1/owners/{owner}/limits",
+            get(owners::get_limits)
+                .put(owners::put_limits)
+                .delete(owners::delete_limits),
+        )
         .route("/v1/verify", post(verify::verify))
         // Proxies forward the original request's method (nginx
         // `auth_request`, Envoy `ext_authz`), so forward-auth answers the

@@ -477,6 +477,53 @@ pub async fn set_disabled(
     Ok(record)
 }
 
+/// Sets the limits every key of `owner` shares (replacing what was set;
+/// neither a rate limit nor credits leaves the owner unlimited),
+/// audited in the same transaction; every node forgets the old ones.
+pub async fn set_owner_limits(
+    state: &AppState,
+    caller: &Caller,
+    owner: &Owner,
+    rate: Option<RateLimitInput>,
+    credits_input: Option<&CreditsInput>,
+) -> Result<keywarden_store::OwnerLimits, KeyError> {
+    let rate = rate_limit(rate)?;
+    let credits = validate::credits(credits_input, false)?;
+    let audit = caller.draft(
+        state,
+        AuditAction::OwnerLimitsSet,
+        Some(&format!("owner:{owner}")),
+        serde_json::json!({ "rate_limit": rate.is_some(), "credits": credits.map(|c| c.remaining) }),
+    );
+    let limits = state
+        .store()
+        .put_owner_limits(owner.as_str(), rate, credits, state.now(), &audit)
+        .await?;
+    state.invalidate(&[format!("owner:{owner}").as_str()]);
+    Ok(limits)
+}
+
+/// Removes an owner's shared limits; whether there were any.
+pub async fn delete_owner_limits(
+    state: &AppState,
+    caller: &Caller,
+    owner: &Owner,
+) -> Result<bool, KeyError> {
+    let target = format!("owner:{owner}");
+    let audit = caller.draft(
+        state,
+        AuditAction::OwnerLimitsDelete,
+        Some(&target),
+        serde_json::json!({}),
+    );
+    let removed = state
+        .store()
+        .delete_owner_limits(owner.as_str(), &audit)
+        .await?;
+    state.invalidate(&[target.as_str()]);
+    Ok(removed)
+}
+
 /// The audit target of a bulk revocation.
 pub fn bulk_target(owner: Option<&Owner>, env: Option<&Environment>) -> String {
     format!(

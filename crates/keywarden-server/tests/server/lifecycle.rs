@@ -677,3 +677,71 @@ async fn expiry_and_low_credit_notices() {
     })
     .await;
 }
+
+/// Owner-wide limits: shared by every key of the owner, checked besides
+/// each key's own; audited; read back with the owner's keys.
+#[tokio::test]
+async fn owner_wide_limits() {
+    on_each_backend(|t| async move {
+        let (_a_id, a) = t.create(json!({"environment": "live", "owner": "acme"})).await;
+        let (_b_id, b) = t.create(json!({"environment": "live", "owner": "acme"})).await;
+        let (_, other) = t.create(json!({"environment": "live", "owner": "globex"})).await;
+        let p = t
+            .call("PUT", "/v1/owners/acme/limits", Some(json!({"rate_limit": {"limit": 5, "window_seconds": 60}, "credits": {"remaining": 4}})))
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.json);
+        assert_eq!(p.json["credits"]["remaining"], 4);
+        // Credits (4) bind before the rate limit (5): two keys, 4 together.
+        let mut codes = Vec::new();
+        for i in 0..6 {
+            let key = if i % 2 == 0 { &a } else { &b };
+            codes.push(t.verify(json!({"key": key})).await["code"].as_str().unwrap().to_owned());
+        }
+        // The rate limit is checked first, so the refused fifth counts
+        // against it too.
+        assert_eq!(
+            codes,
+            ["VALID", "VALID", "VALID", "VALID", "USAGE_EXCEEDED", "RATE_LIMITED"],
+            "{}",
+            t.backend
+        );
+        // Another owner is not affected.
+        assert_eq!(t.verify(json!({"key": other})).await["code"], "VALID");
+
+        // Only a rate limit now: 5 a minute, together.
+        let p = t
+            .call("PUT", "/v1/owners/acme/limits", Some(json!({"rate_limit": {"limit": 5, "window_seconds": 60}})))
+            .await;
+        assert_eq!(p.status, StatusCode::OK);
+        t.clock.advance_ms(60_000);
+        let mut codes = Vec::new();
+        for i in 0..8 {
+            let key = if i % 2 == 0 { &a } else { &b };
+            let v = t.verify(json!({"key": key})).await;
+            codes.push(v["code"].as_str().unwrap().to_owned());
+            if v["code"] == "RATE_LIMITED" {
+                assert_eq!(v["rate_limit"]["name"], "owner");
+            }
+        }
+        assert_eq!(codes.iter().filter(|c| *c == "VALID").count(), 5, "{codes:?}");
+
+        let owner = t.call("GET", "/v1/owners/acme", None).await;
+        assert_eq!(owner.json["keys"].as_array().unwrap().len(), 2);
+        assert_eq!(owner.json["limits"]["rate_limit"]["limit"], 5);
+        let audit = t.call("GET", "/v1/audit?action=owner.limits_set", None).await;
+        assert_eq!(audit.json["entries"].as_array().unwrap().len(), 2);
+
+        let d = t.call("DELETE", "/v1/owners/acme/limits", None).await;
+        assert_eq!(d.status, StatusCode::NO_CONTENT);
+        assert_eq!(t.verify(json!({"key": a})).await["code"], "VALID");
+        assert_eq!(t.call("GET", "/v1/owners/acme/limits", None).await.status, StatusCode::NOT_FOUND);
+        let bad = t
+            .call("PUT", "/v1/owners/acme/limits", Some(json!({"rate_limit": {"limit": 0, "window_seconds": 60}})))
+            .await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        let bad = t.call("PUT", "/v1/owners/Not%20An%20Owner/limits", Some(json!({}))).await;
+        assert_eq!((bad.status, bad.code()), (StatusCode::UNPROCESSABLE_ENTITY, "INVALID_OWNER"));
+        t.stop().await;
+    })
+    .await;
+}

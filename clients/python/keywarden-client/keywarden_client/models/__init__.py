@@ -33,6 +33,9 @@ from .leak_report import LeakReport
 from .named_rate_limit_input import NamedRateLimitInput
 from .named_rate_limit_view import NamedRateLimitView
 from .outcome_code import OutcomeCode
+from .owner_limits_request import OwnerLimitsRequest
+from .owner_limits_view import OwnerLimitsView
+from .owner_view import OwnerView
 from .patch_key_request import PatchKeyRequest
 from .patch_key_request_metadata_type_0 import PatchKeyRequestMetadataType0
 from .rate_limit_input import RateLimitInput
@@ -89,6 +92,9 @@ __all__ = (
     "NamedRateLimitInput",
     "NamedRateLimitView",
     "OutcomeCode",
+    "OwnerLimitsRequest",
+    "OwnerLimitsView",
+    "OwnerView",
     "PatchKeyRequest",
     "PatchKeyRequestMetadataType0",
     "RateLimitInput",

@@ -14,7 +14,7 @@ class RefillRequest:
 
     Attributes:
         amount (int): Credits after each refill.
-        interval (str): A duration: a whole number above zero and a unit (`ms`, `s`, `m`, `h`, `d`, `w`).
+        interval (str): Time between refills of credits: a duration of at least a minute (`1m`, `1h`, `1d`, `30d`).
     """
 
     amount: int
