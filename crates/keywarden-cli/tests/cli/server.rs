@@ -821,6 +821,75 @@ fn a_rate_limit_holds_across_two_nodes() {
     );
 }
 
+/// An owner limited to 50 a minute: its two keys, spread over two nodes,
+/// admit 45 to 55 of 80 requests together.
+#[test]
+fn an_owner_limit_holds_across_keys_and_nodes() {
+    let Some(db) = Db::postgres() else {
+        eprintln!("SKIPPED: needs PostgreSQL (KEYWARDEN_TEST_DATABASE_URL)");
+        return;
+    };
+    let a = Server::start(&db, &[("KEYWARDEN_NODE_ID", "a")]);
+    let root = a.root_key().unwrap();
+    let b = Server::start(&db, &[("KEYWARDEN_NODE_ID", "b")]);
+    let http = reqwest::blocking::Client::new();
+    let keys: Vec<String> = (0..2)
+        .map(|_| {
+            a.cli_json(
+                &root,
+                &["key", "create", "--env", "live", "--owner", "acme"],
+            )["key"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let put = http
+        .put(format!("{}/v1/owners/acme/limits", a.url))
+        .bearer_auth(&root)
+        .json(&serde_json::json!({"rate_limit": {"limit": 50, "window_seconds": 60}}))
+        .send()
+        .unwrap();
+    assert!(put.status().is_success());
+    let into_minute = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis()
+        % 60_000;
+    if into_minute > 45_000 {
+        std::thread::sleep(Duration::from_millis(
+            u64::try_from(60_500 - into_minute).unwrap(),
+        ));
+    }
+    let started = Instant::now();
+    let mut admitted = 0;
+    for i in 0..80 {
+        let node = if i % 2 == 0 { &a } else { &b };
+        let status = http
+            .get(format!("{}/v1/forward-auth", node.url))
+            .header("x-api-key", &keys[(i / 2) % 2])
+            .send()
+            .unwrap()
+            .status()
+            .as_u16();
+        if status == 200 {
+            admitted += 1;
+        }
+    }
+    eprintln!(
+        "owner limit: {admitted} of 80 admitted in {:?}",
+        started.elapsed()
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(14),
+        "the run left its window"
+    );
+    assert!(
+        (45..=55).contains(&admitted),
+        "{admitted} admitted for an owner limit of 50"
+    );
+}
+
 #[test]
 fn scan_revoke_kills_a_leaked_key_on_the_real_server() {
     let db = Db::sqlite();
