@@ -39,6 +39,7 @@ mod generator;
 mod html;
 mod keys;
 mod overview;
+mod owners;
 mod session;
 mod signin;
 
@@ -76,6 +77,7 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             "/emergency",
             get(emergency::page_route).post(emergency::revoke_all),
         )
+        .route("/owners/{owner}", get(owners::page_route))
         .route("/audit", get(audit::page_route))
         .route("/generator", get(generator::page_route))
         .route("/sign-out", post(signin::sign_out))

@@ -1245,3 +1245,31 @@ async fn create_and_roll_offer_a_share_link() {
     })
     .await;
 }
+
+/// The owner page shows the owner's shared limits and its keys, and the
+/// key pages link to it.
+#[tokio::test]
+async fn the_owner_page_shows_limits_and_keys() {
+    on_each_backend(|t| async move {
+        let (id, _) = t.create(json!({"environment": "live", "owner": "acme", "name": "billing"})).await;
+        t.create(json!({"environment": "test", "owner": "acme"})).await;
+        t.create(json!({"environment": "live", "owner": "globex", "name": "not-acme"})).await;
+        let r = t
+            .call("PUT", "/v1/owners/acme/limits", Some(json!({"rate_limit": {"limit": 50, "window_seconds": 60}, "credits": {"remaining": 1000, "refill": {"amount": 1000, "interval": "1d"}}})))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+        let mut b = Browser::new(&t);
+        b.sign_in(&t.root).await;
+        let key_page = b.get(&format!("/ui/keys/{id}")).await;
+        assert!(key_page.body.contains("href=\"/ui/owners/acme\""), "the key page links to its owner");
+        let p = b.get("/ui/owners/acme").await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.body);
+        assert!(p.body.contains("50 per 60 s"), "{}", p.body);
+        assert!(p.body.contains("1000 of 1000 left") && p.body.contains("refilled to 1000"));
+        assert!(p.body.contains("billing") && !p.body.contains("not-acme"));
+        let bad = b.get("/ui/owners/not%20an%20owner").await;
+        assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+        t.stop().await;
+    })
+    .await;
+}

@@ -76,7 +76,7 @@ pub(crate) async fn detail(
                 h1 { (title) " " (status_badge(status.as_str())) }
                 p class="muted" {
                     span class="mono" { (k.hint) } " · " (env_badge(k.environment.as_str()))
-                    @if let Some(o) = &k.owner { " · owner " strong { (o.as_str()) } }
+                    @if let Some(o) = &k.owner { " · owner " a class="strong" href=(format!("/ui/owners/{}", crate::ui::session::percent_encode(o.as_str()))) { (o.as_str()) } }
                     " · id " span class="mono" { (k.id.as_str()) }
                 }
             }

@@ -137,7 +137,7 @@ pub(crate) async fn list(
             div class="field" {
                 label for="f-status" { "Status" }
                 select id="f-status" name="status" {
-                    @for (value, label) in [("", "Any"), ("active", "Active"), ("expired", "Expired"), ("revoked", "Revoked")] {
+                    @for (value, label) in [("", "Any"), ("active", "Active"), ("disabled", "Disabled"), ("expired", "Expired"), ("revoked", "Revoked")] {
                         option value=(value) selected[q.status == value] { (label) }
                     }
                 }
@@ -170,7 +170,7 @@ pub(crate) async fn list(
                                     }
                                     td class="mono" { (k.hint) }
                                     td { (env_badge(k.environment.as_str())) }
-                                    td { @if let Some(o) = &k.owner { (o.as_str()) } @else { (dash()) } }
+                                    td { @if let Some(o) = &k.owner { a href=(format!("/ui/owners/{}", crate::ui::session::percent_encode(o.as_str()))) { (o.as_str()) } } @else { (dash()) } }
                                     td { (status_badge(k.status(now).as_str())) }
                                     td { (time_cell(k.expires_at, now, "never")) }
                                     td { (time_cell(k.last_used_at, now, "never")) }
