@@ -7,7 +7,12 @@
 //! handler knows it, the key id. Never the path's query, a header value or
 //! a key. Every answer carries `X-Request-Id`: a trusted proxy's well-formed
 //! id is kept (so one id follows a request through the proxy's log and
-//! ours), anything else is replaced by a fresh random one.
+//! ours), anything else is replaced by a fresh one: this process's random
+//! prefix and a counter (unique, and no system call per request).
+//!
+//! The client address resolved here is handed to the handlers (the
+//! `ClientAddr` extractor reads it from the request), so the forwarding
+//! header is walked once per request.
 
 use std::time::Instant;
 
@@ -31,6 +36,15 @@ pub(crate) struct LoggedKey(pub(crate) String);
 /// Longest request id kept from a proxy.
 const MAX_REQUEST_ID: usize = 64;
 
+/// A fresh request id: `<8 random base62 characters of this process>-<n>`.
+fn fresh_id() -> String {
+    static PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let prefix = PREFIX.get_or_init(|| keywarden_core::random::base62_string(8));
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("{prefix}-{n:x}")
+}
+
 fn well_formed(id: &str) -> bool {
     !id.is_empty()
         && id.len() <= MAX_REQUEST_ID
@@ -53,19 +67,19 @@ pub(crate) async fn layer(State(state): State<AppState>, mut req: Request, next:
         &config.trusted_proxies,
         config.client_ip_header,
     );
-    let from_proxy = peer.is_some_and(|p| {
-        let p = p.to_canonical();
-        config.trusted_proxies.iter().any(|net| net.contains(&p))
-    });
+    let from_proxy = addr
+        .peer
+        .is_some_and(|p| config.trusted_proxies.iter().any(|net| net.contains(&p)));
     let request_id = req
         .headers()
         .get(&REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .filter(|id| from_proxy && well_formed(id))
-        .map_or_else(|| keywarden_core::random::base62_string(16), str::to_owned);
+        .map_or_else(fresh_id, str::to_owned);
     if let Ok(value) = HeaderValue::from_str(&request_id) {
         req.headers_mut().insert(REQUEST_ID, value);
     }
+    req.extensions_mut().insert(addr);
     let method = req.method().clone();
     let route = req
         .extensions()

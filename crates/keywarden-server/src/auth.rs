@@ -108,6 +108,11 @@ impl FromRequestParts<AppState> for ClientAddr {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
+        // Resolved once per request by the access layer, which sits in
+        // front of every route.
+        if let Some(addr) = parts.extensions.get::<ClientAddr>() {
+            return Ok(*addr);
+        }
         let peer = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
