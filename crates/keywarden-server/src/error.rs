@@ -4,7 +4,7 @@
 
 use axum::{
     Json,
-    extract::rejection::{JsonRejection, QueryRejection},
+    extract::rejection::QueryRejection,
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
@@ -281,34 +281,6 @@ pub(crate) fn redact_quoted(message: &str) -> String {
         }
     }
     out
-}
-
-impl From<JsonRejection> for ApiError {
-    fn from(rejection: JsonRejection) -> Self {
-        match rejection {
-            JsonRejection::JsonDataError(e) => {
-                Self::invalid("INVALID_REQUEST", redact_quoted(&e.body_text()))
-            }
-            JsonRejection::JsonSyntaxError(e) => {
-                Self::bad_request("MALFORMED_JSON", redact_quoted(&e.body_text()))
-            }
-            JsonRejection::MissingJsonContentType(_) => Self::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "UNSUPPORTED_MEDIA_TYPE",
-                "send the body as JSON with Content-Type: application/json",
-            ),
-            other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => Self::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
-                "the request body is too large",
-            ),
-            other => Self::new(
-                other.status(),
-                "BAD_REQUEST",
-                "the request body could not be read",
-            ),
-        }
-    }
 }
 
 impl From<QueryRejection> for ApiError {
