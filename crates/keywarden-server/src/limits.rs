@@ -107,6 +107,7 @@ pub enum RateLimitMode {
 }
 
 /// One node's share of a key's window in cluster mode.
+#[derive(Clone, Copy)]
 struct Lease {
     window: UnixMillis,
     limit: RateLimit,
@@ -182,21 +183,16 @@ impl ClusterLimiter {
                 let allowed = lease.granted > 0;
                 let left = lease.granted.saturating_sub(1);
                 if let Ok(mut leases) = self.leases.lock() {
-                    let entry = leases.entry(key.to_owned()).or_insert(Lease {
+                    let fresh = Lease {
                         window,
                         limit,
                         left: 0,
                         used: 0,
                         exhausted: false,
-                    });
+                    };
+                    let entry = leases.entry(key.to_owned()).or_insert(fresh);
                     if entry.window != window || entry.limit != limit {
-                        *entry = Lease {
-                            window,
-                            limit,
-                            left: 0,
-                            used: 0,
-                            exhausted: false,
-                        };
+                        *entry = fresh;
                     }
                     entry.left += left;
                     entry.used = entry.used.max(lease.used);

@@ -88,6 +88,28 @@ impl VerifyInput<'_> {
     }
 }
 
+/// Which count a rate limit of a verification is kept in.
+#[derive(Clone, Copy)]
+enum RateBucket<'a> {
+    /// The key's `rate_limit` (counted under the key id).
+    Key,
+    /// A named limit of the key.
+    Named(&'a str),
+    /// The owner's shared limit.
+    Owner(&'a str),
+}
+
+impl<'a> RateBucket<'a> {
+    /// Its name in the answer's `rate_limit.name`.
+    fn name(self) -> Option<&'a str> {
+        match self {
+            Self::Key => None,
+            Self::Named(n) => Some(n),
+            Self::Owner(_) => Some("owner"),
+        }
+    }
+}
+
 /// An owner's limits as this node read them, and when.
 type OwnerEntry = (Option<Arc<keywarden_store::OwnerLimits>>, UnixMillis);
 
@@ -370,42 +392,6 @@ impl Verifier {
         if !covers_all(&record.scopes, input.scopes) {
             return refuse(Code::InsufficientScope, &record);
         }
-        // The key's rate limit, then each named one: every one must admit
-        // the request. A refusal stops there (later limits are not spent;
-        // earlier ones are).
-        let mut rate: Option<RateState> = None;
-        let mut rate_name: Option<&str> = None;
-        let limits = record.rate_limit.map(|l| (None, l)).into_iter().chain(
-            record
-                .rate_limits
-                .iter()
-                .map(|n| (Some(n.name.as_str()), n.rate())),
-        );
-        for (name, limit) in limits {
-            let bucket = match name {
-                None => std::borrow::Cow::Borrowed(record.id.as_str()),
-                Some(n) => std::borrow::Cow::Owned(format!("{}/{n}", record.id)),
-            };
-            let state = match &self.cluster {
-                None => self.rate.take(&bucket, limit, now),
-                Some(cluster) => cluster.take(&bucket, limit, now).await,
-            };
-            if let Some(retry_at) = state.retry_at {
-                let retry_after = u64::try_from((retry_at - now + 999) / 1000)
-                    .unwrap_or(1)
-                    .max(1);
-                return Verdict {
-                    rate: Some(state),
-                    rate_name: name.map(str::to_owned),
-                    retry_after: Some(retry_after),
-                    ..refuse(Code::RateLimited, &record)
-                };
-            }
-            if rate.is_none_or(|r| state.remaining < r.remaining) {
-                rate = Some(state);
-                rate_name = name;
-            }
-        }
         // The owner's shared limits, besides the key's own.
         let owner_limits = match &record.owner {
             None => None,
@@ -420,13 +406,35 @@ impl Verifier {
                 }
             },
         };
-        if let (Some(limits), Some(owner)) = (&owner_limits, &record.owner)
-            && let Some(limit) = limits.rate_limit
-        {
-            let bucket = format!("owner/{}", owner.as_str());
+        // The key's rate limit, each named one, then the owner's: every one
+        // must admit the request. A refusal stops there (later limits are
+        // not spent; earlier ones are).
+        let owner_limit = owner_limits
+            .as_ref()
+            .and_then(|l| l.rate_limit)
+            .zip(record.owner.as_ref());
+        let limits = record
+            .rate_limit
+            .map(|l| (RateBucket::Key, l))
+            .into_iter()
+            .chain(
+                record
+                    .rate_limits
+                    .iter()
+                    .map(|n| (RateBucket::Named(n.name.as_str()), n.rate())),
+            )
+            .chain(owner_limit.map(|(l, owner)| (RateBucket::Owner(owner.as_str()), l)));
+        let mut rate: Option<RateState> = None;
+        let mut rate_name: Option<&str> = None;
+        for (bucket, limit) in limits {
+            let key = match bucket {
+                RateBucket::Key => std::borrow::Cow::Borrowed(record.id.as_str()),
+                RateBucket::Named(n) => std::borrow::Cow::Owned(format!("{}/{n}", record.id)),
+                RateBucket::Owner(o) => std::borrow::Cow::Owned(format!("owner/{o}")),
+            };
             let state = match &self.cluster {
-                None => self.rate.take(&bucket, limit, now),
-                Some(cluster) => cluster.take(&bucket, limit, now).await,
+                None => self.rate.take(&key, limit, now),
+                Some(cluster) => cluster.take(&key, limit, now).await,
             };
             if let Some(retry_at) = state.retry_at {
                 let retry_after = u64::try_from((retry_at - now + 999) / 1000)
@@ -434,14 +442,14 @@ impl Verifier {
                     .max(1);
                 return Verdict {
                     rate: Some(state),
-                    rate_name: Some("owner".to_owned()),
+                    rate_name: bucket.name().map(str::to_owned),
                     retry_after: Some(retry_after),
                     ..refuse(Code::RateLimited, &record)
                 };
             }
             if rate.is_none_or(|r| state.remaining < r.remaining) {
                 rate = Some(state);
-                rate_name = Some("owner");
+                rate_name = bucket.name();
             }
         }
         let rate_name = rate_name.map(str::to_owned);
