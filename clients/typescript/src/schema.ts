@@ -581,6 +581,41 @@ export interface components {
             remaining: number;
         };
         /**
+         * @description Where an event's webhook delivery stands: `none` (no webhook was configured when it was raised), `pending` (waiting for its next attempt), `delivered` (the webhook answered 2xx), `failed` (every attempt of the 24-hour retry period failed).
+         * @enum {string}
+         */
+        DeliveryState: "none" | "pending" | "delivered" | "failed";
+        /** @description An event's webhook delivery. */
+        DeliveryView: {
+            /**
+             * Format: int32
+             * @description Attempts made.
+             */
+            attempts: number;
+            /**
+             * Format: date-time
+             * @description When the webhook accepted it.
+             */
+            delivered_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When the last attempt was made (RFC 3339).
+             */
+            last_attempt_at?: string | null;
+            /**
+             * @description Why the last attempt failed: `HTTP <status>`, `connection failed`,
+             *     `timed out`, ...
+             */
+            last_error?: string | null;
+            /**
+             * Format: date-time
+             * @description When the next attempt is due (pending only).
+             */
+            next_attempt_at?: string | null;
+            /** @description Where it stands. */
+            state: components["schemas"]["DeliveryState"];
+        };
+        /**
          * @description A duration: a whole number above zero and a unit (`ms`, `s`, `m`, `h`, `d`, `w`).
          * @example 24h
          */
@@ -616,8 +651,12 @@ export interface components {
              * @description RFC 3339.
              */
             at: string;
+            /** @description Its webhook delivery. */
+            delivery: components["schemas"]["DeliveryView"];
             /** @description Details. */
             details: Record<string, never>;
+            /** @description Event id, sent as `X-Keywarden-Event-Id` with each delivery. */
+            id: string;
             /** @description The key concerned. */
             key_id?: string | null;
             /** @description Kind. */
@@ -1341,6 +1380,11 @@ export interface operations {
                 kind?: components["schemas"]["EventKind"];
                 /** @description Only this key. */
                 key_id?: components["schemas"]["FilterText"];
+                /**
+                 * @description Only events whose webhook delivery is in this state (`failed`: what
+                 *     the webhook never received).
+                 */
+                delivery?: components["schemas"]["DeliveryState"];
                 /** @description Events before this sequence number. */
                 before?: number;
                 /** @description Page size, 1 to 500 (default 100). */

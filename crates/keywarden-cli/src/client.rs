@@ -1,4 +1,4 @@
-//! `keywarden key …` and `keywarden audit …`: the management API over HTTP,
+//! `keywarden key …`, `owner …`, `events …` and `audit …`: the management API over HTTP,
 //! against `KEYWARDEN_URL` with the root key in `KEYWARDEN_TOKEN` (never a
 //! flag: arguments end up in shell history and process lists).
 
@@ -352,6 +352,22 @@ fn rate_limit(text: &str) -> anyhow::Result<Value> {
     Ok(json!({"limit": limit, "window_seconds": seconds}))
 }
 
+/// `{remaining, refill?}` from `--credits N` and `--refill AMOUNT/INTERVAL`.
+fn credits(remaining: i64, refill: Option<&str>) -> anyhow::Result<Value> {
+    let mut credits = json!({ "remaining": remaining });
+    if let Some(r) = refill {
+        let (amount, interval) = r
+            .split_once('/')
+            .context("--refill is AMOUNT/INTERVAL, e.g. 1000/1d")?;
+        let amount: i64 = amount
+            .trim()
+            .parse()
+            .context("--refill: the amount is a whole number")?;
+        credits["refill"] = json!({ "amount": amount, "interval": interval.trim() });
+    }
+    Ok(credits)
+}
+
 fn metadata(text: &str) -> anyhow::Result<Value> {
     serde_json::from_str(text).context("--metadata must be a JSON object")
 }
@@ -383,18 +399,7 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
             );
             set(&mut body, "usage_limit", a.usage_limit.map(Value::from));
             if let Some(remaining) = a.credits {
-                let mut credits = json!({ "remaining": remaining });
-                if let Some(r) = a.refill.as_deref() {
-                    let (amount, interval) = r
-                        .split_once('/')
-                        .context("--refill is AMOUNT/INTERVAL, e.g. 1000/1d")?;
-                    let amount: i64 = amount
-                        .trim()
-                        .parse()
-                        .context("--refill: the amount is a whole number")?;
-                    credits["refill"] = json!({ "amount": amount, "interval": interval.trim() });
-                }
-                body["credits"] = credits;
+                body["credits"] = credits(remaining, a.refill.as_deref())?;
             }
             if let Some(d) = &a.share {
                 body["share"] = json!({ "expires_in": d });
@@ -444,38 +449,7 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
             if a.json {
                 output::json(&mut out, &json!({"keys": keys, "next_cursor": cursor}))?;
             } else {
-                let rows: Vec<Vec<String>> = keys
-                    .iter()
-                    .map(|k| {
-                        [
-                            "id",
-                            "hint",
-                            "environment",
-                            "owner",
-                            "name",
-                            "status",
-                            "expires_at",
-                            "last_used_at",
-                        ]
-                        .iter()
-                        .map(|f| output::field(k, f))
-                        .collect()
-                    })
-                    .collect();
-                output::table(
-                    &mut out,
-                    &[
-                        "ID",
-                        "HINT",
-                        "ENV",
-                        "OWNER",
-                        "NAME",
-                        "STATUS",
-                        "EXPIRES",
-                        "LAST USED",
-                    ],
-                    &rows,
-                )?;
+                key_table(&mut out, &keys)?;
                 if let Some(c) = cursor {
                     eprintln!("more keys: add --all, or the next page starts at cursor {c}");
                 }
@@ -665,6 +639,39 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
         }
     }
     Ok(Outcome::Success)
+}
+
+/// Keys as a table: id, hint, environment, owner, name, status, expiry, last use.
+fn key_table(out: &mut impl Write, keys: &[Value]) -> anyhow::Result<()> {
+    let fields = [
+        "id",
+        "hint",
+        "environment",
+        "owner",
+        "name",
+        "status",
+        "expires_at",
+        "last_used_at",
+    ];
+    let rows: Vec<Vec<String>> = keys
+        .iter()
+        .map(|k| fields.iter().map(|f| output::field(k, f)).collect())
+        .collect();
+    output::table(
+        out,
+        &[
+            "ID",
+            "HINT",
+            "ENV",
+            "OWNER",
+            "NAME",
+            "STATUS",
+            "EXPIRES",
+            "LAST USED",
+        ],
+        &rows,
+    )?;
+    Ok(())
 }
 
 fn show(out: &mut impl Write, key: &Value, json: bool) -> anyhow::Result<()> {
@@ -891,5 +898,202 @@ pub(crate) fn audit(remote: &Remote, cmd: AuditListCommand) -> anyhow::Result<Ou
             &rows,
         )?;
     }
+    Ok(Outcome::Success)
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum OwnerCommand {
+    /// An owner's shared limits and keys.
+    Show {
+        /// The owner.
+        owner: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set the limits all of an owner's keys share, in addition to each
+    /// key's own. Replaces the owner's limits: what is not given is removed.
+    Limits {
+        /// The owner.
+        owner: String,
+        /// Shared rate limit as LIMIT/WINDOW, e.g. 50/1m.
+        #[arg(long)]
+        rate_limit: Option<String>,
+        /// Shared credits: each verification of any of the owner's keys spends its cost.
+        #[arg(long)]
+        credits: Option<i64>,
+        /// Refill the shared credits as AMOUNT/INTERVAL, e.g. 10000/30d.
+        #[arg(long, requires = "credits", value_name = "AMOUNT/INTERVAL")]
+        refill: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove an owner's shared limits (its keys keep their own).
+    ClearLimits {
+        /// The owner.
+        owner: String,
+    },
+}
+
+pub(crate) fn owners(remote: &Remote, cmd: OwnerCommand) -> anyhow::Result<Outcome> {
+    let client = Client::new(remote)?;
+    let mut out = std::io::stdout().lock();
+    match cmd {
+        OwnerCommand::Show { owner, json } => {
+            let view = client.call(Method::GET, &format!("/v1/owners/{}", encode(&owner)), None)?;
+            if json {
+                output::json(&mut out, &view)?;
+            } else {
+                write_owner_limits(&mut out, &view["limits"])?;
+                let keys = view["keys"].as_array().cloned().unwrap_or_default();
+                key_table(&mut out, &keys)?;
+            }
+        }
+        OwnerCommand::Limits {
+            owner,
+            rate_limit: rate,
+            credits: remaining,
+            refill,
+            json,
+        } => {
+            if rate.is_none() && remaining.is_none() {
+                bail!("give --rate-limit, --credits or both (clear-limits removes them)");
+            }
+            let mut body = json!({});
+            if let Some(r) = rate.as_deref() {
+                body["rate_limit"] = rate_limit(r)?;
+            }
+            if let Some(n) = remaining {
+                body["credits"] = credits(n, refill.as_deref())?;
+            }
+            let limits = client.call(
+                Method::PUT,
+                &format!("/v1/owners/{}/limits", encode(&owner)),
+                Some(body),
+            )?;
+            if json {
+                output::json(&mut out, &limits)?;
+            } else {
+                write_owner_limits(&mut out, &limits)?;
+            }
+        }
+        OwnerCommand::ClearLimits { owner } => {
+            client.call(
+                Method::DELETE,
+                &format!("/v1/owners/{}/limits", encode(&owner)),
+                None,
+            )?;
+            writeln!(out, "limits of {owner} removed")?;
+        }
+    }
+    Ok(Outcome::Success)
+}
+
+/// `rate limit: ...` and `credits: ...` lines of an owner's limits.
+fn write_owner_limits(out: &mut impl Write, limits: &Value) -> anyhow::Result<()> {
+    let rate = &limits["rate_limit"];
+    let rate = if rate.is_object() {
+        format!("{}/{}s", rate["limit"], rate["window_seconds"])
+    } else {
+        "none".to_owned()
+    };
+    writeln!(out, "rate limit: {rate}")?;
+    let c = &limits["credits"];
+    let credits = if c.is_object() {
+        let mut text = c["remaining"].to_string();
+        if c["refill"].is_object() {
+            text.push_str(&format!(
+                " (refill to {} every {}s, next {})",
+                c["refill"]["amount"],
+                c["refill"]["interval_seconds"],
+                output::field(&c["refill"], "next_refill_at")
+            ));
+        }
+        text
+    } else {
+        "none".to_owned()
+    };
+    writeln!(out, "credits: {credits}")?;
+    Ok(())
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum EventsCommand {
+    /// Notable events (leaks, anomalies, notices), newest first, with
+    /// their webhook delivery state.
+    List {
+        /// Only this kind (key.leaked, key.expiring, key.credits_low, ...).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only this key.
+        #[arg(long)]
+        key: Option<String>,
+        /// Only this delivery state: none, pending, delivered or failed.
+        #[arg(long)]
+        delivery: Option<String>,
+        /// How many.
+        #[arg(long, default_value_t = 50)]
+        limit: u32,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub(crate) fn events(remote: &Remote, cmd: EventsCommand) -> anyhow::Result<Outcome> {
+    let client = Client::new(remote)?;
+    let mut out = std::io::stdout().lock();
+    let EventsCommand::List {
+        kind,
+        key,
+        delivery,
+        limit,
+        json,
+    } = cmd;
+    let mut q = vec![format!("limit={limit}")];
+    for (k, v) in [("kind", kind), ("key_id", key), ("delivery", delivery)] {
+        if let Some(v) = v {
+            q.push(format!("{k}={}", encode(&v)));
+        }
+    }
+    let list = client.call(Method::GET, &format!("/v1/events?{}", q.join("&")), None)?;
+    if json {
+        output::json(&mut out, &list)?;
+        return Ok(Outcome::Success);
+    }
+    let rows: Vec<Vec<String>> = list
+        .as_array()
+        .map(|events| {
+            events
+                .iter()
+                .map(|e| {
+                    let d = &e["delivery"];
+                    vec![
+                        output::field(e, "id"),
+                        output::field(e, "at"),
+                        output::field(e, "kind"),
+                        output::field(e, "key_id"),
+                        output::field(d, "state"),
+                        output::field(d, "attempts"),
+                        output::field(d, "last_error"),
+                    ]
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    output::table(
+        &mut out,
+        &[
+            "ID",
+            "AT",
+            "KIND",
+            "KEY",
+            "DELIVERY",
+            "ATTEMPTS",
+            "LAST ERROR",
+        ],
+        &rows,
+    )?;
     Ok(Outcome::Success)
 }

@@ -47,6 +47,20 @@ enum Command {
         #[command(subcommand)]
         command: client::KeyCommand,
     },
+    /// Owners' shared limits and keys, through the API.
+    Owner {
+        #[command(flatten)]
+        remote: client::Remote,
+        #[command(subcommand)]
+        command: client::OwnerCommand,
+    },
+    /// Notable events and their webhook delivery, through the API.
+    Events {
+        #[command(flatten)]
+        remote: client::Remote,
+        #[command(subcommand)]
+        command: client::EventsCommand,
+    },
     /// Read the audit log through the API.
     Audit {
         #[command(flatten)]
@@ -136,6 +150,8 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::serve(args),
         Command::Key { remote, command } => client::keys(&remote, command),
         Command::Audit { remote, command } => client::audit(&remote, command),
+        Command::Owner { remote, command } => client::owners(&remote, command),
+        Command::Events { remote, command } => client::events(&remote, command),
         Command::Admin(cmd) => serve::admin(cmd),
         Command::Scan(args) => scan::run(args),
         Command::Hook(cmd) => scan::run_hook(cmd),

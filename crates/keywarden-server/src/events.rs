@@ -1,25 +1,78 @@
-//! Notable events — leak reports and anomalies — stored for `GET /v1/events`
-//! and delivered, signed, to a webhook.
+//! Notable events — leak reports, anomalies, notices — stored for
+//! `GET /v1/events` and delivered, signed, to a webhook through a durable
+//! outbox in the store.
 //!
-//! Delivery: `POST <webhook_url>` with the event as JSON and
-//! `X-Keywarden-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`,
-//! retried three times with backoff. A receiver recomputes the HMAC with
-//! the shared secret (`KEYWARDEN_WEBHOOK_SECRET`), compares in constant time,
-//! and rejects old timestamps.
+//! Delivery: `POST <webhook_url>` with the event as JSON,
+//! `X-Keywarden-Event-Id: <event id>` (the same in every attempt: receivers
+//! de-duplicate on it) and
+//! `X-Keywarden-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>`.
+//! A receiver recomputes the HMAC with the shared secret
+//! (`KEYWARDEN_WEBHOOK_SECRET`), compares in constant time, and rejects old
+//! timestamps.
+//!
+//! Only a 2xx answer delivers. Redirects are not followed (a 3xx is a
+//! failed attempt): the signed body goes to the configured address or
+//! nowhere. A failed attempt is retried with exponential backoff and jitter
+//! ([`RetryPolicy`]) for 24 hours, then the event is marked `failed`.
+//! The event and its delivery state share one row, written before
+//! [`EventSink::record`] returns, so a crash or restart loses no delivery;
+//! any node's worker may deliver it (at least once).
 
 use std::{sync::Arc, time::Duration};
 
-use keywarden_core::{clock::UnixMillis, secret::SecretBytes};
-use keywarden_store::Store;
+use keywarden_core::{
+    clock::{Clock, SystemClock, UnixMillis},
+    secret::SecretBytes,
+};
+use keywarden_store::{AttemptResult, Event, NewEvent, Outgoing, Store};
 use serde_json::{Value, json};
+use tokio::sync::Notify;
 
 use crate::{metrics::Metrics, timefmt};
+
+/// When a failed delivery is tried again.
+#[derive(Debug, Clone, Copy)]
+pub struct RetryPolicy {
+    /// Wait after the first failure; doubled after each further one.
+    pub first_delay: Duration,
+    /// The longest wait between attempts.
+    pub max_delay: Duration,
+    /// Attempts stop this long after the event was raised.
+    pub retry_for: Duration,
+}
+
+impl Default for RetryPolicy {
+    /// 10 s, doubling to at most an hour, for 24 hours: 30 to 60 attempts.
+    fn default() -> Self {
+        Self {
+            first_delay: Duration::from_secs(10),
+            max_delay: Duration::from_secs(3600),
+            retry_for: Duration::from_secs(24 * 3600),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// The wait after `failures` failed attempts (at least 1): the
+    /// exponential delay, jittered uniformly into its upper half so nodes
+    /// and events retrying together spread out.
+    pub fn delay(&self, failures: u32) -> Duration {
+        let exp = self
+            .first_delay
+            .saturating_mul(1u32 << failures.saturating_sub(1).min(30))
+            .min(self.max_delay);
+        let ms = u64::try_from(exp.as_millis()).unwrap_or(u64::MAX);
+        let jitter = u64::from_le_bytes(keywarden_core::random::bytes::<8>()) % (ms / 2 + 1);
+        Duration::from_millis(ms / 2 + jitter)
+    }
+}
 
 /// A webhook endpoint and its signing secret.
 pub struct Webhook {
     url: String,
     secret: SecretBytes,
     http: reqwest::Client,
+    retry: RetryPolicy,
 }
 
 impl std::fmt::Debug for Webhook {
@@ -29,6 +82,15 @@ impl std::fmt::Debug for Webhook {
             .finish_non_exhaustive()
     }
 }
+
+/// How long one attempt may take.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a worker holds the events it claimed: longer than an attempt.
+const CLAIM_MS: i64 = 60_000;
+/// Events claimed at once.
+const CLAIM_BATCH: u32 = 32;
+/// How often a worker looks for events raised on other nodes.
+const POLL: Duration = Duration::from_secs(1);
 
 impl Webhook {
     /// A webhook at `url`, signing with `secret`.
@@ -40,7 +102,8 @@ impl Webhook {
             return Err("KEYWARDEN_WEBHOOK_SECRET must be at least 16 bytes".to_owned());
         }
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
+            .timeout(ATTEMPT_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
             .user_agent(concat!("keywarden/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| e.to_string())?;
@@ -48,7 +111,15 @@ impl Webhook {
             url: url.to_owned(),
             secret,
             http,
+            retry: RetryPolicy::default(),
         })
+    }
+
+    /// The same webhook, retrying by `retry`.
+    #[must_use]
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
     }
 
     /// `t=<ts>,v1=<hex>` for a body sent at `timestamp` (seconds).
@@ -56,32 +127,64 @@ impl Webhook {
         signature(self.secret.expose(), timestamp, body)
     }
 
-    async fn deliver(&self, body: String, metrics: &Metrics) {
-        for attempt in 0..3u32 {
-            let ts = time::OffsetDateTime::now_utc().unix_timestamp();
-            let sent = self
-                .http
-                .post(&self.url)
-                .header("content-type", "application/json")
-                .header("x-keywarden-signature", self.signature(ts, &body))
-                .body(body.clone())
-                .send()
-                .await;
-            match sent {
-                Ok(r) if r.status().is_success() => {
-                    metrics.webhooks_delivered.inc();
-                    return;
-                }
-                Ok(r) => tracing::warn!(
-                    status = r.status().as_u16(),
-                    attempt,
-                    "webhook refused the event"
-                ),
-                Err(e) => tracing::warn!(error = %e.without_url(), attempt, "webhook unreachable"),
-            }
-            tokio::time::sleep(Duration::from_secs(1 << attempt)).await;
+    /// One attempt: `Ok` on a 2xx answer, otherwise why not. The reason
+    /// never holds the URL (it may carry a token).
+    async fn attempt(&self, event: &Event) -> Result<(), String> {
+        let body = json!({
+            "id": event.id,
+            "kind": event.kind,
+            "key_id": event.key_id,
+            "at": timefmt::rfc3339(event.at),
+            "details": event.details,
+        })
+        .to_string();
+        let ts = time::OffsetDateTime::now_utc().unix_timestamp();
+        let sent = self
+            .http
+            .post(&self.url)
+            .header("content-type", "application/json")
+            .header("x-keywarden-event-id", &event.id)
+            .header("x-keywarden-signature", self.signature(ts, &body))
+            .body(body)
+            .send()
+            .await;
+        match sent {
+            Ok(r) if r.status().is_success() => Ok(()),
+            Ok(r) if r.status().is_redirection() => Err(format!(
+                "HTTP {} (redirects are not followed)",
+                r.status().as_u16()
+            )),
+            Ok(r) => Err(format!("HTTP {}", r.status().as_u16())),
+            Err(e) if e.is_timeout() => Err("timed out".to_owned()),
+            Err(e) if e.is_connect() => Err("connection failed".to_owned()),
+            Err(e) => Err(format!("request failed: {}", e.without_url())),
         }
-        metrics.webhooks_failed.inc();
+    }
+
+    /// Attempts a claimed event and says what the store should record.
+    async fn deliver(&self, out: &Outgoing, metrics: &Metrics) -> AttemptResult {
+        let result = self.attempt(&out.event).await;
+        let now = SystemClock.now_ms();
+        match result {
+            Ok(()) => {
+                metrics.webhooks_delivered.inc();
+                AttemptResult::Delivered
+            }
+            Err(error) => {
+                let failures = out.event.delivery.attempts.saturating_add(1);
+                let wait =
+                    i64::try_from(self.retry.delay(failures).as_millis()).unwrap_or(i64::MAX);
+                let at = now.saturating_add(wait);
+                tracing::warn!(event = %out.event.id, attempt = failures, %error, "webhook delivery failed");
+                if at > out.deliver_until {
+                    metrics.webhooks_failed.inc();
+                    AttemptResult::GiveUp { error }
+                } else {
+                    metrics.webhook_retries.inc();
+                    AttemptResult::Retry { error, at }
+                }
+            }
+        }
     }
 }
 
@@ -103,20 +206,22 @@ pub struct EventSink {
     store: Store,
     webhook: Option<Arc<Webhook>>,
     metrics: Metrics,
+    raised: Arc<Notify>,
 }
 
 impl EventSink {
-    /// A sink writing to `store` and, if set, the webhook.
+    /// A sink writing to `store` and, if set, queueing for the webhook.
     pub fn new(store: Store, webhook: Option<Webhook>, metrics: Metrics) -> Self {
         Self {
             store,
             webhook: webhook.map(Arc::new),
             metrics,
+            raised: Arc::new(Notify::new()),
         }
     }
 
-    /// Records an event and delivers it, in the background: raising never
-    /// waits on the store or the webhook.
+    /// Records an event in the background: raising never waits on the
+    /// store.
     pub fn raise(
         &self,
         kind: keywarden_store::EventKind,
@@ -128,7 +233,8 @@ impl EventSink {
         tokio::spawn(async move { sink.record(kind, key_id, details, at).await });
     }
 
-    /// Records an event and delivers it; waits for the store, not the webhook.
+    /// Records an event and, with a webhook, queues its delivery (one
+    /// write); waits for the store, not the webhook.
     pub async fn record(
         &self,
         kind: keywarden_store::EventKind,
@@ -137,24 +243,99 @@ impl EventSink {
         at: UnixMillis,
     ) {
         self.metrics.events_raised.inc();
-        if let Err(e) = self
+        let outbox = self.webhook.as_ref().map(|w| {
+            let now = SystemClock.now_ms();
+            let period = i64::try_from(w.retry.retry_for.as_millis()).unwrap_or(i64::MAX);
+            (now, now.saturating_add(period))
+        });
+        let event = NewEvent {
+            kind: kind.as_str(),
+            key_id: key_id.as_deref(),
+            details: &details,
+            at,
+            outbox,
+        };
+        match self.store.insert_event(&event).await {
+            Ok(_) => self.raised.notify_one(),
+            Err(e) => {
+                tracing::error!(error = %e, kind = kind.as_str(), "an event could not be stored");
+            }
+        }
+    }
+
+    /// The delivery worker, when a webhook is configured: attempts due
+    /// events from the outbox, this node's and every other node's, until
+    /// the task is dropped.
+    pub(crate) fn worker(&self) -> Option<impl std::future::Future<Output = ()> + Send + 'static> {
+        let webhook = self.webhook.clone()?;
+        let sink = self.clone();
+        Some(async move { sink.deliver_forever(&webhook).await })
+    }
+
+    async fn deliver_forever(&self, webhook: &Arc<Webhook>) {
+        loop {
+            let now = SystemClock.now_ms();
+            let wait = match self.store.next_delivery_due().await {
+                Ok(Some(due)) if due <= now => match self.deliver_due(webhook, now).await {
+                    Ok(()) => continue,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "webhook outbox unreadable");
+                        POLL
+                    }
+                },
+                Ok(Some(due)) => {
+                    POLL.min(Duration::from_millis(u64::try_from(due - now).unwrap_or(0)))
+                }
+                Ok(None) => POLL,
+                Err(e) => {
+                    tracing::warn!(error = %e, "webhook outbox unreadable");
+                    POLL
+                }
+            };
+            tokio::select! {
+                () = tokio::time::sleep(wait) => {}
+                () = self.raised.notified() => {}
+            }
+        }
+    }
+
+    /// Claims the due events and attempts them side by side.
+    async fn deliver_due(
+        &self,
+        webhook: &Arc<Webhook>,
+        now: UnixMillis,
+    ) -> keywarden_store::Result<()> {
+        let claimed = self
             .store
-            .insert_event(kind.as_str(), key_id.as_deref(), &details, at)
-            .await
-        {
-            tracing::error!(error = %e, kind = kind.as_str(), "an event could not be stored");
+            .claim_deliveries(now, CLAIM_MS, CLAIM_BATCH)
+            .await?;
+        if claimed.is_empty() {
+            // Due, but claimed by another worker: wait for the claim.
+            tokio::time::sleep(POLL).await;
+            return Ok(());
         }
-        if let Some(webhook) = &self.webhook {
-            let body = json!({ "kind": kind.as_str(), "key_id": key_id, "at": timefmt::rfc3339(at), "details": details }).to_string();
-            let webhook = webhook.clone();
-            let metrics = self.metrics.clone();
-            tokio::spawn(async move { webhook.deliver(body, &metrics).await });
+        let mut attempts = tokio::task::JoinSet::new();
+        for out in claimed {
+            let (webhook, metrics, store) =
+                (webhook.clone(), self.metrics.clone(), self.store.clone());
+            attempts.spawn(async move {
+                let result = webhook.deliver(&out, &metrics).await;
+                let at = SystemClock.now_ms();
+                if let Err(e) = store.finish_delivery(out.event.seq, at, &result).await {
+                    // The claim lapses and the event is attempted again.
+                    tracing::warn!(error = %e, event = %out.event.id, "a delivery result could not be stored");
+                }
+            });
         }
+        while attempts.join_next().await.is_some() {}
+        Ok(())
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::RetryPolicy;
+
     /// Known answers computed outside this code, with Python's standard
     /// library (run from the repository root):
     ///
@@ -187,5 +368,40 @@ mod tests {
         for (t, body, hex) in vectors {
             assert_eq!(super::signature(secret, t, body), format!("t={t},v1={hex}"));
         }
+    }
+
+    /// Delays double from the first to the cap, each jittered into the
+    /// upper half of its step; the default policy makes 30 to 60 attempts
+    /// in its 24 hours.
+    #[test]
+    fn backoff_doubles_with_jitter_up_to_the_cap() {
+        let p = RetryPolicy::default();
+        for failures in 1..=40u32 {
+            let step = (10u64 << (failures - 1).min(30)).min(3600) * 1000;
+            for _ in 0..50 {
+                let d = u64::try_from(p.delay(failures).as_millis()).unwrap();
+                assert!(
+                    (step / 2..=step).contains(&d),
+                    "{failures}: {d} ms outside {}..={step}",
+                    step / 2
+                );
+            }
+        }
+        let distinct: std::collections::HashSet<_> = (0..50).map(|_| p.delay(5)).collect();
+        assert!(distinct.len() > 10, "jitter spreads retries");
+        // Worst case (every wait at its longest) and best case (shortest).
+        let attempts = |pick: fn(u64) -> u64| {
+            let (mut t, mut n) = (0u64, 1u32);
+            loop {
+                let step = (10u64 << (n - 1).min(30)).min(3600);
+                t += pick(step);
+                if t > 86_400 {
+                    return n;
+                }
+                n += 1;
+            }
+        };
+        assert!((29..=60).contains(&attempts(|s| s)), "{}", attempts(|s| s));
+        assert!(attempts(|s| s / 2) <= 60);
     }
 }

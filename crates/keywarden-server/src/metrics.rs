@@ -71,6 +71,8 @@ pub struct Metrics {
     pub webhooks_delivered: Counter,
     /// Events the webhook never accepted, after retries.
     pub webhooks_failed: Counter,
+    /// Webhook attempts that failed and will be retried.
+    pub webhook_retries: Counter,
 }
 
 impl Default for Metrics {
@@ -143,6 +145,7 @@ impl Metrics {
             events_raised: Counter::default(),
             webhooks_delivered: Counter::default(),
             webhooks_failed: Counter::default(),
+            webhook_retries: Counter::default(),
             registry: Arc::new(Registry::default()),
         };
         let counters = [
@@ -187,6 +190,11 @@ impl Metrics {
                 "webhooks_failed",
                 "Events the webhook never accepted",
                 &m.webhooks_failed,
+            ),
+            (
+                "webhook_retries",
+                "Webhook attempts that failed and will be retried",
+                &m.webhook_retries,
             ),
         ];
         for (name, help, counter) in counters {

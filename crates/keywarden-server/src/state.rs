@@ -132,6 +132,9 @@ impl AppState {
             verify_callers: crate::auth::CallerCache::default(),
         }));
         let mut others = vec![tokio::spawn(crate::tasks::housekeeping(state.clone()))];
+        if let Some(worker) = state.events().worker() {
+            others.push(tokio::spawn(worker));
+        }
         if let Some(listener) = crate::tasks::change_listener(state.clone()).await {
             others.push(tokio::spawn(listener));
         }

@@ -53,7 +53,7 @@ pub use audit::AuditCheckpoint;
 pub use keys::{CHANGES_ALL, CHANGES_CHANNEL};
 pub use model::*;
 pub use sessions::{ConsoleSession, SESSION_TOUCH_MS};
-pub use vocabulary::{AuditAction, AuditOutcome, EventKind};
+pub use vocabulary::{AuditAction, AuditOutcome, DeliveryState, EventKind};
 
 /// What went wrong in the store.
 #[derive(Debug, thiserror::Error)]
@@ -659,6 +659,11 @@ const SQLITE_MIGRATIONS: Embedded = &[
         "owner limits",
         include_str!("../migrations/sqlite/0012_owner_limits.sql"),
     ),
+    (
+        13,
+        "webhook outbox",
+        include_str!("../migrations/sqlite/0013_webhook_outbox.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded = &[
     (
@@ -715,6 +720,11 @@ const POSTGRES_MIGRATIONS: Embedded = &[
         11,
         "owner limits",
         include_str!("../migrations/postgres/0011_owner_limits.sql"),
+    ),
+    (
+        12,
+        "webhook outbox",
+        include_str!("../migrations/postgres/0012_webhook_outbox.sql"),
     ),
 ];
 

@@ -550,6 +550,8 @@ pub struct UsageRecord {
 pub struct Event {
     /// Position.
     pub seq: i64,
+    /// Public id (`evt_...`), the same in every delivery of the event.
+    pub id: String,
     /// When.
     pub at: UnixMillis,
     /// `key.leaked`, `key.revoked_in_use`, `key.new_address`, `key.burst`, ...
@@ -558,4 +560,67 @@ pub struct Event {
     pub key_id: Option<String>,
     /// Details (never a secret).
     pub details: serde_json::Value,
+    /// Where its webhook delivery stands.
+    pub delivery: Delivery,
+}
+
+/// An event's webhook delivery.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Delivery {
+    /// none, pending, delivered or failed.
+    pub state: crate::DeliveryState,
+    /// Attempts made.
+    pub attempts: u32,
+    /// When the last attempt was made.
+    pub last_attempt_at: Option<UnixMillis>,
+    /// Why the last attempt failed (an HTTP status or a network error).
+    pub last_error: Option<String>,
+    /// When the next attempt is due (pending only).
+    pub next_attempt_at: Option<UnixMillis>,
+    /// When the webhook accepted it.
+    pub delivered_at: Option<UnixMillis>,
+}
+
+/// A new event, as raised.
+#[derive(Debug, Clone)]
+pub struct NewEvent<'a> {
+    /// `key.leaked`, ...
+    pub kind: &'a str,
+    /// The key concerned.
+    pub key_id: Option<&'a str>,
+    /// Details (never a secret).
+    pub details: &'a serde_json::Value,
+    /// When it happened.
+    pub at: UnixMillis,
+    /// With a webhook configured: the first attempt is due at `.0`, and
+    /// attempts stop after `.1` (both by the wall clock).
+    pub outbox: Option<(UnixMillis, UnixMillis)>,
+}
+
+/// An event claimed for one delivery attempt.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    /// The event.
+    pub event: Event,
+    /// Attempts stop after this time.
+    pub deliver_until: UnixMillis,
+}
+
+/// How one delivery attempt ended.
+#[derive(Debug, Clone)]
+pub enum AttemptResult {
+    /// The webhook accepted it.
+    Delivered,
+    /// It failed; try again at this time.
+    Retry {
+        /// Why.
+        error: String,
+        /// When.
+        at: UnixMillis,
+    },
+    /// It failed, and the retry period is over.
+    GiveUp {
+        /// Why.
+        error: String,
+    },
 }

@@ -39,6 +39,12 @@ macro_rules! vocabulary {
             }
         }
 
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
         impl From<$name> for String {
             fn from(v: $name) -> String {
                 v.as_str().to_owned()
@@ -125,6 +131,20 @@ vocabulary!(
         /// A key's credits fell below `credits_low_ratio` of its limit or
         /// refill (once per crossing).
         KeyCreditsLow = "key.credits_low",
+    }
+);
+
+vocabulary!(
+    /// Where an event's webhook delivery stands.
+    DeliveryState {
+        /// No webhook was configured when the event was raised.
+        None = "none",
+        /// Waiting for its next attempt.
+        Pending = "pending",
+        /// The webhook answered 2xx.
+        Delivered = "delivered",
+        /// Every attempt of the retry period failed.
+        Failed = "failed",
     }
 );
 

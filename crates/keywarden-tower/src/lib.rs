@@ -6,7 +6,10 @@
 //! 401 when the key is missing or malformed, 429 with `Retry-After` when
 //! rate-limited, 403 for every other refusal — always with a JSON body
 //! `{"error": {"code", "message"}}`. [`RequireScopes`] adds per-route scope
-//! checks, and [`Identity`] is an axum extractor.
+//! checks, and [`Identity`] is an axum extractor. A request spends 1 credit
+//! from a key with credits; [`KeywardenLayer::cost`] sets another cost (per
+//! route with `route_layer`), [`KeywardenLayer::cost_by`] computes it from
+//! the request.
 //!
 //! Two verifiers:
 //! - [`RemoteVerifier`]: calls a keywarden server's `POST /v1/verify` with a
@@ -93,6 +96,9 @@ pub struct VerifyRequest<'a> {
     pub client_ip: Option<IpAddr>,
     /// The client's user agent.
     pub user_agent: Option<&'a str>,
+    /// Credits this request spends from a key that has credits (1 by
+    /// default; 0 checks without spending).
+    pub cost: u32,
 }
 
 impl std::fmt::Debug for VerifyRequest<'_> {
@@ -103,6 +109,7 @@ impl std::fmt::Debug for VerifyRequest<'_> {
             .field("scopes", &self.scopes)
             .field("client_ip", &self.client_ip)
             .field("user_agent", &self.user_agent)
+            .field("cost", &self.cost)
             .finish()
     }
 }
@@ -159,11 +166,43 @@ pub fn refusal(v: &Verification) -> Response<Body> {
     (r.status, r.headers, axum::Json(r.body)).into_response()
 }
 
-#[derive(Debug, Default, Clone)]
+/// What a request costs: the same for all, or computed from the request.
+#[derive(Clone)]
+enum Cost {
+    Fixed(u32),
+    By(Arc<dyn Fn(&Parts) -> u32 + Send + Sync>),
+}
+
+impl Cost {
+    fn of(&self, parts: &Parts) -> u32 {
+        match self {
+            Cost::Fixed(n) => *n,
+            Cost::By(f) => f(parts).min(keywarden_proto::MAX_COST),
+        }
+    }
+}
+
+#[derive(Clone)]
 struct Options {
     environment: Option<String>,
     scopes: Vec<Scope>,
+    cost: Cost,
 }
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            environment: None,
+            scopes: Vec::new(),
+            cost: Cost::Fixed(1),
+        }
+    }
+}
+
+/// A cost above [`keywarden_proto::MAX_COST`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("a request costs at most {max} credits, not {0}", max = keywarden_proto::MAX_COST)]
+pub struct CostTooHigh(pub u32);
 
 /// Verifies the key of every request before it reaches the service.
 pub struct KeywardenLayer<V> {
@@ -211,6 +250,24 @@ impl<V: KeyVerifier> KeywardenLayer<V> {
         Arc::make_mut(&mut self.options).scopes = scopes;
         Ok(self)
     }
+
+    /// Every request spends `cost` credits from a key that has credits
+    /// (default 1; 0 checks without spending). Give routes different costs
+    /// with one layer per route (`route_layer`), or use [`Self::cost_by`].
+    pub fn cost(mut self, cost: u32) -> Result<Self, CostTooHigh> {
+        if cost > keywarden_proto::MAX_COST {
+            return Err(CostTooHigh(cost));
+        }
+        Arc::make_mut(&mut self.options).cost = Cost::Fixed(cost);
+        Ok(self)
+    }
+
+    /// A request spends what `cost` says for it (method, path, headers;
+    /// capped at [`keywarden_proto::MAX_COST`]), e.g. by a batch size.
+    pub fn cost_by(mut self, cost: impl Fn(&Parts) -> u32 + Send + Sync + 'static) -> Self {
+        Arc::make_mut(&mut self.options).cost = Cost::By(Arc::new(cost));
+        self
+    }
 }
 
 impl<S, V> Layer<S> for KeywardenLayer<V> {
@@ -257,16 +314,17 @@ where
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: Request<B>) -> Self::Future {
+    fn call(&mut self, request: Request<B>) -> Self::Future {
         // The clone that was polled ready handles this request.
         let clone = self.inner.clone();
         let mut inner = std::mem::replace(&mut self.inner, clone);
         let verifier = self.verifier.clone();
         let options = self.options.clone();
         Box::pin(async move {
-            let headers = request.headers();
-            let client_ip = request
-                .extensions()
+            let (mut parts, body) = request.into_parts();
+            let headers = &parts.headers;
+            let client_ip = parts
+                .extensions
                 .get::<ConnectInfo<SocketAddr>>()
                 .map(|c| c.0.ip());
             let verification = verifier
@@ -278,12 +336,13 @@ where
                     user_agent: headers
                         .get(header::USER_AGENT)
                         .and_then(|v| v.to_str().ok()),
+                    cost: options.cost.of(&parts),
                 })
                 .await;
             match verification.identity {
                 Some(identity) if verification.code == "VALID" => {
-                    request.extensions_mut().insert(identity);
-                    inner.call(request).await
+                    parts.extensions.insert(identity);
+                    inner.call(Request::from_parts(parts, body)).await
                 }
                 _ => Ok(refusal(&verification)),
             }

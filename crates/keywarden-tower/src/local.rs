@@ -37,7 +37,7 @@ impl KeyVerifier for LocalVerifier {
                     client_ip: request.client_ip.map(|ip| ip.to_canonical()),
                     peer_ip: None,
                     user_agent: request.user_agent,
-                    cost: 1,
+                    cost: request.cost,
                 })
                 .await;
             let identity = verdict

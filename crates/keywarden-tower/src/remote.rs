@@ -125,7 +125,7 @@ impl RemoteVerifier {
                 .map(|s| s.as_str().to_owned())
                 .collect(),
             client_ip: request.client_ip.map(|ip| ip.to_string()),
-            cost: None,
+            cost: Some(request.cost),
         };
         let mut req = self
             .http

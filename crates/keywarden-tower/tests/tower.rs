@@ -246,6 +246,115 @@ async fn local_verifier_protects_the_example_app() {
     protects(example::app(LocalVerifier::new(kw.state.clone())), &kw).await;
 }
 
+/// An app whose `/report` costs 3 credits and whose `/batch` costs what
+/// its `x-batch-size` header says.
+fn costly_app<V: keywarden_tower::KeyVerifier + Clone>(verifier: V) -> axum::Router {
+    use axum::routing::get;
+    use keywarden_tower::KeywardenLayer;
+    let report = axum::Router::new()
+        .route("/report", get(|| async { "report" }))
+        .route_layer(KeywardenLayer::new(verifier.clone()).cost(3).unwrap());
+    let batch = axum::Router::new()
+        .route("/batch", get(|| async { "batch" }))
+        .route_layer(KeywardenLayer::new(verifier).cost_by(|parts| {
+            parts
+                .headers
+                .get("x-batch-size")
+                .and_then(|v| v.to_str().ok()?.parse().ok())
+                .unwrap_or(1)
+        }));
+    report.merge(batch)
+}
+
+/// Credits 10 at cost 3: three requests pass, the fourth is
+/// `USAGE_EXCEEDED` (403); a per-request cost spends what it says.
+async fn spends_costs(app: axum::Router, kw: &Keywarden) {
+    let (_, key) = kw
+        .create(json!({"environment": "live", "credits": {"remaining": 10}}))
+        .await;
+    let mut codes = Vec::new();
+    for _ in 0..4 {
+        let (status, _, body) = call(&app, "GET", "/report", Some(&key)).await;
+        codes.push((status, body["error"]["code"].as_str().map(str::to_owned)));
+    }
+    assert_eq!(
+        codes,
+        [
+            (StatusCode::OK, None),
+            (StatusCode::OK, None),
+            (StatusCode::OK, None),
+            (StatusCode::FORBIDDEN, Some("USAGE_EXCEEDED".to_owned())),
+        ]
+    );
+    let (id, key) = kw
+        .create(json!({"environment": "live", "credits": {"remaining": 10}}))
+        .await;
+    let batch = |size: &'static str| {
+        let app = app.clone();
+        let key = key.clone();
+        async move {
+            let req = Request::builder()
+                .uri("/batch")
+                .header("authorization", format!("Bearer {key}"))
+                .header("x-batch-size", size)
+                .body(Body::empty())
+                .unwrap();
+            app.oneshot(req).await.unwrap().status()
+        }
+    };
+    assert_eq!(batch("7").await, StatusCode::OK);
+    assert_eq!(batch("4").await, StatusCode::FORBIDDEN, "3 left");
+    assert_eq!(
+        batch("0").await,
+        StatusCode::OK,
+        "0 checks without spending"
+    );
+    assert_eq!(batch("3").await, StatusCode::OK);
+    let left: Value = reqwest::Client::new()
+        .get(format!("{}/v1/keys/{id}", kw.url))
+        .bearer_auth(&kw.admin)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(left["credits"]["remaining"], 0, "{left}");
+}
+
+#[tokio::test]
+async fn remote_verifier_spends_each_routes_cost() {
+    let kw = keywarden().await;
+    let verifier = Arc::new(
+        RemoteVerifier::new(&kw.url, &kw.verify_token)
+            .unwrap()
+            .max_staleness(Duration::from_millis(300)),
+    );
+    spends_costs(costly_app(verifier), &kw).await;
+}
+
+#[tokio::test]
+async fn local_verifier_spends_each_routes_cost() {
+    let kw = keywarden().await;
+    spends_costs(costly_app(LocalVerifier::new(kw.state.clone())), &kw).await;
+}
+
+#[test]
+fn a_cost_over_the_maximum_is_refused() {
+    let verifier = RemoteVerifier::new(
+        "http://127.0.0.1:1",
+        keywarden_core::key::mint(
+            &Default::default(),
+            &keywarden_core::key::Environment::root(),
+        )
+        .expose(),
+    )
+    .unwrap();
+    let layer = keywarden_tower::KeywardenLayer::new(verifier);
+    let err = layer.cost(keywarden_proto::MAX_COST + 1).err().unwrap();
+    assert_eq!(err.0, keywarden_proto::MAX_COST + 1);
+}
+
 #[test]
 fn a_verify_request_never_shows_its_key_in_debug() {
     let minted = keywarden_core::key::mint(&Default::default(), &"live".parse().unwrap());
@@ -255,6 +364,7 @@ fn a_verify_request_never_shows_its_key_in_debug() {
         scopes: &[],
         client_ip: None,
         user_agent: None,
+        cost: 1,
     };
     let shown = format!("{req:?}");
     assert!(!shown.contains(&minted.expose()[8..]), "{shown}");

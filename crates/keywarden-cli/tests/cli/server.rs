@@ -844,13 +844,8 @@ fn an_owner_limit_holds_across_keys_and_nodes() {
                 .to_owned()
         })
         .collect();
-    let put = http
-        .put(format!("{}/v1/owners/acme/limits", a.url))
-        .bearer_auth(&root)
-        .json(&serde_json::json!({"rate_limit": {"limit": 50, "window_seconds": 60}}))
-        .send()
-        .unwrap();
-    assert!(put.status().is_success());
+    let limits = a.cli_json(&root, &["owner", "limits", "acme", "--rate-limit", "50/1m"]);
+    assert_eq!(limits["rate_limit"]["limit"], 50);
     let into_minute = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -888,6 +883,88 @@ fn an_owner_limit_holds_across_keys_and_nodes() {
         (45..=55).contains(&admitted),
         "{admitted} admitted for an owner limit of 50"
     );
+}
+
+/// `keywarden owner` sets, shows and clears an owner's shared limits;
+/// `keywarden events list` shows events with their delivery state.
+#[test]
+fn owner_and_events_commands() {
+    let db = Db::sqlite();
+    let server = Server::start(&db, &[]);
+    let root = server.root_key().unwrap();
+    let key = server.cli_json(
+        &root,
+        &["key", "create", "--env", "live", "--owner", "acme"],
+    );
+    let set = server.cli_json(
+        &root,
+        &[
+            "owner",
+            "limits",
+            "acme",
+            "--rate-limit",
+            "50/1m",
+            "--credits",
+            "100",
+            "--refill",
+            "100/1d",
+        ],
+    );
+    assert_eq!(set["rate_limit"]["window_seconds"], 60);
+    assert_eq!(set["credits"]["remaining"], 100);
+    assert_eq!(set["credits"]["refill"]["interval_seconds"], 86_400);
+    let shown = server.cli_json(&root, &["owner", "show", "acme"]);
+    assert_eq!(shown["limits"]["credits"]["remaining"], 100);
+    assert_eq!(shown["keys"][0]["id"], key["id"]);
+    let text = server.cli(&root, &["owner", "show", "acme"]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.contains("rate limit: 50/60s"), "{text}");
+    assert!(
+        text.contains("credits: 100 (refill to 100 every 86400s"),
+        "{text}"
+    );
+    assert!(text.contains(key["id"].as_str().unwrap()), "{text}");
+    let none = server.cli(&root, &["owner", "limits", "acme"]);
+    assert!(!none.status.success(), "limits without a limit is refused");
+    let cleared = server.cli(&root, &["owner", "clear-limits", "acme"]);
+    assert!(cleared.status.success());
+    assert_eq!(
+        server.cli_json(&root, &["owner", "show", "acme"])["limits"],
+        Value::Null
+    );
+    let bad = server.cli(&root, &["owner", "show", "not an owner"]);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("INVALID_OWNER"));
+
+    // An event: a revoked key presented again.
+    let id = key["id"].as_str().unwrap();
+    server.cli_json(&root, &["key", "revoke", id]);
+    assert_eq!(
+        server.verify(&root, key["key"].as_str().unwrap()),
+        "REVOKED"
+    );
+    let started = Instant::now();
+    let events = loop {
+        let events = server.cli_json(&root, &["events", "list", "--kind", "key.revoked_in_use"]);
+        if events.as_array().is_some_and(|e| !e.is_empty()) {
+            break events;
+        }
+        assert!(started.elapsed() < Duration::from_secs(5), "no event");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(events[0]["key_id"], id);
+    assert_eq!(
+        events[0]["delivery"]["state"], "none",
+        "no webhook configured"
+    );
+    let text = server.cli(&root, &["events", "list", "--delivery", "none"]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("key.revoked_in_use") && text.contains(id),
+        "{text}"
+    );
+    let bad = server.cli(&root, &["events", "list", "--delivery", "lost"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("INVALID_QUERY"));
 }
 
 #[test]

@@ -2,13 +2,16 @@
 
 use axum::{Json, extract::State};
 use keywarden_store::{
-    AuditAction, AuditEntry, AuditFilter, AuditOutcome, ChainReport, Event, EventKind, Permission,
+    AuditAction, AuditEntry, AuditFilter, AuditOutcome, ChainReport, DeliveryState, Event,
+    EventKind, Permission,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    api::schema::{AuditActionName, AuditOutcomeName, EventKindName, FilterText},
+    api::schema::{
+        AuditActionName, AuditOutcomeName, DeliveryStateName, EventKindName, FilterText,
+    },
     auth::Caller,
     error::{ApiError, ErrorBody},
     extract::ApiQuery,
@@ -211,6 +214,10 @@ pub struct EventsQuery {
     /// Only this key.
     #[param(value_type = Option<FilterText>)]
     pub key_id: Option<String>,
+    /// Only events whose webhook delivery is in this state (`failed`: what
+    /// the webhook never received).
+    #[param(value_type = Option<DeliveryStateName>)]
+    pub delivery: Option<String>,
     /// Events before this sequence number.
     pub before: Option<i64>,
     /// Page size, 1 to 500 (default 100).
@@ -223,6 +230,8 @@ pub struct EventsQuery {
 pub struct EventView {
     /// Sequence number.
     pub seq: i64,
+    /// Event id, sent as `X-Keywarden-Event-Id` with each delivery.
+    pub id: String,
     /// RFC 3339.
     #[schema(format = DateTime)]
     pub at: String,
@@ -234,16 +243,50 @@ pub struct EventView {
     /// Details.
     #[schema(value_type = Object)]
     pub details: serde_json::Value,
+    /// Its webhook delivery.
+    pub delivery: DeliveryView,
+}
+
+/// An event's webhook delivery.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeliveryView {
+    /// Where it stands.
+    #[schema(value_type = DeliveryStateName)]
+    pub state: &'static str,
+    /// Attempts made.
+    pub attempts: u32,
+    /// When the last attempt was made (RFC 3339).
+    #[schema(format = DateTime)]
+    pub last_attempt_at: Option<String>,
+    /// Why the last attempt failed: `HTTP <status>`, `connection failed`,
+    /// `timed out`, ...
+    pub last_error: Option<String>,
+    /// When the next attempt is due (pending only).
+    #[schema(format = DateTime)]
+    pub next_attempt_at: Option<String>,
+    /// When the webhook accepted it.
+    #[schema(format = DateTime)]
+    pub delivered_at: Option<String>,
 }
 
 impl From<Event> for EventView {
     fn from(e: Event) -> Self {
+        let d = e.delivery;
         Self {
             seq: e.seq,
+            id: e.id,
             at: timefmt::rfc3339(e.at),
             kind: e.kind,
             key_id: e.key_id,
             details: e.details,
+            delivery: DeliveryView {
+                state: d.state.as_str(),
+                attempts: d.attempts,
+                last_attempt_at: d.last_attempt_at.map(timefmt::rfc3339),
+                last_error: d.last_error,
+                next_attempt_at: d.next_attempt_at.map(timefmt::rfc3339),
+                delivered_at: d.delivered_at.map(timefmt::rfc3339),
+            },
         }
     }
 }
@@ -267,13 +310,21 @@ pub async fn list_events(
         .await?;
     super::check_name::<EventKind>("kind", q.kind.as_deref())?;
     super::check_text("key_id", q.key_id.as_deref())?;
+    super::check_name::<DeliveryState>("delivery", q.delivery.as_deref())?;
+    let delivery = q.delivery.as_deref().and_then(|d| d.parse().ok());
     let limit = q.limit.unwrap_or(crate::bounds::AUDIT_PAGE_DEFAULT);
     if !(1..=500).contains(&limit) {
         return Err(ApiError::invalid("INVALID_QUERY", "limit must be 1 to 500"));
     }
     let events = state
         .store()
-        .list_events(q.kind.as_deref(), q.key_id.as_deref(), q.before, limit)
+        .list_events(
+            q.kind.as_deref(),
+            q.key_id.as_deref(),
+            delivery,
+            q.before,
+            limit,
+        )
         .await?;
     state
         .store()

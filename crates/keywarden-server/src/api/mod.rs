@@ -40,6 +40,7 @@ pub mod verify;
     components(schemas(
         schema::FilterText, schema::KeyCursor, schema::ScopeList, schema::KeyStatusName,
         schema::AuditActionName, schema::AuditOutcomeName, schema::EventKindName,
+        schema::DeliveryStateName, audit::DeliveryView,
         keywarden_proto::schemas::Environment, keywarden_proto::schemas::Owner, keys::Bucket,
     )),
     modifiers(&BearerAuth),

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 
 use keywarden_core::outcome::Code;
-use keywarden_store::{AuditAction, AuditOutcome, EventKind, KeyStatus};
+use keywarden_store::{AuditAction, AuditOutcome, DeliveryState, EventKind, KeyStatus};
 use utoipa::openapi::{ObjectBuilder, RefOr, Type, schema::Schema};
 
 use crate::error::ERROR_CODES;
@@ -66,6 +66,14 @@ enum_schema!(
     "EventKind",
     "What an event reports.",
     EventKind::ALL.iter().map(|k| k.as_str())
+);
+
+enum_schema!(
+    /// `DeliveryState`: where an event's webhook delivery stands.
+    DeliveryStateName,
+    "DeliveryState",
+    "Where an event's webhook delivery stands: `none` (no webhook was configured when it was raised), `pending` (waiting for its next attempt), `delivered` (the webhook answered 2xx), `failed` (every attempt of the 24-hour retry period failed).",
+    DeliveryState::ALL.iter().map(|s| s.as_str())
 );
 
 enum_schema!(

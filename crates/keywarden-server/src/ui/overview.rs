@@ -56,6 +56,7 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
             Some(keywarden_store::EventKind::KeyLeaked.as_str()),
             None,
             None,
+            None,
             8,
         )
         .await

@@ -11,6 +11,7 @@ mod leaks;
 mod lifecycle;
 mod openapi;
 mod verify;
+mod webhooks;
 
 use std::{future::Future, net::SocketAddr, sync::Arc};
 
@@ -62,6 +63,7 @@ impl Resp {
 pub(crate) struct Options {
     pub(crate) config: ServerConfig,
     pub(crate) master_key: Option<MasterKey>,
+    pub(crate) webhook: Option<keywarden_server::events::Webhook>,
 }
 
 impl Default for Options {
@@ -69,6 +71,7 @@ impl Default for Options {
         Self {
             config: ServerConfig::default(),
             master_key: Some(MasterKey::generate()),
+            webhook: None,
         }
     }
 }
@@ -77,11 +80,12 @@ impl TestApp {
     async fn start(store: Store, backend: &'static str, options: Options) -> Self {
         let clock = ManualClock::new(NOW);
         let root = setup::bootstrap(&store, NOW).await.unwrap().unwrap();
-        let (state, background) = AppState::start(
+        let (state, background) = AppState::start_with_webhook(
             store.clone(),
             options.config,
             Arc::new(clock.clone()),
             options.master_key,
+            options.webhook,
         )
         .await;
         Self {
@@ -186,6 +190,28 @@ impl TestApp {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
         panic!("{}: the usage log did not write {n} events", self.backend);
+    }
+
+    /// Stops the node and starts a new one on the same store, clock and
+    /// root key: a restart.
+    pub(crate) async fn restart(mut self, options: Options) -> Self {
+        if let Some(bg) = self.background.take() {
+            bg.shutdown().await;
+        }
+        let (state, background) = AppState::start_with_webhook(
+            self.store.clone(),
+            options.config,
+            Arc::new(self.clock.clone()),
+            options.master_key,
+            options.webhook,
+        )
+        .await;
+        Self {
+            app: app(state.clone()),
+            state,
+            background: Some(background),
+            ..self
+        }
     }
 
     pub(crate) async fn stop(mut self) {

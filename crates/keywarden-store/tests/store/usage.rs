@@ -1,6 +1,6 @@
 //! The usage log and events on both backends.
 
-use keywarden_store::UsageEvent;
+use keywarden_store::{AttemptResult, DeliveryState, NewEvent, UsageEvent};
 
 use crate::{NOW, draft, new_key, on_each_backend};
 
@@ -130,43 +130,174 @@ async fn folded_rows_count_every_hit() {
     .await;
 }
 
+fn new_event<'a>(
+    kind: &'a str,
+    key_id: Option<&'a str>,
+    details: &'a serde_json::Value,
+    at: i64,
+) -> NewEvent<'a> {
+    NewEvent {
+        kind,
+        key_id,
+        details,
+        at,
+        outbox: None,
+    }
+}
+
 #[tokio::test]
 async fn events_list_newest_first() {
     on_each_backend(|b| async move {
-        b.store
-            .insert_event(
+        let github = serde_json::json!({"source": "github"});
+        let empty = serde_json::json!({});
+        let first = b
+            .store
+            .insert_event(&new_event(
                 "key.leaked",
                 Some("key_a000000000000000"),
-                &serde_json::json!({"source": "github"}),
+                &github,
                 NOW,
-            )
+            ))
             .await
             .unwrap();
         b.store
-            .insert_event(
+            .insert_event(&new_event(
                 "key.burst",
                 Some("key_b000000000000000"),
-                &serde_json::json!({}),
+                &empty,
                 NOW + 1,
-            )
+            ))
             .await
             .unwrap();
-        let all = b.store.list_events(None, None, None, 10).await.unwrap();
+        let all = b
+            .store
+            .list_events(None, None, None, None, 10)
+            .await
+            .unwrap();
         assert_eq!(all.len(), 2);
         assert_eq!(all[0].kind, "key.burst");
+        assert_eq!(all[1].id, first);
+        assert!(first.starts_with("evt_") && first.len() == 26, "{first}");
+        assert_ne!(all[0].id, all[1].id);
+        assert_eq!(all[0].delivery.state, DeliveryState::None);
         let leaks = b
             .store
-            .list_events(Some("key.leaked"), None, None, 10)
+            .list_events(Some("key.leaked"), None, None, None, 10)
             .await
             .unwrap();
         assert_eq!(leaks.len(), 1);
         assert_eq!(leaks[0].details["source"], "github");
         let older = b
             .store
-            .list_events(None, None, Some(all[0].seq), 10)
+            .list_events(None, None, None, Some(all[0].seq), 10)
             .await
             .unwrap();
         assert_eq!(older.len(), 1);
+    })
+    .await;
+}
+
+/// The outbox: a claim hides an event from other workers until it lapses;
+/// a retry moves it to its next time, a delivery or a give-up ends it.
+#[tokio::test]
+async fn the_webhook_outbox_claims_retries_and_ends() {
+    on_each_backend(|b| async move {
+        let details = serde_json::json!({});
+        let mut ids = Vec::new();
+        for (i, due) in [(0, 1_000), (1, 2_000), (2, 50_000)] {
+            let mut e = new_event("key.burst", None, &details, NOW + i);
+            e.outbox = Some((due, 100_000));
+            ids.push(b.store.insert_event(&e).await.unwrap());
+        }
+        assert_eq!(b.store.next_delivery_due().await.unwrap(), Some(1_000));
+        // At 2s two are due; a second worker at the same time gets none.
+        let claimed = b.store.claim_deliveries(2_000, 30_000, 10).await.unwrap();
+        let claimed_ids: Vec<_> = claimed.iter().map(|o| o.event.id.clone()).collect();
+        assert_eq!(claimed_ids, ids[..2].to_vec());
+        assert_eq!(claimed[0].deliver_until, 100_000);
+        assert!(
+            b.store
+                .claim_deliveries(2_000, 30_000, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        // The first is delivered, the second fails and is retried at 10s.
+        b.store
+            .finish_delivery(claimed[0].event.seq, 2_100, &AttemptResult::Delivered)
+            .await
+            .unwrap();
+        b.store
+            .finish_delivery(
+                claimed[1].event.seq,
+                2_100,
+                &AttemptResult::Retry {
+                    error: "HTTP 503".into(),
+                    at: 10_000,
+                },
+            )
+            .await
+            .unwrap();
+        // A late result for a finished event changes nothing.
+        b.store
+            .finish_delivery(
+                claimed[0].event.seq,
+                2_200,
+                &AttemptResult::GiveUp {
+                    error: "late".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let all = b
+            .store
+            .list_events(None, None, None, None, 10)
+            .await
+            .unwrap();
+        let by_id = |id: &str| all.iter().find(|e| e.id == id).unwrap().delivery.clone();
+        let d0 = by_id(&ids[0]);
+        assert_eq!(d0.state, DeliveryState::Delivered);
+        assert_eq!(
+            (d0.attempts, d0.delivered_at, d0.last_error),
+            (1, Some(2_100), None)
+        );
+        let d1 = by_id(&ids[1]);
+        assert_eq!(d1.state, DeliveryState::Pending);
+        assert_eq!(d1.next_attempt_at, Some(10_000));
+        assert_eq!(d1.last_error.as_deref(), Some("HTTP 503"));
+        assert_eq!(b.store.next_delivery_due().await.unwrap(), Some(10_000));
+        // Not before its time; a claim that lapses is claimed again.
+        assert!(
+            b.store
+                .claim_deliveries(9_999, 30_000, 10)
+                .await
+                .unwrap()
+                .is_empty()
+        );
+        let again = b.store.claim_deliveries(10_000, 1_000, 10).await.unwrap();
+        assert_eq!(again.len(), 1);
+        let lapsed = b.store.claim_deliveries(11_000, 1_000, 10).await.unwrap();
+        assert_eq!(lapsed.len(), 1, "a claim lapses");
+        b.store
+            .finish_delivery(
+                lapsed[0].event.seq,
+                11_500,
+                &AttemptResult::GiveUp {
+                    error: "HTTP 500".into(),
+                },
+            )
+            .await
+            .unwrap();
+        let failed = b
+            .store
+            .list_events(None, None, Some(DeliveryState::Failed), None, 10)
+            .await
+            .unwrap();
+        assert_eq!(failed.len(), 1);
+        assert_eq!(failed[0].id, ids[1]);
+        assert_eq!(failed[0].delivery.attempts, 2);
+        assert_eq!(failed[0].delivery.next_attempt_at, None);
+        assert_eq!(b.store.next_delivery_due().await.unwrap(), Some(50_000));
     })
     .await;
 }

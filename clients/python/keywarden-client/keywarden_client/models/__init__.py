@@ -14,6 +14,8 @@ from .create_key_request_metadata_type_0 import CreateKeyRequestMetadataType0
 from .created_key import CreatedKey
 from .credits_request import CreditsRequest
 from .credits_view import CreditsView
+from .delivery_state import DeliveryState
+from .delivery_view import DeliveryView
 from .error_body import ErrorBody
 from .error_code import ErrorCode
 from .error_detail import ErrorDetail
@@ -73,6 +75,8 @@ __all__ = (
     "CreateKeyRequestMetadataType0",
     "CreditsRequest",
     "CreditsView",
+    "DeliveryState",
+    "DeliveryView",
     "ErrorBody",
     "ErrorCode",
     "ErrorDetail",

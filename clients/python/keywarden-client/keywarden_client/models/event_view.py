@@ -11,6 +11,7 @@ from ..models.event_kind import EventKind
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.delivery_view import DeliveryView
     from ..models.event_view_details import EventViewDetails
 
 
@@ -23,14 +24,18 @@ class EventView:
 
     Attributes:
         at (datetime.datetime): RFC 3339.
+        delivery (DeliveryView): An event's webhook delivery.
         details (EventViewDetails): Details.
+        id (str): Event id, sent as `X-Keywarden-Event-Id` with each delivery.
         kind (EventKind): What an event reports.
         seq (int): Sequence number.
         key_id (None | str | Unset): The key concerned.
     """
 
     at: datetime.datetime
+    delivery: DeliveryView
     details: EventViewDetails
+    id: str
     kind: EventKind
     seq: int
     key_id: None | str | Unset = UNSET
@@ -39,7 +44,11 @@ class EventView:
     def to_dict(self) -> dict[str, Any]:
         at = self.at.isoformat()
 
+        delivery = self.delivery.to_dict()
+
         details = self.details.to_dict()
+
+        id = self.id
 
         kind = self.kind.value
 
@@ -56,7 +65,9 @@ class EventView:
         field_dict.update(
             {
                 "at": at,
+                "delivery": delivery,
                 "details": details,
+                "id": id,
                 "kind": kind,
                 "seq": seq,
             }
@@ -68,12 +79,17 @@ class EventView:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.delivery_view import DeliveryView  # noqa: PLC0415
         from ..models.event_view_details import EventViewDetails  # noqa: PLC0415
 
         d = dict(src_dict)
         at = datetime.datetime.fromisoformat(d.pop("at"))
 
+        delivery = DeliveryView.from_dict(d.pop("delivery"))
+
         details = EventViewDetails.from_dict(d.pop("details"))
+
+        id = d.pop("id")
 
         kind = EventKind(d.pop("kind"))
 
@@ -90,7 +106,9 @@ class EventView:
 
         event_view = cls(
             at=at,
+            delivery=delivery,
             details=details,
+            id=id,
             kind=kind,
             seq=seq,
             key_id=key_id,

@@ -5,6 +5,7 @@ import httpx
 
 from ... import errors
 from ...client import AuthenticatedClient, Client
+from ...models.delivery_state import DeliveryState
 from ...models.error_body import ErrorBody
 from ...models.event_kind import EventKind
 from ...models.event_view import EventView
@@ -15,6 +16,7 @@ def _get_kwargs(
     *,
     kind: EventKind | Unset = UNSET,
     key_id: str | Unset = UNSET,
+    delivery: DeliveryState | Unset = UNSET,
     before: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -28,6 +30,12 @@ def _get_kwargs(
     params["kind"] = json_kind
 
     params["key_id"] = key_id
+
+    json_delivery: str | Unset = UNSET
+    if not isinstance(delivery, Unset):
+        json_delivery = delivery.value
+
+    params["delivery"] = json_delivery
 
     params["before"] = before
 
@@ -109,6 +117,7 @@ def sync_detailed(
     client: AuthenticatedClient,
     kind: EventKind | Unset = UNSET,
     key_id: str | Unset = UNSET,
+    delivery: DeliveryState | Unset = UNSET,
     before: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> Response[ErrorBody | list[EventView]]:
@@ -117,6 +126,10 @@ def sync_detailed(
     Args:
         kind (EventKind | Unset): What an event reports.
         key_id (str | Unset): Text to match: at most 200 characters, without control characters.
+        delivery (DeliveryState | Unset): Where an event's webhook delivery stands: `none` (no
+            webhook was configured when it was raised), `pending` (waiting for its next attempt),
+            `delivered` (the webhook answered 2xx), `failed` (every attempt of the 24-hour retry
+            period failed).
         before (int | Unset):
         limit (int | Unset):
 
@@ -131,6 +144,7 @@ def sync_detailed(
     kwargs = _get_kwargs(
         kind=kind,
         key_id=key_id,
+        delivery=delivery,
         before=before,
         limit=limit,
     )
@@ -147,6 +161,7 @@ def sync(
     client: AuthenticatedClient,
     kind: EventKind | Unset = UNSET,
     key_id: str | Unset = UNSET,
+    delivery: DeliveryState | Unset = UNSET,
     before: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> ErrorBody | list[EventView] | None:
@@ -155,6 +170,10 @@ def sync(
     Args:
         kind (EventKind | Unset): What an event reports.
         key_id (str | Unset): Text to match: at most 200 characters, without control characters.
+        delivery (DeliveryState | Unset): Where an event's webhook delivery stands: `none` (no
+            webhook was configured when it was raised), `pending` (waiting for its next attempt),
+            `delivered` (the webhook answered 2xx), `failed` (every attempt of the 24-hour retry
+            period failed).
         before (int | Unset):
         limit (int | Unset):
 
@@ -170,6 +189,7 @@ def sync(
         client=client,
         kind=kind,
         key_id=key_id,
+        delivery=delivery,
         before=before,
         limit=limit,
     ).parsed
@@ -180,6 +200,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     kind: EventKind | Unset = UNSET,
     key_id: str | Unset = UNSET,
+    delivery: DeliveryState | Unset = UNSET,
     before: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> Response[ErrorBody | list[EventView]]:
@@ -188,6 +209,10 @@ async def asyncio_detailed(
     Args:
         kind (EventKind | Unset): What an event reports.
         key_id (str | Unset): Text to match: at most 200 characters, without control characters.
+        delivery (DeliveryState | Unset): Where an event's webhook delivery stands: `none` (no
+            webhook was configured when it was raised), `pending` (waiting for its next attempt),
+            `delivered` (the webhook answered 2xx), `failed` (every attempt of the 24-hour retry
+            period failed).
         before (int | Unset):
         limit (int | Unset):
 
@@ -202,6 +227,7 @@ async def asyncio_detailed(
     kwargs = _get_kwargs(
         kind=kind,
         key_id=key_id,
+        delivery=delivery,
         before=before,
         limit=limit,
     )
@@ -216,6 +242,7 @@ async def asyncio(
     client: AuthenticatedClient,
     kind: EventKind | Unset = UNSET,
     key_id: str | Unset = UNSET,
+    delivery: DeliveryState | Unset = UNSET,
     before: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> ErrorBody | list[EventView] | None:
@@ -224,6 +251,10 @@ async def asyncio(
     Args:
         kind (EventKind | Unset): What an event reports.
         key_id (str | Unset): Text to match: at most 200 characters, without control characters.
+        delivery (DeliveryState | Unset): Where an event's webhook delivery stands: `none` (no
+            webhook was configured when it was raised), `pending` (waiting for its next attempt),
+            `delivered` (the webhook answered 2xx), `failed` (every attempt of the 24-hour retry
+            period failed).
         before (int | Unset):
         limit (int | Unset):
 
@@ -240,6 +271,7 @@ async def asyncio(
             client=client,
             kind=kind,
             key_id=key_id,
+            delivery=delivery,
             before=before,
             limit=limit,
         )
