@@ -8,7 +8,9 @@
 #   benches/http.sh                 # embedded default (SQLite)
 #   benches/http.sh postgres        # PostgreSQL at KEYWARDEN_TEST_DATABASE_URL
 #
-# Also measures POST /v1/verify (JSON body, root key) the same way.
+# Also measures POST /v1/verify (JSON body, root key) the same way, and
+# forward-auth with a rate-limited key (a million a second: never refused) against the unlimited
+# one: the limiter's cost (on PostgreSQL the cluster limiter's).
 #
 # The usage log folds identical verifications of one second into one row, so
 # a single wrk client is its best case. DISTINCT_CLIENTS=1 is the worst case:
@@ -52,6 +54,10 @@ root=$(sed -n 's/^root key: //p' "$work/out")
 [ -n "$root" ] || { echo "no root key: $(cat "$work/err")" >&2; exit 2; }
 key=$(KEYWARDEN_URL=$url KEYWARDEN_TOKEN=$root "$bin" key create --env live --scope orders:read --json \
       | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
+# A rate-limited key that is never refused (a million a second): the
+# limiter's cost (on PostgreSQL, the cluster limiter's leases).
+limited=$(KEYWARDEN_URL=$url KEYWARDEN_TOKEN=$root "$bin" key create --env live --scope orders:read \
+      --rate-limit 1000000/1s --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["key"])')
 
 cat >"$work/verify.lua" <<LUA
 wrk.method = "POST"
@@ -94,12 +100,13 @@ PY
 
 echo "distinct-clients=${DISTINCT_CLIENTS:-0} backend=$backend rounds=$ROUNDS duration=$DURATION connections=$CONNECTIONS wrk-threads=$THREADS cores=$(nproc)"
 curl -fs -H "X-API-Key: $key" "$url/v1/forward-auth?scopes=orders:read" -o /dev/null || { echo "forward-auth refused the key" >&2; exit 2; }
-: >"$work/health"; : >"$work/fa"; : >"$work/verify"
+: >"$work/health"; : >"$work/fa"; : >"$work/verify"; : >"$work/limited"
 for r in $(seq 1 "$ROUNDS"); do
   run /healthz "" >>"$work/health"
   run "/v1/forward-auth?scopes=orders:read" "X-API-Key: $key" >>"$work/fa"
+  run "/v1/forward-auth?scopes=orders:read" "X-API-Key: $limited" >>"$work/limited"
   run /v1/verify script >>"$work/verify"
-  echo "round $r: healthz $(tail -1 "$work/health" | cut -d' ' -f1) rps, forward-auth $(tail -1 "$work/fa" | cut -d' ' -f1) rps, verify $(tail -1 "$work/verify" | cut -d' ' -f1) rps"
+  echo "round $r: healthz $(tail -1 "$work/health" | cut -d' ' -f1) rps, forward-auth $(tail -1 "$work/fa" | cut -d' ' -f1) rps, rate-limited key $(tail -1 "$work/limited" | cut -d' ' -f1) rps, verify $(tail -1 "$work/verify" | cut -d' ' -f1) rps"
 done
 
 # Let the usage log drain, then read what it did.
@@ -109,12 +116,12 @@ for _ in $(seq 1 100); do
 done
 metrics=$(curl -fs "$url/metrics")
 
-python3 - "$work/health" "$work/fa" "$metrics" "$backend" "$work/verify" <<'PY'
+python3 - "$work/health" "$work/fa" "$metrics" "$backend" "$work/verify" "$work/limited" <<'PY'
 import statistics, sys
 def load(p):
     rows = [list(map(float, l.split())) for l in open(p) if l.strip()]
     return [statistics.median(c) for c in zip(*rows)]
-h, f, v = load(sys.argv[1]), load(sys.argv[2]), load(sys.argv[5])
+h, f, v, l = load(sys.argv[1]), load(sys.argv[2]), load(sys.argv[5]), load(sys.argv[6])
 metrics = {l.split()[0]: l.split()[1] for l in sys.argv[3].splitlines() if l and not l.startswith("#")}
 valid = int(float(metrics.get('keywarden_verifications_total{code="VALID"}', 0)))
 written = int(float(metrics.get("keywarden_usage_events_written_total", 0)))
@@ -124,7 +131,9 @@ print(f"| {sys.argv[4]} | requests/s (median) | p50 | p99 | non-2xx |")
 print("|---|---|---|---|---|")
 print(f"| GET /healthz | {h[0]:,.0f} | {h[1]:.2f} ms | {h[2]:.2f} ms | {h[3]:.0f} |")
 print(f"| GET /v1/forward-auth (valid key) | {f[0]:,.0f} | {f[1]:.2f} ms | {f[2]:.2f} ms | {f[3]:.0f} |")
+print(f"| GET /v1/forward-auth (rate-limited key) | {l[0]:,.0f} | {l[1]:.2f} ms | {l[2]:.2f} ms | {l[3]:.0f} |")
 print(f"| POST /v1/verify (valid key, root key auth) | {v[0]:,.0f} | {v[1]:.2f} ms | {v[2]:.2f} ms | {v[3]:.0f} |")
 print(f"\nforward-auth / healthz throughput ratio: {f[0]/h[0]:.2f}; verify / healthz: {v[0]/h[0]:.2f}")
+print(f"rate-limited key / unlimited key (forward-auth): {l[0]/f[0]:.2f}")
 print(f"usage log: {valid:,} valid verifications, {written:,} events written, {dropped:,} dropped")
 PY

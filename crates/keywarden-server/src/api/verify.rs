@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use axum::{
     Json,
-    extract::{RawQuery, State},
+    extract::State,
     http::{HeaderMap, HeaderName, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
@@ -199,12 +199,13 @@ pub fn refusal(verdict: &Verdict) -> Response {
 pub async fn forward_auth(
     State(state): State<AppState>,
     addr: ClientAddr,
-    headers: HeaderMap,
-    RawQuery(raw): RawQuery,
+    request: axum::extract::Request,
 ) -> Response {
-    // Parsed by hand rather than with the `Query` extractor: this is the
-    // hottest route, and most proxies send no query at all.
-    let q: ForwardAuthQuery = match raw.as_deref() {
+    // The request itself rather than the `HeaderMap` and `Query`
+    // extractors: this is the hottest route, and those copy the headers and
+    // parse a query most proxies do not send.
+    let headers = request.headers();
+    let q: ForwardAuthQuery = match request.uri().query() {
         None | Some("") => ForwardAuthQuery::default(),
         Some(text) => match serde_urlencoded::from_str(text) {
             Ok(q) => q,
@@ -241,7 +242,7 @@ pub async fn forward_auth(
     let verdict = state
         .verifier()
         .verify(VerifyInput {
-            key: presented_key(&headers),
+            key: presented_key(headers),
             environment: q.environment.as_deref(),
             scopes: &scopes,
             client_ip: addr.client,
