@@ -52,7 +52,7 @@ pepper="1:$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 sql() { psql "$base" -qAt -c "SET search_path=$schema" -c "$1"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-start_node() { # name, extra env… → prints the URL
+start_node() { # name, extra env… → sets NODE_URL (not a subshell: pids must stay here)
   local name=$1; shift
   local port; port=$(free_port)
   env KEYWARDEN_DATABASE_URL="$db_url" KEYWARDEN_PEPPER="$pepper" KEYWARDEN_LOG=warn \
@@ -60,7 +60,7 @@ start_node() { # name, extra env… → prints the URL
       "$bin" serve --listen "127.0.0.1:$port" >"$work/$name.out" 2>"$work/$name.err" &
   pids+=($!)
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-  echo "http://127.0.0.1:$port"
+  NODE_URL="http://127.0.0.1:$port"
 }
 stop_nodes() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
@@ -69,7 +69,7 @@ stop_nodes() {
 }
 
 # 1. Node A: migrations, bootstrap, the sample keys.
-url=$(start_node boot)
+start_node boot; url=$NODE_URL
 root=$(sed -n 's/^root key: //p' "$work/boot.out")
 [ -n "$root" ] || { echo "no root key: $(cat "$work/boot.err")" >&2; exit 2; }
 python3 - "$url" "$root" "$SAMPLE" "$work/keys" <<'PY'
@@ -118,8 +118,9 @@ LUA
 
 measure() { # label, key file, node env… → lines "label node rps p50 p99 non2xx"
   local label=$1 keys=$2; shift 2
-  local a b
-  a=$(start_node a "$@"); b=$(start_node b "$@")
+  local a b node
+  start_node a "$@"; a=$NODE_URL
+  start_node b "$@"; b=$NODE_URL
   # Warm up: connections, PostgreSQL's plan cache, and (cached runs) the caches.
   wrk -t1 -c"$CONNECTIONS" -d3s -s "$work/cycle.lua" "$a" -- "$keys" >/dev/null
   wrk -t1 -c"$CONNECTIONS" -d3s -s "$work/cycle.lua" "$b" -- "$keys" >/dev/null
@@ -128,8 +129,8 @@ measure() { # label, key file, node env… → lines "label node rps p50 p99 non
   wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s "$work/cycle.lua" "$b" -- "$keys" >"$work/wrk-b"
   wait "$wa"
   stop_nodes
-  for n in a b; do
-    python3 - "$label" "$n" "$work/wrk-$n" <<'PY'
+  for node in a b; do
+    python3 - "$label" "$node" "$work/wrk-$node" <<'PY'
 import re, sys
 label, node, text = sys.argv[1], sys.argv[2], open(sys.argv[3]).read()
 def ms(v):

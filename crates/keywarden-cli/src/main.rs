@@ -6,7 +6,7 @@
 //! - `main.rs`: the command tree (clap derive) and exit codes.
 //! - `generate.rs`: `keywarden gen …` (offline generators and the checker).
 //! - `serve.rs`: `keywarden serve` and `keywarden admin …` (store-direct).
-//! - `client.rs`: `keywarden key …` and `keywarden audit …` (HTTP client).
+//! - `client.rs`: `keywarden key …`, `owner …`, `events …` and `audit …` (HTTP client).
 //! - `output.rs`: tables and JSON.
 //! - `scan.rs`: `keywarden scan …` and `keywarden hook install` (over
 //!   `keywarden-scan`), and the `--revoke` leak report to the server.

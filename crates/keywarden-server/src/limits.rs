@@ -127,15 +127,31 @@ struct Lease {
 /// `limit - (nodes - 1) × batch` and `limit` per window. When the store
 /// cannot be asked, the key falls back to this node's local token bucket:
 /// never unlimited.
+///
+/// One lease at a time per key and node: requests that find the node's
+/// lease spent wait for the one request asking the store, then take from
+/// what it brought. Without that, every concurrent request would ask, and
+/// the asks would queue on the window's row lock in PostgreSQL.
 pub struct ClusterLimiter {
     store: keywarden_store::Store,
     leases: Mutex<HashMap<String, Lease>>,
+    /// Per key, held while this node asks the store for a lease.
+    asking: Mutex<HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>,
+    /// Until when (ms) the store is not asked, after it failed: requests
+    /// waiting for a turn then count locally at once instead of each
+    /// waiting for its own failure.
+    store_down_until: std::sync::atomic::AtomicI64,
     fallback: RateLimiter,
 }
 
-/// Requests leased at a time for `limit`.
+/// How long the store is left alone after a failed lease.
+const STORE_RETRY_MS: i64 = 1_000;
+
+/// Requests leased at a time for `limit`: 4% of it, at least 1. What a
+/// node leases and does not spend before the window ends is lost, so each
+/// node beyond the first can cost the cluster at most 4% of the limit.
 pub fn lease_batch(limit: u32) -> u32 {
-    (limit / 25).clamp(1, 100)
+    (limit / 25).max(1)
 }
 
 impl ClusterLimiter {
@@ -144,8 +160,24 @@ impl ClusterLimiter {
         Self {
             store,
             leases: Mutex::new(HashMap::new()),
+            asking: Mutex::new(HashMap::new()),
+            store_down_until: std::sync::atomic::AtomicI64::new(i64::MIN),
             fallback: RateLimiter::default(),
         }
+    }
+
+    /// From this node's lease for the window, when it can answer.
+    fn take_leased(&self, key: &str, limit: RateLimit, window: UnixMillis) -> Option<(u32, bool)> {
+        let mut leases = self.leases.lock().ok()?;
+        let l = leases.get_mut(key)?;
+        if l.window != window || l.limit != limit {
+            return None;
+        }
+        if l.left > 0 {
+            l.left -= 1;
+            return Some((limit.limit.saturating_sub(l.used) + l.left, true));
+        }
+        l.exhausted.then_some((0, false))
     }
 
     /// Admits one request of `key` under `limit` at `now`.
@@ -159,21 +191,28 @@ impl ClusterLimiter {
             reset_at,
             retry_at: (!allowed).then_some(reset_at),
         };
-        // From memory when this node holds a lease for the window.
-        if let Ok(mut leases) = self.leases.lock()
-            && let Some(l) = leases.get_mut(key)
-            && l.window == window
-            && l.limit == limit
-        {
-            if l.left > 0 {
-                l.left -= 1;
-                return state(limit.limit.saturating_sub(l.used) + l.left, true);
-            }
-            if l.exhausted {
-                return state(0, false);
-            }
+        if let Some((remaining, allowed)) = self.take_leased(key, limit, window) {
+            return state(remaining, allowed);
         }
-        // Otherwise a new batch from the store.
+        // One request asks the store; the others wait for it and look again.
+        let asking = self
+            .asking
+            .lock()
+            .ok()
+            .map(|mut a| a.entry(key.to_owned()).or_default().clone());
+        let _turn = match &asking {
+            Some(lock) => Some(lock.lock().await),
+            None => None,
+        };
+        if let Some((remaining, allowed)) = self.take_leased(key, limit, window) {
+            return state(remaining, allowed);
+        }
+        let down_until = self
+            .store_down_until
+            .load(std::sync::atomic::Ordering::Relaxed);
+        if now < down_until {
+            return self.fallback.take(key, limit, now);
+        }
         match self
             .store
             .lease_rate(key, window, lease_batch(limit.limit), limit.limit)
@@ -204,6 +243,10 @@ impl ClusterLimiter {
             }
             Err(err) => {
                 tracing::warn!(error = %err, "cluster rate limit unavailable: counting on this node alone");
+                self.store_down_until.store(
+                    now.saturating_add(STORE_RETRY_MS),
+                    std::sync::atomic::Ordering::Relaxed,
+                );
                 self.fallback.take(key, limit, now)
             }
         }
@@ -213,6 +256,12 @@ impl ClusterLimiter {
     pub fn prune(&self, now: UnixMillis) {
         if let Ok(mut leases) = self.leases.lock() {
             leases.retain(|_, l| now < l.window + i64::from(l.limit.window_seconds.max(1)) * 1000);
+            if let Ok(mut asking) = self.asking.lock() {
+                // Keys without a live lease and nobody asking.
+                asking.retain(|k, lock| {
+                    leases.contains_key(k) || std::sync::Arc::strong_count(lock) > 1
+                });
+            }
         }
         self.fallback.prune(now, 3_600_000);
     }
