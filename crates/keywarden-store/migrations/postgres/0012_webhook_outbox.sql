@@ -5,7 +5,7 @@
 ALTER TABLE events ADD COLUMN event_id TEXT;
 UPDATE events SET event_id = 'evt_' || seq;
 ALTER TABLE events ADD COLUMN delivery TEXT NOT NULL DEFAULT 'none';
-ALTER TABLE events ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN attempts BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE events ADD COLUMN next_attempt_at BIGINT;
 ALTER TABLE events ADD COLUMN deliver_until BIGINT;
 ALTER TABLE events ADD COLUMN claimed_until BIGINT;
