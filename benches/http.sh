@@ -3,7 +3,9 @@
 # against GET /healthz on the same server (same threads, connections and
 # duration, alternating runs), with the usage log on. Reports requests/s,
 # p50/p99 latency, the forward-auth/healthz ratio, and whether the usage log
-# dropped any event.
+# dropped any event, and the server's own CPU time per request (from
+# /proc/<pid>/stat), which the load generator's share of the cores does
+# not disturb.
 #
 #   benches/http.sh                 # embedded default (SQLite)
 #   benches/http.sh postgres        # PostgreSQL at KEYWARDEN_TEST_DATABASE_URL
@@ -74,8 +76,12 @@ request = function()
 end
 LUA
 
-run() { # path, extra header or "script" → "rps p50_ms p99_ms non2xx"
-  local out
+# The server's CPU time (user + system, clock ticks) so far.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+
+run() { # path, extra header or "script" → "rps p50_ms p99_ms non2xx server_cpu_us_per_request"
+  local out before after
+  before=$(cpu_ticks)
   if [ "${2:-}" = script ]; then
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$work/verify.lua" "$url$1")
   elif [ -n "${DISTINCT_CLIENTS:-}" ] && [ "$1" != /healthz ]; then
@@ -83,9 +89,11 @@ run() { # path, extra header or "script" → "rps p50_ms p99_ms non2xx"
   else
     out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency ${2:+-H "$2"} "$url$1")
   fi
-  python3 - "$out" <<'PY'
+  after=$(cpu_ticks)
+  python3 - "$out" "$((after - before))" "$(getconf CLK_TCK)" <<'PY'
 import re, sys
 text = sys.argv[1]
+ticks, hz = int(sys.argv[2]), int(sys.argv[3])
 def ms(v):
     n, unit = re.match(r"([\d.]+)(us|ms|s|m)", v).groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
@@ -94,7 +102,8 @@ rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
 p50 = ms(re.search(r"^\s*50%\s+(\S+)", text, re.M).group(1))
 p99 = ms(re.search(r"^\s*99%\s+(\S+)", text, re.M).group(1))
 non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(rps, p50, p99, non2xx.group(1) if non2xx else 0)
+total = int(re.search(r"(\d+) requests in", text).group(1))
+print(rps, p50, p99, non2xx.group(1) if non2xx else 0, ticks / hz * 1e6 / max(total, 1))
 PY
 }
 
@@ -127,13 +136,14 @@ valid = int(float(metrics.get('keywarden_verifications_total{code="VALID"}', 0))
 written = int(float(metrics.get("keywarden_usage_events_written_total", 0)))
 dropped = int(float(metrics.get("keywarden_usage_events_dropped_total", 0)))
 print()
-print(f"| {sys.argv[4]} | requests/s (median) | p50 | p99 | non-2xx |")
-print("|---|---|---|---|---|")
-print(f"| GET /healthz | {h[0]:,.0f} | {h[1]:.2f} ms | {h[2]:.2f} ms | {h[3]:.0f} |")
-print(f"| GET /v1/forward-auth (valid key) | {f[0]:,.0f} | {f[1]:.2f} ms | {f[2]:.2f} ms | {f[3]:.0f} |")
-print(f"| GET /v1/forward-auth (rate-limited key) | {l[0]:,.0f} | {l[1]:.2f} ms | {l[2]:.2f} ms | {l[3]:.0f} |")
-print(f"| POST /v1/verify (valid key, root key auth) | {v[0]:,.0f} | {v[1]:.2f} ms | {v[2]:.2f} ms | {v[3]:.0f} |")
+print(f"| {sys.argv[4]} | requests/s (median) | p50 | p99 | non-2xx | server CPU per request |")
+print("|---|---|---|---|---|---|")
+print(f"| GET /healthz | {h[0]:,.0f} | {h[1]:.2f} ms | {h[2]:.2f} ms | {h[3]:.0f} | {h[4]:.1f} µs |")
+print(f"| GET /v1/forward-auth (valid key) | {f[0]:,.0f} | {f[1]:.2f} ms | {f[2]:.2f} ms | {f[3]:.0f} | {f[4]:.1f} µs |")
+print(f"| GET /v1/forward-auth (rate-limited key) | {l[0]:,.0f} | {l[1]:.2f} ms | {l[2]:.2f} ms | {l[3]:.0f} | {l[4]:.1f} µs |")
+print(f"| POST /v1/verify (valid key, root key auth) | {v[0]:,.0f} | {v[1]:.2f} ms | {v[2]:.2f} ms | {v[3]:.0f} | {v[4]:.1f} µs |")
 print(f"\nforward-auth / healthz throughput ratio: {f[0]/h[0]:.2f}; verify / healthz: {v[0]/h[0]:.2f}")
 print(f"rate-limited key / unlimited key (forward-auth): {l[0]/f[0]:.2f}")
+print(f"server CPU per request, forward-auth / healthz: {f[4]/h[4]:.2f} (less noisy than throughput: the load generator shares the cores)")
 print(f"usage log: {valid:,} valid verifications, {written:,} events written, {dropped:,} dropped")
 PY
