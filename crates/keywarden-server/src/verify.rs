@@ -453,45 +453,48 @@ impl Verifier {
             }
         }
         let rate_name = rate_name.map(str::to_owned);
+        // The key's credits and the owner's shared ones are spent together:
+        // when either is short, neither is spent.
+        let owner_credits = owner_limits
+            .as_ref()
+            .filter(|l| l.credits_remaining.is_some())
+            .zip(record.owner.as_ref());
         let mut remaining = None;
-        if record.usage_remaining.is_some() {
-            match self
+        if record.usage_remaining.is_some() || owner_credits.is_some() {
+            let cost = i64::from(input.cost);
+            let spent = self
                 .store
-                .consume_credits(&record.id, i64::from(input.cost), now)
-                .await
-            {
+                .spend_credits(
+                    record.usage_remaining.map(|_| &record.id),
+                    owner_credits.map(|(_, o)| o.as_str()),
+                    cost,
+                    now,
+                )
+                .await;
+            match spent {
                 Ok(Some(left)) => {
-                    remaining = Some(left);
-                    self.credits_low(&record, left, i64::from(input.cost), now);
-                }
-                Ok(None) => {
-                    return Verdict {
-                        rate,
-                        remaining: Some(0),
-                        ..refuse(Code::UsageExceeded, &record)
-                    };
-                }
-                Err(err) => {
-                    // Fail closed: a limit that cannot be checked is not granted.
-                    tracing::error!(error = %err, "usage limit could not be checked");
-                    return Verdict {
-                        rate,
-                        retry_after: Some(crate::error::STORE_RETRY_AFTER),
-                        ..refuse(Code::StoreUnavailable, &record)
-                    };
-                }
-            }
-        }
-        if let (Some(limits), Some(owner)) = (&owner_limits, &record.owner)
-            && limits.credits_remaining.is_some()
-        {
-            match self
-                .store
-                .consume_owner_credits(owner.as_str(), i64::from(input.cost), now)
-                .await
-            {
-                Ok(Some(left)) => {
-                    remaining = Some(remaining.map_or(left, |r| r.min(left)));
+                    if let Some(k) = left.key {
+                        let base = record
+                            .credits_refill
+                            .map(|r| r.amount)
+                            .or(record.usage_limit);
+                        self.credits_low(
+                            base,
+                            k,
+                            cost,
+                            now,
+                            Some(&record.id),
+                            record.owner.as_ref().map(|o| o.as_str()),
+                        );
+                    }
+                    if let (Some(o), Some((limits, owner))) = (left.owner, owner_credits) {
+                        let base = limits
+                            .credits_refill
+                            .map(|r| r.amount)
+                            .or(limits.credits_limit);
+                        self.credits_low(base, o, cost, now, None, Some(owner.as_str()));
+                    }
+                    remaining = left.key.into_iter().chain(left.owner).min();
                 }
                 Ok(None) => {
                     return Verdict {
@@ -502,7 +505,8 @@ impl Verifier {
                     };
                 }
                 Err(err) => {
-                    tracing::error!(error = %err, "owner credits could not be checked");
+                    // Fail closed: a limit that cannot be checked is not granted.
+                    tracing::error!(error = %err, "credits could not be checked");
                     return Verdict {
                         rate,
                         retry_after: Some(crate::error::STORE_RETRY_AFTER),
@@ -561,22 +565,31 @@ impl Verifier {
         }
     }
 
-    /// Raises `key.credits_low` when this spending took the key's credits
-    /// below `credits_low_ratio` of their base (the refill amount, else the
+    /// Raises `key.credits_low` when this spending took credits (a key's,
+    /// or an owner's shared ones when `key_id` is `None`) below
+    /// `credits_low_ratio` of their base (the refill amount, else the
     /// limit): once per crossing, so once per refill period at most.
-    fn credits_low(&self, record: &KeyRecord, left: i64, cost: i64, now: UnixMillis) {
-        let base = record
-            .credits_refill
-            .map(|r| r.amount)
-            .or(record.usage_limit)
-            .unwrap_or(0);
+    fn credits_low(
+        &self,
+        base: Option<i64>,
+        left: i64,
+        cost: i64,
+        now: UnixMillis,
+        key_id: Option<&keywarden_core::key::KeyId>,
+        owner: Option<&str>,
+    ) {
         #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
-        let threshold = (base as f64 * self.credits_low_ratio).ceil() as i64;
+        let threshold = (base.unwrap_or(0) as f64 * self.credits_low_ratio).ceil() as i64;
         if cost > 0 && left < threshold && left + cost >= threshold {
             self.events.raise(
                 keywarden_store::EventKind::KeyCreditsLow,
-                Some(record.id.to_string()),
-                serde_json::json!({ "remaining": left, "threshold": threshold, "owner": record.owner }),
+                key_id.map(ToString::to_string),
+                serde_json::json!({
+                    "remaining": left,
+                    "threshold": threshold,
+                    "owner": owner,
+                    "shared": key_id.is_none(),
+                }),
                 now,
             );
         }

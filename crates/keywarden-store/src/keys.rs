@@ -680,51 +680,70 @@ impl Store {
         cost: i64,
         now: UnixMillis,
     ) -> Result<Option<i64>> {
-        self.spend_credits("api_keys", "id", id.as_str(), cost, now)
-            .await
+        Ok(self
+            .spend_credits(Some(id), None, cost, now)
+            .await?
+            .and_then(|left| left.key))
     }
 
-    /// Spends an owner's shared credits, as [`Store::consume_credits`] does a key's.
-    pub async fn consume_owner_credits(
+    /// Spends `cost` of a key's credits and of its owner's shared credits
+    /// together (each given only when it has credits), as
+    /// [`Store::consume_credits`] does one: `None` when either has fewer
+    /// than `cost` left, and then neither is spent. Both in one transaction.
+    pub async fn spend_credits(
         &self,
-        owner: &str,
+        key: Option<&KeyId>,
+        owner: Option<&str>,
         cost: i64,
         now: UnixMillis,
-    ) -> Result<Option<i64>> {
-        self.spend_credits("owner_limits", "owner", owner, cost, now)
-            .await
-    }
-
-    /// The one credit statement, on `table` (whose credit columns have the
-    /// same names) for the row whose `column` is `id`.
-    async fn spend_credits(
-        &self,
-        table: &'static str,
-        column: &'static str,
-        id: &str,
-        cost: i64,
-        now: UnixMillis,
-    ) -> Result<Option<i64>> {
-        // The period `now` falls in, and the credits before spending.
-        const PERIOD: &str = "(($2 - created_at) / credits_refill_ms)";
-        const DUE: &str = "(credits_refill_ms IS NOT NULL AND $2 >= created_at \
-                           AND (($2 - created_at) / credits_refill_ms) > credits_period)";
-        let sql = format!(
-            "UPDATE {table} SET \
-               usage_remaining = (CASE WHEN {DUE} THEN credits_refill_amount ELSE usage_remaining END) - $3, \
-               credits_period = CASE WHEN {DUE} THEN {PERIOD} ELSE credits_period END \
-             WHERE {column} = $1 AND usage_remaining IS NOT NULL \
-               AND (CASE WHEN {DUE} THEN credits_refill_amount ELSE usage_remaining END) >= $3 \
-             RETURNING usage_remaining"
-        );
+    ) -> Result<Option<CreditsLeft>> {
+        let key = key.map(|k| (k.as_str(), credit_statement("api_keys", "id")));
+        let owner = owner.map(|o| (o, credit_statement("owner_limits", "owner")));
         with_db!(self, writer, |pool| {
-            let row = sqlx::query(&sql)
-                .bind(id)
-                .bind(now)
-                .bind(cost)
-                .fetch_optional(pool)
-                .await?;
-            row.map(|r| r.i64("usage_remaining")).transpose()
+            if key.is_none() || owner.is_none() {
+                // One spending is one statement, without a transaction.
+                let Some((id, sql)) = key.as_ref().or(owner.as_ref()) else {
+                    return Ok(Some(CreditsLeft::default()));
+                };
+                let row = sqlx::query(sql)
+                    .bind(*id)
+                    .bind(now)
+                    .bind(cost)
+                    .fetch_optional(pool)
+                    .await?;
+                let Some(r) = row else { return Ok(None) };
+                let left = Some(r.i64("usage_remaining")?);
+                return Ok(Some(if key.is_some() {
+                    CreditsLeft {
+                        key: left,
+                        owner: None,
+                    }
+                } else {
+                    CreditsLeft {
+                        key: None,
+                        owner: left,
+                    }
+                }));
+            }
+            let mut tx = pool.begin().await?;
+            let mut left = [None, None];
+            for (spend, slot) in [&key, &owner].into_iter().zip(&mut left) {
+                let Some((id, sql)) = spend else { continue };
+                let row = sqlx::query(sql)
+                    .bind(*id)
+                    .bind(now)
+                    .bind(cost)
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                let Some(r) = row else {
+                    tx.rollback().await?;
+                    return Ok(None);
+                };
+                *slot = Some(r.i64("usage_remaining")?);
+            }
+            tx.commit().await?;
+            let [key, owner] = left;
+            Ok(Some(CreditsLeft { key, owner }))
         })
     }
 
@@ -980,4 +999,33 @@ pub(crate) fn notify_payload(ids: &[&str]) -> String {
     } else {
         ids.join(",")
     }
+}
+
+/// What a spending left: the key's credits and its owner's, each when it
+/// has them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CreditsLeft {
+    /// The key's credits left.
+    pub key: Option<i64>,
+    /// The owner's shared credits left.
+    pub owner: Option<i64>,
+}
+
+/// The one credit statement, on `table` (whose credit columns have the same
+/// names) for the row whose `column` is `$1`, at `$2`, spending `$3`: the
+/// refill (when a boundary passed), the check and the spending at once;
+/// no row when fewer than the cost are left.
+fn credit_statement(table: &str, column: &str) -> String {
+    // The period `now` falls in, and the credits before spending.
+    const PERIOD: &str = "(($2 - created_at) / credits_refill_ms)";
+    const DUE: &str = "(credits_refill_ms IS NOT NULL AND $2 >= created_at \
+                       AND (($2 - created_at) / credits_refill_ms) > credits_period)";
+    format!(
+        "UPDATE {table} SET \
+           usage_remaining = (CASE WHEN {DUE} THEN credits_refill_amount ELSE usage_remaining END) - $3, \
+           credits_period = CASE WHEN {DUE} THEN {PERIOD} ELSE credits_period END \
+         WHERE {column} = $1 AND usage_remaining IS NOT NULL \
+           AND (CASE WHEN {DUE} THEN credits_refill_amount ELSE usage_remaining END) >= $3 \
+         RETURNING usage_remaining"
+    )
 }

@@ -50,7 +50,7 @@ mod usage;
 mod vocabulary;
 
 pub use audit::AuditCheckpoint;
-pub use keys::{CHANGES_ALL, CHANGES_CHANNEL};
+pub use keys::{CHANGES_ALL, CHANGES_CHANNEL, CreditsLeft};
 pub use model::*;
 pub use sessions::{ConsoleSession, SESSION_TOUCH_MS};
 pub use vocabulary::{AuditAction, AuditOutcome, DeliveryState, EventKind};

@@ -745,3 +745,57 @@ async fn owner_wide_limits() {
     })
     .await;
 }
+
+/// A key's credits and its owner's shared ones are spent together: when
+/// the owner's run short, the key's are not spent either. The owner's
+/// crossing of `credits_low_ratio` raises `key.credits_low` for the owner.
+#[tokio::test]
+async fn key_and_owner_credits_are_spent_together() {
+    on_each_backend(|t| async move {
+        let (id, key) = t
+            .create(json!({"environment": "live", "owner": "acme", "credits": {"remaining": 100}}))
+            .await;
+        let p = t
+            .call(
+                "PUT",
+                "/v1/owners/acme/limits",
+                Some(json!({"credits": {"remaining": 20}})),
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::OK, "{}", p.json);
+        // 20 shared credits at 4 a request: five pass (the fifth leaves 0,
+        // below 10% of 20), the sixth is refused.
+        let mut codes = Vec::new();
+        for _ in 0..6 {
+            let v = t.verify(json!({"key": key, "cost": 4})).await;
+            codes.push(v["code"].as_str().unwrap().to_owned());
+        }
+        assert_eq!(codes[..5], ["VALID"; 5], "{}", t.backend);
+        assert_eq!(codes[5], "USAGE_EXCEEDED", "{}", t.backend);
+        let k = t.call("GET", &format!("/v1/keys/{id}"), None).await;
+        assert_eq!(
+            k.json["credits"]["remaining"], 80,
+            "{}: the refused request spent none of the key's credits",
+            t.backend
+        );
+        let owner = t.call("GET", "/v1/owners/acme/limits", None).await;
+        assert_eq!(owner.json["credits"]["remaining"], 0);
+        // The owner's low-credit notice: one, naming the owner, no key.
+        let mut low = Vec::new();
+        for _ in 0..300 {
+            let e = t.call("GET", "/v1/events?kind=key.credits_low", None).await;
+            low = e.json.as_array().cloned().unwrap_or_default();
+            if !low.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert_eq!(low.len(), 1, "{}: {low:?}", t.backend);
+        assert_eq!(low[0]["key_id"], serde_json::Value::Null);
+        assert_eq!(low[0]["details"]["owner"], "acme");
+        assert_eq!(low[0]["details"]["shared"], true);
+        assert_eq!(low[0]["details"]["remaining"], 0);
+        t.stop().await;
+    })
+    .await;
+}
