@@ -359,3 +359,39 @@ async fn metrics_show_outcomes_cache_queue_and_throttle() {
     })
     .await;
 }
+
+/// The cluster limiter asks the store once for concurrent requests that
+/// find the node's lease spent: 32 at once take one batch (4% of 2,500),
+/// not one batch each.
+#[tokio::test]
+async fn concurrent_requests_share_one_cluster_lease() {
+    on_each_backend(|t| async move {
+        let limiter = std::sync::Arc::new(keywarden_server::limits::ClusterLimiter::new(
+            t.store.clone(),
+        ));
+        let limit = keywarden_store::RateLimit {
+            limit: 2_500,
+            window_seconds: 60,
+        };
+        let tasks: Vec<_> = (0..32)
+            .map(|_| {
+                let limiter = limiter.clone();
+                tokio::spawn(
+                    async move { limiter.take("key_single_flight", limit, crate::NOW).await },
+                )
+            })
+            .collect();
+        for task in tasks {
+            assert_eq!(task.await.unwrap().retry_at, None);
+        }
+        let window = crate::NOW - crate::NOW.rem_euclid(60_000);
+        let lease = t
+            .store
+            .lease_rate("key_single_flight", window, 0, 2_500)
+            .await
+            .unwrap();
+        assert_eq!(lease.used, 100, "{}: one batch leased", t.backend);
+        t.stop().await;
+    })
+    .await;
+}
