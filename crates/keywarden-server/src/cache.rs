@@ -31,9 +31,35 @@ pub(crate) enum Lookup {
     Unknown,
 }
 
+/// Hashes a digest by its first eight bytes. The digests are HMACs under
+/// the secret pepper: an attacker can neither predict nor choose them, so
+/// they need no keyed hash against collision floods, and SipHash over 32
+/// bytes on every verification buys nothing.
+#[derive(Default, Clone, Copy)]
+struct DigestHasher(u64);
+
+impl std::hash::Hasher for DigestHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut head = [0u8; 8];
+        let n = bytes.len().min(8);
+        head[..n].copy_from_slice(&bytes[..n]);
+        self.0 ^= u64::from_le_bytes(head);
+    }
+
+    fn write_usize(&mut self, _length: usize) {
+        // The array's length prefix: the same for every digest.
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type DigestMap<V> = HashMap<[u8; 32], V, std::hash::BuildHasherDefault<DigestHasher>>;
+
 /// A bounded map from digest to key record.
 pub(crate) struct KeyCache {
-    map: RwLock<HashMap<[u8; 32], Entry>>,
+    map: RwLock<DigestMap<Entry>>,
     ttl_ms: i64,
     capacity: usize,
 }
@@ -42,7 +68,7 @@ impl KeyCache {
     /// A cache of at most `capacity` entries, each trusted for `ttl_ms`.
     pub(crate) fn new(ttl_ms: i64, capacity: usize) -> Self {
         Self {
-            map: RwLock::new(HashMap::new()),
+            map: RwLock::new(DigestMap::default()),
             ttl_ms,
             capacity: capacity.max(16),
         }

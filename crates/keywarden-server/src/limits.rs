@@ -55,11 +55,25 @@ impl RateLimiter {
                 retry_at: Some(now + 1000),
             };
         };
-        let bucket = buckets.entry(key.to_owned()).or_insert(Bucket {
-            tokens: capacity,
-            updated: now,
-            limit,
-        });
+        // Looked up before inserting: a known key costs no allocation.
+        if !buckets.contains_key(key) {
+            buckets.insert(
+                key.to_owned(),
+                Bucket {
+                    tokens: capacity,
+                    updated: now,
+                    limit,
+                },
+            );
+        }
+        let Some(bucket) = buckets.get_mut(key) else {
+            return RateState {
+                limit: limit.limit,
+                remaining: 0,
+                reset_at: now,
+                retry_at: Some(now + 1000),
+            };
+        };
         if bucket.limit != limit {
             // The key's limit was changed: start over with the new one.
             *bucket = Bucket {
@@ -194,7 +208,28 @@ impl ClusterLimiter {
         if let Some((remaining, allowed)) = self.take_leased(key, limit, window) {
             return state(remaining, allowed);
         }
-        // One request asks the store; the others wait for it and look again.
+        // Boxed: the verification future stays small on the common path
+        // (served from the lease), which never awaits this.
+        Box::pin(self.ask(key, limit, now, window)).await
+    }
+
+    /// [`ClusterLimiter::take`] when the node's lease is spent: one request
+    /// asks the store; the others wait for it and look again.
+    async fn ask(
+        &self,
+        key: &str,
+        limit: RateLimit,
+        now: UnixMillis,
+        window: UnixMillis,
+    ) -> RateState {
+        let window_ms = i64::from(limit.window_seconds.max(1)) * 1000;
+        let reset_at = window + window_ms;
+        let state = |remaining: u32, allowed: bool| RateState {
+            limit: limit.limit,
+            remaining,
+            reset_at,
+            retry_at: (!allowed).then_some(reset_at),
+        };
         let asking = self
             .asking
             .lock()

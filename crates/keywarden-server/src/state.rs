@@ -15,7 +15,8 @@ use crate::{
     verify::{Verifier, VerifierSettings},
 };
 
-/// Queue bound of the usage log.
+/// Most rows the usage log holds unwritten (identical verifications of a
+/// second share one).
 const USAGE_QUEUE: usize = 200_000;
 
 /// The node's parts. Private: each part is reached through one accessor of
@@ -94,11 +95,12 @@ impl AppState {
     ) -> (Self, Background) {
         let metrics = Metrics::new();
         let events = EventSink::new(store.clone(), webhook, metrics.clone());
-        let (usage, usage_task) = UsageLog::start(store.clone(), metrics.clone(), USAGE_QUEUE);
         let node_id = config
             .node_id
             .clone()
             .unwrap_or_else(|| format!("node-{}", config.listen.port()));
+        let (usage, usage_task) =
+            UsageLog::start(store.clone(), metrics.clone(), USAGE_QUEUE, node_id);
         let verifier = Verifier::new(
             store.clone(),
             clock.clone(),
@@ -106,7 +108,6 @@ impl AppState {
             metrics.clone(),
             events.clone(),
             VerifierSettings {
-                node_id,
                 cache_ttl_ms: config.cache_ttl.ms(),
                 cache_capacity: config.cache_capacity,
                 failure_limit_per_minute: config.failure_limit_per_minute,

@@ -1,8 +1,11 @@
-//! The usage log: every verification becomes an event on a bounded
-//! in-memory queue, and one task writes them to the store in batches.
-//! Verification never waits on the log; when the queue is full, events are
-//! dropped and counted (`keywarden_usage_events_dropped_total`). Identical
-//! events of the same second are stored as one row with a `hits` count.
+//! The usage log: every verification is counted into an in-memory table
+//! on the request's own thread, and one task writes the table to the store
+//! in batches. Verification never waits on the log and allocates nothing
+//! for it unless it starts a new row: identical verifications (key,
+//! outcome, address, user agent, scopes) of the same second are one row
+//! with a `hits` count from the start. The table is bounded; when it is
+//! full, verifications that would start a new row are dropped and counted
+//! (`keywarden_usage_events_dropped_total`).
 //!
 //! Verifications that resolve to no key (`MISSING`, `MALFORMED`,
 //! `NOT_FOUND`, a throttled address's `RATE_LIMITED`) are anonymous traffic
@@ -12,44 +15,252 @@
 //! agents or scopes. A flood of key-less requests costs a few rows a
 //! minute per address, not one row per request.
 
-use std::{collections::HashMap, sync::Arc};
-
-use keywarden_store::{Store, UsageEvent};
-use tokio::{
-    sync::{Notify, mpsc},
-    task::JoinHandle,
+use std::{
+    collections::HashMap,
+    hash::{BuildHasher, Hash, Hasher, RandomState},
+    net::IpAddr,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicI64, AtomicUsize, Ordering},
+    },
 };
+
+use hashbrown::HashTable;
+use keywarden_core::{clock::UnixMillis, names::Scope};
+use keywarden_store::{Store, UsageEvent};
+use tokio::{sync::Notify, task::JoinHandle};
 
 use crate::metrics::Metrics;
 
 /// Most events written in one transaction.
 const MAX_BATCH: usize = 5_000;
 
-/// The sending side of the usage log.
+/// Longest user agent kept, in characters.
+const MAX_USER_AGENT_CHARS: usize = 200;
+
+/// Tables the rows are spread over, so the request threads rarely meet on
+/// one lock.
+const SHARDS: usize = 16;
+
+/// One verification, as the verifier hands it over: borrowed, so nothing is
+/// copied unless it starts a new row.
+#[derive(Debug, Clone, Copy)]
+pub struct Use<'a> {
+    /// The key, when one was found (never anything derived from an unknown key).
+    pub key_id: Option<&'a str>,
+    /// When.
+    pub at: UnixMillis,
+    /// Outcome code (`VALID`, `REVOKED`, ...).
+    pub code: &'static str,
+    /// Client address.
+    pub client_ip: Option<IpAddr>,
+    /// Client user agent (cut to 200 characters here). Ignored without a key.
+    pub user_agent: Option<&'a str>,
+    /// Scopes the request asked for. Ignored without a key.
+    pub scopes: &'a [Scope],
+}
+
+impl Use<'_> {
+    /// The time bucket the use is folded in: its second, or its minute
+    /// without a key.
+    fn bucket(&self) -> i64 {
+        let width = if self.key_id.is_some() {
+            1_000
+        } else {
+            MINUTE_MS
+        };
+        self.at.div_euclid(width)
+    }
+
+    fn user_agent(&self) -> Option<&str> {
+        let ua = self.user_agent.filter(|_| self.key_id.is_some())?;
+        Some(
+            ua.char_indices()
+                .nth(MAX_USER_AGENT_CHARS)
+                .map_or(ua, |(end, _)| &ua[..end]),
+        )
+    }
+
+    fn scopes(&self) -> &[Scope] {
+        if self.key_id.is_some() {
+            self.scopes
+        } else {
+            &[]
+        }
+    }
+
+    fn hash(&self, hasher: &RandomState) -> u64 {
+        let mut h = hasher.build_hasher();
+        self.key_id.hash(&mut h);
+        self.code.hash(&mut h);
+        self.client_ip.hash(&mut h);
+        self.user_agent().hash(&mut h);
+        for scope in self.scopes() {
+            scope.as_str().hash(&mut h);
+        }
+        self.bucket().hash(&mut h);
+        h.finish()
+    }
+}
+
+/// A row being counted.
+struct Row {
+    hash: u64,
+    bucket: i64,
+    event: UsageEvent,
+    /// The latest time of its verifications (`event.at` is the earliest).
+    last: UnixMillis,
+}
+
+impl Row {
+    fn new(hash: u64, u: &Use<'_>) -> Self {
+        let scopes = u.scopes();
+        Self {
+            hash,
+            bucket: u.bucket(),
+            event: UsageEvent {
+                key_id: u.key_id.map(str::to_owned),
+                at: u.at,
+                code: u.code,
+                client_ip: u.client_ip,
+                user_agent: u.user_agent().map(str::to_owned),
+                scopes: (!scopes.is_empty()).then(|| {
+                    scopes
+                        .iter()
+                        .map(Scope::as_str)
+                        .collect::<Vec<_>>()
+                        .join(",")
+                }),
+                node_id: None,
+                hits: 0,
+            },
+            last: u.at,
+        }
+    }
+
+    fn matches(&self, u: &Use<'_>) -> bool {
+        let e = &self.event;
+        self.bucket == u.bucket()
+            && e.code == u.code
+            && e.client_ip == u.client_ip
+            && e.key_id.as_deref() == u.key_id
+            && e.user_agent.as_deref() == u.user_agent()
+            && joined_is(e.scopes.as_deref().unwrap_or(""), u.scopes())
+    }
+}
+
+/// Whether `joined` is `scopes` joined with commas.
+fn joined_is(joined: &str, scopes: &[Scope]) -> bool {
+    let mut rest = joined;
+    for (i, scope) in scopes.iter().enumerate() {
+        if i > 0 {
+            let Some(r) = rest.strip_prefix(',') else {
+                return false;
+            };
+            rest = r;
+        }
+        let Some(r) = rest.strip_prefix(scope.as_str()) else {
+            return false;
+        };
+        rest = r;
+    }
+    rest.is_empty()
+}
+
+/// The rows counted since the writer last took them.
+struct Table {
+    shards: Box<[Mutex<HashTable<Row>>]>,
+    hasher: RandomState,
+    /// Rows in all shards.
+    rows: AtomicUsize,
+    /// Most rows held before new ones are dropped.
+    capacity: usize,
+}
+
+impl Table {
+    fn new(capacity: usize) -> Self {
+        Self {
+            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
+            hasher: RandomState::new(),
+            rows: AtomicUsize::new(0),
+            capacity: capacity.max(1),
+        }
+    }
+
+    /// Counts a use; `false` when it needed a new row and the table is full.
+    fn add(&self, u: &Use<'_>) -> bool {
+        let hash = u.hash(&self.hasher);
+        #[allow(clippy::cast_possible_truncation)]
+        let shard = &self.shards[(hash >> 32) as usize % SHARDS];
+        let Ok(mut table) = shard.lock() else {
+            return false;
+        };
+        if let Some(row) = table.find_mut(hash, |r| r.matches(u)) {
+            row.event.hits += 1;
+            row.event.at = row.event.at.min(u.at);
+            row.last = row.last.max(u.at);
+            return true;
+        }
+        if self.rows.fetch_add(1, Ordering::Relaxed) >= self.capacity {
+            self.rows.fetch_sub(1, Ordering::Relaxed);
+            return false;
+        }
+        let mut row = Row::new(hash, u);
+        row.event.hits = 1;
+        table.insert_unique(hash, row, |r| r.hash);
+        true
+    }
+
+    /// Takes every row counted so far.
+    fn take(&self) -> Vec<Row> {
+        let mut out = Vec::new();
+        for shard in &*self.shards {
+            let taken = match shard.lock() {
+                Ok(mut table) => std::mem::take(&mut *table),
+                Err(_) => continue,
+            };
+            self.rows.fetch_sub(taken.len(), Ordering::Relaxed);
+            out.extend(taken);
+        }
+        out
+    }
+
+    fn len(&self) -> usize {
+        self.rows.load(Ordering::Relaxed)
+    }
+}
+
+/// The counting side of the usage log.
 #[derive(Clone)]
 pub struct UsageLog {
-    tx: mpsc::Sender<UsageEvent>,
+    table: Arc<Table>,
     metrics: Metrics,
     shutdown: Arc<Notify>,
     /// When a drop was last logged (Unix seconds), so a flood logs once a minute.
-    last_warning: Arc<std::sync::atomic::AtomicI64>,
+    last_warning: Arc<AtomicI64>,
 }
 
 impl UsageLog {
-    /// Starts the writer task. `capacity` bounds the queue.
-    pub fn start(store: Store, metrics: Metrics, capacity: usize) -> (Self, JoinHandle<()>) {
-        let (tx, rx) = mpsc::channel(capacity.max(1));
+    /// Starts the writer task. `capacity` bounds the rows waiting to be
+    /// written; `node_id` names this node in every row.
+    pub fn start(
+        store: Store,
+        metrics: Metrics,
+        capacity: usize,
+        node_id: String,
+    ) -> (Self, JoinHandle<()>) {
+        let table = Arc::new(Table::new(capacity));
         let shutdown = Arc::new(Notify::new());
         let task = tokio::spawn(writer(
-            rx,
+            table.clone(),
             store,
             metrics.clone(),
             shutdown.clone(),
-            tx.clone(),
+            node_id,
         ));
         (
             Self {
-                tx,
+                table,
                 metrics,
                 shutdown,
                 last_warning: Arc::default(),
@@ -58,84 +269,72 @@ impl UsageLog {
         )
     }
 
-    /// Queues an event; never waits.
-    pub fn record(&self, event: UsageEvent) {
-        if self.tx.try_send(event).is_err() {
+    /// Counts a verification; never waits.
+    pub fn record(&self, u: &Use<'_>) {
+        if !self.table.add(u) {
             self.metrics.usage_dropped.inc();
             let now = time::OffsetDateTime::now_utc().unix_timestamp();
-            let last = self.last_warning.load(std::sync::atomic::Ordering::Relaxed);
+            let last = self.last_warning.load(Ordering::Relaxed);
             if now - last >= 60
                 && self
                     .last_warning
-                    .compare_exchange(
-                        last,
-                        now,
-                        std::sync::atomic::Ordering::Relaxed,
-                        std::sync::atomic::Ordering::Relaxed,
-                    )
+                    .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
                     .is_ok()
             {
                 tracing::warn!(
                     dropped_total = self.metrics.usage_dropped.get(),
-                    "the usage log's queue is full: verification events are being dropped"
+                    "the usage log is full: verification events are being dropped"
                 );
             }
         }
     }
 
-    /// Asks the writer to write what is queued and stop.
+    /// Asks the writer to write what is counted and stop.
     pub fn shutdown(&self) {
         self.shutdown.notify_one();
     }
 }
 
-/// How often the writer wakes to write what has queued. Waking on a timer
+/// How often the writer takes what has been counted. Waking on a timer
 /// rather than on every event keeps the verification path from paying a
 /// task wake-up per request; events reach the store within this delay.
 const FLUSH_EVERY: std::time::Duration = std::time::Duration::from_millis(50);
 
 async fn writer(
-    mut rx: mpsc::Receiver<UsageEvent>,
+    table: Arc<Table>,
     store: Store,
     metrics: Metrics,
     shutdown: Arc<Notify>,
-    probe: mpsc::Sender<UsageEvent>,
+    node_id: String,
 ) {
-    // `probe` only measures the queue's depth; it never sends, and the
-    // writer stops on `shutdown`, not when the channel closes.
     let mut tick = tokio::time::interval(FLUSH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut batch = Vec::with_capacity(MAX_BATCH);
     let mut anonymous = Anonymous::default();
     loop {
         let stopping = tokio::select! {
             _ = tick.tick() => false,
             () = shutdown.notified() => true,
         };
-        loop {
-            batch.clear();
-            while batch.len() < MAX_BATCH {
-                match rx.try_recv() {
-                    Ok(event) if event.key_id.is_none() => anonymous.add(event),
-                    Ok(event) => batch.push(event),
-                    Err(_) => break,
-                }
-            }
-            if batch.is_empty() {
-                break;
-            }
-            write_batch(&store, &metrics, &batch).await;
-            if batch.len() < MAX_BATCH {
-                break;
+        let (mut rows, mut last) = (Vec::new(), Vec::new());
+        for mut row in table.take() {
+            row.event.node_id = Some(node_id.clone());
+            if row.event.key_id.is_none() {
+                anonymous.add(row.event);
+            } else {
+                rows.push(row.event);
+                last.push(row.last);
             }
         }
+        for (rows, last) in rows.chunks(MAX_BATCH).zip(last.chunks(MAX_BATCH)) {
+            write_batch(&store, &metrics, rows, last).await;
+        }
         let done = anonymous.take_finished(stopping);
-        if !done.is_empty() {
-            write_batch(&store, &metrics, &done).await;
+        for chunk in done.chunks(MAX_BATCH) {
+            write_batch(&store, &metrics, chunk, &[]).await;
         }
         metrics
             .usage_queue_depth
-            .set(i64::try_from(probe.max_capacity() - probe.capacity()).unwrap_or(i64::MAX));
+            .set(i64::try_from(table.len()).unwrap_or(i64::MAX));
         if stopping {
             return;
         }
@@ -197,66 +396,28 @@ impl Anonymous {
     }
 }
 
-/// Folds identical events of the same second (key, outcome, address, user
-/// agent, scopes, node) into one row with their count: a busy client
-/// sending the same request thousands of times a second costs one row a
-/// second, not thousands. Each row keeps the earliest time of its events.
-fn fold(batch: &[UsageEvent]) -> Vec<UsageEvent> {
-    type Group<'a> = (
-        Option<&'a str>,
-        &'static str,
-        Option<std::net::IpAddr>,
-        Option<&'a str>,
-        Option<&'a str>,
-        Option<&'a str>,
-        i64,
-    );
-    let mut index: HashMap<Group<'_>, usize> = HashMap::with_capacity(batch.len());
-    let mut rows: Vec<UsageEvent> = Vec::new();
-    for e in batch {
-        let group = (
-            e.key_id.as_deref(),
-            e.code,
-            e.client_ip,
-            e.user_agent.as_deref(),
-            e.scopes.as_deref(),
-            e.node_id.as_deref(),
-            e.at.div_euclid(1000),
-        );
-        match index.get(&group) {
-            Some(&i) => {
-                rows[i].hits += e.hits;
-                rows[i].at = rows[i].at.min(e.at);
-            }
-            None => {
-                index.insert(group, rows.len());
-                rows.push(e.clone());
-            }
-        }
-    }
-    rows
-}
-
-async fn write_batch(store: &Store, metrics: &Metrics, batch: &[UsageEvent]) {
-    let events: u64 = batch
+/// Writes rows of events, and then the latest use of each key among the
+/// `VALID` ones.
+async fn write_batch(store: &Store, metrics: &Metrics, rows: &[UsageEvent], last: &[UnixMillis]) {
+    let events: u64 = rows
         .iter()
         .map(|e| u64::try_from(e.hits).unwrap_or(0))
         .sum();
-    match store.insert_usage(&fold(batch)).await {
+    match store.insert_usage(rows).await {
         Ok(()) => {
             metrics.usage_written.inc_by(events);
         }
         Err(err) => {
             metrics.usage_dropped.inc_by(events);
-            tracing::error!(error = %err, events = batch.len(), "usage events could not be written");
+            tracing::error!(error = %err, events = rows.len(), "usage events could not be written");
             return;
         }
     }
     let mut last_used: HashMap<&str, i64> = HashMap::new();
-    for e in batch.iter().filter(|e| e.code == "VALID") {
+    for (e, &at) in rows.iter().zip(last).filter(|(e, _)| e.code == "VALID") {
         if let Some(id) = &e.key_id {
-            let at = last_used.entry(id).or_insert(e.at);
-            *at = (*at).max(e.at);
+            let latest = last_used.entry(id).or_insert(at);
+            *latest = (*latest).max(at);
         }
     }
     let uses: Vec<(String, i64)> = last_used
@@ -313,18 +474,129 @@ mod tests {
         assert_eq!(a.take_finished(true).len(), 1, "shutdown writes the rest");
     }
 
+    fn scopes(list: &[&str]) -> Vec<Scope> {
+        list.iter().map(|s| s.parse().unwrap()).collect()
+    }
+
+    fn use_at<'a>(at: i64, ua: Option<&'a str>, scopes: &'a [Scope]) -> Use<'a> {
+        Use {
+            key_id: Some("key_a000000000000000"),
+            at,
+            code: "VALID",
+            client_ip: Some("192.0.2.1".parse().unwrap()),
+            user_agent: ua,
+            scopes,
+        }
+    }
+
+    /// A taken row: first and last time, hits, user agent, scopes.
+    type Taken = (i64, i64, i64, Option<String>, Option<String>);
+
+    fn rows(table: &Table) -> Vec<Taken> {
+        let mut rows: Vec<_> = table
+            .take()
+            .into_iter()
+            .map(|r| {
+                (
+                    r.event.at,
+                    r.last,
+                    r.event.hits,
+                    r.event.user_agent,
+                    r.event.scopes,
+                )
+            })
+            .collect();
+        rows.sort();
+        rows
+    }
+
     #[test]
-    fn identical_events_of_a_second_fold() {
-        let rows = fold(&[
-            ev(1_500, "192.0.2.1", "VALID"),
-            ev(1_200, "192.0.2.1", "VALID"),
-            ev(1_999, "192.0.2.1", "VALID"),
-            ev(2_000, "192.0.2.1", "VALID"),
-            ev(1_300, "192.0.2.2", "VALID"),
-            ev(1_300, "192.0.2.1", "REVOKED"),
-        ]);
-        let hits: Vec<(i64, i64)> = rows.iter().map(|r| (r.at, r.hits)).collect();
-        assert_eq!(hits, vec![(1_200, 3), (2_000, 1), (1_300, 1), (1_300, 1)]);
-        assert_eq!(rows.iter().map(|r| r.hits).sum::<i64>(), 6);
+    fn identical_uses_of_a_second_are_one_row() {
+        let table = Table::new(100);
+        let read = scopes(&["orders:read", "orders:write"]);
+        let other = scopes(&["orders:read"]);
+        for at in [1_500, 1_200, 1_999] {
+            assert!(table.add(&use_at(at, Some("curl"), &read)));
+        }
+        assert!(
+            table.add(&use_at(2_000, Some("curl"), &read)),
+            "next second"
+        );
+        assert!(
+            table.add(&use_at(1_300, Some("wget"), &read)),
+            "other agent"
+        );
+        assert!(
+            table.add(&use_at(1_300, Some("curl"), &other)),
+            "other scopes"
+        );
+        assert!(table.add(&use_at(1_300, Some("curl"), &[])), "no scopes");
+        let mut revoked = use_at(1_300, Some("curl"), &read);
+        revoked.code = "REVOKED";
+        assert!(table.add(&revoked));
+        assert_eq!(table.len(), 6);
+        let both = Some("orders:read,orders:write".to_owned());
+        let got = rows(&table);
+        assert_eq!(got.len(), 6);
+        assert!(got.contains(&(1_200, 1_999, 3, Some("curl".into()), both.clone())));
+        assert!(got.contains(&(2_000, 2_000, 1, Some("curl".into()), both.clone())));
+        assert!(got.contains(&(1_300, 1_300, 1, Some("curl".into()), None)));
+        assert_eq!(table.len(), 0, "taking empties the table");
+        assert!(rows(&table).is_empty());
+    }
+
+    #[test]
+    fn scopes_compare_as_a_list_not_as_text() {
+        let ab = scopes(&["a:b", "c:d"]);
+        assert!(joined_is("a:b,c:d", &ab));
+        assert!(!joined_is("a:b,c:de", &ab));
+        assert!(!joined_is("a:b", &ab));
+        assert!(!joined_is("a:bc:d", &ab));
+        assert!(joined_is("", &[]));
+        assert!(!joined_is("a:b", &[]));
+    }
+
+    #[test]
+    fn long_user_agents_are_cut_to_200_characters() {
+        let long = "é".repeat(300);
+        let table = Table::new(10);
+        assert!(table.add(&use_at(1_000, Some(&long), &[])));
+        let mut other_tail = "é".repeat(200);
+        other_tail.push('x');
+        assert!(
+            table.add(&use_at(1_000, Some(&other_tail), &[])),
+            "same first 200"
+        );
+        let got = rows(&table);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0].2, 2);
+        assert_eq!(got[0].3.as_deref().map(|u| u.chars().count()), Some(200));
+    }
+
+    #[test]
+    fn a_full_table_drops_new_rows_but_counts_known_ones() {
+        let table = Table::new(2);
+        assert!(table.add(&use_at(1_000, Some("a"), &[])));
+        assert!(table.add(&use_at(1_000, Some("b"), &[])));
+        assert!(!table.add(&use_at(1_000, Some("c"), &[])), "a third row");
+        assert!(table.add(&use_at(1_001, Some("a"), &[])), "a known row");
+        assert_eq!(table.len(), 2);
+        assert_eq!(rows(&table).iter().map(|r| r.2).sum::<i64>(), 3);
+        assert!(table.add(&use_at(1_000, Some("c"), &[])), "room again");
+    }
+
+    #[test]
+    fn key_less_uses_fold_per_minute_without_agent_or_scopes() {
+        let table = Table::new(10);
+        let s = scopes(&["a:b"]);
+        for i in 0..50 {
+            let ua = format!("agent {i}");
+            let mut u = use_at(60_000 + i * 1_000, Some(&ua), &s);
+            u.key_id = None;
+            u.code = "NOT_FOUND";
+            assert!(table.add(&u));
+        }
+        let got = rows(&table);
+        assert_eq!(got, vec![(60_000, 109_000, 50, None, None)]);
     }
 }

@@ -18,7 +18,7 @@ use keywarden_core::{
     key,
     names::{Scope, covers_all},
 };
-use keywarden_store::{KeyRecord, Store, UsageEvent};
+use keywarden_store::{KeyRecord, Store};
 
 use crate::{
     anomaly::Anomalies,
@@ -152,8 +152,6 @@ impl Verdict {
 /// Tuning of a [`Verifier`].
 #[derive(Debug, Clone)]
 pub struct VerifierSettings {
-    /// This node's name in the usage log.
-    pub node_id: String,
     /// Longest a cached record is trusted.
     pub cache_ttl_ms: i64,
     /// Most records cached.
@@ -186,7 +184,6 @@ pub struct Verifier {
     usage: UsageLog,
     metrics: Metrics,
     anomalies: Anomalies,
-    node_id: String,
 }
 
 impl Verifier {
@@ -216,7 +213,6 @@ impl Verifier {
             throttle: FailureThrottle::new(settings.failure_limit_per_minute),
             usage,
             metrics,
-            node_id: settings.node_id,
         }
     }
 
@@ -250,29 +246,13 @@ impl Verifier {
             self.anomalies
                 .observe(verdict.code, key, input.client_ip, now);
         }
-        // Events of no key are counted per address and minute by the usage
-        // log, which keeps neither user agent nor scopes: build them only
-        // for a key's events.
-        let keyed = verdict.key.is_some();
-        self.usage.record(UsageEvent {
-            key_id: verdict.key.as_ref().map(|k| k.id.to_string()),
+        self.usage.record(&crate::usage_log::Use {
+            key_id: verdict.key.as_ref().map(|k| k.id.as_str()),
             at: now,
             code: verdict.code.as_str(),
             client_ip: input.client_ip,
-            user_agent: input
-                .user_agent
-                .filter(|_| keyed)
-                .map(|ua| ua.chars().take(200).collect()),
-            scopes: (keyed && !input.scopes.is_empty()).then(|| {
-                input
-                    .scopes
-                    .iter()
-                    .map(Scope::as_str)
-                    .collect::<Vec<_>>()
-                    .join(",")
-            }),
-            node_id: Some(self.node_id.clone()),
-            hits: 1,
+            user_agent: input.user_agent,
+            scopes: input.scopes,
         });
         verdict
     }
@@ -322,12 +302,14 @@ impl Verifier {
             None => false,
         };
         self.metrics.cache_misses.inc();
-        let found = crate::lookup::find::<KeyRecord>(
+        // Boxed, as every store call here: the verification future stays
+        // small for the cached path, which never awaits them.
+        let found = Box::pin(crate::lookup::find::<KeyRecord>(
             &self.store,
             &self.peppers,
             parts.expose(),
             Some(&digest),
-        )
+        ))
         .await;
         let record = match found {
             Ok(Some(record)) => {
@@ -462,15 +444,13 @@ impl Verifier {
         let mut remaining = None;
         if record.usage_remaining.is_some() || owner_credits.is_some() {
             let cost = i64::from(input.cost);
-            let spent = self
-                .store
-                .spend_credits(
-                    record.usage_remaining.map(|_| &record.id),
-                    owner_credits.map(|(_, o)| o.as_str()),
-                    cost,
-                    now,
-                )
-                .await;
+            let spent = Box::pin(self.store.spend_credits(
+                record.usage_remaining.map(|_| &record.id),
+                owner_credits.map(|(_, o)| o.as_str()),
+                cost,
+                now,
+            ))
+            .await;
             match spent {
                 Ok(Some(left)) => {
                     if let Some(k) = left.key {
@@ -538,7 +518,9 @@ impl Verifier {
         {
             return Ok(limits.clone());
         }
-        let limits = self.store.get_owner_limits(owner).await?.map(Arc::new);
+        let limits = Box::pin(self.store.get_owner_limits(owner))
+            .await?
+            .map(Arc::new);
         if let Ok(mut owners) = self.owners.lock() {
             if owners.len() >= 100_000 {
                 owners.clear();
