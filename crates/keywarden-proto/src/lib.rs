@@ -250,11 +250,14 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
 }
 
+/// `X-API-Key`, as a name made once (a `&str` name is parsed on every lookup).
+const X_API_KEY: http::HeaderName = http::HeaderName::from_static("x-api-key");
+
 /// The key a request presents: `Authorization: Bearer`, else `X-API-Key`.
 pub fn presented_key(headers: &HeaderMap) -> Option<&str> {
     bearer(headers).or_else(|| {
         headers
-            .get("x-api-key")
+            .get(&X_API_KEY)
             .and_then(|v| v.to_str().ok())
             .map(str::trim)
     })

@@ -31,7 +31,7 @@ pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id"
 /// The key a request concerned, for the access log: handlers put it in the
 /// response's extensions.
 #[derive(Debug, Clone)]
-pub(crate) struct LoggedKey(pub(crate) String);
+pub(crate) struct LoggedKey(pub(crate) std::sync::Arc<keywarden_store::KeyRecord>);
 
 /// Longest request id kept from a proxy.
 const MAX_REQUEST_ID: usize = 64;
@@ -93,7 +93,7 @@ pub(crate) async fn layer(State(state): State<AppState>, mut req: Request, next:
     state
         .metrics()
         .request(&method, &route, status, latency.as_secs_f64());
-    let key_id = response.extensions_mut().remove::<LoggedKey>().map(|k| k.0);
+    let key = response.extensions_mut().remove::<LoggedKey>();
     tracing::info!(
         target: "keywarden::access",
         method = %method,
@@ -102,7 +102,7 @@ pub(crate) async fn layer(State(state): State<AppState>, mut req: Request, next:
         latency_us = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX),
         client = %addr.client.map_or_else(|| "unknown".to_owned(), |c| c.to_string()),
         request_id = %request_id,
-        key_id = %key_id.as_deref().unwrap_or("-"),
+        key_id = %key.as_ref().map_or("-", |k| k.0.id.as_str()),
         "request"
     );
     if let Ok(value) = HeaderValue::from_str(&request_id) {

@@ -11,12 +11,12 @@
 //! Observing costs a hash and a map update; everything slow (store reads,
 //! event writes, webhooks) runs in the background.
 
-use std::{
-    collections::{HashMap, HashSet},
-    hash::{BuildHasher, RandomState},
-    net::IpAddr,
-    sync::Mutex,
-};
+use std::{hash::BuildHasher, net::IpAddr, sync::Mutex};
+
+// foldhash (hashbrown's default hasher), seeded at random per process: the
+// maps are read on every verification, and SipHash's extra rounds buy
+// nothing over a random seed for in-memory maps this node bounds itself.
+use hashbrown::{DefaultHashBuilder, HashMap, HashSet};
 
 use keywarden_core::clock::UnixMillis;
 use keywarden_store::{KeyRecord, Store};
@@ -57,7 +57,7 @@ pub(crate) struct Anomalies {
     sink: EventSink,
     store: Store,
     burst_per_minute: u32,
-    hasher: RandomState,
+    hasher: DefaultHashBuilder,
     state: Mutex<State>,
 }
 
@@ -67,7 +67,7 @@ impl Anomalies {
             sink,
             store,
             burst_per_minute,
-            hasher: RandomState::new(),
+            hasher: DefaultHashBuilder::default(),
             state: Mutex::default(),
         }
     }
@@ -142,9 +142,9 @@ impl Anomalies {
             }
             // A key's very first use is not "a new address"; after that, an
             // address it was never used from is.
-            let used_before =
-                !state.used.insert(self.hasher.hash_one(id)) || key.last_used_at.is_some();
-            let pair = self.hasher.hash_one((id, ip));
+            let id_hash = self.hasher.hash_one(id);
+            let used_before = !state.used.insert(id_hash) || key.last_used_at.is_some();
+            let pair = self.hasher.hash_one((id_hash, ip));
             if state.seen.insert(pair) && used_before && may_check_address {
                 if let Some(m) = state.minutes.get_mut(id) {
                     m.address_checks += 1;

@@ -149,7 +149,7 @@ pub async fn verify(
     if let Some(key) = &verdict.key {
         answer
             .extensions_mut()
-            .insert(crate::access::LoggedKey(key.id.to_string()));
+            .insert(crate::access::LoggedKey(key.clone()));
     }
     Ok(answer)
 }
@@ -217,7 +217,7 @@ pub async fn forward_auth(
     };
     // The query's scopes and the header's are both required: a proxy may
     // set one per location and the other per route.
-    let header = match headers.get("x-keywarden-scopes").map(|v| v.to_str()) {
+    let header = match headers.get(&SCOPES).map(|v| v.to_str()) {
         None => None,
         Some(Ok(text)) => Some(text),
         Some(Err(_)) => {
@@ -281,7 +281,7 @@ pub async fn forward_auth(
     if let Some(key) = &verdict.key {
         response
             .extensions_mut()
-            .insert(crate::access::LoggedKey(key.id.to_string()));
+            .insert(crate::access::LoggedKey(key.clone()));
     }
     if let Some(rate) = verdict.rate {
         let h = response.headers_mut();
