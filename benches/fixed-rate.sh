@@ -20,8 +20,13 @@ DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-32}
 
 command -v oha >/dev/null || { echo "needs oha (cargo install oha)" >&2; exit 2; }
-cargo build --release -q -p keywarden
-bin=$PWD/target/release/keywarden
+# KEYWARDEN_BIN=<path> measures that binary instead of building this tree.
+if [ -n "${KEYWARDEN_BIN:-}" ]; then
+  bin=$KEYWARDEN_BIN
+else
+  cargo build --release -q -p keywarden
+  bin=$PWD/target/release/keywarden
+fi
 work=$(mktemp -d)
 pids=()
 schema=""

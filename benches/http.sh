@@ -19,7 +19,7 @@
 # keywarden trusts loopback as a proxy and every forward-auth request carries
 # a random X-Forwarded-For, so no two requests fold (and each new address of the
 # key is a new-address anomaly candidate).
-# Knobs: ROUNDS (3), DURATION (10s), CONNECTIONS (32), THREADS (1).
+# Knobs: ROUNDS (3), DURATION (10s), CONNECTIONS (32), THREADS (1), KEYWARDEN_BIN.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 backend=${1:-sqlite}
@@ -29,8 +29,14 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
 
 command -v wrk >/dev/null || { echo "benches/http.sh needs wrk (apt-get install wrk)" >&2; exit 2; }
-cargo build --release -q -p keywarden
-bin=$PWD/target/release/keywarden
+# KEYWARDEN_BIN=<path> measures that binary (e.g. a build of an older commit)
+# instead of building this tree.
+if [ -n "${KEYWARDEN_BIN:-}" ]; then
+  bin=$KEYWARDEN_BIN
+else
+  cargo build --release -q -p keywarden
+  bin=$PWD/target/release/keywarden
+fi
 work=$(mktemp -d)
 server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
