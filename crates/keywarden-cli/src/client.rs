@@ -1039,18 +1039,48 @@ pub(crate) enum EventsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Delivers an event to the webhook again (a failed one once the
+    /// receiver is fixed, or one the receiver lost): it is attempted at
+    /// once and retried for a fresh 24 hours, under its own id.
+    Redeliver {
+        /// The event id (evt_...), as `events list` shows it.
+        id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub(crate) fn events(remote: &Remote, cmd: EventsCommand) -> anyhow::Result<Outcome> {
     let client = Client::new(remote)?;
     let mut out = std::io::stdout().lock();
-    let EventsCommand::List {
-        kind,
-        key,
-        delivery,
-        limit,
-        json,
-    } = cmd;
+    let (kind, key, delivery, limit, json) = match cmd {
+        EventsCommand::List {
+            kind,
+            key,
+            delivery,
+            limit,
+            json,
+        } => (kind, key, delivery, limit, json),
+        EventsCommand::Redeliver { id, json } => {
+            let event = client.call(
+                Method::POST,
+                &format!("/v1/events/{}/redeliver", encode(&id)),
+                None,
+            )?;
+            if json {
+                output::json(&mut out, &event)?;
+            } else {
+                writeln!(
+                    out,
+                    "event {} queued for the webhook (delivery: {})",
+                    output::field(&event, "id"),
+                    output::field(&event["delivery"], "state")
+                )?;
+            }
+            return Ok(Outcome::Success);
+        }
+    };
     let mut q = vec![format!("limit={limit}")];
     for (k, v) in [("kind", kind), ("key_id", key), ("delivery", delivery)] {
         if let Some(v) = v {

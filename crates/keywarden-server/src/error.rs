@@ -47,6 +47,7 @@ pub const ERROR_CODES: &[&str] = &[
     "BAD_REQUEST",
     "CONFIRMATION_REQUIRED",
     "CONFLICT",
+    "DELIVERY_PENDING",
     "EMPTY_PATCH",
     "EXPIRY_IN_PAST",
     "EXPIRY_REQUIRED",

@@ -233,6 +233,32 @@ impl EventSink {
         tokio::spawn(async move { sink.record(kind, key_id, details, at).await });
     }
 
+    /// The outbox window of an event queued now: due at once, attempted
+    /// for the retry period. `None` without a webhook.
+    fn outbox_window(&self) -> Option<(UnixMillis, UnixMillis)> {
+        self.webhook.as_ref().map(|w| {
+            let now = SystemClock.now_ms();
+            let period = i64::try_from(w.retry.retry_for.as_millis()).unwrap_or(i64::MAX);
+            (now, now.saturating_add(period))
+        })
+    }
+
+    /// Queues a stored event for the webhook again, at once and for a
+    /// fresh retry period. `Ok(None)` when this node has no webhook.
+    pub async fn redeliver(
+        &self,
+        event_id: &str,
+    ) -> keywarden_store::Result<Option<keywarden_store::Redelivery>> {
+        let Some((now, until)) = self.outbox_window() else {
+            return Ok(None);
+        };
+        let done = self.store.redeliver(event_id, now, until).await?;
+        if matches!(done, keywarden_store::Redelivery::Queued(_)) {
+            self.raised.notify_one();
+        }
+        Ok(Some(done))
+    }
+
     /// Records an event and, with a webhook, queues its delivery (one
     /// write); waits for the store, not the webhook.
     pub async fn record(
@@ -243,11 +269,7 @@ impl EventSink {
         at: UnixMillis,
     ) {
         self.metrics.events_raised.inc();
-        let outbox = self.webhook.as_ref().map(|w| {
-            let now = SystemClock.now_ms();
-            let period = i64::try_from(w.retry.retry_for.as_millis()).unwrap_or(i64::MAX);
-            (now, now.saturating_add(period))
-        });
+        let outbox = self.outbox_window();
         let event = NewEvent {
             kind: kind.as_str(),
             key_id: key_id.as_deref(),

@@ -9,8 +9,8 @@
 use keywarden_core::clock::UnixMillis;
 
 use crate::{
-    AttemptResult, BackendKind, Delivery, DeliveryState, Event, NewEvent, Outgoing, Result, RowGet,
-    Store, StoreError, parse_col, with_db,
+    AttemptResult, BackendKind, Delivery, DeliveryState, Event, NewEvent, Outgoing, Redelivery,
+    Result, RowGet, Store, StoreError, parse_col, with_db,
 };
 
 const EVENT_COLUMNS: &str = "seq, event_id, at, kind, key_id, details, delivery, attempts, \
@@ -176,6 +176,45 @@ impl Store {
             .execute(pool)
             .await?;
             Ok(())
+        })
+    }
+
+    /// Queues event `event_id` for the webhook again (an operator's
+    /// request, e.g. after the receiver was fixed): whatever its state
+    /// (`failed`, `delivered`, or `none` when no webhook was configured at
+    /// the time), it becomes `pending`, due at `now`, attempted until
+    /// `until`, with its attempt count starting over. A pending event is
+    /// left as it is.
+    pub async fn redeliver(
+        &self,
+        event_id: &str,
+        now: UnixMillis,
+        until: UnixMillis,
+    ) -> Result<Redelivery> {
+        let update = format!(
+            "UPDATE events SET delivery = 'pending', attempts = 0, next_attempt_at = $2, \
+             deliver_until = $3, claimed_until = NULL, delivered_at = NULL \
+             WHERE event_id = $1 AND delivery <> 'pending' RETURNING {EVENT_COLUMNS}"
+        );
+        let select = format!("SELECT {EVENT_COLUMNS} FROM events WHERE event_id = $1");
+        with_db!(self, writer, |pool| {
+            let updated = sqlx::query(&update)
+                .bind(event_id)
+                .bind(now)
+                .bind(until)
+                .fetch_optional(pool)
+                .await?;
+            if let Some(row) = updated {
+                return Ok(Redelivery::Queued(event_from(&row)?));
+            }
+            let found = sqlx::query(&select)
+                .bind(event_id)
+                .fetch_optional(pool)
+                .await?;
+            match found {
+                Some(row) => Ok(Redelivery::AlreadyPending(event_from(&row)?)),
+                None => Ok(Redelivery::NotFound),
+            }
         })
     }
 

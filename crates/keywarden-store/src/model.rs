@@ -606,6 +606,18 @@ pub struct Outgoing {
     pub deliver_until: UnixMillis,
 }
 
+/// What asking for an event's delivery again did.
+#[derive(Debug, Clone)]
+pub enum Redelivery {
+    /// The event is pending again, due at once, with a fresh retry period
+    /// and attempt count (the last error stays until the next attempt).
+    Queued(Event),
+    /// It is already pending: nothing changed.
+    AlreadyPending(Event),
+    /// No event has that id.
+    NotFound,
+}
+
 /// How one delivery attempt ended.
 #[derive(Debug, Clone)]
 pub enum AttemptResult {

@@ -100,6 +100,8 @@ vocabulary!(
         AuditRead = "audit.read",
         /// The events were read.
         EventRead = "event.read",
+        /// An event was queued for the webhook again.
+        EventRedeliver = "event.redeliver",
         /// The audit chain was verified.
         AuditVerify = "audit.verify",
         /// Credentials were refused.

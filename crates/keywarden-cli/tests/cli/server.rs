@@ -965,6 +965,17 @@ fn owner_and_events_commands() {
     );
     let bad = server.cli(&root, &["events", "list", "--delivery", "lost"]);
     assert!(String::from_utf8_lossy(&bad.stderr).contains("INVALID_QUERY"));
+    // This server has no webhook: a redelivery says so, and fails.
+    let event_id = events[0]["id"].as_str().unwrap();
+    let none = server.cli(&root, &["events", "redeliver", event_id]);
+    assert!(!none.status.success());
+    assert!(
+        String::from_utf8_lossy(&none.stderr).contains("NOT_CONFIGURED"),
+        "{}",
+        String::from_utf8_lossy(&none.stderr)
+    );
+    let unknown = server.cli(&root, &["events", "redeliver", "not-an-event-id"]);
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("NOT_FOUND"));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 use axum::{Json, extract::State};
 use keywarden_store::{
     AuditAction, AuditEntry, AuditFilter, AuditOutcome, ChainReport, DeliveryState, Event,
-    EventKind, Permission,
+    EventKind, Permission, Redelivery,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -14,7 +14,7 @@ use crate::{
     },
     auth::Caller,
     error::{ApiError, ErrorBody},
-    extract::ApiQuery,
+    extract::{ApiPath, ApiQuery},
     state::AppState,
     timefmt,
 };
@@ -336,4 +336,69 @@ pub async fn list_events(
         ))
         .await?;
     Ok(Json(events.into_iter().map(Into::into).collect()))
+}
+
+/// Whether `id` can be an event id (`evt_` and base62, or an older
+/// `evt_<seq>`): anything else names no event.
+fn event_id_shape(id: &str) -> bool {
+    id.len() <= 64
+        && id
+            .strip_prefix("evt_")
+            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Deliver an event to the webhook again: a `failed` one once the receiver
+/// is fixed, a `delivered` one the receiver lost, or one raised before a
+/// webhook was configured. The event becomes `pending`, due at once, with a
+/// fresh 24-hour retry period and attempt count; it keeps its id, so a
+/// receiver that de-duplicates by `X-Keywarden-Event-Id` sees a repeat.
+#[utoipa::path(post, path = "/v1/events/{id}/redeliver", tag = "audit",
+    params(("id" = String, Path, description = "The event id (`evt_...`)")),
+    security(("root_key" = ["keys:write"])),
+    responses((status = 202, body = EventView, description = "Queued: `delivery.state` is `pending`."),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "No event has that id. Codes: `NOT_FOUND`."),
+        (status = 409, body = ErrorBody, description = "The event is already pending (`DELIVERY_PENDING`), or this node has no webhook to deliver to (`NOT_CONFIGURED`).")))]
+pub async fn redeliver_event(
+    State(state): State<AppState>,
+    caller: Caller,
+    ApiPath(id): ApiPath<String>,
+) -> Result<(axum::http::StatusCode, Json<EventView>), ApiError> {
+    caller
+        .require(
+            &state,
+            Permission::KeysWrite,
+            keywarden_store::AuditAction::EventRedeliver,
+            None,
+        )
+        .await?;
+    if !event_id_shape(&id) {
+        return Err(ApiError::not_found("event"));
+    }
+    let event = match state.events().redeliver(&id).await? {
+        None => {
+            return Err(ApiError::conflict(
+                "NOT_CONFIGURED",
+                "this node has no webhook (`webhook_url` is not set) to deliver events to",
+            ));
+        }
+        Some(Redelivery::NotFound) => return Err(ApiError::not_found("event")),
+        Some(Redelivery::AlreadyPending(_)) => {
+            return Err(ApiError::conflict(
+                "DELIVERY_PENDING",
+                "the event is already waiting for delivery",
+            ));
+        }
+        Some(Redelivery::Queued(event)) => event,
+    };
+    state
+        .store()
+        .audit(&caller.draft(
+            &state,
+            keywarden_store::AuditAction::EventRedeliver,
+            None,
+            serde_json::json!({ "event_id": event.id, "kind": event.kind }),
+        ))
+        .await?;
+    Ok((axum::http::StatusCode::ACCEPTED, Json(event.into())))
 }

@@ -260,27 +260,89 @@ async fn a_delivery_gives_up_after_its_retry_period() {
     };
     on_each_backend_with(
         || options(addr, short),
-        |t| async move {
-            raise(&t, 1).await;
-            let list = events_until(&t, "failed", |l| {
-                revoked_in_use(l)
-                    .first()
-                    .is_some_and(|e| e["delivery"]["state"] == "failed")
-            })
-            .await;
-            let d = &revoked_in_use(&list)[0]["delivery"];
-            assert!(d["attempts"].as_u64().unwrap() >= 2, "{d}");
-            assert_eq!(d["last_error"], "HTTP 500");
-            assert_eq!(d["next_attempt_at"], Value::Null);
-            assert_eq!(t.state.metrics().webhooks_failed.get(), 1);
-            let failed = t.call("GET", "/v1/events?delivery=failed", None).await;
-            assert_eq!(failed.json.as_array().unwrap().len(), 1);
-            let pending = t.call("GET", "/v1/events?delivery=pending", None).await;
-            assert_eq!(pending.json, json!([]));
-            let bad = t.call("GET", "/v1/events?delivery=lost", None).await;
-            assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-            assert_eq!(bad.code(), "INVALID_QUERY");
-            t.stop().await;
+        |t| {
+            let receiver = receiver.clone();
+            async move {
+                raise(&t, 1).await;
+                let list = events_until(&t, "failed", |l| {
+                    revoked_in_use(l)
+                        .first()
+                        .is_some_and(|e| e["delivery"]["state"] == "failed")
+                })
+                .await;
+                let d = &revoked_in_use(&list)[0]["delivery"];
+                assert!(d["attempts"].as_u64().unwrap() >= 2, "{d}");
+                assert_eq!(d["last_error"], "HTTP 500");
+                assert_eq!(d["next_attempt_at"], Value::Null);
+                assert_eq!(t.state.metrics().webhooks_failed.get(), 1);
+                let failed = t.call("GET", "/v1/events?delivery=failed", None).await;
+                assert_eq!(failed.json.as_array().unwrap().len(), 1);
+                let pending = t.call("GET", "/v1/events?delivery=pending", None).await;
+                assert_eq!(pending.json, json!([]));
+                let bad = t.call("GET", "/v1/events?delivery=lost", None).await;
+                assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+                assert_eq!(bad.code(), "INVALID_QUERY");
+
+                // The operator asks for it again while the receiver still
+                // fails: pending at once, with a fresh count; asking twice is
+                // refused while it waits.
+                let event = revoked_in_use(&list)[0].clone();
+                let id = event["id"].as_str().unwrap().to_owned();
+                let path = format!("/v1/events/{id}/redeliver");
+                let again = t.call("POST", &path, None).await;
+                assert_eq!(again.status, StatusCode::ACCEPTED, "{}", again.json);
+                assert_eq!(again.json["id"], id.as_str());
+                assert_eq!(again.json["delivery"]["state"], "pending");
+                assert_eq!(again.json["delivery"]["attempts"], 0);
+                let twice = t.call("POST", &path, None).await;
+                assert_eq!(twice.status, StatusCode::CONFLICT);
+                assert_eq!(twice.code(), "DELIVERY_PENDING");
+                events_until(&t, "failed again", |l| {
+                    revoked_in_use(l)
+                        .first()
+                        .is_some_and(|e| e["delivery"]["state"] == "failed")
+                })
+                .await;
+                // Once the receiver is fixed, a redelivery reaches it, with the
+                // event's own id.
+                receiver.status.store(204, Ordering::SeqCst);
+                let before = receiver.bodies().len();
+                let again = t.call("POST", &path, None).await;
+                assert_eq!(again.status, StatusCode::ACCEPTED, "{}", again.json);
+                let list = events_until(&t, "delivered", |l| {
+                    revoked_in_use(l)
+                        .first()
+                        .is_some_and(|e| e["delivery"]["state"] == "delivered")
+                })
+                .await;
+                assert_eq!(revoked_in_use(&list)[0]["delivery"]["attempts"], 1);
+                let bodies = receiver.bodies();
+                let (headers, body) = bodies.last().unwrap();
+                assert!(bodies.len() > before);
+                assert_eq!(headers["x-keywarden-event-id"], id.as_str());
+                assert_eq!(
+                    serde_json::from_str::<Value>(body).unwrap()["id"],
+                    id.as_str()
+                );
+                receiver.status.store(500, Ordering::SeqCst);
+
+                for unknown in ["evt_nosuchevent0000000000", "nonsense", "evt_", "evt_a%2Fb"] {
+                    let r = t
+                        .call("POST", &format!("/v1/events/{unknown}/redeliver"), None)
+                        .await;
+                    assert_eq!(r.status, StatusCode::NOT_FOUND, "{unknown}");
+                    assert_eq!(r.code(), "NOT_FOUND");
+                }
+                let audit = t
+                    .call("GET", "/v1/audit?action=event.redeliver&limit=10", None)
+                    .await;
+                let entries = audit.json["entries"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+                assert_eq!(entries.len(), 2, "{}", audit.json);
+                t.stop().await;
+            }
         },
     )
     .await;
@@ -336,4 +398,25 @@ async fn two_nodes_deliver_each_event_once() {
     )
     .await;
     server.abort();
+}
+
+/// A node without a webhook has nowhere to deliver to: it says so.
+#[tokio::test]
+async fn redelivery_needs_a_webhook() {
+    crate::on_each_backend(|t| async move {
+        raise(&t, 1).await;
+        let list = events_until(&t, "raised", |l| !revoked_in_use(l).is_empty()).await;
+        let event = revoked_in_use(&list)[0];
+        assert_eq!(event["delivery"]["state"], "none");
+        let r = t
+            .call(
+                "POST",
+                &format!("/v1/events/{}/redeliver", event["id"].as_str().unwrap()),
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CONFLICT);
+        assert_eq!(r.code(), "NOT_CONFIGURED");
+    })
+    .await;
 }

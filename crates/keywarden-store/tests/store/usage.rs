@@ -1,6 +1,6 @@
 //! The usage log and events on both backends.
 
-use keywarden_store::{AttemptResult, DeliveryState, NewEvent, UsageEvent};
+use keywarden_store::{AttemptResult, DeliveryState, NewEvent, Redelivery, UsageEvent};
 
 use crate::{NOW, draft, new_key, on_each_backend};
 
@@ -298,6 +298,37 @@ async fn the_webhook_outbox_claims_retries_and_ends() {
         assert_eq!(failed[0].delivery.attempts, 2);
         assert_eq!(failed[0].delivery.next_attempt_at, None);
         assert_eq!(b.store.next_delivery_due().await.unwrap(), Some(50_000));
+        // An operator asks for the failed one again: pending at once, with
+        // a fresh period and count; its last error stays until an attempt.
+        let Redelivery::Queued(again) = b.store.redeliver(&ids[1], 60_000, 90_000).await.unwrap()
+        else {
+            panic!("a failed event is queued again");
+        };
+        assert_eq!(again.delivery.state, DeliveryState::Pending);
+        assert_eq!(
+            (again.delivery.attempts, again.delivery.next_attempt_at),
+            (0, Some(60_000))
+        );
+        assert_eq!(again.delivery.last_error.as_deref(), Some("HTTP 500"));
+        assert!(matches!(
+            b.store.redeliver(&ids[1], 60_001, 90_000).await.unwrap(),
+            Redelivery::AlreadyPending(e) if e.delivery.next_attempt_at == Some(60_000)
+        ));
+        assert!(matches!(
+            b.store
+                .redeliver("evt_nosuchevent", 60_000, 90_000)
+                .await
+                .unwrap(),
+            Redelivery::NotFound
+        ));
+        let claimed = b.store.claim_deliveries(60_000, 1_000, 10).await.unwrap();
+        let ours = claimed.iter().find(|o| o.event.id == ids[1]).unwrap();
+        assert_eq!(ours.deliver_until, 90_000, "with its fresh period");
+        // A delivered event can be sent again too.
+        assert!(matches!(
+            b.store.redeliver(&ids[0], 61_000, 90_000).await.unwrap(),
+            Redelivery::Queued(e) if e.delivery.delivered_at.is_none()
+        ));
     })
     .await;
 }

@@ -9,6 +9,7 @@ class AuditAction(StrEnum):
     CONSOLE_SIGN_IN = "console.sign_in"
     CONSOLE_SIGN_OUT = "console.sign_out"
     EVENT_READ = "event.read"
+    EVENT_REDELIVER = "event.redeliver"
     KEY_BULK_REVOKE = "key.bulk_revoke"
     KEY_CREATE = "key.create"
     KEY_DISABLE = "key.disable"
