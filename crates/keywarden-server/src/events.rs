@@ -233,6 +233,11 @@ impl EventSink {
         tokio::spawn(async move { sink.record(kind, key_id, details, at).await });
     }
 
+    /// Whether this node delivers events to a webhook.
+    pub fn has_webhook(&self) -> bool {
+        self.webhook.is_some()
+    }
+
     /// The outbox window of an event queued now: due at once, attempted
     /// for the retry period. `None` without a webhook.
     fn outbox_window(&self) -> Option<(UnixMillis, UnixMillis)> {

@@ -242,6 +242,11 @@ try {
   await page.goto(base + "/ui/audit");
   await page.locator("#chain-status").getByText("Chain verified").waitFor();
   await shot(page, "10-audit");
+  await page.getByRole("link", { name: "Events" }).click();
+  await page.getByRole("heading", { name: "Events" }).waitFor();
+  await page.getByLabel("Delivery").selectOption("none");
+  await Promise.all([page.waitForURL(/delivery=none/), page.getByRole("button", { name: "Filter" }).click()]);
+  assert.equal(await page.getByLabel("Delivery").inputValue(), "none", "the filter is kept");
   await page.goto(base + "/ui/emergency?owner=globex");
   assert.equal((await page.locator("#count-before").textContent()).trim(), "2");
   await page.getByLabel(/^Type revoke/).fill("revoke");
@@ -319,7 +324,7 @@ try {
   const before = (await context.cookies()).find((c) => c.name === "kw_session");
   await Promise.all([page.waitForURL(/\/ui\/sign-in/), page.getByRole("button", { name: "Sign out" }).click()]);
   await page.getByText("You are signed out.").waitFor();
-  for (const path of ["/ui", "/ui/keys", "/ui/keys/" + rolledId, "/ui/audit", "/ui/generator"]) {
+  for (const path of ["/ui", "/ui/keys", "/ui/keys/" + rolledId, "/ui/audit", "/ui/events", "/ui/generator"]) {
     await page.goto(base + path);
     assert.equal(new URL(page.url()).pathname, "/ui/sign-in", path);
   }

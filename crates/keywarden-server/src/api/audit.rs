@@ -372,10 +372,22 @@ pub async fn redeliver_event(
             None,
         )
         .await?;
-    if !event_id_shape(&id) {
+    let event = redeliver(&state, &caller, &id).await?;
+    Ok((axum::http::StatusCode::ACCEPTED, Json(event.into())))
+}
+
+/// Queues event `id` for the webhook again on behalf of `caller` (already
+/// permitted), and audits it: the one redelivery behind the API and the
+/// console.
+pub(crate) async fn redeliver(
+    state: &AppState,
+    caller: &Caller,
+    id: &str,
+) -> Result<Event, ApiError> {
+    if !event_id_shape(id) {
         return Err(ApiError::not_found("event"));
     }
-    let event = match state.events().redeliver(&id).await? {
+    let event = match state.events().redeliver(id).await? {
         None => {
             return Err(ApiError::conflict(
                 "NOT_CONFIGURED",
@@ -394,11 +406,11 @@ pub async fn redeliver_event(
     state
         .store()
         .audit(&caller.draft(
-            &state,
+            state,
             keywarden_store::AuditAction::EventRedeliver,
             None,
             serde_json::json!({ "event_id": event.id, "kind": event.kind }),
         ))
         .await?;
-    Ok((axum::http::StatusCode::ACCEPTED, Json(event.into())))
+    Ok(event)
 }

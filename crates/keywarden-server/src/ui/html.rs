@@ -21,6 +21,7 @@ pub(crate) enum Nav {
     Keys,
     Create,
     Emergency,
+    Events,
     Audit,
     Generator,
 }
@@ -78,6 +79,7 @@ pub(crate) fn page(console: &Console, title: &str, nav: Nav, body: Markup) -> Re
                                 @if can(Permission::KeysRead) { (item(Nav::Keys, "/ui/keys", "Keys")) }
                                 @if can(Permission::KeysWrite) { (item(Nav::Create, "/ui/keys/new", "Create key")) }
                                 @if can(Permission::KeysRevoke) { (item(Nav::Emergency, "/ui/emergency", "Emergency")) }
+                                @if can(Permission::KeysRead) { (item(Nav::Events, "/ui/events", "Events")) }
                                 @if can(Permission::AuditRead) { (item(Nav::Audit, "/ui/audit", "Audit log")) }
                                 (item(Nav::Generator, "/ui/generator", "Generator"))
                             }

@@ -35,6 +35,7 @@ use crate::state::AppState;
 mod audit;
 mod chart;
 mod emergency;
+mod events;
 mod generator;
 mod html;
 mod keys;
@@ -79,6 +80,8 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         )
         .route("/owners/{owner}", get(owners::page_route))
         .route("/audit", get(audit::page_route))
+        .route("/events", get(events::page_route))
+        .route("/events/{id}/redeliver", post(events::redeliver))
         .route("/generator", get(generator::page_route))
         .route("/sign-out", post(signin::sign_out))
         .route_layer(middleware::from_fn_with_state(

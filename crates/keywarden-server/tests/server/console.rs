@@ -1273,3 +1273,126 @@ async fn the_owner_page_shows_limits_and_keys() {
     })
     .await;
 }
+
+/// Raises a `key.revoked_in_use` event; its id, once the events list has it.
+async fn revoked_in_use_event(t: &TestApp, state: &str) -> String {
+    let (id, key) = t.create(json!({"environment": "live"})).await;
+    t.call("POST", &format!("/v1/keys/{id}/revoke"), Some(json!({})))
+        .await;
+    assert_eq!(t.verify(json!({"key": key})).await["code"], "REVOKED");
+    for _ in 0..500 {
+        let list = t
+            .call("GET", "/v1/events?kind=key.revoked_in_use", None)
+            .await;
+        if let Some(e) = list.json.as_array().and_then(|l| l.first())
+            && e["delivery"]["state"] == state
+        {
+            return e["id"].as_str().unwrap().to_owned();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    panic!("{}: no {state} event", t.backend);
+}
+
+/// The events page shows each event's delivery, filters by it, and sends a
+/// failed event again (audited like the API's redelivery).
+#[tokio::test]
+async fn the_events_page_shows_delivery_and_sends_again() {
+    use keywarden_server::events::{RetryPolicy, Webhook};
+    // A receiver that is never there (connection refused), given up on
+    // after 300 ms.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = closed.local_addr().unwrap();
+    drop(closed);
+    let options = move || Options {
+        webhook: Some(
+            Webhook::new(
+                &format!("http://{addr}/hook"),
+                keywarden_core::secret::SecretBytes::new(vec![7; 32]),
+            )
+            .unwrap()
+            .with_retry(RetryPolicy {
+                first_delay: std::time::Duration::from_millis(50),
+                max_delay: std::time::Duration::from_millis(100),
+                retry_for: std::time::Duration::from_millis(300),
+            }),
+        ),
+        ..Options::default()
+    };
+    on_each_backend_with(options, |t| async move {
+        let event = revoked_in_use_event(&t, "failed").await;
+        let mut b = Browser::new(&t);
+        b.sign_in(&t.root).await;
+        let page = b.get("/ui/events").await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(
+            page.body.contains(&format!("<tr id=\"{event}\">")),
+            "{}",
+            page.body
+        );
+        assert!(page.body.contains("badge delivery-failed"));
+        assert!(page.body.contains("connection failed"), "{}", page.body);
+        let action = format!("/ui/events/{event}/redeliver");
+        assert!(page.body.contains(&format!("action=\"{action}\"")));
+        assert!(
+            b.get("/ui/events?delivery=failed")
+                .await
+                .body
+                .contains(&event)
+        );
+        let delivered = b.get("/ui/events?delivery=delivered").await;
+        assert!(delivered.body.contains("No event matches."));
+        let bad = b.get("/ui/events?delivery=lost").await;
+        assert!(bad.body.contains("Pick a kind and a delivery state"));
+
+        let csrf = page.csrf();
+        let sent = b.post(&action, &[("csrf", &csrf)]).await;
+        assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+        assert_eq!(sent.location(), "/ui/events?delivery=pending");
+        let after = b.get(sent.location()).await;
+        assert!(
+            after.body.contains("is queued for the webhook again"),
+            "{}",
+            after.body
+        );
+        let audit = t
+            .store
+            .list_audit(
+                &AuditFilter {
+                    action: Some("event.redeliver".into()),
+                    ..AuditFilter::default()
+                },
+                10,
+            )
+            .await
+            .unwrap();
+        assert_eq!(audit.len(), 1);
+        assert_eq!(audit[0].draft.details["event_id"], event.as_str());
+        // Without the form's token nothing is sent.
+        let forged = b.post(&action, &[]).await;
+        assert_ne!(forged.status, StatusCode::SEE_OTHER);
+        t.stop().await;
+    })
+    .await;
+}
+
+/// Without a webhook the page says events are only stored, and offers no
+/// sending.
+#[tokio::test]
+async fn the_events_page_without_a_webhook_offers_no_sending() {
+    on_each_backend(|t| async move {
+        let event = revoked_in_use_event(&t, "none").await;
+        let mut b = Browser::new(&t);
+        b.sign_in(&t.root).await;
+        let page = b.get("/ui/events").await;
+        assert!(page.body.contains(&event));
+        assert!(page.body.contains("No webhook is configured"));
+        assert!(!page.body.contains("/redeliver"));
+        assert!(
+            page.body
+                .contains("href=\"/ui/events\" aria-current=\"page\"")
+        );
+        t.stop().await;
+    })
+    .await;
+}
