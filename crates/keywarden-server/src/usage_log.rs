@@ -199,9 +199,15 @@ fn thread_shard() -> usize {
     SHARD.with(|s| *s)
 }
 
+/// A shard on cache lines of its own: two threads counting into
+/// neighbouring shards must not pull one line back and forth.
+#[derive(Default)]
+#[repr(align(128))]
+struct Shard(Mutex<HashTable<Row>>);
+
 /// The rows counted since the writer last took them.
 struct Table {
-    shards: Box<[Mutex<HashTable<Row>>]>,
+    shards: Box<[Shard]>,
     hasher: DefaultHashBuilder,
     /// Rows in all shards.
     rows: AtomicUsize,
@@ -212,7 +218,7 @@ struct Table {
 impl Table {
     fn new(capacity: usize) -> Self {
         Self {
-            shards: (0..SHARDS).map(|_| Mutex::default()).collect(),
+            shards: (0..SHARDS).map(|_| Shard::default()).collect(),
             hasher: DefaultHashBuilder::default(),
             rows: AtomicUsize::new(0),
             capacity: capacity.max(1),
@@ -223,7 +229,7 @@ impl Table {
     fn add(&self, u: &Use<'_>) -> bool {
         let hash = u.hash(&self.hasher);
         let shard = &self.shards[thread_shard()];
-        let Ok(mut table) = shard.lock() else {
+        let Ok(mut table) = shard.0.lock() else {
             return false;
         };
         if let Some(row) = table.find_mut(hash, |r| r.matches(u)) {
@@ -247,7 +253,7 @@ impl Table {
     fn take(&self) -> Vec<Row> {
         let mut merged: HashTable<Row> = HashTable::new();
         for shard in &*self.shards {
-            let taken = match shard.lock() {
+            let taken = match shard.0.lock() {
                 Ok(mut table) => std::mem::take(&mut *table),
                 Err(_) => continue,
             };

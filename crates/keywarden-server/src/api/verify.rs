@@ -170,6 +170,52 @@ pub struct ForwardAuthQuery {
     pub cost: Option<u32>,
 }
 
+/// The forward-auth query as read: borrowed from the request when nothing
+/// in it is percent- or plus-encoded (what proxies send), decoded otherwise.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct FaQuery<'a> {
+    scopes: Option<std::borrow::Cow<'a, str>>,
+    environment: Option<std::borrow::Cow<'a, str>>,
+    cost: Option<u32>,
+}
+
+impl<'a> FaQuery<'a> {
+    /// Reads a query string, with the meaning `serde_urlencoded` gives it
+    /// (`ForwardAuthQuery`: unknown names ignored, a repeated name or a
+    /// cost that is not a number refused). The plain case is read in place,
+    /// with no allocation; anything else goes through `serde_urlencoded`.
+    fn read(text: &'a str) -> Result<Self, ()> {
+        if !text.contains(['%', '+']) {
+            let mut q = Self::default();
+            let mut plain = true;
+            for pair in text.split('&').filter(|p| !p.is_empty()) {
+                let Some((name, value)) = pair.split_once('=') else {
+                    plain = false;
+                    break;
+                };
+                match name {
+                    "scopes" if q.scopes.is_none() => q.scopes = Some(value.into()),
+                    "environment" if q.environment.is_none() => {
+                        q.environment = Some(value.into());
+                    }
+                    "cost" if q.cost.is_none() => q.cost = Some(value.parse().map_err(|_| ())?),
+                    "scopes" | "environment" | "cost" => return Err(()),
+                    _ => {}
+                }
+            }
+            if plain {
+                return Ok(q);
+            }
+        }
+        let q: ForwardAuthQuery = serde_urlencoded::from_str(text).map_err(|_| ())?;
+        Ok(Self {
+            scopes: q.scopes.map(Into::into),
+            environment: q.environment.map(Into::into),
+            cost: q.cost,
+        })
+    }
+}
+
 const KEY_ID: HeaderName = HeaderName::from_static("x-keywarden-key-id");
 const OWNER: HeaderName = HeaderName::from_static("x-keywarden-owner");
 const SCOPES: HeaderName = HeaderName::from_static("x-keywarden-scopes");
@@ -205,15 +251,12 @@ pub async fn forward_auth(
     // extractors: this is the hottest route, and those copy the headers and
     // parse a query most proxies do not send.
     let headers = request.headers();
-    let q: ForwardAuthQuery = match request.uri().query() {
-        None | Some("") => ForwardAuthQuery::default(),
-        Some(text) => match serde_urlencoded::from_str(text) {
-            Ok(q) => q,
-            Err(_) => {
-                return ApiError::invalid("INVALID_QUERY", "the query string could not be read")
-                    .into_response();
-            }
-        },
+    let q = match FaQuery::read(request.uri().query().unwrap_or("")) {
+        Ok(q) => q,
+        Err(()) => {
+            return ApiError::invalid("INVALID_QUERY", "the query string could not be read")
+                .into_response();
+        }
     };
     // The query's scopes and the header's are both required: a proxy may
     // set one per location and the other per route.
@@ -294,4 +337,79 @@ pub async fn forward_auth(
         }
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FaQuery, ForwardAuthQuery};
+    use proptest::prelude::*;
+
+    /// What `serde_urlencoded` makes of a query: the meaning the in-place
+    /// reading must keep.
+    fn by_serde(text: &str) -> Result<FaQuery<'static>, ()> {
+        let q: ForwardAuthQuery = serde_urlencoded::from_str(text).map_err(|_| ())?;
+        Ok(FaQuery {
+            scopes: q.scopes.map(Into::into),
+            environment: q.environment.map(Into::into),
+            cost: q.cost,
+        })
+    }
+
+    #[test]
+    fn plain_queries_are_read_in_place_as_serde_reads_them() {
+        for text in [
+            "",
+            "scopes=orders:read",
+            "scopes=orders:read,orders:write&environment=live&cost=3",
+            "cost=0",
+            "cost=",
+            "cost=x",
+            "cost=4294967296",
+            "scopes=a&scopes=b",
+            "environment=&environment=live",
+            "other=1&scopes=a",
+            "scopes",
+            "other",
+            "&&scopes=a&&",
+            "scopes=a=b",
+            "scopes=%61",
+            "scopes=a+b",
+            "scopes=%zz",
+            "cost=%33",
+        ] {
+            let fast = FaQuery::read(text);
+            assert_eq!(fast, by_serde(text), "{text:?}");
+            let plain = !text.contains(['%', '+'])
+                && text.split('&').all(|p| p.is_empty() || p.contains('='));
+            if plain && let Ok(q) = fast {
+                assert!(
+                    q.scopes
+                        .iter()
+                        .chain(&q.environment)
+                        .all(|v| matches!(v, std::borrow::Cow::Borrowed(_))),
+                    "{text:?} was copied"
+                );
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_query_means_what_serde_says(text in "[a-z=&%+0-9:,]{0,40}") {
+            prop_assert_eq!(FaQuery::read(&text), by_serde(&text));
+        }
+
+        #[test]
+        fn any_query_of_its_names_means_what_serde_says(
+            pairs in proptest::collection::vec(
+                ("(scopes|environment|cost|x)", "[a-z0-9:,]{0,6}", any::<bool>()), 0..5)
+        ) {
+            let text = pairs
+                .iter()
+                .map(|(n, v, eq)| if *eq { format!("{n}={v}") } else { n.clone() })
+                .collect::<Vec<_>>()
+                .join("&");
+            prop_assert_eq!(FaQuery::read(&text), by_serde(&text));
+        }
+    }
 }
