@@ -2,7 +2,7 @@
 //! `/v1/forward-auth` for reverse proxies (nginx `auth_request`, Traefik
 //! ForwardAuth, Caddy `forward_auth`, Envoy `ext_authz` over HTTP).
 
-use std::net::IpAddr;
+use std::{net::IpAddr, sync::Arc};
 
 use axum::{
     Json,
@@ -11,7 +11,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use keywarden_core::names::Scope;
-use keywarden_store::Permission;
+use keywarden_store::{KeyRecord, Permission};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -223,6 +223,49 @@ const ENVIRONMENT: HeaderName = HeaderName::from_static("x-keywarden-environment
 const RL_LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
 const RL_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
 
+/// The identity headers of a valid key's answer (key id, owner, scopes,
+/// environment), or `None` where a value cannot be a header.
+fn identity_values(key: &KeyRecord) -> [Option<HeaderValue>; 4] {
+    let scopes = key
+        .scopes
+        .iter()
+        .map(Scope::as_str)
+        .collect::<Vec<_>>()
+        .join(",");
+    [
+        key.id.as_str(),
+        key.owner.as_ref().map_or("", |o| o.as_str()),
+        &scopes,
+        key.environment.as_str(),
+    ]
+    .map(|v| HeaderValue::from_str(v).ok())
+}
+
+/// How many records each thread remembers the identity headers of.
+const IDENTITY_MEMO: usize = 64;
+
+type IdentityMemo = [Option<(Arc<KeyRecord>, [Option<HeaderValue>; 4])>; IDENTITY_MEMO];
+
+/// [`identity_values`], made once per cached record and thread: a record
+/// is immutable behind its `Arc`, and the memo holds the `Arc`, so the same
+/// pointer is the same record (a changed key is a new record, and misses).
+/// The values' bytes are shared only with this thread's own answers.
+fn identity_headers(key: &Arc<KeyRecord>) -> [Option<HeaderValue>; 4] {
+    thread_local! {
+        static MEMO: std::cell::RefCell<IdentityMemo> =
+            std::cell::RefCell::new(std::array::from_fn(|_| None));
+    }
+    let slot = (Arc::as_ptr(key) as usize / std::mem::align_of::<KeyRecord>()) % IDENTITY_MEMO;
+    MEMO.with_borrow_mut(|memo| match &memo[slot] {
+        Some((known, values)) if Arc::ptr_eq(known, key) => values.clone(),
+        _ => {
+            let values = identity_values(key);
+            memo[slot] = Some((key.clone(), values.clone()));
+            values
+        }
+    })
+}
+
 /// The error response of a refused verification: 401 for a missing or
 /// malformed key, 429 with `Retry-After` when rate-limited, 503 with
 /// `Retry-After` when the store is unavailable, 403 otherwise (the mapping
@@ -299,22 +342,14 @@ pub async fn forward_auth(
             // Sized for every header this answer gets on its way out (the
             // identity, rate limit, request id, date, length): no regrowth.
             let mut h = axum::http::HeaderMap::with_capacity(12);
-            let mut set = |name: HeaderName, value: &str| {
-                if let Ok(v) = HeaderValue::from_str(value) {
+            for (name, value) in [KEY_ID, OWNER, SCOPES, ENVIRONMENT]
+                .into_iter()
+                .zip(identity_headers(key))
+            {
+                if let Some(v) = value {
                     h.insert(name, v);
                 }
-            };
-            set(KEY_ID, key.id.as_str());
-            set(OWNER, key.owner.as_ref().map_or("", |o| o.as_str()));
-            let mut scopes = String::with_capacity(64);
-            for (i, scope) in key.scopes.iter().enumerate() {
-                if i > 0 {
-                    scopes.push(',');
-                }
-                scopes.push_str(scope.as_str());
             }
-            set(SCOPES, &scopes);
-            set(ENVIRONMENT, key.environment.as_str());
             let mut r = Response::new(axum::body::Body::empty());
             *r.headers_mut() = h;
             r

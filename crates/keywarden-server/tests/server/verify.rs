@@ -162,6 +162,50 @@ async fn forward_auth_statuses_and_headers() {
 }
 
 #[tokio::test]
+async fn forward_auth_headers_follow_a_changed_key() {
+    // The identity headers are remembered per cached record: a change makes
+    // a new record, and the next answer carries the new identity.
+    on_each_backend(|t| async move {
+        let (id, key) = t
+            .create(json!({"environment": "live", "owner": "acme", "scopes": ["orders:read"]}))
+            .await;
+        let headers = [("x-api-key", key.as_str())];
+        let fa = || {
+            t.send(
+                "GET",
+                "/v1/forward-auth",
+                None,
+                None,
+                &headers,
+                Some("192.0.2.1"),
+            )
+        };
+        for _ in 0..3 {
+            let r = fa().await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+            assert_eq!(r.headers["x-keywarden-owner"], "acme");
+            assert_eq!(r.headers["x-keywarden-scopes"], "orders:read");
+        }
+        let r = t
+            .call(
+                "PATCH",
+                &format!("/v1/keys/{id}"),
+                Some(json!({"owner": "globex", "scopes": ["orders:read", "orders:write"]})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+        let r = fa().await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+        assert_eq!(r.headers["x-keywarden-key-id"], id.as_str());
+        assert_eq!(r.headers["x-keywarden-owner"], "globex");
+        assert_eq!(r.headers["x-keywarden-scopes"], "orders:read,orders:write");
+        assert_eq!(r.headers["x-keywarden-environment"], "live");
+        t.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn failed_verifications_are_throttled_per_address() {
     on_each_backend_with(
         || {
