@@ -1,7 +1,15 @@
 //! In-memory limits of one node: per-key token buckets (rate limits) and
 //! per-address failure windows (brute-force throttle).
 
-use std::{collections::HashMap, hash::Hash, net::IpAddr, sync::Mutex};
+use std::{
+    collections::HashMap,
+    hash::Hash,
+    net::IpAddr,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicI64, Ordering},
+    },
+};
 
 use keywarden_core::clock::UnixMillis;
 use keywarden_store::RateLimit;
@@ -131,30 +139,84 @@ struct Lease {
     used: u32,
     /// The store said the window is used up.
     exhausted: bool,
+    /// A lease asked for ahead of need is on its way.
+    ahead: bool,
+    /// The next window's lease, asked for before this window ended.
+    next: Option<NextLease>,
 }
+
+impl Lease {
+    fn fresh(window: UnixMillis, limit: RateLimit) -> Self {
+        Self {
+            window,
+            limit,
+            left: 0,
+            used: 0,
+            exhausted: false,
+            ahead: false,
+            next: None,
+        }
+    }
+
+    /// The window to lease for before a request has to wait for it: this
+    /// one when a quarter of a batch is left (and the store has not said
+    /// it is used up), the next one in this window's last tenth.
+    fn ahead_of_need(&self, now: UnixMillis) -> Option<UnixMillis> {
+        let window_ms = window_ms(self.limit);
+        if !self.exhausted && self.left < lease_batch(self.limit.limit) / 4 {
+            Some(self.window)
+        } else if self.next.is_none() && now - self.window >= window_ms - window_ms / 10 {
+            Some(self.window + window_ms)
+        } else {
+            None
+        }
+    }
+}
+
+/// A lease of the window after a node's current one.
+#[derive(Clone, Copy)]
+struct NextLease {
+    window: UnixMillis,
+    limit: RateLimit,
+    left: u32,
+    used: u32,
+    exhausted: bool,
+}
+
+fn window_ms(limit: RateLimit) -> i64 {
+    i64::from(limit.window_seconds.max(1)) * 1000
+}
+
+type Leases = Arc<Mutex<HashMap<String, Lease>>>;
 
 /// Cluster rate limits: fixed windows (aligned to the epoch) counted in
 /// the store, leased by each node in batches of about 4% of the limit and
 /// spent from memory. Leases never add up past the limit, so no node
-/// admits more than its share; what a node leased and does not use before
-/// the window ends is lost, so the cluster admits between
-/// `limit - (nodes - 1) × batch` and `limit` per window. When the store
-/// cannot be asked, the key falls back to this node's local token bucket:
-/// never unlimited.
+/// admits more than its share. What a node leased and does not use before
+/// the window ends is lost: at most a quarter of a batch and the batch
+/// asked ahead (below) per node, so the cluster admits between
+/// `limit - (nodes - 1) × 1.25 × batch` (5% of the limit for each node
+/// past the first) and `limit` per window. When the store cannot be
+/// asked, the key falls back to this node's local token bucket: never
+/// unlimited.
 ///
-/// One lease at a time per key and node: requests that find the node's
-/// lease spent wait for the one request asking the store, then take from
-/// what it brought. Without that, every concurrent request would ask, and
-/// the asks would queue on the window's row lock in PostgreSQL.
+/// Leases are asked for ahead of need, in the background: the next batch
+/// when a quarter of one is left, and the next window's in the last tenth
+/// of a window, so requests do not wait for the store at the end of a
+/// batch or of a window while it answers in time. A request that does find
+/// the node's lease spent waits for the one request asking the store (one
+/// ask per key and node at a time), then takes from what it brought.
+/// Without that, every concurrent request would ask, and the asks would
+/// queue on the window's row lock in PostgreSQL.
 pub struct ClusterLimiter {
     store: keywarden_store::Store,
-    leases: Mutex<HashMap<String, Lease>>,
+    leases: Leases,
     /// Per key, held while this node asks the store for a lease.
     asking: Mutex<HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>,
     /// Until when (ms) the store is not asked, after it failed: requests
     /// waiting for a turn then count locally at once instead of each
     /// waiting for its own failure.
-    store_down_until: std::sync::atomic::AtomicI64,
+    store_down_until: Arc<AtomicI64>,
     fallback: RateLimiter,
 }
 
@@ -173,30 +235,105 @@ impl ClusterLimiter {
     pub fn new(store: keywarden_store::Store) -> Self {
         Self {
             store,
-            leases: Mutex::new(HashMap::new()),
+            leases: Arc::default(),
             asking: Mutex::new(HashMap::new()),
-            store_down_until: std::sync::atomic::AtomicI64::new(i64::MIN),
+            store_down_until: Arc::new(AtomicI64::new(i64::MIN)),
             fallback: RateLimiter::default(),
         }
     }
 
-    /// From this node's lease for the window, when it can answer.
-    fn take_leased(&self, key: &str, limit: RateLimit, window: UnixMillis) -> Option<(u32, bool)> {
+    /// From this node's lease for the window, when it can answer; a lease
+    /// asked for ahead of need becomes the current one when its window
+    /// starts. Starts the ask for the lease after this one when it is due.
+    fn take_leased(
+        &self,
+        key: &str,
+        limit: RateLimit,
+        window: UnixMillis,
+        now: UnixMillis,
+    ) -> Option<(u32, bool)> {
         let mut leases = self.leases.lock().ok()?;
         let l = leases.get_mut(key)?;
         if l.window != window || l.limit != limit {
-            return None;
+            match l.next.take() {
+                Some(n) if n.window == window && n.limit == limit => {
+                    *l = Lease {
+                        left: n.left,
+                        used: n.used,
+                        exhausted: n.exhausted,
+                        ahead: l.ahead,
+                        ..Lease::fresh(window, limit)
+                    };
+                }
+                _ => return None,
+            }
         }
-        if l.left > 0 {
-            l.left -= 1;
-            return Some((limit.limit.saturating_sub(l.used) + l.left, true));
+        if l.left == 0 {
+            return l.exhausted.then_some((0, false));
         }
-        l.exhausted.then_some((0, false))
+        l.left -= 1;
+        let remaining = limit.limit.saturating_sub(l.used) + l.left;
+        let store_up = now >= self.store_down_until.load(Ordering::Relaxed);
+        if !l.ahead
+            && store_up
+            && let Some(target) = l.ahead_of_need(now)
+        {
+            l.ahead = true;
+            self.lease_ahead(key, limit, target, now);
+        }
+        Some((remaining, true))
+    }
+
+    /// Asks the store for a lease of `target` in the background, so that
+    /// no request waits at the end of a lease or of a window: the requests
+    /// go on spending what is left while it comes. What it brings is added
+    /// to the lease of that window (or kept as the next one); what comes
+    /// too late is lost, which can only admit less.
+    fn lease_ahead(&self, key: &str, limit: RateLimit, target: UnixMillis, now: UnixMillis) {
+        let (store, leases, down) = (
+            self.store.clone(),
+            self.leases.clone(),
+            self.store_down_until.clone(),
+        );
+        let key = key.to_owned();
+        tokio::spawn(async move {
+            let got = store
+                .lease_rate(&key, target, lease_batch(limit.limit), limit.limit)
+                .await;
+            let Ok(mut leases) = leases.lock() else {
+                return;
+            };
+            let Some(l) = leases.get_mut(&key) else {
+                return;
+            };
+            l.ahead = false;
+            let lease = match got {
+                Ok(lease) => lease,
+                Err(err) => {
+                    tracing::warn!(error = %err, "cluster rate limit: a lease asked ahead failed");
+                    down.store(now.saturating_add(STORE_RETRY_MS), Ordering::Relaxed);
+                    return;
+                }
+            };
+            if l.window == target && l.limit == limit {
+                l.left += lease.granted;
+                l.used = l.used.max(lease.used);
+                l.exhausted |= lease.granted == 0;
+            } else if target > l.window {
+                l.next = Some(NextLease {
+                    window: target,
+                    limit,
+                    left: lease.granted,
+                    used: lease.used,
+                    exhausted: lease.granted == 0,
+                });
+            }
+        });
     }
 
     /// Admits one request of `key` under `limit` at `now`.
     pub async fn take(&self, key: &str, limit: RateLimit, now: UnixMillis) -> RateState {
-        let window_ms = i64::from(limit.window_seconds.max(1)) * 1000;
+        let window_ms = window_ms(limit);
         let window = now - now.rem_euclid(window_ms);
         let reset_at = window + window_ms;
         let state = |remaining: u32, allowed: bool| RateState {
@@ -205,7 +342,7 @@ impl ClusterLimiter {
             reset_at,
             retry_at: (!allowed).then_some(reset_at),
         };
-        if let Some((remaining, allowed)) = self.take_leased(key, limit, window) {
+        if let Some((remaining, allowed)) = self.take_leased(key, limit, window, now) {
             return state(remaining, allowed);
         }
         // Boxed: the verification future stays small on the common path
@@ -222,8 +359,7 @@ impl ClusterLimiter {
         now: UnixMillis,
         window: UnixMillis,
     ) -> RateState {
-        let window_ms = i64::from(limit.window_seconds.max(1)) * 1000;
-        let reset_at = window + window_ms;
+        let reset_at = window + window_ms(limit);
         let state = |remaining: u32, allowed: bool| RateState {
             limit: limit.limit,
             remaining,
@@ -239,12 +375,10 @@ impl ClusterLimiter {
             Some(lock) => Some(lock.lock().await),
             None => None,
         };
-        if let Some((remaining, allowed)) = self.take_leased(key, limit, window) {
+        if let Some((remaining, allowed)) = self.take_leased(key, limit, window, now) {
             return state(remaining, allowed);
         }
-        let down_until = self
-            .store_down_until
-            .load(std::sync::atomic::Ordering::Relaxed);
+        let down_until = self.store_down_until.load(Ordering::Relaxed);
         if now < down_until {
             return self.fallback.take(key, limit, now);
         }
@@ -257,16 +391,15 @@ impl ClusterLimiter {
                 let allowed = lease.granted > 0;
                 let left = lease.granted.saturating_sub(1);
                 if let Ok(mut leases) = self.leases.lock() {
-                    let fresh = Lease {
-                        window,
-                        limit,
-                        left: 0,
-                        used: 0,
-                        exhausted: false,
-                    };
+                    let fresh = Lease::fresh(window, limit);
                     let entry = leases.entry(key.to_owned()).or_insert(fresh);
                     if entry.window != window || entry.limit != limit {
-                        *entry = fresh;
+                        // A lease asked ahead stays on its way.
+                        *entry = Lease {
+                            ahead: entry.ahead,
+                            next: entry.next.filter(|n| n.window > window),
+                            ..fresh
+                        };
                     }
                     entry.left += left;
                     entry.used = entry.used.max(lease.used);
@@ -278,10 +411,8 @@ impl ClusterLimiter {
             }
             Err(err) => {
                 tracing::warn!(error = %err, "cluster rate limit unavailable: counting on this node alone");
-                self.store_down_until.store(
-                    now.saturating_add(STORE_RETRY_MS),
-                    std::sync::atomic::Ordering::Relaxed,
-                );
+                self.store_down_until
+                    .store(now.saturating_add(STORE_RETRY_MS), Ordering::Relaxed);
                 self.fallback.take(key, limit, now)
             }
         }
@@ -290,7 +421,10 @@ impl ClusterLimiter {
     /// Forgets leases of past windows.
     pub fn prune(&self, now: UnixMillis) {
         if let Ok(mut leases) = self.leases.lock() {
-            leases.retain(|_, l| now < l.window + i64::from(l.limit.window_seconds.max(1)) * 1000);
+            leases.retain(|_, l| {
+                now < l.window + window_ms(l.limit)
+                    || l.next.is_some_and(|n| now < n.window + window_ms(n.limit))
+            });
             if let Ok(mut asking) = self.asking.lock() {
                 // Keys without a live lease and nobody asking.
                 asking.retain(|k, lock| {

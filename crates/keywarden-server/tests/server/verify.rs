@@ -439,3 +439,74 @@ async fn concurrent_requests_share_one_cluster_lease() {
     })
     .await;
 }
+
+/// The cluster limiter asks for the next batch before the node's lease is
+/// spent, and for the next window's lease before the window ends: the
+/// requests at the end of a batch or a window do not wait for the store.
+#[tokio::test]
+async fn cluster_leases_are_asked_ahead_of_need() {
+    on_each_backend(|t| async move {
+        let limiter = keywarden_server::limits::ClusterLimiter::new(t.store.clone());
+        let limit = keywarden_store::RateLimit {
+            limit: 2_500,
+            window_seconds: 60,
+        };
+        let window = crate::NOW - crate::NOW.rem_euclid(60_000);
+        let used = |w: i64| {
+            let store = t.store.clone();
+            async move {
+                store
+                    .lease_rate("key_ahead", w, 0, 2_500)
+                    .await
+                    .unwrap()
+                    .used
+            }
+        };
+        let settled = |w: i64, want: u32| {
+            let used = &used;
+            async move {
+                for _ in 0..200 {
+                    if used(w).await == want {
+                        return true;
+                    }
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                }
+                false
+            }
+        };
+        // The first request asks (a batch of 100); 75 more leave 24 of it,
+        // under a quarter: the next batch is asked for in the background.
+        for _ in 0..76 {
+            let s = limiter.take("key_ahead", limit, window + 1_000).await;
+            assert_eq!(s.retry_at, None);
+        }
+        assert!(
+            settled(window, 200).await,
+            "{}: a batch asked ahead",
+            t.backend
+        );
+        // 100 more are served from memory (124 were left): no request had
+        // to ask, and the third batch is on its way once 24 are left again.
+        for _ in 0..100 {
+            limiter.take("key_ahead", limit, window + 2_000).await;
+        }
+        assert!(settled(window, 300).await, "{}: the third batch", t.backend);
+
+        // In the window's last tenth the next window's lease is asked for...
+        let s = limiter.take("key_ahead", limit, window + 55_000).await;
+        assert_eq!(s.retry_at, None);
+        assert!(
+            settled(window + 60_000, 100).await,
+            "{}: the next window leased ahead",
+            t.backend
+        );
+        // ...and the next window's first request is served from it.
+        let s = limiter.take("key_ahead", limit, window + 60_010).await;
+        assert_eq!((s.retry_at, s.remaining), (None, 2_500 - 100 + 99));
+        // Nothing more was leased in the first window than the three batches.
+        assert_eq!(used(window).await, 300, "{}", t.backend);
+        assert_eq!(used(window + 60_000).await, 100, "{}", t.backend);
+        t.stop().await;
+    })
+    .await;
+}
