@@ -209,6 +209,23 @@ pub fn covers_all(held: &[Scope], required: &[Scope]) -> bool {
     required.iter().all(|r| held.iter().any(|h| h.covers(r)))
 }
 
+/// Scopes as one comma-separated list, the form of the
+/// `X-Keywarden-Scopes` header and of the usage log's `scopes` column.
+///
+/// ```
+/// use keywarden_core::names::{Scope, join_scopes};
+/// let s: Vec<Scope> = vec!["orders:read".parse().unwrap(), "users:*".parse().unwrap()];
+/// assert_eq!(join_scopes(&s), "orders:read,users:*");
+/// assert_eq!(join_scopes(&[]), "");
+/// ```
+pub fn join_scopes(scopes: &[Scope]) -> String {
+    scopes
+        .iter()
+        .map(Scope::as_str)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

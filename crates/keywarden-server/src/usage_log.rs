@@ -26,7 +26,10 @@ use std::{
 };
 
 use hashbrown::{DefaultHashBuilder, HashTable};
-use keywarden_core::{clock::UnixMillis, names::Scope};
+use keywarden_core::{
+    clock::UnixMillis,
+    names::{Scope, join_scopes},
+};
 use keywarden_store::{Store, UsageEvent};
 use tokio::{sync::Notify, task::JoinHandle};
 
@@ -65,7 +68,22 @@ pub struct Use<'a> {
     pub scopes: &'a [Scope],
 }
 
-impl Use<'_> {
+impl<'a> Use<'a> {
+    /// The use as its row tells it apart: without a key, neither user
+    /// agent nor scopes; the user agent cut to 200 characters.
+    fn normalized(self) -> Self {
+        let keyed = self.key_id.is_some();
+        Self {
+            user_agent: self.user_agent.filter(|_| keyed).map(|ua| {
+                ua.char_indices()
+                    .nth(MAX_USER_AGENT_CHARS)
+                    .map_or(ua, |(end, _)| &ua[..end])
+            }),
+            scopes: if keyed { self.scopes } else { &[] },
+            ..self
+        }
+    }
+
     /// The time bucket the use is folded in: its second, or its minute
     /// without a key.
     fn bucket(&self) -> i64 {
@@ -77,33 +95,17 @@ impl Use<'_> {
         self.at.div_euclid(width)
     }
 
-    fn user_agent(&self) -> Option<&str> {
-        let ua = self.user_agent.filter(|_| self.key_id.is_some())?;
-        Some(
-            ua.char_indices()
-                .nth(MAX_USER_AGENT_CHARS)
-                .map_or(ua, |(end, _)| &ua[..end]),
-        )
-    }
-
-    fn scopes(&self) -> &[Scope] {
-        if self.key_id.is_some() {
-            self.scopes
-        } else {
-            &[]
-        }
-    }
-
-    fn hash(&self, hasher: &DefaultHashBuilder) -> u64 {
+    /// Of a normalized use, in its bucket.
+    fn hash(&self, hasher: &DefaultHashBuilder, bucket: i64) -> u64 {
         let mut h = hasher.build_hasher();
         self.key_id.hash(&mut h);
         self.code.hash(&mut h);
         self.client_ip.hash(&mut h);
-        self.user_agent().hash(&mut h);
-        for scope in self.scopes() {
+        self.user_agent.hash(&mut h);
+        for scope in self.scopes {
             scope.as_str().hash(&mut h);
         }
-        self.bucket().hash(&mut h);
+        bucket.hash(&mut h);
         h.finish()
     }
 }
@@ -118,29 +120,30 @@ struct Row {
 }
 
 impl Row {
-    fn new(hash: u64, u: &Use<'_>) -> Self {
-        let scopes = u.scopes();
+    /// The row of a normalized use, counting it.
+    fn new(hash: u64, bucket: i64, u: &Use<'_>) -> Self {
         Self {
             hash,
-            bucket: u.bucket(),
+            bucket,
             event: UsageEvent {
                 key_id: u.key_id.map(str::to_owned),
                 at: u.at,
                 code: u.code,
                 client_ip: u.client_ip,
-                user_agent: u.user_agent().map(str::to_owned),
-                scopes: (!scopes.is_empty()).then(|| {
-                    scopes
-                        .iter()
-                        .map(Scope::as_str)
-                        .collect::<Vec<_>>()
-                        .join(",")
-                }),
+                user_agent: u.user_agent.map(str::to_owned),
+                scopes: (!u.scopes.is_empty()).then(|| join_scopes(u.scopes)),
                 node_id: None,
-                hits: 0,
+                hits: 1,
             },
             last: u.at,
         }
+    }
+
+    /// Counts `hits` more verifications, made between `first` and `last`.
+    fn count(&mut self, hits: i64, first: UnixMillis, last: UnixMillis) {
+        self.event.hits += hits;
+        self.event.at = self.event.at.min(first);
+        self.last = self.last.max(last);
     }
 
     /// Whether two rows count the same verifications (found on different
@@ -155,20 +158,15 @@ impl Row {
             && a.scopes == b.scopes
     }
 
-    fn absorb(&mut self, other: &Row) {
-        self.event.hits += other.event.hits;
-        self.event.at = self.event.at.min(other.event.at);
-        self.last = self.last.max(other.last);
-    }
-
-    fn matches(&self, u: &Use<'_>) -> bool {
+    /// Whether this row counts a normalized use of `bucket`.
+    fn matches(&self, u: &Use<'_>, bucket: i64) -> bool {
         let e = &self.event;
-        self.bucket == u.bucket()
+        self.bucket == bucket
             && e.code == u.code
             && e.client_ip == u.client_ip
             && e.key_id.as_deref() == u.key_id
-            && e.user_agent.as_deref() == u.user_agent()
-            && joined_is(e.scopes.as_deref().unwrap_or(""), u.scopes())
+            && e.user_agent.as_deref() == u.user_agent
+            && joined_is(e.scopes.as_deref().unwrap_or(""), u.scopes)
     }
 }
 
@@ -227,24 +225,22 @@ impl Table {
 
     /// Counts a use; `false` when it needed a new row and the table is full.
     fn add(&self, u: &Use<'_>) -> bool {
-        let hash = u.hash(&self.hasher);
+        let u = u.normalized();
+        let bucket = u.bucket();
+        let hash = u.hash(&self.hasher, bucket);
         let shard = &self.shards[thread_shard()];
         let Ok(mut table) = shard.0.lock() else {
             return false;
         };
-        if let Some(row) = table.find_mut(hash, |r| r.matches(u)) {
-            row.event.hits += 1;
-            row.event.at = row.event.at.min(u.at);
-            row.last = row.last.max(u.at);
+        if let Some(row) = table.find_mut(hash, |r| r.matches(&u, bucket)) {
+            row.count(1, u.at, u.at);
             return true;
         }
         if self.rows.fetch_add(1, Ordering::Relaxed) >= self.capacity {
             self.rows.fetch_sub(1, Ordering::Relaxed);
             return false;
         }
-        let mut row = Row::new(hash, u);
-        row.event.hits = 1;
-        table.insert_unique(hash, row, |r| r.hash);
+        table.insert_unique(hash, Row::new(hash, bucket, &u), |r| r.hash);
         true
     }
 
@@ -260,7 +256,7 @@ impl Table {
             self.rows.fetch_sub(taken.len(), Ordering::Relaxed);
             for row in taken {
                 match merged.find_mut(row.hash, |r| r.same(&row)) {
-                    Some(known) => known.absorb(&row),
+                    Some(known) => known.count(row.event.hits, row.event.at, row.last),
                     None => {
                         merged.insert_unique(row.hash, row, |r| r.hash);
                     }

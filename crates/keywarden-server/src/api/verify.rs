@@ -207,12 +207,19 @@ impl<'a> FaQuery<'a> {
                 return Ok(q);
             }
         }
-        let q: ForwardAuthQuery = serde_urlencoded::from_str(text).map_err(|_| ())?;
-        Ok(Self {
+        serde_urlencoded::from_str::<ForwardAuthQuery>(text)
+            .map(Self::from)
+            .map_err(|_| ())
+    }
+}
+
+impl From<ForwardAuthQuery> for FaQuery<'_> {
+    fn from(q: ForwardAuthQuery) -> Self {
+        Self {
             scopes: q.scopes.map(Into::into),
             environment: q.environment.map(Into::into),
             cost: q.cost,
-        })
+        }
     }
 }
 
@@ -226,12 +233,7 @@ const RL_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining"
 /// The identity headers of a valid key's answer (key id, owner, scopes,
 /// environment), or `None` where a value cannot be a header.
 fn identity_values(key: &KeyRecord) -> [Option<HeaderValue>; 4] {
-    let scopes = key
-        .scopes
-        .iter()
-        .map(Scope::as_str)
-        .collect::<Vec<_>>()
-        .join(",");
+    let scopes = keywarden_core::names::join_scopes(&key.scopes);
     [
         key.id.as_str(),
         key.owner.as_ref().map_or("", |o| o.as_str()),
@@ -382,12 +384,9 @@ mod tests {
     /// What `serde_urlencoded` makes of a query: the meaning the in-place
     /// reading must keep.
     fn by_serde(text: &str) -> Result<FaQuery<'static>, ()> {
-        let q: ForwardAuthQuery = serde_urlencoded::from_str(text).map_err(|_| ())?;
-        Ok(FaQuery {
-            scopes: q.scopes.map(Into::into),
-            environment: q.environment.map(Into::into),
-            cost: q.cost,
-        })
+        serde_urlencoded::from_str::<ForwardAuthQuery>(text)
+            .map(FaQuery::from)
+            .map_err(|_| ())
     }
 
     #[test]
