@@ -33,18 +33,22 @@ struct Bucket {
     limit: RateLimit,
 }
 
-/// Token buckets per key: `limit` tokens, refilled evenly over the window,
-/// so a key can burst to its limit and sustain `limit / window`.
-pub struct RateLimiter {
-    buckets: Mutex<HashMap<String, Bucket>>,
-}
-
-impl Default for RateLimiter {
-    fn default() -> Self {
+impl Bucket {
+    fn full(limit: RateLimit, now: UnixMillis) -> Self {
         Self {
-            buckets: Mutex::new(HashMap::new()),
+            tokens: f64::from(limit.limit.max(1)),
+            updated: now,
+            limit,
         }
     }
+}
+
+/// Token buckets per key: `limit` tokens, refilled evenly over the window,
+/// so a key can burst to its limit and sustain `limit / window`.
+#[derive(Default)]
+pub struct RateLimiter {
+    /// hashbrown for `entry_ref`: a known key is found without a copy of it.
+    buckets: Mutex<hashbrown::HashMap<String, Bucket>>,
 }
 
 impl RateLimiter {
@@ -63,32 +67,12 @@ impl RateLimiter {
                 retry_at: Some(now + 1000),
             };
         };
-        // Looked up before inserting: a known key costs no allocation.
-        if !buckets.contains_key(key) {
-            buckets.insert(
-                key.to_owned(),
-                Bucket {
-                    tokens: capacity,
-                    updated: now,
-                    limit,
-                },
-            );
-        }
-        let Some(bucket) = buckets.get_mut(key) else {
-            return RateState {
-                limit: limit.limit,
-                remaining: 0,
-                reset_at: now,
-                retry_at: Some(now + 1000),
-            };
-        };
+        let bucket = buckets
+            .entry_ref(key)
+            .or_insert_with(|| Bucket::full(limit, now));
         if bucket.limit != limit {
             // The key's limit was changed: start over with the new one.
-            *bucket = Bucket {
-                tokens: capacity,
-                updated: now,
-                limit,
-            };
+            *bucket = Bucket::full(limit, now);
         }
         let elapsed = (now - bucket.updated).max(0) as f64;
         bucket.tokens = (bucket.tokens + elapsed * per_ms).min(capacity);
@@ -128,9 +112,10 @@ pub enum RateLimitMode {
     Cluster,
 }
 
-/// One node's share of a key's window in cluster mode.
+/// A node's lease of one window of a key: what it may admit without
+/// asking the store.
 #[derive(Clone, Copy)]
-struct Lease {
+struct Share {
     window: UnixMillis,
     limit: RateLimit,
     /// Requests this node may still admit without asking the store.
@@ -139,13 +124,9 @@ struct Lease {
     used: u32,
     /// The store said the window is used up.
     exhausted: bool,
-    /// A lease asked for ahead of need is on its way.
-    ahead: bool,
-    /// The next window's lease, asked for before this window ended.
-    next: Option<NextLease>,
 }
 
-impl Lease {
+impl Share {
     fn fresh(window: UnixMillis, limit: RateLimit) -> Self {
         Self {
             window,
@@ -153,38 +134,66 @@ impl Lease {
             left: 0,
             used: 0,
             exhausted: false,
-            ahead: false,
-            next: None,
         }
     }
 
+    fn is(&self, window: UnixMillis, limit: RateLimit) -> bool {
+        self.window == window && self.limit == limit
+    }
+
+    /// Adds what the store granted.
+    fn add(&mut self, lease: keywarden_store::Lease) {
+        self.left += lease.granted;
+        self.used = self.used.max(lease.used);
+        self.exhausted |= lease.granted == 0;
+    }
+
+    /// What the limit has left, as far as this node knows.
+    fn remaining(&self) -> u32 {
+        self.limit.limit.saturating_sub(self.used) + self.left
+    }
+}
+
+/// What a node holds of a key in cluster mode.
+#[derive(Clone, Copy)]
+struct Lease {
+    current: Share,
+    /// A lease asked for ahead of need is on its way.
+    ahead: bool,
+    /// The next window's share, asked for before the current one ended.
+    next: Option<Share>,
+}
+
+impl Lease {
     /// The window to lease for before a request has to wait for it: this
     /// one when a quarter of a batch is left (and the store has not said
     /// it is used up), the next one in this window's last tenth.
     fn ahead_of_need(&self, now: UnixMillis) -> Option<UnixMillis> {
-        let window_ms = window_ms(self.limit);
-        if !self.exhausted && self.left < lease_batch(self.limit.limit) / 4 {
-            Some(self.window)
-        } else if self.next.is_none() && now - self.window >= window_ms - window_ms / 10 {
-            Some(self.window + window_ms)
+        let c = &self.current;
+        let window_ms = window_ms(c.limit);
+        if !c.exhausted && c.left < lease_batch(c.limit.limit) / 4 {
+            Some(c.window)
+        } else if self.next.is_none() && now - c.window >= window_ms - window_ms / 10 {
+            Some(c.window + window_ms)
         } else {
             None
         }
     }
 }
 
-/// A lease of the window after a node's current one.
-#[derive(Clone, Copy)]
-struct NextLease {
-    window: UnixMillis,
-    limit: RateLimit,
-    left: u32,
-    used: u32,
-    exhausted: bool,
-}
-
 fn window_ms(limit: RateLimit) -> i64 {
     i64::from(limit.window_seconds.max(1)) * 1000
+}
+
+/// The state of a request counted in `window` under `limit`.
+fn rate_state(limit: RateLimit, window: UnixMillis, remaining: u32, allowed: bool) -> RateState {
+    let reset_at = window + window_ms(limit);
+    RateState {
+        limit: limit.limit,
+        remaining,
+        reset_at,
+        retry_at: (!allowed).then_some(reset_at),
+    }
 }
 
 type Leases = Arc<Mutex<HashMap<String, Lease>>>;
@@ -254,25 +263,15 @@ impl ClusterLimiter {
     ) -> Option<(u32, bool)> {
         let mut leases = self.leases.lock().ok()?;
         let l = leases.get_mut(key)?;
-        if l.window != window || l.limit != limit {
-            match l.next.take() {
-                Some(n) if n.window == window && n.limit == limit => {
-                    *l = Lease {
-                        left: n.left,
-                        used: n.used,
-                        exhausted: n.exhausted,
-                        ahead: l.ahead,
-                        ..Lease::fresh(window, limit)
-                    };
-                }
-                _ => return None,
-            }
+        if !l.current.is(window, limit) {
+            l.current = l.next.take().filter(|n| n.is(window, limit))?;
         }
-        if l.left == 0 {
-            return l.exhausted.then_some((0, false));
+        let c = &mut l.current;
+        if c.left == 0 {
+            return c.exhausted.then_some((0, false));
         }
-        l.left -= 1;
-        let remaining = limit.limit.saturating_sub(l.used) + l.left;
+        c.left -= 1;
+        let remaining = c.remaining();
         let store_up = now >= self.store_down_until.load(Ordering::Relaxed);
         if !l.ahead
             && store_up
@@ -315,35 +314,21 @@ impl ClusterLimiter {
                     return;
                 }
             };
-            if l.window == target && l.limit == limit {
-                l.left += lease.granted;
-                l.used = l.used.max(lease.used);
-                l.exhausted |= lease.granted == 0;
-            } else if target > l.window {
-                l.next = Some(NextLease {
-                    window: target,
-                    limit,
-                    left: lease.granted,
-                    used: lease.used,
-                    exhausted: lease.granted == 0,
-                });
+            if l.current.is(target, limit) {
+                l.current.add(lease);
+            } else if target > l.current.window {
+                let mut next = Share::fresh(target, limit);
+                next.add(lease);
+                l.next = Some(next);
             }
         });
     }
 
     /// Admits one request of `key` under `limit` at `now`.
     pub async fn take(&self, key: &str, limit: RateLimit, now: UnixMillis) -> RateState {
-        let window_ms = window_ms(limit);
-        let window = now - now.rem_euclid(window_ms);
-        let reset_at = window + window_ms;
-        let state = |remaining: u32, allowed: bool| RateState {
-            limit: limit.limit,
-            remaining,
-            reset_at,
-            retry_at: (!allowed).then_some(reset_at),
-        };
+        let window = now - now.rem_euclid(window_ms(limit));
         if let Some((remaining, allowed)) = self.take_leased(key, limit, window, now) {
-            return state(remaining, allowed);
+            return rate_state(limit, window, remaining, allowed);
         }
         // Boxed: the verification future stays small on the common path
         // (served from the lease), which never awaits this.
@@ -359,13 +344,6 @@ impl ClusterLimiter {
         now: UnixMillis,
         window: UnixMillis,
     ) -> RateState {
-        let reset_at = window + window_ms(limit);
-        let state = |remaining: u32, allowed: bool| RateState {
-            limit: limit.limit,
-            remaining,
-            reset_at,
-            retry_at: (!allowed).then_some(reset_at),
-        };
         let asking = self
             .asking
             .lock()
@@ -376,10 +354,9 @@ impl ClusterLimiter {
             None => None,
         };
         if let Some((remaining, allowed)) = self.take_leased(key, limit, window, now) {
-            return state(remaining, allowed);
+            return rate_state(limit, window, remaining, allowed);
         }
-        let down_until = self.store_down_until.load(Ordering::Relaxed);
-        if now < down_until {
+        if now < self.store_down_until.load(Ordering::Relaxed) {
             return self.fallback.take(key, limit, now);
         }
         match self
@@ -389,25 +366,25 @@ impl ClusterLimiter {
         {
             Ok(lease) => {
                 let allowed = lease.granted > 0;
-                let left = lease.granted.saturating_sub(1);
-                if let Ok(mut leases) = self.leases.lock() {
-                    let fresh = Lease::fresh(window, limit);
-                    let entry = leases.entry(key.to_owned()).or_insert(fresh);
-                    if entry.window != window || entry.limit != limit {
-                        // A lease asked ahead stays on its way.
-                        *entry = Lease {
-                            ahead: entry.ahead,
-                            next: entry.next.filter(|n| n.window > window),
-                            ..fresh
-                        };
-                    }
-                    entry.left += left;
-                    entry.used = entry.used.max(lease.used);
-                    entry.exhausted = !allowed;
-                    state(limit.limit.saturating_sub(entry.used) + entry.left, allowed)
-                } else {
-                    state(0, allowed)
+                let Ok(mut leases) = self.leases.lock() else {
+                    return rate_state(limit, window, 0, allowed);
+                };
+                let l = leases.entry(key.to_owned()).or_insert(Lease {
+                    current: Share::fresh(window, limit),
+                    ahead: false,
+                    next: None,
+                });
+                if !l.current.is(window, limit) {
+                    // A lease asked ahead stays on its way.
+                    l.current = Share::fresh(window, limit);
+                    l.next = l.next.filter(|n| n.window > window);
                 }
+                l.current.add(lease);
+                if allowed {
+                    // This request's own.
+                    l.current.left -= 1;
+                }
+                rate_state(limit, window, l.current.remaining(), allowed)
             }
             Err(err) => {
                 tracing::warn!(error = %err, "cluster rate limit unavailable: counting on this node alone");
@@ -421,10 +398,8 @@ impl ClusterLimiter {
     /// Forgets leases of past windows.
     pub fn prune(&self, now: UnixMillis) {
         if let Ok(mut leases) = self.leases.lock() {
-            leases.retain(|_, l| {
-                now < l.window + window_ms(l.limit)
-                    || l.next.is_some_and(|n| now < n.window + window_ms(n.limit))
-            });
+            let live = |s: &Share| now < s.window + window_ms(s.limit);
+            leases.retain(|_, l| live(&l.current) || l.next.as_ref().is_some_and(live));
             if let Ok(mut asking) = self.asking.lock() {
                 // Keys without a live lease and nobody asking.
                 asking.retain(|k, lock| {
