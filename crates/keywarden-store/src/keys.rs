@@ -697,8 +697,12 @@ impl Store {
         cost: i64,
         now: UnixMillis,
     ) -> Result<Option<CreditsLeft>> {
-        let key = key.map(|k| (k.as_str(), credit_statement("api_keys", "id")));
-        let owner = owner.map(|o| (o, credit_statement("owner_limits", "owner")));
+        static KEY_CREDITS: std::sync::LazyLock<String> =
+            std::sync::LazyLock::new(|| credit_statement("api_keys", "id"));
+        static OWNER_CREDITS: std::sync::LazyLock<String> =
+            std::sync::LazyLock::new(|| credit_statement("owner_limits", "owner"));
+        let key = key.map(|k| (k.as_str(), KEY_CREDITS.as_str()));
+        let owner = owner.map(|o| (o, OWNER_CREDITS.as_str()));
         with_db!(self, writer, |pool| {
             if key.is_none() || owner.is_none() {
                 // One spending is one statement, without a transaction.
@@ -713,17 +717,12 @@ impl Store {
                     .await?;
                 let Some(r) = row else { return Ok(None) };
                 let left = Some(r.i64("usage_remaining")?);
-                return Ok(Some(if key.is_some() {
-                    CreditsLeft {
-                        key: left,
-                        owner: None,
-                    }
+                let (key, owner) = if key.is_some() {
+                    (left, None)
                 } else {
-                    CreditsLeft {
-                        key: None,
-                        owner: left,
-                    }
-                }));
+                    (None, left)
+                };
+                return Ok(Some(CreditsLeft { key, owner }));
             }
             let mut tx = pool.begin().await?;
             let mut left = [None, None];

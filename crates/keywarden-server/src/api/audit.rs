@@ -364,26 +364,26 @@ pub async fn redeliver_event(
     caller: Caller,
     ApiPath(id): ApiPath<String>,
 ) -> Result<(axum::http::StatusCode, Json<EventView>), ApiError> {
-    caller
-        .require(
-            &state,
-            Permission::KeysWrite,
-            keywarden_store::AuditAction::EventRedeliver,
-            None,
-        )
-        .await?;
     let event = redeliver(&state, &caller, &id).await?;
     Ok((axum::http::StatusCode::ACCEPTED, Json(event.into())))
 }
 
-/// Queues event `id` for the webhook again on behalf of `caller` (already
-/// permitted), and audits it: the one redelivery behind the API and the
+/// Queues event `id` for the webhook again on behalf of `caller` (who needs
+/// `keys:write`), and audits it: the one redelivery behind the API and the
 /// console.
 pub(crate) async fn redeliver(
     state: &AppState,
     caller: &Caller,
     id: &str,
 ) -> Result<Event, ApiError> {
+    caller
+        .require(
+            state,
+            Permission::KeysWrite,
+            keywarden_store::AuditAction::EventRedeliver,
+            None,
+        )
+        .await?;
     if !event_id_shape(id) {
         return Err(ApiError::not_found("event"));
     }

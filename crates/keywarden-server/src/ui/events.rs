@@ -209,18 +209,6 @@ pub(crate) async fn redeliver(
     console: Console,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(e) = console
-        .caller
-        .require(
-            &state,
-            Permission::KeysWrite,
-            keywarden_store::AuditAction::EventRedeliver,
-            None,
-        )
-        .await
-    {
-        return api_error_page(&e);
-    }
     match crate::api::audit::redeliver(&state, &console.caller, &id).await {
         Ok(event) => {
             console
