@@ -29,9 +29,19 @@ use crate::state::AppState;
 pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The key a request concerned, for the access log: handlers put it in the
-/// response's extensions.
+/// response's extensions ([`log_key`]).
 #[derive(Debug, Clone)]
 pub(crate) struct LoggedKey(pub(crate) std::sync::Arc<keywarden_store::KeyRecord>);
+
+/// Names the key of a response in its access-log line. Nothing is kept
+/// when the line is not written (`KEYWARDEN_LOG` above `info` for
+/// `keywarden::access`): the extension map costs three allocations, on the
+/// verification routes, for a line no one reads.
+pub(crate) fn log_key(response: &mut Response, key: &std::sync::Arc<keywarden_store::KeyRecord>) {
+    if tracing::enabled!(target: "keywarden::access", tracing::Level::INFO) {
+        response.extensions_mut().insert(LoggedKey(key.clone()));
+    }
+}
 
 /// Longest request id kept from a proxy.
 const MAX_REQUEST_ID: usize = 64;

@@ -62,6 +62,66 @@ fn parse_scope_list(text: &str) -> Result<Vec<Scope>, ApiError> {
     parse_scopes(text.split(',').map(|s| s.trim_matches(' ')))
 }
 
+/// How many scope lists each thread remembers, and the longest text (query
+/// and header together) it remembers one for.
+const SCOPE_MEMO: usize = 16;
+const SCOPE_MEMO_TEXT: usize = 256;
+
+/// The texts a list was read from (forward-auth's query, its header).
+type ScopeTexts = (Option<Box<str>>, Option<Box<str>>);
+
+/// Per thread: the last lists read, and the slot the next one replaces.
+#[derive(Default)]
+struct ScopeMemo {
+    lists: Vec<(ScopeTexts, Arc<[Scope]>)>,
+    next: usize,
+}
+
+/// The scopes a forward-auth request requires: those of its query and those
+/// of its `X-Keywarden-Scopes` header, both. A proxy sends the same few
+/// lists again and again, so each thread remembers the last
+/// [`SCOPE_MEMO`] it read (short ones only): a repeated list costs a
+/// comparison of its text, not a parse and three allocations. Refused
+/// texts are not remembered.
+fn required_scopes(query: Option<&str>, header: Option<&str>) -> Result<Arc<[Scope]>, ApiError> {
+    thread_local! {
+        static MEMO: std::cell::RefCell<ScopeMemo> = std::cell::RefCell::default();
+    }
+    let remember = query.map_or(0, str::len) + header.map_or(0, str::len) <= SCOPE_MEMO_TEXT;
+    let same = |(q, h): &ScopeTexts| q.as_deref() == query && h.as_deref() == header;
+    if remember
+        && let Some(known) = MEMO.with_borrow(|m| {
+            m.lists
+                .iter()
+                .find(|(texts, _)| same(texts))
+                .map(|(_, scopes)| scopes.clone())
+        })
+    {
+        return Ok(known);
+    }
+    let mut scopes = Vec::new();
+    for text in [query, header].into_iter().flatten() {
+        scopes.extend(parse_scope_list(text)?);
+    }
+    let scopes: Arc<[Scope]> = scopes.into();
+    if remember {
+        MEMO.with_borrow_mut(|m| {
+            let entry = (
+                (query.map(Into::into), header.map(Into::into)),
+                scopes.clone(),
+            );
+            if m.lists.len() < SCOPE_MEMO {
+                m.lists.push(entry);
+            } else {
+                let slot = m.next;
+                m.lists[slot] = entry;
+                m.next = (slot + 1) % SCOPE_MEMO;
+            }
+        });
+    }
+    Ok(scopes)
+}
+
 /// Reads the scopes a request needs: each must be a scope (no blanks).
 fn parse_scopes<'a>(items: impl Iterator<Item = &'a str>) -> Result<Vec<Scope>, ApiError> {
     let scopes = items
@@ -136,7 +196,9 @@ pub async fn verify(
             scopes: &scopes,
             client_ip: client_ip.map(|ip| ip.to_canonical()),
             peer_ip: None,
-            user_agent: headers.get("user-agent").and_then(|v| v.to_str().ok()),
+            user_agent: headers
+                .get(axum::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok()),
             cost,
         })
         .await;
@@ -147,9 +209,7 @@ pub async fn verify(
     }
     let mut answer = Json(response(&verdict)).into_response();
     if let Some(key) = &verdict.key {
-        answer
-            .extensions_mut()
-            .insert(crate::access::LoggedKey(key.clone()));
+        crate::access::log_key(&mut answer, key);
     }
     Ok(answer)
 }
@@ -185,7 +245,7 @@ impl<'a> FaQuery<'a> {
     /// cost that is not a number refused). The plain case is read in place,
     /// with no allocation; anything else goes through `serde_urlencoded`.
     fn read(text: &'a str) -> Result<Self, ()> {
-        if !text.contains(['%', '+']) {
+        if !text.bytes().any(|b| matches!(b, b'%' | b'+')) {
             let mut q = Self::default();
             let mut plain = true;
             for pair in text.split('&').filter(|p| !p.is_empty()) {
@@ -313,13 +373,10 @@ pub async fn forward_auth(
                 .into_response();
         }
     };
-    let mut scopes = Vec::new();
-    for text in [q.scopes.as_deref(), header].into_iter().flatten() {
-        match parse_scope_list(text) {
-            Ok(s) => scopes.extend(s),
-            Err(e) => return e.into_response(),
-        }
-    }
+    let scopes = match required_scopes(q.scopes.as_deref(), header) {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
     if let Err(e) = check_environment(q.environment.as_deref()) {
         return e.into_response();
     }
@@ -335,7 +392,9 @@ pub async fn forward_auth(
             scopes: &scopes,
             client_ip: addr.client,
             peer_ip: addr.peer,
-            user_agent: headers.get("user-agent").and_then(|v| v.to_str().ok()),
+            user_agent: headers
+                .get(axum::http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok()),
             cost,
         })
         .await;
@@ -359,9 +418,7 @@ pub async fn forward_auth(
         _ => refusal(&verdict),
     };
     if let Some(key) = &verdict.key {
-        response
-            .extensions_mut()
-            .insert(crate::access::LoggedKey(key.clone()));
+        crate::access::log_key(&mut response, key);
     }
     if let Some(rate) = verdict.rate {
         let h = response.headers_mut();
@@ -425,6 +482,61 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The lists as a parse without the memo reads them.
+    fn parsed(query: Option<&str>, header: Option<&str>) -> Option<Vec<String>> {
+        let mut all = Vec::new();
+        for text in [query, header].into_iter().flatten() {
+            all.extend(super::parse_scope_list(text).ok()?);
+        }
+        Some(all.iter().map(|s| s.as_str().to_owned()).collect())
+    }
+
+    fn required(query: Option<&str>, header: Option<&str>) -> Option<Vec<String>> {
+        super::required_scopes(query, header)
+            .ok()
+            .map(|s| s.iter().map(|s| s.as_str().to_owned()).collect())
+    }
+
+    #[test]
+    fn remembered_scope_lists_are_the_lists_asked_for() {
+        // More lists than a thread remembers, each asked for three times in
+        // turn, from the query, the header or both, with refused and
+        // over-long texts among them: every answer is a fresh parse's.
+        let long = (0..40)
+            .map(|i| format!("r{i}:read"))
+            .collect::<Vec<_>>()
+            .join(",");
+        let mut cases: Vec<(Option<String>, Option<String>)> = (0..40)
+            .map(|i| {
+                let list = format!("orders:r{i}, users:*");
+                match i % 3 {
+                    0 => (Some(list), None),
+                    1 => (None, Some(list)),
+                    _ => (Some(format!("a{i}:read")), Some(list)),
+                }
+            })
+            .collect();
+        cases.push((Some("orders:read".into()), Some("users:read".into())));
+        cases.push((Some("users:read".into()), Some("orders:read".into())));
+        cases.push((None, None));
+        cases.push((Some(String::new()), None));
+        cases.push((Some("not a scope".into()), None));
+        cases.push((None, Some("orders:read,".into())));
+        cases.push((Some(long.clone()), None));
+        cases.push((Some(long), Some("x:y".into())));
+        for _ in 0..3 {
+            for (q, h) in &cases {
+                let (q, h) = (q.as_deref(), h.as_deref());
+                assert_eq!(required(q, h), parsed(q, h), "{q:?} {h:?}");
+            }
+        }
+        // The order of the texts is kept: query first, then header.
+        assert_eq!(
+            required(Some("users:read"), Some("orders:read")).unwrap(),
+            ["users:read", "orders:read"]
+        );
     }
 
     proptest! {
