@@ -117,8 +117,15 @@ echo "distinct-clients=${DISTINCT_CLIENTS:-0} backend=$backend rounds=$ROUNDS du
 curl -fs -H "X-API-Key: $key" "$url/v1/forward-auth?scopes=orders:read" -o /dev/null || { echo "forward-auth refused the key" >&2; exit 2; }
 : >"$work/health"; : >"$work/fa"; : >"$work/verify"; : >"$work/limited"
 for r in $(seq 1 "$ROUNDS"); do
-  run /healthz "" >>"$work/health"
-  run "/v1/forward-auth?scopes=orders:read" "X-API-Key: $key" >>"$work/fa"
+  # Odd rounds measure /healthz first, even rounds forward-auth first: a
+  # machine whose load drifts during a round favours neither.
+  if [ $((r % 2)) = 1 ]; then
+    run /healthz "" >>"$work/health"
+    run "/v1/forward-auth?scopes=orders:read" "X-API-Key: $key" >>"$work/fa"
+  else
+    run "/v1/forward-auth?scopes=orders:read" "X-API-Key: $key" >>"$work/fa"
+    run /healthz "" >>"$work/health"
+  fi
   run "/v1/forward-auth?scopes=orders:read" "X-API-Key: $limited" >>"$work/limited"
   run /v1/verify script >>"$work/verify"
   echo "round $r: healthz $(tail -1 "$work/health" | cut -d' ' -f1) rps, forward-auth $(tail -1 "$work/fa" | cut -d' ' -f1) rps, rate-limited key $(tail -1 "$work/limited" | cut -d' ' -f1) rps, verify $(tail -1 "$work/verify" | cut -d' ' -f1) rps"
@@ -133,10 +140,15 @@ metrics=$(curl -fs "$url/metrics")
 
 python3 - "$work/health" "$work/fa" "$metrics" "$backend" "$work/verify" "$work/limited" <<'PY'
 import statistics, sys
+def rows(p):
+    return [list(map(float, l.split())) for l in open(p) if l.strip()]
 def load(p):
-    rows = [list(map(float, l.split())) for l in open(p) if l.strip()]
-    return [statistics.median(c) for c in zip(*rows)]
+    return [statistics.median(c) for c in zip(*rows(p))]
 h, f, v, l = load(sys.argv[1]), load(sys.argv[2]), load(sys.argv[5]), load(sys.argv[6])
+# Each round's two routes ran back to back: their ratio is free of the
+# machine's drift between rounds.
+paired = [fr[0] / hr[0] for hr, fr in zip(rows(sys.argv[1]), rows(sys.argv[2]))]
+paired_cpu = [fr[4] / hr[4] for hr, fr in zip(rows(sys.argv[1]), rows(sys.argv[2]))]
 metrics = {l.split()[0]: l.split()[1] for l in sys.argv[3].splitlines() if l and not l.startswith("#")}
 valid = int(float(metrics.get('keywarden_verifications_total{code="VALID"}', 0)))
 written = int(float(metrics.get("keywarden_usage_events_written_total", 0)))
@@ -149,6 +161,8 @@ print(f"| GET /v1/forward-auth (valid key) | {f[0]:,.0f} | {f[1]:.2f} ms | {f[2]
 print(f"| GET /v1/forward-auth (rate-limited key) | {l[0]:,.0f} | {l[1]:.2f} ms | {l[2]:.2f} ms | {l[3]:.0f} | {l[4]:.1f} µs |")
 print(f"| POST /v1/verify (valid key, root key auth) | {v[0]:,.0f} | {v[1]:.2f} ms | {v[2]:.2f} ms | {v[3]:.0f} | {v[4]:.1f} µs |")
 print(f"\nforward-auth / healthz throughput ratio: {f[0]/h[0]:.2f}; verify / healthz: {v[0]/h[0]:.2f}")
+print(f"forward-auth / healthz, each round's pair: {' '.join(f'{r:.2f}' for r in paired)}; median {statistics.median(paired):.2f}"
+      f" (server CPU: {' '.join(f'{r:.2f}' for r in paired_cpu)}; median {statistics.median(paired_cpu):.2f})")
 print(f"rate-limited key / unlimited key (forward-auth): {l[0]/f[0]:.2f}")
 print(f"server CPU per request, forward-auth / healthz: {f[4]/h[4]:.2f} (less noisy than throughput: the load generator shares the cores)")
 print(f"usage log: {valid:,} valid verifications, {written:,} events written, {dropped:,} dropped")

@@ -704,17 +704,18 @@ impl Store {
         let key = key.map(|k| (k.as_str(), KEY_CREDITS.as_str()));
         let owner = owner.map(|o| (o, OWNER_CREDITS.as_str()));
         with_db!(self, writer, |pool| {
+            // One spending: on the pool when it is the only one, in the
+            // transaction of both otherwise.
+            let spend = |spending| {
+                let (id, sql) = spending;
+                sqlx::query(sql).bind(id).bind(now).bind(cost)
+            };
             if key.is_none() || owner.is_none() {
                 // One spending is one statement, without a transaction.
-                let Some((id, sql)) = key.as_ref().or(owner.as_ref()) else {
+                let Some(&spending) = key.as_ref().or(owner.as_ref()) else {
                     return Ok(Some(CreditsLeft::default()));
                 };
-                let row = sqlx::query(sql)
-                    .bind(*id)
-                    .bind(now)
-                    .bind(cost)
-                    .fetch_optional(pool)
-                    .await?;
+                let row = spend(spending).fetch_optional(pool).await?;
                 let Some(r) = row else { return Ok(None) };
                 let left = Some(r.i64("usage_remaining")?);
                 let (key, owner) = if key.is_some() {
@@ -726,14 +727,9 @@ impl Store {
             }
             let mut tx = pool.begin().await?;
             let mut left = [None, None];
-            for (spend, slot) in [&key, &owner].into_iter().zip(&mut left) {
-                let Some((id, sql)) = spend else { continue };
-                let row = sqlx::query(sql)
-                    .bind(*id)
-                    .bind(now)
-                    .bind(cost)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            for (spending, slot) in [key, owner].into_iter().zip(&mut left) {
+                let Some(spending) = spending else { continue };
+                let row = spend(spending).fetch_optional(&mut *tx).await?;
                 let Some(r) = row else {
                     tx.rollback().await?;
                     return Ok(None);

@@ -417,6 +417,7 @@ async fn redelivery_needs_a_webhook() {
             .await;
         assert_eq!(r.status, StatusCode::CONFLICT);
         assert_eq!(r.code(), "NOT_CONFIGURED");
+        t.stop().await;
     })
     .await;
 }
