@@ -526,12 +526,24 @@ mod tests {
         cases.push((None, Some("orders:read,".into())));
         cases.push((Some(long.clone()), None));
         cases.push((Some(long), Some("x:y".into())));
+        // In turn (each list pushed out before it comes back), then each
+        // three times in a row (remembered, while the slots are reused).
         for _ in 0..3 {
             for (q, h) in &cases {
                 let (q, h) = (q.as_deref(), h.as_deref());
                 assert_eq!(required(q, h), parsed(q, h), "{q:?} {h:?}");
             }
         }
+        for (q, h) in &cases {
+            for _ in 0..3 {
+                let (q, h) = (q.as_deref(), h.as_deref());
+                assert_eq!(required(q, h), parsed(q, h), "{q:?} {h:?}");
+            }
+        }
+        // A repeated short list is the remembered one, not a new parse.
+        let first = super::required_scopes(Some("orders:read"), None).unwrap();
+        let again = super::required_scopes(Some("orders:read"), None).unwrap();
+        assert!(std::sync::Arc::ptr_eq(&first, &again));
         // The order of the texts is kept: query first, then header.
         assert_eq!(
             required(Some("users:read"), Some("orders:read")).unwrap(),
