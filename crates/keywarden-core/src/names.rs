@@ -35,24 +35,31 @@ macro_rules! name_type {
             pub fn as_str(&self) -> &str {
                 &self.0
             }
-        }
 
-        impl TryFrom<String> for $name {
-            type Error = $crate::names::NameError;
-            fn try_from(value: String) -> Result<Self, $crate::names::NameError> {
+            /// Whether `text` is one, without making one (no allocation):
+            /// for a caller that only needs the answer.
+            pub fn check(text: &str) -> Result<(), $crate::names::NameError> {
                 let check: fn(&str) -> bool = $check;
-                if check(&value) {
-                    Ok(Self(value))
+                if check(text) {
+                    Ok(())
                 } else {
                     Err($crate::names::NameError::new($what, $rule))
                 }
             }
         }
 
+        impl TryFrom<String> for $name {
+            type Error = $crate::names::NameError;
+            fn try_from(value: String) -> Result<Self, $crate::names::NameError> {
+                Self::check(&value).map(|()| Self(value))
+            }
+        }
+
         impl std::str::FromStr for $name {
             type Err = $crate::names::NameError;
+            /// Checked before it is copied: refused text costs no allocation.
             fn from_str(s: &str) -> Result<Self, $crate::names::NameError> {
-                Self::try_from(s.to_owned())
+                Self::check(s).map(|()| Self(s.to_owned()))
             }
         }
 
@@ -238,6 +245,41 @@ mod tests {
         for bad in ["", "-x", "has space", "tab\t", &"a".repeat(129), "ünï"] {
             assert!(bad.parse::<Owner>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn check_answers_as_parse_does() {
+        // `check` is `parse` without the copy: the same answer, the same
+        // error, for every name type.
+        for text in [
+            "acme",
+            "orders:read",
+            "orders:*",
+            "live",
+            "",
+            "-x",
+            "Live",
+            "a b",
+            "ünï",
+        ] {
+            assert_eq!(
+                Owner::check(text).err(),
+                text.parse::<Owner>().err(),
+                "{text}"
+            );
+            assert_eq!(
+                Scope::check(text).err(),
+                text.parse::<Scope>().err(),
+                "{text}"
+            );
+            assert_eq!(
+                crate::key::Environment::check(text).err(),
+                text.parse::<crate::key::Environment>().err(),
+                "{text}"
+            );
+        }
+        assert!(Scope::check("orders:read").is_ok());
+        assert!(crate::key::Environment::check("Live").is_err());
     }
 
     #[test]

@@ -263,6 +263,11 @@ pub fn presented_key(headers: &HeaderMap) -> Option<&str> {
     })
 }
 
+/// The client's `User-Agent`, when it is text.
+pub fn user_agent(headers: &HeaderMap) -> Option<&str> {
+    headers.get(header::USER_AGENT)?.to_str().ok()
+}
+
 /// The most credits one request may spend.
 pub const MAX_COST: u32 = 1_000_000;
 

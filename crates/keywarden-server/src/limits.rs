@@ -222,11 +222,26 @@ pub struct ClusterLimiter {
     leases: Leases,
     /// Per key, held while this node asks the store for a lease.
     asking: Mutex<HashMap<String, std::sync::Arc<tokio::sync::Mutex<()>>>>,
-    /// Until when (ms) the store is not asked, after it failed: requests
-    /// waiting for a turn then count locally at once instead of each
-    /// waiting for its own failure.
-    store_down_until: Arc<AtomicI64>,
+    /// Whether the store is left alone, after it failed: requests waiting
+    /// for a turn then count locally at once instead of each waiting for
+    /// its own failure.
+    store_down: Arc<StoreDown>,
     fallback: RateLimiter,
+}
+
+/// Until when (ms) the store is not asked for leases.
+struct StoreDown(AtomicI64);
+
+impl StoreDown {
+    fn at(&self, now: UnixMillis) -> bool {
+        now < self.0.load(Ordering::Relaxed)
+    }
+
+    /// A lease failed at `now`: leave the store alone for a while.
+    fn failed(&self, now: UnixMillis) {
+        self.0
+            .store(now.saturating_add(STORE_RETRY_MS), Ordering::Relaxed);
+    }
 }
 
 /// How long the store is left alone after a failed lease.
@@ -246,7 +261,7 @@ impl ClusterLimiter {
             store,
             leases: Arc::default(),
             asking: Mutex::new(HashMap::new()),
-            store_down_until: Arc::new(AtomicI64::new(i64::MIN)),
+            store_down: Arc::new(StoreDown(AtomicI64::new(i64::MIN))),
             fallback: RateLimiter::default(),
         }
     }
@@ -272,9 +287,8 @@ impl ClusterLimiter {
         }
         c.left -= 1;
         let remaining = c.remaining();
-        let store_up = now >= self.store_down_until.load(Ordering::Relaxed);
         if !l.ahead
-            && store_up
+            && !self.store_down.at(now)
             && let Some(target) = l.ahead_of_need(now)
         {
             l.ahead = true;
@@ -292,7 +306,7 @@ impl ClusterLimiter {
         let (store, leases, down) = (
             self.store.clone(),
             self.leases.clone(),
-            self.store_down_until.clone(),
+            self.store_down.clone(),
         );
         let key = key.to_owned();
         tokio::spawn(async move {
@@ -310,7 +324,7 @@ impl ClusterLimiter {
                 Ok(lease) => lease,
                 Err(err) => {
                     tracing::warn!(error = %err, "cluster rate limit: a lease asked ahead failed");
-                    down.store(now.saturating_add(STORE_RETRY_MS), Ordering::Relaxed);
+                    down.failed(now);
                     return;
                 }
             };
@@ -356,7 +370,7 @@ impl ClusterLimiter {
         if let Some((remaining, allowed)) = self.take_leased(key, limit, window, now) {
             return rate_state(limit, window, remaining, allowed);
         }
-        if now < self.store_down_until.load(Ordering::Relaxed) {
+        if self.store_down.at(now) {
             return self.fallback.take(key, limit, now);
         }
         match self
@@ -388,8 +402,7 @@ impl ClusterLimiter {
             }
             Err(err) => {
                 tracing::warn!(error = %err, "cluster rate limit unavailable: counting on this node alone");
-                self.store_down_until
-                    .store(now.saturating_add(STORE_RETRY_MS), Ordering::Relaxed);
+                self.store_down.failed(now);
                 self.fallback.take(key, limit, now)
             }
         }

@@ -166,9 +166,7 @@ async fn open(
         return Err(gone());
     }
     let now = state.now();
-    let user_agent = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
+    let user_agent = keywarden_proto::user_agent(&headers)
         .map(|ua| keywarden_core::names::display_safe(ua, 200));
     let opened = state
         .store()

@@ -717,13 +717,11 @@ impl Store {
                 };
                 let row = spend(spending).fetch_optional(pool).await?;
                 let Some(r) = row else { return Ok(None) };
-                let left = Some(r.i64("usage_remaining")?);
-                let (key, owner) = if key.is_some() {
-                    (left, None)
-                } else {
-                    (None, left)
-                };
-                return Ok(Some(CreditsLeft { key, owner }));
+                let left = r.i64("usage_remaining")?;
+                return Ok(Some(CreditsLeft {
+                    key: key.map(|_| left),
+                    owner: owner.map(|_| left),
+                }));
             }
             let mut tx = pool.begin().await?;
             let mut left = [None, None];

@@ -53,7 +53,7 @@ use std::{
 use axum::{
     body::Body,
     extract::{ConnectInfo, FromRequestParts},
-    http::{Request, Response, StatusCode, header, request::Parts},
+    http::{Request, Response, StatusCode, request::Parts},
     response::IntoResponse,
 };
 use keywarden_core::names::{Scope, covers_all};
@@ -333,9 +333,7 @@ where
                     environment: options.environment.as_deref(),
                     scopes: &options.scopes,
                     client_ip,
-                    user_agent: headers
-                        .get(header::USER_AGENT)
-                        .and_then(|v| v.to_str().ok()),
+                    user_agent: keywarden_proto::user_agent(headers),
                     cost: options.cost.of(&parts),
                 })
                 .await;

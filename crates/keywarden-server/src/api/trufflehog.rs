@@ -174,9 +174,7 @@ pub async fn trufflehog_verify(
         .verifier()
         .verify(VerifyInput {
             key: Some(presented),
-            user_agent: headers
-                .get(axum::http::header::USER_AGENT)
-                .and_then(|v| v.to_str().ok()),
+            user_agent: keywarden_proto::user_agent(&headers),
             // A scanner's check is not a use: it spends no credits.
             cost: 0,
             ..VerifyInput::default()

@@ -99,11 +99,7 @@ fn required_scopes(query: Option<&str>, header: Option<&str>) -> Result<Arc<[Sco
     {
         return Ok(known);
     }
-    let mut scopes = Vec::new();
-    for text in [query, header].into_iter().flatten() {
-        scopes.extend(parse_scope_list(text)?);
-    }
-    let scopes: Arc<[Scope]> = scopes.into();
+    let scopes: Arc<[Scope]> = parse_required(query, header)?.into();
     if remember {
         MEMO.with_borrow_mut(|m| {
             let entry = (
@@ -118,6 +114,15 @@ fn required_scopes(query: Option<&str>, header: Option<&str>) -> Result<Arc<[Sco
                 m.next = (slot + 1) % SCOPE_MEMO;
             }
         });
+    }
+    Ok(scopes)
+}
+
+/// The scopes of forward-auth's query and header, read (no memo).
+fn parse_required(query: Option<&str>, header: Option<&str>) -> Result<Vec<Scope>, ApiError> {
+    let mut scopes = Vec::new();
+    for text in [query, header].into_iter().flatten() {
+        scopes.extend(parse_scope_list(text)?);
     }
     Ok(scopes)
 }
@@ -151,7 +156,7 @@ fn check_cost(cost: Option<u32>) -> Result<u32, ApiError> {
 
 fn check_environment(env: Option<&str>) -> Result<(), ApiError> {
     if let Some(e) = env {
-        e.parse::<keywarden_core::key::Environment>()
+        keywarden_core::key::Environment::check(e)
             .map_err(|e| ApiError::invalid("INVALID_ENVIRONMENT", e.to_string()))?;
     }
     Ok(())
@@ -196,9 +201,7 @@ pub async fn verify(
             scopes: &scopes,
             client_ip: client_ip.map(|ip| ip.to_canonical()),
             peer_ip: None,
-            user_agent: headers
-                .get(axum::http::header::USER_AGENT)
-                .and_then(|v| v.to_str().ok()),
+            user_agent: keywarden_proto::user_agent(&headers),
             cost,
         })
         .await;
@@ -392,9 +395,7 @@ pub async fn forward_auth(
             scopes: &scopes,
             client_ip: addr.client,
             peer_ip: addr.peer,
-            user_agent: headers
-                .get(axum::http::header::USER_AGENT)
-                .and_then(|v| v.to_str().ok()),
+            user_agent: keywarden_proto::user_agent(headers),
             cost,
         })
         .await;
@@ -486,11 +487,9 @@ mod tests {
 
     /// The lists as a parse without the memo reads them.
     fn parsed(query: Option<&str>, header: Option<&str>) -> Option<Vec<String>> {
-        let mut all = Vec::new();
-        for text in [query, header].into_iter().flatten() {
-            all.extend(super::parse_scope_list(text).ok()?);
-        }
-        Some(all.iter().map(|s| s.as_str().to_owned()).collect())
+        super::parse_required(query, header)
+            .ok()
+            .map(|s| s.iter().map(|s| s.as_str().to_owned()).collect())
     }
 
     fn required(query: Option<&str>, header: Option<&str>) -> Option<Vec<String>> {
