@@ -587,6 +587,20 @@ fn revoke(url: &str, findings: &[Finding], only_live: bool) -> anyhow::Result<us
         if status != reqwest::StatusCode::ACCEPTED {
             bail!("reporting leaked keys to {endpoint}: expected 202 Accepted, got {status}");
         }
+        // 202 confirms only with `processed`: the server revoked every key
+        // of the batch before answering. An older server answered 202
+        // first and revoked after, which confirms nothing.
+        let processed = response
+            .json::<serde_json::Value>()
+            .ok()
+            .and_then(|body| body["processed"].as_u64());
+        if processed != Some(batch.len() as u64) {
+            bail!(
+                "reporting leaked keys to {endpoint}: the server did not confirm that it \
+                 revoked them (expected \"processed\": {}); revoke them yourself, or upgrade the server",
+                batch.len()
+            );
+        }
     }
     Ok(leaks.len())
 }

@@ -299,6 +299,14 @@ impl CallerCache {
             .map(|(r, _)| r.clone())
     }
 
+    /// Forgets a root key (revoked on this node): its next call is
+    /// authenticated against the store again.
+    pub(crate) fn forget(&self, id: &keywarden_core::key::KeyId) {
+        if let Ok(mut map) = self.0.lock() {
+            map.retain(|_, (root, _)| root.id != *id);
+        }
+    }
+
     fn put(&self, digest: [u8; 32], root: RootKeyRecord, now: i64) {
         if let Ok(mut map) = self.0.lock() {
             if map.len() > 1_000 {

@@ -264,6 +264,32 @@ impl EventSink {
         Ok(Some(done))
     }
 
+    /// An event to store inside the caller's own transaction (with the
+    /// change it reports), queued for the webhook when one is configured.
+    /// Call [`EventSink::stored`] once that transaction committed.
+    pub(crate) fn draft<'a>(
+        &self,
+        kind: keywarden_store::EventKind,
+        key_id: Option<&'a str>,
+        details: &'a Value,
+        at: UnixMillis,
+    ) -> NewEvent<'a> {
+        NewEvent {
+            kind: kind.as_str(),
+            key_id,
+            details,
+            at,
+            outbox: self.outbox_window(),
+        }
+    }
+
+    /// An event of [`EventSink::draft`] was committed: count it, and wake
+    /// this node's delivery worker.
+    pub(crate) fn stored(&self) {
+        self.metrics.events_raised.inc();
+        self.raised.notify_one();
+    }
+
     /// Records an event and, with a webhook, queues its delivery (one
     /// write); waits for the store, not the webhook.
     pub async fn record(
@@ -273,17 +299,9 @@ impl EventSink {
         details: Value,
         at: UnixMillis,
     ) {
-        self.metrics.events_raised.inc();
-        let outbox = self.outbox_window();
-        let event = NewEvent {
-            kind: kind.as_str(),
-            key_id: key_id.as_deref(),
-            details: &details,
-            at,
-            outbox,
-        };
+        let event = self.draft(kind, key_id.as_deref(), &details, at);
         match self.store.insert_event(&event).await {
-            Ok(_) => self.raised.notify_one(),
+            Ok(_) => self.stored(),
             Err(e) => {
                 tracing::error!(error = %e, kind = kind.as_str(), "an event could not be stored");
             }

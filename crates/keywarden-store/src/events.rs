@@ -37,38 +37,46 @@ fn event_from(r: &impl RowGet) -> Result<Event> {
 }
 
 /// A new event id: `evt_` and 22 base62 characters (131 random bits).
-fn new_event_id() -> String {
+pub(crate) fn new_event_id() -> String {
     format!("evt_{}", keywarden_core::random::base62_string(22))
 }
+
+/// Inserts `$event` (a `&NewEvent`) with `$exec` (a pool, or `&mut *tx`
+/// inside the caller's transaction, so an event commits with the change it
+/// reports); the new event's id. With `outbox` set it is also queued for
+/// the webhook, in the same statement.
+macro_rules! insert_event {
+    ($exec:expr, $event:expr) => {{
+        let event: &$crate::NewEvent<'_> = $event;
+        let id = $crate::events::new_event_id();
+        let (state, next, until) = match event.outbox {
+            Some((next, until)) => ($crate::DeliveryState::Pending, Some(next), Some(until)),
+            None => ($crate::DeliveryState::None, None, None),
+        };
+        sqlx::query(
+            "INSERT INTO events (at, kind, key_id, details, event_id, delivery, \
+             next_attempt_at, deliver_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(event.at)
+        .bind(event.kind)
+        .bind(event.key_id)
+        .bind(event.details.to_string())
+        .bind(&id)
+        .bind(state.as_str())
+        .bind(next)
+        .bind(until)
+        .execute($exec)
+        .await?;
+        id
+    }};
+}
+pub(crate) use insert_event;
 
 impl Store {
     /// Records an event; its id. With `outbox` set it is also queued for
     /// the webhook, in the same statement.
     pub async fn insert_event(&self, event: &NewEvent<'_>) -> Result<String> {
-        let details = event.details.to_string();
-        let id = new_event_id();
-        let (state, next, until) = match event.outbox {
-            Some((next, until)) => (DeliveryState::Pending, Some(next), Some(until)),
-            None => (DeliveryState::None, None, None),
-        };
-        with_db!(self, writer, |pool| {
-            sqlx::query(
-                "INSERT INTO events (at, kind, key_id, details, event_id, delivery, \
-                 next_attempt_at, deliver_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(event.at)
-            .bind(event.kind)
-            .bind(event.key_id)
-            .bind(&details)
-            .bind(&id)
-            .bind(state.as_str())
-            .bind(next)
-            .bind(until)
-            .execute(pool)
-            .await?;
-            Ok(())
-        })?;
-        Ok(id)
+        with_db!(self, writer, |pool| Ok(insert_event!(pool, event)))
     }
 
     /// Events, newest first, optionally of one kind, key or delivery state.

@@ -513,6 +513,54 @@ impl Store {
         Ok((after, before.revoked_at.is_none()))
     }
 
+    /// Revokes a leaked key (reason `leaked`) with its audit entry and,
+    /// when it was live until now (neither revoked nor expired), the event
+    /// `event` — in one transaction: once this returns, the revocation, its
+    /// audit entry and its webhook delivery survive a crash. A key already
+    /// revoked changes nothing and writes nothing, so a repeated or
+    /// replayed report is harmless. `None` when no key has this id.
+    pub async fn revoke_leaked_key(
+        &self,
+        id: &KeyId,
+        now: UnixMillis,
+        audit: &AuditDraft,
+        event: &crate::NewEvent<'_>,
+    ) -> Result<Option<crate::LeakRevocation>> {
+        let lock = self.lock_suffix();
+        with_db!(self, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            let row = sqlx::query(&format!(
+                "SELECT revoked_at, expires_at FROM api_keys WHERE id = $1{lock}"
+            ))
+            .bind(id.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some(row) = row else { return Ok(None) };
+            if row.opt_i64("revoked_at")?.is_some() {
+                return Ok(Some(crate::LeakRevocation::default()));
+            }
+            let was_live = row.opt_i64("expires_at")?.is_none_or(|at| at > now);
+            sqlx::query(
+                "UPDATE api_keys SET revoked_at = $2, revoke_reason = 'leaked', updated_at = $2 \
+                 WHERE id = $1",
+            )
+            .bind(id.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            notify_changes!(tx, self, &[id.as_str()]);
+            append_audit!(tx, self, audit);
+            if was_live {
+                crate::events::insert_event!(&mut *tx, event);
+            }
+            tx.commit().await?;
+            Ok(Some(crate::LeakRevocation {
+                revoked: true,
+                was_live,
+            }))
+        })
+    }
+
     /// Marks the live keys that expire after `now` and no later than
     /// `until` and were not announced yet; returns them (id, owner,
     /// expiry). Each key is returned once in its life: the mark and the

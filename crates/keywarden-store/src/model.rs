@@ -597,6 +597,16 @@ pub struct NewEvent<'a> {
     pub outbox: Option<(UnixMillis, UnixMillis)>,
 }
 
+/// What reporting a leaked key did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LeakRevocation {
+    /// Whether this report revoked it (`false`: it was revoked already,
+    /// and nothing was written).
+    pub revoked: bool,
+    /// Whether it was live until this report: not revoked, not expired.
+    pub was_live: bool,
+}
+
 /// An event claimed for one delivery attempt.
 #[derive(Debug, Clone)]
 pub struct Outgoing {

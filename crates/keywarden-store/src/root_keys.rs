@@ -160,6 +160,43 @@ impl Store {
         })
     }
 
+    /// Revokes a leaked root key with its audit entry and the event
+    /// `event`, in one transaction (see [`Store::revoke_leaked_key`]). A
+    /// root key already revoked changes nothing and writes nothing.
+    /// `None` when no root key has this id.
+    pub async fn revoke_leaked_root_key(
+        &self,
+        id: &KeyId,
+        now: UnixMillis,
+        audit: &AuditDraft,
+        event: &crate::NewEvent<'_>,
+    ) -> Result<Option<crate::LeakRevocation>> {
+        with_db!(self, writer, |pool| {
+            let mut tx = pool.begin().await?;
+            let done = sqlx::query(
+                "UPDATE root_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+            )
+            .bind(id.as_str())
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 0 {
+                let exists = sqlx::query("SELECT 1 AS one FROM root_keys WHERE id = $1")
+                    .bind(id.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+                return Ok(exists.map(|_| crate::LeakRevocation::default()));
+            }
+            append_audit!(tx, self, audit);
+            crate::events::insert_event!(&mut *tx, event);
+            tx.commit().await?;
+            Ok(Some(crate::LeakRevocation {
+                revoked: true,
+                was_live: true,
+            }))
+        })
+    }
+
     /// Moves a root key to a new digest after a pepper rotation (see
     /// [`Store::rehash_key`]).
     pub async fn rehash_root_key(

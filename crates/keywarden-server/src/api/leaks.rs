@@ -1,6 +1,9 @@
 //! `POST /v1/leaks`: anyone holding a key may kill it. Unauthenticated,
-//! rate-limited per address and size-capped; always 202, with no hint of
-//! whether a key existed (the work happens after the answer).
+//! rate-limited per address and size-capped. Every report is processed
+//! before the answer: 202 means each key of this deployment in it is
+//! revoked, durably (with its audit entry and event); a store that cannot
+//! take the revocations answers 503 and the reporter sends again. The
+//! answer never says whether a key existed.
 
 use std::net::IpAddr;
 
@@ -31,16 +34,30 @@ pub struct LeakReport {
     pub source: Option<String>,
 }
 
-/// Answer: how many reports were taken.
+/// Answer: how many reports were taken and processed.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct LeakAccepted {
-    /// Reports accepted for processing.
+    /// Reports taken.
     pub accepted: usize,
+    /// Reports processed before this answer (all of them): each key of
+    /// this deployment among them is revoked, durably. A client that
+    /// reads less than `accepted` here (or no such field: an older server,
+    /// which revoked after answering) has no confirmation.
+    pub processed: usize,
 }
 
-/// Report leaked keys. Each valid keywarden key is revoked with reason `leaked`.
+/// Report leaked keys. Each key of this deployment (API key or root key)
+/// is revoked — reason `leaked`, audited, a `key.leaked` event when it was
+/// live — before the answer. The answer does not say whether a key existed.
 #[utoipa::path(post, path = "/v1/leaks", tag = "leaks", request_body = Vec<LeakReport>,
-    responses((status = 202, body = LeakAccepted), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses(
+        (status = 202, body = LeakAccepted, description = "Every report processed: each key of this deployment among them is revoked, durably"),
+        (status = 422, body = ErrorBody),
+        (status = 429, body = ErrorBody),
+        (status = 503, body = ErrorBody, description = "The store cannot take the revocations now: send the report again (keys revoked before the failure stay revoked). Codes: `STORE_UNAVAILABLE`.",
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
+        (status = 507, body = ErrorBody, description = "The store's disk is full: send the report again later. Codes: `STORAGE_FULL`."),
+    ))]
 pub async fn report_leaks(
     State(state): State<AppState>,
     addr: ClientAddr,
@@ -64,12 +81,9 @@ pub async fn report_leaks(
         ));
     }
     let accepted = reports.len();
-    tokio::spawn(process(state, ip, reports));
-    Ok((StatusCode::ACCEPTED, Json(LeakAccepted { accepted })))
-}
-
-async fn process(state: AppState, ip: Option<IpAddr>, reports: Vec<LeakReport>) {
-    for report in reports {
+    for report in &reports {
+        // Anything that is no keywarden key (shape, checksum) is no key of
+        // this deployment: nothing to look up.
         let Ok(parts) = key::parse(report.key.expose()) else {
             continue;
         };
@@ -80,10 +94,20 @@ async fn process(state: AppState, ip: Option<IpAddr>, reports: Vec<LeakReport>) 
             source: source.as_deref(),
             url: None,
         };
-        if let Err(err) = revoke_leaked(&state, &reporter, parts).await {
-            tracing::error!(error = %err, "processing a leak report failed");
-        }
+        // A store failure answers 503 (507 when its disk is full): nothing
+        // unconfirmed is acknowledged, and a report sent again finds the
+        // keys revoked so far revoked.
+        revoke_leaked(&state, &reporter, parts).await.inspect_err(
+            |err| tracing::warn!(error = %err, "a leak report could not be processed"),
+        )?;
     }
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(LeakAccepted {
+            accepted,
+            processed: accepted,
+        }),
+    ))
 }
 
 /// Text a reporter gave (a URL, a path): control characters dropped, at
@@ -133,19 +157,22 @@ pub(crate) struct Leaked {
     pub(crate) was_live: bool,
 }
 
-/// Revokes a leaked key (an API key with reason `leaked`, or a root key),
-/// audits it and records a `key.leaked` event. `None`: not a key of this
-/// deployment. Reporting a key twice is harmless: the second report finds
-/// it revoked (`was_live: false`) and records the event again.
+/// Revokes a leaked key (an API key with reason `leaked`, or a root key)
+/// with its audit entry and, when it was live, its `key.leaked` event, in
+/// one transaction: when this returns `Ok`, the revocation is durable.
+/// `None`: not a key of this deployment. A key already revoked changes
+/// nothing and writes nothing, so reporting a key twice, or replaying a
+/// report, is harmless.
 pub(crate) async fn revoke_leaked(
     state: &AppState,
     reporter: &Reporter<'_>,
     parts: key::KeyParts<'_>,
 ) -> Result<Option<Leaked>, keywarden_store::StoreError> {
+    use keywarden_store::{AuditAction, EventKind, KeyRecord, RootKeyRecord};
     let store = state.store();
     let now = state.now();
     let ip = reporter.ip;
-    let draft = |action: keywarden_store::AuditAction, target: &str| AuditDraft {
+    let draft = |action: AuditAction, target: &str| AuditDraft {
         actor: reporter.actor.to_owned(),
         action: action.into(),
         target: Some(crate::auth::audit_target(target)),
@@ -163,69 +190,58 @@ pub(crate) async fn revoke_leaked(
     };
     let peppers = store.peppers();
     let presented = parts.expose();
-    if let Some(record) =
-        crate::lookup::find::<keywarden_store::KeyRecord>(store, peppers, presented, None).await?
+    let done = if let Some(record) =
+        crate::lookup::find::<KeyRecord>(store, peppers, presented, None).await?
     {
-        let (_, changed) = store
-            .revoke_key(
+        let details =
+            event_details(serde_json::json!({ "reporter_ip": ip.map(|i| i.to_string()) }));
+        let id = record.id.as_str();
+        let event = state
+            .events()
+            .draft(EventKind::KeyLeaked, Some(id), &details, now);
+        let done = store
+            .revoke_leaked_key(
                 &record.id,
-                "leaked",
                 now,
-                &draft(
-                    keywarden_store::AuditAction::KeyLeakRevoke,
-                    record.id.as_str(),
-                ),
+                &draft(AuditAction::KeyLeakRevoke, id),
+                &event,
             )
             .await?;
-        state.invalidate(&[record.id.as_str()]);
-        if changed {
-            state.metrics().leaks_revoked.inc();
-        }
-        let expired = record.expires_at.is_some_and(|at| at <= now);
-        state
-            .events()
-            .record(
-                keywarden_store::EventKind::KeyLeaked,
-                Some(record.id.to_string()),
-                event_details(serde_json::json!({
-                    "reporter_ip": ip.map(|i| i.to_string()),
-                    "already_revoked": !changed,
-                })),
-                now,
-            )
-            .await;
-        return Ok(Some(Leaked {
-            was_live: changed && !expired,
-        }));
-    }
-    if let Some(root) =
-        crate::lookup::find::<keywarden_store::RootKeyRecord>(store, peppers, presented, None)
-            .await?
+        state.invalidate(&[id]);
+        done
+    } else if let Some(root) =
+        crate::lookup::find::<RootKeyRecord>(store, peppers, presented, None).await?
     {
-        let was_live = root.revoked_at.is_none();
-        if was_live {
-            store
-                .revoke_root_key(
-                    &root.id,
-                    now,
-                    &draft(
-                        keywarden_store::AuditAction::RootKeyLeakRevoke,
-                        root.id.as_str(),
-                    ),
-                )
-                .await?;
+        let details = event_details(serde_json::json!({
+            "reporter_ip": ip.map(|i| i.to_string()),
+            "root_key": true,
+        }));
+        let id = root.id.as_str();
+        let event = state
+            .events()
+            .draft(EventKind::KeyLeaked, Some(id), &details, now);
+        let done = store
+            .revoke_leaked_root_key(
+                &root.id,
+                now,
+                &draft(AuditAction::RootKeyLeakRevoke, id),
+                &event,
+            )
+            .await?;
+        state.verify_callers().forget(&root.id);
+        done
+    } else {
+        None
+    };
+    Ok(done.map(|done| {
+        if done.revoked {
             state.metrics().leaks_revoked.inc();
         }
-        state
-            .events()
-            .record(
-                keywarden_store::EventKind::KeyLeaked,
-                Some(root.id.to_string()),
-                event_details(serde_json::json!({ "root_key": true })),
-                now,
-            )
-            .await;
-        return Ok(Some(Leaked { was_live }));
-    }
-    Ok(None)
+        if done.was_live {
+            state.events().stored();
+        }
+        Leaked {
+            was_live: done.was_live,
+        }
+    }))
 }

@@ -331,6 +331,20 @@ async fn postgres_outage_is_a_fast_503_never_an_invalid_key() {
     assert_eq!(r.code(), "STORE_UNAVAILABLE");
     let ready = t.send("GET", "/readyz", None, None, &[], None).await;
     assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
+    // A leak report cannot be taken: 503, never a 202 that revokes nothing.
+    let report = json!([{ "key": cached, "source": "outage" }]);
+    let r = t
+        .send(
+            "POST",
+            "/v1/leaks",
+            None,
+            Some(report.clone()),
+            &[],
+            Some("198.51.100.21"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.json);
+    assert_eq!(r.code(), "STORE_UNAVAILABLE");
 
     // Back again: the outage cost the client nothing from its failure
     // budget (3 a minute; it saw 6 outage answers).
@@ -347,6 +361,20 @@ async fn postgres_outage_is_a_fast_503_never_an_invalid_key() {
     assert_eq!(answered, Some(StatusCode::OK), "valid after the outage");
     let ready = t.send("GET", "/readyz", None, None, &[], None).await;
     assert_eq!(ready.status, StatusCode::OK, "{}", ready.json);
+    // The refused report changed nothing; sent again, it revokes.
+    assert_eq!(t.verify(json!({ "key": cached })).await["code"], "VALID");
+    let r = t
+        .send(
+            "POST",
+            "/v1/leaks",
+            None,
+            Some(report),
+            &[],
+            Some("198.51.100.21"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.json);
+    assert_eq!(t.verify(json!({ "key": cached })).await["code"], "REVOKED");
     t.stop().await;
 }
 
