@@ -184,14 +184,43 @@ impl<'de> serde::Deserialize<'de> for SecretString {
     }
 }
 
-/// Writes a [`PlaintextKey`] into a response body: the one place a whole key
-/// is serialized (`#[serde(serialize_with = "…")]` on the create, roll and
-/// reveal responses).
-pub fn serialize_exposed<S: serde::Serializer>(
-    key: &PlaintextKey,
+/// A secret that a response may hold once: a new key, a share link.
+pub trait Exposable {
+    /// The secret text.
+    fn exposed(&self) -> &str;
+}
+
+impl Exposable for PlaintextKey {
+    fn exposed(&self) -> &str {
+        self.expose()
+    }
+}
+
+impl Exposable for SecretString {
+    fn exposed(&self) -> &str {
+        self.expose()
+    }
+}
+
+/// Writes a secret into a response body: the one place a whole key (or a
+/// link that opens one) is serialized (`#[serde(serialize_with = "…")]` on
+/// the create, roll and reveal responses).
+pub fn serialize_exposed<S: serde::Serializer, T: Exposable>(
+    secret: &T,
     s: S,
 ) -> Result<S::Ok, S::Error> {
-    s.serialize_str(key.expose())
+    s.serialize_str(secret.exposed())
+}
+
+/// [`serialize_exposed`] for an optional secret.
+pub fn serialize_exposed_opt<S: serde::Serializer, T: Exposable>(
+    secret: &Option<T>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match secret {
+        Some(secret) => s.serialize_str(secret.exposed()),
+        None => s.serialize_none(),
+    }
 }
 
 impl fmt::Display for SecretString {

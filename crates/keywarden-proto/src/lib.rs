@@ -107,6 +107,9 @@ pub struct VerifyResponse {
     pub retry_after: Option<u64>,
 }
 
+/// The longest a one-time share link may live: 7 days.
+pub const MAX_SHARE_LIFETIME_MS: i64 = 7 * 86_400_000;
+
 /// The patterns of the names the API takes, as JSON Schema (ECMA-262)
 /// regular expressions: the same sets the parsers of `keywarden-core`
 /// accept (a property test holds them to it).
@@ -124,6 +127,12 @@ pub mod patterns {
     /// A roll's grace period: a duration, or zero (`0`, `0s`, ...) to end
     /// the old key at once.
     pub const GRACE_PERIOD: &str = "^(0(ms|s|m|h|d|w)?|[1-9][0-9]{0,8}(ms|s|m|h|d|w))$";
+    /// A share link's lifetime: a duration of at most 7 days
+    /// (`MAX_SHARE_LIFETIME_MS`), unit by unit.
+    pub const SHARE_LIFETIME: &str = "^(([1-9][0-9]{0,7}|[1-5][0-9]{8}|60[0-3][0-9]{6}|604[0-7][0-9]{5}|604800000)ms\
+        |([1-9][0-9]{0,4}|[1-5][0-9]{5}|60[0-3][0-9]{3}|604[0-7][0-9]{2}|604800)s\
+        |([1-9][0-9]{0,3}|100[0-7][0-9]|10080)m\
+        |([1-9][0-9]?|1[0-5][0-9]|16[0-8])h|[1-7]d|1w)$";
 }
 
 /// Schemas of the names the API takes: `Environment`, `Owner`, `Scope`,
@@ -209,6 +218,12 @@ pub mod schemas {
         super::patterns::REFILL_INTERVAL,
         "1d",
         "Time between refills of credits: a duration of at least a minute (`1m`, `1h`, `1d`, `30d`)."
+    );
+    pattern_schema!(
+        ShareLifetime,
+        super::patterns::SHARE_LIFETIME,
+        "24h",
+        "How long a share link works if nobody opens it: a duration of at most 7 days (`24h`, `7d`)."
     );
     pattern_schema!(
         GracePeriod,
@@ -385,7 +400,9 @@ mod tests {
             scope in patterns::SCOPE.trim_start_matches('^').trim_end_matches('$'),
             duration in patterns::DURATION.trim_start_matches('^').trim_end_matches('$'),
             refill in patterns::REFILL_INTERVAL.trim_start_matches('^').trim_end_matches('$'),
+            share in patterns::SHARE_LIFETIME.trim_start_matches('^').trim_end_matches('$'),
         ) {
+            prop_assert!(keywarden_core::clock::parse_duration(&share).is_some_and(|ms| ms <= MAX_SHARE_LIFETIME_MS), "{share}");
             prop_assert!(keywarden_core::clock::parse_duration(&refill).is_some_and(|ms| ms >= 60_000), "{refill}");
             prop_assert!(env.parse::<Environment>().is_ok(), "{env}");
             prop_assert!(owner.parse::<Owner>().is_ok(), "{owner}");
@@ -404,6 +421,24 @@ mod tests {
             prop_assert_eq!(
                 matches(patterns::REFILL_INTERVAL, &text),
                 keywarden_core::clock::parse_duration(&text).is_some_and(|ms| ms >= 60_000)
+            );
+            prop_assert_eq!(
+                matches(patterns::SHARE_LIFETIME, &text),
+                keywarden_core::clock::parse_duration(&text).is_some_and(|ms| ms <= MAX_SHARE_LIFETIME_MS)
+            );
+        }
+
+        /// Around the 7-day edge, in every unit.
+        #[test]
+        fn share_lifetimes_agree_near_the_limit(
+            n in prop_oneof![0u64..2_000, 9_000u64..11_000, 600_000u64..610_000, 600_000_000u64..610_000_000],
+            unit in "(ms|s|m|h|d|w)",
+        ) {
+            let text = format!("{n}{unit}");
+            prop_assert_eq!(
+                matches(patterns::SHARE_LIFETIME, &text),
+                keywarden_core::clock::parse_duration(&text).is_some_and(|ms| ms <= MAX_SHARE_LIFETIME_MS),
+                "{}", text
             );
         }
     }

@@ -7,7 +7,7 @@ use std::{
     net::IpAddr,
     sync::{
         Arc, Mutex,
-        atomic::{AtomicI64, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
     },
 };
 
@@ -90,6 +90,32 @@ impl RateLimiter {
             reset_at,
             retry_at,
         }
+    }
+
+    /// Copies the buckets of `from` (its own, `from`, and its named ones,
+    /// `from/<name>`) to `to`: a rolled key's successor starts with what
+    /// the key had left.
+    pub fn carry(&self, from: &str, to: &str) {
+        let Ok(mut buckets) = self.buckets.lock() else {
+            return;
+        };
+        let carried: Vec<(String, Bucket)> = buckets
+            .iter()
+            .filter_map(|(key, bucket)| {
+                let rest = key.strip_prefix(from)?;
+                (rest.is_empty() || rest.starts_with('/')).then(|| {
+                    (
+                        format!("{to}{rest}"),
+                        Bucket {
+                            tokens: bucket.tokens,
+                            updated: bucket.updated,
+                            limit: bucket.limit,
+                        },
+                    )
+                })
+            })
+            .collect();
+        buckets.extend(carried);
     }
 
     /// Drops buckets idle for more than `idle_ms` (they would be full anyway).
@@ -207,7 +233,9 @@ type Leases = Arc<Mutex<HashMap<String, Lease>>>;
 /// `limit - (nodes - 1) × 1.25 × batch` (5% of the limit for each node
 /// past the first) and `limit` per window. When the store cannot be
 /// asked, the key falls back to this node's local token bucket: never
-/// unlimited.
+/// unlimited. Once an ask failed, no request waits for the store: they
+/// count locally at once, and one ask per second in the background probes
+/// whether the store is back.
 ///
 /// Leases are asked for ahead of need, in the background: the next batch
 /// when a quarter of one is left, and the next window's in the last tenth
@@ -229,23 +257,66 @@ pub struct ClusterLimiter {
     fallback: RateLimiter,
 }
 
-/// Until when (ms) the store is not asked for leases.
-struct StoreDown(AtomicI64);
+/// Whether the store failed to lease, and when it may be asked again. By
+/// the monotonic clock of the process, measured after a failure returned
+/// (a failed ask can take the whole store timeout): while the store is
+/// down no request waits for it, and at most one ask per back-off probes
+/// it, in the background.
+struct StoreDown {
+    down: AtomicBool,
+    /// Milliseconds since `epoch` before which the store is not asked.
+    retry_at: AtomicU64,
+    /// A probe of the store is on its way.
+    probing: AtomicBool,
+    epoch: std::time::Instant,
+}
 
 impl StoreDown {
-    fn at(&self, now: UnixMillis) -> bool {
-        now < self.0.load(Ordering::Relaxed)
+    fn new() -> Self {
+        Self {
+            down: AtomicBool::new(false),
+            retry_at: AtomicU64::new(0),
+            probing: AtomicBool::new(false),
+            epoch: std::time::Instant::now(),
+        }
     }
 
-    /// A lease failed at `now`: leave the store alone for a while.
-    fn failed(&self, now: UnixMillis) {
-        self.0
-            .store(now.saturating_add(STORE_RETRY_MS), Ordering::Relaxed);
+    fn elapsed_ms(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// Whether the store failed and has not answered since.
+    fn is_down(&self) -> bool {
+        self.down.load(Ordering::Relaxed)
+    }
+
+    /// Whether the caller is the one to probe the store now: the back-off
+    /// is over and nobody else is probing.
+    fn take_probe(&self) -> bool {
+        self.elapsed_ms() >= self.retry_at.load(Ordering::Relaxed)
+            && !self.probing.swap(true, Ordering::AcqRel)
+    }
+
+    /// An ask failed just now: leave the store alone for a while.
+    fn failed(&self) {
+        self.retry_at
+            .store(self.elapsed_ms() + STORE_RETRY_MS, Ordering::Relaxed);
+        self.down.store(true, Ordering::Relaxed);
+        self.probing.store(false, Ordering::Release);
+    }
+
+    /// An ask succeeded.
+    fn answered(&self) {
+        if self.down.load(Ordering::Relaxed) {
+            self.down.store(false, Ordering::Relaxed);
+            tracing::info!("cluster rate limits: the store answers again");
+        }
+        self.probing.store(false, Ordering::Release);
     }
 }
 
 /// How long the store is left alone after a failed lease.
-const STORE_RETRY_MS: i64 = 1_000;
+const STORE_RETRY_MS: u64 = 1_000;
 
 /// Requests leased at a time for `limit`: 4% of it, at least 1. What a
 /// node leases and does not spend before the window ends is lost, so each
@@ -261,7 +332,7 @@ impl ClusterLimiter {
             store,
             leases: Arc::default(),
             asking: Mutex::new(HashMap::new()),
-            store_down: Arc::new(StoreDown(AtomicI64::new(i64::MIN))),
+            store_down: Arc::new(StoreDown::new()),
             fallback: RateLimiter::default(),
         }
     }
@@ -288,11 +359,11 @@ impl ClusterLimiter {
         c.left -= 1;
         let remaining = c.remaining();
         if !l.ahead
-            && !self.store_down.at(now)
+            && !self.store_down.is_down()
             && let Some(target) = l.ahead_of_need(now)
         {
             l.ahead = true;
-            self.lease_ahead(key, limit, target, now);
+            self.lease_ahead(key, limit, target);
         }
         Some((remaining, true))
     }
@@ -302,7 +373,7 @@ impl ClusterLimiter {
     /// go on spending what is left while it comes. What it brings is added
     /// to the lease of that window (or kept as the next one); what comes
     /// too late is lost, which can only admit less.
-    fn lease_ahead(&self, key: &str, limit: RateLimit, target: UnixMillis, now: UnixMillis) {
+    fn lease_ahead(&self, key: &str, limit: RateLimit, target: UnixMillis) {
         let (store, leases, down) = (
             self.store.clone(),
             self.leases.clone(),
@@ -311,23 +382,31 @@ impl ClusterLimiter {
         let key = key.to_owned();
         tokio::spawn(async move {
             let got = store
-                .lease_rate(&key, target, lease_batch(limit.limit), limit.limit)
+                .lease_rate(
+                    &key,
+                    target,
+                    window_ms(limit),
+                    lease_batch(limit.limit),
+                    limit.limit,
+                )
                 .await;
+            match &got {
+                Ok(_) => down.answered(),
+                Err(err) => {
+                    tracing::warn!(error = %err, "cluster rate limit: a lease asked in the background failed");
+                    down.failed();
+                }
+            }
             let Ok(mut leases) = leases.lock() else {
                 return;
             };
-            let Some(l) = leases.get_mut(&key) else {
-                return;
-            };
+            let l = leases.entry(key).or_insert(Lease {
+                current: Share::fresh(target, limit),
+                ahead: true,
+                next: None,
+            });
             l.ahead = false;
-            let lease = match got {
-                Ok(lease) => lease,
-                Err(err) => {
-                    tracing::warn!(error = %err, "cluster rate limit: a lease asked ahead failed");
-                    down.failed(now);
-                    return;
-                }
-            };
+            let Ok(lease) = got else { return };
             if l.current.is(target, limit) {
                 l.current.add(lease);
             } else if target > l.current.window {
@@ -370,15 +449,27 @@ impl ClusterLimiter {
         if let Some((remaining, allowed)) = self.take_leased(key, limit, window, now) {
             return rate_state(limit, window, remaining, allowed);
         }
-        if self.store_down.at(now) {
+        if self.store_down.is_down() {
+            // No request waits for a store that failed: this node counts
+            // alone, and one ask per back-off tells when the store is back.
+            if self.store_down.take_probe() {
+                self.lease_ahead(key, limit, window);
+            }
             return self.fallback.take(key, limit, now);
         }
         match self
             .store
-            .lease_rate(key, window, lease_batch(limit.limit), limit.limit)
+            .lease_rate(
+                key,
+                window,
+                window_ms(limit),
+                lease_batch(limit.limit),
+                limit.limit,
+            )
             .await
         {
             Ok(lease) => {
+                self.store_down.answered();
                 let allowed = lease.granted > 0;
                 let Ok(mut leases) = self.leases.lock() else {
                     return rate_state(limit, window, 0, allowed);
@@ -402,7 +493,7 @@ impl ClusterLimiter {
             }
             Err(err) => {
                 tracing::warn!(error = %err, "cluster rate limit unavailable: counting on this node alone");
-                self.store_down.failed(now);
+                self.store_down.failed();
                 self.fallback.take(key, limit, now)
             }
         }

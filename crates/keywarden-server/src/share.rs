@@ -7,9 +7,12 @@
 //! store keeps only the ciphertext; the secret is in the fragment, which
 //! browsers never send. `GET /s/<id>` is a page (the console's CSP: no
 //! inline script) whose script, on a button press, asks `POST
-//! /s/<id>/open` for the ciphertext — which the store deletes in the same
+//! /s/<id>/open` for the ciphertext with the proof that it holds the
+//! fragment (`{"proof": HMAC-SHA256(secret, "keywarden share open v1")}`,
+//! whose SHA-256 the store keeps) — the store deletes it in the same
 //! transaction as the `key.share_opened` audit entry, so the link opens
-//! once — and decrypts it with WebCrypto.
+//! once, and only for the holder of the whole link — and decrypts it with
+//! WebCrypto.
 
 use axum::{
     Json, Router,
@@ -19,59 +22,107 @@ use axum::{
     routing::{get, post},
 };
 use base64::{Engine, engine::general_purpose::STANDARD};
-use keywarden_core::{clock::parse_duration, key::KeyId, secret::PlaintextKey};
-use keywarden_store::{AuditAction, AuditDraft, AuditOutcome};
+use keywarden_core::{
+    clock::parse_duration,
+    secret::{PlaintextKey, SecretString},
+};
+use keywarden_store::{AuditAction, AuditDraft, AuditOutcome, NewShare};
 use maud::{DOCTYPE, html};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::{auth::ClientAddr, error::ApiError, extract::ApiPath, state::AppState};
+use crate::{
+    auth::ClientAddr,
+    error::ApiError,
+    extract::{ApiJson, ApiPath},
+    keys::{KeyError, KeyErrorKind, KeyField},
+    state::AppState,
+};
 
 /// Default lifetime of a link.
 pub const DEFAULT_SHARE_MS: i64 = 86_400_000;
 /// Longest lifetime of a link.
-pub const MAX_SHARE_MS: i64 = 7 * 86_400_000;
+pub const MAX_SHARE_MS: i64 = keywarden_proto::MAX_SHARE_LIFETIME_MS;
 
 /// `share: {expires_in}` of a create or roll.
 #[derive(Debug, Clone, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShareRequest {
     /// How long the link works if nobody opens it: default `24h`, at most `7d`.
-    #[schema(value_type = Option<keywarden_proto::schemas::Duration>)]
+    #[schema(value_type = Option<keywarden_proto::schemas::ShareLifetime>)]
     pub expires_in: Option<String>,
 }
 
-/// Seals `key` into a new link; its URL (with the fragment).
-pub async fn create(
-    state: &AppState,
-    key: &PlaintextKey,
-    key_id: &KeyId,
-    request: &ShareRequest,
-) -> Result<String, ApiError> {
-    let lifetime = match request.expires_in.as_deref() {
-        None => DEFAULT_SHARE_MS,
-        Some(text) => parse_duration(text)
-            .filter(|ms| *ms <= MAX_SHARE_MS)
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "INVALID_SHARE",
-                    "share.expires_in must be a duration of at most 7d, like 24h",
-                )
-            })?,
-    };
-    let id = format!("shr_{}", keywarden_core::random::base62_string(22));
-    let sealed = keywarden_core::share::seal(key.expose(), &id)
-        .ok_or_else(|| ApiError::internal("sealing a share failed"))?;
-    let now = state.now();
-    state
-        .store()
-        .insert_share(&id, key_id, &sealed.sealed, now, now + lifetime)
-        .await?;
-    Ok(format!(
-        "{}/s/{id}#{}",
-        state.config().effective_public_url(),
-        sealed.fragment.as_str()
-    ))
+/// A share link asked for, checked: how long it may live. Made before the
+/// key is, so a bad share changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShareLifetime(i64);
+
+impl ShareLifetime {
+    /// The default: 24 hours.
+    pub const DEFAULT: Self = Self(DEFAULT_SHARE_MS);
+
+    /// The lifetime a request asks for.
+    pub fn parse(request: &ShareRequest) -> Result<Self, KeyError> {
+        match request.expires_in.as_deref() {
+            None => Ok(Self::DEFAULT),
+            Some(text) => parse_duration(text)
+                .filter(|ms| *ms <= MAX_SHARE_MS)
+                .map(Self)
+                .ok_or_else(|| {
+                    KeyError::invalid(
+                        KeyField::Share,
+                        "share.expires_in must be a duration of at most 7d, like 24h",
+                    )
+                }),
+        }
+    }
+}
+
+/// A link sealed for a new key, to store with it.
+pub(crate) struct Sealed {
+    row: NewShare,
+    fragment: zeroize::Zeroizing<String>,
+}
+
+impl Sealed {
+    /// Seals `key` into a new link living `lifetime` from `now`.
+    pub(crate) fn new(
+        key: &PlaintextKey,
+        lifetime: ShareLifetime,
+        now: i64,
+    ) -> Result<Self, KeyError> {
+        let id = format!("shr_{}", keywarden_core::random::base62_string(22));
+        let sealed = keywarden_core::share::seal(key.expose(), &id).ok_or_else(|| KeyError {
+            field: None,
+            kind: KeyErrorKind::Internal("sealing a share failed".to_owned()),
+            message: "internal error".to_owned(),
+        })?;
+        Ok(Self {
+            row: NewShare {
+                id,
+                sealed: sealed.sealed,
+                proof_hash: sealed.proof_hash,
+                expires_at: now.saturating_add(lifetime.0),
+            },
+            fragment: sealed.fragment,
+        })
+    }
+
+    /// What the store keeps (never the fragment).
+    pub(crate) fn row(&self) -> &NewShare {
+        &self.row
+    }
+
+    /// The link, with its fragment: a secret, shown once.
+    pub(crate) fn url(&self, state: &AppState) -> SecretString {
+        SecretString::new(format!(
+            "{}/s/{}#{}",
+            state.config().effective_public_url(),
+            self.row.id,
+            self.fragment.as_str()
+        ))
+    }
 }
 
 /// The share routes (public: the link is the credential).
@@ -146,11 +197,20 @@ struct Opened {
     key_id: String,
 }
 
+/// What the share page sends to open a link: the proof that it holds the
+/// link's fragment (`keywarden_core::share::proof`).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OpenRequest {
+    proof: SecretString,
+}
+
 async fn open(
     State(state): State<AppState>,
     addr: ClientAddr,
     headers: axum::http::HeaderMap,
     ApiPath(id): ApiPath<String>,
+    ApiJson(request): ApiJson<OpenRequest>,
 ) -> Result<Response, ApiError> {
     let gone = || {
         ApiError::new(
@@ -165,12 +225,14 @@ async fn open(
     {
         return Err(gone());
     }
+    // A wrong proof is answered as a link that is gone, and takes nothing.
+    let proof_hash = keywarden_core::share::proof_hash(request.proof.expose()).ok_or_else(gone)?;
     let now = state.now();
     let user_agent = keywarden_proto::user_agent(&headers)
         .map(|ua| keywarden_core::names::display_safe(ua, 200));
     let opened = state
         .store()
-        .take_share(&id, now, |key_id| AuditDraft {
+        .take_share(&id, &proof_hash, now, |key_id| AuditDraft {
             actor: "share-link".to_owned(),
             action: AuditAction::KeyShareOpened.into(),
             target: Some(key_id.to_string()),

@@ -45,8 +45,8 @@ pub(crate) async fn housekeeping(state: AppState) {
             if let Err(err) = state.store().prune_shares(now).await {
                 tracing::warn!(error = %err, "pruning expired share links failed");
             }
-            // Cluster rate windows are at most a day long.
-            if let Err(err) = state.store().prune_rate_windows(now - 2 * 86_400_000).await {
+            // A window is kept until it ends (named limits may be 30 days).
+            if let Err(err) = state.store().prune_rate_windows(now).await {
                 tracing::warn!(error = %err, "pruning rate windows failed");
             }
         }

@@ -149,6 +149,12 @@ impl Verdict {
     }
 }
 
+/// Rate limit windows at least this long (seconds) are counted in the
+/// store in local mode too (fixed windows, as in cluster mode): a restart
+/// must not give a spent hourly, daily or monthly limit back. Shorter ones
+/// are the node's token buckets.
+pub const LONG_WINDOW_SECS: u32 = 3_600;
+
 /// Tuning of a [`Verifier`].
 #[derive(Debug, Clone)]
 pub struct VerifierSettings {
@@ -173,7 +179,11 @@ pub struct Verifier {
     clock: Arc<dyn Clock>,
     cache: KeyCache,
     rate: RateLimiter,
-    cluster: Option<crate::limits::ClusterLimiter>,
+    /// Fixed windows counted in the store: every limit in cluster mode, and
+    /// in local mode the long windows ([`LONG_WINDOW_SECS`] and more), so
+    /// that a restart does not give them back.
+    windows: crate::limits::ClusterLimiter,
+    cluster: bool,
     events: EventSink,
     credits_low_ratio: f64,
     /// Owners' shared limits, per owner, with when they were read (trusted
@@ -208,8 +218,8 @@ impl Verifier {
             clock,
             cache: KeyCache::new(settings.cache_ttl_ms, settings.cache_capacity),
             rate: RateLimiter::default(),
-            cluster: (settings.rate_limit_mode == crate::limits::RateLimitMode::Cluster)
-                .then(|| crate::limits::ClusterLimiter::new(cluster_store.clone())),
+            windows: crate::limits::ClusterLimiter::new(cluster_store),
+            cluster: settings.rate_limit_mode == crate::limits::RateLimitMode::Cluster,
             throttle: FailureThrottle::new(settings.failure_limit_per_minute),
             usage,
             metrics,
@@ -219,6 +229,13 @@ impl Verifier {
     /// The cache, for invalidation.
     pub(crate) fn cache(&self) -> &KeyCache {
         &self.cache
+    }
+
+    /// A key was rolled: from now on `old` spends `new`'s rate limits, so
+    /// what `old` spent of its token buckets on this node counts for `new`
+    /// (the store carries the fixed windows in the roll's transaction).
+    pub(crate) fn rolled(&self, old: &str, new: &str) {
+        self.rate.carry(old, new);
     }
 
     /// Verifies a request. Never fails: a key the cache cannot answer while
@@ -408,15 +425,19 @@ impl Verifier {
             .chain(owner_limit.map(|(l, owner)| (RateBucket::Owner(owner.as_str()), l)));
         let mut rate: Option<RateState> = None;
         let mut rate_name: Option<&str> = None;
+        // A rolled key in its grace period spends the new key's limits and
+        // credits: the two share one balance.
+        let limits_id = record.limits_id();
         for (bucket, limit) in limits {
             let key = match bucket {
-                RateBucket::Key => std::borrow::Cow::Borrowed(record.id.as_str()),
-                RateBucket::Named(n) => std::borrow::Cow::Owned(format!("{}/{n}", record.id)),
+                RateBucket::Key => std::borrow::Cow::Borrowed(limits_id.as_str()),
+                RateBucket::Named(n) => std::borrow::Cow::Owned(format!("{limits_id}/{n}")),
                 RateBucket::Owner(o) => std::borrow::Cow::Owned(format!("owner/{o}")),
             };
-            let state = match &self.cluster {
-                None => self.rate.take(&key, limit, now),
-                Some(cluster) => cluster.take(&key, limit, now).await,
+            let state = if self.cluster || limit.window_seconds >= LONG_WINDOW_SECS {
+                self.windows.take(&key, limit, now).await
+            } else {
+                self.rate.take(&key, limit, now)
             };
             if let Some(retry_at) = state.retry_at {
                 let retry_after = u64::try_from((retry_at - now + 999) / 1000)
@@ -445,7 +466,7 @@ impl Verifier {
         if record.usage_remaining.is_some() || owner_credits.is_some() {
             let cost = i64::from(input.cost);
             let spent = Box::pin(self.store.spend_credits(
-                record.usage_remaining.map(|_| &record.id),
+                record.usage_remaining.map(|_| limits_id),
                 owner_credits.map(|(_, o)| o.as_str()),
                 cost,
                 now,
@@ -463,7 +484,7 @@ impl Verifier {
                             k,
                             cost,
                             now,
-                            Some(&record.id),
+                            Some(limits_id),
                             record.owner.as_ref().map(|o| o.as_str()),
                         );
                     }
@@ -581,9 +602,7 @@ impl Verifier {
     pub fn prune(&self) {
         let now = self.clock.now_ms();
         self.rate.prune(now, 3_600_000);
-        if let Some(cluster) = &self.cluster {
-            cluster.prune(now);
-        }
+        self.windows.prune(now);
         self.anomalies.prune(now);
         let throttled = self.throttle.prune(now);
         self.metrics

@@ -177,7 +177,7 @@ impl CreatedKey {
         Self {
             record: KeyView::new(&created.record, now),
             key: created.key,
-            share_url: None,
+            share_url: created.share_url,
         }
     }
 }
@@ -191,8 +191,13 @@ pub struct CreatedKey {
     pub key: keywarden_core::secret::PlaintextKey,
     /// The one-time share link, when one was asked for (`share`): it
     /// opens once, in a browser, and the server never holds its fragment.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub share_url: Option<String>,
+    /// A secret (the fragment opens the key): zeroized, redacted in `Debug`.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "keywarden_core::secret::serialize_exposed_opt"
+    )]
+    #[schema(value_type = Option<String>)]
+    pub share_url: Option<keywarden_core::secret::SecretString>,
     /// The key's record.
     #[serde(flatten)]
     pub record: KeyView,

@@ -21,7 +21,7 @@ macro_rules! key_columns {
          name, scopes, metadata, created_at, updated_at, expires_at, revoked_at, revoke_reason, \
          rotated_from, rotated_to, ip_allowlist, rate_limit, rate_window_secs, usage_limit, \
          usage_remaining, last_used_at, secret_ciphertext, secret_wrapped_key, disabled_at, \
-         credits_refill_amount, credits_refill_ms, credits_period, rate_limits"
+         credits_refill_amount, credits_refill_ms, credits_period, rate_limits, limits_key"
     };
 }
 
@@ -101,6 +101,7 @@ pub(crate) fn key_from_row(row: &impl RowGet) -> Result<KeyRecord> {
         },
         credits_period: row.i64("credits_period")?,
         rate_limits: json_col(row, "rate_limits")?,
+        limits_key: opt_id("limits_key")?,
     })
 }
 
@@ -122,7 +123,7 @@ fn encode(rec: &KeyRecord) -> Result<Encoded> {
     })
 }
 
-/// Binds every column of [`KEY_COLUMNS`], in order, to `$1..$30`.
+/// Binds every column of [`KEY_COLUMNS`], in order, to `$1..$31`.
 macro_rules! bind_key {
     ($query:expr, $rec:expr, $enc:expr) => {{
         let rec: &KeyRecord = $rec;
@@ -158,6 +159,7 @@ macro_rules! bind_key {
             .bind(rec.credits_refill.map(|r| r.interval_ms))
             .bind(rec.credits_period)
             .bind(&enc.rate_limits)
+            .bind(rec.limits_key.as_ref().map(|k| k.as_str()))
     }};
 }
 
@@ -165,7 +167,7 @@ const INSERT_KEY: &str = concat!(
     "INSERT INTO api_keys (",
     key_columns!(),
     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-     $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30)"
+     $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)"
 );
 
 /// Rewrites every mutable column from the record (the row is locked first).
@@ -174,7 +176,7 @@ const UPDATE_KEY: &str = "UPDATE api_keys SET owner = $2, name = $3, scopes = $4
     expires_at = $7, revoked_at = $8, revoke_reason = $9, rotated_to = $10, \
     ip_allowlist = $11, rate_limit = $12, rate_window_secs = $13, usage_limit = $14, \
     usage_remaining = $15, disabled_at = $16, credits_refill_amount = $17, credits_refill_ms = $18, \
-    credits_period = $19, rate_limits = $20 WHERE id = $1";
+    credits_period = $19, rate_limits = $20, limits_key = $21 WHERE id = $1";
 
 /// Binds the columns of [`UPDATE_KEY`].
 macro_rules! bind_update {
@@ -202,6 +204,7 @@ macro_rules! bind_update {
             .bind(rec.credits_refill.map(|r| r.interval_ms))
             .bind(rec.credits_period)
             .bind(&enc.rate_limits)
+            .bind(rec.limits_key.as_ref().map(|k| k.as_str()))
     }};
 }
 
@@ -279,12 +282,27 @@ impl Store {
 
     /// Stores a new key and its audit entry, atomically.
     pub async fn insert_key(&self, rec: &KeyRecord, audit: &AuditDraft) -> Result<AuditEntry> {
+        self.insert_key_shared(rec, None, audit).await
+    }
+
+    /// Stores a new key, its one-time share link when given, and its audit
+    /// entry, atomically: the key is never stored without the link asked
+    /// for, nor the link without its key.
+    pub async fn insert_key_shared(
+        &self,
+        rec: &KeyRecord,
+        share: Option<&crate::NewShare>,
+        audit: &AuditDraft,
+    ) -> Result<AuditEntry> {
         let enc = encode(rec)?;
         with_db!(self, writer, |pool| {
             let mut tx = pool.begin().await?;
             bind_key!(sqlx::query(INSERT_KEY), rec, &enc)
                 .execute(&mut *tx)
                 .await?;
+            if let Some(share) = share {
+                crate::shares::insert_share!(tx, share, rec.id.as_str(), rec.created_at);
+            }
             let entry = append_audit!(tx, self, audit);
             tx.commit().await?;
             Ok(entry)
@@ -613,17 +631,23 @@ impl Store {
         Ok((after, before.disabled_at.is_some() != disabled))
     }
 
-    /// Rolls `old_id` to `new`: inserts `new` (linked back), and makes the
-    /// old key expire at the earlier of its own expiry and `old_expires_at`,
-    /// linked forward. All in one transaction with the audit entry.
+    /// Rolls `old_id` to `new`: inserts `new` (linked back) and its share
+    /// link when given, and makes the old key expire at the earlier of its
+    /// own expiry and `old_expires_at`, linked forward. The old key, and
+    /// every older key that spent its limits, spend `new`'s credits and
+    /// rate limits from now on (`limits_key`): during the grace period the
+    /// keys share one balance. All in one transaction with the audit entry.
+    /// Returns the old and new records, and the ids of the older keys that
+    /// now spend `new`'s limits (changed too).
     pub async fn roll_key(
         &self,
         old_id: &KeyId,
         new: &KeyRecord,
+        share: Option<&crate::NewShare>,
         old_expires_at: UnixMillis,
         now: UnixMillis,
         audit: &AuditDraft,
-    ) -> Result<(KeyRecord, KeyRecord)> {
+    ) -> Result<(KeyRecord, KeyRecord, Vec<KeyId>)> {
         let select = format!(
             "SELECT {KEY_COLUMNS} FROM api_keys WHERE id = $1{}",
             self.lock_suffix()
@@ -655,20 +679,37 @@ impl Store {
             bind_key!(sqlx::query(INSERT_KEY), new, &new_enc)
                 .execute(&mut *tx)
                 .await?;
+            if let Some(share) = share {
+                crate::shares::insert_share!(tx, share, new.id.as_str(), now);
+            }
             old.expires_at = Some(
                 old.expires_at
                     .map_or(old_expires_at, |e| e.min(old_expires_at)),
             );
             old.rotated_to = Some(new.id.clone());
+            old.limits_key = Some(new.id.clone());
             old.updated_at = now;
             let old_enc = encode(&old)?;
             bind_update!(sqlx::query(UPDATE_KEY), &old, &old_enc)
                 .execute(&mut *tx)
                 .await?;
-            notify_changes!(tx, self, &[old_id.as_str()]);
+            let older = sqlx::query(
+                "UPDATE api_keys SET limits_key = $1 WHERE limits_key = $2 RETURNING id",
+            )
+            .bind(new.id.as_str())
+            .bind(old_id.as_str())
+            .fetch_all(&mut *tx)
+            .await?
+            .iter()
+            .map(|r| parse_col::<KeyId>(&r.text("id")?, "id"))
+            .collect::<Result<Vec<_>>>()?;
+            crate::rate_windows::carry_rate_windows!(tx, old_id.as_str(), new.id.as_str(), now);
+            let mut changed: Vec<&str> = vec![old_id.as_str()];
+            changed.extend(older.iter().map(KeyId::as_str));
+            notify_changes!(tx, self, &changed);
             append_audit!(tx, self, audit);
             tx.commit().await?;
-            Ok((old, new.clone()))
+            Ok((old, new.clone(), older))
         })
     }
 

@@ -39,8 +39,8 @@ mod events;
 mod keys;
 mod rate_windows;
 mod shares;
-pub use rate_windows::Lease;
-pub use shares::OpenedShare;
+pub use rate_windows::{Lease, MAX_WINDOW_MS};
+pub use shares::{NewShare, OpenedShare};
 pub mod model;
 mod root_keys;
 mod sessions;
@@ -664,6 +664,11 @@ const SQLITE_MIGRATIONS: Embedded = &[
         "webhook outbox",
         include_str!("../migrations/sqlite/0013_webhook_outbox.sql"),
     ),
+    (
+        14,
+        "hardening, round two",
+        include_str!("../migrations/sqlite/0014_hardening.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded = &[
     (
@@ -725,6 +730,11 @@ const POSTGRES_MIGRATIONS: Embedded = &[
         12,
         "webhook outbox",
         include_str!("../migrations/postgres/0012_webhook_outbox.sql"),
+    ),
+    (
+        13,
+        "hardening, round two",
+        include_str!("../migrations/postgres/0013_hardening.sql"),
     ),
 ];
 

@@ -138,6 +138,18 @@ pub struct KeyRecord {
     pub credits_period: i64,
     /// Named rate limits, each checked besides `rate_limit`.
     pub rate_limits: Vec<NamedRateLimit>,
+    /// Set on a rolled key: the key whose credits and rate limits it spends
+    /// (the newest key of its roll chain), so a key and its successor in
+    /// the grace period share one balance. `None`: its own.
+    pub limits_key: Option<KeyId>,
+}
+
+impl KeyRecord {
+    /// The key whose credits and rate limits a verification of this key
+    /// spends: itself, or the key it was rolled to.
+    pub fn limits_id(&self) -> &KeyId {
+        self.limits_key.as_ref().unwrap_or(&self.id)
+    }
 }
 
 /// A named rate limit of a key (`{"name": "per-second", "limit": 10,

@@ -14,49 +14,64 @@ pub struct OpenedShare {
     pub sealed: Vec<u8>,
 }
 
-impl Store {
-    /// Keeps a sealed key for the share `id` until `expires_at`.
-    pub async fn insert_share(
-        &self,
-        id: &str,
-        key_id: &KeyId,
-        sealed: &[u8],
-        now: UnixMillis,
-        expires_at: UnixMillis,
-    ) -> Result<()> {
-        with_db!(self, writer, |pool| {
-            sqlx::query(
-                "INSERT INTO key_shares (id, key_id, sealed, created_at, expires_at) \
-                 VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(id)
-            .bind(key_id.as_str())
-            .bind(sealed)
-            .bind(now)
-            .bind(expires_at)
-            .execute(pool)
-            .await?;
-            Ok(())
-        })
-    }
+/// A new share, stored in the same transaction as the key it holds
+/// ([`Store::insert_key`], [`Store::roll_key`]).
+#[derive(Debug, Clone)]
+pub struct NewShare {
+    /// `shr_…`.
+    pub id: String,
+    /// `nonce || ciphertext`.
+    pub sealed: Vec<u8>,
+    /// SHA-256 of the proof that opens it.
+    pub proof_hash: [u8; 32],
+    /// When it stops working if nobody opened it.
+    pub expires_at: UnixMillis,
+}
 
-    /// Takes the share `id` if it is still there and not expired: it is
-    /// deleted in the same transaction as its audit entry, so it opens
-    /// once, whatever the number of nodes and tries. `audit` is written
-    /// only when a share was taken.
+/// Inserts the share `$share` (a `&NewShare`) of key `$key_id` inside the
+/// caller's transaction `$tx`.
+macro_rules! insert_share {
+    ($tx:expr, $share:expr, $key_id:expr, $now:expr) => {{
+        let share: &$crate::NewShare = $share;
+        sqlx::query(
+            "INSERT INTO key_shares (id, key_id, sealed, proof_hash, created_at, expires_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&share.id)
+        .bind($key_id)
+        .bind(&share.sealed)
+        .bind(share.proof_hash.as_slice())
+        .bind($now)
+        .bind(share.expires_at)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+pub(crate) use insert_share;
+
+impl Store {
+    /// Takes the share `id` if it is still there, not expired, and
+    /// `proof_hash` is the hash of its proof (a share made before proofs
+    /// existed takes any): it is deleted in the same transaction as its
+    /// audit entry, so it opens once, whatever the number of nodes and
+    /// tries. A wrong proof changes nothing. `audit` is written only when a
+    /// share was taken.
     pub async fn take_share(
         &self,
         id: &str,
+        proof_hash: &[u8; 32],
         now: UnixMillis,
         audit: impl Fn(&KeyId) -> AuditDraft,
     ) -> Result<Option<OpenedShare>> {
         with_db!(self, writer, |pool| {
             let mut tx = pool.begin().await?;
             let row = sqlx::query(
-                "DELETE FROM key_shares WHERE id = $1 AND expires_at > $2 RETURNING key_id, sealed",
+                "DELETE FROM key_shares WHERE id = $1 AND expires_at > $2 \
+                 AND (proof_hash = $3 OR proof_hash IS NULL) RETURNING key_id, sealed",
             )
             .bind(id)
             .bind(now)
+            .bind(proof_hash.as_slice())
             .fetch_optional(&mut *tx)
             .await?;
             let Some(row) = row else {

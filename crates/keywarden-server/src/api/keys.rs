@@ -164,9 +164,13 @@ impl From<RateLimitInput> for keys::RateLimitInput {
     }
 }
 
-impl From<CreateKeyRequest> for keys::NewKey {
-    fn from(r: CreateKeyRequest) -> Self {
-        Self {
+impl TryFrom<CreateKeyRequest> for keys::NewKey {
+    type Error = keys::KeyError;
+
+    /// Checks what the key service cannot take later (the share link's
+    /// lifetime), so a bad request changes nothing.
+    fn try_from(r: CreateKeyRequest) -> Result<Self, keys::KeyError> {
+        Ok(Self {
             environment: r.environment,
             owner: r.owner,
             name: r.name,
@@ -180,7 +184,12 @@ impl From<CreateKeyRequest> for keys::NewKey {
             credits: r.credits.map(Into::into),
             rate_limits: r.rate_limits.into_iter().map(Into::into).collect(),
             recoverable: r.recoverable,
-        }
+            share: r
+                .share
+                .as_ref()
+                .map(crate::share::ShareLifetime::parse)
+                .transpose()?,
+        })
     }
 }
 
@@ -428,17 +437,12 @@ pub async fn create_key(
             None,
         )
         .await?;
-    let share = req.share.clone();
-    let created = keys::create(&state, &caller, req.into()).await?;
-    let share_url = match &share {
-        Some(s) => Some(crate::share::create(&state, &created.key, &created.record.id, s).await?),
-        None => None,
-    };
-    let body = CreatedKey {
-        share_url,
-        ..CreatedKey::new(created, state.now())
-    };
-    Ok((StatusCode::CREATED, no_store(), Json(body)))
+    let created = keys::create(&state, &caller, req.try_into()?).await?;
+    Ok((
+        StatusCode::CREATED,
+        no_store(),
+        Json(CreatedKey::new(created, state.now())),
+    ))
 }
 
 /// `Cache-Control: no-store` for responses that hold a secret.
@@ -582,19 +586,16 @@ pub async fn roll_key(
         req.grace_period.as_deref(),
         state.config().default_grace_period.ms(),
     )?;
-    let rolled = keys::roll(&state, &caller, &id, keys::RollRequest { grace_ms }).await?;
+    // The whole request is checked before anything changes.
+    let share = req
+        .share
+        .as_ref()
+        .map(crate::share::ShareLifetime::parse)
+        .transpose()?;
+    let rolled = keys::roll(&state, &caller, &id, keys::RollRequest { grace_ms, share }).await?;
     let now = state.now();
-    let share_url = match &req.share {
-        Some(s) => {
-            Some(crate::share::create(&state, &rolled.new.key, &rolled.new.record.id, s).await?)
-        }
-        None => None,
-    };
     let (created, previous) = (
-        CreatedKey {
-            share_url,
-            ..CreatedKey::new(rolled.new, now)
-        },
+        CreatedKey::new(rolled.new, now),
         KeyView::new(&rolled.previous, now),
     );
     Ok((

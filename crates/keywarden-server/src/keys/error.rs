@@ -36,6 +36,8 @@ pub enum KeyField {
     Credits,
     /// A change as a whole.
     Changes,
+    /// The one-time share link asked for.
+    Share,
 }
 
 impl KeyField {
@@ -55,6 +57,7 @@ impl KeyField {
             Self::Recoverable => "recoverable",
             Self::GracePeriod => "grace_period",
             Self::Reason => "reason",
+            Self::Share => "share",
         }
     }
 }
@@ -149,6 +152,7 @@ impl KeyError {
             (K::Invalid, Some(F::Expires)) => "INVALID_EXPIRY",
             (K::Invalid, Some(F::GracePeriod)) => "INVALID_GRACE_PERIOD",
             (K::Invalid, Some(F::Reason)) => "INVALID_REASON",
+            (K::Invalid, Some(F::Share)) => "INVALID_SHARE",
             (K::Invalid, _) => "INVALID_REQUEST",
         }
     }

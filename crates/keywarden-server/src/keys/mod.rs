@@ -75,6 +75,8 @@ pub struct NewKey {
     pub rate_limits: Vec<keywarden_store::NamedRateLimit>,
     /// Keep the secret sealed under the master key.
     pub recoverable: bool,
+    /// Also make a one-time share link, stored with the key.
+    pub share: Option<crate::share::ShareLifetime>,
 }
 
 /// Changes to a key: `None` leaves a setting, `Some(None)` clears it.
@@ -109,6 +111,8 @@ pub struct KeyChanges {
 pub struct RollRequest {
     /// How long the old key keeps working (ms; see [`grace_ms`]).
     pub grace_ms: i64,
+    /// Also make a one-time share link for the new key, stored with it.
+    pub share: Option<crate::share::ShareLifetime>,
 }
 
 /// A new key: the one time its plaintext exists outside `mint`.
@@ -118,6 +122,9 @@ pub struct Created {
     pub key: PlaintextKey,
     /// Its record.
     pub record: KeyRecord,
+    /// Its one-time share link (a secret: it carries the fragment), when
+    /// one was asked for.
+    pub share_url: Option<keywarden_core::secret::SecretString>,
 }
 
 /// A rolled key.
@@ -227,6 +234,7 @@ pub async fn create(state: &AppState, caller: &Caller, new: NewKey) -> Result<Cr
         rate_limits,
         last_used_at: None,
         sealed,
+        limits_key: None,
     };
     let audit = caller.draft(
         state,
@@ -239,12 +247,20 @@ pub async fn create(state: &AppState, caller: &Caller, new: NewKey) -> Result<Cr
             "recoverable": record.sealed.is_some(),
         }),
     );
-    state.store().insert_key(&record, &audit).await?;
+    let share = new
+        .share
+        .map(|lifetime| crate::share::Sealed::new(&minted, lifetime, now))
+        .transpose()?;
+    state
+        .store()
+        .insert_key_shared(&record, share.as_ref().map(|s| s.row()), &audit)
+        .await?;
     state
         .verifier()
         .cache()
         .invalidate_digest(digest.as_bytes());
     Ok(Created {
+        share_url: share.map(|s| s.url(state)),
         key: minted,
         record,
     })
@@ -390,6 +406,8 @@ pub async fn roll(
         sealed,
         // Refills of the new key count from its own creation.
         credits_period: 0,
+        // The new key holds the balance; the old one spends it.
+        limits_key: None,
         ..old
     };
     let audit = caller.draft(
@@ -398,9 +416,20 @@ pub async fn roll(
         Some(id.as_str()),
         serde_json::json!({ "new_key_id": new_id.as_str(), "grace_period_seconds": grace / 1000 }),
     );
-    let (previous, new_after) = state
+    let share = request
+        .share
+        .map(|lifetime| crate::share::Sealed::new(&minted, lifetime, now))
+        .transpose()?;
+    let (previous, new_after, older) = state
         .store()
-        .roll_key(id, &new, now + grace, now, &audit)
+        .roll_key(
+            id,
+            &new,
+            share.as_ref().map(|s| s.row()),
+            now + grace,
+            now,
+            &audit,
+        )
         .await
         .map_err(|e| match e {
             StoreError::Conflict(why) => KeyError {
@@ -410,13 +439,17 @@ pub async fn roll(
             },
             other => other.into(),
         })?;
-    state.invalidate(&[id.as_str()]);
+    let mut changed = vec![id.as_str()];
+    changed.extend(older.iter().map(KeyId::as_str));
+    state.invalidate(&changed);
+    state.verifier().rolled(id.as_str(), new_id.as_str());
     state
         .verifier()
         .cache()
         .invalidate_digest(digest.as_bytes());
     Ok(Rolled {
         new: Created {
+            share_url: share.map(|s| s.url(state)),
             key: minted,
             record: new_after,
         },

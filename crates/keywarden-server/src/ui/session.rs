@@ -74,7 +74,7 @@ pub(crate) struct Reveal {
     pub(crate) rolled_from: Option<(String, Option<UnixMillis>)>,
     /// A one-time share link of the key, when one was asked for (it opens
     /// the key, so it is held as carefully).
-    pub(crate) share_url: Option<zeroize::Zeroizing<String>>,
+    pub(crate) share_url: Option<keywarden_core::secret::SecretString>,
     at: UnixMillis,
 }
 
@@ -95,9 +95,9 @@ impl Reveal {
     }
 
     /// The same, with a share link to show.
-    pub(crate) fn with_share(self, url: Option<String>) -> Self {
+    pub(crate) fn with_share(self, url: Option<keywarden_core::secret::SecretString>) -> Self {
         Self {
-            share_url: url.map(zeroize::Zeroizing::new),
+            share_url: url,
             ..self
         }
     }

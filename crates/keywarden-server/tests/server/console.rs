@@ -1211,8 +1211,16 @@ async fn create_and_roll_offer_a_share_link() {
             .collect();
         let (path, fragment) = link.split_once('#').unwrap();
         let id = path.trim_start_matches("/s/");
+        let proof = keywarden_core::share::proof(fragment).unwrap();
         let opened = t
-            .send("POST", &format!("{path}/open"), None, None, &[], None)
+            .send(
+                "POST",
+                &format!("{path}/open"),
+                None,
+                Some(serde_json::json!({ "proof": proof.as_str() })),
+                &[],
+                None,
+            )
             .await;
         use base64::Engine;
         let sealed = base64::engine::general_purpose::STANDARD

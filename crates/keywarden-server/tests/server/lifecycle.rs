@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use serde_json::json;
 
-use crate::{NOW, on_each_backend};
+use crate::{NOW, TestApp, on_each_backend};
 
 #[tokio::test]
 async fn create_verify_patch_roll_revoke() {
@@ -504,16 +504,41 @@ async fn share_links_open_once() {
         );
         assert!(!page.text.contains(&key) && !page.text.contains(fragment));
 
-        let opened = t
-            .send(
-                "POST",
-                &format!("{path}/open"),
-                None,
-                None,
-                &[("user-agent", "test-browser")],
-                None,
-            )
-            .await;
+        // Who knows only the id (it travels in the URL path: proxy logs,
+        // history, link unfurlers) cannot burn the link: a missing or wrong
+        // proof is refused and changes nothing.
+        let open_with = |proof: Option<String>| {
+            let t = &t;
+            let path = path.to_owned();
+            async move {
+                t.send(
+                    "POST",
+                    &format!("{path}/open"),
+                    None,
+                    proof.map(|p| json!({ "proof": p })),
+                    &[("user-agent", "test-browser")],
+                    None,
+                )
+                .await
+            }
+        };
+        let other = keywarden_core::share::seal("x", id).unwrap();
+        for proof in [
+            None,
+            Some(String::new()),
+            Some(fragment.to_owned()),
+            Some(
+                keywarden_core::share::proof(&other.fragment)
+                    .unwrap()
+                    .to_string(),
+            ),
+        ] {
+            let r = open_with(proof).await;
+            assert!(r.status.is_client_error(), "{}: {}", t.backend, r.json);
+            assert!(!r.text.contains("sealed"));
+        }
+        let proof = keywarden_core::share::proof(fragment).unwrap().to_string();
+        let opened = open_with(Some(proof.clone())).await;
         assert_eq!(opened.status, StatusCode::OK, "{}", opened.json);
         assert!(
             !opened.text.contains(&key),
@@ -527,9 +552,7 @@ async fn share_links_open_once() {
         assert_eq!(plain.as_str(), key);
         assert!(keywarden_core::share::open(&sealed, id, &"A".repeat(43)).is_none());
 
-        let again = t
-            .send("POST", &format!("{path}/open"), None, None, &[], None)
-            .await;
+        let again = open_with(Some(proof)).await;
         assert_eq!(
             (again.status, again.code()),
             (StatusCode::NOT_FOUND, "SHARE_GONE")
@@ -550,11 +573,18 @@ async fn share_links_open_once() {
             )
             .await;
         let url = r.json["share_url"].as_str().unwrap();
-        let path = url.split_once('#').unwrap().0;
+        let (path, fragment) = url.split_once('#').unwrap();
         let path = &path[path.find("/s/").unwrap()..];
         t.clock.advance_ms(24 * 3_600_000 + 1);
         let late = t
-            .send("POST", &format!("{path}/open"), None, None, &[], None)
+            .send(
+                "POST",
+                &format!("{path}/open"),
+                None,
+                Some(json!({"proof": keywarden_core::share::proof(fragment).unwrap().as_str()})),
+                &[],
+                None,
+            )
             .await;
         assert_eq!(late.code(), "SHARE_GONE");
         let long = t
@@ -795,6 +825,203 @@ async fn key_and_owner_credits_are_spent_together() {
         assert_eq!(low[0]["details"]["owner"], "acme");
         assert_eq!(low[0]["details"]["shared"], true);
         assert_eq!(low[0]["details"]["remaining"], 0);
+        t.stop().await;
+    })
+    .await;
+}
+
+/// A roll or create answered with an error has not happened: the whole
+/// request is checked before anything changes, and a share link is stored
+/// in the same transaction as its key.
+#[tokio::test]
+async fn a_refused_roll_or_create_changes_nothing() {
+    on_each_backend(|t| async move {
+        let (id, key) = t.create(json!({"environment": "live"})).await;
+        let keys_before = key_count(&t).await;
+        for share in ["2w", "8d", "169h", "nonsense"] {
+            let r = t
+                .call(
+                    "POST",
+                    &format!("/v1/keys/{id}/roll"),
+                    Some(json!({"grace_period": "0s", "share": {"expires_in": share}})),
+                )
+                .await;
+            assert_eq!(
+                (r.status, r.code()),
+                (StatusCode::UNPROCESSABLE_ENTITY, "INVALID_SHARE"),
+                "{}: {share}: {}",
+                t.backend,
+                r.json
+            );
+            assert_eq!(
+                t.verify(json!({"key": key})).await["code"],
+                "VALID",
+                "{share}"
+            );
+            let r = t
+                .call(
+                    "POST",
+                    "/v1/keys",
+                    Some(json!({"environment": "live", "share": {"expires_in": share}})),
+                )
+                .await;
+            assert_eq!(r.code(), "INVALID_SHARE", "{}", r.json);
+        }
+        assert_eq!(key_count(&t).await, keys_before, "no key was made");
+        let audit = t
+            .call(
+                "GET",
+                &format!("/v1/audit?target={id}&action=key.roll"),
+                None,
+            )
+            .await;
+        assert_eq!(
+            audit.json["entries"].as_array().unwrap().len(),
+            0,
+            "no roll was audited"
+        );
+        // The same roll with a good share link: the key and its link.
+        let r = t
+            .call(
+                "POST",
+                &format!("/v1/keys/{id}/roll"),
+                Some(json!({"grace_period": "0s", "share": {"expires_in": "7d"}})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        assert!(
+            r.json["share_url"].as_str().unwrap().contains("/s/shr_"),
+            "{}",
+            r.json
+        );
+        assert_eq!(t.verify(json!({"key": key})).await["code"], "EXPIRED");
+        t.stop().await;
+    })
+    .await;
+}
+
+async fn key_count(t: &TestApp) -> usize {
+    t.call("GET", "/v1/keys?limit=200", None).await.json["keys"]
+        .as_array()
+        .unwrap()
+        .len()
+}
+
+/// During a roll's grace period the old and the new key spend one balance:
+/// credits and rate limits are not doubled by a roll.
+#[tokio::test]
+async fn a_roll_does_not_double_credits_or_rate_limits() {
+    on_each_backend(|t| async move {
+        let code = |v: serde_json::Value| v["code"].as_str().unwrap().to_owned();
+        let (id, old) = t
+            .create(json!({"environment": "live", "credits": {"remaining": 3}}))
+            .await;
+        assert_eq!(code(t.verify(json!({"key": old})).await), "VALID");
+        let r = t
+            .call(
+                "POST",
+                &format!("/v1/keys/{id}/roll"),
+                Some(json!({"grace_period": "1h"})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+        let new = r.json["key"].as_str().unwrap().to_owned();
+        let mut answers = Vec::new();
+        for key in [&old, &new, &old, &new] {
+            let v = t.verify(json!({"key": key})).await;
+            answers.push((code(v.clone()), v["remaining"].as_i64()));
+        }
+        assert_eq!(
+            answers,
+            [
+                ("VALID".to_owned(), Some(1)),
+                ("VALID".to_owned(), Some(0)),
+                ("USAGE_EXCEEDED".to_owned(), Some(0)),
+                ("USAGE_EXCEEDED".to_owned(), Some(0)),
+            ],
+            "{}: three credits in all, across the roll",
+            t.backend
+        );
+
+        // The same for a rate limit (and a named one), with the key rolled twice.
+        let (id, first) = t
+            .create(json!({"environment": "live",
+                "rate_limit": {"limit": 4, "window_seconds": 60},
+                "rate_limits": [{"name": "daily", "limit": 5, "window_seconds": 86400}]}))
+            .await;
+        assert_eq!(code(t.verify(json!({"key": first})).await), "VALID");
+        assert_eq!(code(t.verify(json!({"key": first})).await), "VALID");
+        let r = t
+            .call(
+                "POST",
+                &format!("/v1/keys/{id}/roll"),
+                Some(json!({"grace_period": "1h"})),
+            )
+            .await;
+        let (second_id, second) = (
+            r.json["id"].as_str().unwrap().to_owned(),
+            r.json["key"].as_str().unwrap().to_owned(),
+        );
+        assert_eq!(code(t.verify(json!({"key": second})).await), "VALID");
+        let r = t
+            .call(
+                "POST",
+                &format!("/v1/keys/{second_id}/roll"),
+                Some(json!({"grace_period": "1h"})),
+            )
+            .await;
+        let third = r.json["key"].as_str().unwrap().to_owned();
+        assert_eq!(
+            code(t.verify(json!({"key": first})).await),
+            "VALID",
+            "{}",
+            t.backend
+        );
+        for key in [&first, &second, &third] {
+            assert_eq!(
+                code(t.verify(json!({"key": key})).await),
+                "RATE_LIMITED",
+                "{}: four in the minute, across two rolls",
+                t.backend
+            );
+        }
+        // A minute later the per-minute limit admits again; the daily one
+        // has one left for the three keys together.
+        t.clock.advance_ms(60_000);
+        assert_eq!(code(t.verify(json!({"key": third})).await), "VALID");
+        let v = t.verify(json!({"key": first})).await;
+        assert_eq!(
+            (code(v.clone()), v["rate_limit"]["name"].as_str()),
+            ("RATE_LIMITED".to_owned(), Some("daily")),
+            "{}: {v}",
+            t.backend
+        );
+        t.stop().await;
+    })
+    .await;
+}
+
+/// A spent long window stays spent: across a restart (local mode too, on
+/// SQLite) and across housekeeping, which prunes a window only once it ended.
+#[tokio::test]
+async fn a_spent_monthly_limit_stays_spent_after_a_restart() {
+    on_each_backend(|t| async move {
+        let (_, key) = t
+            .create(json!({"environment": "live",
+                "rate_limits": [{"name": "monthly", "limit": 3, "window_seconds": 2_592_000}]}))
+            .await;
+        for _ in 0..3 {
+            assert_eq!(t.verify(json!({"key": key})).await["code"], "VALID");
+        }
+        assert_eq!(t.verify(json!({"key": key})).await["code"], "RATE_LIMITED");
+        let backend = t.backend;
+        let t = t.restart(crate::Options::default()).await;
+        t.clock.advance_ms(3 * 86_400_000);
+        t.store.prune_rate_windows(t.state.now()).await.unwrap();
+        let t = t.restart(crate::Options::default()).await;
+        let v = t.verify(json!({"key": key})).await;
+        assert_eq!(v["code"], "RATE_LIMITED", "{backend}: {v}");
+        assert_eq!(v["rate_limit"]["name"], "monthly");
         t.stop().await;
     })
     .await;

@@ -445,7 +445,7 @@ async fn concurrent_requests_share_one_cluster_lease() {
         let window = crate::NOW - crate::NOW.rem_euclid(60_000);
         let lease = t
             .store
-            .lease_rate("key_single_flight", window, 0, 2_500)
+            .lease_rate("key_single_flight", window, 60_000, 0, 2_500)
             .await
             .unwrap();
         assert_eq!(lease.used, 100, "{}: one batch leased", t.backend);
@@ -470,7 +470,7 @@ async fn cluster_leases_are_asked_ahead_of_need() {
             let store = t.store.clone();
             async move {
                 store
-                    .lease_rate("key_ahead", w, 0, 2_500)
+                    .lease_rate("key_ahead", w, 60_000, 0, 2_500)
                     .await
                     .unwrap()
                     .used

@@ -218,11 +218,12 @@ async fn roll_links_both_and_shortens_the_old_expiry() {
             .unwrap();
         let (mut new, _) = new_key("acme", "live", NOW + 1);
         new.rotated_from = Some(old.id.clone());
-        let (old_after, new_after) = b
+        let (old_after, new_after, _) = b
             .store
             .roll_key(
                 &old.id,
                 &new,
+                None,
                 NOW + 3_600_000,
                 NOW + 1,
                 &draft("key.roll", None),
@@ -244,7 +245,14 @@ async fn roll_links_both_and_shortens_the_old_expiry() {
         let (again, _) = new_key("acme", "live", NOW + 2);
         let err = b
             .store
-            .roll_key(&old.id, &again, NOW, NOW + 2, &draft("key.roll", None))
+            .roll_key(
+                &old.id,
+                &again,
+                None,
+                NOW,
+                NOW + 2,
+                &draft("key.roll", None),
+            )
             .await;
         assert!(matches!(err, Err(StoreError::Conflict(_))));
         assert!(
@@ -260,11 +268,12 @@ async fn roll_links_both_and_shortens_the_old_expiry() {
             .await
             .unwrap();
         let (n2, _) = new_key("acme", "live", NOW);
-        let (o2, _) = b
+        let (o2, _, _) = b
             .store
             .roll_key(
                 &soon.id,
                 &n2,
+                None,
                 NOW + 86_400_000,
                 NOW,
                 &draft("key.roll", None),
@@ -286,7 +295,7 @@ async fn roll_links_both_and_shortens_the_old_expiry() {
         let (n3, _) = new_key("acme", "live", NOW);
         let err = b
             .store
-            .roll_key(&r.id, &n3, NOW, NOW, &draft("key.roll", None))
+            .roll_key(&r.id, &n3, None, NOW, NOW, &draft("key.roll", None))
             .await;
         assert!(matches!(err, Err(StoreError::Conflict(_))));
     })

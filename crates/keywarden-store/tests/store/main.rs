@@ -130,6 +130,7 @@ pub(crate) fn new_key(owner: &str, env: &str, created_at: i64) -> (KeyRecord, St
         credits_refill: None,
         credits_period: 0,
         rate_limits: Vec::new(),
+        limits_key: None,
         last_used_at: None,
         sealed: None,
     };

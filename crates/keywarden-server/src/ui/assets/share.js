@@ -1,8 +1,11 @@
 // The one-time share page: fetch the sealed key once, open it with the
-// secret in the link's fragment (never sent to the server), show it.
+// secret in the link's fragment (never sent to the server), show it. The
+// server gives the sealed key only for the proof that the page holds the
+// fragment: HMAC-SHA256(secret, "keywarden share open v1").
 "use strict";
 (function () {
   const INFO = new TextEncoder().encode("keywarden share v1");
+  const OPEN_INFO = new TextEncoder().encode("keywarden share open v1");
   const $ = (id) => document.getElementById(id);
 
   function fromBase64(text, url) {
@@ -15,6 +18,12 @@
     const out = new Uint8Array(bin.length);
     for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
     return out;
+  }
+
+  function toBase64Url(bytes) {
+    let bin = "";
+    for (const b of new Uint8Array(bytes)) bin += String.fromCharCode(b);
+    return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
   }
 
   function gone() {
@@ -34,12 +43,18 @@
     } catch (e) {
       return gone();
     }
-    const res = await fetch(location.pathname + "/open", { method: "POST", cache: "no-store" });
+    const hmac = await crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+    const proof = toBase64Url(await crypto.subtle.sign("HMAC", hmac, OPEN_INFO));
+    const res = await fetch(location.pathname + "/open", {
+      method: "POST",
+      cache: "no-store",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ proof }),
+    });
     if (!res.ok) return gone();
     const body = await res.json();
     try {
       const sealed = fromBase64(body.sealed, false);
-      const hmac = await crypto.subtle.importKey("raw", secret, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
       const raw = await crypto.subtle.sign("HMAC", hmac, INFO);
       const aes = await crypto.subtle.importKey("raw", raw, "AES-GCM", false, ["decrypt"]);
       const plain = await crypto.subtle.decrypt(

@@ -242,18 +242,15 @@ pub(crate) async fn roll(
         &state,
         &console.caller,
         &key_id,
-        keys::RollRequest { grace_ms: grace },
+        keys::RollRequest {
+            grace_ms: grace,
+            share: f.share.is_some().then_some(ShareLifetime::DEFAULT),
+        },
     )
     .await
     .map_err(fail)?;
     let new_id = rolled.new.record.id.to_string();
-    let share_url = share_link(
-        &state,
-        f.share.is_some(),
-        &rolled.new.key,
-        &rolled.new.record.id,
-    )
-    .await?;
+    let share_url = rolled.new.share_url;
     console.sessions.hold_reveal(
         &console.session,
         Reveal::new(
@@ -324,7 +321,7 @@ pub(crate) async fn created(
                 div class="field" {
                     label for="share-url" { "One-time share link (opens once, for 24 hours)" }
                     div class="copy-row" {
-                        output id="share-url" class="secret mono small" { (url.as_str()) }
+                        output id="share-url" class="secret mono small" { (url.expose()) }
                         button class="btn" type="button" data-copy="share-url" { "Copy" }
                     }
                 }

@@ -37,22 +37,6 @@ pub(super) fn share_checkbox() -> Markup {
     }
 }
 
-/// A share link of a new key when the form asked for one.
-pub(super) async fn share_link(
-    state: &AppState,
-    wanted: bool,
-    key: &keywarden_core::secret::PlaintextKey,
-    id: &keywarden_core::key::KeyId,
-) -> Result<Option<String>, Response> {
-    if !wanted {
-        return Ok(None);
-    }
-    crate::share::create(state, key, id, &crate::share::ShareRequest::default())
-        .await
-        .map(Some)
-        .map_err(fail)
-}
-
 /// A refused form: which field, and why.
 pub(super) struct FieldError {
     field: &'static str,
@@ -203,6 +187,7 @@ impl KeyForm {
             credits: None,
             rate_limits: Vec::new(),
             recoverable: self.recoverable.is_some(),
+            share: self.share.is_some().then_some(ShareLifetime::DEFAULT),
         })
     }
 
@@ -476,14 +461,13 @@ pub(crate) async fn create(
             ));
         }
     };
-    let share = f.share.is_some();
     match keys::create(&state, &console.caller, req).await {
         Ok(created) => {
             let id = created.record.id.to_string();
-            let share_url = share_link(&state, share, &created.key, &created.record.id).await?;
             console.sessions.hold_reveal(
                 &console.session,
-                Reveal::new(id.clone(), created.key, None, state.now()).with_share(share_url),
+                Reveal::new(id.clone(), created.key, None, state.now())
+                    .with_share(created.share_url),
             );
             Ok(see_other(&format!("/ui/keys/{id}/created")))
         }

@@ -19,6 +19,7 @@ use serde::Deserialize;
 use crate::{
     error::ApiError,
     keys::{self, KeyChanges, KeyErrorKind, NewKey, RateLimitInput},
+    share::ShareLifetime,
     state::AppState,
     timefmt,
 };
