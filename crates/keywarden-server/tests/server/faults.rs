@@ -246,16 +246,22 @@ impl Proxy {
     }
 
     async fn restore(&self) {
-        let listener = TcpListener::bind(self.addr).await.unwrap();
-        self.serve(listener);
+        // The aborted accept task drops its listener when it is next polled.
+        for _ in 0..100 {
+            if let Ok(listener) = TcpListener::bind(self.addr).await {
+                self.serve(listener);
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("the proxy's address stayed in use");
     }
 }
 
-#[tokio::test]
-async fn postgres_outage_is_a_fast_503_never_an_invalid_key() {
-    let Some(url) = keywarden_store::testing::postgres_schema_url().await else {
-        return;
-    };
+/// A server on PostgreSQL reached through a [`Proxy`] the test can cut
+/// (store timeout 1 s); `None` without PostgreSQL.
+async fn behind_a_proxy(config: ServerConfig) -> Option<(TestApp, Proxy)> {
+    let url = keywarden_store::testing::postgres_schema_url().await?;
     // Route the store through the proxy: replace the URL's host:port.
     let at = url.find('@').unwrap() + 1;
     let end = at + url[at..].find('/').unwrap();
@@ -273,14 +279,24 @@ async fn postgres_outage_is_a_fast_503_never_an_invalid_key() {
         store,
         "postgres",
         Options {
-            config: ServerConfig {
-                failure_limit_per_minute: 3,
-                ..ServerConfig::default()
-            },
+            config,
             ..Options::default()
         },
     )
     .await;
+    Some((t, proxy))
+}
+
+#[tokio::test]
+async fn postgres_outage_is_a_fast_503_never_an_invalid_key() {
+    let Some((t, proxy)) = behind_a_proxy(ServerConfig {
+        failure_limit_per_minute: 3,
+        ..ServerConfig::default()
+    })
+    .await
+    else {
+        return;
+    };
     let (_, cached) = t
         .create(json!({ "environment": "live", "name": "cached" }))
         .await;
@@ -508,4 +524,90 @@ fn t_backend(store: &Store) -> &'static str {
         keywarden_store::BackendKind::Sqlite => "sqlite",
         keywarden_store::BackendKind::Postgres => "postgres",
     }
+}
+
+/// While PostgreSQL is away, a cluster-limited key is answered from the
+/// node's own count at full speed: after the first failed ask no request
+/// waits for the store (the old back-off ran out before the failed ask
+/// returned, so every new window waited the whole store timeout), and the
+/// fallback still limits. Once PostgreSQL is back, the shared count is used
+/// again.
+#[tokio::test]
+async fn cluster_limits_answer_at_full_speed_while_postgres_is_away() {
+    // The test's clock runs 40 s: the record stays cached meanwhile.
+    let Some((t, proxy)) = behind_a_proxy(ServerConfig {
+        cache_ttl: keywarden_server::config::DurationSpec::from_ms(3_600_000),
+        rate_limit_mode: Some(keywarden_server::limits::RateLimitMode::Cluster),
+        ..ServerConfig::default()
+    })
+    .await
+    else {
+        return;
+    };
+    let (id, key) = t
+        .create(json!({"environment": "live", "rate_limit": {"limit": 5, "window_seconds": 1}}))
+        .await;
+    // Cached, with a lease.
+    assert_eq!(forward_auth(&t, &key).await, StatusCode::OK);
+    proxy.cut();
+    let started = Instant::now();
+    let mut admitted = 0;
+    let mut refused = 0;
+    for _ in 0..40 {
+        // A new window for every round: each needs a new lease.
+        t.clock.advance_ms(1_000);
+        for _ in 0..7 {
+            match forward_auth(&t, &key).await {
+                StatusCode::OK => admitted += 1,
+                StatusCode::TOO_MANY_REQUESTS => refused += 1,
+                other => panic!("unexpected {other} while PostgreSQL is away"),
+            }
+        }
+    }
+    let took = started.elapsed();
+    eprintln!(
+        "280 verifications in 40 windows with PostgreSQL away: {took:?}, {admitted} admitted, {refused} refused"
+    );
+    assert!(
+        took < Duration::from_secs(8),
+        "requests waited for a store that is down: {took:?} (store timeout 1 s, 40 windows)"
+    );
+    assert_eq!(admitted, 200, "the node's own limit holds: 5 a second");
+    proxy.restore().await;
+    // Back: the shared count is used again (the probe in the background
+    // finds the store within about a second).
+    let mut shared = false;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        t.clock.advance_ms(1_000);
+        assert_eq!(forward_auth(&t, &key).await, StatusCode::OK);
+        let now = t.state.now();
+        let window = now - now.rem_euclid(1_000);
+        if t.store
+            .lease_rate(&id, window, 1_000, 0, 5)
+            .await
+            .is_ok_and(|l| l.used > 0)
+        {
+            shared = true;
+            break;
+        }
+    }
+    assert!(
+        shared,
+        "the shared count was not used again after the outage"
+    );
+    t.stop().await;
+}
+
+async fn forward_auth(t: &TestApp, key: &str) -> StatusCode {
+    t.send(
+        "GET",
+        "/v1/forward-auth",
+        None,
+        None,
+        &[("x-api-key", key)],
+        Some("198.51.100.30"),
+    )
+    .await
+    .status
 }
