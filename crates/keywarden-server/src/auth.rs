@@ -78,26 +78,76 @@ pub fn client_addr(
             }
         }
         ClientIpHeader::XForwardedFor => {
-            // From the right, without collecting: the header values in
-            // reverse, each value's hops in reverse. What stands left of the
-            // first untrusted hop is never read.
-            let mut leftmost = None;
-            for value in headers.get_all("x-forwarded-for").iter().rev() {
-                let Ok(text) = value.to_str() else {
+            let client = forwarded_for(headers, &is_trusted, parse).map(|c| c.unwrap_or(peer));
+            // A proxy that sets X-Real-IP while X-Forwarded-For passes
+            // through as the client wrote it (an nginx set up with
+            // `X-Real-IP` only) would let the client choose its address:
+            // when the two disagree, neither is believed.
+            let mut real = headers.get_all("x-real-ip").iter();
+            if let Some(first) = real.next() {
+                let agrees = real.next().is_none()
+                    && client.is_some()
+                    && first.to_str().ok().and_then(parse) == client;
+                if !agrees {
+                    warn_conflicting_headers(peer);
                     return resolved(None);
-                };
-                for hop in text.rsplit(',') {
-                    match parse(hop) {
-                        Some(ip) if is_trusted(&ip) => leftmost = Some(ip),
-                        Some(ip) => return resolved(Some(ip)),
-                        None => return resolved(None),
-                    }
                 }
             }
-            // No header: the peer. Every hop one of our proxies: the
-            // farthest one is the client.
-            resolved(Some(leftmost.unwrap_or(peer)))
+            resolved(client)
         }
+    }
+}
+
+/// The client by `X-Forwarded-For`, walked from the right, without
+/// collecting: the header values in reverse, each value's hops in reverse.
+/// What stands left of the first untrusted hop is never read. `Some(None)`:
+/// no header, or every hop one of our proxies with none left of them (the
+/// peer is the client); `None`: a hop is unreadable (the client is unknown).
+fn forwarded_for(
+    headers: &HeaderMap,
+    is_trusted: &impl Fn(&IpAddr) -> bool,
+    parse: impl Fn(&str) -> Option<IpAddr>,
+) -> Option<Option<IpAddr>> {
+    let mut leftmost = None;
+    for value in headers.get_all("x-forwarded-for").iter().rev() {
+        let text = value.to_str().ok()?;
+        for hop in text.rsplit(',') {
+            match parse(hop) {
+                Some(ip) if is_trusted(&ip) => leftmost = Some(ip),
+                Some(ip) => return Some(Some(ip)),
+                None => return None,
+            }
+        }
+    }
+    // Every hop one of our proxies: the farthest one is the client.
+    Some(leftmost)
+}
+
+/// Logs, at most once a minute, that a trusted proxy sent an `X-Real-IP`
+/// that disagrees with `X-Forwarded-For`.
+fn warn_conflicting_headers(proxy: IpAddr) {
+    static LAST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let last = LAST.load(std::sync::atomic::Ordering::Relaxed);
+    if now >= last + 60
+        && LAST
+            .compare_exchange(
+                last,
+                now,
+                std::sync::atomic::Ordering::Relaxed,
+                std::sync::atomic::Ordering::Relaxed,
+            )
+            .is_ok()
+    {
+        tracing::warn!(
+            %proxy,
+            "a trusted proxy sent X-Real-IP and X-Forwarded-For naming different clients: the client is \
+             treated as unknown (IP allowlists refuse it). Have the proxy set X-Forwarded-For \
+             (nginx: proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for), or set \
+             client_ip_header = \"x-real-ip\" (KEYWARDEN_CLIENT_IP_HEADER) if it sets X-Real-IP only"
+        );
     }
 }
 
@@ -417,11 +467,39 @@ mod tests {
             ),
             ip("198.51.100.4")
         );
-        // X-Real-IP is not read when X-Forwarded-For is the configured header.
+        // X-Real-IP is no source when X-Forwarded-For is the configured
+        // header: it only has to agree with it.
+        let both = [
+            ("x-forwarded-for", "198.51.100.5"),
+            ("x-real-ip", "198.51.100.5"),
+        ];
+        assert_eq!(resolve("10.0.0.1", &both, Xff), ip("198.51.100.5"));
+        let appended = [
+            ("x-forwarded-for", "172.16.0.9, 198.51.100.5"),
+            ("x-real-ip", "198.51.100.5"),
+        ];
+        assert_eq!(resolve("10.0.0.1", &appended, Xff), ip("198.51.100.5"));
+        // A proxy set up with X-Real-IP only passes the client's own
+        // X-Forwarded-For through: the two disagree, and neither is believed.
+        let forged = [
+            ("x-forwarded-for", "203.0.113.50"),
+            ("x-real-ip", "198.51.100.5"),
+        ];
+        assert_eq!(resolve("10.0.0.1", &forged, Xff), None);
+        // X-Real-IP alone names someone else than the peer: unknown too.
         assert_eq!(
             resolve("10.0.0.1", &[("x-real-ip", "198.51.100.5")], Xff),
-            ip("10.0.0.1")
+            None
         );
+        // Two X-Real-IP, or an unreadable one: unknown.
+        let twice = [
+            ("x-forwarded-for", "198.51.100.5"),
+            ("x-real-ip", "198.51.100.5"),
+            ("x-real-ip", "198.51.100.5"),
+        ];
+        assert_eq!(resolve("10.0.0.1", &twice, Xff), None);
+        // From an untrusted peer neither header is read.
+        assert_eq!(resolve("192.0.2.1", &forged, Xff), ip("192.0.2.1"));
         // All hops trusted: the farthest.
         assert_eq!(
             resolve(

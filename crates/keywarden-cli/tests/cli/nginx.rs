@@ -50,6 +50,10 @@ fn readme_snippet(keywarden: &str, upstream: u16) -> String {
 }
 
 fn start_nginx(dir: &std::path::Path, front: u16, upstream: u16, keywarden: &str) -> Nginx {
+    start_nginx_with(dir, front, upstream, &readme_snippet(keywarden, upstream))
+}
+
+fn start_nginx_with(dir: &std::path::Path, front: u16, upstream: u16, snippet: &str) -> Nginx {
     for sub in ["tmp", "logs"] {
         std::fs::create_dir_all(dir.join(sub)).unwrap();
     }
@@ -84,7 +88,6 @@ http {{
 }}
 "#,
         dir = dir.display(),
-        snippet = readme_snippet(keywarden, upstream),
     );
     let path = dir.join("nginx.conf");
     std::fs::write(&path, conf).unwrap();
@@ -232,4 +235,85 @@ fn nginx_auth_request_in_front_of_an_upstream() {
         .0,
         403
     );
+}
+
+/// An nginx set up as the README once said — `X-Real-IP` only, so the
+/// client's own `X-Forwarded-For` passes through untouched — in front of a
+/// keywarden reading `X-Forwarded-For` (the default): a forged header must
+/// not pass an IP allowlist. The client is unknown when the two headers
+/// disagree (and the log says which setting to fix); with
+/// `client_ip_header = x-real-ip` the same nginx gives the right address.
+#[test]
+fn a_proxy_setting_only_x_real_ip_cannot_be_fooled_by_a_forged_forwarded_for() {
+    if !nginx_available() {
+        return;
+    }
+    for header in [None, Some("x-real-ip")] {
+        let db = Db::sqlite();
+        let mut env = vec![("KEYWARDEN_TRUSTED_PROXIES", "127.0.0.1/32")];
+        env.extend(header.map(|h| ("KEYWARDEN_CLIENT_IP_HEADER", h)));
+        let server = Server::start(&db, &env);
+        let root = server.root_key().unwrap();
+        let pinned = |cidr: &str| {
+            server.cli_json(&root, &["key", "create", "--env", "live", "--ip", cidr])["key"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        };
+        let from_client = pinned("127.0.0.2/32");
+        let from_victim = pinned("203.0.113.99/32");
+        let (front, upstream) = (free_port(), free_port());
+        let old_snippet = format!(
+            r#"
+location / {{
+    auth_request /_keywarden;
+    proxy_pass http://127.0.0.1:{upstream};
+}}
+location = /_keywarden {{
+    internal;
+    proxy_pass {}/v1/forward-auth;
+    proxy_pass_request_body off;
+    proxy_set_header Content-Length "";
+    proxy_set_header X-Real-IP $remote_addr;
+}}
+"#,
+            server.url
+        );
+        let _nginx = start_nginx_with(db.dir.path(), front, upstream, &old_snippet);
+        let client = reqwest::blocking::Client::builder()
+            .local_address(Some("127.0.0.2".parse().unwrap()))
+            .build()
+            .unwrap();
+        let get = |headers: &[(&str, &str)]| {
+            let mut req = client.get(format!("http://127.0.0.1:{front}/orders"));
+            for (k, v) in headers {
+                req = req.header(*k, *v);
+            }
+            req.send().unwrap().status().as_u16()
+        };
+        assert_eq!(
+            get(&[
+                ("x-api-key", &from_victim),
+                ("x-forwarded-for", "203.0.113.99")
+            ]),
+            403,
+            "{header:?}: a forged X-Forwarded-For must not pass an IP allowlist"
+        );
+        if header.is_none() {
+            // The two headers disagree: the client is unknown, and the log
+            // names the setting.
+            assert_eq!(get(&[("x-api-key", &from_client)]), 403);
+            let log = server.log();
+            assert!(log.contains("client_ip_header"), "{log}");
+        } else {
+            assert_eq!(get(&[("x-api-key", &from_client)]), 200, "X-Real-IP read");
+            assert_eq!(
+                get(&[
+                    ("x-api-key", &from_client),
+                    ("x-forwarded-for", "203.0.113.99")
+                ]),
+                200
+            );
+        }
+    }
 }
