@@ -282,7 +282,26 @@ pub(crate) enum RootKeyCommand {
 #[derive(Debug, Subcommand)]
 pub(crate) enum AuditCommand {
     /// Check the audit log's hash chain; exits 1 if it was tampered with.
+    /// Without a checkpoint kept outside the database, a log cut at its
+    /// end with an older head record put back, or rebuilt by someone
+    /// holding the pepper, is not detected: keep checkpoints elsewhere.
     Verify {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// A checkpoint line (`seq:hash:signature`, from `admin audit
+        /// checkpoint` or an `audit.checkpoint` event) kept outside the
+        /// database: exits 1 when the log no longer reaches it or differs
+        /// from it. Repeatable.
+        #[arg(long = "checkpoint", value_name = "LINE")]
+        checkpoints: Vec<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a signed checkpoint of the audit log (`seq:hash:signature`):
+    /// keep it outside the database (a ticket, a log shipped elsewhere,
+    /// a file in another system) and give it to `verify --checkpoint`.
+    Checkpoint {
         #[command(flatten)]
         store: StoreArgs,
         /// Print JSON.
@@ -334,6 +353,34 @@ fn restore(file: &std::path::Path, data_dir: &std::path::Path) -> anyhow::Result
     out.sync_all()?;
     std::fs::rename(&partial, &target)?;
     Ok(())
+}
+
+/// A checkpoint's verdict, as JSON.
+fn checkpoint_json(check: keywarden_store::CheckpointCheck) -> serde_json::Value {
+    use keywarden_store::CheckpointCheck as C;
+    match check {
+        C::Reached { seq } => serde_json::json!({"seq": seq, "reached": true}),
+        C::NotReached { seq, last } => {
+            serde_json::json!({"seq": seq, "reached": false, "log_ends_at": last})
+        }
+        C::Differs { seq } => serde_json::json!({"seq": seq, "reached": false, "differs": true}),
+        _ => serde_json::json!({"reached": false}),
+    }
+}
+
+/// A checkpoint's verdict, for people.
+fn checkpoint_text(check: keywarden_store::CheckpointCheck) -> String {
+    use keywarden_store::CheckpointCheck as C;
+    match check {
+        C::Reached { seq } => format!("checkpoint at entry {seq}: reached, same hash"),
+        C::NotReached { seq, last } => format!(
+            "checkpoint at entry {seq}: NOT REACHED: the log ends at entry {last}; entries were removed from its end"
+        ),
+        C::Differs { seq } => format!(
+            "checkpoint at entry {seq}: DIFFERS: the entry has another hash; the log was rewritten"
+        ),
+        _ => "checkpoint: invalid".to_owned(),
+    }
 }
 
 async fn open(store: &StoreArgs) -> anyhow::Result<keywarden_store::Store> {
@@ -466,23 +513,57 @@ pub(crate) fn admin(cmd: AdminCommand) -> anyhow::Result<Outcome> {
                 }
                 Ok(Outcome::Success)
             }
-            AdminCommand::Audit(AuditCommand::Verify { store, json }) => {
+            AdminCommand::Audit(AuditCommand::Verify { store, checkpoints, json }) => {
                 let store = open(&store).await?;
                 let report = store.verify_audit_chain().await?;
-                if json {
-                    output::json(&mut out, &serde_json::to_value(&report)?)?;
-                } else if report.ok() {
-                    writeln!(out, "audit chain OK: {} entries verified", report.entries)?;
-                } else {
-                    writeln!(
-                        out,
-                        "audit chain BROKEN at entry {}: {} ({} entries verified before it)",
-                        report.first_bad_seq.unwrap_or_default(),
-                        report.problem.as_deref().unwrap_or("unknown"),
-                        report.entries
-                    )?;
+                let mut checks = Vec::new();
+                for line in &checkpoints {
+                    let check = store.check_audit_checkpoint(line).await?;
+                    anyhow::ensure!(
+                        check != keywarden_store::CheckpointCheck::Invalid,
+                        "not a checkpoint of this deployment: expected seq:hash:signature as \
+                         `keywarden admin audit checkpoint` prints it, signed under a configured pepper"
+                    );
+                    checks.push(check);
                 }
-                Ok(if report.ok() { Outcome::Success } else { Outcome::Negative })
+                let reached = checks
+                    .iter()
+                    .all(|c| matches!(c, keywarden_store::CheckpointCheck::Reached { .. }));
+                if json {
+                    let checks: Vec<_> = checks.iter().map(|c| checkpoint_json(*c)).collect();
+                    let mut value = serde_json::to_value(&report)?;
+                    value["checkpoints"] = checks.into();
+                    output::json(&mut out, &value)?;
+                } else {
+                    if report.ok() {
+                        writeln!(out, "audit chain OK: {} entries verified", report.entries)?;
+                    } else {
+                        writeln!(
+                            out,
+                            "audit chain BROKEN at entry {}: {} ({} entries verified before it)",
+                            report.first_bad_seq.unwrap_or_default(),
+                            report.problem.as_deref().unwrap_or("unknown"),
+                            report.entries
+                        )?;
+                    }
+                    for check in &checks {
+                        writeln!(out, "{}", checkpoint_text(*check))?;
+                    }
+                }
+                Ok(if report.ok() && reached { Outcome::Success } else { Outcome::Negative })
+            }
+            AdminCommand::Audit(AuditCommand::Checkpoint { store, json }) => {
+                let store = open(&store).await?;
+                let checkpoint = store
+                    .audit_checkpoint(SystemClock.now_ms())
+                    .await?
+                    .context("the audit log is empty: there is nothing to checkpoint yet")?;
+                if json {
+                    output::json(&mut out, &serde_json::to_value(&checkpoint)?)?;
+                } else {
+                    writeln!(out, "{}", checkpoint.line)?;
+                }
+                Ok(Outcome::Success)
             }
         }
     })

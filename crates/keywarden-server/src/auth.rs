@@ -245,8 +245,11 @@ impl Caller {
 /// Why a root key was not accepted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthFailure {
-    /// The credentials are missing or wrong (the reason, for the client):
-    /// audited and counted against the address's failure budget.
+    /// No credentials at all: 401 (audited), never counted against the
+    /// address's failure budget — sending none guesses nothing.
+    Missing(&'static str),
+    /// The credentials are wrong (the reason, for the client): audited and
+    /// counted against the address's failure budget.
     Refused(&'static str),
     /// The store could not be asked: nothing is known about the
     /// credentials. Answered 503, neither audited nor counted.
@@ -260,7 +263,7 @@ pub async fn authenticate(
     token: Option<&str>,
 ) -> Result<RootKeyRecord, AuthFailure> {
     use AuthFailure::Refused;
-    let token = token.ok_or(Refused(
+    let token = token.ok_or(AuthFailure::Missing(
         "missing credentials: send Authorization: Bearer <root key>",
     ))?;
     let parts =
@@ -292,7 +295,13 @@ pub async fn authenticate(
 /// Audits a refused authentication and builds the 401 (or the 429 when the
 /// address has failed too often, which is not audited one by one). Called
 /// only after the credentials were checked: a correct root key is always
-/// accepted, whatever the address's failures; only failures are throttled.
+/// accepted, whatever the address's failures; only failures are throttled,
+/// and missing credentials are answered 401, never 429.
+///
+/// Denials are audited folded: the first of an address in a minute at
+/// once, the rest of that minute as one entry with their count when the
+/// minute is over ([`Denials`]), so a flood costs two entries a minute per
+/// address, not one per request.
 pub async fn refuse(
     state: &AppState,
     addr: ClientAddr,
@@ -300,13 +309,15 @@ pub async fn refuse(
     path: &str,
     failure: AuthFailure,
 ) -> ApiError {
-    let reason = match failure {
-        AuthFailure::Refused(reason) => reason,
+    let (reason, counted) = match failure {
+        AuthFailure::Missing(reason) => (reason, false),
+        AuthFailure::Refused(reason) => (reason, true),
         AuthFailure::Unavailable => return ApiError::store_unavailable(),
     };
     let now = state.now();
     let ip = addr.client;
-    if let Some(key) = addr.throttle_key()
+    if counted
+        && let Some(key) = addr.throttle_key()
         && let Err(retry) = state.auth_failures().try_take(&key, now)
     {
         return ApiError::too_many(
@@ -315,19 +326,111 @@ pub async fn refuse(
             retry,
         );
     }
-    let draft = AuditDraft {
-        actor: "anonymous".to_owned(),
-        action: keywarden_store::AuditAction::AuthDenied.into(),
-        target: Some(audit_target(&format!("{method} {path}"))),
-        outcome: keywarden_store::AuditOutcome::Denied.into(),
-        client_ip: ip.map(|ip| ip.to_string()),
-        details: serde_json::json!({ "reason": reason }),
-        at: now,
-    };
-    if let Err(err) = state.store().audit(&draft).await {
-        return ApiError::from(err);
+    let target = audit_target(&format!("{method} {path}"));
+    if state.denials().first_of_minute(ip, now, reason) {
+        let draft = AuditDraft {
+            actor: "anonymous".to_owned(),
+            action: keywarden_store::AuditAction::AuthDenied.into(),
+            target: Some(target),
+            outcome: keywarden_store::AuditOutcome::Denied.into(),
+            client_ip: ip.map(|ip| ip.to_string()),
+            details: serde_json::json!({
+                "reason": reason,
+                "note": "later denials of this address in this minute are audited together, with their count",
+            }),
+            at: now,
+        };
+        if let Err(err) = state.store().audit(&draft).await {
+            return ApiError::from(err);
+        }
     }
     ApiError::unauthorized(reason)
+}
+
+/// Refused authentications being folded: per client address and minute,
+/// after the first (audited at once), how many more and why.
+#[derive(Default)]
+pub(crate) struct Denials(
+    std::sync::Mutex<std::collections::HashMap<(Option<IpAddr>, i64), FoldedDenials>>,
+);
+
+/// The denials of one address in one minute after its first.
+#[derive(Default)]
+struct FoldedDenials {
+    count: u64,
+    first_at: i64,
+    last_at: i64,
+    reasons: std::collections::BTreeMap<&'static str, u64>,
+}
+
+/// Most (address, minute) pairs held; past it, denials are audited one by
+/// one (never lost, never unbounded memory).
+const MAX_FOLDED: usize = 100_000;
+
+impl Denials {
+    /// Notes a denial; whether it is the first of its address in this
+    /// minute (audit it now) — the others are folded.
+    fn first_of_minute(&self, ip: Option<IpAddr>, now: i64, reason: &'static str) -> bool {
+        let Ok(mut map) = self.0.lock() else {
+            return true;
+        };
+        let key = (ip, now.div_euclid(60_000));
+        if let Some(folded) = map.get_mut(&key) {
+            if folded.count == 0 {
+                folded.first_at = now;
+            }
+            folded.count += 1;
+            folded.last_at = now;
+            *folded.reasons.entry(reason).or_default() += 1;
+            return false;
+        }
+        if map.len() >= MAX_FOLDED {
+            return true;
+        }
+        map.insert(key, FoldedDenials::default());
+        true
+    }
+
+    /// The folded entries of minutes before `now`'s (all of them with
+    /// `all`), taken out.
+    fn take_finished(&self, now: i64, all: bool) -> Vec<AuditDraft> {
+        let Ok(mut map) = self.0.lock() else {
+            return Vec::new();
+        };
+        let current = now.div_euclid(60_000);
+        let mut drafts = Vec::new();
+        map.retain(|(ip, minute), folded| {
+            let finished = all || *minute < current;
+            if finished && folded.count > 0 {
+                drafts.push(AuditDraft {
+                    actor: "anonymous".to_owned(),
+                    action: keywarden_store::AuditAction::AuthDenied.into(),
+                    target: None,
+                    outcome: keywarden_store::AuditOutcome::Denied.into(),
+                    client_ip: ip.map(|ip| ip.to_string()),
+                    details: serde_json::json!({
+                        "count": folded.count,
+                        "reasons": folded.reasons,
+                        "first_at": crate::timefmt::rfc3339(folded.first_at),
+                        "last_at": crate::timefmt::rfc3339(folded.last_at),
+                    }),
+                    at: folded.last_at,
+                });
+            }
+            !finished
+        });
+        drafts
+    }
+}
+
+/// Writes the folded denials of finished minutes (every minute, and all of
+/// them at shutdown with `all`).
+pub(crate) async fn flush_denials(state: &AppState, all: bool) {
+    for draft in state.denials().take_finished(state.now(), all) {
+        if let Err(err) = state.store().audit(&draft).await {
+            tracing::warn!(error = %err, "folded denials could not be audited");
+        }
+    }
 }
 
 /// How long `POST /v1/verify` trusts a root key it has authenticated: an

@@ -611,8 +611,105 @@ impl<K: Hash + Eq + Clone> WindowCounter<K> {
     }
 }
 
-/// Failed verifications per client address.
-pub type FailureThrottle = WindowCounter<IpAddr>;
+/// The failure budgets of verification, per minute:
+///
+/// - per address, the failures that named no key of this deployment
+///   (unknown, malformed): each may have cost a store lookup, so a store
+///   lookup takes its slot before it starts;
+/// - per address *and* key, the refusals of a known key (revoked, expired,
+///   disabled, environment, address, scopes): a client hammering with a
+///   dead key is throttled without locking out the other keys behind its
+///   address;
+/// - past the address budget, store lookups go on at a trickle
+///   ([`OVERFLOW_PER_SECOND`] a second per address), so a key that
+///   verifies still gets through from an address shared with a guesser,
+///   while guessing stays bounded.
+pub struct FailureThrottle {
+    addresses: WindowCounter<IpAddr>,
+    keys: WindowCounter<(IpAddr, keywarden_core::key::KeyId)>,
+    overflow: Mutex<HashMap<IpAddr, (f64, UnixMillis)>>,
+}
+
+/// Store lookups an address over its failure budget still gets, a second.
+pub const OVERFLOW_PER_SECOND: f64 = 1.0;
+/// ... and at most this many at once.
+const OVERFLOW_BURST: f64 = 1.0;
+
+impl FailureThrottle {
+    /// Budgets of `limit` failures a minute.
+    pub fn new(limit: u32) -> Self {
+        Self {
+            addresses: WindowCounter::new(limit),
+            keys: WindowCounter::new(limit),
+            overflow: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether `ip` is over its budget of failures without a key; if so,
+    /// the seconds until the window turns.
+    pub fn over(&self, ip: &IpAddr, now: UnixMillis) -> Option<u64> {
+        self.addresses.over(ip, now)
+    }
+
+    /// Whether the refusals of `key` from `ip` are over their budget.
+    pub fn key_over(
+        &self,
+        ip: &IpAddr,
+        key: &keywarden_core::key::KeyId,
+        now: UnixMillis,
+    ) -> Option<u64> {
+        self.keys.over(&(*ip, key.clone()), now)
+    }
+
+    /// A store lookup for `ip`: `Ok(true)` when it took a slot of the
+    /// address's budget (give it back when the key turns out to be known),
+    /// `Ok(false)` when the address is over its budget but the trickle
+    /// allows this one, `Err(seconds)` when neither.
+    pub fn take_lookup(&self, ip: &IpAddr, now: UnixMillis) -> Result<bool, u64> {
+        match self.addresses.try_take(ip, now) {
+            Ok(()) => Ok(true),
+            Err(retry) => {
+                let Ok(mut overflow) = self.overflow.lock() else {
+                    return Err(retry);
+                };
+                let (tokens, at) = overflow.entry(*ip).or_insert((OVERFLOW_BURST, now));
+                let elapsed = (now - *at).max(0) as f64 / 1000.0;
+                *tokens = (*tokens + elapsed * OVERFLOW_PER_SECOND).min(OVERFLOW_BURST);
+                *at = now;
+                if *tokens >= 1.0 {
+                    *tokens -= 1.0;
+                    Ok(false)
+                } else {
+                    Err(1)
+                }
+            }
+        }
+    }
+
+    /// Counts a failure without a key for `ip`.
+    pub fn hit(&self, ip: &IpAddr, now: UnixMillis) {
+        self.addresses.hit(ip, now);
+    }
+
+    /// Counts a refusal of the known `key` for `ip`.
+    pub fn hit_key(&self, ip: &IpAddr, key: &keywarden_core::key::KeyId, now: UnixMillis) {
+        self.keys.hit(&(*ip, key.clone()), now);
+    }
+
+    /// Gives back the slot a lookup took ([`FailureThrottle::take_lookup`]).
+    pub fn give_back(&self, ip: &IpAddr, now: UnixMillis) {
+        self.addresses.give_back(ip, now);
+    }
+
+    /// Drops finished windows; how many addresses (and keys of an address)
+    /// are over their budget.
+    pub fn prune(&self, now: UnixMillis) -> usize {
+        if let Ok(mut overflow) = self.overflow.lock() {
+            overflow.retain(|_, (_, at)| now - *at < MINUTE);
+        }
+        self.addresses.prune(now) + self.keys.prune(now)
+    }
+}
 
 #[cfg(test)]
 mod tests {

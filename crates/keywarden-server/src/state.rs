@@ -31,6 +31,8 @@ struct Inner {
     events: EventSink,
     verify_callers: crate::auth::CallerCache,
     auth_failures: WindowCounter<IpAddr>,
+    denials: crate::auth::Denials,
+    audit_anchor: std::sync::Mutex<Option<keywarden_store::ChainAnchor>>,
     leak_reports: WindowCounter<IpAddr>,
     partner_keys: Option<crate::partner_keys::PartnerKeys>,
 }
@@ -42,17 +44,20 @@ pub struct AppState(Arc<Inner>);
 /// Background tasks of a node; [`Background::shutdown`] flushes the usage
 /// log and stops them.
 pub struct Background {
+    state: AppState,
     usage: UsageLog,
     usage_task: JoinHandle<()>,
     others: Vec<JoinHandle<()>>,
 }
 
 impl Background {
-    /// Writes queued usage events and stops the tasks.
+    /// Writes queued usage events and folded audit entries, and stops the
+    /// tasks.
     pub async fn shutdown(self) {
         for task in &self.others {
             task.abort();
         }
+        crate::auth::flush_denials(&self.state, true).await;
         self.usage.shutdown();
         let _ = self.usage_task.await;
     }
@@ -118,6 +123,8 @@ impl AppState {
         );
         let state = Self(Arc::new(Inner {
             auth_failures: WindowCounter::new(config.failure_limit_per_minute),
+            denials: crate::auth::Denials::default(),
+            audit_anchor: std::sync::Mutex::new(None),
             leak_reports: WindowCounter::new(config.leak_reports_per_minute),
             partner_keys: config
                 .github_partner_keys
@@ -140,8 +147,9 @@ impl AppState {
             others.push(tokio::spawn(listener));
         }
         (
-            state,
+            state.clone(),
             Background {
+                state,
                 usage,
                 usage_task,
                 others,
@@ -240,6 +248,26 @@ impl AppState {
         Some(checkpoint)
     }
 
+    /// Verifies the audit chain from where this node's last verification
+    /// ended (the whole chain the first time, and again after a failure):
+    /// what the console's audit page shows on every view, at the cost of
+    /// the entries since. Entries verified before are not read again (an
+    /// edit of them is found by a full verification: `GET
+    /// /v1/audit/verify`, `keywarden admin audit verify`).
+    pub async fn verify_audit_incremental(
+        &self,
+    ) -> Result<keywarden_store::ChainReport, keywarden_store::StoreError> {
+        let anchor = self.0.audit_anchor.lock().ok().and_then(|a| a.clone());
+        let (report, next) = self
+            .store()
+            .verify_audit_chain_from(anchor.as_ref())
+            .await?;
+        if let Ok(mut a) = self.0.audit_anchor.lock() {
+            *a = next;
+        }
+        Ok(report)
+    }
+
     /// The master key for recoverable keys, if configured.
     pub(crate) fn master_key(&self) -> Option<&MasterKey> {
         self.0.master_key.as_ref()
@@ -258,6 +286,12 @@ impl AppState {
     /// Failed authentications per address (API and console sign-in).
     pub(crate) fn auth_failures(&self) -> &WindowCounter<IpAddr> {
         &self.0.auth_failures
+    }
+
+    /// Refused authentications being folded into one audit entry per
+    /// address and minute.
+    pub(crate) fn denials(&self) -> &crate::auth::Denials {
+        &self.0.denials
     }
 
     /// Leak reports per address.

@@ -17,6 +17,7 @@ pub(crate) async fn housekeeping(state: AppState) {
         state.verifier().prune();
         let now = state.now();
         state.auth_failures().prune(now);
+        crate::auth::flush_denials(&state, false).await;
         state.notify_expiring().await;
         state.leak_reports().prune(now);
         let config = state.config();

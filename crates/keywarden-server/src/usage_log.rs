@@ -9,11 +9,14 @@
 //!
 //! Verifications that resolve to no key (`MISSING`, `MALFORMED`,
 //! `NOT_FOUND`, a throttled address's `RATE_LIMITED`) are anonymous traffic
-//! that anyone can send: they are counted per client address, outcome and
+//! that anyone can send, and refusals of a known key (revoked, expired,
+//! limited, ...) are what a client with a dead key sends in a loop: both
+//! are counted per key (when there is one), client address, outcome and
 //! minute, and written as one row per minute when the minute is over (at
 //! the latest a minute after it, and at shutdown), whatever their user
-//! agents or scopes. A flood of key-less requests costs a few rows a
-//! minute per address, not one row per request.
+//! agents or scopes. A flood of them costs a few rows a minute per address,
+//! not one row per request. Only `VALID` verifications keep their user
+//! agent and scopes, one row per second.
 
 use std::{
     collections::HashMap,
@@ -68,29 +71,35 @@ pub struct Use<'a> {
     pub scopes: &'a [Scope],
 }
 
+/// Whether a use is folded per minute, without user agent and scopes:
+/// everything but a key's `VALID` verification.
+fn folded(key_id: Option<&str>, code: &str) -> bool {
+    key_id.is_none() || code != "VALID"
+}
+
 impl<'a> Use<'a> {
-    /// The use as its row tells it apart: without a key, neither user
-    /// agent nor scopes; the user agent cut to 200 characters.
+    /// The use as its row tells it apart: folded, neither user agent nor
+    /// scopes; the user agent cut to 200 characters.
     fn normalized(self) -> Self {
-        let keyed = self.key_id.is_some();
+        let detailed = !folded(self.key_id, self.code);
         Self {
-            user_agent: self.user_agent.filter(|_| keyed).map(|ua| {
+            user_agent: self.user_agent.filter(|_| detailed).map(|ua| {
                 ua.char_indices()
                     .nth(MAX_USER_AGENT_CHARS)
                     .map_or(ua, |(end, _)| &ua[..end])
             }),
-            scopes: if keyed { self.scopes } else { &[] },
+            scopes: if detailed { self.scopes } else { &[] },
             ..self
         }
     }
 
-    /// The time bucket the use is folded in: its second, or its minute
-    /// without a key.
+    /// The time bucket the use is counted in: its second, or its minute
+    /// when it is folded.
     fn bucket(&self) -> i64 {
-        let width = if self.key_id.is_some() {
-            1_000
-        } else {
+        let width = if folded(self.key_id, self.code) {
             MINUTE_MS
+        } else {
+            1_000
         };
         self.at.div_euclid(width)
     }
@@ -359,8 +368,11 @@ async fn writer(
         let (mut rows, mut last) = (Vec::new(), Vec::new());
         for mut row in table.take() {
             row.event.node_id = Some(node_id.clone());
-            if row.event.key_id.is_none() {
-                anonymous.add(row.event);
+            if folded(row.event.key_id.as_deref(), row.event.code) {
+                if let Some(first) = anonymous.add(row.event) {
+                    rows.push(first);
+                    last.push(row.last);
+                }
             } else {
                 rows.push(row.event);
                 last.push(row.last);
@@ -382,38 +394,44 @@ async fn writer(
     }
 }
 
-/// Key-less events being counted: per (address, outcome, minute), the
+/// Folded events being counted: per (key, address, outcome, minute), the
 /// minute's first event with the running count in `hits`, and when the
 /// entry was opened.
 #[derive(Default)]
 struct Anonymous {
-    open: HashMap<(Option<std::net::IpAddr>, &'static str, i64), (UsageEvent, std::time::Instant)>,
+    open: HashMap<FoldKey, (UsageEvent, std::time::Instant)>,
     /// The latest minute seen in an event's time.
     latest_minute: i64,
 }
 
 const MINUTE_MS: i64 = 60_000;
 
+/// What a folded event is counted under: key, address, outcome, minute.
+type FoldKey = (Option<String>, Option<std::net::IpAddr>, &'static str, i64);
+
 impl Anonymous {
-    fn add(&mut self, event: UsageEvent) {
+    /// Counts a folded row. The first row of a known key's refusals in a
+    /// minute (per address and outcome) is returned, to be written at once
+    /// (the key's page shows it without waiting for the minute to end);
+    /// the rest of that minute, and every key-less row, are counted.
+    fn add(&mut self, event: UsageEvent) -> Option<UsageEvent> {
         let minute = event.at.div_euclid(MINUTE_MS);
         self.latest_minute = self.latest_minute.max(minute);
-        let entry = self
-            .open
-            .entry((event.client_ip, event.code, minute))
-            .or_insert_with(|| {
-                (
-                    UsageEvent {
-                        at: minute * MINUTE_MS,
-                        user_agent: None,
-                        scopes: None,
-                        hits: 0,
-                        ..event.clone()
-                    },
-                    std::time::Instant::now(),
-                )
-            });
-        entry.0.hits += event.hits;
+        let key = (event.key_id.clone(), event.client_ip, event.code, minute);
+        if let Some(entry) = self.open.get_mut(&key) {
+            entry.0.hits += event.hits;
+            return None;
+        }
+        let keyed = event.key_id.is_some();
+        let counted = UsageEvent {
+            at: minute * MINUTE_MS,
+            user_agent: None,
+            scopes: None,
+            hits: if keyed { 0 } else { event.hits },
+            ..event.clone()
+        };
+        self.open.insert(key, (counted, std::time::Instant::now()));
+        keyed.then_some(event)
     }
 
     /// The rows of minutes that are over (by the events' clock, or held
@@ -424,11 +442,12 @@ impl Anonymous {
         }
         let latest = self.latest_minute;
         let mut done = Vec::new();
-        self.open.retain(|(_, _, minute), (row, opened)| {
+        self.open.retain(|(_, _, _, minute), (row, opened)| {
             let finished = all
                 || *minute < latest
                 || opened.elapsed() >= std::time::Duration::from_millis(MINUTE_MS as u64);
-            if finished {
+            // A key's first row went out at once: only the rest, if any.
+            if finished && row.hits > 0 {
                 done.push(row.clone());
             }
             !finished
@@ -513,6 +532,54 @@ mod tests {
         assert_eq!((rows[1].code, rows[1].hits), ("NOT_FOUND", 1_500));
         assert_eq!(rows[1].user_agent, None);
         assert_eq!(a.take_finished(true).len(), 1, "shutdown writes the rest");
+    }
+
+    #[test]
+    fn refusals_of_a_known_key_fold_per_minute_without_user_agents() {
+        let table = Table::new(1_000);
+        for i in 0..2_000 {
+            let ua = format!("agent {i}");
+            let u = Use {
+                key_id: Some("key_a000000000000000"),
+                at: 60_000 + i,
+                code: "REVOKED",
+                client_ip: Some("192.0.2.1".parse().unwrap()),
+                user_agent: Some(&ua),
+                scopes: &[],
+            };
+            assert!(table.add(&u));
+        }
+        let taken = table.take();
+        assert_eq!(taken.len(), 1, "one row for the minute");
+        assert_eq!(taken[0].event.hits, 2_000);
+        assert_eq!(taken[0].event.user_agent, None);
+        let mut a = Anonymous::default();
+        for row in taken {
+            assert!(folded(row.event.key_id.as_deref(), row.event.code));
+            let first = a
+                .add(row.event)
+                .expect("the first row of the minute goes out at once");
+            assert_eq!(first.hits, 2_000);
+        }
+        assert!(a.take_finished(false).is_empty(), "nothing more to write yet");
+        // More refusals in the same minute: counted into one row.
+        for i in 0..3 {
+            let mut e = ev(61_000 + i, "192.0.2.1", "REVOKED");
+            e.user_agent = Some(format!("agent {i}"));
+            assert!(a.add(e).is_none());
+        }
+        let written = a.take_finished(true);
+        assert_eq!(written.len(), 1);
+        assert_eq!(
+            (
+                written[0].key_id.as_deref(),
+                written[0].hits,
+                written[0].user_agent.as_deref()
+            ),
+            (Some("key_a000000000000000"), 3, None)
+        );
+        // A valid verification keeps its user agent, per second.
+        assert!(!folded(Some("key_a000000000000000"), "VALID"));
     }
 
     fn scopes(list: &[&str]) -> Vec<Scope> {

@@ -250,13 +250,19 @@ impl Verifier {
             .observe(started.elapsed().as_secs_f64());
         self.metrics.verification(verdict.code);
         if let Some(ip) = input.throttle_ip() {
-            match (counts_as_failure(verdict.code), reserved) {
-                // The store lookup took its slot of the budget up front.
-                (true, true) | (false, false) => {}
-                (true, false) => {
-                    self.throttle.hit(&ip, now);
+            // A refusal of a known key counts against that key from this
+            // address; a failure without one against the address (a store
+            // lookup took its slot of that budget up front).
+            let failed = counts_as_failure(verdict.code);
+            match &verdict.key {
+                Some(key) if failed && verdict.retry_after.is_none() => {
+                    self.throttle.hit_key(&ip, &key.id, now);
                 }
-                (false, true) => self.throttle.give_back(&ip, now),
+                None if failed && !reserved => self.throttle.hit(&ip, now),
+                _ => {}
+            }
+            if reserved && !(failed && verdict.key.is_none()) {
+                self.throttle.give_back(&ip, now);
             }
         }
         if let Some(key) = &verdict.key {
@@ -289,7 +295,7 @@ impl Verifier {
         match lookup {
             Lookup::Found(record) => {
                 self.metrics.cache_hits.inc();
-                return (self.check(record, input, now).await, false);
+                return (self.check_throttled(record, input, now).await, false);
             }
             Lookup::Missing => {
                 // A known-unknown digest costs no lookup; it still counts
@@ -309,11 +315,12 @@ impl Verifier {
         // A store lookup takes one slot of the address's failure budget
         // before it starts (check and count are one step under the lock),
         // so concurrent guesses cannot all pass the check before any is
-        // counted. An address over its budget gets no store lookups: keys
-        // in the cache still work, guesses get nowhere.
+        // counted. An address over its budget gets store lookups at a
+        // trickle only: keys in the cache still work, a key that verifies
+        // gets through, guesses get nowhere.
         let reserved = match input.throttle_ip() {
-            Some(ip) => match self.throttle.try_take(&ip, now) {
-                Ok(()) => true,
+            Some(ip) => match self.throttle.take_lookup(&ip, now) {
+                Ok(reserved) => reserved,
                 Err(retry_after) => return (self.throttled(retry_after), false),
             },
             None => false,
@@ -344,7 +351,31 @@ impl Verifier {
                 return (Verdict::bare(Code::StoreUnavailable), reserved);
             }
         };
-        (self.check(record, input, now).await, reserved)
+        (self.check_throttled(record, input, now).await, reserved)
+    }
+
+    /// [`Verifier::check`], and a refusal of a key whose refusals from this
+    /// address are over their budget is answered `RATE_LIMITED` instead:
+    /// a client hammering with a dead key meets 429s, and its refusals stop
+    /// costing usage rows and events.
+    async fn check_throttled(
+        &self,
+        record: Arc<KeyRecord>,
+        input: &VerifyInput<'_>,
+        now: UnixMillis,
+    ) -> Verdict {
+        let verdict = self.check(record, input, now).await;
+        if counts_as_failure(verdict.code)
+            && let Some(ip) = input.throttle_ip()
+            && let Some(key) = &verdict.key
+            && let Some(retry_after) = self.throttle.key_over(&ip, &key.id, now)
+        {
+            return Verdict {
+                key: verdict.key,
+                ..self.throttled(retry_after)
+            };
+        }
+        verdict
     }
 
     /// The answer to an address over its failure budget.

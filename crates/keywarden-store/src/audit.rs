@@ -69,6 +69,15 @@ fn checkpoint_mac(pepper: &Pepper, seq: i64, hash_hex: &str, at: i64) -> [u8; 32
     mac.finalize().into_bytes().into()
 }
 
+/// The signature of a checkpoint line: HMAC(line key, "seq:hash").
+fn line_mac(pepper: &Pepper, seq: i64, hash_hex: &str) -> [u8; 32] {
+    let key = pepper.mac(b"keywarden audit checkpoint line v1");
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key)
+        .unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
+    mac.update(format!("{seq}:{hash_hex}").as_bytes());
+    mac.finalize().into_bytes().into()
+}
+
 /// Rewrites the chain head inside the caller's transaction.
 pub(crate) const UPSERT_HEAD_SQL: &str = "INSERT INTO audit_head (id, seq, hash, key_version, mac) \
      VALUES (1, $1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, \
@@ -201,12 +210,60 @@ impl Store {
 
     /// Walks the whole chain and checks every link and every hash.
     pub async fn verify_audit_chain(&self) -> Result<ChainReport> {
+        Ok(self.verify_audit_chain_from(None).await?.0)
+    }
+
+    /// [`Store::verify_audit_chain`] from where an earlier verification
+    /// ended (`anchor`): the anchor's entry must still be there with its
+    /// hash, then only the entries after it are checked (and the head).
+    /// An anchor the log no longer holds starts over from the first entry.
+    /// Returns the report and, when the chain verified, the anchor for the
+    /// next verification.
+    pub async fn verify_audit_chain_from(
+        &self,
+        anchor: Option<&ChainAnchor>,
+    ) -> Result<(ChainReport, Option<ChainAnchor>)> {
+        // The anchor's entry must still be there, unchanged: its content
+        // hashes (under its stored link) to the hash verified last time.
+        let still_there = match anchor {
+            None => false,
+            Some(a) => {
+                let sql = format!("SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq = $1");
+                let row = with_db!(self, reader, |pool| {
+                    sqlx::query(&sql)
+                        .bind(a.seq)
+                        .fetch_optional(pool)
+                        .await?
+                        .as_ref()
+                        .map(entry_from_row)
+                        .transpose()
+                })?;
+                row.is_some_and(|(entry, prev, stored, details_text)| {
+                    self.peppers.get(entry.key_version).is_some_and(|pepper| {
+                        let hash =
+                            entry_hash(pepper, &prev, entry.seq, &entry.draft, &details_text);
+                        hash.as_slice() == stored.as_slice() && stored == a.hash
+                    })
+                })
+            }
+        };
+        let (expected_seq, prev_hash, checked) = match anchor {
+            Some(a) if still_there => (a.seq + 1, a.hash.clone(), a.entries),
+            _ => (1, vec![0u8; 32], 0),
+        };
+        let report = self.walk_chain(expected_seq, prev_hash, checked).await?;
+        Ok(report)
+    }
+
+    async fn walk_chain(
+        &self,
+        mut expected_seq: i64,
+        mut prev_hash: Vec<u8>,
+        mut checked: i64,
+    ) -> Result<(ChainReport, Option<ChainAnchor>)> {
         let sql = format!(
             "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT {VERIFY_PAGE}"
         );
-        let mut expected_seq = 1;
-        let mut prev_hash = vec![0u8; 32];
-        let mut checked = 0;
         loop {
             let page = with_db!(self, reader, |pool| {
                 let rows = sqlx::query(&sql)
@@ -216,7 +273,15 @@ impl Store {
                 rows.iter().map(entry_from_row).collect::<Result<Vec<_>>>()
             })?;
             if page.is_empty() {
-                return self.check_head(checked, expected_seq - 1, &prev_hash).await;
+                let report = self
+                    .check_head(checked, expected_seq - 1, &prev_hash)
+                    .await?;
+                let anchor = (report.ok() && expected_seq > 1).then(|| ChainAnchor {
+                    seq: expected_seq - 1,
+                    hash: prev_hash,
+                    entries: checked,
+                });
+                return Ok((report, anchor));
             }
             for (entry, stored_prev, stored_hash, details_text) in page {
                 let bad = |problem: &str| ChainReport {
@@ -225,22 +290,34 @@ impl Store {
                     problem: Some(problem.to_owned()),
                 };
                 if entry.seq != expected_seq {
-                    return Ok(bad(&format!(
-                        "expected entry {expected_seq}: entries are missing"
-                    )));
+                    return Ok((
+                        bad(&format!(
+                            "expected entry {expected_seq}: entries are missing"
+                        )),
+                        None,
+                    ));
                 }
                 if stored_prev != prev_hash {
-                    return Ok(bad("its prev_hash does not match the entry before it"));
+                    return Ok((
+                        bad("its prev_hash does not match the entry before it"),
+                        None,
+                    ));
                 }
                 let Some(pepper) = self.peppers.get(entry.key_version) else {
-                    return Ok(bad(&format!(
-                        "it was chained with pepper version {}, which is not configured",
-                        entry.key_version
-                    )));
+                    return Ok((
+                        bad(&format!(
+                            "it was chained with pepper version {}, which is not configured",
+                            entry.key_version
+                        )),
+                        None,
+                    ));
                 };
                 let hash = entry_hash(pepper, &stored_prev, entry.seq, &entry.draft, &details_text);
                 if hash.as_slice() != stored_hash.as_slice() {
-                    return Ok(bad("its hash does not match its contents: it was altered"));
+                    return Ok((
+                        bad("its hash does not match its contents: it was altered"),
+                        None,
+                    ));
                 }
                 prev_hash = stored_hash;
                 expected_seq += 1;
@@ -335,8 +412,9 @@ impl Store {
 
     /// A signed checkpoint of the chain head (`None` while the log is
     /// empty), for anchoring outside the database: a log line, a webhook
-    /// event. Anyone holding an earlier checkpoint can tell whether the log
-    /// still reaches it with the same hash.
+    /// event, the operator's `line` kept elsewhere. Anyone holding an
+    /// earlier checkpoint can tell whether the log still reaches it with
+    /// the same hash ([`Store::check_audit_checkpoint`]).
     pub async fn audit_checkpoint(&self, at: i64) -> Result<Option<AuditCheckpoint>> {
         let Some(head) = self.read_head().await? else {
             return Ok(None);
@@ -344,17 +422,76 @@ impl Store {
         let hash = hex(&head.hash);
         let pepper = self.peppers.current();
         let signature = hex(&checkpoint_mac(pepper, head.seq, &hash, at));
+        let line = format!(
+            "{}:{hash}:{}",
+            head.seq,
+            hex(&line_mac(pepper, head.seq, &hash))
+        );
         Ok(Some(AuditCheckpoint {
             seq: head.seq,
             hash,
             at,
             key_version: pepper.version(),
             signature,
+            line,
         }))
     }
 
-    /// Writes the chain head of a log that has entries but no head record
-    /// (a store made before the head existed). Runs on open.
+    /// Checks the log against a checkpoint line kept outside the database
+    /// (`seq:hash:signature`, [`AuditCheckpoint::line`]): the line must be
+    /// signed by this deployment (under any configured pepper), and the
+    /// log must still hold entry `seq` with that hash. A head record put
+    /// back over a cut log, or a log rebuilt from an earlier point, no
+    /// longer reaches the checkpoint. The chain itself is checked by
+    /// [`Store::verify_audit_chain`].
+    pub async fn check_audit_checkpoint(&self, line: &str) -> Result<CheckpointCheck> {
+        let mut parts = line.trim().splitn(3, ':');
+        let (Some(seq), Some(hash), Some(signature)) = (parts.next(), parts.next(), parts.next())
+        else {
+            return Ok(CheckpointCheck::Invalid);
+        };
+        let (Ok(seq), Ok(hash_bytes), Ok(signature)) = (
+            seq.parse::<i64>(),
+            hex::decode(hash),
+            hex::decode(signature),
+        ) else {
+            return Ok(CheckpointCheck::Invalid);
+        };
+        let signed = self.peppers.iter().any(|pepper| {
+            bool::from(subtle::ConstantTimeEq::ct_eq(
+                line_mac(pepper, seq, hash).as_slice(),
+                signature.as_slice(),
+            ))
+        });
+        if !signed {
+            return Ok(CheckpointCheck::Invalid);
+        }
+        let row = with_db!(self, reader, |pool| {
+            sqlx::query("SELECT hash FROM audit_log WHERE seq = $1")
+                .bind(seq)
+                .fetch_optional(pool)
+                .await?
+                .map(|r| r.bytes("hash"))
+                .transpose()
+        })?;
+        Ok(match row {
+            None => {
+                let last = with_db!(self, reader, |pool| {
+                    sqlx::query_scalar::<_, Option<i64>>("SELECT MAX(seq) FROM audit_log")
+                        .fetch_one(pool)
+                        .await
+                })?
+                .unwrap_or(0);
+                CheckpointCheck::NotReached { seq, last }
+            }
+            Some(stored) if stored == hash_bytes => CheckpointCheck::Reached { seq },
+            Some(_) => CheckpointCheck::Differs { seq },
+        })
+    }
+
+    /// Writes the chain head of a log that has entries but no head record:
+    /// a store made before the head existed, upgraded by this open (and
+    /// only then: a store that had a head and lost it fails verification).
     pub(crate) async fn init_audit_head(&self) -> Result<()> {
         if self.read_head().await?.is_some() {
             return Ok(());
@@ -404,4 +541,48 @@ pub struct AuditCheckpoint {
     /// HMAC-SHA256 of `"{seq}:{hash}:{at}"` under a key derived from the
     /// pepper (hex).
     pub signature: String,
+    /// The checkpoint as one line to keep outside the database:
+    /// `seq:hash:signature`, the signature an HMAC of `"{seq}:{hash}"`
+    /// under another key derived from the pepper. `keywarden admin audit
+    /// verify --checkpoint LINE` checks the log against it.
+    pub line: String,
+}
+
+/// Where a verification of the chain ended: its last entry, from which
+/// the next verification may go on ([`Store::verify_audit_chain_from`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainAnchor {
+    /// The last entry verified.
+    pub seq: i64,
+    /// Its hash.
+    pub hash: Vec<u8>,
+    /// Entries verified up to it.
+    pub entries: i64,
+}
+
+/// What a checkpoint line says of the log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CheckpointCheck {
+    /// Not a checkpoint line of this deployment (malformed, or its
+    /// signature does not verify under any configured pepper).
+    Invalid,
+    /// The log holds entry `seq` with the checkpoint's hash.
+    Reached {
+        /// The checkpoint's entry.
+        seq: i64,
+    },
+    /// The log ends at `last`, before the checkpoint's entry: entries were
+    /// removed from its end (whatever its head record says).
+    NotReached {
+        /// The checkpoint's entry.
+        seq: i64,
+        /// The log's last entry.
+        last: i64,
+    },
+    /// Entry `seq` is there with another hash: the log was rebuilt.
+    Differs {
+        /// The checkpoint's entry.
+        seq: i64,
+    },
 }

@@ -49,7 +49,7 @@ pub mod testing;
 mod usage;
 mod vocabulary;
 
-pub use audit::AuditCheckpoint;
+pub use audit::{AuditCheckpoint, ChainAnchor, CheckpointCheck};
 pub use keys::{CHANGES_ALL, CHANGES_CHANNEL, CreditsLeft};
 pub use model::*;
 pub use sessions::{ConsoleSession, SESSION_TOUCH_MS};
@@ -297,10 +297,15 @@ impl Store {
 
     /// [`Store::open`] with options.
     pub async fn open_with(url: &str, peppers: PepperRing, options: StoreOptions) -> Result<Self> {
-        let backend = if url.starts_with("sqlite:") {
-            Backend::Sqlite(open_sqlite(url, options).await?)
+        // Whether the store predates the audit head: only then is a head
+        // signed over the log as it is (an upgrade). A store that had one
+        // and lost it fails verification instead of being re-signed.
+        let (backend, before_head) = if url.starts_with("sqlite:") {
+            let (db, before) = open_sqlite(url, options).await?;
+            (Backend::Sqlite(db), before)
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Backend::Postgres(open_postgres(url, options).await?)
+            let (db, before) = open_postgres(url, options).await?;
+            (Backend::Postgres(db), before)
         } else {
             return Err(StoreError::Config(
                 "the database URL must start with sqlite: or postgres://".to_owned(),
@@ -311,7 +316,9 @@ impl Store {
             peppers,
             health: std::sync::Arc::default(),
         };
-        store.init_audit_head().await?;
+        if before_head {
+            store.init_audit_head().await?;
+        }
         Ok(store)
     }
 
@@ -461,7 +468,10 @@ pub fn sqlite_url(data_dir: &Path) -> String {
     format!("sqlite://{}", data_dir.join("keywarden.db").display())
 }
 
-async fn open_sqlite(url: &str, store_options: StoreOptions) -> Result<SqliteDb> {
+/// The migration that added the audit head: SQLite's, PostgreSQL's.
+const HEAD_MIGRATION: (i64, i64) = (4, 3);
+
+async fn open_sqlite(url: &str, store_options: StoreOptions) -> Result<(SqliteDb, bool)> {
     if let Some(path) = sqlite_path(url) {
         create_private(&path)?;
     }
@@ -498,6 +508,18 @@ async fn open_sqlite(url: &str, store_options: StoreOptions) -> Result<SqliteDb>
         })
         .connect_with(options.clone())
         .await?;
+    let migrated: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_one(&writer)
+    .await?;
+    let applied: Option<i64> = if migrated > 0 {
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(&writer)
+            .await?
+    } else {
+        None
+    };
     migrator(SQLITE_MIGRATIONS).await?.run(&writer).await?;
     let reader = SqlitePoolOptions::new()
         .max_connections(4)
@@ -507,7 +529,10 @@ async fn open_sqlite(url: &str, store_options: StoreOptions) -> Result<SqliteDb>
     if let Some(path) = sqlite_path(url) {
         restrict_files(&path);
     }
-    Ok(SqliteDb { writer, reader })
+    Ok((
+        SqliteDb { writer, reader },
+        applied.is_some_and(|v| v < HEAD_MIGRATION.0),
+    ))
 }
 
 /// The database file of a SQLite URL (`None` for in-memory databases).
@@ -577,7 +602,7 @@ fn create_private(path: &Path) -> Result<()> {
     }
 }
 
-async fn open_postgres(url: &str, store_options: StoreOptions) -> Result<PgDb> {
+async fn open_postgres(url: &str, store_options: StoreOptions) -> Result<(PgDb, bool)> {
     let timeout_ms = store_options.timeout.as_millis().to_string();
     let options = PgConnectOptions::from_str(url)
         .map_err(|e| StoreError::Config(format!("bad PostgreSQL URL: {e}")))?
@@ -592,8 +617,18 @@ async fn open_postgres(url: &str, store_options: StoreOptions) -> Result<PgDb> {
         .await?;
     // The migrator takes an advisory lock, so nodes starting together
     // migrate once.
+    let migrated: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+        .fetch_one(&pool)
+        .await?;
+    let applied: Option<i64> = if migrated {
+        sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+            .fetch_one(&pool)
+            .await?
+    } else {
+        None
+    };
     migrator(POSTGRES_MIGRATIONS).await?.run(&pool).await?;
-    Ok(PgDb { pool })
+    Ok((PgDb { pool }, applied.is_some_and(|v| v < HEAD_MIGRATION.1)))
 }
 
 type Embedded = &'static [(i64, &'static str, &'static str)];

@@ -104,6 +104,8 @@ vocabulary!(
         EventRedeliver = "event.redeliver",
         /// The audit chain was verified.
         AuditVerify = "audit.verify",
+        /// A signed checkpoint of the audit chain was read.
+        AuditCheckpointRead = "audit.checkpoint_read",
         /// Credentials were refused.
         AuthDenied = "auth.denied",
         /// Someone signed in to the console.

@@ -179,6 +179,63 @@ pub async fn verify_audit(
     Ok(Json(report.into()))
 }
 
+/// A signed checkpoint of the audit chain's head, to keep outside the
+/// database.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckpointView {
+    /// The last entry's sequence number.
+    pub seq: i64,
+    /// Its hash (hex).
+    pub hash: String,
+    /// When the checkpoint was made, RFC 3339.
+    #[schema(format = DateTime)]
+    pub at: String,
+    /// `seq:hash:signature`: keep this line elsewhere and check the log
+    /// against it with `keywarden admin audit verify --checkpoint LINE`.
+    pub line: String,
+}
+
+/// A signed checkpoint of the audit log's head (`seq:hash:signature`).
+/// The log's head record proves only that the log once ended there; a
+/// checkpoint kept outside the database shows whether it still reaches it.
+#[utoipa::path(get, path = "/v1/audit/checkpoint", tag = "audit",
+    security(("root_key" = ["audit:read"])),
+    responses((status = 200, body = CheckpointView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn audit_checkpoint(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<CheckpointView>, ApiError> {
+    caller
+        .require(
+            &state,
+            Permission::AuditRead,
+            keywarden_store::AuditAction::AuditCheckpointRead,
+            None,
+        )
+        .await?;
+    // Audited first: the checkpoint covers its own read.
+    state
+        .store()
+        .audit(&caller.draft(
+            &state,
+            keywarden_store::AuditAction::AuditCheckpointRead,
+            None,
+            serde_json::json!({}),
+        ))
+        .await?;
+    let checkpoint = state
+        .store()
+        .audit_checkpoint(state.now())
+        .await?
+        .ok_or_else(|| ApiError::not_found("audit checkpoint"))?;
+    Ok(Json(CheckpointView {
+        seq: checkpoint.seq,
+        hash: checkpoint.hash,
+        at: crate::timefmt::rfc3339(checkpoint.at),
+        line: checkpoint.line,
+    }))
+}
+
 /// The audit chain's state.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ChainStatus {

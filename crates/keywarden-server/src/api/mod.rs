@@ -34,7 +34,7 @@ pub mod verify;
         keys::key_usage, verify::verify, verify::forward_auth, trufflehog::trufflehog_verify,
         leaks::report_leaks, github::github_report,
         owners::put_limits, owners::get_limits, owners::delete_limits, owners::get_owner,
-        audit::list_audit, audit::verify_audit, audit::list_events, audit::redeliver_event,
+        audit::list_audit, audit::verify_audit, audit::audit_checkpoint, audit::list_events, audit::redeliver_event,
         healthz, readyz, metrics,
     ),
     components(schemas(
@@ -237,6 +237,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         )
         .route("/v1/audit", get(audit::list_audit))
         .route("/v1/audit/verify", get(audit::verify_audit))
+        .route("/v1/audit/checkpoint", get(audit::audit_checkpoint))
         .route("/v1/events", get(audit::list_events))
         .route("/v1/events/{id}/redeliver", post(audit::redeliver_event))
         .layer(DefaultBodyLimit::max(state.config().max_body_bytes))

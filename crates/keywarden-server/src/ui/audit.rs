@@ -93,7 +93,7 @@ async fn render(state: &AppState, console: &Console, q: &AuditQuery) -> Result<R
             .await
             .map_err(fail)?
     };
-    let chain = state.store().verify_audit_chain().await.map_err(fail)?;
+    let chain = state.verify_audit_incremental().await.map_err(fail)?;
     state
         .store()
         .audit(&console.caller.draft(

@@ -191,12 +191,19 @@ async fn credentials_and_permissions() {
                 .contains("revoked")
         );
 
-        // Every refusal is in the audit log, with the address.
+        // Every refusal is in the audit log, with the address: the first of
+        // an address in a minute at once, the others in one entry with
+        // their count once the minute is over (or at shutdown).
+        let t = t.restart(Options::default()).await;
         let denied = t
             .call("GET", "/v1/audit?outcome=denied&limit=500", None)
             .await;
         let entries = denied.json["entries"].as_array().unwrap();
-        assert!(entries.len() >= 6, "{}", denied.json);
+        let accounted: u64 = entries
+            .iter()
+            .map(|e| e["details"]["count"].as_u64().unwrap_or(1))
+            .sum();
+        assert!(accounted >= 6, "{}", denied.json);
         assert!(
             entries
                 .iter()
@@ -391,6 +398,69 @@ async fn control_characters_in_filters_are_refused() {
             t.call("GET", &long, None).await.status,
             StatusCode::UNPROCESSABLE_ENTITY
         );
+        t.stop().await;
+    })
+    .await;
+}
+
+/// Denied root keys are audited folded: the first of an address in a
+/// minute at once, the rest as one entry with their count. 50 addresses ×
+/// 105 bad root keys make at most 100 audit entries, and a request without
+/// credentials is answered 401 even past the budget.
+#[tokio::test]
+async fn denied_root_keys_are_audited_folded_per_address_and_minute() {
+    on_each_backend(|t| async move {
+        let root = || {
+            keywarden_core::key::mint(&Default::default(), &"root".parse().unwrap())
+                .expose()
+                .to_owned()
+        };
+        let mut answered = std::collections::BTreeMap::<u16, usize>::new();
+        for a in 0..50 {
+            let addr = format!("198.51.100.{a}");
+            for _ in 0..105 {
+                let r = t
+                    .send("GET", "/v1/keys", Some(&root()), None, &[], Some(&addr))
+                    .await;
+                *answered.entry(r.status.as_u16()).or_default() += 1;
+            }
+        }
+        assert_eq!(
+            answered.get(&401),
+            Some(&5_000),
+            "{}: {answered:?}",
+            t.backend
+        );
+        assert_eq!(answered.get(&429), Some(&250));
+        let missing = t
+            .send("GET", "/v1/keys", None, None, &[], Some("198.51.100.0"))
+            .await;
+        assert_eq!(
+            missing.status,
+            StatusCode::UNAUTHORIZED,
+            "no credentials: 401, not 429"
+        );
+        let backend = t.backend;
+        let t = t.restart(Options::default()).await;
+        let entries = t
+            .store
+            .list_audit(
+                &keywarden_store::AuditFilter {
+                    action: Some("auth.denied".into()),
+                    ..Default::default()
+                },
+                1_000,
+            )
+            .await
+            .unwrap();
+        assert!(entries.len() <= 100, "{backend}: {} entries", entries.len());
+        // Every denial is in them: the first ones, and the counts.
+        let counted: u64 = entries
+            .iter()
+            .map(|e| e.draft.details["count"].as_u64().unwrap_or(1))
+            .sum();
+        assert_eq!(counted, 5_001, "{backend}");
+        assert!(t.store.verify_audit_chain().await.unwrap().ok());
         t.stop().await;
     })
     .await;

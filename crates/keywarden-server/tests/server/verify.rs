@@ -240,7 +240,14 @@ async fn failed_verifications_are_throttled_per_address() {
                     StatusCode::FORBIDDEN
                 );
             }
-            // Over the budget: guesses get 429 without a lookup...
+            // Over the budget: one lookup a second still goes through (so a
+            // key that verifies is not locked out), the rest get 429
+            // without a lookup...
+            let trickle = keywarden_core::key::mint(&Default::default(), &"live".parse().unwrap());
+            assert_eq!(
+                get(trickle.expose().to_owned()).await.status,
+                StatusCode::FORBIDDEN
+            );
             let guess = keywarden_core::key::mint(&Default::default(), &"live".parse().unwrap());
             let r = get(guess.expose().to_owned()).await;
             assert_eq!(
@@ -522,5 +529,100 @@ async fn cluster_leases_are_asked_ahead_of_need() {
         assert_eq!(used(window + 60_000).await, 100, "{}", t.backend);
         t.stop().await;
     })
+    .await;
+}
+
+/// The failure budget locks out neither a good key behind an address that
+/// also sent bad ones, nor a request without credentials (401, not 429);
+/// a client hammering with a dead key meets 429s, and its refusals cost a
+/// few usage rows a minute, whatever its user agents.
+#[tokio::test]
+async fn the_failure_budget_spares_good_keys_and_folds_refusals() {
+    on_each_backend_with(
+        || {
+            let mut o = Options::default();
+            o.config.failure_limit_per_minute = 100;
+            o
+        },
+        |t| async move {
+            let office = "203.0.113.40";
+            let fa = |key: Option<String>, ua: String| {
+                let t = &t;
+                async move {
+                    let mut headers = vec![("user-agent", ua.clone())];
+                    if let Some(k) = key {
+                        headers.push(("x-api-key", k));
+                    }
+                    let headers: Vec<(&str, &str)> =
+                        headers.iter().map(|(k, v)| (*k, v.as_str())).collect();
+                    t.send(
+                        "GET",
+                        "/v1/forward-auth",
+                        None,
+                        None,
+                        &headers,
+                        Some(office),
+                    )
+                    .await
+                }
+            };
+            // 100 unknown keys: the address's budget is spent.
+            for i in 0..100 {
+                let guess =
+                    keywarden_core::key::mint(&Default::default(), &"live".parse().unwrap());
+                let r = fa(Some(guess.expose().to_owned()), format!("guess {i}")).await;
+                assert_eq!(r.status, StatusCode::FORBIDDEN);
+            }
+            // A good key never seen by this node still gets through.
+            let (_, good) = t.create(json!({"environment": "live"})).await;
+            assert_eq!(
+                fa(Some(good.clone()), "app".into()).await.status,
+                StatusCode::OK,
+                "{}",
+                t.backend
+            );
+            // No credentials: 401, whatever the budget.
+            assert_eq!(
+                fa(None, "app".into()).await.status,
+                StatusCode::UNAUTHORIZED
+            );
+
+            // A revoked key, 2,000 times with 2,000 user agents, from
+            // another address: 100 refusals, then 429s.
+            let (id, dead) = t.create(json!({"environment": "live"})).await;
+            t.call("POST", &format!("/v1/keys/{id}/revoke"), None).await;
+            let rows_before = t.store.usage_rows().await.unwrap();
+            let mut codes = std::collections::BTreeMap::<u16, usize>::new();
+            for i in 0..2_000 {
+                let r = t
+                    .send(
+                        "GET",
+                        "/v1/forward-auth",
+                        None,
+                        None,
+                        &[
+                            ("x-api-key", dead.as_str()),
+                            ("user-agent", &format!("agent {i}")),
+                        ],
+                        Some("203.0.113.41"),
+                    )
+                    .await;
+                *codes.entry(r.status.as_u16()).or_default() += 1;
+            }
+            assert_eq!(codes.get(&403), Some(&100), "{}: {codes:?}", t.backend);
+            assert_eq!(codes.get(&429), Some(&1_900), "{}: {codes:?}", t.backend);
+            // The same key from elsewhere is still answered for what it is.
+            let v = t.verify(json!({"key": dead})).await;
+            assert_eq!(v["code"], "REVOKED");
+            let backend = t.backend;
+            let store = t.store.clone();
+            t.stop().await;
+            let rows = store.usage_rows().await.unwrap() - rows_before;
+            assert!(
+                rows <= 20,
+                "{backend}: 2,001 refusals made {rows} usage rows"
+            );
+        },
+    )
     .await;
 }

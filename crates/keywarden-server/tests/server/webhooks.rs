@@ -112,8 +112,10 @@ fn quick() -> RetryPolicy {
 async fn raise(t: &TestApp, n: usize) {
     for _ in 0..n {
         let (id, key) = t.create(json!({"environment": "live"})).await;
-        t.call("POST", &format!("/v1/keys/{id}/revoke"), Some(json!({})))
+        let r = t
+            .call("POST", &format!("/v1/keys/{id}/revoke"), Some(json!({})))
             .await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", t.backend, r.json);
         assert_eq!(t.verify(json!({"key": key})).await["code"], "REVOKED");
     }
 }
