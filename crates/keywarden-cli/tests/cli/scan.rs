@@ -1101,6 +1101,59 @@ fn export_rules_prints_each_format_and_validates_the_prefix() {
     assert!(!found.stderr.contains("warning"), "{}", found.stderr);
 }
 
+/// Hardening: TruffleHog sends the root key in the `Authorization` header
+/// to the verification endpoint, so the export refuses an `http://` URL
+/// anywhere but on this machine.
+#[test]
+fn export_rules_trufflehog_refuses_plain_http_off_loopback() {
+    let run = |url: &str| {
+        keywarden()
+            .args([
+                "scan",
+                "export-rules",
+                "--format",
+                "trufflehog",
+                "--prefix",
+                "acme",
+            ])
+            .env("KEYWARDEN_URL", url)
+            .output()
+            .unwrap()
+    };
+    for url in [
+        "http://keys.example.com",
+        "http://10.0.0.5:8080",
+        "http://localhost.example.com",
+        "HTTP://Keys.Example.COM/",
+    ] {
+        let out = run(url);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{url}: {stderr}");
+        assert!(out.stdout.is_empty(), "{url}");
+        assert!(
+            stderr.contains("https://") && stderr.contains("root key"),
+            "{url}: {stderr}"
+        );
+    }
+    for url in [
+        "https://keys.example.com",
+        "http://localhost:8080",
+        "http://127.0.0.1:8080",
+        "http://[::1]:8080",
+    ] {
+        let out = run(url);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{url}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let plain = url.starts_with("http://");
+        assert!(text.contains(&format!("unsafe: {plain}")), "{url}: {text}");
+    }
+}
+
 /// Just enough TOML reading for the test above: `key = value` lines.
 mod toml_like {
     pub(super) struct Doc(Vec<(String, String)>);
