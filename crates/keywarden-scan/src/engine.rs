@@ -636,6 +636,7 @@ impl Scanner {
             }
         }
         kept.sort_by_key(|c| c.start);
+        let spans: Vec<(usize, usize)> = kept.iter().map(|c| (c.start, c.end)).collect();
 
         let mut out = Scanned {
             matches: Vec::with_capacity(kept.len()),
@@ -663,9 +664,7 @@ impl Scanner {
                 // The whole line even when the secret ends on a later one.
                 let last_end =
                     memchr::memchr(b'\n', &buf[c.end..]).map_or(buf.len(), |i| c.end + i);
-                let mut line = String::from_utf8_lossy(&buf[line_start..c.start]).into_owned();
-                line.push_str(&String::from_utf8_lossy(&buf[c.end..last_end]));
-                line
+                line_without(buf, (line_start, last_end), (c.start, c.end), &spans)
             } else {
                 String::new()
             };
@@ -684,6 +683,35 @@ impl Scanner {
         }
         out
     }
+}
+
+/// The text of the line `buf[start..end]` with the secret at `own` cut out
+/// and every other secret found on it (`spans`, sorted by start) replaced
+/// by `…`: a short secret's fingerprint depends on no secret's value, its
+/// own or a neighbour's, and two on one line still differ.
+fn line_without(
+    buf: &[u8],
+    (start, end): (usize, usize),
+    own: (usize, usize),
+    spans: &[(usize, usize)],
+) -> String {
+    let mut out = Vec::with_capacity(end - start);
+    let mut at = start;
+    for &(s, e) in spans.iter().filter(|&&(s, e)| s < end && e > start) {
+        if s > at {
+            out.extend_from_slice(&buf[at..s]);
+        }
+        if (s, e) != own {
+            out.extend_from_slice("…".as_bytes());
+        }
+        at = at.max(e);
+    }
+    if at < end {
+        out.extend_from_slice(&buf[at..end]);
+    }
+    let text = String::from_utf8_lossy(&out).into_owned();
+    zeroize::Zeroize::zeroize(&mut out);
+    text
 }
 
 fn char_count(bytes: &[u8]) -> usize {

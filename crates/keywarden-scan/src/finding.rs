@@ -379,7 +379,8 @@ pub fn value_fingerprint(key: &FingerprintKey, rule_id: &str, path: &str, secret
 /// The line fingerprint of a short secret (scheme version 3): the first 128
 /// bits, in hex, of HMAC-SHA256 under `key` of (`keywarden-scan/v3/line`,
 /// rule, path, the secret's line with the secret cut out and surrounding
-/// white space trimmed).
+/// white space trimmed). The scanner also replaces any other secret found
+/// on the line with `…`.
 ///
 /// It holds nothing of the secret, so it cannot be guessed from: a changed
 /// password on an unchanged line keeps its fingerprint (and a baseline

@@ -451,6 +451,20 @@ fn short_secrets_are_fingerprinted_by_their_line_not_their_value() {
     let generic = |pw: &str| fp("app.py", &format!("db_password = \"{pw}\"\n"));
     assert_eq!(generic("Tq8!vZr2#pL5").len(), 1);
     assert_eq!(generic("Tq8!vZr2#pL5"), generic("Xw3$kNs7&bQ9"));
+    // Two on one line: neither fingerprint depends on the other's value.
+    let two = |a: &str, b: &str| {
+        fp(
+            "app.json",
+            &format!(
+                "{{\"db\": \"postgres://app:{a}@db.internal:5432/app\", \
+                 \"cache\": \"redis://app:{b}@cache:6379/0\"}}\n"
+            ),
+        )
+    };
+    let both = two("Winter2024!", "Spring-2023");
+    assert_eq!(both.len(), 2);
+    assert_ne!(both[0], both[1]);
+    assert_eq!(both, two("Summer-2025", "Autumn-2022"));
     // 20 characters or more: the value is fingerprinted, as before.
     let mut g = Gen::new(11);
     let (a, b) = (checksummed("ghp_", &mut g), checksummed("ghp_", &mut g));
