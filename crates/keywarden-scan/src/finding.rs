@@ -357,8 +357,9 @@ pub fn fingerprint(
 /// same file is one fingerprint across edits and across history; it is the
 /// same on every machine for the same key (the same repository). Without
 /// the key a guess cannot be tested at all, and with it each guess costs
-/// [`STRETCH_ROUNDS`] HMACs: enough for a random secret of 20 characters
-/// or more, not for a password, which [`line_fingerprint`] covers.
+/// 4096 HMACs (`STRETCH_ROUNDS`): enough for a random secret of 20
+/// characters or more, not for a password, which [`line_fingerprint`]
+/// covers.
 pub fn value_fingerprint(key: &FingerprintKey, rule_id: &str, path: &str, secret: &str) -> String {
     let stretched = if secret.is_empty() {
         zeroize::Zeroizing::new([0; 32])
