@@ -85,10 +85,12 @@ pub(crate) struct ScanArgs {
     /// Same as --format json.
     #[arg(long, conflicts_with = "format")]
     json: bool,
-    /// Ignore findings whose fingerprints this baseline file holds.
+    /// Ignore findings whose fingerprints this baseline file holds (the only
+    /// way to accept a checksum-verified key: allowlists never hide one).
     /// Fingerprints are keyed by the repository's root commit (and
     /// KEYWARDEN_FINGERPRINT_KEY when set): a baseline of another repository
-    /// or key, or of the old unsalted format, is refused.
+    /// or key, or of the old unsalted format, is refused; a version 2
+    /// baseline is read with a warning to record it again.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
     /// Record every finding's fingerprint in this file and exit 0.
