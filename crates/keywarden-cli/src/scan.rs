@@ -85,10 +85,12 @@ pub(crate) struct ScanArgs {
     /// Same as --format json.
     #[arg(long, conflicts_with = "format")]
     json: bool,
-    /// Ignore findings whose fingerprints this baseline file holds.
+    /// Ignore findings whose fingerprints this baseline file holds (the only
+    /// way to accept a checksum-verified key: allowlists never hide one).
     /// Fingerprints are keyed by the repository's root commit (and
     /// KEYWARDEN_FINGERPRINT_KEY when set): a baseline of another repository
-    /// or key, or of the old unsalted format, is refused.
+    /// or key, or of the old unsalted format, is refused; a version 2
+    /// baseline is read with a warning to record it again.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
     /// Record every finding's fingerprint in this file and exit 0.
@@ -393,18 +395,29 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     };
 
     let total = report.findings.len();
+    let mut by_old_value = 0;
     if let Some(b) = &baseline {
         // A baseline is accepted risk for dead or test keys, never for a
         // working credential: a live key stays, marked as baselined.
         report.findings.retain_mut(|f| {
             if !b.contains(f) {
-                return true;
+                // A version 2 baseline's entry for a short secret is its
+                // value fingerprint: it still counts, and the user is told.
+                if !b.contains_old_value(f, scanner.fingerprint_key()) {
+                    return true;
+                }
+                by_old_value += 1;
             }
             f.baselined = f.is_live();
             f.baselined
         });
     }
     let baselined = total - report.findings.len();
+    if let (Some(b), Some(path)) = (&baseline, &args.baseline)
+        && b.holds_old_value_fingerprints()
+    {
+        old_baseline_warning(path, by_old_value);
+    }
 
     write_report(&args, &scanner, &report)?;
     if !args.quiet {
@@ -495,10 +508,31 @@ fn write_report(args: &ScanArgs, scanner: &Scanner, report: &Report) -> anyhow::
     match format {
         Format::Text => report::write_text(&mut out, &report.findings, opts)?,
         Format::Json => report::write_json(&mut out, &report.findings, &report.stats, opts)?,
-        Format::Sarif => report::write_sarif(&mut out, &report.findings, scanner.rules(), opts)?,
+        Format::Sarif => report::write_sarif(
+            &mut out,
+            &report.findings,
+            scanner.rules(),
+            &report.stats,
+            opts,
+        )?,
     }
     out.flush()?;
     Ok(())
+}
+
+/// Says that a version 2 baseline is read, what that means, and what to do.
+fn old_baseline_warning(path: &Path, by_old_value: usize) {
+    eprintln!(
+        "warning: baseline {path} is version 2: it fingerprints secrets under 20 characters by \
+         their value, which anyone holding the repository can test likely passwords against. \
+         This version fingerprints them by their line instead; {by_old_value} finding{s} matched \
+         only an old value fingerprint and {are} still treated as baselined. Record the baseline \
+         again with `keywarden scan --write-baseline {path}` (and rotate short passwords if the \
+         old file was published)",
+        path = path.display(),
+        s = if by_old_value == 1 { "" } else { "s" },
+        are = if by_old_value == 1 { "is" } else { "are" },
+    );
 }
 
 fn summary(report: &Report, baselined: usize) {
@@ -521,6 +555,9 @@ fn summary(report: &Report, baselined: usize) {
     if baselined > 0 {
         line.push_str(&format!(" ({baselined} in the baseline, not shown)"));
     }
+    // Always said, even when none: an allowlist is a repository's file, and
+    // what it hides should never go unnoticed.
+    line.push_str(&format!("; {} suppressed by allowlists", s.allowlisted));
     let skipped = s.skipped_binary + s.skipped_large;
     if skipped > 0 {
         line.push_str(&format!(

@@ -4,11 +4,18 @@
 //! derived under (so a baseline of another repository is recognised).
 //!
 //! ```json
-//! {"keywarden_baseline": 2, "fingerprint_key": "…", "findings": [{"fingerprint": "…", "rule": "jwt", "path": "a.py"}]}
+//! {"keywarden_baseline": 3, "fingerprint_key": "…", "findings": [{"fingerprint": "…", "rule": "jwt", "path": "a.py"}]}
 //! ```
 //!
-//! Version 1 baselines held unsalted fingerprints, which are no longer
-//! produced: loading one is an error that says to regenerate it.
+//! The version is the fingerprint scheme's
+//! ([`FINGERPRINT_VERSION`](crate::finding::FINGERPRINT_VERSION)).
+//! Version 3 fingerprints a secret under 20 characters by its line, not its
+//! value. Version 2 baselines are still read: their entries for such
+//! secrets hold value fingerprints, which [`Baseline::contains_old_value`]
+//! recognises, and the caller tells the user to record the baseline again
+//! (those entries can be guessed offline). Version 1 baselines held
+//! unsalted fingerprints, which are no longer produced: loading one is an
+//! error that says to regenerate it.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -16,10 +23,14 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::ScanError;
-use crate::finding::{Finding, FingerprintKey};
+use crate::finding::{Finding, FingerprintKey, fingerprints_by_line, value_fingerprint};
 
-/// The format version written and accepted.
-pub const BASELINE_VERSION: u32 = 2;
+/// The format version written.
+pub const BASELINE_VERSION: u32 = crate::finding::FINGERPRINT_VERSION;
+
+/// The oldest version still read: version 2, whose short secrets' entries
+/// are value fingerprints.
+pub const OLDEST_READ_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 struct Entry {
@@ -43,6 +54,7 @@ pub struct Baseline {
     fingerprints: HashSet<String>,
     entries: Vec<Entry>,
     key_id: Option<String>,
+    version: u32,
 }
 
 impl Baseline {
@@ -51,6 +63,7 @@ impl Baseline {
     pub fn from_findings(findings: &[Finding], key: &FingerprintKey) -> Self {
         let mut b = Self {
             key_id: Some(key.id()),
+            version: BASELINE_VERSION,
             ..Self::default()
         };
         for f in findings {
@@ -86,9 +99,9 @@ impl Baseline {
                     .to_owned(),
             ));
         }
-        if file.keywarden_baseline != BASELINE_VERSION {
+        if !(OLDEST_READ_VERSION..=BASELINE_VERSION).contains(&file.keywarden_baseline) {
             return Err(bad(format!(
-                "version {} is not supported (expected {BASELINE_VERSION})",
+                "version {} is not supported (expected {OLDEST_READ_VERSION} to {BASELINE_VERSION})",
                 file.keywarden_baseline
             )));
         }
@@ -100,6 +113,7 @@ impl Baseline {
                 .collect(),
             entries: file.findings,
             key_id: file.fingerprint_key,
+            version: file.keywarden_baseline,
         })
     }
 
@@ -128,9 +142,39 @@ impl Baseline {
         })
     }
 
-    /// Whether a finding is known.
+    /// Whether a finding is known by its fingerprint.
     pub fn contains(&self, finding: &Finding) -> bool {
         self.fingerprints.contains(&finding.fingerprint)
+    }
+
+    /// The version the file was written in ([`BASELINE_VERSION`] for a
+    /// baseline made here).
+    pub fn version(&self) -> u32 {
+        self.version
+    }
+
+    /// Whether this is a version 2 baseline, written before short secrets
+    /// were fingerprinted by their line: its entries for them are value
+    /// fingerprints, which someone holding the repository can test
+    /// passwords against, and which [`Baseline::contains`] no longer finds.
+    pub fn holds_old_value_fingerprints(&self) -> bool {
+        self.version == 2
+    }
+
+    /// Whether a version 2 baseline holds this short secret's version 2
+    /// value fingerprint (under `key`): the entry it had before line
+    /// fingerprints. Always false for a version 3 baseline, and for a
+    /// secret fingerprinted by value (its fingerprint did not change).
+    pub fn contains_old_value(&self, finding: &Finding, key: &FingerprintKey) -> bool {
+        let secret = finding.secret.expose();
+        self.holds_old_value_fingerprints()
+            && fingerprints_by_line(secret)
+            && self.fingerprints.contains(&value_fingerprint(
+                key,
+                &finding.rule_id,
+                &finding.path,
+                secret,
+            ))
     }
 
     /// How many fingerprints it holds.

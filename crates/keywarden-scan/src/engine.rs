@@ -23,7 +23,7 @@ use memchr::memmem;
 
 use crate::config::Config;
 use crate::error::ScanError;
-use crate::finding::{CommitInfo, Finding, FingerprintKey, Secret, fingerprint};
+use crate::finding::{self, CommitInfo, Finding, FingerprintKey, Secret, fingerprint};
 use crate::rules::{self, Rule, RuleKind};
 use crate::validate::{self, Check, Verdict};
 
@@ -54,6 +54,10 @@ pub struct Match {
     pub secret: Secret,
     /// Proved real by a checksum.
     pub verified: bool,
+    /// For a secret fingerprinted by its line
+    /// ([`finding::fingerprints_by_line`]): that line with the secret cut
+    /// out; empty otherwise. Held like a secret: the line may hold others.
+    pub context: Secret,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -62,6 +66,20 @@ struct Candidate {
     start: usize,
     end: usize,
     verified: bool,
+    /// A gitleaks allowlist drops it (never set on a verified candidate).
+    allowed: bool,
+}
+
+/// What one buffer holds: the matches to report, and how many more an
+/// allowlist suppressed.
+#[derive(Debug, Default)]
+#[non_exhaustive]
+pub struct Scanned {
+    /// The matches to report.
+    pub matches: Vec<Match>,
+    /// Matches an allowlist (`.keywarden.toml`'s or an imported gitleaks
+    /// one) suppressed. A checksum-verified match is never among them.
+    pub allowlisted: usize,
 }
 
 /// Every rule compiled once; cheap to share between threads (`Sync`).
@@ -237,7 +255,8 @@ impl Scanner {
     }
 
     /// Whether `path` (relative to the scan root, `/`-separated) is
-    /// allowlisted by `[allowlist] paths`.
+    /// allowlisted by `[allowlist] paths`: its findings are suppressed,
+    /// except checksum-verified ones.
     pub fn path_allowed(&self, path: &str) -> bool {
         !self.allow_paths.is_empty() && self.allow_paths.is_match(path.trim_start_matches("./"))
     }
@@ -248,14 +267,14 @@ impl Scanner {
     }
 
     /// A `secrets-file-tracked` finding for `path` if its name is a secrets
-    /// file (and the rule is on and the path is not allowlisted).
+    /// file and the rule is on. The caller applies the path allowlist.
     pub fn tracked_file_finding(
         &self,
         path: &str,
         commit: Option<std::sync::Arc<CommitInfo>>,
     ) -> Option<Finding> {
         let rule = &self.rules[self.tracked_file?];
-        if !rules::is_secrets_file(path) || self.path_allowed(path) {
+        if !rules::is_secrets_file(path) {
             return None;
         }
         Some(Finding {
@@ -268,7 +287,7 @@ impl Scanner {
             end_column: 1,
             secret: Secret::new(String::new()),
             verified_checksum: false,
-            fingerprint: fingerprint(&self.fingerprint_key, &rule.id, path, ""),
+            fingerprint: fingerprint(&self.fingerprint_key, &rule.id, path, "", ""),
             commit,
             status: None,
             baselined: false,
@@ -276,11 +295,11 @@ impl Scanner {
     }
 
     /// A `pkcs12-file` finding for a file whose content is a PKCS#12 key
-    /// store (binary files are otherwise skipped), unless the rule is off or
-    /// the path allowlisted.
+    /// store (binary files are otherwise skipped), unless the rule is off.
+    /// The caller applies the path allowlist.
     pub fn binary_file_finding(&self, path: &str, buf: &[u8]) -> Option<Finding> {
         let rule = &self.rules[self.pkcs12?];
-        if !rules::is_pkcs12(buf) || self.path_allowed(path) {
+        if !rules::is_pkcs12(buf) {
             return None;
         }
         Some(Finding {
@@ -293,7 +312,7 @@ impl Scanner {
             end_column: 1,
             secret: Secret::new(String::new()),
             verified_checksum: false,
-            fingerprint: fingerprint(&self.fingerprint_key, &rule.id, path, ""),
+            fingerprint: fingerprint(&self.fingerprint_key, &rule.id, path, "", ""),
             commit: None,
             status: None,
             baselined: false,
@@ -316,7 +335,13 @@ impl Scanner {
             line: m.line,
             column: m.column,
             end_column: m.end_column,
-            fingerprint: fingerprint(&self.fingerprint_key, &rule.id, path, m.secret.expose()),
+            fingerprint: fingerprint(
+                &self.fingerprint_key,
+                &rule.id,
+                path,
+                m.secret.expose(),
+                m.context.expose(),
+            ),
             secret: m.secret,
             verified_checksum: m.verified,
             commit,
@@ -325,16 +350,9 @@ impl Scanner {
         }
     }
 
-    /// Whether a global gitleaks allowlist (one without `targetRules`)
-    /// lists this commit: a history scan skips it whole.
-    pub fn commit_skipped(&self, commit: &str) -> bool {
-        self.allowlists
-            .iter()
-            .any(|a| a.rules.is_empty() && a.allows_commit("", commit))
-    }
-
     /// Whether a gitleaks allowlist (the rule's own, or a global one that
-    /// targets it) lists this commit for findings of rule `rule_id`.
+    /// targets it or every rule) lists this commit for findings of rule
+    /// `rule_id`. The caller keeps checksum-verified findings.
     pub fn commit_allowed(&self, rule_id: &str, commit: &str) -> bool {
         self.rules
             .iter()
@@ -344,12 +362,19 @@ impl Scanner {
             .any(|a| a.allows_commit(rule_id, commit))
     }
 
-    /// Scans one buffer (a file, an added-lines buffer, a stdin chunk).
-    /// `path` decides lock-file handling and the path allowlist.
+    /// Scans one buffer (a file, an added-lines buffer, a stdin chunk):
+    /// the matches to report. `path` decides lock-file handling and the
+    /// path allowlist.
     pub fn scan(&self, path: &str, buf: &[u8]) -> Vec<Match> {
-        if self.path_allowed(path) {
-            return Vec::new();
-        }
+        self.scan_counted(path, buf, self.path_allowed(path))
+            .matches
+    }
+
+    /// [`Scanner::scan`], counting what allowlists suppressed, with the
+    /// path allowlist's answer given (a tree walk asks it of the path both
+    /// as shown and under its root). An allowlisted path is still scanned:
+    /// allowlists never suppress a checksum-verified match.
+    pub fn scan_counted(&self, path: &str, buf: &[u8], path_allowed: bool) -> Scanned {
         let lock_file = rules::is_lock_file(path);
         let mut cands = Vec::new();
         if let Some(rule) = self.keywarden {
@@ -359,6 +384,7 @@ impl Scanner {
                     start,
                     end,
                     verified: true,
+                    allowed: false,
                 });
             });
         }
@@ -390,9 +416,9 @@ impl Scanner {
             self.run_segment(buf, 0, buf.len(), &mut one, (path, lock_file), &mut cands);
         }
         if cands.is_empty() {
-            return Vec::new();
+            return Scanned::default();
         }
-        self.finish(buf, cands)
+        self.finish(buf, cands, path_allowed)
     }
 
     fn run_segment(
@@ -505,18 +531,6 @@ impl Scanner {
                     let Ok(secret) = std::str::from_utf8(&buf[start..end]) else {
                         continue;
                     };
-                    if (!rule.allowlists.is_empty() || !self.allowlists.is_empty())
-                        && self.imported_allowed(
-                            rule,
-                            secret,
-                            buf,
-                            seg_start + whole.start(),
-                            seg_start + whole.end(),
-                            path,
-                        )
-                    {
-                        continue;
-                    }
                     let verified = match rule.check.run(secret) {
                         Verdict::Reject => continue,
                         Verdict::Accept => false,
@@ -532,11 +546,24 @@ impl Scanner {
                     {
                         continue;
                     }
+                    // A checksum-verified secret is real: no repository's
+                    // allowlist hides it (only a baseline entry does).
+                    let allowed = !verified
+                        && (!rule.allowlists.is_empty() || !self.allowlists.is_empty())
+                        && self.imported_allowed(
+                            rule,
+                            secret,
+                            buf,
+                            seg_start + whole.start(),
+                            seg_start + whole.end(),
+                            path,
+                        );
                     out.push(Candidate {
                         rule: ri,
                         start,
                         end,
                         verified,
+                        allowed,
                     });
                 }
             }
@@ -565,12 +592,20 @@ impl Scanner {
             .any(|a| a.allows(&rule.id, secret, &whole, &line, path))
     }
 
-    /// Filters, de-duplicates and locates candidates.
-    fn finish(&self, buf: &[u8], mut cands: Vec<Candidate>) -> Vec<Match> {
-        // Better first at equal start: verified, specific (not generic), more severe.
+    /// Filters, de-duplicates and locates candidates; with `path_allowed`
+    /// every candidate but the checksum-verified ones is suppressed.
+    fn finish(&self, buf: &[u8], mut cands: Vec<Candidate>, path_allowed: bool) -> Scanned {
+        // Better first at equal start: not allowlisted (another rule's
+        // finding of the span stands), verified, specific (not generic),
+        // more severe.
         let rank = |c: &Candidate| {
             let r = &self.rules[c.rule];
-            (!c.verified, r.generic, std::cmp::Reverse(r.severity))
+            (
+                c.allowed,
+                !c.verified,
+                r.generic,
+                std::cmp::Reverse(r.severity),
+            )
         };
         cands.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| rank(a).cmp(&rank(b))));
         let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
@@ -601,38 +636,82 @@ impl Scanner {
             }
         }
         kept.sort_by_key(|c| c.start);
+        let spans: Vec<(usize, usize)> = kept.iter().map(|c| (c.start, c.end)).collect();
 
-        let mut out = Vec::with_capacity(kept.len());
+        let mut out = Scanned {
+            matches: Vec::with_capacity(kept.len()),
+            allowlisted: 0,
+        };
         let (mut line, mut at) = (1usize, 0usize);
         for c in kept {
             let secret = String::from_utf8_lossy(&buf[c.start..c.end]).into_owned();
-            if self.value_allowed(&secret)
-                || (c.verified && validate::is_documented_example(&secret))
-            {
+            if c.verified && validate::is_documented_example(&secret) {
                 continue;
             }
-            line += memchr::memchr_iter(b'\n', &buf[at..c.start]).count();
-            at = c.start;
             let line_start = memchr::memrchr(b'\n', &buf[..c.start]).map_or(0, |i| i + 1);
             let line_end =
                 memchr::memchr(b'\n', &buf[c.start..]).map_or(buf.len(), |i| c.start + i);
             if memmem::find(&buf[line_start..line_end], ALLOW_MARKER).is_some() {
                 continue;
             }
+            if !c.verified && (c.allowed || path_allowed || self.value_allowed(&secret)) {
+                out.allowlisted += 1;
+                continue;
+            }
+            line += memchr::memchr_iter(b'\n', &buf[at..c.start]).count();
+            at = c.start;
+            let context = if finding::fingerprints_by_line(&secret) {
+                // The whole line even when the secret ends on a later one.
+                let last_end =
+                    memchr::memchr(b'\n', &buf[c.end..]).map_or(buf.len(), |i| c.end + i);
+                line_without(buf, (line_start, last_end), (c.start, c.end), &spans)
+            } else {
+                String::new()
+            };
             let column = char_count(&buf[line_start..c.start]) + 1;
             let first_line_end = c.end.min(line_end);
             let end_column = column + char_count(&buf[c.start..first_line_end]);
-            out.push(Match {
+            out.matches.push(Match {
                 rule: c.rule,
                 line,
                 column,
                 end_column,
                 secret: Secret::new(secret),
                 verified: c.verified,
+                context: Secret::new(context),
             });
         }
         out
     }
+}
+
+/// The text of the line `buf[start..end]` with the secret at `own` cut out
+/// and every other secret found on it (`spans`, sorted by start) replaced
+/// by `…`: a short secret's fingerprint depends on no secret's value, its
+/// own or a neighbour's, and two on one line still differ.
+fn line_without(
+    buf: &[u8],
+    (start, end): (usize, usize),
+    own: (usize, usize),
+    spans: &[(usize, usize)],
+) -> String {
+    let mut out = Vec::with_capacity(end - start);
+    let mut at = start;
+    for &(s, e) in spans.iter().filter(|&&(s, e)| s < end && e > start) {
+        if s > at {
+            out.extend_from_slice(&buf[at..s]);
+        }
+        if (s, e) != own {
+            out.extend_from_slice("…".as_bytes());
+        }
+        at = at.max(e);
+    }
+    if at < end {
+        out.extend_from_slice(&buf[at..end]);
+    }
+    let text = String::from_utf8_lossy(&out).into_owned();
+    zeroize::Zeroize::zeroize(&mut out);
+    text
 }
 
 fn char_count(bytes: &[u8]) -> usize {

@@ -150,7 +150,8 @@ fn yaml_str(s: &str) -> String {
 /// TruffleHog posts `{"<detector name>": {"key": [<whole match>, <key>]}}`
 /// with the configured headers, and reports the key verified when the
 /// answer is 200. `unsafe: true` (TruffleHog's switch for an `http://`
-/// endpoint) is written only for an `http://` URL.
+/// endpoint) is written only for an `http://` URL, which the CLI accepts
+/// only on loopback: TruffleHog sends the root key with every match.
 pub fn trufflehog(prefix: &Prefix, base_url: &str) -> String {
     let p = prefix.as_str();
     let endpoint = trufflehog_verify_url(base_url);

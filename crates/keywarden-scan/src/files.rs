@@ -55,6 +55,10 @@ pub struct Stats {
     pub skipped_binary: u64,
     /// Files skipped as over the size limit.
     pub skipped_large: u64,
+    /// Findings an allowlist suppressed (`.keywarden.toml`'s paths, regexes
+    /// and values; an imported gitleaks configuration's allowlists).
+    /// Checksum-verified keys are never suppressed.
+    pub allowlisted: u64,
     /// Wall time.
     pub elapsed: std::time::Duration,
 }
@@ -122,12 +126,18 @@ pub fn scan_paths(
     let errors = Mutex::new(Vec::new());
     let skipped_binary = AtomicU64::new(0);
     let skipped_large = AtomicU64::new(0);
+    let allowlisted = AtomicU64::new(0);
     let max = scanner.max_file_size();
 
     builder.build_parallel().run(|| {
         let mut buf = Vec::with_capacity(64 * 1024);
-        let (findings, errors, skipped_binary, skipped_large) =
-            (&findings, &errors, &skipped_binary, &skipped_large);
+        let (findings, errors, skipped_binary, skipped_large, allowlisted) = (
+            &findings,
+            &errors,
+            &skipped_binary,
+            &skipped_large,
+            &allowlisted,
+        );
         Box::new(move |entry| {
             let entry = match entry {
                 Ok(e) => e,
@@ -144,16 +154,16 @@ pub fn scan_paths(
             let path = entry.path();
             let shown = display_path(path);
             // Allowlisted paths are relative to the scan root (where
-            // .keywarden.toml sits), whatever the shown path.
+            // .keywarden.toml sits), whatever the shown path. They are
+            // scanned all the same: an allowlist never hides a
+            // checksum-verified key, and its suppressions are counted.
             let under_root = roots
                 .iter()
                 .find_map(|r| path.strip_prefix(r).ok())
                 .filter(|p| !p.as_os_str().is_empty())
                 .map(display_path);
-            if scanner.path_allowed(&shown) || under_root.is_some_and(|p| scanner.path_allowed(&p))
-            {
-                return WalkState::Continue;
-            }
+            let allowed = scanner.path_allowed(&shown)
+                || under_root.is_some_and(|p| scanner.path_allowed(&p));
             match read_limited(path, max, &mut buf) {
                 Ok(true) => {}
                 Ok(false) => {
@@ -169,19 +179,22 @@ pub fn scan_paths(
             }
             if is_binary(&buf) {
                 skipped_binary.fetch_add(1, Ordering::Relaxed);
-                if let Some(f) = scanner.binary_file_finding(&shown, &buf)
-                    && let Ok(mut out) = findings.lock()
-                {
-                    out.push(f);
+                if let Some(f) = scanner.binary_file_finding(&shown, &buf) {
+                    if allowed {
+                        allowlisted.fetch_add(1, Ordering::Relaxed);
+                    } else if let Ok(mut out) = findings.lock() {
+                        out.push(f);
+                    }
                 }
                 return WalkState::Continue;
             }
             progress.add(buf.len());
-            let matches = scanner.scan(&shown, &buf);
-            if !matches.is_empty()
+            let scanned = scanner.scan_counted(&shown, &buf, allowed);
+            allowlisted.fetch_add(scanned.allowlisted as u64, Ordering::Relaxed);
+            if !scanned.matches.is_empty()
                 && let Ok(mut out) = findings.lock()
             {
-                for m in matches {
+                for m in scanned.matches {
                     out.push(scanner.finding(m, &shown, None));
                 }
             }
@@ -194,15 +207,17 @@ pub fn scan_paths(
         errors: errors.into_inner().unwrap_or_default(),
         ..Report::default()
     };
+    let mut allowlisted = allowlisted.into_inner();
     // Hygiene: secrets files that git tracks under each directory root.
     for root in roots.iter().filter(|r| r.is_dir()) {
         for tracked in crate::git::tracked_files(root) {
-            if scanner.path_allowed(&tracked) {
-                continue;
-            }
             let shown = display_path(&root.join(&tracked));
             if let Some(f) = scanner.tracked_file_finding(&shown, None) {
-                report.findings.push(f);
+                if scanner.path_allowed(&tracked) || scanner.path_allowed(&shown) {
+                    allowlisted += 1;
+                } else {
+                    report.findings.push(f);
+                }
             }
         }
     }
@@ -212,6 +227,7 @@ pub fn scan_paths(
         commits: 0,
         skipped_binary: skipped_binary.into_inner(),
         skipped_large: skipped_large.into_inner(),
+        allowlisted,
         elapsed: started.elapsed(),
     };
     report.sort();
@@ -272,7 +288,9 @@ pub fn scan_reader(
         progress
             .bytes
             .fetch_add(chunk.len() as u64, Ordering::Relaxed);
-        for mut m in scanner.scan(name, &chunk) {
+        let scanned = scanner.scan_counted(name, &chunk, scanner.path_allowed(name));
+        report.stats.allowlisted += scanned.allowlisted as u64;
+        for mut m in scanned.matches {
             m.line += line_offset;
             report.findings.push(scanner.finding(m, name, None));
         }
@@ -281,6 +299,7 @@ pub fn scan_reader(
     report.stats = Stats {
         files: 1,
         bytes: progress.bytes.load(Ordering::Relaxed),
+        allowlisted: report.stats.allowlisted,
         elapsed: started.elapsed(),
         ..Stats::default()
     };

@@ -196,9 +196,10 @@ pub struct Finding {
     pub secret: Secret,
     /// Whether a checksum proved the match real (keywarden, GitHub, npm).
     pub verified_checksum: bool,
-    /// Stable fingerprint: rule, path and secret under the repository's
-    /// [`FingerprintKey`], not the line, so edits around a baselined finding
-    /// keep it baselined.
+    /// Stable fingerprint under the repository's [`FingerprintKey`] (see
+    /// [`fingerprint`]): rule, path and the secret, or for a secret shorter
+    /// than [`REDACT_MIN_LEN`] the line without it. Never the line number,
+    /// so moving a baselined finding keeps it baselined.
     pub fingerprint: String,
     /// The commit that added it (`--git` mode only).
     pub commit: Option<Arc<CommitInfo>>,
@@ -209,9 +210,11 @@ pub struct Finding {
     pub baselined: bool,
 }
 
-/// The fingerprint scheme's version, written into baselines and SARIF
-/// (`partialFingerprints`): fingerprints of another version never match.
-pub const FINGERPRINT_VERSION: u32 = 2;
+/// The fingerprint scheme's version: 3 fingerprints a secret shorter than
+/// [`REDACT_MIN_LEN`] by its line, not its value ([`line_fingerprint`]);
+/// longer secrets keep version 2's value fingerprints
+/// ([`value_fingerprint`]). Baselines record it as their version.
+pub const FINGERPRINT_VERSION: u32 = 3;
 
 /// PBKDF2-HMAC-SHA256 rounds that stretch a secret before it is
 /// fingerprinted: each offline guess at a secret costs this many HMACs.
@@ -315,29 +318,93 @@ fn stretch(key: &FingerprintKey, secret: &str) -> zeroize::Zeroizing<[u8; 32]> {
     out
 }
 
-/// The stable fingerprint of a finding: the first 128 bits, in hex, of
-/// HMAC-SHA256 under `key` of (`keywarden-scan/v2`, rule, path, the secret
-/// stretched by PBKDF2-HMAC-SHA256 with the key in its salt).
+/// Whether a secret is fingerprinted by its line: a non-empty secret shorter
+/// than [`REDACT_MIN_LEN`] characters (the ones redacted to nothing).
+///
+/// A password's value fingerprint can be tested against a list of likely
+/// passwords by whoever holds the [`FingerprintKey`] (the root commit id is
+/// public to anyone with the repository): `Winter2024!` falls in about a
+/// second whatever the stretching. So a short secret's fingerprint does not
+/// depend on it at all.
+pub fn fingerprints_by_line(secret: &str) -> bool {
+    !secret.is_empty() && secret.chars().count() < REDACT_MIN_LEN
+}
+
+/// The stable fingerprint of a finding: [`line_fingerprint`] of `line` (the
+/// secret's line with the secret cut out) when the secret is short
+/// ([`fingerprints_by_line`]), else [`value_fingerprint`] of the secret.
+/// File-level findings (an empty secret) take the value scheme.
+pub fn fingerprint(
+    key: &FingerprintKey,
+    rule_id: &str,
+    path: &str,
+    secret: &str,
+    line: &str,
+) -> String {
+    if fingerprints_by_line(secret) {
+        line_fingerprint(key, rule_id, path, line)
+    } else {
+        value_fingerprint(key, rule_id, path, secret)
+    }
+}
+
+/// The value fingerprint (scheme version 2, unchanged in version 3): the
+/// first 128 bits, in hex, of HMAC-SHA256 under `key` of
+/// (`keywarden-scan/v2`, rule, path, the secret stretched by
+/// PBKDF2-HMAC-SHA256 with the key in its salt).
 ///
 /// It does not depend on the line or the commit, so the same secret in the
 /// same file is one fingerprint across edits and across history; it is the
 /// same on every machine for the same key (the same repository). Without
 /// the key a guess cannot be tested at all, and with it each guess costs
-/// [`STRETCH_ROUNDS`] HMACs.
-pub fn fingerprint(key: &FingerprintKey, rule_id: &str, path: &str, secret: &str) -> String {
-    use hmac::Mac as _;
-    let mut m = hmac(&key.0[..]);
+/// 4096 HMACs (`STRETCH_ROUNDS`): enough for a random secret of 20
+/// characters or more, not for a password, which [`line_fingerprint`]
+/// covers.
+pub fn value_fingerprint(key: &FingerprintKey, rule_id: &str, path: &str, secret: &str) -> String {
     let stretched = if secret.is_empty() {
         zeroize::Zeroizing::new([0; 32])
     } else {
         stretch(key, secret)
     };
-    for part in [
-        b"keywarden-scan/v2",
-        rule_id.as_bytes(),
-        path.as_bytes(),
-        &stretched[..],
-    ] {
+    keyed(
+        key,
+        &[
+            b"keywarden-scan/v2",
+            rule_id.as_bytes(),
+            path.as_bytes(),
+            &stretched[..],
+        ],
+    )
+}
+
+/// The line fingerprint of a short secret (scheme version 3): the first 128
+/// bits, in hex, of HMAC-SHA256 under `key` of (`keywarden-scan/v3/line`,
+/// rule, path, the secret's line with the secret cut out and surrounding
+/// white space trimmed). The scanner also replaces any other secret found
+/// on the line with `…`.
+///
+/// It holds nothing of the secret, so it cannot be guessed from: a changed
+/// password on an unchanged line keeps its fingerprint (and a baseline
+/// entry covers it), while another path or an edit elsewhere on the line
+/// gives a new one. Moving the line keeps it.
+pub fn line_fingerprint(key: &FingerprintKey, rule_id: &str, path: &str, line: &str) -> String {
+    keyed(
+        key,
+        &[
+            b"keywarden-scan/v3/line",
+            rule_id.as_bytes(),
+            path.as_bytes(),
+            line.trim().as_bytes(),
+        ],
+    )
+}
+
+/// The first 128 bits, in hex, of HMAC-SHA256 under `key` of the
+/// length-prefixed parts.
+fn keyed(key: &FingerprintKey, parts: &[&[u8]]) -> String {
+    use hmac::Mac as _;
+    let mut m = hmac(&key.0[..]);
+    for part in parts {
         m.update(&(part.len() as u64).to_be_bytes());
         m.update(part);
     }

@@ -287,10 +287,15 @@ pub fn scan_staged(
             "--diff-filter=ACMRT",
         ],
     )?;
+    let mut counts = Counts::default();
     for name in names.split(|&b| b == 0).filter(|n| !n.is_empty()) {
         let path = String::from_utf8_lossy(name);
         if let Some(f) = scanner.tracked_file_finding(&path, None) {
-            report.findings.push(f);
+            if scanner.path_allowed(&path) {
+                counts.allowlisted += 1;
+            } else {
+                report.findings.push(f);
+            }
         }
     }
     let mut child = git(&top)
@@ -310,8 +315,6 @@ pub fn scan_staged(
         .stdout
         .take()
         .ok_or_else(|| ScanError::Git("no output from git diff".into()))?;
-    let mut skipped_binary = 0;
-    let mut skipped_large = 0;
     parse_diff_stream(BufReader::new(stdout), scanner.max_file_size(), |event| {
         if let Event::File(f) = event {
             scan_file_diff(
@@ -320,8 +323,7 @@ pub fn scan_staged(
                 None,
                 progress,
                 &mut report.findings,
-                &mut skipped_binary,
-                &mut skipped_large,
+                &mut counts,
             );
         }
         Ok(())
@@ -331,8 +333,9 @@ pub fn scan_staged(
         files: progress.files.load(Ordering::Relaxed),
         bytes: progress.bytes.load(Ordering::Relaxed),
         commits: 0,
-        skipped_binary,
-        skipped_large,
+        skipped_binary: counts.skipped_binary,
+        skipped_large: counts.skipped_large,
+        allowlisted: counts.allowlisted,
         elapsed: started.elapsed(),
     };
     report.sort();
@@ -351,40 +354,68 @@ fn finish_child(child: std::process::Child) -> Result<(), ScanError> {
     Ok(())
 }
 
+/// Per-thread totals of a diff scan.
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    skipped_binary: u64,
+    skipped_large: u64,
+    allowlisted: u64,
+}
+
+impl Counts {
+    fn add(&mut self, other: Self) {
+        self.skipped_binary += other.skipped_binary;
+        self.skipped_large += other.skipped_large;
+        self.allowlisted += other.allowlisted;
+    }
+}
+
 fn scan_file_diff(
     scanner: &Scanner,
     f: FileDiff,
     commit: Option<&Arc<CommitInfo>>,
     progress: &Progress,
     out: &mut Vec<crate::finding::Finding>,
-    skipped_binary: &mut u64,
-    skipped_large: &mut u64,
+    counts: &mut Counts,
 ) {
     let Some(path) = f.path else { return };
     if f.truncated {
-        *skipped_large += 1;
+        counts.skipped_large += 1;
     }
+    // A commit a gitleaks allowlist lists: the rule's findings in it are
+    // suppressed, except checksum-verified ones (so its diff is scanned).
+    let commit_allowed = |finding: &crate::finding::Finding| {
+        !finding.verified_checksum
+            && commit.is_some_and(|c| scanner.commit_allowed(&finding.rule_id, &c.id))
+    };
+    let path_allowed = scanner.path_allowed(&path);
     if let Some(c) = commit
         && let Some(finding) = scanner.tracked_file_finding(&path, Some(Arc::clone(c)))
-        && !scanner.commit_allowed(&finding.rule_id, &c.id)
     {
-        out.push(finding);
+        if path_allowed || commit_allowed(&finding) {
+            counts.allowlisted += 1;
+        } else {
+            out.push(finding);
+        }
     }
     if f.text.is_empty() {
         return;
     }
     if is_binary(&f.text) {
-        *skipped_binary += 1;
+        counts.skipped_binary += 1;
         return;
     }
     progress.files.fetch_add(1, Ordering::Relaxed);
     progress
         .bytes
         .fetch_add(f.text.len() as u64, Ordering::Relaxed);
-    for mut m in scanner.scan(&path, &f.text) {
+    let scanned = scanner.scan_counted(&path, &f.text, path_allowed);
+    counts.allowlisted += scanned.allowlisted as u64;
+    for mut m in scanned.matches {
         m.line = f.lines.get(m.line - 1).copied().unwrap_or(m.line);
         let finding = scanner.finding(m, &path, commit.cloned());
-        if commit.is_some_and(|c| scanner.commit_allowed(&finding.rule_id, &c.id)) {
+        if commit_allowed(&finding) {
+            counts.allowlisted += 1;
             continue;
         }
         out.push(finding);
@@ -449,12 +480,12 @@ pub fn scan_history(
     let (tx, rx) = sync_channel::<Job>(256);
     let rx: Mutex<Receiver<Job>> = Mutex::new(rx);
     let findings = Mutex::new(Vec::new());
-    let counters = Mutex::new((0u64, 0u64));
+    let counters = Mutex::new(Counts::default());
     let parse_result = std::thread::scope(|s| {
         for _ in 0..threads.max(1) {
             s.spawn(|| {
                 let mut local = Vec::new();
-                let (mut binary, mut large) = (0u64, 0u64);
+                let mut counts = Counts::default();
                 loop {
                     let job = match rx.lock() {
                         Ok(guard) => guard.recv(),
@@ -468,8 +499,7 @@ pub fn scan_history(
                         Some(&commit),
                         progress,
                         &mut found,
-                        &mut binary,
-                        &mut large,
+                        &mut counts,
                     );
                     local.extend(found.into_iter().map(|f| (seq, f)));
                 }
@@ -477,8 +507,7 @@ pub fn scan_history(
                     f.append(&mut local);
                 }
                 if let Ok(mut c) = counters.lock() {
-                    c.0 += binary;
-                    c.1 += large;
+                    c.add(counts);
                 }
             });
         }
@@ -491,9 +520,7 @@ pub fn scan_history(
                 match event {
                     Event::Commit(c) => {
                         seq = progress.commits.fetch_add(1, Ordering::Relaxed);
-                        // A commit a gitleaks allowlist lists for every rule:
-                        // its files are never sent to the scanner threads.
-                        commit = (!scanner.commit_skipped(&c.id)).then(|| Arc::new(c));
+                        commit = Some(Arc::new(c));
                     }
                     Event::File(f) => {
                         if let Some(c) = &commit {
@@ -510,7 +537,7 @@ pub fn scan_history(
     });
     parse_result?;
     finish_child(child)?;
-    let (skipped_binary, skipped_large) = counters.into_inner().unwrap_or_default();
+    let counts = counters.into_inner().unwrap_or_default();
     let mut ordered: Vec<(u64, crate::finding::Finding)> =
         findings.into_inner().unwrap_or_default();
     // git log order (newest first), then path and line.
@@ -526,8 +553,9 @@ pub fn scan_history(
         files: progress.files.load(Ordering::Relaxed),
         bytes: progress.bytes.load(Ordering::Relaxed),
         commits: progress.commits.load(Ordering::Relaxed),
-        skipped_binary,
-        skipped_large,
+        skipped_binary: counts.skipped_binary,
+        skipped_large: counts.skipped_large,
+        allowlisted: counts.allowlisted,
         elapsed: started.elapsed(),
     };
     Ok(report)

@@ -69,7 +69,7 @@ pub mod validate;
 
 pub use baseline::Baseline;
 pub use config::Config;
-pub use engine::{Match, Scanner};
+pub use engine::{Match, Scanned, Scanner};
 pub use error::ScanError;
 pub use files::{Progress, Report, Stats, scan_paths, scan_reader};
 pub use finding::{CommitInfo, Finding, FingerprintKey, KeyStatus, Secret, Severity};

@@ -9,7 +9,7 @@ use std::io::Write;
 use serde_json::{Value, json};
 
 use crate::files::Stats;
-use crate::finding::{Finding, KeyStatus, Severity};
+use crate::finding::{Finding, KeyStatus, Severity, fingerprints_by_line};
 use crate::rules::Rule;
 
 /// How to print findings.
@@ -146,6 +146,7 @@ pub fn stats_json(stats: &Stats, findings: usize) -> Value {
         "commits": stats.commits,
         "skipped_binary": stats.skipped_binary,
         "skipped_large": stats.skipped_large,
+        "allowlisted": stats.allowlisted,
         "elapsed_ms": stats.elapsed.as_millis() as u64,
         "findings": findings,
     })
@@ -224,9 +225,22 @@ fn status_note(f: &Finding) -> String {
     }
 }
 
-/// A SARIF 2.1.0 log with one run: the tool with every rule, and one result
-/// per finding (location, region, `partialFingerprints`).
-pub fn sarif(findings: &[Finding], rules: &[Rule], opts: OutputOptions) -> Value {
+/// The `partialFingerprints` name of a finding's fingerprint: `keywarden/v2`
+/// for a value fingerprint (the scheme of version 2, unchanged, so code
+/// scanning keeps matching those alerts), `keywarden/v3-line` for a short
+/// secret's line fingerprint.
+pub fn fingerprint_name(f: &Finding) -> &'static str {
+    if fingerprints_by_line(f.secret.expose()) {
+        "keywarden/v3-line"
+    } else {
+        "keywarden/v2"
+    }
+}
+
+/// A SARIF 2.1.0 log with one run: the tool with every rule, one result
+/// per finding (location, region, `partialFingerprints`), and the run's
+/// `properties.allowlisted` (findings allowlists suppressed).
+pub fn sarif(findings: &[Finding], rules: &[Rule], stats: &Stats, opts: OutputOptions) -> Value {
     let rule_list: Vec<Value> = rules
         .iter()
         .map(|r| {
@@ -281,7 +295,7 @@ pub fn sarif(findings: &[Finding], rules: &[Rule], opts: OutputOptions) -> Value
                         },
                     },
                 }],
-                "partialFingerprints": {"keywarden/v2": f.fingerprint},
+                "partialFingerprints": {fingerprint_name(f): f.fingerprint},
                 "properties": props,
             });
             if let Some(i) = rules.iter().position(|r| *r.id == *f.rule_id) {
@@ -302,6 +316,7 @@ pub fn sarif(findings: &[Finding], rules: &[Rule], opts: OutputOptions) -> Value
             }},
             "columnKind": "unicodeCodePoints",
             "results": results,
+            "properties": {"allowlisted": stats.allowlisted},
         }],
     })
 }
@@ -311,9 +326,10 @@ pub fn write_sarif(
     out: &mut impl Write,
     findings: &[Finding],
     rules: &[Rule],
+    stats: &Stats,
     opts: OutputOptions,
 ) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &sarif(findings, rules, opts))?;
+    serde_json::to_writer_pretty(&mut *out, &sarif(findings, rules, stats, opts))?;
     writeln!(out)
 }
 

@@ -49,6 +49,18 @@ pub(crate) fn run(args: &ExportArgs) -> anyhow::Result<Outcome> {
             if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
                 bail!("--url / KEYWARDEN_URL must be an http:// or https:// URL with a host");
             }
+            // TruffleHog sends the root key with every match it posts: over
+            // plain HTTP only to this machine.
+            if format == ExportFormat::Trufflehog
+                && parsed.scheme() == "http"
+                && !is_loopback(&parsed)
+            {
+                bail!(
+                    "TruffleHog would send the root key in the clear to {}: give the deployment's \
+                     https:// URL (http:// is accepted only for localhost, 127.0.0.1 and [::1])",
+                    parsed.host_str().unwrap_or_default()
+                );
+            }
             if format == ExportFormat::Github && parsed.scheme() != "https" {
                 bail!(
                     "GitHub posts leaked keys only to an https:// endpoint: give the deployment's public https URL"
@@ -66,4 +78,19 @@ pub(crate) fn run(args: &ExportArgs) -> anyhow::Result<Outcome> {
         ),
     };
     crate::write_stdout(export::export(format, &prefix, &url).as_bytes())
+}
+
+/// Whether the URL's host is this machine: `localhost` or a loopback
+/// address (`127.0.0.0/8`, `::1`).
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    // An IPv6 host is written in brackets (`[::1]`).
+    let bare = host.strip_prefix('[').and_then(|h| h.strip_suffix(']'));
+    host.eq_ignore_ascii_case("localhost")
+        || bare
+            .unwrap_or(host)
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }

@@ -92,7 +92,12 @@ fn clean_tree_exits_0_with_a_summary() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.is_empty());
     assert!(run.stderr.contains("scanned 1 file"), "{}", run.stderr);
-    assert!(run.stderr.contains("0 findings"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("0 findings; 0 suppressed by allowlists"),
+        "{}",
+        run.stderr
+    );
     let quiet = scan_in(dir.path(), &["--quiet"]);
     assert_eq!((quiet.code, quiet.stderr.as_str()), (0, ""));
 }
@@ -211,7 +216,11 @@ fn config_at_the_scan_root_allowlists_and_adds_rules() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
     std::fs::create_dir_all(root.join("tests/fixtures")).unwrap();
-    std::fs::write(root.join("tests/fixtures/t.txt"), github_token('Q')).unwrap();
+    std::fs::write(
+        root.join("tests/fixtures/t.py"),
+        "db_password = \"Tq8!vZr2#pL5\"\n",
+    )
+    .unwrap();
     std::fs::write(
         root.join("app.txt"),
         "ACME = acme_0f1e2d3c4b5a69788796a5b4c3d2e1f0\n",
@@ -232,6 +241,7 @@ fn config_at_the_scan_root_allowlists_and_adds_rules() {
         .map(|f| f["rule"].as_str().unwrap())
         .collect();
     assert_eq!(rules, vec!["acme"]);
+    assert_eq!(doc["summary"]["allowlisted"], 1);
     // Scanning the directory from outside finds the same configuration.
     let parent = root.parent().unwrap();
     let name = root.file_name().unwrap().to_str().unwrap();
@@ -423,6 +433,173 @@ fn fingerprints_are_keyed_by_the_repository() {
         "{}",
         run.stderr
     );
+}
+
+/// (rule, path) of each finding in `scan --format json` output.
+fn rules_and_paths(run: &Run) -> Vec<(String, String)> {
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap().to_owned(),
+                f["path"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Hardening II (12): a committed `.keywarden.toml` that allowlists
+/// everything (`regexes = [".*"]`, `paths = ["**"]`) does not hide a
+/// checksum-valid keywarden key: exit 1 and the finding, in a tree scan and
+/// in a history scan. A bad-checksum look-alike is still nothing; a short
+/// password is suppressed, and every summary counts it.
+#[test]
+fn repository_allowlists_never_silence_a_verified_key() {
+    let minted = key::mint(&"kw".parse().unwrap(), &"live".parse().unwrap());
+    let live = minted.expose().to_owned();
+    let mut lookalike = live.clone();
+    let last = if lookalike.ends_with('A') { "B" } else { "A" };
+    lookalike.replace_range(lookalike.len() - 1.., last);
+    assert!(key::parse(&lookalike).is_err());
+    for allowlist in ["regexes = [\".*\"]", "paths = [\"**\"]"] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        init_repo(root);
+        std::fs::write(
+            root.join(".keywarden.toml"),
+            format!("[allowlist]\n{allowlist}\n"),
+        )
+        .unwrap();
+        std::fs::create_dir(root.join("config")).unwrap();
+        std::fs::write(root.join("config/prod.txt"), format!("KW_KEY={live}\n")).unwrap();
+        std::fs::write(root.join("config/old.txt"), format!("KW_KEY={lookalike}\n")).unwrap();
+        std::fs::write(root.join("app.py"), "db_password = \"Tq8!vZr2#pL5\"\n").unwrap();
+        git_ok(root, &["add", "."]);
+        git_ok(root, &["commit", "-qm", "config"]);
+        let expected = vec![("keywarden-key".to_owned(), "config/prod.txt".to_owned())];
+
+        let text = scan_in(root, &[]);
+        assert_eq!(text.code, 1, "{allowlist}: {}{}", text.stdout, text.stderr);
+        assert!(
+            text.stdout
+                .contains("config/prod.txt:1:8: critical [keywarden-key]"),
+            "{allowlist}: {}",
+            text.stdout
+        );
+        assert!(!text.stdout.contains("old.txt"), "{}", text.stdout);
+        assert!(
+            text.stderr
+                .contains("1 finding; 1 suppressed by allowlists"),
+            "{allowlist}: {}",
+            text.stderr
+        );
+        assert!(!text.stdout.contains(&live) && !text.stderr.contains(&live));
+
+        let json = scan_in(root, &["--format", "json"]);
+        assert_eq!(json.code, 1, "{allowlist}");
+        assert_eq!(rules_and_paths(&json), expected, "{allowlist}");
+        let doc: Value = serde_json::from_str(&json.stdout).unwrap();
+        assert_eq!(doc["summary"]["allowlisted"], 1, "{allowlist}");
+
+        let sarif = scan_in(root, &["--format", "sarif"]);
+        assert_eq!(sarif.code, 1, "{allowlist}");
+        let doc: Value = serde_json::from_str(&sarif.stdout).unwrap();
+        assert_eq!(doc["runs"][0]["results"].as_array().unwrap().len(), 1);
+        assert_eq!(
+            doc["runs"][0]["properties"]["allowlisted"], 1,
+            "{allowlist}"
+        );
+
+        let history = scan_in(root, &["--git", "--format", "json"]);
+        assert_eq!(history.code, 1, "{allowlist}: {}", history.stderr);
+        assert_eq!(rules_and_paths(&history), expected, "{allowlist}");
+        let doc: Value = serde_json::from_str(&history.stdout).unwrap();
+        assert_eq!(doc["summary"]["allowlisted"], 1, "{allowlist}");
+
+        // Only a baseline entry covers the key.
+        assert_eq!(scan_in(root, &["--write-baseline", "b.json"]).code, 0);
+        let baselined = scan_in(root, &["--baseline", "b.json"]);
+        assert_eq!(
+            baselined.code, 0,
+            "{}{}",
+            baselined.stdout, baselined.stderr
+        );
+        assert!(
+            baselined
+                .stderr
+                .contains("0 findings (1 in the baseline, not shown); 1 suppressed by allowlists"),
+            "{}",
+            baselined.stderr
+        );
+    }
+}
+
+/// Hardening II (11), migration: a version 2 baseline's entry for a short
+/// secret is its value fingerprint, which this version no longer produces.
+/// It still covers the finding, and the scan says so and what to do;
+/// recorded again, the baseline is version 3 and the warning goes.
+#[test]
+fn a_version_2_baseline_still_covers_short_secrets_and_says_so() {
+    use keywarden_scan::FingerprintKey;
+    use keywarden_scan::finding::value_fingerprint;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repo(root);
+    std::fs::write(root.join("README"), "app\n").unwrap();
+    git_ok(root, &["add", "README"]);
+    git_ok(root, &["commit", "-qm", "first"]);
+    let first = git_ok(root, &["rev-list", "--max-parents=0", "HEAD"]);
+    let key = FingerprintKey::for_repository(first.trim());
+    let line = |pw: &str| format!("DATABASE_URL=postgres://app:{pw}@db.internal:5432/app\n");
+    std::fs::write(root.join(".env"), line("Winter2024!")).unwrap();
+    let json = scan_in(root, &["--format", "json"]);
+    let found = rules_and_paths(&json);
+    assert_eq!(found.len(), 1, "{}", json.stdout);
+    let rule = &found[0].0;
+    // What the previous version wrote: the password's value fingerprint.
+    let old = value_fingerprint(&key, rule, ".env", "Winter2024!");
+    assert_ne!(fingerprints(&json), vec![old.clone()]);
+    let v2 = serde_json::json!({
+        "keywarden_baseline": 2,
+        "fingerprint_key": key.id(),
+        "findings": [{"fingerprint": old, "rule": rule, "path": ".env"}],
+    });
+    std::fs::write(root.join("v2.json"), v2.to_string()).unwrap();
+
+    let run = scan_in(root, &["--baseline", "v2.json"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stderr.contains("1 in the baseline"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("warning: baseline v2.json is version 2")
+            && run
+                .stderr
+                .contains("1 finding matched only an old value fingerprint")
+            && run.stderr.contains("--write-baseline v2.json"),
+        "{}",
+        run.stderr
+    );
+    // Told even with --quiet.
+    let quiet = scan_in(root, &["--baseline", "v2.json", "--quiet"]);
+    assert_eq!(quiet.code, 0);
+    assert!(quiet.stderr.contains("version 2"), "{}", quiet.stderr);
+    // Another password is not what the old entry recorded.
+    std::fs::write(root.join(".env"), line("Summer-2025")).unwrap();
+    let run = scan_in(root, &["--baseline", "v2.json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("0 findings matched"), "{}", run.stderr);
+
+    // Recorded again: version 3, no warning, and the line is covered.
+    std::fs::write(root.join(".env"), line("Winter2024!")).unwrap();
+    assert_eq!(scan_in(root, &["--write-baseline", "v2.json"]).code, 0);
+    let saved = std::fs::read_to_string(root.join("v2.json")).unwrap();
+    assert!(saved.contains("\"keywarden_baseline\": 3"), "{saved}");
+    let run = scan_in(root, &["--baseline", "v2.json"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
 }
 
 /// README: "When some files cannot be read, the findings in the others are
@@ -718,16 +895,26 @@ fn revoke_failures_exit_2() {
     assert!(!err.contains(&keywarden_key(5)), "{err}");
 }
 
+/// The scanner's corpus holds checksum-valid tokens on purpose; no
+/// allowlist hides those, so the repository's baseline records them.
 #[test]
 fn this_repository_scans_clean() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
     let out = keywarden()
         .current_dir(&root)
         .args(["scan", "--format", "json", "--quiet"])
+        .args(["--baseline", ".keywarden-baseline.json"])
+        .env_remove("KEYWARDEN_FINGERPRINT_KEY")
         .output()
         .unwrap();
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(out.status.code(), Some(0), "{:#}", doc["findings"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{:#}\nIf these are new test data, record them: \
+         keywarden scan --write-baseline .keywarden-baseline.json",
+        doc["findings"]
+    );
 }
 
 #[test]
@@ -1099,6 +1286,59 @@ fn export_rules_prints_each_format_and_validates_the_prefix() {
     );
     assert_eq!(found.code, 1, "{}", found.stderr);
     assert!(!found.stderr.contains("warning"), "{}", found.stderr);
+}
+
+/// Hardening: TruffleHog sends the root key in the `Authorization` header
+/// to the verification endpoint, so the export refuses an `http://` URL
+/// anywhere but on this machine.
+#[test]
+fn export_rules_trufflehog_refuses_plain_http_off_loopback() {
+    let run = |url: &str| {
+        keywarden()
+            .args([
+                "scan",
+                "export-rules",
+                "--format",
+                "trufflehog",
+                "--prefix",
+                "acme",
+            ])
+            .env("KEYWARDEN_URL", url)
+            .output()
+            .unwrap()
+    };
+    for url in [
+        "http://keys.example.com",
+        "http://10.0.0.5:8080",
+        "http://localhost.example.com",
+        "HTTP://Keys.Example.COM/",
+    ] {
+        let out = run(url);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{url}: {stderr}");
+        assert!(out.stdout.is_empty(), "{url}");
+        assert!(
+            stderr.contains("https://") && stderr.contains("root key"),
+            "{url}: {stderr}"
+        );
+    }
+    for url in [
+        "https://keys.example.com",
+        "http://localhost:8080",
+        "http://127.0.0.1:8080",
+        "http://[::1]:8080",
+    ] {
+        let out = run(url);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{url}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let plain = url.starts_with("http://");
+        assert!(text.contains(&format!("unsafe: {plain}")), "{url}: {text}");
+    }
 }
 
 /// Just enough TOML reading for the test above: `key = value` lines.

@@ -173,6 +173,7 @@ fn custom_rules_allowlists_and_disabled_rules() {
     let gh = checksummed("ghp_", &mut g);
     let gh_allowed = checksummed("ghp_", &mut g);
     let stripe = format!("sk_live_{}", g.alnum(30));
+    let (acme_by_regex, acme_by_value) = (g.hex(32), g.hex(32));
     let cfg = config(&format!(
         r#"
 [scan]
@@ -182,8 +183,8 @@ disable = ["stripe-live-secret-key"]
 
 [allowlist]
 paths = ["fixtures/**"]
-regexes = ['^ghp_{}']
-values = ["{gh_allowed}"]
+regexes = ['^ghp_{}', '^{}']
+values = ["{gh_allowed}", "{acme_by_value}"]
 
 [[rules]]
 id = "acme-token"
@@ -193,7 +194,8 @@ keywords = ["acme_"]
 regex = '\bacme_(?P<secret>[0-9a-f]{{32}})\b'
 min_entropy = 2.5
 "#,
-        &gh[4..10]
+        &gh[4..10],
+        &acme_by_regex[..8]
     ))
     .unwrap();
     assert_eq!(cfg.max_file_size, 1000);
@@ -202,12 +204,95 @@ min_entropy = 2.5
     assert_eq!(rule.severity, keywarden_scan::Severity::Critical);
     assert_eq!(s.max_file_size(), 1000);
 
-    let text = format!("a = 'acme_{acme}'\nb = '{gh}'\nc = '{gh_allowed}'\nd = '{stripe}'\n");
+    let text = format!(
+        "a = 'acme_{acme}'\nb = '{gh}'\nc = '{gh_allowed}'\nd = '{stripe}'\n\
+         e = 'acme_{acme_by_regex}'\nf = 'acme_{acme_by_value}'\n"
+    );
     let found = found_in(&s, "src/app.py", &text);
-    assert_eq!(found, vec![("acme-token".to_owned(), acme)]);
-    assert!(found_in(&s, "fixtures/keys/app.py", &text).is_empty());
+    // The allowlists drop what they match, except checksum-verified tokens.
+    let verified = vec![
+        ("github-pat".to_owned(), gh),
+        ("github-pat".to_owned(), gh_allowed),
+    ];
+    let mut expected = vec![("acme-token".to_owned(), acme)];
+    expected.extend(verified.iter().cloned());
+    assert_eq!(found, expected);
+    assert_eq!(found_in(&s, "fixtures/keys/app.py", &text), verified);
     assert!(s.path_allowed("./fixtures/a.txt"));
     assert!(!s.path_allowed("src/fixtures.rs"));
+}
+
+/// A configuration text and a file of checksum-verified keys (keywarden,
+/// GitHub, npm), a bad-checksum look-alike and a short password.
+fn repository_allowlists() -> (Vec<Config>, String, Vec<String>) {
+    let mut g = Gen::new(13);
+    let kw = keywarden_key("kw", "live", 0x5a);
+    let gh = checksummed("ghp_", &mut g);
+    let npm = checksummed("npm_", &mut g);
+    let mut lookalike = kw.clone();
+    let last = if lookalike.ends_with('A') { "B" } else { "A" };
+    lookalike.replace_range(lookalike.len() - 1.., last);
+    let text = format!(
+        "KW_KEY={kw}\nGH={gh}\nNPM={npm}\nOTHER={lookalike}\ndb_password = \"Tq8!vZr2#pL5\"\n"
+    );
+    let mut configs: Vec<Config> = [
+        "[allowlist]\nregexes = [\".*\"]\n".to_owned(),
+        "[allowlist]\npaths = [\"**\"]\n".to_owned(),
+        format!("[allowlist]\nvalues = [\"{kw}\", \"{gh}\", \"{npm}\", \"Tq8!vZr2#pL5\"]\n"),
+    ]
+    .iter()
+    .map(|t| config(t).unwrap())
+    .collect();
+    // An imported gitleaks configuration's global allowlists.
+    for gitleaks in [
+        "[allowlist]\nregexes = ['''.*''']\n",
+        "[allowlist]\npaths = ['''.*''']\n",
+        "[allowlist]\nregexTarget = \"line\"\nregexes = ['''.''']\n",
+        "[allowlist]\nstopwords = [\"a\", \"e\", \"i\", \"o\", \"u\", \"1\", \"2\", \"5\", \"8\"]\n",
+    ] {
+        let mut c = Config::default();
+        c.add_gitleaks(
+            keywarden_scan::gitleaks::GitleaksConfig::from_toml(gitleaks, Path::new("g.toml"))
+                .unwrap(),
+        );
+        configs.push(c);
+    }
+    (configs, text, vec![kw, gh, npm])
+}
+
+/// Hardening II (12): a repository's allowlists (`.keywarden.toml`'s
+/// paths, regexes, values; a gitleaks configuration's) suppress what they
+/// match, except a checksum-verified key, which only a baseline entry
+/// covers. A bad-checksum look-alike is still no finding.
+#[test]
+fn allowlists_never_silence_checksum_verified_keys() {
+    let (configs, text, verified) = repository_allowlists();
+    assert_eq!(
+        found_in(&scanner(), "config/prod.env", &text).len(),
+        4,
+        "without an allowlist: the three keys and the password"
+    );
+    for (i, cfg) in configs.iter().enumerate() {
+        let s = Scanner::new(cfg).unwrap();
+        let found = found_in(&s, "config/prod.env", &text);
+        let secrets: Vec<&str> = found.iter().map(|(_, secret)| secret.as_str()).collect();
+        assert_eq!(secrets, verified, "configuration {i}: {found:?}");
+    }
+}
+
+/// Hardening II (12): what allowlists suppress is counted.
+#[test]
+fn allowlist_suppressions_are_counted() {
+    let (configs, text, _) = repository_allowlists();
+    for (i, cfg) in configs.iter().enumerate() {
+        let s = Scanner::new(cfg).unwrap();
+        let path = "config/prod.env";
+        let scanned = s.scan_counted(path, text.as_bytes(), s.path_allowed(path));
+        assert_eq!(scanned.matches.len(), 3, "configuration {i}");
+        assert_eq!(scanned.allowlisted, 1, "configuration {i}: the password");
+    }
+    let clean = scanner().scan_counted("a.env", text.as_bytes(), false);
+    assert_eq!((clean.matches.len(), clean.allowlisted), (4, 0));
 }
 
 #[test]
@@ -286,14 +371,14 @@ fn fingerprints_are_keyed_by_repository_and_stable() {
     // A second run (a new scanner, as on another machine): the same value.
     let a2 = fp(FingerprintKey::for_repository(root_a));
     assert_eq!(a1, a2);
-    // Known-answer: the scheme is stable across releases and platforms.
+    // The scheme: a short secret's line, without it.
     assert_eq!(
         a1,
-        keywarden_scan::finding::fingerprint(
+        keywarden_scan::finding::line_fingerprint(
             &FingerprintKey::for_repository(root_a),
             "generic-secret",
             "app.py",
-            "Tq8!vZr2#pL5"
+            "db_password = \"\""
         )
     );
     let b = fp(FingerprintKey::for_repository(root_b));
@@ -326,6 +411,75 @@ fn fingerprints_are_keyed_by_repository_and_stable() {
     let id = FingerprintKey::for_repository(root_a).id();
     assert_ne!(id, FingerprintKey::for_repository(root_b).id());
     assert!(!root_a.contains(&id));
+}
+
+/// Hardening II (11): a secret under 20 characters is fingerprinted by its
+/// rule, path and line with the secret cut out, never by its value, so a
+/// baseline or SARIF file cannot be used to guess a password offline. A
+/// longer secret keeps its value fingerprint.
+#[test]
+fn short_secrets_are_fingerprinted_by_their_line_not_their_value() {
+    let s = scanner_keyed(FingerprintKey::for_repository(
+        "4b825dc642cb6eb9a060e54bf8d69288fbee4904",
+    ));
+    let fp = |path: &str, text: &str| -> Vec<String> {
+        s.scan(path, text.as_bytes())
+            .into_iter()
+            .map(|m| s.finding(m, path, None).fingerprint)
+            .collect()
+    };
+    let url = |pw: &str, host: &str| format!("DATABASE_URL=postgres://app:{pw}@{host}:5432/app\n");
+    let winter = fp(".env", &url("Winter2024!", "db.internal"));
+    assert_eq!(winter.len(), 1, "the password rule finds it");
+    // Another password on the same line of the same file: the same
+    // fingerprint, so the fingerprint says nothing of the password.
+    assert_eq!(winter, fp(".env", &url("Summer-2025", "db.internal")));
+    // The line moved down, indented, or with CRLF endings: still the same.
+    let moved = format!("# database\n\n  {}", url("Winter2024!", "db.internal"));
+    assert_eq!(winter, fp(".env", &moved));
+    assert_eq!(
+        winter,
+        fp(
+            ".env",
+            &url("Winter2024!", "db.internal").replace('\n', "\r\n")
+        )
+    );
+    // Another path, or another rest of the line: another fingerprint.
+    assert_ne!(winter, fp("prod.env", &url("Winter2024!", "db.internal")));
+    assert_ne!(winter, fp(".env", &url("Winter2024!", "db2.internal")));
+    // The generic rule too.
+    let generic = |pw: &str| fp("app.py", &format!("db_password = \"{pw}\"\n"));
+    assert_eq!(generic("Tq8!vZr2#pL5").len(), 1);
+    assert_eq!(generic("Tq8!vZr2#pL5"), generic("Xw3$kNs7&bQ9"));
+    // Two on one line: neither fingerprint depends on the other's value.
+    let two = |a: &str, b: &str| {
+        fp(
+            "app.json",
+            &format!(
+                "{{\"db\": \"postgres://app:{a}@db.internal:5432/app\", \
+                 \"cache\": \"redis://app:{b}@cache:6379/0\"}}\n"
+            ),
+        )
+    };
+    let both = two("Winter2024!", "Spring-2023");
+    assert_eq!(both.len(), 2);
+    assert_ne!(both[0], both[1]);
+    assert_eq!(both, two("Summer-2025", "Autumn-2022"));
+    // 20 characters or more: the value is fingerprinted, as before.
+    let mut g = Gen::new(11);
+    let (a, b) = (checksummed("ghp_", &mut g), checksummed("ghp_", &mut g));
+    let token = |t: &str| fp("app.py", &format!("t = '{t}'\n"));
+    assert_eq!(token(&a).len(), 1);
+    assert_ne!(token(&a), token(&b));
+    assert_eq!(
+        token(&a),
+        fp("app.py", &format!("\n\nother = '{a}'  # moved\n"))
+    );
+    let long_pw = |pw: &str| fp(".env", &url(pw, "db.internal"));
+    assert_ne!(
+        long_pw("Correct-Horse-Battery-1"),
+        long_pw("Correct-Horse-Battery-2")
+    );
 }
 
 /// Hardening: a secret under 20 characters shows none of its characters.
@@ -385,7 +539,7 @@ fn baseline_round_trip() {
         .unwrap();
     let text = std::fs::read_to_string(&path).unwrap();
     assert!(!text.contains(&old), "a baseline holds no secret");
-    assert!(text.contains("\"keywarden_baseline\": 2"));
+    assert!(text.contains("\"keywarden_baseline\": 3"));
 
     let b = Baseline::load(&path).unwrap();
     assert!(b.matches_key(s.fingerprint_key()));
@@ -424,6 +578,99 @@ fn baseline_round_trip() {
             .to_string()
             .contains("not a baseline")
     );
+}
+
+/// Hardening II (11), migration: a version 2 baseline (written before short
+/// secrets were fingerprinted by their line) holds value fingerprints for
+/// them. It is still read, its short entries still match (by their old
+/// value fingerprint), and it says it is old, so the caller can tell the
+/// user; a version 3 baseline never matches a value fingerprint of a short
+/// secret.
+#[test]
+fn version_2_baselines_keep_covering_short_secrets() {
+    use keywarden_scan::finding::value_fingerprint;
+    let key = FingerprintKey::for_repository("4b825dc642cb6eb9a060e54bf8d69288fbee4904");
+    let s = scanner_keyed(key.clone());
+    let mut g = Gen::new(12);
+    let token = checksummed("ghp_", &mut g);
+    let text = format!(
+        "DATABASE_URL=postgres://app:{}@db.internal:5432/app\nt = '{token}'\n",
+        "Winter2024!"
+    );
+    let found: Vec<_> = s
+        .scan(".env", text.as_bytes())
+        .into_iter()
+        .map(|m| s.finding(m, ".env", None))
+        .collect();
+    assert_eq!(found.len(), 2);
+    let (short, long) = (&found[0], &found[1]);
+    assert_eq!(short.secret.expose(), "Winter2024!");
+    // What the previous version wrote for each: value fingerprints. The
+    // long secret's is unchanged; the short one's is not its fingerprint now.
+    let old = |f: &keywarden_scan::Finding| {
+        value_fingerprint(&key, &f.rule_id, &f.path, f.secret.expose())
+    };
+    assert_eq!(old(long), long.fingerprint);
+    assert_ne!(old(short), short.fingerprint);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("v2.json");
+    std::fs::write(
+        &path,
+        serde_json::json!({
+            "keywarden_baseline": 2,
+            "fingerprint_key": key.id(),
+            "findings": [
+                {"fingerprint": old(short), "rule": &*short.rule_id, "path": ".env"},
+                {"fingerprint": old(long), "rule": &*long.rule_id, "path": ".env"},
+            ],
+        })
+        .to_string(),
+    )
+    .unwrap();
+    let v2 = Baseline::load(&path).unwrap();
+    assert_eq!(v2.version(), 2);
+    assert!(v2.holds_old_value_fingerprints());
+    assert!(v2.matches_key(&key));
+    assert!(v2.contains(long));
+    assert!(!v2.contains(short));
+    assert!(v2.contains_old_value(short, &key), "still covered");
+    assert!(
+        !v2.contains_old_value(long, &key),
+        "covered by its fingerprint"
+    );
+    // Another password on that line is not the recorded value.
+    let other = s.finding(
+        s.scan(
+            ".env",
+            format!(
+                "DATABASE_URL=postgres://app:{}@db.internal:5432/app\n",
+                "Summer-2025"
+            )
+            .as_bytes(),
+        )
+        .remove(0),
+        ".env",
+        None,
+    );
+    assert!(!v2.contains(&other) && !v2.contains_old_value(&other, &key));
+
+    // Recorded again: version 3, line fingerprints, no value fingerprint.
+    Baseline::from_findings(&found, &key).save(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\"keywarden_baseline\": 3"), "{text}");
+    assert!(!text.contains(&old(short)), "{text}");
+    let v3 = Baseline::load(&path).unwrap();
+    assert!(!v3.holds_old_value_fingerprints());
+    assert!(v3.contains(short) && v3.contains(long));
+    // A line fingerprint covers the line whatever password it holds.
+    assert!(v3.contains(&other));
+    let v3_with_old = serde_json::json!({
+        "keywarden_baseline": 3,
+        "findings": [{"fingerprint": old(short), "rule": &*short.rule_id, "path": ".env"}],
+    });
+    std::fs::write(&path, v3_with_old.to_string()).unwrap();
+    let v3 = Baseline::load(&path).unwrap();
+    assert!(!v3.contains(short) && !v3.contains_old_value(short, &key));
 }
 
 proptest::proptest! {

@@ -215,3 +215,48 @@ fn allowlisted_commits_are_skipped_in_history_scans() {
     let bad = format!("{rule}[allowlist]\ncommits = [\"abc\"]\n");
     assert!(GitleaksConfig::from_toml(&bad, Path::new("g.toml")).is_err());
 }
+
+/// Hardening II (12): a commit a gitleaks allowlist lists is still scanned
+/// for checksum-verified keys; only the other findings in it go.
+#[test]
+fn allowlisted_commits_keep_checksum_verified_keys() {
+    use keywarden_scan::{HistoryOptions, Progress, scan_history};
+
+    use crate::sources::{git, init_repo};
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repo(root);
+    let mut g = Gen::new(32);
+    let acme = format!("acme_{}", g.hex(32));
+    let gh = crate::checksummed("ghp_", &mut g);
+    std::fs::write(root.join("a.txt"), format!("ACME_TOKEN={acme}\nGH={gh}\n")).unwrap();
+    git(root, &["add", "."]);
+    git(root, &["commit", "-qm", "a"]);
+    let c1 = git(root, &["rev-parse", "HEAD"]).trim().to_owned();
+    let rule =
+        "[[rules]]\nid = \"acme\"\nregex = '''acme_[0-9a-f]{32}'''\nkeywords = [\"acme_\"]\n";
+    for toml in [
+        format!("{rule}[allowlist]\ncommits = [\"{c1}\"]\n"),
+        format!(
+            "{rule}[[allowlists]]\ntargetRules = [\"acme\", \"github-pat\"]\ncommits = [\"{c1}\"]\n"
+        ),
+    ] {
+        let mut config = Config::default();
+        config.add_gitleaks(GitleaksConfig::from_toml(&toml, Path::new("g.toml")).unwrap());
+        let s = Scanner::new(&config).unwrap();
+        let report = scan_history(
+            &s,
+            root,
+            &HistoryOptions::default(),
+            2,
+            &Progress::default(),
+        )
+        .unwrap();
+        let found: Vec<(&str, &str)> = report
+            .findings
+            .iter()
+            .map(|f| (&*f.rule_id, f.secret.expose()))
+            .collect();
+        assert_eq!(found, vec![("github-pat", gh.as_str())], "{toml}");
+    }
+}

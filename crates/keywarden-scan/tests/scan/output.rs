@@ -87,6 +87,7 @@ fn json_has_every_field() {
     assert_eq!(list[1]["verified_checksum"], false);
     assert_eq!(list[2]["commit"]["author"], "Ann");
     assert_eq!(doc["summary"]["findings"], 3);
+    assert_eq!(doc["summary"]["allowlisted"], 0);
     assert!(!String::from_utf8_lossy(&out).contains(&key));
 
     let mut out = Vec::new();
@@ -105,7 +106,9 @@ fn json_has_every_field() {
 fn sarif_2_1_0_shape() {
     let (f, key, _) = findings();
     let s = scanner();
-    let doc = report::sarif(&f, s.rules(), OutputOptions::default());
+    let mut stats = Stats::default();
+    stats.allowlisted = 4;
+    let doc = report::sarif(&f, s.rules(), &stats, OutputOptions::default());
     assert_eq!(doc["version"], "2.1.0");
     assert!(doc["$schema"].as_str().unwrap().contains("sarif-2.1.0"));
     let run = &doc["runs"][0];
@@ -162,6 +165,24 @@ fn sarif_2_1_0_shape() {
     );
     assert_eq!(r0["properties"]["verified_checksum"], true);
     assert!(results[2]["properties"]["commit"]["id"].is_string());
+    // What allowlists suppressed, in the run's properties.
+    assert_eq!(run["properties"]["allowlisted"], 4);
+    // A short secret's fingerprint is a line fingerprint, named so.
+    let short = scanner();
+    let line = format!(
+        "DATABASE_URL=postgres://app:{}@db.internal/app\n",
+        "Winter2024!"
+    );
+    let m = short.scan(".env", line.as_bytes());
+    let pw = vec![short.finding(m[0].clone(), ".env", None)];
+    let doc = report::sarif(&pw, short.rules(), &stats, OutputOptions::default());
+    let fps = &doc["runs"][0]["results"][0]["partialFingerprints"];
+    assert_eq!(
+        fps["keywarden/v3-line"],
+        pw[0].fingerprint.as_str(),
+        "{fps}"
+    );
+    assert!(fps.get("keywarden/v2").is_none(), "{fps}");
     assert!(!doc.to_string().contains(&key));
 }
 
