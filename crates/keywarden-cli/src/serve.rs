@@ -21,7 +21,8 @@ pub(crate) struct StoreArgs {
     /// Data directory of the embedded store and its pepper [default: ./keywarden-data]
     #[arg(long, env = "KEYWARDEN_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
-    /// sqlite:PATH or postgres://… [default: SQLite in the data directory]
+    /// sqlite:PATH or postgres://… [default: SQLite in the data directory];
+    /// or from a file: KEYWARDEN_DATABASE_URL_FILE
     #[arg(
         long,
         env = "KEYWARDEN_DATABASE_URL",
@@ -39,6 +40,8 @@ a file readable by its owner (and group) only):
   KEYWARDEN_PEPPER_PREVIOUS   older peppers after a rotation, comma-separated
   KEYWARDEN_MASTER_KEY        32 bytes, hex or base64: enables recoverable keys
   KEYWARDEN_WEBHOOK_SECRET    signs webhook deliveries (required with webhook_url)
+  KEYWARDEN_DATABASE_URL_FILE the database URL (--database-url, which holds its password) from a file
+The TLS private key (--tls-key) follows the same rule: a file every user can read is refused.
 
 Settings without a flag (the settings file, or KEYWARDEN_<NAME>; tables as KEYWARDEN_POLICIES__LIVE__MAX_LIFETIME=90d):
   max_body_bytes, failure_limit_per_minute, usage_retention, cache_ttl, cache_capacity,
@@ -147,6 +150,13 @@ impl StoreArgs {
         }
         if let Some(url) = &self.database_url {
             config.database_url = Some(url.clone());
+        }
+        // The URL holds the database's password: it may come from a file,
+        // like the secrets (KEYWARDEN_DATABASE_URL_FILE).
+        if let Some(url) = setup::database_url_file(self.database_url.as_deref(), |name| {
+            std::env::var(name).ok()
+        })? {
+            config.database_url = Some(url);
         }
         Ok(config)
     }

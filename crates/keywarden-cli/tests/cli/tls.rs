@@ -120,6 +120,17 @@ fn https_only_with_reload_on_sighup_and_secure_cookies() {
         .unwrap_or_else(|| panic!("no cookie: {head}"));
     assert!(cookie.contains("; Secure"), "{cookie}");
 
+    // Every answer over TLS tells browsers to stay on HTTPS: pages, API
+    // answers, errors.
+    for path in ["/ui/sign-in", "/healthz", "/v1/keys", "/no-such-route"] {
+        let head = curl(&d.join("first.pem"), &format!("{https}{path}"), &["-i"]).unwrap();
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("\nstrict-transport-security: max-age=31536000\r\n"),
+            "{path}: {head}"
+        );
+    }
+
     // A connection opened before the reload keeps working after it.
     let mut client = Command::new("openssl")
         .args([
@@ -196,4 +207,51 @@ fn https_only_with_reload_on_sighup_and_secure_cookies() {
     let _ = child.wait();
     let log = std::fs::read_to_string(d.join("serve.err")).unwrap_or_default();
     assert!(log.contains("TLS reload failed"), "{log}");
+}
+
+/// The TLS private key is a secret file: like the `*_FILE` secrets, one
+/// every user of the machine can read is refused at start.
+#[cfg(unix)]
+#[test]
+fn a_tls_key_every_user_can_read_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    if !have("openssl") {
+        eprintln!("skipped: needs the openssl command");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    certificate(d, "node");
+    let key = d.join("node.key");
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = crate::keywarden()
+        .args(["serve", "--listen", &format!("127.0.0.1:{}", free_port())])
+        .arg("--data-dir")
+        .arg(d.join("data"))
+        .arg("--tls-cert")
+        .arg(d.join("node.pem"))
+        .arg("--tls-key")
+        .arg(&key)
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("tls_key"), "{stderr}");
+    assert!(stderr.contains("readable by every user"), "{stderr}");
+    // Readable by its owner only: the same files serve.
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = crate::keywarden()
+        .args(["serve", "--listen", &format!("127.0.0.1:{}", free_port())])
+        .arg("--data-dir")
+        .arg(d.join("data"))
+        .arg("--tls-cert")
+        .arg(d.join("node.pem"))
+        .arg("--tls-key")
+        .arg(&key)
+        .timeout(Duration::from_secs(3))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("keywarden is listening"), "{stderr}");
 }
