@@ -89,8 +89,8 @@ pub(crate) struct ServeArgs {
     #[arg(long, env = "KEYWARDEN_REQUEST_TIMEOUT", value_name = "DURATION")]
     request_timeout: Option<keywarden_server::config::DurationSpec>,
     /// Connections served in full (default: a tenth below the descriptor
-    /// limit). Past it, a small overflow lane answers /healthz and /readyz,
-    /// and everything else 503 OVERLOADED.
+    /// limit, less the overflow lane's). Past it, a small overflow lane
+    /// answers /healthz and /readyz, and everything else 503 OVERLOADED.
     #[arg(long, env = "KEYWARDEN_MAX_CONNECTIONS", value_name = "N")]
     max_connections: Option<usize>,
     /// Open connections from one address (default 256); the next one is

@@ -437,7 +437,7 @@ mod file_tests {
     fn the_database_url_comes_from_a_private_file() {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("database-url");
-        std::fs::write(&file, "postgres://kw:s3cret@db/kw\n").unwrap();
+        std::fs::write(&file, "postgres://db.internal/keywarden\n").unwrap();
         let path = file.display().to_string();
         let env = |name: &str| (name == "KEYWARDEN_DATABASE_URL_FILE").then(|| path.clone());
         #[cfg(unix)]
@@ -455,7 +455,7 @@ mod file_tests {
         }
         assert_eq!(
             database_url_file(None, env).unwrap().as_deref(),
-            Some("postgres://kw:s3cret@db/kw")
+            Some("postgres://db.internal/keywarden")
         );
         let both = database_url_file(Some("sqlite:other.db"), env);
         assert!(matches!(both, Err(ServeError::Config(m)) if m.contains("both set")));
