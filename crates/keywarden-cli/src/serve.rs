@@ -21,7 +21,8 @@ pub(crate) struct StoreArgs {
     /// Data directory of the embedded store and its pepper [default: ./keywarden-data]
     #[arg(long, env = "KEYWARDEN_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
-    /// sqlite:PATH or postgres://… [default: SQLite in the data directory]
+    /// sqlite:PATH or postgres://… [default: SQLite in the data directory];
+    /// or from a file: KEYWARDEN_DATABASE_URL_FILE
     #[arg(
         long,
         env = "KEYWARDEN_DATABASE_URL",
@@ -39,12 +40,16 @@ a file readable by its owner (and group) only):
   KEYWARDEN_PEPPER_PREVIOUS   older peppers after a rotation, comma-separated
   KEYWARDEN_MASTER_KEY        32 bytes, hex or base64: enables recoverable keys
   KEYWARDEN_WEBHOOK_SECRET    signs webhook deliveries (required with webhook_url)
+  KEYWARDEN_DATABASE_URL_FILE the database URL (--database-url, which holds its password) from a file
+The TLS private key (--tls-key) follows the same rule: a file every user can read is refused.
 
 Settings without a flag (the settings file, or KEYWARDEN_<NAME>; tables as KEYWARDEN_POLICIES__LIVE__MAX_LIFETIME=90d):
   max_body_bytes, failure_limit_per_minute, usage_retention, cache_ttl, cache_capacity,
   default_grace_period, leak_reports_per_minute, policies, webhook_url, burst_per_minute,
   session_idle, session_max, rate_limit_mode (local | cluster), public_url,
-  expiry_notice, credits_low_ratio
+  expiry_notice, credits_low_ratio,
+  max_requests_per_connection (default 1000: the last answer closes the connection),
+  max_body_memory (default 16777216: bytes all request bodies in flight may hold; past it 503 OVERLOADED)
 
 Logging: KEYWARDEN_LOG (a filter, default info; keywarden::access=off silences the access log).
 SIGHUP reloads the TLS certificate.";
@@ -83,9 +88,24 @@ pub(crate) struct ServeArgs {
     /// Longest a request may take, body included (default 30s).
     #[arg(long, env = "KEYWARDEN_REQUEST_TIMEOUT", value_name = "DURATION")]
     request_timeout: Option<keywarden_server::config::DurationSpec>,
-    /// Most open client connections (default: a tenth below the descriptor limit).
+    /// Connections served in full (default: a tenth below the descriptor
+    /// limit, less the overflow lane's). Past it, a small overflow lane
+    /// answers /healthz and /readyz, and everything else 503 OVERLOADED.
     #[arg(long, env = "KEYWARDEN_MAX_CONNECTIONS", value_name = "N")]
     max_connections: Option<usize>,
+    /// Open connections from one address (default 256); the next one is
+    /// closed at once. Trusted proxies are exempt.
+    #[arg(long, env = "KEYWARDEN_MAX_CONNECTIONS_PER_ADDRESS", value_name = "N")]
+    max_connections_per_address: Option<usize>,
+    /// Time a client has to take a response once writing to it blocks
+    /// (default 30s); a client that reads nothing, or a trickle, is then
+    /// disconnected.
+    #[arg(
+        long,
+        env = "KEYWARDEN_RESPONSE_WRITE_TIMEOUT",
+        value_name = "DURATION"
+    )]
+    response_write_timeout: Option<keywarden_server::config::DurationSpec>,
     /// How long open requests may finish at shutdown (default 10s).
     #[arg(long, env = "KEYWARDEN_SHUTDOWN_TIMEOUT", value_name = "DURATION")]
     shutdown_timeout: Option<keywarden_server::config::DurationSpec>,
@@ -130,6 +150,13 @@ impl StoreArgs {
         }
         if let Some(url) = &self.database_url {
             config.database_url = Some(url.clone());
+        }
+        // The URL holds the database's password: it may come from a file,
+        // like the secrets (KEYWARDEN_DATABASE_URL_FILE).
+        if let Some(url) = setup::database_url_file(self.database_url.as_deref(), |name| {
+            std::env::var(name).ok()
+        })? {
+            config.database_url = Some(url);
         }
         Ok(config)
     }
@@ -181,6 +208,12 @@ pub(crate) fn serve(args: ServeArgs) -> anyhow::Result<Outcome> {
     }
     if let Some(n) = args.max_connections {
         config.max_connections = Some(n);
+    }
+    if let Some(n) = args.max_connections_per_address {
+        config.max_connections_per_address = n;
+    }
+    if let Some(t) = args.response_write_timeout {
+        config.response_write_timeout = t;
     }
     if let Some(t) = args.shutdown_timeout {
         config.shutdown_timeout = t;

@@ -144,10 +144,26 @@ pub struct ServerConfig {
     /// Longest a request may take, body included; past it the answer is
     /// 408 `REQUEST_TIMEOUT`.
     pub request_timeout: DurationSpec,
-    /// Most open client connections; further clients wait in the listen
-    /// backlog. Default: a tenth below the process's descriptor limit, at
-    /// most 10,000.
+    /// Most open client connections served in full. Past it, connections
+    /// are still accepted, into a small overflow lane that answers only
+    /// `/healthz` and `/readyz` (everything else: 503 `OVERLOADED`).
+    /// Default: a tenth below the process's descriptor limit, less the
+    /// overflow lane's descriptors, at most 10,000.
     pub max_connections: Option<usize>,
+    /// Most open connections from one TCP peer address (IPv4-mapped IPv6
+    /// counts as IPv4); a connection past it is closed at once. Peers in
+    /// `trusted_proxies` are exempt: they carry many clients.
+    pub max_connections_per_address: usize,
+    /// Time a client has to take a response: from the moment a write to
+    /// it blocks until everything the server has to send is sent. A client
+    /// that reads nothing, or only a trickle, is then disconnected.
+    pub response_write_timeout: DurationSpec,
+    /// Requests answered on one connection (kept-alive or pipelined); the
+    /// last answer carries `Connection: close`.
+    pub max_requests_per_connection: u32,
+    /// Bytes that the bodies of all requests in flight may hold in memory
+    /// together; a body arriving past it is answered 503 `OVERLOADED`.
+    pub max_body_memory: usize,
     /// On SIGTERM/SIGINT: how long open requests may finish before their
     /// connections are closed (the usage log is flushed after).
     pub shutdown_timeout: DurationSpec,
@@ -199,6 +215,10 @@ impl Default for ServerConfig {
             header_read_timeout: DurationSpec::from_ms(10_000),
             request_timeout: DurationSpec::from_ms(30_000),
             max_connections: None,
+            max_connections_per_address: 256,
+            response_write_timeout: DurationSpec::from_ms(30_000),
+            max_requests_per_connection: 1_000,
+            max_body_memory: 16 * 1024 * 1024,
             shutdown_timeout: DurationSpec::from_ms(10_000),
             session_idle: DurationSpec::from_ms(30 * 60_000),
             session_max: DurationSpec::from_ms(12 * 3_600_000),
@@ -234,6 +254,8 @@ pub const ENV_SETTINGS: &[&str] = &[
     "public_url",
     "expiry_notice",
     "credits_low_ratio",
+    "max_requests_per_connection",
+    "max_body_memory",
 ];
 
 impl ServerConfig {
@@ -330,14 +352,14 @@ impl ServerConfig {
         self.effective_database_url().starts_with("postgres")
     }
 
-    /// The connection cap in effect: `max_connections`, or a tenth below
-    /// the descriptor limit (at most 10,000; 900 when the limit is unknown).
+    /// The connection cap in effect: `max_connections`, or what a tenth
+    /// below the descriptor limit leaves once the overflow lane has its
+    /// descriptors (two per place: the connection, and the second one that
+    /// looks at what it sent); at most 10,000; 800 when the limit is
+    /// unknown.
     pub fn effective_max_connections(&self) -> usize {
         self.max_connections
-            .unwrap_or_else(|| match open_files_limit() {
-                Some(limit) => (limit - limit / 10).clamp(16, 10_000),
-                None => 900,
-            })
+            .unwrap_or_else(|| open_files_limit().map_or(800, default_max_connections))
             .max(1)
     }
 
@@ -345,6 +367,19 @@ impl ServerConfig {
     pub fn policy(&self, env: &str) -> Option<&EnvPolicy> {
         self.policies.get(env)
     }
+}
+
+/// The default cap under a descriptor limit of `limit` (see
+/// [`ServerConfig::effective_max_connections`]).
+fn default_max_connections(limit: usize) -> usize {
+    let usable = (limit - limit / 10).clamp(48, 10_000);
+    usable - 2 * overflow_lane(usable)
+}
+
+/// Places in the overflow lane past a cap of `max_connections` (see
+/// `conn`): a sixteenth of it, at least 16 and at most 64.
+pub fn overflow_lane(max_connections: usize) -> usize {
+    (max_connections / 16).clamp(16, 64)
 }
 
 /// The soft limit on open files of this process (Linux: /proc/self/limits).
@@ -379,6 +414,8 @@ mod env_tests {
                 ("KEYWARDEN_WEBHOOK_URL", "https://hooks.example.com/kw"),
                 ("KEYWARDEN_SESSION_IDLE", "5m"),
                 ("KEYWARDEN_SESSION_MAX", "2h"),
+                ("KEYWARDEN_MAX_REQUESTS_PER_CONNECTION", "7"),
+                ("KEYWARDEN_MAX_BODY_MEMORY", "1000000"),
                 // Not settings of this layer: secrets, and flags' variables.
                 ("KEYWARDEN_PEPPER", "not read here"),
                 ("KEYWARDEN_LISTEN", "not read here"),
@@ -407,6 +444,8 @@ mod env_tests {
             );
             assert_eq!(c.session_idle.ms(), 300_000);
             assert_eq!(c.session_max.ms(), 7_200_000);
+            assert_eq!(c.max_requests_per_connection, 7);
+            assert_eq!(c.max_body_memory, 1_000_000);
             Ok(())
         });
     }
@@ -425,6 +464,22 @@ mod env_tests {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The default cap leaves the overflow lane its descriptors within a
+    /// tenth below the limit.
+    #[test]
+    fn the_default_cap_leaves_room_for_the_overflow_lane() {
+        for limit in [64_usize, 256, 1024, 4096, 65_536, 1 << 20] {
+            let cap = default_max_connections(limit);
+            assert!(
+                cap + 2 * overflow_lane(cap) <= (limit - limit / 10).max(48),
+                "limit {limit}: cap {cap}"
+            );
+            assert!(cap >= 16, "limit {limit}");
+        }
+        assert_eq!(default_max_connections(1024), 808);
+        assert_eq!(default_max_connections(1 << 20), 10_000 - 128);
+    }
 
     #[test]
     fn toml_with_policies() {

@@ -82,6 +82,7 @@ pub const ERROR_CODES: &[&str] = &[
     "NOT_CONFIGURED",
     "NOT_FOUND",
     "NOT_RECOVERABLE",
+    "OVERLOADED",
     "PARTNER_KEYS_UNAVAILABLE",
     "PAYLOAD_TOO_LARGE",
     "RATE_LIMITED",
@@ -178,6 +179,12 @@ impl ApiError {
             retry_after: Some(STORE_RETRY_AFTER),
             ..Self::new(StatusCode::SERVICE_UNAVAILABLE, code, message)
         }
+    }
+
+    /// 503 `OVERLOADED` with `Retry-After`: the node refuses work it has no
+    /// room for now (connections, request-body memory); nothing was done.
+    pub fn overloaded(message: impl Into<String>) -> Self {
+        Self::unavailable("OVERLOADED", message)
     }
 
     /// 507 `STORAGE_FULL`: the store's disk is full; nothing was changed.

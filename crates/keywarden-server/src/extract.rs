@@ -40,17 +40,35 @@ fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
 
 /// The body's bytes (413 past the limit).
 async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, ApiError> {
-    Bytes::from_request(req, state).await.map_err(|r| {
-        if r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                r.status(),
+    Bytes::from_request(req, state)
+        .await
+        .map_err(|r| body_error(&r, "the request body is too large"))
+}
+
+/// The answer to a body that could not be read: 413 past its size limit
+/// (`too_large` says which), 503 `OVERLOADED` when the memory of the bodies
+/// in flight is spent (`crate::budget`), 400 otherwise.
+pub fn body_error(err: &(dyn std::error::Error + 'static), too_large: &str) -> ApiError {
+    if crate::budget::is_spent(err) {
+        return ApiError::overloaded(
+            "the server holds as many request bodies as it can now: try again shortly",
+        );
+    }
+    let mut next = Some(err);
+    while let Some(e) = next {
+        if e.is::<http_body_util::LengthLimitError>()
+            || e.downcast_ref::<axum::extract::rejection::BytesRejection>()
+                .is_some_and(|r| r.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE)
+        {
+            return ApiError::new(
+                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
                 "PAYLOAD_TOO_LARGE",
-                "the request body is too large",
-            )
-        } else {
-            ApiError::bad_request("BAD_REQUEST", "the request body could not be read")
+                too_large,
+            );
         }
-    })
+        next = e.source();
+    }
+    ApiError::bad_request("BAD_REQUEST", "the request body could not be read")
 }
 
 /// Parses `bytes` as JSON whose first character is `opening` (`{` or `[`).

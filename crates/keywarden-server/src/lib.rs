@@ -6,6 +6,10 @@
 //!   tests through `tower::ServiceExt::oneshot`.
 //! - [`serve`]: configuration → store → bootstrap → listen, with graceful
 //!   shutdown (the usage log is flushed).
+//! - [`conn`]: the connection loop ([`run`]): HTTP/1.1 and TLS, the
+//!   connection cap and its overflow lane for health checks, the
+//!   per-address limit, header and response write timeouts; [`budget`]:
+//!   the memory all request bodies in flight may hold.
 //! - `api/`: handlers (`keys`, `verify` incl. forward-auth and TruffleHog's
 //!   webhook, `leaks` incl. GitHub's secret-scanning reports, `audit`)
 //!   and the OpenAPI document.
@@ -37,8 +41,10 @@ mod anomaly;
 pub mod api;
 pub mod auth;
 pub mod bounds;
+pub mod budget;
 mod cache;
 pub mod config;
+pub mod conn;
 pub mod error;
 pub mod events;
 pub mod extract;
@@ -59,6 +65,7 @@ pub mod verify;
 pub mod views;
 
 pub use config::ServerConfig;
+pub use conn::{ConnectionLimits, run};
 pub use state::{AppState, Background};
 
 /// The whole application: API, console, redirects, security headers, and
@@ -95,6 +102,36 @@ pub fn app(state: AppState) -> Router {
             access::layer,
         ))
         .with_state(state)
+}
+
+/// The overflow lane's application (see [`conn`]): `/healthz` and
+/// `/readyz` answered as the node answers them, everything else 503
+/// `OVERLOADED`; each request logged like any other.
+pub(crate) fn overflow_app(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(api::healthz))
+        .route("/readyz", get(api::readyz))
+        .fallback(overloaded)
+        .method_not_allowed_fallback(overloaded)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::layer,
+        ))
+        .with_state(state)
+}
+
+/// The overflow lane's answer to anything but a health check.
+async fn overloaded(
+    axum::extract::State(metrics): axum::extract::State<metrics::Metrics>,
+) -> error::ApiError {
+    metrics.shed(metrics::Shed::OverflowLane);
+    error::ApiError::overloaded(
+        "this node has as many connections open as it serves (max_connections): try again shortly",
+    )
 }
 
 /// Unknown routes answer the API's JSON error shape.
@@ -196,148 +233,18 @@ pub async fn serve(
         tls = tls.is_some(),
         backend = ?store.kind(),
         max_connections = limits.max_connections,
+        overflow_lane = limits.overflow_lane(),
+        max_connections_per_address = limits.max_connections_per_address,
         "keywarden is listening"
     );
     if let Some(tls) = &tls {
         tls.reload_on_sighup();
     }
-    run(listener, tls, app(state), limits, shutdown_signal()).await;
+    run(listener, tls, state, limits, shutdown_signal()).await;
     tracing::info!("shutting down: flushing the usage log");
     background.shutdown().await;
     store.close().await;
     Ok(())
-}
-
-/// How the server treats connections.
-#[derive(Debug, Clone, Copy)]
-pub struct ConnectionLimits {
-    /// Time to send a request's headers, and the idle time of a kept-alive
-    /// connection.
-    pub header_read_timeout: std::time::Duration,
-    /// Most open connections.
-    pub max_connections: usize,
-    /// Longest wait for open requests at shutdown.
-    pub shutdown_timeout: std::time::Duration,
-}
-
-impl ConnectionLimits {
-    /// The limits a configuration sets.
-    pub fn from_config(config: &ServerConfig) -> Self {
-        Self {
-            header_read_timeout: config.header_read_timeout.std(),
-            max_connections: config.effective_max_connections(),
-            shutdown_timeout: config.shutdown_timeout.std(),
-        }
-    }
-}
-
-/// Serves `app` on `listener` (over TLS when `tls` is given: plain HTTP
-/// is then not served at all) until `shutdown` resolves, then lets open
-/// requests finish for at most `limits.shutdown_timeout` and closes what is
-/// left.
-///
-/// Each connection is HTTP/1.1 with a header read timeout (slowloris
-/// clients and idle keep-alive connections are closed), and at most
-/// `limits.max_connections` are open at once: the next client waits in the
-/// listen backlog until one closes, so descriptors never run out.
-pub async fn run(
-    listener: tokio::net::TcpListener,
-    tls: Option<tls::Tls>,
-    app: Router,
-    limits: ConnectionLimits,
-    shutdown: impl std::future::Future<Output = ()>,
-) {
-    use hyper_util::rt::{TokioIo, TokioTimer};
-
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let slots = Arc::new(tokio::sync::Semaphore::new(limits.max_connections));
-    let mut connections = tokio::task::JoinSet::new();
-    let mut http = hyper::server::conn::http1::Builder::new();
-    http.timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout)
-        .keep_alive(true);
-    tokio::pin!(shutdown);
-    loop {
-        let permit = tokio::select! {
-            permit = slots.clone().acquire_owned() => match permit {
-                Ok(p) => p,
-                Err(_) => break,
-            },
-            () = &mut shutdown => break,
-        };
-        let (stream, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(a) => a,
-                Err(err) => {
-                    // Out of descriptors or a connection reset while queued:
-                    // nothing to do for it, and no reason to stop serving.
-                    tracing::warn!(error = %err, "accepting a connection failed");
-                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
-            () = &mut shutdown => break,
-        };
-        while connections.try_join_next().is_some() {}
-        let _ = stream.set_nodelay(true);
-        let app = app.clone();
-        let service =
-            hyper::service::service_fn(move |mut req: hyper::Request<hyper::body::Incoming>| {
-                req.extensions_mut()
-                    .insert(axum::extract::ConnectInfo(peer));
-                tower::ServiceExt::oneshot(app.clone(), req)
-            });
-        match &tls {
-            None => {
-                let connection =
-                    graceful.watch(http.serve_connection(TokioIo::new(stream), service));
-                connections.spawn(async move {
-                    if let Err(err) = connection.await {
-                        tracing::debug!(error = %err, "connection ended with an error");
-                    }
-                    drop(permit);
-                });
-            }
-            Some(tls) => {
-                // The handshake runs in the connection's task, bounded like
-                // a request's headers, so a silent client holds one slot
-                // for at most that long.
-                let handshake = tls.acceptor().accept(stream);
-                let http = http.clone();
-                let watcher = graceful.watcher();
-                let limit = limits.header_read_timeout;
-                connections.spawn(async move {
-                    match tokio::time::timeout(limit, handshake).await {
-                        Ok(Ok(stream)) => {
-                            let connection =
-                                watcher.watch(http.serve_connection(TokioIo::new(stream), service));
-                            if let Err(err) = connection.await {
-                                tracing::debug!(error = %err, "connection ended with an error");
-                            }
-                        }
-                        Ok(Err(err)) => tracing::debug!(error = %err, "TLS handshake failed"),
-                        Err(_) => tracing::debug!("TLS handshake timed out"),
-                    }
-                    drop(permit);
-                });
-            }
-        }
-    }
-    drop(listener);
-    let open = graceful.count();
-    if open > 0 {
-        tracing::info!(connections = open, "waiting for open requests to finish");
-    }
-    if tokio::time::timeout(limits.shutdown_timeout, graceful.shutdown())
-        .await
-        .is_err()
-    {
-        tracing::warn!(
-            connections = connections.len(),
-            "open connections did not finish in time: closing them"
-        );
-    }
-    connections.shutdown().await;
 }
 
 async fn shutdown_signal() {

@@ -34,6 +34,59 @@ struct RouteLabel {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct ReasonLabel {
+    reason: &'static str,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct LaneLabel {
+    lane: &'static str,
+}
+
+/// Why the node closed a connection or refused a request to keep serving
+/// the others (`keywarden_load_shed_total{reason}`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Shed {
+    /// Closed at once: its address had `max_connections_per_address` open.
+    PerAddress,
+    /// A newcomer found the overflow lane full: it took the place of the
+    /// oldest connection still sending its request head (or was closed at
+    /// once when none was).
+    OverflowFull,
+    /// Answered 503 `OVERLOADED` in the overflow lane (not a health check).
+    OverflowLane,
+    /// Answered 503 `OVERLOADED`: the request bodies in flight held
+    /// `max_body_memory`.
+    BodyBudget,
+    /// Closed: the client did not take its response within
+    /// `response_write_timeout`.
+    WriteTimeout,
+}
+
+impl Shed {
+    /// Every reason, in label order.
+    pub const ALL: [Self; 5] = [
+        Self::PerAddress,
+        Self::OverflowFull,
+        Self::OverflowLane,
+        Self::BodyBudget,
+        Self::WriteTimeout,
+    ];
+
+    /// The label value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PerAddress => "per_address",
+            Self::OverflowFull => "overflow_full",
+            Self::OverflowLane => "overflow_lane",
+            Self::BodyBudget => "body_budget",
+            Self::WriteTimeout => "write_timeout",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct BuildLabel {
     version: &'static str,
 }
@@ -45,6 +98,13 @@ pub struct Metrics {
     requests: Family<RequestLabel, Counter>,
     request_seconds: Family<RouteLabel, Histogram>,
     by_code: Arc<Vec<Counter>>,
+    shed: Arc<Vec<Counter>>,
+    /// Open connections served in full.
+    pub connections_open: Gauge,
+    /// Open connections in the overflow lane.
+    pub overflow_connections_open: Gauge,
+    /// Bytes the request bodies in flight hold (at most `max_body_memory`).
+    pub body_bytes_held: Gauge,
     /// Verification latency, in seconds.
     pub verify_seconds: Histogram,
     /// Key cache hits.
@@ -128,10 +188,42 @@ impl Metrics {
                 })
                 .collect(),
         );
+        let shed_family = Family::<ReasonLabel, Counter>::default();
+        registry.register(
+            "load_shed",
+            "Connections closed and requests refused to keep the node serving, by reason: \
+             per_address (closed at once: max_connections_per_address), overflow_full (the overflow \
+             lane was full), overflow_lane (503 OVERLOADED past max_connections), body_budget (503 \
+             OVERLOADED: max_body_memory), write_timeout (the client did not take its response)",
+            shed_family.clone(),
+        );
+        let shed = Arc::new(
+            Shed::ALL
+                .iter()
+                .map(|r| {
+                    shed_family
+                        .get_or_create(&ReasonLabel { reason: r.as_str() })
+                        .clone()
+                })
+                .collect(),
+        );
+        let open = Family::<LaneLabel, Gauge>::default();
+        registry.register(
+            "connections_open",
+            "Open client connections, by lane: main (served in full, at most max_connections) \
+             and overflow (health checks only)",
+            open.clone(),
+        );
+        let connections_open = open.get_or_create(&LaneLabel { lane: "main" }).clone();
+        let overflow_connections_open = open.get_or_create(&LaneLabel { lane: "overflow" }).clone();
         let m = Self {
             requests,
             request_seconds,
             by_code,
+            shed,
+            connections_open,
+            overflow_connections_open,
+            body_bytes_held: Gauge::default(),
             verify_seconds,
             cache_hits: Counter::default(),
             cache_misses: Counter::default(),
@@ -211,6 +303,11 @@ impl Metrics {
                 "Client addresses throttled for failed verifications",
                 &m.throttled_addresses,
             ),
+            (
+                "request_body_bytes",
+                "Bytes the request bodies in flight hold (at most max_body_memory)",
+                &m.body_bytes_held,
+            ),
         ];
         for (name, help, gauge) in gauges {
             registry.register(name, help, gauge.clone());
@@ -229,6 +326,23 @@ impl Metrics {
         {
             counter.inc();
         }
+    }
+
+    /// Counts a connection closed or a request refused for `reason`.
+    pub fn shed(&self, reason: Shed) {
+        if let Some(counter) = self.shed_counter_ref(reason) {
+            counter.inc();
+        }
+    }
+
+    /// The counter of `reason`, for a part that counts on its own.
+    pub fn shed_counter(&self, reason: Shed) -> Counter {
+        self.shed_counter_ref(reason).cloned().unwrap_or_default()
+    }
+
+    fn shed_counter_ref(&self, reason: Shed) -> Option<&Counter> {
+        let i = Shed::ALL.iter().position(|r| *r == reason)?;
+        self.shed.get(i)
     }
 
     /// Counts an answered HTTP request. `route` is the matched route's

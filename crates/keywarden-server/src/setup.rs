@@ -10,6 +10,11 @@
 //! - `KEYWARDEN_MASTER_KEY`: 32 bytes (hex or base64) enabling recoverable keys.
 //! - `KEYWARDEN_WEBHOOK_SECRET`: the secret that signs webhook deliveries
 //!   (its bytes as given, at least 16).
+//! - `KEYWARDEN_DATABASE_URL_FILE`: the database URL, which holds its
+//!   password, from a file ([`database_url_file`]; the CLI reads it).
+//!
+//! Every file holding a secret — these `_FILE` forms and the TLS private
+//! key — passes [`check_private_file`].
 
 use std::{io::Write, path::Path};
 
@@ -137,39 +142,76 @@ fn secret_var(
         ))),
         (Some(v), None) => Ok(Some(zeroize::Zeroizing::new(v))),
         (None, None) => Ok(None),
-        (None, Some(path)) => {
-            let path = Path::new(path.trim());
-            #[cfg(unix)]
-            if let Ok(meta) = std::fs::metadata(path) {
-                use std::os::unix::fs::PermissionsExt;
-                let mode = meta.permissions().mode();
-                if mode & 0o004 != 0 {
-                    return Err(ServeError::Config(format!(
-                        "{file_var}: {} is readable by every user of this machine (mode {:o}): \
-                         make it readable by keywarden's user only (chmod 0400; in Kubernetes \
-                         defaultMode: 0400)",
-                        path.display(),
-                        mode & 0o777
-                    )));
-                }
-                if mode & 0o070 != 0 {
-                    tracing::warn!(file = %path.display(), "{file_var}: the file's group can read it");
-                }
-            }
-            let text = std::fs::read_to_string(path).map_err(|e| {
-                ServeError::Config(format!("{file_var}: cannot read {}: {e}", path.display()))
-            })?;
-            let text = zeroize::Zeroizing::new(text);
-            let trimmed = text.trim();
-            if trimmed.is_empty() {
-                return Err(ServeError::Config(format!(
-                    "{file_var}: {} is empty",
-                    path.display()
-                )));
-            }
-            Ok(Some(zeroize::Zeroizing::new(trimmed.to_owned())))
+        (None, Some(path)) => read_secret_file(&file_var, Path::new(path.trim())).map(Some),
+    }
+}
+
+/// The database URL (it holds the database's password) from the file named
+/// by `KEYWARDEN_DATABASE_URL_FILE`, read like the secrets' `_FILE` forms
+/// (trimmed; a file every user can read is refused). `given` is the URL
+/// from `--database-url` or `KEYWARDEN_DATABASE_URL`: both is an error.
+pub fn database_url_file(
+    given: Option<&str>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Option<String>, ServeError> {
+    const FILE_VAR: &str = "KEYWARDEN_DATABASE_URL_FILE";
+    let Some(path) = env(FILE_VAR).filter(|v| !v.trim().is_empty()) else {
+        return Ok(None);
+    };
+    if given.is_some_and(|url| !url.trim().is_empty()) {
+        return Err(ServeError::Config(format!(
+            "KEYWARDEN_DATABASE_URL (or --database-url) and {FILE_VAR} are both set: use one"
+        )));
+    }
+    let url = read_secret_file(FILE_VAR, Path::new(path.trim()))?;
+    Ok(Some(url.as_str().to_owned()))
+}
+
+/// The trimmed contents of a secret's file, refused when every user can
+/// read it ([`check_private_file`]) or when it is empty.
+fn read_secret_file(file_var: &str, path: &Path) -> Result<zeroize::Zeroizing<String>, ServeError> {
+    check_private_file(path, file_var).map_err(ServeError::Config)?;
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        ServeError::Config(format!("{file_var}: cannot read {}: {e}", path.display()))
+    })?;
+    let text = zeroize::Zeroizing::new(text);
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(ServeError::Config(format!(
+            "{file_var}: {} is empty",
+            path.display()
+        )));
+    }
+    Ok(zeroize::Zeroizing::new(trimmed.to_owned()))
+}
+
+/// The rule of every file that holds a secret (the `*_FILE` secrets, the
+/// database URL's file, the TLS private key): a file every user of the
+/// machine can read is refused, with a message naming `what`; one its group
+/// can read is accepted with a warning (container runtimes and certificate
+/// tools share secrets with a group). A file that cannot be inspected is
+/// left to the read that follows, which names the problem.
+pub fn check_private_file(path: &Path, what: &str) -> Result<(), String> {
+    #[cfg(unix)]
+    if let Ok(meta) = std::fs::metadata(path) {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode();
+        if mode & 0o004 != 0 {
+            return Err(format!(
+                "{what}: {} is readable by every user of this machine (mode {:o}): \
+                 make it readable by keywarden's user only (chmod 0400; in Kubernetes \
+                 defaultMode: 0400)",
+                path.display(),
+                mode & 0o777
+            ));
+        }
+        if mode & 0o070 != 0 {
+            tracing::warn!(file = %path.display(), "{what}: the file's group can read it");
         }
     }
+    #[cfg(not(unix))]
+    let _ = (path, what);
+    Ok(())
 }
 
 /// Reads `<data dir>/pepper`, generating it (mode 0600) on first start.
@@ -387,5 +429,62 @@ mod file_tests {
             (name == "KEYWARDEN_MASTER_KEY_FILE").then(|| "/nonexistent/key".to_owned())
         });
         assert!(matches!(missing, Err(ServeError::Config(m)) if m.contains("cannot read")));
+    }
+
+    /// The database URL holds a password: from a file like the secrets,
+    /// under the same rule, never from two places.
+    #[test]
+    fn the_database_url_comes_from_a_private_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("database-url");
+        std::fs::write(&file, "postgres://db.internal/keywarden\n").unwrap();
+        let path = file.display().to_string();
+        let env = |name: &str| (name == "KEYWARDEN_DATABASE_URL_FILE").then(|| path.clone());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+            let open = database_url_file(None, env);
+            assert!(
+                matches!(&open, Err(ServeError::Config(m))
+                    if m.contains("KEYWARDEN_DATABASE_URL_FILE") && m.contains("readable by every user")),
+                "{:?}",
+                open.err()
+            );
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        }
+        assert_eq!(
+            database_url_file(None, env).unwrap().as_deref(),
+            Some("postgres://db.internal/keywarden")
+        );
+        let both = database_url_file(Some("sqlite:other.db"), env);
+        assert!(matches!(both, Err(ServeError::Config(m)) if m.contains("both set")));
+        assert_eq!(
+            database_url_file(Some("sqlite:x.db"), |_| None).unwrap(),
+            None
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_secret_file_every_user_can_read_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("key.pem");
+        std::fs::write(&file, "x").unwrap();
+        for (mode, ok) in [
+            (0o600, true),
+            (0o400, true),
+            (0o640, true),
+            (0o644, false),
+            (0o604, false),
+        ] {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
+            let checked = check_private_file(&file, "tls_key");
+            assert_eq!(checked.is_ok(), ok, "mode {mode:o}: {checked:?}");
+            if let Err(message) = checked {
+                assert!(message.starts_with("tls_key: "), "{message}");
+            }
+        }
     }
 }

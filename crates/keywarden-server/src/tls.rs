@@ -3,7 +3,12 @@
 //! The certificate and key are read at start and again on SIGHUP. A reload
 //! swaps what new handshakes present; connections already open keep theirs
 //! and are never dropped. A reload that fails (a missing file, a key that
-//! does not match) is logged and changes nothing.
+//! does not match, a key file every user can read) is logged and changes
+//! nothing.
+//!
+//! Every answer over TLS carries `Strict-Transport-Security:
+//! max-age=31536000` (the connection loop adds it, so the overflow lane's
+//! answers have it too).
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
@@ -122,6 +127,9 @@ fn read(files: &TlsFiles) -> Result<CertifiedKey, String> {
             files.cert.display()
         ));
     }
+    // The key is a secret file like the `*_FILE` secrets: refused when
+    // every user can read it, at start and at each reload.
+    crate::setup::check_private_file(&files.key, "tls_key")?;
     let key = PrivateKeyDer::from_pem_file(&files.key).map_err(|e| pem_error(&files.key, e))?;
     let certified = CertifiedKey::from_der(chain, key, &ring::default_provider())
         .map_err(|e| format!("{} and {}: {e}", files.cert.display(), files.key.display()))?;

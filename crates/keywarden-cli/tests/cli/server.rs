@@ -611,6 +611,100 @@ fn clear_errors_for_the_operator() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("refused the credentials"));
 }
 
+/// The database URL holds a password: `KEYWARDEN_DATABASE_URL_FILE` reads
+/// it from a file, under the rule of the `*_FILE` secrets (a file every
+/// user can read is refused; the variable and the file together are an
+/// error). `serve` and `admin` read it alike.
+#[cfg(unix)]
+#[test]
+fn the_database_url_comes_from_a_private_file() {
+    use std::os::unix::fs::PermissionsExt;
+    for db in Db::each() {
+        let elsewhere = db.dir.path().join("elsewhere.db");
+        let url = db
+            .postgres_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", elsewhere.display()));
+        let url_file = db.dir.path().join("database-url");
+        std::fs::write(&url_file, format!("{url}\n")).unwrap();
+        std::fs::set_permissions(&url_file, std::fs::Permissions::from_mode(0o600)).unwrap();
+        let admin_with = |extra: &[(&str, &std::ffi::OsStr)], args: &[&str]| {
+            let mut cmd = keywarden();
+            cmd.arg("admin").args(args);
+            for (k, v) in db.env() {
+                if k != "KEYWARDEN_DATABASE_URL" {
+                    cmd.env(k, v);
+                }
+            }
+            for (k, v) in extra {
+                cmd.env(k, v);
+            }
+            cmd.output().unwrap()
+        };
+        let from_file = [("KEYWARDEN_DATABASE_URL_FILE", url_file.as_os_str())];
+        let out = admin_with(
+            &from_file,
+            &["root-key", "create", "--permission", "keys:read", "--json"],
+        );
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            db.name(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let created: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let id = created["id"].as_str().unwrap().to_owned();
+        if db.postgres_url.is_none() {
+            assert!(elsewhere.exists(), "the store is not where the file says");
+            assert!(!db.data_dir().join("keywarden.db").exists());
+        }
+        // The same store, named by the variable itself.
+        let out = admin_with(
+            &[("KEYWARDEN_DATABASE_URL", std::ffi::OsStr::new(&url))],
+            &["root-key", "list", "--json"],
+        );
+        assert!(
+            String::from_utf8_lossy(&out.stdout).contains(&id),
+            "{}",
+            db.name()
+        );
+        // And serve reads it too (SQLite: the data directory holds the
+        // pepper, not the store).
+        if db.postgres_url.is_none() {
+            let path = url_file.display().to_string();
+            let server = Server::start(&db, &[("KEYWARDEN_DATABASE_URL_FILE", path.as_str())]);
+            assert!(
+                server.root_key().is_none(),
+                "the store of the file has a root key"
+            );
+            drop(server);
+            assert!(!db.data_dir().join("keywarden.db").exists());
+        }
+
+        // Both forms: an error that names them.
+        let out = admin_with(
+            &[
+                ("KEYWARDEN_DATABASE_URL_FILE", url_file.as_os_str()),
+                ("KEYWARDEN_DATABASE_URL", std::ffi::OsStr::new(&url)),
+            ],
+            &["root-key", "list"],
+        );
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("both set"));
+        // A file every user can read: refused, named.
+        std::fs::set_permissions(&url_file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let out = admin_with(&from_file, &["root-key", "list"]);
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("KEYWARDEN_DATABASE_URL_FILE")
+                && stderr.contains("readable by every user"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains(&url), "the URL is not echoed: {stderr}");
+    }
+}
+
 #[test]
 fn revocation_reaches_every_node_within_a_second() {
     let Some(db) = Db::postgres() else {

@@ -43,6 +43,16 @@ fn certificate(dir: &Path, name: &str) {
     assert!(status.success());
 }
 
+/// A server process, killed when dropped.
+struct Stopped(std::process::Child);
+
+impl Drop for Stopped {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// `curl --cacert CA URL`: the body, or None when the request failed.
 fn curl(ca: &Path, url: &str, extra: &[&str]) -> Option<String> {
     let out = Command::new("curl")
@@ -71,7 +81,7 @@ fn https_only_with_reload_on_sighup_and_secure_cookies() {
     std::fs::copy(d.join("first.key"), d.join("key.pem")).unwrap();
 
     let port = free_port();
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("keywarden"))
+    let child = Command::new(assert_cmd::cargo::cargo_bin("keywarden"))
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .arg("--data-dir")
         .arg(d.join("data"))
@@ -83,6 +93,8 @@ fn https_only_with_reload_on_sighup_and_secure_cookies() {
         .stderr(std::fs::File::create(d.join("serve.err")).unwrap())
         .spawn()
         .unwrap();
+    // Stopped however the test ends (a failed assertion included).
+    let child = Stopped(child);
     let https = format!("https://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(30);
     while curl(&d.join("first.pem"), &format!("{https}/healthz"), &[]).is_none() {
@@ -120,6 +132,17 @@ fn https_only_with_reload_on_sighup_and_secure_cookies() {
         .unwrap_or_else(|| panic!("no cookie: {head}"));
     assert!(cookie.contains("; Secure"), "{cookie}");
 
+    // Every answer over TLS tells browsers to stay on HTTPS: pages, API
+    // answers, errors.
+    for path in ["/ui/sign-in", "/healthz", "/v1/keys", "/no-such-route"] {
+        let head = curl(&d.join("first.pem"), &format!("{https}{path}"), &["-i"]).unwrap();
+        assert!(
+            head.to_ascii_lowercase()
+                .contains("\nstrict-transport-security: max-age=31536000\r\n"),
+            "{path}: {head}"
+        );
+    }
+
     // A connection opened before the reload keeps working after it.
     let mut client = Command::new("openssl")
         .args([
@@ -146,7 +169,7 @@ fn https_only_with_reload_on_sighup_and_secure_cookies() {
     std::fs::copy(d.join("second.pem"), d.join("cert.pem")).unwrap();
     std::fs::copy(d.join("second.key"), d.join("key.pem")).unwrap();
     let hup = Command::new("kill")
-        .args(["-HUP", &child.id().to_string()])
+        .args(["-HUP", &child.0.id().to_string()])
         .status()
         .unwrap();
     assert!(hup.success());
@@ -187,13 +210,59 @@ fn https_only_with_reload_on_sighup_and_secure_cookies() {
     // A broken reload keeps the current certificate.
     std::fs::write(d.join("key.pem"), "not a key").unwrap();
     let _ = Command::new("kill")
-        .args(["-HUP", &child.id().to_string()])
+        .args(["-HUP", &child.0.id().to_string()])
         .status();
     std::thread::sleep(Duration::from_millis(300));
     assert!(curl(&d.join("second.pem"), &format!("{https}/healthz"), &[]).is_some());
 
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(child);
     let log = std::fs::read_to_string(d.join("serve.err")).unwrap_or_default();
     assert!(log.contains("TLS reload failed"), "{log}");
+}
+
+/// The TLS private key is a secret file: like the `*_FILE` secrets, one
+/// every user of the machine can read is refused at start.
+#[cfg(unix)]
+#[test]
+fn a_tls_key_every_user_can_read_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    if !have("openssl") {
+        eprintln!("skipped: needs the openssl command");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    certificate(d, "node");
+    let key = d.join("node.key");
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = crate::keywarden()
+        .args(["serve", "--listen", &format!("127.0.0.1:{}", free_port())])
+        .arg("--data-dir")
+        .arg(d.join("data"))
+        .arg("--tls-cert")
+        .arg(d.join("node.pem"))
+        .arg("--tls-key")
+        .arg(&key)
+        .timeout(Duration::from_secs(20))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("tls_key"), "{stderr}");
+    assert!(stderr.contains("readable by every user"), "{stderr}");
+    // Readable by its owner only: the same files serve.
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let out = crate::keywarden()
+        .args(["serve", "--listen", &format!("127.0.0.1:{}", free_port())])
+        .arg("--data-dir")
+        .arg(d.join("data"))
+        .arg("--tls-cert")
+        .arg(d.join("node.pem"))
+        .arg("--tls-key")
+        .arg(&key)
+        .timeout(Duration::from_secs(3))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("keywarden is listening"), "{stderr}");
 }

@@ -130,6 +130,9 @@ fn serve_help_names_every_secret_and_setting() {
         "KEYWARDEN_MASTER_KEY",
         "KEYWARDEN_WEBHOOK_SECRET",
         "NAME_FILE",
+        "KEYWARDEN_DATABASE_URL_FILE",
+        "KEYWARDEN_MAX_CONNECTIONS_PER_ADDRESS",
+        "KEYWARDEN_RESPONSE_WRITE_TIMEOUT",
         "KEYWARDEN_TLS_CERT",
         "KEYWARDEN_TLS_KEY",
     ] {

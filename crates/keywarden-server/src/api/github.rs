@@ -10,8 +10,8 @@
 
 use axum::{
     Json,
-    body::Bytes,
-    extract::{State, rejection::BytesRejection},
+    body::{Body, HttpBody},
+    extract::State,
     http::{HeaderMap, Method, StatusCode},
 };
 use keywarden_core::{key, secret::SecretString};
@@ -25,7 +25,10 @@ use crate::{
     state::AppState,
 };
 
-/// Largest report taken: GitHub batches the tokens it found.
+/// Largest report taken: GitHub batches the tokens it found. The body is
+/// read only once the route is configured, both signature headers are
+/// there and GitHub's keys are at hand, and it counts against
+/// `max_body_memory` like every body.
 pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 
 /// The route, for audit entries of refused reports.
@@ -128,8 +131,10 @@ pub async fn github_report(
     State(state): State<AppState>,
     addr: ClientAddr,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<Json<Vec<GithubTokenFeedback>>, ApiError> {
+    // Everything that can refuse the report without its body is asked
+    // first: a body is read only for a report that could be processed.
     let Some(partner_keys) = state.partner_keys() else {
         return Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -137,17 +142,6 @@ pub async fn github_report(
             "this server takes no GitHub secret-scanning reports (github_partner_keys is not set)",
         ));
     };
-    let body = body.map_err(|r| {
-        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
-                "the report is larger than 1 MiB",
-            )
-        } else {
-            ApiError::bad_request("BAD_REQUEST", "the request body could not be read")
-        }
-    })?;
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
     let (Some(key_id), Some(signature)) = (header(KEY_ID_HEADER), header(SIGNATURE_HEADER)) else {
         return Err(refused(
@@ -163,6 +157,17 @@ pub async fn github_report(
             "GitHub's public keys cannot be read now: nothing was changed; try again shortly",
         ));
     };
+    const TOO_LARGE: &str = "the report is larger than 1 MiB";
+    if body.size_hint().lower() > MAX_BODY_BYTES as u64 {
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "PAYLOAD_TOO_LARGE",
+            TOO_LARGE,
+        ));
+    }
+    let body = axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|e| crate::extract::body_error(&e, TOO_LARGE))?;
     if let Err(e) = keys.verify(key_id, signature, &body) {
         return Err(refused(&state, addr, e.reason()).await);
     }

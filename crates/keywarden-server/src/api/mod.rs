@@ -153,9 +153,23 @@ pub async fn metrics(State(metrics): State<crate::metrics::Metrics>) -> impl Int
     )
 }
 
+/// The OpenAPI document, serialized once: the largest answer of the node
+/// (about 130 KB) costs a reference count per request, not a
+/// serialization.
 async fn openapi_json() -> impl IntoResponse {
-    static DOCUMENT: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
-    Json(DOCUMENT.get_or_init(contract::document))
+    static DOCUMENT: std::sync::OnceLock<axum::body::Bytes> = std::sync::OnceLock::new();
+    let bytes = DOCUMENT.get_or_init(|| {
+        serde_json::to_vec(&contract::document())
+            .map(axum::body::Bytes::from)
+            .unwrap_or_default()
+    });
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        bytes.clone(),
+    )
 }
 
 /// Refuses control characters in free-text query parameters: they match
@@ -230,11 +244,10 @@ pub fn router(state: &AppState) -> Router<AppState> {
         )
         .route("/v1/verify/trufflehog", post(trufflehog::trufflehog_verify))
         .route("/v1/leaks", post(leaks::report_leaks))
-        // GitHub batches what it found: its own, larger bound.
-        .route(
-            "/v1/leaks/github",
-            post(github::github_report).layer(DefaultBodyLimit::max(github::MAX_BODY_BYTES)),
-        )
+        // GitHub batches what it found: the handler reads its body itself,
+        // after the checks that need none, up to its own, larger bound
+        // (`github::MAX_BODY_BYTES`).
+        .route("/v1/leaks/github", post(github::github_report))
         .route("/v1/audit", get(audit::list_audit))
         .route("/v1/audit/verify", get(audit::verify_audit))
         .route("/v1/audit/checkpoint", get(audit::audit_checkpoint))

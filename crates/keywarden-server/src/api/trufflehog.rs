@@ -141,17 +141,7 @@ pub async fn trufflehog_verify(
         )
         .await?;
     check_content_type(&headers)?;
-    let body = body.map_err(|r| {
-        if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "PAYLOAD_TOO_LARGE",
-                "the request body is too large",
-            )
-        } else {
-            ApiError::bad_request("BAD_REQUEST", "the request body could not be read")
-        }
-    })?;
+    let body = body.map_err(|r| crate::extract::body_error(&r, "the request body is too large"))?;
     let matches: TrufflehogMatches = serde_json::from_slice(&body).map_err(|e| {
         let message = redact_quoted(&e.to_string());
         if e.is_data() {

@@ -528,12 +528,22 @@ pub(crate) async fn guard(
             .is_some_and(|v| v.eq_ignore_ascii_case("cross-site"));
         let (parts, body) = req.into_parts();
         let limit = state.config().max_body_bytes;
-        let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
-            return html::error_page(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "Too much input",
-                "The form was larger than the server accepts.",
-            );
+        let bytes = match axum::body::to_bytes(body, limit).await {
+            Ok(bytes) => bytes,
+            Err(err) if crate::budget::is_spent(&err) => {
+                return html::error_page(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "The server is busy",
+                    "It holds as many requests as it can now. Try again in a moment.",
+                );
+            }
+            Err(_) => {
+                return html::error_page(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    "Too much input",
+                    "The form was larger than the server accepts.",
+                );
+            }
         };
         let probe = Request::builder()
             .method(Method::POST)

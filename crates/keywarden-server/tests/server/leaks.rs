@@ -315,6 +315,75 @@ async fn github_reports_are_capped_at_one_mebibyte() {
     .await;
 }
 
+/// A body that never ends and remembers whether anyone read it: a client
+/// that stalls after its headers.
+struct Stalled(std::sync::Arc<std::sync::atomic::AtomicBool>);
+
+impl hyper::body::Body for Stalled {
+    type Data = axum::body::Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Self::Data>, Self::Error>>> {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+        std::task::Poll::Pending
+    }
+}
+
+/// What can be refused without the body is refused without reading it:
+/// the route not configured (404), a signature header missing (401).
+#[tokio::test]
+async fn github_refusals_that_need_no_body_do_not_read_it() {
+    let stalled_report = |t: &TestApp, headers: &[(&'static str, &'static str)]| {
+        let read = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let mut req = Request::builder()
+            .method("POST")
+            .uri("/v1/leaks/github")
+            .header("content-type", "application/json")
+            .header("content-length", "1048576");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let mut req = req.body(Body::new(Stalled(read.clone()))).unwrap();
+        let addr: std::net::SocketAddr = "198.51.100.7:40000".parse().unwrap();
+        req.extensions_mut().insert(ConnectInfo(addr));
+        let app = t.app.clone();
+        async move {
+            let r = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+                let res = tower::ServiceExt::oneshot(app, req).await.unwrap();
+                res.status()
+            })
+            .await
+            .expect("the route waited for the body");
+            (r, read.load(std::sync::atomic::Ordering::SeqCst))
+        }
+    };
+    on_each_backend(|t| async move {
+        let (status, read) = stalled_report(&t, &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+        assert!(!read, "the body was read by a route that is not configured");
+        t.stop().await;
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let github = signing_key();
+    on_each_backend_with(with_partner_keys(dir.path(), &github), |t| async move {
+        for headers in [
+            &[][..],
+            &[("github-public-key-identifier", "github-1")][..],
+            &[("github-public-key-signature", "MEUCIQ==")][..],
+        ] {
+            let (status, read) = stalled_report(&t, headers).await;
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{headers:?}");
+            assert!(!read, "the body was read without the signature headers");
+        }
+        t.stop().await;
+    })
+    .await;
+}
+
 #[tokio::test]
 async fn the_github_key_file_is_read_again_when_it_changes() {
     let dir = tempfile::tempdir().unwrap();
