@@ -388,10 +388,10 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         };
     }
 
-    let asked = if args.verify {
+    let verified = if args.verify {
         verify::verify(&args.url, &mut report.findings)?
     } else {
-        0
+        verify::Verified::default()
     };
 
     let total = report.findings.len();
@@ -423,7 +423,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     if !args.quiet {
         summary(&report, baselined);
         if args.verify {
-            verify_summary(&report.findings, asked, &args.url);
+            verify_summary(&report.findings, &verified, &args.url);
         }
     }
     if args.staged && !report.findings.is_empty() {
@@ -568,8 +568,10 @@ fn summary(report: &Report, baselined: usize) {
     eprintln!("{line}");
 }
 
-/// Says how many keys the server was asked about and how many are live.
-fn verify_summary(findings: &[Finding], asked: usize, url: &str) {
+/// Says how many keys the server was asked about and how many are live,
+/// and names the live root keys.
+fn verify_summary(findings: &[Finding], verified: &verify::Verified, url: &str) {
+    let asked = verified.asked;
     let mut live = std::collections::HashSet::new();
     let mut live_baselined = 0;
     for f in findings.iter().filter(|f| f.is_live()) {
@@ -589,6 +591,13 @@ fn verify_summary(findings: &[Finding], asked: usize, url: &str) {
         ));
     }
     eprintln!("{line}");
+    for (id, may) in &verified.live_root_keys {
+        eprintln!(
+            "LIVE ROOT KEY {id} (may: {}): it manages the whole deployment; revoke it now \
+             (`keywarden scan --revoke`, or `keywarden admin root-key revoke {id}`)",
+            may.join(", ")
+        );
+    }
 }
 
 /// Sends each keywarden key with a valid checksum (with `only_live`: each

@@ -291,6 +291,11 @@ pub(crate) enum RootKeyCommand {
         /// A name for people.
         #[arg(long)]
         name: Option<String>,
+        /// The deployment's key prefix, which root keys carry too (so the
+        /// rules `scan export-rules` writes match them) [default: the
+        /// settings file's, or kw]
+        #[arg(long, env = "KEYWARDEN_PREFIX")]
+        prefix: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -427,13 +432,17 @@ pub(crate) fn admin(cmd: AdminCommand) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
     rt.block_on(async {
         match cmd {
-            AdminCommand::RootKey(RootKeyCommand::Create { store, permissions, name, json }) => {
+            AdminCommand::RootKey(RootKeyCommand::Create { store, permissions, name, prefix, json }) => {
                 let permissions = permissions
                     .iter()
                     .map(|p| p.parse::<Permission>().map_err(anyhow::Error::msg))
                     .collect::<anyhow::Result<Vec<_>>>()?;
+                let prefix = match prefix {
+                    Some(p) => p.parse()?,
+                    None => store.config()?.prefix,
+                };
                 let store = open(&store).await?;
-                let (record, key) = setup::create_root_key(&store, permissions, name, SystemClock.now_ms()).await?;
+                let (record, key) = setup::create_root_key(&store, &prefix, permissions, name, SystemClock.now_ms()).await?;
                 if json {
                     output::json(
                         &mut out,

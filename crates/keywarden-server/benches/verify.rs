@@ -29,7 +29,10 @@ fn bench(c: &mut Criterion) {
         let store = Store::open_in_dir(dir.path(), PepperRing::new(pepper.clone()))
             .await
             .unwrap();
-        let root = setup::bootstrap(&store, 0).await.unwrap().unwrap();
+        let root = setup::bootstrap(&store, &Default::default(), 0)
+            .await
+            .unwrap()
+            .unwrap();
         let (state, _bg) =
             AppState::start(store, ServerConfig::default(), Arc::new(SystemClock), None).await;
         let req = Request::post("/v1/keys")

@@ -197,7 +197,7 @@ pub async fn serve(
     }
     let secrets = setup::Secrets::load(&config)?;
     let store = setup::open_store(&config, secrets.peppers.clone()).await?;
-    if let Some(root) = setup::bootstrap(&store, SystemClock.now_ms()).await? {
+    if let Some(root) = setup::bootstrap(&store, &config.prefix, SystemClock.now_ms()).await? {
         on_root_key(&root);
     }
     let listener = tokio::net::TcpListener::bind(config.listen)

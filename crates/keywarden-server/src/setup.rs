@@ -329,8 +329,14 @@ fn root_record(
 
 /// On a store that has never had a root key, makes one with `admin` and
 /// returns it, once. Safe when several nodes start together.
-pub async fn bootstrap(store: &Store, now: UnixMillis) -> Result<Option<PlaintextKey>, ServeError> {
-    let minted = key::mint(&key::Prefix::default(), &Environment::root());
+pub async fn bootstrap(
+    store: &Store,
+    prefix: &key::Prefix,
+    now: UnixMillis,
+) -> Result<Option<PlaintextKey>, ServeError> {
+    // The deployment's prefix, as its API keys: the rules it exports for
+    // scanners (and GitHub's partner program) match its root keys too.
+    let minted = key::mint(prefix, &Environment::root());
     let record = root_record(
         store,
         &minted,
@@ -357,11 +363,12 @@ pub async fn bootstrap(store: &Store, now: UnixMillis) -> Result<Option<Plaintex
 /// Makes a root key directly in the store (`keywarden admin root-key create`).
 pub async fn create_root_key(
     store: &Store,
+    prefix: &key::Prefix,
     permissions: Vec<Permission>,
     name: Option<String>,
     now: UnixMillis,
 ) -> Result<(RootKeyRecord, PlaintextKey), keywarden_store::StoreError> {
-    let minted = key::mint(&key::Prefix::default(), &Environment::root());
+    let minted = key::mint(prefix, &Environment::root());
     let record = root_record(store, &minted, permissions, name, "admin-cli", now);
     let audit = AuditDraft {
         actor: "admin-cli".to_owned(),

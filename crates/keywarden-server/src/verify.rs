@@ -113,6 +113,17 @@ impl<'a> RateBucket<'a> {
 /// An owner's limits as this node read them, and when.
 type OwnerEntry = (Option<Arc<keywarden_store::OwnerLimits>>, UnixMillis);
 
+/// What [`Verifier::inspect`] found.
+#[derive(Debug, Clone)]
+pub enum Inspected {
+    /// An API key of this deployment.
+    ApiKey(Arc<KeyRecord>),
+    /// A root key of this deployment.
+    RootKey(keywarden_store::RootKeyRecord),
+    /// No key of this deployment (unknown, malformed, a bad checksum).
+    Unknown,
+}
+
 /// The answer.
 #[derive(Debug, Clone)]
 pub struct Verdict {
@@ -376,6 +387,42 @@ impl Verifier {
             };
         }
         verdict
+    }
+
+    /// What a presented key is, without using it: the check of leak
+    /// tooling (`POST /v1/leaks/check`, TruffleHog's webhook, `keywarden
+    /// scan --verify`). An API key is looked up as verification does (the
+    /// cache, then the store); a key of the root environment is looked up
+    /// as a root key. Nothing is spent — no rate limit, no credit — and
+    /// nothing is logged as a use: a check of a key limited to 3 an hour
+    /// leaves its client its 3.
+    pub async fn inspect(&self, presented: &str) -> Result<Inspected, keywarden_store::StoreError> {
+        let Ok(parts) = key::parse(presented) else {
+            return Ok(Inspected::Unknown);
+        };
+        if parts.environment() == key::ROOT_ENVIRONMENT {
+            let root = Box::pin(crate::lookup::find::<keywarden_store::RootKeyRecord>(
+                &self.store,
+                &self.peppers,
+                parts.expose(),
+                None,
+            ))
+            .await?;
+            return Ok(root.map_or(Inspected::Unknown, Inspected::RootKey));
+        }
+        let now = self.clock.now_ms();
+        let digest = self.peppers.current().digest(parts.expose());
+        if let Lookup::Found(record) = self.cache.get(digest.as_bytes(), now) {
+            return Ok(Inspected::ApiKey(record));
+        }
+        let found = Box::pin(crate::lookup::find::<KeyRecord>(
+            &self.store,
+            &self.peppers,
+            parts.expose(),
+            Some(&digest),
+        ))
+        .await?;
+        Ok(found.map_or(Inspected::Unknown, |r| Inspected::ApiKey(Arc::new(r))))
     }
 
     /// The answer to an address over its failure budget.

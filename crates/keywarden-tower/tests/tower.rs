@@ -41,15 +41,21 @@ async fn keywarden() -> Keywarden {
     .await
     .unwrap();
     let now = keywarden_core::clock::Clock::now_ms(&SystemClock);
-    let admin = setup::bootstrap(&store, now)
+    let admin = setup::bootstrap(&store, &Default::default(), now)
         .await
         .unwrap()
         .unwrap()
         .expose()
         .to_owned();
-    let (_, verify) = setup::create_root_key(&store, vec![Permission::KeysVerify], None, now)
-        .await
-        .unwrap();
+    let (_, verify) = setup::create_root_key(
+        &store,
+        &Default::default(),
+        vec![Permission::KeysVerify],
+        None,
+        now,
+    )
+    .await
+    .unwrap();
     let (state, _bg) =
         AppState::start(store, ServerConfig::default(), Arc::new(SystemClock), None).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -1,7 +1,7 @@
-//! `keywarden scan --verify`: asks the server (`POST /v1/verify`, with the
-//! wire types of `keywarden-proto`) what each keywarden key found is, and
-//! marks its findings `active`, `revoked`, `expired`, `disabled` or
-//! `unknown`.
+//! `keywarden scan --verify`: asks the server (`POST /v1/leaks/check`, a
+//! check that spends nothing: no rate limit, no credit, no usage row) what
+//! each keywarden key found is — an API key or a root key — and marks its
+//! findings `active`, `revoked`, `expired`, `disabled` or `unknown`.
 //!
 //! A server that cannot answer (unreachable, 503, a refused root key) is an
 //! error that names the cause: keys are never silently marked `unknown`.
@@ -10,8 +10,6 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail};
-use keywarden_core::{outcome::Code, secret::SecretString};
-use keywarden_proto::{VerifyRequest, VerifyResponse};
 use keywarden_scan::{Finding, KeyStatus, rules};
 
 /// The environment variable holding the root key (never a flag: arguments
@@ -23,43 +21,42 @@ pub(crate) fn is_key(f: &Finding) -> bool {
     &*f.rule_id == rules::KEYWARDEN_KEY && f.verified_checksum
 }
 
-/// The status an outcome code means for a key found in a scan. Every code
-/// past "the key exists, is not revoked and not expired" in the verifier's
-/// order (environment, address allowlist, scopes, rate and usage limits)
-/// means a working key: the check's context, not the key, stopped it.
-/// `None` for a code that says nothing about the key.
-pub(crate) fn status_of(code: &str, found: bool) -> Option<KeyStatus> {
-    // A code this build does not know yet (the server is newer): only
-    // DISABLED is expected; anything else is reported as an error.
-    if code == "DISABLED" {
-        return Some(KeyStatus::Disabled);
-    }
-    let code: Code = code.parse().ok()?;
-    Some(match code {
-        Code::Valid
-        | Code::EnvMismatch
-        | Code::InsufficientScope
-        | Code::IpDenied
-        | Code::UsageExceeded => KeyStatus::Active,
-        // The key's own rate limit (the key was found); a throttle of this
-        // address answers without a key id and is no verdict.
-        Code::RateLimited if found => KeyStatus::Active,
-        Code::Revoked => KeyStatus::Revoked,
-        Code::Expired => KeyStatus::Expired,
-        Code::NotFound | Code::Malformed => KeyStatus::Unknown,
+/// The status a check's `status` names. `None` for one this build does
+/// not know (the server is newer).
+pub(crate) fn status_of(status: &str) -> Option<KeyStatus> {
+    Some(match status {
+        "active" => KeyStatus::Active,
+        "revoked" => KeyStatus::Revoked,
+        "expired" => KeyStatus::Expired,
+        "disabled" => KeyStatus::Disabled,
+        "unknown" => KeyStatus::Unknown,
         _ => return None,
     })
 }
 
-/// Asks `POST {url}/v1/verify` about every distinct keywarden key among
-/// `findings` and sets each such finding's `status`. Returns how many
-/// distinct keys were asked about.
-pub(crate) fn verify(url: &str, findings: &mut [Finding]) -> anyhow::Result<usize> {
+/// What the server said of the keys found.
+#[derive(Debug, Default)]
+pub(crate) struct Verified {
+    /// Distinct keys asked about.
+    pub(crate) asked: usize,
+    /// The live root keys among them: their ids and what they may do.
+    pub(crate) live_root_keys: Vec<(String, Vec<String>)>,
+}
+
+/// What the server said of one key.
+struct Answer {
+    status: KeyStatus,
+    root: Option<(String, Vec<String>)>,
+}
+
+/// Asks `POST {url}/v1/leaks/check` about every distinct keywarden key
+/// among `findings` and sets each such finding's `status`.
+pub(crate) fn verify(url: &str, findings: &mut [Finding]) -> anyhow::Result<Verified> {
     let keys: Vec<usize> = (0..findings.len())
         .filter(|&i| is_key(&findings[i]))
         .collect();
     if keys.is_empty() {
-        return Ok(0);
+        return Ok(Verified::default());
     }
     let token = std::env::var(TOKEN_ENV)
         .ok()
@@ -71,47 +68,46 @@ pub(crate) fn verify(url: &str, findings: &mut [Finding]) -> anyhow::Result<usiz
                  (`keywarden admin root-key create --permission keys:verify`)"
             )
         })?;
-    let endpoint = format!("{}/v1/verify", url.trim_end_matches('/'));
+    let endpoint = format!("{}/v1/leaks/check", url.trim_end_matches('/'));
     let client = reqwest::blocking::Client::builder()
         .timeout(Duration::from_secs(15))
         .user_agent(concat!("keywarden-scan/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| anyhow!("cannot build the HTTP client: {e}"))?;
     let mut known: HashMap<String, KeyStatus> = HashMap::new();
+    let mut verified = Verified::default();
     for i in keys {
         let secret = findings[i].secret.expose().to_owned();
         let status = match known.get(&secret) {
             Some(s) => *s,
             None => {
-                let s = ask(&client, &endpoint, &token, &secret)?;
-                known.insert(secret, s);
-                s
+                let answer = ask(&client, &endpoint, &token, &secret)?;
+                if answer.status == KeyStatus::Active
+                    && let Some(root) = answer.root
+                {
+                    verified.live_root_keys.push(root);
+                }
+                known.insert(secret, answer.status);
+                answer.status
             }
         };
         findings[i].status = Some(status);
     }
-    Ok(known.len())
+    verified.asked = known.len();
+    Ok(verified)
 }
 
-/// One `POST /v1/verify`. The errors name the endpoint, never the key.
+/// One `POST /v1/leaks/check`. The errors name the endpoint, never the key.
 fn ask(
     client: &reqwest::blocking::Client,
     endpoint: &str,
     token: &str,
     key: &str,
-) -> anyhow::Result<KeyStatus> {
-    let request = VerifyRequest {
-        key: SecretString::new(key.to_owned()),
-        environment: None,
-        scopes: Vec::new(),
-        client_ip: None,
-        // A check, not a use: spends no credits of a key that has them.
-        cost: Some(0),
-    };
+) -> anyhow::Result<Answer> {
     let response = client
         .post(endpoint)
         .bearer_auth(token)
-        .json(&request)
+        .json(&serde_json::json!({ "key": key }))
         .send()
         .map_err(|e| {
             anyhow!(
@@ -130,6 +126,14 @@ fn ask(
         403 => {
             bail!("the root key in {TOKEN_ENV} lacks the keys:verify permission needed by --verify")
         }
+        404 => bail!(
+            "the keywarden server at {endpoint} has no key check (404): it is older than this \
+             keywarden; upgrade it"
+        ),
+        429 => bail!(
+            "the keywarden server at {endpoint} throttles requests from this address \
+             (RATE_LIMITED); no key was marked. Try again later"
+        ),
         503 => bail!(
             "the keywarden server at {endpoint} is unavailable (503: its key store cannot be \
              asked); no key was marked. Try again shortly"
@@ -139,25 +143,27 @@ fn ask(
     let body: serde_json::Value = response
         .json()
         .map_err(|_| anyhow!("{endpoint} answered with a body that is not JSON"))?;
-    let code = body["code"].as_str().unwrap_or_default().to_owned();
-    // The wire type when the code is one this build knows; its key id says
-    // whether the key was found.
-    let found = serde_json::from_value::<VerifyResponse>(body)
-        .map(|r| r.key_id.is_some())
-        .unwrap_or(false);
-    status_of(&code, found).ok_or_else(|| {
-        if code == Code::RateLimited.as_str() {
-            anyhow!(
-                "the keywarden server at {endpoint} throttles verification from this address \
-                 (RATE_LIMITED); no key was marked. Try again later"
-            )
-        } else {
-            anyhow!(
-                "the keywarden server at {endpoint} answered {code:?}, which this keywarden does \
-                 not know: upgrade it"
-            )
-        }
-    })
+    let named = body["status"].as_str().unwrap_or_default();
+    let status = status_of(named).ok_or_else(|| {
+        anyhow!(
+            "the keywarden server at {endpoint} answered the status {named:?}, which this \
+             keywarden does not know: upgrade it"
+        )
+    })?;
+    let root = (body["kind"] == "root_key").then(|| {
+        (
+            body["key_id"].as_str().unwrap_or_default().to_owned(),
+            body["may"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|p| p.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        )
+    });
+    Ok(Answer { status, root })
 }
 
 #[cfg(test)]
@@ -165,18 +171,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn outcome_codes_map_to_statuses() {
-        assert_eq!(status_of("VALID", true), Some(KeyStatus::Active));
-        assert_eq!(status_of("USAGE_EXCEEDED", true), Some(KeyStatus::Active));
-        assert_eq!(status_of("RATE_LIMITED", true), Some(KeyStatus::Active));
-        assert_eq!(status_of("RATE_LIMITED", false), None);
-        assert_eq!(status_of("IP_DENIED", true), Some(KeyStatus::Active));
-        assert_eq!(status_of("REVOKED", true), Some(KeyStatus::Revoked));
-        assert_eq!(status_of("EXPIRED", true), Some(KeyStatus::Expired));
-        assert_eq!(status_of("DISABLED", true), Some(KeyStatus::Disabled));
-        assert_eq!(status_of("NOT_FOUND", false), Some(KeyStatus::Unknown));
-        assert_eq!(status_of("MALFORMED", false), Some(KeyStatus::Unknown));
-        assert_eq!(status_of("STORE_UNAVAILABLE", false), None);
-        assert_eq!(status_of("SOMETHING_NEW", true), None);
+    fn statuses_are_read_by_name() {
+        assert_eq!(status_of("active"), Some(KeyStatus::Active));
+        assert_eq!(status_of("revoked"), Some(KeyStatus::Revoked));
+        assert_eq!(status_of("expired"), Some(KeyStatus::Expired));
+        assert_eq!(status_of("disabled"), Some(KeyStatus::Disabled));
+        assert_eq!(status_of("unknown"), Some(KeyStatus::Unknown));
+        assert_eq!(status_of("VALID"), None);
+        assert_eq!(status_of("something_new"), None);
     }
 }

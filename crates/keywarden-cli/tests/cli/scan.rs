@@ -784,9 +784,12 @@ fn hook_install_refuses_another_hook_without_force() {
     assert_eq!(out.status.code(), Some(2), "not a repository");
 }
 
-/// A one-shot HTTP server: reads one request, answers `status`, and hands
-/// back the request line and body.
-fn one_shot_server(status: &'static str) -> (String, std::thread::JoinHandle<(String, String)>) {
+/// A one-shot HTTP server: reads one request, answers `status` with
+/// `answer` as its JSON body, and hands back the request line and body.
+fn one_shot_server(
+    status: &'static str,
+    answer: &'static str,
+) -> (String, std::thread::JoinHandle<(String, String)>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
     let handle = std::thread::spawn(move || {
@@ -811,7 +814,8 @@ fn one_shot_server(status: &'static str) -> (String, std::thread::JoinHandle<(St
         let mut stream = reader.into_inner();
         write!(
             stream,
-            "HTTP/1.1 {status}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{answer}",
+            answer.len()
         )
         .unwrap();
         (request_line, String::from_utf8(body).unwrap())
@@ -836,7 +840,7 @@ fn revoke_reports_verified_keywarden_keys_to_the_server() {
         ),
     )
     .unwrap();
-    let (url, server) = one_shot_server("202 Accepted");
+    let (url, server) = one_shot_server("202 Accepted", r#"{"accepted":2,"processed":2}"#);
     let out = keywarden()
         .current_dir(root)
         .args(["scan", "--revoke"])
@@ -866,7 +870,7 @@ fn revoke_failures_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("k.txt"), keywarden_key(5)).unwrap();
 
-    let (url, server) = one_shot_server("500 Internal Server Error");
+    let (url, server) = one_shot_server("500 Internal Server Error", "");
     let out = keywarden()
         .current_dir(dir.path())
         .args(["scan", "--revoke", "--url", &url])
@@ -1165,7 +1169,7 @@ fn verify_fails_loudly_when_the_server_cannot_answer() {
         )
     };
 
-    let (url, server) = one_shot_server("503 Service Unavailable");
+    let (url, server) = one_shot_server("503 Service Unavailable", "");
     let (code, stdout, stderr) = scan(&url, Some("kw_root_x"));
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("unavailable"), "{stderr}");
@@ -1362,4 +1366,95 @@ mod toml_like {
             .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
             .collect())
     }
+}
+
+/// A deployment's root keys carry its prefix, so the rules it exports match
+/// them; `scan --verify` marks a live one active and names it, `--revoke`
+/// revokes it, and `admin root-key create` on the store stays a way in.
+#[test]
+fn a_leaked_root_key_is_found_verified_and_revoked() {
+    use crate::server::{Db, Server, admin};
+    let db = Db::sqlite();
+    let server = Server::start(&db, &[("KEYWARDEN_PREFIX", "acme")]);
+    let root = server.root_key().unwrap();
+    assert!(root.starts_with("acme_root_"), "{root}");
+    let made = admin(
+        &db,
+        &[
+            "root-key",
+            "create",
+            "--permission",
+            "keys:verify",
+            "--prefix",
+            "acme",
+            "--json",
+        ],
+    );
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let verifier: Value = serde_json::from_slice(&made.stdout).unwrap();
+    let verifier = verifier["key"].as_str().unwrap().to_owned();
+    assert!(verifier.starts_with("acme_root_"));
+
+    // The exported rule matches the root key.
+    let out = keywarden()
+        .args([
+            "scan",
+            "export-rules",
+            "--format",
+            "gitleaks",
+            "--prefix",
+            "acme",
+        ])
+        .output()
+        .unwrap();
+    let rules = String::from_utf8(out.stdout).unwrap();
+    let pattern = rules
+        .lines()
+        .find_map(|l| l.strip_prefix("regex = '''"))
+        .and_then(|l| l.strip_suffix("'''"))
+        .unwrap();
+    assert!(
+        regex::Regex::new(pattern)
+            .unwrap()
+            .is_match(&format!("ROOT={root}\n"))
+    );
+
+    let repo = tempfile::tempdir().unwrap();
+    init_repo(repo.path());
+    std::fs::write(repo.path().join("ops.env"), format!("ROOT={root}\n")).unwrap();
+    let run = scan_against(repo.path(), &server, &verifier, &["--verify", "--json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(statuses(&run), [(1, "active".to_owned(), false)]);
+    assert!(run.stderr.contains("LIVE ROOT KEY"), "{}", run.stderr);
+    assert!(run.stderr.contains("may: admin"), "{}", run.stderr);
+    assert!(!run.stderr.contains(&root) && !run.stdout.contains(&root));
+
+    let revoke = scan_against(repo.path(), &server, &verifier, &["--verify", "--revoke"]);
+    assert_eq!(revoke.code, 1, "{}", revoke.stderr);
+    assert!(
+        revoke.stderr.contains("reported 1 leaked"),
+        "{}",
+        revoke.stderr
+    );
+    let refused = server.cli(&root, &["key", "list"]);
+    assert!(!refused.status.success(), "the leaked root key still works");
+    let run = scan_against(repo.path(), &server, &verifier, &["--verify", "--json"]);
+    assert_eq!(statuses(&run), [(1, "revoked".to_owned(), false)]);
+
+    // The operator's way in: a new root key made on the store.
+    let made = admin(
+        &db,
+        &["root-key", "create", "--permission", "admin", "--json"],
+    );
+    let admin_key: Value = serde_json::from_slice(&made.stdout).unwrap();
+    let listed = server.cli(admin_key["key"].as_str().unwrap(), &["key", "list"]);
+    assert!(
+        listed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
 }

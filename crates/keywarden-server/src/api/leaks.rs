@@ -110,6 +110,153 @@ pub async fn report_leaks(
     ))
 }
 
+/// Body of `POST /v1/leaks/check`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckRequest {
+    /// The key found (zeroized after use, redacted in `Debug`).
+    #[schema(value_type = String)]
+    pub key: keywarden_core::secret::SecretString,
+}
+
+/// Where a key found in the open stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckStatus {
+    /// It works: revoke it.
+    Active,
+    /// Disabled: it works again when enabled.
+    Disabled,
+    /// Past its expiry.
+    Expired,
+    /// Revoked.
+    Revoked,
+    /// No key of this deployment.
+    Unknown,
+}
+
+/// What kind of key it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyKind {
+    /// An API key.
+    ApiKey,
+    /// A root key of the management API: the most dangerous kind.
+    RootKey,
+}
+
+/// What a key found in the open is, and what it may do. Never the key.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CheckedKey {
+    /// Where it stands.
+    pub status: CheckStatus,
+    /// API key or root key; absent when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<KeyKind>,
+    /// Its id; absent when unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// An API key's environment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
+    /// An API key's owner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// What it may do: an API key's scopes, a root key's permissions.
+    pub may: Vec<String>,
+    /// When it expires, RFC 3339.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(format = DateTime)]
+    pub expires_at: Option<String>,
+    /// An API key's credits left (as of its last use), unspent by the check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credits_remaining: Option<i64>,
+    /// An API key's rate limit, unspent by the check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<crate::views::RateLimitView>,
+}
+
+impl CheckedKey {
+    /// The answer for what [`crate::verify::Verifier::inspect`] found at `now`.
+    pub(crate) fn new(found: &crate::verify::Inspected, now: i64) -> Self {
+        use crate::verify::Inspected;
+        let unknown = Self {
+            status: CheckStatus::Unknown,
+            kind: None,
+            key_id: None,
+            environment: None,
+            owner: None,
+            may: Vec::new(),
+            expires_at: None,
+            credits_remaining: None,
+            rate_limit: None,
+        };
+        match found {
+            Inspected::Unknown => unknown,
+            Inspected::ApiKey(k) => Self {
+                status: match k.status(now) {
+                    keywarden_store::KeyStatus::Active => CheckStatus::Active,
+                    keywarden_store::KeyStatus::Disabled => CheckStatus::Disabled,
+                    keywarden_store::KeyStatus::Expired => CheckStatus::Expired,
+                    keywarden_store::KeyStatus::Revoked => CheckStatus::Revoked,
+                },
+                kind: Some(KeyKind::ApiKey),
+                key_id: Some(k.id.to_string()),
+                environment: Some(k.environment.to_string()),
+                owner: k.owner.as_ref().map(ToString::to_string),
+                may: k.scopes.iter().map(ToString::to_string).collect(),
+                expires_at: crate::timefmt::opt(k.expires_at),
+                credits_remaining: k.usage_remaining,
+                rate_limit: k.rate_limit.map(Into::into),
+            },
+            Inspected::RootKey(r) => Self {
+                status: if r.revoked_at.is_some() {
+                    CheckStatus::Revoked
+                } else {
+                    CheckStatus::Active
+                },
+                kind: Some(KeyKind::RootKey),
+                key_id: Some(r.id.to_string()),
+                may: r
+                    .permissions
+                    .iter()
+                    .map(|p| p.as_str().to_owned())
+                    .collect(),
+                ..unknown
+            },
+        }
+    }
+}
+
+/// Check a key found in the open: whether it works, what kind it is and
+/// what it may do — API keys and root keys alike. A check, not a use: it
+/// spends no rate limit and no credit, and is not in the usage log. For
+/// leak tooling (`keywarden scan --verify`); needs `keys:verify`.
+#[utoipa::path(post, path = "/v1/leaks/check", tag = "leaks", request_body = CheckRequest,
+    security(("root_key" = ["keys:verify"])),
+    responses(
+        (status = 200, body = CheckedKey, description = "What the key is (`unknown` when it is no key of this deployment)"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 503, body = ErrorBody, description = "The store cannot be asked: nothing is known about the key. Codes: `STORE_UNAVAILABLE`.",
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
+    ))]
+pub async fn check_key(
+    State(state): State<AppState>,
+    crate::auth::VerifyCaller(caller): crate::auth::VerifyCaller,
+    crate::extract::ApiJson(request): crate::extract::ApiJson<CheckRequest>,
+) -> Result<Json<CheckedKey>, ApiError> {
+    caller
+        .require(
+            &state,
+            keywarden_store::Permission::KeysVerify,
+            keywarden_store::AuditAction::KeyVerify,
+            None,
+        )
+        .await?;
+    let found = state.verifier().inspect(request.key.expose()).await?;
+    Ok(Json(CheckedKey::new(&found, state.now())))
+}
+
 /// Text a reporter gave (a URL, a path): control characters dropped, at
 /// most 300 characters.
 pub(crate) fn clean_text(text: &str) -> String {

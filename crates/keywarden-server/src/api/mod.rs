@@ -32,7 +32,7 @@ pub mod verify;
         keys::create_key, keys::list_keys, keys::get_key, keys::update_key, keys::roll_key,
         keys::revoke_key, keys::disable_key, keys::enable_key, keys::bulk_revoke, keys::reveal_key,
         keys::key_usage, verify::verify, verify::forward_auth, trufflehog::trufflehog_verify,
-        leaks::report_leaks, github::github_report,
+        leaks::report_leaks, leaks::check_key, github::github_report,
         owners::put_limits, owners::get_limits, owners::delete_limits, owners::get_owner,
         audit::list_audit, audit::verify_audit, audit::audit_checkpoint, audit::list_events, audit::redeliver_event,
         healthz, readyz, metrics,
@@ -244,6 +244,7 @@ pub fn router(state: &AppState) -> Router<AppState> {
         )
         .route("/v1/verify/trufflehog", post(trufflehog::trufflehog_verify))
         .route("/v1/leaks", post(leaks::report_leaks))
+        .route("/v1/leaks/check", post(leaks::check_key))
         // GitHub batches what it found: the handler reads its body itself,
         // after the checks that need none, up to its own, larger bound
         // (`github::MAX_BODY_BYTES`).

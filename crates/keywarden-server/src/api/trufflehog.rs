@@ -5,8 +5,8 @@
 //! TruffleHog posts `{"<detector name>": {"<regex name>": ["<whole match>",
 //! "<capture group 1>", …]}}` with the headers the detector configures, and
 //! reports the finding verified when the answer is 200. The key is checked
-//! by the same engine as `POST /v1/verify` (usage, limits and anomalies
-//! apply), so a usage-limited key spends one use per check.
+//! as `POST /v1/leaks/check` checks it: API keys and root keys alike, and
+//! a check is not a use (no rate limit, credit or usage row is spent).
 
 use std::collections::BTreeMap;
 
@@ -22,10 +22,10 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::{
+    api::leaks::{CheckStatus, CheckedKey, KeyKind},
     auth::VerifyCaller,
     error::{ApiError, ErrorBody, redact_quoted},
     state::AppState,
-    verify::{Code, Verdict, VerifyInput},
 };
 
 /// The webhook's body: detector name → regex name → the match, then its
@@ -50,6 +50,9 @@ pub struct TrufflehogVerified {
     pub verified: bool,
     /// The key's id.
     pub key_id: String,
+    /// An API key or a root key (the most dangerous kind).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<KeyKind>,
 }
 
 /// The keys a match may hold: capture group 1 when the regex has one, else
@@ -71,22 +74,6 @@ fn candidates(matches: &TrufflehogMatches) -> impl Iterator<Item = &str> {
             });
             group.into_iter().chain(whole).chain(trimmed)
         })
-}
-
-/// Whether a verdict is about an existing key that still works: valid, or
-/// refused only for this request (its rate or usage limit, a scope, an
-/// environment or an address it is not for).
-fn is_active(verdict: &Verdict) -> bool {
-    verdict.key.is_some()
-        && matches!(
-            verdict.code,
-            Code::Valid
-                | Code::EnvMismatch
-                | Code::InsufficientScope
-                | Code::IpDenied
-                | Code::RateLimited
-                | Code::UsageExceeded
-        )
 }
 
 /// Refuses a body sent as something other than JSON; no `Content-Type` is
@@ -115,16 +102,18 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
 
 /// TruffleHog's verification webhook.
 ///
-/// 200 when the matched key is an active key of this deployment (valid, or
-/// refused only by a limit, scope, environment or address rule), 403
-/// `KEY_NOT_ACTIVE` otherwise (revoked, expired, unknown, not a keywarden
-/// key). The key is never in the answer. Needs a root key with
+/// 200 when the matched key is an active key of this deployment — an API
+/// key (whatever its limits: a check spends none of them) or a root key —
+/// 403 `KEY_NOT_ACTIVE` otherwise (revoked, expired, disabled, unknown, not
+/// a keywarden key). The key is never in the answer. Needs a root key with
 /// `keys:verify`.
 #[utoipa::path(post, path = "/v1/verify/trufflehog", tag = "verify", request_body = TrufflehogMatchesSchema,
     security(("root_key" = ["keys:verify"])),
     responses(
         (status = 200, body = TrufflehogVerified, description = "The key is active"),
-        (status = 403, body = ErrorBody, description = "The key is not active: revoked, expired, unknown or not a keywarden key (`KEY_NOT_ACTIVE`, the message names the verdict); or the root key lacks `keys:verify` (`FORBIDDEN`). Codes: `KEY_NOT_ACTIVE`, `FORBIDDEN`."),
+        (status = 403, body = ErrorBody, description = "The key is not active: revoked, expired, disabled, unknown or not a keywarden key (`KEY_NOT_ACTIVE`, the message names its status); or the root key lacks `keys:verify` (`FORBIDDEN`). Codes: `KEY_NOT_ACTIVE`, `FORBIDDEN`."),
+        (status = 503, body = ErrorBody, description = "The store cannot be asked: nothing is known about the key. Codes: `STORE_UNAVAILABLE`.",
+            headers(("Retry-After" = u64, description = "Seconds to wait before trying again"))),
     ))]
 pub async fn trufflehog_verify(
     State(state): State<AppState>,
@@ -150,36 +139,33 @@ pub async fn trufflehog_verify(
             ApiError::bad_request("MALFORMED_JSON", message)
         }
     })?;
-    let not_active = |verdict: Code| {
+    let not_active = |status: &str| {
         ApiError::new(
             StatusCode::FORBIDDEN,
             "KEY_NOT_ACTIVE",
-            format!("the key is not active: {}", verdict.as_str()),
+            format!("the key is not active: {status}"),
         )
     };
     let Some(presented) = candidates(&matches).find(|c| key::parse(c).is_ok()) else {
-        return Err(not_active(Code::Malformed));
+        return Err(not_active("not a keywarden key"));
     };
-    let verdict = state
-        .verifier()
-        .verify(VerifyInput {
-            key: Some(presented),
-            user_agent: keywarden_proto::user_agent(&headers),
-            // A scanner's check is not a use: it spends no credits.
-            cost: 0,
-            ..VerifyInput::default()
-        })
-        .await;
-    if verdict.code == Code::StoreUnavailable {
-        // Nothing is known about the key: neither "active" nor "not".
-        return Err(ApiError::store_unavailable());
-    }
-    match &verdict.key {
-        Some(key) if is_active(&verdict) => Ok(Json(TrufflehogVerified {
+    // A check, not a use: nothing is spent, nothing is logged as a use. A
+    // store that cannot be asked says nothing about the key: 503.
+    let found = state.verifier().inspect(presented).await?;
+    let checked = CheckedKey::new(&found, state.now());
+    match (checked.status, checked.key_id) {
+        (CheckStatus::Active, Some(key_id)) => Ok(Json(TrufflehogVerified {
             verified: true,
-            key_id: key.id.to_string(),
+            key_id,
+            kind: checked.kind,
         })),
-        _ => Err(not_active(verdict.code)),
+        (status, _) => Err(not_active(
+            serde_json::to_value(status)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .as_deref()
+                .unwrap_or("unknown"),
+        )),
     }
 }
 

@@ -117,7 +117,7 @@ async fn events_reach_the_webhook_signed() {
     let store = keywarden_store::Store::open_in_dir(dir.path(), crate::peppers())
         .await
         .unwrap();
-    let root = keywarden_server::setup::bootstrap(&store, crate::NOW)
+    let root = keywarden_server::setup::bootstrap(&store, &Default::default(), crate::NOW)
         .await
         .unwrap()
         .unwrap();

@@ -725,6 +725,7 @@ async fn revoking_the_root_key_ends_its_sessions_at_once() {
     on_each_backend(|t| async move {
         let (rec, plain) = keywarden_server::setup::create_root_key(
             &t.store,
+            &Default::default(),
             vec![Permission::Admin],
             None,
             crate::NOW,

@@ -491,7 +491,10 @@ async fn trufflehog_hears_200_for_an_active_key_and_403_otherwise() {
         // The whole match and the capture group; recent TruffleHog.
         let r = hook(matches(&[&format!("={key}"), &key]), true).await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-        assert_eq!(r.json, json!({"verified": true, "key_id": id}));
+        assert_eq!(
+            r.json,
+            json!({"verified": true, "key_id": id, "kind": "api_key"})
+        );
         assert!(!r.text.contains(&key), "the key is never echoed");
         // No capture group, one leading character, no Content-Type (older
         // TruffleHog).
@@ -514,18 +517,18 @@ async fn trufflehog_hears_200_for_an_active_key_and_403_otherwise() {
             .create(json!({"environment": "live", "expires_in": "1h"}))
             .await;
         t.clock.advance_ms(2 * 3_600_000);
-        dead(hook(matches(&[&expiring]), true).await, "EXPIRED");
+        dead(hook(matches(&[&expiring]), true).await, "expired");
         let _ = expiring_id;
         let r = t
             .call("POST", &format!("/v1/keys/{id}/revoke"), Some(json!({})))
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-        dead(hook(matches(&[&key]), true).await, "REVOKED");
+        dead(hook(matches(&[&key]), true).await, "revoked");
         let unknown = keywarden_core::key::mint(&Default::default(), &"live".parse().unwrap());
-        dead(hook(matches(&[unknown.expose()]), true).await, "NOT_FOUND");
+        dead(hook(matches(&[unknown.expose()]), true).await, "unknown");
         dead(
             hook(matches(&["kw_live_lookslikeakey"]), true).await,
-            "MALFORMED",
+            "not a keywarden key",
         );
 
         // The body is read as JSON whatever TruffleHog sends; other types
@@ -561,6 +564,198 @@ async fn trufflehog_hears_200_for_an_active_key_and_403_otherwise() {
         assert_eq!(r.status, StatusCode::FORBIDDEN);
         assert_eq!(r.code(), "FORBIDDEN");
         t.stop().await;
+    })
+    .await;
+}
+
+/// `POST /v1/leaks/check` says what a key found in the open is — an API
+/// key or a root key, whether it works and what it may do — and a check is
+/// not a use: checks through it and through TruffleHog's webhook spend no
+/// rate limit and no credit (four checks of a key limited to 3 an hour
+/// leave its client its 3).
+#[tokio::test]
+async fn checks_see_root_keys_and_spend_nothing() {
+    on_each_backend(|t| async move {
+        let verifier = t.root_key(&[keywarden_store::Permission::KeysVerify]).await;
+        let check = |key: String| {
+            let t = &t;
+            let verifier = verifier.clone();
+            async move {
+                t.send(
+                    "POST",
+                    "/v1/leaks/check",
+                    Some(&verifier),
+                    Some(json!({ "key": key })),
+                    &[],
+                    None,
+                )
+                .await
+            }
+        };
+        let (id, key) = t
+            .create(
+                json!({"environment": "live", "owner": "acme", "scopes": ["orders:read"],
+                "rate_limit": {"limit": 3, "window_seconds": 3600}, "credits": {"remaining": 5}}),
+            )
+            .await;
+        for _ in 0..4 {
+            let r = check(key.clone()).await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            assert_eq!(r.json["status"], "active");
+            assert_eq!(r.json["kind"], "api_key");
+            assert_eq!(r.json["key_id"], id.as_str());
+            assert_eq!(r.json["may"], json!(["orders:read"]));
+            assert_eq!(r.json["credits_remaining"], 5);
+            assert_eq!(r.json["rate_limit"]["limit"], 3);
+            assert!(!r.text.contains(&key));
+            let hook = post(
+                &t,
+                "/v1/verify/trufflehog",
+                matches(&[&key]),
+                &[("authorization", &format!("Bearer {verifier}"))],
+            )
+            .await;
+            assert_eq!(hook.status, StatusCode::OK);
+        }
+        // Eight checks later, the client still has its 3 and its credits.
+        for left in [4, 3, 2] {
+            let v = t.verify(json!({"key": key})).await;
+            assert_eq!(v["code"], "VALID", "{}: {v}", t.backend);
+            assert_eq!(v["remaining"], left);
+        }
+        assert_eq!(t.verify(json!({"key": key})).await["code"], "RATE_LIMITED");
+
+        // A root key is seen for what it is, and what it may do.
+        let r = check(t.root.clone()).await;
+        assert_eq!(r.json["status"], "active", "{}", r.text);
+        assert_eq!(r.json["kind"], "root_key");
+        assert_eq!(r.json["may"], json!(["admin"]));
+        assert!(!r.text.contains(&t.root));
+        let hook = post(
+            &t,
+            "/v1/verify/trufflehog",
+            matches(&[&t.root]),
+            &[("authorization", &format!("Bearer {verifier}"))],
+        )
+        .await;
+        assert_eq!(
+            (hook.status, &hook.json["kind"]),
+            (StatusCode::OK, &json!("root_key"))
+        );
+        // An unknown key, and what is no key at all.
+        let unknown = keywarden_core::key::mint(&Default::default(), &"root".parse().unwrap());
+        assert_eq!(
+            check(unknown.expose().to_owned()).await.json,
+            json!({"status": "unknown", "may": []})
+        );
+        assert_eq!(check("kw_live_nope".into()).await.json["status"], "unknown");
+        // keys:verify is needed.
+        let r = t
+            .send(
+                "POST",
+                "/v1/leaks/check",
+                Some(&t.root_key(&[keywarden_store::Permission::KeysRead]).await),
+                Some(json!({"key": key})),
+                &[],
+                None,
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+        t.stop().await;
+    })
+    .await;
+}
+
+/// A leaked root key is revoked like any other (reported to `POST
+/// /v1/leaks` or by GitHub), stops working at once — `POST /v1/verify`'s
+/// cache of root keys included — and is reported by the check as revoked.
+#[tokio::test]
+async fn a_leaked_root_key_is_revoked_like_any_other() {
+    let dir = tempfile::tempdir().unwrap();
+    let github = signing_key();
+    on_each_backend_with(with_partner_keys(dir.path(), &github), |t| {
+        let github = github.clone();
+        async move {
+            let leaked = t.root_key(&[keywarden_store::Permission::KeysVerify]).await;
+            let (_, key) = t.create(json!({"environment": "live"})).await;
+            // Authenticated once, and remembered by /v1/verify's cache.
+            let r = t
+                .send(
+                    "POST",
+                    "/v1/verify",
+                    Some(&leaked),
+                    Some(json!({"key": key})),
+                    &[],
+                    None,
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::OK);
+            let r = t
+                .send(
+                    "POST",
+                    "/v1/leaks",
+                    None,
+                    Some(json!([{"key": leaked, "source": "chat"}])),
+                    &[],
+                    Some("198.51.100.9"),
+                )
+                .await;
+            assert_eq!(r.status, StatusCode::ACCEPTED);
+            let r = t
+                .send(
+                    "POST",
+                    "/v1/verify",
+                    Some(&leaked),
+                    Some(json!({"key": key})),
+                    &[],
+                    None,
+                )
+                .await;
+            assert_eq!(
+                r.status,
+                StatusCode::UNAUTHORIZED,
+                "{}: revoked at once",
+                t.backend
+            );
+            let events = t.call("GET", "/v1/events?kind=key.leaked", None).await;
+            assert_eq!(
+                events.json[0]["details"]["root_key"], true,
+                "{}",
+                events.json
+            );
+            let audit = t
+                .call("GET", "/v1/audit?action=root_key.leak_revoke", None)
+                .await;
+            assert_eq!(audit.json["entries"].as_array().unwrap().len(), 1);
+            let check = t
+                .send(
+                    "POST",
+                    "/v1/leaks/check",
+                    Some(&t.root_key(&[keywarden_store::Permission::KeysVerify]).await),
+                    Some(json!({"key": leaked})),
+                    &[],
+                    None,
+                )
+                .await;
+            assert_eq!(
+                (check.json["status"].as_str(), check.json["kind"].as_str()),
+                (Some("revoked"), Some("root_key"))
+            );
+            // GitHub's report of another root key: a true positive, revoked.
+            let other = t.root_key(&[keywarden_store::Permission::KeysRead]).await;
+            let body =
+                json!([{"token": other, "type": "keywarden_key", "url": "u", "source": "content"}])
+                    .to_string();
+            let r = report(&t, "github-1", &github, body.as_bytes()).await;
+            assert_eq!(r.json[0]["label"], "true_positive", "{}", r.text);
+            assert_eq!(
+                t.send("GET", "/v1/keys", Some(&other), None, &[], None)
+                    .await
+                    .status,
+                StatusCode::UNAUTHORIZED
+            );
+            t.stop().await;
+        }
     })
     .await;
 }

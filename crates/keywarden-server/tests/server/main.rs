@@ -79,7 +79,10 @@ impl Default for Options {
 impl TestApp {
     async fn start(store: Store, backend: &'static str, options: Options) -> Self {
         let clock = ManualClock::new(NOW);
-        let root = setup::bootstrap(&store, NOW).await.unwrap().unwrap();
+        let root = setup::bootstrap(&store, &Default::default(), NOW)
+            .await
+            .unwrap()
+            .unwrap();
         let (state, background) = AppState::start_with_webhook(
             store.clone(),
             options.config,
@@ -101,9 +104,15 @@ impl TestApp {
 
     /// A root key with these permissions.
     pub(crate) async fn root_key(&self, permissions: &[Permission]) -> String {
-        let (_, key) = setup::create_root_key(&self.store, permissions.to_vec(), None, NOW)
-            .await
-            .unwrap();
+        let (_, key) = setup::create_root_key(
+            &self.store,
+            &Default::default(),
+            permissions.to_vec(),
+            None,
+            NOW,
+        )
+        .await
+        .unwrap();
         key.expose().to_owned()
     }
 
