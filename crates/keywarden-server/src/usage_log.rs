@@ -360,6 +360,7 @@ async fn writer(
     let mut tick = tokio::time::interval(FLUSH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut anonymous = Anonymous::default();
+    let mut pending_uses: HashMap<String, UnixMillis> = HashMap::new();
     loop {
         let stopping = tokio::select! {
             _ = tick.tick() => false,
@@ -379,11 +380,11 @@ async fn writer(
             }
         }
         for (rows, last) in rows.chunks(MAX_BATCH).zip(last.chunks(MAX_BATCH)) {
-            write_batch(&store, &metrics, rows, last).await;
+            write_batch(&store, &metrics, rows, last, &mut pending_uses).await;
         }
         let done = anonymous.take_finished(stopping);
         for chunk in done.chunks(MAX_BATCH) {
-            write_batch(&store, &metrics, chunk, &[]).await;
+            write_batch(&store, &metrics, chunk, &[], &mut pending_uses).await;
         }
         metrics
             .usage_queue_depth
@@ -457,8 +458,16 @@ impl Anonymous {
 }
 
 /// Writes rows of events, and then the latest use of each key among the
-/// `VALID` ones.
-async fn write_batch(store: &Store, metrics: &Metrics, rows: &[UsageEvent], last: &[UnixMillis]) {
+/// `VALID` ones, with the uses a previous batch had to skip (`pending`: a
+/// key whose row was locked by a spending of credits is not waited for;
+/// it is recorded with the next batch).
+async fn write_batch(
+    store: &Store,
+    metrics: &Metrics,
+    rows: &[UsageEvent],
+    last: &[UnixMillis],
+    pending: &mut HashMap<String, UnixMillis>,
+) {
     let events: u64 = rows
         .iter()
         .map(|e| u64::try_from(e.hits).unwrap_or(0))
@@ -473,19 +482,19 @@ async fn write_batch(store: &Store, metrics: &Metrics, rows: &[UsageEvent], last
             return;
         }
     }
-    let mut last_used: HashMap<&str, i64> = HashMap::new();
     for (e, &at) in rows.iter().zip(last).filter(|(e, _)| e.code == "VALID") {
         if let Some(id) = &e.key_id {
-            let latest = last_used.entry(id).or_insert(at);
+            let latest = pending.entry(id.clone()).or_insert(at);
             *latest = (*latest).max(at);
         }
     }
-    let uses: Vec<(String, i64)> = last_used
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect();
-    if let Err(err) = store.touch_last_used(&uses).await {
-        tracing::warn!(error = %err, "last_used_at could not be updated");
+    if pending.is_empty() {
+        return;
+    }
+    let uses: Vec<(String, i64)> = pending.drain().collect();
+    match store.touch_last_used(&uses).await {
+        Ok(skipped) => pending.extend(skipped),
+        Err(err) => tracing::warn!(error = %err, "last_used_at could not be updated"),
     }
 }
 

@@ -984,26 +984,87 @@ impl Store {
             .collect()
     }
 
-    /// Records when keys were last used (latest time wins).
-    pub async fn touch_last_used(&self, uses: &[(String, UnixMillis)]) -> Result<()> {
+    /// Records when keys were last used (latest time wins). Returns the
+    /// uses it skipped, to record again later: on PostgreSQL a key whose
+    /// row another transaction holds (a verification spending its credits)
+    /// is skipped rather than waited for, so this write never takes part in
+    /// a lock cycle with the spending of credits (which, waited for, made
+    /// deadlocks and 503s on a busy cluster). SQLite has one writer.
+    pub async fn touch_last_used(
+        &self,
+        uses: &[(String, UnixMillis)],
+    ) -> Result<Vec<(String, UnixMillis)>> {
         if uses.is_empty() {
-            return Ok(());
+            return Ok(Vec::new());
         }
-        with_db!(self, writer, |pool| {
-            let mut tx = pool.begin().await?;
-            for (id, at) in uses {
-                sqlx::query(
-                    "UPDATE api_keys SET last_used_at = $2 \
-                     WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)",
-                )
-                .bind(id)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+        match &*self.backend {
+            crate::Backend::Postgres(db) => {
+                let ids: Vec<&str> = uses.iter().map(|(id, _)| id.as_str()).collect();
+                let ats: Vec<i64> = uses.iter().map(|(_, at)| *at).collect();
+                let locked: Vec<String> = self
+                    .tracked(async {
+                        Ok(sqlx::query_scalar(
+                            "WITH v AS (SELECT id, max(at) AS at FROM unnest($1::text[], $2::bigint[]) AS t(id, at) \
+                               GROUP BY id), \
+                             locked AS (SELECT k.id FROM api_keys k JOIN v ON k.id = v.id \
+                               ORDER BY k.id FOR UPDATE OF k SKIP LOCKED), \
+                             done AS (UPDATE api_keys k SET last_used_at = v.at FROM v \
+                               WHERE k.id = v.id AND k.id IN (SELECT id FROM locked) \
+                               AND (k.last_used_at IS NULL OR k.last_used_at < v.at)) \
+                             SELECT id FROM locked",
+                        )
+                        .bind(&ids)
+                        .bind(&ats)
+                        .fetch_all(&db.pool)
+                        .await?)
+                    })
+                    .await?;
+                let locked: std::collections::HashSet<&str> =
+                    locked.iter().map(String::as_str).collect();
+                // A key that no longer exists is neither locked nor waited for.
+                let mut latest: std::collections::HashMap<&str, UnixMillis> =
+                    std::collections::HashMap::new();
+                for (id, at) in uses.iter().filter(|(id, _)| !locked.contains(id.as_str())) {
+                    let t = latest.entry(id.as_str()).or_insert(*at);
+                    *t = (*t).max(*at);
+                }
+                let skipped: Vec<(String, UnixMillis)> = latest
+                    .into_iter()
+                    .map(|(id, at)| (id.to_owned(), at))
+                    .collect();
+                if skipped.is_empty() {
+                    return Ok(skipped);
+                }
+                let skipped_ids: Vec<&str> = skipped.iter().map(|(id, _)| id.as_str()).collect();
+                let existing: Vec<String> =
+                    sqlx::query_scalar("SELECT id FROM api_keys WHERE id = ANY($1)")
+                        .bind(&skipped_ids)
+                        .fetch_all(&db.pool)
+                        .await?;
+                Ok(skipped
+                    .into_iter()
+                    .filter(|(id, _)| existing.contains(id))
+                    .collect())
             }
-            tx.commit().await?;
-            Ok(())
-        })
+            crate::Backend::Sqlite(db) => {
+                self.tracked(async {
+                    let mut tx = db.writer.begin().await?;
+                    for (id, at) in uses {
+                        sqlx::query(
+                            "UPDATE api_keys SET last_used_at = $2 \
+                             WHERE id = $1 AND (last_used_at IS NULL OR last_used_at < $2)",
+                        )
+                        .bind(id)
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
+                    tx.commit().await?;
+                    Ok(Vec::new())
+                })
+                .await
+            }
+        }
     }
 }
 

@@ -1176,15 +1176,12 @@ fn verify_fails_loudly_when_the_server_cannot_answer() {
     assert!(stdout.is_empty(), "no report marks keys unknown: {stdout}");
     let (request_line, body) = server.join().unwrap();
     assert!(
-        request_line.starts_with("POST /v1/verify "),
+        request_line.starts_with("POST /v1/leaks/check "),
         "{request_line}"
     );
+    // A check, not a use: the key alone, to the endpoint that spends nothing.
     let sent: Value = serde_json::from_str(&body).unwrap();
-    // A check, not a use: it spends no credits (cost 0).
-    assert_eq!(
-        sent,
-        serde_json::json!({"key": keywarden_key(6), "cost": 0})
-    );
+    assert_eq!(sent, serde_json::json!({"key": keywarden_key(6)}));
 
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
