@@ -441,6 +441,15 @@ pub(crate) fn admin(cmd: AdminCommand) -> anyhow::Result<Outcome> {
                     Some(p) => p.parse()?,
                     None => store.config()?.prefix,
                 };
+                if let Some(n) = &name {
+                    anyhow::ensure!(
+                        n.chars().count() <= keywarden_server::keys::MAX_NAME
+                            && keywarden_core::names::is_clean_text(n),
+                        "a root key's name is at most {} characters, without control, \
+                         line-separator or invisible formatting characters",
+                        keywarden_server::keys::MAX_NAME
+                    );
+                }
                 let store = open(&store).await?;
                 let (record, key) = setup::create_root_key(&store, &prefix, permissions, name, SystemClock.now_ms()).await?;
                 if json {

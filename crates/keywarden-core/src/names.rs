@@ -179,10 +179,19 @@ pub fn is_invisible_format(c: char) -> bool {
     )
 }
 
-/// Whether free text (a key's name, a metadata key) is acceptable: no
-/// control characters and no invisible formatting characters.
+/// Whether `c` breaks a line without being a control character: U+2028
+/// LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR (a log line or a table
+/// row would end there).
+pub fn is_line_separator(c: char) -> bool {
+    matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Whether free text (a key's name, a metadata key, a revocation's reason)
+/// is acceptable: no control characters, no line or paragraph separators,
+/// no invisible formatting characters.
 pub fn is_clean_text(s: &str) -> bool {
-    !s.chars().any(|c| c.is_control() || is_invisible_format(c))
+    !s.chars()
+        .any(|c| c.is_control() || is_line_separator(c) || is_invisible_format(c))
 }
 
 /// Text made safe to store in a log or print on a terminal: at most `max`
@@ -195,11 +204,13 @@ pub fn display_safe(s: &str, max: usize) -> String {
             out.push('…');
             break;
         }
-        out.push(if c.is_control() || is_invisible_format(c) {
-            '\u{FFFD}'
-        } else {
-            c
-        });
+        out.push(
+            if c.is_control() || is_line_separator(c) || is_invisible_format(c) {
+                '\u{FFFD}'
+            } else {
+                c
+            },
+        );
     }
     out
 }
@@ -236,6 +247,22 @@ pub fn join_scopes(scopes: &[Scope]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clean_text_refuses_what_ends_or_hides_a_line() {
+        for bad in [
+            "a\nb",
+            "a\u{2028}b",
+            "a\u{2029}b",
+            "a\u{202E}b",
+            "a\u{200B}b",
+            "\u{7}",
+        ] {
+            assert!(!is_clean_text(bad), "{bad:?}");
+            assert!(!display_safe(bad, 10).contains(|c: char| c == '\u{2028}' || c == '\u{2029}'));
+        }
+        assert!(is_clean_text("Zahlungs-API für München ✓"));
+    }
 
     #[test]
     fn owners() {

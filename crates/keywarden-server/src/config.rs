@@ -324,6 +324,40 @@ impl ServerConfig {
         }
     }
 
+    /// Whether share links may be made: their base must be `https://`, or
+    /// `http://` to this machine only (a link's fragment opens a key, and
+    /// the page that reads it must not travel in the clear). `Err` says
+    /// what to set.
+    pub fn share_base(&self) -> Result<String, String> {
+        let base = self.effective_public_url();
+        if is_private_transport(&base) {
+            Ok(base)
+        } else {
+            Err(format!(
+                "share links need an https:// address: set public_url (KEYWARDEN_PUBLIC_URL) to the \
+                 https:// URL clients reach this deployment at (http:// is accepted for localhost \
+                 only); it is now {}",
+                keywarden_core::names::display_safe(&base, 80)
+            ))
+        }
+    }
+
+    /// Checks the settings that can be checked before serving: a
+    /// `public_url` that is neither `https://` nor loopback `http://` is a
+    /// mistake to see at start-up, not at the first share link.
+    pub fn check(&self) -> Result<(), String> {
+        if let Some(url) = &self.public_url
+            && !is_private_transport(url)
+        {
+            return Err(format!(
+                "public_url must be an https:// URL (http:// only for localhost or a loopback \
+                 address): share links carry the secret that opens a key; got {}",
+                keywarden_core::names::display_safe(url, 80)
+            ));
+        }
+        Ok(())
+    }
+
     /// The rate limit mode in effect.
     pub fn effective_rate_limit_mode(&self) -> crate::limits::RateLimitMode {
         self.rate_limit_mode.unwrap_or_else(|| {
@@ -380,6 +414,26 @@ fn default_max_connections(limit: usize) -> usize {
 /// `conn`): a sixteenth of it, at least 16 and at most 64.
 pub fn overflow_lane(max_connections: usize) -> usize {
     (max_connections / 16).clamp(16, 64)
+}
+
+/// Whether `url` is `https://`, or `http://` to localhost or a loopback
+/// address.
+pub fn is_private_transport(url: &str) -> bool {
+    let Ok(parsed) = reqwest::Url::parse(url) else {
+        return false;
+    };
+    match parsed.scheme() {
+        "https" => parsed.host_str().is_some(),
+        "http" => parsed.host_str().is_some_and(|host| {
+            host.eq_ignore_ascii_case("localhost")
+                || host
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }),
+        _ => false,
+    }
 }
 
 /// The soft limit on open files of this process (Linux: /proc/self/limits).
@@ -479,6 +533,47 @@ mod tests {
         }
         assert_eq!(default_max_connections(1024), 808);
         assert_eq!(default_max_connections(1 << 20), 10_000 - 128);
+    }
+
+    #[test]
+    fn share_links_need_https_off_loopback() {
+        for ok in [
+            "https://keys.example.com",
+            "https://10.0.0.1:8443/",
+            "http://127.0.0.1:8080",
+            "http://localhost:8080",
+            "http://[::1]:8080",
+        ] {
+            assert!(is_private_transport(ok), "{ok}");
+        }
+        for bad in [
+            "http://keys.example.com",
+            "http://0.0.0.0:8080",
+            "http://10.0.0.1",
+            "ftp://keys.example.com",
+            "keys.example.com",
+            "https://",
+        ] {
+            assert!(!is_private_transport(bad), "{bad}");
+        }
+        let c = ServerConfig {
+            public_url: Some("http://keys.example.com".into()),
+            ..ServerConfig::default()
+        };
+        assert!(c.check().is_err() && c.share_base().is_err());
+        let listening = ServerConfig {
+            listen: "0.0.0.0:8080".parse().unwrap(),
+            ..ServerConfig::default()
+        };
+        assert!(
+            listening.check().is_ok(),
+            "no public_url: nothing to refuse at start"
+        );
+        assert!(
+            listening.share_base().is_err(),
+            "but no share link over plain http"
+        );
+        assert!(ServerConfig::default().share_base().is_ok(), "127.0.0.1");
     }
 
     #[test]

@@ -182,6 +182,7 @@ pub async fn serve(
     config: ServerConfig,
     on_root_key: impl FnOnce(&keywarden_core::secret::PlaintextKey),
 ) -> Result<(), ServeError> {
+    config.check().map_err(ServeError::Config)?;
     let tls = config
         .tls_files()
         .and_then(|files| files.map(tls::Tls::load).transpose())

@@ -114,7 +114,8 @@ impl Sealed {
         &self.row
     }
 
-    /// The link, with its fragment: a secret, shown once.
+    /// The link, with its fragment: a secret, shown once. Its base was
+    /// checked by [`check_base`] before the key was made.
     pub(crate) fn url(&self, state: &AppState) -> SecretString {
         SecretString::new(format!(
             "{}/s/{}#{}",
@@ -123,6 +124,17 @@ impl Sealed {
             self.fragment.as_str()
         ))
     }
+}
+
+/// Refuses a share link whose base is not private (`https://`, or
+/// `http://` to this machine): called before the key is made, so a refused
+/// link changes nothing.
+pub(crate) fn check_base(state: &AppState) -> Result<(), KeyError> {
+    state
+        .config()
+        .share_base()
+        .map(|_| ())
+        .map_err(|message| KeyError::new(KeyField::Share, KeyErrorKind::Unavailable, message))
 }
 
 /// The share routes (public: the link is the credential).

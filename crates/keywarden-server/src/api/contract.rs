@@ -47,7 +47,7 @@ pub fn document() -> Value {
             if matches!(path.as_str(), "/v1/keys/{id}/roll" | "/v1/keys/{id}/revoke") {
                 item["post"]["requestBody"]["required"] = json!(false);
             }
-            if path == "/v1/forward-auth" {
+            if path == "/v1/forward-auth" || path == "/v1/forward-auth/{path}" {
                 add_forward_auth_methods(item);
             }
         }
@@ -217,7 +217,8 @@ fn add_forward_auth_methods(item: &mut Map<String, Value>) {
     };
     for method in FORWARD_AUTH_METHODS {
         let mut op = get.clone();
-        op["operationId"] = json!(format!("forward_auth_{method}"));
+        let base = get["operationId"].as_str().unwrap_or("forward_auth");
+        op["operationId"] = json!(format!("{base}_{method}"));
         op["summary"] = json!(format!(
             "Forward-auth, for a proxied {} request",
             method.to_uppercase()

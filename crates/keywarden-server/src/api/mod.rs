@@ -31,7 +31,7 @@ pub mod verify;
     paths(
         keys::create_key, keys::list_keys, keys::get_key, keys::update_key, keys::roll_key,
         keys::revoke_key, keys::disable_key, keys::enable_key, keys::bulk_revoke, keys::reveal_key,
-        keys::key_usage, verify::verify, verify::forward_auth, trufflehog::trufflehog_verify,
+        keys::key_usage, verify::verify, verify::forward_auth, verify::forward_auth_proxied, trufflehog::trufflehog_verify,
         leaks::report_leaks, leaks::check_key, github::github_report,
         owners::put_limits, owners::get_limits, owners::delete_limits, owners::get_owner,
         audit::list_audit, audit::verify_audit, audit::audit_checkpoint, audit::list_events, audit::redeliver_event,
@@ -202,6 +202,17 @@ pub(crate) fn check_name<T: std::str::FromStr>(
     Ok(())
 }
 
+/// The methods forward-auth answers: those an API is called with (proxies
+/// forward the original request's method); others (TRACE, CONNECT, ...)
+/// get 405.
+const FORWARD_AUTH_METHODS: MethodFilter = MethodFilter::GET
+    .or(MethodFilter::HEAD)
+    .or(MethodFilter::POST)
+    .or(MethodFilter::PUT)
+    .or(MethodFilter::PATCH)
+    .or(MethodFilter::DELETE)
+    .or(MethodFilter::OPTIONS);
+
 /// The API routes.
 pub fn router(state: &AppState) -> Router<AppState> {
     Router::new()
@@ -231,16 +242,12 @@ pub fn router(state: &AppState) -> Router<AppState> {
         // methods an API is called with; others (TRACE, CONNECT, ...) get 405.
         .route(
             "/v1/forward-auth",
-            on(
-                MethodFilter::GET
-                    .or(MethodFilter::HEAD)
-                    .or(MethodFilter::POST)
-                    .or(MethodFilter::PUT)
-                    .or(MethodFilter::PATCH)
-                    .or(MethodFilter::DELETE)
-                    .or(MethodFilter::OPTIONS),
-                verify::forward_auth,
-            ),
+            on(FORWARD_AUTH_METHODS, verify::forward_auth),
+        )
+        // Envoy's ext_authz appends the original path to its path prefix.
+        .route(
+            "/v1/forward-auth/{*path}",
+            on(FORWARD_AUTH_METHODS, verify::forward_auth_proxied),
         )
         .route("/v1/verify/trufflehog", post(trufflehog::trufflehog_verify))
         .route("/v1/leaks", post(leaks::report_leaks))

@@ -120,13 +120,14 @@ macro_rules! text_schema {
 /// No control character (Unicode `Cc`: what `char::is_control` refuses).
 const NO_CONTROL: &str = r"^[^\x00-\x1f\x7f-\x9f]*$";
 
-/// No control character, and none of the invisible formatting characters
+/// No control character, no line or paragraph separator (U+2028, U+2029),
+/// and none of the invisible formatting characters
 /// of the Basic Multilingual Plane that `keywarden_core::names::is_clean_text`
 /// refuses (the astral ones, U+1D173–U+1D17A and U+E0000–U+E0FFF, have no
 /// portable pattern form; the server refuses them too).
 const CLEAN_TEXT: &str = concat!(
     r"^[^\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f",
-    r"\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]*$"
+    r"\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]*$"
 );
 
 text_schema!(
@@ -153,8 +154,8 @@ text_schema!(
     /// Why a key was revoked.
     Reason,
     "Reason",
-    "Why: 1 to 200 characters, without control characters.",
-    NO_CONTROL,
+    "Why: 1 to 200 characters, without control, line-separator or invisible formatting characters.",
+    CLEAN_TEXT,
     Some(1),
     Some(crate::keys::MAX_NAME)
 );

@@ -290,6 +290,8 @@ const KEY_ID: HeaderName = HeaderName::from_static("x-keywarden-key-id");
 const OWNER: HeaderName = HeaderName::from_static("x-keywarden-owner");
 const SCOPES: HeaderName = HeaderName::from_static("x-keywarden-scopes");
 const ENVIRONMENT: HeaderName = HeaderName::from_static("x-keywarden-environment");
+/// The environment a proxy requires, on the route that reads no query.
+const REQUIRE_ENVIRONMENT: HeaderName = HeaderName::from_static("x-keywarden-require-environment");
 const RL_LIMIT: HeaderName = HeaderName::from_static("x-ratelimit-limit");
 const RL_REMAINING: HeaderName = HeaderName::from_static("x-ratelimit-remaining");
 
@@ -358,7 +360,6 @@ pub async fn forward_auth(
     // The request itself rather than the `HeaderMap` and `Query`
     // extractors: this is the hottest route, and those copy the headers and
     // parse a query most proxies do not send.
-    let headers = request.headers();
     let q = match FaQuery::read(request.uri().query().unwrap_or("")) {
         Ok(q) => q,
         Err(()) => {
@@ -366,6 +367,56 @@ pub async fn forward_auth(
                 .into_response();
         }
     };
+    answer_forward_auth(&state, addr, request.headers(), q).await
+}
+
+/// Forward-auth for proxies that append the original request's path and
+/// query to the check's (Envoy's `ext_authz` HTTP service: `path_prefix:
+/// /v1/forward-auth` makes `/v1/forward-auth/orders?x=1`). The path and
+/// query after the prefix are the client's own, so nothing is read from
+/// them: the requirements come from headers the proxy sets,
+/// `X-Keywarden-Scopes` and `X-Keywarden-Require-Environment`. Answers as
+/// forward-auth does.
+#[utoipa::path(get, path = "/v1/forward-auth/{path}", tag = "verify", operation_id = "forward_auth_proxied",
+    params(
+        ("path" = String, Path, description = "the original request's path, as the proxy appends it (not read)"),
+        ("Authorization" = Option<String>, Header, description = "Bearer <key>"),
+        ("X-API-Key" = Option<String>, Header, description = "the key, when Authorization is not used"),
+        ("X-Keywarden-Scopes" = Option<crate::api::schema::ScopeList>, Header, description = "required scopes, comma-separated"),
+        ("X-Keywarden-Require-Environment" = Option<keywarden_proto::schemas::Environment>, Header, description = "required environment")),
+    responses((status = 200, description = "valid; identity in X-Keywarden-* headers"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
+pub async fn forward_auth_proxied(
+    State(state): State<AppState>,
+    addr: ClientAddr,
+    request: axum::extract::Request,
+) -> Response {
+    let headers = request.headers();
+    let environment = match headers.get(&REQUIRE_ENVIRONMENT).map(|v| v.to_str()) {
+        None => None,
+        Some(Ok(text)) => Some(std::borrow::Cow::Borrowed(text)),
+        Some(Err(_)) => {
+            return ApiError::invalid(
+                "INVALID_ENVIRONMENT",
+                "X-Keywarden-Require-Environment is not ASCII text",
+            )
+            .into_response();
+        }
+    };
+    let q = FaQuery {
+        environment,
+        ..FaQuery::default()
+    };
+    answer_forward_auth(&state, addr, headers, q).await
+}
+
+/// The verification and answer of forward-auth, whichever route asked.
+async fn answer_forward_auth(
+    state: &AppState,
+    addr: ClientAddr,
+    headers: &HeaderMap,
+    q: FaQuery<'_>,
+) -> Response {
     // The query's scopes and the header's are both required: a proxy may
     // set one per location and the other per route.
     let header = match headers.get(&SCOPES).map(|v| v.to_str()) {

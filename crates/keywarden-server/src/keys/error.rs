@@ -140,6 +140,7 @@ impl KeyError {
             (K::Required, _) => "EXPIRY_REQUIRED",
             (K::TooLong, Some(F::GracePeriod)) => "GRACE_PERIOD_TOO_LONG",
             (K::TooLong, _) => "LIFETIME_TOO_LONG",
+            (K::Unavailable, Some(F::Share)) => "SHARE_UNAVAILABLE",
             (K::Unavailable, _) => "RECOVERY_UNAVAILABLE",
             (K::Empty, _) => "EMPTY_PATCH",
             (K::Invalid, Some(F::Name)) => "INVALID_NAME",

@@ -197,6 +197,9 @@ pub async fn create(state: &AppState, caller: &Caller, new: NewKey) -> Result<Cr
     };
     let expires_at = expiry(new.expires_at.as_deref(), new.expires_in.as_deref(), now)?;
     check_policy(state, &new.environment, expires_at, now)?;
+    if new.share.is_some() {
+        crate::share::check_base(state)?;
+    }
 
     let minted = key::mint(&state.config().prefix, &new.environment);
     let id = KeyId::generate();
@@ -380,6 +383,9 @@ pub async fn roll(
 ) -> Result<Rolled, KeyError> {
     let now = state.now();
     let grace = request.grace_ms;
+    if request.share.is_some() {
+        crate::share::check_base(state)?;
+    }
     let old = load(state, id).await?;
     let minted = key::mint(&state.config().prefix, &old.environment);
     let new_id = KeyId::generate();

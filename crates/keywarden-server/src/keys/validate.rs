@@ -26,7 +26,7 @@ pub(crate) fn check_name(name: Option<&String>) -> Result<(), KeyError> {
         return Err(KeyError::invalid(
             KeyField::Name,
             format!(
-                "a name is at most {MAX_NAME} characters, without control characters or invisible formatting characters"
+                "a name is at most {MAX_NAME} characters, without control, line-separator or invisible formatting characters"
             ),
         ));
     }
@@ -319,11 +319,14 @@ pub fn reason(given: Option<String>, default: &str) -> Result<String, KeyError> 
     let reason = given.unwrap_or_else(|| default.to_owned());
     if reason.is_empty()
         || reason.chars().count() > MAX_NAME
-        || reason.chars().any(char::is_control)
+        || !keywarden_core::names::is_clean_text(&reason)
     {
         return Err(KeyError::invalid(
             KeyField::Reason,
-            format!("a reason is 1 to {MAX_NAME} characters, without control characters"),
+            format!(
+                "a reason is 1 to {MAX_NAME} characters, without control, line-separator or \
+                 invisible formatting characters"
+            ),
         ));
     }
     Ok(reason)

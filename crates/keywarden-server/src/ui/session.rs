@@ -388,8 +388,13 @@ pub(crate) async fn sign_out_response(
 /// open redirect).
 pub(crate) fn safe_next(next: Option<&str>) -> &str {
     match next {
+        // Printable ASCII only: browsers drop tabs and line breaks from a
+        // URL (`/ui/\t/evil` would be read as `/ui//evil`), and a Location
+        // header holds nothing else.
         Some(n)
             if (n == "/ui" || n.starts_with("/ui/"))
+                && n.len() <= 300
+                && n.bytes().all(|b| b.is_ascii_graphic())
                 && !n.contains("//")
                 && !n.contains('\\')
                 && !n.starts_with("/ui/sign-") =>
@@ -614,6 +619,19 @@ mod tests {
         assert_eq!(safe_next(Some("/ui//evil.example")), "/ui");
         assert_eq!(safe_next(Some("/ui/\\evil")), "/ui");
         assert_eq!(safe_next(Some("/uifoo")), "/ui");
+        // Control characters (a browser drops tabs and line breaks from a
+        // URL, making `//`), spaces, non-ASCII and over-long paths.
+        for bad in [
+            "/ui/\t/evil.example",
+            "/ui/\n/evil.example",
+            "/ui/keys\r\nSet-Cookie: x=1",
+            "/ui/\u{7f}",
+            "/ui/a b",
+            "/ui/ünï",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/ui", "{bad:?}");
+        }
+        assert_eq!(safe_next(Some(&format!("/ui/{}", "a".repeat(400)))), "/ui");
         assert_eq!(safe_next(Some("/ui/sign-out")), "/ui");
         assert_eq!(safe_next(None), "/ui");
     }

@@ -133,6 +133,15 @@ async fn invisible_characters_are_refused_in_names() {
                 json!({ "environment": "live", "metadata": { "a": { "b\u{FEFF}": 1 } } }),
                 "INVALID_METADATA",
             ),
+            // Line and paragraph separators end a log line or a table row.
+            (
+                json!({ "environment": "live", "name": "first\u{2028}fake: line" }),
+                "INVALID_NAME",
+            ),
+            (
+                json!({ "environment": "live", "name": "a\u{2029}b" }),
+                "INVALID_NAME",
+            ),
         ];
         for (body, code) in cases {
             let r = t.call("POST", "/v1/keys", Some(body.clone())).await;
@@ -150,6 +159,33 @@ async fn invisible_characters_are_refused_in_names() {
             let r = t.call("POST", "/v1/keys", Some(body.clone())).await;
             assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
         }
+        // A revocation's reason follows the same rule.
+        let (id, _) = t.create(json!({ "environment": "live" })).await;
+        for reason in [
+            "leaked\u{2028}by: admin",
+            "ok\u{202E}kcab",
+            "\u{2029}",
+            "tab\there",
+        ] {
+            let r = t
+                .call(
+                    "POST",
+                    &format!("/v1/keys/{id}/revoke"),
+                    Some(json!({ "reason": reason })),
+                )
+                .await;
+            assert_json_error(
+                &r,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "INVALID_REASON",
+                reason,
+            );
+        }
+        let k = t.call("GET", &format!("/v1/keys/{id}"), None).await;
+        assert_eq!(
+            k.json["status"], "active",
+            "a refused revocation changes nothing"
+        );
         // Visible non-ASCII text is fine.
         let r = t
             .call(

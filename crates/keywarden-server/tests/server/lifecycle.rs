@@ -1026,3 +1026,43 @@ async fn a_spent_monthly_limit_stays_spent_after_a_restart() {
     })
     .await;
 }
+
+/// A share link's fragment opens a key: no link is made for a base that
+/// is plain http off this machine, and the refusal changes nothing.
+#[tokio::test]
+async fn share_links_need_an_https_base() {
+    crate::on_each_backend_with(
+        || {
+            let mut o = crate::Options::default();
+            o.config.listen = "0.0.0.0:8080".parse().unwrap();
+            o
+        },
+        |t| async move {
+            let before = key_count(&t).await;
+            let r = t
+                .call(
+                    "POST",
+                    "/v1/keys",
+                    Some(json!({"environment": "live", "share": {}})),
+                )
+                .await;
+            assert_eq!(
+                (r.status, r.code()),
+                (StatusCode::UNPROCESSABLE_ENTITY, "SHARE_UNAVAILABLE"),
+                "{}",
+                r.json
+            );
+            assert!(
+                r.json["error"]["message"]
+                    .as_str()
+                    .unwrap()
+                    .contains("public_url")
+            );
+            assert_eq!(key_count(&t).await, before, "no key was made");
+            // Without a link, keys are made as ever.
+            t.create(json!({"environment": "live"})).await;
+            t.stop().await;
+        },
+    )
+    .await;
+}

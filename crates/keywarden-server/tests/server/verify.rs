@@ -626,3 +626,84 @@ async fn the_failure_budget_spares_good_keys_and_folds_refusals() {
     )
     .await;
 }
+
+/// Envoy's `ext_authz` HTTP service appends the original request's path
+/// and query to its `path_prefix` (`/v1/forward-auth/orders/7?scopes=…`):
+/// that route answers as forward-auth does, with its requirements from the
+/// headers Envoy sets, never from the client's own path or query.
+#[tokio::test]
+async fn forward_auth_answers_envoys_appended_paths() {
+    on_each_backend(|t| async move {
+        let (id, key) = t
+            .create(json!({"environment": "live", "scopes": ["orders:read"]}))
+            .await;
+        let (_, test_key) = t
+            .create(json!({"environment": "test", "scopes": ["orders:read", "orders:write"]}))
+            .await;
+        let check = |path: &str, method: &str, key: &str, extra: &[(&str, &str)]| {
+            let t = &t;
+            let path = path.to_owned();
+            let method = method.to_owned();
+            let mut headers = vec![("x-api-key".to_owned(), key.to_owned())];
+            headers.extend(
+                extra
+                    .iter()
+                    .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+            );
+            async move {
+                let headers: Vec<(&str, &str)> = headers
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.as_str()))
+                    .collect();
+                t.send(&method, &path, None, None, &headers, Some("198.51.100.50"))
+                    .await
+            }
+        };
+        let envoy = [
+            ("x-keywarden-scopes", "orders:read"),
+            ("x-keywarden-require-environment", "live"),
+        ];
+        let r = check("/v1/forward-auth/orders/7", "POST", &key, &envoy).await;
+        assert_eq!(r.status, StatusCode::OK, "{}: {}", t.backend, r.text);
+        assert_eq!(r.headers["x-keywarden-key-id"], id.as_str());
+        // The client's own query is not read: it can neither relax nor
+        // choose the requirements.
+        let r = check(
+            "/v1/forward-auth/orders/7?environment=test&scopes=",
+            "GET",
+            &test_key,
+            &envoy,
+        )
+        .await;
+        assert_eq!(
+            r.status,
+            StatusCode::FORBIDDEN,
+            "a test key where live is required"
+        );
+        assert_eq!(r.code(), "ENV_MISMATCH");
+        let r = check("/v1/forward-auth/orders?%zz", "GET", &key, &envoy).await;
+        assert_eq!(
+            r.status,
+            StatusCode::OK,
+            "an unreadable client query is not ours to read"
+        );
+        // Required scopes from the header hold.
+        let r = check(
+            "/v1/forward-auth/orders",
+            "DELETE",
+            &key,
+            &[("x-keywarden-scopes", "orders:write")],
+        )
+        .await;
+        assert_eq!(r.code(), "INSUFFICIENT_SCOPE");
+        // No key: 401, as forward-auth answers.
+        let r = t
+            .send("GET", "/v1/forward-auth/orders", None, None, &[], None)
+            .await;
+        assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+        let r = check("/v1/forward-auth/x", "TRACE", &key, &envoy).await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+        t.stop().await;
+    })
+    .await;
+}
