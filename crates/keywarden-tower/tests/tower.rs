@@ -259,8 +259,7 @@ async fn revocation_reaches_a_remote_cache_within_its_staleness_bound() {
 
 /// Keys with a rate limit or credits are asked about on every request
 /// (their answer changes with each use), and a verifier with zero
-/// staleness asks every time; a cached answer is per key, environment,
-/// scopes and client address.
+/// staleness asks every time.
 #[tokio::test]
 async fn the_remote_cache_asks_for_what_it_must_not_reuse() {
     let kw = keywarden().await;
@@ -290,7 +289,8 @@ async fn the_remote_cache_asks_for_what_it_must_not_reuse() {
         }
         assert_eq!(kw.asked() - before, 5, "a limited key is asked every time");
     }
-    // Two routes asking for different scopes: two entries, then hits.
+    // Two routes needing different scopes share the one answer: the key's
+    // scopes are checked on the cached identity (`RequireScopes`).
     let before = kw.asked();
     for _ in 0..5 {
         assert_eq!(
@@ -302,7 +302,7 @@ async fn the_remote_cache_asks_for_what_it_must_not_reuse() {
             StatusCode::OK
         );
     }
-    assert_eq!(kw.asked() - before, 2, "one round trip per scope set");
+    assert_eq!(kw.asked() - before, 1, "one round trip for both routes");
     let uncached = example::app(
         RemoteVerifier::new(&kw.url, &kw.verify_token)
             .unwrap()
