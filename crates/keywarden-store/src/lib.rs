@@ -407,6 +407,25 @@ impl Store {
         Ok(())
     }
 
+    /// What a commit waits for, as the connection that commits reports it:
+    /// on SQLite `PRAGMA synchronous` of the writer (2 = `FULL`: the WAL is
+    /// synced before a commit returns; 1 = `NORMAL` and 0 = `OFF` lose
+    /// acknowledged commits on power loss), on PostgreSQL the session's
+    /// `synchronous_commit` (`on` by default). Tests hold the store to it.
+    pub async fn commit_durability(&self) -> Result<String> {
+        match &*self.backend {
+            Backend::Sqlite(db) => {
+                let level: i64 = sqlx::query_scalar("PRAGMA synchronous")
+                    .fetch_one(&db.writer)
+                    .await?;
+                Ok(level.to_string())
+            }
+            Backend::Postgres(db) => Ok(sqlx::query_scalar("SHOW synchronous_commit")
+                .fetch_one(&db.pool)
+                .await?),
+        }
+    }
+
     /// Checks the database answers.
     pub async fn ping(&self) -> Result<()> {
         with_db!(self, reader, |pool| {

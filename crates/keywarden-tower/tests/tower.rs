@@ -29,6 +29,8 @@ struct Keywarden {
     admin: String,
     verify_token: String,
     state: AppState,
+    /// `POST /v1/verify` requests that reached the server.
+    asked: Arc<std::sync::atomic::AtomicU64>,
     _dir: tempfile::TempDir,
 }
 
@@ -60,19 +62,35 @@ async fn keywarden() -> Keywarden {
         AppState::start(store, ServerConfig::default(), Arc::new(SystemClock), None).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let app =
-        keywarden_server::app(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let asked = Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counter = asked.clone();
+    let app = keywarden_server::app(state.clone())
+        .layer(axum::middleware::from_fn(
+            move |req: axum::extract::Request, next: axum::middleware::Next| {
+                if req.uri().path() == "/v1/verify" {
+                    counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                }
+                next.run(req)
+            },
+        ))
+        .into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, app).await });
     Keywarden {
         url,
         admin,
         verify_token: verify.expose().to_owned(),
         state,
+        asked,
         _dir: dir,
     }
 }
 
 impl Keywarden {
+    /// How many verifications reached the server so far.
+    fn asked(&self) -> u64 {
+        self.asked.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     async fn create(&self, body: Value) -> (String, String) {
         let r: Value = reqwest::Client::new()
             .post(format!("{}/v1/keys", self.url))
@@ -195,28 +213,115 @@ async fn remote_verifier_protects_the_example_app() {
     protects(example::app(verifier), &kw).await;
 }
 
+/// The remote verifier answers a key it verified from its cache, without
+/// asking keywarden (counted at the server), for `max_staleness`: a revoked
+/// key still passes until then (the documented bound), and is refused after.
 #[tokio::test]
 async fn revocation_reaches_a_remote_cache_within_its_staleness_bound() {
     let kw = keywarden().await;
     let app = example::app(
         RemoteVerifier::new(&kw.url, &kw.verify_token)
             .unwrap()
-            .max_staleness(Duration::from_millis(300)),
+            .max_staleness(Duration::from_millis(500)),
     );
     let (id, key) = kw
         .create(json!({"environment": "live", "scopes": ["orders:read"]}))
         .await;
+    let before = kw.asked();
+    for _ in 0..20 {
+        assert_eq!(
+            call(&app, "GET", "/orders", Some(&key)).await.0,
+            StatusCode::OK
+        );
+    }
     assert_eq!(
-        call(&app, "GET", "/orders", Some(&key)).await.0,
-        StatusCode::OK
+        kw.asked() - before,
+        1,
+        "20 requests within the staleness bound: one verification reaches keywarden"
     );
     kw.revoke(&id).await;
-    tokio::time::sleep(Duration::from_millis(350)).await;
+    assert_eq!(
+        call(&app, "GET", "/orders", Some(&key)).await.0,
+        StatusCode::OK,
+        "within the staleness bound the cached answer stands"
+    );
+    assert_eq!(kw.asked() - before, 1);
+    tokio::time::sleep(Duration::from_millis(550)).await;
     let (status, _, body) = call(&app, "GET", "/orders", Some(&key)).await;
     assert_eq!(
         (status, body["error"]["code"].as_str()),
         (StatusCode::FORBIDDEN, Some("REVOKED"))
     );
+    assert_eq!(kw.asked() - before, 2, "past the bound keywarden is asked");
+    // A refusal is never cached: asked again every time.
+    for _ in 0..3 {
+        assert_eq!(
+            call(&app, "GET", "/orders", Some(&key)).await.0,
+            StatusCode::FORBIDDEN
+        );
+    }
+    assert_eq!(kw.asked() - before, 5);
+}
+
+/// Keys with a rate limit or credits are asked about on every request
+/// (their answer changes with each use), and a verifier with zero
+/// staleness asks every time.
+#[tokio::test]
+async fn the_remote_cache_asks_for_what_it_must_not_reuse() {
+    let kw = keywarden().await;
+    let app = example::app(
+        RemoteVerifier::new(&kw.url, &kw.verify_token)
+            .unwrap()
+            .max_staleness(Duration::from_secs(60)),
+    );
+    let (_, limited) = kw
+        .create(json!({"environment": "live", "scopes": ["orders:*"], "rate_limit": {"limit": 100, "window_seconds": 60}}))
+        .await;
+    let (_, metered) = kw
+        .create(
+            json!({"environment": "live", "scopes": ["orders:*"], "credits": {"remaining": 100}}),
+        )
+        .await;
+    let (_, plain) = kw
+        .create(json!({"environment": "live", "scopes": ["orders:*"]}))
+        .await;
+    for key in [&limited, &metered] {
+        let before = kw.asked();
+        for _ in 0..5 {
+            assert_eq!(
+                call(&app, "GET", "/orders", Some(key)).await.0,
+                StatusCode::OK
+            );
+        }
+        assert_eq!(kw.asked() - before, 5, "a limited key is asked every time");
+    }
+    // Two routes needing different scopes share the one answer: the key's
+    // scopes are checked on the cached identity (`RequireScopes`).
+    let before = kw.asked();
+    for _ in 0..5 {
+        assert_eq!(
+            call(&app, "GET", "/orders", Some(&plain)).await.0,
+            StatusCode::OK
+        );
+        assert_eq!(
+            call(&app, "POST", "/orders", Some(&plain)).await.0,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(kw.asked() - before, 1, "one round trip for both routes");
+    let uncached = example::app(
+        RemoteVerifier::new(&kw.url, &kw.verify_token)
+            .unwrap()
+            .max_staleness(Duration::ZERO),
+    );
+    let before = kw.asked();
+    for _ in 0..5 {
+        assert_eq!(
+            call(&uncached, "GET", "/orders", Some(&plain)).await.0,
+            StatusCode::OK
+        );
+    }
+    assert_eq!(kw.asked() - before, 5, "zero staleness asks every time");
 }
 
 #[tokio::test]

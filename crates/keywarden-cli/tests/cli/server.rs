@@ -363,7 +363,305 @@ fn acknowledged_changes_survive_kill_9() {
             "{}",
             db.name()
         );
+        drop(server);
+        // A kill -9 keeps what reached the kernel whether or not it was
+        // synced: what makes these writes survive a power cut as well is the
+        // commit's sync, so hold the store to it (the power-cut test below
+        // shows what it buys).
+        let expected = if db.postgres_url.is_some() { "on" } else { "2" };
+        assert_eq!(
+            commit_durability(&db),
+            expected,
+            "{}: commits must wait for the disk (SQLite synchronous=FULL is 2, PostgreSQL \
+             synchronous_commit=on)",
+            db.name()
+        );
     }
+}
+
+/// What the store's committing connection reports of its commits'
+/// durability ([`keywarden_store::Store::commit_durability`]), for the
+/// store `serve` opens on `db`.
+fn commit_durability(db: &Db) -> String {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap()
+        .block_on(async {
+            let peppers = keywarden_core::digest::PepperRing::new(
+                keywarden_core::digest::Pepper::new(1, &[0xab; 32]).unwrap(),
+            );
+            let store = match &db.postgres_url {
+                Some(url) => keywarden_store::Store::open(url, peppers).await,
+                None => keywarden_store::Store::open_in_dir(&db.data_dir(), peppers).await,
+            }
+            .unwrap();
+            let level = store.commit_durability().await.unwrap();
+            store.close().await;
+            level
+        })
+}
+
+/// An ext4 file system on a loop device whose power a test can cut:
+/// `xfs_io -x -c shutdown` (xfstests' way to simulate a power failure)
+/// stops it at once without writing back its page cache or its journal, so
+/// what was not synced to the device is lost, as on power loss; unmounted
+/// and mounted again, it is what the device held.
+struct PowerCutFs {
+    dir: tempfile::TempDir,
+    mounted: bool,
+}
+
+impl PowerCutFs {
+    /// `None` (with a message) where this process cannot make and mount
+    /// one (not root, no `mkfs.ext4` or `xfs_io`); with
+    /// `KEYWARDEN_REQUIRE_DISK=1` (CI, as root) that is a failure.
+    fn mount() -> Option<Self> {
+        let dir = tempfile::tempdir().unwrap();
+        let mut fs = Self {
+            dir,
+            mounted: false,
+        };
+        std::fs::create_dir(fs.mountpoint()).unwrap();
+        let image = fs.image();
+        std::fs::File::create(&image)
+            .unwrap()
+            .set_len(64 << 20)
+            .unwrap();
+        let steps: [(&str, Vec<&std::ffi::OsStr>); 2] = [
+            ("xfs_io", vec!["-V".as_ref()]),
+            (
+                "mkfs.ext4",
+                vec!["-q".as_ref(), "-F".as_ref(), image.as_os_str()],
+            ),
+        ];
+        for (program, args) in steps {
+            if let Err(why) = run(program, &args) {
+                return Self::unavailable(&why);
+            }
+        }
+        match fs.mount_image() {
+            Ok(()) => {
+                fs.mounted = true;
+                Some(fs)
+            }
+            Err(why) => Self::unavailable(&why),
+        }
+    }
+
+    fn unavailable(why: &str) -> Option<Self> {
+        assert!(
+            std::env::var("KEYWARDEN_REQUIRE_DISK").as_deref() != Ok("1"),
+            "KEYWARDEN_REQUIRE_DISK=1 but a loop-mounted ext4 cannot be had ({why}): \
+             the power-cut test cannot run (root, mkfs.ext4 and xfs_io from xfsprogs)"
+        );
+        eprintln!("SKIPPED: no loop-mounted ext4 here ({why}): the power-cut test");
+        None
+    }
+
+    fn image(&self) -> PathBuf {
+        self.dir.path().join("disk.img")
+    }
+
+    fn mountpoint(&self) -> PathBuf {
+        self.dir.path().join("mnt")
+    }
+
+    fn mount_image(&self) -> Result<(), String> {
+        run(
+            "mount",
+            &[
+                "-o".as_ref(),
+                "loop".as_ref(),
+                self.image().as_os_str(),
+                self.mountpoint().as_os_str(),
+            ],
+        )
+    }
+
+    /// The power fails: nothing more reaches the device.
+    fn cut_power(&self) {
+        run(
+            "xfs_io",
+            &[
+                "-x".as_ref(),
+                "-c".as_ref(),
+                "shutdown".as_ref(),
+                self.mountpoint().as_os_str(),
+            ],
+        )
+        .unwrap();
+    }
+
+    /// The machine is back: the file system as the device held it (the
+    /// journal replayed).
+    fn power_on(&mut self) {
+        run("umount", &[self.mountpoint().as_os_str()]).unwrap();
+        self.mounted = false;
+        self.mount_image().unwrap();
+        self.mounted = true;
+    }
+}
+
+impl Drop for PowerCutFs {
+    fn drop(&mut self) {
+        if self.mounted {
+            let _ = Command::new("umount")
+                .arg("-l")
+                .arg(self.mountpoint())
+                .status();
+        }
+    }
+}
+
+/// Runs `program`; its stderr on failure.
+fn run(program: &str, args: &[&std::ffi::OsStr]) -> Result<(), String> {
+    match Command::new(program).args(args).output() {
+        Ok(out) if out.status.success() => Ok(()),
+        Ok(out) => Err(format!(
+            "{program}: {}: {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        )),
+        Err(e) => Err(format!("{program}: {e}")),
+    }
+}
+
+/// Power fails under a SQLite node taking writes from several clients:
+/// every create and revoke it acknowledged before (or while) the power went
+/// is there after the restart. With `synchronous=NORMAL` or `OFF` the WAL
+/// is not synced at commit, and the last acknowledged writes are lost.
+#[test]
+fn acknowledged_changes_survive_a_power_cut() {
+    let Some(mut fs) = PowerCutFs::mount() else {
+        return;
+    };
+    let db = Db::sqlite();
+    let data = fs.mountpoint().join("data");
+    let data_env = data.display().to_string();
+    let env = [("KEYWARDEN_DATA_DIR", data_env.as_str())];
+    let server = Server::start(&db, &env);
+    let root = server.root_key().unwrap();
+    let http = reqwest::blocking::Client::new();
+    let create = |http: &reqwest::blocking::Client| -> Option<(String, String)> {
+        let r = http
+            .post(format!("{}/v1/keys", server.url))
+            .bearer_auth(&root)
+            .json(&serde_json::json!({"environment": "live"}))
+            .send()
+            .ok()?;
+        if r.status() != 201 {
+            return None;
+        }
+        let v: Value = r.json().ok()?;
+        Some((v["id"].as_str()?.to_owned(), v["key"].as_str()?.to_owned()))
+    };
+    // Each writer creates keys and revokes every other one it created.
+    // Acknowledged creates: (key, whether its revoke was acknowledged, or
+    // `None` when one was sent but not acknowledged: then it may be either).
+    let acknowledged = std::sync::Mutex::new(Vec::<(String, Option<bool>)>::new());
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            let (create, acknowledged, stop) = (&create, &acknowledged, &stop);
+            let (server, root) = (&server, &root);
+            scope.spawn(move || {
+                let http = reqwest::blocking::Client::new();
+                for i in 0.. {
+                    if stop.load(std::sync::atomic::Ordering::SeqCst) {
+                        break;
+                    }
+                    let Some((id, key)) = create(&http) else {
+                        break;
+                    };
+                    if i % 2 == 1 {
+                        acknowledged.lock().unwrap().push((key, Some(false)));
+                        continue;
+                    }
+                    let revoked = http
+                        .post(format!("{}/v1/keys/{id}/revoke", server.url))
+                        .bearer_auth(root)
+                        .send()
+                        .is_ok_and(|r| r.status().is_success());
+                    acknowledged
+                        .lock()
+                        .unwrap()
+                        .push((key, revoked.then_some(true)));
+                    if !revoked {
+                        break;
+                    }
+                }
+            });
+        }
+        // Well within ext4's 5 s journal commit and the kernel's 30 s
+        // write-back: only a commit's own sync puts it on the device.
+        std::thread::sleep(Duration::from_millis(1_500));
+        fs.cut_power();
+        std::thread::sleep(Duration::from_millis(200));
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    });
+    server.kill9();
+    fs.power_on();
+
+    let acknowledged = acknowledged.into_inner().unwrap();
+    let revokes = acknowledged
+        .iter()
+        .filter(|(_, revoked)| *revoked == Some(true))
+        .count();
+    assert!(
+        acknowledged.len() >= 20 && revokes >= 10,
+        "too few writes before the power cut ({} keys, {revokes} revoked): the test proves nothing",
+        acknowledged.len()
+    );
+    let server = Server::start(&db, &env);
+    let verify = |key: &str| -> String {
+        let r: Value = http
+            .post(format!("{}/v1/verify", server.url))
+            .bearer_auth(&root)
+            .json(&serde_json::json!({ "key": key }))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        r["code"]
+            .as_str()
+            .map_or_else(|| format!("refused: {r}"), str::to_owned)
+    };
+    let mut lost = Vec::new();
+    for (key, revoked) in &acknowledged {
+        let code = verify(key);
+        let fine = match revoked {
+            Some(true) => code == "REVOKED",
+            Some(false) => code == "VALID",
+            None => code == "VALID" || code == "REVOKED",
+        };
+        if !fine {
+            lost.push(format!("a key acknowledged {revoked:?} is {code}"));
+        }
+    }
+    eprintln!(
+        "power cut: {} creates and {revokes} revokes acknowledged, {} lost",
+        acknowledged.len(),
+        lost.len()
+    );
+    assert!(
+        lost.is_empty(),
+        "acknowledged writes were lost to a power cut: {} of {} keys ({:?}...)",
+        lost.len(),
+        acknowledged.len(),
+        &lost[..lost.len().min(5)]
+    );
+    drop(server);
+    let check = keywarden()
+        .args(["admin", "audit", "verify"])
+        .env("KEYWARDEN_DATA_DIR", &data)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "the audit chain after the power cut: {}",
+        String::from_utf8_lossy(&check.stdout)
+    );
 }
 
 pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
@@ -819,10 +1117,33 @@ fn disable_and_enable_reach_every_node_at_once() {
             body["error"]["code"].as_str().unwrap_or("").to_owned(),
         )
     };
+    let cache_hits = |node: &Server| -> u64 {
+        let text = http
+            .get(format!("{}/metrics", node.url))
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        text.lines()
+            .find_map(|l| l.strip_prefix("keywarden_cache_hits_total "))
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap()
+    };
     let k = a.cli_json(&root, &["key", "create", "--env", "live"]);
     let (key, id) = (k["key"].as_str().unwrap(), k["id"].as_str().unwrap());
     assert_eq!(check(&b, key).0, 200);
-    assert_eq!(check(&b, key).0, 200, "cached on node B");
+    // Node B answers from its cache (its cache_ttl is 30 s): without this
+    // the test would pass on a node that asks the store every time, whether
+    // or not the disable reached it.
+    let hits = cache_hits(&b);
+    assert_eq!(check(&b, key).0, 200);
+    assert_eq!(
+        cache_hits(&b),
+        hits + 1,
+        "node B did not answer from its cache, so this test would prove nothing"
+    );
 
     let disabled = a.cli_json(&root, &["key", "disable", id]);
     assert_eq!(disabled["status"], "disabled");
@@ -830,7 +1151,7 @@ fn disable_and_enable_reach_every_node_at_once() {
     while check(&b, key) != (403, "DISABLED".to_owned()) {
         assert!(
             started.elapsed() < Duration::from_secs(1),
-            "node B still accepts a key disabled on A"
+            "node B still accepts a key disabled on A (from its cache)"
         );
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -852,11 +1173,22 @@ fn disable_and_enable_reach_every_node_at_once() {
     }
 }
 
-/// Cluster rate limits: two nodes on one PostgreSQL admit 180 to 220 of
-/// 600 requests for a key limited to 200 a minute (per node it would be
-/// up to 400).
+/// Cluster rate limits under load: 16 concurrent clients, 8 on each of
+/// two nodes on one PostgreSQL, for 9 s against a key limited to 300 per
+/// 2-second window. Every answer names its window (`rate_limit.reset` of
+/// `POST /v1/verify`), so admissions are counted per window, exactly: each
+/// full window admits between 270 and 300 (the limit less 10%, and the
+/// limit; counted per node it would be up to 600), with both nodes
+/// admitting and the clients asking for well over the limit.
 #[test]
 fn a_rate_limit_holds_across_two_nodes() {
+    use std::{
+        collections::BTreeMap,
+        sync::atomic::{AtomicBool, Ordering},
+    };
+    const LIMIT: u32 = 300;
+    const WINDOW_MS: i64 = 2_000;
+    const CLIENTS: usize = 16;
     let Some(db) = Db::postgres() else {
         eprintln!("SKIPPED: needs PostgreSQL (KEYWARDEN_TEST_DATABASE_URL)");
         return;
@@ -866,53 +1198,100 @@ fn a_rate_limit_holds_across_two_nodes() {
     let b = Server::start(&db, &[("KEYWARDEN_NODE_ID", "b")]);
     let k = a.cli_json(
         &root,
-        &["key", "create", "--env", "live", "--rate-limit", "200/60s"],
+        &["key", "create", "--env", "live", "--rate-limit", "300/2s"],
     );
+    assert_eq!(k["rate_limit"]["window_seconds"], 2);
     let key = k["key"].as_str().unwrap().to_owned();
-    // One window for the whole run: windows are aligned to the minute.
-    let into_minute = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
+    let now_ms = || {
+        i64::try_from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_millis(),
+        )
         .unwrap()
-        .as_millis()
-        % 60_000;
-    if into_minute > 45_000 {
-        std::thread::sleep(Duration::from_millis(
-            u64::try_from(60_500 - into_minute).unwrap(),
-        ));
-    }
-    let http = reqwest::blocking::Client::new();
-    let started = Instant::now();
-    let mut admitted = [0u32; 2];
-    for i in 0..600 {
-        let node = if i % 2 == 0 { &a } else { &b };
-        let status = http
-            .get(format!("{}/v1/forward-auth", node.url))
-            .header("x-api-key", &key)
-            .send()
-            .unwrap()
-            .status()
-            .as_u16();
-        match status {
-            200 => admitted[i % 2] += 1,
-            429 => {}
-            other => panic!("unexpected {other}"),
+    };
+    // Window end → (admitted by node A, admitted by node B, refused).
+    let counts = std::sync::Mutex::new(BTreeMap::<i64, [u32; 3]>::new());
+    let stop = AtomicBool::new(false);
+    let barrier = std::sync::Barrier::new(CLIENTS + 1);
+    let (run_start, run_end) = std::thread::scope(|scope| {
+        for client in 0..CLIENTS {
+            let node = client % 2;
+            let url = [&a.url, &b.url][node];
+            let (counts, stop, barrier, key, root) = (&counts, &stop, &barrier, &key, &root);
+            scope.spawn(move || {
+                let http = reqwest::blocking::Client::new();
+                let mut mine = BTreeMap::<i64, [u32; 3]>::new();
+                barrier.wait();
+                while !stop.load(Ordering::SeqCst) {
+                    let r = http
+                        .post(format!("{url}/v1/verify"))
+                        .bearer_auth(root)
+                        .json(&serde_json::json!({ "key": key }))
+                        .send()
+                        .unwrap();
+                    assert_eq!(r.status(), 200);
+                    let v: Value = r.json().unwrap();
+                    let reset = v["rate_limit"]["reset"]
+                        .as_str()
+                        .and_then(keywarden_server::timefmt::parse_rfc3339)
+                        .unwrap_or_else(|| panic!("no window in {v}"));
+                    let slot = mine.entry(reset).or_default();
+                    match v["code"].as_str() {
+                        Some("VALID") => slot[node] += 1,
+                        Some("RATE_LIMITED") => slot[2] += 1,
+                        _ => panic!("unexpected answer {v}"),
+                    }
+                }
+                let mut counts = counts.lock().unwrap();
+                for (reset, n) in mine {
+                    let slot = counts.entry(reset).or_default();
+                    for i in 0..3 {
+                        slot[i] += n[i];
+                    }
+                }
+            });
         }
+        barrier.wait();
+        let run_start = now_ms();
+        std::thread::sleep(Duration::from_secs(9));
+        let run_end = now_ms();
+        stop.store(true, Ordering::SeqCst);
+        (run_start, run_end)
+    });
+    let counts = counts.into_inner().unwrap();
+    let mut full = 0;
+    for (reset, [by_a, by_b, refused]) in &counts {
+        let admitted = by_a + by_b;
+        let whole = reset - WINDOW_MS >= run_start && *reset <= run_end;
+        eprintln!(
+            "window ending {reset}{}: {admitted} admitted (node A {by_a}, node B {by_b}), {refused} refused",
+            if whole { "" } else { " (partly run)" }
+        );
+        assert!(
+            admitted <= LIMIT,
+            "{admitted} admitted in one window for a limit of {LIMIT}"
+        );
+        if !whole {
+            continue;
+        }
+        full += 1;
+        assert!(
+            admitted + refused >= LIMIT * 3 / 2,
+            "the clients asked only {} times in a window: the limit was not tested",
+            admitted + refused
+        );
+        assert!(
+            admitted >= LIMIT - LIMIT / 10,
+            "{admitted} admitted in a window for a limit of {LIMIT}: more than 10% lost"
+        );
+        assert!(
+            *by_a > 0 && *by_b > 0,
+            "one node admitted nothing in a window"
+        );
     }
-    let total = admitted[0] + admitted[1];
-    eprintln!(
-        "cluster rate limit: {total} of 600 admitted (node A {}, node B {}) in {:?}",
-        admitted[0],
-        admitted[1],
-        started.elapsed()
-    );
-    assert!(
-        started.elapsed() < Duration::from_secs(14),
-        "the run left its window"
-    );
-    assert!(
-        (180..=220).contains(&total),
-        "{total} admitted for a limit of 200"
-    );
+    assert!(full >= 3, "only {full} whole windows were run");
 }
 
 /// An owner limited to 50 a minute: its two keys, spread over two nodes,

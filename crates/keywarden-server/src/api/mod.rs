@@ -5,7 +5,6 @@ use axum::{
     extract::{DefaultBodyLimit, State},
     http::{HeaderValue, StatusCode, header},
     response::IntoResponse,
-    routing::{MethodFilter, get, on, post},
 };
 use utoipa::{
     Modify, OpenApi,
@@ -202,64 +201,106 @@ pub(crate) fn check_name<T: std::str::FromStr>(
     Ok(())
 }
 
-/// The methods forward-auth answers: those an API is called with (proxies
-/// forward the original request's method); others (TRACE, CONNECT, ...)
-/// get 405.
-const FORWARD_AUTH_METHODS: MethodFilter = MethodFilter::GET
-    .or(MethodFilter::HEAD)
-    .or(MethodFilter::POST)
-    .or(MethodFilter::PUT)
-    .or(MethodFilter::PATCH)
-    .or(MethodFilter::DELETE)
-    .or(MethodFilter::OPTIONS);
+/// One route of the API: a path, a method and the handler that answers it
+/// (its name is the operation's `operationId` in the OpenAPI document;
+/// forward-auth's other methods are `forward_auth_<method>`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    /// The path as the router matches it (`/v1/keys/{id}`).
+    pub path: &'static str,
+    /// The method, lower case as in the OpenAPI document (`get`, `post`).
+    /// A `get` route answers `HEAD` too (axum, as RFC 9110 allows).
+    pub method: &'static str,
+    /// The handler's name.
+    pub handler: &'static str,
+}
 
-/// The API routes.
+/// Declares the API's routes once: [`ROUTES`] lists them, and `routes()`
+/// builds the router from the same lines, so the list is what the router
+/// serves. Axum's router cannot list its routes; this table is how a test
+/// holds the OpenAPI document to the router in both directions.
+macro_rules! api_routes {
+    ($($path:literal { $($method:ident => $($handler:ident)::+),+ $(,)? })*) => {
+        /// Every route [`router`] serves, from the table it is built from.
+        pub const ROUTES: &[Route] = &[$($(Route {
+            path: $path,
+            method: stringify!($method),
+            handler: api_routes!(@last $($handler)::+),
+        }),+),*];
+
+        fn routes() -> Router<AppState> {
+            Router::new()$(.route(
+                $path,
+                axum::routing::MethodRouter::new()$(.$method($($handler)::+))+,
+            ))*
+        }
+    };
+    (@last $first:ident) => { stringify!($first) };
+    (@last $first:ident :: $($rest:ident)::+) => { api_routes!(@last $($rest)::+) };
+}
+
+api_routes! {
+    "/healthz" { get => healthz }
+    "/readyz" { get => readyz }
+    "/metrics" { get => metrics }
+    // The document itself (the one route it does not describe).
+    "/openapi.json" { get => openapi_json }
+    "/v1/keys" { post => keys::create_key, get => keys::list_keys }
+    "/v1/keys/revoke" { post => keys::bulk_revoke }
+    "/v1/keys/{id}" { get => keys::get_key, patch => keys::update_key }
+    "/v1/keys/{id}/roll" { post => keys::roll_key }
+    "/v1/keys/{id}/revoke" { post => keys::revoke_key }
+    "/v1/keys/{id}/disable" { post => keys::disable_key }
+    "/v1/keys/{id}/enable" { post => keys::enable_key }
+    "/v1/keys/{id}/secret" { get => keys::reveal_key }
+    "/v1/keys/{id}/usage" { get => keys::key_usage }
+    "/v1/owners/{owner}" { get => owners::get_owner }
+    "/v1/owners/{owner}/limits" {
+        get => owners::get_limits,
+        put => owners::put_limits,
+        delete => owners::delete_limits,
+    }
+    "/v1/verify" { post => verify::verify }
+    // Proxies forward the original request's method (nginx `auth_request`,
+    // Envoy `ext_authz`), so forward-auth answers the methods an API is
+    // called with (`contract::FORWARD_AUTH_METHODS` documents them); others
+    // (TRACE, CONNECT, ...) get 405.
+    "/v1/forward-auth" {
+        get => verify::forward_auth,
+        head => verify::forward_auth,
+        post => verify::forward_auth,
+        put => verify::forward_auth,
+        patch => verify::forward_auth,
+        delete => verify::forward_auth,
+        options => verify::forward_auth,
+    }
+    // Envoy's `ext_authz` appends the original path (and query) to its
+    // path prefix; the requirements then come from headers only.
+    "/v1/forward-auth/{*path}" {
+        get => verify::forward_auth_proxied,
+        head => verify::forward_auth_proxied,
+        post => verify::forward_auth_proxied,
+        put => verify::forward_auth_proxied,
+        patch => verify::forward_auth_proxied,
+        delete => verify::forward_auth_proxied,
+        options => verify::forward_auth_proxied,
+    }
+    "/v1/verify/trufflehog" { post => trufflehog::trufflehog_verify }
+    "/v1/leaks" { post => leaks::report_leaks }
+    "/v1/leaks/check" { post => leaks::check_key }
+    // GitHub batches what it found: the handler reads its body itself,
+    // after the checks that need none, up to its own, larger bound
+    // (`github::MAX_BODY_BYTES`).
+    "/v1/leaks/github" { post => github::github_report }
+    "/v1/audit" { get => audit::list_audit }
+    "/v1/audit/verify" { get => audit::verify_audit }
+    "/v1/audit/checkpoint" { get => audit::audit_checkpoint }
+    "/v1/events" { get => audit::list_events }
+    "/v1/events/{id}/redeliver" { post => audit::redeliver_event }
+}
+
+/// The API routes: [`ROUTES`], and nothing else (a route is added to the
+/// table, never here, so the contract test sees it).
 pub fn router(state: &AppState) -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
-        .route("/openapi.json", get(openapi_json))
-        .route("/v1/keys", post(keys::create_key).get(keys::list_keys))
-        .route("/v1/keys/revoke", post(keys::bulk_revoke))
-        .route("/v1/keys/{id}", get(keys::get_key).patch(keys::update_key))
-        .route("/v1/keys/{id}/roll", post(keys::roll_key))
-        .route("/v1/keys/{id}/revoke", post(keys::revoke_key))
-        .route("/v1/keys/{id}/disable", post(keys::disable_key))
-        .route("/v1/keys/{id}/enable", post(keys::enable_key))
-        .route("/v1/keys/{id}/secret", get(keys::reveal_key))
-        .route("/v1/keys/{id}/usage", get(keys::key_usage))
-        .route("/v1/owners/{owner}", get(owners::get_owner))
-        .route(
-            "/v1/owners/{owner}/limits",
-            get(owners::get_limits)
-                .put(owners::put_limits)
-                .delete(owners::delete_limits),
-        )
-        .route("/v1/verify", post(verify::verify))
-        // Proxies forward the original request's method (nginx
-        // `auth_request`, Envoy `ext_authz`), so forward-auth answers the
-        // methods an API is called with; others (TRACE, CONNECT, ...) get 405.
-        .route(
-            "/v1/forward-auth",
-            on(FORWARD_AUTH_METHODS, verify::forward_auth),
-        )
-        // Envoy's ext_authz appends the original path to its path prefix.
-        .route(
-            "/v1/forward-auth/{*path}",
-            on(FORWARD_AUTH_METHODS, verify::forward_auth_proxied),
-        )
-        .route("/v1/verify/trufflehog", post(trufflehog::trufflehog_verify))
-        .route("/v1/leaks", post(leaks::report_leaks))
-        .route("/v1/leaks/check", post(leaks::check_key))
-        // GitHub batches what it found: the handler reads its body itself,
-        // after the checks that need none, up to its own, larger bound
-        // (`github::MAX_BODY_BYTES`).
-        .route("/v1/leaks/github", post(github::github_report))
-        .route("/v1/audit", get(audit::list_audit))
-        .route("/v1/audit/verify", get(audit::verify_audit))
-        .route("/v1/audit/checkpoint", get(audit::audit_checkpoint))
-        .route("/v1/events", get(audit::list_events))
-        .route("/v1/events/{id}/redeliver", post(audit::redeliver_event))
-        .layer(DefaultBodyLimit::max(state.config().max_body_bytes))
+    routes().layer(DefaultBodyLimit::max(state.config().max_body_bytes))
 }

@@ -23,10 +23,13 @@ struct Tmpfs {
 }
 
 impl Tmpfs {
-    /// `None` (with a message) when this process cannot mount, e.g. not root.
+    /// `None` (with a message) when this process cannot mount, e.g. not
+    /// root; with `KEYWARDEN_REQUIRE_DISK=1` (CI, which runs as root) a
+    /// failed mount fails the test instead: a skipped full-disk test must
+    /// not pass as one that ran.
     fn mount(size: &str) -> Option<Self> {
         let dir = tempfile::tempdir().unwrap();
-        let ok = std::process::Command::new("mount")
+        let out = std::process::Command::new("mount")
             .args([
                 "-t",
                 "tmpfs",
@@ -35,14 +38,23 @@ impl Tmpfs {
                 "tmpfs",
             ])
             .arg(dir.path())
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if !ok {
-            eprintln!("cannot mount a tmpfs here (not root?): skipping the full-disk test");
-            return None;
-        }
-        Some(Self { dir })
+            .output();
+        let why = match &out {
+            Ok(out) if out.status.success() => return Some(Self { dir }),
+            Ok(out) => format!(
+                "{}: {}",
+                out.status,
+                String::from_utf8_lossy(&out.stderr).trim()
+            ),
+            Err(e) => format!("cannot run mount: {e}"),
+        };
+        assert!(
+            std::env::var("KEYWARDEN_REQUIRE_DISK").as_deref() != Ok("1"),
+            "KEYWARDEN_REQUIRE_DISK=1 but a tmpfs cannot be mounted ({why}): \
+             the full-disk test cannot run"
+        );
+        eprintln!("SKIPPED: cannot mount a tmpfs here ({why}; not root?): the full-disk test");
+        None
     }
 
     fn path(&self) -> &Path {

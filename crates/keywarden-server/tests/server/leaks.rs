@@ -10,10 +10,7 @@ use axum::{
     http::{Request, StatusCode},
 };
 use base64::Engine;
-use p256::{
-    ecdsa::{Signature, SigningKey, signature::Signer},
-    pkcs8::{EncodePublicKey, LineEnding},
-};
+use p256::ecdsa::Signature;
 use serde_json::{Value, json};
 
 use crate::{Options, Resp, TestApp, on_each_backend, on_each_backend_with};
@@ -21,14 +18,64 @@ use crate::{Options, Resp, TestApp, on_each_backend, on_each_backend_with};
 /// Request headers, owned.
 type Headers = Vec<(&'static str, String)>;
 
+/// A P-256 key pair made, and reports signed, by OpenSSL's command line
+/// (`openssl ecparam`, `openssl dgst -sha256 -sign`), as GitHub's signer
+/// is no code of ours: the verifier is held to an implementation it does
+/// not share a crate with. The private key lives in a temporary directory.
+#[derive(Clone)]
+struct SigningKey {
+    dir: std::sync::Arc<tempfile::TempDir>,
+}
+
+/// Runs `openssl` with `args`; its standard output. Fails, naming the
+/// reason, when OpenSSL is missing: the GitHub tests need it (CI installs
+/// it).
+fn openssl(args: &[&std::ffi::OsStr]) -> Vec<u8> {
+    let out = std::process::Command::new("openssl")
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| {
+            panic!("the GitHub signature tests sign with the openssl command (apt-get install openssl): {e}")
+        });
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 /// A P-256 key pair made for the test.
 fn signing_key() -> SigningKey {
-    loop {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).unwrap();
-        if let Ok(key) = SigningKey::from_slice(&bytes) {
-            return key;
-        }
+    let key = SigningKey {
+        dir: std::sync::Arc::new(tempfile::tempdir().unwrap()),
+    };
+    openssl(&[
+        "ecparam".as_ref(),
+        "-name".as_ref(),
+        "prime256v1".as_ref(),
+        "-genkey".as_ref(),
+        "-noout".as_ref(),
+        "-out".as_ref(),
+        key.pem().as_os_str(),
+    ]);
+    key
+}
+
+impl SigningKey {
+    fn pem(&self) -> PathBuf {
+        self.dir.path().join("key.pem")
+    }
+
+    /// The public key, PEM (SubjectPublicKeyInfo), as GitHub publishes it.
+    fn public_pem(&self) -> String {
+        let pem = openssl(&[
+            "ec".as_ref(),
+            "-in".as_ref(),
+            self.pem().as_os_str(),
+            "-pubout".as_ref(),
+        ]);
+        String::from_utf8(pem).unwrap()
     }
 }
 
@@ -39,7 +86,7 @@ fn write_meta(path: &Path, keys: &[(&str, &SigningKey)]) {
         .map(|(id, key)| {
             json!({
                 "key_identifier": id,
-                "key": key.verifying_key().to_public_key_pem(LineEnding::LF).unwrap(),
+                "key": key.public_pem(),
                 "is_current": true,
             })
         })
@@ -47,9 +94,19 @@ fn write_meta(path: &Path, keys: &[(&str, &SigningKey)]) {
     std::fs::write(path, json!({ "public_keys": public_keys }).to_string()).unwrap();
 }
 
+/// GitHub's signature header of `body`: base64 of the DER ECDSA-SHA256
+/// signature, made by `openssl dgst -sha256 -sign`.
 fn sign(key: &SigningKey, body: &[u8]) -> String {
-    let signature: Signature = key.sign(body);
-    base64::engine::general_purpose::STANDARD.encode(signature.to_der().as_bytes())
+    let file = tempfile::NamedTempFile::new_in(key.dir.path()).unwrap();
+    std::fs::write(file.path(), body).unwrap();
+    let der = openssl(&[
+        "dgst".as_ref(),
+        "-sha256".as_ref(),
+        "-sign".as_ref(),
+        key.pem().as_os_str(),
+        file.path().as_os_str(),
+    ]);
+    base64::engine::general_purpose::STANDARD.encode(der)
 }
 
 /// A POST with a raw body, from a peer address.
@@ -173,31 +230,38 @@ async fn a_signed_github_report_revokes_the_key_and_answers_labels() {
             }
             assert_eq!(written(&t, &id).await, before, "{}: a replay writes nothing", t.backend);
 
-            // A high-S signature (Go's crypto/ecdsa does not normalise) is
-            // as good as its low-S twin.
+            // OpenSSL, like Go's crypto/ecdsa, does not normalise S: half
+            // its signatures are high-S. Either twin of a signature (s and
+            // n - s) is as good as the other.
             let (_, key2) = t.create(json!({"environment": "live"})).await;
             let body2 = json!([{"token": key2, "type": "keywarden_key"}]).to_string();
-            let signed: Signature = github.sign(body2.as_bytes());
-            let low = signed.normalize_s().unwrap_or(signed);
-            let (r_, s_) = low.split_scalars();
-            let high = Signature::from_scalars(r_, -s_).unwrap();
-            assert!(high.normalize_s().is_some(), "the twin is high-S");
-            let r = post(
-                &t,
-                "/v1/leaks/github",
-                body2.into_bytes(),
-                &[
-                    ("github-public-key-identifier", "github-1"),
-                    (
-                        "github-public-key-signature",
-                        &base64::engine::general_purpose::STANDARD
-                            .encode(high.to_der().as_bytes()),
-                    ),
-                ],
-            )
-            .await;
-            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-            assert_eq!(r.json[0]["label"], "true_positive");
+            let signed = sign(&github, body2.as_bytes());
+            let der = base64::engine::general_purpose::STANDARD
+                .decode(&signed)
+                .unwrap();
+            let signed_sig = Signature::from_der(&der).unwrap();
+            let (r_, s_) = signed_sig.split_scalars();
+            let twin = Signature::from_scalars(r_, -s_).unwrap();
+            assert_ne!(
+                signed_sig.normalize_s().is_some(),
+                twin.normalize_s().is_some(),
+                "one twin is high-S"
+            );
+            let twin = base64::engine::general_purpose::STANDARD.encode(twin.to_der().as_bytes());
+            for signature in [twin, signed] {
+                let r = post(
+                    &t,
+                    "/v1/leaks/github",
+                    body2.clone().into_bytes(),
+                    &[
+                        ("github-public-key-identifier", "github-1"),
+                        ("github-public-key-signature", &signature),
+                    ],
+                )
+                .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+                assert_eq!(r.json[0]["label"], "true_positive");
+            }
             assert_eq!(verify_code(&t, &key2).await, "REVOKED");
             t.stop().await;
         }
