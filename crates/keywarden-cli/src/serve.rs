@@ -445,8 +445,8 @@ pub(crate) fn admin(cmd: AdminCommand) -> anyhow::Result<Outcome> {
                     anyhow::ensure!(
                         n.chars().count() <= keywarden_server::keys::MAX_NAME
                             && keywarden_core::names::is_clean_text(n),
-                        "a root key's name is at most {} characters, without control, \
-                         line-separator or invisible formatting characters",
+                        "a root key's name is at most {} characters, without control characters, \
+                         line separators or invisible formatting characters",
                         keywarden_server::keys::MAX_NAME
                     );
                 }

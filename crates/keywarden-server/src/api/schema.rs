@@ -154,7 +154,7 @@ text_schema!(
     /// Why a key was revoked.
     Reason,
     "Reason",
-    "Why: 1 to 200 characters, without control, line-separator or invisible formatting characters.",
+    "Why: 1 to 200 characters, without control characters, line separators or invisible formatting characters.",
     CLEAN_TEXT,
     Some(1),
     Some(crate::keys::MAX_NAME)

@@ -26,7 +26,7 @@ pub(crate) fn check_name(name: Option<&String>) -> Result<(), KeyError> {
         return Err(KeyError::invalid(
             KeyField::Name,
             format!(
-                "a name is at most {MAX_NAME} characters, without control, line-separator or invisible formatting characters"
+                "a name is at most {MAX_NAME} characters, without control characters, line separators or invisible formatting characters"
             ),
         ));
     }
@@ -324,8 +324,8 @@ pub fn reason(given: Option<String>, default: &str) -> Result<String, KeyError> 
         return Err(KeyError::invalid(
             KeyField::Reason,
             format!(
-                "a reason is 1 to {MAX_NAME} characters, without control, line-separator or \
-                 invisible formatting characters"
+                "a reason is 1 to {MAX_NAME} characters, without control characters, line \
+                 separators or invisible formatting characters"
             ),
         ));
     }
