@@ -46,22 +46,23 @@ impl std::fmt::Debug for Sealed {
     }
 }
 
+/// HMAC-SHA256(secret, info): what a link's secret derives.
+fn derived(secret: &[u8], info: &[u8]) -> Option<Zeroizing<[u8; 32]>> {
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).ok()?;
+    mac.update(info);
+    let mut out = Zeroizing::new([0u8; 32]);
+    out.copy_from_slice(&mac.finalize().into_bytes());
+    Some(out)
+}
+
 /// The AES-256-GCM key of a link's secret.
 fn derive(secret: &[u8]) -> Option<Zeroizing<[u8; 32]>> {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).ok()?;
-    mac.update(INFO);
-    let mut key = Zeroizing::new([0u8; 32]);
-    key.copy_from_slice(&mac.finalize().into_bytes());
-    Some(key)
+    derived(secret, INFO)
 }
 
 /// The proof of holding a link's secret: HMAC-SHA256(secret, [`OPEN_INFO`]).
 fn open_proof(secret: &[u8]) -> Option<Zeroizing<[u8; 32]>> {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(secret).ok()?;
-    mac.update(OPEN_INFO);
-    let mut proof = Zeroizing::new([0u8; 32]);
-    proof.copy_from_slice(&mac.finalize().into_bytes());
-    Some(proof)
+    derived(secret, OPEN_INFO)
 }
 
 /// The proof a link's page sends to open it (base64url, no padding), from

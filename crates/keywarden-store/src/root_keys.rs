@@ -142,22 +142,11 @@ impl Store {
         now: UnixMillis,
         audit: &AuditDraft,
     ) -> Result<()> {
-        with_db!(self, writer, |pool| {
-            let mut tx = pool.begin().await?;
-            let done = sqlx::query(
-                "UPDATE root_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
-            )
-            .bind(id.as_str())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() == 0 {
-                return Err(StoreError::NotFound);
-            }
-            append_audit!(tx, self, audit);
-            tx.commit().await?;
-            Ok(())
-        })
+        match self.revoke_root(id, now, audit, None).await? {
+            Some(true) => Ok(()),
+            // Already revoked, or no such key: nothing to revoke.
+            _ => Err(StoreError::NotFound),
+        }
     }
 
     /// Revokes a leaked root key with its audit entry and the event
@@ -171,6 +160,26 @@ impl Store {
         audit: &AuditDraft,
         event: &crate::NewEvent<'_>,
     ) -> Result<Option<crate::LeakRevocation>> {
+        Ok(self
+            .revoke_root(id, now, audit, Some(event))
+            .await?
+            .map(|revoked| crate::LeakRevocation {
+                revoked,
+                was_live: revoked,
+            }))
+    }
+
+    /// Revokes a root key with its audit entry (and `event`, when given)
+    /// in one transaction: `Some(true)` when it was revoked now,
+    /// `Some(false)` when it was already (nothing written), `None` when no
+    /// root key has this id.
+    async fn revoke_root(
+        &self,
+        id: &KeyId,
+        now: UnixMillis,
+        audit: &AuditDraft,
+        event: Option<&crate::NewEvent<'_>>,
+    ) -> Result<Option<bool>> {
         with_db!(self, writer, |pool| {
             let mut tx = pool.begin().await?;
             let done = sqlx::query(
@@ -185,15 +194,14 @@ impl Store {
                     .bind(id.as_str())
                     .fetch_optional(&mut *tx)
                     .await?;
-                return Ok(exists.map(|_| crate::LeakRevocation::default()));
+                return Ok(exists.map(|_| false));
             }
             append_audit!(tx, self, audit);
-            crate::events::insert_event!(&mut *tx, event);
+            if let Some(event) = event {
+                crate::events::insert_event!(&mut *tx, event);
+            }
             tx.commit().await?;
-            Ok(Some(crate::LeakRevocation {
-                revoked: true,
-                was_live: true,
-            }))
+            Ok(Some(true))
         })
     }
 
