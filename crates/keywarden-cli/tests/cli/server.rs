@@ -846,6 +846,87 @@ fn tampering_with_the_audit_log_is_detected() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("BROKEN at entry 2"));
 }
 
+/// The head record only proves that the log once ended at its entry: an
+/// old head row put back over a cut log passes `admin audit verify`. A
+/// checkpoint line kept outside the database does not: `verify
+/// --checkpoint LINE` exits 1 (and 2 for a line that is no checkpoint of
+/// this deployment).
+#[test]
+fn a_checkpoint_kept_elsewhere_catches_an_old_head_put_back() {
+    let db = Db::sqlite();
+    let url = keywarden_store::sqlite_url(&db.data_dir());
+    let sql = |statements: &[&str]| -> Vec<Vec<u8>> {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(async {
+                use sqlx::{Connection, Row};
+                let mut c = sqlx::SqliteConnection::connect(&url).await.unwrap();
+                let mut out = Vec::new();
+                for s in statements {
+                    for row in sqlx::query(s).fetch_all(&mut c).await.unwrap() {
+                        out.push(row.try_get::<Vec<u8>, _>(0).unwrap_or_default());
+                    }
+                }
+                out
+            })
+    };
+    let root = {
+        let server = Server::start(&db, &[]);
+        let root = server.root_key().unwrap();
+        server.cli_json(&root, &["key", "create", "--env", "live"]);
+        root
+    };
+    // What an attacker with write access saves: the head row, as it is.
+    let saved = sql(&[
+        "SELECT quote(seq) || ',' || quote(hash) || ',' || quote(key_version) || ',' || quote(mac) FROM audit_head",
+    ]);
+    let saved = String::from_utf8(saved[0].clone()).unwrap();
+    {
+        let server = Server::start(&db, &[]);
+        for _ in 0..3 {
+            server.cli_json(&root, &["key", "create", "--env", "live"]);
+        }
+    }
+    let out = admin(&db, &["audit", "checkpoint"]);
+    assert_eq!(out.status.code(), Some(0));
+    let line = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert_eq!(line.split(':').count(), 3, "{line}");
+    let check = |line: &str| admin(&db, &["audit", "verify", "--checkpoint", line]);
+    let out = check(&line);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("reached"));
+
+    // The attack: the newer entries go, the saved head comes back.
+    let seq: &str = saved.split(',').next().unwrap();
+    sql(&[
+        &format!("DELETE FROM audit_log WHERE seq > {seq}"),
+        "DELETE FROM audit_head",
+        &format!("INSERT INTO audit_head (id, seq, hash, key_version, mac) VALUES (1, {saved})"),
+    ]);
+    assert_eq!(
+        admin(&db, &["audit", "verify"]).status.code(),
+        Some(0),
+        "the documented limit: without a checkpoint the cut is not seen"
+    );
+    let out = check(&line);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("NOT REACHED"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    // A forged line is an error, not a verdict.
+    let forged = format!("{}:{}", line.rsplit_once(':').unwrap().0, "0".repeat(64));
+    assert_eq!(check(&forged).status.code(), Some(2));
+}
+
 #[test]
 fn clear_errors_for_the_operator() {
     // PostgreSQL without a pepper: refused at start, with the reason.
