@@ -14,7 +14,19 @@ const NGINX: &str = "/usr/sbin/nginx";
 struct Nginx(Child);
 
 impl Drop for Nginx {
+    /// SIGTERM first: nginx's master then stops its workers (a SIGKILL of
+    /// the master leaves them running, orphaned); SIGKILL only if it does
+    /// not stop within 5 s.
     fn drop(&mut self) {
+        let pid = self.0.id().to_string();
+        let _ = Command::new("kill").args(["-TERM", &pid]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }
