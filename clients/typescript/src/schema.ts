@@ -77,6 +77,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A signed checkpoint of the audit log's head (`seq:hash:signature`).
+         *     The log's head record proves only that the log once ended there; a
+         *     checkpoint kept outside the database shows whether it still reaches it.
+         */
+        get: operations["audit_checkpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/verify": {
         parameters: {
             query?: never;
@@ -332,7 +353,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Report leaked keys. Each valid keywarden key is revoked with reason `leaked`. */
+        /**
+         * Report leaked keys. Each key of this deployment (API key or root key)
+         *     is revoked — reason `leaked`, audited, a `key.leaked` event when it was
+         *     live — before the answer. The answer does not say whether a key existed.
+         */
         post: operations["report_leaks"];
         delete?: never;
         options?: never;
@@ -453,7 +478,7 @@ export interface components {
          * @description What an audit entry records.
          * @enum {string}
          */
-        AuditAction: "key.create" | "key.read" | "key.list" | "key.update" | "key.roll" | "key.revoke" | "key.disable" | "key.enable" | "owner.limits_set" | "owner.limits_delete" | "owner.read" | "key.share_opened" | "key.bulk_revoke" | "key.leak_revoke" | "key.reveal" | "key.usage" | "key.verify" | "root_key.create" | "root_key.revoke" | "root_key.leak_revoke" | "audit.read" | "event.read" | "event.redeliver" | "audit.verify" | "auth.denied" | "console.sign_in" | "console.sign_out" | "console.csrf";
+        AuditAction: "key.create" | "key.read" | "key.list" | "key.update" | "key.roll" | "key.revoke" | "key.disable" | "key.enable" | "owner.limits_set" | "owner.limits_delete" | "owner.read" | "key.share_opened" | "key.bulk_revoke" | "key.leak_revoke" | "key.reveal" | "key.usage" | "key.verify" | "root_key.create" | "root_key.revoke" | "root_key.leak_revoke" | "audit.read" | "event.read" | "event.redeliver" | "audit.verify" | "audit.checkpoint_read" | "auth.denied" | "console.sign_in" | "console.sign_out" | "console.csrf";
         /** @description One audit entry. */
         AuditEntryView: {
             /** @description What. */
@@ -538,6 +563,29 @@ export interface components {
             /** @description What is wrong with it. */
             problem?: string | null;
         };
+        /**
+         * @description A signed checkpoint of the audit chain's head, to keep outside the
+         *     database.
+         */
+        CheckpointView: {
+            /**
+             * Format: date-time
+             * @description When the checkpoint was made, RFC 3339.
+             */
+            at: string;
+            /** @description Its hash (hex). */
+            hash: string;
+            /**
+             * @description `seq:hash:signature`: keep this line elsewhere and check the log
+             *     against it with `keywarden admin audit verify --checkpoint LINE`.
+             */
+            line: string;
+            /**
+             * Format: int64
+             * @description The last entry's sequence number.
+             */
+            seq: number;
+        };
         /** @description Body of `POST /v1/keys`. */
         CreateKeyRequest: {
             credits?: null | components["schemas"]["CreditsRequest"];
@@ -581,6 +629,7 @@ export interface components {
             /**
              * @description The one-time share link, when one was asked for (`share`): it
              *     opens once, in a browser, and the server never holds its fragment.
+             *     A secret (the fragment opens the key): zeroized, redacted in `Debug`.
              */
             share_url?: string | null;
         };
@@ -827,10 +876,17 @@ export interface components {
              */
             usage_remaining?: number | null;
         };
-        /** @description Answer: how many reports were taken. */
+        /** @description Answer: how many reports were taken and processed. */
         LeakAccepted: {
-            /** @description Reports accepted for processing. */
+            /** @description Reports taken. */
             accepted: number;
+            /**
+             * @description Reports processed before this answer (all of them): each key of
+             *     this deployment among them is revoked, durably. A client that
+             *     reads less than `accepted` here (or no such field: an older server,
+             *     which revoked after answering) has no confirmation.
+             */
+            processed: number;
         };
         /** @description One leaked key. */
         LeakReport: {
@@ -1049,9 +1105,14 @@ export interface components {
         Scope: string;
         /** @description Required scopes, comma-separated (spaces around commas allowed), at most 50. */
         ScopeList: string;
+        /**
+         * @description How long a share link works if nobody opens it: a duration of at most 7 days (`24h`, `7d`).
+         * @example 24h
+         */
+        ShareLifetime: string;
         /** @description `share: {expires_in}` of a create or roll. */
         ShareRequest: {
-            expires_in?: null | components["schemas"]["Duration"];
+            expires_in?: null | components["schemas"]["ShareLifetime"];
         };
         /**
          * @description What TruffleHog found: detector name → regex name → the whole match,
@@ -1367,6 +1428,38 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    audit_checkpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["StoreUnavailable"];
             507: components["responses"]["StorageFull"];
@@ -2315,6 +2408,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Every report processed: each key of this deployment among them is revoked, durably */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -2335,7 +2429,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            503: components["responses"]["StoreUnavailable"];
+            /** @description The store cannot take the revocations now: send the report again (keys revoked before the failure stay revoked). Codes: `STORE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The store's disk is full: send the report again later. Codes: `STORAGE_FULL`. */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     github_report: {
