@@ -599,8 +599,14 @@ export interface components {
             expires_in?: null | components["schemas"]["Duration"];
             /** @description Client networks allowed to use the key (CIDRs or addresses). */
             ip_allowlist?: components["schemas"]["Network"][];
-            /** @description Free-form JSON object returned by verification. */
-            metadata?: Record<string, never> | null;
+            /**
+             * @description Free-form JSON object returned by verification (at most 16 KiB;
+             *     its keys, at every depth, without control or invisible formatting
+             *     characters).
+             */
+            metadata?: {
+                [key: string]: components["schemas"]["MetadataValue"];
+            } | null;
             name?: null | components["schemas"]["KeyName"];
             owner?: null | components["schemas"]["Owner"];
             rate_limit?: null | components["schemas"]["RateLimitInput"];
@@ -704,7 +710,7 @@ export interface components {
          * @description Machine-readable error code. Forward-auth refusals carry the verification outcome code (`MISSING`, `REVOKED`, ...).
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "DELIVERY_PENDING" | "DISABLED" | "EMPTY_PATCH" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_OWNER" | "INVALID_PATH" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_SCOPES" | "INVALID_SHARE" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_NOT_ACTIVE" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_CONFIGURED" | "NOT_FOUND" | "NOT_RECOVERABLE" | "OVERLOADED" | "PARTNER_KEYS_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "SHARE_GONE" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
+        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "DELIVERY_PENDING" | "DISABLED" | "DUPLICATE_RATE_LIMIT" | "EMPTY_PATCH" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_OWNER" | "INVALID_PATH" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_SCOPES" | "INVALID_SHARE" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_NOT_ACTIVE" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_CONFIGURED" | "NOT_FOUND" | "NOT_RECOVERABLE" | "OVERLOADED" | "PARTNER_KEYS_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "SHARE_GONE" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
         ErrorDetail: {
             /** @description Machine-readable code, e.g. `INVALID_REQUEST`. */
             code: components["schemas"]["ErrorCode"];
@@ -767,7 +773,7 @@ export interface components {
          */
         GithubTokenLabel: "true_positive" | "false_positive";
         /**
-         * @description How long a rolled key keeps working: a duration, or zero (`0s`) to stop it at once.
+         * @description How long a rolled key keeps working: a duration of at most 30 days, or zero (`0s`) to stop it at once.
          * @example 24h
          */
         GracePeriod: string;
@@ -895,6 +901,10 @@ export interface components {
             /** @description Where it was found (a URL, a path). */
             source?: string | null;
         };
+        /** @description A key of a metadata object: no control or invisible formatting characters. */
+        MetadataKey: string;
+        /** @description A value in metadata: any JSON value; the keys of its objects, at every depth, are `MetadataKey`s. */
+        MetadataValue: unknown;
         /** @description `{"name": "per-second", "limit": 10, "window_seconds": 1}`. */
         NamedRateLimitInput: {
             /**
@@ -902,7 +912,7 @@ export interface components {
              * @description Requests per window (1 to 1,000,000).
              */
             limit: number;
-            /** @description Unique on the key. */
+            /** @description Unique on the key (`DUPLICATE_RATE_LIMIT` otherwise). */
             name: string;
             /**
              * Format: int32
@@ -925,7 +935,7 @@ export interface components {
              */
             window_seconds: number;
         };
-        /** @description An address (IPv4 or IPv6) or a network in CIDR form (`10.0.0.0/8`, `2001:db8::/32`). */
+        /** @description An address (IPv4 or IPv6) or a network in CIDR form (`10.0.0.0/8`, `2001:db8::/32`; the length in decimal, without a leading zero). */
         Network: string;
         /**
          * @description A verification's verdict: `VALID`, or why the key was refused.
@@ -967,7 +977,10 @@ export interface components {
             /** @description The owner. */
             owner: string;
         };
-        /** @description Body of `PATCH /v1/keys/{id}`: fields left out stay, `null` clears. */
+        /**
+         * @description Body of `PATCH /v1/keys/{id}`: fields left out stay, `null` clears
+         *     (every field).
+         */
         PatchKeyRequest: {
             credits?: null | components["schemas"]["CreditsRequest"];
             /**
@@ -976,16 +989,18 @@ export interface components {
              */
             expires_at?: string | null;
             expires_in?: null | components["schemas"]["Duration"];
-            /** @description New allowlist. */
+            /** @description New allowlist, or null for none (any address). */
             ip_allowlist?: components["schemas"]["Network"][] | null;
-            /** @description New metadata. */
-            metadata?: Record<string, never> | null;
+            /** @description New metadata (as on create), or null for `{}`. */
+            metadata?: {
+                [key: string]: components["schemas"]["MetadataValue"];
+            } | null;
             name?: null | components["schemas"]["KeyName"];
             owner?: null | components["schemas"]["Owner"];
             rate_limit?: null | components["schemas"]["RateLimitInput"];
-            /** @description New named rate limits (`[]` for none). */
+            /** @description New named rate limits (`[]` or null for none). */
             rate_limits?: components["schemas"]["NamedRateLimitInput"][] | null;
-            /** @description New scopes. */
+            /** @description New scopes, or null for none. */
             scopes?: components["schemas"]["Scope"][] | null;
             /**
              * Format: int64
@@ -1045,7 +1060,7 @@ export interface components {
         /** @description Why: 1 to 200 characters, without control characters. */
         Reason: string;
         /**
-         * @description Time between refills of credits: a duration of at least a minute (`1m`, `1h`, `1d`, `30d`).
+         * @description Time between refills of credits: a duration of at least a minute and at most 366 days (`1m`, `1h`, `1d`, `30d`, `365d`).
          * @example 1d
          */
         RefillInterval: string;
@@ -1056,7 +1071,7 @@ export interface components {
              * @description Credits after each refill.
              */
             amount: number;
-            /** @description Time between refills, at least a minute: `1m`, `1h`, `1d`, `30d`. */
+            /** @description Time between refills, a minute to 366 days: `1m`, `1h`, `1d`, `30d`. */
             interval: components["schemas"]["RefillInterval"];
         };
         /** @description A refill of credits. */

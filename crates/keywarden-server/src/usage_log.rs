@@ -561,7 +561,10 @@ mod tests {
                 .expect("the first row of the minute goes out at once");
             assert_eq!(first.hits, 2_000);
         }
-        assert!(a.take_finished(false).is_empty(), "nothing more to write yet");
+        assert!(
+            a.take_finished(false).is_empty(),
+            "nothing more to write yet"
+        );
         // More refusals in the same minute: counted into one row.
         for i in 0..3 {
             let mut e = ev(61_000 + i, "192.0.2.1", "REVOKED");

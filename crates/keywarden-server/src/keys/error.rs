@@ -80,6 +80,8 @@ pub enum KeyErrorKind {
     Unavailable,
     /// Nothing to do.
     Empty,
+    /// Given twice where it must be unique (a named rate limit's name).
+    Duplicate,
     /// No such key.
     NotFound,
     /// The key is revoked (or expired) and cannot change.
@@ -142,6 +144,7 @@ impl KeyError {
             (K::TooLong, _) => "LIFETIME_TOO_LONG",
             (K::Unavailable, _) => "RECOVERY_UNAVAILABLE",
             (K::Empty, _) => "EMPTY_PATCH",
+            (K::Duplicate, _) => "DUPLICATE_RATE_LIMIT",
             (K::Invalid, Some(F::Name)) => "INVALID_NAME",
             (K::Invalid, Some(F::Metadata)) => "INVALID_METADATA",
             (K::Invalid, Some(F::Scopes)) => "INVALID_SCOPES",
