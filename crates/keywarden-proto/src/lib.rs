@@ -212,64 +212,21 @@ pub mod patterns {
             concat!("(", h16!(), ":", h16!(), "|", ipv4!(), ")")
         };
     }
+    // RFC 3986's IPv6address, one alternative a line: 6 groups and ls32;
+    // `::`, 5 groups and ls32; ... up to 7 groups and `::`.
+    #[rustfmt::skip]
     macro_rules! ipv6 {
         () => {
             concat!(
-                "((",
-                h16!(),
-                ":){6}",
-                ls32!(),
-                "|::(",
-                h16!(),
-                ":){5}",
-                ls32!(),
-                "|(",
-                h16!(),
-                ")?::(",
-                h16!(),
-                ":){4}",
-                ls32!(),
-                "|((",
-                h16!(),
-                ":){0,1}",
-                h16!(),
-                ")?::(",
-                h16!(),
-                ":){3}",
-                ls32!(),
-                "|((",
-                h16!(),
-                ":){0,2}",
-                h16!(),
-                ")?::(",
-                h16!(),
-                ":){2}",
-                ls32!(),
-                "|((",
-                h16!(),
-                ":){0,3}",
-                h16!(),
-                ")?::",
-                h16!(),
-                ":",
-                ls32!(),
-                "|((",
-                h16!(),
-                ":){0,4}",
-                h16!(),
-                ")?::",
-                ls32!(),
-                "|((",
-                h16!(),
-                ":){0,5}",
-                h16!(),
-                ")?::",
-                h16!(),
-                "|((",
-                h16!(),
-                ":){0,6}",
-                h16!(),
-                ")?::)"
+                "((", h16!(), ":){6}", ls32!(),
+                "|::(", h16!(), ":){5}", ls32!(),
+                "|(", h16!(), ")?::(", h16!(), ":){4}", ls32!(),
+                "|((", h16!(), ":){0,1}", h16!(), ")?::(", h16!(), ":){3}", ls32!(),
+                "|((", h16!(), ":){0,2}", h16!(), ")?::(", h16!(), ":){2}", ls32!(),
+                "|((", h16!(), ":){0,3}", h16!(), ")?::", h16!(), ":", ls32!(),
+                "|((", h16!(), ":){0,4}", h16!(), ")?::", ls32!(),
+                "|((", h16!(), ":){0,5}", h16!(), ")?::", h16!(),
+                "|((", h16!(), ":){0,6}", h16!(), ")?::)"
             )
         };
     }
@@ -301,30 +258,25 @@ pub fn parse_network(text: &str) -> Option<(std::net::IpAddr, u8)> {
     let length = match length {
         None => bits,
         Some(l) => {
-            let digits_ok = !l.is_empty()
+            let canonical = !l.is_empty()
                 && l.len() <= 3
                 && l.bytes().all(|b| b.is_ascii_digit())
                 && (l.len() == 1 || !l.starts_with('0'));
-            let n: u8 = if digits_ok {
-                l.parse().ok()?
-            } else {
-                return None;
-            };
-            if n > bits {
-                return None;
+            match l.parse::<u8>() {
+                Ok(n) if canonical && n <= bits => n,
+                _ => return None,
             }
-            n
         }
     };
     Some((address, length))
 }
 
 /// Whole numbers written either way: JSON Schema's `integer` is a number
-/// with no fraction, so `3` and `3.0` are the same integer (JavaScript
-/// clients write what they hold; generators of test data write both). Every
-/// integer field of a request body reads through these (`#[serde(deserialize_with
-/// = "whole::u32")]`): a whole number in range is taken, `1.5` or one out
-/// of range is refused with the field's expected range.
+/// with no fraction, so `3` and `3.0` are the same integer (a client may
+/// write either; generators of test data write both). Every integer field
+/// of a request body reads through these, e.g.
+/// `#[serde(deserialize_with = "whole::u32")]`: a whole number in range is
+/// taken; `1.5`, or a number out of range, is refused with the range.
 pub mod whole {
     use std::{fmt, marker::PhantomData};
 
@@ -333,7 +285,7 @@ pub mod whole {
     /// An integer type a whole number can be read into (one whose values
     /// all fit in an `i64`).
     pub trait Whole: Sized + TryFrom<i64> + TryFrom<u64> {
-        /// How the type is described in an error ("an integer from 0 to …").
+        /// What an error says was expected ("a whole number from 0 to …").
         const EXPECTING: &'static str;
     }
 
