@@ -77,6 +77,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A signed checkpoint of the audit log's head (`seq:hash:signature`).
+         *     The log's head record proves only that the log once ended there; a
+         *     checkpoint kept outside the database shows whether it still reaches it.
+         */
+        get: operations["audit_checkpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/verify": {
         parameters: {
             query?: never;
@@ -332,7 +353,11 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Report leaked keys. Each valid keywarden key is revoked with reason `leaked`. */
+        /**
+         * Report leaked keys. Each key of this deployment (API key or root key)
+         *     is revoked — reason `leaked`, audited, a `key.leaked` event when it was
+         *     live — before the answer. The answer does not say whether a key existed.
+         */
         post: operations["report_leaks"];
         delete?: never;
         options?: never;
@@ -453,7 +478,7 @@ export interface components {
          * @description What an audit entry records.
          * @enum {string}
          */
-        AuditAction: "key.create" | "key.read" | "key.list" | "key.update" | "key.roll" | "key.revoke" | "key.disable" | "key.enable" | "owner.limits_set" | "owner.limits_delete" | "owner.read" | "key.share_opened" | "key.bulk_revoke" | "key.leak_revoke" | "key.reveal" | "key.usage" | "key.verify" | "root_key.create" | "root_key.revoke" | "root_key.leak_revoke" | "audit.read" | "event.read" | "event.redeliver" | "audit.verify" | "auth.denied" | "console.sign_in" | "console.sign_out" | "console.csrf";
+        AuditAction: "key.create" | "key.read" | "key.list" | "key.update" | "key.roll" | "key.revoke" | "key.disable" | "key.enable" | "owner.limits_set" | "owner.limits_delete" | "owner.read" | "key.share_opened" | "key.bulk_revoke" | "key.leak_revoke" | "key.reveal" | "key.usage" | "key.verify" | "root_key.create" | "root_key.revoke" | "root_key.leak_revoke" | "audit.read" | "event.read" | "event.redeliver" | "audit.verify" | "audit.checkpoint_read" | "auth.denied" | "console.sign_in" | "console.sign_out" | "console.csrf";
         /** @description One audit entry. */
         AuditEntryView: {
             /** @description What. */
@@ -538,6 +563,29 @@ export interface components {
             /** @description What is wrong with it. */
             problem?: string | null;
         };
+        /**
+         * @description A signed checkpoint of the audit chain's head, to keep outside the
+         *     database.
+         */
+        CheckpointView: {
+            /**
+             * Format: date-time
+             * @description When the checkpoint was made, RFC 3339.
+             */
+            at: string;
+            /** @description Its hash (hex). */
+            hash: string;
+            /**
+             * @description `seq:hash:signature`: keep this line elsewhere and check the log
+             *     against it with `keywarden admin audit verify --checkpoint LINE`.
+             */
+            line: string;
+            /**
+             * Format: int64
+             * @description The last entry's sequence number.
+             */
+            seq: number;
+        };
         /** @description Body of `POST /v1/keys`. */
         CreateKeyRequest: {
             credits?: null | components["schemas"]["CreditsRequest"];
@@ -551,8 +599,14 @@ export interface components {
             expires_in?: null | components["schemas"]["Duration"];
             /** @description Client networks allowed to use the key (CIDRs or addresses). */
             ip_allowlist?: components["schemas"]["Network"][];
-            /** @description Free-form JSON object returned by verification. */
-            metadata?: Record<string, never> | null;
+            /**
+             * @description Free-form JSON object returned by verification (at most 16 KiB;
+             *     its keys, at every depth, without control or invisible formatting
+             *     characters).
+             */
+            metadata?: {
+                [key: string]: components["schemas"]["MetadataValue"];
+            } | null;
             name?: null | components["schemas"]["KeyName"];
             owner?: null | components["schemas"]["Owner"];
             rate_limit?: null | components["schemas"]["RateLimitInput"];
@@ -581,6 +635,7 @@ export interface components {
             /**
              * @description The one-time share link, when one was asked for (`share`): it
              *     opens once, in a browser, and the server never holds its fragment.
+             *     A secret (the fragment opens the key): zeroized, redacted in `Debug`.
              */
             share_url?: string | null;
         };
@@ -655,7 +710,7 @@ export interface components {
          * @description Machine-readable error code. Forward-auth refusals carry the verification outcome code (`MISSING`, `REVOKED`, ...).
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "DELIVERY_PENDING" | "DISABLED" | "EMPTY_PATCH" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_OWNER" | "INVALID_PATH" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_SCOPES" | "INVALID_SHARE" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_NOT_ACTIVE" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_CONFIGURED" | "NOT_FOUND" | "NOT_RECOVERABLE" | "OVERLOADED" | "PARTNER_KEYS_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "SHARE_GONE" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
+        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "DELIVERY_PENDING" | "DISABLED" | "DUPLICATE_RATE_LIMIT" | "EMPTY_PATCH" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_OWNER" | "INVALID_PATH" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_SCOPES" | "INVALID_SHARE" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_NOT_ACTIVE" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_CONFIGURED" | "NOT_FOUND" | "NOT_RECOVERABLE" | "OVERLOADED" | "PARTNER_KEYS_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "SHARE_GONE" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
         ErrorDetail: {
             /** @description Machine-readable code, e.g. `INVALID_REQUEST`. */
             code: components["schemas"]["ErrorCode"];
@@ -718,7 +773,7 @@ export interface components {
          */
         GithubTokenLabel: "true_positive" | "false_positive";
         /**
-         * @description How long a rolled key keeps working: a duration, or zero (`0s`) to stop it at once.
+         * @description How long a rolled key keeps working: a duration of at most 30 days, or zero (`0s`) to stop it at once.
          * @example 24h
          */
         GracePeriod: string;
@@ -827,10 +882,17 @@ export interface components {
              */
             usage_remaining?: number | null;
         };
-        /** @description Answer: how many reports were taken. */
+        /** @description Answer: how many reports were taken and processed. */
         LeakAccepted: {
-            /** @description Reports accepted for processing. */
+            /** @description Reports taken. */
             accepted: number;
+            /**
+             * @description Reports processed before this answer (all of them): each key of
+             *     this deployment among them is revoked, durably. A client that
+             *     reads less than `accepted` here (or no such field: an older server,
+             *     which revoked after answering) has no confirmation.
+             */
+            processed: number;
         };
         /** @description One leaked key. */
         LeakReport: {
@@ -839,6 +901,10 @@ export interface components {
             /** @description Where it was found (a URL, a path). */
             source?: string | null;
         };
+        /** @description A key of a metadata object: no control or invisible formatting characters. */
+        MetadataKey: string;
+        /** @description A value in metadata: any JSON value; the keys of its objects, at every depth, are `MetadataKey`s. */
+        MetadataValue: unknown;
         /** @description `{"name": "per-second", "limit": 10, "window_seconds": 1}`. */
         NamedRateLimitInput: {
             /**
@@ -846,7 +912,7 @@ export interface components {
              * @description Requests per window (1 to 1,000,000).
              */
             limit: number;
-            /** @description Unique on the key. */
+            /** @description Unique on the key (`DUPLICATE_RATE_LIMIT` otherwise). */
             name: string;
             /**
              * Format: int32
@@ -869,7 +935,7 @@ export interface components {
              */
             window_seconds: number;
         };
-        /** @description An address (IPv4 or IPv6) or a network in CIDR form (`10.0.0.0/8`, `2001:db8::/32`). */
+        /** @description An address (IPv4 or IPv6) or a network in CIDR form (`10.0.0.0/8`, `2001:db8::/32`; the length in decimal, without a leading zero). */
         Network: string;
         /**
          * @description A verification's verdict: `VALID`, or why the key was refused.
@@ -911,7 +977,10 @@ export interface components {
             /** @description The owner. */
             owner: string;
         };
-        /** @description Body of `PATCH /v1/keys/{id}`: fields left out stay, `null` clears. */
+        /**
+         * @description Body of `PATCH /v1/keys/{id}`: fields left out stay, `null` clears
+         *     (every field).
+         */
         PatchKeyRequest: {
             credits?: null | components["schemas"]["CreditsRequest"];
             /**
@@ -920,16 +989,18 @@ export interface components {
              */
             expires_at?: string | null;
             expires_in?: null | components["schemas"]["Duration"];
-            /** @description New allowlist. */
+            /** @description New allowlist, or null for none (any address). */
             ip_allowlist?: components["schemas"]["Network"][] | null;
-            /** @description New metadata. */
-            metadata?: Record<string, never> | null;
+            /** @description New metadata (as on create), or null for `{}`. */
+            metadata?: {
+                [key: string]: components["schemas"]["MetadataValue"];
+            } | null;
             name?: null | components["schemas"]["KeyName"];
             owner?: null | components["schemas"]["Owner"];
             rate_limit?: null | components["schemas"]["RateLimitInput"];
-            /** @description New named rate limits (`[]` for none). */
+            /** @description New named rate limits (`[]` or null for none). */
             rate_limits?: components["schemas"]["NamedRateLimitInput"][] | null;
-            /** @description New scopes. */
+            /** @description New scopes, or null for none. */
             scopes?: components["schemas"]["Scope"][] | null;
             /**
              * Format: int64
@@ -989,7 +1060,7 @@ export interface components {
         /** @description Why: 1 to 200 characters, without control characters. */
         Reason: string;
         /**
-         * @description Time between refills of credits: a duration of at least a minute (`1m`, `1h`, `1d`, `30d`).
+         * @description Time between refills of credits: a duration of at least a minute and at most 366 days (`1m`, `1h`, `1d`, `30d`, `365d`).
          * @example 1d
          */
         RefillInterval: string;
@@ -1000,7 +1071,7 @@ export interface components {
              * @description Credits after each refill.
              */
             amount: number;
-            /** @description Time between refills, at least a minute: `1m`, `1h`, `1d`, `30d`. */
+            /** @description Time between refills, a minute to 366 days: `1m`, `1h`, `1d`, `30d`. */
             interval: components["schemas"]["RefillInterval"];
         };
         /** @description A refill of credits. */
@@ -1049,9 +1120,14 @@ export interface components {
         Scope: string;
         /** @description Required scopes, comma-separated (spaces around commas allowed), at most 50. */
         ScopeList: string;
+        /**
+         * @description How long a share link works if nobody opens it: a duration of at most 7 days (`24h`, `7d`).
+         * @example 24h
+         */
+        ShareLifetime: string;
         /** @description `share: {expires_in}` of a create or roll. */
         ShareRequest: {
-            expires_in?: null | components["schemas"]["Duration"];
+            expires_in?: null | components["schemas"]["ShareLifetime"];
         };
         /**
          * @description What TruffleHog found: detector name → regex name → the whole match,
@@ -1367,6 +1443,38 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    audit_checkpoint: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckpointView"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["StoreUnavailable"];
             507: components["responses"]["StorageFull"];
@@ -2315,6 +2423,7 @@ export interface operations {
             };
         };
         responses: {
+            /** @description Every report processed: each key of this deployment among them is revoked, durably */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -2335,7 +2444,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            503: components["responses"]["StoreUnavailable"];
+            /** @description The store cannot take the revocations now: send the report again (keys revoked before the failure stay revoked). Codes: `STORE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The store's disk is full: send the report again later. Codes: `STORAGE_FULL`. */
+            507: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     github_report: {

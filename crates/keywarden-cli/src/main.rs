@@ -113,9 +113,7 @@ fn completions(shell: clap_complete::Shell) -> anyhow::Result<Outcome> {
 }
 
 fn openapi() -> anyhow::Result<Outcome> {
-    let mut text = serde_json::to_string_pretty(&keywarden_server::api::contract::document())?;
-    text.push('\n');
-    write_stdout(text.as_bytes())
+    write_stdout(keywarden_server::api::contract::document_text().as_bytes())
 }
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.

@@ -105,6 +105,24 @@ pub struct RefillView {
     pub next_refill_at: String,
 }
 
+impl RefillView {
+    /// The refill of credits counted from `created_at`, seen at `now`.
+    pub fn new(r: keywarden_store::CreditRefill, created_at: i64, now: i64) -> Self {
+        Self {
+            amount: r.amount,
+            interval_seconds: r.interval_ms / 1000,
+            // Intervals are at most 366 days, so the next boundary has an
+            // RFC 3339 form until the last year; a refill stored before
+            // that bound with a longer one shows the last instant there is
+            // rather than no time at all.
+            next_refill_at: timefmt::rfc3339(
+                r.next_at(created_at, now)
+                    .min(keywarden_core::clock::MAX_TIME_MS),
+            ),
+        }
+    }
+}
+
 /// `{"limit": N, "window_seconds": S}`.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RateLimitView {
@@ -158,11 +176,9 @@ impl KeyView {
             usage_remaining: k.usage_remaining,
             credits: k.usage_remaining.map(|remaining| CreditsView {
                 remaining,
-                refill: k.credits_refill.map(|r| RefillView {
-                    amount: r.amount,
-                    interval_seconds: r.interval_ms / 1000,
-                    next_refill_at: timefmt::rfc3339(r.next_at(k.created_at, now)),
-                }),
+                refill: k
+                    .credits_refill
+                    .map(|r| RefillView::new(r, k.created_at, now)),
             }),
             last_used_at: timefmt::opt(k.last_used_at),
             disabled_at: timefmt::opt(k.disabled_at),

@@ -18,6 +18,29 @@ use utoipa::OpenApi;
 
 use super::ApiDoc;
 
+/// The document as committed (`docs/openapi.json`, `keywarden openapi`):
+/// pretty JSON whose strings write the characters names refuse (the
+/// invisible ones `patterns::CLEAN_TEXT` spells as themselves) as `\u`
+/// escapes, so the file shows all it holds.
+pub fn document_text() -> String {
+    let pretty = serde_json::to_string_pretty(&document()).unwrap_or_default();
+    let mut text = String::with_capacity(pretty.len() + 1);
+    for c in pretty.chars() {
+        if c.is_ascii() || keywarden_core::names::is_clean_text(c.encode_utf8(&mut [0; 4])) {
+            text.push(c);
+        } else {
+            // JSON has nothing but ASCII outside its strings, so `c` is in
+            // one, where an escape means the same character.
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                text.push_str(&format!("\\u{unit:04x}"));
+            }
+        }
+    }
+    text.push('\n');
+    text
+}
+
 /// Methods forward-auth answers besides GET (proxies forward the original
 /// request's method).
 pub const FORWARD_AUTH_METHODS: [&str; 6] = ["head", "post", "put", "patch", "delete", "options"];
@@ -171,11 +194,32 @@ fn drop_null(schema: &mut Value) {
 
 /// Rules across fields, which the derive cannot say.
 fn refine_schemas(schemas: &mut Value) {
-    let metadata_names = json!({ "$ref": "#/components/schemas/KeyName" });
+    // Metadata's keys are clean text at every depth
+    // (`keys::validate::check_metadata`): a recursive schema says so.
+    schemas["MetadataKey"] = json!({
+        "description": "A key of a metadata object: no control or invisible formatting characters.",
+        "type": "string",
+        "pattern": keywarden_proto::patterns::CLEAN_TEXT
+    });
+    let metadata_key = json!({ "$ref": "#/components/schemas/MetadataKey" });
+    let metadata_value = json!({ "$ref": "#/components/schemas/MetadataValue" });
+    // Any JSON value; an object's keys are metadata keys and its values
+    // metadata values, an array's items too. Said with `if`/`then`/`else`,
+    // which generated clients pass over: a schema with `additionalProperties`
+    // or `items` of its own would be typed an object or an array by them,
+    // and a union of the JSON types is more than the Python generator reads.
+    schemas["MetadataValue"] = json!({
+        "description": "A value in metadata: any JSON value; the keys of its objects, at every depth, are `MetadataKey`s.",
+        "propertyNames": metadata_key,
+        "if": { "type": "object" },
+        "then": { "additionalProperties": metadata_value },
+        "else": { "items": metadata_value }
+    });
     for name in ["CreateKeyRequest", "PatchKeyRequest"] {
         let schema = &mut schemas[name];
         // `expires_at` or `expires_in`, not both (`INVALID_EXPIRY`); and
-        // `usage_limit` or `credits`, not both (`INVALID_CREDITS`).
+        // `usage_limit` or `credits`, not both (`INVALID_CREDITS`). A
+        // `null` beside a value is no second value: PATCH reads the value.
         schema["not"] = json!({ "anyOf": [
             {
                 "required": ["expires_at", "expires_in"],
@@ -192,15 +236,16 @@ fn refine_schemas(schemas: &mut Value) {
                 }
             }
         ] });
-        // Metadata keys are names: no control or invisible characters.
-        schema["properties"]["metadata"]["propertyNames"] = metadata_names.clone();
+        let metadata = &mut schema["properties"]["metadata"];
+        metadata["propertyNames"] = metadata_key.clone();
+        metadata["additionalProperties"] = metadata_value.clone();
     }
     // A change must change something (`EMPTY_PATCH`).
     schemas["PatchKeyRequest"]["minProperties"] = json!(1);
-    // A bulk revoke says it means it (`CONFIRMATION_REQUIRED`). That it
-    // names an owner or an environment (`FILTER_REQUIRED`) is said in
-    // words: an `anyOf` here turns the request into two types in every
-    // generated client.
+    // A bulk revoke says it means it (`CONFIRMATION_REQUIRED`), and names
+    // an owner or an environment (`FILTER_REQUIRED`): "not (each of them
+    // absent or null)". A `not`, where an `anyOf` of the two would make
+    // the request two types in every generated client.
     let bulk = &mut schemas["BulkRevokeRequest"];
     bulk["properties"]["confirm"] = json!({
         "description": "Must be `true`: a bulk revoke cannot be undone.",
@@ -208,6 +253,13 @@ fn refine_schemas(schemas: &mut Value) {
         "const": true
     });
     bulk["required"] = json!(["confirm"]);
+    bulk["not"] = json!({
+        "description": "An owner or an environment is required (`FILTER_REQUIRED`).",
+        "properties": {
+            "owner": { "type": "null" },
+            "environment": { "type": "null" }
+        }
+    });
 }
 
 /// Forward-auth under every method it answers, each its own operation.

@@ -13,13 +13,13 @@ use keywarden_core::{
     key::Environment,
     names::{Owner, Scope},
 };
-use keywarden_proto::schemas;
+use keywarden_proto::{schemas, whole};
 use keywarden_store::{Cursor, KeyFilter, KeyStatus, Permission};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    api::schema::{FilterText, KeyCursor, KeyName, KeyStatusName, Network, Reason},
+    api::schema::{FilterText, KeyCursor, KeyName, KeyStatusName, Reason},
     auth::Caller,
     error::{ApiError, ErrorBody},
     extract::{ApiJson, ApiPath, ApiQuery, OptionalJson, double_option},
@@ -53,12 +53,14 @@ pub struct CreateKeyRequest {
     /// Lifetime from now: `90d`, `12h`, `30m` (units ms, s, m, h, d, w).
     #[schema(value_type = Option<schemas::Duration>)]
     pub expires_in: Option<String>,
-    /// Free-form JSON object returned by verification.
+    /// Free-form JSON object returned by verification (at most 16 KiB;
+    /// its keys, at every depth, without control or invisible formatting
+    /// characters).
     #[schema(value_type = Option<Object>)]
     pub metadata: Option<serde_json::Value>,
     /// Client networks allowed to use the key (CIDRs or addresses).
     #[serde(default)]
-    #[schema(value_type = Vec<Network>, max_items = 100)]
+    #[schema(value_type = Vec<schemas::Network>, max_items = 100)]
     pub ip_allowlist: Vec<String>,
     /// At most `limit` verifications per `window_seconds`.
     pub rate_limit: Option<RateLimitInput>,
@@ -70,6 +72,7 @@ pub struct CreateKeyRequest {
     pub rate_limits: Vec<NamedRateLimitInput>,
     /// Total verifications allowed (credits without a refill; or use
     /// `credits`, not both).
+    #[serde(default, deserialize_with = "whole::option")]
     #[schema(minimum = 1)]
     pub usage_limit: Option<i64>,
     /// Credits: each verification spends its `cost` (default 1); with a
@@ -88,6 +91,7 @@ pub struct CreateKeyRequest {
 #[serde(deny_unknown_fields)]
 pub struct CreditsRequest {
     /// Credits now.
+    #[serde(deserialize_with = "whole::i64")]
     #[schema(minimum = 0)]
     pub remaining: i64,
     /// How the credits refill, if they do.
@@ -99,9 +103,10 @@ pub struct CreditsRequest {
 #[serde(deny_unknown_fields)]
 pub struct RefillRequest {
     /// Credits after each refill.
+    #[serde(deserialize_with = "whole::i64")]
     #[schema(minimum = 1)]
     pub amount: i64,
-    /// Time between refills, at least a minute: `1m`, `1h`, `1d`, `30d`.
+    /// Time between refills, a minute to 366 days: `1m`, `1h`, `1d`, `30d`.
     #[schema(value_type = schemas::RefillInterval)]
     pub interval: String,
 }
@@ -122,13 +127,15 @@ impl From<CreditsRequest> for keys::CreditsInput {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NamedRateLimitInput {
-    /// Unique on the key.
+    /// Unique on the key (`DUPLICATE_RATE_LIMIT` otherwise).
     #[schema(pattern = r"^[a-z0-9][a-z0-9_.-]{0,31}$")]
     pub name: String,
     /// Requests per window (1 to 1,000,000).
+    #[serde(deserialize_with = "whole::u32")]
     #[schema(minimum = 1, maximum = 1_000_000)]
     pub limit: u32,
     /// Window in seconds (1 to 2,592,000, 30 days).
+    #[serde(deserialize_with = "whole::u32")]
     #[schema(minimum = 1, maximum = 2_592_000)]
     pub window_seconds: u32,
 }
@@ -148,9 +155,11 @@ impl From<NamedRateLimitInput> for keywarden_store::NamedRateLimit {
 #[serde(deny_unknown_fields)]
 pub struct RateLimitInput {
     /// Requests per window (1 to 1,000,000).
+    #[serde(deserialize_with = "whole::u32")]
     #[schema(minimum = 1, maximum = 1_000_000)]
     pub limit: u32,
     /// Window in seconds (1 to 86,400).
+    #[serde(deserialize_with = "whole::u32")]
     #[schema(minimum = 1, maximum = 86_400)]
     pub window_seconds: u32,
 }
@@ -194,26 +203,31 @@ impl TryFrom<CreateKeyRequest> for keys::NewKey {
 }
 
 impl From<PatchKeyRequest> for keys::KeyChanges {
+    /// `null` clears: no scopes, `{}`, no allowlist, no named limits (and
+    /// no expiry, no rate limit, no usage limit, no credits).
     fn from(r: PatchKeyRequest) -> Self {
         Self {
             name: r.name,
             owner: r.owner,
-            scopes: r.scopes,
-            metadata: r.metadata,
+            scopes: r.scopes.map(Option::unwrap_or_default),
+            metadata: r
+                .metadata
+                .map(|m| m.unwrap_or_else(|| serde_json::json!({}))),
             expires_at: r.expires_at,
             expires_in: r.expires_in,
-            ip_allowlist: r.ip_allowlist,
+            ip_allowlist: r.ip_allowlist.map(Option::unwrap_or_default),
             rate_limit: r.rate_limit.map(|r| r.map(Into::into)),
             usage_limit: r.usage_limit,
             credits: r.credits.map(|c| c.map(Into::into)),
             rate_limits: r
                 .rate_limits
-                .map(|l| l.into_iter().map(Into::into).collect()),
+                .map(|l| l.unwrap_or_default().into_iter().map(Into::into).collect()),
         }
     }
 }
 
-/// Body of `PATCH /v1/keys/{id}`: fields left out stay, `null` clears.
+/// Body of `PATCH /v1/keys/{id}`: fields left out stay, `null` clears
+/// (every field).
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PatchKeyRequest {
@@ -225,33 +239,38 @@ pub struct PatchKeyRequest {
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<schemas::Owner>)]
     pub owner: Option<Option<Owner>>,
-    /// New scopes.
+    /// New scopes, or null for none.
+    #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Vec<schemas::Scope>>, max_items = 100)]
-    pub scopes: Option<Vec<Scope>>,
-    /// New metadata.
+    pub scopes: Option<Option<Vec<Scope>>>,
+    /// New metadata (as on create), or null for `{}`.
+    #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<Object>)]
-    pub metadata: Option<serde_json::Value>,
+    pub metadata: Option<Option<serde_json::Value>>,
     /// New expiry (RFC 3339, in the future), or null for none.
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub expires_at: Option<Option<String>>,
-    /// New lifetime from now.
+    /// New lifetime from now, or null for no expiry (as `expires_at: null`).
+    #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<schemas::Duration>)]
-    pub expires_in: Option<String>,
-    /// New allowlist.
-    #[schema(value_type = Option<Vec<Network>>, max_items = 100)]
-    pub ip_allowlist: Option<Vec<String>>,
+    pub expires_in: Option<Option<String>>,
+    /// New allowlist, or null for none (any address).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Vec<schemas::Network>>, max_items = 100)]
+    pub ip_allowlist: Option<Option<Vec<String>>>,
     /// New rate limit, or null for none.
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<RateLimitInput>)]
     pub rate_limit: Option<Option<RateLimitInput>>,
     /// New usage limit (resets the uses left), or null for none.
-    #[serde(default, deserialize_with = "double_option")]
+    #[serde(default, deserialize_with = "whole::double_option")]
     #[schema(value_type = Option<i64>, minimum = 1)]
     pub usage_limit: Option<Option<i64>>,
-    /// New named rate limits (`[]` for none).
-    #[schema(max_items = 10)]
-    pub rate_limits: Option<Vec<NamedRateLimitInput>>,
+    /// New named rate limits (`[]` or null for none).
+    #[serde(default, deserialize_with = "double_option")]
+    #[schema(value_type = Option<Vec<NamedRateLimitInput>>, max_items = 10)]
+    pub rate_limits: Option<Option<Vec<NamedRateLimitInput>>>,
     /// New credits (and refill), or null for none.
     #[serde(default, deserialize_with = "double_option")]
     #[schema(value_type = Option<CreditsRequest>)]

@@ -52,11 +52,9 @@ impl OwnerLimitsView {
             rate_limit: l.rate_limit.map(Into::into),
             credits: l.credits_remaining.map(|remaining| CreditsView {
                 remaining,
-                refill: l.credits_refill.map(|r| RefillView {
-                    amount: r.amount,
-                    interval_seconds: r.interval_ms / 1000,
-                    next_refill_at: timefmt::rfc3339(r.next_at(l.created_at, now)),
-                }),
+                refill: l
+                    .credits_refill
+                    .map(|r| RefillView::new(r, l.created_at, now)),
             }),
             created_at: timefmt::rfc3339(l.created_at),
             updated_at: timefmt::rfc3339(l.updated_at),

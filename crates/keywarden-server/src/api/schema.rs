@@ -117,18 +117,7 @@ macro_rules! text_schema {
     };
 }
 
-/// No control character (Unicode `Cc`: what `char::is_control` refuses).
-const NO_CONTROL: &str = r"^[^\x00-\x1f\x7f-\x9f]*$";
-
-/// No control character, no line or paragraph separator (U+2028, U+2029),
-/// and none of the invisible formatting characters
-/// of the Basic Multilingual Plane that `keywarden_core::names::is_clean_text`
-/// refuses (the astral ones, U+1D173–U+1D17A and U+E0000–U+E0FFF, have no
-/// portable pattern form; the server refuses them too).
-const CLEAN_TEXT: &str = concat!(
-    r"^[^\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f",
-    r"\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufffb]*$"
-);
+use keywarden_proto::patterns::{CLEAN_TEXT, NO_CONTROL};
 
 text_schema!(
     /// A free-text filter of a list.
@@ -182,39 +171,3 @@ text_schema!(
     None,
     None
 );
-
-/// An IP allowlist entry.
-pub struct Network;
-
-impl utoipa::PartialSchema for Network {
-    fn schema() -> RefOr<Schema> {
-        use utoipa::openapi::{KnownFormat, SchemaFormat, schema::AnyOfBuilder};
-        let format = |f| {
-            ObjectBuilder::new()
-                .schema_type(Type::String)
-                .format(Some(SchemaFormat::KnownFormat(f)))
-        };
-        AnyOfBuilder::new()
-            .item(format(KnownFormat::Ipv4))
-            .item(format(KnownFormat::Ipv6))
-            .item(ObjectBuilder::new().schema_type(Type::String).pattern(Some(concat!(
-                r"^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}",
-                r"(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])/(3[0-2]|[12]?[0-9])$"
-            ))))
-            .item(
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .pattern(Some(r"^[0-9A-Fa-f:.]{2,45}/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$")),
-            )
-            .description(Some(
-                "An address (IPv4 or IPv6) or a network in CIDR form (`10.0.0.0/8`, `2001:db8::/32`).",
-            ))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for Network {
-    fn name() -> Cow<'static, str> {
-        Cow::Borrowed("Network")
-    }
-}

@@ -80,6 +80,8 @@ pub enum KeyErrorKind {
     Unavailable,
     /// Nothing to do.
     Empty,
+    /// Given twice where it must be unique (a named rate limit's name).
+    Duplicate,
     /// No such key.
     NotFound,
     /// The key is revoked (or expired) and cannot change.
@@ -143,6 +145,7 @@ impl KeyError {
             (K::Unavailable, Some(F::Share)) => "SHARE_UNAVAILABLE",
             (K::Unavailable, _) => "RECOVERY_UNAVAILABLE",
             (K::Empty, _) => "EMPTY_PATCH",
+            (K::Duplicate, _) => "DUPLICATE_RATE_LIMIT",
             (K::Invalid, Some(F::Name)) => "INVALID_NAME",
             (K::Invalid, Some(F::Metadata)) => "INVALID_METADATA",
             (K::Invalid, Some(F::Scopes)) => "INVALID_SCOPES",

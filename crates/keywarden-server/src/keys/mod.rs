@@ -28,8 +28,8 @@ use keywarden_store::{AuditAction, KeyPatch, KeyRecord, SealedSecret, StoreError
 
 pub use error::{KeyError, KeyErrorKind, KeyField};
 pub use validate::{
-    CreditsInput, MAX_ALLOWLIST, MAX_GRACE_MS, MAX_METADATA, MAX_NAME, MAX_SCOPES, MIN_REFILL_MS,
-    RefillInput, grace_ms, parse_allowlist, reason,
+    CreditsInput, MAX_ALLOWLIST, MAX_GRACE_MS, MAX_METADATA, MAX_NAME, MAX_REFILL_MS, MAX_SCOPES,
+    MIN_REFILL_MS, RefillInput, grace_ms, parse_allowlist, reason,
 };
 use validate::{
     check_metadata, check_name, check_policy, check_scopes, expiry, rate_limit, usage_limit,
@@ -92,8 +92,8 @@ pub struct KeyChanges {
     pub metadata: Option<serde_json::Value>,
     /// New expiry (RFC 3339), or none.
     pub expires_at: Option<Option<String>>,
-    /// New lifetime from now.
-    pub expires_in: Option<String>,
+    /// New lifetime from now, or none (the same as `expires_at: None`).
+    pub expires_in: Option<Option<String>>,
     /// New allowlist.
     pub ip_allowlist: Option<Vec<String>>,
     /// New rate limit, or none.
@@ -287,16 +287,18 @@ pub async fn update(
     if let Some(m) = &changes.metadata {
         check_metadata(m)?;
     }
+    // One setting, two spellings: a value in either sets the expiry (both
+    // is refused), `null` in either (and no value) removes it.
     let expires_at = match (&changes.expires_at, &changes.expires_in) {
-        (Some(Some(_)), Some(_)) => {
+        (Some(Some(_)), Some(Some(_))) => {
             return Err(KeyError::invalid(
                 KeyField::Expires,
                 "give expires_at or expires_in, not both",
             ));
         }
-        (Some(Some(at)), None) => Some(expiry(Some(at), None, now)?),
-        (Some(None), Some(d)) | (None, Some(d)) => Some(expiry(None, Some(d), now)?),
-        (Some(None), None) => Some(None),
+        (Some(Some(at)), _) => Some(expiry(Some(at), None, now)?),
+        (_, Some(Some(d))) => Some(expiry(None, Some(d), now)?),
+        (Some(None), _) | (_, Some(None)) => Some(None),
         (None, None) => None,
     };
     if let Some(new_expiry) = expires_at {

@@ -16,8 +16,8 @@ pub const MAX_METADATA: usize = 16 * 1024;
 pub const MAX_ALLOWLIST: usize = 100;
 /// Most scopes on a key.
 pub const MAX_SCOPES: usize = 100;
-/// Longest roll grace period.
-pub const MAX_GRACE_MS: i64 = 30 * 86_400_000;
+/// Longest roll grace period (the API document's `GracePeriod` pattern).
+pub const MAX_GRACE_MS: i64 = keywarden_proto::MAX_GRACE_PERIOD_MS;
 
 pub(crate) fn check_name(name: Option<&String>) -> Result<(), KeyError> {
     if let Some(n) = name
@@ -70,7 +70,9 @@ pub(crate) fn check_scopes(scopes: &[Scope]) -> Result<(), KeyError> {
     Ok(())
 }
 
-/// CIDRs, or single addresses (as /32 or /128).
+/// CIDRs, or single addresses (as /32 or /128), in the forms of the API
+/// document's `Network` (`keywarden_proto::parse_network`; surrounding
+/// spaces are ignored).
 pub fn parse_allowlist(entries: &[String]) -> Result<Vec<IpNet>, KeyError> {
     if entries.len() > MAX_ALLOWLIST {
         return Err(KeyError::invalid(
@@ -81,11 +83,10 @@ pub fn parse_allowlist(entries: &[String]) -> Result<Vec<IpNet>, KeyError> {
     entries
         .iter()
         .map(|e| {
-            let e = e.trim();
-            e.parse::<IpNet>()
+            keywarden_proto::parse_network(e.trim())
+                .and_then(|(address, length)| IpNet::new(address, length).ok())
                 .map(|n| n.trunc())
-                .or_else(|_| e.parse::<std::net::IpAddr>().map(IpNet::from))
-                .map_err(|_| {
+                .ok_or_else(|| {
                     KeyError::invalid(
                         KeyField::IpAllowlist,
                         "ip_allowlist entries must be CIDRs like 10.0.0.0/8 or addresses",
@@ -148,7 +149,13 @@ pub(crate) fn named_rate_limits(
             return bad("rate_limits[].name must be 1 to 32 of a-z, 0-9, _.- starting with a letter or digit".to_owned());
         }
         if !seen.insert(l.name.as_str()) {
-            return bad(format!("rate_limits has two limits named {}", l.name));
+            // A rule JSON Schema cannot state (unique by one field), so it
+            // has a code of its own.
+            return Err(KeyError::new(
+                KeyField::RateLimit,
+                KeyErrorKind::Duplicate,
+                format!("rate_limits has two limits named {}", l.name),
+            ));
         }
         if !(1..=1_000_000).contains(&l.limit) || !(1..=30 * 86_400).contains(&l.window_seconds) {
             return bad(
@@ -161,7 +168,10 @@ pub(crate) fn named_rate_limits(
 }
 
 /// Shortest refill interval of credits.
-pub const MIN_REFILL_MS: i64 = 60_000;
+pub const MIN_REFILL_MS: i64 = keywarden_proto::MIN_REFILL_INTERVAL_MS;
+/// Longest refill interval of credits: 366 days, so the next refill (at
+/// most one interval away) always has an RFC 3339 form.
+pub const MAX_REFILL_MS: i64 = keywarden_proto::MAX_REFILL_INTERVAL_MS;
 
 /// Credits as given: how many, and how they refill.
 #[derive(Debug, Clone)]
@@ -177,7 +187,8 @@ pub struct CreditsInput {
 pub struct RefillInput {
     /// Credits after each refill (1 or more).
     pub amount: i64,
-    /// Time between refills: a duration of at least a minute (`1m`, `1d`, `30d`).
+    /// Time between refills: a duration of at least a minute and at most
+    /// 366 days (`1m`, `1d`, `30d`).
     pub interval: String,
 }
 
@@ -206,6 +217,9 @@ pub(crate) fn credits(
             };
             if interval_ms < MIN_REFILL_MS {
                 return bad("credits.refill.interval must be at least 1m");
+            }
+            if interval_ms > MAX_REFILL_MS {
+                return bad("credits.refill.interval must be at most 366d");
             }
             Some(keywarden_store::CreditRefill {
                 amount: r.amount,
@@ -238,6 +252,11 @@ pub(crate) fn expiry(
                     "expires_at is in the past",
                 ));
             }
+            // 9999-12-31T23:59:59-01:00 is a time of the year 10000 in UTC,
+            // which no answer could show.
+            if at > keywarden_core::clock::MAX_TIME_MS {
+                return Err(past_9999("expires_at"));
+            }
             Ok(Some(at))
         }
         (None, Some(d)) => {
@@ -245,11 +264,22 @@ pub(crate) fn expiry(
                 .ok_or_else(|| invalid("expires_in must be like 90d, 12h, 30m or 45s"))?;
             match now.checked_add(ms) {
                 Some(at) if at <= keywarden_core::clock::MAX_TIME_MS => Ok(Some(at)),
-                _ => Err(invalid("expires_in ends after the year 9999")),
+                _ => Err(past_9999("expires_in")),
             }
         }
         (None, None) => Ok(None),
     }
+}
+
+/// An expiry past 9999-12-31T23:59:59.999Z (UTC): a lifetime too long to
+/// store, since no answer could show it. Like an expiry in the past, a rule
+/// of the clock, which the API document cannot state.
+fn past_9999(field: &str) -> KeyError {
+    KeyError::new(
+        KeyField::Expires,
+        KeyErrorKind::TooLong,
+        format!("{field} ends after the year 9999"),
+    )
 }
 
 /// Applies the environment's policy (configuration) to an expiry.

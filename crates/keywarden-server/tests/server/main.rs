@@ -4,6 +4,7 @@
 
 mod anomalies;
 mod console;
+mod contract;
 mod errors;
 mod faults;
 mod hostile;

@@ -9,6 +9,7 @@ from .bucket import Bucket
 from .bulk_revoke_request import BulkRevokeRequest
 from .bulk_revoke_response import BulkRevokeResponse
 from .chain_status import ChainStatus
+from .checkpoint_view import CheckpointView
 from .create_key_request import CreateKeyRequest
 from .create_key_request_metadata_type_0 import CreateKeyRequestMetadataType0
 from .created_key import CreatedKey
@@ -70,6 +71,7 @@ __all__ = (
     "BulkRevokeRequest",
     "BulkRevokeResponse",
     "ChainStatus",
+    "CheckpointView",
     "CreatedKey",
     "CreateKeyRequest",
     "CreateKeyRequestMetadataType0",

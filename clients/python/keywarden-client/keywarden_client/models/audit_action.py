@@ -2,6 +2,7 @@ from enum import StrEnum
 
 
 class AuditAction(StrEnum):
+    AUDIT_CHECKPOINT_READ = "audit.checkpoint_read"
     AUDIT_READ = "audit.read"
     AUDIT_VERIFY = "audit.verify"
     AUTH_DENIED = "auth.denied"

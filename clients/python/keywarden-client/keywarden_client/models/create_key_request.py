@@ -30,7 +30,10 @@ class CreateKeyRequest:
         expires_at (datetime.datetime | None | Unset): Expiry, RFC 3339, in the future (or use `expires_in`, not both).
         expires_in (None | str | Unset):
         ip_allowlist (list[str] | Unset): Client networks allowed to use the key (CIDRs or addresses).
-        metadata (CreateKeyRequestMetadataType0 | None | Unset): Free-form JSON object returned by verification.
+        metadata (CreateKeyRequestMetadataType0 | None | Unset): Free-form JSON object returned by verification (at most
+            16 KiB;
+            its keys, at every depth, without control or invisible formatting
+            characters).
         name (None | str | Unset):
         owner (None | str | Unset):
         rate_limit (None | RateLimitInput | Unset):

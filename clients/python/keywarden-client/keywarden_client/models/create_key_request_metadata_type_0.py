@@ -11,7 +11,11 @@ T = TypeVar("T", bound="CreateKeyRequestMetadataType0")
 
 @_attrs_define
 class CreateKeyRequestMetadataType0:
-    """Free-form JSON object returned by verification."""
+    """Free-form JSON object returned by verification (at most 16 KiB;
+    its keys, at every depth, without control or invisible formatting
+    characters).
+
+    """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

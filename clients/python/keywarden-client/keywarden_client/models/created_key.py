@@ -53,6 +53,7 @@ class CreatedKey:
         usage_remaining (int | None | Unset): Uses left.
         share_url (None | str | Unset): The one-time share link, when one was asked for (`share`): it
             opens once, in a browser, and the server never holds its fragment.
+            A secret (the fragment opens the key): zeroized, redacted in `Debug`.
     """
 
     created_at: datetime.datetime

@@ -11,23 +11,31 @@ T = TypeVar("T", bound="LeakAccepted")
 
 @_attrs_define
 class LeakAccepted:
-    """Answer: how many reports were taken.
+    """Answer: how many reports were taken and processed.
 
     Attributes:
-        accepted (int): Reports accepted for processing.
+        accepted (int): Reports taken.
+        processed (int): Reports processed before this answer (all of them): each key of
+            this deployment among them is revoked, durably. A client that
+            reads less than `accepted` here (or no such field: an older server,
+            which revoked after answering) has no confirmation.
     """
 
     accepted: int
+    processed: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         accepted = self.accepted
+
+        processed = self.processed
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "accepted": accepted,
+                "processed": processed,
             }
         )
 
@@ -38,8 +46,11 @@ class LeakAccepted:
         d = dict(src_dict)
         accepted = d.pop("accepted")
 
+        processed = d.pop("processed")
+
         leak_accepted = cls(
             accepted=accepted,
+            processed=processed,
         )
 
         leak_accepted.additional_properties = d

@@ -14,7 +14,7 @@ class NamedRateLimitInput:
 
     Attributes:
         limit (int): Requests per window (1 to 1,000,000).
-        name (str): Unique on the key.
+        name (str): Unique on the key (`DUPLICATE_RATE_LIMIT` otherwise).
         window_seconds (int): Window in seconds (1 to 2,592,000, 30 days).
     """
 

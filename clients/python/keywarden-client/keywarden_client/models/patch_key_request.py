@@ -20,20 +20,21 @@ T = TypeVar("T", bound="PatchKeyRequest")
 
 @_attrs_define
 class PatchKeyRequest:
-    """Body of `PATCH /v1/keys/{id}`: fields left out stay, `null` clears.
+    """Body of `PATCH /v1/keys/{id}`: fields left out stay, `null` clears
+    (every field).
 
-    Attributes:
-        credits_ (CreditsRequest | None | Unset):
-        expires_at (datetime.datetime | None | Unset): New expiry (RFC 3339, in the future), or null for none.
-        expires_in (None | str | Unset):
-        ip_allowlist (list[str] | None | Unset): New allowlist.
-        metadata (None | PatchKeyRequestMetadataType0 | Unset): New metadata.
-        name (None | str | Unset):
-        owner (None | str | Unset):
-        rate_limit (None | RateLimitInput | Unset):
-        rate_limits (list[NamedRateLimitInput] | None | Unset): New named rate limits (`[]` for none).
-        scopes (list[str] | None | Unset): New scopes.
-        usage_limit (int | None | Unset): New usage limit (resets the uses left), or null for none.
+        Attributes:
+            credits_ (CreditsRequest | None | Unset):
+            expires_at (datetime.datetime | None | Unset): New expiry (RFC 3339, in the future), or null for none.
+            expires_in (None | str | Unset):
+            ip_allowlist (list[str] | None | Unset): New allowlist, or null for none (any address).
+            metadata (None | PatchKeyRequestMetadataType0 | Unset): New metadata (as on create), or null for `{}`.
+            name (None | str | Unset):
+            owner (None | str | Unset):
+            rate_limit (None | RateLimitInput | Unset):
+            rate_limits (list[NamedRateLimitInput] | None | Unset): New named rate limits (`[]` or null for none).
+            scopes (list[str] | None | Unset): New scopes, or null for none.
+            usage_limit (int | None | Unset): New usage limit (resets the uses left), or null for none.
     """
 
     credits_: CreditsRequest | None | Unset = UNSET

@@ -11,7 +11,7 @@ T = TypeVar("T", bound="PatchKeyRequestMetadataType0")
 
 @_attrs_define
 class PatchKeyRequestMetadataType0:
-    """New metadata."""
+    """New metadata (as on create), or null for `{}`."""
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 

@@ -14,7 +14,8 @@ class RefillRequest:
 
     Attributes:
         amount (int): Credits after each refill.
-        interval (str): Time between refills of credits: a duration of at least a minute (`1m`, `1h`, `1d`, `30d`).
+        interval (str): Time between refills of credits: a duration of at least a minute and at most 366 days (`1m`,
+            `1h`, `1d`, `30d`, `365d`).
     """
 
     amount: int

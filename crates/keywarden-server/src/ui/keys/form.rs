@@ -257,7 +257,7 @@ impl KeyForm {
             match parse_expires(&self.expires)? {
                 (None, None) => p.expires_at = Some(None),
                 (Some(at), _) => p.expires_at = Some(Some(at)),
-                (None, Some(d)) => p.expires_in = Some(d),
+                (None, Some(d)) => p.expires_in = Some(Some(d)),
             }
         }
         let allow = split_list(&self.ip_allowlist);

@@ -120,8 +120,8 @@ def sync_detailed(
 
     Args:
         id (str):
-        body (PatchKeyRequest): Body of `PATCH /v1/keys/{id}`: fields left out stay, `null`
-            clears.
+        body (PatchKeyRequest): Body of `PATCH /v1/keys/{id}`: fields left out stay, `null` clears
+            (every field).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -153,8 +153,8 @@ def sync(
 
     Args:
         id (str):
-        body (PatchKeyRequest): Body of `PATCH /v1/keys/{id}`: fields left out stay, `null`
-            clears.
+        body (PatchKeyRequest): Body of `PATCH /v1/keys/{id}`: fields left out stay, `null` clears
+            (every field).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -181,8 +181,8 @@ async def asyncio_detailed(
 
     Args:
         id (str):
-        body (PatchKeyRequest): Body of `PATCH /v1/keys/{id}`: fields left out stay, `null`
-            clears.
+        body (PatchKeyRequest): Body of `PATCH /v1/keys/{id}`: fields left out stay, `null` clears
+            (every field).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -212,8 +212,8 @@ async def asyncio(
 
     Args:
         id (str):
-        body (PatchKeyRequest): Body of `PATCH /v1/keys/{id}`: fields left out stay, `null`
-            clears.
+        body (PatchKeyRequest): Body of `PATCH /v1/keys/{id}`: fields left out stay, `null` clears
+            (every field).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

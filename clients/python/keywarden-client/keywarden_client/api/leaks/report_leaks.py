@@ -71,6 +71,11 @@ def _parse_response(
 
         return response_503
 
+    if response.status_code == 507:
+        response_507 = ErrorBody.from_dict(response.json())
+
+        return response_507
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
@@ -93,7 +98,9 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: list[LeakReport],
 ) -> Response[ErrorBody | LeakAccepted]:
-    """Report leaked keys. Each valid keywarden key is revoked with reason `leaked`.
+    """Report leaked keys. Each key of this deployment (API key or root key)
+    is revoked — reason `leaked`, audited, a `key.leaked` event when it was
+    live — before the answer. The answer does not say whether a key existed.
 
     Args:
         body (list[LeakReport]):
@@ -122,7 +129,9 @@ def sync(
     client: AuthenticatedClient | Client,
     body: list[LeakReport],
 ) -> ErrorBody | LeakAccepted | None:
-    """Report leaked keys. Each valid keywarden key is revoked with reason `leaked`.
+    """Report leaked keys. Each key of this deployment (API key or root key)
+    is revoked — reason `leaked`, audited, a `key.leaked` event when it was
+    live — before the answer. The answer does not say whether a key existed.
 
     Args:
         body (list[LeakReport]):
@@ -146,7 +155,9 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: list[LeakReport],
 ) -> Response[ErrorBody | LeakAccepted]:
-    """Report leaked keys. Each valid keywarden key is revoked with reason `leaked`.
+    """Report leaked keys. Each key of this deployment (API key or root key)
+    is revoked — reason `leaked`, audited, a `key.leaked` event when it was
+    live — before the answer. The answer does not say whether a key existed.
 
     Args:
         body (list[LeakReport]):
@@ -173,7 +184,9 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: list[LeakReport],
 ) -> ErrorBody | LeakAccepted | None:
-    """Report leaked keys. Each valid keywarden key is revoked with reason `leaked`.
+    """Report leaked keys. Each key of this deployment (API key or root key)
+    is revoked — reason `leaked`, audited, a `key.leaked` event when it was
+    live — before the answer. The answer does not say whether a key existed.
 
     Args:
         body (list[LeakReport]):
