@@ -183,6 +183,37 @@ export interface paths {
         patch: operations["forward_auth_patch"];
         trace?: never;
     };
+    "/v1/forward-auth/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Forward-auth for proxies that append the original request's path and
+         *     query to the check's (Envoy's `ext_authz` HTTP service: `path_prefix:
+         *     /v1/forward-auth` makes `/v1/forward-auth/orders?x=1`). The path and
+         *     query after the prefix are the client's own, so nothing is read from
+         *     them: the requirements come from headers the proxy sets,
+         *     `X-Keywarden-Scopes` and `X-Keywarden-Require-Environment`. Answers as
+         *     forward-auth does.
+         */
+        get: operations["forward_auth_proxied"];
+        /** Forward-auth, for a proxied PUT request */
+        put: operations["forward_auth_proxied_put"];
+        /** Forward-auth, for a proxied POST request */
+        post: operations["forward_auth_proxied_post"];
+        /** Forward-auth, for a proxied DELETE request */
+        delete: operations["forward_auth_proxied_delete"];
+        /** Forward-auth, for a proxied OPTIONS request */
+        options: operations["forward_auth_proxied_options"];
+        /** Forward-auth, for a proxied HEAD request */
+        head: operations["forward_auth_proxied_head"];
+        /** Forward-auth, for a proxied PATCH request */
+        patch: operations["forward_auth_proxied_patch"];
+        trace?: never;
+    };
     "/v1/keys": {
         parameters: {
             query?: never;
@@ -365,6 +396,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/leaks/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check a key found in the open: whether it works, what kind it is and
+         *     what it may do — API keys and root keys alike. A check, not a use: it
+         *     spends no rate limit and no credit, and is not in the usage log. For
+         *     leak tooling (`keywarden scan --verify`); needs `keys:verify`.
+         */
+        post: operations["check_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/leaks/github": {
         parameters: {
             query?: never;
@@ -457,10 +510,10 @@ export interface paths {
         put?: never;
         /**
          * TruffleHog's verification webhook.
-         * @description 200 when the matched key is an active key of this deployment (valid, or
-         *     refused only by a limit, scope, environment or address rule), 403
-         *     `KEY_NOT_ACTIVE` otherwise (revoked, expired, unknown, not a keywarden
-         *     key). The key is never in the answer. Needs a root key with
+         * @description 200 when the matched key is an active key of this deployment — an API
+         *     key (whatever its limits: a check spends none of them) or a root key —
+         *     403 `KEY_NOT_ACTIVE` otherwise (revoked, expired, disabled, unknown, not
+         *     a keywarden key). The key is never in the answer. Needs a root key with
          *     `keys:verify`.
          */
         post: operations["trufflehog_verify"];
@@ -562,6 +615,41 @@ export interface components {
             ok: boolean;
             /** @description What is wrong with it. */
             problem?: string | null;
+        };
+        /** @description Body of `POST /v1/leaks/check`. */
+        CheckRequest: {
+            /** @description The key found (zeroized after use, redacted in `Debug`). */
+            key: string;
+        };
+        /**
+         * @description Where a key found in the open stands.
+         * @enum {string}
+         */
+        CheckStatus: "active" | "disabled" | "expired" | "revoked" | "unknown";
+        /** @description What a key found in the open is, and what it may do. Never the key. */
+        CheckedKey: {
+            /**
+             * Format: int64
+             * @description An API key's credits left (as of its last use), unspent by the check.
+             */
+            credits_remaining?: number | null;
+            /** @description An API key's environment. */
+            environment?: string | null;
+            /**
+             * Format: date-time
+             * @description When it expires, RFC 3339.
+             */
+            expires_at?: string | null;
+            /** @description Its id; absent when unknown. */
+            key_id?: string | null;
+            kind?: null | components["schemas"]["KeyKind"];
+            /** @description What it may do: an API key's scopes, a root key's permissions. */
+            may: string[];
+            /** @description An API key's owner. */
+            owner?: string | null;
+            rate_limit?: null | components["schemas"]["RateLimitView"];
+            /** @description Where it stands. */
+            status: components["schemas"]["CheckStatus"];
         };
         /**
          * @description A signed checkpoint of the audit chain's head, to keep outside the
@@ -710,7 +798,7 @@ export interface components {
          * @description Machine-readable error code. Forward-auth refusals carry the verification outcome code (`MISSING`, `REVOKED`, ...).
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "DELIVERY_PENDING" | "DISABLED" | "DUPLICATE_RATE_LIMIT" | "EMPTY_PATCH" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_OWNER" | "INVALID_PATH" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_SCOPES" | "INVALID_SHARE" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_NOT_ACTIVE" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_CONFIGURED" | "NOT_FOUND" | "NOT_RECOVERABLE" | "OVERLOADED" | "PARTNER_KEYS_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "SHARE_GONE" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
+        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "DELIVERY_PENDING" | "DISABLED" | "DUPLICATE_RATE_LIMIT" | "EMPTY_PATCH" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_OWNER" | "INVALID_PATH" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_SCOPES" | "INVALID_SHARE" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_NOT_ACTIVE" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_CONFIGURED" | "NOT_FOUND" | "NOT_RECOVERABLE" | "OVERLOADED" | "PARTNER_KEYS_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "SHARE_GONE" | "SHARE_UNAVAILABLE" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
         ErrorDetail: {
             /** @description Machine-readable code, e.g. `INVALID_REQUEST`. */
             code: components["schemas"]["ErrorCode"];
@@ -787,6 +875,11 @@ export interface components {
         IpAddress: string;
         /** @description The `next_cursor` of the previous page. */
         KeyCursor: string;
+        /**
+         * @description What kind of key it is.
+         * @enum {string}
+         */
+        KeyKind: "api_key" | "root_key";
         /** @description A page of keys. */
         KeyList: {
             /** @description The keys, newest first. */
@@ -1057,7 +1150,7 @@ export interface components {
              */
             window_seconds: number;
         };
-        /** @description Why: 1 to 200 characters, without control characters. */
+        /** @description Why: 1 to 200 characters, without control characters, line separators or invisible formatting characters. */
         Reason: string;
         /**
          * @description Time between refills of credits: a duration of at least a minute and at most 366 days (`1m`, `1h`, `1d`, `30d`, `365d`).
@@ -1146,6 +1239,7 @@ export interface components {
         TrufflehogVerified: {
             /** @description The key's id. */
             key_id: string;
+            kind?: null | components["schemas"]["KeyKind"];
             /** @description Always `true`. */
             verified: boolean;
         };
@@ -2011,6 +2105,460 @@ export interface operations {
             503: components["responses"]["StoreUnavailable"];
         };
     };
+    forward_auth_proxied: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Bearer <key> */
+                Authorization?: string;
+                /** @description the key, when Authorization is not used */
+                "X-API-Key"?: string;
+                /** @description required scopes, comma-separated */
+                "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
+                /** @description required environment */
+                "X-Keywarden-Require-Environment"?: components["schemas"]["Environment"];
+            };
+            path: {
+                /** @description the original request's path, as the proxy appends it (not read) */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description valid; identity in X-Keywarden-* headers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    forward_auth_proxied_put: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Bearer <key> */
+                Authorization?: string;
+                /** @description the key, when Authorization is not used */
+                "X-API-Key"?: string;
+                /** @description required scopes, comma-separated */
+                "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
+                /** @description required environment */
+                "X-Keywarden-Require-Environment"?: components["schemas"]["Environment"];
+            };
+            path: {
+                /** @description the original request's path, as the proxy appends it (not read) */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description valid; identity in X-Keywarden-* headers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    forward_auth_proxied_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Bearer <key> */
+                Authorization?: string;
+                /** @description the key, when Authorization is not used */
+                "X-API-Key"?: string;
+                /** @description required scopes, comma-separated */
+                "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
+                /** @description required environment */
+                "X-Keywarden-Require-Environment"?: components["schemas"]["Environment"];
+            };
+            path: {
+                /** @description the original request's path, as the proxy appends it (not read) */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description valid; identity in X-Keywarden-* headers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    forward_auth_proxied_delete: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Bearer <key> */
+                Authorization?: string;
+                /** @description the key, when Authorization is not used */
+                "X-API-Key"?: string;
+                /** @description required scopes, comma-separated */
+                "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
+                /** @description required environment */
+                "X-Keywarden-Require-Environment"?: components["schemas"]["Environment"];
+            };
+            path: {
+                /** @description the original request's path, as the proxy appends it (not read) */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description valid; identity in X-Keywarden-* headers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    forward_auth_proxied_options: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Bearer <key> */
+                Authorization?: string;
+                /** @description the key, when Authorization is not used */
+                "X-API-Key"?: string;
+                /** @description required scopes, comma-separated */
+                "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
+                /** @description required environment */
+                "X-Keywarden-Require-Environment"?: components["schemas"]["Environment"];
+            };
+            path: {
+                /** @description the original request's path, as the proxy appends it (not read) */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description valid; identity in X-Keywarden-* headers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    forward_auth_proxied_head: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Bearer <key> */
+                Authorization?: string;
+                /** @description the key, when Authorization is not used */
+                "X-API-Key"?: string;
+                /** @description required scopes, comma-separated */
+                "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
+                /** @description required environment */
+                "X-Keywarden-Require-Environment"?: components["schemas"]["Environment"];
+            };
+            path: {
+                /** @description the original request's path, as the proxy appends it (not read) */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description valid; identity in X-Keywarden-* headers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            404: components["responses"]["NotFound"];
+            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
+    forward_auth_proxied_patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Bearer <key> */
+                Authorization?: string;
+                /** @description the key, when Authorization is not used */
+                "X-API-Key"?: string;
+                /** @description required scopes, comma-separated */
+                "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
+                /** @description required environment */
+                "X-Keywarden-Require-Environment"?: components["schemas"]["Environment"];
+            };
+            path: {
+                /** @description the original request's path, as the proxy appends it (not read) */
+                path: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description valid; identity in X-Keywarden-* headers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            404: components["responses"]["NotFound"];
+            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`. */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: components["responses"]["StoreUnavailable"];
+        };
+    };
     list_keys: {
         parameters: {
             query?: {
@@ -2466,6 +3014,49 @@ export interface operations {
             };
         };
     };
+    check_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckRequest"];
+            };
+        };
+        responses: {
+            /** @description What the key is (`unknown` when it is no key of this deployment) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckedKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            /** @description The store cannot be asked: nothing is known about the key. Codes: `STORE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            507: components["responses"]["StorageFull"];
+        };
+    };
     github_report: {
         parameters: {
             query?: never;
@@ -2728,7 +3319,7 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
-            /** @description The key is not active: revoked, expired, unknown or not a keywarden key (`KEY_NOT_ACTIVE`, the message names the verdict); or the root key lacks `keys:verify` (`FORBIDDEN`). Codes: `KEY_NOT_ACTIVE`, `FORBIDDEN`. */
+            /** @description The key is not active: revoked, expired, disabled, unknown or not a keywarden key (`KEY_NOT_ACTIVE`, the message names its status); or the root key lacks `keys:verify` (`FORBIDDEN`). Codes: `KEY_NOT_ACTIVE`, `FORBIDDEN`. */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2741,7 +3332,17 @@ export interface operations {
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
-            503: components["responses"]["StoreUnavailable"];
+            /** @description The store cannot be asked: nothing is known about the key. Codes: `STORE_UNAVAILABLE`. */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             507: components["responses"]["StorageFull"];
         };
     };

@@ -385,7 +385,9 @@ pub async fn forward_auth(
         ("X-Keywarden-Scopes" = Option<crate::api::schema::ScopeList>, Header, description = "required scopes, comma-separated"),
         ("X-Keywarden-Require-Environment" = Option<keywarden_proto::schemas::Environment>, Header, description = "required environment")),
     responses((status = 200, description = "valid; identity in X-Keywarden-* headers"),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`."),
+        (status = 429, body = ErrorBody)))]
 pub async fn forward_auth_proxied(
     State(state): State<AppState>,
     addr: ClientAddr,

@@ -9,6 +9,9 @@ from .bucket import Bucket
 from .bulk_revoke_request import BulkRevokeRequest
 from .bulk_revoke_response import BulkRevokeResponse
 from .chain_status import ChainStatus
+from .check_request import CheckRequest
+from .check_status import CheckStatus
+from .checked_key import CheckedKey
 from .checkpoint_view import CheckpointView
 from .create_key_request import CreateKeyRequest
 from .create_key_request_metadata_type_0 import CreateKeyRequestMetadataType0
@@ -27,6 +30,7 @@ from .github_report import GithubReport
 from .github_token_feedback import GithubTokenFeedback
 from .github_token_label import GithubTokenLabel
 from .health import Health
+from .key_kind import KeyKind
 from .key_list import KeyList
 from .key_status import KeyStatus
 from .key_view import KeyView
@@ -71,7 +75,10 @@ __all__ = (
     "BulkRevokeRequest",
     "BulkRevokeResponse",
     "ChainStatus",
+    "CheckedKey",
     "CheckpointView",
+    "CheckRequest",
+    "CheckStatus",
     "CreatedKey",
     "CreateKeyRequest",
     "CreateKeyRequestMetadataType0",
@@ -89,6 +96,7 @@ __all__ = (
     "GithubTokenFeedback",
     "GithubTokenLabel",
     "Health",
+    "KeyKind",
     "KeyList",
     "KeyStatus",
     "KeyView",

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
+
+from ..models.key_kind import KeyKind
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="TrufflehogVerified")
 
@@ -17,16 +20,26 @@ class TrufflehogVerified:
         Attributes:
             key_id (str): The key's id.
             verified (bool): Always `true`.
+            kind (KeyKind | None | Unset):
     """
 
     key_id: str
     verified: bool
+    kind: KeyKind | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         key_id = self.key_id
 
         verified = self.verified
+
+        kind: None | str | Unset
+        if isinstance(self.kind, Unset):
+            kind = UNSET
+        elif isinstance(self.kind, KeyKind):
+            kind = self.kind.value
+        else:
+            kind = self.kind
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -36,6 +49,8 @@ class TrufflehogVerified:
                 "verified": verified,
             }
         )
+        if kind is not UNSET:
+            field_dict["kind"] = kind
 
         return field_dict
 
@@ -46,9 +61,27 @@ class TrufflehogVerified:
 
         verified = d.pop("verified")
 
+        def _parse_kind(data: object) -> KeyKind | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                kind_type_1 = KeyKind(data)
+
+                return kind_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(KeyKind | None | Unset, data)
+
+        kind = _parse_kind(d.pop("kind", UNSET))
+
         trufflehog_verified = cls(
             key_id=key_id,
             verified=verified,
+            kind=kind,
         )
 
         trufflehog_verified.additional_properties = d

@@ -107,10 +107,10 @@ def sync_detailed(
 ) -> Response[ErrorBody | TrufflehogVerified]:
     """TruffleHog's verification webhook.
 
-     200 when the matched key is an active key of this deployment (valid, or
-    refused only by a limit, scope, environment or address rule), 403
-    `KEY_NOT_ACTIVE` otherwise (revoked, expired, unknown, not a keywarden
-    key). The key is never in the answer. Needs a root key with
+     200 when the matched key is an active key of this deployment — an API
+    key (whatever its limits: a check spends none of them) or a root key —
+    403 `KEY_NOT_ACTIVE` otherwise (revoked, expired, disabled, unknown, not
+    a keywarden key). The key is never in the answer. Needs a root key with
     `keys:verify`.
 
     Args:
@@ -145,10 +145,10 @@ def sync(
 ) -> ErrorBody | TrufflehogVerified | None:
     """TruffleHog's verification webhook.
 
-     200 when the matched key is an active key of this deployment (valid, or
-    refused only by a limit, scope, environment or address rule), 403
-    `KEY_NOT_ACTIVE` otherwise (revoked, expired, unknown, not a keywarden
-    key). The key is never in the answer. Needs a root key with
+     200 when the matched key is an active key of this deployment — an API
+    key (whatever its limits: a check spends none of them) or a root key —
+    403 `KEY_NOT_ACTIVE` otherwise (revoked, expired, disabled, unknown, not
+    a keywarden key). The key is never in the answer. Needs a root key with
     `keys:verify`.
 
     Args:
@@ -178,10 +178,10 @@ async def asyncio_detailed(
 ) -> Response[ErrorBody | TrufflehogVerified]:
     """TruffleHog's verification webhook.
 
-     200 when the matched key is an active key of this deployment (valid, or
-    refused only by a limit, scope, environment or address rule), 403
-    `KEY_NOT_ACTIVE` otherwise (revoked, expired, unknown, not a keywarden
-    key). The key is never in the answer. Needs a root key with
+     200 when the matched key is an active key of this deployment — an API
+    key (whatever its limits: a check spends none of them) or a root key —
+    403 `KEY_NOT_ACTIVE` otherwise (revoked, expired, disabled, unknown, not
+    a keywarden key). The key is never in the answer. Needs a root key with
     `keys:verify`.
 
     Args:
@@ -214,10 +214,10 @@ async def asyncio(
 ) -> ErrorBody | TrufflehogVerified | None:
     """TruffleHog's verification webhook.
 
-     200 when the matched key is an active key of this deployment (valid, or
-    refused only by a limit, scope, environment or address rule), 403
-    `KEY_NOT_ACTIVE` otherwise (revoked, expired, unknown, not a keywarden
-    key). The key is never in the answer. Needs a root key with
+     200 when the matched key is an active key of this deployment — an API
+    key (whatever its limits: a check spends none of them) or a root key —
+    403 `KEY_NOT_ACTIVE` otherwise (revoked, expired, disabled, unknown, not
+    a keywarden key). The key is never in the answer. Needs a root key with
     `keys:verify`.
 
     Args:

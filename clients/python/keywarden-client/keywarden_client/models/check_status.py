@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+
+class CheckStatus(StrEnum):
+    ACTIVE = "active"
+    DISABLED = "disabled"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    UNKNOWN = "unknown"
+
+    def __str__(self) -> str:
+        return str(self.value)
