@@ -13,6 +13,11 @@
 //! 4. Candidates are checked (checksum, entropy, placeholder, reference),
 //!    allowlisted, de-duplicated (one finding per span: checksum-verified
 //!    and specific rules win over generic), and given lines and columns.
+//!
+//! Nothing a repository holds hides a checksum-verified match: not an
+//! allowlist, not a `keywarden:allow` comment, not `[scan] disable` (the
+//! checksum rules stay on), not a `.keywardenignore` (the files it keeps
+//! out get [`Scanner::scan_verified`], the checksum rules alone).
 
 use std::collections::HashSet;
 
@@ -27,7 +32,10 @@ use crate::finding::{self, CommitInfo, Finding, FingerprintKey, Secret, fingerpr
 use crate::rules::{self, Rule, RuleKind};
 use crate::validate::{self, Check, Verdict};
 
-/// The inline marker: a line holding it yields no finding.
+/// The inline marker: a line holding it yields no finding but
+/// checksum-verified ones (a comment is the repository's word, and a
+/// checksum proves the key real). What it suppresses is counted with the
+/// allowlists' suppressions.
 pub const ALLOW_MARKER: &[u8] = b"keywarden:allow";
 
 /// Lines longer than this are looked at in windows around each keyword.
@@ -71,14 +79,15 @@ struct Candidate {
 }
 
 /// What one buffer holds: the matches to report, and how many more an
-/// allowlist suppressed.
+/// allowlist or a `keywarden:allow` comment suppressed.
 #[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct Scanned {
     /// The matches to report.
     pub matches: Vec<Match>,
     /// Matches an allowlist (`.keywarden.toml`'s or an imported gitleaks
-    /// one) suppressed. A checksum-verified match is never among them.
+    /// one) or an inline `keywarden:allow` comment suppressed. A
+    /// checksum-verified match is never among them.
     pub allowlisted: usize,
 }
 
@@ -89,6 +98,11 @@ pub struct Scanner {
     automaton: Option<AhoCorasick>,
     /// Automaton pattern index → the rules that keyword triggers.
     pattern_rules: Vec<Vec<usize>>,
+    /// The keywords of the checksum rules alone ([`Rule::checksum_verified`]),
+    /// for [`Scanner::scan_verified`].
+    verified_automaton: Option<AhoCorasick>,
+    /// `verified_automaton`'s pattern index → its rules.
+    verified_pattern_rules: Vec<Vec<usize>>,
     keywarden: Option<usize>,
     tracked_file: Option<usize>,
     pkcs12: Option<usize>,
@@ -102,22 +116,33 @@ pub struct Scanner {
     /// Global allowlists of an imported gitleaks configuration.
     allowlists: Vec<crate::gitleaks::Allowlist>,
     notes: Vec<String>,
+    warnings: Vec<String>,
 }
 
 impl Scanner {
     /// Builds the scanner: built-in rules minus the disabled ones, plus the
-    /// custom rules, the allowlists and the settings of `config`.
+    /// custom rules, the allowlists and the settings of `config`. A rule
+    /// whose findings are checksum-verified cannot be disabled: it stays
+    /// on, and [`Scanner::warnings`] says so.
     pub fn new(config: &Config) -> Result<Self, ScanError> {
         let mut rules = rules::builtin(config.min_entropy)?;
-        for id in &config.disable {
-            if !rules.iter().any(|r| &r.id == id) {
+        let mut warnings = Vec::new();
+        for (i, id) in config.disable.iter().enumerate() {
+            let Some(rule) = rules.iter().find(|r| &r.id == id) else {
                 return Err(ScanError::Rule {
                     id: id.clone(),
                     message: "cannot disable it: there is no built-in rule with this id".into(),
                 });
+            };
+            if rule.checksum_verified() && !config.disable[..i].contains(id) {
+                warnings.push(format!(
+                    "`[scan] disable` lists {id}, whose findings are keys proved real by their \
+                     checksum: it stays on. No configuration file hides a checksum-verified key; \
+                     record a known one with --write-baseline"
+                ));
             }
         }
-        rules.retain(|r| !config.disable.contains(&r.id));
+        rules.retain(|r| r.checksum_verified() || !config.disable.contains(&r.id));
         for custom in &config.rules {
             if rules.iter().any(|r| r.id == custom.id) {
                 return Err(ScanError::Rule {
@@ -164,33 +189,9 @@ impl Scanner {
             .map(|(i, _)| i)
             .collect();
 
-        let mut patterns: Vec<String> = Vec::new();
-        let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
-        for (i, rule) in rules.iter().enumerate() {
-            for kw in &rule.keywords {
-                match patterns.iter().position(|p| p == kw) {
-                    Some(p) => pattern_rules[p].push(i),
-                    None => {
-                        patterns.push(kw.clone());
-                        pattern_rules.push(vec![i]);
-                    }
-                }
-            }
-        }
-        let automaton = if patterns.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&patterns)
-                    .map_err(|e| ScanError::Rule {
-                        id: "(keywords)".into(),
-                        message: e.to_string(),
-                    })?,
-            )
-        };
+        let (automaton, pattern_rules) = keyword_automaton(&rules, |_| true)?;
+        let (verified_automaton, verified_pattern_rules) =
+            keyword_automaton(&rules, Rule::checksum_verified)?;
 
         let mut globs = GlobSetBuilder::new();
         for pattern in &config.allow_paths {
@@ -222,6 +223,8 @@ impl Scanner {
             rules,
             automaton,
             pattern_rules,
+            verified_automaton,
+            verified_pattern_rules,
             allow_paths,
             allow_regexes,
             allow_values: config.allow_values.iter().cloned().collect(),
@@ -230,6 +233,7 @@ impl Scanner {
             fulltext,
             allowlists: config.gitleaks_allowlists.clone(),
             notes,
+            warnings,
         })
     }
 
@@ -242,6 +246,14 @@ impl Scanner {
     /// imported rule renamed), one sentence each.
     pub fn notes(&self) -> &[String] {
         &self.notes
+    }
+
+    /// What the configuration asked for and did not get because it would
+    /// hide checksum-verified keys (a checksum rule in `[scan] disable`),
+    /// one sentence each: a repository's file tried to, and its user should
+    /// know.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// The key this scanner derives fingerprints under.
@@ -375,6 +387,52 @@ impl Scanner {
     /// as shown and under its root). An allowlisted path is still scanned:
     /// allowlists never suppress a checksum-verified match.
     pub fn scan_counted(&self, path: &str, buf: &[u8], path_allowed: bool) -> Scanned {
+        let cands = self.candidates(
+            path,
+            buf,
+            self.automaton.as_ref(),
+            &self.pattern_rules,
+            &self.fulltext,
+        );
+        if cands.is_empty() {
+            return Scanned::default();
+        }
+        self.finish(buf, cands, path_allowed)
+    }
+
+    /// The matches of a file a `.keywardenignore` keeps out of the scan:
+    /// checksum-verified keys only, found by the checksum rules alone (the
+    /// keywarden-key pass and the GitHub and npm keywords), so an ignored
+    /// tree costs little more than reading it. A repository's ignore file
+    /// never hides a verified key.
+    pub fn scan_verified(&self, path: &str, buf: &[u8]) -> Vec<Match> {
+        let cands = self.candidates(
+            path,
+            buf,
+            self.verified_automaton.as_ref(),
+            &self.verified_pattern_rules,
+            &[],
+        );
+        if cands.is_empty() {
+            return Vec::new();
+        }
+        let mut matches = self.finish(buf, cands, false).matches;
+        // The checksum rules find nothing else; kept explicit all the same.
+        matches.retain(|m| m.verified);
+        matches
+    }
+
+    /// Every candidate in `buf`: the keywarden-key pass, the rules the
+    /// automaton's keywords trigger on their lines, and `fulltext` rules
+    /// over the whole buffer.
+    fn candidates(
+        &self,
+        path: &str,
+        buf: &[u8],
+        automaton: Option<&AhoCorasick>,
+        pattern_rules: &[Vec<usize>],
+        fulltext: &[usize],
+    ) -> Vec<Candidate> {
         let lock_file = rules::is_lock_file(path);
         let mut cands = Vec::new();
         if let Some(rule) = self.keywarden {
@@ -388,7 +446,7 @@ impl Scanner {
                 });
             });
         }
-        if let Some(ac) = &self.automaton {
+        if let Some(ac) = automaton {
             let mut seg: Option<(usize, usize)> = None;
             let mut seg_rules: Vec<usize> = Vec::new();
             for hit in ac.find_overlapping_iter(buf) {
@@ -405,20 +463,17 @@ impl Scanner {
                     }
                     seg = Some(segment_around(buf, p));
                 }
-                seg_rules.extend_from_slice(&self.pattern_rules[hit.pattern().as_usize()]);
+                seg_rules.extend_from_slice(&pattern_rules[hit.pattern().as_usize()]);
             }
             if let Some((s, e)) = seg {
                 self.run_segment(buf, s, e, &mut seg_rules, (path, lock_file), &mut cands);
             }
         }
-        for &ri in &self.fulltext {
+        for &ri in fulltext {
             let mut one = vec![ri];
             self.run_segment(buf, 0, buf.len(), &mut one, (path, lock_file), &mut cands);
         }
-        if cands.is_empty() {
-            return Scanned::default();
-        }
-        self.finish(buf, cands, path_allowed)
+        cands
     }
 
     fn run_segment(
@@ -593,7 +648,8 @@ impl Scanner {
     }
 
     /// Filters, de-duplicates and locates candidates; with `path_allowed`
-    /// every candidate but the checksum-verified ones is suppressed.
+    /// every candidate but the checksum-verified ones is suppressed, and so
+    /// is every other one on a line holding [`ALLOW_MARKER`].
     fn finish(&self, buf: &[u8], mut cands: Vec<Candidate>, path_allowed: bool) -> Scanned {
         // Better first at equal start: not allowlisted (another rule's
         // finding of the span stands), verified, specific (not generic),
@@ -651,10 +707,14 @@ impl Scanner {
             let line_start = memchr::memrchr(b'\n', &buf[..c.start]).map_or(0, |i| i + 1);
             let line_end =
                 memchr::memchr(b'\n', &buf[c.start..]).map_or(buf.len(), |i| c.start + i);
-            if memmem::find(&buf[line_start..line_end], ALLOW_MARKER).is_some() {
-                continue;
-            }
-            if !c.verified && (c.allowed || path_allowed || self.value_allowed(&secret)) {
+            // A checksum proves the key real: neither an inline comment nor
+            // an allowlist, both the repository's word, hides it.
+            if !c.verified
+                && (c.allowed
+                    || path_allowed
+                    || self.value_allowed(&secret)
+                    || memmem::find(&buf[line_start..line_end], ALLOW_MARKER).is_some())
+            {
                 out.allowlisted += 1;
                 continue;
             }
@@ -683,6 +743,39 @@ impl Scanner {
         }
         out
     }
+}
+
+/// One Aho-Corasick automaton over the keywords of the rules `pick`
+/// chooses, and for each of its patterns the rules that keyword triggers.
+fn keyword_automaton(
+    rules: &[Rule],
+    pick: impl Fn(&Rule) -> bool,
+) -> Result<(Option<AhoCorasick>, Vec<Vec<usize>>), ScanError> {
+    let mut patterns: Vec<String> = Vec::new();
+    let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
+    for (i, rule) in rules.iter().enumerate().filter(|(_, r)| pick(r)) {
+        for kw in &rule.keywords {
+            match patterns.iter().position(|p| p == kw) {
+                Some(p) => pattern_rules[p].push(i),
+                None => {
+                    patterns.push(kw.clone());
+                    pattern_rules.push(vec![i]);
+                }
+            }
+        }
+    }
+    if patterns.is_empty() {
+        return Ok((None, pattern_rules));
+    }
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::DFA))
+        .build(&patterns)
+        .map_err(|e| ScanError::Rule {
+            id: "(keywords)".into(),
+            message: e.to_string(),
+        })?;
+    Ok((Some(automaton), pattern_rules))
 }
 
 /// The text of the line `buf[start..end]` with the secret at `own` cut out

@@ -1,13 +1,14 @@
 //! Scanning a tree (parallel walk respecting `.gitignore` and
 //! `.keywardenignore`) and standard input (in chunks).
 
+use std::collections::HashSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use ignore::{WalkBuilder, WalkState};
+use ignore::{DirEntry, IncrementalIgnore, WalkBuilder, WalkState};
 
 use crate::engine::Scanner;
 use crate::error::ScanError;
@@ -57,8 +58,14 @@ pub struct Stats {
     pub skipped_large: u64,
     /// Findings an allowlist suppressed (`.keywarden.toml`'s paths, regexes
     /// and values; an imported gitleaks configuration's allowlists).
-    /// Checksum-verified keys are never suppressed.
+    /// Inline `keywarden:allow` comments count here too. Checksum-verified
+    /// keys are never suppressed.
     pub allowlisted: u64,
+    /// Files an ignore file kept out of a tree scan (a `.keywardenignore`'s
+    /// paths; files git tracks although `.gitignore` matches them) that
+    /// were searched for checksum-verified keys only. Ignored files too
+    /// large or binary are counted as skipped instead.
+    pub ignored: u64,
     /// Wall time.
     pub elapsed: std::time::Duration,
 }
@@ -98,6 +105,13 @@ pub(crate) fn display_path(path: &Path) -> String {
 /// hidden files (`.env`, `.npmrc`) are scanned. A root that does not exist
 /// is an error before anything is scanned; a file that cannot be read later
 /// is recorded in [`Report::errors`].
+///
+/// No ignore file hides a checksum-verified key. When a `.keywardenignore`
+/// applies (in a directory walked, or above a root), the files it keeps out
+/// are walked again and searched for checksum-verified keys only
+/// ([`Scanner::scan_verified`]); so are the files git tracks although its
+/// ignore rules match them (git commits them, the walk skips them). They
+/// are counted in [`Stats::ignored`].
 pub fn scan_paths(
     scanner: &Scanner,
     roots: &[PathBuf],
@@ -108,106 +122,46 @@ pub fn scan_paths(
     for root in roots {
         std::fs::metadata(root).map_err(|e| ScanError::read(root, e))?;
     }
-    let Some((first, rest)) = roots.split_first() else {
+    let Some(walk) = walker(roots, threads, true) else {
         return Ok(Report::default());
     };
-    let mut builder = WalkBuilder::new(first);
-    for r in rest {
-        builder.add(r);
-    }
-    builder
-        .hidden(false)
-        .require_git(false)
-        .add_custom_ignore_filename(IGNORE_FILE)
-        .threads(threads.max(1))
-        .filter_entry(|e| e.file_name() != ".git");
+    let tally = Tally::default();
+    // Directories holding a `.keywardenignore`, as the walk shows them.
+    let ignore_dirs = Mutex::new(Vec::new());
 
-    let findings = Mutex::new(Vec::new());
-    let errors = Mutex::new(Vec::new());
-    let skipped_binary = AtomicU64::new(0);
-    let skipped_large = AtomicU64::new(0);
-    let allowlisted = AtomicU64::new(0);
-    let max = scanner.max_file_size();
-
-    builder.build_parallel().run(|| {
+    walk.build_parallel().run(|| {
         let mut buf = Vec::with_capacity(64 * 1024);
-        let (findings, errors, skipped_binary, skipped_large, allowlisted) = (
-            &findings,
-            &errors,
-            &skipped_binary,
-            &skipped_large,
-            &allowlisted,
-        );
+        let (tally, ignore_dirs) = (&tally, &ignore_dirs);
         Box::new(move |entry| {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(err) => {
-                    if let Ok(mut errs) = errors.lock() {
-                        errs.push(ScanError::Git(format!("walk: {err}")));
-                    }
-                    return WalkState::Continue;
-                }
+            let Some(entry) = tally.entry(entry) else {
+                return WalkState::Continue;
             };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
+            let Some(kind) = entry.file_type() else {
                 return WalkState::Continue;
-            }
-            let path = entry.path();
-            let shown = display_path(path);
-            // Allowlisted paths are relative to the scan root (where
-            // .keywarden.toml sits), whatever the shown path. They are
-            // scanned all the same: an allowlist never hides a
-            // checksum-verified key, and its suppressions are counted.
-            let under_root = roots
-                .iter()
-                .find_map(|r| path.strip_prefix(r).ok())
-                .filter(|p| !p.as_os_str().is_empty())
-                .map(display_path);
-            let allowed = scanner.path_allowed(&shown)
-                || under_root.is_some_and(|p| scanner.path_allowed(&p));
-            match read_limited(path, max, &mut buf) {
-                Ok(true) => {}
-                Ok(false) => {
-                    skipped_large.fetch_add(1, Ordering::Relaxed);
-                    return WalkState::Continue;
+            };
+            if kind.is_dir() {
+                // Even an ignore file that ignores itself (`*`) is seen.
+                if entry.path().join(IGNORE_FILE).symlink_metadata().is_ok()
+                    && let Ok(mut dirs) = ignore_dirs.lock()
+                {
+                    dirs.push(entry.path().to_path_buf());
                 }
-                Err(err) => {
-                    if let Ok(mut errs) = errors.lock() {
-                        errs.push(ScanError::read(path, err));
-                    }
-                    return WalkState::Continue;
-                }
-            }
-            if is_binary(&buf) {
-                skipped_binary.fetch_add(1, Ordering::Relaxed);
-                if let Some(f) = scanner.binary_file_finding(&shown, &buf) {
-                    if allowed {
-                        allowlisted.fetch_add(1, Ordering::Relaxed);
-                    } else if let Ok(mut out) = findings.lock() {
-                        out.push(f);
-                    }
-                }
-                return WalkState::Continue;
-            }
-            progress.add(buf.len());
-            let scanned = scanner.scan_counted(&shown, &buf, allowed);
-            allowlisted.fetch_add(scanned.allowlisted as u64, Ordering::Relaxed);
-            if !scanned.matches.is_empty()
-                && let Ok(mut out) = findings.lock()
-            {
-                for m in scanned.matches {
-                    out.push(scanner.finding(m, &shown, None));
-                }
+            } else if kind.is_file() {
+                scan_file(scanner, roots, entry.path(), &mut buf, tally, progress);
             }
             WalkState::Continue
         })
     });
 
+    let ignore_dirs = ignore_dirs.into_inner().unwrap_or_default();
+    scan_kept_out(scanner, roots, threads, ignore_dirs, &tally);
+
     let mut report = Report {
-        findings: findings.into_inner().unwrap_or_default(),
-        errors: errors.into_inner().unwrap_or_default(),
+        findings: tally.findings.into_inner().unwrap_or_default(),
+        errors: tally.errors.into_inner().unwrap_or_default(),
         ..Report::default()
     };
-    let mut allowlisted = allowlisted.into_inner();
+    let mut allowlisted = tally.allowlisted.into_inner();
     // Hygiene: secrets files that git tracks under each directory root.
     for root in roots.iter().filter(|r| r.is_dir()) {
         for tracked in crate::git::tracked_files(root) {
@@ -225,13 +179,263 @@ pub fn scan_paths(
         files: progress.files.load(Ordering::Relaxed),
         bytes: progress.bytes.load(Ordering::Relaxed),
         commits: 0,
-        skipped_binary: skipped_binary.into_inner(),
-        skipped_large: skipped_large.into_inner(),
+        skipped_binary: tally.skipped_binary.into_inner(),
+        skipped_large: tally.skipped_large.into_inner(),
         allowlisted,
+        ignored: tally.ignored.into_inner(),
         elapsed: started.elapsed(),
     };
     report.sort();
     Ok(report)
+}
+
+/// What the walks' threads add up.
+#[derive(Default)]
+struct Tally {
+    findings: Mutex<Vec<Finding>>,
+    errors: Mutex<Vec<ScanError>>,
+    skipped_binary: AtomicU64,
+    skipped_large: AtomicU64,
+    allowlisted: AtomicU64,
+    ignored: AtomicU64,
+}
+
+impl Tally {
+    /// The walk's entry, or `None` after recording its error.
+    fn entry(&self, entry: Result<DirEntry, ignore::Error>) -> Option<DirEntry> {
+        match entry {
+            Ok(e) => Some(e),
+            Err(err) => {
+                self.error(ScanError::Git(format!("walk: {err}")));
+                None
+            }
+        }
+    }
+
+    fn error(&self, err: ScanError) {
+        if let Ok(mut errs) = self.errors.lock() {
+            errs.push(err);
+        }
+    }
+
+    fn found(&self, more: impl IntoIterator<Item = Finding>) {
+        if let Ok(mut out) = self.findings.lock() {
+            out.extend(more);
+        }
+    }
+
+    /// Reads `path` into `buf`: `false` (counted) when it is too large,
+    /// unreadable or binary, `true` when it is text to scan.
+    fn read_text(&self, path: &Path, max: u64, buf: &mut Vec<u8>) -> bool {
+        match read_limited(path, max, buf) {
+            Ok(true) if is_binary(buf) => {
+                self.skipped_binary.fetch_add(1, Ordering::Relaxed);
+                false
+            }
+            Ok(true) => true,
+            Ok(false) => {
+                self.skipped_large.fetch_add(1, Ordering::Relaxed);
+                false
+            }
+            Err(err) => {
+                self.error(ScanError::read(path, err));
+                false
+            }
+        }
+    }
+}
+
+/// The tree walk, over `roots`; `keywarden_ignore`: reading
+/// `.keywardenignore` files beside `.gitignore` ones.
+fn walker(roots: &[PathBuf], threads: usize, keywarden_ignore: bool) -> Option<WalkBuilder> {
+    let (first, rest) = roots.split_first()?;
+    let mut builder = WalkBuilder::new(first);
+    for r in rest {
+        builder.add(r);
+    }
+    builder
+        .hidden(false)
+        .require_git(false)
+        .threads(threads.max(1))
+        .filter_entry(|e| e.file_name() != ".git");
+    if keywarden_ignore {
+        builder.add_custom_ignore_filename(IGNORE_FILE);
+    }
+    Some(builder)
+}
+
+/// Scans one file the walk found, with every rule.
+fn scan_file(
+    scanner: &Scanner,
+    roots: &[PathBuf],
+    path: &Path,
+    buf: &mut Vec<u8>,
+    tally: &Tally,
+    progress: &Progress,
+) {
+    let shown = display_path(path);
+    // Allowlisted paths are relative to the scan root (where
+    // .keywarden.toml sits), whatever the shown path. They are scanned all
+    // the same: an allowlist never hides a checksum-verified key, and its
+    // suppressions are counted.
+    let under_root = roots
+        .iter()
+        .find_map(|r| path.strip_prefix(r).ok())
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(display_path);
+    let allowed =
+        scanner.path_allowed(&shown) || under_root.is_some_and(|p| scanner.path_allowed(&p));
+    match read_limited(path, scanner.max_file_size(), buf) {
+        Ok(true) => {}
+        Ok(false) => {
+            tally.skipped_large.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        Err(err) => {
+            tally.error(ScanError::read(path, err));
+            return;
+        }
+    }
+    if is_binary(buf) {
+        tally.skipped_binary.fetch_add(1, Ordering::Relaxed);
+        if let Some(f) = scanner.binary_file_finding(&shown, buf) {
+            if allowed {
+                tally.allowlisted.fetch_add(1, Ordering::Relaxed);
+            } else {
+                tally.found([f]);
+            }
+        }
+        return;
+    }
+    progress.add(buf.len());
+    let scanned = scanner.scan_counted(&shown, buf, allowed);
+    tally
+        .allowlisted
+        .fetch_add(scanned.allowlisted as u64, Ordering::Relaxed);
+    if !scanned.matches.is_empty() {
+        tally.found(
+            scanned
+                .matches
+                .into_iter()
+                .map(|m| scanner.finding(m, &shown, None)),
+        );
+    }
+}
+
+/// Scans one file an ignore file kept out of the walk, for
+/// checksum-verified keys only.
+fn scan_kept_out_file(scanner: &Scanner, path: &Path, buf: &mut Vec<u8>, tally: &Tally) {
+    if !tally.read_text(path, scanner.max_file_size(), buf) {
+        return;
+    }
+    tally.ignored.fetch_add(1, Ordering::Relaxed);
+    let shown = display_path(path);
+    let matches = scanner.scan_verified(&shown, buf);
+    if !matches.is_empty() {
+        tally.found(
+            matches
+                .into_iter()
+                .map(|m| scanner.finding(m, &shown, None)),
+        );
+    }
+}
+
+/// Finds the files the walk left out because of an ignore file — a
+/// `.keywardenignore`'s paths, and files git tracks that its own ignore
+/// rules match — and searches them for checksum-verified keys. Whether
+/// the walk left a file out is the `ignore` crate's own answer for the
+/// walk's configuration ([`ignore::IncrementalIgnore`]), so the two never
+/// disagree: no file is read twice, none is missed.
+fn scan_kept_out(
+    scanner: &Scanner,
+    roots: &[PathBuf],
+    threads: usize,
+    ignore_dirs: Vec<PathBuf>,
+    tally: &Tally,
+) {
+    // A `.keywardenignore` acts below its directory, and those above a root
+    // (the walk reads them too) on the whole root.
+    let mut again: Vec<PathBuf> = roots
+        .iter()
+        .filter(|r| r.is_dir() && ignore_file_above(r))
+        .cloned()
+        .collect();
+    again.extend(ignore_dirs);
+    again.sort();
+    again.dedup();
+    let covered = again.clone();
+    again.retain(|d| !covered.iter().any(|c| c != d && d.starts_with(c)));
+
+    let tracked: HashSet<PathBuf> = roots
+        .iter()
+        .filter(|r| r.is_dir())
+        .flat_map(|r| {
+            crate::git::tracked_ignored_files(r)
+                .into_iter()
+                .map(move |p| r.join(p))
+        })
+        .collect();
+    if again.is_empty() && tracked.is_empty() {
+        return;
+    }
+    let Some(full_walk) = walker(roots, threads, true) else {
+        return;
+    };
+    let matchers = full_walk.build_matchers();
+
+    if let Some(walk) = walker(&again, threads, false) {
+        walk.build_parallel().run(|| {
+            let mut buf = Vec::new();
+            let mut matchers = matchers.clone();
+            let tracked = &tracked;
+            Box::new(move |entry| {
+                let Some(entry) = tally.entry(entry) else {
+                    return WalkState::Continue;
+                };
+                let path = entry.path();
+                // Tracked files git ignores are searched below, once.
+                if entry.file_type().is_some_and(|t| t.is_file())
+                    && !tracked.contains(path)
+                    && kept_out(&mut matchers, roots, path)
+                {
+                    scan_kept_out_file(scanner, path, &mut buf, tally);
+                }
+                WalkState::Continue
+            })
+        });
+    }
+
+    let mut matchers = matchers;
+    let mut buf = Vec::new();
+    for path in &tracked {
+        // Not a symbolic link (the walk follows none), not deleted.
+        let is_file = path.symlink_metadata().is_ok_and(|m| m.is_file());
+        if is_file && kept_out(&mut matchers, roots, path) {
+            scan_kept_out_file(scanner, path, &mut buf, tally);
+        }
+    }
+}
+
+/// Whether the full walk left `path` (a file under one of `roots`, as the
+/// walk shows it) out.
+fn kept_out(matchers: &mut [IncrementalIgnore], roots: &[PathBuf], path: &Path) -> bool {
+    roots
+        .iter()
+        .zip(matchers.iter_mut())
+        .find_map(|(root, m)| {
+            let rel = path.strip_prefix(root).ok()?;
+            Some(m.matched(rel, false).is_ignore())
+        })
+        .unwrap_or(false)
+}
+
+/// Whether a `.keywardenignore` sits in `dir` or any directory above it.
+fn ignore_file_above(dir: &Path) -> bool {
+    let Ok(abs) = dir.canonicalize() else {
+        return false;
+    };
+    abs.ancestors()
+        .any(|d| d.join(IGNORE_FILE).symlink_metadata().is_ok())
 }
 
 /// Reads `path` into `buf` unless it is over `max` bytes (then `Ok(false)`).

@@ -84,6 +84,40 @@ pub fn tracked_files(dir: &Path) -> Vec<String> {
     }
 }
 
+/// Files git tracks under `dir` that its ignore rules (`.gitignore`,
+/// `.git/info/exclude`, `core.excludesFile`) match, relative to `dir`: git
+/// commits them all the same (it ignores only untracked files), but a tree
+/// walk that reads `.gitignore` skips them. Empty outside a repository.
+pub fn tracked_ignored_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(out) = run_git(
+        dir,
+        &[
+            "ls-files",
+            "-z",
+            "--cached",
+            "--ignored",
+            "--exclude-standard",
+        ],
+    ) else {
+        return Vec::new();
+    };
+    out.split(|&b| b == 0)
+        .filter(|p| !p.is_empty())
+        .map(path_from_bytes)
+        .collect()
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+}
+
 /// The added lines of one file in one diff, joined, with their line numbers
 /// in the new file.
 #[derive(Debug, Default)]
@@ -336,6 +370,7 @@ pub fn scan_staged(
         skipped_binary: counts.skipped_binary,
         skipped_large: counts.skipped_large,
         allowlisted: counts.allowlisted,
+        ignored: 0,
         elapsed: started.elapsed(),
     };
     report.sort();
@@ -556,6 +591,7 @@ pub fn scan_history(
         skipped_binary: counts.skipped_binary,
         skipped_large: counts.skipped_large,
         allowlisted: counts.allowlisted,
+        ignored: 0,
         elapsed: started.elapsed(),
     };
     Ok(report)

@@ -10,6 +10,10 @@ use keywarden_scan::{
 use crate::{Gen, checksummed, keywarden_key, scanner};
 
 fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
+    assert!(
+        Path::new(rel).is_relative(),
+        "{rel}: only under the test's root"
+    );
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
@@ -66,7 +70,13 @@ fn tree_walk_respects_ignores_and_limits() {
     write(root, ".env", format!("GH_TOKEN={}\n", tok(&mut g)));
     write(root, "build/out.txt", tok(&mut g));
     write(root, ".gitignore", "build/\n");
-    write(root, "vendor/lib.js", tok(&mut g));
+    // Ignored: its Stripe key is no finding (a checksum-verified key in an
+    // ignored file would be: see below).
+    write(
+        root,
+        "vendor/lib.js",
+        format!("k = '{}'\n", format_args!("sk_live_{}", g.alnum(30))),
+    );
     write(root, ".keywardenignore", "vendor/\n");
     let mut binary = b"\x00\x01\x02".to_vec();
     binary.extend_from_slice(tok(&mut g).as_bytes());
@@ -92,7 +102,192 @@ fn tree_walk_respects_ignores_and_limits() {
     assert_eq!(report.stats.skipped_large, 1);
     // .env, .gitignore, .keywardenignore, src/app.py
     assert_eq!(report.stats.files, 4);
+    // vendor/lib.js, searched for checksum-verified keys only.
+    assert_eq!(report.stats.ignored, 1);
     assert!(report.errors.is_empty());
+}
+
+/// (path, rule) of every finding, paths relative to `root`, sorted.
+fn found_under(root: &Path, report: &keywarden_scan::Report) -> Vec<(String, String)> {
+    let prefix = format!("{}/", root.display());
+    let mut found: Vec<(String, String)> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let path = f.path.strip_prefix(&prefix).unwrap_or(&f.path);
+            (path.to_owned(), f.rule_id.to_string())
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Writes each file with a checksum-verified keywarden key and an
+/// unverified Stripe key.
+fn write_keys(root: &Path, files: &[&str]) {
+    let mut g = Gen::new(77);
+    for (i, f) in files.iter().enumerate() {
+        let key = keywarden_key("kw", "live", 0x40 + i as u8);
+        let stripe = format!("sk_live_{}", g.alnum(30));
+        write(root, f, format!("KEY = '{key}'\nSTRIPE = '{stripe}'\n"));
+    }
+}
+
+/// The findings expected when `ignored` files are kept out: every
+/// keywarden key, the Stripe keys of the other files.
+fn expected(files: &[&str], ignored: &[&str]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = files
+        .iter()
+        .flat_map(|f| {
+            let mut v = vec![((*f).to_owned(), "keywarden-key".to_owned())];
+            if !ignored.contains(f) {
+                v.push(((*f).to_owned(), "stripe-live-secret-key".to_owned()));
+            }
+            v
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Hardening II (13): a `.keywardenignore` — a file of the repository —
+/// keeps paths out of a tree scan, but never a checksum-verified key: the
+/// files it keeps out are searched for those alone (their other findings
+/// stay out), whatever the ignore file says (`*` ignores even itself), in
+/// a subdirectory or above the scanned root; and they are counted.
+#[test]
+fn keywardenignore_never_hides_a_verified_key() {
+    let files = [
+        "docs/notes.md",
+        "src/app.py",
+        "vendor/deep/er/x.txt",
+        "vendor/lib.js",
+    ];
+    let vendor = ["vendor/deep/er/x.txt", "vendor/lib.js"];
+    let not_src = ["docs/notes.md", "vendor/deep/er/x.txt", "vendor/lib.js"];
+    // (ignore file, its directory, the files it keeps out, whether it
+    // keeps itself out)
+    let cases: [(&str, &str, &[&str], bool); 5] = [
+        ("vendor/\n", "", &vendor, false),
+        ("*\n", "", &files, true),
+        ("**\n!src/\n!src/**\n", "", &not_src, true),
+        (
+            "*.js\n*.md\n",
+            "",
+            &["docs/notes.md", "vendor/lib.js"],
+            false,
+        ),
+        ("x.txt\n", "vendor/deep", &["vendor/deep/er/x.txt"], false),
+    ];
+    for (ignore, at, ignored, itself) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        init_repo(root);
+        write_keys(root, &files);
+        write(
+            root,
+            &Path::new(at).join(".keywardenignore").to_string_lossy(),
+            ignore,
+        );
+        git(root, &["add", "."]);
+        git(root, &["commit", "-qm", "tree"]);
+        let s = scanner();
+        let report = scan_paths(&s, &[root.to_path_buf()], 2, &Progress::default()).unwrap();
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        assert_eq!(
+            found_under(root, &report),
+            expected(&files, ignored),
+            "{ignore:?} in {at:?}"
+        );
+        assert_eq!(
+            report.stats.ignored,
+            (ignored.len() + usize::from(itself)) as u64,
+            "{ignore:?} in {at:?}"
+        );
+        assert!(
+            report
+                .findings
+                .iter()
+                .filter(|f| f.rule_id.as_ref() == "keywarden-key")
+                .all(|f| f.verified_checksum && f.line == 1 && f.column == 8)
+        );
+
+        // Scanned from below, where the ignore file above applies as the
+        // walk reads it: every key, each file read once.
+        let sub = root.join("vendor");
+        let report = scan_paths(&s, std::slice::from_ref(&sub), 2, &Progress::default()).unwrap();
+        let keys: Vec<(String, String)> = found_under(&sub, &report)
+            .into_iter()
+            .filter(|(_, rule)| rule == "keywarden-key")
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("deep/er/x.txt".to_owned(), "keywarden-key".to_owned()),
+                ("lib.js".to_owned(), "keywarden-key".to_owned())
+            ],
+            "{ignore:?} in {at:?}, from vendor/"
+        );
+        // The two files, and an ignore file of vendor/deep.
+        let n = 2 + u64::from(at.starts_with("vendor"));
+        assert_eq!(report.stats.files + report.stats.ignored, n);
+    }
+
+    // Without an ignore file nothing is searched twice or counted.
+    let dir = tempfile::tempdir().unwrap();
+    write_keys(dir.path(), &files);
+    let report = scan_paths(
+        &scanner(),
+        &[dir.path().to_path_buf()],
+        2,
+        &Progress::default(),
+    )
+    .unwrap();
+    assert_eq!(found_under(dir.path(), &report), expected(&files, &[]));
+    assert_eq!(report.stats.ignored, 0);
+}
+
+/// Hardening II (13): git commits a file it tracks even when `.gitignore`
+/// matches it (added before the rule, or with `git add -f`), but a tree
+/// walk that reads `.gitignore` skips it: so a repository could hide a
+/// committed key by listing its file. Such files are searched for
+/// checksum-verified keys. An untracked file git ignores is not committed
+/// and stays out of a tree scan (a developer's local `.env`).
+#[test]
+fn gitignore_does_not_hide_a_verified_key_git_tracks() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repo(root);
+    let files = ["app.py", "secrets/prod.env", "local/dev.env"];
+    write_keys(root, &files);
+    write(root, ".gitignore", "secrets/\nlocal/\n");
+    git(root, &["add", "app.py", ".gitignore"]);
+    git(root, &["add", "-f", "secrets/prod.env"]);
+    git(root, &["commit", "-qm", "tree"]);
+    let report = scan_paths(&scanner(), &[root.to_path_buf()], 2, &Progress::default()).unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let mut want = expected(&["app.py", "secrets/prod.env"], &["secrets/prod.env"]);
+    // Hygiene: a tracked .env.
+    want.push(("secrets/prod.env".into(), "secrets-file-tracked".into()));
+    want.sort();
+    assert_eq!(found_under(root, &report), want);
+    assert_eq!(report.stats.ignored, 1);
+
+    // Given as the root, an ignored directory is walked (`ignore` applies
+    // no rule to a root): the file is read once, in full.
+    let sub = root.join("secrets");
+    let report = scan_paths(
+        &scanner(),
+        std::slice::from_ref(&sub),
+        1,
+        &Progress::default(),
+    )
+    .unwrap();
+    let mut want = expected(&["prod.env"], &[]);
+    want.push(("prod.env".into(), "secrets-file-tracked".into()));
+    want.sort();
+    assert_eq!(found_under(&sub, &report), want);
+    assert_eq!((report.stats.files, report.stats.ignored), (1, 0));
 }
 
 #[test]
