@@ -95,14 +95,11 @@ pub struct Scanned {
 #[derive(Debug)]
 pub struct Scanner {
     rules: Vec<Rule>,
-    automaton: Option<AhoCorasick>,
-    /// Automaton pattern index → the rules that keyword triggers.
-    pattern_rules: Vec<Vec<usize>>,
+    /// Every rule's keywords.
+    keywords: Keywords,
     /// The keywords of the checksum rules alone ([`Rule::checksum_verified`]),
     /// for [`Scanner::scan_verified`].
-    verified_automaton: Option<AhoCorasick>,
-    /// `verified_automaton`'s pattern index → its rules.
-    verified_pattern_rules: Vec<Vec<usize>>,
+    verified_keywords: Keywords,
     keywarden: Option<usize>,
     tracked_file: Option<usize>,
     pkcs12: Option<usize>,
@@ -189,9 +186,8 @@ impl Scanner {
             .map(|(i, _)| i)
             .collect();
 
-        let (automaton, pattern_rules) = keyword_automaton(&rules, |_| true)?;
-        let (verified_automaton, verified_pattern_rules) =
-            keyword_automaton(&rules, Rule::checksum_verified)?;
+        let keywords = Keywords::new(&rules, |_| true)?;
+        let verified_keywords = Keywords::new(&rules, Rule::checksum_verified)?;
 
         let mut globs = GlobSetBuilder::new();
         for pattern in &config.allow_paths {
@@ -221,10 +217,8 @@ impl Scanner {
             tracked_file: rules.iter().position(|r| r.kind == RuleKind::TrackedFile),
             pkcs12: rules.iter().position(|r| r.kind == RuleKind::Pkcs12File),
             rules,
-            automaton,
-            pattern_rules,
-            verified_automaton,
-            verified_pattern_rules,
+            keywords,
+            verified_keywords,
             allow_paths,
             allow_regexes,
             allow_values: config.allow_values.iter().cloned().collect(),
@@ -387,13 +381,7 @@ impl Scanner {
     /// as shown and under its root). An allowlisted path is still scanned:
     /// allowlists never suppress a checksum-verified match.
     pub fn scan_counted(&self, path: &str, buf: &[u8], path_allowed: bool) -> Scanned {
-        let cands = self.candidates(
-            path,
-            buf,
-            self.automaton.as_ref(),
-            &self.pattern_rules,
-            &self.fulltext,
-        );
+        let cands = self.candidates(path, buf, &self.keywords, &self.fulltext);
         if cands.is_empty() {
             return Scanned::default();
         }
@@ -406,13 +394,7 @@ impl Scanner {
     /// tree costs little more than reading it. A repository's ignore file
     /// never hides a verified key.
     pub fn scan_verified(&self, path: &str, buf: &[u8]) -> Vec<Match> {
-        let cands = self.candidates(
-            path,
-            buf,
-            self.verified_automaton.as_ref(),
-            &self.verified_pattern_rules,
-            &[],
-        );
+        let cands = self.candidates(path, buf, &self.verified_keywords, &[]);
         if cands.is_empty() {
             return Vec::new();
         }
@@ -423,14 +405,13 @@ impl Scanner {
     }
 
     /// Every candidate in `buf`: the keywarden-key pass, the rules the
-    /// automaton's keywords trigger on their lines, and `fulltext` rules
-    /// over the whole buffer.
+    /// `keywords` trigger on their lines, and `fulltext` rules over the
+    /// whole buffer.
     fn candidates(
         &self,
         path: &str,
         buf: &[u8],
-        automaton: Option<&AhoCorasick>,
-        pattern_rules: &[Vec<usize>],
+        keywords: &Keywords,
         fulltext: &[usize],
     ) -> Vec<Candidate> {
         let lock_file = rules::is_lock_file(path);
@@ -446,10 +427,16 @@ impl Scanner {
                 });
             });
         }
-        if let Some(ac) = automaton {
+        let hits: Option<Box<dyn Iterator<Item = aho_corasick::Match>>> =
+            match (&keywords.packed, &keywords.automaton) {
+                (Some(packed), _) => Some(Box::new(packed.find_iter(buf))),
+                (None, Some(ac)) => Some(Box::new(ac.find_overlapping_iter(buf))),
+                (None, None) => None,
+            };
+        if let Some(hits) = hits {
             let mut seg: Option<(usize, usize)> = None;
             let mut seg_rules: Vec<usize> = Vec::new();
-            for hit in ac.find_overlapping_iter(buf) {
+            for hit in hits {
                 // A keyword that begins with a line break (`\ndata:\n`)
                 // is about the line after it.
                 let p = hit.start() + usize::from(buf[hit.start()] == b'\n');
@@ -463,7 +450,7 @@ impl Scanner {
                     }
                     seg = Some(segment_around(buf, p));
                 }
-                seg_rules.extend_from_slice(&pattern_rules[hit.pattern().as_usize()]);
+                seg_rules.extend_from_slice(&keywords.rules[hit.pattern().as_usize()]);
             }
             if let Some((s, e)) = seg {
                 self.run_segment(buf, s, e, &mut seg_rules, (path, lock_file), &mut cands);
@@ -745,37 +732,83 @@ impl Scanner {
     }
 }
 
-/// One Aho-Corasick automaton over the keywords of the rules `pick`
-/// chooses, and for each of its patterns the rules that keyword triggers.
-fn keyword_automaton(
-    rules: &[Rule],
-    pick: impl Fn(&Rule) -> bool,
-) -> Result<(Option<AhoCorasick>, Vec<Vec<usize>>), ScanError> {
-    let mut patterns: Vec<String> = Vec::new();
-    let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
-    for (i, rule) in rules.iter().enumerate().filter(|(_, r)| pick(r)) {
-        for kw in &rule.keywords {
-            match patterns.iter().position(|p| p == kw) {
-                Some(p) => pattern_rules[p].push(i),
-                None => {
-                    patterns.push(kw.clone());
-                    pattern_rules.push(vec![i]);
+/// A searcher for some rules' keywords (an Aho-Corasick automaton), and
+/// for each of its patterns the rules that keyword triggers.
+#[derive(Debug)]
+struct Keywords {
+    /// All occurrences, overlapping ones included.
+    automaton: Option<AhoCorasick>,
+    /// When no keyword's occurrence can overlap another's ([`disjoint`]), a
+    /// SIMD (Teddy) searcher finds the same occurrences, much faster than
+    /// the automaton's own prefilter when the keywords begin with common
+    /// letters, as the checksum rules' do (`ghp_`, …, `npm_`).
+    packed: Option<aho_corasick::packed::Searcher>,
+    rules: Vec<Vec<usize>>,
+}
+
+impl Keywords {
+    /// The keywords of the rules `pick` chooses.
+    fn new(rules: &[Rule], pick: impl Fn(&Rule) -> bool) -> Result<Self, ScanError> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
+        for (i, rule) in rules.iter().enumerate().filter(|(_, r)| pick(r)) {
+            for kw in &rule.keywords {
+                match patterns.iter().position(|p| p == kw) {
+                    Some(p) => pattern_rules[p].push(i),
+                    None => {
+                        patterns.push(kw.clone());
+                        pattern_rules.push(vec![i]);
+                    }
                 }
             }
         }
+        if patterns.is_empty() {
+            return Ok(Self {
+                automaton: None,
+                packed: None,
+                rules: pattern_rules,
+            });
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
+            .map_err(|e| ScanError::Rule {
+                id: "(keywords)".into(),
+                message: e.to_string(),
+            })?;
+        // Pattern ids follow the order added, as the automaton's do. None
+        // without SIMD support or with too many patterns: the automaton.
+        let packed = disjoint(&patterns)
+            .then(|| {
+                aho_corasick::packed::Config::new()
+                    .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+                    .builder()
+                    .extend(&patterns)
+                    .build()
+            })
+            .flatten();
+        Ok(Self {
+            automaton: Some(automaton),
+            packed,
+            rules: pattern_rules,
+        })
     }
-    if patterns.is_empty() {
-        return Ok((None, pattern_rules));
-    }
-    let automaton = AhoCorasick::builder()
-        .match_kind(MatchKind::Standard)
-        .kind(Some(AhoCorasickKind::DFA))
-        .build(&patterns)
-        .map_err(|e| ScanError::Rule {
-            id: "(keywords)".into(),
-            message: e.to_string(),
-        })?;
-    Ok((Some(automaton), pattern_rules))
+}
+
+/// Whether no occurrence of one of `patterns` can overlap an occurrence of
+/// another (or of itself): none contains another, and no proper suffix of
+/// one is a prefix of one.
+fn disjoint(patterns: &[String]) -> bool {
+    patterns.iter().all(|a| {
+        patterns.iter().all(|b| {
+            let (a, b) = (a.as_bytes(), b.as_bytes());
+            let contains = a.len() > b.len() && a.windows(b.len()).any(|w| w == b);
+            // b starting k bytes before a's end, inside a.
+            let overlaps = (1..a.len().min(b.len() + 1)).any(|k| a[a.len() - k..] == b[..k]);
+            !contains && !overlaps
+        })
+    })
 }
 
 /// The text of the line `buf[start..end]` with the secret at `own` cut out
@@ -1118,6 +1151,25 @@ mod tests {
             segment_around(&long, 5000),
             (5000 - LONG_LINE, 5000 + LONG_LINE)
         );
+    }
+
+    #[test]
+    fn disjoint_keywords_cannot_overlap() {
+        let set = |kws: &[&str]| kws.iter().map(|k| (*k).to_owned()).collect::<Vec<_>>();
+        assert!(disjoint(&set(&["ghp_", "gho_", "npm_"])));
+        assert!(!disjoint(&set(&["ghp_", "hp_x"])), "suffix is a prefix");
+        assert!(!disjoint(&set(&["sk_live_", "live_"])), "one holds another");
+        assert!(!disjoint(&set(&["aa"])), "overlaps itself");
+        assert!(disjoint(&set(&["ab"])));
+        // The checksum rules' keywords take the fast path.
+        let rules = rules::builtin(rules::DEFAULT_MIN_ENTROPY).unwrap();
+        let verified = Keywords::new(&rules, Rule::checksum_verified).unwrap();
+        assert!(verified.automaton.is_some());
+        #[cfg(target_arch = "x86_64")]
+        if is_x86_feature_detected!("ssse3") {
+            assert!(verified.packed.is_some());
+        }
+        assert!(Keywords::new(&rules, |_| true).unwrap().packed.is_none());
     }
 
     #[test]

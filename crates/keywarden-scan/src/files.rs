@@ -1,14 +1,15 @@
 //! Scanning a tree (parallel walk respecting `.gitignore` and
 //! `.keywardenignore`) and standard input (in chunks).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, RwLock};
 use std::time::Instant;
 
-use ignore::{DirEntry, IncrementalIgnore, WalkBuilder, WalkState};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::{DirEntry, WalkBuilder, WalkState};
 
 use crate::engine::Scanner;
 use crate::error::ScanError;
@@ -106,12 +107,12 @@ pub(crate) fn display_path(path: &Path) -> String {
 /// is an error before anything is scanned; a file that cannot be read later
 /// is recorded in [`Report::errors`].
 ///
-/// No ignore file hides a checksum-verified key. When a `.keywardenignore`
-/// applies (in a directory walked, or above a root), the files it keeps out
-/// are walked again and searched for checksum-verified keys only
-/// ([`Scanner::scan_verified`]); so are the files git tracks although its
-/// ignore rules match them (git commits them, the walk skips them). They
-/// are counted in [`Stats::ignored`].
+/// No ignore file hides a checksum-verified key. The files a
+/// `.keywardenignore` keeps out (in a directory walked, or above a root)
+/// are searched for checksum-verified keys only
+/// ([`Scanner::scan_verified`]), in the same walk; so are the files git
+/// tracks although its ignore rules match them (git commits them, the walk
+/// skips them). They are counted in [`Stats::ignored`].
 pub fn scan_paths(
     scanner: &Scanner,
     roots: &[PathBuf],
@@ -122,16 +123,28 @@ pub fn scan_paths(
     for root in roots {
         std::fs::metadata(root).map_err(|e| ScanError::read(root, e))?;
     }
-    let Some(walk) = walker(roots, threads, true) else {
+    let Some(walk) = walker(roots, threads) else {
         return Ok(Report::default());
     };
     let tally = Tally::default();
-    // Directories holding a `.keywardenignore`, as the walk shows them.
-    let ignore_dirs = Mutex::new(Vec::new());
+    let ignore_files = IgnoreFiles::above(roots, &tally);
+    // Files git tracks and ignores: the walk skips them (it reads
+    // `.gitignore`, not git's index), unless it disagrees with git.
+    let tracked_ignored: HashSet<PathBuf> = roots
+        .iter()
+        .filter(|r| r.is_dir())
+        .flat_map(|r| {
+            crate::git::tracked_ignored_files(r)
+                .into_iter()
+                .map(move |p| r.join(p))
+        })
+        .collect();
+    let walked_tracked_ignored = Mutex::new(HashSet::new());
 
     walk.build_parallel().run(|| {
         let mut buf = Vec::with_capacity(64 * 1024);
-        let (tally, ignore_dirs) = (&tally, &ignore_dirs);
+        let (tally, ignore_files) = (&tally, &ignore_files);
+        let (tracked_ignored, walked_tracked_ignored) = (&tracked_ignored, &walked_tracked_ignored);
         Box::new(move |entry| {
             let Some(entry) = tally.entry(entry) else {
                 return WalkState::Continue;
@@ -139,22 +152,32 @@ pub fn scan_paths(
             let Some(kind) = entry.file_type() else {
                 return WalkState::Continue;
             };
-            if kind.is_dir() {
-                // Even an ignore file that ignores itself (`*`) is seen.
-                if entry.path().join(IGNORE_FILE).symlink_metadata().is_ok()
-                    && let Ok(mut dirs) = ignore_dirs.lock()
+            let path = entry.path();
+            let kept_out = ignore_files.enter(path, kind.is_dir(), entry.depth(), tally);
+            if kind.is_file() {
+                if tracked_ignored.contains(path)
+                    && let Ok(mut walked) = walked_tracked_ignored.lock()
                 {
-                    dirs.push(entry.path().to_path_buf());
+                    walked.insert(path.to_path_buf());
                 }
-            } else if kind.is_file() {
-                scan_file(scanner, roots, entry.path(), &mut buf, tally, progress);
+                if kept_out {
+                    scan_kept_out_file(scanner, path, &mut buf, tally);
+                } else {
+                    scan_file(scanner, roots, path, &mut buf, tally, progress);
+                }
             }
             WalkState::Continue
         })
     });
 
-    let ignore_dirs = ignore_dirs.into_inner().unwrap_or_default();
-    scan_kept_out(scanner, roots, threads, ignore_dirs, &tally);
+    let walked = walked_tracked_ignored.into_inner().unwrap_or_default();
+    let mut buf = Vec::new();
+    for path in tracked_ignored.difference(&walked) {
+        // Not a symbolic link (the walk follows none), not deleted.
+        if path.symlink_metadata().is_ok_and(|m| m.is_file()) {
+            scan_kept_out_file(scanner, path, &mut buf, &tally);
+        }
+    }
 
     let mut report = Report {
         findings: tally.findings.into_inner().unwrap_or_default(),
@@ -189,7 +212,149 @@ pub fn scan_paths(
     Ok(report)
 }
 
-/// What the walks' threads add up.
+/// The `.keywardenignore` files of a walk, read as it enters directories,
+/// and what they keep out. The walk itself reads only git's ignore files:
+/// an entry a `.keywardenignore` keeps out is still walked, and searched
+/// for checksum-verified keys only.
+///
+/// The rules are the `ignore` crate's for a custom ignore file, with its
+/// matcher (a test holds the two to the same answers): the deepest
+/// `.keywardenignore` above an entry that matches it decides (ignored, or
+/// whitelisted by `!`); then those above the root (matched against the
+/// absolute path); a directory kept out keeps out all below it, whose own
+/// ignore files are not read. One difference: a `!` line cannot bring back
+/// what git's ignore rules keep out of the walk.
+struct IgnoreFiles {
+    /// Directories, as the walk shows them, holding a `.keywardenignore`
+    /// (its rules) or kept out (the top of each kept-out tree). A
+    /// directory's entry is made when the walk enters it, before its
+    /// children are listed, so each entry finds its ancestors'.
+    dirs: RwLock<HashMap<PathBuf, IgnoreDir>>,
+    /// Whether `dirs` holds anything: the walk's fast path.
+    any: AtomicBool,
+    /// Per root: its path as given, its absolute path, and the rules of the
+    /// `.keywardenignore` files above it, nearest first.
+    above: Vec<(PathBuf, PathBuf, Vec<Gitignore>)>,
+}
+
+enum IgnoreDir {
+    Rules(Gitignore),
+    KeptOut,
+}
+
+impl IgnoreFiles {
+    /// The ignore files above each directory root; errors go to `tally`.
+    fn above(roots: &[PathBuf], tally: &Tally) -> Self {
+        let above = roots
+            .iter()
+            .filter(|r| r.is_dir())
+            .filter_map(|root| {
+                let absolute = root.canonicalize().ok()?;
+                let rules: Vec<Gitignore> = absolute
+                    .ancestors()
+                    .skip(1)
+                    .filter_map(|dir| ignore_rules(dir, tally))
+                    .collect();
+                (!rules.is_empty()).then(|| (root.clone(), absolute, rules))
+            })
+            .collect();
+        Self {
+            dirs: RwLock::new(HashMap::new()),
+            any: AtomicBool::new(false),
+            above,
+        }
+    }
+
+    /// Called for every entry the walk finds, a directory before what it
+    /// holds: whether a `.keywardenignore` keeps it out. A directory's own
+    /// ignore file is read here (unless it is kept out).
+    fn enter(&self, path: &Path, is_dir: bool, depth: usize, tally: &Tally) -> bool {
+        // `ignore` applies no rule to a root.
+        let (kept_out, by_ancestor) = if depth == 0 {
+            (false, false)
+        } else {
+            self.decide(path, is_dir)
+        };
+        if is_dir {
+            let entry = if kept_out {
+                (!by_ancestor).then_some(IgnoreDir::KeptOut)
+            } else {
+                ignore_rules(path, tally).map(IgnoreDir::Rules)
+            };
+            if let Some(entry) = entry
+                && let Ok(mut dirs) = self.dirs.write()
+            {
+                dirs.insert(path.to_path_buf(), entry);
+                self.any.store(true, Ordering::Release);
+            }
+        }
+        kept_out
+    }
+
+    /// (kept out, because a directory above is).
+    fn decide(&self, path: &Path, is_dir: bool) -> (bool, bool) {
+        if self.any.load(Ordering::Acquire)
+            && let Ok(dirs) = self.dirs.read()
+        {
+            // The rules above, deepest first.
+            let mut rules: Vec<&Gitignore> = Vec::new();
+            for dir in path.ancestors().skip(1) {
+                match dirs.get(dir) {
+                    Some(IgnoreDir::KeptOut) => return (true, true),
+                    Some(IgnoreDir::Rules(gi)) => rules.push(gi),
+                    None => {}
+                }
+            }
+            for gi in rules {
+                match gi.matched(path, is_dir) {
+                    ignore::Match::Ignore(_) => return (true, false),
+                    ignore::Match::Whitelist(_) => return (false, false),
+                    ignore::Match::None => {}
+                }
+            }
+        }
+        for (root, absolute, rules) in &self.above {
+            let Ok(rel) = path.strip_prefix(root) else {
+                continue;
+            };
+            let path = absolute.join(rel);
+            for gi in rules {
+                match gi.matched(&path, is_dir) {
+                    ignore::Match::Ignore(_) => return (true, false),
+                    ignore::Match::Whitelist(_) => return (false, false),
+                    ignore::Match::None => {}
+                }
+            }
+            break;
+        }
+        (false, false)
+    }
+}
+
+/// The rules of `dir/.keywardenignore`, if there is one, read as `ignore`
+/// reads it (an unreadable file is none; a bad line is an error, the
+/// others still apply).
+fn ignore_rules(dir: &Path, tally: &Tally) -> Option<Gitignore> {
+    let file = dir.join(IGNORE_FILE);
+    if !file.exists() {
+        return None;
+    }
+    let mut builder = GitignoreBuilder::new(dir);
+    if let Some(err) = builder.add(&file)
+        && !err.is_io()
+    {
+        tally.error(ScanError::Git(format!("walk: {err}")));
+    }
+    match builder.build() {
+        Ok(gi) => Some(gi),
+        Err(err) => {
+            tally.error(ScanError::Git(format!("walk: {err}")));
+            None
+        }
+    }
+}
+
+/// What the walk's threads add up.
 #[derive(Default)]
 struct Tally {
     findings: Mutex<Vec<Finding>>,
@@ -224,30 +389,27 @@ impl Tally {
         }
     }
 
-    /// Reads `path` into `buf`: `false` (counted) when it is too large,
-    /// unreadable or binary, `true` when it is text to scan.
-    fn read_text(&self, path: &Path, max: u64, buf: &mut Vec<u8>) -> bool {
+    /// Reads `path` into `buf`; what it holds, or `None` once counted as
+    /// too large or recorded as unreadable.
+    fn read(&self, path: &Path, max: u64, buf: &mut Vec<u8>) -> Option<Content> {
         match read_limited(path, max, buf) {
-            Ok(true) if is_binary(buf) => {
-                self.skipped_binary.fetch_add(1, Ordering::Relaxed);
-                false
-            }
-            Ok(true) => true,
-            Ok(false) => {
+            Ok(Content::Large) => {
                 self.skipped_large.fetch_add(1, Ordering::Relaxed);
-                false
+                None
             }
+            Ok(content) => Some(content),
             Err(err) => {
                 self.error(ScanError::read(path, err));
-                false
+                None
             }
         }
     }
 }
 
-/// The tree walk, over `roots`; `keywarden_ignore`: reading
-/// `.keywardenignore` files beside `.gitignore` ones.
-fn walker(roots: &[PathBuf], threads: usize, keywarden_ignore: bool) -> Option<WalkBuilder> {
+/// The tree walk over `roots`: git's ignore rules apply (`.gitignore`,
+/// `.git/info/exclude`, the global excludes, also outside a repository),
+/// `.keywardenignore` files are read by [`IgnoreFiles`].
+fn walker(roots: &[PathBuf], threads: usize) -> Option<WalkBuilder> {
     let (first, rest) = roots.split_first()?;
     let mut builder = WalkBuilder::new(first);
     for r in rest {
@@ -258,9 +420,6 @@ fn walker(roots: &[PathBuf], threads: usize, keywarden_ignore: bool) -> Option<W
         .require_git(false)
         .threads(threads.max(1))
         .filter_entry(|e| e.file_name() != ".git");
-    if keywarden_ignore {
-        builder.add_custom_ignore_filename(IGNORE_FILE);
-    }
     Some(builder)
 }
 
@@ -285,18 +444,10 @@ fn scan_file(
         .map(display_path);
     let allowed =
         scanner.path_allowed(&shown) || under_root.is_some_and(|p| scanner.path_allowed(&p));
-    match read_limited(path, scanner.max_file_size(), buf) {
-        Ok(true) => {}
-        Ok(false) => {
-            tally.skipped_large.fetch_add(1, Ordering::Relaxed);
-            return;
-        }
-        Err(err) => {
-            tally.error(ScanError::read(path, err));
-            return;
-        }
-    }
-    if is_binary(buf) {
+    let Some(content) = tally.read(path, scanner.max_file_size(), buf) else {
+        return;
+    };
+    if content == Content::Binary {
         tally.skipped_binary.fetch_add(1, Ordering::Relaxed);
         if let Some(f) = scanner.binary_file_finding(&shown, buf) {
             if allowed {
@@ -325,8 +476,13 @@ fn scan_file(
 /// Scans one file an ignore file kept out of the walk, for
 /// checksum-verified keys only.
 fn scan_kept_out_file(scanner: &Scanner, path: &Path, buf: &mut Vec<u8>, tally: &Tally) {
-    if !tally.read_text(path, scanner.max_file_size(), buf) {
-        return;
+    match tally.read(path, scanner.max_file_size(), buf) {
+        Some(Content::Text) => {}
+        Some(Content::Binary) => {
+            tally.skipped_binary.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        Some(Content::Large) | None => return,
     }
     tally.ignored.fetch_add(1, Ordering::Relaxed);
     let shown = display_path(path);
@@ -340,114 +496,38 @@ fn scan_kept_out_file(scanner: &Scanner, path: &Path, buf: &mut Vec<u8>, tally: 
     }
 }
 
-/// Finds the files the walk left out because of an ignore file — a
-/// `.keywardenignore`'s paths, and files git tracks that its own ignore
-/// rules match — and searches them for checksum-verified keys. Whether
-/// the walk left a file out is the `ignore` crate's own answer for the
-/// walk's configuration ([`ignore::IncrementalIgnore`]), so the two never
-/// disagree: no file is read twice, none is missed.
-fn scan_kept_out(
-    scanner: &Scanner,
-    roots: &[PathBuf],
-    threads: usize,
-    ignore_dirs: Vec<PathBuf>,
-    tally: &Tally,
-) {
-    // A `.keywardenignore` acts below its directory, and those above a root
-    // (the walk reads them too) on the whole root.
-    let mut again: Vec<PathBuf> = roots
-        .iter()
-        .filter(|r| r.is_dir() && ignore_file_above(r))
-        .cloned()
-        .collect();
-    again.extend(ignore_dirs);
-    again.sort();
-    again.dedup();
-    let covered = again.clone();
-    again.retain(|d| !covered.iter().any(|c| c != d && d.starts_with(c)));
-
-    let tracked: HashSet<PathBuf> = roots
-        .iter()
-        .filter(|r| r.is_dir())
-        .flat_map(|r| {
-            crate::git::tracked_ignored_files(r)
-                .into_iter()
-                .map(move |p| r.join(p))
-        })
-        .collect();
-    if again.is_empty() && tracked.is_empty() {
-        return;
-    }
-    let Some(full_walk) = walker(roots, threads, true) else {
-        return;
-    };
-    let matchers = full_walk.build_matchers();
-
-    if let Some(walk) = walker(&again, threads, false) {
-        walk.build_parallel().run(|| {
-            let mut buf = Vec::new();
-            let mut matchers = matchers.clone();
-            let tracked = &tracked;
-            Box::new(move |entry| {
-                let Some(entry) = tally.entry(entry) else {
-                    return WalkState::Continue;
-                };
-                let path = entry.path();
-                // Tracked files git ignores are searched below, once.
-                if entry.file_type().is_some_and(|t| t.is_file())
-                    && !tracked.contains(path)
-                    && kept_out(&mut matchers, roots, path)
-                {
-                    scan_kept_out_file(scanner, path, &mut buf, tally);
-                }
-                WalkState::Continue
-            })
-        });
-    }
-
-    let mut matchers = matchers;
-    let mut buf = Vec::new();
-    for path in &tracked {
-        // Not a symbolic link (the walk follows none), not deleted.
-        let is_file = path.symlink_metadata().is_ok_and(|m| m.is_file());
-        if is_file && kept_out(&mut matchers, roots, path) {
-            scan_kept_out_file(scanner, path, &mut buf, tally);
-        }
-    }
+/// What [`read_limited`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Content {
+    /// Text, all of it in the buffer.
+    Text,
+    /// Binary ([`is_binary`]): the buffer holds only its first 8 KiB,
+    /// which say so (and hold a PKCS#12 header, if any).
+    Binary,
+    /// Over the size limit.
+    Large,
 }
 
-/// Whether the full walk left `path` (a file under one of `roots`, as the
-/// walk shows it) out.
-fn kept_out(matchers: &mut [IncrementalIgnore], roots: &[PathBuf], path: &Path) -> bool {
-    roots
-        .iter()
-        .zip(matchers.iter_mut())
-        .find_map(|(root, m)| {
-            let rel = path.strip_prefix(root).ok()?;
-            Some(m.matched(rel, false).is_ignore())
-        })
-        .unwrap_or(false)
-}
-
-/// Whether a `.keywardenignore` sits in `dir` or any directory above it.
-fn ignore_file_above(dir: &Path) -> bool {
-    let Ok(abs) = dir.canonicalize() else {
-        return false;
-    };
-    abs.ancestors()
-        .any(|d| d.join(IGNORE_FILE).symlink_metadata().is_ok())
-}
-
-/// Reads `path` into `buf` unless it is over `max` bytes (then `Ok(false)`).
-fn read_limited(path: &Path, max: u64, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+/// Reads `path` into `buf`: a file over `max` bytes is not read, a binary
+/// one no further than its first 8 KiB.
+fn read_limited(path: &Path, max: u64, buf: &mut Vec<u8>) -> std::io::Result<Content> {
     buf.clear();
     let file = std::fs::File::open(path)?;
     if file.metadata()?.len() > max {
-        return Ok(false);
+        return Ok(Content::Large);
     }
     // The file may grow between the size check and the read.
-    file.take(max + 1).read_to_end(buf)?;
-    Ok(buf.len() as u64 <= max)
+    let mut file = file.take(max + 1);
+    (&mut file).take(BINARY_PROBE as u64).read_to_end(buf)?;
+    if is_binary(buf) {
+        return Ok(Content::Binary);
+    }
+    file.read_to_end(buf)?;
+    Ok(if buf.len() as u64 <= max {
+        Content::Text
+    } else {
+        Content::Large
+    })
 }
 
 /// A NUL byte in the first 8 KiB makes a file binary.

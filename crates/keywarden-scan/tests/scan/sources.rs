@@ -247,6 +247,118 @@ fn keywardenignore_never_hides_a_verified_key() {
     assert_eq!(report.stats.ignored, 0);
 }
 
+/// The files the `ignore` crate's own walk yields under `root` with
+/// `.keywardenignore` as a custom ignore file (what the scanner did before
+/// it read those files itself), relative to `root`.
+fn crate_walk(root: &Path) -> Vec<String> {
+    let mut files: Vec<String> = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .add_custom_ignore_filename(".keywardenignore")
+        .filter_entry(|e| e.file_name() != ".git")
+        .build()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .map(|e| {
+            e.path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Hardening II (13): the scanner reads `.keywardenignore` files itself (so
+/// what they keep out is still searched for verified keys), with the
+/// `ignore` crate's matcher and precedence: the files it scans in full are
+/// exactly those the crate's own walk yields, for ignore files at several
+/// levels, with negations, anchors, directory patterns and `**`, scanned
+/// from the top and from below (an ignore file above the root). Every
+/// verified key is found either way.
+#[test]
+fn keywardenignore_keeps_out_what_the_ignore_crate_does() {
+    let files = [
+        "a/b/c",
+        "a/deep/f.txt",
+        "b/deep/g.txt",
+        "build/out.txt",
+        "docs/api/x.md",
+        "docs/keep.md",
+        "docs/readme.md",
+        "notes.md",
+        "src/a.tmp",
+        "src/gen/keep.rs",
+        "src/gen/out.rs",
+        "src/main.py",
+        "top.py",
+        "vendor/lib.js",
+        "vendor/x.txt",
+    ];
+    let configs: [&[(&str, &str)]; 7] = [
+        &[("", "*.md\n!docs/keep.md\n")],
+        &[("", "/vendor\nbuild/\n"), ("vendor", "!x.txt\n")],
+        &[("", "a/**/c\n")],
+        &[("src", "gen/\n*.tmp\n"), ("", "!src/gen/keep.rs\n")],
+        &[("", "**/deep\n"), ("a", "!deep\n")],
+        &[("", "*\n!*/\n!*.py\n")],
+        &[("", "docs/\n"), ("docs/api", "*\n")],
+    ];
+    for config in configs {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write_keys(root, &files);
+        write(root, ".gitignore", "build/\n");
+        for (at, rules) in config {
+            write(
+                root,
+                &Path::new(at).join(".keywardenignore").to_string_lossy(),
+                rules,
+            );
+        }
+        for from in ["", "docs", "src", "a"] {
+            let top = if from.is_empty() {
+                root.to_path_buf()
+            } else {
+                root.join(from)
+            };
+            let report = scan_paths(
+                &scanner(),
+                std::slice::from_ref(&top),
+                2,
+                &Progress::default(),
+            )
+            .unwrap();
+            assert!(report.errors.is_empty(), "{:?}", report.errors);
+            let found = found_under(&top, &report);
+            let full: Vec<String> = found
+                .iter()
+                .filter(|(_, rule)| rule == "stripe-live-secret-key")
+                .map(|(path, _)| path.clone())
+                .collect();
+            let data = |f: &String| files.iter().any(|d| root.join(d) == top.join(f));
+            let expected: Vec<String> = crate_walk(&top).into_iter().filter(data).collect();
+            assert_eq!(full, expected, "{config:?}, from {from:?}");
+            // Every key git does not ignore, whatever `.keywardenignore` says.
+            let keys: Vec<String> = found
+                .iter()
+                .filter(|(_, rule)| rule == "keywarden-key")
+                .map(|(path, _)| path.clone())
+                .collect();
+            let mut all: Vec<String> = files
+                .iter()
+                .filter(|f| !f.starts_with("build/"))
+                .filter_map(|f| Path::new(f).strip_prefix(from).ok())
+                .map(|f| f.to_string_lossy().into_owned())
+                .collect();
+            all.sort();
+            assert_eq!(keys, all, "{config:?}, from {from:?}");
+        }
+    }
+}
+
 /// Hardening II (13): git commits a file it tracks even when `.gitignore`
 /// matches it (added before the rule, or with `git add -f`), but a tree
 /// walk that reads `.gitignore` skips it: so a repository could hide a
