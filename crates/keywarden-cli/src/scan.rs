@@ -104,7 +104,9 @@ pub(crate) struct ScanArgs {
     /// What cannot be carried over is named in a warning.
     #[arg(long, value_name = "FILE")]
     gitleaks_config: Option<PathBuf>,
-    /// Skip files larger than this many bytes (default 10 MiB, or the config's).
+    /// Skip files larger than this many bytes (default 10 MiB, or the
+    /// config's). Under 10 MiB, larger files are still searched for
+    /// checksum-verified keys.
     #[arg(long, value_name = "BYTES")]
     max_file_size: Option<u64>,
     /// Print whole secrets instead of their first and last few characters.

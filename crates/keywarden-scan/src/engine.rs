@@ -260,6 +260,16 @@ impl Scanner {
         self.max_file_size
     }
 
+    /// Files (and diffs) up to this size are searched for checksum-verified
+    /// keys even over [`Scanner::max_file_size`]: a configuration may raise
+    /// the limit, but lowering it below the default
+    /// ([`crate::config::DEFAULT_MAX_FILE_SIZE`]) narrows only the full
+    /// scan (`max_file_size = 1` in a repository's `.keywarden.toml` would
+    /// otherwise skip every file).
+    pub fn verified_max_file_size(&self) -> u64 {
+        self.max_file_size.max(crate::config::DEFAULT_MAX_FILE_SIZE)
+    }
+
     /// Whether `path` (relative to the scan root, `/`-separated) is
     /// allowlisted by `[allowlist] paths`: its findings are suppressed,
     /// except checksum-verified ones.

@@ -444,10 +444,29 @@ fn scan_file(
         .map(display_path);
     let allowed =
         scanner.path_allowed(&shown) || under_root.is_some_and(|p| scanner.path_allowed(&p));
-    let Some(content) = tally.read(path, scanner.max_file_size(), buf) else {
+    let Some(content) = tally.read(path, scanner.verified_max_file_size(), buf) else {
         return;
     };
-    if content == Content::Binary {
+    let size = match content {
+        Content::Binary { size } => size,
+        _ => buf.len() as u64,
+    };
+    if size > scanner.max_file_size() {
+        // Over the configured limit, within the default one: skipped, but
+        // searched for checksum-verified keys (a configuration file lowers
+        // the limit for the full scan only).
+        tally.skipped_large.fetch_add(1, Ordering::Relaxed);
+        if content == Content::Text {
+            let matches = scanner.scan_verified(&shown, buf);
+            tally.found(
+                matches
+                    .into_iter()
+                    .map(|m| scanner.finding(m, &shown, None)),
+            );
+        }
+        return;
+    }
+    if let Content::Binary { .. } = content {
         tally.skipped_binary.fetch_add(1, Ordering::Relaxed);
         if let Some(f) = scanner.binary_file_finding(&shown, buf) {
             if allowed {
@@ -476,9 +495,9 @@ fn scan_file(
 /// Scans one file an ignore file kept out of the walk, for
 /// checksum-verified keys only.
 fn scan_kept_out_file(scanner: &Scanner, path: &Path, buf: &mut Vec<u8>, tally: &Tally) {
-    match tally.read(path, scanner.max_file_size(), buf) {
+    match tally.read(path, scanner.verified_max_file_size(), buf) {
         Some(Content::Text) => {}
-        Some(Content::Binary) => {
+        Some(Content::Binary { .. }) => {
             tally.skipped_binary.fetch_add(1, Ordering::Relaxed);
             return;
         }
@@ -501,9 +520,9 @@ fn scan_kept_out_file(scanner: &Scanner, path: &Path, buf: &mut Vec<u8>, tally: 
 enum Content {
     /// Text, all of it in the buffer.
     Text,
-    /// Binary ([`is_binary`]): the buffer holds only its first 8 KiB,
-    /// which say so (and hold a PKCS#12 header, if any).
-    Binary,
+    /// Binary ([`is_binary`]) of `size` bytes: the buffer holds only its
+    /// first 8 KiB, which say so (and hold a PKCS#12 header, if any).
+    Binary { size: u64 },
     /// Over the size limit.
     Large,
 }
@@ -513,14 +532,15 @@ enum Content {
 fn read_limited(path: &Path, max: u64, buf: &mut Vec<u8>) -> std::io::Result<Content> {
     buf.clear();
     let file = std::fs::File::open(path)?;
-    if file.metadata()?.len() > max {
+    let size = file.metadata()?.len();
+    if size > max {
         return Ok(Content::Large);
     }
     // The file may grow between the size check and the read.
     let mut file = file.take(max + 1);
     (&mut file).take(BINARY_PROBE as u64).read_to_end(buf)?;
     if is_binary(buf) {
-        return Ok(Content::Binary);
+        return Ok(Content::Binary { size });
     }
     file.read_to_end(buf)?;
     Ok(if buf.len() as u64 <= max {

@@ -349,19 +349,23 @@ pub fn scan_staged(
         .stdout
         .take()
         .ok_or_else(|| ScanError::Git("no output from git diff".into()))?;
-    parse_diff_stream(BufReader::new(stdout), scanner.max_file_size(), |event| {
-        if let Event::File(f) = event {
-            scan_file_diff(
-                scanner,
-                f,
-                None,
-                progress,
-                &mut report.findings,
-                &mut counts,
-            );
-        }
-        Ok(())
-    })?;
+    parse_diff_stream(
+        BufReader::new(stdout),
+        scanner.verified_max_file_size(),
+        |event| {
+            if let Event::File(f) = event {
+                scan_file_diff(
+                    scanner,
+                    f,
+                    None,
+                    progress,
+                    &mut report.findings,
+                    &mut counts,
+                );
+            }
+            Ok(())
+        },
+    )?;
     finish_child(child)?;
     report.stats = Stats {
         files: progress.files.load(Ordering::Relaxed),
@@ -414,7 +418,17 @@ fn scan_file_diff(
     counts: &mut Counts,
 ) {
     let Some(path) = f.path else { return };
-    if f.truncated {
+    // Added lines are kept up to the default limit (a configuration file
+    // may lower the limit for the full scan, not for checksum-verified
+    // keys): every rule runs on those within the configured limit, the
+    // checksum rules alone on the rest.
+    let limit = usize::try_from(scanner.max_file_size()).unwrap_or(usize::MAX);
+    let full_len = if f.text.len() > limit {
+        memchr::memrchr(b'\n', &f.text[..limit]).map_or(0, |i| i + 1)
+    } else {
+        f.text.len()
+    };
+    if f.truncated || full_len < f.text.len() {
         counts.skipped_large += 1;
     }
     // A commit a gitleaks allowlist lists: the rule's findings in it are
@@ -440,11 +454,21 @@ fn scan_file_diff(
         counts.skipped_binary += 1;
         return;
     }
+    let (full, rest) = f.text.split_at(full_len);
     progress.files.fetch_add(1, Ordering::Relaxed);
     progress
         .bytes
-        .fetch_add(f.text.len() as u64, Ordering::Relaxed);
-    let scanned = scanner.scan_counted(&path, &f.text, path_allowed);
+        .fetch_add(full.len() as u64, Ordering::Relaxed);
+    let mut scanned = scanner.scan_counted(&path, full, path_allowed);
+    if !rest.is_empty() {
+        let before = memchr::memchr_iter(b'\n', full).count();
+        scanned
+            .matches
+            .extend(scanner.scan_verified(&path, rest).into_iter().map(|mut m| {
+                m.line += before;
+                m
+            }));
+    }
     counts.allowlisted += scanned.allowlisted as u64;
     for mut m in scanned.matches {
         m.line = f.lines.get(m.line - 1).copied().unwrap_or(m.line);
@@ -550,7 +574,7 @@ pub fn scan_history(
         let mut seq = 0u64;
         let result = parse_diff_stream(
             BufReader::with_capacity(256 * 1024, stdout),
-            scanner.max_file_size(),
+            scanner.verified_max_file_size(),
             |event| {
                 match event {
                     Event::Commit(c) => {

@@ -620,6 +620,49 @@ fn a_repository_config_cannot_disable_checksum_rules() {
     );
 }
 
+/// Hardening II (13): `[scan] max_file_size = 1` in a repository's
+/// `.keywarden.toml` skipped every file and every diff (exit 0, "skipped 2
+/// large"). A configuration lowers the limit for the full scan only: up to
+/// the default 10 MiB, files and added lines are still searched for
+/// checksum-verified keys (tree, history and staged scans: exit 1).
+#[test]
+fn a_repository_config_cannot_lower_the_size_limit_over_a_verified_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    committed_repo(
+        root,
+        &[
+            (".keywarden.toml", "[scan]\nmax_file_size = 1\n".to_owned()),
+            (
+                "config/prod.txt",
+                format!("KW_KEY={}\nSTRIPE={}\n", keywarden_key(66), stripe_key()),
+            ),
+        ],
+    );
+    let expected = vec![("keywarden-key".to_owned(), "config/prod.txt".to_owned())];
+    let text = scan_in(root, &[]);
+    assert_eq!(text.code, 1, "{}{}", text.stdout, text.stderr);
+    assert!(
+        text.stderr
+            .contains("1 finding; 0 suppressed by allowlists; skipped 0 binary and 2 large"),
+        "{}",
+        text.stderr
+    );
+    let json = scan_in(root, &["--format", "json"]);
+    assert_eq!(rules_and_paths(&json), expected, "the Stripe key stays out");
+    let history = scan_in(root, &["--git", "--format", "json"]);
+    assert_eq!(history.code, 1, "{}", history.stderr);
+    assert_eq!(rules_and_paths(&history), expected);
+    std::fs::write(root.join("new.txt"), format!("K={}\n", keywarden_key(67))).unwrap();
+    git_ok(root, &["add", "new.txt"]);
+    let staged = scan_in(root, &["--staged", "--format", "json"]);
+    assert_eq!(staged.code, 1, "{}", staged.stderr);
+    assert_eq!(
+        rules_and_paths(&staged),
+        [("keywarden-key".to_owned(), "new.txt".to_owned())]
+    );
+}
+
 /// Hardening II (13): a committed `.keywardenignore` keeps paths out of a
 /// tree scan, never a checksum-verified key in them (exit 1, the finding);
 /// the rest of an ignored file stays out, and the summary counts the

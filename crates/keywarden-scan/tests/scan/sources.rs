@@ -81,8 +81,14 @@ fn tree_walk_respects_ignores_and_limits() {
     let mut binary = b"\x00\x01\x02".to_vec();
     binary.extend_from_slice(tok(&mut g).as_bytes());
     write(root, "img.bin", binary);
+    // Over the configured limit: skipped, but a checksum-verified key in it
+    // is found (below the default limit, see below); its Stripe key is not.
     let mut big = "x".repeat(2000);
-    big.push_str(&tok(&mut g));
+    big.push_str(&format!("\n{}\n", tok(&mut g)));
+    big.push_str(&format!(
+        "k = '{}'\n",
+        format_args!("sk_live_{}", g.alnum(30))
+    ));
     write(root, "big.txt", big);
     write(root, ".git/config", tok(&mut g));
 
@@ -95,6 +101,7 @@ fn tree_walk_respects_ignores_and_limits() {
         paths_of(&report),
         vec![
             (rel(root, ".env"), "github-pat".into(), 1),
+            (rel(root, "big.txt"), "github-pat".into(), 2),
             (rel(root, "src/app.py"), "github-pat".into(), 2),
         ]
     );
@@ -245,6 +252,120 @@ fn keywardenignore_never_hides_a_verified_key() {
     .unwrap();
     assert_eq!(found_under(dir.path(), &report), expected(&files, &[]));
     assert_eq!(report.stats.ignored, 0);
+}
+
+/// Hardening II (13): `[scan] max_file_size` in a repository's
+/// `.keywarden.toml` set to 1 skipped every file (exit 0, "skipped N
+/// large"). A configuration lowers the limit for the full scan only: files
+/// and added lines over it, up to the default 10 MiB, are searched for
+/// checksum-verified keys; the rest of them stays skipped and counted. A
+/// file over the default limit is not read at all.
+#[test]
+fn a_lower_size_limit_never_hides_a_verified_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repo(root);
+    let mut g = Gen::new(78);
+    let stripe = || format!("sk_live_{}", Gen::new(79).alnum(30));
+    let key = keywarden_key("kw", "live", 0x61);
+    // A small file: everything over a 1-byte limit.
+    write(
+        root,
+        "small.env",
+        format!("KEY={key}\nSTRIPE={}\n", stripe()),
+    );
+    // Lines within a 64-byte limit get every rule, the rest the checksum rules.
+    let gh = checksummed("ghp_", &mut g);
+    write(
+        root,
+        "mixed.py",
+        format!(
+            "s = '{}'\n{}\nt = '{gh}'\nu = '{}'\n",
+            stripe(),
+            "#".repeat(40),
+            stripe()
+        ),
+    );
+    // Over the default limit: not read.
+    let mut huge = "x".repeat(keywarden_scan::config::DEFAULT_MAX_FILE_SIZE as usize);
+    huge.push_str(&format!("\nKEY={}\n", keywarden_key("kw", "live", 0x62)));
+    write(root, "huge.txt", &huge);
+    git(root, &["add", "small.env", "mixed.py"]);
+    git(root, &["commit", "-qm", "files"]);
+
+    let found = |report: &keywarden_scan::Report| -> Vec<(String, String, usize)> {
+        let prefix = format!("{}/", root.display());
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule_id.as_ref() != "secrets-file-tracked")
+            .map(|f| {
+                let path = f.path.strip_prefix(&prefix).unwrap_or(&f.path).to_owned();
+                (path, f.rule_id.to_string(), f.line)
+            })
+            .collect()
+    };
+    let row = |path: &str, rule: &str, line: usize| (path.to_owned(), rule.to_owned(), line);
+    let verified = vec![
+        row("mixed.py", "github-pat", 3),
+        row("small.env", "keywarden-key", 1),
+    ];
+    // (limit, tree findings, files skipped as large, history findings)
+    let cases = [
+        (1, verified.clone(), 3, verified.clone()),
+        (
+            // small.env fits, mixed.py does not (its first two lines do).
+            120,
+            vec![
+                row("mixed.py", "github-pat", 3),
+                row("small.env", "keywarden-key", 1),
+                row("small.env", "stripe-live-secret-key", 2),
+            ],
+            2,
+            vec![
+                row("mixed.py", "github-pat", 3),
+                row("mixed.py", "stripe-live-secret-key", 1),
+                row("small.env", "keywarden-key", 1),
+                row("small.env", "stripe-live-secret-key", 2),
+            ],
+        ),
+    ];
+    for (limit, tree_found, large, history_found) in cases {
+        let cfg = Config::from_toml(
+            &format!("[scan]\nmax_file_size = {limit}\n"),
+            Path::new(".keywarden.toml"),
+        )
+        .unwrap();
+        let s = Scanner::new(&cfg).unwrap();
+        let tree = scan_paths(&s, &[root.to_path_buf()], 2, &Progress::default()).unwrap();
+        assert_eq!(found(&tree), tree_found, "tree, limit {limit}");
+        // huge.txt, and the files over the limit.
+        assert_eq!(tree.stats.skipped_large, large, "tree, limit {limit}");
+        let history = scan_history(
+            &s,
+            root,
+            &HistoryOptions::default(),
+            1,
+            &Progress::default(),
+        )
+        .unwrap();
+        let mut in_history = found(&history);
+        in_history.sort();
+        assert_eq!(in_history, history_found, "history, limit {limit}");
+    }
+    // Staged, as a pre-commit hook sees it.
+    write(
+        root,
+        "new.txt",
+        format!("NEW={}\n", keywarden_key("kw", "live", 0x63)),
+    );
+    git(root, &["add", "new.txt"]);
+    let cfg = Config::from_toml("[scan]\nmax_file_size = 1\n", Path::new("x")).unwrap();
+    let staged = scan_staged(&Scanner::new(&cfg).unwrap(), root, &Progress::default()).unwrap();
+    assert_eq!(
+        found(&staged),
+        [("new.txt".to_owned(), "keywarden-key".to_owned(), 1)]
+    );
 }
 
 /// The files the `ignore` crate's own walk yields under `root` with
