@@ -31,6 +31,31 @@ fn git(dir: &Path) -> Command {
     cmd
 }
 
+/// `git` for the diffs a scan reads, with no `.gitattributes` in effect:
+/// a committed `* -diff` (or `binary`) made every file's diff "Binary
+/// files differ", so the staged and history scans saw no added line. Git
+/// still tells binary files by their content. The attributes are read from
+/// the empty tree (`GIT_ATTR_SOURCE`, git 2.40 and later; earlier versions
+/// ignore it).
+fn git_diff(dir: &Path) -> Command {
+    let mut cmd = git(dir);
+    if let Some(empty) = empty_tree(dir) {
+        cmd.env("GIT_ATTR_SOURCE", empty);
+    }
+    cmd
+}
+
+/// The id of the empty tree in the repository's object format.
+fn empty_tree(dir: &Path) -> Option<String> {
+    let out = git(dir)
+        .args(["hash-object", "-t", "tree", "--stdin"])
+        .output()
+        .ok()?;
+    let id = String::from_utf8(out.stdout).ok()?.trim().to_owned();
+    (out.status.success() && !id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then_some(id)
+}
+
 fn run_git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, ScanError> {
     let out = git(dir)
         .args(args)
@@ -332,7 +357,7 @@ pub fn scan_staged(
             }
         }
     }
-    let mut child = git(&top)
+    let mut child = git_diff(&top)
         .args([
             "diff",
             "--cached",
@@ -523,7 +548,7 @@ pub fn scan_history(
         args.push(format!("^{rev}"));
     }
     args.push("--".into());
-    let mut child = git(&top)
+    let mut child = git_diff(&top)
         .args(&args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

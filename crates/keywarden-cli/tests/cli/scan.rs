@@ -663,6 +663,38 @@ fn a_repository_config_cannot_lower_the_size_limit_over_a_verified_key() {
     );
 }
 
+/// Hardening II (13): a committed `.gitattributes` with `* -diff` made git
+/// show every diff as binary: `--staged` (the pre-commit hook) and `--git`
+/// saw nothing (exit 0, "scanned 0 files"). Diffs are read with no
+/// attributes in effect (git 2.40 and later).
+#[test]
+fn gitattributes_do_not_hide_a_verified_key_from_diffs() {
+    let version = String::from_utf8(git(Path::new("."), &["--version"]).stdout).unwrap();
+    let mut v = version
+        .split_whitespace()
+        .nth(2)
+        .unwrap_or("0")
+        .split('.')
+        .map(|p| p.parse::<u32>().unwrap_or(0));
+    if (v.next().unwrap_or(0), v.next().unwrap_or(0)) < (2, 40) {
+        eprintln!("skipped: git before 2.40 ignores GIT_ATTR_SOURCE");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    committed_repo(root, &[(".gitattributes", "* -diff\n".to_owned())]);
+    std::fs::write(root.join("prod.txt"), format!("K={}\n", keywarden_key(68))).unwrap();
+    git_ok(root, &["add", "prod.txt"]);
+    let expected = [("keywarden-key".to_owned(), "prod.txt".to_owned())];
+    let staged = scan_in(root, &["--staged", "--format", "json"]);
+    assert_eq!(staged.code, 1, "{}", staged.stderr);
+    assert_eq!(rules_and_paths(&staged), expected);
+    git_ok(root, &["commit", "-qm", "key"]);
+    let history = scan_in(root, &["--git", "--format", "json"]);
+    assert_eq!(history.code, 1, "{}", history.stderr);
+    assert_eq!(rules_and_paths(&history), expected);
+}
+
 /// Hardening II (13): a committed `.keywardenignore` keeps paths out of a
 /// tree scan, never a checksum-verified key in them (exit 1, the finding);
 /// the rest of an ignored file stays out, and the summary counts the

@@ -368,6 +368,70 @@ fn a_lower_size_limit_never_hides_a_verified_key() {
     );
 }
 
+/// Whether the `git` here reads `GIT_ATTR_SOURCE` (2.40 and later).
+fn git_reads_attr_source() -> bool {
+    let out = Command::new("git").arg("--version").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut v = text
+        .split_whitespace()
+        .nth(2)
+        .unwrap_or("0")
+        .split('.')
+        .map(|p| p.parse::<u32>().unwrap_or(0));
+    (v.next().unwrap_or(0), v.next().unwrap_or(0)) >= (2, 40)
+}
+
+/// Hardening II (13): a committed `.gitattributes` with `* -diff` (or
+/// `binary`) made git show every file's diff as "Binary files differ": the
+/// staged scan (the pre-commit hook) and the history scan saw no added line
+/// (exit 0, "scanned 0 files"). They now read diffs with no attributes in
+/// effect; a file with NUL bytes is still binary to git, and skipped.
+#[test]
+fn gitattributes_do_not_hide_a_verified_key_from_diffs() {
+    if !git_reads_attr_source() {
+        eprintln!("skipped: git before 2.40 ignores GIT_ATTR_SOURCE");
+        return;
+    }
+    for attributes in ["* -diff\n", "*.txt binary\n"] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        init_repo(root);
+        write(root, ".gitattributes", attributes);
+        git(root, &["add", "."]);
+        git(root, &["commit", "-qm", "attributes"]);
+        let key = keywarden_key("kw", "live", 0x71);
+        write(root, "prod.txt", format!("A=1\nKEY={key}\n"));
+        let mut binary = b"\x00\x01".to_vec();
+        binary
+            .extend_from_slice(format!("\nKEY={}\n", keywarden_key("kw", "live", 0x72)).as_bytes());
+        write(root, "img.bin", binary);
+        git(root, &["add", "."]);
+        let staged = scan_staged(&scanner(), root, &Progress::default()).unwrap();
+        let found: Vec<_> = staged
+            .findings
+            .iter()
+            .map(|f| (f.path.as_str(), &*f.rule_id, f.line))
+            .collect();
+        // img.bin is binary to git by its content: no added lines.
+        assert_eq!(found, [("prod.txt", "keywarden-key", 2)], "{attributes:?}");
+        git(root, &["commit", "-qm", "key"]);
+        let history = scan_history(
+            &scanner(),
+            root,
+            &HistoryOptions::default(),
+            1,
+            &Progress::default(),
+        )
+        .unwrap();
+        let found: Vec<_> = history
+            .findings
+            .iter()
+            .map(|f| (f.path.as_str(), &*f.rule_id, f.line))
+            .collect();
+        assert_eq!(found, [("prod.txt", "keywarden-key", 2)], "{attributes:?}");
+    }
+}
+
 /// The files the `ignore` crate's own walk yields under `root` with
 /// `.keywardenignore` as a custom ignore file (what the scanner did before
 /// it read those files itself), relative to `root`.
