@@ -104,7 +104,9 @@ pub(crate) struct ScanArgs {
     /// What cannot be carried over is named in a warning.
     #[arg(long, value_name = "FILE")]
     gitleaks_config: Option<PathBuf>,
-    /// Skip files larger than this many bytes (default 10 MiB, or the config's).
+    /// Skip files larger than this many bytes (default 10 MiB, or the
+    /// config's). Under 10 MiB, larger files are still searched for
+    /// checksum-verified keys.
     #[arg(long, value_name = "BYTES")]
     max_file_size: Option<u64>,
     /// Print whole secrets instead of their first and last few characters.
@@ -321,6 +323,11 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     for note in scanner.notes() {
         eprintln!("note: {note}");
     }
+    // A configuration that tried to switch off a checksum rule: said even
+    // with --quiet, since the file may be a repository's attempt to hide a key.
+    for warning in scanner.warnings() {
+        eprintln!("warning: {warning}");
+    }
     if args.list_rules {
         return list_rules(&args, &scanner);
     }
@@ -429,8 +436,8 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     if args.staged && !report.findings.is_empty() {
         eprintln!(
             "commit blocked: the staged changes add secrets. Remove them (and revoke any that were real); \
-             mark a false positive with a `keywarden:allow` comment on its line, or record known findings \
-             with --write-baseline."
+             mark a false positive with a `keywarden:allow` comment on its line (a checksum-verified key \
+             is no false positive), or record known findings with --write-baseline."
         );
     }
 
@@ -555,9 +562,16 @@ fn summary(report: &Report, baselined: usize) {
     if baselined > 0 {
         line.push_str(&format!(" ({baselined} in the baseline, not shown)"));
     }
-    // Always said, even when none: an allowlist is a repository's file, and
-    // what it hides should never go unnoticed.
+    // Always said, even when none: an allowlist (or an inline comment) is
+    // the repository's word, and what it hides should never go unnoticed.
     line.push_str(&format!("; {} suppressed by allowlists", s.allowlisted));
+    if s.ignored > 0 {
+        line.push_str(&format!(
+            "; {} ignored file{} searched for checksum-verified keys only",
+            s.ignored,
+            if s.ignored == 1 { "" } else { "s" }
+        ));
+    }
     let skipped = s.skipped_binary + s.skipped_large;
     if skipped > 0 {
         line.push_str(&format!(

@@ -18,11 +18,12 @@ fn main() {
     let report = scan_paths(&scanner, &roots, threads, &Progress::default()).expect("scan");
     let secs = report.stats.elapsed.as_secs_f64();
     println!(
-        "rules {} build {:.3}s bytes {} secs {secs:.3} MB/s {:.0} findings {}",
+        "rules {} build {:.3}s bytes {} secs {secs:.3} MB/s {:.0} findings {} ignored {}",
         scanner.rules().len(),
         built.as_secs_f64(),
         report.stats.bytes,
         report.stats.bytes as f64 / 1e6 / secs,
-        report.findings.len()
+        report.findings.len(),
+        report.stats.ignored
     );
 }

@@ -2,7 +2,9 @@
 //!
 //! ```toml
 //! [scan]
-//! max_file_size = 10485760      # bytes; larger files are skipped
+//! max_file_size = 10485760      # bytes; larger files are skipped (a lower
+//!                               # limit still has files up to 10 MiB searched
+//!                               # for checksum-verified keys)
 //! min_entropy = 3.5             # generic rule's bar, bits per character
 //! disable = ["jwt"]             # built-in rule ids to turn off
 //!
@@ -39,7 +41,8 @@ pub const CONFIG_FILE: &str = ".keywarden.toml";
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct Config {
-    /// Files larger than this many bytes are skipped.
+    /// Files larger than this many bytes are skipped (below the default,
+    /// only by the full scan: [`crate::Scanner::verified_max_file_size`]).
     pub max_file_size: u64,
     /// Entropy bar (bits per character) of the generic rule.
     pub min_entropy: f64,

@@ -13,6 +13,11 @@
 //! 4. Candidates are checked (checksum, entropy, placeholder, reference),
 //!    allowlisted, de-duplicated (one finding per span: checksum-verified
 //!    and specific rules win over generic), and given lines and columns.
+//!
+//! Nothing a repository holds hides a checksum-verified match: not an
+//! allowlist, not a `keywarden:allow` comment, not `[scan] disable` (the
+//! checksum rules stay on), not a `.keywardenignore` (the files it keeps
+//! out get [`Scanner::scan_verified`], the checksum rules alone).
 
 use std::collections::HashSet;
 
@@ -27,7 +32,10 @@ use crate::finding::{self, CommitInfo, Finding, FingerprintKey, Secret, fingerpr
 use crate::rules::{self, Rule, RuleKind};
 use crate::validate::{self, Check, Verdict};
 
-/// The inline marker: a line holding it yields no finding.
+/// The inline marker: a line holding it yields no finding but
+/// checksum-verified ones (a comment is the repository's word, and a
+/// checksum proves the key real). What it suppresses is counted with the
+/// allowlists' suppressions.
 pub const ALLOW_MARKER: &[u8] = b"keywarden:allow";
 
 /// Lines longer than this are looked at in windows around each keyword.
@@ -71,14 +79,15 @@ struct Candidate {
 }
 
 /// What one buffer holds: the matches to report, and how many more an
-/// allowlist suppressed.
+/// allowlist or a `keywarden:allow` comment suppressed.
 #[derive(Debug, Default)]
 #[non_exhaustive]
 pub struct Scanned {
     /// The matches to report.
     pub matches: Vec<Match>,
     /// Matches an allowlist (`.keywarden.toml`'s or an imported gitleaks
-    /// one) suppressed. A checksum-verified match is never among them.
+    /// one) or an inline `keywarden:allow` comment suppressed. A
+    /// checksum-verified match is never among them.
     pub allowlisted: usize,
 }
 
@@ -86,9 +95,11 @@ pub struct Scanned {
 #[derive(Debug)]
 pub struct Scanner {
     rules: Vec<Rule>,
-    automaton: Option<AhoCorasick>,
-    /// Automaton pattern index → the rules that keyword triggers.
-    pattern_rules: Vec<Vec<usize>>,
+    /// Every rule's keywords.
+    keywords: Keywords,
+    /// The keywords of the checksum rules alone ([`Rule::checksum_verified`]),
+    /// for [`Scanner::scan_verified`].
+    verified_keywords: Keywords,
     keywarden: Option<usize>,
     tracked_file: Option<usize>,
     pkcs12: Option<usize>,
@@ -102,22 +113,33 @@ pub struct Scanner {
     /// Global allowlists of an imported gitleaks configuration.
     allowlists: Vec<crate::gitleaks::Allowlist>,
     notes: Vec<String>,
+    warnings: Vec<String>,
 }
 
 impl Scanner {
     /// Builds the scanner: built-in rules minus the disabled ones, plus the
-    /// custom rules, the allowlists and the settings of `config`.
+    /// custom rules, the allowlists and the settings of `config`. A rule
+    /// whose findings are checksum-verified cannot be disabled: it stays
+    /// on, and [`Scanner::warnings`] says so.
     pub fn new(config: &Config) -> Result<Self, ScanError> {
         let mut rules = rules::builtin(config.min_entropy)?;
-        for id in &config.disable {
-            if !rules.iter().any(|r| &r.id == id) {
+        let mut warnings = Vec::new();
+        for (i, id) in config.disable.iter().enumerate() {
+            let Some(rule) = rules.iter().find(|r| &r.id == id) else {
                 return Err(ScanError::Rule {
                     id: id.clone(),
                     message: "cannot disable it: there is no built-in rule with this id".into(),
                 });
+            };
+            if rule.checksum_verified() && !config.disable[..i].contains(id) {
+                warnings.push(format!(
+                    "`[scan] disable` lists {id}, whose findings are keys proved real by their \
+                     checksum: it stays on. No configuration file hides a checksum-verified key; \
+                     record a known one with --write-baseline"
+                ));
             }
         }
-        rules.retain(|r| !config.disable.contains(&r.id));
+        rules.retain(|r| r.checksum_verified() || !config.disable.contains(&r.id));
         for custom in &config.rules {
             if rules.iter().any(|r| r.id == custom.id) {
                 return Err(ScanError::Rule {
@@ -164,33 +186,8 @@ impl Scanner {
             .map(|(i, _)| i)
             .collect();
 
-        let mut patterns: Vec<String> = Vec::new();
-        let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
-        for (i, rule) in rules.iter().enumerate() {
-            for kw in &rule.keywords {
-                match patterns.iter().position(|p| p == kw) {
-                    Some(p) => pattern_rules[p].push(i),
-                    None => {
-                        patterns.push(kw.clone());
-                        pattern_rules.push(vec![i]);
-                    }
-                }
-            }
-        }
-        let automaton = if patterns.is_empty() {
-            None
-        } else {
-            Some(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&patterns)
-                    .map_err(|e| ScanError::Rule {
-                        id: "(keywords)".into(),
-                        message: e.to_string(),
-                    })?,
-            )
-        };
+        let keywords = Keywords::new(&rules, |_| true)?;
+        let verified_keywords = Keywords::new(&rules, Rule::checksum_verified)?;
 
         let mut globs = GlobSetBuilder::new();
         for pattern in &config.allow_paths {
@@ -220,8 +217,8 @@ impl Scanner {
             tracked_file: rules.iter().position(|r| r.kind == RuleKind::TrackedFile),
             pkcs12: rules.iter().position(|r| r.kind == RuleKind::Pkcs12File),
             rules,
-            automaton,
-            pattern_rules,
+            keywords,
+            verified_keywords,
             allow_paths,
             allow_regexes,
             allow_values: config.allow_values.iter().cloned().collect(),
@@ -230,6 +227,7 @@ impl Scanner {
             fulltext,
             allowlists: config.gitleaks_allowlists.clone(),
             notes,
+            warnings,
         })
     }
 
@@ -244,6 +242,14 @@ impl Scanner {
         &self.notes
     }
 
+    /// What the configuration asked for and did not get because it would
+    /// hide checksum-verified keys (a checksum rule in `[scan] disable`),
+    /// one sentence each: a repository's file tried to, and its user should
+    /// know.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
+    }
+
     /// The key this scanner derives fingerprints under.
     pub fn fingerprint_key(&self) -> &FingerprintKey {
         &self.fingerprint_key
@@ -252,6 +258,16 @@ impl Scanner {
     /// Files over this size are skipped.
     pub fn max_file_size(&self) -> u64 {
         self.max_file_size
+    }
+
+    /// Files (and diffs) up to this size are searched for checksum-verified
+    /// keys even over [`Scanner::max_file_size`]: a configuration may raise
+    /// the limit, but lowering it below the default
+    /// ([`crate::config::DEFAULT_MAX_FILE_SIZE`]) narrows only the full
+    /// scan (`max_file_size = 1` in a repository's `.keywarden.toml` would
+    /// otherwise skip every file).
+    pub fn verified_max_file_size(&self) -> u64 {
+        self.max_file_size.max(crate::config::DEFAULT_MAX_FILE_SIZE)
     }
 
     /// Whether `path` (relative to the scan root, `/`-separated) is
@@ -375,6 +391,39 @@ impl Scanner {
     /// as shown and under its root). An allowlisted path is still scanned:
     /// allowlists never suppress a checksum-verified match.
     pub fn scan_counted(&self, path: &str, buf: &[u8], path_allowed: bool) -> Scanned {
+        let cands = self.candidates(path, buf, &self.keywords, &self.fulltext);
+        if cands.is_empty() {
+            return Scanned::default();
+        }
+        self.finish(buf, cands, path_allowed)
+    }
+
+    /// The matches of a file a `.keywardenignore` keeps out of the scan:
+    /// checksum-verified keys only, found by the checksum rules alone (the
+    /// keywarden-key pass and the GitHub and npm keywords), so an ignored
+    /// tree costs little more than reading it. A repository's ignore file
+    /// never hides a verified key.
+    pub fn scan_verified(&self, path: &str, buf: &[u8]) -> Vec<Match> {
+        let cands = self.candidates(path, buf, &self.verified_keywords, &[]);
+        if cands.is_empty() {
+            return Vec::new();
+        }
+        let mut matches = self.finish(buf, cands, false).matches;
+        // The checksum rules find nothing else; kept explicit all the same.
+        matches.retain(|m| m.verified);
+        matches
+    }
+
+    /// Every candidate in `buf`: the keywarden-key pass, the rules the
+    /// `keywords` trigger on their lines, and `fulltext` rules over the
+    /// whole buffer.
+    fn candidates(
+        &self,
+        path: &str,
+        buf: &[u8],
+        keywords: &Keywords,
+        fulltext: &[usize],
+    ) -> Vec<Candidate> {
         let lock_file = rules::is_lock_file(path);
         let mut cands = Vec::new();
         if let Some(rule) = self.keywarden {
@@ -388,10 +437,16 @@ impl Scanner {
                 });
             });
         }
-        if let Some(ac) = &self.automaton {
+        let hits: Option<Box<dyn Iterator<Item = aho_corasick::Match>>> =
+            match (&keywords.packed, &keywords.automaton) {
+                (Some(packed), _) => Some(Box::new(packed.find_iter(buf))),
+                (None, Some(ac)) => Some(Box::new(ac.find_overlapping_iter(buf))),
+                (None, None) => None,
+            };
+        if let Some(hits) = hits {
             let mut seg: Option<(usize, usize)> = None;
             let mut seg_rules: Vec<usize> = Vec::new();
-            for hit in ac.find_overlapping_iter(buf) {
+            for hit in hits {
                 // A keyword that begins with a line break (`\ndata:\n`)
                 // is about the line after it.
                 let p = hit.start() + usize::from(buf[hit.start()] == b'\n');
@@ -405,20 +460,17 @@ impl Scanner {
                     }
                     seg = Some(segment_around(buf, p));
                 }
-                seg_rules.extend_from_slice(&self.pattern_rules[hit.pattern().as_usize()]);
+                seg_rules.extend_from_slice(&keywords.rules[hit.pattern().as_usize()]);
             }
             if let Some((s, e)) = seg {
                 self.run_segment(buf, s, e, &mut seg_rules, (path, lock_file), &mut cands);
             }
         }
-        for &ri in &self.fulltext {
+        for &ri in fulltext {
             let mut one = vec![ri];
             self.run_segment(buf, 0, buf.len(), &mut one, (path, lock_file), &mut cands);
         }
-        if cands.is_empty() {
-            return Scanned::default();
-        }
-        self.finish(buf, cands, path_allowed)
+        cands
     }
 
     fn run_segment(
@@ -593,7 +645,8 @@ impl Scanner {
     }
 
     /// Filters, de-duplicates and locates candidates; with `path_allowed`
-    /// every candidate but the checksum-verified ones is suppressed.
+    /// every candidate but the checksum-verified ones is suppressed, and so
+    /// is every other one on a line holding [`ALLOW_MARKER`].
     fn finish(&self, buf: &[u8], mut cands: Vec<Candidate>, path_allowed: bool) -> Scanned {
         // Better first at equal start: not allowlisted (another rule's
         // finding of the span stands), verified, specific (not generic),
@@ -651,10 +704,14 @@ impl Scanner {
             let line_start = memchr::memrchr(b'\n', &buf[..c.start]).map_or(0, |i| i + 1);
             let line_end =
                 memchr::memchr(b'\n', &buf[c.start..]).map_or(buf.len(), |i| c.start + i);
-            if memmem::find(&buf[line_start..line_end], ALLOW_MARKER).is_some() {
-                continue;
-            }
-            if !c.verified && (c.allowed || path_allowed || self.value_allowed(&secret)) {
+            // A checksum proves the key real: neither an inline comment nor
+            // an allowlist, both the repository's word, hides it.
+            if !c.verified
+                && (c.allowed
+                    || path_allowed
+                    || self.value_allowed(&secret)
+                    || memmem::find(&buf[line_start..line_end], ALLOW_MARKER).is_some())
+            {
                 out.allowlisted += 1;
                 continue;
             }
@@ -683,6 +740,85 @@ impl Scanner {
         }
         out
     }
+}
+
+/// A searcher for some rules' keywords (an Aho-Corasick automaton), and
+/// for each of its patterns the rules that keyword triggers.
+#[derive(Debug)]
+struct Keywords {
+    /// All occurrences, overlapping ones included.
+    automaton: Option<AhoCorasick>,
+    /// When no keyword's occurrence can overlap another's ([`disjoint`]), a
+    /// SIMD (Teddy) searcher finds the same occurrences, much faster than
+    /// the automaton's own prefilter when the keywords begin with common
+    /// letters, as the checksum rules' do (`ghp_`, …, `npm_`).
+    packed: Option<aho_corasick::packed::Searcher>,
+    rules: Vec<Vec<usize>>,
+}
+
+impl Keywords {
+    /// The keywords of the rules `pick` chooses.
+    fn new(rules: &[Rule], pick: impl Fn(&Rule) -> bool) -> Result<Self, ScanError> {
+        let mut patterns: Vec<String> = Vec::new();
+        let mut pattern_rules: Vec<Vec<usize>> = Vec::new();
+        for (i, rule) in rules.iter().enumerate().filter(|(_, r)| pick(r)) {
+            for kw in &rule.keywords {
+                match patterns.iter().position(|p| p == kw) {
+                    Some(p) => pattern_rules[p].push(i),
+                    None => {
+                        patterns.push(kw.clone());
+                        pattern_rules.push(vec![i]);
+                    }
+                }
+            }
+        }
+        if patterns.is_empty() {
+            return Ok(Self {
+                automaton: None,
+                packed: None,
+                rules: pattern_rules,
+            });
+        }
+        let automaton = AhoCorasick::builder()
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(&patterns)
+            .map_err(|e| ScanError::Rule {
+                id: "(keywords)".into(),
+                message: e.to_string(),
+            })?;
+        // Pattern ids follow the order added, as the automaton's do. None
+        // without SIMD support or with too many patterns: the automaton.
+        let packed = disjoint(&patterns)
+            .then(|| {
+                aho_corasick::packed::Config::new()
+                    .match_kind(aho_corasick::packed::MatchKind::LeftmostFirst)
+                    .builder()
+                    .extend(&patterns)
+                    .build()
+            })
+            .flatten();
+        Ok(Self {
+            automaton: Some(automaton),
+            packed,
+            rules: pattern_rules,
+        })
+    }
+}
+
+/// Whether no occurrence of one of `patterns` can overlap an occurrence of
+/// another (or of itself): none contains another, and no proper suffix of
+/// one is a prefix of one.
+fn disjoint(patterns: &[String]) -> bool {
+    patterns.iter().all(|a| {
+        patterns.iter().all(|b| {
+            let (a, b) = (a.as_bytes(), b.as_bytes());
+            let contains = a.len() > b.len() && a.windows(b.len()).any(|w| w == b);
+            // b starting k bytes before a's end, inside a.
+            let overlaps = (1..a.len().min(b.len() + 1)).any(|k| a[a.len() - k..] == b[..k]);
+            !contains && !overlaps
+        })
+    })
 }
 
 /// The text of the line `buf[start..end]` with the secret at `own` cut out
@@ -1025,6 +1161,25 @@ mod tests {
             segment_around(&long, 5000),
             (5000 - LONG_LINE, 5000 + LONG_LINE)
         );
+    }
+
+    #[test]
+    fn disjoint_keywords_cannot_overlap() {
+        let set = |kws: &[&str]| kws.iter().map(|k| (*k).to_owned()).collect::<Vec<_>>();
+        assert!(disjoint(&set(&["ghp_", "gho_", "npm_"])));
+        assert!(!disjoint(&set(&["ghp_", "hp_x"])), "suffix is a prefix");
+        assert!(!disjoint(&set(&["sk_live_", "live_"])), "one holds another");
+        assert!(!disjoint(&set(&["aa"])), "overlaps itself");
+        assert!(disjoint(&set(&["ab"])));
+        // The checksum rules' keywords take the fast path.
+        let rules = rules::builtin(rules::DEFAULT_MIN_ENTROPY).unwrap();
+        let verified = Keywords::new(&rules, Rule::checksum_verified).unwrap();
+        assert!(verified.automaton.is_some());
+        #[cfg(target_arch = "x86_64")]
+        if is_x86_feature_detected!("ssse3") {
+            assert!(verified.packed.is_some());
+        }
+        assert!(Keywords::new(&rules, |_| true).unwrap().packed.is_none());
     }
 
     #[test]

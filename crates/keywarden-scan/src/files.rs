@@ -1,13 +1,15 @@
 //! Scanning a tree (parallel walk respecting `.gitignore` and
 //! `.keywardenignore`) and standard input (in chunks).
 
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, RwLock};
 use std::time::Instant;
 
-use ignore::{WalkBuilder, WalkState};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::{DirEntry, WalkBuilder, WalkState};
 
 use crate::engine::Scanner;
 use crate::error::ScanError;
@@ -57,8 +59,14 @@ pub struct Stats {
     pub skipped_large: u64,
     /// Findings an allowlist suppressed (`.keywarden.toml`'s paths, regexes
     /// and values; an imported gitleaks configuration's allowlists).
-    /// Checksum-verified keys are never suppressed.
+    /// Inline `keywarden:allow` comments count here too. Checksum-verified
+    /// keys are never suppressed.
     pub allowlisted: u64,
+    /// Files an ignore file kept out of a tree scan (a `.keywardenignore`'s
+    /// paths; files git tracks although `.gitignore` matches them) that
+    /// were searched for checksum-verified keys only. Ignored files too
+    /// large or binary are counted as skipped instead.
+    pub ignored: u64,
     /// Wall time.
     pub elapsed: std::time::Duration,
 }
@@ -98,6 +106,13 @@ pub(crate) fn display_path(path: &Path) -> String {
 /// hidden files (`.env`, `.npmrc`) are scanned. A root that does not exist
 /// is an error before anything is scanned; a file that cannot be read later
 /// is recorded in [`Report::errors`].
+///
+/// No ignore file hides a checksum-verified key. The files a
+/// `.keywardenignore` keeps out (in a directory walked, or above a root)
+/// are searched for checksum-verified keys only
+/// ([`Scanner::scan_verified`]), in the same walk; so are the files git
+/// tracks although its ignore rules match them (git commits them, the walk
+/// skips them). They are counted in [`Stats::ignored`].
 pub fn scan_paths(
     scanner: &Scanner,
     roots: &[PathBuf],
@@ -108,106 +123,68 @@ pub fn scan_paths(
     for root in roots {
         std::fs::metadata(root).map_err(|e| ScanError::read(root, e))?;
     }
-    let Some((first, rest)) = roots.split_first() else {
+    let Some(walk) = walker(roots, threads) else {
         return Ok(Report::default());
     };
-    let mut builder = WalkBuilder::new(first);
-    for r in rest {
-        builder.add(r);
-    }
-    builder
-        .hidden(false)
-        .require_git(false)
-        .add_custom_ignore_filename(IGNORE_FILE)
-        .threads(threads.max(1))
-        .filter_entry(|e| e.file_name() != ".git");
+    let tally = Tally::default();
+    let ignore_files = IgnoreFiles::above(roots, &tally);
+    // Files git tracks and ignores: the walk skips them (it reads
+    // `.gitignore`, not git's index), unless it disagrees with git.
+    let tracked_ignored: HashSet<PathBuf> = roots
+        .iter()
+        .filter(|r| r.is_dir())
+        .flat_map(|r| {
+            crate::git::tracked_ignored_files(r)
+                .into_iter()
+                .map(move |p| r.join(p))
+        })
+        .collect();
+    let walked_tracked_ignored = Mutex::new(HashSet::new());
 
-    let findings = Mutex::new(Vec::new());
-    let errors = Mutex::new(Vec::new());
-    let skipped_binary = AtomicU64::new(0);
-    let skipped_large = AtomicU64::new(0);
-    let allowlisted = AtomicU64::new(0);
-    let max = scanner.max_file_size();
-
-    builder.build_parallel().run(|| {
+    walk.build_parallel().run(|| {
         let mut buf = Vec::with_capacity(64 * 1024);
-        let (findings, errors, skipped_binary, skipped_large, allowlisted) = (
-            &findings,
-            &errors,
-            &skipped_binary,
-            &skipped_large,
-            &allowlisted,
-        );
+        let (tally, ignore_files) = (&tally, &ignore_files);
+        let (tracked_ignored, walked_tracked_ignored) = (&tracked_ignored, &walked_tracked_ignored);
         Box::new(move |entry| {
-            let entry = match entry {
-                Ok(e) => e,
-                Err(err) => {
-                    if let Ok(mut errs) = errors.lock() {
-                        errs.push(ScanError::Git(format!("walk: {err}")));
-                    }
-                    return WalkState::Continue;
-                }
+            let Some(entry) = tally.entry(entry) else {
+                return WalkState::Continue;
             };
-            if !entry.file_type().is_some_and(|t| t.is_file()) {
+            let Some(kind) = entry.file_type() else {
                 return WalkState::Continue;
-            }
+            };
             let path = entry.path();
-            let shown = display_path(path);
-            // Allowlisted paths are relative to the scan root (where
-            // .keywarden.toml sits), whatever the shown path. They are
-            // scanned all the same: an allowlist never hides a
-            // checksum-verified key, and its suppressions are counted.
-            let under_root = roots
-                .iter()
-                .find_map(|r| path.strip_prefix(r).ok())
-                .filter(|p| !p.as_os_str().is_empty())
-                .map(display_path);
-            let allowed = scanner.path_allowed(&shown)
-                || under_root.is_some_and(|p| scanner.path_allowed(&p));
-            match read_limited(path, max, &mut buf) {
-                Ok(true) => {}
-                Ok(false) => {
-                    skipped_large.fetch_add(1, Ordering::Relaxed);
-                    return WalkState::Continue;
+            let kept_out = ignore_files.enter(path, kind.is_dir(), entry.depth(), tally);
+            if kind.is_file() {
+                if tracked_ignored.contains(path)
+                    && let Ok(mut walked) = walked_tracked_ignored.lock()
+                {
+                    walked.insert(path.to_path_buf());
                 }
-                Err(err) => {
-                    if let Ok(mut errs) = errors.lock() {
-                        errs.push(ScanError::read(path, err));
-                    }
-                    return WalkState::Continue;
-                }
-            }
-            if is_binary(&buf) {
-                skipped_binary.fetch_add(1, Ordering::Relaxed);
-                if let Some(f) = scanner.binary_file_finding(&shown, &buf) {
-                    if allowed {
-                        allowlisted.fetch_add(1, Ordering::Relaxed);
-                    } else if let Ok(mut out) = findings.lock() {
-                        out.push(f);
-                    }
-                }
-                return WalkState::Continue;
-            }
-            progress.add(buf.len());
-            let scanned = scanner.scan_counted(&shown, &buf, allowed);
-            allowlisted.fetch_add(scanned.allowlisted as u64, Ordering::Relaxed);
-            if !scanned.matches.is_empty()
-                && let Ok(mut out) = findings.lock()
-            {
-                for m in scanned.matches {
-                    out.push(scanner.finding(m, &shown, None));
+                if kept_out {
+                    scan_kept_out_file(scanner, path, &mut buf, tally);
+                } else {
+                    scan_file(scanner, roots, path, &mut buf, tally, progress);
                 }
             }
             WalkState::Continue
         })
     });
 
+    let walked = walked_tracked_ignored.into_inner().unwrap_or_default();
+    let mut buf = Vec::new();
+    for path in tracked_ignored.difference(&walked) {
+        // Not a symbolic link (the walk follows none), not deleted.
+        if path.symlink_metadata().is_ok_and(|m| m.is_file()) {
+            scan_kept_out_file(scanner, path, &mut buf, &tally);
+        }
+    }
+
     let mut report = Report {
-        findings: findings.into_inner().unwrap_or_default(),
-        errors: errors.into_inner().unwrap_or_default(),
+        findings: tally.findings.into_inner().unwrap_or_default(),
+        errors: tally.errors.into_inner().unwrap_or_default(),
         ..Report::default()
     };
-    let mut allowlisted = allowlisted.into_inner();
+    let mut allowlisted = tally.allowlisted.into_inner();
     // Hygiene: secrets files that git tracks under each directory root.
     for root in roots.iter().filter(|r| r.is_dir()) {
         for tracked in crate::git::tracked_files(root) {
@@ -225,25 +202,352 @@ pub fn scan_paths(
         files: progress.files.load(Ordering::Relaxed),
         bytes: progress.bytes.load(Ordering::Relaxed),
         commits: 0,
-        skipped_binary: skipped_binary.into_inner(),
-        skipped_large: skipped_large.into_inner(),
+        skipped_binary: tally.skipped_binary.into_inner(),
+        skipped_large: tally.skipped_large.into_inner(),
         allowlisted,
+        ignored: tally.ignored.into_inner(),
         elapsed: started.elapsed(),
     };
     report.sort();
     Ok(report)
 }
 
-/// Reads `path` into `buf` unless it is over `max` bytes (then `Ok(false)`).
-fn read_limited(path: &Path, max: u64, buf: &mut Vec<u8>) -> std::io::Result<bool> {
+/// The `.keywardenignore` files of a walk, read as it enters directories,
+/// and what they keep out. The walk itself reads only git's ignore files:
+/// an entry a `.keywardenignore` keeps out is still walked, and searched
+/// for checksum-verified keys only.
+///
+/// The rules are the `ignore` crate's for a custom ignore file, with its
+/// matcher (a test holds the two to the same answers): the deepest
+/// `.keywardenignore` above an entry that matches it decides (ignored, or
+/// whitelisted by `!`); then those above the root (matched against the
+/// absolute path); a directory kept out keeps out all below it, whose own
+/// ignore files are not read. One difference: a `!` line cannot bring back
+/// what git's ignore rules keep out of the walk.
+struct IgnoreFiles {
+    /// Directories, as the walk shows them, holding a `.keywardenignore`
+    /// (its rules) or kept out (the top of each kept-out tree). A
+    /// directory's entry is made when the walk enters it, before its
+    /// children are listed, so each entry finds its ancestors'.
+    dirs: RwLock<HashMap<PathBuf, IgnoreDir>>,
+    /// Whether `dirs` holds anything: the walk's fast path.
+    any: AtomicBool,
+    /// Per root: its path as given, its absolute path, and the rules of the
+    /// `.keywardenignore` files above it, nearest first.
+    above: Vec<(PathBuf, PathBuf, Vec<Gitignore>)>,
+}
+
+enum IgnoreDir {
+    Rules(Gitignore),
+    KeptOut,
+}
+
+impl IgnoreFiles {
+    /// The ignore files above each directory root; errors go to `tally`.
+    fn above(roots: &[PathBuf], tally: &Tally) -> Self {
+        let above = roots
+            .iter()
+            .filter(|r| r.is_dir())
+            .filter_map(|root| {
+                let absolute = root.canonicalize().ok()?;
+                let rules: Vec<Gitignore> = absolute
+                    .ancestors()
+                    .skip(1)
+                    .filter_map(|dir| ignore_rules(dir, tally))
+                    .collect();
+                (!rules.is_empty()).then(|| (root.clone(), absolute, rules))
+            })
+            .collect();
+        Self {
+            dirs: RwLock::new(HashMap::new()),
+            any: AtomicBool::new(false),
+            above,
+        }
+    }
+
+    /// Called for every entry the walk finds, a directory before what it
+    /// holds: whether a `.keywardenignore` keeps it out. A directory's own
+    /// ignore file is read here (unless it is kept out).
+    fn enter(&self, path: &Path, is_dir: bool, depth: usize, tally: &Tally) -> bool {
+        // `ignore` applies no rule to a root.
+        let (kept_out, by_ancestor) = if depth == 0 {
+            (false, false)
+        } else {
+            self.decide(path, is_dir)
+        };
+        if is_dir {
+            let entry = if kept_out {
+                (!by_ancestor).then_some(IgnoreDir::KeptOut)
+            } else {
+                ignore_rules(path, tally).map(IgnoreDir::Rules)
+            };
+            if let Some(entry) = entry
+                && let Ok(mut dirs) = self.dirs.write()
+            {
+                dirs.insert(path.to_path_buf(), entry);
+                self.any.store(true, Ordering::Release);
+            }
+        }
+        kept_out
+    }
+
+    /// (kept out, because a directory above is).
+    fn decide(&self, path: &Path, is_dir: bool) -> (bool, bool) {
+        if self.any.load(Ordering::Acquire)
+            && let Ok(dirs) = self.dirs.read()
+        {
+            // The rules above, deepest first.
+            let mut rules: Vec<&Gitignore> = Vec::new();
+            for dir in path.ancestors().skip(1) {
+                match dirs.get(dir) {
+                    Some(IgnoreDir::KeptOut) => return (true, true),
+                    Some(IgnoreDir::Rules(gi)) => rules.push(gi),
+                    None => {}
+                }
+            }
+            for gi in rules {
+                match gi.matched(path, is_dir) {
+                    ignore::Match::Ignore(_) => return (true, false),
+                    ignore::Match::Whitelist(_) => return (false, false),
+                    ignore::Match::None => {}
+                }
+            }
+        }
+        for (root, absolute, rules) in &self.above {
+            let Ok(rel) = path.strip_prefix(root) else {
+                continue;
+            };
+            let path = absolute.join(rel);
+            for gi in rules {
+                match gi.matched(&path, is_dir) {
+                    ignore::Match::Ignore(_) => return (true, false),
+                    ignore::Match::Whitelist(_) => return (false, false),
+                    ignore::Match::None => {}
+                }
+            }
+            break;
+        }
+        (false, false)
+    }
+}
+
+/// The rules of `dir/.keywardenignore`, if there is one, read as `ignore`
+/// reads it (an unreadable file is none; a bad line is an error, the
+/// others still apply).
+fn ignore_rules(dir: &Path, tally: &Tally) -> Option<Gitignore> {
+    let file = dir.join(IGNORE_FILE);
+    if !file.exists() {
+        return None;
+    }
+    let mut builder = GitignoreBuilder::new(dir);
+    if let Some(err) = builder.add(&file)
+        && !err.is_io()
+    {
+        tally.error(ScanError::Git(format!("walk: {err}")));
+    }
+    match builder.build() {
+        Ok(gi) => Some(gi),
+        Err(err) => {
+            tally.error(ScanError::Git(format!("walk: {err}")));
+            None
+        }
+    }
+}
+
+/// What the walk's threads add up.
+#[derive(Default)]
+struct Tally {
+    findings: Mutex<Vec<Finding>>,
+    errors: Mutex<Vec<ScanError>>,
+    skipped_binary: AtomicU64,
+    skipped_large: AtomicU64,
+    allowlisted: AtomicU64,
+    ignored: AtomicU64,
+}
+
+impl Tally {
+    /// The walk's entry, or `None` after recording its error.
+    fn entry(&self, entry: Result<DirEntry, ignore::Error>) -> Option<DirEntry> {
+        match entry {
+            Ok(e) => Some(e),
+            Err(err) => {
+                self.error(ScanError::Git(format!("walk: {err}")));
+                None
+            }
+        }
+    }
+
+    fn error(&self, err: ScanError) {
+        if let Ok(mut errs) = self.errors.lock() {
+            errs.push(err);
+        }
+    }
+
+    fn found(&self, more: impl IntoIterator<Item = Finding>) {
+        if let Ok(mut out) = self.findings.lock() {
+            out.extend(more);
+        }
+    }
+
+    /// Reads `path` into `buf`; what it holds, or `None` once counted as
+    /// too large or recorded as unreadable.
+    fn read(&self, path: &Path, max: u64, buf: &mut Vec<u8>) -> Option<Content> {
+        match read_limited(path, max, buf) {
+            Ok(Content::Large) => {
+                self.skipped_large.fetch_add(1, Ordering::Relaxed);
+                None
+            }
+            Ok(content) => Some(content),
+            Err(err) => {
+                self.error(ScanError::read(path, err));
+                None
+            }
+        }
+    }
+}
+
+/// The tree walk over `roots`: git's ignore rules apply (`.gitignore`,
+/// `.git/info/exclude`, the global excludes, also outside a repository),
+/// `.keywardenignore` files are read by [`IgnoreFiles`].
+fn walker(roots: &[PathBuf], threads: usize) -> Option<WalkBuilder> {
+    let (first, rest) = roots.split_first()?;
+    let mut builder = WalkBuilder::new(first);
+    for r in rest {
+        builder.add(r);
+    }
+    builder
+        .hidden(false)
+        .require_git(false)
+        .threads(threads.max(1))
+        .filter_entry(|e| e.file_name() != ".git");
+    Some(builder)
+}
+
+/// Scans one file the walk found, with every rule.
+fn scan_file(
+    scanner: &Scanner,
+    roots: &[PathBuf],
+    path: &Path,
+    buf: &mut Vec<u8>,
+    tally: &Tally,
+    progress: &Progress,
+) {
+    let shown = display_path(path);
+    // Allowlisted paths are relative to the scan root (where
+    // .keywarden.toml sits), whatever the shown path. They are scanned all
+    // the same: an allowlist never hides a checksum-verified key, and its
+    // suppressions are counted.
+    let under_root = roots
+        .iter()
+        .find_map(|r| path.strip_prefix(r).ok())
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(display_path);
+    let allowed =
+        scanner.path_allowed(&shown) || under_root.is_some_and(|p| scanner.path_allowed(&p));
+    let Some(content) = tally.read(path, scanner.verified_max_file_size(), buf) else {
+        return;
+    };
+    let size = match content {
+        Content::Binary { size } => size,
+        _ => buf.len() as u64,
+    };
+    if size > scanner.max_file_size() {
+        // Over the configured limit, within the default one: skipped, but
+        // searched for checksum-verified keys (a configuration file lowers
+        // the limit for the full scan only).
+        tally.skipped_large.fetch_add(1, Ordering::Relaxed);
+        if content == Content::Text {
+            let matches = scanner.scan_verified(&shown, buf);
+            tally.found(
+                matches
+                    .into_iter()
+                    .map(|m| scanner.finding(m, &shown, None)),
+            );
+        }
+        return;
+    }
+    if let Content::Binary { .. } = content {
+        tally.skipped_binary.fetch_add(1, Ordering::Relaxed);
+        if let Some(f) = scanner.binary_file_finding(&shown, buf) {
+            if allowed {
+                tally.allowlisted.fetch_add(1, Ordering::Relaxed);
+            } else {
+                tally.found([f]);
+            }
+        }
+        return;
+    }
+    progress.add(buf.len());
+    let scanned = scanner.scan_counted(&shown, buf, allowed);
+    tally
+        .allowlisted
+        .fetch_add(scanned.allowlisted as u64, Ordering::Relaxed);
+    if !scanned.matches.is_empty() {
+        tally.found(
+            scanned
+                .matches
+                .into_iter()
+                .map(|m| scanner.finding(m, &shown, None)),
+        );
+    }
+}
+
+/// Scans one file an ignore file kept out of the walk, for
+/// checksum-verified keys only.
+fn scan_kept_out_file(scanner: &Scanner, path: &Path, buf: &mut Vec<u8>, tally: &Tally) {
+    match tally.read(path, scanner.verified_max_file_size(), buf) {
+        Some(Content::Text) => {}
+        Some(Content::Binary { .. }) => {
+            tally.skipped_binary.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        Some(Content::Large) | None => return,
+    }
+    tally.ignored.fetch_add(1, Ordering::Relaxed);
+    let shown = display_path(path);
+    let matches = scanner.scan_verified(&shown, buf);
+    if !matches.is_empty() {
+        tally.found(
+            matches
+                .into_iter()
+                .map(|m| scanner.finding(m, &shown, None)),
+        );
+    }
+}
+
+/// What [`read_limited`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Content {
+    /// Text, all of it in the buffer.
+    Text,
+    /// Binary ([`is_binary`]) of `size` bytes: the buffer holds only its
+    /// first 8 KiB, which say so (and hold a PKCS#12 header, if any).
+    Binary { size: u64 },
+    /// Over the size limit.
+    Large,
+}
+
+/// Reads `path` into `buf`: a file over `max` bytes is not read, a binary
+/// one no further than its first 8 KiB.
+fn read_limited(path: &Path, max: u64, buf: &mut Vec<u8>) -> std::io::Result<Content> {
     buf.clear();
     let file = std::fs::File::open(path)?;
-    if file.metadata()?.len() > max {
-        return Ok(false);
+    let size = file.metadata()?.len();
+    if size > max {
+        return Ok(Content::Large);
     }
     // The file may grow between the size check and the read.
-    file.take(max + 1).read_to_end(buf)?;
-    Ok(buf.len() as u64 <= max)
+    let mut file = file.take(max + 1);
+    (&mut file).take(BINARY_PROBE as u64).read_to_end(buf)?;
+    if is_binary(buf) {
+        return Ok(Content::Binary { size });
+    }
+    file.read_to_end(buf)?;
+    Ok(if buf.len() as u64 <= max {
+        Content::Text
+    } else {
+        Content::Large
+    })
 }
 
 /// A NUL byte in the first 8 KiB makes a file binary.

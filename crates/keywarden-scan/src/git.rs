@@ -31,6 +31,31 @@ fn git(dir: &Path) -> Command {
     cmd
 }
 
+/// `git` for the diffs a scan reads, with no `.gitattributes` in effect:
+/// a committed `* -diff` (or `binary`) made every file's diff "Binary
+/// files differ", so the staged and history scans saw no added line. Git
+/// still tells binary files by their content. The attributes are read from
+/// the empty tree (`GIT_ATTR_SOURCE`, git 2.40 and later; earlier versions
+/// ignore it).
+fn git_diff(dir: &Path) -> Command {
+    let mut cmd = git(dir);
+    if let Some(empty) = empty_tree(dir) {
+        cmd.env("GIT_ATTR_SOURCE", empty);
+    }
+    cmd
+}
+
+/// The id of the empty tree in the repository's object format.
+fn empty_tree(dir: &Path) -> Option<String> {
+    let out = git(dir)
+        .args(["hash-object", "-t", "tree", "--stdin"])
+        .output()
+        .ok()?;
+    let id = String::from_utf8(out.stdout).ok()?.trim().to_owned();
+    (out.status.success() && !id.is_empty() && id.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then_some(id)
+}
+
 fn run_git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, ScanError> {
     let out = git(dir)
         .args(args)
@@ -82,6 +107,40 @@ pub fn tracked_files(dir: &Path) -> Vec<String> {
             .collect(),
         Err(_) => Vec::new(),
     }
+}
+
+/// Files git tracks under `dir` that its ignore rules (`.gitignore`,
+/// `.git/info/exclude`, `core.excludesFile`) match, relative to `dir`: git
+/// commits them all the same (it ignores only untracked files), but a tree
+/// walk that reads `.gitignore` skips them. Empty outside a repository.
+pub fn tracked_ignored_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(out) = run_git(
+        dir,
+        &[
+            "ls-files",
+            "-z",
+            "--cached",
+            "--ignored",
+            "--exclude-standard",
+        ],
+    ) else {
+        return Vec::new();
+    };
+    out.split(|&b| b == 0)
+        .filter(|p| !p.is_empty())
+        .map(path_from_bytes)
+        .collect()
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    use std::os::unix::ffi::OsStrExt;
+    PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: &[u8]) -> PathBuf {
+    PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
 }
 
 /// The added lines of one file in one diff, joined, with their line numbers
@@ -298,7 +357,7 @@ pub fn scan_staged(
             }
         }
     }
-    let mut child = git(&top)
+    let mut child = git_diff(&top)
         .args([
             "diff",
             "--cached",
@@ -315,19 +374,23 @@ pub fn scan_staged(
         .stdout
         .take()
         .ok_or_else(|| ScanError::Git("no output from git diff".into()))?;
-    parse_diff_stream(BufReader::new(stdout), scanner.max_file_size(), |event| {
-        if let Event::File(f) = event {
-            scan_file_diff(
-                scanner,
-                f,
-                None,
-                progress,
-                &mut report.findings,
-                &mut counts,
-            );
-        }
-        Ok(())
-    })?;
+    parse_diff_stream(
+        BufReader::new(stdout),
+        scanner.verified_max_file_size(),
+        |event| {
+            if let Event::File(f) = event {
+                scan_file_diff(
+                    scanner,
+                    f,
+                    None,
+                    progress,
+                    &mut report.findings,
+                    &mut counts,
+                );
+            }
+            Ok(())
+        },
+    )?;
     finish_child(child)?;
     report.stats = Stats {
         files: progress.files.load(Ordering::Relaxed),
@@ -336,6 +399,7 @@ pub fn scan_staged(
         skipped_binary: counts.skipped_binary,
         skipped_large: counts.skipped_large,
         allowlisted: counts.allowlisted,
+        ignored: 0,
         elapsed: started.elapsed(),
     };
     report.sort();
@@ -379,7 +443,17 @@ fn scan_file_diff(
     counts: &mut Counts,
 ) {
     let Some(path) = f.path else { return };
-    if f.truncated {
+    // Added lines are kept up to the default limit (a configuration file
+    // may lower the limit for the full scan, not for checksum-verified
+    // keys): every rule runs on those within the configured limit, the
+    // checksum rules alone on the rest.
+    let limit = usize::try_from(scanner.max_file_size()).unwrap_or(usize::MAX);
+    let full_len = if f.text.len() > limit {
+        memchr::memrchr(b'\n', &f.text[..limit]).map_or(0, |i| i + 1)
+    } else {
+        f.text.len()
+    };
+    if f.truncated || full_len < f.text.len() {
         counts.skipped_large += 1;
     }
     // A commit a gitleaks allowlist lists: the rule's findings in it are
@@ -405,11 +479,21 @@ fn scan_file_diff(
         counts.skipped_binary += 1;
         return;
     }
+    let (full, rest) = f.text.split_at(full_len);
     progress.files.fetch_add(1, Ordering::Relaxed);
     progress
         .bytes
-        .fetch_add(f.text.len() as u64, Ordering::Relaxed);
-    let scanned = scanner.scan_counted(&path, &f.text, path_allowed);
+        .fetch_add(full.len() as u64, Ordering::Relaxed);
+    let mut scanned = scanner.scan_counted(&path, full, path_allowed);
+    if !rest.is_empty() {
+        let before = memchr::memchr_iter(b'\n', full).count();
+        scanned
+            .matches
+            .extend(scanner.scan_verified(&path, rest).into_iter().map(|mut m| {
+                m.line += before;
+                m
+            }));
+    }
     counts.allowlisted += scanned.allowlisted as u64;
     for mut m in scanned.matches {
         m.line = f.lines.get(m.line - 1).copied().unwrap_or(m.line);
@@ -464,7 +548,7 @@ pub fn scan_history(
         args.push(format!("^{rev}"));
     }
     args.push("--".into());
-    let mut child = git(&top)
+    let mut child = git_diff(&top)
         .args(&args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -515,7 +599,7 @@ pub fn scan_history(
         let mut seq = 0u64;
         let result = parse_diff_stream(
             BufReader::with_capacity(256 * 1024, stdout),
-            scanner.max_file_size(),
+            scanner.verified_max_file_size(),
             |event| {
                 match event {
                     Event::Commit(c) => {
@@ -556,6 +640,7 @@ pub fn scan_history(
         skipped_binary: counts.skipped_binary,
         skipped_large: counts.skipped_large,
         allowlisted: counts.allowlisted,
+        ignored: 0,
         elapsed: started.elapsed(),
     };
     Ok(report)

@@ -17,7 +17,9 @@
 //!   rules' keywords, regexes only on the lines that hold one, a dedicated
 //!   pass for keywarden keys, then filtering, de-duplication and positions.
 //! - [`files`]: sources without git: the parallel tree walk
-//!   ([`scan_paths`]) and chunked standard input ([`scan_reader`]).
+//!   ([`scan_paths`]; what a `.keywardenignore` keeps out is searched for
+//!   checksum-verified keys only) and chunked standard input
+//!   ([`scan_reader`]).
 //! - [`git`]: sources through the `git` command: staged diff
 //!   ([`scan_staged`]), history ([`scan_history`]), tracked files.
 //! - [`finding`]: [`Finding`], [`Severity`], the redacting [`Secret`], the

@@ -147,6 +147,7 @@ pub fn stats_json(stats: &Stats, findings: usize) -> Value {
         "skipped_binary": stats.skipped_binary,
         "skipped_large": stats.skipped_large,
         "allowlisted": stats.allowlisted,
+        "ignored": stats.ignored,
         "elapsed_ms": stats.elapsed.as_millis() as u64,
         "findings": findings,
     })
@@ -239,13 +240,15 @@ pub fn fingerprint_name(f: &Finding) -> &'static str {
 
 /// A SARIF 2.1.0 log with one run: the tool with every rule, one result
 /// per finding (location, region, `partialFingerprints`), and the run's
-/// `properties.allowlisted` (findings allowlists suppressed).
+/// `properties.allowlisted` (findings allowlists and inline comments
+/// suppressed) and `properties.ignored` (ignored files searched for
+/// checksum-verified keys only).
 pub fn sarif(findings: &[Finding], rules: &[Rule], stats: &Stats, opts: OutputOptions) -> Value {
     let rule_list: Vec<Value> = rules
         .iter()
         .map(|r| {
             let help = format!(
-                "{} ({}). Remove the secret from the file and from the git history, and revoke or rotate it where it was issued; a false positive can be marked with a `keywarden:allow` comment on its line.",
+                "{} ({}). Remove the secret from the file and from the git history, and revoke or rotate it where it was issued; a false positive can be marked with a `keywarden:allow` comment on its line (a checksum-verified key is no false positive: only a baseline entry covers it).",
                 r.description, r.provider
             );
             json!({
@@ -316,7 +319,7 @@ pub fn sarif(findings: &[Finding], rules: &[Rule], stats: &Stats, opts: OutputOp
             }},
             "columnKind": "unicodeCodePoints",
             "results": results,
-            "properties": {"allowlisted": stats.allowlisted},
+            "properties": {"allowlisted": stats.allowlisted, "ignored": stats.ignored},
         }],
     })
 }

@@ -158,6 +158,18 @@ impl Rule {
         })
     }
 
+    /// Whether every finding of this rule is proved real by a checksum
+    /// (`keywarden-key`; GitHub's and npm's CRC-32 tokens). Such a rule
+    /// cannot be disabled, and runs on files a `.keywardenignore` keeps
+    /// out of the scan: a repository's file never hides a verified key.
+    pub fn checksum_verified(&self) -> bool {
+        self.kind == RuleKind::KeywardenKey
+            || matches!(
+                self.check,
+                Check::KeywardenChecksum | Check::Crc32Base62Suffix
+            )
+    }
+
     fn special(id: &str, description: &str, severity: Severity, kind: RuleKind) -> Self {
         Self {
             id: id.to_owned(),

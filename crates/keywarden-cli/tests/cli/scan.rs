@@ -35,6 +35,11 @@ fn keywarden_key(byte: u8) -> String {
     .to_owned()
 }
 
+/// A Stripe live secret key's shape: a finding no checksum proves.
+fn stripe_key() -> String {
+    format!("{}_{}_{}", "sk", "live", "7qZk2LmN9pQrS4tUvW8xYz3AbCdEfGh")
+}
+
 fn git(dir: &Path, args: &[&str]) -> std::process::Output {
     StdCommand::new("git")
         .arg("-C")
@@ -537,6 +542,274 @@ fn repository_allowlists_never_silence_a_verified_key() {
     }
 }
 
+/// A git repository at `root` holding `files` (path, text), committed.
+fn committed_repo(root: &Path, files: &[(&str, String)]) {
+    init_repo(root);
+    for (path, text) in files {
+        assert!(Path::new(path).is_relative(), "{path}: only under the root");
+        let path = root.join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    git_ok(root, &["add", "-f", "."]);
+    git_ok(root, &["commit", "-qm", "tree"]);
+}
+
+/// Hardening II (13): `[scan] disable` in a repository's `.keywarden.toml`
+/// cannot switch off the rules whose findings are checksum-verified: they
+/// stay on (tree, history and staged scans find the keys: exit 1), and a
+/// warning on standard error says so, even with --quiet. Other rules are
+/// disabled as asked.
+#[test]
+fn a_repository_config_cannot_disable_checksum_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let live = keywarden_key(61);
+    let gh = github_token('D');
+    committed_repo(
+        root,
+        &[
+            (
+                ".keywarden.toml",
+                "[scan]\ndisable = [\"keywarden-key\", \"github-pat\", \"stripe-live-secret-key\"]\n"
+                    .to_owned(),
+            ),
+            (
+                "config/prod.txt",
+                format!("KW_KEY={live}\nGH={gh}\nSTRIPE={}\n", stripe_key()),
+            ),
+        ],
+    );
+    let expected = vec![
+        ("keywarden-key".to_owned(), "config/prod.txt".to_owned()),
+        ("github-pat".to_owned(), "config/prod.txt".to_owned()),
+    ];
+    let says_so = |stderr: &str| {
+        for id in ["keywarden-key", "github-pat"] {
+            assert!(
+                stderr.contains(&format!("warning: `[scan] disable` lists {id}"))
+                    && stderr.contains("it stays on"),
+                "{stderr}"
+            );
+        }
+        assert!(!stderr.contains("lists stripe"), "{stderr}");
+    };
+    let text = scan_in(root, &[]);
+    assert_eq!(text.code, 1, "{}{}", text.stdout, text.stderr);
+    assert!(
+        text.stdout
+            .contains("config/prod.txt:1:8: critical [keywarden-key]"),
+        "{}",
+        text.stdout
+    );
+    says_so(&text.stderr);
+    let json = scan_in(root, &["--format", "json", "--quiet"]);
+    assert_eq!(json.code, 1);
+    assert_eq!(rules_and_paths(&json), expected);
+    says_so(&json.stderr);
+    let history = scan_in(root, &["--git", "--format", "json"]);
+    assert_eq!(history.code, 1, "{}", history.stderr);
+    assert_eq!(rules_and_paths(&history), expected);
+    std::fs::write(root.join("new.txt"), format!("K={}\n", keywarden_key(62))).unwrap();
+    git_ok(root, &["add", "new.txt"]);
+    let staged = scan_in(root, &["--staged", "--format", "json"]);
+    assert_eq!(staged.code, 1, "{}", staged.stderr);
+    assert_eq!(
+        rules_and_paths(&staged),
+        [("keywarden-key".to_owned(), "new.txt".to_owned())]
+    );
+}
+
+/// Hardening II (13): `[scan] max_file_size = 1` in a repository's
+/// `.keywarden.toml` skipped every file and every diff (exit 0, "skipped 2
+/// large"). A configuration lowers the limit for the full scan only: up to
+/// the default 10 MiB, files and added lines are still searched for
+/// checksum-verified keys (tree, history and staged scans: exit 1).
+#[test]
+fn a_repository_config_cannot_lower_the_size_limit_over_a_verified_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    committed_repo(
+        root,
+        &[
+            (".keywarden.toml", "[scan]\nmax_file_size = 1\n".to_owned()),
+            (
+                "config/prod.txt",
+                format!("KW_KEY={}\nSTRIPE={}\n", keywarden_key(66), stripe_key()),
+            ),
+        ],
+    );
+    let expected = vec![("keywarden-key".to_owned(), "config/prod.txt".to_owned())];
+    let text = scan_in(root, &[]);
+    assert_eq!(text.code, 1, "{}{}", text.stdout, text.stderr);
+    assert!(
+        text.stderr
+            .contains("1 finding; 0 suppressed by allowlists; skipped 0 binary and 2 large"),
+        "{}",
+        text.stderr
+    );
+    let json = scan_in(root, &["--format", "json"]);
+    assert_eq!(rules_and_paths(&json), expected, "the Stripe key stays out");
+    let history = scan_in(root, &["--git", "--format", "json"]);
+    assert_eq!(history.code, 1, "{}", history.stderr);
+    assert_eq!(rules_and_paths(&history), expected);
+    std::fs::write(root.join("new.txt"), format!("K={}\n", keywarden_key(67))).unwrap();
+    git_ok(root, &["add", "new.txt"]);
+    let staged = scan_in(root, &["--staged", "--format", "json"]);
+    assert_eq!(staged.code, 1, "{}", staged.stderr);
+    assert_eq!(
+        rules_and_paths(&staged),
+        [("keywarden-key".to_owned(), "new.txt".to_owned())]
+    );
+}
+
+/// Hardening II (13): a committed `.gitattributes` with `* -diff` made git
+/// show every diff as binary: `--staged` (the pre-commit hook) and `--git`
+/// saw nothing (exit 0, "scanned 0 files"). Diffs are read with no
+/// attributes in effect (git 2.40 and later).
+#[test]
+fn gitattributes_do_not_hide_a_verified_key_from_diffs() {
+    let version = String::from_utf8(git(Path::new("."), &["--version"]).stdout).unwrap();
+    let mut v = version
+        .split_whitespace()
+        .nth(2)
+        .unwrap_or("0")
+        .split('.')
+        .map(|p| p.parse::<u32>().unwrap_or(0));
+    if (v.next().unwrap_or(0), v.next().unwrap_or(0)) < (2, 40) {
+        eprintln!("skipped: git before 2.40 ignores GIT_ATTR_SOURCE");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    committed_repo(root, &[(".gitattributes", "* -diff\n".to_owned())]);
+    std::fs::write(root.join("prod.txt"), format!("K={}\n", keywarden_key(68))).unwrap();
+    git_ok(root, &["add", "prod.txt"]);
+    let expected = [("keywarden-key".to_owned(), "prod.txt".to_owned())];
+    let staged = scan_in(root, &["--staged", "--format", "json"]);
+    assert_eq!(staged.code, 1, "{}", staged.stderr);
+    assert_eq!(rules_and_paths(&staged), expected);
+    git_ok(root, &["commit", "-qm", "key"]);
+    let history = scan_in(root, &["--git", "--format", "json"]);
+    assert_eq!(history.code, 1, "{}", history.stderr);
+    assert_eq!(rules_and_paths(&history), expected);
+}
+
+/// Hardening II (13): a committed `.keywardenignore` keeps paths out of a
+/// tree scan, never a checksum-verified key in them (exit 1, the finding);
+/// the rest of an ignored file stays out, and the summary counts the
+/// ignored files searched. So does a tracked file `.gitignore` matches.
+#[test]
+fn ignore_files_never_hide_a_verified_key() {
+    let live = keywarden_key(63);
+    let secret_text = format!("KW_KEY={live}\nSTRIPE={}\n", stripe_key());
+    // (ignore file, its text, files searched for verified keys only)
+    for (ignore_file, rules, ignored) in [
+        (".keywardenignore", "config/\n", 1),
+        (".keywardenignore", "*\n", 3),
+        (".gitignore", "config/\n", 1),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        committed_repo(
+            root,
+            &[
+                (ignore_file, rules.to_owned()),
+                ("config/prod.txt", secret_text.clone()),
+                ("app.py", "print('hello')\n".to_owned()),
+            ],
+        );
+        let text = scan_in(root, &[]);
+        assert_eq!(
+            text.code, 1,
+            "{ignore_file} {rules:?}: {}{}",
+            text.stdout, text.stderr
+        );
+        assert!(
+            text.stdout
+                .contains("config/prod.txt:1:8: critical [keywarden-key]"),
+            "{}",
+            text.stdout
+        );
+        let s = if ignored == 1 { "" } else { "s" };
+        assert!(
+            text.stderr.contains(&format!(
+                "1 finding; 0 suppressed by allowlists; {ignored} ignored file{s} searched for \
+                 checksum-verified keys only"
+            )),
+            "{ignore_file} {rules:?}: {}",
+            text.stderr
+        );
+        assert!(!text.stdout.contains(&live) && !text.stderr.contains(&live));
+        let json = scan_in(root, &["--format", "json"]);
+        assert_eq!(
+            rules_and_paths(&json),
+            [("keywarden-key".to_owned(), "config/prod.txt".to_owned())],
+            "{ignore_file} {rules:?}: the Stripe key stays out"
+        );
+        let doc: Value = serde_json::from_str(&json.stdout).unwrap();
+        assert_eq!(
+            doc["summary"]["ignored"], ignored,
+            "{ignore_file} {rules:?}"
+        );
+        let sarif = scan_in(root, &["--format", "sarif"]);
+        let doc: Value = serde_json::from_str(&sarif.stdout).unwrap();
+        assert_eq!(doc["runs"][0]["properties"]["ignored"], ignored);
+    }
+}
+
+/// Hardening II (13): an inline `keywarden:allow` silences the findings no
+/// checksum proves (counted with the allowlists' suppressions), never a
+/// checksum-verified key: tree, history and staged scans report it.
+#[test]
+fn inline_allow_never_silences_a_verified_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let live = keywarden_key(64);
+    committed_repo(
+        root,
+        &[(
+            "config/prod.py",
+            format!(
+                "KW = '{live}'  # keywarden:allow\nSTRIPE = '{}'  # keywarden:allow\n",
+                stripe_key()
+            ),
+        )],
+    );
+    let expected = vec![("keywarden-key".to_owned(), "config/prod.py".to_owned())];
+    let text = scan_in(root, &[]);
+    assert_eq!(text.code, 1, "{}{}", text.stdout, text.stderr);
+    assert!(
+        text.stdout
+            .contains("config/prod.py:1:7: critical [keywarden-key]"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stderr
+            .contains("1 finding; 1 suppressed by allowlists"),
+        "{}",
+        text.stderr
+    );
+    let history = scan_in(root, &["--git", "--format", "json"]);
+    assert_eq!(history.code, 1, "{}", history.stderr);
+    assert_eq!(rules_and_paths(&history), expected);
+    let doc: Value = serde_json::from_str(&history.stdout).unwrap();
+    assert_eq!(doc["summary"]["allowlisted"], 1);
+    std::fs::write(
+        root.join("config/new.py"),
+        format!("KW = '{}'  # keywarden:allow\n", keywarden_key(65)),
+    )
+    .unwrap();
+    git_ok(root, &["add", "."]);
+    let staged = scan_in(root, &["--staged", "--format", "json"]);
+    assert_eq!(staged.code, 1, "{}", staged.stderr);
+    assert_eq!(
+        rules_and_paths(&staged),
+        [("keywarden-key".to_owned(), "config/new.py".to_owned())]
+    );
+}
+
 /// Hardening II (11), migration: a version 2 baseline's entry for a short
 /// secret is its value fingerprint, which this version no longer produces.
 /// It still covers the finding, and the scan says so and what to do;
@@ -728,12 +1001,29 @@ fn pre_commit_hook_blocks_secrets_and_lets_clean_commits_through() {
     assert!(!said.contains(&keywarden_key(99)), "{said}");
     assert_eq!(git_ok(root, &["rev-list", "--count", "HEAD"]).trim(), "1");
 
-    // Allowed inline, it goes through.
+    // An inline allow does not let a checksum-verified key through ...
     std::fs::write(
         root.join("config/prod.py"),
         format!(
             "DEBUG = False\nKEY = '{}'  # keywarden:allow\n",
             keywarden_key(99)
+        ),
+    )
+    .unwrap();
+    git_ok(root, &["add", "."]);
+    let out = git(root, &["commit", "-qm", "add config"]);
+    assert!(
+        !out.status.success(),
+        "a verified key is never allowed inline"
+    );
+    assert_eq!(git_ok(root, &["rev-list", "--count", "HEAD"]).trim(), "1");
+
+    // ... but a finding no checksum proves goes through.
+    std::fs::write(
+        root.join("config/prod.py"),
+        format!(
+            "DEBUG = False\nKEY = '{}'  # keywarden:allow\n",
+            stripe_key()
         ),
     )
     .unwrap();

@@ -66,11 +66,142 @@ fn one_finding_per_span_specific_beats_generic() {
 fn inline_allow_comment_silences_its_line_only() {
     let s = scanner();
     let mut g = Gen::new(4);
-    let a = checksummed("ghp_", &mut g);
-    let b = checksummed("ghp_", &mut g);
+    let a = format!("sk_live_{}", g.alnum(30));
+    let b = format!("sk_live_{}", g.alnum(30));
     let text = format!("x = '{a}'  # keywarden:allow (test fixture)\ny = '{b}'\n");
     let found = found_in(&s, "t.py", &text);
-    assert_eq!(found, vec![("github-pat".to_owned(), b)]);
+    assert_eq!(found, vec![("stripe-live-secret-key".to_owned(), b)]);
+    // What it silenced is counted with the allowlists' suppressions.
+    let scanned = s.scan_counted("t.py", text.as_bytes(), false);
+    assert_eq!((scanned.matches.len(), scanned.allowlisted), (1, 1));
+}
+
+/// Hardening II (13): an inline `keywarden:allow` is the repository's word
+/// like an allowlist: it never silences a checksum-verified key (keywarden,
+/// GitHub, npm), on its own line or beside a secret it does silence, and
+/// what it does silence is counted.
+#[test]
+fn inline_allow_never_silences_a_checksum_verified_key() {
+    let s = scanner();
+    let mut g = Gen::new(44);
+    let kw = keywarden_key("kw", "live", 0x3c);
+    let gh = checksummed("ghp_", &mut g);
+    let npm = checksummed("npm_", &mut g);
+    let stripe = format!("sk_live_{}", g.alnum(30));
+    let text = format!(
+        "KW = '{kw}'  # keywarden:allow\n\
+         # keywarden:allow: test token {gh}\n\
+         NPM = '{npm}'; STRIPE = '{stripe}'  // keywarden:allow\n"
+    );
+    let scanned = s.scan_counted("t.py", text.as_bytes(), false);
+    let found: Vec<(String, usize, bool)> = scanned
+        .matches
+        .iter()
+        .map(|m| (m.secret.expose().to_owned(), m.line, m.verified))
+        .collect();
+    assert_eq!(
+        found,
+        vec![(kw, 1, true), (gh, 2, true), (npm, 3, true)],
+        "every verified key, the Stripe key silenced"
+    );
+    assert_eq!(scanned.allowlisted, 1, "the Stripe key");
+}
+
+/// Hardening II (13): `[scan] disable` cannot switch off a rule whose
+/// findings are checksum-verified (a repository's `.keywarden.toml` would
+/// hide every live key with it): the rule stays on and a warning says so.
+/// Other rules are disabled as before.
+#[test]
+fn disable_cannot_switch_off_checksum_rules() {
+    let mut g = Gen::new(45);
+    let kw = keywarden_key("kw", "live", 0x4d);
+    let gh = checksummed("ghp_", &mut g);
+    let npm = checksummed("npm_", &mut g);
+    let stripe = format!("sk_live_{}", g.alnum(30));
+    let text = format!("KW={kw}\nGH={gh}\nNPM={npm}\nSTRIPE={stripe}\n");
+    let cfg = config(
+        "[scan]\ndisable = [\"keywarden-key\", \"github-pat\", \"npm-access-token\", \
+         \"keywarden-key\", \"stripe-live-secret-key\"]\n",
+    )
+    .unwrap();
+    let s = Scanner::new(&cfg).unwrap();
+    let found = found_in(&s, "config/prod.env", &text);
+    assert_eq!(
+        found,
+        vec![
+            ("keywarden-key".to_owned(), kw),
+            ("github-pat".to_owned(), gh),
+            ("npm-access-token".to_owned(), npm),
+        ]
+    );
+    let ids: Vec<&str> = s.rules().iter().map(|r| r.id.as_str()).collect();
+    assert!(ids.contains(&"keywarden-key") && !ids.contains(&"stripe-live-secret-key"));
+    let warnings = s.warnings();
+    assert_eq!(warnings.len(), 3, "one per rule, named once: {warnings:?}");
+    for (w, id) in warnings
+        .iter()
+        .zip(["keywarden-key", "github-pat", "npm-access-token"])
+    {
+        assert!(w.contains(id) && w.contains("stays on"), "{w}");
+    }
+    // Every checksum rule is one; no other is.
+    let default = scanner();
+    let checksum: Vec<&str> = default
+        .rules()
+        .iter()
+        .filter(|r| r.checksum_verified())
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(
+        checksum,
+        [
+            "keywarden-key",
+            "github-pat",
+            "github-oauth-token",
+            "github-user-to-server-token",
+            "github-server-to-server-token",
+            "github-refresh-token",
+            "npm-access-token"
+        ]
+    );
+    assert!(default.warnings().is_empty());
+}
+
+/// Hardening II (13): [`Scanner::scan_verified`], what a file an ignore
+/// file keeps out is searched with, finds exactly the checksum-verified
+/// matches of a full scan.
+#[test]
+fn the_verified_pass_finds_what_the_full_scan_verifies() {
+    let s = scanner();
+    let mut g = Gen::new(46);
+    let mut text = String::from("# settings\n");
+    for i in 0..40u8 {
+        match i % 4 {
+            0 => text.push_str(&format!(
+                "k{i} = \"{}\"\n",
+                keywarden_key("acme", "test", i)
+            )),
+            1 => text.push_str(&format!("t{i} = '{}'\n", checksummed("gho_", &mut g))),
+            2 => text.push_str(&format!(
+                "s{i} = '{}'\n",
+                format_args!("sk_live_{}", g.alnum(30))
+            )),
+            _ => text.push_str(&format!("db_password = \"{}\"\n", g.alnum(14))),
+        }
+    }
+    let full: Vec<(usize, String)> = s
+        .scan("a.py", text.as_bytes())
+        .into_iter()
+        .filter(|m| m.verified)
+        .map(|m| (m.line, m.secret.expose().to_owned()))
+        .collect();
+    let verified: Vec<(usize, String)> = s
+        .scan_verified("a.py", text.as_bytes())
+        .into_iter()
+        .map(|m| (m.line, m.secret.expose().to_owned()))
+        .collect();
+    assert_eq!(full.len(), 20);
+    assert_eq!(verified, full);
 }
 
 #[test]

@@ -198,29 +198,42 @@ fn the_gitleaks_export_loads_through_the_gitleaks_import_and_finds_a_key() {
     assert_eq!(g.rules[0].id, "keywarden-acme-key");
     assert_eq!(g.rules[0].keywords, ["acme_"]);
 
-    // The imported rule alone (the built-in key pass off) finds the key.
+    // The imported rule finds the key; so does the built-in key pass
+    // (which no configuration switches off), whose checksum-verified
+    // finding stands for the span.
     let mut config = Config::default();
-    config.disable = vec!["keywarden-key".into()];
     config.add_gitleaks(g);
     let s = Scanner::new(&config).unwrap();
     let k = key::mint(&p, &"live".parse().unwrap()).expose().to_owned();
-    let hits = found_in(&s, "settings.py", &format!("ACME_KEY = \"{k}\"\n"));
-    assert!(
-        hits.contains(&("keywarden-acme-key".to_owned(), k.clone())),
-        "{hits:?}"
-    );
+    let line = format!("ACME_KEY = \"{k}\"\n");
+    let imported = s
+        .rules()
+        .iter()
+        .find(|r| r.id == "keywarden-acme-key")
+        .unwrap();
+    let caps = imported
+        .regex
+        .as_ref()
+        .unwrap()
+        .captures(line.as_bytes())
+        .unwrap();
+    assert_eq!(&caps[1], k.as_bytes());
+    let hits = found_in(&s, "settings.py", &line);
+    assert_eq!(hits, vec![("keywarden-key".to_owned(), k.clone())]);
     // A look-alike with a bad checksum is no finding, even of the imported
     // rule; nor is a placeholder under the entropy bar.
     let fake = bad_checksum(&k, 3, "acme_live_".len());
     assert!(found_in(&s, "settings.py", &format!("ACME_KEY = \"{fake}\"\n")).is_empty());
+    // The imported rule's entropy bar rejects a placeholder (the built-in
+    // pass reports it: its checksum is valid).
     let zeros = key::from_secret_bytes(&p, &"live".parse().unwrap(), &[0; 32]);
-    assert!(
-        found_in(
-            &s,
-            "settings.py",
-            &format!("ACME_KEY = \"{}\"\n", zeros.expose())
-        )
-        .is_empty()
+    assert_eq!(
+        imported.check.run(zeros.expose()),
+        keywarden_scan::validate::Verdict::Reject
+    );
+    assert_eq!(
+        imported.check.run(&k),
+        keywarden_scan::validate::Verdict::Accept
     );
 }
 

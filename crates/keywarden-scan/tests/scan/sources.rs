@@ -10,6 +10,10 @@ use keywarden_scan::{
 use crate::{Gen, checksummed, keywarden_key, scanner};
 
 fn write(root: &Path, rel: &str, text: impl AsRef<[u8]>) {
+    assert!(
+        Path::new(rel).is_relative(),
+        "{rel}: only under the test's root"
+    );
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, text).unwrap();
@@ -66,13 +70,25 @@ fn tree_walk_respects_ignores_and_limits() {
     write(root, ".env", format!("GH_TOKEN={}\n", tok(&mut g)));
     write(root, "build/out.txt", tok(&mut g));
     write(root, ".gitignore", "build/\n");
-    write(root, "vendor/lib.js", tok(&mut g));
+    // Ignored: its Stripe key is no finding (a checksum-verified key in an
+    // ignored file would be: see below).
+    write(
+        root,
+        "vendor/lib.js",
+        format!("k = '{}'\n", format_args!("sk_live_{}", g.alnum(30))),
+    );
     write(root, ".keywardenignore", "vendor/\n");
     let mut binary = b"\x00\x01\x02".to_vec();
     binary.extend_from_slice(tok(&mut g).as_bytes());
     write(root, "img.bin", binary);
+    // Over the configured limit: skipped, but a checksum-verified key in it
+    // is found (below the default limit, see below); its Stripe key is not.
     let mut big = "x".repeat(2000);
-    big.push_str(&tok(&mut g));
+    big.push_str(&format!("\n{}\n", tok(&mut g)));
+    big.push_str(&format!(
+        "k = '{}'\n",
+        format_args!("sk_live_{}", g.alnum(30))
+    ));
     write(root, "big.txt", big);
     write(root, ".git/config", tok(&mut g));
 
@@ -85,6 +101,7 @@ fn tree_walk_respects_ignores_and_limits() {
         paths_of(&report),
         vec![
             (rel(root, ".env"), "github-pat".into(), 1),
+            (rel(root, "big.txt"), "github-pat".into(), 2),
             (rel(root, "src/app.py"), "github-pat".into(), 2),
         ]
     );
@@ -92,7 +109,482 @@ fn tree_walk_respects_ignores_and_limits() {
     assert_eq!(report.stats.skipped_large, 1);
     // .env, .gitignore, .keywardenignore, src/app.py
     assert_eq!(report.stats.files, 4);
+    // vendor/lib.js, searched for checksum-verified keys only.
+    assert_eq!(report.stats.ignored, 1);
     assert!(report.errors.is_empty());
+}
+
+/// (path, rule) of every finding, paths relative to `root`, sorted.
+fn found_under(root: &Path, report: &keywarden_scan::Report) -> Vec<(String, String)> {
+    let prefix = format!("{}/", root.display());
+    let mut found: Vec<(String, String)> = report
+        .findings
+        .iter()
+        .map(|f| {
+            let path = f.path.strip_prefix(&prefix).unwrap_or(&f.path);
+            (path.to_owned(), f.rule_id.to_string())
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Writes each file with a checksum-verified keywarden key and an
+/// unverified Stripe key.
+fn write_keys(root: &Path, files: &[&str]) {
+    let mut g = Gen::new(77);
+    for (i, f) in files.iter().enumerate() {
+        let key = keywarden_key("kw", "live", 0x40 + i as u8);
+        let stripe = format!("sk_live_{}", g.alnum(30));
+        write(root, f, format!("KEY = '{key}'\nSTRIPE = '{stripe}'\n"));
+    }
+}
+
+/// The findings expected when `ignored` files are kept out: every
+/// keywarden key, the Stripe keys of the other files.
+fn expected(files: &[&str], ignored: &[&str]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = files
+        .iter()
+        .flat_map(|f| {
+            let mut v = vec![((*f).to_owned(), "keywarden-key".to_owned())];
+            if !ignored.contains(f) {
+                v.push(((*f).to_owned(), "stripe-live-secret-key".to_owned()));
+            }
+            v
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Hardening II (13): a `.keywardenignore` — a file of the repository —
+/// keeps paths out of a tree scan, but never a checksum-verified key: the
+/// files it keeps out are searched for those alone (their other findings
+/// stay out), whatever the ignore file says (`*` ignores even itself), in
+/// a subdirectory or above the scanned root; and they are counted.
+#[test]
+fn keywardenignore_never_hides_a_verified_key() {
+    let files = [
+        "docs/notes.md",
+        "src/app.py",
+        "vendor/deep/er/x.txt",
+        "vendor/lib.js",
+    ];
+    let vendor = ["vendor/deep/er/x.txt", "vendor/lib.js"];
+    let not_src = ["docs/notes.md", "vendor/deep/er/x.txt", "vendor/lib.js"];
+    // (ignore file, its directory, the files it keeps out, whether it
+    // keeps itself out)
+    let cases: [(&str, &str, &[&str], bool); 5] = [
+        ("vendor/\n", "", &vendor, false),
+        ("*\n", "", &files, true),
+        ("**\n!src/\n!src/**\n", "", &not_src, true),
+        (
+            "*.js\n*.md\n",
+            "",
+            &["docs/notes.md", "vendor/lib.js"],
+            false,
+        ),
+        ("x.txt\n", "vendor/deep", &["vendor/deep/er/x.txt"], false),
+    ];
+    for (ignore, at, ignored, itself) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        init_repo(root);
+        write_keys(root, &files);
+        write(
+            root,
+            &Path::new(at).join(".keywardenignore").to_string_lossy(),
+            ignore,
+        );
+        git(root, &["add", "."]);
+        git(root, &["commit", "-qm", "tree"]);
+        let s = scanner();
+        let report = scan_paths(&s, &[root.to_path_buf()], 2, &Progress::default()).unwrap();
+        assert!(report.errors.is_empty(), "{:?}", report.errors);
+        assert_eq!(
+            found_under(root, &report),
+            expected(&files, ignored),
+            "{ignore:?} in {at:?}"
+        );
+        assert_eq!(
+            report.stats.ignored,
+            (ignored.len() + usize::from(itself)) as u64,
+            "{ignore:?} in {at:?}"
+        );
+        assert!(
+            report
+                .findings
+                .iter()
+                .filter(|f| f.rule_id.as_ref() == "keywarden-key")
+                .all(|f| f.verified_checksum && f.line == 1 && f.column == 8)
+        );
+
+        // Scanned from below, where the ignore file above applies as the
+        // walk reads it: every key, each file read once.
+        let sub = root.join("vendor");
+        let report = scan_paths(&s, std::slice::from_ref(&sub), 2, &Progress::default()).unwrap();
+        let keys: Vec<(String, String)> = found_under(&sub, &report)
+            .into_iter()
+            .filter(|(_, rule)| rule == "keywarden-key")
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("deep/er/x.txt".to_owned(), "keywarden-key".to_owned()),
+                ("lib.js".to_owned(), "keywarden-key".to_owned())
+            ],
+            "{ignore:?} in {at:?}, from vendor/"
+        );
+        // The two files, and an ignore file of vendor/deep.
+        let n = 2 + u64::from(at.starts_with("vendor"));
+        assert_eq!(report.stats.files + report.stats.ignored, n);
+    }
+
+    // Without an ignore file nothing is searched twice or counted.
+    let dir = tempfile::tempdir().unwrap();
+    write_keys(dir.path(), &files);
+    let report = scan_paths(
+        &scanner(),
+        &[dir.path().to_path_buf()],
+        2,
+        &Progress::default(),
+    )
+    .unwrap();
+    assert_eq!(found_under(dir.path(), &report), expected(&files, &[]));
+    assert_eq!(report.stats.ignored, 0);
+}
+
+/// Hardening II (13): `[scan] max_file_size` in a repository's
+/// `.keywarden.toml` set to 1 skipped every file (exit 0, "skipped N
+/// large"). A configuration lowers the limit for the full scan only: files
+/// and added lines over it, up to the default 10 MiB, are searched for
+/// checksum-verified keys; the rest of them stays skipped and counted. A
+/// file over the default limit is not read at all.
+#[test]
+fn a_lower_size_limit_never_hides_a_verified_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repo(root);
+    let mut g = Gen::new(78);
+    let stripe = || format!("sk_live_{}", Gen::new(79).alnum(30));
+    let key = keywarden_key("kw", "live", 0x61);
+    // A small file: everything over a 1-byte limit.
+    write(
+        root,
+        "small.env",
+        format!("KEY={key}\nSTRIPE={}\n", stripe()),
+    );
+    // Lines within a 64-byte limit get every rule, the rest the checksum rules.
+    let gh = checksummed("ghp_", &mut g);
+    write(
+        root,
+        "mixed.py",
+        format!(
+            "s = '{}'\n{}\nt = '{gh}'\nu = '{}'\n",
+            stripe(),
+            "#".repeat(40),
+            stripe()
+        ),
+    );
+    // Over the default limit: not read.
+    let mut huge = "x".repeat(keywarden_scan::config::DEFAULT_MAX_FILE_SIZE as usize);
+    huge.push_str(&format!("\nKEY={}\n", keywarden_key("kw", "live", 0x62)));
+    write(root, "huge.txt", &huge);
+    git(root, &["add", "small.env", "mixed.py"]);
+    git(root, &["commit", "-qm", "files"]);
+
+    let found = |report: &keywarden_scan::Report| -> Vec<(String, String, usize)> {
+        let prefix = format!("{}/", root.display());
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule_id.as_ref() != "secrets-file-tracked")
+            .map(|f| {
+                let path = f.path.strip_prefix(&prefix).unwrap_or(&f.path).to_owned();
+                (path, f.rule_id.to_string(), f.line)
+            })
+            .collect()
+    };
+    let row = |path: &str, rule: &str, line: usize| (path.to_owned(), rule.to_owned(), line);
+    let verified = vec![
+        row("mixed.py", "github-pat", 3),
+        row("small.env", "keywarden-key", 1),
+    ];
+    // (limit, tree findings, files skipped as large, history findings)
+    let cases = [
+        (1, verified.clone(), 3, verified.clone()),
+        (
+            // small.env fits, mixed.py does not (its first two lines do).
+            120,
+            vec![
+                row("mixed.py", "github-pat", 3),
+                row("small.env", "keywarden-key", 1),
+                row("small.env", "stripe-live-secret-key", 2),
+            ],
+            2,
+            vec![
+                row("mixed.py", "github-pat", 3),
+                row("mixed.py", "stripe-live-secret-key", 1),
+                row("small.env", "keywarden-key", 1),
+                row("small.env", "stripe-live-secret-key", 2),
+            ],
+        ),
+    ];
+    for (limit, tree_found, large, history_found) in cases {
+        let cfg = Config::from_toml(
+            &format!("[scan]\nmax_file_size = {limit}\n"),
+            Path::new(".keywarden.toml"),
+        )
+        .unwrap();
+        let s = Scanner::new(&cfg).unwrap();
+        let tree = scan_paths(&s, &[root.to_path_buf()], 2, &Progress::default()).unwrap();
+        assert_eq!(found(&tree), tree_found, "tree, limit {limit}");
+        // huge.txt, and the files over the limit.
+        assert_eq!(tree.stats.skipped_large, large, "tree, limit {limit}");
+        let history = scan_history(
+            &s,
+            root,
+            &HistoryOptions::default(),
+            1,
+            &Progress::default(),
+        )
+        .unwrap();
+        let mut in_history = found(&history);
+        in_history.sort();
+        assert_eq!(in_history, history_found, "history, limit {limit}");
+    }
+    // Staged, as a pre-commit hook sees it.
+    write(
+        root,
+        "new.txt",
+        format!("NEW={}\n", keywarden_key("kw", "live", 0x63)),
+    );
+    git(root, &["add", "new.txt"]);
+    let cfg = Config::from_toml("[scan]\nmax_file_size = 1\n", Path::new("x")).unwrap();
+    let staged = scan_staged(&Scanner::new(&cfg).unwrap(), root, &Progress::default()).unwrap();
+    assert_eq!(
+        found(&staged),
+        [("new.txt".to_owned(), "keywarden-key".to_owned(), 1)]
+    );
+}
+
+/// Whether the `git` here reads `GIT_ATTR_SOURCE` (2.40 and later).
+fn git_reads_attr_source() -> bool {
+    let out = Command::new("git").arg("--version").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut v = text
+        .split_whitespace()
+        .nth(2)
+        .unwrap_or("0")
+        .split('.')
+        .map(|p| p.parse::<u32>().unwrap_or(0));
+    (v.next().unwrap_or(0), v.next().unwrap_or(0)) >= (2, 40)
+}
+
+/// Hardening II (13): a committed `.gitattributes` with `* -diff` (or
+/// `binary`) made git show every file's diff as "Binary files differ": the
+/// staged scan (the pre-commit hook) and the history scan saw no added line
+/// (exit 0, "scanned 0 files"). They now read diffs with no attributes in
+/// effect; a file with NUL bytes is still binary to git, and skipped.
+#[test]
+fn gitattributes_do_not_hide_a_verified_key_from_diffs() {
+    if !git_reads_attr_source() {
+        eprintln!("skipped: git before 2.40 ignores GIT_ATTR_SOURCE");
+        return;
+    }
+    for attributes in ["* -diff\n", "*.txt binary\n"] {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        init_repo(root);
+        write(root, ".gitattributes", attributes);
+        git(root, &["add", "."]);
+        git(root, &["commit", "-qm", "attributes"]);
+        let key = keywarden_key("kw", "live", 0x71);
+        write(root, "prod.txt", format!("A=1\nKEY={key}\n"));
+        let mut binary = b"\x00\x01".to_vec();
+        binary
+            .extend_from_slice(format!("\nKEY={}\n", keywarden_key("kw", "live", 0x72)).as_bytes());
+        write(root, "img.bin", binary);
+        git(root, &["add", "."]);
+        let staged = scan_staged(&scanner(), root, &Progress::default()).unwrap();
+        let found: Vec<_> = staged
+            .findings
+            .iter()
+            .map(|f| (f.path.as_str(), &*f.rule_id, f.line))
+            .collect();
+        // img.bin is binary to git by its content: no added lines.
+        assert_eq!(found, [("prod.txt", "keywarden-key", 2)], "{attributes:?}");
+        git(root, &["commit", "-qm", "key"]);
+        let history = scan_history(
+            &scanner(),
+            root,
+            &HistoryOptions::default(),
+            1,
+            &Progress::default(),
+        )
+        .unwrap();
+        let found: Vec<_> = history
+            .findings
+            .iter()
+            .map(|f| (f.path.as_str(), &*f.rule_id, f.line))
+            .collect();
+        assert_eq!(found, [("prod.txt", "keywarden-key", 2)], "{attributes:?}");
+    }
+}
+
+/// The files the `ignore` crate's own walk yields under `root` with
+/// `.keywardenignore` as a custom ignore file (what the scanner did before
+/// it read those files itself), relative to `root`.
+fn crate_walk(root: &Path) -> Vec<String> {
+    let mut files: Vec<String> = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .require_git(false)
+        .add_custom_ignore_filename(".keywardenignore")
+        .filter_entry(|e| e.file_name() != ".git")
+        .build()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_some_and(|t| t.is_file()))
+        .map(|e| {
+            e.path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// Hardening II (13): the scanner reads `.keywardenignore` files itself (so
+/// what they keep out is still searched for verified keys), with the
+/// `ignore` crate's matcher and precedence: the files it scans in full are
+/// exactly those the crate's own walk yields, for ignore files at several
+/// levels, with negations, anchors, directory patterns and `**`, scanned
+/// from the top and from below (an ignore file above the root). Every
+/// verified key is found either way.
+#[test]
+fn keywardenignore_keeps_out_what_the_ignore_crate_does() {
+    let files = [
+        "a/b/c",
+        "a/deep/f.txt",
+        "b/deep/g.txt",
+        "build/out.txt",
+        "docs/api/x.md",
+        "docs/keep.md",
+        "docs/readme.md",
+        "notes.md",
+        "src/a.tmp",
+        "src/gen/keep.rs",
+        "src/gen/out.rs",
+        "src/main.py",
+        "top.py",
+        "vendor/lib.js",
+        "vendor/x.txt",
+    ];
+    let configs: [&[(&str, &str)]; 7] = [
+        &[("", "*.md\n!docs/keep.md\n")],
+        &[("", "/vendor\nbuild/\n"), ("vendor", "!x.txt\n")],
+        &[("", "a/**/c\n")],
+        &[("src", "gen/\n*.tmp\n"), ("", "!src/gen/keep.rs\n")],
+        &[("", "**/deep\n"), ("a", "!deep\n")],
+        &[("", "*\n!*/\n!*.py\n")],
+        &[("", "docs/\n"), ("docs/api", "*\n")],
+    ];
+    for config in configs {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write_keys(root, &files);
+        write(root, ".gitignore", "build/\n");
+        for (at, rules) in config {
+            write(
+                root,
+                &Path::new(at).join(".keywardenignore").to_string_lossy(),
+                rules,
+            );
+        }
+        for from in ["", "docs", "src", "a"] {
+            let top = if from.is_empty() {
+                root.to_path_buf()
+            } else {
+                root.join(from)
+            };
+            let report = scan_paths(
+                &scanner(),
+                std::slice::from_ref(&top),
+                2,
+                &Progress::default(),
+            )
+            .unwrap();
+            assert!(report.errors.is_empty(), "{:?}", report.errors);
+            let found = found_under(&top, &report);
+            let full: Vec<String> = found
+                .iter()
+                .filter(|(_, rule)| rule == "stripe-live-secret-key")
+                .map(|(path, _)| path.clone())
+                .collect();
+            let data = |f: &String| files.iter().any(|d| root.join(d) == top.join(f));
+            let expected: Vec<String> = crate_walk(&top).into_iter().filter(data).collect();
+            assert_eq!(full, expected, "{config:?}, from {from:?}");
+            // Every key git does not ignore, whatever `.keywardenignore` says.
+            let keys: Vec<String> = found
+                .iter()
+                .filter(|(_, rule)| rule == "keywarden-key")
+                .map(|(path, _)| path.clone())
+                .collect();
+            let mut all: Vec<String> = files
+                .iter()
+                .filter(|f| !f.starts_with("build/"))
+                .filter_map(|f| Path::new(f).strip_prefix(from).ok())
+                .map(|f| f.to_string_lossy().into_owned())
+                .collect();
+            all.sort();
+            assert_eq!(keys, all, "{config:?}, from {from:?}");
+        }
+    }
+}
+
+/// Hardening II (13): git commits a file it tracks even when `.gitignore`
+/// matches it (added before the rule, or with `git add -f`), but a tree
+/// walk that reads `.gitignore` skips it: so a repository could hide a
+/// committed key by listing its file. Such files are searched for
+/// checksum-verified keys. An untracked file git ignores is not committed
+/// and stays out of a tree scan (a developer's local `.env`).
+#[test]
+fn gitignore_does_not_hide_a_verified_key_git_tracks() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    init_repo(root);
+    let files = ["app.py", "secrets/prod.env", "local/dev.env"];
+    write_keys(root, &files);
+    write(root, ".gitignore", "secrets/\nlocal/\n");
+    git(root, &["add", "app.py", ".gitignore"]);
+    git(root, &["add", "-f", "secrets/prod.env"]);
+    git(root, &["commit", "-qm", "tree"]);
+    let report = scan_paths(&scanner(), &[root.to_path_buf()], 2, &Progress::default()).unwrap();
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    let mut want = expected(&["app.py", "secrets/prod.env"], &["secrets/prod.env"]);
+    // Hygiene: a tracked .env.
+    want.push(("secrets/prod.env".into(), "secrets-file-tracked".into()));
+    want.sort();
+    assert_eq!(found_under(root, &report), want);
+    assert_eq!(report.stats.ignored, 1);
+
+    // Given as the root, an ignored directory is walked (`ignore` applies
+    // no rule to a root): the file is read once, in full.
+    let sub = root.join("secrets");
+    let report = scan_paths(
+        &scanner(),
+        std::slice::from_ref(&sub),
+        1,
+        &Progress::default(),
+    )
+    .unwrap();
+    let mut want = expected(&["prod.env"], &[]);
+    want.push(("prod.env".into(), "secrets-file-tracked".into()));
+    want.sort();
+    assert_eq!(found_under(&sub, &report), want);
+    assert_eq!((report.stats.files, report.stats.ignored), (1, 0));
 }
 
 #[test]
