@@ -306,7 +306,8 @@ impl Verifier {
         match lookup {
             Lookup::Found(record) => {
                 self.metrics.cache_hits.inc();
-                return (self.check_throttled(record, input, now).await, false);
+                let verdict = self.check(record, input, now).await;
+                return (self.over_key_budget(verdict, input, now), false);
             }
             Lookup::Missing => {
                 // A known-unknown digest costs no lookup; it still counts
@@ -362,20 +363,21 @@ impl Verifier {
                 return (Verdict::bare(Code::StoreUnavailable), reserved);
             }
         };
-        (self.check_throttled(record, input, now).await, reserved)
+        let verdict = self.check(record, input, now).await;
+        (self.over_key_budget(verdict, input, now), reserved)
     }
 
-    /// [`Verifier::check`], and a refusal of a key whose refusals from this
-    /// address are over their budget is answered `RATE_LIMITED` instead:
-    /// a client hammering with a dead key meets 429s, and its refusals stop
-    /// costing usage rows and events.
-    async fn check_throttled(
+    /// A refusal of a key whose refusals from this address are over their
+    /// budget is answered `RATE_LIMITED` instead: a client hammering with a
+    /// dead key meets 429s, and its refusals stop costing usage rows and
+    /// events. (A step after [`Verifier::check`], not a wrapper around it:
+    /// an async layer would copy the check's future on the hot path.)
+    fn over_key_budget(
         &self,
-        record: Arc<KeyRecord>,
+        verdict: Verdict,
         input: &VerifyInput<'_>,
         now: UnixMillis,
     ) -> Verdict {
-        let verdict = self.check(record, input, now).await;
         if counts_as_failure(verdict.code)
             && let Some(ip) = input.throttle_ip()
             && let Some(key) = &verdict.key

@@ -367,7 +367,15 @@ pub async fn forward_auth(
                 .into_response();
         }
     };
-    answer_forward_auth(&state, addr, request.headers(), q).await
+    let headers = request.headers();
+    let asked = match FaRequirements::read(headers, &q) {
+        Ok(asked) => asked,
+        Err(refused) => return refused.into_response(),
+    };
+    // Awaited here, not in a shared async helper: this is the hottest
+    // route, and each async layer copies the verification's future.
+    let verdict = state.verifier().verify(asked.input(headers, addr)).await;
+    fa_answer(&verdict)
 }
 
 /// Forward-auth for proxies that append the original request's path and
@@ -409,49 +417,63 @@ pub async fn forward_auth_proxied(
         environment,
         ..FaQuery::default()
     };
-    answer_forward_auth(&state, addr, headers, q).await
+    let asked = match FaRequirements::read(headers, &q) {
+        Ok(asked) => asked,
+        Err(refused) => return refused.into_response(),
+    };
+    let verdict = state.verifier().verify(asked.input(headers, addr)).await;
+    fa_answer(&verdict)
 }
 
-/// The verification and answer of forward-auth, whichever route asked.
-async fn answer_forward_auth(
-    state: &AppState,
-    addr: ClientAddr,
-    headers: &HeaderMap,
-    q: FaQuery<'_>,
-) -> Response {
-    // The query's scopes and the header's are both required: a proxy may
-    // set one per location and the other per route.
-    let header = match headers.get(&SCOPES).map(|v| v.to_str()) {
-        None => None,
-        Some(Ok(text)) => Some(text),
-        Some(Err(_)) => {
-            return ApiError::invalid("INVALID_SCOPES", "X-Keywarden-Scopes is not ASCII text")
-                .into_response();
-        }
-    };
-    let scopes = match required_scopes(q.scopes.as_deref(), header) {
-        Ok(s) => s,
-        Err(e) => return e.into_response(),
-    };
-    if let Err(e) = check_environment(q.environment.as_deref()) {
-        return e.into_response();
-    }
-    let cost = match check_cost(q.cost) {
-        Ok(c) => c,
-        Err(e) => return e.into_response(),
-    };
-    let verdict = state
-        .verifier()
-        .verify(VerifyInput {
-            key: presented_key(headers),
+/// What a forward-auth request requires, checked: its scopes (the query's
+/// and the header's: a proxy may set one per location and the other per
+/// route), environment and cost.
+struct FaRequirements<'a> {
+    scopes: Arc<[Scope]>,
+    environment: Option<&'a str>,
+    cost: u32,
+}
+
+impl<'a> FaRequirements<'a> {
+    /// The requirements of `q` and the headers, or the refusal to answer.
+    fn read(headers: &HeaderMap, q: &'a FaQuery<'a>) -> Result<Self, ApiError> {
+        let header = match headers.get(&SCOPES).map(|v| v.to_str()) {
+            None => None,
+            Some(Ok(text)) => Some(text),
+            Some(Err(_)) => {
+                return Err(ApiError::invalid(
+                    "INVALID_SCOPES",
+                    "X-Keywarden-Scopes is not ASCII text",
+                ));
+            }
+        };
+        let scopes = required_scopes(q.scopes.as_deref(), header)?;
+        check_environment(q.environment.as_deref())?;
+        let cost = check_cost(q.cost)?;
+        Ok(Self {
+            scopes,
             environment: q.environment.as_deref(),
-            scopes: &scopes,
+            cost,
+        })
+    }
+
+    /// The verification they ask for, of the key the headers present.
+    fn input<'r>(&'r self, headers: &'r HeaderMap, addr: ClientAddr) -> VerifyInput<'r> {
+        VerifyInput {
+            key: presented_key(headers),
+            environment: self.environment,
+            scopes: &self.scopes,
             client_ip: addr.client,
             peer_ip: addr.peer,
             user_agent: keywarden_proto::user_agent(headers),
-            cost,
-        })
-        .await;
+            cost: self.cost,
+        }
+    }
+}
+
+/// Forward-auth's answer to a verdict: 200 with the identity headers, or
+/// the refusal; the rate limit's state either way.
+fn fa_answer(verdict: &Verdict) -> Response {
     let mut response = match (&verdict.key, verdict.is_valid()) {
         (Some(key), true) => {
             // Sized for every header this answer gets on its way out (the
@@ -469,7 +491,7 @@ async fn answer_forward_auth(
             *r.headers_mut() = h;
             r
         }
-        _ => refusal(&verdict),
+        _ => refusal(verdict),
     };
     if let Some(key) = &verdict.key {
         crate::access::log_key(&mut response, key);
