@@ -305,30 +305,37 @@ impl IgnoreFiles {
                     None => {}
                 }
             }
-            for gi in rules {
-                match gi.matched(path, is_dir) {
-                    ignore::Match::Ignore(_) => return (true, false),
-                    ignore::Match::Whitelist(_) => return (false, false),
-                    ignore::Match::None => {}
-                }
+            if let Some(ignored) = first_match(rules, path, is_dir) {
+                return (ignored, false);
             }
         }
         for (root, absolute, rules) in &self.above {
             let Ok(rel) = path.strip_prefix(root) else {
                 continue;
             };
-            let path = absolute.join(rel);
-            for gi in rules {
-                match gi.matched(&path, is_dir) {
-                    ignore::Match::Ignore(_) => return (true, false),
-                    ignore::Match::Whitelist(_) => return (false, false),
-                    ignore::Match::None => {}
-                }
+            if let Some(ignored) = first_match(rules, &absolute.join(rel), is_dir) {
+                return (ignored, false);
             }
             break;
         }
         (false, false)
     }
+}
+
+/// What the first of `rules` that matches `path` says: ignored (`true`),
+/// whitelisted by `!` (`false`); `None` when none matches.
+fn first_match<'g>(
+    rules: impl IntoIterator<Item = &'g Gitignore>,
+    path: &Path,
+    is_dir: bool,
+) -> Option<bool> {
+    rules
+        .into_iter()
+        .find_map(|gi| match gi.matched(path, is_dir) {
+            ignore::Match::Ignore(_) => Some(true),
+            ignore::Match::Whitelist(_) => Some(false),
+            ignore::Match::None => None,
+        })
 }
 
 /// The rules of `dir/.keywardenignore`, if there is one, read as `ignore`

@@ -126,21 +126,8 @@ fn forwarded_for(
 /// Logs, at most once a minute, that a trusted proxy sent an `X-Real-IP`
 /// that disagrees with `X-Forwarded-For`.
 fn warn_conflicting_headers(proxy: IpAddr) {
-    static LAST: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let last = LAST.load(std::sync::atomic::Ordering::Relaxed);
-    if now >= last + 60
-        && LAST
-            .compare_exchange(
-                last,
-                now,
-                std::sync::atomic::Ordering::Relaxed,
-                std::sync::atomic::Ordering::Relaxed,
-            )
-            .is_ok()
-    {
+    static WARNING: crate::limits::OncePerMinute = crate::limits::OncePerMinute::new();
+    if WARNING.due() {
         tracing::warn!(
             %proxy,
             "a trusted proxy sent X-Real-IP and X-Forwarded-For naming different clients: the client is \

@@ -328,10 +328,10 @@ impl ServerConfig {
     /// `http://` to this machine only (a link's fragment opens a key, and
     /// the page that reads it must not travel in the clear). `Err` says
     /// what to set.
-    pub fn share_base(&self) -> Result<String, String> {
+    pub fn share_base(&self) -> Result<(), String> {
         let base = self.effective_public_url();
         if is_private_transport(&base) {
-            Ok(base)
+            Ok(())
         } else {
             Err(format!(
                 "share links need an https:// address: set public_url (KEYWARDEN_PUBLIC_URL) to the \

@@ -27,6 +27,7 @@ pub struct RateState {
     pub retry_at: Option<UnixMillis>,
 }
 
+#[derive(Clone, Copy)]
 struct Bucket {
     tokens: f64,
     updated: UnixMillis,
@@ -103,16 +104,7 @@ impl RateLimiter {
             .iter()
             .filter_map(|(key, bucket)| {
                 let rest = key.strip_prefix(from)?;
-                (rest.is_empty() || rest.starts_with('/')).then(|| {
-                    (
-                        format!("{to}{rest}"),
-                        Bucket {
-                            tokens: bucket.tokens,
-                            updated: bucket.updated,
-                            limit: bucket.limit,
-                        },
-                    )
-                })
+                (rest.is_empty() || rest.starts_with('/')).then(|| (format!("{to}{rest}"), *bucket))
             })
             .collect();
         buckets.extend(carried);
@@ -515,6 +507,29 @@ impl ClusterLimiter {
     }
 }
 
+/// A log line that is written at most once a minute however often its
+/// cause recurs (a flood must not become a flood of log lines).
+#[derive(Debug, Default)]
+pub(crate) struct OncePerMinute(std::sync::atomic::AtomicI64);
+
+impl OncePerMinute {
+    /// Due at once.
+    pub(crate) const fn new() -> Self {
+        Self(std::sync::atomic::AtomicI64::new(0))
+    }
+
+    /// Whether the line is due now (and, if so, the minute starts again).
+    pub(crate) fn due(&self) -> bool {
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let last = self.0.load(Ordering::Relaxed);
+        now - last >= 60
+            && self
+                .0
+                .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+    }
+}
+
 /// Counts per key in fixed one-minute windows.
 pub struct WindowCounter<K> {
     windows: Mutex<HashMap<K, (UnixMillis, u32)>>,
@@ -627,13 +642,13 @@ impl<K: Hash + Eq + Clone> WindowCounter<K> {
 pub struct FailureThrottle {
     addresses: WindowCounter<IpAddr>,
     keys: WindowCounter<(IpAddr, keywarden_core::key::KeyId)>,
-    overflow: Mutex<HashMap<IpAddr, (f64, UnixMillis)>>,
+    /// The trickle past the address budget: a token bucket per address.
+    overflow: RateLimiter,
 }
 
-/// Store lookups an address over its failure budget still gets, a second.
-pub const OVERFLOW_PER_SECOND: f64 = 1.0;
-/// ... and at most this many at once.
-const OVERFLOW_BURST: f64 = 1.0;
+/// Store lookups an address over its failure budget still gets, a second
+/// (one at a time).
+pub const OVERFLOW_PER_SECOND: u32 = 1;
 
 impl FailureThrottle {
     /// Budgets of `limit` failures a minute.
@@ -641,7 +656,7 @@ impl FailureThrottle {
         Self {
             addresses: WindowCounter::new(limit),
             keys: WindowCounter::new(limit),
-            overflow: Mutex::new(HashMap::new()),
+            overflow: RateLimiter::default(),
         }
     }
 
@@ -669,18 +684,16 @@ impl FailureThrottle {
         match self.addresses.try_take(ip, now) {
             Ok(()) => Ok(true),
             Err(retry) => {
-                let Ok(mut overflow) = self.overflow.lock() else {
-                    return Err(retry);
+                let trickle = RateLimit {
+                    limit: OVERFLOW_PER_SECOND,
+                    window_seconds: 1,
                 };
-                let (tokens, at) = overflow.entry(*ip).or_insert((OVERFLOW_BURST, now));
-                let elapsed = (now - *at).max(0) as f64 / 1000.0;
-                *tokens = (*tokens + elapsed * OVERFLOW_PER_SECOND).min(OVERFLOW_BURST);
-                *at = now;
-                if *tokens >= 1.0 {
-                    *tokens -= 1.0;
-                    Ok(false)
-                } else {
-                    Err(1)
+                // Only past the budget: the address is written out here.
+                match self.overflow.take(&ip.to_string(), trickle, now).retry_at {
+                    None => Ok(false),
+                    Some(at) => Err(u64::try_from((at - now + 999) / 1000)
+                        .unwrap_or(retry)
+                        .max(1)),
                 }
             }
         }
@@ -704,9 +717,7 @@ impl FailureThrottle {
     /// Drops finished windows; how many addresses (and keys of an address)
     /// are over their budget.
     pub fn prune(&self, now: UnixMillis) -> usize {
-        if let Ok(mut overflow) = self.overflow.lock() {
-            overflow.retain(|_, (_, at)| now - *at < MINUTE);
-        }
+        self.overflow.prune(now, MINUTE);
         self.addresses.prune(now) + self.keys.prune(now)
     }
 }

@@ -133,7 +133,6 @@ pub(crate) fn check_base(state: &AppState) -> Result<(), KeyError> {
     state
         .config()
         .share_base()
-        .map(|_| ())
         .map_err(|message| KeyError::new(KeyField::Share, KeyErrorKind::Unavailable, message))
 }
 

@@ -24,7 +24,7 @@ use std::{
     net::IpAddr,
     sync::{
         Arc, Mutex,
-        atomic::{AtomicI64, AtomicUsize, Ordering},
+        atomic::{AtomicUsize, Ordering},
     },
 };
 
@@ -286,8 +286,8 @@ pub struct UsageLog {
     table: Arc<Table>,
     metrics: Metrics,
     shutdown: Arc<Notify>,
-    /// When a drop was last logged (Unix seconds), so a flood logs once a minute.
-    last_warning: Arc<AtomicI64>,
+    /// A flood of drops logs once a minute.
+    drop_warning: Arc<crate::limits::OncePerMinute>,
 }
 
 impl UsageLog {
@@ -313,7 +313,7 @@ impl UsageLog {
                 table,
                 metrics,
                 shutdown,
-                last_warning: Arc::default(),
+                drop_warning: Arc::default(),
             },
             task,
         )
@@ -323,14 +323,7 @@ impl UsageLog {
     pub fn record(&self, u: &Use<'_>) {
         if !self.table.add(u) {
             self.metrics.usage_dropped.inc();
-            let now = time::OffsetDateTime::now_utc().unix_timestamp();
-            let last = self.last_warning.load(Ordering::Relaxed);
-            if now - last >= 60
-                && self
-                    .last_warning
-                    .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
-                    .is_ok()
-            {
+            if self.drop_warning.due() {
                 tracing::warn!(
                     dropped_total = self.metrics.usage_dropped.get(),
                     "the usage log is full: verification events are being dropped"
@@ -359,7 +352,7 @@ async fn writer(
 ) {
     let mut tick = tokio::time::interval(FLUSH_EVERY);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut anonymous = Anonymous::default();
+    let mut folded_rows = Folded::default();
     let mut pending_uses: HashMap<String, UnixMillis> = HashMap::new();
     loop {
         let stopping = tokio::select! {
@@ -370,7 +363,7 @@ async fn writer(
         for mut row in table.take() {
             row.event.node_id = Some(node_id.clone());
             if folded(row.event.key_id.as_deref(), row.event.code) {
-                if let Some(first) = anonymous.add(row.event) {
+                if let Some(first) = folded_rows.add(row.event) {
                     rows.push(first);
                     last.push(row.last);
                 }
@@ -382,7 +375,7 @@ async fn writer(
         for (rows, last) in rows.chunks(MAX_BATCH).zip(last.chunks(MAX_BATCH)) {
             write_batch(&store, &metrics, rows, last, &mut pending_uses).await;
         }
-        let done = anonymous.take_finished(stopping);
+        let done = folded_rows.take_finished(stopping);
         for chunk in done.chunks(MAX_BATCH) {
             write_batch(&store, &metrics, chunk, &[], &mut pending_uses).await;
         }
@@ -399,7 +392,7 @@ async fn writer(
 /// minute's first event with the running count in `hits`, and when the
 /// entry was opened.
 #[derive(Default)]
-struct Anonymous {
+struct Folded {
     open: HashMap<FoldKey, (UsageEvent, std::time::Instant)>,
     /// The latest minute seen in an event's time.
     latest_minute: i64,
@@ -410,7 +403,7 @@ const MINUTE_MS: i64 = 60_000;
 /// What a folded event is counted under: key, address, outcome, minute.
 type FoldKey = (Option<String>, Option<std::net::IpAddr>, &'static str, i64);
 
-impl Anonymous {
+impl Folded {
     /// Counts a folded row. The first row of a known key's refusals in a
     /// minute (per address and outcome) is returned, to be written at once
     /// (the key's page shows it without waiting for the minute to end);
@@ -517,7 +510,7 @@ mod tests {
 
     #[test]
     fn anonymous_events_count_per_address_outcome_and_minute() {
-        let mut a = Anonymous::default();
+        let mut a = Folded::default();
         for i in 0..1_500 {
             let mut e = ev(60_000 + i, "192.0.2.9", "NOT_FOUND");
             e.key_id = None;
@@ -562,7 +555,7 @@ mod tests {
         assert_eq!(taken.len(), 1, "one row for the minute");
         assert_eq!(taken[0].event.hits, 2_000);
         assert_eq!(taken[0].event.user_agent, None);
-        let mut a = Anonymous::default();
+        let mut a = Folded::default();
         for row in taken {
             assert!(folded(row.event.key_id.as_deref(), row.event.code));
             let first = a

@@ -266,7 +266,7 @@ impl Verifier {
             // lookup took its slot of that budget up front).
             let failed = counts_as_failure(verdict.code);
             match &verdict.key {
-                Some(key) if failed && verdict.retry_after.is_none() => {
+                Some(key) if failed => {
                     self.throttle.hit_key(&ip, &key.id, now);
                 }
                 None if failed && !reserved => self.throttle.hit(&ip, now),

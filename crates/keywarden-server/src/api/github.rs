@@ -86,7 +86,7 @@ pub struct GithubTokenFeedback {
 /// that revoked a key must answer what the first delivery did.
 /// `false_positive` for anything else: not a keywarden key, a bad checksum,
 /// another deployment's key.
-fn label(leaked: Option<crate::api::leaks::Leaked>) -> GithubTokenLabel {
+fn label(leaked: Option<keywarden_store::LeakRevocation>) -> GithubTokenLabel {
     match leaked {
         Some(_) => GithubTokenLabel::TruePositive,
         None => GithubTokenLabel::FalsePositive,

@@ -297,13 +297,6 @@ impl Reporter<'_> {
     }
 }
 
-/// A leaked key of this deployment, now revoked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Leaked {
-    /// Whether it was live when reported: not revoked before, not expired.
-    pub(crate) was_live: bool,
-}
-
 /// Revokes a leaked key (an API key with reason `leaked`, or a root key)
 /// with its audit entry and, when it was live, its `key.leaked` event, in
 /// one transaction: when this returns `Ok`, the revocation is durable.
@@ -314,7 +307,7 @@ pub(crate) async fn revoke_leaked(
     state: &AppState,
     reporter: &Reporter<'_>,
     parts: key::KeyParts<'_>,
-) -> Result<Option<Leaked>, keywarden_store::StoreError> {
+) -> Result<Option<keywarden_store::LeakRevocation>, keywarden_store::StoreError> {
     use keywarden_store::{AuditAction, EventKind, KeyRecord, RootKeyRecord};
     let store = state.store();
     let now = state.now();
@@ -328,41 +321,21 @@ pub(crate) async fn revoke_leaked(
         details: reporter.audit_details(),
         at: now,
     };
-    let event_details = |extra: serde_json::Value| {
-        let mut details = reporter.event_details();
-        if let (Some(d), Some(extra)) = (details.as_object_mut(), extra.as_object()) {
-            d.extend(extra.clone());
-        }
-        details
-    };
+    // The environment says which kind of key it is: one lookup, never two.
+    let root = parts.environment() == key::ROOT_ENVIRONMENT;
+    let mut details = reporter.event_details();
+    details["reporter_ip"] = ip.map(|i| i.to_string()).into();
+    if root {
+        details["root_key"] = true.into();
+    }
     let peppers = store.peppers();
     let presented = parts.expose();
-    let done = if let Some(record) =
-        crate::lookup::find::<KeyRecord>(store, peppers, presented, None).await?
-    {
-        let details =
-            event_details(serde_json::json!({ "reporter_ip": ip.map(|i| i.to_string()) }));
-        let id = record.id.as_str();
-        let event = state
-            .events()
-            .draft(EventKind::KeyLeaked, Some(id), &details, now);
-        let done = store
-            .revoke_leaked_key(
-                &record.id,
-                now,
-                &draft(AuditAction::KeyLeakRevoke, id),
-                &event,
-            )
-            .await?;
-        state.invalidate(&[id]);
-        done
-    } else if let Some(root) =
-        crate::lookup::find::<RootKeyRecord>(store, peppers, presented, None).await?
-    {
-        let details = event_details(serde_json::json!({
-            "reporter_ip": ip.map(|i| i.to_string()),
-            "root_key": true,
-        }));
+    let done = if root {
+        let Some(root) =
+            crate::lookup::find::<RootKeyRecord>(store, peppers, presented, None).await?
+        else {
+            return Ok(None);
+        };
         let id = root.id.as_str();
         let event = state
             .events()
@@ -378,17 +351,33 @@ pub(crate) async fn revoke_leaked(
         state.verify_callers().forget(&root.id);
         done
     } else {
-        None
+        let Some(record) =
+            crate::lookup::find::<KeyRecord>(store, peppers, presented, None).await?
+        else {
+            return Ok(None);
+        };
+        let id = record.id.as_str();
+        let event = state
+            .events()
+            .draft(EventKind::KeyLeaked, Some(id), &details, now);
+        let done = store
+            .revoke_leaked_key(
+                &record.id,
+                now,
+                &draft(AuditAction::KeyLeakRevoke, id),
+                &event,
+            )
+            .await?;
+        state.invalidate(&[id]);
+        done
     };
-    Ok(done.map(|done| {
+    if let Some(done) = done {
         if done.revoked {
             state.metrics().leaks_revoked.inc();
         }
         if done.was_live {
             state.events().stored();
         }
-        Leaked {
-            was_live: done.was_live,
-        }
-    }))
+    }
+    Ok(done)
 }
