@@ -9,9 +9,9 @@ use axum::{
 };
 use ipnet::IpNet;
 use keywarden_core::key;
-use keywarden_store::{AuditDraft, Permission, RootKeyRecord};
+use keywarden_store::{AuditDraft, RootKeyRecord};
 
-use crate::{config::ClientIpHeader, error::ApiError, state::AppState};
+use crate::{authz::Actor, config::ClientIpHeader, error::ApiError, state::AppState};
 
 /// Who sent a request: the client's address as far as it can be proven,
 /// and the connection's peer.
@@ -175,58 +175,6 @@ pub const MAX_AUDIT_TARGET: usize = 64;
 /// or kilobytes into the log.
 pub fn audit_target(text: &str) -> String {
     keywarden_core::names::display_safe(text, MAX_AUDIT_TARGET)
-}
-
-/// An authenticated management caller.
-#[derive(Debug, Clone)]
-pub struct Caller {
-    /// The root key.
-    pub root: RootKeyRecord,
-    /// The client's address.
-    pub ip: Option<IpAddr>,
-}
-
-impl Caller {
-    /// An audit entry by this caller, allowed.
-    pub fn draft(
-        &self,
-        state: &AppState,
-        action: keywarden_store::AuditAction,
-        target: Option<&str>,
-        details: serde_json::Value,
-    ) -> AuditDraft {
-        AuditDraft {
-            actor: self.root.id.to_string(),
-            action: action.into(),
-            target: target.map(audit_target),
-            outcome: keywarden_store::AuditOutcome::Allowed.into(),
-            client_ip: self.ip.map(|ip| ip.to_string()),
-            details,
-            at: state.now(),
-        }
-    }
-
-    /// Refuses with 403 (and an audit entry) unless the key holds `permission`.
-    pub async fn require(
-        &self,
-        state: &AppState,
-        permission: Permission,
-        action: keywarden_store::AuditAction,
-        target: Option<&str>,
-    ) -> Result<(), ApiError> {
-        if self.root.allows(permission) {
-            return Ok(());
-        }
-        let mut draft = self.draft(
-            state,
-            action,
-            target,
-            serde_json::json!({ "missing_permission": permission.as_str() }),
-        );
-        draft.outcome = keywarden_store::AuditOutcome::Denied.into();
-        state.store().audit(&draft).await?;
-        Err(ApiError::forbidden(permission.as_str()))
-    }
 }
 
 /// Why a root key was not accepted.
@@ -425,14 +373,15 @@ pub(crate) async fn flush_denials(state: &AppState, all: bool) {
 /// lookup each time; a revoked root key stops working within this bound.
 pub const VERIFY_CALLER_TTL_MS: i64 = 1_000;
 
+/// A root key authenticated for `POST /v1/verify`, and when.
+type Authenticated = (std::sync::Arc<RootKeyRecord>, i64);
+
 /// Root keys recently authenticated for `POST /v1/verify`, by digest.
 #[derive(Default)]
-pub(crate) struct CallerCache(
-    std::sync::Mutex<std::collections::HashMap<[u8; 32], (RootKeyRecord, i64)>>,
-);
+pub(crate) struct CallerCache(std::sync::Mutex<std::collections::HashMap<[u8; 32], Authenticated>>);
 
 impl CallerCache {
-    fn get(&self, digest: &[u8; 32], now: i64) -> Option<RootKeyRecord> {
+    fn get(&self, digest: &[u8; 32], now: i64) -> Option<std::sync::Arc<RootKeyRecord>> {
         let map = self.0.lock().ok()?;
         map.get(digest)
             .filter(|(_, at)| now - at < VERIFY_CALLER_TTL_MS)
@@ -447,7 +396,7 @@ impl CallerCache {
         }
     }
 
-    fn put(&self, digest: [u8; 32], root: RootKeyRecord, now: i64) {
+    fn put(&self, digest: [u8; 32], root: std::sync::Arc<RootKeyRecord>, now: i64) {
         if let Ok(mut map) = self.0.lock() {
             if map.len() > 1_000 {
                 map.retain(|_, (_, at)| now - *at < VERIFY_CALLER_TTL_MS);
@@ -457,9 +406,9 @@ impl CallerCache {
     }
 }
 
-/// The caller of `POST /v1/verify`: a [`Caller`] whose authentication is
+/// The caller of `POST /v1/verify`: an [`Actor`] whose authentication is
 /// reused for [`VERIFY_CALLER_TTL_MS`].
-pub struct VerifyCaller(pub Caller);
+pub struct VerifyCaller(pub Actor);
 
 impl FromRequestParts<AppState> for VerifyCaller {
     type Rejection = ApiError;
@@ -473,14 +422,15 @@ impl FromRequestParts<AppState> for VerifyCaller {
         if let Some(d) = &digest
             && let Some(root) = state.verify_callers().get(d, now)
         {
-            return Ok(Self(Caller { root, ip }));
+            return Ok(Self(Actor::root_key(root, ip)));
         }
         match authenticate(state, token).await {
             Ok(root) => {
+                let root = std::sync::Arc::new(root);
                 if let Some(d) = digest {
                     state.verify_callers().put(d, root.clone(), now);
                 }
-                Ok(Self(Caller { root, ip }))
+                Ok(Self(Actor::root_key(root, ip)))
             }
             Err(failure) => {
                 Err(refuse(state, addr, &parts.method, parts.uri.path(), failure).await)
@@ -489,16 +439,14 @@ impl FromRequestParts<AppState> for VerifyCaller {
     }
 }
 
-impl FromRequestParts<AppState> for Caller {
+/// A management API call's actor: the root key of its bearer token.
+impl FromRequestParts<AppState> for Actor {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let Ok(addr) = ClientAddr::from_request_parts(parts, state).await;
         match authenticate(state, bearer(&parts.headers)).await {
-            Ok(root) => Ok(Self {
-                root,
-                ip: addr.client,
-            }),
+            Ok(root) => Ok(Actor::root_key(root, addr.client)),
             Err(failure) => {
                 Err(refuse(state, addr, &parts.method, parts.uri.path(), failure).await)
             }

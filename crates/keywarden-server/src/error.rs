@@ -299,6 +299,15 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
+impl From<crate::authz::Denied> for ApiError {
+    fn from(denied: crate::authz::Denied) -> Self {
+        match denied {
+            crate::authz::Denied::Forbidden(permission) => Self::forbidden(permission.as_str()),
+            crate::authz::Denied::Store(err) => err.into(),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{ERROR_CODES, redact_quoted};

@@ -18,7 +18,11 @@
 //!   helpers (key cache, rate limits and throttles, the batched usage log,
 //!   Prometheus metrics, background tasks incl. the PostgreSQL change
 //!   listener).
-//! - [`auth`]: client addresses and root-key authentication.
+//! - [`auth`]: client addresses and root-key authentication (the
+//!   [`authz::Actor`] extractors).
+//! - [`authz`]: the one authorization point (actors, `authorize`, the
+//!   `Authorized` proof); [`command`]: every management operation as a
+//!   typed command with its permission.
 //! - [`partner_keys`]: GitHub's secret-scanning signing keys (the file,
 //!   re-read when it changes) and the signature check.
 //! - [`config`], `setup`: settings and the secrets (pepper, master key).
@@ -40,9 +44,11 @@ mod access;
 mod anomaly;
 pub mod api;
 pub mod auth;
+pub mod authz;
 pub mod bounds;
 pub mod budget;
 mod cache;
+pub mod command;
 pub mod config;
 pub mod conn;
 pub mod error;

@@ -3,7 +3,7 @@
 use axum::{Json, extract::State};
 use keywarden_store::{
     AuditAction, AuditEntry, AuditFilter, AuditOutcome, ChainReport, DeliveryState, Event,
-    EventKind, Permission, Redelivery,
+    EventKind, Redelivery,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -12,7 +12,8 @@ use crate::{
     api::schema::{
         AuditActionName, AuditOutcomeName, DeliveryStateName, EventKindName, FilterText,
     },
-    auth::Caller,
+    authz::{Actor, authorize},
+    command::{ReadAudit, ReadAuditCheckpoint, ReadEvents, RedeliverEvent, VerifyAudit},
     error::{ApiError, ErrorBody},
     extract::{ApiPath, ApiQuery},
     state::AppState,
@@ -104,17 +105,10 @@ pub struct AuditPage {
     responses((status = 200, body = AuditPage), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_audit(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<AuditPage>, ApiError> {
-    caller
-        .require(
-            &state,
-            Permission::AuditRead,
-            keywarden_store::AuditAction::AuditRead,
-            None,
-        )
-        .await?;
+    let proof = authorize(&state, &actor, ReadAudit).await?;
     for (name, value) in [("actor", &q.actor), ("target", &q.target)] {
         super::check_text(name, value.as_deref())?;
     }
@@ -134,12 +128,7 @@ pub async fn list_audit(
     let entries = state.store().list_audit(&filter, limit).await?;
     state
         .store()
-        .audit(&caller.draft(
-            &state,
-            keywarden_store::AuditAction::AuditRead,
-            None,
-            serde_json::json!({}),
-        ))
+        .audit(&proof.draft(&state, None, serde_json::json!({})))
         .await?;
     let next_before = (entries.len() == limit as usize)
         .then(|| entries.last().map(|e| e.seq))
@@ -156,25 +145,13 @@ pub async fn list_audit(
     responses((status = 200, body = ChainStatus), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn verify_audit(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
 ) -> Result<Json<ChainStatus>, ApiError> {
-    caller
-        .require(
-            &state,
-            Permission::AuditRead,
-            keywarden_store::AuditAction::AuditVerify,
-            None,
-        )
-        .await?;
+    let proof = authorize(&state, &actor, VerifyAudit).await?;
     let report = state.store().verify_audit_chain().await?;
     state
         .store()
-        .audit(&caller.draft(
-            &state,
-            keywarden_store::AuditAction::AuditVerify,
-            None,
-            serde_json::json!({ "ok": report.ok() }),
-        ))
+        .audit(&proof.draft(&state, None, serde_json::json!({ "ok": report.ok() })))
         .await?;
     Ok(Json(report.into()))
 }
@@ -203,25 +180,13 @@ pub struct CheckpointView {
     responses((status = 200, body = CheckpointView), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn audit_checkpoint(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
 ) -> Result<Json<CheckpointView>, ApiError> {
-    caller
-        .require(
-            &state,
-            Permission::AuditRead,
-            keywarden_store::AuditAction::AuditCheckpointRead,
-            None,
-        )
-        .await?;
+    let proof = authorize(&state, &actor, ReadAuditCheckpoint).await?;
     // Audited first: the checkpoint covers its own read.
     state
         .store()
-        .audit(&caller.draft(
-            &state,
-            keywarden_store::AuditAction::AuditCheckpointRead,
-            None,
-            serde_json::json!({}),
-        ))
+        .audit(&proof.draft(&state, None, serde_json::json!({})))
         .await?;
     let checkpoint = state
         .store()
@@ -354,17 +319,10 @@ impl From<Event> for EventView {
     responses((status = 200, body = Vec<EventView>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn list_events(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
     ApiQuery(q): ApiQuery<EventsQuery>,
 ) -> Result<Json<Vec<EventView>>, ApiError> {
-    caller
-        .require(
-            &state,
-            Permission::KeysRead,
-            keywarden_store::AuditAction::EventRead,
-            None,
-        )
-        .await?;
+    let proof = authorize(&state, &actor, ReadEvents).await?;
     super::check_name::<EventKind>("kind", q.kind.as_deref())?;
     super::check_text("key_id", q.key_id.as_deref())?;
     super::check_name::<DeliveryState>("delivery", q.delivery.as_deref())?;
@@ -385,12 +343,7 @@ pub async fn list_events(
         .await?;
     state
         .store()
-        .audit(&caller.draft(
-            &state,
-            keywarden_store::AuditAction::EventRead,
-            None,
-            serde_json::json!({}),
-        ))
+        .audit(&proof.draft(&state, None, serde_json::json!({})))
         .await?;
     Ok(Json(events.into_iter().map(Into::into).collect()))
 }
@@ -418,29 +371,21 @@ fn event_id_shape(id: &str) -> bool {
         (status = 409, body = ErrorBody, description = "The event is already pending (`DELIVERY_PENDING`), or this node has no webhook to deliver to (`NOT_CONFIGURED`).")))]
 pub async fn redeliver_event(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
     ApiPath(id): ApiPath<String>,
 ) -> Result<(axum::http::StatusCode, Json<EventView>), ApiError> {
-    let event = redeliver(&state, &caller, &id).await?;
+    let proof = authorize(&state, &actor, RedeliverEvent { id }).await?;
+    let event = redeliver(&state, proof).await?;
     Ok((axum::http::StatusCode::ACCEPTED, Json(event.into())))
 }
 
-/// Queues event `id` for the webhook again on behalf of `caller` (who needs
-/// `keys:write`), and audits it: the one redelivery behind the API and the
-/// console.
+/// Queues the event for the webhook again, and audits it: the one
+/// redelivery behind the API and the console.
 pub(crate) async fn redeliver(
     state: &AppState,
-    caller: &Caller,
-    id: &str,
+    proof: crate::authz::Authorized<RedeliverEvent>,
 ) -> Result<Event, ApiError> {
-    caller
-        .require(
-            state,
-            Permission::KeysWrite,
-            keywarden_store::AuditAction::EventRedeliver,
-            None,
-        )
-        .await?;
+    let id = proof.command().id.as_str();
     if !event_id_shape(id) {
         return Err(ApiError::not_found("event"));
     }
@@ -462,9 +407,8 @@ pub(crate) async fn redeliver(
     };
     state
         .store()
-        .audit(&caller.draft(
+        .audit(&proof.draft(
             state,
-            keywarden_store::AuditAction::EventRedeliver,
             None,
             serde_json::json!({ "event_id": event.id, "kind": event.kind }),
         ))

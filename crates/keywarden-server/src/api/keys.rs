@@ -1,6 +1,7 @@
 //! Key management over HTTP: create, list, read, change, roll, revoke,
-//! reveal, usage. The handlers parse the request, check the caller's
-//! permission and call the key service (`crate::keys`) for every change.
+//! reveal, usage. The handlers turn the request into a command
+//! (`crate::command`), have it authorized, and call the key service
+//! (`crate::keys`) with the proof for every change.
 
 use axum::{
     Json,
@@ -9,18 +10,21 @@ use axum::{
     response::IntoResponse,
 };
 use keywarden_core::{
-    envelope,
     key::Environment,
     names::{Owner, Scope},
 };
 use keywarden_proto::{schemas, whole};
-use keywarden_store::{Cursor, KeyFilter, KeyStatus, Permission};
+use keywarden_store::{Cursor, KeyFilter, KeyStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
     api::schema::{FilterText, KeyCursor, KeyName, KeyStatusName, Reason},
-    auth::Caller,
+    authz::{Actor, authorize},
+    command::{
+        CreateKey, DisableKey, EnableKey, ListKeys, ReadKey, ReadKeyUsage, RevealKey, RevokeKey,
+        RevokeKeys, RollKey, UpdateKey,
+    },
     error::{ApiError, ErrorBody},
     extract::{ApiJson, ApiPath, ApiQuery, OptionalJson, double_option},
     keys,
@@ -173,13 +177,9 @@ impl From<RateLimitInput> for keys::RateLimitInput {
     }
 }
 
-impl TryFrom<CreateKeyRequest> for keys::NewKey {
-    type Error = keys::KeyError;
-
-    /// Checks what the key service cannot take later (the share link's
-    /// lifetime), so a bad request changes nothing.
-    fn try_from(r: CreateKeyRequest) -> Result<Self, keys::KeyError> {
-        Ok(Self {
+impl From<CreateKeyRequest> for keys::NewKey {
+    fn from(r: CreateKeyRequest) -> Self {
+        Self {
             environment: r.environment,
             owner: r.owner,
             name: r.name,
@@ -193,12 +193,8 @@ impl TryFrom<CreateKeyRequest> for keys::NewKey {
             credits: r.credits.map(Into::into),
             rate_limits: r.rate_limits.into_iter().map(Into::into).collect(),
             recoverable: r.recoverable,
-            share: r
-                .share
-                .as_ref()
-                .map(crate::share::ShareLifetime::parse)
-                .transpose()?,
-        })
+            share: r.share,
+        }
     }
 }
 
@@ -445,18 +441,11 @@ pub struct UsageBucketView {
     responses((status = 201, body = CreatedKey), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_key(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
     ApiJson(req): ApiJson<CreateKeyRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    caller
-        .require(
-            &state,
-            Permission::KeysWrite,
-            keywarden_store::AuditAction::KeyCreate,
-            None,
-        )
-        .await?;
-    let created = keys::create(&state, &caller, req.try_into()?).await?;
+    let proof = authorize(&state, &actor, CreateKey { key: req.into() }).await?;
+    let created = keys::create(&state, proof).await?;
     Ok((
         StatusCode::CREATED,
         no_store(),
@@ -475,17 +464,10 @@ pub(crate) fn no_store() -> [(header::HeaderName, HeaderValue); 1] {
     responses((status = 200, body = KeyList), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn list_keys(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<KeyList>, ApiError> {
-    caller
-        .require(
-            &state,
-            Permission::KeysRead,
-            keywarden_store::AuditAction::KeyList,
-            None,
-        )
-        .await?;
+    let proof = authorize(&state, &actor, ListKeys).await?;
     let status = q.status;
     let limit = q.limit.unwrap_or(crate::bounds::KEYS_PAGE_DEFAULT);
     if !(1..=200).contains(&limit) {
@@ -514,9 +496,8 @@ pub async fn list_keys(
         .await?;
     state
         .store()
-        .audit(&caller.draft(
+        .audit(&proof.draft(
             &state,
-            keywarden_store::AuditAction::KeyList,
             None,
             serde_json::json!({ "returned": page.items.len() }),
         ))
@@ -533,27 +514,15 @@ pub async fn list_keys(
     responses((status = 200, body = KeyView), (status = 404, body = ErrorBody)))]
 pub async fn get_key(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<KeyView>, ApiError> {
-    caller
-        .require(
-            &state,
-            Permission::KeysRead,
-            keywarden_store::AuditAction::KeyRead,
-            Some(&id),
-        )
-        .await?;
-    let id = keys::parse_id(&id)?;
+    let proof = authorize(&state, &actor, ReadKey { id }).await?;
+    let id = keys::parse_id(&proof.command().id)?;
     let record = keys::load(&state, &id).await?;
     state
         .store()
-        .audit(&caller.draft(
-            &state,
-            keywarden_store::AuditAction::KeyRead,
-            Some(id.as_str()),
-            serde_json::json!({}),
-        ))
+        .audit(&proof.draft(&state, Some(id.as_str()), serde_json::json!({})))
         .await?;
     Ok(Json(KeyView::new(&record, state.now())))
 }
@@ -564,20 +533,15 @@ pub async fn get_key(
     responses((status = 200, body = KeyView), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn update_key(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
     ApiPath(id): ApiPath<String>,
     ApiJson(req): ApiJson<PatchKeyRequest>,
 ) -> Result<Json<KeyView>, ApiError> {
-    caller
-        .require(
-            &state,
-            Permission::KeysWrite,
-            keywarden_store::AuditAction::KeyUpdate,
-            Some(&id),
-        )
-        .await?;
-    let id = keys::parse_id(&id)?;
-    let updated = keys::update(&state, &caller, &id, req.into()).await?;
+    let command = UpdateKey {
+        id,
+        changes: req.into(),
+    };
+    let updated = keys::update(&state, authorize(&state, &actor, command).await?).await?;
     Ok(Json(KeyView::new(&updated, state.now())))
 }
 
@@ -588,30 +552,16 @@ pub async fn update_key(
     responses((status = 201, body = RolledKey), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn roll_key(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
     ApiPath(id): ApiPath<String>,
     OptionalJson(req): OptionalJson<RollRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    caller
-        .require(
-            &state,
-            Permission::KeysWrite,
-            keywarden_store::AuditAction::KeyRoll,
-            Some(&id),
-        )
-        .await?;
-    let id = keys::parse_id(&id)?;
-    let grace_ms = keys::grace_ms(
-        req.grace_period.as_deref(),
-        state.config().default_grace_period.ms(),
-    )?;
-    // The whole request is checked before anything changes.
-    let share = req
-        .share
-        .as_ref()
-        .map(crate::share::ShareLifetime::parse)
-        .transpose()?;
-    let rolled = keys::roll(&state, &caller, &id, keys::RollRequest { grace_ms, share }).await?;
+    let command = RollKey {
+        id,
+        grace_period: req.grace_period,
+        share: req.share,
+    };
+    let rolled = keys::roll(&state, authorize(&state, &actor, command).await?).await?;
     let now = state.now();
     let (created, previous) = (
         CreatedKey::new(rolled.new, now),
@@ -633,21 +583,15 @@ pub async fn roll_key(
     responses((status = 200, body = KeyView), (status = 404, body = ErrorBody)))]
 pub async fn revoke_key(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
     ApiPath(id): ApiPath<String>,
     OptionalJson(req): OptionalJson<RevokeRequest>,
 ) -> Result<Json<KeyView>, ApiError> {
-    caller
-        .require(
-            &state,
-            Permission::KeysRevoke,
-            keywarden_store::AuditAction::KeyRevoke,
-            Some(&id),
-        )
-        .await?;
-    let id = keys::parse_id(&id)?;
-    let reason = keys::reason(req.reason, "manual")?;
-    let record = keys::revoke(&state, &caller, &id, &reason).await?;
+    let command = RevokeKey {
+        id,
+        reason: req.reason,
+    };
+    let record = keys::revoke(&state, authorize(&state, &actor, command).await?).await?;
     Ok(Json(KeyView::new(&record, state.now())))
 }
 
@@ -658,10 +602,11 @@ pub async fn revoke_key(
     responses((status = 200, body = KeyView), (status = 409, description = "the key is revoked (`KEY_REVOKED`)", body = ErrorBody)))]
 pub async fn disable_key(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<KeyView>, ApiError> {
-    set_disabled(state, caller, id, true).await
+    let record = keys::disable(&state, authorize(&state, &actor, DisableKey { id }).await?).await?;
+    Ok(Json(KeyView::new(&record, state.now())))
 }
 
 /// Enable a disabled key again.
@@ -670,34 +615,10 @@ pub async fn disable_key(
     responses((status = 200, body = KeyView), (status = 409, description = "the key is revoked (`KEY_REVOKED`)", body = ErrorBody)))]
 pub async fn enable_key(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<KeyView>, ApiError> {
-    set_disabled(state, caller, id, false).await
-}
-
-async fn set_disabled(
-    state: AppState,
-    caller: Caller,
-    id: String,
-    disabled: bool,
-) -> Result<Json<KeyView>, ApiError> {
-    let (permission, action) = if disabled {
-        (
-            Permission::KeysRevoke,
-            keywarden_store::AuditAction::KeyDisable,
-        )
-    } else {
-        (
-            Permission::KeysWrite,
-            keywarden_store::AuditAction::KeyEnable,
-        )
-    };
-    caller
-        .require(&state, permission, action, Some(&id))
-        .await?;
-    let id = keys::parse_id(&id)?;
-    let record = keys::set_disabled(&state, &caller, &id, disabled).await?;
+    let record = keys::enable(&state, authorize(&state, &actor, EnableKey { id }).await?).await?;
     Ok(Json(KeyView::new(&record, state.now())))
 }
 
@@ -707,33 +628,22 @@ async fn set_disabled(
     responses((status = 200, body = BulkRevokeResponse), (status = 422, body = ErrorBody)))]
 pub async fn bulk_revoke(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
     ApiJson(req): ApiJson<BulkRevokeRequest>,
 ) -> Result<Json<BulkRevokeResponse>, ApiError> {
-    let target = keys::bulk_target(req.owner.as_ref(), req.environment.as_ref());
-    caller
-        .require(
-            &state,
-            Permission::KeysRevoke,
-            keywarden_store::AuditAction::KeyBulkRevoke,
-            Some(&target),
-        )
-        .await?;
+    let command = RevokeKeys {
+        owner: req.owner,
+        environment: req.environment,
+        reason: req.reason,
+    };
+    let proof = authorize(&state, &actor, command).await?;
     if !req.confirm {
         return Err(ApiError::invalid(
             "CONFIRMATION_REQUIRED",
             "bulk revoke needs \"confirm\": true",
         ));
     }
-    let reason = keys::reason(req.reason, "emergency")?;
-    let ids = keys::bulk(
-        &state,
-        &caller,
-        req.owner.as_ref(),
-        req.environment.as_ref(),
-        &reason,
-    )
-    .await?;
+    let ids = keys::bulk(&state, proof).await?;
     Ok(Json(BulkRevokeResponse {
         revoked: ids.len(),
         key_ids: ids,
@@ -746,55 +656,11 @@ pub async fn bulk_revoke(
     responses((status = 200, body = RevealedKey), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn reveal_key(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
     ApiPath(id): ApiPath<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    caller
-        .require(
-            &state,
-            Permission::KeysReveal,
-            keywarden_store::AuditAction::KeyReveal,
-            Some(&id),
-        )
-        .await?;
-    let id = keys::parse_id(&id)?;
-    let record = keys::load(&state, &id).await?;
-    let sealed = record.sealed.ok_or_else(|| {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "NOT_RECOVERABLE",
-            "this key was not created recoverable",
-        )
-    })?;
-    let master = state.master_key().ok_or_else(|| {
-        ApiError::conflict(
-            "RECOVERY_UNAVAILABLE",
-            "the server has no master key (KEYWARDEN_MASTER_KEY)",
-        )
-    })?;
-    let sealed = envelope::Sealed {
-        ciphertext: sealed.ciphertext,
-        wrapped_key: sealed.wrapped_key,
-    };
-    let plaintext = envelope::open(master, &sealed, id.as_str()).map_err(|_| {
-        ApiError::conflict(
-            "RECOVERY_FAILED",
-            "the secret does not open with this master key",
-        )
-    })?;
-    let key = String::from_utf8(plaintext.to_vec())
-        .ok()
-        .and_then(keywarden_core::key::recovered)
-        .ok_or_else(|| ApiError::internal("a recovered secret is not a key"))?;
-    state
-        .store()
-        .audit(&caller.draft(
-            &state,
-            keywarden_store::AuditAction::KeyReveal,
-            Some(id.as_str()),
-            serde_json::json!({}),
-        ))
-        .await?;
+    let (id, key) =
+        keys::reveal(&state, authorize(&state, &actor, RevealKey { id }).await?).await?;
     Ok((
         no_store(),
         Json(RevealedKey {
@@ -810,19 +676,12 @@ pub async fn reveal_key(
     responses((status = 200, body = UsageResponse), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn key_usage(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
     ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<UsageQuery>,
 ) -> Result<Json<UsageResponse>, ApiError> {
-    caller
-        .require(
-            &state,
-            Permission::KeysRead,
-            keywarden_store::AuditAction::KeyUsage,
-            Some(&id),
-        )
-        .await?;
-    let id = keys::parse_id(&id)?;
+    let proof = authorize(&state, &actor, ReadKeyUsage { id }).await?;
+    let id = keys::parse_id(&proof.command().id)?;
     keys::load(&state, &id).await?;
     let bucket = q.bucket.unwrap_or(Bucket::Hour);
     let bucket_ms = bucket.millis();
@@ -852,12 +711,7 @@ pub async fn key_usage(
         .await?;
     state
         .store()
-        .audit(&caller.draft(
-            &state,
-            keywarden_store::AuditAction::KeyUsage,
-            Some(id.as_str()),
-            serde_json::json!({}),
-        ))
+        .audit(&proof.draft(&state, Some(id.as_str()), serde_json::json!({})))
         .await?;
     Ok(Json(UsageResponse {
         key_id: id.to_string(),

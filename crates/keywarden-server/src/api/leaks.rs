@@ -242,17 +242,10 @@ impl CheckedKey {
     ))]
 pub async fn check_key(
     State(state): State<AppState>,
-    crate::auth::VerifyCaller(caller): crate::auth::VerifyCaller,
+    crate::auth::VerifyCaller(actor): crate::auth::VerifyCaller,
     crate::extract::ApiJson(request): crate::extract::ApiJson<CheckRequest>,
 ) -> Result<Json<CheckedKey>, ApiError> {
-    caller
-        .require(
-            &state,
-            keywarden_store::Permission::KeysVerify,
-            keywarden_store::AuditAction::KeyVerify,
-            None,
-        )
-        .await?;
+    crate::authz::authorize(&state, &actor, crate::command::VerifyKeys).await?;
     let found = state.verifier().inspect(request.key.expose()).await?;
     Ok(Json(CheckedKey::new(&found, state.now())))
 }

@@ -2,14 +2,14 @@
 //! (its keys and limits).
 
 use axum::{Json, extract::State, http::StatusCode};
-use keywarden_core::names::Owner;
-use keywarden_store::{KeyFilter, Permission};
+use keywarden_store::KeyFilter;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::{
     api::keys::{CreditsRequest, RateLimitInput},
-    auth::Caller,
+    authz::{Actor, authorize},
+    command::{DeleteOwnerLimits, ReadOwner, SetOwnerLimits},
     error::{ApiError, ErrorBody},
     extract::{ApiJson, ApiPath},
     keys,
@@ -73,11 +73,6 @@ pub struct OwnerView {
     pub keys: Vec<KeyView>,
 }
 
-fn owner_of(text: &str) -> Result<Owner, ApiError> {
-    text.parse::<Owner>()
-        .map_err(|e| ApiError::invalid("INVALID_OWNER", e.to_string()))
-}
-
 /// Set the limits every key of an owner shares, checked besides each key's own.
 #[utoipa::path(put, path = "/v1/owners/{owner}/limits", tag = "owners",
     params(("owner" = keywarden_proto::schemas::Owner, Path)), request_body = OwnerLimitsRequest,
@@ -85,29 +80,16 @@ fn owner_of(text: &str) -> Result<Owner, ApiError> {
     responses((status = 200, body = OwnerLimitsView), (status = 422, body = ErrorBody)))]
 pub async fn put_limits(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
     ApiPath(owner): ApiPath<String>,
     ApiJson(req): ApiJson<OwnerLimitsRequest>,
 ) -> Result<Json<OwnerLimitsView>, ApiError> {
-    let target = format!("owner:{owner}");
-    caller
-        .require(
-            &state,
-            Permission::KeysWrite,
-            keywarden_store::AuditAction::OwnerLimitsSet,
-            Some(&target),
-        )
-        .await?;
-    let owner = owner_of(&owner)?;
-    let credits = req.credits.map(keys::CreditsInput::from);
-    let limits = keys::set_owner_limits(
-        &state,
-        &caller,
-        &owner,
-        req.rate_limit.map(Into::into),
-        credits.as_ref(),
-    )
-    .await?;
+    let command = SetOwnerLimits {
+        owner,
+        rate_limit: req.rate_limit.map(Into::into),
+        credits: req.credits.map(keys::CreditsInput::from),
+    };
+    let limits = keys::set_owner_limits(&state, authorize(&state, &actor, command).await?).await?;
     Ok(Json(OwnerLimitsView::new(&limits, state.now())))
 }
 
@@ -118,19 +100,11 @@ pub async fn put_limits(
     responses((status = 200, body = OwnerLimitsView), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn get_limits(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
     ApiPath(owner): ApiPath<String>,
 ) -> Result<Json<OwnerLimitsView>, ApiError> {
-    let target = format!("owner:{owner}");
-    caller
-        .require(
-            &state,
-            Permission::KeysRead,
-            keywarden_store::AuditAction::OwnerRead,
-            Some(&target),
-        )
-        .await?;
-    let owner = owner_of(&owner)?;
+    let proof = authorize(&state, &actor, ReadOwner { owner }).await?;
+    let owner = keys::parse_owner(&proof.command().owner)?;
     let limits = state
         .store()
         .get_owner_limits(owner.as_str())
@@ -146,20 +120,11 @@ pub async fn get_limits(
     responses((status = 204, description = "removed"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn delete_limits(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
     ApiPath(owner): ApiPath<String>,
 ) -> Result<StatusCode, ApiError> {
-    let target = format!("owner:{owner}");
-    caller
-        .require(
-            &state,
-            Permission::KeysWrite,
-            keywarden_store::AuditAction::OwnerLimitsDelete,
-            Some(&target),
-        )
-        .await?;
-    let owner = owner_of(&owner)?;
-    if keys::delete_owner_limits(&state, &caller, &owner).await? {
+    let proof = authorize(&state, &actor, DeleteOwnerLimits { owner }).await?;
+    if keys::delete_owner_limits(&state, proof).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::not_found("owner limits"))
@@ -173,19 +138,11 @@ pub async fn delete_limits(
     responses((status = 200, body = OwnerView), (status = 422, body = ErrorBody)))]
 pub async fn get_owner(
     State(state): State<AppState>,
-    caller: Caller,
+    actor: Actor,
     ApiPath(owner): ApiPath<String>,
 ) -> Result<Json<OwnerView>, ApiError> {
-    let target = format!("owner:{owner}");
-    caller
-        .require(
-            &state,
-            Permission::KeysRead,
-            keywarden_store::AuditAction::OwnerRead,
-            Some(&target),
-        )
-        .await?;
-    let owner = owner_of(&owner)?;
+    let proof = authorize(&state, &actor, ReadOwner { owner }).await?;
+    let owner = keys::parse_owner(&proof.command().owner)?;
     let now = state.now();
     let limits = state.store().get_owner_limits(owner.as_str()).await?;
     let filter = KeyFilter {

@@ -17,7 +17,6 @@ use axum::{
     http::{HeaderMap, StatusCode, header},
 };
 use keywarden_core::{key, secret::SecretString};
-use keywarden_store::Permission;
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -117,18 +116,11 @@ fn check_content_type(headers: &HeaderMap) -> Result<(), ApiError> {
     ))]
 pub async fn trufflehog_verify(
     State(state): State<AppState>,
-    VerifyCaller(caller): VerifyCaller,
+    VerifyCaller(actor): VerifyCaller,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<TrufflehogVerified>, ApiError> {
-    caller
-        .require(
-            &state,
-            Permission::KeysVerify,
-            keywarden_store::AuditAction::KeyVerify,
-            None,
-        )
-        .await?;
+    crate::authz::authorize(&state, &actor, crate::command::VerifyKeys).await?;
     check_content_type(&headers)?;
     let body = body.map_err(|r| crate::extract::body_error(&r, "the request body is too large"))?;
     let matches: TrufflehogMatches = serde_json::from_slice(&body).map_err(|e| {

@@ -11,7 +11,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use keywarden_core::names::Scope;
-use keywarden_store::{KeyRecord, Permission};
+use keywarden_store::KeyRecord;
 use serde::Deserialize;
 use utoipa::IntoParams;
 
@@ -169,18 +169,11 @@ fn check_environment(env: Option<&str>) -> Result<(), ApiError> {
     responses((status = 200, body = VerifyResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn verify(
     State(state): State<AppState>,
-    VerifyCaller(caller): VerifyCaller,
+    VerifyCaller(actor): VerifyCaller,
     headers: HeaderMap,
     ApiJson(req): ApiJson<VerifyRequest>,
 ) -> Result<Response, ApiError> {
-    caller
-        .require(
-            &state,
-            Permission::KeysVerify,
-            keywarden_store::AuditAction::KeyVerify,
-            None,
-        )
-        .await?;
+    crate::authz::authorize(&state, &actor, crate::command::VerifyKeys).await?;
     check_environment(req.environment.as_deref())?;
     let cost = check_cost(req.cost)?;
     let scopes = parse_scopes(req.scopes.iter().map(String::as_str))?;

@@ -38,6 +38,8 @@ pub enum KeyField {
     Changes,
     /// The one-time share link asked for.
     Share,
+    /// An owner (in the path).
+    Owner,
 }
 
 impl KeyField {
@@ -58,6 +60,7 @@ impl KeyField {
             Self::GracePeriod => "grace_period",
             Self::Reason => "reason",
             Self::Share => "share",
+            Self::Owner => "owner",
         }
     }
 }
@@ -88,6 +91,10 @@ pub enum KeyErrorKind {
     Revoked(String),
     /// The key cannot be rolled.
     NotRollable(String),
+    /// The key was not created recoverable.
+    NotRecoverable,
+    /// The operation conflicts with the node's state (its code).
+    Conflict(&'static str),
     /// The store failed.
     Store(StoreError),
     /// Something that should not happen (logged, never shown).
@@ -135,6 +142,8 @@ impl KeyError {
             (K::NotFound, _) => "NOT_FOUND",
             (K::Revoked(_), _) => "KEY_REVOKED",
             (K::NotRollable(_), _) => "KEY_NOT_ROLLABLE",
+            (K::NotRecoverable, _) => "NOT_RECOVERABLE",
+            (K::Conflict(code), _) => code,
             (K::Store(_) | K::Internal(_), _) => "INTERNAL",
             (K::Reserved, _) => "RESERVED_ENVIRONMENT",
             (K::InPast, _) => "EXPIRY_IN_PAST",
@@ -157,6 +166,7 @@ impl KeyError {
             (K::Invalid, Some(F::GracePeriod)) => "INVALID_GRACE_PERIOD",
             (K::Invalid, Some(F::Reason)) => "INVALID_REASON",
             (K::Invalid, Some(F::Share)) => "INVALID_SHARE",
+            (K::Invalid, Some(F::Owner)) => "INVALID_OWNER",
             (K::Invalid, _) => "INVALID_REQUEST",
         }
     }
@@ -186,6 +196,8 @@ impl From<KeyError> for crate::error::ApiError {
             KeyErrorKind::Revoked(why) | KeyErrorKind::NotRollable(why) => {
                 Self::conflict(code, why)
             }
+            KeyErrorKind::Conflict(_) => Self::conflict(code, err.message),
+            KeyErrorKind::NotRecoverable => Self::new(StatusCode::NOT_FOUND, code, err.message),
             _ => Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, err.message),
         }
     }

@@ -1,7 +1,10 @@
 //! The key service: every change to an API key, with typed inputs and
 //! results. The API handlers (`api::keys`) and the console (`ui::keys`,
-//! `ui::emergency`) are adapters: they parse their request, check the
-//! caller's permission, call one function here, and render the result.
+//! `ui::emergency`) are adapters: they turn their request into a command
+//! ([`crate::command`]), have it authorized ([`crate::authz::authorize`]),
+//! call one function here with the proof, and render the result. Each
+//! function parses what the command carries as text (the key's id, the
+//! grace period, the reason, the share link) before anything changes.
 //!
 //! Each operation validates its input (`validate`), writes the change and
 //! its audit entry in one store transaction, and drops the key from the
@@ -35,7 +38,15 @@ use validate::{
     check_metadata, check_name, check_policy, check_scopes, expiry, rate_limit, usage_limit,
 };
 
-use crate::{auth::Caller, state::AppState};
+use crate::{
+    authz::{Authorized, Command},
+    command::{
+        CreateKey, DeleteOwnerLimits, DisableKey, EnableKey, RevealKey, RevokeKey, RevokeKeys,
+        RollKey, SetOwnerLimits, UpdateKey,
+    },
+    share::{ShareLifetime, ShareRequest},
+    state::AppState,
+};
 
 /// A rate limit as asked for: at most `limit` per `window_seconds`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,7 +87,7 @@ pub struct NewKey {
     /// Keep the secret sealed under the master key.
     pub recoverable: bool,
     /// Also make a one-time share link, stored with the key.
-    pub share: Option<crate::share::ShareLifetime>,
+    pub share: Option<ShareRequest>,
 }
 
 /// Changes to a key: `None` leaves a setting, `Some(None)` clears it.
@@ -106,15 +117,6 @@ pub struct KeyChanges {
     pub rate_limits: Option<Vec<keywarden_store::NamedRateLimit>>,
 }
 
-/// How to roll a key.
-#[derive(Debug, Clone, Copy)]
-pub struct RollRequest {
-    /// How long the old key keeps working (ms; see [`grace_ms`]).
-    pub grace_ms: i64,
-    /// Also make a one-time share link for the new key, stored with it.
-    pub share: Option<crate::share::ShareLifetime>,
-}
-
 /// A new key: the one time its plaintext exists outside `mint`.
 #[derive(Debug)]
 pub struct Created {
@@ -134,6 +136,12 @@ pub struct Rolled {
     pub new: Created,
     /// The old key, now ending at the close of the grace period.
     pub previous: KeyRecord,
+}
+
+/// An owner from text (`INVALID_OWNER` when it is not one).
+pub fn parse_owner(text: &str) -> Result<Owner, KeyError> {
+    text.parse::<Owner>()
+        .map_err(|e| KeyError::invalid(KeyField::Owner, e.to_string()))
 }
 
 /// A key id from text; an impossible one is simply not found.
@@ -172,9 +180,11 @@ fn seal(state: &AppState, plaintext: &PlaintextKey, id: &KeyId) -> Result<Sealed
     })
 }
 
-/// Creates a key. The caller's `keys:write` was checked by the adapter.
-pub async fn create(state: &AppState, caller: &Caller, new: NewKey) -> Result<Created, KeyError> {
+/// Creates a key.
+pub async fn create(state: &AppState, proof: Authorized<CreateKey>) -> Result<Created, KeyError> {
+    let (actor, CreateKey { key: new }) = proof.into_parts();
     let now = state.now();
+    let share = new.share.as_ref().map(ShareLifetime::parse).transpose()?;
     if new.environment.is_root() {
         return Err(KeyError::new(
             KeyField::Environment,
@@ -197,7 +207,7 @@ pub async fn create(state: &AppState, caller: &Caller, new: NewKey) -> Result<Cr
     };
     let expires_at = expiry(new.expires_at.as_deref(), new.expires_in.as_deref(), now)?;
     check_policy(state, &new.environment, expires_at, now)?;
-    if new.share.is_some() {
+    if share.is_some() {
         crate::share::check_base(state)?;
     }
 
@@ -239,9 +249,9 @@ pub async fn create(state: &AppState, caller: &Caller, new: NewKey) -> Result<Cr
         sealed,
         limits_key: None,
     };
-    let audit = caller.draft(
+    let audit = actor.draft(
         state,
-        AuditAction::KeyCreate,
+        CreateKey::ACTION,
         Some(id.as_str()),
         serde_json::json!({
             "environment": record.environment.as_str(),
@@ -250,8 +260,7 @@ pub async fn create(state: &AppState, caller: &Caller, new: NewKey) -> Result<Cr
             "recoverable": record.sealed.is_some(),
         }),
     );
-    let share = new
-        .share
+    let share = share
         .map(|lifetime| crate::share::Sealed::new(&minted, lifetime, now))
         .transpose()?;
     state
@@ -269,13 +278,10 @@ pub async fn create(state: &AppState, caller: &Caller, new: NewKey) -> Result<Cr
     })
 }
 
-/// Changes a key. The caller's `keys:write` was checked by the adapter.
-pub async fn update(
-    state: &AppState,
-    caller: &Caller,
-    id: &KeyId,
-    changes: KeyChanges,
-) -> Result<KeyRecord, KeyError> {
+/// Changes a key.
+pub async fn update(state: &AppState, proof: Authorized<UpdateKey>) -> Result<KeyRecord, KeyError> {
+    let (actor, UpdateKey { id, changes }) = proof.into_parts();
+    let id = &parse_id(&id)?;
     let now = state.now();
     let current = load(state, id).await?;
     if let Some(name) = &changes.name {
@@ -353,9 +359,9 @@ pub async fn update(
             "the request changes nothing",
         ));
     }
-    let audit = caller.draft(
+    let audit = actor.draft(
         state,
-        AuditAction::KeyUpdate,
+        UpdateKey::ACTION,
         Some(id.as_str()),
         serde_json::json!({ "changed": changed }),
     );
@@ -376,16 +382,22 @@ pub async fn update(
 }
 
 /// Rolls a key: a new key with the same settings; the old one keeps working
-/// for the grace period. The caller's `keys:write` was checked by the adapter.
-pub async fn roll(
-    state: &AppState,
-    caller: &Caller,
-    id: &KeyId,
-    request: RollRequest,
-) -> Result<Rolled, KeyError> {
+/// for the grace period (the node's default when the command names none).
+/// The whole command is checked before anything changes.
+pub async fn roll(state: &AppState, proof: Authorized<RollKey>) -> Result<Rolled, KeyError> {
+    let (actor, command) = proof.into_parts();
+    let id = &parse_id(&command.id)?;
+    let grace = grace_ms(
+        command.grace_period.as_deref(),
+        state.config().default_grace_period.ms(),
+    )?;
+    let share = command
+        .share
+        .as_ref()
+        .map(ShareLifetime::parse)
+        .transpose()?;
     let now = state.now();
-    let grace = request.grace_ms;
-    if request.share.is_some() {
+    if share.is_some() {
         crate::share::check_base(state)?;
     }
     let old = load(state, id).await?;
@@ -418,14 +430,13 @@ pub async fn roll(
         limits_key: None,
         ..old
     };
-    let audit = caller.draft(
+    let audit = actor.draft(
         state,
-        AuditAction::KeyRoll,
+        RollKey::ACTION,
         Some(id.as_str()),
         serde_json::json!({ "new_key_id": new_id.as_str(), "grace_period_seconds": grace / 1000 }),
     );
-    let share = request
-        .share
+    let share = share
         .map(|lifetime| crate::share::Sealed::new(&minted, lifetime, now))
         .transpose()?;
     let (previous, new_after, older) = state
@@ -465,43 +476,52 @@ pub async fn roll(
     })
 }
 
-/// Revokes one key now. The caller's `keys:revoke` was checked by the adapter.
-pub async fn revoke(
-    state: &AppState,
-    caller: &Caller,
-    id: &KeyId,
-    reason: &str,
-) -> Result<KeyRecord, KeyError> {
-    let audit = caller.draft(
+/// Revokes one key now (reason `manual` unless the command gives one).
+pub async fn revoke(state: &AppState, proof: Authorized<RevokeKey>) -> Result<KeyRecord, KeyError> {
+    let (actor, RevokeKey { id, reason }) = proof.into_parts();
+    let id = &parse_id(&id)?;
+    let reason = validate::reason(reason, "manual")?;
+    let audit = actor.draft(
         state,
-        AuditAction::KeyRevoke,
+        RevokeKey::ACTION,
         Some(id.as_str()),
         serde_json::json!({ "reason": reason }),
     );
     let (record, _) = state
         .store()
-        .revoke_key(id, reason, state.now(), &audit)
+        .revoke_key(id, &reason, state.now(), &audit)
         .await?;
     state.invalidate(&[id.as_str()]);
     Ok(record)
 }
 
-/// Disables (`true`) or enables (`false`) a key, on every node at once
+/// Disables a key, on every node at once
 /// (the same invalidation as a revocation). A revoked key cannot change
 /// (`KEY_REVOKED`); asking for the state it is in changes nothing and is
 /// audited as such.
-pub async fn set_disabled(
+pub async fn disable(
     state: &AppState,
-    caller: &Caller,
-    id: &KeyId,
-    disabled: bool,
+    proof: Authorized<DisableKey>,
 ) -> Result<KeyRecord, KeyError> {
-    let action = if disabled {
-        AuditAction::KeyDisable
-    } else {
-        AuditAction::KeyEnable
-    };
-    let audit = caller.draft(state, action, Some(id.as_str()), serde_json::json!({}));
+    let (actor, DisableKey { id }) = proof.into_parts();
+    set_disabled(state, &actor, &id, true, DisableKey::ACTION).await
+}
+
+/// Enables a disabled key again (see [`disable`]).
+pub async fn enable(state: &AppState, proof: Authorized<EnableKey>) -> Result<KeyRecord, KeyError> {
+    let (actor, EnableKey { id }) = proof.into_parts();
+    set_disabled(state, &actor, &id, false, EnableKey::ACTION).await
+}
+
+async fn set_disabled(
+    state: &AppState,
+    actor: &crate::authz::Actor,
+    id: &str,
+    disabled: bool,
+    action: AuditAction,
+) -> Result<KeyRecord, KeyError> {
+    let id = &parse_id(id)?;
+    let audit = actor.draft(state, action, Some(id.as_str()), serde_json::json!({}));
     let (record, _changed) = state
         .store()
         .set_key_disabled(id, disabled, state.now(), &audit)
@@ -523,16 +543,15 @@ pub async fn set_disabled(
 /// audited in the same transaction; every node forgets the old ones.
 pub async fn set_owner_limits(
     state: &AppState,
-    caller: &Caller,
-    owner: &Owner,
-    rate: Option<RateLimitInput>,
-    credits_input: Option<&CreditsInput>,
+    proof: Authorized<SetOwnerLimits>,
 ) -> Result<keywarden_store::OwnerLimits, KeyError> {
-    let rate = rate_limit(rate)?;
-    let credits = validate::credits(credits_input, false)?;
-    let audit = caller.draft(
+    let (actor, command) = proof.into_parts();
+    let owner = &parse_owner(&command.owner)?;
+    let rate = rate_limit(command.rate_limit)?;
+    let credits = validate::credits(command.credits.as_ref(), false)?;
+    let audit = actor.draft(
         state,
-        AuditAction::OwnerLimitsSet,
+        SetOwnerLimits::ACTION,
         Some(&format!("owner:{owner}")),
         serde_json::json!({ "rate_limit": rate.is_some(), "credits": credits.map(|c| c.remaining) }),
     );
@@ -547,13 +566,14 @@ pub async fn set_owner_limits(
 /// Removes an owner's shared limits; whether there were any.
 pub async fn delete_owner_limits(
     state: &AppState,
-    caller: &Caller,
-    owner: &Owner,
+    proof: Authorized<DeleteOwnerLimits>,
 ) -> Result<bool, KeyError> {
+    let (actor, command) = proof.into_parts();
+    let owner = &parse_owner(&command.owner)?;
     let target = format!("owner:{owner}");
-    let audit = caller.draft(
+    let audit = actor.draft(
         state,
-        AuditAction::OwnerLimitsDelete,
+        DeleteOwnerLimits::ACTION,
         Some(&target),
         serde_json::json!({}),
     );
@@ -565,6 +585,54 @@ pub async fn delete_owner_limits(
     Ok(removed)
 }
 
+/// A recoverable key's secret, read back under the master key; audited.
+pub async fn reveal(
+    state: &AppState,
+    proof: Authorized<RevealKey>,
+) -> Result<(KeyId, PlaintextKey), KeyError> {
+    let id = parse_id(&proof.command().id)?;
+    let record = load(state, &id).await?;
+    let conflict = |code, message: &str| KeyError {
+        field: Some(KeyField::Recoverable),
+        kind: KeyErrorKind::Conflict(code),
+        message: message.to_owned(),
+    };
+    let sealed = record.sealed.ok_or_else(|| KeyError {
+        field: Some(KeyField::Recoverable),
+        kind: KeyErrorKind::NotRecoverable,
+        message: "this key was not created recoverable".to_owned(),
+    })?;
+    let master = state.master_key().ok_or_else(|| {
+        conflict(
+            "RECOVERY_UNAVAILABLE",
+            "the server has no master key (KEYWARDEN_MASTER_KEY)",
+        )
+    })?;
+    let sealed = envelope::Sealed {
+        ciphertext: sealed.ciphertext,
+        wrapped_key: sealed.wrapped_key,
+    };
+    let plaintext = envelope::open(master, &sealed, id.as_str()).map_err(|_| {
+        conflict(
+            "RECOVERY_FAILED",
+            "the secret does not open with this master key",
+        )
+    })?;
+    let key = String::from_utf8(plaintext.to_vec())
+        .ok()
+        .and_then(key::recovered)
+        .ok_or_else(|| KeyError {
+            field: None,
+            kind: KeyErrorKind::Internal("a recovered secret is not a key".to_owned()),
+            message: "internal error".to_owned(),
+        })?;
+    state
+        .store()
+        .audit(&proof.draft(state, Some(id.as_str()), serde_json::json!({})))
+        .await?;
+    Ok((id, key))
+}
+
 /// The audit target of a bulk revocation.
 pub fn bulk_target(owner: Option<&Owner>, env: Option<&Environment>) -> String {
     format!(
@@ -574,15 +642,15 @@ pub fn bulk_target(owner: Option<&Owner>, env: Option<&Environment>) -> String {
     )
 }
 
-/// Revokes every key of an owner and/or environment; their ids. The
-/// caller's `keys:revoke` was checked by the adapter.
+/// Revokes every key of an owner and/or environment (reason `emergency`
+/// unless the command gives one); their ids.
 pub async fn bulk(
     state: &AppState,
-    caller: &Caller,
-    owner: Option<&Owner>,
-    env: Option<&Environment>,
-    reason: &str,
+    proof: Authorized<RevokeKeys>,
 ) -> Result<Vec<String>, KeyError> {
+    let (actor, command) = proof.into_parts();
+    let reason = &validate::reason(command.reason, "emergency")?;
+    let (owner, env) = (command.owner.as_ref(), command.environment.as_ref());
     if owner.is_none() && env.is_none() {
         return Err(KeyError::new(
             KeyField::Filter,
@@ -591,9 +659,9 @@ pub async fn bulk(
         ));
     }
     let target = bulk_target(owner, env);
-    let audit = caller.draft(
+    let audit = actor.draft(
         state,
-        AuditAction::KeyBulkRevoke,
+        RevokeKeys::ACTION,
         Some(&target),
         serde_json::json!({ "reason": reason }),
     );

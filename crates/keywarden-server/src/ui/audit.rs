@@ -3,11 +3,15 @@
 use std::collections::HashMap;
 
 use axum::{extract::State, response::Response};
-use keywarden_store::{AuditFilter, Permission};
+use keywarden_store::AuditFilter;
 use maud::html;
 use serde::Deserialize;
 
-use crate::state::AppState;
+use crate::{
+    authz::authorize,
+    command::{ReadAudit, VerifyAudit},
+    state::AppState,
+};
 
 use super::{
     UiQuery,
@@ -63,16 +67,13 @@ pub(crate) async fn page_route(
 
 async fn render(state: &AppState, console: &Console, q: &AuditQuery) -> Result<Response, Response> {
     let fail = |e: keywarden_store::StoreError| api_error_page(&e.into());
-    console
-        .caller
-        .require(
-            state,
-            Permission::AuditRead,
-            keywarden_store::AuditAction::AuditRead,
-            None,
-        )
+    let denied = |e: crate::authz::Denied| api_error_page(&e.into());
+    let read = authorize(state, &console.actor, ReadAudit)
         .await
-        .map_err(|e| api_error_page(&e))?;
+        .map_err(denied)?;
+    let verify = authorize(state, &console.actor, VerifyAudit)
+        .await
+        .map_err(denied)?;
     let bad = [&q.actor, &q.action, &q.target, &q.outcome]
         .iter()
         .any(|v| !crate::bounds::filter_ok(v));
@@ -96,22 +97,12 @@ async fn render(state: &AppState, console: &Console, q: &AuditQuery) -> Result<R
     let chain = state.verify_audit_incremental().await.map_err(fail)?;
     state
         .store()
-        .audit(&console.caller.draft(
-            state,
-            keywarden_store::AuditAction::AuditRead,
-            None,
-            serde_json::json!({}),
-        ))
+        .audit(&read.draft(state, None, serde_json::json!({})))
         .await
         .map_err(fail)?;
     state
         .store()
-        .audit(&console.caller.draft(
-            state,
-            keywarden_store::AuditAction::AuditVerify,
-            None,
-            serde_json::json!({ "ok": chain.ok() }),
-        ))
+        .audit(&verify.draft(state, None, serde_json::json!({ "ok": chain.ok() })))
         .await
         .map_err(fail)?;
     let names: HashMap<String, String> = state

@@ -7,11 +7,16 @@ use axum::{
     response::{IntoResponse, Redirect, Response},
 };
 use keywarden_core::{key::Environment, names::Owner};
-use keywarden_store::{KeyFilter, KeyStatus, Permission};
+use keywarden_store::{KeyFilter, KeyStatus};
 use maud::html;
 use serde::Deserialize;
 
-use crate::{keys, state::AppState};
+use crate::{
+    authz::{authorize, permit},
+    command::RevokeKeys,
+    keys,
+    state::AppState,
+};
 
 use super::{
     UiForm, UiQuery,
@@ -152,17 +157,8 @@ pub(crate) async fn page_route(
     console: Console,
     UiQuery(t): UiQuery<Target>,
 ) -> Response {
-    if let Err(e) = console
-        .caller
-        .require(
-            &state,
-            Permission::KeysRevoke,
-            keywarden_store::AuditAction::KeyBulkRevoke,
-            None,
-        )
-        .await
-    {
-        return api_error_page(&e);
+    if let Err(e) = permit::<RevokeKeys>(&state, &console.actor, None).await {
+        return api_error_page(&e.into());
     }
     render(&state, &console, &t, None, StatusCode::OK).await
 }
@@ -186,19 +182,15 @@ pub(crate) async fn revoke_all(
             .await;
         }
     };
-    let target = keys::bulk_target(parsed.0.as_ref(), parsed.1.as_ref());
-    if let Err(e) = console
-        .caller
-        .require(
-            &state,
-            Permission::KeysRevoke,
-            keywarden_store::AuditAction::KeyBulkRevoke,
-            Some(&target),
-        )
-        .await
-    {
-        return api_error_page(&e);
-    }
+    let command = RevokeKeys {
+        owner: parsed.0.clone(),
+        environment: parsed.1.clone(),
+        reason: non_empty(&t.reason).map(str::to_owned),
+    };
+    let proof = match authorize(&state, &console.actor, command).await {
+        Ok(proof) => proof,
+        Err(e) => return api_error_page(&e.into()),
+    };
     if t.confirm.trim() != CONFIRM_WORD {
         let msg = format!(
             "Type {CONFIRM_WORD} in the confirmation box to go ahead. Nothing was revoked."
@@ -212,32 +204,11 @@ pub(crate) async fn revoke_all(
         )
         .await;
     }
-    let reason = match keys::reason(non_empty(&t.reason).map(str::to_owned), "emergency") {
-        Ok(r) => r,
-        Err(e) => {
-            return render(
-                &state,
-                &console,
-                &t,
-                Some(&e.message),
-                StatusCode::UNPROCESSABLE_ENTITY,
-            )
-            .await;
-        }
-    };
     let before = match unrevoked(&state, &parsed).await {
         Ok((a, e)) => a + e,
         Err(page) => return page,
     };
-    let ids = match keys::bulk(
-        &state,
-        &console.caller,
-        parsed.0.as_ref(),
-        parsed.1.as_ref(),
-        &reason,
-    )
-    .await
-    {
+    let ids = match keys::bulk(&state, proof).await {
         Ok(ids) => ids,
         Err(e) if e.field.is_some() => {
             return render(

@@ -6,11 +6,11 @@ use axum::{
     extract::{Path, State},
     response::{IntoResponse, Redirect, Response},
 };
-use keywarden_store::{DeliveryState, EventKind, Permission};
+use keywarden_store::{DeliveryState, EventKind};
 use maud::{Markup, html};
 use serde::Deserialize;
 
-use crate::state::AppState;
+use crate::{command::RedeliverEvent, state::AppState};
 
 use super::{
     UiQuery,
@@ -65,16 +65,9 @@ async fn render(
     q: &EventsQuery,
 ) -> Result<Response, Response> {
     let fail = |e: keywarden_store::StoreError| api_error_page(&e.into());
-    console
-        .caller
-        .require(
-            state,
-            Permission::KeysRead,
-            keywarden_store::AuditAction::EventRead,
-            None,
-        )
+    let proof = crate::authz::authorize(state, &console.actor, crate::command::ReadEvents)
         .await
-        .map_err(|e| api_error_page(&e))?;
+        .map_err(|e| api_error_page(&e.into()))?;
     let kind = non_empty(&q.kind).and_then(|k| k.parse::<EventKind>().ok());
     let delivery = non_empty(&q.delivery).and_then(|d| d.parse::<DeliveryState>().ok());
     let bad = (non_empty(&q.kind).is_some() && kind.is_none())
@@ -98,19 +91,14 @@ async fn render(
     };
     state
         .store()
-        .audit(&console.caller.draft(
-            state,
-            keywarden_store::AuditAction::EventRead,
-            None,
-            serde_json::json!({ "view": "events" }),
-        ))
+        .audit(&proof.draft(state, None, serde_json::json!({ "view": "events" })))
         .await
         .map_err(fail)?;
     let next = (events.len() == PAGE_SIZE as usize)
         .then(|| events.last().map(|e| e.seq))
         .flatten();
     let webhook = state.events().has_webhook();
-    let can_redeliver = webhook && console.root().allows(Permission::KeysWrite);
+    let can_redeliver = webhook && console.may::<RedeliverEvent>();
     let body = html! {
         div class="page-head" { div {
             h1 { "Events" }
@@ -209,7 +197,11 @@ pub(crate) async fn redeliver(
     console: Console,
     Path(id): Path<String>,
 ) -> Response {
-    match crate::api::audit::redeliver(&state, &console.caller, &id).await {
+    let proof = match crate::authz::authorize(&state, &console.actor, RedeliverEvent { id }).await {
+        Ok(proof) => proof,
+        Err(e) => return api_error_page(&e.into()),
+    };
+    match crate::api::audit::redeliver(&state, proof).await {
         Ok(event) => {
             console
                 .notice(

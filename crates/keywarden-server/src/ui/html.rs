@@ -6,11 +6,13 @@ use axum::{
     response::{Html, IntoResponse, Response},
 };
 use keywarden_core::clock::UnixMillis;
-use keywarden_store::Permission;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use time::OffsetDateTime;
 
-use crate::error::ApiError;
+use crate::{
+    command::{CreateKey, ListKeys, ReadAudit, ReadEvents, RevokeKeys},
+    error::ApiError,
+};
 
 use super::session::Console;
 
@@ -56,7 +58,6 @@ pub(crate) fn page(console: &Console, title: &str, nav: Nav, body: Markup) -> Re
     let notice = console.take_notice();
     let root = console.root();
     let who = root.name.clone().unwrap_or_else(|| root.hint.clone());
-    let can = |p: Permission| root.allows(p);
     let item = |target: Nav, href: &str, label: &str| {
         html! {
             li {
@@ -76,11 +77,11 @@ pub(crate) fn page(console: &Console, title: &str, nav: Nav, body: Markup) -> Re
                         nav aria-label="Console" {
                             ul {
                                 (item(Nav::Overview, "/ui", "Overview"))
-                                @if can(Permission::KeysRead) { (item(Nav::Keys, "/ui/keys", "Keys")) }
-                                @if can(Permission::KeysWrite) { (item(Nav::Create, "/ui/keys/new", "Create key")) }
-                                @if can(Permission::KeysRevoke) { (item(Nav::Emergency, "/ui/emergency", "Emergency")) }
-                                @if can(Permission::KeysRead) { (item(Nav::Events, "/ui/events", "Events")) }
-                                @if can(Permission::AuditRead) { (item(Nav::Audit, "/ui/audit", "Audit log")) }
+                                @if console.may::<ListKeys>() { (item(Nav::Keys, "/ui/keys", "Keys")) }
+                                @if console.may::<CreateKey>() { (item(Nav::Create, "/ui/keys/new", "Create key")) }
+                                @if console.may::<RevokeKeys>() { (item(Nav::Emergency, "/ui/emergency", "Emergency")) }
+                                @if console.may::<ReadEvents>() { (item(Nav::Events, "/ui/events", "Events")) }
+                                @if console.may::<ReadAudit>() { (item(Nav::Audit, "/ui/audit", "Audit log")) }
                                 (item(Nav::Generator, "/ui/generator", "Generator"))
                             }
                         }

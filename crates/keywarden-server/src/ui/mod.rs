@@ -13,11 +13,13 @@
 //! - `assets/`: `app.css`, `app.js` (dialogs, copy buttons, the in-browser
 //!   key and JWT secret generator).
 //!
-//! The console authorises exactly like the API: handlers hold the same
-//! [`Caller`](crate::auth::Caller), check the same permissions with
-//! `Caller::require` (which audits refusals), and change keys through the
-//! key service the API handlers call too (`crate::keys::{create, update,
-//! roll, revoke, bulk}`), so their audit entries are identical. A
+//! The console authorises exactly like the API: handlers hold the session's
+//! [`Actor`](crate::authz::Actor), build the same commands
+//! ([`crate::command`]), have them authorized by
+//! [`crate::authz::authorize`] (which audits refusals), and change keys
+//! through the key service the API handlers call too (`crate::keys::{create,
+//! update, roll, revoke, disable, enable, bulk}`), so their audit entries
+//! are identical. What a page offers is asked of `Console::may::<C>()`. A
 //! `KeyError`'s field names the form field its message is shown next to.
 
 use axum::{

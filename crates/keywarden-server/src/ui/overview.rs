@@ -4,10 +4,13 @@
 use std::collections::BTreeMap;
 
 use axum::{extract::State, response::Response};
-use keywarden_store::{KeyStatus, Permission};
+use keywarden_store::KeyStatus;
 use maud::html;
 
-use crate::state::AppState;
+use crate::{
+    command::{CreateKey, ListKeys, RevokeKeys},
+    state::AppState,
+};
 
 use super::{
     chart,
@@ -21,8 +24,7 @@ const SOON_DAYS: i64 = 14;
 /// `GET /ui`.
 async fn render(state: &AppState, console: &Console) -> Result<Response, Response> {
     let fail = |e: keywarden_store::StoreError| api_error_page(&e.into());
-    let root = console.root();
-    if !root.allows(Permission::KeysRead) {
+    if !console.may::<ListKeys>() {
         let body = html! {
             div class="page-head" { div { h1 { "Overview" } } }
             div class="card" {
@@ -61,14 +63,12 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
         )
         .await
         .map_err(fail)?;
+    let proof = crate::authz::authorize(state, &console.actor, ListKeys)
+        .await
+        .map_err(|e| api_error_page(&e.into()))?;
     state
         .store()
-        .audit(&console.caller.draft(
-            state,
-            keywarden_store::AuditAction::KeyList,
-            None,
-            serde_json::json!({ "view": "overview" }),
-        ))
+        .audit(&proof.draft(state, None, serde_json::json!({ "view": "overview" })))
         .await
         .map_err(fail)?;
 
@@ -97,8 +97,8 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
         div class="page-head" {
             div { h1 { "Overview" } p class="muted" { "Everything keywarden knows, at a glance." } }
             div class="actions" {
-                @if root.allows(Permission::KeysWrite) { a class="btn btn-primary" href="/ui/keys/new" { "Create key" } }
-                @if root.allows(Permission::KeysRevoke) { a class="btn btn-danger-ghost" href="/ui/emergency" { "Emergency revoke" } }
+                @if console.may::<CreateKey>() { a class="btn btn-primary" href="/ui/keys/new" { "Create key" } }
+                @if console.may::<RevokeKeys>() { a class="btn btn-danger-ghost" href="/ui/emergency" { "Emergency revoke" } }
             }
         }
         div class="stats" {

@@ -5,7 +5,7 @@ use axum::{
     response::Response,
 };
 use keywarden_core::names::Owner;
-use keywarden_store::{KeyFilter, Permission};
+use keywarden_store::KeyFilter;
 use maud::html;
 
 use crate::{error::ApiError, state::AppState};
@@ -28,22 +28,14 @@ pub(crate) async fn page_route(
 
 async fn render(state: &AppState, console: &Console, owner: &str) -> Result<Response, Response> {
     let fail = |e: ApiError| api_error_page(&e);
-    let target = format!("owner:{owner}");
-    console
-        .caller
-        .require(
-            state,
-            Permission::KeysRead,
-            keywarden_store::AuditAction::OwnerRead,
-            Some(&target),
-        )
+    let command = crate::command::ReadOwner {
+        owner: owner.to_owned(),
+    };
+    let proof = crate::authz::authorize(state, &console.actor, command)
         .await
-        .map_err(fail)?;
-    let owner: Owner = owner
-        .parse()
-        .map_err(|e: keywarden_core::names::NameError| {
-            fail(ApiError::invalid("INVALID_OWNER", e.to_string()))
-        })?;
+        .map_err(|e| fail(e.into()))?;
+    let target = crate::authz::Command::target(proof.command());
+    let owner: Owner = crate::keys::parse_owner(owner).map_err(|e| fail(e.into()))?;
     let now = state.now();
     let limits = state
         .store()
@@ -62,10 +54,9 @@ async fn render(state: &AppState, console: &Console, owner: &str) -> Result<Resp
         .items;
     state
         .store()
-        .audit(&console.caller.draft(
+        .audit(&proof.draft(
             state,
-            keywarden_store::AuditAction::OwnerRead,
-            Some(&target),
+            target.as_deref(),
             serde_json::json!({ "keys": keys.len() }),
         ))
         .await

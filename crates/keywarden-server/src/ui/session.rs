@@ -48,10 +48,7 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
-use crate::{
-    auth::{Caller, ClientAddr},
-    state::AppState,
-};
+use crate::{auth::ClientAddr, authz::Actor, state::AppState};
 
 use super::html;
 
@@ -114,9 +111,9 @@ pub(crate) struct Sessions {
 /// What the guard learns about a live session.
 #[derive(Clone)]
 pub(crate) struct Console {
-    /// The root key and client address, exactly as the API's extractor
-    /// builds them, so permission checks and audit entries are identical.
-    pub(crate) caller: Caller,
+    /// The session's actor: its root key and the client's address, so
+    /// permission checks and audit entries are those of the API.
+    pub(crate) actor: Actor,
     /// The session's id (the digest of its token).
     pub(crate) session: [u8; 32],
     /// The session's CSRF token, for forms.
@@ -128,9 +125,15 @@ pub(crate) struct Console {
 }
 
 impl Console {
+    /// Whether the signed-in actor may run commands `C` (what a page
+    /// offers; running one is authorized as in the API).
+    pub(crate) fn may<C: crate::authz::Command>(&self) -> bool {
+        self.actor.may::<C>()
+    }
+
     /// The signed-in root key.
     pub(crate) fn root(&self) -> &RootKeyRecord {
-        &self.caller.root
+        self.actor.root()
     }
 
     /// Leaves a one-time message for the next page. The action it reports
@@ -523,7 +526,7 @@ pub(crate) async fn guard(
     let shown = stored.notice.clone();
     let notice = Arc::new(Mutex::new(stored.notice));
     let root = stored.root;
-    let caller = Caller { root, ip };
+    let actor = Actor::console(root, ip);
     let mut req = req;
     if method == Method::POST {
         let cross_site = req
@@ -564,7 +567,7 @@ pub(crate) async fn guard(
         if cross_site || !given.as_deref().is_some_and(|g| csrf.matches(g)) {
             let draft = AuditDraft {
                 outcome: keywarden_store::AuditOutcome::Denied.into(),
-                ..caller.draft(
+                ..actor.draft(
                     &state,
                     keywarden_store::AuditAction::ConsoleCsrf,
                     Some(&format!("POST {path}")),
@@ -586,7 +589,7 @@ pub(crate) async fn guard(
         req = Request::from_parts(parts, Body::from(bytes));
     }
     req.extensions_mut().insert(Console {
-        caller,
+        actor,
         session: id,
         csrf,
         sessions,

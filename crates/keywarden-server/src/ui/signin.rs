@@ -191,7 +191,7 @@ pub(crate) async fn sign_out(
     Tls(secure): Tls,
     console: Console,
 ) -> Response {
-    let draft = console.caller.draft(
+    let draft = console.actor.draft(
         &state,
         keywarden_store::AuditAction::ConsoleSignOut,
         None,

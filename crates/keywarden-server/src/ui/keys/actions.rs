@@ -33,15 +33,14 @@ pub(super) fn dialog(id: &str, labelled_by: &str, body: Markup) -> Markup {
 
 /// The confirmation as a page: load the key, check the permission (audited
 /// when refused), render the form.
-async fn confirmation_page(
+async fn confirmation_page<C: Command>(
     state: &AppState,
     console: &Console,
     id: &str,
-    (permission, action): (Permission, keywarden_store::AuditAction),
     title: &str,
     form: impl FnOnce(&KeyRecord) -> Markup,
 ) -> PageResult {
-    let (_, k) = permitted_key(state, console, permission, action, id).await?;
+    let (_, _, k) = permitted_key::<C>(state, console, id).await?;
     let body = html! { div class="card narrow" { (form(&k)) } };
     Ok(page(console, title, Nav::Keys, body))
 }
@@ -53,11 +52,7 @@ pub(crate) async fn revoke_form(
     console: Console,
     Path(id): Path<String>,
 ) -> PageResult {
-    let rule = (
-        Permission::KeysRevoke,
-        keywarden_store::AuditAction::KeyRevoke,
-    );
-    confirmation_page(&state, &console, &id, rule, "Revoke key", |k| {
+    confirmation_page::<RevokeKey>(&state, &console, &id, "Revoke key", |k| {
         revoke_form_body(&console, k)
     })
     .await
@@ -76,19 +71,12 @@ pub(crate) async fn revoke(
     Path(id): Path<String>,
     UiForm(f): UiForm<RevokeForm>,
 ) -> PageResult {
-    require(
-        &state,
-        &console,
-        Permission::KeysRevoke,
-        keywarden_store::AuditAction::KeyRevoke,
-        Some(&id),
-    )
-    .await?;
-    let key_id = keys::parse_id(&id).map_err(fail)?;
-    let reason = keys::reason(non_empty(&f.reason).map(str::to_owned), "manual").map_err(fail)?;
-    let record = keys::revoke(&state, &console.caller, &key_id, &reason)
-        .await
-        .map_err(fail)?;
+    let command = RevokeKey {
+        id,
+        reason: non_empty(&f.reason).map(str::to_owned),
+    };
+    let proof = authorize(&state, &console, command).await?;
+    let record = keys::revoke(&state, proof).await.map_err(fail)?;
     console
         .notice(
             &state,
@@ -98,7 +86,7 @@ pub(crate) async fn revoke(
             ),
         )
         .await;
-    Ok(see_other(&format!("/ui/keys/{key_id}")))
+    Ok(see_other(&format!("/ui/keys/{}", record.id)))
 }
 
 // ------------------------------------------------------- disable, enable
@@ -127,22 +115,14 @@ async fn toggle(
     Path(id): Path<String>,
     disabled: bool,
 ) -> PageResult {
-    let (permission, action) = if disabled {
-        (
-            Permission::KeysRevoke,
-            keywarden_store::AuditAction::KeyDisable,
-        )
+    let record = if disabled {
+        let proof = authorize(&state, &console, DisableKey { id }).await?;
+        keys::disable(&state, proof).await
     } else {
-        (
-            Permission::KeysWrite,
-            keywarden_store::AuditAction::KeyEnable,
-        )
-    };
-    require(&state, &console, permission, action, Some(&id)).await?;
-    let key_id = keys::parse_id(&id).map_err(fail)?;
-    let record = keys::set_disabled(&state, &console.caller, &key_id, disabled)
-        .await
-        .map_err(fail)?;
+        let proof = authorize(&state, &console, EnableKey { id }).await?;
+        keys::enable(&state, proof).await
+    }
+    .map_err(fail)?;
     console.notice(
         &state,
         if disabled {
@@ -154,7 +134,7 @@ async fn toggle(
             format!("Enabled {} ({}) again.", record.id, record.hint)
         },
     ).await;
-    Ok(see_other(&format!("/ui/keys/{key_id}")))
+    Ok(see_other(&format!("/ui/keys/{}", record.id)))
 }
 
 // ---------------------------------------------------------------- roll
@@ -203,8 +183,7 @@ pub(crate) async fn roll_form(
     console: Console,
     Path(id): Path<String>,
 ) -> PageResult {
-    let rule = (Permission::KeysWrite, keywarden_store::AuditAction::KeyRoll);
-    confirmation_page(&state, &console, &id, rule, "Roll key", |k| {
+    confirmation_page::<RollKey>(&state, &console, &id, "Roll key", |k| {
         roll_form_body(&state, &console, k)
     })
     .await
@@ -224,31 +203,13 @@ pub(crate) async fn roll(
     Path(id): Path<String>,
     UiForm(f): UiForm<RollForm>,
 ) -> PageResult {
-    require(
-        &state,
-        &console,
-        Permission::KeysWrite,
-        keywarden_store::AuditAction::KeyRoll,
-        Some(&id),
-    )
-    .await?;
-    let key_id = keys::parse_id(&id).map_err(fail)?;
-    let grace = keys::grace_ms(
-        non_empty(&f.grace_period),
-        state.config().default_grace_period.ms(),
-    )
-    .map_err(fail)?;
-    let rolled = keys::roll(
-        &state,
-        &console.caller,
-        &key_id,
-        keys::RollRequest {
-            grace_ms: grace,
-            share: f.share.is_some().then_some(ShareLifetime::DEFAULT),
-        },
-    )
-    .await
-    .map_err(fail)?;
+    let command = RollKey {
+        id,
+        grace_period: non_empty(&f.grace_period).map(str::to_owned),
+        share: f.share.is_some().then(ShareRequest::default),
+    };
+    let proof = authorize(&state, &console, command).await?;
+    let rolled = keys::roll(&state, proof).await.map_err(fail)?;
     let new_id = rolled.new.record.id.to_string();
     let share_url = rolled.new.share_url;
     console.sessions.hold_reveal(

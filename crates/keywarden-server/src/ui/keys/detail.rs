@@ -18,22 +18,10 @@ pub(crate) async fn detail(
     Path(id): Path<String>,
     UiQuery(q): UiQuery<DetailQuery>,
 ) -> PageResult {
-    let (id, k) = permitted_key(
-        &state,
-        &console,
-        Permission::KeysRead,
-        keywarden_store::AuditAction::KeyRead,
-        &id,
-    )
-    .await?;
+    let (permit, id, k) = permitted_key::<ReadKey>(&state, &console, &id).await?;
     state
         .store()
-        .audit(&console.caller.draft(
-            &state,
-            keywarden_store::AuditAction::KeyRead,
-            Some(id.as_str()),
-            serde_json::json!({}),
-        ))
+        .audit(&permit.draft(&state, Some(id.as_str()), serde_json::json!({})))
         .await
         .map_err(fail)?;
     let now = state.now();
@@ -53,8 +41,7 @@ pub(crate) async fn detail(
         .recent_usage(Some(&id), false, 20)
         .await
         .map_err(fail)?;
-    let root = console.root();
-    let audit = if root.allows(Permission::AuditRead) {
+    let audit = if console.may::<crate::command::ReadAudit>() {
         let filter = AuditFilter {
             target: Some(id.to_string()),
             ..AuditFilter::default()
@@ -64,8 +51,8 @@ pub(crate) async fn detail(
         None
     };
     let status = k.status(now);
-    let can_revoke = root.allows(Permission::KeysRevoke) && status != KeyStatus::Revoked;
-    let can_write = root.allows(Permission::KeysWrite);
+    let can_revoke = console.may::<RevokeKey>() && status != KeyStatus::Revoked;
+    let can_write = console.may::<UpdateKey>();
     let can_roll = can_write && status == KeyStatus::Active && k.rotated_to.is_none();
     let can_edit = can_write && status != KeyStatus::Revoked;
     let title = k.name.clone().unwrap_or_else(|| k.id.to_string());
@@ -85,13 +72,13 @@ pub(crate) async fn detail(
                 @if can_roll {
                     a class="btn" href=(format!("/ui/keys/{}/roll", k.id)) data-dialog="roll-dialog" { "Roll…" }
                 }
-                @if status == KeyStatus::Disabled && can_write {
+                @if status == KeyStatus::Disabled && console.may::<EnableKey>() {
                     form method="post" action=(format!("/ui/keys/{}/enable", k.id)) class="inline" {
                         (csrf_field(&console))
                         button class="btn" type="submit" { "Enable" }
                     }
                 }
-                @if status == KeyStatus::Active && root.allows(Permission::KeysRevoke) {
+                @if status == KeyStatus::Active && console.may::<DisableKey>() {
                     form method="post" action=(format!("/ui/keys/{}/disable", k.id)) class="inline" {
                         (csrf_field(&console))
                         button class="btn" type="submit" title="Refuse this key until it is enabled again" { "Disable" }
@@ -100,7 +87,7 @@ pub(crate) async fn detail(
                 @if can_revoke {
                     a class="btn btn-danger" href=(format!("/ui/keys/{}/revoke", k.id)) data-dialog="revoke-dialog" { "Revoke" }
                 }
-                @if !can_write && !root.allows(Permission::KeysRevoke) {
+                @if !can_write && !console.may::<RevokeKey>() {
                     span class="muted small" { "Read-only: your root key cannot change keys." }
                 }
             }
@@ -216,7 +203,7 @@ pub(crate) async fn detail(
                             td class="mono small clip" { (e.draft.details.to_string()) }
                         } } }
                     } }
-                    @if root.allows(Permission::AuditRead) {
+                    @if console.may::<crate::command::ReadAudit>() {
                         p class="pad small" { a href=(format!("/ui/audit?target={}", k.id)) { "All audit entries for this key →" } }
                     }
                 }

@@ -187,7 +187,7 @@ impl KeyForm {
             credits: None,
             rate_limits: Vec::new(),
             recoverable: self.recoverable.is_some(),
-            share: self.share.is_some().then_some(ShareLifetime::DEFAULT),
+            share: self.share.is_some().then(ShareRequest::default),
         })
     }
 
@@ -401,14 +401,7 @@ pub(super) fn key_form(
 
 /// `GET /ui/keys/new`.
 pub(crate) async fn new_form(State(state): State<AppState>, console: Console) -> PageResult {
-    require(
-        &state,
-        &console,
-        Permission::KeysWrite,
-        keywarden_store::AuditAction::KeyCreate,
-        None,
-    )
-    .await?;
+    permit::<CreateKey>(&state, &console, None).await?;
     let defaults = KeyForm {
         environment: "live".to_owned(),
         ..KeyForm::default()
@@ -441,14 +434,7 @@ pub(crate) async fn create(
     console: Console,
     UiForm(f): UiForm<KeyForm>,
 ) -> PageResult {
-    require(
-        &state,
-        &console,
-        Permission::KeysWrite,
-        keywarden_store::AuditAction::KeyCreate,
-        None,
-    )
-    .await?;
+    permit::<CreateKey>(&state, &console, None).await?;
     let req = match f.to_create() {
         Ok(r) => r,
         Err(e) => {
@@ -461,7 +447,8 @@ pub(crate) async fn create(
             ));
         }
     };
-    match keys::create(&state, &console.caller, req).await {
+    let proof = authorize(&state, &console, CreateKey { key: req }).await?;
+    match keys::create(&state, proof).await {
         Ok(created) => {
             let id = created.record.id.to_string();
             console.sessions.hold_reveal(
@@ -514,14 +501,7 @@ pub(crate) async fn edit_form(
     console: Console,
     Path(id): Path<String>,
 ) -> PageResult {
-    let (_, k) = permitted_key(
-        &state,
-        &console,
-        Permission::KeysWrite,
-        keywarden_store::AuditAction::KeyUpdate,
-        &id,
-    )
-    .await?;
+    let (_, _, k) = permitted_key::<UpdateKey>(&state, &console, &id).await?;
     Ok(edit_page(
         &state,
         &console,
@@ -539,14 +519,7 @@ pub(crate) async fn edit(
     Path(id): Path<String>,
     UiForm(f): UiForm<KeyForm>,
 ) -> PageResult {
-    let (key_id, k) = permitted_key(
-        &state,
-        &console,
-        Permission::KeysWrite,
-        keywarden_store::AuditAction::KeyUpdate,
-        &id,
-    )
-    .await?;
+    let (_, key_id, k) = permitted_key::<UpdateKey>(&state, &console, &id).await?;
     let patch = match f.to_patch(&k) {
         Ok(p) => p,
         Err(e) => {
@@ -560,7 +533,9 @@ pub(crate) async fn edit(
             ));
         }
     };
-    match keys::update(&state, &console.caller, &key_id, patch).await {
+    let command = UpdateKey { id, changes: patch };
+    let proof = authorize(&state, &console, command).await?;
+    match keys::update(&state, proof).await {
         Ok(_) => {
             console.notice(&state, "Changes saved.").await;
             Ok(see_other(&format!("/ui/keys/{key_id}")))

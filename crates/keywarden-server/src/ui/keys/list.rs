@@ -76,14 +76,7 @@ pub(crate) async fn list(
     console: Console,
     UiQuery(q): UiQuery<ListQuery>,
 ) -> PageResult {
-    require(
-        &state,
-        &console,
-        Permission::KeysRead,
-        keywarden_store::AuditAction::KeyList,
-        None,
-    )
-    .await?;
+    let proof = authorize(&state, &console, ListKeys).await?;
     let now = state.now();
     let (filter, problem) = match parse_filter(&q) {
         Ok(f) => (Some(f), None),
@@ -104,15 +97,10 @@ pub(crate) async fn list(
     };
     state
         .store()
-        .audit(&console.caller.draft(
-            &state,
-            keywarden_store::AuditAction::KeyList,
-            None,
-            serde_json::json!({ "returned": keys.len() }),
-        ))
+        .audit(&proof.draft(&state, None, serde_json::json!({ "returned": keys.len() })))
         .await
         .map_err(fail)?;
-    let can_write = console.root().allows(Permission::KeysWrite);
+    let can_write = console.may::<CreateKey>();
     let body = html! {
         div class="page-head" {
             div {

@@ -12,14 +12,16 @@ use keywarden_core::{
     key::{Environment, KeyId},
     names::{Owner, Scope},
 };
-use keywarden_store::{AuditFilter, Cursor, KeyFilter, KeyRecord, KeyStatus, Permission};
+use keywarden_store::{AuditFilter, Cursor, KeyFilter, KeyRecord, KeyStatus};
 use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::{
+    authz::{self, Authorized, Command, Permit},
+    command::{CreateKey, DisableKey, EnableKey, ListKeys, ReadKey, RevokeKey, RollKey, UpdateKey},
     error::ApiError,
     keys::{self, KeyChanges, KeyErrorKind, NewKey, RateLimitInput},
-    share::ShareLifetime,
+    share::ShareRequest,
     state::AppState,
     timefmt,
 };
@@ -44,16 +46,26 @@ pub(super) fn fail(err: impl Into<ApiError>) -> Response {
     api_error_page(&err.into())
 }
 
-pub(super) async fn require(
+/// Authorizes a command of the signed-in actor (a refusal is audited and
+/// shown as a page).
+pub(super) async fn authorize<C: Command>(
     state: &AppState,
     console: &Console,
-    permission: Permission,
-    action: keywarden_store::AuditAction,
+    command: C,
+) -> Result<Authorized<C>, Response> {
+    authz::authorize(state, &console.actor, command)
+        .await
+        .map_err(fail)
+}
+
+/// Checks that the signed-in actor may run commands `C` on `target`, to
+/// show their form (a refusal is audited and shown as a page).
+pub(super) async fn permit<C: Command>(
+    state: &AppState,
+    console: &Console,
     target: Option<&str>,
-) -> Result<(), Response> {
-    console
-        .caller
-        .require(state, permission, action, target)
+) -> Result<Permit<C>, Response> {
+    authz::permit(state, &console.actor, target)
         .await
         .map_err(fail)
 }
@@ -64,17 +76,17 @@ pub(super) async fn load(state: &AppState, id: &str) -> Result<(KeyId, KeyRecord
     Ok((id, record))
 }
 
-/// The preamble of every page about one key: the caller's permission
-/// (a refusal is audited and shown), then the key (404 page when unknown).
-pub(super) async fn permitted_key(
+/// The preamble of every page about one key: the actor's permission for
+/// commands `C` (a refusal is audited and shown), then the key (404 page
+/// when unknown).
+pub(super) async fn permitted_key<C: Command>(
     state: &AppState,
     console: &Console,
-    permission: Permission,
-    action: keywarden_store::AuditAction,
     id: &str,
-) -> Result<(KeyId, KeyRecord), Response> {
-    require(state, console, permission, action, Some(id)).await?;
-    load(state, id).await
+) -> Result<(Permit<C>, KeyId, KeyRecord), Response> {
+    let permit = permit::<C>(state, console, Some(id)).await?;
+    let (id, record) = load(state, id).await?;
+    Ok((permit, id, record))
 }
 
 pub(super) fn see_other(to: &str) -> Response {

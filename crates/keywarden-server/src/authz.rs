@@ -1,0 +1,276 @@
+//! One authorization point: who acts ([`Actor`]), what they ask
+//! ([`Command`], one type per operation, in [`crate::command`]), and the
+//! proof that they may ([`Authorized`]).
+//!
+//! Every management operation is a command that declares the permission it
+//! needs once, as an associated constant. [`authorize`] is the only place
+//! that checks a permission: it audits a refusal once and returns the
+//! refusal, or returns an [`Authorized`] holding the command. The
+//! operations themselves (`keys::create`, `keys::revoke`, …) take that
+//! proof, not the bare command, and the proof has no public constructor:
+//! an adapter (API handler, console page) that skips authorization does not
+//! compile.
+//!
+//! The way that compiles: authorize, then run with the proof.
+//!
+//! ```no_run
+//! # async fn f(state: keywarden_server::AppState, actor: keywarden_server::authz::Actor) {
+//! use keywarden_server::{authz::authorize, command::RevokeKey};
+//! let command = RevokeKey { id: "key_x".into(), reason: None };
+//! let Ok(proof) = authorize(&state, &actor, command).await else { return };
+//! let _revoked = keywarden_server::keys::revoke(&state, proof).await;
+//! # }
+//! ```
+//!
+//! ```compile_fail
+//! # async fn f(state: keywarden_server::AppState) {
+//! use keywarden_server::command::RevokeKey;
+//! // A revocation without a proof: `keys::revoke` takes `Authorized<RevokeKey>`.
+//! let command = RevokeKey { id: "key_x".into(), reason: None };
+//! keywarden_server::keys::revoke(&state, command).await;
+//! # }
+//! ```
+//!
+//! ```compile_fail
+//! # fn f(actor: keywarden_server::authz::Actor) {
+//! use keywarden_server::{authz::Authorized, command::RevokeKey};
+//! // Nor can a proof be made by hand: its fields are private.
+//! let forged = Authorized { actor, command: RevokeKey { id: "key_x".into(), reason: None } };
+//! # }
+//! ```
+//!
+//! Pages that only show what a command would do (a form, a confirmation)
+//! ask [`permit`] for a [`Permit`]: the same check and audit, no command to
+//! run.
+
+use std::{marker::PhantomData, net::IpAddr, sync::Arc};
+
+use keywarden_store::{
+    AuditAction, AuditDraft, AuditOutcome, Permission, RootKeyRecord, StoreError,
+};
+
+use crate::state::AppState;
+
+/// Who acts: the credentials behind a management operation, and the
+/// client's address. Audit entries name the actor. Cheap to clone (the
+/// root key's record is shared).
+#[derive(Debug, Clone)]
+pub struct Actor {
+    kind: ActorKind,
+    ip: Option<IpAddr>,
+}
+
+/// The kinds of actor.
+#[derive(Debug, Clone)]
+pub enum ActorKind {
+    /// A management API call authenticated by a root key.
+    RootKey(Arc<RootKeyRecord>),
+    /// A console session, signed in with a root key: it acts with that
+    /// key's permissions, and its audit entries name that key.
+    Console(Arc<RootKeyRecord>),
+}
+
+impl Actor {
+    /// A caller of the management API, by its root key.
+    pub fn root_key(root: impl Into<Arc<RootKeyRecord>>, ip: Option<IpAddr>) -> Self {
+        Self {
+            kind: ActorKind::RootKey(root.into()),
+            ip,
+        }
+    }
+
+    /// A console session signed in with `root`.
+    pub fn console(root: impl Into<Arc<RootKeyRecord>>, ip: Option<IpAddr>) -> Self {
+        Self {
+            kind: ActorKind::Console(root.into()),
+            ip,
+        }
+    }
+
+    /// What kind of actor this is.
+    pub fn kind(&self) -> &ActorKind {
+        &self.kind
+    }
+
+    /// The root key it acts with.
+    pub fn root(&self) -> &RootKeyRecord {
+        match &self.kind {
+            ActorKind::RootKey(root) | ActorKind::Console(root) => root,
+        }
+    }
+
+    /// The client's address, when it is known.
+    pub fn ip(&self) -> Option<IpAddr> {
+        self.ip
+    }
+
+    /// Whether it holds `permission`.
+    fn allows(&self, permission: Permission) -> bool {
+        self.root().allows(permission)
+    }
+
+    /// Whether it may run commands `C`, without auditing: for what a page
+    /// offers (a button, a menu entry). Running one still goes through
+    /// [`authorize`].
+    pub fn may<C: Command>(&self) -> bool {
+        self.allows(C::PERMISSION)
+    }
+
+    /// An audit entry by this actor, allowed. Operations write theirs
+    /// through their proof ([`Authorized::draft`]).
+    pub(crate) fn draft(
+        &self,
+        state: &AppState,
+        action: AuditAction,
+        target: Option<&str>,
+        details: serde_json::Value,
+    ) -> AuditDraft {
+        AuditDraft {
+            actor: self.root().id.to_string(),
+            action: action.into(),
+            target: target.map(crate::auth::audit_target),
+            outcome: AuditOutcome::Allowed.into(),
+            client_ip: self.ip.map(|ip| ip.to_string()),
+            details,
+            at: state.now(),
+        }
+    }
+}
+
+/// An operation an actor asks for. Its permission is declared once, here.
+pub trait Command {
+    /// The permission the operation needs.
+    const PERMISSION: Permission;
+    /// The audit action it is recorded as (its refusal too).
+    const ACTION: AuditAction;
+    /// What it acts on, as the request named it (a key id, an owner), for
+    /// the audit entry of a refusal.
+    fn target(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The proof that an actor may run a command, holding both. Made only by
+/// [`authorize`].
+#[derive(Debug)]
+pub struct Authorized<C> {
+    actor: Actor,
+    command: C,
+}
+
+impl<C> Authorized<C> {
+    /// Who acts.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// What they asked.
+    pub fn command(&self) -> &C {
+        &self.command
+    }
+
+    /// Both, taken apart (the operation that consumes the proof).
+    pub fn into_parts(self) -> (Actor, C) {
+        (self.actor, self.command)
+    }
+}
+
+impl<C: Command> Authorized<C> {
+    /// The audit entry of the command, allowed: the only way an allowed
+    /// entry of a management operation is written, so it cannot name
+    /// another action than the command's.
+    pub fn draft(
+        &self,
+        state: &AppState,
+        target: Option<&str>,
+        details: serde_json::Value,
+    ) -> AuditDraft {
+        self.actor.draft(state, C::ACTION, target, details)
+    }
+}
+
+/// The proof that an actor may run commands of type `C` (to show their
+/// form): nothing to run. Made only by [`permit`].
+#[derive(Debug)]
+pub struct Permit<C> {
+    actor: Actor,
+    _command: PhantomData<fn() -> C>,
+}
+
+impl<C: Command> Permit<C> {
+    /// Who may act.
+    pub fn actor(&self) -> &Actor {
+        &self.actor
+    }
+
+    /// An audit entry of the command's action, allowed (a page that shows
+    /// what the command would do, read).
+    pub fn draft(
+        &self,
+        state: &AppState,
+        target: Option<&str>,
+        details: serde_json::Value,
+    ) -> AuditDraft {
+        self.actor.draft(state, C::ACTION, target, details)
+    }
+}
+
+/// Why an actor may not act.
+#[derive(Debug, thiserror::Error)]
+pub enum Denied {
+    /// The actor lacks the permission (403; the refusal is audited).
+    #[error("missing permission {0}")]
+    Forbidden(Permission),
+    /// The refusal could not be audited: the store is unavailable.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Checks that `actor` may run `command`: the one permission check of
+/// every management operation. A refusal is audited (with the command's
+/// action and target) and returned.
+pub async fn authorize<C: Command>(
+    state: &AppState,
+    actor: &Actor,
+    command: C,
+) -> Result<Authorized<C>, Denied> {
+    check::<C>(state, actor, || command.target()).await?;
+    Ok(Authorized {
+        actor: actor.clone(),
+        command,
+    })
+}
+
+/// Checks that `actor` may run commands of type `C` on `target` (to show
+/// their form or confirmation): the same check and audit as [`authorize`].
+pub async fn permit<C: Command>(
+    state: &AppState,
+    actor: &Actor,
+    target: Option<&str>,
+) -> Result<Permit<C>, Denied> {
+    check::<C>(state, actor, || target.map(str::to_owned)).await?;
+    Ok(Permit {
+        actor: actor.clone(),
+        _command: PhantomData,
+    })
+}
+
+async fn check<C: Command>(
+    state: &AppState,
+    actor: &Actor,
+    target: impl FnOnce() -> Option<String>,
+) -> Result<(), Denied> {
+    if actor.allows(C::PERMISSION) {
+        return Ok(());
+    }
+    let target = target();
+    let mut draft = actor.draft(
+        state,
+        C::ACTION,
+        target.as_deref(),
+        serde_json::json!({ "missing_permission": C::PERMISSION.as_str() }),
+    );
+    draft.outcome = AuditOutcome::Denied.into();
+    state.store().audit(&draft).await?;
+    Err(Denied::Forbidden(C::PERMISSION))
+}

@@ -1,0 +1,204 @@
+//! Every management operation as a typed command, with the one permission
+//! it needs and the audit action it is recorded as. This table is the
+//! whole permission model of the management API and the console: an
+//! adapter builds a command from its request, [`crate::authz::authorize`]
+//! checks it, and the operation takes the proof.
+//!
+//! Commands carry the request as it came (ids and durations as text), so a
+//! refusal is decided, and audited, before any of it is parsed: a caller
+//! without the permission learns nothing from a 422. The operations parse
+//! it (`keys::parse_id`, defaults, the share link) in one place.
+//!
+//! Reads whose work is a query (lists, a key's page, usage) carry only
+//! their target: the proof they get is what writes their audit entry
+//! ([`crate::authz::Authorized::draft`]).
+
+use keywarden_core::{key::Environment, names::Owner};
+use keywarden_store::{AuditAction, Permission};
+
+use crate::{
+    authz::Command,
+    keys::{CreditsInput, KeyChanges, NewKey, RateLimitInput},
+    share::ShareRequest,
+};
+
+/// Declares commands: `Type: permission => audit action`, and how a
+/// command names its target (`|c| …`), if it has one.
+macro_rules! commands {
+    ($($name:ident: $permission:ident => $action:ident $(, |$c:ident| $target:expr)?;)*) => {$(
+        impl Command for $name {
+            const PERMISSION: Permission = Permission::$permission;
+            const ACTION: AuditAction = AuditAction::$action;
+            $(fn target(&self) -> Option<String> {
+                let $c = self;
+                Some($target)
+            })?
+        }
+    )*};
+}
+
+commands! {
+    CreateKey: KeysWrite => KeyCreate;
+    ListKeys: KeysRead => KeyList;
+    ReadKey: KeysRead => KeyRead, |c| c.id.clone();
+    ReadKeyUsage: KeysRead => KeyUsage, |c| c.id.clone();
+    UpdateKey: KeysWrite => KeyUpdate, |c| c.id.clone();
+    RollKey: KeysWrite => KeyRoll, |c| c.id.clone();
+    RevokeKey: KeysRevoke => KeyRevoke, |c| c.id.clone();
+    DisableKey: KeysRevoke => KeyDisable, |c| c.id.clone();
+    EnableKey: KeysWrite => KeyEnable, |c| c.id.clone();
+    RevokeKeys: KeysRevoke => KeyBulkRevoke,
+        |c| crate::keys::bulk_target(c.owner.as_ref(), c.environment.as_ref());
+    RevealKey: KeysReveal => KeyReveal, |c| c.id.clone();
+    ReadOwner: KeysRead => OwnerRead, |c| format!("owner:{}", c.owner);
+    SetOwnerLimits: KeysWrite => OwnerLimitsSet, |c| format!("owner:{}", c.owner);
+    DeleteOwnerLimits: KeysWrite => OwnerLimitsDelete, |c| format!("owner:{}", c.owner);
+    ReadAudit: AuditRead => AuditRead;
+    VerifyAudit: AuditRead => AuditVerify;
+    ReadAuditCheckpoint: AuditRead => AuditCheckpointRead;
+    ReadEvents: KeysRead => EventRead;
+    RedeliverEvent: KeysWrite => EventRedeliver;
+    VerifyKeys: KeysVerify => KeyVerify;
+}
+
+/// Create a key.
+#[derive(Debug)]
+pub struct CreateKey {
+    /// What it should be.
+    pub key: NewKey,
+}
+
+/// List keys.
+#[derive(Debug)]
+pub struct ListKeys;
+
+/// Read a key (its page in the console).
+#[derive(Debug)]
+pub struct ReadKey {
+    /// Its id, as the request gave it.
+    pub id: String,
+}
+
+/// Read a key's verifications over time.
+#[derive(Debug)]
+pub struct ReadKeyUsage {
+    /// Its id, as the request gave it.
+    pub id: String,
+}
+
+/// Change a key's settings.
+#[derive(Debug)]
+pub struct UpdateKey {
+    /// Its id, as the request gave it.
+    pub id: String,
+    /// The changes.
+    pub changes: KeyChanges,
+}
+
+/// Roll a key: a new key with its settings; the old one works for a grace
+/// period.
+#[derive(Debug)]
+pub struct RollKey {
+    /// Its id, as the request gave it.
+    pub id: String,
+    /// How long the old key keeps working (`24h`; the node's default when
+    /// absent).
+    pub grace_period: Option<String>,
+    /// Also make a one-time share link for the new key.
+    pub share: Option<ShareRequest>,
+}
+
+/// Revoke a key now.
+#[derive(Debug)]
+pub struct RevokeKey {
+    /// Its id, as the request gave it.
+    pub id: String,
+    /// Why (default `manual`).
+    pub reason: Option<String>,
+}
+
+/// Disable a key until it is enabled again.
+#[derive(Debug)]
+pub struct DisableKey {
+    /// Its id, as the request gave it.
+    pub id: String,
+}
+
+/// Enable a disabled key.
+#[derive(Debug)]
+pub struct EnableKey {
+    /// Its id, as the request gave it.
+    pub id: String,
+}
+
+/// Emergency: revoke every key of an owner and/or environment.
+#[derive(Debug)]
+pub struct RevokeKeys {
+    /// Only this owner's keys.
+    pub owner: Option<Owner>,
+    /// Only this environment's keys.
+    pub environment: Option<Environment>,
+    /// Why (default `emergency`).
+    pub reason: Option<String>,
+}
+
+/// Read back a recoverable key's secret.
+#[derive(Debug)]
+pub struct RevealKey {
+    /// Its id, as the request gave it.
+    pub id: String,
+}
+
+/// Read an owner: its shared limits and keys.
+#[derive(Debug)]
+pub struct ReadOwner {
+    /// The owner, as the request gave it.
+    pub owner: String,
+}
+
+/// Set the limits every key of an owner shares.
+#[derive(Debug)]
+pub struct SetOwnerLimits {
+    /// The owner, as the request gave it.
+    pub owner: String,
+    /// A rate limit shared by the owner's keys.
+    pub rate_limit: Option<RateLimitInput>,
+    /// Credits shared by the owner's keys.
+    pub credits: Option<CreditsInput>,
+}
+
+/// Remove an owner's shared limits.
+#[derive(Debug)]
+pub struct DeleteOwnerLimits {
+    /// The owner, as the request gave it.
+    pub owner: String,
+}
+
+/// Read the audit log.
+#[derive(Debug)]
+pub struct ReadAudit;
+
+/// Check the audit log's hash chain.
+#[derive(Debug)]
+pub struct VerifyAudit;
+
+/// Read a signed checkpoint of the audit log's head.
+#[derive(Debug)]
+pub struct ReadAuditCheckpoint;
+
+/// Read the notable events.
+#[derive(Debug)]
+pub struct ReadEvents;
+
+/// Deliver an event to the webhook again.
+#[derive(Debug)]
+pub struct RedeliverEvent {
+    /// The event's id, as the request gave it.
+    pub id: String,
+}
+
+/// Verify keys for an API (`POST /v1/verify`, `/v1/leaks/check`,
+/// TruffleHog's verifier): a root key's permission, then the verification
+/// every key presented to forward-auth gets.
+#[derive(Debug)]
+pub struct VerifyKeys;
