@@ -4,7 +4,7 @@
 //!
 //! Why the CLI and not a library: streaming `git log -p -U0` measured faster
 //! than walking diffs with libgit2 on the same history, and it adds no C
-//! build to CI (README "Scanning", performance).
+//! build to CI (benches/RESULTS.md, "History").
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};

@@ -268,7 +268,7 @@ macro_rules! end {
 }
 
 // Each format below is written from the provider's own documentation of its
-// token format (prefixes, lengths, alphabets); see README "Scanning".
+// token format (prefixes, lengths, alphabets); see docs/scanning.md, "What it finds".
 const SPECS: &[Spec] = &[
     // GitHub: "Behind GitHub's new authentication token formats" (2021):
     // prefix, 30 base62 random characters, 6-character base62 CRC-32.

@@ -44,14 +44,18 @@ fn nginx_available() -> bool {
     false
 }
 
-/// The README's nginx block, with its two addresses pointed at this test's
-/// keywarden and upstream. Any other change to the README shows up here.
+/// The nginx block of docs/verification.md, with its two addresses pointed
+/// at this test's keywarden and upstream. Any other change to that block
+/// shows up here.
 fn readme_snippet(keywarden: &str, upstream: u16) -> String {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md")).unwrap();
+    let readme = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/verification.md"
+    ))
+    .unwrap();
     let start = readme
         .find("```nginx\n")
-        .expect("README has an nginx block")
+        .expect("docs/verification.md has an nginx block")
         + "```nginx\n".len();
     let block = &readme[start..];
     let block = &block[..block.find("```").unwrap()];
@@ -83,7 +87,7 @@ http {{
     uwsgi_temp_path {dir}/tmp/uwsgi;
     scgi_temp_path {dir}/tmp/scgi;
 
-    # The protected API: README's snippet, as written there.
+    # The protected API: docs/verification.md's snippet, as written there.
     server {{
         listen 127.0.0.1:{front};
 {snippet}
@@ -133,7 +137,7 @@ fn nginx_auth_request_in_front_of_an_upstream() {
         return;
     }
     let db = Db::sqlite();
-    // README's setting: believe the proxy on loopback (and nothing else).
+    // docs/verification.md's setting: believe the proxy on loopback (and nothing else).
     let server = Server::start(&db, &[("KEYWARDEN_TRUSTED_PROXIES", "127.0.0.1/32")]);
     let root = server.root_key().unwrap();
     let good = server.cli_json(

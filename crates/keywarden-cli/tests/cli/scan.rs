@@ -875,10 +875,10 @@ fn a_version_2_baseline_still_covers_short_secrets_and_says_so() {
     assert!(!run.stderr.contains("warning"), "{}", run.stderr);
 }
 
-/// README: "When some files cannot be read, the findings in the others are
-/// still reported, each unreadable path is named, and the exit is 2." The
-/// unreadable path fails for root too (CI runs as root): reading a
-/// process's own memory at offset 0 is an I/O error.
+/// docs/scanning.md: "When some files cannot be read, the findings in the
+/// others are still reported, each unreadable path is named, and the exit
+/// is 2." The unreadable path fails for root too (CI runs as root): reading
+/// a process's own memory at offset 0 is an I/O error.
 #[cfg(target_os = "linux")]
 #[test]
 fn unreadable_paths_are_named_the_rest_reported_and_the_exit_is_2() {
