@@ -1408,3 +1408,109 @@ async fn the_events_page_without_a_webhook_offers_no_sending() {
     })
     .await;
 }
+
+/// Every console route that acts or shows keys, with a session whose root
+/// key lacks each permission in turn: the routes of that permission answer
+/// a 403 page (and change nothing), the others let the session through.
+/// Routes that need no permission: `/ui` (it says what the key lacks),
+/// `/ui/keys/{id}/created` (a session's own one-time reveal),
+/// `/ui/generator`, `/ui/sign-out`.
+#[tokio::test]
+async fn every_console_route_refuses_a_session_without_its_permission() {
+    on_each_backend(|t| async move {
+        let event_id = {
+            // An event to redeliver: a leak report raises one.
+            let (_, leaked) = t.create(json!({"environment": "live"})).await;
+            let r = t
+                .send(
+                    "POST",
+                    "/v1/leaks",
+                    None,
+                    Some(json!([{"key": leaked, "source": "walk"}])),
+                    &[],
+                    Some("198.51.100.9"),
+                )
+                .await;
+            assert!(r.status.is_success(), "{}", r.text);
+            let events = t.call("GET", "/v1/events", None).await;
+            events.json[0]["id"].as_str().unwrap().to_owned()
+        };
+        let routes: [(&str, &str, Permission); 18] = [
+            ("GET", "/ui/keys", Permission::KeysRead),
+            ("GET", "/ui/keys/{id}", Permission::KeysRead),
+            ("GET", "/ui/owners/acme", Permission::KeysRead),
+            ("GET", "/ui/events", Permission::KeysRead),
+            ("GET", "/ui/keys/new", Permission::KeysWrite),
+            ("POST", "/ui/keys", Permission::KeysWrite),
+            ("GET", "/ui/keys/{id}/edit", Permission::KeysWrite),
+            ("POST", "/ui/keys/{id}/edit", Permission::KeysWrite),
+            ("GET", "/ui/keys/{id}/roll", Permission::KeysWrite),
+            ("POST", "/ui/keys/{id}/roll", Permission::KeysWrite),
+            ("POST", "/ui/keys/{id}/enable", Permission::KeysWrite),
+            (
+                "POST",
+                "/ui/events/{event}/redeliver",
+                Permission::KeysWrite,
+            ),
+            ("GET", "/ui/keys/{id}/revoke", Permission::KeysRevoke),
+            ("POST", "/ui/keys/{id}/revoke", Permission::KeysRevoke),
+            ("POST", "/ui/keys/{id}/disable", Permission::KeysRevoke),
+            ("GET", "/ui/emergency", Permission::KeysRevoke),
+            ("POST", "/ui/emergency", Permission::KeysRevoke),
+            ("GET", "/ui/audit", Permission::AuditRead),
+        ];
+        for missing in [
+            Permission::KeysRead,
+            Permission::KeysWrite,
+            Permission::KeysRevoke,
+            Permission::AuditRead,
+        ] {
+            let held: Vec<Permission> = Permission::ALL
+                .into_iter()
+                .filter(|p| *p != missing && *p != Permission::Admin)
+                .collect();
+            let token = t.root_key(&held).await;
+            let mut b = Browser::new(&t);
+            assert_eq!(b.sign_in(&token).await.status, StatusCode::SEE_OTHER);
+            let csrf = b.get("/ui").await.csrf();
+            for (method, path, needed) in routes {
+                let (id, key) = t
+                    .create(json!({"environment": "live", "owner": "acme"}))
+                    .await;
+                let uri = path.replace("{id}", &id).replace("{event}", &event_id);
+                let p = if method == "GET" {
+                    b.get(&uri).await
+                } else {
+                    let fields = [
+                        ("csrf", csrf.as_str()),
+                        ("environment", "live"),
+                        ("owner", "nobody"),
+                        ("confirm", "revoke"),
+                        ("name", "walked"),
+                    ];
+                    b.post(&uri, &fields).await
+                };
+                if needed == missing {
+                    assert_eq!(
+                        p.status,
+                        StatusCode::FORBIDDEN,
+                        "{}: {method} {path} without {missing}",
+                        t.backend
+                    );
+                    assert!(p.body.contains(missing.as_str()), "{method} {path}");
+                    let v = t.verify(json!({"key": key})).await;
+                    assert_eq!(v["code"], "VALID", "{method} {path} changed nothing");
+                } else {
+                    assert!(
+                        p.status != StatusCode::FORBIDDEN,
+                        "{}: {method} {path} needs {needed}, the session lacks only {missing}: {}",
+                        t.backend,
+                        p.body
+                    );
+                }
+            }
+        }
+        t.stop().await;
+    })
+    .await;
+}
