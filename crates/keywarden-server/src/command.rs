@@ -25,16 +25,22 @@ use crate::{
 /// Declares commands: `Type: permission => audit action`, and how a
 /// command names its target (`|c| …`), if it has one.
 macro_rules! commands {
-    ($($name:ident: $permission:ident => $action:ident $(, |$c:ident| $target:expr)?;)*) => {$(
-        impl Command for $name {
+    ($($name:ident: $permission:ident => $action:ident $(, |$c:ident| $target:expr)?;)*) => {
+        $(impl Command for $name {
             const PERMISSION: Permission = Permission::$permission;
             const ACTION: AuditAction = AuditAction::$action;
             $(fn target(&self) -> Option<String> {
                 let $c = self;
                 Some($target)
             })?
-        }
-    )*};
+        })*
+
+        /// Every command: its name, permission and audit action (the
+        /// documentation's table is held to it).
+        pub const ALL: &[(&str, Permission, AuditAction)] = &[
+            $((stringify!($name), Permission::$permission, AuditAction::$action),)*
+        ];
+    };
 }
 
 commands! {
@@ -202,3 +208,21 @@ pub struct RedeliverEvent {
 /// every key presented to forward-auth gets.
 #[derive(Debug)]
 pub struct VerifyKeys;
+
+#[cfg(test)]
+mod tests {
+    /// `docs/security.md` lists every command with its permission and
+    /// audit action, as declared here.
+    #[test]
+    fn the_documentation_lists_every_command() {
+        let doc = include_str!("../../../docs/security.md");
+        for (name, permission, action) in super::ALL {
+            let row = format!(
+                "| `{name}` | `{}` | `{}` |",
+                permission.as_str(),
+                action.as_str()
+            );
+            assert!(doc.contains(&row), "docs/security.md lacks the row {row}");
+        }
+    }
+}
