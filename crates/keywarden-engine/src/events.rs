@@ -224,7 +224,7 @@ impl<C: WebhookClient + ?Sized> Webhook<C> {
     }
 }
 
-/// HMAC-SHA256(secret, "<timestamp>.<body>") as `t=<timestamp>,v1=<hex>`.
+/// HMAC-SHA256(secret, `"<timestamp>.<body>"`) as `t=<timestamp>,v1=<hex>`.
 pub fn signature(secret: &[u8], timestamp: i64, body: &str) -> String {
     use hmac::{Hmac, Mac};
     let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret)

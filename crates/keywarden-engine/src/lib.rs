@@ -23,11 +23,11 @@
 //!   signature check.
 //! - [`timefmt`]: RFC 3339 times.
 //!
-//! Modules import each other downwards only: `verify` → `anomaly` →
-//! `events` → `metrics`, `timefmt`; `verify` → `usage_log` → `limits`,
-//! `metrics`; `verify` → `cache`, `lookup`, `limits`. `cache`, `limits`,
-//! `lookup`, `metrics`, `partner_keys` and `timefmt` import no module of
-//! this crate.
+//! Modules import each other downwards only, no circle: `verify` →
+//! `anomaly`, `cache`, `events`, `limits`, `lookup`, `metrics`,
+//! `usage_log`; `anomaly` → `events`; `events` → `metrics`, `timefmt`;
+//! `usage_log` → `limits`, `metrics`; `cache`, `limits`, `lookup`,
+//! `metrics`, `partner_keys` and `timefmt` import no module of this crate.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
