@@ -419,7 +419,118 @@ impl EventSink {
 
 #[cfg(test)]
 mod tests {
-    use super::RetryPolicy;
+    use std::{
+        future::Future,
+        pin::Pin,
+        sync::{Arc, Mutex},
+        time::Duration,
+    };
+
+    use keywarden_core::secret::SecretBytes;
+    use keywarden_store::{Delivery, DeliveryState, Event};
+
+    use super::{PostError, RetryPolicy, Webhook, WebhookClient};
+
+    /// One `POST`: the URL, the headers, the body.
+    type Sent = (String, Vec<(&'static str, String)>, String);
+
+    /// A client that answers from a script and keeps what it was sent.
+    #[derive(Default)]
+    struct Scripted {
+        answers: Mutex<Vec<Result<u16, PostError>>>,
+        sent: Mutex<Vec<Sent>>,
+    }
+
+    impl WebhookClient for Arc<Scripted> {
+        fn build(_: Duration, _: &'static str) -> Result<Self, String> {
+            Ok(Self::default())
+        }
+
+        fn post<'a>(
+            &'a self,
+            url: &'a str,
+            headers: &'a [(&'static str, String)],
+            body: String,
+        ) -> Pin<Box<dyn Future<Output = Result<u16, PostError>> + Send + 'a>> {
+            self.sent
+                .lock()
+                .unwrap()
+                .push((url.to_owned(), headers.to_vec(), body));
+            let answer = self.answers.lock().unwrap().remove(0);
+            Box::pin(async move { answer })
+        }
+    }
+
+    /// What the engine makes of each answer a client reports (the server's
+    /// reqwest client only reports them), and what it sends.
+    #[tokio::test]
+    async fn attempts_read_the_clients_answers() {
+        let secret = SecretBytes::new(b"whsec-test-0123456789abcdef012345".to_vec());
+        let webhook =
+            Webhook::<Arc<Scripted>>::new("https://hooks.example/x?token=t", secret).unwrap();
+        let client = webhook.http.clone();
+        *client.answers.lock().unwrap() = vec![
+            Ok(200),
+            Ok(204),
+            Ok(302),
+            Ok(500),
+            Err(PostError::TimedOut),
+            Err(PostError::Connect),
+            Err(PostError::Other("broken pipe".to_owned())),
+        ];
+        let event = Event {
+            seq: 1,
+            id: "evt_1".to_owned(),
+            at: 1_800_000_000_000,
+            kind: "key.leaked".to_owned(),
+            key_id: None,
+            details: serde_json::json!({}),
+            delivery: Delivery {
+                state: DeliveryState::Pending,
+                attempts: 0,
+                last_attempt_at: None,
+                last_error: None,
+                next_attempt_at: None,
+                delivered_at: None,
+            },
+        };
+        let mut results = Vec::new();
+        for _ in 0..7 {
+            results.push(webhook.attempt(&event).await);
+        }
+        let failed = |s: &str| -> Result<(), String> { Err(s.to_owned()) };
+        assert_eq!(
+            results,
+            [
+                Ok(()),
+                Ok(()),
+                failed("HTTP 302 (redirects are not followed)"),
+                failed("HTTP 500"),
+                failed("timed out"),
+                failed("connection failed"),
+                failed("request failed: broken pipe"),
+            ]
+        );
+        let sent = client.sent.lock().unwrap();
+        let (url, headers, body) = &sent[0];
+        assert_eq!(url, "https://hooks.example/x?token=t");
+        let names: Vec<_> = headers.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            names,
+            [
+                "content-type",
+                "x-keywarden-event-id",
+                "x-keywarden-signature"
+            ]
+        );
+        assert_eq!(headers[1].1, "evt_1");
+        let (t, _) = headers[2].1[2..].split_once(',').unwrap();
+        assert_eq!(
+            headers[2].1,
+            webhook.signature(t.parse().unwrap(), body),
+            "the signature covers the body sent"
+        );
+    }
 
     /// Known answers computed outside this code, with Python's standard
     /// library (run from the repository root):
