@@ -13,18 +13,18 @@
 //! - `api/`: handlers (`keys`, `verify` incl. forward-auth and TruffleHog's
 //!   webhook, `leaks` incl. GitHub's secret-scanning reports, `audit`)
 //!   and the OpenAPI document.
-//! - [`verify`]: the one verification function behind every entry point.
-//! - `cache`, `limits`, `usage_log`, `metrics`, `tasks`: the hot path's
-//!   helpers (key cache, rate limits and throttles, the batched usage log,
-//!   Prometheus metrics, background tasks incl. the PostgreSQL change
-//!   listener).
+//! - The node's work is `keywarden-engine`'s (verification, cache, limits,
+//!   usage log, events, metrics, anomaly checks, partner keys); its
+//!   modules are re-exported here under their old names ([`verify`],
+//!   [`limits`], [`metrics`], [`events`], [`partner_keys`], [`timefmt`]).
+//!   [`webhook`] is the webhook's HTTP client (reqwest) the engine's
+//!   events are delivered with.
+//! - `tasks`: background tasks incl. the PostgreSQL change listener.
 //! - [`auth`]: client addresses and root-key authentication (the
 //!   [`authz::Actor`] extractors).
 //! - [`authz`]: the one authorization point (actors, `authorize`, the
 //!   `Authorized` proof); [`command`]: every management operation as a
 //!   typed command with its permission.
-//! - [`partner_keys`]: GitHub's secret-scanning signing keys (the file,
-//!   re-read when it changes) and the signature check.
 //! - [`config`], `setup`: settings and the secrets (pepper, master key).
 //! - `ui/`: the web console.
 #![warn(missing_docs)]
@@ -41,34 +41,38 @@ use keywarden_core::clock::{Clock, SystemClock};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 mod access;
-mod anomaly;
 pub mod api;
 pub mod auth;
 pub mod authz;
 pub mod bounds;
 pub mod budget;
-mod cache;
 pub mod command;
 pub mod config;
 pub mod conn;
 pub mod error;
-pub mod events;
 pub mod extract;
 pub mod keys;
-pub mod limits;
-mod lookup;
-pub mod metrics;
-pub mod partner_keys;
 pub mod setup;
 pub mod share;
 pub mod state;
 mod tasks;
-pub mod timefmt;
 pub mod tls;
 pub(crate) mod ui;
-mod usage_log;
-pub mod verify;
 pub mod views;
+pub mod webhook;
+
+// The engine's modules, where the server's code has always found them.
+pub use keywarden_engine::{limits, metrics, partner_keys, timefmt, verify};
+pub(crate) use keywarden_engine::{lookup, usage_log};
+
+/// The engine's events ([`keywarden_engine::events`]), delivered to the
+/// webhook by reqwest ([`webhook::Reqwest`]).
+pub mod events {
+    pub use keywarden_engine::events::*;
+
+    /// A webhook posting through reqwest.
+    pub type Webhook = keywarden_engine::events::Webhook<crate::webhook::Reqwest>;
+}
 
 pub use config::ServerConfig;
 pub use conn::{ConnectionLimits, run};

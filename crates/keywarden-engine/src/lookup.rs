@@ -19,13 +19,22 @@ use keywarden_core::{
 use keywarden_store::{KeyRecord, RootKeyRecord, Store};
 use subtle::ConstantTimeEq;
 
-/// A record the store finds by the digest of a presented key.
-pub(crate) trait Presented: Sized {
+/// A record the store finds by the digest of a presented key: the store's
+/// `KeyRecord` and `RootKeyRecord`, implemented here for both and named by
+/// callers only as [`find`]'s type (`find::<KeyRecord>`).
+// `async fn` in a public trait cannot promise `Send` futures to generic
+// callers; `find` is only ever called with one of the two records, whose
+// futures are `Send`, and nothing outside this module implements it.
+#[allow(async_fn_in_trait)]
+pub trait Presented: Sized {
     /// What the log calls it.
     const WHAT: &'static str;
 
+    /// The record stored under `digest`, if any.
     async fn by_digest(store: &Store, digest: &KeyDigest) -> keywarden_store::Result<Option<Self>>;
 
+    /// Moves the record `id` from the digest `old` to `new` under pepper
+    /// `version`.
     async fn rehash(
         store: &Store,
         id: &KeyId,
@@ -34,8 +43,11 @@ pub(crate) trait Presented: Sized {
         version: u32,
     ) -> keywarden_store::Result<bool>;
 
+    /// The record's id.
     fn id(&self) -> &KeyId;
+    /// The record's stored digest.
     fn digest(&self) -> &KeyDigest;
+    /// The record now stands under `digest` of pepper `version`.
     fn moved(&mut self, digest: KeyDigest, version: u32);
 }
 
@@ -89,7 +101,7 @@ presented!(
 /// Finds the record of `presented` (the text of a parsed key) under any
 /// configured pepper; see the module docs. `current` is its digest under
 /// the current pepper, when the caller has it already.
-pub(crate) async fn find<R: Presented>(
+pub async fn find<R: Presented>(
     store: &Store,
     peppers: &PepperRing,
     presented: &str,

@@ -22,7 +22,9 @@ use keywarden_core::clock::UnixMillis;
 use keywarden_store::{KeyRecord, Store};
 use serde_json::json;
 
-use crate::{events::EventSink, verify::Code};
+use keywarden_core::outcome::Code;
+
+use crate::events::EventSink;
 
 const HOUR: i64 = 3_600_000;
 const MINUTE: i64 = 60_000;

@@ -17,8 +17,12 @@
 //! The event and its delivery state share one row, written before
 //! [`EventSink::record`] returns, so a crash or restart loses no delivery;
 //! any node's worker may deliver it (at least once).
+//!
+//! This crate does not speak HTTP: the caller gives the webhook its client
+//! ([`WebhookClient`]; the server's is reqwest's) and this module decides
+//! what to send, when, and what an answer means.
 
-use std::{sync::Arc, time::Duration};
+use std::{future::Future, pin::Pin, sync::Arc, time::Duration};
 
 use keywarden_core::{
     clock::{Clock, SystemClock, UnixMillis},
@@ -67,15 +71,51 @@ impl RetryPolicy {
     }
 }
 
-/// A webhook endpoint and its signing secret.
-pub struct Webhook {
-    url: String,
-    secret: SecretBytes,
-    http: reqwest::Client,
-    retry: RetryPolicy,
+/// What webhook delivery needs of an HTTP client: one `POST` at a time.
+/// The server provides one over reqwest; tests may provide their own.
+pub trait WebhookClient: Send + Sync + 'static {
+    /// A client whose attempts give up after `timeout`, that follows no
+    /// redirect (a 3xx is an answer, not a hop), and that sends
+    /// `user_agent`.
+    fn build(timeout: Duration, user_agent: &'static str) -> Result<Self, String>
+    where
+        Self: Sized;
+
+    /// Sends `body` (JSON) with `headers` to `url` in a `POST`: the answer's
+    /// status code, or why no answer came. The error never holds the URL
+    /// (it may carry a token).
+    fn post<'a>(
+        &'a self,
+        url: &'a str,
+        headers: &'a [(&'static str, String)],
+        body: String,
+    ) -> Pin<Box<dyn Future<Output = Result<u16, PostError>> + Send + 'a>>;
 }
 
-impl std::fmt::Debug for Webhook {
+/// Why a webhook `POST` got no answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PostError {
+    /// The attempt took longer than its timeout.
+    TimedOut,
+    /// No connection could be made.
+    Connect,
+    /// Anything else, said without the URL.
+    Other(String),
+}
+
+/// A webhook endpoint, its signing secret, and the client `C` that posts
+/// to it. [`EventSink`] holds it as `Webhook<dyn WebhookClient>` (the
+/// default), whatever the client.
+pub struct Webhook<C: ?Sized = dyn WebhookClient> {
+    url: String,
+    secret: SecretBytes,
+    retry: RetryPolicy,
+    /// Last, so that a `Webhook<C>` coerces to a `Webhook`.
+    http: C,
+}
+
+impl<C: ?Sized> std::fmt::Debug for Webhook<C> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Webhook")
             .field("url", &self.url)
@@ -92,8 +132,9 @@ const CLAIM_BATCH: u32 = 32;
 /// How often a worker looks for events raised on other nodes.
 const POLL: Duration = Duration::from_secs(1);
 
-impl Webhook {
-    /// A webhook at `url`, signing with `secret`.
+impl<C: WebhookClient> Webhook<C> {
+    /// A webhook at `url`, signing with `secret`, posting with a `C` built
+    /// for it.
     pub fn new(url: &str, secret: SecretBytes) -> Result<Self, String> {
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err("webhook_url must start with http:// or https://".to_owned());
@@ -101,12 +142,10 @@ impl Webhook {
         if secret.len() < 16 {
             return Err("KEYWARDEN_WEBHOOK_SECRET must be at least 16 bytes".to_owned());
         }
-        let http = reqwest::Client::builder()
-            .timeout(ATTEMPT_TIMEOUT)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("keywarden/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| e.to_string())?;
+        let http = C::build(
+            ATTEMPT_TIMEOUT,
+            concat!("keywarden/", env!("CARGO_PKG_VERSION")),
+        )?;
         Ok(Self {
             url: url.to_owned(),
             secret,
@@ -121,7 +160,9 @@ impl Webhook {
         self.retry = retry;
         self
     }
+}
 
+impl<C: WebhookClient + ?Sized> Webhook<C> {
     /// `t=<ts>,v1=<hex>` for a body sent at `timestamp` (seconds).
     pub fn signature(&self, timestamp: i64, body: &str) -> String {
         signature(self.secret.expose(), timestamp, body)
@@ -139,25 +180,20 @@ impl Webhook {
         })
         .to_string();
         let ts = time::OffsetDateTime::now_utc().unix_timestamp();
-        let sent = self
-            .http
-            .post(&self.url)
-            .header("content-type", "application/json")
-            .header("x-keywarden-event-id", &event.id)
-            .header("x-keywarden-signature", self.signature(ts, &body))
-            .body(body)
-            .send()
-            .await;
-        match sent {
-            Ok(r) if r.status().is_success() => Ok(()),
-            Ok(r) if r.status().is_redirection() => Err(format!(
-                "HTTP {} (redirects are not followed)",
-                r.status().as_u16()
-            )),
-            Ok(r) => Err(format!("HTTP {}", r.status().as_u16())),
-            Err(e) if e.is_timeout() => Err("timed out".to_owned()),
-            Err(e) if e.is_connect() => Err("connection failed".to_owned()),
-            Err(e) => Err(format!("request failed: {}", e.without_url())),
+        let headers = [
+            ("content-type", "application/json".to_owned()),
+            ("x-keywarden-event-id", event.id.clone()),
+            ("x-keywarden-signature", self.signature(ts, &body)),
+        ];
+        match self.http.post(&self.url, &headers, body).await {
+            Ok(status) if (200..300).contains(&status) => Ok(()),
+            Ok(status) if (300..400).contains(&status) => {
+                Err(format!("HTTP {status} (redirects are not followed)"))
+            }
+            Ok(status) => Err(format!("HTTP {status}")),
+            Err(PostError::TimedOut) => Err("timed out".to_owned()),
+            Err(PostError::Connect) => Err("connection failed".to_owned()),
+            Err(PostError::Other(e)) => Err(format!("request failed: {e}")),
         }
     }
 
@@ -188,7 +224,7 @@ impl Webhook {
     }
 }
 
-/// HMAC-SHA256(secret, "<timestamp>.<body>") as `t=<timestamp>,v1=<hex>`.
+/// HMAC-SHA256(secret, `"<timestamp>.<body>"`) as `t=<timestamp>,v1=<hex>`.
 pub fn signature(secret: &[u8], timestamp: i64, body: &str) -> String {
     use hmac::{Hmac, Mac};
     let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(secret)
@@ -211,10 +247,14 @@ pub struct EventSink {
 
 impl EventSink {
     /// A sink writing to `store` and, if set, queueing for the webhook.
-    pub fn new(store: Store, webhook: Option<Webhook>, metrics: Metrics) -> Self {
+    pub fn new<C: WebhookClient>(
+        store: Store,
+        webhook: Option<Webhook<C>>,
+        metrics: Metrics,
+    ) -> Self {
         Self {
             store,
-            webhook: webhook.map(Arc::new),
+            webhook: webhook.map(|w| Arc::new(w) as Arc<Webhook>),
             metrics,
             raised: Arc::new(Notify::new()),
         }
@@ -267,7 +307,7 @@ impl EventSink {
     /// An event to store inside the caller's own transaction (with the
     /// change it reports), queued for the webhook when one is configured.
     /// Call [`EventSink::stored`] once that transaction committed.
-    pub(crate) fn draft<'a>(
+    pub fn draft<'a>(
         &self,
         kind: keywarden_store::EventKind,
         key_id: Option<&'a str>,
@@ -285,7 +325,7 @@ impl EventSink {
 
     /// An event of [`EventSink::draft`] was committed: count it, and wake
     /// this node's delivery worker.
-    pub(crate) fn stored(&self) {
+    pub fn stored(&self) {
         self.metrics.events_raised.inc();
         self.raised.notify_one();
     }
@@ -311,7 +351,7 @@ impl EventSink {
     /// The delivery worker, when a webhook is configured: attempts due
     /// events from the outbox, this node's and every other node's, until
     /// the task is dropped.
-    pub(crate) fn worker(&self) -> Option<impl std::future::Future<Output = ()> + Send + 'static> {
+    pub fn worker(&self) -> Option<impl std::future::Future<Output = ()> + Send + 'static> {
         let webhook = self.webhook.clone()?;
         let sink = self.clone();
         Some(async move { sink.deliver_forever(&webhook).await })
@@ -379,7 +419,118 @@ impl EventSink {
 
 #[cfg(test)]
 mod tests {
-    use super::RetryPolicy;
+    use std::{
+        future::Future,
+        pin::Pin,
+        sync::{Arc, Mutex},
+        time::Duration,
+    };
+
+    use keywarden_core::secret::SecretBytes;
+    use keywarden_store::{Delivery, DeliveryState, Event};
+
+    use super::{PostError, RetryPolicy, Webhook, WebhookClient};
+
+    /// One `POST`: the URL, the headers, the body.
+    type Sent = (String, Vec<(&'static str, String)>, String);
+
+    /// A client that answers from a script and keeps what it was sent.
+    #[derive(Default)]
+    struct Scripted {
+        answers: Mutex<Vec<Result<u16, PostError>>>,
+        sent: Mutex<Vec<Sent>>,
+    }
+
+    impl WebhookClient for Arc<Scripted> {
+        fn build(_: Duration, _: &'static str) -> Result<Self, String> {
+            Ok(Self::default())
+        }
+
+        fn post<'a>(
+            &'a self,
+            url: &'a str,
+            headers: &'a [(&'static str, String)],
+            body: String,
+        ) -> Pin<Box<dyn Future<Output = Result<u16, PostError>> + Send + 'a>> {
+            self.sent
+                .lock()
+                .unwrap()
+                .push((url.to_owned(), headers.to_vec(), body));
+            let answer = self.answers.lock().unwrap().remove(0);
+            Box::pin(async move { answer })
+        }
+    }
+
+    /// What the engine makes of each answer a client reports (the server's
+    /// reqwest client only reports them), and what it sends.
+    #[tokio::test]
+    async fn attempts_read_the_clients_answers() {
+        let secret = SecretBytes::new(b"whsec-test-0123456789abcdef012345".to_vec());
+        let webhook =
+            Webhook::<Arc<Scripted>>::new("https://hooks.example/x?token=t", secret).unwrap();
+        let client = webhook.http.clone();
+        *client.answers.lock().unwrap() = vec![
+            Ok(200),
+            Ok(204),
+            Ok(302),
+            Ok(500),
+            Err(PostError::TimedOut),
+            Err(PostError::Connect),
+            Err(PostError::Other("broken pipe".to_owned())),
+        ];
+        let event = Event {
+            seq: 1,
+            id: "evt_1".to_owned(),
+            at: 1_800_000_000_000,
+            kind: "key.leaked".to_owned(),
+            key_id: None,
+            details: serde_json::json!({}),
+            delivery: Delivery {
+                state: DeliveryState::Pending,
+                attempts: 0,
+                last_attempt_at: None,
+                last_error: None,
+                next_attempt_at: None,
+                delivered_at: None,
+            },
+        };
+        let mut results = Vec::new();
+        for _ in 0..7 {
+            results.push(webhook.attempt(&event).await);
+        }
+        let failed = |s: &str| -> Result<(), String> { Err(s.to_owned()) };
+        assert_eq!(
+            results,
+            [
+                Ok(()),
+                Ok(()),
+                failed("HTTP 302 (redirects are not followed)"),
+                failed("HTTP 500"),
+                failed("timed out"),
+                failed("connection failed"),
+                failed("request failed: broken pipe"),
+            ]
+        );
+        let sent = client.sent.lock().unwrap();
+        let (url, headers, body) = &sent[0];
+        assert_eq!(url, "https://hooks.example/x?token=t");
+        let names: Vec<_> = headers.iter().map(|(n, _)| *n).collect();
+        assert_eq!(
+            names,
+            [
+                "content-type",
+                "x-keywarden-event-id",
+                "x-keywarden-signature"
+            ]
+        );
+        assert_eq!(headers[1].1, "evt_1");
+        let (t, _) = headers[2].1[2..].split_once(',').unwrap();
+        assert_eq!(
+            headers[2].1,
+            webhook.signature(t.parse().unwrap(), body),
+            "the signature covers the body sent"
+        );
+    }
 
     /// Known answers computed outside this code, with Python's standard
     /// library (run from the repository root):

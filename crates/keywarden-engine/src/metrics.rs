@@ -347,15 +347,15 @@ impl Metrics {
 
     /// Counts an answered HTTP request. `route` is the matched route's
     /// pattern (`/v1/keys/{id}`), so the labels stay few.
-    pub fn request(&self, method: &axum::http::Method, route: &str, status: u16, seconds: f64) {
+    pub fn request(&self, method: &http::Method, route: &str, status: u16, seconds: f64) {
         let method = match *method {
-            axum::http::Method::GET => "GET",
-            axum::http::Method::POST => "POST",
-            axum::http::Method::PATCH => "PATCH",
-            axum::http::Method::PUT => "PUT",
-            axum::http::Method::DELETE => "DELETE",
-            axum::http::Method::HEAD => "HEAD",
-            axum::http::Method::OPTIONS => "OPTIONS",
+            http::Method::GET => "GET",
+            http::Method::POST => "POST",
+            http::Method::PATCH => "PATCH",
+            http::Method::PUT => "PUT",
+            http::Method::DELETE => "DELETE",
+            http::Method::HEAD => "HEAD",
+            http::Method::OPTIONS => "OPTIONS",
             _ => "OTHER",
         };
         self.requests

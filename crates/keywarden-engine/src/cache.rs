@@ -58,7 +58,7 @@ impl std::hash::Hasher for DigestHasher {
 type DigestMap<V> = HashMap<[u8; 32], V, std::hash::BuildHasherDefault<DigestHasher>>;
 
 /// A bounded map from digest to key record.
-pub(crate) struct KeyCache {
+pub struct KeyCache {
     map: RwLock<DigestMap<Entry>>,
     ttl_ms: i64,
     capacity: usize,
@@ -114,7 +114,7 @@ impl KeyCache {
     }
 
     /// Forgets the keys with these ids (and any negative entry of `digest`).
-    pub(crate) fn invalidate_ids(&self, ids: &[&str]) {
+    pub fn invalidate_ids(&self, ids: &[&str]) {
         let Ok(mut map) = self.map.write() else {
             return;
         };
@@ -125,14 +125,14 @@ impl KeyCache {
     }
 
     /// Forgets a digest.
-    pub(crate) fn invalidate_digest(&self, digest: &[u8; 32]) {
+    pub fn invalidate_digest(&self, digest: &[u8; 32]) {
         if let Ok(mut map) = self.map.write() {
             map.remove(digest);
         }
     }
 
     /// Forgets everything.
-    pub(crate) fn clear(&self) {
+    pub fn clear(&self) {
         if let Ok(mut map) = self.map.write() {
             map.clear();
         }

@@ -237,15 +237,16 @@ impl Verifier {
         }
     }
 
-    /// The cache, for invalidation.
-    pub(crate) fn cache(&self) -> &KeyCache {
+    /// The cache, for invalidation (the key service after a change, the
+    /// change listener).
+    pub fn cache(&self) -> &KeyCache {
         &self.cache
     }
 
     /// A key was rolled: from now on `old` spends `new`'s rate limits, so
     /// what `old` spent of its token buckets on this node counts for `new`
     /// (the store carries the fixed windows in the roll's transaction).
-    pub(crate) fn rolled(&self, old: &str, new: &str) {
+    pub fn rolled(&self, old: &str, new: &str) {
         self.rate.carry(old, new);
     }
 
@@ -479,7 +480,7 @@ impl Verifier {
                 Err(err) => {
                     tracing::error!(error = %err, "owner limits could not be read");
                     return Verdict {
-                        retry_after: Some(crate::error::STORE_RETRY_AFTER),
+                        retry_after: Some(keywarden_proto::STORE_RETRY_AFTER),
                         ..refuse(Code::StoreUnavailable, &record)
                     };
                 }
@@ -590,7 +591,7 @@ impl Verifier {
                     tracing::error!(error = %err, "credits could not be checked");
                     return Verdict {
                         rate,
-                        retry_after: Some(crate::error::STORE_RETRY_AFTER),
+                        retry_after: Some(keywarden_proto::STORE_RETRY_AFTER),
                         ..refuse(Code::StoreUnavailable, &record)
                     };
                 }

@@ -510,16 +510,16 @@ impl ClusterLimiter {
 /// A log line that is written at most once a minute however often its
 /// cause recurs (a flood must not become a flood of log lines).
 #[derive(Debug, Default)]
-pub(crate) struct OncePerMinute(std::sync::atomic::AtomicI64);
+pub struct OncePerMinute(std::sync::atomic::AtomicI64);
 
 impl OncePerMinute {
     /// Due at once.
-    pub(crate) const fn new() -> Self {
+    pub const fn new() -> Self {
         Self(std::sync::atomic::AtomicI64::new(0))
     }
 
     /// Whether the line is due now (and, if so, the minute starts again).
-    pub(crate) fn due(&self) -> bool {
+    pub fn due(&self) -> bool {
         let now = time::OffsetDateTime::now_utc().unix_timestamp();
         let last = self.0.load(Ordering::Relaxed);
         now - last >= 60

@@ -1,0 +1,43 @@
+//! keywarden-engine: the work of one keywarden node, beneath its HTTP
+//! server. No HTTP here: the server crate (`keywarden-server`) routes,
+//! extracts and answers; this crate decides.
+//!
+//! # Layout
+//!
+//! - [`verify`]: the one verification function behind every entry point
+//!   ([`verify::Verifier`]: parse → digest → cache → store → checks →
+//!   limits → credits), and [`verify::Verifier::inspect`] for leak checks.
+//! - [`lookup`]: the one lookup of a presented key (every pepper,
+//!   constant-time acceptance, move to the current pepper).
+//! - [`cache`]: the verification cache (digest → record, negative entries).
+//! - [`limits`]: token buckets, failure throttles, the cluster limiter
+//!   (fixed windows leased from the store in batches).
+//! - [`usage_log`]: the sharded table verifications are counted in, and
+//!   its batched writer.
+//! - [`events`]: the event sink and the webhook delivery worker over the
+//!   store's outbox; the HTTP client is the caller's
+//!   ([`events::WebhookClient`]).
+//! - `anomaly`: revoked-in-use, new address, burst (used by [`verify`]).
+//! - [`metrics`]: the Prometheus registry.
+//! - [`partner_keys`]: GitHub's secret-scanning signing keys and the
+//!   signature check.
+//! - [`timefmt`]: RFC 3339 times.
+//!
+//! Modules import each other downwards only, no circle: `verify` →
+//! `anomaly`, `cache`, `events`, `limits`, `lookup`, `metrics`,
+//! `usage_log`; `anomaly` → `events`; `events` → `metrics`, `timefmt`;
+//! `usage_log` → `limits`, `metrics`; `cache`, `limits`, `lookup`,
+//! `metrics`, `partner_keys` and `timefmt` import no module of this crate.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod anomaly;
+pub mod cache;
+pub mod events;
+pub mod limits;
+pub mod lookup;
+pub mod metrics;
+pub mod partner_keys;
+pub mod timefmt;
+pub mod usage_log;
+pub mod verify;
