@@ -26,6 +26,7 @@ use crate::{
     auth::VerifyCaller,
     error::{ApiError, ErrorBody, redact_quoted},
     state::AppState,
+    views::FromRecord,
 };
 
 /// The webhook's body: detector name → regex name → the match, then its
