@@ -1,6 +1,9 @@
-//! Leaked keys (`/v1/leaks`): reports that revoke them, and checks of what
-//! a key found in the open is. A key travels only in the requests, read
-//! into a zeroizing type; the answers never hold one.
+//! Leaked keys (`/v1/leaks`): reports that revoke them (anyone's, and
+//! GitHub's secret scanning's), and checks of what a key found in the open
+//! is (ours, and TruffleHog's verification webhook). A key travels only in
+//! the requests, read into a zeroizing type; the answers never hold one.
+
+use std::collections::BTreeMap;
 
 use keywarden_core::secret::{SecretString, serialize_exposed};
 use serde::{Deserialize, Serialize};
@@ -103,6 +106,76 @@ pub struct CheckedKey {
     /// An API key's rate limit, unspent by the check.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rate_limit: Option<RateLimitView>,
+}
+
+/// One token GitHub found.
+#[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GithubReport {
+    /// The token (zeroized after use, redacted in `Debug`).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub token: SecretString,
+    /// The token type the pattern was registered under.
+    #[serde(rename = "type")]
+    pub token_type: String,
+    /// Where it was found.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// What kind of place: `content`, `commit`, `pull_request_comment`, …
+    #[serde(default)]
+    pub source: Option<String>,
+}
+
+/// GitHub's verdict vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum GithubTokenLabel {
+    /// A key of this deployment: it is revoked now.
+    TruePositive,
+    /// Not a key of this deployment.
+    FalsePositive,
+}
+
+/// The feedback on one token.
+#[derive(Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GithubTokenFeedback {
+    /// The token, as reported.
+    pub token_raw: String,
+    /// The type, as reported.
+    pub token_type: String,
+    /// The verdict.
+    pub label: GithubTokenLabel,
+}
+
+/// The body of TruffleHog's verification webhook: detector name → regex
+/// name → the match, then its capture groups.
+pub type TrufflehogMatches = BTreeMap<String, BTreeMap<String, Vec<SecretString>>>;
+
+/// What TruffleHog found: detector name → regex name → the whole match,
+/// then the regex's capture groups. The key is taken from capture group 1
+/// when there is one, else from the whole match.
+// The schema of `TrufflehogMatches`: the derive cannot see through the
+// secret type.
+#[cfg(feature = "openapi")]
+#[derive(utoipa::ToSchema)]
+#[schema(as = TrufflehogMatches)]
+#[allow(dead_code)]
+pub struct TrufflehogMatchesSchema(BTreeMap<String, BTreeMap<String, Vec<String>>>);
+
+/// The answer for an active key. The key itself is never in it: TruffleHog
+/// keeps the start of a 200 answer's body with the finding.
+#[derive(Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TrufflehogVerified {
+    /// Always `true`.
+    pub verified: bool,
+    /// The key's id.
+    pub key_id: String,
+    /// An API key or a root key (the most dangerous kind).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kind: Option<KeyKind>,
 }
 
 #[cfg(test)]

@@ -4,14 +4,16 @@
 //! # Layout
 //!
 //! - [`VerifyRequest`], [`VerifyResponse`], [`RateLimitState`]: the body and
-//!   answer of `POST /v1/verify`.
+//!   answer of `POST /v1/verify`; [`ForwardAuthQuery`], the query of
+//!   `/v1/forward-auth`.
 //! - [`presented_key`], [`bearer`]: where a request carries a key.
 //! - [`Refusal`]: the status, headers and JSON body of a refused
 //!   verification (forward-auth, the middleware).
 //! - The management API's bodies, queries and answers: [`keys`]
 //!   (`/v1/keys`), [`owners`] (`/v1/owners`), [`audit`] (`/v1/audit`,
-//!   `/v1/events`), [`leaks`] (`/v1/leaks`). The server reads and writes
-//!   them, the CLI writes and reads them.
+//!   `/v1/events`), [`leaks`] (`/v1/leaks`, GitHub's reports, TruffleHog's
+//!   webhook). The server reads and writes them, the CLI writes and reads
+//!   them.
 //! - [`patterns`], [`schemas`] (feature `openapi`): the names the API takes
 //!   and the vocabularies it speaks, as the OpenAPI document states them;
 //!   [`whole`], [`patch`]: how request fields read.
@@ -121,6 +123,26 @@ pub struct VerifyResponse {
     /// Seconds to wait, when `RATE_LIMITED`.
     #[serde(default)]
     pub retry_after: Option<u64>,
+}
+
+/// Query of forward-auth.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ForwardAuthQuery {
+    /// Required scopes, comma-separated; those of the `X-Keywarden-Scopes`
+    /// header are required as well.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<schemas::ScopeList>))]
+    pub scopes: Option<String>,
+    /// Required environment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<schemas::Environment>))]
+    pub environment: Option<String>,
+    /// Credits this request spends (default 1; 0 checks without spending).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 0, maximum = 1_000_000))]
+    pub cost: Option<u32>,
 }
 
 /// The longest a one-time share link may live: 7 days.
@@ -437,7 +459,7 @@ mod secret {
 /// Schemas of the names the API takes: `Environment`, `Owner`, `Scope`,
 /// `Duration` and the bounded durations, each a string with its pattern;
 /// `IpAddress` and `Network`, alternatives of patterns; the free texts
-/// (`KeyName`, `Reason`, `FilterText`, `KeyCursor`); and the enumerations
+/// (`KeyName`, `Reason`, `FilterText`, `KeyCursor`, `ScopeList`); and the enumerations
 /// of the vocabularies (`KeyStatus`, `EventKind`, `DeliveryState`,
 /// `AuditAction`, `AuditOutcome`), each built from the Rust enum, so the
 /// document cannot list a value the server does not know, or miss one it
@@ -702,6 +724,19 @@ pub mod schemas {
         CLEAN_TEXT,
         Some(1),
         Some(super::MAX_NAME_CHARS)
+    );
+
+    text_schema!(
+        /// The scopes forward-auth requires.
+        ScopeList,
+        "ScopeList",
+        "Required scopes, comma-separated (spaces around commas allowed), at most 50.",
+        concat!(
+            r"^ *([a-z0-9][a-z0-9_.-]{0,63}:([a-z0-9][a-z0-9_.-]{0,63}|\*)",
+            r"( *, *[a-z0-9][a-z0-9_.-]{0,63}:([a-z0-9][a-z0-9_.-]{0,63}|\*)){0,49})? *$"
+        ),
+        None,
+        None
     );
 
     text_schema!(

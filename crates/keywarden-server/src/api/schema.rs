@@ -12,10 +12,10 @@ pub use keywarden_proto::{
     OutcomeCode,
     schemas::{
         AuditActionName, AuditOutcomeName, DeliveryStateName, EventKindName, FilterText, KeyCursor,
-        KeyName, KeyStatusName, Reason,
+        KeyName, KeyStatusName, Reason, ScopeList,
     },
 };
-use utoipa::openapi::{ObjectBuilder, RefOr, Type, schema::Schema};
+use utoipa::openapi::{RefOr, schema::Schema};
 
 use crate::error::ERROR_CODES;
 
@@ -43,29 +43,5 @@ impl utoipa::PartialSchema for ErrorCode {
 impl utoipa::ToSchema for ErrorCode {
     fn name() -> Cow<'static, str> {
         Cow::Borrowed("ErrorCode")
-    }
-}
-
-/// The scopes forward-auth requires.
-pub struct ScopeList;
-
-impl utoipa::PartialSchema for ScopeList {
-    fn schema() -> RefOr<Schema> {
-        ObjectBuilder::new()
-            .schema_type(Type::String)
-            .description(Some(
-                "Required scopes, comma-separated (spaces around commas allowed), at most 50.",
-            ))
-            .pattern(Some(concat!(
-                r"^ *([a-z0-9][a-z0-9_.-]{0,63}:([a-z0-9][a-z0-9_.-]{0,63}|\*)",
-                r"( *, *[a-z0-9][a-z0-9_.-]{0,63}:([a-z0-9][a-z0-9_.-]{0,63}|\*)){0,49})? *$"
-            )))
-            .into()
-    }
-}
-
-impl utoipa::ToSchema for ScopeList {
-    fn name() -> Cow<'static, str> {
-        Cow::Borrowed("ScopeList")
     }
 }
