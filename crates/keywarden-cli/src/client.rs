@@ -1,15 +1,35 @@
 //! `keywarden key …`, `owner …`, `events …` and `audit …`: the management API over HTTP,
 //! against `KEYWARDEN_URL` with the root key in `KEYWARDEN_TOKEN` (never a
 //! flag: arguments end up in shell history and process lists).
+//!
+//! Requests are the wire types of `keywarden-proto` (bodies with `.json`,
+//! queries with `.query`), and answers are read into them; `--json` prints
+//! an answer as the server sent it.
 
 use std::io::{BufRead, IsTerminal, Read, Write};
 
 use anyhow::{Context, anyhow, bail};
 use clap::{Args, Subcommand};
-use reqwest::{Method, blocking::Client as Http};
-use serde_json::{Value, json};
+use keywarden_proto::{
+    audit::{AuditPage, AuditQuery, EventView, EventsQuery},
+    keys::{
+        BulkRevokeRequest, BulkRevokeResponse, CreateKeyRequest, CreatedKey, CreditsRequest,
+        KeyList, KeyView, ListQuery, PatchKeyRequest, RateLimitInput, RefillRequest, RevealedKey,
+        RevokeRequest, RollRequest, RolledKey, ShareRequest, UsageQuery, UsageResponse,
+    },
+    owners::{OwnerLimitsRequest, OwnerLimitsView, OwnerView},
+};
+use reqwest::{
+    Method,
+    blocking::{Client as Http, RequestBuilder},
+};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 
-use crate::{Outcome, output};
+use crate::{
+    Outcome,
+    output::{self, opt, opt_num},
+};
 
 /// The server to talk to.
 #[derive(Debug, Args, Clone)]
@@ -30,6 +50,13 @@ struct Client {
     http: Http,
 }
 
+/// An answer: the JSON the server sent (what `--json` prints) and the
+/// wire type it reads as.
+struct Answer<T> {
+    json: Value,
+    body: T,
+}
+
 impl Client {
     fn new(remote: &Remote) -> anyhow::Result<Self> {
         let token = std::env::var("KEYWARDEN_TOKEN").ok().filter(|t| !t.trim().is_empty()).ok_or_else(|| {
@@ -46,14 +73,16 @@ impl Client {
         })
     }
 
-    fn call(&self, method: Method, path: &str, body: Option<Value>) -> anyhow::Result<Value> {
-        let mut req = self
-            .http
+    /// A request to `path` (its segments encoded), with the root key.
+    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        self.http
             .request(method, format!("{}{path}", self.base))
-            .bearer_auth(&self.token);
-        if let Some(b) = body {
-            req = req.json(&b);
-        }
+            .bearer_auth(&self.token)
+    }
+
+    /// Sends `req`; the answer's JSON (null when it has none), or the
+    /// server's refusal as an error.
+    fn send(&self, req: RequestBuilder) -> anyhow::Result<Value> {
         let res = req.send().map_err(|e| {
             anyhow!("cannot reach keywarden at {}: {}. Is the server running? Set KEYWARDEN_URL to its address.", self.base, root_cause(&e))
         })?;
@@ -73,6 +102,15 @@ impl Client {
             _ => bail!("{code} ({}): {message}", status.as_u16()),
         }
     }
+
+    /// Sends `req` and reads the answer as a `T`.
+    fn read<T: DeserializeOwned>(&self, req: RequestBuilder) -> anyhow::Result<Answer<T>> {
+        let json = self.send(req)?;
+        let body = T::deserialize(&json).context(
+            "keywarden answered with a body this keywarden does not read (is one of them older?)",
+        )?;
+        Ok(Answer { json, body })
+    }
 }
 
 fn root_cause(e: &dyn std::error::Error) -> String {
@@ -83,6 +121,7 @@ fn root_cause(e: &dyn std::error::Error) -> String {
     cause.to_string()
 }
 
+/// A path segment (a key id, an owner), percent-encoded.
 fn encode(v: &str) -> String {
     v.bytes()
         .map(|b| {
@@ -93,6 +132,26 @@ fn encode(v: &str) -> String {
             }
         })
         .collect()
+}
+
+/// `text` read as what `flag` takes (an environment, an owner, a scope,
+/// a status, ...).
+fn parse<T>(flag: &str, text: &str) -> anyhow::Result<T>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    text.parse()
+        .map_err(|e: T::Err| anyhow!("{flag} {text:?}: {e}"))
+}
+
+/// [`parse`] of an optional flag.
+fn parse_opt<T>(flag: &str, text: Option<&str>) -> anyhow::Result<Option<T>>
+where
+    T: std::str::FromStr,
+    T::Err: std::fmt::Display,
+{
+    text.map(|t| parse(flag, t)).transpose()
 }
 
 #[derive(Debug, Subcommand)]
@@ -332,7 +391,7 @@ pub(crate) struct RevokeArgs {
 }
 
 /// `100/60s`, `1000/1h`, `5/10` (seconds).
-fn rate_limit(text: &str) -> anyhow::Result<Value> {
+fn rate_limit(text: &str) -> anyhow::Result<RateLimitInput> {
     let (limit, window) = text
         .split_once('/')
         .ok_or_else(|| anyhow!("--rate-limit is LIMIT/WINDOW, like 100/60s"))?;
@@ -349,27 +408,41 @@ fn rate_limit(text: &str) -> anyhow::Result<Value> {
             u32::try_from(ms / 1000).context("--rate-limit: the window is too long")?
         }
     };
-    Ok(json!({"limit": limit, "window_seconds": seconds}))
+    Ok(RateLimitInput {
+        limit,
+        window_seconds: seconds,
+    })
 }
 
 /// `{remaining, refill?}` from `--credits N` and `--refill AMOUNT/INTERVAL`.
-fn credits(remaining: i64, refill: Option<&str>) -> anyhow::Result<Value> {
-    let mut credits = json!({ "remaining": remaining });
-    if let Some(r) = refill {
-        let (amount, interval) = r
-            .split_once('/')
-            .context("--refill is AMOUNT/INTERVAL, e.g. 1000/1d")?;
-        let amount: i64 = amount
-            .trim()
-            .parse()
-            .context("--refill: the amount is a whole number")?;
-        credits["refill"] = json!({ "amount": amount, "interval": interval.trim() });
-    }
-    Ok(credits)
+fn credits(remaining: i64, refill: Option<&str>) -> anyhow::Result<CreditsRequest> {
+    let refill = refill
+        .map(|r| {
+            let (amount, interval) = r
+                .split_once('/')
+                .context("--refill is AMOUNT/INTERVAL, e.g. 1000/1d")?;
+            let amount: i64 = amount
+                .trim()
+                .parse()
+                .context("--refill: the amount is a whole number")?;
+            anyhow::Ok(RefillRequest {
+                amount,
+                interval: interval.trim().to_owned(),
+            })
+        })
+        .transpose()?;
+    Ok(CreditsRequest { remaining, refill })
 }
 
 fn metadata(text: &str) -> anyhow::Result<Value> {
     serde_json::from_str(text).context("--metadata must be a JSON object")
+}
+
+/// `share: {expires_in}` from `--share DURATION`.
+fn share(lifetime: Option<&String>) -> Option<ShareRequest> {
+    lifetime.map(|d| ShareRequest {
+        expires_in: Some(d.clone()),
+    })
 }
 
 pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> {
@@ -377,172 +450,167 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
     let mut out = std::io::stdout().lock();
     match cmd {
         KeyCommand::Create(a) => {
-            let mut body = json!({"environment": a.environment, "scopes": a.scopes, "ip_allowlist": a.ips, "recoverable": a.recoverable});
-            let set = |body: &mut Value, k: &str, v: Option<Value>| {
-                if let Some(v) = v {
-                    body[k] = v;
-                }
+            let body = CreateKeyRequest {
+                environment: parse("--env", &a.environment)?,
+                owner: parse_opt("--owner", a.owner.as_deref())?,
+                name: a.name,
+                scopes: a
+                    .scopes
+                    .iter()
+                    .map(|s| parse("--scope", s))
+                    .collect::<anyhow::Result<_>>()?,
+                expires_at: a.expires_at,
+                expires_in: a.expires_in,
+                metadata: a.metadata.as_deref().map(metadata).transpose()?,
+                ip_allowlist: a.ips,
+                rate_limit: a.rate_limit.as_deref().map(rate_limit).transpose()?,
+                rate_limits: Vec::new(),
+                usage_limit: a.usage_limit,
+                credits: a
+                    .credits
+                    .map(|remaining| credits(remaining, a.refill.as_deref()))
+                    .transpose()?,
+                recoverable: a.recoverable,
+                share: share(a.share.as_ref()),
             };
-            set(&mut body, "owner", a.owner.map(Value::from));
-            set(&mut body, "name", a.name.map(Value::from));
-            set(&mut body, "expires_in", a.expires_in.map(Value::from));
-            set(&mut body, "expires_at", a.expires_at.map(Value::from));
-            set(
-                &mut body,
-                "metadata",
-                a.metadata.as_deref().map(metadata).transpose()?,
-            );
-            set(
-                &mut body,
-                "rate_limit",
-                a.rate_limit.as_deref().map(rate_limit).transpose()?,
-            );
-            set(&mut body, "usage_limit", a.usage_limit.map(Value::from));
-            if let Some(remaining) = a.credits {
-                body["credits"] = credits(remaining, a.refill.as_deref())?;
-            }
-            if let Some(d) = &a.share {
-                body["share"] = json!({ "expires_in": d });
-            }
-            let created = client.call(Method::POST, "/v1/keys", Some(body))?;
+            let created: Answer<CreatedKey> =
+                client.read(client.request(Method::POST, "/v1/keys").json(&body))?;
             if a.json {
-                output::json(&mut out, &created)?;
+                output::json(&mut out, &created.json)?;
             } else {
-                writeln!(out, "key: {}", output::field(&created, "key"))?;
-                writeln!(out, "id: {}", output::field(&created, "id"))?;
+                let created = created.body;
+                writeln!(out, "key: {}", created.key.expose())?;
+                writeln!(out, "id: {}", created.record.id)?;
                 if a.share.is_some() {
                     writeln!(
                         out,
                         "share link (opens once): {}",
-                        output::field(&created, "share_url")
+                        opt(created.share_url.as_ref().map(|u| u.expose()))
                     )?;
                 }
                 eprintln!("This is the only time the key is shown: store it now.");
             }
         }
         KeyCommand::List(a) => {
-            let mut query = vec![format!("limit={}", a.limit)];
-            for (k, v) in [
-                ("owner", &a.owner),
-                ("environment", &a.environment),
-                ("status", &a.status),
-                ("search", &a.search),
-            ] {
-                if let Some(v) = v {
-                    query.push(format!("{k}={}", encode(v)));
-                }
-            }
+            let mut query = ListQuery {
+                owner: parse_opt("--owner", a.owner.as_deref())?,
+                environment: parse_opt("--env", a.environment.as_deref())?,
+                status: parse_opt("--status", a.status.as_deref())?,
+                search: a.search,
+                limit: Some(a.limit),
+                cursor: None,
+            };
             let mut keys = Vec::new();
-            let mut cursor: Option<String> = None;
             loop {
-                let mut q = query.clone();
-                if let Some(c) = &cursor {
-                    q.push(format!("cursor={}", encode(c)));
-                }
-                let page = client.call(Method::GET, &format!("/v1/keys?{}", q.join("&")), None)?;
-                keys.extend(page["keys"].as_array().cloned().unwrap_or_default());
-                cursor = page["next_cursor"].as_str().map(str::to_owned);
-                if !a.all || cursor.is_none() {
+                let page: Answer<KeyList> =
+                    client.read(client.request(Method::GET, "/v1/keys").query(&query))?;
+                keys.extend(page.body.keys);
+                query.cursor = page.body.next_cursor;
+                if !a.all || query.cursor.is_none() {
                     break;
                 }
             }
+            let list = KeyList {
+                keys,
+                next_cursor: query.cursor,
+            };
             if a.json {
-                output::json(&mut out, &json!({"keys": keys, "next_cursor": cursor}))?;
+                output::json(&mut out, &serde_json::to_value(&list)?)?;
             } else {
-                key_table(&mut out, &keys)?;
-                if let Some(c) = cursor {
+                key_table(&mut out, &list.keys)?;
+                if let Some(c) = list.next_cursor {
                     eprintln!("more keys: add --all, or the next page starts at cursor {c}");
                 }
             }
         }
         KeyCommand::Show { id, json } => {
-            let key = client.call(Method::GET, &format!("/v1/keys/{}", encode(&id)), None)?;
+            let key: Answer<KeyView> =
+                client.read(client.request(Method::GET, &format!("/v1/keys/{}", encode(&id))))?;
             show(&mut out, &key, json)?;
         }
         KeyCommand::Update(a) => {
-            let mut body = json!({});
-            if let Some(n) = a.name {
-                body["name"] = n.into();
-            }
-            if a.clear_name {
-                body["name"] = Value::Null;
-            }
-            if let Some(o) = a.owner {
-                body["owner"] = o.into();
-            }
-            if !a.scopes.is_empty() || a.clear_scopes {
-                body["scopes"] = a.scopes.into();
-            }
-            if let Some(m) = a.metadata {
-                body["metadata"] = metadata(&m)?;
-            }
-            if let Some(e) = a.expires_in {
-                body["expires_in"] = e.into();
-            }
-            if let Some(e) = a.expires_at {
-                body["expires_at"] = e.into();
-            }
-            if a.no_expiry {
-                body["expires_at"] = Value::Null;
-            }
-            if !a.ips.is_empty() || a.clear_ips {
-                body["ip_allowlist"] = a.ips.into();
-            }
-            if let Some(r) = a.rate_limit {
-                body["rate_limit"] = rate_limit(&r)?;
-            }
-            if a.no_rate_limit {
-                body["rate_limit"] = Value::Null;
-            }
-            if let Some(u) = a.usage_limit {
-                body["usage_limit"] = u.into();
-            }
-            if a.no_usage_limit {
-                body["usage_limit"] = Value::Null;
-            }
-            let key = client.call(
-                Method::PATCH,
-                &format!("/v1/keys/{}", encode(&a.id)),
-                Some(body),
+            let body = PatchKeyRequest {
+                name: if a.clear_name {
+                    Some(None)
+                } else {
+                    a.name.map(Some)
+                },
+                owner: parse_opt("--owner", a.owner.as_deref())?.map(Some),
+                scopes: if !a.scopes.is_empty() || a.clear_scopes {
+                    Some(Some(
+                        a.scopes
+                            .iter()
+                            .map(|s| parse("--scope", s))
+                            .collect::<anyhow::Result<_>>()?,
+                    ))
+                } else {
+                    None
+                },
+                metadata: a.metadata.as_deref().map(metadata).transpose()?.map(Some),
+                expires_at: if a.no_expiry {
+                    Some(None)
+                } else {
+                    a.expires_at.map(Some)
+                },
+                expires_in: a.expires_in.map(Some),
+                ip_allowlist: (!a.ips.is_empty() || a.clear_ips).then_some(Some(a.ips)),
+                rate_limit: if a.no_rate_limit {
+                    Some(None)
+                } else {
+                    a.rate_limit
+                        .as_deref()
+                        .map(rate_limit)
+                        .transpose()?
+                        .map(Some)
+                },
+                usage_limit: if a.no_usage_limit {
+                    Some(None)
+                } else {
+                    a.usage_limit.map(Some)
+                },
+                rate_limits: None,
+                credits: None,
+            };
+            let key: Answer<KeyView> = client.read(
+                client
+                    .request(Method::PATCH, &format!("/v1/keys/{}", encode(&a.id)))
+                    .json(&body),
             )?;
             show(&mut out, &key, a.json)?;
         }
         KeyCommand::Roll {
             id,
             grace,
-            share,
+            share: lifetime,
             json,
         } => {
-            let mut body = json!({});
-            if let Some(g) = grace {
-                body["grace_period"] = g.into();
-            }
-            if let Some(d) = &share {
-                body["share"] = json!({ "expires_in": d });
-            }
-            let body = Some(body);
-            let rolled = client.call(
-                Method::POST,
-                &format!("/v1/keys/{}/roll", encode(&id)),
-                body,
+            let body = RollRequest {
+                grace_period: grace,
+                share: share(lifetime.as_ref()),
+            };
+            let rolled: Answer<RolledKey> = client.read(
+                client
+                    .request(Method::POST, &format!("/v1/keys/{}/roll", encode(&id)))
+                    .json(&body),
             )?;
             if json {
-                output::json(&mut out, &rolled)?;
+                output::json(&mut out, &rolled.json)?;
             } else {
-                writeln!(out, "key: {}", output::field(&rolled, "key"))?;
-                writeln!(out, "id: {}", output::field(&rolled, "id"))?;
-                if share.is_some() {
+                let RolledKey { new, previous } = rolled.body;
+                writeln!(out, "key: {}", new.key.expose())?;
+                writeln!(out, "id: {}", new.record.id)?;
+                if lifetime.is_some() {
                     writeln!(
                         out,
                         "share link (opens once): {}",
-                        output::field(&rolled, "share_url")
+                        opt(new.share_url.as_ref().map(|u| u.expose()))
                     )?;
                 }
                 writeln!(
                     out,
                     "previous key {} now expires at {}",
-                    output::field(&rolled["previous"], "id"),
-                    output::field(&rolled["previous"], "expires_at")
+                    previous.id,
+                    opt(previous.expires_at.as_deref())
                 )?;
                 eprintln!("This is the only time the new key is shown: store it now.");
             }
@@ -551,12 +619,9 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
         KeyCommand::Disable { id, json } => return toggle(&client, &mut out, &id, "disable", json),
         KeyCommand::Enable { id, json } => return toggle(&client, &mut out, &id, "enable", json),
         KeyCommand::Reveal { id } => {
-            let shown = client.call(
-                Method::GET,
-                &format!("/v1/keys/{}/secret", encode(&id)),
-                None,
-            )?;
-            writeln!(out, "{}", output::field(&shown, "key"))?;
+            let shown: Answer<RevealedKey> = client
+                .read(client.request(Method::GET, &format!("/v1/keys/{}/secret", encode(&id))))?;
+            writeln!(out, "{}", shown.body.key.expose())?;
         }
         KeyCommand::Usage {
             id,
@@ -565,40 +630,33 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
             to,
             json,
         } => {
-            let mut q = vec![format!("bucket={}", encode(&bucket))];
-            if let Some(f) = from {
-                q.push(format!("from={}", encode(&f)));
-            }
-            if let Some(t) = to {
-                q.push(format!("to={}", encode(&t)));
-            }
-            let usage = client.call(
-                Method::GET,
-                &format!("/v1/keys/{}/usage?{}", encode(&id), q.join("&")),
-                None,
+            let query = UsageQuery {
+                bucket: Some(parse("--bucket", &bucket)?),
+                from,
+                to,
+            };
+            let usage: Answer<UsageResponse> = client.read(
+                client
+                    .request(Method::GET, &format!("/v1/keys/{}/usage", encode(&id)))
+                    .query(&query),
             )?;
             if json {
-                output::json(&mut out, &usage)?;
+                output::json(&mut out, &usage.json)?;
             } else {
-                let rows: Vec<Vec<String>> = usage["buckets"]
-                    .as_array()
+                let rows: Vec<Vec<String>> = usage
+                    .body
+                    .buckets
+                    .iter()
                     .map(|b| {
-                        b.iter()
-                            .map(|b| {
-                                let codes = b["by_code"]
-                                    .as_object()
-                                    .map(|m| {
-                                        m.iter()
-                                            .map(|(k, v)| format!("{k}={v}"))
-                                            .collect::<Vec<_>>()
-                                            .join(" ")
-                                    })
-                                    .unwrap_or_default();
-                                vec![output::field(b, "start"), output::field(b, "total"), codes]
-                            })
-                            .collect()
+                        let codes = b
+                            .by_code
+                            .iter()
+                            .map(|(code, n)| format!("{code}={n}"))
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        vec![b.start.clone(), b.total.to_string(), codes]
                     })
-                    .unwrap_or_default();
+                    .collect();
                 output::table(&mut out, &["START", "TOTAL", "BY CODE"], &rows)?;
             }
         }
@@ -621,17 +679,14 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
                 client_ip: None,
                 cost,
             };
-            let body = serde_json::to_value(&request)?;
-            let verdict = client.call(Method::POST, "/v1/verify", Some(body))?;
-            let answer: keywarden_proto::VerifyResponse =
-                serde_json::from_value(verdict.clone())
-                    .context("keywarden answered /v1/verify with an unexpected body")?;
+            let verdict: Answer<keywarden_proto::VerifyResponse> =
+                client.read(client.request(Method::POST, "/v1/verify").json(&request))?;
             if json {
-                output::json(&mut out, &verdict)?;
+                output::json(&mut out, &verdict.json)?;
             } else {
-                writeln!(out, "{}", answer.code)?;
+                writeln!(out, "{}", verdict.body.code)?;
             }
-            return Ok(if answer.valid {
+            return Ok(if verdict.body.valid {
                 Outcome::Success
             } else {
                 Outcome::Negative
@@ -642,20 +697,21 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
 }
 
 /// Keys as a table: id, hint, environment, owner, name, status, expiry, last use.
-fn key_table(out: &mut impl Write, keys: &[Value]) -> anyhow::Result<()> {
-    let fields = [
-        "id",
-        "hint",
-        "environment",
-        "owner",
-        "name",
-        "status",
-        "expires_at",
-        "last_used_at",
-    ];
+fn key_table(out: &mut impl Write, keys: &[KeyView]) -> anyhow::Result<()> {
     let rows: Vec<Vec<String>> = keys
         .iter()
-        .map(|k| fields.iter().map(|f| output::field(k, f)).collect())
+        .map(|k| {
+            vec![
+                k.id.clone(),
+                k.hint.clone(),
+                k.environment.clone(),
+                opt(k.owner.as_deref()),
+                opt(k.name.as_deref()),
+                k.status.as_str().to_owned(),
+                opt(k.expires_at.as_deref()),
+                opt(k.last_used_at.as_deref()),
+            ]
+        })
         .collect();
     output::table(
         out,
@@ -674,40 +730,41 @@ fn key_table(out: &mut impl Write, keys: &[Value]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn show(out: &mut impl Write, key: &Value, json: bool) -> anyhow::Result<()> {
+fn show(out: &mut impl Write, key: &Answer<KeyView>, json: bool) -> anyhow::Result<()> {
     if json {
-        return output::json(out, key);
+        return output::json(out, &key.json);
     }
-    for f in [
-        "id",
-        "hint",
-        "environment",
-        "owner",
-        "name",
-        "status",
-        "scopes",
-        "created_at",
-        "expires_at",
-        "revoked_at",
-        "revoke_reason",
-        "rotated_from",
-        "rotated_to",
-        "ip_allowlist",
-        "usage_limit",
-        "usage_remaining",
-        "last_used_at",
-        "recoverable",
+    let k = &key.body;
+    for (f, value) in [
+        ("id", k.id.clone()),
+        ("hint", k.hint.clone()),
+        ("environment", k.environment.clone()),
+        ("owner", opt(k.owner.as_deref())),
+        ("name", opt(k.name.as_deref())),
+        ("status", k.status.as_str().to_owned()),
+        ("scopes", output::list(&k.scopes)),
+        ("created_at", k.created_at.clone()),
+        ("expires_at", opt(k.expires_at.as_deref())),
+        ("revoked_at", opt(k.revoked_at.as_deref())),
+        ("revoke_reason", opt(k.revoke_reason.as_deref())),
+        ("rotated_from", opt(k.rotated_from.as_deref())),
+        ("rotated_to", opt(k.rotated_to.as_deref())),
+        ("ip_allowlist", output::list(&k.ip_allowlist)),
+        ("usage_limit", opt_num(k.usage_limit)),
+        ("usage_remaining", opt_num(k.usage_remaining)),
+        ("last_used_at", opt(k.last_used_at.as_deref())),
+        ("recoverable", k.recoverable.to_string()),
     ] {
-        writeln!(out, "{f:>16}: {}", output::field(key, f))?;
+        writeln!(out, "{f:>16}: {value}")?;
     }
-    if !key["rate_limit"].is_null() {
+    if let Some(r) = &k.rate_limit {
         writeln!(
             out,
             "{:>16}: {}/{}s",
-            "rate_limit", key["rate_limit"]["limit"], key["rate_limit"]["window_seconds"]
+            "rate_limit", r.limit, r.window_seconds
         )?;
     }
-    writeln!(out, "{:>16}: {}", "metadata", key["metadata"])?;
+    writeln!(out, "{:>16}: {}", "metadata", k.metadata)?;
     Ok(())
 }
 
@@ -719,45 +776,29 @@ fn toggle(
     verb: &str,
     json: bool,
 ) -> anyhow::Result<Outcome> {
-    let key = client.call(
-        Method::POST,
-        &format!("/v1/keys/{}/{verb}", encode(id)),
-        None,
-    )?;
+    let key: Answer<KeyView> =
+        client.read(client.request(Method::POST, &format!("/v1/keys/{}/{verb}", encode(id))))?;
     if json {
-        output::json(out, &key)?;
+        output::json(out, &key.json)?;
     } else {
-        writeln!(
-            out,
-            "{verb}d {} ({}): {}",
-            output::field(&key, "id"),
-            output::field(&key, "hint"),
-            output::field(&key, "status")
-        )?;
+        let k = key.body;
+        writeln!(out, "{verb}d {} ({}): {}", k.id, k.hint, k.status.as_str())?;
     }
     Ok(Outcome::Success)
 }
 
 fn revoke(client: &Client, out: &mut impl Write, a: RevokeArgs) -> anyhow::Result<Outcome> {
-    let mut body = json!({});
-    if let Some(r) = &a.reason {
-        body["reason"] = r.clone().into();
-    }
     if let Some(id) = &a.id {
-        let key = client.call(
-            Method::POST,
-            &format!("/v1/keys/{}/revoke", encode(id)),
-            Some(body),
+        let body = RevokeRequest { reason: a.reason };
+        let key: Answer<KeyView> = client.read(
+            client
+                .request(Method::POST, &format!("/v1/keys/{}/revoke", encode(id)))
+                .json(&body),
         )?;
         if a.json {
-            output::json(out, &key)?;
+            output::json(out, &key.json)?;
         } else {
-            writeln!(
-                out,
-                "revoked {} ({})",
-                output::field(&key, "id"),
-                output::field(&key, "hint")
-            )?;
+            writeln!(out, "revoked {} ({})", key.body.id, key.body.hint)?;
         }
         return Ok(Outcome::Success);
     }
@@ -769,17 +810,20 @@ fn revoke(client: &Client, out: &mut impl Write, a: RevokeArgs) -> anyhow::Resul
         a.owner.as_deref().unwrap_or("*"),
         a.environment.as_deref().unwrap_or("*")
     );
+    let owner = parse_opt("--owner", a.owner.as_deref())?;
+    let environment = parse_opt("--env", a.environment.as_deref())?;
     if !a.yes {
-        let mut q = vec!["status=active".to_owned(), "limit=200".to_owned()];
-        if let Some(o) = &a.owner {
-            q.push(format!("owner={}", encode(o)));
-        }
-        if let Some(e) = &a.environment {
-            q.push(format!("environment={}", encode(e)));
-        }
-        let page = client.call(Method::GET, &format!("/v1/keys?{}", q.join("&")), None)?;
-        let n = page["keys"].as_array().map_or(0, Vec::len);
-        let more = if page["next_cursor"].is_string() {
+        let query = ListQuery {
+            owner: owner.clone(),
+            environment: environment.clone(),
+            status: Some(keywarden_core::vocabulary::KeyStatus::Active),
+            limit: Some(200),
+            ..ListQuery::default()
+        };
+        let page: Answer<KeyList> =
+            client.read(client.request(Method::GET, "/v1/keys").query(&query))?;
+        let n = page.body.keys.len();
+        let more = if page.body.next_cursor.is_some() {
             "+"
         } else {
             ""
@@ -798,22 +842,18 @@ fn revoke(client: &Client, out: &mut impl Write, a: RevokeArgs) -> anyhow::Resul
             bail!("not confirmed: nothing was revoked");
         }
     }
-    body["confirm"] = true.into();
-    if let Some(o) = a.owner {
-        body["owner"] = o.into();
-    }
-    if let Some(e) = a.environment {
-        body["environment"] = e.into();
-    }
-    let result = client.call(Method::POST, "/v1/keys/revoke", Some(body))?;
+    let body = BulkRevokeRequest {
+        owner,
+        environment,
+        confirm: true,
+        reason: a.reason,
+    };
+    let result: Answer<BulkRevokeResponse> =
+        client.read(client.request(Method::POST, "/v1/keys/revoke").json(&body))?;
     if a.json {
-        output::json(out, &result)?;
+        output::json(out, &result.json)?;
     } else {
-        writeln!(
-            out,
-            "revoked {} keys ({scope})",
-            output::field(&result, "revoked")
-        )?;
+        writeln!(out, "revoked {} keys ({scope})", result.body.revoked)?;
     }
     Ok(Outcome::Success)
 }
@@ -854,42 +894,35 @@ pub(crate) fn audit(remote: &Remote, cmd: AuditListCommand) -> anyhow::Result<Ou
         limit,
         json,
     } = cmd;
-    let mut q = vec![format!("limit={limit}")];
-    for (k, v) in [
-        ("action", action),
-        ("target", target),
-        ("actor", actor),
-        ("outcome", outcome),
-    ] {
-        if let Some(v) = v {
-            q.push(format!("{k}={}", encode(&v)));
-        }
-    }
-    let page = client.call(Method::GET, &format!("/v1/audit?{}", q.join("&")), None)?;
+    let query = AuditQuery {
+        actor,
+        action,
+        target,
+        outcome,
+        before: None,
+        limit: Some(limit),
+    };
+    let page: Answer<AuditPage> =
+        client.read(client.request(Method::GET, "/v1/audit").query(&query))?;
     if json {
-        output::json(&mut out, &page)?;
+        output::json(&mut out, &page.json)?;
     } else {
-        let rows: Vec<Vec<String>> = page["entries"]
-            .as_array()
+        let rows: Vec<Vec<String>> = page
+            .body
+            .entries
+            .iter()
             .map(|e| {
-                e.iter()
-                    .map(|e| {
-                        [
-                            "seq",
-                            "at",
-                            "actor",
-                            "action",
-                            "target",
-                            "outcome",
-                            "client_ip",
-                        ]
-                        .iter()
-                        .map(|f| output::field(e, f))
-                        .collect()
-                    })
-                    .collect()
+                vec![
+                    e.seq.to_string(),
+                    e.at.clone(),
+                    e.actor.clone(),
+                    e.action.clone(),
+                    opt(e.target.as_deref()),
+                    e.outcome.clone(),
+                    opt(e.client_ip.as_deref()),
+                ]
             })
-            .unwrap_or_default();
+            .collect();
         output::table(
             &mut out,
             &[
@@ -941,13 +974,13 @@ pub(crate) fn owners(remote: &Remote, cmd: OwnerCommand) -> anyhow::Result<Outco
     let mut out = std::io::stdout().lock();
     match cmd {
         OwnerCommand::Show { owner, json } => {
-            let view = client.call(Method::GET, &format!("/v1/owners/{}", encode(&owner)), None)?;
+            let view: Answer<OwnerView> = client
+                .read(client.request(Method::GET, &format!("/v1/owners/{}", encode(&owner))))?;
             if json {
-                output::json(&mut out, &view)?;
+                output::json(&mut out, &view.json)?;
             } else {
-                write_owner_limits(&mut out, &view["limits"])?;
-                let keys = view["keys"].as_array().cloned().unwrap_or_default();
-                key_table(&mut out, &keys)?;
+                write_owner_limits(&mut out, view.body.limits.as_ref())?;
+                key_table(&mut out, &view.body.keys)?;
             }
         }
         OwnerCommand::Limits {
@@ -960,30 +993,31 @@ pub(crate) fn owners(remote: &Remote, cmd: OwnerCommand) -> anyhow::Result<Outco
             if rate.is_none() && remaining.is_none() {
                 bail!("give --rate-limit, --credits or both (clear-limits removes them)");
             }
-            let mut body = json!({});
-            if let Some(r) = rate.as_deref() {
-                body["rate_limit"] = rate_limit(r)?;
-            }
-            if let Some(n) = remaining {
-                body["credits"] = credits(n, refill.as_deref())?;
-            }
-            let limits = client.call(
-                Method::PUT,
-                &format!("/v1/owners/{}/limits", encode(&owner)),
-                Some(body),
+            let body = OwnerLimitsRequest {
+                rate_limit: rate.as_deref().map(rate_limit).transpose()?,
+                credits: remaining
+                    .map(|n| credits(n, refill.as_deref()))
+                    .transpose()?,
+            };
+            let limits: Answer<OwnerLimitsView> = client.read(
+                client
+                    .request(
+                        Method::PUT,
+                        &format!("/v1/owners/{}/limits", encode(&owner)),
+                    )
+                    .json(&body),
             )?;
             if json {
-                output::json(&mut out, &limits)?;
+                output::json(&mut out, &limits.json)?;
             } else {
-                write_owner_limits(&mut out, &limits)?;
+                write_owner_limits(&mut out, Some(&limits.body))?;
             }
         }
         OwnerCommand::ClearLimits { owner } => {
-            client.call(
+            client.send(client.request(
                 Method::DELETE,
                 &format!("/v1/owners/{}/limits", encode(&owner)),
-                None,
-            )?;
+            ))?;
             writeln!(out, "limits of {owner} removed")?;
         }
     }
@@ -991,28 +1025,27 @@ pub(crate) fn owners(remote: &Remote, cmd: OwnerCommand) -> anyhow::Result<Outco
 }
 
 /// `rate limit: ...` and `credits: ...` lines of an owner's limits.
-fn write_owner_limits(out: &mut impl Write, limits: &Value) -> anyhow::Result<()> {
-    let rate = &limits["rate_limit"];
-    let rate = if rate.is_object() {
-        format!("{}/{}s", rate["limit"], rate["window_seconds"])
-    } else {
-        "none".to_owned()
+fn write_owner_limits(
+    out: &mut impl Write,
+    limits: Option<&OwnerLimitsView>,
+) -> anyhow::Result<()> {
+    let rate = match limits.and_then(|l| l.rate_limit.as_ref()) {
+        Some(r) => format!("{}/{}s", r.limit, r.window_seconds),
+        None => "none".to_owned(),
     };
     writeln!(out, "rate limit: {rate}")?;
-    let c = &limits["credits"];
-    let credits = if c.is_object() {
-        let mut text = c["remaining"].to_string();
-        if c["refill"].is_object() {
-            text.push_str(&format!(
-                " (refill to {} every {}s, next {})",
-                c["refill"]["amount"],
-                c["refill"]["interval_seconds"],
-                output::field(&c["refill"], "next_refill_at")
-            ));
+    let credits = match limits.and_then(|l| l.credits.as_ref()) {
+        Some(c) => {
+            let mut text = c.remaining.to_string();
+            if let Some(r) = &c.refill {
+                text.push_str(&format!(
+                    " (refill to {} every {}s, next {})",
+                    r.amount, r.interval_seconds, r.next_refill_at
+                ));
+            }
+            text
         }
-        text
-    } else {
-        "none".to_owned()
+        None => "none".to_owned(),
     };
     writeln!(out, "credits: {credits}")?;
     Ok(())
@@ -1063,55 +1096,51 @@ pub(crate) fn events(remote: &Remote, cmd: EventsCommand) -> anyhow::Result<Outc
             json,
         } => (kind, key, delivery, limit, json),
         EventsCommand::Redeliver { id, json } => {
-            let event = client.call(
+            let event: Answer<EventView> = client.read(client.request(
                 Method::POST,
                 &format!("/v1/events/{}/redeliver", encode(&id)),
-                None,
-            )?;
+            ))?;
             if json {
-                output::json(&mut out, &event)?;
+                output::json(&mut out, &event.json)?;
             } else {
                 writeln!(
                     out,
                     "event {} queued for the webhook (delivery: {})",
-                    output::field(&event, "id"),
-                    output::field(&event["delivery"], "state")
+                    event.body.id, event.body.delivery.state
                 )?;
             }
             return Ok(Outcome::Success);
         }
     };
-    let mut q = vec![format!("limit={limit}")];
-    for (k, v) in [("kind", kind), ("key_id", key), ("delivery", delivery)] {
-        if let Some(v) = v {
-            q.push(format!("{k}={}", encode(&v)));
-        }
-    }
-    let list = client.call(Method::GET, &format!("/v1/events?{}", q.join("&")), None)?;
+    let query = EventsQuery {
+        kind,
+        key_id: key,
+        delivery,
+        before: None,
+        limit: Some(limit),
+    };
+    let list: Answer<Vec<EventView>> =
+        client.read(client.request(Method::GET, "/v1/events").query(&query))?;
     if json {
-        output::json(&mut out, &list)?;
+        output::json(&mut out, &list.json)?;
         return Ok(Outcome::Success);
     }
     let rows: Vec<Vec<String>> = list
-        .as_array()
-        .map(|events| {
-            events
-                .iter()
-                .map(|e| {
-                    let d = &e["delivery"];
-                    vec![
-                        output::field(e, "id"),
-                        output::field(e, "at"),
-                        output::field(e, "kind"),
-                        output::field(e, "key_id"),
-                        output::field(d, "state"),
-                        output::field(d, "attempts"),
-                        output::field(d, "last_error"),
-                    ]
-                })
-                .collect()
+        .body
+        .iter()
+        .map(|e| {
+            let d = &e.delivery;
+            vec![
+                e.id.clone(),
+                e.at.clone(),
+                e.kind.clone(),
+                opt(e.key_id.as_deref()),
+                d.state.to_string(),
+                d.attempts.to_string(),
+                opt(d.last_error.as_deref()),
+            ]
         })
-        .unwrap_or_default();
+        .collect();
     output::table(
         &mut out,
         &[

@@ -86,6 +86,26 @@ pub(crate) fn field(value: &serde_json::Value, name: &str) -> String {
     }
 }
 
+/// An optional text as a cell: `-` when absent (as [`field`] shows null).
+pub(crate) fn opt(text: Option<&str>) -> String {
+    text.map_or_else(|| "-".to_owned(), str::to_owned)
+}
+
+/// An optional number as a cell: `-` when absent.
+pub(crate) fn opt_num(n: Option<i64>) -> String {
+    n.map_or_else(|| "-".to_owned(), |n| n.to_string())
+}
+
+/// A list as a cell: its items joined by `,`, `-` when empty (as [`field`]
+/// shows an array).
+pub(crate) fn list(items: &[String]) -> String {
+    if items.is_empty() {
+        "-".to_owned()
+    } else {
+        items.join(",")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,6 +16,8 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use clap::{Args, Subcommand, ValueEnum};
+use keywarden_core::secret::SecretString;
+use keywarden_proto::leaks::{LeakAccepted, LeakReport};
 use keywarden_scan::{
     Baseline, Config, Finding, HistoryOptions, Progress, Report, Scanner, files, git,
     gitleaks::GitleaksConfig,
@@ -624,7 +626,10 @@ fn revoke(url: &str, findings: &[Finding], only_live: bool) -> anyhow::Result<us
         .iter()
         .filter(|f| verify::is_key(f) && (!only_live || f.is_live()))
         .filter(|f| seen.insert(f.secret.expose().to_owned()))
-        .map(|f| json!({"key": f.secret.expose(), "source": f.location()}))
+        .map(|f| LeakReport {
+            key: SecretString::new(f.secret.expose().to_owned()),
+            source: Some(f.location()),
+        })
         .collect();
     if leaks.is_empty() {
         return Ok(0);
@@ -651,10 +656,10 @@ fn revoke(url: &str, findings: &[Finding], only_live: bool) -> anyhow::Result<us
         // of the batch before answering. An older server answered 202
         // first and revoked after, which confirms nothing.
         let processed = response
-            .json::<serde_json::Value>()
+            .json::<LeakAccepted>()
             .ok()
-            .and_then(|body| body["processed"].as_u64());
-        if processed != Some(batch.len() as u64) {
+            .map(|answer| answer.processed);
+        if processed != Some(batch.len()) {
             bail!(
                 "reporting leaked keys to {endpoint}: the server did not confirm that it \
                  revoked them (expected \"processed\": {}); revoke them yourself, or upgrade the server",

@@ -12,6 +12,10 @@
 //!   redacted when printed, never serializable.
 //! - [`envelope`]: AES-256-GCM envelope encryption of recoverable keys.
 //! - [`outcome`]: verification outcome codes and their HTTP statuses.
+//! - [`vocabulary`]: the other names the API, the audit log and the events
+//!   speak: [`vocabulary::KeyStatus`], [`vocabulary::AuditAction`],
+//!   [`vocabulary::AuditOutcome`], [`vocabulary::EventKind`],
+//!   [`vocabulary::DeliveryState`].
 //! - [`names`]: validated [`names::Owner`] and [`names::Scope`].
 //! - [`generate`]: raw secrets and JWT HMAC secrets.
 //! - [`strength`]: entropy estimate and weaknesses of a given secret.
@@ -54,3 +58,4 @@ pub mod secret;
 pub mod share;
 #[cfg(feature = "strength")]
 pub mod strength;
+pub mod vocabulary;

@@ -139,4 +139,32 @@ mod tests {
         assert_eq!(Code::Valid.http_status(), 200);
         assert!("NOPE".parse::<Code>().is_err());
     }
+
+    /// `ALL` holds every variant once: the match below has no wildcard, so
+    /// a new variant does not compile until it has a place in `ALL`.
+    #[test]
+    fn all_holds_every_code_once() {
+        fn place(c: Code) -> usize {
+            match c {
+                Code::Valid => 0,
+                Code::Missing => 1,
+                Code::Malformed => 2,
+                Code::NotFound => 3,
+                Code::Revoked => 4,
+                Code::Expired => 5,
+                Code::Disabled => 6,
+                Code::EnvMismatch => 7,
+                Code::InsufficientScope => 8,
+                Code::IpDenied => 9,
+                Code::RateLimited => 10,
+                Code::UsageExceeded => 11,
+                Code::StoreUnavailable => 12,
+            }
+        }
+        for (i, c) in Code::ALL.into_iter().enumerate() {
+            assert_eq!(place(c), i, "{c}");
+        }
+        let names: std::collections::BTreeSet<_> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(names.len(), Code::ALL.len());
+    }
 }

@@ -4,11 +4,25 @@
 //! # Layout
 //!
 //! - [`VerifyRequest`], [`VerifyResponse`], [`RateLimitState`]: the body and
-//!   answer of `POST /v1/verify`.
+//!   answer of `POST /v1/verify`; [`ForwardAuthQuery`], the query of
+//!   `/v1/forward-auth`.
 //! - [`presented_key`], [`bearer`]: where a request carries a key.
 //! - [`Refusal`]: the status, headers and JSON body of a refused
 //!   verification (forward-auth, the middleware).
+//! - The management API's bodies, queries and answers: [`keys`]
+//!   (`/v1/keys`), [`owners`] (`/v1/owners`), [`audit`] (`/v1/audit`,
+//!   `/v1/events`), [`leaks`] (`/v1/leaks`, GitHub's reports, TruffleHog's
+//!   webhook). The server reads and writes them, the CLI writes and reads
+//!   them.
+//! - [`patterns`], [`schemas`] (feature `openapi`): the names the API takes
+//!   and the vocabularies it speaks, as the OpenAPI document states them;
+//!   [`whole`], [`patch`]: how request fields read.
 #![warn(missing_docs)]
+
+pub mod audit;
+pub mod keys;
+pub mod leaks;
+pub mod owners;
 
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use keywarden_core::{outcome::Code, secret::SecretString};
@@ -111,6 +125,26 @@ pub struct VerifyResponse {
     pub retry_after: Option<u64>,
 }
 
+/// Query of forward-auth.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ForwardAuthQuery {
+    /// Required scopes, comma-separated; those of the `X-Keywarden-Scopes`
+    /// header are required as well.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<schemas::ScopeList>))]
+    pub scopes: Option<String>,
+    /// Required environment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<schemas::Environment>))]
+    pub environment: Option<String>,
+    /// Credits this request spends (default 1; 0 checks without spending).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 0, maximum = 1_000_000))]
+    pub cost: Option<u32>,
+}
+
 /// The longest a one-time share link may live: 7 days.
 pub const MAX_SHARE_LIFETIME_MS: i64 = 7 * 86_400_000;
 
@@ -124,6 +158,12 @@ pub const MAX_REFILL_INTERVAL_MS: i64 = 366 * 86_400_000;
 
 /// The longest grace period of a roll: 30 days.
 pub const MAX_GRACE_PERIOD_MS: i64 = 30 * 86_400_000;
+
+/// The longest name of a key, or reason of a revocation, in characters.
+pub const MAX_NAME_CHARS: usize = 200;
+
+/// The longest free-text filter of a list, in characters.
+pub const MAX_FILTER_CHARS: usize = 200;
 
 /// The patterns of the names the API takes, as JSON Schema (ECMA-262)
 /// regular expressions: the same sets the parsers of `keywarden-core`
@@ -389,9 +429,41 @@ pub mod whole {
     }
 }
 
+/// PATCH fields: absent (leave it), `null` (clear it) or a value.
+pub mod patch {
+    /// Deserializes a field that may be absent (`None`, with
+    /// `#[serde(default)]`), null (`Some(None)`) or set (`Some(Some(v))`).
+    /// Serialized, `None` is left out (`skip_serializing_if =
+    /// "Option::is_none"`) and `Some(None)` is `null`.
+    pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+        T: serde::Deserialize<'de>,
+    {
+        <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+    }
+}
+
+/// Secrets read from an answer: into the zeroizing, redacting types.
+mod secret {
+    use keywarden_core::secret::PlaintextKey;
+    use serde::{Deserialize, Deserializer, de};
+
+    /// A whole key (a created, rolled or revealed one), checked to be one.
+    pub(crate) fn plaintext_key<'de, D: Deserializer<'de>>(d: D) -> Result<PlaintextKey, D::Error> {
+        keywarden_core::key::recovered(String::deserialize(d)?)
+            .ok_or_else(|| de::Error::custom("not a keywarden key"))
+    }
+}
+
 /// Schemas of the names the API takes: `Environment`, `Owner`, `Scope`,
 /// `Duration` and the bounded durations, each a string with its pattern;
-/// `IpAddress` and `Network`, alternatives of patterns.
+/// `IpAddress` and `Network`, alternatives of patterns; the free texts
+/// (`KeyName`, `Reason`, `FilterText`, `KeyCursor`, `ScopeList`); and the enumerations
+/// of the vocabularies (`KeyStatus`, `EventKind`, `DeliveryState`,
+/// `AuditAction`, `AuditOutcome`), each built from the Rust enum, so the
+/// document cannot list a value the server does not know, or miss one it
+/// answers.
 #[cfg(feature = "openapi")]
 pub mod schemas {
     use std::borrow::Cow;
@@ -520,6 +592,161 @@ pub mod schemas {
         super::patterns::GRACE_PERIOD,
         "24h",
         "How long a rolled key keeps working: a duration of at most 30 days, or zero (`0s`) to stop it at once."
+    );
+
+    /// A string schema listing `values`.
+    pub fn string_enum<'a>(
+        description: &str,
+        values: impl IntoIterator<Item = &'a str>,
+    ) -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .description(Some(description))
+            .enum_values(Some(values))
+            .into()
+    }
+
+    macro_rules! enum_schema {
+        ($(#[$doc:meta])* $name:ident, $title:literal, $description:literal, $values:expr) => {
+            $(#[$doc])*
+            pub struct $name;
+
+            impl utoipa::PartialSchema for $name {
+                fn schema() -> RefOr<Schema> {
+                    string_enum($description, $values)
+                }
+            }
+
+            impl utoipa::ToSchema for $name {
+                fn name() -> Cow<'static, str> {
+                    Cow::Borrowed($title)
+                }
+            }
+        };
+    }
+
+    use keywarden_core::vocabulary::{
+        AuditAction, AuditOutcome, DeliveryState, EventKind, KeyStatus,
+    };
+
+    enum_schema!(
+        /// `KeyStatus`: where a key stands.
+        KeyStatusName,
+        "KeyStatus",
+        "Where a key stands now.",
+        KeyStatus::ALL.iter().map(|s| s.as_str())
+    );
+
+    enum_schema!(
+        /// `EventKind`: what an event reports.
+        EventKindName,
+        "EventKind",
+        "What an event reports.",
+        EventKind::ALL.iter().map(|k| k.as_str())
+    );
+
+    enum_schema!(
+        /// `DeliveryState`: where an event's webhook delivery stands.
+        DeliveryStateName,
+        "DeliveryState",
+        "Where an event's webhook delivery stands: `none` (no webhook was configured when it was raised), `pending` (waiting for its next attempt), `delivered` (the webhook answered 2xx), `failed` (every attempt of the 24-hour retry period failed).",
+        DeliveryState::ALL.iter().map(|s| s.as_str())
+    );
+
+    enum_schema!(
+        /// `AuditAction`: what an audit entry records.
+        AuditActionName,
+        "AuditAction",
+        "What an audit entry records.",
+        AuditAction::ALL.iter().map(|a| a.as_str())
+    );
+
+    enum_schema!(
+        /// `AuditOutcome`: how an audited action ended.
+        AuditOutcomeName,
+        "AuditOutcome",
+        "How an audited action ended.",
+        AuditOutcome::ALL.iter().map(|o| o.as_str())
+    );
+
+    macro_rules! text_schema {
+        ($(#[$doc:meta])* $name:ident, $title:literal, $description:literal, $pattern:expr, $min:expr, $max:expr) => {
+            $(#[$doc])*
+            pub struct $name;
+
+            impl utoipa::PartialSchema for $name {
+                fn schema() -> RefOr<Schema> {
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .description(Some($description))
+                        .pattern(Some($pattern))
+                        .min_length($min)
+                        .max_length($max)
+                        .into()
+                }
+            }
+
+            impl utoipa::ToSchema for $name {
+                fn name() -> Cow<'static, str> {
+                    Cow::Borrowed($title)
+                }
+            }
+        };
+    }
+
+    use super::patterns::{CLEAN_TEXT, NO_CONTROL};
+
+    text_schema!(
+        /// A free-text filter of a list.
+        FilterText,
+        "FilterText",
+        "Text to match: at most 200 characters, without control characters.",
+        NO_CONTROL,
+        None,
+        Some(super::MAX_FILTER_CHARS)
+    );
+
+    text_schema!(
+        /// A key's name.
+        KeyName,
+        "KeyName",
+        "A name for people: at most 200 characters, without control or invisible formatting characters.",
+        CLEAN_TEXT,
+        None,
+        Some(super::MAX_NAME_CHARS)
+    );
+
+    text_schema!(
+        /// Why a key was revoked.
+        Reason,
+        "Reason",
+        "Why: 1 to 200 characters, without control characters, line separators or invisible formatting characters.",
+        CLEAN_TEXT,
+        Some(1),
+        Some(super::MAX_NAME_CHARS)
+    );
+
+    text_schema!(
+        /// The scopes forward-auth requires.
+        ScopeList,
+        "ScopeList",
+        "Required scopes, comma-separated (spaces around commas allowed), at most 50.",
+        concat!(
+            r"^ *([a-z0-9][a-z0-9_.-]{0,63}:([a-z0-9][a-z0-9_.-]{0,63}|\*)",
+            r"( *, *[a-z0-9][a-z0-9_.-]{0,63}:([a-z0-9][a-z0-9_.-]{0,63}|\*)){0,49})? *$"
+        ),
+        None,
+        None
+    );
+
+    text_schema!(
+        /// A page cursor of `GET /v1/keys`.
+        KeyCursor,
+        "KeyCursor",
+        "The `next_cursor` of the previous page.",
+        r"^[0-9]{1,15}\.key_[A-Za-z0-9]{16}$",
+        None,
+        None
     );
 }
 

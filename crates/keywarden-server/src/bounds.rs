@@ -1,7 +1,7 @@
 //! Limits the API and the console share, in one place.
 
 /// Longest free-text filter (a search, an audit filter), in characters.
-pub const MAX_FILTER_CHARS: usize = 200;
+pub const MAX_FILTER_CHARS: usize = keywarden_proto::MAX_FILTER_CHARS;
 
 /// Whether a filter text is acceptable: at most [`MAX_FILTER_CHARS`]
 /// characters, no control characters (they match nothing, and some

@@ -175,12 +175,4 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// Deserializes a field that may be absent (`None`), null (`Some(None)`)
-/// or set (`Some(Some(v))`), for PATCH bodies.
-pub fn double_option<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
-}
+pub use keywarden_proto::patch::double_option;

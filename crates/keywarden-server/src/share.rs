@@ -44,14 +44,7 @@ pub const DEFAULT_SHARE_MS: i64 = 86_400_000;
 /// Longest lifetime of a link.
 pub const MAX_SHARE_MS: i64 = keywarden_proto::MAX_SHARE_LIFETIME_MS;
 
-/// `share: {expires_in}` of a create or roll.
-#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ShareRequest {
-    /// How long the link works if nobody opens it: default `24h`, at most `7d`.
-    #[schema(value_type = Option<keywarden_proto::schemas::ShareLifetime>)]
-    pub expires_in: Option<String>,
-}
+pub use keywarden_proto::keys::ShareRequest;
 
 /// A share link asked for, checked: how long it may live. Made before the
 /// key is, so a bad share changes nothing.

@@ -12,8 +12,10 @@
 //!   shared by every node.
 //! - `audit.rs`: the append-only audit log and its HMAC hash chain.
 //! - `usage.rs`, `events.rs`: the verification log and notable events.
-//! - `vocabulary.rs`: [`AuditAction`] and [`EventKind`], the names audit
-//!   entries and events are stored under.
+//! - [`AuditAction`], [`AuditOutcome`], [`EventKind`], [`DeliveryState`]
+//!   and [`KeyStatus`], the names audit entries, events and keys are stored
+//!   and shown under: re-exported from `keywarden_core::vocabulary`, where
+//!   the API's schemas read them too.
 //! - `migrations/{sqlite,postgres}/`: versioned schema, applied on open.
 //! - [`testing`] (feature `testing`): a PostgreSQL schema per test.
 //!
@@ -47,13 +49,12 @@ mod sessions;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod usage;
-mod vocabulary;
 
 pub use audit::{AuditCheckpoint, ChainAnchor, CheckpointCheck};
 pub use keys::{CHANGES_ALL, CHANGES_CHANNEL, CreditsLeft};
+pub use keywarden_core::vocabulary::{AuditAction, AuditOutcome, DeliveryState, EventKind};
 pub use model::*;
 pub use sessions::{ConsoleSession, SESSION_TOUCH_MS};
-pub use vocabulary::{AuditAction, AuditOutcome, DeliveryState, EventKind};
 
 /// What went wrong in the store.
 #[derive(Debug, thiserror::Error)]

@@ -20,47 +20,7 @@ pub struct RateLimit {
     pub window_seconds: u32,
 }
 
-/// Where a key stands at a given time.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum KeyStatus {
-    /// Usable.
-    Active,
-    /// Disabled: refused until enabled again.
-    Disabled,
-    /// Past its expiry.
-    Expired,
-    /// Revoked.
-    Revoked,
-}
-
-impl KeyStatus {
-    /// Every status.
-    pub const ALL: [KeyStatus; 4] = [Self::Active, Self::Disabled, Self::Expired, Self::Revoked];
-
-    /// Its name in URLs and JSON.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Active => "active",
-            Self::Disabled => "disabled",
-            Self::Expired => "expired",
-            Self::Revoked => "revoked",
-        }
-    }
-}
-
-impl FromStr for KeyStatus {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s {
-            "active" => Ok(Self::Active),
-            "disabled" => Ok(Self::Disabled),
-            "expired" => Ok(Self::Expired),
-            "revoked" => Ok(Self::Revoked),
-            _ => Err("expected active, disabled, expired or revoked".to_owned()),
-        }
-    }
-}
+pub use keywarden_core::vocabulary::KeyStatus;
 
 /// A key's secret, encrypted at rest for recoverable keys: AES-256-GCM under
 /// a per-record data key, which is itself wrapped by the master key. Both

@@ -22,7 +22,8 @@
 //!
 //! # Layout
 //!
-//! - `lib.rs`: the layer, the service, the refusal responses.
+//! - `lib.rs`: the layer, the service, the refusal responses; [`Verification`]
+//!   and its [`Outcome`] (keywarden's `Code`, or the verifier unavailable).
 //! - [`Identity`], [`RequireScopes`]: what handlers see and per-route scopes.
 //! - `remote.rs`: [`RemoteVerifier`] and its cache; `local.rs`: `LocalVerifier`.
 //!
@@ -56,7 +57,10 @@ use axum::{
     http::{Request, Response, StatusCode, request::Parts},
     response::IntoResponse,
 };
-use keywarden_core::names::{Scope, covers_all};
+use keywarden_core::{
+    names::{Scope, covers_all},
+    outcome::Code,
+};
 use tower::{Layer, Service};
 
 #[cfg(feature = "local")]
@@ -83,7 +87,11 @@ pub struct Identity {
     pub metadata: serde_json::Value,
 }
 
-/// One verification request. Its `Debug` never shows the key.
+/// One verification request, as the layer asks it of a [`KeyVerifier`]:
+/// borrowed from the request, with what the wire's
+/// [`keywarden_proto::VerifyRequest`] does not carry (whether a key was
+/// presented at all, the user agent). [`RemoteVerifier`] sends it as that
+/// body. Its `Debug` never shows the key.
 #[derive(Clone, Copy)]
 pub struct VerifyRequest<'a> {
     /// The presented key.
@@ -101,6 +109,20 @@ pub struct VerifyRequest<'a> {
     pub cost: u32,
 }
 
+impl VerifyRequest<'_> {
+    /// The body of `POST /v1/verify` that asks this about `key` (the
+    /// presented key, checked to be there).
+    pub fn wire(&self, key: &str) -> keywarden_proto::VerifyRequest {
+        keywarden_proto::VerifyRequest {
+            key: keywarden_core::secret::SecretString::new(key.to_owned()),
+            environment: self.environment.map(str::to_owned),
+            scopes: self.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+            client_ip: self.client_ip.map(|ip| ip.to_string()),
+            cost: Some(self.cost),
+        }
+    }
+}
+
 impl std::fmt::Debug for VerifyRequest<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VerifyRequest")
@@ -114,12 +136,58 @@ impl std::fmt::Debug for VerifyRequest<'_> {
     }
 }
 
+/// What a verifier answered: keywarden's outcome code, or that it could
+/// not answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// keywarden's verdict (`VALID`, `REVOKED`, ...).
+    Code(Code),
+    /// The verifier could not answer (`VERIFIER_UNAVAILABLE`): the layer
+    /// fails closed, 503.
+    Unavailable,
+}
+
+impl Outcome {
+    /// Its name on the wire: the code's, or [`UNAVAILABLE`].
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Code(code) => code.as_str(),
+            Self::Unavailable => UNAVAILABLE,
+        }
+    }
+
+    /// Whether the key is good for the request.
+    pub fn is_valid(self) -> bool {
+        self == Self::Code(Code::Valid)
+    }
+
+    /// The answer to a request refused with this outcome.
+    pub fn refusal(self, retry_after: Option<u64>) -> keywarden_proto::Refusal {
+        match self {
+            Self::Code(code) => keywarden_proto::Refusal::for_code(code, retry_after),
+            Self::Unavailable => keywarden_proto::Refusal::new(UNAVAILABLE, retry_after),
+        }
+    }
+}
+
+impl From<Code> for Outcome {
+    fn from(code: Code) -> Self {
+        Self::Code(code)
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A verifier's answer.
 #[derive(Debug, Clone)]
 pub struct Verification {
-    /// keywarden's outcome code (`VALID`, `REVOKED`, ...), or
-    /// `VERIFIER_UNAVAILABLE` when the verifier could not answer.
-    pub code: String,
+    /// keywarden's outcome code, or [`Outcome::Unavailable`] when the
+    /// verifier could not answer.
+    pub code: Outcome,
     /// The caller, when valid.
     pub identity: Option<Identity>,
     /// Seconds to wait, when rate-limited.
@@ -127,9 +195,18 @@ pub struct Verification {
 }
 
 impl Verification {
+    /// A refusal with `code` (no identity, no wait).
+    pub fn refused(code: impl Into<Outcome>) -> Self {
+        Self {
+            code: code.into(),
+            identity: None,
+            retry_after: None,
+        }
+    }
+
     /// The HTTP status for this outcome.
     pub fn status(&self) -> StatusCode {
-        keywarden_proto::Refusal::new(&self.code, self.retry_after).status
+        self.code.refusal(self.retry_after).status
     }
 }
 
@@ -162,7 +239,7 @@ pub const UNAVAILABLE: &str = keywarden_proto::VERIFIER_UNAVAILABLE;
 /// `Retry-After` / `WWW-Authenticate` where they apply — the same answer as
 /// the server's forward-auth (`keywarden_proto::Refusal`).
 pub fn refusal(v: &Verification) -> Response<Body> {
-    let r = keywarden_proto::Refusal::new(&v.code, v.retry_after);
+    let r = v.code.refusal(v.retry_after);
     (r.status, r.headers, axum::Json(r.body)).into_response()
 }
 
@@ -338,7 +415,7 @@ where
                 })
                 .await;
             match verification.identity {
-                Some(identity) if verification.code == "VALID" => {
+                Some(identity) if verification.code.is_valid() => {
                     parts.extensions.insert(identity);
                     inner.call(Request::from_parts(parts, body)).await
                 }
@@ -352,13 +429,11 @@ impl<S: Send + Sync> FromRequestParts<S> for Identity {
     type Rejection = Response<Body>;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts.extensions.get::<Identity>().cloned().ok_or_else(|| {
-            refusal(&Verification {
-                code: "MISSING".to_owned(),
-                identity: None,
-                retry_after: None,
-            })
-        })
+        parts
+            .extensions
+            .get::<Identity>()
+            .cloned()
+            .ok_or_else(|| refusal(&Verification::refused(Code::Missing)))
     }
 }
 
@@ -421,16 +496,12 @@ where
 
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let code = match request.extensions().get::<Identity>() {
-            None => Some("MISSING"),
-            Some(id) if !covers_all(&id.scopes, &self.scopes) => Some("INSUFFICIENT_SCOPE"),
+            None => Some(Code::Missing),
+            Some(id) if !covers_all(&id.scopes, &self.scopes) => Some(Code::InsufficientScope),
             Some(_) => None,
         };
         if let Some(code) = code {
-            let response = refusal(&Verification {
-                code: code.to_owned(),
-                identity: None,
-                retry_after: None,
-            });
+            let response = refusal(&Verification::refused(code));
             return Box::pin(async move { Ok(response) });
         }
         let clone = self.inner.clone();

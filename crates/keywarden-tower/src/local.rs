@@ -52,7 +52,7 @@ impl KeyVerifier for LocalVerifier {
                     metadata: k.metadata.clone(),
                 });
             Verification {
-                code: verdict.code.as_str().to_owned(),
+                code: verdict.code.into(),
                 identity,
                 retry_after: verdict.retry_after,
             }

@@ -13,7 +13,7 @@ use keywarden_core::{names::Scope, outcome::Code};
 use keywarden_proto::VerifyResponse;
 use sha2::{Digest, Sha256};
 
-use crate::{Identity, KeyVerifier, Verification, VerifyRequest};
+use crate::{Identity, KeyVerifier, Outcome, Verification, VerifyRequest};
 
 /// Why a [`RemoteVerifier`] could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -116,22 +116,11 @@ impl RemoteVerifier {
         request: &VerifyRequest<'_>,
         key: &str,
     ) -> Result<VerifyResponse, reqwest::Error> {
-        let body = keywarden_proto::VerifyRequest {
-            key: keywarden_core::secret::SecretString::new(key.to_owned()),
-            environment: request.environment.map(str::to_owned),
-            scopes: request
-                .scopes
-                .iter()
-                .map(|s| s.as_str().to_owned())
-                .collect(),
-            client_ip: request.client_ip.map(|ip| ip.to_string()),
-            cost: Some(request.cost),
-        };
         let mut req = self
             .http
             .post(&self.endpoint)
             .bearer_auth(self.token.expose())
-            .json(&body);
+            .json(&request.wire(key));
         if let Some(ua) = request.user_agent {
             req = req.header("user-agent", ua);
         }
@@ -143,17 +132,12 @@ impl RemoteVerifier {
     }
 
     async fn verify_inner(&self, request: VerifyRequest<'_>) -> Verification {
-        let refuse = |code: &str| Verification {
-            code: code.to_owned(),
-            identity: None,
-            retry_after: None,
-        };
         let Some(key) = request.key.filter(|k| !k.is_empty()) else {
-            return refuse("MISSING");
+            return Verification::refused(Code::Missing);
         };
         // Look-alikes are refused here, without a round trip.
         if keywarden_core::key::parse(key).is_err() {
-            return refuse("MALFORMED");
+            return Verification::refused(Code::Malformed);
         }
         let cache_key = Self::cache_key(&request, key);
         if !self.max_staleness.is_zero()
@@ -162,7 +146,7 @@ impl RemoteVerifier {
             && hit.at.elapsed() < self.max_staleness
         {
             return Verification {
-                code: "VALID".to_owned(),
+                code: Code::Valid.into(),
                 identity: Some(hit.identity.clone()),
                 retry_after: None,
             };
@@ -171,7 +155,7 @@ impl RemoteVerifier {
             Ok(a) => a,
             Err(err) => {
                 tracing::warn!(error = %err.without_url(), "keywarden could not be asked");
-                return refuse(crate::UNAVAILABLE);
+                return Verification::refused(Outcome::Unavailable);
             }
         };
         let identity = (answer.code == Code::Valid).then(|| Identity {
@@ -208,7 +192,7 @@ impl RemoteVerifier {
             );
         }
         Verification {
-            code: answer.code.as_str().to_owned(),
+            code: answer.code.into(),
             identity,
             retry_after: answer.retry_after,
         }

@@ -10,7 +10,10 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use anyhow::{anyhow, bail};
+use keywarden_core::secret::SecretString;
+use keywarden_proto::leaks::{CheckRequest, CheckStatus, CheckedKey, KeyKind};
 use keywarden_scan::{Finding, KeyStatus, rules};
+use serde::Deserialize;
 
 /// The environment variable holding the root key (never a flag: arguments
 /// end up in shell history and process lists).
@@ -21,17 +24,15 @@ pub(crate) fn is_key(f: &Finding) -> bool {
     &*f.rule_id == rules::KEYWARDEN_KEY && f.verified_checksum
 }
 
-/// The status a check's `status` names. `None` for one this build does
-/// not know (the server is newer).
-pub(crate) fn status_of(status: &str) -> Option<KeyStatus> {
-    Some(match status {
-        "active" => KeyStatus::Active,
-        "revoked" => KeyStatus::Revoked,
-        "expired" => KeyStatus::Expired,
-        "disabled" => KeyStatus::Disabled,
-        "unknown" => KeyStatus::Unknown,
-        _ => return None,
-    })
+/// The finding's status for a check's `status`.
+pub(crate) fn status_of(status: CheckStatus) -> KeyStatus {
+    match status {
+        CheckStatus::Active => KeyStatus::Active,
+        CheckStatus::Revoked => KeyStatus::Revoked,
+        CheckStatus::Expired => KeyStatus::Expired,
+        CheckStatus::Disabled => KeyStatus::Disabled,
+        CheckStatus::Unknown => KeyStatus::Unknown,
+    }
 }
 
 /// What the server said of the keys found.
@@ -107,7 +108,9 @@ fn ask(
     let response = client
         .post(endpoint)
         .bearer_auth(token)
-        .json(&serde_json::json!({ "key": key }))
+        .json(&CheckRequest {
+            key: SecretString::new(key.to_owned()),
+        })
         .send()
         .map_err(|e| {
             anyhow!(
@@ -143,27 +146,22 @@ fn ask(
     let body: serde_json::Value = response
         .json()
         .map_err(|_| anyhow!("{endpoint} answered with a body that is not JSON"))?;
-    let named = body["status"].as_str().unwrap_or_default();
-    let status = status_of(named).ok_or_else(|| {
-        anyhow!(
-            "the keywarden server at {endpoint} answered the status {named:?}, which this \
-             keywarden does not know: upgrade it"
-        )
+    let checked = CheckedKey::deserialize(&body).map_err(|e| {
+        match CheckStatus::deserialize(&body["status"]) {
+            Err(_) => anyhow!(
+                "the keywarden server at {endpoint} answered the status {}, which this \
+                 keywarden does not know: upgrade it",
+                body["status"]
+            ),
+            Ok(_) => anyhow!("{endpoint} answered with a body this keywarden does not read: {e}"),
+        }
     })?;
-    let root = (body["kind"] == "root_key").then(|| {
-        (
-            body["key_id"].as_str().unwrap_or_default().to_owned(),
-            body["may"]
-                .as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|p| p.as_str().map(str::to_owned))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        )
-    });
-    Ok(Answer { status, root })
+    let root = (checked.kind == Some(KeyKind::RootKey))
+        .then(|| (checked.key_id.unwrap_or_default(), checked.may));
+    Ok(Answer {
+        status: status_of(checked.status),
+        root,
+    })
 }
 
 #[cfg(test)]
@@ -172,12 +170,17 @@ mod tests {
 
     #[test]
     fn statuses_are_read_by_name() {
-        assert_eq!(status_of("active"), Some(KeyStatus::Active));
-        assert_eq!(status_of("revoked"), Some(KeyStatus::Revoked));
-        assert_eq!(status_of("expired"), Some(KeyStatus::Expired));
-        assert_eq!(status_of("disabled"), Some(KeyStatus::Disabled));
-        assert_eq!(status_of("unknown"), Some(KeyStatus::Unknown));
-        assert_eq!(status_of("VALID"), None);
-        assert_eq!(status_of("something_new"), None);
+        let read = |name: &str| {
+            serde_json::from_value::<CheckStatus>(name.into())
+                .ok()
+                .map(status_of)
+        };
+        assert_eq!(read("active"), Some(KeyStatus::Active));
+        assert_eq!(read("revoked"), Some(KeyStatus::Revoked));
+        assert_eq!(read("expired"), Some(KeyStatus::Expired));
+        assert_eq!(read("disabled"), Some(KeyStatus::Disabled));
+        assert_eq!(read("unknown"), Some(KeyStatus::Unknown));
+        assert_eq!(read("VALID"), None);
+        assert_eq!(read("something_new"), None);
     }
 }

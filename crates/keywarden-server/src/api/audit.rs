@@ -1,103 +1,22 @@
 //! The audit log and events, read through the API.
 
 use axum::{Json, extract::State};
-use keywarden_store::{
-    AuditAction, AuditEntry, AuditFilter, AuditOutcome, ChainReport, DeliveryState, Event,
-    EventKind, Redelivery,
+pub use keywarden_proto::audit::{
+    AuditEntryView, AuditPage, AuditQuery, ChainStatus, CheckpointView, DeliveryView, EventView,
+    EventsQuery,
 };
-use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, ToSchema};
+use keywarden_store::{
+    AuditAction, AuditFilter, AuditOutcome, DeliveryState, Event, EventKind, Redelivery,
+};
 
 use crate::{
-    api::schema::{
-        AuditActionName, AuditOutcomeName, DeliveryStateName, EventKindName, FilterText,
-    },
     authz::{Actor, authorize},
     command::{ReadAudit, ReadAuditCheckpoint, ReadEvents, RedeliverEvent, VerifyAudit},
     error::{ApiError, ErrorBody},
     extract::{ApiPath, ApiQuery},
     state::AppState,
-    timefmt,
+    views::{audit_entry_view, chain_status, event_view},
 };
-
-/// Query of `GET /v1/audit`.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct AuditQuery {
-    /// Only this actor (a root key id, `anonymous`, `leak-report`, ...).
-    #[param(value_type = Option<FilterText>)]
-    pub actor: Option<String>,
-    /// Only this action (`key.create`, `key.revoke`, `auth.denied`, ...).
-    #[param(value_type = Option<AuditActionName>)]
-    pub action: Option<String>,
-    /// Only this target (a key id).
-    #[param(value_type = Option<FilterText>)]
-    pub target: Option<String>,
-    /// `allowed`, `denied` or `failed`.
-    #[param(value_type = Option<AuditOutcomeName>)]
-    pub outcome: Option<String>,
-    /// Entries before this sequence number (paging).
-    pub before: Option<i64>,
-    /// Page size, 1 to 500 (default 100).
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<u32>,
-}
-
-/// One audit entry.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditEntryView {
-    /// Position in the chain.
-    pub seq: i64,
-    /// RFC 3339.
-    #[schema(format = DateTime)]
-    pub at: String,
-    /// Who.
-    pub actor: String,
-    /// What.
-    #[schema(value_type = AuditActionName)]
-    pub action: String,
-    /// To what.
-    pub target: Option<String>,
-    /// `allowed`, `denied` or `failed`.
-    #[schema(value_type = AuditOutcomeName)]
-    pub outcome: String,
-    /// From where.
-    pub client_ip: Option<String>,
-    /// More.
-    #[schema(value_type = Object)]
-    pub details: serde_json::Value,
-    /// Hash of the previous entry.
-    pub prev_hash: String,
-    /// This entry's hash.
-    pub hash: String,
-}
-
-impl From<AuditEntry> for AuditEntryView {
-    fn from(e: AuditEntry) -> Self {
-        Self {
-            seq: e.seq,
-            at: timefmt::rfc3339(e.draft.at),
-            actor: e.draft.actor,
-            action: e.draft.action,
-            target: e.draft.target,
-            outcome: e.draft.outcome,
-            client_ip: e.draft.client_ip,
-            details: e.draft.details,
-            prev_hash: e.prev_hash,
-            hash: e.hash,
-        }
-    }
-}
-
-/// A page of the audit log.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct AuditPage {
-    /// Newest first.
-    pub entries: Vec<AuditEntryView>,
-    /// Pass as `before` for the next page.
-    pub next_before: Option<i64>,
-}
 
 /// Read the audit log, newest first.
 #[utoipa::path(get, path = "/v1/audit", tag = "audit", params(AuditQuery),
@@ -134,7 +53,7 @@ pub async fn list_audit(
         .then(|| entries.last().map(|e| e.seq))
         .flatten();
     Ok(Json(AuditPage {
-        entries: entries.into_iter().map(Into::into).collect(),
+        entries: entries.into_iter().map(audit_entry_view).collect(),
         next_before,
     }))
 }
@@ -153,23 +72,7 @@ pub async fn verify_audit(
         .store()
         .audit(&proof.draft(&state, None, serde_json::json!({ "ok": report.ok() })))
         .await?;
-    Ok(Json(report.into()))
-}
-
-/// A signed checkpoint of the audit chain's head, to keep outside the
-/// database.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CheckpointView {
-    /// The last entry's sequence number.
-    pub seq: i64,
-    /// Its hash (hex).
-    pub hash: String,
-    /// When the checkpoint was made, RFC 3339.
-    #[schema(format = DateTime)]
-    pub at: String,
-    /// `seq:hash:signature`: keep this line elsewhere and check the log
-    /// against it with `keywarden admin audit verify --checkpoint LINE`.
-    pub line: String,
+    Ok(Json(chain_status(report)))
 }
 
 /// A signed checkpoint of the audit log's head (`seq:hash:signature`).
@@ -199,118 +102,6 @@ pub async fn audit_checkpoint(
         at: crate::timefmt::rfc3339(checkpoint.at),
         line: checkpoint.line,
     }))
-}
-
-/// The audit chain's state.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ChainStatus {
-    /// Whether every entry verified.
-    pub ok: bool,
-    /// Entries checked.
-    pub entries: i64,
-    /// The first entry that does not verify.
-    pub first_bad_seq: Option<i64>,
-    /// What is wrong with it.
-    pub problem: Option<String>,
-}
-
-impl From<ChainReport> for ChainStatus {
-    fn from(r: ChainReport) -> Self {
-        Self {
-            ok: r.ok(),
-            entries: r.entries,
-            first_bad_seq: r.first_bad_seq,
-            problem: r.problem,
-        }
-    }
-}
-
-/// Query of `GET /v1/events`.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
-pub struct EventsQuery {
-    /// Only this kind (`key.leaked`, `key.revoked_in_use`, ...).
-    #[param(value_type = Option<EventKindName>)]
-    pub kind: Option<String>,
-    /// Only this key.
-    #[param(value_type = Option<FilterText>)]
-    pub key_id: Option<String>,
-    /// Only events whose webhook delivery is in this state (`failed`: what
-    /// the webhook never received).
-    #[param(value_type = Option<DeliveryStateName>)]
-    pub delivery: Option<String>,
-    /// Events before this sequence number.
-    pub before: Option<i64>,
-    /// Page size, 1 to 500 (default 100).
-    #[param(minimum = 1, maximum = 500)]
-    pub limit: Option<u32>,
-}
-
-/// One event.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct EventView {
-    /// Sequence number.
-    pub seq: i64,
-    /// Event id, sent as `X-Keywarden-Event-Id` with each delivery.
-    pub id: String,
-    /// RFC 3339.
-    #[schema(format = DateTime)]
-    pub at: String,
-    /// Kind.
-    #[schema(value_type = EventKindName)]
-    pub kind: String,
-    /// The key concerned.
-    pub key_id: Option<String>,
-    /// Details.
-    #[schema(value_type = Object)]
-    pub details: serde_json::Value,
-    /// Its webhook delivery.
-    pub delivery: DeliveryView,
-}
-
-/// An event's webhook delivery.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct DeliveryView {
-    /// Where it stands.
-    #[schema(value_type = DeliveryStateName)]
-    pub state: &'static str,
-    /// Attempts made.
-    pub attempts: u32,
-    /// When the last attempt was made (RFC 3339).
-    #[schema(format = DateTime)]
-    pub last_attempt_at: Option<String>,
-    /// Why the last attempt failed: `HTTP <status>`, `connection failed`,
-    /// `timed out`, ...
-    pub last_error: Option<String>,
-    /// When the next attempt is due (pending only).
-    #[schema(format = DateTime)]
-    pub next_attempt_at: Option<String>,
-    /// When the webhook accepted it.
-    #[schema(format = DateTime)]
-    pub delivered_at: Option<String>,
-}
-
-impl From<Event> for EventView {
-    fn from(e: Event) -> Self {
-        let d = e.delivery;
-        Self {
-            seq: e.seq,
-            id: e.id,
-            at: timefmt::rfc3339(e.at),
-            kind: e.kind,
-            key_id: e.key_id,
-            details: e.details,
-            delivery: DeliveryView {
-                state: d.state.as_str(),
-                attempts: d.attempts,
-                last_attempt_at: d.last_attempt_at.map(timefmt::rfc3339),
-                last_error: d.last_error,
-                next_attempt_at: d.next_attempt_at.map(timefmt::rfc3339),
-                delivered_at: d.delivered_at.map(timefmt::rfc3339),
-            },
-        }
-    }
 }
 
 /// Notable events (leak reports, anomalies), newest first.
@@ -345,7 +136,7 @@ pub async fn list_events(
         .store()
         .audit(&proof.draft(&state, None, serde_json::json!({})))
         .await?;
-    Ok(Json(events.into_iter().map(Into::into).collect()))
+    Ok(Json(events.into_iter().map(event_view).collect()))
 }
 
 /// Whether `id` can be an event id (`evt_` and base62, or an older
@@ -376,7 +167,7 @@ pub async fn redeliver_event(
 ) -> Result<(axum::http::StatusCode, Json<EventView>), ApiError> {
     let proof = authorize(&state, &actor, RedeliverEvent { id }).await?;
     let event = redeliver(&state, proof).await?;
-    Ok((axum::http::StatusCode::ACCEPTED, Json(event.into())))
+    Ok((axum::http::StatusCode::ACCEPTED, Json(event_view(event))))
 }
 
 /// Queues the event for the webhook again, and audits it: the one

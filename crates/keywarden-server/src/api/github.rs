@@ -14,9 +14,8 @@ use axum::{
     extract::State,
     http::{HeaderMap, Method, StatusCode},
 };
-use keywarden_core::{key, secret::SecretString};
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
+use keywarden_core::key;
+pub use keywarden_proto::leaks::{GithubReport, GithubTokenFeedback, GithubTokenLabel};
 
 use crate::{
     api::leaks::{Reporter, clean_text, revoke_leaked},
@@ -39,44 +38,6 @@ pub const KEY_ID_HEADER: &str = "github-public-key-identifier";
 /// The header holding the signature (base64 of a DER ECDSA P-256 / SHA-256
 /// signature over the raw body).
 pub const SIGNATURE_HEADER: &str = "github-public-key-signature";
-
-/// One token GitHub found.
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct GithubReport {
-    /// The token (zeroized after use, redacted in `Debug`).
-    #[schema(value_type = String)]
-    pub token: SecretString,
-    /// The token type the pattern was registered under.
-    #[serde(rename = "type")]
-    pub token_type: String,
-    /// Where it was found.
-    #[serde(default)]
-    pub url: Option<String>,
-    /// What kind of place: `content`, `commit`, `pull_request_comment`, …
-    #[serde(default)]
-    pub source: Option<String>,
-}
-
-/// GitHub's verdict vocabulary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum GithubTokenLabel {
-    /// A key of this deployment: it is revoked now.
-    TruePositive,
-    /// Not a key of this deployment.
-    FalsePositive,
-}
-
-/// The feedback on one token.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct GithubTokenFeedback {
-    /// The token, as reported.
-    pub token_raw: String,
-    /// The type, as reported.
-    pub token_type: String,
-    /// The verdict.
-    pub label: GithubTokenLabel,
-}
 
 /// The label of a report. `true_positive` for every key of this
 /// deployment: the one live until now (revoked by this report), and also

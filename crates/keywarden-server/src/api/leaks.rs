@@ -9,42 +9,21 @@ use std::net::IpAddr;
 
 use axum::{Json, extract::State, http::StatusCode, response::IntoResponse};
 use keywarden_core::key;
+pub use keywarden_proto::leaks::{
+    CheckRequest, CheckStatus, CheckedKey, KeyKind, LeakAccepted, LeakReport,
+};
 use keywarden_store::AuditDraft;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::{
     auth::ClientAddr,
     error::{ApiError, ErrorBody},
     extract::ApiJsonArray,
     state::AppState,
+    views::{FromRecord, rate_limit_view},
 };
 
 /// Most keys in one report.
 const MAX_REPORTS: usize = 100;
-
-/// One leaked key.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LeakReport {
-    /// The key (zeroized after use, redacted in `Debug`).
-    #[schema(value_type = String)]
-    pub key: keywarden_core::secret::SecretString,
-    /// Where it was found (a URL, a path).
-    pub source: Option<String>,
-}
-
-/// Answer: how many reports were taken and processed.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LeakAccepted {
-    /// Reports taken.
-    pub accepted: usize,
-    /// Reports processed before this answer (all of them): each key of
-    /// this deployment among them is revoked, durably. A client that
-    /// reads less than `accepted` here (or no such field: an older server,
-    /// which revoked after answering) has no confirmation.
-    pub processed: usize,
-}
 
 /// Report leaked keys. Each key of this deployment (API key or root key)
 /// is revoked — reason `leaked`, audited, a `key.leaked` event when it was
@@ -110,75 +89,9 @@ pub async fn report_leaks(
     ))
 }
 
-/// Body of `POST /v1/leaks/check`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CheckRequest {
-    /// The key found (zeroized after use, redacted in `Debug`).
-    #[schema(value_type = String)]
-    pub key: keywarden_core::secret::SecretString,
-}
-
-/// Where a key found in the open stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CheckStatus {
-    /// It works: revoke it.
-    Active,
-    /// Disabled: it works again when enabled.
-    Disabled,
-    /// Past its expiry.
-    Expired,
-    /// Revoked.
-    Revoked,
-    /// No key of this deployment.
-    Unknown,
-}
-
-/// What kind of key it is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum KeyKind {
-    /// An API key.
-    ApiKey,
-    /// A root key of the management API: the most dangerous kind.
-    RootKey,
-}
-
-/// What a key found in the open is, and what it may do. Never the key.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CheckedKey {
-    /// Where it stands.
-    pub status: CheckStatus,
-    /// API key or root key; absent when unknown.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<KeyKind>,
-    /// Its id; absent when unknown.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub key_id: Option<String>,
-    /// An API key's environment.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub environment: Option<String>,
-    /// An API key's owner.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owner: Option<String>,
-    /// What it may do: an API key's scopes, a root key's permissions.
-    pub may: Vec<String>,
-    /// When it expires, RFC 3339.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(format = DateTime)]
-    pub expires_at: Option<String>,
-    /// An API key's credits left (as of its last use), unspent by the check.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub credits_remaining: Option<i64>,
-    /// An API key's rate limit, unspent by the check.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rate_limit: Option<crate::views::RateLimitView>,
-}
-
-impl CheckedKey {
+impl FromRecord<&crate::verify::Inspected> for CheckedKey {
     /// The answer for what [`crate::verify::Verifier::inspect`] found at `now`.
-    pub(crate) fn new(found: &crate::verify::Inspected, now: i64) -> Self {
+    fn new(found: &crate::verify::Inspected, now: i64) -> Self {
         use crate::verify::Inspected;
         let unknown = Self {
             status: CheckStatus::Unknown,
@@ -207,7 +120,7 @@ impl CheckedKey {
                 may: k.scopes.iter().map(ToString::to_string).collect(),
                 expires_at: crate::timefmt::opt(k.expires_at),
                 credits_remaining: k.usage_remaining,
-                rate_limit: k.rate_limit.map(Into::into),
+                rate_limit: k.rate_limit.map(rate_limit_view),
             },
             Inspected::RootKey(r) => Self {
                 status: if r.revoked_at.is_some() {

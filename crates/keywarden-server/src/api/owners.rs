@@ -2,76 +2,18 @@
 //! (its keys and limits).
 
 use axum::{Json, extract::State, http::StatusCode};
+pub use keywarden_proto::owners::{OwnerLimitsRequest, OwnerLimitsView, OwnerView};
 use keywarden_store::KeyFilter;
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
 
 use crate::{
-    api::keys::{CreditsRequest, RateLimitInput},
     authz::{Actor, authorize},
     command::{DeleteOwnerLimits, ReadOwner, SetOwnerLimits},
     error::{ApiError, ErrorBody},
     extract::{ApiJson, ApiPath},
     keys,
     state::AppState,
-    timefmt,
-    views::{CreditsView, KeyView, RateLimitView, RefillView},
+    views::{FromRecord, KeyView},
 };
-
-/// Body of `PUT /v1/owners/{owner}/limits`.
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct OwnerLimitsRequest {
-    /// At most `limit` verifications per `window_seconds`, all the owner's keys together.
-    pub rate_limit: Option<RateLimitInput>,
-    /// Credits all the owner's keys spend together (with an optional refill).
-    pub credits: Option<CreditsRequest>,
-}
-
-/// An owner's shared limits.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OwnerLimitsView {
-    /// The owner.
-    pub owner: String,
-    /// The shared rate limit.
-    pub rate_limit: Option<RateLimitView>,
-    /// The shared credits.
-    pub credits: Option<CreditsView>,
-    /// When the limits were first set, RFC 3339.
-    #[schema(format = DateTime)]
-    pub created_at: String,
-    /// When they last changed, RFC 3339.
-    #[schema(format = DateTime)]
-    pub updated_at: String,
-}
-
-impl OwnerLimitsView {
-    fn new(l: &keywarden_store::OwnerLimits, now: i64) -> Self {
-        Self {
-            owner: l.owner.clone(),
-            rate_limit: l.rate_limit.map(Into::into),
-            credits: l.credits_remaining.map(|remaining| CreditsView {
-                remaining,
-                refill: l
-                    .credits_refill
-                    .map(|r| RefillView::new(r, l.created_at, now)),
-            }),
-            created_at: timefmt::rfc3339(l.created_at),
-            updated_at: timefmt::rfc3339(l.updated_at),
-        }
-    }
-}
-
-/// An owner: its shared limits and its keys.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct OwnerView {
-    /// The owner.
-    pub owner: String,
-    /// Its shared limits, if any.
-    pub limits: Option<OwnerLimitsView>,
-    /// Its keys, newest first (at most 200).
-    pub keys: Vec<KeyView>,
-}
 
 /// Set the limits every key of an owner shares, checked besides each key's own.
 #[utoipa::path(put, path = "/v1/owners/{owner}/limits", tag = "owners",

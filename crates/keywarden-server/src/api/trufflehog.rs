@@ -17,42 +17,15 @@ use axum::{
     http::{HeaderMap, StatusCode, header},
 };
 use keywarden_core::{key, secret::SecretString};
-use serde::Serialize;
-use utoipa::ToSchema;
+pub use keywarden_proto::leaks::{TrufflehogMatches, TrufflehogMatchesSchema, TrufflehogVerified};
 
 use crate::{
-    api::leaks::{CheckStatus, CheckedKey, KeyKind},
+    api::leaks::{CheckStatus, CheckedKey},
     auth::VerifyCaller,
     error::{ApiError, ErrorBody, redact_quoted},
     state::AppState,
+    views::FromRecord,
 };
-
-/// The webhook's body: detector name → regex name → the match, then its
-/// capture groups.
-pub type TrufflehogMatches = BTreeMap<String, BTreeMap<String, Vec<SecretString>>>;
-
-/// What TruffleHog found: detector name → regex name → the whole match,
-/// then the regex's capture groups. The key is taken from capture group 1
-/// when there is one, else from the whole match.
-// The schema of `TrufflehogMatches`: the derive cannot see through the
-// secret type.
-#[derive(ToSchema)]
-#[schema(as = TrufflehogMatches)]
-#[allow(dead_code)]
-pub(crate) struct TrufflehogMatchesSchema(BTreeMap<String, BTreeMap<String, Vec<String>>>);
-
-/// The answer for an active key. The key itself is never in it: TruffleHog
-/// keeps the start of a 200 answer's body with the finding.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct TrufflehogVerified {
-    /// Always `true`.
-    pub verified: bool,
-    /// The key's id.
-    pub key_id: String,
-    /// An API key or a root key (the most dangerous kind).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub kind: Option<KeyKind>,
-}
 
 /// The keys a match may hold: capture group 1 when the regex has one, else
 /// the whole match; and the whole match without one leading character

@@ -12,8 +12,6 @@ use axum::{
 };
 use keywarden_core::names::Scope;
 use keywarden_store::KeyRecord;
-use serde::Deserialize;
-use utoipa::IntoParams;
 
 use crate::{
     auth::{ClientAddr, VerifyCaller},
@@ -27,7 +25,9 @@ use crate::{
 /// Most scopes one request may ask for.
 const MAX_REQUIRED_SCOPES: usize = 50;
 
-pub use keywarden_proto::{RateLimitState, VerifyRequest, VerifyResponse, presented_key};
+pub use keywarden_proto::{
+    ForwardAuthQuery, RateLimitState, VerifyRequest, VerifyResponse, presented_key,
+};
 
 /// The answer of `POST /v1/verify` for a verdict.
 fn response(v: &Verdict) -> VerifyResponse {
@@ -208,22 +208,6 @@ pub async fn verify(
         crate::access::log_key(&mut answer, key);
     }
     Ok(answer)
-}
-
-/// Query of forward-auth.
-#[derive(Debug, Default, Deserialize, IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct ForwardAuthQuery {
-    /// Required scopes, comma-separated; those of the `X-Keywarden-Scopes`
-    /// header are required as well.
-    #[param(value_type = Option<crate::api::schema::ScopeList>)]
-    pub scopes: Option<String>,
-    /// Required environment.
-    #[param(value_type = Option<keywarden_proto::schemas::Environment>)]
-    pub environment: Option<String>,
-    /// Credits this request spends (default 1; 0 checks without spending).
-    #[param(minimum = 0, maximum = 1_000_000)]
-    pub cost: Option<u32>,
 }
 
 /// The forward-auth query as read: borrowed from the request when nothing

@@ -9,7 +9,7 @@ use super::{KeyError, KeyErrorKind, KeyField, RateLimitInput};
 use crate::{state::AppState, timefmt};
 
 /// Longest name (and revocation reason), in characters.
-pub const MAX_NAME: usize = 200;
+pub const MAX_NAME: usize = keywarden_proto::MAX_NAME_CHARS;
 /// Largest metadata object, serialized.
 pub const MAX_METADATA: usize = 16 * 1024;
 /// Most allowlist entries.

@@ -2,25 +2,36 @@
 //! outcome code, with axes, gridlines, a legend and a tooltip per segment.
 //! Colors come from classes in `app.css` (the CSP forbids inline styles).
 
-use keywarden_core::clock::UnixMillis;
+use keywarden_core::{clock::UnixMillis, outcome::Code};
 use keywarden_store::UsageBucket;
 use maud::{Markup, html};
 use time::OffsetDateTime;
 
-/// Outcome codes in stacking order: successes at the bottom.
-pub(crate) const CODES: [&str; 11] = [
-    "VALID",
-    "REVOKED",
-    "EXPIRED",
-    "NOT_FOUND",
-    "MALFORMED",
-    "ENV_MISMATCH",
-    "INSUFFICIENT_SCOPE",
-    "IP_DENIED",
-    "RATE_LIMITED",
-    "USAGE_EXCEEDED",
-    "MISSING",
+/// Every outcome code in stacking order: successes at the bottom, then the
+/// refusals of a known key, of no key, and the store's outages. As long as
+/// [`Code::ALL`]: a new code does not compile until it has a place here
+/// (and a test holds it to one place each).
+pub(crate) const CODES: [Code; Code::ALL.len()] = [
+    Code::Valid,
+    Code::Revoked,
+    Code::Expired,
+    Code::Disabled,
+    Code::NotFound,
+    Code::Malformed,
+    Code::EnvMismatch,
+    Code::InsufficientScope,
+    Code::IpDenied,
+    Code::RateLimited,
+    Code::UsageExceeded,
+    Code::Missing,
+    Code::StoreUnavailable,
 ];
+
+/// The class that colors a code (`code-valid`, `code-not_found`, ...; in
+/// `app.css`).
+fn class(code: Code) -> String {
+    format!("code-{}", code.as_str().to_ascii_lowercase())
+}
 
 const WIDTH: f64 = 760.0;
 const HEIGHT: f64 = 240.0;
@@ -95,14 +106,20 @@ fn span_label(start: UnixMillis, bucket_ms: i64) -> String {
     )
 }
 
+/// Verifications of `code` in a bucket (its counts are keyed by the
+/// codes' wire names).
+fn count(b: &UsageBucket, code: Code) -> Option<i64> {
+    b.by_code.get(code.as_str()).copied()
+}
+
 /// A bucket's segments, bottom up: (code, count, count below it).
-fn segments(b: &UsageBucket) -> Vec<(&'static str, i64, i64)> {
+fn segments(b: &UsageBucket) -> Vec<(Code, i64, i64)> {
     let mut base = 0;
     CODES
-        .iter()
+        .into_iter()
         .filter_map(|code| {
-            let count = b.by_code.get(*code).copied()?;
-            let seg = (*code, count, base);
+            let count = count(b, code)?;
+            let seg = (code, count, base);
             base += count;
             Some(seg)
         })
@@ -125,7 +142,7 @@ pub(crate) fn stacked_bars(buckets: &[UsageBucket], range: Range, title: &str) -
     let refused: i64 = series
         .iter()
         .flatten()
-        .map(|b| b.total - b.by_code.get("VALID").copied().unwrap_or(0))
+        .map(|b| b.total - count(b, Code::Valid).unwrap_or(0))
         .sum();
     let max = series.iter().flatten().map(|b| b.total).max().unwrap_or(0);
     // Four gridline steps of a round size: 0, 5, 10, 15, 20 or 0, 50, 100, …
@@ -136,10 +153,9 @@ pub(crate) fn stacked_bars(buckets: &[UsageBucket], range: Range, title: &str) -
     let bar_w = (slot * 0.78).max(1.0);
     let y = |v: i64| TOP + plot_h - (v as f64 / ceiling as f64) * plot_h;
     let label_every = (n / 8).max(1);
-    let seen: Vec<&str> = CODES
-        .iter()
-        .copied()
-        .filter(|c| series.iter().flatten().any(|b| b.by_code.contains_key(*c)))
+    let seen: Vec<Code> = CODES
+        .into_iter()
+        .filter(|c| series.iter().flatten().any(|b| count(b, *c).is_some()))
         .collect();
     let summary = format!("{title}: {total} verifications, {refused} refused");
     html! {
@@ -156,7 +172,7 @@ pub(crate) fn stacked_bars(buckets: &[UsageBucket], range: Range, title: &str) -
                     @let start = range.from + range.bucket_ms * i as i64;
                     @if let Some(b) = bucket {
                         @for (code, count, base) in segments(b) {
-                            rect class=(format!("bar code-{}", code.to_ascii_lowercase()))
+                            rect class=(format!("bar {}", class(code)))
                                 x=(format!("{x:.1}")) y=(format!("{:.1}", y(base + count)))
                                 width=(format!("{bar_w:.1}"))
                                 height=(format!("{:.1}", (y(base) - y(base + count)).max(0.5))) {
@@ -181,7 +197,7 @@ pub(crate) fn stacked_bars(buckets: &[UsageBucket], range: Range, title: &str) -
                 span class="legend-total" { strong { (total) } " verifications · " strong { (refused) } " refused" }
                 @for code in &seen {
                     span class="legend-item" {
-                        span class=(format!("swatch code-{}", code.to_ascii_lowercase())) aria-hidden="true" {}
+                        span class=(format!("swatch {}", class(*code))) aria-hidden="true" {}
                         (code)
                     }
                 }
@@ -195,6 +211,64 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
+
+    /// A bucket's counts as the store keys them.
+    fn by_code(counts: &[(Code, i64)]) -> BTreeMap<String, i64> {
+        counts
+            .iter()
+            .map(|(c, n)| (c.as_str().to_owned(), *n))
+            .collect()
+    }
+
+    #[test]
+    fn every_code_has_one_place_and_a_color() {
+        let placed: std::collections::BTreeSet<&str> = CODES.iter().map(|c| c.as_str()).collect();
+        let all: std::collections::BTreeSet<&str> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(placed, all);
+        let css = include_str!("assets/app.css");
+        for code in Code::ALL {
+            let class = class(code);
+            assert!(css.contains(&format!("\n.{class} {{ fill:")), "{class}");
+            assert!(css.contains(&format!("\n.swatch.{class} {{")), "{class}");
+        }
+    }
+
+    /// Disabled keys and store outages are drawn like every other code.
+    #[test]
+    fn disabled_and_store_unavailable_buckets_are_drawn() {
+        let minute = 60_000;
+        let range = Range::ending_at(1_800_000_000_000, minute, 60);
+        let bucket = UsageBucket {
+            start: range.from + 59 * minute,
+            total: 7,
+            by_code: by_code(&[(Code::Disabled, 3), (Code::StoreUnavailable, 4)]),
+        };
+        let svg = stacked_bars(&[bucket], range, "Last hour").into_string();
+        assert!(svg.contains("7 verifications, 7 refused"), "{svg}");
+        assert_eq!(
+            svg.matches("class=\"bar code-disabled\"").count(),
+            1,
+            "{svg}"
+        );
+        assert_eq!(
+            svg.matches("class=\"bar code-store_unavailable\"").count(),
+            1,
+            "{svg}"
+        );
+        assert!(
+            svg.contains(&format!("{}: 3 of 7", Code::Disabled)),
+            "{svg}"
+        );
+        assert!(
+            svg.contains(&format!("{}: 4 of 7", Code::StoreUnavailable)),
+            "{svg}"
+        );
+        assert!(svg.contains("class=\"swatch code-disabled\""), "{svg}");
+        assert!(
+            svg.contains("class=\"swatch code-store_unavailable\""),
+            "{svg}"
+        );
+    }
 
     #[test]
     fn ceilings_are_round() {
@@ -214,7 +288,7 @@ mod tests {
         let bucket = UsageBucket {
             start: range.from + 23 * hour,
             total: 5,
-            by_code: BTreeMap::from([("VALID".to_owned(), 3), ("REVOKED".to_owned(), 2)]),
+            by_code: by_code(&[(Code::Valid, 3), (Code::Revoked, 2)]),
         };
         let svg = stacked_bars(&[bucket], range, "Last 24 hours").into_string();
         assert!(svg.contains("5 verifications, 2 refused"), "{svg}");
@@ -222,7 +296,7 @@ mod tests {
         // 5 verifications: the axis runs 0, 1, 2, 3, 4… up to 4 × 2 = 8.
         assert!(svg.contains(">8</text>"), "{svg}");
         assert_eq!(svg.matches("class=\"bar code-revoked\"").count(), 1);
-        assert!(svg.contains("REVOKED: 2 of 5"));
+        assert!(svg.contains(&format!("{}: 2 of 5", Code::Revoked)));
         assert!(!svg.contains("No verifications"));
         let empty = stacked_bars(&[], range, "x").into_string();
         assert!(empty.contains("No verifications in this period"));

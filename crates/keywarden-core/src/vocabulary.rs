@@ -1,5 +1,52 @@
-//! The names written into the audit log and the events table: one enum each,
-//! one `as_str` each. Nothing else in the workspace spells them.
+//! The names the API shows and the store writes into the audit log and the
+//! events table: one enum each, one `as_str` each, one `ALL` each (which the
+//! API's schemas list). Nothing else in the workspace spells them.
+
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// Where a key stands at a given time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KeyStatus {
+    /// Usable.
+    Active,
+    /// Disabled: refused until enabled again.
+    Disabled,
+    /// Past its expiry.
+    Expired,
+    /// Revoked.
+    Revoked,
+}
+
+impl KeyStatus {
+    /// Every status.
+    pub const ALL: [KeyStatus; 4] = [Self::Active, Self::Disabled, Self::Expired, Self::Revoked];
+
+    /// Its name in URLs and JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Active => "active",
+            Self::Disabled => "disabled",
+            Self::Expired => "expired",
+            Self::Revoked => "revoked",
+        }
+    }
+}
+
+impl FromStr for KeyStatus {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "active" => Ok(Self::Active),
+            "disabled" => Ok(Self::Disabled),
+            "expired" => Ok(Self::Expired),
+            "revoked" => Ok(Self::Revoked),
+            _ => Err("expected active, disabled, expired or revoked".to_owned()),
+        }
+    }
+}
 
 macro_rules! vocabulary {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal,)+ }) => {
@@ -28,7 +75,7 @@ macro_rules! vocabulary {
             }
         }
 
-        impl std::str::FromStr for $name {
+        impl FromStr for $name {
             type Err = String;
             fn from_str(s: &str) -> Result<Self, String> {
                 Self::ALL
@@ -39,9 +86,17 @@ macro_rules! vocabulary {
             }
         }
 
-        impl serde::Serialize for $name {
+        impl Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                String::deserialize(d)?
+                    .parse()
+                    .map_err(serde::de::Error::custom)
             }
         }
 
@@ -167,6 +222,13 @@ vocabulary!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_statuses_round_trip_by_name() {
+        for s in KeyStatus::ALL {
+            assert_eq!(s.as_str().parse::<KeyStatus>(), Ok(s));
+        }
+    }
 
     #[test]
     fn names_round_trip_and_are_unique() {
