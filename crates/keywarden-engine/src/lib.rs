@@ -22,6 +22,17 @@
 //! - [`partner_keys`]: GitHub's secret-scanning signing keys and the
 //!   signature check.
 //! - [`timefmt`]: RFC 3339 times.
+//! - [`node`]: the node ([`node::Node`], one cheap handle over the store,
+//!   settings, clock, verifier, metrics and events) and its background
+//!   tasks (housekeeping, the PostgreSQL change listener); [`config`]:
+//!   settings.
+//! - [`authz`]: the one authorization point (actors, `authorize`, the
+//!   `Authorized` proof); [`command`]: every management operation as a
+//!   typed command with its permission; [`authn`]: root-key
+//!   authentication beneath HTTP (lookup, folded denials, the verify
+//!   callers' cache).
+//! - [`keys`]: the key service (every change to a key, taking a proof);
+//!   [`share`]: making one-time share links.
 //!
 //! Modules import each other downwards only, no circle: `verify` →
 //! `anomaly`, `cache`, `events`, `limits`, `lookup`, `metrics`,
@@ -32,12 +43,22 @@
 #![warn(missing_docs)]
 
 mod anomaly;
+pub mod authn;
+pub mod authz;
 pub mod cache;
+pub mod command;
+pub mod config;
 pub mod events;
+pub mod keys;
 pub mod limits;
 pub mod lookup;
 pub mod metrics;
+pub mod node;
 pub mod partner_keys;
+pub mod share;
 pub mod timefmt;
 pub mod usage_log;
 pub mod verify;
+
+pub use config::ServerConfig;
+pub use node::{Background, Node};

@@ -34,7 +34,7 @@ pub(crate) struct ErrorBody {
 #[derive(Serialize, utoipa::ToSchema)]
 pub(crate) struct ErrorDetail {
     /// Machine-readable code, e.g. `INVALID_REQUEST`.
-    #[schema(value_type = crate::api::schema::ErrorCode)]
+    #[schema(value_type = ErrorCode)]
     code: &'static str,
     /// What went wrong, for people.
     message: String,
@@ -305,6 +305,52 @@ impl From<crate::authz::Denied> for ApiError {
             crate::authz::Denied::Forbidden(permission) => Self::forbidden(permission.as_str()),
             crate::authz::Denied::Store(err) => err.into(),
         }
+    }
+}
+
+impl From<keywarden_engine::keys::KeyError> for ApiError {
+    fn from(err: keywarden_engine::keys::KeyError) -> Self {
+        use axum::http::StatusCode;
+        use keywarden_engine::keys::KeyErrorKind;
+        let code = err.code();
+        match err.kind {
+            KeyErrorKind::Store(e) => e.into(),
+            KeyErrorKind::Internal(detail) => Self::internal(detail),
+            KeyErrorKind::NotFound => Self::not_found("key"),
+            KeyErrorKind::Revoked(why) | KeyErrorKind::NotRollable(why) => {
+                Self::conflict(code, why)
+            }
+            KeyErrorKind::Conflict(_) => Self::conflict(code, err.message),
+            KeyErrorKind::NotRecoverable => Self::new(StatusCode::NOT_FOUND, code, err.message),
+            _ => Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, err.message),
+        }
+    }
+}
+
+/// `ErrorCode`: every code an error body can carry.
+pub struct ErrorCode;
+
+impl utoipa::PartialSchema for ErrorCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        keywarden_proto::schemas::string_enum(
+            "Machine-readable error code. Forward-auth refusals carry the verification outcome code (`MISSING`, `REVOKED`, ...).",
+            ERROR_CODES
+                .iter()
+                .copied()
+                .chain(
+                    keywarden_core::outcome::Code::ALL
+                        .iter()
+                        .filter(|c| **c != keywarden_core::outcome::Code::Valid)
+                        .map(|c| c.as_str()),
+                )
+                .collect::<std::collections::BTreeSet<_>>(),
+        )
+    }
+}
+
+impl utoipa::ToSchema for ErrorCode {
+    fn name() -> std::borrow::Cow<'static, str> {
+        std::borrow::Cow::Borrowed("ErrorCode")
     }
 }
 

@@ -43,27 +43,24 @@ use tower_http::set_header::SetResponseHeaderLayer;
 mod access;
 pub mod api;
 pub mod auth;
-pub mod authz;
 pub mod bounds;
 pub mod budget;
-pub mod command;
-pub mod config;
 pub mod conn;
 pub mod error;
 pub mod extract;
-pub mod keys;
 pub mod setup;
 pub mod share;
 pub mod state;
-mod tasks;
 pub mod tls;
 pub(crate) mod ui;
 pub mod views;
 pub mod webhook;
 
 // The engine's modules, where the server's code has always found them.
-pub use keywarden_engine::{limits, metrics, partner_keys, timefmt, verify};
-pub(crate) use keywarden_engine::{lookup, usage_log};
+pub(crate) use keywarden_engine::lookup;
+pub use keywarden_engine::{
+    authn, authz, command, config, keys, limits, metrics, partner_keys, timefmt, verify,
+};
 
 /// The engine's events ([`keywarden_engine::events`]), delivered to the
 /// webhook by reqwest ([`webhook::Reqwest`]).

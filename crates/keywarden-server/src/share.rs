@@ -1,5 +1,6 @@
 //! One-time share links: a new key handed to its owner without passing
-//! through chat or e-mail.
+//! through chat or e-mail. Making them is the engine's
+//! (`keywarden_engine::share`); here are the link's page and its opening.
 //!
 //! `POST /v1/keys` (or a roll) with `share: {expires_in}` seals the key
 //! (`keywarden_core::share`: AES-256-GCM under a key derived from a random
@@ -22,11 +23,8 @@ use axum::{
     routing::{get, post},
 };
 use base64::{Engine, engine::general_purpose::STANDARD};
-use keywarden_core::{
-    clock::parse_duration,
-    secret::{PlaintextKey, SecretString},
-};
-use keywarden_store::{AuditAction, AuditDraft, AuditOutcome, NewShare};
+use keywarden_core::secret::SecretString;
+use keywarden_store::{AuditAction, AuditDraft, AuditOutcome};
 use maud::{DOCTYPE, html};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -35,99 +33,10 @@ use crate::{
     auth::ClientAddr,
     error::ApiError,
     extract::{ApiJson, ApiPath},
-    keys::{KeyError, KeyErrorKind, KeyField},
     state::AppState,
 };
 
-/// Default lifetime of a link.
-pub const DEFAULT_SHARE_MS: i64 = 86_400_000;
-/// Longest lifetime of a link.
-pub const MAX_SHARE_MS: i64 = keywarden_proto::MAX_SHARE_LIFETIME_MS;
-
-pub use keywarden_proto::keys::ShareRequest;
-
-/// A share link asked for, checked: how long it may live. Made before the
-/// key is, so a bad share changes nothing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ShareLifetime(i64);
-
-impl ShareLifetime {
-    /// The default: 24 hours.
-    pub const DEFAULT: Self = Self(DEFAULT_SHARE_MS);
-
-    /// The lifetime a request asks for.
-    pub fn parse(request: &ShareRequest) -> Result<Self, KeyError> {
-        match request.expires_in.as_deref() {
-            None => Ok(Self::DEFAULT),
-            Some(text) => parse_duration(text)
-                .filter(|ms| *ms <= MAX_SHARE_MS)
-                .map(Self)
-                .ok_or_else(|| {
-                    KeyError::invalid(
-                        KeyField::Share,
-                        "share.expires_in must be a duration of at most 7d, like 24h",
-                    )
-                }),
-        }
-    }
-}
-
-/// A link sealed for a new key, to store with it.
-pub(crate) struct Sealed {
-    row: NewShare,
-    fragment: zeroize::Zeroizing<String>,
-}
-
-impl Sealed {
-    /// Seals `key` into a new link living `lifetime` from `now`.
-    pub(crate) fn new(
-        key: &PlaintextKey,
-        lifetime: ShareLifetime,
-        now: i64,
-    ) -> Result<Self, KeyError> {
-        let id = format!("shr_{}", keywarden_core::random::base62_string(22));
-        let sealed = keywarden_core::share::seal(key.expose(), &id).ok_or_else(|| KeyError {
-            field: None,
-            kind: KeyErrorKind::Internal("sealing a share failed".to_owned()),
-            message: "internal error".to_owned(),
-        })?;
-        Ok(Self {
-            row: NewShare {
-                id,
-                sealed: sealed.sealed,
-                proof_hash: sealed.proof_hash,
-                expires_at: now.saturating_add(lifetime.0),
-            },
-            fragment: sealed.fragment,
-        })
-    }
-
-    /// What the store keeps (never the fragment).
-    pub(crate) fn row(&self) -> &NewShare {
-        &self.row
-    }
-
-    /// The link, with its fragment: a secret, shown once. Its base was
-    /// checked by [`check_base`] before the key was made.
-    pub(crate) fn url(&self, state: &AppState) -> SecretString {
-        SecretString::new(format!(
-            "{}/s/{}#{}",
-            state.config().effective_public_url(),
-            self.row.id,
-            self.fragment.as_str()
-        ))
-    }
-}
-
-/// Refuses a share link whose base is not private (`https://`, or
-/// `http://` to this machine): called before the key is made, so a refused
-/// link changes nothing.
-pub(crate) fn check_base(state: &AppState) -> Result<(), KeyError> {
-    state
-        .config()
-        .share_base()
-        .map_err(|message| KeyError::new(KeyField::Share, KeyErrorKind::Unavailable, message))
-}
+pub use keywarden_engine::share::*;
 
 /// The share routes (public: the link is the credential).
 pub(crate) fn router() -> Router<AppState> {

@@ -10,7 +10,7 @@
 //! max-age=31536000` (the connection loop adds it, so the overflow lane's
 //! answers have it too).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, RwLock};
 
 use rustls::{
@@ -20,14 +20,7 @@ use rustls::{
     sign::CertifiedKey,
 };
 
-/// Where the certificate chain and its private key are read from.
-#[derive(Debug, Clone)]
-pub struct TlsFiles {
-    /// PEM certificate chain, leaf first.
-    pub cert: PathBuf,
-    /// PEM private key (PKCS#8, PKCS#1 or SEC1).
-    pub key: PathBuf,
-}
+pub use keywarden_engine::config::TlsFiles;
 
 /// The certificate new handshakes present; [`Tls::reload`] replaces it.
 #[derive(Debug)]

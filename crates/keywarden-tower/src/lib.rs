@@ -18,7 +18,7 @@
 //!   trip. Answers for keys with a rate or usage limit are never cached: the
 //!   server must count every use.
 //! - `LocalVerifier` (feature `local`): verifies in-process with a keywarden
-//!   server's engine (`keywarden_server::AppState`) on the same store.
+//!   node's engine (`keywarden_engine::Node`) on the same store.
 //!
 //! # Layout
 //!

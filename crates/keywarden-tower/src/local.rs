@@ -1,23 +1,23 @@
-//! In-process verification with a keywarden server's engine.
+//! In-process verification with a keywarden node's engine.
 
 use std::{future::Future, pin::Pin};
 
-use keywarden_server::{AppState, verify::VerifyInput};
+use keywarden_engine::{Node, verify::VerifyInput};
 
 use crate::{Identity, KeyVerifier, Verification, VerifyRequest};
 
 /// Verifies keys in-process with the engine of a keywarden node
-/// ([`keywarden_server::AppState`]) on the same store: no network hop, the
+/// ([`keywarden_engine::Node`]) on the same store: no network hop, the
 /// node's cache, rate limits, usage log and metrics included.
 #[derive(Clone)]
 pub struct LocalVerifier {
-    state: AppState,
+    state: Node,
 }
 
 impl LocalVerifier {
-    /// A verifier over a node's state.
-    pub fn new(state: AppState) -> Self {
-        Self { state }
+    /// A verifier over a node (the server's `AppState` converts into one).
+    pub fn new(node: impl Into<Node>) -> Self {
+        Self { state: node.into() }
     }
 }
 

@@ -35,6 +35,7 @@ use serde::de::DeserializeOwned;
 use crate::state::AppState;
 
 mod audit;
+mod bare;
 mod chart;
 mod emergency;
 mod events;

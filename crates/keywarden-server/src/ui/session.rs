@@ -50,7 +50,7 @@ use zeroize::Zeroizing;
 
 use crate::{auth::ClientAddr, authz::Actor, state::AppState};
 
-use super::html;
+use super::bare as html;
 
 /// The session cookie.
 pub(crate) const SESSION_COOKIE: &str = "kw_session";

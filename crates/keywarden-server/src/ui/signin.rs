@@ -133,7 +133,7 @@ pub(crate) async fn submit(
     let ip = addr.client;
     // The key is checked first: a correct root key signs in whatever the
     // address's failures; only failures are throttled (in `auth::refuse`).
-    match auth::authenticate(&state, Some(key.trim())).await {
+    match auth::authenticate(state.store(), Some(key.trim()), state.now()).await {
         Ok(root) => {
             let draft = keywarden_store::AuditDraft {
                 actor: root.id.to_string(),

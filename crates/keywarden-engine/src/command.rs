@@ -14,12 +14,12 @@
 //! ([`crate::authz::Authorized::draft`]).
 
 use keywarden_core::{key::Environment, names::Owner};
+use keywarden_proto::keys::ShareRequest;
 use keywarden_store::{AuditAction, Permission};
 
 use crate::{
     authz::Command,
-    keys::{CreditsInput, KeyChanges, NewKey, RateLimitInput},
-    share::ShareRequest,
+    keys::input::{CreditsInput, KeyChanges, NewKey, RateLimitInput},
 };
 
 /// Declares commands: `Type: permission => audit action`, and how a
@@ -54,7 +54,7 @@ commands! {
     DisableKey: KeysRevoke => KeyDisable, |c| c.id.clone();
     EnableKey: KeysWrite => KeyEnable, |c| c.id.clone();
     RevokeKeys: KeysRevoke => KeyBulkRevoke,
-        |c| crate::keys::bulk_target(c.owner.as_ref(), c.environment.as_ref());
+        |c| crate::keys::input::bulk_target(c.owner.as_ref(), c.environment.as_ref());
     RevealKey: KeysReveal => KeyReveal, |c| c.id.clone();
     ReadOwner: KeysRead => OwnerRead, |c| format!("owner:{}", c.owner);
     SetOwnerLimits: KeysWrite => OwnerLimitsSet, |c| format!("owner:{}", c.owner);

@@ -18,21 +18,24 @@
 //! - `validate.rs`: the checks and limits (`MAX_NAME`, ...).
 //! - `error.rs`: [`KeyError`] `{ field, kind }` and its API error codes.
 
-mod error;
+pub mod error;
+pub mod input;
 mod validate;
+mod wire;
 
 use keywarden_core::{
     envelope,
-    key::{self, Environment, KeyId},
+    key::{self, KeyId},
     names::{Owner, Scope},
     secret::PlaintextKey,
 };
 use keywarden_store::{AuditAction, KeyPatch, KeyRecord, SealedSecret, StoreError};
 
 pub use error::{KeyError, KeyErrorKind, KeyField};
+pub use input::{CreditsInput, KeyChanges, NewKey, RateLimitInput, RefillInput, bulk_target};
 pub use validate::{
-    CreditsInput, MAX_ALLOWLIST, MAX_GRACE_MS, MAX_METADATA, MAX_NAME, MAX_REFILL_MS, MAX_SCOPES,
-    MIN_REFILL_MS, RefillInput, grace_ms, parse_allowlist, reason,
+    MAX_ALLOWLIST, MAX_GRACE_MS, MAX_METADATA, MAX_NAME, MAX_REFILL_MS, MAX_SCOPES, MIN_REFILL_MS,
+    grace_ms, parse_allowlist, reason,
 };
 use validate::{
     check_metadata, check_name, check_policy, check_scopes, expiry, rate_limit, usage_limit,
@@ -44,78 +47,9 @@ use crate::{
         CreateKey, DeleteOwnerLimits, DisableKey, EnableKey, RevealKey, RevokeKey, RevokeKeys,
         RollKey, SetOwnerLimits, UpdateKey,
     },
-    share::{ShareLifetime, ShareRequest},
-    state::AppState,
+    node::Node,
+    share::ShareLifetime,
 };
-
-/// A rate limit as asked for: at most `limit` per `window_seconds`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateLimitInput {
-    /// Requests per window (1 to 1,000,000).
-    pub limit: u32,
-    /// Window in seconds (1 to 86,400).
-    pub window_seconds: u32,
-}
-
-/// What a new key should be.
-#[derive(Debug)]
-pub struct NewKey {
-    /// Its environment (not `root`).
-    pub environment: Environment,
-    /// Its owner.
-    pub owner: Option<Owner>,
-    /// A name for people.
-    pub name: Option<String>,
-    /// Its scopes.
-    pub scopes: Vec<Scope>,
-    /// Expiry, RFC 3339 (or `expires_in`).
-    pub expires_at: Option<String>,
-    /// Lifetime from now, `90d` (or `expires_at`).
-    pub expires_in: Option<String>,
-    /// A JSON object (default `{}`).
-    pub metadata: Option<serde_json::Value>,
-    /// CIDRs or addresses.
-    pub ip_allowlist: Vec<String>,
-    /// Its rate limit.
-    pub rate_limit: Option<RateLimitInput>,
-    /// Total verifications allowed.
-    pub usage_limit: Option<i64>,
-    /// Credits, with a refill (or `usage_limit`, not both).
-    pub credits: Option<CreditsInput>,
-    /// Named rate limits, each checked besides `rate_limit`.
-    pub rate_limits: Vec<keywarden_store::NamedRateLimit>,
-    /// Keep the secret sealed under the master key.
-    pub recoverable: bool,
-    /// Also make a one-time share link, stored with the key.
-    pub share: Option<ShareRequest>,
-}
-
-/// Changes to a key: `None` leaves a setting, `Some(None)` clears it.
-#[derive(Debug, Default)]
-pub struct KeyChanges {
-    /// New name.
-    pub name: Option<Option<String>>,
-    /// New owner.
-    pub owner: Option<Option<Owner>>,
-    /// New scopes.
-    pub scopes: Option<Vec<Scope>>,
-    /// New metadata.
-    pub metadata: Option<serde_json::Value>,
-    /// New expiry (RFC 3339), or none.
-    pub expires_at: Option<Option<String>>,
-    /// New lifetime from now, or none (the same as `expires_at: None`).
-    pub expires_in: Option<Option<String>>,
-    /// New allowlist.
-    pub ip_allowlist: Option<Vec<String>>,
-    /// New rate limit, or none.
-    pub rate_limit: Option<Option<RateLimitInput>>,
-    /// New usage limit (resets the uses left), or none.
-    pub usage_limit: Option<Option<i64>>,
-    /// New credits, or none.
-    pub credits: Option<Option<CreditsInput>>,
-    /// New named rate limits (empty: none).
-    pub rate_limits: Option<Vec<keywarden_store::NamedRateLimit>>,
-}
 
 /// A new key: the one time its plaintext exists outside `mint`.
 #[derive(Debug)]
@@ -150,7 +84,7 @@ pub fn parse_id(id: &str) -> Result<KeyId, KeyError> {
 }
 
 /// A key by id.
-pub async fn load(state: &AppState, id: &KeyId) -> Result<KeyRecord, KeyError> {
+pub async fn load(state: &Node, id: &KeyId) -> Result<KeyRecord, KeyError> {
     state
         .store()
         .get_key(id)
@@ -158,7 +92,7 @@ pub async fn load(state: &AppState, id: &KeyId) -> Result<KeyRecord, KeyError> {
         .ok_or_else(KeyError::not_found)
 }
 
-fn seal(state: &AppState, plaintext: &PlaintextKey, id: &KeyId) -> Result<SealedSecret, KeyError> {
+fn seal(state: &Node, plaintext: &PlaintextKey, id: &KeyId) -> Result<SealedSecret, KeyError> {
     let master = state.master_key().ok_or_else(|| {
         KeyError::new(
             KeyField::Recoverable,
@@ -181,7 +115,7 @@ fn seal(state: &AppState, plaintext: &PlaintextKey, id: &KeyId) -> Result<Sealed
 }
 
 /// Creates a key.
-pub async fn create(state: &AppState, proof: Authorized<CreateKey>) -> Result<Created, KeyError> {
+pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Created, KeyError> {
     let (actor, CreateKey { key: new }) = proof.into_parts();
     let now = state.now();
     let share = new.share.as_ref().map(ShareLifetime::parse).transpose()?;
@@ -279,7 +213,7 @@ pub async fn create(state: &AppState, proof: Authorized<CreateKey>) -> Result<Cr
 }
 
 /// Changes a key.
-pub async fn update(state: &AppState, proof: Authorized<UpdateKey>) -> Result<KeyRecord, KeyError> {
+pub async fn update(state: &Node, proof: Authorized<UpdateKey>) -> Result<KeyRecord, KeyError> {
     let (actor, UpdateKey { id, changes }) = proof.into_parts();
     let id = &parse_id(&id)?;
     let now = state.now();
@@ -384,7 +318,7 @@ pub async fn update(state: &AppState, proof: Authorized<UpdateKey>) -> Result<Ke
 /// Rolls a key: a new key with the same settings; the old one keeps working
 /// for the grace period (the node's default when the command names none).
 /// The whole command is checked before anything changes.
-pub async fn roll(state: &AppState, proof: Authorized<RollKey>) -> Result<Rolled, KeyError> {
+pub async fn roll(state: &Node, proof: Authorized<RollKey>) -> Result<Rolled, KeyError> {
     let (actor, command) = proof.into_parts();
     let id = &parse_id(&command.id)?;
     let grace = grace_ms(
@@ -477,7 +411,7 @@ pub async fn roll(state: &AppState, proof: Authorized<RollKey>) -> Result<Rolled
 }
 
 /// Revokes one key now (reason `manual` unless the command gives one).
-pub async fn revoke(state: &AppState, proof: Authorized<RevokeKey>) -> Result<KeyRecord, KeyError> {
+pub async fn revoke(state: &Node, proof: Authorized<RevokeKey>) -> Result<KeyRecord, KeyError> {
     let (actor, RevokeKey { id, reason }) = proof.into_parts();
     let id = &parse_id(&id)?;
     let reason = validate::reason(reason, "manual")?;
@@ -499,22 +433,19 @@ pub async fn revoke(state: &AppState, proof: Authorized<RevokeKey>) -> Result<Ke
 /// (the same invalidation as a revocation). A revoked key cannot change
 /// (`KEY_REVOKED`); asking for the state it is in changes nothing and is
 /// audited as such.
-pub async fn disable(
-    state: &AppState,
-    proof: Authorized<DisableKey>,
-) -> Result<KeyRecord, KeyError> {
+pub async fn disable(state: &Node, proof: Authorized<DisableKey>) -> Result<KeyRecord, KeyError> {
     let (actor, DisableKey { id }) = proof.into_parts();
     set_disabled(state, &actor, &id, true, DisableKey::ACTION).await
 }
 
 /// Enables a disabled key again (see [`disable`]).
-pub async fn enable(state: &AppState, proof: Authorized<EnableKey>) -> Result<KeyRecord, KeyError> {
+pub async fn enable(state: &Node, proof: Authorized<EnableKey>) -> Result<KeyRecord, KeyError> {
     let (actor, EnableKey { id }) = proof.into_parts();
     set_disabled(state, &actor, &id, false, EnableKey::ACTION).await
 }
 
 async fn set_disabled(
-    state: &AppState,
+    state: &Node,
     actor: &crate::authz::Actor,
     id: &str,
     disabled: bool,
@@ -542,7 +473,7 @@ async fn set_disabled(
 /// neither a rate limit nor credits leaves the owner unlimited),
 /// audited in the same transaction; every node forgets the old ones.
 pub async fn set_owner_limits(
-    state: &AppState,
+    state: &Node,
     proof: Authorized<SetOwnerLimits>,
 ) -> Result<keywarden_store::OwnerLimits, KeyError> {
     let (actor, command) = proof.into_parts();
@@ -565,7 +496,7 @@ pub async fn set_owner_limits(
 
 /// Removes an owner's shared limits; whether there were any.
 pub async fn delete_owner_limits(
-    state: &AppState,
+    state: &Node,
     proof: Authorized<DeleteOwnerLimits>,
 ) -> Result<bool, KeyError> {
     let (actor, command) = proof.into_parts();
@@ -587,7 +518,7 @@ pub async fn delete_owner_limits(
 
 /// A recoverable key's secret, read back under the master key; audited.
 pub async fn reveal(
-    state: &AppState,
+    state: &Node,
     proof: Authorized<RevealKey>,
 ) -> Result<(KeyId, PlaintextKey), KeyError> {
     let id = parse_id(&proof.command().id)?;
@@ -633,21 +564,9 @@ pub async fn reveal(
     Ok((id, key))
 }
 
-/// The audit target of a bulk revocation.
-pub fn bulk_target(owner: Option<&Owner>, env: Option<&Environment>) -> String {
-    format!(
-        "owner={} environment={}",
-        owner.map_or("*", Owner::as_str),
-        env.map_or("*", Environment::as_str)
-    )
-}
-
 /// Revokes every key of an owner and/or environment (reason `emergency`
 /// unless the command gives one); their ids.
-pub async fn bulk(
-    state: &AppState,
-    proof: Authorized<RevokeKeys>,
-) -> Result<Vec<String>, KeyError> {
+pub async fn bulk(state: &Node, proof: Authorized<RevokeKeys>) -> Result<Vec<String>, KeyError> {
     let (actor, command) = proof.into_parts();
     let reason = &validate::reason(command.reason, "emergency")?;
     let (owner, env) = (command.owner.as_ref(), command.environment.as_ref());

@@ -5,8 +5,11 @@ use ipnet::IpNet;
 use keywarden_core::{key::Environment, names::Scope};
 use keywarden_store::RateLimit;
 
-use super::{KeyError, KeyErrorKind, KeyField, RateLimitInput};
-use crate::{state::AppState, timefmt};
+use super::{
+    error::{KeyError, KeyErrorKind, KeyField},
+    input::{CreditsInput, RateLimitInput},
+};
+use crate::{node::Node, timefmt};
 
 /// Longest name (and revocation reason), in characters.
 pub const MAX_NAME: usize = keywarden_proto::MAX_NAME_CHARS;
@@ -173,25 +176,6 @@ pub const MIN_REFILL_MS: i64 = keywarden_proto::MIN_REFILL_INTERVAL_MS;
 /// most one interval away) always has an RFC 3339 form.
 pub const MAX_REFILL_MS: i64 = keywarden_proto::MAX_REFILL_INTERVAL_MS;
 
-/// Credits as given: how many, and how they refill.
-#[derive(Debug, Clone)]
-pub struct CreditsInput {
-    /// Credits now (0 or more).
-    pub remaining: i64,
-    /// The refill, if any.
-    pub refill: Option<RefillInput>,
-}
-
-/// A refill as given.
-#[derive(Debug, Clone)]
-pub struct RefillInput {
-    /// Credits after each refill (1 or more).
-    pub amount: i64,
-    /// Time between refills: a duration of at least a minute and at most
-    /// 366 days (`1m`, `1d`, `30d`).
-    pub interval: String,
-}
-
 /// Checks credits; `usage_limit` is the older form of credits without a
 /// refill, so giving both is refused.
 pub(crate) fn credits(
@@ -284,7 +268,7 @@ fn past_9999(field: &str) -> KeyError {
 
 /// Applies the environment's policy (configuration) to an expiry.
 pub(crate) fn check_policy(
-    state: &AppState,
+    state: &Node,
     env: &Environment,
     expires_at: Option<i64>,
     now: i64,

@@ -14,26 +14,26 @@
 //! The way that compiles: authorize, then run with the proof.
 //!
 //! ```no_run
-//! # async fn f(state: keywarden_server::AppState, actor: keywarden_server::authz::Actor) {
-//! use keywarden_server::{authz::authorize, command::RevokeKey};
+//! # async fn f(state: keywarden_engine::Node, actor: keywarden_engine::authz::Actor) {
+//! use keywarden_engine::{authz::authorize, command::RevokeKey};
 //! let command = RevokeKey { id: "key_x".into(), reason: None };
 //! let Ok(proof) = authorize(&state, &actor, command).await else { return };
-//! let _revoked = keywarden_server::keys::revoke(&state, proof).await;
+//! let _revoked = keywarden_engine::keys::revoke(&state, proof).await;
 //! # }
 //! ```
 //!
 //! ```compile_fail
-//! # async fn f(state: keywarden_server::AppState) {
-//! use keywarden_server::command::RevokeKey;
+//! # async fn f(state: keywarden_engine::Node) {
+//! use keywarden_engine::command::RevokeKey;
 //! // A revocation without a proof: `keys::revoke` takes `Authorized<RevokeKey>`.
 //! let command = RevokeKey { id: "key_x".into(), reason: None };
-//! keywarden_server::keys::revoke(&state, command).await;
+//! keywarden_engine::keys::revoke(&state, command).await;
 //! # }
 //! ```
 //!
 //! ```compile_fail
-//! # fn f(actor: keywarden_server::authz::Actor) {
-//! use keywarden_server::{authz::Authorized, command::RevokeKey};
+//! # fn f(actor: keywarden_engine::authz::Actor) {
+//! use keywarden_engine::{authz::Authorized, command::RevokeKey};
 //! // Nor can a proof be made by hand: its fields are private.
 //! let forged = Authorized { actor, command: RevokeKey { id: "key_x".into(), reason: None } };
 //! # }
@@ -49,7 +49,7 @@ use keywarden_store::{
     AuditAction, AuditDraft, AuditOutcome, Permission, RootKeyRecord, StoreError,
 };
 
-use crate::state::AppState;
+use crate::node::Node;
 
 /// Who acts: the credentials behind a management operation, and the
 /// client's address. Audit entries name the actor. Cheap to clone (the
@@ -117,10 +117,11 @@ impl Actor {
     }
 
     /// An audit entry by this actor, allowed. Operations write theirs
-    /// through their proof ([`Authorized::draft`]).
-    pub(crate) fn draft(
+    /// through their proof ([`Authorized::draft`]); this is for what is no
+    /// operation's (a console sign-in or sign-out, a refused CSRF token).
+    pub fn draft(
         &self,
-        state: &AppState,
+        state: &Node,
         action: AuditAction,
         target: Option<&str>,
         details: serde_json::Value,
@@ -128,7 +129,7 @@ impl Actor {
         AuditDraft {
             actor: self.root().id.to_string(),
             action: action.into(),
-            target: target.map(crate::auth::audit_target),
+            target: target.map(crate::authn::audit_target),
             outcome: AuditOutcome::Allowed.into(),
             client_ip: self.ip.map(|ip| ip.to_string()),
             details,
@@ -181,7 +182,7 @@ impl<C: Command> Authorized<C> {
     /// another action than the command's.
     pub fn draft(
         &self,
-        state: &AppState,
+        state: &Node,
         target: Option<&str>,
         details: serde_json::Value,
     ) -> AuditDraft {
@@ -207,7 +208,7 @@ impl<C: Command> Permit<C> {
     /// what the command would do, read).
     pub fn draft(
         &self,
-        state: &AppState,
+        state: &Node,
         target: Option<&str>,
         details: serde_json::Value,
     ) -> AuditDraft {
@@ -230,7 +231,7 @@ pub enum Denied {
 /// every management operation. A refusal is audited (with the command's
 /// action and target) and returned.
 pub async fn authorize<C: Command>(
-    state: &AppState,
+    state: &Node,
     actor: &Actor,
     command: C,
 ) -> Result<Authorized<C>, Denied> {
@@ -244,7 +245,7 @@ pub async fn authorize<C: Command>(
 /// Checks that `actor` may run commands of type `C` on `target` (to show
 /// their form or confirmation): the same check and audit as [`authorize`].
 pub async fn permit<C: Command>(
-    state: &AppState,
+    state: &Node,
     actor: &Actor,
     target: Option<&str>,
 ) -> Result<Permit<C>, Denied> {
@@ -256,7 +257,7 @@ pub async fn permit<C: Command>(
 }
 
 async fn check<C: Command>(
-    state: &AppState,
+    state: &Node,
     actor: &Actor,
     target: impl FnOnce() -> Option<String>,
 ) -> Result<(), Denied> {

@@ -184,21 +184,3 @@ impl From<StoreError> for KeyError {
         }
     }
 }
-
-impl From<KeyError> for crate::error::ApiError {
-    fn from(err: KeyError) -> Self {
-        use axum::http::StatusCode;
-        let code = err.code();
-        match err.kind {
-            KeyErrorKind::Store(e) => e.into(),
-            KeyErrorKind::Internal(detail) => Self::internal(detail),
-            KeyErrorKind::NotFound => Self::not_found("key"),
-            KeyErrorKind::Revoked(why) | KeyErrorKind::NotRollable(why) => {
-                Self::conflict(code, why)
-            }
-            KeyErrorKind::Conflict(_) => Self::conflict(code, err.message),
-            KeyErrorKind::NotRecoverable => Self::new(StatusCode::NOT_FOUND, code, err.message),
-            _ => Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, err.message),
-        }
-    }
-}

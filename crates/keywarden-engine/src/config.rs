@@ -9,6 +9,15 @@ use ipnet::IpNet;
 use keywarden_core::{clock::parse_duration, key::Prefix};
 use serde::Deserialize;
 
+/// The certificate and key files of TLS.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    /// PEM certificate chain, leaf first.
+    pub cert: PathBuf,
+    /// PEM private key (PKCS#8, PKCS#1 or SEC1).
+    pub key: PathBuf,
+}
+
 /// A duration written as `90d`, `12h`, `30m`, `45s` or `2w`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct DurationSpec(i64);
@@ -301,9 +310,9 @@ impl ServerConfig {
 
     /// The TLS files, when TLS is on; naming one without the other is an
     /// error.
-    pub fn tls_files(&self) -> Result<Option<crate::tls::TlsFiles>, String> {
+    pub fn tls_files(&self) -> Result<Option<TlsFiles>, String> {
         match (&self.tls_cert, &self.tls_key) {
-            (Some(cert), Some(key)) => Ok(Some(crate::tls::TlsFiles {
+            (Some(cert), Some(key)) => Ok(Some(TlsFiles {
                 cert: cert.clone(),
                 key: key.clone(),
             })),
@@ -419,7 +428,7 @@ pub fn overflow_lane(max_connections: usize) -> usize {
 /// Whether `url` is `https://`, or `http://` to localhost or a loopback
 /// address.
 pub fn is_private_transport(url: &str) -> bool {
-    let Ok(parsed) = reqwest::Url::parse(url) else {
+    let Ok(parsed) = url::Url::parse(url) else {
         return false;
     };
     match parsed.scheme() {
