@@ -32,7 +32,8 @@
 //!   authentication beneath HTTP (lookup, folded denials, the verify
 //!   callers' cache).
 //! - [`keys`]: the key service (every change to a key, taking a proof);
-//!   [`share`]: making one-time share links.
+//!   [`share`]: making one-time share links; [`leaks`]: the one revocation
+//!   of a leaked key; [`outbox`]: redelivery of an event.
 //!
 //! Modules import each other downwards only, no circle: `verify` →
 //! `anomaly`, `cache`, `events`, `limits`, `lookup`, `metrics`,
@@ -50,10 +51,12 @@ pub mod command;
 pub mod config;
 pub mod events;
 pub mod keys;
+pub mod leaks;
 pub mod limits;
 pub mod lookup;
 pub mod metrics;
 pub mod node;
+pub mod outbox;
 pub mod partner_keys;
 pub mod share;
 pub mod timefmt;

@@ -317,6 +317,7 @@ impl From<keywarden_engine::keys::KeyError> for ApiError {
             KeyErrorKind::Store(e) => e.into(),
             KeyErrorKind::Internal(detail) => Self::internal(detail),
             KeyErrorKind::NotFound => Self::not_found("key"),
+            KeyErrorKind::Missing(what) => Self::not_found(what),
             KeyErrorKind::Revoked(why) | KeyErrorKind::NotRollable(why) => {
                 Self::conflict(code, why)
             }

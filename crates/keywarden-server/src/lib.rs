@@ -57,9 +57,8 @@ pub mod views;
 pub mod webhook;
 
 // The engine's modules, where the server's code has always found them.
-pub(crate) use keywarden_engine::lookup;
 pub use keywarden_engine::{
-    authn, authz, command, config, keys, limits, metrics, partner_keys, timefmt, verify,
+    authn, authz, command, config, keys, leaks, limits, metrics, partner_keys, timefmt, verify,
 };
 
 /// The engine's events ([`keywarden_engine::events`]), delivered to the

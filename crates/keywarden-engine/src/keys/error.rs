@@ -87,6 +87,8 @@ pub enum KeyErrorKind {
     Duplicate,
     /// No such key.
     NotFound,
+    /// No such thing (an event): what it is.
+    Missing(&'static str),
     /// The key is revoked (or expired) and cannot change.
     Revoked(String),
     /// The key cannot be rolled.
@@ -139,7 +141,7 @@ impl KeyError {
         use KeyErrorKind as K;
         use KeyField as F;
         match (&self.kind, self.field) {
-            (K::NotFound, _) => "NOT_FOUND",
+            (K::NotFound | K::Missing(_), _) => "NOT_FOUND",
             (K::Revoked(_), _) => "KEY_REVOKED",
             (K::NotRollable(_), _) => "KEY_NOT_ROLLABLE",
             (K::NotRecoverable, _) => "NOT_RECOVERABLE",

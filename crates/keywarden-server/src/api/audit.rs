@@ -5,9 +5,7 @@ pub use keywarden_proto::audit::{
     AuditEntryView, AuditPage, AuditQuery, ChainStatus, CheckpointView, DeliveryView, EventView,
     EventsQuery,
 };
-use keywarden_store::{
-    AuditAction, AuditFilter, AuditOutcome, DeliveryState, Event, EventKind, Redelivery,
-};
+use keywarden_store::{AuditAction, AuditFilter, AuditOutcome, DeliveryState, EventKind};
 
 use crate::{
     authz::{Actor, authorize},
@@ -139,15 +137,6 @@ pub async fn list_events(
     Ok(Json(events.into_iter().map(event_view).collect()))
 }
 
-/// Whether `id` can be an event id (`evt_` and base62, or an older
-/// `evt_<seq>`): anything else names no event.
-fn event_id_shape(id: &str) -> bool {
-    id.len() <= 64
-        && id
-            .strip_prefix("evt_")
-            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
-}
-
 /// Deliver an event to the webhook again: a `failed` one once the receiver
 /// is fixed, a `delivered` one the receiver lost, or one raised before a
 /// webhook was configured. The event becomes `pending`, due at once, with a
@@ -166,43 +155,6 @@ pub async fn redeliver_event(
     ApiPath(id): ApiPath<String>,
 ) -> Result<(axum::http::StatusCode, Json<EventView>), ApiError> {
     let proof = authorize(&state, &actor, RedeliverEvent { id }).await?;
-    let event = redeliver(&state, proof).await?;
+    let event = keywarden_engine::outbox::redeliver(&state, proof).await?;
     Ok((axum::http::StatusCode::ACCEPTED, Json(event_view(event))))
-}
-
-/// Queues the event for the webhook again, and audits it: the one
-/// redelivery behind the API and the console.
-pub(crate) async fn redeliver(
-    state: &AppState,
-    proof: crate::authz::Authorized<RedeliverEvent>,
-) -> Result<Event, ApiError> {
-    let id = proof.command().id.as_str();
-    if !event_id_shape(id) {
-        return Err(ApiError::not_found("event"));
-    }
-    let event = match state.events().redeliver(id).await? {
-        None => {
-            return Err(ApiError::conflict(
-                "NOT_CONFIGURED",
-                "this node has no webhook (`webhook_url` is not set) to deliver events to",
-            ));
-        }
-        Some(Redelivery::NotFound) => return Err(ApiError::not_found("event")),
-        Some(Redelivery::AlreadyPending(_)) => {
-            return Err(ApiError::conflict(
-                "DELIVERY_PENDING",
-                "the event is already waiting for delivery",
-            ));
-        }
-        Some(Redelivery::Queued(event)) => event,
-    };
-    state
-        .store()
-        .audit(&proof.draft(
-            state,
-            None,
-            serde_json::json!({ "event_id": event.id, "kind": event.kind }),
-        ))
-        .await?;
-    Ok(event)
 }

@@ -18,9 +18,9 @@ use keywarden_core::key;
 pub use keywarden_proto::leaks::{GithubReport, GithubTokenFeedback, GithubTokenLabel};
 
 use crate::{
-    api::leaks::{Reporter, clean_text, revoke_leaked},
     auth::{AuthFailure, ClientAddr},
     error::{ApiError, ErrorBody, redact_quoted},
+    leaks::{Reporter, clean_text, revoke_leaked},
     state::AppState,
 };
 

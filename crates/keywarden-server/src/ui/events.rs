@@ -201,7 +201,7 @@ pub(crate) async fn redeliver(
         Ok(proof) => proof,
         Err(e) => return api_error_page(&e.into()),
     };
-    match crate::api::audit::redeliver(&state, proof).await {
+    match keywarden_engine::outbox::redeliver(&state, proof).await {
         Ok(event) => {
             console
                 .notice(
@@ -215,6 +215,6 @@ pub(crate) async fn redeliver(
                 .await;
             Redirect::to("/ui/events?delivery=pending").into_response()
         }
-        Err(e) => api_error_page(&e),
+        Err(e) => api_error_page(&e.into()),
     }
 }

@@ -1,0 +1,134 @@
+//! Leak response beneath HTTP: the one revocation of a leaked key, behind
+//! `POST /v1/leaks`, GitHub's secret-scanning reports and `scan --revoke`.
+
+use std::net::IpAddr;
+
+use keywarden_core::key;
+use keywarden_store::AuditDraft;
+
+use crate::node::Node;
+
+/// Text a reporter gave (a URL, a path): control characters dropped, at
+/// most 300 characters.
+pub fn clean_text(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).take(300).collect()
+}
+
+/// Who reported a leak, and where the key was found.
+pub struct Reporter<'a> {
+    /// The audit entry's actor (`leak-report`, `github-secret-scanning`).
+    pub actor: &'static str,
+    /// The reporter's address.
+    pub ip: Option<IpAddr>,
+    /// Where it was found: a URL or a path (`/v1/leaks`), or GitHub's
+    /// `source` (`content`, `commit`, `issue_comment`, …).
+    pub source: Option<&'a str>,
+    /// The URL GitHub found it at.
+    pub url: Option<&'a str>,
+}
+
+impl Reporter<'_> {
+    /// `source` and `url` (when given), shown safely, for an audit entry.
+    fn audit_details(&self) -> serde_json::Value {
+        let safe = |s: &str| keywarden_core::names::display_safe(s, 200);
+        let mut details = serde_json::json!({ "source": self.source.map(safe) });
+        if let Some(url) = self.url {
+            details["url"] = safe(url).into();
+        }
+        details
+    }
+
+    /// `source` and `url` (when given), for a `key.leaked` event.
+    fn event_details(&self) -> serde_json::Value {
+        let mut details = serde_json::json!({ "source": self.source });
+        if let Some(url) = self.url {
+            details["url"] = url.into();
+        }
+        details
+    }
+}
+
+/// Revokes a leaked key (an API key with reason `leaked`, or a root key)
+/// with its audit entry and, when it was live, its `key.leaked` event, in
+/// one transaction: when this returns `Ok`, the revocation is durable.
+/// `None`: not a key of this deployment. A key already revoked changes
+/// nothing and writes nothing, so reporting a key twice, or replaying a
+/// report, is harmless.
+pub async fn revoke_leaked(
+    state: &Node,
+    reporter: &Reporter<'_>,
+    parts: key::KeyParts<'_>,
+) -> Result<Option<keywarden_store::LeakRevocation>, keywarden_store::StoreError> {
+    use keywarden_store::{AuditAction, EventKind, KeyRecord, RootKeyRecord};
+    let store = state.store();
+    let now = state.now();
+    let ip = reporter.ip;
+    let draft = |action: AuditAction, target: &str| AuditDraft {
+        actor: reporter.actor.to_owned(),
+        action: action.into(),
+        target: Some(crate::authn::audit_target(target)),
+        outcome: keywarden_store::AuditOutcome::Allowed.into(),
+        client_ip: ip.map(|i| i.to_string()),
+        details: reporter.audit_details(),
+        at: now,
+    };
+    // The environment says which kind of key it is: one lookup, never two.
+    let root = parts.environment() == key::ROOT_ENVIRONMENT;
+    let mut details = reporter.event_details();
+    details["reporter_ip"] = ip.map(|i| i.to_string()).into();
+    if root {
+        details["root_key"] = true.into();
+    }
+    let peppers = store.peppers();
+    let presented = parts.expose();
+    let done = if root {
+        let Some(root) =
+            crate::lookup::find::<RootKeyRecord>(store, peppers, presented, None).await?
+        else {
+            return Ok(None);
+        };
+        let id = root.id.as_str();
+        let event = state
+            .events()
+            .draft(EventKind::KeyLeaked, Some(id), &details, now);
+        let done = store
+            .revoke_leaked_root_key(
+                &root.id,
+                now,
+                &draft(AuditAction::RootKeyLeakRevoke, id),
+                &event,
+            )
+            .await?;
+        state.verify_callers().forget(&root.id);
+        done
+    } else {
+        let Some(record) =
+            crate::lookup::find::<KeyRecord>(store, peppers, presented, None).await?
+        else {
+            return Ok(None);
+        };
+        let id = record.id.as_str();
+        let event = state
+            .events()
+            .draft(EventKind::KeyLeaked, Some(id), &details, now);
+        let done = store
+            .revoke_leaked_key(
+                &record.id,
+                now,
+                &draft(AuditAction::KeyLeakRevoke, id),
+                &event,
+            )
+            .await?;
+        state.invalidate(&[id]);
+        done
+    };
+    if let Some(done) = done {
+        if done.revoked {
+            state.metrics().leaks_revoked.inc();
+        }
+        if done.was_live {
+            state.events().stored();
+        }
+    }
+    Ok(done)
+}
