@@ -143,8 +143,9 @@ async fn render(state: &AppState, console: &Console, q: &AuditQuery) -> Result<R
             div class="field" {
                 label for="a-outcome" { "Outcome" }
                 select id="a-outcome" name="outcome" {
-                    @for (v, l) in [("", "Any"), ("allowed", "Allowed"), ("denied", "Denied"), ("failed", "Failed")] {
-                        option value=(v) selected[q.outcome == v] { (l) }
+                    option value="" selected[q.outcome.is_empty()] { "Any" }
+                    @for o in keywarden_store::AuditOutcome::ALL {
+                        option value=(o.as_str()) selected[q.outcome == o.as_str()] { (capitalized(o.as_str())) }
                     }
                 }
             }
@@ -196,4 +197,13 @@ async fn render(state: &AppState, console: &Console, q: &AuditQuery) -> Result<R
         }
     };
     Ok(page(console, "Audit log", Nav::Audit, body))
+}
+
+/// `denied` → `Denied`, for a list of names.
+fn capitalized(name: &str) -> String {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
