@@ -88,7 +88,7 @@ impl Anomalies {
                 self.sink.raise(
                     keywarden_store::EventKind::KeyRevokedInUse,
                     Some(id.to_owned()),
-                    json!({ "client_ip": ip.map(|i| i.to_string()), "revoke_reason": key.revoke_reason }),
+                    json!({ "client_ip": ip.map(|i| i.to_string()), "revoke_reason": key.revoked.as_ref().map(|r| &r.reason) }),
                     now,
                 );
             }

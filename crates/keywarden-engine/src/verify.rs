@@ -18,7 +18,7 @@ use keywarden_core::{
     key,
     names::{Scope, covers_all},
 };
-use keywarden_store::{KeyRecord, Store};
+use keywarden_store::{KeyRecord, KeyState, Store};
 
 use crate::{
     anomaly::Anomalies,
@@ -447,14 +447,11 @@ impl Verifier {
             key: Some(record.clone()),
             ..Verdict::bare(code)
         };
-        if record.revoked_at.is_some() {
-            return refuse(Code::Revoked, &record);
-        }
-        if record.expires_at.is_some_and(|e| e <= now) {
-            return refuse(Code::Expired, &record);
-        }
-        if record.disabled_at.is_some() {
-            return refuse(Code::Disabled, &record);
+        match record.state(now) {
+            KeyState::Active => {}
+            KeyState::Revoked(_) => return refuse(Code::Revoked, &record),
+            KeyState::Expired { .. } => return refuse(Code::Expired, &record),
+            KeyState::Disabled { .. } => return refuse(Code::Disabled, &record),
         }
         if input
             .environment
@@ -544,10 +541,10 @@ impl Verifier {
             .filter(|l| l.credits_remaining.is_some())
             .zip(record.owner.as_ref());
         let mut remaining = None;
-        if record.usage_remaining.is_some() || owner_credits.is_some() {
+        if record.credits.is_some() || owner_credits.is_some() {
             let cost = i64::from(input.cost);
             let spent = Box::pin(self.store.spend_credits(
-                record.usage_remaining.map(|_| limits_id),
+                record.credits.map(|_| limits_id),
                 owner_credits.map(|(_, o)| o.as_str()),
                 cost,
                 now,
@@ -556,10 +553,7 @@ impl Verifier {
             match spent {
                 Ok(Some(left)) => {
                     if let Some(k) = left.key {
-                        let base = record
-                            .credits_refill
-                            .map(|r| r.amount)
-                            .or(record.usage_limit);
+                        let base = record.credits.map(|c| c.full());
                         self.credits_low(
                             base,
                             k,

@@ -78,28 +78,40 @@ pub(crate) fn key_from_row(row: &impl RowGet) -> Result<KeyRecord> {
         created_at: row.i64("created_at")?,
         updated_at: row.i64("updated_at")?,
         expires_at: row.opt_i64("expires_at")?,
-        revoked_at: row.opt_i64("revoked_at")?,
-        revoke_reason: row.opt_text("revoke_reason")?,
+        revoked: row
+            .opt_i64("revoked_at")?
+            .map(|at| -> Result<_> {
+                Ok(crate::Revocation {
+                    at,
+                    reason: row.opt_text("revoke_reason")?.unwrap_or_default(),
+                })
+            })
+            .transpose()?,
         rotated_from: opt_id("rotated_from")?,
         rotated_to: opt_id("rotated_to")?,
         ip_allowlist: json_col::<Vec<IpNet>>(row, "ip_allowlist")?,
         rate_limit,
-        usage_limit: row.opt_i64("usage_limit")?,
-        usage_remaining: row.opt_i64("usage_remaining")?,
         last_used_at: row.opt_i64("last_used_at")?,
         sealed,
         disabled_at: row.opt_i64("disabled_at")?,
-        credits_refill: match (
-            row.opt_i64("credits_refill_amount")?,
-            row.opt_i64("credits_refill_ms")?,
-        ) {
-            (Some(amount), Some(interval_ms)) => Some(crate::CreditRefill {
-                amount,
-                interval_ms,
+        credits: match (row.opt_i64("usage_limit")?, row.opt_i64("usage_remaining")?) {
+            (limit, Some(remaining)) => Some(crate::KeyCredits {
+                limit: limit.unwrap_or(remaining),
+                remaining,
+                refill: match (
+                    row.opt_i64("credits_refill_amount")?,
+                    row.opt_i64("credits_refill_ms")?,
+                ) {
+                    (Some(amount), Some(interval_ms)) => Some(crate::CreditRefill {
+                        amount,
+                        interval_ms,
+                    }),
+                    _ => None,
+                },
+                period: row.i64("credits_period")?,
             }),
-            _ => None,
+            (_, None) => None,
         },
-        credits_period: row.i64("credits_period")?,
         rate_limits: json_col(row, "rate_limits")?,
         limits_key: opt_id("limits_key")?,
     })
@@ -142,22 +154,22 @@ macro_rules! bind_key {
             .bind(rec.created_at)
             .bind(rec.updated_at)
             .bind(rec.expires_at)
-            .bind(rec.revoked_at)
-            .bind(&rec.revoke_reason)
+            .bind(rec.revoked.as_ref().map(|r| r.at))
+            .bind(rec.revoked.as_ref().map(|r| r.reason.as_str()))
             .bind(rec.rotated_from.as_ref().map(|k| k.as_str()))
             .bind(rec.rotated_to.as_ref().map(|k| k.as_str()))
             .bind(&enc.ip_allowlist)
             .bind(rec.rate_limit.map(|r| i64::from(r.limit)))
             .bind(rec.rate_limit.map(|r| i64::from(r.window_seconds)))
-            .bind(rec.usage_limit)
-            .bind(rec.usage_remaining)
+            .bind(rec.credits.map(|c| c.limit))
+            .bind(rec.credits.map(|c| c.remaining))
             .bind(rec.last_used_at)
             .bind(rec.sealed.as_ref().map(|s| s.ciphertext.as_slice()))
             .bind(rec.sealed.as_ref().map(|s| s.wrapped_key.as_slice()))
             .bind(rec.disabled_at)
-            .bind(rec.credits_refill.map(|r| r.amount))
-            .bind(rec.credits_refill.map(|r| r.interval_ms))
-            .bind(rec.credits_period)
+            .bind(rec.credits.and_then(|c| c.refill).map(|r| r.amount))
+            .bind(rec.credits.and_then(|c| c.refill).map(|r| r.interval_ms))
+            .bind(rec.credits.map_or(0, |c| c.period))
             .bind(&enc.rate_limits)
             .bind(rec.limits_key.as_ref().map(|k| k.as_str()))
     }};
@@ -191,18 +203,18 @@ macro_rules! bind_update {
             .bind(&enc.metadata)
             .bind(rec.updated_at)
             .bind(rec.expires_at)
-            .bind(rec.revoked_at)
-            .bind(&rec.revoke_reason)
+            .bind(rec.revoked.as_ref().map(|r| r.at))
+            .bind(rec.revoked.as_ref().map(|r| r.reason.as_str()))
             .bind(rec.rotated_to.as_ref().map(|k| k.as_str()))
             .bind(&enc.ip_allowlist)
             .bind(rec.rate_limit.map(|r| i64::from(r.limit)))
             .bind(rec.rate_limit.map(|r| i64::from(r.window_seconds)))
-            .bind(rec.usage_limit)
-            .bind(rec.usage_remaining)
+            .bind(rec.credits.map(|c| c.limit))
+            .bind(rec.credits.map(|c| c.remaining))
             .bind(rec.disabled_at)
-            .bind(rec.credits_refill.map(|r| r.amount))
-            .bind(rec.credits_refill.map(|r| r.interval_ms))
-            .bind(rec.credits_period)
+            .bind(rec.credits.and_then(|c| c.refill).map(|r| r.amount))
+            .bind(rec.credits.and_then(|c| c.refill).map(|r| r.interval_ms))
+            .bind(rec.credits.map_or(0, |c| c.period))
             .bind(&enc.rate_limits)
             .bind(rec.limits_key.as_ref().map(|k| k.as_str()))
     }};
@@ -496,7 +508,7 @@ impl Store {
     ) -> Result<KeyRecord> {
         let (_, after, _) = self
             .change_key(id, audit, |k| {
-                if k.revoked_at.is_some() {
+                if k.is_revoked() {
                     return Err(StoreError::Conflict("the key is revoked".to_owned()));
                 }
                 let mut k = k.clone();
@@ -520,15 +532,17 @@ impl Store {
         let (before, after, _) = self
             .change_key(id, audit, |k| {
                 let mut k = k.clone();
-                if k.revoked_at.is_none() {
-                    k.revoked_at = Some(now);
-                    k.revoke_reason = Some(reason.to_owned());
+                if !k.is_revoked() {
+                    k.revoked = Some(crate::Revocation {
+                        at: now,
+                        reason: reason.to_owned(),
+                    });
                     k.updated_at = now;
                 }
                 Ok(k)
             })
             .await?;
-        Ok((after, before.revoked_at.is_none()))
+        Ok((after, !before.is_revoked()))
     }
 
     /// Revokes a leaked key (reason `leaked`) with its audit entry and,
@@ -617,7 +631,7 @@ impl Store {
     ) -> Result<(KeyRecord, bool)> {
         let (before, after, _) = self
             .change_key(id, audit, |k| {
-                if k.revoked_at.is_some() {
+                if k.is_revoked() {
                     return Err(StoreError::Conflict("the key is revoked".to_owned()));
                 }
                 let mut k = k.clone();
@@ -1091,19 +1105,25 @@ fn apply_patch(k: &mut KeyRecord, p: &KeyPatch, now: UnixMillis) {
         k.rate_limit = rate;
     }
     if let Some(limit) = p.usage_limit {
-        k.usage_limit = limit;
-        k.usage_remaining = limit;
-        k.credits_refill = None;
+        k.credits = limit.map(|limit| crate::KeyCredits {
+            limit,
+            remaining: limit,
+            refill: None,
+            period: 0,
+        });
     }
     if let Some(limits) = &p.rate_limits {
         k.rate_limits.clone_from(limits);
     }
     if let Some(credits) = p.credits {
-        k.usage_limit = credits.map(|c| c.remaining);
-        k.usage_remaining = credits.map(|c| c.remaining);
-        k.credits_refill = credits.and_then(|c| c.refill);
-        // Refills count from creation; the one due now is this change.
-        k.credits_period = k.credits_refill.map_or(0, |r| r.period(k.created_at, now));
+        let created_at = k.created_at;
+        k.credits = credits.map(|c| crate::KeyCredits {
+            limit: c.remaining,
+            remaining: c.remaining,
+            refill: c.refill,
+            // Refills count from creation; the one due now is this change.
+            period: c.refill.map_or(0, |r| r.period(created_at, now)),
+        });
     }
 }
 

@@ -69,10 +69,8 @@ pub struct KeyRecord {
     pub updated_at: UnixMillis,
     /// When it stops working.
     pub expires_at: Option<UnixMillis>,
-    /// When it was revoked.
-    pub revoked_at: Option<UnixMillis>,
-    /// Why it was revoked.
-    pub revoke_reason: Option<String>,
+    /// Its revocation (when, and why): a revoked key stays revoked.
+    pub revoked: Option<Revocation>,
     /// The key this one replaced in a roll.
     pub rotated_from: Option<KeyId>,
     /// The key that replaced this one in a roll.
@@ -81,21 +79,14 @@ pub struct KeyRecord {
     pub ip_allowlist: Vec<IpNet>,
     /// Rate limit.
     pub rate_limit: Option<RateLimit>,
-    /// Total verifications allowed.
-    pub usage_limit: Option<i64>,
-    /// Verifications left of `usage_limit`.
-    pub usage_remaining: Option<i64>,
+    /// Its credits (a usage limit is credits without a refill).
+    pub credits: Option<KeyCredits>,
     /// Last successful verification (kept up to date by the usage log).
     pub last_used_at: Option<UnixMillis>,
     /// Encrypted secret, for recoverable keys.
     pub sealed: Option<SealedSecret>,
     /// When it was disabled; `None` while enabled.
     pub disabled_at: Option<UnixMillis>,
-    /// The credits' refill: `usage_remaining` is set back to its amount at
-    /// each interval boundary since `created_at`.
-    pub credits_refill: Option<CreditRefill>,
-    /// The number of the last refill boundary applied (0: none yet).
-    pub credits_period: i64,
     /// Named rate limits, each checked besides `rate_limit`.
     pub rate_limits: Vec<NamedRateLimit>,
     /// Set on a rolled key: the key whose credits and rate limits it spends
@@ -185,18 +176,93 @@ pub struct Credits {
     pub refill: Option<CreditRefill>,
 }
 
+/// A key's credits: one value, so uses left cannot exist without a limit,
+/// nor a refill without credits to refill.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyCredits {
+    /// Credits given (the usage limit; with a refill, what it last set).
+    pub limit: i64,
+    /// Credits left now (as last read: spending is the store's).
+    pub remaining: i64,
+    /// The refill: `remaining` is set back to its amount at each interval
+    /// boundary since the key's creation.
+    pub refill: Option<CreditRefill>,
+    /// The number of the last refill boundary applied (0: none yet).
+    pub period: i64,
+}
+
+impl KeyCredits {
+    /// What a full balance is: the refill's amount, or the limit.
+    pub fn full(&self) -> i64 {
+        self.refill.map_or(self.limit, |r| r.amount)
+    }
+}
+
+/// A key's revocation: when, and why. One value, so a reason cannot exist
+/// without a time, nor a revoked key without a reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Revocation {
+    /// When.
+    pub at: UnixMillis,
+    /// Why (`manual`, `leaked`, `emergency`, `rotated`, or the caller's).
+    pub reason: String,
+}
+
+/// What a key is at a moment, with the time it became so: the one reading
+/// of its revocation, expiry and disabling (a revoked key is revoked
+/// whatever else; an expired one expired whether or not it was disabled).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyState<'a> {
+    /// It works.
+    Active,
+    /// Refused until it is enabled again.
+    Disabled {
+        /// Since when.
+        at: UnixMillis,
+    },
+    /// Past its expiry.
+    Expired {
+        /// When it expired.
+        at: UnixMillis,
+    },
+    /// Revoked.
+    Revoked(&'a Revocation),
+}
+
+impl KeyState<'_> {
+    /// Its status, by name.
+    pub fn status(self) -> KeyStatus {
+        match self {
+            Self::Active => KeyStatus::Active,
+            Self::Disabled { .. } => KeyStatus::Disabled,
+            Self::Expired { .. } => KeyStatus::Expired,
+            Self::Revoked(_) => KeyStatus::Revoked,
+        }
+    }
+}
+
 impl KeyRecord {
+    /// What it is at `now`.
+    pub fn state(&self, now: UnixMillis) -> KeyState<'_> {
+        if let Some(revocation) = &self.revoked {
+            KeyState::Revoked(revocation)
+        } else if let Some(at) = self.expires_at.filter(|e| *e <= now) {
+            KeyState::Expired { at }
+        } else if let Some(at) = self.disabled_at {
+            KeyState::Disabled { at }
+        } else {
+            KeyState::Active
+        }
+    }
+
     /// Its status at `now`.
     pub fn status(&self, now: UnixMillis) -> KeyStatus {
-        if self.revoked_at.is_some() {
-            KeyStatus::Revoked
-        } else if self.expires_at.is_some_and(|e| e <= now) {
-            KeyStatus::Expired
-        } else if self.disabled_at.is_some() {
-            KeyStatus::Disabled
-        } else {
-            KeyStatus::Active
-        }
+        self.state(now).status()
+    }
+
+    /// Whether it is revoked.
+    pub fn is_revoked(&self) -> bool {
+        self.revoked.is_some()
     }
 }
 

@@ -29,7 +29,7 @@ use keywarden_core::{
     names::{Owner, Scope},
     secret::PlaintextKey,
 };
-use keywarden_store::{AuditAction, KeyPatch, KeyRecord, SealedSecret, StoreError};
+use keywarden_store::{AuditAction, KeyCredits, KeyPatch, KeyRecord, SealedSecret, StoreError};
 
 pub use error::{KeyError, KeyErrorKind, KeyField};
 pub use input::{CreditsInput, KeyChanges, NewKey, RateLimitInput, RefillInput, bulk_target};
@@ -135,9 +135,19 @@ pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Create
     let rate_limits = validate::named_rate_limits(&new.rate_limits)?;
     let usage_limit = usage_limit(new.usage_limit)?;
     let credits = validate::credits(new.credits.as_ref(), usage_limit.is_some())?;
-    let (usage_limit, credits_refill) = match credits {
-        Some(c) => (Some(c.remaining), c.refill),
-        None => (usage_limit, None),
+    let credits = match credits {
+        Some(c) => Some(KeyCredits {
+            limit: c.remaining,
+            remaining: c.remaining,
+            refill: c.refill,
+            period: 0,
+        }),
+        None => usage_limit.map(|limit| KeyCredits {
+            limit,
+            remaining: limit,
+            refill: None,
+            period: 0,
+        }),
     };
     let expires_at = expiry(new.expires_at.as_deref(), new.expires_in.as_deref(), now)?;
     check_policy(state, &new.environment, expires_at, now)?;
@@ -167,17 +177,13 @@ pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Create
         created_at: now,
         updated_at: now,
         expires_at,
-        revoked_at: None,
-        revoke_reason: None,
+        revoked: None,
         rotated_from: None,
         rotated_to: None,
         ip_allowlist,
         rate_limit,
-        usage_limit,
-        usage_remaining: usage_limit,
+        credits,
         disabled_at: None,
-        credits_refill,
-        credits_period: 0,
         rate_limits,
         last_used_at: None,
         sealed,
@@ -352,14 +358,13 @@ pub async fn roll(state: &Node, proof: Authorized<RollKey>) -> Result<Rolled, Ke
         prefix: minted.prefix().to_owned(),
         created_at: now,
         updated_at: now,
-        revoked_at: None,
-        revoke_reason: None,
+        revoked: None,
         rotated_from: Some(old.id.clone()),
         rotated_to: None,
         last_used_at: None,
         sealed,
         // Refills of the new key count from its own creation.
-        credits_period: 0,
+        credits: old.credits.map(|c| KeyCredits { period: 0, ..c }),
         // The new key holds the balance; the old one spends it.
         limits_key: None,
         ..old

@@ -117,7 +117,7 @@ impl FromRecord<&crate::verify::Inspected> for CheckedKey {
                 owner: k.owner.as_ref().map(ToString::to_string),
                 may: k.scopes.iter().map(ToString::to_string).collect(),
                 expires_at: crate::timefmt::opt(k.expires_at),
-                credits_remaining: k.usage_remaining,
+                credits_remaining: k.credits.map(|c| c.remaining),
                 rate_limit: k.rate_limit.map(rate_limit_view),
             },
             Inspected::RootKey(r) => Self {

@@ -193,17 +193,11 @@ async fn sqlite_on_a_full_disk_acknowledges_only_durable_writes_and_recovers() {
     }
     for id in &revoked {
         let rec = store.get_key(&id.parse().unwrap()).await.unwrap().unwrap();
-        assert!(
-            rec.revoked_at.is_some(),
-            "acknowledged revoke of {id} was lost"
-        );
+        assert!(rec.is_revoked(), "acknowledged revoke of {id} was lost");
     }
     for id in &refused_revokes {
         let rec = store.get_key(&id.parse().unwrap()).await.unwrap().unwrap();
-        assert!(
-            rec.revoked_at.is_none(),
-            "a refused revoke of {id} took effect"
-        );
+        assert!(!rec.is_revoked(), "a refused revoke of {id} took effect");
     }
     let report = store.verify_audit_chain().await.unwrap();
     assert!(report.ok(), "{report:?}");

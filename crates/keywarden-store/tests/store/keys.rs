@@ -170,7 +170,7 @@ async fn patch_changes_only_what_it_names() {
         assert_eq!(after.name, None);
         assert_eq!(after.scopes.len(), 2);
         assert_eq!(after.expires_at, Some(NOW + 1000));
-        assert_eq!(after.usage_remaining, Some(5));
+        assert_eq!(after.credits.map(|c| c.remaining), Some(5));
         assert_eq!(after.metadata, rec.metadata, "untouched");
         assert_eq!(after.updated_at, NOW + 5);
         assert_same(
@@ -316,15 +316,22 @@ async fn revoke_is_idempotent_and_bulk_revoke_counts() {
             .await
             .unwrap();
         assert!(changed);
-        assert_eq!(k.revoked_at, Some(NOW + 1));
-        assert_eq!(k.revoke_reason.as_deref(), Some("compromised"));
+        assert_eq!(k.revoked.as_ref().map(|r| r.at), Some(NOW + 1));
+        assert_eq!(
+            k.revoked.as_ref().map(|r| r.reason.as_str()),
+            Some("compromised")
+        );
         let (k2, changed) = b
             .store
             .revoke_key(&rec.id, "again", NOW + 2, &draft("key.revoke", None))
             .await
             .unwrap();
         assert!(!changed);
-        assert_eq!(k2.revoked_at, Some(NOW + 1), "first revocation stands");
+        assert_eq!(
+            k2.revoked.as_ref().map(|r| r.at),
+            Some(NOW + 1),
+            "first revocation stands"
+        );
 
         for (owner, env) in [
             ("acme", "live"),
@@ -387,8 +394,12 @@ async fn revoke_is_idempotent_and_bulk_revoke_counts() {
 async fn usage_limit_is_exact_under_concurrency() {
     on_each_backend(|b| async move {
         let (mut rec, _) = new_key("acme", "live", NOW);
-        rec.usage_limit = Some(25);
-        rec.usage_remaining = Some(25);
+        rec.credits = Some(keywarden_store::KeyCredits {
+            limit: 25,
+            remaining: 25,
+            refill: None,
+            period: 0,
+        });
         b.store
             .insert_key(&rec, &draft("key.create", None))
             .await
@@ -410,7 +421,7 @@ async fn usage_limit_is_exact_under_concurrency() {
         granted.sort_unstable();
         assert_eq!(granted, (0..25).collect::<Vec<i64>>(), "{}", b.name);
         let after = b.store.get_key(&rec.id).await.unwrap().unwrap();
-        assert_eq!(after.usage_remaining, Some(0));
+        assert_eq!(after.credits.map(|c| c.remaining), Some(0));
     })
     .await;
 }
@@ -458,7 +469,10 @@ async fn counts_by_environment_and_status_and_expiring_soon() {
             let (mut rec, _) = new_key("acme", env, NOW - 10 + i as i64);
             rec.expires_at = *expires;
             if *revoked {
-                rec.revoked_at = Some(NOW - 5);
+                rec.revoked = Some(keywarden_store::Revocation {
+                    at: NOW - 5,
+                    reason: "manual".to_owned(),
+                });
             }
             b.store
                 .insert_key(&rec, &draft("key.create", None))
@@ -560,8 +574,12 @@ async fn spending_credits_and_recording_last_uses_never_deadlock() {
         let mut ids = Vec::new();
         for _ in 0..6 {
             let (mut rec, _) = new_key("acme", "live", NOW);
-            rec.usage_limit = Some(1_000_000);
-            rec.usage_remaining = Some(1_000_000);
+            rec.credits = Some(keywarden_store::KeyCredits {
+                limit: 1_000_000,
+                remaining: 1_000_000,
+                refill: None,
+                period: 0,
+            });
             b.store
                 .insert_key(&rec, &draft("key.create", None))
                 .await

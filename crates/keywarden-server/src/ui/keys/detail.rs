@@ -100,8 +100,8 @@ pub(crate) async fn detail(
         }
         @if status == KeyStatus::Revoked {
             div class="alert alert-error" {
-                strong { "Revoked " } (time_cell(k.revoked_at, now, ""))
-                @if let Some(r) = &k.revoke_reason { " · reason: " (r) }
+                strong { "Revoked " } (time_cell(k.revoked.as_ref().map(|r| r.at), now, ""))
+                @if let Some(r) = &k.revoked { " · reason: " (r.reason) }
                 ". Every verification of this key answers REVOKED."
             }
         }
@@ -132,8 +132,8 @@ pub(crate) async fn detail(
                         @for r in &k.rate_limits { br; span class="chip mono" { (r.name) } " " (r.limit) " per " (interval_text(i64::from(r.window_seconds) * 1000)) }
                     }
                     dt { "Credits" } dd {
-                        @if let Some(l) = k.usage_limit { (k.usage_remaining.unwrap_or(0)) " of " (l) " left" } @else { span class="muted" { "none" } }
-                        @if let Some(r) = k.credits_refill {
+                        @if let Some(c) = k.credits { (c.remaining) " of " (c.limit) " left" } @else { span class="muted" { "none" } }
+                        @if let Some(r) = k.credits.and_then(|c| c.refill) {
                             br;
                             span class="muted" {
                                 "refilled to " (r.amount) " every " (interval_text(r.interval_ms))

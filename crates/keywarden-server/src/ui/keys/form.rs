@@ -226,7 +226,7 @@ impl KeyForm {
                 .rate_limit
                 .map(|r| r.window_seconds.to_string())
                 .unwrap_or_default(),
-            usage_limit: k.usage_limit.map(|u| u.to_string()).unwrap_or_default(),
+            usage_limit: k.credits.map(|c| c.limit.to_string()).unwrap_or_default(),
             recoverable: k.sealed.is_some().then(|| "on".to_owned()),
             share: None,
         }
@@ -272,7 +272,7 @@ impl KeyForm {
             p.rate_limit = Some(rate);
         }
         let usage = parse_usage(&self.usage_limit)?;
-        if usage != k.usage_limit {
+        if usage != k.credits.map(|c| c.limit) {
             p.usage_limit = Some(usage);
         }
         Ok(p)
