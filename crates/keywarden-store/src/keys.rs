@@ -98,16 +98,7 @@ pub(crate) fn key_from_row(row: &impl RowGet) -> Result<KeyRecord> {
             (limit, Some(remaining)) => Some(crate::KeyCredits {
                 limit: limit.unwrap_or(remaining),
                 remaining,
-                refill: match (
-                    row.opt_i64("credits_refill_amount")?,
-                    row.opt_i64("credits_refill_ms")?,
-                ) {
-                    (Some(amount), Some(interval_ms)) => Some(crate::CreditRefill {
-                        amount,
-                        interval_ms,
-                    }),
-                    _ => None,
-                },
+                refill: refill_from_row(row)?,
                 period: row.i64("credits_period")?,
             }),
             (_, None) => None,
@@ -1127,6 +1118,22 @@ fn apply_patch(k: &mut KeyRecord, p: &KeyPatch, now: UnixMillis) {
     }
 }
 
+/// A credits refill from its two columns (both, or none).
+fn refill_from_row(row: &impl RowGet) -> Result<Option<crate::CreditRefill>> {
+    Ok(
+        match (
+            row.opt_i64("credits_refill_amount")?,
+            row.opt_i64("credits_refill_ms")?,
+        ) {
+            (Some(amount), Some(interval_ms)) => Some(crate::CreditRefill {
+                amount,
+                interval_ms,
+            }),
+            _ => None,
+        },
+    )
+}
+
 fn owner_limits_from_row(row: &impl RowGet) -> Result<crate::OwnerLimits> {
     let rate_limit = match (row.opt_i64("rate_limit")?, row.opt_i64("rate_window_secs")?) {
         (Some(limit), Some(window)) => Some(RateLimit {
@@ -1140,16 +1147,7 @@ fn owner_limits_from_row(row: &impl RowGet) -> Result<crate::OwnerLimits> {
         rate_limit,
         credits_limit: row.opt_i64("usage_limit")?,
         credits_remaining: row.opt_i64("usage_remaining")?,
-        credits_refill: match (
-            row.opt_i64("credits_refill_amount")?,
-            row.opt_i64("credits_refill_ms")?,
-        ) {
-            (Some(amount), Some(interval_ms)) => Some(crate::CreditRefill {
-                amount,
-                interval_ms,
-            }),
-            _ => None,
-        },
+        credits_refill: refill_from_row(row)?,
         created_at: row.i64("created_at")?,
         updated_at: row.i64("updated_at")?,
     })

@@ -92,6 +92,36 @@ pub async fn load(state: &Node, id: &KeyId) -> Result<KeyRecord, KeyError> {
         .ok_or_else(KeyError::not_found)
 }
 
+/// A key just made: its plaintext (the one time it exists), id, digest
+/// under the current pepper, and its sealed copy when it is recoverable.
+struct Minted {
+    key: PlaintextKey,
+    id: KeyId,
+    sealed: Option<SealedSecret>,
+    digest: keywarden_core::digest::KeyDigest,
+    pepper_version: u32,
+}
+
+/// Mints a key of `environment` (sealed under the master key when
+/// `recoverable`).
+fn mint(
+    state: &Node,
+    environment: &key::Environment,
+    recoverable: bool,
+) -> Result<Minted, KeyError> {
+    let key = key::mint(&state.config().prefix, environment);
+    let id = KeyId::generate();
+    let sealed = recoverable.then(|| seal(state, &key, &id)).transpose()?;
+    let pepper = state.store().peppers().current();
+    Ok(Minted {
+        digest: pepper.digest(key.expose()),
+        pepper_version: pepper.version(),
+        key,
+        id,
+        sealed,
+    })
+}
+
 fn seal(state: &Node, plaintext: &PlaintextKey, id: &KeyId) -> Result<SealedSecret, KeyError> {
     let master = state.master_key().ok_or_else(|| {
         KeyError::new(
@@ -155,18 +185,17 @@ pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Create
         crate::share::check_base(state)?;
     }
 
-    let minted = key::mint(&state.config().prefix, &new.environment);
-    let id = KeyId::generate();
-    let sealed = new
-        .recoverable
-        .then(|| seal(state, &minted, &id))
-        .transpose()?;
-    let pepper = state.store().peppers().current();
-    let digest = pepper.digest(minted.expose());
+    let Minted {
+        key: minted,
+        id,
+        sealed,
+        digest,
+        pepper_version,
+    } = mint(state, &new.environment, new.recoverable)?;
     let record = KeyRecord {
         id: id.clone(),
         digest,
-        pepper_version: pepper.version(),
+        pepper_version,
         hint: minted.hint(),
         prefix: minted.prefix().to_owned(),
         environment: new.environment,
@@ -341,19 +370,17 @@ pub async fn roll(state: &Node, proof: Authorized<RollKey>) -> Result<Rolled, Ke
         crate::share::check_base(state)?;
     }
     let old = load(state, id).await?;
-    let minted = key::mint(&state.config().prefix, &old.environment);
-    let new_id = KeyId::generate();
-    let sealed = old
-        .sealed
-        .is_some()
-        .then(|| seal(state, &minted, &new_id))
-        .transpose()?;
-    let pepper = state.store().peppers().current();
-    let digest = pepper.digest(minted.expose());
+    let Minted {
+        key: minted,
+        id: new_id,
+        sealed,
+        digest,
+        pepper_version,
+    } = mint(state, &old.environment, old.sealed.is_some())?;
     let new = KeyRecord {
         id: new_id.clone(),
         digest,
-        pepper_version: pepper.version(),
+        pepper_version,
         hint: minted.hint(),
         prefix: minted.prefix().to_owned(),
         created_at: now,
