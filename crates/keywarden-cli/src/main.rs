@@ -31,10 +31,19 @@ mod output;
 mod scan;
 mod serve;
 
+/// `keywarden --version`: the workspace version (Cargo.toml, the one source
+/// of the version) and the commit built (build.rs), e.g. `0.1.0 (1c3ce33)`.
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("KEYWARDEN_COMMIT"),
+    ")"
+);
+
 /// keywarden: API keys done right. Generate strong keys and secrets, serve a
 /// key platform, manage keys and keep them out of git.
 #[derive(Debug, Parser)]
-#[command(name = "keywarden", version, about, long_about = None, propagate_version = true)]
+#[command(name = "keywarden", version = VERSION, about, long_about = None, propagate_version = true)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

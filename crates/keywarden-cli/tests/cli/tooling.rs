@@ -145,3 +145,75 @@ fn serve_help_names_every_secret_and_setting() {
         );
     }
 }
+
+/// `keywarden --version` is the workspace version and the commit built:
+/// `keywarden 0.1.0 (1c3ce33)`, or `(unknown)` when built outside git.
+#[test]
+fn version_names_the_workspace_version_and_the_commit() {
+    let out = keywarden().arg("--version").output().unwrap();
+    assert!(out.status.success());
+    let line = String::from_utf8(out.stdout).unwrap();
+    let pattern = format!(
+        r"^keywarden {} \(([0-9a-f]{{7,40}}|unknown)\)\n$",
+        regex::escape(env!("CARGO_PKG_VERSION"))
+    );
+    let caps = regex::Regex::new(&pattern)
+        .unwrap()
+        .captures(&line)
+        .unwrap_or_else(|| panic!("{line:?} does not match {pattern}"));
+    // Built from this checkout: the commit is HEAD's (build.rs reruns when
+    // HEAD moves).
+    let head = Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    if let Ok(head) = head
+        && head.status.success()
+        && std::env::var_os("KEYWARDEN_BUILD_COMMIT").is_none()
+    {
+        let head = String::from_utf8(head.stdout).unwrap();
+        assert_eq!(&caps[1], head.trim(), "{line}");
+    }
+    // Subcommands say the same.
+    let sub = keywarden().args(["scan", "--version"]).output().unwrap();
+    assert_eq!(
+        String::from_utf8(sub.stdout).unwrap(),
+        line.replacen("keywarden", "keywarden-scan", 1)
+    );
+}
+
+/// The version has one source, the workspace Cargo.toml; the CHANGELOG's
+/// newest heading is "Unreleased" or that version, and its newest released
+/// heading is that version (renamed from "Unreleased" when releasing).
+#[test]
+fn the_changelog_agrees_with_the_workspace_version() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let changelog = std::fs::read_to_string(root.join("CHANGELOG.md")).unwrap();
+    let headings: Vec<&str> = changelog
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .map(|h| h.split_whitespace().next().unwrap_or(""))
+        .collect();
+    let version = env!("CARGO_PKG_VERSION");
+    assert!(
+        matches!(headings.first(), Some(&"Unreleased")) || headings.first() == Some(&version),
+        "CHANGELOG.md's first heading is {:?}, not Unreleased or {version}",
+        headings.first()
+    );
+    let released = headings.iter().find(|h| **h != "Unreleased");
+    assert_eq!(
+        released,
+        Some(&version),
+        "CHANGELOG.md's newest release heading differs from the workspace version"
+    );
+    assert_eq!(
+        headings.iter().filter(|h| **h == "Unreleased").count(),
+        usize::from(headings.first() == Some(&"Unreleased")),
+        "one Unreleased section, at the top"
+    );
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    assert!(
+        manifest.contains(&format!("\n[workspace.package]\nversion = \"{version}\"")),
+        "the workspace Cargo.toml holds the version"
+    );
+}
