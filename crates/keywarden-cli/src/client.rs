@@ -44,6 +44,34 @@ pub(crate) struct Remote {
     url: String,
 }
 
+/// `keywarden healthcheck`: GET /readyz, within 5 seconds. Ready is exit 0;
+/// not ready (503, with the reason the server gives) or no answer is
+/// exit 1, said on standard error.
+pub(crate) fn healthcheck(remote: &Remote) -> anyhow::Result<Outcome> {
+    let http = Http::builder()
+        .timeout(std::time::Duration::from_secs(5))
+        .build()
+        .context("building the HTTP client")?;
+    let url = format!("{}/readyz", remote.url.trim_end_matches('/'));
+    match http.get(&url).send() {
+        Ok(answer) if answer.status().is_success() => Ok(Outcome::Success),
+        Ok(answer) => {
+            let status = answer.status();
+            let body: Value = answer.json().unwrap_or(Value::Null);
+            let why = body["code"]
+                .as_str()
+                .or(body["status"].as_str())
+                .unwrap_or("");
+            eprintln!("not ready: {url} answered {status} {why}");
+            Ok(Outcome::Negative)
+        }
+        Err(err) => {
+            eprintln!("not ready: {url} did not answer ({})", err.without_url());
+            Ok(Outcome::Negative)
+        }
+    }
+}
+
 struct Client {
     base: String,
     token: String,

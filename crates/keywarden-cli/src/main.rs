@@ -103,6 +103,13 @@ enum Command {
     /// Print the HTTP API's OpenAPI 3.1 document (the one `serve` answers at
     /// /openapi.json), for client generators: `keywarden openapi > openapi.json`.
     Openapi,
+    /// Ask a running server whether it is ready (GET /readyz): exit 0 when
+    /// it is, 1 when it answers not ready or does not answer (a container's
+    /// health check).
+    Healthcheck {
+        #[command(flatten)]
+        remote: client::Remote,
+    },
 }
 
 /// What a command asks the process to exit with, when it did not fail.
@@ -172,6 +179,7 @@ fn main() -> ExitCode {
         Command::Completions { shell } => completions(shell),
         Command::Man => man_page(),
         Command::Openapi => openapi(),
+        Command::Healthcheck { remote } => client::healthcheck(&remote),
     };
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,

@@ -1932,3 +1932,33 @@ fn a_backup_under_write_load_restores_into_a_fresh_data_directory() {
         assert_eq!(restored.verify(&root, key), "VALID");
     }
 }
+
+/// `keywarden healthcheck` (the container's health check): exit 0 while the
+/// server is ready, 1 with the reason when nothing answers.
+#[test]
+fn healthcheck_says_whether_the_server_is_ready() {
+    let db = Db::sqlite();
+    let server = Server::start(&db, &[]);
+    let out = keywarden()
+        .args(["healthcheck", "--url", &server.url])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    drop(server);
+    let gone = format!("http://127.0.0.1:{}", free_port());
+    let out = keywarden()
+        .args(["healthcheck", "--url", &gone])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("not ready") && stderr.contains("did not answer"),
+        "{stderr}"
+    );
+}
