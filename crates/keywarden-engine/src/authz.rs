@@ -199,11 +199,6 @@ pub struct Permit<C> {
 }
 
 impl<C: Command> Permit<C> {
-    /// Who may act.
-    pub fn actor(&self) -> &Actor {
-        &self.actor
-    }
-
     /// An audit entry of the command's action, allowed (a page that shows
     /// what the command would do, read).
     pub fn draft(

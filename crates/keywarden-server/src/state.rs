@@ -55,11 +55,6 @@ impl AppState {
             Node::start_with_webhook(store, config, clock, master_key, webhook).await;
         (Self(node), background)
     }
-
-    /// The node.
-    pub fn node(&self) -> &Node {
-        &self.0
-    }
 }
 
 /// Sub-states: a handler that needs only the store or the metrics takes

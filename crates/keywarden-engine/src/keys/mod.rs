@@ -338,16 +338,21 @@ pub async fn update(state: &Node, proof: Authorized<UpdateKey>) -> Result<KeyRec
         .store()
         .update_key(id, &patch, now, &audit)
         .await
-        .map_err(|e| match e {
-            StoreError::Conflict(why) => KeyError {
-                field: None,
-                message: why.clone(),
-                kind: KeyErrorKind::Revoked(why),
-            },
-            other => other.into(),
-        })?;
+        .map_err(revoked_conflict)?;
     state.invalidate(&[id.as_str()]);
     Ok(updated)
+}
+
+/// The store's refusal to change a revoked key, as `KEY_REVOKED`.
+fn revoked_conflict(err: StoreError) -> KeyError {
+    match err {
+        StoreError::Conflict(why) => KeyError {
+            field: None,
+            message: why.clone(),
+            kind: KeyErrorKind::Revoked(why),
+        },
+        other => other.into(),
+    }
 }
 
 /// Rolls a key: a new key with the same settings; the old one keeps working
@@ -489,14 +494,7 @@ async fn set_disabled(
         .store()
         .set_key_disabled(id, disabled, state.now(), &audit)
         .await
-        .map_err(|e| match e {
-            StoreError::Conflict(why) => KeyError {
-                field: None,
-                message: why.clone(),
-                kind: KeyErrorKind::Revoked(why),
-            },
-            other => other.into(),
-        })?;
+        .map_err(revoked_conflict)?;
     state.invalidate(&[id.as_str()]);
     Ok(record)
 }
