@@ -329,6 +329,15 @@ impl ClusterLimiter {
         }
     }
 
+    /// Whether this node holds a share of the window after `key`'s current
+    /// one: what a background ask in the last tenth brought once it has
+    /// landed here (the store counts it a moment earlier).
+    pub fn holds_next_window(&self, key: &str) -> bool {
+        self.leases
+            .lock()
+            .is_ok_and(|leases| leases.get(key).is_some_and(|l| l.next.is_some()))
+    }
+
     /// From this node's lease for the window, when it can answer; a lease
     /// asked for ahead of need becomes the current one when its window
     /// starts. Starts the ask for the lease after this one when it is due.

@@ -526,6 +526,22 @@ async fn cluster_leases_are_asked_ahead_of_need() {
             }
         }
         assert!(asked, "{}: the next window leased ahead", t.backend);
+        // The store counts the lease before the background task hands it to
+        // the limiter: wait for it to land, or the next request would ask a
+        // batch of its own (a test race seen under a loaded machine).
+        let mut landed = false;
+        for _ in 0..500 {
+            if limiter.holds_next_window("key_ahead") {
+                landed = true;
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        assert!(
+            landed,
+            "{}: the next window's share reached the limiter",
+            t.backend
+        );
         // ...and the next window's first request is served from it.
         let s = limiter.take("key_ahead", limit, window + 60_010).await;
         assert_eq!((s.retry_at, s.remaining), (None, 2_500 - 100 + 99));
