@@ -1207,7 +1207,7 @@ export interface components {
             previous: components["schemas"]["KeyView"];
         };
         /**
-         * @description `resource:action`, each lowercase letters, digits or `_.-` (at most 64); the action may be `*` (every action).
+         * @description A permission name: 1 to 128 bytes of segments separated by `.` or `:`, each 1 to 64 lowercase letters, digits, `_` or `-` starting with a letter or digit (`admin`, `orders:read`, `docs.read.own`). The last segment may be `*`: a held `orders:*` covers every name that starts with `orders:`, `docs.*` every one that starts with `docs.`, and `*` everything.
          * @example orders:read
          */
         Scope: string;

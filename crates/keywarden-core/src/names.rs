@@ -1,6 +1,6 @@
-//! Validated names: owners, scopes, and the macro that makes such types.
-//! A value of one of these types can only hold a valid name ("parse, don't
-//! validate"); functions take the type, not a string.
+//! Validated names: owners, scopes (permission names), and the macro that
+//! makes such types. A value of one of these types can only hold a valid
+//! name ("parse, don't validate"); functions take the type, not a string.
 
 /// Why a name (prefix, environment, id, owner, scope) was refused. The
 /// message names the rule, never the value: a misplaced secret pasted into
@@ -20,6 +20,11 @@ impl NameError {
     /// Which kind of name it was (`prefix`, `environment`, ...).
     pub fn what(&self) -> &'static str {
         self.what
+    }
+
+    /// The rule the name broke, without the name.
+    pub(crate) fn rule(&self) -> &'static str {
+        self.rule
     }
 }
 
@@ -91,17 +96,38 @@ macro_rules! name_type {
 
 pub(crate) use name_type;
 
-fn is_scope_part(s: &str, wildcard: bool) -> bool {
-    if wildcard && s == "*" {
-        return true;
-    }
+/// The longest permission name ([`Scope`]), in bytes.
+pub const MAX_SCOPE_LEN: usize = 128;
+
+/// The longest segment of a permission name (the text between two
+/// separators), in bytes.
+pub const MAX_SCOPE_SEGMENT_LEN: usize = 64;
+
+/// Whether `s` is a permission name: segments separated by `.` or `:`,
+/// the last of which may be `*` (see [`Scope`]).
+fn is_permission_name(s: &str) -> bool {
     let b = s.as_bytes();
-    !b.is_empty()
-        && b.len() <= 64
-        && b[0].is_ascii_alphanumeric()
-        && b.iter().all(|&c| {
-            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'_' | b'.' | b'-')
-        })
+    if b.is_empty() || b.len() > MAX_SCOPE_LEN {
+        return false;
+    }
+    let mut segments = b.split(|&c| c == b'.' || c == b':').peekable();
+    while let Some(segment) = segments.next() {
+        let last = segments.peek().is_none();
+        if !(is_scope_segment(segment) || last && segment == b"*") {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether `s` is one segment of a permission name: 1 to 64 of
+/// `[a-z0-9_-]`, starting with a letter or digit.
+fn is_scope_segment(s: &[u8]) -> bool {
+    s.first()
+        .is_some_and(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        && s.len() <= MAX_SCOPE_SEGMENT_LEN
+        && s.iter()
+            .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'_' | b'-'))
 }
 
 name_type!(
@@ -121,32 +147,47 @@ name_type!(
 );
 
 name_type!(
-    /// A permission a key holds or a request needs: `resource:action`
-    /// (`orders:read`); a held `orders:*` covers every action on `orders`.
+    /// A permission name: what a key holds, or what a request needs.
+    ///
+    /// 1 to 128 bytes ([`MAX_SCOPE_LEN`]) of segments separated by `.` or
+    /// `:`; each segment is 1 to 64 lowercase letters, digits, `_` or `-`,
+    /// starting with a letter or digit, and the last may be `*` instead
+    /// (`admin`, `orders:read`, `docs.read.own`, `billing:*`, `*`).
+    ///
+    /// A held name ending in `*` covers every name that starts with the text
+    /// before the `*` ([`Scope::covers`]): `docs.*` covers `docs.read` and
+    /// `docs.read.own`, `orders:*` covers `orders:read`, and `*` covers
+    /// everything.
+    ///
+    /// ```
+    /// use keywarden_core::names::Scope;
+    /// let held: Scope = "docs.*".parse()?;
+    /// assert!(held.covers(&"docs.read.own".parse()?));
+    /// assert!(!held.covers(&"docs".parse()?));
+    /// assert!("docs..read".parse::<Scope>().is_err());
+    /// # Ok::<(), keywarden_core::names::NameError>(())
+    /// ```
     Scope,
     "scope",
-    |s| match s.split_once(':') {
-        Some((resource, action)) => is_scope_part(resource, false) && is_scope_part(action, true),
-        None => false,
-    },
-    "expected resource:action, each lowercase letters, digits or _.- (action may be *)"
+    is_permission_name,
+    "expected 1 to 128 bytes of segments separated by . or :, each 1 to 64 lowercase letters, digits, _ or - starting with a letter or digit (the last may be *)"
 );
 
 impl Scope {
-    /// The resource part.
-    pub fn resource(&self) -> &str {
-        self.0.split_once(':').map_or("", |(r, _)| r)
-    }
-
-    /// The action part (`*` for all).
-    pub fn action(&self) -> &str {
-        self.0.split_once(':').map_or("", |(_, a)| a)
-    }
-
-    /// Whether holding `self` grants `required`.
+    /// Whether holding `self` grants `required`: the same name, or `self`
+    /// is `*`, or `self` ends with `.*` or `:*` and `required` starts with
+    /// the text before its `*`.
     pub fn covers(&self, required: &Scope) -> bool {
-        // The same scope is the common case: one comparison, no split.
-        self.0 == required.0 || self.action() == "*" && self.resource() == required.resource()
+        // The same name is the common case: one comparison.
+        if self.0 == required.0 {
+            return true;
+        }
+        match self.0.as_bytes().split_last() {
+            // The parser allows `*` only as a whole last segment, so `stem`
+            // is empty (`*`) or ends with a separator.
+            Some((b'*', stem)) => required.0.as_bytes().starts_with(stem),
+            _ => false,
+        }
     }
 }
 
@@ -332,25 +373,102 @@ mod tests {
 
     #[test]
     fn scopes() {
-        for ok in ["orders:read", "orders:*", "v2.api:write-all"] {
+        let long_segment = "s".repeat(MAX_SCOPE_SEGMENT_LEN);
+        let at_limit = format!("{long_segment}:{}", "r".repeat(MAX_SCOPE_LEN - 65));
+        for ok in [
+            // The `resource:action` names of before, with their meaning.
+            "orders:read",
+            "orders:*",
+            "v2.api:write-all",
+            "a.b:read",
+            "orders:read.all",
+            // Permission names.
+            "admin",
+            "*",
+            "docs.read",
+            "docs.read.own",
+            "docs.*",
+            "a:b:c",
+            "a.b.c:*",
+            "0day",
+            "x_-",
+            &long_segment,
+            &at_limit,
+        ] {
             assert!(ok.parse::<Scope>().is_ok(), "{ok}");
         }
         for bad in [
-            "orders",
+            "",
             ":read",
             "orders:",
+            "a..b",
+            "a:",
+            ":a",
+            "a.:b",
+            "a::b",
+            ".",
             "*:read",
+            "a.*.b",
+            "**",
+            "a*",
+            "a.b*",
             "Orders:read",
-            "a:b:c",
             "orders:re ad",
+            "_x",
+            "a.-b",
+            "orders:read/all",
+            "ünï",
+            "tab\t",
+            &format!("{long_segment}s"),
+            &format!("{at_limit}r"),
         ] {
             assert!(bad.parse::<Scope>().is_err(), "{bad}");
         }
-        let star: Scope = "orders:*".parse().unwrap();
-        assert!(star.covers(&"orders:read".parse().unwrap()));
-        assert!(!star.covers(&"users:read".parse().unwrap()));
-        let read: Scope = "orders:read".parse().unwrap();
-        assert!(!read.covers(&star));
+    }
+
+    #[test]
+    fn wildcards_cover_what_starts_with_their_stem() {
+        let scope = |s: &str| s.parse::<Scope>().unwrap();
+        let cases = [
+            ("orders:read", "orders:read", true),
+            ("orders:*", "orders:read", true),
+            ("orders:*", "orders:read.all", true),
+            ("orders:*", "orders:*", true),
+            ("orders:*", "users:read", false),
+            ("orders:*", "orders", false),
+            ("orders:*", "orders.read", false),
+            ("orders:read", "orders:*", false),
+            ("docs.*", "docs.read", true),
+            ("docs.*", "docs.read.own", true),
+            ("docs.*", "docs.read:*", true),
+            ("docs.*", "docs", false),
+            ("docs.*", "documents.read", false),
+            ("docs.read", "docs.read.own", false),
+            ("*", "anything.at:all", true),
+            ("*", "*", true),
+            ("admin", "*", false),
+            ("a.*", "*", false),
+        ];
+        for (held, required, covered) in cases {
+            assert_eq!(
+                scope(held).covers(&scope(required)),
+                covered,
+                "{held} covers {required}"
+            );
+        }
         assert!(covers_all(&[], &[]));
+        assert!(!covers_all(&[], &[scope("admin")]));
+    }
+
+    #[test]
+    fn scope_errors_name_the_rule_not_the_value() {
+        let e = "Secret-Value".parse::<Scope>().unwrap_err();
+        assert_eq!(e.what(), "scope");
+        let text = e.to_string();
+        assert!(
+            text.starts_with("invalid scope: expected 1 to 128 bytes"),
+            "{text}"
+        );
+        assert!(!text.contains("Secret"), "{text}");
     }
 }

@@ -177,8 +177,23 @@ pub mod patterns {
     pub const ENVIRONMENT: &str = "^[a-z][a-z0-9]{0,11}$";
     /// An owner (`keywarden_core::names::Owner`).
     pub const OWNER: &str = "^[A-Za-z0-9][A-Za-z0-9_.@:+-]{0,127}$";
-    /// A scope (`keywarden_core::names::Scope`).
-    pub const SCOPE: &str = r"^[a-z0-9][a-z0-9_.-]{0,63}:([a-z0-9][a-z0-9_.-]{0,63}|\*)$";
+    // A permission name without its anchors: segments separated by `.` or
+    // `:`, the last of which may be `*`.
+    macro_rules! scope {
+        () => {
+            r"([a-z0-9][a-z0-9_-]{0,63}[.:])*([a-z0-9][a-z0-9_-]{0,63}|\*)"
+        };
+    }
+    /// A scope, that is a permission name (`keywarden_core::names::Scope`),
+    /// together with a length of at most
+    /// [`MAX_SCOPE_LEN`](keywarden_core::names::MAX_SCOPE_LEN) bytes, which
+    /// the schema states as `maxLength`: a pattern without look-ahead
+    /// cannot bound the whole while it bounds each segment.
+    pub const SCOPE: &str = concat!("^", scope!(), "$");
+    /// A comma-separated list of at most 50 scopes, spaces around the
+    /// commas allowed, blank for none (forward-auth's `scopes` and
+    /// `X-Keywarden-Scopes`). The items' length is not bounded here.
+    pub const SCOPE_LIST: &str = concat!(r"^ *(", scope!(), r"( *, *", scope!(), r"){0,49})? *$");
     /// A duration (`keywarden_core::clock::parse_duration`; zero is refused).
     pub const DURATION: &str = "^[1-9][0-9]{0,8}(ms|s|m|h|d|w)$";
     /// A refill interval of credits: a duration of at least a minute
@@ -470,7 +485,7 @@ pub mod schemas {
     use utoipa::openapi::{ObjectBuilder, RefOr, Type, schema::Schema};
 
     macro_rules! pattern_schema {
-        ($name:ident, $pattern:expr, $example:literal, $description:literal) => {
+        ($name:ident, $pattern:expr, $example:literal, $description:literal $(, max_length = $max:expr)?) => {
             #[doc = $description]
             pub struct $name;
 
@@ -479,6 +494,7 @@ pub mod schemas {
                     ObjectBuilder::new()
                         .schema_type(Type::String)
                         .pattern(Some($pattern))
+                        $(.max_length(Some($max)))?
                         .examples([serde_json::json!($example)])
                         .description(Some($description))
                         .into()
@@ -509,7 +525,8 @@ pub mod schemas {
         Scope,
         super::patterns::SCOPE,
         "orders:read",
-        "`resource:action`, each lowercase letters, digits or `_.-` (at most 64); the action may be `*` (every action)."
+        "A permission name: 1 to 128 bytes of segments separated by `.` or `:`, each 1 to 64 lowercase letters, digits, `_` or `-` starting with a letter or digit (`admin`, `orders:read`, `docs.read.own`). The last segment may be `*`: a held `orders:*` covers every name that starts with `orders:`, `docs.*` every one that starts with `docs.`, and `*` everything.",
+        max_length = keywarden_core::names::MAX_SCOPE_LEN
     );
     /// A string with a known format (an annotation for readers and
     /// generators) and the pattern that decides.
@@ -731,10 +748,7 @@ pub mod schemas {
         ScopeList,
         "ScopeList",
         "Required scopes, comma-separated (spaces around commas allowed), at most 50.",
-        concat!(
-            r"^ *([a-z0-9][a-z0-9_.-]{0,63}:([a-z0-9][a-z0-9_.-]{0,63}|\*)",
-            r"( *, *[a-z0-9][a-z0-9_.-]{0,63}:([a-z0-9][a-z0-9_.-]{0,63}|\*)){0,49})? *$"
-        ),
+        super::patterns::SCOPE_LIST,
         None,
         None
     );
@@ -874,12 +888,29 @@ mod tests {
     use super::*;
     use keywarden_core::{
         key::Environment,
-        names::{Owner, Scope},
+        names::{MAX_SCOPE_LEN, Owner, Scope},
     };
     use proptest::prelude::*;
 
     fn matches(pattern: &str, text: &str) -> bool {
         regex::Regex::new(pattern).unwrap().is_match(text)
+    }
+
+    /// What the Scope schema allows: its pattern and its `maxLength`.
+    fn scope_ok(text: &str) -> bool {
+        matches(patterns::SCOPE, text) && text.len() <= MAX_SCOPE_LEN
+    }
+
+    /// A scope list as forward-auth reads one: blank is none; else items
+    /// separated by commas, spaces around them allowed, each a scope, at
+    /// most 50.
+    fn scope_list_ok(text: &str) -> bool {
+        let text = text.trim_matches(' ');
+        text.is_empty()
+            || text.split(',').count() <= 50
+                && text
+                    .split(',')
+                    .all(|item| item.trim_matches(' ').parse::<Scope>().is_ok())
     }
 
     fn refill_ok(text: &str) -> bool {
@@ -1169,6 +1200,39 @@ mod tests {
             })
     }
 
+    /// Permission names of up to four segments, some of them long (up to 66
+    /// bytes, past the segment limit), so that the whole is often near 128
+    /// bytes; sometimes with a wildcard last.
+    fn scope_text() -> impl Strategy<Value = String> {
+        (
+            prop::collection::vec(("[a-z0-9][a-z0-9_-]{0,2}|[a-z0-9]{60,66}", "[.:]"), 1..5),
+            any::<bool>(),
+        )
+            .prop_map(|(segments, wildcard)| {
+                let mut text: String = segments
+                    .iter()
+                    .map(|(s, sep)| format!("{s}{sep}"))
+                    .collect();
+                if wildcard {
+                    text.push('*');
+                } else {
+                    text.pop();
+                }
+                text
+            })
+    }
+
+    /// Short permission names, separated by commas with spaces around.
+    fn scope_list_text() -> impl Strategy<Value = String> {
+        prop::collection::vec(("[a-z]([.:][a-z*]){0,2}", " {0,2}, {0,2}"), 0..6).prop_map(|items| {
+            let mut text: String = items.iter().map(|(s, sep)| format!("{s}{sep}")).collect();
+            if let Some((_, sep)) = items.last() {
+                text.truncate(text.len() - sep.len());
+            }
+            text
+        })
+    }
+
     proptest! {
         /// What a pattern generates, the parser takes.
         #[test]
@@ -1189,7 +1253,8 @@ mod tests {
             prop_assert!(grace_ok(&grace), "{grace}");
             prop_assert!(env.parse::<Environment>().is_ok(), "{env}");
             prop_assert!(owner.parse::<Owner>().is_ok(), "{owner}");
-            prop_assert!(scope.parse::<Scope>().is_ok(), "{scope}");
+            // The pattern bounds each segment; the schema's `maxLength`, the whole.
+            prop_assert_eq!(scope.parse::<Scope>().is_ok(), scope.len() <= MAX_SCOPE_LEN, "{}", scope);
             prop_assert!(keywarden_core::clock::parse_duration(&duration).is_some(), "{duration}");
             prop_assert!(parse_network(&v4).is_some_and(|(a, _)| a.is_ipv4()), "{v4}");
             prop_assert!(parse_network(&v6).is_some_and(|(a, _)| a.is_ipv6()), "{v6}");
@@ -1202,12 +1267,36 @@ mod tests {
         fn patterns_agree_with_parsers(text in "[ a-zA-Z0-9_.@:+*/-]{0,20}") {
             prop_assert_eq!(matches(patterns::ENVIRONMENT, &text), text.parse::<Environment>().is_ok());
             prop_assert_eq!(matches(patterns::OWNER, &text), text.parse::<Owner>().is_ok());
-            prop_assert_eq!(matches(patterns::SCOPE, &text), text.parse::<Scope>().is_ok());
+            prop_assert_eq!(scope_ok(&text), text.parse::<Scope>().is_ok());
+            prop_assert_eq!(matches(patterns::SCOPE_LIST, &text), scope_list_ok(&text));
             prop_assert_eq!(matches(patterns::DURATION, &text), keywarden_core::clock::parse_duration(&text).is_some());
             prop_assert_eq!(matches(patterns::REFILL_INTERVAL, &text), refill_ok(&text));
             prop_assert_eq!(matches(patterns::GRACE_PERIOD, &text), grace_ok(&text));
             prop_assert_eq!(matches(patterns::SHARE_LIFETIME, &text), share_ok(&text));
             prop_assert_eq!(is_network(&text), parse_network(&text).is_some());
+        }
+
+        /// Permission names near the length limits (of a segment, of the
+        /// whole), and one edit away: the schema and the parser agree.
+        #[test]
+        fn scope_pattern_agrees_with_the_parser(
+            text in prop_oneof![
+                scope_text(),
+                near_miss(scope_text(), "az09_-.:*A ,"),
+            ],
+        ) {
+            prop_assert_eq!(scope_ok(&text), text.parse::<Scope>().is_ok(), "{}", text);
+        }
+
+        /// Lists of permission names, and one edit away.
+        #[test]
+        fn scope_list_pattern_agrees_with_forward_auth(
+            text in prop_oneof![
+                scope_list_text(),
+                near_miss(scope_list_text(), "az.:*, "),
+            ],
+        ) {
+            prop_assert_eq!(matches(patterns::SCOPE_LIST, &text), scope_list_ok(&text), "{}", text);
         }
 
         /// Addresses and networks in their written forms, and one edit

@@ -884,7 +884,7 @@ async fn bad_form_input_gets_a_clear_message_never_a_crash() {
                 "owner",
             ),
             (
-                vec![("environment", "live"), ("scopes", "orders")],
+                vec![("environment", "live"), ("scopes", "orders:")],
                 "invalid scope",
                 "scopes",
             ),

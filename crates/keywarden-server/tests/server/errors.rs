@@ -34,7 +34,7 @@ async fn bad_bodies_get_codes_and_change_nothing() {
             (json!({"owner": "acme"}), "INVALID_REQUEST"),
             (json!({"environment": "Live!"}), "INVALID_REQUEST"),
             (json!({"environment": "live", "owner": "has space"}), "INVALID_REQUEST"),
-            (json!({"environment": "live", "scopes": ["orders"]}), "INVALID_REQUEST"),
+            (json!({"environment": "live", "scopes": ["orders:"]}), "INVALID_REQUEST"),
             (json!({"environment": "root"}), "RESERVED_ENVIRONMENT"),
             (json!({"environment": "live", "expires_in": "soon"}), "INVALID_EXPIRY"),
             (json!({"environment": "live", "expires_at": "2001-01-01T00:00:00Z"}), "EXPIRY_IN_PAST"),

@@ -67,7 +67,7 @@ async fn every_outcome_code() {
 
         // Bad request shapes are 422, not outcomes.
         for body in [
-            json!({"key": key, "scopes": ["nope"]}),
+            json!({"key": key, "scopes": ["Nope"]}),
             json!({"key": key, "client_ip": "x"}),
             json!({"key": key, "environment": "BAD"}),
             json!({"key": key, "extra": 1}),
