@@ -1,11 +1,12 @@
-//! Criterion benchmarks of the key engine: mint, parse and digest.
+//! Criterion benchmarks of the key engine: mint, parse and digest; and of
+//! permission queries, checked on every verification.
 //! `cargo bench -p keywarden-core`
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use keywarden_core::{digest::Pepper, key};
+use keywarden_core::{digest::Pepper, key, names::Scope, query::PermissionQuery};
 
 fn bench(c: &mut Criterion) {
     let prefix = key::Prefix::default();
@@ -38,6 +39,43 @@ fn bench(c: &mut Criterion) {
     c.bench_function("digest", |b| b.iter(|| pepper.digest(black_box(&text))));
     c.bench_function("parse + digest", |b| {
         b.iter(|| key::parse(black_box(&text)).map(|k| pepper.digest(k.expose())))
+    });
+
+    // Five terms over ten held names, two of them wildcards; without the
+    // last name (`admin`) the query fails. The check allocates nothing.
+    let query: PermissionQuery =
+        "docs.read AND (billing.read OR admin) AND (orders:write OR users.*)"
+            .parse()
+            .unwrap();
+    let held: Vec<Scope> = [
+        "docs.write",
+        "docs.*",
+        "reports:read",
+        "billing.write",
+        "search",
+        "users:read",
+        "orders:*",
+        "files.read.own",
+        "audit:read",
+        "admin",
+    ]
+    .iter()
+    .map(|s| s.parse().unwrap())
+    .collect();
+    assert!(query.is_satisfied_by(&held));
+    c.bench_function("permission query: 5 terms, 10 held (satisfied)", |b| {
+        b.iter(|| black_box(&query).is_satisfied_by(black_box(&held)))
+    });
+    let refused = &held[..9];
+    assert!(!query.is_satisfied_by(refused));
+    c.bench_function("permission query: 5 terms, 9 held (refused)", |b| {
+        b.iter(|| black_box(&query).is_satisfied_by(black_box(refused)))
+    });
+    c.bench_function("permission query: parse 5 terms", |b| {
+        b.iter(|| {
+            black_box("docs.read AND (billing.read OR admin) AND (orders:write OR users.*)")
+                .parse::<PermissionQuery>()
+        })
     });
 }
 

@@ -16,7 +16,10 @@
 //!   speak: [`vocabulary::KeyStatus`], [`vocabulary::AuditAction`],
 //!   [`vocabulary::AuditOutcome`], [`vocabulary::EventKind`],
 //!   [`vocabulary::DeliveryState`].
-//! - [`names`]: validated [`names::Owner`] and [`names::Scope`].
+//! - [`names`]: validated [`names::Owner`] and [`names::Scope`] (permission
+//!   names: `orders:read`, `docs.read.own`, `billing:*`).
+//! - [`query`]: [`query::PermissionQuery`], what a request needs as AND/OR
+//!   over permission names (`docs.read AND (billing.read OR admin)`).
 //! - [`generate`]: raw secrets and JWT HMAC secrets.
 //! - [`strength`]: entropy estimate and weaknesses of a given secret.
 //! - [`clock`]: the injected [`clock::Clock`] and lifetime parsing.
@@ -52,6 +55,7 @@ pub mod generate;
 pub mod key;
 pub mod names;
 pub mod outcome;
+pub mod query;
 pub mod random;
 pub mod secret;
 #[cfg(feature = "envelope")]
