@@ -45,6 +45,39 @@ pub fn parse_duration(data: &[u8]) {
     }
 }
 
+/// Permission queries parse totally: any text gives a query within the
+/// limits or an error at a position inside the text. A query's canonical
+/// form parses back to it, holding all its terms satisfies it, and
+/// `missing` is empty exactly when it is satisfied.
+pub fn parse_permission_query(data: &[u8]) {
+    use keywarden_core::{names::Scope, query};
+    let text = String::from_utf8_lossy(data);
+    match text.parse::<query::PermissionQuery>() {
+        Ok(q) => {
+            assert!(text.len() <= query::MAX_QUERY_LEN);
+            assert!(q.terms().len() <= query::MAX_QUERY_TERMS);
+            // Spaces around parentheses can make the canonical form a few
+            // bytes longer than the text it came from.
+            let canonical = q.to_string();
+            if canonical.len() <= query::MAX_QUERY_LEN {
+                assert_eq!(canonical.parse::<query::PermissionQuery>().unwrap(), q);
+            }
+            let all: Vec<Scope> = q.terms().cloned().collect();
+            assert!(q.is_satisfied_by(&all));
+            assert!(q.missing(&all).is_empty());
+            let some = &all[..all.len() / 2];
+            assert_eq!(q.missing(some).is_empty(), q.is_satisfied_by(some));
+        }
+        Err(e) => {
+            assert!(e.position <= text.len());
+            assert!(
+                e.message
+                    .contains(&format!(" at position {} (", e.position))
+            );
+        }
+    }
+}
+
 fn scanner() -> &'static Scanner {
     static SCANNER: OnceLock<Scanner> = OnceLock::new();
     SCANNER.get_or_init(|| Scanner::new(&Config::default()).unwrap())

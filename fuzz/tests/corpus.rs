@@ -54,6 +54,31 @@ fn parse_duration() {
 }
 
 #[test]
+fn parse_permission_query() {
+    let mut all = seeds("parse_permission_query");
+    // At the limits, and one past them: made here rather than committed.
+    let terms = |n: usize| {
+        (0..n)
+            .map(|i| format!("t{i}"))
+            .collect::<Vec<_>>()
+            .join(" OR ")
+    };
+    let nested = |n: usize| format!("{}a{}", "(".repeat(n), ")".repeat(n));
+    for text in [
+        terms(64),
+        terms(65),
+        nested(16),
+        nested(17),
+        format!("a{}", " ".repeat(1024)),
+    ] {
+        all.push(text.into_bytes());
+    }
+    for s in all {
+        keywarden_fuzz::parse_permission_query(&s);
+    }
+}
+
+#[test]
 fn scan_buffer() {
     let mut all = seeds("scan_buffer");
     // An armour header, written here rather than in a committed seed.
