@@ -260,6 +260,13 @@ pub(crate) enum KeyCommand {
         /// Required scope (repeatable).
         #[arg(long = "scope")]
         scopes: Vec<String>,
+        /// A permission query the key must satisfy, e.g.
+        /// "docs.read AND (billing.read OR admin)".
+        #[arg(long)]
+        permissions: Option<String>,
+        /// The key space the API serves: a key of another is NOT_FOUND.
+        #[arg(long)]
+        space: Option<String>,
         /// Credits to spend (default 1; 0 checks without spending).
         #[arg(long)]
         cost: Option<u32>,
@@ -283,6 +290,17 @@ pub(crate) struct CreateArgs {
     /// Scope, resource:action (repeatable).
     #[arg(long = "scope")]
     scopes: Vec<String>,
+    /// Permission: a dotted or colon-separated name, e.g. docs.read
+    /// (repeatable; the same list as --scope).
+    #[arg(long = "permission")]
+    permissions: Vec<String>,
+    /// The key space it belongs to (default: default); its prefix and
+    /// defaults apply.
+    #[arg(long)]
+    space: Option<String>,
+    /// A role of its space (repeatable): the key gets its permissions.
+    #[arg(long = "role")]
+    roles: Vec<String>,
     /// Lifetime: 90d, 12h, 30m.
     #[arg(long, conflicts_with = "expires_at")]
     expires_in: Option<String>,
@@ -332,6 +350,9 @@ pub(crate) struct ListArgs {
     /// Find in id, name, owner or hint.
     #[arg(long)]
     search: Option<String>,
+    /// Only this key space.
+    #[arg(long)]
+    space: Option<String>,
     /// Page size.
     #[arg(long, default_value_t = 50)]
     limit: u32,
@@ -362,6 +383,12 @@ pub(crate) struct UpdateArgs {
     /// Remove every scope.
     #[arg(long, conflicts_with = "scopes")]
     clear_scopes: bool,
+    /// Replace the roles (repeatable).
+    #[arg(long = "role")]
+    roles: Vec<String>,
+    /// Remove every role.
+    #[arg(long, conflicts_with = "roles")]
+    clear_roles: bool,
     /// Replace the metadata (JSON object).
     #[arg(long)]
     metadata: Option<String>,
@@ -407,6 +434,9 @@ pub(crate) struct RevokeArgs {
     /// Bulk: every key of this environment.
     #[arg(long = "env", conflicts_with = "id")]
     environment: Option<String>,
+    /// Bulk: every key of this space.
+    #[arg(long, conflicts_with = "id")]
+    space: Option<String>,
     /// Why.
     #[arg(long)]
     reason: Option<String>,
@@ -487,6 +517,17 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
                     .iter()
                     .map(|s| parse("--scope", s))
                     .collect::<anyhow::Result<_>>()?,
+                permissions: a
+                    .permissions
+                    .iter()
+                    .map(|s| parse("--permission", s))
+                    .collect::<anyhow::Result<_>>()?,
+                space: parse_opt("--space", a.space.as_deref())?,
+                roles: a
+                    .roles
+                    .iter()
+                    .map(|s| parse("--role", s))
+                    .collect::<anyhow::Result<_>>()?,
                 expires_at: a.expires_at,
                 expires_in: a.expires_in,
                 metadata: a.metadata.as_deref().map(metadata).transpose()?,
@@ -525,6 +566,7 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
                 environment: parse_opt("--env", a.environment.as_deref())?,
                 status: parse_opt("--status", a.status.as_deref())?,
                 search: a.search,
+                space: parse_opt("--space", a.space.as_deref())?,
                 limit: Some(a.limit),
                 cursor: None,
             };
@@ -569,6 +611,17 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
                         a.scopes
                             .iter()
                             .map(|s| parse("--scope", s))
+                            .collect::<anyhow::Result<_>>()?,
+                    ))
+                } else {
+                    None
+                },
+                permissions: None,
+                roles: if !a.roles.is_empty() || a.clear_roles {
+                    Some(Some(
+                        a.roles
+                            .iter()
+                            .map(|s| parse("--role", s))
                             .collect::<anyhow::Result<_>>()?,
                     ))
                 } else {
@@ -691,6 +744,8 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
         KeyCommand::Verify {
             environment,
             scopes,
+            permissions,
+            space,
             cost,
             json,
         } => {
@@ -704,6 +759,8 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
                 key: keywarden_core::secret::SecretString::new(key.trim().to_owned()),
                 environment,
                 scopes,
+                permissions,
+                space,
                 client_ip: None,
                 cost,
             };
@@ -830,20 +887,23 @@ fn revoke(client: &Client, out: &mut impl Write, a: RevokeArgs) -> anyhow::Resul
         }
         return Ok(Outcome::Success);
     }
-    if a.owner.is_none() && a.environment.is_none() {
-        bail!("give a key id, or --owner and/or --env for a bulk revoke");
+    if a.owner.is_none() && a.environment.is_none() && a.space.is_none() {
+        bail!("give a key id, or --owner, --env and/or --space for a bulk revoke");
     }
     let scope = format!(
-        "owner={} environment={}",
+        "owner={} environment={} space={}",
         a.owner.as_deref().unwrap_or("*"),
-        a.environment.as_deref().unwrap_or("*")
+        a.environment.as_deref().unwrap_or("*"),
+        a.space.as_deref().unwrap_or("*")
     );
     let owner = parse_opt("--owner", a.owner.as_deref())?;
     let environment = parse_opt("--env", a.environment.as_deref())?;
+    let space = parse_opt("--space", a.space.as_deref())?;
     if !a.yes {
         let query = ListQuery {
             owner: owner.clone(),
             environment: environment.clone(),
+            space: space.clone(),
             status: Some(keywarden_core::vocabulary::KeyStatus::Active),
             limit: Some(200),
             ..ListQuery::default()
@@ -873,6 +933,7 @@ fn revoke(client: &Client, out: &mut impl Write, a: RevokeArgs) -> anyhow::Resul
     let body = BulkRevokeRequest {
         owner,
         environment,
+        space,
         confirm: true,
         reason: a.reason,
     };
@@ -902,6 +963,9 @@ pub(crate) enum AuditListCommand {
         /// allowed, denied or failed.
         #[arg(long)]
         outcome: Option<String>,
+        /// Only entries about this key space or its keys.
+        #[arg(long)]
+        space: Option<String>,
         /// How many.
         #[arg(long, default_value_t = 50)]
         limit: u32,
@@ -919,6 +983,7 @@ pub(crate) fn audit(remote: &Remote, cmd: AuditListCommand) -> anyhow::Result<Ou
         target,
         actor,
         outcome,
+        space,
         limit,
         json,
     } = cmd;
@@ -927,6 +992,7 @@ pub(crate) fn audit(remote: &Remote, cmd: AuditListCommand) -> anyhow::Result<Ou
         action,
         target,
         outcome,
+        space: parse_opt("--space", space.as_deref())?,
         before: None,
         limit: Some(limit),
     };
@@ -1144,6 +1210,7 @@ pub(crate) fn events(remote: &Remote, cmd: EventsCommand) -> anyhow::Result<Outc
         kind,
         key_id: key,
         delivery,
+        space: None,
         before: None,
         limit: Some(limit),
     };

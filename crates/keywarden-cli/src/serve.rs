@@ -285,9 +285,14 @@ pub(crate) enum RootKeyCommand {
     Create {
         #[command(flatten)]
         store: StoreArgs,
-        /// keys:read, keys:write, keys:revoke, keys:reveal, keys:verify, audit:read or admin (repeatable).
+        /// keys:read, keys:write, keys:revoke, keys:reveal, keys:verify, audit:read, spaces:write or admin (repeatable).
         #[arg(long = "permission", required = true)]
         permissions: Vec<String>,
+        /// A key space the root key sees and changes (repeatable; none:
+        /// every space). Another space's keys are 404 to it, and NOT_FOUND
+        /// at /v1/verify.
+        #[arg(long = "space")]
+        spaces: Vec<String>,
         /// A name for people.
         #[arg(long)]
         name: Option<String>,
@@ -432,7 +437,18 @@ pub(crate) fn admin(cmd: AdminCommand) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
     rt.block_on(async {
         match cmd {
-            AdminCommand::RootKey(RootKeyCommand::Create { store, permissions, name, prefix, json }) => {
+            AdminCommand::RootKey(RootKeyCommand::Create { store, permissions, spaces, name, prefix, json }) => {
+                let spaces = if spaces.is_empty() {
+                    None
+                } else {
+                    let mut ids = spaces
+                        .iter()
+                        .map(|s| s.parse::<keywarden_core::spaces::SpaceId>().map_err(|e| anyhow::anyhow!("--space {s:?}: {e}")))
+                        .collect::<anyhow::Result<Vec<_>>>()?;
+                    ids.sort();
+                    ids.dedup();
+                    Some(ids)
+                };
                 let permissions = permissions
                     .iter()
                     .map(|p| p.parse::<Permission>().map_err(anyhow::Error::msg))
@@ -451,7 +467,7 @@ pub(crate) fn admin(cmd: AdminCommand) -> anyhow::Result<Outcome> {
                     );
                 }
                 let store = open(&store).await?;
-                let (record, key) = setup::create_root_key(&store, &prefix, permissions, name, SystemClock.now_ms()).await?;
+                let (record, key) = setup::create_root_key(&store, &prefix, permissions, spaces, name, SystemClock.now_ms()).await?;
                 if json {
                     output::json(
                         &mut out,
@@ -459,11 +475,18 @@ pub(crate) fn admin(cmd: AdminCommand) -> anyhow::Result<Outcome> {
                             "id": record.id.as_str(),
                             "key": key.expose(),
                             "permissions": record.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+                            "spaces": record.spaces.as_ref().map(|s| s.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
                         }),
                     )?;
                 } else {
                     writeln!(out, "root key: {}", key.expose())?;
-                    writeln!(out, "id: {}  permissions: {}", record.id, record.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(","))?;
+                    writeln!(
+                        out,
+                        "id: {}  permissions: {}  spaces: {}",
+                        record.id,
+                        record.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>().join(","),
+                        record.spaces.as_ref().map_or_else(|| "all".to_owned(), |s| s.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(","))
+                    )?;
                 }
                 Ok(Outcome::Success)
             }
@@ -478,6 +501,7 @@ pub(crate) fn admin(cmd: AdminCommand) -> anyhow::Result<Outcome> {
                             "hint": k.hint,
                             "name": k.name,
                             "permissions": k.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+                            "spaces": k.spaces.as_ref().map(|s| s.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
                             "created_at": keywarden_server::timefmt::rfc3339(k.created_at),
                             "revoked_at": keywarden_server::timefmt::opt(k.revoked_at),
                             "last_used_at": keywarden_server::timefmt::opt(k.last_used_at),

@@ -20,6 +20,8 @@
 //!   names: `orders:read`, `docs.read.own`, `billing:*`).
 //! - [`query`]: [`query::PermissionQuery`], what a request needs as AND/OR
 //!   over permission names (`docs.read AND (billing.read OR admin)`).
+//! - [`spaces`]: key spaces' ids ([`spaces::SpaceId`]) and roles' names
+//!   ([`spaces::RoleName`]).
 //! - [`generate`]: raw secrets and JWT HMAC secrets.
 //! - [`strength`]: entropy estimate and weaknesses of a given secret.
 //! - [`clock`]: the injected [`clock::Clock`] and lifetime parsing.
@@ -60,6 +62,7 @@ pub mod random;
 pub mod secret;
 #[cfg(feature = "envelope")]
 pub mod share;
+pub mod spaces;
 #[cfg(feature = "strength")]
 pub mod strength;
 pub mod vocabulary;

@@ -96,8 +96,9 @@ macro_rules! name_type {
 
 pub(crate) use name_type;
 
-/// The longest permission name ([`Scope`]), in bytes.
-pub const MAX_SCOPE_LEN: usize = 128;
+/// The longest permission name ([`Scope`]), in bytes: a 64-byte resource,
+/// `:` and a 64-byte action, the longest scope there ever was.
+pub const MAX_SCOPE_LEN: usize = 129;
 
 /// The longest segment of a permission name (the text between two
 /// separators), in bytes.
@@ -118,6 +119,25 @@ fn is_permission_name(s: &str) -> bool {
         }
     }
     true
+}
+
+/// Whether `s` is a scope as the first releases wrote them,
+/// `resource:action`, each 1 to 64 of `[a-z0-9_.-]` starting with a letter
+/// or digit (the action may be `*`). Every such name stays a valid
+/// permission name with its meaning, so keys stored with one still load
+/// and verify, even the odd ones the segment rule refuses (`a..b:read`,
+/// `orders:read.`).
+fn is_legacy_scope(s: &str) -> bool {
+    let part = |p: &str, wildcard: bool| {
+        (wildcard && p == "*")
+            || p.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric)
+                && p.len() <= MAX_SCOPE_SEGMENT_LEN
+                && p.bytes().all(|c| {
+                    c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, b'_' | b'.' | b'-')
+                })
+    };
+    s.split_once(':')
+        .is_some_and(|(resource, action)| part(resource, false) && part(action, true))
 }
 
 /// Whether `s` is one segment of a permission name: 1 to 64 of
@@ -149,10 +169,12 @@ name_type!(
 name_type!(
     /// A permission name: what a key holds, or what a request needs.
     ///
-    /// 1 to 128 bytes ([`MAX_SCOPE_LEN`]) of segments separated by `.` or
+    /// 1 to 129 bytes ([`MAX_SCOPE_LEN`]) of segments separated by `.` or
     /// `:`; each segment is 1 to 64 lowercase letters, digits, `_` or `-`,
     /// starting with a letter or digit, and the last may be `*` instead
-    /// (`admin`, `orders:read`, `docs.read.own`, `billing:*`, `*`).
+    /// (`admin`, `orders:read`, `docs.read.own`, `billing:*`, `*`); and
+    /// every `resource:action` scope of the first releases, whose parts
+    /// could hold dots anywhere (`a..b:read`).
     ///
     /// A held name ending in `*` covers every name that starts with the text
     /// before the `*` ([`Scope::covers`]): `docs.*` covers `docs.read` and
@@ -169,8 +191,8 @@ name_type!(
     /// ```
     Scope,
     "scope",
-    is_permission_name,
-    "expected 1 to 128 bytes of segments separated by . or :, each 1 to 64 lowercase letters, digits, _ or - starting with a letter or digit (the last may be *)"
+    |s| is_permission_name(s) || is_legacy_scope(s),
+    "expected 1 to 129 bytes of segments separated by . or :, each 1 to 64 lowercase letters, digits, _ or - starting with a letter or digit (the last may be *)"
 );
 
 impl Scope {
@@ -382,6 +404,11 @@ mod tests {
             "v2.api:write-all",
             "a.b:read",
             "orders:read.all",
+            // Odd ones the first releases took, kept so stored keys load.
+            "a.:b",
+            "a..b:read",
+            "orders:read.",
+            "a._x:read",
             // Permission names.
             "admin",
             "*",
@@ -404,7 +431,6 @@ mod tests {
             "a..b",
             "a:",
             ":a",
-            "a.:b",
             "a::b",
             ".",
             "*:read",
@@ -466,7 +492,7 @@ mod tests {
         assert_eq!(e.what(), "scope");
         let text = e.to_string();
         assert!(
-            text.starts_with("invalid scope: expected 1 to 128 bytes"),
+            text.starts_with("invalid scope: expected 1 to 129 bytes"),
             "{text}"
         );
         assert!(!text.contains("Secret"), "{text}");

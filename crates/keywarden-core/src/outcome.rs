@@ -37,6 +37,9 @@ pub enum Code {
     /// nothing is known about the key. Fail closed: the request is refused
     /// with 503 and `Retry-After`, and never counted as the client's failure.
     StoreUnavailable,
+    /// The key's permissions (its own and its roles') do not satisfy the
+    /// request's permission query.
+    InsufficientPermissions,
 }
 
 impl Code {
@@ -56,6 +59,7 @@ impl Code {
             Self::RateLimited => "RATE_LIMITED",
             Self::UsageExceeded => "USAGE_EXCEEDED",
             Self::StoreUnavailable => "STORE_UNAVAILABLE",
+            Self::InsufficientPermissions => "INSUFFICIENT_PERMISSIONS",
         }
     }
 
@@ -86,11 +90,12 @@ impl Code {
             Self::RateLimited => "too many requests",
             Self::UsageExceeded => "the API key's usage limit is used up",
             Self::StoreUnavailable => "the key store is unavailable: try again shortly",
+            Self::InsufficientPermissions => "the API key lacks a required permission",
         }
     }
 
     /// Every code.
-    pub const ALL: [Code; 13] = [
+    pub const ALL: [Code; 14] = [
         Self::Valid,
         Self::Missing,
         Self::Malformed,
@@ -104,6 +109,7 @@ impl Code {
         Self::RateLimited,
         Self::UsageExceeded,
         Self::StoreUnavailable,
+        Self::InsufficientPermissions,
     ];
 }
 
@@ -159,6 +165,7 @@ mod tests {
                 Code::RateLimited => 10,
                 Code::UsageExceeded => 11,
                 Code::StoreUnavailable => 12,
+                Code::InsufficientPermissions => 13,
             }
         }
         for (i, c) in Code::ALL.into_iter().enumerate() {

@@ -625,7 +625,7 @@ mod tests {
             "expected a permission or `(` at position 5 (found `OR`)"
         );
         assert!(message("a and b").contains("found `and`; the operators are AND and OR"));
-        assert!(message("a AND\tX").starts_with("expected a permission at position 6 (found `X`, which is not one: expected 1 to 128 bytes"));
+        assert!(message("a AND\tX").starts_with("expected a permission at position 6 (found `X`, which is not one: expected 1 to 129 bytes"));
         assert!(message("a AND é").ends_with("(found a non-ASCII character)"));
         assert!(message("a\n").ends_with("(found a control character)"));
     }

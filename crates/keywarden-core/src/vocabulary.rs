@@ -169,6 +169,22 @@ vocabulary!(
         ConsoleSignOut = "console.sign_out",
         /// A console form came without its CSRF token.
         ConsoleCsrf = "console.csrf",
+        /// A key space was created.
+        SpaceCreate = "space.create",
+        /// The key spaces were listed.
+        SpaceList = "space.list",
+        /// A key space was read.
+        SpaceRead = "space.read",
+        /// A key space was changed.
+        SpaceUpdate = "space.update",
+        /// A key space was deleted.
+        SpaceDelete = "space.delete",
+        /// A role's permissions were set.
+        RoleSet = "role.set",
+        /// A space's roles were listed.
+        RoleList = "role.list",
+        /// A role was deleted.
+        RoleDelete = "role.delete",
     }
 );
 

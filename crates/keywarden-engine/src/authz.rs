@@ -45,6 +45,7 @@
 
 use std::{marker::PhantomData, net::IpAddr, sync::Arc};
 
+use keywarden_core::spaces::SpaceId;
 use keywarden_store::{
     AuditAction, AuditDraft, AuditOutcome, Permission, RootKeyRecord, StoreError,
 };
@@ -104,6 +105,18 @@ impl Actor {
         self.ip
     }
 
+    /// The spaces whose keys it sees and changes; `None`: every space.
+    pub fn spaces(&self) -> Option<&[SpaceId]> {
+        self.root().spaces.as_deref()
+    }
+
+    /// Whether it sees the keys (and roles) of `space`. What it does not
+    /// see does not exist for it: `404`, never `403`, so that a scoped root
+    /// key learns nothing of other spaces.
+    pub fn sees(&self, space: &SpaceId) -> bool {
+        self.root().sees(space)
+    }
+
     /// Whether it holds `permission`.
     fn allows(&self, permission: Permission) -> bool {
         self.root().allows(permission)
@@ -149,6 +162,17 @@ pub trait Command {
     fn target(&self) -> Option<String> {
         None
     }
+    /// The space the request asks to act in, when it names one to create
+    /// something there (a key, the space itself): an actor that does not
+    /// hold it is refused (403, audited). Commands on what already exists
+    /// find it first, and answer 404 for what the actor does not see.
+    fn space(&self) -> Option<&str> {
+        None
+    }
+    /// Whether it acts on every space at once (an owner's limits, which
+    /// the owner's keys in every space share): an actor scoped to spaces
+    /// is refused (403, audited).
+    const EVERY_SPACE: bool = false;
 }
 
 /// The proof that an actor may run a command, holding both. Made only by
@@ -217,6 +241,10 @@ pub enum Denied {
     /// The actor lacks the permission (403; the refusal is audited).
     #[error("missing permission {0}")]
     Forbidden(Permission),
+    /// The actor's root key is scoped to spaces that do not include the
+    /// one the request names to create in (403; the refusal is audited).
+    #[error("the root key does not hold the space {0}")]
+    OutsideSpaces(String),
     /// The refusal could not be audited: the store is unavailable.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -230,7 +258,7 @@ pub async fn authorize<C: Command>(
     actor: &Actor,
     command: C,
 ) -> Result<Authorized<C>, Denied> {
-    check::<C>(state, actor, || command.target()).await?;
+    check::<C>(state, actor, command.space(), || command.target()).await?;
     Ok(Authorized {
         actor: actor.clone(),
         command,
@@ -244,7 +272,7 @@ pub async fn permit<C: Command>(
     actor: &Actor,
     target: Option<&str>,
 ) -> Result<Permit<C>, Denied> {
-    check::<C>(state, actor, || target.map(str::to_owned)).await?;
+    check::<C>(state, actor, None, || target.map(str::to_owned)).await?;
     Ok(Permit {
         actor: actor.clone(),
         _command: PhantomData,
@@ -254,19 +282,41 @@ pub async fn permit<C: Command>(
 async fn check<C: Command>(
     state: &Node,
     actor: &Actor,
+    space: Option<&str>,
     target: impl FnOnce() -> Option<String>,
 ) -> Result<(), Denied> {
-    if actor.allows(C::PERMISSION) {
+    let refusal = if !actor.allows(C::PERMISSION) {
+        (
+            Denied::Forbidden(C::PERMISSION),
+            serde_json::json!({ "missing_permission": C::PERMISSION.as_str() }),
+        )
+    } else if C::EVERY_SPACE && actor.spaces().is_some() {
+        (
+            Denied::OutsideSpaces("every space".to_owned()),
+            serde_json::json!({ "space_not_held": "*" }),
+        )
+    } else if let Some(space) = space.filter(|s| !actor.holds_space(s)) {
+        (
+            Denied::OutsideSpaces(space.to_owned()),
+            serde_json::json!({ "space_not_held": space }),
+        )
+    } else {
         return Ok(());
-    }
+    };
     let target = target();
-    let mut draft = actor.draft(
-        state,
-        C::ACTION,
-        target.as_deref(),
-        serde_json::json!({ "missing_permission": C::PERMISSION.as_str() }),
-    );
+    let mut draft = actor.draft(state, C::ACTION, target.as_deref(), refusal.1);
     draft.outcome = AuditOutcome::Denied.into();
     state.store().audit(&draft).await?;
-    Err(Denied::Forbidden(C::PERMISSION))
+    Err(refusal.0)
+}
+
+impl Actor {
+    /// Whether it holds the space named `space` (text as the request gave
+    /// it: a name that is no space id is held only by an unscoped key).
+    fn holds_space(&self, space: &str) -> bool {
+        match self.spaces() {
+            None => true,
+            Some(held) => held.iter().any(|s| s.as_str() == space),
+        }
+    }
 }

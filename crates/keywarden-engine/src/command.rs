@@ -13,8 +13,11 @@
 //! their target: the proof they get is what writes their audit entry
 //! ([`crate::authz::Authorized::draft`]).
 
-use keywarden_core::{key::Environment, names::Owner};
-use keywarden_proto::keys::ShareRequest;
+use keywarden_core::{key::Environment, names::Owner, names::Scope, spaces::SpaceId};
+use keywarden_proto::{
+    keys::ShareRequest,
+    spaces::{CreateSpaceRequest, PatchSpaceRequest},
+};
 use keywarden_store::{AuditAction, Permission};
 
 use crate::{
@@ -33,6 +36,10 @@ macro_rules! commands {
                 let $c = self;
                 Some($target)
             })?
+            fn space(&self) -> Option<&str> {
+                Spaced::space(self)
+            }
+            const EVERY_SPACE: bool = <$name as Spaced>::EVERY_SPACE;
         })*
 
         /// Every command: its name, permission and audit action (the
@@ -42,6 +49,68 @@ macro_rules! commands {
         ];
     };
 }
+
+/// Where a command acts, as far as spaces go: the space it names to
+/// create in (an actor that does not hold it is refused 403), and whether
+/// it acts on every space at once (only a root key not scoped to spaces
+/// may run it). Most commands name none; what they act on is found first
+/// and is 404 when the actor does not see its space.
+trait Spaced {
+    const EVERY_SPACE: bool = false;
+    fn space(&self) -> Option<&str> {
+        None
+    }
+}
+
+impl Spaced for CreateKey {
+    fn space(&self) -> Option<&str> {
+        Some(
+            self.key
+                .space
+                .as_ref()
+                .map_or(keywarden_core::spaces::DEFAULT_SPACE, |s| s.as_str()),
+        )
+    }
+}
+
+impl Spaced for CreateSpace {
+    fn space(&self) -> Option<&str> {
+        Some(self.request.id.as_str())
+    }
+}
+
+impl Spaced for SetOwnerLimits {
+    const EVERY_SPACE: bool = true;
+}
+
+impl Spaced for DeleteOwnerLimits {
+    const EVERY_SPACE: bool = true;
+}
+
+impl Spaced for ListKeys {}
+impl Spaced for ReadKey {}
+impl Spaced for ReadKeyUsage {}
+impl Spaced for UpdateKey {}
+impl Spaced for RollKey {}
+impl Spaced for RevokeKey {}
+impl Spaced for DisableKey {}
+impl Spaced for EnableKey {}
+impl Spaced for RevokeKeys {}
+impl Spaced for RevealKey {}
+impl Spaced for ReadOwner {}
+impl Spaced for ReadAudit {}
+impl Spaced for VerifyAudit {}
+impl Spaced for ReadAuditCheckpoint {}
+impl Spaced for ReadEvents {}
+impl Spaced for RedeliverEvent {}
+impl Spaced for VerifyKeys {}
+impl Spaced for ListSpaces {}
+impl Spaced for ReadSpace {}
+impl Spaced for UpdateSpace {}
+impl Spaced for DeleteSpace {}
+impl Spaced for SetRole {}
+impl Spaced for ListRoles {}
+impl Spaced for DeleteRole {}
 
 commands! {
     CreateKey: KeysWrite => KeyCreate;
@@ -65,6 +134,14 @@ commands! {
     ReadEvents: KeysRead => EventRead;
     RedeliverEvent: KeysWrite => EventRedeliver;
     VerifyKeys: KeysVerify => KeyVerify;
+    CreateSpace: SpacesWrite => SpaceCreate, |c| format!("space:{}", c.request.id);
+    ListSpaces: KeysRead => SpaceList;
+    ReadSpace: KeysRead => SpaceRead, |c| format!("space:{}", c.id);
+    UpdateSpace: SpacesWrite => SpaceUpdate, |c| format!("space:{}", c.id);
+    DeleteSpace: SpacesWrite => SpaceDelete, |c| format!("space:{}", c.id);
+    SetRole: SpacesWrite => RoleSet, |c| format!("space:{}", c.space);
+    ListRoles: KeysRead => RoleList, |c| format!("space:{}", c.space);
+    DeleteRole: SpacesWrite => RoleDelete, |c| format!("space:{}", c.space);
 }
 
 /// Create a key.
@@ -137,13 +214,16 @@ pub struct EnableKey {
     pub id: String,
 }
 
-/// Emergency: revoke every key of an owner and/or environment.
+/// Emergency: revoke every key of an owner, environment and/or space
+/// (of the spaces the actor sees).
 #[derive(Debug)]
 pub struct RevokeKeys {
     /// Only this owner's keys.
     pub owner: Option<Owner>,
     /// Only this environment's keys.
     pub environment: Option<Environment>,
+    /// Only this space's keys.
+    pub space: Option<SpaceId>,
     /// Why (default `emergency`).
     pub reason: Option<String>,
 }
@@ -208,6 +288,67 @@ pub struct RedeliverEvent {
 /// every key presented to forward-auth gets.
 #[derive(Debug)]
 pub struct VerifyKeys;
+
+/// Create a key space.
+#[derive(Debug)]
+pub struct CreateSpace {
+    /// The space asked for.
+    pub request: CreateSpaceRequest,
+}
+
+/// List the key spaces (those the actor sees).
+#[derive(Debug)]
+pub struct ListSpaces;
+
+/// Read a key space.
+#[derive(Debug)]
+pub struct ReadSpace {
+    /// Its id, as the request gave it.
+    pub id: String,
+}
+
+/// Change a key space.
+#[derive(Debug)]
+pub struct UpdateSpace {
+    /// Its id, as the request gave it.
+    pub id: String,
+    /// The changes.
+    pub changes: PatchSpaceRequest,
+}
+
+/// Delete a key space (it holds no key that is not revoked).
+#[derive(Debug)]
+pub struct DeleteSpace {
+    /// Its id, as the request gave it.
+    pub id: String,
+}
+
+/// Set a role's permissions (creating it).
+#[derive(Debug)]
+pub struct SetRole {
+    /// Its space, as the request gave it.
+    pub space: String,
+    /// Its name, as the request gave it.
+    pub name: String,
+    /// What it grants.
+    pub permissions: Vec<Scope>,
+}
+
+/// List a space's roles.
+#[derive(Debug)]
+pub struct ListRoles {
+    /// The space, as the request gave it.
+    pub space: String,
+}
+
+/// Delete a role.
+#[derive(Debug)]
+pub struct DeleteRole {
+    /// Its space, as the request gave it.
+    pub space: String,
+    /// Its name, as the request gave it.
+    pub name: String,
+}
 
 #[cfg(test)]
 mod tests {

@@ -32,6 +32,7 @@
 //!   authentication beneath HTTP (lookup, folded denials, the verify
 //!   callers' cache).
 //! - [`keys`]: the key service (every change to a key, taking a proof);
+//!   [`spaces`]: key spaces and their roles (every change taking a proof);
 //!   [`share`]: making one-time share links; [`leaks`]: the one revocation
 //!   of a leaked key; [`outbox`]: redelivery of an event.
 //!
@@ -59,6 +60,7 @@ pub mod node;
 pub mod outbox;
 pub mod partner_keys;
 pub mod share;
+pub mod spaces;
 pub mod timefmt;
 pub mod usage_log;
 pub mod verify;

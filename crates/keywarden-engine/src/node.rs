@@ -297,6 +297,13 @@ impl Node {
         self.0.verifier.forget_owners(Some(ids));
         self.0.verifier.cache().invalidate_ids(ids);
     }
+
+    /// Forgets every cached key record and owner (a role changed: the
+    /// effective permissions of any key may have).
+    pub fn invalidate_all(&self) {
+        self.0.verifier.cache().clear();
+        self.0.verifier.forget_owners(None);
+    }
 }
 
 // ------------------------------------------------------- background tasks
@@ -399,8 +406,7 @@ async fn listen(state: &Node, listener: &mut keywarden_store::ChangeListener) {
             Ok(keywarden_store::Change::Keys(payload)) => {
                 state.metrics().invalidations_received.inc();
                 if payload == keywarden_store::CHANGES_ALL {
-                    state.verifier().cache().clear();
-                    state.verifier().forget_owners(None);
+                    state.invalidate_all();
                 } else {
                     let ids: Vec<&str> = payload.split(',').collect();
                     state.invalidate(&ids);

@@ -38,6 +38,13 @@ pub async fn redeliver(state: &Node, proof: Authorized<RedeliverEvent>) -> Resul
     if !event_id_shape(id) {
         return Err(missing());
     }
+    // A root key scoped to spaces sees only the events of their keys.
+    if proof.actor().spaces().is_some() {
+        match state.store().event_space(id).await? {
+            Some(Some(space)) if proof.actor().sees(&space) => {}
+            _ => return Err(missing()),
+        }
+    }
     let event = match state.events().redeliver(id).await? {
         None => {
             return Err(conflict(

@@ -17,6 +17,8 @@ use keywarden_core::{
     digest::PepperRing,
     key,
     names::{Scope, covers_all},
+    query::PermissionQuery,
+    spaces::SpaceId,
 };
 use keywarden_store::{KeyRecord, KeyState, Store};
 
@@ -52,8 +54,15 @@ pub struct VerifyInput<'a> {
     pub key: Option<&'a str>,
     /// The environment the caller requires.
     pub environment: Option<&'a str>,
-    /// Scopes the request needs.
+    /// Scopes the request needs (all of them).
     pub scopes: &'a [Scope],
+    /// A permission query the key's effective permissions must satisfy.
+    pub permissions: Option<&'a PermissionQuery>,
+    /// The space the API serves: a key of another space is `NOT_FOUND`.
+    pub space: Option<&'a SpaceId>,
+    /// The spaces the caller sees (a root key scoped to spaces asking
+    /// `POST /v1/verify`): a key of another is `NOT_FOUND`, as if unknown.
+    pub visible: Option<&'a [SpaceId]>,
     /// The client's address: `None` when it is unknown (an IP allowlist
     /// then refuses).
     pub client_ip: Option<IpAddr>,
@@ -73,6 +82,8 @@ impl std::fmt::Debug for VerifyInput<'_> {
             .field("key", &self.key.map(|_| "[REDACTED]"))
             .field("environment", &self.environment)
             .field("scopes", &self.scopes)
+            .field("permissions", &self.permissions)
+            .field("space", &self.space)
             .field("client_ip", &self.client_ip)
             .field("peer_ip", &self.peer_ip)
             .field("user_agent", &self.user_agent)
@@ -119,7 +130,7 @@ pub enum Inspected {
     /// An API key of this deployment.
     ApiKey(Arc<KeyRecord>),
     /// A root key of this deployment.
-    RootKey(keywarden_store::RootKeyRecord),
+    RootKey(Box<keywarden_store::RootKeyRecord>),
     /// No key of this deployment (unknown, malformed, a bad checksum).
     Unknown,
 }
@@ -140,6 +151,8 @@ pub struct Verdict {
     pub rate_name: Option<String>,
     /// Seconds to wait, for `RATE_LIMITED`.
     pub retry_after: Option<u64>,
+    /// For `INSUFFICIENT_PERMISSIONS`: the query's terms the key lacks.
+    pub missing: Vec<Scope>,
 }
 
 impl Verdict {
@@ -151,6 +164,7 @@ impl Verdict {
             rate: None,
             rate_name: None,
             retry_after: None,
+            missing: Vec::new(),
         }
     }
 
@@ -411,7 +425,7 @@ impl Verifier {
                 None,
             ))
             .await?;
-            return Ok(root.map_or(Inspected::Unknown, Inspected::RootKey));
+            return Ok(root.map_or(Inspected::Unknown, |r| Inspected::RootKey(Box::new(r))));
         }
         let now = self.clock.now_ms();
         let digest = self.peppers.current().digest(parts.expose());
@@ -443,6 +457,14 @@ impl Verifier {
         input: &VerifyInput<'_>,
         now: UnixMillis,
     ) -> Verdict {
+        // A key of a space the API does not serve, or the caller does not
+        // see, does not exist for this request: refused as an unknown key
+        // is (no key in the verdict, counted as a failure without one).
+        if input.space.is_some_and(|s| *s != record.space)
+            || input.visible.is_some_and(|v| !v.contains(&record.space))
+        {
+            return Verdict::bare(Code::NotFound);
+        }
         let refuse = |code: Code, record: &Arc<KeyRecord>| Verdict {
             key: Some(record.clone()),
             ..Verdict::bare(code)
@@ -466,8 +488,18 @@ impl Verifier {
         {
             return refuse(Code::IpDenied, &record);
         }
-        if !covers_all(&record.scopes, input.scopes) {
+        // Scopes and permission queries read the key's effective
+        // permissions: its own and its roles'.
+        if !covers_all(&record.effective, input.scopes) {
             return refuse(Code::InsufficientScope, &record);
+        }
+        if let Some(query) = input.permissions
+            && !query.is_satisfied_by(&record.effective)
+        {
+            return Verdict {
+                missing: query.missing(&record.effective),
+                ..refuse(Code::InsufficientPermissions, &record)
+            };
         }
         // The owner's shared limits, besides the key's own.
         let owner_limits = match &record.owner {
@@ -598,6 +630,7 @@ impl Verifier {
             rate,
             rate_name,
             retry_after: None,
+            missing: Vec::new(),
         }
     }
 

@@ -1,12 +1,12 @@
 //! The audit log (`/v1/audit`) and the events (`/v1/events`), read through
 //! the API.
 
-use keywarden_core::vocabulary::DeliveryState;
+use keywarden_core::{spaces::SpaceId, vocabulary::DeliveryState};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "openapi")]
 use crate::schemas::{
-    AuditActionName, AuditOutcomeName, DeliveryStateName, EventKindName, FilterText,
+    self, AuditActionName, AuditOutcomeName, DeliveryStateName, EventKindName, FilterText,
 };
 
 /// Query of `GET /v1/audit`.
@@ -31,6 +31,10 @@ pub struct AuditQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", param(value_type = Option<AuditOutcomeName>))]
     pub outcome: Option<String>,
+    /// Only entries about this space (`space:<id>`) or its keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<schemas::SpaceId>))]
+    pub space: Option<SpaceId>,
     /// Entries before this sequence number (paging).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub before: Option<i64>,
@@ -130,6 +134,10 @@ pub struct EventsQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", param(value_type = Option<DeliveryStateName>))]
     pub delivery: Option<String>,
+    /// Only events of this space's keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<schemas::SpaceId>))]
+    pub space: Option<SpaceId>,
     /// Events before this sequence number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub before: Option<i64>,

@@ -12,6 +12,7 @@ use keywarden_core::{
     key::Environment,
     names::{Owner, Scope},
     secret::{PlaintextKey, SecretString, serialize_exposed, serialize_exposed_opt},
+    spaces::{RoleName, SpaceId},
     vocabulary::KeyStatus,
 };
 use serde::{Deserialize, Serialize};
@@ -19,6 +20,12 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "openapi")]
 use crate::schemas::{self, KeyCursor, KeyName, KeyStatusName, Reason};
 use crate::{patch::double_option, secret, whole};
+
+/// The space of a key an answer names none for (a server from before
+/// spaces).
+fn default_space() -> String {
+    keywarden_core::spaces::DEFAULT_SPACE.to_owned()
+}
 
 /// Body of `POST /v1/keys`.
 #[derive(Debug, Serialize, Deserialize)]
@@ -37,10 +44,27 @@ pub struct CreateKeyRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<KeyName>))]
     pub name: Option<String>,
-    /// `resource:action` scopes; `orders:*` covers every action on orders.
+    /// The key's direct permissions (scopes are permissions: the two
+    /// lists are one, `permissions` the newer name): dotted or
+    /// colon-separated names (`docs.read`, `orders:read`); a last part `*`
+    /// covers everything under it (`orders:*`).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<schemas::Scope>, max_items = 100))]
     pub scopes: Vec<Scope>,
+    /// Direct permissions, added to `scopes`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<schemas::Scope>, max_items = 100))]
+    pub permissions: Vec<Scope>,
+    /// The space the key belongs to (default `default`); its prefix and
+    /// defaults apply. A root key scoped to spaces may create keys only in
+    /// its spaces (403).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<schemas::SpaceId>))]
+    pub space: Option<SpaceId>,
+    /// Roles of the key's space it holds: it gets their permissions too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<schemas::RoleName>, max_items = 20))]
+    pub roles: Vec<RoleName>,
     /// Expiry, RFC 3339, in the future (or use `expires_in`, not both).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(format = DateTime))]
@@ -148,7 +172,7 @@ pub struct NamedRateLimitInput {
 }
 
 /// `{"limit": N, "window_seconds": S}`.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RateLimitInput {
@@ -192,6 +216,23 @@ pub struct PatchKeyRequest {
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<schemas::Scope>>, max_items = 100))]
     pub scopes: Option<Option<Vec<Scope>>>,
+    /// New direct permissions (the same list as `scopes`: give one of the
+    /// two), or null for none.
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<schemas::Scope>>, max_items = 100))]
+    pub permissions: Option<Option<Vec<Scope>>>,
+    /// New roles, or null for none.
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<schemas::RoleName>>, max_items = 20))]
+    pub roles: Option<Option<Vec<RoleName>>>,
     /// New metadata (as on create), or null for `{}`.
     #[serde(
         default,
@@ -296,6 +337,10 @@ pub struct BulkRevokeRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<schemas::Environment>))]
     pub environment: Option<Environment>,
+    /// Revoke this space's keys (of the spaces the root key sees).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<schemas::SpaceId>))]
+    pub space: Option<SpaceId>,
     /// Must be `true`.
     #[serde(default)]
     pub confirm: bool,
@@ -337,6 +382,10 @@ pub struct ListQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", param(value_type = Option<schemas::FilterText>))]
     pub search: Option<String>,
+    /// Only this space's keys.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<schemas::SpaceId>))]
+    pub space: Option<SpaceId>,
     /// Page size, 1 to 200 (default 50).
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 200))]
@@ -375,8 +424,17 @@ pub struct KeyView {
     pub owner: Option<String>,
     /// Name.
     pub name: Option<String>,
-    /// Scopes held.
+    /// Its direct permissions (scopes are permissions).
     pub scopes: Vec<String>,
+    /// The space it belongs to.
+    #[serde(default = "default_space")]
+    pub space: String,
+    /// Its roles.
+    #[serde(default)]
+    pub roles: Vec<String>,
+    /// Everything it may do: its direct permissions and its roles'.
+    #[serde(default)]
+    pub effective_permissions: Vec<String>,
     /// Free-form metadata.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub metadata: serde_json::Value,
@@ -620,6 +678,9 @@ mod tests {
             owner: Some("acme".parse().unwrap()),
             name: None,
             scopes: vec!["orders:read".parse().unwrap()],
+            permissions: Vec::new(),
+            space: None,
+            roles: Vec::new(),
             expires_at: None,
             expires_in: Some("90d".to_owned()),
             metadata: None,
@@ -675,6 +736,7 @@ mod tests {
             "key": key.expose(),
             "id": "key_3kTMd9Qx2bZpLw7a", "hint": key.hint(), "prefix": "kw",
             "environment": "live", "owner": null, "name": null, "scopes": [],
+            "space": "default", "roles": [], "effective_permissions": [],
             "metadata": {}, "status": "disabled", "created_at": "2026-01-01T00:00:00Z",
             "updated_at": "2026-01-01T00:00:00Z", "expires_at": null, "revoked_at": null,
             "revoke_reason": null, "rotated_from": null, "rotated_to": null,

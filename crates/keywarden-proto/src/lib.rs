@@ -23,6 +23,7 @@ pub mod audit;
 pub mod keys;
 pub mod leaks;
 pub mod owners;
+pub mod spaces;
 
 use http::{HeaderMap, HeaderValue, StatusCode, header};
 use keywarden_core::{outcome::Code, secret::SecretString};
@@ -47,6 +48,18 @@ pub struct VerifyRequest {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<schemas::Scope>, max_items = 50))]
     pub scopes: Vec<String>,
+    /// A permission query the key's permissions (its own and its roles')
+    /// must satisfy: names joined by `AND` and `OR` with parentheses, `AND`
+    /// binding tighter (`docs.read AND (billing.read OR admin)`). A
+    /// malformed one is 400 `INVALID_PERMISSION_QUERY`; a failed one
+    /// `INSUFFICIENT_PERMISSIONS` with the terms missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<schemas::PermissionQuery>))]
+    pub permissions: Option<String>,
+    /// The space this API serves: a key of another space is `NOT_FOUND`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<schemas::SpaceId>))]
+    pub space: Option<String>,
     /// The API client's address, for IP allowlists and brute-force throttling.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<schemas::IpAddress>))]
@@ -103,9 +116,19 @@ pub struct VerifyResponse {
     /// Its environment.
     #[serde(default)]
     pub environment: Option<String>,
-    /// Its scopes.
+    /// Its scopes (its direct permissions).
     #[serde(default)]
     pub scopes: Option<Vec<String>>,
+    /// Its space.
+    #[serde(default)]
+    pub space: Option<String>,
+    /// Its effective permissions: its own and its roles'.
+    #[serde(default)]
+    pub permissions: Option<Vec<String>>,
+    /// With `INSUFFICIENT_PERMISSIONS`: the terms of the query it lacks
+    /// (any of them would have let it through where they stand).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing_permissions: Option<Vec<String>>,
     /// Its expiry, RFC 3339.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(format = DateTime))]
@@ -135,6 +158,16 @@ pub struct ForwardAuthQuery {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", param(value_type = Option<schemas::ScopeList>))]
     pub scopes: Option<String>,
+    /// A permission query the key must satisfy (`docs.read AND (billing.read
+    /// OR admin)`); that of the `X-Keywarden-Permissions` header must hold
+    /// as well.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<schemas::PermissionQuery>))]
+    pub permissions: Option<String>,
+    /// The space this API serves: a key of another space is `NOT_FOUND`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(value_type = Option<schemas::SpaceId>))]
+    pub space: Option<String>,
     /// Required environment.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", param(value_type = Option<schemas::Environment>))]
@@ -179,9 +212,11 @@ pub mod patterns {
     pub const OWNER: &str = "^[A-Za-z0-9][A-Za-z0-9_.@:+-]{0,127}$";
     // A permission name without its anchors: segments separated by `.` or
     // `:`, the last of which may be `*`.
+    // (Or a `resource:action` scope of the first releases, whose parts
+    // could hold dots anywhere.)
     macro_rules! scope {
         () => {
-            r"([a-z0-9][a-z0-9_-]{0,63}[.:])*([a-z0-9][a-z0-9_-]{0,63}|\*)"
+            r"(([a-z0-9][a-z0-9_-]{0,63}[.:])*([a-z0-9][a-z0-9_-]{0,63}|\*)|[a-z0-9][a-z0-9_.-]{0,63}:([a-z0-9][a-z0-9_.-]{0,63}|\*))"
         };
     }
     /// A scope, that is a permission name (`keywarden_core::names::Scope`),
@@ -226,6 +261,13 @@ pub mod patterns {
         |([1-9][0-9]{0,4}|[1-5][0-9]{5}|60[0-3][0-9]{3}|604[0-7][0-9]{2}|604800)s\
         |([1-9][0-9]{0,3}|100[0-7][0-9]|10080)m\
         |([1-9][0-9]?|1[0-5][0-9]|16[0-8])h|[1-7]d|1w)$";
+
+    /// A key space's id (`keywarden_core::spaces::SpaceId`).
+    pub const SPACE_ID: &str = "^[a-z0-9]([a-z0-9-]{0,46}[a-z0-9])?$";
+    /// A role's name (`keywarden_core::spaces::RoleName`).
+    pub const ROLE_NAME: &str = "^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$";
+    /// A key prefix (`keywarden_core::key::Prefix`).
+    pub const KEY_PREFIX: &str = "^[a-z][a-z0-9]{0,15}$";
 
     /// No control character (Unicode `Cc`: what `char::is_control` refuses).
     pub const NO_CONTROL: &str = r"^[^\x00-\x1f\x7f-\x9f]*$";
@@ -521,11 +563,53 @@ pub mod schemas {
         "acme",
         "Who a key belongs to: 1 to 128 letters, digits or `_.@:+-`, starting with a letter or digit."
     );
+    /// A permission query: a string of at most 1,024 characters.
+    pub struct PermissionQuery;
+
+    impl utoipa::PartialSchema for PermissionQuery {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(1024))
+                .examples([serde_json::json!("docs.read AND (billing.read OR admin)")])
+                .description(Some(
+                    "A permission query: permission names joined by `AND` and `OR`, with parentheses; \
+                     `AND` binds tighter than `OR`. At most 1,024 characters, 64 names, 16 levels of nesting.",
+                ))
+                .into()
+        }
+    }
+
+    impl utoipa::ToSchema for PermissionQuery {
+        fn name() -> Cow<'static, str> {
+            Cow::Borrowed("PermissionQuery")
+        }
+    }
+
+    pattern_schema!(
+        SpaceId,
+        super::patterns::SPACE_ID,
+        "payments",
+        "A key space's id: 1 to 48 lowercase letters, digits or `-`, starting and ending with a letter or digit."
+    );
+    pattern_schema!(
+        RoleName,
+        super::patterns::ROLE_NAME,
+        "editor",
+        "A role's name: 1 to 64 lowercase letters, digits or `-`, starting and ending with a letter or digit."
+    );
+    pattern_schema!(
+        KeyPrefix,
+        super::patterns::KEY_PREFIX,
+        "pay",
+        "A key prefix: a lowercase letter, then up to 15 lowercase letters or digits."
+    );
     pattern_schema!(
         Scope,
         super::patterns::SCOPE,
         "orders:read",
-        "A permission name: 1 to 128 bytes of segments separated by `.` or `:`, each 1 to 64 lowercase letters, digits, `_` or `-` starting with a letter or digit (`admin`, `orders:read`, `docs.read.own`). The last segment may be `*`: a held `orders:*` covers every name that starts with `orders:`, `docs.*` every one that starts with `docs.`, and `*` everything.",
+        "A permission name: 1 to 129 bytes of segments separated by `.` or `:`, each 1 to 64 lowercase letters, digits, `_` or `-` starting with a letter or digit (`admin`, `orders:read`, `docs.read.own`). The last segment may be `*`: a held `orders:*` covers every name that starts with `orders:`, `docs.*` every one that starts with `docs.`, and `*` everything. Every `resource:action` scope of earlier releases (parts of `[a-z0-9_.-]`) stays valid.",
         max_length = keywarden_core::names::MAX_SCOPE_LEN
     );
     /// A string with a known format (an annotation for readers and
@@ -879,6 +963,26 @@ impl Refusal {
             headers,
             body: serde_json::json!({ "error": { "code": code, "message": message } }),
         }
+    }
+
+    /// The refusal of a failed permission query, naming the terms the key
+    /// lacks (in the message and as `error.missing_permissions`).
+    pub fn with_missing(mut self, missing: &[impl AsRef<str>]) -> Self {
+        if missing.is_empty() {
+            return self;
+        }
+        let names: Vec<&str> = missing.iter().map(AsRef::as_ref).collect();
+        if let Some(error) = self.body.get_mut("error").and_then(|e| e.as_object_mut()) {
+            error.insert(
+                "message".to_owned(),
+                serde_json::json!(format!(
+                    "the API key lacks a required permission: any of {}",
+                    names.join(", ")
+                )),
+            );
+            error.insert("missing_permissions".to_owned(), serde_json::json!(names));
+        }
+        self
     }
 }
 
@@ -1269,6 +1373,9 @@ mod tests {
             prop_assert_eq!(matches(patterns::OWNER, &text), text.parse::<Owner>().is_ok());
             prop_assert_eq!(scope_ok(&text), text.parse::<Scope>().is_ok());
             prop_assert_eq!(matches(patterns::SCOPE_LIST, &text), scope_list_ok(&text));
+            prop_assert_eq!(matches(patterns::SPACE_ID, &text), text.parse::<keywarden_core::spaces::SpaceId>().is_ok());
+            prop_assert_eq!(matches(patterns::ROLE_NAME, &text), text.parse::<keywarden_core::spaces::RoleName>().is_ok());
+            prop_assert_eq!(matches(patterns::KEY_PREFIX, &text), text.parse::<keywarden_core::key::Prefix>().is_ok());
             prop_assert_eq!(matches(patterns::DURATION, &text), keywarden_core::clock::parse_duration(&text).is_some());
             prop_assert_eq!(matches(patterns::REFILL_INTERVAL, &text), refill_ok(&text));
             prop_assert_eq!(matches(patterns::GRACE_PERIOD, &text), grace_ok(&text));

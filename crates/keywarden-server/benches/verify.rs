@@ -39,7 +39,7 @@ fn bench(c: &mut Criterion) {
             .header("authorization", format!("Bearer {}", root.expose()))
             .header("content-type", "application/json")
             .body(Body::from(
-                r#"{"environment":"live","scopes":["orders:*"]}"#,
+                r#"{"environment":"live","scopes":["orders:*","docs.read","billing.read","users:read"]}"#,
             ))
             .unwrap();
         let res = keywarden_server::app(state.clone())
@@ -55,6 +55,9 @@ fn bench(c: &mut Criterion) {
         key: Some(&key),
         environment: Some("live"),
         scopes: &scopes,
+        permissions: None,
+        space: None,
+        visible: None,
         client_ip: Some("192.0.2.1".parse().unwrap()),
         peer_ip: None,
         user_agent: Some("bench"),
@@ -70,6 +73,32 @@ fn bench(c: &mut Criterion) {
         b.to_async(&rt)
             .iter(|| async { assert!(state.verifier().verify(black_box(input)).await.is_valid()) })
     });
+    // The same verification with a five-term permission query (parsed once,
+    // as forward-auth and the tower layer keep it): its cost over the one
+    // above is what a query adds.
+    let query: keywarden_core::query::PermissionQuery =
+        "orders:read AND (docs.read OR docs.write) AND billing.read AND users:read"
+            .parse()
+            .unwrap();
+    let with_query = VerifyInput {
+        permissions: Some(&query),
+        ..input
+    };
+    assert!(rt.block_on(state.verifier().verify(with_query)).is_valid());
+    c.bench_function(
+        "verify: cached valid key, five-term permission query",
+        |b| {
+            b.to_async(&rt).iter(|| async {
+                assert!(
+                    state
+                        .verifier()
+                        .verify(black_box(with_query))
+                        .await
+                        .is_valid()
+                )
+            })
+        },
+    );
     let unknown = key::mint(&key::Prefix::default(), &"live".parse().unwrap());
     let unknown_input = VerifyInput {
         key: Some(unknown.expose()),

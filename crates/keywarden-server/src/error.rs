@@ -47,9 +47,11 @@ pub const ERROR_CODES: &[&str] = &[
     "BAD_REQUEST",
     "CONFIRMATION_REQUIRED",
     "CONFLICT",
+    "DELETE_PROTECTED",
     "DELIVERY_PENDING",
     "DUPLICATE_RATE_LIMIT",
     "EMPTY_PATCH",
+    "ENVIRONMENT_NOT_ALLOWED",
     "EXPIRY_IN_PAST",
     "EXPIRY_REQUIRED",
     "FILTER_REQUIRED",
@@ -67,12 +69,15 @@ pub const ERROR_CODES: &[&str] = &[
     "INVALID_NAME",
     "INVALID_OWNER",
     "INVALID_PATH",
+    "INVALID_PERMISSION_QUERY",
     "INVALID_QUERY",
     "INVALID_RATE_LIMIT",
     "INVALID_REASON",
     "INVALID_REQUEST",
+    "INVALID_ROLES",
     "INVALID_SCOPES",
     "INVALID_SHARE",
+    "INVALID_SPACE",
     "INVALID_USAGE_LIMIT",
     "KEY_NOT_ACTIVE",
     "KEY_NOT_ROLLABLE",
@@ -93,10 +98,14 @@ pub const ERROR_CODES: &[&str] = &[
     "RESERVED_ENVIRONMENT",
     "SHARE_GONE",
     "SHARE_UNAVAILABLE",
+    "SPACE_EXISTS",
+    "SPACE_HAS_KEYS",
     "STORAGE_FULL",
     "STORE_UNAVAILABLE",
     "TOO_MANY_KEYS",
     "UNAUTHORIZED",
+    "UNKNOWN_ROLE",
+    "UNKNOWN_SPACE",
     "UNSUPPORTED_MEDIA_TYPE",
 ];
 
@@ -303,6 +312,11 @@ impl From<crate::authz::Denied> for ApiError {
     fn from(denied: crate::authz::Denied) -> Self {
         match denied {
             crate::authz::Denied::Forbidden(permission) => Self::forbidden(permission.as_str()),
+            crate::authz::Denied::OutsideSpaces(space) => Self::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "FORBIDDEN",
+                format!("this root key does not hold the space {space}"),
+            ),
             crate::authz::Denied::Store(err) => err.into(),
         }
     }

@@ -58,7 +58,8 @@ pub mod webhook;
 
 // The engine's modules, where the server's code has always found them.
 pub use keywarden_engine::{
-    authn, authz, command, config, keys, leaks, limits, metrics, partner_keys, timefmt, verify,
+    authn, authz, command, config, keys, leaks, limits, metrics, partner_keys, spaces, timefmt,
+    verify,
 };
 
 /// The engine's events ([`keywarden_engine::events`]), delivered to the

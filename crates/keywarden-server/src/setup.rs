@@ -320,6 +320,7 @@ fn root_record(
         hint: minted.hint(),
         name,
         permissions,
+        spaces: None,
         created_at: now,
         created_by: Some(created_by.to_owned()),
         revoked_at: None,
@@ -365,18 +366,32 @@ pub async fn create_root_key(
     store: &Store,
     prefix: &key::Prefix,
     permissions: Vec<Permission>,
+    spaces: Option<Vec<keywarden_core::spaces::SpaceId>>,
     name: Option<String>,
     now: UnixMillis,
 ) -> Result<(RootKeyRecord, PlaintextKey), keywarden_store::StoreError> {
+    // A root key scoped to a space that does not exist would see nothing:
+    // a typo, refused.
+    for space in spaces.iter().flatten() {
+        if store.get_space(space).await?.is_none() {
+            return Err(keywarden_store::StoreError::Conflict(format!(
+                "no space {space}: create it first (keywarden space create)"
+            )));
+        }
+    }
     let minted = key::mint(prefix, &Environment::root());
-    let record = root_record(store, &minted, permissions, name, "admin-cli", now);
+    let mut record = root_record(store, &minted, permissions, name, "admin-cli", now);
+    record.spaces = spaces;
     let audit = AuditDraft {
         actor: "admin-cli".to_owned(),
         action: keywarden_store::AuditAction::RootKeyCreate.into(),
         target: Some(record.id.to_string()),
         outcome: keywarden_store::AuditOutcome::Allowed.into(),
         client_ip: None,
-        details: serde_json::json!({ "permissions": record.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>() }),
+        details: serde_json::json!({
+            "permissions": record.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
+            "spaces": record.spaces.as_ref().map(|s| s.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+        }),
         at: now,
     };
     store.insert_root_key(&record, &audit).await?;

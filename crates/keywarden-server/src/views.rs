@@ -67,6 +67,9 @@ impl FromRecord<&KeyRecord> for KeyView {
             owner: k.owner.as_ref().map(ToString::to_string),
             name: k.name.clone(),
             scopes: k.scopes.iter().map(ToString::to_string).collect(),
+            space: k.space.to_string(),
+            roles: k.roles.iter().map(ToString::to_string).collect(),
+            effective_permissions: k.effective.iter().map(ToString::to_string).collect(),
             metadata: k.metadata.clone(),
             status: k.status(now),
             created_at: timefmt::rfc3339(k.created_at),
@@ -90,6 +93,73 @@ impl FromRecord<&KeyRecord> for KeyView {
             recoverable: k.sealed.is_some(),
         }
     }
+}
+
+/// A space as the API shows it, with its counts.
+pub fn space_view(
+    state: &crate::state::AppState,
+    s: &keywarden_store::SpaceSummary,
+) -> keywarden_proto::spaces::SpaceView {
+    let space = &s.space;
+    let d = &space.defaults;
+    keywarden_proto::spaces::SpaceView {
+        id: space.id.to_string(),
+        name: space.name.clone(),
+        key_prefix: space
+            .key_prefix
+            .as_ref()
+            .unwrap_or(&state.config().prefix)
+            .to_string(),
+        key_prefix_inherited: space.key_prefix.is_none(),
+        defaults: keywarden_proto::spaces::SpaceDefaultsBody {
+            environments: d.environments.clone(),
+            rate_limit: d.rate_limit.map(|r| keywarden_proto::keys::RateLimitInput {
+                limit: r.limit,
+                window_seconds: r.window_seconds,
+            }),
+            credits: d
+                .credits
+                .map(|c| keywarden_proto::spaces::SpaceCreditsBody {
+                    amount: c.amount,
+                    refill_interval: c.refill_ms.map(duration_text),
+                }),
+            max_lifetime: d.max_lifetime_ms.map(duration_text),
+        },
+        delete_protection: space.delete_protection,
+        keys: s.keys,
+        live_keys: s.live_keys,
+        roles: s.roles,
+        created_at: timefmt::rfc3339(space.created_at),
+        updated_at: timefmt::rfc3339(space.updated_at),
+    }
+}
+
+/// A role as the API shows it.
+pub fn role_view(r: &keywarden_store::RoleRecord) -> keywarden_proto::spaces::RoleView {
+    keywarden_proto::spaces::RoleView {
+        space: r.space.to_string(),
+        name: r.name.to_string(),
+        permissions: r.permissions.iter().map(ToString::to_string).collect(),
+        created_at: timefmt::rfc3339(r.created_at),
+        updated_at: timefmt::rfc3339(r.updated_at),
+    }
+}
+
+/// A duration in milliseconds as durations are written (`1w`, `90d`,
+/// `12h`, `30m`, `45s`, `1500ms`): the largest unit that divides it.
+pub fn duration_text(ms: i64) -> String {
+    for (unit, size) in [
+        ("w", 604_800_000),
+        ("d", 86_400_000),
+        ("h", 3_600_000),
+        ("m", 60_000),
+        ("s", 1_000),
+    ] {
+        if ms >= size && ms % size == 0 {
+            return format!("{}{unit}", ms / size);
+        }
+    }
+    format!("{ms}ms")
 }
 
 impl FromRecord<crate::keys::Created> for CreatedKey {

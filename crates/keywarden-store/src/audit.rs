@@ -190,7 +190,14 @@ impl Store {
             "SELECT {AUDIT_COLUMNS} FROM audit_log \
              WHERE ($1 IS NULL OR actor = $1) AND ($2 IS NULL OR action = $2) \
              AND ($3 IS NULL OR target = $3) AND ($4 IS NULL OR outcome = $4) \
-             AND ($5 IS NULL OR seq < $5) ORDER BY seq DESC LIMIT $6"
+             AND ($5 IS NULL OR seq < $5) \
+             AND ($7 IS NULL OR target = 'space:' || $7 \
+                  OR target IN (SELECT id FROM api_keys WHERE space = $7)) \
+             AND ($8 IS NULL OR (target LIKE 'space:%' AND {}) \
+                  OR target IN (SELECT id FROM api_keys WHERE {})) \
+             ORDER BY seq DESC LIMIT $6",
+            crate::keys::visible_clause(8).replace("space", "substr(target, 7)"),
+            crate::keys::visible_clause(8)
         );
         with_db!(self, reader, |pool| {
             let rows = sqlx::query(&sql)
@@ -200,6 +207,8 @@ impl Store {
                 .bind(&filter.outcome)
                 .bind(filter.before_seq)
                 .bind(i64::from(limit))
+                .bind(filter.space.as_ref().map(|s| s.as_str()))
+                .bind(crate::keys::visible_list(filter.visible.as_deref()))
                 .fetch_all(pool)
                 .await?;
             rows.iter()

@@ -8,6 +8,8 @@
 
 use keywarden_core::clock::UnixMillis;
 
+use keywarden_core::spaces::SpaceId;
+
 use crate::{
     AttemptResult, BackendKind, Delivery, DeliveryState, Event, NewEvent, Outgoing, Redelivery,
     Result, RowGet, Store, StoreError, parse_col, with_db,
@@ -79,30 +81,50 @@ impl Store {
         with_db!(self, writer, |pool| Ok(insert_event!(pool, event)))
     }
 
-    /// Events, newest first, optionally of one kind, key or delivery state.
-    pub async fn list_events(
-        &self,
-        kind: Option<&str>,
-        key_id: Option<&str>,
-        delivery: Option<DeliveryState>,
-        before_seq: Option<i64>,
-        limit: u32,
-    ) -> Result<Vec<Event>> {
-        let delivery = delivery.map(DeliveryState::as_str);
+    /// The space of an event's key: `None` for no such event, `Some(None)`
+    /// for an event of no key (or of a key no longer stored).
+    pub async fn event_space(&self, event_id: &str) -> Result<Option<Option<SpaceId>>> {
         with_db!(self, reader, |pool| {
-            let rows = sqlx::query(&format!(
-                "SELECT {EVENT_COLUMNS} FROM events \
-                 WHERE ($1 IS NULL OR kind = $1) AND ($2 IS NULL OR key_id = $2) \
-                 AND ($3 IS NULL OR delivery = $3) \
-                 AND ($4 IS NULL OR seq < $4) ORDER BY seq DESC LIMIT $5"
-            ))
-            .bind(kind)
-            .bind(key_id)
-            .bind(delivery)
-            .bind(before_seq)
-            .bind(i64::from(limit))
-            .fetch_all(pool)
+            let row = sqlx::query(
+                "SELECT k.space AS space FROM events e LEFT JOIN api_keys k ON k.id = e.key_id \
+                 WHERE e.event_id = $1",
+            )
+            .bind(event_id)
+            .fetch_optional(pool)
             .await?;
+            row.map(|r| {
+                r.opt_text("space")?
+                    .map(|s| crate::parse_col::<SpaceId>(&s, "space"))
+                    .transpose()
+            })
+            .transpose()
+        })
+    }
+
+    /// Events, newest first, as the filter says.
+    pub async fn list_events(&self, filter: &crate::EventFilter, limit: u32) -> Result<Vec<Event>> {
+        let delivery = filter.delivery.map(DeliveryState::as_str);
+        let sql = format!(
+            "SELECT {EVENT_COLUMNS} FROM events \
+             WHERE ($1 IS NULL OR kind = $1) AND ($2 IS NULL OR key_id = $2) \
+             AND ($3 IS NULL OR delivery = $3) \
+             AND ($4 IS NULL OR seq < $4) \
+             AND ($6 IS NULL OR key_id IN (SELECT id FROM api_keys WHERE space = $6)) \
+             AND ($7 IS NULL OR key_id IN (SELECT id FROM api_keys WHERE {})) \
+             ORDER BY seq DESC LIMIT $5",
+            crate::keys::visible_clause(7)
+        );
+        with_db!(self, reader, |pool| {
+            let rows = sqlx::query(&sql)
+                .bind(filter.kind.as_deref())
+                .bind(filter.key_id.as_deref())
+                .bind(delivery)
+                .bind(filter.before_seq)
+                .bind(i64::from(limit))
+                .bind(filter.space.as_ref().map(|s| s.as_str()))
+                .bind(crate::keys::visible_list(filter.visible.as_deref()))
+                .fetch_all(pool)
+                .await?;
             rows.iter().map(event_from).collect()
         })
     }

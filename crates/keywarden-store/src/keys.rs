@@ -5,6 +5,7 @@ use keywarden_core::{
     clock::UnixMillis,
     key::KeyId,
     names::{Owner, Scope},
+    spaces::SpaceId,
 };
 
 use crate::{
@@ -21,7 +22,7 @@ macro_rules! key_columns {
          name, scopes, metadata, created_at, updated_at, expires_at, revoked_at, revoke_reason, \
          rotated_from, rotated_to, ip_allowlist, rate_limit, rate_window_secs, usage_limit, \
          usage_remaining, last_used_at, secret_ciphertext, secret_wrapped_key, disabled_at, \
-         credits_refill_amount, credits_refill_ms, credits_period, rate_limits, limits_key"
+         credits_refill_amount, credits_refill_ms, credits_period, rate_limits, limits_key, space, roles"
     };
 }
 
@@ -61,7 +62,7 @@ pub(crate) fn key_from_row(row: &impl RowGet) -> Result<KeyRecord> {
     let opt_id = |col: &str| -> Result<Option<KeyId>> {
         row.opt_text(col)?.map(|v| parse_col(&v, col)).transpose()
     };
-    Ok(KeyRecord {
+    let mut record = KeyRecord {
         id: parse_col(&row.text("id")?, "id")?,
         digest: crate::digest_col(row.bytes("digest")?, "digest")?,
         pepper_version: crate::version_col(row.i64("pepper_version")?)?,
@@ -73,7 +74,10 @@ pub(crate) fn key_from_row(row: &impl RowGet) -> Result<KeyRecord> {
             .map(|o| parse_col::<Owner>(&o, "owner"))
             .transpose()?,
         name: row.opt_text("name")?,
+        effective: Vec::new(),
         scopes: json_col::<Vec<Scope>>(row, "scopes")?,
+        space: parse_col(&row.text("space")?, "space")?,
+        roles: json_col(row, "roles")?,
         metadata: json_col(row, "metadata")?,
         created_at: row.i64("created_at")?,
         updated_at: row.i64("updated_at")?,
@@ -105,12 +109,16 @@ pub(crate) fn key_from_row(row: &impl RowGet) -> Result<KeyRecord> {
         },
         rate_limits: json_col(row, "rate_limits")?,
         limits_key: opt_id("limits_key")?,
-    })
+    };
+    // Its own permissions; its roles' are added by `resolve_roles`.
+    record.effective.clone_from(&record.scopes);
+    Ok(record)
 }
 
 /// The JSON text of the list columns, encoded once for binding.
 struct Encoded {
     scopes: String,
+    roles: String,
     metadata: String,
     ip_allowlist: String,
     rate_limits: String,
@@ -120,13 +128,14 @@ fn encode(rec: &KeyRecord) -> Result<Encoded> {
     let json = |v: serde_json::Result<String>| v.map_err(StoreError::corrupt);
     Ok(Encoded {
         scopes: json(serde_json::to_string(&rec.scopes))?,
+        roles: json(serde_json::to_string(&rec.roles))?,
         metadata: json(serde_json::to_string(&rec.metadata))?,
         ip_allowlist: json(serde_json::to_string(&rec.ip_allowlist))?,
         rate_limits: json(serde_json::to_string(&rec.rate_limits))?,
     })
 }
 
-/// Binds every column of [`KEY_COLUMNS`], in order, to `$1..$31`.
+/// Binds every column of [`KEY_COLUMNS`], in order, to `$1..$33`.
 macro_rules! bind_key {
     ($query:expr, $rec:expr, $enc:expr) => {{
         let rec: &KeyRecord = $rec;
@@ -163,6 +172,8 @@ macro_rules! bind_key {
             .bind(rec.credits.map_or(0, |c| c.period))
             .bind(&enc.rate_limits)
             .bind(rec.limits_key.as_ref().map(|k| k.as_str()))
+            .bind(rec.space.as_str())
+            .bind(&enc.roles)
     }};
 }
 
@@ -170,7 +181,7 @@ const INSERT_KEY: &str = concat!(
     "INSERT INTO api_keys (",
     key_columns!(),
     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-     $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31)"
+     $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)"
 );
 
 /// Rewrites every mutable column from the record (the row is locked first).
@@ -179,7 +190,7 @@ const UPDATE_KEY: &str = "UPDATE api_keys SET owner = $2, name = $3, scopes = $4
     expires_at = $7, revoked_at = $8, revoke_reason = $9, rotated_to = $10, \
     ip_allowlist = $11, rate_limit = $12, rate_window_secs = $13, usage_limit = $14, \
     usage_remaining = $15, disabled_at = $16, credits_refill_amount = $17, credits_refill_ms = $18, \
-    credits_period = $19, rate_limits = $20, limits_key = $21 WHERE id = $1";
+    credits_period = $19, rate_limits = $20, limits_key = $21, roles = $22 WHERE id = $1";
 
 /// Binds the columns of [`UPDATE_KEY`].
 macro_rules! bind_update {
@@ -208,6 +219,7 @@ macro_rules! bind_update {
             .bind(rec.credits.map_or(0, |c| c.period))
             .bind(&enc.rate_limits)
             .bind(rec.limits_key.as_ref().map(|k| k.as_str()))
+            .bind(&enc.roles)
     }};
 }
 
@@ -246,15 +258,30 @@ fn status_clause(status: Option<KeyStatus>) -> &'static str {
     }
 }
 
-/// The filter's WHERE clause; binds are now, owner, environment and the
-/// search as a LIKE pattern.
+/// The filter's WHERE clause; binds are now, owner, environment, the
+/// search as a LIKE pattern, the space and the visible spaces
+/// ([`visible_list`]).
 fn filter_clause(filter: &KeyFilter) -> String {
     format!(
         "WHERE ($1 = $1) AND ($2 IS NULL OR owner = $2) AND ($3 IS NULL OR environment = $3) \
          AND ($4 IS NULL OR lower(id) LIKE $4 ESCAPE '\\' OR lower(name) LIKE $4 ESCAPE '\\' \
-         OR lower(owner) LIKE $4 ESCAPE '\\' OR lower(hint) LIKE $4 ESCAPE '\\'){}",
+         OR lower(owner) LIKE $4 ESCAPE '\\' OR lower(hint) LIKE $4 ESCAPE '\\') \
+         AND ($5 IS NULL OR space = $5) AND {}{}",
+        visible_clause(6),
         status_clause(filter.status)
     )
+}
+
+/// "The key's space is one of the visible ones", parameter `$n` holding
+/// [`visible_list`]'s text. Space ids hold no `%`, `_` or `,` (a
+/// [`SpaceId`] is a slug), so the pattern matches only whole ids.
+pub(crate) fn visible_clause(n: u8) -> String {
+    format!("(${n} IS NULL OR ',' || ${n} || ',' LIKE '%,' || space || ',%')")
+}
+
+/// The visible spaces as one comma-separated text (`None`: every space).
+pub(crate) fn visible_list(visible: Option<&[SpaceId]>) -> Option<String> {
+    visible.map(|v| v.iter().map(SpaceId::as_str).collect::<Vec<_>>().join(","))
 }
 
 /// The search text as a case-insensitive LIKE pattern, its wildcards
@@ -315,13 +342,14 @@ impl Store {
     /// A key by id.
     pub async fn get_key(&self, id: &KeyId) -> Result<Option<KeyRecord>> {
         let sql = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE id = $1");
-        with_db!(self, reader, |pool| {
+        let record = with_db!(self, reader, |pool| {
             let row = sqlx::query(&sql)
                 .bind(id.as_str())
                 .fetch_optional(pool)
                 .await?;
             row.as_ref().map(key_from_row).transpose()
-        })
+        })?;
+        self.resolved(record).await
     }
 
     /// A key by digest: the lookup of every verification.
@@ -330,13 +358,55 @@ impl Store {
         digest: &keywarden_core::digest::KeyDigest,
     ) -> Result<Option<KeyRecord>> {
         let sql = format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE digest = $1");
-        with_db!(self, reader, |pool| {
+        let record = with_db!(self, reader, |pool| {
             let row = sqlx::query(&sql)
                 .bind(digest.as_bytes().as_slice())
                 .fetch_optional(pool)
                 .await?;
             row.as_ref().map(key_from_row).transpose()
-        })
+        })?;
+        self.resolved(record).await
+    }
+
+    /// `record` with its roles' permissions in its effective ones.
+    async fn resolved(&self, record: Option<KeyRecord>) -> Result<Option<KeyRecord>> {
+        let Some(record) = record else {
+            return Ok(None);
+        };
+        let mut one = [record];
+        self.resolve_roles(&mut one).await?;
+        let [record] = one;
+        Ok(Some(record))
+    }
+
+    /// Adds to each record's effective permissions those its roles grant
+    /// (one query for all the records' spaces; none when no record has a
+    /// role). A role that no longer exists grants nothing.
+    pub async fn resolve_roles(&self, records: &mut [KeyRecord]) -> Result<()> {
+        let mut spaces: Vec<SpaceId> = records
+            .iter()
+            .filter(|r| !r.roles.is_empty())
+            .map(|r| r.space.clone())
+            .collect();
+        if spaces.is_empty() {
+            return Ok(());
+        }
+        spaces.sort();
+        spaces.dedup();
+        let roles = self.roles_of(&spaces).await?;
+        for record in records.iter_mut().filter(|r| !r.roles.is_empty()) {
+            for role in roles
+                .iter()
+                .filter(|role| role.space == record.space && record.roles.contains(&role.name))
+            {
+                for permission in &role.permissions {
+                    if !record.effective.contains(permission) {
+                        record.effective.push(permission.clone());
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Lists keys, newest first, `limit` at a time.
@@ -349,8 +419,8 @@ impl Store {
     ) -> Result<Page<KeyRecord>> {
         let sql = format!(
             "SELECT {KEY_COLUMNS} FROM api_keys {} \
-             AND ($5 IS NULL OR created_at < $5 OR (created_at = $5 AND id < $6)) \
-             ORDER BY created_at DESC, id DESC LIMIT $7",
+             AND ($7 IS NULL OR created_at < $7 OR (created_at = $7 AND id < $8)) \
+             ORDER BY created_at DESC, id DESC LIMIT $9",
             filter_clause(filter)
         );
         let search = search_text(filter);
@@ -361,6 +431,8 @@ impl Store {
                 .bind(filter.owner.as_ref().map(|o| o.as_str()))
                 .bind(filter.environment.as_ref().map(|e| e.as_str()))
                 .bind(&search)
+                .bind(filter.space.as_ref().map(SpaceId::as_str))
+                .bind(visible_list(filter.visible.as_deref()))
                 .bind(after.map(|c| c.created_at))
                 .bind(after.map(|c| c.id.as_str()))
                 .bind(fetch)
@@ -368,6 +440,7 @@ impl Store {
                 .await?;
             rows.iter().map(key_from_row).collect::<Result<Vec<_>>>()
         })?;
+        self.resolve_roles(&mut items).await?;
         let next = if items.len() > limit as usize {
             items.truncate(limit as usize);
             items.last().map(|k| {
@@ -396,6 +469,8 @@ impl Store {
                 .bind(filter.owner.as_ref().map(|o| o.as_str()))
                 .bind(filter.environment.as_ref().map(|e| e.as_str()))
                 .bind(&search)
+                .bind(filter.space.as_ref().map(SpaceId::as_str))
+                .bind(visible_list(filter.visible.as_deref()))
                 .fetch_one(pool)
                 .await?;
             row.i64("n")
@@ -404,18 +479,24 @@ impl Store {
 
     /// How many keys each environment holds in each status at `now`,
     /// ordered by environment then status.
-    pub async fn key_counts(&self, now: UnixMillis) -> Result<Vec<KeyCount>> {
+    /// Only `filter`'s space and visible spaces count.
+    pub async fn key_counts(&self, now: UnixMillis, filter: &KeyFilter) -> Result<Vec<KeyCount>> {
+        let sql = format!(
+            "SELECT environment, CASE WHEN revoked_at IS NOT NULL THEN 'revoked' \
+             WHEN expires_at IS NOT NULL AND expires_at <= $1 THEN 'expired' \
+             WHEN disabled_at IS NOT NULL THEN 'disabled' \
+             ELSE 'active' END AS status, COUNT(*) AS n FROM api_keys \
+             WHERE ($2 IS NULL OR space = $2) AND {} \
+             GROUP BY environment, status ORDER BY environment, status",
+            visible_clause(3)
+        );
         with_db!(self, reader, |pool| {
-            let rows = sqlx::query(
-                "SELECT environment, CASE WHEN revoked_at IS NOT NULL THEN 'revoked' \
-                 WHEN expires_at IS NOT NULL AND expires_at <= $1 THEN 'expired' \
-                 WHEN disabled_at IS NOT NULL THEN 'disabled' \
-                 ELSE 'active' END AS status, COUNT(*) AS n FROM api_keys \
-                 GROUP BY environment, status ORDER BY environment, status",
-            )
-            .bind(now)
-            .fetch_all(pool)
-            .await?;
+            let rows = sqlx::query(&sql)
+                .bind(now)
+                .bind(filter.space.as_ref().map(SpaceId::as_str))
+                .bind(visible_list(filter.visible.as_deref()))
+                .fetch_all(pool)
+                .await?;
             rows.iter()
                 .map(|r| {
                     Ok(KeyCount {
@@ -465,7 +546,7 @@ impl Store {
             "SELECT {KEY_COLUMNS} FROM api_keys WHERE id = $1{}",
             self.lock_suffix()
         );
-        with_db!(self, writer, |pool| {
+        let (before, mut after, entry) = with_db!(self, writer, |pool| {
             let mut tx = pool.begin().await?;
             let row = sqlx::query(&select)
                 .bind(id.as_str())
@@ -486,7 +567,17 @@ impl Store {
             let entry = append_audit!(tx, self, audit);
             tx.commit().await?;
             Ok((before, after, entry))
-        })
+        })?;
+        // The answer shows the key as it now is: its permissions as changed,
+        // and its roles'. (A failure to read the roles after the commit
+        // leaves them out of the answer, not out of the change.)
+        after.effective.clone_from(&after.scopes);
+        let mut one = [after];
+        if let Err(err) = self.resolve_roles(&mut one).await {
+            tracing::warn!(error = %err, "the roles of a changed key could not be read");
+        }
+        let [after] = one;
+        Ok((before, after, entry))
     }
 
     /// Changes a key's settings. A revoked key cannot change.
@@ -718,33 +809,38 @@ impl Store {
         })
     }
 
-    /// Revokes every active key of an owner and/or environment (at least
-    /// one must be given). Returns the ids revoked.
+    /// Revokes every active key of an owner, environment and/or space (at
+    /// least one must be given), within the filter's visible spaces
+    /// (its status and search are not read). Returns the ids revoked.
     pub async fn bulk_revoke(
         &self,
-        owner: Option<&Owner>,
-        environment: Option<&keywarden_core::key::Environment>,
+        filter: &KeyFilter,
         reason: &str,
         now: UnixMillis,
         audit: &AuditDraft,
     ) -> Result<Vec<KeyId>> {
-        if owner.is_none() && environment.is_none() {
+        let (owner, environment) = (filter.owner.as_ref(), filter.environment.as_ref());
+        if owner.is_none() && environment.is_none() && filter.space.is_none() {
             return Err(StoreError::Conflict(
-                "bulk revoke needs an owner or an environment".to_owned(),
+                "bulk revoke needs an owner, an environment or a space".to_owned(),
             ));
         }
         let mut audit = audit.clone();
         with_db!(self, writer, |pool| {
             let mut tx = pool.begin().await?;
-            let rows = sqlx::query(
+            let rows = sqlx::query(&format!(
                 "UPDATE api_keys SET revoked_at = $1, revoke_reason = $2, updated_at = $1 \
                  WHERE revoked_at IS NULL AND ($3 IS NULL OR owner = $3) \
-                 AND ($4 IS NULL OR environment = $4) RETURNING id",
-            )
+                 AND ($4 IS NULL OR environment = $4) AND ($5 IS NULL OR space = $5) \
+                 AND {} RETURNING id",
+                visible_clause(6)
+            ))
             .bind(now)
             .bind(reason)
             .bind(owner.map(|o| o.as_str()))
             .bind(environment.map(|e| e.as_str()))
+            .bind(filter.space.as_ref().map(SpaceId::as_str))
+            .bind(visible_list(filter.visible.as_deref()))
             .fetch_all(&mut *tx)
             .await?;
             let ids = rows
@@ -1079,6 +1175,9 @@ fn apply_patch(k: &mut KeyRecord, p: &KeyPatch, now: UnixMillis) {
     }
     if let Some(owner) = &p.owner {
         k.owner.clone_from(owner);
+    }
+    if let Some(roles) = &p.roles {
+        k.roles.clone_from(roles);
     }
     if let Some(scopes) = &p.scopes {
         k.scopes.clone_from(scopes);

@@ -46,6 +46,7 @@ pub use shares::{NewShare, OpenedShare};
 pub mod model;
 mod root_keys;
 mod sessions;
+mod spaces;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod usage;
@@ -724,6 +725,11 @@ const SQLITE_MIGRATIONS: Embedded = &[
         "hardening, round two",
         include_str!("../migrations/sqlite/0014_hardening.sql"),
     ),
+    (
+        15,
+        "key spaces and roles",
+        include_str!("../migrations/sqlite/0015_spaces.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded = &[
     (
@@ -790,6 +796,11 @@ const POSTGRES_MIGRATIONS: Embedded = &[
         13,
         "hardening, round two",
         include_str!("../migrations/postgres/0013_hardening.sql"),
+    ),
+    (
+        14,
+        "key spaces and roles",
+        include_str!("../migrations/postgres/0014_spaces.sql"),
     ),
 ];
 

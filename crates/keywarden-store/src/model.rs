@@ -7,6 +7,7 @@ use keywarden_core::{
     clock::UnixMillis,
     key::{Environment, KeyId},
     names::{Owner, Scope},
+    spaces::{RoleName, SpaceId},
 };
 use serde::{Deserialize, Serialize};
 
@@ -59,8 +60,16 @@ pub struct KeyRecord {
     pub owner: Option<Owner>,
     /// A human name.
     pub name: Option<String>,
-    /// What it may do.
+    /// What it may do: its direct permissions (scopes are permissions).
     pub scopes: Vec<Scope>,
+    /// The space it belongs to (it never moves).
+    pub space: SpaceId,
+    /// Its roles, in its space: each grants the role's permissions.
+    pub roles: Vec<RoleName>,
+    /// Its effective permissions: `scopes` and every permission its roles
+    /// grant, as read with the record (the store resolves the roles when it
+    /// reads a key; a role change drops every node's cached records).
+    pub effective: Vec<Scope>,
     /// Free-form JSON object for the API provider.
     pub metadata: serde_json::Value,
     /// When it was made.
@@ -288,6 +297,9 @@ pub enum Permission {
     /// Read the audit log.
     #[serde(rename = "audit:read")]
     AuditRead,
+    /// Create, change and delete key spaces and their roles.
+    #[serde(rename = "spaces:write")]
+    SpacesWrite,
     /// Everything.
     #[serde(rename = "admin")]
     Admin,
@@ -295,13 +307,14 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 8] = [
         Self::KeysRead,
         Self::KeysWrite,
         Self::KeysRevoke,
         Self::KeysReveal,
         Self::KeysVerify,
         Self::AuditRead,
+        Self::SpacesWrite,
         Self::Admin,
     ];
 
@@ -314,6 +327,7 @@ impl Permission {
             Self::KeysReveal => "keys:reveal",
             Self::KeysVerify => "keys:verify",
             Self::AuditRead => "audit:read",
+            Self::SpacesWrite => "spaces:write",
             Self::Admin => "admin",
         }
     }
@@ -357,6 +371,8 @@ pub struct RootKeyRecord {
     pub name: Option<String>,
     /// What it may do.
     pub permissions: Vec<Permission>,
+    /// The spaces whose keys it sees and changes; `None`: every space.
+    pub spaces: Option<Vec<SpaceId>>,
     /// When it was made.
     pub created_at: UnixMillis,
     /// Who made it (a root key id, `bootstrap` or `admin-cli`).
@@ -374,6 +390,11 @@ impl RootKeyRecord {
             .iter()
             .any(|p| *p == permission || *p == Permission::Admin)
     }
+
+    /// Whether it sees the keys of `space`.
+    pub fn sees(&self, space: &SpaceId) -> bool {
+        self.spaces.as_ref().is_none_or(|s| s.contains(space))
+    }
 }
 
 /// Filters for listing keys. Every set field must match.
@@ -387,6 +408,11 @@ pub struct KeyFilter {
     pub status: Option<KeyStatus>,
     /// Text to find in the id, name, owner or hint.
     pub search: Option<String>,
+    /// Only this space's keys.
+    pub space: Option<SpaceId>,
+    /// Only keys of these spaces (what a root key scoped to spaces sees);
+    /// `None`: every space.
+    pub visible: Option<Vec<SpaceId>>,
 }
 
 /// How many keys of one environment are in one status.
@@ -445,6 +471,8 @@ pub struct KeyPatch {
     pub owner: Option<Option<Owner>>,
     /// New scopes.
     pub scopes: Option<Vec<Scope>>,
+    /// New roles.
+    pub roles: Option<Vec<RoleName>>,
     /// New metadata.
     pub metadata: Option<serde_json::Value>,
     /// New expiry.
@@ -511,6 +539,28 @@ pub struct AuditFilter {
     pub outcome: Option<String>,
     /// Entries before this sequence number (for paging backwards).
     pub before_seq: Option<i64>,
+    /// Only entries about this space or its keys.
+    pub space: Option<SpaceId>,
+    /// Only entries about these spaces or their keys (what a root key
+    /// scoped to spaces sees); `None`: every entry.
+    pub visible: Option<Vec<SpaceId>>,
+}
+
+/// Filters for reading the events. Every set field must match.
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    /// Only this kind (`key.leaked`, ...).
+    pub kind: Option<String>,
+    /// Only this key's.
+    pub key_id: Option<String>,
+    /// Only events in this delivery state.
+    pub delivery: Option<crate::DeliveryState>,
+    /// Events before this sequence number (for paging backwards).
+    pub before_seq: Option<i64>,
+    /// Only events of this space's keys.
+    pub space: Option<SpaceId>,
+    /// Only events of these spaces' keys; `None`: every event.
+    pub visible: Option<Vec<SpaceId>>,
 }
 
 /// The result of checking the audit chain.
@@ -683,4 +733,79 @@ pub enum AttemptResult {
         /// Why.
         error: String,
     },
+}
+
+/// What a new key of a space gets unless its request says otherwise.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpaceDefaults {
+    /// The environments its keys may be created in (empty: any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub environments: Vec<Environment>,
+    /// A new key's rate limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<RateLimit>,
+    /// A new key's credits: how many, and their refill.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credits: Option<SpaceCredits>,
+    /// Required expiry: a new key lives at most this long (milliseconds);
+    /// one asked without an expiry gets this lifetime.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lifetime_ms: Option<i64>,
+}
+
+/// A space's default credits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SpaceCredits {
+    /// Credits a new key starts with.
+    pub amount: i64,
+    /// Set back to `amount` at each interval since the key's creation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refill_ms: Option<i64>,
+}
+
+/// A key space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpaceRecord {
+    /// Its id (a slug).
+    pub id: SpaceId,
+    /// A name for people.
+    pub name: String,
+    /// Its keys' prefix; `None`: the deployment's.
+    pub key_prefix: Option<keywarden_core::key::Prefix>,
+    /// What its new keys get.
+    pub defaults: SpaceDefaults,
+    /// Whether deletion is refused even without keys.
+    pub delete_protection: bool,
+    /// When it was made.
+    pub created_at: UnixMillis,
+    /// When it last changed.
+    pub updated_at: UnixMillis,
+}
+
+/// A space with how many keys it holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SpaceSummary {
+    /// The space.
+    pub space: SpaceRecord,
+    /// Its keys not revoked (active, disabled or expired).
+    pub live_keys: i64,
+    /// All its keys.
+    pub keys: i64,
+    /// Its roles.
+    pub roles: i64,
+}
+
+/// A role: permissions a key of its space gets by holding it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleRecord {
+    /// Its space.
+    pub space: SpaceId,
+    /// Its name.
+    pub name: RoleName,
+    /// The permissions it grants.
+    pub permissions: Vec<Scope>,
+    /// When it was made.
+    pub created_at: UnixMillis,
+    /// When it last changed.
+    pub updated_at: UnixMillis,
 }

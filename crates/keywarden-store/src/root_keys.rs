@@ -11,7 +11,7 @@ use crate::{
 /// The columns of `root_keys`, written once (SELECTs and the INSERT).
 macro_rules! root_columns {
     () => {
-        "id, digest, pepper_version, hint, name, permissions, created_at, created_by, revoked_at, last_used_at"
+        "id, digest, pepper_version, hint, name, permissions, created_at, created_by, revoked_at, last_used_at, spaces"
     };
 }
 
@@ -20,7 +20,7 @@ const ROOT_COLUMNS: &str = root_columns!();
 const INSERT_ROOT: &str = concat!(
     "INSERT INTO root_keys (",
     root_columns!(),
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
 );
 
 pub(crate) fn root_from_row(row: &impl RowGet) -> Result<RootKeyRecord> {
@@ -33,6 +33,10 @@ pub(crate) fn root_from_row(row: &impl RowGet) -> Result<RootKeyRecord> {
         hint: row.text("hint")?,
         name: row.opt_text("name")?,
         permissions,
+        spaces: row
+            .opt_text("spaces")?
+            .map(|s| serde_json::from_str(&s).map_err(StoreError::corrupt))
+            .transpose()?,
         created_at: row.i64("created_at")?,
         created_by: row.opt_text("created_by")?,
         revoked_at: row.opt_i64("revoked_at")?,
@@ -44,6 +48,12 @@ macro_rules! insert_root {
     ($tx:expr, $rec:expr) => {{
         let rec: &RootKeyRecord = $rec;
         let permissions = serde_json::to_string(&rec.permissions).map_err(StoreError::corrupt)?;
+        let spaces = rec
+            .spaces
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(StoreError::corrupt)?;
         sqlx::query(INSERT_ROOT)
             .bind(rec.id.as_str())
             .bind(rec.digest.as_bytes().as_slice())
@@ -55,6 +65,7 @@ macro_rules! insert_root {
             .bind(&rec.created_by)
             .bind(rec.revoked_at)
             .bind(rec.last_used_at)
+            .bind(spaces)
             .execute(&mut *$tx)
             .await?;
     }};

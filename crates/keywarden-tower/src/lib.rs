@@ -60,6 +60,8 @@ use axum::{
 use keywarden_core::{
     names::{Scope, covers_all},
     outcome::Code,
+    query::PermissionQuery,
+    spaces::SpaceId,
 };
 use tower::{Layer, Service};
 
@@ -79,8 +81,12 @@ pub struct Identity {
     pub key_id: String,
     /// Its owner.
     pub owner: Option<String>,
-    /// Its scopes.
+    /// Its scopes (its direct permissions).
     pub scopes: Vec<Scope>,
+    /// Its effective permissions: its own and its roles'.
+    pub permissions: Vec<Scope>,
+    /// Its key space.
+    pub space: String,
     /// Its environment.
     pub environment: String,
     /// Its metadata.
@@ -100,6 +106,10 @@ pub struct VerifyRequest<'a> {
     pub environment: Option<&'a str>,
     /// Required scopes.
     pub scopes: &'a [Scope],
+    /// A permission query the key must satisfy.
+    pub permissions: Option<&'a PermissionQuery>,
+    /// The space the API serves (a key of another is `NOT_FOUND`).
+    pub space: Option<&'a SpaceId>,
     /// The client's address.
     pub client_ip: Option<IpAddr>,
     /// The client's user agent.
@@ -117,6 +127,8 @@ impl VerifyRequest<'_> {
             key: keywarden_core::secret::SecretString::new(key.to_owned()),
             environment: self.environment.map(str::to_owned),
             scopes: self.scopes.iter().map(|s| s.as_str().to_owned()).collect(),
+            permissions: self.permissions.map(ToString::to_string),
+            space: self.space.map(ToString::to_string),
             client_ip: self.client_ip.map(|ip| ip.to_string()),
             cost: Some(self.cost),
         }
@@ -129,6 +141,8 @@ impl std::fmt::Debug for VerifyRequest<'_> {
             .field("key", &self.key.map(|_| "[REDACTED]"))
             .field("environment", &self.environment)
             .field("scopes", &self.scopes)
+            .field("permissions", &self.permissions.map(ToString::to_string))
+            .field("space", &self.space)
             .field("client_ip", &self.client_ip)
             .field("user_agent", &self.user_agent)
             .field("cost", &self.cost)
@@ -192,6 +206,8 @@ pub struct Verification {
     pub identity: Option<Identity>,
     /// Seconds to wait, when rate-limited.
     pub retry_after: Option<u64>,
+    /// With `INSUFFICIENT_PERMISSIONS`: the query's terms the key lacks.
+    pub missing: Vec<String>,
 }
 
 impl Verification {
@@ -201,6 +217,7 @@ impl Verification {
             code: code.into(),
             identity: None,
             retry_after: None,
+            missing: Vec::new(),
         }
     }
 
@@ -239,7 +256,7 @@ pub const UNAVAILABLE: &str = keywarden_proto::VERIFIER_UNAVAILABLE;
 /// `Retry-After` / `WWW-Authenticate` where they apply — the same answer as
 /// the server's forward-auth (`keywarden_proto::Refusal`).
 pub fn refusal(v: &Verification) -> Response<Body> {
-    let r = v.code.refusal(v.retry_after);
+    let r = v.code.refusal(v.retry_after).with_missing(&v.missing);
     (r.status, r.headers, axum::Json(r.body)).into_response()
 }
 
@@ -263,6 +280,8 @@ impl Cost {
 struct Options {
     environment: Option<String>,
     scopes: Vec<Scope>,
+    permissions: Option<PermissionQuery>,
+    space: Option<SpaceId>,
     cost: Cost,
 }
 
@@ -271,6 +290,8 @@ impl Default for Options {
         Self {
             environment: None,
             scopes: Vec::new(),
+            permissions: None,
+            space: None,
             cost: Cost::Fixed(1),
         }
     }
@@ -325,6 +346,23 @@ impl<V: KeyVerifier> KeywardenLayer<V> {
             .map(|s| s.as_ref().parse())
             .collect::<Result<Vec<Scope>, _>>()?;
         Arc::make_mut(&mut self.options).scopes = scopes;
+        Ok(self)
+    }
+
+    /// Requires every request's key to satisfy a permission query (its own
+    /// permissions and its roles'): `docs.read AND (billing.read OR admin)`
+    /// — `AND` binds tighter than `OR`. A refused request gets 403
+    /// `INSUFFICIENT_PERMISSIONS` naming the terms it lacks. The query is
+    /// parsed here, once.
+    pub fn permissions(mut self, query: &str) -> Result<Self, keywarden_core::query::QueryError> {
+        Arc::make_mut(&mut self.options).permissions = Some(query.parse()?);
+        Ok(self)
+    }
+
+    /// Serves one key space: a key of another space is refused as unknown
+    /// (`NOT_FOUND`).
+    pub fn space(mut self, space: &str) -> Result<Self, keywarden_core::names::NameError> {
+        Arc::make_mut(&mut self.options).space = Some(space.parse()?);
         Ok(self)
     }
 
@@ -409,6 +447,8 @@ where
                     key: presented_key(headers),
                     environment: options.environment.as_deref(),
                     scopes: &options.scopes,
+                    permissions: options.permissions.as_ref(),
+                    space: options.space.as_ref(),
                     client_ip,
                     user_agent: keywarden_proto::user_agent(headers),
                     cost: options.cost.of(&parts),

@@ -34,6 +34,9 @@ impl KeyVerifier for LocalVerifier {
                     key: request.key,
                     environment: request.environment,
                     scopes: request.scopes,
+                    permissions: request.permissions,
+                    space: request.space,
+                    visible: None,
                     client_ip: request.client_ip.map(|ip| ip.to_canonical()),
                     peer_ip: None,
                     user_agent: request.user_agent,
@@ -48,6 +51,8 @@ impl KeyVerifier for LocalVerifier {
                     key_id: k.id.to_string(),
                     owner: k.owner.as_ref().map(ToString::to_string),
                     scopes: k.scopes.clone(),
+                    permissions: k.effective.clone(),
+                    space: k.space.to_string(),
                     environment: k.environment.to_string(),
                     metadata: k.metadata.clone(),
                 });
@@ -55,6 +60,7 @@ impl KeyVerifier for LocalVerifier {
                 code: verdict.code.into(),
                 identity,
                 retry_after: verdict.retry_after,
+                missing: verdict.missing.iter().map(ToString::to_string).collect(),
             }
         })
     }

@@ -101,6 +101,12 @@ impl RemoteVerifier {
             h.update([b',']);
         }
         h.update([0]);
+        if let Some(q) = request.permissions {
+            h.update(q.to_string().as_bytes());
+        }
+        h.update([0]);
+        h.update(request.space.map_or("", |s| s.as_str()).as_bytes());
+        h.update([0]);
         h.update(
             request
                 .client_ip
@@ -149,6 +155,7 @@ impl RemoteVerifier {
                 code: Code::Valid.into(),
                 identity: Some(hit.identity.clone()),
                 retry_after: None,
+                missing: Vec::new(),
             };
         }
         let answer = match self.ask(&request, key).await {
@@ -167,6 +174,16 @@ impl RemoteVerifier {
                 .flatten()
                 .filter_map(|s| s.parse::<Scope>().ok())
                 .collect(),
+            permissions: answer
+                .permissions
+                .iter()
+                .flatten()
+                .filter_map(|s| s.parse::<Scope>().ok())
+                .collect(),
+            space: answer
+                .space
+                .clone()
+                .unwrap_or_else(|| keywarden_core::spaces::DEFAULT_SPACE.to_owned()),
             environment: answer.environment.clone().unwrap_or_default(),
             metadata: answer.metadata.clone().unwrap_or(serde_json::Value::Null),
         });
@@ -195,6 +212,7 @@ impl RemoteVerifier {
             code: answer.code.into(),
             identity,
             retry_after: answer.retry_after,
+            missing: answer.missing_permissions.unwrap_or_default(),
         }
     }
 }

@@ -54,6 +54,7 @@ async fn keywarden() -> Keywarden {
         &Default::default(),
         vec![Permission::KeysVerify],
         None,
+        None,
         now,
     )
     .await
@@ -473,6 +474,8 @@ fn a_verify_request_never_shows_its_key_in_debug() {
         key: Some(minted.expose()),
         environment: Some("live"),
         scopes: &[],
+        permissions: None,
+        space: None,
         client_ip: None,
         user_agent: None,
         cost: 1,

@@ -40,6 +40,10 @@ pub enum KeyField {
     Share,
     /// An owner (in the path).
     Owner,
+    /// The key's space.
+    Space,
+    /// The key's roles.
+    Roles,
 }
 
 impl KeyField {
@@ -61,6 +65,8 @@ impl KeyField {
             Self::Reason => "reason",
             Self::Share => "share",
             Self::Owner => "owner",
+            Self::Space => "space",
+            Self::Roles => "roles",
         }
     }
 }
@@ -85,6 +91,10 @@ pub enum KeyErrorKind {
     Empty,
     /// Given twice where it must be unique (a named rate limit's name).
     Duplicate,
+    /// Names something that does not exist (a space, a role).
+    Unknown,
+    /// Refused by the space's policy (an environment it does not allow).
+    NotAllowed,
     /// No such key.
     NotFound,
     /// No such thing (an event): what it is.
@@ -157,9 +167,13 @@ impl KeyError {
             (K::Unavailable, _) => "RECOVERY_UNAVAILABLE",
             (K::Empty, _) => "EMPTY_PATCH",
             (K::Duplicate, _) => "DUPLICATE_RATE_LIMIT",
+            (K::Unknown, Some(F::Roles)) => "UNKNOWN_ROLE",
+            (K::Unknown, _) => "UNKNOWN_SPACE",
+            (K::NotAllowed, _) => "ENVIRONMENT_NOT_ALLOWED",
             (K::Invalid, Some(F::Name)) => "INVALID_NAME",
             (K::Invalid, Some(F::Metadata)) => "INVALID_METADATA",
             (K::Invalid, Some(F::Scopes)) => "INVALID_SCOPES",
+            (K::Invalid, Some(F::Roles)) => "INVALID_ROLES",
             (K::Invalid, Some(F::IpAllowlist)) => "INVALID_CIDR",
             (K::Invalid, Some(F::RateLimit)) => "INVALID_RATE_LIMIT",
             (K::Invalid, Some(F::UsageLimit)) => "INVALID_USAGE_LIMIT",

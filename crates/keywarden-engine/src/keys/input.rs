@@ -1,6 +1,10 @@
 //! What the key operations take as input, as asked for (not yet checked).
 
-use keywarden_core::{key::Environment, names::Owner, names::Scope};
+use keywarden_core::{
+    key::Environment,
+    names::{Owner, Scope},
+    spaces::{RoleName, SpaceId},
+};
 use keywarden_proto::keys::ShareRequest;
 
 /// A rate limit as asked for: at most `limit` per `window_seconds`.
@@ -21,8 +25,12 @@ pub struct NewKey {
     pub owner: Option<Owner>,
     /// A name for people.
     pub name: Option<String>,
-    /// Its scopes.
+    /// Its direct permissions (scopes).
     pub scopes: Vec<Scope>,
+    /// Its space (`default` when none is named).
+    pub space: Option<SpaceId>,
+    /// Roles of its space it holds.
+    pub roles: Vec<RoleName>,
     /// Expiry, RFC 3339 (or `expires_in`).
     pub expires_at: Option<String>,
     /// Lifetime from now, `90d` (or `expires_at`).
@@ -54,6 +62,11 @@ pub struct KeyChanges {
     pub owner: Option<Option<Owner>>,
     /// New scopes.
     pub scopes: Option<Vec<Scope>>,
+    /// New direct permissions: the same list as `scopes`, under its newer
+    /// name (one of the two may be given).
+    pub permissions: Option<Vec<Scope>>,
+    /// New roles.
+    pub roles: Option<Vec<RoleName>>,
     /// New metadata.
     pub metadata: Option<serde_json::Value>,
     /// New expiry (RFC 3339), or none.

@@ -28,8 +28,11 @@ use keywarden_core::{
     key::{self, KeyId},
     names::{Owner, Scope},
     secret::PlaintextKey,
+    spaces::{RoleName, SpaceId},
 };
-use keywarden_store::{AuditAction, KeyCredits, KeyPatch, KeyRecord, SealedSecret, StoreError};
+use keywarden_store::{
+    AuditAction, KeyCredits, KeyPatch, KeyRecord, SealedSecret, SpaceRecord, StoreError,
+};
 
 pub use error::{KeyError, KeyErrorKind, KeyField};
 pub use input::{CreditsInput, KeyChanges, NewKey, RateLimitInput, RefillInput, bulk_target};
@@ -41,8 +44,25 @@ use validate::{
     check_metadata, check_name, check_policy, check_scopes, expiry, rate_limit, usage_limit,
 };
 
+/// Checks a rate limit as asked for (for a space's defaults).
+pub fn validate_rate_limit(
+    input: Option<RateLimitInput>,
+) -> Result<Option<keywarden_store::RateLimit>, KeyError> {
+    rate_limit(input)
+}
+
+/// Checks a name for people (a space's).
+pub fn check_name_text(name: &str) -> Result<(), KeyError> {
+    check_name(Some(&name.to_owned()))
+}
+
+/// Checks a list of permissions (a role's): at most 100.
+pub fn check_permissions(permissions: &[Scope]) -> Result<(), KeyError> {
+    check_scopes(permissions)
+}
+
 use crate::{
-    authz::{Authorized, Command},
+    authz::{Actor, Authorized, Command},
     command::{
         CreateKey, DeleteOwnerLimits, DisableKey, EnableKey, RevealKey, RevokeKey, RevokeKeys,
         RollKey, SetOwnerLimits, UpdateKey,
@@ -83,13 +103,66 @@ pub fn parse_id(id: &str) -> Result<KeyId, KeyError> {
     id.parse().map_err(|_| KeyError::not_found())
 }
 
-/// A key by id.
-pub async fn load(state: &Node, id: &KeyId) -> Result<KeyRecord, KeyError> {
+/// A key by id, as `actor` sees it: a key of a space it does not see is
+/// not found (404, never 403: its existence does not leak).
+pub async fn load(state: &Node, actor: &Actor, id: &KeyId) -> Result<KeyRecord, KeyError> {
     state
         .store()
         .get_key(id)
         .await?
+        .filter(|record| actor.sees(&record.space))
         .ok_or_else(KeyError::not_found)
+}
+
+/// The space named `id`, as `actor` sees it (`UNKNOWN_SPACE` otherwise).
+async fn space_of(state: &Node, actor: &Actor, id: &SpaceId) -> Result<SpaceRecord, KeyError> {
+    state
+        .store()
+        .get_space(id)
+        .await?
+        .filter(|s| actor.sees(&s.id))
+        .ok_or_else(|| {
+            KeyError::new(
+                KeyField::Space,
+                KeyErrorKind::Unknown,
+                "no such space: create it first (POST /v1/spaces)",
+            )
+        })
+}
+
+/// Checks that every role exists in `space`: a key may hold only its
+/// space's roles.
+async fn check_roles(state: &Node, space: &SpaceId, roles: &[RoleName]) -> Result<(), KeyError> {
+    if roles.len() > MAX_ROLES {
+        return Err(KeyError::invalid(
+            KeyField::Roles,
+            format!("at most {MAX_ROLES} roles"),
+        ));
+    }
+    if roles.is_empty() {
+        return Ok(());
+    }
+    let known = state.store().list_roles(space).await?;
+    if let Some(missing) = roles.iter().find(|r| !known.iter().any(|k| &k.name == *r)) {
+        return Err(KeyError::new(
+            KeyField::Roles,
+            KeyErrorKind::Unknown,
+            format!("the space {space} has no role {missing}"),
+        ));
+    }
+    Ok(())
+}
+
+/// Most roles a key may hold.
+pub const MAX_ROLES: usize = 20;
+
+/// The prefix a new key of `space` gets: the space's own, or the
+/// deployment's.
+fn space_prefix(state: &Node, space: &SpaceRecord) -> key::Prefix {
+    space
+        .key_prefix
+        .clone()
+        .unwrap_or_else(|| state.config().prefix.clone())
 }
 
 /// A key just made: its plaintext (the one time it exists), id, digest
@@ -102,14 +175,15 @@ struct Minted {
     pepper_version: u32,
 }
 
-/// Mints a key of `environment` (sealed under the master key when
-/// `recoverable`).
+/// Mints a key of `prefix` and `environment` (sealed under the master key
+/// when `recoverable`).
 fn mint(
     state: &Node,
+    prefix: &key::Prefix,
     environment: &key::Environment,
     recoverable: bool,
 ) -> Result<Minted, KeyError> {
-    let key = key::mint(&state.config().prefix, environment);
+    let key = key::mint(prefix, environment);
     let id = KeyId::generate();
     let sealed = recoverable.then(|| seal(state, &key, &id)).transpose()?;
     let pepper = state.store().peppers().current();
@@ -158,13 +232,47 @@ pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Create
     }
     check_name(new.name.as_ref())?;
     check_scopes(&new.scopes)?;
+    // The space: the actor holds it (authorization checked that), it
+    // exists, and its policy and defaults apply.
+    let space = space_of(state, &actor, &new.space.clone().unwrap_or_default()).await?;
+    check_roles(state, &space.id, &new.roles).await?;
+    let defaults = &space.defaults;
+    if !defaults.environments.is_empty() && !defaults.environments.contains(&new.environment) {
+        return Err(KeyError::new(
+            KeyField::Environment,
+            KeyErrorKind::NotAllowed,
+            format!(
+                "the space {} allows keys only in {}",
+                space.id,
+                defaults
+                    .environments
+                    .iter()
+                    .map(|e| e.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
     let metadata = new.metadata.unwrap_or_else(|| serde_json::json!({}));
     check_metadata(&metadata)?;
     let ip_allowlist = parse_allowlist(&new.ip_allowlist)?;
-    let rate_limit = rate_limit(new.rate_limit)?;
+    let rate_limit = rate_limit(new.rate_limit)?.or(defaults.rate_limit);
     let rate_limits = validate::named_rate_limits(&new.rate_limits)?;
     let usage_limit = usage_limit(new.usage_limit)?;
-    let credits = validate::credits(new.credits.as_ref(), usage_limit.is_some())?;
+    let credits = validate::credits(new.credits.as_ref(), usage_limit.is_some())?.or_else(|| {
+        defaults
+            .credits
+            .filter(|_| usage_limit.is_none())
+            .map(|c| keywarden_store::Credits {
+                remaining: c.amount,
+                refill: c
+                    .refill_ms
+                    .map(|interval_ms| keywarden_store::CreditRefill {
+                        amount: c.amount,
+                        interval_ms,
+                    }),
+            })
+    });
     let credits = match credits {
         Some(c) => Some(KeyCredits {
             limit: c.remaining,
@@ -179,7 +287,24 @@ pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Create
             period: 0,
         }),
     };
-    let expires_at = expiry(new.expires_at.as_deref(), new.expires_in.as_deref(), now)?;
+    let mut expires_at = expiry(new.expires_at.as_deref(), new.expires_in.as_deref(), now)?;
+    if let Some(max) = defaults.max_lifetime_ms {
+        match expires_at {
+            None => expires_at = Some(now.saturating_add(max)),
+            Some(at) if at - now > max => {
+                return Err(KeyError::new(
+                    KeyField::Expires,
+                    KeyErrorKind::TooLong,
+                    format!(
+                        "keys of the space {} may live at most {}",
+                        space.id,
+                        validate::describe_ms(max)
+                    ),
+                ));
+            }
+            Some(_) => {}
+        }
+    }
     check_policy(state, &new.environment, expires_at, now)?;
     if share.is_some() {
         crate::share::check_base(state)?;
@@ -191,7 +316,12 @@ pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Create
         sealed,
         digest,
         pepper_version,
-    } = mint(state, &new.environment, new.recoverable)?;
+    } = mint(
+        state,
+        &space_prefix(state, &space),
+        &new.environment,
+        new.recoverable,
+    )?;
     let record = KeyRecord {
         id: id.clone(),
         digest,
@@ -201,7 +331,10 @@ pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Create
         environment: new.environment,
         owner: new.owner,
         name: new.name,
+        effective: new.scopes.clone(),
         scopes: new.scopes,
+        space: space.id.clone(),
+        roles: new.roles,
         metadata,
         created_at: now,
         updated_at: now,
@@ -226,6 +359,8 @@ pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Create
             "environment": record.environment.as_str(),
             "owner": record.owner.as_ref().map(Owner::as_str),
             "scopes": record.scopes.iter().map(Scope::as_str).collect::<Vec<_>>(),
+            "space": record.space.as_str(),
+            "roles": record.roles.iter().map(RoleName::as_str).collect::<Vec<_>>(),
             "recoverable": record.sealed.is_some(),
         }),
     );
@@ -240,6 +375,11 @@ pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Create
         .verifier()
         .cache()
         .invalidate_digest(digest.as_bytes());
+    let mut one = [record];
+    if let Err(err) = state.store().resolve_roles(&mut one).await {
+        tracing::warn!(error = %err, "the roles of a new key could not be read");
+    }
+    let [record] = one;
     Ok(Created {
         share_url: share.map(|s| s.url(state)),
         key: minted,
@@ -252,12 +392,24 @@ pub async fn update(state: &Node, proof: Authorized<UpdateKey>) -> Result<KeyRec
     let (actor, UpdateKey { id, changes }) = proof.into_parts();
     let id = &parse_id(&id)?;
     let now = state.now();
-    let current = load(state, id).await?;
+    let current = load(state, &actor, id).await?;
     if let Some(name) = &changes.name {
         check_name(name.as_ref())?;
     }
-    if let Some(scopes) = &changes.scopes {
+    let scopes = match (changes.scopes, changes.permissions) {
+        (Some(_), Some(_)) => {
+            return Err(KeyError::invalid(
+                KeyField::Scopes,
+                "give scopes or permissions, not both: they are one list",
+            ));
+        }
+        (scopes, permissions) => scopes.or(permissions),
+    };
+    if let Some(scopes) = &scopes {
         check_scopes(scopes)?;
+    }
+    if let Some(roles) = &changes.roles {
+        check_roles(state, &current.space, roles).await?;
     }
     if let Some(m) = &changes.metadata {
         check_metadata(m)?;
@@ -282,7 +434,8 @@ pub async fn update(state: &Node, proof: Authorized<UpdateKey>) -> Result<KeyRec
     let patch = KeyPatch {
         name: changes.name,
         owner: changes.owner,
-        scopes: changes.scopes,
+        scopes,
+        roles: changes.roles,
         metadata: changes.metadata,
         expires_at,
         ip_allowlist: changes
@@ -310,6 +463,7 @@ pub async fn update(state: &Node, proof: Authorized<UpdateKey>) -> Result<KeyRec
         patch.name.is_some().then_some("name"),
         patch.owner.is_some().then_some("owner"),
         patch.scopes.is_some().then_some("scopes"),
+        patch.roles.is_some().then_some("roles"),
         patch.metadata.is_some().then_some("metadata"),
         patch.expires_at.is_some().then_some("expires_at"),
         patch.ip_allowlist.is_some().then_some("ip_allowlist"),
@@ -374,14 +528,19 @@ pub async fn roll(state: &Node, proof: Authorized<RollKey>) -> Result<Rolled, Ke
     if share.is_some() {
         crate::share::check_base(state)?;
     }
-    let old = load(state, id).await?;
+    let old = load(state, &actor, id).await?;
+    // The new key keeps the old one's prefix (its space's when it was made).
+    let prefix = old
+        .prefix
+        .parse()
+        .unwrap_or_else(|_| state.config().prefix.clone());
     let Minted {
         key: minted,
         id: new_id,
         sealed,
         digest,
         pepper_version,
-    } = mint(state, &old.environment, old.sealed.is_some())?;
+    } = mint(state, &prefix, &old.environment, old.sealed.is_some())?;
     let new = KeyRecord {
         id: new_id.clone(),
         digest,
@@ -452,6 +611,9 @@ pub async fn revoke(state: &Node, proof: Authorized<RevokeKey>) -> Result<KeyRec
     let (actor, RevokeKey { id, reason }) = proof.into_parts();
     let id = &parse_id(&id)?;
     let reason = validate::reason(reason, "manual")?;
+    // A key never changes space: what the actor sees now it sees at the
+    // revocation.
+    load(state, &actor, id).await?;
     let audit = actor.draft(
         state,
         RevokeKey::ACTION,
@@ -489,6 +651,7 @@ async fn set_disabled(
     action: AuditAction,
 ) -> Result<KeyRecord, KeyError> {
     let id = &parse_id(id)?;
+    load(state, actor, id).await?;
     let audit = actor.draft(state, action, Some(id.as_str()), serde_json::json!({}));
     let (record, _changed) = state
         .store()
@@ -552,7 +715,7 @@ pub async fn reveal(
     proof: Authorized<RevealKey>,
 ) -> Result<(KeyId, PlaintextKey), KeyError> {
     let id = parse_id(&proof.command().id)?;
-    let record = load(state, &id).await?;
+    let record = load(state, proof.actor(), &id).await?;
     let conflict = |code, message: &str| KeyError {
         field: Some(KeyField::Recoverable),
         kind: KeyErrorKind::Conflict(code),
@@ -600,23 +763,33 @@ pub async fn bulk(state: &Node, proof: Authorized<RevokeKeys>) -> Result<Vec<Str
     let (actor, command) = proof.into_parts();
     let reason = &validate::reason(command.reason, "emergency")?;
     let (owner, env) = (command.owner.as_ref(), command.environment.as_ref());
-    if owner.is_none() && env.is_none() {
+    if owner.is_none() && env.is_none() && command.space.is_none() {
         return Err(KeyError::new(
             KeyField::Filter,
             KeyErrorKind::Required,
-            "give an owner, an environment or both",
+            "give an owner, an environment, a space, or several",
         ));
     }
-    let target = bulk_target(owner, env);
+    let mut target = bulk_target(owner, env);
+    if let Some(space) = &command.space {
+        target = format!("{target} space={space}");
+    }
     let audit = actor.draft(
         state,
         RevokeKeys::ACTION,
         Some(&target),
         serde_json::json!({ "reason": reason }),
     );
+    let filter = keywarden_store::KeyFilter {
+        owner: command.owner.clone(),
+        environment: command.environment.clone(),
+        space: command.space.clone(),
+        visible: actor.spaces().map(<[SpaceId]>::to_vec),
+        ..Default::default()
+    };
     let ids = state
         .store()
-        .bulk_revoke(owner, env, reason, state.now(), &audit)
+        .bulk_revoke(&filter, reason, state.now(), &audit)
         .await?;
     let ids: Vec<String> = ids.iter().map(ToString::to_string).collect();
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();

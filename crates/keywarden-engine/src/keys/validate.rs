@@ -296,7 +296,7 @@ pub(crate) fn check_policy(
     }
 }
 
-fn describe_ms(ms: i64) -> String {
+pub(crate) fn describe_ms(ms: i64) -> String {
     const DAY: i64 = 86_400_000;
     if ms % DAY == 0 {
         format!("{} days", ms / DAY)

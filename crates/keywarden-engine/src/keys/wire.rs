@@ -42,7 +42,17 @@ impl From<wire::CreateKeyRequest> for NewKey {
             environment: r.environment,
             owner: r.owner,
             name: r.name,
-            scopes: r.scopes,
+            scopes: {
+                let mut scopes = r.scopes;
+                for p in r.permissions {
+                    if !scopes.contains(&p) {
+                        scopes.push(p);
+                    }
+                }
+                scopes
+            },
+            space: r.space,
+            roles: r.roles,
             expires_at: r.expires_at,
             expires_in: r.expires_in,
             metadata: r.metadata,
@@ -65,6 +75,8 @@ impl From<wire::PatchKeyRequest> for KeyChanges {
             name: r.name,
             owner: r.owner,
             scopes: r.scopes.map(Option::unwrap_or_default),
+            permissions: r.permissions.map(Option::unwrap_or_default),
+            roles: r.roles.map(Option::unwrap_or_default),
             metadata: r
                 .metadata
                 .map(|m| m.unwrap_or_else(|| serde_json::json!({}))),

@@ -41,6 +41,8 @@ pub async fn list_audit(
         target: q.target,
         outcome: q.outcome,
         before_seq: q.before,
+        space: q.space,
+        visible: actor.spaces().map(<[_]>::to_vec),
     };
     let entries = state.store().list_audit(&filter, limit).await?;
     state
@@ -123,10 +125,14 @@ pub async fn list_events(
     let events = state
         .store()
         .list_events(
-            q.kind.as_deref(),
-            q.key_id.as_deref(),
-            delivery,
-            q.before,
+            &keywarden_store::EventFilter {
+                kind: q.kind,
+                key_id: q.key_id,
+                delivery,
+                before_seq: q.before,
+                space: q.space,
+                visible: actor.spaces().map(<[_]>::to_vec),
+            },
             limit,
         )
         .await?;

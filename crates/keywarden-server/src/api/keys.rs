@@ -83,6 +83,8 @@ pub async fn list_keys(
         environment: q.environment,
         status,
         search: q.search,
+        space: q.space,
+        visible: actor.spaces().map(<[_]>::to_vec),
     };
     let now = state.now();
     let page = state
@@ -114,7 +116,7 @@ pub async fn get_key(
 ) -> Result<Json<KeyView>, ApiError> {
     let proof = authorize(&state, &actor, ReadKey { id }).await?;
     let id = keys::parse_id(&proof.command().id)?;
-    let record = keys::load(&state, &id).await?;
+    let record = keys::load(&state, &actor, &id).await?;
     state
         .store()
         .audit(&proof.draft(&state, Some(id.as_str()), serde_json::json!({})))
@@ -229,6 +231,7 @@ pub async fn bulk_revoke(
     let command = RevokeKeys {
         owner: req.owner,
         environment: req.environment,
+        space: req.space,
         reason: req.reason,
     };
     let proof = authorize(&state, &actor, command).await?;
@@ -277,7 +280,7 @@ pub async fn key_usage(
 ) -> Result<Json<UsageResponse>, ApiError> {
     let proof = authorize(&state, &actor, ReadKeyUsage { id }).await?;
     let id = keys::parse_id(&proof.command().id)?;
-    keys::load(&state, &id).await?;
+    keys::load(&state, &actor, &id).await?;
     let bucket = q.bucket.unwrap_or(Bucket::Hour);
     let bucket_ms = bucket.millis();
     let time = |t: &Option<String>, name: &str| -> Result<Option<i64>, ApiError> {

@@ -20,6 +20,7 @@ pub mod keys;
 pub mod leaks;
 pub mod owners;
 pub mod schema;
+pub mod spaces;
 pub mod trufflehog;
 pub mod verify;
 
@@ -34,6 +35,8 @@ pub mod verify;
         leaks::report_leaks, leaks::check_key, github::github_report,
         owners::put_limits, owners::get_limits, owners::delete_limits, owners::get_owner,
         audit::list_audit, audit::verify_audit, audit::audit_checkpoint, audit::list_events, audit::redeliver_event,
+        spaces::create_space, spaces::list_spaces, spaces::get_space, spaces::update_space, spaces::delete_space,
+        spaces::list_roles, spaces::get_role, spaces::put_role, spaces::delete_role,
         healthz, readyz, metrics,
     ),
     components(schemas(
@@ -41,6 +44,8 @@ pub mod verify;
         schema::AuditActionName, schema::AuditOutcomeName, schema::EventKindName,
         schema::DeliveryStateName, audit::DeliveryView,
         keywarden_proto::schemas::Environment, keywarden_proto::schemas::Owner, keys::Bucket,
+        keywarden_proto::schemas::SpaceId, keywarden_proto::schemas::RoleName,
+        keywarden_proto::schemas::KeyPrefix, keywarden_proto::schemas::PermissionQuery,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -48,6 +53,7 @@ pub mod verify;
         (name = "verify", description = "Verification"),
         (name = "leaks", description = "Leak reports"),
         (name = "owners", description = "Limits every key of an owner shares"),
+        (name = "spaces", description = "Key spaces and their roles"),
         (name = "audit", description = "Audit log and events"),
         (name = "system", description = "Health and metrics"),
     )
@@ -255,6 +261,18 @@ api_routes! {
     "/v1/keys/{id}/secret" { get => keys::reveal_key }
     "/v1/keys/{id}/usage" { get => keys::key_usage }
     "/v1/owners/{owner}" { get => owners::get_owner }
+    "/v1/spaces" { post => spaces::create_space, get => spaces::list_spaces }
+    "/v1/spaces/{space}" {
+        get => spaces::get_space,
+        patch => spaces::update_space,
+        delete => spaces::delete_space,
+    }
+    "/v1/spaces/{space}/roles" { get => spaces::list_roles }
+    "/v1/spaces/{space}/roles/{role}" {
+        get => spaces::get_role,
+        put => spaces::put_role,
+        delete => spaces::delete_role,
+    }
     "/v1/owners/{owner}/limits" {
         get => owners::get_limits,
         put => owners::put_limits,

@@ -89,6 +89,7 @@ pub async fn get_owner(
     let limits = state.store().get_owner_limits(owner.as_str()).await?;
     let filter = KeyFilter {
         owner: Some(owner.clone()),
+        visible: actor.spaces().map(<[_]>::to_vec),
         ..KeyFilter::default()
     };
     let page = state.store().list_keys(&filter, now, 200, None).await?;

@@ -10,7 +10,7 @@ use axum::{
     http::{HeaderMap, HeaderName, HeaderValue},
     response::{IntoResponse, Response},
 };
-use keywarden_core::names::Scope;
+use keywarden_core::{names::Scope, query::PermissionQuery, spaces::SpaceId};
 use keywarden_store::KeyRecord;
 
 use crate::{
@@ -39,6 +39,10 @@ fn response(v: &Verdict) -> VerifyResponse {
         owner: key.and_then(|k| k.owner.as_ref().map(ToString::to_string)),
         environment: key.map(|k| k.environment.to_string()),
         scopes: key.map(|k| k.scopes.iter().map(ToString::to_string).collect()),
+        space: key.map(|k| k.space.to_string()),
+        permissions: key.map(|k| k.effective.iter().map(ToString::to_string).collect()),
+        missing_permissions: (!v.missing.is_empty())
+            .then(|| v.missing.iter().map(ToString::to_string).collect()),
         expires_at: key.and_then(|k| timefmt::opt(k.expires_at)),
         metadata: key.map(|k| k.metadata.clone()),
         remaining: v.remaining,
@@ -70,41 +74,51 @@ const SCOPE_MEMO_TEXT: usize = 256;
 /// The texts a list was read from (forward-auth's query, its header).
 type ScopeTexts = (Option<Box<str>>, Option<Box<str>>);
 
-/// Per thread: the last lists read, and the slot the next one replaces.
-#[derive(Default)]
-struct ScopeMemo {
-    lists: Vec<(ScopeTexts, Arc<[Scope]>)>,
+/// Per thread: the last requirements read (scope lists, permission
+/// queries), and the slot the next one replaces.
+struct TextMemo<T: ?Sized> {
+    lists: Vec<(ScopeTexts, Arc<T>)>,
     next: usize,
 }
 
-/// The scopes a forward-auth request requires: those of its query and those
-/// of its `X-Keywarden-Scopes` header, both. A proxy sends the same few
-/// lists again and again, so each thread remembers the last
-/// [`SCOPE_MEMO`] it read (short ones only): a repeated list costs a
-/// comparison of its text, not a parse and three allocations. Refused
-/// texts are not remembered.
-fn required_scopes(query: Option<&str>, header: Option<&str>) -> Result<Arc<[Scope]>, ApiError> {
-    thread_local! {
-        static MEMO: std::cell::RefCell<ScopeMemo> = std::cell::RefCell::default();
+impl<T: ?Sized> Default for TextMemo<T> {
+    fn default() -> Self {
+        Self {
+            lists: Vec::new(),
+            next: 0,
+        }
     }
+}
+
+/// What `parse` reads from a forward-auth request's query text and header
+/// text, remembered per thread in `memo` (the last [`SCOPE_MEMO`], short
+/// texts only): a proxy sends the same few requirements again and again,
+/// so a repeated one costs a comparison of its text, not a parse and its
+/// allocations. Refused texts are not remembered.
+fn memoized<T: ?Sized>(
+    memo: &'static std::thread::LocalKey<std::cell::RefCell<TextMemo<T>>>,
+    query: Option<&str>,
+    header: Option<&str>,
+    parse: impl FnOnce() -> Result<Arc<T>, ApiError>,
+) -> Result<Arc<T>, ApiError> {
     let remember = query.map_or(0, str::len) + header.map_or(0, str::len) <= SCOPE_MEMO_TEXT;
     let same = |(q, h): &ScopeTexts| q.as_deref() == query && h.as_deref() == header;
     if remember
-        && let Some(known) = MEMO.with_borrow(|m| {
+        && let Some(known) = memo.with_borrow(|m| {
             m.lists
                 .iter()
                 .find(|(texts, _)| same(texts))
-                .map(|(_, scopes)| scopes.clone())
+                .map(|(_, value)| value.clone())
         })
     {
         return Ok(known);
     }
-    let scopes: Arc<[Scope]> = parse_required(query, header)?.into();
+    let value = parse()?;
     if remember {
-        MEMO.with_borrow_mut(|m| {
+        memo.with_borrow_mut(|m| {
             let entry = (
                 (query.map(Into::into), header.map(Into::into)),
-                scopes.clone(),
+                value.clone(),
             );
             if m.lists.len() < SCOPE_MEMO {
                 m.lists.push(entry);
@@ -115,7 +129,71 @@ fn required_scopes(query: Option<&str>, header: Option<&str>) -> Result<Arc<[Sco
             }
         });
     }
-    Ok(scopes)
+    Ok(value)
+}
+
+/// The scopes a forward-auth request requires: those of its query and those
+/// of its `X-Keywarden-Scopes` header, both (remembered per thread:
+/// [`memoized`]).
+fn required_scopes(query: Option<&str>, header: Option<&str>) -> Result<Arc<[Scope]>, ApiError> {
+    thread_local! {
+        static MEMO: std::cell::RefCell<TextMemo<[Scope]>> = std::cell::RefCell::default();
+    }
+    memoized(&MEMO, query, header, || {
+        Ok(parse_required(query, header)?.into())
+    })
+}
+
+/// The permission query a forward-auth request requires: that of its query
+/// and that of its `X-Keywarden-Permissions` header, both (remembered per
+/// thread: [`memoized`]). `None` when neither asks for one.
+fn required_permissions(
+    query: Option<&str>,
+    header: Option<&str>,
+) -> Result<Option<Arc<PermissionQuery>>, ApiError> {
+    thread_local! {
+        static MEMO: std::cell::RefCell<TextMemo<PermissionQuery>> = std::cell::RefCell::default();
+    }
+    if query.is_none() && header.is_none() {
+        return Ok(None);
+    }
+    memoized(&MEMO, query, header, || {
+        Ok(Arc::new(permission_query(query, header)?))
+    })
+    .map(Some)
+}
+
+/// A permission query from one text or two (both must hold: they are
+/// joined by `AND`). A malformed one is 400 `INVALID_PERMISSION_QUERY`,
+/// naming the position (and, with two, which one).
+pub(crate) fn permission_query(
+    query: Option<&str>,
+    header: Option<&str>,
+) -> Result<PermissionQuery, ApiError> {
+    let parse = |text: &str, what: &str| {
+        text.parse::<PermissionQuery>().map_err(|e| {
+            ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "INVALID_PERMISSION_QUERY",
+                format!("{what}: {e}"),
+            )
+        })
+    };
+    match (query, header) {
+        (Some(q), Some(h)) => {
+            let (q, h) = (
+                parse(q, "permissions")?,
+                parse(h, "X-Keywarden-Permissions")?,
+            );
+            parse(
+                &format!("({q}) AND ({h})"),
+                "permissions and X-Keywarden-Permissions",
+            )
+        }
+        (Some(q), None) => parse(q, "permissions"),
+        (None, Some(h)) => parse(h, "X-Keywarden-Permissions"),
+        (None, None) => Ok(PermissionQuery::all_of(Vec::new())),
+    }
 }
 
 /// The scopes of forward-auth's query and header, read (no memo).
@@ -154,6 +232,13 @@ fn check_cost(cost: Option<u32>) -> Result<u32, ApiError> {
     }
 }
 
+/// The space a verification names (`INVALID_SPACE` when it cannot be one).
+fn parse_space(text: &str) -> Result<SpaceId, ApiError> {
+    text.parse().map_err(|e: keywarden_core::names::NameError| {
+        ApiError::invalid("INVALID_SPACE", e.to_string())
+    })
+}
+
 fn check_environment(env: Option<&str>) -> Result<(), ApiError> {
     if let Some(e) = env {
         keywarden_core::key::Environment::check(e)
@@ -173,10 +258,18 @@ pub async fn verify(
     headers: HeaderMap,
     ApiJson(req): ApiJson<VerifyRequest>,
 ) -> Result<Response, ApiError> {
+    // The proof is not kept: what it decides is that the caller may ask.
+    // The spaces it sees bound what it may learn (`visible` below).
     crate::authz::authorize(&state, &actor, crate::command::VerifyKeys).await?;
     check_environment(req.environment.as_deref())?;
     let cost = check_cost(req.cost)?;
     let scopes = parse_scopes(req.scopes.iter().map(String::as_str))?;
+    let permissions = req
+        .permissions
+        .as_deref()
+        .map(|q| permission_query(Some(q), None))
+        .transpose()?;
+    let space = req.space.as_deref().map(parse_space).transpose()?;
     let client_ip = req
         .client_ip
         .as_deref()
@@ -192,6 +285,9 @@ pub async fn verify(
             key: Some(req.key.expose()),
             environment: req.environment.as_deref(),
             scopes: &scopes,
+            permissions: permissions.as_ref(),
+            space: space.as_ref(),
+            visible: actor.spaces(),
             client_ip: client_ip.map(|ip| ip.to_canonical()),
             peer_ip: None,
             user_agent: keywarden_proto::user_agent(&headers),
@@ -215,6 +311,8 @@ pub async fn verify(
 #[derive(Debug, Default, PartialEq, Eq)]
 struct FaQuery<'a> {
     scopes: Option<std::borrow::Cow<'a, str>>,
+    permissions: Option<std::borrow::Cow<'a, str>>,
+    space: Option<std::borrow::Cow<'a, str>>,
     environment: Option<std::borrow::Cow<'a, str>>,
     cost: Option<u32>,
 }
@@ -235,11 +333,17 @@ impl<'a> FaQuery<'a> {
                 };
                 match name {
                     "scopes" if q.scopes.is_none() => q.scopes = Some(value.into()),
+                    "permissions" if q.permissions.is_none() => {
+                        q.permissions = Some(value.into());
+                    }
+                    "space" if q.space.is_none() => q.space = Some(value.into()),
                     "environment" if q.environment.is_none() => {
                         q.environment = Some(value.into());
                     }
                     "cost" if q.cost.is_none() => q.cost = Some(value.parse().map_err(|_| ())?),
-                    "scopes" | "environment" | "cost" => return Err(()),
+                    "scopes" | "permissions" | "space" | "environment" | "cost" => {
+                        return Err(());
+                    }
                     _ => {}
                 }
             }
@@ -257,6 +361,8 @@ impl From<ForwardAuthQuery> for FaQuery<'_> {
     fn from(q: ForwardAuthQuery) -> Self {
         Self {
             scopes: q.scopes.map(Into::into),
+            permissions: q.permissions.map(Into::into),
+            space: q.space.map(Into::into),
             environment: q.environment.map(Into::into),
             cost: q.cost,
         }
@@ -266,6 +372,10 @@ impl From<ForwardAuthQuery> for FaQuery<'_> {
 const KEY_ID: HeaderName = HeaderName::from_static("x-keywarden-key-id");
 const OWNER: HeaderName = HeaderName::from_static("x-keywarden-owner");
 const SCOPES: HeaderName = HeaderName::from_static("x-keywarden-scopes");
+/// The permission query a proxy requires (with the query's `permissions`).
+const PERMISSIONS: HeaderName = HeaderName::from_static("x-keywarden-permissions");
+/// The space a proxy serves, on the route that reads no query.
+const REQUIRE_SPACE: HeaderName = HeaderName::from_static("x-keywarden-require-space");
 const ENVIRONMENT: HeaderName = HeaderName::from_static("x-keywarden-environment");
 /// The environment a proxy requires, on the route that reads no query.
 const REQUIRE_ENVIRONMENT: HeaderName = HeaderName::from_static("x-keywarden-require-environment");
@@ -315,7 +425,8 @@ fn identity_headers(key: &Arc<KeyRecord>) -> [Option<HeaderValue>; 4] {
 /// `Retry-After` when the store is unavailable, 403 otherwise (the mapping
 /// the tower middleware shares: `keywarden_proto::Refusal`).
 pub fn refusal(verdict: &Verdict) -> Response {
-    let r = keywarden_proto::Refusal::for_code(verdict.code, verdict.retry_after);
+    let r = keywarden_proto::Refusal::for_code(verdict.code, verdict.retry_after)
+        .with_missing(&verdict.missing);
     (r.status, r.headers, Json(r.body)).into_response()
 }
 
@@ -390,8 +501,20 @@ pub async fn forward_auth_proxied(
             .into_response();
         }
     };
+    let space = match headers.get(&REQUIRE_SPACE).map(|v| v.to_str()) {
+        None => None,
+        Some(Ok(text)) => Some(std::borrow::Cow::Borrowed(text)),
+        Some(Err(_)) => {
+            return ApiError::invalid(
+                "INVALID_SPACE",
+                "X-Keywarden-Require-Space is not ASCII text",
+            )
+            .into_response();
+        }
+    };
     let q = FaQuery {
         environment,
+        space,
         ..FaQuery::default()
     };
     let asked = match FaRequirements::read(headers, &q) {
@@ -407,6 +530,8 @@ pub async fn forward_auth_proxied(
 /// route), environment and cost.
 struct FaRequirements<'a> {
     scopes: Arc<[Scope]>,
+    permissions: Option<Arc<PermissionQuery>>,
+    space: Option<SpaceId>,
     environment: Option<&'a str>,
     cost: u32,
 }
@@ -425,10 +550,25 @@ impl<'a> FaRequirements<'a> {
             }
         };
         let scopes = required_scopes(q.scopes.as_deref(), header)?;
+        let permissions_header = match headers.get(&PERMISSIONS).map(|v| v.to_str()) {
+            None => None,
+            Some(Ok(text)) => Some(text),
+            Some(Err(_)) => {
+                return Err(ApiError::new(
+                    axum::http::StatusCode::BAD_REQUEST,
+                    "INVALID_PERMISSION_QUERY",
+                    "X-Keywarden-Permissions is not ASCII text",
+                ));
+            }
+        };
+        let permissions = required_permissions(q.permissions.as_deref(), permissions_header)?;
+        let space = q.space.as_deref().map(parse_space).transpose()?;
         check_environment(q.environment.as_deref())?;
         let cost = check_cost(q.cost)?;
         Ok(Self {
             scopes,
+            permissions,
+            space,
             environment: q.environment.as_deref(),
             cost,
         })
@@ -440,6 +580,9 @@ impl<'a> FaRequirements<'a> {
             key: presented_key(headers),
             environment: self.environment,
             scopes: &self.scopes,
+            permissions: self.permissions.as_deref(),
+            space: self.space.as_ref(),
+            visible: None,
             client_ip: addr.client,
             peer_ip: addr.peer,
             user_agent: keywarden_proto::user_agent(headers),

@@ -84,6 +84,8 @@ async fn render(state: &AppState, console: &Console, q: &AuditQuery) -> Result<R
         target: non_empty(&q.target).map(str::to_owned),
         outcome: non_empty(&q.outcome).map(str::to_owned),
         before_seq: non_empty(&q.before).and_then(|b| b.parse().ok()),
+        space: None,
+        visible: console.visible(),
     };
     let entries = if bad {
         Vec::new()

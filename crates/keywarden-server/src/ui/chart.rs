@@ -25,6 +25,7 @@ pub(crate) const CODES: [Code; Code::ALL.len()] = [
     Code::UsageExceeded,
     Code::Missing,
     Code::StoreUnavailable,
+    Code::InsufficientPermissions,
 ];
 
 /// The class that colors a code (`code-valid`, `code-not_found`, ...; in

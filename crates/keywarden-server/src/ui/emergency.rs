@@ -53,7 +53,11 @@ fn parse(t: &Target) -> Result<Parsed, String> {
 }
 
 /// Keys of the target not yet revoked: (active, expired).
-async fn unrevoked(state: &AppState, (owner, env): &Parsed) -> Result<(i64, i64), Response> {
+async fn unrevoked(
+    state: &AppState,
+    visible: Option<Vec<keywarden_core::spaces::SpaceId>>,
+    (owner, env): &Parsed,
+) -> Result<(i64, i64), Response> {
     let now = state.now();
     let count = |status| {
         let filter = KeyFilter {
@@ -61,6 +65,8 @@ async fn unrevoked(state: &AppState, (owner, env): &Parsed) -> Result<(i64, i64)
             environment: env.clone(),
             status: Some(status),
             search: None,
+            space: None,
+            visible: visible.clone(),
         };
         async move { state.store().count_keys(&filter, now).await }
     };
@@ -90,7 +96,7 @@ async fn render(
     let (problem, preview) = match &parsed {
         Err(e) => (Some(e.clone()), None),
         Ok((None, None)) => (None, None),
-        Ok(p) => match unrevoked(state, p).await {
+        Ok(p) => match unrevoked(state, console.visible(), p).await {
             Ok(counts) => (None, Some((p, counts))),
             Err(page) => return page,
         },
@@ -185,6 +191,7 @@ pub(crate) async fn revoke_all(
     let command = RevokeKeys {
         owner: parsed.0.clone(),
         environment: parsed.1.clone(),
+        space: None,
         reason: non_empty(&t.reason).map(str::to_owned),
     };
     let proof = match authorize(&state, &console.actor, command).await {
@@ -204,7 +211,7 @@ pub(crate) async fn revoke_all(
         )
         .await;
     }
-    let before = match unrevoked(&state, &parsed).await {
+    let before = match unrevoked(&state, console.visible(), &parsed).await {
         Ok((a, e)) => a + e,
         Err(page) => return page,
     };
@@ -222,7 +229,7 @@ pub(crate) async fn revoke_all(
         }
         Err(e) => return api_error_page(&e.into()),
     };
-    let after = match unrevoked(&state, &parsed).await {
+    let after = match unrevoked(&state, console.visible(), &parsed).await {
         Ok((a, e)) => a + e,
         Err(page) => return page,
     };

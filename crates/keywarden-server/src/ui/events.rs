@@ -80,10 +80,13 @@ async fn render(
         state
             .store()
             .list_events(
-                kind.map(EventKind::as_str),
-                None,
-                delivery,
-                before,
+                &keywarden_store::EventFilter {
+                    kind: kind.map(|k| k.as_str().to_owned()),
+                    delivery,
+                    before_seq: before,
+                    visible: console.visible(),
+                    ..Default::default()
+                },
                 PAGE_SIZE,
             )
             .await

@@ -35,7 +35,11 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
         return Ok(page(console, "Overview", Nav::Overview, body));
     }
     let now = state.now();
-    let counts = state.store().key_counts(now).await.map_err(fail)?;
+    let scope = keywarden_store::KeyFilter {
+        visible: console.visible(),
+        ..Default::default()
+    };
+    let counts = state.store().key_counts(now, &scope).await.map_err(fail)?;
     let range = chart::Range::ending_at(now, 3_600_000, 24);
     let buckets = state
         .store()
@@ -55,10 +59,11 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
     let leaks = state
         .store()
         .list_events(
-            Some(keywarden_store::EventKind::KeyLeaked.as_str()),
-            None,
-            None,
-            None,
+            &keywarden_store::EventFilter {
+                kind: Some(keywarden_store::EventKind::KeyLeaked.as_str().to_owned()),
+                visible: console.visible(),
+                ..Default::default()
+            },
             8,
         )
         .await

@@ -131,6 +131,12 @@ impl Console {
         self.actor.may::<C>()
     }
 
+    /// The spaces the signed-in root key sees (`None`: every space), as
+    /// store filters take them.
+    pub(crate) fn visible(&self) -> Option<Vec<keywarden_core::spaces::SpaceId>> {
+        self.actor.spaces().map(<[_]>::to_vec)
+    }
+
     /// The signed-in root key.
     pub(crate) fn root(&self) -> &RootKeyRecord {
         self.actor.root()

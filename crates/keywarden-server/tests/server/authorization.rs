@@ -15,11 +15,18 @@ use crate::{TestApp, on_each_backend};
 /// filled in, and its body. Answers are never 401/403 for a key that holds
 /// the route's permission.
 fn sample(method: &str, path: &str, id: &str, key: &str) -> Option<(String, Option<Value>)> {
-    let path_with = path.replace("{id}", id).replace("{owner}", "acme");
+    let path_with = path
+        .replace("{id}", id)
+        .replace("{owner}", "acme")
+        .replace("{space}", "default")
+        .replace("{role}", "walker");
     let body = match (method, path) {
         ("POST", "/v1/keys") => Some(json!({"environment": "test", "owner": "acme"})),
         ("POST", "/v1/keys/revoke") => Some(json!({"owner": "nobody", "confirm": true})),
         ("PATCH", "/v1/keys/{id}") => Some(json!({"name": "walked"})),
+        ("POST", "/v1/spaces") => Some(json!({"id": "walked"})),
+        ("PATCH", "/v1/spaces/{space}") => Some(json!({"name": "Default"})),
+        ("PUT", "/v1/spaces/{space}/roles/{role}") => Some(json!({"permissions": ["docs.read"]})),
         ("PUT", "/v1/owners/{owner}/limits") => {
             Some(json!({"rate_limit": {"limit": 100, "window_seconds": 60}}))
         }

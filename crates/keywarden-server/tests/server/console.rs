@@ -728,6 +728,7 @@ async fn revoking_the_root_key_ends_its_sessions_at_once() {
             &Default::default(),
             vec![Permission::Admin],
             None,
+            None,
             crate::NOW,
         )
         .await

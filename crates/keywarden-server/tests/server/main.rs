@@ -12,6 +12,7 @@ mod hostile;
 mod leaks;
 mod lifecycle;
 mod openapi;
+mod spaces;
 mod verify;
 mod webhooks;
 
@@ -110,6 +111,26 @@ impl TestApp {
             &self.store,
             &Default::default(),
             permissions.to_vec(),
+            None,
+            None,
+            NOW,
+        )
+        .await
+        .unwrap();
+        key.expose().to_owned()
+    }
+
+    /// A root key with these permissions that sees only these spaces.
+    pub(crate) async fn scoped_root_key(
+        &self,
+        permissions: &[Permission],
+        spaces: &[&str],
+    ) -> String {
+        let (_, key) = setup::create_root_key(
+            &self.store,
+            &Default::default(),
+            permissions.to_vec(),
+            Some(spaces.iter().map(|s| s.parse().unwrap()).collect()),
             None,
             NOW,
         )

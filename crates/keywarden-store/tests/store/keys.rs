@@ -96,6 +96,7 @@ async fn list_filters_and_pages() {
             environment: env.map(|e| e.parse().unwrap()),
             status,
             search: None,
+            ..Default::default()
         };
         let count = |filter: KeyFilter| {
             let store = b.store.clone();
@@ -346,12 +347,11 @@ async fn revoke_is_idempotent_and_bulk_revoke_counts() {
                 .unwrap();
         }
         let acme = "acme".parse().unwrap();
-        let live = "live".parse().unwrap();
+        let live: keywarden_core::key::Environment = "live".parse().unwrap();
         let ids = b
             .store
             .bulk_revoke(
-                Some(&acme),
-                Some(&live),
+                &filter(Some(acme), Some(live.clone())),
                 "emergency",
                 NOW,
                 &draft("key.bulk_revoke", None),
@@ -367,8 +367,7 @@ async fn revoke_is_idempotent_and_bulk_revoke_counts() {
         let ids = b
             .store
             .bulk_revoke(
-                None,
-                Some(&live),
+                &filter(None, Some(live)),
                 "emergency",
                 NOW,
                 &draft("key.bulk_revoke", None),
@@ -378,7 +377,12 @@ async fn revoke_is_idempotent_and_bulk_revoke_counts() {
         assert_eq!(ids.len(), 1);
         let err = b
             .store
-            .bulk_revoke(None, None, "x", NOW, &draft("key.bulk_revoke", None))
+            .bulk_revoke(
+                &filter(None, None),
+                "x",
+                NOW,
+                &draft("key.bulk_revoke", None),
+            )
             .await;
         assert!(err.is_err());
         let active = keywarden_store::KeyFilter {
@@ -482,7 +486,7 @@ async fn counts_by_environment_and_status_and_expiring_soon() {
         }
         let counts: Vec<(String, &str, i64)> = b
             .store
-            .key_counts(NOW)
+            .key_counts(NOW, &Default::default())
             .await
             .unwrap()
             .into_iter()
@@ -649,4 +653,16 @@ async fn spending_credits_and_recording_last_uses_never_deadlock() {
         );
     })
     .await;
+}
+
+/// A bulk revocation's filter: an owner and/or environment.
+fn filter(
+    owner: Option<keywarden_core::names::Owner>,
+    environment: Option<keywarden_core::key::Environment>,
+) -> keywarden_store::KeyFilter {
+    keywarden_store::KeyFilter {
+        owner,
+        environment,
+        ..Default::default()
+    }
 }

@@ -8,6 +8,7 @@ mod audit;
 mod keys;
 mod root_keys;
 mod sessions;
+mod spaces;
 mod usage;
 
 use std::future::Future;
@@ -114,6 +115,9 @@ pub(crate) fn new_key(owner: &str, env: &str, created_at: i64) -> (KeyRecord, St
         owner: Some(owner.parse().unwrap()),
         name: Some(format!("{owner} key")),
         scopes: vec!["orders:read".parse().unwrap()],
+        space: Default::default(),
+        roles: Vec::new(),
+        effective: vec!["orders:read".parse().unwrap()],
         metadata: serde_json::json!({"plan": "pro"}),
         created_at,
         updated_at: created_at,

@@ -14,6 +14,7 @@ pub(crate) fn root(permissions: Vec<Permission>) -> (RootKeyRecord, String) {
         hint: minted.hint(),
         name: Some("ops".to_owned()),
         permissions,
+        spaces: None,
         created_at: NOW,
         created_by: Some("bootstrap".to_owned()),
         revoked_at: None,

@@ -169,11 +169,7 @@ async fn events_list_newest_first() {
             ))
             .await
             .unwrap();
-        let all = b
-            .store
-            .list_events(None, None, None, None, 10)
-            .await
-            .unwrap();
+        let all = b.store.list_events(&Default::default(), 10).await.unwrap();
         assert_eq!(all.len(), 2);
         assert_eq!(all[0].kind, "key.burst");
         assert_eq!(all[1].id, first);
@@ -182,14 +178,26 @@ async fn events_list_newest_first() {
         assert_eq!(all[0].delivery.state, DeliveryState::None);
         let leaks = b
             .store
-            .list_events(Some("key.leaked"), None, None, None, 10)
+            .list_events(
+                &keywarden_store::EventFilter {
+                    kind: Some("key.leaked".into()),
+                    ..Default::default()
+                },
+                10,
+            )
             .await
             .unwrap();
         assert_eq!(leaks.len(), 1);
         assert_eq!(leaks[0].details["source"], "github");
         let older = b
             .store
-            .list_events(None, None, None, Some(all[0].seq), 10)
+            .list_events(
+                &keywarden_store::EventFilter {
+                    before_seq: Some(all[0].seq),
+                    ..Default::default()
+                },
+                10,
+            )
             .await
             .unwrap();
         assert_eq!(older.len(), 1);
@@ -249,11 +257,7 @@ async fn the_webhook_outbox_claims_retries_and_ends() {
             )
             .await
             .unwrap();
-        let all = b
-            .store
-            .list_events(None, None, None, None, 10)
-            .await
-            .unwrap();
+        let all = b.store.list_events(&Default::default(), 10).await.unwrap();
         let by_id = |id: &str| all.iter().find(|e| e.id == id).unwrap().delivery.clone();
         let d0 = by_id(&ids[0]);
         assert_eq!(d0.state, DeliveryState::Delivered);
@@ -290,7 +294,13 @@ async fn the_webhook_outbox_claims_retries_and_ends() {
             .unwrap();
         let failed = b
             .store
-            .list_events(None, None, Some(DeliveryState::Failed), None, 10)
+            .list_events(
+                &keywarden_store::EventFilter {
+                    delivery: Some(DeliveryState::Failed),
+                    ..Default::default()
+                },
+                10,
+            )
             .await
             .unwrap();
         assert_eq!(failed.len(), 1);

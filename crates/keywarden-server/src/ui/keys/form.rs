@@ -178,6 +178,8 @@ impl KeyForm {
             owner: parse_owner(&self.owner)?,
             name: name_of(&self.name),
             scopes: parse_scopes(&self.scopes)?,
+            space: None,
+            roles: Vec::new(),
             expires_at,
             expires_in,
             metadata: parse_metadata(&self.metadata)?,

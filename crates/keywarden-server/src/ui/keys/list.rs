@@ -67,6 +67,8 @@ pub(super) fn parse_filter(q: &ListQuery) -> Result<KeyFilter, String> {
         environment,
         status,
         search,
+        space: None,
+        visible: None,
     })
 }
 
@@ -79,7 +81,13 @@ pub(crate) async fn list(
     let proof = authorize(&state, &console, ListKeys).await?;
     let now = state.now();
     let (filter, problem) = match parse_filter(&q) {
-        Ok(f) => (Some(f), None),
+        Ok(f) => (
+            Some(KeyFilter {
+                visible: console.visible(),
+                ..f
+            }),
+            None,
+        ),
         Err(e) => (None, Some(e)),
     };
     let cursor = non_empty(&q.cursor).and_then(Cursor::decode);

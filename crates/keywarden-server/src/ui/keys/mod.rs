@@ -70,9 +70,13 @@ pub(super) async fn permit<C: Command>(
         .map_err(fail)
 }
 
-pub(super) async fn load(state: &AppState, id: &str) -> Result<(KeyId, KeyRecord), Response> {
+pub(super) async fn load(
+    state: &AppState,
+    console: &Console,
+    id: &str,
+) -> Result<(KeyId, KeyRecord), Response> {
     let id = keys::parse_id(id).map_err(fail)?;
-    let record = keys::load(state, &id).await.map_err(fail)?;
+    let record = keys::load(state, &console.actor, &id).await.map_err(fail)?;
     Ok((id, record))
 }
 
@@ -85,7 +89,7 @@ pub(super) async fn permitted_key<C: Command>(
     id: &str,
 ) -> Result<(Permit<C>, KeyId, KeyRecord), Response> {
     let permit = permit::<C>(state, console, Some(id)).await?;
-    let (id, record) = load(state, id).await?;
+    let (id, record) = load(state, console, id).await?;
     Ok((permit, id, record))
 }
 
