@@ -72,7 +72,7 @@ pub(crate) fn healthcheck(remote: &Remote) -> anyhow::Result<Outcome> {
     }
 }
 
-struct Client {
+pub(crate) struct Client {
     base: String,
     token: String,
     http: Http,
@@ -80,13 +80,13 @@ struct Client {
 
 /// An answer: the JSON the server sent (what `--json` prints) and the
 /// wire type it reads as.
-struct Answer<T> {
-    json: Value,
-    body: T,
+pub(crate) struct Answer<T> {
+    pub(crate) json: Value,
+    pub(crate) body: T,
 }
 
 impl Client {
-    fn new(remote: &Remote) -> anyhow::Result<Self> {
+    pub(crate) fn new(remote: &Remote) -> anyhow::Result<Self> {
         let token = std::env::var("KEYWARDEN_TOKEN").ok().filter(|t| !t.trim().is_empty()).ok_or_else(|| {
             anyhow!("set KEYWARDEN_TOKEN to a root key (`keywarden serve` prints one at first start)")
         })?;
@@ -102,7 +102,7 @@ impl Client {
     }
 
     /// A request to `path` (its segments encoded), with the root key.
-    fn request(&self, method: Method, path: &str) -> RequestBuilder {
+    pub(crate) fn request(&self, method: Method, path: &str) -> RequestBuilder {
         self.http
             .request(method, format!("{}{path}", self.base))
             .bearer_auth(&self.token)
@@ -110,7 +110,7 @@ impl Client {
 
     /// Sends `req`; the answer's JSON (null when it has none), or the
     /// server's refusal as an error.
-    fn send(&self, req: RequestBuilder) -> anyhow::Result<Value> {
+    pub(crate) fn send(&self, req: RequestBuilder) -> anyhow::Result<Value> {
         let res = req.send().map_err(|e| {
             anyhow!("cannot reach keywarden at {}: {}. Is the server running? Set KEYWARDEN_URL to its address.", self.base, root_cause(&e))
         })?;
@@ -132,7 +132,10 @@ impl Client {
     }
 
     /// Sends `req` and reads the answer as a `T`.
-    fn read<T: DeserializeOwned>(&self, req: RequestBuilder) -> anyhow::Result<Answer<T>> {
+    pub(crate) fn read<T: DeserializeOwned>(
+        &self,
+        req: RequestBuilder,
+    ) -> anyhow::Result<Answer<T>> {
         let json = self.send(req)?;
         let body = T::deserialize(&json).context(
             "keywarden answered with a body this keywarden does not read (is one of them older?)",
@@ -150,7 +153,7 @@ fn root_cause(e: &dyn std::error::Error) -> String {
 }
 
 /// A path segment (a key id, an owner), percent-encoded.
-fn encode(v: &str) -> String {
+pub(crate) fn encode(v: &str) -> String {
     v.bytes()
         .map(|b| {
             if b.is_ascii_alphanumeric() || b"-_.~:".contains(&b) {
@@ -164,7 +167,7 @@ fn encode(v: &str) -> String {
 
 /// `text` read as what `flag` takes (an environment, an owner, a scope,
 /// a status, ...).
-fn parse<T>(flag: &str, text: &str) -> anyhow::Result<T>
+pub(crate) fn parse<T>(flag: &str, text: &str) -> anyhow::Result<T>
 where
     T: std::str::FromStr,
     T::Err: std::fmt::Display,
@@ -174,7 +177,7 @@ where
 }
 
 /// [`parse`] of an optional flag.
-fn parse_opt<T>(flag: &str, text: Option<&str>) -> anyhow::Result<Option<T>>
+pub(crate) fn parse_opt<T>(flag: &str, text: Option<&str>) -> anyhow::Result<Option<T>>
 where
     T: std::str::FromStr,
     T::Err: std::fmt::Display,
@@ -449,7 +452,7 @@ pub(crate) struct RevokeArgs {
 }
 
 /// `100/60s`, `1000/1h`, `5/10` (seconds).
-fn rate_limit(text: &str) -> anyhow::Result<RateLimitInput> {
+pub(crate) fn rate_limit(text: &str) -> anyhow::Result<RateLimitInput> {
     let (limit, window) = text
         .split_once('/')
         .ok_or_else(|| anyhow!("--rate-limit is LIMIT/WINDOW, like 100/60s"))?;
@@ -827,7 +830,10 @@ fn show(out: &mut impl Write, key: &Answer<KeyView>, json: bool) -> anyhow::Resu
         ("owner", opt(k.owner.as_deref())),
         ("name", opt(k.name.as_deref())),
         ("status", k.status.as_str().to_owned()),
+        ("space", k.space.clone()),
         ("scopes", output::list(&k.scopes)),
+        ("roles", output::list(&k.roles)),
+        ("permissions", output::list(&k.effective_permissions)),
         ("created_at", k.created_at.clone()),
         ("expires_at", opt(k.expires_at.as_deref())),
         ("revoked_at", opt(k.revoked_at.as_deref())),

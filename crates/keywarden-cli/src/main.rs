@@ -7,6 +7,7 @@
 //! - `generate.rs`: `keywarden gen …` (offline generators and the checker).
 //! - `serve.rs`: `keywarden serve` and `keywarden admin …` (store-direct).
 //! - `client.rs`: `keywarden key …`, `owner …`, `events …` and `audit …` (HTTP client).
+//! - `spaces.rs`: `keywarden space …` and `role …` (key spaces and roles, over HTTP).
 //! - `output.rs`: tables and JSON.
 //! - `scan.rs`: `keywarden scan …` and `keywarden hook install` (over
 //!   `keywarden-scan`), and the `--revoke` leak report to the server.
@@ -30,6 +31,7 @@ mod generate;
 mod output;
 mod scan;
 mod serve;
+mod spaces;
 
 /// `keywarden --version`: the workspace version (Cargo.toml, the one source
 /// of the version) and the commit built (build.rs), e.g. `0.1.0 (1c3ce33)`.
@@ -69,6 +71,20 @@ enum Command {
         remote: client::Remote,
         #[command(subcommand)]
         command: client::OwnerCommand,
+    },
+    /// Key spaces: their prefixes, defaults and protection, through the API.
+    Space {
+        #[command(flatten)]
+        remote: client::Remote,
+        #[command(subcommand)]
+        command: spaces::SpaceCommand,
+    },
+    /// Roles of a key space: named sets of permissions keys can hold.
+    Role {
+        #[command(flatten)]
+        remote: client::Remote,
+        #[command(subcommand)]
+        command: spaces::RoleCommand,
     },
     /// Notable events and their webhook delivery, through the API.
     Events {
@@ -173,6 +189,8 @@ fn main() -> ExitCode {
         Command::Audit { remote, command } => client::audit(&remote, command),
         Command::Owner { remote, command } => client::owners(&remote, command),
         Command::Events { remote, command } => client::events(&remote, command),
+        Command::Space { remote, command } => spaces::spaces(&remote, command),
+        Command::Role { remote, command } => spaces::roles(&remote, command),
         Command::Admin(cmd) => serve::admin(cmd),
         Command::Scan(args) => scan::run(args),
         Command::Hook(cmd) => scan::run_hook(cmd),

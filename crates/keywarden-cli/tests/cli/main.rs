@@ -9,6 +9,7 @@ mod nginx;
 mod scan;
 mod server;
 mod sessions;
+mod spaces;
 mod tls;
 mod tooling;
 
