@@ -1,6 +1,6 @@
 """schemathesis hooks of scripts/contract (tests/contract/schemathesis.toml).
 
-One check, `refused_by`: a 422 to a request the document allows is expected
+One check, `refused_by`: a 422 (or 400) to a request the document allows is expected
 only where the server refuses it by a rule JSON Schema cannot state, and
 then only with that rule's error code. Each operation names its codes in
 schemathesis.toml (`checks.refused_by.codes`), with the reason; an
@@ -13,9 +13,12 @@ import schemathesis
 
 @schemathesis.check
 def refused_by(ctx, response, case):
-    """A 422 to schema-valid data carries a code its operation allows."""
+    """A 422 or 400 to schema-valid data carries a code its operation allows."""
     meta = case.meta
-    if response.status_code != 422 or meta is None or not meta.generation.mode.is_positive:
+    if response.status_code not in (400, 422) or meta is None or not meta.generation.mode.is_positive:
+        return None
+    if case.method.upper() == "HEAD":
+        # No body to read the code from: its GET twin is judged.
         return None
     allowed = ctx.config.custom_kwargs.get("refused_by", {}).get("codes", [])
     try:

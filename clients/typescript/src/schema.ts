@@ -479,6 +479,92 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/spaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The spaces the root key sees, by id, with their counts. */
+        get: operations["list_spaces"];
+        put?: never;
+        /**
+         * Create a key space: its keys get its prefix (`pay_live_…`) and its
+         *     defaults. A root key scoped to spaces may create only a space it holds.
+         */
+        post: operations["create_space"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/spaces/{space}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a space. */
+        get: operations["get_space"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a space and its roles. Refused (409) while it holds a key that is
+         *     not revoked (`SPACE_HAS_KEYS`), or while it has delete protection
+         *     (`DELETE_PROTECTED`; the space `default` always has).
+         */
+        delete: operations["delete_space"];
+        options?: never;
+        head?: never;
+        /**
+         * Change a space: its name, the prefix of keys made from now on, its
+         *     defaults (replaced whole), its delete protection.
+         */
+        patch: operations["update_space"];
+        trace?: never;
+    };
+    "/v1/spaces/{space}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A space's roles, by name. */
+        get: operations["list_roles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/spaces/{space}/roles/{role}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read a role. */
+        get: operations["get_role"];
+        /**
+         * Set a role's permissions (creating it). Keys holding it get them on
+         *     every node within a second.
+         */
+        put: operations["put_role"];
+        post?: never;
+        /** Delete a role: keys holding it keep its name and lose what it granted. */
+        delete: operations["delete_role"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/verify": {
         parameters: {
             query?: never;
@@ -531,7 +617,7 @@ export interface components {
          * @description What an audit entry records.
          * @enum {string}
          */
-        AuditAction: "key.create" | "key.read" | "key.list" | "key.update" | "key.roll" | "key.revoke" | "key.disable" | "key.enable" | "owner.limits_set" | "owner.limits_delete" | "owner.read" | "key.share_opened" | "key.bulk_revoke" | "key.leak_revoke" | "key.reveal" | "key.usage" | "key.verify" | "root_key.create" | "root_key.revoke" | "root_key.leak_revoke" | "audit.read" | "event.read" | "event.redeliver" | "audit.verify" | "audit.checkpoint_read" | "auth.denied" | "console.sign_in" | "console.sign_out" | "console.csrf";
+        AuditAction: "key.create" | "key.read" | "key.list" | "key.update" | "key.roll" | "key.revoke" | "key.disable" | "key.enable" | "owner.limits_set" | "owner.limits_delete" | "owner.read" | "key.share_opened" | "key.bulk_revoke" | "key.leak_revoke" | "key.reveal" | "key.usage" | "key.verify" | "root_key.create" | "root_key.revoke" | "root_key.leak_revoke" | "audit.read" | "event.read" | "event.redeliver" | "audit.verify" | "audit.checkpoint_read" | "auth.denied" | "console.sign_in" | "console.sign_out" | "console.csrf" | "space.create" | "space.list" | "space.read" | "space.update" | "space.delete" | "role.set" | "role.list" | "role.delete";
         /** @description One audit entry. */
         AuditEntryView: {
             /** @description What. */
@@ -591,6 +677,7 @@ export interface components {
             environment?: null | components["schemas"]["Environment"];
             owner?: null | components["schemas"]["Owner"];
             reason?: null | components["schemas"]["Reason"];
+            space?: null | components["schemas"]["SpaceId"];
         };
         /** @description Answer of a bulk revoke. */
         BulkRevokeResponse: {
@@ -697,6 +784,8 @@ export interface components {
             } | null;
             name?: null | components["schemas"]["KeyName"];
             owner?: null | components["schemas"]["Owner"];
+            /** @description Direct permissions, added to `scopes`. */
+            permissions?: components["schemas"]["Scope"][];
             rate_limit?: null | components["schemas"]["RateLimitInput"];
             /**
              * @description Named rate limits, each checked besides `rate_limit` (e.g. 10 a
@@ -706,15 +795,33 @@ export interface components {
             rate_limits?: components["schemas"]["NamedRateLimitInput"][];
             /** @description Keep the secret encrypted so it can be read back (needs a master key). */
             recoverable?: boolean;
-            /** @description `resource:action` scopes; `orders:*` covers every action on orders. */
+            /** @description Roles of the key's space it holds: it gets their permissions too. */
+            roles?: components["schemas"]["RoleName"][];
+            /**
+             * @description The key's direct permissions (scopes are permissions: the two
+             *     lists are one, `permissions` the newer name): dotted or
+             *     colon-separated names (`docs.read`, `orders:read`); a last part `*`
+             *     covers everything under it (`orders:*`).
+             */
             scopes?: components["schemas"]["Scope"][];
             share?: null | components["schemas"]["ShareRequest"];
+            space?: null | components["schemas"]["SpaceId"];
             /**
              * Format: int64
              * @description Total verifications allowed (credits without a refill; or use
              *     `credits`, not both).
              */
             usage_limit?: number | null;
+        };
+        /** @description Body of `POST /v1/spaces`. */
+        CreateSpaceRequest: {
+            defaults?: null | components["schemas"]["SpaceDefaultsBody"];
+            /** @description Refuse to delete the space, even once it holds no live key. */
+            delete_protection?: boolean;
+            /** @description Its id: 1 to 48 lowercase letters, digits or `-`. */
+            id: components["schemas"]["SpaceId"];
+            key_prefix?: null | components["schemas"]["KeyPrefix"];
+            name?: null | components["schemas"]["KeyName"];
         };
         /** @description A new key: the only response that ever holds its secret. */
         CreatedKey: components["schemas"]["KeyView"] & {
@@ -798,7 +905,7 @@ export interface components {
          * @description Machine-readable error code. Forward-auth refusals carry the verification outcome code (`MISSING`, `REVOKED`, ...).
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "DELIVERY_PENDING" | "DISABLED" | "DUPLICATE_RATE_LIMIT" | "EMPTY_PATCH" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_OWNER" | "INVALID_PATH" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_SCOPES" | "INVALID_SHARE" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_NOT_ACTIVE" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_CONFIGURED" | "NOT_FOUND" | "NOT_RECOVERABLE" | "OVERLOADED" | "PARTNER_KEYS_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "SHARE_GONE" | "SHARE_UNAVAILABLE" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
+        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "DELETE_PROTECTED" | "DELIVERY_PENDING" | "DISABLED" | "DUPLICATE_RATE_LIMIT" | "EMPTY_PATCH" | "ENVIRONMENT_NOT_ALLOWED" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_PERMISSIONS" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_OWNER" | "INVALID_PATH" | "INVALID_PERMISSION_QUERY" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_ROLES" | "INVALID_SCOPES" | "INVALID_SHARE" | "INVALID_SPACE" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_NOT_ACTIVE" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_CONFIGURED" | "NOT_FOUND" | "NOT_RECOVERABLE" | "OVERLOADED" | "PARTNER_KEYS_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "SHARE_GONE" | "SHARE_UNAVAILABLE" | "SPACE_EXISTS" | "SPACE_HAS_KEYS" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNKNOWN_ROLE" | "UNKNOWN_SPACE" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
         ErrorDetail: {
             /** @description Machine-readable code, e.g. `INVALID_REQUEST`. */
             code: components["schemas"]["ErrorCode"];
@@ -890,6 +997,11 @@ export interface components {
         /** @description A name for people: at most 200 characters, without control or invisible formatting characters. */
         KeyName: string;
         /**
+         * @description A key prefix: a lowercase letter, then up to 15 lowercase letters or digits.
+         * @example pay
+         */
+        KeyPrefix: string;
+        /**
          * @description Where a key stands now.
          * @enum {string}
          */
@@ -907,6 +1019,8 @@ export interface components {
              * @description When it was disabled (RFC 3339); absent while enabled.
              */
             disabled_at?: string | null;
+            /** @description Everything it may do: its direct permissions and its roles'. */
+            effective_permissions?: string[];
             /** @description Environment. */
             environment: string;
             /**
@@ -951,12 +1065,16 @@ export interface components {
              * @description RFC 3339.
              */
             revoked_at?: string | null;
+            /** @description Its roles. */
+            roles?: string[];
             /** @description The key this one replaced. */
             rotated_from?: string | null;
             /** @description The key that replaced this one. */
             rotated_to?: string | null;
-            /** @description Scopes held. */
+            /** @description Its direct permissions (scopes are permissions). */
             scopes: string[];
+            /** @description The space it belongs to. */
+            space?: string;
             /** @description `active`, `disabled`, `expired` or `revoked`. */
             status: components["schemas"]["KeyStatus"];
             /**
@@ -1034,7 +1152,7 @@ export interface components {
          * @description A verification's verdict: `VALID`, or why the key was refused.
          * @enum {string}
          */
-        OutcomeCode: "VALID" | "MISSING" | "MALFORMED" | "NOT_FOUND" | "REVOKED" | "EXPIRED" | "DISABLED" | "ENV_MISMATCH" | "INSUFFICIENT_SCOPE" | "IP_DENIED" | "RATE_LIMITED" | "USAGE_EXCEEDED" | "STORE_UNAVAILABLE";
+        OutcomeCode: "VALID" | "MISSING" | "MALFORMED" | "NOT_FOUND" | "REVOKED" | "EXPIRED" | "DISABLED" | "ENV_MISMATCH" | "INSUFFICIENT_SCOPE" | "IP_DENIED" | "RATE_LIMITED" | "USAGE_EXCEEDED" | "STORE_UNAVAILABLE" | "INSUFFICIENT_PERMISSIONS";
         /**
          * @description Who a key belongs to: 1 to 128 letters, digits or `_.@:+-`, starting with a letter or digit.
          * @example acme
@@ -1090,9 +1208,16 @@ export interface components {
             } | null;
             name?: null | components["schemas"]["KeyName"];
             owner?: null | components["schemas"]["Owner"];
+            /**
+             * @description New direct permissions (the same list as `scopes`: given both, the
+             *     key holds both), or null for none.
+             */
+            permissions?: components["schemas"]["Scope"][] | null;
             rate_limit?: null | components["schemas"]["RateLimitInput"];
             /** @description New named rate limits (`[]` or null for none). */
             rate_limits?: components["schemas"]["NamedRateLimitInput"][] | null;
+            /** @description New roles, or null for none. */
+            roles?: components["schemas"]["RoleName"][] | null;
             /** @description New scopes, or null for none. */
             scopes?: components["schemas"]["Scope"][] | null;
             /**
@@ -1100,6 +1225,28 @@ export interface components {
              * @description New usage limit (resets the uses left), or null for none.
              */
             usage_limit?: number | null;
+        };
+        /** @description Body of `PATCH /v1/spaces/{space}`: fields left out stay. */
+        PatchSpaceRequest: {
+            defaults?: null | components["schemas"]["SpaceDefaultsBody"];
+            /** @description Refuse deletion (`true`), or allow it again (`false` or null). */
+            delete_protection?: boolean | null;
+            key_prefix?: null | components["schemas"]["KeyPrefix"];
+            name?: null | components["schemas"]["KeyName"];
+        };
+        /**
+         * @description A permission query: permission names joined by `AND` and `OR`, with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters, 64 names, 16 levels of nesting.
+         * @example docs.read AND (billing.read OR admin)
+         */
+        PermissionQuery: string;
+        /** @description Body of `PUT /v1/spaces/{space}/roles/{role}`. */
+        PutRoleRequest: {
+            /**
+             * @description The permissions the role grants (replacing what it granted), at
+             *     most 100: dotted or colon-separated names, a last part `*` covering
+             *     everything under it.
+             */
+            permissions: components["schemas"]["Scope"][];
         };
         /** @description `{"limit": N, "window_seconds": S}`. */
         RateLimitInput: {
@@ -1196,6 +1343,35 @@ export interface components {
         RevokeRequest: {
             reason?: null | components["schemas"]["Reason"];
         };
+        /** @description The answer of `GET /v1/spaces/{space}/roles`. */
+        RoleList: {
+            /** @description The roles, by name. */
+            roles: components["schemas"]["RoleView"][];
+        };
+        /**
+         * @description A role's name: 1 to 64 lowercase letters, digits or `-`, starting and ending with a letter or digit.
+         * @example editor
+         */
+        RoleName: string;
+        /** @description A role. */
+        RoleView: {
+            /**
+             * Format: date-time
+             * @description RFC 3339.
+             */
+            created_at: string;
+            /** @description Its name. */
+            name: string;
+            /** @description What it grants. */
+            permissions: string[];
+            /** @description Its space. */
+            space: string;
+            /**
+             * Format: date-time
+             * @description RFC 3339.
+             */
+            updated_at: string;
+        };
         /** @description Body of `POST /v1/keys/{id}/roll` (optional). */
         RollRequest: {
             grace_period?: null | components["schemas"]["GracePeriod"];
@@ -1207,7 +1383,7 @@ export interface components {
             previous: components["schemas"]["KeyView"];
         };
         /**
-         * @description A permission name: 1 to 128 bytes of segments separated by `.` or `:`, each 1 to 64 lowercase letters, digits, `_` or `-` starting with a letter or digit (`admin`, `orders:read`, `docs.read.own`). The last segment may be `*`: a held `orders:*` covers every name that starts with `orders:`, `docs.*` every one that starts with `docs.`, and `*` everything.
+         * @description A permission name: 1 to 129 bytes of segments separated by `.` or `:`, each 1 to 64 lowercase letters, digits, `_` or `-` starting with a letter or digit (`admin`, `orders:read`, `docs.read.own`). The last segment may be `*`: a held `orders:*` covers every name that starts with `orders:`, `docs.*` every one that starts with `docs.`, and `*` everything. Every `resource:action` scope of earlier releases (parts of `[a-z0-9_.-]`) stays valid.
          * @example orders:read
          */
         Scope: string;
@@ -1221,6 +1397,77 @@ export interface components {
         /** @description `share: {expires_in}` of a create or roll. */
         ShareRequest: {
             expires_in?: null | components["schemas"]["ShareLifetime"];
+        };
+        /** @description A space's default credits: `{"amount": 1000, "refill_interval": "1d"}`. */
+        SpaceCreditsBody: {
+            /**
+             * Format: int64
+             * @description Credits a new key starts with (at least 1).
+             */
+            amount: number;
+            refill_interval?: null | components["schemas"]["RefillInterval"];
+        };
+        /** @description What a new key of a space gets unless its request says otherwise. */
+        SpaceDefaultsBody: {
+            credits?: null | components["schemas"]["SpaceCreditsBody"];
+            /**
+             * @description The environments its keys may be created in (empty: any). A policy:
+             *     a request for another environment is refused (422
+             *     `ENVIRONMENT_NOT_ALLOWED`).
+             */
+            environments?: components["schemas"]["Environment"][];
+            max_lifetime?: null | components["schemas"]["Duration"];
+            rate_limit?: null | components["schemas"]["RateLimitInput"];
+        };
+        /**
+         * @description A key space's id: 1 to 48 lowercase letters, digits or `-`, starting and ending with a letter or digit.
+         * @example payments
+         */
+        SpaceId: string;
+        /** @description The answer of `GET /v1/spaces`: the spaces the root key sees, by id. */
+        SpaceList: {
+            /** @description The spaces. */
+            spaces: components["schemas"]["SpaceView"][];
+        };
+        /** @description A space. */
+        SpaceView: {
+            /**
+             * Format: date-time
+             * @description RFC 3339.
+             */
+            created_at: string;
+            /** @description What its new keys get. */
+            defaults: components["schemas"]["SpaceDefaultsBody"];
+            /** @description Whether deletion is refused. */
+            delete_protection: boolean;
+            /** @description Its id. */
+            id: string;
+            /** @description The prefix its new keys get. */
+            key_prefix: string;
+            /** @description Whether that prefix is the deployment's (no prefix of its own). */
+            key_prefix_inherited: boolean;
+            /**
+             * Format: int64
+             * @description Its keys.
+             */
+            keys: number;
+            /**
+             * Format: int64
+             * @description Its keys not revoked.
+             */
+            live_keys: number;
+            /** @description Its name. */
+            name: string;
+            /**
+             * Format: int64
+             * @description Its roles.
+             */
+            roles: number;
+            /**
+             * Format: date-time
+             * @description RFC 3339.
+             */
+            updated_at: string;
         };
         /**
          * @description What TruffleHog found: detector name → regex name → the whole match,
@@ -1285,8 +1532,10 @@ export interface components {
             environment?: null | components["schemas"]["Environment"];
             /** @description The key the API client presented. */
             key: string;
+            permissions?: null | components["schemas"]["PermissionQuery"];
             /** @description Scopes the request needs (at most 50); all must be held. */
             scopes?: components["schemas"]["Scope"][];
+            space?: null | components["schemas"]["SpaceId"];
         };
         /** @description Answer of `POST /v1/verify`: 200 for every verdict; branch on `code`. */
         VerifyResponse: {
@@ -1307,8 +1556,15 @@ export interface components {
             key_id?: string | null;
             /** @description Its metadata. */
             metadata?: Record<string, never> | null;
+            /**
+             * @description With `INSUFFICIENT_PERMISSIONS`: the terms of the query it lacks
+             *     (any of them would have let it through where they stand).
+             */
+            missing_permissions?: string[] | null;
             /** @description Its owner. */
             owner?: string | null;
+            /** @description Its effective permissions: its own and its roles'. */
+            permissions?: string[] | null;
             rate_limit?: null | components["schemas"]["RateLimitState"];
             /**
              * Format: int64
@@ -1320,8 +1576,10 @@ export interface components {
              * @description Seconds to wait, when `RATE_LIMITED`.
              */
             retry_after?: number | null;
-            /** @description Its scopes. */
+            /** @description Its scopes (its direct permissions). */
             scopes?: string[] | null;
+            /** @description Its space. */
+            space?: string | null;
             /** @description `code == "VALID"`. */
             valid: boolean;
         };
@@ -1515,6 +1773,8 @@ export interface operations {
                 target?: components["schemas"]["FilterText"];
                 /** @description `allowed`, `denied` or `failed`. */
                 outcome?: components["schemas"]["AuditOutcome"];
+                /** @description Only entries about this space (`space:<id>`) or its keys. */
+                space?: components["schemas"]["SpaceId"];
                 /** @description Entries before this sequence number (paging). */
                 before?: number;
                 /** @description Page size, 1 to 500 (default 100). */
@@ -1610,6 +1870,8 @@ export interface operations {
                  *     the webhook never received).
                  */
                 delivery?: components["schemas"]["DeliveryState"];
+                /** @description Only events of this space's keys. */
+                space?: components["schemas"]["SpaceId"];
                 /** @description Events before this sequence number. */
                 before?: number;
                 /** @description Page size, 1 to 500 (default 100). */
@@ -1692,6 +1954,14 @@ export interface operations {
                  *     header are required as well.
                  */
                 scopes?: components["schemas"]["ScopeList"];
+                /**
+                 * @description A permission query the key must satisfy (`docs.read AND (billing.read
+                 *     OR admin)`); that of the `X-Keywarden-Permissions` header must hold
+                 *     as well.
+                 */
+                permissions?: components["schemas"]["PermissionQuery"];
+                /** @description The space this API serves: a key of another space is `NOT_FOUND`. */
+                space?: components["schemas"]["SpaceId"];
                 /** @description Required environment. */
                 environment?: components["schemas"]["Environment"];
                 /** @description Credits this request spends (default 1; 0 checks without spending). */
@@ -1704,6 +1974,8 @@ export interface operations {
                 "X-API-Key"?: string;
                 /** @description required scopes, comma-separated */
                 "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
+                /** @description a permission query the key must satisfy, besides the query's `permissions` */
+                "X-Keywarden-Permissions"?: components["schemas"]["PermissionQuery"];
             };
             path?: never;
             cookie?: never;
@@ -1716,6 +1988,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A permission query is malformed (`INVALID_PERMISSION_QUERY`, naming the position). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             401: {
                 headers: {
@@ -1753,6 +2034,14 @@ export interface operations {
                  *     header are required as well.
                  */
                 scopes?: components["schemas"]["ScopeList"];
+                /**
+                 * @description A permission query the key must satisfy (`docs.read AND (billing.read
+                 *     OR admin)`); that of the `X-Keywarden-Permissions` header must hold
+                 *     as well.
+                 */
+                permissions?: components["schemas"]["PermissionQuery"];
+                /** @description The space this API serves: a key of another space is `NOT_FOUND`. */
+                space?: components["schemas"]["SpaceId"];
                 /** @description Required environment. */
                 environment?: components["schemas"]["Environment"];
                 /** @description Credits this request spends (default 1; 0 checks without spending). */
@@ -1765,6 +2054,8 @@ export interface operations {
                 "X-API-Key"?: string;
                 /** @description required scopes, comma-separated */
                 "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
+                /** @description a permission query the key must satisfy, besides the query's `permissions` */
+                "X-Keywarden-Permissions"?: components["schemas"]["PermissionQuery"];
             };
             path?: never;
             cookie?: never;
@@ -1777,6 +2068,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A permission query is malformed (`INVALID_PERMISSION_QUERY`, naming the position). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             401: {
                 headers: {
@@ -1814,6 +2114,14 @@ export interface operations {
                  *     header are required as well.
                  */
                 scopes?: components["schemas"]["ScopeList"];
+                /**
+                 * @description A permission query the key must satisfy (`docs.read AND (billing.read
+                 *     OR admin)`); that of the `X-Keywarden-Permissions` header must hold
+                 *     as well.
+                 */
+                permissions?: components["schemas"]["PermissionQuery"];
+                /** @description The space this API serves: a key of another space is `NOT_FOUND`. */
+                space?: components["schemas"]["SpaceId"];
                 /** @description Required environment. */
                 environment?: components["schemas"]["Environment"];
                 /** @description Credits this request spends (default 1; 0 checks without spending). */
@@ -1826,6 +2134,8 @@ export interface operations {
                 "X-API-Key"?: string;
                 /** @description required scopes, comma-separated */
                 "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
+                /** @description a permission query the key must satisfy, besides the query's `permissions` */
+                "X-Keywarden-Permissions"?: components["schemas"]["PermissionQuery"];
             };
             path?: never;
             cookie?: never;
@@ -1838,6 +2148,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A permission query is malformed (`INVALID_PERMISSION_QUERY`, naming the position). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             401: {
                 headers: {
@@ -1875,6 +2194,14 @@ export interface operations {
                  *     header are required as well.
                  */
                 scopes?: components["schemas"]["ScopeList"];
+                /**
+                 * @description A permission query the key must satisfy (`docs.read AND (billing.read
+                 *     OR admin)`); that of the `X-Keywarden-Permissions` header must hold
+                 *     as well.
+                 */
+                permissions?: components["schemas"]["PermissionQuery"];
+                /** @description The space this API serves: a key of another space is `NOT_FOUND`. */
+                space?: components["schemas"]["SpaceId"];
                 /** @description Required environment. */
                 environment?: components["schemas"]["Environment"];
                 /** @description Credits this request spends (default 1; 0 checks without spending). */
@@ -1887,6 +2214,8 @@ export interface operations {
                 "X-API-Key"?: string;
                 /** @description required scopes, comma-separated */
                 "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
+                /** @description a permission query the key must satisfy, besides the query's `permissions` */
+                "X-Keywarden-Permissions"?: components["schemas"]["PermissionQuery"];
             };
             path?: never;
             cookie?: never;
@@ -1899,6 +2228,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A permission query is malformed (`INVALID_PERMISSION_QUERY`, naming the position). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             401: {
                 headers: {
@@ -1936,6 +2274,14 @@ export interface operations {
                  *     header are required as well.
                  */
                 scopes?: components["schemas"]["ScopeList"];
+                /**
+                 * @description A permission query the key must satisfy (`docs.read AND (billing.read
+                 *     OR admin)`); that of the `X-Keywarden-Permissions` header must hold
+                 *     as well.
+                 */
+                permissions?: components["schemas"]["PermissionQuery"];
+                /** @description The space this API serves: a key of another space is `NOT_FOUND`. */
+                space?: components["schemas"]["SpaceId"];
                 /** @description Required environment. */
                 environment?: components["schemas"]["Environment"];
                 /** @description Credits this request spends (default 1; 0 checks without spending). */
@@ -1948,6 +2294,8 @@ export interface operations {
                 "X-API-Key"?: string;
                 /** @description required scopes, comma-separated */
                 "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
+                /** @description a permission query the key must satisfy, besides the query's `permissions` */
+                "X-Keywarden-Permissions"?: components["schemas"]["PermissionQuery"];
             };
             path?: never;
             cookie?: never;
@@ -1960,6 +2308,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A permission query is malformed (`INVALID_PERMISSION_QUERY`, naming the position). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             401: {
                 headers: {
@@ -1997,6 +2354,14 @@ export interface operations {
                  *     header are required as well.
                  */
                 scopes?: components["schemas"]["ScopeList"];
+                /**
+                 * @description A permission query the key must satisfy (`docs.read AND (billing.read
+                 *     OR admin)`); that of the `X-Keywarden-Permissions` header must hold
+                 *     as well.
+                 */
+                permissions?: components["schemas"]["PermissionQuery"];
+                /** @description The space this API serves: a key of another space is `NOT_FOUND`. */
+                space?: components["schemas"]["SpaceId"];
                 /** @description Required environment. */
                 environment?: components["schemas"]["Environment"];
                 /** @description Credits this request spends (default 1; 0 checks without spending). */
@@ -2009,6 +2374,8 @@ export interface operations {
                 "X-API-Key"?: string;
                 /** @description required scopes, comma-separated */
                 "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
+                /** @description a permission query the key must satisfy, besides the query's `permissions` */
+                "X-Keywarden-Permissions"?: components["schemas"]["PermissionQuery"];
             };
             path?: never;
             cookie?: never;
@@ -2017,6 +2384,13 @@ export interface operations {
         responses: {
             /** @description valid; identity in X-Keywarden-* headers */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description A permission query is malformed (`INVALID_PERMISSION_QUERY`, naming the position). */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2052,6 +2426,14 @@ export interface operations {
                  *     header are required as well.
                  */
                 scopes?: components["schemas"]["ScopeList"];
+                /**
+                 * @description A permission query the key must satisfy (`docs.read AND (billing.read
+                 *     OR admin)`); that of the `X-Keywarden-Permissions` header must hold
+                 *     as well.
+                 */
+                permissions?: components["schemas"]["PermissionQuery"];
+                /** @description The space this API serves: a key of another space is `NOT_FOUND`. */
+                space?: components["schemas"]["SpaceId"];
                 /** @description Required environment. */
                 environment?: components["schemas"]["Environment"];
                 /** @description Credits this request spends (default 1; 0 checks without spending). */
@@ -2064,6 +2446,8 @@ export interface operations {
                 "X-API-Key"?: string;
                 /** @description required scopes, comma-separated */
                 "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
+                /** @description a permission query the key must satisfy, besides the query's `permissions` */
+                "X-Keywarden-Permissions"?: components["schemas"]["PermissionQuery"];
             };
             path?: never;
             cookie?: never;
@@ -2076,6 +2460,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description A permission query is malformed (`INVALID_PERMISSION_QUERY`, naming the position). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
             };
             401: {
                 headers: {
@@ -2117,6 +2510,10 @@ export interface operations {
                 "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
                 /** @description required environment */
                 "X-Keywarden-Require-Environment"?: components["schemas"]["Environment"];
+                /** @description a permission query the key must satisfy */
+                "X-Keywarden-Permissions"?: components["schemas"]["PermissionQuery"];
+                /** @description the space this API serves: a key of another is `NOT_FOUND` */
+                "X-Keywarden-Require-Space"?: components["schemas"]["SpaceId"];
             };
             path: {
                 /** @description the original request's path, as the proxy appends it (not read) */
@@ -2133,7 +2530,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The permission query is malformed (`INVALID_PERMISSION_QUERY`, naming the position). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2151,7 +2556,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
-            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`. */
+            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`, `INVALID_SPACE`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2183,6 +2588,10 @@ export interface operations {
                 "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
                 /** @description required environment */
                 "X-Keywarden-Require-Environment"?: components["schemas"]["Environment"];
+                /** @description a permission query the key must satisfy */
+                "X-Keywarden-Permissions"?: components["schemas"]["PermissionQuery"];
+                /** @description the space this API serves: a key of another is `NOT_FOUND` */
+                "X-Keywarden-Require-Space"?: components["schemas"]["SpaceId"];
             };
             path: {
                 /** @description the original request's path, as the proxy appends it (not read) */
@@ -2199,7 +2608,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The permission query is malformed (`INVALID_PERMISSION_QUERY`, naming the position). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2217,7 +2634,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
-            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`. */
+            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`, `INVALID_SPACE`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2249,6 +2666,10 @@ export interface operations {
                 "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
                 /** @description required environment */
                 "X-Keywarden-Require-Environment"?: components["schemas"]["Environment"];
+                /** @description a permission query the key must satisfy */
+                "X-Keywarden-Permissions"?: components["schemas"]["PermissionQuery"];
+                /** @description the space this API serves: a key of another is `NOT_FOUND` */
+                "X-Keywarden-Require-Space"?: components["schemas"]["SpaceId"];
             };
             path: {
                 /** @description the original request's path, as the proxy appends it (not read) */
@@ -2265,7 +2686,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The permission query is malformed (`INVALID_PERMISSION_QUERY`, naming the position). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2283,7 +2712,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
-            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`. */
+            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`, `INVALID_SPACE`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2315,6 +2744,10 @@ export interface operations {
                 "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
                 /** @description required environment */
                 "X-Keywarden-Require-Environment"?: components["schemas"]["Environment"];
+                /** @description a permission query the key must satisfy */
+                "X-Keywarden-Permissions"?: components["schemas"]["PermissionQuery"];
+                /** @description the space this API serves: a key of another is `NOT_FOUND` */
+                "X-Keywarden-Require-Space"?: components["schemas"]["SpaceId"];
             };
             path: {
                 /** @description the original request's path, as the proxy appends it (not read) */
@@ -2331,7 +2764,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The permission query is malformed (`INVALID_PERMISSION_QUERY`, naming the position). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2349,7 +2790,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
-            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`. */
+            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`, `INVALID_SPACE`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2381,6 +2822,10 @@ export interface operations {
                 "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
                 /** @description required environment */
                 "X-Keywarden-Require-Environment"?: components["schemas"]["Environment"];
+                /** @description a permission query the key must satisfy */
+                "X-Keywarden-Permissions"?: components["schemas"]["PermissionQuery"];
+                /** @description the space this API serves: a key of another is `NOT_FOUND` */
+                "X-Keywarden-Require-Space"?: components["schemas"]["SpaceId"];
             };
             path: {
                 /** @description the original request's path, as the proxy appends it (not read) */
@@ -2397,7 +2842,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The permission query is malformed (`INVALID_PERMISSION_QUERY`, naming the position). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2415,7 +2868,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
-            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`. */
+            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`, `INVALID_SPACE`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2447,6 +2900,10 @@ export interface operations {
                 "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
                 /** @description required environment */
                 "X-Keywarden-Require-Environment"?: components["schemas"]["Environment"];
+                /** @description a permission query the key must satisfy */
+                "X-Keywarden-Permissions"?: components["schemas"]["PermissionQuery"];
+                /** @description the space this API serves: a key of another is `NOT_FOUND` */
+                "X-Keywarden-Require-Space"?: components["schemas"]["SpaceId"];
             };
             path: {
                 /** @description the original request's path, as the proxy appends it (not read) */
@@ -2463,7 +2920,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The permission query is malformed (`INVALID_PERMISSION_QUERY`, naming the position). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2477,7 +2940,7 @@ export interface operations {
                 content?: never;
             };
             404: components["responses"]["NotFound"];
-            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`. */
+            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`, `INVALID_SPACE`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2505,6 +2968,10 @@ export interface operations {
                 "X-Keywarden-Scopes"?: components["schemas"]["ScopeList"];
                 /** @description required environment */
                 "X-Keywarden-Require-Environment"?: components["schemas"]["Environment"];
+                /** @description a permission query the key must satisfy */
+                "X-Keywarden-Permissions"?: components["schemas"]["PermissionQuery"];
+                /** @description the space this API serves: a key of another is `NOT_FOUND` */
+                "X-Keywarden-Require-Space"?: components["schemas"]["SpaceId"];
             };
             path: {
                 /** @description the original request's path, as the proxy appends it (not read) */
@@ -2521,7 +2988,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            400: components["responses"]["BadRequest"];
+            /** @description The permission query is malformed (`INVALID_PERMISSION_QUERY`, naming the position). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2539,7 +3014,7 @@ export interface operations {
                 };
             };
             404: components["responses"]["NotFound"];
-            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`. */
+            /** @description A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`, `INVALID_SPACE`. */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2570,6 +3045,8 @@ export interface operations {
                 status?: components["schemas"]["KeyStatus"];
                 /** @description Text to find in id, name, owner or hint (at most 200 characters). */
                 search?: components["schemas"]["FilterText"];
+                /** @description Only this space's keys. */
+                space?: components["schemas"]["SpaceId"];
                 /** @description Page size, 1 to 200 (default 50). */
                 limit?: number;
                 /** @description `next_cursor` of the previous page. */
@@ -3258,6 +3735,308 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    list_spaces: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpaceList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    create_space: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSpaceRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpaceView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description the id or the prefix is another space's (`SPACE_EXISTS`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    get_space: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                space: components["schemas"]["SpaceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpaceView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    delete_space: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                space: components["schemas"]["SpaceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    update_space: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                space: components["schemas"]["SpaceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchSpaceRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpaceView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    list_roles: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                space: components["schemas"]["SpaceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    get_role: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                space: components["schemas"]["SpaceId"];
+                role: components["schemas"]["RoleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    put_role: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                space: components["schemas"]["SpaceId"];
+                role: components["schemas"]["RoleName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutRoleRequest"];
+            };
+        };
+        responses: {
+            /** @description changed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleView"];
+                };
+            };
+            /** @description created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RoleView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    delete_role: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                space: components["schemas"]["SpaceId"];
+                role: components["schemas"]["RoleName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["StoreUnavailable"];
             507: components["responses"]["StorageFull"];

@@ -244,7 +244,7 @@ pub(crate) fn spaces(remote: &Remote, cmd: SpaceCommand) -> anyhow::Result<Outco
                 bail!("--clear-defaults removes the defaults: give it alone, or give new ones");
             }
             let body = PatchSpaceRequest {
-                name,
+                name: name.map(Some),
                 key_prefix: if inherit_prefix {
                     Some(None)
                 } else {
@@ -259,7 +259,7 @@ pub(crate) fn spaces(remote: &Remote, cmd: SpaceCommand) -> anyhow::Result<Outco
                         .transpose()?
                         .map(Some)
                 },
-                delete_protection: (protect || unprotect).then_some(protect),
+                delete_protection: (protect || unprotect).then_some(Some(protect)),
             };
             let space: Answer<SpaceView> = client.read(
                 client

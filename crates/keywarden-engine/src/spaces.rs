@@ -207,7 +207,7 @@ pub async fn update(state: &Node, proof: Authorized<UpdateSpace>) -> Result<Spac
     let mut space = visible(state, &actor, &id).await?;
     let mut changed = Vec::new();
     if let Some(n) = changes.name {
-        space.name = name(Some(n), &space.id)?;
+        space.name = name(n, &space.id)?;
         changed.push("name");
     }
     if let Some(prefix) = changes.key_prefix {
@@ -219,7 +219,7 @@ pub async fn update(state: &Node, proof: Authorized<UpdateSpace>) -> Result<Spac
         changed.push("defaults");
     }
     if let Some(p) = changes.delete_protection {
-        space.delete_protection = p;
+        space.delete_protection = p.unwrap_or(false);
         changed.push("delete_protection");
     }
     if changed.is_empty() {

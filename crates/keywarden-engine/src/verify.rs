@@ -135,6 +135,19 @@ pub enum Inspected {
     Unknown,
 }
 
+impl Inspected {
+    /// What a caller that sees only `visible` spaces may learn (`None`:
+    /// every space): a key of another space, or a root key (which belongs
+    /// to no space), is unknown to it, as in verification.
+    pub fn seen_by(self, visible: Option<&[SpaceId]>) -> Self {
+        match (self, visible) {
+            (found, None) => found,
+            (Self::ApiKey(k), Some(v)) if v.contains(&k.space) => Self::ApiKey(k),
+            _ => Self::Unknown,
+        }
+    }
+}
+
 /// The answer.
 #[derive(Debug, Clone)]
 pub struct Verdict {

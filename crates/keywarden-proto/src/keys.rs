@@ -216,8 +216,8 @@ pub struct PatchKeyRequest {
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<Vec<schemas::Scope>>, max_items = 100))]
     pub scopes: Option<Option<Vec<Scope>>>,
-    /// New direct permissions (the same list as `scopes`: give one of the
-    /// two), or null for none.
+    /// New direct permissions (the same list as `scopes`: given both, the
+    /// key holds both), or null for none.
     #[serde(
         default,
         deserialize_with = "double_option",

@@ -45,10 +45,14 @@ pub struct CreateSpaceRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PatchSpaceRequest {
-    /// A new name.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// A new name, or null for the id.
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<KeyName>))]
-    pub name: Option<String>,
+    pub name: Option<Option<String>>,
     /// A new prefix for keys made from now on (existing keys keep theirs),
     /// or null for the deployment's.
     #[serde(
@@ -65,9 +69,13 @@ pub struct PatchSpaceRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub defaults: Option<Option<SpaceDefaultsBody>>,
-    /// Refuse deletion, or allow it again.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delete_protection: Option<bool>,
+    /// Refuse deletion (`true`), or allow it again (`false` or null).
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub delete_protection: Option<Option<bool>>,
 }
 
 /// What a new key of a space gets unless its request says otherwise.

@@ -174,6 +174,7 @@ impl KeyError {
             (K::Invalid, Some(F::Metadata)) => "INVALID_METADATA",
             (K::Invalid, Some(F::Scopes)) => "INVALID_SCOPES",
             (K::Invalid, Some(F::Roles)) => "INVALID_ROLES",
+            (K::Invalid, Some(F::Space)) => "INVALID_SPACE",
             (K::Invalid, Some(F::IpAllowlist)) => "INVALID_CIDR",
             (K::Invalid, Some(F::RateLimit)) => "INVALID_RATE_LIMIT",
             (K::Invalid, Some(F::UsageLimit)) => "INVALID_USAGE_LIMIT",

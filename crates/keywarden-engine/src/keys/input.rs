@@ -63,7 +63,7 @@ pub struct KeyChanges {
     /// New scopes.
     pub scopes: Option<Vec<Scope>>,
     /// New direct permissions: the same list as `scopes`, under its newer
-    /// name (one of the two may be given).
+    /// name (given both, the key holds both).
     pub permissions: Option<Vec<Scope>>,
     /// New roles.
     pub roles: Option<Vec<RoleName>>,

@@ -156,6 +156,35 @@ async fn check_roles(state: &Node, space: &SpaceId, roles: &[RoleName]) -> Resul
 /// Most roles a key may hold.
 pub const MAX_ROLES: usize = 20;
 
+/// A space's required expiry (`max_lifetime`): keys of the space must
+/// expire, at most that long from now.
+fn check_space_lifetime(
+    space: &SpaceRecord,
+    expires_at: Option<i64>,
+    now: i64,
+) -> Result<(), KeyError> {
+    let Some(max) = space.defaults.max_lifetime_ms else {
+        return Ok(());
+    };
+    match expires_at {
+        None => Err(KeyError::new(
+            KeyField::Expires,
+            KeyErrorKind::Required,
+            format!("keys of the space {} must have an expiry", space.id),
+        )),
+        Some(at) if at - now > max => Err(KeyError::new(
+            KeyField::Expires,
+            KeyErrorKind::TooLong,
+            format!(
+                "keys of the space {} may live at most {}",
+                space.id,
+                validate::describe_ms(max)
+            ),
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
 /// The prefix a new key of `space` gets: the space's own, or the
 /// deployment's.
 fn space_prefix(state: &Node, space: &SpaceRecord) -> key::Prefix {
@@ -288,23 +317,10 @@ pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Create
         }),
     };
     let mut expires_at = expiry(new.expires_at.as_deref(), new.expires_in.as_deref(), now)?;
-    if let Some(max) = defaults.max_lifetime_ms {
-        match expires_at {
-            None => expires_at = Some(now.saturating_add(max)),
-            Some(at) if at - now > max => {
-                return Err(KeyError::new(
-                    KeyField::Expires,
-                    KeyErrorKind::TooLong,
-                    format!(
-                        "keys of the space {} may live at most {}",
-                        space.id,
-                        validate::describe_ms(max)
-                    ),
-                ));
-            }
-            Some(_) => {}
-        }
+    if let (Some(max), None) = (defaults.max_lifetime_ms, expires_at) {
+        expires_at = Some(now.saturating_add(max));
     }
+    check_space_lifetime(&space, expires_at, now)?;
     check_policy(state, &new.environment, expires_at, now)?;
     if share.is_some() {
         crate::share::check_base(state)?;
@@ -396,12 +412,16 @@ pub async fn update(state: &Node, proof: Authorized<UpdateKey>) -> Result<KeyRec
     if let Some(name) = &changes.name {
         check_name(name.as_ref())?;
     }
+    // `scopes` and `permissions` are one list under two names: given
+    // both, the key holds both.
     let scopes = match (changes.scopes, changes.permissions) {
-        (Some(_), Some(_)) => {
-            return Err(KeyError::invalid(
-                KeyField::Scopes,
-                "give scopes or permissions, not both: they are one list",
-            ));
+        (Some(mut scopes), Some(permissions)) => {
+            for p in permissions {
+                if !scopes.contains(&p) {
+                    scopes.push(p);
+                }
+            }
+            Some(scopes)
         }
         (scopes, permissions) => scopes.or(permissions),
     };
@@ -430,6 +450,10 @@ pub async fn update(state: &Node, proof: Authorized<UpdateKey>) -> Result<KeyRec
     };
     if let Some(new_expiry) = expires_at {
         check_policy(state, &current.environment, new_expiry, now)?;
+        // The space's required expiry holds for changes too.
+        if let Some(space) = state.store().get_space(&current.space).await? {
+            check_space_lifetime(&space, new_expiry, now)?;
+        }
     }
     let patch = KeyPatch {
         name: changes.name,

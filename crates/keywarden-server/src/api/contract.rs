@@ -242,8 +242,9 @@ fn refine_schemas(schemas: &mut Value) {
     }
     // A change must change something (`EMPTY_PATCH`).
     schemas["PatchKeyRequest"]["minProperties"] = json!(1);
+    schemas["PatchSpaceRequest"]["minProperties"] = json!(1);
     // A bulk revoke says it means it (`CONFIRMATION_REQUIRED`), and names
-    // an owner or an environment (`FILTER_REQUIRED`): "not (each of them
+    // an owner, an environment or a space (`FILTER_REQUIRED`): "not (each of them
     // absent or null)". A `not`, where an `anyOf` of the two would make
     // the request two types in every generated client.
     let bulk = &mut schemas["BulkRevokeRequest"];
@@ -254,10 +255,11 @@ fn refine_schemas(schemas: &mut Value) {
     });
     bulk["required"] = json!(["confirm"]);
     bulk["not"] = json!({
-        "description": "An owner or an environment is required (`FILTER_REQUIRED`).",
+        "description": "An owner, an environment or a space is required (`FILTER_REQUIRED`).",
         "properties": {
             "owner": { "type": "null" },
-            "environment": { "type": "null" }
+            "environment": { "type": "null" },
+            "space": { "type": "null" }
         }
     });
 }

@@ -157,6 +157,10 @@ pub async fn check_key(
     crate::extract::ApiJson(request): crate::extract::ApiJson<CheckRequest>,
 ) -> Result<Json<CheckedKey>, ApiError> {
     crate::authz::authorize(&state, &actor, crate::command::VerifyKeys).await?;
-    let found = state.verifier().inspect(request.key.expose()).await?;
+    let found = state
+        .verifier()
+        .inspect(request.key.expose())
+        .await?
+        .seen_by(actor.spaces());
     Ok(Json(CheckedKey::new(&found, state.now())))
 }

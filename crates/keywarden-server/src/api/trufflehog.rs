@@ -116,7 +116,11 @@ pub async fn trufflehog_verify(
     };
     // A check, not a use: nothing is spent, nothing is logged as a use. A
     // store that cannot be asked says nothing about the key: 503.
-    let found = state.verifier().inspect(presented).await?;
+    let found = state
+        .verifier()
+        .inspect(presented)
+        .await?
+        .seen_by(actor.spaces());
     let checked = CheckedKey::new(&found, state.now());
     match (checked.status, checked.key_id) {
         (CheckStatus::Active, Some(key_id)) => Ok(Json(TrufflehogVerified {

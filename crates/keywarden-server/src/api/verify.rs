@@ -437,8 +437,10 @@ pub fn refusal(verdict: &Verdict) -> Response {
 #[utoipa::path(get, path = "/v1/forward-auth", tag = "verify", params(ForwardAuthQuery,
         ("Authorization" = Option<String>, Header, description = "Bearer <key>"),
         ("X-API-Key" = Option<String>, Header, description = "the key, when Authorization is not used"),
-        ("X-Keywarden-Scopes" = Option<crate::api::schema::ScopeList>, Header, description = "required scopes, comma-separated")),
+        ("X-Keywarden-Scopes" = Option<crate::api::schema::ScopeList>, Header, description = "required scopes, comma-separated"),
+        ("X-Keywarden-Permissions" = Option<keywarden_proto::schemas::PermissionQuery>, Header, description = "a permission query the key must satisfy, besides the query's `permissions`")),
     responses((status = 200, description = "valid; identity in X-Keywarden-* headers"),
+        (status = 400, body = ErrorBody, description = "A permission query is malformed (`INVALID_PERMISSION_QUERY`, naming the position)."),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn forward_auth(
     State(state): State<AppState>,
@@ -479,10 +481,13 @@ pub async fn forward_auth(
         ("Authorization" = Option<String>, Header, description = "Bearer <key>"),
         ("X-API-Key" = Option<String>, Header, description = "the key, when Authorization is not used"),
         ("X-Keywarden-Scopes" = Option<crate::api::schema::ScopeList>, Header, description = "required scopes, comma-separated"),
-        ("X-Keywarden-Require-Environment" = Option<keywarden_proto::schemas::Environment>, Header, description = "required environment")),
+        ("X-Keywarden-Require-Environment" = Option<keywarden_proto::schemas::Environment>, Header, description = "required environment"),
+        ("X-Keywarden-Permissions" = Option<keywarden_proto::schemas::PermissionQuery>, Header, description = "a permission query the key must satisfy"),
+        ("X-Keywarden-Require-Space" = Option<keywarden_proto::schemas::SpaceId>, Header, description = "the space this API serves: a key of another is `NOT_FOUND`")),
     responses((status = 200, description = "valid; identity in X-Keywarden-* headers"),
+        (status = 400, body = ErrorBody, description = "The permission query is malformed (`INVALID_PERMISSION_QUERY`, naming the position)."),
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
-        (status = 422, body = ErrorBody, description = "A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`."),
+        (status = 422, body = ErrorBody, description = "A requirement header is not valid. Codes: `INVALID_SCOPES`, `INVALID_ENVIRONMENT`, `INVALID_SPACE`."),
         (status = 429, body = ErrorBody)))]
 pub async fn forward_auth_proxied(
     State(state): State<AppState>,

@@ -399,6 +399,17 @@ async fn space_defaults_apply_and_deletion_is_guarded() {
             .await;
         let k2 = t.call("GET", &format!("/v1/keys/{id2}"), None).await.json;
         assert_eq!(k2["rate_limit"]["limit"], 5);
+        // The required expiry holds for changes too.
+        for (patch, code) in [
+            (json!({ "expires_at": null }), "EXPIRY_REQUIRED"),
+            (json!({ "expires_in": "60d" }), "LIFETIME_TOO_LONG"),
+        ] {
+            let r = t
+                .call("PATCH", &format!("/v1/keys/{id2}"), Some(patch))
+                .await;
+            assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
+            assert_eq!(r.code(), code);
+        }
         for (body, code) in [
             (
                 json!({ "environment": "test", "space": "metered" }),

@@ -15,6 +15,7 @@ from .checked_key import CheckedKey
 from .checkpoint_view import CheckpointView
 from .create_key_request import CreateKeyRequest
 from .create_key_request_metadata_type_0 import CreateKeyRequestMetadataType0
+from .create_space_request import CreateSpaceRequest
 from .created_key import CreatedKey
 from .credits_request import CreditsRequest
 from .credits_view import CreditsView
@@ -45,6 +46,8 @@ from .owner_limits_view import OwnerLimitsView
 from .owner_view import OwnerView
 from .patch_key_request import PatchKeyRequest
 from .patch_key_request_metadata_type_0 import PatchKeyRequestMetadataType0
+from .patch_space_request import PatchSpaceRequest
+from .put_role_request import PutRoleRequest
 from .rate_limit_input import RateLimitInput
 from .rate_limit_state import RateLimitState
 from .rate_limit_view import RateLimitView
@@ -52,9 +55,15 @@ from .refill_request import RefillRequest
 from .refill_view import RefillView
 from .revealed_key import RevealedKey
 from .revoke_request import RevokeRequest
+from .role_list import RoleList
+from .role_view import RoleView
 from .roll_request import RollRequest
 from .rolled_key import RolledKey
 from .share_request import ShareRequest
+from .space_credits_body import SpaceCreditsBody
+from .space_defaults_body import SpaceDefaultsBody
+from .space_list import SpaceList
+from .space_view import SpaceView
 from .trufflehog_matches import TrufflehogMatches
 from .trufflehog_matches_additional_property import TrufflehogMatchesAdditionalProperty
 from .trufflehog_verified import TrufflehogVerified
@@ -82,6 +91,7 @@ __all__ = (
     "CreatedKey",
     "CreateKeyRequest",
     "CreateKeyRequestMetadataType0",
+    "CreateSpaceRequest",
     "CreditsRequest",
     "CreditsView",
     "DeliveryState",
@@ -111,6 +121,8 @@ __all__ = (
     "OwnerView",
     "PatchKeyRequest",
     "PatchKeyRequestMetadataType0",
+    "PatchSpaceRequest",
+    "PutRoleRequest",
     "RateLimitInput",
     "RateLimitState",
     "RateLimitView",
@@ -118,9 +130,15 @@ __all__ = (
     "RefillView",
     "RevealedKey",
     "RevokeRequest",
+    "RoleList",
+    "RoleView",
     "RolledKey",
     "RollRequest",
     "ShareRequest",
+    "SpaceCreditsBody",
+    "SpaceDefaultsBody",
+    "SpaceList",
+    "SpaceView",
     "TrufflehogMatches",
     "TrufflehogMatchesAdditionalProperty",
     "TrufflehogVerified",

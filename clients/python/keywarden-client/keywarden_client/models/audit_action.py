@@ -28,9 +28,17 @@ class AuditAction(StrEnum):
     OWNER_LIMITS_DELETE = "owner.limits_delete"
     OWNER_LIMITS_SET = "owner.limits_set"
     OWNER_READ = "owner.read"
+    ROLE_DELETE = "role.delete"
+    ROLE_LIST = "role.list"
+    ROLE_SET = "role.set"
     ROOT_KEY_CREATE = "root_key.create"
     ROOT_KEY_LEAK_REVOKE = "root_key.leak_revoke"
     ROOT_KEY_REVOKE = "root_key.revoke"
+    SPACE_CREATE = "space.create"
+    SPACE_DELETE = "space.delete"
+    SPACE_LIST = "space.list"
+    SPACE_READ = "space.read"
+    SPACE_UPDATE = "space.update"
 
     def __str__(self) -> str:
         return str(self.value)

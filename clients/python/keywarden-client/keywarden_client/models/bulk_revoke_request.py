@@ -19,12 +19,14 @@ class BulkRevokeRequest:
         environment (None | str | Unset):
         owner (None | str | Unset):
         reason (None | str | Unset):
+        space (None | str | Unset):
     """
 
     confirm: bool
     environment: None | str | Unset = UNSET
     owner: None | str | Unset = UNSET
     reason: None | str | Unset = UNSET
+    space: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         confirm = self.confirm
@@ -47,6 +49,12 @@ class BulkRevokeRequest:
         else:
             reason = self.reason
 
+        space: None | str | Unset
+        if isinstance(self.space, Unset):
+            space = UNSET
+        else:
+            space = self.space
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -60,6 +68,8 @@ class BulkRevokeRequest:
             field_dict["owner"] = owner
         if reason is not UNSET:
             field_dict["reason"] = reason
+        if space is not UNSET:
+            field_dict["space"] = space
 
         return field_dict
 
@@ -95,11 +105,21 @@ class BulkRevokeRequest:
 
         reason = _parse_reason(d.pop("reason", UNSET))
 
+        def _parse_space(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        space = _parse_space(d.pop("space", UNSET))
+
         bulk_revoke_request = cls(
             confirm=confirm,
             environment=environment,
             owner=owner,
             reason=reason,
+            space=space,
         )
 
         return bulk_revoke_request

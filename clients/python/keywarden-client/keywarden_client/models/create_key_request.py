@@ -36,13 +36,19 @@ class CreateKeyRequest:
             characters).
         name (None | str | Unset):
         owner (None | str | Unset):
+        permissions (list[str] | Unset): Direct permissions, added to `scopes`.
         rate_limit (None | RateLimitInput | Unset):
         rate_limits (list[NamedRateLimitInput] | Unset): Named rate limits, each checked besides `rate_limit` (e.g. 10 a
             second and 10,000 a day): every one must admit a request; the
             verification names the one that refused.
         recoverable (bool | Unset): Keep the secret encrypted so it can be read back (needs a master key).
-        scopes (list[str] | Unset): `resource:action` scopes; `orders:*` covers every action on orders.
+        roles (list[str] | Unset): Roles of the key's space it holds: it gets their permissions too.
+        scopes (list[str] | Unset): The key's direct permissions (scopes are permissions: the two
+            lists are one, `permissions` the newer name): dotted or
+            colon-separated names (`docs.read`, `orders:read`); a last part `*`
+            covers everything under it (`orders:*`).
         share (None | ShareRequest | Unset):
+        space (None | str | Unset):
         usage_limit (int | None | Unset): Total verifications allowed (credits without a refill; or use
             `credits`, not both).
     """
@@ -55,11 +61,14 @@ class CreateKeyRequest:
     metadata: CreateKeyRequestMetadataType0 | None | Unset = UNSET
     name: None | str | Unset = UNSET
     owner: None | str | Unset = UNSET
+    permissions: list[str] | Unset = UNSET
     rate_limit: None | RateLimitInput | Unset = UNSET
     rate_limits: list[NamedRateLimitInput] | Unset = UNSET
     recoverable: bool | Unset = UNSET
+    roles: list[str] | Unset = UNSET
     scopes: list[str] | Unset = UNSET
     share: None | ShareRequest | Unset = UNSET
+    space: None | str | Unset = UNSET
     usage_limit: int | None | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
@@ -120,6 +129,10 @@ class CreateKeyRequest:
         else:
             owner = self.owner
 
+        permissions: list[str] | Unset = UNSET
+        if not isinstance(self.permissions, Unset):
+            permissions = self.permissions
+
         rate_limit: dict[str, Any] | None | Unset
         if isinstance(self.rate_limit, Unset):
             rate_limit = UNSET
@@ -137,6 +150,10 @@ class CreateKeyRequest:
 
         recoverable = self.recoverable
 
+        roles: list[str] | Unset = UNSET
+        if not isinstance(self.roles, Unset):
+            roles = self.roles
+
         scopes: list[str] | Unset = UNSET
         if not isinstance(self.scopes, Unset):
             scopes = self.scopes
@@ -148,6 +165,12 @@ class CreateKeyRequest:
             share = self.share.to_dict()
         else:
             share = self.share
+
+        space: None | str | Unset
+        if isinstance(self.space, Unset):
+            space = UNSET
+        else:
+            space = self.space
 
         usage_limit: int | None | Unset
         if isinstance(self.usage_limit, Unset):
@@ -176,16 +199,22 @@ class CreateKeyRequest:
             field_dict["name"] = name
         if owner is not UNSET:
             field_dict["owner"] = owner
+        if permissions is not UNSET:
+            field_dict["permissions"] = permissions
         if rate_limit is not UNSET:
             field_dict["rate_limit"] = rate_limit
         if rate_limits is not UNSET:
             field_dict["rate_limits"] = rate_limits
         if recoverable is not UNSET:
             field_dict["recoverable"] = recoverable
+        if roles is not UNSET:
+            field_dict["roles"] = roles
         if scopes is not UNSET:
             field_dict["scopes"] = scopes
         if share is not UNSET:
             field_dict["share"] = share
+        if space is not UNSET:
+            field_dict["space"] = space
         if usage_limit is not UNSET:
             field_dict["usage_limit"] = usage_limit
 
@@ -293,6 +322,8 @@ class CreateKeyRequest:
 
         owner = _parse_owner(d.pop("owner", UNSET))
 
+        permissions = cast(list[str], d.pop("permissions", UNSET))
+
         def _parse_rate_limit(data: object) -> None | RateLimitInput | Unset:
             if data is None:
                 return data
@@ -321,6 +352,8 @@ class CreateKeyRequest:
 
         recoverable = d.pop("recoverable", UNSET)
 
+        roles = cast(list[str], d.pop("roles", UNSET))
+
         scopes = cast(list[str], d.pop("scopes", UNSET))
 
         def _parse_share(data: object) -> None | ShareRequest | Unset:
@@ -340,6 +373,15 @@ class CreateKeyRequest:
 
         share = _parse_share(d.pop("share", UNSET))
 
+        def _parse_space(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        space = _parse_space(d.pop("space", UNSET))
+
         def _parse_usage_limit(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -358,11 +400,14 @@ class CreateKeyRequest:
             metadata=metadata,
             name=name,
             owner=owner,
+            permissions=permissions,
             rate_limit=rate_limit,
             rate_limits=rate_limits,
             recoverable=recoverable,
+            roles=roles,
             scopes=scopes,
             share=share,
+            space=space,
             usage_limit=usage_limit,
         )
 

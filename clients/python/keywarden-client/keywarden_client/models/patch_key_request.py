@@ -31,8 +31,11 @@ class PatchKeyRequest:
             metadata (None | PatchKeyRequestMetadataType0 | Unset): New metadata (as on create), or null for `{}`.
             name (None | str | Unset):
             owner (None | str | Unset):
+            permissions (list[str] | None | Unset): New direct permissions (the same list as `scopes`: given both, the
+                key holds both), or null for none.
             rate_limit (None | RateLimitInput | Unset):
             rate_limits (list[NamedRateLimitInput] | None | Unset): New named rate limits (`[]` or null for none).
+            roles (list[str] | None | Unset): New roles, or null for none.
             scopes (list[str] | None | Unset): New scopes, or null for none.
             usage_limit (int | None | Unset): New usage limit (resets the uses left), or null for none.
     """
@@ -44,8 +47,10 @@ class PatchKeyRequest:
     metadata: None | PatchKeyRequestMetadataType0 | Unset = UNSET
     name: None | str | Unset = UNSET
     owner: None | str | Unset = UNSET
+    permissions: list[str] | None | Unset = UNSET
     rate_limit: None | RateLimitInput | Unset = UNSET
     rate_limits: list[NamedRateLimitInput] | None | Unset = UNSET
+    roles: list[str] | None | Unset = UNSET
     scopes: list[str] | None | Unset = UNSET
     usage_limit: int | None | Unset = UNSET
 
@@ -109,6 +114,15 @@ class PatchKeyRequest:
         else:
             owner = self.owner
 
+        permissions: list[str] | None | Unset
+        if isinstance(self.permissions, Unset):
+            permissions = UNSET
+        elif isinstance(self.permissions, list):
+            permissions = self.permissions
+
+        else:
+            permissions = self.permissions
+
         rate_limit: dict[str, Any] | None | Unset
         if isinstance(self.rate_limit, Unset):
             rate_limit = UNSET
@@ -128,6 +142,15 @@ class PatchKeyRequest:
 
         else:
             rate_limits = self.rate_limits
+
+        roles: list[str] | None | Unset
+        if isinstance(self.roles, Unset):
+            roles = UNSET
+        elif isinstance(self.roles, list):
+            roles = self.roles
+
+        else:
+            roles = self.roles
 
         scopes: list[str] | None | Unset
         if isinstance(self.scopes, Unset):
@@ -161,10 +184,14 @@ class PatchKeyRequest:
             field_dict["name"] = name
         if owner is not UNSET:
             field_dict["owner"] = owner
+        if permissions is not UNSET:
+            field_dict["permissions"] = permissions
         if rate_limit is not UNSET:
             field_dict["rate_limit"] = rate_limit
         if rate_limits is not UNSET:
             field_dict["rate_limits"] = rate_limits
+        if roles is not UNSET:
+            field_dict["roles"] = roles
         if scopes is not UNSET:
             field_dict["scopes"] = scopes
         if usage_limit is not UNSET:
@@ -285,6 +312,23 @@ class PatchKeyRequest:
 
         owner = _parse_owner(d.pop("owner", UNSET))
 
+        def _parse_permissions(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                permissions_type_0 = cast(list[str], data)
+
+                return permissions_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        permissions = _parse_permissions(d.pop("permissions", UNSET))
+
         def _parse_rate_limit(data: object) -> None | RateLimitInput | Unset:
             if data is None:
                 return data
@@ -324,6 +368,23 @@ class PatchKeyRequest:
 
         rate_limits = _parse_rate_limits(d.pop("rate_limits", UNSET))
 
+        def _parse_roles(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                roles_type_0 = cast(list[str], data)
+
+                return roles_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        roles = _parse_roles(d.pop("roles", UNSET))
+
         def _parse_scopes(data: object) -> list[str] | None | Unset:
             if data is None:
                 return data
@@ -358,8 +419,10 @@ class PatchKeyRequest:
             metadata=metadata,
             name=name,
             owner=owner,
+            permissions=permissions,
             rate_limit=rate_limit,
             rate_limits=rate_limits,
+            roles=roles,
             scopes=scopes,
             usage_limit=usage_limit,
         )

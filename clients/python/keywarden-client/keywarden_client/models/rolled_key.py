@@ -35,13 +35,14 @@ class RolledKey:
         prefix (str): Key prefix.
         rate_limits (list[NamedRateLimitView]): Named rate limits, each checked besides `rate_limit`.
         recoverable (bool): Whether the secret can be read back (`GET /v1/keys/{id}/secret`).
-        scopes (list[str]): Scopes held.
+        scopes (list[str]): Its direct permissions (scopes are permissions).
         status (KeyStatus): Where a key stands now.
         updated_at (datetime.datetime): RFC 3339.
         key (str): The key. Shown once; store it now.
         previous (KeyView): A key as the API shows it: never the secret.
         credits_ (CreditsView | None | Unset):
         disabled_at (datetime.datetime | None | Unset): When it was disabled (RFC 3339); absent while enabled.
+        effective_permissions (list[str] | Unset): Everything it may do: its direct permissions and its roles'.
         expires_at (datetime.datetime | None | Unset): RFC 3339.
         last_used_at (datetime.datetime | None | Unset): RFC 3339.
         name (None | str | Unset): Name.
@@ -49,8 +50,10 @@ class RolledKey:
         rate_limit (None | RateLimitView | Unset):
         revoke_reason (None | str | Unset): Why it was revoked.
         revoked_at (datetime.datetime | None | Unset): RFC 3339.
+        roles (list[str] | Unset): Its roles.
         rotated_from (None | str | Unset): The key this one replaced.
         rotated_to (None | str | Unset): The key that replaced this one.
+        space (str | Unset): The space it belongs to.
         usage_limit (int | None | Unset): Total uses allowed.
         usage_remaining (int | None | Unset): Uses left.
         share_url (None | str | Unset): The one-time share link, when one was asked for (`share`): it
@@ -74,6 +77,7 @@ class RolledKey:
     previous: KeyView
     credits_: CreditsView | None | Unset = UNSET
     disabled_at: datetime.datetime | None | Unset = UNSET
+    effective_permissions: list[str] | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
     last_used_at: datetime.datetime | None | Unset = UNSET
     name: None | str | Unset = UNSET
@@ -81,8 +85,10 @@ class RolledKey:
     rate_limit: None | RateLimitView | Unset = UNSET
     revoke_reason: None | str | Unset = UNSET
     revoked_at: datetime.datetime | None | Unset = UNSET
+    roles: list[str] | Unset = UNSET
     rotated_from: None | str | Unset = UNSET
     rotated_to: None | str | Unset = UNSET
+    space: str | Unset = UNSET
     usage_limit: int | None | Unset = UNSET
     usage_remaining: int | None | Unset = UNSET
     share_url: None | str | Unset = UNSET
@@ -139,6 +145,10 @@ class RolledKey:
         else:
             disabled_at = self.disabled_at
 
+        effective_permissions: list[str] | Unset = UNSET
+        if not isinstance(self.effective_permissions, Unset):
+            effective_permissions = self.effective_permissions
+
         expires_at: None | str | Unset
         if isinstance(self.expires_at, Unset):
             expires_at = UNSET
@@ -189,6 +199,10 @@ class RolledKey:
         else:
             revoked_at = self.revoked_at
 
+        roles: list[str] | Unset = UNSET
+        if not isinstance(self.roles, Unset):
+            roles = self.roles
+
         rotated_from: None | str | Unset
         if isinstance(self.rotated_from, Unset):
             rotated_from = UNSET
@@ -200,6 +214,8 @@ class RolledKey:
             rotated_to = UNSET
         else:
             rotated_to = self.rotated_to
+
+        space = self.space
 
         usage_limit: int | None | Unset
         if isinstance(self.usage_limit, Unset):
@@ -243,6 +259,8 @@ class RolledKey:
             field_dict["credits"] = credits_
         if disabled_at is not UNSET:
             field_dict["disabled_at"] = disabled_at
+        if effective_permissions is not UNSET:
+            field_dict["effective_permissions"] = effective_permissions
         if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
         if last_used_at is not UNSET:
@@ -257,10 +275,14 @@ class RolledKey:
             field_dict["revoke_reason"] = revoke_reason
         if revoked_at is not UNSET:
             field_dict["revoked_at"] = revoked_at
+        if roles is not UNSET:
+            field_dict["roles"] = roles
         if rotated_from is not UNSET:
             field_dict["rotated_from"] = rotated_from
         if rotated_to is not UNSET:
             field_dict["rotated_to"] = rotated_to
+        if space is not UNSET:
+            field_dict["space"] = space
         if usage_limit is not UNSET:
             field_dict["usage_limit"] = usage_limit
         if usage_remaining is not UNSET:
@@ -345,6 +367,8 @@ class RolledKey:
             return cast(datetime.datetime | None | Unset, data)
 
         disabled_at = _parse_disabled_at(d.pop("disabled_at", UNSET))
+
+        effective_permissions = cast(list[str], d.pop("effective_permissions", UNSET))
 
         def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
@@ -441,6 +465,8 @@ class RolledKey:
 
         revoked_at = _parse_revoked_at(d.pop("revoked_at", UNSET))
 
+        roles = cast(list[str], d.pop("roles", UNSET))
+
         def _parse_rotated_from(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -458,6 +484,8 @@ class RolledKey:
             return cast(None | str | Unset, data)
 
         rotated_to = _parse_rotated_to(d.pop("rotated_to", UNSET))
+
+        space = d.pop("space", UNSET)
 
         def _parse_usage_limit(data: object) -> int | None | Unset:
             if data is None:
@@ -503,6 +531,7 @@ class RolledKey:
             previous=previous,
             credits_=credits_,
             disabled_at=disabled_at,
+            effective_permissions=effective_permissions,
             expires_at=expires_at,
             last_used_at=last_used_at,
             name=name,
@@ -510,8 +539,10 @@ class RolledKey:
             rate_limit=rate_limit,
             revoke_reason=revoke_reason,
             revoked_at=revoked_at,
+            roles=roles,
             rotated_from=rotated_from,
             rotated_to=rotated_to,
+            space=space,
             usage_limit=usage_limit,
             usage_remaining=usage_remaining,
             share_url=share_url,

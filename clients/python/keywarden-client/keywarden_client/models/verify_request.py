@@ -22,14 +22,18 @@ class VerifyRequest:
             cost (int | None | Unset): Credits this request spends from a key that has credits (default 1;
                 0 checks without spending; at most [`MAX_COST`]).
             environment (None | str | Unset):
+            permissions (None | str | Unset):
             scopes (list[str] | Unset): Scopes the request needs (at most 50); all must be held.
+            space (None | str | Unset):
     """
 
     key: str
     client_ip: None | str | Unset = UNSET
     cost: int | None | Unset = UNSET
     environment: None | str | Unset = UNSET
+    permissions: None | str | Unset = UNSET
     scopes: list[str] | Unset = UNSET
+    space: None | str | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
         key = self.key
@@ -52,9 +56,21 @@ class VerifyRequest:
         else:
             environment = self.environment
 
+        permissions: None | str | Unset
+        if isinstance(self.permissions, Unset):
+            permissions = UNSET
+        else:
+            permissions = self.permissions
+
         scopes: list[str] | Unset = UNSET
         if not isinstance(self.scopes, Unset):
             scopes = self.scopes
+
+        space: None | str | Unset
+        if isinstance(self.space, Unset):
+            space = UNSET
+        else:
+            space = self.space
 
         field_dict: dict[str, Any] = {}
 
@@ -69,8 +85,12 @@ class VerifyRequest:
             field_dict["cost"] = cost
         if environment is not UNSET:
             field_dict["environment"] = environment
+        if permissions is not UNSET:
+            field_dict["permissions"] = permissions
         if scopes is not UNSET:
             field_dict["scopes"] = scopes
+        if space is not UNSET:
+            field_dict["space"] = space
 
         return field_dict
 
@@ -106,14 +126,34 @@ class VerifyRequest:
 
         environment = _parse_environment(d.pop("environment", UNSET))
 
+        def _parse_permissions(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        permissions = _parse_permissions(d.pop("permissions", UNSET))
+
         scopes = cast(list[str], d.pop("scopes", UNSET))
+
+        def _parse_space(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        space = _parse_space(d.pop("space", UNSET))
 
         verify_request = cls(
             key=key,
             client_ip=client_ip,
             cost=cost,
             environment=environment,
+            permissions=permissions,
             scopes=scopes,
+            space=space,
         )
 
         return verify_request

@@ -29,11 +29,15 @@ class VerifyResponse:
         expires_at (datetime.datetime | None | Unset): Its expiry, RFC 3339.
         key_id (None | str | Unset): The key's id, when it was found.
         metadata (None | Unset | VerifyResponseMetadataType0): Its metadata.
+        missing_permissions (list[str] | None | Unset): With `INSUFFICIENT_PERMISSIONS`: the terms of the query it lacks
+            (any of them would have let it through where they stand).
         owner (None | str | Unset): Its owner.
+        permissions (list[str] | None | Unset): Its effective permissions: its own and its roles'.
         rate_limit (None | RateLimitState | Unset):
         remaining (int | None | Unset): Uses left of a usage-limited key.
         retry_after (int | None | Unset): Seconds to wait, when `RATE_LIMITED`.
-        scopes (list[str] | None | Unset): Its scopes.
+        scopes (list[str] | None | Unset): Its scopes (its direct permissions).
+        space (None | str | Unset): Its space.
     """
 
     code: OutcomeCode
@@ -42,11 +46,14 @@ class VerifyResponse:
     expires_at: datetime.datetime | None | Unset = UNSET
     key_id: None | str | Unset = UNSET
     metadata: None | Unset | VerifyResponseMetadataType0 = UNSET
+    missing_permissions: list[str] | None | Unset = UNSET
     owner: None | str | Unset = UNSET
+    permissions: list[str] | None | Unset = UNSET
     rate_limit: None | RateLimitState | Unset = UNSET
     remaining: int | None | Unset = UNSET
     retry_after: int | None | Unset = UNSET
     scopes: list[str] | None | Unset = UNSET
+    space: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -85,11 +92,29 @@ class VerifyResponse:
         else:
             metadata = self.metadata
 
+        missing_permissions: list[str] | None | Unset
+        if isinstance(self.missing_permissions, Unset):
+            missing_permissions = UNSET
+        elif isinstance(self.missing_permissions, list):
+            missing_permissions = self.missing_permissions
+
+        else:
+            missing_permissions = self.missing_permissions
+
         owner: None | str | Unset
         if isinstance(self.owner, Unset):
             owner = UNSET
         else:
             owner = self.owner
+
+        permissions: list[str] | None | Unset
+        if isinstance(self.permissions, Unset):
+            permissions = UNSET
+        elif isinstance(self.permissions, list):
+            permissions = self.permissions
+
+        else:
+            permissions = self.permissions
 
         rate_limit: dict[str, Any] | None | Unset
         if isinstance(self.rate_limit, Unset):
@@ -120,6 +145,12 @@ class VerifyResponse:
         else:
             scopes = self.scopes
 
+        space: None | str | Unset
+        if isinstance(self.space, Unset):
+            space = UNSET
+        else:
+            space = self.space
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -136,8 +167,12 @@ class VerifyResponse:
             field_dict["key_id"] = key_id
         if metadata is not UNSET:
             field_dict["metadata"] = metadata
+        if missing_permissions is not UNSET:
+            field_dict["missing_permissions"] = missing_permissions
         if owner is not UNSET:
             field_dict["owner"] = owner
+        if permissions is not UNSET:
+            field_dict["permissions"] = permissions
         if rate_limit is not UNSET:
             field_dict["rate_limit"] = rate_limit
         if remaining is not UNSET:
@@ -146,6 +181,8 @@ class VerifyResponse:
             field_dict["retry_after"] = retry_after
         if scopes is not UNSET:
             field_dict["scopes"] = scopes
+        if space is not UNSET:
+            field_dict["space"] = space
 
         return field_dict
 
@@ -211,6 +248,23 @@ class VerifyResponse:
 
         metadata = _parse_metadata(d.pop("metadata", UNSET))
 
+        def _parse_missing_permissions(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                missing_permissions_type_0 = cast(list[str], data)
+
+                return missing_permissions_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        missing_permissions = _parse_missing_permissions(d.pop("missing_permissions", UNSET))
+
         def _parse_owner(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -219,6 +273,23 @@ class VerifyResponse:
             return cast(None | str | Unset, data)
 
         owner = _parse_owner(d.pop("owner", UNSET))
+
+        def _parse_permissions(data: object) -> list[str] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                permissions_type_0 = cast(list[str], data)
+
+                return permissions_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[str] | None | Unset, data)
+
+        permissions = _parse_permissions(d.pop("permissions", UNSET))
 
         def _parse_rate_limit(data: object) -> None | RateLimitState | Unset:
             if data is None:
@@ -272,6 +343,15 @@ class VerifyResponse:
 
         scopes = _parse_scopes(d.pop("scopes", UNSET))
 
+        def _parse_space(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        space = _parse_space(d.pop("space", UNSET))
+
         verify_response = cls(
             code=code,
             valid=valid,
@@ -279,11 +359,14 @@ class VerifyResponse:
             expires_at=expires_at,
             key_id=key_id,
             metadata=metadata,
+            missing_permissions=missing_permissions,
             owner=owner,
+            permissions=permissions,
             rate_limit=rate_limit,
             remaining=remaining,
             retry_after=retry_after,
             scopes=scopes,
+            space=space,
         )
 
         verify_response.additional_properties = d

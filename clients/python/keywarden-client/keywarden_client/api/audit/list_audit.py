@@ -18,6 +18,7 @@ def _get_kwargs(
     action: AuditAction | Unset = UNSET,
     target: str | Unset = UNSET,
     outcome: AuditOutcome | Unset = UNSET,
+    space: str | Unset = UNSET,
     before: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -39,6 +40,8 @@ def _get_kwargs(
         json_outcome = outcome.value
 
     params["outcome"] = json_outcome
+
+    params["space"] = space
 
     params["before"] = before
 
@@ -115,6 +118,7 @@ def sync_detailed(
     action: AuditAction | Unset = UNSET,
     target: str | Unset = UNSET,
     outcome: AuditOutcome | Unset = UNSET,
+    space: str | Unset = UNSET,
     before: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> Response[AuditPage | ErrorBody]:
@@ -125,6 +129,8 @@ def sync_detailed(
         action (AuditAction | Unset): What an audit entry records.
         target (str | Unset): Text to match: at most 200 characters, without control characters.
         outcome (AuditOutcome | Unset): How an audited action ended.
+        space (str | Unset): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting
+            and ending with a letter or digit.
         before (int | Unset):
         limit (int | Unset):
 
@@ -141,6 +147,7 @@ def sync_detailed(
         action=action,
         target=target,
         outcome=outcome,
+        space=space,
         before=before,
         limit=limit,
     )
@@ -159,6 +166,7 @@ def sync(
     action: AuditAction | Unset = UNSET,
     target: str | Unset = UNSET,
     outcome: AuditOutcome | Unset = UNSET,
+    space: str | Unset = UNSET,
     before: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> AuditPage | ErrorBody | None:
@@ -169,6 +177,8 @@ def sync(
         action (AuditAction | Unset): What an audit entry records.
         target (str | Unset): Text to match: at most 200 characters, without control characters.
         outcome (AuditOutcome | Unset): How an audited action ended.
+        space (str | Unset): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting
+            and ending with a letter or digit.
         before (int | Unset):
         limit (int | Unset):
 
@@ -186,6 +196,7 @@ def sync(
         action=action,
         target=target,
         outcome=outcome,
+        space=space,
         before=before,
         limit=limit,
     ).parsed
@@ -198,6 +209,7 @@ async def asyncio_detailed(
     action: AuditAction | Unset = UNSET,
     target: str | Unset = UNSET,
     outcome: AuditOutcome | Unset = UNSET,
+    space: str | Unset = UNSET,
     before: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> Response[AuditPage | ErrorBody]:
@@ -208,6 +220,8 @@ async def asyncio_detailed(
         action (AuditAction | Unset): What an audit entry records.
         target (str | Unset): Text to match: at most 200 characters, without control characters.
         outcome (AuditOutcome | Unset): How an audited action ended.
+        space (str | Unset): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting
+            and ending with a letter or digit.
         before (int | Unset):
         limit (int | Unset):
 
@@ -224,6 +238,7 @@ async def asyncio_detailed(
         action=action,
         target=target,
         outcome=outcome,
+        space=space,
         before=before,
         limit=limit,
     )
@@ -240,6 +255,7 @@ async def asyncio(
     action: AuditAction | Unset = UNSET,
     target: str | Unset = UNSET,
     outcome: AuditOutcome | Unset = UNSET,
+    space: str | Unset = UNSET,
     before: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> AuditPage | ErrorBody | None:
@@ -250,6 +266,8 @@ async def asyncio(
         action (AuditAction | Unset): What an audit entry records.
         target (str | Unset): Text to match: at most 200 characters, without control characters.
         outcome (AuditOutcome | Unset): How an audited action ended.
+        space (str | Unset): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting
+            and ending with a letter or digit.
         before (int | Unset):
         limit (int | Unset):
 
@@ -268,6 +286,7 @@ async def asyncio(
             action=action,
             target=target,
             outcome=outcome,
+            space=space,
             before=before,
             limit=limit,
         )

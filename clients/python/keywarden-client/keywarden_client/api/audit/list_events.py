@@ -17,6 +17,7 @@ def _get_kwargs(
     kind: EventKind | Unset = UNSET,
     key_id: str | Unset = UNSET,
     delivery: DeliveryState | Unset = UNSET,
+    space: str | Unset = UNSET,
     before: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -36,6 +37,8 @@ def _get_kwargs(
         json_delivery = delivery.value
 
     params["delivery"] = json_delivery
+
+    params["space"] = space
 
     params["before"] = before
 
@@ -118,6 +121,7 @@ def sync_detailed(
     kind: EventKind | Unset = UNSET,
     key_id: str | Unset = UNSET,
     delivery: DeliveryState | Unset = UNSET,
+    space: str | Unset = UNSET,
     before: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> Response[ErrorBody | list[EventView]]:
@@ -130,6 +134,8 @@ def sync_detailed(
             webhook was configured when it was raised), `pending` (waiting for its next attempt),
             `delivered` (the webhook answered 2xx), `failed` (every attempt of the 24-hour retry
             period failed).
+        space (str | Unset): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting
+            and ending with a letter or digit.
         before (int | Unset):
         limit (int | Unset):
 
@@ -145,6 +151,7 @@ def sync_detailed(
         kind=kind,
         key_id=key_id,
         delivery=delivery,
+        space=space,
         before=before,
         limit=limit,
     )
@@ -162,6 +169,7 @@ def sync(
     kind: EventKind | Unset = UNSET,
     key_id: str | Unset = UNSET,
     delivery: DeliveryState | Unset = UNSET,
+    space: str | Unset = UNSET,
     before: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> ErrorBody | list[EventView] | None:
@@ -174,6 +182,8 @@ def sync(
             webhook was configured when it was raised), `pending` (waiting for its next attempt),
             `delivered` (the webhook answered 2xx), `failed` (every attempt of the 24-hour retry
             period failed).
+        space (str | Unset): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting
+            and ending with a letter or digit.
         before (int | Unset):
         limit (int | Unset):
 
@@ -190,6 +200,7 @@ def sync(
         kind=kind,
         key_id=key_id,
         delivery=delivery,
+        space=space,
         before=before,
         limit=limit,
     ).parsed
@@ -201,6 +212,7 @@ async def asyncio_detailed(
     kind: EventKind | Unset = UNSET,
     key_id: str | Unset = UNSET,
     delivery: DeliveryState | Unset = UNSET,
+    space: str | Unset = UNSET,
     before: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> Response[ErrorBody | list[EventView]]:
@@ -213,6 +225,8 @@ async def asyncio_detailed(
             webhook was configured when it was raised), `pending` (waiting for its next attempt),
             `delivered` (the webhook answered 2xx), `failed` (every attempt of the 24-hour retry
             period failed).
+        space (str | Unset): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting
+            and ending with a letter or digit.
         before (int | Unset):
         limit (int | Unset):
 
@@ -228,6 +242,7 @@ async def asyncio_detailed(
         kind=kind,
         key_id=key_id,
         delivery=delivery,
+        space=space,
         before=before,
         limit=limit,
     )
@@ -243,6 +258,7 @@ async def asyncio(
     kind: EventKind | Unset = UNSET,
     key_id: str | Unset = UNSET,
     delivery: DeliveryState | Unset = UNSET,
+    space: str | Unset = UNSET,
     before: int | Unset = UNSET,
     limit: int | Unset = UNSET,
 ) -> ErrorBody | list[EventView] | None:
@@ -255,6 +271,8 @@ async def asyncio(
             webhook was configured when it was raised), `pending` (waiting for its next attempt),
             `delivered` (the webhook answered 2xx), `failed` (every attempt of the 24-hour retry
             period failed).
+        space (str | Unset): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting
+            and ending with a letter or digit.
         before (int | Unset):
         limit (int | Unset):
 
@@ -272,6 +290,7 @@ async def asyncio(
             kind=kind,
             key_id=key_id,
             delivery=delivery,
+            space=space,
             before=before,
             limit=limit,
         )

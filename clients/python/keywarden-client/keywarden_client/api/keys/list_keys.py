@@ -17,6 +17,7 @@ def _get_kwargs(
     environment: str | Unset = UNSET,
     status: KeyStatus | Unset = UNSET,
     search: str | Unset = UNSET,
+    space: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -34,6 +35,8 @@ def _get_kwargs(
     params["status"] = json_status
 
     params["search"] = search
+
+    params["space"] = space
 
     params["limit"] = limit
 
@@ -108,6 +111,7 @@ def sync_detailed(
     environment: str | Unset = UNSET,
     status: KeyStatus | Unset = UNSET,
     search: str | Unset = UNSET,
+    space: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> Response[ErrorBody | KeyList]:
@@ -120,6 +124,8 @@ def sync_detailed(
             letters or digits (`live`, `test`, `staging`).
         status (KeyStatus | Unset): Where a key stands now.
         search (str | Unset): Text to match: at most 200 characters, without control characters.
+        space (str | Unset): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting
+            and ending with a letter or digit.
         limit (int | Unset):
         cursor (str | Unset): The `next_cursor` of the previous page.
 
@@ -136,6 +142,7 @@ def sync_detailed(
         environment=environment,
         status=status,
         search=search,
+        space=space,
         limit=limit,
         cursor=cursor,
     )
@@ -154,6 +161,7 @@ def sync(
     environment: str | Unset = UNSET,
     status: KeyStatus | Unset = UNSET,
     search: str | Unset = UNSET,
+    space: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> ErrorBody | KeyList | None:
@@ -166,6 +174,8 @@ def sync(
             letters or digits (`live`, `test`, `staging`).
         status (KeyStatus | Unset): Where a key stands now.
         search (str | Unset): Text to match: at most 200 characters, without control characters.
+        space (str | Unset): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting
+            and ending with a letter or digit.
         limit (int | Unset):
         cursor (str | Unset): The `next_cursor` of the previous page.
 
@@ -183,6 +193,7 @@ def sync(
         environment=environment,
         status=status,
         search=search,
+        space=space,
         limit=limit,
         cursor=cursor,
     ).parsed
@@ -195,6 +206,7 @@ async def asyncio_detailed(
     environment: str | Unset = UNSET,
     status: KeyStatus | Unset = UNSET,
     search: str | Unset = UNSET,
+    space: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> Response[ErrorBody | KeyList]:
@@ -207,6 +219,8 @@ async def asyncio_detailed(
             letters or digits (`live`, `test`, `staging`).
         status (KeyStatus | Unset): Where a key stands now.
         search (str | Unset): Text to match: at most 200 characters, without control characters.
+        space (str | Unset): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting
+            and ending with a letter or digit.
         limit (int | Unset):
         cursor (str | Unset): The `next_cursor` of the previous page.
 
@@ -223,6 +237,7 @@ async def asyncio_detailed(
         environment=environment,
         status=status,
         search=search,
+        space=space,
         limit=limit,
         cursor=cursor,
     )
@@ -239,6 +254,7 @@ async def asyncio(
     environment: str | Unset = UNSET,
     status: KeyStatus | Unset = UNSET,
     search: str | Unset = UNSET,
+    space: str | Unset = UNSET,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
 ) -> ErrorBody | KeyList | None:
@@ -251,6 +267,8 @@ async def asyncio(
             letters or digits (`live`, `test`, `staging`).
         status (KeyStatus | Unset): Where a key stands now.
         search (str | Unset): Text to match: at most 200 characters, without control characters.
+        space (str | Unset): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting
+            and ending with a letter or digit.
         limit (int | Unset):
         cursor (str | Unset): The `next_cursor` of the previous page.
 
@@ -269,6 +287,7 @@ async def asyncio(
             environment=environment,
             status=status,
             search=search,
+            space=space,
             limit=limit,
             cursor=cursor,
         )

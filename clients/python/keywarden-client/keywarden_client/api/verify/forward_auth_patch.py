@@ -12,11 +12,14 @@ from ...types import UNSET, Response, Unset
 def _get_kwargs(
     *,
     scopes: str | Unset = UNSET,
+    permissions: str | Unset = UNSET,
+    space: str | Unset = UNSET,
     environment: str | Unset = UNSET,
     cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(authorization, Unset):
@@ -28,9 +31,16 @@ def _get_kwargs(
     if not isinstance(x_keywarden_scopes, Unset):
         headers["X-Keywarden-Scopes"] = x_keywarden_scopes
 
+    if not isinstance(x_keywarden_permissions, Unset):
+        headers["X-Keywarden-Permissions"] = x_keywarden_permissions
+
     params: dict[str, Any] = {}
 
     params["scopes"] = scopes
+
+    params["permissions"] = permissions
+
+    params["space"] = space
 
     params["environment"] = environment
 
@@ -52,6 +62,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
     if response.status_code == 200:
         response_200 = cast(Any, None)
         return response_200
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
 
     if response.status_code == 401:
         response_401 = ErrorBody.from_dict(response.json())
@@ -97,17 +112,25 @@ def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
     scopes: str | Unset = UNSET,
+    permissions: str | Unset = UNSET,
+    space: str | Unset = UNSET,
     environment: str | Unset = UNSET,
     cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
 ) -> Response[Any | ErrorBody]:
     """Forward-auth, for a proxied PATCH request
 
     Args:
         scopes (str | Unset): Required scopes, comma-separated (spaces around commas allowed), at
             most 50.
+        permissions (str | Unset): A permission query: permission names joined by `AND` and `OR`,
+            with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters, 64 names, 16
+            levels of nesting.
+        space (str | Unset): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting
+            and ending with a letter or digit.
         environment (str | Unset): An environment: a lowercase letter, then up to 11 lowercase
             letters or digits (`live`, `test`, `staging`).
         cost (int | Unset):
@@ -115,6 +138,9 @@ def sync_detailed(
         x_api_key (str | Unset):
         x_keywarden_scopes (str | Unset): Required scopes, comma-separated (spaces around commas
             allowed), at most 50.
+        x_keywarden_permissions (str | Unset): A permission query: permission names joined by
+            `AND` and `OR`, with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters,
+            64 names, 16 levels of nesting.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -126,11 +152,14 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         scopes=scopes,
+        permissions=permissions,
+        space=space,
         environment=environment,
         cost=cost,
         authorization=authorization,
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
+        x_keywarden_permissions=x_keywarden_permissions,
     )
 
     response = client.get_httpx_client().request(
@@ -144,17 +173,25 @@ def sync(
     *,
     client: AuthenticatedClient | Client,
     scopes: str | Unset = UNSET,
+    permissions: str | Unset = UNSET,
+    space: str | Unset = UNSET,
     environment: str | Unset = UNSET,
     cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
 ) -> Any | ErrorBody | None:
     """Forward-auth, for a proxied PATCH request
 
     Args:
         scopes (str | Unset): Required scopes, comma-separated (spaces around commas allowed), at
             most 50.
+        permissions (str | Unset): A permission query: permission names joined by `AND` and `OR`,
+            with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters, 64 names, 16
+            levels of nesting.
+        space (str | Unset): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting
+            and ending with a letter or digit.
         environment (str | Unset): An environment: a lowercase letter, then up to 11 lowercase
             letters or digits (`live`, `test`, `staging`).
         cost (int | Unset):
@@ -162,6 +199,9 @@ def sync(
         x_api_key (str | Unset):
         x_keywarden_scopes (str | Unset): Required scopes, comma-separated (spaces around commas
             allowed), at most 50.
+        x_keywarden_permissions (str | Unset): A permission query: permission names joined by
+            `AND` and `OR`, with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters,
+            64 names, 16 levels of nesting.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -174,11 +214,14 @@ def sync(
     return sync_detailed(
         client=client,
         scopes=scopes,
+        permissions=permissions,
+        space=space,
         environment=environment,
         cost=cost,
         authorization=authorization,
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
+        x_keywarden_permissions=x_keywarden_permissions,
     ).parsed
 
 
@@ -186,17 +229,25 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
     scopes: str | Unset = UNSET,
+    permissions: str | Unset = UNSET,
+    space: str | Unset = UNSET,
     environment: str | Unset = UNSET,
     cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
 ) -> Response[Any | ErrorBody]:
     """Forward-auth, for a proxied PATCH request
 
     Args:
         scopes (str | Unset): Required scopes, comma-separated (spaces around commas allowed), at
             most 50.
+        permissions (str | Unset): A permission query: permission names joined by `AND` and `OR`,
+            with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters, 64 names, 16
+            levels of nesting.
+        space (str | Unset): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting
+            and ending with a letter or digit.
         environment (str | Unset): An environment: a lowercase letter, then up to 11 lowercase
             letters or digits (`live`, `test`, `staging`).
         cost (int | Unset):
@@ -204,6 +255,9 @@ async def asyncio_detailed(
         x_api_key (str | Unset):
         x_keywarden_scopes (str | Unset): Required scopes, comma-separated (spaces around commas
             allowed), at most 50.
+        x_keywarden_permissions (str | Unset): A permission query: permission names joined by
+            `AND` and `OR`, with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters,
+            64 names, 16 levels of nesting.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -215,11 +269,14 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         scopes=scopes,
+        permissions=permissions,
+        space=space,
         environment=environment,
         cost=cost,
         authorization=authorization,
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
+        x_keywarden_permissions=x_keywarden_permissions,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -231,17 +288,25 @@ async def asyncio(
     *,
     client: AuthenticatedClient | Client,
     scopes: str | Unset = UNSET,
+    permissions: str | Unset = UNSET,
+    space: str | Unset = UNSET,
     environment: str | Unset = UNSET,
     cost: int | Unset = UNSET,
     authorization: str | Unset = UNSET,
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
 ) -> Any | ErrorBody | None:
     """Forward-auth, for a proxied PATCH request
 
     Args:
         scopes (str | Unset): Required scopes, comma-separated (spaces around commas allowed), at
             most 50.
+        permissions (str | Unset): A permission query: permission names joined by `AND` and `OR`,
+            with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters, 64 names, 16
+            levels of nesting.
+        space (str | Unset): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting
+            and ending with a letter or digit.
         environment (str | Unset): An environment: a lowercase letter, then up to 11 lowercase
             letters or digits (`live`, `test`, `staging`).
         cost (int | Unset):
@@ -249,6 +314,9 @@ async def asyncio(
         x_api_key (str | Unset):
         x_keywarden_scopes (str | Unset): Required scopes, comma-separated (spaces around commas
             allowed), at most 50.
+        x_keywarden_permissions (str | Unset): A permission query: permission names joined by
+            `AND` and `OR`, with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters,
+            64 names, 16 levels of nesting.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -262,10 +330,13 @@ async def asyncio(
         await asyncio_detailed(
             client=client,
             scopes=scopes,
+            permissions=permissions,
+            space=space,
             environment=environment,
             cost=cost,
             authorization=authorization,
             x_api_key=x_api_key,
             x_keywarden_scopes=x_keywarden_scopes,
+            x_keywarden_permissions=x_keywarden_permissions,
         )
     ).parsed

@@ -17,6 +17,8 @@ def _get_kwargs(
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
     x_keywarden_require_environment: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
+    x_keywarden_require_space: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(authorization, Unset):
@@ -30,6 +32,12 @@ def _get_kwargs(
 
     if not isinstance(x_keywarden_require_environment, Unset):
         headers["X-Keywarden-Require-Environment"] = x_keywarden_require_environment
+
+    if not isinstance(x_keywarden_permissions, Unset):
+        headers["X-Keywarden-Permissions"] = x_keywarden_permissions
+
+    if not isinstance(x_keywarden_require_space, Unset):
+        headers["X-Keywarden-Require-Space"] = x_keywarden_require_space
 
     _kwargs: dict[str, Any] = {
         "method": "get",
@@ -105,6 +113,8 @@ def sync_detailed(
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
     x_keywarden_require_environment: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
+    x_keywarden_require_space: str | Unset = UNSET,
 ) -> Response[Any | ErrorBody]:
     """Forward-auth for proxies that append the original request's path and
     query to the check's (Envoy's `ext_authz` HTTP service: `path_prefix:
@@ -122,6 +132,11 @@ def sync_detailed(
             allowed), at most 50.
         x_keywarden_require_environment (str | Unset): An environment: a lowercase letter, then up
             to 11 lowercase letters or digits (`live`, `test`, `staging`).
+        x_keywarden_permissions (str | Unset): A permission query: permission names joined by
+            `AND` and `OR`, with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters,
+            64 names, 16 levels of nesting.
+        x_keywarden_require_space (str | Unset): A key space's id: 1 to 48 lowercase letters,
+            digits or `-`, starting and ending with a letter or digit.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -137,6 +152,8 @@ def sync_detailed(
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
         x_keywarden_require_environment=x_keywarden_require_environment,
+        x_keywarden_permissions=x_keywarden_permissions,
+        x_keywarden_require_space=x_keywarden_require_space,
     )
 
     response = client.get_httpx_client().request(
@@ -154,6 +171,8 @@ def sync(
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
     x_keywarden_require_environment: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
+    x_keywarden_require_space: str | Unset = UNSET,
 ) -> Any | ErrorBody | None:
     """Forward-auth for proxies that append the original request's path and
     query to the check's (Envoy's `ext_authz` HTTP service: `path_prefix:
@@ -171,6 +190,11 @@ def sync(
             allowed), at most 50.
         x_keywarden_require_environment (str | Unset): An environment: a lowercase letter, then up
             to 11 lowercase letters or digits (`live`, `test`, `staging`).
+        x_keywarden_permissions (str | Unset): A permission query: permission names joined by
+            `AND` and `OR`, with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters,
+            64 names, 16 levels of nesting.
+        x_keywarden_require_space (str | Unset): A key space's id: 1 to 48 lowercase letters,
+            digits or `-`, starting and ending with a letter or digit.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -187,6 +211,8 @@ def sync(
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
         x_keywarden_require_environment=x_keywarden_require_environment,
+        x_keywarden_permissions=x_keywarden_permissions,
+        x_keywarden_require_space=x_keywarden_require_space,
     ).parsed
 
 
@@ -198,6 +224,8 @@ async def asyncio_detailed(
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
     x_keywarden_require_environment: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
+    x_keywarden_require_space: str | Unset = UNSET,
 ) -> Response[Any | ErrorBody]:
     """Forward-auth for proxies that append the original request's path and
     query to the check's (Envoy's `ext_authz` HTTP service: `path_prefix:
@@ -215,6 +243,11 @@ async def asyncio_detailed(
             allowed), at most 50.
         x_keywarden_require_environment (str | Unset): An environment: a lowercase letter, then up
             to 11 lowercase letters or digits (`live`, `test`, `staging`).
+        x_keywarden_permissions (str | Unset): A permission query: permission names joined by
+            `AND` and `OR`, with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters,
+            64 names, 16 levels of nesting.
+        x_keywarden_require_space (str | Unset): A key space's id: 1 to 48 lowercase letters,
+            digits or `-`, starting and ending with a letter or digit.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -230,6 +263,8 @@ async def asyncio_detailed(
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
         x_keywarden_require_environment=x_keywarden_require_environment,
+        x_keywarden_permissions=x_keywarden_permissions,
+        x_keywarden_require_space=x_keywarden_require_space,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -245,6 +280,8 @@ async def asyncio(
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
     x_keywarden_require_environment: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
+    x_keywarden_require_space: str | Unset = UNSET,
 ) -> Any | ErrorBody | None:
     """Forward-auth for proxies that append the original request's path and
     query to the check's (Envoy's `ext_authz` HTTP service: `path_prefix:
@@ -262,6 +299,11 @@ async def asyncio(
             allowed), at most 50.
         x_keywarden_require_environment (str | Unset): An environment: a lowercase letter, then up
             to 11 lowercase letters or digits (`live`, `test`, `staging`).
+        x_keywarden_permissions (str | Unset): A permission query: permission names joined by
+            `AND` and `OR`, with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters,
+            64 names, 16 levels of nesting.
+        x_keywarden_require_space (str | Unset): A key space's id: 1 to 48 lowercase letters,
+            digits or `-`, starting and ending with a letter or digit.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -279,5 +321,7 @@ async def asyncio(
             x_api_key=x_api_key,
             x_keywarden_scopes=x_keywarden_scopes,
             x_keywarden_require_environment=x_keywarden_require_environment,
+            x_keywarden_permissions=x_keywarden_permissions,
+            x_keywarden_require_space=x_keywarden_require_space,
         )
     ).parsed

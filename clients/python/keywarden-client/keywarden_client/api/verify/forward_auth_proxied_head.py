@@ -17,6 +17,8 @@ def _get_kwargs(
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
     x_keywarden_require_environment: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
+    x_keywarden_require_space: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(authorization, Unset):
@@ -30,6 +32,12 @@ def _get_kwargs(
 
     if not isinstance(x_keywarden_require_environment, Unset):
         headers["X-Keywarden-Require-Environment"] = x_keywarden_require_environment
+
+    if not isinstance(x_keywarden_permissions, Unset):
+        headers["X-Keywarden-Permissions"] = x_keywarden_permissions
+
+    if not isinstance(x_keywarden_require_space, Unset):
+        headers["X-Keywarden-Require-Space"] = x_keywarden_require_space
 
     _kwargs: dict[str, Any] = {
         "method": "head",
@@ -48,8 +56,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return response_200
 
     if response.status_code == 400:
-        response_400 = ErrorBody.from_dict(response.json())
-
+        response_400 = cast(Any, None)
         return response_400
 
     if response.status_code == 401:
@@ -101,6 +108,8 @@ def sync_detailed(
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
     x_keywarden_require_environment: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
+    x_keywarden_require_space: str | Unset = UNSET,
 ) -> Response[Any | ErrorBody]:
     """Forward-auth, for a proxied HEAD request
 
@@ -112,6 +121,11 @@ def sync_detailed(
             allowed), at most 50.
         x_keywarden_require_environment (str | Unset): An environment: a lowercase letter, then up
             to 11 lowercase letters or digits (`live`, `test`, `staging`).
+        x_keywarden_permissions (str | Unset): A permission query: permission names joined by
+            `AND` and `OR`, with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters,
+            64 names, 16 levels of nesting.
+        x_keywarden_require_space (str | Unset): A key space's id: 1 to 48 lowercase letters,
+            digits or `-`, starting and ending with a letter or digit.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -127,6 +141,8 @@ def sync_detailed(
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
         x_keywarden_require_environment=x_keywarden_require_environment,
+        x_keywarden_permissions=x_keywarden_permissions,
+        x_keywarden_require_space=x_keywarden_require_space,
     )
 
     response = client.get_httpx_client().request(
@@ -144,6 +160,8 @@ def sync(
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
     x_keywarden_require_environment: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
+    x_keywarden_require_space: str | Unset = UNSET,
 ) -> Any | ErrorBody | None:
     """Forward-auth, for a proxied HEAD request
 
@@ -155,6 +173,11 @@ def sync(
             allowed), at most 50.
         x_keywarden_require_environment (str | Unset): An environment: a lowercase letter, then up
             to 11 lowercase letters or digits (`live`, `test`, `staging`).
+        x_keywarden_permissions (str | Unset): A permission query: permission names joined by
+            `AND` and `OR`, with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters,
+            64 names, 16 levels of nesting.
+        x_keywarden_require_space (str | Unset): A key space's id: 1 to 48 lowercase letters,
+            digits or `-`, starting and ending with a letter or digit.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -171,6 +194,8 @@ def sync(
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
         x_keywarden_require_environment=x_keywarden_require_environment,
+        x_keywarden_permissions=x_keywarden_permissions,
+        x_keywarden_require_space=x_keywarden_require_space,
     ).parsed
 
 
@@ -182,6 +207,8 @@ async def asyncio_detailed(
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
     x_keywarden_require_environment: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
+    x_keywarden_require_space: str | Unset = UNSET,
 ) -> Response[Any | ErrorBody]:
     """Forward-auth, for a proxied HEAD request
 
@@ -193,6 +220,11 @@ async def asyncio_detailed(
             allowed), at most 50.
         x_keywarden_require_environment (str | Unset): An environment: a lowercase letter, then up
             to 11 lowercase letters or digits (`live`, `test`, `staging`).
+        x_keywarden_permissions (str | Unset): A permission query: permission names joined by
+            `AND` and `OR`, with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters,
+            64 names, 16 levels of nesting.
+        x_keywarden_require_space (str | Unset): A key space's id: 1 to 48 lowercase letters,
+            digits or `-`, starting and ending with a letter or digit.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -208,6 +240,8 @@ async def asyncio_detailed(
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
         x_keywarden_require_environment=x_keywarden_require_environment,
+        x_keywarden_permissions=x_keywarden_permissions,
+        x_keywarden_require_space=x_keywarden_require_space,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -223,6 +257,8 @@ async def asyncio(
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
     x_keywarden_require_environment: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
+    x_keywarden_require_space: str | Unset = UNSET,
 ) -> Any | ErrorBody | None:
     """Forward-auth, for a proxied HEAD request
 
@@ -234,6 +270,11 @@ async def asyncio(
             allowed), at most 50.
         x_keywarden_require_environment (str | Unset): An environment: a lowercase letter, then up
             to 11 lowercase letters or digits (`live`, `test`, `staging`).
+        x_keywarden_permissions (str | Unset): A permission query: permission names joined by
+            `AND` and `OR`, with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters,
+            64 names, 16 levels of nesting.
+        x_keywarden_require_space (str | Unset): A key space's id: 1 to 48 lowercase letters,
+            digits or `-`, starting and ending with a letter or digit.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -251,5 +292,7 @@ async def asyncio(
             x_api_key=x_api_key,
             x_keywarden_scopes=x_keywarden_scopes,
             x_keywarden_require_environment=x_keywarden_require_environment,
+            x_keywarden_permissions=x_keywarden_permissions,
+            x_keywarden_require_space=x_keywarden_require_space,
         )
     ).parsed

@@ -17,6 +17,8 @@ def _get_kwargs(
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
     x_keywarden_require_environment: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
+    x_keywarden_require_space: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(authorization, Unset):
@@ -30,6 +32,12 @@ def _get_kwargs(
 
     if not isinstance(x_keywarden_require_environment, Unset):
         headers["X-Keywarden-Require-Environment"] = x_keywarden_require_environment
+
+    if not isinstance(x_keywarden_permissions, Unset):
+        headers["X-Keywarden-Permissions"] = x_keywarden_permissions
+
+    if not isinstance(x_keywarden_require_space, Unset):
+        headers["X-Keywarden-Require-Space"] = x_keywarden_require_space
 
     _kwargs: dict[str, Any] = {
         "method": "options",
@@ -105,6 +113,8 @@ def sync_detailed(
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
     x_keywarden_require_environment: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
+    x_keywarden_require_space: str | Unset = UNSET,
 ) -> Response[Any | ErrorBody]:
     """Forward-auth, for a proxied OPTIONS request
 
@@ -116,6 +126,11 @@ def sync_detailed(
             allowed), at most 50.
         x_keywarden_require_environment (str | Unset): An environment: a lowercase letter, then up
             to 11 lowercase letters or digits (`live`, `test`, `staging`).
+        x_keywarden_permissions (str | Unset): A permission query: permission names joined by
+            `AND` and `OR`, with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters,
+            64 names, 16 levels of nesting.
+        x_keywarden_require_space (str | Unset): A key space's id: 1 to 48 lowercase letters,
+            digits or `-`, starting and ending with a letter or digit.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -131,6 +146,8 @@ def sync_detailed(
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
         x_keywarden_require_environment=x_keywarden_require_environment,
+        x_keywarden_permissions=x_keywarden_permissions,
+        x_keywarden_require_space=x_keywarden_require_space,
     )
 
     response = client.get_httpx_client().request(
@@ -148,6 +165,8 @@ def sync(
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
     x_keywarden_require_environment: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
+    x_keywarden_require_space: str | Unset = UNSET,
 ) -> Any | ErrorBody | None:
     """Forward-auth, for a proxied OPTIONS request
 
@@ -159,6 +178,11 @@ def sync(
             allowed), at most 50.
         x_keywarden_require_environment (str | Unset): An environment: a lowercase letter, then up
             to 11 lowercase letters or digits (`live`, `test`, `staging`).
+        x_keywarden_permissions (str | Unset): A permission query: permission names joined by
+            `AND` and `OR`, with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters,
+            64 names, 16 levels of nesting.
+        x_keywarden_require_space (str | Unset): A key space's id: 1 to 48 lowercase letters,
+            digits or `-`, starting and ending with a letter or digit.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -175,6 +199,8 @@ def sync(
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
         x_keywarden_require_environment=x_keywarden_require_environment,
+        x_keywarden_permissions=x_keywarden_permissions,
+        x_keywarden_require_space=x_keywarden_require_space,
     ).parsed
 
 
@@ -186,6 +212,8 @@ async def asyncio_detailed(
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
     x_keywarden_require_environment: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
+    x_keywarden_require_space: str | Unset = UNSET,
 ) -> Response[Any | ErrorBody]:
     """Forward-auth, for a proxied OPTIONS request
 
@@ -197,6 +225,11 @@ async def asyncio_detailed(
             allowed), at most 50.
         x_keywarden_require_environment (str | Unset): An environment: a lowercase letter, then up
             to 11 lowercase letters or digits (`live`, `test`, `staging`).
+        x_keywarden_permissions (str | Unset): A permission query: permission names joined by
+            `AND` and `OR`, with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters,
+            64 names, 16 levels of nesting.
+        x_keywarden_require_space (str | Unset): A key space's id: 1 to 48 lowercase letters,
+            digits or `-`, starting and ending with a letter or digit.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -212,6 +245,8 @@ async def asyncio_detailed(
         x_api_key=x_api_key,
         x_keywarden_scopes=x_keywarden_scopes,
         x_keywarden_require_environment=x_keywarden_require_environment,
+        x_keywarden_permissions=x_keywarden_permissions,
+        x_keywarden_require_space=x_keywarden_require_space,
     )
 
     response = await client.get_async_httpx_client().request(**kwargs)
@@ -227,6 +262,8 @@ async def asyncio(
     x_api_key: str | Unset = UNSET,
     x_keywarden_scopes: str | Unset = UNSET,
     x_keywarden_require_environment: str | Unset = UNSET,
+    x_keywarden_permissions: str | Unset = UNSET,
+    x_keywarden_require_space: str | Unset = UNSET,
 ) -> Any | ErrorBody | None:
     """Forward-auth, for a proxied OPTIONS request
 
@@ -238,6 +275,11 @@ async def asyncio(
             allowed), at most 50.
         x_keywarden_require_environment (str | Unset): An environment: a lowercase letter, then up
             to 11 lowercase letters or digits (`live`, `test`, `staging`).
+        x_keywarden_permissions (str | Unset): A permission query: permission names joined by
+            `AND` and `OR`, with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters,
+            64 names, 16 levels of nesting.
+        x_keywarden_require_space (str | Unset): A key space's id: 1 to 48 lowercase letters,
+            digits or `-`, starting and ending with a letter or digit.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -255,5 +297,7 @@ async def asyncio(
             x_api_key=x_api_key,
             x_keywarden_scopes=x_keywarden_scopes,
             x_keywarden_require_environment=x_keywarden_require_environment,
+            x_keywarden_permissions=x_keywarden_permissions,
+            x_keywarden_require_space=x_keywarden_require_space,
         )
     ).parsed

@@ -1,0 +1,256 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.error_body import ErrorBody
+from ...models.put_role_request import PutRoleRequest
+from ...models.role_view import RoleView
+from ...types import Response
+
+
+def _get_kwargs(
+    space: str,
+    role: str,
+    *,
+    body: PutRoleRequest,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/v1/spaces/{space}/roles/{role}".format(
+            space=quote(str(space), safe=""),
+            role=quote(str(role), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorBody | RoleView | None:
+    if response.status_code == 200:
+        response_200 = RoleView.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 201:
+        response_201 = RoleView.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = ErrorBody.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ErrorBody.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorBody.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorBody.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 413:
+        response_413 = ErrorBody.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorBody.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = ErrorBody.from_dict(response.json())
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorBody.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = ErrorBody.from_dict(response.json())
+
+        return response_503
+
+    if response.status_code == 507:
+        response_507 = ErrorBody.from_dict(response.json())
+
+        return response_507
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorBody | RoleView]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    space: str,
+    role: str,
+    *,
+    client: AuthenticatedClient,
+    body: PutRoleRequest,
+) -> Response[ErrorBody | RoleView]:
+    """Set a role's permissions (creating it). Keys holding it get them on
+    every node within a second.
+
+    Args:
+        space (str): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting and
+            ending with a letter or digit.
+        role (str): A role's name: 1 to 64 lowercase letters, digits or `-`, starting and ending
+            with a letter or digit.
+        body (PutRoleRequest): Body of `PUT /v1/spaces/{space}/roles/{role}`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | RoleView]
+    """
+
+    kwargs = _get_kwargs(
+        space=space,
+        role=role,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    space: str,
+    role: str,
+    *,
+    client: AuthenticatedClient,
+    body: PutRoleRequest,
+) -> ErrorBody | RoleView | None:
+    """Set a role's permissions (creating it). Keys holding it get them on
+    every node within a second.
+
+    Args:
+        space (str): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting and
+            ending with a letter or digit.
+        role (str): A role's name: 1 to 64 lowercase letters, digits or `-`, starting and ending
+            with a letter or digit.
+        body (PutRoleRequest): Body of `PUT /v1/spaces/{space}/roles/{role}`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | RoleView
+    """
+
+    return sync_detailed(
+        space=space,
+        role=role,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    space: str,
+    role: str,
+    *,
+    client: AuthenticatedClient,
+    body: PutRoleRequest,
+) -> Response[ErrorBody | RoleView]:
+    """Set a role's permissions (creating it). Keys holding it get them on
+    every node within a second.
+
+    Args:
+        space (str): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting and
+            ending with a letter or digit.
+        role (str): A role's name: 1 to 64 lowercase letters, digits or `-`, starting and ending
+            with a letter or digit.
+        body (PutRoleRequest): Body of `PUT /v1/spaces/{space}/roles/{role}`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorBody | RoleView]
+    """
+
+    kwargs = _get_kwargs(
+        space=space,
+        role=role,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    space: str,
+    role: str,
+    *,
+    client: AuthenticatedClient,
+    body: PutRoleRequest,
+) -> ErrorBody | RoleView | None:
+    """Set a role's permissions (creating it). Keys holding it get them on
+    every node within a second.
+
+    Args:
+        space (str): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting and
+            ending with a letter or digit.
+        role (str): A role's name: 1 to 64 lowercase letters, digits or `-`, starting and ending
+            with a letter or digit.
+        body (PutRoleRequest): Body of `PUT /v1/spaces/{space}/roles/{role}`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorBody | RoleView
+    """
+
+    return (
+        await asyncio_detailed(
+            space=space,
+            role=role,
+            client=client,
+            body=body,
+        )
+    ).parsed
