@@ -394,11 +394,13 @@ async fn the_document_states_the_rules() {
         assert_eq!(value["propertyNames"], metadata_key);
         assert_eq!(value["then"]["additionalProperties"], metadata_value);
         assert_eq!(value["else"]["items"], metadata_value);
-        // A bulk revoke names an owner or an environment.
+        // A bulk revoke names an owner, an environment or a space.
         assert_eq!(
             schemas["BulkRevokeRequest"]["not"]["properties"],
-            json!({"owner": {"type": "null"}, "environment": {"type": "null"}})
+            json!({"owner": {"type": "null"}, "environment": {"type": "null"}, "space": {"type": "null"}})
         );
+        // A change of a space changes something.
+        assert_eq!(schemas["PatchSpaceRequest"]["minProperties"], 1);
         t.stop().await;
     })
     .await;
