@@ -484,3 +484,80 @@ fn a_verify_request_never_shows_its_key_in_debug() {
     assert!(!shown.contains(&minted.expose()[8..]), "{shown}");
     assert!(shown.contains("REDACTED"));
 }
+
+/// A router whose every route needs `query`, through `verifier`, and whose
+/// `/docs` route also needs `docs.write` per route (`RequireScopes`).
+fn query_app<V: keywarden_tower::KeyVerifier>(verifier: V, query: &str) -> axum::Router {
+    axum::Router::new()
+        .route(
+            "/docs",
+            axum::routing::get(|id: keywarden_tower::Identity| async move {
+                axum::Json(json!({ "space": id.space, "permissions": id.permissions }))
+            })
+            .route_layer(keywarden_tower::RequireScopes::new(["docs.write"]).unwrap()),
+        )
+        .layer(
+            keywarden_tower::KeywardenLayer::new(verifier)
+                .permissions(query)
+                .unwrap(),
+        )
+}
+
+/// Permission queries, roles and spaces reach both verifiers: a key whose
+/// role grants what the query asks passes, with its effective permissions
+/// in `Identity`; one that lacks a term gets 403 `INSUFFICIENT_PERMISSIONS`
+/// naming it; a malformed query fails when the layer is built.
+#[tokio::test]
+async fn permission_queries_hold_through_both_verifiers() {
+    let kw = keywarden().await;
+    let admin = reqwest::Client::new();
+    let post = |path: &str, method: reqwest::Method, body: Value| {
+        admin
+            .request(method, format!("{}{path}", kw.url))
+            .bearer_auth(&kw.admin)
+            .json(&body)
+            .send()
+    };
+    let r = post("/v1/spaces", reqwest::Method::POST, json!({"id": "docs", "key_prefix": "doc"}))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let r = post(
+        "/v1/spaces/docs/roles/editor",
+        reqwest::Method::PUT,
+        json!({"permissions": ["docs.read", "docs.write"]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(r.status(), 201);
+    let (_, editor) = kw
+        .create(json!({"environment": "live", "space": "docs", "roles": ["editor"]}))
+        .await;
+    let (_, reader) = kw
+        .create(json!({"environment": "live", "space": "docs", "permissions": ["docs.read"]}))
+        .await;
+    let query = "docs.read AND (docs.write OR admin)";
+    let remote = RemoteVerifier::new(&kw.url, &kw.verify_token).unwrap();
+    for (name, app) in [
+        ("remote", query_app(remote, query)),
+        ("local", query_app(LocalVerifier::new(kw.state.clone()), query)),
+    ] {
+        let (status, _, body) = call(&app, "GET", "/docs", Some(&editor)).await;
+        assert_eq!(status, StatusCode::OK, "{name}: {body}");
+        assert_eq!(body["space"], "docs");
+        assert_eq!(body["permissions"], json!(["docs.read", "docs.write"]));
+        let (status, _, body) = call(&app, "GET", "/docs", Some(&reader)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{name}: {body}");
+        assert_eq!(body["error"]["code"], "INSUFFICIENT_PERMISSIONS");
+        assert_eq!(
+            body["error"]["missing_permissions"],
+            json!(["docs.write", "admin"]),
+            "{name}"
+        );
+    }
+    let err = keywarden_tower::KeywardenLayer::new(LocalVerifier::new(kw.state.clone()))
+        .permissions("docs.read AND")
+        .err()
+        .unwrap();
+    assert_eq!(err.position, 13);
+}
