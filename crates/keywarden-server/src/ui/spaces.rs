@@ -323,6 +323,7 @@ fn space_fields(
 
 /// `GET /ui/spaces`.
 pub(crate) async fn list(State(state): State<AppState>, console: Console) -> PageResult {
+    permit::<ListSpaces>(&state, &console, None).await?;
     list_page(
         &state,
         &console,
@@ -340,9 +341,17 @@ async fn list_page(
     error: Option<&FieldError>,
     status: StatusCode,
 ) -> PageResult {
-    let proof = authorize(state, console, ListSpaces).await?;
-    let all = Arc::new(spaces::list(state, proof).await.map_err(fail)?);
-    console.keep_spaces(all.clone());
+    // A key that may create spaces but not read them (a form sent back to
+    // it) sees the form without the list.
+    let listed = console.may::<ListSpaces>();
+    let all = if listed {
+        let proof = authorize(state, console, ListSpaces).await?;
+        let all = Arc::new(spaces::list(state, proof).await.map_err(fail)?);
+        console.keep_spaces(all.clone());
+        all
+    } else {
+        Arc::default()
+    };
     let can_write = console.may::<UpdateSpace>();
     let can_delete = console.may::<DeleteSpace>();
     let can_create = console.may::<CreateSpace>();
@@ -356,7 +365,8 @@ async fn list_page(
         } }
         (form_error(error.map(|e| e.message.as_str())))
         div class="card flush" {
-            @if all.is_empty() { (super::html::empty("Your root key sees no space.")) } @else {
+            @if !listed { (super::html::empty("Your root key lacks keys:read, so the spaces are not listed.")) }
+            @else if all.is_empty() { (super::html::empty("Your root key sees no space.")) } @else {
                 div class="table-wrap" { table class="table" {
                     thead { tr {
                         th scope="col" { "Space" } th scope="col" { "Key prefix" } th scope="col" { "Defaults" }
