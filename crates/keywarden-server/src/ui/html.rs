@@ -126,12 +126,16 @@ async fn space_switcher(state: &AppState, console: &Console) -> Markup {
         form class="space-switch" method="post" action="/ui/space" data-autosubmit {
             (csrf_field(console))
             input type="hidden" name="next" value=(back_to(console.here()));
-            label for="space-switch" { "Current space" }
+            // The select says what it is ("All spaces", a space's name); the
+            // label is for screen readers, and keeps the top bar on one line.
+            label for="space-switch" class="visually-hidden" { "Current space" }
             select id="space-switch" name="space" {
                 option value="" selected[current.is_none()] { "All spaces" }
                 @for s in spaces.iter() {
+                    // By id, as the pages name the space they show: short, so
+                    // the top bar stays on one line.
                     option value=(s.space.id.as_str()) selected[current == Some(&s.space.id)] {
-                        (space_label(&s.space))
+                        (s.space.id.as_str())
                     }
                 }
                 @if let Some(g) = gone {

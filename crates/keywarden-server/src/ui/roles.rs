@@ -83,6 +83,7 @@ pub(crate) async fn list(
     Path(space): Path<String>,
     UiQuery(q): UiQuery<RolesQuery>,
 ) -> PageResult {
+    permit::<ListRoles>(&state, &console, Some(&format!("space:{space}"))).await?;
     let form = RoleForm {
         name: q.edit,
         ..RoleForm::default()
@@ -90,8 +91,10 @@ pub(crate) async fn list(
     roles_page(&state, &console, &space, form, None, StatusCode::OK).await
 }
 
-/// The page: the roles (read through the engine, which audits the read and
-/// answers 404 for a space the root key does not see), and the form.
+/// The page: the roles (read through the engine, which audits the read),
+/// and the form. A space the root key does not see is a 404 page; a key
+/// that may set roles but not read them (a form sent back to it) gets the
+/// form without the list.
 async fn roles_page(
     state: &AppState,
     console: &super::session::Console,
@@ -100,16 +103,16 @@ async fn roles_page(
     error: Option<&FieldError>,
     status: StatusCode,
 ) -> PageResult {
-    let proof = authorize(
-        state,
-        console,
-        ListRoles {
-            space: space.to_owned(),
-        },
-    )
-    .await?;
-    let roles = spaces::list_roles(state, proof).await.map_err(fail)?;
     let s = find(state, console, space).await?;
+    let roles = if console.may::<ListRoles>() {
+        let command = ListRoles {
+            space: space.to_owned(),
+        };
+        let proof = authorize(state, console, command).await?;
+        spaces::list_roles(state, proof).await.map_err(fail)?
+    } else {
+        Vec::new()
+    };
     // `?edit=` loads a role's permissions into the form (a form sent back
     // keeps what was typed).
     if error.is_none()
@@ -151,7 +154,8 @@ fn body(
             }
         }
         div class="card flush" {
-            @if roles.is_empty() { (empty("This space has no roles yet.")) } @else {
+            @if !console.may::<ListRoles>() { (empty("Your root key lacks keys:read, so the roles are not listed.")) }
+            @else if roles.is_empty() { (empty("This space has no roles yet.")) } @else {
                 div class="table-wrap" { table class="table" {
                     thead { tr {
                         th scope="col" { "Role" } th scope="col" { "Permissions" } th scope="col" { "Changed" }

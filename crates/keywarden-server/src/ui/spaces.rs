@@ -639,17 +639,20 @@ async fn delete_page(
                 strong { "Not deleted. " }
                 @match err.kind {
                     KeyErrorKind::Conflict("SPACE_HAS_KEYS") => {
-                        "The space still holds " (s.live_keys) " " (if s.live_keys == 1 { "key" } else { "keys" })
-                        " that " (if s.live_keys == 1 { "is" } else { "are" }) " not revoked: revoke them first. "
+                        "The space still holds " (s.live_keys) " " (if s.live_keys == 1 { "key that is" } else { "keys that are" })
+                        " not revoked: revoke " (if s.live_keys == 1 { "it" } else { "them" })
+                        " first (pick the space in the switcher to list its keys)."
+                    }
+                    KeyErrorKind::Conflict("DELETE_PROTECTED") if s.space.id.is_default() => {
+                        "The space default cannot be deleted: it holds every key made without a space."
                     }
                     KeyErrorKind::Conflict("DELETE_PROTECTED") => {
-                        "The space has delete protection"
-                        @if s.space.id.is_default() { " (the space default always has: it holds every key made without a space)" }
-                        ". "
+                        "The space has delete protection: turn it off on "
+                        a href=(space_href(&s.space.id)) { "its settings" } " first."
                     }
-                    _ => {}
+                    _ => { (err.message) }
                 }
-                (err.message) " (" code { (err.code()) } ")"
+                " (" code { (err.code()) } ")"
             }
         }
         div class="card narrow" { (delete_body(console, &s.space, false)) }

@@ -1654,10 +1654,9 @@ async fn switching_space_filters_the_keys_list_and_the_pages() {
             assert!(keys.body.contains(id.as_str()), "{}: {id}", t.backend);
         }
         assert!(keys.body.contains("<form class=\"space-switch\""));
-        assert!(
-            keys.body
-                .contains("<label for=\"space-switch\">Current space</label>")
-        );
+        assert!(keys.body.contains(
+            "<label for=\"space-switch\" class=\"visually-hidden\">Current space</label>"
+        ));
         assert!(
             keys.body
                 .contains("<option value=\"\" selected>All spaces</option>")
@@ -2358,7 +2357,10 @@ async fn the_spaces_page_creates_changes_and_deletes_spaces() {
             .submit("/ui/spaces", "/ui/spaces/payments/delete", &[])
             .await;
         assert_eq!(p.status, StatusCode::CONFLICT, "{}", p.body);
-        assert!(p.body.contains("The space has delete protection"));
+        assert!(
+            p.body
+                .contains("The space has delete protection: turn it off")
+        );
         assert!(p.body.contains("DELETE_PROTECTED"));
         let mut unprotected = fields.to_vec();
         unprotected.retain(|(k, _)| *k != "delete_protection");
@@ -2406,6 +2408,29 @@ async fn the_spaces_page_creates_changes_and_deletes_spaces() {
                 .body
                 .contains("Deleted the space payments.")
         );
+
+        // A key that may change spaces but not read keys gets its forms
+        // back with their messages, without the lists.
+        let writer = t.root_key(&[Permission::SpacesWrite]).await;
+        let mut w = Browser::new(&t);
+        assert_eq!(w.sign_in(&writer).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(w.get("/ui/spaces").await.status, StatusCode::FORBIDDEN);
+        let csrf = w.get("/ui").await.csrf();
+        let p = w
+            .post("/ui/spaces", &[("csrf", &csrf), ("id", "Bad Id")])
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p.body.contains("Id: invalid space"));
+        assert!(p.body.contains("the spaces are not listed"));
+        let p = w
+            .post(
+                "/ui/spaces/default/roles",
+                &[("csrf", &csrf), ("name", "x"), ("permissions", "bad..name")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p.body.contains("Permissions: invalid"));
+        assert!(p.body.contains("the roles are not listed"));
         t.stop().await;
     })
     .await;
