@@ -126,7 +126,7 @@ async fn space_switcher(state: &AppState, console: &Console) -> Markup {
         form class="space-switch" method="post" action="/ui/space" data-autosubmit {
             (csrf_field(console))
             input type="hidden" name="next" value=(back_to(console.here()));
-            // The select says what it is ("All spaces", a space's name); the
+            // The select says what it is ("All spaces", a space's id); the
             // label is for screen readers, and keeps the top bar on one line.
             label for="space-switch" class="visually-hidden" { "Current space" }
             select id="space-switch" name="space" {
@@ -147,7 +147,8 @@ async fn space_switcher(state: &AppState, console: &Console) -> Markup {
     }
 }
 
-/// A space as a list names it: its id, and its name when that says more.
+/// A space as a form's list names it: its name, and its id when they
+/// differ (`Payments (payments)`).
 pub(crate) fn space_label(space: &keywarden_store::SpaceRecord) -> String {
     if space.name == space.id.as_str() {
         space.name.clone()

@@ -23,6 +23,10 @@
 //!   uses a double-submit cookie instead.
 //! - A one-time notice (shown on the page after a redirect) is stored with
 //!   the session and cleared once a page showed it.
+//! - The space the console works in is a cookie (`kw_space`, set by the
+//!   switcher's CSRF-checked POST), a preference and never a permission:
+//!   the guard keeps it only when it names a space the root key sees, and
+//!   every page still filters by what the key sees.
 //! - A created or rolled key is held in the memory of the node that made it
 //!   for exactly one render of its reveal page (POST → redirect → GET), then
 //!   dropped (zeroized): a plaintext key never reaches the store, so that

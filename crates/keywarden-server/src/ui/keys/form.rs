@@ -736,5 +736,36 @@ mod tests {
             ..KeyForm::default()
         };
         assert_eq!(f.to_create().err().unwrap().field, "metadata");
+        let f = KeyForm {
+            environment: "live".to_owned(),
+            space: "Pay_ments".to_owned(),
+            ..KeyForm::default()
+        };
+        assert_eq!(f.to_create().err().unwrap().field, "space");
+        let f = KeyForm {
+            environment: "live".to_owned(),
+            roles: "editor, Sneaky_Role".to_owned(),
+            ..KeyForm::default()
+        };
+        let e = f.to_create().err().unwrap();
+        assert_eq!(e.field, "roles");
+        assert!(!e.message.contains("Sneaky"));
+        let f = KeyForm {
+            environment: "live".to_owned(),
+            space: "payments".to_owned(),
+            roles: "editor viewer".to_owned(),
+            ..KeyForm::default()
+        };
+        let k = f.to_create().ok().unwrap();
+        assert_eq!(k.space.as_ref().map(SpaceId::as_str), Some("payments"));
+        assert_eq!(
+            k.roles.iter().map(RoleName::as_str).collect::<Vec<_>>(),
+            ["editor", "viewer"]
+        );
+        let f = KeyForm {
+            environment: "live".to_owned(),
+            ..KeyForm::default()
+        };
+        assert!(f.to_create().ok().unwrap().space.is_none(), "default");
     }
 }
