@@ -4,7 +4,8 @@
 //! and do (sign in, create, revoke, roll, CSRF, read-only keys, sign-out,
 //! the generator) and saves screenshots of the main pages under
 //! `target/console-screenshots/`; this side checks its facts again with
-//! keywarden's own parser, CLI and audit check.
+//! keywarden's own parser, CLI and audit check. `tests/console/spaces.mjs`
+//! does the same for key spaces and roles.
 //!
 //! Without Chromium or Node.js the test is skipped with a loud message,
 //! unless `KEYWARDEN_REQUIRE_BROWSER=1` (CI), which makes that a failure.
@@ -233,6 +234,102 @@ fn console_in_a_real_browser() {
         .filter(|e| e.metadata().is_ok_and(|m| m.len() > 1000))
         .count();
     assert!(pngs >= 15, "{pngs} screenshots in {}", shots.display());
+}
+
+/// Key spaces and roles in the browser (`tests/console/spaces.mjs`): two
+/// spaces made with the spaces page, the switcher, a role set on the roles
+/// page, a key made with it, its effective permissions on its page before
+/// and after the role changes; this side checks them again with the CLI.
+#[test]
+fn spaces_and_roles_in_a_real_browser() {
+    let Some(chromium) = chromium() else {
+        unavailable("Chromium is not installed (/usr/bin/chromium)");
+        return;
+    };
+    let Some(node) = on_path("node") else {
+        unavailable("Node.js is not installed");
+        return;
+    };
+    let script_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/console");
+    if let Err(why) = node_modules(&script_dir) {
+        unavailable(&why);
+        return;
+    }
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("spaces-screenshots");
+    let _ = std::fs::remove_dir_all(&shots);
+    std::fs::create_dir_all(&shots).unwrap();
+    let db = Db::sqlite();
+    let server = Server::start(&db, &[]);
+    let root = server.root_key().expect("no root key printed");
+    let stdout = db.dir.path().join("spaces.out");
+    let stderr = db.dir.path().join("spaces.err");
+    let mut child = Command::new(node)
+        .arg("spaces.mjs")
+        .current_dir(&script_dir)
+        .env("KW_URL", &server.url)
+        .env("KW_ROOT_KEY", &root)
+        .env("KW_SCREENSHOTS", &shots)
+        .env("KW_CHROMIUM", &chromium)
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&stdout).unwrap())
+        .stderr(std::fs::File::create(&stderr).unwrap())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > SCRIPT_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "the spaces browser test ran over {SCRIPT_TIMEOUT:?}: {}",
+                std::fs::read_to_string(&stderr).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let out = std::fs::read_to_string(&stdout).unwrap_or_default();
+    let err = std::fs::read_to_string(&stderr).unwrap_or_default();
+    assert!(
+        status.success(),
+        "the spaces browser test failed:\n{err}\n--- server log ---\n{}",
+        server.log()
+    );
+    let facts: Value = serde_json::from_str(out.lines().last().unwrap_or_default())
+        .unwrap_or_else(|e| panic!("no facts from the spaces browser test ({e}): {out}"));
+    assert_eq!(facts["ok"], true);
+
+    // The key made in the browser, as the API shows it.
+    let id = facts["key_id"].as_str().unwrap();
+    let shown = server.cli_json(&root, &["key", "show", id]);
+    assert_eq!(shown["space"], "payments");
+    assert_eq!(shown["roles"], serde_json::json!(["editor"]));
+    assert_eq!(
+        shown["effective_permissions"],
+        serde_json::json!(["orders:read", "docs.read", "docs.admin"])
+    );
+    // The console's changes are audited like the API's; the chain verifies.
+    for (action, n) in [("space.create", 2), ("role.set", 2)] {
+        let audit = server.cli_json(&root, &["audit", "list", "--action", action]);
+        let entries = audit["entries"].as_array().unwrap();
+        assert_eq!(entries.len(), n, "{action}: {audit}");
+        assert!(
+            entries
+                .iter()
+                .all(|e| e["outcome"] == "allowed" && e["client_ip"] == "127.0.0.1"),
+            "{audit}"
+        );
+    }
+    let chain = admin(&db, &["audit", "verify"]);
+    assert!(chain.status.success());
+    let pngs = std::fs::read_dir(&shots)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.metadata().is_ok_and(|m| m.len() > 1000))
+        .count();
+    assert_eq!(pngs, 4, "screenshots in {}", shots.display());
 }
 
 /// A one-time share link in the browser: the first open shows the key, the

@@ -84,7 +84,7 @@ async fn render(state: &AppState, console: &Console, q: &AuditQuery) -> Result<R
         target: non_empty(&q.target).map(str::to_owned),
         outcome: non_empty(&q.outcome).map(str::to_owned),
         before_seq: non_empty(&q.before).and_then(|b| b.parse().ok()),
-        space: None,
+        space: console.space().cloned(),
         visible: console.visible(),
     };
     let entries = if bad {
@@ -122,7 +122,11 @@ async fn render(state: &AppState, console: &Console, q: &AuditQuery) -> Result<R
     let body = html! {
         div class="page-head" { div {
             h1 { "Audit log" }
-            p class="muted" { "Every management action, allowed or refused, newest first. Each entry is chained to the one before it by an HMAC under the pepper." }
+            p class="muted" {
+                "Every management action, allowed or refused, newest first"
+                @if let Some(space) = console.space() { ", about the space " span class="mono" { (space.as_str()) } " or its keys" }
+                ". Each entry is chained to the one before it by an HMAC under the pepper."
+            }
         } }
         @if chain.ok() {
             div class="alert alert-ok" role="status" id="chain-status" {
@@ -198,7 +202,7 @@ async fn render(state: &AppState, console: &Console, q: &AuditQuery) -> Result<R
             @if let Some(n) = next { a class="btn" href=(q.link(Some(n))) { "Older →" } }
         }
     };
-    Ok(page(console, "Audit log", Nav::Audit, body))
+    Ok(page(state, console, "Audit log", Nav::Audit, body).await)
 }
 
 /// `denied` → `Denied`, for a list of names.

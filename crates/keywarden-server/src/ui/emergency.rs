@@ -105,7 +105,10 @@ async fn render(
     let body = html! {
         div class="page-head" { div {
             h1 { "Emergency revoke" }
-            p class="muted" { "Revoke every key of an owner, of an environment, or of an owner in one environment. Revoked keys stop working at once on every node." }
+            p class="muted" {
+                "Revoke every key of an owner, of an environment, or of an owner in one environment. Revoked keys stop working at once on every node."
+                @if console.space().is_some() { " This page counts and revokes in every space your root key sees, not only the current one." }
+            }
         } }
         (form_error(error.as_deref()))
         form method="get" action="/ui/emergency" class="card filters" aria-label="Choose what to revoke" {
@@ -152,7 +155,7 @@ async fn render(
             }
         }
     };
-    let mut res = page(console, "Emergency revoke", Nav::Emergency, body);
+    let mut res = page(state, console, "Emergency revoke", Nav::Emergency, body).await;
     *res.status_mut() = status;
     res
 }

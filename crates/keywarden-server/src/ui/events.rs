@@ -84,6 +84,7 @@ async fn render(
                     kind: kind.map(|k| k.as_str().to_owned()),
                     delivery,
                     before_seq: before,
+                    space: console.space().cloned(),
                     visible: console.visible(),
                     ..Default::default()
                 },
@@ -106,7 +107,9 @@ async fn render(
         div class="page-head" { div {
             h1 { "Events" }
             p class="muted" {
-                "Leak reports, anomalies and notices, newest first, with their webhook delivery. "
+                "Leak reports, anomalies and notices"
+                @if let Some(space) = console.space() { " of the space " span class="mono" { (space.as_str()) } "'s keys" }
+                ", newest first, with their webhook delivery. "
                 @if webhook {
                     "Each is retried with backoff for 24 hours; the receiver can de-duplicate by "
                     code { "X-Keywarden-Event-Id" } "."
@@ -189,7 +192,7 @@ async fn render(
             @if let Some(n) = next { a class="btn" href=(q.link(Some(n))) { "Older →" } }
         }
     };
-    Ok(page(console, "Events", Nav::Events, body))
+    Ok(page(state, console, "Events", Nav::Events, body).await)
 }
 
 /// `POST /ui/events/{id}/redeliver`: the event is queued for the webhook

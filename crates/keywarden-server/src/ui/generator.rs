@@ -108,5 +108,5 @@ pub(crate) async fn page_route(State(state): State<AppState>, console: Console) 
             }
         }
     };
-    page(&console, "Generator", Nav::Generator, body)
+    page(&state, &console, "Generator", Nav::Generator, body).await
 }

@@ -10,8 +10,9 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use time::OffsetDateTime;
 
 use crate::{
-    command::{CreateKey, ListKeys, ReadAudit, ReadEvents, RevokeKeys},
+    command::{CreateKey, ListKeys, ListSpaces, ReadAudit, ReadEvents, RevokeKeys},
     error::ApiError,
+    state::AppState,
 };
 
 pub(crate) use super::bare::{bare_page, error_page};
@@ -29,11 +30,20 @@ pub(crate) enum Nav {
     Emergency,
     Events,
     Audit,
+    Spaces,
     Generator,
 }
 
-/// A full console page for a signed-in user.
-pub(crate) fn page(console: &Console, title: &str, nav: Nav, body: Markup) -> Response {
+/// A full console page for a signed-in user: the top bar (navigation, the
+/// space switcher, the signed-in key), the page's notice and its body.
+pub(crate) async fn page(
+    state: &AppState,
+    console: &Console,
+    title: &str,
+    nav: Nav,
+    body: Markup,
+) -> Response {
+    let switcher = space_switcher(state, console).await;
     let notice = console.take_notice();
     let root = console.root();
     let who = root.name.clone().unwrap_or_else(|| root.hint.clone());
@@ -61,9 +71,11 @@ pub(crate) fn page(console: &Console, title: &str, nav: Nav, body: Markup) -> Re
                                 @if console.may::<RevokeKeys>() { (item(Nav::Emergency, "/ui/emergency", "Emergency")) }
                                 @if console.may::<ReadEvents>() { (item(Nav::Events, "/ui/events", "Events")) }
                                 @if console.may::<ReadAudit>() { (item(Nav::Audit, "/ui/audit", "Audit log")) }
+                                @if console.may::<ListSpaces>() { (item(Nav::Spaces, "/ui/spaces", "Spaces")) }
                                 (item(Nav::Generator, "/ui/generator", "Generator"))
                             }
                         }
+                        (switcher)
                         div class="who" {
                             span class="who-name" title=(format!("root key {} ({})", root.id, root.hint)) {
                                 (who)
@@ -89,6 +101,77 @@ pub(crate) fn page(console: &Console, title: &str, nav: Nav, body: Markup) -> Re
         }
     };
     Html(markup.into_string()).into_response()
+}
+
+/// The top bar's space switcher: the spaces the root key sees (one query,
+/// shared with the page's own use of the list), posted to `/ui/space`,
+/// which sets the space cookie and comes back here. It works without
+/// JavaScript; `app.js` submits it on change. Nothing when the key may not
+/// list spaces, or when the store does not answer (the page itself is
+/// already made).
+async fn space_switcher(state: &AppState, console: &Console) -> Markup {
+    if !console.may::<ListSpaces>() {
+        return html! {};
+    }
+    let spaces = match console.spaces(state).await {
+        Ok(spaces) => spaces,
+        Err(err) => {
+            tracing::warn!(error = %err, "console: listing the spaces for the switcher failed");
+            return html! {};
+        }
+    };
+    let current = console.space();
+    let gone = current.filter(|c| !spaces.iter().any(|s| &s.space.id == *c));
+    html! {
+        form class="space-switch" method="post" action="/ui/space" data-autosubmit {
+            (csrf_field(console))
+            input type="hidden" name="next" value=(back_to(console.here()));
+            // The select says what it is ("All spaces", a space's id); the
+            // label is for screen readers, and keeps the top bar on one line.
+            label for="space-switch" class="visually-hidden" { "Current space" }
+            select id="space-switch" name="space" {
+                option value="" selected[current.is_none()] { "All spaces" }
+                @for s in spaces.iter() {
+                    // By id, as the pages name the space they show: short, so
+                    // the top bar stays on one line.
+                    option value=(s.space.id.as_str()) selected[current == Some(&s.space.id)] {
+                        (s.space.id.as_str())
+                    }
+                }
+                @if let Some(g) = gone {
+                    option value=(g.as_str()) selected { (g.as_str()) " (not found)" }
+                }
+            }
+            button class="btn btn-ghost btn-small" type="submit" { "Switch" }
+        }
+    }
+}
+
+/// A space as a form's list names it: its name, and its id when they
+/// differ (`Payments (payments)`).
+pub(crate) fn space_label(space: &keywarden_store::SpaceRecord) -> String {
+    if space.name == space.id.as_str() {
+        space.name.clone()
+    } else {
+        format!("{} ({})", space.name, space.id)
+    }
+}
+
+/// Where the switcher returns: this page, without its paging position (a
+/// cursor of another space's list means nothing in the new one).
+fn back_to(here: &str) -> String {
+    let Some((path, query)) = here.split_once('?') else {
+        return here.to_owned();
+    };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| !pair.starts_with("cursor=") && !pair.starts_with("before="))
+        .collect();
+    if kept.is_empty() {
+        path.to_owned()
+    } else {
+        format!("{path}?{}", kept.join("&"))
+    }
 }
 
 /// An API error as a console page.
@@ -250,6 +333,17 @@ mod tests {
         assert_eq!(relative(now - 3 * 3_600_000, now), "3 h ago");
         assert_eq!(relative(now + 86_400_000, now), "in 1 day");
         assert_eq!(relative(now - 9 * 86_400_000, now), "9 days ago");
+    }
+
+    #[test]
+    fn the_switcher_returns_without_paging() {
+        assert_eq!(back_to("/ui/keys"), "/ui/keys");
+        assert_eq!(back_to("/ui/keys?cursor=1.key_x"), "/ui/keys");
+        assert_eq!(
+            back_to("/ui/keys?status=active&cursor=1.key_x&q=a"),
+            "/ui/keys?status=active&q=a"
+        );
+        assert_eq!(back_to("/ui/audit?before=12"), "/ui/audit");
     }
 
     #[test]

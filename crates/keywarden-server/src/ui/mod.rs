@@ -9,6 +9,10 @@
 //!   in front of every signed-in route.
 //! - `signin`: sign-in and sign-out.
 //! - `overview`, `keys`, `emergency`, `audit`, `generator`: the pages.
+//! - `spaces`: the space switcher (`POST /ui/space`, the `kw_space`
+//!   cookie the guard reads into `Console::space`, which the keys list,
+//!   overview, audit and events pages filter by) and the spaces pages;
+//!   `roles`: a space's roles.
 //! - `html`: the page shell, components and formatting; `chart`: SVG charts.
 //! - `assets/`: `app.css`, `app.js` (dialogs, copy buttons, the in-browser
 //!   key and JWT secret generator).
@@ -44,8 +48,10 @@ mod html;
 mod keys;
 mod overview;
 mod owners;
+mod roles;
 mod session;
 mod signin;
+mod spaces;
 
 /// The Content-Security-Policy of every console response: only our own
 /// script and stylesheet, no inline code, no framing, forms post only here.
@@ -85,6 +91,18 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/audit", get(audit::page_route))
         .route("/events", get(events::page_route))
         .route("/events/{id}/redeliver", post(events::redeliver))
+        .route("/space", post(spaces::switch))
+        .route("/spaces", get(spaces::list).post(spaces::create))
+        .route("/spaces/{space}", get(spaces::edit_form).post(spaces::edit))
+        .route(
+            "/spaces/{space}/delete",
+            get(spaces::delete_form).post(spaces::delete),
+        )
+        .route("/spaces/{space}/roles", get(roles::list).post(roles::set))
+        .route(
+            "/spaces/{space}/roles/{role}/delete",
+            get(roles::delete_form).post(roles::delete),
+        )
         .route("/generator", get(generator::page_route))
         .route("/sign-out", post(signin::sign_out))
         .route_layer(middleware::from_fn_with_state(

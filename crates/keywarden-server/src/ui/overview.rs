@@ -1,7 +1,7 @@
 //! The overview: keys by environment and status, verifications over the
 //! last 24 hours, recent refusals, keys expiring soon, recent leak reports.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use axum::{extract::State, response::Response};
 use keywarden_store::KeyStatus;
@@ -21,6 +21,10 @@ use super::{
 /// "Expiring soon" means within this many days.
 const SOON_DAYS: i64 = 14;
 
+/// Rows read for a list the store does not filter by space, when the page
+/// shows part of the spaces: the ten shown are the first that belong.
+const PARTIAL_FETCH: u32 = 50;
+
 /// `GET /ui`.
 async fn render(state: &AppState, console: &Console) -> Result<Response, Response> {
     let fail = |e: keywarden_store::StoreError| api_error_page(&e.into());
@@ -32,12 +36,21 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
                 p { "The " a href="/ui/generator" { "generator" } " works with any key." }
             }
         };
-        return Ok(page(console, "Overview", Nav::Overview, body));
+        return Ok(page(state, console, "Overview", Nav::Overview, body).await);
     }
     let now = state.now();
     let scope = keywarden_store::KeyFilter {
+        space: console.space().cloned(),
         visible: console.visible(),
         ..Default::default()
+    };
+    // Whether the page shows part of the keys (one space, or a root key
+    // scoped to spaces): lists the store does not filter by space are
+    // filtered here, by each key's space.
+    let partial = scope.space.is_some() || scope.visible.is_some();
+    let shown = |space: &keywarden_core::spaces::SpaceId| {
+        scope.space.as_ref().is_none_or(|s| s == space)
+            && scope.visible.as_ref().is_none_or(|v| v.contains(space))
     };
     let counts = state.store().key_counts(now, &scope).await.map_err(fail)?;
     let range = chart::Range::ending_at(now, 3_600_000, 24);
@@ -46,21 +59,54 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
         .usage_buckets(None, range.bucket_ms, range.from, range.to())
         .await
         .map_err(fail)?;
-    let refused = state
+    let mut refused = state
         .store()
-        .recent_usage(None, true, 10)
+        .recent_usage(None, true, if partial { PARTIAL_FETCH } else { 10 })
         .await
         .map_err(fail)?;
-    let expiring = state
+    if partial {
+        // Refusals of no key belong to no space; those of a key, to its
+        // space. Looked up by id (a handful of primary-key reads).
+        let mut spaces: HashMap<String, Option<keywarden_core::spaces::SpaceId>> = HashMap::new();
+        for key_id in refused.iter().filter_map(|(k, _)| k.clone()) {
+            if spaces.contains_key(&key_id) {
+                continue;
+            }
+            let space = match key_id.parse::<keywarden_core::key::KeyId>() {
+                Ok(id) => state
+                    .store()
+                    .get_key(&id)
+                    .await
+                    .map_err(fail)?
+                    .map(|k| k.space),
+                Err(_) => None,
+            };
+            spaces.insert(key_id, space);
+        }
+        refused.retain(|(k, _)| {
+            k.as_ref()
+                .and_then(|k| spaces.get(k).cloned().flatten())
+                .is_some_and(|s| shown(&s))
+        });
+        refused.truncate(10);
+    }
+    let mut expiring = state
         .store()
-        .expiring_keys(now, now + SOON_DAYS * 86_400_000, 10)
+        .expiring_keys(
+            now,
+            now + SOON_DAYS * 86_400_000,
+            if partial { PARTIAL_FETCH } else { 10 },
+        )
         .await
         .map_err(fail)?;
+    expiring.retain(|k| shown(&k.space));
+    expiring.truncate(10);
     let leaks = state
         .store()
         .list_events(
             &keywarden_store::EventFilter {
                 kind: Some(keywarden_store::EventKind::KeyLeaked.as_str().to_owned()),
+                space: console.space().cloned(),
                 visible: console.visible(),
                 ..Default::default()
             },
@@ -100,7 +146,10 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
     };
     let body = html! {
         div class="page-head" {
-            div { h1 { "Overview" } p class="muted" { "Everything keywarden knows, at a glance." } }
+            div { h1 { "Overview" } p class="muted" {
+                @if let Some(space) = console.space() { "The space " span class="mono" { (space.as_str()) } ", at a glance." }
+                @else { "Everything keywarden knows, at a glance." }
+            } }
             div class="actions" {
                 @if console.may::<CreateKey>() { a class="btn btn-primary" href="/ui/keys/new" { "Create key" } }
                 @if console.may::<RevokeKeys>() { a class="btn btn-danger-ghost" href="/ui/emergency" { "Emergency revoke" } }
@@ -117,6 +166,7 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
             section class="card" aria-labelledby="verif-h" {
                 h2 id="verif-h" { "Verifications, last 24 hours" }
                 (chart::stacked_bars(&buckets, range, "Verifications, last 24 hours"))
+                @if partial { p class="muted small" { "Of every key, in every space." } }
             }
             section class="card flush" aria-labelledby="env-h" {
                 h2 id="env-h" class="pad" { "Keys by environment" }
@@ -174,7 +224,7 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
             }
         }
     };
-    Ok(page(console, "Overview", Nav::Overview, body))
+    Ok(page(state, console, "Overview", Nav::Overview, body).await)
 }
 
 /// `GET /ui`.

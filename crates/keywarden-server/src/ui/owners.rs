@@ -42,8 +42,12 @@ async fn render(state: &AppState, console: &Console, owner: &str) -> Result<Resp
         .get_owner_limits(owner.as_str())
         .await
         .map_err(|e| fail(e.into()))?;
+    // The owner's keys the root key sees, of the current space; its shared
+    // limits span every space.
     let filter = KeyFilter {
         owner: Some(owner.clone()),
+        space: console.space().cloned(),
+        visible: console.visible(),
         ..KeyFilter::default()
     };
     let keys = state
@@ -106,5 +110,5 @@ async fn render(state: &AppState, console: &Console, owner: &str) -> Result<Resp
         }
         @if keys.len() == 200 { p class="muted small" { "The first 200 keys." } }
     };
-    Ok(page(console, &format!("Owner {owner}"), Nav::Keys, body))
+    Ok(page(state, console, &format!("Owner {owner}"), Nav::Keys, body).await)
 }

@@ -23,6 +23,10 @@
 //!   uses a double-submit cookie instead.
 //! - A one-time notice (shown on the page after a redirect) is stored with
 //!   the session and cleared once a page showed it.
+//! - The space the console works in is a cookie (`kw_space`, set by the
+//!   switcher's CSRF-checked POST), a preference and never a permission:
+//!   the guard keeps it only when it names a space the root key sees, and
+//!   every page still filters by what the key sees.
 //! - A created or rolled key is held in the memory of the node that made it
 //!   for exactly one render of its reveal page (POST → redirect → GET), then
 //!   dropped (zeroized): a plaintext key never reaches the store, so that
@@ -42,8 +46,8 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Redirect, Response},
 };
-use keywarden_core::{clock::UnixMillis, random, secret::Token};
-use keywarden_store::{AuditDraft, RootKeyRecord, SESSION_TOUCH_MS};
+use keywarden_core::{clock::UnixMillis, random, secret::Token, spaces::SpaceId};
+use keywarden_store::{AuditDraft, RootKeyRecord, SESSION_TOUCH_MS, SpaceSummary};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
@@ -56,6 +60,10 @@ use super::bare as html;
 pub(crate) const SESSION_COOKIE: &str = "kw_session";
 /// The sign-in form's double-submit cookie.
 pub(crate) const SIGNIN_COOKIE: &str = "kw_signin";
+/// The space the console works in (absent: every space the root key sees).
+/// A preference, not a permission: the guard keeps it only while the root
+/// key sees that space, and every page still filters by what it sees.
+pub(crate) const SPACE_COOKIE: &str = "kw_space";
 /// Most keys a node holds for their reveal page; past it the oldest goes.
 const MAX_REVEALS: usize = 10_000;
 /// A key not picked up from the reveal page within this time is dropped.
@@ -122,6 +130,13 @@ pub(crate) struct Console {
     pub(crate) sessions: Arc<Sessions>,
     /// The stored one-time notice, until a page takes it.
     notice: Arc<Mutex<Option<String>>>,
+    /// The space the console works in (its cookie, when the root key sees
+    /// that space).
+    space: Option<SpaceId>,
+    /// This request's path and query, for the space switcher's way back.
+    here: String,
+    /// The spaces the root key sees, once a page asked (one query a page).
+    spaces: Arc<Mutex<Option<Arc<Vec<SpaceSummary>>>>>,
 }
 
 impl Console {
@@ -140,6 +155,47 @@ impl Console {
     /// The signed-in root key.
     pub(crate) fn root(&self) -> &RootKeyRecord {
         self.actor.root()
+    }
+
+    /// The space the console works in; `None`: every space it sees.
+    pub(crate) fn space(&self) -> Option<&SpaceId> {
+        self.space.as_ref()
+    }
+
+    /// This request's path and query (where the space switcher returns).
+    pub(crate) fn here(&self) -> &str {
+        &self.here
+    }
+
+    /// The spaces the signed-in root key sees, with their counts: read from
+    /// the store once per request, whoever asks first (the page shell's
+    /// switcher, a form's space list).
+    pub(crate) async fn spaces(
+        &self,
+        state: &AppState,
+    ) -> Result<Arc<Vec<SpaceSummary>>, keywarden_store::StoreError> {
+        let lock = || {
+            self.spaces
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+        };
+        if let Some(spaces) = lock().as_ref() {
+            return Ok(spaces.clone());
+        }
+        // A request's handler asks one thing at a time, so no second query
+        // runs while this one does.
+        let spaces = Arc::new(state.store().list_spaces(self.actor.spaces()).await?);
+        *lock() = Some(spaces.clone());
+        Ok(spaces)
+    }
+
+    /// Keeps a list of the spaces the root key sees that a page read itself
+    /// (audited), so that the switcher does not read it again.
+    pub(crate) fn keep_spaces(&self, spaces: Arc<Vec<SpaceSummary>>) {
+        *self
+            .spaces
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(spaces);
     }
 
     /// Leaves a one-time message for the next page. The action it reports
@@ -390,7 +446,18 @@ pub(crate) async fn sign_out_response(
         header::SET_COOKIE,
         set_cookie(SESSION_COOKIE, "", 0, secure),
     );
+    res.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(SPACE_COOKIE, "", 0, secure));
     res
+}
+
+/// The space cookie of a request, when it names a space `actor` sees
+/// (anything else — no space id, a space of another root key — is no
+/// choice: every space).
+fn chosen_space(headers: &HeaderMap, actor: &Actor) -> Option<SpaceId> {
+    cookie(headers, SPACE_COOKIE)
+        .and_then(|v| v.parse::<SpaceId>().ok())
+        .filter(|s| actor.sees(s))
 }
 
 /// Where to go after signing in: only console paths, never elsewhere (no
@@ -533,6 +600,11 @@ pub(crate) async fn guard(
     let notice = Arc::new(Mutex::new(stored.notice));
     let root = stored.root;
     let actor = Actor::console(root, ip);
+    let space = chosen_space(req.headers(), &actor);
+    let here = match uri.query() {
+        Some(q) => format!("{path}?{q}"),
+        None => path.clone(),
+    };
     let mut req = req;
     if method == Method::POST {
         let cross_site = req
@@ -600,6 +672,9 @@ pub(crate) async fn guard(
         csrf,
         sessions,
         notice: notice.clone(),
+        space,
+        here,
+        spaces: Arc::default(),
     });
     let res = next.run(req).await;
     let taken = notice

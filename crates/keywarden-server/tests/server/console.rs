@@ -245,6 +245,10 @@ async fn security_headers_on_every_console_response() {
             "/ui/emergency?owner=acme".to_owned(),
             "/ui/audit".to_owned(),
             "/ui/generator".to_owned(),
+            "/ui/spaces".to_owned(),
+            "/ui/spaces/default".to_owned(),
+            "/ui/spaces/default/delete".to_owned(),
+            "/ui/spaces/default/roles".to_owned(),
             "/ui/keys/key_AAAAAAAAAAAAAAAA".to_owned(),
         ] {
             let p = b.get(&uri).await;
@@ -581,12 +585,30 @@ async fn every_post_needs_the_csrf_token() {
         assert!(refusals.iter().all(|e| e.draft.outcome == "denied"));
 
         // Every other form is guarded the same way.
+        let r = t
+            .call("POST", "/v1/spaces", Some(json!({"id": "payments"})))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        let r = t
+            .call(
+                "PUT",
+                "/v1/spaces/payments/roles/editor",
+                Some(json!({"permissions": ["docs.read"]})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
         for uri in [
             "/ui/keys",
             "/ui/emergency",
             "/ui/sign-out",
             &format!("/ui/keys/{id}/roll"),
             &format!("/ui/keys/{id}/edit"),
+            "/ui/space",
+            "/ui/spaces",
+            "/ui/spaces/payments",
+            "/ui/spaces/payments/delete",
+            "/ui/spaces/payments/roles",
+            "/ui/spaces/payments/roles/editor/delete",
         ] {
             let p = b
                 .post(
@@ -595,12 +617,32 @@ async fn every_post_needs_the_csrf_token() {
                         ("environment", "live"),
                         ("owner", "acme"),
                         ("confirm", "revoke"),
+                        ("space", "payments"),
+                        ("id", "forged"),
+                        ("name", "editor"),
+                        ("permissions", "everything.*"),
                     ],
                 )
                 .await;
             assert_eq!(p.status, StatusCode::FORBIDDEN, "{uri}");
+            assert!(p.set_cookie("kw_space").is_none(), "{uri}");
         }
         assert_eq!(t.verify(json!({"key": key})).await["code"], "VALID");
+        let spaces = t.call("GET", "/v1/spaces", None).await;
+        assert_eq!(
+            spaces.json["spaces"].as_array().unwrap().len(),
+            2,
+            "no space made or deleted: {}",
+            spaces.json
+        );
+        let role = t
+            .call("GET", "/v1/spaces/payments/roles/editor", None)
+            .await;
+        assert_eq!(
+            role.json["permissions"],
+            json!(["docs.read"]),
+            "the role is unchanged"
+        );
         assert_eq!(b.get("/ui").await.status, StatusCode::OK, "still signed in");
 
         // With the token: revoked, and audited exactly like the API's revoke.
@@ -1436,7 +1478,7 @@ async fn every_console_route_refuses_a_session_without_its_permission() {
             let events = t.call("GET", "/v1/events", None).await;
             events.json[0]["id"].as_str().unwrap().to_owned()
         };
-        let routes: [(&str, &str, Permission); 18] = [
+        let routes: [(&str, &str, Permission); 29] = [
             ("GET", "/ui/keys", Permission::KeysRead),
             ("GET", "/ui/keys/{id}", Permission::KeysRead),
             ("GET", "/ui/owners/acme", Permission::KeysRead),
@@ -1459,12 +1501,32 @@ async fn every_console_route_refuses_a_session_without_its_permission() {
             ("GET", "/ui/emergency", Permission::KeysRevoke),
             ("POST", "/ui/emergency", Permission::KeysRevoke),
             ("GET", "/ui/audit", Permission::AuditRead),
+            ("POST", "/ui/space", Permission::KeysRead),
+            ("GET", "/ui/spaces", Permission::KeysRead),
+            ("GET", "/ui/spaces/{space}/roles", Permission::KeysRead),
+            ("POST", "/ui/spaces", Permission::SpacesWrite),
+            ("GET", "/ui/spaces/{space}", Permission::SpacesWrite),
+            ("POST", "/ui/spaces/{space}", Permission::SpacesWrite),
+            ("GET", "/ui/spaces/{space}/delete", Permission::SpacesWrite),
+            ("POST", "/ui/spaces/{space}/delete", Permission::SpacesWrite),
+            ("POST", "/ui/spaces/{space}/roles", Permission::SpacesWrite),
+            (
+                "GET",
+                "/ui/spaces/{space}/roles/{role}/delete",
+                Permission::SpacesWrite,
+            ),
+            (
+                "POST",
+                "/ui/spaces/{space}/roles/{role}/delete",
+                Permission::SpacesWrite,
+            ),
         ];
         for missing in [
             Permission::KeysRead,
             Permission::KeysWrite,
             Permission::KeysRevoke,
             Permission::AuditRead,
+            Permission::SpacesWrite,
         ] {
             let held: Vec<Permission> = Permission::ALL
                 .into_iter()
@@ -1478,7 +1540,28 @@ async fn every_console_route_refuses_a_session_without_its_permission() {
                 let (id, key) = t
                     .create(json!({"environment": "live", "owner": "acme"}))
                     .await;
-                let uri = path.replace("{id}", &id).replace("{event}", &event_id);
+                // The space `walk` with its role `walker`, as they were
+                // before any walk changed or deleted them.
+                t.call("POST", "/v1/spaces", Some(json!({"id": "walk"})))
+                    .await;
+                let r = t
+                    .call("PATCH", "/v1/spaces/walk", Some(json!({"name": "walk"})))
+                    .await;
+                assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+                let r = t
+                    .call(
+                        "PUT",
+                        "/v1/spaces/walk/roles/walker",
+                        Some(json!({"permissions": ["walk.read"]})),
+                    )
+                    .await;
+                assert!(r.status.is_success(), "{}", r.json);
+                t.call("DELETE", "/v1/spaces/walk/roles/walked", None).await;
+                let uri = path
+                    .replace("{id}", &id)
+                    .replace("{event}", &event_id)
+                    .replace("{space}", "walk")
+                    .replace("{role}", "walker");
                 let p = if method == "GET" {
                     b.get(&uri).await
                 } else {
@@ -1488,6 +1571,8 @@ async fn every_console_route_refuses_a_session_without_its_permission() {
                         ("owner", "nobody"),
                         ("confirm", "revoke"),
                         ("name", "walked"),
+                        ("space", "walk"),
+                        ("permissions", "walk.write"),
                     ];
                     b.post(&uri, &fields).await
                 };
@@ -1501,6 +1586,19 @@ async fn every_console_route_refuses_a_session_without_its_permission() {
                     assert!(p.body.contains(missing.as_str()), "{method} {path}");
                     let v = t.verify(json!({"key": key})).await;
                     assert_eq!(v["code"], "VALID", "{method} {path} changed nothing");
+                    let space = t.call("GET", "/v1/spaces/walk", None).await;
+                    assert_eq!(space.json["name"], "walk", "{method} {path}");
+                    let roles = t.call("GET", "/v1/spaces/walk/roles", None).await;
+                    assert_eq!(
+                        roles.json["roles"],
+                        json!([{
+                            "space": "walk", "name": "walker", "permissions": ["walk.read"],
+                            "created_at": roles.json["roles"][0]["created_at"],
+                            "updated_at": roles.json["roles"][0]["updated_at"],
+                        }]),
+                        "{method} {path} changed no role"
+                    );
+                    assert!(p.set_cookie("kw_space").is_none(), "{method} {path}");
                 } else {
                     assert!(
                         p.status != StatusCode::FORBIDDEN,
@@ -1511,6 +1609,828 @@ async fn every_console_route_refuses_a_session_without_its_permission() {
                 }
             }
         }
+        t.stop().await;
+    })
+    .await;
+}
+
+/// Makes the spaces `payments` (prefix `pay`) and `search` through the API.
+async fn two_spaces(t: &TestApp) {
+    for (id, prefix) in [("payments", "pay"), ("search", "srch")] {
+        let r = t
+            .call(
+                "POST",
+                "/v1/spaces",
+                Some(json!({ "id": id, "key_prefix": prefix })),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}: {}", t.backend, r.json);
+    }
+}
+
+/// Switches the console's space with the top bar's form (`""`: every space).
+async fn switch_space(b: &mut Browser<'_>, space: &str, next: &str) -> Page {
+    b.submit("/ui", "/ui/space", &[("space", space), ("next", next)])
+        .await
+}
+
+#[tokio::test]
+async fn switching_space_filters_the_keys_list_and_the_pages() {
+    on_each_backend(|t| async move {
+        two_spaces(&t).await;
+        let (pay, _) = t
+            .create(json!({"environment": "live", "space": "payments", "name": "pay-key"}))
+            .await;
+        let (search, _) = t
+            .create(json!({"environment": "live", "space": "search", "name": "search-key"}))
+            .await;
+        let (plain, _) = t.create(json!({"environment": "live"})).await;
+        let mut b = Browser::new(&t);
+        b.sign_in(&t.root).await;
+
+        // Every space at first: all keys, and the switcher lists every space.
+        let keys = b.get("/ui/keys").await;
+        for id in [&pay, &search, &plain] {
+            assert!(keys.body.contains(id.as_str()), "{}: {id}", t.backend);
+        }
+        assert!(keys.body.contains("<form class=\"space-switch\""));
+        assert!(keys.body.contains(
+            "<label for=\"space-switch\" class=\"visually-hidden\">Current space</label>"
+        ));
+        assert!(
+            keys.body
+                .contains("<option value=\"\" selected>All spaces</option>")
+        );
+        for space in ["default", "payments", "search"] {
+            assert!(
+                keys.body.contains(&format!("<option value=\"{space}\">")),
+                "{space}"
+            );
+        }
+        assert!(keys.body.contains("name=\"next\" value=\"/ui/keys\""));
+
+        // Switch: a strict cookie, back to the page (without its cursor).
+        let p = switch_space(&mut b, "payments", "/ui/keys?status=active&cursor=1.key_x").await;
+        assert_eq!(
+            (p.status, p.location()),
+            (
+                StatusCode::SEE_OTHER,
+                "/ui/keys?status=active&cursor=1.key_x"
+            )
+        );
+        let cookie = p.set_cookie("kw_space").unwrap();
+        assert!(
+            cookie.starts_with("kw_space=payments; Path=/ui; Max-Age="),
+            "{cookie}"
+        );
+        assert!(cookie.contains("HttpOnly; SameSite=Strict"), "{cookie}");
+        assert!(!cookie.contains("Secure"), "plain HTTP without a TLS proxy");
+        let keys = b.get("/ui/keys").await;
+        assert!(keys.body.contains(&pay));
+        assert!(!keys.body.contains(&search), "another space's key");
+        assert!(!keys.body.contains(&plain), "the space default's key");
+        assert!(keys.body.contains("1 matching key in the space"));
+        assert!(keys.body.contains("<option value=\"payments\" selected>"));
+        // The overview, the audit log and the events follow.
+        let overview = b.get("/ui").await;
+        assert!(
+            overview
+                .body
+                .contains("The space <span class=\"mono\">payments</span>")
+        );
+        assert!(
+            overview.body.contains(
+                "<span class=\"stat-value\">1</span><span class=\"stat-label\">keys</span>"
+            )
+        );
+        let audit_page = b.get("/ui/audit?action=key.create").await;
+        assert!(audit_page.body.contains(&pay), "{}", t.backend);
+        assert!(!audit_page.body.contains(&search));
+        assert_eq!(b.get("/ui/events").await.status, StatusCode::OK);
+        // A key page of another space still opens (it is seen), and the
+        // create form offers the current space first.
+        assert_eq!(
+            b.get(&format!("/ui/keys/{search}")).await.status,
+            StatusCode::OK
+        );
+        let form = b.get("/ui/keys/new").await;
+        assert!(
+            form.body.contains("<option value=\"payments\" selected>"),
+            "{}",
+            form.body
+        );
+
+        // Every space again: the cookie is cleared.
+        let p = switch_space(&mut b, "", "/ui/keys").await;
+        assert!(p.set_cookie("kw_space").unwrap().contains("Max-Age=0"));
+        let keys = b.get("/ui/keys").await;
+        assert!(keys.body.contains(&search) && keys.body.contains(&plain));
+
+        // No open redirect, no unknown space, no cookie the key cannot hold.
+        let p = switch_space(&mut b, "search", "https://evil.example/").await;
+        assert_eq!(p.location(), "/ui");
+        let p = switch_space(&mut b, "nowhere", "/ui/keys").await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND);
+        assert!(p.set_cookie("kw_space").is_none());
+        let p = switch_space(&mut b, "<script>", "/ui/keys").await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND);
+        // A forged cookie that is no space id is no choice: every space.
+        b.cookies.insert("kw_space".into(), "..%2F<b>".into());
+        let keys = b.get("/ui/keys").await;
+        assert_eq!(keys.status, StatusCode::OK);
+        assert!(keys.body.contains(&pay) && keys.body.contains(&search));
+        // A deleted space stays named in the switcher, with nothing in it.
+        b.cookies.insert("kw_space".into(), "gone".into());
+        let keys = b.get("/ui/keys").await;
+        assert!(
+            keys.body
+                .contains("<option value=\"gone\" selected>gone (not found)</option>")
+        );
+        assert!(keys.body.contains("0 matching keys"));
+        t.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_root_key_scoped_to_one_space_sees_only_it() {
+    on_each_backend(|t| async move {
+        two_spaces(&t).await;
+        let (pay, _) = t
+            .create(json!({"environment": "live", "space": "payments"}))
+            .await;
+        let (search, _) = t
+            .create(json!({"environment": "live", "space": "search"}))
+            .await;
+        let r = t
+            .call(
+                "PUT",
+                "/v1/spaces/payments/roles/editor",
+                Some(json!({"permissions": ["docs.read"]})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        let scoped = t
+            .scoped_root_key(
+                &[
+                    Permission::KeysRead,
+                    Permission::KeysWrite,
+                    Permission::SpacesWrite,
+                    Permission::AuditRead,
+                ],
+                &["search"],
+            )
+            .await;
+        let mut b = Browser::new(&t);
+        assert_eq!(b.sign_in(&scoped).await.status, StatusCode::SEE_OTHER);
+        let keys = b.get("/ui/keys").await;
+        assert!(
+            keys.body.contains("<option value=\"search\">"),
+            "{}",
+            t.backend
+        );
+        for other in ["payments", "default"] {
+            assert!(
+                !keys.body.contains(&format!("<option value=\"{other}\"")),
+                "{other} is not in the switcher"
+            );
+        }
+        assert!(keys.body.contains(&search) && !keys.body.contains(&pay));
+        let spaces = b.get("/ui/spaces").await;
+        assert_eq!(spaces.status, StatusCode::OK);
+        assert!(spaces.body.contains("id=\"space-search\""));
+        assert!(!spaces.body.contains("space-payments"));
+        assert!(!spaces.body.contains("/ui/spaces/payments"));
+
+        // Another space's key page, roles page and forms: 404 pages.
+        for uri in [
+            format!("/ui/keys/{pay}"),
+            format!("/ui/keys/{pay}/edit"),
+            "/ui/spaces/payments/roles".to_owned(),
+            "/ui/spaces/payments".to_owned(),
+            "/ui/spaces/payments/delete".to_owned(),
+            "/ui/spaces/payments/roles/editor/delete".to_owned(),
+            "/ui/spaces/default/roles".to_owned(),
+        ] {
+            let p = b.get(&uri).await;
+            assert_eq!(p.status, StatusCode::NOT_FOUND, "{}: {uri}", t.backend);
+            assert!(!p.body.contains("docs.read"), "{uri}");
+        }
+        assert_eq!(
+            b.get(&format!("/ui/keys/{search}")).await.status,
+            StatusCode::OK
+        );
+        assert_eq!(
+            b.get("/ui/spaces/search/roles").await.status,
+            StatusCode::OK
+        );
+        // Nor can it switch to, or act in, another space.
+        let p = switch_space(&mut b, "payments", "/ui/keys").await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND);
+        assert!(p.set_cookie("kw_space").is_none());
+        let p = b
+            .submit(
+                "/ui/spaces/search/roles",
+                "/ui/spaces/payments/roles",
+                &[("name", "editor"), ("permissions", "everything.*")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND);
+        let p = b
+            .submit("/ui/spaces", "/ui/spaces/payments/delete", &[])
+            .await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND);
+        let p = b
+            .submit(
+                "/ui/keys/new",
+                "/ui/keys",
+                &[("environment", "live"), ("space", "payments")],
+            )
+            .await;
+        assert_eq!(
+            p.status,
+            StatusCode::FORBIDDEN,
+            "creating outside its space"
+        );
+        let role = t
+            .call("GET", "/v1/spaces/payments/roles/editor", None)
+            .await;
+        assert_eq!(role.json["permissions"], json!(["docs.read"]));
+        assert_eq!(
+            t.call("GET", "/v1/spaces/payments", None).await.status,
+            StatusCode::OK
+        );
+        // A cookie naming another space is ignored.
+        b.cookies.insert("kw_space".into(), "payments".into());
+        let keys = b.get("/ui/keys").await;
+        assert!(keys.body.contains(&search) && !keys.body.contains(&pay));
+        assert!(
+            keys.body
+                .contains("<option value=\"\" selected>All spaces</option>")
+        );
+        t.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_key_is_created_in_a_space_with_a_role_from_the_form() {
+    on_each_backend(|t| async move {
+        let mut b = Browser::new(&t);
+        b.sign_in(&t.root).await;
+        // The space and its role, made with the console's own forms.
+        let p = b
+            .submit(
+                "/ui/spaces",
+                "/ui/spaces",
+                &[
+                    ("id", "payments"),
+                    ("name", "Payments"),
+                    ("key_prefix", "pay"),
+                    ("environments", "live, test"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            (p.status, p.location()),
+            (StatusCode::SEE_OTHER, "/ui/spaces#space-payments"),
+            "{}: {}",
+            t.backend,
+            p.body
+        );
+        let p = b
+            .submit(
+                "/ui/spaces/payments/roles",
+                "/ui/spaces/payments/roles",
+                &[("name", "editor"), ("permissions", "docs.read\ndocs.write")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        switch_space(&mut b, "payments", "/ui/keys/new").await;
+        let form = b.get("/ui/keys/new").await;
+        assert!(form.body.contains("<label for=\"space\">Space</label>"));
+        assert!(form.body.contains("<label for=\"roles\">Roles</label>"));
+        assert!(
+            form.body.contains("Roles of payments: editor."),
+            "{}",
+            form.body
+        );
+
+        let p = b
+            .submit(
+                "/ui/keys/new",
+                "/ui/keys",
+                &[
+                    ("environment", "live"),
+                    ("space", "payments"),
+                    ("roles", "editor"),
+                    ("scopes", "orders:read"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let id = p
+            .location()
+            .strip_prefix("/ui/keys/")
+            .unwrap()
+            .strip_suffix("/created")
+            .unwrap()
+            .to_owned();
+        let shown = shown_key(&b.get(p.location()).await.body).unwrap();
+        assert!(shown.starts_with("pay_live_"), "{shown}");
+        let view = t.call("GET", &format!("/v1/keys/{id}"), None).await;
+        assert_eq!(view.json["space"], "payments");
+        assert_eq!(view.json["roles"], json!(["editor"]));
+        assert_eq!(
+            view.json["effective_permissions"],
+            json!(["orders:read", "docs.read", "docs.write"])
+        );
+        let v = t
+            .verify(json!({"key": shown, "permissions": "docs.write AND orders:read"}))
+            .await;
+        assert_eq!(v["code"], "VALID", "{v}");
+
+        // Refusals show next to their fields, the form kept.
+        for (fields, message, field) in [
+            (
+                vec![
+                    ("environment", "live"),
+                    ("space", "payments"),
+                    ("roles", "admin"),
+                ],
+                "has no role admin",
+                "roles",
+            ),
+            (
+                vec![
+                    ("environment", "live"),
+                    ("space", "payments"),
+                    ("roles", "Bad Role!"),
+                ],
+                "Roles: invalid role",
+                "roles",
+            ),
+            (
+                vec![("environment", "staging"), ("space", "payments")],
+                "allows keys only in",
+                "environment",
+            ),
+            (
+                vec![("environment", "live"), ("space", "nowhere")],
+                "no such space",
+                "space",
+            ),
+            (
+                vec![("environment", "live"), ("space", "Not A Space")],
+                "Space: invalid space",
+                "space",
+            ),
+        ] {
+            let p = b.submit("/ui/keys/new", "/ui/keys", &fields).await;
+            assert_eq!(
+                p.status,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{}: {fields:?}: {}",
+                t.backend,
+                p.body
+            );
+            let alert = p.body.split("role=\"alert\"").nth(1).unwrap();
+            assert!(
+                alert.contains(message),
+                "{fields:?}: wants {message:?}: {alert}"
+            );
+            assert!(!alert.split("</div>").next().unwrap().contains("Bad Role!"));
+            let invalid = format!("id=\"{field}\" name=\"{field}\"");
+            let at = p.body.find(&invalid).unwrap_or_else(|| panic!("{field}"));
+            let tag = &p.body[at..at + p.body[at..].find('>').unwrap()];
+            assert!(tag.contains("aria-invalid=\"true\""), "{fields:?}: {tag}");
+        }
+        let listed = t.call("GET", "/v1/keys?space=payments", None).await;
+        assert_eq!(
+            listed.json["keys"].as_array().unwrap().len(),
+            1,
+            "nothing else stored"
+        );
+
+        // The edit form changes the roles.
+        let edit = b.get(&format!("/ui/keys/{id}/edit")).await;
+        assert!(edit.body.contains("value=\"editor\""), "prefilled");
+        let p = b
+            .submit(
+                &format!("/ui/keys/{id}/edit"),
+                &format!("/ui/keys/{id}/edit"),
+                &[("scopes", "orders:read"), ("roles", "")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let view = t.call("GET", &format!("/v1/keys/{id}"), None).await;
+        assert_eq!(view.json["roles"], json!([]));
+        assert_eq!(view.json["effective_permissions"], json!(["orders:read"]));
+        let p = b
+            .submit(
+                &format!("/ui/keys/{id}/edit"),
+                &format!("/ui/keys/{id}/edit"),
+                &[("scopes", "orders:read"), ("roles", "ghost")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p.body.contains("has no role ghost"));
+        t.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn setting_a_role_on_its_page_changes_the_key_page() {
+    on_each_backend(|t| async move {
+        two_spaces(&t).await;
+        let r = t
+            .call(
+                "PUT",
+                "/v1/spaces/payments/roles/editor",
+                Some(json!({"permissions": ["docs.read", "docs.write", "orders:read"]})),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED);
+        let (id, key) = t
+            .create(json!({"environment": "live", "space": "payments", "roles": ["editor"], "scopes": ["orders:read"]}))
+            .await;
+        let mut b = Browser::new(&t);
+        b.sign_in(&t.root).await;
+        let page = format!("/ui/keys/{id}");
+        let p = b.get(&page).await;
+        assert_eq!(p.status, StatusCode::OK);
+        assert!(p.body.contains("<a class=\"mono\" href=\"/ui/spaces/payments/roles\">payments</a>"));
+        assert!(p.body.contains("href=\"/ui/spaces/payments/roles#role-editor\">editor</a>"));
+        let effective = |body: &str| -> Vec<String> {
+            let list = body.split("<ul class=\"perms\"").nth(1).unwrap().split("</ul>").next().unwrap();
+            list.split("<li>").skip(1).map(|li| li.split("</li>").next().unwrap().to_owned()).collect()
+        };
+        let rows = effective(&p.body);
+        assert_eq!(rows.len(), 3, "{rows:?}");
+        assert!(rows[0].contains("orders:read") && rows[0].contains("direct") && rows[0].contains("role editor"), "{rows:?}");
+        assert!(rows[1].contains("docs.read") && !rows[1].contains("direct") && rows[1].contains("role editor"));
+        assert!(rows[2].contains("docs.write"));
+
+        // The roles page lists it; its form changes it.
+        let roles = b.get("/ui/spaces/payments/roles").await;
+        assert!(roles.body.contains("id=\"role-editor\""));
+        assert!(roles.body.contains("<label for=\"permissions\">Permissions</label>"));
+        let edit = b.get("/ui/spaces/payments/roles?edit=editor").await;
+        assert!(edit.body.contains("docs.read\ndocs.write\norders:read</textarea>"), "{}", edit.body);
+        let p = b
+            .submit(
+                "/ui/spaces/payments/roles",
+                "/ui/spaces/payments/roles",
+                &[("name", "editor"), ("permissions", "docs.read, docs.admin")],
+            )
+            .await;
+        assert_eq!(
+            (p.status, p.location()),
+            (StatusCode::SEE_OTHER, "/ui/spaces/payments/roles#role-editor")
+        );
+        assert!(b.get("/ui/spaces/payments/roles").await.body.contains("keys holding it have its permissions now"));
+        let rows = effective(&b.get(&page).await.body);
+        let text = rows.join("|");
+        assert!(text.contains("docs.admin") && !text.contains("docs.write"), "{text}");
+        assert!(rows[0].contains("orders:read") && !rows[0].contains("role editor"), "{rows:?}");
+        let v = t.verify(json!({"key": key, "permissions": "docs.admin"})).await;
+        assert_eq!(v["code"], "VALID", "the verifier agrees: {v}");
+        let entries = audit(&t, "role.set").await;
+        assert_eq!(entries.len(), 2, "one by the API, one by the console");
+        assert!(
+            entries
+                .iter()
+                .any(|e| e.draft.client_ip.as_deref() == Some("127.0.0.1")),
+            "the console's, from the browser's address"
+        );
+
+        // Bad names: a message, no crash, nothing stored.
+        for (name, permissions, message) in [
+            ("editor", "docs.", "Permissions: invalid"),
+            ("editor", "docs read!", "Permissions: invalid"),
+            ("Editor!", "docs.read", "Role name: invalid"),
+            ("", "docs.read", "Role name: required"),
+        ] {
+            let p = b
+                .submit(
+                    "/ui/spaces/payments/roles",
+                    "/ui/spaces/payments/roles",
+                    &[("name", name), ("permissions", permissions)],
+                )
+                .await;
+            assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY, "{name} {permissions}");
+            assert!(p.body.contains(message), "{message}: {}", p.body);
+            assert!(p.body.contains("aria-invalid=\"true\""));
+        }
+        let role = t.call("GET", "/v1/spaces/payments/roles/editor", None).await;
+        assert_eq!(role.json["permissions"], json!(["docs.read", "docs.admin"]));
+
+        // Deleting the role: with a confirmation page, and the key page says so.
+        let confirm = b.get("/ui/spaces/payments/roles/editor/delete").await;
+        assert_eq!(confirm.status, StatusCode::OK);
+        assert!(confirm.body.contains("Delete role"));
+        let p = b
+            .submit(
+                "/ui/spaces/payments/roles",
+                "/ui/spaces/payments/roles/editor/delete",
+                &[],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let p = b.get(&page).await;
+        assert!(p.body.contains("(deleted: grants nothing)"));
+        assert_eq!(effective(&p.body).len(), 1);
+        let p = b
+            .submit(
+                "/ui/spaces/payments/roles",
+                "/ui/spaces/payments/roles/editor/delete",
+                &[],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::NOT_FOUND, "already gone");
+        t.stop().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_spaces_page_creates_changes_and_deletes_spaces() {
+    on_each_backend(|t| async move {
+        let mut b = Browser::new(&t);
+        b.sign_in(&t.root).await;
+        let list = b.get("/ui/spaces").await;
+        assert_eq!(list.status, StatusCode::OK);
+        assert!(
+            list.body
+                .contains("href=\"/ui/spaces\" aria-current=\"page\">Spaces</a>")
+        );
+        assert!(list.body.contains("<th scope=\"col\">Key prefix</th>"));
+        assert!(
+            list.body.contains("(inherited)"),
+            "default has the deployment's prefix"
+        );
+        for label in [
+            "Id",
+            "Name",
+            "Key prefix",
+            "Environments",
+            "Credits",
+            "Credit refill",
+            "Longest lifetime",
+            "Delete protection",
+        ] {
+            assert!(
+                list.body.contains(&format!("\">{label}</label>")),
+                "{label}"
+            );
+        }
+
+        let p = b
+            .submit(
+                "/ui/spaces",
+                "/ui/spaces",
+                &[
+                    ("id", "payments"),
+                    ("key_prefix", "pay"),
+                    ("environments", "live"),
+                    ("rate_limit", "100"),
+                    ("rate_window", "60"),
+                    ("credits", "1000"),
+                    ("refill", "1d"),
+                    ("max_lifetime", "90d"),
+                    ("delete_protection", "on"),
+                ],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}: {}", t.backend, p.body);
+        let view = t.call("GET", "/v1/spaces/payments", None).await;
+        assert_eq!(view.json["key_prefix"], "pay");
+        assert_eq!(view.json["key_prefix_inherited"], false);
+        assert_eq!(
+            view.json["defaults"],
+            json!({"environments": ["live"], "rate_limit": {"limit": 100, "window_seconds": 60},
+                   "credits": {"amount": 1000, "refill_interval": "1d"}, "max_lifetime": "90d"})
+        );
+        assert_eq!(view.json["delete_protection"], true);
+        let list = b.get("/ui/spaces").await;
+        assert!(list.body.contains("Created the space payments."));
+        assert!(list.body.contains("1000 credits, refilled every 1d"));
+        assert!(list.body.contains("lives at most 90d"));
+
+        // Refusals: next to their fields, or the form as a whole.
+        for (fields, message, field, status) in [
+            (
+                vec![("id", "")],
+                "Id: required",
+                "id",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                vec![("id", "Pay!")],
+                "Id: invalid space",
+                "id",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                vec![("id", "x"), ("key_prefix", "P-1")],
+                "Key prefix: invalid",
+                "key_prefix",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                vec![("id", "x"), ("environments", "root")],
+                "reserved for root keys",
+                "environments",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                vec![("id", "x"), ("refill", "1s"), ("credits", "5")],
+                "refill_interval must be",
+                "refill",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                vec![("id", "x"), ("max_lifetime", "forever")],
+                "max_lifetime must be",
+                "max_lifetime",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                vec![("id", "x"), ("rate_limit", "0"), ("rate_window", "60")],
+                "rate_limit.limit",
+                "rate_limit",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                vec![("id", "x"), ("name", "tab\there")],
+                "control characters",
+                "name",
+                StatusCode::UNPROCESSABLE_ENTITY,
+            ),
+            (
+                vec![("id", "payments")],
+                "SPACE_EXISTS",
+                "",
+                StatusCode::CONFLICT,
+            ),
+        ] {
+            let p = b.submit("/ui/spaces", "/ui/spaces", &fields).await;
+            assert_eq!(p.status, status, "{}: {fields:?}: {}", t.backend, p.body);
+            assert!(
+                p.body.contains(message),
+                "{fields:?}: wants {message:?}: {}",
+                p.body
+            );
+            if !field.is_empty() {
+                let at = p
+                    .body
+                    .find(&format!("id=\"{field}\" name=\"{field}\""))
+                    .unwrap();
+                let tag = &p.body[at..at + p.body[at..].find('>').unwrap()];
+                assert!(tag.contains("aria-invalid=\"true\""), "{fields:?}: {tag}");
+            }
+        }
+        assert_eq!(
+            t.call("GET", "/v1/spaces", None).await.json["spaces"]
+                .as_array()
+                .unwrap()
+                .len(),
+            2
+        );
+
+        // Edit: only what changed; prefix back to the deployment's.
+        let edit = b.get("/ui/spaces/payments").await;
+        assert!(edit.body.contains("value=\"pay\""), "prefilled");
+        assert!(edit.body.contains("value=\"90d\""));
+        let fields = [
+            ("name", "Payments"),
+            ("key_prefix", ""),
+            ("environments", "live"),
+            ("rate_limit", "100"),
+            ("rate_window", "60"),
+            ("credits", "1000"),
+            ("refill", "24h"),
+            ("max_lifetime", "90d"),
+            ("delete_protection", "on"),
+        ];
+        let p = b
+            .submit("/ui/spaces/payments", "/ui/spaces/payments", &fields)
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER, "{}", p.body);
+        let entries = audit(&t, "space.update").await;
+        assert_eq!(entries.len(), 1);
+        assert_eq!(
+            entries[0].draft.details,
+            json!({"changed": ["name", "key_prefix"]}),
+            "24h is 1d"
+        );
+        let view = t.call("GET", "/v1/spaces/payments", None).await;
+        assert_eq!(view.json["name"], "Payments");
+        assert_eq!(view.json["key_prefix_inherited"], true);
+        let p = b
+            .submit("/ui/spaces/payments", "/ui/spaces/payments", &fields)
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        assert!(b.get("/ui/spaces").await.body.contains("Nothing changed."));
+        let p = b
+            .submit(
+                "/ui/spaces/payments",
+                "/ui/spaces/payments",
+                &[("credits", "none")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p.body.contains("Credits: a whole number"));
+        assert_eq!(
+            b.get("/ui/spaces/nowhere").await.status,
+            StatusCode::NOT_FOUND
+        );
+
+        // Delete: refused while protected, then while it holds a key; then done.
+        let (id, _) = t
+            .create(json!({"environment": "live", "space": "payments"}))
+            .await;
+        let confirm = b.get("/ui/spaces/payments/delete").await;
+        assert!(confirm.body.contains("Delete space"));
+        let p = b
+            .submit("/ui/spaces", "/ui/spaces/payments/delete", &[])
+            .await;
+        assert_eq!(p.status, StatusCode::CONFLICT, "{}", p.body);
+        assert!(
+            p.body
+                .contains("The space has delete protection: turn it off")
+        );
+        assert!(p.body.contains("DELETE_PROTECTED"));
+        let mut unprotected = fields.to_vec();
+        unprotected.retain(|(k, _)| *k != "delete_protection");
+        let p = b
+            .submit("/ui/spaces/payments", "/ui/spaces/payments", &unprotected)
+            .await;
+        assert_eq!(p.status, StatusCode::SEE_OTHER);
+        let p = b
+            .submit("/ui/spaces", "/ui/spaces/payments/delete", &[])
+            .await;
+        assert_eq!(p.status, StatusCode::CONFLICT);
+        assert!(
+            p.body.contains("still holds 1 key that is not revoked"),
+            "{}",
+            p.body
+        );
+        assert!(p.body.contains("SPACE_HAS_KEYS"));
+        let p = b
+            .submit("/ui/spaces", "/ui/spaces/default/delete", &[])
+            .await;
+        assert_eq!(p.status, StatusCode::CONFLICT);
+        assert!(p.body.contains("DELETE_PROTECTED"));
+        let r = t.call("POST", &format!("/v1/keys/{id}/revoke"), None).await;
+        assert_eq!(r.status, StatusCode::OK);
+        switch_space(&mut b, "payments", "/ui/spaces").await;
+        assert!(b.cookies.contains_key("kw_space"));
+        let p = b
+            .submit("/ui/spaces", "/ui/spaces/payments/delete", &[])
+            .await;
+        assert_eq!(
+            (p.status, p.location()),
+            (StatusCode::SEE_OTHER, "/ui/spaces")
+        );
+        assert!(
+            p.set_cookie("kw_space").unwrap().contains("Max-Age=0"),
+            "no longer the current space"
+        );
+        assert_eq!(
+            t.call("GET", "/v1/spaces/payments", None).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert!(
+            b.get("/ui/spaces")
+                .await
+                .body
+                .contains("Deleted the space payments.")
+        );
+
+        // A key that may change spaces but not read keys gets its forms
+        // back with their messages, without the lists.
+        let writer = t.root_key(&[Permission::SpacesWrite]).await;
+        let mut w = Browser::new(&t);
+        assert_eq!(w.sign_in(&writer).await.status, StatusCode::SEE_OTHER);
+        assert_eq!(w.get("/ui/spaces").await.status, StatusCode::FORBIDDEN);
+        let csrf = w.get("/ui").await.csrf();
+        let p = w
+            .post("/ui/spaces", &[("csrf", &csrf), ("id", "Bad Id")])
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p.body.contains("Id: invalid space"));
+        assert!(p.body.contains("the spaces are not listed"));
+        let p = w
+            .post(
+                "/ui/spaces/default/roles",
+                &[("csrf", &csrf), ("name", "x"), ("permissions", "bad..name")],
+            )
+            .await;
+        assert_eq!(p.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(p.body.contains("Permissions: invalid"));
+        assert!(p.body.contains("the roles are not listed"));
         t.stop().await;
     })
     .await;

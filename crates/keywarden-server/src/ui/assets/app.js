@@ -206,6 +206,22 @@
     }
   });
 
+  // The space switcher sends itself when a space is picked with the mouse
+  // (or a touch). Moving through the list with the keyboard changes it too,
+  // so that waits for the Switch button, as without this script.
+  var keyedSelect = null;
+  document.addEventListener("keydown", function (ev) {
+    keyedSelect = ev.target.tagName === "SELECT" ? ev.target : null;
+  });
+  document.addEventListener("pointerdown", function () { keyedSelect = null; });
+  document.addEventListener("change", function (ev) {
+    var form = ev.target.form;
+    if (!form || !form.hasAttribute("data-autosubmit") || ev.target.tagName !== "SELECT") return;
+    if (keyedSelect === ev.target) return;
+    if (typeof form.requestSubmit === "function") form.requestSubmit();
+    else form.submit();
+  });
+
   // Typed confirmations: the button wakes up once the word is typed (the
   // server checks it again).
   function syncConfirm(input) {

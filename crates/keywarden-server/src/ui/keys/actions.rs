@@ -42,7 +42,7 @@ async fn confirmation_page<C: Command>(
 ) -> PageResult {
     let (_, _, k) = permitted_key::<C>(state, console, id).await?;
     let body = html! { div class="card narrow" { (form(&k)) } };
-    Ok(page(console, title, Nav::Keys, body))
+    Ok(page(state, console, title, Nav::Keys, body).await)
 }
 
 /// `GET /ui/keys/{id}/revoke`: the confirmation, as a page (without
@@ -245,7 +245,7 @@ pub(crate) async fn created(
                 p { a class="btn" href=(format!("/ui/keys/{}", crate::ui::session::percent_encode(&id))) { "Go to the key" } }
             }
         };
-        return page(&console, "Key already shown", Nav::Keys, body);
+        return page(&state, &console, "Key already shown", Nav::Keys, body).await;
     };
     let env_line = format!("API_KEY={}", reveal.key.expose());
     let body = html! {
@@ -291,5 +291,5 @@ pub(crate) async fn created(
             p { a class="btn" href=(format!("/ui/keys/{}", reveal.key_id)) { "Done — go to the key" } }
         }
     };
-    page(&console, "Key created", Nav::Keys, body)
+    page(&state, &console, "Key created", Nav::Keys, body).await
 }

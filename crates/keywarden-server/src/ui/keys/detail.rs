@@ -50,6 +50,11 @@ pub(crate) async fn detail(
     } else {
         None
     };
+    // What each effective permission comes from: the key's own scopes, and
+    // the roles of its space it holds (a role deleted since grants nothing).
+    let roles = state.store().list_roles(&k.space).await.map_err(fail)?;
+    let granted = grants(&k, &roles);
+    let roles_page = format!("/ui/spaces/{}/roles", k.space);
     let status = k.status(now);
     let can_revoke = console.may::<RevokeKey>() && status != KeyStatus::Revoked;
     let can_write = console.may::<UpdateKey>();
@@ -115,10 +120,34 @@ pub(crate) async fn detail(
             section class="card" aria-labelledby="settings-h" {
                 h2 id="settings-h" { "Settings" }
                 dl class="props" {
+                    dt { "Space" }
+                    dd { a class="mono" href=(roles_page) { (k.space.as_str()) } }
                     dt { "Scopes" }
-                    dd { @if k.scopes.is_empty() { span class="muted" { "none (any scope check fails)" } } @else {
+                    dd { @if k.scopes.is_empty() { span class="muted" { "none" } } @else {
                         @for s in &k.scopes { span class="chip" { (s.as_str()) } " " }
                     } }
+                    dt { "Roles" }
+                    dd { @if k.roles.is_empty() { span class="muted" { "none" } } @else {
+                        @for r in &k.roles {
+                            a class="chip" href=(format!("{roles_page}#role-{r}")) { (r.as_str()) }
+                            @if !roles.iter().any(|x| &x.name == r) { " " span class="muted small" { "(deleted: grants nothing)" } }
+                            " "
+                        }
+                    } }
+                    dt id="effective-h" { "Effective permissions" }
+                    dd {
+                        @if granted.is_empty() { span class="muted" { "none (any permission check fails)" } } @else {
+                            ul class="perms" aria-labelledby="effective-h" {
+                                @for (permission, direct, from) in &granted {
+                                    li {
+                                        span class="chip" { (permission.as_str()) }
+                                        @if *direct { " " span class="badge perm-direct" { "direct" } }
+                                        @for r in from { " " span class="badge perm-role" { "role " (r.as_str()) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
                     dt { "Environment" } dd { (env_badge(k.environment.as_str())) }
                     dt { "Owner" } dd { @if let Some(o) = &k.owner { (o.as_str()) } @else { (dash()) } }
                     dt { "Created" } dd { (time_cell(Some(k.created_at), now, "")) " · " span class="muted small" { (datetime(k.created_at)) } }
@@ -212,5 +241,24 @@ pub(crate) async fn detail(
         @if can_revoke { (dialog("revoke-dialog", "revoke-title", revoke_form_body(&console, &k))) }
         @if can_roll { (dialog("roll-dialog", "roll-title", roll_form_body(&state, &console, &k))) }
     };
-    Ok(page(&console, &title, Nav::Keys, body))
+    Ok(page(&state, &console, &title, Nav::Keys, body).await)
+}
+
+/// The key's effective permissions, each with where it comes from: whether
+/// the key holds it directly (its scopes), and which of its roles grant it.
+fn grants<'a>(
+    k: &'a KeyRecord,
+    roles: &'a [keywarden_store::RoleRecord],
+) -> Vec<(&'a Scope, bool, Vec<&'a RoleName>)> {
+    k.effective
+        .iter()
+        .map(|p| {
+            let from = roles
+                .iter()
+                .filter(|r| k.roles.contains(&r.name) && r.permissions.contains(p))
+                .map(|r| &r.name)
+                .collect();
+            (p, k.scopes.contains(p), from)
+        })
+        .collect()
 }

@@ -11,9 +11,11 @@ use super::*;
 #[serde(default)]
 pub(crate) struct KeyForm {
     environment: String,
+    space: String,
     owner: String,
     name: String,
     scopes: String,
+    roles: String,
     expires: String,
     metadata: String,
     ip_allowlist: String,
@@ -38,12 +40,12 @@ pub(super) fn share_checkbox() -> Markup {
 }
 
 /// A refused form: which field, and why.
-pub(super) struct FieldError {
-    field: &'static str,
-    message: String,
+pub(crate) struct FieldError {
+    pub(crate) field: &'static str,
+    pub(crate) message: String,
 }
 
-pub(super) fn field_err(field: &'static str, message: impl Into<String>) -> FieldError {
+pub(crate) fn field_err(field: &'static str, message: impl Into<String>) -> FieldError {
     FieldError {
         field,
         message: message.into(),
@@ -68,7 +70,7 @@ pub(super) fn form_field(err: &keys::KeyError) -> &'static str {
     err.field.map_or("", keys::KeyField::form_name)
 }
 
-pub(super) fn split_list(text: &str) -> Vec<String> {
+pub(crate) fn split_list(text: &str) -> Vec<String> {
     text.split(|c: char| c == ',' || c.is_whitespace())
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
@@ -113,6 +115,23 @@ pub(super) fn parse_scopes(text: &str) -> Result<Vec<Scope>, FieldError> {
         .map_err(|e| field_err("scopes", format!("Scopes: {e}")))
 }
 
+/// The roles typed, comma- or space-separated.
+pub(super) fn parse_roles(text: &str) -> Result<Vec<RoleName>, FieldError> {
+    split_list(text)
+        .iter()
+        .map(|r| r.parse::<RoleName>())
+        .collect::<Result<_, _>>()
+        .map_err(|e| field_err("roles", format!("Roles: {e}")))
+}
+
+/// The space chosen (none: the space `default`).
+pub(super) fn parse_space(text: &str) -> Result<Option<SpaceId>, FieldError> {
+    non_empty(text)
+        .map(|s| s.parse::<SpaceId>())
+        .transpose()
+        .map_err(|e| field_err("space", format!("Space: {e}")))
+}
+
 pub(super) fn parse_owner(text: &str) -> Result<Option<Owner>, FieldError> {
     non_empty(text)
         .map(|o| o.parse::<Owner>())
@@ -136,7 +155,7 @@ pub(super) fn parse_metadata(text: &str) -> Result<Option<serde_json::Value>, Fi
         .transpose()
 }
 
-pub(super) fn parse_rate(limit: &str, window: &str) -> Result<Option<RateLimitInput>, FieldError> {
+pub(crate) fn parse_rate(limit: &str, window: &str) -> Result<Option<RateLimitInput>, FieldError> {
     let problem = || {
         field_err(
             "rate_limit",
@@ -178,8 +197,8 @@ impl KeyForm {
             owner: parse_owner(&self.owner)?,
             name: name_of(&self.name),
             scopes: parse_scopes(&self.scopes)?,
-            space: None,
-            roles: Vec::new(),
+            space: parse_space(&self.space)?,
+            roles: parse_roles(&self.roles)?,
             expires_at,
             expires_in,
             metadata: parse_metadata(&self.metadata)?,
@@ -196,6 +215,7 @@ impl KeyForm {
     fn from_record(k: &KeyRecord) -> Self {
         Self {
             environment: k.environment.to_string(),
+            space: k.space.to_string(),
             owner: k
                 .owner
                 .as_ref()
@@ -206,6 +226,12 @@ impl KeyForm {
                 .scopes
                 .iter()
                 .map(Scope::as_str)
+                .collect::<Vec<_>>()
+                .join(", "),
+            roles: k
+                .roles
+                .iter()
+                .map(RoleName::as_str)
                 .collect::<Vec<_>>()
                 .join(", "),
             expires: k.expires_at.map(timefmt::rfc3339).unwrap_or_default(),
@@ -250,6 +276,10 @@ impl KeyForm {
         if scopes != k.scopes {
             p.scopes = Some(scopes);
         }
+        let roles = parse_roles(&self.roles)?;
+        if roles != k.roles {
+            p.roles = Some(roles);
+        }
         let metadata = parse_metadata(&self.metadata)?.unwrap_or_else(|| serde_json::json!({}));
         if metadata != k.metadata {
             p.metadata = Some(metadata);
@@ -281,7 +311,7 @@ impl KeyForm {
     }
 }
 
-pub(super) fn text_field(
+pub(crate) fn text_field(
     id: &'static str,
     label: &str,
     value: &str,
@@ -300,7 +330,7 @@ pub(super) fn text_field(
     }
 }
 
-pub(super) fn area_field(
+pub(crate) fn area_field(
     id: &'static str,
     label: &str,
     value: &str,
@@ -319,11 +349,82 @@ pub(super) fn area_field(
     }
 }
 
+/// What the form offers about spaces: the spaces a new key can be made in
+/// (those the root key sees), and the roles of the space shown first.
+pub(super) struct SpaceChoices {
+    spaces: std::sync::Arc<Vec<SpaceSummary>>,
+    /// The space whose roles the hint names, and those roles.
+    roles_of: Option<(SpaceId, Vec<RoleName>)>,
+}
+
+impl SpaceChoices {
+    /// The choices for a form whose space is `space` as typed (else the
+    /// console's current space, else `default`). A store failure is a page.
+    async fn load(state: &AppState, console: &Console, space: &str) -> Result<Self, Response> {
+        let spaces = console.spaces(state).await.map_err(fail)?;
+        let shown = non_empty(space)
+            .and_then(|s| s.parse::<SpaceId>().ok())
+            .or_else(|| console.space().cloned())
+            .unwrap_or_default();
+        let roles_of = if spaces.iter().any(|s| s.space.id == shown) {
+            let roles = state.store().list_roles(&shown).await.map_err(fail)?;
+            Some((shown, roles.into_iter().map(|r| r.name).collect()))
+        } else {
+            None
+        };
+        Ok(Self { spaces, roles_of })
+    }
+}
+
+/// The hint under the roles field: which roles the space has.
+fn roles_hint(choices: &SpaceChoices) -> String {
+    match &choices.roles_of {
+        Some((space, roles)) if roles.is_empty() => {
+            format!("Role names, separated by commas. The space {space} has no roles yet.")
+        }
+        Some((space, roles)) => format!(
+            "Role names, separated by commas. Roles of {space}: {}.",
+            roles
+                .iter()
+                .map(RoleName::as_str)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        None => "Role names of the key's space, separated by commas.".to_owned(),
+    }
+}
+
+/// The space select of the create form.
+fn space_select(v: &KeyForm, choices: &SpaceChoices, error: Option<&FieldError>) -> Markup {
+    let invalid = error.is_some_and(|e| e.field == "space");
+    let chosen = choices.roles_of.as_ref().map(|(s, _)| s.as_str());
+    // A space typed that is none of these (a form sent again) stays shown,
+    // so the refusal next to it makes sense.
+    let typed = non_empty(&v.space).filter(|t| {
+        Some(*t) != chosen && !choices.spaces.iter().any(|s| s.space.id.as_str() == *t)
+    });
+    html! {
+        div class="field" {
+            label for="space" { "Space" }
+            select id="space" name="space" aria-describedby="space-hint" aria-invalid=[invalid.then_some("true")] {
+                @for s in choices.spaces.iter() {
+                    option value=(s.space.id.as_str()) selected[Some(s.space.id.as_str()) == chosen] { (space_label(&s.space)) }
+                }
+                @if let Some(typed) = typed {
+                    option value=(typed) selected { (typed) }
+                }
+            }
+            small id="space-hint" class="hint" { "The key gets the space's prefix and defaults, and can hold its roles. It never moves." }
+        }
+    }
+}
+
 /// The create or edit form. `editing` is the key being edited.
 pub(super) fn key_form(
     state: &AppState,
     console: &Console,
     v: &KeyForm,
+    choices: &SpaceChoices,
     error: Option<&FieldError>,
     editing: Option<&KeyRecord>,
 ) -> Markup {
@@ -347,12 +448,21 @@ pub(super) fn key_form(
                 } @else {
                     (text_field("environment", "Environment", &v.environment, "Lowercase, like live or test. Part of the key itself.", error, "live"))
                 }
+                @if let Some(k) = editing {
+                    div class="field" {
+                        span class="label" { "Space" }
+                        div { span class="mono" { (k.space.as_str()) } " " span class="muted small" { "fixed: a key never moves" } }
+                    }
+                } @else {
+                    (space_select(v, choices, error))
+                }
                 (text_field("owner", "Owner", &v.owner, "Who the key belongs to: a customer, a team, a service.", error, "acme"))
                 (text_field("name", "Name", &v.name, "For people: what the key is for.", error, "billing backend"))
             }
             fieldset {
                 legend { "Permissions" }
                 (area_field("scopes", "Scopes", &v.scopes, "resource:action, separated by commas or new lines; orders:* covers every action on orders.", error, "orders:read, orders:write"))
+                (text_field("roles", "Roles", &v.roles, &roles_hint(choices), error, "editor"))
                 (area_field("ip_allowlist", "IP allowlist", &v.ip_allowlist, "CIDRs or addresses, one per line. Empty: any address.", error, "10.0.0.0/8"))
             }
             fieldset {
@@ -408,26 +518,27 @@ pub(crate) async fn new_form(State(state): State<AppState>, console: Console) ->
         environment: "live".to_owned(),
         ..KeyForm::default()
     };
-    Ok(new_page(&state, &console, &defaults, None, StatusCode::OK))
+    new_page(&state, &console, &defaults, None, StatusCode::OK).await
 }
 
-pub(super) fn new_page(
+pub(super) async fn new_page(
     state: &AppState,
     console: &Console,
     v: &KeyForm,
     error: Option<&FieldError>,
     status: StatusCode,
-) -> Response {
+) -> PageResult {
+    let choices = SpaceChoices::load(state, console, &v.space).await?;
     let body = html! {
         div class="page-head" { div {
             h1 { "Create key" }
             p class="muted" { "The key is shown once, on the next page. keywarden keeps only a digest." }
         } }
-        (key_form(state, console, v, error, None))
+        (key_form(state, console, v, &choices, error, None))
     };
-    let mut res = page(console, "Create key", Nav::Create, body);
+    let mut res = page(state, console, "Create key", Nav::Create, body).await;
     *res.status_mut() = status;
-    res
+    Ok(res)
 }
 
 /// `POST /ui/keys`.
@@ -440,13 +551,14 @@ pub(crate) async fn create(
     let req = match f.to_create() {
         Ok(r) => r,
         Err(e) => {
-            return Ok(new_page(
+            return new_page(
                 &state,
                 &console,
                 &f,
                 Some(&e),
                 StatusCode::UNPROCESSABLE_ENTITY,
-            ));
+            )
+            .await;
         }
     };
     let proof = authorize(&state, &console, CreateKey { key: req }).await?;
@@ -462,26 +574,28 @@ pub(crate) async fn create(
         }
         Err(err) if is_input_error(&err) => {
             let e = field_err(form_field(&err), err.message);
-            Ok(new_page(
+            new_page(
                 &state,
                 &console,
                 &f,
                 Some(&e),
                 StatusCode::UNPROCESSABLE_ENTITY,
-            ))
+            )
+            .await
         }
         Err(err) => Err(fail(err)),
     }
 }
 
-pub(super) fn edit_page(
+pub(super) async fn edit_page(
     state: &AppState,
     console: &Console,
     k: &KeyRecord,
     v: &KeyForm,
     error: Option<&FieldError>,
     status: StatusCode,
-) -> Response {
+) -> PageResult {
+    let choices = SpaceChoices::load(state, console, k.space.as_str()).await?;
     let body = html! {
         nav class="crumbs" aria-label="Breadcrumb" {
             a href="/ui/keys" { "Keys" } " / " a href=(format!("/ui/keys/{}", k.id)) { (k.id.as_str()) } " / " span { "Edit" }
@@ -490,11 +604,11 @@ pub(super) fn edit_page(
             h1 { "Edit " span class="mono" { (k.hint) } }
             p class="muted" { "Only the fields you change are saved. The key itself stays the same." }
         } }
-        (key_form(state, console, v, error, Some(k)))
+        (key_form(state, console, v, &choices, error, Some(k)))
     };
-    let mut res = page(console, "Edit key", Nav::Keys, body);
+    let mut res = page(state, console, "Edit key", Nav::Keys, body).await;
     *res.status_mut() = status;
-    res
+    Ok(res)
 }
 
 /// `GET /ui/keys/{id}/edit`.
@@ -504,14 +618,15 @@ pub(crate) async fn edit_form(
     Path(id): Path<String>,
 ) -> PageResult {
     let (_, _, k) = permitted_key::<UpdateKey>(&state, &console, &id).await?;
-    Ok(edit_page(
+    edit_page(
         &state,
         &console,
         &k,
         &KeyForm::from_record(&k),
         None,
         StatusCode::OK,
-    ))
+    )
+    .await
 }
 
 /// `POST /ui/keys/{id}/edit`.
@@ -525,14 +640,15 @@ pub(crate) async fn edit(
     let patch = match f.to_patch(&k) {
         Ok(p) => p,
         Err(e) => {
-            return Ok(edit_page(
+            return edit_page(
                 &state,
                 &console,
                 &k,
                 &f,
                 Some(&e),
                 StatusCode::UNPROCESSABLE_ENTITY,
-            ));
+            )
+            .await;
         }
     };
     let command = UpdateKey { id, changes: patch };
@@ -548,14 +664,15 @@ pub(crate) async fn edit(
         }
         Err(err) if is_input_error(&err) => {
             let e = field_err(form_field(&err), err.message);
-            Ok(edit_page(
+            edit_page(
                 &state,
                 &console,
                 &k,
                 &f,
                 Some(&e),
                 StatusCode::UNPROCESSABLE_ENTITY,
-            ))
+            )
+            .await
         }
         Err(err) => Err(fail(err)),
     }
@@ -619,5 +736,36 @@ mod tests {
             ..KeyForm::default()
         };
         assert_eq!(f.to_create().err().unwrap().field, "metadata");
+        let f = KeyForm {
+            environment: "live".to_owned(),
+            space: "Pay_ments".to_owned(),
+            ..KeyForm::default()
+        };
+        assert_eq!(f.to_create().err().unwrap().field, "space");
+        let f = KeyForm {
+            environment: "live".to_owned(),
+            roles: "editor, Sneaky_Role".to_owned(),
+            ..KeyForm::default()
+        };
+        let e = f.to_create().err().unwrap();
+        assert_eq!(e.field, "roles");
+        assert!(!e.message.contains("Sneaky"));
+        let f = KeyForm {
+            environment: "live".to_owned(),
+            space: "payments".to_owned(),
+            roles: "editor viewer".to_owned(),
+            ..KeyForm::default()
+        };
+        let k = f.to_create().ok().unwrap();
+        assert_eq!(k.space.as_ref().map(SpaceId::as_str), Some("payments"));
+        assert_eq!(
+            k.roles.iter().map(RoleName::as_str).collect::<Vec<_>>(),
+            ["editor", "viewer"]
+        );
+        let f = KeyForm {
+            environment: "live".to_owned(),
+            ..KeyForm::default()
+        };
+        assert!(f.to_create().ok().unwrap().space.is_none(), "default");
     }
 }

@@ -83,6 +83,7 @@ pub(crate) async fn list(
     let (filter, problem) = match parse_filter(&q) {
         Ok(f) => (
             Some(KeyFilter {
+                space: console.space().cloned(),
                 visible: console.visible(),
                 ..f
             }),
@@ -109,11 +110,15 @@ pub(crate) async fn list(
         .await
         .map_err(fail)?;
     let can_write = console.may::<CreateKey>();
+    let every_space = console.space().is_none();
     let body = html! {
         div class="page-head" {
             div {
                 h1 { "Keys" }
-                p class="muted" { (total) " matching " (if total == 1 { "key" } else { "keys" }) }
+                p class="muted" {
+                    (total) " matching " (if total == 1 { "key" } else { "keys" })
+                    @if let Some(s) = console.space() { " in the space " span class="mono" { (s.as_str()) } }
+                }
             }
             @if can_write { a class="btn btn-primary" href="/ui/keys/new" { "Create key" } }
         }
@@ -152,7 +157,9 @@ pub(crate) async fn list(
                     table class="table" {
                         thead { tr {
                             th scope="col" { "Key" } th scope="col" { "Hint" } th scope="col" { "Environment" }
-                            th scope="col" { "Owner" } th scope="col" { "Status" } th scope="col" { "Expires" }
+                            th scope="col" { "Owner" }
+                            @if every_space { th scope="col" { "Space" } }
+                            th scope="col" { "Status" } th scope="col" { "Expires" }
                             th scope="col" { "Last used" }
                         } }
                         tbody {
@@ -167,6 +174,7 @@ pub(crate) async fn list(
                                     td class="mono" { (k.hint) }
                                     td { (env_badge(k.environment.as_str())) }
                                     td { @if let Some(o) = &k.owner { a href=(format!("/ui/owners/{}", crate::ui::session::percent_encode(o.as_str()))) { (o.as_str()) } } @else { (dash()) } }
+                                    @if every_space { td class="mono small" { (k.space.as_str()) } }
                                     td { (status_badge(k.status(now).as_str())) }
                                     td { (time_cell(k.expires_at, now, "never")) }
                                     td { (time_cell(k.last_used_at, now, "never")) }
@@ -182,5 +190,5 @@ pub(crate) async fn list(
             @if let Some(n) = &next { a class="btn" href=(format!("/ui/keys{}", q.query_string(Some(n)))) { "Next page →" } }
         }
     };
-    Ok(page(&console, "Keys", Nav::Keys, body))
+    Ok(page(&state, &console, "Keys", Nav::Keys, body).await)
 }

@@ -11,8 +11,9 @@ use keywarden_core::{
     clock::parse_duration,
     key::{Environment, KeyId},
     names::{Owner, Scope},
+    spaces::{RoleName, SpaceId},
 };
-use keywarden_store::{AuditFilter, Cursor, KeyFilter, KeyRecord, KeyStatus};
+use keywarden_store::{AuditFilter, Cursor, KeyFilter, KeyRecord, KeyStatus, SpaceSummary};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -30,7 +31,7 @@ use super::{
     UiForm, UiQuery, chart,
     html::{
         Nav, api_error_page, code_badge, csrf_field, dash, datetime, empty, env_badge, form_error,
-        outcome_badge, page, pretty_json, short_time, status_badge, time_cell,
+        outcome_badge, page, pretty_json, short_time, space_label, status_badge, time_cell,
     },
     non_empty,
     session::{Console, Reveal},
@@ -104,7 +105,10 @@ mod list;
 
 pub(crate) use actions::{created, disable, enable, revoke, revoke_form, roll, roll_form};
 pub(crate) use detail::detail;
-pub(crate) use form::{create, edit, edit_form, new_form};
+pub(crate) use form::{
+    FieldError, area_field, create, edit, edit_form, field_err, new_form, parse_rate, split_list,
+    text_field,
+};
 pub(crate) use list::list;
 #[allow(unused_imports)]
 use {actions::*, detail::*, form::*, list::*};
