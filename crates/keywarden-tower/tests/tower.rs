@@ -518,9 +518,13 @@ async fn permission_queries_hold_through_both_verifiers() {
             .json(&body)
             .send()
     };
-    let r = post("/v1/spaces", reqwest::Method::POST, json!({"id": "docs", "key_prefix": "doc"}))
-        .await
-        .unwrap();
+    let r = post(
+        "/v1/spaces",
+        reqwest::Method::POST,
+        json!({"id": "docs", "key_prefix": "doc"}),
+    )
+    .await
+    .unwrap();
     assert_eq!(r.status(), 201);
     let r = post(
         "/v1/spaces/docs/roles/editor",
@@ -540,7 +544,10 @@ async fn permission_queries_hold_through_both_verifiers() {
     let remote = RemoteVerifier::new(&kw.url, &kw.verify_token).unwrap();
     for (name, app) in [
         ("remote", query_app(remote, query)),
-        ("local", query_app(LocalVerifier::new(kw.state.clone()), query)),
+        (
+            "local",
+            query_app(LocalVerifier::new(kw.state.clone()), query),
+        ),
     ] {
         let (status, _, body) = call(&app, "GET", "/docs", Some(&editor)).await;
         assert_eq!(status, StatusCode::OK, "{name}: {body}");

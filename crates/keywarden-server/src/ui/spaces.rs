@@ -217,7 +217,7 @@ impl SpaceForm {
         let mut p = PatchSpaceRequest::default();
         let name = non_empty(&self.name).unwrap_or(current.id.as_str());
         if name != current.name {
-            p.name = Some(name.to_owned());
+            p.name = Some(Some(name.to_owned()));
         }
         let prefix = self.prefix()?;
         if prefix != current.key_prefix {
@@ -231,7 +231,7 @@ impl SpaceForm {
         }
         let protected = self.delete_protection.is_some();
         if protected != current.delete_protection {
-            p.delete_protection = Some(protected);
+            p.delete_protection = Some(Some(protected));
         }
         Ok(p)
     }
