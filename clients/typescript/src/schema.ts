@@ -232,6 +232,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/keys/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import keys made by another system (up to 1,000 a request): each row
+         *     gives the key's text (`plaintext`, any format) or the old system's hash
+         *     of it (`hash`). Rows that cannot be taken are reported with their index;
+         *     rows already imported (`external_id`, text or hash) are skipped. An
+         *     imported key verifies with its old string; one known by its hash is
+         *     moved to a keyed digest at its first verification, and the hash deleted.
+         */
+        post: operations["import_keys"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keys/revoke": {
         parameters: {
             query?: never;
@@ -617,7 +641,7 @@ export interface components {
          * @description What an audit entry records.
          * @enum {string}
          */
-        AuditAction: "key.create" | "key.read" | "key.list" | "key.update" | "key.roll" | "key.revoke" | "key.disable" | "key.enable" | "owner.limits_set" | "owner.limits_delete" | "owner.read" | "key.share_opened" | "key.bulk_revoke" | "key.leak_revoke" | "key.reveal" | "key.usage" | "key.verify" | "root_key.create" | "root_key.revoke" | "root_key.leak_revoke" | "audit.read" | "event.read" | "event.redeliver" | "audit.verify" | "audit.checkpoint_read" | "auth.denied" | "console.sign_in" | "console.sign_out" | "console.csrf" | "space.create" | "space.list" | "space.read" | "space.update" | "space.delete" | "role.set" | "role.list" | "role.delete";
+        AuditAction: "key.create" | "key.read" | "key.list" | "key.update" | "key.roll" | "key.revoke" | "key.disable" | "key.enable" | "owner.limits_set" | "owner.limits_delete" | "owner.read" | "key.share_opened" | "key.bulk_revoke" | "key.leak_revoke" | "key.reveal" | "key.usage" | "key.verify" | "root_key.create" | "root_key.revoke" | "root_key.leak_revoke" | "audit.read" | "event.read" | "event.redeliver" | "audit.verify" | "audit.checkpoint_read" | "auth.denied" | "console.sign_in" | "console.sign_out" | "console.csrf" | "key.import" | "space.create" | "space.list" | "space.read" | "space.update" | "space.delete" | "role.set" | "role.list" | "role.delete";
         /** @description One audit entry. */
         AuditEntryView: {
             /** @description What. */
@@ -942,6 +966,18 @@ export interface components {
         };
         /** @description Text to match: at most 200 characters, without control characters. */
         FilterText: string;
+        /**
+         * @description An old system's hash of a key: `{"algorithm": "sha512", "encoding":
+         *     "hex", "value": "…"}` (drf-api-key keeps `sha512$$<hex>`: give the hex).
+         */
+        ForeignHash: {
+            /** @description `sha256` or `sha512` of the key's text. */
+            algorithm: string;
+            /** @description `hex` or `base64` (standard alphabet, padded or not). */
+            encoding: string;
+            /** @description The hash, so encoded. */
+            value: string;
+        };
         /** @description One token GitHub found. */
         GithubReport: {
             /** @description What kind of place: `content`, `commit`, `pull_request_comment`, … */
@@ -977,6 +1013,65 @@ export interface components {
             code?: null | components["schemas"]["ErrorCode"];
             /** @description `ok`, `ready`, or what is wrong. */
             status: string;
+        };
+        /**
+         * @description One key to import: its text (`plaintext`) or the old system's hash of it
+         *     (`hash`), and its settings.
+         */
+        ImportKeyRow: {
+            credits?: null | components["schemas"]["CreditsRequest"];
+            environment?: null | components["schemas"]["Environment"];
+            /**
+             * Format: date-time
+             * @description Its expiry, RFC 3339 (in the future).
+             */
+            expires_at?: string | null;
+            external_id?: null | components["schemas"]["KeyName"];
+            hash?: null | components["schemas"]["ForeignHash"];
+            /** @description Free-form JSON object. */
+            metadata?: Record<string, never> | null;
+            name?: null | components["schemas"]["KeyName"];
+            owner?: null | components["schemas"]["Owner"];
+            /**
+             * @description The key as its holders present it, in any format (1 to 512
+             *     printable ASCII characters). Stored only as a keyed digest.
+             */
+            plaintext?: string | null;
+            rate_limit?: null | components["schemas"]["RateLimitInput"];
+            /** @description Roles of its space. */
+            roles?: components["schemas"]["RoleName"][];
+            /** @description Its permissions (scopes). */
+            scopes?: components["schemas"]["Scope"][];
+            space?: null | components["schemas"]["SpaceId"];
+        };
+        /**
+         * @description Body of `POST /v1/keys/import`: up to 1,000 keys of another system.
+         *     Each row is read alone: a row that cannot be read is reported (with its
+         *     index) and skipped, the others are imported.
+         */
+        ImportRequest: {
+            /** @description The keys (1 to 1,000). */
+            keys: unknown[];
+        };
+        /** @description The answer of an import. */
+        ImportResponse: {
+            /** @description The refused rows. */
+            errors: components["schemas"]["ImportRowError"][];
+            /** @description Rows refused (each in `errors`). */
+            failed: number;
+            /** @description Keys stored. */
+            imported: number;
+            /** @description Keys already there (the same `external_id`, text or hash). */
+            skipped: number;
+        };
+        /** @description A refused row of an import. */
+        ImportRowError: {
+            /** @description The error code (`INVALID_ROW`, `INVALID_HASH`, ...). */
+            code: string;
+            /** @description Its index in `keys` (from 0). */
+            index: number;
+            /** @description For people (never the key or its hash). */
+            message: string;
         };
         /** @description An IPv4 or IPv6 address. */
         IpAddress: string;
@@ -1028,6 +1123,8 @@ export interface components {
              * @description RFC 3339.
              */
             expires_at?: string | null;
+            /** @description Its id in the system it was imported from. */
+            external_id?: string | null;
             /**
              * @description Prefix, environment and last 4 characters.
              * @example kw_live_…6P3m
@@ -1038,6 +1135,8 @@ export interface components {
              * @example key_3kTMd9Qx2bZpLw7a
              */
             id: string;
+            /** @description Whether it was imported from another system. */
+            imported?: boolean;
             /** @description Client networks allowed (empty: any). */
             ip_allowlist: string[];
             /**
@@ -1058,6 +1157,12 @@ export interface components {
             rate_limits: components["schemas"]["NamedRateLimitView"][];
             /** @description Whether the secret can be read back (`GET /v1/keys/{id}/secret`). */
             recoverable: boolean;
+            /**
+             * @description For an imported key: whether it is stored under keywarden's keyed
+             *     digest yet (a key imported by its old hash is, from its first
+             *     verification on; the old hash is then deleted).
+             */
+            redigested?: boolean | null;
             /** @description Why it was revoked. */
             revoke_reason?: string | null;
             /**
@@ -3093,6 +3198,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CreatedKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    import_keys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];

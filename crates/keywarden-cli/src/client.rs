@@ -255,6 +255,18 @@ pub(crate) enum KeyCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Import keys made by another system from a JSON Lines file (one key
+    /// a line: {"plaintext": ...} or {"hash": {"algorithm", "encoding",
+    /// "value"}}, with external_id, name, owner, environment, scopes,
+    /// space, roles, expires_at, metadata, credits, rate_limit), in batches
+    /// of 1,000. Exits 1 when a line was refused (each is named).
+    Import {
+        /// The file (- for standard input).
+        file: std::path::PathBuf,
+        /// Print the totals as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Verify a key read from standard input; exits 0 when valid, 1 when not.
     Verify {
         /// Required environment.
@@ -743,6 +755,9 @@ pub(crate) fn keys(remote: &Remote, cmd: KeyCommand) -> anyhow::Result<Outcome> 
                     .collect();
                 output::table(&mut out, &["START", "TOTAL", "BY CODE"], &rows)?;
             }
+        }
+        KeyCommand::Import { file, json } => {
+            return import(&client, &mut out, &file, json);
         }
         KeyCommand::Verify {
             environment,
@@ -1257,3 +1272,102 @@ pub(crate) fn events(remote: &Remote, cmd: EventsCommand) -> anyhow::Result<Outc
     )?;
     Ok(Outcome::Success)
 }
+
+/// `key import FILE`: JSON Lines, sent in batches of
+/// [`IMPORT_BATCH`] lines, with a progress bar on a terminal. A line that
+/// is not JSON, or that the server refuses, is named by its number; the
+/// others are imported.
+fn import(
+    client: &Client,
+    out: &mut impl Write,
+    file: &std::path::Path,
+    json: bool,
+) -> anyhow::Result<Outcome> {
+    use std::io::BufRead;
+    let reader: Box<dyn BufRead> = if file.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::io::BufReader::new(
+            std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?,
+        ))
+    };
+    let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {elapsed} {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let (mut imported, mut skipped, mut failed) = (0usize, 0usize, 0usize);
+    let mut unreadable = 0usize;
+    let mut batch: Vec<Value> = Vec::with_capacity(IMPORT_BATCH);
+    let mut lines: Vec<usize> = Vec::with_capacity(IMPORT_BATCH);
+    let mut send = |batch: &mut Vec<Value>, lines: &mut Vec<usize>| -> anyhow::Result<()> {
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let body = keywarden_proto::keys::ImportRequest {
+            keys: std::mem::take(batch),
+        };
+        let answer: Answer<keywarden_proto::keys::ImportResponse> =
+            client.read(client.request(Method::POST, "/v1/keys/import").json(&body))?;
+        imported += answer.body.imported;
+        skipped += answer.body.skipped;
+        failed += answer.body.failed;
+        for e in &answer.body.errors {
+            let line = lines.get(e.index).copied().unwrap_or(0);
+            bar.suspend(|| eprintln!("line {line}: {} {}", e.code, e.message));
+        }
+        lines.clear();
+        bar.set_message(format!(
+            "{imported} imported, {skipped} already there, {failed} refused"
+        ));
+        Ok(())
+    };
+    for (n, line) in reader.lines().enumerate() {
+        let line = line.with_context(|| format!("cannot read line {}", n + 1))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<Value>(&line) {
+            Ok(row) => {
+                batch.push(row);
+                lines.push(n + 1);
+            }
+            Err(e) => {
+                unreadable += 1;
+                bar.suspend(|| {
+                    eprintln!("line {}: not JSON (column {})", n + 1, e.column());
+                });
+            }
+        }
+        if batch.len() == IMPORT_BATCH {
+            send(&mut batch, &mut lines)?;
+        }
+    }
+    send(&mut batch, &mut lines)?;
+    failed += unreadable;
+    bar.finish_and_clear();
+    if json {
+        output::json(
+            out,
+            &serde_json::json!({ "imported": imported, "skipped": skipped, "failed": failed }),
+        )?;
+    } else {
+        writeln!(
+            out,
+            "imported {imported} keys; {skipped} were there already; {failed} lines refused"
+        )?;
+    }
+    Ok(if failed == 0 {
+        Outcome::Success
+    } else {
+        Outcome::Negative
+    })
+}
+
+/// Lines sent in one import request (the server takes up to 1,000).
+const IMPORT_BATCH: usize = 1_000;

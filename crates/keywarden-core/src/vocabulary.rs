@@ -169,6 +169,8 @@ vocabulary!(
         ConsoleSignOut = "console.sign_out",
         /// A console form came without its CSRF token.
         ConsoleCsrf = "console.csrf",
+        /// Keys made by another system were imported.
+        KeyImport = "key.import",
         /// A key space was created.
         SpaceCreate = "space.create",
         /// The key spaces were listed.

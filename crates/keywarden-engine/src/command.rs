@@ -88,6 +88,7 @@ impl Spaced for DeleteOwnerLimits {
 }
 
 impl Spaced for ListKeys {}
+impl Spaced for ImportKeys {}
 impl Spaced for ReadKey {}
 impl Spaced for ReadKeyUsage {}
 impl Spaced for UpdateKey {}
@@ -134,6 +135,7 @@ commands! {
     ReadEvents: KeysRead => EventRead;
     RedeliverEvent: KeysWrite => EventRedeliver;
     VerifyKeys: KeysVerify => KeyVerify;
+    ImportKeys: KeysWrite => KeyImport;
     CreateSpace: SpacesWrite => SpaceCreate, |c| format!("space:{}", c.request.id);
     ListSpaces: KeysRead => SpaceList;
     ReadSpace: KeysRead => SpaceRead, |c| format!("space:{}", c.id);
@@ -288,6 +290,14 @@ pub struct RedeliverEvent {
 /// every key presented to forward-auth gets.
 #[derive(Debug)]
 pub struct VerifyKeys;
+
+/// Import keys made by another system (each row as it came: rows are
+/// read one by one, so one that cannot be read is reported, not fatal).
+#[derive(Debug)]
+pub struct ImportKeys {
+    /// The rows.
+    pub rows: Vec<serde_json::Value>,
+}
 
 /// Create a key space.
 #[derive(Debug)]

@@ -117,6 +117,8 @@ impl Node {
             events,
             verify_callers: crate::authn::CallerCache::default(),
         }));
+        // Keys of other formats are looked up only once some were imported.
+        state.verifier().refresh_imported().await;
         let mut others = vec![tokio::spawn(housekeeping(state.clone()))];
         if let Some(worker) = state.events().worker() {
             others.push(tokio::spawn(worker));
@@ -407,6 +409,8 @@ async fn listen(state: &Node, listener: &mut keywarden_store::ChangeListener) {
                 state.metrics().invalidations_received.inc();
                 if payload == keywarden_store::CHANGES_ALL {
                     state.invalidate_all();
+                    // An import on another node announces itself so.
+                    state.verifier().refresh_imported().await;
                 } else {
                     let ids: Vec<&str> = payload.split(',').collect();
                     state.invalidate(&ids);

@@ -99,6 +99,18 @@ impl VerifyInput<'_> {
     }
 }
 
+/// Longest text of an imported key (what an import takes, and what
+/// verification looks up).
+pub const MAX_IMPORTED_TEXT: usize = 512;
+
+/// Whether `text` can be an imported key's text: 1 to 512 printable ASCII
+/// characters (what an import takes).
+pub fn imported_text(text: &str) -> bool {
+    !text.is_empty()
+        && text.len() <= MAX_IMPORTED_TEXT
+        && text.bytes().all(|b| b.is_ascii_graphic())
+}
+
 /// Which count a rate limit of a verification is kept in.
 #[derive(Clone, Copy)]
 enum RateBucket<'a> {
@@ -232,6 +244,9 @@ pub struct Verifier {
     usage: UsageLog,
     metrics: Metrics,
     anomalies: Anomalies,
+    /// Whether keys were imported: presented strings of another format are
+    /// then looked up too (else they are `MALFORMED` without a lookup).
+    imported: std::sync::atomic::AtomicBool,
 }
 
 impl Verifier {
@@ -261,6 +276,23 @@ impl Verifier {
             throttle: FailureThrottle::new(settings.failure_limit_per_minute),
             usage,
             metrics,
+            imported: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// Whether to take strings of any format as keys (some were imported):
+    /// set when the node starts, after an import, and when another node
+    /// announces one.
+    pub fn accept_imported(&self, on: bool) {
+        self.imported
+            .store(on, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// Asks the store whether keys were imported ([`Self::accept_imported`]).
+    pub async fn refresh_imported(&self) {
+        match self.store.has_imported_keys().await {
+            Ok(any) => self.accept_imported(any),
+            Err(err) => tracing::warn!(error = %err, "could not learn whether keys were imported"),
         }
     }
 
@@ -326,10 +358,22 @@ impl Verifier {
         let Some(presented) = input.key.filter(|k| !k.is_empty()) else {
             return (Verdict::bare(Code::Missing), false);
         };
-        let Ok(parts) = key::parse(presented) else {
-            return (Verdict::bare(Code::Malformed), false);
+        // A keywarden key is parsed (format and checksum, no I/O); a bad
+        // checksum fails here whatever was imported. A string of another
+        // format is looked up only when keys were imported (and is then
+        // the key's own text: nothing to strip).
+        let parts = match key::parse(presented) {
+            Ok(parts) => Some(parts),
+            Err(key::ParseError::Malformed)
+                if self.imported.load(std::sync::atomic::Ordering::Relaxed)
+                    && imported_text(presented) =>
+            {
+                None
+            }
+            Err(_) => return (Verdict::bare(Code::Malformed), false),
         };
-        let digest = self.peppers.current().digest(parts.expose());
+        let text = parts.map_or(presented, |p| p.expose());
+        let digest = self.peppers.current().digest(text);
         let lookup = self.cache.get(digest.as_bytes(), now);
         match lookup {
             Lookup::Found(record) => {
@@ -371,10 +415,15 @@ impl Verifier {
         let found = Box::pin(crate::lookup::find::<KeyRecord>(
             &self.store,
             &self.peppers,
-            parts.expose(),
+            text,
             Some(&digest),
         ))
         .await;
+        // An imported key not presented before is known by its old hash.
+        let found = match found {
+            Ok(None) if parts.is_none() => Box::pin(self.find_imported(text, digest, now)).await,
+            other => other,
+        };
         let record = match found {
             Ok(Some(record)) => {
                 let record = Arc::new(record);
@@ -417,6 +466,46 @@ impl Verifier {
             };
         }
         verdict
+    }
+
+    /// An imported key known by the old system's hash of `text`: found by
+    /// its SHA-256 or SHA-512, accepted after a constant-time comparison,
+    /// and moved to `digest` (the keyed digest under the current pepper),
+    /// its old hash deleted. A failed move is logged and the key still
+    /// accepted (it is moved at its next use).
+    async fn find_imported(
+        &self,
+        text: &str,
+        digest: keywarden_core::digest::KeyDigest,
+        now: UnixMillis,
+    ) -> keywarden_store::Result<Option<KeyRecord>> {
+        use sha2::Digest as _;
+        use subtle::ConstantTimeEq as _;
+        let sha256 = sha2::Sha256::digest(text.as_bytes());
+        let sha512 = sha2::Sha512::digest(text.as_bytes());
+        let Some((mut record, stored)) = self.store.find_foreign_key(&sha256, &sha512).await?
+        else {
+            return Ok(None);
+        };
+        let computed: &[u8] = if stored.len() == sha256.len() {
+            &sha256
+        } else {
+            &sha512
+        };
+        if !bool::from(stored.as_slice().ct_eq(computed)) {
+            return Ok(None);
+        }
+        let version = self.peppers.current().version();
+        if let Err(err) = self
+            .store
+            .redigest_imported(&record.id, &digest, version, now)
+            .await
+        {
+            tracing::warn!(key_id = %record.id, error = %err, "an imported key could not be moved to its keyed digest");
+        }
+        record.digest = digest;
+        record.pepper_version = version;
+        Ok(Some(record))
     }
 
     /// What a presented key is, without using it: the check of leak

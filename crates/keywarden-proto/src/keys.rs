@@ -435,6 +435,17 @@ pub struct KeyView {
     /// Everything it may do: its direct permissions and its roles'.
     #[serde(default)]
     pub effective_permissions: Vec<String>,
+    /// Whether it was imported from another system.
+    #[serde(default)]
+    pub imported: bool,
+    /// For an imported key: whether it is stored under keywarden's keyed
+    /// digest yet (a key imported by its old hash is, from its first
+    /// verification on; the old hash is then deleted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub redigested: Option<bool>,
+    /// Its id in the system it was imported from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
     /// Free-form metadata.
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub metadata: serde_json::Value,
@@ -659,6 +670,124 @@ pub struct UsageBucketView {
     pub by_code: BTreeMap<String, i64>,
 }
 
+/// Body of `POST /v1/keys/import`: up to 1,000 keys of another system.
+/// Each row is read alone: a row that cannot be read is reported (with its
+/// index) and skipped, the others are imported.
+#[derive(Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ImportRequest {
+    /// The keys (1 to 1,000).
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<ImportKeyRow>, min_items = 1, max_items = 1000))]
+    pub keys: Vec<serde_json::Value>,
+}
+
+/// One key to import: its text (`plaintext`) or the old system's hash of it
+/// (`hash`), and its settings.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ImportKeyRow {
+    /// The key as its holders present it, in any format (1 to 512
+    /// printable ASCII characters). Stored only as a keyed digest.
+    #[serde(
+        default,
+        serialize_with = "crate::expose_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, min_length = 1, max_length = 512))]
+    pub plaintext: Option<SecretString>,
+    /// The old system's hash of the key's text, when the text is not known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hash: Option<ForeignHash>,
+    /// Its id in the old system: unique, so an import run again adds
+    /// nothing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<KeyName>))]
+    pub external_id: Option<String>,
+    /// A name for people.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<KeyName>))]
+    pub name: Option<String>,
+    /// Who it belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<schemas::Owner>))]
+    pub owner: Option<Owner>,
+    /// Its environment (default `live`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<schemas::Environment>))]
+    pub environment: Option<Environment>,
+    /// Its permissions (scopes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<schemas::Scope>, max_items = 100))]
+    pub scopes: Vec<Scope>,
+    /// Its space (default `default`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<schemas::SpaceId>))]
+    pub space: Option<SpaceId>,
+    /// Roles of its space.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<schemas::RoleName>, max_items = 20))]
+    pub roles: Vec<RoleName>,
+    /// Its expiry, RFC 3339 (in the future).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
+    pub expires_at: Option<String>,
+    /// Free-form JSON object.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<Object>))]
+    pub metadata: Option<serde_json::Value>,
+    /// Its credits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credits: Option<CreditsRequest>,
+    /// Its rate limit.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<RateLimitInput>,
+}
+
+/// An old system's hash of a key: `{"algorithm": "sha512", "encoding":
+/// "hex", "value": "…"}` (drf-api-key keeps `sha512$$<hex>`: give the hex).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ForeignHash {
+    /// `sha256` or `sha512` of the key's text.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^sha(256|512)$"))]
+    pub algorithm: String,
+    /// `hex` or `base64` (standard alphabet, padded or not).
+    #[cfg_attr(feature = "openapi", schema(pattern = "^(hex|base64)$"))]
+    pub encoding: String,
+    /// The hash, so encoded.
+    #[cfg_attr(feature = "openapi", schema(max_length = 200))]
+    pub value: String,
+}
+
+/// The answer of an import.
+#[derive(Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportResponse {
+    /// Keys stored.
+    pub imported: usize,
+    /// Keys already there (the same `external_id`, text or hash).
+    pub skipped: usize,
+    /// Rows refused (each in `errors`).
+    pub failed: usize,
+    /// The refused rows.
+    pub errors: Vec<ImportRowError>,
+}
+
+/// A refused row of an import.
+#[derive(Debug, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ImportRowError {
+    /// Its index in `keys` (from 0).
+    pub index: usize,
+    /// The error code (`INVALID_ROW`, `INVALID_HASH`, ...).
+    pub code: String,
+    /// For people (never the key or its hash).
+    pub message: String,
+}
+
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
@@ -736,7 +865,7 @@ mod tests {
             "key": key.expose(),
             "id": "key_3kTMd9Qx2bZpLw7a", "hint": key.hint(), "prefix": "kw",
             "environment": "live", "owner": null, "name": null, "scopes": [],
-            "space": "default", "roles": [], "effective_permissions": [],
+            "space": "default", "roles": [], "effective_permissions": [], "imported": false,
             "metadata": {}, "status": "disabled", "created_at": "2026-01-01T00:00:00Z",
             "updated_at": "2026-01-01T00:00:00Z", "expires_at": null, "revoked_at": null,
             "revoke_reason": null, "rotated_from": null, "rotated_to": null,

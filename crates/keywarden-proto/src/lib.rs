@@ -75,8 +75,19 @@ pub struct VerifyRequest {
     pub cost: Option<u32>,
 }
 
-fn expose<S: serde::Serializer>(key: &SecretString, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn expose<S: serde::Serializer>(key: &SecretString, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(key.expose())
+}
+
+/// [`expose`] of an optional secret.
+pub(crate) fn expose_opt<S: serde::Serializer>(
+    key: &Option<SecretString>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match key {
+        Some(k) => s.serialize_str(k.expose()),
+        None => s.serialize_none(),
+    }
 }
 
 /// The rate limit state after a verification.

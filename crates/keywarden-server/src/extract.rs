@@ -109,6 +109,27 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     }
 }
 
+/// [`ApiJson`] of a route whose bodies may be larger than the node's
+/// `max_body_bytes`: up to `LIMIT` bytes (still within the memory all
+/// bodies in flight share).
+pub struct LargeJson<T, const LIMIT: usize>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync, const LIMIT: usize> FromRequest<S>
+    for LargeJson<T, LIMIT>
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, ApiError> {
+        if !json_content_type(req.headers()) {
+            return Err(unsupported_media_type());
+        }
+        let bytes = axum::body::to_bytes(req.into_body(), LIMIT)
+            .await
+            .map_err(|e| body_error(&e, "the request body is too large"))?;
+        parse_json(&bytes, b'{').map(Self)
+    }
+}
+
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJsonArray<T> {
     type Rejection = ApiError;
 

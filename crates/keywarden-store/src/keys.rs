@@ -22,7 +22,8 @@ macro_rules! key_columns {
          name, scopes, metadata, created_at, updated_at, expires_at, revoked_at, revoke_reason, \
          rotated_from, rotated_to, ip_allowlist, rate_limit, rate_window_secs, usage_limit, \
          usage_remaining, last_used_at, secret_ciphertext, secret_wrapped_key, disabled_at, \
-         credits_refill_amount, credits_refill_ms, credits_period, rate_limits, limits_key, space, roles"
+         credits_refill_amount, credits_refill_ms, credits_period, rate_limits, limits_key, space, roles, \
+         external_id, imported_at"
     };
 }
 
@@ -109,6 +110,8 @@ pub(crate) fn key_from_row(row: &impl RowGet) -> Result<KeyRecord> {
         },
         rate_limits: json_col(row, "rate_limits")?,
         limits_key: opt_id("limits_key")?,
+        external_id: row.opt_text("external_id")?,
+        imported_at: row.opt_i64("imported_at")?,
     };
     // Its own permissions; its roles' are added by `resolve_roles`.
     record.effective.clone_from(&record.scopes);
@@ -116,15 +119,15 @@ pub(crate) fn key_from_row(row: &impl RowGet) -> Result<KeyRecord> {
 }
 
 /// The JSON text of the list columns, encoded once for binding.
-struct Encoded {
-    scopes: String,
-    roles: String,
-    metadata: String,
-    ip_allowlist: String,
-    rate_limits: String,
+pub(crate) struct Encoded {
+    pub(crate) scopes: String,
+    pub(crate) roles: String,
+    pub(crate) metadata: String,
+    pub(crate) ip_allowlist: String,
+    pub(crate) rate_limits: String,
 }
 
-fn encode(rec: &KeyRecord) -> Result<Encoded> {
+pub(crate) fn encode(rec: &KeyRecord) -> Result<Encoded> {
     let json = |v: serde_json::Result<String>| v.map_err(StoreError::corrupt);
     Ok(Encoded {
         scopes: json(serde_json::to_string(&rec.scopes))?,
@@ -135,7 +138,7 @@ fn encode(rec: &KeyRecord) -> Result<Encoded> {
     })
 }
 
-/// Binds every column of [`KEY_COLUMNS`], in order, to `$1..$33`.
+/// Binds every column of [`KEY_COLUMNS`], in order, to `$1..$35`.
 macro_rules! bind_key {
     ($query:expr, $rec:expr, $enc:expr) => {{
         let rec: &KeyRecord = $rec;
@@ -174,14 +177,28 @@ macro_rules! bind_key {
             .bind(rec.limits_key.as_ref().map(|k| k.as_str()))
             .bind(rec.space.as_str())
             .bind(&enc.roles)
+            .bind(rec.external_id.as_deref())
+            .bind(rec.imported_at)
     }};
 }
+
+pub(crate) use bind_key;
 
 const INSERT_KEY: &str = concat!(
     "INSERT INTO api_keys (",
     key_columns!(),
     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-     $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33)"
+     $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35)"
+);
+
+/// [`INSERT_KEY`] that stores nothing when the key's digest or
+/// `external_id` is taken (an import run again).
+pub(crate) const INSERT_KEY_IGNORE: &str = concat!(
+    "INSERT INTO api_keys (",
+    key_columns!(),
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
+     $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35) \
+     ON CONFLICT DO NOTHING"
 );
 
 /// Rewrites every mutable column from the record (the row is locked first).

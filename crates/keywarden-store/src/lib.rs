@@ -38,6 +38,7 @@ use sqlx::{
 
 mod audit;
 mod events;
+mod import;
 mod keys;
 mod rate_windows;
 mod shares;
@@ -52,6 +53,7 @@ pub mod testing;
 mod usage;
 
 pub use audit::{AuditCheckpoint, ChainAnchor, CheckpointCheck};
+pub use import::{ForeignAlgorithm, ImportCounts, ImportedKey};
 pub use keys::{CHANGES_ALL, CHANGES_CHANNEL, CreditsLeft};
 pub use keywarden_core::vocabulary::{AuditAction, AuditOutcome, DeliveryState, EventKind};
 pub use model::*;
@@ -730,6 +732,11 @@ const SQLITE_MIGRATIONS: Embedded = &[
         "key spaces and roles",
         include_str!("../migrations/sqlite/0015_spaces.sql"),
     ),
+    (
+        16,
+        "imported keys",
+        include_str!("../migrations/sqlite/0016_import.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded = &[
     (
@@ -801,6 +808,11 @@ const POSTGRES_MIGRATIONS: Embedded = &[
         14,
         "key spaces and roles",
         include_str!("../migrations/postgres/0014_spaces.sql"),
+    ),
+    (
+        15,
+        "imported keys",
+        include_str!("../migrations/postgres/0015_import.sql"),
     ),
 ];
 

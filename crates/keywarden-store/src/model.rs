@@ -98,6 +98,12 @@ pub struct KeyRecord {
     pub disabled_at: Option<UnixMillis>,
     /// Named rate limits, each checked besides `rate_limit`.
     pub rate_limits: Vec<NamedRateLimit>,
+    /// Its id in the system it was imported from (unique).
+    pub external_id: Option<String>,
+    /// When it was imported; `None` for a key made here. An imported key
+    /// whose `pepper_version` is 0 still waits for its first verification
+    /// (its digest is a placeholder; the old system's hash stands in).
+    pub imported_at: Option<UnixMillis>,
     /// Set on a rolled key: the key whose credits and rate limits it spends
     /// (the newest key of its roll chain), so a key and its successor in
     /// the grace period share one balance. `None`: its own.

@@ -5,6 +5,7 @@ mod access;
 mod connections;
 mod console;
 mod generate;
+mod import;
 mod nginx;
 mod scan;
 mod server;

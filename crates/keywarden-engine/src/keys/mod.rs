@@ -19,6 +19,7 @@
 //! - `error.rs`: [`KeyError`] `{ field, kind }` and its API error codes.
 
 pub mod error;
+mod import;
 pub mod input;
 mod validate;
 mod wire;
@@ -35,6 +36,7 @@ use keywarden_store::{
 };
 
 pub use error::{KeyError, KeyErrorKind, KeyField};
+pub use import::{ImportReport, MAX_IMPORT_ROWS, MAX_IMPORTED_TEXT, import};
 pub use input::{CreditsInput, KeyChanges, NewKey, RateLimitInput, RefillInput, bulk_target};
 pub use validate::{
     MAX_ALLOWLIST, MAX_GRACE_MS, MAX_METADATA, MAX_NAME, MAX_REFILL_MS, MAX_SCOPES, MIN_REFILL_MS,
@@ -366,6 +368,8 @@ pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Create
         last_used_at: None,
         sealed,
         limits_key: None,
+        external_id: None,
+        imported_at: None,
     };
     let audit = actor.draft(
         state,
@@ -582,6 +586,9 @@ pub async fn roll(state: &Node, proof: Authorized<RollKey>) -> Result<Rolled, Ke
         credits: old.credits.map(|c| KeyCredits { period: 0, ..c }),
         // The new key holds the balance; the old one spends it.
         limits_key: None,
+        // It is made here: the old system's id stays with the old key.
+        external_id: None,
+        imported_at: None,
         ..old
     };
     let audit = actor.draft(

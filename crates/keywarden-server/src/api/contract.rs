@@ -243,6 +243,12 @@ fn refine_schemas(schemas: &mut Value) {
     // A change must change something (`EMPTY_PATCH`).
     schemas["PatchKeyRequest"]["minProperties"] = json!(1);
     schemas["PatchSpaceRequest"]["minProperties"] = json!(1);
+    // An import reads each row alone: any JSON value is taken, and a row
+    // that is no `ImportKeyRow` is reported in `errors`, not refused with
+    // the request (the other rows are imported).
+    schemas["ImportRequest"]["properties"]["keys"]["items"] = json!({
+        "description": "A key to import, as an `ImportKeyRow`: a row that is not one is reported in the answer's `errors` (with its index) and skipped."
+    });
     // A bulk revoke says it means it (`CONFIRMATION_REQUIRED`), and names
     // an owner, an environment or a space (`FILTER_REQUIRED`): "not (each of them
     // absent or null)". A `not`, where an `anyOf` of the two would make

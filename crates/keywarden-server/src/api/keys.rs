@@ -10,17 +10,18 @@ use axum::{
     response::IntoResponse,
 };
 pub use keywarden_proto::keys::{
-    Bucket, BulkRevokeRequest, BulkRevokeResponse, CreateKeyRequest, CreditsRequest, KeyList,
-    ListQuery, NamedRateLimitInput, PatchKeyRequest, RateLimitInput, RefillRequest, RevealedKey,
-    RevokeRequest, RollRequest, RolledKey, UsageBucketView, UsageQuery, UsageResponse,
+    Bucket, BulkRevokeRequest, BulkRevokeResponse, CreateKeyRequest, CreditsRequest, ImportRequest,
+    ImportResponse, KeyList, ListQuery, NamedRateLimitInput, PatchKeyRequest, RateLimitInput,
+    RefillRequest, RevealedKey, RevokeRequest, RollRequest, RolledKey, UsageBucketView, UsageQuery,
+    UsageResponse,
 };
 use keywarden_store::{Cursor, KeyFilter};
 
 use crate::{
     authz::{Actor, authorize},
     command::{
-        CreateKey, DisableKey, EnableKey, ListKeys, ReadKey, ReadKeyUsage, RevealKey, RevokeKey,
-        RevokeKeys, RollKey, UpdateKey,
+        CreateKey, DisableKey, EnableKey, ImportKeys, ListKeys, ReadKey, ReadKeyUsage, RevealKey,
+        RevokeKey, RevokeKeys, RollKey, UpdateKey,
     },
     error::{ApiError, ErrorBody},
     extract::{ApiJson, ApiPath, ApiQuery, OptionalJson},
@@ -245,6 +246,33 @@ pub async fn bulk_revoke(
     Ok(Json(BulkRevokeResponse {
         revoked: ids.len(),
         key_ids: ids,
+    }))
+}
+
+/// The largest import body: 1,000 keys of up to about 4 KiB each.
+pub const MAX_IMPORT_BODY: usize = 4 * 1024 * 1024;
+
+/// Import keys made by another system (up to 1,000 a request): each row
+/// gives the key's text (`plaintext`, any format) or the old system's hash
+/// of it (`hash`). Rows that cannot be taken are reported with their index;
+/// rows already imported (`external_id`, text or hash) are skipped. An
+/// imported key verifies with its old string; one known by its hash is
+/// moved to a keyed digest at its first verification, and the hash deleted.
+#[utoipa::path(post, path = "/v1/keys/import", tag = "keys", request_body = ImportRequest,
+    security(("root_key" = ["keys:write"])),
+    responses((status = 200, body = ImportResponse), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn import_keys(
+    State(state): State<AppState>,
+    actor: Actor,
+    crate::extract::LargeJson(req): crate::extract::LargeJson<ImportRequest, MAX_IMPORT_BODY>,
+) -> Result<Json<ImportResponse>, ApiError> {
+    let proof = authorize(&state, &actor, ImportKeys { rows: req.keys }).await?;
+    let report = keys::import(&state, proof).await?;
+    Ok(Json(ImportResponse {
+        imported: report.counts.imported,
+        skipped: report.counts.skipped,
+        failed: report.errors.len(),
+        errors: report.errors,
     }))
 }
 

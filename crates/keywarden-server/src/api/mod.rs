@@ -31,7 +31,7 @@ pub mod verify;
     paths(
         keys::create_key, keys::list_keys, keys::get_key, keys::update_key, keys::roll_key,
         keys::revoke_key, keys::disable_key, keys::enable_key, keys::bulk_revoke, keys::reveal_key,
-        keys::key_usage, verify::verify, verify::forward_auth, verify::forward_auth_proxied, trufflehog::trufflehog_verify,
+        keys::key_usage, keys::import_keys, verify::verify, verify::forward_auth, verify::forward_auth_proxied, trufflehog::trufflehog_verify,
         leaks::report_leaks, leaks::check_key, github::github_report,
         owners::put_limits, owners::get_limits, owners::delete_limits, owners::get_owner,
         audit::list_audit, audit::verify_audit, audit::audit_checkpoint, audit::list_events, audit::redeliver_event,
@@ -46,6 +46,7 @@ pub mod verify;
         keywarden_proto::schemas::Environment, keywarden_proto::schemas::Owner, keys::Bucket,
         keywarden_proto::schemas::SpaceId, keywarden_proto::schemas::RoleName,
         keywarden_proto::schemas::KeyPrefix, keywarden_proto::schemas::PermissionQuery,
+        keywarden_proto::keys::ImportKeyRow,
     )),
     modifiers(&BearerAuth),
     tags(
@@ -253,6 +254,7 @@ api_routes! {
     "/openapi.json" { get => openapi_json }
     "/v1/keys" { post => keys::create_key, get => keys::list_keys }
     "/v1/keys/revoke" { post => keys::bulk_revoke }
+    "/v1/keys/import" { post => keys::import_keys }
     "/v1/keys/{id}" { get => keys::get_key, patch => keys::update_key }
     "/v1/keys/{id}/roll" { post => keys::roll_key }
     "/v1/keys/{id}/revoke" { post => keys::revoke_key }

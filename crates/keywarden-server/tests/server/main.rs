@@ -9,6 +9,7 @@ mod contract;
 mod errors;
 mod faults;
 mod hostile;
+mod import;
 mod leaks;
 mod lifecycle;
 mod openapi;

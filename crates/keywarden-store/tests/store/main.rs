@@ -131,6 +131,8 @@ pub(crate) fn new_key(owner: &str, env: &str, created_at: i64) -> (KeyRecord, St
         disabled_at: None,
         rate_limits: Vec::new(),
         limits_key: None,
+        external_id: None,
+        imported_at: None,
         last_used_at: None,
         sealed: None,
     };

@@ -27,10 +27,16 @@ from .error_detail import ErrorDetail
 from .event_kind import EventKind
 from .event_view import EventView
 from .event_view_details import EventViewDetails
+from .foreign_hash import ForeignHash
 from .github_report import GithubReport
 from .github_token_feedback import GithubTokenFeedback
 from .github_token_label import GithubTokenLabel
 from .health import Health
+from .import_key_row import ImportKeyRow
+from .import_key_row_metadata_type_0 import ImportKeyRowMetadataType0
+from .import_request import ImportRequest
+from .import_response import ImportResponse
+from .import_row_error import ImportRowError
 from .key_kind import KeyKind
 from .key_list import KeyList
 from .key_status import KeyStatus
@@ -102,10 +108,16 @@ __all__ = (
     "EventKind",
     "EventView",
     "EventViewDetails",
+    "ForeignHash",
     "GithubReport",
     "GithubTokenFeedback",
     "GithubTokenLabel",
     "Health",
+    "ImportKeyRow",
+    "ImportKeyRowMetadataType0",
+    "ImportRequest",
+    "ImportResponse",
+    "ImportRowError",
     "KeyKind",
     "KeyList",
     "KeyStatus",

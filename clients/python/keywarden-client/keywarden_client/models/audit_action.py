@@ -15,6 +15,7 @@ class AuditAction(StrEnum):
     KEY_CREATE = "key.create"
     KEY_DISABLE = "key.disable"
     KEY_ENABLE = "key.enable"
+    KEY_IMPORT = "key.import"
     KEY_LEAK_REVOKE = "key.leak_revoke"
     KEY_LIST = "key.list"
     KEY_READ = "key.read"

@@ -44,10 +44,15 @@ class RolledKey:
         disabled_at (datetime.datetime | None | Unset): When it was disabled (RFC 3339); absent while enabled.
         effective_permissions (list[str] | Unset): Everything it may do: its direct permissions and its roles'.
         expires_at (datetime.datetime | None | Unset): RFC 3339.
+        external_id (None | str | Unset): Its id in the system it was imported from.
+        imported (bool | Unset): Whether it was imported from another system.
         last_used_at (datetime.datetime | None | Unset): RFC 3339.
         name (None | str | Unset): Name.
         owner (None | str | Unset): Owner.
         rate_limit (None | RateLimitView | Unset):
+        redigested (bool | None | Unset): For an imported key: whether it is stored under keywarden's keyed
+            digest yet (a key imported by its old hash is, from its first
+            verification on; the old hash is then deleted).
         revoke_reason (None | str | Unset): Why it was revoked.
         revoked_at (datetime.datetime | None | Unset): RFC 3339.
         roles (list[str] | Unset): Its roles.
@@ -79,10 +84,13 @@ class RolledKey:
     disabled_at: datetime.datetime | None | Unset = UNSET
     effective_permissions: list[str] | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
+    external_id: None | str | Unset = UNSET
+    imported: bool | Unset = UNSET
     last_used_at: datetime.datetime | None | Unset = UNSET
     name: None | str | Unset = UNSET
     owner: None | str | Unset = UNSET
     rate_limit: None | RateLimitView | Unset = UNSET
+    redigested: bool | None | Unset = UNSET
     revoke_reason: None | str | Unset = UNSET
     revoked_at: datetime.datetime | None | Unset = UNSET
     roles: list[str] | Unset = UNSET
@@ -157,6 +165,14 @@ class RolledKey:
         else:
             expires_at = self.expires_at
 
+        external_id: None | str | Unset
+        if isinstance(self.external_id, Unset):
+            external_id = UNSET
+        else:
+            external_id = self.external_id
+
+        imported = self.imported
+
         last_used_at: None | str | Unset
         if isinstance(self.last_used_at, Unset):
             last_used_at = UNSET
@@ -184,6 +200,12 @@ class RolledKey:
             rate_limit = self.rate_limit.to_dict()
         else:
             rate_limit = self.rate_limit
+
+        redigested: bool | None | Unset
+        if isinstance(self.redigested, Unset):
+            redigested = UNSET
+        else:
+            redigested = self.redigested
 
         revoke_reason: None | str | Unset
         if isinstance(self.revoke_reason, Unset):
@@ -263,6 +285,10 @@ class RolledKey:
             field_dict["effective_permissions"] = effective_permissions
         if expires_at is not UNSET:
             field_dict["expires_at"] = expires_at
+        if external_id is not UNSET:
+            field_dict["external_id"] = external_id
+        if imported is not UNSET:
+            field_dict["imported"] = imported
         if last_used_at is not UNSET:
             field_dict["last_used_at"] = last_used_at
         if name is not UNSET:
@@ -271,6 +297,8 @@ class RolledKey:
             field_dict["owner"] = owner
         if rate_limit is not UNSET:
             field_dict["rate_limit"] = rate_limit
+        if redigested is not UNSET:
+            field_dict["redigested"] = redigested
         if revoke_reason is not UNSET:
             field_dict["revoke_reason"] = revoke_reason
         if revoked_at is not UNSET:
@@ -387,6 +415,17 @@ class RolledKey:
 
         expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
 
+        def _parse_external_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        external_id = _parse_external_id(d.pop("external_id", UNSET))
+
+        imported = d.pop("imported", UNSET)
+
         def _parse_last_used_at(data: object) -> datetime.datetime | None | Unset:
             if data is None:
                 return data
@@ -438,6 +477,15 @@ class RolledKey:
             return cast(None | RateLimitView | Unset, data)
 
         rate_limit = _parse_rate_limit(d.pop("rate_limit", UNSET))
+
+        def _parse_redigested(data: object) -> bool | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(bool | None | Unset, data)
+
+        redigested = _parse_redigested(d.pop("redigested", UNSET))
 
         def _parse_revoke_reason(data: object) -> None | str | Unset:
             if data is None:
@@ -533,10 +581,13 @@ class RolledKey:
             disabled_at=disabled_at,
             effective_permissions=effective_permissions,
             expires_at=expires_at,
+            external_id=external_id,
+            imported=imported,
             last_used_at=last_used_at,
             name=name,
             owner=owner,
             rate_limit=rate_limit,
+            redigested=redigested,
             revoke_reason=revoke_reason,
             revoked_at=revoked_at,
             roles=roles,
