@@ -25,7 +25,9 @@ fn sample(method: &str, path: &str, id: &str, key: &str) -> Option<(String, Opti
         ("POST", "/v1/keys/revoke") => Some(json!({"owner": "nobody", "confirm": true})),
         ("PATCH", "/v1/keys/{id}") => Some(json!({"name": "walked"})),
         ("POST", "/v1/spaces") => Some(json!({"id": "walked"})),
-        ("POST", "/v1/keys/import") => Some(json!({"keys": [{"plaintext": "walked-legacy-key-0001"}]})),
+        ("POST", "/v1/keys/import") => {
+            Some(json!({"keys": [{"plaintext": "walked-legacy-key-0001"}]}))
+        }
         ("PATCH", "/v1/spaces/{space}") => Some(json!({"name": "Default"})),
         ("PUT", "/v1/spaces/{space}/roles/{role}") => Some(json!({"permissions": ["docs.read"]})),
         ("PUT", "/v1/owners/{owner}/limits") => {
