@@ -582,7 +582,7 @@ export interface paths {
          */
         put: operations["put_role"];
         post?: never;
-        /** Delete a role: keys holding it keep its name and lose what it granted. */
+        /** Delete a role: keys holding it lose it, and what it granted. */
         delete: operations["delete_role"];
         options?: never;
         head?: never;
@@ -1662,8 +1662,8 @@ export interface components {
             /** @description Its metadata. */
             metadata?: Record<string, never> | null;
             /**
-             * @description With `INSUFFICIENT_PERMISSIONS`: the terms of the query it lacks
-             *     (any of them would have let it through where they stand).
+             * @description With `INSUFFICIENT_PERMISSIONS`: the terms of the query that made it
+             *     fail, which it does not hold.
              */
             missing_permissions?: string[] | null;
             /** @description Its owner. */

@@ -1180,6 +1180,9 @@ pub(crate) enum EventsCommand {
         /// Only this delivery state: none, pending, delivered or failed.
         #[arg(long)]
         delivery: Option<String>,
+        /// Only events of this key space's keys.
+        #[arg(long)]
+        space: Option<String>,
         /// How many.
         #[arg(long, default_value_t = 50)]
         limit: u32,
@@ -1202,14 +1205,15 @@ pub(crate) enum EventsCommand {
 pub(crate) fn events(remote: &Remote, cmd: EventsCommand) -> anyhow::Result<Outcome> {
     let client = Client::new(remote)?;
     let mut out = std::io::stdout().lock();
-    let (kind, key, delivery, limit, json) = match cmd {
+    let (kind, key, delivery, space, limit, json) = match cmd {
         EventsCommand::List {
             kind,
             key,
             delivery,
+            space,
             limit,
             json,
-        } => (kind, key, delivery, limit, json),
+        } => (kind, key, delivery, space, limit, json),
         EventsCommand::Redeliver { id, json } => {
             let event: Answer<EventView> = client.read(client.request(
                 Method::POST,
@@ -1231,7 +1235,7 @@ pub(crate) fn events(remote: &Remote, cmd: EventsCommand) -> anyhow::Result<Outc
         kind,
         key_id: key,
         delivery,
-        space: None,
+        space: parse_opt("--space", space.as_deref())?,
         before: None,
         limit: Some(limit),
     };

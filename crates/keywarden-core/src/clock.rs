@@ -92,6 +92,30 @@ const MAX_DURATION_DIGITS: usize = 9;
 /// refused.
 pub const MAX_TIME_MS: UnixMillis = 253_402_300_799_999;
 
+/// A duration in milliseconds as [`parse_duration`] reads durations: the
+/// largest unit that divides it (`1w`, `90d`, `12h`, `30m`, `45s`, `1500ms`).
+///
+/// ```
+/// use keywarden_core::clock::{format_duration, parse_duration};
+/// assert_eq!(format_duration(86_400_000), "1d");
+/// assert_eq!(format_duration(5_400_000), "90m");
+/// assert_eq!(parse_duration(&format_duration(1_500)), Some(1_500));
+/// ```
+pub fn format_duration(ms: i64) -> String {
+    for (unit, size) in [
+        ("w", 604_800_000),
+        ("d", 86_400_000),
+        ("h", 3_600_000),
+        ("m", 60_000),
+        ("s", 1_000),
+    ] {
+        if ms >= size && ms % size == 0 {
+            return format!("{}{unit}", ms / size);
+        }
+    }
+    format!("{ms}ms")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -247,6 +247,51 @@ pub fn parse(input: &str) -> Result<KeyParts<'_>, ParseError> {
     })
 }
 
+/// Longest text of a key imported from another system.
+pub const MAX_IMPORTED_TEXT: usize = 512;
+
+/// What a presented string is, before any lookup: a keywarden key, a
+/// string that may be a key imported from another system (1 to
+/// [`MAX_IMPORTED_TEXT`] printable ASCII characters, not shaped as a
+/// keywarden key), or neither. A keywarden-shaped string with a bad
+/// checksum is neither, whatever was imported: look-alikes fail fast.
+#[derive(Clone, Copy)]
+pub enum Presented<'a> {
+    /// A keywarden key (format and checksum hold).
+    Key(KeyParts<'a>),
+    /// Text that can only be an imported key's.
+    Other(&'a str),
+    /// Malformed.
+    Malformed,
+}
+
+impl<'a> Presented<'a> {
+    /// Reads `text` (no I/O, no allocation).
+    ///
+    /// ```
+    /// use keywarden_core::key::Presented;
+    /// assert!(matches!(Presented::read("NXk3VxvZ.XzAxY2Rl"), Presented::Other(_)));
+    /// assert!(matches!(Presented::read("has space"), Presented::Malformed));
+    /// assert!(matches!(
+    ///     Presented::read("kw_live_00000000000000000000000000000000000000000000AwA6C"),
+    ///     Presented::Malformed
+    /// ));
+    /// ```
+    pub fn read(text: &'a str) -> Self {
+        match parse(text) {
+            Ok(parts) => Self::Key(parts),
+            Err(ParseError::Malformed)
+                if !text.is_empty()
+                    && text.len() <= MAX_IMPORTED_TEXT
+                    && text.bytes().all(|b| b.is_ascii_graphic()) =>
+            {
+                Self::Other(text)
+            }
+            Err(_) => Self::Malformed,
+        }
+    }
+}
+
 /// The display hint of a key: prefix, env and its last 4 characters
 /// (`acme_live_…6P3m`), as Stripe shows keys.
 pub fn display_hint(prefix: &str, env: &str, key: &str) -> String {

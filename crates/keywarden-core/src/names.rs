@@ -278,6 +278,33 @@ pub fn display_safe(s: &str, max: usize) -> String {
     out
 }
 
+/// A parser's message without what stands between double quotes: serde
+/// quotes the offending value, and a value in the wrong field may be a
+/// secret.
+///
+/// ```
+/// use keywarden_core::names::redact_quoted;
+/// assert_eq!(
+///     redact_quoted(r#"invalid type: string "kw_live_secret", expected u32"#),
+///     r#"invalid type: string "…", expected u32"#
+/// );
+/// ```
+pub fn redact_quoted(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut inside = false;
+    for c in message.chars() {
+        if c == '"' {
+            if !inside {
+                out.push_str("\"…\"");
+            }
+            inside = !inside;
+        } else if !inside {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// Whether `held` grants every scope in `required`.
 ///
 /// ```

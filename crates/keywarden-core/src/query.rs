@@ -100,7 +100,7 @@ impl QueryError {
 /// A parsed permission query (see the [module docs](self) for the
 /// grammar). Two queries are equal when they have the same structure: the
 /// same terms in the same order, grouped the same way.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct PermissionQuery {
     /// The permission terms, in the order the query names them.
     terms: Vec<Scope>,
@@ -112,7 +112,7 @@ pub struct PermissionQuery {
 /// operator (`a AND (b AND c)` is one `All` of three), so an `All` never
 /// holds an `All`, nor an `Any` an `Any`, and a group has at least two
 /// children (except the empty `All` of [`PermissionQuery::all_of`]).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 enum Node {
     /// The term at this index of `terms`.
     Term(usize),
@@ -153,6 +153,39 @@ impl PermissionQuery {
             terms: scopes,
             root,
         }
+    }
+
+    /// The query that needs both `self` and `other` (their AND), joined as
+    /// parsed trees: no text is written or read again, and the limits
+    /// apply to each part as it was parsed.
+    ///
+    /// ```
+    /// use keywarden_core::query::PermissionQuery;
+    /// let a: PermissionQuery = "a OR b".parse()?;
+    /// let b: PermissionQuery = "c AND d".parse()?;
+    /// assert_eq!(a.and(b), "(a OR b) AND c AND d".parse()?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn and(mut self, other: Self) -> Self {
+        fn shifted(node: Node, by: usize) -> Node {
+            match node {
+                Node::Term(i) => Node::Term(i + by),
+                Node::All(c) => Node::All(c.into_iter().map(|n| shifted(n, by)).collect()),
+                Node::Any(c) => Node::Any(c.into_iter().map(|n| shifted(n, by)).collect()),
+            }
+        }
+        fn parts(node: Node) -> Vec<Node> {
+            match node {
+                Node::All(children) => children,
+                other => vec![other],
+            }
+        }
+        let by = self.terms.len();
+        self.terms.extend(other.terms);
+        let mut children = parts(self.root);
+        children.extend(parts(shifted(other.root, by)));
+        self.root = Node::join(children, Node::All);
+        self
     }
 
     /// The permission terms, in the order the query names them (a name

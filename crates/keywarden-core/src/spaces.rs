@@ -32,11 +32,6 @@ name_type!(
 );
 
 impl SpaceId {
-    /// The space [`DEFAULT_SPACE`].
-    pub fn default_space() -> Self {
-        Self(DEFAULT_SPACE.to_owned())
-    }
-
     /// Whether it is [`DEFAULT_SPACE`].
     pub fn is_default(&self) -> bool {
         self.0 == DEFAULT_SPACE
@@ -45,7 +40,7 @@ impl SpaceId {
 
 impl Default for SpaceId {
     fn default() -> Self {
-        Self::default_space()
+        Self(DEFAULT_SPACE.to_owned())
     }
 }
 

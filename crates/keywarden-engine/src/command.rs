@@ -88,7 +88,12 @@ impl Spaced for DeleteOwnerLimits {
 }
 
 impl Spaced for ListKeys {}
-impl Spaced for ImportKeys {}
+/// An import is answered with what was already there (by `external_id`,
+/// text or hash, unique across spaces): only a root key that sees every
+/// space may ask, or it would learn of other spaces' keys.
+impl Spaced for ImportKeys {
+    const EVERY_SPACE: bool = true;
+}
 impl Spaced for ReadKey {}
 impl Spaced for ReadKeyUsage {}
 impl Spaced for UpdateKey {}

@@ -339,7 +339,7 @@ pub async fn list_roles(
     Ok(roles)
 }
 
-/// Deletes a role (keys holding it keep its name and lose what it
+/// Deletes a role (keys holding it lose its name and what it
 /// granted, on every node at once).
 pub async fn delete_role(state: &Node, proof: Authorized<DeleteRole>) -> Result<(), KeyError> {
     let space = visible(state, proof.actor(), &proof.command().space).await?;

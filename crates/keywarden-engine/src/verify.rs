@@ -99,18 +99,6 @@ impl VerifyInput<'_> {
     }
 }
 
-/// Longest text of an imported key (what an import takes, and what
-/// verification looks up).
-pub const MAX_IMPORTED_TEXT: usize = 512;
-
-/// Whether `text` can be an imported key's text: 1 to 512 printable ASCII
-/// characters (what an import takes).
-pub fn imported_text(text: &str) -> bool {
-    !text.is_empty()
-        && text.len() <= MAX_IMPORTED_TEXT
-        && text.bytes().all(|b| b.is_ascii_graphic())
-}
-
 /// Which count a rate limit of a verification is kept in.
 #[derive(Clone, Copy)]
 enum RateBucket<'a> {
@@ -362,15 +350,14 @@ impl Verifier {
         // checksum fails here whatever was imported. A string of another
         // format is looked up only when keys were imported (and is then
         // the key's own text: nothing to strip).
-        let parts = match key::parse(presented) {
-            Ok(parts) => Some(parts),
-            Err(key::ParseError::Malformed)
-                if self.imported.load(std::sync::atomic::Ordering::Relaxed)
-                    && imported_text(presented) =>
+        let parts = match key::Presented::read(presented) {
+            key::Presented::Key(parts) => Some(parts),
+            key::Presented::Other(_)
+                if self.imported.load(std::sync::atomic::Ordering::Relaxed) =>
             {
                 None
             }
-            Err(_) => return (Verdict::bare(Code::Malformed), false),
+            _ => return (Verdict::bare(Code::Malformed), false),
         };
         let text = parts.map_or(presented, |p| p.expose());
         let digest = self.peppers.current().digest(text);

@@ -692,7 +692,7 @@ pub struct ImportKeyRow {
     /// printable ASCII characters). Stored only as a keyed digest.
     #[serde(
         default,
-        serialize_with = "crate::expose_opt",
+        serialize_with = "keywarden_core::secret::serialize_exposed_opt",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, min_length = 1, max_length = 512))]

@@ -37,7 +37,7 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct VerifyRequest {
     /// The key the API client presented.
-    #[serde(serialize_with = "expose")]
+    #[serde(serialize_with = "keywarden_core::secret::serialize_exposed")]
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub key: SecretString,
     /// The environment this API serves; a key of another is `ENV_MISMATCH`.
@@ -73,21 +73,6 @@ pub struct VerifyRequest {
     )]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 1_000_000))]
     pub cost: Option<u32>,
-}
-
-pub(crate) fn expose<S: serde::Serializer>(key: &SecretString, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(key.expose())
-}
-
-/// [`expose`] of an optional secret.
-pub(crate) fn expose_opt<S: serde::Serializer>(
-    key: &Option<SecretString>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
-    match key {
-        Some(k) => s.serialize_str(k.expose()),
-        None => s.serialize_none(),
-    }
 }
 
 /// The rate limit state after a verification.
@@ -136,8 +121,8 @@ pub struct VerifyResponse {
     /// Its effective permissions: its own and its roles'.
     #[serde(default)]
     pub permissions: Option<Vec<String>>,
-    /// With `INSUFFICIENT_PERMISSIONS`: the terms of the query it lacks
-    /// (any of them would have let it through where they stand).
+    /// With `INSUFFICIENT_PERMISSIONS`: the terms of the query that made it
+    /// fail, which it does not hold.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub missing_permissions: Option<Vec<String>>,
     /// Its expiry, RFC 3339.
@@ -987,7 +972,7 @@ impl Refusal {
             error.insert(
                 "message".to_owned(),
                 serde_json::json!(format!(
-                    "the API key lacks a required permission: any of {}",
+                    "the API key lacks a required permission: it does not hold {}",
                     names.join(", ")
                 )),
             );

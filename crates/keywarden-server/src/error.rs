@@ -283,24 +283,7 @@ impl From<StoreError> for ApiError {
     }
 }
 
-/// Drops what stands between double quotes in a parser's message: serde
-/// quotes the offending value, and a value in the wrong field may be a
-/// secret.
-pub(crate) fn redact_quoted(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut inside = false;
-    for c in message.chars() {
-        if c == '"' {
-            if !inside {
-                out.push_str("\"…\"");
-            }
-            inside = !inside;
-        } else if !inside {
-            out.push(c);
-        }
-    }
-    out
-}
+pub(crate) use keywarden_core::names::redact_quoted;
 
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> Self {

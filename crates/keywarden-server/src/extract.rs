@@ -195,5 +195,3 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
         Ok(Self(value))
     }
 }
-
-pub use keywarden_proto::patch::double_option;

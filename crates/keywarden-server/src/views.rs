@@ -124,9 +124,11 @@ pub fn space_view(
                 .credits
                 .map(|c| keywarden_proto::spaces::SpaceCreditsBody {
                     amount: c.amount,
-                    refill_interval: c.refill_ms.map(duration_text),
+                    refill_interval: c.refill_ms.map(keywarden_core::clock::format_duration),
                 }),
-            max_lifetime: d.max_lifetime_ms.map(duration_text),
+            max_lifetime: d
+                .max_lifetime_ms
+                .map(keywarden_core::clock::format_duration),
         },
         delete_protection: space.delete_protection,
         keys: s.keys,
@@ -146,23 +148,6 @@ pub fn role_view(r: &keywarden_store::RoleRecord) -> keywarden_proto::spaces::Ro
         created_at: timefmt::rfc3339(r.created_at),
         updated_at: timefmt::rfc3339(r.updated_at),
     }
-}
-
-/// A duration in milliseconds as durations are written (`1w`, `90d`,
-/// `12h`, `30m`, `45s`, `1500ms`): the largest unit that divides it.
-pub fn duration_text(ms: i64) -> String {
-    for (unit, size) in [
-        ("w", 604_800_000),
-        ("d", 86_400_000),
-        ("h", 3_600_000),
-        ("m", 60_000),
-        ("s", 1_000),
-    ] {
-        if ms >= size && ms % size == 0 {
-            return format!("{}{unit}", ms / size);
-        }
-    }
-    format!("{ms}ms")
 }
 
 impl FromRecord<crate::keys::Created> for CreatedKey {

@@ -7,8 +7,9 @@ use keywarden_core::{clock::UnixMillis, digest::KeyDigest, key::KeyId};
 
 use crate::{
     AuditDraft, BackendKind, CHANGES_ALL, CHANGES_CHANNEL, KeyRecord, Result, RowGet, Store,
+    StoreError,
     audit::append_audit,
-    keys::{Encoded, INSERT_KEY_IGNORE, KEY_COLUMNS, bind_key, encode, key_from_row},
+    keys::{Encoded, INSERT_KEY_IGNORE, KEY_COLUMNS, bind_key, encode, hold_space, key_from_row},
     with_db,
 };
 
@@ -75,6 +76,13 @@ impl Store {
         let mut audit = audit.clone();
         with_db!(self, writer, |pool| {
             let mut tx = pool.begin().await?;
+            let mut spaces: Vec<&keywarden_core::spaces::SpaceId> =
+                keys.iter().map(|k| &k.record.space).collect();
+            spaces.sort();
+            spaces.dedup();
+            for space in spaces {
+                hold_space!(tx, self, space);
+            }
             let mut counts = ImportCounts::default();
             for (key, enc) in keys.iter().zip(&encoded) {
                 let done = bind_key!(sqlx::query(INSERT_KEY_IGNORE), &key.record, enc)

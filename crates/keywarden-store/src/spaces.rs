@@ -213,18 +213,22 @@ impl Store {
         self.roles_of(std::slice::from_ref(space)).await
     }
 
-    /// The roles of these spaces, by space and name.
+    /// The roles of these spaces, by space and name. One space (what a
+    /// key's lookup asks) is found through the table's key.
     pub(crate) async fn roles_of(&self, spaces: &[SpaceId]) -> Result<Vec<RoleRecord>> {
-        let sql = format!(
-            "SELECT space, name, permissions, created_at, updated_at FROM roles \
-             WHERE {} ORDER BY space, name",
-            visible_clause(1)
-        );
+        const COLUMNS: &str = "SELECT space, name, permissions, created_at, updated_at FROM roles";
+        let (sql, bind) = match spaces {
+            [one] => (
+                format!("{COLUMNS} WHERE space = $1 ORDER BY name"),
+                one.as_str().to_owned(),
+            ),
+            many => (
+                format!("{COLUMNS} WHERE {} ORDER BY space, name", visible_clause(1)),
+                visible_list(Some(many)).unwrap_or_default(),
+            ),
+        };
         with_db!(self, reader, |pool| {
-            let rows = sqlx::query(&sql)
-                .bind(visible_list(Some(spaces)))
-                .fetch_all(pool)
-                .await?;
+            let rows = sqlx::query(&sql).bind(&bind).fetch_all(pool).await?;
             rows.iter().map(role_from_row).collect()
         })
     }
@@ -278,8 +282,9 @@ impl Store {
         })
     }
 
-    /// Deletes a role, with its audit entry (keys holding it keep the name
-    /// and lose what it granted); whether there was one.
+    /// Deletes a role, with its audit entry, and takes its name off every
+    /// key of the space that held it (a role made later under the same name
+    /// grants nothing to them); whether there was one.
     pub async fn delete_role(
         &self,
         space: &SpaceId,
@@ -295,6 +300,24 @@ impl Store {
                 .await?;
             if done.rows_affected() == 0 {
                 return Ok(false);
+            }
+            // Role names are slugs (no `%`, `_` or `"`): the pattern
+            // matches the quoted name in the JSON list only.
+            let holders =
+                sqlx::query("SELECT id, roles FROM api_keys WHERE space = $1 AND roles LIKE $2")
+                    .bind(space.as_str())
+                    .bind(format!("%\"{name}\"%"))
+                    .fetch_all(&mut *tx)
+                    .await?;
+            for row in &holders {
+                let mut roles: Vec<RoleName> = serde_json::from_str(&row.text("roles")?)
+                    .map_err(|e| StoreError::corrupt(format!("roles: {e}")))?;
+                roles.retain(|r| r != name);
+                sqlx::query("UPDATE api_keys SET roles = $2 WHERE id = $1")
+                    .bind(row.text("id")?)
+                    .bind(serde_json::to_string(&roles).map_err(StoreError::corrupt)?)
+                    .execute(&mut *tx)
+                    .await?;
             }
             notify_all!(tx, self);
             append_audit!(tx, self, audit);

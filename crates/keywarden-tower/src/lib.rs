@@ -537,20 +537,8 @@ where
     fn call(&mut self, request: Request<B>) -> Self::Future {
         let code = match request.extensions().get::<Identity>() {
             None => Some(Code::Missing),
-            // The key's effective permissions (its own and its roles');
-            // an answer from a server before roles carries its scopes only.
-            Some(id)
-                if !covers_all(
-                    if id.permissions.is_empty() {
-                        &id.scopes
-                    } else {
-                        &id.permissions
-                    },
-                    &self.scopes,
-                ) =>
-            {
-                Some(Code::InsufficientScope)
-            }
+            // The key's effective permissions: its own and its roles'.
+            Some(id) if !covers_all(&id.permissions, &self.scopes) => Some(Code::InsufficientScope),
             Some(_) => None,
         };
         if let Some(code) = code {

@@ -102,7 +102,11 @@ impl RemoteVerifier {
         }
         h.update([0]);
         if let Some(q) = request.permissions {
-            h.update(q.to_string().as_bytes());
+            // The query's structure, without writing it out as text.
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            q.hash(&mut hasher);
+            h.update(hasher.finish().to_le_bytes());
         }
         h.update([0]);
         h.update(request.space.map_or("", |s| s.as_str()).as_bytes());
@@ -141,8 +145,12 @@ impl RemoteVerifier {
         let Some(key) = request.key.filter(|k| !k.is_empty()) else {
             return Verification::refused(Code::Missing);
         };
-        // Look-alikes are refused here, without a round trip.
-        if keywarden_core::key::parse(key).is_err() {
+        // Look-alikes are refused here, without a round trip; a string of
+        // another format may be an imported key, which only the server knows.
+        if matches!(
+            keywarden_core::key::Presented::read(key),
+            keywarden_core::key::Presented::Malformed
+        ) {
             return Verification::refused(Code::Malformed);
         }
         let cache_key = Self::cache_key(&request, key);
@@ -174,9 +182,13 @@ impl RemoteVerifier {
                 .flatten()
                 .filter_map(|s| s.parse::<Scope>().ok())
                 .collect(),
+            // A server from before roles sends no permissions: its scopes
+            // are all the key may do.
             permissions: answer
                 .permissions
-                .iter()
+                .as_ref()
+                .or(answer.scopes.as_ref())
+                .into_iter()
                 .flatten()
                 .filter_map(|s| s.parse::<Scope>().ok())
                 .collect(),

@@ -22,7 +22,7 @@ use keywarden_store::{
 };
 
 use super::{
-    KeyError, check_space_lifetime,
+    KeyError,
     validate::{self, check_metadata, check_name, check_scopes},
 };
 use crate::{authz::Authorized, command::ImportKeys, node::Node};
@@ -30,7 +30,7 @@ use crate::{authz::Authorized, command::ImportKeys, node::Node};
 /// Most rows one import request takes.
 pub const MAX_IMPORT_ROWS: usize = 1_000;
 
-pub use crate::verify::MAX_IMPORTED_TEXT;
+pub use keywarden_core::key::MAX_IMPORTED_TEXT;
 
 /// What an import did.
 #[derive(Debug, Default)]
@@ -65,7 +65,10 @@ pub async fn import(state: &Node, proof: Authorized<ImportKeys>) -> Result<Impor
             Err(e) => {
                 errors.push(refuse(
                     "INVALID_ROW",
-                    format!("the row cannot be read: {}", without_values(&e.to_string())),
+                    format!(
+                        "the row cannot be read: {}",
+                        keywarden_core::names::redact_quoted(&e.to_string())
+                    ),
                 ));
                 continue;
             }
@@ -107,7 +110,11 @@ pub async fn import(state: &Node, proof: Authorized<ImportKeys>) -> Result<Impor
         state.store().audit(&audit).await?;
         ImportCounts::default()
     } else {
-        state.store().import_keys(&keys, &audit).await?
+        state
+            .store()
+            .import_keys(&keys, &audit)
+            .await
+            .map_err(super::space_gone)?
     };
     if counts.imported > 0 {
         // A key presented before it was imported may sit in the negative
@@ -151,20 +158,17 @@ fn imported_key(
     }
     check_name(row.name.as_ref()).map_err(invalid)?;
     check_scopes(&row.scopes).map_err(invalid)?;
-    if let Some(missing) = row
-        .roles
-        .iter()
-        .find(|r| !roles.iter().any(|k| &k.name == *r))
-    {
-        return Err((
-            "UNKNOWN_ROLE",
-            format!("the space {} has no role {missing}", space.id),
-        ));
-    }
+    super::check_roles_in(roles, &space.id, &row.roles).map_err(invalid)?;
     let metadata = row.metadata.unwrap_or_else(|| serde_json::json!({}));
     check_metadata(&metadata).map_err(invalid)?;
-    let expires_at = validate::expiry(row.expires_at.as_deref(), None, now).map_err(invalid)?;
-    check_space_lifetime(space, expires_at, now).map_err(invalid)?;
+    let expires_at = super::new_key_expiry(
+        state,
+        space,
+        &environment,
+        validate::expiry(row.expires_at.as_deref(), None, now).map_err(invalid)?,
+        now,
+    )
+    .map_err(invalid)?;
     let rate_limit = validate::rate_limit(row.rate_limit.map(Into::into)).map_err(invalid)?;
     let credits = validate::credits(row.credits.map(Into::into).as_ref(), false)
         .map_err(invalid)?
@@ -177,24 +181,30 @@ fn imported_key(
     let (digest, pepper_version, hint, prefix, foreign) = match (row.plaintext, row.hash) {
         (Some(text), None) => {
             let text = text.expose();
-            if !crate::verify::imported_text(text) {
-                return Err((
-                    "INVALID_KEY_TEXT",
-                    format!(
-                        "a key's text is 1 to {MAX_IMPORTED_TEXT} printable ASCII characters, without spaces"
-                    ),
-                ));
-            }
-            let (hint, prefix) = match key::parse(text) {
-                Ok(parts) => (parts.hint(), parts.prefix().to_owned()),
-                Err(key::ParseError::BadChecksum) => {
+            let (hint, prefix) = match key::Presented::read(text) {
+                // A keywarden key keeps its own environment: the row's must
+                // agree, and a root key is no API key.
+                key::Presented::Key(parts) => {
+                    if parts.environment() != environment.as_str() {
+                        return Err((
+                            "INVALID_KEY_TEXT",
+                            format!(
+                                "the key is of the environment {}, the row says {environment}",
+                                parts.environment()
+                            ),
+                        ));
+                    }
+                    (parts.hint(), parts.prefix().to_owned())
+                }
+                key::Presented::Other(text) => (legacy_hint(text), String::new()),
+                key::Presented::Malformed => {
                     return Err((
                         "INVALID_KEY_TEXT",
-                        "a keywarden key whose checksum does not match: it could never verify"
-                            .to_owned(),
+                        format!(
+                            "a key's text is 1 to {MAX_IMPORTED_TEXT} printable ASCII characters, without spaces; a keywarden key must have its checksum"
+                        ),
                     ));
                 }
-                Err(_) => (legacy_hint(text), String::new()),
             };
             let pepper = state.store().peppers().current();
             (pepper.digest(text), pepper.version(), hint, prefix, None)
@@ -282,30 +292,12 @@ fn foreign_hash(hash: &ForeignHash) -> Result<(ForeignAlgorithm, Vec<u8>), (&'st
     Ok((algorithm, bytes))
 }
 
-/// The hint of a key of another format: its first and last four
-/// characters (the last two only, for a short one).
+/// The hint of a key of another format: its last four characters, and
+/// none for a key shorter than 20 (too much of a short secret).
 fn legacy_hint(text: &str) -> String {
-    if text.len() >= 16 {
-        format!("{}…{}", &text[..4], &text[text.len() - 4..])
+    if text.len() >= 20 {
+        format!("…{}", &text[text.len() - 4..])
     } else {
-        format!("…{}", &text[text.len().saturating_sub(2)..])
+        "…".to_owned()
     }
-}
-
-/// A parser's message without what stands between quotes or backticks of
-/// values (a key pasted in the wrong field must not come back).
-fn without_values(message: &str) -> String {
-    let mut out = String::with_capacity(message.len());
-    let mut inside = false;
-    for c in message.chars() {
-        if c == '"' {
-            if !inside {
-                out.push_str("\"…\"");
-            }
-            inside = !inside;
-        } else if !inside {
-            out.push(c);
-        }
-    }
-    out
 }

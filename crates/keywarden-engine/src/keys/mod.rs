@@ -135,16 +135,26 @@ async fn space_of(state: &Node, actor: &Actor, id: &SpaceId) -> Result<SpaceReco
 /// Checks that every role exists in `space`: a key may hold only its
 /// space's roles.
 async fn check_roles(state: &Node, space: &SpaceId, roles: &[RoleName]) -> Result<(), KeyError> {
+    let known = if roles.is_empty() {
+        Vec::new()
+    } else {
+        state.store().list_roles(space).await?
+    };
+    check_roles_in(&known, space, roles)
+}
+
+/// [`check_roles`] against the space's roles, already read.
+fn check_roles_in(
+    known: &[keywarden_store::RoleRecord],
+    space: &SpaceId,
+    roles: &[RoleName],
+) -> Result<(), KeyError> {
     if roles.len() > MAX_ROLES {
         return Err(KeyError::invalid(
             KeyField::Roles,
             format!("at most {MAX_ROLES} roles"),
         ));
     }
-    if roles.is_empty() {
-        return Ok(());
-    }
-    let known = state.store().list_roles(space).await?;
     if let Some(missing) = roles.iter().find(|r| !known.iter().any(|k| &k.name == *r)) {
         return Err(KeyError::new(
             KeyField::Roles,
@@ -157,6 +167,46 @@ async fn check_roles(state: &Node, space: &SpaceId, roles: &[RoleName]) -> Resul
 
 /// Most roles a key may hold.
 pub const MAX_ROLES: usize = 20;
+
+/// The rules of a new key in `space`, made here or imported: its
+/// environment is one the space allows, and its expiry (the space's
+/// lifetime when it asks none) meets the space's and the environment's
+/// policies. The expiry to store.
+pub(crate) fn new_key_expiry(
+    state: &Node,
+    space: &SpaceRecord,
+    environment: &key::Environment,
+    asked: Option<i64>,
+    now: i64,
+) -> Result<Option<i64>, KeyError> {
+    let allowed = &space.defaults.environments;
+    if !allowed.is_empty() && !allowed.contains(environment) {
+        return Err(KeyError::new(
+            KeyField::Environment,
+            KeyErrorKind::NotAllowed,
+            format!(
+                "the space {} allows keys only in {}",
+                space.id,
+                allowed
+                    .iter()
+                    .map(|e| e.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    let expires_at = match (asked, space.defaults.max_lifetime_ms) {
+        (None, Some(max)) => expiry(
+            None,
+            Some(&keywarden_core::clock::format_duration(max)),
+            now,
+        )?,
+        (asked, _) => asked,
+    };
+    check_space_lifetime(space, expires_at, now)?;
+    check_policy(state, environment, expires_at, now)?;
+    Ok(expires_at)
+}
 
 /// A space's required expiry (`max_lifetime`): keys of the space must
 /// expire, at most that long from now.
@@ -180,7 +230,7 @@ fn check_space_lifetime(
             format!(
                 "keys of the space {} may live at most {}",
                 space.id,
-                validate::describe_ms(max)
+                keywarden_core::clock::format_duration(max)
             ),
         )),
         Some(_) => Ok(()),
@@ -268,22 +318,6 @@ pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Create
     let space = space_of(state, &actor, &new.space.clone().unwrap_or_default()).await?;
     check_roles(state, &space.id, &new.roles).await?;
     let defaults = &space.defaults;
-    if !defaults.environments.is_empty() && !defaults.environments.contains(&new.environment) {
-        return Err(KeyError::new(
-            KeyField::Environment,
-            KeyErrorKind::NotAllowed,
-            format!(
-                "the space {} allows keys only in {}",
-                space.id,
-                defaults
-                    .environments
-                    .iter()
-                    .map(|e| e.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
-    }
     let metadata = new.metadata.unwrap_or_else(|| serde_json::json!({}));
     check_metadata(&metadata)?;
     let ip_allowlist = parse_allowlist(&new.ip_allowlist)?;
@@ -318,12 +352,13 @@ pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Create
             period: 0,
         }),
     };
-    let mut expires_at = expiry(new.expires_at.as_deref(), new.expires_in.as_deref(), now)?;
-    if let (Some(max), None) = (defaults.max_lifetime_ms, expires_at) {
-        expires_at = Some(now.saturating_add(max));
-    }
-    check_space_lifetime(&space, expires_at, now)?;
-    check_policy(state, &new.environment, expires_at, now)?;
+    let expires_at = new_key_expiry(
+        state,
+        &space,
+        &new.environment,
+        expiry(new.expires_at.as_deref(), new.expires_in.as_deref(), now)?,
+        now,
+    )?;
     if share.is_some() {
         crate::share::check_base(state)?;
     }
@@ -390,7 +425,8 @@ pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Create
     state
         .store()
         .insert_key_shared(&record, share.as_ref().map(|s| s.row()), &audit)
-        .await?;
+        .await
+        .map_err(space_gone)?;
     state
         .verifier()
         .cache()
@@ -523,6 +559,19 @@ pub async fn update(state: &Node, proof: Authorized<UpdateKey>) -> Result<KeyRec
         .map_err(revoked_conflict)?;
     state.invalidate(&[id.as_str()]);
     Ok(updated)
+}
+
+/// The store's refusal to add a key to a space deleted meanwhile, as
+/// `UNKNOWN_SPACE`.
+fn space_gone(err: StoreError) -> KeyError {
+    match err {
+        StoreError::Conflict(code) if code == "SPACE_GONE" => KeyError::new(
+            KeyField::Space,
+            KeyErrorKind::Unknown,
+            "the space was deleted: create it first (POST /v1/spaces)",
+        ),
+        other => other.into(),
+    }
 }
 
 /// The store's refusal to change a revoked key, as `KEY_REVOKED`.
@@ -738,6 +787,20 @@ pub async fn delete_owner_limits(
         .await?;
     state.invalidate(&[target.as_str()]);
     Ok(removed)
+}
+
+/// An owner's shared limits, as the proof's actor may read them: they span
+/// every space (other spaces' keys spend them), so a root key scoped to
+/// spaces reads none, as if there were none.
+pub async fn owner_limits(
+    state: &Node,
+    proof: &Authorized<crate::command::ReadOwner>,
+) -> Result<Option<keywarden_store::OwnerLimits>, KeyError> {
+    if proof.actor().spaces().is_some() {
+        return Ok(None);
+    }
+    let owner = parse_owner(&proof.command().owner)?;
+    Ok(state.store().get_owner_limits(owner.as_str()).await?)
 }
 
 /// A recoverable key's secret, read back under the master key; audited.

@@ -288,20 +288,13 @@ pub(crate) fn check_policy(
                 KeyErrorKind::TooLong,
                 format!(
                     "keys in the {env} environment may live at most {}",
-                    describe_ms(policy.max_lifetime.map_or(0, |m| m.ms()))
+                    keywarden_core::clock::format_duration(
+                        policy.max_lifetime.map_or(0, |m| m.ms())
+                    )
                 ),
             ))
         }
         _ => Ok(()),
-    }
-}
-
-pub(crate) fn describe_ms(ms: i64) -> String {
-    const DAY: i64 = 86_400_000;
-    if ms % DAY == 0 {
-        format!("{} days", ms / DAY)
-    } else {
-        format!("{} hours", ms / 3_600_000)
     }
 }
 

@@ -46,10 +46,8 @@ pub async fn get_limits(
     ApiPath(owner): ApiPath<String>,
 ) -> Result<Json<OwnerLimitsView>, ApiError> {
     let proof = authorize(&state, &actor, ReadOwner { owner }).await?;
-    let owner = keys::parse_owner(&proof.command().owner)?;
-    let limits = state
-        .store()
-        .get_owner_limits(owner.as_str())
+    keys::parse_owner(&proof.command().owner)?;
+    let limits = keys::owner_limits(&state, &proof)
         .await?
         .ok_or_else(|| ApiError::not_found("owner limits"))?;
     Ok(Json(OwnerLimitsView::new(&limits, state.now())))
@@ -86,7 +84,7 @@ pub async fn get_owner(
     let proof = authorize(&state, &actor, ReadOwner { owner }).await?;
     let owner = keys::parse_owner(&proof.command().owner)?;
     let now = state.now();
-    let limits = state.store().get_owner_limits(owner.as_str()).await?;
+    let limits = keys::owner_limits(&state, &proof).await?;
     let filter = KeyFilter {
         owner: Some(owner.clone()),
         visible: actor.spaces().map(<[_]>::to_vec),

@@ -182,7 +182,7 @@ pub async fn put_role(
     Ok((status, Json(role_view(&role))))
 }
 
-/// Delete a role: keys holding it keep its name and lose what it granted.
+/// Delete a role: keys holding it lose it, and what it granted.
 #[utoipa::path(delete, path = "/v1/spaces/{space}/roles/{role}", tag = "spaces",
     params(("space" = keywarden_proto::schemas::SpaceId, Path), ("role" = keywarden_proto::schemas::RoleName, Path)),
     security(("root_key" = ["spaces:write"])),

@@ -163,8 +163,8 @@ fn required_permissions(
     .map(Some)
 }
 
-/// A permission query from one text or two (both must hold: they are
-/// joined by `AND`). A malformed one is 400 `INVALID_PERMISSION_QUERY`,
+/// A permission query from one text or two (both must hold: their parsed
+/// queries are joined by `AND`). A malformed one is 400 `INVALID_PERMISSION_QUERY`,
 /// naming the position (and, with two, which one).
 pub(crate) fn permission_query(
     query: Option<&str>,
@@ -181,18 +181,10 @@ pub(crate) fn permission_query(
     };
     match (query, header) {
         (Some(q), Some(h)) => {
-            let (q, h) = (
-                parse(q, "permissions")?,
-                parse(h, "X-Keywarden-Permissions")?,
-            );
-            parse(
-                &format!("({q}) AND ({h})"),
-                "permissions and X-Keywarden-Permissions",
-            )
+            Ok(parse(q, "permissions")?.and(parse(h, "X-Keywarden-Permissions")?))
         }
         (Some(q), None) => parse(q, "permissions"),
-        (None, Some(h)) => parse(h, "X-Keywarden-Permissions"),
-        (None, None) => Ok(PermissionQuery::all_of(Vec::new())),
+        (None, h) => parse(h.unwrap_or_default(), "X-Keywarden-Permissions"),
     }
 }
 

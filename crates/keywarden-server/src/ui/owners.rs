@@ -37,9 +37,7 @@ async fn render(state: &AppState, console: &Console, owner: &str) -> Result<Resp
     let target = crate::authz::Command::target(proof.command());
     let owner: Owner = crate::keys::parse_owner(owner).map_err(|e| fail(e.into()))?;
     let now = state.now();
-    let limits = state
-        .store()
-        .get_owner_limits(owner.as_str())
+    let limits = crate::keys::owner_limits(state, &proof)
         .await
         .map_err(|e| fail(e.into()))?;
     // The owner's keys the root key sees, of the current space; its shared

@@ -288,7 +288,7 @@ fn delete_body(
         form method="post" action=(format!("{back}/{role}/delete")) class="stack" {
             (csrf_field(console))
             h2 id=(format!("delete-role-{role}-title")) { "Delete the role " span class="mono" { (role.as_str()) } "?" }
-            p { "Keys holding it keep its name and lose what it granted, on every node at once." }
+            p { "Keys holding it lose it and what it granted, on every node at once." }
             div class="dialog-actions" {
                 @if dialog { a class="btn btn-ghost" href=(back) data-close { "Cancel" } }
                 @else { a class="btn btn-ghost" href=(back) { "Cancel" } }
@@ -339,9 +339,7 @@ pub(crate) async fn delete(
     console
         .notice(
             &state,
-            format!(
-                "Deleted the role {name}. Keys holding it keep its name and lose what it granted."
-            ),
+            format!("Deleted the role {name}. Keys holding it lose it and what it granted."),
         )
         .await;
     Ok(see_other(&roles_href(&space)))

@@ -29,8 +29,9 @@ class VerifyResponse:
         expires_at (datetime.datetime | None | Unset): Its expiry, RFC 3339.
         key_id (None | str | Unset): The key's id, when it was found.
         metadata (None | Unset | VerifyResponseMetadataType0): Its metadata.
-        missing_permissions (list[str] | None | Unset): With `INSUFFICIENT_PERMISSIONS`: the terms of the query it lacks
-            (any of them would have let it through where they stand).
+        missing_permissions (list[str] | None | Unset): With `INSUFFICIENT_PERMISSIONS`: the terms of the query that
+            made it
+            fail, which it does not hold.
         owner (None | str | Unset): Its owner.
         permissions (list[str] | None | Unset): Its effective permissions: its own and its roles'.
         rate_limit (None | RateLimitState | Unset):

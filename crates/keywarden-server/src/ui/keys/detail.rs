@@ -158,14 +158,14 @@ pub(crate) async fn detail(
                     dt { "Last used" } dd { (time_cell(k.last_used_at, now, "never")) }
                     dt { "Rate limit" } dd {
                         @if let Some(r) = k.rate_limit { (r.limit) " per " (r.window_seconds) " s" } @else if k.rate_limits.is_empty() { span class="muted" { "none" } }
-                        @for r in &k.rate_limits { br; span class="chip mono" { (r.name) } " " (r.limit) " per " (crate::views::duration_text(i64::from(r.window_seconds) * 1000)) }
+                        @for r in &k.rate_limits { br; span class="chip mono" { (r.name) } " " (r.limit) " per " (keywarden_core::clock::format_duration(i64::from(r.window_seconds) * 1000)) }
                     }
                     dt { "Credits" } dd {
                         @if let Some(c) = k.credits { (c.remaining) " of " (c.limit) " left" } @else { span class="muted" { "none" } }
                         @if let Some(r) = k.credits.and_then(|c| c.refill) {
                             br;
                             span class="muted" {
-                                "refilled to " (r.amount) " every " (crate::views::duration_text(r.interval_ms))
+                                "refilled to " (r.amount) " every " (keywarden_core::clock::format_duration(r.interval_ms))
                                 " · next " (time_cell(Some(r.next_at(k.created_at, now)), now, ""))
                             }
                         }

@@ -87,7 +87,7 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Any | ErrorBody]:
-    """Delete a role: keys holding it keep its name and lose what it granted.
+    """Delete a role: keys holding it lose it, and what it granted.
 
     Args:
         space (str): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting and
@@ -121,7 +121,7 @@ def sync(
     *,
     client: AuthenticatedClient,
 ) -> Any | ErrorBody | None:
-    """Delete a role: keys holding it keep its name and lose what it granted.
+    """Delete a role: keys holding it lose it, and what it granted.
 
     Args:
         space (str): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting and
@@ -150,7 +150,7 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
 ) -> Response[Any | ErrorBody]:
-    """Delete a role: keys holding it keep its name and lose what it granted.
+    """Delete a role: keys holding it lose it, and what it granted.
 
     Args:
         space (str): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting and
@@ -182,7 +182,7 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
 ) -> Any | ErrorBody | None:
-    """Delete a role: keys holding it keep its name and lose what it granted.
+    """Delete a role: keys holding it lose it, and what it granted.
 
     Args:
         space (str): A key space's id: 1 to 48 lowercase letters, digits or `-`, starting and
