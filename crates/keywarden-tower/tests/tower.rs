@@ -568,3 +568,39 @@ async fn permission_queries_hold_through_both_verifiers() {
         .unwrap();
     assert_eq!(err.position, 13);
 }
+
+/// A key imported from another system (its old string, of another format)
+/// passes the middleware with both verifiers: the remote one sends it to
+/// keywarden rather than refusing it as malformed.
+#[tokio::test]
+async fn imported_keys_pass_through_both_verifiers() {
+    let kw = keywarden().await;
+    let legacy = "Ab3dEf7h.q9Wl2mXr5tZb8nCk1vYp4sGd6hJf0aLe";
+    let r: Value = reqwest::Client::new()
+        .post(format!("{}/v1/keys/import", kw.url))
+        .bearer_auth(&kw.admin)
+        .json(&json!({"keys": [{"plaintext": legacy, "owner": "acme", "scopes": ["orders:read"]}]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(r["imported"], 1, "{r}");
+    let remote = RemoteVerifier::new(&kw.url, &kw.verify_token).unwrap();
+    for (name, app) in [
+        ("remote", example::app(remote)),
+        ("local", example::app(LocalVerifier::new(kw.state.clone()))),
+    ] {
+        let (status, _, body) = call(&app, "GET", "/orders", Some(legacy)).await;
+        assert_eq!(status, StatusCode::OK, "{name}: {body}");
+        assert_eq!(body["owner"], "acme");
+        // A near miss is unknown, not let through.
+        let (status, _, body) = call(&app, "GET", "/orders", Some(&legacy.replace('A', "B"))).await;
+        assert_eq!(
+            (status, body["error"]["code"].as_str()),
+            (StatusCode::FORBIDDEN, Some("NOT_FOUND")),
+            "{name}"
+        );
+    }
+}

@@ -178,9 +178,38 @@ async fn spaces_mint_their_own_prefixes_and_scoped_root_keys_see_only_theirs() {
         )
         .await;
         assert_eq!(r.status, StatusCode::FORBIDDEN);
+        // ... and read as none, though the owner has them.
+        let set = t
+            .call(
+                "PUT",
+                "/v1/owners/acme/limits",
+                Some(json!({ "rate_limit": { "limit": 5, "window_seconds": 60 } })),
+            )
+            .await;
+        assert_eq!(set.status, StatusCode::OK, "{}", set.json);
+        let r = as_scoped("GET", "/v1/owners/acme/limits".into(), None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let r = as_scoped("GET", "/v1/owners/acme".into(), None).await;
+        assert_eq!(r.json["limits"], Value::Null, "{}", r.json);
+        // An import's answer would name keys of every space: refused.
+        let r = as_scoped(
+            "POST",
+            "/v1/keys/import".into(),
+            Some(
+                json!({ "keys": [{ "plaintext": "legacy-key-abcdefghijkl", "space": "search" }] }),
+            ),
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.json);
         // The audit log shows it only its spaces' entries.
         let r = as_scoped("GET", "/v1/audit?limit=500".into(), None).await;
-        for entry in r.json["entries"].as_array().unwrap() {
+        let entries = r.json["entries"].as_array().unwrap();
+        assert!(
+            entries.iter().any(|e| e["target"] == search_id.as_str()),
+            "a scoped root key reads its own space's entries: {}",
+            r.json
+        );
+        for entry in entries {
             let target = entry["target"].as_str().unwrap_or_default();
             assert!(
                 target != pay_id && target != "space:payments",
@@ -354,6 +383,22 @@ async fn roles_and_permission_queries_decide_verification() {
             "INSUFFICIENT_PERMISSIONS"
         );
         assert_eq!(verify("billing.read").await.json["code"], "VALID");
+        // The key lost the role's name: a role made again under that name
+        // grants it nothing.
+        assert_eq!(
+            t.call("GET", &format!("/v1/keys/{id}"), None).await.json["roles"],
+            json!([])
+        );
+        t.call(
+            "PUT",
+            "/v1/spaces/payments/roles/editor",
+            Some(json!({ "permissions": ["docs.read"] })),
+        )
+        .await;
+        assert_eq!(
+            verify("docs.read").await.json["code"],
+            "INSUFFICIENT_PERMISSIONS"
+        );
     })
     .await;
 }
