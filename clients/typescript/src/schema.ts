@@ -38,6 +38,101 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/portal/api/keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The session's keys. */
+        get: operations["portal_list_keys"];
+        put?: never;
+        /**
+         * Create a key for the session's owner, within the space's portal policy.
+         *     The answer holds the key, the only time it is shown.
+         */
+        post: operations["portal_create_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/api/keys/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the session's keys (another owner's is 404). */
+        get: operations["portal_get_key"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/api/keys/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Revoke one of the session's keys now. */
+        post: operations["portal_revoke_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/api/keys/{id}/roll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Roll one of the session's keys: a new key, the old one working for the
+         *     grace period (`1m`, `15m`, `1h`, `6h` or `24h`).
+         */
+        post: operations["portal_roll_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/portal/api/keys/{id}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verifications of one of the session's keys over time (as
+         *     `GET /v1/keys/{id}/usage`).
+         */
+        get: operations["portal_key_usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/readyz": {
         parameters: {
             query?: never;
@@ -291,6 +386,43 @@ export interface paths {
         patch: operations["update_key"];
         trace?: never;
     };
+    "/v1/keys/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a key made in the customer portal under `require_approval`: it
+         *     works from now on (until then it is refused with `PENDING_APPROVAL`).
+         */
+        post: operations["approve_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/keys/{id}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decline a key waiting for approval: it is revoked (reason `declined`). */
+        post: operations["decline_key"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/keys/{id}/disable": {
         parameters: {
             query?: never;
@@ -503,6 +635,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/portal/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mint a one-time customer portal link for one owner of one space. Send
+         *     the signed-in customer's browser to `url`: it opens once, within
+         *     `expires_in`, and starts a portal session limited to that owner's keys
+         *     in that space and to `grants`.
+         */
+        post: operations["create_portal_session"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/spaces": {
         parameters: {
             query?: never;
@@ -641,7 +795,7 @@ export interface components {
          * @description What an audit entry records.
          * @enum {string}
          */
-        AuditAction: "key.create" | "key.read" | "key.list" | "key.update" | "key.roll" | "key.revoke" | "key.disable" | "key.enable" | "owner.limits_set" | "owner.limits_delete" | "owner.read" | "key.share_opened" | "key.bulk_revoke" | "key.leak_revoke" | "key.reveal" | "key.usage" | "key.verify" | "root_key.create" | "root_key.revoke" | "root_key.leak_revoke" | "audit.read" | "event.read" | "event.redeliver" | "audit.verify" | "audit.checkpoint_read" | "auth.denied" | "console.sign_in" | "console.sign_out" | "console.csrf" | "key.import" | "space.create" | "space.list" | "space.read" | "space.update" | "space.delete" | "role.set" | "role.list" | "role.delete";
+        AuditAction: "key.create" | "key.read" | "key.list" | "key.update" | "key.roll" | "key.revoke" | "key.disable" | "key.enable" | "owner.limits_set" | "owner.limits_delete" | "owner.read" | "key.share_opened" | "key.bulk_revoke" | "key.leak_revoke" | "key.reveal" | "key.usage" | "key.verify" | "root_key.create" | "root_key.revoke" | "root_key.leak_revoke" | "audit.read" | "event.read" | "event.redeliver" | "audit.verify" | "audit.checkpoint_read" | "auth.denied" | "console.sign_in" | "console.sign_out" | "console.csrf" | "key.import" | "space.create" | "space.list" | "space.read" | "space.update" | "space.delete" | "role.set" | "role.list" | "role.delete" | "key.approve" | "key.decline" | "portal.issue" | "portal.open";
         /** @description One audit entry. */
         AuditEntryView: {
             /** @description What. */
@@ -736,7 +890,7 @@ export interface components {
          * @description Where a key found in the open stands.
          * @enum {string}
          */
-        CheckStatus: "active" | "disabled" | "expired" | "revoked" | "unknown";
+        CheckStatus: "active" | "pending" | "disabled" | "expired" | "revoked" | "unknown";
         /** @description What a key found in the open is, and what it may do. Never the key. */
         CheckedKey: {
             /**
@@ -837,6 +991,23 @@ export interface components {
              */
             usage_limit?: number | null;
         };
+        /** @description Body of `POST /v1/portal/sessions`: a one-time link for one customer. */
+        CreatePortalSessionRequest: {
+            expires_in?: null | components["schemas"]["Duration"];
+            /**
+             * @description What the session may do (1 to 5; a repeat counts once); the root
+             *     key must hold the permission each stands for.
+             */
+            grants: components["schemas"]["PortalGrant"][];
+            /** @description The customer (the keys' `owner`): the session sees only its keys. */
+            owner: components["schemas"]["Owner"];
+            /**
+             * @description Where the portal's "back" link goes: an `http` or `https` URL in
+             *     printable ASCII (percent-encode the rest).
+             */
+            return_url?: string | null;
+            space?: null | components["schemas"]["SpaceId"];
+        };
         /** @description Body of `POST /v1/spaces`. */
         CreateSpaceRequest: {
             defaults?: null | components["schemas"]["SpaceDefaultsBody"];
@@ -929,7 +1100,7 @@ export interface components {
          * @description Machine-readable error code. Forward-auth refusals carry the verification outcome code (`MISSING`, `REVOKED`, ...).
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "DELETE_PROTECTED" | "DELIVERY_PENDING" | "DISABLED" | "DUPLICATE_RATE_LIMIT" | "EMPTY_PATCH" | "ENVIRONMENT_NOT_ALLOWED" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_PERMISSIONS" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_OWNER" | "INVALID_PATH" | "INVALID_PERMISSION_QUERY" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_ROLES" | "INVALID_SCOPES" | "INVALID_SHARE" | "INVALID_SPACE" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_NOT_ACTIVE" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_CONFIGURED" | "NOT_FOUND" | "NOT_RECOVERABLE" | "OVERLOADED" | "PARTNER_KEYS_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "SHARE_GONE" | "SHARE_UNAVAILABLE" | "SPACE_EXISTS" | "SPACE_HAS_KEYS" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNKNOWN_ROLE" | "UNKNOWN_SPACE" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
+        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "CSRF_TOKEN_INVALID" | "DELETE_PROTECTED" | "DELIVERY_PENDING" | "DISABLED" | "DUPLICATE_RATE_LIMIT" | "EMPTY_PATCH" | "ENVIRONMENT_NOT_ALLOWED" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_PERMISSIONS" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_OWNER" | "INVALID_PATH" | "INVALID_PERMISSION_QUERY" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_ROLES" | "INVALID_SCOPES" | "INVALID_SHARE" | "INVALID_SPACE" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_LIMIT_REACHED" | "KEY_NOT_ACTIVE" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_CONFIGURED" | "NOT_FOUND" | "NOT_PENDING" | "NOT_RECOVERABLE" | "OVERLOADED" | "PARTNER_KEYS_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "PENDING_APPROVAL" | "PORTAL_SESSION_REQUIRED" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "SHARE_GONE" | "SHARE_UNAVAILABLE" | "SPACE_EXISTS" | "SPACE_HAS_KEYS" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNKNOWN_ROLE" | "UNKNOWN_SPACE" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
         ErrorDetail: {
             /** @description Machine-readable code, e.g. `INVALID_REQUEST`. */
             code: components["schemas"]["ErrorCode"];
@@ -940,7 +1111,7 @@ export interface components {
          * @description What an event reports.
          * @enum {string}
          */
-        EventKind: "key.leaked" | "key.revoked_in_use" | "key.new_address" | "key.burst" | "audit.checkpoint" | "key.expiring" | "key.credits_low";
+        EventKind: "key.leaked" | "key.revoked_in_use" | "key.new_address" | "key.burst" | "audit.checkpoint" | "key.expiring" | "key.credits_low" | "key.pending";
         /** @description One event. */
         EventView: {
             /**
@@ -1100,7 +1271,7 @@ export interface components {
          * @description Where a key stands now.
          * @enum {string}
          */
-        KeyStatus: "active" | "disabled" | "expired" | "revoked";
+        KeyStatus: "active" | "pending" | "disabled" | "expired" | "revoked";
         /** @description A key as the API shows it: never the secret. */
         KeyView: {
             /**
@@ -1257,7 +1428,7 @@ export interface components {
          * @description A verification's verdict: `VALID`, or why the key was refused.
          * @enum {string}
          */
-        OutcomeCode: "VALID" | "MISSING" | "MALFORMED" | "NOT_FOUND" | "REVOKED" | "EXPIRED" | "DISABLED" | "ENV_MISMATCH" | "INSUFFICIENT_SCOPE" | "IP_DENIED" | "RATE_LIMITED" | "USAGE_EXCEEDED" | "STORE_UNAVAILABLE" | "INSUFFICIENT_PERMISSIONS";
+        OutcomeCode: "VALID" | "MISSING" | "MALFORMED" | "NOT_FOUND" | "REVOKED" | "EXPIRED" | "DISABLED" | "ENV_MISMATCH" | "INSUFFICIENT_SCOPE" | "IP_DENIED" | "RATE_LIMITED" | "USAGE_EXCEEDED" | "STORE_UNAVAILABLE" | "INSUFFICIENT_PERMISSIONS" | "PENDING_APPROVAL";
         /**
          * @description Who a key belongs to: 1 to 128 letters, digits or `_.@:+-`, starting with a letter or digit.
          * @example acme
@@ -1344,6 +1515,116 @@ export interface components {
          * @example docs.read AND (billing.read OR admin)
          */
         PermissionQuery: string;
+        /** @description Body of `POST /portal/api/keys`. */
+        PortalCreateKey: {
+            environment?: null | components["schemas"]["Environment"];
+            expires_in?: null | components["schemas"]["Duration"];
+            name?: null | components["schemas"]["KeyName"];
+        };
+        /** @description A key made (or rolled) in the portal: the only answer that holds it. */
+        PortalCreatedKey: {
+            /** @description The key as a `.env` line (`API_KEY=…`). */
+            env_line: string;
+            /** @description The key. Shown once. */
+            key: string;
+            old?: null | components["schemas"]["PortalKey"];
+            /** @description The new key. */
+            record: components["schemas"]["PortalKey"];
+        };
+        /**
+         * @description What a portal session may do.
+         * @enum {string}
+         */
+        PortalGrant: "keys:read" | "keys:create" | "keys:roll" | "keys:revoke" | "usage:read";
+        /** @description A key as its customer sees it in the portal. */
+        PortalKey: {
+            /**
+             * Format: date-time
+             * @description RFC 3339.
+             */
+            created_at: string;
+            /**
+             * Format: int64
+             * @description Credits left, when it has credits.
+             */
+            credits_remaining?: number | null;
+            /** @description Its environment. */
+            environment: string;
+            /**
+             * Format: date-time
+             * @description When it stops working (RFC 3339).
+             */
+            expires_at?: string | null;
+            /** @description Its last characters, to recognize it. */
+            hint: string;
+            /** @description Its id. */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Its last successful use (RFC 3339).
+             */
+            last_used_at?: string | null;
+            name?: null | components["schemas"]["KeyName"];
+            /** @description The key that replaced it in a roll. */
+            rotated_to?: string | null;
+            /** @description `active`, `pending`, `disabled`, `expired` or `revoked`. */
+            status: components["schemas"]["KeyStatus"];
+        };
+        /** @description The answer of `GET /portal/api/keys`. */
+        PortalKeyList: {
+            /** @description The customer's keys in the session's space, newest first. */
+            keys: components["schemas"]["PortalKey"][];
+        };
+        /** @description The rules for keys made in the customer portal, per space. */
+        PortalPolicyBody: {
+            credits?: null | components["schemas"]["SpaceCreditsBody"];
+            /**
+             * @description The environments a customer may make keys in (empty: the space's;
+             *     the first is the default). Each must be one the space allows.
+             */
+            environments?: components["schemas"]["Environment"][];
+            /**
+             * Format: int32
+             * @description Most live keys (not revoked, not expired) an owner may hold in the
+             *     space before the portal refuses new ones (default 20, at most
+             *     1,000).
+             */
+            max_keys_per_owner?: number | null;
+            max_lifetime?: null | components["schemas"]["Duration"];
+            rate_limit?: null | components["schemas"]["RateLimitInput"];
+            /**
+             * @description Portal-made keys start `pending` (refused with `PENDING_APPROVAL`)
+             *     until an operator approves them.
+             */
+            require_approval?: boolean;
+        };
+        /** @description Body of `POST /portal/api/keys/{id}/roll`. */
+        PortalRollKey: {
+            /**
+             * @description How long the old key keeps working: `1m`, `15m`, `1h`, `6h` or
+             *     `24h` (default `1h`).
+             */
+            grace_period?: string | null;
+        };
+        /** @description The answer of `POST /v1/portal/sessions`. */
+        PortalSession: {
+            /**
+             * Format: date-time
+             * @description Until when it opens (RFC 3339).
+             */
+            expires_at: string;
+            /** @description What the session may do. */
+            grants: components["schemas"]["PortalGrant"][];
+            /** @description The customer. */
+            owner: string;
+            /** @description The space. */
+            space: string;
+            /**
+             * @description The one-time link: send the signed-in customer's browser there. It
+             *     opens once; it is a secret until then.
+             */
+            url: string;
+        };
         /** @description Body of `PUT /v1/spaces/{space}/roles/{role}`. */
         PutRoleRequest: {
             /**
@@ -1522,6 +1803,7 @@ export interface components {
              */
             environments?: components["schemas"]["Environment"][];
             max_lifetime?: null | components["schemas"]["Duration"];
+            portal?: null | components["schemas"]["PortalPolicyBody"];
             rate_limit?: null | components["schemas"]["RateLimitInput"];
         };
         /**
@@ -1834,6 +2116,217 @@ export interface operations {
                     "application/openmetrics-text": unknown;
                 };
             };
+        };
+    };
+    portal_list_keys: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalKeyList"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    portal_create_key: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the page's `csrf-token` */
+                "X-CSRF-Token": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description optional */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PortalCreateKey"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalCreatedKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description the owner holds the most live keys the policy allows (`KEY_LIMIT_REACHED`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    portal_get_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    portal_revoke_key: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the page's `csrf-token` */
+                "X-CSRF-Token": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    portal_roll_key: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description the page's `csrf-token` */
+                "X-CSRF-Token": string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description optional */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PortalRollKey"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalCreatedKey"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    portal_key_usage: {
+        parameters: {
+            query?: {
+                /** @description `minute`, `hour` (default) or `day`. */
+                bucket?: components["schemas"]["Bucket"];
+                /** @description Start, RFC 3339 (default: 60 buckets before `to`). */
+                from?: string;
+                /** @description End, RFC 3339 (default: now). */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
         };
     };
     readyz: {
@@ -3346,6 +3839,80 @@ export interface operations {
             507: components["responses"]["StorageFull"];
         };
     };
+    approve_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description the key is revoked (`KEY_REVOKED`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    decline_key: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["KeyView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description the key does not wait for approval (`NOT_PENDING`) or is revoked */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
     disable_key: {
         parameters: {
             query?: never;
@@ -3872,6 +4439,46 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    create_portal_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreatePortalSessionRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSession"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description the root key lacks `portal:issue`, the permission of a grant, or the space */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["StoreUnavailable"];
             507: components["responses"]["StorageFull"];

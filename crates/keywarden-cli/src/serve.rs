@@ -47,7 +47,7 @@ Settings without a flag (the settings file, or KEYWARDEN_<NAME>; tables as KEYWA
   max_body_bytes, failure_limit_per_minute, usage_retention, cache_ttl, cache_capacity,
   default_grace_period, leak_reports_per_minute, policies, webhook_url, burst_per_minute,
   session_idle, session_max, rate_limit_mode (local | cluster), public_url,
-  expiry_notice, credits_low_ratio,
+  expiry_notice, credits_low_ratio, portal (a table: name, primary_color, logo_url, session_max),
   max_requests_per_connection (default 1000: the last answer closes the connection),
   max_body_memory (default 16777216: bytes all request bodies in flight may hold; past it 503 OVERLOADED)
 
@@ -285,7 +285,7 @@ pub(crate) enum RootKeyCommand {
     Create {
         #[command(flatten)]
         store: StoreArgs,
-        /// keys:read, keys:write, keys:revoke, keys:reveal, keys:verify, audit:read, spaces:write or admin (repeatable).
+        /// keys:read, keys:write, keys:revoke, keys:reveal, keys:verify, audit:read, spaces:write, portal:issue or admin (repeatable).
         #[arg(long = "permission", required = true)]
         permissions: Vec<String>,
         /// A key space the root key sees and changes (repeatable; none:

@@ -106,6 +106,10 @@ pub(crate) struct DefaultsArgs {
     /// Required expiry: new keys live at most this long (90d).
     #[arg(long)]
     max_lifetime: Option<String>,
+    /// The customer portal's rules for the space, as JSON:
+    /// '{"environments":["test"],"max_keys_per_owner":5,"max_lifetime":"90d","require_approval":true}'.
+    #[arg(long, value_name = "JSON")]
+    portal_policy: Option<String>,
 }
 
 impl DefaultsArgs {
@@ -114,10 +118,18 @@ impl DefaultsArgs {
             || self.rate_limit.is_some()
             || self.credits.is_some()
             || self.max_lifetime.is_some()
+            || self.portal_policy.is_some()
     }
 
     fn body(&self) -> anyhow::Result<SpaceDefaultsBody> {
+        let portal = self
+            .portal_policy
+            .as_deref()
+            .map(serde_json::from_str)
+            .transpose()
+            .map_err(|e| anyhow::anyhow!("--portal-policy: {e}"))?;
         Ok(SpaceDefaultsBody {
+            portal,
             environments: self
                 .environments
                 .iter()

@@ -40,6 +40,9 @@ pub enum Code {
     /// The key's permissions (its own and its roles') do not satisfy the
     /// request's permission query.
     InsufficientPermissions,
+    /// Made in the customer portal under a policy that requires approval:
+    /// refused until an operator approves it.
+    PendingApproval,
 }
 
 impl Code {
@@ -60,6 +63,7 @@ impl Code {
             Self::UsageExceeded => "USAGE_EXCEEDED",
             Self::StoreUnavailable => "STORE_UNAVAILABLE",
             Self::InsufficientPermissions => "INSUFFICIENT_PERMISSIONS",
+            Self::PendingApproval => "PENDING_APPROVAL",
         }
     }
 
@@ -91,11 +95,12 @@ impl Code {
             Self::UsageExceeded => "the API key's usage limit is used up",
             Self::StoreUnavailable => "the key store is unavailable: try again shortly",
             Self::InsufficientPermissions => "the API key lacks a required permission",
+            Self::PendingApproval => "the API key awaits its approval",
         }
     }
 
     /// Every code.
-    pub const ALL: [Code; 14] = [
+    pub const ALL: [Code; 15] = [
         Self::Valid,
         Self::Missing,
         Self::Malformed,
@@ -110,6 +115,7 @@ impl Code {
         Self::UsageExceeded,
         Self::StoreUnavailable,
         Self::InsufficientPermissions,
+        Self::PendingApproval,
     ];
 }
 
@@ -166,6 +172,7 @@ mod tests {
                 Code::UsageExceeded => 11,
                 Code::StoreUnavailable => 12,
                 Code::InsufficientPermissions => 13,
+                Code::PendingApproval => 14,
             }
         }
         for (i, c) in Code::ALL.into_iter().enumerate() {

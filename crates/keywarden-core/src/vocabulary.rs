@@ -12,6 +12,9 @@ use serde::{Deserialize, Serialize};
 pub enum KeyStatus {
     /// Usable.
     Active,
+    /// Made in the customer portal, waiting for an operator's approval:
+    /// refused (`PENDING_APPROVAL`) until approved.
+    Pending,
     /// Disabled: refused until enabled again.
     Disabled,
     /// Past its expiry.
@@ -22,12 +25,19 @@ pub enum KeyStatus {
 
 impl KeyStatus {
     /// Every status.
-    pub const ALL: [KeyStatus; 4] = [Self::Active, Self::Disabled, Self::Expired, Self::Revoked];
+    pub const ALL: [KeyStatus; 5] = [
+        Self::Active,
+        Self::Pending,
+        Self::Disabled,
+        Self::Expired,
+        Self::Revoked,
+    ];
 
     /// Its name in URLs and JSON.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Active => "active",
+            Self::Pending => "pending",
             Self::Disabled => "disabled",
             Self::Expired => "expired",
             Self::Revoked => "revoked",
@@ -40,10 +50,11 @@ impl FromStr for KeyStatus {
     fn from_str(s: &str) -> Result<Self, String> {
         match s {
             "active" => Ok(Self::Active),
+            "pending" => Ok(Self::Pending),
             "disabled" => Ok(Self::Disabled),
             "expired" => Ok(Self::Expired),
             "revoked" => Ok(Self::Revoked),
-            _ => Err("expected active, disabled, expired or revoked".to_owned()),
+            _ => Err("expected active, pending, disabled, expired or revoked".to_owned()),
         }
     }
 }
@@ -187,6 +198,15 @@ vocabulary!(
         RoleList = "role.list",
         /// A role was deleted.
         RoleDelete = "role.delete",
+        /// A key made in the customer portal was approved.
+        KeyApprove = "key.approve",
+        /// A key made in the customer portal was declined (and revoked).
+        KeyDecline = "key.decline",
+        /// A one-time portal link was made for a customer.
+        PortalIssue = "portal.issue",
+        /// A portal link was opened: a customer's portal session began (or
+        /// the link was refused).
+        PortalOpen = "portal.open",
     }
 );
 
@@ -208,6 +228,9 @@ vocabulary!(
         /// A key's credits fell below `credits_low_ratio` of its limit or
         /// refill (once per crossing).
         KeyCreditsLow = "key.credits_low",
+        /// A key made in the customer portal waits for an operator's
+        /// approval.
+        KeyPending = "key.pending",
     }
 );
 

@@ -51,6 +51,8 @@ use keywarden_store::{
 };
 
 use crate::node::Node;
+pub use crate::portal::actor::PortalActor;
+use keywarden_proto::portal::PortalGrant;
 
 /// Who acts: the credentials behind a management operation, and the
 /// client's address. Audit entries name the actor. Cheap to clone (the
@@ -69,6 +71,11 @@ pub enum ActorKind {
     /// A console session, signed in with a root key: it acts with that
     /// key's permissions, and its audit entries name that key.
     Console(Arc<RootKeyRecord>),
+    /// A customer's portal session: it runs only the commands its grants
+    /// name (each also held by the root key that minted its link), on the
+    /// keys of one owner in one space; its audit entries name
+    /// `portal:<owner>` and the session.
+    Portal(Arc<PortalActor>),
 }
 
 impl Actor {
@@ -88,15 +95,33 @@ impl Actor {
         }
     }
 
+    /// A customer's portal session.
+    pub fn portal(session: impl Into<Arc<PortalActor>>, ip: Option<IpAddr>) -> Self {
+        Self {
+            kind: ActorKind::Portal(session.into()),
+            ip,
+        }
+    }
+
     /// What kind of actor this is.
     pub fn kind(&self) -> &ActorKind {
         &self.kind
     }
 
-    /// The root key it acts with.
+    /// The root key it acts with (a portal session: the root key that
+    /// minted its link, whose permissions bound its grants).
     pub fn root(&self) -> &RootKeyRecord {
         match &self.kind {
             ActorKind::RootKey(root) | ActorKind::Console(root) => root,
+            ActorKind::Portal(session) => &session.issuer,
+        }
+    }
+
+    /// The portal session, when it is one.
+    pub fn portal_session(&self) -> Option<&PortalActor> {
+        match &self.kind {
+            ActorKind::Portal(session) => Some(session),
+            _ => None,
         }
     }
 
@@ -107,26 +132,42 @@ impl Actor {
 
     /// The spaces whose keys it sees and changes; `None`: every space.
     pub fn spaces(&self) -> Option<&[SpaceId]> {
-        self.root().spaces.as_deref()
+        match &self.kind {
+            ActorKind::Portal(session) => Some(std::slice::from_ref(&session.space)),
+            _ => self.root().spaces.as_deref(),
+        }
     }
 
     /// Whether it sees the keys (and roles) of `space`. What it does not
     /// see does not exist for it: `404`, never `403`, so that a scoped root
     /// key learns nothing of other spaces.
     pub fn sees(&self, space: &SpaceId) -> bool {
-        self.root().sees(space)
+        match &self.kind {
+            ActorKind::Portal(session) => &session.space == space,
+            _ => self.root().sees(space),
+        }
     }
 
-    /// Whether it holds `permission`.
-    fn allows(&self, permission: Permission) -> bool {
-        self.root().allows(permission)
+    /// Whether it sees the key `record`: its space, and for a portal
+    /// session its owner's keys only. What it does not see is `404`.
+    pub fn sees_key(&self, record: &keywarden_store::KeyRecord) -> bool {
+        self.sees(&record.space)
+            && self.portal_session().is_none_or(|session| {
+                record
+                    .owner
+                    .as_ref()
+                    .is_some_and(|o| o.as_str() == session.owner.as_str())
+            })
     }
 
     /// Whether it may run commands `C`, without auditing: for what a page
     /// offers (a button, a menu entry). Running one still goes through
     /// [`authorize`].
     pub fn may<C: Command>(&self) -> bool {
-        self.allows(C::PERMISSION)
+        match &self.kind {
+            ActorKind::Portal(session) => C::PORTAL.is_some_and(|g| session.holds(g)),
+            _ => self.root().allows(C::PERMISSION),
+        }
     }
 
     /// An audit entry by this actor, allowed. Operations write theirs
@@ -137,10 +178,26 @@ impl Actor {
         state: &Node,
         action: AuditAction,
         target: Option<&str>,
-        details: serde_json::Value,
+        mut details: serde_json::Value,
     ) -> AuditDraft {
+        let actor = match &self.kind {
+            ActorKind::Portal(session) => {
+                let id = serde_json::Value::from(session.id.as_str());
+                match &mut details {
+                    serde_json::Value::Object(map) => {
+                        map.insert("portal_session".to_owned(), id);
+                    }
+                    other => {
+                        *other =
+                            serde_json::json!({ "portal_session": id, "details": other.take() });
+                    }
+                }
+                format!("portal:{}", session.owner)
+            }
+            _ => self.root().id.to_string(),
+        };
         AuditDraft {
-            actor: self.root().id.to_string(),
+            actor,
             action: action.into(),
             target: target.map(crate::authn::audit_target),
             outcome: AuditOutcome::Allowed.into(),
@@ -173,6 +230,14 @@ pub trait Command {
     /// the owner's keys in every space share): an actor scoped to spaces
     /// is refused (403, audited).
     const EVERY_SPACE: bool = false;
+    /// The portal grant that lets a customer's portal session run it;
+    /// `None`: no portal session may.
+    const PORTAL: Option<PortalGrant> = None;
+    /// Permissions it needs besides [`Command::PERMISSION`], from what the
+    /// request asks (a portal link's grants).
+    fn also_needs(&self) -> Vec<Permission> {
+        Vec::new()
+    }
 }
 
 /// The proof that an actor may run a command, holding both. Made only by
@@ -241,6 +306,10 @@ pub enum Denied {
     /// The actor lacks the permission (403; the refusal is audited).
     #[error("missing permission {0}")]
     Forbidden(Permission),
+    /// A portal session was not granted what the command needs (403; the
+    /// refusal is audited).
+    #[error("this portal session may not do that")]
+    NotGranted,
     /// The actor's root key is scoped to spaces that do not include the
     /// one the request names to create in (403; the refusal is audited).
     #[error("the root key does not hold the space {0}")]
@@ -258,7 +327,10 @@ pub async fn authorize<C: Command>(
     actor: &Actor,
     command: C,
 ) -> Result<Authorized<C>, Denied> {
-    check::<C>(state, actor, command.space(), || command.target()).await?;
+    check::<C>(state, actor, command.space(), &command.also_needs(), || {
+        command.target()
+    })
+    .await?;
     Ok(Authorized {
         actor: actor.clone(),
         command,
@@ -272,7 +344,7 @@ pub async fn permit<C: Command>(
     actor: &Actor,
     target: Option<&str>,
 ) -> Result<Permit<C>, Denied> {
-    check::<C>(state, actor, None, || target.map(str::to_owned)).await?;
+    check::<C>(state, actor, None, &[], || target.map(str::to_owned)).await?;
     Ok(Permit {
         actor: actor.clone(),
         _command: PhantomData,
@@ -283,12 +355,28 @@ async fn check<C: Command>(
     state: &Node,
     actor: &Actor,
     space: Option<&str>,
+    also_needs: &[Permission],
     target: impl FnOnce() -> Option<String>,
 ) -> Result<(), Denied> {
-    let refusal = if !actor.allows(C::PERMISSION) {
+    let missing = also_needs
+        .iter()
+        .copied()
+        .find(|p| !actor.root().allows(*p));
+    let refusal = if actor.portal_session().is_some() && !actor.may::<C>() {
+        let grant = C::PORTAL.map_or("none", |g| g.as_str());
+        (
+            Denied::NotGranted,
+            serde_json::json!({ "missing_grant": grant }),
+        )
+    } else if !actor.may::<C>() {
         (
             Denied::Forbidden(C::PERMISSION),
             serde_json::json!({ "missing_permission": C::PERMISSION.as_str() }),
+        )
+    } else if let Some(permission) = missing {
+        (
+            Denied::Forbidden(permission),
+            serde_json::json!({ "missing_permission": permission.as_str() }),
         )
     } else if C::EVERY_SPACE && actor.spaces().is_some() {
         (

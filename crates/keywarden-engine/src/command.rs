@@ -16,6 +16,7 @@
 use keywarden_core::{key::Environment, names::Owner, names::Scope, spaces::SpaceId};
 use keywarden_proto::{
     keys::ShareRequest,
+    portal::{CreatePortalSessionRequest, PortalGrant},
     spaces::{CreateSpaceRequest, PatchSpaceRequest},
 };
 use keywarden_store::{AuditAction, Permission};
@@ -40,6 +41,10 @@ macro_rules! commands {
                 Spaced::space(self)
             }
             const EVERY_SPACE: bool = <$name as Spaced>::EVERY_SPACE;
+            const PORTAL: Option<PortalGrant> = <$name as Spaced>::PORTAL;
+            fn also_needs(&self) -> Vec<Permission> {
+                Spaced::also_needs(self)
+            }
         })*
 
         /// Every command: its name, permission and audit action (the
@@ -55,14 +60,24 @@ macro_rules! commands {
 /// it acts on every space at once (only a root key not scoped to spaces
 /// may run it). Most commands name none; what they act on is found first
 /// and is 404 when the actor does not see its space.
+///
+/// It also says who else may run a command: the portal grant that lets a
+/// customer's portal session run it (none: no portal session may), and
+/// the permissions it needs besides its own (those of the grants a portal
+/// link hands out).
 trait Spaced {
     const EVERY_SPACE: bool = false;
+    const PORTAL: Option<PortalGrant> = None;
     fn space(&self) -> Option<&str> {
         None
+    }
+    fn also_needs(&self) -> Vec<Permission> {
+        Vec::new()
     }
 }
 
 impl Spaced for CreateKey {
+    const PORTAL: Option<PortalGrant> = Some(PortalGrant::KeysCreate);
     fn space(&self) -> Option<&str> {
         Some(
             self.key
@@ -87,18 +102,28 @@ impl Spaced for DeleteOwnerLimits {
     const EVERY_SPACE: bool = true;
 }
 
-impl Spaced for ListKeys {}
+impl Spaced for ListKeys {
+    const PORTAL: Option<PortalGrant> = Some(PortalGrant::KeysRead);
+}
 /// An import is answered with what was already there (by `external_id`,
 /// text or hash, unique across spaces): only a root key that sees every
 /// space may ask, or it would learn of other spaces' keys.
 impl Spaced for ImportKeys {
     const EVERY_SPACE: bool = true;
 }
-impl Spaced for ReadKey {}
-impl Spaced for ReadKeyUsage {}
+impl Spaced for ReadKey {
+    const PORTAL: Option<PortalGrant> = Some(PortalGrant::KeysRead);
+}
+impl Spaced for ReadKeyUsage {
+    const PORTAL: Option<PortalGrant> = Some(PortalGrant::UsageRead);
+}
 impl Spaced for UpdateKey {}
-impl Spaced for RollKey {}
-impl Spaced for RevokeKey {}
+impl Spaced for RollKey {
+    const PORTAL: Option<PortalGrant> = Some(PortalGrant::KeysRoll);
+}
+impl Spaced for RevokeKey {
+    const PORTAL: Option<PortalGrant> = Some(PortalGrant::KeysRevoke);
+}
 impl Spaced for DisableKey {}
 impl Spaced for EnableKey {}
 impl Spaced for RevokeKeys {}
@@ -117,6 +142,29 @@ impl Spaced for DeleteSpace {}
 impl Spaced for SetRole {}
 impl Spaced for ListRoles {}
 impl Spaced for DeleteRole {}
+impl Spaced for ApproveKey {}
+impl Spaced for DeclineKey {}
+impl Spaced for IssuePortalLink {
+    fn space(&self) -> Option<&str> {
+        Some(
+            self.request
+                .space
+                .as_deref()
+                .unwrap_or(keywarden_core::spaces::DEFAULT_SPACE),
+        )
+    }
+    fn also_needs(&self) -> Vec<Permission> {
+        let mut needs: Vec<Permission> = self
+            .request
+            .grants
+            .iter()
+            .map(|g| crate::portal::actor::grant_permission(*g))
+            .collect();
+        needs.sort();
+        needs.dedup();
+        needs
+    }
+}
 
 commands! {
     CreateKey: KeysWrite => KeyCreate;
@@ -149,6 +197,9 @@ commands! {
     SetRole: SpacesWrite => RoleSet, |c| format!("space:{}", c.space);
     ListRoles: KeysRead => RoleList, |c| format!("space:{}", c.space);
     DeleteRole: SpacesWrite => RoleDelete, |c| format!("space:{}", c.space);
+    ApproveKey: KeysWrite => KeyApprove, |c| c.id.clone();
+    DeclineKey: KeysRevoke => KeyDecline, |c| c.id.clone();
+    IssuePortalLink: PortalIssue => PortalIssue, |c| format!("owner:{}", c.request.owner);
 }
 
 /// Create a key.
@@ -363,6 +414,27 @@ pub struct DeleteRole {
     pub space: String,
     /// Its name, as the request gave it.
     pub name: String,
+}
+
+/// Approve a key made in the customer portal: it works from now on.
+#[derive(Debug)]
+pub struct ApproveKey {
+    /// Its id, as the request gave it.
+    pub id: String,
+}
+
+/// Decline a key made in the customer portal: it is revoked.
+#[derive(Debug)]
+pub struct DeclineKey {
+    /// Its id, as the request gave it.
+    pub id: String,
+}
+
+/// Mint a one-time customer portal link.
+#[derive(Debug)]
+pub struct IssuePortalLink {
+    /// The link asked for.
+    pub request: CreatePortalSessionRequest,
 }
 
 #[cfg(test)]

@@ -197,6 +197,89 @@ pub struct ServerConfig {
     pub tls_cert: Option<PathBuf>,
     /// PEM private key of `tls_cert`.
     pub tls_key: Option<PathBuf>,
+    /// The customer portal's look and its sessions.
+    pub portal: PortalConfig,
+}
+
+/// The customer portal's settings (`[portal]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct PortalConfig {
+    /// The portal's title (the API's name, as its customers know it).
+    pub name: String,
+    /// The accent colour of buttons and links: `#rrggbb`.
+    pub primary_color: Option<String>,
+    /// A logo shown beside the title: an `https://` URL (or a path on this
+    /// server); the portal's CSP allows images from its origin only.
+    pub logo_url: Option<String>,
+    /// How long a portal session lasts after its link was opened (at most
+    /// 24 hours).
+    pub session_max: DurationSpec,
+}
+
+impl Default for PortalConfig {
+    fn default() -> Self {
+        Self {
+            name: "API keys".to_owned(),
+            primary_color: None,
+            logo_url: None,
+            session_max: DurationSpec::from_ms(12 * 3_600_000),
+        }
+    }
+}
+
+/// The longest a portal session may be set to last.
+pub const MAX_PORTAL_SESSION_MS: i64 = 24 * 3_600_000;
+
+impl PortalConfig {
+    /// Checks the settings: a colour and a logo address that cannot break
+    /// out of the page's CSS or CSP, a name for people, a session of at
+    /// most a day.
+    pub fn check(&self) -> Result<(), String> {
+        if self.name.trim().is_empty()
+            || self.name.chars().count() > 80
+            || self.name.chars().any(char::is_control)
+        {
+            return Err(
+                "portal.name must be 1 to 80 characters, without control characters".into(),
+            );
+        }
+        if let Some(color) = &self.primary_color {
+            let hex = color.strip_prefix('#').unwrap_or_default();
+            if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err("portal.primary_color must be like #1f6feb".into());
+            }
+        }
+        if let Some(logo) = &self.logo_url {
+            let https = logo
+                .strip_prefix("https://")
+                .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('/'));
+            let local = logo.starts_with('/') && !logo.starts_with("//");
+            if !(https || local)
+                || logo.len() > 2048
+                || logo
+                    .chars()
+                    .any(|c| c.is_control() || c.is_whitespace() || matches!(c, '"' | '\'' | ';'))
+            {
+                return Err(
+                    "portal.logo_url must be an https:// URL or a path on this server".into(),
+                );
+            }
+        }
+        let ms = self.session_max.ms();
+        if !(60_000..=MAX_PORTAL_SESSION_MS).contains(&ms) {
+            return Err("portal.session_max must be 1m to 24h".into());
+        }
+        Ok(())
+    }
+
+    /// The origin of an `https://` logo, for the portal's CSP (`None`: no
+    /// logo, or one on this server).
+    pub fn logo_origin(&self) -> Option<String> {
+        let rest = self.logo_url.as_deref()?.strip_prefix("https://")?;
+        let host = rest.split(['/', '?', '#']).next()?;
+        Some(format!("https://{host}"))
+    }
 }
 
 impl Default for ServerConfig {
@@ -237,6 +320,7 @@ impl Default for ServerConfig {
             public_url: None,
             tls_cert: None,
             tls_key: None,
+            portal: PortalConfig::default(),
         }
     }
 }
@@ -265,6 +349,7 @@ pub const ENV_SETTINGS: &[&str] = &[
     "credits_low_ratio",
     "max_requests_per_connection",
     "max_body_memory",
+    "portal",
 ];
 
 impl ServerConfig {
@@ -364,7 +449,7 @@ impl ServerConfig {
                 keywarden_core::names::display_safe(url, 80)
             ));
         }
-        Ok(())
+        self.portal.check()
     }
 
     /// The rate limit mode in effect.

@@ -59,6 +59,7 @@ pub mod metrics;
 pub mod node;
 pub mod outbox;
 pub mod partner_keys;
+pub mod portal;
 pub mod share;
 pub mod spaces;
 pub mod timefmt;

@@ -338,6 +338,11 @@ async fn housekeeping(state: Node) {
             Ok(_) => {}
             Err(err) => tracing::warn!(error = %err, "pruning console sessions failed"),
         }
+        match state.store().prune_portal(now).await {
+            Ok(n) if n > 0 => tracing::debug!(rows = n, "pruned portal links and sessions"),
+            Ok(_) => {}
+            Err(err) => tracing::warn!(error = %err, "pruning portal links and sessions failed"),
+        }
         if minutes.is_multiple_of(60) {
             if minutes > 0 {
                 state.audit_checkpoint().await;

@@ -12,9 +12,9 @@ use keywarden_core::{
     clock::parse_duration,
     spaces::{RoleName, SpaceId},
 };
-use keywarden_proto::spaces::{SpaceCreditsBody, SpaceDefaultsBody};
+use keywarden_proto::spaces::{PortalPolicyBody, SpaceCreditsBody, SpaceDefaultsBody};
 use keywarden_store::{
-    RoleRecord, SpaceCredits, SpaceDefaults, SpaceRecord, SpaceSummary, StoreError,
+    PortalPolicy, RoleRecord, SpaceCredits, SpaceDefaults, SpaceRecord, SpaceSummary, StoreError,
 };
 
 use crate::{
@@ -82,46 +82,95 @@ pub fn defaults(body: Option<&SpaceDefaultsBody>) -> Result<SpaceDefaults, KeyEr
         ));
     }
     let rate_limit = crate::keys::validate_rate_limit(body.rate_limit.map(Into::into))?;
-    let credits = match &body.credits {
-        None => None,
-        Some(SpaceCreditsBody {
-            amount,
-            refill_interval,
-        }) => {
-            if *amount < 1 {
-                return Err(invalid("defaults.credits.amount must be at least 1"));
-            }
-            let refill_ms = refill_interval
-                .as_deref()
-                .map(|i| {
-                    parse_duration(i)
-                        .filter(|ms| {
-                            (crate::keys::MIN_REFILL_MS..=crate::keys::MAX_REFILL_MS).contains(ms)
-                        })
-                        .ok_or_else(|| {
-                            invalid("defaults.credits.refill_interval must be 1m to 366d")
-                        })
-                })
-                .transpose()?;
-            Some(SpaceCredits {
-                amount: *amount,
-                refill_ms,
-            })
-        }
-    };
-    let max_lifetime_ms = body
-        .max_lifetime
-        .as_deref()
-        .map(|d| {
-            parse_duration(d)
-                .ok_or_else(|| invalid("defaults.max_lifetime must be like 90d, 12h or 30m"))
-        })
+    let credits = space_credits(body.credits.as_ref(), "defaults.credits")?;
+    let max_lifetime_ms = lifetime(body.max_lifetime.as_deref(), "defaults.max_lifetime")?;
+    let portal = body
+        .portal
+        .as_ref()
+        .map(|p| portal_policy(p, &body.environments))
         .transpose()?;
     Ok(SpaceDefaults {
         environments: body.environments.clone(),
         rate_limit,
         credits,
         max_lifetime_ms,
+        portal,
+    })
+}
+
+/// Credits a new key gets (`field` names them in errors).
+fn space_credits(
+    body: Option<&SpaceCreditsBody>,
+    field: &str,
+) -> Result<Option<SpaceCredits>, KeyError> {
+    let Some(SpaceCreditsBody {
+        amount,
+        refill_interval,
+    }) = body
+    else {
+        return Ok(None);
+    };
+    if *amount < 1 {
+        return Err(invalid(format!("{field}.amount must be at least 1")));
+    }
+    let refill_ms = refill_interval
+        .as_deref()
+        .map(|i| {
+            parse_duration(i)
+                .filter(|ms| (crate::keys::MIN_REFILL_MS..=crate::keys::MAX_REFILL_MS).contains(ms))
+                .ok_or_else(|| invalid(format!("{field}.refill_interval must be 1m to 366d")))
+        })
+        .transpose()?;
+    Ok(Some(SpaceCredits {
+        amount: *amount,
+        refill_ms,
+    }))
+}
+
+/// A lifetime (`field` names it in errors).
+fn lifetime(text: Option<&str>, field: &str) -> Result<Option<i64>, KeyError> {
+    text.map(|d| {
+        parse_duration(d).ok_or_else(|| invalid(format!("{field} must be like 90d, 12h or 30m")))
+    })
+    .transpose()
+}
+
+/// Most live keys a space's portal policy may allow an owner.
+pub const MAX_PORTAL_KEYS: u32 = 1_000;
+
+/// A space's portal policy, checked: its environments are among the
+/// space's (`space_environments`, empty: any).
+fn portal_policy(
+    body: &PortalPolicyBody,
+    space_environments: &[keywarden_core::key::Environment],
+) -> Result<PortalPolicy, KeyError> {
+    if body.environments.len() > MAX_SPACE_ENVIRONMENTS {
+        return Err(invalid(format!(
+            "defaults.portal.environments: at most {MAX_SPACE_ENVIRONMENTS}"
+        )));
+    }
+    if let Some(e) = body.environments.iter().find(|e| {
+        e.is_root() || (!space_environments.is_empty() && !space_environments.contains(e))
+    }) {
+        return Err(invalid(format!(
+            "defaults.portal.environments: {e} is not an environment the space allows"
+        )));
+    }
+    if body
+        .max_keys_per_owner
+        .is_some_and(|n| !(1..=MAX_PORTAL_KEYS).contains(&n))
+    {
+        return Err(invalid(format!(
+            "defaults.portal.max_keys_per_owner must be 1 to {MAX_PORTAL_KEYS}"
+        )));
+    }
+    Ok(PortalPolicy {
+        environments: body.environments.clone(),
+        max_keys_per_owner: body.max_keys_per_owner,
+        max_lifetime_ms: lifetime(body.max_lifetime.as_deref(), "defaults.portal.max_lifetime")?,
+        rate_limit: crate::keys::validate_rate_limit(body.rate_limit.map(Into::into))?,
+        credits: space_credits(body.credits.as_ref(), "defaults.portal.credits")?,
+        require_approval: body.require_approval,
     })
 }
 

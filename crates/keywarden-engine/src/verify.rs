@@ -563,6 +563,7 @@ impl Verifier {
             KeyState::Revoked(_) => return refuse(Code::Revoked, &record),
             KeyState::Expired { .. } => return refuse(Code::Expired, &record),
             KeyState::Disabled { .. } => return refuse(Code::Disabled, &record),
+            KeyState::Pending { .. } => return refuse(Code::PendingApproval, &record),
         }
         if input
             .environment

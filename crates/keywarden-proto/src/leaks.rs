@@ -55,6 +55,9 @@ pub struct CheckRequest {
 pub enum CheckStatus {
     /// It works: revoke it.
     Active,
+    /// Made in the customer portal, waiting for approval: it works once
+    /// approved.
+    Pending,
     /// Disabled: it works again when enabled.
     Disabled,
     /// Past its expiry.

@@ -23,6 +23,7 @@ pub mod audit;
 pub mod keys;
 pub mod leaks;
 pub mod owners;
+pub mod portal;
 pub mod spaces;
 
 use http::{HeaderMap, HeaderValue, StatusCode, header};

@@ -101,6 +101,44 @@ pub struct SpaceDefaultsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<schemas::Duration>))]
     pub max_lifetime: Option<String>,
+    /// The rules for keys the space's customers make themselves in the
+    /// customer portal (default: the rules above, 20 live keys per owner,
+    /// no approval).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal: Option<PortalPolicyBody>,
+}
+
+/// The rules for keys made in the customer portal, per space.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PortalPolicyBody {
+    /// The environments a customer may make keys in (empty: the space's;
+    /// the first is the default). Each must be one the space allows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<schemas::Environment>, max_items = 20))]
+    pub environments: Vec<Environment>,
+    /// Most live keys (not revoked, not expired) an owner may hold in the
+    /// space before the portal refuses new ones (default 20, at most
+    /// 1,000).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1000))]
+    pub max_keys_per_owner: Option<u32>,
+    /// Longest lifetime of a portal-made key (`365d`): every one gets an
+    /// expiry, this one when it asks none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<schemas::Duration>))]
+    pub max_lifetime: Option<String>,
+    /// The rate limit of a portal-made key (default: the space's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<RateLimitInput>,
+    /// The credits of a portal-made key (default: the space's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub credits: Option<SpaceCreditsBody>,
+    /// Portal-made keys start `pending` (refused with `PENDING_APPROVAL`)
+    /// until an operator approves them.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_approval: bool,
 }
 
 /// A space's default credits: `{"amount": 1000, "refill_interval": "1d"}`.

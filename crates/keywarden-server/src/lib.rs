@@ -58,8 +58,8 @@ pub mod webhook;
 
 // The engine's modules, where the server's code has always found them.
 pub use keywarden_engine::{
-    authn, authz, command, config, keys, leaks, limits, metrics, partner_keys, spaces, timefmt,
-    verify,
+    authn, authz, command, config, keys, leaks, limits, metrics, partner_keys, portal, spaces,
+    timefmt, verify,
 };
 
 /// The engine's events ([`keywarden_engine::events`]), delivered to the
@@ -83,6 +83,7 @@ pub fn app(state: AppState) -> Router {
         .merge(api::router(&state))
         .nest("/ui", ui::router(&state))
         .merge(share::router())
+        .merge(ui::portal::router(&state))
         .route("/", get(|| async { Redirect::to("/ui") }))
         .route("/ui/", get(|| async { Redirect::to("/ui") }))
         .fallback(not_found)

@@ -129,6 +129,7 @@ pub fn space_view(
             max_lifetime: d
                 .max_lifetime_ms
                 .map(keywarden_core::clock::format_duration),
+            portal: d.portal.as_ref().map(portal_policy_view),
         },
         delete_protection: space.delete_protection,
         keys: s.keys,
@@ -221,5 +222,29 @@ pub fn event_view(e: Event) -> EventView {
             next_attempt_at: d.next_attempt_at.map(timefmt::rfc3339),
             delivered_at: d.delivered_at.map(timefmt::rfc3339),
         },
+    }
+}
+
+/// A space's portal policy as the API shows it.
+pub(crate) fn portal_policy_view(
+    p: &keywarden_store::PortalPolicy,
+) -> keywarden_proto::spaces::PortalPolicyBody {
+    keywarden_proto::spaces::PortalPolicyBody {
+        environments: p.environments.clone(),
+        max_keys_per_owner: p.max_keys_per_owner,
+        max_lifetime: p
+            .max_lifetime_ms
+            .map(keywarden_core::clock::format_duration),
+        rate_limit: p.rate_limit.map(|r| keywarden_proto::keys::RateLimitInput {
+            limit: r.limit,
+            window_seconds: r.window_seconds,
+        }),
+        credits: p
+            .credits
+            .map(|c| keywarden_proto::spaces::SpaceCreditsBody {
+                amount: c.amount,
+                refill_interval: c.refill_ms.map(keywarden_core::clock::format_duration),
+            }),
+        require_approval: p.require_approval,
     }
 }

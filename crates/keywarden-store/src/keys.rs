@@ -23,7 +23,7 @@ macro_rules! key_columns {
          rotated_from, rotated_to, ip_allowlist, rate_limit, rate_window_secs, usage_limit, \
          usage_remaining, last_used_at, secret_ciphertext, secret_wrapped_key, disabled_at, \
          credits_refill_amount, credits_refill_ms, credits_period, rate_limits, limits_key, space, roles, \
-         external_id, imported_at"
+         external_id, imported_at, pending_at"
     };
 }
 
@@ -99,6 +99,7 @@ pub(crate) fn key_from_row(row: &impl RowGet) -> Result<KeyRecord> {
         last_used_at: row.opt_i64("last_used_at")?,
         sealed,
         disabled_at: row.opt_i64("disabled_at")?,
+        pending_at: row.opt_i64("pending_at")?,
         credits: match (row.opt_i64("usage_limit")?, row.opt_i64("usage_remaining")?) {
             (limit, Some(remaining)) => Some(crate::KeyCredits {
                 limit: limit.unwrap_or(remaining),
@@ -142,7 +143,7 @@ pub(crate) fn encode(rec: &KeyRecord) -> Result<Encoded> {
 macro_rules! bind_key {
     ($query:expr, $rec:expr, $enc:expr) => {{
         let rec: &KeyRecord = $rec;
-        let enc: &Encoded = $enc;
+        let enc: &$crate::keys::Encoded = $enc;
         $query
             .bind(rec.id.as_str())
             .bind(rec.digest.as_bytes().as_slice())
@@ -179,16 +180,17 @@ macro_rules! bind_key {
             .bind(&enc.roles)
             .bind(rec.external_id.as_deref())
             .bind(rec.imported_at)
+            .bind(rec.pending_at)
     }};
 }
 
 pub(crate) use bind_key;
 
-const INSERT_KEY: &str = concat!(
+pub(crate) const INSERT_KEY: &str = concat!(
     "INSERT INTO api_keys (",
     key_columns!(),
     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-     $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35)"
+     $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36)"
 );
 
 /// [`INSERT_KEY`] that stores nothing when the key's digest or
@@ -197,7 +199,7 @@ pub(crate) const INSERT_KEY_IGNORE: &str = concat!(
     "INSERT INTO api_keys (",
     key_columns!(),
     ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-     $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35) \
+     $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36) \
      ON CONFLICT DO NOTHING"
 );
 
@@ -207,13 +209,14 @@ const UPDATE_KEY: &str = "UPDATE api_keys SET owner = $2, name = $3, scopes = $4
     expires_at = $7, revoked_at = $8, revoke_reason = $9, rotated_to = $10, \
     ip_allowlist = $11, rate_limit = $12, rate_window_secs = $13, usage_limit = $14, \
     usage_remaining = $15, disabled_at = $16, credits_refill_amount = $17, credits_refill_ms = $18, \
-    credits_period = $19, rate_limits = $20, limits_key = $21, roles = $22 WHERE id = $1";
+    credits_period = $19, rate_limits = $20, limits_key = $21, roles = $22, pending_at = $23 \
+    WHERE id = $1";
 
 /// Binds the columns of [`UPDATE_KEY`].
 macro_rules! bind_update {
     ($query:expr, $rec:expr, $enc:expr) => {{
         let rec: &KeyRecord = $rec;
-        let enc: &Encoded = $enc;
+        let enc: &$crate::keys::Encoded = $enc;
         $query
             .bind(rec.id.as_str())
             .bind(rec.owner.as_ref().map(|o| o.as_str()))
@@ -237,6 +240,7 @@ macro_rules! bind_update {
             .bind(&enc.rate_limits)
             .bind(rec.limits_key.as_ref().map(|k| k.as_str()))
             .bind(&enc.roles)
+            .bind(rec.pending_at)
     }};
 }
 
@@ -288,13 +292,17 @@ fn status_clause(status: Option<KeyStatus>) -> &'static str {
         Some(KeyStatus::Expired) => {
             " AND revoked_at IS NULL AND expires_at IS NOT NULL AND expires_at <= $1"
         }
+        Some(KeyStatus::Pending) => {
+            " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1) \
+             AND pending_at IS NOT NULL"
+        }
         Some(KeyStatus::Disabled) => {
             " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1) \
-             AND disabled_at IS NOT NULL"
+             AND pending_at IS NULL AND disabled_at IS NOT NULL"
         }
         Some(KeyStatus::Active) => {
             " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $1) \
-             AND disabled_at IS NULL"
+             AND pending_at IS NULL AND disabled_at IS NULL"
         }
     }
 }
@@ -526,6 +534,7 @@ impl Store {
         let sql = format!(
             "SELECT environment, CASE WHEN revoked_at IS NOT NULL THEN 'revoked' \
              WHEN expires_at IS NOT NULL AND expires_at <= $1 THEN 'expired' \
+             WHEN pending_at IS NOT NULL THEN 'pending' \
              WHEN disabled_at IS NOT NULL THEN 'disabled' \
              ELSE 'active' END AS status, COUNT(*) AS n FROM api_keys \
              WHERE ($2 IS NULL OR space = $2) AND {} \
@@ -769,6 +778,46 @@ impl Store {
         Ok((after, before.disabled_at.is_some() != disabled))
     }
 
+    /// Settles a key waiting for approval: approved (`true`), it works
+    /// from now on; declined, it is revoked (reason `declined`). A key that
+    /// is not waiting is a `Conflict` (approving it twice changes nothing
+    /// and says so: `false`).
+    pub async fn settle_pending_key(
+        &self,
+        id: &KeyId,
+        approve: bool,
+        now: UnixMillis,
+        audit: &AuditDraft,
+    ) -> Result<(KeyRecord, bool)> {
+        let (before, after, _) = self
+            .change_key(id, audit, |k| {
+                if k.is_revoked() {
+                    return Err(StoreError::Conflict("the key is revoked".to_owned()));
+                }
+                if k.pending_at.is_none() {
+                    return if approve {
+                        Ok(k.clone())
+                    } else {
+                        Err(StoreError::Conflict(
+                            "the key does not wait for approval".to_owned(),
+                        ))
+                    };
+                }
+                let mut k = k.clone();
+                k.pending_at = None;
+                if !approve {
+                    k.revoked = Some(crate::Revocation {
+                        at: now,
+                        reason: "declined".to_owned(),
+                    });
+                }
+                k.updated_at = now;
+                Ok(k)
+            })
+            .await?;
+        Ok((after, before.pending_at.is_some()))
+    }
+
     /// Rolls `old_id` to `new`: inserts `new` (linked back) and its share
     /// link when given, and makes the old key expire at the earlier of its
     /// own expiry and `old_expires_at`, linked forward. The old key, and
@@ -804,6 +853,11 @@ impl Store {
                 }
                 KeyStatus::Expired => {
                     return Err(StoreError::Conflict("the key has expired".to_owned()));
+                }
+                KeyStatus::Pending => {
+                    return Err(StoreError::Conflict(
+                        "the key waits for approval".to_owned(),
+                    ));
                 }
                 // A disabled key rolls to a disabled key (the service copies
                 // its settings): enabling is a separate, audited act.

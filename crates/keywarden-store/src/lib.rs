@@ -40,6 +40,7 @@ mod audit;
 mod events;
 mod import;
 mod keys;
+mod portal;
 mod rate_windows;
 mod shares;
 pub use rate_windows::{Lease, MAX_WINDOW_MS};
@@ -57,6 +58,7 @@ pub use import::{ForeignAlgorithm, ImportCounts, ImportedKey};
 pub use keys::{CHANGES_ALL, CHANGES_CHANNEL, CreditsLeft};
 pub use keywarden_core::vocabulary::{AuditAction, AuditOutcome, DeliveryState, EventKind};
 pub use model::*;
+pub use portal::{NewPortalLink, PortalSessionRow, SpentLink};
 pub use sessions::{ConsoleSession, SESSION_TOUCH_MS};
 
 /// What went wrong in the store.
@@ -737,6 +739,11 @@ const SQLITE_MIGRATIONS: Embedded = &[
         "imported keys",
         include_str!("../migrations/sqlite/0016_import.sql"),
     ),
+    (
+        17,
+        "customer portal",
+        include_str!("../migrations/sqlite/0017_portal.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded = &[
     (
@@ -813,6 +820,11 @@ const POSTGRES_MIGRATIONS: Embedded = &[
         15,
         "imported keys",
         include_str!("../migrations/postgres/0015_import.sql"),
+    ),
+    (
+        16,
+        "customer portal",
+        include_str!("../migrations/postgres/0016_portal.sql"),
     ),
 ];
 

@@ -96,6 +96,9 @@ pub struct KeyRecord {
     pub sealed: Option<SealedSecret>,
     /// When it was disabled; `None` while enabled.
     pub disabled_at: Option<UnixMillis>,
+    /// Since when it waits for an operator's approval (made in the
+    /// customer portal under `require_approval`); `None`: not waiting.
+    pub pending_at: Option<UnixMillis>,
     /// Named rate limits, each checked besides `rate_limit`.
     pub rate_limits: Vec<NamedRateLimit>,
     /// Its id in the system it was imported from (unique).
@@ -230,6 +233,11 @@ pub struct Revocation {
 pub enum KeyState<'a> {
     /// It works.
     Active,
+    /// Refused until an operator approves it.
+    Pending {
+        /// Since when.
+        at: UnixMillis,
+    },
     /// Refused until it is enabled again.
     Disabled {
         /// Since when.
@@ -249,6 +257,7 @@ impl KeyState<'_> {
     pub fn status(self) -> KeyStatus {
         match self {
             Self::Active => KeyStatus::Active,
+            Self::Pending { .. } => KeyStatus::Pending,
             Self::Disabled { .. } => KeyStatus::Disabled,
             Self::Expired { .. } => KeyStatus::Expired,
             Self::Revoked(_) => KeyStatus::Revoked,
@@ -263,6 +272,8 @@ impl KeyRecord {
             KeyState::Revoked(revocation)
         } else if let Some(at) = self.expires_at.filter(|e| *e <= now) {
             KeyState::Expired { at }
+        } else if let Some(at) = self.pending_at {
+            KeyState::Pending { at }
         } else if let Some(at) = self.disabled_at {
             KeyState::Disabled { at }
         } else {
@@ -306,6 +317,10 @@ pub enum Permission {
     /// Create, change and delete key spaces and their roles.
     #[serde(rename = "spaces:write")]
     SpacesWrite,
+    /// Mint one-time customer portal links (each grant handed out also
+    /// needs the permission it stands for).
+    #[serde(rename = "portal:issue")]
+    PortalIssue,
     /// Everything.
     #[serde(rename = "admin")]
     Admin,
@@ -313,7 +328,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 9] = [
         Self::KeysRead,
         Self::KeysWrite,
         Self::KeysRevoke,
@@ -321,6 +336,7 @@ impl Permission {
         Self::KeysVerify,
         Self::AuditRead,
         Self::SpacesWrite,
+        Self::PortalIssue,
         Self::Admin,
     ];
 
@@ -334,6 +350,7 @@ impl Permission {
             Self::KeysVerify => "keys:verify",
             Self::AuditRead => "audit:read",
             Self::SpacesWrite => "spaces:write",
+            Self::PortalIssue => "portal:issue",
             Self::Admin => "admin",
         }
     }
@@ -757,6 +774,43 @@ pub struct SpaceDefaults {
     /// one asked without an expiry gets this lifetime.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_lifetime_ms: Option<i64>,
+    /// The rules for keys made in the customer portal (`None`: the
+    /// defaults of [`PortalPolicy`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal: Option<PortalPolicy>,
+}
+
+/// The rules for keys a space's customers make in the customer portal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortalPolicy {
+    /// The environments a customer may make keys in (empty: the space's).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub environments: Vec<Environment>,
+    /// Most live keys an owner may hold in the space (`None`: 20).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_keys_per_owner: Option<u32>,
+    /// Longest lifetime of a portal-made key (milliseconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lifetime_ms: Option<i64>,
+    /// The rate limit of a portal-made key (`None`: the space's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_limit: Option<RateLimit>,
+    /// The credits of a portal-made key (`None`: the space's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credits: Option<SpaceCredits>,
+    /// Portal-made keys wait for an operator's approval.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub require_approval: bool,
+}
+
+impl PortalPolicy {
+    /// Live keys an owner may hold in a space unless its policy says.
+    pub const DEFAULT_MAX_KEYS: u32 = 20;
+
+    /// Live keys an owner may hold in the space.
+    pub fn max_keys(&self) -> u32 {
+        self.max_keys_per_owner.unwrap_or(Self::DEFAULT_MAX_KEYS)
+    }
 }
 
 /// A space's default credits.

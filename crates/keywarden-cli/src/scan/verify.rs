@@ -27,7 +27,8 @@ pub(crate) fn is_key(f: &Finding) -> bool {
 /// The finding's status for a check's `status`.
 pub(crate) fn status_of(status: CheckStatus) -> KeyStatus {
     match status {
-        CheckStatus::Active => KeyStatus::Active,
+        // A key waiting for approval works once approved: as dangerous.
+        CheckStatus::Active | CheckStatus::Pending => KeyStatus::Active,
         CheckStatus::Revoked => KeyStatus::Revoked,
         CheckStatus::Expired => KeyStatus::Expired,
         CheckStatus::Disabled => KeyStatus::Disabled,

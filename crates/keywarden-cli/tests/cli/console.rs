@@ -5,7 +5,8 @@
 //! the generator) and saves screenshots of the main pages under
 //! `target/console-screenshots/`; this side checks its facts again with
 //! keywarden's own parser, CLI and audit check. `tests/console/spaces.mjs`
-//! does the same for key spaces and roles.
+//! does the same for key spaces and roles, `tests/console/portal.mjs` for
+//! the customer portal (with axe-core for accessibility).
 //!
 //! Without Chromium or Node.js the test is skipped with a loud message,
 //! unless `KEYWARDEN_REQUIRE_BROWSER=1` (CI), which makes that a failure.
@@ -61,13 +62,15 @@ fn chromium() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// `npm ci` in the script's folder when playwright-core is not installed
-/// yet (CI does it up front).
+/// `npm ci` in the script's folder when playwright-core or axe-core is not
+/// installed yet (CI does it up front).
 fn node_modules(dir: &Path) -> Result<(), String> {
-    if dir
-        .join("node_modules/playwright-core/package.json")
-        .is_file()
-    {
+    if ["playwright-core", "axe-core"].iter().all(|package| {
+        dir.join("node_modules")
+            .join(package)
+            .join("package.json")
+            .is_file()
+    }) {
         return Ok(());
     }
     let npm = on_path("npm").ok_or("npm is not installed")?;
@@ -236,35 +239,35 @@ fn console_in_a_real_browser() {
     assert!(pngs >= 15, "{pngs} screenshots in {}", shots.display());
 }
 
-/// Key spaces and roles in the browser (`tests/console/spaces.mjs`): two
-/// spaces made with the spaces page, the switcher, a role set on the roles
-/// page, a key made with it, its effective permissions on its page before
-/// and after the role changes; this side checks them again with the CLI.
-#[test]
-fn spaces_and_roles_in_a_real_browser() {
+/// Runs the browser script `tests/console/<script>.mjs` against a fresh
+/// `keywarden serve` on SQLite: the server, its root key, where the
+/// screenshots went and the script's facts (its last line of output,
+/// `ok: true`). `None` (said by `unavailable`) without Chromium, Node.js
+/// or the script's packages.
+fn run_browser_script(script: &str) -> Option<(Db, Server, String, PathBuf, Value)> {
     let Some(chromium) = chromium() else {
         unavailable("Chromium is not installed (/usr/bin/chromium)");
-        return;
+        return None;
     };
     let Some(node) = on_path("node") else {
         unavailable("Node.js is not installed");
-        return;
+        return None;
     };
     let script_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/console");
     if let Err(why) = node_modules(&script_dir) {
         unavailable(&why);
-        return;
+        return None;
     }
-    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("spaces-screenshots");
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{script}-screenshots"));
     let _ = std::fs::remove_dir_all(&shots);
     std::fs::create_dir_all(&shots).unwrap();
     let db = Db::sqlite();
     let server = Server::start(&db, &[]);
     let root = server.root_key().expect("no root key printed");
-    let stdout = db.dir.path().join("spaces.out");
-    let stderr = db.dir.path().join("spaces.err");
+    let stdout = db.dir.path().join(format!("{script}.out"));
+    let stderr = db.dir.path().join(format!("{script}.err"));
     let mut child = Command::new(node)
-        .arg("spaces.mjs")
+        .arg(format!("{script}.mjs"))
         .current_dir(&script_dir)
         .env("KW_URL", &server.url)
         .env("KW_ROOT_KEY", &root)
@@ -284,7 +287,7 @@ fn spaces_and_roles_in_a_real_browser() {
             let _ = child.kill();
             let _ = child.wait();
             panic!(
-                "the spaces browser test ran over {SCRIPT_TIMEOUT:?}: {}",
+                "the {script} browser test ran over {SCRIPT_TIMEOUT:?}: {}",
                 std::fs::read_to_string(&stderr).unwrap_or_default()
             );
         }
@@ -294,12 +297,24 @@ fn spaces_and_roles_in_a_real_browser() {
     let err = std::fs::read_to_string(&stderr).unwrap_or_default();
     assert!(
         status.success(),
-        "the spaces browser test failed:\n{err}\n--- server log ---\n{}",
+        "the {script} browser test failed:\n{err}\n--- server log ---\n{}",
         server.log()
     );
     let facts: Value = serde_json::from_str(out.lines().last().unwrap_or_default())
-        .unwrap_or_else(|e| panic!("no facts from the spaces browser test ({e}): {out}"));
+        .unwrap_or_else(|e| panic!("no facts from the {script} browser test ({e}): {out}"));
     assert_eq!(facts["ok"], true);
+    Some((db, server, root, shots, facts))
+}
+
+/// Key spaces and roles in the browser (`tests/console/spaces.mjs`): two
+/// spaces made with the spaces page, the switcher, a role set on the roles
+/// page, a key made with it, its effective permissions on its page before
+/// and after the role changes; this side checks them again with the CLI.
+#[test]
+fn spaces_and_roles_in_a_real_browser() {
+    let Some((db, server, root, shots, facts)) = run_browser_script("spaces") else {
+        return;
+    };
 
     // The key made in the browser, as the API shows it.
     let id = facts["key_id"].as_str().unwrap();
@@ -330,6 +345,148 @@ fn spaces_and_roles_in_a_real_browser() {
         .filter(|e| e.metadata().is_ok_and(|m| m.len() > 1000))
         .count();
     assert_eq!(pngs, 4, "screenshots in {}", shots.display());
+}
+
+/// The customer portal in the browser (`tests/console/portal.mjs`): a link
+/// minted for the owner acme opens once; the page lists acme's keys only,
+/// creates and rolls keys, refuses what its grants, its CSRF token and the
+/// owner do not allow; a key made under `require_approval` waits until it
+/// is approved on the console's pending page; axe finds no serious problem
+/// at 1280 and 390 pixels. This side checks the keys and the audit log
+/// again with the CLI, and that no key made in the browser reached the log.
+#[test]
+fn portal_in_a_real_browser() {
+    let Some((db, server, root, shots, facts)) = run_browser_script("portal") else {
+        return;
+    };
+    let fact = |name: &str| -> String {
+        facts[name]
+            .as_str()
+            .unwrap_or_else(|| panic!("no {name} in the facts: {facts}"))
+            .to_owned()
+    };
+
+    // The keys made in the portal, as the API shows them: acme's, in the
+    // default space, active (the pending one since its approval).
+    let (created, fetched, pending) = (
+        fact("created_key_id"),
+        fact("fetched_key_id"),
+        fact("pending_key_id"),
+    );
+    for id in [&created, &fetched, &pending] {
+        let shown = server.cli_json(&root, &["key", "show", id.as_str()]);
+        assert_eq!(shown["owner"], "acme", "{shown}");
+        assert_eq!(shown["space"], "default", "{shown}");
+        assert_eq!(shown["status"], "active", "{shown}");
+    }
+    // The roll: the old key in its grace period points at the new one.
+    let (rolled_from, rolled_to) = (fact("rolled_from"), fact("rolled_to"));
+    let old = server.cli_json(&root, &["key", "show", rolled_from.as_str()]);
+    assert_eq!(old["rotated_to"], rolled_to.as_str());
+    assert_eq!(old["status"], "active", "in its grace period");
+    let new = server.cli_json(&root, &["key", "show", rolled_to.as_str()]);
+    assert_eq!(new["owner"], "acme");
+    assert_eq!(new["rotated_from"], rolled_from.as_str());
+    // The refused revocation revoked nothing; globex's key was never touched.
+    for id in facts["acme_keys"].as_array().unwrap() {
+        let shown = server.cli_json(&root, &["key", "show", id.as_str().unwrap()]);
+        assert_eq!(shown["status"], "active", "{shown}");
+    }
+    let globex = fact("globex_key");
+    let globex = server.cli_json(&root, &["key", "show", globex.as_str()]);
+    assert_eq!(globex["owner"], "globex");
+    assert_eq!(globex["status"], "active");
+
+    // The portal's actions are audited as portal:acme, each naming its
+    // session; the links were minted by the root key; the chain verifies.
+    let audit = server.cli_json(
+        &root,
+        &["audit", "list", "--actor", "portal:acme", "--limit", "500"],
+    );
+    let entries = audit["entries"].as_array().unwrap();
+    let session = fact("portal_session");
+    assert!(session.starts_with("ps_"), "{session}");
+    for id in [&created, &fetched, &pending] {
+        assert!(
+            entries.iter().any(|e| e["action"] == "key.create"
+                && e["outcome"] == "allowed"
+                && e["target"] == id.as_str()),
+            "the creation of {id}: {audit}"
+        );
+    }
+    assert!(
+        entries.iter().any(|e| e["action"] == "key.create"
+            && e["target"] == created.as_str()
+            && e["details"]["portal_session"] == session.as_str()),
+        "{audit}"
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["action"] == "key.roll" && e["outcome"] == "allowed"),
+        "{audit}"
+    );
+    assert!(
+        entries
+            .iter()
+            .any(|e| e["action"] == "key.revoke" && e["outcome"] == "denied"),
+        "{audit}"
+    );
+    for e in entries
+        .iter()
+        .filter(|e| e["action"].as_str().is_some_and(|a| a.starts_with("key.")))
+    {
+        assert!(
+            e["details"]["portal_session"]
+                .as_str()
+                .is_some_and(|s| s.starts_with("ps_")),
+            "no portal session in {e}"
+        );
+    }
+    let issued = server.cli_json(&root, &["audit", "list", "--action", "portal.issue"]);
+    let issued = issued["entries"].as_array().unwrap();
+    assert_eq!(facts["links_minted"], issued.len(), "{issued:?}");
+    assert!(
+        issued.iter().all(|e| e["outcome"] == "allowed"
+            && !e["actor"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("portal:")),
+        "minted by the root key: {issued:?}"
+    );
+    let chain = admin(&db, &["audit", "verify"]);
+    assert!(
+        chain.status.success(),
+        "{}",
+        String::from_utf8_lossy(&chain.stdout)
+    );
+
+    // No key made in the browser, nor the root key, in the server's log or
+    // in any file of the data directory.
+    let log = server.log();
+    assert!(
+        !log.contains("API_KEY="),
+        "a portal key is in the server log"
+    );
+    assert!(
+        !log.contains(&root[8..]),
+        "the root key leaked into the log"
+    );
+    for file in walk(&db.data_dir()) {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        assert!(
+            !bytes.windows(8).any(|w| w == b"API_KEY="),
+            "a portal key is in {}",
+            file.display()
+        );
+    }
+
+    let pngs = std::fs::read_dir(&shots)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.metadata().is_ok_and(|m| m.len() > 1000))
+        .count();
+    assert_eq!(pngs, 10, "screenshots in {}", shots.display());
 }
 
 /// A one-time share link in the browser: the first open shows the key, the

@@ -252,6 +252,7 @@ fn imported_key(
             last_used_at: None,
             sealed: None,
             disabled_at: None,
+            pending_at: None,
             rate_limits: Vec::new(),
             limits_key: None,
             external_id: row.external_id,

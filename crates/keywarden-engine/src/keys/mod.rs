@@ -21,7 +21,8 @@
 pub mod error;
 mod import;
 pub mod input;
-mod validate;
+mod portal;
+pub(crate) mod validate;
 mod wire;
 
 use keywarden_core::{
@@ -66,8 +67,8 @@ pub fn check_permissions(permissions: &[Scope]) -> Result<(), KeyError> {
 use crate::{
     authz::{Actor, Authorized, Command},
     command::{
-        CreateKey, DeleteOwnerLimits, DisableKey, EnableKey, RevealKey, RevokeKey, RevokeKeys,
-        RollKey, SetOwnerLimits, UpdateKey,
+        ApproveKey, CreateKey, DeclineKey, DeleteOwnerLimits, DisableKey, EnableKey, RevealKey,
+        RevokeKey, RevokeKeys, RollKey, SetOwnerLimits, UpdateKey,
     },
     node::Node,
     share::ShareLifetime,
@@ -112,12 +113,16 @@ pub async fn load(state: &Node, actor: &Actor, id: &KeyId) -> Result<KeyRecord, 
         .store()
         .get_key(id)
         .await?
-        .filter(|record| actor.sees(&record.space))
+        .filter(|record| actor.sees_key(record))
         .ok_or_else(KeyError::not_found)
 }
 
 /// The space named `id`, as `actor` sees it (`UNKNOWN_SPACE` otherwise).
-async fn space_of(state: &Node, actor: &Actor, id: &SpaceId) -> Result<SpaceRecord, KeyError> {
+pub(crate) async fn space_of(
+    state: &Node,
+    actor: &Actor,
+    id: &SpaceId,
+) -> Result<SpaceRecord, KeyError> {
     state
         .store()
         .get_space(id)
@@ -301,7 +306,7 @@ fn seal(state: &Node, plaintext: &PlaintextKey, id: &KeyId) -> Result<SealedSecr
 
 /// Creates a key.
 pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Created, KeyError> {
-    let (actor, CreateKey { key: new }) = proof.into_parts();
+    let (actor, CreateKey { key: mut new }) = proof.into_parts();
     let now = state.now();
     let share = new.share.as_ref().map(ShareLifetime::parse).transpose()?;
     if new.environment.is_root() {
@@ -316,8 +321,18 @@ pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Create
     // The space: the actor holds it (authorization checked that), it
     // exists, and its policy and defaults apply.
     let space = space_of(state, &actor, &new.space.clone().unwrap_or_default()).await?;
+    // A customer's portal session: the space's portal policy decides.
+    let portal = actor
+        .portal_session()
+        .map(|session| portal::shape_new_key(session, &space, &mut new, now))
+        .transpose()?;
     check_roles(state, &space.id, &new.roles).await?;
-    let defaults = &space.defaults;
+    let mut defaults = space.defaults.clone();
+    if let Some(rules) = &portal {
+        defaults.rate_limit = rules.rate_limit.or(defaults.rate_limit);
+        defaults.credits = rules.credits.or(defaults.credits);
+    }
+    let defaults = &defaults;
     let metadata = new.metadata.unwrap_or_else(|| serde_json::json!({}));
     check_metadata(&metadata)?;
     let ip_allowlist = parse_allowlist(&new.ip_allowlist)?;
@@ -399,6 +414,7 @@ pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Create
         rate_limit,
         credits,
         disabled_at: None,
+        pending_at: portal.filter(|r| r.pending).map(|_| now),
         rate_limits,
         last_used_at: None,
         sealed,
@@ -422,11 +438,52 @@ pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Create
     let share = share
         .map(|lifetime| crate::share::Sealed::new(&minted, lifetime, now))
         .transpose()?;
-    state
-        .store()
-        .insert_key_shared(&record, share.as_ref().map(|s| s.row()), &audit)
-        .await
-        .map_err(space_gone)?;
+    match &portal {
+        None => state
+            .store()
+            .insert_key_shared(&record, share.as_ref().map(|s| s.row()), &audit)
+            .await
+            .map(drop)
+            .map_err(space_gone)?,
+        Some(rules) => {
+            // A key waiting for approval is announced (event, webhook) in
+            // the transaction that stores it.
+            let details = serde_json::json!({
+                "owner": record.owner.as_ref().map(Owner::as_str),
+                "space": record.space.as_str(),
+                "environment": record.environment.as_str(),
+                "name": record.name,
+            });
+            let event = rules.pending.then(|| {
+                state.events().draft(
+                    keywarden_store::EventKind::KeyPending,
+                    Some(id.as_str()),
+                    &details,
+                    now,
+                )
+            });
+            let stored = state
+                .store()
+                .insert_portal_key(&record, Some(rules.max_live), &audit, event.as_ref())
+                .await;
+            match stored {
+                Err(StoreError::Conflict(code)) if code == "KEY_LIMIT_REACHED" => {
+                    return Err(KeyError {
+                        field: None,
+                        kind: KeyErrorKind::Conflict("KEY_LIMIT_REACHED"),
+                        message: format!(
+                            "this account holds the most keys allowed here ({}): revoke one first",
+                            rules.max_live
+                        ),
+                    });
+                }
+                other => drop(other.map_err(space_gone)?),
+            };
+            if event.is_some() {
+                state.events().stored();
+            }
+        }
+    }
     state
         .verifier()
         .cache()
@@ -738,6 +795,47 @@ async fn set_disabled(
         .set_key_disabled(id, disabled, state.now(), &audit)
         .await
         .map_err(revoked_conflict)?;
+    state.invalidate(&[id.as_str()]);
+    Ok(record)
+}
+
+/// Approves a key waiting for approval (made in the customer portal): it
+/// works from now on, on every node. Approving a key that does not wait
+/// changes nothing.
+pub async fn approve(state: &Node, proof: Authorized<ApproveKey>) -> Result<KeyRecord, KeyError> {
+    let (actor, ApproveKey { id }) = proof.into_parts();
+    settle(state, &actor, &id, true, ApproveKey::ACTION).await
+}
+
+/// Declines a key waiting for approval: it is revoked (reason `declined`).
+/// A key that does not wait is a conflict (`NOT_PENDING`).
+pub async fn decline(state: &Node, proof: Authorized<DeclineKey>) -> Result<KeyRecord, KeyError> {
+    let (actor, DeclineKey { id }) = proof.into_parts();
+    settle(state, &actor, &id, false, DeclineKey::ACTION).await
+}
+
+async fn settle(
+    state: &Node,
+    actor: &crate::authz::Actor,
+    id: &str,
+    approve: bool,
+    action: AuditAction,
+) -> Result<KeyRecord, KeyError> {
+    let id = &parse_id(id)?;
+    load(state, actor, id).await?;
+    let audit = actor.draft(state, action, Some(id.as_str()), serde_json::json!({}));
+    let (record, _changed) = state
+        .store()
+        .settle_pending_key(id, approve, state.now(), &audit)
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(m) if m.contains("does not wait") => KeyError {
+                field: None,
+                kind: KeyErrorKind::Conflict("NOT_PENDING"),
+                message: "the key does not wait for approval".to_owned(),
+            },
+            other => revoked_conflict(other),
+        })?;
     state.invalidate(&[id.as_str()]);
     Ok(record)
 }

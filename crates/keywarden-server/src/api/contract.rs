@@ -67,7 +67,13 @@ pub fn document() -> Value {
                 complete_operation(path, op);
             }
             // Roll and revoke take an empty body as "the defaults".
-            if matches!(path.as_str(), "/v1/keys/{id}/roll" | "/v1/keys/{id}/revoke") {
+            if matches!(
+                path.as_str(),
+                "/v1/keys/{id}/roll"
+                    | "/v1/keys/{id}/revoke"
+                    | "/portal/api/keys"
+                    | "/portal/api/keys/{id}/roll"
+            ) {
                 item["post"]["requestBody"]["required"] = json!(false);
             }
             if path == "/v1/forward-auth" || path == "/v1/forward-auth/{path}" {

@@ -20,8 +20,8 @@ use keywarden_store::{Cursor, KeyFilter};
 use crate::{
     authz::{Actor, authorize},
     command::{
-        CreateKey, DisableKey, EnableKey, ImportKeys, ListKeys, ReadKey, ReadKeyUsage, RevealKey,
-        RevokeKey, RevokeKeys, RollKey, UpdateKey,
+        ApproveKey, CreateKey, DeclineKey, DisableKey, EnableKey, ImportKeys, ListKeys, ReadKey,
+        ReadKeyUsage, RevealKey, RevokeKey, RevokeKeys, RollKey, UpdateKey,
     },
     error::{ApiError, ErrorBody},
     extract::{ApiJson, ApiPath, ApiQuery, OptionalJson},
@@ -220,6 +220,33 @@ pub async fn enable_key(
     Ok(Json(KeyView::new(&record, state.now())))
 }
 
+/// Approve a key made in the customer portal under `require_approval`: it
+/// works from now on (until then it is refused with `PENDING_APPROVAL`).
+#[utoipa::path(post, path = "/v1/keys/{id}/approve", tag = "keys", params(("id" = String, Path)),
+    security(("root_key" = ["keys:write"])),
+    responses((status = 200, body = KeyView), (status = 404, body = ErrorBody), (status = 409, description = "the key is revoked (`KEY_REVOKED`)", body = ErrorBody)))]
+pub async fn approve_key(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<KeyView>, ApiError> {
+    let record = keys::approve(&state, authorize(&state, &actor, ApproveKey { id }).await?).await?;
+    Ok(Json(KeyView::new(&record, state.now())))
+}
+
+/// Decline a key waiting for approval: it is revoked (reason `declined`).
+#[utoipa::path(post, path = "/v1/keys/{id}/decline", tag = "keys", params(("id" = String, Path)),
+    security(("root_key" = ["keys:revoke"])),
+    responses((status = 200, body = KeyView), (status = 404, body = ErrorBody), (status = 409, description = "the key does not wait for approval (`NOT_PENDING`) or is revoked", body = ErrorBody)))]
+pub async fn decline_key(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<KeyView>, ApiError> {
+    let record = keys::decline(&state, authorize(&state, &actor, DeclineKey { id }).await?).await?;
+    Ok(Json(KeyView::new(&record, state.now())))
+}
+
 /// Emergency: revoke every key of an owner and/or environment.
 #[utoipa::path(post, path = "/v1/keys/revoke", tag = "keys", request_body = BulkRevokeRequest,
     security(("root_key" = ["keys:revoke"])),
@@ -306,9 +333,20 @@ pub async fn key_usage(
     ApiPath(id): ApiPath<String>,
     ApiQuery(q): ApiQuery<UsageQuery>,
 ) -> Result<Json<UsageResponse>, ApiError> {
-    let proof = authorize(&state, &actor, ReadKeyUsage { id }).await?;
+    usage(&state, &actor, id, q).await.map(Json)
+}
+
+/// A key's verifications over time, as `actor` may read them (the API's
+/// and the portal's usage).
+pub(crate) async fn usage(
+    state: &AppState,
+    actor: &Actor,
+    id: String,
+    q: UsageQuery,
+) -> Result<UsageResponse, ApiError> {
+    let proof = authorize(state, actor, ReadKeyUsage { id }).await?;
     let id = keys::parse_id(&proof.command().id)?;
-    keys::load(&state, &actor, &id).await?;
+    keys::load(state, actor, &id).await?;
     let bucket = q.bucket.unwrap_or(Bucket::Hour);
     let bucket_ms = bucket.millis();
     let time = |t: &Option<String>, name: &str| -> Result<Option<i64>, ApiError> {
@@ -337,9 +375,9 @@ pub async fn key_usage(
         .await?;
     state
         .store()
-        .audit(&proof.draft(&state, Some(id.as_str()), serde_json::json!({})))
+        .audit(&proof.draft(state, Some(id.as_str()), serde_json::json!({})))
         .await?;
-    Ok(Json(UsageResponse {
+    Ok(UsageResponse {
         key_id: id.to_string(),
         bucket,
         buckets: buckets
@@ -350,5 +388,5 @@ pub async fn key_usage(
                 by_code: b.by_code,
             })
             .collect(),
-    }))
+    })
 }

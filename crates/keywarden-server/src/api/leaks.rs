@@ -107,6 +107,7 @@ impl FromRecord<&crate::verify::Inspected> for CheckedKey {
             Inspected::ApiKey(k) => Self {
                 status: match k.status(now) {
                     keywarden_store::KeyStatus::Active => CheckStatus::Active,
+                    keywarden_store::KeyStatus::Pending => CheckStatus::Pending,
                     keywarden_store::KeyStatus::Disabled => CheckStatus::Disabled,
                     keywarden_store::KeyStatus::Expired => CheckStatus::Expired,
                     keywarden_store::KeyStatus::Revoked => CheckStatus::Revoked,

@@ -19,6 +19,7 @@ pub mod github;
 pub mod keys;
 pub mod leaks;
 pub mod owners;
+pub mod portal;
 pub mod schema;
 pub mod spaces;
 pub mod trufflehog;
@@ -30,13 +31,17 @@ pub mod verify;
     info(title = "keywarden", description = "API keys done right: issue, verify, rotate, revoke, audit."),
     paths(
         keys::create_key, keys::list_keys, keys::get_key, keys::update_key, keys::roll_key,
-        keys::revoke_key, keys::disable_key, keys::enable_key, keys::bulk_revoke, keys::reveal_key,
+        keys::revoke_key, keys::disable_key, keys::enable_key, keys::approve_key, keys::decline_key,
+        keys::bulk_revoke, keys::reveal_key,
         keys::key_usage, keys::import_keys, verify::verify, verify::forward_auth, verify::forward_auth_proxied, trufflehog::trufflehog_verify,
         leaks::report_leaks, leaks::check_key, github::github_report,
         owners::put_limits, owners::get_limits, owners::delete_limits, owners::get_owner,
         audit::list_audit, audit::verify_audit, audit::audit_checkpoint, audit::list_events, audit::redeliver_event,
         spaces::create_space, spaces::list_spaces, spaces::get_space, spaces::update_space, spaces::delete_space,
         spaces::list_roles, spaces::get_role, spaces::put_role, spaces::delete_role,
+        portal::create_portal_session, portal::portal_list_keys, portal::portal_get_key,
+        portal::portal_create_key, portal::portal_roll_key, portal::portal_revoke_key,
+        portal::portal_key_usage,
         healthz, readyz, metrics,
     ),
     components(schemas(
@@ -55,6 +60,7 @@ pub mod verify;
         (name = "leaks", description = "Leak reports"),
         (name = "owners", description = "Limits every key of an owner shares"),
         (name = "spaces", description = "Key spaces and their roles"),
+        (name = "portal", description = "The customer portal: one-time links (root key), and the JSON API of a portal session (its cookie; writes carry X-CSRF-Token)"),
         (name = "audit", description = "Audit log and events"),
         (name = "system", description = "Health and metrics"),
     )
@@ -82,6 +88,17 @@ impl Modify for BearerAuth {
                     )))
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            "portal_session",
+            SecurityScheme::ApiKey(utoipa::openapi::security::ApiKey::Cookie(
+                utoipa::openapi::security::ApiKeyValue::with_description(
+                    "kw_portal",
+                    "A customer's portal session, opened by a one-time link \
+                     (`POST /v1/portal/sessions`). Writes also carry the session's CSRF token \
+                     (the portal page's `<meta name=\"csrf-token\">`) in `X-CSRF-Token`.",
+                ),
+            )),
         );
     }
 }
@@ -260,6 +277,8 @@ api_routes! {
     "/v1/keys/{id}/revoke" { post => keys::revoke_key }
     "/v1/keys/{id}/disable" { post => keys::disable_key }
     "/v1/keys/{id}/enable" { post => keys::enable_key }
+    "/v1/keys/{id}/approve" { post => keys::approve_key }
+    "/v1/keys/{id}/decline" { post => keys::decline_key }
     "/v1/keys/{id}/secret" { get => keys::reveal_key }
     "/v1/keys/{id}/usage" { get => keys::key_usage }
     "/v1/owners/{owner}" { get => owners::get_owner }
@@ -317,6 +336,12 @@ api_routes! {
     "/v1/audit/checkpoint" { get => audit::audit_checkpoint }
     "/v1/events" { get => audit::list_events }
     "/v1/events/{id}/redeliver" { post => audit::redeliver_event }
+    "/v1/portal/sessions" { post => portal::create_portal_session }
+    "/portal/api/keys" { get => portal::portal_list_keys, post => portal::portal_create_key }
+    "/portal/api/keys/{id}" { get => portal::portal_get_key }
+    "/portal/api/keys/{id}/roll" { post => portal::portal_roll_key }
+    "/portal/api/keys/{id}/revoke" { post => portal::portal_revoke_key }
+    "/portal/api/keys/{id}/usage" { get => portal::portal_key_usage }
 }
 
 /// The API routes: [`ROUTES`], and nothing else (a route is added to the

@@ -16,6 +16,7 @@ pub(crate) const CODES: [Code; Code::ALL.len()] = [
     Code::Revoked,
     Code::Expired,
     Code::Disabled,
+    Code::PendingApproval,
     Code::NotFound,
     Code::Malformed,
     Code::EnvMismatch,
@@ -160,7 +161,9 @@ pub(crate) fn stacked_bars(buckets: &[UsageBucket], range: Range, title: &str) -
         .collect();
     let summary = format!("{title}: {total} verifications, {refused} refused");
     html! {
-        figure class="chart" {
+        // Narrow screens scroll the chart sideways: focusable, so a
+        // keyboard can scroll it too.
+        figure class="chart" tabindex="0" aria-label=(title) {
             svg viewBox=(format!("0 0 {WIDTH} {HEIGHT}")) role="img" aria-label=(summary) class="chart-svg" {
                 title { (summary) }
                 @for i in 0..=4i64 {

@@ -10,7 +10,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use time::OffsetDateTime;
 
 use crate::{
-    command::{CreateKey, ListKeys, ListSpaces, ReadAudit, ReadEvents, RevokeKeys},
+    command::{ApproveKey, CreateKey, ListKeys, ListSpaces, ReadAudit, ReadEvents, RevokeKeys},
     error::ApiError,
     state::AppState,
 };
@@ -27,6 +27,7 @@ pub(crate) enum Nav {
     Overview,
     Keys,
     Create,
+    Pending,
     Emergency,
     Events,
     Audit,
@@ -68,6 +69,7 @@ pub(crate) async fn page(
                                 (item(Nav::Overview, "/ui", "Overview"))
                                 @if console.may::<ListKeys>() { (item(Nav::Keys, "/ui/keys", "Keys")) }
                                 @if console.may::<CreateKey>() { (item(Nav::Create, "/ui/keys/new", "Create key")) }
+                                @if console.may::<ApproveKey>() { (item(Nav::Pending, "/ui/pending", "Pending")) }
                                 @if console.may::<RevokeKeys>() { (item(Nav::Emergency, "/ui/emergency", "Emergency")) }
                                 @if console.may::<ReadEvents>() { (item(Nav::Events, "/ui/events", "Events")) }
                                 @if console.may::<ReadAudit>() { (item(Nav::Audit, "/ui/audit", "Audit log")) }

@@ -48,8 +48,10 @@ mod html;
 mod keys;
 mod overview;
 mod owners;
+pub(crate) mod portal;
 mod roles;
 mod session;
+pub(crate) use session::cookie;
 mod signin;
 mod spaces;
 
@@ -83,6 +85,9 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/keys/{id}/roll", get(keys::roll_form).post(keys::roll))
         .route("/keys/{id}/disable", post(keys::disable))
         .route("/keys/{id}/enable", post(keys::enable))
+        .route("/keys/{id}/approve", post(keys::approve))
+        .route("/keys/{id}/decline", post(keys::decline))
+        .route("/pending", get(keys::pending))
         .route(
             "/emergency",
             get(emergency::page_route).post(emergency::revoke_all),

@@ -123,14 +123,15 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
         .await
         .map_err(fail)?;
 
-    let mut by_env: BTreeMap<String, [i64; 4]> = BTreeMap::new();
-    let mut totals = [0i64; 4];
+    let mut by_env: BTreeMap<String, [i64; 5]> = BTreeMap::new();
+    let mut totals = [0i64; 5];
     for c in &counts {
         let i = match c.status {
             KeyStatus::Active => 0,
             KeyStatus::Expired => 1,
             KeyStatus::Revoked => 2,
             KeyStatus::Disabled => 3,
+            KeyStatus::Pending => 4,
         };
         by_env.entry(c.environment.to_string()).or_default()[i] += c.count;
         totals[i] += c.count;
@@ -161,6 +162,7 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
             (stat("expired", totals[1], "/ui/keys?status=expired", "stat-expired"))
             (stat("revoked", totals[2], "/ui/keys?status=revoked", "stat-revoked"))
             @if totals[3] > 0 { (stat("disabled", totals[3], "/ui/keys?status=disabled", "stat-expired")) }
+            @if totals[4] > 0 { (stat("pending", totals[4], "/ui/pending", "stat-expired")) }
         }
         div class="grid grid-2" {
             section class="card" aria-labelledby="verif-h" {
@@ -173,7 +175,7 @@ async fn render(state: &AppState, console: &Console) -> Result<Response, Respons
                 @if by_env.is_empty() { (empty("No keys yet.")) } @else {
                     div class="table-wrap" { table class="table" {
                         thead { tr { th scope="col" { "Environment" } th scope="col" class="num" { "Active" } th scope="col" class="num" { "Expired" } th scope="col" class="num" { "Revoked" } } }
-                        tbody { @for (env, [a, e, r, _]) in &by_env { tr {
+                        tbody { @for (env, [a, e, r, _, _]) in &by_env { tr {
                             th scope="row" { a href=(format!("/ui/keys?environment={env}")) { (env_badge(env)) } }
                             td class="num" { a href=(format!("/ui/keys?environment={env}&status=active")) { (a) } }
                             td class="num" { a href=(format!("/ui/keys?environment={env}&status=expired")) { (e) } }

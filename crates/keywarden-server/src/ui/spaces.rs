@@ -151,6 +151,7 @@ impl SpaceForm {
             rate_limit,
             credits,
             max_lifetime: non_empty(&self.max_lifetime).map(str::to_owned),
+            portal: None,
         };
         Ok((body != SpaceDefaultsBody::default()).then_some(body))
     }
@@ -223,7 +224,13 @@ impl SpaceForm {
         if prefix != current.key_prefix {
             p.key_prefix = Some(prefix);
         }
-        let defaults = self.defaults()?;
+        let mut defaults = self.defaults()?;
+        // The form does not edit the portal policy: it stays as it is.
+        if let Some(portal) = &current.defaults.portal {
+            defaults
+                .get_or_insert_with(SpaceDefaultsBody::default)
+                .portal = Some(crate::views::portal_policy_view(portal));
+        }
         // Compared as the engine keeps them (`90d` and `2160h` are one
         // lifetime); defaults it refuses are sent, for its message.
         if spaces::defaults(defaults.as_ref()).ok().as_ref() != Some(&current.defaults) {

@@ -25,6 +25,7 @@ fn sample(method: &str, path: &str, id: &str, key: &str) -> Option<(String, Opti
         ("POST", "/v1/keys/revoke") => Some(json!({"owner": "nobody", "confirm": true})),
         ("PATCH", "/v1/keys/{id}") => Some(json!({"name": "walked"})),
         ("POST", "/v1/spaces") => Some(json!({"id": "walked"})),
+        ("POST", "/v1/portal/sessions") => Some(json!({"owner": "acme", "grants": ["keys:read"]})),
         ("POST", "/v1/keys/import") => {
             Some(json!({"keys": [{"plaintext": "walked-legacy-key-0001"}]}))
         }
@@ -43,6 +44,8 @@ fn sample(method: &str, path: &str, id: &str, key: &str) -> Option<(String, Opti
             "POST",
             "/v1/keys/{id}/disable"
             | "/v1/keys/{id}/enable"
+            | "/v1/keys/{id}/approve"
+            | "/v1/keys/{id}/decline"
             | "/v1/keys/{id}/revoke"
             | "/v1/keys/{id}/roll",
         ) => None,
@@ -133,6 +136,11 @@ async fn every_route_refuses_a_root_key_without_its_permission() {
                         "{method} {path}: one audited refusal"
                     );
                     walked += 1;
+                } else if path == "/v1/portal/sessions" && missing == Permission::KeysRead {
+                    // A link also needs the permission of each grant it
+                    // hands out (the sample's `keys:read`): refused, audited.
+                    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+                    assert_eq!(denied_entries(&t).await, before + 1);
                 } else {
                     assert!(
                         r.status != StatusCode::FORBIDDEN && r.status != StatusCode::UNAUTHORIZED,

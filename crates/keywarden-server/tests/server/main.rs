@@ -13,6 +13,7 @@ mod import;
 mod leaks;
 mod lifecycle;
 mod openapi;
+mod portal;
 mod spaces;
 mod verify;
 mod webhooks;

@@ -129,6 +129,7 @@ pub(crate) fn new_key(owner: &str, env: &str, created_at: i64) -> (KeyRecord, St
         rate_limit: None,
         credits: None,
         disabled_at: None,
+        pending_at: None,
         rate_limits: Vec::new(),
         limits_key: None,
         external_id: None,

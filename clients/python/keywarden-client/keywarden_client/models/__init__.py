@@ -15,6 +15,7 @@ from .checked_key import CheckedKey
 from .checkpoint_view import CheckpointView
 from .create_key_request import CreateKeyRequest
 from .create_key_request_metadata_type_0 import CreateKeyRequestMetadataType0
+from .create_portal_session_request import CreatePortalSessionRequest
 from .create_space_request import CreateSpaceRequest
 from .created_key import CreatedKey
 from .credits_request import CreditsRequest
@@ -53,6 +54,14 @@ from .owner_view import OwnerView
 from .patch_key_request import PatchKeyRequest
 from .patch_key_request_metadata_type_0 import PatchKeyRequestMetadataType0
 from .patch_space_request import PatchSpaceRequest
+from .portal_create_key import PortalCreateKey
+from .portal_created_key import PortalCreatedKey
+from .portal_grant import PortalGrant
+from .portal_key import PortalKey
+from .portal_key_list import PortalKeyList
+from .portal_policy_body import PortalPolicyBody
+from .portal_roll_key import PortalRollKey
+from .portal_session import PortalSession
 from .put_role_request import PutRoleRequest
 from .rate_limit_input import RateLimitInput
 from .rate_limit_state import RateLimitState
@@ -97,6 +106,7 @@ __all__ = (
     "CreatedKey",
     "CreateKeyRequest",
     "CreateKeyRequestMetadataType0",
+    "CreatePortalSessionRequest",
     "CreateSpaceRequest",
     "CreditsRequest",
     "CreditsView",
@@ -134,6 +144,14 @@ __all__ = (
     "PatchKeyRequest",
     "PatchKeyRequestMetadataType0",
     "PatchSpaceRequest",
+    "PortalCreatedKey",
+    "PortalCreateKey",
+    "PortalGrant",
+    "PortalKey",
+    "PortalKeyList",
+    "PortalPolicyBody",
+    "PortalRollKey",
+    "PortalSession",
     "PutRoleRequest",
     "RateLimitInput",
     "RateLimitState",

@@ -5,6 +5,7 @@ class CheckStatus(StrEnum):
     ACTIVE = "active"
     DISABLED = "disabled"
     EXPIRED = "expired"
+    PENDING = "pending"
     REVOKED = "revoked"
     UNKNOWN = "unknown"
 

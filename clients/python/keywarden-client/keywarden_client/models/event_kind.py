@@ -8,6 +8,7 @@ class EventKind(StrEnum):
     KEY_EXPIRING = "key.expiring"
     KEY_LEAKED = "key.leaked"
     KEY_NEW_ADDRESS = "key.new_address"
+    KEY_PENDING = "key.pending"
     KEY_REVOKED_IN_USE = "key.revoked_in_use"
 
     def __str__(self) -> str:

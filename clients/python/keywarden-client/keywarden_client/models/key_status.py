@@ -5,6 +5,7 @@ class KeyStatus(StrEnum):
     ACTIVE = "active"
     DISABLED = "disabled"
     EXPIRED = "expired"
+    PENDING = "pending"
     REVOKED = "revoked"
 
     def __str__(self) -> str:

@@ -102,6 +102,7 @@ mod actions;
 mod detail;
 mod form;
 mod list;
+mod pending;
 
 pub(crate) use actions::{created, disable, enable, revoke, revoke_form, roll, roll_form};
 pub(crate) use detail::detail;
@@ -110,5 +111,6 @@ pub(crate) use form::{
     text_field,
 };
 pub(crate) use list::list;
+pub(crate) use pending::{approve, decline, pending};
 #[allow(unused_imports)]
 use {actions::*, detail::*, form::*, list::*};
