@@ -99,6 +99,7 @@ fn screenshot_dir() -> PathBuf {
 
 #[test]
 fn console_in_a_real_browser() {
+    let _machine = crate::machine_lock();
     let Some(chromium) = chromium() else {
         unavailable("Chromium is not installed (/usr/bin/chromium)");
         return;
@@ -245,6 +246,7 @@ fn console_in_a_real_browser() {
 /// `ok: true`). `None` (said by `unavailable`) without Chromium, Node.js
 /// or the script's packages.
 fn run_browser_script(script: &str) -> Option<(Db, Server, String, PathBuf, Value)> {
+    let _machine = crate::machine_lock();
     let Some(chromium) = chromium() else {
         unavailable("Chromium is not installed (/usr/bin/chromium)");
         return None;
@@ -494,6 +496,7 @@ fn portal_in_a_real_browser() {
 /// of the data directory or in the server's log.
 #[test]
 fn share_link_in_a_real_browser() {
+    let _machine = crate::machine_lock();
     let Some(chromium) = chromium() else {
         unavailable("Chromium is not installed (/usr/bin/chromium)");
         return;

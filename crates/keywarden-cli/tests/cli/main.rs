@@ -16,6 +16,15 @@ mod tooling;
 
 use assert_cmd::Command;
 
+/// One at a time: the browser tests (Chromium takes both cores for
+/// seconds) and the tests that count what nodes admit under load, so that
+/// neither starves the other on a small machine. Held for the test's run.
+pub(crate) fn machine_lock() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    LOCK.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// The `keywarden` binary built by cargo for this test run.
 pub(crate) fn keywarden() -> Command {
     Command::cargo_bin("keywarden").unwrap()

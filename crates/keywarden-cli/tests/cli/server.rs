@@ -1263,6 +1263,7 @@ fn disable_and_enable_reach_every_node_at_once() {
 /// admitting and the clients asking for well over the limit.
 #[test]
 fn a_rate_limit_holds_across_two_nodes() {
+    let _machine = crate::machine_lock();
     use std::{
         collections::BTreeMap,
         sync::atomic::{AtomicBool, Ordering},
