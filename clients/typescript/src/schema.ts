@@ -1017,6 +1017,7 @@ export interface components {
             id: components["schemas"]["SpaceId"];
             key_prefix?: null | components["schemas"]["KeyPrefix"];
             name?: null | components["schemas"]["KeyName"];
+            portal?: null | components["schemas"]["PortalPolicyBody"];
         };
         /** @description A new key: the only response that ever holds its secret. */
         CreatedKey: components["schemas"]["KeyView"] & {
@@ -1509,6 +1510,7 @@ export interface components {
             delete_protection?: boolean | null;
             key_prefix?: null | components["schemas"]["KeyPrefix"];
             name?: null | components["schemas"]["KeyName"];
+            portal?: null | components["schemas"]["PortalPolicyBody"];
         };
         /**
          * @description A permission query: permission names joined by `AND` and `OR`, with parentheses; `AND` binds tighter than `OR`. At most 1,024 characters, 64 names, 16 levels of nesting.
@@ -1580,7 +1582,8 @@ export interface components {
             credits?: null | components["schemas"]["SpaceCreditsBody"];
             /**
              * @description The environments a customer may make keys in (empty: the space's;
-             *     the first is the default). Each must be one the space allows.
+             *     the first is the default). Each must be one the space allows (a
+             *     change of the space's environments that leaves one out is refused).
              */
             environments?: components["schemas"]["Environment"][];
             /**
@@ -1803,7 +1806,6 @@ export interface components {
              */
             environments?: components["schemas"]["Environment"][];
             max_lifetime?: null | components["schemas"]["Duration"];
-            portal?: null | components["schemas"]["PortalPolicyBody"];
             rate_limit?: null | components["schemas"]["RateLimitInput"];
         };
         /**
@@ -1845,6 +1847,7 @@ export interface components {
             live_keys: number;
             /** @description Its name. */
             name: string;
+            portal?: null | components["schemas"]["PortalPolicyBody"];
             /**
              * Format: int64
              * @description Its roles.

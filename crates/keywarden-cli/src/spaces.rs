@@ -32,6 +32,10 @@ pub(crate) enum SpaceCommand {
         prefix: Option<String>,
         #[command(flatten)]
         defaults: DefaultsArgs,
+        /// The customer portal's rules, as JSON (`null` in an update removes
+        /// them): '{"environments":["test"],"max_keys_per_owner":5,"require_approval":true}'.
+        #[arg(long, value_name = "JSON")]
+        portal_policy: Option<String>,
         /// Refuse to delete the space.
         #[arg(long)]
         protect: bool,
@@ -68,9 +72,14 @@ pub(crate) enum SpaceCommand {
         inherit_prefix: bool,
         #[command(flatten)]
         defaults: DefaultsArgs,
-        /// Remove every default.
+        /// Remove every default (the portal policy stays).
         #[arg(long)]
         clear_defaults: bool,
+        /// The customer portal's rules, as JSON (`null` in an update removes
+        /// them): '{"environments":["test"],"max_keys_per_owner":5,"require_approval":true}'.
+        #[arg(long, value_name = "JSON")]
+        portal_policy: Option<String>,
+
         /// Refuse deletion.
         #[arg(long, conflicts_with = "unprotect")]
         protect: bool,
@@ -106,10 +115,6 @@ pub(crate) struct DefaultsArgs {
     /// Required expiry: new keys live at most this long (90d).
     #[arg(long)]
     max_lifetime: Option<String>,
-    /// The customer portal's rules for the space, as JSON:
-    /// '{"environments":["test"],"max_keys_per_owner":5,"max_lifetime":"90d","require_approval":true}'.
-    #[arg(long, value_name = "JSON")]
-    portal_policy: Option<String>,
 }
 
 impl DefaultsArgs {
@@ -118,18 +123,10 @@ impl DefaultsArgs {
             || self.rate_limit.is_some()
             || self.credits.is_some()
             || self.max_lifetime.is_some()
-            || self.portal_policy.is_some()
     }
 
     fn body(&self) -> anyhow::Result<SpaceDefaultsBody> {
-        let portal = self
-            .portal_policy
-            .as_deref()
-            .map(serde_json::from_str)
-            .transpose()
-            .map_err(|e| anyhow::anyhow!("--portal-policy: {e}"))?;
         Ok(SpaceDefaultsBody {
-            portal,
             environments: self
                 .environments
                 .iter()
@@ -186,6 +183,7 @@ pub(crate) fn spaces(remote: &Remote, cmd: SpaceCommand) -> anyhow::Result<Outco
             name,
             prefix,
             defaults,
+            portal_policy,
             protect,
             json,
         } => {
@@ -194,6 +192,7 @@ pub(crate) fn spaces(remote: &Remote, cmd: SpaceCommand) -> anyhow::Result<Outco
                 name,
                 key_prefix: parse_opt("--prefix", prefix.as_deref())?,
                 defaults: defaults.given().then(|| defaults.body()).transpose()?,
+                portal: portal_policy_arg(portal_policy.as_deref())?.flatten(),
                 delete_protection: protect,
             };
             let space: Answer<SpaceView> =
@@ -248,6 +247,7 @@ pub(crate) fn spaces(remote: &Remote, cmd: SpaceCommand) -> anyhow::Result<Outco
             inherit_prefix,
             defaults,
             clear_defaults,
+            portal_policy,
             protect,
             unprotect,
             json,
@@ -271,6 +271,7 @@ pub(crate) fn spaces(remote: &Remote, cmd: SpaceCommand) -> anyhow::Result<Outco
                         .transpose()?
                         .map(Some)
                 },
+                portal: portal_policy_arg(portal_policy.as_deref())?,
                 delete_protection: (protect || unprotect).then_some(Some(protect)),
             };
             let space: Answer<SpaceView> = client.read(
@@ -406,4 +407,13 @@ pub(crate) fn roles(remote: &Remote, cmd: RoleCommand) -> anyhow::Result<Outcome
         }
     }
     Ok(Outcome::Success)
+}
+
+/// `--portal-policy`: the JSON of a policy, or `null` (`Some(None)`).
+fn portal_policy_arg(
+    text: Option<&str>,
+) -> anyhow::Result<Option<Option<keywarden_proto::spaces::PortalPolicyBody>>> {
+    text.map(serde_json::from_str)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--portal-policy: {e}"))
 }

@@ -153,6 +153,17 @@ impl Pepper {
         mac.update(data);
         mac.finalize().into_bytes().into()
     }
+
+    /// HMAC-SHA256 of `label` then `secret` under this pepper: the stored
+    /// id of a session token, or a token derived from one (its CSRF token),
+    /// one label per use so that no two uses share a value. Nothing is
+    /// copied (the secret is fed to the HMAC as it is).
+    pub fn mac_labeled(&self, label: &[u8], secret: &[u8]) -> [u8; 32] {
+        let mut mac = self.mac.clone();
+        mac.update(label);
+        mac.update(secret);
+        mac.finalize().into_bytes().into()
+    }
 }
 
 impl fmt::Debug for Pepper {

@@ -278,9 +278,11 @@ pub fn display_safe(s: &str, max: usize) -> String {
     out
 }
 
-/// A parser's message without what stands between double quotes: serde
-/// quotes the offending value, and a value in the wrong field may be a
-/// secret.
+/// A parser's message without the values it quotes: serde quotes the
+/// offending value (`"…"`, with `\"` inside escaped, as `{:?}` writes
+/// it) and names an unknown enum variant between backticks, and a value in
+/// the wrong field may be a secret. Field names and the expected variants
+/// (also between backticks) stay.
 ///
 /// ```
 /// use keywarden_core::names::redact_quoted;
@@ -288,19 +290,42 @@ pub fn display_safe(s: &str, max: usize) -> String {
 ///     redact_quoted(r#"invalid type: string "kw_live_secret", expected u32"#),
 ///     r#"invalid type: string "…", expected u32"#
 /// );
+/// // An escaped quote does not end the value.
+/// assert_eq!(
+///     redact_quoted(r#"invalid type: string "x\"kw_live_secret", expected u32"#),
+///     r#"invalid type: string "…", expected u32"#
+/// );
+/// assert_eq!(
+///     redact_quoted("unknown variant `kw_live_secret`, expected `keys:read`"),
+///     "unknown variant `…`, expected `keys:read`"
+/// );
 /// ```
 pub fn redact_quoted(message: &str) -> String {
+    const VARIANT: &str = "unknown variant ";
     let mut out = String::with_capacity(message.len());
-    let mut inside = false;
-    for c in message.chars() {
-        if c == '"' {
-            if !inside {
-                out.push_str("\"…\"");
+    // The character that ends the value being left out, if inside one.
+    let mut inside: Option<char> = None;
+    let mut chars = message.chars();
+    while let Some(c) = chars.next() {
+        match inside {
+            Some(_) if c == '\\' => {
+                chars.next();
             }
-            inside = !inside;
-        } else if !inside {
-            out.push(c);
+            Some(end) if c == end => {
+                out.push(end);
+                inside = None;
+            }
+            Some(_) => {}
+            None if c == '"' || (c == '`' && out.ends_with(VARIANT)) => {
+                out.push(c);
+                out.push('…');
+                inside = Some(c);
+            }
+            None => out.push(c),
         }
+    }
+    if let Some(end) = inside {
+        out.push(end);
     }
     out
 }

@@ -165,7 +165,11 @@ impl Actor {
     /// [`authorize`].
     pub fn may<C: Command>(&self) -> bool {
         match &self.kind {
-            ActorKind::Portal(session) => C::PORTAL.is_some_and(|g| session.holds(g)),
+            // The grant, and the command's own permission held by the root
+            // key that minted the link (what the grant stands for).
+            ActorKind::Portal(session) => {
+                C::PORTAL.is_some_and(|g| session.holds(g)) && session.issuer.allows(C::PERMISSION)
+            }
             _ => self.root().allows(C::PERMISSION),
         }
     }
@@ -183,14 +187,9 @@ impl Actor {
         let actor = match &self.kind {
             ActorKind::Portal(session) => {
                 let id = serde_json::Value::from(session.id.as_str());
-                match &mut details {
-                    serde_json::Value::Object(map) => {
-                        map.insert("portal_session".to_owned(), id);
-                    }
-                    other => {
-                        *other =
-                            serde_json::json!({ "portal_session": id, "details": other.take() });
-                    }
+                // Every caller passes an object (`json!({…})`).
+                if let serde_json::Value::Object(map) = &mut details {
+                    map.insert("portal_session".to_owned(), id);
                 }
                 format!("portal:{}", session.owner)
             }
@@ -362,17 +361,19 @@ async fn check<C: Command>(
         .iter()
         .copied()
         .find(|p| !actor.root().allows(*p));
-    let refusal = if actor.portal_session().is_some() && !actor.may::<C>() {
-        let grant = C::PORTAL.map_or("none", |g| g.as_str());
-        (
-            Denied::NotGranted,
-            serde_json::json!({ "missing_grant": grant }),
-        )
-    } else if !actor.may::<C>() {
-        (
-            Denied::Forbidden(C::PERMISSION),
-            serde_json::json!({ "missing_permission": C::PERMISSION.as_str() }),
-        )
+    let refusal = if !actor.may::<C>() {
+        if actor.portal_session().is_some() {
+            let grant = C::PORTAL.map_or("none", |g| g.as_str());
+            (
+                Denied::NotGranted,
+                serde_json::json!({ "missing_grant": grant }),
+            )
+        } else {
+            (
+                Denied::Forbidden(C::PERMISSION),
+                serde_json::json!({ "missing_permission": C::PERMISSION.as_str() }),
+            )
+        }
     } else if let Some(permission) = missing {
         (
             Denied::Forbidden(permission),

@@ -9,8 +9,9 @@
 //!    old pepper can be retired once `keywarden admin peppers` shows it
 //!    unused); a failed move is logged and the record still returned.
 //!
-//! The caller has parsed the key already (format and checksum), so
-//! look-alikes never get here.
+//! The caller has read the key already (`key::Presented`): a keywarden
+//! look-alike with a bad checksum never gets here; a string of another
+//! format does only once keys were imported.
 
 use keywarden_core::{
     digest::{KeyDigest, PepperRing},

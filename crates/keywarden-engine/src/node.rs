@@ -306,6 +306,14 @@ impl Node {
         self.0.verifier.cache().clear();
         self.0.verifier.forget_owners(None);
     }
+
+    /// After whatever may have changed unheard (another node's `*`, a
+    /// reconnected listener): forget every cached key and owner, and learn
+    /// again whether keys were imported (an import announces itself so).
+    pub async fn resync(&self) {
+        self.invalidate_all();
+        self.0.verifier.refresh_imported().await;
+    }
 }
 
 // ------------------------------------------------------- background tasks
@@ -324,6 +332,8 @@ async fn housekeeping(state: Node) {
         state.auth_failures().prune(now);
         state.flush_denials(false).await;
         state.notify_expiring().await;
+        // A failed read at start-up is retried here (nothing once known).
+        state.verifier().refresh_imported().await;
         state.leak_reports().prune(now);
         let config = state.config();
         match state
@@ -399,8 +409,7 @@ async fn change_listener(state: Node) -> Option<impl std::future::Future<Output 
             };
             if listener.is_some() {
                 // Whatever changed while we were not listening is unknown.
-                state.verifier().cache().clear();
-                state.verifier().forget_owners(None);
+                state.resync().await;
             }
         }
     })
@@ -413,9 +422,7 @@ async fn listen(state: &Node, listener: &mut keywarden_store::ChangeListener) {
             Ok(keywarden_store::Change::Keys(payload)) => {
                 state.metrics().invalidations_received.inc();
                 if payload == keywarden_store::CHANGES_ALL {
-                    state.invalidate_all();
-                    // An import on another node announces itself so.
-                    state.verifier().refresh_imported().await;
+                    state.resync().await;
                 } else {
                     let ids: Vec<&str> = payload.split(',').collect();
                     state.invalidate(&ids);

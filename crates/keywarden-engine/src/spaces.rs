@@ -84,17 +84,12 @@ pub fn defaults(body: Option<&SpaceDefaultsBody>) -> Result<SpaceDefaults, KeyEr
     let rate_limit = crate::keys::validate_rate_limit(body.rate_limit.map(Into::into))?;
     let credits = space_credits(body.credits.as_ref(), "defaults.credits")?;
     let max_lifetime_ms = lifetime(body.max_lifetime.as_deref(), "defaults.max_lifetime")?;
-    let portal = body
-        .portal
-        .as_ref()
-        .map(|p| portal_policy(p, &body.environments))
-        .transpose()?;
     Ok(SpaceDefaults {
         environments: body.environments.clone(),
         rate_limit,
         credits,
         max_lifetime_ms,
-        portal,
+        portal: None,
     })
 }
 
@@ -138,40 +133,54 @@ fn lifetime(text: Option<&str>, field: &str) -> Result<Option<i64>, KeyError> {
 /// Most live keys a space's portal policy may allow an owner.
 pub const MAX_PORTAL_KEYS: u32 = 1_000;
 
-/// A space's portal policy, checked: its environments are among the
-/// space's (`space_environments`, empty: any).
-fn portal_policy(
-    body: &PortalPolicyBody,
+/// A space's portal policy, checked against the space's environments
+/// (`space_environments`, empty: any). `None`: no policy (the defaults of
+/// [`PortalPolicy`]).
+pub fn portal_policy(
+    body: Option<&PortalPolicyBody>,
     space_environments: &[keywarden_core::key::Environment],
-) -> Result<PortalPolicy, KeyError> {
+) -> Result<Option<PortalPolicy>, KeyError> {
+    let Some(body) = body else {
+        return Ok(None);
+    };
     if body.environments.len() > MAX_SPACE_ENVIRONMENTS {
         return Err(invalid(format!(
-            "defaults.portal.environments: at most {MAX_SPACE_ENVIRONMENTS}"
+            "portal.environments: at most {MAX_SPACE_ENVIRONMENTS}"
         )));
     }
-    if let Some(e) = body.environments.iter().find(|e| {
-        e.is_root() || (!space_environments.is_empty() && !space_environments.contains(e))
-    }) {
-        return Err(invalid(format!(
-            "defaults.portal.environments: {e} is not an environment the space allows"
-        )));
-    }
+    check_portal_environments(&body.environments, space_environments)?;
     if body
         .max_keys_per_owner
         .is_some_and(|n| !(1..=MAX_PORTAL_KEYS).contains(&n))
     {
         return Err(invalid(format!(
-            "defaults.portal.max_keys_per_owner must be 1 to {MAX_PORTAL_KEYS}"
+            "portal.max_keys_per_owner must be 1 to {MAX_PORTAL_KEYS}"
         )));
     }
-    Ok(PortalPolicy {
+    Ok(Some(PortalPolicy {
         environments: body.environments.clone(),
         max_keys_per_owner: body.max_keys_per_owner,
-        max_lifetime_ms: lifetime(body.max_lifetime.as_deref(), "defaults.portal.max_lifetime")?,
+        max_lifetime_ms: lifetime(body.max_lifetime.as_deref(), "portal.max_lifetime")?,
         rate_limit: crate::keys::validate_rate_limit(body.rate_limit.map(Into::into))?,
-        credits: space_credits(body.credits.as_ref(), "defaults.portal.credits")?,
+        credits: space_credits(body.credits.as_ref(), "portal.credits")?,
         require_approval: body.require_approval,
-    })
+    }))
+}
+
+/// A portal policy's environments are among the space's (empty: any).
+fn check_portal_environments(
+    portal: &[keywarden_core::key::Environment],
+    space: &[keywarden_core::key::Environment],
+) -> Result<(), KeyError> {
+    match portal
+        .iter()
+        .find(|e| e.is_root() || (!space.is_empty() && !space.contains(e)))
+    {
+        Some(e) => Err(invalid(format!(
+            "portal.environments: {e} is not an environment the space allows"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// A space's name: the text given (or its id), clean and at most 200
@@ -191,7 +200,11 @@ pub async fn create(state: &Node, proof: Authorized<CreateSpace>) -> Result<Spac
         id: request.id.clone(),
         name: name(request.name.clone(), &request.id)?,
         key_prefix: request.key_prefix.clone(),
-        defaults: defaults(request.defaults.as_ref())?,
+        defaults: {
+            let mut d = defaults(request.defaults.as_ref())?;
+            d.portal = portal_policy(request.portal.as_ref(), &d.environments)?;
+            d
+        },
         delete_protection: request.delete_protection,
         created_at: now,
         updated_at: now,
@@ -250,7 +263,8 @@ pub async fn read(state: &Node, proof: Authorized<ReadSpace>) -> Result<SpaceSum
 }
 
 /// Changes a space: its name, its prefix for keys made from now on, its
-/// defaults (replaced whole), its delete protection.
+/// defaults (replaced whole), its portal policy (replaced whole, apart from
+/// the defaults), its delete protection.
 pub async fn update(state: &Node, proof: Authorized<UpdateSpace>) -> Result<SpaceRecord, KeyError> {
     let (actor, UpdateSpace { id, changes }) = proof.into_parts();
     let mut space = visible(state, &actor, &id).await?;
@@ -264,8 +278,17 @@ pub async fn update(state: &Node, proof: Authorized<UpdateSpace>) -> Result<Spac
         changed.push("key_prefix");
     }
     if let Some(d) = changes.defaults {
+        let portal = space.defaults.portal.take();
         space.defaults = defaults(d.as_ref())?;
+        space.defaults.portal = portal;
         changed.push("defaults");
+    }
+    if let Some(p) = changes.portal {
+        space.defaults.portal = portal_policy(p.as_ref(), &space.defaults.environments)?;
+        changed.push("portal");
+    } else if let Some(p) = &space.defaults.portal {
+        // A policy kept must still fit the space's environments.
+        check_portal_environments(&p.environments, &space.defaults.environments)?;
     }
     if let Some(p) = changes.delete_protection {
         space.delete_protection = p.unwrap_or(false);

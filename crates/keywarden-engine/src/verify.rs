@@ -1,9 +1,11 @@
 //! The one verification function behind every entry point (`POST
 //! /v1/verify`, forward-auth, the tower middleware in-process, the console):
 //!
-//! parse (format + checksum, no I/O) → digest → lookup (cache, then store)
-//! → revoked → expired → environment → IP allowlist → scopes → rate limit →
-//! usage limit.
+//! read (format + checksum, no I/O; a string of another format only once
+//! keys were imported) → digest → lookup (cache, then store; an imported
+//! key not seen yet by its old hash) → the space served and seen →
+//! revoked → expired → pending → disabled → environment → IP allowlist →
+//! scopes → permission query → owner limits → rate limit → credits.
 //!
 //! Timing: the presented key is never compared with anything. It is parsed
 //! (its checksum is public structure, not a secret) and digested with the
@@ -276,8 +278,12 @@ impl Verifier {
             .store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
-    /// Asks the store whether keys were imported ([`Self::accept_imported`]).
+    /// Asks the store whether keys were imported ([`Self::accept_imported`]),
+    /// unless this node knows already: imported keys stay.
     pub async fn refresh_imported(&self) {
+        if self.imported.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
         match self.store.has_imported_keys().await {
             Ok(any) => self.accept_imported(any),
             Err(err) => tracing::warn!(error = %err, "could not learn whether keys were imported"),
@@ -348,19 +354,18 @@ impl Verifier {
         };
         // A keywarden key is parsed (format and checksum, no I/O); a bad
         // checksum fails here whatever was imported. A string of another
-        // format is looked up only when keys were imported (and is then
-        // the key's own text: nothing to strip).
-        let parts = match key::Presented::read(presented) {
-            key::Presented::Key(parts) => Some(parts),
+        // format is looked up only when keys were imported. Either way the
+        // digest is of the whole text.
+        let legacy = match key::Presented::read(presented) {
+            key::Presented::Key(_) => false,
             key::Presented::Other(_)
                 if self.imported.load(std::sync::atomic::Ordering::Relaxed) =>
             {
-                None
+                true
             }
             _ => return (Verdict::bare(Code::Malformed), false),
         };
-        let text = parts.map_or(presented, |p| p.expose());
-        let digest = self.peppers.current().digest(text);
+        let digest = self.peppers.current().digest(presented);
         let lookup = self.cache.get(digest.as_bytes(), now);
         match lookup {
             Lookup::Found(record) => {
@@ -402,13 +407,13 @@ impl Verifier {
         let found = Box::pin(crate::lookup::find::<KeyRecord>(
             &self.store,
             &self.peppers,
-            text,
+            presented,
             Some(&digest),
         ))
         .await;
         // An imported key not presented before is known by its old hash.
         let found = match found {
-            Ok(None) if parts.is_none() => Box::pin(self.find_imported(text, digest, now)).await,
+            Ok(None) if legacy => Box::pin(self.find_imported(presented, digest, now)).await,
             other => other,
         };
         let record = match found {

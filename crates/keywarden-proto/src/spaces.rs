@@ -35,6 +35,10 @@ pub struct CreateSpaceRequest {
     /// What its new keys get unless their request says otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub defaults: Option<SpaceDefaultsBody>,
+    /// The rules for keys its customers make in the customer portal
+    /// (default: the defaults above, 20 live keys per owner, no approval).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal: Option<PortalPolicyBody>,
     /// Refuse to delete the space, even once it holds no live key.
     #[serde(default)]
     pub delete_protection: bool,
@@ -69,6 +73,14 @@ pub struct PatchSpaceRequest {
         skip_serializing_if = "Option::is_none"
     )]
     pub defaults: Option<Option<SpaceDefaultsBody>>,
+    /// A new portal policy (replacing the old one; the defaults stay), or
+    /// null for none.
+    #[serde(
+        default,
+        deserialize_with = "double_option",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub portal: Option<Option<PortalPolicyBody>>,
     /// Refuse deletion (`true`), or allow it again (`false` or null).
     #[serde(
         default,
@@ -101,11 +113,6 @@ pub struct SpaceDefaultsBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<schemas::Duration>))]
     pub max_lifetime: Option<String>,
-    /// The rules for keys the space's customers make themselves in the
-    /// customer portal (default: the rules above, 20 live keys per owner,
-    /// no approval).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub portal: Option<PortalPolicyBody>,
 }
 
 /// The rules for keys made in the customer portal, per space.
@@ -114,7 +121,8 @@ pub struct SpaceDefaultsBody {
 #[serde(deny_unknown_fields)]
 pub struct PortalPolicyBody {
     /// The environments a customer may make keys in (empty: the space's;
-    /// the first is the default). Each must be one the space allows.
+    /// the first is the default). Each must be one the space allows (a
+    /// change of the space's environments that leaves one out is refused).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(feature = "openapi", schema(value_type = Vec<schemas::Environment>, max_items = 20))]
     pub environments: Vec<Environment>,
@@ -171,6 +179,10 @@ pub struct SpaceView {
     pub key_prefix_inherited: bool,
     /// What its new keys get.
     pub defaults: SpaceDefaultsBody,
+    /// The rules for keys its customers make in the customer portal
+    /// (absent: the defaults, 20 live keys per owner, no approval).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal: Option<PortalPolicyBody>,
     /// Whether deletion is refused.
     pub delete_protection: bool,
     /// Its keys.

@@ -129,8 +129,8 @@ pub fn space_view(
             max_lifetime: d
                 .max_lifetime_ms
                 .map(keywarden_core::clock::format_duration),
-            portal: d.portal.as_ref().map(portal_policy_view),
         },
+        portal: d.portal.as_ref().map(portal_policy_view),
         delete_protection: space.delete_protection,
         keys: s.keys,
         live_keys: s.live_keys,

@@ -779,9 +779,9 @@ impl Store {
     }
 
     /// Settles a key waiting for approval: approved (`true`), it works
-    /// from now on; declined, it is revoked (reason `declined`). A key that
-    /// is not waiting is a `Conflict` (approving it twice changes nothing
-    /// and says so: `false`).
+    /// from now on; declined, it is revoked (reason `declined`). Declining
+    /// a key that does not wait is `Conflict("NOT_PENDING")`; approving one
+    /// changes nothing and says so (`false`).
     pub async fn settle_pending_key(
         &self,
         id: &KeyId,
@@ -798,9 +798,7 @@ impl Store {
                     return if approve {
                         Ok(k.clone())
                     } else {
-                        Err(StoreError::Conflict(
-                            "the key does not wait for approval".to_owned(),
-                        ))
+                        Err(StoreError::Conflict("NOT_PENDING".to_owned()))
                     };
                 }
                 let mut k = k.clone();
@@ -840,7 +838,7 @@ impl Store {
             self.lock_suffix()
         );
         let new_enc = encode(new)?;
-        with_db!(self, writer, |pool| {
+        let (old, new, older) = with_db!(self, writer, |pool| {
             let mut tx = pool.begin().await?;
             let row = sqlx::query(&select)
                 .bind(old_id.as_str())
@@ -902,7 +900,15 @@ impl Store {
             append_audit!(tx, self, audit);
             tx.commit().await?;
             Ok((old, new.clone(), older))
-        })
+        })?;
+        // Both keys as they now are, their roles' permissions included (a
+        // failure to read the roles leaves them out of the answer only).
+        let mut both = [old, new];
+        if let Err(err) = self.resolve_roles(&mut both).await {
+            tracing::warn!(error = %err, "the roles of a rolled key could not be read");
+        }
+        let [old, new] = both;
+        Ok((old, new, older))
     }
 
     /// Revokes every active key of an owner, environment and/or space (at

@@ -149,6 +149,7 @@ impl Store {
             let taken = sqlx::query(
                 "UPDATE portal_links SET used_at = $2 \
                  WHERE digest = $1 AND used_at IS NULL AND expires_at > $2 \
+                 AND created_by IN (SELECT id FROM root_keys WHERE revoked_at IS NULL) \
                  RETURNING owner, space, grants, return_url, created_by",
             )
             .bind(link.as_slice())
@@ -213,17 +214,6 @@ impl Store {
                 .fetch_optional(pool)
                 .await?;
             row.as_ref().map(session_from_row).transpose()
-        })
-    }
-
-    /// Ends session `digest` (sign-out); `true` if it existed.
-    pub async fn end_portal_session(&self, digest: &[u8; 32]) -> Result<bool> {
-        with_db!(self, writer, |pool| {
-            let done = sqlx::query("DELETE FROM portal_sessions WHERE digest = $1")
-                .bind(digest.as_slice())
-                .execute(pool)
-                .await?;
-            Ok(done.rows_affected() > 0)
         })
     }
 

@@ -177,21 +177,40 @@ impl Store {
     pub async fn delete_space(&self, id: &SpaceId, audit: &AuditDraft) -> Result<()> {
         with_db!(self, writer, |pool| {
             let mut tx = pool.begin().await?;
-            let row = sqlx::query(&format!(
-                "SELECT delete_protection, \
-                 (SELECT COUNT(*) FROM api_keys WHERE space = $1 AND revoked_at IS NULL) AS live \
-                 FROM spaces WHERE id = $1{}",
+            // The row lock first, the count after, in a statement of its
+            // own: on PostgreSQL a statement sees what committed before it
+            // began, so a count in the locking statement would miss a key
+            // whose insert held the space (`hold_space!`) and committed
+            // while this waited for the lock.
+            let protected = sqlx::query(&format!(
+                "SELECT delete_protection FROM spaces WHERE id = $1{}",
                 self.lock_suffix()
             ))
             .bind(id.as_str())
             .fetch_optional(&mut *tx)
             .await?
-            .ok_or(StoreError::NotFound)?;
-            if row.i64("delete_protection")? != 0 {
+            .ok_or(StoreError::NotFound)?
+            .i64("delete_protection")?;
+            if protected != 0 {
                 return Err(StoreError::Conflict("DELETE_PROTECTED".to_owned()));
             }
-            if row.i64("live")? > 0 {
+            let live = sqlx::query(
+                "SELECT COUNT(*) AS live FROM api_keys WHERE space = $1 AND revoked_at IS NULL",
+            )
+            .bind(id.as_str())
+            .fetch_one(&mut *tx)
+            .await?
+            .i64("live")?;
+            if live > 0 {
                 return Err(StoreError::Conflict("SPACE_HAS_KEYS".to_owned()));
+            }
+            // Its customers' portal links and sessions end with it (a space
+            // made again under its id is another).
+            for table in ["portal_links", "portal_sessions"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE space = $1"))
+                    .bind(id.as_str())
+                    .execute(&mut *tx)
+                    .await?;
             }
             sqlx::query("DELETE FROM roles WHERE space = $1")
                 .bind(id.as_str())

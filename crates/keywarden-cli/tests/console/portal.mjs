@@ -171,11 +171,8 @@ async function accessible(page, what) {
 try {
   step("keys for acme and globex, made over the API");
   // The portal's policy for the default space: which environments its form
-  // offers. PATCH replaces the defaults whole, so the current ones are kept.
-  const space = await api("GET", "/v1/spaces/default");
-  assert.equal(space.status, 200, JSON.stringify(space.json));
-  const defaults = space.json.defaults;
-  const patched = await api("PATCH", "/v1/spaces/default", { defaults: { ...defaults, portal: { environments: ["live", "test"] } } });
+  // offers (the space's defaults stay as they are).
+  const patched = await api("PATCH", "/v1/spaces/default", { portal: { environments: ["live", "test"] } });
   assert.equal(patched.status, 200, JSON.stringify(patched.json));
   const acme = [];
   for (const name of ["acme billing", "acme search", "acme reports"]) acme.push(await createKey("acme", name));
@@ -337,10 +334,10 @@ try {
   facts.portal_session = [...sessions][0];
 
   step("require approval: a portal key waits for the operator");
-  const current = (await api("GET", "/v1/spaces/default")).json.defaults;
-  const strict = await api("PATCH", "/v1/spaces/default", { defaults: { ...current, portal: { ...current.portal, require_approval: true } } });
+  const current = (await api("GET", "/v1/spaces/default")).json.portal;
+  const strict = await api("PATCH", "/v1/spaces/default", { portal: { ...current, require_approval: true } });
   assert.equal(strict.status, 200, JSON.stringify(strict.json));
-  assert.equal((await api("GET", "/v1/spaces/default")).json.defaults.portal.require_approval, true);
+  assert.equal((await api("GET", "/v1/spaces/default")).json.portal.require_approval, true);
   const approval = await newSession();
   await openLink(approval.page, await mintLink());
   const pending = await portalApi(approval.page, "POST", "/portal/api/keys", { name: "acme awaiting approval", environment: "live" });

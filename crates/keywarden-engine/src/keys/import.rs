@@ -166,6 +166,7 @@ fn imported_key(
         space,
         &environment,
         validate::expiry(row.expires_at.as_deref(), None, now).map_err(invalid)?,
+        None,
         now,
     )
     .map_err(invalid)?;

@@ -22,6 +22,7 @@ pub mod error;
 mod import;
 pub mod input;
 mod portal;
+pub use portal::{PortalChoices, portal_choices, portal_environments};
 pub(crate) mod validate;
 mod wire;
 
@@ -43,9 +44,7 @@ pub use validate::{
     MAX_ALLOWLIST, MAX_GRACE_MS, MAX_METADATA, MAX_NAME, MAX_REFILL_MS, MAX_SCOPES, MIN_REFILL_MS,
     grace_ms, parse_allowlist, reason,
 };
-use validate::{
-    check_metadata, check_name, check_policy, check_scopes, expiry, rate_limit, usage_limit,
-};
+use validate::{check_metadata, check_name, check_scopes, expiry, rate_limit, usage_limit};
 
 /// Checks a rate limit as asked for (for a space's defaults).
 pub fn validate_rate_limit(
@@ -173,73 +172,118 @@ fn check_roles_in(
 /// Most roles a key may hold.
 pub const MAX_ROLES: usize = 20;
 
-/// The rules of a new key in `space`, made here or imported: its
-/// environment is one the space allows, and its expiry (the space's
-/// lifetime when it asks none) meets the space's and the environment's
-/// policies. The expiry to store.
+/// The longest a new key of `space` in `environment` may live: the
+/// tightest of the space's required expiry, the environment's policy and
+/// `portal_max` (a portal policy's), with where it comes from (for the
+/// refusal); and whether it must expire at all. `None`: no limit.
+pub(crate) fn lifetime_limit(
+    state: &Node,
+    space: &SpaceRecord,
+    environment: &key::Environment,
+    portal_max: Option<i64>,
+) -> (Option<(i64, String)>, bool) {
+    let policy = state.config().policy(environment.as_str());
+    let limits = [
+        space
+            .defaults
+            .max_lifetime_ms
+            .map(|ms| (ms, format!("keys of the space {}", space.id))),
+        policy
+            .and_then(|p| p.max_lifetime)
+            .map(|max| (max.ms(), format!("keys in the {environment} environment"))),
+        portal_max.map(|ms| (ms, "keys made in the portal".to_owned())),
+    ];
+    let tightest = limits.into_iter().flatten().min_by_key(|(ms, _)| *ms);
+    let required = tightest.is_some() || policy.is_some_and(|p| p.require_expiry);
+    (tightest, required)
+}
+
+/// The rules of a new key in `space`, made here, in the portal or
+/// imported: its environment is one the space allows, and its expiry meets
+/// every lifetime limit ([`lifetime_limit`]); one asked without an expiry,
+/// in a space (or portal) with a lifetime, gets the tightest limit's. The
+/// expiry to store.
 pub(crate) fn new_key_expiry(
     state: &Node,
     space: &SpaceRecord,
     environment: &key::Environment,
     asked: Option<i64>,
+    portal_max: Option<i64>,
     now: i64,
 ) -> Result<Option<i64>, KeyError> {
-    let allowed = &space.defaults.environments;
-    if !allowed.is_empty() && !allowed.contains(environment) {
-        return Err(KeyError::new(
-            KeyField::Environment,
-            KeyErrorKind::NotAllowed,
-            format!(
-                "the space {} allows keys only in {}",
-                space.id,
-                allowed
-                    .iter()
-                    .map(|e| e.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
-    }
-    let expires_at = match (asked, space.defaults.max_lifetime_ms) {
-        (None, Some(max)) => expiry(
-            None,
-            Some(&keywarden_core::clock::format_duration(max)),
-            now,
-        )?,
-        (asked, _) => asked,
-    };
-    check_space_lifetime(space, expires_at, now)?;
-    check_policy(state, environment, expires_at, now)?;
+    check_environment_in(&space.defaults.environments, environment, || {
+        format!("the space {} allows keys only in", space.id)
+    })?;
+    // A space's (or a portal's) lifetime is a default too: a key asked
+    // without an expiry gets the tightest limit's. The environment's policy
+    // alone fills nothing (`require_expiry` asks the caller for one).
+    let (limit, _) = lifetime_limit(state, space, environment, portal_max);
+    let fills = space.defaults.max_lifetime_ms.is_some() || portal_max.is_some();
+    let expires_at = asked.or_else(|| {
+        limit
+            .filter(|_| fills)
+            .map(|(max, _)| now.saturating_add(max))
+    });
+    check_expiry(state, space, environment, expires_at, portal_max, now)?;
     Ok(expires_at)
 }
 
-/// A space's required expiry (`max_lifetime`): keys of the space must
-/// expire, at most that long from now.
-fn check_space_lifetime(
+/// Refuses an expiry of a key of `space` in `environment` that breaks a
+/// lifetime limit ([`lifetime_limit`]): none where one is required, or
+/// one too far off.
+pub(crate) fn check_expiry(
+    state: &Node,
     space: &SpaceRecord,
+    environment: &key::Environment,
     expires_at: Option<i64>,
+    portal_max: Option<i64>,
     now: i64,
 ) -> Result<(), KeyError> {
-    let Some(max) = space.defaults.max_lifetime_ms else {
-        return Ok(());
-    };
-    match expires_at {
-        None => Err(KeyError::new(
+    let (limit, required) = lifetime_limit(state, space, environment, portal_max);
+    match (expires_at, limit) {
+        (None, limit) if required => Err(KeyError::new(
             KeyField::Expires,
             KeyErrorKind::Required,
-            format!("keys of the space {} must have an expiry", space.id),
+            format!(
+                "{} must have an expiry",
+                limit.map_or_else(|| format!("keys in the {environment} environment"), |l| l.1)
+            ),
         )),
-        Some(at) if at - now > max => Err(KeyError::new(
+        (Some(at), Some((max, whose))) if at - now > max => Err(KeyError::new(
             KeyField::Expires,
             KeyErrorKind::TooLong,
             format!(
-                "keys of the space {} may live at most {}",
-                space.id,
+                "{whose} may live at most {}",
                 keywarden_core::clock::format_duration(max)
             ),
         )),
-        Some(_) => Ok(()),
+        _ => Ok(()),
     }
+}
+
+/// Refuses `environment` unless it is in `allowed` (empty: any), saying
+/// `who()` followed by the list.
+pub(crate) fn check_environment_in(
+    allowed: &[key::Environment],
+    environment: &key::Environment,
+    who: impl FnOnce() -> String,
+) -> Result<(), KeyError> {
+    if allowed.is_empty() || allowed.contains(environment) {
+        return Ok(());
+    }
+    Err(KeyError::new(
+        KeyField::Environment,
+        KeyErrorKind::NotAllowed,
+        format!(
+            "{} {}",
+            who(),
+            allowed
+                .iter()
+                .map(|e| e.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    ))
 }
 
 /// The prefix a new key of `space` gets: the space's own, or the
@@ -324,7 +368,7 @@ pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Create
     // A customer's portal session: the space's portal policy decides.
     let portal = actor
         .portal_session()
-        .map(|session| portal::shape_new_key(session, &space, &mut new, now))
+        .map(|session| portal::shape_new_key(session, &space, &mut new))
         .transpose()?;
     check_roles(state, &space.id, &new.roles).await?;
     let mut defaults = space.defaults.clone();
@@ -372,6 +416,7 @@ pub async fn create(state: &Node, proof: Authorized<CreateKey>) -> Result<Create
         &space,
         &new.environment,
         expiry(new.expires_at.as_deref(), new.expires_in.as_deref(), now)?,
+        portal.and_then(|r| r.max_lifetime),
         now,
     )?;
     if share.is_some() {
@@ -545,12 +590,11 @@ pub async fn update(state: &Node, proof: Authorized<UpdateKey>) -> Result<KeyRec
         (Some(None), _) | (_, Some(None)) => Some(None),
         (None, None) => None,
     };
-    if let Some(new_expiry) = expires_at {
-        check_policy(state, &current.environment, new_expiry, now)?;
-        // The space's required expiry holds for changes too.
-        if let Some(space) = state.store().get_space(&current.space).await? {
-            check_space_lifetime(&space, new_expiry, now)?;
-        }
+    // The lifetime limits hold for changes too.
+    if let Some(new_expiry) = expires_at
+        && let Some(space) = state.store().get_space(&current.space).await?
+    {
+        check_expiry(state, &space, &current.environment, new_expiry, None, now)?;
     }
     let patch = KeyPatch {
         name: changes.name,
@@ -663,11 +707,15 @@ pub async fn roll(state: &Node, proof: Authorized<RollKey>) -> Result<Rolled, Ke
         crate::share::check_base(state)?;
     }
     let old = load(state, &actor, id).await?;
-    // The new key keeps the old one's prefix (its space's when it was made).
-    let prefix = old
-        .prefix
-        .parse()
-        .unwrap_or_else(|_| state.config().prefix.clone());
+    // The new key keeps the old one's prefix (its space's when it was
+    // made); an imported key of another format has none: its space's now.
+    let prefix = match old.prefix.parse() {
+        Ok(prefix) => prefix,
+        Err(_) => match state.store().get_space(&old.space).await? {
+            Some(space) => space_prefix(state, &space),
+            None => state.config().prefix.clone(),
+        },
+    };
     let Minted {
         key: minted,
         id: new_id,
@@ -771,30 +819,65 @@ pub async fn revoke(state: &Node, proof: Authorized<RevokeKey>) -> Result<KeyRec
 /// audited as such.
 pub async fn disable(state: &Node, proof: Authorized<DisableKey>) -> Result<KeyRecord, KeyError> {
     let (actor, DisableKey { id }) = proof.into_parts();
-    set_disabled(state, &actor, &id, true, DisableKey::ACTION).await
+    change_state(
+        state,
+        &actor,
+        &id,
+        StateChange::Disabled(true),
+        DisableKey::ACTION,
+    )
+    .await
 }
 
 /// Enables a disabled key again (see [`disable`]).
 pub async fn enable(state: &Node, proof: Authorized<EnableKey>) -> Result<KeyRecord, KeyError> {
     let (actor, EnableKey { id }) = proof.into_parts();
-    set_disabled(state, &actor, &id, false, EnableKey::ACTION).await
+    change_state(
+        state,
+        &actor,
+        &id,
+        StateChange::Disabled(false),
+        EnableKey::ACTION,
+    )
+    .await
 }
 
-async fn set_disabled(
+/// A change of a key's state that its operator can undo or settle:
+/// disabled or enabled, approved or declined.
+enum StateChange {
+    Disabled(bool),
+    Approved(bool),
+}
+
+/// Applies `change` to the key `id` as `actor` sees it, audited as
+/// `action` in the same transaction; every node forgets the old record. A
+/// revoked key cannot change (`KEY_REVOKED`); declining a key that does
+/// not wait is `NOT_PENDING`; asking for the state a key is in changes
+/// nothing and is audited as such.
+async fn change_state(
     state: &Node,
     actor: &crate::authz::Actor,
     id: &str,
-    disabled: bool,
+    change: StateChange,
     action: AuditAction,
 ) -> Result<KeyRecord, KeyError> {
     let id = &parse_id(id)?;
     load(state, actor, id).await?;
     let audit = actor.draft(state, action, Some(id.as_str()), serde_json::json!({}));
-    let (record, _changed) = state
-        .store()
-        .set_key_disabled(id, disabled, state.now(), &audit)
-        .await
-        .map_err(revoked_conflict)?;
+    let store = state.store();
+    let now = state.now();
+    let done = match change {
+        StateChange::Disabled(on) => store.set_key_disabled(id, on, now, &audit).await,
+        StateChange::Approved(yes) => store.settle_pending_key(id, yes, now, &audit).await,
+    };
+    let (record, _changed) = done.map_err(|e| match e {
+        StoreError::Conflict(code) if code == "NOT_PENDING" => KeyError {
+            field: None,
+            kind: KeyErrorKind::Conflict("NOT_PENDING"),
+            message: "the key does not wait for approval".to_owned(),
+        },
+        other => revoked_conflict(other),
+    })?;
     state.invalidate(&[id.as_str()]);
     Ok(record)
 }
@@ -804,40 +887,28 @@ async fn set_disabled(
 /// changes nothing.
 pub async fn approve(state: &Node, proof: Authorized<ApproveKey>) -> Result<KeyRecord, KeyError> {
     let (actor, ApproveKey { id }) = proof.into_parts();
-    settle(state, &actor, &id, true, ApproveKey::ACTION).await
+    change_state(
+        state,
+        &actor,
+        &id,
+        StateChange::Approved(true),
+        ApproveKey::ACTION,
+    )
+    .await
 }
 
 /// Declines a key waiting for approval: it is revoked (reason `declined`).
 /// A key that does not wait is a conflict (`NOT_PENDING`).
 pub async fn decline(state: &Node, proof: Authorized<DeclineKey>) -> Result<KeyRecord, KeyError> {
     let (actor, DeclineKey { id }) = proof.into_parts();
-    settle(state, &actor, &id, false, DeclineKey::ACTION).await
-}
-
-async fn settle(
-    state: &Node,
-    actor: &crate::authz::Actor,
-    id: &str,
-    approve: bool,
-    action: AuditAction,
-) -> Result<KeyRecord, KeyError> {
-    let id = &parse_id(id)?;
-    load(state, actor, id).await?;
-    let audit = actor.draft(state, action, Some(id.as_str()), serde_json::json!({}));
-    let (record, _changed) = state
-        .store()
-        .settle_pending_key(id, approve, state.now(), &audit)
-        .await
-        .map_err(|e| match e {
-            StoreError::Conflict(m) if m.contains("does not wait") => KeyError {
-                field: None,
-                kind: KeyErrorKind::Conflict("NOT_PENDING"),
-                message: "the key does not wait for approval".to_owned(),
-            },
-            other => revoked_conflict(other),
-        })?;
-    state.invalidate(&[id.as_str()]);
-    Ok(record)
+    change_state(
+        state,
+        &actor,
+        &id,
+        StateChange::Approved(false),
+        DeclineKey::ACTION,
+    )
+    .await
 }
 
 /// Sets the limits every key of `owner` shares (replacing what was set;

@@ -1,68 +1,80 @@
 //! The space's portal policy, applied to a key a customer's portal session
-//! makes.
+//! makes, and what the portal offers its customers.
 
-use keywarden_core::clock::UnixMillis;
+use keywarden_core::key::Environment;
+use keywarden_store::SpaceRecord;
 
-use super::{KeyError, KeyErrorKind, KeyField, input::NewKey};
-use crate::portal::PortalActor;
+use super::{KeyError, input::NewKey};
+use crate::{node::Node, portal::actor::PortalActor};
+
+/// The environments a portal session may make keys in: the space's portal
+/// policy's, else the space's (empty: any).
+pub fn portal_environments(space: &SpaceRecord) -> &[Environment] {
+    match &space.defaults.portal {
+        Some(p) if !p.environments.is_empty() => &p.environments,
+        _ => &space.defaults.environments,
+    }
+}
+
+/// What the portal offers the customers of a space.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PortalChoices {
+    /// The environments they may make keys in, the default first (never
+    /// empty: `live` and `test` when the space allows any).
+    pub environments: Vec<Environment>,
+    /// The longest lifetime a key of the default environment may have,
+    /// every limit counted (`None`: no limit).
+    pub max_lifetime_ms: Option<i64>,
+    /// Whether such a key must expire.
+    pub expiry_required: bool,
+}
+
+/// The choices the portal offers the customers of `space`: the
+/// environments of [`portal_environments`] and, for the first of them, the
+/// lifetime limit a new key meets (`keys::lifetime_limit`).
+pub fn portal_choices(state: &Node, space: &SpaceRecord) -> PortalChoices {
+    let mut environments = portal_environments(space).to_vec();
+    if environments.is_empty() {
+        environments = ["live", "test"]
+            .iter()
+            .filter_map(|e| e.parse().ok())
+            .collect();
+    }
+    let portal_max = space
+        .defaults
+        .portal
+        .as_ref()
+        .and_then(|p| p.max_lifetime_ms);
+    let (limit, expiry_required) = environments.first().map_or((None, false), |env| {
+        super::lifetime_limit(state, space, env, portal_max)
+    });
+    PortalChoices {
+        environments,
+        max_lifetime_ms: limit.map(|(ms, _)| ms),
+        expiry_required,
+    }
+}
 
 /// The rules a key made by portal session `session` in `space` follows:
-/// its environment (the policy's, else the space's), its lifetime, limits
-/// and credits, and whether it waits for approval. Fills `new` in.
+/// its owner and space are the session's, its environment one the portal
+/// policy allows; the policy's limits, credits, lifetime and approval.
 pub(crate) fn shape_new_key(
     session: &PortalActor,
-    space: &keywarden_store::SpaceRecord,
+    space: &SpaceRecord,
     new: &mut NewKey,
-    now: UnixMillis,
 ) -> Result<PortalRules, KeyError> {
     let policy = space.defaults.portal.clone().unwrap_or_default();
     new.owner = Some(session.owner.clone());
     new.space = Some(space.id.clone());
-    let allowed = if policy.environments.is_empty() {
-        &space.defaults.environments
-    } else {
-        &policy.environments
-    };
-    if !allowed.is_empty() && !allowed.contains(&new.environment) {
-        return Err(KeyError::new(
-            KeyField::Environment,
-            KeyErrorKind::NotAllowed,
-            format!(
-                "keys may be made here only in {}",
-                allowed
-                    .iter()
-                    .map(|e| e.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        ));
-    }
-    if let Some(max) = policy.max_lifetime_ms {
-        let asked =
-            super::validate::expiry(new.expires_at.as_deref(), new.expires_in.as_deref(), now)?;
-        match asked {
-            None => {
-                new.expires_in = Some(keywarden_core::clock::format_duration(max));
-                new.expires_at = None;
-            }
-            Some(at) if at - now > max => {
-                return Err(KeyError::new(
-                    KeyField::Expires,
-                    KeyErrorKind::TooLong,
-                    format!(
-                        "keys made here may live at most {}",
-                        keywarden_core::clock::format_duration(max)
-                    ),
-                ));
-            }
-            Some(_) => {}
-        }
-    }
+    super::check_environment_in(portal_environments(space), &new.environment, || {
+        "keys may be made here only in".to_owned()
+    })?;
     Ok(PortalRules {
         max_live: policy.max_keys(),
         pending: policy.require_approval,
         rate_limit: policy.rate_limit,
         credits: policy.credits,
+        max_lifetime: policy.max_lifetime_ms,
     })
 }
 
@@ -77,4 +89,6 @@ pub(crate) struct PortalRules {
     pub(crate) rate_limit: Option<keywarden_store::RateLimit>,
     /// Its credits (`None`: the space's).
     pub(crate) credits: Option<keywarden_store::SpaceCredits>,
+    /// Its longest lifetime, besides the space's and the environment's.
+    pub(crate) max_lifetime: Option<i64>,
 }

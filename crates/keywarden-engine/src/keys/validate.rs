@@ -2,14 +2,14 @@
 //! the console), and the limits they enforce.
 
 use ipnet::IpNet;
-use keywarden_core::{key::Environment, names::Scope};
+use keywarden_core::names::Scope;
 use keywarden_store::RateLimit;
 
 use super::{
     error::{KeyError, KeyErrorKind, KeyField},
     input::{CreditsInput, RateLimitInput},
 };
-use crate::{node::Node, timefmt};
+use crate::timefmt;
 
 /// Longest name (and revocation reason), in characters.
 pub const MAX_NAME: usize = keywarden_proto::MAX_NAME_CHARS;
@@ -264,38 +264,6 @@ fn past_9999(field: &str) -> KeyError {
         KeyErrorKind::TooLong,
         format!("{field} ends after the year 9999"),
     )
-}
-
-/// Applies the environment's policy (configuration) to an expiry.
-pub(crate) fn check_policy(
-    state: &Node,
-    env: &Environment,
-    expires_at: Option<i64>,
-    now: i64,
-) -> Result<(), KeyError> {
-    let Some(policy) = state.config().policy(env.as_str()) else {
-        return Ok(());
-    };
-    match expires_at {
-        None if policy.require_expiry => Err(KeyError::new(
-            KeyField::Expires,
-            KeyErrorKind::Required,
-            format!("keys in the {env} environment must have an expiry"),
-        )),
-        Some(at) if policy.max_lifetime.is_some_and(|max| at - now > max.ms()) => {
-            Err(KeyError::new(
-                KeyField::Expires,
-                KeyErrorKind::TooLong,
-                format!(
-                    "keys in the {env} environment may live at most {}",
-                    keywarden_core::clock::format_duration(
-                        policy.max_lifetime.map_or(0, |m| m.ms())
-                    )
-                ),
-            ))
-        }
-        _ => Ok(()),
-    }
 }
 
 /// Parses a grace period: a duration, or zero (`0`, `0s`) to end the old

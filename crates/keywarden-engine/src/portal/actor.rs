@@ -7,7 +7,7 @@ use keywarden_store::{Permission, RootKeyRecord};
 
 /// The root permission a grant stands for: the issuing root key must hold
 /// it to hand the grant out, and to keep it working.
-pub fn grant_permission(grant: PortalGrant) -> Permission {
+pub(crate) fn grant_permission(grant: PortalGrant) -> Permission {
     match grant {
         PortalGrant::KeysRead | PortalGrant::UsageRead => Permission::KeysRead,
         PortalGrant::KeysCreate | PortalGrant::KeysRoll => Permission::KeysWrite,

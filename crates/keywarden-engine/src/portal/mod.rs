@@ -23,7 +23,7 @@ use keywarden_core::{
     clock::{UnixMillis, parse_duration},
     names::Owner,
     random,
-    secret::SecretString,
+    secret::{SecretString, Token},
     spaces::SpaceId,
 };
 use keywarden_proto::portal::PortalGrant;
@@ -31,7 +31,7 @@ use keywarden_store::{AuditAction, AuditDraft, AuditOutcome, NewPortalLink};
 use zeroize::Zeroizing;
 
 use crate::{
-    authz::{Authorized, Command},
+    authz::Authorized,
     command::IssuePortalLink,
     keys::{KeyError, KeyErrorKind, KeyField},
     node::Node,
@@ -93,10 +93,11 @@ fn check_return_url(url: &str) -> Result<(), KeyError> {
 /// The HMAC under the current pepper of a link's code or a session's
 /// token, with its label.
 fn mac(state: &Node, label: &[u8], secret: &str) -> [u8; 32] {
-    let mut data = Zeroizing::new(Vec::with_capacity(label.len() + secret.len()));
-    data.extend_from_slice(label);
-    data.extend_from_slice(secret.as_bytes());
-    state.store().peppers().current().mac(&data)
+    state
+        .store()
+        .peppers()
+        .current()
+        .mac_labeled(label, secret.as_bytes())
 }
 
 const LINK_LABEL: &[u8] = b"keywarden portal link v1\0";
@@ -105,8 +106,8 @@ const CSRF_LABEL: &[u8] = b"keywarden portal csrf v1\0";
 
 /// The CSRF token of a session token: its HMAC under another label, so it
 /// is stable for the session and stored nowhere.
-pub fn csrf_token(state: &Node, token: &str) -> Zeroizing<String> {
-    Zeroizing::new(hex::encode(mac(state, CSRF_LABEL, token)))
+pub fn csrf_token(state: &Node, token: &str) -> Token {
+    Token::derived(Zeroizing::new(hex::encode(mac(state, CSRF_LABEL, token))))
 }
 
 /// Mints a one-time link.
@@ -297,14 +298,6 @@ pub async fn session(
         .and_then(actor_of))
 }
 
-/// Ends the session of cookie token `token` (sign-out).
-pub async fn end(state: &Node, token: &str) -> Result<bool, keywarden_store::StoreError> {
-    state
-        .store()
-        .end_portal_session(&mac(state, SESSION_LABEL, token))
-        .await
-}
-
 /// A stored session as an actor (`None` when a stored name no longer
 /// parses: it is treated as no session).
 fn actor_of(row: keywarden_store::PortalSessionRow) -> Option<PortalActor> {
@@ -319,12 +312,6 @@ fn actor_of(row: keywarden_store::PortalSessionRow) -> Option<PortalActor> {
     })
 }
 
-/// The grant a command of type `C` needs from a portal session (for pages
-/// that show what the session may do).
-pub fn grant_of<C: Command>() -> Option<PortalGrant> {
-    C::PORTAL
-}
-
-pub use actor::{PortalActor, grant_permission};
+pub use actor::PortalActor;
 
 pub(crate) mod actor;

@@ -21,7 +21,6 @@ pub use keywarden_proto::portal::{
 };
 use keywarden_store::{AuditAction, AuditOutcome, KeyFilter, KeyRecord};
 use subtle::ConstantTimeEq;
-use zeroize::Zeroizing;
 
 use super::keys::{UsageQuery, UsageResponse, no_store};
 use crate::{
@@ -89,11 +88,23 @@ pub(crate) async fn session_of(
     let Some(session) = portal::session(state, token).await? else {
         return Ok(None);
     };
-    let csrf = portal::csrf_token(state, token);
-    Ok(Some(PortalCaller {
-        actor: Actor::portal(session, client),
-        csrf: Token::derived(Zeroizing::new(csrf.as_str().to_owned())),
-    }))
+    Ok(Some(PortalCaller::new(state, session, token, client)))
+}
+
+impl PortalCaller {
+    /// The session `session`, whose cookie holds `token`, asked from
+    /// `client`.
+    pub(crate) fn new(
+        state: &AppState,
+        session: portal::PortalActor,
+        token: &str,
+        client: Option<std::net::IpAddr>,
+    ) -> Self {
+        Self {
+            csrf: portal::csrf_token(state, token),
+            actor: Actor::portal(session, client),
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for PortalCaller {
@@ -219,27 +230,22 @@ pub async fn portal_get_key(
     Ok(Json(portal_key(&record, state.now())))
 }
 
-/// The environment a portal-made key gets when it asks none: the first the
-/// space's portal policy (or the space) allows, else `live`.
+/// The environment a portal-made key gets when it asks none: the first
+/// the portal offers (`keys::portal_choices`).
 async fn default_environment(state: &AppState, actor: &Actor) -> Result<Environment, ApiError> {
     let Some(session) = actor.portal_session() else {
         return Err(ApiError::internal("no portal session"));
     };
-    let space = state.store().get_space(&session.space).await?;
-    let first = space.and_then(|s| {
-        let policy = s.defaults.portal.clone().unwrap_or_default();
-        policy
-            .environments
-            .first()
-            .or(s.defaults.environments.first())
-            .cloned()
-    });
-    match first {
-        Some(env) => Ok(env),
-        None => "live"
-            .parse()
-            .map_err(|_| ApiError::internal("live is not an environment")),
-    }
+    let space = state
+        .store()
+        .get_space(&session.space)
+        .await?
+        .ok_or_else(|| ApiError::not_found("space"))?;
+    keys::portal_choices(state, &space)
+        .environments
+        .into_iter()
+        .next()
+        .ok_or_else(|| ApiError::internal("the portal offers no environment"))
 }
 
 /// Creates a key for the session's owner (the page's form and the API).

@@ -144,9 +144,11 @@ fn required_scopes(query: Option<&str>, header: Option<&str>) -> Result<Arc<[Sco
     })
 }
 
-/// The permission query a forward-auth request requires: that of its query
-/// and that of its `X-Keywarden-Permissions` header, both (remembered per
-/// thread: [`memoized`]). `None` when neither asks for one.
+/// The permission query a request requires: that of forward-auth's query
+/// (or `/v1/verify`'s body) and that of its `X-Keywarden-Permissions`
+/// header, both (remembered per thread: [`memoized`]). `None` when neither
+/// asks for one. A blank one is malformed (400), as the document states: a
+/// proxy that means no query sends none.
 fn required_permissions(
     query: Option<&str>,
     header: Option<&str>,
@@ -166,7 +168,7 @@ fn required_permissions(
 /// A permission query from one text or two (both must hold: their parsed
 /// queries are joined by `AND`). A malformed one is 400 `INVALID_PERMISSION_QUERY`,
 /// naming the position (and, with two, which one).
-pub(crate) fn permission_query(
+fn permission_query(
     query: Option<&str>,
     header: Option<&str>,
 ) -> Result<PermissionQuery, ApiError> {
@@ -256,11 +258,7 @@ pub async fn verify(
     check_environment(req.environment.as_deref())?;
     let cost = check_cost(req.cost)?;
     let scopes = parse_scopes(req.scopes.iter().map(String::as_str))?;
-    let permissions = req
-        .permissions
-        .as_deref()
-        .map(|q| permission_query(Some(q), None))
-        .transpose()?;
+    let permissions = required_permissions(req.permissions.as_deref(), None)?;
     let space = req.space.as_deref().map(parse_space).transpose()?;
     let client_ip = req
         .client_ip
@@ -277,7 +275,7 @@ pub async fn verify(
             key: Some(req.key.expose()),
             environment: req.environment.as_deref(),
             scopes: &scopes,
-            permissions: permissions.as_ref(),
+            permissions: permissions.as_deref(),
             space: space.as_ref(),
             visible: actor.spaces(),
             client_ip: client_ip.map(|ip| ip.to_canonical()),

@@ -154,7 +154,7 @@ pub(crate) fn set_security_headers(h: &mut axum::http::HeaderMap) {
     );
 }
 
-async fn css() -> impl IntoResponse {
+pub(crate) async fn css() -> impl IntoResponse {
     (
         [(
             header::CONTENT_TYPE,

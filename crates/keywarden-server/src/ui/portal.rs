@@ -63,6 +63,9 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
         .route("/portal/open/{code}", get(open))
         .route("/portal/keys/{id}", get(usage_page))
         .route("/portal/assets/portal.js", get(js))
+        // The console's stylesheet, here too: a proxy may serve the portal
+        // alone (everything a customer's browser asks is under /portal/).
+        .route("/portal/assets/app.css", get(super::css))
         .route(
             "/portal/assets/portal.css",
             get(move || async move {
@@ -101,32 +104,14 @@ fn portal_csp(logo_origin: Option<&str>) -> HeaderValue {
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(super::CSP))
 }
 
-/// The deployment's accent colour (checked at start-up: `#rrggbb`).
-fn brand_css(color: Option<&str>) -> String {
-    let mut css = String::from("/* keywarden customer portal */\n");
-    if let Some(c) = color {
-        css.push_str(&format!(
-            ":root {{ --accent: {c}; --accent-dark: {c}; }}\n.btn-primary {{ filter: saturate(1.05); }}\n"
-        ));
-    }
-    css.push_str(
-        ".portal-head { display: flex; align-items: center; gap: 0.75rem; flex-wrap: wrap; margin-bottom: 1rem; }\n\
-         .portal-head img.logo { height: 32px; width: auto; }\n\
-         .portal-head .back { margin-left: auto; }\n\
-         .portal-main { max-width: 1100px; margin: 0 auto; padding: 1.25rem; }\n\
-         .sparkline { width: 84px; height: 22px; }\n\
-         .sparkline polyline { fill: none; stroke: var(--accent); stroke-width: 1.5; }\n\
-         .reveal code.secret { display: block; word-break: break-all; padding: 0.5rem; background: var(--accent-soft); border-radius: 6px; margin: 0.25rem 0 0.5rem; }\n\
-         .inline-form { display: inline-flex; gap: 0.35rem; align-items: center; flex-wrap: wrap; margin: 0 0.35rem 0.25rem 0; }\n\
-         .portal-table { width: 100%; border-collapse: collapse; }\n\
-         .portal-table th, .portal-table td { text-align: left; padding: 0.5rem 0.6rem; border-bottom: 1px solid var(--border); vertical-align: middle; }\n\
-         .table-wrap { overflow-x: auto; }\n\
-         .form-row { display: flex; gap: 0.75rem; flex-wrap: wrap; align-items: flex-end; }\n\
-         .form-row .field { display: flex; flex-direction: column; gap: 0.2rem; }\n\
-         .form-row label { font-weight: 600; font-size: 0.9rem; }\n\
-         .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }\n",
-    );
-    css
+/// The deployment's accent colour (checked at start-up: `#rrggbb`), over
+/// the console's stylesheet (which holds the portal's rules too).
+fn brand_css(color: Option<&str>) -> axum::body::Bytes {
+    let css = match color {
+        Some(c) => format!(":root {{ --accent: {c}; --accent-dark: {c}; }}\n"),
+        None => String::new(),
+    };
+    axum::body::Bytes::from(css)
 }
 
 async fn js() -> impl IntoResponse {
@@ -156,7 +141,7 @@ fn shell(state: &AppState, title: &str, caller: Option<&PortalCaller>, body: Mar
                     meta name="csrf-token" content=(c.csrf.expose());
                 }
                 title { (title) " · " (config.name) }
-                link rel="stylesheet" href="/ui/assets/app.css";
+                link rel="stylesheet" href="/portal/assets/app.css";
                 link rel="stylesheet" href="/portal/assets/portal.css";
                 link rel="icon" href="data:,";
                 script src="/portal/assets/portal.js" defer {}
@@ -249,23 +234,19 @@ async fn open(
 ) -> Response {
     match portal::open(&state, &code, addr.client).await {
         Ok(opened) => {
-            let csrf = portal::csrf_token(&state, &opened.token);
-            let caller = PortalCaller {
-                actor: Actor::portal(opened.session, addr.client),
-                csrf: keywarden_core::secret::Token::derived(zeroize::Zeroizing::new(
-                    csrf.as_str().to_owned(),
-                )),
-            };
+            let max_age = (opened.session.expires_at - state.now()) / 1000;
+            let caller = PortalCaller::new(&state, opened.session, &opened.token, addr.client);
             let mut res = render(&state, &caller).await;
-            let max_age = state.config().portal.session_max.ms() / 1000;
-            let secure = if tls.0 { "; Secure" } else { "" };
-            let cookie = format!(
-                "{PORTAL_COOKIE}={}; Path=/portal; Max-Age={max_age}; HttpOnly; SameSite=Strict{secure}",
-                opened.token.as_str()
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                super::session::path_cookie(
+                    PORTAL_COOKIE,
+                    &opened.token,
+                    "/portal",
+                    max_age,
+                    tls.0,
+                ),
             );
-            if let Ok(value) = HeaderValue::from_str(&cookie) {
-                res.headers_mut().append(header::SET_COOKIE, value);
-            }
             res
         }
         Err(portal::OpenError::Store(_)) => unavailable(&state),
@@ -278,8 +259,9 @@ async fn open(
     }
 }
 
-/// The allowed environments of the session's space for a new key, and the
-/// lifetimes a customer may pick (`None`: no expiry).
+/// What the create form offers: the environments of the session's space
+/// for a new key, and the lifetimes a customer may pick (`None`: no
+/// expiry), as the engine rules them (`keys::portal_choices`).
 async fn create_choices(
     state: &AppState,
     actor: &Actor,
@@ -287,30 +269,15 @@ async fn create_choices(
     let session = actor
         .portal_session()
         .ok_or_else(|| ApiError::internal("no portal session"))?;
-    let space = state.store().get_space(&session.space).await?;
-    let (envs, max) = match &space {
-        Some(s) => {
-            let policy = s.defaults.portal.clone().unwrap_or_default();
-            let envs = if policy.environments.is_empty() {
-                s.defaults.environments.clone()
-            } else {
-                policy.environments.clone()
-            };
-            let max = match (policy.max_lifetime_ms, s.defaults.max_lifetime_ms) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            };
-            (envs, max)
-        }
-        None => (Vec::new(), None),
-    };
-    let envs = if envs.is_empty() {
-        vec!["live".to_owned(), "test".to_owned()]
-    } else {
-        envs.iter().map(|e| e.as_str().to_owned()).collect()
-    };
+    let space = state
+        .store()
+        .get_space(&session.space)
+        .await?
+        .ok_or_else(|| ApiError::not_found("space"))?;
+    let choices = keys::portal_choices(state, &space);
+    let max = choices.max_lifetime_ms;
     let mut lifetimes: Vec<(Option<String>, String)> = Vec::new();
-    if max.is_none() {
+    if !choices.expiry_required {
         lifetimes.push((None, "Never".to_owned()));
     }
     for (text, label, ms) in [
@@ -330,6 +297,11 @@ async fn create_choices(
         let text = keywarden_core::clock::format_duration(m);
         lifetimes.push((Some(text.clone()), format!("{text} (the longest allowed)")));
     }
+    let envs = choices
+        .environments
+        .iter()
+        .map(|e| e.as_str().to_owned())
+        .collect();
     Ok((envs, lifetimes))
 }
 
@@ -404,13 +376,22 @@ async fn render(state: &AppState, caller: &PortalCaller) -> Response {
     let sparks = match &keys {
         Some(keys) if actor.may::<ReadKeyUsage>() => {
             // One audit entry for the page's sparklines, not one per key.
-            if permit::<ReadKeyUsage>(state, actor, None).await.is_err() {
-                None
-            } else {
-                match sparklines(state, keys, now).await {
-                    Ok(s) => Some(s),
-                    Err(err) => return error_page(state, &err),
-                }
+            let read = async {
+                let permit = permit::<ReadKeyUsage>(state, actor, None).await?;
+                let lines = sparklines(state, keys, now).await?;
+                state
+                    .store()
+                    .audit(&permit.draft(
+                        state,
+                        None,
+                        serde_json::json!({ "sparklines": keys.len(), "days": SPARK_DAYS }),
+                    ))
+                    .await?;
+                Ok::<_, ApiError>(lines)
+            };
+            match read.await {
+                Ok(s) => Some(s),
+                Err(err) => return error_page(state, &err),
             }
         }
         _ => None,
@@ -589,4 +570,33 @@ async fn usage_body(
         }
     };
     Ok((name, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The portal's CSP is the console's with the logo's origin among the
+    /// image sources: it is built by replacing the console's `img-src`,
+    /// so a change of that text must show here.
+    #[test]
+    fn the_csp_adds_the_logo_origin_to_the_images_only() {
+        let with = portal_csp(Some("https://cdn.example.com"));
+        let with = with.to_str().unwrap();
+        assert!(
+            with.contains("img-src 'self' data: https://cdn.example.com;"),
+            "{with}"
+        );
+        assert_eq!(with.matches("cdn.example.com").count(), 1);
+        assert_eq!(portal_csp(None).to_str().unwrap(), super::super::CSP);
+    }
+
+    #[test]
+    fn the_brand_sets_the_accent_only_when_asked() {
+        assert!(brand_css(None).is_empty());
+        assert_eq!(
+            &brand_css(Some("#1f6feb"))[..],
+            b":root { --accent: #1f6feb; --accent-dark: #1f6feb; }\n"
+        );
+    }
 }

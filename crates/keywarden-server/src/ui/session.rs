@@ -296,19 +296,21 @@ impl Sessions {
 
 /// The server-side id of a session token: its HMAC under the pepper.
 fn session_id(state: &AppState, token: &str) -> [u8; 32] {
-    let mut data = Vec::with_capacity(token.len() + 32);
-    data.extend_from_slice(b"keywarden console session v1\0");
-    data.extend_from_slice(token.as_bytes());
-    state.store().peppers().current().mac(&data)
+    state
+        .store()
+        .peppers()
+        .current()
+        .mac_labeled(b"keywarden console session v1\0", token.as_bytes())
 }
 
 /// The CSRF token of a session token: another HMAC of it, so it is stable
 /// for the session, differs between sessions, and is stored nowhere.
 fn csrf_token(state: &AppState, token: &str) -> Token {
-    let mut data = Zeroizing::new(Vec::with_capacity(token.len() + 32));
-    data.extend_from_slice(b"keywarden console csrf v1\0");
-    data.extend_from_slice(token.as_bytes());
-    let mac = state.store().peppers().current().mac(&data);
+    let mac = state
+        .store()
+        .peppers()
+        .current()
+        .mac_labeled(b"keywarden console csrf v1\0", token.as_bytes());
     Token::derived(Zeroizing::new(hex::encode(mac)))
 }
 
@@ -359,9 +361,21 @@ pub(crate) fn over_tls(state: &AppState, parts_peer: Option<IpAddr>, headers: &H
 
 /// A `Set-Cookie` value for the console (`Path=/ui`, HttpOnly, SameSite=Strict).
 pub(crate) fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+    path_cookie(name, value, "/ui", max_age_secs, secure)
+}
+
+/// A `Set-Cookie` value for the pages under `path` (HttpOnly,
+/// SameSite=Strict, Secure over TLS).
+pub(crate) fn path_cookie(
+    name: &str,
+    value: &str,
+    path: &str,
+    max_age_secs: i64,
+    secure: bool,
+) -> HeaderValue {
     let secure = if secure { "; Secure" } else { "" };
     let text = format!(
-        "{name}={value}; Path=/ui; Max-Age={max_age_secs}; HttpOnly; SameSite=Strict{secure}"
+        "{name}={value}; Path={path}; Max-Age={max_age_secs}; HttpOnly; SameSite=Strict{secure}"
     );
     HeaderValue::from_str(&text).unwrap_or_else(|_| HeaderValue::from_static(""))
 }

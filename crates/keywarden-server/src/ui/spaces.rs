@@ -23,7 +23,7 @@ use keywarden_proto::{
     keys::RateLimitInput,
     spaces::{CreateSpaceRequest, PatchSpaceRequest, SpaceCreditsBody, SpaceDefaultsBody},
 };
-use keywarden_store::{SpaceRecord, SpaceSummary};
+use keywarden_store::{SpaceDefaults, SpaceRecord, SpaceSummary};
 use maud::{Markup, html};
 use serde::Deserialize;
 
@@ -151,7 +151,6 @@ impl SpaceForm {
             rate_limit,
             credits,
             max_lifetime: non_empty(&self.max_lifetime).map(str::to_owned),
-            portal: None,
         };
         Ok((body != SpaceDefaultsBody::default()).then_some(body))
     }
@@ -173,6 +172,7 @@ impl SpaceForm {
             name: non_empty(&self.name).map(str::to_owned),
             key_prefix: self.prefix()?,
             defaults: self.defaults()?,
+            portal: None,
             delete_protection: self.delete_protection.is_some(),
         })
     }
@@ -224,16 +224,16 @@ impl SpaceForm {
         if prefix != current.key_prefix {
             p.key_prefix = Some(prefix);
         }
-        let mut defaults = self.defaults()?;
-        // The form does not edit the portal policy: it stays as it is.
-        if let Some(portal) = &current.defaults.portal {
-            defaults
-                .get_or_insert_with(SpaceDefaultsBody::default)
-                .portal = Some(crate::views::portal_policy_view(portal));
-        }
+        let defaults = self.defaults()?;
         // Compared as the engine keeps them (`90d` and `2160h` are one
-        // lifetime); defaults it refuses are sent, for its message.
-        if spaces::defaults(defaults.as_ref()).ok().as_ref() != Some(&current.defaults) {
+        // lifetime; the portal policy, which the form does not edit and a
+        // change of defaults keeps, apart); defaults it refuses are sent,
+        // for its message.
+        let kept = SpaceDefaults {
+            portal: None,
+            ..current.defaults.clone()
+        };
+        if spaces::defaults(defaults.as_ref()).ok().as_ref() != Some(&kept) {
             p.defaults = Some(defaults);
         }
         let protected = self.delete_protection.is_some();

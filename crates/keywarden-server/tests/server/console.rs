@@ -603,6 +603,9 @@ async fn every_post_needs_the_csrf_token() {
             "/ui/sign-out",
             &format!("/ui/keys/{id}/roll"),
             &format!("/ui/keys/{id}/edit"),
+            &format!("/ui/keys/{id}/approve"),
+            &format!("/ui/keys/{id}/decline"),
+            &format!("/ui/keys/{id}/disable"),
             "/ui/space",
             "/ui/spaces",
             "/ui/spaces/payments",
@@ -1478,8 +1481,11 @@ async fn every_console_route_refuses_a_session_without_its_permission() {
             let events = t.call("GET", "/v1/events", None).await;
             events.json[0]["id"].as_str().unwrap().to_owned()
         };
-        let routes: [(&str, &str, Permission); 29] = [
+        let routes: [(&str, &str, Permission); 32] = [
             ("GET", "/ui/keys", Permission::KeysRead),
+            ("GET", "/ui/pending", Permission::KeysRead),
+            ("POST", "/ui/keys/{id}/approve", Permission::KeysWrite),
+            ("POST", "/ui/keys/{id}/decline", Permission::KeysRevoke),
             ("GET", "/ui/keys/{id}", Permission::KeysRead),
             ("GET", "/ui/owners/acme", Permission::KeysRead),
             ("GET", "/ui/events", Permission::KeysRead),

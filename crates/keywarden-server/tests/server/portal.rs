@@ -213,14 +213,25 @@ async fn a_portal_session_sees_one_owner_and_does_only_what_it_was_granted() {
             &s,
             "POST",
             &roll,
-            Some(json!({ "grace_period": "1h" })),
+            Some(json!({ "grace_period": "15m" })),
             true,
         )
         .await;
         assert_eq!(rolled.status, StatusCode::OK, "{}", rolled.json);
+        assert_eq!(
+            rolled.json["old"]["expires_at"],
+            keywarden_server::timefmt::rfc3339(t.state.now() + 15 * 60_000),
+            "the grace period asked"
+        );
         assert_eq!(t.verify(json!({ "key": acme[1].1 })).await["code"], "VALID");
         let new_key = rolled.json["key"].as_str().unwrap();
         assert_eq!(t.verify(json!({ "key": new_key })).await["code"], "VALID");
+        t.clock.advance_ms(15 * 60_000 + 1);
+        assert_eq!(
+            t.verify(json!({ "key": acme[1].1 })).await["code"],
+            "EXPIRED",
+            "the old key ends with its grace period"
+        );
         let usage = format!("/portal/api/keys/{}/usage", acme[2].0);
         assert_eq!(
             portal(&t, &s, "GET", &usage, None, false).await.status,
@@ -367,17 +378,39 @@ async fn the_space_policy_rules_portal_made_keys() {
             .call(
                 "PATCH",
                 "/v1/spaces/default",
-                Some(json!({ "defaults": { "portal": {
+                Some(json!({ "portal": {
                     "environments": ["test"],
                     "max_keys_per_owner": 5,
                     "max_lifetime": "30d",
                     "credits": { "amount": 50 },
                     "require_approval": true,
-                } } })),
+                } })),
             )
             .await;
         assert_eq!(r.status, StatusCode::OK, "{}", r.json);
-        assert_eq!(r.json["defaults"]["portal"]["max_keys_per_owner"], 5);
+        assert_eq!(r.json["portal"]["max_keys_per_owner"], 5);
+        // A change of the defaults keeps the policy; one that leaves out an
+        // environment the policy offers is refused.
+        let r = t
+            .call(
+                "PATCH",
+                "/v1/spaces/default",
+                Some(json!({ "defaults": {
+                    "rate_limit": { "limit": 100, "window_seconds": 60 },
+                    "max_lifetime": "7d",
+                } })),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+        assert_eq!(r.json["portal"]["require_approval"], true, "{}", r.json);
+        let r = t
+            .call(
+                "PATCH",
+                "/v1/spaces/default",
+                Some(json!({ "defaults": { "environments": ["live"] } })),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
         let link = mint(&t, json!({ "owner": "acme", "grants": ["keys:read", "keys:create"] })).await;
         let (_, s) = open(&t, &link).await;
         let s = s.unwrap();
@@ -391,7 +424,14 @@ async fn the_space_policy_rules_portal_made_keys() {
         assert_eq!(made.json["record"]["environment"], "test", "the policy's first");
         assert_eq!(made.json["record"]["status"], "pending");
         assert_eq!(made.json["record"]["credits_remaining"], 50);
-        assert!(made.json["record"]["expires_at"].is_string(), "the policy's lifetime");
+        // No expiry asked: the tightest limit's (the space's 7 days, not
+        // the portal's 30).
+        assert_eq!(
+            made.json["record"]["expires_at"],
+            keywarden_server::timefmt::rfc3339(t.state.now() + 7 * 86_400_000),
+            "{}",
+            made.json
+        );
         let key = made.json["key"].as_str().unwrap().to_owned();
         let id = made.json["record"]["id"].as_str().unwrap().to_owned();
         assert_eq!(t.verify(json!({ "key": key })).await["code"], "PENDING_APPROVAL");
@@ -457,6 +497,128 @@ async fn the_space_policy_rules_portal_made_keys() {
         let declined = t.call("POST", &format!("/v1/keys/{last_id}/decline"), None).await;
         assert_eq!(declined.json["status"], "revoked", "{}", declined.json);
         assert_eq!(create(json!({})).await.status, StatusCode::CREATED);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn grants_sessions_and_links_hold_at_their_edges() {
+    on_each_backend(|t| async move {
+        let (id, key) = t
+            .create(json!({ "environment": "live", "owner": "acme" }))
+            .await;
+        // A link opened by many at once makes one session.
+        let link = mint(&t, json!({ "owner": "acme", "grants": ["keys:read"] })).await;
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..8 {
+            let app = t.app.clone();
+            let link = link.clone();
+            tasks.spawn(async move {
+                use tower::ServiceExt;
+                let req = axum::http::Request::get(link)
+                    .body(axum::body::Body::empty())
+                    .unwrap();
+                let res = app.oneshot(req).await.unwrap();
+                (res.status(), res.headers().contains_key("set-cookie"))
+            });
+        }
+        let opened = tasks.join_all().await;
+        let sessions = opened
+            .iter()
+            .filter(|(status, cookie)| *status == StatusCode::OK && *cookie)
+            .count();
+        assert_eq!(sessions, 1, "{opened:?}");
+        assert!(
+            opened
+                .iter()
+                .all(|(status, cookie)| *status == StatusCode::OK
+                    || (*status == StatusCode::NOT_FOUND && !cookie)),
+            "{opened:?}"
+        );
+
+        // With the grant, a revocation works; without usage:read, usage is
+        // refused and the page shows no sparkline.
+        let link = mint(
+            &t,
+            json!({ "owner": "acme", "grants": ["keys:read", "keys:revoke"] }),
+        )
+        .await;
+        let (page, s) = open(&t, &link).await;
+        let s = s.unwrap();
+        assert!(
+            !page.text.contains("Last 7 days"),
+            "no usage column without usage:read"
+        );
+        let csp = page.headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
+        let usage = portal(
+            &t,
+            &s,
+            "GET",
+            &format!("/portal/api/keys/{id}/usage"),
+            None,
+            false,
+        )
+        .await;
+        assert_eq!(usage.status, StatusCode::FORBIDDEN, "{}", usage.json);
+        let revoked = portal(
+            &t,
+            &s,
+            "POST",
+            &format!("/portal/api/keys/{id}/revoke"),
+            None,
+            true,
+        )
+        .await;
+        assert_eq!(revoked.status, StatusCode::OK, "{}", revoked.json);
+        assert_eq!(revoked.json["status"], "revoked");
+        assert_eq!(t.verify(json!({ "key": key })).await["code"], "REVOKED");
+
+        // A session ends at portal.session_max (12 h by default).
+        t.clock.advance_ms(12 * 3_600_000 + 1);
+        let ended = portal(&t, &s, "GET", "/portal/api/keys", None, false).await;
+        assert_eq!(ended.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(ended.code(), "PORTAL_SESSION_REQUIRED");
+        let page = t
+            .send(
+                "GET",
+                "/portal",
+                None,
+                None,
+                &[("cookie", s.cookie.as_str())],
+                None,
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::UNAUTHORIZED);
+
+        // Deleting its space ends a session and its unopened links, even
+        // once a space of the same id is made again.
+        t.call("POST", "/v1/spaces", Some(json!({ "id": "shop" })))
+            .await;
+        let early = mint(
+            &t,
+            json!({ "owner": "acme", "space": "shop", "grants": ["keys:read"] }),
+        )
+        .await;
+        let link = mint(
+            &t,
+            json!({ "owner": "acme", "space": "shop", "grants": ["keys:read"] }),
+        )
+        .await;
+        let (_, s) = open(&t, &link).await;
+        let s = s.unwrap();
+        let gone = t.call("DELETE", "/v1/spaces/shop", None).await;
+        assert_eq!(gone.status, StatusCode::NO_CONTENT, "{}", gone.text);
+        t.call("POST", "/v1/spaces", Some(json!({ "id": "shop" })))
+            .await;
+        let list = portal(&t, &s, "GET", "/portal/api/keys", None, false).await;
+        assert_eq!(list.status, StatusCode::UNAUTHORIZED, "{}", list.json);
+        let (r, none) = open(&t, &early).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(none.is_none());
     })
     .await;
 }

@@ -335,6 +335,35 @@ async fn roles_and_permission_queries_decide_verification() {
             )
             .await;
         assert_eq!(fa.status, StatusCode::OK);
+        // Both are required: a header the key fails refuses, though the
+        // query alone (asked just before, and remembered) passes; and the
+        // other way round. A blank one is malformed (the document says so).
+        let both = |query: &'static str, header: &'static str| {
+            let key = key.clone();
+            let t = &t;
+            async move {
+                t.send(
+                    "GET",
+                    &format!("/v1/forward-auth?permissions={query}"),
+                    None,
+                    None,
+                    &[("x-api-key", &key), ("x-keywarden-permissions", header)],
+                    None,
+                )
+                .await
+            }
+        };
+        let fa = both("docs.read", "docs.delete").await;
+        assert_eq!(fa.status, StatusCode::FORBIDDEN, "{}", fa.text);
+        assert_eq!(
+            fa.json["error"]["missing_permissions"],
+            json!(["docs.delete"])
+        );
+        let fa = both("docs.delete", "docs.read").await;
+        assert_eq!(fa.status, StatusCode::FORBIDDEN, "{}", fa.text);
+        let fa = both("docs.read", " ").await;
+        assert_eq!(fa.status, StatusCode::BAD_REQUEST, "{}", fa.text);
+        assert_eq!(fa.code(), "INVALID_PERMISSION_QUERY");
         let fa = t
             .send(
                 "GET",

@@ -9,8 +9,9 @@ CREATE TABLE portal_links (
     -- JSON array of the grants (keys:read, keys:create, ...).
     grants      TEXT NOT NULL,
     return_url  TEXT,
-    -- The root key that minted it: its sessions end when it is revoked.
-    created_by  TEXT NOT NULL REFERENCES root_keys (id) ON DELETE CASCADE,
+    -- The root key that minted it: a link or session is read with it, and
+    -- neither opens nor works once it is revoked.
+    created_by  TEXT NOT NULL REFERENCES root_keys (id),
     created_at  BIGINT NOT NULL,
     expires_at  BIGINT NOT NULL,
     used_at     BIGINT
@@ -26,7 +27,7 @@ CREATE TABLE portal_sessions (
     space       TEXT NOT NULL,
     grants      TEXT NOT NULL,
     return_url  TEXT,
-    created_by  TEXT NOT NULL REFERENCES root_keys (id) ON DELETE CASCADE,
+    created_by  TEXT NOT NULL REFERENCES root_keys (id),
     created_at  BIGINT NOT NULL,
     expires_at  BIGINT NOT NULL
 );
@@ -35,3 +36,8 @@ CREATE INDEX portal_sessions_expires ON portal_sessions (expires_at);
 -- A key made in the portal under require_approval waits (refused with
 -- PENDING_APPROVAL) from pending_at until an operator approves it.
 ALTER TABLE api_keys ADD COLUMN pending_at BIGINT;
+-- The Pending page lists the few keys waiting, oldest last.
+CREATE INDEX api_keys_pending ON api_keys (pending_at) WHERE pending_at IS NOT NULL;
+-- Whether any key was imported (read at start-up and on every `*`
+-- change notice) without walking the table.
+CREATE INDEX api_keys_imported ON api_keys (imported_at) WHERE imported_at IS NOT NULL;

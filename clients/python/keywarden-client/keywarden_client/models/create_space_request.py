@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.portal_policy_body import PortalPolicyBody
     from ..models.space_defaults_body import SpaceDefaultsBody
 
 
@@ -25,6 +26,7 @@ class CreateSpaceRequest:
         delete_protection (bool | Unset): Refuse to delete the space, even once it holds no live key.
         key_prefix (None | str | Unset):
         name (None | str | Unset):
+        portal (None | PortalPolicyBody | Unset):
     """
 
     id: str
@@ -32,8 +34,10 @@ class CreateSpaceRequest:
     delete_protection: bool | Unset = UNSET
     key_prefix: None | str | Unset = UNSET
     name: None | str | Unset = UNSET
+    portal: None | PortalPolicyBody | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.portal_policy_body import PortalPolicyBody  # noqa: PLC0415
         from ..models.space_defaults_body import SpaceDefaultsBody  # noqa: PLC0415
 
         id = self.id
@@ -60,6 +64,14 @@ class CreateSpaceRequest:
         else:
             name = self.name
 
+        portal: dict[str, Any] | None | Unset
+        if isinstance(self.portal, Unset):
+            portal = UNSET
+        elif isinstance(self.portal, PortalPolicyBody):
+            portal = self.portal.to_dict()
+        else:
+            portal = self.portal
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
@@ -75,11 +87,14 @@ class CreateSpaceRequest:
             field_dict["key_prefix"] = key_prefix
         if name is not UNSET:
             field_dict["name"] = name
+        if portal is not UNSET:
+            field_dict["portal"] = portal
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.portal_policy_body import PortalPolicyBody  # noqa: PLC0415
         from ..models.space_defaults_body import SpaceDefaultsBody  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -122,12 +137,30 @@ class CreateSpaceRequest:
 
         name = _parse_name(d.pop("name", UNSET))
 
+        def _parse_portal(data: object) -> None | PortalPolicyBody | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                portal_type_1 = PortalPolicyBody.from_dict(data)
+
+                return portal_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PortalPolicyBody | Unset, data)
+
+        portal = _parse_portal(d.pop("portal", UNSET))
+
         create_space_request = cls(
             id=id,
             defaults=defaults,
             delete_protection=delete_protection,
             key_prefix=key_prefix,
             name=name,
+            portal=portal,
         )
 
         return create_space_request

@@ -8,6 +8,7 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.portal_policy_body import PortalPolicyBody
     from ..models.space_defaults_body import SpaceDefaultsBody
 
 
@@ -23,14 +24,17 @@ class PatchSpaceRequest:
         delete_protection (bool | None | Unset): Refuse deletion (`true`), or allow it again (`false` or null).
         key_prefix (None | str | Unset):
         name (None | str | Unset):
+        portal (None | PortalPolicyBody | Unset):
     """
 
     defaults: None | SpaceDefaultsBody | Unset = UNSET
     delete_protection: bool | None | Unset = UNSET
     key_prefix: None | str | Unset = UNSET
     name: None | str | Unset = UNSET
+    portal: None | PortalPolicyBody | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.portal_policy_body import PortalPolicyBody  # noqa: PLC0415
         from ..models.space_defaults_body import SpaceDefaultsBody  # noqa: PLC0415
 
         defaults: dict[str, Any] | None | Unset
@@ -59,6 +63,14 @@ class PatchSpaceRequest:
         else:
             name = self.name
 
+        portal: dict[str, Any] | None | Unset
+        if isinstance(self.portal, Unset):
+            portal = UNSET
+        elif isinstance(self.portal, PortalPolicyBody):
+            portal = self.portal.to_dict()
+        else:
+            portal = self.portal
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update({})
@@ -70,11 +82,14 @@ class PatchSpaceRequest:
             field_dict["key_prefix"] = key_prefix
         if name is not UNSET:
             field_dict["name"] = name
+        if portal is not UNSET:
+            field_dict["portal"] = portal
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.portal_policy_body import PortalPolicyBody  # noqa: PLC0415
         from ..models.space_defaults_body import SpaceDefaultsBody  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -123,11 +138,29 @@ class PatchSpaceRequest:
 
         name = _parse_name(d.pop("name", UNSET))
 
+        def _parse_portal(data: object) -> None | PortalPolicyBody | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                portal_type_1 = PortalPolicyBody.from_dict(data)
+
+                return portal_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PortalPolicyBody | Unset, data)
+
+        portal = _parse_portal(d.pop("portal", UNSET))
+
         patch_space_request = cls(
             defaults=defaults,
             delete_protection=delete_protection,
             key_prefix=key_prefix,
             name=name,
+            portal=portal,
         )
 
         return patch_space_request

@@ -22,7 +22,8 @@ class PortalPolicyBody:
     Attributes:
         credits_ (None | SpaceCreditsBody | Unset):
         environments (list[str] | Unset): The environments a customer may make keys in (empty: the space's;
-            the first is the default). Each must be one the space allows.
+            the first is the default). Each must be one the space allows (a
+            change of the space's environments that leaves one out is refused).
         max_keys_per_owner (int | None | Unset): Most live keys (not revoked, not expired) an owner may hold in the
             space before the portal refuses new ones (default 20, at most
             1,000).

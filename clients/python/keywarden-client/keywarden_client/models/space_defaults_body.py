@@ -8,7 +8,6 @@ from attrs import define as _attrs_define
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.portal_policy_body import PortalPolicyBody
     from ..models.rate_limit_input import RateLimitInput
     from ..models.space_credits_body import SpaceCreditsBody
 
@@ -26,18 +25,15 @@ class SpaceDefaultsBody:
             a request for another environment is refused (422
             `ENVIRONMENT_NOT_ALLOWED`).
         max_lifetime (None | str | Unset):
-        portal (None | PortalPolicyBody | Unset):
         rate_limit (None | RateLimitInput | Unset):
     """
 
     credits_: None | SpaceCreditsBody | Unset = UNSET
     environments: list[str] | Unset = UNSET
     max_lifetime: None | str | Unset = UNSET
-    portal: None | PortalPolicyBody | Unset = UNSET
     rate_limit: None | RateLimitInput | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.portal_policy_body import PortalPolicyBody  # noqa: PLC0415
         from ..models.rate_limit_input import RateLimitInput  # noqa: PLC0415
         from ..models.space_credits_body import SpaceCreditsBody  # noqa: PLC0415
 
@@ -59,14 +55,6 @@ class SpaceDefaultsBody:
         else:
             max_lifetime = self.max_lifetime
 
-        portal: dict[str, Any] | None | Unset
-        if isinstance(self.portal, Unset):
-            portal = UNSET
-        elif isinstance(self.portal, PortalPolicyBody):
-            portal = self.portal.to_dict()
-        else:
-            portal = self.portal
-
         rate_limit: dict[str, Any] | None | Unset
         if isinstance(self.rate_limit, Unset):
             rate_limit = UNSET
@@ -84,8 +72,6 @@ class SpaceDefaultsBody:
             field_dict["environments"] = environments
         if max_lifetime is not UNSET:
             field_dict["max_lifetime"] = max_lifetime
-        if portal is not UNSET:
-            field_dict["portal"] = portal
         if rate_limit is not UNSET:
             field_dict["rate_limit"] = rate_limit
 
@@ -93,7 +79,6 @@ class SpaceDefaultsBody:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.portal_policy_body import PortalPolicyBody  # noqa: PLC0415
         from ..models.rate_limit_input import RateLimitInput  # noqa: PLC0415
         from ..models.space_credits_body import SpaceCreditsBody  # noqa: PLC0415
 
@@ -127,23 +112,6 @@ class SpaceDefaultsBody:
 
         max_lifetime = _parse_max_lifetime(d.pop("max_lifetime", UNSET))
 
-        def _parse_portal(data: object) -> None | PortalPolicyBody | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, dict):
-                    raise TypeError()
-                portal_type_1 = PortalPolicyBody.from_dict(data)
-
-                return portal_type_1
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | PortalPolicyBody | Unset, data)
-
-        portal = _parse_portal(d.pop("portal", UNSET))
-
         def _parse_rate_limit(data: object) -> None | RateLimitInput | Unset:
             if data is None:
                 return data
@@ -165,7 +133,6 @@ class SpaceDefaultsBody:
             credits_=credits_,
             environments=environments,
             max_lifetime=max_lifetime,
-            portal=portal,
             rate_limit=rate_limit,
         )
 

@@ -2,12 +2,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
+    from ..models.portal_policy_body import PortalPolicyBody
     from ..models.space_defaults_body import SpaceDefaultsBody
 
 
@@ -30,6 +33,7 @@ class SpaceView:
         name (str): Its name.
         roles (int): Its roles.
         updated_at (datetime.datetime): RFC 3339.
+        portal (None | PortalPolicyBody | Unset):
     """
 
     created_at: datetime.datetime
@@ -43,9 +47,12 @@ class SpaceView:
     name: str
     roles: int
     updated_at: datetime.datetime
+    portal: None | PortalPolicyBody | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.portal_policy_body import PortalPolicyBody  # noqa: PLC0415
+
         created_at = self.created_at.isoformat()
 
         defaults = self.defaults.to_dict()
@@ -68,6 +75,14 @@ class SpaceView:
 
         updated_at = self.updated_at.isoformat()
 
+        portal: dict[str, Any] | None | Unset
+        if isinstance(self.portal, Unset):
+            portal = UNSET
+        elif isinstance(self.portal, PortalPolicyBody):
+            portal = self.portal.to_dict()
+        else:
+            portal = self.portal
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -85,11 +100,14 @@ class SpaceView:
                 "updated_at": updated_at,
             }
         )
+        if portal is not UNSET:
+            field_dict["portal"] = portal
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.portal_policy_body import PortalPolicyBody  # noqa: PLC0415
         from ..models.space_defaults_body import SpaceDefaultsBody  # noqa: PLC0415
 
         d = dict(src_dict)
@@ -115,6 +133,23 @@ class SpaceView:
 
         updated_at = datetime.datetime.fromisoformat(d.pop("updated_at"))
 
+        def _parse_portal(data: object) -> None | PortalPolicyBody | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                portal_type_1 = PortalPolicyBody.from_dict(data)
+
+                return portal_type_1
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PortalPolicyBody | Unset, data)
+
+        portal = _parse_portal(d.pop("portal", UNSET))
+
         space_view = cls(
             created_at=created_at,
             defaults=defaults,
@@ -127,6 +162,7 @@ class SpaceView:
             name=name,
             roles=roles,
             updated_at=updated_at,
+            portal=portal,
         )
 
         space_view.additional_properties = d

@@ -91,7 +91,7 @@ pub(crate) async fn pending(State(state): State<AppState>, console: Console) -> 
             }
         }
     };
-    Ok(page(&state, &console, "Pending keys", Nav::Keys, body).await)
+    Ok(page(&state, &console, "Pending keys", Nav::Pending, body).await)
 }
 
 /// `POST /ui/keys/{id}/approve`.
