@@ -114,6 +114,12 @@ impl Client {
         let res = req.send().map_err(|e| {
             anyhow!("cannot reach keywarden at {}: {}. Is the server running? Set KEYWARDEN_URL to its address.", self.base, root_cause(&e))
         })?;
+        Self::answer(res)
+    }
+
+    /// An answer's JSON (null when it has none), or the server's refusal
+    /// as an error.
+    pub(crate) fn answer(res: reqwest::blocking::Response) -> anyhow::Result<Value> {
         let status = res.status();
         let text = res.text().unwrap_or_default();
         let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
@@ -142,9 +148,20 @@ impl Client {
         )?;
         Ok(Answer { json, body })
     }
+
+    /// The server's address.
+    pub(crate) fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// The root key it sends (what the offline cache of `run` is sealed
+    /// under).
+    pub(crate) fn token(&self) -> &str {
+        &self.token
+    }
 }
 
-fn root_cause(e: &dyn std::error::Error) -> String {
+pub(crate) fn root_cause(e: &dyn std::error::Error) -> String {
     let mut cause = e;
     while let Some(next) = cause.source() {
         cause = next;

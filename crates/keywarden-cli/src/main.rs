@@ -30,6 +30,7 @@ mod client;
 mod generate;
 mod output;
 mod scan;
+mod secrets;
 mod serve;
 mod spaces;
 
@@ -93,6 +94,22 @@ enum Command {
         #[command(subcommand)]
         command: client::EventsCommand,
     },
+    /// The vault: secrets your code holds (third parties' keys, database
+    /// passwords), per environment, sealed under the master key.
+    Secrets {
+        #[command(flatten)]
+        remote: client::Remote,
+        #[command(subcommand)]
+        command: secrets::SecretsCommand,
+    },
+    /// Run a command with an environment's secrets in its environment
+    /// (exit code: the command's; 69: no secrets to start with).
+    Run {
+        #[command(flatten)]
+        remote: client::Remote,
+        #[command(flatten)]
+        args: secrets::run::RunArgs,
+    },
     /// Read the audit log through the API.
     Audit {
         #[command(flatten)]
@@ -135,6 +152,8 @@ pub(crate) enum Outcome {
     Success,
     /// Exit 1: the command ran and the answer is "no" (weak, findings).
     Negative,
+    /// An exit code of its own (`run`: the command's).
+    Exit(u8),
 }
 
 fn completions(shell: clap_complete::Shell) -> anyhow::Result<Outcome> {
@@ -190,6 +209,8 @@ fn main() -> ExitCode {
         Command::Owner { remote, command } => client::owners(&remote, command),
         Command::Events { remote, command } => client::events(&remote, command),
         Command::Space { remote, command } => spaces::spaces(&remote, command),
+        Command::Secrets { remote, command } => secrets::secrets(&remote, command),
+        Command::Run { remote, args } => secrets::run::run(&remote, args),
         Command::Role { remote, command } => spaces::roles(&remote, command),
         Command::Admin(cmd) => serve::admin(cmd),
         Command::Scan(args) => scan::run(args),
@@ -202,6 +223,7 @@ fn main() -> ExitCode {
     match result {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::Negative) => ExitCode::from(1),
+        Ok(Outcome::Exit(code)) => ExitCode::from(code),
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(2)

@@ -285,7 +285,7 @@ pub(crate) enum RootKeyCommand {
     Create {
         #[command(flatten)]
         store: StoreArgs,
-        /// keys:read, keys:write, keys:revoke, keys:reveal, keys:verify, audit:read, spaces:write, portal:issue or admin (repeatable).
+        /// keys:read, keys:write, keys:revoke, keys:reveal, keys:verify, audit:read, spaces:write, portal:issue, secrets:read, secrets:write or admin (repeatable).
         #[arg(long = "permission", required = true)]
         permissions: Vec<String>,
         /// A key space the root key sees and changes (repeatable; none:
@@ -293,6 +293,11 @@ pub(crate) enum RootKeyCommand {
         /// at /v1/verify.
         #[arg(long = "space")]
         spaces: Vec<String>,
+        /// An environment whose vault secrets the root key reads or writes
+        /// (repeatable; none: every environment). Another environment's
+        /// secrets are refused 403.
+        #[arg(long = "environment")]
+        environments: Vec<String>,
         /// A name for people.
         #[arg(long)]
         name: Option<String>,
@@ -437,7 +442,18 @@ pub(crate) fn admin(cmd: AdminCommand) -> anyhow::Result<Outcome> {
     let mut out = std::io::stdout().lock();
     rt.block_on(async {
         match cmd {
-            AdminCommand::RootKey(RootKeyCommand::Create { store, permissions, spaces, name, prefix, json }) => {
+            AdminCommand::RootKey(RootKeyCommand::Create { store, permissions, spaces, environments, name, prefix, json }) => {
+                let environments = if environments.is_empty() {
+                    None
+                } else {
+                    let mut envs = environments
+                        .iter()
+                        .map(|s| s.parse::<keywarden_core::key::Environment>().map_err(|e| anyhow::anyhow!("--environment {s:?}: {e}")))
+                        .collect::<anyhow::Result<Vec<_>>>()?;
+                    envs.sort();
+                    envs.dedup();
+                    Some(envs)
+                };
                 let spaces = if spaces.is_empty() {
                     None
                 } else {
@@ -467,7 +483,14 @@ pub(crate) fn admin(cmd: AdminCommand) -> anyhow::Result<Outcome> {
                     );
                 }
                 let store = open(&store).await?;
-                let (record, key) = setup::create_root_key(&store, &prefix, permissions, spaces, name, SystemClock.now_ms()).await?;
+                let (record, key) = setup::create_root_key(
+                    &store,
+                    &prefix,
+                    setup::RootKeyGrant { permissions, spaces, environments },
+                    name,
+                    SystemClock.now_ms(),
+                )
+                .await?;
                 if json {
                     output::json(
                         &mut out,
@@ -476,6 +499,7 @@ pub(crate) fn admin(cmd: AdminCommand) -> anyhow::Result<Outcome> {
                             "key": key.expose(),
                             "permissions": record.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
                             "spaces": record.spaces.as_ref().map(|s| s.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+                            "environments": record.environments.as_ref().map(|s| s.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
                         }),
                     )?;
                 } else {
@@ -502,6 +526,7 @@ pub(crate) fn admin(cmd: AdminCommand) -> anyhow::Result<Outcome> {
                             "name": k.name,
                             "permissions": k.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
                             "spaces": k.spaces.as_ref().map(|s| s.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+                            "environments": k.environments.as_ref().map(|s| s.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
                             "created_at": keywarden_server::timefmt::rfc3339(k.created_at),
                             "revoked_at": keywarden_server::timefmt::opt(k.revoked_at),
                             "last_used_at": keywarden_server::timefmt::opt(k.last_used_at),

@@ -143,9 +143,76 @@ pub fn open(
     open_with(&data_key, &sealed.ciphertext, aad)
 }
 
+/// A record's data key, opened (zeroized on drop): what a master key
+/// rotation seals again under the new master key, leaving the sealed
+/// secret as it is.
+pub struct DataKey(Zeroizing<[u8; 32]>);
+
+impl fmt::Debug for DataKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DataKey([REDACTED])")
+    }
+}
+
+/// Opens a record's sealed data key (`Sealed::wrapped_key`) with `master`.
+pub fn unwrap_data_key(
+    master: &MasterKey,
+    wrapped: &[u8],
+    record_id: &str,
+) -> Result<DataKey, EnvelopeError> {
+    let bytes = open_with(&master.0, wrapped, record_id.as_bytes())?;
+    let key: [u8; 32] = bytes
+        .as_slice()
+        .try_into()
+        .map_err(|_| EnvelopeError::Open)?;
+    Ok(DataKey(Zeroizing::new(key)))
+}
+
+/// Seals a data key under `master` for the record `record_id`.
+pub fn wrap_data_key(
+    master: &MasterKey,
+    key: &DataKey,
+    record_id: &str,
+) -> Result<Vec<u8>, EnvelopeError> {
+    seal_with(&master.0, key.0.as_ref(), record_id.as_bytes())
+}
+
+/// Opens a secret sealed by [`seal`] with the first of `masters` that
+/// opens it (the current master key, then those it replaced while a
+/// rotation runs).
+pub fn open_any(
+    masters: &[MasterKey],
+    sealed: &Sealed,
+    record_id: &str,
+) -> Result<Zeroizing<Vec<u8>>, EnvelopeError> {
+    masters
+        .iter()
+        .find_map(|m| open(m, sealed, record_id).ok())
+        .ok_or(EnvelopeError::Open)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_data_key_moves_to_a_new_master_key() {
+        let (old, new) = (MasterKey::generate(), MasterKey::generate());
+        let sealed = seal(&old, b"secret", "rec").unwrap();
+        let key = unwrap_data_key(&old, &sealed.wrapped_key, "rec").unwrap();
+        assert!(unwrap_data_key(&new, &sealed.wrapped_key, "rec").is_err());
+        assert!(unwrap_data_key(&old, &sealed.wrapped_key, "other").is_err());
+        let moved = Sealed {
+            ciphertext: sealed.ciphertext.clone(),
+            wrapped_key: wrap_data_key(&new, &key, "rec").unwrap(),
+        };
+        assert_eq!(&open(&new, &moved, "rec").unwrap()[..], b"secret");
+        assert!(open(&old, &moved, "rec").is_err());
+        let both = [new.clone(), old.clone()];
+        assert_eq!(&open_any(&both, &sealed, "rec").unwrap()[..], b"secret");
+        assert_eq!(&open_any(&both, &moved, "rec").unwrap()[..], b"secret");
+        assert!(open_any(&[MasterKey::generate()], &moved, "rec").is_err());
+    }
 
     #[test]
     fn round_trip_and_failures() {

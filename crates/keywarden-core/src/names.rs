@@ -151,6 +151,22 @@ fn is_scope_segment(s: &[u8]) -> bool {
 }
 
 name_type!(
+    /// A vault secret's name, in environment-variable syntax: a letter or
+    /// `_`, then up to 127 letters, digits or `_` (`DATABASE_URL`,
+    /// `stripe_key`), so that `keywarden run` can hand it to a process.
+    SecretName,
+    "secret name",
+    |s| {
+        let b = s.as_bytes();
+        !b.is_empty()
+            && b.len() <= 128
+            && (b[0].is_ascii_alphabetic() || b[0] == b'_')
+            && b.iter().all(|&c| c.is_ascii_alphanumeric() || c == b'_')
+    },
+    "expected a letter or _, then up to 127 letters, digits or _"
+);
+
+name_type!(
     /// Who a key belongs to: 1 to 128 of `A-Za-z0-9_.@:+-`, starting with a
     /// letter or digit (`acme`, `user_42`, `svc:billing`, `ops@acme.io`).
     Owner,

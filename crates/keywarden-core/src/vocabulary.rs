@@ -207,6 +207,23 @@ vocabulary!(
         /// A portal link was opened: a customer's portal session began (or
         /// the link was refused).
         PortalOpen = "portal.open",
+        /// An environment's secrets were listed (names and metadata; with
+        /// their values, the entry lists the names read).
+        SecretList = "secret.list",
+        /// A secret's value was read.
+        SecretRead = "secret.read",
+        /// A secret was written (a new version).
+        SecretWrite = "secret.write",
+        /// A secret was deleted, with its versions.
+        SecretDelete = "secret.delete",
+        /// A secret's versions were listed.
+        SecretHistory = "secret.history",
+        /// A secret was rolled back (a new version equal to an old one).
+        SecretRollback = "secret.rollback",
+        /// Keyed digests of the vault's values were handed to a scanner.
+        SecretScan = "secret.scan",
+        /// Every data key was wrapped again under a new master key.
+        MasterKeyRotate = "master_key.rotate",
     }
 );
 
@@ -231,6 +248,9 @@ vocabulary!(
         /// A key made in the customer portal waits for an operator's
         /// approval.
         KeyPending = "key.pending",
+        /// A secret is older than its `rotate_every` (once per period
+        /// while it is not rotated).
+        SecretRotationDue = "secret.rotation_due",
     }
 );
 

@@ -225,6 +225,12 @@ pub trait Command {
     fn space(&self) -> Option<&str> {
         None
     }
+    /// The environment whose vault secrets it reads or writes: a root key
+    /// limited to environments that does not hold it is refused (403,
+    /// audited).
+    fn environment(&self) -> Option<&str> {
+        None
+    }
     /// Whether it acts on every space at once (an owner's limits, which
     /// the owner's keys in every space share): an actor scoped to spaces
     /// is refused (403, audited).
@@ -313,6 +319,11 @@ pub enum Denied {
     /// one the request names to create in (403; the refusal is audited).
     #[error("the root key does not hold the space {0}")]
     OutsideSpaces(String),
+    /// The actor's root key is limited to environments that do not
+    /// include the one whose secrets the request names (403; the refusal
+    /// is audited).
+    #[error("the root key does not hold the environment {0}")]
+    OutsideEnvironments(String),
     /// The refusal could not be audited: the store is unavailable.
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -326,7 +337,11 @@ pub async fn authorize<C: Command>(
     actor: &Actor,
     command: C,
 ) -> Result<Authorized<C>, Denied> {
-    check::<C>(state, actor, command.space(), &command.also_needs(), || {
+    let scope = Scope {
+        space: command.space(),
+        environment: command.environment(),
+    };
+    check::<C>(state, actor, scope, &command.also_needs(), || {
         command.target()
     })
     .await?;
@@ -343,17 +358,28 @@ pub async fn permit<C: Command>(
     actor: &Actor,
     target: Option<&str>,
 ) -> Result<Permit<C>, Denied> {
-    check::<C>(state, actor, None, &[], || target.map(str::to_owned)).await?;
+    let scope = Scope {
+        space: None,
+        environment: None,
+    };
+    check::<C>(state, actor, scope, &[], || target.map(str::to_owned)).await?;
     Ok(Permit {
         actor: actor.clone(),
         _command: PhantomData,
     })
 }
 
+/// Where a request names to act: a space to create in, an environment's
+/// secrets.
+struct Scope<'a> {
+    space: Option<&'a str>,
+    environment: Option<&'a str>,
+}
+
 async fn check<C: Command>(
     state: &Node,
     actor: &Actor,
-    space: Option<&str>,
+    scope: Scope<'_>,
     also_needs: &[Permission],
     target: impl FnOnce() -> Option<String>,
 ) -> Result<(), Denied> {
@@ -384,10 +410,18 @@ async fn check<C: Command>(
             Denied::OutsideSpaces("every space".to_owned()),
             serde_json::json!({ "space_not_held": "*" }),
         )
-    } else if let Some(space) = space.filter(|s| !actor.holds_space(s)) {
+    } else if let Some(space) = scope.space.filter(|s| !actor.holds_space(s)) {
         (
             Denied::OutsideSpaces(space.to_owned()),
             serde_json::json!({ "space_not_held": space }),
+        )
+    } else if let Some(env) = scope
+        .environment
+        .filter(|e| !actor.root().holds_environment(e))
+    {
+        (
+            Denied::OutsideEnvironments(env.to_owned()),
+            serde_json::json!({ "environment_not_held": env }),
         )
     } else {
         return Ok(());

@@ -40,6 +40,9 @@ macro_rules! commands {
             fn space(&self) -> Option<&str> {
                 Spaced::space(self)
             }
+            fn environment(&self) -> Option<&str> {
+                Spaced::environment(self)
+            }
             const EVERY_SPACE: bool = <$name as Spaced>::EVERY_SPACE;
             const PORTAL: Option<PortalGrant> = <$name as Spaced>::PORTAL;
             fn also_needs(&self) -> Vec<Permission> {
@@ -71,10 +74,34 @@ trait Spaced {
     fn space(&self) -> Option<&str> {
         None
     }
+    fn environment(&self) -> Option<&str> {
+        None
+    }
     fn also_needs(&self) -> Vec<Permission> {
         Vec::new()
     }
 }
+
+/// The vault's commands name the environment whose secrets they touch: a
+/// root key limited to environments is refused (403) outside them.
+macro_rules! in_environment {
+    ($($name:ident),*) => {$(
+        impl Spaced for $name {
+            fn environment(&self) -> Option<&str> {
+                Some(&self.target.environment)
+            }
+        }
+    )*};
+}
+in_environment!(
+    ListSecrets,
+    ReadSecret,
+    PutSecret,
+    DeleteSecret,
+    ReadSecretHistory,
+    RollbackSecret
+);
+impl Spaced for ScanVault {}
 
 impl Spaced for CreateKey {
     const PORTAL: Option<PortalGrant> = Some(PortalGrant::KeysCreate);
@@ -200,6 +227,13 @@ commands! {
     ApproveKey: KeysWrite => KeyApprove, |c| c.id.clone();
     DeclineKey: KeysRevoke => KeyDecline, |c| c.id.clone();
     IssuePortalLink: PortalIssue => PortalIssue, |c| format!("owner:{}", c.request.owner);
+    ListSecrets: SecretsRead => SecretList, |c| c.target.label();
+    ReadSecret: SecretsRead => SecretRead, |c| c.target.label();
+    PutSecret: SecretsWrite => SecretWrite, |c| c.target.label();
+    DeleteSecret: SecretsWrite => SecretDelete, |c| c.target.label();
+    ReadSecretHistory: SecretsRead => SecretHistory, |c| c.target.label();
+    RollbackSecret: SecretsWrite => SecretRollback, |c| c.target.label();
+    ScanVault: SecretsRead => SecretScan;
 }
 
 /// Create a key.
@@ -453,4 +487,85 @@ mod tests {
             assert!(doc.contains(&row), "docs/security.md lacks the row {row}");
         }
     }
+}
+
+/// Where a vault command acts, as the request named it (text: parsed by
+/// the vault service, after authorization).
+#[derive(Debug, Clone)]
+pub struct SecretTarget {
+    /// The space (`None`: `default`).
+    pub space: Option<String>,
+    /// The environment.
+    pub environment: String,
+    /// The secret's name (`None`: the whole environment).
+    pub name: Option<String>,
+}
+
+impl SecretTarget {
+    /// How the audit log names it: `secret:<space>/<env>[/<name>]`.
+    pub fn label(&self) -> String {
+        let space = self
+            .space
+            .as_deref()
+            .unwrap_or(keywarden_core::spaces::DEFAULT_SPACE);
+        match &self.name {
+            Some(name) => format!("secret:{space}/{}/{name}", self.environment),
+            None => format!("secret:{space}/{}", self.environment),
+        }
+    }
+}
+
+/// List an environment's secrets (`values`: with every value).
+#[derive(Debug)]
+pub struct ListSecrets {
+    /// The environment.
+    pub target: SecretTarget,
+    /// Whether the values are read too.
+    pub values: bool,
+}
+
+/// Read a secret's value.
+#[derive(Debug)]
+pub struct ReadSecret {
+    /// The secret.
+    pub target: SecretTarget,
+}
+
+/// Write a new version of a secret.
+#[derive(Debug)]
+pub struct PutSecret {
+    /// The secret.
+    pub target: SecretTarget,
+    /// The value and metadata.
+    pub request: keywarden_proto::secrets::PutSecretRequest,
+}
+
+/// Delete a secret and its versions.
+#[derive(Debug)]
+pub struct DeleteSecret {
+    /// The secret.
+    pub target: SecretTarget,
+}
+
+/// List a secret's kept versions.
+#[derive(Debug)]
+pub struct ReadSecretHistory {
+    /// The secret.
+    pub target: SecretTarget,
+}
+
+/// Write a new version equal to a kept one.
+#[derive(Debug)]
+pub struct RollbackSecret {
+    /// The secret.
+    pub target: SecretTarget,
+    /// The kept version.
+    pub to: i64,
+}
+
+/// Hand a scanner keyed digests of the vault's values.
+#[derive(Debug)]
+pub struct ScanVault {
+    /// Which space and environments.
+    pub request: keywarden_proto::secrets::VaultScanRequest,
 }

@@ -199,6 +199,9 @@ pub struct ServerConfig {
     pub tls_key: Option<PathBuf>,
     /// The customer portal's look and its sessions.
     pub portal: PortalConfig,
+    /// How many versions of each vault secret are kept (the newest; 1 to
+    /// 1000).
+    pub secret_versions: u32,
 }
 
 /// The customer portal's settings (`[portal]`).
@@ -321,6 +324,7 @@ impl Default for ServerConfig {
             tls_cert: None,
             tls_key: None,
             portal: PortalConfig::default(),
+            secret_versions: 20,
         }
     }
 }
@@ -350,6 +354,7 @@ pub const ENV_SETTINGS: &[&str] = &[
     "max_requests_per_connection",
     "max_body_memory",
     "portal",
+    "secret_versions",
 ];
 
 impl ServerConfig {
@@ -447,6 +452,12 @@ impl ServerConfig {
                 "public_url must be an https:// URL (http:// only for localhost or a loopback \
                  address): share links carry the secret that opens a key; got {}",
                 keywarden_core::names::display_safe(url, 80)
+            ));
+        }
+        if !(1..=1000).contains(&self.secret_versions) {
+            return Err(format!(
+                "secret_versions must be between 1 and 1000, got {}",
+                self.secret_versions
             ));
         }
         self.portal.check()

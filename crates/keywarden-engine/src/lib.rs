@@ -64,6 +64,7 @@ pub mod share;
 pub mod spaces;
 pub mod timefmt;
 pub mod usage_log;
+pub mod vault;
 pub mod verify;
 
 pub use config::ServerConfig;

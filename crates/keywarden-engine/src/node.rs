@@ -27,6 +27,8 @@ struct Inner {
     config: ServerConfig,
     clock: Arc<dyn Clock>,
     master_key: Option<MasterKey>,
+    /// Master keys the current one replaced, while a rotation runs.
+    previous_master_keys: std::sync::OnceLock<Vec<MasterKey>>,
     verifier: Verifier,
     metrics: Metrics,
     events: EventSink,
@@ -112,6 +114,7 @@ impl Node {
             config,
             clock,
             master_key,
+            previous_master_keys: std::sync::OnceLock::new(),
             verifier,
             metrics,
             events,
@@ -253,6 +256,30 @@ impl Node {
         self.0.master_key.as_ref()
     }
 
+    /// Gives the node the master keys the current one replaced
+    /// (`KEYWARDEN_MASTER_KEY_PREVIOUS`): what is sealed under them still
+    /// opens while `keywarden admin master-key rotate` runs. Once only.
+    pub fn set_previous_master_keys(&self, keys: Vec<MasterKey>) {
+        let _ = self.0.previous_master_keys.set(keys);
+    }
+
+    /// Every master key a sealed secret may open with: the current one
+    /// first, then those it replaced. Empty without a master key.
+    pub fn master_keys(&self) -> Vec<MasterKey> {
+        let mut keys: Vec<MasterKey> = self.0.master_key.iter().cloned().collect();
+        if !keys.is_empty() {
+            keys.extend(
+                self.0
+                    .previous_master_keys
+                    .get()
+                    .into_iter()
+                    .flatten()
+                    .cloned(),
+            );
+        }
+        keys
+    }
+
     /// Where events go (store, webhook).
     pub fn events(&self) -> &EventSink {
         &self.0.events
@@ -332,6 +359,7 @@ async fn housekeeping(state: Node) {
         state.auth_failures().prune(now);
         state.flush_denials(false).await;
         state.notify_expiring().await;
+        crate::vault::notify_rotation_due(&state).await;
         // A failed read at start-up is retried here (nothing once known).
         state.verifier().refresh_imported().await;
         state.leak_reports().prune(now);

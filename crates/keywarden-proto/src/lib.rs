@@ -24,6 +24,7 @@ pub mod keys;
 pub mod leaks;
 pub mod owners;
 pub mod portal;
+pub mod secrets;
 pub mod spaces;
 
 use http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -265,6 +266,8 @@ pub mod patterns {
     pub const ROLE_NAME: &str = "^[a-z0-9]([a-z0-9-]{0,62}[a-z0-9])?$";
     /// A key prefix (`keywarden_core::key::Prefix`).
     pub const KEY_PREFIX: &str = "^[a-z][a-z0-9]{0,15}$";
+    /// A vault secret's name (`keywarden_core::names::SecretName`).
+    pub const SECRET_NAME: &str = "^[A-Za-z_][A-Za-z0-9_]{0,127}$";
 
     /// No control character (Unicode `Cc`: what `char::is_control` refuses).
     pub const NO_CONTROL: &str = r"^[^\x00-\x1f\x7f-\x9f]*$";
@@ -589,6 +592,12 @@ pub mod schemas {
         super::patterns::SPACE_ID,
         "payments",
         "A key space's id: 1 to 48 lowercase letters, digits or `-`, starting and ending with a letter or digit."
+    );
+    pattern_schema!(
+        SecretName,
+        super::patterns::SECRET_NAME,
+        "DATABASE_URL",
+        "A vault secret's name, in environment-variable syntax: a letter or `_`, then up to 127 letters, digits or `_`."
     );
     pattern_schema!(
         RoleName,
@@ -1373,6 +1382,7 @@ mod tests {
             prop_assert_eq!(matches(patterns::SPACE_ID, &text), text.parse::<keywarden_core::spaces::SpaceId>().is_ok());
             prop_assert_eq!(matches(patterns::ROLE_NAME, &text), text.parse::<keywarden_core::spaces::RoleName>().is_ok());
             prop_assert_eq!(matches(patterns::KEY_PREFIX, &text), text.parse::<keywarden_core::key::Prefix>().is_ok());
+            prop_assert_eq!(matches(patterns::SECRET_NAME, &text), text.parse::<keywarden_core::names::SecretName>().is_ok());
             prop_assert_eq!(matches(patterns::DURATION, &text), keywarden_core::clock::parse_duration(&text).is_some());
             prop_assert_eq!(matches(patterns::REFILL_INTERVAL, &text), refill_ok(&text));
             prop_assert_eq!(matches(patterns::GRACE_PERIOD, &text), grace_ok(&text));

@@ -18,6 +18,13 @@
 //! allowlist, not a `keywarden:allow` comment, not `[scan] disable` (the
 //! checksum rules stay on), not a `.keywardenignore` (the files it keeps
 //! out get [`Scanner::scan_verified`], the checksum rules alone).
+//!
+//! With a vault ([`Scanner::with_vault`]), [`Scanner::scan`] and
+//! [`Scanner::scan_counted`] (and so every source but the files an ignore
+//! file keeps out) also look for the vault's values
+//! ([`crate::vault`]): a hit is a candidate of rule `vault:<label>`,
+//! ranked above every rule's but a checksum-verified one, and filtered
+//! like any other (allowlists, `keywarden:allow`).
 
 use std::collections::HashSet;
 
@@ -31,6 +38,7 @@ use crate::error::ScanError;
 use crate::finding::{self, CommitInfo, Finding, FingerprintKey, Secret, fingerprint};
 use crate::rules::{self, Rule, RuleKind};
 use crate::validate::{self, Check, Verdict};
+use crate::vault::VaultIndex;
 
 /// The inline marker: a line holding it yields no finding but
 /// checksum-verified ones (a comment is the repository's word, and a
@@ -114,6 +122,9 @@ pub struct Scanner {
     allowlists: Vec<crate::gitleaks::Allowlist>,
     notes: Vec<String>,
     warnings: Vec<String>,
+    /// The vault's digests, and the index in `rules` of its first label's
+    /// rule (the others follow in label order).
+    vault: Option<(VaultIndex, usize)>,
 }
 
 impl Scanner {
@@ -147,6 +158,15 @@ impl Scanner {
                     message: "a rule with this id already exists".into(),
                 });
             }
+            if custom.id.starts_with(rules::VAULT_RULE_PREFIX) {
+                return Err(ScanError::Rule {
+                    id: custom.id.clone(),
+                    message: format!(
+                        "ids beginning `{}` name the vault's values",
+                        rules::VAULT_RULE_PREFIX
+                    ),
+                });
+            }
             let check = match custom.min_entropy {
                 Some(min) => Check::Entropy(min),
                 None => Check::None,
@@ -164,7 +184,7 @@ impl Scanner {
         let mut notes = Vec::new();
         for imported in &config.gitleaks_rules {
             let mut id = imported.id.clone();
-            if rules.iter().any(|r| r.id == id) {
+            if rules.iter().any(|r| r.id == id) || id.starts_with(rules::VAULT_RULE_PREFIX) {
                 id = format!("gitleaks:{id}");
                 notes.push(format!(
                     "gitleaks rule {} is named {id}: a keywarden rule has its id",
@@ -228,7 +248,29 @@ impl Scanner {
             allowlists: config.gitleaks_allowlists.clone(),
             notes,
             warnings,
+            vault: None,
         })
+    }
+
+    /// This scanner, also finding the values of `vault` ([`crate::vault`]):
+    /// a rule `vault:<label>` (severity high, [`rules::VAULT_DESCRIPTION`])
+    /// is added to [`Scanner::rules`] for each of [`VaultIndex::labels`], in
+    /// that order, and its hits are findings like any rule's. A vault given
+    /// before is replaced.
+    pub fn with_vault(mut self, vault: VaultIndex) -> Self {
+        if let Some((_, first)) = self.vault.take() {
+            self.rules.truncate(first);
+        }
+        let first = self.rules.len();
+        self.rules
+            .extend(vault.labels().iter().map(|label| Rule::vault(label)));
+        self.vault = Some((vault, first));
+        self
+    }
+
+    /// The vault this scanner searches for, if any.
+    pub fn vault(&self) -> Option<&VaultIndex> {
+        self.vault.as_ref().map(|(v, _)| v)
     }
 
     /// The rules, in the order [`Match::rule`] indexes.
@@ -391,7 +433,8 @@ impl Scanner {
     /// as shown and under its root). An allowlisted path is still scanned:
     /// allowlists never suppress a checksum-verified match.
     pub fn scan_counted(&self, path: &str, buf: &[u8], path_allowed: bool) -> Scanned {
-        let cands = self.candidates(path, buf, &self.keywords, &self.fulltext);
+        let mut cands = self.candidates(path, buf, &self.keywords, &self.fulltext);
+        self.vault_candidates(path, buf, &mut cands);
         if cands.is_empty() {
             return Scanned::default();
         }
@@ -412,6 +455,29 @@ impl Scanner {
         // The checksum rules find nothing else; kept explicit all the same.
         matches.retain(|m| m.verified);
         matches
+    }
+
+    /// The vault's hits in `buf`, if the scanner has a vault.
+    fn vault_candidates(&self, path: &str, buf: &[u8], out: &mut Vec<Candidate>) {
+        let Some((vault, first)) = &self.vault else {
+            return;
+        };
+        vault.find_each(buf, |label, start, end| {
+            let rule = first + label;
+            // An imported gitleaks allowlist that targets every rule (or
+            // this one) applies as to any rule's finding.
+            let allowed = !self.allowlists.is_empty()
+                && std::str::from_utf8(&buf[start..end]).is_ok_and(|secret| {
+                    self.imported_allowed(&self.rules[rule], secret, buf, start, end, path)
+                });
+            out.push(Candidate {
+                rule,
+                start,
+                end,
+                verified: false,
+                allowed,
+            });
+        });
     }
 
     /// Every candidate in `buf`: the keywarden-key pass, the rules the
@@ -649,13 +715,15 @@ impl Scanner {
     /// is every other one on a line holding [`ALLOW_MARKER`].
     fn finish(&self, buf: &[u8], mut cands: Vec<Candidate>, path_allowed: bool) -> Scanned {
         // Better first at equal start: not allowlisted (another rule's
-        // finding of the span stands), verified, specific (not generic),
-        // more severe.
+        // finding of the span stands), verified, a vault value (it names
+        // the very secret), specific (not generic), more severe.
+        let vault = |c: &Candidate| self.rules[c.rule].kind == RuleKind::Vault;
         let rank = |c: &Candidate| {
             let r = &self.rules[c.rule];
             (
                 c.allowed,
                 !c.verified,
+                !vault(c),
                 r.generic,
                 std::cmp::Reverse(r.severity),
             )
@@ -672,6 +740,11 @@ impl Scanner {
                     if c.start.saturating_sub(k.end) > MULTILINE_WINDOW {
                         break;
                     }
+                    continue;
+                }
+                // Two vault values overlapping (one value under two
+                // labels, a password inside a stored URL): both stand.
+                if vault(&c) && vault(k) {
                     continue;
                 }
                 // Overlap: keep the better one.

@@ -16,6 +16,12 @@
 //! - [`engine`]: [`Scanner`], the matcher: one Aho-Corasick pass over the
 //!   rules' keywords, regexes only on the lines that hold one, a dedicated
 //!   pass for keywarden keys, then filtering, de-duplication and positions.
+//! - [`vault`]: the team's vault values found without their plaintext:
+//!   [`VaultIndex`] holds each value's label, length and HMAC-SHA256 under
+//!   a per-scan key, and digests candidate tokens (runs, pieces between
+//!   delimiters, quoted text, lines, PEM blocks, whole buffers) whose
+//!   length a value has; [`Scanner::with_vault`] makes each hit a finding
+//!   of rule `vault:<label>`.
 //! - [`files`]: sources without git: the parallel tree walk
 //!   ([`scan_paths`]; what a `.keywardenignore` keeps out is searched for
 //!   checksum-verified keys only) and chunked standard input
@@ -68,6 +74,7 @@ pub mod hook;
 pub mod report;
 pub mod rules;
 pub mod validate;
+pub mod vault;
 
 pub use baseline::Baseline;
 pub use config::Config;
@@ -76,3 +83,4 @@ pub use error::ScanError;
 pub use files::{Progress, Report, Stats, scan_paths, scan_reader};
 pub use finding::{CommitInfo, Finding, FingerprintKey, KeyStatus, Secret, Severity};
 pub use git::{HistoryOptions, scan_history, scan_staged};
+pub use vault::{VaultEntry, VaultHit, VaultIndex};

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use crate::files::Stats;
 use crate::finding::{Finding, KeyStatus, Severity, fingerprints_by_line};
-use crate::rules::Rule;
+use crate::rules::{Rule, RuleKind};
 
 /// How to print findings.
 #[derive(Debug, Clone, Copy, Default)]
@@ -194,9 +194,13 @@ pub const RULES_DOC_URL: &str =
 /// identifier (`GitHubPersonalAccessTokenClassic`); SARIF wants it to
 /// differ from the opaque `id`.
 pub fn rule_name(rule: &Rule) -> String {
-    let mut out = String::new();
-    for word in rule
-        .description
+    // Vault rules share one description: named by their label
+    // (`vault:live/DB_PASSWORD` is `VaultValueLiveDBPASSWORD`).
+    let (mut out, words) = match rule.id.strip_prefix(crate::rules::VAULT_RULE_PREFIX) {
+        Some(label) if rule.kind == RuleKind::Vault => ("VaultValue".to_owned(), label),
+        _ => (String::new(), rule.description.as_str()),
+    };
+    for word in words
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|w| !w.is_empty())
     {
@@ -238,15 +242,24 @@ pub fn fingerprint_name(f: &Finding) -> &'static str {
     }
 }
 
-/// A SARIF 2.1.0 log with one run: the tool with every rule, one result
+/// A SARIF 2.1.0 log with one run: the tool with every rule (a vault rule
+/// only if a finding is its: a vault may hold hundreds), one result
 /// per finding (location, region, `partialFingerprints`), and the run's
 /// `properties.allowlisted` (findings allowlists and inline comments
 /// suppressed) and `properties.ignored` (ignored files searched for
 /// checksum-verified keys only).
 pub fn sarif(findings: &[Finding], rules: &[Rule], stats: &Stats, opts: OutputOptions) -> Value {
+    let found: std::collections::HashSet<&str> = findings.iter().map(|f| &*f.rule_id).collect();
+    let rules: Vec<&Rule> = rules
+        .iter()
+        .filter(|r| r.kind != RuleKind::Vault || found.contains(r.id.as_str()))
+        .collect();
     let rule_list: Vec<Value> = rules
         .iter()
         .map(|r| {
+            if r.kind == RuleKind::Vault {
+                return vault_rule_json(r);
+            }
             let help = format!(
                 "{} ({}). Remove the secret from the file and from the git history, and revoke or rotate it where it was issued; a false positive can be marked with a `keywarden:allow` comment on its line (a checksum-verified key is no false positive: only a baseline entry covers it).",
                 r.description, r.provider
@@ -324,6 +337,31 @@ pub fn sarif(findings: &[Finding], rules: &[Rule], stats: &Stats, opts: OutputOp
     })
 }
 
+/// The SARIF descriptor of a vault rule: its label in the descriptions, no
+/// `helpUri` (the rules document lists built-in rules only).
+fn vault_rule_json(r: &Rule) -> Value {
+    let label =
+        r.id.strip_prefix(crate::rules::VAULT_RULE_PREFIX)
+            .unwrap_or(&r.id);
+    let help = format!(
+        "{} ({label}): the same bytes as the value the keywarden vault holds under this label. Remove it from the file and from the git history, and rotate the value in the vault and wherever it is used; a known copy can be recorded in a baseline.",
+        r.description
+    );
+    json!({
+        "id": r.id,
+        "name": rule_name(r),
+        "shortDescription": {"text": format!("{} ({label})", r.description)},
+        "fullDescription": {"text": format!("{} ({label}), found by its digest under a key drawn for the scan.", r.description)},
+        "help": {"text": help, "markdown": help},
+        "defaultConfiguration": {"level": sarif_level(r.severity)},
+        "properties": {
+            "tags": ["security", "secret"],
+            "security-severity": security_severity(r.severity),
+            "precision": "very-high",
+        },
+    })
+}
+
 /// Writes [`sarif`] pretty-printed.
 pub fn write_sarif(
     out: &mut impl Write,
@@ -340,7 +378,6 @@ pub fn write_sarif(
 /// description and keywords, and the count of providers. A test keeps the
 /// committed file equal to this (`scripts/scan-rules-doc` rewrites it).
 pub fn rules_markdown(rules: &[Rule]) -> String {
-    use crate::rules::RuleKind;
     let mut providers: Vec<&str> = rules
         .iter()
         .filter(|r| r.kind == RuleKind::Regex && !r.generic && r.provider != "custom")
@@ -367,6 +404,7 @@ pub fn rules_markdown(rules: &[Rule]) -> String {
             RuleKind::KeywardenKey => "(dedicated pass)".to_owned(),
             RuleKind::TrackedFile => "(file name)".to_owned(),
             RuleKind::Pkcs12File => "(binary file content)".to_owned(),
+            RuleKind::Vault => "(vault digest)".to_owned(),
             _ => {
                 let shown: Vec<String> = r
                     .keywords

@@ -30,7 +30,17 @@ pub enum RuleKind {
     /// A PKCS#12 (`.p12`, `.pfx`) key store: a binary file recognised by
     /// its DER structure (a SEQUENCE whose first field is version 3).
     Pkcs12File,
+    /// A value held in the keywarden vault, found by its digest
+    /// ([`crate::vault`]): one rule per label, id `vault:<label>`.
+    Vault,
 }
+
+/// The id prefix of vault rules (`vault:live/DB_PASSWORD`): no other rule
+/// may take it.
+pub const VAULT_RULE_PREFIX: &str = "vault:";
+
+/// The description of every vault rule.
+pub const VAULT_DESCRIPTION: &str = "a value held in the keywarden vault";
 
 /// One compiled rule.
 #[derive(Debug, Clone)]
@@ -168,6 +178,18 @@ impl Rule {
                 self.check,
                 Check::KeywardenChecksum | Check::Crc32Base62Suffix
             )
+    }
+
+    /// The rule of the vault value labelled `label` (`live/DB_PASSWORD`).
+    pub(crate) fn vault(label: &str) -> Self {
+        let mut rule = Self::special(
+            &format!("{VAULT_RULE_PREFIX}{label}"),
+            VAULT_DESCRIPTION,
+            Severity::High,
+            RuleKind::Vault,
+        );
+        rule.provider = "keywarden vault".to_owned();
+        rule
     }
 
     fn special(id: &str, description: &str, severity: Severity, kind: RuleKind) -> Self {

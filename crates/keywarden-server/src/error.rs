@@ -77,6 +77,7 @@ pub const ERROR_CODES: &[&str] = &[
     "INVALID_REQUEST",
     "INVALID_ROLES",
     "INVALID_SCOPES",
+    "INVALID_SECRET",
     "INVALID_SHARE",
     "INVALID_SPACE",
     "INVALID_USAGE_LIMIT",
@@ -84,6 +85,7 @@ pub const ERROR_CODES: &[&str] = &[
     "KEY_NOT_ACTIVE",
     "KEY_NOT_ROLLABLE",
     "KEY_REVOKED",
+    "MASTER_KEY_REQUIRED",
     "LIFETIME_TOO_LONG",
     "MALFORMED_JSON",
     "METHOD_NOT_ALLOWED",
@@ -308,6 +310,11 @@ impl From<crate::authz::Denied> for ApiError {
                 axum::http::StatusCode::FORBIDDEN,
                 "FORBIDDEN",
                 "this portal session was not granted that",
+            ),
+            crate::authz::Denied::OutsideEnvironments(env) => Self::new(
+                axum::http::StatusCode::FORBIDDEN,
+                "FORBIDDEN",
+                format!("this root key does not hold the environment {env}"),
             ),
             crate::authz::Denied::Store(err) => err.into(),
         }

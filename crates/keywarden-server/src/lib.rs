@@ -59,7 +59,7 @@ pub mod webhook;
 // The engine's modules, where the server's code has always found them.
 pub use keywarden_engine::{
     authn, authz, command, config, keys, leaks, limits, metrics, partner_keys, portal, spaces,
-    timefmt, verify,
+    timefmt, vault, verify,
 };
 
 /// The engine's events ([`keywarden_engine::events`]), delivered to the
@@ -236,6 +236,7 @@ pub async fn serve(
         webhook,
     )
     .await;
+    state.set_previous_master_keys(secrets.previous_master_keys);
     let limits = ConnectionLimits::from_config(state.config());
     tracing::info!(
         address = %local,

@@ -34,8 +34,11 @@ use crate::{ServeError, ServerConfig};
 pub struct Secrets {
     /// Peppers for digests and the audit chain.
     pub peppers: PepperRing,
-    /// Master key for recoverable keys.
+    /// Master key for recoverable keys and the vault.
     pub master_key: Option<MasterKey>,
+    /// Master keys it replaced, while `admin master-key rotate` runs
+    /// (`KEYWARDEN_MASTER_KEY_PREVIOUS`, comma-separated).
+    pub previous_master_keys: Vec<MasterKey>,
     /// Signing secret of the webhook.
     pub webhook_secret: Option<SecretBytes>,
 }
@@ -68,6 +71,11 @@ impl Secrets {
             pepper.as_deref().map(String::as_str),
             previous.as_deref().map(String::as_str),
             master.as_deref().map(String::as_str),
+        )?;
+        secrets.previous_master_keys = previous_master_keys(
+            var("KEYWARDEN_MASTER_KEY_PREVIOUS")?
+                .as_deref()
+                .map(String::as_str),
         )?;
         secrets.webhook_secret = var("KEYWARDEN_WEBHOOK_SECRET")?
             .map(|s| SecretBytes::new(s.trim().as_bytes().to_vec()));
@@ -120,9 +128,24 @@ impl Secrets {
         Ok(Self {
             peppers: PepperRing::new(current).with_previous(older),
             master_key,
+            previous_master_keys: Vec::new(),
             webhook_secret: None,
         })
     }
+}
+
+/// The master keys of `KEYWARDEN_MASTER_KEY_PREVIOUS`: comma-separated,
+/// each 32 bytes as hex or base64.
+pub fn previous_master_keys(text: Option<&str>) -> Result<Vec<MasterKey>, ServeError> {
+    text.unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            MasterKey::from_config(t)
+                .map_err(|e| ServeError::Config(format!("KEYWARDEN_MASTER_KEY_PREVIOUS: {e}")))
+        })
+        .collect()
 }
 
 /// A secret setting: `name` from the environment, or the contents of the
@@ -321,6 +344,7 @@ fn root_record(
         name,
         permissions,
         spaces: None,
+        environments: None,
         created_at: now,
         created_by: Some(created_by.to_owned()),
         revoked_at: None,
@@ -361,15 +385,30 @@ pub async fn bootstrap(
         .then_some(minted))
 }
 
+/// What a root key made by `keywarden admin root-key create` may do.
+#[derive(Debug, Clone, Default)]
+pub struct RootKeyGrant {
+    /// Its permissions.
+    pub permissions: Vec<Permission>,
+    /// The spaces it sees; `None`: every space.
+    pub spaces: Option<Vec<keywarden_core::spaces::SpaceId>>,
+    /// The environments whose secrets it holds; `None`: every one.
+    pub environments: Option<Vec<Environment>>,
+}
+
 /// Makes a root key directly in the store (`keywarden admin root-key create`).
 pub async fn create_root_key(
     store: &Store,
     prefix: &key::Prefix,
-    permissions: Vec<Permission>,
-    spaces: Option<Vec<keywarden_core::spaces::SpaceId>>,
+    grant: RootKeyGrant,
     name: Option<String>,
     now: UnixMillis,
 ) -> Result<(RootKeyRecord, PlaintextKey), keywarden_store::StoreError> {
+    let RootKeyGrant {
+        permissions,
+        spaces,
+        environments,
+    } = grant;
     // A root key scoped to a space that does not exist would see nothing:
     // a typo, refused.
     for space in spaces.iter().flatten() {
@@ -382,6 +421,7 @@ pub async fn create_root_key(
     let minted = key::mint(prefix, &Environment::root());
     let mut record = root_record(store, &minted, permissions, name, "admin-cli", now);
     record.spaces = spaces;
+    record.environments = environments;
     let audit = AuditDraft {
         actor: "admin-cli".to_owned(),
         action: keywarden_store::AuditAction::RootKeyCreate.into(),
@@ -391,6 +431,7 @@ pub async fn create_root_key(
         details: serde_json::json!({
             "permissions": record.permissions.iter().map(|p| p.as_str()).collect::<Vec<_>>(),
             "spaces": record.spaces.as_ref().map(|s| s.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
+            "environments": record.environments.as_ref().map(|s| s.iter().map(|s| s.as_str()).collect::<Vec<_>>()),
         }),
         at: now,
     };

@@ -44,9 +44,14 @@ mod portal;
 mod rate_windows;
 mod shares;
 pub use rate_windows::{Lease, MAX_WINDOW_MS};
+pub use secrets::{
+    SealedValue, SecretFilter, SecretRecord, SecretVersionInfo, SecretWrite, WrappedKey,
+    WrappedKeyRef, secret_aad,
+};
 pub use shares::{NewShare, OpenedShare};
 pub mod model;
 mod root_keys;
+mod secrets;
 mod sessions;
 mod spaces;
 #[cfg(feature = "testing")]
@@ -744,6 +749,11 @@ const SQLITE_MIGRATIONS: Embedded = &[
         "customer portal",
         include_str!("../migrations/sqlite/0017_portal.sql"),
     ),
+    (
+        18,
+        "vault",
+        include_str!("../migrations/sqlite/0018_vault.sql"),
+    ),
 ];
 const POSTGRES_MIGRATIONS: Embedded = &[
     (
@@ -825,6 +835,11 @@ const POSTGRES_MIGRATIONS: Embedded = &[
         16,
         "customer portal",
         include_str!("../migrations/postgres/0016_portal.sql"),
+    ),
+    (
+        17,
+        "vault",
+        include_str!("../migrations/postgres/0017_vault.sql"),
     ),
 ];
 

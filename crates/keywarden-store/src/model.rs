@@ -321,6 +321,12 @@ pub enum Permission {
     /// needs the permission it stands for).
     #[serde(rename = "portal:issue")]
     PortalIssue,
+    /// Read the vault's secrets: names, metadata and values.
+    #[serde(rename = "secrets:read")]
+    SecretsRead,
+    /// Write, roll back and delete the vault's secrets.
+    #[serde(rename = "secrets:write")]
+    SecretsWrite,
     /// Everything.
     #[serde(rename = "admin")]
     Admin,
@@ -328,7 +334,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every permission.
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 11] = [
         Self::KeysRead,
         Self::KeysWrite,
         Self::KeysRevoke,
@@ -337,6 +343,8 @@ impl Permission {
         Self::AuditRead,
         Self::SpacesWrite,
         Self::PortalIssue,
+        Self::SecretsRead,
+        Self::SecretsWrite,
         Self::Admin,
     ];
 
@@ -351,6 +359,8 @@ impl Permission {
             Self::AuditRead => "audit:read",
             Self::SpacesWrite => "spaces:write",
             Self::PortalIssue => "portal:issue",
+            Self::SecretsRead => "secrets:read",
+            Self::SecretsWrite => "secrets:write",
             Self::Admin => "admin",
         }
     }
@@ -396,6 +406,9 @@ pub struct RootKeyRecord {
     pub permissions: Vec<Permission>,
     /// The spaces whose keys it sees and changes; `None`: every space.
     pub spaces: Option<Vec<SpaceId>>,
+    /// The environments whose secrets it reads and writes; `None`: every
+    /// environment.
+    pub environments: Option<Vec<keywarden_core::key::Environment>>,
     /// When it was made.
     pub created_at: UnixMillis,
     /// Who made it (a root key id, `bootstrap` or `admin-cli`).
@@ -417,6 +430,13 @@ impl RootKeyRecord {
     /// Whether it sees the keys of `space`.
     pub fn sees(&self, space: &SpaceId) -> bool {
         self.spaces.as_ref().is_none_or(|s| s.contains(space))
+    }
+
+    /// Whether it holds the secrets of the environment named `env`.
+    pub fn holds_environment(&self, env: &str) -> bool {
+        self.environments
+            .as_ref()
+            .is_none_or(|held| held.iter().any(|e| e.as_str() == env))
     }
 }
 

@@ -11,7 +11,7 @@ use crate::{
 /// The columns of `root_keys`, written once (SELECTs and the INSERT).
 macro_rules! root_columns {
     () => {
-        "id, digest, pepper_version, hint, name, permissions, created_at, created_by, revoked_at, last_used_at, spaces"
+        "id, digest, pepper_version, hint, name, permissions, created_at, created_by, revoked_at, last_used_at, spaces, environments"
     };
 }
 
@@ -20,7 +20,7 @@ const ROOT_COLUMNS: &str = root_columns!();
 const INSERT_ROOT: &str = concat!(
     "INSERT INTO root_keys (",
     root_columns!(),
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
 );
 
 pub(crate) fn root_from_row(row: &impl RowGet) -> Result<RootKeyRecord> {
@@ -35,6 +35,10 @@ pub(crate) fn root_from_row(row: &impl RowGet) -> Result<RootKeyRecord> {
         permissions,
         spaces: row
             .opt_text("spaces")?
+            .map(|s| serde_json::from_str(&s).map_err(StoreError::corrupt))
+            .transpose()?,
+        environments: row
+            .opt_text("environments")?
             .map(|s| serde_json::from_str(&s).map_err(StoreError::corrupt))
             .transpose()?,
         created_at: row.i64("created_at")?,
@@ -54,6 +58,12 @@ macro_rules! insert_root {
             .map(serde_json::to_string)
             .transpose()
             .map_err(StoreError::corrupt)?;
+        let environments = rec
+            .environments
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(StoreError::corrupt)?;
         sqlx::query(INSERT_ROOT)
             .bind(rec.id.as_str())
             .bind(rec.digest.as_bytes().as_slice())
@@ -66,6 +76,7 @@ macro_rules! insert_root {
             .bind(rec.revoked_at)
             .bind(rec.last_used_at)
             .bind(spaces)
+            .bind(environments)
             .execute(&mut *$tx)
             .await?;
     }};

@@ -52,8 +52,10 @@ async fn keywarden() -> Keywarden {
     let (_, verify) = setup::create_root_key(
         &store,
         &Default::default(),
-        vec![Permission::KeysVerify],
-        None,
+        setup::RootKeyGrant {
+            permissions: vec![Permission::KeysVerify],
+            ..Default::default()
+        },
         None,
         now,
     )

@@ -44,6 +44,8 @@ pub enum KeyField {
     Space,
     /// The key's roles.
     Roles,
+    /// A vault secret: its name, value, note or rotation period.
+    Secret,
 }
 
 impl KeyField {
@@ -67,6 +69,7 @@ impl KeyField {
             Self::Owner => "owner",
             Self::Space => "space",
             Self::Roles => "roles",
+            Self::Secret => "value",
         }
     }
 }
@@ -184,6 +187,7 @@ impl KeyError {
             (K::Invalid, Some(F::Reason)) => "INVALID_REASON",
             (K::Invalid, Some(F::Share)) => "INVALID_SHARE",
             (K::Invalid, Some(F::Owner)) => "INVALID_OWNER",
+            (K::Invalid, Some(F::Secret)) => "INVALID_SECRET",
             (K::Invalid, _) => "INVALID_REQUEST",
         }
     }

@@ -989,17 +989,18 @@ pub async fn reveal(
         kind: KeyErrorKind::NotRecoverable,
         message: "this key was not created recoverable".to_owned(),
     })?;
-    let master = state.master_key().ok_or_else(|| {
-        conflict(
+    let masters = state.master_keys();
+    if masters.is_empty() {
+        return Err(conflict(
             "RECOVERY_UNAVAILABLE",
             "the server has no master key (KEYWARDEN_MASTER_KEY)",
-        )
-    })?;
+        ));
+    }
     let sealed = envelope::Sealed {
         ciphertext: sealed.ciphertext,
         wrapped_key: sealed.wrapped_key,
     };
-    let plaintext = envelope::open(master, &sealed, id.as_str()).map_err(|_| {
+    let plaintext = envelope::open_any(&masters, &sealed, id.as_str()).map_err(|_| {
         conflict(
             "RECOVERY_FAILED",
             "the secret does not open with this master key",

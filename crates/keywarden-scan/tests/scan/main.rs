@@ -11,6 +11,7 @@ mod output;
 mod rules;
 mod samples;
 mod sources;
+mod vault;
 
 use keywarden_scan::{Config, Match, Scanner};
 

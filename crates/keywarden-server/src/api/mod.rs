@@ -21,6 +21,7 @@ pub mod leaks;
 pub mod owners;
 pub mod portal;
 pub mod schema;
+pub mod secrets;
 pub mod spaces;
 pub mod trufflehog;
 pub mod verify;
@@ -42,6 +43,8 @@ pub mod verify;
         portal::create_portal_session, portal::portal_list_keys, portal::portal_get_key,
         portal::portal_create_key, portal::portal_roll_key, portal::portal_revoke_key,
         portal::portal_key_usage,
+        secrets::list_secrets, secrets::get_secret, secrets::put_secret, secrets::delete_secret,
+        secrets::secret_versions, secrets::rollback_secret, secrets::scan_digests,
         healthz, readyz, metrics,
     ),
     components(schemas(
@@ -50,6 +53,7 @@ pub mod verify;
         schema::DeliveryStateName, audit::DeliveryView,
         keywarden_proto::schemas::Environment, keywarden_proto::schemas::Owner, keys::Bucket,
         keywarden_proto::schemas::SpaceId, keywarden_proto::schemas::RoleName,
+        keywarden_proto::schemas::SecretName,
         keywarden_proto::schemas::KeyPrefix, keywarden_proto::schemas::PermissionQuery,
         keywarden_proto::keys::ImportKeyRow,
     )),
@@ -61,6 +65,7 @@ pub mod verify;
         (name = "owners", description = "Limits every key of an owner shares"),
         (name = "spaces", description = "Key spaces and their roles"),
         (name = "portal", description = "The customer portal: one-time links (root key), and the JSON API of a portal session (its cookie; writes carry X-CSRF-Token)"),
+        (name = "secrets", description = "The vault: secrets a team holds, per environment, sealed under the master key"),
         (name = "audit", description = "Audit log and events"),
         (name = "system", description = "Health and metrics"),
     )
@@ -342,6 +347,15 @@ api_routes! {
     "/portal/api/keys/{id}/roll" { post => portal::portal_roll_key }
     "/portal/api/keys/{id}/revoke" { post => portal::portal_revoke_key }
     "/portal/api/keys/{id}/usage" { get => portal::portal_key_usage }
+    "/v1/secrets/{env}" { get => secrets::list_secrets }
+    "/v1/secrets/{env}/{name}" {
+        get => secrets::get_secret,
+        put => secrets::put_secret,
+        delete => secrets::delete_secret,
+    }
+    "/v1/secrets/{env}/{name}/versions" { get => secrets::secret_versions }
+    "/v1/secrets/{env}/{name}/rollback" { post => secrets::rollback_secret }
+    "/v1/vault/scan-digests" { post => secrets::scan_digests }
 }
 
 /// The API routes: [`ROUTES`], and nothing else (a route is added to the

@@ -771,8 +771,10 @@ async fn revoking_the_root_key_ends_its_sessions_at_once() {
         let (rec, plain) = keywarden_server::setup::create_root_key(
             &t.store,
             &Default::default(),
-            vec![Permission::Admin],
-            None,
+            keywarden_server::setup::RootKeyGrant {
+                permissions: vec![Permission::Admin],
+                ..Default::default()
+            },
             None,
             crate::NOW,
         )

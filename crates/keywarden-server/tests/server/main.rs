@@ -112,8 +112,10 @@ impl TestApp {
         let (_, key) = setup::create_root_key(
             &self.store,
             &Default::default(),
-            permissions.to_vec(),
-            None,
+            setup::RootKeyGrant {
+                permissions: permissions.to_vec(),
+                ..Default::default()
+            },
             None,
             NOW,
         )
@@ -131,8 +133,11 @@ impl TestApp {
         let (_, key) = setup::create_root_key(
             &self.store,
             &Default::default(),
-            permissions.to_vec(),
-            Some(spaces.iter().map(|s| s.parse().unwrap()).collect()),
+            setup::RootKeyGrant {
+                permissions: permissions.to_vec(),
+                spaces: Some(spaces.iter().map(|s| s.parse().unwrap()).collect()),
+                environments: None,
+            },
             None,
             NOW,
         )

@@ -15,6 +15,7 @@ pub(crate) fn root(permissions: Vec<Permission>) -> (RootKeyRecord, String) {
         name: Some("ops".to_owned()),
         permissions,
         spaces: None,
+        environments: None,
         created_at: NOW,
         created_by: Some("bootstrap".to_owned()),
         revoked_at: None,
