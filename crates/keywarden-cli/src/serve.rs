@@ -249,6 +249,9 @@ pub(crate) enum AdminCommand {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The master key that seals the vault's values and recoverable keys.
+    #[command(subcommand)]
+    MasterKey(MasterKeyCommand),
     /// How many keys each pepper version digests. After a rotation
     /// (KEYWARDEN_PEPPER_PREVIOUS), keys move to the current pepper when they
     /// are next presented; an old pepper can be retired once nothing uses it.
@@ -276,6 +279,22 @@ pub(crate) enum AdminCommand {
         /// The data directory to restore into.
         #[arg(long, value_name = "DIR")]
         data_dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum MasterKeyCommand {
+    /// Seal every data key (vault versions, recoverable keys) under the
+    /// new master key KEYWARDEN_MASTER_KEY, opening them with it or with
+    /// KEYWARDEN_MASTER_KEY_PREVIOUS. Online: start the nodes with both
+    /// first, run this, then drop the previous key. Values are not
+    /// decrypted, only their data keys; running it again is harmless.
+    Rotate {
+        #[command(flatten)]
+        store: StoreArgs,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -561,6 +580,45 @@ pub(crate) fn admin(cmd: AdminCommand) -> anyhow::Result<Outcome> {
                     Ok(()) => writeln!(out, "revoked {id}")?,
                     Err(keywarden_store::StoreError::NotFound) => bail!("no active root key {id}"),
                     Err(e) => return Err(e.into()),
+                }
+                Ok(Outcome::Success)
+            }
+            AdminCommand::MasterKey(MasterKeyCommand::Rotate { store, json }) => {
+                let config = store.config()?;
+                let secrets = setup::Secrets::load(&config)?;
+                let new = secrets.master_key.clone().context(
+                    "set KEYWARDEN_MASTER_KEY to the new master key, and KEYWARDEN_MASTER_KEY_PREVIOUS to the old one",
+                )?;
+                anyhow::ensure!(
+                    !secrets.previous_master_keys.is_empty(),
+                    "set KEYWARDEN_MASTER_KEY_PREVIOUS to the master key being replaced"
+                );
+                let store = setup::open_store(&config, secrets.peppers.clone()).await?;
+                let done = keywarden_server::vault::rotate_master_key(&store, &secrets.previous_master_keys, &new)
+                    .await
+                    .map_err(anyhow::Error::msg)?;
+                let now = SystemClock.now_ms();
+                store
+                    .audit(&AuditDraft {
+                        actor: "admin-cli".to_owned(),
+                        action: keywarden_store::AuditAction::MasterKeyRotate.into(),
+                        target: None,
+                        outcome: keywarden_store::AuditOutcome::Allowed.into(),
+                        client_ip: None,
+                        details: serde_json::json!({ "rewrapped": done.rewrapped, "already": done.already }),
+                        at: now,
+                    })
+                    .await?;
+                store.close().await;
+                if json {
+                    output::json(&mut out, &serde_json::json!({ "rewrapped": done.rewrapped, "already": done.already }))?;
+                } else {
+                    writeln!(
+                        out,
+                        "{} data key(s) sealed under the new master key, {} already were; \
+                         KEYWARDEN_MASTER_KEY_PREVIOUS can be dropped",
+                        done.rewrapped, done.already
+                    )?;
                 }
                 Ok(Outcome::Success)
             }

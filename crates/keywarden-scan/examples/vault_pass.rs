@@ -160,7 +160,28 @@ fn main() {
     let mut g = Gen(0x9E37_79B9_7F4A_7C15);
     let mut files: Vec<Vec<u8>> = Vec::new();
     let mut total = 0;
-    while total < 50_000_000 {
+    let roots: Vec<std::path::PathBuf> = std::env::args().skip(1).map(Into::into).collect();
+    let mut stack = roots.clone();
+    while let Some(p) = stack.pop() {
+        if total >= 50_000_000 {
+            break;
+        }
+        if p.is_dir() {
+            let mut entries: Vec<_> = std::fs::read_dir(&p)
+                .unwrap()
+                .flatten()
+                .map(|e| e.path())
+                .collect();
+            entries.sort();
+            stack.extend(entries.into_iter().rev());
+        } else if let Ok(b) = std::fs::read(&p) {
+            if b.len() < 1_000_000 && !b.contains(&0) {
+                total += b.len();
+                files.push(b);
+            }
+        }
+    }
+    while roots.is_empty() && total < 50_000_000 {
         let mut file = String::with_capacity(66_000);
         while file.len() < 64_000 {
             file.push_str(&line(&mut g));
@@ -210,6 +231,17 @@ fn main() {
     keywarden_scan::vault::CHECKS.store(0, std::sync::atomic::Ordering::Relaxed);
     let n: usize = files.iter().map(|b| index.find(b).len()).sum();
     println!(
+        "kinds piece/after/run/quote/line {:?}",
+        keywarden_scan::vault::KINDS
+            .iter()
+            .map(|k| k.load(std::sync::atomic::Ordering::Relaxed))
+            .collect::<Vec<_>>()
+    );
+    println!(
+        "candidates {}",
+        keywarden_scan::vault::CANDS.load(std::sync::atomic::Ordering::Relaxed)
+    );
+    println!(
         "hmacs per pass {} hits {n}",
         keywarden_scan::vault::CHECKS.load(std::sync::atomic::Ordering::Relaxed)
     );
@@ -242,6 +274,21 @@ fn main() {
         }
     }
     let per2 = started.elapsed().as_secs_f64() / (20 * msgs.len()) as f64;
+    let started = Instant::now();
+    for _ in 0..20 {
+        for m in &msgs {
+            acc ^= <sha2::Sha256 as sha2::Digest>::digest(m)[0];
+        }
+    }
+    let per3 = started.elapsed().as_secs_f64() / (20 * msgs.len()) as f64;
+    let started = Instant::now();
+    let big = <sha2::Sha256 as sha2::Digest>::digest(&files.concat());
+    println!(
+        "sha256 16B {:.0} ns; bulk {:.0} MB/s {}",
+        per3 * 1e9,
+        total as f64 / 1e6 / started.elapsed().as_secs_f64(),
+        big[0]
+    );
     println!(
         "hmac with key {:.0} ns, cloned {:.0} ns ({acc})",
         per * 1e9,

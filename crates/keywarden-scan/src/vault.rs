@@ -65,6 +65,11 @@ use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
 #[allow(missing_docs)]
+pub static KINDS: [std::sync::atomic::AtomicU64; 5] =
+    [const { std::sync::atomic::AtomicU64::new(0) }; 5];
+#[allow(missing_docs)]
+pub static CANDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+#[allow(missing_docs)]
 pub static CHECKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// One vault value as the server describes it for one scan: no plaintext.
@@ -278,7 +283,7 @@ impl VaultIndex {
                 }
             }
             if let Some(recent) = held.as_deref_mut() {
-                recent.clear();
+                //recent.clear();
             }
         });
         hits.sort_unstable();
@@ -314,6 +319,7 @@ impl<R: FnMut(usize, usize, &[usize])> Search<'_, R> {
     /// Digests `buf[start..end]` and records it if a value has its digest.
     #[inline]
     fn check(&mut self, start: usize, end: usize) {
+        CANDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let token = &self.buf[start..end];
         let slot = Recent::slot(token);
         if let Some(recent) = &self.recent
@@ -342,9 +348,13 @@ impl<R: FnMut(usize, usize, &[usize])> Search<'_, R> {
         // kind of candidate ending at one offset is produced at once, so
         // this finds every repeat.
         let mut seen = Seen::default();
-        let mut consider = |s: usize, e: usize| {
+        let mut consider = |s: usize, e: usize, k: usize| {
             if self.index.has_length(e - s) && seen.first(s, e) {
+                let before = CHECKS.load(std::sync::atomic::Ordering::Relaxed);
                 self.check(s, e);
+                if CHECKS.load(std::sync::atomic::Ordering::Relaxed) != before {
+                    KINDS[k].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
             }
         };
         // The current run, its current piece, and what follows its first
@@ -360,7 +370,7 @@ impl<R: FnMut(usize, usize, &[usize])> Search<'_, R> {
                     (run, piece, after) = (i, i, usize::MAX);
                 }
                 if class & DELIMITER != 0 {
-                    consider(piece, i);
+                    consider(piece, i, 0);
                     piece = i + 1;
                     if class & ASSIGN != 0 && after == usize::MAX {
                         after = i + 1;
@@ -375,7 +385,7 @@ impl<R: FnMut(usize, usize, &[usize])> Search<'_, R> {
             if class & QUOTE != 0 {
                 let kind = quote_kind(b);
                 if quotes[kind] != usize::MAX {
-                    consider(quotes[kind] + 1, i);
+                    consider(quotes[kind] + 1, i, 3);
                 }
                 quotes[kind] = i;
             }
@@ -384,7 +394,7 @@ impl<R: FnMut(usize, usize, &[usize])> Search<'_, R> {
             close_run(run, piece, after, end, &mut consider);
         }
         let (s, e) = trimmed(buf, start, end);
-        consider(s, e);
+        consider(s, e, 4);
     }
 
     /// At each `-----BEGIN `, the spans of every searched length that cross
@@ -424,7 +434,7 @@ struct Recent {
 }
 
 /// Slots in [`Recent`] (a power of two).
-const RECENT_SLOTS: usize = 1024;
+const RECENT_SLOTS: usize = 32768;
 /// Longer tokens are not kept.
 const RECENT_MAX: usize = 64;
 
@@ -506,13 +516,13 @@ fn close_run(
     piece: usize,
     after: usize,
     end: usize,
-    consider: &mut impl FnMut(usize, usize),
+    consider: &mut impl FnMut(usize, usize, usize),
 ) {
-    consider(piece, end);
+    consider(piece, end, 0);
     if after != usize::MAX {
-        consider(after, end);
+        consider(after, end, 1);
     }
-    consider(run, end);
+    consider(run, end, 2);
 }
 
 /// The spans digested on a line that end at the same offset (at most five

@@ -13,6 +13,7 @@ mod sessions;
 mod spaces;
 mod tls;
 mod tooling;
+mod vault;
 
 use assert_cmd::Command;
 

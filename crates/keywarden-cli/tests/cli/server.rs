@@ -694,6 +694,8 @@ pub(crate) fn postgres_dump(url: &str) -> Vec<u8> {
                 "usage_events",
                 "events",
                 "console_sessions",
+                "secrets",
+                "secret_versions",
             ] {
                 let rows = sqlx::query(&format!("SELECT row_to_json(t)::text AS j FROM {table} t"))
                     .fetch_all(&mut c)

@@ -19,7 +19,9 @@ fn sample(method: &str, path: &str, id: &str, key: &str) -> Option<(String, Opti
         .replace("{id}", id)
         .replace("{owner}", "acme")
         .replace("{space}", "default")
-        .replace("{role}", "walker");
+        .replace("{role}", "walker")
+        .replace("{env}", "live")
+        .replace("{name}", "WALKED");
     let body = match (method, path) {
         ("POST", "/v1/keys") => Some(json!({"environment": "test", "owner": "acme"})),
         ("POST", "/v1/keys/revoke") => Some(json!({"owner": "nobody", "confirm": true})),
@@ -30,6 +32,9 @@ fn sample(method: &str, path: &str, id: &str, key: &str) -> Option<(String, Opti
             Some(json!({"keys": [{"plaintext": "walked-legacy-key-0001"}]}))
         }
         ("PATCH", "/v1/spaces/{space}") => Some(json!({"name": "Default"})),
+        ("PUT", "/v1/secrets/{env}/{name}") => Some(json!({"value": "walked value"})),
+        ("POST", "/v1/secrets/{env}/{name}/rollback") => Some(json!({"to": 1})),
+        ("POST", "/v1/vault/scan-digests") => Some(json!({})),
         ("PUT", "/v1/spaces/{space}/roles/{role}") => Some(json!({"permissions": ["docs.read"]})),
         ("PUT", "/v1/owners/{owner}/limits") => {
             Some(json!({"rate_limit": {"limit": 100, "window_seconds": 60}}))
