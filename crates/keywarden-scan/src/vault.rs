@@ -64,13 +64,6 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 type HmacSha256 = Hmac<Sha256>;
-#[allow(missing_docs)]
-pub static KINDS: [std::sync::atomic::AtomicU64; 5] =
-    [const { std::sync::atomic::AtomicU64::new(0) }; 5];
-#[allow(missing_docs)]
-pub static CANDS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-#[allow(missing_docs)]
-pub static CHECKS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 /// One vault value as the server describes it for one scan: no plaintext.
 #[derive(Clone, PartialEq, Eq)]
@@ -283,7 +276,7 @@ impl VaultIndex {
                 }
             }
             if let Some(recent) = held.as_deref_mut() {
-                //recent.clear();
+                recent.clear();
             }
         });
         hits.sort_unstable();
@@ -319,7 +312,6 @@ impl<R: FnMut(usize, usize, &[usize])> Search<'_, R> {
     /// Digests `buf[start..end]` and records it if a value has its digest.
     #[inline]
     fn check(&mut self, start: usize, end: usize) {
-        CANDS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let token = &self.buf[start..end];
         let slot = Recent::slot(token);
         if let Some(recent) = &self.recent
@@ -327,7 +319,6 @@ impl<R: FnMut(usize, usize, &[usize])> Search<'_, R> {
         {
             return;
         }
-        CHECKS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut mac = self.index.mac.clone();
         mac.update(token);
         let digest: [u8; 32] = mac.finalize().into_bytes().into();
@@ -348,13 +339,9 @@ impl<R: FnMut(usize, usize, &[usize])> Search<'_, R> {
         // kind of candidate ending at one offset is produced at once, so
         // this finds every repeat.
         let mut seen = Seen::default();
-        let mut consider = |s: usize, e: usize, k: usize| {
+        let mut consider = |s: usize, e: usize| {
             if self.index.has_length(e - s) && seen.first(s, e) {
-                let before = CHECKS.load(std::sync::atomic::Ordering::Relaxed);
                 self.check(s, e);
-                if CHECKS.load(std::sync::atomic::Ordering::Relaxed) != before {
-                    KINDS[k].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                }
             }
         };
         // The current run, its current piece, and what follows its first
@@ -362,19 +349,25 @@ impl<R: FnMut(usize, usize, &[usize])> Search<'_, R> {
         let (mut run, mut piece, mut after) = (usize::MAX, 0, usize::MAX);
         // The last quote of each kind.
         let mut quotes = [usize::MAX; 3];
-        for (i, &b) in buf[start..end].iter().enumerate() {
-            let i = start + i;
+        let mut i = start;
+        while i < end {
+            let b = buf[i];
             let class = CLASS[b as usize];
             if class & (SPACE | QUOTE) == 0 {
                 if run == usize::MAX {
                     (run, piece, after) = (i, i, usize::MAX);
                 }
                 if class & DELIMITER != 0 {
-                    consider(piece, i, 0);
+                    consider(piece, i);
                     piece = i + 1;
                     if class & ASSIGN != 0 && after == usize::MAX {
                         after = i + 1;
                     }
+                }
+                i += 1;
+                // Most bytes are of no class: skip them in a tight loop.
+                while i < end && CLASS[buf[i] as usize] == 0 {
+                    i += 1;
                 }
                 continue;
             }
@@ -385,16 +378,17 @@ impl<R: FnMut(usize, usize, &[usize])> Search<'_, R> {
             if class & QUOTE != 0 {
                 let kind = quote_kind(b);
                 if quotes[kind] != usize::MAX {
-                    consider(quotes[kind] + 1, i, 3);
+                    consider(quotes[kind] + 1, i);
                 }
                 quotes[kind] = i;
             }
+            i += 1;
         }
         if run != usize::MAX {
             close_run(run, piece, after, end, &mut consider);
         }
         let (s, e) = trimmed(buf, start, end);
-        consider(s, e, 4);
+        consider(s, e);
     }
 
     /// At each `-----BEGIN `, the spans of every searched length that cross
@@ -434,7 +428,7 @@ struct Recent {
 }
 
 /// Slots in [`Recent`] (a power of two).
-const RECENT_SLOTS: usize = 32768;
+const RECENT_SLOTS: usize = 1024;
 /// Longer tokens are not kept.
 const RECENT_MAX: usize = 64;
 
@@ -516,13 +510,13 @@ fn close_run(
     piece: usize,
     after: usize,
     end: usize,
-    consider: &mut impl FnMut(usize, usize, usize),
+    consider: &mut impl FnMut(usize, usize),
 ) {
-    consider(piece, end, 0);
+    consider(piece, end);
     if after != usize::MAX {
-        consider(after, end, 1);
+        consider(after, end);
     }
-    consider(run, end, 2);
+    consider(run, end);
 }
 
 /// The spans digested on a line that end at the same offset (at most five

@@ -32,6 +32,7 @@ pub(crate) enum Nav {
     Events,
     Audit,
     Spaces,
+    Secrets,
     Generator,
 }
 
@@ -74,6 +75,7 @@ pub(crate) async fn page(
                                 @if console.may::<ReadEvents>() { (item(Nav::Events, "/ui/events", "Events")) }
                                 @if console.may::<ReadAudit>() { (item(Nav::Audit, "/ui/audit", "Audit log")) }
                                 @if console.may::<ListSpaces>() { (item(Nav::Spaces, "/ui/spaces", "Spaces")) }
+                                @if console.may::<crate::command::ListSecrets>() { (item(Nav::Secrets, "/ui/secrets", "Secrets")) }
                                 (item(Nav::Generator, "/ui/generator", "Generator"))
                             }
                         }

@@ -50,6 +50,7 @@ mod overview;
 mod owners;
 pub(crate) mod portal;
 mod roles;
+mod secrets;
 mod session;
 pub(crate) use session::cookie;
 mod signin;
@@ -108,6 +109,11 @@ pub(crate) fn router(state: &AppState) -> Router<AppState> {
             "/spaces/{space}/roles/{role}/delete",
             get(roles::delete_form).post(roles::delete),
         )
+        .route("/secrets", get(secrets::list).post(secrets::set))
+        .route("/secrets/{env}/{name}", get(secrets::history))
+        .route("/secrets/{env}/{name}/reveal", post(secrets::reveal))
+        .route("/secrets/{env}/{name}/rollback", post(secrets::rollback))
+        .route("/secrets/{env}/{name}/delete", post(secrets::delete))
         .route("/generator", get(generator::page_route))
         .route("/sign-out", post(signin::sign_out))
         .route_layer(middleware::from_fn_with_state(

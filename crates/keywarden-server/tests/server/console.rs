@@ -1483,7 +1483,25 @@ async fn every_console_route_refuses_a_session_without_its_permission() {
             let events = t.call("GET", "/v1/events", None).await;
             events.json[0]["id"].as_str().unwrap().to_owned()
         };
-        let routes: [(&str, &str, Permission); 32] = [
+        let routes: [(&str, &str, Permission); 38] = [
+            ("GET", "/ui/secrets", Permission::SecretsRead),
+            ("POST", "/ui/secrets", Permission::SecretsWrite),
+            ("GET", "/ui/secrets/live/WALKED", Permission::SecretsRead),
+            (
+                "POST",
+                "/ui/secrets/live/WALKED/reveal",
+                Permission::SecretsRead,
+            ),
+            (
+                "POST",
+                "/ui/secrets/live/WALKED/rollback",
+                Permission::SecretsWrite,
+            ),
+            (
+                "POST",
+                "/ui/secrets/live/WALKED/delete",
+                Permission::SecretsWrite,
+            ),
             ("GET", "/ui/keys", Permission::KeysRead),
             ("GET", "/ui/pending", Permission::KeysRead),
             ("POST", "/ui/keys/{id}/approve", Permission::KeysWrite),
@@ -1535,6 +1553,8 @@ async fn every_console_route_refuses_a_session_without_its_permission() {
             Permission::KeysRevoke,
             Permission::AuditRead,
             Permission::SpacesWrite,
+            Permission::SecretsRead,
+            Permission::SecretsWrite,
         ] {
             let held: Vec<Permission> = Permission::ALL
                 .into_iter()
@@ -1581,6 +1601,8 @@ async fn every_console_route_refuses_a_session_without_its_permission() {
                         ("name", "walked"),
                         ("space", "walk"),
                         ("permissions", "walk.write"),
+                        ("value", "walked value"),
+                        ("to", "1"),
                     ];
                     b.post(&uri, &fields).await
                 };

@@ -15,6 +15,7 @@ mod lifecycle;
 mod openapi;
 mod portal;
 mod spaces;
+mod vault;
 mod verify;
 mod webhooks;
 
