@@ -657,6 +657,85 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/secrets/{env}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An environment's secrets: names and metadata; with `values=true`, every
+         *     value too (audited as one read naming every secret).
+         */
+        get: operations["list_secrets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/secrets/{env}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One secret with its value (audited; its `last_read_at` is set). */
+        get: operations["get_secret"];
+        /**
+         * Write a secret: a new version of its value (the first makes it). The
+         *     versions past the kept number (`secret_versions`, 20) are deleted.
+         */
+        put: operations["put_secret"];
+        post?: never;
+        /** Delete a secret and every version of it. */
+        delete: operations["delete_secret"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/secrets/{env}/{name}/rollback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Roll a secret back: a new version whose value is the kept version
+         *     `to`'s (history is never rewritten).
+         */
+        post: operations["rollback_secret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/secrets/{env}/{name}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A secret's kept versions, newest first (no values). */
+        get: operations["secret_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/spaces": {
         parameters: {
             query?: never;
@@ -743,6 +822,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/vault/scan-digests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Keyed digests of the vault's values for one scan (`keywarden scan
+         *     --vault`): a fresh random key and, per secret, HMAC-SHA256 of its
+         *     value under it and its length — never a value. Audited, naming the
+         *     secrets.
+         */
+        post: operations["scan_digests"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/verify": {
         parameters: {
             query?: never;
@@ -795,7 +896,7 @@ export interface components {
          * @description What an audit entry records.
          * @enum {string}
          */
-        AuditAction: "key.create" | "key.read" | "key.list" | "key.update" | "key.roll" | "key.revoke" | "key.disable" | "key.enable" | "owner.limits_set" | "owner.limits_delete" | "owner.read" | "key.share_opened" | "key.bulk_revoke" | "key.leak_revoke" | "key.reveal" | "key.usage" | "key.verify" | "root_key.create" | "root_key.revoke" | "root_key.leak_revoke" | "audit.read" | "event.read" | "event.redeliver" | "audit.verify" | "audit.checkpoint_read" | "auth.denied" | "console.sign_in" | "console.sign_out" | "console.csrf" | "key.import" | "space.create" | "space.list" | "space.read" | "space.update" | "space.delete" | "role.set" | "role.list" | "role.delete" | "key.approve" | "key.decline" | "portal.issue" | "portal.open";
+        AuditAction: "key.create" | "key.read" | "key.list" | "key.update" | "key.roll" | "key.revoke" | "key.disable" | "key.enable" | "owner.limits_set" | "owner.limits_delete" | "owner.read" | "key.share_opened" | "key.bulk_revoke" | "key.leak_revoke" | "key.reveal" | "key.usage" | "key.verify" | "root_key.create" | "root_key.revoke" | "root_key.leak_revoke" | "audit.read" | "event.read" | "event.redeliver" | "audit.verify" | "audit.checkpoint_read" | "auth.denied" | "console.sign_in" | "console.sign_out" | "console.csrf" | "key.import" | "space.create" | "space.list" | "space.read" | "space.update" | "space.delete" | "role.set" | "role.list" | "role.delete" | "key.approve" | "key.decline" | "portal.issue" | "portal.open" | "secret.list" | "secret.read" | "secret.write" | "secret.delete" | "secret.history" | "secret.rollback" | "secret.scan" | "master_key.rotate";
         /** @description One audit entry. */
         AuditEntryView: {
             /** @description What. */
@@ -1101,7 +1202,7 @@ export interface components {
          * @description Machine-readable error code. Forward-auth refusals carry the verification outcome code (`MISSING`, `REVOKED`, ...).
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "CSRF_TOKEN_INVALID" | "DELETE_PROTECTED" | "DELIVERY_PENDING" | "DISABLED" | "DUPLICATE_RATE_LIMIT" | "EMPTY_PATCH" | "ENVIRONMENT_NOT_ALLOWED" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_PERMISSIONS" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_OWNER" | "INVALID_PATH" | "INVALID_PERMISSION_QUERY" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_ROLES" | "INVALID_SCOPES" | "INVALID_SHARE" | "INVALID_SPACE" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_LIMIT_REACHED" | "KEY_NOT_ACTIVE" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_CONFIGURED" | "NOT_FOUND" | "NOT_PENDING" | "NOT_RECOVERABLE" | "OVERLOADED" | "PARTNER_KEYS_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "PENDING_APPROVAL" | "PORTAL_SESSION_REQUIRED" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "SHARE_GONE" | "SHARE_UNAVAILABLE" | "SPACE_EXISTS" | "SPACE_HAS_KEYS" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNKNOWN_ROLE" | "UNKNOWN_SPACE" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
+        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "CSRF_TOKEN_INVALID" | "DELETE_PROTECTED" | "DELIVERY_PENDING" | "DISABLED" | "DUPLICATE_RATE_LIMIT" | "EMPTY_PATCH" | "ENVIRONMENT_NOT_ALLOWED" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_PERMISSIONS" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_OWNER" | "INVALID_PATH" | "INVALID_PERMISSION_QUERY" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_ROLES" | "INVALID_SCOPES" | "INVALID_SECRET" | "INVALID_SHARE" | "INVALID_SPACE" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_LIMIT_REACHED" | "KEY_NOT_ACTIVE" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "MASTER_KEY_REQUIRED" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_CONFIGURED" | "NOT_FOUND" | "NOT_PENDING" | "NOT_RECOVERABLE" | "OVERLOADED" | "PARTNER_KEYS_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "PENDING_APPROVAL" | "PORTAL_SESSION_REQUIRED" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "SHARE_GONE" | "SHARE_UNAVAILABLE" | "SPACE_EXISTS" | "SPACE_HAS_KEYS" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNKNOWN_ROLE" | "UNKNOWN_SPACE" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
         ErrorDetail: {
             /** @description Machine-readable code, e.g. `INVALID_REQUEST`. */
             code: components["schemas"]["ErrorCode"];
@@ -1112,7 +1213,7 @@ export interface components {
          * @description What an event reports.
          * @enum {string}
          */
-        EventKind: "key.leaked" | "key.revoked_in_use" | "key.new_address" | "key.burst" | "audit.checkpoint" | "key.expiring" | "key.credits_low" | "key.pending";
+        EventKind: "key.leaked" | "key.revoked_in_use" | "key.new_address" | "key.burst" | "audit.checkpoint" | "key.expiring" | "key.credits_low" | "key.pending" | "secret.rotation_due";
         /** @description One event. */
         EventView: {
             /**
@@ -1637,6 +1738,14 @@ export interface components {
              */
             permissions: components["schemas"]["Scope"][];
         };
+        /** @description Body of `PUT /v1/secrets/{env}/{name}`: a new version of the value. */
+        PutSecretRequest: {
+            /** @description A note for people (absent: kept; `null`: cleared). */
+            note?: string | null;
+            rotate_every?: null | components["schemas"]["Duration"];
+            /** @description The value: any UTF-8 text up to 64 KiB (multi-line, empty). */
+            value: string;
+        };
         /** @description `{"limit": N, "window_seconds": S}`. */
         RateLimitInput: {
             /**
@@ -1766,6 +1875,14 @@ export interface components {
             grace_period?: null | components["schemas"]["GracePeriod"];
             share?: null | components["schemas"]["ShareRequest"];
         };
+        /** @description Body of `POST /v1/secrets/{env}/{name}/rollback`. */
+        RollbackSecretRequest: {
+            /**
+             * Format: int64
+             * @description The kept version whose value becomes a new version.
+             */
+            to: number;
+        };
         /** @description A roll's result: the new key (with its secret) and the old one. */
         RolledKey: components["schemas"]["CreatedKey"] & {
             /** @description The old key, now expiring at the end of the grace period. */
@@ -1778,6 +1895,74 @@ export interface components {
         Scope: string;
         /** @description Required scopes, comma-separated (spaces around commas allowed), at most 50. */
         ScopeList: string;
+        /**
+         * @description `GET /v1/secrets/{env}/{name}/versions`: the kept versions, newest
+         *     first.
+         */
+        SecretHistory: {
+            /** @description The secret. */
+            secret: components["schemas"]["SecretView"];
+            /** @description Its kept versions, newest first. */
+            versions: components["schemas"]["SecretVersionView"][];
+        };
+        /** @description `GET /v1/secrets/{env}`: an environment's secrets, by name. */
+        SecretList: {
+            /** @description The environment. */
+            environment: components["schemas"]["Environment"];
+            /** @description Its secrets, by name. */
+            secrets: components["schemas"]["SecretView"][];
+            /** @description The space. */
+            space: components["schemas"]["SpaceId"];
+        };
+        /**
+         * @description A vault secret's name, in environment-variable syntax: a letter or `_`, then up to 127 letters, digits or `_`.
+         * @example DATABASE_URL
+         */
+        SecretName: string;
+        /** @description One kept version of a secret. */
+        SecretVersionView: {
+            /** @description When it was written (RFC 3339). */
+            created_at: string;
+            /** @description Who wrote it (a root key id). */
+            created_by: string;
+            /** @description Whether it is the current value. */
+            current: boolean;
+            /**
+             * Format: int64
+             * @description Its number.
+             */
+            version: number;
+        };
+        /** @description A secret: its metadata, and its value only where one was asked for. */
+        SecretView: {
+            /** @description When it was first written (RFC 3339). */
+            created_at: string;
+            /** @description Its environment. */
+            environment: components["schemas"]["Environment"];
+            /** @description When its value was last read. */
+            last_read_at?: string | null;
+            /** @description Its name. */
+            name: components["schemas"]["SecretName"];
+            /** @description A note for people. */
+            note?: string | null;
+            /** @description How often it should be rotated. */
+            rotate_every?: string | null;
+            /** @description Whether its rotation is due now. */
+            rotation_due: boolean;
+            /** @description When its rotation is (or was) due. */
+            rotation_due_at?: string | null;
+            /** @description Its space. */
+            space: components["schemas"]["SpaceId"];
+            /** @description When its value last changed. */
+            updated_at: string;
+            /** @description The value, when asked for (`GET …/{name}`, `?values=true`). */
+            value?: string | null;
+            /**
+             * Format: int64
+             * @description The current version (from 1).
+             */
+            version: number;
+        };
         /**
          * @description How long a share link works if nobody opens it: a duration of at most 7 days (`24h`, `7d`).
          * @example 24h
@@ -1905,6 +2090,31 @@ export interface components {
             buckets: components["schemas"]["UsageBucketView"][];
             /** @description The key. */
             key_id: string;
+        };
+        /** @description One vault value, as a scanner may look for it. */
+        VaultDigest: {
+            /** @description HMAC-SHA256 of the value under `key`, hex. */
+            digest: string;
+            /** @description `<environment>/<name>`. */
+            label: string;
+            /** @description The value's length in bytes. */
+            length: number;
+        };
+        /**
+         * @description `POST /v1/vault/scan-digests`: keyed digests of the vault's values
+         *     under a key made for this scan (never the values).
+         */
+        VaultScanDigests: {
+            /** @description The scan's HMAC-SHA256 key: 32 bytes, hex. */
+            key: string;
+            /** @description One entry per secret. */
+            secrets: components["schemas"]["VaultDigest"][];
+        };
+        /** @description Body of `POST /v1/vault/scan-digests`. */
+        VaultScanRequest: {
+            /** @description The environments (default: every one the root key holds). */
+            environments?: components["schemas"]["Environment"][] | null;
+            space?: null | components["schemas"]["SpaceId"];
         };
         /**
          * @description Body of `POST /v1/verify`. The key is read into a zeroizing type that
@@ -4487,6 +4697,257 @@ export interface operations {
             507: components["responses"]["StorageFull"];
         };
     };
+    list_secrets: {
+        parameters: {
+            query?: {
+                /** @description The space (default `default`). */
+                space?: components["schemas"]["SpaceId"];
+                /** @description Also answer every value (audited as one read naming them). */
+                values?: boolean;
+            };
+            header?: never;
+            path: {
+                env: components["schemas"]["Environment"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            /** @description no master key (`MASTER_KEY_REQUIRED`) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    get_secret: {
+        parameters: {
+            query?: {
+                /** @description The space (default `default`). */
+                space?: components["schemas"]["SpaceId"];
+            };
+            header?: never;
+            path: {
+                env: components["schemas"]["Environment"];
+                name: components["schemas"]["SecretName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    put_secret: {
+        parameters: {
+            query?: {
+                /** @description The space (default `default`). */
+                space?: components["schemas"]["SpaceId"];
+            };
+            header?: never;
+            path: {
+                env: components["schemas"]["Environment"];
+                name: components["schemas"]["SecretName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PutSecretRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    delete_secret: {
+        parameters: {
+            query?: {
+                /** @description The space (default `default`). */
+                space?: components["schemas"]["SpaceId"];
+            };
+            header?: never;
+            path: {
+                env: components["schemas"]["Environment"];
+                name: components["schemas"]["SecretName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description deleted */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    rollback_secret: {
+        parameters: {
+            query?: {
+                /** @description The space (default `default`). */
+                space?: components["schemas"]["SpaceId"];
+            };
+            header?: never;
+            path: {
+                env: components["schemas"]["Environment"];
+                name: components["schemas"]["SecretName"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RollbackSecretRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretView"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            /** @description no such secret, or the version is not kept */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    secret_versions: {
+        parameters: {
+            query?: {
+                /** @description The space (default `default`). */
+                space?: components["schemas"]["SpaceId"];
+            };
+            header?: never;
+            path: {
+                env: components["schemas"]["Environment"];
+                name: components["schemas"]["SecretName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SecretHistory"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
     list_spaces: {
         parameters: {
             query?: never;
@@ -4784,6 +5245,54 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            503: components["responses"]["StoreUnavailable"];
+            507: components["responses"]["StorageFull"];
+        };
+    };
+    scan_digests: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VaultScanRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VaultScanDigests"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["TooManyRequests"];
             503: components["responses"]["StoreUnavailable"];
             507: components["responses"]["StorageFull"];

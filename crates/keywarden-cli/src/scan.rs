@@ -30,6 +30,7 @@ use serde_json::json;
 use crate::Outcome;
 
 mod export;
+mod vault;
 mod verify;
 
 /// Default server for `--revoke` when `KEYWARDEN_URL` is unset.
@@ -125,7 +126,22 @@ pub(crate) struct ScanArgs {
     /// unavailable server is an error (exit 2).
     #[arg(long, conflicts_with = "write_baseline")]
     verify: bool,
-    /// Server for --verify and --revoke.
+    /// Also report values held in the keywarden vault, whatever their
+    /// shape, as vault:<env>/<name> (redacted): KEYWARDEN_URL answers keyed
+    /// digests made for this scan, never a value (KEYWARDEN_TOKEN needs
+    /// secrets:read). KEYWARDEN_SCAN_VAULT=1 turns it on (the pre-commit
+    /// hook). An unreachable server is an error (exit 2).
+    #[arg(long, env = "KEYWARDEN_SCAN_VAULT", value_parser = clap::builder::FalseyValueParser::new(), num_args = 0, default_missing_value = "true")]
+    vault: bool,
+    /// With --vault: an environment to search (repeatable; default: every
+    /// one the token holds).
+    #[arg(long = "vault-env", value_name = "ENV")]
+    vault_envs: Vec<String>,
+    /// With --vault: the key space whose secrets are searched (default:
+    /// default).
+    #[arg(long, value_name = "SPACE")]
+    vault_space: Option<String>,
+    /// Server for --verify, --revoke and --vault.
     #[arg(long, env = "KEYWARDEN_URL", default_value = DEFAULT_URL, hide_env_values = true)]
     url: String,
     /// Worker threads (default: one per core).
@@ -321,7 +337,14 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
         bail!("--staged and --git take at most one PATH: the repository");
     }
     let config = load_config(&args)?;
-    let scanner = Scanner::new(&config)?;
+    let mut scanner = Scanner::new(&config)?;
+    if args.vault {
+        scanner = scanner.with_vault(vault::index(
+            &args.url,
+            args.vault_space.clone(),
+            &args.vault_envs,
+        )?);
+    }
     for note in scanner.notes() {
         eprintln!("note: {note}");
     }

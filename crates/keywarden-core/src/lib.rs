@@ -65,4 +65,5 @@ pub mod share;
 pub mod spaces;
 #[cfg(feature = "strength")]
 pub mod strength;
+pub mod vault_digest;
 pub mod vocabulary;

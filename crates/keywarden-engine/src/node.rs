@@ -196,6 +196,44 @@ impl Node {
         expiring.len()
     }
 
+    /// Announces vault secrets whose rotation is due: one
+    /// `secret.rotation_due` event (stored, and delivered to the webhook)
+    /// per secret and period while it is not rotated, whichever node finds
+    /// it first. The housekeeping task calls it every minute; how many were
+    /// announced.
+    pub async fn notify_rotation_due(&self) -> usize {
+        let now = self.now();
+        let due = match self.store().take_rotation_due(now).await {
+            Ok(list) => list,
+            Err(err) => {
+                tracing::warn!(error = %err, "secrets due for rotation could not be read");
+                return 0;
+            }
+        };
+        for record in &due {
+            self.0
+                .events
+                .record(
+                    keywarden_store::EventKind::SecretRotationDue,
+                    Some(format!(
+                        "secret:{}/{}/{}",
+                        record.space, record.environment, record.name
+                    )),
+                    serde_json::json!({
+                        "space": record.space.as_str(),
+                        "environment": record.environment.as_str(),
+                        "name": record.name,
+                        "version": record.version,
+                        "updated_at": crate::timefmt::rfc3339(record.updated_at),
+                        "rotate_every": record.rotate_every.map(keywarden_core::clock::format_duration),
+                    }),
+                    now,
+                )
+                .await;
+        }
+        due.len()
+    }
+
     /// Writes a signed checkpoint of the audit chain's head (sequence
     /// number, hash, time, HMAC under a key derived from the pepper) to the
     /// log and as an `audit.checkpoint` event (stored, and delivered to the
@@ -359,7 +397,7 @@ async fn housekeeping(state: Node) {
         state.auth_failures().prune(now);
         state.flush_denials(false).await;
         state.notify_expiring().await;
-        crate::vault::notify_rotation_due(&state).await;
+        state.notify_rotation_due().await;
         // A failed read at start-up is retried here (nothing once known).
         state.verifier().refresh_imported().await;
         state.leak_reports().prune(now);

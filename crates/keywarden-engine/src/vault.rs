@@ -10,21 +10,19 @@
 //! ([`keywarden_store::secret_aad`]). Values leave only in answers that
 //! asked for them; audit entries name secrets, never values.
 
-use hmac::{Hmac, Mac};
 use keywarden_core::{
-    clock::{format_duration, parse_duration},
+    clock::parse_duration,
     envelope::{self, MasterKey, Sealed},
     key::Environment,
     names::SecretName,
     secret::SecretString,
     spaces::{DEFAULT_SPACE, SpaceId},
+    vault_digest,
 };
-use keywarden_proto::secrets::{MAX_SECRET_BYTES, MAX_SECRET_NOTE, VaultDigest, VaultScanDigests};
+use keywarden_proto::secrets::{MAX_SECRET_CHARS, MAX_SECRET_NOTE, VaultDigest, VaultScanDigests};
 use keywarden_store::{
-    EventKind, SealedValue, SecretFilter, SecretRecord, SecretVersionInfo, SecretWrite, StoreError,
-    secret_aad,
+    SealedValue, SecretFilter, SecretRecord, SecretVersionInfo, SecretWrite, StoreError, secret_aad,
 };
-use sha2::Sha256;
 
 use crate::{
     authz::{Actor, Authorized},
@@ -230,8 +228,10 @@ fn rotate_every(text: &str) -> Result<i64, KeyError> {
 }
 
 fn check_value(value: &str) -> Result<(), KeyError> {
-    if value.len() > MAX_SECRET_BYTES {
-        return Err(invalid(format!("value: at most {MAX_SECRET_BYTES} bytes")));
+    if value.chars().count() > MAX_SECRET_CHARS {
+        return Err(invalid(format!(
+            "value: at most {MAX_SECRET_CHARS} characters"
+        )));
     }
     if value.contains('\0') {
         return Err(invalid(
@@ -483,16 +483,16 @@ pub async fn scan_digests(
         })
         .await?;
     let key = keywarden_core::random::bytes::<32>();
-    let mac = Hmac::<Sha256>::new_from_slice(&key).map_err(|_| internal("hmac key"))?;
+    let tag_key = vault_digest::tag_key(&key);
     let mut secrets = Vec::with_capacity(read.len());
     for (record, sealed) in read {
         let value = open(state, &record, record.version, &sealed)?;
-        let mut m = mac.clone();
-        m.update(value.expose().as_bytes());
+        let bytes = value.expose().as_bytes();
         secrets.push(VaultDigest {
             label: format!("{}/{}", record.environment, record.name),
-            length: value.expose().len(),
-            digest: hex::encode(m.finalize().into_bytes()),
+            length: bytes.len(),
+            digest: hex::encode(vault_digest::digest(&key, bytes)),
+            tag: vault_digest::tag(&tag_key, bytes),
         });
     }
     Ok(VaultScanDigests {
@@ -501,41 +501,10 @@ pub async fn scan_digests(
     })
 }
 
-/// Announces secrets whose rotation is due: one `secret.rotation_due`
-/// event (stored, and delivered to the webhook) per secret and period,
-/// whichever node finds it first. Housekeeping calls it every minute; how
-/// many were announced.
+/// Announces secrets whose rotation is due ([`Node::notify_rotation_due`],
+/// which housekeeping calls every minute); how many were announced.
 pub async fn notify_rotation_due(state: &Node) -> usize {
-    let now = state.now();
-    let due = match state.store().take_rotation_due(now).await {
-        Ok(list) => list,
-        Err(err) => {
-            tracing::warn!(error = %err, "secrets due for rotation could not be read");
-            return 0;
-        }
-    };
-    for record in &due {
-        state
-            .events()
-            .record(
-                EventKind::SecretRotationDue,
-                Some(format!(
-                    "secret:{}/{}/{}",
-                    record.space, record.environment, record.name
-                )),
-                serde_json::json!({
-                    "space": record.space.as_str(),
-                    "environment": record.environment.as_str(),
-                    "name": record.name,
-                    "version": record.version,
-                    "updated_at": crate::timefmt::rfc3339(record.updated_at),
-                    "rotate_every": record.rotate_every.map(format_duration),
-                }),
-                now,
-            )
-            .await;
-    }
-    due.len()
+    state.notify_rotation_due().await
 }
 
 /// What [`rotate_master_key`] did.

@@ -9,8 +9,9 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "openapi")]
 use crate::schemas;
 
-/// The longest value the vault keeps, in bytes (a PEM bundle fits).
-pub const MAX_SECRET_BYTES: usize = 64 * 1024;
+/// The longest value the vault keeps, in characters (a PEM bundle fits;
+/// the request's body limit, 64 KiB by default, applies first).
+pub const MAX_SECRET_CHARS: usize = 60_000;
 
 /// The longest note, in characters.
 pub const MAX_SECRET_NOTE: usize = 500;
@@ -20,9 +21,10 @@ pub const MAX_SECRET_NOTE: usize = 500;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PutSecretRequest {
-    /// The value: any UTF-8 text up to 64 KiB (multi-line, empty).
+    /// The value: any text up to 60,000 characters without NUL
+    /// (multi-line, empty).
     #[serde(serialize_with = "serialize_exposed")]
-    #[cfg_attr(feature = "openapi", schema(value_type = String, max_length = 65536))]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, max_length = 60000))]
     pub value: SecretString,
     /// A note for people (absent: kept; `null`: cleared).
     #[serde(
@@ -185,6 +187,10 @@ pub struct VaultDigest {
     pub length: usize,
     /// HMAC-SHA256 of the value under `key`, hex.
     pub digest: String,
+    /// The value's 16-bit tag (SipHash-2-4 under a key derived from
+    /// `key`): a scanner computes the HMAC only of tokens whose tag
+    /// matches.
+    pub tag: u16,
 }
 
 /// `POST /v1/vault/scan-digests`: keyed digests of the vault's values

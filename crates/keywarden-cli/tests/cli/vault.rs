@@ -253,6 +253,53 @@ fn a_dotenv_file_runs_exactly_and_no_value_is_stored_in_plaintext() {
         let refused = server.cli(dev, &["secrets", "list", "--env", "live"]);
         assert_eq!(refused.status.code(), Some(2));
 
+        // The scanner finds a vault value in a settings file, whatever its
+        // shape, and never prints it; KEYWARDEN_SCAN_VAULT=1 is the hook's way.
+        let repo = tempfile::tempdir().unwrap();
+        std::fs::write(
+            repo.path().join("settings.py"),
+            "DATABASES = {\"default\": {\"PASSWORD\": \"first-Pa55word!\"}}\n",
+        )
+        .unwrap();
+        std::fs::write(
+            repo.path().join("clean.py"),
+            "PASSWORD = os.environ[\"DB\"]\n",
+        )
+        .unwrap();
+        for flags in [&["--vault"][..], &[]] {
+            let mut scan = cli(&server, &root, cache.path());
+            scan.args(["scan", "--format", "json"])
+                .args(flags)
+                .arg(repo.path());
+            if flags.is_empty() {
+                scan.env("KEYWARDEN_SCAN_VAULT", "1");
+            }
+            let out = scan.output().unwrap();
+            let stdout = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{name}: {stdout} {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            assert!(stdout.contains("vault:live/DB_PASSWORD"), "{stdout}");
+            assert!(stdout.contains("settings.py"), "{stdout}");
+            assert!(
+                !stdout.contains("first-Pa55word!"),
+                "the value is redacted: {stdout}"
+            );
+            assert!(!String::from_utf8_lossy(&out.stderr).contains("first-Pa55word!"));
+        }
+        // Without a token the vault cannot be asked: an error, not a pass.
+        let no_token = keywarden()
+            .env("KEYWARDEN_URL", &server.url)
+            .env_remove("KEYWARDEN_TOKEN")
+            .args(["scan", "--vault"])
+            .arg(repo.path())
+            .output()
+            .unwrap();
+        assert_eq!(no_token.status.code(), Some(2));
+
         // The server stops: `run` starts from the encrypted cache.
         let log = server.log();
         let url = server.url.clone();

@@ -127,6 +127,12 @@ async fn hostile_names_and_values_get_a_clear_refusal() {
                 422,
                 "INVALID_SECRET",
             ),
+            (
+                "/v1/secrets/live/GOOD",
+                json!({"value": "x".repeat(60_001)}),
+                422,
+                "INVALID_SECRET",
+            ),
             // Past the body limit (64 KiB by default) before the vault's own.
             (
                 "/v1/secrets/live/GOOD",

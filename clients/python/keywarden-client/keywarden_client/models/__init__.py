@@ -63,6 +63,7 @@ from .portal_policy_body import PortalPolicyBody
 from .portal_roll_key import PortalRollKey
 from .portal_session import PortalSession
 from .put_role_request import PutRoleRequest
+from .put_secret_request import PutSecretRequest
 from .rate_limit_input import RateLimitInput
 from .rate_limit_state import RateLimitState
 from .rate_limit_view import RateLimitView
@@ -73,7 +74,12 @@ from .revoke_request import RevokeRequest
 from .role_list import RoleList
 from .role_view import RoleView
 from .roll_request import RollRequest
+from .rollback_secret_request import RollbackSecretRequest
 from .rolled_key import RolledKey
+from .secret_history import SecretHistory
+from .secret_list import SecretList
+from .secret_version_view import SecretVersionView
+from .secret_view import SecretView
 from .share_request import ShareRequest
 from .space_credits_body import SpaceCreditsBody
 from .space_defaults_body import SpaceDefaultsBody
@@ -85,6 +91,9 @@ from .trufflehog_verified import TrufflehogVerified
 from .usage_bucket_view import UsageBucketView
 from .usage_bucket_view_by_code import UsageBucketViewByCode
 from .usage_response import UsageResponse
+from .vault_digest import VaultDigest
+from .vault_scan_digests import VaultScanDigests
+from .vault_scan_request import VaultScanRequest
 from .verify_request import VerifyRequest
 from .verify_response import VerifyResponse
 from .verify_response_metadata_type_0 import VerifyResponseMetadataType0
@@ -153,6 +162,7 @@ __all__ = (
     "PortalRollKey",
     "PortalSession",
     "PutRoleRequest",
+    "PutSecretRequest",
     "RateLimitInput",
     "RateLimitState",
     "RateLimitView",
@@ -162,8 +172,13 @@ __all__ = (
     "RevokeRequest",
     "RoleList",
     "RoleView",
+    "RollbackSecretRequest",
     "RolledKey",
     "RollRequest",
+    "SecretHistory",
+    "SecretList",
+    "SecretVersionView",
+    "SecretView",
     "ShareRequest",
     "SpaceCreditsBody",
     "SpaceDefaultsBody",
@@ -175,6 +190,9 @@ __all__ = (
     "UsageBucketView",
     "UsageBucketViewByCode",
     "UsageResponse",
+    "VaultDigest",
+    "VaultScanDigests",
+    "VaultScanRequest",
     "VerifyRequest",
     "VerifyResponse",
     "VerifyResponseMetadataType0",

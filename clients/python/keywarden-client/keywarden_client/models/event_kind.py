@@ -10,6 +10,7 @@ class EventKind(StrEnum):
     KEY_NEW_ADDRESS = "key.new_address"
     KEY_PENDING = "key.pending"
     KEY_REVOKED_IN_USE = "key.revoked_in_use"
+    SECRET_ROTATION_DUE = "secret.rotation_due"
 
     def __str__(self) -> str:
         return str(self.value)
