@@ -345,6 +345,10 @@ pub async fn delete(state: &Node, proof: Authorized<DeleteSpace>) -> Result<(), 
                 "SPACE_HAS_KEYS",
                 "the space holds keys that are not revoked: revoke them first",
             ),
+            StoreError::Conflict(code) if code == "SPACE_HAS_SECRETS" => conflict(
+                "SPACE_HAS_SECRETS",
+                "the space's vault holds secrets: delete them first",
+            ),
             StoreError::Conflict(_) => conflict(
                 "DELETE_PROTECTED",
                 "the space has delete protection: turn it off first",

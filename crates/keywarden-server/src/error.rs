@@ -106,6 +106,7 @@ pub const ERROR_CODES: &[&str] = &[
     "SHARE_UNAVAILABLE",
     "SPACE_EXISTS",
     "SPACE_HAS_KEYS",
+    "SPACE_HAS_SECRETS",
     "STORAGE_FULL",
     "STORE_UNAVAILABLE",
     "TOO_MANY_KEYS",

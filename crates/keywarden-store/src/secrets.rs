@@ -247,8 +247,23 @@ impl Store {
              WHERE s.space = $1 AND s.environment = $2 AND s.name = $3{lock}"
         );
         let new_id = format!("sec_{}", keywarden_core::random::base62_string(16));
+        let hold = format!(
+            "SELECT id FROM spaces WHERE id = $1{}",
+            if self.kind() == BackendKind::Postgres {
+                " FOR SHARE"
+            } else {
+                ""
+            }
+        );
         with_db!(self, writer, |pool| {
             let mut tx = pool.begin().await?;
+            // The space is held until the commit: its deletion, which counts
+            // its secrets under the row's lock, waits for this write.
+            sqlx::query(&hold)
+                .bind(write.space.as_str())
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or(crate::StoreError::NotFound)?;
             sqlx::query(
                 "INSERT INTO secrets (id, space, environment, name, version, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, 0, $5, $5) \

@@ -204,6 +204,17 @@ impl Store {
             if live > 0 {
                 return Err(StoreError::Conflict("SPACE_HAS_KEYS".to_owned()));
             }
+            // Nor is a space whose vault holds a secret (a space made again
+            // under its id would find them).
+            let secrets =
+                sqlx::query("SELECT COUNT(*) AS n FROM secrets WHERE space = $1 AND version > 0")
+                    .bind(id.as_str())
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .i64("n")?;
+            if secrets > 0 {
+                return Err(StoreError::Conflict("SPACE_HAS_SECRETS".to_owned()));
+            }
             // Its customers' portal links and sessions end with it (a space
             // made again under its id is another).
             for table in ["portal_links", "portal_sessions"] {

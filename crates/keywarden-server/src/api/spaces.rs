@@ -96,7 +96,7 @@ pub async fn update_space(
 }
 
 /// Delete a space and its roles. Refused (409) while it holds a key that is
-/// not revoked (`SPACE_HAS_KEYS`), or while it has delete protection
+/// not revoked (`SPACE_HAS_KEYS`) or a vault secret (`SPACE_HAS_SECRETS`), or while it has delete protection
 /// (`DELETE_PROTECTED`; the space `default` always has).
 #[utoipa::path(delete, path = "/v1/spaces/{space}", tag = "spaces",
     params(("space" = keywarden_proto::schemas::SpaceId, Path)),

@@ -516,3 +516,45 @@ async fn the_master_key_rotates_online() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn a_space_whose_vault_holds_secrets_is_not_deleted() {
+    on_each_backend(|t| async move {
+        let r = t
+            .call("POST", "/v1/spaces", Some(json!({"id": "payments"})))
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        let r = put(
+            &t,
+            "/v1/secrets/live/PSP_KEY?space=payments",
+            "psp-key-value-1",
+        )
+        .await;
+        assert_eq!(r.json["space"], "payments", "{}", r.text);
+        // Another space's secret of the same name is another secret.
+        assert_eq!(
+            put(&t, "/v1/secrets/live/PSP_KEY", "default-value-1")
+                .await
+                .json["version"],
+            1
+        );
+        let refused = t.call("DELETE", "/v1/spaces/payments", None).await;
+        assert_eq!(
+            (refused.status, refused.code()),
+            (StatusCode::CONFLICT, "SPACE_HAS_SECRETS")
+        );
+        let read = t
+            .call("GET", "/v1/secrets/live/PSP_KEY?space=payments", None)
+            .await;
+        assert_eq!(read.json["value"], "psp-key-value-1");
+        t.call("DELETE", "/v1/secrets/live/PSP_KEY?space=payments", None)
+            .await;
+        let deleted = t.call("DELETE", "/v1/spaces/payments", None).await;
+        assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.text);
+        // Writing into a space that is gone: not found.
+        let gone = put(&t, "/v1/secrets/live/PSP_KEY?space=payments", "x-value").await;
+        assert_eq!(gone.status, StatusCode::NOT_FOUND);
+        t.stop().await;
+    })
+    .await;
+}
