@@ -241,15 +241,18 @@ fn check_value(value: &str) -> Result<(), KeyError> {
     Ok(())
 }
 
+/// What a new version changes besides its value.
+struct Change {
+    note: Option<Option<String>>,
+    every: Option<Option<i64>>,
+}
+
 /// Writes `value` as a new version (the first makes the secret).
 async fn write_version(
     state: &Node,
-    actor_id: &str,
-    place: &Place,
-    name: &SecretName,
+    (actor_id, place, name): (&str, &Place, &SecretName),
     value: &SecretString,
-    note: Option<Option<String>>,
-    every: Option<Option<i64>>,
+    change: Change,
     audit: impl FnOnce(&SecretRecord) -> keywarden_store::AuditDraft,
 ) -> Result<SecretRecord, KeyError> {
     let master = master(state)?;
@@ -257,8 +260,8 @@ async fn write_version(
         space: &place.space,
         environment: &place.environment,
         name: name.as_str(),
-        note,
-        rotate_every: every,
+        note: change.note,
+        rotate_every: change.every,
         created_by: actor_id,
         keep_versions: i64::from(state.config().secret_versions),
         now: state.now(),
@@ -333,12 +336,9 @@ pub async fn put(state: &Node, proof: Authorized<PutSecret>) -> Result<SecretRec
     let who = actor_id(state, proof.actor());
     write_version(
         state,
-        &who,
-        &place,
-        &name,
+        (&who, &place, &name),
         &command.request.value,
-        note,
-        every,
+        Change { note, every },
         |record| {
             proof.draft(
                 state,
@@ -409,7 +409,11 @@ pub async fn rollback(
     let label = command.target.label();
     let who = actor_id(state, proof.actor());
     let to = command.to;
-    write_version(state, &who, &place, &name, &value, None, None, |record| {
+    let change = Change {
+        note: None,
+        every: None,
+    };
+    write_version(state, (&who, &place, &name), &value, change, |record| {
         proof.draft(
             state,
             Some(&label),
