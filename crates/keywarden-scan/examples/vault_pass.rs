@@ -9,7 +9,7 @@
 
 use std::time::Instant;
 
-use keywarden_scan::vault::digest;
+use keywarden_scan::vault::{digest, tag, tag_key};
 use keywarden_scan::{Config, Scanner, VaultEntry, VaultIndex};
 
 /// xorshift: generated text only.
@@ -176,11 +176,12 @@ fn main() {
                 .collect();
             entries.sort();
             stack.extend(entries.into_iter().rev());
-        } else if let Ok(b) = std::fs::read(&p) {
-            if b.len() < 1_000_000 && !b.contains(&0) {
-                total += b.len();
-                files.push(b);
-            }
+        } else if let Ok(b) = std::fs::read(&p)
+            && b.len() < 1_000_000
+            && !b.contains(&0)
+        {
+            total += b.len();
+            files.push(b);
         }
     }
     while roots.is_empty() && total < 50_000_000 {
@@ -209,10 +210,12 @@ fn main() {
         files[at].extend_from_slice(format!("SECRET_{i}={v}\n").as_bytes());
         total += v.len() + 10;
     }
+    let tk = tag_key(&key);
     let entries = values.iter().enumerate().map(|(i, v)| VaultEntry {
         label: format!("live/VALUE_{i}"),
         length: v.len(),
         digest: digest(&key, v.as_bytes()),
+        tag: tag(&tk, v.as_bytes()),
     });
     let index = VaultIndex::new(key, entries);
     let plain = Scanner::new(&Config::default()).unwrap();

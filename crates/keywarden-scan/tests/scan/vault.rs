@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use keywarden_scan::report::{self, OutputOptions};
-use keywarden_scan::vault::digest;
+use keywarden_scan::vault::{digest, tag, tag_key};
 use keywarden_scan::{
     Baseline, Config, Finding, Progress, Scanner, Severity, VaultEntry, VaultIndex, scan_paths,
     scan_reader, scan_staged,
@@ -23,6 +23,7 @@ fn entries(key: &[u8; 32], values: &[(&str, &str)]) -> Vec<VaultEntry> {
             label: (*label).to_owned(),
             length: value.len(),
             digest: digest(key, value.as_bytes()),
+            tag: tag(&tag_key(key), value.as_bytes()),
         })
         .collect()
 }
