@@ -770,7 +770,7 @@ export interface paths {
         post?: never;
         /**
          * Delete a space and its roles. Refused (409) while it holds a key that is
-         *     not revoked (`SPACE_HAS_KEYS`), or while it has delete protection
+         *     not revoked (`SPACE_HAS_KEYS`) or a vault secret (`SPACE_HAS_SECRETS`), or while it has delete protection
          *     (`DELETE_PROTECTED`; the space `default` always has).
          */
         delete: operations["delete_space"];
@@ -1202,7 +1202,7 @@ export interface components {
          * @description Machine-readable error code. Forward-auth refusals carry the verification outcome code (`MISSING`, `REVOKED`, ...).
          * @enum {string}
          */
-        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "CSRF_TOKEN_INVALID" | "DELETE_PROTECTED" | "DELIVERY_PENDING" | "DISABLED" | "DUPLICATE_RATE_LIMIT" | "EMPTY_PATCH" | "ENVIRONMENT_NOT_ALLOWED" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_PERMISSIONS" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_OWNER" | "INVALID_PATH" | "INVALID_PERMISSION_QUERY" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_ROLES" | "INVALID_SCOPES" | "INVALID_SECRET" | "INVALID_SHARE" | "INVALID_SPACE" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_LIMIT_REACHED" | "KEY_NOT_ACTIVE" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "MASTER_KEY_REQUIRED" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_CONFIGURED" | "NOT_FOUND" | "NOT_PENDING" | "NOT_RECOVERABLE" | "OVERLOADED" | "PARTNER_KEYS_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "PENDING_APPROVAL" | "PORTAL_SESSION_REQUIRED" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "SHARE_GONE" | "SHARE_UNAVAILABLE" | "SPACE_EXISTS" | "SPACE_HAS_KEYS" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNKNOWN_ROLE" | "UNKNOWN_SPACE" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
+        ErrorCode: "BAD_REQUEST" | "CONFIRMATION_REQUIRED" | "CONFLICT" | "CSRF_TOKEN_INVALID" | "DELETE_PROTECTED" | "DELIVERY_PENDING" | "DISABLED" | "DUPLICATE_RATE_LIMIT" | "EMPTY_PATCH" | "ENVIRONMENT_NOT_ALLOWED" | "ENV_MISMATCH" | "EXPIRED" | "EXPIRY_IN_PAST" | "EXPIRY_REQUIRED" | "FILTER_REQUIRED" | "FORBIDDEN" | "GRACE_PERIOD_TOO_LONG" | "INSUFFICIENT_PERMISSIONS" | "INSUFFICIENT_SCOPE" | "INTERNAL" | "INVALID_CIDR" | "INVALID_CLIENT_IP" | "INVALID_COST" | "INVALID_CREDITS" | "INVALID_ENVIRONMENT" | "INVALID_EXPIRY" | "INVALID_GRACE_PERIOD" | "INVALID_METADATA" | "INVALID_NAME" | "INVALID_OWNER" | "INVALID_PATH" | "INVALID_PERMISSION_QUERY" | "INVALID_QUERY" | "INVALID_RATE_LIMIT" | "INVALID_REASON" | "INVALID_REQUEST" | "INVALID_ROLES" | "INVALID_SCOPES" | "INVALID_SECRET" | "INVALID_SHARE" | "INVALID_SPACE" | "INVALID_USAGE_LIMIT" | "IP_DENIED" | "KEY_LIMIT_REACHED" | "KEY_NOT_ACTIVE" | "KEY_NOT_ROLLABLE" | "KEY_REVOKED" | "LIFETIME_TOO_LONG" | "MALFORMED" | "MALFORMED_JSON" | "MASTER_KEY_REQUIRED" | "METHOD_NOT_ALLOWED" | "MISSING" | "NOT_CONFIGURED" | "NOT_FOUND" | "NOT_PENDING" | "NOT_RECOVERABLE" | "OVERLOADED" | "PARTNER_KEYS_UNAVAILABLE" | "PAYLOAD_TOO_LARGE" | "PENDING_APPROVAL" | "PORTAL_SESSION_REQUIRED" | "RATE_LIMITED" | "RECOVERY_FAILED" | "RECOVERY_UNAVAILABLE" | "REQUEST_TIMEOUT" | "RESERVED_ENVIRONMENT" | "REVOKED" | "SHARE_GONE" | "SHARE_UNAVAILABLE" | "SPACE_EXISTS" | "SPACE_HAS_KEYS" | "SPACE_HAS_SECRETS" | "STORAGE_FULL" | "STORE_UNAVAILABLE" | "TOO_MANY_KEYS" | "UNAUTHORIZED" | "UNKNOWN_ROLE" | "UNKNOWN_SPACE" | "UNSUPPORTED_MEDIA_TYPE" | "USAGE_EXCEEDED";
         ErrorDetail: {
             /** @description Machine-readable code, e.g. `INVALID_REQUEST`. */
             code: components["schemas"]["ErrorCode"];
@@ -1743,7 +1743,10 @@ export interface components {
             /** @description A note for people (absent: kept; `null`: cleared). */
             note?: string | null;
             rotate_every?: null | components["schemas"]["Duration"];
-            /** @description The value: any UTF-8 text up to 64 KiB (multi-line, empty). */
+            /**
+             * @description The value: any text up to 60,000 characters without NUL
+             *     (multi-line, empty).
+             */
             value: string;
         };
         /** @description `{"limit": N, "window_seconds": S}`. */
@@ -2099,6 +2102,13 @@ export interface components {
             label: string;
             /** @description The value's length in bytes. */
             length: number;
+            /**
+             * Format: int32
+             * @description The value's 16-bit tag (SipHash-2-4 under a key derived from
+             *     `key`): a scanner computes the HMAC only of tokens whose tag
+             *     matches.
+             */
+            tag: number;
         };
         /**
          * @description `POST /v1/vault/scan-digests`: keyed digests of the vault's values

@@ -15,7 +15,8 @@ class PutSecretRequest:
     """Body of `PUT /v1/secrets/{env}/{name}`: a new version of the value.
 
     Attributes:
-        value (str): The value: any UTF-8 text up to 64 KiB (multi-line, empty).
+        value (str): The value: any text up to 60,000 characters without NUL
+            (multi-line, empty).
         note (None | str | Unset): A note for people (absent: kept; `null`: cleared).
         rotate_every (None | str | Unset):
     """

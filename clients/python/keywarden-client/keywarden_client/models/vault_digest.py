@@ -17,11 +17,15 @@ class VaultDigest:
         digest (str): HMAC-SHA256 of the value under `key`, hex.
         label (str): `<environment>/<name>`.
         length (int): The value's length in bytes.
+        tag (int): The value's 16-bit tag (SipHash-2-4 under a key derived from
+            `key`): a scanner computes the HMAC only of tokens whose tag
+            matches.
     """
 
     digest: str
     label: str
     length: int
+    tag: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -31,6 +35,8 @@ class VaultDigest:
 
         length = self.length
 
+        tag = self.tag
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -38,6 +44,7 @@ class VaultDigest:
                 "digest": digest,
                 "label": label,
                 "length": length,
+                "tag": tag,
             }
         )
 
@@ -52,10 +59,13 @@ class VaultDigest:
 
         length = d.pop("length")
 
+        tag = d.pop("tag")
+
         vault_digest = cls(
             digest=digest,
             label=label,
             length=length,
+            tag=tag,
         )
 
         vault_digest.additional_properties = d

@@ -90,7 +90,8 @@ def sync_detailed(
     client: AuthenticatedClient,
 ) -> Response[Any | ErrorBody]:
     """Delete a space and its roles. Refused (409) while it holds a key that is
-    not revoked (`SPACE_HAS_KEYS`), or while it has delete protection
+    not revoked (`SPACE_HAS_KEYS`) or a vault secret (`SPACE_HAS_SECRETS`), or while it has delete
+    protection
     (`DELETE_PROTECTED`; the space `default` always has).
 
     Args:
@@ -122,7 +123,8 @@ def sync(
     client: AuthenticatedClient,
 ) -> Any | ErrorBody | None:
     """Delete a space and its roles. Refused (409) while it holds a key that is
-    not revoked (`SPACE_HAS_KEYS`), or while it has delete protection
+    not revoked (`SPACE_HAS_KEYS`) or a vault secret (`SPACE_HAS_SECRETS`), or while it has delete
+    protection
     (`DELETE_PROTECTED`; the space `default` always has).
 
     Args:
@@ -149,7 +151,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 ) -> Response[Any | ErrorBody]:
     """Delete a space and its roles. Refused (409) while it holds a key that is
-    not revoked (`SPACE_HAS_KEYS`), or while it has delete protection
+    not revoked (`SPACE_HAS_KEYS`) or a vault secret (`SPACE_HAS_SECRETS`), or while it has delete
+    protection
     (`DELETE_PROTECTED`; the space `default` always has).
 
     Args:
@@ -179,7 +182,8 @@ async def asyncio(
     client: AuthenticatedClient,
 ) -> Any | ErrorBody | None:
     """Delete a space and its roles. Refused (409) while it holds a key that is
-    not revoked (`SPACE_HAS_KEYS`), or while it has delete protection
+    not revoked (`SPACE_HAS_KEYS`) or a vault secret (`SPACE_HAS_SECRETS`), or while it has delete
+    protection
     (`DELETE_PROTECTED`; the space `default` always has).
 
     Args:
