@@ -49,7 +49,8 @@ Settings without a flag (the settings file, or KEYWARDEN_<NAME>; tables as KEYWA
   session_idle, session_max, rate_limit_mode (local | cluster), public_url,
   expiry_notice, credits_low_ratio, portal (a table: name, primary_color, logo_url, session_max),
   max_requests_per_connection (default 1000: the last answer closes the connection),
-  max_body_memory (default 16777216: bytes all request bodies in flight may hold; past it 503 OVERLOADED)
+  max_body_memory (default 16777216: bytes all request bodies in flight may hold; past it 503 OVERLOADED),
+  secret_versions (default 20: versions kept per vault secret)
 
 Logging: KEYWARDEN_LOG (a filter, default info; keywarden::access=off silences the access log).
 SIGHUP reloads the TLS certificate.";

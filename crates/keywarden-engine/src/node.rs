@@ -399,7 +399,7 @@ async fn housekeeping(state: Node) {
         state.notify_expiring().await;
         state.notify_rotation_due().await;
         if let Err(err) = state.store().checkpoint().await {
-            tracing::debug!(error = %err, "the write-ahead log was not emptied this time");
+            tracing::debug!(error = %err, "the write-ahead log was not checkpointed this time");
         }
         // A failed read at start-up is retried here (nothing once known).
         state.verifier().refresh_imported().await;

@@ -458,14 +458,15 @@ impl Store {
         }
     }
 
-    /// SQLite: moves every page of the write-ahead log into the database
-    /// and empties the log (`wal_checkpoint(TRUNCATE)`), so that what was
-    /// deleted (with `secure_delete`) is gone from the files, not only from
-    /// the tables. Housekeeping calls it every minute; a busy store is left
-    /// for the next time. PostgreSQL: nothing.
+    /// SQLite: moves the pages of the write-ahead log into the database
+    /// (`wal_checkpoint(PASSIVE)`: never waits for, nor blocks, a reader),
+    /// so that what was deleted (with `secure_delete`) is overwritten in the
+    /// database file within a minute; the log's own old frames are written
+    /// over as it restarts, and the log is removed at a clean close.
+    /// Housekeeping calls it every minute. PostgreSQL: nothing.
     pub async fn checkpoint(&self) -> Result<()> {
         if let Backend::Sqlite(db) = &*self.backend {
-            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
                 .execute(&db.writer)
                 .await?;
         }
@@ -531,7 +532,7 @@ async fn open_sqlite(url: &str, store_options: StoreOptions) -> Result<(SqliteDb
         // A deleted row's bytes are overwritten, not left in free space: an
         // imported key's old hash, deleted at its first use, or a session's
         // row, is gone from the file once its page is written back
-        // (`Store::checkpoint` moves the WAL's pages in and empties it).
+        // (`Store::checkpoint` moves the WAL's pages in every minute).
         .pragma("secure_delete", "ON");
     let writer = SqlitePoolOptions::new()
         .max_connections(1)

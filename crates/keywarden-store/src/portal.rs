@@ -80,7 +80,7 @@ pub struct SpentLink {
 const SELECT_SESSION: &str = "SELECT s.id AS s_id, s.owner AS s_owner, s.space AS s_space, \
      s.grants AS s_grants, s.return_url AS s_return_url, s.created_at AS s_created_at, \
      s.expires_at AS s_expires_at, r.id, r.digest, r.pepper_version, r.hint, r.name, \
-     r.permissions, r.created_at, r.created_by, r.revoked_at, r.last_used_at, r.spaces \
+     r.permissions, r.created_at, r.created_by, r.revoked_at, r.last_used_at, r.spaces, r.environments \
      FROM portal_sessions s JOIN root_keys r ON r.id = s.created_by \
      WHERE s.digest = $1 AND s.expires_at > $2";
 

@@ -32,7 +32,7 @@ pub struct ConsoleSession {
 
 const SELECT_SESSION: &str = "SELECT s.created_at AS s_created_at, s.last_seen_at AS s_last_seen_at, \
      s.notice AS s_notice, r.id, r.digest, r.pepper_version, r.hint, r.name, r.permissions, \
-     r.created_at, r.created_by, r.revoked_at, r.last_used_at, r.spaces \
+     r.created_at, r.created_by, r.revoked_at, r.last_used_at, r.spaces, r.environments \
      FROM console_sessions s JOIN root_keys r ON r.id = s.root_key_id WHERE s.digest = $1";
 
 impl Store {

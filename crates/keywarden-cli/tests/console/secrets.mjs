@@ -25,7 +25,7 @@ const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/
 
 const facts = {};
 const step = (name) => process.stderr.write(`secrets test: ${name}\n`);
-const FIRST = "postgres://app:first-Browser-Pa55@db/app\nsecond line";
+const FIRST = "first-Browser-Pa55 line one\nsecond line";
 const SECOND = "second-Browser-Pa55word";
 
 async function api(method, path, body) {

@@ -226,8 +226,10 @@ pub(crate) async fn set(
 ) -> PageResult {
     let env = env_or_default(&f.env);
     let name = f.name.trim().to_owned();
+    // A form sends a textarea's line breaks as CRLF (HTML's rule): a value
+    // typed or pasted here keeps LF, as one set from a file or a pipe does.
     let request = PutSecretRequest {
-        value: SecretString::new(f.value.clone()),
+        value: SecretString::new(f.value.replace("\r\n", "\n")),
         note: non_empty(&f.note).map(|n| Some(n.to_owned())),
         rotate_every: non_empty(&f.rotate_every).map(|r| Some(r.to_owned())),
     };
