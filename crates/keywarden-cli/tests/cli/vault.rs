@@ -387,7 +387,8 @@ fn run_watch_restarts_the_command_with_the_new_value() {
     set(&server, &root, "live", "FEATURE", "first");
     let mut child = cli(&server, &root, cache.path())
         .args(["run", "--env", "live", "--watch", "--", "sh", "-c"])
-        .arg("echo \"started $FEATURE\"; trap 'echo stopping; exit 0' TERM; while :; do sleep 0.1; done")
+        // The trap first: a TERM right after the line is the trap's.
+        .arg("trap 'echo stopping; exit 0' TERM; echo \"started $FEATURE\"; while :; do sleep 0.1; done")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
