@@ -25,7 +25,7 @@ fn bench(c: &mut Criterion) {
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let pepper = Pepper::new(1, &[1; 32]).unwrap();
-    let (state, key) = rt.block_on(async {
+    let (state, key, root_key) = rt.block_on(async {
         let store = Store::open_in_dir(dir.path(), PepperRing::new(pepper.clone()))
             .await
             .unwrap();
@@ -48,7 +48,11 @@ fn bench(c: &mut Criterion) {
             .unwrap();
         let body: serde_json::Value =
             serde_json::from_slice(&res.into_body().collect().await.unwrap().to_bytes()).unwrap();
-        (state, body["key"].as_str().unwrap().to_owned())
+        (
+            state,
+            body["key"].as_str().unwrap().to_owned(),
+            root.expose().to_owned(),
+        )
     });
     let scopes = vec!["orders:read".parse().unwrap()];
     let input = VerifyInput {
@@ -118,6 +122,53 @@ fn bench(c: &mut Criterion) {
     c.bench_function("verify: look-alike (bad checksum)", |b| {
         b.to_async(&rt)
             .iter(|| async { state.verifier().verify(black_box(junk_input)).await })
+    });
+
+    // Keys imported from another system (issue 27): a string of another
+    // format, cached, against a keywarden key in the same store — which
+    // should cost what it did before anything was imported.
+    let legacy = "sk_old_4f9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c";
+    rt.block_on(async {
+        let req = Request::post("/v1/keys/import")
+            .header("authorization", format!("Bearer {}", root_key))
+            .header("content-type", "application/json")
+            .body(Body::from(format!(
+                r#"{{"keys":[{{"plaintext":"{legacy}","environment":"live","scopes":["orders:read"]}}]}}"#
+            )))
+            .unwrap();
+        let res = keywarden_server::app(state.clone())
+            .oneshot(req)
+            .await
+            .unwrap();
+        assert!(res.status().is_success(), "{}", res.status());
+    });
+    let legacy_input = VerifyInput {
+        key: Some(legacy),
+        ..input
+    };
+    assert!(
+        rt.block_on(state.verifier().verify(legacy_input))
+            .is_valid()
+    );
+    assert!(rt.block_on(state.verifier().verify(input)).is_valid());
+    c.bench_function(
+        "verify: cached valid key, with imported keys in the store",
+        |b| {
+            b.to_async(&rt).iter(|| async {
+                assert!(state.verifier().verify(black_box(input)).await.is_valid())
+            })
+        },
+    );
+    c.bench_function("verify: cached imported key (another format)", |b| {
+        b.to_async(&rt).iter(|| async {
+            assert!(
+                state
+                    .verifier()
+                    .verify(black_box(legacy_input))
+                    .await
+                    .is_valid()
+            )
+        })
     });
 }
 

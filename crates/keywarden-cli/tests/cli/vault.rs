@@ -425,3 +425,55 @@ fn rustix_free_kill(pid: u32) {
         .status()
         .unwrap();
 }
+
+#[test]
+fn admin_master_key_rotate_moves_every_data_key() {
+    let db = Db::sqlite();
+    let old = MASTER;
+    let new = "6f".repeat(32);
+    let server = Server::start(&db, &[("KEYWARDEN_MASTER_KEY", old)]);
+    let root = server.root_key().unwrap();
+    set(&server, &root, "live", "ROTATED", "value-before-rotation");
+    let key = server.cli_json(&root, &["key", "create", "--env", "live", "--recoverable"]);
+    server.kill9();
+    let rotate = |env: &[(&str, &str)]| {
+        let mut cmd = keywarden();
+        cmd.args(["admin", "master-key", "rotate", "--json"]);
+        for (k, v) in db.env() {
+            cmd.env(k, v);
+        }
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        cmd.output().unwrap()
+    };
+    // Without the old key named, nothing can be opened: refused, said why.
+    let refused = rotate(&[("KEYWARDEN_MASTER_KEY", &new)]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("KEYWARDEN_MASTER_KEY_PREVIOUS"));
+    let done = rotate(&[
+        ("KEYWARDEN_MASTER_KEY", &new),
+        ("KEYWARDEN_MASTER_KEY_PREVIOUS", old),
+    ]);
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let done: Value = serde_json::from_slice(&done.stdout).unwrap();
+    assert_eq!(done["rewrapped"], 2, "{done}");
+    // A node with the new key alone reads the secret and reveals the key.
+    let server = Server::start(&db, &[("KEYWARDEN_MASTER_KEY", &new)]);
+    let got = server.cli(&root, &["secrets", "get", "ROTATED", "--env", "live"]);
+    assert_eq!(
+        String::from_utf8_lossy(&got.stdout),
+        "value-before-rotation"
+    );
+    let revealed = server.cli(&root, &["key", "reveal", key["id"].as_str().unwrap()]);
+    assert_eq!(
+        String::from_utf8_lossy(&revealed.stdout).trim(),
+        key["key"].as_str().unwrap()
+    );
+    let audit = server.cli_json(&root, &["audit", "list", "--action", "master_key.rotate"]);
+    assert_eq!(audit["entries"].as_array().unwrap().len(), 1, "{audit}");
+}
