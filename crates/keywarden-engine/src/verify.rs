@@ -507,9 +507,20 @@ impl Verifier {
     /// as a root key. Nothing is spent — no rate limit, no credit — and
     /// nothing is logged as a use: a check of a key limited to 3 an hour
     /// leaves its client its 3.
+    ///
+    /// Once keys were imported, a string of another format is looked up as
+    /// an imported key's (by its keyed digest, then by the old system's
+    /// hash, which moves it to the keyed digest as its first use would): a
+    /// leaked imported key is found, and revoked, like any other.
     pub async fn inspect(&self, presented: &str) -> Result<Inspected, keywarden_store::StoreError> {
-        let Ok(parts) = key::parse(presented) else {
-            return Ok(Inspected::Unknown);
+        let parts = match key::Presented::read(presented) {
+            key::Presented::Key(parts) => parts,
+            key::Presented::Other(text)
+                if self.imported.load(std::sync::atomic::Ordering::Relaxed) =>
+            {
+                return self.inspect_imported(text).await;
+            }
+            _ => return Ok(Inspected::Unknown),
         };
         if parts.environment() == key::ROOT_ENVIRONMENT {
             let root = Box::pin(crate::lookup::find::<keywarden_store::RootKeyRecord>(
@@ -533,6 +544,27 @@ impl Verifier {
             Some(&digest),
         ))
         .await?;
+        Ok(found.map_or(Inspected::Unknown, |r| Inspected::ApiKey(Arc::new(r))))
+    }
+
+    /// [`Verifier::inspect`] of a string of another format.
+    async fn inspect_imported(&self, text: &str) -> Result<Inspected, keywarden_store::StoreError> {
+        let now = self.clock.now_ms();
+        let digest = self.peppers.current().digest(text);
+        if let Lookup::Found(record) = self.cache.get(digest.as_bytes(), now) {
+            return Ok(Inspected::ApiKey(record));
+        }
+        let found = Box::pin(crate::lookup::find::<KeyRecord>(
+            &self.store,
+            &self.peppers,
+            text,
+            Some(&digest),
+        ))
+        .await?;
+        let found = match found {
+            Some(record) => Some(record),
+            None => Box::pin(self.find_imported(text, digest, now)).await?,
+        };
         Ok(found.map_or(Inspected::Unknown, |r| Inspected::ApiKey(Arc::new(r))))
     }
 

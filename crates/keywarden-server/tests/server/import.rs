@@ -178,3 +178,50 @@ async fn an_import_is_bounded_and_needs_keys_write() {
     })
     .await;
 }
+
+/// Leak checks see imported keys: `POST /v1/leaks/check` finds one by its
+/// old string (a hash-imported key before its first use too, which moves
+/// it to its keyed digest); an unknown string of another format is
+/// unknown.
+#[tokio::test]
+async fn leak_checks_find_imported_keys() {
+    on_each_backend(|t| async move {
+        let drf = "LeAk5Drf.QkFzZWQtb24tYS1yZWFsLWRyZi1rZXktdGV4dA";
+        let plain = "kong-leaked-credential-9f1e2d3c4b5a";
+        let answer = import(
+            &t,
+            json!([
+                {"hash": {"algorithm": "sha512", "encoding": "hex",
+                  "value": hex::encode(sha2::Sha512::digest(drf.as_bytes()))},
+                 "external_id": "drf-leak"},
+                {"plaintext": plain, "external_id": "kong-leak"},
+            ]),
+        )
+        .await;
+        assert_eq!(answer["imported"], 2, "{answer}");
+        for key in [drf, plain] {
+            let r = t
+                .call("POST", "/v1/leaks/check", Some(json!({ "key": key })))
+                .await;
+            assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+            assert_eq!(
+                r.json["status"], "active",
+                "{}: {key}: {}",
+                t.backend, r.json
+            );
+        }
+        let unknown = t
+            .call(
+                "POST",
+                "/v1/leaks/check",
+                Some(json!({ "key": "never-imported-text-1234" })),
+            )
+            .await;
+        assert_eq!(unknown.json["status"], "unknown", "{}", unknown.json);
+        // The check spent nothing and changed nothing but the digest.
+        assert_eq!(code(&t, drf).await, "VALID");
+        assert_eq!(code(&t, plain).await, "VALID");
+        t.stop().await;
+    })
+    .await;
+}
