@@ -118,10 +118,13 @@ fn now_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// The versions of an environment's secrets, by name.
+type Versions = BTreeMap<String, i64>;
+
 /// What a fetch found.
 enum Fetched {
-    /// The secrets, by name.
-    Secrets(Vec<(String, String)>),
+    /// The secrets, by name, and their versions.
+    Secrets(Vec<(String, String)>, Versions),
     /// The server could not be reached, or failed (5xx): why.
     Outage(String),
 }
@@ -150,7 +153,13 @@ fn fetch(client: &Client, place: &Place) -> anyhow::Result<Fetched> {
     let json = Client::answer(res)?;
     let list: SecretList = serde_json::from_value(json)
         .context("keywarden answered with a body this keywarden does not read")?;
-    list.secrets
+    let versions: Versions = list
+        .secrets
+        .iter()
+        .map(|s| (s.name.clone(), s.version))
+        .collect();
+    let entries = list
+        .secrets
         .into_iter()
         .map(|s| {
             let value = s
@@ -158,8 +167,8 @@ fn fetch(client: &Client, place: &Place) -> anyhow::Result<Fetched> {
                 .with_context(|| format!("the server answered no value for {}", s.name))?;
             Ok((s.name, value.expose().to_owned()))
         })
-        .collect::<anyhow::Result<_>>()
-        .map(Fetched::Secrets)
+        .collect::<anyhow::Result<_>>()?;
+    Ok(Fetched::Secrets(entries, versions))
 }
 
 /// The environment's versions, for `--watch` (no values; not audited).
@@ -316,8 +325,8 @@ pub(crate) fn run(remote: &Remote, args: RunArgs) -> anyhow::Result<Outcome> {
             .map(|dir| Cache::new(&dir, &client, &args.place))
             .transpose()?,
     };
-    let (entries, fresh) = match fetch(&client, &args.place)? {
-        Fetched::Secrets(entries) => (entries, true),
+    let (entries, started_at) = match fetch(&client, &args.place)? {
+        Fetched::Secrets(entries, versions) => (entries, Some(versions)),
         Fetched::Outage(why) => {
             let Some(cache) = &cache else {
                 eprintln!("keywarden run: {why}, and the offline cache is off (--no-cache)");
@@ -345,7 +354,7 @@ pub(crate) fn run(remote: &Remote, args: RunArgs) -> anyhow::Result<Outcome> {
                         args.place.env,
                         age_text(age)
                     );
-                    (entries, false)
+                    (entries, None)
                 }
             }
         }
@@ -354,9 +363,15 @@ pub(crate) fn run(remote: &Remote, args: RunArgs) -> anyhow::Result<Outcome> {
         .enable_all()
         .build()
         .context("starting the runtime")?;
-    let watch = args
-        .watch
-        .then(|| spawn_watcher(remote.clone(), args.place.clone()));
+    let fresh = started_at.is_some();
+    let watch = args.watch.then(|| {
+        spawn_watcher(
+            remote.clone(),
+            args.place.clone(),
+            started_at,
+            entries.clone(),
+        )
+    });
     let cache_write = (fresh && cache.is_some()).then(|| entries.clone());
     let code = runtime.block_on(supervise(
         &args,
@@ -368,14 +383,22 @@ pub(crate) fn run(remote: &Remote, args: RunArgs) -> anyhow::Result<Outcome> {
 }
 
 /// Watches the environment's versions from a thread of its own (the HTTP
-/// client blocks): sends the new secrets when they change.
-fn spawn_watcher(remote: Remote, place: Place) -> mpsc::UnboundedReceiver<Vec<(String, String)>> {
+/// client blocks): sends the new secrets when they change. `last`: the
+/// versions the command started with (`None` when it started from the
+/// offline cache: then the first answer is compared by value with
+/// `started_with`), so a change made while the watcher starts is seen.
+fn spawn_watcher(
+    remote: Remote,
+    place: Place,
+    mut last: Option<Versions>,
+    started_with: Vec<(String, String)>,
+) -> mpsc::UnboundedReceiver<Vec<(String, String)>> {
     let (tx, rx) = mpsc::unbounded_channel();
     std::thread::spawn(move || {
         let Ok(client) = Client::new(&remote) else {
             return;
         };
-        let mut last = versions(&client, &place);
+        let mut started_with = Some(started_with);
         loop {
             std::thread::sleep(WATCH_EVERY);
             if tx.is_closed() {
@@ -387,9 +410,11 @@ fn spawn_watcher(remote: Remote, place: Place) -> mpsc::UnboundedReceiver<Vec<(S
             if last.as_ref() == Some(&now) {
                 continue;
             }
-            if let Ok(Fetched::Secrets(entries)) = fetch(&client, &place) {
-                last = Some(now);
-                if tx.send(entries).is_err() {
+            if let Ok(Fetched::Secrets(entries, versions)) = fetch(&client, &place) {
+                let unchanged = last.is_none() && started_with.as_ref() == Some(&entries);
+                last = Some(versions);
+                started_with = None;
+                if !unchanged && tx.send(entries).is_err() {
                     return;
                 }
             }
