@@ -78,6 +78,9 @@ fn env_of(out: &std::process::Output) -> BTreeMap<String, String> {
 
 #[test]
 fn a_dotenv_file_runs_exactly_and_no_value_is_stored_in_plaintext() {
+    // Dozens of processes (servers, the CLI, python3, sh): not beside the
+    // tests that count what two nodes admit in a window.
+    let _machine = crate::machine_lock();
     for db in Db::each() {
         let name = db.name();
         let server = Server::start(&db, &[("KEYWARDEN_MASTER_KEY", MASTER)]);
@@ -380,6 +383,7 @@ fn cli_offline(url: &str, token: &str, cache: &std::path::Path) -> std::process:
 
 #[test]
 fn run_watch_restarts_the_command_with_the_new_value() {
+    let _machine = crate::machine_lock();
     let db = Db::sqlite();
     let server = Server::start(&db, &[("KEYWARDEN_MASTER_KEY", MASTER)]);
     let root = server.root_key().unwrap();
