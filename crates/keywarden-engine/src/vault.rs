@@ -92,20 +92,29 @@ fn master(state: &Node) -> Result<&MasterKey, KeyError> {
 /// space it does not see, or that does not exist, is not found; so is an
 /// environment name that cannot be one.
 async fn place(state: &Node, actor: &Actor, target: &SecretTarget) -> Result<Place, KeyError> {
-    let space: SpaceId = target
-        .space
-        .as_deref()
+    let space = visible_space(state, actor, target.space.as_deref()).await?;
+    let environment: Environment = target
+        .environment
+        .parse()
+        .map_err(|_| not_found("environment"))?;
+    Ok(Place { space, environment })
+}
+
+/// The space a request names (`None`: `default`) as `actor` sees it: one
+/// it does not see, or that does not exist, is not found.
+async fn visible_space(
+    state: &Node,
+    actor: &Actor,
+    space: Option<&str>,
+) -> Result<SpaceId, KeyError> {
+    let space: SpaceId = space
         .unwrap_or(DEFAULT_SPACE)
         .parse()
         .map_err(|_| not_found("space"))?;
     if !actor.sees(&space) || state.store().get_space(&space).await?.is_none() {
         return Err(not_found("space"));
     }
-    let environment: Environment = target
-        .environment
-        .parse()
-        .map_err(|_| not_found("environment"))?;
-    Ok(Place { space, environment })
+    Ok(space)
 }
 
 /// The name a command names: one that cannot be is not found.
@@ -433,20 +442,7 @@ pub async fn scan_digests(
 ) -> Result<VaultScanDigests, KeyError> {
     let actor = proof.actor();
     let request = &proof.command().request;
-    let target = SecretTarget {
-        space: request.space.clone(),
-        environment: String::new(),
-        name: None,
-    };
-    let space: SpaceId = target
-        .space
-        .as_deref()
-        .unwrap_or(DEFAULT_SPACE)
-        .parse()
-        .map_err(|_| not_found("space"))?;
-    if !actor.sees(&space) || state.store().get_space(&space).await?.is_none() {
-        return Err(not_found("space"));
-    }
+    let space = visible_space(state, actor, request.space.as_deref()).await?;
     let asked: Option<Vec<Environment>> = match &request.environments {
         None => None,
         Some(list) => {

@@ -303,8 +303,12 @@ pub(crate) fn fetch_values(
 ) -> anyhow::Result<Vec<(String, String)>> {
     let list: Answer<SecretList> =
         client.read(client.request(Method::GET, &place.path(None, "", true)))?;
-    list.body
-        .secrets
+    values_of(list.body)
+}
+
+/// The values of a list asked for with `values=true`, by name.
+pub(crate) fn values_of(list: SecretList) -> anyhow::Result<Vec<(String, String)>> {
+    list.secrets
         .into_iter()
         .map(|s| {
             let value = s

@@ -158,16 +158,7 @@ fn fetch(client: &Client, place: &Place) -> anyhow::Result<Fetched> {
         .iter()
         .map(|s| (s.name.clone(), s.version))
         .collect();
-    let entries = list
-        .secrets
-        .into_iter()
-        .map(|s| {
-            let value = s
-                .value
-                .with_context(|| format!("the server answered no value for {}", s.name))?;
-            Ok((s.name, value.expose().to_owned()))
-        })
-        .collect::<anyhow::Result<_>>()?;
+    let entries = super::values_of(list)?;
     Ok(Fetched::Secrets(entries, versions))
 }
 
