@@ -19,7 +19,7 @@ use clap::{Args, Subcommand, ValueEnum};
 use keywarden_core::secret::SecretString;
 use keywarden_proto::leaks::{LeakAccepted, LeakReport};
 use keywarden_scan::{
-    Baseline, Config, Finding, HistoryOptions, Progress, Report, Scanner, files, git,
+    Baseline, Confidence, Config, Finding, HistoryOptions, Progress, Report, Scanner, files, git,
     gitleaks::GitleaksConfig,
     hook,
     report::{self, OutputOptions},
@@ -112,6 +112,16 @@ pub(crate) struct ScanArgs {
     /// checksum-verified keys.
     #[arg(long, value_name = "BYTES")]
     max_file_size: Option<u64>,
+    /// How many encodings deep to look for secrets (base64, hex,
+    /// percent-encoding, \uXXXX/\xNN escapes, HTML entities), 0 to 5
+    /// (default 3, or the config's `decode_depth`); 0 turns decoding off.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=5))]
+    decode_depth: Option<u8>,
+    /// Report only findings at or above this confidence: high (a checksum,
+    /// a vault value, a live key), medium (a provider's format), low (a
+    /// high-entropy value under a secret-like name).
+    #[arg(long, value_name = "LEVEL", value_parser = parse_confidence)]
+    min_confidence: Option<Confidence>,
     /// Print whole secrets instead of their first and last few characters.
     #[arg(long)]
     show_secrets: bool,
@@ -257,6 +267,9 @@ fn load_config(args: &ScanArgs) -> anyhow::Result<Config> {
         }
         config.max_file_size = max;
     }
+    if let Some(depth) = args.decode_depth {
+        config.decode_depth = depth;
+    }
     Ok(config)
 }
 
@@ -324,6 +337,10 @@ fn human_bytes(n: u64) -> String {
     } else {
         format!("{v:.1} {}", UNITS[unit])
     }
+}
+
+fn parse_confidence(s: &str) -> Result<Confidence, String> {
+    s.parse()
 }
 
 pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
@@ -425,6 +442,14 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
     } else {
         verify::Verified::default()
     };
+    for f in &mut report.findings {
+        if f.is_live() {
+            f.confidence = Confidence::High;
+        }
+    }
+    if let Some(min) = args.min_confidence {
+        report.findings.retain(|f| f.confidence >= min);
+    }
 
     let total = report.findings.len();
     let mut by_old_value = 0;

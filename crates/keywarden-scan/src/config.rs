@@ -7,6 +7,8 @@
 //!                               # for checksum-verified keys)
 //! min_entropy = 3.5             # generic rule's bar, bits per character
 //! disable = ["jwt"]             # built-in rule ids to turn off
+//! decode_depth = 3              # encodings undone in a row (base64, hex,
+//!                               # percent, escapes, entities); 0: none
 //!
 //! [allowlist]
 //! paths = ["tests/fixtures/**", "**/*.snap"]   # globs, relative to the scan root
@@ -33,6 +35,12 @@ use crate::rules::DEFAULT_MIN_ENTROPY;
 /// Default size limit: files over 10 MiB are skipped (and counted).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
+/// Default decoding depth: `base64 → base64 → percent` is found.
+pub const DEFAULT_DECODE_DEPTH: u8 = 3;
+
+/// Deepest decoding allowed (each level scans the pieces of the last).
+pub const MAX_DECODE_DEPTH: u8 = 5;
+
 /// The configuration file name looked for at the scan root.
 pub const CONFIG_FILE: &str = ".keywarden.toml";
 
@@ -48,6 +56,10 @@ pub struct Config {
     pub min_entropy: f64,
     /// Built-in rule ids turned off.
     pub disable: Vec<String>,
+    /// How many encodings deep the scanner decodes (base64, hex,
+    /// percent-encoding, escapes, entities: [`crate::decode`]); 0 turns
+    /// decoding off. At most [`MAX_DECODE_DEPTH`].
+    pub decode_depth: u8,
     /// Path globs never scanned (relative to the scan root).
     pub allow_paths: Vec<String>,
     /// Regexes: a secret matching one is not a finding.
@@ -71,6 +83,7 @@ impl Default for Config {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             min_entropy: DEFAULT_MIN_ENTROPY,
             disable: Vec::new(),
+            decode_depth: DEFAULT_DECODE_DEPTH,
             allow_paths: Vec::new(),
             allow_regexes: Vec::new(),
             allow_values: Vec::new(),
@@ -122,6 +135,7 @@ struct ScanSection {
     min_entropy: Option<f64>,
     #[serde(default)]
     disable: Vec<String>,
+    decode_depth: Option<u8>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -153,9 +167,16 @@ impl Config {
         if max_file_size == 0 {
             return Err(bad("scan.max_file_size must be at least 1 byte".to_owned()));
         }
+        let decode_depth = file.scan.decode_depth.unwrap_or(DEFAULT_DECODE_DEPTH);
+        if decode_depth > MAX_DECODE_DEPTH {
+            return Err(bad(format!(
+                "scan.decode_depth must be between 0 and {MAX_DECODE_DEPTH}, got {decode_depth}"
+            )));
+        }
         Ok(Self {
             max_file_size,
             min_entropy,
+            decode_depth,
             disable: file.scan.disable,
             allow_paths: file.allowlist.paths,
             allow_regexes: file.allowlist.regexes,

@@ -34,6 +34,7 @@ use keywarden_core::key;
 use memchr::memmem;
 
 use crate::config::Config;
+use crate::decode;
 use crate::error::ScanError;
 use crate::finding::{self, CommitInfo, Finding, FingerprintKey, Secret, fingerprint};
 use crate::rules::{self, Rule, RuleKind};
@@ -74,6 +75,9 @@ pub struct Match {
     /// ([`finding::fingerprints_by_line`]): that line with the secret cut
     /// out; empty otherwise. Held like a secret: the line may hold others.
     pub context: Secret,
+    /// Found in decoded text: the encodings undone, outermost first
+    /// (`base64`, `base64 → percent`). The position is the encoded text's.
+    pub decoded: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -84,6 +88,16 @@ struct Candidate {
     verified: bool,
     /// A gitleaks allowlist drops it (never set on a verified candidate).
     allowed: bool,
+    /// Found in decoded text: its index among the scan's [`DecodedSecret`]s
+    /// (`start..end` is then the encoded text's span).
+    decoded: Option<u32>,
+}
+
+/// A secret found in decoded text, and the encodings undone.
+#[derive(Debug)]
+struct DecodedSecret {
+    secret: String,
+    chain: String,
 }
 
 /// What one buffer holds: the matches to report, and how many more an
@@ -125,6 +139,8 @@ pub struct Scanner {
     /// The vault's digests, and the index in `rules` of its first label's
     /// rule (the others follow in label order).
     vault: Option<(VaultIndex, usize)>,
+    /// How many encodings deep decoded text is searched (0: not at all).
+    decode_depth: u8,
 }
 
 impl Scanner {
@@ -249,6 +265,7 @@ impl Scanner {
             notes,
             warnings,
             vault: None,
+            decode_depth: config.decode_depth,
         })
     }
 
@@ -345,6 +362,8 @@ impl Scanner {
             end_column: 1,
             secret: Secret::new(String::new()),
             verified_checksum: false,
+            confidence: rule.confidence(),
+            decoded: None,
             fingerprint: fingerprint(&self.fingerprint_key, &rule.id, path, "", ""),
             commit,
             status: None,
@@ -370,6 +389,8 @@ impl Scanner {
             end_column: 1,
             secret: Secret::new(String::new()),
             verified_checksum: false,
+            confidence: rule.confidence(),
+            decoded: None,
             fingerprint: fingerprint(&self.fingerprint_key, &rule.id, path, "", ""),
             commit: None,
             status: None,
@@ -402,6 +423,12 @@ impl Scanner {
             ),
             secret: m.secret,
             verified_checksum: m.verified,
+            confidence: if m.verified {
+                crate::Confidence::High
+            } else {
+                rule.confidence()
+            },
+            decoded: m.decoded,
             commit,
             status: None,
             baselined: false,
@@ -435,10 +462,81 @@ impl Scanner {
     pub fn scan_counted(&self, path: &str, buf: &[u8], path_allowed: bool) -> Scanned {
         let mut cands = self.candidates(path, buf, &self.keywords, &self.fulltext);
         self.vault_candidates(path, buf, &mut cands);
+        let mut decoded = Vec::new();
+        if self.decode_depth > 0 {
+            self.decoded_candidates(path, buf, (0, buf.len()), 1, &mut cands, &mut decoded);
+        }
         if cands.is_empty() {
             return Scanned::default();
         }
-        self.finish(buf, cands, path_allowed)
+        self.finish(buf, cands, &decoded, path_allowed)
+    }
+
+    /// The candidates of `buf[within]`'s decoded pieces ([`decode::segments`]),
+    /// each scanned in its line with every rule and the vault, and decoded
+    /// again while `depth` is under the configured depth. Each is placed at
+    /// its encoded text; its secret and chain go to `secrets`.
+    fn decoded_candidates(
+        &self,
+        path: &str,
+        buf: &[u8],
+        within: (usize, usize),
+        depth: u8,
+        out: &mut Vec<Candidate>,
+        secrets: &mut Vec<DecodedSecret>,
+    ) {
+        decode::segments(buf, within, |piece| {
+            let text = &piece.text;
+            let mut inner = self.candidates(path, text, &self.keywords, &self.fulltext);
+            self.vault_candidates(path, text, &mut inner);
+            let mut inner_secrets = Vec::new();
+            if depth < self.decode_depth {
+                self.decoded_candidates(
+                    path,
+                    text,
+                    piece.region,
+                    depth + 1,
+                    &mut inner,
+                    &mut inner_secrets,
+                );
+            }
+            let encoding = piece.encoding.as_str();
+            for c in inner {
+                // What the plain scan also found here, it keeps (ranked first).
+                let Some((start, end)) = piece.source(c.start, c.end) else {
+                    continue;
+                };
+                let found = match c.decoded {
+                    Some(i) => {
+                        let DecodedSecret { secret, chain } = std::mem::replace(
+                            &mut inner_secrets[i as usize],
+                            DecodedSecret {
+                                secret: String::new(),
+                                chain: String::new(),
+                            },
+                        );
+                        DecodedSecret {
+                            secret,
+                            chain: format!("{encoding} → {chain}"),
+                        }
+                    }
+                    None => DecodedSecret {
+                        secret: String::from_utf8_lossy(&text[c.start..c.end]).into_owned(),
+                        chain: encoding.to_owned(),
+                    },
+                };
+                let Ok(index) = u32::try_from(secrets.len()) else {
+                    return;
+                };
+                secrets.push(found);
+                out.push(Candidate {
+                    start,
+                    end,
+                    decoded: Some(index),
+                    ..c
+                });
+            }
+        });
     }
 
     /// The matches of a file a `.keywardenignore` keeps out of the scan:
@@ -451,7 +549,7 @@ impl Scanner {
         if cands.is_empty() {
             return Vec::new();
         }
-        let mut matches = self.finish(buf, cands, false).matches;
+        let mut matches = self.finish(buf, cands, &[], false).matches;
         // The checksum rules find nothing else; kept explicit all the same.
         matches.retain(|m| m.verified);
         matches
@@ -476,6 +574,7 @@ impl Scanner {
                 end,
                 verified: false,
                 allowed,
+                decoded: None,
             });
         });
     }
@@ -500,6 +599,7 @@ impl Scanner {
                     end,
                     verified: true,
                     allowed: false,
+                    decoded: None,
                 });
             });
         }
@@ -682,6 +782,7 @@ impl Scanner {
                         end,
                         verified,
                         allowed,
+                        decoded: None,
                     });
                 }
             }
@@ -713,10 +814,19 @@ impl Scanner {
     /// Filters, de-duplicates and locates candidates; with `path_allowed`
     /// every candidate but the checksum-verified ones is suppressed, and so
     /// is every other one on a line holding [`ALLOW_MARKER`].
-    fn finish(&self, buf: &[u8], mut cands: Vec<Candidate>, path_allowed: bool) -> Scanned {
+    fn finish(
+        &self,
+        buf: &[u8],
+        mut cands: Vec<Candidate>,
+        decoded: &[DecodedSecret],
+        path_allowed: bool,
+    ) -> Scanned {
         // Better first at equal start: not allowlisted (another rule's
         // finding of the span stands), verified, a vault value (it names
-        // the very secret), specific (not generic), more severe.
+        // the very secret), specific (not generic), more severe, plain (a
+        // rule that matched the text as it stands keeps its finding, and a
+        // baseline its fingerprint) unless it is a Kubernetes Secret's
+        // value, whose decoding names what it holds.
         let vault = |c: &Candidate| self.rules[c.rule].kind == RuleKind::Vault;
         let rank = |c: &Candidate| {
             let r = &self.rules[c.rule];
@@ -726,7 +836,26 @@ impl Scanner {
                 !vault(c),
                 r.generic,
                 std::cmp::Reverse(r.severity),
+                match (r.check == Check::KubernetesSecret, c.decoded.is_some()) {
+                    (false, false) => 0,
+                    (_, true) => 1,
+                    (true, false) => 2,
+                },
             )
+        };
+        let secret_of = |c: &Candidate| -> std::borrow::Cow<'_, str> {
+            match c.decoded {
+                Some(i) => std::borrow::Cow::Borrowed(decoded[i as usize].secret.as_str()),
+                None => String::from_utf8_lossy(&buf[c.start..c.end]),
+            }
+        };
+        // Two secrets of one decoded piece (a base64 `.env` file holds
+        // several) share its span: both stand unless one holds the other.
+        let distinct_decoded = |a: &Candidate, b: &Candidate| {
+            a.decoded.is_some() && b.decoded.is_some() && {
+                let (x, y) = (secret_of(a), secret_of(b));
+                !x.contains(&*y) && !y.contains(&*x)
+            }
         };
         cands.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| rank(a).cmp(&rank(b))));
         let mut kept: Vec<Candidate> = Vec::with_capacity(cands.len());
@@ -744,7 +873,7 @@ impl Scanner {
                 }
                 // Two vault values overlapping (one value under two
                 // labels, a password inside a stored URL): both stand.
-                if vault(&c) && vault(k) {
+                if vault(&c) && vault(k) || distinct_decoded(&c, k) {
                     continue;
                 }
                 // Overlap: keep the better one.
@@ -770,7 +899,7 @@ impl Scanner {
         };
         let (mut line, mut at) = (1usize, 0usize);
         for c in kept {
-            let secret = String::from_utf8_lossy(&buf[c.start..c.end]).into_owned();
+            let secret = secret_of(&c).into_owned();
             if c.verified && validate::is_documented_example(&secret) {
                 continue;
             }
@@ -809,6 +938,7 @@ impl Scanner {
                 secret: Secret::new(secret),
                 verified: c.verified,
                 context: Secret::new(context),
+                decoded: c.decoded.map(|i| decoded[i as usize].chain.clone()),
             });
         }
         out

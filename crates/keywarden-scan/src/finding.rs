@@ -55,6 +55,54 @@ impl std::str::FromStr for Severity {
     }
 }
 
+/// How sure the scanner is that a finding is a real secret. Ordered:
+/// `Low < Medium < High`; `--min-confidence` keeps the findings at or above
+/// a level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    /// A high-entropy value under a secret-like name (the generic rule):
+    /// the shape of a secret, no provider's format.
+    Low,
+    /// A provider's format, with the context its rule asks for.
+    Medium,
+    /// Proved: a checksum (keywarden, GitHub, npm), a vault value's exact
+    /// digest, or a live key (`--verify` said active).
+    High,
+}
+
+impl Confidence {
+    /// The lowercase name (`high`, `medium`, `low`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+        }
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Confidence {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.to_ascii_lowercase().as_str() {
+            "low" => Ok(Self::Low),
+            "medium" => Ok(Self::Medium),
+            "high" => Ok(Self::High),
+            _ => Err(format!(
+                "unknown confidence {s:?}: expected low, medium or high"
+            )),
+        }
+    }
+}
+
 /// A matched secret. Zeroized on drop, prints only redacted (first and last
 /// few characters) through `Debug` and `Display`, and implements no
 /// `Serialize`. Reading it takes an explicit [`Secret::expose`].
@@ -196,6 +244,11 @@ pub struct Finding {
     pub secret: Secret,
     /// Whether a checksum proved the match real (keywarden, GitHub, npm).
     pub verified_checksum: bool,
+    /// How sure the scanner is ([`Confidence`]).
+    pub confidence: Confidence,
+    /// Found in decoded text: the encodings undone, outermost first
+    /// (`base64`, `base64 → percent`); the position is the encoded text's.
+    pub decoded: Option<String>,
     /// Stable fingerprint under the repository's [`FingerprintKey`] (see
     /// [`fingerprint`]): rule, path and the secret, or for a secret shorter
     /// than [`REDACT_MIN_LEN`] the line without it. Never the line number,

@@ -13,6 +13,9 @@
 //!   GitHub/npm CRC-32), JWT headers, entropy bars, example values,
 //!   placeholders and references.
 //! - [`entropy`]: Shannon entropy.
+//! - [`decode`]: encoded pieces (base64, hex, percent-encoding, escapes,
+//!   HTML entities) decoded in their line, with a map back to the source,
+//!   so the engine scans what they hide and reports the decoding chain.
 //! - [`engine`]: [`Scanner`], the matcher: one Aho-Corasick pass over the
 //!   rules' keywords, regexes only on the lines that hold one, a dedicated
 //!   pass for keywarden keys, then filtering, de-duplication and positions.
@@ -62,6 +65,7 @@
 
 pub mod baseline;
 pub mod config;
+pub mod decode;
 pub mod engine;
 pub mod entropy;
 pub mod error;
@@ -81,6 +85,6 @@ pub use config::Config;
 pub use engine::{Match, Scanned, Scanner};
 pub use error::ScanError;
 pub use files::{Progress, Report, Stats, scan_paths, scan_reader};
-pub use finding::{CommitInfo, Finding, FingerprintKey, KeyStatus, Secret, Severity};
+pub use finding::{CommitInfo, Confidence, Finding, FingerprintKey, KeyStatus, Secret, Severity};
 pub use git::{HistoryOptions, scan_history, scan_staged};
 pub use vault::{VaultEntry, VaultHit, VaultIndex};

@@ -82,6 +82,13 @@ pub fn write_text(
             f.description,
         )?;
         writeln!(out, "    secret: {}", shown(f, opts))?;
+        if let Some(chain) = &f.decoded {
+            writeln!(
+                out,
+                "    decoded: {chain} (the position is the encoded text's)"
+            )?;
+        }
+        writeln!(out, "    confidence: {}", f.confidence)?;
         if let Some(status) = f.status {
             let note = match (status, f.baselined) {
                 (KeyStatus::Active, true) => {
@@ -122,7 +129,11 @@ pub fn finding_json(f: &Finding, opts: OutputOptions) -> Value {
         "match": shown(f, OutputOptions { show_secrets: false, ..opts }),
         "fingerprint": f.fingerprint,
         "verified_checksum": f.verified_checksum,
+        "confidence": f.confidence,
     });
+    if let Some(chain) = &f.decoded {
+        v["decoded"] = json!(chain);
+    }
     if opts.show_secrets && !f.secret.is_empty() {
         v["secret"] = json!(f.secret.expose());
     }
@@ -275,7 +286,11 @@ pub fn sarif(findings: &[Finding], rules: &[Rule], stats: &Stats, opts: OutputOp
                 "properties": {
                     "tags": ["security", "secret"],
                     "security-severity": security_severity(r.severity),
-                    "precision": "high",
+                    "precision": match r.confidence() {
+                        crate::Confidence::High => "very-high",
+                        crate::Confidence::Medium => "high",
+                        crate::Confidence::Low => "medium",
+                    },
                 },
             })
         })
@@ -286,8 +301,12 @@ pub fn sarif(findings: &[Finding], rules: &[Rule], stats: &Stats, opts: OutputOp
             let mut props = json!({
                 "severity": f.severity,
                 "verified_checksum": f.verified_checksum,
+                "confidence": f.confidence,
                 "match": shown(f, OutputOptions { show_secrets: false, ..opts }),
             });
+            if let Some(chain) = &f.decoded {
+                props["decoded"] = json!(chain);
+            }
             if let Some(c) = &f.commit {
                 props["commit"] = json!(&**c);
             }

@@ -180,6 +180,20 @@ impl Rule {
             )
     }
 
+    /// How sure a match of this rule is, unless a checksum or a live check
+    /// proves it ([`crate::Confidence`]): high for the checksum rules and
+    /// vault values, low for the generic rule, medium for a provider's
+    /// format (custom and imported rules included).
+    pub fn confidence(&self) -> crate::Confidence {
+        if self.checksum_verified() || self.kind == RuleKind::Vault {
+            crate::Confidence::High
+        } else if self.generic {
+            crate::Confidence::Low
+        } else {
+            crate::Confidence::Medium
+        }
+    }
+
     /// The rule of the vault value labelled `label` (`live/DB_PASSWORD`).
     pub(crate) fn vault(label: &str) -> Self {
         let mut rule = Self::special(

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod corpus;
+mod decode;
 mod engine;
 mod export;
 mod gitleaks;

@@ -1,0 +1,790 @@
+//! Decoders: secrets hidden in an encoding are found in the decoded text.
+//!
+//! The engine ([`crate::Scanner::scan_counted`]) asks [`segments`] for the
+//! encoded pieces of a buffer, scans each decoded piece in its line (the
+//! name before a base64 value still names it: `DB_PASSWORD: aHVudGVy…`
+//! decodes to `DB_PASSWORD: hunter…`), decodes that again up to the
+//! configured depth, and reports what it finds at the encoded text's place,
+//! with the chain of encodings that led to it (`base64 → percent`).
+//!
+//! What is decoded, and why it stays cheap on ordinary code:
+//!
+//! - **base64** (standard and URL-safe, padded or not): runs of at least
+//!   [`MIN_BASE64`] alphabet characters holding both cases; **hex**: even
+//!   runs of at least [`MIN_HEX`] hex digits. One table-driven pass finds
+//!   the runs; a run whose decoding is not text (UTF-8 without control
+//!   characters but tab and line breaks) is dropped at its first bad byte,
+//!   which is where identifiers, hashes and random tokens end up.
+//! - **percent-encoding** (`%2F`), **escapes** (`\u0041`, `\x41`, `\/`) and
+//!   **HTML entities** (`&#65;`, `&#x41;`, `&quot;`…): a line holding one is
+//!   decoded whole, and only what its decoded bytes touch is reported.
+//!
+//! Decoded text maps back to the source through [`Decoded::source`]. A
+//! finding the plain scan also made at the same place keeps its plain form
+//! (the engine ranks it first); one only the decoded view shows (`%22sk_…`
+//! has no word boundary until `%22` is a quote) is the decoder's.
+
+/// Shortest base64 run decoded: 12 bytes, room for a short password.
+pub const MIN_BASE64: usize = 16;
+/// Shortest hex run decoded: 16 bytes.
+pub const MIN_HEX: usize = 32;
+/// Longest encoded run decoded (a whole encoded file fits; a larger blob is
+/// data, not configuration).
+pub const MAX_ENCODED: usize = 1024 * 1024;
+/// Longest line decoded for escapes, percent-encoding and entities.
+const MAX_LINE: usize = 16 * 1024;
+
+/// One encoding a decoder undoes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Base64, standard or URL-safe alphabet, padded or not.
+    Base64,
+    /// Hex digits, two per byte.
+    Hex,
+    /// Percent-encoding (`%2F`).
+    Percent,
+    /// Backslash escapes: `\uXXXX` (with surrogate pairs) and `\xNN`.
+    Escape,
+    /// HTML/XML character references: `&#65;`, `&#x41;`, `&quot;`, `&amp;`,
+    /// `&lt;`, `&gt;`, `&apos;`.
+    Html,
+}
+
+impl Encoding {
+    /// The name a finding's decoding chain shows.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Base64 => "base64",
+            Self::Hex => "hex",
+            Self::Percent => "percent",
+            Self::Escape => "escape",
+            Self::Html => "html-entity",
+        }
+    }
+}
+
+/// A run of decoded text and the source bytes it came from: `opaque` runs
+/// are decoded (any decoded byte maps to the whole source span), the
+/// others are copied byte for byte.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    /// Start in the decoded text.
+    at: usize,
+    /// Source span.
+    start: usize,
+    end: usize,
+    opaque: bool,
+}
+
+/// A decoded piece of a buffer: its line with the encoded text replaced by
+/// what it decodes to.
+#[derive(Debug)]
+pub struct Decoded {
+    /// What was undone.
+    pub encoding: Encoding,
+    /// The decoded line.
+    pub text: Vec<u8>,
+    /// Where the decoded bytes are in `text` (a narrower decode looks only there).
+    pub region: (usize, usize),
+    runs: Vec<Run>,
+}
+
+impl Decoded {
+    /// The source span of `text[start..end]` (a decoded byte stands for
+    /// the whole escape or run it came from).
+    pub fn source(&self, start: usize, end: usize) -> Option<(usize, usize)> {
+        if start >= end {
+            return None;
+        }
+        let first = self
+            .runs
+            .partition_point(|r| r.at <= start)
+            .checked_sub(1)?;
+        let last = self.runs.partition_point(|r| r.at < end).checked_sub(1)?;
+        let (a, b) = (self.runs[first], self.runs[last]);
+        let from = if a.opaque {
+            a.start
+        } else {
+            a.start + (start - a.at)
+        };
+        let to = if b.opaque {
+            b.end
+        } else {
+            b.start + (end - b.at)
+        };
+        Some((from, to.max(from)))
+    }
+
+    fn copy(&mut self, src: &[u8], start: usize, end: usize) {
+        if start < end {
+            self.runs.push(Run {
+                at: self.text.len(),
+                start,
+                end,
+                opaque: false,
+            });
+            self.text.extend_from_slice(&src[start..end]);
+        }
+    }
+
+    fn decoded(&mut self, bytes: &[u8], start: usize, end: usize) {
+        self.runs.push(Run {
+            at: self.text.len(),
+            start,
+            end,
+            opaque: true,
+        });
+        self.text.extend_from_slice(bytes);
+    }
+}
+
+/// Byte classes of the run finder.
+const B64: u8 = 1; // A-Z a-z 0-9 + / - _
+const UPPER: u8 = 2;
+const LOWER: u8 = 4;
+const NOT_HEX: u8 = 8; // in the base64 alphabet but not a hex digit
+const URLSAFE: u8 = 16; // - _
+const STANDARD: u8 = 32; // + /
+
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = match c {
+            b'A'..=b'F' => B64 | UPPER,
+            b'G'..=b'Z' => B64 | UPPER | NOT_HEX,
+            b'a'..=b'f' => B64 | LOWER,
+            b'g'..=b'z' => B64 | LOWER | NOT_HEX,
+            b'0'..=b'9' => B64,
+            b'+' | b'/' => B64 | NOT_HEX | STANDARD,
+            b'-' | b'_' => B64 | NOT_HEX | URLSAFE,
+            _ => 0,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Calls `found` with each decodable piece of `buf[from..to]`: base64 and
+/// hex runs (in their line), and lines holding percent-encoding, escapes
+/// or entities. Pieces whose decoding is not text are skipped.
+pub fn segments(buf: &[u8], (from, to): (usize, usize), mut found: impl FnMut(Decoded)) {
+    let to = to.min(buf.len());
+    // Eight bytes at a time: a run of MIN_BASE64 (≥ 15) alphabet bytes
+    // holds one of these words whole, and a word with a byte outside
+    // `+`..=`z` (spaces, line breaks, quotes, brackets: most words of
+    // code), or shaped like no encoding of text ([`may_be_encoded`]:
+    // `snake_case`, `ALL_CAPS`), holds no such run's middle. The rest is
+    // looked at bytewise.
+    const _: () = assert!(MIN_BASE64 >= 15);
+    let alphabet = |b: &u8| CLASS[*b as usize] & B64 != 0;
+    let mut i = from;
+    let mut done = from;
+    let mut scratch = Vec::new();
+    while i < to {
+        // The hot loop: the next word worth a look.
+        let mut next = None;
+        let mut at = i;
+        while at + 8 <= to {
+            let Ok(word) = <[u8; 8]>::try_from(&buf[at..at + 8]) else {
+                break;
+            };
+            let x = u64::from_le_bytes(word);
+            // One test for a byte under `+` or over `z` (most words).
+            let outside = (x.wrapping_sub(ONES * u64::from(b'+')) & !x)
+                | x.wrapping_add(ONES * u64::from(127 - b'z'))
+                | x;
+            if outside & HIGHS == 0 && may_be_encoded(x) {
+                next = Some(at);
+                break;
+            }
+            at += 8;
+        }
+        let Some(at) = next else {
+            break;
+        };
+        i = at;
+        let flags = |at: usize| {
+            buf.get(at..at + 8)
+                .and_then(|w| <[u8; 8]>::try_from(w).ok())
+                .map_or(0, |w| alphabet_flags(u64::from_le_bytes(w)))
+        };
+        // The whole word in the alphabet, and room around it for a run:
+        // the alphabet bytes that end the word before (not before `done`)
+        // and begin the word after (not past `to`).
+        if flags(i) != HIGHS {
+            i += 8;
+            continue;
+        }
+        let before = if i >= done + 8 {
+            ((!flags(i - 8) & HIGHS).leading_zeros() / 8) as usize
+        } else {
+            buf[done..i]
+                .iter()
+                .rev()
+                .take_while(|b| alphabet(b))
+                .count()
+        };
+        let after = if i + 16 <= to {
+            ((!flags(i + 8) & HIGHS).trailing_zeros() / 8) as usize
+        } else {
+            buf[(i + 8).min(to)..to]
+                .iter()
+                .take_while(|b| alphabet(b))
+                .count()
+        };
+        if before + 8 + after < MIN_BASE64 {
+            i += 8;
+            continue;
+        }
+        let mut start = i - before;
+        while start > done && alphabet(&buf[start - 1]) {
+            start -= 1;
+        }
+        let mut end = i + 8;
+        while end < to && alphabet(&buf[end]) {
+            end += 1;
+        }
+        let mask = buf[start..end]
+            .iter()
+            .fold(0u8, |m, &b| m | CLASS[b as usize]);
+        done = end;
+        i += (end - i).div_ceil(8) * 8;
+        run(buf, (start, end, to), mask, &mut scratch, &mut found);
+    }
+    escaped_lines(buf, (from, to), found);
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether a byte of `x` is under `n` (`n` ≤ 128).
+fn has_less(x: u64, n: u8) -> bool {
+    x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS != 0
+}
+
+/// Whether a byte of `x` is strictly between `m` and `n` (`m` ≤ 127, `n` ≤ 128).
+fn has_between(x: u64, m: u8, n: u8) -> bool {
+    let low7 = x & (ONES * 127);
+    (ONES * (127 + u64::from(n))).wrapping_sub(low7)
+        & !x
+        & low7.wrapping_add(ONES * u64::from(127 - m))
+        & HIGHS
+        != 0
+}
+
+/// Whether eight bytes may lie inside base64 or hex of text: not letters
+/// of one case alone (`function`, `variable`), and not an identifier
+/// (`snake_case`, `ALL_CAPS`, `kebab-case`: a `_` or `-` without both
+/// cases). Base64 of ASCII text puts an upper-case letter or a digit in
+/// nearly every four characters (the first of each group is `Q`..`e` for
+/// letters, the second one of `GHWXmn23` for lower-case ones); hex of text
+/// is mostly digits. The rare window of base64 that fails is in a run long
+/// enough to hold another word. Not inlined: most words never get here,
+/// and the hot loop stays small.
+#[inline(never)]
+fn may_be_encoded(x: u64) -> bool {
+    let upper = has_between(x, b'A' - 1, b'Z' + 1);
+    let lower = has_between(x, b'a' - 1, b'z' + 1);
+    let digit = has_between(x, b'0' - 1, b'9' + 1);
+    let joiner =
+        has_less(x ^ (ONES * u64::from(b'_')), 1) || has_less(x ^ (ONES * u64::from(b'-')), 1);
+    (upper || digit) && !(joiner && !(upper && lower))
+}
+
+/// The high bit of each byte of `x` that is in the base64 alphabet (either
+/// one: `A-Z a-z 0-9 + / - _`), exactly, byte by byte.
+fn alphabet_flags(x: u64) -> u64 {
+    let ascii = !x & HIGHS;
+    let low = x & !HIGHS;
+    // High bit set where the byte is at least `n` (no borrow crosses bytes).
+    let at_least = |n: u8| (low | HIGHS).wrapping_sub(ONES * u64::from(n));
+    let within = |lo: u8, hi: u8| at_least(lo) & !at_least(hi + 1);
+    let equals = |c: u8| !((low ^ (ONES * u64::from(c))) | HIGHS).wrapping_sub(ONES);
+    (within(b'A', b'Z')
+        | within(b'a', b'z')
+        | within(b'0', b'9')
+        | equals(b'+')
+        | equals(b'/')
+        | equals(b'-')
+        | equals(b'_'))
+        & ascii
+        & HIGHS
+}
+
+/// One run of alphabet bytes `buf[start..end]` (`mask`: its classes),
+/// decoded as hex or base64 if it may be either.
+fn run(
+    buf: &[u8],
+    (start, end, to): (usize, usize, usize),
+    mask: u8,
+    out: &mut Vec<u8>,
+    found: &mut impl FnMut(Decoded),
+) {
+    out.clear();
+    let len = end - start;
+    if !(MIN_BASE64..=MAX_ENCODED).contains(&len) {
+        return;
+    }
+    if mask & NOT_HEX == 0 {
+        if len >= MIN_HEX && len % 2 == 0 && decode_hex(&buf[start..end], out) {
+            found(in_line(buf, Encoding::Hex, start, end, out));
+        }
+        return;
+    }
+    // Base64 of text holds both cases; one alphabet, not both.
+    if mask & (UPPER | LOWER) != UPPER | LOWER || mask & (URLSAFE | STANDARD) == URLSAFE | STANDARD
+    {
+        return;
+    }
+    let mut padded = end;
+    while padded < to && padded - end < 2 && buf[padded] == b'=' {
+        padded += 1;
+    }
+    if decode_base64(&buf[start..end], out) {
+        found(in_line(buf, Encoding::Base64, start, padded, out));
+    }
+}
+
+/// The line around `buf[start..end]` with that span replaced by `decoded`.
+fn in_line(buf: &[u8], encoding: Encoding, start: usize, end: usize, decoded: &[u8]) -> Decoded {
+    let line_start = memchr::memrchr(b'\n', &buf[..start]).map_or(0, |i| i + 1);
+    let line_end = memchr::memchr(b'\n', &buf[end..]).map_or(buf.len(), |i| end + i);
+    // A long line keeps a window around the run.
+    let line_start = line_start.max(start.saturating_sub(512));
+    let line_end = line_end.min(end + 512);
+    let mut d = Decoded {
+        encoding,
+        text: Vec::with_capacity(line_end - line_start - (end - start) + decoded.len()),
+        region: (0, 0),
+        runs: Vec::with_capacity(3),
+    };
+    d.copy(buf, line_start, start);
+    let at = d.text.len();
+    d.decoded(decoded, start, end);
+    d.region = (at, d.text.len());
+    d.copy(buf, end, line_end);
+    d
+}
+
+/// Whether `b` may stand in decoded text.
+fn text_byte(b: u8) -> bool {
+    b >= 0x20 && b != 0x7f || matches!(b, b'\t' | b'\n' | b'\r')
+}
+
+/// Decodes hex digits into `out`; false at the first byte that is not text.
+fn decode_hex(run: &[u8], out: &mut Vec<u8>) -> bool {
+    for pair in run.chunks_exact(2) {
+        let b = (hex_value(pair[0]) << 4) | hex_value(pair[1]);
+        if !text_byte(b) {
+            return false;
+        }
+        out.push(b);
+    }
+    std::str::from_utf8(out).is_ok()
+}
+
+fn hex_value(c: u8) -> u8 {
+    match c {
+        b'0'..=b'9' => c - b'0',
+        b'a'..=b'f' => c - b'a' + 10,
+        b'A'..=b'F' => c - b'A' + 10,
+        _ => 0,
+    }
+}
+
+/// Decodes base64 of either alphabet, unpadded (the caller drops the
+/// padding), into `out`; false at the first byte that is not text, or when
+/// the length cannot be base64. Hand-written rather than the `base64`
+/// crate's engine because it stops at the first non-text byte: most runs
+/// (identifiers, random tokens) fail in their first four characters.
+fn decode_base64(run: &[u8], out: &mut Vec<u8>) -> bool {
+    if run.len() % 4 == 1 {
+        return false;
+    }
+    let mut acc = 0u32;
+    let mut bits = 0u32;
+    for &c in run {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            _ => 63, // '/' or '_': the run holds only alphabet bytes
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            let b = (acc >> bits) as u8;
+            if !text_byte(b) {
+                return false;
+            }
+            out.push(b);
+        }
+    }
+    std::str::from_utf8(out).is_ok()
+}
+
+/// Lines holding percent-encoding, backslash escapes or character
+/// references, each decoded whole (one [`Decoded`] per encoding found).
+fn escaped_lines(buf: &[u8], (from, to): (usize, usize), mut found: impl FnMut(Decoded)) {
+    let mut done_line = usize::MAX;
+    let mut done = [false; 3];
+    for p in memchr::memchr3_iter(b'%', b'\\', b'&', &buf[from..to]) {
+        let p = from + p;
+        let encoding = match buf[p] {
+            b'%' => Encoding::Percent,
+            b'\\' => Encoding::Escape,
+            _ => Encoding::Html,
+        };
+        // A line is decoded for an escape of printable ASCII, what a
+        // secret is made of (`\u00e9` in a translation is no hiding place).
+        if !escape_at(buf, p, encoding)
+            .is_some_and(|(bytes, _)| bytes.iter().all(|b| (0x20..0x7f).contains(b)))
+        {
+            continue;
+        }
+        let line_start = memchr::memrchr(b'\n', &buf[..p])
+            .map_or(0, |i| i + 1)
+            .max(from);
+        if line_start != done_line {
+            done_line = line_start;
+            done = [false; 3];
+        }
+        let slot = encoding as usize - Encoding::Percent as usize;
+        if done[slot] {
+            continue;
+        }
+        done[slot] = true;
+        let line_end = memchr::memchr(b'\n', &buf[p..to]).map_or(to, |i| p + i);
+        if line_end - line_start > MAX_LINE {
+            continue;
+        }
+        if let Some(d) = unescape_line(buf, line_start, line_end, encoding) {
+            found(d);
+        }
+    }
+}
+
+/// The escape of `encoding` at `buf[p]`: its decoded bytes and length.
+fn escape_at(buf: &[u8], p: usize, encoding: Encoding) -> Option<(Vec<u8>, usize)> {
+    let rest = &buf[p..];
+    // The next byte rules most out (`&&`, `%s`, `\n`) before any work.
+    let second = *rest.get(1)?;
+    let worth = match encoding {
+        Encoding::Percent => second.is_ascii_hexdigit(),
+        Encoding::Escape => matches!(second, b'u' | b'x' | b'/'),
+        Encoding::Html => matches!(second, b'#' | b'q' | b'a' | b'l' | b'g'),
+        Encoding::Base64 | Encoding::Hex => false,
+    };
+    if !worth {
+        return None;
+    }
+    let hex_at = |i: usize, n: usize| -> Option<u32> {
+        let digits = rest.get(i..i + n)?;
+        digits.iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_hexdigit()
+                .then(|| (acc << 4) | u32::from(hex_value(c)))
+        })
+    };
+    let char_bytes = |c: char| c.to_string().into_bytes();
+    match encoding {
+        Encoding::Percent => {
+            let v = hex_at(1, 2)?;
+            // `%2d` and `%02x` in a format string are not percent-encoding:
+            // only bytes that a URL must escape (`%3A`, `%40`, `%2F`, `%20`,
+            // UTF-8), never a letter, a digit, `-._~` or a control byte.
+            let b = v as u8;
+            let reserved = b >= 0x80
+                || b >= 0x20
+                    && b != 0x7f
+                    && !(b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
+            reserved.then(|| (vec![b], 3))
+        }
+        Encoding::Escape => match rest.get(1)? {
+            b'u' => {
+                let v = hex_at(2, 4)?;
+                if (0xD800..0xDC00).contains(&v) {
+                    // A surrogate pair: `\uD83D\uDE00`.
+                    if rest.get(6..8)? != b"\\u" {
+                        return None;
+                    }
+                    let low = hex_at(8, 4)?;
+                    if !(0xDC00..0xE000).contains(&low) {
+                        return None;
+                    }
+                    let c = char::from_u32(0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00))?;
+                    return Some((char_bytes(c), 12));
+                }
+                let c = char::from_u32(v)?;
+                Some((char_bytes(c), 6))
+            }
+            b'x' => {
+                let v = hex_at(2, 2)?;
+                Some((char_bytes(char::from_u32(v)?), 4))
+            }
+            // JSON's escaped solidus: `https:\/\/user:pass@host`.
+            b'/' => Some((b"/".to_vec(), 2)),
+            _ => None,
+        },
+        Encoding::Html => {
+            let semi = rest.iter().take(10).position(|&c| c == b';')?;
+            let name = &rest[1..semi];
+            let c = match name {
+                b"quot" => '"',
+                b"amp" => '&',
+                b"lt" => '<',
+                b"gt" => '>',
+                b"apos" => '\'',
+                _ => {
+                    let v = match name {
+                        [b'#', b'x' | b'X', hex @ ..] if !hex.is_empty() => {
+                            u32::from_str_radix(std::str::from_utf8(hex).ok()?, 16).ok()?
+                        }
+                        [b'#', dec @ ..] if !dec.is_empty() => {
+                            std::str::from_utf8(dec).ok()?.parse().ok()?
+                        }
+                        _ => return None,
+                    };
+                    char::from_u32(v)?
+                }
+            };
+            Some((char_bytes(c), semi + 1))
+        }
+        Encoding::Base64 | Encoding::Hex => None,
+    }
+}
+
+/// `buf[start..end]` with every escape of `encoding` decoded; `None` when
+/// the result is not text.
+fn unescape_line(buf: &[u8], start: usize, end: usize, encoding: Encoding) -> Option<Decoded> {
+    let marker = match encoding {
+        Encoding::Percent => b'%',
+        Encoding::Escape => b'\\',
+        _ => b'&',
+    };
+    let mut d = Decoded {
+        encoding,
+        text: Vec::with_capacity(end - start),
+        region: (0, 0),
+        runs: Vec::new(),
+    };
+    let mut copied = start;
+    let mut p = start;
+    // Percent-encoded bytes may form one UTF-8 character: collected first.
+    let mut pending: Vec<u8> = Vec::new();
+    let mut pending_from = start;
+    while let Some(off) = memchr::memchr(marker, &buf[p..end]) {
+        let at = p + off;
+        let Some((bytes, len)) = escape_at(&buf[..end], at, encoding) else {
+            p = at + 1;
+            continue;
+        };
+        if !pending.is_empty() && at != copied {
+            d.decoded(&std::mem::take(&mut pending), pending_from, copied);
+        }
+        if pending.is_empty() {
+            d.copy(buf, copied, at);
+            pending_from = at;
+        }
+        pending.extend_from_slice(&bytes);
+        copied = at + len;
+        p = copied;
+    }
+    if !pending.is_empty() {
+        d.decoded(&pending, pending_from, copied);
+    }
+    d.copy(buf, copied, end);
+    d.region = (0, d.text.len());
+    (std::str::from_utf8(&d.text).is_ok() && d.text.iter().all(|&b| text_byte(b))).then_some(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use base64::Engine as _;
+
+    fn all(buf: &[u8]) -> Vec<(Encoding, String)> {
+        let mut out = Vec::new();
+        segments(buf, (0, buf.len()), |d| {
+            out.push((d.encoding, String::from_utf8(d.text).unwrap()));
+        });
+        out
+    }
+
+    #[test]
+    fn base64_in_its_line() {
+        let enc = base64::engine::general_purpose::STANDARD.encode("password: hunter2-and-more");
+        let buf = format!("x\n  DB: {enc}\ny\n");
+        assert_eq!(
+            all(buf.as_bytes()),
+            [(Encoding::Base64, "  DB: password: hunter2-and-more".into())]
+        );
+        let url = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode("a?>b~~~?>>secret text");
+        assert!(url.contains(['-', '_']), "{url}");
+        assert_eq!(all(url.as_bytes())[0].1, "a?>b~~~?>>secret text");
+    }
+
+    #[test]
+    fn identifiers_hashes_and_tokens_are_not_decoded() {
+        let buf = b"__attribute_deprecated__ e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 \
+            wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzzzzzzzz sk_live_4eC39HqLyjWDarjtT1zdp7dc %02x%02x \\n\\t &&";
+        assert!(all(buf).is_empty(), "{:?}", all(buf));
+    }
+
+    #[test]
+    fn hex_percent_escapes_entities() {
+        let hex: String = "token=abcdef0123456789"
+            .bytes()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(
+            all(hex.as_bytes()),
+            [(Encoding::Hex, "token=abcdef0123456789".into())]
+        );
+        let got = all(b"url=postgres%3A%2F%2Fu%3Ap%40h/db?x=%C3%A9");
+        assert_eq!(
+            got,
+            [(Encoding::Percent, "url=postgres://u:p@h/db?x=\u{e9}".into())]
+        );
+        let got = all(br#"{"k": "\u0070ass\x21 \uD83D\uDE00"}"#);
+        assert_eq!(
+            got,
+            [(Encoding::Escape, "{\"k\": \"pass! \u{1F600}\"}".into())]
+        );
+        let got = all(b"<v>&quot;s&#101;cr&#x65;t&quot; &amp;</v>");
+        assert_eq!(got, [(Encoding::Html, "<v>\"secret\" &</v>".into())]);
+    }
+
+    /// Runs of 16 to 23 characters (12 to 17 bytes of text) hold one or
+    /// two words; nearly all are found.
+    #[test]
+    fn short_base64_of_text_is_nearly_always_found() {
+        use base64::engine::general_purpose::STANDARD;
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let (mut tried, mut missed) = (0, 0);
+        for n in 12..18 {
+            for _ in 0..2000 {
+                let text: String = (0..n)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        (b' ' + (state % 95) as u8) as char
+                    })
+                    .collect();
+                let enc = STANDARD.encode(&text);
+                for shift in 0..8 {
+                    let buf = format!("{}v: {enc} ", " ".repeat(shift));
+                    let mut hit = false;
+                    segments(buf.as_bytes(), (0, buf.len()), |d| {
+                        hit |= d.text.windows(text.len()).any(|w| w == text.as_bytes());
+                    });
+                    tried += 1;
+                    missed += usize::from(!hit);
+                }
+            }
+        }
+        assert!(missed * 1000 < tried, "{missed} of {tried} missed");
+    }
+
+    #[test]
+    fn word_tests_agree_with_bytes() {
+        for x in [
+            *b"abcdefgh",
+            *b"ABCDEFGH",
+            *b"aBcdefgh",
+            *b"12345678",
+            *b"1234abcd",
+            *b"1234abcg",
+            *b"__attrib",
+            *b"Zm9vYmFy",
+            *b"cGFzc3dv",
+            *b"70617373",
+            *b"+/-_AZaz",
+        ]
+        .iter()
+        .chain(&[
+            [0x40, 0x5b, 0x60, 0x7b, 0x2f, 0x3a, 0x7f, 0x80],
+            [0xc1, 0xda, 0xab, 0xaf, 0xad, 0xdf, 0xb0, 0x2a],
+            [b'+', b',', b'.', b'/', b'-', b'_', b'^', b'`'],
+        ]) {
+            let w = u64::from_le_bytes(*x);
+            let any = |f: fn(&u8) -> bool| x.iter().any(f);
+            assert_eq!(
+                has_between(w, b'A' - 1, b'Z' + 1),
+                any(u8::is_ascii_uppercase),
+                "{x:?}"
+            );
+            assert_eq!(
+                has_between(w, b'a' - 1, b'z' + 1),
+                any(u8::is_ascii_lowercase),
+                "{x:?}"
+            );
+            assert_eq!(
+                has_between(w, b'0' - 1, b'9' + 1),
+                any(u8::is_ascii_digit),
+                "{x:?}"
+            );
+            assert_eq!(has_less(w, b'+'), x.iter().any(|&b| b < b'+'), "{x:?}");
+            for (k, b) in x.iter().enumerate() {
+                let flag = alphabet_flags(w) >> (8 * k + 7) & 1 == 1;
+                assert_eq!(flag, CLASS[*b as usize] & B64 != 0, "{x:?} byte {k}");
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn base64_and_hex_of_text_are_always_found(text in "[ -~]{18,80}") {
+            use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+            let hex: String = text.bytes().map(|b| format!("{b:02x}")).collect();
+            for enc in [STANDARD.encode(&text), URL_SAFE_NO_PAD.encode(&text), hex] {
+                if enc.len() < MIN_BASE64 || enc.contains(['+', '/']) && enc.contains(['-', '_']) {
+                    continue;
+                }
+                for shift in 0..8 {
+                    let buf = format!("{}v: {enc} ", " ".repeat(shift));
+                    let mut got = Vec::new();
+                    segments(buf.as_bytes(), (0, buf.len()), |d| got.push(d.text));
+                    let want = format!("{}v: {text} ", " ".repeat(shift));
+                    proptest::prop_assert!(
+                        got.iter().any(|t| t == want.as_bytes()),
+                        "{enc:?} not decoded at shift {shift}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn source_maps_decoded_spans_back() {
+        let buf = b"a=%2F%3Acd";
+        let mut got = None;
+        segments(buf, (0, buf.len()), |d| got = Some(d));
+        let d = got.unwrap();
+        assert_eq!(d.text, b"a=/:cd");
+        // `/:cd`: from the first escape to the end.
+        assert_eq!(d.source(2, 6), Some((2, 10)));
+        assert_eq!(d.source(3, 5), Some((2, 9)));
+        // Copied bytes map one to one.
+        assert_eq!(d.source(4, 6), Some((8, 10)));
+        assert_eq!(d.source(0, 2), Some((0, 2)));
+        assert_eq!(d.source(1, 1), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_bytes_decode_without_panic(buf in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..600)) {
+            segments(&buf, (0, buf.len()), |d| {
+                for s in 0..d.text.len() {
+                    if let Some((a, b)) = d.source(s, d.text.len()) {
+                        assert!(a <= b && b <= buf.len());
+                    }
+                }
+            });
+        }
+    }
+}
