@@ -178,6 +178,70 @@ fn json_and_sarif_formats() {
 }
 
 #[test]
+fn encoded_secrets_confidence_and_their_flags() {
+    use base64::Engine as _;
+    let dir = tempfile::tempdir().unwrap();
+    let stripe = stripe_key();
+    let encoded = base64::engine::general_purpose::STANDARD.encode(format!("STRIPE_KEY={stripe}"));
+    std::fs::write(
+        dir.path().join("app.yaml"),
+        format!("blob: {encoded}\ndb_password: \"q8Vn2rLx7TzK4wPm\"\n"),
+    )
+    .unwrap();
+    let findings = |args: &[&str]| -> (i32, Vec<Value>) {
+        let mut all = vec!["--json"];
+        all.extend_from_slice(args);
+        let run = scan_in(dir.path(), &all);
+        let doc: Value = serde_json::from_str(&run.stdout).unwrap_or(Value::Null);
+        (
+            run.code,
+            doc["findings"].as_array().cloned().unwrap_or_default(),
+        )
+    };
+    let (code, all) = findings(&[]);
+    assert_eq!(code, 1);
+    let rules: Vec<(&str, &str, Option<&str>)> = all
+        .iter()
+        .map(|f| {
+            (
+                f["rule"].as_str().unwrap(),
+                f["confidence"].as_str().unwrap(),
+                f["decoded"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("stripe-live-secret-key", "medium", Some("base64")),
+            ("generic-secret", "low", None)
+        ]
+    );
+    assert_eq!(
+        (all[0]["line"].as_u64(), all[0]["column"].as_u64()),
+        (Some(1), Some(7))
+    );
+    assert!(!all[0].to_string().contains(&stripe));
+    // --min-confidence drops the generic finding; high leaves nothing (exit 0).
+    assert_eq!(findings(&["--min-confidence", "medium"]).1.len(), 1);
+    assert_eq!(findings(&["--min-confidence", "high"]), (0, vec![]));
+    // --decode-depth 0: the encoded key is not looked at.
+    let (_, plain) = findings(&["--decode-depth", "0"]);
+    assert_eq!(plain.len(), 1);
+    assert_eq!(plain[0]["rule"], "generic-secret");
+    // Out-of-range values are errors (exit 2), before anything is scanned.
+    for bad in [["--decode-depth", "6"], ["--min-confidence", "certain"]] {
+        let run = scan_in(dir.path(), &bad);
+        assert_eq!(run.code, 2, "{bad:?}: {}", run.stderr);
+        assert!(run.stderr.contains(bad[0]), "{}", run.stderr);
+    }
+    // Text output names the chain and the confidence.
+    let run = scan_in(dir.path(), &[]);
+    assert!(run.stdout.contains("    decoded: base64"), "{}", run.stdout);
+    assert!(run.stdout.contains("    confidence: low"), "{}", run.stdout);
+}
+
+#[test]
 fn errors_exit_2_with_a_clear_message() {
     let dir = tempfile::tempdir().unwrap();
     let run = scan_in(dir.path(), &["no/such/path"]);
