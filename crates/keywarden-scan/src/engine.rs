@@ -721,6 +721,14 @@ impl Scanner {
                     {
                         continue;
                     }
+                    // A UUID under a token's name is an id (AWS's
+                    // `ClientToken`, idempotency and request tokens); under
+                    // a key's or secret's name it may be a credential.
+                    if is_uuid(secret)
+                        && name.to_ascii_lowercase().windows(5).any(|w| w == b"token")
+                    {
+                        continue;
+                    }
                 }
                 if !rule.generic
                     && let Some(n) = caps.name("name")
@@ -1153,6 +1161,19 @@ const NOT_SECRET_NAME_STARTS: &[&str] = &[
 /// Whether the generic rule's assigned name may hold a secret value
 /// (`api_key`, `db_password`), not metadata about one (`token_type`), a
 /// cursor (`NextToken`) or a type path (`AWS::IAM::AccessKey`).
+/// `8-4-4-4-12` hex digits.
+fn is_uuid(value: &str) -> bool {
+    let b = value.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                *c == b'-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
+}
+
 fn generic_name_ok(name: &[u8], before: Option<u8>) -> bool {
     name_ok(name, before, true)
 }
@@ -1300,6 +1321,10 @@ fn generic_value_ok(value: &str, quote: &[u8], rest: &[u8], xml: bool) -> bool {
         if value.starts_with("0x") {
             return false;
         }
+        // Code, not a value: a call, an index, a block, a list.
+        if value.contains([';', ',', '(', ')', '[', ']', '{', '}']) {
+            return false;
+        }
         // Attribute access (`module.CONSTANT`, `self.token2`).
         let b = value.as_bytes();
         let ident = |seg: &[u8]| {
@@ -1330,7 +1355,7 @@ fn generic_value_ok(value: &str, quote: &[u8], rest: &[u8], xml: bool) -> bool {
     // random text does (two capitals in a row somewhere).
     let bytes = value.as_bytes();
     let has_digit = bytes.iter().any(u8::is_ascii_digit);
-    let random_letters = bytes.len() >= 24
+    let random_letters = bytes.len() >= 16
         && bytes.iter().any(u8::is_ascii_lowercase)
         && bytes
             .windows(2)

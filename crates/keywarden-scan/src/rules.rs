@@ -389,7 +389,9 @@ const SPECS: &[Spec] = &[
         "Registry auth token in an .npmrc",
         High,
         &["_authToken", "_auth="],
-        r#"(?:_authToken|_auth)\s*=\s*["']?(?P<secret>[^\s"'$]{16,})(?:[\s"']|$)"#,
+        // At a line's start or after the registry's `:` (`//host/:_authToken=`),
+        // not a program's `self._auth = …` or `use_auth=`.
+        r#"(?m)(?:^[ \t]*|:)(?:_authToken|_auth)[ \t]*=[ \t]*["']?(?P<secret>[^\s"'$]{16,})(?:[\s"']|$)"#,
     ),
     // AWS IAM: unique ID prefixes AKIA (access key) and ASIA (temporary
     // credentials), 16 more base32 characters; secret access key is 40 base64-ish
@@ -1052,7 +1054,8 @@ const SPECS: &[Spec] = &[
         "X (Twitter) app bearer token",
         High,
         &["AAAAAAAAAAAAAAAAAAAAA"],
-        r"\b(?P<secret>AAAAAAAAAAAAAAAAAAAAA[0-9A-Za-z%]{30,120})\b",
+        // Exactly 21 `A`s, then the app's id: a longer run of `A` is base64 data.
+        r"\b(?P<secret>AAAAAAAAAAAAAAAAAAAAA[0-9B-Za-z%][0-9A-Za-z%]{29,119})\b",
     ),
 ];
 
@@ -1079,7 +1082,7 @@ const SECRET_NAMES: &[&str] = &[
 /// and an XML element (`<password>…</password>`; the engine requires the
 /// `<`). The value stops at a backslash, so a value followed by an escaped
 /// newline inside a JSON string is whole.
-const GENERIC_REGEX: &str = r#"(?i)(?P<name>(?:api[_.-]?key|secret|token|passw(?:or)?d|pwd|credentials?|access[_.-]?key|auth[_.-]?key|private[_.-]?key)[0-9a-z_.-]{0,40})(?:["'\]]{0,2}(?:[ \t]*:[ \t]*(?:string|str)\b|[ \t]+(?:string|\[\]byte))?[ \t]*(?P<op>:::=|::=|:=|\?=|\.=|=>|=|:|>)|["'][ \t]*(?P<op2>,))[ \t]*(?P<quote>["'`]?)(?P<secret>[^\s"'`;,()\[\]{}<>\\]{8,256})"#;
+const GENERIC_REGEX: &str = r#"(?i)(?P<name>(?:api[_.-]?key|secret|token|passw(?:or)?d|pwd|credentials?|access[_.-]?key|auth[_.-]?key|private[_.-]?key)[0-9a-z_.-]{0,40})(?:["'\]]{0,2}(?:[ \t]*:[ \t]*(?:string|str)\b|[ \t]+(?:string|\[\]byte))?[ \t]*(?P<op>:::=|::=|:=|\?=|\.=|=>|=|:|>)|["'][ \t]*(?P<op2>,))[ \t]*(?P<quote>["'`]?)(?P<secret>[^\s"'`<>\\]{8,256})"#;
 
 /// Case variants of a keyword: as written, lower, UPPER, Capitalized.
 fn case_variants(word: &str) -> Vec<String> {

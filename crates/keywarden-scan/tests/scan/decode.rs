@@ -235,3 +235,43 @@ fn findings_say_how_sure_they_are() {
         ]
     );
 }
+
+#[test]
+fn precision_causes_seen_on_clean_trees_and_recall_gaps() {
+    let s = scanner();
+    let mut g = Gen::new(266);
+    // Django's generated SECRET_KEY holds parentheses and symbols.
+    let django = format!("django-insecure-{}(x)#!{}", g.alnum(20), g.alnum(12));
+    let got = crate::found_in(&s, "settings.py", &format!("SECRET_KEY = '{django}'\n"));
+    assert_eq!(got, [("generic-secret".to_owned(), django)]);
+    // Letters only, random: a secret all the same.
+    let letters = format!("QzXk{}", g.letters(14));
+    let got = crate::found_in(&s, "app.env", &format!("API_SECRET={letters}\n"));
+    assert_eq!(got.len(), 1, "{got:?}");
+    // A call is code, not a value.
+    assert!(crate::found_in(&s, "a.py", "token = get_token(request, 42)\n").is_empty());
+    // A UUID under a token's name is an id; under a key's name it may be a credential.
+    let uuid = "3f1c2a9e-8b7d-4c6e-9a1f-2b3c4d5e6f70";
+    assert!(crate::found_in(&s, "ex.json", &format!("\"ClientToken\": \"{uuid}\",\n")).is_empty());
+    assert_eq!(
+        crate::found_in(&s, "a.env", &format!("HEROKU_API_KEY={uuid}\n")).len(),
+        1
+    );
+    // `_auth` in a program is not an .npmrc; at a registry's `:` it is.
+    let value = g.alnum(24);
+    assert!(
+        crate::found_in(&s, "client.py", &format!("        self._auth = {value}\n")).is_empty()
+    );
+    let got = crate::found_in(
+        &s,
+        ".npmrc",
+        &format!("//registry.npmjs.org/:_authToken={value}\n"),
+    );
+    assert_eq!(got, [("npmrc-auth-token".to_owned(), value)]);
+    // A run of `A` in base64 data is no X bearer token; the token's shape is.
+    let data = format!("{}{}", "A".repeat(40), g.alnum(60));
+    assert!(crate::found_in(&s, "img.txt", &format!("data = {data}\n")).is_empty());
+    let bearer = format!("{}M{}%2B{}", "A".repeat(21), g.alnum(30), g.alnum(40));
+    let got = crate::found_in(&s, "x.env", &format!("X_BEARER={bearer}\n"));
+    assert_eq!(got, [("twitter-bearer-token".to_owned(), bearer)]);
+}
