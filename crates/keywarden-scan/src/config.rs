@@ -7,6 +7,9 @@
 //!                               # for checksum-verified keys)
 //! min_entropy = 3.5             # generic rule's bar, bits per character
 //! disable = ["jwt"]             # built-in rule ids to turn off
+//! archives = true               # open zip, jar, tar, gzip files in a tree
+//!                               # scan (false: checksum-verified keys only)
+//! max_archive_size = 268435456  # bytes; larger archives are not opened
 //!
 //! [allowlist]
 //! paths = ["tests/fixtures/**", "**/*.snap"]   # globs, relative to the scan root
@@ -33,6 +36,10 @@ use crate::rules::DEFAULT_MIN_ENTROPY;
 /// Default size limit: files over 10 MiB are skipped (and counted).
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 
+/// Default size limit of an archive the tree walk opens (256 MiB), and of
+/// what one archive expands to, its nested archives included.
+pub const DEFAULT_MAX_ARCHIVE_SIZE: u64 = 256 * 1024 * 1024;
+
 /// The configuration file name looked for at the scan root.
 pub const CONFIG_FILE: &str = ".keywarden.toml";
 
@@ -46,6 +53,12 @@ pub struct Config {
     pub max_file_size: u64,
     /// Entropy bar (bits per character) of the generic rule.
     pub min_entropy: f64,
+    /// What a tree scan does with archives ([`crate::archive`]).
+    pub archives: Archives,
+    /// Archives larger than this many bytes are not opened (below the
+    /// default, only by the full scan:
+    /// [`crate::Scanner::verified_max_archive_size`]).
+    pub max_archive_size: u64,
     /// Built-in rule ids turned off.
     pub disable: Vec<String>,
     /// Path globs never scanned (relative to the scan root).
@@ -70,6 +83,8 @@ impl Default for Config {
         Self {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             min_entropy: DEFAULT_MIN_ENTROPY,
+            archives: Archives::default(),
+            max_archive_size: DEFAULT_MAX_ARCHIVE_SIZE,
             disable: Vec::new(),
             allow_paths: Vec::new(),
             allow_regexes: Vec::new(),
@@ -80,6 +95,25 @@ impl Default for Config {
             fingerprint_key: FingerprintKey::default(),
         }
     }
+}
+
+/// What a tree scan ([`crate::scan_paths`]) does with the archives it
+/// finds (zip and the formats built on it, tar, gzip). Standard input,
+/// staged changes and git history never open archives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Archives {
+    /// Opened (nested up to [`crate::archive::MAX_DEPTH`] deep), each entry
+    /// scanned like a file: the default.
+    #[default]
+    Open,
+    /// Opened, the entries searched for checksum-verified keys only (the
+    /// checksum rules, as for ignored files): what `archives = false` in a
+    /// configuration file gets, since nothing a repository holds hides a
+    /// checksum-verified key.
+    VerifiedOnly,
+    /// Not opened: skipped as binary files (`keywarden scan --no-archives`).
+    Skipped,
 }
 
 /// A rule from `[[rules]]`.
@@ -122,6 +156,8 @@ struct ScanSection {
     min_entropy: Option<f64>,
     #[serde(default)]
     disable: Vec<String>,
+    archives: Option<bool>,
+    max_archive_size: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -153,9 +189,24 @@ impl Config {
         if max_file_size == 0 {
             return Err(bad("scan.max_file_size must be at least 1 byte".to_owned()));
         }
+        let max_archive_size = file
+            .scan
+            .max_archive_size
+            .unwrap_or(DEFAULT_MAX_ARCHIVE_SIZE);
+        if max_archive_size == 0 {
+            return Err(bad(
+                "scan.max_archive_size must be at least 1 byte".to_owned()
+            ));
+        }
+        let archives = match file.scan.archives {
+            Some(false) => Archives::VerifiedOnly,
+            Some(true) | None => Archives::Open,
+        };
         Ok(Self {
             max_file_size,
             min_entropy,
+            archives,
+            max_archive_size,
             disable: file.scan.disable,
             allow_paths: file.allowlist.paths,
             allow_regexes: file.allowlist.regexes,
