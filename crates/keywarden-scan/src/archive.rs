@@ -632,26 +632,42 @@ impl Expander<'_> {
             }
             return Ok(());
         }
-        self.read_rest(reader, &mut buf, limit)?;
+        // Damage after some text: what was read is scanned, then the
+        // archive is said to be corrupt (a truncated `.gz` log still shows
+        // the tokens in its first part).
+        let damage = match self.read_rest(reader, &mut buf, limit) {
+            Ok(()) => None,
+            Err(Stop::Abort) => return Err(Stop::Abort),
+            Err(skip) => Some(skip),
+        };
+        self.text(at, &buf);
+        damage.map_or(Ok(()), Err)
+    }
+
+    /// A text entry read whole (or up to `limit` + 1 bytes): scanned as a
+    /// file of its size is.
+    fn text(&mut self, at: &Origin, buf: &[u8]) {
+        let scanner = self.scanner;
+        let limit = scanner.verified_max_file_size();
         let size = buf.len() as u64;
         if size > limit {
             self.out.skipped_large += 1;
-            return Ok(());
+            return;
         }
         if size > scanner.max_file_size() || at.mode == Mode::Verified {
             if size > scanner.max_file_size() {
                 self.out.skipped_large += 1;
             }
-            let matches = scanner.scan_verified(&at.shown, &buf);
+            let matches = scanner.scan_verified(&at.shown, buf);
             self.out.findings.extend(
                 matches
                     .into_iter()
                     .map(|m| scanner.finding(m, &at.shown, None)),
             );
-            return Ok(());
+            return;
         }
         self.progress.add(buf.len());
-        let scanned = scanner.scan_counted(&at.shown, &buf, at.allowed);
+        let scanned = scanner.scan_counted(&at.shown, buf, at.allowed);
         self.out.allowlisted += scanned.allowlisted as u64;
         self.out.findings.extend(
             scanned
@@ -659,7 +675,6 @@ impl Expander<'_> {
                 .into_iter()
                 .map(|m| scanner.finding(m, &at.shown, None)),
         );
-        Ok(())
     }
 }
 

@@ -406,6 +406,9 @@ fn a_corrupt_archive_is_a_warning_and_the_rest_is_scanned() {
         ("noise.txt", noise.as_bytes()),
     ]));
     write(root, "truncated.tgz", &tgz[..tgz.len() - 100]);
+    // A log cut short: its first part is scanned all the same.
+    let log = gzip(format!("t = {a}\n{noise}\n").as_bytes());
+    write(root, "app.log.gz", &log[..log.len() - 100]);
     write(root, "fine.txt", format!("t = {b}\n").as_bytes());
 
     let report = scan_with(&scanner(), root);
@@ -413,14 +416,18 @@ fn a_corrupt_archive_is_a_warning_and_the_rest_is_scanned() {
     assert_eq!(
         found(root, &report),
         [
+            pair("app.log.gz!app.log", "github-pat"),
             pair("fine.txt", "github-pat"),
             pair("truncated.tgz!b.txt", "github-pat"),
         ]
     );
     let warnings = warned(root, &report);
-    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert_eq!(warnings.len(), 3, "{warnings:?}");
     for (path, skip) in &warnings {
-        assert!(path.starts_with("truncated."), "{path}");
+        assert!(
+            ["app.log.gz", "truncated.tgz", "truncated.zip"].contains(&path.as_str()),
+            "{path}"
+        );
         assert!(matches!(skip, ArchiveSkip::Corrupt(_)), "{skip:?}");
     }
     let shown = report.warnings[0].to_string();
