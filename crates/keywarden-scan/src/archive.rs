@@ -421,9 +421,7 @@ pub(crate) fn expand(
     // An abort was said where it happened.
     let _ = x.open(kind, bytes, &at, 1);
     // A cap reached whose error a reader swallowed.
-    if let Some((path, skip)) = budget.tripped.take() {
-        x.out.warn(&path, skip);
-    }
+    x.said_trip();
     x.out
 }
 
@@ -450,8 +448,7 @@ impl Expander<'_> {
     /// What a reader's error means: a cap was reached (said now, and the
     /// file aborts), or the archive at hand is unreadable.
     fn stop(&mut self, err: impl std::fmt::Display) -> Stop {
-        if let Some((path, skip)) = self.budget.tripped.take() {
-            self.out.warn(&path, skip);
+        if self.said_trip() {
             return Stop::Abort;
         }
         // One line, of a sane length: the reader's words, never content.
@@ -465,6 +462,20 @@ impl Expander<'_> {
             message.push_str("unreadable");
         }
         Stop::Skip(ArchiveSkip::Corrupt(message))
+    }
+
+    /// Says the cap a reader broke, if one did: a bomb at the stream that
+    /// expanded, the total at the archive file.
+    fn said_trip(&mut self) -> bool {
+        let Some((path, skip)) = self.budget.tripped.take() else {
+            return false;
+        };
+        let path = match skip {
+            ArchiveSkip::Expanded { .. } => &self.top,
+            _ => &path,
+        };
+        self.out.warn(path, skip);
+        true
     }
 
     /// Counts `n` more entries against [`MAX_ENTRIES`].

@@ -387,6 +387,24 @@ fn expansion_past_the_archive_limit_stops_with_a_warning() {
             }
         }]
     );
+    // Nested, the warning names the archive file whose total it is.
+    assert!(tgz.len() < 10 << 20);
+    let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    w.start_file("dist/big.tgz", stored).unwrap();
+    w.write_all(&tgz).unwrap();
+    let zip = w.finish().unwrap().into_inner();
+    let report = archive::scan_archive(&scanner(), "outer.zip", &zip).unwrap();
+    assert_eq!(
+        report.warnings,
+        [ScanWarning::Archive {
+            path: "outer.zip".into(),
+            skip: ArchiveSkip::Expanded {
+                limit: keywarden_scan::config::DEFAULT_MAX_ARCHIVE_SIZE
+            }
+        }]
+    );
 }
 
 const MAX_RATIO_USIZE: usize = keywarden_scan::archive::MAX_RATIO as usize;
