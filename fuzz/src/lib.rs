@@ -102,3 +102,20 @@ pub fn scan_buffer(data: &[u8]) {
         }
     }
 }
+
+/// Archives (zip, tar, gzip: the input as it is, and behind each magic
+/// header) never make the scanner panic or run past its caps, and what it
+/// finds is inside the archive.
+pub fn scan_archive(data: &[u8]) {
+    let s = scanner();
+    for magic in [&b""[..], b"PK\x03\x04", &[0x1f, 0x8b, 0x08]] {
+        let mut bytes = magic.to_vec();
+        bytes.extend_from_slice(data);
+        if let Some(report) = keywarden_scan::archive::scan_archive(s, "fuzz.zip", &bytes) {
+            assert!(report.stats.archives >= 1);
+            for f in &report.findings {
+                assert!(f.path.starts_with("fuzz.zip!"), "{}", f.path);
+            }
+        }
+    }
+}

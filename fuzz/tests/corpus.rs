@@ -87,3 +87,10 @@ fn scan_buffer() {
         keywarden_fuzz::scan_buffer(&s);
     }
 }
+
+#[test]
+fn scan_archive() {
+    for s in seeds("scan_archive") {
+        keywarden_fuzz::scan_archive(&s);
+    }
+}

@@ -19,7 +19,8 @@ use clap::{Args, Subcommand, ValueEnum};
 use keywarden_core::secret::SecretString;
 use keywarden_proto::leaks::{LeakAccepted, LeakReport};
 use keywarden_scan::{
-    Baseline, Confidence, Config, Finding, HistoryOptions, Progress, Report, Scanner, files, git,
+    Archives, Baseline, Confidence, Config, Finding, HistoryOptions, Progress, Report, Scanner,
+    files, git,
     gitleaks::GitleaksConfig,
     hook,
     report::{self, OutputOptions},
@@ -122,6 +123,12 @@ pub(crate) struct ScanArgs {
     /// high-entropy value under a secret-like name).
     #[arg(long, value_name = "LEVEL", value_parser = parse_confidence)]
     min_confidence: Option<Confidence>,
+    /// Do not open archives (zip, jar, war, whl, apk, tar, tar.gz, gz, …):
+    /// skip them as binary files. By default a tree scan opens them,
+    /// nested up to 3 deep, and shows a finding inside one as
+    /// `outer.zip!inner.jar!file`.
+    #[arg(long, conflicts_with_all = ["staged", "git", "stdin"])]
+    no_archives: bool,
     /// Print whole secrets instead of their first and last few characters.
     #[arg(long)]
     show_secrets: bool,
@@ -260,6 +267,17 @@ fn load_config(args: &ScanArgs) -> anyhow::Result<Config> {
         config.fingerprint_key = config
             .fingerprint_key
             .with_secret(secret.as_encoded_bytes());
+    }
+    if args.no_archives {
+        config.archives = Archives::Skipped;
+    } else if config.archives == Archives::VerifiedOnly
+        && !(args.staged || args.git || args.stdin || args.list_rules)
+    {
+        // A repository's file narrowed the scan: its user should know.
+        eprintln!(
+            "note: the configuration sets `archives = false`: archives are searched for \
+             checksum-verified keys only (--no-archives skips them)"
+        );
     }
     if let Some(max) = args.max_file_size {
         if max == 0 {
@@ -422,6 +440,10 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
 
     for err in &report.errors {
         eprintln!("error: {err}");
+    }
+    // Said even with --quiet, like errors: what was not scanned.
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
     }
 
     if let Some(path) = &args.write_baseline {
@@ -620,6 +642,13 @@ fn summary(report: &Report, baselined: usize) {
             "; {} ignored file{} searched for checksum-verified keys only",
             s.ignored,
             if s.ignored == 1 { "" } else { "s" }
+        ));
+    }
+    if s.archives > 0 {
+        line.push_str(&format!(
+            "; opened {} archive{}",
+            s.archives,
+            if s.archives == 1 { "" } else { "s" }
         ));
     }
     let skipped = s.skipped_binary + s.skipped_large;

@@ -9,6 +9,9 @@
 //! disable = ["jwt"]             # built-in rule ids to turn off
 //! decode_depth = 3              # encodings undone in a row (base64, hex,
 //!                               # percent, escapes, entities); 0: none
+//! archives = true               # open zip, jar, tar, gzip files in a tree
+//!                               # scan (false: checksum-verified keys only)
+//! max_archive_size = 268435456  # bytes; larger archives are not opened
 //!
 //! [allowlist]
 //! paths = ["tests/fixtures/**", "**/*.snap"]   # globs, relative to the scan root
@@ -41,6 +44,10 @@ pub const DEFAULT_DECODE_DEPTH: u8 = 3;
 /// Deepest decoding allowed (each level scans the pieces of the last).
 pub const MAX_DECODE_DEPTH: u8 = 5;
 
+/// Default size limit of an archive the tree walk opens (256 MiB), and of
+/// what one archive expands to, its nested archives included.
+pub const DEFAULT_MAX_ARCHIVE_SIZE: u64 = 256 * 1024 * 1024;
+
 /// The configuration file name looked for at the scan root.
 pub const CONFIG_FILE: &str = ".keywarden.toml";
 
@@ -54,6 +61,12 @@ pub struct Config {
     pub max_file_size: u64,
     /// Entropy bar (bits per character) of the generic rule.
     pub min_entropy: f64,
+    /// What a tree scan does with archives ([`crate::archive`]).
+    pub archives: Archives,
+    /// Archives larger than this many bytes are not opened (below the
+    /// default, only by the full scan:
+    /// [`crate::Scanner::verified_max_archive_size`]).
+    pub max_archive_size: u64,
     /// Built-in rule ids turned off.
     pub disable: Vec<String>,
     /// How many encodings deep the scanner decodes (base64, hex,
@@ -82,6 +95,8 @@ impl Default for Config {
         Self {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             min_entropy: DEFAULT_MIN_ENTROPY,
+            archives: Archives::default(),
+            max_archive_size: DEFAULT_MAX_ARCHIVE_SIZE,
             disable: Vec::new(),
             decode_depth: DEFAULT_DECODE_DEPTH,
             allow_paths: Vec::new(),
@@ -93,6 +108,25 @@ impl Default for Config {
             fingerprint_key: FingerprintKey::default(),
         }
     }
+}
+
+/// What a tree scan ([`crate::scan_paths`]) does with the archives it
+/// finds (zip and the formats built on it, tar, gzip). Standard input,
+/// staged changes and git history never open archives.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Archives {
+    /// Opened (nested up to [`crate::archive::MAX_DEPTH`] deep), each entry
+    /// scanned like a file: the default.
+    #[default]
+    Open,
+    /// Opened, the entries searched for checksum-verified keys only (the
+    /// checksum rules, as for ignored files): what `archives = false` in a
+    /// configuration file gets, since nothing a repository holds hides a
+    /// checksum-verified key.
+    VerifiedOnly,
+    /// Not opened: skipped as binary files (`keywarden scan --no-archives`).
+    Skipped,
 }
 
 /// A rule from `[[rules]]`.
@@ -136,6 +170,8 @@ struct ScanSection {
     #[serde(default)]
     disable: Vec<String>,
     decode_depth: Option<u8>,
+    archives: Option<bool>,
+    max_archive_size: Option<u64>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -173,10 +209,25 @@ impl Config {
                 "scan.decode_depth must be between 0 and {MAX_DECODE_DEPTH}, got {decode_depth}"
             )));
         }
+        let max_archive_size = file
+            .scan
+            .max_archive_size
+            .unwrap_or(DEFAULT_MAX_ARCHIVE_SIZE);
+        if max_archive_size == 0 {
+            return Err(bad(
+                "scan.max_archive_size must be at least 1 byte".to_owned()
+            ));
+        }
+        let archives = match file.scan.archives {
+            Some(false) => Archives::VerifiedOnly,
+            Some(true) | None => Archives::Open,
+        };
         Ok(Self {
             max_file_size,
             min_entropy,
             decode_depth,
+            archives,
+            max_archive_size,
             disable: file.scan.disable,
             allow_paths: file.allowlist.paths,
             allow_regexes: file.allowlist.regexes,

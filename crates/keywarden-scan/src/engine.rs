@@ -129,6 +129,8 @@ pub struct Scanner {
     allow_regexes: Vec<regex::Regex>,
     allow_values: HashSet<String>,
     max_file_size: u64,
+    archives: crate::config::Archives,
+    max_archive_size: u64,
     fingerprint_key: FingerprintKey,
     /// Rules without keywords (imported): their regexes run over whole buffers.
     fulltext: Vec<usize>,
@@ -259,6 +261,8 @@ impl Scanner {
             allow_regexes,
             allow_values: config.allow_values.iter().cloned().collect(),
             max_file_size: config.max_file_size,
+            archives: config.archives,
+            max_archive_size: config.max_archive_size,
             fingerprint_key: config.fingerprint_key.clone(),
             fulltext,
             allowlists: config.gitleaks_allowlists.clone(),
@@ -327,6 +331,25 @@ impl Scanner {
     /// otherwise skip every file).
     pub fn verified_max_file_size(&self) -> u64 {
         self.max_file_size.max(crate::config::DEFAULT_MAX_FILE_SIZE)
+    }
+
+    /// What a tree scan does with the archives it finds.
+    pub fn archives(&self) -> crate::config::Archives {
+        self.archives
+    }
+
+    /// Archives over this size are not opened.
+    pub fn max_archive_size(&self) -> u64 {
+        self.max_archive_size
+    }
+
+    /// Archives up to this size are opened and searched for
+    /// checksum-verified keys even over [`Scanner::max_archive_size`], as
+    /// [`Scanner::verified_max_file_size`] does for files; it is also the
+    /// most one archive expands to, its nested archives included.
+    pub fn verified_max_archive_size(&self) -> u64 {
+        self.max_archive_size
+            .max(crate::config::DEFAULT_MAX_ARCHIVE_SIZE)
     }
 
     /// Whether `path` (relative to the scan root, `/`-separated) is

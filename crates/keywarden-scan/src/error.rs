@@ -1,4 +1,4 @@
-//! The scanner's one error type.
+//! The scanner's one error type, and the warnings of a scan that went on.
 //!
 //! No variant ever holds a secret: paths, rule ids, line numbers and
 //! messages from the OS or git only.
@@ -57,6 +57,24 @@ pub enum ScanError {
     /// Writing a report failed.
     #[error("cannot write the report: {0}")]
     Output(#[from] std::io::Error),
+}
+
+/// What a scan skipped and went on without, that its user should know:
+/// unlike a [`ScanError`] in [`crate::Report::errors`], no reason to fail
+/// the scan. Names paths, never contents.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ScanWarning {
+    /// An archive, or an entry of one, that was not opened, or not to the
+    /// end (what was scanned before stays reported).
+    #[error("{path}: {skip}")]
+    Archive {
+        /// The archive or the entry, as findings show it
+        /// (`outer.zip!lib/app.jar`).
+        path: String,
+        /// Why.
+        skip: crate::archive::ArchiveSkip,
+    },
 }
 
 impl ScanError {

@@ -11,8 +11,10 @@ use std::time::Instant;
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::{DirEntry, WalkBuilder, WalkState};
 
+use crate::archive::{self, Expanded, Kind, Mode, Origin};
+use crate::config::Archives;
 use crate::engine::Scanner;
-use crate::error::ScanError;
+use crate::error::{ScanError, ScanWarning};
 use crate::finding::Finding;
 
 /// The ignore file read beside `.gitignore` files, same syntax.
@@ -20,7 +22,7 @@ pub const IGNORE_FILE: &str = ".keywardenignore";
 
 /// How many leading bytes decide whether a file is binary (a NUL byte in
 /// them), as git and ripgrep do.
-const BINARY_PROBE: usize = 8 * 1024;
+pub(crate) const BINARY_PROBE: usize = 8 * 1024;
 
 /// Standard input is scanned in chunks of about this size, cut at a newline.
 const STDIN_CHUNK: usize = 4 * 1024 * 1024;
@@ -37,7 +39,7 @@ pub struct Progress {
 }
 
 impl Progress {
-    fn add(&self, bytes: usize) {
+    pub(crate) fn add(&self, bytes: usize) {
         self.files.fetch_add(1, Ordering::Relaxed);
         self.bytes.fetch_add(bytes as u64, Ordering::Relaxed);
     }
@@ -53,10 +55,13 @@ pub struct Stats {
     pub bytes: u64,
     /// Commits read (git history and staged modes).
     pub commits: u64,
-    /// Files skipped as binary.
+    /// Files (and archive entries) skipped as binary.
     pub skipped_binary: u64,
-    /// Files skipped as over the size limit.
+    /// Files (and archive entries) skipped as over the size limit.
     pub skipped_large: u64,
+    /// Archives opened ([`crate::archive`]): archive files, and the
+    /// archives nested in them. Their entries count as files.
+    pub archives: u64,
     /// Findings an allowlist suppressed (`.keywarden.toml`'s paths, regexes
     /// and values; an imported gitleaks configuration's allowlists).
     /// Inline `keywarden:allow` comments count here too. Checksum-verified
@@ -81,12 +86,17 @@ pub struct Report {
     pub stats: Stats,
     /// Files that could not be read; the scan went on without them.
     pub errors: Vec<ScanError>,
+    /// What the scan skipped and went on without, no reason to fail it:
+    /// archives not opened, or not to the end (corrupt, a compression
+    /// bomb, over a cap). Sorted by path.
+    pub warnings: Vec<ScanWarning>,
 }
 
 impl Report {
     pub(crate) fn sort(&mut self) {
         self.findings
             .sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        self.warnings.sort_by_cached_key(ToString::to_string);
     }
 }
 
@@ -113,6 +123,11 @@ pub(crate) fn display_path(path: &Path) -> String {
 /// ([`Scanner::scan_verified`]), in the same walk; so are the files git
 /// tracks although its ignore rules match them (git commits them, the walk
 /// skips them). They are counted in [`Stats::ignored`].
+///
+/// Archives (zip, jar, tar, gzip, …: [`crate::archive`]) are opened and
+/// their entries scanned as `outer.zip!inner/file`, as
+/// [`Scanner::archives`] says; one that is corrupt or breaks a cap is
+/// recorded in [`Report::warnings`] and the scan goes on.
 pub fn scan_paths(
     scanner: &Scanner,
     roots: &[PathBuf],
@@ -161,7 +176,7 @@ pub fn scan_paths(
                     walked.insert(path.to_path_buf());
                 }
                 if kept_out {
-                    scan_kept_out_file(scanner, path, &mut buf, tally);
+                    scan_kept_out_file(scanner, path, &mut buf, tally, progress);
                 } else {
                     scan_file(scanner, roots, path, &mut buf, tally, progress);
                 }
@@ -175,13 +190,14 @@ pub fn scan_paths(
     for path in tracked_ignored.difference(&walked) {
         // Not a symbolic link (the walk follows none), not deleted.
         if path.symlink_metadata().is_ok_and(|m| m.is_file()) {
-            scan_kept_out_file(scanner, path, &mut buf, &tally);
+            scan_kept_out_file(scanner, path, &mut buf, &tally, progress);
         }
     }
 
     let mut report = Report {
         findings: tally.findings.into_inner().unwrap_or_default(),
         errors: tally.errors.into_inner().unwrap_or_default(),
+        warnings: tally.warnings.into_inner().unwrap_or_default(),
         ..Report::default()
     };
     let mut allowlisted = tally.allowlisted.into_inner();
@@ -204,6 +220,7 @@ pub fn scan_paths(
         commits: 0,
         skipped_binary: tally.skipped_binary.into_inner(),
         skipped_large: tally.skipped_large.into_inner(),
+        archives: tally.archives.into_inner(),
         allowlisted,
         ignored: tally.ignored.into_inner(),
         elapsed: started.elapsed(),
@@ -366,10 +383,12 @@ fn ignore_rules(dir: &Path, tally: &Tally) -> Option<Gitignore> {
 struct Tally {
     findings: Mutex<Vec<Finding>>,
     errors: Mutex<Vec<ScanError>>,
+    warnings: Mutex<Vec<ScanWarning>>,
     skipped_binary: AtomicU64,
     skipped_large: AtomicU64,
     allowlisted: AtomicU64,
     ignored: AtomicU64,
+    archives: AtomicU64,
 }
 
 impl Tally {
@@ -396,10 +415,27 @@ impl Tally {
         }
     }
 
+    /// Adds what expanding an archive found and counted.
+    fn expanded(&self, out: Expanded) {
+        self.found(out.findings);
+        if !out.warnings.is_empty()
+            && let Ok(mut warnings) = self.warnings.lock()
+        {
+            warnings.extend(out.warnings);
+        }
+        self.skipped_binary
+            .fetch_add(out.skipped_binary, Ordering::Relaxed);
+        self.skipped_large
+            .fetch_add(out.skipped_large, Ordering::Relaxed);
+        self.allowlisted
+            .fetch_add(out.allowlisted, Ordering::Relaxed);
+        self.archives.fetch_add(out.archives, Ordering::Relaxed);
+    }
+
     /// Reads `path` into `buf`; what it holds, or `None` once counted as
     /// too large or recorded as unreadable.
-    fn read(&self, path: &Path, max: u64, buf: &mut Vec<u8>) -> Option<Content> {
-        match read_limited(path, max, buf) {
+    fn read(&self, path: &Path, limits: Limits, buf: &mut Vec<u8>) -> Option<Content> {
+        match read_limited(path, limits, buf) {
             Ok(Content::Large) => {
                 self.skipped_large.fetch_add(1, Ordering::Relaxed);
                 None
@@ -449,13 +485,30 @@ fn scan_file(
         .find_map(|r| path.strip_prefix(r).ok())
         .filter(|p| !p.as_os_str().is_empty())
         .map(display_path);
-    let allowed =
-        scanner.path_allowed(&shown) || under_root.is_some_and(|p| scanner.path_allowed(&p));
-    let Some(content) = tally.read(path, scanner.verified_max_file_size(), buf) else {
+    let allowed = scanner.path_allowed(&shown)
+        || under_root
+            .as_deref()
+            .is_some_and(|p| scanner.path_allowed(p));
+    let Some(content) = tally.read(path, Limits::of(scanner), buf) else {
         return;
     };
     let size = match content {
         Content::Binary { size } => size,
+        Content::Archive(kind) => {
+            // Over the configured limit, within the default one: opened,
+            // but searched for checksum-verified keys only.
+            let mode = if scanner.archives() == Archives::Open
+                && buf.len() as u64 <= scanner.max_archive_size()
+            {
+                Mode::Full
+            } else {
+                Mode::Verified
+            };
+            let at = Origin::new(shown, under_root, allowed, mode);
+            tally.expanded(archive::expand(scanner, kind, buf, at, progress));
+            release(buf);
+            return;
+        }
         _ => buf.len() as u64,
     };
     if size > scanner.max_file_size() {
@@ -500,10 +553,23 @@ fn scan_file(
 }
 
 /// Scans one file an ignore file kept out of the walk, for
-/// checksum-verified keys only.
-fn scan_kept_out_file(scanner: &Scanner, path: &Path, buf: &mut Vec<u8>, tally: &Tally) {
-    match tally.read(path, scanner.verified_max_file_size(), buf) {
+/// checksum-verified keys only (an archive's entries too).
+fn scan_kept_out_file(
+    scanner: &Scanner,
+    path: &Path,
+    buf: &mut Vec<u8>,
+    tally: &Tally,
+    progress: &Progress,
+) {
+    match tally.read(path, Limits::of(scanner), buf) {
         Some(Content::Text) => {}
+        Some(Content::Archive(kind)) => {
+            tally.ignored.fetch_add(1, Ordering::Relaxed);
+            let at = Origin::new(display_path(path), None, false, Mode::Verified);
+            tally.expanded(archive::expand(scanner, kind, buf, at, progress));
+            release(buf);
+            return;
+        }
         Some(Content::Binary { .. }) => {
             tally.skipped_binary.fetch_add(1, Ordering::Relaxed);
             return;
@@ -522,6 +588,14 @@ fn scan_kept_out_file(scanner: &Scanner, path: &Path, buf: &mut Vec<u8>, tally: 
     }
 }
 
+/// A walk thread's buffer after an archive: an archive may be far larger
+/// than the text files that follow, so its room is given back.
+fn release(buf: &mut Vec<u8>) {
+    if buf.capacity() > 4 * 1024 * 1024 {
+        *buf = Vec::with_capacity(64 * 1024);
+    }
+}
+
 /// What [`read_limited`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Content {
@@ -530,27 +604,69 @@ enum Content {
     /// Binary ([`is_binary`]) of `size` bytes: the buffer holds only its
     /// first 8 KiB, which say so (and hold a PKCS#12 header, if any).
     Binary { size: u64 },
+    /// An archive ([`archive::sniff`]), all of it in the buffer.
+    Archive(Kind),
     /// Over the size limit.
     Large,
 }
 
-/// Reads `path` into `buf`: a file over `max` bytes is not read, a binary
-/// one no further than its first 8 KiB.
-fn read_limited(path: &Path, max: u64, buf: &mut Vec<u8>) -> std::io::Result<Content> {
+/// The size limits of one read.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    /// Files over this size are [`Content::Large`].
+    file: u64,
+    /// Archives over this size are; `None` when archives are not opened.
+    archive: Option<u64>,
+}
+
+impl Limits {
+    fn of(scanner: &Scanner) -> Self {
+        Self {
+            file: scanner.verified_max_file_size(),
+            archive: (scanner.archives() != Archives::Skipped)
+                .then(|| scanner.verified_max_archive_size()),
+        }
+    }
+}
+
+/// Reads `path` into `buf`: a file over the limits is not read, a binary
+/// one no further than its first 8 KiB, an archive whole. Whether a file
+/// is an archive is told from the same first bytes, so a tree without
+/// archives costs nothing more.
+fn read_limited(path: &Path, limits: Limits, buf: &mut Vec<u8>) -> std::io::Result<Content> {
     buf.clear();
     let file = std::fs::File::open(path)?;
     let size = file.metadata()?.len();
+    let max = limits.file.max(limits.archive.unwrap_or(0));
     if size > max {
         return Ok(Content::Large);
     }
     // The file may grow between the size check and the read.
     let mut file = file.take(max + 1);
     (&mut file).take(BINARY_PROBE as u64).read_to_end(buf)?;
-    if is_binary(buf) {
+    let binary = is_binary(buf);
+    if let Some(archive_max) = limits.archive
+        && let Some(kind) = archive::sniff(buf, binary)
+    {
+        (&mut file)
+            .take((archive_max + 1).saturating_sub(buf.len() as u64))
+            .read_to_end(buf)?;
+        return Ok(if buf.len() as u64 <= archive_max {
+            Content::Archive(kind)
+        } else {
+            Content::Large
+        });
+    }
+    if size > limits.file {
+        return Ok(Content::Large);
+    }
+    if binary {
         return Ok(Content::Binary { size });
     }
-    file.read_to_end(buf)?;
-    Ok(if buf.len() as u64 <= max {
+    (&mut file)
+        .take((limits.file + 1).saturating_sub(buf.len() as u64))
+        .read_to_end(buf)?;
+    Ok(if buf.len() as u64 <= limits.file {
         Content::Text
     } else {
         Content::Large

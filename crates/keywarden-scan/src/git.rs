@@ -400,6 +400,8 @@ pub fn scan_staged(
         skipped_large: counts.skipped_large,
         allowlisted: counts.allowlisted,
         ignored: 0,
+        // Diffs are text: archives are not opened here.
+        archives: 0,
         elapsed: started.elapsed(),
     };
     report.sort();
@@ -641,6 +643,8 @@ pub fn scan_history(
         skipped_large: counts.skipped_large,
         allowlisted: counts.allowlisted,
         ignored: 0,
+        // Diffs are text: archives are not opened here.
+        archives: 0,
         elapsed: started.elapsed(),
     };
     Ok(report)

@@ -29,6 +29,12 @@
 //!   ([`scan_paths`]; what a `.keywardenignore` keeps out is searched for
 //!   checksum-verified keys only) and chunked standard input
 //!   ([`scan_reader`]).
+//! - [`archive`]: archives the tree walk opens (zip and what is built on
+//!   it, tar, gzip), told by magic bytes, expanded in memory up to three
+//!   deep, each entry scanned as `outer.zip!inner/file`; caps on entry
+//!   size, total expansion, compression ratio and entry count turn a bomb
+//!   or a corrupt archive into a [`ScanWarning`] ([`scan_archive`] for an
+//!   archive in memory).
 //! - [`git`]: sources through the `git` command: staged diff
 //!   ([`scan_staged`]), history ([`scan_history`]), tracked files.
 //! - [`finding`]: [`Finding`], [`Severity`], the redacting [`Secret`], the
@@ -41,7 +47,7 @@
 //!   gitleaks rule, a TruffleHog detector, GitHub's partner pattern).
 //! - [`report`]: text, JSON and SARIF 2.1.0 output.
 //! - [`hook`]: the git pre-commit hook installer.
-//! - [`error`]: [`ScanError`], the one error type.
+//! - [`error`]: [`ScanError`], the one error type, and [`ScanWarning`].
 //!
 //! # Example
 //!
@@ -63,6 +69,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod archive;
 pub mod baseline;
 pub mod config;
 pub mod decode;
@@ -80,10 +87,11 @@ pub mod rules;
 pub mod validate;
 pub mod vault;
 
+pub use archive::{ArchiveSkip, scan_archive};
 pub use baseline::Baseline;
-pub use config::Config;
+pub use config::{Archives, Config};
 pub use engine::{Match, Scanned, Scanner};
-pub use error::ScanError;
+pub use error::{ScanError, ScanWarning};
 pub use files::{Progress, Report, Stats, scan_paths, scan_reader};
 pub use finding::{CommitInfo, Confidence, Finding, FingerprintKey, KeyStatus, Secret, Severity};
 pub use git::{HistoryOptions, scan_history, scan_staged};

@@ -159,6 +159,7 @@ pub fn stats_json(stats: &Stats, findings: usize) -> Value {
         "skipped_large": stats.skipped_large,
         "allowlisted": stats.allowlisted,
         "ignored": stats.ignored,
+        "archives": stats.archives,
         "elapsed_ms": stats.elapsed.as_millis() as u64,
         "findings": findings,
     })
@@ -257,8 +258,10 @@ pub fn fingerprint_name(f: &Finding) -> &'static str {
 /// only if a finding is its: a vault may hold hundreds), one result
 /// per finding (location, region, `partialFingerprints`), and the run's
 /// `properties.allowlisted` (findings allowlists and inline comments
-/// suppressed) and `properties.ignored` (ignored files searched for
-/// checksum-verified keys only).
+/// suppressed), `properties.ignored` (ignored files searched for
+/// checksum-verified keys only) and `properties.archives` (archives
+/// opened). A finding in an archive's entry has the entry's path as its
+/// artifact URI, unchanged (`app.zip!config.yml`: `!` is legal in a URI).
 pub fn sarif(findings: &[Finding], rules: &[Rule], stats: &Stats, opts: OutputOptions) -> Value {
     let found: std::collections::HashSet<&str> = findings.iter().map(|f| &*f.rule_id).collect();
     let rules: Vec<&Rule> = rules
@@ -351,7 +354,11 @@ pub fn sarif(findings: &[Finding], rules: &[Rule], stats: &Stats, opts: OutputOp
             }},
             "columnKind": "unicodeCodePoints",
             "results": results,
-            "properties": {"allowlisted": stats.allowlisted, "ignored": stats.ignored},
+            "properties": {
+                "allowlisted": stats.allowlisted,
+                "ignored": stats.ignored,
+                "archives": stats.archives,
+            },
         }],
     })
 }

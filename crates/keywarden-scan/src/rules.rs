@@ -1234,7 +1234,8 @@ pub fn is_pkcs12(buf: &[u8]) -> bool {
 
 /// Whether a path is a dependency lock file, whose hashes are not secrets.
 pub fn is_lock_file(path: &str) -> bool {
-    let name = path.rsplit(['/', '\\']).next().unwrap_or(path);
+    // `!` too: an archive's entry is shown `app.zip!package-lock.json`.
+    let name = path.rsplit(['/', '\\', '!']).next().unwrap_or(path);
     name.ends_with(".lock")
         || matches!(
             name,

@@ -1809,3 +1809,87 @@ fn a_leaked_root_key_is_found_verified_and_revoked() {
         String::from_utf8_lossy(&listed.stderr)
     );
 }
+
+/// A tar of one regular file, built by hand (the ustar header and its
+/// checksum are all a tar needs).
+fn tar_of(name: &str, data: &[u8]) -> Vec<u8> {
+    let mut header = [0u8; 512];
+    header[..name.len()].copy_from_slice(name.as_bytes());
+    header[100..107].copy_from_slice(b"0000644");
+    header[124..135].copy_from_slice(format!("{:011o}", data.len()).as_bytes());
+    header[136..147].copy_from_slice(b"00000000000");
+    header[156] = b'0';
+    header[257..263].copy_from_slice(b"ustar\0");
+    header[263..265].copy_from_slice(b"00");
+    header[148..156].copy_from_slice(b"        ");
+    let sum: u32 = header.iter().map(|&b| u32::from(b)).sum();
+    header[148..155].copy_from_slice(format!("{sum:06o}\0").as_bytes());
+    let mut tar = header.to_vec();
+    tar.extend_from_slice(data);
+    tar.resize(tar.len().div_ceil(512) * 512 + 1024, 0);
+    tar
+}
+
+#[test]
+fn archives_are_opened_and_their_warnings_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let tok = github_token('A');
+    let config = format!("github:\n  token: {tok}\n");
+    std::fs::write(
+        dir.path().join("bundle.tar"),
+        tar_of("conf/config.yml", config.as_bytes()),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("broken.jar"),
+        b"PK\x03\x04\x14\x00 cut short",
+    )
+    .unwrap();
+
+    let run = scan_in(dir.path(), &["--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["findings"][0]["path"], "bundle.tar!conf/config.yml");
+    assert_eq!(doc["findings"][0]["line"], 2);
+    assert_eq!(doc["summary"]["archives"], 2);
+    // A corrupt archive is a warning on standard error, even with --quiet:
+    // no error, no exit 2.
+    assert!(
+        run.stderr
+            .contains("warning: broken.jar: archive not read to the end:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("opened 2 archives"), "{}", run.stderr);
+    let quiet = scan_in(dir.path(), &["--quiet"]);
+    assert_eq!(quiet.code, 1);
+    assert!(
+        quiet.stderr.starts_with("warning: broken.jar: "),
+        "{}",
+        quiet.stderr
+    );
+
+    let run = scan_in(dir.path(), &["--format", "sarif"]);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "bundle.tar!conf/config.yml"
+    );
+
+    let run = scan_in(dir.path(), &["--no-archives"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert!(run.stderr.contains("skipped 2 binary"), "{}", run.stderr);
+
+    // A repository's `archives = false`: checksum-verified keys only, said.
+    std::fs::write(
+        dir.path().join(".keywarden.toml"),
+        "[scan]\narchives = false\n",
+    )
+    .unwrap();
+    let run = scan_in(dir.path(), &["--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("archives = false"), "{}", run.stderr);
+    let flag = scan_in(dir.path(), &["--no-archives", "--staged"]);
+    assert_eq!(flag.code, 2, "{}", flag.stderr);
+}

@@ -433,6 +433,8 @@ fn bad_configuration_is_a_clear_error() {
         ("[scan]\nmax_files = 3\n", "unknown field"),
         ("[scan]\nmin_entropy = 9.5\n", "min_entropy"),
         ("[scan]\nmax_file_size = 0\n", "max_file_size"),
+        ("[scan]\nmax_archive_size = 0\n", "max_archive_size"),
+        ("[scan]\narchives = \"no\"\n", "expected a boolean"),
         (
             "[[rules]]\nid = \"x\"\nkeywords = []\nregex = \"x\"\n",
             "keyword",

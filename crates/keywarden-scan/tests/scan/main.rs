@@ -3,6 +3,7 @@
 //! does not itself look like a leak.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod archive;
 mod corpus;
 mod decode;
 mod engine;
