@@ -630,7 +630,7 @@ mod tests {
     #[test]
     fn identifiers_hashes_and_tokens_are_not_decoded() {
         let buf = b"__attribute_deprecated__ e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855 \
-            wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzzzzzzzz sk_live_4eC39HqLyjWDarjtT1zdp7dc %02x%02x \\n\\t &&";
+            wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzzzzzzzz tok_4eC39HqLyjWDarjtT1zdp7dc %02x%02x \\n\\t &&";
         assert!(all(buf).is_empty(), "{:?}", all(buf));
     }
 
