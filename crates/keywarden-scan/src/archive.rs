@@ -670,22 +670,17 @@ impl Expander<'_> {
                 self.out.skipped_large += 1;
             }
             let matches = scanner.scan_verified(&at.shown, buf);
-            self.out.findings.extend(
-                matches
-                    .into_iter()
-                    .map(|m| scanner.finding(m, &at.shown, None)),
-            );
+            self.out
+                .findings
+                .extend(scanner.findings(matches, &at.shown, None));
             return;
         }
         self.progress.add(buf.len());
         let scanned = scanner.scan_counted(&at.shown, buf, at.allowed);
         self.out.allowlisted += scanned.allowlisted as u64;
-        self.out.findings.extend(
-            scanned
-                .matches
-                .into_iter()
-                .map(|m| scanner.finding(m, &at.shown, None)),
-        );
+        self.out
+            .findings
+            .extend(scanner.findings(scanned.matches, &at.shown, None));
     }
 }
 

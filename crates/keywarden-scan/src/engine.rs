@@ -458,6 +458,54 @@ impl Scanner {
         }
     }
 
+    /// [`Scanner::finding`] for each of `matches`, on every core when there
+    /// are many: a fingerprint stretches its secret (4096 HMACs), so a file
+    /// of thousands of findings is bound by it, not by the matching.
+    pub fn findings(
+        &self,
+        matches: Vec<Match>,
+        path: &str,
+        commit: Option<std::sync::Arc<CommitInfo>>,
+    ) -> Vec<Finding> {
+        const PER_THREAD: usize = 64;
+        let threads = std::thread::available_parallelism()
+            .map_or(1, std::num::NonZeroUsize::get)
+            .min(matches.len() / PER_THREAD);
+        if threads <= 1 {
+            return matches
+                .into_iter()
+                .map(|m| self.finding(m, path, commit.clone()))
+                .collect();
+        }
+        let per = matches.len().div_ceil(threads);
+        let mut chunks: Vec<Vec<Match>> = Vec::with_capacity(threads);
+        let mut rest = matches;
+        while rest.len() > per {
+            let tail = rest.split_off(per);
+            chunks.push(rest);
+            rest = tail;
+        }
+        chunks.push(rest);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = chunks
+                .into_iter()
+                .map(|chunk| {
+                    let commit = commit.clone();
+                    scope.spawn(move || {
+                        chunk
+                            .into_iter()
+                            .map(|m| self.finding(m, path, commit.clone()))
+                            .collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    }
+
     /// Whether a gitleaks allowlist (the rule's own, or a global one that
     /// targets it or every rule) lists this commit for findings of rule
     /// `rule_id`. The caller keeps checksum-verified findings.

@@ -518,11 +518,7 @@ fn scan_file(
         tally.skipped_large.fetch_add(1, Ordering::Relaxed);
         if content == Content::Text {
             let matches = scanner.scan_verified(&shown, buf);
-            tally.found(
-                matches
-                    .into_iter()
-                    .map(|m| scanner.finding(m, &shown, None)),
-            );
+            tally.found(scanner.findings(matches, &shown, None));
         }
         return;
     }
@@ -543,12 +539,7 @@ fn scan_file(
         .allowlisted
         .fetch_add(scanned.allowlisted as u64, Ordering::Relaxed);
     if !scanned.matches.is_empty() {
-        tally.found(
-            scanned
-                .matches
-                .into_iter()
-                .map(|m| scanner.finding(m, &shown, None)),
-        );
+        tally.found(scanner.findings(scanned.matches, &shown, None));
     }
 }
 
@@ -580,11 +571,7 @@ fn scan_kept_out_file(
     let shown = display_path(path);
     let matches = scanner.scan_verified(&shown, buf);
     if !matches.is_empty() {
-        tally.found(
-            matches
-                .into_iter()
-                .map(|m| scanner.finding(m, &shown, None)),
-        );
+        tally.found(scanner.findings(matches, &shown, None));
     }
 }
 

@@ -350,7 +350,37 @@ fn hmac(key: &[u8]) -> HmacSha256 {
 /// PBKDF2-HMAC-SHA256 (RFC 8018), one 32-byte block: the secret stretched
 /// under a salt that holds the key, so guesses cost [`STRETCH_ROUNDS`] HMACs
 /// each and cannot be shared between repositories.
+///
+/// Stretched values are remembered (by a SHA-256 of key and secret, up to
+/// [`STRETCH_CACHE`] of them): one secret in a thousand commits of a history,
+/// or a key pasted into every fixture, is stretched once.
 fn stretch(key: &FingerprintKey, secret: &str) -> zeroize::Zeroizing<[u8; 32]> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<[u8; 32], [u8; 32]>>> = OnceLock::new();
+    let id: [u8; 32] = Sha256::new()
+        .chain_update(&key.0[..])
+        .chain_update(secret.as_bytes())
+        .finalize()
+        .into();
+    let cache = CACHE.get_or_init(Mutex::default);
+    if let Some(hit) = cache.lock().ok().and_then(|c| c.get(&id).copied()) {
+        return zeroize::Zeroizing::new(hit);
+    }
+    let out = stretch_uncached(key, secret);
+    if let Ok(mut c) = cache.lock() {
+        if c.len() >= STRETCH_CACHE {
+            c.clear();
+        }
+        c.insert(id, *out);
+    }
+    out
+}
+
+/// How many stretched secrets [`stretch`] remembers (2 MiB).
+const STRETCH_CACHE: usize = 32 * 1024;
+
+fn stretch_uncached(key: &FingerprintKey, secret: &str) -> zeroize::Zeroizing<[u8; 32]> {
     use hmac::Mac as _;
     let prf = hmac(secret.as_bytes());
     let mut first = prf.clone();
