@@ -162,8 +162,8 @@ pub(crate) struct ScanArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum ScanCommand {
     /// Print a rule that finds this deployment's keys for another scanner:
-    /// gitleaks (TOML), TruffleHog (YAML, verified through this server) or
-    /// GitHub's secret-scanning partner program.
+    /// gitleaks or Betterleaks 2 (TOML), TruffleHog (YAML, verified through
+    /// this server) or GitHub's secret-scanning partner program.
     ExportRules(export::ExportArgs),
 }
 
