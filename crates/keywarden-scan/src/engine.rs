@@ -547,23 +547,52 @@ impl Scanner {
     /// Drops the candidates of component-only rules (Betterleaks'
     /// `skipReport`), and those of composite rules whose required
     /// components have no candidate in the buffer (near enough, when the
-    /// component says how near).
+    /// component says how near). Linear in the buffer and n log n in the
+    /// candidates: a file full of matches costs no more than scanning it.
     fn keep_composites(&self, buf: &[u8], cands: &mut Vec<Candidate>) {
-        let lines_apart = |a: usize, b: usize| {
-            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
-            memchr::memchr_iter(b'\n', &buf[lo..hi]).count()
+        let special = |c: &Candidate| {
+            let r = &self.rules[c.rule];
+            !r.report || !r.components.is_empty()
+        };
+        if !cands.iter().any(special) {
+            return;
+        }
+        // The line of each candidate, in one pass over the buffer.
+        let mut order: Vec<usize> = (0..cands.len()).collect();
+        order.sort_by_key(|&i| cands[i].start);
+        let mut lines = vec![0usize; cands.len()];
+        let (mut at, mut line) = (0, 0);
+        for &i in &order {
+            let start = cands[i].start.max(at);
+            line += memchr::memchr_iter(b'\n', &buf[at..start]).count();
+            at = start;
+            lines[i] = line;
+        }
+        // Each rule's candidate lines, ascending.
+        let mut by_rule: std::collections::HashMap<usize, Vec<usize>> =
+            std::collections::HashMap::new();
+        for &i in &order {
+            by_rule.entry(cands[i].rule).or_default().push(lines[i]);
+        }
+        let near = |component: usize, within: Option<usize>, line: usize| {
+            by_rule.get(&component).is_some_and(|ls| match within {
+                None => true,
+                Some(n) => {
+                    let first = ls.partition_point(|&l| l < line.saturating_sub(n));
+                    ls.get(first).is_some_and(|&l| l <= line.saturating_add(n))
+                }
+            })
         };
         let keep: Vec<bool> = cands
             .iter()
-            .map(|c| {
+            .enumerate()
+            .map(|(i, c)| {
                 let rule = &self.rules[c.rule];
                 rule.report
-                    && rule.components.iter().all(|&(component, within)| {
-                        cands.iter().any(|o| {
-                            o.rule == component
-                                && within.is_none_or(|n| lines_apart(o.start, c.start) <= n)
-                        })
-                    })
+                    && rule
+                        .components
+                        .iter()
+                        .all(|&(component, within)| near(component, within, lines[i]))
             })
             .collect();
         let mut keep = keep.into_iter();

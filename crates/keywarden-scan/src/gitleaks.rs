@@ -375,30 +375,31 @@ impl GitleaksConfig {
             components: Vec::new(),
             severity: None,
         };
+        // The filter first: a rule skipped for it counts in no other warning.
+        if let Some(value) = t.get("filter") {
+            let text = value
+                .as_str()
+                .ok_or_else(|| bad(format!("rule {id}: filter must be a string")))?;
+            match Filter::parse(text) {
+                Ok(f) => rule.filter = Some(f),
+                Err(e) => {
+                    // Without its filter the rule would report what
+                    // Betterleaks drops: precision first, skip it.
+                    tally.unfiltered.entry(e.0).or_default().push(id.clone());
+                    return Ok(None);
+                }
+            }
+        }
         for (key, value) in t {
             match key.as_str() {
                 k if DESCRIPTIVE.contains(&k) => {}
-                "regex" | "keywords" => {}
+                "regex" | "keywords" | "filter" => {}
                 k if IGNORED.iter().any(|(f, _)| *f == k) => {
                     tally
                         .ignored
                         .entry(k.to_owned())
                         .or_default()
                         .push(id.clone());
-                }
-                "filter" => {
-                    let text = value
-                        .as_str()
-                        .ok_or_else(|| bad(format!("rule {id}: filter must be a string")))?;
-                    match Filter::parse(text) {
-                        Ok(f) => rule.filter = Some(f),
-                        Err(e) => {
-                            // Without its filter the rule would report what
-                            // Betterleaks drops: precision first, skip it.
-                            tally.unfiltered.entry(e.0).or_default().push(id.clone());
-                            return Ok(None);
-                        }
-                    }
                 }
                 "skipReport" => {
                     rule.skip_report = value.as_bool().ok_or_else(|| {

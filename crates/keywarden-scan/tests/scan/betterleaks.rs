@@ -183,6 +183,40 @@ fn a_betterleaks_configuration_imports_and_applies() {
     );
     let far = format!("id = {id}\n{}secret = {secret}\n", "x = 1\n".repeat(5));
     assert!(found("zed.cfg", &far).is_empty());
+    // Many of each in one file: a secret counts when an id is within 3
+    // lines, before or after it.
+    let mut text = String::new();
+    let mut near = Vec::new();
+    for i in 0..300 {
+        let s = format!("ZED_SECRET_{}", g.alnum(32));
+        match i % 3 {
+            // An id, the secret on the next line.
+            0 => {
+                text.push_str(&format!(
+                    "id = ZED_ID_{}\nsecret = {s}\nx = 2\n",
+                    g.upper_alnum(12)
+                ));
+                near.push(s);
+            }
+            // Three lines after the id.
+            1 => {
+                text.push_str(&format!("secret = {s}\nx = 2\n"));
+                near.push(s);
+            }
+            // Nine lines after the id before it, six before the next.
+            _ => text.push_str(&format!(
+                "{}secret = {s}\n{}",
+                "x = 1\n".repeat(4),
+                "x = 2\n".repeat(5)
+            )),
+        }
+    }
+    let got: Vec<String> = found("zed.cfg", &text)
+        .into_iter()
+        .map(|(_, s)| s)
+        .collect();
+    assert_eq!(got.len(), 200);
+    assert_eq!(got, near);
 }
 
 #[test]
