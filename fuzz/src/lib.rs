@@ -22,6 +22,32 @@ pub fn parse_key(data: &[u8]) {
     }
 }
 
+/// A Betterleaks `filter` expression (a repository's `.gitleaks.toml` may
+/// hold one) parses totally: any text gives a filter or a reason, and a
+/// filter evaluates on any finding without panicking. The Go-to-Rust regex
+/// rewrite never panics and leaves a pattern without `{` as it is.
+pub fn betterleaks_filter(data: &[u8]) {
+    use keywarden_scan::filter::{Filter, Subject};
+    let text = String::from_utf8_lossy(data);
+    if let Ok(filter) = Filter::parse(&text) {
+        let mid = (0..=text.len() / 2)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        let (a, b) = text.split_at(mid);
+        let _ = filter.eval(&Subject {
+            secret: a,
+            whole: &text,
+            line: b,
+            path: "src/app.env",
+        });
+    }
+    let rewritten = keywarden_scan::gitleaks::go_regex(&text);
+    if !text.contains('{') {
+        assert_eq!(rewritten, text);
+    }
+}
+
 /// The strength checker takes any text from a user and never panics.
 pub fn strength_check(data: &[u8]) {
     if let Ok(text) = std::str::from_utf8(data) {

@@ -40,6 +40,13 @@ fn parse_key() {
 }
 
 #[test]
+fn betterleaks_filter() {
+    for s in seeds("betterleaks_filter") {
+        keywarden_fuzz::betterleaks_filter(&s);
+    }
+}
+
+#[test]
 fn strength_check() {
     for s in seeds("strength_check") {
         keywarden_fuzz::strength_check(&s);

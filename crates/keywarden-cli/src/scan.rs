@@ -103,8 +103,9 @@ pub(crate) struct ScanArgs {
     /// Configuration file (default: .keywarden.toml at the scan root or repository top).
     #[arg(long, value_name = "FILE")]
     config: Option<PathBuf>,
-    /// A gitleaks configuration whose rules and allowlists to use beside the
-    /// built-in rules (default: .gitleaks.toml at the scan root, if any).
+    /// A gitleaks or Betterleaks 2 configuration whose rules and allowlists
+    /// to use beside the built-in rules (default: .gitleaks.toml at the scan
+    /// root, if any).
     /// What cannot be carried over is named in a warning.
     #[arg(long, value_name = "FILE")]
     gitleaks_config: Option<PathBuf>,
@@ -179,8 +180,8 @@ pub(crate) struct ScanArgs {
 #[derive(Debug, Subcommand)]
 pub(crate) enum ScanCommand {
     /// Print a rule that finds this deployment's keys for another scanner:
-    /// gitleaks (TOML), TruffleHog (YAML, verified through this server) or
-    /// GitHub's secret-scanning partner program.
+    /// gitleaks or Betterleaks 2 (TOML), TruffleHog (YAML, verified through
+    /// this server) or GitHub's secret-scanning partner program.
     ExportRules(export::ExportArgs),
 }
 

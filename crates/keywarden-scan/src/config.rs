@@ -85,6 +85,12 @@ pub struct Config {
     pub gitleaks_rules: Vec<crate::gitleaks::ImportedRule>,
     /// Global allowlists read from a gitleaks configuration.
     pub gitleaks_allowlists: Vec<crate::gitleaks::Allowlist>,
+    /// Betterleaks' global `filter`: drops imported rules' findings it
+    /// holds true for.
+    pub gitleaks_filter: Option<crate::filter::Filter>,
+    /// Betterleaks' global `prefilter`: imported rules skip the paths it
+    /// holds true for.
+    pub gitleaks_prefilter: Option<crate::filter::Filter>,
     /// The key fingerprints are derived under (not read from the file: the
     /// caller sets it, the CLI from the repository's root commit).
     pub fingerprint_key: FingerprintKey,
@@ -105,6 +111,8 @@ impl Default for Config {
             rules: Vec::new(),
             gitleaks_rules: Vec::new(),
             gitleaks_allowlists: Vec::new(),
+            gitleaks_filter: None,
+            gitleaks_prefilter: None,
             fingerprint_key: FingerprintKey::default(),
         }
     }
@@ -235,6 +243,8 @@ impl Config {
             rules: file.rules,
             gitleaks_rules: Vec::new(),
             gitleaks_allowlists: Vec::new(),
+            gitleaks_filter: None,
+            gitleaks_prefilter: None,
             fingerprint_key: FingerprintKey::default(),
         })
     }
@@ -245,10 +255,18 @@ impl Config {
         Self::from_toml(&text, path)
     }
 
-    /// Adds a gitleaks configuration's rules and global allowlists.
+    /// Adds a gitleaks configuration's rules and global allowlists (and a
+    /// Betterleaks configuration's global filter and prefilter, replacing
+    /// any added before).
     pub fn add_gitleaks(&mut self, g: crate::gitleaks::GitleaksConfig) {
         self.gitleaks_rules.extend(g.rules);
         self.gitleaks_allowlists.extend(g.allowlists);
+        if g.filter.is_some() {
+            self.gitleaks_filter = g.filter;
+        }
+        if g.prefilter.is_some() {
+            self.gitleaks_prefilter = g.prefilter;
+        }
     }
 
     /// `dir/.keywarden.toml` if it exists, else the defaults.

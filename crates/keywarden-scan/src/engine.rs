@@ -36,6 +36,7 @@ use memchr::memmem;
 use crate::config::Config;
 use crate::decode;
 use crate::error::ScanError;
+use crate::filter::{Filter, Subject};
 use crate::finding::{self, CommitInfo, Finding, FingerprintKey, Secret, fingerprint};
 use crate::rules::{self, Rule, RuleKind};
 use crate::validate::{self, Check, Verdict};
@@ -55,6 +56,16 @@ const WINDOW_MARGIN: usize = 1024;
 const MULTILINE_WINDOW: usize = 40 * 1024;
 /// Length of a keywarden key's secret and checksum (43 + 6).
 const KEY_TAIL: usize = keywarden_core::key::SECRET_LEN + keywarden_core::key::CHECKSUM_LEN;
+
+/// What the rules need to know of the buffer being scanned.
+struct Place<'a> {
+    /// Its path as shown.
+    path: &'a str,
+    /// A lock file: the generic rule does not run.
+    lock_file: bool,
+    /// Betterleaks' prefilter holds for the path: imported rules do not run.
+    skip_imported: bool,
+}
 
 /// A finding inside one buffer, before it is given a path and a commit.
 #[derive(Debug, Clone)]
@@ -136,6 +147,12 @@ pub struct Scanner {
     fulltext: Vec<usize>,
     /// Global allowlists of an imported gitleaks configuration.
     allowlists: Vec<crate::gitleaks::Allowlist>,
+    /// Betterleaks' global filter, over imported rules' matches.
+    imported_filter: Option<Filter>,
+    /// Betterleaks' global prefilter: imported rules skip such paths.
+    imported_prefilter: Option<Filter>,
+    /// Some rule is a component only or a composite.
+    composites: bool,
     notes: Vec<String>,
     warnings: Vec<String>,
     /// The vault's digests, and the index in `rules` of its first label's
@@ -200,23 +217,7 @@ impl Scanner {
         }
 
         let mut notes = Vec::new();
-        for imported in &config.gitleaks_rules {
-            let mut id = imported.id.clone();
-            if rules.iter().any(|r| r.id == id) || id.starts_with(rules::VAULT_RULE_PREFIX) {
-                id = format!("gitleaks:{id}");
-                notes.push(format!(
-                    "gitleaks rule {} is named {id}: a keywarden rule has its id",
-                    imported.id
-                ));
-            }
-            if rules.iter().any(|r| r.id == id) {
-                return Err(ScanError::Rule {
-                    id,
-                    message: "a rule with this id already exists".into(),
-                });
-            }
-            rules.push(Rule::imported(imported, &id)?);
-        }
+        Self::add_imported(config, &mut rules, &mut notes, &mut warnings)?;
         let fulltext: Vec<usize> = rules
             .iter()
             .enumerate()
@@ -250,6 +251,7 @@ impl Scanner {
             })
             .collect::<Result<_, _>>()?;
 
+        let composites = rules.iter().any(|r| !r.report || !r.components.is_empty());
         Ok(Self {
             keywarden: rules.iter().position(|r| r.kind == RuleKind::KeywardenKey),
             tracked_file: rules.iter().position(|r| r.kind == RuleKind::TrackedFile),
@@ -266,11 +268,109 @@ impl Scanner {
             fingerprint_key: config.fingerprint_key.clone(),
             fulltext,
             allowlists: config.gitleaks_allowlists.clone(),
+            imported_filter: config.gitleaks_filter.clone(),
+            imported_prefilter: config.gitleaks_prefilter.clone(),
+            composites,
             notes,
             warnings,
             vault: None,
             decode_depth: config.decode_depth,
         })
+    }
+
+    /// Compiles the imported rules into `rules`: renamed when a keywarden
+    /// rule has the id (a note says so), skipped with a warning when the
+    /// regex is too big or a required component rule is missing, and their
+    /// components resolved to indices.
+    fn add_imported(
+        config: &Config,
+        rules: &mut Vec<Rule>,
+        notes: &mut Vec<String>,
+        warnings: &mut Vec<String>,
+    ) -> Result<(), ScanError> {
+        let mut built: Vec<(usize, Rule)> = Vec::new();
+        let mut too_big = Vec::new();
+        for (i, imported) in config.gitleaks_rules.iter().enumerate() {
+            let mut id = imported.id.clone();
+            if rules.iter().any(|r| r.id == id) || id.starts_with(rules::VAULT_RULE_PREFIX) {
+                id = format!("gitleaks:{id}");
+                notes.push(format!(
+                    "gitleaks rule {} is named {id}: a keywarden rule has its id",
+                    imported.id
+                ));
+            }
+            if rules
+                .iter()
+                .chain(built.iter().map(|(_, r)| r))
+                .any(|r| r.id == id)
+            {
+                return Err(ScanError::Rule {
+                    id,
+                    message: "a rule with this id already exists".into(),
+                });
+            }
+            match Rule::imported(imported, &id) {
+                Ok(rule) => built.push((i, rule)),
+                Err(ScanError::RegexTooBig { id, .. }) => too_big.push(id),
+                Err(e) => return Err(e),
+            }
+        }
+        if !too_big.is_empty() {
+            warnings.push(format!(
+                "{} imported rules were skipped: their regex compiles past the size limit ({})",
+                too_big.len(),
+                too_big.join(", ")
+            ));
+        }
+        // A composite rule whose required component is missing can never
+        // be reported; removing it may remove another's component.
+        let mut missing = Vec::new();
+        loop {
+            let present: HashSet<&str> = built
+                .iter()
+                .map(|(i, _)| config.gitleaks_rules[*i].id.as_str())
+                .collect();
+            let gone: Vec<usize> = built
+                .iter()
+                .enumerate()
+                .filter(|(_, (i, _))| {
+                    config.gitleaks_rules[*i]
+                        .components
+                        .iter()
+                        .any(|c| !present.contains(c.id.as_str()))
+                })
+                .map(|(n, _)| n)
+                .collect();
+            if gone.is_empty() {
+                break;
+            }
+            for n in gone.into_iter().rev() {
+                missing.push(built.remove(n).1.id);
+            }
+        }
+        if !missing.is_empty() {
+            missing.sort();
+            warnings.push(format!(
+                "{} composite rules were skipped: a component rule they require is missing or was skipped ({})",
+                missing.len(),
+                missing.join(", ")
+            ));
+        }
+        let first = rules.len();
+        let index: std::collections::HashMap<&str, usize> = built
+            .iter()
+            .enumerate()
+            .map(|(n, (i, _))| (config.gitleaks_rules[*i].id.as_str(), first + n))
+            .collect();
+        for (i, mut rule) in built {
+            rule.components = config.gitleaks_rules[i]
+                .components
+                .iter()
+                .filter_map(|c| index.get(c.id.as_str()).map(|&at| (at, c.within_lines)))
+                .collect();
+            rules.push(rule);
+        }
+        Ok(())
     }
 
     /// This scanner, also finding the values of `vault` ([`crate::vault`]):
@@ -532,6 +632,9 @@ impl Scanner {
     /// allowlists never suppress a checksum-verified match.
     pub fn scan_counted(&self, path: &str, buf: &[u8], path_allowed: bool) -> Scanned {
         let mut cands = self.candidates(path, buf, &self.keywords, &self.fulltext);
+        if self.composites {
+            self.keep_composites(buf, &mut cands);
+        }
         self.vault_candidates(path, buf, &mut cands);
         let mut decoded = Vec::new();
         if self.decode_depth > 0 {
@@ -610,6 +713,61 @@ impl Scanner {
         });
     }
 
+    /// Drops the candidates of component-only rules (Betterleaks'
+    /// `skipReport`), and those of composite rules whose required
+    /// components have no candidate in the buffer (near enough, when the
+    /// component says how near). Linear in the buffer and n log n in the
+    /// candidates: a file full of matches costs no more than scanning it.
+    fn keep_composites(&self, buf: &[u8], cands: &mut Vec<Candidate>) {
+        let special = |c: &Candidate| {
+            let r = &self.rules[c.rule];
+            !r.report || !r.components.is_empty()
+        };
+        if !cands.iter().any(special) {
+            return;
+        }
+        // The line of each candidate, in one pass over the buffer.
+        let mut order: Vec<usize> = (0..cands.len()).collect();
+        order.sort_by_key(|&i| cands[i].start);
+        let mut lines = vec![0usize; cands.len()];
+        let (mut at, mut line) = (0, 0);
+        for &i in &order {
+            let start = cands[i].start.max(at);
+            line += memchr::memchr_iter(b'\n', &buf[at..start]).count();
+            at = start;
+            lines[i] = line;
+        }
+        // Each rule's candidate lines, ascending.
+        let mut by_rule: std::collections::HashMap<usize, Vec<usize>> =
+            std::collections::HashMap::new();
+        for &i in &order {
+            by_rule.entry(cands[i].rule).or_default().push(lines[i]);
+        }
+        let near = |component: usize, within: Option<usize>, line: usize| {
+            by_rule.get(&component).is_some_and(|ls| match within {
+                None => true,
+                Some(n) => {
+                    let first = ls.partition_point(|&l| l < line.saturating_sub(n));
+                    ls.get(first).is_some_and(|&l| l <= line.saturating_add(n))
+                }
+            })
+        };
+        let keep: Vec<bool> = cands
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let rule = &self.rules[c.rule];
+                rule.report
+                    && rule
+                        .components
+                        .iter()
+                        .all(|&(component, within)| near(component, within, lines[i]))
+            })
+            .collect();
+        let mut keep = keep.into_iter();
+        cands.retain(|_| keep.next().unwrap_or(false));
+    }
+
     /// The matches of a file a `.keywardenignore` keeps out of the scan:
     /// checksum-verified keys only, found by the checksum rules alone (the
     /// keywarden-key pass and the GitHub and npm keywords), so an ignored
@@ -660,7 +818,16 @@ impl Scanner {
         keywords: &Keywords,
         fulltext: &[usize],
     ) -> Vec<Candidate> {
-        let lock_file = rules::is_lock_file(path);
+        let place = Place {
+            path,
+            lock_file: rules::is_lock_file(path),
+            skip_imported: self.imported_prefilter.as_ref().is_some_and(|f| {
+                f.eval(&Subject {
+                    path,
+                    ..Subject::default()
+                })
+            }),
+        };
         let mut cands = Vec::new();
         if let Some(rule) = self.keywarden {
             find_keywarden_keys(buf, |start, end| {
@@ -693,19 +860,19 @@ impl Scanner {
                     if p >= s && p < e && (e == buf.len() || buf[e] == b'\n' || p + WINDOW_MARGIN < e));
                 if !inside {
                     if let Some((s, e)) = seg {
-                        self.run_segment(buf, s, e, &mut seg_rules, (path, lock_file), &mut cands);
+                        self.run_segment(buf, s, e, &mut seg_rules, &place, &mut cands);
                     }
                     seg = Some(segment_around(buf, p));
                 }
                 seg_rules.extend_from_slice(&keywords.rules[hit.pattern().as_usize()]);
             }
             if let Some((s, e)) = seg {
-                self.run_segment(buf, s, e, &mut seg_rules, (path, lock_file), &mut cands);
+                self.run_segment(buf, s, e, &mut seg_rules, &place, &mut cands);
             }
         }
         for &ri in fulltext {
             let mut one = vec![ri];
-            self.run_segment(buf, 0, buf.len(), &mut one, (path, lock_file), &mut cands);
+            self.run_segment(buf, 0, buf.len(), &mut one, &place, &mut cands);
         }
         cands
     }
@@ -716,14 +883,18 @@ impl Scanner {
         seg_start: usize,
         seg_end: usize,
         seg_rules: &mut Vec<usize>,
-        (path, lock_file): (&str, bool),
+        place: &Place<'_>,
         out: &mut Vec<Candidate>,
     ) {
+        let path = place.path;
         seg_rules.sort_unstable();
         seg_rules.dedup();
         for &ri in seg_rules.iter() {
             let rule = &self.rules[ri];
-            if rule.generic && lock_file {
+            if rule.generic && place.lock_file {
+                continue;
+            }
+            if rule.imported && place.skip_imported {
                 continue;
             }
             if rule.path.as_ref().is_some_and(|p| !p.is_match(path)) {
@@ -747,6 +918,14 @@ impl Scanner {
                         Some(m) => m,
                         None => continue,
                     },
+                    // gitleaks and Betterleaks: the first group that matched
+                    // something, when the regex has groups.
+                    None if rule.imported => caps
+                        .iter()
+                        .skip(1)
+                        .flatten()
+                        .find(|g| !g.is_empty())
+                        .unwrap_or(whole),
                     None => secret_group.and_then(|g| caps.get(g)).unwrap_or(whole),
                 };
                 let (start, end) = (seg_start + m.start(), seg_start + m.end());
@@ -843,6 +1022,19 @@ impl Scanner {
                     {
                         continue;
                     }
+                    if !verified
+                        && rule.imported
+                        && self.filtered_out(
+                            rule,
+                            secret,
+                            buf,
+                            seg_start + whole.start(),
+                            seg_start + whole.end(),
+                            path,
+                        )
+                    {
+                        continue;
+                    }
                     // A checksum-verified secret is real: no repository's
                     // allowlist hides it (only a baseline entry does).
                     let allowed = !verified
@@ -867,6 +1059,36 @@ impl Scanner {
             }
         }
         seg_rules.clear();
+    }
+
+    /// Whether Betterleaks' filter (the rule's or the global one) drops
+    /// this match of an imported rule (`start..end`: the whole match).
+    fn filtered_out(
+        &self,
+        rule: &Rule,
+        secret: &str,
+        buf: &[u8],
+        start: usize,
+        end: usize,
+        path: &str,
+    ) -> bool {
+        if rule.filter.is_none() && self.imported_filter.is_none() {
+            return false;
+        }
+        let line_start = memchr::memrchr(b'\n', &buf[..start]).map_or(0, |i| i + 1);
+        let line_end = memchr::memchr(b'\n', &buf[start..]).map_or(buf.len(), |i| start + i);
+        let whole = String::from_utf8_lossy(&buf[start..end]);
+        let line = String::from_utf8_lossy(&buf[line_start..line_end]);
+        let subject = Subject {
+            secret,
+            whole: &whole,
+            line: &line,
+            path,
+        };
+        rule.filter
+            .iter()
+            .chain(&self.imported_filter)
+            .any(|f| f.eval(&subject))
     }
 
     /// Whether a gitleaks allowlist (the rule's or a global one) drops

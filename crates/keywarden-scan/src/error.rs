@@ -34,6 +34,15 @@ pub enum ScanError {
         /// What is wrong.
         message: String,
     },
+    /// An imported rule's regex compiles past the size limit (the scanner
+    /// skips such a rule with a warning).
+    #[error("rule {id}: its regex compiles to more than the {limit}-byte limit")]
+    RegexTooBig {
+        /// The rule id.
+        id: String,
+        /// The limit, in bytes.
+        limit: usize,
+    },
     /// A baseline file could not be read, parsed or written.
     #[error("baseline {}: {message}", path.display())]
     Baseline {

@@ -1,6 +1,7 @@
 //! Rules for other scanners: the keys of one deployment (one prefix) as a
-//! gitleaks rule, a TruffleHog custom detector and the pattern GitHub's
-//! secret-scanning partner program asks for (`keywarden scan export-rules`).
+//! gitleaks rule, a Betterleaks 2 rule, a TruffleHog custom detector and the
+//! pattern GitHub's secret-scanning partner program asks for
+//! (`keywarden scan export-rules`).
 //!
 //! Every export carries the same regex, [`key_regex`]. It matches a string
 //! exactly when it has the shape of a key `keywarden gen key --prefix P`
@@ -22,7 +23,11 @@
 //! verification webhook (TruffleHog) or the leak endpoint (GitHub) then
 //! answers that they are not keys of this deployment.
 //!
-//! The entropy bar ([`ENTROPY_BAR`], gitleaks and TruffleHog) rejects
+//! Betterleaks 2's filter language has no CRC-32 either (its functions are
+//! entropy, regex and term lists, token ratios): the Betterleaks export has
+//! the same limit.
+//!
+//! The entropy bar ([`ENTROPY_BAR`], gitleaks, Betterleaks and TruffleHog) rejects
 //! placeholders such as `acme_live_000…0`; a key minted from the operating
 //! system's CSPRNG is far above it (the lowest of 200,000 random keys
 //! measured 4.5 bits per character).
@@ -38,6 +43,10 @@ pub const ENTROPY_BAR: f64 = 4.0;
 pub enum ExportFormat {
     /// A gitleaks configuration (TOML) with one `[[rules]]` entry.
     Gitleaks,
+    /// A Betterleaks 2 configuration (TOML) with one `[[rules]]` entry:
+    /// `valueGroup` and a `filter` expression where gitleaks has
+    /// `secretGroup` and `entropy` (which Betterleaks 2 refuses).
+    Betterleaks,
     /// A TruffleHog configuration (YAML) with one custom detector.
     Trufflehog,
     /// The pattern and endpoint to send to GitHub's partner program.
@@ -86,6 +95,7 @@ pub fn rule_id(prefix: &Prefix) -> String {
 pub fn export(format: ExportFormat, prefix: &Prefix, base_url: &str) -> String {
     match format {
         ExportFormat::Gitleaks => gitleaks(prefix),
+        ExportFormat::Betterleaks => betterleaks(prefix),
         ExportFormat::Trufflehog => trufflehog(prefix, base_url),
         ExportFormat::Github => github(prefix, base_url),
     }
@@ -116,6 +126,44 @@ pub fn gitleaks(prefix: &Prefix) -> String {
          entropy = {ENTROPY_BAR:.1}\n\
          keywords = [\"{kw}\"]\n\
          tags = [\"keywarden\", \"api-key\"]\n",
+        id = rule_id(prefix),
+        regex = key_regex(prefix),
+        kw = keyword(prefix),
+    )
+}
+
+/// A Betterleaks 2 configuration with one rule. Betterleaks 2 reads its
+/// configuration strictly: gitleaks' `secretGroup` and `entropy` are
+/// refused, so the secret's group is `valueGroup` and the entropy bar a
+/// `filter` expression (a finding it holds true for is dropped). The
+/// embedded default rules are not loaded with `--config`: this file is
+/// for `betterleaks dir --config FILE` next to a run with the defaults, or
+/// to paste into a configuration of one's own.
+pub fn betterleaks(prefix: &Prefix) -> String {
+    let p = prefix.as_str();
+    format!(
+        "# Betterleaks 2 rule for keywarden keys with the prefix `{p}` (any environment).\n\
+         # Written by `keywarden scan export-rules --format betterleaks --prefix {p}`.\n\
+         # Run: betterleaks dir --config <this file> PATH\n\
+         # A regex cannot check a key's CRC-32 checksum, nor can a Betterleaks filter\n\
+         # (it has no CRC-32): a look-alike with a bad checksum matches too.\n\
+         # `keywarden scan` proves each key by its checksum.\n\
+         #\n\
+         # With --config, Betterleaks' embedded default rules are not loaded: copy this\n\
+         # [[rules]] entry into a configuration that holds them to scan with both.\n\
+         \n\
+         title = \"keywarden keys ({p})\"\n\
+         \n\
+         [[rules]]\n\
+         id = \"{id}\"\n\
+         description = \"keywarden API key (prefix {p})\"\n\
+         regex = '''{regex}'''\n\
+         valueGroup = 1\n\
+         keywords = [\"{kw}\"]\n\
+         confidence = \"high\"\n\
+         filter = '''\n\
+         entropy(finding[\"secret\"]) < {ENTROPY_BAR:.1}\n\
+         '''\n",
         id = rule_id(prefix),
         regex = key_regex(prefix),
         kw = keyword(prefix),

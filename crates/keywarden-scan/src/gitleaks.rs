@@ -5,6 +5,34 @@
 //! `regexTarget`, `paths`, `stopwords`, `condition`) become keywarden rules
 //! and allowlists, next to the built-in rules.
 //!
+//! A Betterleaks 2 configuration (`betterleaks config show toml`) reads too:
+//! - `valueGroup` is the secret's group (gitleaks' `secretGroup`);
+//! - `confidence` (`high`, `medium`, `low`) becomes the findings' severity;
+//! - `filter` is evaluated when keywarden can do so exactly
+//!   ([`crate::filter`]: entropy, length, regex and term lists over the
+//!   secret, the match, the line and the path). A rule whose filter needs
+//!   more (`tokenRatio`, `failsTokenEfficiency`, `let`, slices of the
+//!   fragment) is **skipped**, with a warning counting them: run without its
+//!   filter it would report what Betterleaks drops, and precision comes
+//!   first. The global `filter` applies to every imported rule and the
+//!   global `prefilter` keeps imported rules off the paths it matches; one
+//!   keywarden cannot evaluate is ignored with a warning;
+//! - `components` make a composite rule: a finding is reported only when
+//!   a match of each required component rule is in the same file (within
+//!   `within = "NL"` lines when given; a column bound is not checked), as
+//!   Betterleaks does; `optional` components are not required. A composite
+//!   rule whose required component was skipped is skipped too;
+//! - `skipReport = true` rules are never reported: they only serve as
+//!   components;
+//! - `validate`, `analyze`, `revoke` and `oauthError` (network checks) and
+//!   `specificity` are ignored, one warning per field with the number of
+//!   rules that have it.
+//!
+//! Imported regexes are compiled with Unicode off, as Go's RE2 reads them
+//! (`\w`, `\d`, `\s`, `\b` are ASCII there): one that needs Unicode
+//! (`\p{L}`) is compiled with it. A regex that compiles past the size limit
+//! (a few Betterleaks rules) is skipped with a warning, not an error.
+//!
 //! Allowlisted `commits` apply to `--git` history scans: a commit a global
 //! allowlist (without `targetRules`) lists is skipped whole, before its diff
 //! is scanned; one listed by a rule's allowlist (or a global one with
@@ -24,9 +52,13 @@
 
 use std::path::Path;
 
+use std::collections::BTreeMap;
+
 use toml::{Table, Value};
 
 use crate::error::ScanError;
+use crate::filter::Filter;
+use crate::finding::Severity;
 
 /// The file looked for at the scan root.
 pub const GITLEAKS_FILE: &str = ".gitleaks.toml";
@@ -131,7 +163,9 @@ pub struct ImportedRule {
     pub description: String,
     /// The regex (RE2 syntax read by the `regex` crate).
     pub regex: String,
-    /// The capture group holding the secret (0 or absent: the whole match).
+    /// The capture group holding the secret (0 or absent: the first group
+    /// that matched something, or the whole match when there is none, as
+    /// gitleaks and Betterleaks do).
     pub secret_group: Option<usize>,
     /// Literal prefilter words (gitleaks: case-insensitive).
     pub keywords: Vec<String>,
@@ -141,6 +175,25 @@ pub struct ImportedRule {
     pub path: Option<String>,
     /// The rule's allowlists (any one allows).
     pub allowlists: Vec<Allowlist>,
+    /// Betterleaks' `filter`: a finding it holds true for is dropped.
+    pub filter: Option<Filter>,
+    /// Betterleaks' `skipReport`: never reported, only a component.
+    pub skip_report: bool,
+    /// Betterleaks' required `components`.
+    pub components: Vec<Component>,
+    /// Betterleaks' `confidence` as a severity (default high).
+    pub severity: Option<Severity>,
+}
+
+/// A rule a Betterleaks composite rule requires near its match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Component {
+    /// The id of the required rule, as the configuration names it.
+    pub id: String,
+    /// At most this many lines away (`within = "5L"`); anywhere in the
+    /// file when absent.
+    pub within_lines: Option<usize>,
 }
 
 /// A gitleaks configuration, read.
@@ -151,8 +204,43 @@ pub struct GitleaksConfig {
     pub rules: Vec<ImportedRule>,
     /// Its global allowlists.
     pub allowlists: Vec<Allowlist>,
+    /// Betterleaks' global `filter`, over every imported rule's findings.
+    pub filter: Option<Filter>,
+    /// Betterleaks' global `prefilter`: imported rules do not run on a
+    /// path it holds true for.
+    pub prefilter: Option<Filter>,
     /// What was not carried over, one sentence each.
     pub warnings: Vec<String>,
+}
+
+/// Fields of a Betterleaks rule that ask for network checks or ranking
+/// keywarden does not do: ignored, with one warning per field.
+const IGNORED: &[(&str, &str)] = &[
+    ("validate", "network validation is not done"),
+    ("analyze", "network analysis is not done"),
+    ("revoke", "revocation is not done"),
+    ("oauthError", "network validation is not done"),
+    (
+        "specificity",
+        "keywarden ranks overlapping findings by its own order",
+    ),
+];
+
+/// At most this many rule ids are named in one warning.
+const NAMED: usize = 5;
+
+/// `a, b, c and 4 more`.
+fn some_ids(ids: &[String]) -> String {
+    let mut out = ids
+        .iter()
+        .take(NAMED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ids.len() > NAMED {
+        out.push_str(&format!(" and {} more", ids.len() - NAMED));
+    }
+    out
 }
 
 fn strings(v: Option<&Value>) -> Vec<String> {
@@ -193,9 +281,22 @@ impl GitleaksConfig {
         };
         let table: Table = toml::from_str(text).map_err(|e| bad(e.message().to_owned()))?;
         let mut out = Self::default();
+        let mut tally = Tally::default();
         for (key, value) in &table {
             match key.as_str() {
-                "title" | "description" | "minVersion" => {}
+                "title" | "description" | "minVersion" | "betterleaksMinVersion" => {}
+                "filter" | "prefilter" => {
+                    let text = value
+                        .as_str()
+                        .ok_or_else(|| bad(format!("`{key}` must be a string")))?;
+                    match Filter::parse(text) {
+                        Ok(f) if key == "filter" => out.filter = Some(f),
+                        Ok(f) => out.prefilter = Some(f),
+                        Err(e) => out.warnings.push(format!(
+                            "the global `{key}` uses {e}, which keywarden cannot evaluate: it was ignored"
+                        )),
+                    }
+                }
                 "rules" => {
                     let rules = value
                         .as_array()
@@ -204,7 +305,7 @@ impl GitleaksConfig {
                         let rule = rule
                             .as_table()
                             .ok_or_else(|| bad(format!("rules[{i}] is not a table")))?;
-                        if let Some(r) = out.rule(rule, i, &bad)? {
+                        if let Some(r) = out.rule(rule, i, &bad, &mut tally)? {
                             out.rules.push(r);
                         }
                     }
@@ -234,6 +335,7 @@ impl GitleaksConfig {
             }
         }
         out.allowlists.retain(|a| !a.is_empty());
+        tally.into_warnings(&mut out.warnings);
         Ok(out)
     }
 
@@ -242,6 +344,7 @@ impl GitleaksConfig {
         t: &Table,
         i: usize,
         bad: &impl Fn(String) -> ScanError,
+        tally: &mut Tally,
     ) -> Result<Option<ImportedRule>, ScanError> {
         let id = t
             .get("id")
@@ -267,19 +370,90 @@ impl GitleaksConfig {
             entropy: None,
             path: None,
             allowlists: Vec::new(),
+            filter: None,
+            skip_report: false,
+            components: Vec::new(),
+            severity: None,
         };
+        // The filter first: a rule skipped for it counts in no other warning.
+        if let Some(value) = t.get("filter") {
+            let text = value
+                .as_str()
+                .ok_or_else(|| bad(format!("rule {id}: filter must be a string")))?;
+            match Filter::parse(text) {
+                Ok(f) => rule.filter = Some(f),
+                Err(e) => {
+                    // Without its filter the rule would report what
+                    // Betterleaks drops: precision first, skip it.
+                    tally.unfiltered.entry(e.0).or_default().push(id.clone());
+                    return Ok(None);
+                }
+            }
+        }
         for (key, value) in t {
             match key.as_str() {
                 k if DESCRIPTIVE.contains(&k) => {}
-                "regex" | "keywords" => {}
-                "secretGroup" => {
+                "regex" | "keywords" | "filter" => {}
+                k if IGNORED.iter().any(|(f, _)| *f == k) => {
+                    tally
+                        .ignored
+                        .entry(k.to_owned())
+                        .or_default()
+                        .push(id.clone());
+                }
+                "skipReport" => {
+                    rule.skip_report = value.as_bool().ok_or_else(|| {
+                        bad(format!("rule {id}: skipReport must be true or false"))
+                    })?;
+                }
+                "confidence" => {
+                    rule.severity = match value.as_str() {
+                        Some("high") => Some(Severity::High),
+                        Some("medium") => Some(Severity::Medium),
+                        Some("low") => Some(Severity::Low),
+                        _ => {
+                            return Err(bad(format!(
+                                "rule {id}: confidence must be high, medium or low"
+                            )));
+                        }
+                    };
+                }
+                "components" => {
+                    for (n, c) in value.as_array().into_iter().flatten().enumerate() {
+                        let c = c.as_table().ok_or_else(|| {
+                            bad(format!("rule {id}: components[{n}] must be a table"))
+                        })?;
+                        let cid = c
+                            .get("id")
+                            .and_then(Value::as_str)
+                            .ok_or_else(|| bad(format!("rule {id}: components[{n}] has no id")))?;
+                        if c.get("optional").and_then(Value::as_bool) == Some(true) {
+                            continue;
+                        }
+                        let within = match c.get("within") {
+                            None => None,
+                            Some(w) => Some(
+                                w.as_str()
+                                    .and_then(|w| within_lines(w, &id, tally))
+                                    .ok_or_else(|| {
+                                        bad(format!(
+                                            "rule {id}: components[{n}].within must be like \"5L\""
+                                        ))
+                                    })?,
+                            ),
+                        };
+                        rule.components.push(Component {
+                            id: cid.to_owned(),
+                            within_lines: within,
+                        });
+                    }
+                }
+                "secretGroup" | "valueGroup" => {
                     let g = value
                         .as_integer()
                         .and_then(|g| usize::try_from(g).ok())
                         .ok_or_else(|| {
-                            bad(format!(
-                                "rule {id}: secretGroup must be a non-negative integer"
-                            ))
+                            bad(format!("rule {id}: {key} must be a non-negative integer"))
                         })?;
                     rule.secret_group = (g > 0).then_some(g);
                 }
@@ -321,6 +495,9 @@ impl GitleaksConfig {
                 )),
             }
         }
+        if rule.skip_report {
+            tally.components_only += 1;
+        }
         if rule.keywords.is_empty() {
             self.warnings.push(format!(
                 "rule {id}: no keywords, so its regex runs over every whole file (slower); add keywords to speed it up"
@@ -339,7 +516,7 @@ impl GitleaksConfig {
         let compile = |what: &str, list: Vec<String>| -> Result<Vec<regex::Regex>, ScanError> {
             list.iter()
                 .map(|r| {
-                    regex::Regex::new(r)
+                    regex::Regex::new(&go_regex(r))
                         .map_err(|e| bad(format!("{name}: bad {what} regex {r:?}: {e}")))
                 })
                 .collect()
@@ -405,5 +582,145 @@ impl GitleaksConfig {
             return Ok(Allowlist::default());
         }
         Ok(a)
+    }
+}
+
+/// Warnings about many rules at once, gathered while reading.
+#[derive(Default)]
+struct Tally {
+    /// Ignored field → the rules that have it.
+    ignored: BTreeMap<String, Vec<String>>,
+    /// What a filter uses that keywarden cannot evaluate → the rules
+    /// skipped for it.
+    unfiltered: BTreeMap<String, Vec<String>>,
+    /// Rules whose component `within` has a column bound.
+    columns: Vec<String>,
+    /// `skipReport` rules.
+    components_only: usize,
+}
+
+impl Tally {
+    fn into_warnings(self, out: &mut Vec<String>) {
+        for (field, ids) in &self.ignored {
+            let why = IGNORED
+                .iter()
+                .find(|(f, _)| f == field)
+                .map_or("", |(_, why)| why);
+            out.push(format!(
+                "`{field}` ({} rules: {}) was ignored: {why}",
+                ids.len(),
+                some_ids(ids)
+            ));
+        }
+        let skipped: usize = self.unfiltered.values().map(Vec::len).sum();
+        if skipped > 0 {
+            let mut why: Vec<(&String, &Vec<String>)> = self.unfiltered.iter().collect();
+            why.sort_by_key(|(_, ids)| std::cmp::Reverse(ids.len()));
+            let detail = why
+                .iter()
+                .map(|(what, ids)| format!("{what} ({}: {})", ids.len(), some_ids(ids)))
+                .collect::<Vec<_>>()
+                .join("; ");
+            out.push(format!(
+                "{skipped} rules were skipped because their `filter` uses what keywarden cannot \
+                 evaluate (without it they would report what Betterleaks drops): {detail}"
+            ));
+        }
+        if !self.columns.is_empty() {
+            out.push(format!(
+                "components' column bounds (`within = \"…C\"`) are not checked, only lines ({})",
+                some_ids(&self.columns)
+            ));
+        }
+        if self.components_only > 0 {
+            out.push(format!(
+                "{} rules have skipReport = true: they are not reported, only required by composite rules",
+                self.components_only
+            ));
+        }
+    }
+}
+
+/// The line bound of a component's `within` (`5L`, `7L,200C`); a column
+/// bound is noted in `tally` and not checked (a column bound alone: the
+/// same line).
+fn within_lines(w: &str, id: &str, tally: &mut Tally) -> Option<usize> {
+    let mut lines = None;
+    for part in w.split(',').map(str::trim) {
+        if let Some(n) = part.strip_suffix(['L', 'l']) {
+            lines = Some(n.parse().ok()?);
+        } else if part.strip_suffix(['C', 'c'])?.parse::<usize>().is_ok() {
+            tally.columns.push(id.to_owned());
+        } else {
+            return None;
+        }
+    }
+    Some(lines.unwrap_or(0))
+}
+
+/// A Go RE2 pattern as the Rust `regex` crate reads it. RE2 takes a `{`
+/// that does not open a repetition (`\${\d+}`, `{{ .Values }}`) as a
+/// literal, where `regex` refuses it: such a `{` is escaped. Everything
+/// else is left as written (both read the rest of RE2's syntax alike).
+pub fn go_regex(pattern: &str) -> std::borrow::Cow<'_, str> {
+    let b = pattern.as_bytes();
+    let mut out: Option<String> = None;
+    let mut class = 0usize; // depth inside `[...]` (POSIX `[:alpha:]` nests)
+    let mut i = 0;
+    while i < b.len() {
+        // How far this step reads (an escape is two characters).
+        let mut next = i + 1;
+        match b[i] {
+            b'\\' => next = i + 2,
+            b'[' if class == 0 => {
+                class = 1;
+                // `[]…]` and `[^]…]`: a `]` first is a literal.
+                let mut j = i + 1;
+                if b.get(j) == Some(&b'^') {
+                    j += 1;
+                }
+                if b.get(j) == Some(&b']') {
+                    next = j + 1;
+                }
+            }
+            b'[' if b.get(i + 1) == Some(&b':') => class += 1,
+            b']' if class > 0 => class -= 1,
+            b'{' if class == 0 && !opens_repetition(&b[i + 1..]) => {
+                out.get_or_insert_with(|| pattern[..i].to_owned())
+                    .push_str("\\{");
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        // Whole characters only (an escaped one may be multi-byte).
+        let next = (next.min(b.len())..=b.len())
+            .find(|&j| pattern.is_char_boundary(j))
+            .unwrap_or(b.len());
+        if let Some(o) = out.as_mut() {
+            o.push_str(&pattern[i..next]);
+        }
+        i = next;
+    }
+    match out {
+        Some(o) => std::borrow::Cow::Owned(o),
+        None => std::borrow::Cow::Borrowed(pattern),
+    }
+}
+
+/// Whether the text after a `{` makes it a repetition: `n}`, `n,}`, `n,m}`.
+fn opens_repetition(rest: &[u8]) -> bool {
+    let digits = |s: &[u8]| s.iter().take_while(|c| c.is_ascii_digit()).count();
+    let n = digits(rest);
+    if n == 0 {
+        return false;
+    }
+    match rest.get(n) {
+        Some(b'}') => true,
+        Some(b',') => {
+            let m = digits(&rest[n + 1..]);
+            rest.get(n + 1 + m) == Some(&b'}')
+        }
+        _ => false,
     }
 }

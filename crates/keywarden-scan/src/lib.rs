@@ -40,11 +40,14 @@
 //! - [`finding`]: [`Finding`], [`Severity`], the redacting [`Secret`], the
 //!   keyed, stretched fingerprint and its [`FingerprintKey`].
 //! - [`config`]: `.keywarden.toml` (settings, allowlists, custom rules).
-//! - [`gitleaks`]: a gitleaks configuration's rules and allowlists, read
-//!   into keywarden's (`--gitleaks-config`, `.gitleaks.toml`).
+//! - [`gitleaks`]: a gitleaks (or Betterleaks 2) configuration's rules and
+//!   allowlists, read into keywarden's (`--gitleaks-config`,
+//!   `.gitleaks.toml`); [`filter`] evaluates the part of Betterleaks'
+//!   `filter` expressions that needs nothing but the finding.
 //! - [`baseline`]: known findings by fingerprint.
 //! - [`export`]: one deployment's keys as rules for other scanners (a
-//!   gitleaks rule, a TruffleHog detector, GitHub's partner pattern).
+//!   gitleaks rule, a Betterleaks 2 rule, a TruffleHog detector, GitHub's
+//!   partner pattern).
 //! - [`report`]: text, JSON and SARIF 2.1.0 output.
 //! - [`hook`]: the git pre-commit hook installer.
 //! - [`error`]: [`ScanError`], the one error type, and [`ScanWarning`].
@@ -78,6 +81,7 @@ pub mod entropy;
 pub mod error;
 pub mod export;
 pub mod files;
+pub mod filter;
 pub mod finding;
 pub mod git;
 pub mod gitleaks;

@@ -76,11 +76,33 @@ pub struct Rule {
     pub secret_group: Option<usize>,
     /// Allowlists of this rule (gitleaks' per-rule allowlists).
     pub allowlists: Vec<crate::gitleaks::Allowlist>,
+    /// Read from a gitleaks or Betterleaks configuration: the
+    /// configuration's global filter and prefilter apply to it.
+    pub imported: bool,
+    /// Betterleaks' `filter`: a match it holds true for is dropped.
+    pub filter: Option<crate::filter::Filter>,
+    /// Reported (false: Betterleaks' `skipReport`, a component only).
+    pub report: bool,
+    /// Composite rule: (index in the scanner's rules, at most this many
+    /// lines away) of each rule whose match the file must also hold.
+    pub components: Vec<(usize, Option<usize>)>,
 }
+
+/// The regex size limit of built-in and custom rules.
+const SIZE_LIMIT: usize = 8 << 20;
+
+/// The lazy DFA cache limit of an imported rule's regex (per regex and
+/// thread): hundreds of imported rules at the default would hold hundreds
+/// of megabytes.
+const IMPORTED_DFA_LIMIT: usize = 256 << 10;
 
 impl Rule {
     /// A rule read from a gitleaks configuration: like [`Rule::regex`], but
-    /// it may have no keywords (its regex then runs over whole files).
+    /// it may have no keywords (its regex then runs over whole files), and
+    /// its regex is read as Go's RE2 reads it: Unicode off (`\w`, `\d`,
+    /// `\s`, `\b` are ASCII), unless it needs Unicode (`\p{L}`). Fails
+    /// with [`ScanError::RegexTooBig`] when the regex compiles past the
+    /// size limit. Its `components` are left for the scanner to resolve.
     pub fn imported(r: &crate::gitleaks::ImportedRule, id: &str) -> Result<Self, ScanError> {
         let keywords: Vec<String> = r
             .keywords
@@ -89,15 +111,42 @@ impl Rule {
             .flat_map(|k| case_variants(k))
             .collect();
         let check = r.entropy.map_or(Check::None, Check::Shannon);
-        // Built with a placeholder keyword, which is then removed.
+        let pattern = crate::gitleaks::go_regex(&r.regex);
+        let build = |unicode: bool| {
+            regex::bytes::RegexBuilder::new(&pattern)
+                .unicode(unicode)
+                .size_limit(SIZE_LIMIT)
+                .dfa_size_limit(IMPORTED_DFA_LIMIT)
+                .build()
+        };
+        let regex = build(false)
+            .or_else(|e| match e {
+                regex::Error::CompiledTooBig(_) => Err(e),
+                _ => build(true),
+            })
+            .map_err(|e| match e {
+                regex::Error::CompiledTooBig(limit) => ScanError::RegexTooBig {
+                    id: id.to_owned(),
+                    limit,
+                },
+                e => ScanError::Rule {
+                    id: id.to_owned(),
+                    message: format!("bad regex: {e}"),
+                },
+            })?;
+        // Built with a placeholder keyword and regex, which are then replaced.
         let mut rule = Self::regex(
             id,
             &r.description,
-            Severity::High,
+            r.severity.unwrap_or(Severity::High),
             vec!["-".into()],
-            &r.regex,
+            "-",
             check,
         )?;
+        rule.regex = Some(regex);
+        rule.imported = true;
+        rule.filter = r.filter.clone();
+        rule.report = !r.skip_report;
         rule.keywords = keywords;
         rule.keywords.sort();
         rule.keywords.dedup();
@@ -105,10 +154,12 @@ impl Rule {
         rule.secret_group = r.secret_group;
         rule.allowlists = r.allowlists.clone();
         if let Some(p) = &r.path {
-            rule.path = Some(regex::Regex::new(p).map_err(|e| ScanError::Rule {
-                id: id.to_owned(),
-                message: format!("bad path regex: {e}"),
-            })?);
+            rule.path = Some(
+                regex::Regex::new(&crate::gitleaks::go_regex(p)).map_err(|e| ScanError::Rule {
+                    id: id.to_owned(),
+                    message: format!("bad path regex: {e}"),
+                })?,
+            );
         }
         Ok(rule)
     }
@@ -145,7 +196,7 @@ impl Rule {
         }
         let regex = regex::bytes::RegexBuilder::new(pattern)
             .unicode(unicode)
-            .size_limit(8 << 20)
+            .size_limit(SIZE_LIMIT)
             .build()
             .map_err(|e| ScanError::Rule {
                 id: id.to_owned(),
@@ -165,6 +216,10 @@ impl Rule {
             path: None,
             secret_group: None,
             allowlists: Vec::new(),
+            imported: false,
+            filter: None,
+            report: true,
+            components: Vec::new(),
         })
     }
 
@@ -221,6 +276,10 @@ impl Rule {
             path: None,
             secret_group: None,
             allowlists: Vec::new(),
+            imported: false,
+            filter: None,
+            report: true,
+            components: Vec::new(),
         }
     }
 }

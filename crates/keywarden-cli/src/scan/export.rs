@@ -12,6 +12,9 @@ use crate::Outcome;
 pub(crate) enum Format {
     /// A gitleaks configuration (TOML) with one rule.
     Gitleaks,
+    /// A Betterleaks 2 configuration (TOML) with one rule (`valueGroup` and
+    /// a `filter` expression, which Betterleaks 2's strict reading asks for).
+    Betterleaks,
     /// A TruffleHog configuration (YAML) with one custom detector whose
     /// verification webhook is this deployment.
     Trufflehog,
@@ -29,7 +32,7 @@ pub(crate) struct ExportArgs {
     #[arg(long, default_value = "kw")]
     prefix: String,
     /// The deployment's public URL, for the TruffleHog webhook and GitHub's
-    /// endpoint (not needed for gitleaks).
+    /// endpoint (not needed for gitleaks and Betterleaks).
     #[arg(long, env = "KEYWARDEN_URL", hide_env_values = true)]
     url: Option<String>,
 }
@@ -38,11 +41,12 @@ pub(crate) fn run(args: &ExportArgs) -> anyhow::Result<Outcome> {
     let prefix: Prefix = args.prefix.parse()?;
     let format = match args.format {
         Format::Gitleaks => ExportFormat::Gitleaks,
+        Format::Betterleaks => ExportFormat::Betterleaks,
         Format::Trufflehog => ExportFormat::Trufflehog,
         Format::Github => ExportFormat::Github,
     };
     let url = match (&args.url, format) {
-        (_, ExportFormat::Gitleaks) => String::new(),
+        (_, ExportFormat::Gitleaks | ExportFormat::Betterleaks) => String::new(),
         (Some(url), _) => {
             let parsed = reqwest::Url::parse(url.trim())
                 .with_context(|| "--url / KEYWARDEN_URL is not a URL".to_owned())?;

@@ -1572,6 +1572,16 @@ fn export_rules_prints_each_format_and_validates_the_prefix() {
     let doc: toml_like::Doc = toml_like::parse(&text);
     assert_eq!(doc.get("id"), Some("\"keywarden-acme-key\""));
     assert_eq!(doc.get("secretGroup"), Some("1"));
+    // Betterleaks 2: no URL needed either; `valueGroup` and a filter, not
+    // the `secretGroup` and `entropy` its strict reading refuses.
+    let out = run(&["--format", "betterleaks", "--prefix", "acme"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let doc: toml_like::Doc = toml_like::parse(&text);
+    assert_eq!(doc.get("id"), Some("\"keywarden-acme-key\""));
+    assert_eq!(doc.get("valueGroup"), Some("1"));
+    assert_eq!(doc.get("secretGroup"), None);
+    assert_eq!(doc.get("entropy"), None);
 
     // The prefix is validated as `gen key` validates it.
     let bad = run(&["--format", "gitleaks", "--prefix", "Acme"]);

@@ -2,8 +2,10 @@
 //! generator mints (any environment) and none of the look-alikes a regex can
 //! reject; look-alikes with a bad checksum match it (a regex cannot compute
 //! a CRC-32), and keywarden's own scanner rejects them. The gitleaks export
-//! loads through the gitleaks import and finds a minted key; the TruffleHog
-//! export has the structure TruffleHog reads.
+//! loads through the gitleaks import and finds a minted key; the Betterleaks
+//! export, loaded by the real Betterleaks, finds minted keys (and, as any
+//! regex, a look-alike with a bad checksum); the TruffleHog export has the
+//! structure TruffleHog reads.
 
 use std::path::Path;
 
@@ -235,6 +237,152 @@ fn the_gitleaks_export_loads_through_the_gitleaks_import_and_finds_a_key() {
         imported.check.run(&k),
         keywarden_scan::validate::Verdict::Accept
     );
+}
+
+/// A filter's subject: the secret alone.
+fn subject(secret: &str) -> keywarden_scan::filter::Subject<'_> {
+    keywarden_scan::filter::Subject {
+        secret,
+        ..Default::default()
+    }
+}
+
+/// (path, secret) of every finding in a Betterleaks JSON report.
+fn betterleaks_findings(report: &serde_json::Value) -> Vec<(String, String)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["location"]["path"].as_str().unwrap().to_owned(),
+                f["match"]["value"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// Runs the real Betterleaks over `dir` with `config`: its JSON report.
+pub(crate) fn run_betterleaks(
+    exe: &Path,
+    config: &Path,
+    dir: &Path,
+) -> (std::process::ExitStatus, serde_json::Value) {
+    let report = dir.with_extension("report.json");
+    let out = std::process::Command::new(exe)
+        .args([
+            "fs",
+            "--no-banner",
+            "--silent",
+            "--no-color",
+            "--log-level",
+            "error",
+        ])
+        .arg("--config")
+        .arg(config)
+        .arg("--output")
+        .arg(&report)
+        .arg(dir)
+        .output()
+        .unwrap();
+    let text = std::fs::read_to_string(&report).unwrap_or_else(|e| {
+        panic!(
+            "betterleaks wrote no report ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status, serde_json::from_str(&text).unwrap())
+}
+
+#[test]
+fn the_betterleaks_export_runs_in_the_real_betterleaks() {
+    let p = prefix();
+    let text = export::export(ExportFormat::Betterleaks, &p, "https://kw.example.com");
+    // What Betterleaks 2 refuses in strict mode is not there.
+    let doc: toml::Table = toml::from_str(&text).unwrap();
+    let rule = doc["rules"].as_array().unwrap()[0].as_table().unwrap();
+    assert!(!rule.contains_key("secretGroup") && !rule.contains_key("entropy"));
+    assert_eq!(rule["valueGroup"].as_integer(), Some(1));
+    // The filter reads in keywarden's own Betterleaks import, and drops a
+    // placeholder key (all-zero secret) but not a minted one.
+    let g = GitleaksConfig::from_toml(&text, Path::new("exported.toml")).unwrap();
+    assert!(g.warnings.is_empty(), "{:?}", g.warnings);
+    let filter = g.rules[0].filter.as_ref().unwrap();
+    let zeros = key::from_secret_bytes(&p, &"live".parse().unwrap(), &[0; 32]);
+
+    assert!(filter.eval(&subject(zeros.expose())));
+
+    let Some(exe) = crate::betterleaks() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("tree");
+    std::fs::create_dir(&root).unwrap();
+    let config = dir.path().join("keywarden.toml");
+    std::fs::write(&config, &text).unwrap();
+
+    // Keys minted from varied bytes, in the places keys end up.
+    let mut g = Gen::new(26);
+    let keys: Vec<String> = (0..12)
+        .map(|i| {
+            let bytes: Vec<u8> = g
+                .hex(64)
+                .as_bytes()
+                .chunks(2)
+                .map(|c| u8::from_str_radix(std::str::from_utf8(c).unwrap(), 16).unwrap())
+                .collect();
+            let env: Environment = ENVS[i % ENVS.len()].parse().unwrap();
+            let bytes: [u8; 32] = bytes.try_into().unwrap();
+            key::from_secret_bytes(&p, &env, &bytes).expose().to_owned()
+        })
+        .collect();
+    assert!(!filter.eval(&subject(&keys[0])));
+    for (i, k) in keys.iter().enumerate() {
+        let (name, body) = match i % 4 {
+            0 => (format!("k{i}.env"), format!("ACME_API_KEY={k}\n")),
+            1 => (format!("k{i}.json"), format!("{{\"key\": \"{k}\"}}\n")),
+            2 => (
+                format!("k{i}.sh"),
+                format!("curl -H 'Authorization: Bearer {k}' https://api\n"),
+            ),
+            _ => (
+                format!("k{i}.py"),
+                format!("client = Acme(api_key=\"{k}\")\n"),
+            ),
+        };
+        std::fs::write(root.join(name), body).unwrap();
+    }
+    // A look-alike with a bad checksum, and a placeholder under the
+    // entropy bar (its checksum is valid).
+    let fake = bad_checksum(&keys[0], 3, "acme_live_".len());
+    std::fs::write(root.join("fake.env"), format!("ACME_API_KEY={fake}\n")).unwrap();
+    std::fs::write(
+        root.join("zeros.env"),
+        format!("ACME_API_KEY={}\n", zeros.expose()),
+    )
+    .unwrap();
+
+    let (status, report) = run_betterleaks(&exe, &config, &root);
+    assert_eq!(status.code(), Some(1), "{report}");
+    let found = betterleaks_findings(&report);
+    let mut secrets: Vec<&str> = found.iter().map(|(_, s)| s.as_str()).collect();
+    secrets.sort_unstable();
+    let mut expected: Vec<&str> = keys.iter().map(String::as_str).collect();
+    // The limit of any exported rule: Betterleaks' filter language has no
+    // CRC-32, so the bad-checksum look-alike is reported...
+    expected.push(&fake);
+    expected.sort_unstable();
+    assert_eq!(secrets, expected, "{report}");
+    // ...and keywarden's scanner, which proves the checksum, does not.
+    assert!(
+        found_in(
+            &crate::scanner(),
+            "fake.env",
+            &format!("ACME_API_KEY={fake}\n")
+        )
+        .is_empty()
+    );
+    assert!(!found.iter().any(|(path, _)| path.ends_with("zeros.env")));
 }
 
 /// The value of a `key: <JSON string>` line of the TruffleHog export.

