@@ -967,7 +967,13 @@ impl Scanner {
                         continue;
                     }
                     if !generic_name_ok(name, before)
-                        || !generic_value_ok(secret, quote, &buf[end..line_end], xml)
+                        || !generic_value_ok(
+                            secret,
+                            quote,
+                            &buf[end..line_end],
+                            xml,
+                            literal_values(path),
+                        )
                     {
                         continue;
                     }
@@ -1591,7 +1597,23 @@ fn example_host(url: &[u8]) -> bool {
 /// Extra conditions on the generic rule's value, beyond entropy.
 /// `rest` is the line after the value; `xml`: the value is an element's
 /// body, which its closing tag ends.
-fn generic_value_ok(value: &str, quote: &[u8], rest: &[u8], xml: bool) -> bool {
+/// Whether an unquoted value in this file is a literal, never code:
+/// `.env`, `.properties`, `.ini`, `.cfg`, `.conf` files (`DB_PASSWORD=a1b2.c3d4`
+/// is a password, not attribute access).
+fn literal_values(path: &str) -> bool {
+    let name = path
+        .rsplit(['/', '!'])
+        .next()
+        .unwrap_or(path)
+        .to_ascii_lowercase();
+    name == ".env"
+        || name.starts_with(".env.")
+        || [".env", ".properties", ".ini", ".cfg", ".conf"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
+}
+
+fn generic_value_ok(value: &str, quote: &[u8], rest: &[u8], xml: bool, literal: bool) -> bool {
     if let Some(&q) = quote.first() {
         // A quoted value must be the whole string literal.
         if rest.first() != Some(&q) {
@@ -1625,7 +1647,7 @@ fn generic_value_ok(value: &str, quote: &[u8], rest: &[u8], xml: bool) -> bool {
                 .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'_')
                 && seg.iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_')
         };
-        if b.contains(&b'.') && b.split(|&c| c == b'.').all(ident) {
+        if !literal && b.contains(&b'.') && b.split(|&c| c == b'.').all(ident) {
             return false;
         }
         // UPPER_SNAKE constants.

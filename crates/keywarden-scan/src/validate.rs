@@ -318,8 +318,9 @@ pub fn is_placeholder_password(p: &str) -> bool {
         lower.as_str(),
         "password" | "pass" | "passwd" | "pwd" | "pw" | "secret" | "xxx" | "x"
     ) || p.starts_with(['$', '%', '{', '<', '[', ':'])
-        || p.contains('*')
-        || p.contains("%s")
+        // Masked (`****`, `p***d`), not a password holding a `*`.
+        || p.contains("**")
+        || p.chars().all(|c| c == '*')
         || is_reference(p)
         || is_placeholder(p)
 }
@@ -382,7 +383,24 @@ pub fn is_placeholder(value: &str) -> bool {
     {
         return true;
     }
-    if PLACEHOLDER_WORDS.iter().any(|w| lower.contains(w)) {
+    // In a long value (a PEM body, a blob) a word counts only standing
+    // alone: random base64 spells `FAkE` (an RSA-1024 key's `AkEA` after an
+    // `F`) or `TeSt` by chance.
+    let standing_alone = |w: &str| {
+        lower.match_indices(w).any(|(at, _)| {
+            let before = lower[..at].chars().next_back();
+            let after = lower[at + w.len()..].chars().next();
+            !before.is_some_and(|c| c.is_ascii_alphanumeric())
+                && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+        })
+    };
+    if PLACEHOLDER_WORDS.iter().any(|w| {
+        if value.len() < 100 {
+            lower.contains(w)
+        } else {
+            standing_alone(w)
+        }
+    }) {
         return true;
     }
     // One character repeated (0000…, aaaa…) or a run like 123456…

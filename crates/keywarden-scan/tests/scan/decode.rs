@@ -274,4 +274,50 @@ fn precision_causes_seen_on_clean_trees_and_recall_gaps() {
     let bearer = format!("{}M{}%2B{}", "A".repeat(21), g.alnum(30), g.alnum(40));
     let got = crate::found_in(&s, "x.env", &format!("X_BEARER={bearer}\n"));
     assert_eq!(got, [("twitter-bearer-token".to_owned(), bearer)]);
+    // A password holding `*` or `%s` is a password; `****` is a mask.
+    let pw = format!("{}*{}%s{}", g.alnum(8), g.alnum(6), g.alnum(4));
+    let got = crate::found_in(
+        &s,
+        "a.env",
+        &format!("BROKER_URL=amqp://app:{pw}@mq:5672/main\n"),
+    );
+    assert_eq!(
+        got.iter().map(|f| f.1.as_str()).collect::<Vec<_>>(),
+        [pw.as_str()],
+        "{got:?}"
+    );
+    assert!(crate::found_in(&s, "a.env", "BROKER_URL=amqp://app:****@mq:5672/main\n").is_empty());
+    // In .env and .properties files an unquoted value is a literal, dots and all.
+    let dotted = format!("{}.{}", g.alnum(12), g.alnum(8));
+    assert_eq!(
+        crate::found_in(&s, "prod.env", &format!("DB_PASSWORD={dotted}\n")).len(),
+        1
+    );
+    assert_eq!(
+        crate::found_in(
+            &s,
+            "application.properties",
+            &format!("spring.datasource.password={dotted}\n")
+        )
+        .len(),
+        1
+    );
+    // In code it is attribute access.
+    assert!(crate::found_in(&s, "app.py", "password = settings.db_password\n").is_empty());
+}
+
+/// A placeholder word inside a long random body (a PEM key's base64 can
+/// spell `FAkE`) does not make it a placeholder; standing alone it does.
+#[test]
+fn placeholder_words_in_long_values_must_stand_alone() {
+    use keywarden_scan::validate::is_placeholder;
+    let mut g = Gen::new(267);
+    let body = format!("{}FAkE{}", g.b64(300), g.b64(300));
+    assert!(!is_placeholder(&body));
+    assert!(is_placeholder(&format!(
+        "{} fake {}",
+        g.b64(300),
+        g.b64(300)
+    )));
+    assert!(is_placeholder("my-fake-token-1"));
 }
