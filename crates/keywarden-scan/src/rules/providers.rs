@@ -643,8 +643,10 @@ pub(super) const SPECS: &[Spec] = &[
             "curl",
             "Password in a curl command line (-u user:password)",
             High,
-            &["curl "],
-            r#"\bcurl\b[^\n]*?[ \t](?:-u|--user)[ \t]*["']?[^\s:"'$]+:(?P<secret>[^\s"'@]+)"#,
+            &["curl ", "--user", "-u "],
+            // On curl's line, or a continuation line of it (`curl … \` then
+            // `  -u user:password`); `--user=` and `-uuser:` too.
+            r#"(?m)(?:\bcurl\b[^\n]*?[ \t]|^[ \t]*)(?:-u|--user)=?[ \t]*["']?[^\s:"'$=-][^\s:"'$]*:(?P<secret>[^\s"'@]+)"#,
         )
     },
     Spec {
@@ -654,8 +656,8 @@ pub(super) const SPECS: &[Spec] = &[
             "curl",
             "Credential in a curl command line header (Authorization, X-API-Key)",
             High,
-            &["curl "],
-            r#"\bcurl\b[^\n]*?(?:-H|--header)[ \t]*["'](?i:authorization:[ \t]*(?:bearer|basic|token|apikey)|x-api-key:|api-key:|x-auth-token:)[ \t]*(?P<secret>[0-9A-Za-z._~+/=-]{16,})"#,
+            &["curl ", "-H \"", "-H '", "--header"],
+            r#"(?m)(?:\bcurl\b[^\n]*?|^[ \t]*)(?:-H|--header)[ \t]*["'](?i:authorization:[ \t]*(?:bearer|basic|token|apikey)|x-api-key:|api-key:|x-auth-token:)[ \t]*(?P<secret>[0-9A-Za-z._~+/=-]{16,})"#,
         )
     },
     // Terraform: a password or secret as a string literal in a .tf file.
@@ -1853,4 +1855,65 @@ pub(super) const SPECS: &[Spec] = &[
         "coveralls",
         "[0-9A-Za-z]{32,37}"
     ),
+    // Sidekiq Enterprise/Pro: the gem server's `user:password` in Bundler's
+    // environment variable, or in a source URL.
+    Spec {
+        check: Check::Entropy(2.5),
+        ..spec(
+            "sidekiq-secret",
+            "Sidekiq",
+            "Sidekiq Pro/Enterprise gem server credentials (BUNDLE_ENTERPRISE__CONTRIBSYS__COM)",
+            High,
+            &["BUNDLE_ENTERPRISE__CONTRIBSYS__COM", "BUNDLE_GEMS__CONTRIBSYS__COM", "bundle_enterprise__contribsys__com", "bundle_gems__contribsys__com"],
+            r#"(?i:bundle_(?:enterprise|gems)__contribsys__com)["']?[ \t]*(?::=|=>|=|:)[ \t]*["']?(?P<secret>[0-9a-f]{8}:[0-9a-f]{8})\b"#,
+        )
+    },
+    Spec {
+        check: Check::Entropy(2.5),
+        ..spec(
+            "sidekiq-sensitive-url",
+            "Sidekiq",
+            "Sidekiq Pro/Enterprise gem server credentials in a source URL",
+            High,
+            &["contribsys.com"],
+            r#"https?://(?P<secret>[0-9a-f]{8}:[0-9a-f]{8})@(?:gems|enterprise)\.contribsys\.com"#,
+        )
+    },
+    // Slack legacy workspace tokens (`xoxa-2-…`, `xoxr-…`): an alphanumeric
+    // body, not the numeric segments of the older legacy tokens.
+    Spec {
+        check: Check::Entropy(3.5),
+        ..spec(
+            "slack-legacy-workspace-token",
+            "Slack",
+            "Slack legacy workspace token",
+            High,
+            &["xoxa-", "xoxr-"],
+            r"\b(?P<secret>xox[ar]-(?:[0-9]-)?[0-9A-Za-z]{30,48})\b",
+        )
+    },
+    // Sumo Logic access ids: `su` and 12 alphanumerics, next to their name.
+    Spec {
+        check: Check::Entropy(2.5),
+        ..spec(
+            "sumologic-access-id",
+            "Sumo Logic",
+            "Sumo Logic access ID next to a Sumo Logic name",
+            Medium,
+            &["sumo", "Sumo", "SUMO"],
+            r#"(?i:sumo[0-9a-z_.-]{0,24}?access[_.-]?id)["'\]]?[ \t]*(?::=|=>|=|:|,)[ \t]*["'`]?(?P<secret>su[0-9A-Za-z]{12})(?:[^0-9A-Za-z]|$)"#,
+        )
+    },
+    // NuGet.Config: a feed's password kept in clear text.
+    Spec {
+        check: Check::Password,
+        ..spec(
+            "nuget-config-password",
+            "NuGet",
+            "Clear-text feed password in a NuGet.Config",
+            High,
+            &["ClearTextPassword"],
+            r#"<add[ \t]+key=["']ClearTextPassword["'][ \t]+value=["'](?P<secret>[^"'\s]{6,})["']"#,
+        )
+    },
 ];

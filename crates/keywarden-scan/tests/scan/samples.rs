@@ -348,6 +348,30 @@ pub(crate) const SAMPLES: &[(&str, &str)] = &[
         "raw:«PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\nComment: deploy\nPublic-Lines: 2\n{b64:64}\n{b64:20}\nPrivate-Lines: 1\n{b64:44}\n»Private-MAC: {hex:64}\n",
     ),
     ("nuget-api-key", "oy2{lower:43}"),
+    (
+        "sidekiq-secret",
+        "raw:export BUNDLE_ENTERPRISE__CONTRIBSYS__COM=«{hex:8}:{hex:8}»\n",
+    ),
+    (
+        "sidekiq-sensitive-url",
+        "raw@Gemfile:source \"https://«{hex:8}:{hex:8}»@enterprise.contribsys.com/\" do\n",
+    ),
+    ("slack-legacy-workspace-token", "raw:SLACK_TOKEN=«xoxa-2-{alnum:40}»\n"),
+    ("slack-legacy-workspace-token", "raw:token: «xoxr-{alnum:36}»\n"),
+    ("sumologic-access-id", "SUMO_ACCESS_ID=su{alnum:12}"),
+    (
+        "nuget-config-password",
+        "raw@NuGet.Config:<packageSourceCredentials><feed>\n  <add key=\"Username\" value=\"ci\" />\n  <add key=\"ClearTextPassword\" value=\"«{alnum:20}»\" />\n",
+    ),
+    (
+        "curl-auth-header",
+        "raw@deploy.sh:curl https://api.acme.io/v1 \\\n  -H \"Authorization: Bearer «{alnum:32}»\"\n",
+    ),
+    ("curl-basic-auth", "raw@ci.sh:curl --user=deploy:«{alnum:16}» https://x.io\n"),
+    (
+        "curl-basic-auth",
+        "raw@ci.sh:curl -sS \\\n  -u deploy:«{alnum:16}» \\\n  https://x.io\n",
+    ),
     ("crates-io-token", "cio{alnum:32}"),
     ("akamai-client-token", "akab-{lower:16}-{lower:16}"),
     ("telnyx-api-key", "KEY{HEX:32}_{alnum:22}"),

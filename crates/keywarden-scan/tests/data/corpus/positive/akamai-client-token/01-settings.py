@@ -1,1 +1,1 @@
-token = "akab-4e4sxf0aiyzila4c-119xhd6tr56wz92l"
+token = "akab-pgwcw56kniw8we62-xb27sk9edhileiip"

@@ -1,1 +1,1 @@
-token = "akab-5ajyknkq8l8mjpx5-r9p9eec8jwocfbmy"
+token = "akab-1wx47p5pi9wfmzvw-hz1rbx7eq8840ivd"

@@ -1,1 +1,1 @@
-System.setProperty("ASSEMBLYAI_API_KEY", "3c89cbe09c3334d2a17f6a18c36e40ef");
+System.setProperty("ASSEMBLYAI_API_KEY", "a9afe845a77c806ce7a9f98b05b05c17");

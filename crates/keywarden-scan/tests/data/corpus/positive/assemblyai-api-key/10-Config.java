@@ -1,1 +1,1 @@
-System.setProperty("ASSEMBLYAI_API_KEY", "6e9a9c23b91ff87f64fce79419308d84");
+System.setProperty("ASSEMBLYAI_API_KEY", "62ab4854d32c42cebb3a58f150842eb4");

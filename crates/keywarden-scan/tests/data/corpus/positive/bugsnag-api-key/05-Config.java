@@ -1,1 +1,1 @@
-System.setProperty("BUGSNAG_API_KEY", "ef74662f9beea517e11be67a17d726c3");
+System.setProperty("BUGSNAG_API_KEY", "056aa409e82003f71f578c24116f8c37");

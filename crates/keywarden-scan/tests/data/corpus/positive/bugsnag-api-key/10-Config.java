@@ -1,1 +1,1 @@
-System.setProperty("BUGSNAG_API_KEY", "15354ddb9ac1113465f1200999503983");
+System.setProperty("BUGSNAG_API_KEY", "053452c2b6ccb80cd81037c0b1776f10");

@@ -1,1 +1,1 @@
-System.setProperty("CODECOV_TOKEN", "58545b08-12da-c45f-92d2-fdc33f9ef833");
+System.setProperty("CODECOV_TOKEN", "015ffdc1-49d4-6f93-e123-d0d325a93541");

@@ -1,1 +1,1 @@
-System.setProperty("CODECOV_TOKEN", "469bfdc3-f937-8f8b-9378-6362ba0a54ca");
+System.setProperty("CODECOV_TOKEN", "051636f2-2770-f65e-e613-2f98ae917282");

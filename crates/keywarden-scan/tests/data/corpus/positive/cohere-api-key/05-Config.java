@@ -1,1 +1,1 @@
-System.setProperty("COHERE_API_KEY", "7qZVRxLLn29HWxsuRpYyfEai1vS7Ybuu4JfxYpZV");
+System.setProperty("COHERE_API_KEY", "7qZzUwNBv77yMn12SwMDVmSQTmikskkTMQAyTTJQ");

@@ -1,1 +1,1 @@
-COHERE_API_KEY = '7qZ72cB0nRuPBXAnFxbjRoh2ltOvW5HlnfF4xt96'
+COHERE_API_KEY = '7qZZkWOef0Ijz0z8vizrqLDdttnIuDmY4hyzv0g1'

@@ -1,1 +1,1 @@
-System.setProperty("COVERALLS_REPO_TOKEN", "7qZHGZOa9sWQ9FDhdO3a3zj6ZhjzkJyGV");
+System.setProperty("COVERALLS_REPO_TOKEN", "7qZ2CwDMCOf1isodq46dCxXMD2lOFS6xr");

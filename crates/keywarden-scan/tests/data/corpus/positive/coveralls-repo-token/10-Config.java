@@ -1,1 +1,1 @@
-System.setProperty("COVERALLS_REPO_TOKEN", "7qZUQbUPrNFCqhswLaxAjcNv7joqj5UCx");
+System.setProperty("COVERALLS_REPO_TOKEN", "7qZMdDrHZFeU79pg7KAfYUj3wsVVonlKH");

@@ -1,1 +1,1 @@
-token = "cio7qZ8Xoe6Wz5XaCFbyKz2RXiOkA4uvArI"
+token = "cio7qZDRxq8srFXW3x5a6HMD9NTmuG5lbv8"

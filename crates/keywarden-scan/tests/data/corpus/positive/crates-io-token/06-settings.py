@@ -1,1 +1,1 @@
-token = "cio7qZNG5tz1vZN8nxDiyUe3KH9mpKXMTxA"
+token = "cio7qZFHYEV5B52mPLJ22OfjjrUdHYV11T0"

@@ -1,1 +1,1 @@
-System.setProperty("CYPRESS_RECORD_KEY", "4c9be6df-7fae-e9bb-d838-3fb3c1d7e679");
+System.setProperty("CYPRESS_RECORD_KEY", "a65fd9a2-b267-8104-5cd0-2c7dca344e66");

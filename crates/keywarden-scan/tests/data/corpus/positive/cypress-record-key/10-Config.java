@@ -1,1 +1,1 @@
-System.setProperty("CYPRESS_RECORD_KEY", "dc63b489-fb6f-c36e-0d01-2a70f6e50415");
+System.setProperty("CYPRESS_RECORD_KEY", "05f65874-aed0-1aa0-6667-3096f06d24a4");

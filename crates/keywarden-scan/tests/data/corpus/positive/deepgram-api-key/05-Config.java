@@ -1,1 +1,1 @@
-System.setProperty("DEEPGRAM_API_KEY", "a7f89c1025496fd9da51b231f816201975095a48");
+System.setProperty("DEEPGRAM_API_KEY", "fe6cc296ac3ea6a3b9ddb4ccd424847354bae6ab");

@@ -1,1 +1,1 @@
-System.setProperty("DEEPGRAM_API_KEY", "810e74c7b7767fcb723212b8e0d5db697931a82d");
+System.setProperty("DEEPGRAM_API_KEY", "de657010b2807efec72f2ad42e7d939fc8b20b61");

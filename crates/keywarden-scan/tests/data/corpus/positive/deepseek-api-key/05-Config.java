@@ -1,1 +1,1 @@
-System.setProperty("DEEPSEEK_API_KEY", "sk-db775fac336758f2a1196852f70ca53e");
+System.setProperty("DEEPSEEK_API_KEY", "sk-964abc3b110f01ddab1c8d66f6cd1671");

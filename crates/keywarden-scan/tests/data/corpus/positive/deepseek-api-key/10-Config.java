@@ -1,1 +1,1 @@
-System.setProperty("DEEPSEEK_API_KEY", "sk-a98c2d1e368397290c63375116060b0e");
+System.setProperty("DEEPSEEK_API_KEY", "sk-07357d12a9dda4a7955af7d7b69359bf");

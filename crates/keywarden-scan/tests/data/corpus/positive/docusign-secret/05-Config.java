@@ -1,1 +1,1 @@
-System.setProperty("DOCUSIGN_CLIENT_SECRET", "454daa45-be80-c8f0-836d-ebc7a2c07cf6");
+System.setProperty("DOCUSIGN_CLIENT_SECRET", "939533b4-8a03-2d08-0284-65810ece7377");

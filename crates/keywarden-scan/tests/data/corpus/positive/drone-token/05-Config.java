@@ -1,1 +1,1 @@
-System.setProperty("DRONE_TOKEN", "7qZnPofALl4jV4pu97JuBLDGcJcdeufR");
+System.setProperty("DRONE_TOKEN", "7qZgHBLBL1hVHGix70fWYL0XFa0LnzpX");

@@ -1,1 +1,1 @@
-System.setProperty("DRONE_TOKEN", "7qZrfVUd9xUvf8Cu3jt2WK85Zn1v0pWA");
+System.setProperty("DRONE_TOKEN", "7qZ614AvxOyCAmTxn3wFJHqdfnTjUEGF");

@@ -1,1 +1,1 @@
-System.setProperty("DUO_SECRET_KEY", "7qZWzuA9Hhu9fF0gAbzSgWt6gXQzCEuCMbWQi1XJ");
+System.setProperty("DUO_SECRET_KEY", "7qZaqJ5m6YX93lzfc1mKWX6kbv9Vx6EvfhoEU59c");

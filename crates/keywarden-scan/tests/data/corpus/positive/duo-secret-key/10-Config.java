@@ -1,1 +1,1 @@
-System.setProperty("DUO_SECRET_KEY", "7qZBzWn9ORnSiPBZ5HMLlmAUWYZrq0UrVA4eeu9H");
+System.setProperty("DUO_SECRET_KEY", "7qZSTlyJoQ4AePtPgEuiKRy06yyTeLstt2pHo5gr");

@@ -1,1 +1,1 @@
-System.setProperty("FRESHDESK_API_KEY", "7qZokJmZNBMJqtHfwcE3");
+System.setProperty("FRESHDESK_API_KEY", "7qZRHGZOa9sWQ9FDhdO3");

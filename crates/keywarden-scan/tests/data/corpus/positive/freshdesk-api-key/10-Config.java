@@ -1,1 +1,1 @@
-System.setProperty("FRESHDESK_API_KEY", "7qZoDVGEfBTkmRGsHZEq");
+System.setProperty("FRESHDESK_API_KEY", "7qZAUQbUPrNFCqhswLax");

@@ -1,1 +1,1 @@
-System.setProperty("GITEA_TOKEN", "96ac3ea6a3b9ddb4ccd424847354bae6abed61d6");
+System.setProperty("GITEA_TOKEN", "4daa45be80c8f0836debc7a2c07cf6a5cf101ea2");

@@ -1,1 +1,1 @@
-System.setProperty("GITEA_TOKEN", "10b2807efec72f2ad42e7d939fc8b20b61989456");
+System.setProperty("GITEA_TOKEN", "86ef87323fc319e09e440c61f194dc364035366c");

@@ -1,1 +1,1 @@
-System.setProperty("HCLOUD_TOKEN", "7qZpRICKpDy6tdc9YbuYT3kGyFqvaqJ5m6YX93lzfc1mKWX6kbv9Vx6EvfhoEU59");
+System.setProperty("HCLOUD_TOKEN", "7qZXi49HHW2FuzPM66LJ8jYm1ehQ05uVznWp605zfWSJqA5U4KswJkTv4HWN6MJG");

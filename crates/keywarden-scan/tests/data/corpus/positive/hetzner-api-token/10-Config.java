@@ -1,1 +1,1 @@
-System.setProperty("HCLOUD_TOKEN", "7qZNR2yBouEBoU8rwCDtnKuAfJHySTlyJoQ4AePtPgEuiKRy06yyTeLstt2pHo5g");
+System.setProperty("HCLOUD_TOKEN", "7qZ2HIiIPvHVfZQu2GH6mC0f6VmsVzfB9Xmz1as1OM5Hi9LnsgtU2y1AK7cAXBbX");

@@ -1,1 +1,1 @@
-System.setProperty("LINODE_TOKEN", "ccccaeede63c7d5bcaa51826ae2f441aecfae288dac1eec7072fc5d5b1e892ad");
+System.setProperty("LINODE_TOKEN", "7e452fed22efdc097dd07539fb651e90675ecd4c8b3c16ba28f31039b6aec24f");

@@ -1,1 +1,1 @@
-System.setProperty("LINODE_TOKEN", "21ee6152c59ddf7959cf4fd2a24eabf2e0494ebdae295ca7c95de14e186a4563");
+System.setProperty("LINODE_TOKEN", "064a2edb3c1808ee70ca346b45d6ddd255357b87237272fbb37f691100289017");

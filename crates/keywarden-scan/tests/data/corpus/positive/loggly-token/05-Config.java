@@ -1,1 +1,1 @@
-System.setProperty("LOGGLY_TOKEN", "9d46f93e-123d-0d32-5a93-541a65fd9a2b");
+System.setProperty("LOGGLY_TOKEN", "eec7072f-c5d5-b1e8-92ad-831164459c96");

@@ -1,1 +1,1 @@
-System.setProperty("LOGGLY_TOKEN", "770f65ee-6132-f98a-e917-28205f65874a");
+System.setProperty("LOGGLY_TOKEN", "5ca7c95d-e14e-186a-4563-5fe78c5746b3");

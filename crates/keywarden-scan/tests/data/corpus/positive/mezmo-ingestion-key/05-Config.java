@@ -1,1 +1,1 @@
-System.setProperty("LOGDNA_INGESTION_KEY", "54675565df4786812625198015ffdc14");
+System.setProperty("LOGDNA_INGESTION_KEY", "7d5bcaa51826ae2f441aecfae288dac1");

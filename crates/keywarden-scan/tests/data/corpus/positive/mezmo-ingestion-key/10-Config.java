@@ -1,1 +1,1 @@
-System.setProperty("LOGDNA_INGESTION_KEY", "e70b9d4cc8509f077b8db4d051636f22");
+System.setProperty("LOGDNA_INGESTION_KEY", "df7959cf4fd2a24eabf2e0494ebdae29");

@@ -1,1 +1,1 @@
-System.setProperty("MISTRAL_API_KEY", "7qZ0GwCS2f9C0vgvZSTbANyz7hSYVDiZ");
+System.setProperty("MISTRAL_API_KEY", "7qZem0PqGlU20NOCpaxDgYHtySR6Wdrt");

@@ -1,1 +1,1 @@
-System.setProperty("MISTRAL_API_KEY", "7qZkACxg7xZBeIllsXCaJEDP6DrAMSU8");
+System.setProperty("MISTRAL_API_KEY", "7qZUtg86rcDdoJevFOazE0m87lkKIrXe");

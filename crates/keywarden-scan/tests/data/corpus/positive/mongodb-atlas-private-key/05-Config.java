@@ -1,1 +1,1 @@
-System.setProperty("MONGODB_ATLAS_PRIVATE_KEY", "45a77c80-6ce7-a9f9-8b05-b05c17fe6cc2");
+System.setProperty("MONGODB_ATLAS_PRIVATE_KEY", "f7ae52d8-75d5-67a3-b7d6-b79c75f6cb45");

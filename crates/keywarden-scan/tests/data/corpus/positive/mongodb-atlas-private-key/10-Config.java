@@ -1,1 +1,1 @@
-System.setProperty("MONGODB_ATLAS_PRIVATE_KEY", "54d32c42-cebb-3a58-f150-842eb4de6570");
+System.setProperty("MONGODB_ATLAS_PRIVATE_KEY", "fbf7746b-b90e-5295-fb82-ca21b9bd5da2");

@@ -1,1 +1,1 @@
-System.setProperty("NEW_RELIC_LICENSE_KEY", "952c6edc730f82aaba309e711e845592189f7e35");
+System.setProperty("NEW_RELIC_LICENSE_KEY", "93067c99f714cff8ae17ea4e22a1ccdb97342b88");

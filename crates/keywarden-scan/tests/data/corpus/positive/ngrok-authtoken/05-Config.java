@@ -1,1 +1,1 @@
-System.setProperty("NGROK_AUTHTOKEN", "7qZc49AQ1JzD7a17uSVASUpDgpk_7qZs3STuFsMsPjk8XFJXU");
+System.setProperty("NGROK_AUTHTOKEN", "7qZ3K175X49BnctFzmnWQ2B1rf8_7qZFbu2EmtOWkBULI0cvp");

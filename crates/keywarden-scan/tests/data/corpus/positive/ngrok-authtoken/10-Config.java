@@ -1,1 +1,1 @@
-System.setProperty("NGROK_AUTHTOKEN", "7qZrobcdsWkkgLL1opZHowZRtM0_7qZiYqu1TBihGC0O8feUG");
+System.setProperty("NGROK_AUTHTOKEN", "7qZ2H3QNHwLAtK1I6Sx7BHQ7bDx_7qZBSsWp002Fmrq1SVYvp");

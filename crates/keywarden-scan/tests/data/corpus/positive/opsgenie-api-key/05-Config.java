@@ -1,1 +1,1 @@
-System.setProperty("OPSGENIE_API_KEY", "344e6605-6aa4-09e8-2003-f71f578c2411");
+System.setProperty("OPSGENIE_API_KEY", "89a163ab-9846-9988-3f49-efea7b8a81c3");

@@ -1,1 +1,1 @@
-System.setProperty("OPSGENIE_API_KEY", "6d24a405-3452-c2b6-ccb8-0cd81037c0b1");
+System.setProperty("OPSGENIE_API_KEY", "b9d1832d-7ca9-a061-e243-8c51fccebfda");

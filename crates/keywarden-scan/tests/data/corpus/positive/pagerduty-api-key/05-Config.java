@@ -1,1 +1,1 @@
-System.setProperty("PAGERDUTY_API_KEY", "7qZoSbKXCinCBGuKPrwo");
+System.setProperty("PAGERDUTY_API_KEY", "7qZMTN2w57EWeJiv1k7q");

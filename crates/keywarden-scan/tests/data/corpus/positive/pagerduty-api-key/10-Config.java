@@ -1,1 +1,1 @@
-System.setProperty("PAGERDUTY_API_KEY", "7qZ8FOje6OAEQDlKDKrA");
+System.setProperty("PAGERDUTY_API_KEY", "7qZaWHsk5QB1IpIErnfQ");

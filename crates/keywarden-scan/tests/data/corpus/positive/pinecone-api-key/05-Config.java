@@ -1,1 +1,1 @@
-System.setProperty("PINECONE_API_KEY", "eb68c07f-1400-e384-9aae-9027c312a5de");
+System.setProperty("PINECONE_API_KEY", "82a46464-312b-2bd5-eada-bbde30f7b4a6");

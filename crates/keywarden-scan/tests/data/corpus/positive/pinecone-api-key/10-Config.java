@@ -1,1 +1,1 @@
-System.setProperty("PINECONE_API_KEY", "008b0510-c7ab-8645-c3b0-9611e65a2823");
+System.setProperty("PINECONE_API_KEY", "954026fa-9aca-872f-4fb0-8f7f62d28938");

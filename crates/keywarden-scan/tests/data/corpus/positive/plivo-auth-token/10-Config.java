@@ -1,1 +1,1 @@
-System.setProperty("PLIVO_AUTH_TOKEN", "7qZwhz3gU7TY33pHemW9QiSVCVvRFoNqLJcWoXBk");
+System.setProperty("PLIVO_AUTH_TOKEN", "7qZH9FCQkeo3aqBYfjZnbuPiErfVUd9xUvf8Cu3j");

@@ -1,1 +1,1 @@
-System.setProperty("RAILWAY_TOKEN", "a5cf101e-a284-5e4e-fc8d-658fe588fe52");
+System.setProperty("RAILWAY_TOKEN", "74267856-8847-4ad1-65cf-b43cbbd90ab7");

@@ -1,1 +1,1 @@
-System.setProperty("RAILWAY_TOKEN", "36403536-6c15-b8a0-c694-a10973914720");
+System.setProperty("RAILWAY_TOKEN", "3d6fecff-fcad-e078-7be0-0ebb507c4b36");

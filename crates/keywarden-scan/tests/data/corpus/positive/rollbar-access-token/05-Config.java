@@ -1,1 +1,1 @@
-System.setProperty("ROLLBAR_ACCESS_TOKEN", "7d1050844d6cfa848e225f6b48da99a1");
+System.setProperty("ROLLBAR_ACCESS_TOKEN", "7c13784a5f8ecdec107022a49cca377e");

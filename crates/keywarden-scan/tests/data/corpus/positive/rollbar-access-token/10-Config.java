@@ -1,1 +1,1 @@
-System.setProperty("ROLLBAR_ACCESS_TOKEN", "73d69814f1112d8fe734d753757e204c");
+System.setProperty("ROLLBAR_ACCESS_TOKEN", "bf62f17ffc13484281fc2c5f0eacc330");

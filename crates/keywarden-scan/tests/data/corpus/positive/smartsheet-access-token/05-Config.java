@@ -1,1 +1,1 @@
-System.setProperty("SMARTSHEET_ACCESS_TOKEN", "7qZJpE3Rz4oZCxQdx9HOZ8DZzlcLFNERVTeIH");
+System.setProperty("SMARTSHEET_ACCESS_TOKEN", "7qZxNTqdhywvchyemNxNVW0WGWcNH3skFEPmW");

@@ -1,1 +1,1 @@
-System.setProperty("SMARTSHEET_ACCESS_TOKEN", "7qZUguyzzBbDwCF574KrgrztFA2MEqFvBXHBT");
+System.setProperty("SMARTSHEET_ACCESS_TOKEN", "7qZvLeFk6xi3sfdYi1reKSQRwfJop4yIIrmdY");

@@ -1,1 +1,1 @@
-SPLUNK_HEC_TOKEN = '2a2527a5-d24b-d04e-8a4f-c52a4bfaf933'
+SPLUNK_HEC_TOKEN = '3963cace-675a-bdf4-f655-ccccaeede63c'

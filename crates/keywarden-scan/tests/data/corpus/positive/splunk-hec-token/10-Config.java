@@ -1,1 +1,1 @@
-System.setProperty("SPLUNK_HEC_TOKEN", "ce7154e9-f7d6-1909-23d6-fa408ff9730e");
+System.setProperty("SPLUNK_HEC_TOKEN", "ea680edf-76ec-e2b3-ffda-21ee6152c59d");

@@ -1,1 +1,1 @@
-System.setProperty("STABILITY_API_KEY", "sk-7qZSR6Wdrt34MOLKthPz0H0plHGbx4snC4FyurtGP1Gxo7gq");
+System.setProperty("STABILITY_API_KEY", "sk-7qZ32uB3HaCsvHszGMnxiRaHvQQGpVBnxNXhpj2ncl9zJpE3");

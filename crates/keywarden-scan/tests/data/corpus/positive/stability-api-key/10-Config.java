@@ -1,1 +1,1 @@
-System.setProperty("STABILITY_API_KEY", "sk-7qZlkKIrXeeT5Jp5DICrhBy4Yt3XBOxHX9jq7PXtlt8KAvSu");
+System.setProperty("STABILITY_API_KEY", "sk-7qZqtOKmL8Pr2R2uoC2Pr3ejmAEuwiYPFEFN8bmuxvgFUguy");

@@ -1,1 +1,1 @@
-System.setProperty("TODOIST_API_TOKEN", "caf73cc47f8f4c3f0d235aac3317bd3335470117");
+System.setProperty("TODOIST_API_TOKEN", "c57f63731c34a34d07c8d11e10dc8cdc8379351c");

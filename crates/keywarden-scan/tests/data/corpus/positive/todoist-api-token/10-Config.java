@@ -1,1 +1,1 @@
-System.setProperty("TODOIST_API_TOKEN", "d8a05c91e7844e6fb7eb2c8cac0516ff8748b169");
+System.setProperty("TODOIST_API_TOKEN", "8985d1f203d4e7b662af651d85ef41993be08452");

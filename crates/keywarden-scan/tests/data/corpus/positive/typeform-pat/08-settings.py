@@ -1,1 +1,1 @@
-token = "tfp_4d07c8d11e10dc8cdc8379351cd77ad1c6165262"
+token = "tfp_b3215968bee38b3cdb4161ea58a2515b4e1fb958"

@@ -1,1 +1,1 @@
-token = "tfp_b662af651d85ef41993be0845233cbc8721677ec"
+token = "tfp_6d169729d09baef056857215497b898bafbbb5b0"

@@ -1,1 +1,1 @@
-System.setProperty("VERCEL_TOKEN", "7qZIVzIxMME8WNBK19TKX4nR");
+System.setProperty("VERCEL_TOKEN", "7qZ49AQ1JzD7a17uSVASUpDg");

@@ -1,1 +1,1 @@
-VERCEL_TOKEN = '7qZgmAWQqmNPVaEim8pJPhNs'
+VERCEL_TOKEN = '7qZobcdsWkkgLL1opZHowZRt'

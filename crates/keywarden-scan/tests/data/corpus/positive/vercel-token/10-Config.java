@@ -1,1 +1,1 @@
-System.setProperty("VERCEL_TOKEN", "7qZgmAWQqmNPVaEim8pJPhNs");
+System.setProperty("VERCEL_TOKEN", "7qZobcdsWkkgLL1opZHowZRt");

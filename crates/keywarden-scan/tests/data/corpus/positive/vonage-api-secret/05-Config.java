@@ -1,1 +1,1 @@
-System.setProperty("VONAGE_API_SECRET", "7qZqaumq1ZA1YlfP");
+System.setProperty("VONAGE_API_SECRET", "7qZJuBLDGcJcdeuf");

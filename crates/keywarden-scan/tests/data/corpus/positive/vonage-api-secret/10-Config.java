@@ -1,1 +1,1 @@
-System.setProperty("VONAGE_API_SECRET", "7qZEewTEXC2uuN47");
+System.setProperty("VONAGE_API_SECRET", "7qZt2WK85Zn1v0pW");

@@ -1,1 +1,1 @@
-System.setProperty("WANDB_API_KEY", "418201a5482137643739f681fc84271c48f62868");
+System.setProperty("WANDB_API_KEY", "ed61d6c9e5baa83ec2fad2c307596a96c7ef1763");

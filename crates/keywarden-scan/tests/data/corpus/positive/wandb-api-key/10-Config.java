@@ -1,1 +1,1 @@
-System.setProperty("WANDB_API_KEY", "eca101eb8569f966829c65f07c5097a5b53d7c41");
+System.setProperty("WANDB_API_KEY", "989456e3bf4cbf0df9d284762e7a195ba38ffee8");

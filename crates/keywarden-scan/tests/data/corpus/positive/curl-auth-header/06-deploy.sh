@@ -1,0 +1,2 @@
+curl https://api.acme.io/v1 \
+  -H "Authorization: Bearer 7qZPXZuSFqo7wKOJgyU7ISppcmVbRkLq"

@@ -1,0 +1,1 @@
+curl --user=deploy:7qZNqMyzmZEGRGB4 https://x.io

@@ -1,0 +1,1 @@
+SUMO_ACCESS_ID = 'su7qZcZihuNj7d'

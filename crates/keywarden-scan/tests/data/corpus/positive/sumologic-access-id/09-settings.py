@@ -1,0 +1,1 @@
+SUMO_ACCESS_ID = 'su7qZ8KzvbnNgB'

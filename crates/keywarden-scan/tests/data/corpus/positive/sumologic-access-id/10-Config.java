@@ -1,0 +1,1 @@
+System.setProperty("SUMO_ACCESS_ID", "su7qZ8KzvbnNgB");
