@@ -1460,6 +1460,36 @@ const NOT_SECRET_NAME_STARTS: &[&str] = &[
 /// Whether the generic rule's assigned name may hold a secret value
 /// (`api_key`, `db_password`), not metadata about one (`token_type`), a
 /// cursor (`NextToken`) or a type path (`AWS::IAM::AccessKey`).
+/// A value documentation writes in place of a secret, for the generic rule:
+/// one that names itself (`generatedwebdavpassword1`, `export-token-…`,
+/// `PassWordMustBeAtLeast6Chars.`), a sequence typed by hand
+/// (`a1b2c3d4567890ab`, `abcd1234defg5678`), a timestamp.
+fn documentation_value(value: &str) -> bool {
+    let lower = value.to_ascii_lowercase();
+    if lower.contains("password")
+        || lower
+            .split(['-', '_', '.', ':'])
+            .any(|part| matches!(part, "token" | "secret" | "key" | "apikey"))
+    {
+        return true;
+    }
+    // Three ascending runs of three (`123`, `bcd`): typed, not drawn.
+    let b = lower.as_bytes();
+    let runs = b
+        .windows(3)
+        .filter(|w| w[0].is_ascii_alphanumeric() && w[1] == w[0] + 1 && w[2] == w[1] + 1)
+        .count();
+    if runs >= 3 {
+        return true;
+    }
+    // `2016-09-08T21:47:36Z`.
+    b.len() >= 19
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b't'
+}
+
 /// `8-4-4-4-12` hex digits.
 fn is_uuid(value: &str) -> bool {
     let b = value.as_bytes();
@@ -1480,7 +1510,9 @@ fn generic_name_ok(name: &[u8], before: Option<u8>) -> bool {
 /// [`generic_name_ok`], with the first-word test only when `starts` (a
 /// provider's name, `pagerduty_api_key`, is not a pager cursor).
 fn name_ok(name: &[u8], before: Option<u8>, starts: bool) -> bool {
-    if before == Some(b':') {
+    // `arn:…:secret`, `alias/aws/secretsmanager`: a segment of an id or a
+    // path, not a name.
+    if matches!(before, Some(b':' | b'/')) {
         return false;
     }
     let lower = name.to_ascii_lowercase();
@@ -1636,8 +1668,8 @@ fn generic_value_ok(value: &str, quote: &[u8], rest: &[u8], xml: bool, literal: 
         if value.starts_with("0x") {
             return false;
         }
-        // Code, not a value: a call, an index, a block, a list.
-        if value.contains([';', ',', '(', ')', '[', ']', '{', '}']) {
+        // Code, not a value: a call.
+        if value.contains(['(', ')']) {
             return false;
         }
         // Attribute access (`module.CONSTANT`, `self.token2`).
@@ -1661,8 +1693,11 @@ fn generic_value_ok(value: &str, quote: &[u8], rest: &[u8], xml: bool, literal: 
     if value.starts_with(['/', '.', '~', '\\', '-', '&', '*', '!', '%', '@'])
         || value.contains("://")
         || value.contains("::")
-        || value.starts_with("arn:")
+        || value.contains("arn:aws")
     {
+        return false;
+    }
+    if documentation_value(value) {
         return false;
     }
     // Words (`quoted-string`, `MyServiceApiKeyName`) are names, not

@@ -1141,7 +1141,7 @@ const SECRET_NAMES: &[&str] = &[
 /// and an XML element (`<password>…</password>`; the engine requires the
 /// `<`). The value stops at a backslash, so a value followed by an escaped
 /// newline inside a JSON string is whole.
-const GENERIC_REGEX: &str = r#"(?i)(?P<name>(?:api[_.-]?key|secret|token|passw(?:or)?d|pwd|credentials?|access[_.-]?key|auth[_.-]?key|private[_.-]?key)[0-9a-z_.-]{0,40})(?:["'\]]{0,2}(?:[ \t]*:[ \t]*(?:string|str)\b|[ \t]+(?:string|\[\]byte))?[ \t]*(?P<op>:::=|::=|:=|\?=|\.=|=>|=|:|>)|["'][ \t]*(?P<op2>,))[ \t]*(?P<quote>["'`]?)(?P<secret>[^\s"'`<>\\]{8,256})"#;
+const GENERIC_REGEX: &str = r#"(?i)(?P<name>(?:api[_.-]?key|secret|token|passw(?:or)?d|pwd|credentials?|access[_.-]?key|auth[_.-]?key|private[_.-]?key)[0-9a-z_.-]{0,40})(?:["'\]]{0,2}(?:[ \t]*:[ \t]*(?:string|str)\b|[ \t]+(?:string|\[\]byte))?[ \t]*(?P<op>:::=|::=|:=|\?=|\.=|=>|=|:|>)|["'][ \t]*(?P<op2>,))[ \t]*(?P<quote>["'`]?)(?P<secret>[^\s"'`;,\[\]{}<>\\]{8,256})"#;
 
 /// Case variants of a keyword: as written, lower, UPPER, Capitalized.
 fn case_variants(word: &str) -> Vec<String> {

@@ -383,6 +383,11 @@ pub fn is_placeholder(value: &str) -> bool {
     {
         return true;
     }
+    // AWS's documentation marks its sample credentials `…EXAMPLE…` in
+    // capitals, inside long tokens too (`AQoEXAMPLEH4aoAH0…`).
+    if value.contains("EXAMPLE") {
+        return true;
+    }
     // In a long value (a PEM body, a blob) a word counts only standing
     // alone: random base64 spells `FAkE` (an RSA-1024 key's `AkEA` after an
     // `F`) or `TeSt` by chance.

@@ -1864,7 +1864,12 @@ pub(super) const SPECS: &[Spec] = &[
             "Sidekiq",
             "Sidekiq Pro/Enterprise gem server credentials (BUNDLE_ENTERPRISE__CONTRIBSYS__COM)",
             High,
-            &["BUNDLE_ENTERPRISE__CONTRIBSYS__COM", "BUNDLE_GEMS__CONTRIBSYS__COM", "bundle_enterprise__contribsys__com", "bundle_gems__contribsys__com"],
+            &[
+                "BUNDLE_ENTERPRISE__CONTRIBSYS__COM",
+                "BUNDLE_GEMS__CONTRIBSYS__COM",
+                "bundle_enterprise__contribsys__com",
+                "bundle_gems__contribsys__com",
+            ],
             r#"(?i:bundle_(?:enterprise|gems)__contribsys__com)["']?[ \t]*(?::=|=>|=|:)[ \t]*["']?(?P<secret>[0-9a-f]{8}:[0-9a-f]{8})\b"#,
         )
     },

@@ -304,6 +304,23 @@ fn precision_causes_seen_on_clean_trees_and_recall_gaps() {
     );
     // In code it is attribute access.
     assert!(crate::found_in(&s, "app.py", "password = settings.db_password\n").is_empty());
+    // What documentation writes in a secret's place (seen in AWS's CLI
+    // examples and botocore's data on the clean tree).
+    for doc in [
+        "\"Password\": \"generatedwebdavpassword1\"",
+        "\"ExportToken\": \"export-token-cu4lg26ofcziixny\"",
+        "\"Token\": \"a1b2c3d4567890ab\"",
+        "\"SecretAccessKey\": \"wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY1\"",
+        "\"SessionToken\": \"AQoEXAMPLEH4aoAH0gNCAPyJxz4BlCFFxWNE1OPTgk5TthT\"",
+        "\"PasswordLastUsed\": \"2016-09-08T21:47:36Z\"",
+        "\"alias/aws/secretsmanager\": \"fee5173a-3972-428e-ae73-cd4c2a371222\"",
+        "path = \"StreamDescription.Shards[-1].ShardId\"",
+    ] {
+        assert!(
+            crate::found_in(&s, "examples.json", &format!("{doc}\n")).is_empty(),
+            "{doc}"
+        );
+    }
 }
 
 /// A placeholder word inside a long random body (a PEM key's base64 can

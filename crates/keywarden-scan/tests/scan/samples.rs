@@ -356,8 +356,14 @@ pub(crate) const SAMPLES: &[(&str, &str)] = &[
         "sidekiq-sensitive-url",
         "raw@Gemfile:source \"https://«{hex:8}:{hex:8}»@enterprise.contribsys.com/\" do\n",
     ),
-    ("slack-legacy-workspace-token", "raw:SLACK_TOKEN=«xoxa-2-{alnum:40}»\n"),
-    ("slack-legacy-workspace-token", "raw:token: «xoxr-{alnum:36}»\n"),
+    (
+        "slack-legacy-workspace-token",
+        "raw:SLACK_TOKEN=«xoxa-2-{alnum:40}»\n",
+    ),
+    (
+        "slack-legacy-workspace-token",
+        "raw:token: «xoxr-{alnum:36}»\n",
+    ),
     ("sumologic-access-id", "SUMO_ACCESS_ID=su{alnum:12}"),
     (
         "nuget-config-password",
@@ -367,7 +373,10 @@ pub(crate) const SAMPLES: &[(&str, &str)] = &[
         "curl-auth-header",
         "raw@deploy.sh:curl https://api.acme.io/v1 \\\n  -H \"Authorization: Bearer «{alnum:32}»\"\n",
     ),
-    ("curl-basic-auth", "raw@ci.sh:curl --user=deploy:«{alnum:16}» https://x.io\n"),
+    (
+        "curl-basic-auth",
+        "raw@ci.sh:curl --user=deploy:«{alnum:16}» https://x.io\n",
+    ),
     (
         "curl-basic-auth",
         "raw@ci.sh:curl -sS \\\n  -u deploy:«{alnum:16}» \\\n  https://x.io\n",
