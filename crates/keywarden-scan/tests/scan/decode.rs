@@ -185,6 +185,24 @@ fn several_secrets_in_one_blob_all_stand() {
     let got = found(&scanner(), "x.yaml", &format!("env: {}\n", b64(&env)));
     let secrets: Vec<&str> = got.iter().map(|f| f.1.as_str()).collect();
     assert_eq!(secrets, [a.as_str(), b.as_str()], "{got:?}");
+    // An encoded assignment inside a quoted string is read as its own line.
+    let pw = g.alnum(20);
+    for wrap in [
+        "{{\"settings\": \"{e}\"}}",
+        "config_blob: \"{e}\"",
+        "echo {e} | base64 -d > .env",
+    ] {
+        let text = wrap
+            .replace("{e}", &b64(&format!("DB_PASSWORD={pw}")))
+            .replace("{{", "{")
+            .replace("}}", "}");
+        let got = found(&scanner(), "blob.json", &format!("{text}\n"));
+        assert_eq!(
+            got.iter().map(|f| f.1.as_str()).collect::<Vec<_>>(),
+            [pw.as_str()],
+            "{text}"
+        );
+    }
 }
 
 #[test]
