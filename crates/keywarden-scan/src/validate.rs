@@ -318,8 +318,8 @@ pub fn is_placeholder_password(p: &str) -> bool {
         lower.as_str(),
         "password" | "pass" | "passwd" | "pwd" | "pw" | "secret" | "xxx" | "x"
     ) || p.starts_with(['$', '%', '{', '<', '[', ':'])
-        // Masked (`****`, `p***d`), not a password holding a `*`.
-        || p.contains("**")
+        // Masked (`****`, `p***d`), not a password holding a `*` or two.
+        || p.contains("***")
         || p.chars().all(|c| c == '*')
         || is_reference(p)
         || is_placeholder(p)
@@ -388,24 +388,30 @@ pub fn is_placeholder(value: &str) -> bool {
     if value.contains("EXAMPLE") {
         return true;
     }
-    // In a long value (a PEM body, a blob) a word counts only standing
-    // alone: random base64 spells `FAkE` (an RSA-1024 key's `AkEA` after an
-    // `F`) or `TeSt` by chance.
-    let standing_alone = |w: &str| {
+    // A word written as people write it: `todo`, `TODO`, `Fake`, not the
+    // `TOdO` or `FAkE` that random text spells by chance. In a long value
+    // (a PEM body, a blob) it also stands alone (`AkEA` after an `F` is
+    // `FAkE` in an RSA-1024 key; `…/fake+…` is not).
+    let long = value.len() >= 100;
+    let written = |w: &str| {
         lower.match_indices(w).any(|(at, _)| {
+            let Some(orig) = value.get(at..at + w.len()) else {
+                return false;
+            };
+            let mut chars = orig.chars();
+            let first_upper = chars.next().is_some_and(|c| c.is_ascii_uppercase());
+            let rest_lower = chars.clone().all(|c| !c.is_ascii_uppercase());
+            let one_case =
+                orig == w || orig == w.to_ascii_uppercase() || (first_upper && rest_lower);
             let before = lower[..at].chars().next_back();
             let after = lower[at + w.len()..].chars().next();
-            !before.is_some_and(|c| c.is_ascii_alphanumeric())
-                && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+            one_case
+                && (!long
+                    || !before.is_some_and(|c| c.is_ascii_alphanumeric())
+                        && !after.is_some_and(|c| c.is_ascii_alphanumeric()))
         })
     };
-    if PLACEHOLDER_WORDS.iter().any(|w| {
-        if value.len() < 100 {
-            lower.contains(w)
-        } else {
-            standing_alone(w)
-        }
-    }) {
+    if PLACEHOLDER_WORDS.iter().any(|w| written(w)) {
         return true;
     }
     // One character repeated (0000…, aaaa…) or a run like 123456…

@@ -355,4 +355,29 @@ fn placeholder_words_in_long_values_must_stand_alone() {
         g.b64(300)
     )));
     assert!(is_placeholder("my-fake-token-1"));
+    assert!(is_placeholder("TODO_SET_ME_LATER"));
+    assert!(is_placeholder("Fake1234567890qwerty"));
+    // Random text spells words in mixed case by chance: `pswrTOdOZ…`.
+    assert!(!is_placeholder("pswrTOdOZFjHDSvYFsOg8Ml7"));
+    let s = scanner();
+    let hook = format!(
+        "https://hooks.slack.com/services/T{}/B{}/pswrTOdOZFjHDSvYFsOg8Ml7",
+        g.upper_alnum(8),
+        g.upper_alnum(10)
+    );
+    assert_eq!(
+        crate::found_in(&s, "w.sh", &format!("export SLACK_WEBHOOK_URL={hook}\n")).len(),
+        1
+    );
+    // Two `*` in a password are characters; three or more are a mask.
+    let pw = format!("{}**{}", g.alnum(10), g.alnum(6));
+    let got = crate::found_in(
+        &s,
+        "db.yml",
+        &format!("url: postgres://app:{pw}@db.internal:5432/main\n"),
+    );
+    assert_eq!(
+        got.iter().map(|f| f.1.as_str()).collect::<Vec<_>>(),
+        [pw.as_str()]
+    );
 }
