@@ -631,13 +631,13 @@ mod tests {
 
     #[test]
     fn base64_in_its_line() {
-        let enc = base64::engine::general_purpose::STANDARD.encode("password: hunter2-and-more");
+        let enc = base64::engine::general_purpose::STANDARD.encode("login: hunter2-and-more");
         let buf = format!("x\n  DB: {enc}\ny\n");
         assert_eq!(
             all(buf.as_bytes()),
             [(
                 Encoding::Base64,
-                "  DB: \npassword: hunter2-and-more\n".into()
+                "  DB: \nlogin: hunter2-and-more\n".into()
             )]
         );
         let bare = base64::engine::general_purpose::STANDARD.encode("hunter2-and-more");
