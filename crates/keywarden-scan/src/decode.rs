@@ -635,10 +635,7 @@ mod tests {
         let buf = format!("x\n  DB: {enc}\ny\n");
         assert_eq!(
             all(buf.as_bytes()),
-            [(
-                Encoding::Base64,
-                "  DB: \nlogin: hunter2-and-more\n".into()
-            )]
+            [(Encoding::Base64, "  DB: \nlogin: hunter2-and-more\n".into())]
         );
         let bare = base64::engine::general_purpose::STANDARD.encode("hunter2-and-more");
         let buf = format!("  DB_PASSWORD: \"{bare}\"\n");
