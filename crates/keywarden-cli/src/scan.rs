@@ -470,7 +470,7 @@ pub(crate) fn run(args: ScanArgs) -> anyhow::Result<Outcome> {
             f.confidence = Confidence::High;
         }
     }
-    if let Some(min) = args.min_confidence {
+    if let Some(min) = args.min_confidence.or(config.min_confidence) {
         report.findings.retain(|f| f.confidence >= min);
     }
 

@@ -9,6 +9,7 @@
 //! disable = ["jwt"]             # built-in rule ids to turn off
 //! decode_depth = 3              # encodings undone in a row (base64, hex,
 //!                               # percent, escapes, entities); 0: none
+//! min_confidence = "medium"     # report only medium and high findings
 //! archives = true               # open zip, jar, tar, gzip files in a tree
 //!                               # scan (false: checksum-verified keys only)
 //! max_archive_size = 268435456  # bytes; larger archives are not opened
@@ -73,6 +74,9 @@ pub struct Config {
     /// percent-encoding, escapes, entities: [`crate::decode`]); 0 turns
     /// decoding off. At most [`MAX_DECODE_DEPTH`].
     pub decode_depth: u8,
+    /// Findings under this confidence are not reported (the CLI's
+    /// `--min-confidence` overrides it); `None` reports all.
+    pub min_confidence: Option<crate::Confidence>,
     /// Path globs never scanned (relative to the scan root).
     pub allow_paths: Vec<String>,
     /// Regexes: a secret matching one is not a finding.
@@ -105,6 +109,7 @@ impl Default for Config {
             max_archive_size: DEFAULT_MAX_ARCHIVE_SIZE,
             disable: Vec::new(),
             decode_depth: DEFAULT_DECODE_DEPTH,
+            min_confidence: None,
             allow_paths: Vec::new(),
             allow_regexes: Vec::new(),
             allow_values: Vec::new(),
@@ -178,6 +183,7 @@ struct ScanSection {
     #[serde(default)]
     disable: Vec<String>,
     decode_depth: Option<u8>,
+    min_confidence: Option<crate::Confidence>,
     archives: Option<bool>,
     max_archive_size: Option<u64>,
 }
@@ -234,6 +240,7 @@ impl Config {
             max_file_size,
             min_entropy,
             decode_depth,
+            min_confidence: file.scan.min_confidence,
             archives,
             max_archive_size,
             disable: file.scan.disable,

@@ -239,6 +239,22 @@ fn encoded_secrets_confidence_and_their_flags() {
     let run = scan_in(dir.path(), &[]);
     assert!(run.stdout.contains("    decoded: base64"), "{}", run.stdout);
     assert!(run.stdout.contains("    confidence: low"), "{}", run.stdout);
+    // The configuration's min_confidence; the flag overrides it.
+    std::fs::write(
+        dir.path().join(".keywarden.toml"),
+        "[scan]\nmin_confidence = \"medium\"\n",
+    )
+    .unwrap();
+    assert_eq!(findings(&[]).1.len(), 1);
+    assert_eq!(findings(&["--min-confidence", "low"]).1.len(), 2);
+    std::fs::write(
+        dir.path().join(".keywarden.toml"),
+        "[scan]\nmin_confidence = \"sure\"\n",
+    )
+    .unwrap();
+    let run = scan_in(dir.path(), &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("sure"), "{}", run.stderr);
 }
 
 #[test]
