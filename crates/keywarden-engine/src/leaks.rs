@@ -107,21 +107,70 @@ pub async fn revoke_leaked(
         else {
             return Ok(None);
         };
-        let id = record.id.as_str();
-        let event = state
-            .events()
-            .draft(EventKind::KeyLeaked, Some(id), &details, now);
-        let done = store
-            .revoke_leaked_key(
-                &record.id,
-                now,
-                &draft(AuditAction::KeyLeakRevoke, id),
-                &event,
-            )
-            .await?;
-        state.invalidate(&[id]);
-        done
+        return revoke_api_key(state, reporter, &record).await;
     };
+    counted(state, done);
+    Ok(done)
+}
+
+/// [`revoke_leaked`] for any reported string: a keywarden key as that
+/// does; once keys were imported, a string of another format (a drf
+/// `prefix.secret`, a Kong credential) is looked up as leak checks and
+/// verification look it up ([`crate::verify::Verifier::inspect`]: keyed
+/// digest, then the old system's hash), and the imported key it is is
+/// revoked the same way. Anything else: `None`, no lookup.
+pub async fn revoke_leaked_text(
+    state: &Node,
+    reporter: &Reporter<'_>,
+    presented: &str,
+) -> Result<Option<keywarden_store::LeakRevocation>, keywarden_store::StoreError> {
+    match key::Presented::read(presented) {
+        key::Presented::Key(parts) => revoke_leaked(state, reporter, parts).await,
+        key::Presented::Other(text) => match state.verifier().inspect(text).await? {
+            crate::verify::Inspected::ApiKey(record) => {
+                revoke_api_key(state, reporter, &record).await
+            }
+            _ => Ok(None),
+        },
+        key::Presented::Malformed => Ok(None),
+    }
+}
+
+/// Revokes one API key reported leaked: reason `leaked`, audit entry and
+/// (when it was live) `key.leaked` event in one transaction.
+async fn revoke_api_key(
+    state: &Node,
+    reporter: &Reporter<'_>,
+    record: &keywarden_store::KeyRecord,
+) -> Result<Option<keywarden_store::LeakRevocation>, keywarden_store::StoreError> {
+    use keywarden_store::{AuditAction, EventKind};
+    let now = state.now();
+    let mut details = reporter.event_details();
+    details["reporter_ip"] = reporter.ip.map(|i| i.to_string()).into();
+    let id = record.id.as_str();
+    let event = state
+        .events()
+        .draft(EventKind::KeyLeaked, Some(id), &details, now);
+    let audit = AuditDraft {
+        actor: reporter.actor.to_owned(),
+        action: AuditAction::KeyLeakRevoke.into(),
+        target: Some(crate::authn::audit_target(id)),
+        outcome: keywarden_store::AuditOutcome::Allowed.into(),
+        client_ip: reporter.ip.map(|i| i.to_string()),
+        details: reporter.audit_details(),
+        at: now,
+    };
+    let done = state
+        .store()
+        .revoke_leaked_key(&record.id, now, &audit, &event)
+        .await?;
+    state.invalidate(&[id]);
+    counted(state, done);
+    Ok(done)
+}
+
+/// Counts a revocation, and wakes the event sender when one was stored.
+fn counted(state: &Node, done: Option<keywarden_store::LeakRevocation>) {
     if let Some(done) = done {
         if done.revoked {
             state.metrics().leaks_revoked.inc();
@@ -130,5 +179,4 @@ pub async fn revoke_leaked(
             state.events().stored();
         }
     }
-    Ok(done)
 }

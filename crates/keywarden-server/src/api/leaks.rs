@@ -6,7 +6,6 @@
 //! answer never says whether a key existed.
 
 use axum::{Json, extract::State, http::StatusCode, response::IntoResponse};
-use keywarden_core::key;
 pub use keywarden_proto::leaks::{
     CheckRequest, CheckStatus, CheckedKey, KeyKind, LeakAccepted, LeakReport,
 };
@@ -18,7 +17,7 @@ use crate::{
     state::AppState,
     views::{FromRecord, rate_limit_view},
 };
-use keywarden_engine::leaks::{Reporter, clean_text, revoke_leaked};
+use keywarden_engine::leaks::{Reporter, clean_text, revoke_leaked_text};
 
 /// Most keys in one report.
 const MAX_REPORTS: usize = 100;
@@ -59,11 +58,10 @@ pub async fn report_leaks(
     }
     let accepted = reports.len();
     for report in &reports {
-        // Anything that is no keywarden key (shape, checksum) is no key of
-        // this deployment: nothing to look up.
-        let Ok(parts) = key::parse(report.key.expose()) else {
-            continue;
-        };
+        // A keywarden key is looked up when its shape and checksum hold; a
+        // string of another format only once keys were imported (it may be
+        // an imported key's old string); anything else is no key of this
+        // deployment, and nothing is looked up.
         let source = report.source.as_deref().map(clean_text);
         let reporter = Reporter {
             actor: "leak-report",
@@ -74,9 +72,11 @@ pub async fn report_leaks(
         // A store failure answers 503 (507 when its disk is full): nothing
         // unconfirmed is acknowledged, and a report sent again finds the
         // keys revoked so far revoked.
-        revoke_leaked(&state, &reporter, parts).await.inspect_err(
-            |err| tracing::warn!(error = %err, "a leak report could not be processed"),
-        )?;
+        revoke_leaked_text(&state, &reporter, report.key.expose())
+            .await
+            .inspect_err(
+                |err| tracing::warn!(error = %err, "a leak report could not be processed"),
+            )?;
     }
     Ok((
         StatusCode::ACCEPTED,

@@ -225,3 +225,57 @@ async fn leak_checks_find_imported_keys() {
     })
     .await;
 }
+
+/// A public leak report of an imported key's old string (a drf key kept as
+/// its hash, a Kong credential imported in plaintext) revokes it, as a
+/// keywarden-format key's report does; a string that is no key revokes
+/// nothing, and the answer is the same.
+#[tokio::test]
+async fn leak_reports_revoke_imported_keys() {
+    on_each_backend(|t| async move {
+        let drf = "RePo5Drf.QkFzZWQtb24tYS1yZWFsLWRyZi1rZXktdGV4dB";
+        let plain = "kong-reported-credential-4c3b2a1f0e9d";
+        let kept = "kong-never-reported-credential-77aa";
+        let answer = import(
+            &t,
+            json!([
+                {"hash": {"algorithm": "sha512", "encoding": "hex",
+                  "value": hex::encode(sha2::Sha512::digest(drf.as_bytes()))},
+                 "external_id": "drf-report"},
+                {"plaintext": plain, "external_id": "kong-report"},
+                {"plaintext": kept, "external_id": "kong-kept"},
+            ]),
+        )
+        .await;
+        assert_eq!(answer["imported"], 3, "{answer}");
+        let r = t
+            .send(
+                "POST",
+                "/v1/leaks",
+                None,
+                Some(json!([
+                    {"key": drf, "source": "https://paste.example/abc"},
+                    {"key": plain},
+                    {"key": "no-key-of-anyone-5678"},
+                ])),
+                &[],
+                Some("198.51.100.21"),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::ACCEPTED, "{}", r.text);
+        assert_eq!(r.json["accepted"], 3);
+        assert_eq!(code(&t, drf).await, "REVOKED", "{}", t.backend);
+        assert_eq!(code(&t, plain).await, "REVOKED", "{}", t.backend);
+        assert_eq!(code(&t, kept).await, "VALID", "{}", t.backend);
+        // Audited and announced like any leaked key: two key.leaked events.
+        let events = t.call("GET", "/v1/events?kind=key.leaked", None).await;
+        assert_eq!(
+            events.json.as_array().map(Vec::len),
+            Some(2),
+            "{}",
+            events.json
+        );
+        t.stop().await;
+    })
+    .await;
+}
