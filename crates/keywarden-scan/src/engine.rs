@@ -1081,10 +1081,8 @@ impl Scanner {
         if rule.filter.is_none() && self.imported_filter.is_none() {
             return false;
         }
-        let line_start = memchr::memrchr(b'\n', &buf[..start]).map_or(0, |i| i + 1);
-        let line_end = memchr::memchr(b'\n', &buf[start..]).map_or(buf.len(), |i| start + i);
-        let whole = String::from_utf8_lossy(&buf[start..end]);
-        let line = String::from_utf8_lossy(&buf[line_start..line_end]);
+        // The line the match starts on.
+        let (whole, line) = match_and_line(buf, start, end, start);
         let subject = Subject {
             secret,
             whole: &whole,
@@ -1108,10 +1106,8 @@ impl Scanner {
         end: usize,
         path: &str,
     ) -> bool {
-        let line_start = memchr::memrchr(b'\n', &buf[..start]).map_or(0, |i| i + 1);
-        let line_end = memchr::memchr(b'\n', &buf[end..]).map_or(buf.len(), |i| end + i);
-        let whole = String::from_utf8_lossy(&buf[start..end]);
-        let line = String::from_utf8_lossy(&buf[line_start..line_end]);
+        // Every line the match spans.
+        let (whole, line) = match_and_line(buf, start, end, end);
         rule.allowlists
             .iter()
             .chain(&self.allowlists)
@@ -1488,6 +1484,23 @@ fn documentation_value(value: &str) -> bool {
         && b[4] == b'-'
         && b[7] == b'-'
         && b[10] == b't'
+}
+
+/// The text of `buf[start..end]`, and its line(s): from the line holding
+/// `start` to the end of the line holding `to` (`start` for the first
+/// line only, `end` for every line the match spans).
+fn match_and_line(
+    buf: &[u8],
+    start: usize,
+    end: usize,
+    to: usize,
+) -> (std::borrow::Cow<'_, str>, std::borrow::Cow<'_, str>) {
+    let line_start = memchr::memrchr(b'\n', &buf[..start]).map_or(0, |i| i + 1);
+    let line_end = memchr::memchr(b'\n', &buf[to..]).map_or(buf.len(), |i| to + i);
+    (
+        String::from_utf8_lossy(&buf[start..end]),
+        String::from_utf8_lossy(&buf[line_start..line_end]),
+    )
 }
 
 /// `8-4-4-4-12` hex digits.

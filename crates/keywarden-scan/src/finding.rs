@@ -7,6 +7,38 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+/// `as_str`, `Display` and a case-insensitive `FromStr` for a level enum
+/// whose variants are written in lower case (`Severity`, `Confidence`).
+macro_rules! level_names {
+    ($ty:ident, $what:literal, $expected:literal, { $($variant:ident => $name:literal),+ $(,)? }) => {
+        impl $ty {
+            #[doc = concat!("The lowercase name (", $expected, ").")]
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $name,)+
+                }
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl std::str::FromStr for $ty {
+            type Err = String;
+
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s.to_ascii_lowercase().as_str() {
+                    $($name => Ok(Self::$variant),)+
+                    _ => Err(format!(concat!("unknown ", $what, " {:?}: expected ", $expected), s)),
+                }
+            }
+        }
+    };
+}
+
 /// How bad a finding is. Ordered: `Low < Medium < High < Critical`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -21,39 +53,12 @@ pub enum Severity {
     Critical,
 }
 
-impl Severity {
-    /// The lowercase name (`critical`, `high`, `medium`, `low`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-            Self::Critical => "critical",
-        }
-    }
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Severity {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "low" => Ok(Self::Low),
-            "medium" => Ok(Self::Medium),
-            "high" => Ok(Self::High),
-            "critical" => Ok(Self::Critical),
-            _ => Err(format!(
-                "unknown severity {s:?}: expected low, medium, high or critical"
-            )),
-        }
-    }
-}
+level_names!(Severity, "severity", "low, medium, high or critical", {
+    Low => "low",
+    Medium => "medium",
+    High => "high",
+    Critical => "critical",
+});
 
 /// How sure the scanner is that a finding is a real secret. Ordered:
 /// `Low < Medium < High`; `--min-confidence` keeps the findings at or above
@@ -71,37 +76,11 @@ pub enum Confidence {
     High,
 }
 
-impl Confidence {
-    /// The lowercase name (`high`, `medium`, `low`).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Low => "low",
-            Self::Medium => "medium",
-            Self::High => "high",
-        }
-    }
-}
-
-impl fmt::Display for Confidence {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Confidence {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.to_ascii_lowercase().as_str() {
-            "low" => Ok(Self::Low),
-            "medium" => Ok(Self::Medium),
-            "high" => Ok(Self::High),
-            _ => Err(format!(
-                "unknown confidence {s:?}: expected low, medium or high"
-            )),
-        }
-    }
-}
+level_names!(Confidence, "confidence", "low, medium or high", {
+    Low => "low",
+    Medium => "medium",
+    High => "high",
+});
 
 /// A matched secret. Zeroized on drop, prints only redacted (first and last
 /// few characters) through `Debug` and `Display`, and implements no
