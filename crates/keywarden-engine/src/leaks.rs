@@ -38,13 +38,36 @@ impl Reporter<'_> {
         details
     }
 
-    /// `source` and `url` (when given), for a `key.leaked` event.
-    fn event_details(&self) -> serde_json::Value {
+    /// `source`, `url` (when given) and the reporter's address, for a
+    /// `key.leaked` event; `root_key: true` for a root key's.
+    fn event_details(&self, root: bool) -> serde_json::Value {
         let mut details = serde_json::json!({ "source": self.source });
         if let Some(url) = self.url {
             details["url"] = url.into();
         }
+        details["reporter_ip"] = self.ip.map(|i| i.to_string()).into();
+        if root {
+            details["root_key"] = true.into();
+        }
         details
+    }
+
+    /// The audit entry of a leak revocation of `target` by this reporter.
+    fn audit(
+        &self,
+        action: keywarden_store::AuditAction,
+        target: &str,
+        at: keywarden_core::clock::UnixMillis,
+    ) -> AuditDraft {
+        AuditDraft {
+            actor: self.actor.to_owned(),
+            action: action.into(),
+            target: Some(crate::authn::audit_target(target)),
+            outcome: keywarden_store::AuditOutcome::Allowed.into(),
+            client_ip: self.ip.map(|i| i.to_string()),
+            details: self.audit_details(),
+            at,
+        }
     }
 }
 
@@ -61,54 +84,36 @@ pub async fn revoke_leaked(
 ) -> Result<Option<keywarden_store::LeakRevocation>, keywarden_store::StoreError> {
     use keywarden_store::{AuditAction, EventKind, KeyRecord, RootKeyRecord};
     let store = state.store();
-    let now = state.now();
-    let ip = reporter.ip;
-    let draft = |action: AuditAction, target: &str| AuditDraft {
-        actor: reporter.actor.to_owned(),
-        action: action.into(),
-        target: Some(crate::authn::audit_target(target)),
-        outcome: keywarden_store::AuditOutcome::Allowed.into(),
-        client_ip: ip.map(|i| i.to_string()),
-        details: reporter.audit_details(),
-        at: now,
-    };
-    // The environment says which kind of key it is: one lookup, never two.
-    let root = parts.environment() == key::ROOT_ENVIRONMENT;
-    let mut details = reporter.event_details();
-    details["reporter_ip"] = ip.map(|i| i.to_string()).into();
-    if root {
-        details["root_key"] = true.into();
-    }
     let peppers = store.peppers();
     let presented = parts.expose();
-    let done = if root {
-        let Some(root) =
-            crate::lookup::find::<RootKeyRecord>(store, peppers, presented, None).await?
-        else {
-            return Ok(None);
-        };
-        let id = root.id.as_str();
-        let event = state
-            .events()
-            .draft(EventKind::KeyLeaked, Some(id), &details, now);
-        let done = store
-            .revoke_leaked_root_key(
-                &root.id,
-                now,
-                &draft(AuditAction::RootKeyLeakRevoke, id),
-                &event,
-            )
-            .await?;
-        state.verify_callers().forget(&root.id);
-        done
-    } else {
+    // The environment says which kind of key it is: one lookup, never two.
+    if parts.environment() != key::ROOT_ENVIRONMENT {
         let Some(record) =
             crate::lookup::find::<KeyRecord>(store, peppers, presented, None).await?
         else {
             return Ok(None);
         };
         return revoke_api_key(state, reporter, &record).await;
+    }
+    let Some(root) = crate::lookup::find::<RootKeyRecord>(store, peppers, presented, None).await?
+    else {
+        return Ok(None);
     };
+    let now = state.now();
+    let id = root.id.as_str();
+    let details = reporter.event_details(true);
+    let event = state
+        .events()
+        .draft(EventKind::KeyLeaked, Some(id), &details, now);
+    let done = store
+        .revoke_leaked_root_key(
+            &root.id,
+            now,
+            &reporter.audit(AuditAction::RootKeyLeakRevoke, id, now),
+            &event,
+        )
+        .await?;
+    state.verify_callers().forget(&root.id);
     counted(state, done);
     Ok(done)
 }
@@ -145,21 +150,12 @@ async fn revoke_api_key(
 ) -> Result<Option<keywarden_store::LeakRevocation>, keywarden_store::StoreError> {
     use keywarden_store::{AuditAction, EventKind};
     let now = state.now();
-    let mut details = reporter.event_details();
-    details["reporter_ip"] = reporter.ip.map(|i| i.to_string()).into();
     let id = record.id.as_str();
+    let details = reporter.event_details(false);
     let event = state
         .events()
         .draft(EventKind::KeyLeaked, Some(id), &details, now);
-    let audit = AuditDraft {
-        actor: reporter.actor.to_owned(),
-        action: AuditAction::KeyLeakRevoke.into(),
-        target: Some(crate::authn::audit_target(id)),
-        outcome: keywarden_store::AuditOutcome::Allowed.into(),
-        client_ip: reporter.ip.map(|i| i.to_string()),
-        details: reporter.audit_details(),
-        at: now,
-    };
+    let audit = reporter.audit(AuditAction::KeyLeakRevoke, id, now);
     let done = state
         .store()
         .revoke_leaked_key(&record.id, now, &audit, &event)

@@ -105,7 +105,7 @@ struct Candidate {
 }
 
 /// A secret found in decoded text, and the encodings undone.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 struct DecodedSecret {
     secret: String,
     chain: String,
@@ -682,13 +682,8 @@ impl Scanner {
                 };
                 let found = match c.decoded {
                     Some(i) => {
-                        let DecodedSecret { secret, chain } = std::mem::replace(
-                            &mut inner_secrets[i as usize],
-                            DecodedSecret {
-                                secret: String::new(),
-                                chain: String::new(),
-                            },
-                        );
+                        let DecodedSecret { secret, chain } =
+                            std::mem::take(&mut inner_secrets[i as usize]);
                         DecodedSecret {
                             secret,
                             chain: format!("{encoding} → {chain}"),

@@ -137,14 +137,14 @@ pub fn gitleaks(prefix: &Prefix) -> String {
 /// refused, so the secret's group is `valueGroup` and the entropy bar a
 /// `filter` expression (a finding it holds true for is dropped). The
 /// embedded default rules are not loaded with `--config`: this file is
-/// for `betterleaks dir --config FILE` next to a run with the defaults, or
+/// for `betterleaks fs --config FILE` next to a run with the defaults, or
 /// to paste into a configuration of one's own.
 pub fn betterleaks(prefix: &Prefix) -> String {
     let p = prefix.as_str();
     format!(
         "# Betterleaks 2 rule for keywarden keys with the prefix `{p}` (any environment).\n\
          # Written by `keywarden scan export-rules --format betterleaks --prefix {p}`.\n\
-         # Run: betterleaks dir --config <this file> PATH\n\
+         # Run: betterleaks fs --config <this file> PATH\n\
          # A regex cannot check a key's CRC-32 checksum, nor can a Betterleaks filter\n\
          # (it has no CRC-32): a look-alike with a bad checksum matches too.\n\
          # `keywarden scan` proves each key by its checksum.\n\
