@@ -1448,6 +1448,20 @@ const NOT_SECRET_NAME_STARTS: &[&str] = &[
     "verification",
 ];
 
+/// The word before a name's `token` that makes it a cursor or a version
+/// stamp, wherever the name starts (`PolicyUpdateToken`, `list_next_token`).
+const NOT_SECRET_TOKEN_KINDS: &[&str] = &[
+    "next",
+    "page",
+    "pagination",
+    "continuation",
+    "change",
+    "update",
+    "sync",
+    "idempotency",
+    "cancel",
+];
+
 /// Whether the generic rule's assigned name may hold a secret value
 /// (`api_key`, `db_password`), not metadata about one (`token_type`), a
 /// cursor (`NextToken`) or a type path (`AWS::IAM::AccessKey`).
@@ -1533,7 +1547,16 @@ fn name_ok(name: &[u8], before: Option<u8>, starts: bool) -> bool {
         && NOT_SECRET_NAME_STARTS
             .iter()
             .any(|p| own.starts_with(p.as_bytes()));
-    !metadata && !cursor
+    let stamp = own.strip_suffix(b"token").is_some_and(|kind| {
+        let kind = kind
+            .strip_suffix(b"_")
+            .or_else(|| kind.strip_suffix(b"-"))
+            .unwrap_or(kind);
+        NOT_SECRET_TOKEN_KINDS
+            .iter()
+            .any(|k| kind.ends_with(k.as_bytes()))
+    });
+    !metadata && !cursor && !stamp
 }
 
 /// The values after the first of a Kubernetes Secret's `data` or

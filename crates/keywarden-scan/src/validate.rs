@@ -79,6 +79,12 @@ impl Check {
                 }
             }
             Self::Password => {
+                // `https://h1:123,user:pass@h2`: a host list; the
+                // credentials are the last entry's.
+                let secret = secret
+                    .rsplit_once(',')
+                    .and_then(|(_, last)| last.split_once(':'))
+                    .map_or(secret, |(_, password)| password);
                 if is_placeholder_password(secret) {
                     Verdict::Reject
                 } else {
@@ -276,6 +282,55 @@ pub const DOCUMENTED_EXAMPLES: &[Example] = &[
     ex(
         concat!("tfp_943af478d3ff3d4d76", "0020c11af102b79c440513"),
         "Typeform developer docs, \"Personal access token\" (example token)",
+    ),
+    // The AWS CLI command reference's example output, shipped in the
+    // `awscli` package (`awscli/examples/<service>/<command>.rst`) and on
+    // docs.aws.amazon.com/cli/latest/reference/.
+    ex(
+        concat!("0x123pK5_VBqv.", "UQ3kJ4123_"),
+        "AWS CLI reference, `aws directconnect associate-virtual-interface` (example authKey)",
+    ),
+    ex(
+        concat!("AKIA32P3D2", "JDNMVAJLGF"),
+        "AWS CLI reference, `aws ecr get-download-url-for-layer` (access key ID in the example pre-signed URL)",
+    ),
+    ex(
+        concat!("AKIAJ5C56P", "35AEBRX2QQ"),
+        "AWS CLI reference, `aws ssm get-deployable-patch-snapshot-for-instance` (access key ID in the example pre-signed URL)",
+    ),
+    ex(
+        concat!("k1zPZM6uVxMQ3oxqgoYl", "NuJPyRTZ1vREs76zTQE3eJk="),
+        "AWS CLI reference, `aws iam create-service-specific-credential` (example ServicePassword)",
+    ),
+    ex(
+        concat!("+oaFsNk7tLco+C/obP9G", "hhcOzGcKOayTmE3LnAmAmH4="),
+        "AWS CLI reference, `aws iam reset-service-specific-credential` (example ServicePassword)",
+    ),
+    ex(
+        concat!(
+            "f798ab4899346a88599180fee9e14fa1",
+            "ada7b6df989425b7c6d2146dd6c815bb"
+        ),
+        "AWS CLI reference, `aws iotwireless update-partner-account` (example AppServerPrivateKey)",
+    ),
+    ex(
+        concat!(
+            "MEYCIQCKZLWyTk5runarx6XiAkU9gv3lbwPO/pHa+DXFehzdDwIhANwp",
+            "sIV2g/9SPWLLsF6p/hiSskuIXMTRwqrMdVKWTMHG"
+        ),
+        "AWS CLI reference, `aws kms derive-shared-secret` (example SharedSecret)",
+    ),
+    ex(
+        concat!("amzn1.account.", "AF6RHO7KZU5XRVQJGXK6HB56KR2A"),
+        "AWS CLI reference, `aws sts assume-role-with-web-identity` (example subject, an Amazon account id)",
+    ),
+    ex(
+        concat!("aBBKDWQvyuVcTPH9EBp/XTI9E//", "mq171+ZU178wcwqU="),
+        "AWS DataSync API reference, `AzureBlobSasConfiguration` (example SAS token signature, percent-encoded in an HTML-escaped URL; botocore's datasync service model)",
+    ),
+    ex(
+        concat!("_M8ViO_GK6TnZ9G9eqdlS7Ip", "NWzhoGwaYYDQ3hEwwmA"),
+        "joserfc documentation's quick-start JWS (HS256, payload {\"k\":\"value\"})",
     ),
     ex(
         concat!(

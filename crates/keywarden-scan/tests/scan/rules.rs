@@ -618,6 +618,9 @@ pub(crate) fn cases() -> Vec<Case> {
             ),
             "https://example.com/a:b@c".into(),
             "\"input\": \"http://a:b@c:29/d\",".into(),
+            // A host list (pydantic's MultiHostUrl tests): `foo:bar` is the
+            // credentials, `123,foo:bar` no password.
+            "MultiHostUrl('https://foo.com:123,foo:bar@bar.com/path')".into(),
             "https://www.gnu.org/licenses/".into(),
         ],
     ));
@@ -764,6 +767,8 @@ pub(crate) fn cases() -> Vec<Case> {
             format!("token_type = \"{v1}\"\n"),
             "api_key = \"MyServiceApiKeyName\"\n".into(),
             "    \"NextToken\": \"77X1ebypsI7os+X2lhHsZLGNCDK3nNGpwRdFpicSOH==\",\n".into(),
+            "    \"PolicyUpdateToken\": \"Zq81mKd0PxT4vRn7Lw2s9YbC\",\n".into(),
+            "list_sync_token = \"Zq81mKd0PxT4vRn7Lw2s9YbC\"\n".into(),
             "    \"AWS::IAM::AccessKey\": \"62d91b17309e76c8\",\n".into(),
             "pub const PASSWORD_ID_MAX: DOT11_WPS_DEVICE_PASSWORD_ID = 65535i32;\n".into(),
             "    if( nToken>FTS5_MAX_TOKEN_SIZE ) nToken = FTS5_MAX_TOKEN_SIZE2;\n".into(),

@@ -1,1 +1,1 @@
-https://www.gnu.org/licenses/
+MultiHostUrl('https://foo.com:123,foo:bar@bar.com/path')

@@ -1,1 +1,1 @@
-    "AWS::IAM::AccessKey": "62d91b17309e76c8",
+    "PolicyUpdateToken": "Zq81mKd0PxT4vRn7Lw2s9YbC",

@@ -1,1 +1,1 @@
-pub const PASSWORD_ID_MAX: DOT11_WPS_DEVICE_PASSWORD_ID = 65535i32;
+list_sync_token = "Zq81mKd0PxT4vRn7Lw2s9YbC"

@@ -1,1 +1,1 @@
-    if( nToken>FTS5_MAX_TOKEN_SIZE ) nToken = FTS5_MAX_TOKEN_SIZE2;
+    "AWS::IAM::AccessKey": "62d91b17309e76c8",

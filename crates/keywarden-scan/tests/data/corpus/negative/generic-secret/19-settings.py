@@ -1,1 +1,1 @@
-    private_key_ops: &p256::PRIVATE_KEY_OPS,
+pub const PASSWORD_ID_MAX: DOT11_WPS_DEVICE_PASSWORD_ID = 65535i32;

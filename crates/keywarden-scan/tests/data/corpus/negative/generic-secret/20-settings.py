@@ -1,1 +1,1 @@
-    check_private_key_bytes: x25519_check_private_key_bytes,
+    if( nToken>FTS5_MAX_TOKEN_SIZE ) nToken = FTS5_MAX_TOKEN_SIZE2;

@@ -1,1 +1,1 @@
-SECRET_MODE=DEFAULT_MODE_2
+    private_key_ops: &p256::PRIVATE_KEY_OPS,

@@ -1,1 +1,1 @@
-STRING: TokenType = native_token_type.STRING
+    check_private_key_bytes: x25519_check_private_key_bytes,

@@ -1,1 +1,1 @@
-        self.nextTokenState = ATNState.INVALID_STATE_NUMBER
+SECRET_MODE=DEFAULT_MODE_2

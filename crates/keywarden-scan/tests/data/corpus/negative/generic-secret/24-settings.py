@@ -1,1 +1,1 @@
-  "PurchaseToken": "eyJ2IjoiMSIsInMiOjEsImMiOi..."
+STRING: TokenType = native_token_type.STRING

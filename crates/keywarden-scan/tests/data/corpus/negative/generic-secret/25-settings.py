@@ -1,1 +1,1 @@
-  "token": "ACEGmnoq#1rstu2...BDFH3vxwy!4hlm!#5",
+        self.nextTokenState = ATNState.INVALID_STATE_NUMBER

@@ -1,1 +1,1 @@
-secret = "aaaaaaaabbbbbbbbaaaaaaaabbbbbbbb"
+  "PurchaseToken": "eyJ2IjoiMSIsInMiOjEsImMiOi..."

@@ -1,1 +1,1 @@
-password_file = "/etc/app/password.txt"
+  "token": "ACEGmnoq#1rstu2...BDFH3vxwy!4hlm!#5",

@@ -1,1 +1,1 @@
-token_url = "https://auth.example.com/oauth2/token"
+secret = "aaaaaaaabbbbbbbbaaaaaaaabbbbbbbb"

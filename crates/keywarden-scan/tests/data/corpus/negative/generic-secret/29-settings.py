@@ -1,1 +1,1 @@
-SECRET_KEY_LENGTH = 32
+password_file = "/etc/app/password.txt"

@@ -1,1 +1,1 @@
-api_key = "7qZczZ8lUJZkpkMEev3nJMHwM2yDY7R6"  # keywarden:allow
+token_url = "https://auth.example.com/oauth2/token"

@@ -1,1 +1,1 @@
-checksum = "97cc7febffe26c31f97b59336fb46aa2169d7ee5"
+SECRET_KEY_LENGTH = 32

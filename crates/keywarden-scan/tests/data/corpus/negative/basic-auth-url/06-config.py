@@ -1,0 +1,1 @@
+https://www.gnu.org/licenses/
