@@ -22,7 +22,10 @@ use clap::{Parser, Subcommand};
 /// mimalloc rather than glibc's malloc: under load, glibc's arena locks
 /// showed up as futex waits on the verify path (the usage log frees on its
 /// own thread what request threads allocated). `benches/http.sh` measures
-/// the difference.
+/// the difference. mimalloc 2 (the `v2` feature), which gives freed pages
+/// back after 10 ms where mimalloc 3 holds them for a second: a tree scan
+/// peaks 65 MiB rather than 70–74 at the same speed (benches/RESULTS.md,
+/// "Scanner memory").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
