@@ -1746,12 +1746,10 @@ fn example_host(url: &[u8]) -> bool {
             .any(|t| host.ends_with(t.as_bytes()))
 }
 
-/// Extra conditions on the generic rule's value, beyond entropy.
-/// `rest` is the line after the value; `xml`: the value is an element's
-/// body, which its closing tag ends.
 /// Whether an unquoted value in this file is a literal, never code:
-/// `.env`, `.properties`, `.ini`, `.cfg`, `.conf` files (`DB_PASSWORD=a1b2.c3d4`
-/// is a password, not attribute access).
+/// `.env`, `.properties`, `.ini`, `.cfg`, `.conf` and YAML files
+/// (`DB_PASSWORD=a1b2.c3d4`, `password: psq9Ley8_.z6FOmK` are passwords,
+/// not attribute access: neither format has any).
 fn literal_values(path: &str) -> bool {
     let name = path
         .rsplit(['/', '!'])
@@ -1760,11 +1758,22 @@ fn literal_values(path: &str) -> bool {
         .to_ascii_lowercase();
     name == ".env"
         || name.starts_with(".env.")
-        || [".env", ".properties", ".ini", ".cfg", ".conf"]
-            .iter()
-            .any(|ext| name.ends_with(ext))
+        || [
+            ".env",
+            ".properties",
+            ".ini",
+            ".cfg",
+            ".conf",
+            ".yaml",
+            ".yml",
+        ]
+        .iter()
+        .any(|ext| name.ends_with(ext))
 }
 
+/// Extra conditions on the generic rule's value, beyond entropy.
+/// `rest` is the line after the value; `xml`: the value is an element's
+/// body, which its closing tag ends.
 fn generic_value_ok(value: &str, quote: &[u8], rest: &[u8], xml: bool, literal: bool) -> bool {
     if let Some(&q) = quote.first() {
         // A quoted value must be the whole string literal.

@@ -305,7 +305,7 @@ fn precision_causes_seen_on_clean_trees_and_recall_gaps() {
         "{got:?}"
     );
     assert!(crate::found_in(&s, "a.env", "BROKER_URL=amqp://app:****@mq:5672/main\n").is_empty());
-    // In .env and .properties files an unquoted value is a literal, dots and all.
+    // In .env, .properties and YAML files an unquoted value is a literal, dots and all.
     let dotted = format!("{}.{}", g.alnum(12), g.alnum(8));
     assert_eq!(
         crate::found_in(&s, "prod.env", &format!("DB_PASSWORD={dotted}\n")).len(),
@@ -316,6 +316,16 @@ fn precision_causes_seen_on_clean_trees_and_recall_gaps() {
             &s,
             "application.properties",
             &format!("spring.datasource.password={dotted}\n")
+        )
+        .len(),
+        1
+    );
+    // And in YAML (a planted password, `psq9Ley8DDCH_.z6FOmK`, was missed).
+    assert_eq!(
+        crate::found_in(
+            &s,
+            "config/app.yaml",
+            &format!("database:\n  password: {dotted}\n")
         )
         .len(),
         1
