@@ -457,5 +457,21 @@ pub fn rules_markdown(rules: &[Rule]) -> String {
             r.id, r.provider, r.severity, r.id, r.description
         ));
     }
+    out.push_str(
+        "\n## Documented example values\n\n\
+         Values published for everyone to copy are never findings, in any file\n\
+         (`keywarden_scan::validate::DOCUMENTED_EXAMPLES`; a finding holding one is\n\
+         dropped). Shown by their first characters and length.\n\n\
+         | value | source |\n|---|---|\n",
+    );
+    for ex in crate::validate::DOCUMENTED_EXAMPLES {
+        let head: String = ex.value.chars().take(6).collect();
+        out.push_str(&format!(
+            "| `{}…` ({} characters) | {} |\n",
+            head.replace('|', "\\|"),
+            ex.value.chars().count(),
+            ex.source.replace('|', "\\|")
+        ));
+    }
     out
 }
