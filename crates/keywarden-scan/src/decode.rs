@@ -169,41 +169,101 @@ const CLASS: [u8; 256] = {
 /// Calls `found` with each decodable piece of `buf[from..to]`: base64 and
 /// hex runs (in their line), and lines holding percent-encoding, escapes
 /// or entities. Pieces whose decoding is not text are skipped.
-pub fn segments(buf: &[u8], (from, to): (usize, usize), mut found: impl FnMut(Decoded)) {
+pub fn segments(buf: &[u8], (from, to): (usize, usize), found: impl FnMut(Decoded)) {
     let to = to.min(buf.len());
-    // Eight bytes at a time: a run of MIN_BASE64 (≥ 15) alphabet bytes
-    // holds one of these words whole, and a word with a byte outside
-    // `+`..=`z` (spaces, line breaks, quotes, brackets: most words of
-    // code), or shaped like no encoding of text ([`may_be_encoded`]:
-    // `snake_case`, `ALL_CAPS`), holds no such run's middle. The rest is
-    // looked at bytewise.
+    let mut words = Vec::new();
+    words_worth_a_look(buf, from, to, &mut words);
+    segments_at(buf, (from, to), &words, found);
+}
+
+/// The words of `buf[from..to]` at `from` plus multiples of eight that are
+/// [`word_worth_a_look`], into `out`.
+pub(crate) fn words_worth_a_look(buf: &[u8], from: usize, to: usize, out: &mut Vec<usize>) {
+    let mut at = from;
+    while at + 8 <= to {
+        let Ok(word) = <[u8; 8]>::try_from(&buf[at..at + 8]) else {
+            break;
+        };
+        if word_worth_a_look(u64::from_le_bytes(word)) {
+            out.push(at);
+        }
+        at += 8;
+    }
+}
+
+/// Whether the eight bytes `x` (a word of the buffer at a multiple of
+/// eight from where the search starts) may lie inside base64 or hex of
+/// text. A run of MIN_BASE64 (≥ 15) alphabet bytes holds one of these
+/// words whole. Most words of code hold a byte outside `+`..=`z` (spaces,
+/// line breaks, quotes, brackets): one test. The rest must have the shape
+/// encoded text has, at one of the four places a base64 group may start in
+/// the word: the first character of each group encodes the top six bits of
+/// a text byte (printable ASCII, tab, line break: `C`, `D`, `I`..`Z`,
+/// `a`..`f`) and the second its low two bits and the next byte's top four
+/// (`A`..`H`, `Q`..`X`, `g`..`n`, `w`..`3`); or be hex digits whose every
+/// other one is the high digit of such a byte (`0`, `2`..`7`). Identifiers
+/// (`DescribeInstancesRequest`, `ossl_check_X509_type`), paths and words
+/// fail it: a base64 run of ASCII text passes it wherever a word falls.
+/// Base64 of text that is not ASCII throughout (UTF-8 beyond it) is found
+/// only where some word covers ASCII bytes. The keyword search asks this
+/// of every word as it walks them ([`crate::Scanner`]), where it costs next
+/// to nothing.
+#[inline(always)]
+pub(crate) fn word_worth_a_look(x: u64) -> bool {
+    // One test for a byte under `+` or over `z` (most words).
+    let outside = (x.wrapping_sub(ONES * u64::from(b'+')) & !x)
+        | x.wrapping_add(ONES * u64::from(127 - b'z'))
+        | x;
+    outside & HIGHS == 0 && encoded_text_shape(x)
+}
+
+/// The shape test of [`word_worth_a_look`], on a word of bytes in
+/// `+`..=`z`, eight bytes at a time (a byte's class is its high bit).
+/// Not inlined: most words never get here, and the hot loop stays small
+/// (inlined and computed for every word, it cost the tree scan 0.1 s).
+#[inline(never)]
+fn encoded_text_shape(x: u64) -> bool {
+    // High bit set where the byte is at least `n` (no borrow crosses bytes:
+    // every byte is under 0x80).
+    let at_least = |n: u8| (x | HIGHS).wrapping_sub(ONES * u64::from(n));
+    let within = |lo: u8, hi: u8| at_least(lo) & !at_least(hi + 1);
+    let first = (within(b'C', b'D') | within(b'I', b'Z') | within(b'a', b'f')) & HIGHS;
+    let second = (within(b'A', b'H')
+        | within(b'Q', b'X')
+        | within(b'g', b'n')
+        | within(b'w', b'z')
+        | within(b'0', b'3'))
+        & HIGHS;
+    // A group starting at byte p (0..4): firsts at p and p + 4, seconds at
+    // p + 1 and p + 5 (past the word for p = 3).
+    let base64 =
+        first & (first >> 32) & (second >> 8) & ((second >> 40) | 0x8000_0000) & 0x8080_8080 != 0;
+    let hex = (within(b'0', b'9') | within(b'a', b'f') | within(b'A', b'F')) & HIGHS == HIGHS;
+    let high = (within(b'0', b'0') | within(b'2', b'7')) & HIGHS;
+    const EVEN: u64 = 0x0080_0080_0080_0080;
+    const ODD: u64 = 0x8000_8000_8000_8000;
+    base64 || (hex && (high & EVEN == EVEN || high & ODD == ODD))
+}
+
+/// [`segments`], given the words of `buf[from..to]` worth a look
+/// ([`word_worth_a_look`], at `from` plus multiples of eight, ascending).
+/// The rest is looked at bytewise.
+pub(crate) fn segments_at(
+    buf: &[u8],
+    (from, to): (usize, usize),
+    words: &[usize],
+    mut found: impl FnMut(Decoded),
+) {
+    let to = to.min(buf.len());
     const _: () = assert!(MIN_BASE64 >= 15);
     let alphabet = |b: &u8| CLASS[*b as usize] & B64 != 0;
     let mut i = from;
     let mut done = from;
     let mut scratch = Vec::new();
-    while i < to {
-        // The hot loop: the next word worth a look.
-        let mut next = None;
-        let mut at = i;
-        while at + 8 <= to {
-            let Ok(word) = <[u8; 8]>::try_from(&buf[at..at + 8]) else {
-                break;
-            };
-            let x = u64::from_le_bytes(word);
-            // One test for a byte under `+` or over `z` (most words).
-            let outside = (x.wrapping_sub(ONES * u64::from(b'+')) & !x)
-                | x.wrapping_add(ONES * u64::from(127 - b'z'))
-                | x;
-            if outside & HIGHS == 0 && may_be_encoded(x) {
-                next = Some(at);
-                break;
-            }
-            at += 8;
+    for &at in words {
+        if at < i || at + 8 > to {
+            continue;
         }
-        let Some(at) = next else {
-            break;
-        };
         i = at;
         let flags = |at: usize| {
             buf.get(at..at + 8)
@@ -239,19 +299,31 @@ pub fn segments(buf: &[u8], (from, to): (usize, usize), mut found: impl FnMut(De
             continue;
         }
         let mut start = i - before;
+        // Eight bytes at a time while whole words are in the alphabet.
+        while start >= done + 8 && before == 8 {
+            let lead = (!flags(start - 8) & HIGHS).leading_zeros() as usize / 8;
+            start -= lead;
+            if lead < 8 {
+                break;
+            }
+        }
         while start > done && alphabet(&buf[start - 1]) {
             start -= 1;
         }
-        let mut end = i + 8;
+        let mut end = i + 8 + after;
+        while after == 8 && end + 8 <= to {
+            let trail = (!flags(end) & HIGHS).trailing_zeros() as usize / 8;
+            end += trail;
+            if trail < 8 {
+                break;
+            }
+        }
         while end < to && alphabet(&buf[end]) {
             end += 1;
         }
-        let mask = buf[start..end]
-            .iter()
-            .fold(0u8, |m, &b| m | CLASS[b as usize]);
         done = end;
         i += (end - i).div_ceil(8) * 8;
-        run(buf, (start, end, to), mask, &mut scratch, &mut found);
+        run(buf, (start, end, to), &mut scratch, &mut found);
     }
     escaped_lines(buf, (from, to), found);
 }
@@ -274,25 +346,6 @@ fn has_between(x: u64, m: u8, n: u8) -> bool {
         != 0
 }
 
-/// Whether eight bytes may lie inside base64 or hex of text: not letters
-/// of one case alone (`function`, `variable`), and not an identifier
-/// (`snake_case`, `ALL_CAPS`, `kebab-case`: a `_` or `-` without both
-/// cases). Base64 of ASCII text puts an upper-case letter or a digit in
-/// nearly every four characters (the first of each group is `Q`..`e` for
-/// letters, the second one of `GHWXmn23` for lower-case ones); hex of text
-/// is mostly digits. The rare window of base64 that fails is in a run long
-/// enough to hold another word. Not inlined: most words never get here,
-/// and the hot loop stays small.
-#[inline(never)]
-fn may_be_encoded(x: u64) -> bool {
-    let upper = has_between(x, b'A' - 1, b'Z' + 1);
-    let lower = has_between(x, b'a' - 1, b'z' + 1);
-    let digit = has_between(x, b'0' - 1, b'9' + 1);
-    let joiner =
-        has_less(x ^ (ONES * u64::from(b'_')), 1) || has_less(x ^ (ONES * u64::from(b'-')), 1);
-    (upper || digit) && !(joiner && !(upper && lower))
-}
-
 /// The high bit of each byte of `x` that is in the base64 alphabet (either
 /// one: `A-Z a-z 0-9 + / - _`), exactly, byte by byte.
 fn alphabet_flags(x: u64) -> u64 {
@@ -313,12 +366,42 @@ fn alphabet_flags(x: u64) -> u64 {
         & HIGHS
 }
 
-/// One run of alphabet bytes `buf[start..end]` (`mask`: its classes),
+/// The union of the [`CLASS`]es of `run`'s bytes, all in the base64
+/// alphabet: eight at a time, the rest one by one.
+fn run_classes(run: &[u8]) -> u8 {
+    let has = |x: u64, c: u8| has_less(x ^ (ONES * u64::from(c)), 1);
+    let mut words = run.chunks_exact(8);
+    let mut mask = B64;
+    for word in &mut words {
+        let Ok(word) = <[u8; 8]>::try_from(word) else {
+            break;
+        };
+        let x = u64::from_le_bytes(word);
+        let upper = has_between(x, b'A' - 1, b'Z' + 1);
+        let lower = has_between(x, b'a' - 1, b'z' + 1);
+        let urlsafe = has(x, b'-') || has(x, b'_');
+        let standard = has(x, b'+') || has(x, b'/');
+        let not_hex = urlsafe
+            || standard
+            || has_between(x, b'G' - 1, b'Z' + 1)
+            || has_between(x, b'g' - 1, b'z' + 1);
+        mask |= if upper { UPPER } else { 0 }
+            | if lower { LOWER } else { 0 }
+            | if not_hex { NOT_HEX } else { 0 }
+            | if urlsafe { URLSAFE } else { 0 }
+            | if standard { STANDARD } else { 0 };
+    }
+    words
+        .remainder()
+        .iter()
+        .fold(mask, |m, &b| m | CLASS[b as usize])
+}
+
+/// One run of alphabet bytes `buf[start..end]`,
 /// decoded as hex or base64 if it may be either.
 fn run(
     buf: &[u8],
     (start, end, to): (usize, usize, usize),
-    mask: u8,
     out: &mut Vec<u8>,
     found: &mut impl FnMut(Decoded),
 ) {
@@ -327,14 +410,31 @@ fn run(
     if !(MIN_BASE64..=MAX_ENCODED).contains(&len) {
         return;
     }
-    if mask & NOT_HEX == 0 {
-        if len >= MIN_HEX && len % 2 == 0 && decode_hex(&buf[start..end], out) {
-            found(in_line(buf, Encoding::Hex, start, end, out));
+    // A run of hex digits alone is hex, never base64. Its classes are
+    // looked at first only where hex may be; elsewhere after the base64
+    // decoding, which most runs (identifiers, paths) fail within a few
+    // bytes.
+    let hex_length = len >= MIN_HEX && len % 2 == 0;
+    let mut mask = None;
+    if hex_length {
+        let m = run_classes(&buf[start..end]);
+        if m & NOT_HEX == 0 {
+            if decode_hex(&buf[start..end], out) {
+                found(in_line(buf, Encoding::Hex, start, end, out));
+            }
+            return;
         }
+        mask = Some(m);
+    }
+    if !decode_base64(&buf[start..end], out) {
         return;
     }
-    // Base64 of text holds both cases; one alphabet, not both.
-    if mask & (UPPER | LOWER) != UPPER | LOWER || mask & (URLSAFE | STANDARD) == URLSAFE | STANDARD
+    let mask = mask.unwrap_or_else(|| run_classes(&buf[start..end]));
+    // Not hex digits alone; base64 of text holds both cases; one alphabet,
+    // not both.
+    if mask & NOT_HEX == 0
+        || mask & (UPPER | LOWER) != UPPER | LOWER
+        || mask & (URLSAFE | STANDARD) == URLSAFE | STANDARD
     {
         return;
     }
@@ -342,9 +442,7 @@ fn run(
     while padded < to && padded - end < 2 && buf[padded] == b'=' {
         padded += 1;
     }
-    if decode_base64(&buf[start..end], out) {
-        found(in_line(buf, Encoding::Base64, start, padded, out));
-    }
+    found(in_line(buf, Encoding::Base64, start, padded, out));
 }
 
 /// The line around `buf[start..end]` with that span replaced by `decoded`.
@@ -388,11 +486,40 @@ fn text_byte(b: u8) -> bool {
     b >= 0x20 && b != 0x7f || matches!(b, b'\t' | b'\n' | b'\r')
 }
 
+/// Text as it is decoded byte by byte: control bytes refused at once, and
+/// UTF-8 followed far enough that a byte no sequence allows (a stray
+/// continuation byte, a lead byte where a continuation is due) stops the
+/// decoding there, not at the end. The decoded bytes are still checked as
+/// UTF-8 whole afterwards (overlong forms, surrogates).
+#[derive(Default)]
+struct TextSoFar {
+    /// Continuation bytes still due.
+    due: u8,
+}
+
+impl TextSoFar {
+    fn accepts(&mut self, b: u8) -> bool {
+        if self.due > 0 {
+            self.due -= 1;
+            return b & 0xc0 == 0x80;
+        }
+        self.due = match b {
+            0xc2..=0xdf => 1,
+            0xe0..=0xef => 2,
+            0xf0..=0xf4 => 3,
+            0x80.. => return false,
+            _ => return text_byte(b),
+        };
+        true
+    }
+}
+
 /// Decodes hex digits into `out`; false at the first byte that is not text.
 fn decode_hex(run: &[u8], out: &mut Vec<u8>) -> bool {
+    let mut text = TextSoFar::default();
     for pair in run.chunks_exact(2) {
         let b = (hex_value(pair[0]) << 4) | hex_value(pair[1]);
-        if !text_byte(b) {
+        if !text.accepts(b) {
             return false;
         }
         out.push(b);
@@ -420,6 +547,7 @@ fn decode_base64(run: &[u8], out: &mut Vec<u8>) -> bool {
     }
     let mut acc = 0u32;
     let mut bits = 0u32;
+    let mut text = TextSoFar::default();
     for &c in run {
         let v = match c {
             b'A'..=b'Z' => c - b'A',
@@ -433,7 +561,7 @@ fn decode_base64(run: &[u8], out: &mut Vec<u8>) -> bool {
         if bits >= 8 {
             bits -= 8;
             let b = (acc >> bits) as u8;
-            if !text_byte(b) {
+            if !text.accepts(b) {
                 return false;
             }
             out.push(b);
@@ -760,7 +888,29 @@ mod tests {
         }
     }
 
+    /// The shape test, byte by byte, as its documentation says it.
+    fn shape_by_bytes(w: [u8; 8]) -> bool {
+        const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let sextet = |b: u8| B64.iter().position(|&c| c == b);
+        // Top six bits of tab..CR or printable ASCII; then low two bits and
+        // an ASCII byte's top four.
+        let first = |b: u8| sextet(b).is_some_and(|v| v == 2 || v == 3 || (8..=31).contains(&v));
+        let second = |b: u8| sextet(b).is_some_and(|v| v & 0x0f < 8);
+        let base64 = (0..4).any(|p| {
+            first(w[p]) && first(w[p + 4]) && second(w[p + 1]) && (p + 5 >= 8 || second(w[p + 5]))
+        });
+        let high = |b: u8| b == b'0' || (b'2'..=b'7').contains(&b);
+        let hex = w.iter().all(u8::is_ascii_hexdigit)
+            && ((0..8).step_by(2).all(|k| high(w[k])) || (1..8).step_by(2).all(|k| high(w[k])));
+        base64 || hex
+    }
+
     proptest::proptest! {
+        #[test]
+        fn the_shape_test_is_its_definition(w in proptest::array::uniform8(b'+'..=b'z')) {
+            proptest::prop_assert_eq!(encoded_text_shape(u64::from_le_bytes(w)), shape_by_bytes(w), "{:?}", w);
+        }
+
         #[test]
         fn base64_and_hex_of_text_are_always_found(text in "[ -~]{18,80}") {
             use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};

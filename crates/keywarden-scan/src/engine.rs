@@ -631,14 +631,29 @@ impl Scanner {
     /// as shown and under its root). An allowlisted path is still scanned:
     /// allowlists never suppress a checksum-verified match.
     pub fn scan_counted(&self, path: &str, buf: &[u8], path_allowed: bool) -> Scanned {
-        let mut cands = self.candidates(path, buf, &self.keywords, &self.fulltext);
+        let mut words = Vec::new();
+        let (mut cands, words_found) = self.candidates_and_words(
+            path,
+            buf,
+            &self.keywords,
+            &self.fulltext,
+            (self.decode_depth > 0).then_some(&mut words),
+        );
         if self.composites {
             self.keep_composites(buf, &mut cands);
         }
         self.vault_candidates(path, buf, &mut cands);
         let mut decoded = Vec::new();
         if self.decode_depth > 0 {
-            self.decoded_candidates(path, buf, (0, buf.len()), 1, &mut cands, &mut decoded);
+            self.decoded_candidates(
+                path,
+                buf,
+                (0, buf.len()),
+                words_found.then_some(&words[..]),
+                1,
+                &mut cands,
+                &mut decoded,
+            );
         }
         if cands.is_empty() {
             return Scanned::default();
@@ -649,17 +664,20 @@ impl Scanner {
     /// The candidates of `buf[within]`'s decoded pieces ([`decode::segments`]),
     /// each scanned in its line with every rule and the vault, and decoded
     /// again while `depth` is under the configured depth. Each is placed at
-    /// its encoded text; its secret and chain go to `secrets`.
+    /// its encoded text; its secret and chain go to `secrets`. `words`: the
+    /// words worth the decoder's look, when the keyword search found them.
+    #[allow(clippy::too_many_arguments)]
     fn decoded_candidates(
         &self,
         path: &str,
         buf: &[u8],
         within: (usize, usize),
+        words: Option<&[usize]>,
         depth: u8,
         out: &mut Vec<Candidate>,
         secrets: &mut Vec<DecodedSecret>,
     ) {
-        decode::segments(buf, within, |piece| {
+        let each = |piece: decode::Decoded| {
             let text = &piece.text;
             let mut inner = self.candidates(path, text, &self.keywords, &self.fulltext);
             self.vault_candidates(path, text, &mut inner);
@@ -669,6 +687,7 @@ impl Scanner {
                     path,
                     text,
                     piece.region,
+                    None,
                     depth + 1,
                     &mut inner,
                     &mut inner_secrets,
@@ -705,7 +724,11 @@ impl Scanner {
                     ..c
                 });
             }
-        });
+        };
+        match words {
+            Some(words) => decode::segments_at(buf, within, words, each),
+            None => decode::segments(buf, within, each),
+        }
     }
 
     /// Drops the candidates of component-only rules (Betterleaks'
@@ -813,6 +836,23 @@ impl Scanner {
         keywords: &Keywords,
         fulltext: &[usize],
     ) -> Vec<Candidate> {
+        self.candidates_and_words(path, buf, keywords, fulltext, None)
+            .0
+    }
+
+    /// [`Self::candidates`], and when `words` is given, the words of `buf`
+    /// the decoder should look at ([`decode::word_worth_a_look`]), found by
+    /// the keyword search as it goes; false when this search did not (a
+    /// keyword set without an automaton).
+    fn candidates_and_words(
+        &self,
+        path: &str,
+        buf: &[u8],
+        keywords: &Keywords,
+        fulltext: &[usize],
+        words: Option<&mut Vec<usize>>,
+    ) -> (Vec<Candidate>, bool) {
+        let mut words_found = false;
         let place = Place {
             path,
             lock_file: rules::is_lock_file(path),
@@ -843,9 +883,12 @@ impl Scanner {
                         .find_iter(buf)
                         .map(|m| Hit::new(m.start(), m.pattern().as_usize())),
                 )),
-                (None, Some(dfa)) => Some(Box::new(
-                    keyword_hits(dfa, keywords.longest, buf).into_iter(),
-                )),
+                (None, Some(dfa)) => {
+                    words_found = words.is_some();
+                    Some(Box::new(
+                        keyword_hits(dfa, keywords.longest, buf, words).into_iter(),
+                    ))
+                }
                 (None, None) => None,
             };
         if let Some(hits) = hits {
@@ -875,7 +918,7 @@ impl Scanner {
             let mut one = vec![ri];
             self.run_segment(buf, 0, buf.len(), &mut one, &place, &mut cands);
         }
-        cands
+        (cands, words_found)
     }
 
     fn run_segment(
@@ -1344,7 +1387,12 @@ const TWO_WALKS_MIN: usize = 4096;
 /// past the middle by the longest keyword less one byte and keeps only the
 /// occurrences that start before it; the second's starts there, so every
 /// occurrence is found once.
-fn keyword_hits(dfa: &aho_corasick::dfa::DFA, longest: usize, buf: &[u8]) -> Vec<Hit> {
+fn keyword_hits(
+    dfa: &aho_corasick::dfa::DFA,
+    longest: usize,
+    buf: &[u8],
+    mut words: Option<&mut Vec<usize>>,
+) -> Vec<Hit> {
     use aho_corasick::automaton::Automaton;
     let Ok(start) = dfa.start_state(aho_corasick::Anchored::No) else {
         return Vec::new();
@@ -1353,25 +1401,51 @@ fn keyword_hits(dfa: &aho_corasick::dfa::DFA, longest: usize, buf: &[u8]) -> Vec
     if buf.len() < TWO_WALKS_MIN || longest == 0 {
         let (mut at, mut sid) = (0, start);
         while walk_step(dfa, buf, &mut at, &mut sid, &mut first) {}
+        if let Some(words) = words {
+            decode::words_worth_a_look(buf, 0, buf.len(), words);
+        }
         return first;
     }
-    let mid = buf.len() / 2;
+    // At a multiple of eight, so both halves' words are the buffer's.
+    let mid = (buf.len() / 2) & !7;
     let a = &buf[..(mid + longest - 1).min(buf.len())];
     let b = &buf[mid..];
     let mut second = Vec::new();
-    let (mut at_a, mut sid_a, mut at_b, mut sid_b) = (0, start, 0, start);
-    // Side by side while both have bytes left, then the rest of the other.
-    loop {
-        let more_a = walk_step(dfa, a, &mut at_a, &mut sid_a, &mut first);
-        let more_b = walk_step(dfa, b, &mut at_b, &mut sid_b, &mut second);
-        if !more_a {
-            while walk_step(dfa, b, &mut at_b, &mut sid_b, &mut second) {}
+    let mut second_words = Vec::new();
+    let (mut sid_a, mut sid_b) = (start, start);
+    // Side by side, eight bytes at a time while both have eight left; each
+    // word also asked whether the decoder should look at it (its ALU work
+    // fits in the walk's waits). `a` reaches `mid` within these blocks.
+    let blocks = a.len().min(b.len()) / 8;
+    for (k, (wa, wb)) in a.chunks_exact(8).zip(b.chunks_exact(8)).enumerate() {
+        let (Ok(wa), Ok(wb)) = (<[u8; 8]>::try_from(wa), <[u8; 8]>::try_from(wb)) else {
             break;
+        };
+        for j in 0..8 {
+            sid_a = dfa.next_state(aho_corasick::Anchored::No, sid_a, wa[j]);
+            sid_b = dfa.next_state(aho_corasick::Anchored::No, sid_b, wb[j]);
+            if dfa.is_special(sid_a) {
+                report_hits(dfa, sid_a, 8 * k + j + 1, &mut first);
+            }
+            if dfa.is_special(sid_b) {
+                report_hits(dfa, sid_b, 8 * k + j + 1, &mut second);
+            }
         }
-        if !more_b {
-            while walk_step(dfa, a, &mut at_a, &mut sid_a, &mut first) {}
-            break;
+        if let Some(words) = words.as_deref_mut() {
+            if 8 * k < mid && decode::word_worth_a_look(u64::from_le_bytes(wa)) {
+                words.push(8 * k);
+            }
+            if decode::word_worth_a_look(u64::from_le_bytes(wb)) {
+                second_words.push(mid + 8 * k);
+            }
         }
+    }
+    let (mut at_a, mut at_b) = (8 * blocks, 8 * blocks);
+    while walk_step(dfa, a, &mut at_a, &mut sid_a, &mut first) {}
+    while walk_step(dfa, b, &mut at_b, &mut sid_b, &mut second) {}
+    if let Some(words) = words {
+        decode::words_worth_a_look(buf, mid + 8 * blocks, buf.len(), &mut second_words);
+        words.append(&mut second_words);
     }
     first.retain(|h| h.start < mid);
     let ends = |h: &Hit| h.start + dfa.pattern_len(aho_corasick::PatternID::must(h.pattern));
@@ -1937,7 +2011,16 @@ mod tests {
             .map(|m| (m.end(), m.start(), m.pattern().as_usize()))
             .collect();
         let longest = keywords.iter().map(String::len).max().unwrap_or(0);
-        let mut got: Vec<(usize, usize, usize)> = keyword_hits(&dfa, longest, buf)
+        // The words the decoder should look at, found on the way, are the
+        // ones it finds alone.
+        let mut words = Vec::new();
+        let with_words = keyword_hits(&dfa, longest, buf, Some(&mut words));
+        let mut alone = Vec::new();
+        decode::words_worth_a_look(buf, 0, buf.len(), &mut alone);
+        if words != alone {
+            return Err(format!("words {} != {}", words.len(), alone.len()));
+        }
+        let mut got: Vec<(usize, usize, usize)> = keyword_hits(&dfa, longest, buf, None)
             .into_iter()
             .map(|h| (h.start + keywords[h.pattern].len(), h.start, h.pattern))
             .collect();
@@ -1947,6 +2030,9 @@ mod tests {
         }
         want.sort_unstable();
         got.sort_unstable();
+        if with_words.len() != got.len() {
+            return Err("the hits differ with the words asked".into());
+        }
         if got == want {
             Ok(())
         } else {
@@ -1984,7 +2070,7 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn two_walks_match_one_on_any_text(
-            pieces in proptest::collection::vec((0usize..6, "[a-z_\\-]{0,3}"), 0..3000),
+            pieces in proptest::collection::vec((0usize..6, "[A-Za-z0-9+/_ \\-]{0,9}"), 0..3000),
         ) {
             let keywords: Vec<String> = ["token", "ken", "api_key", "key", "aa", "a-a", "ok"]
                 .iter()
