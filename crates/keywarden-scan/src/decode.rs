@@ -227,6 +227,13 @@ fn encoded_text_shape(x: u64) -> bool {
     // every byte is under 0x80).
     let at_least = |n: u8| (x | HIGHS).wrapping_sub(ONES * u64::from(n));
     let within = |lo: u8, hi: u8| at_least(lo) & !at_least(hi + 1);
+    // Lower-case words (`function`, `self.name`), the most of what gets
+    // here, first: base64 and hex of text hold an upper-case letter or a
+    // digit in nearly every eight characters (all lower-case takes text
+    // like `jjjjjj`).
+    if (within(b'A', b'Z') | within(b'0', b'9')) & HIGHS == 0 {
+        return false;
+    }
     let first = (within(b'C', b'D') | within(b'I', b'Z') | within(b'a', b'f')) & HIGHS;
     let second = (within(b'A', b'H')
         | within(b'Q', b'X')
@@ -891,6 +898,12 @@ mod tests {
     /// The shape test, byte by byte, as its documentation says it.
     fn shape_by_bytes(w: [u8; 8]) -> bool {
         const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        if !w
+            .iter()
+            .any(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        {
+            return false;
+        }
         let sextet = |b: u8| B64.iter().position(|&c| c == b);
         // Top six bits of tab..CR or printable ASCII; then low two bits and
         // an ASCII byte's top four.
