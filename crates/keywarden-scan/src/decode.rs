@@ -243,8 +243,17 @@ fn encoded_text_shape(x: u64) -> bool {
         & HIGHS;
     // A group starting at byte p (0..4): firsts at p and p + 4, seconds at
     // p + 1 and p + 5 (past the word for p = 3).
-    let base64 =
-        first & (first >> 32) & (second >> 8) & ((second >> 40) | 0x8000_0000) & 0x8080_8080 != 0;
+    let starts =
+        first & (first >> 32) & (second >> 8) & ((second >> 40) | 0x8000_0000) & 0x8080_8080;
+    // The alphabet's last two characters (`+/`, `-_`: 62 and 63) encode
+    // no ASCII byte's top bits: only a group's fourth character may be one
+    // (`>`, `?`, `~`). `snake_case` and `ALL_CAPS_NAMES` fail here.
+    let special =
+        (within(b'+', b'+') | within(b'/', b'/') | within(b'-', b'-') | within(b'_', b'_')) & HIGHS;
+    let base64 = (0..4).any(|p| {
+        let fourth = (0x80u64 << (8 * ((p + 3) % 4))) | (0x80u64 << (8 * ((p + 3) % 4 + 4)));
+        (starts >> (8 * p)) & 0x80 != 0 && special & !fourth == 0
+    });
     let hex = (within(b'0', b'9') | within(b'a', b'f') | within(b'A', b'F')) & HIGHS == HIGHS;
     let high = (within(b'0', b'0') | within(b'2', b'7')) & HIGHS;
     const EVEN: u64 = 0x0080_0080_0080_0080;
@@ -909,8 +918,13 @@ mod tests {
         // an ASCII byte's top four.
         let first = |b: u8| sextet(b).is_some_and(|v| v == 2 || v == 3 || (8..=31).contains(&v));
         let second = |b: u8| sextet(b).is_some_and(|v| v & 0x0f < 8);
+        let special = |b: u8| matches!(b, b'+' | b'/' | b'-' | b'_');
         let base64 = (0..4).any(|p| {
-            first(w[p]) && first(w[p + 4]) && second(w[p + 1]) && (p + 5 >= 8 || second(w[p + 5]))
+            first(w[p])
+                && first(w[p + 4])
+                && second(w[p + 1])
+                && (p + 5 >= 8 || second(w[p + 5]))
+                && (0..8).all(|j| !special(w[j]) || (j + 8 - p) % 4 == 3)
         });
         let high = |b: u8| b == b'0' || (b'2'..=b'7').contains(&b);
         let hex = w.iter().all(u8::is_ascii_hexdigit)
