@@ -477,8 +477,15 @@ impl Store {
     pub async fn close(&self) {
         match &*self.backend {
             Backend::Sqlite(db) => {
-                // Nothing else runs now: the log is moved in and emptied, so
-                // what was deleted leaves the files with the store.
+                // The log is moved in and emptied, so what was deleted
+                // leaves the files with the store. Without waiting: a
+                // truncating checkpoint that waits holds off every other
+                // writer meanwhile, and an `admin` command (a backup) closes
+                // its store beside a running server, whose writes would time
+                // out into 503s. When nothing else runs it never waits.
+                let _ = sqlx::query("PRAGMA busy_timeout = 0")
+                    .execute(&db.writer)
+                    .await;
                 let _ = sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
                     .execute(&db.writer)
                     .await;
