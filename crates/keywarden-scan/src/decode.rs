@@ -347,21 +347,6 @@ pub(crate) fn segments_at(
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
-/// Whether a byte of `x` is under `n` (`n` ≤ 128).
-fn has_less(x: u64, n: u8) -> bool {
-    x.wrapping_sub(ONES * u64::from(n)) & !x & HIGHS != 0
-}
-
-/// Whether a byte of `x` is strictly between `m` and `n` (`m` ≤ 127, `n` ≤ 128).
-fn has_between(x: u64, m: u8, n: u8) -> bool {
-    let low7 = x & (ONES * 127);
-    (ONES * (127 + u64::from(n))).wrapping_sub(low7)
-        & !x
-        & low7.wrapping_add(ONES * u64::from(127 - m))
-        & HIGHS
-        != 0
-}
-
 /// The high bit of each byte of `x` that is in the base64 alphabet (either
 /// one: `A-Z a-z 0-9 + / - _`), exactly, byte by byte.
 fn alphabet_flags(x: u64) -> u64 {
@@ -382,35 +367,10 @@ fn alphabet_flags(x: u64) -> u64 {
         & HIGHS
 }
 
-/// The union of the [`CLASS`]es of `run`'s bytes, all in the base64
-/// alphabet: eight at a time, the rest one by one.
+/// The union of the [`CLASS`]es of `run`'s bytes (asked only of runs
+/// that may be hex and of runs that decode as base64: few).
 fn run_classes(run: &[u8]) -> u8 {
-    let has = |x: u64, c: u8| has_less(x ^ (ONES * u64::from(c)), 1);
-    let mut words = run.chunks_exact(8);
-    let mut mask = B64;
-    for word in &mut words {
-        let Ok(word) = <[u8; 8]>::try_from(word) else {
-            break;
-        };
-        let x = u64::from_le_bytes(word);
-        let upper = has_between(x, b'A' - 1, b'Z' + 1);
-        let lower = has_between(x, b'a' - 1, b'z' + 1);
-        let urlsafe = has(x, b'-') || has(x, b'_');
-        let standard = has(x, b'+') || has(x, b'/');
-        let not_hex = urlsafe
-            || standard
-            || has_between(x, b'G' - 1, b'Z' + 1)
-            || has_between(x, b'g' - 1, b'z' + 1);
-        mask |= if upper { UPPER } else { 0 }
-            | if lower { LOWER } else { 0 }
-            | if not_hex { NOT_HEX } else { 0 }
-            | if urlsafe { URLSAFE } else { 0 }
-            | if standard { STANDARD } else { 0 };
-    }
-    words
-        .remainder()
-        .iter()
-        .fold(mask, |m, &b| m | CLASS[b as usize])
+    run.iter().fold(0, |m, &b| m | CLASS[b as usize])
 }
 
 /// One run of alphabet bytes `buf[start..end]`,
@@ -880,23 +840,6 @@ mod tests {
             [b'+', b',', b'.', b'/', b'-', b'_', b'^', b'`'],
         ]) {
             let w = u64::from_le_bytes(*x);
-            let any = |f: fn(&u8) -> bool| x.iter().any(f);
-            assert_eq!(
-                has_between(w, b'A' - 1, b'Z' + 1),
-                any(u8::is_ascii_uppercase),
-                "{x:?}"
-            );
-            assert_eq!(
-                has_between(w, b'a' - 1, b'z' + 1),
-                any(u8::is_ascii_lowercase),
-                "{x:?}"
-            );
-            assert_eq!(
-                has_between(w, b'0' - 1, b'9' + 1),
-                any(u8::is_ascii_digit),
-                "{x:?}"
-            );
-            assert_eq!(has_less(w, b'+'), x.iter().any(|&b| b < b'+'), "{x:?}");
             for (k, b) in x.iter().enumerate() {
                 let flag = alphabet_flags(w) >> (8 * k + 7) & 1 == 1;
                 assert_eq!(flag, CLASS[*b as usize] & B64 != 0, "{x:?} byte {k}");
