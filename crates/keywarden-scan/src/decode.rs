@@ -176,95 +176,190 @@ pub fn segments(buf: &[u8], (from, to): (usize, usize), found: impl FnMut(Decode
     segments_at(buf, (from, to), &words, found);
 }
 
-/// The words of `buf[from..to]` at `from` plus multiples of eight that are
-/// [`word_worth_a_look`], into `out`.
+/// The words of `buf[from..to]` (at `from` plus multiples of eight) that
+/// may lie inside base64 or hex of text, into `out`, ascending: a run of
+/// MIN_BASE64 (≥ 15) alphabet bytes holds one of these words whole.
+///
+/// Two tests. First, 64 words at a time into a mask without a branch
+/// (whether a word passes is as good as a coin toss, and a mispredicted
+/// branch costs more than the test): every byte in `+`..=`z`, where both
+/// alphabets lie ([`word_in_range`]). Most words of code fail it (spaces,
+/// line breaks, quotes, brackets). Then each word in range is read as four
+/// pairs of bytes, looked up in [`PAIRS`] ([`pairs_of_encoded_text`]): the
+/// pairs base64 or hex of text may hold, and an upper-case letter or a
+/// digit among them, as such text holds in nearly every eight characters
+/// (all lower-case takes text like `jjjjjj`). Identifiers
+/// (`DescribeInstancesRequest`, `ossl_check_X509_type`, `ALL_CAPS_NAMES`),
+/// paths and numbers fail it; base64 and hex of ASCII text pass it
+/// wherever a word falls. Base64 of text that is not ASCII throughout
+/// (UTF-8 beyond it) is found only where some word covers ASCII bytes.
 pub(crate) fn words_worth_a_look(buf: &[u8], from: usize, to: usize, out: &mut Vec<usize>) {
-    let mut at = from;
-    while at + 8 <= to {
-        let Ok(word) = <[u8; 8]>::try_from(&buf[at..at + 8]) else {
-            break;
-        };
-        if word_worth_a_look(u64::from_le_bytes(word)) {
-            out.push(at);
+    let Some(span) = buf.get(from..to.min(buf.len())) else {
+        return;
+    };
+    for (i, block) in span.chunks(8 * 64).enumerate() {
+        let mut mask = 0u64;
+        for (t, word) in block.chunks_exact(8).enumerate() {
+            let Ok(word) = <[u8; 8]>::try_from(word) else {
+                break;
+            };
+            mask |= u64::from(word_in_range(u64::from_le_bytes(word))) << t;
         }
-        at += 8;
+        while mask != 0 {
+            let at = 8 * mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            let Some(Ok(word)) = block.get(at..at + 8).map(<[u8; 8]>::try_from) else {
+                break;
+            };
+            if pairs_of_encoded_text(u64::from_le_bytes(word)) {
+                out.push(from + 8 * 64 * i + at);
+            }
+        }
     }
 }
 
-/// Whether the eight bytes `x` (a word of the buffer at a multiple of
-/// eight from where the search starts) may lie inside base64 or hex of
-/// text. A run of MIN_BASE64 (≥ 15) alphabet bytes holds one of these
-/// words whole. Most words of code hold a byte outside `+`..=`z` (spaces,
-/// line breaks, quotes, brackets): one test. The rest must have the shape
-/// encoded text has, at one of the four places a base64 group may start in
-/// the word: the first character of each group encodes the top six bits of
-/// a text byte (printable ASCII, tab, line break: `C`, `D`, `I`..`Z`,
-/// `a`..`f`) and the second its low two bits and the next byte's top four
-/// (`A`..`H`, `Q`..`X`, `g`..`n`, `w`..`3`); or be hex digits whose every
-/// other one is the high digit of such a byte (`0`, `2`..`7`). Identifiers
-/// (`DescribeInstancesRequest`, `ossl_check_X509_type`), paths and words
-/// fail it: a base64 run of ASCII text passes it wherever a word falls.
-/// Base64 of text that is not ASCII throughout (UTF-8 beyond it) is found
-/// only where some word covers ASCII bytes. The keyword search asks this
-/// of every word as it walks them ([`crate::Scanner`]), where it costs next
-/// to nothing.
+/// Whether every byte of the word `x` is in `+`..=`z`, in a few operations
+/// on the word and no load (the compiler runs it on two words at a time in
+/// vector registers).
 #[inline(always)]
-pub(crate) fn word_worth_a_look(x: u64) -> bool {
-    // One test for a byte under `+` or over `z` (most words).
+fn word_in_range(x: u64) -> bool {
     let outside = (x.wrapping_sub(ONES * u64::from(b'+')) & !x)
         | x.wrapping_add(ONES * u64::from(127 - b'z'))
         | x;
-    outside & HIGHS == 0 && encoded_text_shape(x)
+    outside & HIGHS == 0
 }
 
-/// The shape test of [`word_worth_a_look`], on a word of bytes in
-/// `+`..=`z`, eight bytes at a time (a byte's class is its high bit).
-/// Not inlined: most words never get here, and the hot loop stays small
-/// (inlined and computed for every word, it cost the tree scan 0.1 s).
-#[inline(never)]
-fn encoded_text_shape(x: u64) -> bool {
-    // High bit set where the byte is at least `n` (no borrow crosses bytes:
-    // every byte is under 0x80).
-    let at_least = |n: u8| (x | HIGHS).wrapping_sub(ONES * u64::from(n));
-    let within = |lo: u8, hi: u8| at_least(lo) & !at_least(hi + 1);
-    // Lower-case words (`function`, `self.name`), the most of what gets
-    // here, first: base64 and hex of text hold an upper-case letter or a
-    // digit in nearly every eight characters (all lower-case takes text
-    // like `jjjjjj`).
-    if (within(b'A', b'Z') | within(b'0', b'9')) & HIGHS == 0 {
-        return false;
+/// Whether the word `x`, of ASCII bytes, may lie inside base64 or hex of
+/// text, by its four pairs of bytes ([`PAIRS`]): in base64 of text (tab,
+/// line breaks, printable ASCII), every pair of characters is one some
+/// text encodes at its place in a group of four, and the places of the
+/// word's pairs follow from where a group starts (pairs 0 and 2 at the
+/// same place, 1 and 3 two places on); in hex of text, every pair is a
+/// text byte's two digits, or every pair the low digit of one and the high
+/// digit of the next. And one of the bytes is an upper-case letter or a
+/// digit.
+#[inline(always)]
+fn pairs_of_encoded_text(x: u64) -> bool {
+    let pair = |i: u32| PAIRS[pair_index((x >> (16 * i)) as u16)];
+    let (v0, v1, v2, v3) = (pair(0), pair(1), pair(2), pair(3));
+    let (even, odd) = (v0 & v2, v1 & v3);
+    // Two places on (mod 4).
+    let odd_places = odd & PLACES;
+    let base64 = even & ((odd_places << 2) | (odd_places >> 2)) & PLACES != 0;
+    let hex = even & odd & (HEX_BYTE | HEX_BETWEEN) != 0;
+    (base64 | hex) & ((v0 | v1 | v2 | v3) & UPPER_OR_DIGIT != 0)
+}
+
+/// Bits of [`PAIRS`]. Bit `q` of `PLACES`: base64 of text may hold the pair
+/// as a group's characters `q` and `q + 1` (for 3: a group's last
+/// character and the next one's first).
+const PLACES: u8 = 0x0f;
+/// The two hex digits of a text byte.
+const HEX_BYTE: u8 = 0x10;
+/// A hex digit, then the high digit of a text byte.
+const HEX_BETWEEN: u8 = 0x20;
+/// An upper-case letter or a digit in the pair.
+const UPPER_OR_DIGIT: u8 = 0x40;
+
+/// What each pair of ASCII bytes may be in base64 or hex of text, indexed
+/// by their seven bits each ([`pair_index`]): 16 KiB, built at compile
+/// time from the encodings themselves (every group of text bytes, both
+/// base64 alphabets, both cases of hex digits).
+static PAIRS: [u8; 1 << 14] = pair_table();
+
+const fn pair_table() -> [u8; 1 << 14] {
+    let mut t = [0u8; 1 << 14];
+    let mut i = 0;
+    while i < 1 << 14 {
+        let (a, b) = ((i & 0x7f) as u8, (i >> 7) as u8);
+        if a.is_ascii_uppercase()
+            || a.is_ascii_digit()
+            || b.is_ascii_uppercase()
+            || b.is_ascii_digit()
+        {
+            t[i] = UPPER_OR_DIGIT;
+        }
+        i += 1;
     }
-    let first = (within(b'C', b'D') | within(b'I', b'Z') | within(b'a', b'f')) & HIGHS;
-    let second = (within(b'A', b'H')
-        | within(b'Q', b'X')
-        | within(b'g', b'n')
-        | within(b'w', b'z')
-        | within(b'0', b'3'))
-        & HIGHS;
-    // A group starting at byte p (0..4): firsts at p and p + 4, seconds at
-    // p + 1 and p + 5 (past the word for p = 3).
-    let starts =
-        first & (first >> 32) & (second >> 8) & ((second >> 40) | 0x8000_0000) & 0x8080_8080;
-    // The alphabet's last two characters (`+/`, `-_`: 62 and 63) encode
-    // no ASCII byte's top bits: only a group's fourth character may be one
-    // (`>`, `?`, `~`). `snake_case` and `ALL_CAPS_NAMES` fail here.
-    let special =
-        (within(b'+', b'+') | within(b'/', b'/') | within(b'-', b'-') | within(b'_', b'_')) & HIGHS;
-    let base64 = (0..4).any(|p| {
-        let fourth = (0x80u64 << (8 * ((p + 3) % 4))) | (0x80u64 << (8 * ((p + 3) % 4 + 4)));
-        (starts >> (8 * p)) & 0x80 != 0 && special & !fourth == 0
-    });
-    let hex = (within(b'0', b'9') | within(b'a', b'f') | within(b'A', b'F')) & HIGHS == HIGHS;
-    let high = (within(b'0', b'0') | within(b'2', b'7')) & HIGHS;
-    const EVEN: u64 = 0x0080_0080_0080_0080;
-    const ODD: u64 = 0x8000_8000_8000_8000;
-    base64 || (hex && (high & EVEN == EVEN || high & ODD == ODD))
+    // A group's three text bytes x, y, z encode as the sextets x >> 2,
+    // (x & 3) << 4 | y >> 4, (y & 15) << 2 | z >> 6, z & 63; the next
+    // group's first is w >> 2. The last group of a text may lack y or z
+    // (read as zero bits): those pairs are among these (tab, line feed and
+    // carriage return have zero high bits, and z >> 6 is zero for z < 64).
+    let mut x = 0;
+    while x < 128 {
+        let mut y = 0;
+        while y < 128 {
+            if text_byte(x) && text_byte(y) {
+                mark_base64(&mut t, x >> 2, ((x & 3) << 4) | (y >> 4), 0);
+                mark_base64(&mut t, ((x & 3) << 4) | (y >> 4), (y & 15) << 2, 1);
+                mark_base64(&mut t, ((x & 3) << 4) | (y >> 4), ((y & 15) << 2) | 1, 1);
+                // Here x is the group's second byte and y its third.
+                mark_base64(&mut t, ((x & 15) << 2) | (y >> 6), y & 63, 2);
+                // And here x the group's third, y the next group's first.
+                mark_base64(&mut t, x & 63, y >> 2, 3);
+                // Hex: x's digits; x's low digit and y's high one.
+                mark_hex(&mut t, x >> 4, x & 15, HEX_BYTE);
+                mark_hex(&mut t, x & 15, y >> 4, HEX_BETWEEN);
+            }
+            y += 1;
+        }
+        x += 1;
+    }
+    t
+}
+
+/// Marks the base64 characters of sextets `a` and `b` (in either
+/// alphabet) as a pair at place `q`.
+const fn mark_base64(t: &mut [u8; 1 << 14], a: u8, b: u8, q: u8) {
+    let (a, b) = (base64_chars(a), base64_chars(b));
+    let mut i = 0;
+    while i < 4 {
+        t[pair_index(a[i / 2] as u16 | (b[i % 2] as u16) << 8)] |= 1 << q;
+        i += 1;
+    }
+}
+
+/// The characters of a sextet in the standard and URL-safe alphabets.
+const fn base64_chars(s: u8) -> [u8; 2] {
+    match s {
+        0..=25 => [b'A' + s; 2],
+        26..=51 => [b'a' + s - 26; 2],
+        52..=61 => [b'0' + s - 52; 2],
+        62 => [b'+', b'-'],
+        _ => [b'/', b'_'],
+    }
+}
+
+/// Marks hex digits `a` and `b` (either case) with `bit`.
+const fn mark_hex(t: &mut [u8; 1 << 14], a: u8, b: u8, bit: u8) {
+    let mut i = 0;
+    while i < 4 {
+        t[pair_index(hex_digit(a, i / 2 == 1) as u16 | (hex_digit(b, i % 2 == 1) as u16) << 8)] |=
+            bit;
+        i += 1;
+    }
+}
+
+/// The index in [`PAIRS`] of two ASCII bytes (first low, second high):
+/// their seven bits each.
+#[inline(always)]
+const fn pair_index(p: u16) -> usize {
+    (p & 0x7f) as usize | ((p >> 1) & 0x3f80) as usize
+}
+
+const fn hex_digit(v: u8, upper: bool) -> u8 {
+    match v {
+        0..=9 => b'0' + v,
+        _ if upper => b'A' + v - 10,
+        _ => b'a' + v - 10,
+    }
 }
 
 /// [`segments`], given the words of `buf[from..to]` worth a look
-/// ([`word_worth_a_look`], at `from` plus multiples of eight, ascending).
+/// ([`words_worth_a_look`]).
 /// The rest is looked at bytewise.
-pub(crate) fn segments_at(
+fn segments_at(
     buf: &[u8],
     (from, to): (usize, usize),
     words: &[usize],
@@ -458,7 +553,7 @@ fn in_line(buf: &[u8], encoding: Encoding, start: usize, end: usize, decoded: &[
 }
 
 /// Whether `b` may stand in decoded text.
-fn text_byte(b: u8) -> bool {
+const fn text_byte(b: u8) -> bool {
     b >= 0x20 && b != 0x7f || matches!(b, b'\t' | b'\n' | b'\r')
 }
 
@@ -558,6 +653,10 @@ fn escaped_lines(buf: &[u8], (from, to): (usize, usize), mut found: impl FnMut(D
             b'\\' => Encoding::Escape,
             _ => Encoding::Html,
         };
+        // Most are ruled out by the next byte, here in the loop.
+        if !buf.get(p + 1).is_some_and(|&b| may_start(encoding, b)) {
+            continue;
+        }
         // A line is decoded for an escape of printable ASCII, what a
         // secret is made of (`\u00e9` in a translation is no hiding place).
         if !escape_at(buf, p, encoding)
@@ -587,18 +686,22 @@ fn escaped_lines(buf: &[u8], (from, to): (usize, usize), mut found: impl FnMut(D
     }
 }
 
-/// The escape of `encoding` at `buf[p]`: its decoded bytes and length.
-fn escape_at(buf: &[u8], p: usize, encoding: Encoding) -> Option<(Vec<u8>, usize)> {
-    let rest = &buf[p..];
-    // The next byte rules most out (`&&`, `%s`, `\n`) before any work.
-    let second = *rest.get(1)?;
-    let worth = match encoding {
+/// Whether an escape of `encoding` may begin with its sign and `second`:
+/// the next byte rules most out (`&&`, `%s`, `\n`) before any work.
+#[inline]
+fn may_start(encoding: Encoding, second: u8) -> bool {
+    match encoding {
         Encoding::Percent => second.is_ascii_hexdigit(),
         Encoding::Escape => matches!(second, b'u' | b'x' | b'/'),
         Encoding::Html => matches!(second, b'#' | b'q' | b'a' | b'l' | b'g'),
         Encoding::Base64 | Encoding::Hex => false,
-    };
-    if !worth {
+    }
+}
+
+/// The escape of `encoding` at `buf[p]`: its decoded bytes and length.
+fn escape_at(buf: &[u8], p: usize, encoding: Encoding) -> Option<(Vec<u8>, usize)> {
+    let rest = &buf[p..];
+    if !may_start(encoding, *rest.get(1)?) {
         return None;
     }
     let hex_at = |i: usize, n: usize| -> Option<u32> {
@@ -847,38 +950,135 @@ mod tests {
         }
     }
 
-    /// The shape test, byte by byte, as its documentation says it.
-    fn shape_by_bytes(w: [u8; 8]) -> bool {
-        const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        if !w
-            .iter()
-            .any(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-        {
-            return false;
+    /// [`PAIRS`] built anew from the encodings of every group of text
+    /// bytes by the base64 crate (both alphabets) and from hex digits'
+    /// values: the table is exactly what text encodes to.
+    #[test]
+    fn the_pair_table_is_what_text_encodes_to() {
+        use base64::Engine;
+        use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+        let text: Vec<u8> = (0u8..0x80).filter(|&b| text_byte(b)).collect();
+        let mut want = vec![0u8; 1 << 14];
+        let mut mark =
+            |a: u8, b: u8, bit: u8| want[pair_index(u16::from(a) | u16::from(b) << 8)] |= bit;
+        for a in 0u8..0x80 {
+            for b in 0u8..0x80 {
+                if [a, b]
+                    .iter()
+                    .any(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                {
+                    mark(a, b, UPPER_OR_DIGIT);
+                }
+            }
         }
-        let sextet = |b: u8| B64.iter().position(|&c| c == b);
-        // Top six bits of tab..CR or printable ASCII; then low two bits and
-        // an ASCII byte's top four.
-        let first = |b: u8| sextet(b).is_some_and(|v| v == 2 || v == 3 || (8..=31).contains(&v));
-        let second = |b: u8| sextet(b).is_some_and(|v| v & 0x0f < 8);
-        let special = |b: u8| matches!(b, b'+' | b'/' | b'-' | b'_');
-        let base64 = (0..4).any(|p| {
-            first(w[p])
-                && first(w[p + 4])
-                && second(w[p + 1])
-                && (p + 5 >= 8 || second(w[p + 5]))
-                && (0..8).all(|j| !special(w[j]) || (j + 8 - p) % 4 == 3)
-        });
-        let high = |b: u8| b == b'0' || (b'2'..=b'7').contains(&b);
-        let hex = w.iter().all(u8::is_ascii_hexdigit)
-            && ((0..8).step_by(2).all(|k| high(w[k])) || (1..8).step_by(2).all(|k| high(w[k])));
-        base64 || hex
+        let mut out = [0u8; 8];
+        for engine in [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD] {
+            for &x in &text {
+                for &y in &text {
+                    for &z in &text {
+                        engine.encode_slice([x, y, z], &mut out).unwrap();
+                        mark(out[0], out[1], 1);
+                        mark(out[1], out[2], 2);
+                        mark(out[2], out[3], 4);
+                    }
+                    // A group's last character and the next one's first.
+                    engine
+                        .encode_slice([b' ', b' ', x, y, b' ', b' '], &mut out)
+                        .unwrap();
+                    mark(out[3], out[4], 8);
+                }
+            }
+        }
+        let hex_value = |c: u8| char::from(c).to_digit(16);
+        for a in 0u8..0x80 {
+            for b in 0u8..0x80 {
+                let (Some(hi), Some(lo)) = (hex_value(a), hex_value(b)) else {
+                    continue;
+                };
+                if hi < 8 && text_byte((hi * 16 + lo) as u8) {
+                    mark(a, b, HEX_BYTE);
+                }
+                if text.iter().any(|&t| u32::from(t >> 4) == lo) {
+                    mark(a, b, HEX_BETWEEN);
+                }
+            }
+        }
+        assert!(want == PAIRS, "the table differs from the encodings");
+        // A text's short last group (no padding) holds pairs among these.
+        for engine in [&STANDARD_NO_PAD, &URL_SAFE_NO_PAD] {
+            for &x in &text {
+                for &y in &text {
+                    let n = engine.encode_slice([x, y], &mut out).unwrap();
+                    let at = |i: usize| {
+                        PAIRS[pair_index(u16::from(out[i]) | u16::from(out[i + 1]) << 8)]
+                    };
+                    assert_eq!(n, 3);
+                    assert!(at(0) & 1 != 0 && at(1) & 2 != 0, "{x} {y}");
+                }
+                engine.encode_slice([x], &mut out).unwrap();
+                assert!(PAIRS[pair_index(u16::from(out[0]) | u16::from(out[1]) << 8)] & 1 != 0);
+            }
+        }
+    }
+
+    #[test]
+    fn identifiers_paths_and_numbers_are_not_worth_a_look() {
+        let worth = |s: &[u8]| {
+            let mut out = Vec::new();
+            words_worth_a_look(s, 0, s.len(), &mut out);
+            out
+        };
+        for s in [
+            &b"DescribeInstancesRequest"[..],
+            b"ossl_check_X509_type____",
+            b"SSL_CTX_set_cipher_list_",
+            b"MIN_SAMPLE_SHADING_VALUE",
+            b"/usr/include/linux/if.h_",
+            b"3.14159265358979323846e0",
+            b"0x7fffffffffffffffULL___",
+        ] {
+            assert_eq!(
+                worth(s),
+                Vec::<usize>::new(),
+                "{}",
+                String::from_utf8_lossy(s)
+            );
+        }
+        // Base64 and hex of text: every whole word.
+        let enc = b"c2stbGl2ZS0xMjM0NTY3ODkwYWJjZGVmZ2hpams6cGFzc3dvcmQ=";
+        assert_eq!(
+            worth(enc),
+            (0..enc.len() / 8).map(|k| 8 * k).collect::<Vec<_>>()
+        );
+        let hex = b"736b2d6c6976652d313233343536373839306162636465666768696a6b";
+        assert_eq!(
+            worth(hex),
+            (0..hex.len() / 8).map(|k| 8 * k).collect::<Vec<_>>()
+        );
     }
 
     proptest::proptest! {
+        /// Every word inside base64 or hex of text is worth a look, at
+        /// whatever offset the encoding starts.
         #[test]
-        fn the_shape_test_is_its_definition(w in proptest::array::uniform8(b'+'..=b'z')) {
-            proptest::prop_assert_eq!(encoded_text_shape(u64::from_le_bytes(w)), shape_by_bytes(w), "{:?}", w);
+        fn every_word_of_encoded_text_is_worth_a_look(text in "[\\t\\n\\r -~]{12,60}", shift in 0usize..8) {
+            use base64::Engine;
+            use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+            let hex: String = text.bytes().map(|b| format!("{b:02X}")).collect();
+            for enc in [STANDARD.encode(&text), URL_SAFE_NO_PAD.encode(&text), hex] {
+                let buf = format!("{}{enc}", " ".repeat(shift));
+                let mut got = Vec::new();
+                words_worth_a_look(buf.as_bytes(), 0, buf.len(), &mut got);
+                // Whole words inside the encoding (padding aside) that hold
+                // an upper-case letter or a digit.
+                let end = shift + enc.trim_end_matches('=').len();
+                let want: Vec<usize> = (0..buf.len() / 8)
+                    .map(|k| 8 * k)
+                    .filter(|&at| at >= shift && at + 8 <= end)
+                    .filter(|&at| buf.as_bytes()[at..at + 8].iter().any(|b| b.is_ascii_uppercase() || b.is_ascii_digit()))
+                    .collect();
+                proptest::prop_assert_eq!(got, want, "{:?}", enc);
+            }
         }
 
         #[test]

@@ -631,29 +631,14 @@ impl Scanner {
     /// as shown and under its root). An allowlisted path is still scanned:
     /// allowlists never suppress a checksum-verified match.
     pub fn scan_counted(&self, path: &str, buf: &[u8], path_allowed: bool) -> Scanned {
-        let mut words = Vec::new();
-        let (mut cands, words_found) = self.candidates_and_words(
-            path,
-            buf,
-            &self.keywords,
-            &self.fulltext,
-            (self.decode_depth > 0).then_some(&mut words),
-        );
+        let mut cands = self.candidates(path, buf, &self.keywords, &self.fulltext);
         if self.composites {
             self.keep_composites(buf, &mut cands);
         }
         self.vault_candidates(path, buf, &mut cands);
         let mut decoded = Vec::new();
         if self.decode_depth > 0 {
-            self.decoded_candidates(
-                path,
-                buf,
-                (0, buf.len()),
-                words_found.then_some(&words[..]),
-                1,
-                &mut cands,
-                &mut decoded,
-            );
+            self.decoded_candidates(path, buf, (0, buf.len()), 1, &mut cands, &mut decoded);
         }
         if cands.is_empty() {
             return Scanned::default();
@@ -664,15 +649,13 @@ impl Scanner {
     /// The candidates of `buf[within]`'s decoded pieces ([`decode::segments`]),
     /// each scanned in its line with every rule and the vault, and decoded
     /// again while `depth` is under the configured depth. Each is placed at
-    /// its encoded text; its secret and chain go to `secrets`. `words`: the
-    /// words worth the decoder's look, when the keyword search found them.
+    /// its encoded text; its secret and chain go to `secrets`.
     #[allow(clippy::too_many_arguments)]
     fn decoded_candidates(
         &self,
         path: &str,
         buf: &[u8],
         within: (usize, usize),
-        words: Option<&[usize]>,
         depth: u8,
         out: &mut Vec<Candidate>,
         secrets: &mut Vec<DecodedSecret>,
@@ -687,7 +670,6 @@ impl Scanner {
                     path,
                     text,
                     piece.region,
-                    None,
                     depth + 1,
                     &mut inner,
                     &mut inner_secrets,
@@ -725,10 +707,7 @@ impl Scanner {
                 });
             }
         };
-        match words {
-            Some(words) => decode::segments_at(buf, within, words, each),
-            None => decode::segments(buf, within, each),
-        }
+        decode::segments(buf, within, each);
     }
 
     /// Drops the candidates of component-only rules (Betterleaks'
@@ -836,23 +815,6 @@ impl Scanner {
         keywords: &Keywords,
         fulltext: &[usize],
     ) -> Vec<Candidate> {
-        self.candidates_and_words(path, buf, keywords, fulltext, None)
-            .0
-    }
-
-    /// [`Self::candidates`], and when `words` is given, the words of `buf`
-    /// the decoder should look at ([`decode::word_worth_a_look`]), found by
-    /// the keyword search as it goes; false when this search did not (a
-    /// keyword set without an automaton).
-    fn candidates_and_words(
-        &self,
-        path: &str,
-        buf: &[u8],
-        keywords: &Keywords,
-        fulltext: &[usize],
-        words: Option<&mut Vec<usize>>,
-    ) -> (Vec<Candidate>, bool) {
-        let mut words_found = false;
         let place = Place {
             path,
             lock_file: rules::is_lock_file(path),
@@ -883,12 +845,9 @@ impl Scanner {
                         .find_iter(buf)
                         .map(|m| Hit::new(m.start(), m.pattern().as_usize())),
                 )),
-                (None, Some(dfa)) => {
-                    words_found = words.is_some();
-                    Some(Box::new(
-                        keyword_hits(dfa, keywords.longest, buf, words).into_iter(),
-                    ))
-                }
+                (None, Some(dfa)) => Some(Box::new(
+                    keyword_hits(dfa, keywords.longest, buf).into_iter(),
+                )),
                 (None, None) => None,
             };
         if let Some(hits) = hits {
@@ -918,7 +877,7 @@ impl Scanner {
             let mut one = vec![ri];
             self.run_segment(buf, 0, buf.len(), &mut one, &place, &mut cands);
         }
-        (cands, words_found)
+        cands
     }
 
     fn run_segment(
@@ -1386,15 +1345,8 @@ const TWO_WALKS_MIN: usize = 4096;
 /// code, `benches/RESULTS.md`, "Keyword search"). The first half's walk
 /// runs on past the middle by the longest keyword less one byte and keeps
 /// only the occurrences that start before it; the second's starts there, so
-/// every occurrence is found once. With `words`, each eight-byte word (from
-/// the buffer's start) is also asked [`decode::word_worth_a_look`] on the
-/// way, and those worth it are pushed, ascending.
-fn keyword_hits(
-    dfa: &aho_corasick::dfa::DFA,
-    longest: usize,
-    buf: &[u8],
-    mut words: Option<&mut Vec<usize>>,
-) -> Vec<Hit> {
+/// every occurrence is found once.
+fn keyword_hits(dfa: &aho_corasick::dfa::DFA, longest: usize, buf: &[u8]) -> Vec<Hit> {
     use aho_corasick::automaton::Automaton;
     let Ok(start) = dfa.start_state(aho_corasick::Anchored::No) else {
         return Vec::new();
@@ -1403,21 +1355,15 @@ fn keyword_hits(
     if buf.len() < TWO_WALKS_MIN || longest == 0 {
         let (mut at, mut sid) = (0, start);
         while walk_step(dfa, buf, &mut at, &mut sid, &mut first) {}
-        if let Some(words) = words {
-            decode::words_worth_a_look(buf, 0, buf.len(), words);
-        }
         return first;
     }
-    // At a multiple of eight, so both halves' words are the buffer's.
-    let mid = (buf.len() / 2) & !7;
+    let mid = buf.len() / 2;
     let a = &buf[..(mid + longest - 1).min(buf.len())];
     let b = &buf[mid..];
     let mut second = Vec::new();
-    let mut second_words = Vec::new();
     let (mut sid_a, mut sid_b) = (start, start);
-    // Side by side, eight bytes at a time while both have eight left; each
-    // word also asked whether the decoder should look at it (its ALU work
-    // fits in the walk's waits). `a` reaches `mid` within these blocks.
+    // Side by side, eight bytes at a time while both have eight left. `a`
+    // reaches `mid` within these blocks.
     let blocks = a.len().min(b.len()) / 8;
     for (k, (wa, wb)) in a.chunks_exact(8).zip(b.chunks_exact(8)).enumerate() {
         let (Ok(wa), Ok(wb)) = (<[u8; 8]>::try_from(wa), <[u8; 8]>::try_from(wb)) else {
@@ -1433,22 +1379,10 @@ fn keyword_hits(
                 report_hits(dfa, sid_b, 8 * k + j + 1, &mut second);
             }
         }
-        if let Some(words) = words.as_deref_mut() {
-            if 8 * k < mid && decode::word_worth_a_look(u64::from_le_bytes(wa)) {
-                words.push(8 * k);
-            }
-            if decode::word_worth_a_look(u64::from_le_bytes(wb)) {
-                second_words.push(mid + 8 * k);
-            }
-        }
     }
     let (mut at_a, mut at_b) = (8 * blocks, 8 * blocks);
     while walk_step(dfa, a, &mut at_a, &mut sid_a, &mut first) {}
     while walk_step(dfa, b, &mut at_b, &mut sid_b, &mut second) {}
-    if let Some(words) = words {
-        decode::words_worth_a_look(buf, mid + 8 * blocks, buf.len(), &mut second_words);
-        words.append(&mut second_words);
-    }
     first.retain(|h| h.start < mid);
     let ends = |h: &Hit| h.start + dfa.pattern_len(aho_corasick::PatternID::must(h.pattern));
     for h in &mut second {
@@ -2013,16 +1947,7 @@ mod tests {
             .map(|m| (m.end(), m.start(), m.pattern().as_usize()))
             .collect();
         let longest = keywords.iter().map(String::len).max().unwrap_or(0);
-        // The words the decoder should look at, found on the way, are the
-        // ones it finds alone.
-        let mut words = Vec::new();
-        let with_words = keyword_hits(&dfa, longest, buf, Some(&mut words));
-        let mut alone = Vec::new();
-        decode::words_worth_a_look(buf, 0, buf.len(), &mut alone);
-        if words != alone {
-            return Err(format!("words {} != {}", words.len(), alone.len()));
-        }
-        let mut got: Vec<(usize, usize, usize)> = keyword_hits(&dfa, longest, buf, None)
+        let mut got: Vec<(usize, usize, usize)> = keyword_hits(&dfa, longest, buf)
             .into_iter()
             .map(|h| (h.start + keywords[h.pattern].len(), h.start, h.pattern))
             .collect();
@@ -2032,9 +1957,6 @@ mod tests {
         }
         want.sort_unstable();
         got.sort_unstable();
-        if with_words != keyword_hits(&dfa, longest, buf, None) {
-            return Err("the hits differ with the words asked".into());
-        }
         if got == want {
             Ok(())
         } else {
