@@ -205,6 +205,78 @@ fn tar_tar_gz_and_plain_gz() {
     assert!(report.warnings.is_empty(), "{:?}", report.warnings);
 }
 
+/// `docker save` and `podman save` tarballs, laid out as podman 4 writes
+/// them (checked against real ones: `buildah bud` of a `FROM scratch`
+/// image, then `podman save --format docker-archive` and `--format
+/// oci-archive`): Docker's format has each layer as `<digest>.tar` and a
+/// symlink `<id>/layer.tar` to it; OCI's has gzipped layers as blobs
+/// without a name. A layer's file is found once, at its bang path.
+#[test]
+fn container_images_from_docker_and_podman_save() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let mut g = Gen::new(2605);
+    let env = format!("STRIPE_KEY={}\n", stripe(&mut g));
+    let layer = tar_of(&[("etc/app.env", env.as_bytes())]);
+    let config = br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers"}}"#;
+    let (layer_id, config_id) = ("16a21eb214b8e6c2", "7438b0651082fc64");
+
+    let mut docker = tar::Builder::new(Vec::new());
+    let mut file = |b: &mut tar::Builder<Vec<u8>>, name: &str, data: &[u8]| {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o444);
+        b.append_data(&mut h, name, data).unwrap();
+    };
+    file(&mut docker, &format!("{layer_id}.tar"), &layer);
+    file(&mut docker, &format!("{config_id}.json"), config);
+    let mut link = tar::Header::new_gnu();
+    link.set_entry_type(tar::EntryType::Symlink);
+    link.set_size(0);
+    docker
+        .append_link(
+            &mut link,
+            "52adf578/layer.tar",
+            format!("../{layer_id}.tar"),
+        )
+        .unwrap();
+    file(&mut docker, "52adf578/VERSION", b"1.0");
+    let manifest = format!(
+        r#"[{{"Config":"{config_id}.json","RepoTags":["localhost/app:1"],"Layers":["{layer_id}.tar"]}}]"#
+    );
+    file(&mut docker, "manifest.json", manifest.as_bytes());
+    write(root, "app-docker.tar", &docker.into_inner().unwrap());
+
+    let mut oci = tar::Builder::new(Vec::new());
+    file(&mut oci, &format!("blobs/sha256/{layer_id}"), &gzip(&layer));
+    file(&mut oci, &format!("blobs/sha256/{config_id}"), config);
+    file(
+        &mut oci,
+        "index.json",
+        br#"{"schemaVersion":2,"manifests":[]}"#,
+    );
+    file(&mut oci, "oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#);
+    write(root, "app-oci.tar", &oci.into_inner().unwrap());
+
+    let report = scan_with(&scanner(), root);
+    assert_eq!(
+        found(root, &report),
+        [
+            pair(
+                &format!("app-docker.tar!{layer_id}.tar!etc/app.env"),
+                "stripe-live-secret-key"
+            ),
+            pair(
+                &format!("app-oci.tar!blobs/sha256/{layer_id}!etc/app.env"),
+                "stripe-live-secret-key"
+            ),
+        ]
+    );
+    // Two images, two layers.
+    assert_eq!(report.stats.archives, 4);
+    assert!(report.warnings.is_empty(), "{:?}", report.warnings);
+}
+
 #[test]
 fn nesting_stops_at_depth_three_with_a_warning() {
     let dir = tempfile::tempdir().unwrap();
