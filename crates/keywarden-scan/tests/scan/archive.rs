@@ -222,7 +222,7 @@ fn container_images_from_docker_and_podman_save() {
     let (layer_id, config_id) = ("16a21eb214b8e6c2", "7438b0651082fc64");
 
     let mut docker = tar::Builder::new(Vec::new());
-    let mut file = |b: &mut tar::Builder<Vec<u8>>, name: &str, data: &[u8]| {
+    let file = |b: &mut tar::Builder<Vec<u8>>, name: &str, data: &[u8]| {
         let mut h = tar::Header::new_gnu();
         h.set_size(data.len() as u64);
         h.set_mode(0o444);
