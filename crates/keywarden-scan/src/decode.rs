@@ -262,21 +262,17 @@ const HEX_BETWEEN: u8 = 0x20;
 const UPPER_OR_DIGIT: u8 = 0x40;
 
 /// What each pair of ASCII bytes may be in base64 or hex of text, indexed
-/// by their seven bits each ([`pair_index`]): 16 KiB, built at compile
+/// by the two bytes ([`pair_index`]): 32 KiB, built at compile
 /// time from the encodings themselves (every group of text bytes, both
 /// base64 alphabets, both cases of hex digits).
-static PAIRS: [u8; 1 << 14] = pair_table();
+static PAIRS: [u8; 1 << 15] = pair_table();
 
-const fn pair_table() -> [u8; 1 << 14] {
-    let mut t = [0u8; 1 << 14];
+const fn pair_table() -> [u8; 1 << 15] {
+    let mut t = [0u8; 1 << 15];
     let mut i = 0;
-    while i < 1 << 14 {
-        let (a, b) = ((i & 0x7f) as u8, (i >> 7) as u8);
-        if a.is_ascii_uppercase()
-            || a.is_ascii_digit()
-            || b.is_ascii_uppercase()
-            || b.is_ascii_digit()
-        {
+    while i < 1 << 15 {
+        let (a, b) = ((i & 0xff) as u8, (i >> 8) as u8);
+        if a.is_ascii() && (upper_or_digit(a) || upper_or_digit(b)) {
             t[i] = UPPER_OR_DIGIT;
         }
         i += 1;
@@ -309,9 +305,13 @@ const fn pair_table() -> [u8; 1 << 14] {
     t
 }
 
+const fn upper_or_digit(c: u8) -> bool {
+    c.is_ascii_uppercase() || c.is_ascii_digit()
+}
+
 /// Marks the base64 characters of sextets `a` and `b` (in either
 /// alphabet) as a pair at place `q`.
-const fn mark_base64(t: &mut [u8; 1 << 14], a: u8, b: u8, q: u8) {
+const fn mark_base64(t: &mut [u8; 1 << 15], a: u8, b: u8, q: u8) {
     let (a, b) = (base64_chars(a), base64_chars(b));
     let mut i = 0;
     while i < 4 {
@@ -332,7 +332,7 @@ const fn base64_chars(s: u8) -> [u8; 2] {
 }
 
 /// Marks hex digits `a` and `b` (either case) with `bit`.
-const fn mark_hex(t: &mut [u8; 1 << 14], a: u8, b: u8, bit: u8) {
+const fn mark_hex(t: &mut [u8; 1 << 15], a: u8, b: u8, bit: u8) {
     let mut i = 0;
     while i < 4 {
         t[pair_index(hex_digit(a, i / 2 == 1) as u16 | (hex_digit(b, i % 2 == 1) as u16) << 8)] |=
@@ -342,10 +342,11 @@ const fn mark_hex(t: &mut [u8; 1 << 14], a: u8, b: u8, bit: u8) {
 }
 
 /// The index in [`PAIRS`] of two ASCII bytes (first low, second high):
-/// their seven bits each.
+/// the two bytes themselves (the second's high bit, zero in ASCII, masked
+/// to keep any index in the table).
 #[inline(always)]
 const fn pair_index(p: u16) -> usize {
-    (p & 0x7f) as usize | ((p >> 1) & 0x3f80) as usize
+    (p & 0x7fff) as usize
 }
 
 const fn hex_digit(v: u8, upper: bool) -> u8 {
@@ -958,7 +959,7 @@ mod tests {
         use base64::Engine;
         use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
         let text: Vec<u8> = (0u8..0x80).filter(|&b| text_byte(b)).collect();
-        let mut want = vec![0u8; 1 << 14];
+        let mut want = vec![0u8; 1 << 15];
         let mut mark =
             |a: u8, b: u8, bit: u8| want[pair_index(u16::from(a) | u16::from(b) << 8)] |= bit;
         for a in 0u8..0x80 {
