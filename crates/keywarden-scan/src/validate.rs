@@ -264,6 +264,11 @@ pub const DOCUMENTED_EXAMPLES: &[Example] = &[
         "Firebase documentation's sample web app configuration (apiKey)",
     ),
     ex(
+        concat!("AIzaSyB41DRUbKWJHPxaFjMAw", "drzWzbVKartNGg"),
+        "Google Maps Platform's JavaScript samples (googlemaps/js-samples: the key its sample \
+         pages load the Maps API with, samples/map-simple)",
+    ),
+    ex(
         concat!("sk_test_", "4eC39HqLyjWDarjtT1zdp7dc"),
         "Stripe API reference's test-mode secret key",
     ),
