@@ -169,11 +169,12 @@ const CLASS: [u8; 256] = {
 /// Calls `found` with each decodable piece of `buf[from..to]`: base64 and
 /// hex runs (in their line), and lines holding percent-encoding, escapes
 /// or entities. Pieces whose decoding is not text are skipped.
-pub fn segments(buf: &[u8], (from, to): (usize, usize), found: impl FnMut(Decoded)) {
+pub fn segments(buf: &[u8], (from, to): (usize, usize), mut found: impl FnMut(Decoded)) {
     let to = to.min(buf.len());
     let mut words = Vec::new();
     words_worth_a_look(buf, from, to, &mut words);
-    segments_at(buf, (from, to), &words, found);
+    runs(buf, (from, to), &words, &mut found);
+    escaped_lines(buf, (from, to), found);
 }
 
 /// The words of `buf[from..to]` (at `from` plus multiples of eight) that
@@ -193,8 +194,8 @@ pub fn segments(buf: &[u8], (from, to): (usize, usize), found: impl FnMut(Decode
 /// paths and numbers fail it; base64 and hex of ASCII text pass it
 /// wherever a word falls. Base64 of text that is not ASCII throughout
 /// (UTF-8 beyond it) is found only where some word covers ASCII bytes.
-pub(crate) fn words_worth_a_look(buf: &[u8], from: usize, to: usize, out: &mut Vec<usize>) {
-    let Some(span) = buf.get(from..to.min(buf.len())) else {
+fn words_worth_a_look(buf: &[u8], from: usize, to: usize, out: &mut Vec<usize>) {
+    let Some(span) = buf.get(from..to) else {
         return;
     };
     for (i, block) in span.chunks(8 * 64).enumerate() {
@@ -357,26 +358,19 @@ const fn hex_digit(v: u8, upper: bool) -> u8 {
     }
 }
 
-/// [`segments`], given the words of `buf[from..to]` worth a look
-/// ([`words_worth_a_look`]).
-/// The rest is looked at bytewise.
-fn segments_at(
-    buf: &[u8],
-    (from, to): (usize, usize),
-    words: &[usize],
-    mut found: impl FnMut(Decoded),
-) {
-    let to = to.min(buf.len());
+/// The base64 and hex runs of `buf[from..to]` (`to` within `buf`) around
+/// the words worth a look ([`words_worth_a_look`], ascending), each decoded
+/// ([`run`]); a run holds a word whole, the rest of it is found bytewise.
+fn runs(buf: &[u8], (from, to): (usize, usize), words: &[usize], found: &mut impl FnMut(Decoded)) {
     const _: () = assert!(MIN_BASE64 >= 15);
     let alphabet = |b: &u8| CLASS[*b as usize] & B64 != 0;
-    let mut i = from;
+    // The end of the last run: words before it were in it.
     let mut done = from;
     let mut scratch = Vec::new();
-    for &at in words {
-        if at < i || at + 8 > to {
+    for &i in words {
+        if i < done || i + 8 > to {
             continue;
         }
-        i = at;
         let flags = |at: usize| {
             buf.get(at..at + 8)
                 .and_then(|w| <[u8; 8]>::try_from(w).ok())
@@ -386,7 +380,6 @@ fn segments_at(
         // the alphabet bytes that end the word before (not before `done`)
         // and begin the word after (not past `to`).
         if flags(i) != HIGHS {
-            i += 8;
             continue;
         }
         let before = if i >= done + 8 {
@@ -407,7 +400,6 @@ fn segments_at(
                 .count()
         };
         if before + 8 + after < MIN_BASE64 {
-            i += 8;
             continue;
         }
         let mut start = i - before;
@@ -434,10 +426,8 @@ fn segments_at(
             end += 1;
         }
         done = end;
-        i += (end - i).div_ceil(8) * 8;
-        run(buf, (start, end, to), &mut scratch, &mut found);
+        run(buf, (start, end, to), &mut scratch, found);
     }
-    escaped_lines(buf, (from, to), found);
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;

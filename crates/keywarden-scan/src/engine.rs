@@ -650,7 +650,6 @@ impl Scanner {
     /// each scanned in its line with every rule and the vault, and decoded
     /// again while `depth` is under the configured depth. Each is placed at
     /// its encoded text; its secret and chain go to `secrets`.
-    #[allow(clippy::too_many_arguments)]
     fn decoded_candidates(
         &self,
         path: &str,
@@ -660,7 +659,7 @@ impl Scanner {
         out: &mut Vec<Candidate>,
         secrets: &mut Vec<DecodedSecret>,
     ) {
-        let each = |piece: decode::Decoded| {
+        decode::segments(buf, within, |piece| {
             let text = &piece.text;
             let mut inner = self.candidates(path, text, &self.keywords, &self.fulltext);
             self.vault_candidates(path, text, &mut inner);
@@ -706,8 +705,7 @@ impl Scanner {
                     ..c
                 });
             }
-        };
-        decode::segments(buf, within, each);
+        });
     }
 
     /// Drops the candidates of component-only rules (Betterleaks'

@@ -35,13 +35,18 @@ fn zip_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
 fn tar_of(entries: &[(&str, &[u8])]) -> Vec<u8> {
     let mut b = tar::Builder::new(Vec::new());
     for (name, data) in entries {
-        let mut h = tar::Header::new_ustar();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o644);
-        h.set_entry_type(tar::EntryType::Regular);
-        b.append_data(&mut h, name, *data).unwrap();
+        append_file(&mut b, name, data);
     }
     b.into_inner().unwrap()
+}
+
+/// A regular file `name` holding `data`, appended to `b`.
+fn append_file(b: &mut tar::Builder<Vec<u8>>, name: &str, data: &[u8]) {
+    let mut h = tar::Header::new_ustar();
+    h.set_size(data.len() as u64);
+    h.set_mode(0o644);
+    h.set_entry_type(tar::EntryType::Regular);
+    b.append_data(&mut h, name, data).unwrap();
 }
 
 fn gzip(data: &[u8]) -> Vec<u8> {
@@ -222,14 +227,8 @@ fn container_images_from_docker_and_podman_save() {
     let (layer_id, config_id) = ("16a21eb214b8e6c2", "7438b0651082fc64");
 
     let mut docker = tar::Builder::new(Vec::new());
-    let file = |b: &mut tar::Builder<Vec<u8>>, name: &str, data: &[u8]| {
-        let mut h = tar::Header::new_gnu();
-        h.set_size(data.len() as u64);
-        h.set_mode(0o444);
-        b.append_data(&mut h, name, data).unwrap();
-    };
-    file(&mut docker, &format!("{layer_id}.tar"), &layer);
-    file(&mut docker, &format!("{config_id}.json"), config);
+    append_file(&mut docker, &format!("{layer_id}.tar"), &layer);
+    append_file(&mut docker, &format!("{config_id}.json"), config);
     let mut link = tar::Header::new_gnu();
     link.set_entry_type(tar::EntryType::Symlink);
     link.set_size(0);
@@ -240,23 +239,20 @@ fn container_images_from_docker_and_podman_save() {
             format!("../{layer_id}.tar"),
         )
         .unwrap();
-    file(&mut docker, "52adf578/VERSION", b"1.0");
+    append_file(&mut docker, "52adf578/VERSION", b"1.0");
     let manifest = format!(
         r#"[{{"Config":"{config_id}.json","RepoTags":["localhost/app:1"],"Layers":["{layer_id}.tar"]}}]"#
     );
-    file(&mut docker, "manifest.json", manifest.as_bytes());
+    append_file(&mut docker, "manifest.json", manifest.as_bytes());
     write(root, "app-docker.tar", &docker.into_inner().unwrap());
 
-    let mut oci = tar::Builder::new(Vec::new());
-    file(&mut oci, &format!("blobs/sha256/{layer_id}"), &gzip(&layer));
-    file(&mut oci, &format!("blobs/sha256/{config_id}"), config);
-    file(
-        &mut oci,
-        "index.json",
-        br#"{"schemaVersion":2,"manifests":[]}"#,
-    );
-    file(&mut oci, "oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#);
-    write(root, "app-oci.tar", &oci.into_inner().unwrap());
+    let oci = tar_of(&[
+        (&format!("blobs/sha256/{layer_id}"), &gzip(&layer)),
+        (&format!("blobs/sha256/{config_id}"), config),
+        ("index.json", br#"{"schemaVersion":2,"manifests":[]}"#),
+        ("oci-layout", br#"{"imageLayoutVersion":"1.0.0"}"#),
+    ]);
+    write(root, "app-oci.tar", &oci);
 
     let report = scan_with(&scanner(), root);
     assert_eq!(
